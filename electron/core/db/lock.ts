@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PacerError } from '../errors';
+
+export interface DataDirLock {
+  release(): void;
+}
+
+interface LockInfo {
+  pid: number;
+  host: string;
+  since: string;
+}
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * One writer per data dir: the app, `pacer serve`, `pacer run` and every CLI command take this
+ * lock. A second instance gets a clear message instead of a second writer. A lock left by a
+ * process that died (kill -9, power loss) is taken over.
+ */
+export function acquireDataDirLock(dataDir: string, host: string): DataDirLock {
+  const file = path.join(dataDir, 'pacer.lock');
+  const info: LockInfo = { pid: process.pid, host, since: new Date().toISOString() };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      fs.writeFileSync(file, JSON.stringify(info), { flag: 'wx', mode: 0o600 });
+      let released = false;
+      return {
+        release() {
+          if (released) return;
+          released = true;
+          try {
+            const current = JSON.parse(fs.readFileSync(file, 'utf8')) as LockInfo;
+            if (current.pid === process.pid) fs.unlinkSync(file);
+          } catch {
+            /* already gone */
+          }
+        },
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let holder: LockInfo | null = null;
+      try {
+        holder = JSON.parse(fs.readFileSync(file, 'utf8')) as LockInfo;
+      } catch {
+        holder = null; // half-written or unreadable: treat as stale
+      }
+      if (holder && holder.pid !== process.pid && isAlive(holder.pid)) {
+        throw new PacerError(
+          'unavailable',
+          `Pacer is already running with this data folder (${holder.host}, process ${holder.pid}, since ${holder.since}). Close it first, or use another --data-dir.`,
+          { holder },
+        );
+      }
+      fs.rmSync(file, { force: true });
+    }
+  }
+  throw new PacerError('unavailable', `Could not lock the data folder ${dataDir}.`);
+}

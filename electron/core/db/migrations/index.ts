@@ -1,0 +1,11 @@
+import type { Migration } from './types';
+import { migration0001 } from './0001-app-meta';
+
+/**
+ * The ordered registry. Forward-only: never edit a migration that has shipped (its hash is stored
+ * and an edited one is refused); add the next number instead. One test per migration lives in
+ * test/unit/migrations/.
+ */
+export const migrations: readonly Migration[] = [migration0001];
+
+export type { Migration } from './types';

@@ -1,0 +1,54 @@
+// Entry of the core inside Electron's utilityProcess (dist/electron/core-host.mjs). Plain Node:
+// the UI thread stays free while imports, sends and webhooks run here.
+import { createCore, type Core } from '../index';
+import type { CoreToMain, MainToCore } from './protocol';
+import { MirroredVault, mirroredSettings } from './remote';
+
+interface ParentPort {
+  on(event: 'message', listener: (e: { data: MainToCore }) => void): void;
+  postMessage(message: CoreToMain): void;
+}
+const port = (process as unknown as { parentPort?: ParentPort }).parentPort;
+if (!port) throw new Error('core-host must run in an Electron utility process');
+
+let core: Core | null = null;
+const post = (m: CoreToMain) => port.postMessage(m);
+
+port.on('message', async ({ data: msg }) => {
+  switch (msg.type) {
+    case 'init': {
+      try {
+        core = createCore({
+          dataDir: msg.dataDir,
+          host: 'electron',
+          settings: mirroredSettings(msg.settings, (settings) => post({ type: 'settings:set', settings })),
+          secrets: new MirroredVault(msg.secrets, msg.vault, (name, value) => post({ type: 'secret:set', name, value })),
+        });
+        core.onAny((event, payload) => post({ type: 'event', event, payload }));
+        post({ type: 'ready' });
+      } catch (e) {
+        post({ type: 'init-failed', message: e instanceof Error ? e.message : String(e) });
+      }
+      return;
+    }
+    case 'call': {
+      const result = core ? await core.dispatch(msg.method, msg.input) : { ok: false, code: 'unavailable', message: 'The core is not ready.' };
+      post({ type: 'result', id: msg.id, result });
+      return;
+    }
+    case 'stage-path': {
+      try {
+        const staged = core!.ctx.files.stagePath(msg.path);
+        post({ type: 'result', id: msg.id, result: { ok: true, value: { fileId: staged.fileId, name: staged.name, size: staged.size } } });
+      } catch (e) {
+        post({ type: 'result', id: msg.id, result: { ok: false, code: 'bad_input', message: e instanceof Error ? e.message : String(e) } });
+      }
+      return;
+    }
+    case 'shutdown': {
+      await core?.close();
+      post({ type: 'closed' });
+      setTimeout(() => process.exit(0), 50);
+    }
+  }
+});

@@ -1,0 +1,127 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EventMap, EventName, MethodName, OutputOf, Result } from '../../shared/contract';
+import { createDispatcher } from './api/dispatcher';
+import type { CallContext, Handlers } from './api/handlers';
+import { appHandlers } from './app-handlers';
+import { systemClock, type Clock } from './clock';
+import type { CoreContext, Host } from './context';
+import { openDatabase, type Db } from './db/connection';
+import { acquireDataDirLock, type DataDirLock } from './db/lock';
+import { migrate } from './db/migrate';
+import { migrations } from './db/migrations';
+import { createLogger, type Logger } from './log';
+import { KeyFileVault } from './secrets/key-file-vault';
+import { allSecretValues, type SecretVault } from './secrets/vault';
+import { createConfSettingsStore } from './settings/conf-store';
+import type { SettingsStore } from './settings/store';
+import { PACER_VERSION } from './version';
+import { FileStaging } from './files/staging';
+
+export interface CoreOptions {
+  dataDir: string;
+  host: Host;
+  clock?: Clock;
+  secrets?: SecretVault;
+  settings?: SettingsStore;
+  fetch?: typeof fetch;
+  log?: Logger;
+  /** Echo log lines (e.g. to stderr in `pacer run`). */
+  echoLog?: (line: string) => void;
+}
+
+export interface Core {
+  readonly ctx: CoreContext;
+  readonly db: Db;
+  call<M extends MethodName>(method: M, input: unknown, callCtx?: CallContext): Promise<Result<OutputOf<M>>>;
+  /** Same as call, for transports that receive an untrusted method name. */
+  dispatch(method: string, input: unknown, callCtx?: CallContext): Promise<Result<unknown>>;
+  on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
+  onAny(listener: <E extends EventName>(event: E, payload: EventMap[E]) => void): () => void;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the core: one module graph for the Electron app (in a utility process), the browser
+ * harness and the CLI. Takes the data-dir lock, opens and migrates the store, wires the domains.
+ */
+export function createCore(opts: CoreOptions): Core {
+  fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  const lock: DataDirLock = acquireDataDirLock(opts.dataDir, opts.host);
+  let db: Db | undefined;
+  try {
+    const secrets = opts.secrets ?? new KeyFileVault(opts.dataDir);
+    const log = opts.log ?? createLogger({
+      file: path.join(opts.dataDir, 'logs', 'pacer.log'),
+      secrets: () => allSecretValues(secrets),
+      ...(opts.echoLog ? { echo: opts.echoLog } : {}),
+    });
+    const dbFile = path.join(opts.dataDir, 'pacer.db');
+    db = openDatabase(dbFile);
+    const clock = opts.clock ?? systemClock;
+    const result = migrate(db, migrations, { dbFile, backupDir: path.join(opts.dataDir, 'backups'), now: () => clock.now() });
+    if (result.applied.length) log.info('migrated', { from: result.from, to: result.to, backups: result.backups });
+
+    const listeners = new Set<(event: EventName, payload: unknown) => void>();
+    const closers: (() => void | Promise<void>)[] = [];
+    const ctx: CoreContext = {
+      dataDir: opts.dataDir,
+      host: opts.host,
+      version: PACER_VERSION,
+      db,
+      clock,
+      settings: opts.settings ?? createConfSettingsStore(opts.dataDir),
+      secrets,
+      log,
+      fetch: opts.fetch ?? globalThis.fetch.bind(globalThis),
+      files: new FileStaging(opts.dataDir),
+      emit: (event, payload) => listeners.forEach((l) => l(event, payload)),
+      onClose: (fn) => closers.push(fn),
+    };
+    ctx.settings.onChange((s) => ctx.emit('settings:changed', s));
+    ctx.onClose(() => ctx.files.discardAll());
+
+    const handlers: Handlers = {
+      ...appHandlers(ctx),
+    };
+    const dispatch = createDispatcher(handlers, log);
+    const openDb = db;
+    let closed: Promise<void> | null = null;
+
+    return {
+      ctx,
+      db: openDb,
+      call: (method, input, callCtx) => dispatch(method, input, callCtx),
+      dispatch: (method, input, callCtx) => dispatch(method, input, callCtx),
+      on(event, listener) {
+        const l = (e: EventName, p: unknown) => { if (e === event) listener(p as EventMap[typeof event]); };
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+      onAny(listener) {
+        const l = (e: EventName, p: unknown) => listener(e, p as EventMap[typeof e]);
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+      close() {
+        closed ??= (async () => {
+          // Stop producers first (scheduler, servers), in reverse order of registration.
+          for (const fn of closers.reverse()) {
+            try { await fn(); } catch (e) { log.error('close hook failed', { error: String(e) }); }
+          }
+          listeners.clear();
+          try { openDb.pragma('optimize'); } catch { /* closing anyway */ }
+          openDb.close();
+          lock.release();
+        })();
+        return closed;
+      },
+    };
+  } catch (e) {
+    db?.close();
+    lock.release();
+    throw e;
+  }
+}
+
+export type { CoreContext } from './context';

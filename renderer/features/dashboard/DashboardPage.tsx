@@ -1,0 +1,48 @@
+import { useTranslation } from 'react-i18next';
+import { Building2, Send, Users } from 'lucide-react';
+import { PageHeader } from '../../components/PageHeader';
+import { useStore } from '../../store';
+import type { Route } from '../../store/slices/ui';
+
+const STEPS: { key: 'connect' | 'import' | 'campaign'; route: Route; icon: typeof Users }[] = [
+  { key: 'connect', route: 'account', icon: Building2 },
+  { key: 'import', route: 'contacts', icon: Users },
+  { key: 'campaign', route: 'campaigns', icon: Send },
+];
+
+export function DashboardPage() {
+  const { t } = useTranslation('dashboard');
+  const navigate = useStore((s) => s.navigate);
+  return (
+    <div className="page">
+      <PageHeader title={t('title')} subtitle={t('subtitle')} />
+      <div className="grid cols-3">
+        {(['contacts', 'limit', 'campaigns'] as const).map((k) => (
+          <div className="card" key={k} data-testid={`stat-${k}`}>
+            <span className="muted">{t(`cards.${k}`)}</span>
+            <span className="stat">—</span>
+            <span className="small muted">{t('cards.noData')}</span>
+          </div>
+        ))}
+      </div>
+      <section className="card" data-testid="getting-started">
+        <h2>{t('gettingStarted')}</h2>
+        <div className="steps">
+          {STEPS.map((s, i) => (
+            <div className="step" key={s.key}>
+              <span className="num">{i + 1}</span>
+              <div className="grow">
+                <h3>{t(`steps.${s.key}.title`)}</h3>
+                <p className="muted small">{t(`steps.${s.key}.body`)}</p>
+              </div>
+              <button className="btn" onClick={() => navigate(s.route)} data-testid={`step-${s.key}`}>
+                <s.icon size={16} aria-hidden />
+                {t(`steps.${s.key}.action`)}
+              </button>
+            </div>
+          ))}
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import type { StateCreator } from 'zustand';
+import type { AppInfo, SecretName, SecretStatus } from '../../../shared/contract/app';
+import type { Language, Settings, SettingsPatch } from '../../../shared/settings';
+import { api, unwrap } from '../../api/client';
+import { applyLanguage, resolveLanguage } from '../../i18n';
+import type { AppState } from '../index';
+
+export type Theme = 'light' | 'dark';
+
+export interface AppSlice {
+  info: AppInfo | null;
+  settings: Settings | null;
+  secrets: Record<SecretName, SecretStatus> | null;
+  language: Language;
+  theme: Theme;
+  bootError: string | null;
+  bootstrap(): Promise<void>;
+  updateSettings(patch: SettingsPatch): Promise<void>;
+}
+
+const systemTheme = (): Theme => (window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
+
+export const createAppSlice: StateCreator<AppState, [], [], AppSlice> = (set, get) => {
+  const applySettings = async (settings: Settings) => {
+    const language = resolveLanguage(settings.language);
+    const theme = settings.theme === 'system' ? systemTheme() : settings.theme;
+    document.documentElement.dataset.theme = theme;
+    await applyLanguage(language);
+    set({ settings, language, theme });
+  };
+  return {
+    info: null,
+    settings: null,
+    secrets: null,
+    language: 'en',
+    theme: 'light',
+    bootError: null,
+    async bootstrap() {
+      try {
+        const [info, settings, secrets] = await Promise.all([
+          unwrap(api.call('app:info', {})),
+          unwrap(api.call('settings:get', {})),
+          unwrap(api.call('secrets:status', {})),
+        ]);
+        set({ info, secrets });
+        await applySettings(settings);
+        api.on('settings:changed', (s) => void applySettings(s));
+        window.matchMedia?.('(prefers-color-scheme: dark)').addEventListener('change', () => {
+          const s = get().settings;
+          if (s) void applySettings(s);
+        });
+      } catch (e) {
+        set({ bootError: e instanceof Error ? e.message : String(e) });
+      }
+    },
+    async updateSettings(patch) {
+      const r = await api.call('settings:update', patch);
+      if (r.ok) await applySettings(r.value);
+      else get().toast('error', r.message);
+    },
+  };
+};

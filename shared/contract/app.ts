@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { method } from './define';
+import { settingsPatchSchema, type Settings } from '../settings';
+
+export const SECRET_NAMES = ['access_token', 'app_secret'] as const;
+export type SecretName = (typeof SECRET_NAMES)[number];
+
+/** What the renderer may know about a secret: whether it is set, and its last 4 characters. */
+export interface SecretStatus {
+  set: boolean;
+  last4: string | null;
+}
+
+export interface VaultInfo {
+  /** 'safe-storage' (Electron), 'key-file' (Node, 0600 key file), 'environment' (env variables). */
+  backend: 'safe-storage' | 'key-file' | 'environment' | 'memory';
+  /** False when the secrets are readable by anything running as this user without a password. */
+  secure: boolean;
+  /** Why it is not secure, as a code the UI translates (e.g. Linux safeStorage 'basic_text'). */
+  warning: 'basic_text' | 'key_file' | 'environment' | null;
+}
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  dataDir: string;
+  host: 'electron' | 'harness' | 'cli';
+  platform: string;
+  schemaVersion: number;
+  vault: VaultInfo;
+}
+
+export const appMethods = {
+  'app:info': method<AppInfo>()(z.object({}).strict()),
+  'settings:get': method<Settings>()(z.object({}).strict()),
+  'settings:update': method<Settings>()(settingsPatchSchema.strict()),
+  'secrets:status': method<Record<SecretName, SecretStatus>>()(z.object({}).strict()),
+  'secrets:set': method<Record<SecretName, SecretStatus>>()(
+    z.object({ name: z.enum(SECRET_NAMES), value: z.string().min(1).max(4096) }).strict(),
+  ),
+  /** Forgets a staged file (and deletes an uploaded copy). */
+  'files:discard': method<null>()(z.object({ fileId: z.string().uuid() }).strict()),
+  'secrets:clear': method<Record<SecretName, SecretStatus>>()(z.object({ name: z.enum(SECRET_NAMES) }).strict()),
+};
+
+export interface AppEvents {
+  'settings:changed': Settings;
+}
+export const appEventNames = ['settings:changed'] as const satisfies readonly (keyof AppEvents)[];
+
+/** What uploadFile answers: the id import methods take. */
+export interface StagedFileInfo {
+  fileId: string;
+  name: string;
+  size: number;
+}

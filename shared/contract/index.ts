@@ -1,0 +1,47 @@
+/**
+ * The one contract between the renderer and the core. Each domain adds its methods and events in
+ * its own file; this index joins them. Channel names read `domain:verb`.
+ */
+import type { z } from 'zod';
+import type { MethodSpec } from './define';
+import type { Result } from './result';
+import { appMethods, appEventNames, type AppEvents, type StagedFileInfo } from './app';
+
+export const methods = {
+  ...appMethods,
+} as const;
+
+export type EventMap = AppEvents;
+export const eventNames = [...appEventNames] as const satisfies readonly (keyof EventMap)[];
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type EventName = keyof EventMap;
+export type InputOf<M extends MethodName> = z.input<Methods[M]['input']>;
+export type ParsedInputOf<M extends MethodName> = z.output<Methods[M]['input']>;
+export type OutputOf<M extends MethodName> = Methods[M] extends MethodSpec<z.ZodType, infer O> ? O : never;
+
+export const methodNames = Object.keys(methods) as MethodName[];
+export const isMethodName = (name: unknown): name is MethodName =>
+  typeof name === 'string' && Object.prototype.hasOwnProperty.call(methods, name);
+export const isEventName = (name: unknown): name is EventName =>
+  typeof name === 'string' && (eventNames as readonly string[]).includes(name);
+
+/** What the renderer talks to. Both transports (Electron IPC, loopback bridge) implement it. */
+export interface Api {
+  call<M extends MethodName>(method: M, input: InputOf<M>): Promise<Result<OutputOf<M>>>;
+  on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
+  /** Hands a file the user picked (drop or file dialog) to the core; import methods take its fileId. */
+  uploadFile(file: File): Promise<Result<StagedFileInfo>>;
+}
+
+/** The shape the preload exposes on `window.pacer`: one named function per method and event. */
+export type PreloadBridge = {
+  methods: { [M in MethodName]: (input: InputOf<M>) => Promise<Result<OutputOf<M>>> };
+  events: { [E in EventName]: (listener: (payload: EventMap[E]) => void) => () => void };
+  uploadFile(file: File): Promise<Result<StagedFileInfo>>;
+};
+
+export * from './result';
+export * from './define';
+export * from './app';

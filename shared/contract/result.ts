@@ -1,0 +1,26 @@
+/**
+ * Errors travel as values: thrown errors lose their fields over Electron IPC, so every method
+ * answers a Result and the renderer never has to parse an exception message.
+ */
+export type ErrorCode =
+  | 'bad_input' // the input failed validation; nothing changed
+  | 'not_found'
+  | 'conflict'
+  | 'forbidden'
+  | 'unavailable' // a dependency (network, Graph API, lock) is not there now
+  | 'cancelled'
+  | 'internal';
+
+export interface ApiError {
+  ok: false;
+  code: ErrorCode;
+  message: string;
+  /** Machine-readable detail (e.g. zod issues, the Graph error code). Plain JSON. */
+  details?: unknown;
+}
+
+export type Result<T> = { ok: true; value: T } | ApiError;
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = (code: ErrorCode, message: string, details?: unknown): ApiError =>
+  details === undefined ? { ok: false, code, message } : { ok: false, code, message, details };
