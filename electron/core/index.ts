@@ -4,6 +4,7 @@ import type { EventMap, EventName, MethodName, OutputOf, Result } from '../../sh
 import { createDispatcher } from './api/dispatcher';
 import type { CallContext, Handlers } from './api/handlers';
 import { appHandlers } from './app-handlers';
+import { whatsappHandlers } from './whatsapp/handlers';
 import { systemClock, type Clock } from './clock';
 import type { CoreContext, Host } from './context';
 import { openDatabase, type Db } from './db/connection';
@@ -83,6 +84,7 @@ export function createCore(opts: CoreOptions): Core {
 
     const handlers: Handlers = {
       ...appHandlers(ctx),
+      ...whatsappHandlers(ctx),
     };
     const dispatch = createDispatcher(handlers, log);
     const openDb = db;

@@ -6,13 +6,15 @@ import type { z } from 'zod';
 import type { MethodSpec } from './define';
 import type { Result } from './result';
 import { appMethods, appEventNames, type AppEvents, type StagedFileInfo } from './app';
+import { whatsappMethods, whatsappEventNames, type WhatsappEvents } from './whatsapp';
 
 export const methods = {
   ...appMethods,
+  ...whatsappMethods,
 } as const;
 
-export type EventMap = AppEvents;
-export const eventNames = [...appEventNames] as const satisfies readonly (keyof EventMap)[];
+export type EventMap = AppEvents & WhatsappEvents;
+export const eventNames = [...appEventNames, ...whatsappEventNames] as const satisfies readonly (keyof EventMap)[];
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;
@@ -45,3 +47,4 @@ export type PreloadBridge = {
 export * from './result';
 export * from './define';
 export * from './app';
+export * from './whatsapp';
