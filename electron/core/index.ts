@@ -5,6 +5,7 @@ import { createDispatcher } from './api/dispatcher';
 import type { CallContext, Handlers } from './api/handlers';
 import { appHandlers } from './app-handlers';
 import { whatsappHandlers } from './whatsapp/handlers';
+import { contactsHandlers } from './contacts/handlers';
 import { systemClock, type Clock } from './clock';
 import type { CoreContext, Host } from './context';
 import { openDatabase, type Db } from './db/connection';
@@ -85,6 +86,7 @@ export function createCore(opts: CoreOptions): Core {
     const handlers: Handlers = {
       ...appHandlers(ctx),
       ...whatsappHandlers(ctx),
+      ...contactsHandlers(ctx),
     };
     const dispatch = createDispatcher(handlers, log);
     const openDb = db;

@@ -7,14 +7,16 @@ import type { MethodSpec } from './define';
 import type { Result } from './result';
 import { appMethods, appEventNames, type AppEvents, type StagedFileInfo } from './app';
 import { whatsappMethods, whatsappEventNames, type WhatsappEvents } from './whatsapp';
+import { contactsMethods, contactsEventNames, type ContactsEvents } from './contacts';
 
 export const methods = {
   ...appMethods,
   ...whatsappMethods,
+  ...contactsMethods,
 } as const;
 
-export type EventMap = AppEvents & WhatsappEvents;
-export const eventNames = [...appEventNames, ...whatsappEventNames] as const satisfies readonly (keyof EventMap)[];
+export type EventMap = AppEvents & WhatsappEvents & ContactsEvents;
+export const eventNames = [...appEventNames, ...whatsappEventNames, ...contactsEventNames] as const satisfies readonly (keyof EventMap)[];
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;
@@ -48,3 +50,4 @@ export * from './result';
 export * from './define';
 export * from './app';
 export * from './whatsapp';
+export * from './contacts';

@@ -1,0 +1,502 @@
+/**
+ * Contacts domain contract: import wizard, contacts table, contact drawer, consent, segments.
+ *
+ * For the UI (A2):
+ * - Import flow: `files` upload → `import:preview` (format, encoding, headers, first rows, guessed
+ *   mapping) → user edits mapping/country/tags/consent → `import:start` with `dryRun: true`
+ *   (nothing is written; the report lists every rejected row) → `import:start` with `dryRun: false`.
+ *   Both answer a `jobId` at once; progress arrives as `import:progress` events (≥ 4/s while
+ *   running) and the end as one `import:finished`. `import:status` / `import:report` can be polled
+ *   too (e.g. after a reload). `import:cancel` stops a job; a cancelled or failed import writes
+ *   nothing (the store is unchanged).
+ * - Contacts table: `contacts:query` with offset/limit pages (ask for ~100–200 rows per page as the
+ *   virtualised list scrolls; `total` tells the scroll height). Filters combine with AND.
+ * - Drawer: `contacts:get` (attributes, tags, consent per category, append-only consent history,
+ *   message history — filled by campaigns later, may be empty).
+ * - Bulk actions: `contacts:bulk` with `confirm: false` answers how many contacts WOULD be affected
+ *   (show it in the confirmation dialog), then the same call with `confirm: true` does it.
+ * - Phone numbers are always E.164 strings ('+972541234567'); show them in an element with class
+ *   "ltr" inside Hebrew text. Times are epoch milliseconds.
+ * - Error codes (Result.code): 'bad_input' (show message — it is specific and user-facing,
+ *   e.g. "The file is empty."), 'not_found', 'conflict' (e.g. an import already running),
+ *   'cancelled'.
+ */
+import { z } from 'zod';
+import { method } from './define';
+
+// ---------------------------------------------------------------------------------------------
+// Shared vocabulary
+// ---------------------------------------------------------------------------------------------
+
+export const CONSENT_CATEGORIES = ['marketing', 'utility'] as const;
+export type ConsentCategory = (typeof CONSENT_CATEGORIES)[number];
+
+export const CONSENT_STATES = ['opted_in', 'opted_out', 'unknown'] as const;
+export type ConsentState = (typeof CONSENT_STATES)[number];
+
+/** Where a consent change came from (the ledger keeps it with every event). */
+export const CONSENT_SOURCES = ['import', 'manual', 'keyword', 'button', 'meta_preference', 'error_131050'] as const;
+export type ConsentSource = (typeof CONSENT_SOURCES)[number];
+
+export const ATTRIBUTE_TYPES = ['text', 'number', 'date', 'boolean'] as const;
+export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
+
+/** Attribute values as stored: dates are 'YYYY-MM-DD' strings. */
+export type AttributeValue = string | number | boolean;
+
+/** Detected file formats. 'google' / 'outlook' are CSV exports recognised by their headers. */
+export const IMPORT_FORMATS = ['csv', 'tsv', 'xlsx', 'vcard', 'google', 'outlook'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/** Encodings the importer reads (names as the user picks them; `encoding` inputs take these). */
+export const IMPORT_ENCODINGS = [
+  'utf-8',
+  'utf-16le',
+  'utf-16be',
+  'windows-1255',
+  'windows-1252',
+  'big5',
+  'gb18030',
+  'shift_jis',
+] as const;
+export type ImportEncoding = (typeof IMPORT_ENCODINGS)[number];
+
+/**
+ * What a column can be mapped to: a built-in field, or `attr.NAME` for a typed custom attribute
+ * (NAME: letters, digits, _ and -, up to 64 characters; any script).
+ * - `phone` may be mapped from several columns (e.g. Mobile, Home, Business): the first valid
+ *   MOBILE number wins, in mapping order.
+ * - `name` is a full name (used when first/last are not mapped). `tags` cells may hold several
+ *   tags separated by , ; | or " ::: ". `consent` cells: yes/no/true/false/1/0/opted_in/opted_out/
+ *   כן/לא/是/否 — a "no" records nothing (never an opt-out unless it says opted_out/unsubscribed).
+ */
+export const BUILTIN_IMPORT_FIELDS = ['phone', 'first_name', 'last_name', 'name', 'email', 'tags', 'consent', 'country'] as const;
+export type BuiltinImportField = (typeof BUILTIN_IMPORT_FIELDS)[number];
+export const ATTRIBUTE_NAME_RE = /^[\p{L}\p{N}_-]{1,64}$/u;
+export const importFieldSchema = z.union([
+  z.enum(BUILTIN_IMPORT_FIELDS),
+  z.string().regex(/^attr\.[\p{L}\p{N}_-]{1,64}$/u, 'attribute fields read attr.NAME'),
+]);
+export type ImportField = z.infer<typeof importFieldSchema>;
+
+/** One column → field assignment. `column` is the header text as `import:preview` shows it. */
+export const mappingEntrySchema = z
+  .object({
+    column: z.string().min(1).max(500),
+    field: importFieldSchema,
+    /** Only for attr.* fields; guessed from the values when omitted. */
+    type: z.enum(ATTRIBUTE_TYPES).optional(),
+  })
+  .strict();
+export type MappingEntry = z.infer<typeof mappingEntrySchema>;
+export const mappingSchema = z.array(mappingEntrySchema).max(500);
+
+const countrySchema = z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code such as IL');
+const tagSchema = z.string().trim().min(1).max(100);
+const fileIdSchema = z.string().uuid();
+
+// ---------------------------------------------------------------------------------------------
+// Import
+// ---------------------------------------------------------------------------------------------
+
+export interface SavedMapping {
+  id: number;
+  name: string;
+  mapping: MappingEntry[];
+  /** The headers it was saved from; the UI may offer it when a new file has the same headers. */
+  headers: string[];
+  createdAt: number;
+  /** True when its columns all exist in the previewed file (import:preview only). */
+  matches?: boolean;
+}
+
+export interface ImportPreview {
+  fileId: string;
+  fileName: string;
+  size: number;
+  format: ImportFormat;
+  encoding: ImportEncoding;
+  /** True when the encoding was detected (not given); the UI shows an override picker either way. */
+  encodingDetected: boolean;
+  /** ',', '\t', ';', '|' for delimited text; null for xlsx/vCard. */
+  delimiter: string | null;
+  /** xlsx only: every sheet name; `sheet` is the one previewed (first by default). */
+  sheets: string[];
+  sheet: string | null;
+  /** Column headers (for vCard: the fields found, e.g. "Name", "Phone", "Email"). */
+  headers: string[];
+  /** Up to 20 first data rows, each cell as displayed text, aligned with headers. */
+  rows: string[][];
+  /** Guessed mapping (every column the guesser recognised; attr.* entries carry a guessed type). */
+  mapping: MappingEntry[];
+  /** Saved mappings, those whose columns all exist in this file marked `matches`. */
+  savedMappings: SavedMapping[];
+  /** Non-fatal notes as codes the UI translates: 'encoding_uncertain', 'no_phone_column'. */
+  warnings: string[];
+}
+
+export const importOptionsSchema = z
+  .object({
+    fileId: fileIdSchema,
+    mapping: mappingSchema,
+    /** Country for numbers written without a country code (default: Settings.defaultCountry). */
+    defaultCountry: countrySchema.optional(),
+    tags: z.array(tagSchema).max(50).default([]),
+    /** Record an opt-in for this category for every imported contact, with evidence FILE:row. */
+    consent: z.enum(CONSENT_CATEGORIES).nullable().default(null),
+    /** Free text kept as evidence with each consent event (e.g. "signup form 2025"). */
+    consentSource: z.string().max(500).optional(),
+    /** A contact already in the store (same E.164 phone): skip it, or update its fields. */
+    onDuplicate: z.enum(['skip', 'update']).default('skip'),
+    encoding: z.enum(IMPORT_ENCODINGS).optional(),
+    sheet: z.string().max(200).optional(),
+    /** Validate and report without writing anything. */
+    dryRun: z.boolean().default(false),
+    /** Also save this mapping under a name for next time. */
+    saveMappingAs: z.string().trim().min(1).max(100).optional(),
+  })
+  .strict();
+export type ImportOptions = z.input<typeof importOptionsSchema>;
+
+export type ImportPhase = 'reading' | 'writing' | 'indexing' | 'done';
+export type ImportJobState = 'running' | 'done' | 'failed' | 'cancelled';
+
+/** A rejected row: `row` is the 1-based data row number (header excluded; vCard: card number). */
+export interface ImportRowError {
+  row: number;
+  /** Machine code: 'no_phone' | 'invalid_phone' | 'not_mobile' | 'duplicate_in_file' | 'duplicate_in_store' | 'invalid_email' | 'invalid_attribute' | 'opted_out_kept' … */
+  code: string;
+  /** Specific English text, e.g. "not a valid number for IL: 05412", "duplicate of row 7". */
+  reason: string;
+}
+
+/** Counts as in the CLI contract: imported + updated + duplicates + invalid + skipped = rows. */
+export interface ImportCounts {
+  rows: number;
+  imported: number;
+  updated: number;
+  /** Duplicates within the file (a later row with a phone seen earlier). */
+  duplicates: number;
+  invalid: number;
+  /** Rows whose contact already exists and onDuplicate = 'skip' (or nothing to update). */
+  skipped: number;
+}
+
+export interface ImportReport extends ImportCounts {
+  jobId: string;
+  dryRun: boolean;
+  format: ImportFormat;
+  encoding: ImportEncoding;
+  fileName: string;
+  startedAt: number;
+  finishedAt: number;
+  /** Total rejected/noted rows; `errors` holds the page asked for (import:report) or the first 100. */
+  errorsTotal: number;
+  errors: ImportRowError[];
+}
+
+export interface ImportProgress {
+  jobId: string;
+  phase: ImportPhase;
+  dryRun: boolean;
+  rowsRead: number;
+  bytesRead: number;
+  bytesTotal: number;
+  counts: ImportCounts;
+}
+
+export interface ImportJob {
+  jobId: string;
+  state: ImportJobState;
+  progress: ImportProgress;
+  /** Set when state is 'done'. */
+  report: ImportReport | null;
+  /** Set when state is 'failed' (or 'cancelled'): a user-facing message. */
+  error: { code: string; message: string } | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contacts
+// ---------------------------------------------------------------------------------------------
+
+export interface ContactRow {
+  id: number;
+  /** E.164. */
+  phone: string;
+  /** Display name: "first last", or the imported full name. */
+  name: string;
+  first_name: string | null;
+  last_name: string | null;
+  email: string | null;
+  /** ISO country of the phone number (from libphonenumber). */
+  country: string | null;
+  tags: string[];
+  attributes: Record<string, AttributeValue>;
+  consent: Record<ConsentCategory, ConsentState>;
+  created_at: number;
+  updated_at: number;
+  last_messaged_at: number | null;
+}
+
+export interface ConsentEvent {
+  id: number;
+  category: ConsentCategory;
+  state: Exclude<ConsentState, 'unknown'>;
+  source: ConsentSource;
+  /** e.g. "import contacts.csv:17", "manual", "keyword STOP". */
+  sourceDetail: string;
+  /** Who: 'user' (the app's user), 'cli', 'system', 'webhook'. */
+  actor: string;
+  evidence: string | null;
+  at: number;
+}
+
+/** Filled by campaigns (their send ledger); empty until then. */
+export interface MessageHistoryRow {
+  campaignId: string | null;
+  campaignName: string | null;
+  template: string | null;
+  status: string;
+  at: number;
+  error: string | null;
+}
+
+export interface ContactDetail {
+  contact: ContactRow;
+  consentHistory: ConsentEvent[];
+  messages: MessageHistoryRow[];
+}
+
+export const contactFilterSchema = z
+  .object({
+    /** Name fragment, phone in any format or fragment (digits), email, or attribute value. */
+    search: z.string().trim().max(200).optional(),
+    tag: tagSchema.optional(),
+    /** Consent state in a category (default category: marketing). */
+    consent: z.enum(CONSENT_STATES).optional(),
+    consentCategory: z.enum(CONSENT_CATEGORIES).default('marketing'),
+    country: countrySchema.optional(),
+    /** Saved segment id. */
+    segment: z.number().int().positive().optional(),
+  })
+  .strict();
+export type ContactFilter = z.input<typeof contactFilterSchema>;
+
+export const CONTACT_SORTS = ['created', 'updated', 'name', 'phone'] as const;
+
+const contactRefSchema = z.union([
+  z.object({ id: z.number().int().positive() }).strict(),
+  z.object({ phone: z.string().min(3).max(40) }).strict(),
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Segments
+// ---------------------------------------------------------------------------------------------
+
+export const segmentConditionSchema = z.discriminatedUnion('field', [
+  z.object({ field: z.literal('tag'), op: z.enum(['has', 'not_has']), value: tagSchema }).strict(),
+  z
+    .object({
+      field: z.literal('consent'),
+      category: z.enum(CONSENT_CATEGORIES),
+      op: z.enum(['is', 'is_not']),
+      value: z.enum(CONSENT_STATES),
+    })
+    .strict(),
+  z.object({ field: z.literal('country'), op: z.enum(['in', 'not_in']), values: z.array(countrySchema).min(1).max(300) }).strict(),
+  z
+    .object({
+      field: z.literal('attr'),
+      name: z.string().regex(ATTRIBUTE_NAME_RE),
+      op: z.enum(['eq', 'neq', 'contains', 'gt', 'lt', 'exists', 'not_exists']),
+      /** Number for number attributes, 'YYYY-MM-DD' for dates, true/false for booleans. */
+      value: z.union([z.string().max(500), z.number(), z.boolean()]).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      field: z.literal('last_messaged'),
+      op: z.enum(['within_days', 'not_within_days', 'never']),
+      days: z.number().int().min(1).max(3650).optional(),
+    })
+    .strict(),
+]);
+export type SegmentCondition = z.infer<typeof segmentConditionSchema>;
+
+export const segmentRuleSchema = z
+  .object({
+    /** 'all' = every condition (AND), 'any' = at least one (OR). */
+    match: z.enum(['all', 'any']).default('all'),
+    conditions: z.array(segmentConditionSchema).max(50),
+  })
+  .strict();
+export type SegmentRule = z.input<typeof segmentRuleSchema>;
+
+export interface Segment {
+  id: number;
+  name: string;
+  rule: z.output<typeof segmentRuleSchema>;
+  /** Contacts matching now (opted-out included; audiences exclude them separately). */
+  count: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Methods
+// ---------------------------------------------------------------------------------------------
+
+export interface ContactsStats {
+  total: number;
+  /** Per category: how many are opted in / out / unknown. */
+  consent: Record<ConsentCategory, Record<ConsentState, number>>;
+  /** Top countries by count. */
+  countries: { country: string; count: number }[];
+  tags: number;
+  segments: number;
+  lastImportAt: number | null;
+}
+
+export interface AttributeDefinition {
+  name: string;
+  type: AttributeType;
+  /** Contacts with a value. */
+  count: number;
+}
+
+export const contactsMethods = {
+  /** Reads the staged file's start: format, encoding, headers, first 20 rows, guessed mapping. */
+  'import:preview': method<ImportPreview>()(
+    z.object({ fileId: fileIdSchema, encoding: z.enum(IMPORT_ENCODINGS).optional(), sheet: z.string().max(200).optional() }).strict(),
+  ),
+  /** Starts an import (or a dry run with dryRun: true). One import at a time: 'conflict' otherwise. */
+  'import:start': method<{ jobId: string }>()(importOptionsSchema),
+  'import:status': method<ImportJob>()(z.object({ jobId: z.string().min(1) }).strict()),
+  /** The finished report with a page of rejected rows (for the table and the CSV download). */
+  'import:report': method<ImportReport>()(
+    z
+      .object({
+        jobId: z.string().min(1),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(100_000).default(100),
+      })
+      .strict(),
+  ),
+  /** Cancels a running job; nothing it did is kept. Answers null (also when already finished). */
+  'import:cancel': method<null>()(z.object({ jobId: z.string().min(1) }).strict()),
+  'import:mappings': method<SavedMapping[]>()(z.object({}).strict()),
+  'import:mapping-save': method<SavedMapping>()(
+    z.object({ name: z.string().trim().min(1).max(100), mapping: mappingSchema, headers: z.array(z.string().max(500)).max(500).default([]) }).strict(),
+  ),
+  'import:mapping-delete': method<null>()(z.object({ id: z.number().int().positive() }).strict()),
+
+  /** A page of the contacts table. Fast at any offset over 1,000,000 contacts. */
+  'contacts:query': method<{ total: number; rows: ContactRow[] }>()(
+    contactFilterSchema
+      .extend({
+        sort: z.enum(CONTACT_SORTS).default('created'),
+        order: z.enum(['asc', 'desc']).default('desc'),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(1000).default(100),
+      })
+      .strict(),
+  ),
+  'contacts:get': method<ContactDetail>()(contactRefSchema),
+  /** Edits a contact's fields; tags and attributes given replace the old ones. */
+  'contacts:update': method<ContactRow>()(
+    z
+      .object({
+        id: z.number().int().positive(),
+        first_name: z.string().max(200).nullable().optional(),
+        last_name: z.string().max(200).nullable().optional(),
+        email: z.string().max(320).nullable().optional(),
+        tags: z.array(tagSchema).max(200).optional(),
+        attributes: z.record(z.string().regex(ATTRIBUTE_NAME_RE), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])).optional(),
+      })
+      .strict(),
+  ),
+  /**
+   * Bulk action on explicit ids or on everything matching a filter. With confirm: false nothing
+   * changes and `matched` says how many contacts would be affected.
+   */
+  'contacts:bulk': method<{ matched: number; affected: number }>()(
+    z
+      .object({
+        action: z.enum(['tag', 'untag', 'opt-out', 'delete']),
+        /** For tag/untag. */
+        tag: tagSchema.optional(),
+        /** For opt-out: a category or 'all'. */
+        category: z.enum([...CONSENT_CATEGORIES, 'all']).default('all'),
+        reason: z.string().max(500).optional(),
+        ids: z.array(z.number().int().positive()).max(100_000).optional(),
+        filter: contactFilterSchema.optional(),
+        confirm: z.boolean().default(false),
+      })
+      .strict(),
+  ),
+  /**
+   * Records an opt-in. Re-opting-in a contact that opted out REQUIRES `reason` (kept as evidence);
+   * without it the answer is 'bad_input'.
+   */
+  'contacts:opt-in': method<ContactRow>()(
+    z
+      .object({
+        contact: contactRefSchema,
+        category: z.enum(CONSENT_CATEGORIES),
+        /** How consent was given, e.g. "paper form at store 12". */
+        source: z.string().trim().min(1).max(500),
+        reason: z.string().trim().max(500).optional(),
+      })
+      .strict(),
+  ),
+  'contacts:opt-out': method<ContactRow>()(
+    z
+      .object({
+        contact: contactRefSchema,
+        category: z.enum([...CONSENT_CATEGORIES, 'all']).default('all'),
+        reason: z.string().trim().max(500).optional(),
+      })
+      .strict(),
+  ),
+  /** Erasure: removes the contact and its personal data; anonymous campaign counts stay correct. */
+  'contacts:delete': method<{ deleted: boolean }>()(contactRefSchema),
+  /** Everything held about one contact, as JSON (data-subject access request). */
+  'contacts:subject-export': method<Record<string, unknown>>()(contactRefSchema),
+  /**
+   * Exports contacts (all, or those matching `filter`/`ids`) as a file the UI offers to save.
+   * Cells starting with = + - @ tab or CR are neutralised. `content` is UTF-8 text for csv/json and
+   * base64 for xlsx. Limited to 200,000 contacts here (the CLI has no limit): 'bad_input' beyond.
+   */
+  'contacts:export': method<{ fileName: string; mime: string; encoding: 'utf8' | 'base64'; content: string; rows: number }>()(
+    z
+      .object({
+        format: z.enum(['csv', 'xlsx', 'json']),
+        filter: contactFilterSchema.optional(),
+        ids: z.array(z.number().int().positive()).max(200_000).optional(),
+      })
+      .strict(),
+  ),
+  /** Every tag with its contact count, by name. */
+  'contacts:tags': method<{ name: string; count: number }[]>()(z.object({}).strict()),
+  'contacts:attributes': method<AttributeDefinition[]>()(z.object({}).strict()),
+  'contacts:stats': method<ContactsStats>()(z.object({}).strict()),
+
+  'segments:list': method<Segment[]>()(z.object({}).strict()),
+  /** Creates (no id) or replaces (id) a segment. Names are unique: 'conflict' otherwise. */
+  'segments:save': method<Segment>()(
+    z.object({ id: z.number().int().positive().optional(), name: z.string().trim().min(1).max(100), rule: segmentRuleSchema }).strict(),
+  ),
+  'segments:delete': method<null>()(z.object({ id: z.number().int().positive() }).strict()),
+  /** How many contacts a rule matches now (live preview in the segment editor). */
+  'segments:count': method<{ count: number }>()(z.object({ rule: segmentRuleSchema }).strict()),
+};
+
+export interface ContactsEvents {
+  /** At least 4 per second while a job runs. */
+  'import:progress': ImportProgress;
+  /** Once per job, when it ends in any state. */
+  'import:finished': ImportJob;
+  /** Contacts changed (import, bulk, opt-out…): tables refetch. */
+  'contacts:changed': { reason: 'import' | 'bulk' | 'update' | 'consent' | 'delete' };
+}
+export const contactsEventNames = ['import:progress', 'import:finished', 'contacts:changed'] as const satisfies readonly (keyof ContactsEvents)[];
