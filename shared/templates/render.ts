@@ -15,20 +15,16 @@ export interface NamedExample {
   example: string;
 }
 
-/** One component as Meta returns it. Loose on purpose: unknown members are ignored. */
+/**
+ * One component as Meta returns it. Loose on purpose (the contract stores Meta's JSON as is):
+ * `example` members are read defensively and unknown members are ignored.
+ */
 export interface TemplateComponentInput {
   type: string;
   format?: string;
   text?: string;
-  example?: {
-    header_text?: string[];
-    header_text_named_params?: NamedExample[];
-    header_handle?: string[];
-    header_url?: string[];
-    body_text?: string[][];
-    body_text_named_params?: NamedExample[];
-  };
-  buttons?: ButtonInput[];
+  example?: Readonly<Record<string, unknown>>;
+  buttons?: readonly ButtonInput[];
 }
 
 export interface ButtonInput {
@@ -36,7 +32,7 @@ export interface ButtonInput {
   text?: string;
   url?: string;
   phone_number?: string;
-  example?: string[];
+  example?: unknown;
 }
 
 export interface TemplateInput {
@@ -109,15 +105,20 @@ function findComponent(t: TemplateInput, type: string): TemplateComponentInput |
   return t.components.find((c) => c.type.toUpperCase() === type);
 }
 
-function namedToRecord(list: readonly NamedExample[] | undefined): Record<string, string> {
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+function namedToRecord(list: unknown): Record<string, string> {
   const r: Record<string, string> = {};
-  for (const p of list ?? []) r[p.param_name] = p.example;
+  if (!Array.isArray(list)) return r;
+  for (const p of list as Partial<NamedExample>[]) {
+    if (p && typeof p.param_name === 'string' && typeof p.example === 'string') r[p.param_name] = p.example;
+  }
   return r;
 }
 
-function positionalToRecord(list: readonly string[] | undefined): Record<string, string> {
+function positionalToRecord(list: unknown): Record<string, string> {
   const r: Record<string, string> = {};
-  (list ?? []).forEach((v, i) => (r[String(i + 1)] = v));
+  strings(list).forEach((v, i) => (r[String(i + 1)] = v));
   return r;
 }
 
@@ -127,7 +128,10 @@ export function sampleValues(t: TemplateInput): Required<RenderValues> {
   const body = findComponent(t, 'BODY');
   return {
     header: { ...positionalToRecord(header?.example?.header_text), ...namedToRecord(header?.example?.header_text_named_params) },
-    body: { ...positionalToRecord(body?.example?.body_text?.[0]), ...namedToRecord(body?.example?.body_text_named_params) },
+    body: {
+      ...positionalToRecord(Array.isArray(body?.example?.body_text) ? body.example.body_text[0] : undefined),
+      ...namedToRecord(body?.example?.body_text_named_params),
+    },
   };
 }
 
@@ -173,7 +177,7 @@ function renderButton(b: ButtonInput): RenderedButton {
   const type = b.type.toUpperCase();
   let target: string | null = null;
   // A dynamic URL's example is the whole URL with its parameter filled in: show that.
-  if (type === 'URL') target = b.example?.[0] ?? b.url ?? null;
+  if (type === 'URL') target = strings(b.example)[0] ?? b.url ?? null;
   if (type === 'PHONE_NUMBER') target = b.phone_number ?? null;
   return { type: (BUTTON_TYPES.has(type) ? type : 'OTHER') as RenderedButton['type'], text: b.text ?? '', target };
 }
@@ -198,7 +202,7 @@ export function renderTemplate(t: TemplateInput, values?: RenderValues): Rendere
     const format = (h.format ?? 'TEXT').toUpperCase();
     if (format === 'TEXT') header = { kind: 'text', segments: collect(substitute(h.text ?? '', headerValues)) };
     else if (format === 'IMAGE' || format === 'VIDEO' || format === 'DOCUMENT' || format === 'LOCATION') {
-      header = { kind: 'media', format, url: h.example?.header_url?.[0] ?? h.example?.header_handle?.[0] ?? null };
+      header = { kind: 'media', format, url: strings(h.example?.header_url)[0] ?? strings(h.example?.header_handle)[0] ?? null };
     }
   }
   const body = collect(substitute(findComponent(t, 'BODY')?.text ?? '', bodyValues));
