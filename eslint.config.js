@@ -17,7 +17,7 @@ export const boundaryRules = {
   renderer: {
     'no-restricted-imports': ['error', {
       ...noNodeOrElectron,
-      patterns: [{ group: ['**/electron/**', '**/electron'], message: 'The renderer reaches the core only through the contract (renderer/api).' }],
+      patterns: [{ group: ['**/electron/**'], message: 'The renderer reaches the core only through the contract (renderer/api).' }],
     }],
   },
   shared: {

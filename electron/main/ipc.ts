@@ -1,6 +1,6 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { eventNames, fail, methodNames, methods, type MethodName } from '../../shared/contract';
-import { APP_ORIGIN } from './security';
+import { isOwnOrigin } from './security';
 
 /**
  * Checklist item 17: every IPC call must come from our own top-level frame (VS Code's
@@ -9,11 +9,7 @@ import { APP_ORIGIN } from './security';
 export function isTrustedSender(event: IpcMainInvokeEvent): boolean {
   const frame = event.senderFrame;
   if (!frame || frame.parent !== null) return false;
-  try {
-    return new URL(frame.url).origin === APP_ORIGIN;
-  } catch {
-    return false;
-  }
+  return isOwnOrigin(frame.url);
 }
 
 export interface CoreLink {

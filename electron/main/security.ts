@@ -24,9 +24,11 @@ export function isAllowedExternal(raw: string): boolean {
   }
 }
 
+/** Node's URL gives custom schemes an opaque origin ("null"), so compare scheme and host. */
 export function isOwnOrigin(raw: string): boolean {
   try {
-    return new URL(raw).origin === APP_ORIGIN;
+    const u = new URL(raw);
+    return u.protocol === `${APP_SCHEME}:` && u.host === 'pacer' && !u.username && !u.port;
   } catch {
     return false;
   }

@@ -12,7 +12,12 @@ interface LockInfo {
   since: string;
 }
 
+/** Locks this process holds: a second core in the same process must be refused too. */
+const heldHere = new Set<string>();
+
 const isAlive = (pid: number): boolean => {
+  if (pid === process.pid) return false; // our own pid but not in heldHere: left by a previous life of this pid
+
   try {
     process.kill(pid, 0);
     return true;
@@ -33,10 +38,12 @@ export function acquireDataDirLock(dataDir: string, host: string): DataDirLock {
     try {
       fs.writeFileSync(file, JSON.stringify(info), { flag: 'wx', mode: 0o600 });
       let released = false;
+      heldHere.add(path.resolve(file));
       return {
         release() {
           if (released) return;
           released = true;
+          heldHere.delete(path.resolve(file));
           try {
             const current = JSON.parse(fs.readFileSync(file, 'utf8')) as LockInfo;
             if (current.pid === process.pid) fs.unlinkSync(file);
@@ -53,7 +60,7 @@ export function acquireDataDirLock(dataDir: string, host: string): DataDirLock {
       } catch {
         holder = null; // half-written or unreadable: treat as stale
       }
-      if (holder && holder.pid !== process.pid && isAlive(holder.pid)) {
+      if (holder && (isAlive(holder.pid) || heldHere.has(path.resolve(file)))) {
         throw new PacerError(
           'unavailable',
           `Pacer is already running with this data folder (${holder.host}, process ${holder.pid}, since ${holder.since}). Close it first, or use another --data-dir.`,
