@@ -6,6 +6,7 @@ import type { CallContext, Handlers } from './api/handlers';
 import { appHandlers } from './app-handlers';
 import { whatsappHandlers } from './whatsapp/handlers';
 import { contactsHandlers } from './contacts/handlers';
+import { webhooksHandlers } from './webhooks/handlers';
 import { systemClock, type Clock } from './clock';
 import type { CoreContext, Host } from './context';
 import { openDatabase, type Db } from './db/connection';
@@ -87,6 +88,7 @@ export function createCore(opts: CoreOptions): Core {
       ...appHandlers(ctx),
       ...whatsappHandlers(ctx),
       ...contactsHandlers(ctx),
+      ...webhooksHandlers(ctx),
     };
     const dispatch = createDispatcher(handlers, log);
     const openDb = db;

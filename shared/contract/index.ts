@@ -8,15 +8,17 @@ import type { Result } from './result';
 import { appMethods, appEventNames, type AppEvents, type StagedFileInfo } from './app';
 import { whatsappMethods, whatsappEventNames, type WhatsappEvents } from './whatsapp';
 import { contactsMethods, contactsEventNames, type ContactsEvents } from './contacts';
+import { webhooksMethods, webhooksEventNames, type WebhooksEvents } from './webhooks';
 
 export const methods = {
   ...appMethods,
   ...whatsappMethods,
   ...contactsMethods,
+  ...webhooksMethods,
 } as const;
 
-export type EventMap = AppEvents & WhatsappEvents & ContactsEvents;
-export const eventNames = [...appEventNames, ...whatsappEventNames, ...contactsEventNames] as const satisfies readonly (keyof EventMap)[];
+export type EventMap = AppEvents & WhatsappEvents & ContactsEvents & WebhooksEvents;
+export const eventNames = [...appEventNames, ...whatsappEventNames, ...contactsEventNames, ...webhooksEventNames] as const satisfies readonly (keyof EventMap)[];
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;

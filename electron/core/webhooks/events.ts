@@ -1,0 +1,119 @@
+/**
+ * The typed events the router hands to domain handlers, parsed from Meta's envelope
+ * (object → entry[] → changes[] → {field, value}). Each carries a stable `key`: the same event
+ * delivered twice (Meta's retries, several subscribed apps, the relay replaying) has the same key,
+ * and the processor hands each key to the handlers once.
+ */
+
+export interface EventOrigin {
+  /** entry[].id: the WABA id. */
+  wabaId: string;
+  /** value.metadata.phone_number_id (messages-field events only). */
+  phoneNumberId: string | null;
+  displayPhoneNumber: string | null;
+}
+
+export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'played' | 'failed';
+
+export interface StatusError {
+  code: number;
+  title: string | null;
+  message: string | null;
+  details: string | null;
+  href: string | null;
+}
+
+export interface StatusEvent extends EventOrigin {
+  type: 'status';
+  key: string;
+  wamid: string;
+  status: DeliveryStatus;
+  /** Unix milliseconds (Meta sends seconds as a string). */
+  timestamp: number;
+  recipientId: string | null;
+  recipientType: string | null;
+  recipientIdentityKeyHash: string | null;
+  bizOpaqueCallbackData: string | null;
+  pricing: { billable: boolean | null; model: string | null; type: string | null; category: string | null } | null;
+  conversation: { id: string | null; originType: string | null; expiresAt: number | null } | null;
+  errors: StatusError[];
+}
+
+export type OptOutIntent = { source: 'keyword' | 'button'; matched: string } | null;
+
+export interface MessageEvent extends EventOrigin {
+  type: 'message';
+  key: string;
+  id: string;
+  /** Sender's WhatsApp id (digits; E.164 without "+"). */
+  from: string;
+  profileName: string | null;
+  timestamp: number;
+  /** Meta's message type: text, button, interactive, system, image, reaction, … */
+  kind: string;
+  text: string | null;
+  /** Quick-reply tap on a template button. */
+  button: { payload: string | null; text: string | null } | null;
+  interactive: { kind: string; id: string | null; title: string | null } | null;
+  /** `system` messages, e.g. user_changed_number with the new wa_id. */
+  system: { type: string | null; body: string | null; newWaId: string | null } | null;
+  /** The message this one replies to (a template's wamid for button taps). */
+  context: { from: string | null; id: string | null } | null;
+  /** Set when the text or button is an opt-out (STOP keyword or opt-out button). */
+  optOut: OptOutIntent;
+}
+
+export interface UserPreferenceEvent extends EventOrigin {
+  type: 'user_preferences';
+  key: string;
+  waId: string;
+  category: string;
+  value: 'stop' | 'resume' | string;
+  detail: string | null;
+  timestamp: number;
+}
+
+/** Management webhooks: passed on with their value as Meta sent it, plus the fields routed on. */
+export interface ManagementEvent<T extends ManagementType = ManagementType> extends EventOrigin {
+  type: T;
+  key: string;
+  field: string;
+  /** entry[].time in ms when present. */
+  time: number | null;
+  event: string | null;
+  value: Record<string, unknown>;
+}
+
+export type ManagementType =
+  | 'template_status'
+  | 'template_quality'
+  | 'template_category'
+  | 'template_components'
+  | 'phone_quality'
+  | 'business_capability'
+  | 'account_update'
+  | 'account_alerts'
+  | 'other';
+
+export type WebhookEvent = StatusEvent | MessageEvent | UserPreferenceEvent | ManagementEvent;
+
+export interface WebhookEventMap {
+  status: StatusEvent;
+  message: MessageEvent;
+  user_preferences: UserPreferenceEvent;
+  template_status: ManagementEvent<'template_status'>;
+  template_quality: ManagementEvent<'template_quality'>;
+  template_category: ManagementEvent<'template_category'>;
+  template_components: ManagementEvent<'template_components'>;
+  phone_quality: ManagementEvent<'phone_quality'>;
+  business_capability: ManagementEvent<'business_capability'>;
+  account_update: ManagementEvent<'account_update'>;
+  account_alerts: ManagementEvent<'account_alerts'>;
+  other: ManagementEvent<'other'>;
+}
+
+export type WebhookEventType = keyof WebhookEventMap;
+export const WEBHOOK_EVENT_TYPES = [
+  'status', 'message', 'user_preferences', 'template_status', 'template_quality', 'template_category',
+  'template_components', 'phone_quality', 'business_capability', 'account_update', 'account_alerts', 'other',
+] as const satisfies readonly WebhookEventType[];

@@ -1,0 +1,167 @@
+import type { Statement } from 'better-sqlite3';
+import type { Clock } from '../clock';
+import type { Db } from '../db/connection';
+
+export type InboxSource = 'direct' | 'relay' | 'test';
+
+export interface InboxItem {
+  body: Buffer;
+  source: InboxSource;
+  /** Set for events that can arrive twice from the same upstream (the relay's event id). */
+  sourceId?: string | null;
+}
+
+export interface InboxRow {
+  id: number;
+  receivedAt: number;
+  source: InboxSource;
+  body: Buffer;
+  attempts: number;
+}
+
+export interface InboxCounts {
+  pending: number;
+  processed: number;
+  failed: number;
+}
+
+/**
+ * 'full': the commit that precedes a 200 is fsynced (survives power loss, not only a crash of
+ * Pacer). 'normal': WAL with synchronous=NORMAL (survives a crash of the process; a power cut may
+ * lose the last commits). bench:webhooks measures both.
+ */
+export type Durability = 'full' | 'normal';
+
+interface Waiter {
+  item: InboxItem;
+  resolve: (id: number | null) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * The webhook inbox: raw bodies committed before the HTTP answer. Appends are group-committed —
+ * every request that arrived while the previous commit was running shares the next transaction
+ * (and its one fsync), so throughput grows with concurrency while a lone request is committed at
+ * once (no timer, no added latency).
+ */
+export class Inbox {
+  private queue: Waiter[] = [];
+  private scheduled = false;
+  private readonly insert: Statement;
+  private readonly claimStmt: Statement;
+  private readonly countsStmt: Statement;
+  private listeners = new Set<(ids: number) => void>();
+  /** Group-commit statistics, read by the benchmark. */
+  readonly stats = { commits: 0, rows: 0 };
+
+  constructor(private readonly db: Db, private readonly clock: Clock, private readonly durability: Durability = 'full') {
+    this.insert = db.prepare(
+      `INSERT INTO webhook_inbox (received_at, source, source_id, body, next_attempt_at) VALUES (?, ?, ?, ?, 0)
+       ON CONFLICT(source_id) DO NOTHING`,
+    );
+    this.claimStmt = db.prepare(
+      `SELECT id, received_at AS receivedAt, source, body, attempts FROM webhook_inbox
+       WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
+    );
+    this.countsStmt = db.prepare(`SELECT state, count(*) AS n FROM webhook_inbox GROUP BY state`);
+  }
+
+  /** Resolves with the new row id once the row is durable, or null when sourceId was already stored. */
+  append(item: InboxItem): Promise<number | null> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Commits a set of items now, in one transaction. Returns ids (null for duplicates). */
+  appendNow(items: readonly InboxItem[]): (number | null)[] {
+    const now = this.clock.now();
+    const run = this.db.transaction(() =>
+      items.map((it) => {
+        const r = this.insert.run(now, it.source, it.sourceId ?? null, it.body);
+        return r.changes ? Number(r.lastInsertRowid) : null;
+      }),
+    );
+    let ids: (number | null)[];
+    if (this.durability === 'full') {
+      this.db.pragma('synchronous = FULL');
+      try {
+        ids = run();
+      } finally {
+        this.db.pragma('synchronous = NORMAL');
+      }
+    } else {
+      ids = run();
+    }
+    this.stats.commits++;
+    this.stats.rows += items.length;
+    const added = ids.filter((x) => x !== null).length;
+    if (added) this.listeners.forEach((l) => l(added));
+    return ids;
+  }
+
+  /** Called after each commit that added rows (the processor wakes up on it). */
+  onAppend(listener: (added: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (!batch.length) return;
+    let ids: (number | null)[];
+    try {
+      ids = this.appendNow(batch.map((w) => w.item));
+    } catch (e) {
+      batch.forEach((w) => w.reject(e));
+      return;
+    }
+    batch.forEach((w, i) => w.resolve(ids[i] ?? null));
+  }
+
+  claim(limit: number): InboxRow[] {
+    return this.claimStmt.all(this.clock.now(), limit) as InboxRow[];
+  }
+
+  markProcessed(id: number): void {
+    this.db.prepare(`UPDATE webhook_inbox SET state = 'processed', processed_at = ?, last_error = NULL WHERE id = ?`).run(this.clock.now(), id);
+  }
+
+  /** Schedules another attempt; after maxAttempts the row is parked as 'failed' (kept, reported). */
+  markRetry(id: number, error: string, delayMs: number, maxAttempts: number): 'retry' | 'failed' {
+    const row = this.db.prepare(`SELECT attempts FROM webhook_inbox WHERE id = ?`).get(id) as { attempts: number } | undefined;
+    const attempts = (row?.attempts ?? 0) + 1;
+    const state = attempts >= maxAttempts ? 'failed' : 'pending';
+    this.db.prepare(`UPDATE webhook_inbox SET attempts = ?, last_error = ?, next_attempt_at = ?, state = ? WHERE id = ?`)
+      .run(attempts, error.slice(0, 2000), this.clock.now() + delayMs, state, id);
+    return state === 'failed' ? 'failed' : 'retry';
+  }
+
+  /** Puts parked rows back in the queue (after a handler was fixed). */
+  retryFailed(): number {
+    return this.db.prepare(`UPDATE webhook_inbox SET state = 'pending', attempts = 0, next_attempt_at = 0 WHERE state = 'failed'`).run().changes;
+  }
+
+  counts(): InboxCounts {
+    const out: InboxCounts = { pending: 0, processed: 0, failed: 0 };
+    for (const r of this.countsStmt.all() as { state: keyof InboxCounts; n: number }[]) out[r.state] = r.n;
+    return out;
+  }
+
+  /** The earliest time a pending row becomes due, or null when nothing is pending. */
+  nextDueAt(): number | null {
+    const r = this.db.prepare(`SELECT min(next_attempt_at) AS t FROM webhook_inbox WHERE state = 'pending'`).get() as { t: number | null };
+    return r.t;
+  }
+
+  lastError(): { id: number; error: string } | null {
+    const r = this.db.prepare(`SELECT id, last_error AS error FROM webhook_inbox WHERE last_error IS NOT NULL AND state != 'processed' ORDER BY id DESC LIMIT 1`).get() as { id: number; error: string } | undefined;
+    return r ?? null;
+  }
+}

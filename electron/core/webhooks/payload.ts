@@ -1,0 +1,227 @@
+import crypto from 'node:crypto';
+import type {
+  DeliveryStatus, EventOrigin, ManagementEvent, ManagementType, MessageEvent, StatusError, StatusEvent,
+  UserPreferenceEvent, WebhookEvent,
+} from './events';
+import type { OptOutMatcher } from './stop-keywords';
+
+export const WABA_OBJECT = 'whatsapp_business_account';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+/** Meta sends unix seconds, usually as a string. */
+const seconds = (v: unknown): number | null => {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+  return Number.isFinite(n) ? n * 1000 : null;
+};
+const hash = (v: unknown) => crypto.createHash('sha256').update(JSON.stringify(v)).digest('base64url').slice(0, 22);
+
+const STATUSES: readonly DeliveryStatus[] = ['sent', 'delivered', 'read', 'played', 'failed'];
+
+/** What went wrong with a body, as a code the receiver answers with. */
+export class PayloadError extends Error {
+  constructor(readonly reason: 'not_json' | 'wrong_object' | 'no_entries', message: string) {
+    super(message);
+  }
+}
+
+/** Parses and checks the envelope only: the receiver refuses anything that is not a WABA webhook. */
+export function parseEnvelope(raw: Buffer | string): { entry: unknown[] } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
+  } catch {
+    throw new PayloadError('not_json', 'Body is not JSON');
+  }
+  if (!isObj(doc)) throw new PayloadError('not_json', 'Body is not a JSON object');
+  if (doc.object !== WABA_OBJECT) throw new PayloadError('wrong_object', `object must be "${WABA_OBJECT}", got ${JSON.stringify(doc.object ?? null)}`);
+  if (!Array.isArray(doc.entry)) throw new PayloadError('no_entries', 'entry must be an array');
+  return { entry: doc.entry };
+}
+
+const MANAGEMENT_FIELDS: Record<string, ManagementType> = {
+  message_template_status_update: 'template_status',
+  message_template_quality_update: 'template_quality',
+  template_category_update: 'template_category',
+  message_template_components_update: 'template_components',
+  phone_number_quality_update: 'phone_quality',
+  business_capability_update: 'business_capability',
+  account_update: 'account_update',
+  account_alerts: 'account_alerts',
+};
+
+/**
+ * Meta's 2025 example put quality updates under the status-update field: route on the value's
+ * shape as well as the field name.
+ */
+function managementType(field: string, value: Obj): ManagementType {
+  if (field === 'message_template_status_update' && 'new_quality_score' in value && !('event' in value)) return 'template_quality';
+  return MANAGEMENT_FIELDS[field] ?? 'other';
+}
+
+export interface ParseOptions {
+  optOut: OptOutMatcher;
+}
+
+/** Turns an envelope into typed events. Unknown shapes are skipped, never thrown on. */
+export function parseEvents(raw: Buffer | string, opts: ParseOptions): WebhookEvent[] {
+  const { entry } = parseEnvelope(raw);
+  const out: WebhookEvent[] = [];
+  for (const e of entry) {
+    if (!isObj(e)) continue;
+    const wabaId = str(e.id) ?? '';
+    const time = seconds(e.time);
+    for (const change of arr(e.changes)) {
+      if (!isObj(change) || !isObj(change.value)) continue;
+      const field = str(change.field) ?? '';
+      const value = change.value;
+      const metadata = isObj(value.metadata) ? value.metadata : {};
+      const origin: EventOrigin = {
+        wabaId,
+        phoneNumberId: str(metadata.phone_number_id),
+        displayPhoneNumber: str(metadata.display_phone_number),
+      };
+      if (field === 'messages') {
+        for (const s of arr(value.statuses)) {
+          const ev = parseStatus(s, origin);
+          if (ev) out.push(ev);
+        }
+        const contacts = arr(value.contacts).filter(isObj);
+        for (const m of arr(value.messages)) {
+          const ev = parseMessage(m, origin, contacts, opts.optOut);
+          if (ev) out.push(ev);
+        }
+      } else if (field === 'user_preferences') {
+        for (const p of arr(value.user_preferences)) {
+          const ev = parseUserPreference(p, origin);
+          if (ev) out.push(ev);
+        }
+      } else {
+        const type = managementType(field, value);
+        const ev: ManagementEvent = {
+          ...origin,
+          type,
+          key: `${field}:${wabaId}:${time ?? ''}:${hash(value)}`,
+          field,
+          time,
+          event: str(value.event),
+          value,
+        };
+        out.push(ev);
+      }
+    }
+  }
+  return out;
+}
+
+function parseStatus(s: unknown, origin: EventOrigin): StatusEvent | null {
+  if (!isObj(s)) return null;
+  const wamid = str(s.id);
+  const status = str(s.status);
+  const timestamp = seconds(s.timestamp);
+  if (!wamid || !status || !STATUSES.includes(status as DeliveryStatus) || timestamp === null) return null;
+  const pricing = isObj(s.pricing) ? s.pricing : null;
+  const conversation = isObj(s.conversation) ? s.conversation : null;
+  const errors: StatusError[] = arr(s.errors).filter(isObj).map((err) => ({
+    code: typeof err.code === 'number' ? err.code : Number(err.code ?? 0),
+    title: str(err.title),
+    message: str(err.message),
+    details: isObj(err.error_data) ? str(err.error_data.details) : null,
+    href: str(err.href),
+  }));
+  return {
+    ...origin,
+    type: 'status',
+    key: `status:${wamid}:${status}:${timestamp / 1000}`,
+    wamid,
+    status: status as DeliveryStatus,
+    timestamp,
+    recipientId: str(s.recipient_id),
+    recipientType: str(s.recipient_type),
+    recipientIdentityKeyHash: str(s.recipient_identity_key_hash),
+    bizOpaqueCallbackData: str(s.biz_opaque_callback_data),
+    pricing: pricing
+      ? {
+          billable: typeof pricing.billable === 'boolean' ? pricing.billable : null,
+          model: str(pricing.pricing_model),
+          type: str(pricing.type),
+          category: str(pricing.category),
+        }
+      : null,
+    conversation: conversation
+      ? {
+          id: str(conversation.id),
+          originType: isObj(conversation.origin) ? str(conversation.origin.type) : null,
+          expiresAt: seconds(conversation.expiration_timestamp),
+        }
+      : null,
+    errors,
+  };
+}
+
+function parseMessage(m: unknown, origin: EventOrigin, contacts: Obj[], optOut: OptOutMatcher): MessageEvent | null {
+  if (!isObj(m)) return null;
+  const id = str(m.id);
+  const from = str(m.from);
+  const timestamp = seconds(m.timestamp);
+  const kind = str(m.type) ?? 'unknown';
+  if (!id || !from || timestamp === null) return null;
+  const contact = contacts.find((c) => str(c.wa_id) === from) ?? contacts[0];
+  const profileName = contact && isObj(contact.profile) ? str(contact.profile.name) : null;
+  const text = isObj(m.text) ? str(m.text.body) : null;
+  const button = isObj(m.button) ? { payload: str(m.button.payload), text: str(m.button.text) } : null;
+  let interactive: MessageEvent['interactive'] = null;
+  if (isObj(m.interactive)) {
+    const iType = str(m.interactive.type) ?? 'unknown';
+    const reply = m.interactive[iType];
+    interactive = { kind: iType, id: isObj(reply) ? str(reply.id) : null, title: isObj(reply) ? str(reply.title) : null };
+  }
+  const system = isObj(m.system)
+    ? { type: str(m.system.type), body: str(m.system.body), newWaId: str(m.system.wa_id) ?? str(m.system.new_wa_id) }
+    : null;
+  const context = isObj(m.context) ? { from: str(m.context.from), id: str(m.context.id) } : null;
+
+  let intent: MessageEvent['optOut'] = null;
+  const kw = kind === 'text' ? optOut.keyword(text) : null;
+  if (kw) intent = { source: 'keyword', matched: kw };
+  const btn = button ? optOut.button(button.payload, button.text) : interactive ? optOut.button(interactive.id, interactive.title) : null;
+  if (btn) intent = { source: 'button', matched: btn };
+
+  return {
+    ...origin,
+    type: 'message',
+    key: `message:${id}`,
+    id,
+    from,
+    profileName,
+    timestamp,
+    kind,
+    text,
+    button,
+    interactive,
+    system,
+    context,
+    optOut: intent,
+  };
+}
+
+function parseUserPreference(p: unknown, origin: EventOrigin): UserPreferenceEvent | null {
+  if (!isObj(p)) return null;
+  const waId = str(p.wa_id);
+  const value = str(p.value);
+  const timestamp = seconds(p.timestamp);
+  if (!waId || !value || timestamp === null) return null;
+  const category = str(p.category) ?? 'marketing_messages';
+  return {
+    ...origin,
+    type: 'user_preferences',
+    key: `user_preferences:${waId}:${category}:${value}:${timestamp / 1000}`,
+    waId,
+    category,
+    value,
+    detail: str(p.detail),
+    timestamp,
+  };
+}

@@ -1,0 +1,321 @@
+import crypto from 'node:crypto';
+import type { CoreContext } from '../context';
+import { PacerError } from '../errors';
+import type { TimerHandle } from '../clock';
+import type { WebhookActivity, WebhookInfo, WebhookTestResult, WebhookTestStep } from '../../../shared/contract/webhooks';
+import { registerConsent, registerServiceWindow, registerStatusSummary, serviceWindow, type ConsentSink, type MessageStatusRow } from './builtin';
+import { CALLBACK_PATH, WebhookConfig } from './config';
+import type { StatusEvent } from './events';
+import { Inbox, type Durability } from './inbox';
+import { InboxProcessor, type ProcessorStats } from './processor';
+import { startReceiver, type ReceiverHandle } from './receiver';
+import { RelayClient } from './relay-client';
+import { WebhookRouter } from './router';
+import { signBody, SIGNATURE_HEADER } from './signature';
+import { createOptOutMatcher, type OptOutMatcher } from './stop-keywords';
+
+export interface StartOptions {
+  /** Port on 127.0.0.1; default: the configured one (8788). 0 picks a free port. */
+  port?: number;
+  /** Also pull from the configured relay (default true when one is configured). */
+  relay?: boolean;
+}
+
+export interface WebhookRunning {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * The webhook domain of one core: config, inbox, router, processor, receiver and relay client.
+ * Other domains reach it with `webhooksFor(ctx)` and subscribe with `.router.on(…)`.
+ */
+export class WebhookService {
+  readonly router = new WebhookRouter();
+  readonly config: WebhookConfig;
+  readonly inbox: Inbox;
+  readonly processor: InboxProcessor;
+  private receiver: ReceiverHandle | null = null;
+  private relay: RelayClient | null = null;
+  private consentSink: ConsentSink | null = null;
+  private matcherCache: { rules: string; matcher: OptOutMatcher } | null = null;
+  private activity = { received: 0, rejected: 0, processed: 0, duplicates: 0, handler_failures: 0, by_type: {} as Record<string, number> };
+  private activityTimer: TimerHandle | null = null;
+
+  constructor(private readonly ctx: CoreContext, opts: { durability?: Durability } = {}) {
+    this.config = new WebhookConfig(ctx.db, ctx.dataDir);
+    this.inbox = new Inbox(ctx.db, ctx.clock, opts.durability ?? 'full');
+    this.processor = new InboxProcessor({
+      db: ctx.db,
+      clock: ctx.clock,
+      log: ctx.log,
+      inbox: this.inbox,
+      router: this.router,
+      parseOptions: () => ({ optOut: this.matcher() }),
+      onProgress: (d) => this.noteProcessed(d),
+    });
+    this.inbox.onAppend(() => this.processor.kick());
+    registerStatusSummary(ctx.db, this.router);
+    registerServiceWindow(ctx.db, this.router);
+    registerConsent(this.router, () => this.consentSink);
+    ctx.onClose(() => this.stop());
+  }
+
+  /** Wires opt-outs to the contacts service (its consent-recording function). */
+  setConsentSink(sink: ConsentSink | null): void {
+    this.consentSink = sink;
+    if (sink) this.processor.kick();
+  }
+
+  private matcher(): OptOutMatcher {
+    const rules = this.config.optOutRules();
+    const key = JSON.stringify(rules);
+    if (this.matcherCache?.rules !== key) this.matcherCache = { rules: key, matcher: createOptOutMatcher(rules) };
+    return this.matcherCache.matcher;
+  }
+
+  /** Starts the receiver (and the relay pull when configured) and the processor. */
+  async start(opts: StartOptions = {}): Promise<WebhookRunning> {
+    if (this.receiver) throw new PacerError('conflict', `The webhook receiver is already running at ${this.receiver.url}`);
+    const port = opts.port ?? this.config.port();
+    try {
+      this.receiver = await startReceiver({
+        inbox: this.inbox,
+        log: this.ctx.log,
+        verifyToken: () => this.config.verifyToken(),
+        appSecret: () => this.ctx.secrets.get('app_secret'),
+        callbackPath: CALLBACK_PATH,
+        port,
+        onAccepted: () => this.bump('received'),
+        onRejected: (status, reason) => {
+          this.bump('rejected');
+          if (status !== 404) this.ctx.log.warn('webhook refused', { status, reason });
+        },
+      });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') throw new PacerError('conflict', `Port ${port} on 127.0.0.1 is in use: choose another webhook port.`);
+      throw e;
+    }
+    if (opts.relay !== false) this.startRelay();
+    this.processor.kick();
+    const handle = this.receiver;
+    return {
+      url: handle.url,
+      port: handle.port,
+      close: async () => {
+        if (this.receiver === handle) this.receiver = null;
+        await handle.close();
+      },
+    };
+  }
+
+  /** Starts pulling from the configured relay (no-op when none is configured or already running). */
+  startRelay(): boolean {
+    if (this.relay) return true;
+    const url = this.config.relayUrl();
+    const token = this.config.relayToken();
+    if (!url || !token) return false;
+    this.relay = new RelayClient({
+      url, token, inbox: this.inbox, clock: this.ctx.clock, log: this.ctx.log, fetch: this.ctx.fetch,
+      appSecret: () => this.ctx.secrets.get('app_secret'),
+    });
+    this.relay.start();
+    return true;
+  }
+
+  async stop(): Promise<void> {
+    const r = this.receiver;
+    this.receiver = null;
+    await r?.close();
+    await this.relay?.stop();
+    this.relay = null;
+    await this.processor.stop();
+    if (this.activityTimer) this.ctx.clock.clearTimeout(this.activityTimer);
+    this.activityTimer = null;
+  }
+
+  /** Hands pending-match statuses for these wamids (or opaque callback data) to the handlers again. */
+  async reofferPending(filter: { wamids?: readonly string[]; bizOpaque?: readonly string[] } = {}): Promise<{ offered: number; matched: number }> {
+    const rows: { event_key: string; event: string }[] = [];
+    const db = this.ctx.db;
+    if (!filter.wamids && !filter.bizOpaque) rows.push(...(db.prepare(`SELECT event_key, event FROM webhook_pending_status ORDER BY received_at LIMIT 5000`).all() as typeof rows));
+    for (const w of filter.wamids ?? []) rows.push(...(db.prepare(`SELECT event_key, event FROM webhook_pending_status WHERE wamid = ?`).all(w) as typeof rows));
+    for (const b of filter.bizOpaque ?? []) rows.push(...(db.prepare(`SELECT event_key, event FROM webhook_pending_status WHERE biz_opaque_callback_data = ?`).all(b) as typeof rows));
+    let matched = 0;
+    const seen = new Set<string>();
+    for (const r of rows) {
+      if (seen.has(r.event_key)) continue;
+      seen.add(r.event_key);
+      await this.processor.dispatch(JSON.parse(r.event) as StatusEvent);
+      if (!db.prepare(`SELECT 1 FROM webhook_pending_status WHERE event_key = ?`).get(r.event_key)) matched++;
+    }
+    return { offered: seen.size, matched };
+  }
+
+  /** The merged delivery facts for a wamid (kept for every wamid, known to a campaign or not). */
+  messageStatus(wamid: string): MessageStatusRow | null {
+    return (this.ctx.db.prepare(`SELECT * FROM webhook_message_status WHERE wamid = ?`).get(wamid) as MessageStatusRow | undefined) ?? null;
+  }
+
+  serviceWindow(phone: string) {
+    return serviceWindow(this.ctx.db, phone, this.ctx.clock.now());
+  }
+
+  info(): WebhookInfo {
+    const relayUrl = this.config.relayUrl();
+    const pendingMatch = (this.ctx.db.prepare(`SELECT count(*) AS n FROM webhook_pending_status`).get() as { n: number }).n;
+    return {
+      callback_path: CALLBACK_PATH,
+      port: this.config.port(),
+      local_url: this.receiver?.url ?? null,
+      running: !!this.receiver,
+      verify_token: this.config.verifyToken(),
+      app_secret_set: this.ctx.secrets.get('app_secret') !== null,
+      inbox: this.inbox.counts(),
+      last_error: this.inbox.lastError()?.error ?? null,
+      pending_match: pendingMatch,
+      relay: {
+        url: relayUrl,
+        token_set: this.config.relayToken() !== null,
+        running: !!this.relay?.status.running,
+        connected: !!this.relay?.status.connected,
+        last_pull_at: this.relay?.status.lastPullAt ?? null,
+        last_error: this.relay?.status.lastError ?? null,
+        pulled: this.relay?.status.pulled ?? 0,
+      },
+    };
+  }
+
+  /**
+   * Sends a signed sample status through the whole path: handshake, an unsigned POST (must be
+   * refused), a signed POST, the inbox row, and the router. The sample's traces are removed after.
+   */
+  async test(): Promise<WebhookTestResult> {
+    const secret = this.ctx.secrets.get('app_secret');
+    if (!secret) throw new PacerError('conflict', 'The app secret is not set: add it in Settings (or PACER_APP_SECRET) so webhooks can be verified.');
+    let temp: WebhookRunning | null = null;
+    const url = this.receiver?.url ?? (temp = await this.start({ port: 0, relay: false })).url;
+    const steps: WebhookTestStep[] = [];
+    const step = async (name: WebhookTestStep['step'], fn: () => Promise<string>) => {
+      const t0 = performance.now();
+      try {
+        const detail = await fn();
+        steps.push({ step: name, ok: true, ms: Math.round(performance.now() - t0), detail });
+        return true;
+      } catch (e) {
+        steps.push({ step: name, ok: false, ms: Math.round(performance.now() - t0), detail: e instanceof Error ? e.message : String(e) });
+        return false;
+      }
+    };
+    const wamid = `wamid.PACER-TEST-${crypto.randomBytes(8).toString('hex')}`;
+    const seconds = Math.floor(this.ctx.clock.now() / 1000);
+    const body = JSON.stringify(sampleStatusEnvelope(wamid, seconds));
+    const key = `status:${wamid}:sent:${seconds}`;
+    try {
+      await step('handshake', async () => {
+        const challenge = crypto.randomBytes(6).toString('hex');
+        const q = new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.verify_token': this.config.verifyToken(), 'hub.challenge': challenge });
+        const r = await this.ctx.fetch(`${url}?${q}`);
+        const text = await r.text();
+        if (r.status !== 200 || text !== challenge) throw new Error(`expected 200 "${challenge}", got ${r.status} "${text.slice(0, 80)}"`);
+        return 'hub.challenge echoed';
+      });
+      await step('unsigned_refused', async () => {
+        const r = await this.ctx.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        await r.text();
+        if (r.status !== 401) throw new Error(`an unsigned POST got HTTP ${r.status}, expected 401`);
+        return 'unsigned POST refused with 401';
+      });
+      const posted = await step('signed_post', async () => {
+        const r = await this.ctx.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signBody(body, secret) }, body });
+        const text = await r.text();
+        if (r.status !== 200) throw new Error(`HTTP ${r.status}: ${text.slice(0, 200)}`);
+        return 'HTTP 200';
+      });
+      if (posted) {
+        await step('stored', async () => {
+          const row = this.ctx.db.prepare(`SELECT id FROM webhook_inbox WHERE body = ?`).get(Buffer.from(body)) as { id: number } | undefined;
+          if (!row) throw new Error('the event is not in the inbox');
+          return `inbox row ${row.id}`;
+        });
+        await step('processed', async () => {
+          await this.processor.drain();
+          const seen = this.ctx.db.prepare(`SELECT 1 FROM webhook_event_keys WHERE key = ?`).get(key);
+          if (!seen) throw new Error(`not processed: ${this.inbox.lastError()?.error ?? 'unknown reason'}`);
+          return 'routed to the status handlers';
+        });
+      }
+    } finally {
+      this.ctx.db.transaction(() => {
+        this.ctx.db.prepare(`DELETE FROM webhook_inbox WHERE body = ?`).run(Buffer.from(body));
+        this.ctx.db.prepare(`DELETE FROM webhook_event_keys WHERE key = ?`).run(key);
+        this.ctx.db.prepare(`DELETE FROM webhook_message_status WHERE wamid = ?`).run(wamid);
+        this.ctx.db.prepare(`DELETE FROM webhook_pending_status WHERE wamid = ?`).run(wamid);
+      })();
+      await temp?.close();
+    }
+    return { ok: steps.every((s) => s.ok), url, steps };
+  }
+
+  private bump(k: 'received' | 'rejected'): void {
+    this.activity[k]++;
+    this.scheduleActivity();
+  }
+
+  private noteProcessed(d: ProcessorStats): void {
+    this.activity.processed += d.events;
+    this.activity.duplicates += d.duplicates;
+    this.activity.handler_failures += d.handlerFailures;
+    for (const [t, n] of Object.entries(d.byType)) this.activity.by_type[t] = (this.activity.by_type[t] ?? 0) + (n ?? 0);
+    this.scheduleActivity();
+  }
+
+  /** Coalesces counters into at most ~10 events a second. */
+  private scheduleActivity(): void {
+    if (this.activityTimer) return;
+    this.activityTimer = this.ctx.clock.setTimeout(() => {
+      this.activityTimer = null;
+      const a = this.activity;
+      this.activity = { received: 0, rejected: 0, processed: 0, duplicates: 0, handler_failures: 0, by_type: {} };
+      const payload: WebhookActivity = { ...a, pending: this.inbox.counts().pending, at: this.ctx.clock.now() };
+      this.ctx.emit('webhooks:activity', payload);
+    }, 100);
+  }
+}
+
+/** A status envelope as Meta sends it (used by `webhook test` and the benchmark). */
+export function sampleStatusEnvelope(wamid: string, seconds: number, status = 'sent', opts: { wabaId?: string; phoneNumberId?: string; recipient?: string } = {}) {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [{
+      id: opts.wabaId ?? '0',
+      changes: [{
+        field: 'messages',
+        value: {
+          messaging_product: 'whatsapp',
+          metadata: { display_phone_number: '15550000000', phone_number_id: opts.phoneNumberId ?? '0' },
+          statuses: [{ id: wamid, status, timestamp: String(seconds), recipient_id: opts.recipient ?? '15550000001' }],
+        },
+      }],
+    }],
+  };
+}
+
+const services = new WeakMap<CoreContext, WebhookService>();
+
+/** The webhook service of a core (created on first use). Domains call `webhooksFor(ctx).router.on(…)`. */
+export function webhooksFor(ctx: CoreContext): WebhookService {
+  let s = services.get(ctx);
+  if (!s) {
+    s = new WebhookService(ctx);
+    services.set(ctx, s);
+  }
+  return s;
+}
+
+/** Starts the receiver for a core host (the app, `pacer run`, `pacer serve`); closed on ctx close. */
+export function startWebhookReceiver(ctx: CoreContext, opts: StartOptions = {}): Promise<WebhookRunning> {
+  return webhooksFor(ctx).start(opts);
+}
