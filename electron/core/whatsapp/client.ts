@@ -306,7 +306,7 @@ export class GraphClient {
   }
 
   /** GET /{template-id} */
-  getTemplate(templateId: string, fields: readonly string[] = TEMPLATE_FIELDS): Promise<GraphTemplate> {
+  async getTemplate(templateId: string, fields: readonly string[] = TEMPLATE_FIELDS): Promise<GraphTemplate> {
     return this.request<GraphTemplate>('GET', seg(templateId), { kind: 'management', query: { fields: fields.join(',') } });
   }
 
