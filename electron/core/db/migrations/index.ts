@@ -1,12 +1,13 @@
 import type { Migration } from './types';
 import { migration0001 } from './0001-app-meta';
 import { migration0002 } from './0002-contacts';
+import { migration0003 } from './0003-whatsapp';
 
 /**
  * The ordered registry. Forward-only: never edit a migration that has shipped (its hash is stored
  * and an edited one is refused); add the next number instead. One test per migration lives in
  * test/unit/migrations/.
  */
-export const migrations: readonly Migration[] = [migration0001, migration0002];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003];
 
 export type { Migration } from './types';
