@@ -1,0 +1,128 @@
+import type { StateCreator } from 'zustand';
+import type { AccountHistory, AccountStatus, BusinessProfile, ConnectErrorDetails, ConnectInput } from '../../../shared/contract/whatsapp';
+import type { InputOf } from '../../../shared/contract';
+import { api } from '../../api/client';
+import type { AppState } from '../index';
+
+/** What a failed connect gives the wizard: a message, and the field to put it under when known. */
+export interface ConnectFailure {
+  code: string;
+  message: string;
+  details: ConnectErrorDetails | null;
+}
+
+export type ProfilePatch = Omit<InputOf<'account:profile-update'>, 'phoneNumberId'>;
+
+export interface AccountSlice {
+  /** null until the first account:status answer. */
+  account: AccountStatus | null;
+  accountError: string | null;
+  /** 'sandbox' | 'connect' | 'refresh' | 'disconnect' while one runs. */
+  accountBusy: 'sandbox' | 'connect' | 'refresh' | 'disconnect' | null;
+  accountHistory: AccountHistory | null;
+  /** Business profile per phone number id. */
+  profiles: Record<string, BusinessProfile>;
+  /** Whether the setup wizard is open (first run from the Dashboard, or from Account / Settings). */
+  wizardOpen: boolean;
+  initAccount(): Promise<void>;
+  loadAccount(): Promise<void>;
+  loadAccountHistory(days?: number): Promise<void>;
+  openWizard(): void;
+  closeWizard(): void;
+  useSandbox(): Promise<boolean>;
+  connectAccount(input: ConnectInput): Promise<ConnectFailure | null>;
+  refreshAccount(): Promise<void>;
+  disconnectAccount(forgetSecrets: boolean): Promise<void>;
+  loadProfile(phoneNumberId: string): Promise<string | null>;
+  updateProfile(phoneNumberId: string, patch: ProfilePatch): Promise<string | null>;
+}
+
+let subscribed = false;
+
+export const createAccountSlice: StateCreator<AppState, [], [], AccountSlice> = (set, get) => ({
+  account: null,
+  accountError: null,
+  accountBusy: null,
+  accountHistory: null,
+  profiles: {},
+  wizardOpen: false,
+
+  async initAccount() {
+    if (!subscribed) {
+      subscribed = true;
+      api.on('account:changed', (account) => set({ account, accountError: null }));
+    }
+    await get().loadAccount();
+  },
+
+  async loadAccount() {
+    const r = await api.call('account:status', {});
+    if (r.ok) set({ account: r.value, accountError: null });
+    else set({ accountError: r.message });
+  },
+
+  async loadAccountHistory(days = 30) {
+    const r = await api.call('account:history', { days });
+    if (r.ok) set({ accountHistory: r.value });
+  },
+
+  openWizard: () => set({ wizardOpen: true }),
+  closeWizard: () => set({ wizardOpen: false }),
+
+  async useSandbox() {
+    set({ accountBusy: 'sandbox' });
+    const r = await api.call('account:use-sandbox', {});
+    set({ accountBusy: null });
+    if (!r.ok) {
+      get().toast('error', r.message);
+      return false;
+    }
+    set({ account: r.value, wizardOpen: false });
+    void get().loadAccountHistory();
+    void get().loadTemplates();
+    return true;
+  },
+
+  async connectAccount(input) {
+    set({ accountBusy: 'connect' });
+    const r = await api.call('account:connect', input);
+    set({ accountBusy: null });
+    if (!r.ok) return { code: r.code, message: r.message, details: (r.details as ConnectErrorDetails | undefined) ?? null };
+    set({ account: r.value, wizardOpen: false });
+    void get().loadAccountHistory();
+    void get().loadTemplates();
+    return null;
+  },
+
+  async refreshAccount() {
+    set({ accountBusy: 'refresh' });
+    const r = await api.call('account:refresh', {});
+    set({ accountBusy: null });
+    if (r.ok) {
+      set({ account: r.value });
+      void get().loadAccountHistory();
+    } else get().toast('error', r.message);
+  },
+
+  async disconnectAccount(forgetSecrets) {
+    set({ accountBusy: 'disconnect' });
+    const r = await api.call('account:disconnect', { forgetSecrets });
+    set({ accountBusy: null });
+    if (r.ok) set({ account: r.value, accountHistory: null, profiles: {} });
+    else get().toast('error', r.message);
+  },
+
+  async loadProfile(phoneNumberId) {
+    const r = await api.call('account:profile-get', { phoneNumberId });
+    if (!r.ok) return r.message;
+    set({ profiles: { ...get().profiles, [phoneNumberId]: r.value } });
+    return null;
+  },
+
+  async updateProfile(phoneNumberId, patch) {
+    const r = await api.call('account:profile-update', { phoneNumberId, ...patch });
+    if (!r.ok) return r.message;
+    set({ profiles: { ...get().profiles, [phoneNumberId]: r.value } });
+    return null;
+  },
+});

@@ -1,0 +1,69 @@
+import type { StateCreator } from 'zustand';
+import type { TemplateDetail, TemplateSummary, TemplateSyncResult } from '../../../shared/contract/whatsapp';
+import { api } from '../../api/client';
+import type { AppState } from '../index';
+
+export interface TemplatesSlice {
+  /** null until loaded once. Filters are applied in the page (the list is small: ≤ 6,000 per WABA). */
+  templates: TemplateSummary[] | null;
+  templatesError: string | null;
+  syncing: boolean;
+  lastSync: TemplateSyncResult | null;
+  /** The template open in the detail panel, with its history. */
+  templateDetail: TemplateDetail | null;
+  initTemplates(): Promise<void>;
+  loadTemplates(): Promise<void>;
+  syncTemplates(): Promise<void>;
+  openTemplate(id: string): Promise<void>;
+  closeTemplate(): void;
+}
+
+let subscribed = false;
+
+export const createTemplatesSlice: StateCreator<AppState, [], [], TemplatesSlice> = (set, get) => ({
+  templates: null,
+  templatesError: null,
+  syncing: false,
+  lastSync: null,
+  templateDetail: null,
+
+  async initTemplates() {
+    if (!subscribed) {
+      subscribed = true;
+      api.on('templates:changed', () => {
+        void get().loadTemplates();
+        const open = get().templateDetail;
+        if (open) void get().openTemplate(open.id);
+      });
+    }
+    await get().loadTemplates();
+  },
+
+  async loadTemplates() {
+    const r = await api.call('templates:list', {});
+    if (r.ok) set({ templates: r.value, templatesError: null });
+    else set({ templatesError: r.message });
+  },
+
+  async syncTemplates() {
+    if (get().syncing) return;
+    set({ syncing: true });
+    const r = await api.call('templates:sync', {});
+    set({ syncing: false });
+    if (!r.ok) {
+      get().toast('error', r.message);
+      return;
+    }
+    set({ lastSync: r.value });
+    await get().loadTemplates();
+    void get().loadAccount();
+  },
+
+  async openTemplate(id) {
+    const r = await api.call('templates:get', { id });
+    if (r.ok) set({ templateDetail: r.value });
+    else get().toast('error', r.message);
+  },
+
+  closeTemplate: () => set({ templateDetail: null }),
+});
