@@ -1,0 +1,356 @@
+/**
+ * Campaigns: build, plan, schedule, send, watch. Keys are snake_case so the CLI's JSON output
+ * (../shared/design/cli.md) is exactly these objects.
+ *
+ * Lifecycle (campaign `state`):
+ *   draft → (start) → scheduled (start time / window not reached) → running → completed
+ *   running ⇄ paused (by the user, or automatically with `pause_reason`; auto-paused campaigns with
+ *   `auto_resume` resume by themselves, e.g. when the template is APPROVED again)
+ *   any but completed → cancelled (pending rows become skipped 'cancelled')
+ * A campaign is "completed" when no row is pending/sending; rows left `uncertain` are NOT resent
+ * automatically — the UI offers `campaigns:resend` with which: 'uncertain' after review.
+ *
+ * Send-ledger row `state` (one per recipient, one-way):
+ *   pending → sending → accepted → sent → delivered → read, or failed / skipped / uncertain.
+ */
+import { z } from 'zod';
+import { method } from './define';
+
+export const CAMPAIGN_STATES = ['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled'] as const;
+export type CampaignState = (typeof CAMPAIGN_STATES)[number];
+
+export const RECIPIENT_STATES = ['pending', 'sending', 'accepted', 'sent', 'delivered', 'read', 'failed', 'skipped', 'uncertain'] as const;
+export type RecipientState = (typeof RECIPIENT_STATES)[number];
+
+/** Why a contact of the audience is not sent to (plan) — each counted and listable. */
+export const EXCLUSION_REASONS = ['no_consent', 'opted_out', 'invalid', 'frequency_cap', 'us_marketing', 'duplicate', 'unmapped_parameter'] as const;
+export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
+
+/**
+ * Why a campaign was paused automatically (the UI translates each code; `pause_detail` has the
+ * specifics, e.g. the error message or the failure rate):
+ * - template_paused / template_disabled / template_missing: the template cannot be sent (132015,
+ *   132016, 132001 or a template_status webhook). template_paused resumes by itself on APPROVED.
+ * - template_quality_red: the watchdog saw the template's quality turn RED.
+ * - number_quality: the sending number's quality dropped (phone_quality webhook / account refresh).
+ * - failure_rate: more than `watchdog.failure_rate` of the last `watchdog.window` sends failed.
+ * - account_halted: the account cannot send (190 token expired, 368, 131031, 131048 …).
+ * - user: paused by the user.
+ */
+export const PAUSE_REASONS = ['user', 'template_paused', 'template_disabled', 'template_missing', 'template_quality_red', 'number_quality', 'failure_rate', 'account_halted'] as const;
+export type PauseReason = (typeof PAUSE_REASONS)[number];
+
+const hhmmRange = z.string().regex(/^\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}$/, 'use HH:MM-HH:MM');
+
+/**
+ * When to send.
+ * - now: as soon as started.
+ * - at: from `at` (ISO 8601; without an offset it is read in `tz`).
+ * - local_window: within `window` in each recipient's time zone (from the phone's country, or the
+ *   contact attribute named by `tz_attribute`), optionally from `at`.
+ * `quiet` (HH:MM-HH:MM, local to the recipient, or to `tz` in the other modes) is never sent in.
+ */
+export const scheduleSchema = z.object({
+  mode: z.enum(['now', 'at', 'local_window']).default('now'),
+  at: z.string().max(40).nullable().optional(),
+  tz: z.string().max(64).nullable().optional(),
+  window: hhmmRange.nullable().optional(),
+  quiet: hhmmRange.nullable().optional(),
+  tz_attribute: z.string().max(64).nullable().optional(),
+}).strict();
+export type CampaignSchedule = z.output<typeof scheduleSchema>;
+
+export const optionsSchema = z.object({
+  /** Sends per second for this campaign's number (default 80; adapted down on 130429; max 1,000). */
+  rate: z.number().int().min(1).max(1000).optional(),
+  /** Part of the portfolio's 24-hour limit left unused for other tools (default 0.1 = 10 %). */
+  margin: z.number().min(0).max(0.9).optional(),
+  /** Own frequency cap from the local send history, e.g. { max: 1, days: 7 }. */
+  frequency_cap: z.object({ max: z.number().int().min(1).max(100), days: z.number().int().min(1).max(365) }).nullable().optional(),
+  /** 131049 (per-user marketing cap): retry after 24 h, at most this many times (default 2; 0 = never). */
+  retry_131049: z.number().int().min(0).max(7).optional(),
+  /** Watchdog: pause when more than failure_rate of the last `window` sends failed (default 0.2 over 50). */
+  watchdog: z.object({ failure_rate: z.number().min(0.01).max(1), window: z.number().int().min(10).max(10_000) }).optional(),
+}).strict();
+export type CampaignOptions = z.output<typeof optionsSchema>;
+
+const mediaSchema = z.union([
+  z.object({ link: z.string().url().max(2000) }).strict(),
+  z.object({ id: z.string().min(1).max(200) }).strict(),
+]);
+
+/**
+ * `params` maps each template parameter to a source:
+ * keys `1`, `2`… (positional body) or the names of a named template, `header` (text header variable),
+ * `button.N` (URL button suffix, N = button index); sources are a contact field (phone, first_name,
+ * last_name, name, email), `attr.NAME`, or a quoted literal `"text"`, with `|fallback` terms.
+ */
+export const campaignDraftSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  template: z.object({ name: z.string().min(1).max(512), language: z.string().min(2).max(15) }).strict(),
+  /** `all`, `tag:NAME`, `segment:NAME`, combined with and/or/not and parentheses. */
+  audience: z.string().trim().min(1).max(4000),
+  params: z.record(z.string().max(64), z.string().min(1).max(1000)).default({}),
+  header_media: mediaSchema.nullable().optional(),
+  /** Sending number (Graph phone-number id); default: the account's primary number. */
+  phone_number_id: z.string().max(64).nullable().optional(),
+  schedule: scheduleSchema.default({ mode: 'now' }),
+  options: optionsSchema.default({}),
+}).strict();
+export type CampaignDraft = z.input<typeof campaignDraftSchema>;
+
+export type RecipientCounts = Record<RecipientState, number>;
+
+export interface CampaignSummary {
+  id: string;
+  name: string;
+  state: CampaignState;
+  template: { name: string; language: string; category: string | null };
+  audience: string;
+  params: Record<string, string>;
+  header_media: { link: string } | { id: string } | null;
+  phone_number_id: string | null;
+  schedule: CampaignSchedule;
+  options: CampaignOptions;
+  pause_reason: PauseReason | null;
+  /** Human detail for the pause (English; the UI shows it under the translated reason). */
+  pause_detail: string | null;
+  auto_resume: boolean;
+  counts: RecipientCounts;
+  /** Rows in the ledger (0 until started: the audience is snapshotted at start). */
+  total: number;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  duplicated_from: string | null;
+}
+
+/** `pacer campaign status` JSON: {"id","state","counts":{…}} plus progress details. */
+export interface CampaignStatus {
+  id: string;
+  state: CampaignState;
+  counts: RecipientCounts;
+  total: number;
+  pause_reason: PauseReason | null;
+  pause_detail: string | null;
+  /** Sends per second in force now for the campaign's number (after 130429 adaptation). */
+  rate: number;
+  /** Why nothing is being sent right now, when that is the case. */
+  waiting: null | { reason: 'budget' | 'window' | 'retry_later' | 'scheduled' | 'account'; until: string | null };
+  /** Remaining forecast from now. */
+  forecast: ForecastWindow[];
+  finish_estimate: string | null;
+  /** Failures by Graph error code, with the classification used. */
+  errors: { code: number | null; error_class: string | null; count: number }[];
+}
+
+export interface ForecastWindow {
+  /** ISO 8601 (UTC) of the first and last send of a burst. */
+  from: string;
+  to: string;
+  sends: number;
+}
+
+/** `pacer campaign plan` JSON. */
+export interface CampaignPlan {
+  audience: number;
+  eligible: number;
+  excluded: Record<ExclusionReason, number>;
+  /** When each part goes out: the moving-24-hour budget (all campaigns, all numbers, the margin) and the throughput. */
+  forecast: ForecastWindow[];
+  finish_estimate: string | null;
+  /** Estimate only: priced as if every eligible message were delivered (only delivered messages are billed). */
+  cost_estimate: { currency: string | null; amount: number | null; estimate: true; unpriced: number; missing_countries: string[] };
+  budget: {
+    /** Portfolio messaging limit (TIER_2K …) and its number; null = unknown/unlimited. */
+    messaging_limit: string | null;
+    limit: number | null;
+    margin: number;
+    /** Unique recipients messaged in the last 24 h by Pacer (every campaign, every number, test sends). */
+    used_24h: number;
+    /** What this campaign may use now. */
+    available_now: number | null;
+    /** Always shown: other tools sending from the same portfolio use the same budget. */
+    shared_warning: true;
+  };
+  throughput: number;
+  template: { name: string; language: string; category: string | null; status: string | null; sendable: boolean; why_not: string | null };
+  /** Problems that block starting (unknown template, bad mapping…); empty = can start. */
+  blockers: string[];
+}
+
+export interface RecipientRow {
+  id: number;
+  contact_id: number | null;
+  /** E.164; null after the contact was erased. */
+  phone: string | null;
+  country: string | null;
+  state: RecipientState;
+  skip_reason: string | null;
+  wamid: string | null;
+  error_code: number | null;
+  error_class: string | null;
+  error_detail: string | null;
+  attempts: number;
+  not_before: number | null;
+  claimed_at: number | null;
+  accepted_at: number | null;
+  sent_at: number | null;
+  delivered_at: number | null;
+  read_at: number | null;
+  failed_at: number | null;
+}
+
+export interface CampaignEvent {
+  at: number;
+  kind: string;
+  detail: Record<string, unknown>;
+}
+
+export interface CampaignReport {
+  campaign: CampaignSummary;
+  /** Delivered + read over accepted-or-later; read over delivered. */
+  rates: { delivery: number | null; read: number | null; failure: number | null };
+  errors: CampaignStatus['errors'];
+  events: CampaignEvent[];
+  /** The report file when `format` was csv/xlsx/json with `out`. */
+  file: string | null;
+  rows: number;
+}
+
+export interface TestSendResult {
+  results: { to: string; ok: boolean; wamid: string | null; error: string | null; error_code: number | null }[];
+}
+
+export interface CampaignPreview {
+  contact: { id: number; phone: string; name: string } | null;
+  /** Parameter values for that contact, or which parameters have no value (unmapped). */
+  params: Record<string, string>;
+  missing: string[];
+  header: string | null;
+  body: string;
+  footer: string | null;
+  buttons: string[];
+  /** Text direction hint of the body ('rtl' for Hebrew/Arabic text). */
+  direction: 'ltr' | 'rtl';
+}
+
+export interface RateCardEntry {
+  category: string;
+  /** ISO country code or '*' (any other country). */
+  country: string;
+  price: number;
+  currency: string;
+}
+
+const idInput = z.object({ id: z.string().min(1).max(64) }).strict();
+
+export const campaignsMethods = {
+  /** Every campaign, newest first, with counts. */
+  'campaigns:list': method<CampaignSummary[]>()(z.object({ state: z.enum(CAMPAIGN_STATES).optional() }).strict()),
+  'campaigns:get': method<CampaignSummary>()(idInput),
+  /** Creates a draft (validated: template known, mapping complete, schedule valid). */
+  'campaigns:create': method<CampaignSummary>()(campaignDraftSchema),
+  /** Edits a draft or scheduled (not yet sending) campaign; fields as in create, all optional. */
+  'campaigns:update': method<CampaignSummary>()(z.object({ id: z.string().min(1).max(64), patch: campaignDraftSchema.partial() }).strict()),
+  /**
+   * The plan: eligible count, exclusions, forecast, cost. Give `id` for a saved campaign, or
+   * `draft` to plan unsaved builder choices live.
+   */
+  'campaigns:plan': method<CampaignPlan>()(z.object({ id: z.string().min(1).max(64).optional(), draft: campaignDraftSchema.optional() }).strict()
+    .refine((v) => !!v.id !== !!v.draft, 'give either id or draft')),
+  /** Snapshots the audience into the send ledger and starts (or schedules) sending. */
+  'campaigns:start': method<CampaignSummary>()(idInput),
+  'campaigns:pause': method<CampaignSummary>()(idInput),
+  'campaigns:resume': method<CampaignSummary>()(idInput),
+  'campaigns:cancel': method<CampaignSummary>()(idInput),
+  /** A new draft with the same settings ("Copy of …"). */
+  'campaigns:duplicate': method<CampaignSummary>()(idInput),
+  /**
+   * Explicit resend: 'failed' (failed rows whose error allows it: not opt-outs, not invalid
+   * numbers) or 'uncertain' (rows whose outcome is unknown after a crash or a lost answer — the
+   * user accepts that some may receive the message twice). Returns how many rows were re-queued.
+   */
+  'campaigns:resend': method<{ requeued: number; campaign: CampaignSummary }>()(
+    z.object({ id: z.string().min(1).max(64), which: z.enum(['failed', 'uncertain']) }).strict()),
+  'campaigns:status': method<CampaignStatus>()(idInput),
+  /** The send ledger, paged (keyset on id), filtered by state / error code / phone substring. */
+  'campaigns:recipients': method<{ rows: RecipientRow[]; next_cursor: number | null; total: number }>()(z.object({
+    id: z.string().min(1).max(64),
+    state: z.union([z.enum(RECIPIENT_STATES), z.array(z.enum(RECIPIENT_STATES)).min(1)]).optional(),
+    error_code: z.number().int().optional(),
+    search: z.string().max(40).optional(),
+    cursor: z.number().int().min(0).optional(),
+    limit: z.number().int().min(1).max(1000).default(100),
+  }).strict()),
+  /** Contacts of the plan excluded for a reason (listable exclusions). */
+  'campaigns:exclusions': method<{ rows: { contact_id: number | string; phone: string; reason: ExclusionReason; detail: string | null }[]; total: number }>()(z.object({
+    id: z.string().min(1).max(64),
+    reason: z.enum(EXCLUSION_REASONS).optional(),
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(1000).default(100),
+  }).strict()),
+  /** Sends the campaign's template, with a contact's (or the literals') values, to the given numbers now. */
+  'campaigns:test-send': method<TestSendResult>()(z.object({
+    id: z.string().min(1).max(64),
+    to: z.array(z.string().min(4).max(32)).min(1).max(10),
+    /** Whose values to use for the parameters (default: the first eligible contact, else the literal fallbacks). */
+    contact_id: z.number().int().optional(),
+  }).strict()),
+  /** The message as a chosen contact will see it. Give `id` or a `draft`. */
+  'campaigns:preview': method<CampaignPreview>()(z.object({
+    id: z.string().min(1).max(64).optional(),
+    draft: campaignDraftSchema.optional(),
+    contact_id: z.number().int().optional(),
+  }).strict().refine((v) => !!v.id !== !!v.draft, 'give either id or draft')),
+  /** Report: rates, errors, events; with `format` + `out` writes one row per recipient. */
+  'campaigns:report': method<CampaignReport>()(z.object({
+    id: z.string().min(1).max(64),
+    format: z.enum(['csv', 'json', 'xlsx']).optional(),
+    /** Absolute path of the file to write (CLI); the app passes none and downloads via recipients. */
+    out: z.string().max(4096).optional(),
+  }).strict()),
+  'campaigns:events': method<CampaignEvent[]>()(z.object({ id: z.string().min(1).max(64), limit: z.number().int().min(1).max(1000).default(200) }).strict()),
+  'campaigns:delete': method<null>()(idInput),
+  'rate-card:get': method<RateCardEntry[]>()(z.object({}).strict()),
+  /** Replaces the rate card (one currency per category). */
+  'rate-card:set': method<RateCardEntry[]>()(z.object({
+    entries: z.array(z.object({
+      category: z.enum(['MARKETING', 'UTILITY', 'AUTHENTICATION']),
+      country: z.string().regex(/^([A-Z]{2}|\*)$/),
+      price: z.number().min(0).max(100),
+      currency: z.string().regex(/^[A-Z]{3}$/),
+    }).strict()).max(2000),
+  }).strict()),
+};
+
+export interface CampaignProgress {
+  id: string;
+  state: CampaignState;
+  counts: RecipientCounts;
+  total: number;
+  /** Sends per second in force. */
+  rate: number;
+  at: number;
+}
+
+export interface CampaignAlert {
+  id: string;
+  name: string;
+  /** 'paused' (automatically, see reason), 'resumed' (automatically), 'completed', 'account_halted'. */
+  kind: 'paused' | 'resumed' | 'completed' | 'account_halted';
+  reason: PauseReason | null;
+  detail: string | null;
+  at: number;
+}
+
+export interface CampaignsEvents {
+  /** Batched, at most ~10 per second per campaign while sending. */
+  'campaigns:progress': CampaignProgress;
+  /** Automatic pauses / resumes / completion: show in the UI and as an OS notification. */
+  'campaigns:alert': CampaignAlert;
+  /** A campaign was created, edited, started… (lists refetch). */
+  'campaigns:changed': { id: string };
+}
+export const campaignsEventNames = ['campaigns:progress', 'campaigns:alert', 'campaigns:changed'] as const satisfies readonly (keyof CampaignsEvents)[];
