@@ -1,15 +1,17 @@
 import { create } from 'zustand';
 import { createAppSlice, type AppSlice } from './slices/app';
 import { createUiSlice, type UiSlice } from './slices/ui';
+import { createContactsSlice, type ContactsSlice } from './slices/contacts';
 import { createAccountSlice, type AccountSlice } from './slices/account';
 import { createTemplatesSlice, type TemplatesSlice } from './slices/templates';
 
 /** One store of domain slices. Components select narrowly: useStore((s) => s.route). */
-export type AppState = UiSlice & AppSlice & AccountSlice & TemplatesSlice;
+export type AppState = UiSlice & AppSlice & ContactsSlice & AccountSlice & TemplatesSlice;
 
 export const useStore = create<AppState>()((...a) => ({
   ...createUiSlice(...a),
   ...createAppSlice(...a),
+  ...createContactsSlice(...a),
   ...createAccountSlice(...a),
   ...createTemplatesSlice(...a),
 }));

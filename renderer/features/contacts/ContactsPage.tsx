@@ -1,14 +1,74 @@
+import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Users } from 'lucide-react';
+import { Upload, Users } from 'lucide-react';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
+import { api } from '../../api/client';
+import { useStore } from '../../store';
+import { BulkBar } from './BulkBar';
+import { ContactDrawer } from './drawer/ContactDrawer';
+import { ContactsToolbar } from './ContactsToolbar';
+import { ImportWizard } from './import/ImportWizard';
+import { ContactsTable } from './table/ContactsTable';
+import { RowWindows } from './table/rowWindows';
+import './contacts.css';
 
 export function ContactsPage() {
-  const { t } = useTranslation('pages');
+  const { t } = useTranslation('contacts');
+  const filter = useStore((s) => s.contactsFilter);
+  const version = useStore((s) => s.contactsVersion);
+  const stats = useStore((s) => s.contactsStats);
+  const drawerId = useStore((s) => s.drawerContactId);
+  const importOpen = useStore((s) => s.importOpen);
+  const openImport = useStore((s) => s.openImport);
+  const loadFacets = useStore((s) => s.loadContactFacets);
+  const changed = useStore((s) => s.contactsChanged);
+
+  useEffect(() => {
+    void loadFacets();
+    return api.on('contacts:changed', () => changed());
+  }, [loadFacets, changed]);
+
+  // One row cache per query: a new filter (or a change in the store) starts a fresh one.
+  const filterKey = JSON.stringify(filter);
+  const windows = useMemo(
+    () => new RowWindows((offset, limit) => api.call('contacts:query', { ...JSON.parse(filterKey), offset, limit })),
+    [filterKey, version],
+  );
+  useEffect(() => () => windows.dispose(), [windows]);
+  const total = useSyncExternalStore(windows.subscribe, () => windows.total);
+
+  const isEmpty = stats?.total === 0 && Object.keys(filter).length === 0;
+  const importButton = (
+    <button className="btn primary" onClick={() => openImport(true)} data-testid="import-open">
+      <Upload size={16} aria-hidden />
+      {t('import.open')}
+    </button>
+  );
+
   return (
-    <div className="page">
-      <PageHeader title={t('contacts.title')} subtitle={t('contacts.subtitle')} />
-      <EmptyState icon={Users} title={t('contacts.emptyTitle')} body={t('contacts.emptyBody')} />
+    <div className="page contacts-page">
+      <PageHeader title={t('title')} subtitle={t('subtitle')} actions={!isEmpty && importButton} />
+      {isEmpty ? (
+        <EmptyState icon={Users} title={t('empty.title')} body={t('empty.body')} action={importButton} />
+      ) : (
+        <>
+          <ContactsToolbar total={total} />
+          <BulkBar total={total ?? 0} />
+          <section className="card ct-card">
+            {windows.error && <div className="banner error" role="alert">{windows.error}</div>}
+            {total === 0 ? (
+              <div className="ct-none" data-testid="no-matches">
+                <p>{t('table.noMatches')}</p>
+              </div>
+            ) : (
+              <ContactsTable windows={windows} />
+            )}
+          </section>
+        </>
+      )}
+      {drawerId !== null && <ContactDrawer id={drawerId} />}
+      {importOpen && <ImportWizard />}
     </div>
   );
 }

@@ -1,0 +1,205 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Ban, CircleCheck, Download, Trash2, X } from 'lucide-react';
+import { CONSENT_CATEGORIES, type ConsentCategory, type ContactDetail } from '../../../../shared/contract/contacts';
+import { api } from '../../../api/client';
+import { useStore } from '../../../store';
+import { ConsentBadge } from '../ConsentBadge';
+import { CountryLabel } from '../CountryLabel';
+import { downloadFile, useFormat } from '../format';
+import { Modal } from '../Modal';
+import { OptInDialog } from './OptInDialog';
+
+/**
+ * The contact side panel. It sits at the inline-end edge, so it opens from the right in English
+ * and Chinese and from the left in Hebrew, mirroring the whole layout.
+ */
+export function ContactDrawer({ id }: { id: number }) {
+  const { t } = useTranslation('contacts');
+  const f = useFormat();
+  const close = useStore((s) => s.openContact);
+  const toast = useStore((s) => s.toast);
+  const changed = useStore((s) => s.contactsChanged);
+  const [detail, setDetail] = useState<ContactDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [optIn, setOptIn] = useState<ConsentCategory | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(async () => {
+    const r = await api.call('contacts:get', { id });
+    if (r.ok) {
+      setDetail(r.value);
+      setError(null);
+    } else setError(r.message);
+  }, [id]);
+  useEffect(() => {
+    setDetail(null);
+    void load();
+  }, [load]);
+
+  const c = detail?.contact;
+  const optOut = async (category: ConsentCategory) => {
+    setBusy(true);
+    const r = await api.call('contacts:opt-out', { contact: { id }, category });
+    setBusy(false);
+    if (!r.ok) return toast('error', r.message);
+    toast('success', t('drawer.optedOut', { category: t(`consent.category.${category}`) }));
+    await load();
+    changed();
+  };
+  const erase = async () => {
+    setBusy(true);
+    const r = await api.call('contacts:delete', { id });
+    setBusy(false);
+    setConfirmDelete(false);
+    if (!r.ok) return toast('error', r.message);
+    toast('success', t('drawer.deleted'));
+    close(null);
+    changed();
+  };
+  const exportJson = async () => {
+    const r = await api.call('contacts:subject-export', { id });
+    if (!r.ok) return toast('error', r.message);
+    const safe = (c?.phone ?? String(id)).replace(/[^0-9A-Za-z]/g, '');
+    downloadFile(`contact-${safe}.json`, JSON.stringify(r.value, null, 2), 'application/json');
+  };
+
+  return (
+    <aside className="drawer" aria-label={t('drawer.label')} data-testid="contact-drawer" onKeyDown={(e) => e.key === 'Escape' && close(null)}>
+      <header className="drawer-head">
+        <div className="grow">
+          <h2 dir="auto" data-testid="drawer-name">{c ? c.name || t('drawer.noName') : t('drawer.loading')}</h2>
+          {c && <bdi className="ltr mono-num muted" data-testid="drawer-phone">{c.phone}</bdi>}
+        </div>
+        <button className="btn ghost icon" onClick={() => close(null)} aria-label={t('common:actions.close')} data-testid="drawer-close"><X size={18} /></button>
+      </header>
+      {error && <div className="banner error" role="alert">{error}</div>}
+      {c && detail && (
+        <div className="drawer-body">
+          <section aria-labelledby="d-consent">
+            <h3 id="d-consent">{t('drawer.consent')}</h3>
+            <div className="consent-grid">
+              {CONSENT_CATEGORIES.map((cat) => (
+                <div className="consent-line" key={cat} data-testid={`drawer-consent-${cat}`}>
+                  <ConsentBadge category={cat} state={c.consent[cat]} />
+                  <span className="grow" />
+                  {c.consent[cat] !== 'opted_out' && (
+                    <button className="btn small-btn" disabled={busy} onClick={() => void optOut(cat)} data-testid={`opt-out-${cat}`}>
+                      <Ban size={14} aria-hidden />{t('drawer.optOut')}
+                    </button>
+                  )}
+                  {c.consent[cat] !== 'opted_in' && (
+                    <button className="btn small-btn" disabled={busy} onClick={() => setOptIn(cat)} data-testid={`opt-in-${cat}`}>
+                      <CircleCheck size={14} aria-hidden />{t('drawer.optIn')}
+                    </button>
+                  )}
+                </div>
+              ))}
+            </div>
+            <h4>{t('drawer.history')}</h4>
+            {detail.consentHistory.length === 0 ? (
+              <p className="muted small">{t('drawer.noHistory')}</p>
+            ) : (
+              <ol className="timeline" data-testid="consent-history">
+                {[...detail.consentHistory].sort((a, b) => b.at - a.at || b.id - a.id).map((e) => (
+                  <li key={e.id} data-testid="consent-event" data-state={e.state} data-category={e.category}>
+                    <span className={`dot ${e.state === 'opted_in' ? 'green' : 'red'}`} aria-hidden />
+                    <div>
+                      <div>
+                        <strong>{t(`consent.category.${e.category}`)}: {t(`consent.state.${e.state}`)}</strong>
+                        <span className="muted small"> · {f.time(e.at)}</span>
+                      </div>
+                      <div className="small muted">
+                        {t(`consent.source.${e.source}`)}
+                        {e.sourceDetail && e.sourceDetail !== e.source && <> · <bdi>{e.sourceDetail}</bdi></>}
+                        {' · '}{t('drawer.by', { actor: t(`consent.actor.${e.actor}`, { defaultValue: e.actor }) })}
+                      </div>
+                      {e.evidence && <div className="small evidence"><bdi>{e.evidence}</bdi></div>}
+                    </div>
+                  </li>
+                ))}
+              </ol>
+            )}
+          </section>
+
+          <section aria-labelledby="d-details">
+            <h3 id="d-details">{t('drawer.details')}</h3>
+            <dl className="kv">
+              <dt>{t('fields.first_name')}</dt><dd dir="auto">{c.first_name ?? '—'}</dd>
+              <dt>{t('fields.last_name')}</dt><dd dir="auto">{c.last_name ?? '—'}</dd>
+              <dt>{t('fields.email')}</dt><dd><bdi>{c.email ?? '—'}</bdi></dd>
+              <dt>{t('fields.country')}</dt><dd><CountryLabel code={c.country} /></dd>
+              <dt>{t('drawer.created')}</dt><dd>{f.time(c.created_at)}</dd>
+              <dt>{t('drawer.lastMessaged')}</dt><dd>{c.last_messaged_at ? f.time(c.last_messaged_at) : t('drawer.never')}</dd>
+            </dl>
+          </section>
+
+          <section aria-labelledby="d-tags">
+            <h3 id="d-tags">{t('drawer.tags')}</h3>
+            {c.tags.length ? (
+              <div className="tag-list" data-testid="drawer-tags">{c.tags.map((tag) => <span key={tag} className="badge tag" dir="auto">{tag}</span>)}</div>
+            ) : <p className="muted small">{t('drawer.noTags')}</p>}
+          </section>
+
+          <section aria-labelledby="d-attrs">
+            <h3 id="d-attrs">{t('drawer.attributes')}</h3>
+            {Object.keys(c.attributes).length ? (
+              <dl className="kv" data-testid="drawer-attributes">
+                {Object.entries(c.attributes).map(([k, v]) => (
+                  <div key={k} style={{ display: 'contents' }}>
+                    <dt dir="auto">{k}</dt>
+                    <dd dir="auto">{typeof v === 'boolean' ? t(v ? 'drawer.yes' : 'drawer.no') : typeof v === 'number' ? f.n(v) : v}</dd>
+                  </div>
+                ))}
+              </dl>
+            ) : <p className="muted small">{t('drawer.noAttributes')}</p>}
+          </section>
+
+          <section aria-labelledby="d-messages">
+            <h3 id="d-messages">{t('drawer.messages')}</h3>
+            {detail.messages.length ? (
+              <table className="table compact" data-testid="drawer-messages">
+                <thead><tr><th>{t('drawer.msg.campaign')}</th><th>{t('drawer.msg.status')}</th><th>{t('drawer.msg.time')}</th></tr></thead>
+                <tbody>
+                  {detail.messages.map((m, i) => (
+                    <tr key={i}>
+                      <td dir="auto">{m.campaignName ?? m.template ?? '—'}</td>
+                      <td><span className={`badge ${m.error ? 'red' : ''}`} title={m.error ?? undefined}>{t(`drawer.msgStatus.${m.status}`, { defaultValue: m.status })}</span></td>
+                      <td>{f.time(m.at)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : <p className="muted small">{t('drawer.noMessages')}</p>}
+          </section>
+
+          <section className="drawer-actions">
+            <button className="btn" onClick={() => void exportJson()} data-testid="drawer-export"><Download size={16} aria-hidden />{t('drawer.export')}</button>
+            <button className="btn danger" onClick={() => setConfirmDelete(true)} data-testid="drawer-delete"><Trash2 size={16} aria-hidden />{t('drawer.delete')}</button>
+          </section>
+        </div>
+      )}
+      {optIn && c && (
+        <OptInDialog
+          category={optIn}
+          wasOptedOut={c.consent[optIn] === 'opted_out'}
+          contactId={id}
+          onClose={() => setOptIn(null)}
+          onDone={() => { setOptIn(null); void load(); changed(); }}
+        />
+      )}
+      {confirmDelete && c && (
+        <Modal title={t('drawer.deleteTitle')} onClose={() => setConfirmDelete(false)} testId="delete-confirm"
+          footer={
+            <>
+              <button className="btn" onClick={() => setConfirmDelete(false)} data-autofocus>{t('common:actions.cancel')}</button>
+              <button className="btn danger-solid" disabled={busy} onClick={() => void erase()} data-testid="delete-confirm-ok">{t('drawer.deleteOk')}</button>
+            </>
+          }>
+          <p>{t('drawer.deleteBody')} <bdi className="ltr">{c.phone}</bdi></p>
+        </Modal>
+      )}
+    </aside>
+  );
+}

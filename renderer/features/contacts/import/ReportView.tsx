@@ -1,0 +1,119 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Download } from 'lucide-react';
+import type { ImportCounts, ImportJob, ImportRowError } from '../../../../shared/contract/contacts';
+import { api } from '../../../api/client';
+import { useStore } from '../../../store';
+import { downloadFile, useFormat } from '../format';
+import { toCsv } from './csv';
+import type { JobView } from './useImportJob';
+
+const COUNT_KEYS: (keyof ImportCounts)[] = ['rows', 'imported', 'updated', 'duplicates', 'invalid', 'skipped'];
+const TONE: Partial<Record<keyof ImportCounts, string>> = { imported: 'good', updated: 'good', invalid: 'bad', duplicates: 'warn' };
+
+/** The bar fills from the inline start: left to right in English, right to left in Hebrew. */
+export function ProgressView({ job }: { job: JobView }) {
+  const { t } = useTranslation('contacts');
+  const f = useFormat();
+  const p = job.progress;
+  const fraction = p && p.bytesTotal > 0 ? Math.min(1, p.bytesRead / p.bytesTotal) : 0;
+  const pct = Math.round(fraction * 100);
+  return (
+    <div className="grid" data-testid="import-progress">
+      <h3>{job.dryRun ? t('import.progress.checking') : t('import.progress.importing')}</h3>
+      <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label={t('import.progress.label')}>
+        <div className="fill" style={{ inlineSize: `${pct}%` }} />
+      </div>
+      <p className="muted small">
+        {p ? t(`import.progress.phase.${p.phase}`) : t('import.progress.starting')}
+        {p && <> · {t('import.progress.rows', { formatted: f.n(p.rowsRead), count: p.rowsRead })} · {pct}%</>}
+      </p>
+    </div>
+  );
+}
+
+export function CountsGrid({ counts }: { counts: ImportCounts }) {
+  const { t } = useTranslation('contacts');
+  const f = useFormat();
+  return (
+    <dl className="counts" data-testid="import-counts">
+      {COUNT_KEYS.map((k) => (
+        <div key={k} className={`count ${TONE[k] ?? ''}`} data-testid={`count-${k}`} data-value={counts[k]}>
+          <dt>{t(`import.counts.${k}`)}</dt>
+          <dd>{f.n(counts[k])}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** The dry-run report (with the rejected rows and their CSV) or the final summary. */
+export function ReportView({ job, kind }: { job: ImportJob; kind: 'dryRun' | 'final' }) {
+  const { t } = useTranslation('contacts');
+  const f = useFormat();
+  const toast = useStore((s) => s.toast);
+  const [downloading, setDownloading] = useState(false);
+
+  if (job.state !== 'done' || !job.report) {
+    return (
+      <div className={`banner ${job.state === 'cancelled' ? 'warn' : 'error'}`} role="alert" data-testid={`import-${job.state}`}>
+        <span>{job.state === 'cancelled' ? t('import.cancelled') : t('import.failed', { message: job.error?.message ?? '' })}</span>
+      </div>
+    );
+  }
+  const r = job.report;
+
+  const downloadRejected = async () => {
+    setDownloading(true);
+    const all: ImportRowError[] = [];
+    while (all.length < r.errorsTotal) {
+      const page = await api.call('import:report', { jobId: r.jobId, offset: all.length, limit: 100_000 });
+      if (!page.ok) {
+        setDownloading(false);
+        return toast('error', page.message);
+      }
+      if (page.value.errors.length === 0) break;
+      all.push(...page.value.errors);
+    }
+    setDownloading(false);
+    const rows = [[t('import.report.row'), t('import.report.code'), t('import.report.reason')], ...all.map((e) => [e.row, e.code, e.reason])];
+    const base = r.fileName.replace(/\.[^.]+$/, '');
+    downloadFile(`${base}-rejected.csv`, toCsv(rows), 'text/csv;charset=utf-8');
+  };
+
+  return (
+    <div className="grid" data-testid={kind === 'dryRun' ? 'import-dry-run' : 'import-summary'}>
+      {kind === 'final' ? (
+        <div className="banner info" data-testid="import-done"><span>{t('import.doneBody', { formatted: f.n(r.imported + r.updated), count: r.imported + r.updated })}</span></div>
+      ) : (
+        <p className="muted">{t('import.report.intro', { formatted: f.n(r.rows), count: r.rows })}</p>
+      )}
+      <CountsGrid counts={r} />
+      {kind === 'dryRun' && r.errorsTotal > 0 && (
+        <section className="grid rejected">
+          <div className="card-title">
+            <h3>{t('import.report.rejected', { formatted: f.n(r.errorsTotal), count: r.errorsTotal })}</h3>
+            <button className="btn" onClick={() => void downloadRejected()} disabled={downloading} data-testid="download-rejected">
+              <Download size={16} aria-hidden />{t('import.report.download')}
+            </button>
+          </div>
+          <div className="preview-table-wrap short">
+            <table className="table compact" data-testid="rejected-table">
+              <thead><tr><th>{t('import.report.row')}</th><th>{t('import.report.reason')}</th></tr></thead>
+              <tbody>
+                {r.errors.map((e, i) => (
+                  <tr key={i} data-testid="rejected-row">
+                    <td className="num">{e.row}</td>
+                    <td>{t(`import.reasons.${e.code}`, { defaultValue: '' }) || <bdi>{e.reason}</bdi>}
+                      {t(`import.reasons.${e.code}`, { defaultValue: '' }) && <span className="muted small"> · <bdi>{e.reason}</bdi></span>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {r.errorsTotal > r.errors.length && <p className="muted small">{t('import.report.more', { shown: f.n(r.errors.length), formatted: f.n(r.errorsTotal) })}</p>}
+        </section>
+      )}
+    </div>
+  );
+}

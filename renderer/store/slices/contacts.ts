@@ -1,0 +1,78 @@
+import type { StateCreator } from 'zustand';
+import type { ContactFilter, ContactsStats, Segment } from '../../../shared/contract/contacts';
+import { api } from '../../api/client';
+import type { AppState } from '../index';
+
+/** The table's filter without defaults: an empty object means "every contact". */
+export type ContactsFilter = Omit<ContactFilter, 'consentCategory'> & { consentCategory?: ContactFilter['consentCategory'] };
+
+export interface ContactsSlice {
+  contactsFilter: ContactsFilter;
+  /** Bumped whenever contacts change in the core; the table drops its cached rows and refetches. */
+  contactsVersion: number;
+  /** Explicitly selected row ids; `selectAllMatching` selects every row matching the filter instead. */
+  selectedIds: ReadonlySet<number>;
+  selectAllMatching: boolean;
+  drawerContactId: number | null;
+  importOpen: boolean;
+  contactTags: { name: string; count: number }[];
+  segments: Segment[];
+  contactsStats: ContactsStats | null;
+  setContactsFilter(patch: Partial<ContactsFilter>): void;
+  clearContactsFilter(): void;
+  toggleSelected(id: number): void;
+  setSelectAllMatching(on: boolean): void;
+  clearSelection(): void;
+  openContact(id: number | null): void;
+  openImport(open: boolean): void;
+  /** Tags, segments and counts for the filter bar and the dashboard. */
+  loadContactFacets(): Promise<void>;
+  contactsChanged(): void;
+}
+
+const NO_SELECTION: ReadonlySet<number> = new Set();
+
+export const createContactsSlice: StateCreator<AppState, [], [], ContactsSlice> = (set, get) => ({
+  contactsFilter: {},
+  contactsVersion: 0,
+  selectedIds: NO_SELECTION,
+  selectAllMatching: false,
+  drawerContactId: null,
+  importOpen: false,
+  contactTags: [],
+  segments: [],
+  contactsStats: null,
+  setContactsFilter: (patch) => {
+    const next: ContactsFilter = { ...get().contactsFilter, ...patch };
+    // Drop empty values so the core sees only the filters the user set.
+    for (const k of Object.keys(next) as (keyof ContactsFilter)[]) if (next[k] === undefined || next[k] === '') delete next[k];
+    set({ contactsFilter: next, selectedIds: NO_SELECTION, selectAllMatching: false });
+  },
+  clearContactsFilter: () => set({ contactsFilter: {}, selectedIds: NO_SELECTION, selectAllMatching: false }),
+  toggleSelected: (id) => {
+    const next = new Set(get().selectedIds);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    set({ selectedIds: next, selectAllMatching: false });
+  },
+  setSelectAllMatching: (on) => set({ selectAllMatching: on, selectedIds: NO_SELECTION }),
+  clearSelection: () => set({ selectedIds: NO_SELECTION, selectAllMatching: false }),
+  openContact: (id) => set({ drawerContactId: id }),
+  openImport: (open) => set({ importOpen: open }),
+  async loadContactFacets() {
+    const [tags, segments, stats] = await Promise.all([
+      api.call('contacts:tags', {}),
+      api.call('segments:list', {}),
+      api.call('contacts:stats', {}),
+    ]);
+    set({
+      contactTags: tags.ok ? tags.value : get().contactTags,
+      segments: segments.ok ? segments.value : get().segments,
+      contactsStats: stats.ok ? stats.value : get().contactsStats,
+    });
+  },
+  contactsChanged: () => {
+    set({ contactsVersion: get().contactsVersion + 1 });
+    void get().loadContactFacets();
+  },
+});
