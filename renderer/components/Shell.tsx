@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { LayoutDashboard, Users, FileText, Send, Building2, Settings, Zap } from 'lucide-react';
 import { useStore } from '../store';
 import { ROUTES, type Route } from '../store/slices/ui';
+import { AccountBadge } from '../features/account/AccountBadge';
 
 const ICONS: Record<Route, typeof Users> = {
   dashboard: LayoutDashboard,
@@ -41,7 +42,7 @@ export function Shell({ children }: { children: ReactNode }) {
           );
         })}
         <div className="sidebar-foot small muted">
-          <span>{t('sidebar.notConnected')}</span>
+          <AccountBadge />
           <span>{t('sidebar.version', { version })}</span>
         </div>
       </nav>

@@ -3,6 +3,7 @@ import { Building2, Send, Users } from 'lucide-react';
 import { PageHeader } from '../../components/PageHeader';
 import { useStore } from '../../store';
 import type { Route } from '../../store/slices/ui';
+import { MessagingLimitCard } from '../account/MessagingLimitCard';
 
 const STEPS: { key: 'connect' | 'import' | 'campaign'; route: Route; icon: typeof Users }[] = [
   { key: 'connect', route: 'account', icon: Building2 },
@@ -13,11 +14,12 @@ const STEPS: { key: 'connect' | 'import' | 'campaign'; route: Route; icon: typeo
 export function DashboardPage() {
   const { t } = useTranslation('dashboard');
   const navigate = useStore((s) => s.navigate);
+  const connected = useStore((s) => s.account?.connected === true);
   return (
     <div className="page">
       <PageHeader title={t('title')} subtitle={t('subtitle')} />
       <div className="grid cols-3">
-        {(['contacts', 'limit', 'campaigns'] as const).map((k) => (
+        {(['contacts', 'limit', 'campaigns'] as const).map((k) => k === 'limit' ? <MessagingLimitCard key={k} /> : (
           <div className="card" key={k} data-testid={`stat-${k}`}>
             <span className="muted">{t(`cards.${k}`)}</span>
             <span className="stat">—</span>
@@ -29,7 +31,7 @@ export function DashboardPage() {
         <h2>{t('gettingStarted')}</h2>
         <div className="steps">
           {STEPS.map((s, i) => (
-            <div className="step" key={s.key}>
+            <div className={s.key === 'connect' && connected ? 'step done' : 'step'} key={s.key}>
               <span className="num">{i + 1}</span>
               <div className="grow">
                 <h3>{t(`steps.${s.key}.title`)}</h3>

@@ -6,6 +6,7 @@ import { useStore } from '../../store';
 import { countryOptions } from '../../../shared/countries';
 import { SECRET_NAMES } from '../../../shared/contract/app';
 import type { Settings } from '../../../shared/settings';
+import { AccountSettingsSection } from '../account/AccountSettingsSection';
 
 /** Each language named in itself, so a user lost in the wrong language can find their own. */
 const LANGUAGE_NAMES: Record<Exclude<Settings['language'], 'system'>, string> = { en: 'English', he: 'עברית', 'zh-TW': '繁體中文' };
@@ -52,6 +53,8 @@ export function SettingsPage() {
           </div>
         </div>
       </section>
+
+      <AccountSettingsSection />
 
       <section className="card" aria-labelledby="security">
         <h2 id="security">{t('security')}</h2>
