@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { PACER_VERSION } from '../version';
 import { registerAppCommands } from './commands/app';
 import { registerServeCommand } from './commands/serve';
+import { registerSandboxCommand } from './commands/sandbox';
 import { createCliContext } from './context';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, type CliIo } from './io';
 
@@ -16,6 +17,7 @@ export function buildProgram(io: CliIo): Command {
     .exitOverride();
   registerAppCommands(program, cli);
   registerServeCommand(program, cli);
+  registerSandboxCommand(program, cli);
   for (const c of program.commands) c.exitOverride();
   return program;
 }
