@@ -189,6 +189,9 @@ export interface ConnectErrorDetails {
     | 'phone_not_found'
     | 'phone_not_in_waba' // the number exists but belongs to another WABA
     | 'unreachable' // network error / timeout / not a Graph API at that URL
+    | 'version_unsupported' // the Graph API does not know this version
+    | 'app_secret_mismatch' // appsecret_proof rejected: the app secret is not the token's app's
+    | 'rate_limited' // Meta's hourly management-call limit (4 / 80007): try again later
     | 'bad_format'; // an id that is not numeric, a version that is not vNN.N, a URL that is not http(s)
   graphCode?: number;
 }

@@ -11,6 +11,7 @@
  *   transient error answer). A timeout or a reset after the body went out is `ambiguous`: the
  *   caller records the send as uncertain and reconciles by webhook (biz_opaque_callback_data).
  */
+import { createHmac } from 'node:crypto';
 import { sleep, type Clock } from '../clock';
 import type { Logger } from '../log';
 import { backoffFor, classifyError, MANAGEMENT_RATE_LIMIT_CODES, type ErrorClass } from './errors';
@@ -353,6 +354,32 @@ export class GraphClient {
       kind: 'management', query: { fields: 'id,whatsapp_business_manager_messaging_limit' },
     });
     return res.whatsapp_business_manager_messaging_limit ?? null;
+  }
+
+  /** GET /{business-id}/owned_whatsapp_business_accounts: every WABA of the portfolio (ids). */
+  async listOwnedWabas(businessId: string): Promise<string[]> {
+    const out: string[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      const res = await this.request<{ data?: { id: string }[]; paging?: GraphPaging }>('GET', `${seg(businessId)}/owned_whatsapp_business_accounts`, {
+        kind: 'management', query: { fields: 'id', limit: 100, after },
+      });
+      out.push(...(res.data ?? []).map((d) => d.id));
+      const next = res.paging?.next ? res.paging.cursors?.after : undefined;
+      if (!next || next === after || !res.data?.length) break;
+      after = next;
+    }
+    return out;
+  }
+
+  /**
+   * Proves the app secret: Graph checks a supplied appsecret_proof (HMAC-SHA256 of the token keyed
+   * with the app secret) and answers code 100 "Invalid appsecret_proof" when it does not match.
+   */
+  async checkAppSecretProof(objectId: string, appSecret: string): Promise<void> {
+    const token = this.o.token() ?? '';
+    const proof = createHmac('sha256', appSecret).update(token).digest('hex');
+    await this.request<unknown>('GET', seg(objectId), { kind: 'management', query: { fields: 'id', appsecret_proof: proof } });
   }
 
   // ---- subscribed apps -----------------------------------------------------------------------

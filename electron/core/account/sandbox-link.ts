@@ -1,0 +1,20 @@
+import type { Clock } from '../clock';
+
+/** What the account needs from a running sandbox: where it listens, and how to stop it. */
+export interface SandboxRuntime {
+  /** Graph root, e.g. http://127.0.0.1:PORT (clients append /v24.0/…). */
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** Credentials and ids of the scenario the sandbox runs, to connect with. */
+export interface SandboxCredentials {
+  accessToken: string;
+  appSecret: string;
+  verifyToken: string;
+  wabaId: string;
+  phoneNumberId: string;
+}
+
+/** Starts a sandbox. The default one is B1's in-process emulator (sandbox-default.ts); tests may pass another. */
+export type SandboxLauncher = (opts: { port?: number; seed?: number; clock: Clock }) => Promise<{ runtime: SandboxRuntime; credentials: SandboxCredentials }>;
