@@ -69,7 +69,7 @@ export function ContactDrawer({ id }: { id: number }) {
     <aside className="drawer" aria-label={t('drawer.label')} data-testid="contact-drawer" onKeyDown={(e) => e.key === 'Escape' && close(null)}>
       <header className="drawer-head">
         <div className="grow">
-          <h2 dir="auto" data-testid="drawer-name">{c ? c.name || t('drawer.noName') : t('drawer.loading')}</h2>
+          <h2 data-testid="drawer-name"><bdi>{c ? c.name || t('drawer.noName') : t('drawer.loading')}</bdi></h2>
           {c && <bdi className="ltr mono-num muted" data-testid="drawer-phone">{c.phone}</bdi>}
         </div>
         <button className="btn ghost icon" onClick={() => close(null)} aria-label={t('common:actions.close')} data-testid="drawer-close"><X size={18} /></button>
@@ -126,8 +126,8 @@ export function ContactDrawer({ id }: { id: number }) {
           <section aria-labelledby="d-details">
             <h3 id="d-details">{t('drawer.details')}</h3>
             <dl className="kv">
-              <dt>{t('fields.first_name')}</dt><dd dir="auto">{c.first_name ?? '—'}</dd>
-              <dt>{t('fields.last_name')}</dt><dd dir="auto">{c.last_name ?? '—'}</dd>
+              <dt>{t('fields.first_name')}</dt><dd><bdi>{c.first_name ?? '—'}</bdi></dd>
+              <dt>{t('fields.last_name')}</dt><dd><bdi>{c.last_name ?? '—'}</bdi></dd>
               <dt>{t('fields.email')}</dt><dd><bdi>{c.email ?? '—'}</bdi></dd>
               <dt>{t('fields.country')}</dt><dd><CountryLabel code={c.country} /></dd>
               <dt>{t('drawer.created')}</dt><dd>{f.time(c.created_at)}</dd>
@@ -138,7 +138,7 @@ export function ContactDrawer({ id }: { id: number }) {
           <section aria-labelledby="d-tags">
             <h3 id="d-tags">{t('drawer.tags')}</h3>
             {c.tags.length ? (
-              <div className="tag-list" data-testid="drawer-tags">{c.tags.map((tag) => <span key={tag} className="badge tag" dir="auto">{tag}</span>)}</div>
+              <div className="tag-list" data-testid="drawer-tags">{c.tags.map((tag) => <span key={tag} className="badge tag"><bdi>{tag}</bdi></span>)}</div>
             ) : <p className="muted small">{t('drawer.noTags')}</p>}
           </section>
 
@@ -148,8 +148,8 @@ export function ContactDrawer({ id }: { id: number }) {
               <dl className="kv" data-testid="drawer-attributes">
                 {Object.entries(c.attributes).map(([k, v]) => (
                   <div key={k} style={{ display: 'contents' }}>
-                    <dt dir="auto">{k}</dt>
-                    <dd dir="auto">{typeof v === 'boolean' ? t(v ? 'drawer.yes' : 'drawer.no') : typeof v === 'number' ? f.n(v) : v}</dd>
+                    <dt><bdi>{k}</bdi></dt>
+                    <dd>{typeof v === 'boolean' ? t(v ? 'drawer.yes' : 'drawer.no') : typeof v === 'number' ? f.n(v) : v}</dd>
                   </div>
                 ))}
               </dl>
@@ -164,7 +164,7 @@ export function ContactDrawer({ id }: { id: number }) {
                 <tbody>
                   {detail.messages.map((m, i) => (
                     <tr key={i}>
-                      <td dir="auto">{m.campaignName ?? m.template ?? '—'}</td>
+                      <td>{m.campaignName ?? m.template ?? '—'}</td>
                       <td><span className={`badge ${m.error ? 'red' : ''}`} title={m.error ?? undefined}>{t(`drawer.msgStatus.${m.status}`, { defaultValue: m.status })}</span></td>
                       <td>{f.time(m.at)}</td>
                     </tr>

@@ -35,8 +35,8 @@ export function MappingStep({ preview, columns, onChange, problems, saveAs, onSa
           const samples = preview.rows.map((r) => r[i] ?? '').filter(Boolean).slice(0, 3);
           return (
             <div className="mapping-row" role="row" key={i} data-testid="mapping-row" data-column={c.column}>
-              <span role="cell" className="ct-strong" dir="auto">{c.column}</span>
-              <span role="cell" className="muted small samples" dir="auto">{samples.join(' · ') || '—'}</span>
+              <span role="cell" className="ct-strong"><bdi>{c.column}</bdi></span>
+              <span role="cell" className="muted small samples">{samples.length ? samples.map((v, k) => <span key={k}>{k > 0 && ' · '}<bdi>{v}</bdi></span>) : '—'}</span>
               <span role="cell" className="mapping-field">
                 <select className="input" value={c.choice} aria-label={t('import.mapping.fieldFor', { column: c.column })}
                   data-testid={`map-${i}`} onChange={(e) => set(i, { choice: e.target.value as FieldChoice })}>

@@ -41,8 +41,8 @@ export function OptionsStep({ value, onChange }: { value: ImportChoices; onChang
         <label htmlFor="imp-tag">{t('import.options.tags')}</label>
         <div className="tag-input">
           {value.tags.map((x) => (
-            <span key={x} className="badge tag" dir="auto">
-              {x}
+            <span key={x} className="badge tag">
+              <bdi>{x}</bdi>
               <button type="button" className="chip-x" aria-label={t('import.options.removeTag', { tag: x })} onClick={() => set({ tags: value.tags.filter((y) => y !== x) })}><X size={12} /></button>
             </span>
           ))}

@@ -21,7 +21,7 @@ export function PreviewStep({ preview, busy, onEncoding, onSheet }: {
           {preview.delimiter && <span className="muted small"> · {t(`import.delimiters.${DELIMITER_KEYS[preview.delimiter] ?? 'comma'}`)}</span>}
         </dd>
       </dl>
-      <div className="grid cols-2">
+      <div className="preview-pickers">
         {isText && (
           <div className="field">
             <label htmlFor="imp-encoding">{t('import.preview.encoding')}</label>
@@ -47,10 +47,10 @@ export function PreviewStep({ preview, busy, onEncoding, onSheet }: {
       ))}
       <div className="preview-table-wrap">
         <table className="table compact" data-testid="preview-table">
-          <thead><tr>{preview.headers.map((h, i) => <th key={i} dir="auto">{h}</th>)}</tr></thead>
+          <thead><tr>{preview.headers.map((h, i) => <th key={i}><bdi>{h}</bdi></th>)}</tr></thead>
           <tbody>
             {preview.rows.slice(0, 8).map((r, i) => (
-              <tr key={i}>{preview.headers.map((_, j) => <td key={j} dir="auto">{r[j] ?? ''}</td>)}</tr>
+              <tr key={i}>{preview.headers.map((_, j) => <td key={j}><bdi>{r[j] ?? ''}</bdi></td>)}</tr>
             ))}
           </tbody>
         </table>

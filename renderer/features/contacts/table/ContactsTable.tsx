@@ -165,10 +165,10 @@ function Row({ row, index, top, selected, open, onToggle, onOpen }: {
         <input type="checkbox" checked={selected} onChange={onToggle} aria-label={t('table.select', { phone: row.phone })} data-testid="row-select" />
       </span>
       <span role="gridcell"><bdi className="ltr mono-num">{row.phone}</bdi></span>
-      <span role="gridcell" className="ct-strong" dir="auto">{row.name || <span className="muted">—</span>}</span>
-      <span role="gridcell" className="muted"><bdi>{row.email ?? ''}</bdi></span>
+      <span role="gridcell" className="ct-strong">{row.name ? <bdi>{row.name}</bdi> : <span className="muted">—</span>}</span>
+      <span role="gridcell" className="muted ct-ltr-cell">{row.email ?? ''}</span>
       <span role="gridcell" className="ct-tags">
-        {row.tags.slice(0, 3).map((tag) => <span key={tag} className="badge tag" dir="auto">{tag}</span>)}
+        {row.tags.slice(0, 3).map((tag) => <span key={tag} className="badge tag"><bdi>{tag}</bdi></span>)}
         {row.tags.length > 3 && <span className="muted small">+{row.tags.length - 3}</span>}
       </span>
       <span role="gridcell" className="ct-consent">
