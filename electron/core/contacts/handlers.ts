@@ -1,39 +1,107 @@
 import type { HandlerGroup } from '../api/handlers';
 import type { CoreContext } from '../context';
-import { PacerError } from '../errors';
+import { badInput } from '../errors';
 import type { contactsMethods } from '../../../shared/contract/contacts';
+import { csvWriter, jsonWriter, memorySink, xlsxWriter, type ExportWriter } from './export';
+import { ImportJobs } from './import/jobs';
+import { ContactsService } from './service';
 
 type ContactsMethod = keyof typeof contactsMethods;
 
-const notYet = () => {
-  throw new PacerError('unavailable', 'not yet');
-};
+/** Contacts the UI may export in one answer (the CLI streams any number to a file). */
+export const UI_EXPORT_LIMIT = 200_000;
 
-export function contactsHandlers(_ctx: CoreContext): HandlerGroup<ContactsMethod> {
+export interface ContactsDomain {
+  service: ContactsService;
+  imports: ImportJobs;
+}
+
+const domains = new WeakMap<CoreContext, ContactsDomain>();
+
+/** The contacts service and import jobs of a core (one of each per core). */
+export function contactsDomain(ctx: CoreContext): ContactsDomain {
+  let d = domains.get(ctx);
+  if (!d) {
+    const service = new ContactsService(ctx);
+    d = { service, imports: new ImportJobs(ctx, service) };
+    domains.set(ctx, d);
+  }
+  return d;
+}
+
+export function contactsHandlers(ctx: CoreContext): HandlerGroup<ContactsMethod> {
+  const { service, imports } = contactsDomain(ctx);
+  const actor = ctx.host === 'cli' ? 'cli' : 'user';
+  // Finish indexing left over from a previous run (e.g. the app closed right after an import).
+  void service.indexer.kick();
   return {
-    'import:preview': notYet,
-    'import:start': notYet,
-    'import:status': notYet,
-    'import:report': notYet,
-    'import:cancel': notYet,
-    'import:mappings': notYet,
-    'import:mapping-save': notYet,
-    'import:mapping-delete': notYet,
-    'contacts:query': notYet,
-    'contacts:get': notYet,
-    'contacts:update': notYet,
-    'contacts:bulk': notYet,
-    'contacts:opt-in': notYet,
-    'contacts:opt-out': notYet,
-    'contacts:delete': notYet,
-    'contacts:subject-export': notYet,
-    'contacts:export': notYet,
-    'contacts:tags': notYet,
-    'contacts:attributes': notYet,
-    'contacts:stats': notYet,
-    'segments:list': notYet,
-    'segments:save': notYet,
-    'segments:delete': notYet,
-    'segments:count': notYet,
+    'import:preview': ({ fileId, encoding, sheet }) => imports.preview(fileId, encoding, sheet),
+    'import:start': (o) => ({
+      jobId: imports.start({
+        fileId: o.fileId,
+        mapping: o.mapping,
+        defaultCountry: o.defaultCountry ?? service.defaultCountry(),
+        tags: o.tags,
+        consent: o.consent,
+        consentSource: o.consentSource,
+        onDuplicate: o.onDuplicate,
+        encoding: o.encoding,
+        sheet: o.sheet,
+        dryRun: o.dryRun,
+        saveMappingAs: o.saveMappingAs,
+        actor,
+      }),
+    }),
+    'import:status': ({ jobId }) => imports.status(jobId),
+    'import:report': ({ jobId, offset, limit }) => imports.report(jobId, offset, limit),
+    'import:cancel': ({ jobId }) => {
+      imports.cancel(jobId);
+      return null;
+    },
+    'import:mappings': () => service.mappings(),
+    'import:mapping-save': ({ name, mapping, headers }) => service.saveMapping(name, mapping, headers),
+    'import:mapping-delete': ({ id }) => {
+      service.deleteMapping(id);
+      return null;
+    },
+    'contacts:query': (q) => service.query(q),
+    'contacts:get': (ref) => service.detail(ref),
+    'contacts:update': (u) => service.update(u),
+    'contacts:bulk': (b) => service.bulk(b, actor),
+    'contacts:opt-in': (i) => service.optIn(i, actor),
+    'contacts:opt-out': (i) => service.optOut(i, actor),
+    'contacts:delete': (ref) => service.erase(ref),
+    'contacts:subject-export': (ref) => service.subjectExport(ref),
+    'contacts:export': async ({ format, filter, ids }) => {
+      const where = service.exportWhere(filter, ids);
+      const count = ctx.db.prepare(`SELECT count(*) FROM contacts c WHERE ${where.sql}`).pluck().get(...where.params) as number;
+      if (count > UI_EXPORT_LIMIT) {
+        throw badInput(`That is ${count.toLocaleString('en')} contacts; the app exports up to ${UI_EXPORT_LIMIT.toLocaleString('en')} at once. Narrow the filter, or use \`pacer contacts export\`.`);
+      }
+      const sink = memorySink();
+      const columns = { attributes: service.attributes().map((a) => a.name) };
+      const writer: ExportWriter = format === 'csv' ? csvWriter(sink.stream, columns) : format === 'json' ? jsonWriter(sink.stream) : xlsxWriter({ stream: sink.stream }, columns);
+      for (const rows of service.iterate(where)) await writer.write(rows);
+      await writer.end();
+      const buf = await sink.done;
+      const stamp = new Date(ctx.clock.now()).toISOString().slice(0, 10);
+      return {
+        fileName: `contacts-${stamp}.${format}`,
+        mime: format === 'csv' ? 'text/csv' : format === 'json' ? 'application/json' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        encoding: format === 'xlsx' ? 'base64' : 'utf8',
+        content: format === 'xlsx' ? buf.toString('base64') : buf.toString('utf8'),
+        rows: count,
+      };
+    },
+    'contacts:tags': () => service.tags(),
+    'contacts:attributes': () => service.attributes(),
+    'contacts:stats': () => service.stats(),
+    'segments:list': () => service.segments(),
+    'segments:save': (s) => service.saveSegment(s),
+    'segments:delete': ({ id }) => {
+      service.deleteSegment(id);
+      return null;
+    },
+    'segments:count': ({ rule }) => ({ count: service.countRule(rule) }),
   };
 }

@@ -1,0 +1,404 @@
+/**
+ * The import engine: file → validated rows in a private staging database → one transaction into
+ * the store.
+ *
+ * 1. Read: rows are parsed in batches; after each batch the event loop gets a turn (progress,
+ *    cancel, other calls go on). Every row is validated here (phone → E.164 mobile, typed
+ *    attributes, tags, consent cell) and written to a staging SQLite file of its own (no journal, no
+ *    fsync) whose UNIQUE phone column finds duplicates within the file ("duplicate of row N").
+ * 2. Count: the staging rows are compared with the store (new / existing) — this is a dry run's
+ *    answer, and nothing else happens in a dry run.
+ * 3. Merge: one transaction on the store inserts new contacts, updates existing ones (policy
+ *    'update'), tags, attributes and consent events. If anything fails, or the import was cancelled
+ *    before this step, the store is unchanged; the staging file is always deleted.
+ *
+ * Consent: an import records opt-ins only for contacts whose state is unknown — it never turns an
+ * opted-out contact back to opted-in. A consent cell that says "opted out" records an opt-out.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+  AttributeType,
+  ConsentCategory,
+  ImportCounts,
+  ImportEncoding,
+  ImportFormat,
+  ImportPhase,
+  ImportReport,
+  ImportRowError,
+  MappingEntry,
+} from '../../../../shared/contract/contacts';
+import type { Clock } from '../../clock';
+import type { Db } from '../../db/connection';
+import { badInput, PacerError } from '../../errors';
+import { pickMobile } from '../phone';
+import { parseBoolean, parseConsentCell, parseDate, parseNumber, guessType } from './guess';
+import { openTable, type TableSource } from './source';
+
+export interface ImportRunOptions {
+  jobId: string;
+  fileName: string;
+  filePath: string;
+  mapping: MappingEntry[];
+  defaultCountry: string;
+  tags: string[];
+  consent: ConsentCategory | null;
+  consentSource?: string | undefined;
+  onDuplicate: 'skip' | 'update';
+  encoding?: ImportEncoding | undefined;
+  sheet?: string | undefined;
+  dryRun: boolean;
+  /** Who runs it: 'user' (UI), 'cli'. Kept as consent evidence. */
+  actor: string;
+}
+
+export interface ImportDeps {
+  db: Db;
+  clock: Clock;
+  /** Where the staging file goes (DATA_DIR/tmp). */
+  tmpDir: string;
+}
+
+export interface ProgressInfo {
+  phase: ImportPhase;
+  rowsRead: number;
+  bytesRead: number;
+  bytesTotal: number;
+  counts: ImportCounts;
+}
+
+export interface ImportHooks {
+  signal?: AbortSignal;
+  onProgress?(p: ProgressInfo): void;
+  /** How often onProgress may fire (ms). */
+  progressEveryMs?: number;
+}
+
+/** Rejected rows kept for the report; beyond this only the count grows. */
+export const MAX_KEPT_ERRORS = 100_000;
+const YIELD_EVERY_ROWS = 2000;
+
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const TAG_SPLIT = /\s*(?::::|[,;|])\s*/;
+const ATTR_FIELD = /^attr\.(.+)$/;
+
+interface ResolvedMapping {
+  phone: number[];
+  first_name: number | null;
+  last_name: number | null;
+  name: number | null;
+  email: number | null;
+  tags: number[];
+  consent: number | null;
+  country: number | null;
+  attrs: { name: string; index: number; type: AttributeType | null }[];
+}
+
+function resolveMapping(mapping: MappingEntry[], headers: string[]): ResolvedMapping {
+  const index = (column: string) => {
+    let i = headers.indexOf(column);
+    if (i < 0) i = headers.findIndex((h) => h.toLowerCase() === column.trim().toLowerCase());
+    if (i < 0 && /^#?\d+$/.test(column.trim())) {
+      const n = Number(column.trim().replace('#', ''));
+      if (n >= 1 && n <= headers.length) i = n - 1;
+    }
+    if (i < 0) throw badInput(`The file has no column "${column}". Its columns: ${headers.join(', ')}.`);
+    return i;
+  };
+  const r: ResolvedMapping = { phone: [], first_name: null, last_name: null, name: null, email: null, tags: [], consent: null, country: null, attrs: [] };
+  for (const m of mapping) {
+    const i = index(m.column);
+    const attr = ATTR_FIELD.exec(m.field);
+    if (attr) r.attrs.push({ name: attr[1]!, index: i, type: m.type ?? null });
+    else if (m.field === 'phone') r.phone.push(i);
+    else if (m.field === 'tags') r.tags.push(i);
+    else r[m.field as 'first_name' | 'last_name' | 'name' | 'email' | 'consent' | 'country'] = i;
+  }
+  if (!r.phone.length) throw badInput('No column is mapped to phone. Map the column that holds the phone numbers.');
+  return r;
+}
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function stagingSchema(db: Database.Database): void {
+  db.pragma('journal_mode = OFF');
+  db.pragma('synchronous = OFF');
+  db.exec(`
+    CREATE TABLE s (
+      row INTEGER PRIMARY KEY, phone TEXT NOT NULL UNIQUE, first_name TEXT, last_name TEXT, name TEXT NOT NULL,
+      email TEXT, country TEXT, consent INTEGER NOT NULL
+    );
+    CREATE TABLE s_tags (row INTEGER NOT NULL, tag TEXT NOT NULL);
+    CREATE TABLE s_attrs (row INTEGER NOT NULL, name TEXT NOT NULL, value ANY NOT NULL);
+  `);
+}
+
+function splitTags(cell: string): string[] {
+  if (!cell.trim()) return [];
+  const out: string[] = [];
+  for (const raw of cell.split(TAG_SPLIT)) {
+    const t = raw.trim();
+    // Google's system groups ("* myContacts", "* starred") are not the user's tags.
+    if (!t || t.startsWith('* ') || t.length > 100) continue;
+    if (!out.some((o) => o.toLowerCase() === t.toLowerCase())) out.push(t);
+  }
+  return out;
+}
+
+function attrValue(raw: string, type: AttributeType): string | number | null {
+  switch (type) {
+    case 'text':
+      return raw.slice(0, 2000);
+    case 'number':
+      return parseNumber(raw);
+    case 'date':
+      return parseDate(raw);
+    case 'boolean': {
+      const b = parseBoolean(raw);
+      return b === null ? null : b ? 1 : 0;
+    }
+  }
+}
+
+/**
+ * Runs one import (or dry run). Throws PacerError('bad_input') for unreadable input,
+ * PacerError('cancelled') when the signal fires before the merge.
+ */
+export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks: ImportHooks = {}): Promise<ImportReport> {
+  const { db, clock } = deps;
+  const startedAt = clock.now();
+  const source: TableSource = await openTable(opts.filePath, { encoding: opts.encoding, sheet: opts.sheet });
+  fs.mkdirSync(deps.tmpDir, { recursive: true, mode: 0o700 });
+  const stagingFile = path.join(deps.tmpDir, `import-${opts.jobId.replace(/[^a-zA-Z0-9-]/g, '')}-${crypto.randomBytes(4).toString('hex')}.db`);
+  const staging = new Database(stagingFile);
+  const counts: ImportCounts = { rows: 0, imported: 0, updated: 0, duplicates: 0, invalid: 0, skipped: 0 };
+  const errors: ImportRowError[] = [];
+  let errorsTotal = 0;
+  let phase: ImportPhase = 'reading';
+  let lastProgress = -Infinity;
+  const every = hooks.progressEveryMs ?? 200;
+  const progress = (force = false) => {
+    const now = clock.now();
+    if (!force && now - lastProgress < every) return;
+    lastProgress = now;
+    hooks.onProgress?.({ phase, rowsRead: counts.rows, bytesRead: source.bytesRead(), bytesTotal: source.bytesTotal, counts: { ...counts } });
+  };
+  const reject = (row: number, code: string, reason: string) => {
+    errorsTotal++;
+    if (errors.length < MAX_KEPT_ERRORS) errors.push({ row, code, reason });
+  };
+  const checkCancel = () => {
+    if (hooks.signal?.aborted) throw new PacerError('cancelled', 'The import was cancelled; nothing was changed.');
+  };
+
+  try {
+    stagingSchema(staging);
+    const map = resolveMapping(opts.mapping, source.headers);
+    const attrTypes = new Map<string, AttributeType>();
+    const existingDefs = new Map(
+      (db.prepare('SELECT name, type FROM attribute_defs').all() as { name: string; type: AttributeType }[]).map((d) => [d.name.toLowerCase(), d.type]),
+    );
+    const insertRow = staging.prepare('INSERT OR IGNORE INTO s (row, phone, first_name, last_name, name, email, country, consent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const rowOfPhone = staging.prepare('SELECT row FROM s WHERE phone = ?').pluck();
+    const insertTag = staging.prepare('INSERT INTO s_tags (row, tag) VALUES (?, ?)');
+    const insertAttr = staging.prepare('INSERT INTO s_attrs (row, name, value) VALUES (?, ?, ?)');
+    const cell = (cells: string[], i: number | null) => (i === null ? '' : (cells[i] ?? '').trim());
+
+    const stageBatch = staging.transaction((rows: { row: number; cells: string[] }[]) => {
+      for (const { row, cells } of rows) {
+        counts.rows++;
+        const rowCountry = cell(cells, map.country).toUpperCase();
+        const country = /^[A-Z]{2}$/.test(rowCountry) ? rowCountry : opts.defaultCountry;
+        const phoneCells = map.phone.map((i) => cells[i] ?? '');
+        const phone = pickMobile(phoneCells, country);
+        if (!phone.ok) {
+          counts.invalid++;
+          reject(row, phone.code, phone.reason);
+          continue;
+        }
+        let bad: string | null = null;
+        const attrs: [string, string | number][] = [];
+        for (const a of map.attrs) {
+          const raw = (cells[a.index] ?? '').trim();
+          if (!raw) continue;
+          const type = attrTypes.get(a.name)!;
+          const v = attrValue(raw, type);
+          if (v === null) {
+            bad = `attr.${a.name}: "${raw.slice(0, 40)}" is not a ${type === 'date' ? 'date (YYYY-MM-DD or D/M/YYYY)' : type}`;
+            break;
+          }
+          attrs.push([a.name, v]);
+        }
+        if (bad) {
+          counts.invalid++;
+          reject(row, 'invalid_attribute', bad);
+          continue;
+        }
+        const first = cell(cells, map.first_name) || null;
+        const last = cell(cells, map.last_name) || null;
+        const full = cell(cells, map.name) || [first, last].filter(Boolean).join(' ');
+        const emailRaw = cell(cells, map.email);
+        const email = EMAIL_RE.test(emailRaw) ? emailRaw.slice(0, 320) : null;
+        const consentCell = map.consent === null ? null : parseConsentCell(cell(cells, map.consent));
+        const consent = consentCell === 'out' ? 2 : consentCell === 'in' || opts.consent ? 1 : 0;
+        const r = insertRow.run(row, phone.e164, first, last, full.slice(0, 300), email, phone.country, consent);
+        if (r.changes === 0) {
+          counts.duplicates++;
+          reject(row, 'duplicate_in_file', `duplicate of row ${rowOfPhone.get(phone.e164) as number} (${phone.e164})`);
+          continue;
+        }
+        for (const i of map.tags) for (const t of splitTags(cells[i] ?? '')) insertTag.run(row, t);
+        for (const [name, v] of attrs) insertAttr.run(row, name, v);
+      }
+    });
+
+    let typed = false;
+    for await (const batch of source.batches()) {
+      if (!typed) {
+        // Attribute types: as mapped, else as already defined in the store, else guessed from the first rows.
+        for (const a of map.attrs) {
+          const existing = existingDefs.get(a.name.toLowerCase());
+          const type = a.type ?? existing ?? guessType(batch.slice(0, 50).map((r) => r.cells[a.index] ?? ''));
+          if (existing && existing !== type) {
+            throw badInput(`The attribute "${a.name}" already exists as ${existing}; map the column as ${existing}.`);
+          }
+          attrTypes.set(a.name, type);
+        }
+        typed = true;
+      }
+      for (let i = 0; i < batch.length; i += YIELD_EVERY_ROWS) {
+        checkCancel();
+        stageBatch(batch.slice(i, i + YIELD_EVERY_ROWS));
+        progress();
+        await yieldToLoop();
+      }
+    }
+    checkCancel();
+    if (counts.rows === 0) throw badInput('The file has a header row but no contacts.');
+
+    // 2. Compare with the store.
+    phase = 'writing';
+    progress(true);
+    db.prepare('ATTACH DATABASE ? AS st').run(stagingFile);
+    try {
+      const staged = counts.rows - counts.invalid - counts.duplicates;
+      const existing = db.prepare('SELECT count(*) FROM st.s JOIN main.contacts c ON c.phone = st.s.phone').pluck().get() as number;
+      counts.imported = staged - existing;
+      if (opts.onDuplicate === 'update') counts.updated = existing;
+      else counts.skipped = existing;
+      checkCancel();
+      if (!opts.dryRun) {
+        db.transaction(() => merge(db, opts, { format: source.format, encoding: source.encoding }, attrTypes, startedAt, counts))();
+      }
+    } finally {
+      db.prepare('DETACH DATABASE st').run();
+    }
+    phase = 'done';
+    progress(true);
+    return {
+      jobId: opts.jobId,
+      dryRun: opts.dryRun,
+      format: source.format as ImportFormat,
+      encoding: source.encoding,
+      fileName: opts.fileName,
+      startedAt,
+      finishedAt: clock.now(),
+      errorsTotal,
+      errors,
+      ...counts,
+    };
+  } finally {
+    source.close();
+    staging.close();
+    fs.rmSync(stagingFile, { force: true });
+  }
+}
+
+/** Step 3, inside one transaction on the store. */
+function merge(db: Db, opts: ImportRunOptions, file: { format: ImportFormat; encoding: ImportEncoding }, attrTypes: Map<string, AttributeType>, now: number, counts: ImportCounts): void {
+  const maxId = (db.prepare('SELECT coalesce(max(id), 0) FROM contacts').pluck().get() as number) ?? 0;
+  const maxEvent = (db.prepare('SELECT coalesce(max(id), 0) FROM consent_events').pluck().get() as number) ?? 0;
+  const touchAll = opts.onDuplicate === 'update' ? 1 : 0;
+
+  if (touchAll) {
+    // Existing contacts: imported values replace stored ones only where the file has a value.
+    db.prepare(`
+      UPDATE contacts SET
+        first_name = coalesce(s.first_name, contacts.first_name),
+        last_name = coalesce(s.last_name, contacts.last_name),
+        name = CASE WHEN s.name <> '' THEN s.name ELSE contacts.name END,
+        email = coalesce(s.email, contacts.email),
+        updated_at = ?
+      FROM st.s AS s WHERE contacts.phone = s.phone
+    `).run(now);
+    db.prepare('INSERT OR IGNORE INTO contacts_fts_pending (contact_id) SELECT c.id FROM st.s s JOIN contacts c ON c.phone = s.phone').run();
+  }
+  const inserted = db.prepare(`
+    INSERT INTO contacts (phone, first_name, last_name, name, email, country, created_at, updated_at)
+    SELECT s.phone, s.first_name, s.last_name, s.name, s.email, s.country, ?, ? FROM st.s s
+    WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.phone = s.phone) ORDER BY s.row
+  `).run(now, now);
+  if (inserted.changes !== counts.imported) throw new PacerError('conflict', 'Contacts changed while importing; try again.');
+
+  // Which staged rows this import writes to: new contacts, and existing ones under 'update'.
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS import_target (row INTEGER PRIMARY KEY, contact_id INTEGER NOT NULL)');
+  db.exec('DELETE FROM temp.import_target');
+  db.prepare(`
+    INSERT INTO temp.import_target (row, contact_id)
+    SELECT s.row, c.id FROM st.s s JOIN contacts c ON c.phone = s.phone WHERE c.id > ? OR ?
+  `).run(maxId, touchAll);
+
+  // Tags from the file and the import's own tags.
+  db.prepare('INSERT OR IGNORE INTO tags (name, created_at) SELECT DISTINCT tag, ? FROM st.s_tags').run(now);
+  const addTag = db.prepare('INSERT OR IGNORE INTO tags (name, created_at) VALUES (?, ?)');
+  for (const t of opts.tags) addTag.run(t, now);
+  db.prepare(`
+    INSERT OR IGNORE INTO contact_tags (tag_id, contact_id)
+    SELECT t.id, x.contact_id FROM st.s_tags st JOIN temp.import_target x ON x.row = st.row JOIN tags t ON t.name = st.tag
+  `).run();
+  const tagId = db.prepare('SELECT id FROM tags WHERE name = ?').pluck();
+  const tagAll = db.prepare('INSERT OR IGNORE INTO contact_tags (tag_id, contact_id) SELECT ?, contact_id FROM temp.import_target');
+  for (const t of opts.tags) tagAll.run(tagId.get(t));
+
+  // Typed attributes.
+  const addDef = db.prepare('INSERT OR IGNORE INTO attribute_defs (name, type, created_at) VALUES (?, ?, ?)');
+  for (const [name, type] of attrTypes) addDef.run(name, type, now);
+  if (attrTypes.size) {
+    db.prepare(`
+      INSERT OR REPLACE INTO contact_attributes (contact_id, attr_id, value)
+      SELECT x.contact_id, d.id, a.value FROM st.s_attrs a JOIN temp.import_target x ON x.row = a.row JOIN attribute_defs d ON d.name = a.name
+    `).run();
+  }
+
+  // Consent: opt-ins only where the state is unknown (never over an opt-out); opt-outs from cells.
+  const category = opts.consent ?? 'marketing';
+  const evidence = `${opts.consentSource ? opts.consentSource + ' — ' : ''}file ${opts.fileName}, imported ${new Date(now).toISOString()} by ${opts.actor}`;
+  db.prepare(`
+    INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, evidence, at)
+    SELECT x.contact_id, @category, CASE s.consent WHEN 1 THEN 'opted_in' ELSE 'opted_out' END, 'import',
+           'import ' || @file || ':' || s.row, @actor, @evidence, @now
+    FROM temp.import_target x JOIN st.s s ON s.row = x.row
+    LEFT JOIN consent_state cs ON cs.contact_id = x.contact_id AND cs.category = @category
+    WHERE (s.consent = 1 AND cs.state IS NULL) OR (s.consent = 2 AND (cs.state IS NULL OR cs.state = 'opted_in'))
+    ORDER BY x.row
+  `).run({ category, file: opts.fileName, actor: opts.actor, evidence, now });
+  db.prepare(`
+    INSERT INTO consent_state (contact_id, category, state, updated_at, event_id)
+    SELECT contact_id, category, state, at, id FROM consent_events WHERE id > ?
+    ON CONFLICT (contact_id, category) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, event_id = excluded.event_id
+  `).run(maxEvent);
+
+  db.prepare('INSERT INTO imports (id, file_name, format, encoding, actor, counts, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+    opts.jobId,
+    opts.fileName,
+    file.format,
+    file.encoding,
+    opts.actor,
+    JSON.stringify(counts),
+    now,
+    now,
+  );
+  db.exec('DELETE FROM temp.import_target');
+}

@@ -1,0 +1,183 @@
+/**
+ * Contact search: a contentless FTS5 word index (names, email, text attributes, phone numbers in
+ * E.164, national and reversed-digit forms so both prefixes and suffixes of a number match).
+ *
+ * Large imports commit first and are indexed afterwards in small chunks (the event loop stays
+ * free, and the import is not slowed by index building): contacts above the watermark
+ * app_meta 'contacts.fts_upto', and those in contacts_fts_pending (edited), are searched by a scan
+ * instead until the indexer reaches them, so search is always complete.
+ */
+import { getCountryCallingCode, type CountryCode } from 'libphonenumber-js/max';
+import type { Db } from '../db/connection';
+import type { Logger } from '../log';
+
+const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]/;
+const CJK_G = /([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af])/g;
+/** Letters and digits runs, as unicode61 splits them (CJK characters one by one). */
+const splitWords = (s: string): string[] => s.replace(CJK_G, ' $1 ').split(/[^\p{L}\p{N}\p{M}]+/u).filter(Boolean);
+
+export function phoneForms(e164: string, country: string | null): string[] {
+  const digits = e164.replace(/\D/g, '');
+  const forms = [digits, [...digits].reverse().join('')];
+  let cc = '';
+  try {
+    if (country) cc = getCountryCallingCode(country as CountryCode);
+  } catch {
+    cc = '';
+  }
+  if (cc && digits.startsWith(cc)) {
+    const nsn = digits.slice(cc.length);
+    forms.push(nsn, '0' + nsn);
+  }
+  return forms;
+}
+
+export interface IndexableContact {
+  id: number;
+  phone: string;
+  country: string | null;
+  name: string;
+  first_name: string | null;
+  last_name: string | null;
+  email: string | null;
+  attrs: string | null;
+}
+
+export function searchText(c: IndexableContact): string {
+  const words = [c.name, c.first_name ?? '', c.last_name ?? '', c.email ?? '', c.attrs ?? ''].join(' ');
+  return `${words.replace(CJK_G, ' $1 ')} ${phoneForms(c.phone, c.country).join(' ')}`;
+}
+
+const SELECT_INDEXABLE = `
+  SELECT c.id, c.phone, c.country, c.name, c.first_name, c.last_name, c.email,
+         (SELECT group_concat(a.value, ' ') FROM contact_attributes a JOIN attribute_defs d ON d.id = a.attr_id
+           WHERE a.contact_id = c.id AND d.type = 'text') AS attrs
+  FROM contacts c`;
+
+export interface SearchClause {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * SQL condition (on alias c) for a free-text search: every word must match (prefix match on
+ * indexed words; digits also as the end of a number). Falls back to scanning for unindexed rows.
+ */
+export function searchClause(db: Db, q: string, exactPhone: string | null): SearchClause | null {
+  const terms = q.trim().split(/\s+/).filter(Boolean).slice(0, 8);
+  if (!terms.length) return null;
+  const ftsParts: string[] = [];
+  const scanParts: string[] = [];
+  const scanParams: unknown[] = [];
+  const postParts: string[] = [];
+  const postParams: unknown[] = [];
+  const phoneLike = /^[+\d\-().]+$/.test(q.replace(/\s+/g, '')) && q.replace(/\D/g, '').length >= 3;
+  if (phoneLike) {
+    const digits = q.replace(/\D/g, '');
+    const rev = [...digits].reverse().join('');
+    ftsParts.push(`("${digits}"* OR "${rev}"*)`);
+    scanParts.push('instr(c.phone, ?) > 0');
+    scanParams.push(digits.replace(/^0+/, ''));
+  } else {
+    for (const term of terms) {
+      const words = splitWords(term.toLowerCase());
+      if (!words.length) continue;
+      const group = words.map((w) => (CJK.test(w) ? `"${w}"` : `"${w}"*`)).join(' AND ');
+      ftsParts.push(`(${group})`);
+      if (CJK.test(term)) {
+        // Single CJK characters were matched independently: keep only names with the sequence.
+        postParts.push('instr(c.name, ?) > 0');
+        postParams.push(term);
+      }
+      scanParts.push(`(instr(lower(c.name), ?) > 0 OR instr(lower(coalesce(c.email, '')), ?) > 0 OR EXISTS (SELECT 1 FROM contact_attributes a WHERE a.contact_id = c.id AND instr(lower(a.value), ?) > 0))`);
+      const t = term.toLowerCase();
+      scanParams.push(t, t, t);
+    }
+  }
+  if (!ftsParts.length) return null;
+  const fts = ftsParts.join(' AND ');
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  parts.push(`(c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)${postParts.length ? ' AND ' + postParts.join(' AND ') : ''})`);
+  params.push(fts, ...postParams);
+  const upto = indexedUpto(db);
+  const maxId = (db.prepare('SELECT coalesce(max(id), 0) FROM contacts').pluck().get() as number) ?? 0;
+  const pending = db.prepare('SELECT EXISTS (SELECT 1 FROM contacts_fts_pending)').pluck().get() as number;
+  if (maxId > upto || pending) {
+    parts.push(`((c.id > ? OR c.id IN (SELECT contact_id FROM contacts_fts_pending)) AND ${scanParts.join(' AND ')})`);
+    params.push(upto, ...scanParams);
+  }
+  if (exactPhone) {
+    parts.push('c.phone = ?');
+    params.push(exactPhone);
+  }
+  return { sql: `(${parts.join(' OR ')})`, params };
+}
+
+export function indexedUpto(db: Db): number {
+  const v = db.prepare("SELECT value FROM app_meta WHERE key = 'contacts.fts_upto'").pluck().get() as string | undefined;
+  return Number(v ?? 0);
+}
+
+/** Indexes one contact now (after an edit); removes it when it no longer exists. */
+export function reindexContact(db: Db, id: number): void {
+  db.prepare('DELETE FROM contacts_fts WHERE rowid = ?').run(id);
+  const c = db.prepare(`${SELECT_INDEXABLE} WHERE c.id = ?`).get(id) as IndexableContact | undefined;
+  if (c && c.id <= indexedUpto(db)) db.prepare('INSERT INTO contacts_fts (rowid, text) VALUES (?, ?)').run(c.id, searchText(c));
+  db.prepare('DELETE FROM contacts_fts_pending WHERE contact_id = ?').run(id);
+}
+
+/** Background indexer: catches the word index up with the contacts table, a chunk at a time. */
+export class SearchIndexer {
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+    private readonly chunk = 5000,
+  ) {}
+
+  /** Starts catching up (no-op when already running). Resolves when the index is complete. */
+  kick(): Promise<void> {
+    this.running ??= this.run().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  /** Catches up synchronously (tests, benchmarks, CLI). */
+  catchUpNow(): void {
+    while (this.step()) {
+      /* keep going */
+    }
+  }
+
+  stop(): Promise<void> {
+    this.stopped = true;
+    return this.running ?? Promise.resolve();
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (!this.stopped && this.step()) await new Promise<void>((r) => setImmediate(r));
+    } catch (e) {
+      this.log.error('search indexing failed', { error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  /** One chunk; true when there may be more. */
+  step(): boolean {
+    const db = this.db;
+    return db.transaction(() => {
+      const upto = indexedUpto(db);
+      const rows = db.prepare(`${SELECT_INDEXABLE} WHERE c.id > ? ORDER BY c.id LIMIT ?`).all(upto, this.chunk) as IndexableContact[];
+      const insert = db.prepare('INSERT INTO contacts_fts (rowid, text) VALUES (?, ?)');
+      for (const c of rows) insert.run(c.id, searchText(c));
+      if (rows.length) db.prepare("UPDATE app_meta SET value = ? WHERE key = 'contacts.fts_upto'").run(String(rows[rows.length - 1]!.id));
+      const pending = db.prepare('SELECT contact_id FROM contacts_fts_pending LIMIT ?').pluck().all(this.chunk) as number[];
+      for (const id of pending) reindexContact(db, id);
+      return rows.length === this.chunk || pending.length === this.chunk;
+    })();
+  }
+}
