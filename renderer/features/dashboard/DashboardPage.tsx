@@ -4,6 +4,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { useStore } from '../../store';
 import type { Route } from '../../store/slices/ui';
 import { MessagingLimitCard } from '../account/MessagingLimitCard';
+import { ContactsStatCard } from '../contacts/ContactsStatCard';
 
 const STEPS: { key: 'connect' | 'import' | 'campaign'; route: Route; icon: typeof Users }[] = [
   { key: 'connect', route: 'account', icon: Building2 },
@@ -15,11 +16,12 @@ export function DashboardPage() {
   const { t } = useTranslation('dashboard');
   const navigate = useStore((s) => s.navigate);
   const connected = useStore((s) => s.account?.connected === true);
+  const hasContacts = useStore((s) => (s.contactsStats?.total ?? 0) > 0);
   return (
     <div className="page">
       <PageHeader title={t('title')} subtitle={t('subtitle')} />
       <div className="grid cols-3">
-        {(['contacts', 'limit', 'campaigns'] as const).map((k) => k === 'limit' ? <MessagingLimitCard key={k} /> : (
+        {(['contacts', 'limit', 'campaigns'] as const).map((k) => k === 'limit' ? <MessagingLimitCard key={k} /> : k === 'contacts' ? <ContactsStatCard key={k} /> : (
           <div className="card" key={k} data-testid={`stat-${k}`}>
             <span className="muted">{t(`cards.${k}`)}</span>
             <span className="stat">—</span>
@@ -31,7 +33,7 @@ export function DashboardPage() {
         <h2>{t('gettingStarted')}</h2>
         <div className="steps">
           {STEPS.map((s, i) => (
-            <div className={s.key === 'connect' && connected ? 'step done' : 'step'} key={s.key}>
+            <div className={(s.key === 'connect' && connected) || (s.key === 'import' && hasContacts) ? 'step done' : 'step'} key={s.key}>
               <span className="num">{i + 1}</span>
               <div className="grow">
                 <h3>{t(`steps.${s.key}.title`)}</h3>
