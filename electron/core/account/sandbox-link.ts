@@ -5,6 +5,8 @@ export interface SandboxRuntime {
   /** Graph root, e.g. http://127.0.0.1:PORT (clients append /v24.0/…). */
   baseUrl: string;
   close(): Promise<void>;
+  /** The launcher's own handle (the built-in one: B1's SandboxHandle with admin helpers), for tests and tools. */
+  handle?: unknown;
 }
 
 /** Credentials and ids of the scenario the sandbox runs, to connect with. */
@@ -17,4 +19,4 @@ export interface SandboxCredentials {
 }
 
 /** Starts a sandbox. The default one is B1's in-process emulator (sandbox-default.ts); tests may pass another. */
-export type SandboxLauncher = (opts: { port?: number; seed?: number; clock: Clock }) => Promise<{ runtime: SandboxRuntime; credentials: SandboxCredentials }>;
+export type SandboxLauncher = (opts: { port?: number; seed?: number; clock: Clock; webhookUrl?: string }) => Promise<{ runtime: SandboxRuntime; credentials: SandboxCredentials }>;

@@ -55,6 +55,8 @@ export class AccountService {
   private sandbox: SandboxRuntime | null = null;
   private sandboxStarting: Promise<void> | null = null;
   private tokenState: TokenState | null = null;
+  /** Where the in-process sandbox should POST its webhooks (the webhook receiver registers this). */
+  sandboxWebhookUrl: (() => string | null) | null = null;
   /** Called after connect / use-sandbox so templates are synced (wired by whatsapp/index.ts). */
   afterConnect: (() => Promise<unknown>) | null = null;
 
@@ -190,9 +192,10 @@ export class AccountService {
     return this.client();
   }
 
-  private makeClient(graphUrl: string, apiVersion: string, token: () => string | null, tracked: boolean): GraphClient {
+  private makeClient(graphUrl: string, apiVersion: string, token: () => string | null, tracked: boolean, retries?: number): GraphClient {
     return new GraphClient({
       baseUrl: graphUrl, apiVersion, token, fetch: this.ctx.fetch, clock: this.ctx.clock, log: this.ctx.log, limiter: this.limiter,
+      ...(retries !== undefined ? { retries } : {}),
       ...(tracked ? { onAuthError: (e: GraphApiError) => this.noteGraphError(e), onAuthOk: () => this.noteAuthOk() } : {}),
     });
   }
@@ -237,7 +240,8 @@ export class AccountService {
     const ids = { wabaId: input.wabaId, phoneNumberId: input.phoneNumberId, graphUrl, apiVersion };
     const token = input.accessToken ?? this.ctx.secrets.get('access_token');
     if (!token) throw new PacerError('bad_input', 'Enter the access token (a system-user token from Meta Business Settings).', { field: 'accessToken', reason: 'token_invalid' });
-    const probe = this.makeClient(graphUrl, apiVersion, () => token, false);
+    // No automatic retries while validating: the person at the wizard gets the answer at once.
+    const probe = this.makeClient(graphUrl, apiVersion, () => token, false, 0);
 
     // 1. The WABA: proves the URL, the version, the token and its permissions, and the WABA id.
     let waba: GraphWaba;
@@ -332,7 +336,10 @@ export class AccountService {
   async useSandbox(opts: { port?: number; seed?: number }): Promise<AccountStatus> {
     if (!this.launcher) throw new PacerError('unavailable', 'The Sandbox is not available in this build.');
     await this.stopSandbox();
-    const started = await this.launcher({ clock: this.ctx.clock, ...(opts.port !== undefined ? { port: opts.port } : {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
+    const webhookUrl = this.sandboxWebhookUrl?.() ?? null;
+    const started = await this.launcher({
+      clock: this.ctx.clock, ...(opts.port !== undefined ? { port: opts.port } : {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(webhookUrl ? { webhookUrl } : {}),
+    });
     this.sandbox = started.runtime;
     this.cached = null;
     try {
@@ -356,11 +363,13 @@ export class AccountService {
     this.sandboxStarting ??= (async () => {
       if (!this.launcher) throw new PacerError('unavailable', 'The Sandbox is not available in this build.');
       const port = Number(new URL(conn.graph_url).port) || undefined;
+      const webhookUrl = this.sandboxWebhookUrl?.() ?? null;
+      const base = { clock: this.ctx.clock, ...(webhookUrl ? { webhookUrl } : {}) };
       let started;
       try {
-        started = await this.launcher({ clock: this.ctx.clock, ...(port ? { port } : {}) });
+        started = await this.launcher({ ...base, ...(port ? { port } : {}) });
       } catch {
-        started = await this.launcher({ clock: this.ctx.clock }); // that port is taken now: any free one
+        started = await this.launcher(base); // that port is taken now: any free one
       }
       this.sandbox = started.runtime;
       if (started.runtime.baseUrl !== conn.graph_url) {

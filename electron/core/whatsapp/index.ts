@@ -19,17 +19,31 @@ export interface WhatsappServices {
 }
 
 const registry = new WeakMap<CoreContext, WhatsappServices>();
-let defaultLauncher: SandboxLauncher | null = null;
 
-/** The sandbox module registers itself here (kept out of this import graph so the core does not load the emulator unless asked). */
-export function setDefaultSandboxLauncher(launcher: SandboxLauncher): void {
-  defaultLauncher = launcher;
-}
+/** B1's in-process emulator, loaded only when asked for ("Use Sandbox", or a sandbox connection after a restart). */
+export const builtinSandboxLauncher: SandboxLauncher = async (opts) => {
+  const sb = await import('../sandbox/index');
+  const handle = await sb.startSandbox({
+    clock: opts.clock,
+    ...(opts.port !== undefined ? { port: opts.port } : {}),
+    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    ...(opts.webhookUrl ? { webhookUrl: opts.webhookUrl } : {}),
+  });
+  const wabaId = handle.ids.wabaIds.includes(sb.SANDBOX_WABA_ID) ? sb.SANDBOX_WABA_ID : handle.ids.wabaIds[0]!;
+  const phoneNumberId = handle.ids.phoneNumberIds.includes(sb.SANDBOX_PHONE_NUMBER_ID) ? sb.SANDBOX_PHONE_NUMBER_ID : handle.ids.phoneNumberIds[0]!;
+  return {
+    runtime: { baseUrl: handle.baseUrl, close: () => handle.close(), handle },
+    credentials: {
+      accessToken: handle.credentials.accessToken, appSecret: handle.credentials.appSecret,
+      verifyToken: handle.credentials.verifyToken ?? sb.SANDBOX_VERIFY_TOKEN, wabaId, phoneNumberId,
+    },
+  };
+};
 
 export function whatsappServices(ctx: CoreContext, launcher?: SandboxLauncher): WhatsappServices {
   const existing = registry.get(ctx);
   if (existing) return existing;
-  const account = new AccountService(ctx, launcher ?? (defaultLauncher ? (o) => defaultLauncher!(o) : null));
+  const account = new AccountService(ctx, launcher ?? builtinSandboxLauncher);
   const templates = new TemplatesService(ctx, account);
   account.afterConnect = () => templates.sync();
   const timers: TimerHandle[] = [];
