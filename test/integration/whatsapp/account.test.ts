@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../electron/core/index';
-import { FakeClock } from '../../../electron/core/clock';
+import type { FakeClock } from '../../../electron/core/clock';
 import {
   DEFAULT_SCENARIO, SANDBOX_ACCESS_TOKEN, SANDBOX_APP_SECRET, SANDBOX_PHONE_NUMBER_ID, SANDBOX_PHONE_NUMBER_IDS, SANDBOX_WABA_ID,
   startSandbox, type SandboxHandle, type Scenario,
