@@ -3,6 +3,7 @@ import './account.css';
 import { useTranslation } from 'react-i18next';
 import { AlertOctagon, FlaskConical, PlugZap } from 'lucide-react';
 import { useStore } from '../../store';
+import { formatPhone } from './format';
 
 /**
  * The sidebar's account chip: the connected account's name with a Sandbox/Live badge, a warning
@@ -36,7 +37,7 @@ export function AccountBadge() {
           {sandbox && <FlaskConical size={11} aria-hidden />}
           {sandbox ? t('sidebar.sandbox') : t('sidebar.live')}
         </span>
-        {primary && <span className="ltr">{primary.displayPhoneNumber}</span>}
+        {primary && <span className="ltr">{formatPhone(primary.displayPhoneNumber)}</span>}
       </span>
       {!account.canSend && (
         <span className="account-chip-blocked" data-testid="sidebar-blocked"><AlertOctagon size={12} aria-hidden />{t('sidebar.blocked')}</span>

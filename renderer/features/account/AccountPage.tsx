@@ -10,7 +10,7 @@ import { HealthChart } from './HealthChart';
 import { HealthGuide } from './HealthGuide';
 import { BusinessProfileCard } from './BusinessProfileCard';
 import { PhoneStatusBadge, QualityBadge } from './badges';
-import { useFormat } from './format';
+import { formatPhone, useFormat } from './format';
 import './account.css';
 
 export function AccountPage() {
@@ -206,17 +206,15 @@ function Blockers({ account, onFix }: { account: AccountStatus; onFix: () => voi
 function NumberCard({ n }: { n: PhoneNumberInfo }) {
   const { t } = useTranslation('account');
   return (
-    <article className="number-card" data-testid={`number-${n.id}`} aria-label={n.displayPhoneNumber}>
+    <article className="number-card" data-testid={`number-${n.id}`} aria-label={`${n.verifiedName} ${formatPhone(n.displayPhoneNumber)}`}>
       <header>
-        <div>
-          <div className="number-name">{n.verifiedName}</div>
-          <div className="ltr mono number-display" data-testid="number-display">{n.displayPhoneNumber}</div>
-        </div>
-        <div className="number-badges">
-          {n.primary && <span className="badge blue">{t('numbers.primary')}</span>}
-          <PhoneStatusBadge status={n.status} />
-        </div>
+        <div className="number-name" dir="auto">{n.verifiedName}</div>
+        <PhoneStatusBadge status={n.status} />
       </header>
+      <div className="number-line">
+        <span className="ltr mono number-display" data-testid="number-display">{formatPhone(n.displayPhoneNumber)}</span>
+        {n.primary && <span className="badge blue">{t('numbers.primary')}</span>}
+      </div>
       <dl className="number-facts">
         <div>
           <dt>{t('numbers.quality')}</dt>

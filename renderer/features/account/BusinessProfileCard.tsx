@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Loader2, Pencil, Store } from 'lucide-react';
 import { useStore } from '../../store';
+import { formatPhone } from './format';
 import { BUSINESS_VERTICALS, type BusinessProfile, type BusinessVertical, type PhoneNumberInfo } from '../../../shared/contract/whatsapp';
 
 interface Draft {
@@ -94,7 +95,7 @@ export function BusinessProfileCard({ numbers }: { numbers: PhoneNumberInfo[] })
         <div className="actions">
           {numbers.length > 1 && (
             <select className="input" aria-label={t('profile.number')} value={numberId} onChange={(e) => setNumberId(e.target.value)} data-testid="profile-number">
-              {numbers.map((n) => <option key={n.id} value={n.id}>{n.verifiedName} · {n.displayPhoneNumber}</option>)}
+              {numbers.map((n) => <option key={n.id} value={n.id}>{n.verifiedName} · {formatPhone(n.displayPhoneNumber)}</option>)}
             </select>
           )}
           {profile && !draft && (
@@ -106,9 +107,9 @@ export function BusinessProfileCard({ numbers }: { numbers: PhoneNumberInfo[] })
       {!profile && !loadError && <div className="skeleton-lines" aria-busy="true" aria-label={t('loading')}><span /><span /><span /></div>}
       {profile && !draft && (
         <dl className="kv" data-testid="profile-view">
-          <dt>{t('profile.fields.about')}</dt><dd dir="auto">{profile.about || <span className="muted">{t('profile.empty')}</span>}</dd>
-          <dt>{t('profile.fields.description')}</dt><dd dir="auto" className="pre-wrap">{profile.description || <span className="muted">{t('profile.empty')}</span>}</dd>
-          <dt>{t('profile.fields.address')}</dt><dd dir="auto">{profile.address || <span className="muted">{t('profile.empty')}</span>}</dd>
+          <dt>{t('profile.fields.about')}</dt><dd dir="auto" className="ui-align">{profile.about || <span className="muted">{t('profile.empty')}</span>}</dd>
+          <dt>{t('profile.fields.description')}</dt><dd dir="auto" className="pre-wrap ui-align">{profile.description || <span className="muted">{t('profile.empty')}</span>}</dd>
+          <dt>{t('profile.fields.address')}</dt><dd dir="auto" className="ui-align">{profile.address || <span className="muted">{t('profile.empty')}</span>}</dd>
           <dt>{t('profile.fields.email')}</dt><dd>{profile.email ? <span className="ltr">{profile.email}</span> : <span className="muted">{t('profile.empty')}</span>}</dd>
           <dt>{t('profile.fields.websites')}</dt>
           <dd>{profile.websites.length ? profile.websites.map((w) => <div key={w} className="ltr">{w}</div>) : <span className="muted">{t('profile.empty')}</span>}</dd>

@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { useStore } from '../../store';
 import { isRtl } from '../../../shared/settings';
 import type { AccountHistory, MessagingLimit, PhoneNumberInfo, QualityRating } from '../../../shared/contract/whatsapp';
-import { TIER_LADDER, useFormat } from './format';
+import { formatPhone, shortPhone, TIER_LADDER, useFormat } from './format';
+import { toSteps } from './steps';
 
 const W = 960;
 const PAD_START = 92;
@@ -13,31 +14,6 @@ const LIMIT_H = 120;
 const LANE_H = 14;
 const LANE_GAP = 8;
 const DAY = 86_400_000;
-
-interface Step<T> {
-  from: number;
-  to: number;
-  value: T;
-}
-
-/** Turns change points into steps over [start, end]: the state before start carries in. */
-function toSteps<T>(points: { at: number; value: T }[], start: number, end: number, current: T): Step<T>[] {
-  const sorted = [...points].sort((a, b) => a.at - b.at);
-  const before = sorted.filter((p) => p.at <= start).at(-1);
-  const inside = sorted.filter((p) => p.at > start && p.at <= end);
-  const steps: Step<T>[] = [];
-  let value: T = before?.value ?? inside[0]?.value ?? current;
-  let from = start;
-  for (const p of inside) {
-    if (p.value !== value) {
-      steps.push({ from, to: p.at, value });
-      from = p.at;
-      value = p.value;
-    }
-  }
-  steps.push({ from, to: end, value });
-  return steps;
-}
 
 const tierIndex = (l: MessagingLimit): number => {
   const i = TIER_LADDER.indexOf(l === 'UNTIERED' ? 'TIER_UNLIMITED' : l === 'TIER_50' ? 'TIER_250' : l === 'TIER_1K' ? 'TIER_2K' : l);
@@ -58,7 +34,10 @@ export function HealthChart({ history, numbers, limitNow, days = 30 }: { history
   const titleId = useId();
   const descId = useId();
   const end = Date.now();
-  const start = end - days * DAY;
+  // The window: the last `days` days, or since the first observation (at least one day).
+  const firstAt = Math.min(end, ...history.numbers.map((p) => p.at), ...history.portfolio.map((p) => p.at));
+  const start = Math.max(end - days * DAY, Math.min(firstAt, end - DAY));
+  const short = end - start <= 2 * DAY;
   const H = LIMIT_TOP + LIMIT_H + 34 + numbers.length * (LANE_H + LANE_GAP) + 22;
   const plotW = W - PAD_START - PAD_END;
   const x = (at: number) => {
@@ -66,13 +45,14 @@ export function HealthChart({ history, numbers, limitNow, days = 30 }: { history
     return rtl ? W - PAD_START - p : PAD_START + p;
   };
   const labelX = rtl ? W - PAD_START + 10 : PAD_START - 10;
-  const labelAnchor = rtl ? 'start' : 'end';
+  // Anchors are logical: SVG text inherits the page's direction, so 'end' hugs the plot in both.
+  const labelAnchor = 'end';
   const levelY = (i: number) => LIMIT_TOP + LIMIT_H - (i / (TIER_LADDER.length - 1)) * LIMIT_H;
 
   const limitPoints = history.portfolio.length
     ? history.portfolio.map((p) => ({ at: p.at, value: p.messagingLimit }))
     : history.numbers.filter((p) => numbers[0] && p.phoneNumberId === numbers[0].id).map((p) => ({ at: p.at, value: p.messagingLimit }));
-  const limitSteps = toSteps(limitPoints, start, end, limitNow);
+  const limitSteps = toSteps(limitPoints, start, end);
   let d = '';
   limitSteps.forEach((s, i) => {
     const y = levelY(Math.max(0, tierIndex(s.value)));
@@ -83,14 +63,15 @@ export function HealthChart({ history, numbers, limitNow, days = 30 }: { history
   const lanesTop = LIMIT_TOP + LIMIT_H + 34;
   const lanes = numbers.map((n) => ({
     n,
-    steps: toSteps(history.numbers.filter((p) => p.phoneNumberId === n.id).map((p) => ({ at: p.at, value: p.qualityRating })), start, end, n.qualityRating),
+    steps: toSteps(history.numbers.filter((p) => p.phoneNumberId === n.id).map((p) => ({ at: p.at, value: p.qualityRating })), start, end),
   }));
   const ticks = Array.from({ length: 5 }, (_, i) => start + (i * (end - start)) / 4);
 
   const changes = [
     ...history.portfolio.filter((p) => p.at >= start).map((p) => ({ at: p.at, what: t('chart.limitChange', { limit: t(`limit.${p.messagingLimit}`) }) })),
     ...history.numbers.filter((p) => p.at >= start).map((p) => {
-      const num = numbers.find((n) => n.id === p.phoneNumberId)?.displayPhoneNumber ?? p.phoneNumberId;
+      const found = numbers.find((n) => n.id === p.phoneNumberId);
+      const num = found ? formatPhone(found.displayPhoneNumber) : p.phoneNumberId;
       return { at: p.at, what: t('chart.qualityChange', { number: num, quality: t(`quality.${p.qualityRating}`), limit: t(`limit.${p.messagingLimit}`) }) };
     }),
   ].sort((a, b) => b.at - a.at);
@@ -108,15 +89,15 @@ export function HealthChart({ history, numbers, limitNow, days = 30 }: { history
         ))}
         <path d={d} className="limit-line" />
         {limitSteps.map((s, i) => (
-          <circle key={i} cx={x(s.from)} cy={levelY(Math.max(0, tierIndex(s.value)))} r={i === 0 ? 0 : 4} className="limit-dot" />
+          <circle key={i} cx={x(s.from)} cy={levelY(Math.max(0, tierIndex(s.value)))} r={i === 0 && s.from === start ? 0 : 4} className="limit-dot" />
         ))}
         <text x={labelX} y={lanesTop - 12} textAnchor={labelAnchor} className="axis-label strong">{t('chart.quality')}</text>
         {lanes.map(({ n, steps }, li) => {
           const y = lanesTop + li * (LANE_H + LANE_GAP);
           return (
             <g key={n.id}>
-              <text x={labelX} y={y + LANE_H - 3} textAnchor={labelAnchor} className="axis-label" direction="ltr" unicodeBidi="isolate">
-                {n.displayPhoneNumber.slice(-4).padStart(6, '…')}
+              <text x={labelX} y={y + LANE_H - 3} direction="ltr" textAnchor={rtl ? 'start' : 'end'} className="axis-label">
+                {shortPhone(n.displayPhoneNumber)}
               </text>
               {steps.map((s, i) => {
                 const x1 = x(s.from);
@@ -127,11 +108,12 @@ export function HealthChart({ history, numbers, limitNow, days = 30 }: { history
           );
         })}
         {ticks.map((tk, i) => (
-          <text key={i} x={x(tk)} y={H - 6} textAnchor={i === 0 ? (rtl ? 'end' : 'start') : i === ticks.length - 1 ? (rtl ? 'start' : 'end') : 'middle'} className="axis-label">
-            {f.date(tk)}
+          <text key={i} x={x(tk)} y={H - 6} textAnchor={i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'} className="axis-label">
+            {short ? f.time(tk) : f.date(tk)}
           </text>
         ))}
       </svg>
+      {firstAt > end - days * DAY && <p className="small muted" data-testid="chart-since">{t('chart.since', { when: f.dateTime(firstAt) })}</p>}
       <figcaption className="chart-legend small muted">
         <span><i className="swatch limit" aria-hidden />{t('chart.limitLegend')}</span>
         {(['GREEN', 'YELLOW', 'RED', 'UNKNOWN'] as const).map((q) => (

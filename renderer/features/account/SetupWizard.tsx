@@ -40,7 +40,7 @@ export function SetupWizard({ onCancel }: { onCancel?: () => void }) {
   const [path, setPath] = useState<Path>('choose');
 
   return (
-    <section className="card wizard" data-testid="setup-wizard" aria-labelledby="wizard-title">
+    <section className="card acct-wizard" data-testid="setup-wizard" aria-labelledby="wizard-title">
       <div className="card-title">
         <div>
           <h2 id="wizard-title">{t('wizard.title')}</h2>
@@ -50,7 +50,7 @@ export function SetupWizard({ onCancel }: { onCancel?: () => void }) {
           <button className="btn ghost" onClick={onCancel} aria-label={t('common:actions.close')} data-testid="wizard-close"><X size={16} /></button>
         )}
       </div>
-      <ol className="wizard-steps" aria-label={t('wizard.stepsLabel')}>
+      <ol className="acct-steps" aria-label={t('wizard.stepsLabel')}>
         <li aria-current={path === 'choose' ? 'step' : undefined} className={path !== 'choose' ? 'done' : undefined}>
           <span className="num">{path !== 'choose' ? <Check size={13} /> : 1}</span>{t('wizard.stepChoose')}
         </li>

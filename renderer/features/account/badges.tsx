@@ -7,7 +7,7 @@ export function QualityBadge({ quality, testId }: { quality: QualityRating; test
   const { t } = useTranslation('account');
   return (
     <span className={`badge ${qualityTone(quality)}`} data-testid={testId} data-quality={quality}>
-      <span className="dot" aria-hidden />
+      <span className="qdot" aria-hidden />
       {t(`quality.${quality}`)}
     </span>
   );

@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import { useStore } from '../../store';
 import type { MessagingLimit, QualityRating, TemplateQuality } from '../../../shared/contract/whatsapp';
 
@@ -30,11 +31,13 @@ export function useFormat() {
     const num = new Intl.NumberFormat(language);
     const dateTime = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' });
     const date = new Intl.DateTimeFormat(language, { month: 'short', day: 'numeric' });
+    const time = new Intl.DateTimeFormat(language, { timeStyle: 'short' });
     const rel = new Intl.RelativeTimeFormat(language, { numeric: 'auto' });
     return {
       number: (n: number) => num.format(n),
       dateTime: (ms: number) => dateTime.format(ms),
       date: (ms: number) => date.format(ms),
+      time: (ms: number) => time.format(ms),
       /** "3 minutes ago" — for last-synced stamps. */
       ago(ms: number, now = Date.now()) {
         const s = Math.round((ms - now) / 1000);
@@ -46,4 +49,15 @@ export function useFormat() {
       },
     };
   }, [language]);
+}
+
+/** "+15550100100" → "+1 555 010 0100" (international format); unparseable input is returned as is. */
+export function formatPhone(e164: string): string {
+  return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
+}
+
+/** Short label for a chart lane: "+972 …0100" (calling code and last digits). */
+export function shortPhone(e164: string): string {
+  const p = parsePhoneNumberFromString(e164);
+  return p ? `+${p.countryCallingCode} …${p.nationalNumber.slice(-4)}` : `…${e164.slice(-4)}`;
 }

@@ -46,12 +46,12 @@ export function TemplateDrawer({ detail, onClose }: { detail: TemplateDetail; on
   const hasParams = params.header.length + params.body.length > 0;
   return (
     <>
-      <div className="drawer-backdrop" onClick={onClose} aria-hidden />
-      <aside className="drawer" role="dialog" aria-modal="true" aria-labelledby="drawer-title" data-testid="template-drawer">
-        <header className="drawer-head">
+      <div className="tpl-backdrop" onClick={onClose} aria-hidden />
+      <aside className="tpl-drawer" role="dialog" aria-modal="true" aria-labelledby="drawer-title" data-testid="template-drawer">
+        <header className="tpl-drawer-head">
           <div className="grow">
             <h2 id="drawer-title" className="mono-name">{detail.name}</h2>
-            <div className="drawer-meta">
+            <div className="tpl-drawer-meta">
               <TemplateStatusBadge status={detail.status} />
               <TemplateQualityBadge quality={detail.quality} />
               <span className="badge">{t(`category.${detail.category}`)}</span>
@@ -60,7 +60,7 @@ export function TemplateDrawer({ detail, onClose }: { detail: TemplateDetail; on
           </div>
           <button ref={closeRef} className="btn ghost" onClick={onClose} aria-label={t('common:actions.close')} data-testid="drawer-close"><X size={18} /></button>
         </header>
-        <div className="drawer-body">
+        <div className="tpl-drawer-body">
           {tone && (
             <div className={`banner ${tone} small`} data-testid="status-explain">
               {tone === 'error' ? <AlertOctagon size={18} aria-hidden /> : tone === 'warn' ? <AlertTriangle size={18} aria-hidden /> : <Info size={18} aria-hidden />}
@@ -76,14 +76,14 @@ export function TemplateDrawer({ detail, onClose }: { detail: TemplateDetail; on
             </div>
           )}
 
-          <section aria-labelledby="preview-title" className="drawer-section">
+          <section aria-labelledby="preview-title" className="tpl-section">
             <h3 id="preview-title">{t('preview.title')}</h3>
             <TemplatePreview rendered={rendered} />
             {rendered.missing.length > 0 && <p className="small field-error">{t('preview.missing', { names: rendered.missing.map((n) => `{{${n}}}`).join(', ') })}</p>}
           </section>
 
           {hasParams && (
-            <section aria-labelledby="values-title" className="drawer-section">
+            <section aria-labelledby="values-title" className="tpl-section">
               <h3 id="values-title">{t('preview.values')}</h3>
               <p className="small muted">{t('preview.valuesHint')}</p>
               <div className="param-grid">
@@ -104,7 +104,7 @@ export function TemplateDrawer({ detail, onClose }: { detail: TemplateDetail; on
             </section>
           )}
 
-          <section aria-labelledby="facts-title" className="drawer-section">
+          <section aria-labelledby="facts-title" className="tpl-section">
             <h3 id="facts-title">{t('facts.title')}</h3>
             <dl className="kv">
               <dt>{t('facts.id')}</dt><dd className="mono">{detail.id}</dd>
@@ -118,12 +118,12 @@ export function TemplateDrawer({ detail, onClose }: { detail: TemplateDetail; on
             </dl>
           </section>
 
-          <section aria-labelledby="history-title" className="drawer-section">
+          <section aria-labelledby="history-title" className="tpl-section">
             <h3 id="history-title"><History size={16} aria-hidden className="inline-icon" />{t('history.title')}</h3>
             {detail.history.length === 0 ? (
               <p className="muted small">{t('history.empty')}</p>
             ) : (
-              <ol className="timeline" data-testid="template-history">
+              <ol className="tpl-timeline" data-testid="template-history">
                 {detail.history.map((h, i) => <HistoryItem key={i} h={h} />)}
               </ol>
             )}
@@ -146,10 +146,10 @@ function HistoryItem({ h }: { h: TemplateHistoryEntry }) {
   };
   const tone = h.kind === 'status' ? (h.to === 'APPROVED' ? 'green' : h.to === 'REJECTED' || h.to === 'DISABLED' ? 'red' : h.to === 'PAUSED' ? 'yellow' : '') : h.kind === 'quality' ? (h.to === 'GREEN' ? 'green' : h.to === 'YELLOW' ? 'yellow' : h.to === 'RED' ? 'red' : '') : '';
   return (
-    <li className={`timeline-item ${tone}`}>
-      <span className="timeline-dot" aria-hidden />
+    <li className={`tpl-timeline-item ${tone}`}>
+      <span className="tpl-timeline-dot" aria-hidden />
       <div>
-        <div className="timeline-what">
+        <div className="tpl-timeline-what">
           {h.kind === 'created' || h.kind === 'removed' || h.kind === 'components' ? (
             t(`history.kind.${h.kind}`)
           ) : (

@@ -114,8 +114,8 @@ export function TemplatesPage() {
 
       {templates !== null && templates.length > 0 && (
         <section className="card table-card" aria-label={t('title')}>
-          <div className="filters" role="search">
-            <label className="search">
+          <div className="tpl-filters" role="search">
+            <label className="tpl-search">
               <Search size={16} aria-hidden />
               <span className="visually-hidden">{t('filters.search')}</span>
               <input className="input" type="search" dir="auto" placeholder={t('filters.searchPlaceholder')} value={filters.search} data-testid="template-search"
@@ -133,7 +133,7 @@ export function TemplatesPage() {
               <option value="">{t('filters.allLanguages')}</option>
               {languages.map((l) => <option key={l} value={l}>{languageName(l)}</option>)}
             </select>
-            <span className="small muted count" data-testid="template-count">{t('filters.count', { shown: shown.length, total: templates.length })}</span>
+            <span className="small muted tpl-count" data-testid="template-count">{t('filters.count', { shown: shown.length, total: templates.length })}</span>
             {filtered && <button className="btn ghost" onClick={() => setFilters(NO_FILTERS)} data-testid="filters-clear">{t('common:actions.clear')}</button>}
           </div>
           {shown.length === 0 ? (

@@ -25,7 +25,7 @@ export function TemplateQualityBadge({ quality }: { quality: TemplateQuality }) 
   const { t } = useTranslation('templates');
   return (
     <span className={`badge ${qualityTone(quality)}`} data-testid="template-quality" data-quality={quality}>
-      <span className="dot" aria-hidden />
+      <span className="qdot" aria-hidden />
       {t(`quality.${quality}`)}
     </span>
   );
