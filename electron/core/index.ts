@@ -7,6 +7,7 @@ import { appHandlers } from './app-handlers';
 import { whatsappHandlers } from './whatsapp/handlers';
 import { contactsHandlers } from './contacts/handlers';
 import { webhooksHandlers } from './webhooks/handlers';
+import { campaignsHandlers } from './campaigns/handlers';
 import { systemClock, type Clock } from './clock';
 import type { CoreContext, Host } from './context';
 import { openDatabase, type Db } from './db/connection';
@@ -89,6 +90,7 @@ export function createCore(opts: CoreOptions): Core {
       ...whatsappHandlers(ctx),
       ...contactsHandlers(ctx),
       ...webhooksHandlers(ctx),
+      ...campaignsHandlers(ctx),
     };
     const dispatch = createDispatcher(handlers, log);
     const openDb = db;

@@ -9,16 +9,18 @@ import { appMethods, appEventNames, type AppEvents, type StagedFileInfo } from '
 import { whatsappMethods, whatsappEventNames, type WhatsappEvents } from './whatsapp';
 import { contactsMethods, contactsEventNames, type ContactsEvents } from './contacts';
 import { webhooksMethods, webhooksEventNames, type WebhooksEvents } from './webhooks';
+import { campaignsMethods, campaignsEventNames, type CampaignsEvents } from './campaigns';
 
 export const methods = {
   ...appMethods,
   ...whatsappMethods,
   ...contactsMethods,
   ...webhooksMethods,
+  ...campaignsMethods,
 } as const;
 
-export type EventMap = AppEvents & WhatsappEvents & ContactsEvents & WebhooksEvents;
-export const eventNames = [...appEventNames, ...whatsappEventNames, ...contactsEventNames, ...webhooksEventNames] as const satisfies readonly (keyof EventMap)[];
+export type EventMap = AppEvents & WhatsappEvents & ContactsEvents & WebhooksEvents & CampaignsEvents;
+export const eventNames = [...appEventNames, ...whatsappEventNames, ...contactsEventNames, ...webhooksEventNames, ...campaignsEventNames] as const satisfies readonly (keyof EventMap)[];
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;

@@ -3,7 +3,9 @@
  *
  * Throughput is a sliding one-second window (at most `rate` sends in ANY 1,000 ms), not a token
  * bucket: a bucket lets `burst + rate` through in one second, and we promise never to go above the
- * number's mps. On 130429 (throughput limit hit) the rate halves at once and creeps back up by
+ * number's mps. Within the second, sends are also paced in small bursts (1/50 s worth, at 98 % of
+ * the rate) so network jitter between us and Meta cannot squeeze two bursts into one of Meta's
+ * seconds. On 130429 (throughput limit hit) the rate halves at once and creeps back up by
  * 10 % per quiet interval to the configured rate (default 80, configurable up to 1,000).
  */
 
@@ -21,7 +23,7 @@ export class ThroughputLimiter {
   private lastThrottleAt = -Infinity;
   private lastRaiseAt = -Infinity;
 
-  constructor(private configured: number = DEFAULT_MPS, private readonly recoverEveryMs = 10_000) {
+  constructor(private configured: number = DEFAULT_MPS, private readonly recoverEveryMs = 10_000, private readonly pacing = 0.98) {
     this.configured = clampRate(configured);
     this.current = this.configured;
     this.times = new Float64Array(MAX_MPS);
@@ -46,11 +48,15 @@ export class ThroughputLimiter {
   waitMs(now: number): number {
     this.recover(now);
     const n = Math.floor(this.current);
-    if (this.filled < n) return 0;
-    // The n-th most recent send must be at least 1,000 ms old.
-    const idx = (this.pos - n + MAX_MPS) % MAX_MPS;
-    const nth = this.times[idx]!;
-    return Math.max(0, nth + 1000 - now);
+    let wait = 0;
+    // The n-th most recent send must be at least 1,000 ms old (the hard limit).
+    if (this.filled >= n) wait = this.times[(this.pos - n + MAX_MPS) % MAX_MPS]! + 1000 - now;
+    // Pacing: the b-th most recent send must be b intervals old (b = a 50th of a second's worth).
+    const b = Math.max(1, Math.ceil(n / 50));
+    if (this.pacing < 1 && this.filled >= b) {
+      wait = Math.max(wait, this.times[(this.pos - b + MAX_MPS) % MAX_MPS]! + (b * 1000) / (n * this.pacing) - now);
+    }
+    return Math.max(0, wait);
   }
 
   /** Records a send at `now`; call only when waitMs(now) === 0. */

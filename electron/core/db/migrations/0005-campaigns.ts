@@ -50,6 +50,7 @@ export const migration0005: Migration = {
       phone        TEXT,
       phone_hash   TEXT NOT NULL,
       country      TEXT,
+      tz           TEXT,
       params       TEXT,
       state        TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'accepted', 'sent', 'delivered', 'read', 'failed', 'skipped', 'uncertain')),
       skip_reason  TEXT,
@@ -75,7 +76,7 @@ export const migration0005: Migration = {
     CREATE INDEX campaign_recipients_contact ON campaign_recipients(contact_id) WHERE contact_id IS NOT NULL;
     CREATE TRIGGER campaign_recipients_erase AFTER UPDATE OF contact_id ON campaign_recipients
       WHEN NEW.contact_id IS NULL AND OLD.contact_id IS NOT NULL
-      BEGIN UPDATE campaign_recipients SET phone = NULL, params = NULL WHERE id = NEW.id; END;
+      BEGIN UPDATE campaign_recipients SET phone = NULL, params = NULL, tz = NULL WHERE id = NEW.id; END;
 
     CREATE TABLE messaging_log (
       id              INTEGER PRIMARY KEY,

@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { HandlerGroup } from '../api/handlers';
+import type { CoreContext } from '../context';
+import { badInput } from '../errors';
+import type { campaignsMethods, RecipientRow } from '../../../shared/contract/campaigns';
+import { campaignsFor } from './service';
+
+type CampaignsMethod = keyof typeof campaignsMethods;
+
+export function campaignsHandlers(ctx: CoreContext): HandlerGroup<CampaignsMethod> {
+  const svc = () => campaignsFor(ctx);
+  return {
+    'campaigns:list': ({ state }) => svc().list(state),
+    'campaigns:get': ({ id }) => svc().get(id),
+    'campaigns:create': (draft) => svc().create(draft),
+    'campaigns:update': ({ id, patch }) => svc().update(id, patch),
+    'campaigns:plan': (input) => svc().plan(input),
+    'campaigns:start': ({ id }) => svc().start(id),
+    'campaigns:pause': ({ id }) => svc().pause(id),
+    'campaigns:resume': ({ id }) => svc().resume(id),
+    'campaigns:cancel': ({ id }) => svc().cancel(id),
+    'campaigns:duplicate': ({ id }) => svc().duplicate(id),
+    'campaigns:resend': ({ id, which }) => svc().resend(id, which),
+    'campaigns:status': ({ id }) => svc().status(id),
+    'campaigns:recipients': (input) => svc().recipients(input),
+    'campaigns:exclusions': ({ id, reason, offset, limit }) => svc().listExclusions(id, reason, offset, limit),
+    'campaigns:test-send': ({ id, to, contact_id }) => svc().testSend(id, to, contact_id),
+    'campaigns:preview': (input) => svc().preview(input),
+    'campaigns:report': async ({ id, format, out }) => {
+      const summary = svc().reportSummary(id);
+      let file: string | null = null;
+      let rows = summary.campaign.total;
+      if (format && out) {
+        if (!path.isAbsolute(out)) throw badInput('out must be an absolute path');
+        rows = await writeReport(svc().reportRows(id), format, out);
+        file = out;
+      }
+      return { ...summary, file, rows };
+    },
+    'campaigns:events': ({ id, limit }) => svc().events(id, limit),
+    'campaigns:delete': ({ id }) => svc().delete(id),
+    'rate-card:get': () => svc().rateCard(),
+    'rate-card:set': ({ entries }) => svc().setRateCard(entries),
+  };
+}
+
+export const REPORT_COLUMNS: (keyof RecipientRow)[] = ['id', 'contact_id', 'phone', 'country', 'state', 'skip_reason', 'wamid', 'error_code', 'error_class', 'error_detail', 'attempts',
+  'claimed_at', 'accepted_at', 'sent_at', 'delivered_at', 'read_at', 'failed_at'];
+const TIME_COLUMNS = new Set(['claimed_at', 'accepted_at', 'sent_at', 'delivered_at', 'read_at', 'failed_at']);
+
+const cell = (k: keyof RecipientRow, v: unknown) => (v === null || v === undefined ? '' : TIME_COLUMNS.has(k) ? new Date(v as number).toISOString() : v);
+
+/** Writes one row per recipient (CSV with a BOM for spreadsheet apps, JSON array, or XLSX). */
+export async function writeReport(rows: Iterable<RecipientRow>, format: 'csv' | 'json' | 'xlsx', out: string): Promise<number> {
+  let n = 0;
+  if (format === 'xlsx') {
+    const ExcelJS = (await import('exceljs')).default;
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: out });
+    const ws = wb.addWorksheet('Recipients');
+    ws.addRow(REPORT_COLUMNS).commit();
+    for (const r of rows) { ws.addRow(REPORT_COLUMNS.map((k) => cell(k, r[k]))).commit(); n++; }
+    ws.commit();
+    await wb.commit();
+    return n;
+  }
+  const fd = fs.openSync(out, 'w', 0o600);
+  try {
+    if (format === 'json') {
+      fs.writeSync(fd, '[');
+      for (const r of rows) { fs.writeSync(fd, `${n ? ',' : ''}\n${JSON.stringify(r)}`); n++; }
+      fs.writeSync(fd, '\n]\n');
+    } else {
+      // Text starting with = or @ would run as a formula in a spreadsheet: prefix a quote.
+      const esc = (v: unknown) => { let s = String(v); if (/^[=@]/.test(s)) s = `'${s}`; return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s; };
+      fs.writeSync(fd, `\uFEFF${REPORT_COLUMNS.join(',')}\n`);
+      for (const r of rows) { fs.writeSync(fd, `${REPORT_COLUMNS.map((k) => esc(cell(k, r[k]))).join(',')}\n`); n++; }
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return n;
+}

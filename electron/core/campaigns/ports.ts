@@ -1,0 +1,53 @@
+/**
+ * What campaigns need from the other domains, as small interfaces. The sender and planner depend
+ * only on these; `ports-live.ts` binds them to the real contacts / whatsapp / webhooks modules, and
+ * tests can bind them to fakes.
+ */
+import type { AudienceContact, ConsentState } from './plan';
+import type { TemplateShape } from './params';
+import type { SendResult, TemplateMessageBody } from '../whatsapp/client';
+
+export type ConsentCategory = 'marketing' | 'utility';
+
+/** Template categories map to consent categories: authentication counts as utility. */
+export const consentCategoryOf = (templateCategory: string | null | undefined): ConsentCategory =>
+  (templateCategory ?? '').toUpperCase() === 'MARKETING' ? 'marketing' : 'utility';
+
+export interface ContactsPort {
+  /** Contacts of an audience expression, with consent for `category` (opted-out ones included and marked). */
+  resolveAudience(expr: string, category: ConsentCategory): Promise<AudienceContact[]> | AudienceContact[];
+  /** Current consent of some contacts (re-checked right before sending). Missing id = erased. */
+  consentOf(contactIds: readonly number[], category: ConsentCategory): Map<number, ConsentState>;
+  /** 131050: the user stopped marketing messages from this business. */
+  recordOptOut(phone: string, detail: { at: number; evidence: string }): Promise<void> | void;
+  /** One contact (for previews and test sends). */
+  contact(id: number): AudienceContact | null;
+}
+
+export interface TemplateInfo extends TemplateShape {
+  status: string;
+  category: string;
+  quality: string;
+}
+
+export interface TemplatesPort {
+  get(name: string, language: string): TemplateInfo | null;
+}
+
+export interface AccountPort {
+  /** The portfolio's messaging limit string (TIER_2K …), or null when unknown. */
+  messagingLimit(): string | null;
+  defaultPhoneNumberId(): string | null;
+  /** GREEN / YELLOW / RED / UNKNOWN. */
+  numberQuality(phoneNumberId: string): string | null;
+  /** Null when sending is possible; else why not (token expired, not connected…). */
+  sendBlocker(): string | null;
+  /** Sends one template message; throws GraphApiError (from whatsapp/client). */
+  send(phoneNumberId: string, body: TemplateMessageBody, signal?: AbortSignal): Promise<SendResult>;
+}
+
+export interface CampaignPorts {
+  contacts: ContactsPort;
+  templates: TemplatesPort;
+  account: AccountPort;
+}

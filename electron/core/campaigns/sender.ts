@@ -1,0 +1,530 @@
+/**
+ * The sender: takes pending ledger rows of running campaigns and sends them, at most once each.
+ *
+ * For every row, in order: gates (campaign running, account can send, template APPROVED, consent
+ * and frequency cap re-checked, local send window, the portfolio's 24-hour budget, the number's
+ * throughput, the pair rate) → CLAIM (row = 'sending' + messaging-log entry, committed with
+ * synchronous=FULL, in small batches) → HTTP → outcome recorded (batched, every ~20 ms).
+ *
+ * After a crash, rows still 'sending' become 'uncertain' (`recoverInterrupted`) and are never sent
+ * again automatically: only the user's explicit resend re-queues them. The row id travels as
+ * biz_opaque_callback_data ("pacer:<row id>") so a lost HTTP answer is reconciled by webhook.
+ *
+ * Errors follow whatsapp/errors.ts (classifyError): retry_soon → back to pending with a back-off
+ * (130429 also halves the number's rate); retry_after_24h (131049) → pending again in 24 h, at most
+ * `retry_131049` times; terminal_recipient / fix_payload → failed; suppress_contact (131050) →
+ * failed + marketing opt-out; halt_campaign → the row goes back to pending and the campaign pauses;
+ * halt_account → every running campaign pauses. No answer we can trust (timeout, connection lost
+ * after the request went out) → uncertain.
+ */
+import type { CoreContext } from '../context';
+import { sleep } from '../clock';
+import { GraphApiError, buildTemplateMessage, type TemplateSendComponent } from '../whatsapp/client';
+import { classifyError } from '../whatsapp/errors';
+import type { PauseReason } from '../../../shared/contract/campaigns';
+import { DAY_MS, MessagingWindow, tierLimit, usableBudget } from './messaging-window';
+import { buildComponents } from './params';
+import type { CampaignPorts } from './ports';
+import { runtimeOf, type CampaignRow, type CampaignRuntime } from './runtime';
+import { allowedAt, effectiveZones, nextAllowedTime } from './send-window';
+import { PairGate, ThroughputLimiter } from './throttle';
+
+export interface SenderOptions {
+  /** HTTP requests in flight at once (default 64). */
+  maxInflight?: number;
+  /** Rows claimed per transaction (default 50). */
+  maxClaimBatch?: number;
+  /** Outcome write interval (default 20 ms). */
+  flushMs?: number;
+  /** synchronous=FULL for claim commits (default true): a claimed row survives power loss. */
+  durableClaims?: boolean;
+  /** How long stop() waits for in-flight sends before recording them uncertain (default 10 s). */
+  stopGraceMs?: number;
+  /** Lowest tier assumed when the portfolio's limit is unknown (default 250). */
+  unknownLimit?: number;
+  /** Back-off for transient errors: base and cap (ms). */
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  /** Attempts before a transient error becomes a failure (default 6). */
+  maxAttempts?: number;
+}
+
+export interface WorkRow {
+  id: number;
+  campaign_id: string;
+  contact_id: number | null;
+  phone: string | null;
+  phone_hash: string;
+  country: string | null;
+  tz: string | null;
+  params: string | null;
+  attempts: number;
+  retries_24h: number;
+}
+
+type Outcome =
+  | { kind: 'accepted'; id: number; wamid: string; at: number }
+  | { kind: 'retry'; id: number; notBefore: number; code: number | null; detail: string; errorClass: string | null; retry24h?: boolean }
+  | { kind: 'failed'; id: number; at: number; code: number | null; detail: string; errorClass: string | null }
+  | { kind: 'uncertain'; id: number; detail: string }
+  | { kind: 'skip'; id: number; reason: string };
+
+export interface SenderHooks {
+  /** A campaign must pause (template halted, account halted, watchdog…). */
+  pause(campaignId: string | null, reason: PauseReason, detail: string, autoResume: boolean): void;
+  /** Rows of a campaign changed state (progress events). */
+  touched(campaignId: string): void;
+}
+
+export type WaitReason = 'budget' | 'window' | 'retry_later' | 'account' | null;
+
+const BIZ_PREFIX = 'pacer:';
+export const bizOpaqueFor = (rowId: number) => `${BIZ_PREFIX}${rowId}`;
+export const rowIdFromBizOpaque = (s: string | null | undefined): number | null => {
+  if (!s || !s.startsWith(BIZ_PREFIX)) return null;
+  const n = Number(s.slice(BIZ_PREFIX.length));
+  return Number.isSafeInteger(n) && n > 0 ? n : null;
+};
+
+/** Rows still 'sending' when a sender starts were interrupted: their outcome is unknown. */
+export function recoverInterrupted(ctx: CoreContext): number {
+  return ctx.db.prepare(`UPDATE campaign_recipients SET state = 'uncertain', updated_at = ?,
+      error_detail = 'interrupted: Pacer stopped while this message was being sent; not resent automatically'
+    WHERE state = 'sending'`).run(ctx.clock.now()).changes;
+}
+
+export class Sender {
+  readonly window = new MessagingWindow();
+  private readonly limiters = new Map<string, ThroughputLimiter>();
+  private readonly pairs = new Map<string, PairGate>();
+  private readonly runtimes = new Map<string, CampaignRuntime>();
+  /** Recent outcomes per campaign for the failure-rate watchdog (true = failed). */
+  private readonly recent = new Map<string, boolean[]>();
+  private queue: WorkRow[] = [];
+  private outcomes: (Outcome & { cid: string })[] = [];
+  private inflight = 0;
+  private readonly inflightAborts = new Set<AbortController>();
+  private running = false;
+  private loopDone: Promise<void> | null = null;
+  private wakeFn: (() => void) | null = null;
+  private flushTimer: ReturnType<CoreContext['clock']['setTimeout']> | null = null;
+  private blocker: { at: number; value: string | null } = { at: -Infinity, value: null };
+  private limit: { at: number; value: number } = { at: -Infinity, value: 0 };
+  /** Why nothing is sent now (for status and --until-idle). */
+  waitReason: WaitReason = null;
+  waitUntil: number | null = null;
+  /** True when the last pass found no row that could go now. */
+  idle = false;
+  readonly stats = { claimed: 0, accepted: 0, failed: 0, retried: 0, uncertain: 0, throttled: 0 };
+  private readonly o: Required<SenderOptions>;
+  private readonly category = new Map<string, string | null>();
+
+  constructor(private readonly ctx: CoreContext, private readonly ports: CampaignPorts, private readonly hooks: SenderHooks, opts: SenderOptions = {}) {
+    this.o = {
+      maxInflight: opts.maxInflight ?? 64,
+      maxClaimBatch: opts.maxClaimBatch ?? 50,
+      flushMs: opts.flushMs ?? 20,
+      durableClaims: opts.durableClaims ?? true,
+      stopGraceMs: opts.stopGraceMs ?? 10_000,
+      unknownLimit: opts.unknownLimit ?? 250,
+      backoffBaseMs: opts.backoffBaseMs ?? 2_000,
+      backoffCapMs: opts.backoffCapMs ?? 10 * 60_000,
+      maxAttempts: opts.maxAttempts ?? 6,
+    };
+  }
+
+  /** Loads the last 24 h of the messaging log and starts the send loop. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const now = this.ctx.clock.now();
+    const rows = this.ctx.db.prepare(`SELECT phone_hash, max(at) AS at FROM messaging_log WHERE at > ? GROUP BY phone_hash ORDER BY at`).all(now - DAY_MS) as { phone_hash: string; at: number }[];
+    for (const r of rows) this.window.record(r.phone_hash, r.at);
+    this.loopDone = this.loop().catch((e: unknown) => {
+      this.ctx.log.error('sender loop failed', { error: e instanceof Error ? e.stack ?? e.message : String(e) });
+    });
+  }
+
+  /** Stops claiming, lets in-flight sends finish (or records them uncertain), writes every outcome. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake();
+    await this.loopDone;
+    const deadline = this.ctx.clock.now() + this.o.stopGraceMs;
+    while (this.inflight > 0 && this.ctx.clock.now() < deadline) await sleep(this.ctx.clock, 10);
+    for (const ac of this.inflightAborts) ac.abort(new Error('stopping'));
+    while (this.inflight > 0) await new Promise((r) => setImmediate(r));
+    this.flush();
+    this.queue = [];
+  }
+
+  /** New work may be there (campaign started/resumed, rows re-queued). */
+  wake(): void {
+    const w = this.wakeFn;
+    this.wakeFn = null;
+    w?.();
+  }
+
+  /** Drops queued rows of a campaign (paused / cancelled); their ledger rows stay pending. */
+  forget(campaignId: string): void {
+    this.queue = this.queue.filter((r) => r.campaign_id !== campaignId);
+    this.runtimes.delete(campaignId);
+    this.wake();
+  }
+
+  inflightCount(): number {
+    return this.inflight;
+  }
+
+  rateFor(phoneNumberId: string | null): number {
+    return this.limiters.get(phoneNumberId ?? '')?.rate ?? 0;
+  }
+
+  /** The usable 24-hour budget for a margin (unknown limit → the lowest tier). */
+  budgetFor(margin: number): number {
+    const now = this.ctx.clock.now();
+    if (now - this.limit.at > 1000) {
+      this.limit = { at: now, value: tierLimit(this.ports.account.messagingLimit()) ?? this.o.unknownLimit };
+    }
+    return usableBudget(this.limit.value, margin);
+  }
+
+  // ---- the loop ------------------------------------------------------------------------------
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      const now = this.ctx.clock.now();
+      if (this.queue.length === 0) this.refill(now);
+      if (this.queue.length === 0) {
+        this.idle = this.inflight === 0;
+        await this.idleUntil(this.waitUntil ?? now + 1000);
+        continue;
+      }
+      const batch: { row: WorkRow; rt: CampaignRuntime; phoneNumberId: string }[] = [];
+      let waitUntil = Infinity;
+      const blocker = this.accountBlocker(now);
+      if (blocker) {
+        this.waitReason = 'account';
+        this.queue = [];
+        this.hooks.pause(null, 'account_halted', `The account cannot send: ${blocker}`, false);
+        continue;
+      }
+      while (this.queue.length && batch.length < this.o.maxClaimBatch && this.inflight + batch.length < this.o.maxInflight) {
+        const row = this.queue[0]!;
+        const rt = this.runtimes.get(row.campaign_id);
+        if (!rt || rt.state !== 'running') { this.queue.shift(); continue; }
+        const phoneNumberId = rt.phoneNumberId ?? this.ports.account.defaultPhoneNumberId();
+        if (!phoneNumberId) { this.queue.shift(); this.hooks.pause(rt.id, 'account_halted', 'No sending phone number is configured', false); continue; }
+        if (rt.rules) {
+          const zones = effectiveZones(row.country, row.tz, rt.rules);
+          if (!allowedAt(now, zones, rt.rules)) {
+            this.queue.shift();
+            this.defer(row, nextAllowedTime(now, zones, rt.rules) ?? now + DAY_MS);
+            continue;
+          }
+        }
+        if (!this.window.allows(row.phone_hash, now, this.budgetFor(rt.margin))) {
+          const free = this.window.nextFreeAt(now, this.budgetFor(rt.margin)) ?? now + 1000;
+          waitUntil = Math.min(waitUntil, free);
+          this.waitReason = 'budget';
+          break;
+        }
+        const pair = this.pairGate(phoneNumberId);
+        const pw = pair.waitMs(row.phone_hash, now);
+        if (pw > 0) { this.queue.shift(); this.defer(row, now + pw); continue; }
+        const limiter = this.limiter(phoneNumberId, rt.rate);
+        const lw = limiter.waitMs(now);
+        if (lw > 0) { waitUntil = Math.min(waitUntil, now + lw); this.waitReason = null; break; }
+        limiter.record(now);
+        pair.record(row.phone_hash, now);
+        this.window.record(row.phone_hash, now);
+        this.queue.shift();
+        batch.push({ row, rt, phoneNumberId });
+      }
+      if (batch.length) {
+        this.waitReason = null;
+        this.waitUntil = null;
+        this.idle = false;
+        const claimed = this.claim(batch.map((b) => b.row), now, batch);
+        for (const b of batch) if (claimed.has(b.row.id)) void this.fire(b.row, b.rt, b.phoneNumberId);
+        await new Promise((r) => setImmediate(r));
+        continue;
+      }
+      if (this.inflight >= this.o.maxInflight) { await this.idleUntil(now + 5); continue; }
+      if (waitUntil !== Infinity) {
+        this.waitUntil = waitUntil;
+        this.idle = this.waitReason === 'budget' && this.inflight === 0;
+        await this.idleUntil(waitUntil);
+      }
+    }
+  }
+
+  private idleUntil(t: number): Promise<void> {
+    return new Promise((resolve) => {
+      const ms = Math.max(0, Math.min(t - this.ctx.clock.now(), 1000));
+      const timer = this.ctx.clock.setTimeout(() => { this.wakeFn = null; resolve(); }, ms);
+      this.wakeFn = () => { this.ctx.clock.clearTimeout(timer); resolve(); };
+    });
+  }
+
+  private accountBlocker(now: number): string | null {
+    if (now - this.blocker.at > 1000) this.blocker = { at: now, value: this.ports.account.sendBlocker() };
+    return this.blocker.value;
+  }
+
+  private limiter(phoneNumberId: string, rate: number): ThroughputLimiter {
+    let l = this.limiters.get(phoneNumberId);
+    if (!l) { l = new ThroughputLimiter(rate); this.limiters.set(phoneNumberId, l); }
+    else if (l.configuredRate !== rate) l.setConfigured(rate);
+    return l;
+  }
+
+  private pairGate(phoneNumberId: string): PairGate {
+    let g = this.pairs.get(phoneNumberId);
+    if (!g) { g = new PairGate(); this.pairs.set(phoneNumberId, g); }
+    return g;
+  }
+
+  private defer(row: WorkRow, until: number): void {
+    this.ctx.db.prepare(`UPDATE campaign_recipients SET not_before = ?, updated_at = ? WHERE id = ? AND state = 'pending'`).run(until, this.ctx.clock.now(), row.id);
+    if (this.waitUntil === null || until < this.waitUntil) this.waitUntil = until;
+  }
+
+  /** Loads running campaigns and a batch of their due rows; re-checks consent and the frequency cap. */
+  private refill(now: number): void {
+    const campaigns = this.ctx.db.prepare(`SELECT * FROM campaigns WHERE state = 'running' ORDER BY started_at, id`).all() as CampaignRow[];
+    this.runtimes.clear();
+    this.waitUntil = null;
+    if (campaigns.length === 0) { this.waitReason = null; return; }
+    for (const c of campaigns) {
+      const template = this.ports.templates.get(c.template_name, c.template_language);
+      const rt = runtimeOf(c, template);
+      this.runtimes.set(c.id, rt);
+      this.category.set(c.id, rt.category);
+    }
+    const due = this.ctx.db.prepare(`SELECT id, campaign_id, contact_id, phone, phone_hash, country, tz, params, attempts, retries_24h
+      FROM campaign_recipients WHERE campaign_id = ? AND state = 'pending' AND (not_before IS NULL OR not_before <= ?) ORDER BY id LIMIT ?`);
+    const next = this.ctx.db.prepare(`SELECT min(not_before) AS t FROM campaign_recipients WHERE campaign_id = ? AND state = 'pending' AND not_before > ?`);
+    for (const rt of this.runtimes.values()) {
+      if (!this.templateReady(rt)) continue;
+      const rows = due.all(rt.id, now, 2000) as WorkRow[];
+      const t = (next.get(rt.id, now) as { t: number | null }).t;
+      if (t !== null && (this.waitUntil === null || t < this.waitUntil)) { this.waitUntil = t; this.waitReason = 'retry_later'; }
+      if (rows.length === 0) continue;
+      this.queue.push(...this.recheck(rt, rows, now));
+      if (this.queue.length >= 2000) break;
+    }
+  }
+
+  /** Template gate: exists, APPROVED, mapping still fits. Pauses the campaign otherwise. */
+  private templateReady(rt: CampaignRuntime): boolean {
+    const t = rt.template;
+    if (!t) { this.hooks.pause(rt.id, 'template_missing', `Template ${rt.templateName} (${rt.templateLanguage}) is not in the synced templates`, false); return false; }
+    if (t.status === 'PAUSED') { this.hooks.pause(rt.id, 'template_paused', `Template ${t.name} is PAUSED by Meta (low quality); sending resumes when it is APPROVED again`, true); return false; }
+    if (t.status === 'DISABLED') { this.hooks.pause(rt.id, 'template_disabled', `Template ${t.name} is DISABLED by Meta`, false); return false; }
+    if (t.status !== 'APPROVED') { this.hooks.pause(rt.id, 'template_missing', `Template ${t.name} is ${t.status}, not APPROVED`, true); return false; }
+    if (!rt.compiled) { this.hooks.pause(rt.id, 'template_missing', `The parameter mapping no longer fits template ${t.name}`, false); return false; }
+    return true;
+  }
+
+  /** Consent (and erasure) and the own frequency cap, right before sending. */
+  private recheck(rt: CampaignRuntime, rows: WorkRow[], now: number): WorkRow[] {
+    const ids = rows.map((r) => r.contact_id).filter((x): x is number => x !== null);
+    const consent = this.ports.contacts.consentOf(ids, rt.consentCategory);
+    const marketing = rt.consentCategory === 'marketing';
+    const cap = rt.options.frequency_cap;
+    const capStmt = cap ? this.ctx.db.prepare(`SELECT count(*) AS n FROM messaging_log WHERE phone_hash = ? AND category = ? AND at > ? AND (campaign_id IS NULL OR campaign_id != ?)`) : null;
+    const keep: WorkRow[] = [];
+    const skips: (Outcome & { cid: string })[] = [];
+    for (const r of rows) {
+      const c = r.contact_id === null ? undefined : consent.get(r.contact_id);
+      if (r.contact_id === null || c === undefined || !r.phone) { skips.push({ kind: 'skip', id: r.id, reason: 'erased', cid: rt.id }); continue; }
+      if (c === 'opted_out') { skips.push({ kind: 'skip', id: r.id, reason: 'opted_out', cid: rt.id }); continue; }
+      if (marketing && c !== 'opted_in') { skips.push({ kind: 'skip', id: r.id, reason: 'no_consent', cid: rt.id }); continue; }
+      if (capStmt && cap) {
+        const n = (capStmt.get(r.phone_hash, rt.category, now - cap.days * DAY_MS, rt.id) as { n: number }).n;
+        if (n >= cap.max) { skips.push({ kind: 'skip', id: r.id, reason: 'frequency_cap', cid: rt.id }); continue; }
+      }
+      keep.push(r);
+    }
+    if (skips.length) { this.outcomes.push(...skips); this.flush(); }
+    return keep;
+  }
+
+  /** Marks the rows 'sending' and logs them as messaged, in one durable commit. */
+  private claim(rows: WorkRow[], now: number, batch: { row: WorkRow; rt: CampaignRuntime; phoneNumberId: string }[]): Set<number> {
+    const claimed = new Set<number>();
+    const upd = this.ctx.db.prepare(`UPDATE campaign_recipients SET state = 'sending', attempts = attempts + 1, claimed_at = ?, not_before = NULL, updated_at = ? WHERE id = ? AND state = 'pending'`);
+    const log = this.ctx.db.prepare(`INSERT INTO messaging_log (phone_hash, at, category, phone_number_id, campaign_id, recipient_id) VALUES (?, ?, ?, ?, ?, ?)`);
+    const durable = this.o.durableClaims;
+    if (durable) this.ctx.db.pragma('synchronous = FULL');
+    try {
+      this.ctx.db.transaction(() => {
+        batch.forEach((b, i) => {
+          const r = rows[i]!;
+          if (upd.run(now, now, r.id).changes === 1) {
+            claimed.add(r.id);
+            log.run(r.phone_hash, now, b.rt.category, b.phoneNumberId, r.campaign_id, r.id);
+          }
+        });
+      })();
+    } finally {
+      if (durable) this.ctx.db.pragma('synchronous = NORMAL');
+    }
+    this.stats.claimed += claimed.size;
+    for (const id of new Set(batch.map((b) => b.rt.id))) this.hooks.touched(id);
+    return claimed;
+  }
+
+  private async fire(row: WorkRow, rt: CampaignRuntime, phoneNumberId: string): Promise<void> {
+    this.inflight++;
+    const ac = new AbortController();
+    this.inflightAborts.add(ac);
+    try {
+      let components: TemplateSendComponent[];
+      try {
+        const values = row.params ? (JSON.parse(row.params) as Record<string, string>) : {};
+        components = buildComponents(rt.template!, rt.compiled!, values, rt.headerMedia) as TemplateSendComponent[];
+        for (const c of components) for (const p of c.parameters) if ('text' in p && !(p as { text: string }).text) throw new Error('empty parameter');
+      } catch (e) {
+        // Never send an empty or incomplete parameter: the API would not take it anyway.
+        this.record(rt, { kind: 'failed', id: row.id, at: this.ctx.clock.now(), code: null, detail: `parameters: ${(e as Error).message}`, errorClass: 'fix_payload' });
+        return;
+      }
+      const body = buildTemplateMessage({ to: row.phone!, name: rt.templateName, language: rt.templateLanguage, components, bizOpaqueCallbackData: bizOpaqueFor(row.id) });
+      try {
+        const res = await this.ports.account.send(phoneNumberId, body, ac.signal);
+        this.stats.accepted++;
+        this.record(rt, { kind: 'accepted', id: row.id, wamid: res.wamid, at: this.ctx.clock.now() });
+      } catch (e) {
+        this.onError(row, rt, phoneNumberId, e);
+      }
+    } finally {
+      this.inflightAborts.delete(ac);
+      this.inflight--;
+      if (this.inflight < this.o.maxInflight) {
+        const w = this.wakeFn;
+        if (w && this.queue.length) { this.wakeFn = null; w(); }
+      }
+    }
+  }
+
+  private onError(row: WorkRow, rt: CampaignRuntime, phoneNumberId: string, e: unknown): void {
+    const now = this.ctx.clock.now();
+    const err = e instanceof GraphApiError ? e : new GraphApiError({ message: e instanceof Error ? e.message : String(e), ambiguous: true });
+    const detail = err.details ? `${err.message} — ${err.details}` : err.message;
+    if (err.ambiguous) {
+      this.stats.uncertain++;
+      this.record(rt, { kind: 'uncertain', id: row.id, detail: `no reliable answer: ${detail}` });
+      return;
+    }
+    const cls = classifyError(err.code, err.httpStatus);
+    const base = { id: row.id, code: err.code, detail, errorClass: cls };
+    switch (cls) {
+      case 'retry_soon': {
+        if (err.code === 130429) { this.limiter(phoneNumberId, rt.rate).throttled(now); this.stats.throttled++; }
+        if (row.attempts + 1 >= this.o.maxAttempts) { this.record(rt, { kind: 'failed', at: now, ...base }); return; }
+        // 131056 (pair rate): Meta advises 4^X seconds; others: exponential with jitter.
+        const delay = err.code === 131056
+          ? 4 ** Math.min(6, row.attempts + 1) * 1000
+          : Math.min(this.o.backoffCapMs, this.o.backoffBaseMs * 2 ** row.attempts) * (0.5 + Math.random() / 2);
+        this.stats.retried++;
+        this.record(rt, { kind: 'retry', notBefore: now + delay, ...base });
+        return;
+      }
+      case 'retry_after_24h':
+        if (row.retries_24h < rt.retry131049) { this.record(rt, { kind: 'retry', notBefore: now + DAY_MS, retry24h: true, ...base }); return; }
+        this.record(rt, { kind: 'failed', at: now, ...base });
+        return;
+      case 'suppress_contact':
+        this.record(rt, { kind: 'failed', at: now, ...base });
+        if (row.phone) void Promise.resolve(this.ports.contacts.recordOptOut(row.phone, { at: now, evidence: `send answered ${err.code}: ${detail}` }))
+          .catch((x: unknown) => this.ctx.log.error('opt-out not recorded', { error: String(x) }));
+        return;
+      case 'halt_campaign': {
+        // Nothing was sent: the row goes back to pending and the campaign stops.
+        this.record(rt, { kind: 'retry', notBefore: now, ...base });
+        const reason: PauseReason = err.code === 132015 ? 'template_paused' : err.code === 132016 ? 'template_disabled' : 'template_missing';
+        this.hooks.pause(rt.id, reason, `The API refused the template (${err.code}): ${detail}`, err.code === 132015);
+        this.forgetQueued(rt.id);
+        return;
+      }
+      case 'halt_account':
+        this.record(rt, { kind: 'retry', notBefore: now, ...base });
+        this.hooks.pause(null, 'account_halted', `The API stopped sending (${err.code}): ${detail}`, false);
+        this.queue = [];
+        return;
+      default:
+        this.record(rt, { kind: 'failed', at: now, ...base });
+    }
+  }
+
+  private forgetQueued(campaignId: string): void {
+    this.queue = this.queue.filter((r) => r.campaign_id !== campaignId);
+    const rt = this.runtimes.get(campaignId);
+    if (rt) rt.state = 'paused';
+  }
+
+  /** Queues an outcome for the next batched write, and feeds the failure-rate watchdog. */
+  private record(rt: CampaignRuntime, o: Outcome): void {
+    this.outcomes.push({ ...o, cid: rt.id });
+    if (o.kind === 'failed') this.stats.failed++;
+    if (o.kind === 'accepted' || o.kind === 'failed') this.noteOutcome(rt, o.kind === 'failed');
+    if (this.outcomes.length >= 500) this.flush();
+    else if (!this.flushTimer) this.flushTimer = this.ctx.clock.setTimeout(() => { this.flushTimer = null; this.flush(); }, this.o.flushMs);
+  }
+
+  /** Failure-rate watchdog input (also fed by asynchronous failures from webhooks). */
+  noteOutcome(rt: { id: string; watchdog: { failure_rate: number; window: number } } | string, failed: boolean): void {
+    const r = typeof rt === 'string' ? this.runtimes.get(rt) : rt;
+    if (!r) return;
+    const list = this.recent.get(r.id) ?? [];
+    list.push(failed);
+    if (list.length > r.watchdog.window) list.shift();
+    this.recent.set(r.id, list);
+    if (failed && list.length >= r.watchdog.window) {
+      const rate = list.filter(Boolean).length / list.length;
+      if (rate > r.watchdog.failure_rate) {
+        this.recent.set(r.id, []);
+        this.hooks.pause(r.id, 'failure_rate', `${Math.round(rate * 100)} % of the last ${list.length} sends failed (threshold ${Math.round(r.watchdog.failure_rate * 100)} %)`, false);
+        this.forgetQueued(r.id);
+      }
+    }
+  }
+
+  /** Writes queued outcomes in one transaction; each update is guarded by the state machine's rules. */
+  flush(): void {
+    if (this.flushTimer) { this.ctx.clock.clearTimeout(this.flushTimer); this.flushTimer = null; }
+    if (this.outcomes.length === 0) return;
+    const list = this.outcomes;
+    this.outcomes = [];
+    const db = this.ctx.db;
+    const now = this.ctx.clock.now();
+    const s = {
+      accepted: db.prepare(`UPDATE campaign_recipients SET state = 'accepted', wamid = ?, accepted_at = ?, error_code = NULL, error_detail = NULL, error_class = NULL, updated_at = ? WHERE id = ? AND state IN ('sending', 'uncertain')`),
+      wamidOnly: db.prepare(`UPDATE campaign_recipients SET wamid = coalesce(wamid, ?), accepted_at = coalesce(accepted_at, ?) WHERE id = ? AND wamid IS NULL`),
+      retry: db.prepare(`UPDATE campaign_recipients SET state = 'pending', not_before = ?, error_code = ?, error_detail = ?, error_class = ?, retries_24h = retries_24h + ?, updated_at = ? WHERE id = ? AND state = 'sending'`),
+      failed: db.prepare(`UPDATE campaign_recipients SET state = 'failed', failed_at = ?, error_code = ?, error_detail = ?, error_class = ?, updated_at = ? WHERE id = ? AND state = 'sending'`),
+      uncertain: db.prepare(`UPDATE campaign_recipients SET state = 'uncertain', error_detail = ?, updated_at = ? WHERE id = ? AND state = 'sending'`),
+      skip: db.prepare(`UPDATE campaign_recipients SET state = 'skipped', skip_reason = ?, updated_at = ? WHERE id = ? AND state = 'pending'`),
+    };
+    const touched = new Set<string>();
+    db.transaction(() => {
+      for (const o of list) {
+        switch (o.kind) {
+          case 'accepted':
+            // A webhook may have moved the row on already (sent/delivered): keep that, add the wamid.
+            if (s.accepted.run(o.wamid, o.at, now, o.id).changes === 0) s.wamidOnly.run(o.wamid, o.at, o.id);
+            break;
+          case 'retry': s.retry.run(o.notBefore, o.code, o.detail, o.errorClass, o.retry24h ? 1 : 0, now, o.id); break;
+          case 'failed': s.failed.run(o.at, o.code, o.detail, o.errorClass, now, o.id); break;
+          case 'uncertain': s.uncertain.run(o.detail, now, o.id); break;
+          case 'skip': s.skip.run(o.reason, now, o.id); break;
+        }
+      }
+    })();
+    for (const o of list) touched.add(o.cid);
+    for (const c of touched) this.hooks.touched(c);
+  }
+}
