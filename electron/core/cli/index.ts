@@ -3,6 +3,9 @@ import { PACER_VERSION } from '../version';
 import { registerAppCommands } from './commands/app';
 import { registerServeCommand } from './commands/serve';
 import { registerSandboxCommand } from './commands/sandbox';
+import { registerContactsCommands } from './commands/contacts';
+import { registerAccountCommands } from './commands/account';
+import { registerTemplatesCommands } from './commands/templates';
 import { createCliContext } from './context';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, type CliIo } from './io';
 
@@ -18,6 +21,9 @@ export function buildProgram(io: CliIo): Command {
   registerAppCommands(program, cli);
   registerServeCommand(program, cli);
   registerSandboxCommand(program, cli);
+  registerContactsCommands(program, cli);
+  registerAccountCommands(program, cli);
+  registerTemplatesCommands(program, cli);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

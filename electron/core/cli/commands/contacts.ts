@@ -1,0 +1,277 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { CliContext } from '../context';
+import { CliError, EXIT_FAILED, EXIT_USAGE } from '../io';
+import { contactsDomain } from '../../contacts/handlers';
+import { csvWriter, fileSink, jsonWriter, xlsxWriter, type ExportWriter } from '../../contacts/export';
+import {
+  BUILTIN_IMPORT_FIELDS,
+  CONSENT_CATEGORIES,
+  IMPORT_ENCODINGS,
+  type ContactRow,
+  type ImportEncoding,
+  type ImportJob,
+  type MappingEntry,
+} from '../../../../shared/contract/contacts';
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+const ENCODING_ALIASES: Record<string, ImportEncoding> = {
+  utf8: 'utf-8',
+  'utf-8-bom': 'utf-8',
+  utf16le: 'utf-16le',
+  'utf-16': 'utf-16le',
+  utf16be: 'utf-16be',
+  cp1255: 'windows-1255',
+  windows1255: 'windows-1255',
+  hebrew: 'windows-1255',
+  cp1252: 'windows-1252',
+  windows1252: 'windows-1252',
+  latin1: 'windows-1252',
+  'big-5': 'big5',
+  gbk: 'gb18030',
+  gb2312: 'gb18030',
+  sjis: 'shift_jis',
+  'shift-jis': 'shift_jis',
+};
+
+function parseEncoding(v: string | undefined): ImportEncoding | undefined {
+  if (!v) return undefined;
+  const lower = v.toLowerCase();
+  if ((IMPORT_ENCODINGS as readonly string[]).includes(lower)) return lower as ImportEncoding;
+  const alias = ENCODING_ALIASES[lower];
+  if (alias) return alias;
+  throw new CliError(`--encoding: unknown encoding "${v}". Use one of: ${IMPORT_ENCODINGS.join(', ')}.`, EXIT_USAGE);
+}
+
+function parseMaps(maps: string[]): MappingEntry[] {
+  return maps.map((m) => {
+    const eq = m.indexOf('=');
+    if (eq <= 0) throw new CliError(`--map ${m}: write FIELD=COLUMN, e.g. --map phone="Mobile Phone".`, EXIT_USAGE);
+    const field = m.slice(0, eq).trim();
+    const column = m.slice(eq + 1).trim();
+    if (!column) throw new CliError(`--map ${m}: the column is empty.`, EXIT_USAGE);
+    if (!(BUILTIN_IMPORT_FIELDS as readonly string[]).includes(field) && !/^attr\.[\p{L}\p{N}_-]{1,64}$/u.test(field)) {
+      throw new CliError(`--map ${m}: unknown field "${field}". Fields: ${BUILTIN_IMPORT_FIELDS.join(', ')}, or attr.NAME.`, EXIT_USAGE);
+    }
+    return { field: field as MappingEntry['field'], column };
+  });
+}
+
+/** Guessed mapping with the user's --map entries replacing guesses for the same field or column. */
+function mergeMapping(guessed: MappingEntry[], given: MappingEntry[]): MappingEntry[] {
+  if (!given.length) return guessed;
+  const fields = new Set(given.map((g) => g.field));
+  const columns = new Set(given.map((g) => g.column.toLowerCase()));
+  return [...given, ...guessed.filter((g) => !fields.has(g.field) && !columns.has(g.column.toLowerCase()))];
+}
+
+function humanContact(c: ContactRow): string {
+  return `${c.phone}  ${c.name || '(no name)'}  marketing: ${c.consent.marketing}, utility: ${c.consent.utility}${c.tags.length ? `  [${c.tags.join(', ')}]` : ''}`;
+}
+
+/** The list item shape of cli.md: id, phone, name, first_name, last_name, email, tags, attributes, consent. */
+const listItem = (c: ContactRow) => ({
+  id: c.id,
+  phone: c.phone,
+  name: c.name,
+  first_name: c.first_name,
+  last_name: c.last_name,
+  email: c.email,
+  tags: c.tags,
+  attributes: c.attributes,
+  consent: c.consent,
+});
+
+export function registerContactsCommands(program: Command, cli: CliContext): void {
+  program
+    .command('import')
+    .description('Import contacts from a CSV/TSV/TXT, Excel (.xlsx) or vCard (.vcf) file (Google and Outlook exports too)')
+    .argument('<file>', 'the file to import (its format is detected from its content)')
+    .option('--default-country <cc>', 'country for numbers without a country code (default: Settings)')
+    .option('--map <field=column>', 'map a column to a field: phone, first_name, last_name, name, email, tags, consent, country or attr.NAME (repeatable; guesses fill the rest)', collect, [])
+    .option('--tag <tag>', 'tag every imported contact (repeatable)', collect, [])
+    .option('--consent <category>', 'record an opt-in for every imported contact: marketing or utility')
+    .option('--consent-source <text>', 'evidence kept with the opt-ins, e.g. "signup form 2025"')
+    .option('--on-duplicate <policy>', 'a contact already stored: skip or update', 'skip')
+    .option('--encoding <name>', `text encoding instead of detecting it: ${IMPORT_ENCODINGS.join(', ')}`)
+    .option('--sheet <name>', 'Excel: the sheet to read (default: the first)')
+    .option('--dry-run', 'validate and report; change nothing')
+    .option('--json', 'print the report as JSON')
+    .action(async (file: string, o: { defaultCountry?: string; map: string[]; tag: string[]; consent?: string; consentSource?: string; onDuplicate: string; encoding?: string; sheet?: string; dryRun?: boolean }, cmd: Command) => {
+      const country = o.defaultCountry?.toUpperCase();
+      if (country !== undefined && !/^[A-Z]{2}$/.test(country)) throw new CliError(`--default-country: "${o.defaultCountry}" is not a two-letter country code (e.g. IL).`, EXIT_USAGE);
+      if (o.consent !== undefined && !(CONSENT_CATEGORIES as readonly string[]).includes(o.consent)) throw new CliError(`--consent: use ${CONSENT_CATEGORIES.join(' or ')}.`, EXIT_USAGE);
+      if (o.onDuplicate !== 'skip' && o.onDuplicate !== 'update') throw new CliError('--on-duplicate: use skip or update.', EXIT_USAGE);
+      const encoding = parseEncoding(o.encoding);
+      const given = parseMaps(o.map);
+      const abs = path.resolve(file);
+      if (!fs.statSync(abs, { throwIfNoEntry: false })?.isFile()) throw new CliError(`${file}: no such file.`, EXIT_USAGE);
+      await cli.withCore(cmd, async (core) => {
+        const { imports } = contactsDomain(core.ctx);
+        const staged = core.ctx.files.stagePath(abs);
+        try {
+          const preview = await cli.call(core, 'import:preview', { fileId: staged.fileId, ...(encoding ? { encoding } : {}), ...(o.sheet ? { sheet: o.sheet } : {}) });
+          const mapping = mergeMapping(preview.mapping, given);
+          const { jobId } = await cli.call(core, 'import:start', {
+            fileId: staged.fileId,
+            mapping,
+            ...(country ? { defaultCountry: country } : {}),
+            tags: o.tag,
+            consent: o.consent ?? null,
+            ...(o.consentSource ? { consentSource: o.consentSource } : {}),
+            onDuplicate: o.onDuplicate,
+            ...(encoding ? { encoding } : {}),
+            ...(o.sheet ? { sheet: o.sheet } : {}),
+            dryRun: !!o.dryRun,
+          });
+          let interrupted = false;
+          void cli.io.untilSignal().then(() => {
+            interrupted = true;
+            imports.cancel(jobId);
+          });
+          const job: ImportJob = await imports.wait(jobId);
+          if (job.state !== 'done' || !job.report) {
+            const code = job.error?.code === 'bad_input' ? EXIT_USAGE : EXIT_FAILED;
+            throw new CliError(interrupted ? 'Interrupted: the import was cancelled; nothing was changed.' : job.error?.message ?? 'The import failed.', code);
+          }
+          const r = job.report;
+          const out = {
+            format: r.format,
+            encoding: r.encoding,
+            rows: r.rows,
+            imported: r.imported,
+            updated: r.updated,
+            duplicates: r.duplicates,
+            invalid: r.invalid,
+            skipped: r.skipped,
+            errors: r.errors.map((e) => ({ row: e.row, reason: e.reason })),
+          };
+          cli.print(cmd, out, () =>
+            [
+              `${o.dryRun ? 'Dry run — nothing was written. ' : ''}${r.fileName}: ${r.format}, ${r.encoding}, ${r.rows} rows`,
+              `  imported ${r.imported}, updated ${r.updated}, duplicates ${r.duplicates}, invalid ${r.invalid}, skipped ${r.skipped}`,
+              ...r.errors.slice(0, 20).map((e) => `  row ${e.row}: ${e.reason}`),
+              ...(r.errorsTotal > 20 ? [`  … and ${r.errorsTotal - 20} more (use --json for all)`] : []),
+            ].join('\n'),
+          );
+        } finally {
+          core.ctx.files.discard(staged.fileId);
+        }
+      });
+    });
+
+  const contacts = program.command('contacts').description('List, export, opt out, opt in or erase contacts');
+
+  contacts
+    .command('list')
+    .description('List contacts (newest first)')
+    .option('--search <q>', 'name, phone (any format or part), email or attribute')
+    .option('--tag <tag>', 'only contacts with this tag')
+    .option('--segment <name>', 'only contacts in this saved segment')
+    .option('--limit <n>', 'how many (default 100)', '100')
+    .option('--json', 'print JSON')
+    .action(async (o: { search?: string; tag?: string; segment?: string; limit: string }, cmd: Command) => {
+      const limit = Number(o.limit);
+      if (!Number.isInteger(limit) || limit < 1) throw new CliError(`--limit must be a positive whole number, got ${o.limit}`, EXIT_USAGE);
+      await cli.withCore(cmd, async (core) => {
+        let segment: number | undefined;
+        if (o.segment) {
+          const list = await cli.call(core, 'segments:list', {});
+          const s = list.find((x) => x.name.toLowerCase() === o.segment!.toLowerCase());
+          if (!s) throw new CliError(`There is no segment named "${o.segment}".`, EXIT_USAGE);
+          segment = s.id;
+        }
+        const rows: ContactRow[] = [];
+        while (rows.length < limit) {
+          const page = await cli.call(core, 'contacts:query', {
+            ...(o.search ? { search: o.search } : {}),
+            ...(o.tag ? { tag: o.tag } : {}),
+            ...(segment ? { segment } : {}),
+            offset: rows.length,
+            limit: Math.min(1000, limit - rows.length),
+          });
+          rows.push(...page.rows);
+          if (page.rows.length === 0 || rows.length >= page.total) break;
+        }
+        cli.print(cmd, rows.map(listItem), () => (rows.length ? rows.map(humanContact).join('\n') : 'No contacts.'));
+      });
+    });
+
+  contacts
+    .command('export')
+    .description('Export all contacts (formula-like cells are neutralised in csv/xlsx)')
+    .option('--format <format>', 'csv, json or xlsx', 'csv')
+    .option('--out <file>', 'write to this file (default: standard output; required for xlsx)')
+    .action(async (o: { format: string; out?: string }, cmd: Command) => {
+      if (!['csv', 'json', 'xlsx'].includes(o.format)) throw new CliError('--format: use csv, json or xlsx.', EXIT_USAGE);
+      if (o.format === 'xlsx' && !o.out) throw new CliError('xlsx is binary: give --out FILE.', EXIT_USAGE);
+      await cli.withCore(cmd, async (core) => {
+        const { service } = contactsDomain(core.ctx);
+        const columns = { attributes: service.attributes().map((a) => a.name) };
+        let buffered = '';
+        const stdout = new (await import('node:stream')).Writable({
+          write(chunk: Buffer, _enc, cb) {
+            buffered += chunk.toString('utf8');
+            cb();
+          },
+        });
+        const target = o.out ? fileSink(path.resolve(o.out)) : stdout;
+        const writer: ExportWriter =
+          o.format === 'csv' ? csvWriter(target, columns) : o.format === 'json' ? jsonWriter(target) : xlsxWriter({ filename: path.resolve(o.out!) }, columns);
+        let n = 0;
+        for (const rows of service.iterate({ sql: '1', params: [] })) {
+          await writer.write(rows);
+          n += rows.length;
+        }
+        await writer.end();
+        if (o.out) cli.io.err(`Exported ${n} contacts to ${o.out}`);
+        else cli.io.out(buffered.replace(/^\ufeff/, ''));
+      });
+    });
+
+  contacts
+    .command('opt-out')
+    .description('Record an opt-out (the contact is excluded from every later audience)')
+    .argument('<phone>', 'phone number (any format; E.164 preferred)')
+    .option('--category <category>', 'marketing, utility or all', 'all')
+    .option('--reason <text>', 'why (kept in the consent history)')
+    .option('--json', 'print JSON')
+    .action(async (phone: string, o: { category: string; reason?: string }, cmd: Command) => {
+      if (!['marketing', 'utility', 'all'].includes(o.category)) throw new CliError('--category: use marketing, utility or all.', EXIT_USAGE);
+      await cli.withCore(cmd, async (core) => {
+        const c = await cli.call(core, 'contacts:opt-out', { contact: { phone }, category: o.category, ...(o.reason ? { reason: o.reason } : {}) });
+        cli.print(cmd, listItem(c), () => `Opted out: ${humanContact(c)}`);
+      });
+    });
+
+  contacts
+    .command('opt-in')
+    .description('Record an opt-in with its evidence (re-opting in an opted-out contact needs --reason)')
+    .argument('<phone>', 'phone number (any format; E.164 preferred)')
+    .requiredOption('--category <category>', 'marketing or utility')
+    .requiredOption('--source <text>', 'how consent was given, e.g. "paper form, store 12"')
+    .option('--reason <text>', 'required when the contact had opted out')
+    .option('--json', 'print JSON')
+    .action(async (phone: string, o: { category: string; source: string; reason?: string }, cmd: Command) => {
+      if (!(CONSENT_CATEGORIES as readonly string[]).includes(o.category)) throw new CliError('--category: use marketing or utility.', EXIT_USAGE);
+      await cli.withCore(cmd, async (core) => {
+        const c = await cli.call(core, 'contacts:opt-in', { contact: { phone }, category: o.category, source: o.source, ...(o.reason ? { reason: o.reason } : {}) });
+        cli.print(cmd, listItem(c), () => `Opted in: ${humanContact(c)}`);
+      });
+    });
+
+  contacts
+    .command('delete')
+    .description('Erase a contact and all personal data held about them (campaign counts stay correct)')
+    .argument('<phone>', 'phone number (any format; E.164 preferred)')
+    .option('--json', 'print JSON')
+    .action(async (phone: string, _o: object, cmd: Command) => {
+      await cli.withCore(cmd, async (core) => {
+        const r = await cli.call(core, 'contacts:delete', { phone });
+        if (!r.deleted) throw new CliError(`No contact with phone ${phone}.`, EXIT_FAILED);
+        cli.print(cmd, r, () => `Erased ${phone}.`);
+      });
+    });
+}
