@@ -2,7 +2,7 @@
 // Runs on `npm install` (prepare) so `npx pacer` works right after a fresh install.
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
-import { readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
@@ -39,4 +39,5 @@ for (const [name, run] of Object.entries(tasks)) {
   if (only && only !== name) continue;
   await run();
 }
+if (!only || only === 'node') copyFileSync('build/tray.png', 'dist/electron/tray.png');
 console.log(`built ${only ?? 'all'} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);

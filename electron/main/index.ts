@@ -10,6 +10,8 @@ import { applySessionSecurity } from './security';
 import { openSettingsFile } from './settings';
 import { SafeStorageVault } from './vault';
 import { createMainWindow } from './window';
+import { DesktopPresence } from './desktop';
+import type { CampaignAlert } from '../../shared/contract/campaigns';
 
 const bundleDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -20,6 +22,8 @@ if (!app.requestSingleInstanceLock()) {
   let win: BrowserWindow | null = null;
   let core: CoreHost | null = null;
   let quitting = false;
+  let desktop: DesktopPresence | null = null;
+  let settingsSnapshot: ReturnType<ReturnType<typeof openSettingsFile>['read']> | null = null;
 
   app.on('second-instance', () => {
     if (win) {
@@ -40,8 +44,15 @@ if (!app.requestSingleInstanceLock()) {
       settings: settingsFile.read(),
       secrets: vault.readAll(),
       vault: vault.info(),
-      onEvent: (event, payload) => forwardEvent(win?.webContents ?? null, event, payload),
-      onSettings: (s) => settingsFile.write(s),
+      onEvent: (event, payload) => {
+        forwardEvent(win?.webContents ?? null, event, payload);
+        if (event === 'campaigns:alert') desktop?.notify(payload as CampaignAlert);
+        if (event === 'campaigns:changed' || event === 'campaigns:alert') void desktop?.refresh();
+      },
+      onSettings: (s) => {
+        settingsSnapshot = s;
+        settingsFile.write(s);
+      },
       onSecret: (name, value) => vault.write(name, value),
     });
     try {
@@ -52,7 +63,17 @@ if (!app.requestSingleInstanceLock()) {
       return;
     }
     registerIpc(core);
+    settingsSnapshot = settingsFile.read();
     win = createMainWindow(bundleDir);
+    desktop = new DesktopPresence(core, bundleDir, () => settingsSnapshot ?? settingsFile.read(), () => win);
+    void desktop.refresh();
+    // While a campaign sends, closing the window hides it to the tray: sending goes on.
+    win.on('close', (event) => {
+      if (!quitting && desktop && desktop.sending > 0) {
+        event.preventDefault();
+        win?.hide();
+      }
+    });
     win.on('closed', () => { win = null; });
   });
 
@@ -62,7 +83,11 @@ if (!app.requestSingleInstanceLock()) {
   app.on('before-quit', (event) => {
     if (quitting || !core) return;
     event.preventDefault();
-    quitting = true;
-    void core.shutdown().finally(() => app.exit(0));
+    void (async () => {
+      if (desktop && !(await desktop.confirmQuit())) return;
+      quitting = true;
+      await core!.shutdown();
+      app.exit(0);
+    })();
   });
 }
