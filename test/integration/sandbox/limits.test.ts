@@ -119,7 +119,7 @@ describe('sandbox: Meta limits', () => {
       [SANDBOX_RECIPIENTS.experimentHoldout, saleEn(SANDBOX_RECIPIENTS.experimentHoldout), 130472],
       [SANDBOX_RECIPIENTS.marketingCapReached, saleEn(SANDBOX_RECIPIENTS.marketingCapReached), 131049],
     ];
-    const wamids = [];
+    const wamids: string[] = [];
     for (const [, body] of cases) wamids.push(await sendOk(body));
     await clock.advance(10_000);
     const s = sb!.stats();

@@ -225,7 +225,7 @@ describe('sandbox: webhooks', () => {
     sb!.sendInbound({ from: '+886912345679', kind: 'stop_text', language: 'zh' });
     sb!.sendInbound({ from: '+447700900123', kind: 'stop_text', language: 'en' });
     await advance(0);
-    const msgs = rx!.changes('messages').flatMap((v: { messages?: unknown[] }) => v.messages ?? []);
+    const msgs = rx!.changes('messages').flatMap((v: { messages?: { text: { body: string } }[] }) => v.messages ?? []);
     expect(msgs[0]).toMatchObject({ type: 'button', button: { payload: 'STOP_PROMO', text: '停止推廣' }, context: { id: sent.body.messages[0].id } });
     expect(msgs.slice(1).map((m: { text: { body: string } }) => m.text.body)).toEqual(['הסר', '停止', 'STOP']);
   });

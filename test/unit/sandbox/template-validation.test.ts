@@ -22,7 +22,7 @@ function codeOf(t: ScenarioTemplate, components: unknown): number | 'ok' {
 const text = (t: string) => ({ type: 'text', text: t });
 const named = (n: string, t: string) => ({ type: 'text', parameter_name: n, text: t });
 const image = { type: 'header', parameters: [{ type: 'image', image: { link: 'https://example.com/a.jpg' } }] };
-const orderOk = () => [
+const orderOk = (): Record<string, unknown>[] => [
   { type: 'header', parameters: [text('A-1')] },
   { type: 'body', parameters: [text('Dana'), text('A-1'), text('Friday')] },
   { type: 'button', sub_type: 'url', index: '0', parameters: [text('A-1')] },
