@@ -6,7 +6,6 @@ import { registerSandboxCommand } from './commands/sandbox';
 import { registerContactsCommands } from './commands/contacts';
 import { registerAccountCommands } from './commands/account';
 import { registerTemplatesCommands } from './commands/templates';
-import { registerCampaignCommands, registerRunCommand } from './commands/campaign';
 import { createCliContext } from './context';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, type CliIo } from './io';
 
@@ -25,8 +24,6 @@ export function buildProgram(io: CliIo): Command {
   registerContactsCommands(program, cli);
   registerAccountCommands(program, cli);
   registerTemplatesCommands(program, cli);
-  registerCampaignCommands(program, cli);
-  registerRunCommand(program, cli);
   for (const c of program.commands) c.exitOverride();
   return program;
 }
