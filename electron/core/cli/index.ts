@@ -6,6 +6,7 @@ import { registerSandboxCommand } from './commands/sandbox';
 import { registerContactsCommands } from './commands/contacts';
 import { registerAccountCommands } from './commands/account';
 import { registerTemplatesCommands } from './commands/templates';
+import { registerCampaignCommands, registerRunCommand } from './commands/campaign';
 import { createCliContext } from './context';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, type CliIo } from './io';
 
@@ -24,6 +25,8 @@ export function buildProgram(io: CliIo): Command {
   registerContactsCommands(program, cli);
   registerAccountCommands(program, cli);
   registerTemplatesCommands(program, cli);
+  registerCampaignCommands(program, cli);
+  registerRunCommand(program, cli);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

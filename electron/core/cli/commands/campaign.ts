@@ -1,0 +1,284 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { CliContext } from '../context';
+import { CliError, EXIT_USAGE } from '../io';
+import type { CampaignDraft, CampaignPlan, CampaignStatus, CampaignSummary } from '../../../../shared/contract/campaigns';
+import { campaignsFor } from '../../campaigns/service';
+import { writeReport } from '../../campaigns/handlers';
+import { startWebhookReceiver, webhooksFor } from '../../webhooks/service';
+import { registerWhatsappWebhooks, whatsappServices } from '../../whatsapp/index';
+import type { Core } from '../../index';
+
+const MIME: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.mp4': 'video/mp4', '.3gp': 'video/3gpp', '.pdf': 'application/pdf' };
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+function parseParams(list: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of list) {
+    const i = p.indexOf('=');
+    if (i <= 0 || i === p.length - 1) throw new CliError(`--param takes KEY=SOURCE, got ${JSON.stringify(p)}`, EXIT_USAGE);
+    out[p.slice(0, i).trim()] = p.slice(i + 1).trim();
+  }
+  return out;
+}
+
+function intOption(name: string, v: string | undefined, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new CliError(`${name} must be an integer ${min}–${max}, got ${v}`, EXIT_USAGE);
+  return n;
+}
+
+/** A header media URL, or a local file uploaded to the sending number (→ media id). */
+async function headerMedia(core: Core, value: string | undefined, phoneNumberId: string | undefined): Promise<CampaignDraft['header_media']> {
+  if (!value) return null;
+  if (/^https?:\/\//i.test(value)) return { link: value };
+  const file = path.resolve(value);
+  if (!fs.existsSync(file)) throw new CliError(`--header-media: no such file or URL: ${value}`, EXIT_USAGE);
+  const mimeType = MIME[path.extname(file).toLowerCase()];
+  if (!mimeType) throw new CliError(`--header-media: use a .jpg, .png, .mp4 or .pdf file (got ${path.extname(file) || 'no extension'})`, EXIT_USAGE);
+  const { account } = whatsappServices(core.ctx);
+  const client = await account.ready();
+  const number = phoneNumberId ?? account.connection()?.phone_number_id;
+  if (!number) throw new CliError('Connect an account first (pacer account connect): media is uploaded to the sending number', 1);
+  const { id } = await client.uploadMedia(number, { bytes: fs.readFileSync(file), mimeType, filename: path.basename(file) });
+  return { id };
+}
+
+const humanCounts = (c: CampaignStatus['counts']) =>
+  Object.entries(c).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'no recipients yet';
+
+function humanSummary(s: CampaignSummary): string {
+  return `${s.id}  ${s.name}  [${s.state}${s.pause_reason ? `: ${s.pause_reason}` : ''}]  ${s.template.name}/${s.template.language}  ${humanCounts(s.counts)}`;
+}
+
+function humanPlan(p: CampaignPlan): string {
+  const ex = Object.entries(p.excluded).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  const lines = [
+    `Audience ${p.audience}, eligible ${p.eligible}; excluded: ${ex}`,
+    `Budget: ${p.budget.messaging_limit ?? 'unknown limit'}, used in the last 24 h ${p.budget.used_24h}, margin ${Math.round(p.budget.margin * 100)} % (other tools on the same portfolio share this budget)`,
+    ...p.forecast.map((w) => `  ${w.from} → ${w.to}: ${w.sends}`),
+    `Finish estimate: ${p.finish_estimate ?? '—'} at ${p.throughput} msg/s`,
+    `Cost estimate: ${p.cost_estimate.amount === null ? 'no rates (set a rate card)' : `${p.cost_estimate.amount} ${p.cost_estimate.currency}`} (estimate: only delivered messages are billed)`,
+  ];
+  if (p.blockers.length) lines.push(`Cannot start: ${p.blockers.join('; ')}`);
+  return lines.join('\n');
+}
+
+export function registerCampaignCommands(program: Command, cli: CliContext): void {
+  const campaign = program.command('campaign').description('Build, plan, start and watch template campaigns');
+
+  campaign
+    .command('create')
+    .description('Create a draft campaign')
+    .requiredOption('--name <name>', 'campaign name')
+    .requiredOption('--template <name>', 'template name (must be synced and APPROVED to start)')
+    .requiredOption('--language <code>', 'template language, e.g. en_US, he, zh_TW')
+    .requiredOption('--audience <expr>', 'all, tag:NAME, segment:NAME, combined with and/or/not and parentheses')
+    .option('--param <KEY=SOURCE>', 'parameter mapping, repeatable: 1=first_name|"friend", header=attr.city, button.0=attr.code', collect, [])
+    .option('--header-media <url|file>', 'header image/video/document: a URL, or a file to upload')
+    .option('--at <iso8601>', 'send from this date-time (without an offset it is read in --tz)')
+    .option('--tz <zone>', 'IANA time zone for --at and --quiet (e.g. Asia/Jerusalem)')
+    .option('--window <HH:MM-HH:MM>', 'send only within this window in each recipient\'s local time')
+    .option('--quiet <HH:MM-HH:MM>', 'never send in these local hours')
+    .option('--tz-attribute <name>', 'contact attribute holding a recipient\'s time zone (overrides the phone\'s country)')
+    .option('--phone-number-id <id>', 'sending number (default: the account\'s primary number)')
+    .option('--rate <n>', 'sends per second for the number (default 80, max 1000)')
+    .option('--margin <fraction>', 'part of the 24-hour limit kept for other tools (default 0.1)')
+    .option('--frequency-cap <max/days>', 'at most MAX messages of this category per contact in DAYS days, e.g. 1/7')
+    .option('--retry-131049 <n>', 'retries after the per-user marketing cap (131049), 24 h apart (default 2)')
+    .option('--json', 'print JSON')
+    .action(async (o: Record<string, string | string[] | undefined>, cmd: Command) => {
+      let margin: number | undefined;
+      if (o.margin !== undefined) {
+        margin = Number(o.margin);
+        if (!(margin >= 0 && margin <= 0.9)) throw new CliError(`--margin must be 0–0.9, got ${String(o.margin)}`, EXIT_USAGE);
+      }
+      let cap: { max: number; days: number } | undefined;
+      if (o.frequencyCap !== undefined) {
+        const m = /^(\d+)\/(\d+)$/.exec(String(o.frequencyCap));
+        if (!m) throw new CliError('--frequency-cap takes MAX/DAYS, e.g. 1/7', EXIT_USAGE);
+        cap = { max: Number(m[1]), days: Number(m[2]) };
+      }
+      await cli.withCore(cmd, async (core) => {
+        const draft: CampaignDraft = {
+          name: String(o.name),
+          template: { name: String(o.template), language: String(o.language) },
+          audience: String(o.audience),
+          params: parseParams(o.param as string[]),
+          header_media: await headerMedia(core, o.headerMedia as string | undefined, o.phoneNumberId as string | undefined),
+          ...(o.phoneNumberId ? { phone_number_id: String(o.phoneNumberId) } : {}),
+          schedule: {
+            mode: o.window ? 'local_window' : o.at ? 'at' : 'now',
+            ...(o.at ? { at: String(o.at) } : {}),
+            ...(o.tz ? { tz: String(o.tz) } : {}),
+            ...(o.window ? { window: String(o.window) } : {}),
+            ...(o.quiet ? { quiet: String(o.quiet) } : {}),
+            ...(o.tzAttribute ? { tz_attribute: String(o.tzAttribute) } : {}),
+          },
+          options: {
+            ...(o.rate !== undefined ? { rate: intOption('--rate', String(o.rate), 1, 1000)! } : {}),
+            ...(margin !== undefined ? { margin } : {}),
+            ...(cap ? { frequency_cap: cap } : {}),
+            ...(o.retry131049 !== undefined ? { retry_131049: intOption('--retry-131049', String(o.retry131049), 0, 7)! } : {}),
+          },
+        };
+        const s = await cli.call(core, 'campaigns:create', draft);
+        cli.print(cmd, s, () => `Created ${humanSummary(s)}\nNext: pacer campaign plan ${s.id}`);
+      });
+    });
+
+  campaign
+    .command('list')
+    .description('List campaigns')
+    .option('--json', 'print JSON')
+    .action(async (_o, cmd: Command) => {
+      await cli.withCore(cmd, async (core) => {
+        const list = await cli.call(core, 'campaigns:list', {});
+        cli.print(cmd, list, () => list.map(humanSummary).join('\n') || 'No campaigns.');
+      });
+    });
+
+  campaign
+    .command('plan <id>')
+    .description('Eligible count, exclusions, forecast against the 24-hour budget, cost estimate')
+    .option('--json', 'print JSON')
+    .action(async (id: string, _o, cmd: Command) => {
+      await cli.withCore(cmd, async (core) => {
+        const p = await cli.call(core, 'campaigns:plan', { id });
+        cli.print(cmd, p, () => humanPlan(p));
+      });
+    });
+
+  for (const verb of ['start', 'pause', 'resume', 'cancel', 'duplicate'] as const) {
+    campaign
+      .command(`${verb} <id>`)
+      .description({ start: 'Snapshot the audience and start (or schedule) sending — `pacer run` or the app sends', pause: 'Pause sending', resume: 'Resume a paused campaign', cancel: 'Cancel: pending recipients are skipped', duplicate: 'Copy into a new draft' }[verb])
+      .option('--json', 'print JSON')
+      .action(async (id: string, _o, cmd: Command) => {
+        await cli.withCore(cmd, async (core) => {
+          const s = await cli.call(core, `campaigns:${verb}`, { id });
+          cli.print(cmd, s, () => humanSummary(s));
+        });
+      });
+  }
+
+  campaign
+    .command('resend <id>')
+    .description('Explicitly re-queue failed (not opted-out) or uncertain recipients')
+    .option('--failed', 'failed recipients (default)')
+    .option('--uncertain', 'recipients whose outcome is unknown after a crash or lost answer (they may get the message twice)')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { failed?: boolean; uncertain?: boolean }, cmd: Command) => {
+      if (o.failed && o.uncertain) throw new CliError('choose --failed or --uncertain', EXIT_USAGE);
+      await cli.withCore(cmd, async (core) => {
+        const r = await cli.call(core, 'campaigns:resend', { id, which: o.uncertain ? 'uncertain' : 'failed' });
+        cli.print(cmd, r, () => `Re-queued ${r.requeued} recipient(s). ${humanSummary(r.campaign)}`);
+      });
+    });
+
+  campaign
+    .command('status <id>')
+    .description('State and counts per ledger state')
+    .option('--json', 'print JSON')
+    .action(async (id: string, _o, cmd: Command) => {
+      await cli.withCore(cmd, async (core) => {
+        const s = await cli.call(core, 'campaigns:status', { id });
+        cli.print(cmd, s, () => [
+          `${s.id} [${s.state}${s.pause_reason ? `: ${s.pause_reason} — ${s.pause_detail ?? ''}` : ''}] ${humanCounts(s.counts)}`,
+          s.waiting ? `Waiting: ${s.waiting.reason}${s.waiting.until ? ` until ${s.waiting.until}` : ''}` : '',
+          s.finish_estimate ? `Finish estimate: ${s.finish_estimate}` : '',
+          ...s.errors.map((e) => `  error ${e.code ?? '—'} (${e.error_class ?? 'unclassified'}): ${e.count}`),
+        ].filter(Boolean).join('\n'));
+      });
+    });
+
+  campaign
+    .command('report <id>')
+    .description('One row per recipient (to --out, or stdout)')
+    .option('--format <fmt>', 'csv, json or xlsx', 'csv')
+    .option('--out <file>', 'write to this file (xlsx needs one)')
+    .action(async (id: string, o: { format: string; out?: string }, cmd: Command) => {
+      if (!['csv', 'json', 'xlsx'].includes(o.format)) throw new CliError(`--format must be csv, json or xlsx, got ${o.format}`, EXIT_USAGE);
+      const format = o.format as 'csv' | 'json' | 'xlsx';
+      if (format === 'xlsx' && !o.out) throw new CliError('--format xlsx needs --out FILE', EXIT_USAGE);
+      await cli.withCore(cmd, async (core) => {
+        if (o.out) {
+          const r = await cli.call(core, 'campaigns:report', { id, format, out: path.resolve(o.out) });
+          cli.io.err(`Wrote ${r.rows} row(s) to ${r.file}`);
+          return;
+        }
+        await cli.call(core, 'campaigns:get', { id });
+        const tmp = path.join(core.ctx.dataDir, `report-${process.pid}.tmp`);
+        try {
+          await writeReport(campaignsFor(core.ctx).reportRows(id), format, tmp);
+          cli.io.out(fs.readFileSync(tmp, 'utf8').replace(/^\uFEFF/, ''));
+        } finally {
+          fs.rmSync(tmp, { force: true });
+        }
+      });
+    });
+
+  campaign
+    .command('test <id>')
+    .description('Send the campaign\'s template now to the given numbers (test send)')
+    .requiredOption('--to <phone...>', 'E.164 numbers')
+    .option('--contact <id>', 'use this contact\'s values for the parameters')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { to: string[]; contact?: string }, cmd: Command) => {
+      await cli.withCore(cmd, async (core) => {
+        await whatsappServices(core.ctx).account.ready();
+        const r = await cli.call(core, 'campaigns:test-send', { id, to: o.to, ...(o.contact ? { contact_id: intOption('--contact', o.contact, 1, Number.MAX_SAFE_INTEGER) } : {}) });
+        cli.print(cmd, r, () => r.results.map((x) => `${x.to}: ${x.ok ? `accepted ${x.wamid}` : `FAILED ${x.error_code ?? ''} ${x.error}`}`).join('\n'));
+        if (r.results.some((x) => !x.ok)) throw new CliError('some test sends failed', 1);
+      });
+    });
+}
+
+/**
+ * `pacer run`: the scheduler, the sender and the webhook receiver in the foreground (what the app
+ * does while open). --until-idle exits once no campaign has work that can proceed now.
+ */
+export function registerRunCommand(program: Command, cli: CliContext): void {
+  program
+    .command('run')
+    .description('Run the scheduler, sender and webhook receiver in the foreground')
+    .option('--until-idle', 'exit 0 once no campaign has work that can proceed now')
+    .option('--webhook-port <port>', 'webhook receiver port on 127.0.0.1 (default: the configured one; 0 = any free port)')
+    .option('--json', 'print {"webhook_url": …} as JSON when started')
+    .action(async (o: { untilIdle?: boolean; webhookPort?: string }, cmd: Command) => {
+      const port = intOption('--webhook-port', o.webhookPort, 0, 65535);
+      await cli.withCore(cmd, async (core) => {
+        const ctx = core.ctx;
+        const wa = whatsappServices(ctx);
+        if (wa.account.connection()) await wa.account.ready();
+        const hooks = webhooksFor(ctx);
+        const unregister = registerWhatsappWebhooks(hooks.router as never, wa);
+        const receiver = await startWebhookReceiver(ctx, port === undefined ? {} : { port });
+        const campaigns = campaignsFor(ctx);
+        const { recovered } = campaigns.startEngine();
+        void campaigns.reofferStatuses().catch(() => undefined);
+        cli.print(cmd, { webhook_url: receiver.url, recovered_uncertain: recovered }, () =>
+          `Pacer is sending. Webhooks: ${receiver.url}${recovered ? `\n${recovered} send(s) interrupted earlier are now uncertain (not resent automatically).` : ''}\nPress Ctrl+C to stop.`);
+        const stopSignal = cli.io.untilSignal().then((s) => `signal ${s}`);
+        const idle = o.untilIdle ? untilIdle(() => campaigns.isIdle(), ctx) : new Promise<string>(() => undefined);
+        const why = await Promise.race([stopSignal, idle]);
+        cli.io.err(`Stopping (${why})…`);
+        await campaigns.stopEngine();
+        await receiver.close();
+        unregister();
+      });
+    });
+}
+
+/** Resolves after two consecutive idle checks 250 ms apart. */
+async function untilIdle(isIdle: () => boolean, ctx: Core['ctx']): Promise<string> {
+  let streak = 0;
+  for (;;) {
+    await new Promise((r) => ctx.clock.setTimeout(() => r(undefined), 250));
+    streak = isIdle() ? streak + 1 : 0;
+    if (streak >= 2) return 'idle';
+  }
+}
