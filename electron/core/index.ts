@@ -8,6 +8,7 @@ import { whatsappHandlers } from './whatsapp/handlers';
 import { contactsHandlers } from './contacts/handlers';
 import { webhooksHandlers } from './webhooks/handlers';
 import { campaignsHandlers } from './campaigns/handlers';
+import { campaignReportsHandlers } from './campaigns/reports';
 import { systemClock, type Clock } from './clock';
 import type { CoreContext, Host } from './context';
 import { openDatabase, type Db } from './db/connection';
@@ -91,6 +92,7 @@ export function createCore(opts: CoreOptions): Core {
       ...contactsHandlers(ctx),
       ...webhooksHandlers(ctx),
       ...campaignsHandlers(ctx),
+      ...campaignReportsHandlers(ctx),
     };
     const dispatch = createDispatcher(handlers, log);
     const openDb = db;

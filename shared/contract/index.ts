@@ -10,6 +10,7 @@ import { whatsappMethods, whatsappEventNames, type WhatsappEvents } from './what
 import { contactsMethods, contactsEventNames, type ContactsEvents } from './contacts';
 import { webhooksMethods, webhooksEventNames, type WebhooksEvents } from './webhooks';
 import { campaignsMethods, campaignsEventNames, type CampaignsEvents } from './campaigns';
+import { campaignReportsMethods, campaignReportsEventNames, type CampaignReportsEvents } from './campaign-reports';
 
 export const methods = {
   ...appMethods,
@@ -17,10 +18,11 @@ export const methods = {
   ...contactsMethods,
   ...webhooksMethods,
   ...campaignsMethods,
+  ...campaignReportsMethods,
 } as const;
 
-export type EventMap = AppEvents & WhatsappEvents & ContactsEvents & WebhooksEvents & CampaignsEvents;
-export const eventNames = [...appEventNames, ...whatsappEventNames, ...contactsEventNames, ...webhooksEventNames, ...campaignsEventNames] as const satisfies readonly (keyof EventMap)[];
+export type EventMap = AppEvents & WhatsappEvents & ContactsEvents & WebhooksEvents & CampaignsEvents & CampaignReportsEvents;
+export const eventNames = [...appEventNames, ...whatsappEventNames, ...contactsEventNames, ...webhooksEventNames, ...campaignsEventNames, ...campaignReportsEventNames] as const satisfies readonly (keyof EventMap)[];
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;
