@@ -364,3 +364,31 @@ describe('business profile', () => {
     expect(r.ok).toBe(false);
   });
 });
+
+describe('webhook router wiring', () => {
+  it('subscribes the template and account appliers on the webhook router', async () => {
+    const { WebhookRouter } = await import('../../../electron/core/webhooks/router');
+    const c = core();
+    const sb = await sandbox(c.clock);
+    await ok(c.call('account:connect', connectInput(sb)));
+    const router = new WebhookRouter();
+    const services = whatsappServices(c.ctx);
+    const { registerWhatsappWebhooks } = await import('../../../electron/core/whatsapp/index');
+    const off = registerWhatsappWebhooks(router, services);
+    const [tpl] = await ok(c.call('templates:list', { status: 'APPROVED' }));
+    await c.clock.advance(1_000);
+    const handler = router.handlers('template_quality')[0]!;
+    expect(handler.name).toBe('whatsapp:template_quality');
+    await handler.fn({
+      type: 'template_quality', key: 'k1', field: 'message_template_quality_update', wabaId: SANDBOX_WABA_ID, phoneNumberId: null, displayPhoneNumber: null,
+      time: c.clock.now(), event: null,
+      value: { previous_quality_score: 'GREEN', new_quality_score: 'RED', message_template_id: Number(tpl!.id), message_template_name: tpl!.name, message_template_language: tpl!.language },
+    });
+    expect((await ok(c.call('templates:get', { id: tpl!.id }))).quality).toBe('RED');
+    for (const t of ['template_status', 'template_category', 'template_components', 'phone_quality', 'business_capability', 'account_update'] as const) {
+      expect(router.handlers(t).map((h) => h.name)).toEqual([`whatsapp:${t}`]);
+    }
+    off();
+    expect(router.handlers('template_status')).toEqual([]);
+  });
+});
