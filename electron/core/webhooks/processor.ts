@@ -87,7 +87,9 @@ export class InboxProcessor {
 
   private run(): Promise<void> {
     if (this.running) return this.running;
-    this.running = (async () => {
+    const p = (async () => {
+      // Yield first, so `running` is assigned before the body can finish and clear it.
+      await null;
       try {
         for (;;) {
           const rows = this.o.inbox.claim(this.batchSize);
@@ -107,7 +109,8 @@ export class InboxProcessor {
       const due = this.o.inbox.nextDueAt();
       if (due !== null && !this.stopped) this.kick(Math.max(0, due - this.o.clock.now()));
     })();
-    return this.running;
+    this.running = p;
+    return p;
   }
 
   private async processRow(row: InboxRow, stats: ProcessorStats): Promise<void> {
