@@ -68,7 +68,7 @@ function AccountActions({ account }: { account: AccountStatus }) {
         {busy === 'refresh' ? <Loader2 size={16} className="spin" aria-hidden /> : <RefreshCw size={16} aria-hidden />}
         {t('actions.refresh')}
       </button>
-      <button className="btn" onClick={openWizard} data-testid="account-change"><Settings2 size={16} aria-hidden />{t('actions.change')}</button>
+      <button className="btn" onClick={() => openWizard()} data-testid="account-change"><Settings2 size={16} aria-hidden />{t('actions.change')}</button>
       {confirming ? (
         <span className="confirm" role="group" aria-label={t('actions.disconnectConfirm')}>
           <span className="small">{t('actions.disconnectConfirm')}</span>
@@ -98,7 +98,7 @@ function ConnectedAccount({ account }: { account: AccountStatus }) {
   const wabaName = account.wabas.find((w) => w.id === c.wabaId)?.name;
   return (
     <>
-      <Blockers account={account} onFix={openWizard} />
+      <Blockers account={account} onFix={() => openWizard(c.mode === 'live' ? 'meta' : 'choose')} />
       <div className="account-top">
         <section className="card" aria-labelledby="conn-title" data-testid="connection-card">
           <div className="card-title">
@@ -112,7 +112,7 @@ function ConnectedAccount({ account }: { account: AccountStatus }) {
           {c.mode === 'sandbox' && <p className="small muted">{t('connection.sandboxNote')}</p>}
           <dl className="kv">
             <dt>{t('connection.waba')}</dt><dd className="mono">{c.wabaId}</dd>
-            <dt>{t('connection.api')}</dt><dd><span className="mono">{c.apiVersion}</span> · <span className="mono small">{c.graphUrl}</span></dd>
+            <dt>{t('connection.api')}</dt><dd><span className="mono">{c.apiVersion}</span> · <span className="mono small" data-testid="graph-url">{c.graphUrl}</span></dd>
             <dt>{t('connection.token')}</dt><dd data-testid="token-state"><TokenState account={account} /></dd>
             <dt>{t('connection.appSecret')}</dt>
             <dd>{account.secrets.appSecret.set ? <span className="badge green">{t('connection.setEndsIn')} <span className="ltr mono">{account.secrets.appSecret.last4}</span></span> : <span className="badge">{t('connection.notSet')}</span>}</dd>

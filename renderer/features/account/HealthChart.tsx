@@ -36,8 +36,9 @@ export function HealthChart({ history, numbers, limitNow, days = 30 }: { history
   const end = Date.now();
   // The window: the last `days` days, or since the first observation (at least one day).
   const firstAt = Math.min(end, ...history.numbers.map((p) => p.at), ...history.portfolio.map((p) => p.at));
-  const start = Math.max(end - days * DAY, Math.min(firstAt, end - DAY));
-  const short = end - start <= 2 * DAY;
+  const start = Math.min(end - 60_000, Math.max(end - days * DAY, firstAt));
+  const span = end - start;
+  const short = span <= 2 * DAY;
   const H = LIMIT_TOP + LIMIT_H + 34 + numbers.length * (LANE_H + LANE_GAP) + 22;
   const plotW = W - PAD_START - PAD_END;
   const x = (at: number) => {
@@ -65,7 +66,8 @@ export function HealthChart({ history, numbers, limitNow, days = 30 }: { history
     n,
     steps: toSteps(history.numbers.filter((p) => p.phoneNumberId === n.id).map((p) => ({ at: p.at, value: p.qualityRating })), start, end),
   }));
-  const ticks = Array.from({ length: 5 }, (_, i) => start + (i * (end - start)) / 4);
+  const tickCount = span < 3_600_000 ? 2 : 5;
+  const ticks = Array.from({ length: tickCount }, (_, i) => start + (i * span) / (tickCount - 1));
 
   const changes = [
     ...history.portfolio.filter((p) => p.at >= start).map((p) => ({ at: p.at, what: t('chart.limitChange', { limit: t(`limit.${p.messagingLimit}`) }) })),
@@ -109,7 +111,7 @@ export function HealthChart({ history, numbers, limitNow, days = 30 }: { history
         })}
         {ticks.map((tk, i) => (
           <text key={i} x={x(tk)} y={H - 6} textAnchor={i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'} className="axis-label">
-            {short ? f.time(tk) : f.date(tk)}
+            {i === ticks.length - 1 ? t('chart.now') : short ? f.time(tk) : f.date(tk)}
           </text>
         ))}
       </svg>

@@ -37,7 +37,8 @@ export function SetupWizard({ onCancel }: { onCancel?: () => void }) {
   const account = useStore((s) => s.account);
   const busy = useStore((s) => s.accountBusy);
   const useSandbox = useStore((s) => s.useSandbox);
-  const [path, setPath] = useState<Path>('choose');
+  const wizardStart = useStore((s) => s.wizardStart);
+  const [path, setPath] = useState<Path>(wizardStart);
 
   return (
     <section className="card acct-wizard" data-testid="setup-wizard" aria-labelledby="wizard-title">

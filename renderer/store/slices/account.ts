@@ -24,10 +24,12 @@ export interface AccountSlice {
   profiles: Record<string, BusinessProfile>;
   /** Whether the setup wizard is open (first run from the Dashboard, or from Account / Settings). */
   wizardOpen: boolean;
+  /** Where the wizard starts: the two choices, or straight at the Meta form (a new token for a live account). */
+  wizardStart: 'choose' | 'meta';
   initAccount(): Promise<void>;
   loadAccount(): Promise<void>;
   loadAccountHistory(days?: number): Promise<void>;
-  openWizard(): void;
+  openWizard(start?: 'choose' | 'meta'): void;
   closeWizard(): void;
   useSandbox(): Promise<boolean>;
   connectAccount(input: ConnectInput): Promise<ConnectFailure | null>;
@@ -46,6 +48,7 @@ export const createAccountSlice: StateCreator<AppState, [], [], AccountSlice> = 
   accountHistory: null,
   profiles: {},
   wizardOpen: false,
+  wizardStart: 'choose',
 
   async initAccount() {
     if (!subscribed) {
@@ -66,7 +69,7 @@ export const createAccountSlice: StateCreator<AppState, [], [], AccountSlice> = 
     if (r.ok) set({ accountHistory: r.value });
   },
 
-  openWizard: () => set({ wizardOpen: true }),
+  openWizard: (start = 'choose') => set({ wizardOpen: true, wizardStart: start }),
   closeWizard: () => set({ wizardOpen: false }),
 
   async useSandbox() {
@@ -101,7 +104,12 @@ export const createAccountSlice: StateCreator<AppState, [], [], AccountSlice> = 
     if (r.ok) {
       set({ account: r.value });
       void get().loadAccountHistory();
-    } else get().toast('error', r.message);
+      return;
+    }
+    // A token problem shows as the blocking banner (from the new status); anything else as a toast.
+    await get().loadAccount();
+    const tokenBlocked = get().account?.blockers.some((b) => b.startsWith('token_'));
+    if (!tokenBlocked) get().toast('error', r.message);
   },
 
   async disconnectAccount(forgetSecrets) {
