@@ -113,7 +113,7 @@ export function ContactDrawer({ id }: { id: number }) {
                       <div className="small muted">
                         {t(`consent.source.${e.source}`)}
                         {e.sourceDetail && e.sourceDetail !== e.source && <> · <bdi>{e.sourceDetail}</bdi></>}
-                        {' · '}{t('drawer.by', { actor: t(`consent.actor.${e.actor}`, { defaultValue: e.actor }) })}
+                        {' · '}{t(`consent.actor.${e.actor}`, { defaultValue: '' }) || t('drawer.by', { actor: e.actor })}
                       </div>
                       {e.evidence && <div className="small evidence"><bdi>{e.evidence}</bdi></div>}
                     </div>

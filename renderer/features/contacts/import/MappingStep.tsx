@@ -32,7 +32,7 @@ export function MappingStep({ preview, columns, onChange, problems, saveAs, onSa
           <span role="columnheader">{t('import.mapping.field')}</span>
         </div>
         {columns.map((c, i) => {
-          const samples = preview.rows.map((r) => r[i] ?? '').filter(Boolean).slice(0, 3);
+          const samples = preview.rows.map((r) => (r[i] ?? '').trim()).filter(Boolean).slice(0, 3);
           return (
             <div className="mapping-row" role="row" key={i} data-testid="mapping-row" data-column={c.column}>
               <span role="cell" className="ct-strong"><bdi>{c.column}</bdi></span>
