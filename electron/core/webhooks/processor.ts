@@ -124,11 +124,14 @@ export class InboxProcessor {
     }
     const errors: string[] = [];
     const handled: string[] = [];
+    const inRow = new Set<string>();
     for (const ev of events) {
-      if (this.seenStmt.get(ev.key)) {
+      // A body can repeat an event (a batch that includes a retry): once per key, here too.
+      if (inRow.has(ev.key) || this.seenStmt.get(ev.key)) {
         stats.duplicates++;
         continue;
       }
+      inRow.add(ev.key);
       try {
         await this.dispatch(ev);
         handled.push(ev.key);
