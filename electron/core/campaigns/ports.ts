@@ -22,6 +22,8 @@ export interface ContactsPort {
   recordOptOut(phone: string, detail: { at: number; evidence: string }): Promise<void> | void;
   /** One contact (for previews and test sends). */
   contact(id: number): AudienceContact | null;
+  /** The contact's message history (drawer) and last_messaged_at; called inside the sender's write transaction. */
+  recordMessages?(list: { contactId: number; campaignId: string; campaignName: string; template: string; status: string; error: string | null; at: number }[]): void;
 }
 
 export interface TemplateInfo extends TemplateShape {

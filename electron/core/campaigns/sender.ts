@@ -63,9 +63,9 @@ export interface WorkRow {
 }
 
 type Outcome =
-  | { kind: 'accepted'; id: number; wamid: string; at: number }
+  | { kind: 'accepted'; id: number; wamid: string; at: number; contactId?: number | null }
   | { kind: 'retry'; id: number; notBefore: number; code: number | null; detail: string; errorClass: string | null; retry24h?: boolean }
-  | { kind: 'failed'; id: number; at: number; code: number | null; detail: string; errorClass: string | null }
+  | { kind: 'failed'; id: number; at: number; code: number | null; detail: string; errorClass: string | null; contactId?: number | null }
   | { kind: 'uncertain'; id: number; detail: string }
   | { kind: 'skip'; id: number; reason: string };
 
@@ -118,6 +118,7 @@ export class Sender {
   readonly stats = { claimed: 0, accepted: 0, failed: 0, retried: 0, uncertain: 0, throttled: 0 };
   private readonly o: Required<SenderOptions>;
   private readonly category = new Map<string, string | null>();
+  private readonly names = new Map<string, { name: string; template: string }>();
 
   constructor(private readonly ctx: CoreContext, private readonly ports: CampaignPorts, private readonly hooks: SenderHooks, opts: SenderOptions = {}) {
     this.o = {
@@ -396,7 +397,7 @@ export class Sender {
       try {
         const res = await this.ports.account.send(phoneNumberId, body, ac.signal);
         this.stats.accepted++;
-        this.record(rt, { kind: 'accepted', id: row.id, wamid: res.wamid, at: this.ctx.clock.now() });
+        this.record(rt, { kind: 'accepted', id: row.id, wamid: res.wamid, at: this.ctx.clock.now(), contactId: row.contact_id });
       } catch (e) {
         this.onError(row, rt, phoneNumberId, e);
       }
@@ -420,7 +421,7 @@ export class Sender {
       return;
     }
     const cls = classifyError(err.code, err.httpStatus);
-    const base = { id: row.id, code: err.code, detail, errorClass: cls };
+    const base = { id: row.id, code: err.code, detail, errorClass: cls, contactId: row.contact_id };
     switch (cls) {
       case 'retry_soon': {
         if (err.code === 130429) { this.limiter(phoneNumberId, rt.rate).throttled(now); this.stats.throttled++; }
@@ -469,6 +470,7 @@ export class Sender {
   /** Queues an outcome for the next batched write, and feeds the failure-rate watchdog. */
   private record(rt: CampaignRuntime, o: Outcome): void {
     this.outcomes.push({ ...o, cid: rt.id });
+    if (o.kind === 'accepted' || o.kind === 'failed') this.names.set(rt.id, { name: rt.name, template: rt.templateName });
     if (o.kind === 'failed') this.stats.failed++;
     if (o.kind === 'accepted' || o.kind === 'failed') this.noteOutcome(rt, o.kind === 'failed');
     if (this.outcomes.length >= 500) this.flush();
@@ -510,19 +512,29 @@ export class Sender {
       skip: db.prepare(`UPDATE campaign_recipients SET state = 'skipped', skip_reason = ?, updated_at = ? WHERE id = ? AND state = 'pending'`),
     };
     const touched = new Set<string>();
+    const history: Parameters<NonNullable<CampaignPorts['contacts']['recordMessages']>>[0] = [];
+    const note = (o: Outcome & { cid: string }, status: string, error: string | null, at: number) => {
+      const contactId = 'contactId' in o ? o.contactId : null;
+      const n = this.names.get(o.cid);
+      if (contactId != null && n) history.push({ contactId, campaignId: o.cid, campaignName: n.name, template: n.template, status, error, at });
+    };
     db.transaction(() => {
       for (const o of list) {
         switch (o.kind) {
           case 'accepted':
             // A webhook may have moved the row on already (sent/delivered): keep that, add the wamid.
             if (s.accepted.run(o.wamid, o.at, now, o.id).changes === 0) s.wamidOnly.run(o.wamid, o.at, o.id);
+            note(o, 'accepted', null, o.at);
             break;
           case 'retry': s.retry.run(o.notBefore, o.code, o.detail, o.errorClass, o.retry24h ? 1 : 0, now, o.id); break;
-          case 'failed': s.failed.run(o.at, o.code, o.detail, o.errorClass, now, o.id); break;
+          case 'failed':
+            if (s.failed.run(o.at, o.code, o.detail, o.errorClass, now, o.id).changes) note(o, 'failed', `${o.code ?? ''} ${o.detail}`.trim(), o.at);
+            break;
           case 'uncertain': s.uncertain.run(o.detail, now, o.id); break;
           case 'skip': s.skip.run(o.reason, now, o.id); break;
         }
       }
+      if (history.length) this.ports.contacts.recordMessages?.(history);
     })();
     for (const o of list) touched.add(o.cid);
     for (const c of touched) this.hooks.touched(c);

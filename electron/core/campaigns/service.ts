@@ -18,7 +18,8 @@ import { DAY_MS, MessagingWindow, tierLimit, usableBudget } from './messaging-wi
 import { buildComponents, compileMapping, headerMediaFormat, MappingError, renderPreview, resolveParams, type CompiledMapping } from './params';
 import { normalizePhone, planAudience, type PlanResult } from './plan';
 import { consentCategoryOf, type CampaignPorts } from './ports';
-import { livePorts, parseAudience } from './ports-live';
+import { livePorts } from './ports-live';
+import { audienceSql } from '../contacts/rules';
 import { DEFAULTS, phoneHasher, rulesOf, runtimeOf, type CampaignRow } from './runtime';
 import { Scheduler, startTimeOf } from './scheduler';
 import { bizOpaqueFor, recoverInterrupted, Sender, type SenderOptions } from './sender';
@@ -204,7 +205,7 @@ export class CampaignsService {
 
   /** Checks a draft against the stored templates and returns what the row needs. */
   private validate(d: Draft): { category: string | null } {
-    try { parseAudience(d.audience); } catch (e) { throw e instanceof PacerError ? e : badInput(String(e)); }
+    try { audienceSql(this.ctx.db, d.audience, this.ctx.clock.now()); } catch (e) { throw e instanceof PacerError ? e : badInput(String(e)); }
     const s = d.schedule;
     if (s.tz && !isValidTimeZone(s.tz)) throw badInput(`Unknown time zone ${JSON.stringify(s.tz)} (use an IANA name such as Asia/Jerusalem)`);
     if (s.at) {
