@@ -49,7 +49,21 @@ function jsonBody(info: RequestInfo): unknown {
   }
 }
 
+/**
+ * Loopback is not enough on its own: a web page could POST here (CSRF) or reach it through DNS
+ * rebinding. So the Host must be the loopback address we listen on, and writes must be JSON
+ * (which browsers cannot send cross-origin without a preflight this server never approves).
+ */
+function guard(info: RequestInfo, baseUrl: string): void {
+  const host = String(info.headers.host ?? '');
+  const port = new URL(baseUrl).port;
+  if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) throw new HttpError(403, `admin endpoints answer only to Host 127.0.0.1:${port}`);
+  if (info.method.toUpperCase() !== 'GET' && info.body.length && !String(info.headers['content-type'] ?? '').toLowerCase().startsWith('application/json'))
+    throw new HttpError(415, 'admin endpoints take Content-Type: application/json');
+}
+
 export async function handleAdmin(world: SandboxWorld, info: RequestInfo, baseUrl: string): Promise<unknown> {
+  guard(info, baseUrl);
   const path = info.url.pathname.replace(/^\/__admin\/?/, '').replace(/\/$/, '');
   const method = info.method.toUpperCase();
   const body = method === 'POST' ? jsonBody(info) : undefined;

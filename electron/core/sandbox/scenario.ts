@@ -255,6 +255,15 @@ export function parseScenario(input: unknown, source = 'scenario'): ResolvedScen
       keys.add(k);
     }
   }
+  const templates = new Set(r.data.wabas.flatMap((w) => w.templates.map((t) => `${t.name}/${t.language}`)));
+  const phones = new Set(r.data.wabas.flatMap((w) => w.phone_numbers.map((p) => p.id)));
+  for (const [i, e] of r.data.timeline.entries()) {
+    const where = `${source}: timeline.${i}`;
+    if ((e.action === 'template_status' || e.action === 'template_quality') && !templates.has(`${e.name}/${e.language}`)) throw new ScenarioError(`${where}: no template ${e.name} in ${e.language}`);
+    const phoneId = e.action === 'phone_quality' || e.action === 'throughput_upgrade' || e.action === 'inbound' ? e.phone_number_id : undefined;
+    if (phoneId !== undefined && !phones.has(phoneId)) throw new ScenarioError(`${where}: no phone number ${phoneId}`);
+    if ((e.action === 'inbound' || e.action === 'user_preferences') && !phones.size) throw new ScenarioError(`${where}: the scenario has no phone number`);
+  }
   return r.data;
 }
 

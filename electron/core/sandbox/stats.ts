@@ -129,7 +129,7 @@ export class StatsCollector {
   violation(v: PortfolioViolation): void {
     this.limits.portfolio_violations++;
     this.violations.push(v);
-    if (this.violations.length > VIOLATION_ITEMS_LIMIT) this.violations.shift();
+    if (this.violations.length > VIOLATION_ITEMS_LIMIT * 1.25) this.violations.splice(0, this.violations.length - VIOLATION_ITEMS_LIMIT);
   }
 
   snapshot(extra: { now: number; maxMps: Record<string, number>; webhooks: WebhookStats; portfolio: SandboxStats['portfolio'] }): SandboxStats {

@@ -77,7 +77,8 @@ export class WebhookDispatcher {
     if (entry.duplicate) this.stats.duplicates++;
     this.stats.pending++;
     this.log.push(entry);
-    if (this.log.length > LOG_LIMIT) this.log.splice(0, this.log.length - LOG_LIMIT);
+    // Trim in chunks: splicing one entry per event would be O(n) on every send.
+    if (this.log.length > LOG_LIMIT * 1.25) this.log.splice(0, this.log.length - LOG_LIMIT);
     this.schedule(entry, meta.delayMs);
   }
 

@@ -150,6 +150,8 @@ export class SandboxWorld {
   private readonly unknownUndeliverable = new Map<string, boolean>();
   private readonly replied = new Set<string>();
   private readonly lastTemplateTo = new Map<string, string>();
+  /** The number that last messaged each user (where their replies go by default). */
+  private readonly lastPhoneFor = new Map<string, string>();
   private readonly timers = new Set<TimerHandle>();
   private pendingUpgrade: TimerHandle | undefined;
   private idCounter = 0;
@@ -188,6 +190,7 @@ export class SandboxWorld {
       }
     }
     for (const u of scenario.users) this.users.set(u.wa_id ?? digitsOf(u.phone), u);
+    // parseScenario has checked that every timeline entry names things that exist.
     for (const e of scenario.timeline) this.after(e.at_ms, () => this.runTimelineEvent(e));
   }
 
@@ -425,6 +428,7 @@ export class SandboxWorld {
     this.stats.accepted(waId, template?.name, template?.language, base.biz_opaque_callback_data, now);
     if (held) this.stats.sends.held_for_quality_assessment++;
     if (template) this.lastTemplateTo.set(`${phone.id}:${waId}`, wamid);
+    this.lastPhoneFor.set(waId, phone.id);
 
     // The portfolio limit counts unique users *delivered to* outside a customer-service window.
     if (outcome.kind === 'deliver' && msg.type === 'template' && !this.inServiceWindow(phone.id, waId, now)) {
@@ -564,9 +568,8 @@ export class SandboxWorld {
   }
 
   private phoneLastUsedFor(waId: string): PhoneState {
-    let best: MessageRecord | undefined;
-    for (const m of this.messages.values()) if (m.wa_id === waId && (!best || m.accepted_at >= best.accepted_at)) best = m;
-    const p = best ? this.phones.get(best.phone_number_id) : this.phones.values().next().value;
+    const last = this.lastPhoneFor.get(waId);
+    const p = (last ? this.phones.get(last) : undefined) ?? this.phones.values().next().value;
     if (!p) throw new Error('the scenario has no phone numbers');
     return p;
   }
@@ -789,7 +792,7 @@ export class SandboxWorld {
           return this.setUserPreference(e.wa_id, e.value);
       }
     } catch {
-      // A timeline entry naming something that does not exist is skipped; parseScenario checks shapes.
+      // References were checked at start; an entry can still fail if an admin call removed its target.
     }
   }
 

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../electron/core/clock';
 import { SANDBOX_PHONE_NUMBER_ID, startSandbox, type SandboxHandle } from '../../../electron/core/sandbox';
@@ -129,5 +130,24 @@ describe('sandbox: admin endpoints', () => {
     expect(bad.body.error!.message).toMatch(/limit/);
     expect((await admin('POST', 'templates/status', { name: 'nope', language: 'en', status: 'APPROVED' })).status).toBe(404);
     expect((await admin('GET', 'nope')).status).toBe(404);
+  });
+
+  it('refuses other Host headers (DNS rebinding) and non-JSON writes (CSRF from a web page)', async () => {
+    await start();
+    const raw = (headers: Record<string, string>, body: string) =>
+      new Promise<number>((resolve, reject) => {
+        const u = new URL(`${sb!.baseUrl}/__admin/token`);
+        const req = http.request({ host: '127.0.0.1', port: u.port, path: u.pathname, method: 'POST', headers }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    const body = JSON.stringify({ state: 'expired' });
+    expect(await raw({ host: 'evil.example:80', 'content-type': 'application/json' }, body)).toBe(403);
+    expect(await raw({ 'content-type': 'text/plain' }, body)).toBe(415);
+    expect((await send(sb!, orderUpdate('+972541234567'))).status).toBe(200); // token untouched
+    expect(await raw({ 'content-type': 'application/json' }, body)).toBe(200);
   });
 });

@@ -58,3 +58,13 @@ describe('sandbox scenarios', () => {
     expect(() => loadScenarioFile(path.join(dir, 'missing.json'))).toThrow(/cannot read/);
   });
 });
+
+describe('sandbox scenario timeline references', () => {
+  it('names a timeline entry that points at a missing template or number', () => {
+    const base = { wabas: [{ id: '1', name: 'w', phone_numbers: [{ id: '2', display_phone_number: '+1 555', verified_name: 'x' }], templates: [{ name: 't', language: 'en', category: 'UTILITY' as const, components: [{ type: 'BODY' as const, text: 'hi' }] }] }] };
+    expect(() => parseScenario({ ...base, timeline: [{ at_ms: 1, action: 'template_quality', name: 't', language: 'he', quality: 'RED' }] })).toThrow(/timeline\.0: no template t in he/);
+    expect(() => parseScenario({ ...base, timeline: [{ at_ms: 1, action: 'phone_quality', phone_number_id: '9', quality: 'RED' }] })).toThrow(/timeline\.0: no phone number 9/);
+    expect(() => parseScenario({ timeline: [{ at_ms: 1, action: 'inbound', from: '+972541234567', kind: 'text' }] })).toThrow(/no phone number/);
+    expect(parseScenario({ ...base, timeline: [{ at_ms: 1, action: 'template_status', name: 't', language: 'en', status: 'PAUSED' }] }).timeline).toHaveLength(1);
+  });
+});
