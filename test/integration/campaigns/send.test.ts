@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { SANDBOX_RECIPIENTS } from '../../../electron/core/sandbox/index';
+import { ok, phoneOf, runUntilDone, scenario, seedContacts, utilityDraft, world, type World } from './helpers';
+
+let w: World | null = null;
+afterEach(async () => {
+  await w?.close();
+  w = null;
+});
+
+describe('campaign sending against the sandbox', () => {
+  it('plans, sends every eligible recipient once within the rate, and applies delivery webhooks', async () => {
+    w = await world();
+    seedContacts(w.core, 300, { consent: 'utility' });
+    const c = await ok(w.core.call('campaigns:create', utilityDraft({ options: { rate: 200 } })));
+    const plan = await ok(w.core.call('campaigns:plan', { id: c.id }));
+    expect(plan).toMatchObject({ audience: 300, eligible: 300, blockers: [], throughput: 200 });
+    expect(plan.forecast.reduce((s, f) => s + f.sends, 0)).toBe(300);
+    await ok(w.core.call('campaigns:start', { id: c.id }));
+    const done = await runUntilDone(w, c.id);
+    expect(done.state).toBe('completed');
+    expect(done.counts.pending + done.counts.sending + done.counts.failed + done.counts.uncertain).toBe(0);
+    await w.sandbox.webhooksIdle();
+    const stats = w.sandbox.stats();
+    expect(stats.sends.accepted).toBe(300);
+    expect(stats.duplicates.same_callback_data).toBe(0);
+    expect(stats.limits.portfolio_violations).toBe(0);
+    expect(stats.limits.throughput_rejections).toBe(0);
+    expect(Math.max(...Object.values(stats.max_mps))).toBeLessThanOrEqual(200);
+    // Delivery statuses reach the ledger through the webhook receiver (matched by row id / wamid).
+    for (let i = 0; i < 100; i++) {
+      const s = await ok(w.core.call('campaigns:status', { id: c.id }));
+      if (s.counts.delivered + s.counts.read === 300) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const s = await ok(w.core.call('campaigns:status', { id: c.id }));
+    expect(s.counts.delivered + s.counts.read).toBe(300);
+    const page = await ok(w.core.call('campaigns:recipients', { id: c.id, limit: 5 }));
+    expect(page.total).toBe(300);
+    expect(page.rows[0]).toMatchObject({ phone: phoneOf(0), attempts: 1 });
+    expect(page.rows[0]!.wamid).toMatch(/^wamid\./);
+    expect(page.rows[0]!.delivered_at).not.toBeNull();
+  });
+
+  it('counts exclusions, skips them in the ledger, and classifies sync and async failures', async () => {
+    w = await world({ scenario: scenario({ tier: 'TIER_10K' }) });
+    seedContacts(w.core, 20, { consent: 'marketing' });
+    // Special sandbox users: not on WhatsApp (async 131026), stopped marketing (131050), capped (131049).
+    seedContacts(w.core, 3, { consent: 'marketing', phone: (i) => [SANDBOX_RECIPIENTS.undeliverable, SANDBOX_RECIPIENTS.marketingStopped, SANDBOX_RECIPIENTS.marketingCapReached][i]! });
+    // US number: marketing is not delivered there (excluded by the plan).
+    seedContacts(w.core, 1, { consent: 'marketing', phone: () => '+12025550123' });
+    // No consent at all.
+    seedContacts(w.core, 2, { consent: null, phone: (i) => `+97252${String(1_000_000 + i).slice(-7)}` });
+    const draft = utilityDraft({
+      template: { name: 'spring_sale', language: 'en_US' },
+      params: { first_name: 'first_name', discount: '"20%"', end_date: '"April 30"' },
+      header_media: { link: 'https://example.test/tent.jpg' },
+      options: { rate: 100, retry_131049: 0 },
+    });
+    const c = await ok(w.core.call('campaigns:create', draft));
+    const plan = await ok(w.core.call('campaigns:plan', { id: c.id }));
+    expect(plan.audience).toBe(26);
+    expect(plan.excluded).toMatchObject({ us_marketing: 1, no_consent: 2 });
+    expect(plan.eligible).toBe(23);
+    await ok(w.core.call('campaigns:start', { id: c.id }));
+    await runUntilDone(w, c.id);
+    await w.sandbox.webhooksIdle();
+    let st = await ok(w.core.call('campaigns:status', { id: c.id }));
+    for (let i = 0; i < 100 && st.counts.failed < 3; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      st = await ok(w.core.call('campaigns:status', { id: c.id }));
+    }
+    expect(st.counts.skipped).toBe(3);
+    const failed = await ok(w.core.call('campaigns:recipients', { id: c.id, state: 'failed', limit: 10 }));
+    const byPhone = Object.fromEntries(failed.rows.map((r) => [r.phone, [r.error_code, r.error_class]]));
+    expect(byPhone[SANDBOX_RECIPIENTS.undeliverable]).toEqual([131026, 'terminal_recipient']);
+    expect(byPhone[SANDBOX_RECIPIENTS.marketingStopped]).toEqual([131050, 'suppress_contact']);
+    expect(byPhone[SANDBOX_RECIPIENTS.marketingCapReached]).toEqual([131049, 'retry_after_24h']);
+    // 131050 recorded a marketing opt-out through the contacts service.
+    const contact = w.core.db.prepare("SELECT s.state FROM consent_state s JOIN contacts c ON c.id = s.contact_id WHERE c.phone = ? AND s.category = 'marketing'").get(SANDBOX_RECIPIENTS.marketingStopped) as { state: string };
+    expect(contact.state).toBe('opted_out');
+    expect(w.sandbox.stats().duplicates.same_callback_data).toBe(0);
+  });
+});
