@@ -148,7 +148,18 @@ export interface ConsentSink {
   record(change: ConsentChange): void | Promise<void>;
 }
 
-export function registerConsent(router: WebhookRouter, sink: () => ConsentSink | null): (() => void)[] {
+/**
+ * True when a later `user_preferences` event for the same person and category was already
+ * applied: a late-arriving older "stop" must not undo a newer "resume" (and the reverse).
+ * Reads the processed-event keys (`user_preferences:<wa_id>:<category>:<value>:<seconds>`).
+ */
+export function newerPreferenceApplied(db: Db, ev: UserPreferenceEvent): boolean {
+  const prefix = `user_preferences:${ev.waId}:${ev.category}:`;
+  const keys = db.prepare(`SELECT key FROM webhook_event_keys WHERE key > ? AND key < ?`).pluck().all(prefix, `${prefix}\uffff`) as string[];
+  return keys.some((k) => Number(k.slice(k.lastIndexOf(':') + 1)) * 1000 > ev.timestamp);
+}
+
+export function registerConsent(db: Db, router: WebhookRouter, sink: () => ConsentSink | null): (() => void)[] {
   const need = (): ConsentSink => {
     const s = sink();
     // Thrown, not skipped: the inbox row stays pending and is retried, so no opt-out is lost.
@@ -167,6 +178,7 @@ export function registerConsent(router: WebhookRouter, sink: () => ConsentSink |
   }, { name: 'webhooks:opt-out' });
   const onPref = router.on('user_preferences', async (ev: UserPreferenceEvent) => {
     if (ev.category !== 'marketing_messages' || (ev.value !== 'stop' && ev.value !== 'resume')) return;
+    if (newerPreferenceApplied(db, ev)) return;
     await need().record({
       phone: `+${ev.waId}`, category: 'marketing', status: ev.value === 'stop' ? 'opted_out' : 'opted_in',
       source: 'meta_preference', at: ev.timestamp, actor: 'webhook',

@@ -5,6 +5,7 @@ import type { TimerHandle } from '../clock';
 import type { WebhookActivity, WebhookInfo, WebhookTestResult, WebhookTestStep } from '../../../shared/contract/webhooks';
 import { registerConsent, registerServiceWindow, registerStatusSummary, serviceWindow, type ConsentSink, type MessageStatusRow } from './builtin';
 import { CALLBACK_PATH, WebhookConfig } from './config';
+import { contactsConsentSink } from './consent-contacts';
 import type { StatusEvent } from './events';
 import { Inbox, type Durability } from './inbox';
 import { InboxProcessor, type ProcessorStats } from './processor';
@@ -38,12 +39,13 @@ export class WebhookService {
   readonly processor: InboxProcessor;
   private receiver: ReceiverHandle | null = null;
   private relay: RelayClient | null = null;
-  private consentSink: ConsentSink | null = null;
+  private consentSink: ConsentSink | null;
   private matcherCache: { rules: string; matcher: OptOutMatcher } | null = null;
   private activity = { received: 0, rejected: 0, processed: 0, duplicates: 0, handler_failures: 0, by_type: {} as Record<string, number> };
   private activityTimer: TimerHandle | null = null;
 
-  constructor(private readonly ctx: CoreContext, opts: { durability?: Durability } = {}) {
+  constructor(private readonly ctx: CoreContext, opts: { durability?: Durability; consentSink?: ConsentSink | null } = {}) {
+    this.consentSink = opts.consentSink === undefined ? contactsConsentSink(ctx) : opts.consentSink;
     this.config = new WebhookConfig(ctx.db, ctx.dataDir);
     this.inbox = new Inbox(ctx.db, ctx.clock, opts.durability ?? 'full');
     this.processor = new InboxProcessor({
@@ -58,7 +60,7 @@ export class WebhookService {
     this.inbox.onAppend(() => this.processor.kick());
     registerStatusSummary(ctx.db, this.router);
     registerServiceWindow(ctx.db, this.router);
-    registerConsent(this.router, () => this.consentSink);
+    registerConsent(ctx.db, this.router, () => this.consentSink);
     ctx.onClose(() => this.stop());
   }
 

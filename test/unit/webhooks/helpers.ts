@@ -93,7 +93,7 @@ export function messageEnvelope(messages: Record<string, unknown>[], from = '972
   };
 }
 
-export function post(url: string, body: string | Buffer, headers: Record<string, string> = {}) {
+export function post(url: string, body: string, headers: Record<string, string> = {}) {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 }
 

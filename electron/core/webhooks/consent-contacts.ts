@@ -1,0 +1,28 @@
+import { ContactsService } from '../contacts/service';
+import type { CoreContext } from '../context';
+import type { ConsentChange, ConsentSink } from './builtin';
+
+const DETAIL: Record<ConsentChange['source'], (c: ConsentChange) => string> = {
+  keyword: () => 'keyword',
+  button: () => 'opt-out button',
+  meta_preference: (c) => `WhatsApp preference ${c.status === 'opted_out' ? 'stop' : 'resume'}`,
+};
+
+/** Opt-outs from webhooks go to the contacts' append-only consent ledger, with their evidence. */
+export function contactsConsentSink(ctx: CoreContext): ConsentSink {
+  let contacts: ContactsService | null = null;
+  return {
+    record(c) {
+      contacts ??= new ContactsService(ctx);
+      contacts.recordConsentByPhone({
+        phone: c.phone,
+        category: c.category,
+        state: c.status,
+        source: c.source,
+        sourceDetail: DETAIL[c.source](c),
+        actor: c.actor,
+        evidence: `${c.evidence} — ${new Date(c.at).toISOString()} [${c.eventKey}]`,
+      });
+    },
+  };
+}
