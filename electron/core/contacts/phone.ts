@@ -154,13 +154,18 @@ function countryFor(cc: string, n: string): CompiledPlan | null {
   return null;
 }
 
+export type FastAnswer = { kind: 'mobile'; e164: string; country: string } | { kind: 'invalid' } | null;
+
 /**
- * The fast, exact path: an E.164 string when libphonenumber would find a valid mobile number;
- * null when the shape is not one it handles (the caller then asks libphonenumber).
+ * The fast, exact path: 'mobile' (with E.164) when libphonenumber would find a valid mobile
+ * number, 'invalid' when it would find no valid number at all, null when the shape is not one it
+ * handles or the number is valid but not mobile (the caller then asks libphonenumber, which also
+ * words the rejection).
  */
-export function fastMobile(cleaned: string, defaultCountry: string): { e164: string; country: string } | null {
+export function fastClassify(cleaned: string, defaultCountry: string): FastAnswer {
   let cc: string;
   let n: string;
+  let unstripped: string | null = null;
   if (cleaned.charCodeAt(0) === 43 /* + */) {
     const s = cleaned.slice(1);
     if (s.charCodeAt(0) === 48 /* 0 */) return null;
@@ -185,13 +190,26 @@ export function fastMobile(cleaned: string, defaultCountry: string): { e164: str
     if (cleaned.startsWith(d.cc)) return null;
     cc = d.cc;
     n = cleaned;
-    if (d.simplePrefix && cleaned.startsWith(d.simplePrefix)) n = cleaned.slice(d.simplePrefix.length);
+    if (d.simplePrefix && cleaned.startsWith(d.simplePrefix)) {
+      n = cleaned.slice(d.simplePrefix.length);
+      unstripped = cleaned;
+    }
   }
   const p = countryFor(cc, n);
   if (!p) return null;
   const t = numberType(n, p);
-  if (t !== 'MOBILE' && t !== 'FIXED_LINE_OR_MOBILE') return null;
-  return { e164: `+${cc}${n}`, country: p.country };
+  if (t === 'MOBILE' || t === 'FIXED_LINE_OR_MOBILE') return { kind: 'mobile', e164: `+${cc}${n}`, country: p.country };
+  if (t !== undefined) return null;
+  // Invalid for sure only when the country is certain and no reading (with or without the national prefix) is valid.
+  if ((countriesFor(cc)?.length ?? 0) !== 1) return null;
+  if (unstripped !== null && numberType(unstripped, p) !== undefined) return null;
+  return { kind: 'invalid' };
+}
+
+/** fastClassify's mobile answer only. */
+export function fastMobile(cleaned: string, defaultCountry: string): { e164: string; country: string } | null {
+  const f = fastClassify(cleaned, defaultCountry);
+  return f?.kind === 'mobile' ? { e164: f.e164, country: f.country } : null;
 }
 
 /** The slow, general path through libphonenumber. */
@@ -207,6 +225,8 @@ function slowParse(text: string, defaultCountry: string): PhoneResult {
   return { ok: true, e164: parsed.number, country: parsed.country ?? null };
 }
 
+/** "+49 (0)160…": the (0) written after a country code is the national prefix, not a digit. */
+const PUNCT_INTL_ZERO = /^(\+\d{1,3})[\s\-.]*\(0\)/;
 const PUNCT = /[\s\-.()/\u00a0\u200e\u200f\u202a-\u202e]/g;
 const EXCEL_SCI = /^(\d)(?:\.(\d+))?e\+?(\d{1,2})$/i;
 
@@ -229,23 +249,29 @@ export function normalizePhone(raw: string, defaultCountry: string): PhoneResult
   if (text.startsWith('tel:')) text = text.slice(4).split(';')[0]!;
   // Full-width digits and plus (common in CJK input) → ASCII.
   if (/[\uff0b\uff10-\uff19]/.test(text)) text = text.normalize('NFKC');
-  let cleaned = expandScientific(text) ?? text.replace(PUNCT, '');
+  let cleaned = expandScientific(text) ?? text.replace(PUNCT_INTL_ZERO, '$1').replace(PUNCT, '');
   if (cleaned.startsWith('00')) cleaned = '+' + cleaned.slice(2);
   else if (cleaned.startsWith('+00')) cleaned = '+' + cleaned.slice(3);
   const plain = /^\+?\d+$/.test(cleaned);
   if (plain) {
     if (cleaned.length < 4 || cleaned.length > 18) return { ok: false, code: 'invalid_phone', reason: `not a valid number for ${defaultCountry}: ${raw.trim()}` };
-    const fast = fastMobile(cleaned, defaultCountry);
-    if (fast) return { ok: true, ...fast };
+    const fast = fastClassify(cleaned, defaultCountry);
+    if (fast?.kind === 'mobile') return { ok: true, e164: fast.e164, country: fast.country };
+    // International without "+": when the national reading is certainly invalid, or the number
+    // starts with the default country's own calling code.
+    if (!cleaned.startsWith('+') && cleaned.length >= 10 && (fast?.kind === 'invalid' || cleaned.startsWith(callingCodeOf(defaultCountry)))) {
+      const intl = fastMobile('+' + cleaned, defaultCountry);
+      if (intl) return { ok: true, ...intl };
+    }
   }
   const first = slowParse(plain ? cleaned : text, defaultCountry);
   if (first.ok || !plain || cleaned.startsWith('+') || cleaned.length < 8) return first;
   // An international number that lost its "+" (Excel), e.g. 447700900123 with default IL.
-  const fast = fastMobile('+' + cleaned, defaultCountry);
-  if (fast) return { ok: true, ...fast };
   const second = slowParse('+' + cleaned, defaultCountry);
   return second.ok ? second : first;
 }
+
+const callingCodeOf = (country: string): string => plan(country)?.cc ?? '\u0000';
 
 const MULTI_SPLIT = /\s*(?::::|;|,|\n|\r)\s*/;
 

@@ -197,13 +197,39 @@ export class ContactsService {
 
   query(input: ContactFilter & { sort?: string; order?: 'asc' | 'desc'; offset?: number; limit?: number }): { total: number; rows: ContactRow[] } {
     const { sort = 'created', order = 'desc', offset = 0, limit = 100, ...filter } = input;
-    const where = this.filterSql(filter);
-    const total = this.db.prepare(`SELECT count(*) FROM contacts c WHERE ${where.sql}`).pluck().get(...where.params) as number;
+    const f = contactFilterSchema.parse(filter);
+    const onlyTag = f.tag && !f.search && !f.consent && !f.country && !f.segment;
+    const unfiltered = !f.tag && !f.search && !f.consent && !f.country && !f.segment;
     const dir = order === 'asc' ? 'ASC' : 'DESC';
     const by = SORTS[sort] ?? 'c.id';
-    const rows = this.db
-      .prepare(`SELECT ${BASE_COLUMNS} FROM contacts c WHERE ${where.sql} ORDER BY ${by} ${dir}${by === 'c.id' ? '' : `, c.id ${dir}`} LIMIT ? OFFSET ?`)
-      .all(...where.params, limit, offset) as BaseRow[];
+    const tail = `ORDER BY ${by} ${dir}${by === 'c.id' ? '' : `, c.id ${dir}`} LIMIT ? OFFSET ?`;
+    if (unfiltered) {
+      const { n, lo, hi } = this.db.prepare('SELECT count(*) AS n, min(id) AS lo, max(id) AS hi FROM contacts').get() as { n: number; lo: number | null; hi: number | null };
+      // Deep pages of the whole table (the virtualised list scrolled far): when ids have no gaps,
+      // the row at an offset is known, so seek to it instead of stepping over `offset` rows.
+      if (by === 'c.id' && lo !== null && hi !== null && hi - lo + 1 === n) {
+        const start = dir === 'DESC' ? hi - offset : lo + offset;
+        const rows = this.db
+          .prepare(`SELECT ${BASE_COLUMNS} FROM contacts c WHERE c.id ${dir === 'DESC' ? '<=' : '>='} ? ORDER BY c.id ${dir} LIMIT ?`)
+          .all(start, limit) as BaseRow[];
+        return { total: n, rows: this.hydrate(rows) };
+      }
+      const rows = this.db.prepare(`SELECT ${BASE_COLUMNS} FROM contacts c ${tail}`).all(limit, offset) as BaseRow[];
+      return { total: n, rows: this.hydrate(rows) };
+    }
+    if (onlyTag && by === 'c.id') {
+      // Tag only: the (tag_id, contact_id) key gives both the count and the page in id order.
+      const tagId = this.db.prepare('SELECT id FROM tags WHERE name = ?').pluck().get(f.tag) as number | undefined;
+      if (tagId === undefined) return { total: 0, rows: [] };
+      const total = this.db.prepare('SELECT count(*) FROM contact_tags WHERE tag_id = ?').pluck().get(tagId) as number;
+      const rows = this.db
+        .prepare(`SELECT ${BASE_COLUMNS} FROM contact_tags ct JOIN contacts c ON c.id = ct.contact_id WHERE ct.tag_id = ? ORDER BY ct.contact_id ${dir} LIMIT ? OFFSET ?`)
+        .all(tagId, limit, offset) as BaseRow[];
+      return { total, rows: this.hydrate(rows) };
+    }
+    const where = this.filterSql(f);
+    const total = this.db.prepare(`SELECT count(*) FROM contacts c WHERE ${where.sql}`).pluck().get(...where.params) as number;
+    const rows = this.db.prepare(`SELECT ${BASE_COLUMNS} FROM contacts c WHERE ${where.sql} ${tail}`).all(...where.params, limit, offset) as BaseRow[];
     return { total, rows: this.hydrate(rows) };
   }
 

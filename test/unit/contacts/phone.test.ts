@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getCountries, getExampleNumber, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/examples.mobile.json';
-import { fastMobile, normalizePhone, pickMobile } from '../../../electron/core/contacts/phone';
+import { fastClassify, normalizePhone, pickMobile } from '../../../electron/core/contacts/phone';
 
 describe('normalizePhone', () => {
   it.each([
@@ -11,6 +11,9 @@ describe('normalizePhone', () => {
     ['972502345678', 'GB', '+972502345678'], // international without "+"
     ['9.72502345678E+11', 'GB', '+972502345678'], // Excel scientific notation
     ['+49 (0)160 1234567', 'IL', '+491601234567'],
+    ['+44 (0)7400 123456', 'IL', '+447400123456'],
+    ['886912345678', 'IL', '+886912345678'],
+    ['447400123456', 'IL', '+447400123456'],
     ['0912 345 678', 'TW', '+886912345678'],
     ['+886-912-345-678', 'IL', '+886912345678'],
     ['07400 123456', 'GB', '+447400123456'],
@@ -42,6 +45,7 @@ describe('fastMobile agrees with libphonenumber', () => {
 
   it('for mutated example numbers of every country, in international and national forms', () => {
     let fastHits = 0;
+    let fastInvalid = 0;
     let checked = 0;
     const table = examples as unknown as Parameters<typeof getExampleNumber>[1];
     for (const country of getCountries()) {
@@ -56,18 +60,22 @@ describe('fastMobile agrees with libphonenumber', () => {
         const national = nn.join('');
         const forms = [`+${example.countryCallingCode}${national}`, national, `0${national}`, `${example.countryCallingCode}${national}`];
         for (const form of forms) {
-          const fast = fastMobile(form, country);
+          const fast = fastClassify(form, country);
           const slow = parsePhoneNumberFromString(form, country as CountryCode);
           const slowMobile = slow?.isValid() && ['MOBILE', 'FIXED_LINE_OR_MOBILE'].includes(slow.getType() ?? '') ? slow : undefined;
           checked++;
-          if (fast) {
+          if (fast?.kind === 'mobile') {
             fastHits++;
             expect({ form, country, e164: fast.e164, c: fast.country }).toEqual({ form, country, e164: slowMobile?.number, c: slowMobile?.country });
+          } else if (fast?.kind === 'invalid') {
+            fastInvalid++;
+            expect({ form, country, valid: !!slow?.isValid() }).toEqual({ form, country, valid: false });
           }
         }
       }
     }
     expect(checked).toBeGreaterThan(10_000);
     expect(fastHits).toBeGreaterThan(checked / 5); // the fast path does answer for common shapes
+    expect(fastInvalid).toBeGreaterThan(checked / 20);
   });
 });

@@ -1,0 +1,190 @@
+/**
+ * Contacts import benchmark: a generated 1,000,000-row CSV (IL, TW and GB mobile numbers written in
+ * mixed ways; Hebrew, Chinese and English names) imported through the core's contract methods
+ * (import:preview → import:start, exactly what the app and `pacer import` do), compared with
+ * `sqlite3 DB ".import --csv FILE t"` of the same file in the same run. Then contact search p95
+ * (contacts:query with a total count, as the contacts table calls it) for name, phone-fragment and
+ * tag queries.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { createCore } from '../electron/core/index';
+import { contactsDomain } from '../electron/core/contacts/handlers';
+import { MemoryVault } from '../electron/core/secrets/vault';
+import { MemorySettingsStore } from '../electron/core/settings/store';
+import { silentLogger } from '../electron/core/log';
+
+const argv = process.argv.slice(2);
+const ROWS = Number(argv[argv.indexOf('--rows') + 1] ?? 0) || 1_000_000;
+const KEEP = argv.includes('--keep');
+
+const HE_FIRST = ['דוד', 'שרה', 'משה', 'רחל', 'יוסי', 'מיכל', 'אבי', 'נועה', 'איתי', 'תמר', 'עומר', 'יעל', 'אורי', 'שירה', 'רון', 'הילה'];
+const HE_LAST = ['כהן', 'לוי', 'מזרחי', 'פרץ', 'ביטון', 'דהן', 'אברהם', 'פרידמן', 'אזולאי', 'מלכה', 'חדד', 'גבאי'];
+const ZH_LAST = ['王', '陳', '林', '張', '李', '黃', '吳', '劉', '蔡', '楊', '許', '鄭'];
+const ZH_GIVEN = ['小明', '美玲', '志豪', '家豪', '淑芬', '怡君', '建宏', '雅婷', '俊傑', '宗翰', '佩珊', '冠宇'];
+const EN_FIRST = ['Oliver', 'Amelia', 'George', 'Isla', 'Harry', 'Ava', 'Jack', 'Emily', 'Noah', 'Grace'];
+const TAGS = ['vip', 'newsletter', 'store-tlv', 'store-taipei', 'london', 'spring-sale', 'loyalty', 'b2b'];
+
+/** Six/seven/eight-digit tails from the row number: every phone in the file is distinct. */
+const pad = (n: number, w: number) => String(n).padStart(w, '0');
+
+function row(i: number): string {
+  const kind = i % 3;
+  const variant = Math.floor(i / 3) % 4;
+  const tag = TAGS[i % TAGS.length]! + (i % 5 === 0 ? `;${TAGS[(i + 3) % TAGS.length]}` : '');
+  const email = i % 2 === 0 ? `user${i}@example.com` : '';
+  if (kind === 0) {
+    // IL mobile 050-XXXXXXX, default country IL: national, international, 00, no-plus.
+    const n = `50${pad(Math.floor(i / 3) % 10_000_000, 7)}`;
+    const phone = [`0${n.slice(0, 2)}-${n.slice(2, 5)}-${n.slice(5)}`, `+972 ${n.slice(0, 2)}-${n.slice(2)}`, `00972${n}`, `972${n}`][variant];
+    return `${phone},${HE_FIRST[i % HE_FIRST.length]},${HE_LAST[(i >> 4) % HE_LAST.length]},${email},"${tag}"`;
+  }
+  if (kind === 1) {
+    // TW mobile 09XX-XXX-XXX written internationally.
+    const n = `9${['12', '33', '55', '88'][variant]}${pad(Math.floor(i / 3) % 1_000_000, 6)}`;
+    const phone = [`+886 ${n.slice(0, 3)} ${n.slice(3, 6)} ${n.slice(6)}`, `00886${n}`, `886${n}`, `+886-${n}`][variant];
+    return `${phone},${ZH_GIVEN[i % ZH_GIVEN.length]},${ZH_LAST[(i >> 3) % ZH_LAST.length]},${email},"${tag}"`;
+  }
+  // GB mobile 074XX XXXXXX.
+  const n = `74${pad(Math.floor(i / 3) % 100_000_000, 8)}`;
+  const phone = [`+44 ${n.slice(0, 4)} ${n.slice(4)}`, `0044${n}`, `44${n}`, `+44 (0)${n}`][variant];
+  return `${phone},${EN_FIRST[i % EN_FIRST.length]},Smith${i},${email},"${tag}"`;
+}
+
+async function generate(file: string): Promise<number> {
+  // Sanity: the generated numbers are valid mobiles (so the benchmark measures imports, not rejections).
+  for (let i = 0; i < 3000; i += 7) {
+    const phone = row(i).split(',')[0]!;
+    const p = parsePhoneNumberFromString(phone.startsWith('00') ? '+' + phone.slice(2) : /^\d/.test(phone) && !phone.startsWith('0') ? '+' + phone : phone, 'IL');
+    if (!p?.isValid()) throw new Error(`generator makes an invalid number: ${phone}`);
+  }
+  const out = fs.createWriteStream(file);
+  let buf = 'phone,first_name,last_name,email,tags\n';
+  for (let i = 0; i < ROWS; i++) {
+    buf += row(i) + '\n';
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await new Promise((r) => out.once('drain', r));
+      buf = '';
+    }
+  }
+  out.write(buf);
+  await new Promise<void>((r) => out.end(() => r()));
+  return fs.statSync(file).size;
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+}
+
+async function main() {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pacer-bench-import-'));
+  const csv = path.join(work, 'contacts.csv');
+  console.log(`Generating ${ROWS.toLocaleString('en')} rows…`);
+  const size = await generate(csv);
+  console.log(`  ${csv} (${(size / 1e6).toFixed(1)} MB)`);
+
+  // Baseline: sqlite3's own CSV import of the same file (no validation, no indexes).
+  const sqliteDb = path.join(work, 'baseline.db');
+  let t = performance.now();
+  const base = spawnSync('sqlite3', [sqliteDb, '.import --csv ' + csv + ' t'], { encoding: 'utf8' });
+  const sqliteMs = performance.now() - t;
+  if (base.status !== 0) throw new Error(`sqlite3 failed: ${base.stderr}`);
+  console.log(`sqlite3 .import --csv: ${(sqliteMs / 1000).toFixed(2)} s`);
+
+  // Pacer: the same path as the app / `pacer import`.
+  const dataDir = path.join(work, 'data');
+  const core = createCore({ dataDir, host: 'cli', secrets: new MemoryVault(), settings: new MemorySettingsStore(), log: silentLogger });
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+  let progressEvents = 0;
+  core.on('import:progress', () => progressEvents++);
+  const { imports, service } = contactsDomain(core.ctx);
+  t = performance.now();
+  const staged = core.ctx.files.stagePath(csv);
+  const preview = await core.call('import:preview', { fileId: staged.fileId });
+  if (!preview.ok) throw new Error(preview.message);
+  const started = await core.call('import:start', { fileId: staged.fileId, mapping: preview.value.mapping, defaultCountry: 'IL', tags: ['bench'] });
+  if (!started.ok) throw new Error(started.message);
+  const job = await imports.wait(started.value.jobId);
+  const importMs = performance.now() - t;
+  if (job.state !== 'done' || !job.report) throw new Error(`import ${job.state}: ${job.error?.message}`);
+  const r = job.report;
+  // The search index catches up after the commit (in the app, in the background).
+  await service.indexer.stop(); // stop the background run the import kicked; finish it here, timed
+  t = performance.now();
+  service.indexer.catchUpNow();
+  const indexMs = performance.now() - t;
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const maxRss = process.resourceUsage().maxRSS * 1024;
+
+  console.log(`Pacer import: ${(importMs / 1000).toFixed(2)} s, ${Math.round(r.rows / (importMs / 1000)).toLocaleString('en')} rows/s`);
+  console.log(`  rows ${r.rows}, imported ${r.imported}, updated ${r.updated}, duplicates ${r.duplicates}, invalid ${r.invalid}, skipped ${r.skipped}; ${progressEvents} progress events`);
+  console.log(`  ratio to sqlite3 .import: ${(importMs / sqliteMs).toFixed(2)} (target ≤ 3.0)`);
+  console.log(`  peak RSS during import: ${(peakRss / 1e6).toFixed(0)} MB (process max ${(maxRss / 1e6).toFixed(0)} MB; target ≤ 500 MB)`);
+  console.log(`  search index catch-up after commit: ${(indexMs / 1000).toFixed(2)} s (ratio incl. it: ${((importMs + indexMs) / sqliteMs).toFixed(2)})`);
+
+  // Search: what the contacts table asks (page of 100 + total).
+  const q = async (input: Record<string, unknown>) => {
+    const t0 = performance.now();
+    const res = await core.call('contacts:query', { limit: 100, ...input });
+    if (!res.ok) throw new Error(res.message);
+    return { ms: performance.now() - t0, total: res.value.total };
+  };
+  const kinds: Record<string, Record<string, unknown>[]> = {
+    name: [],
+    phone: [],
+    tag: [],
+  };
+  for (let k = 0; k < 60; k++) {
+    kinds.name!.push({ search: HE_FIRST[k % HE_FIRST.length] + ' ' + HE_LAST[k % HE_LAST.length] }, { search: ZH_LAST[k % ZH_LAST.length]! + ZH_GIVEN[k % ZH_GIVEN.length] }, { search: `Smith${(k * 7919) % ROWS}` });
+    const i = (k * 104729) % ROWS;
+    const e164 = service.query({ offset: i % 1000, limit: 1 }).rows[0]?.phone ?? '+972500000001';
+    kinds.phone!.push({ search: e164.slice(-4) }, { search: e164.slice(-7, -1) }, { search: '0' + e164.slice(4, 9) });
+    kinds.tag!.push({ tag: TAGS[k % TAGS.length] }, { tag: TAGS[k % TAGS.length], offset: 5000 * (k % 50) });
+  }
+  const results: Record<string, { p50: number; p95: number; n: number; exampleTotal: number }> = {};
+  for (const [kind, inputs] of Object.entries(kinds)) {
+    await q(inputs[0]!); // warm
+    const times: number[] = [];
+    let exampleTotal = 0;
+    for (const input of inputs) {
+      const { ms, total } = await q(input);
+      times.push(ms);
+      exampleTotal ||= total;
+    }
+    results[kind] = { p50: percentile(times, 50), p95: percentile(times, 95), n: times.length, exampleTotal };
+    console.log(`Search ${kind}: p50 ${results[kind]!.p50.toFixed(1)} ms, p95 ${results[kind]!.p95.toFixed(1)} ms over ${times.length} queries (target p95 ≤ 100 ms)`);
+  }
+  // Deep paging of the unfiltered table (the virtualised list scrolled to the end).
+  const deep: number[] = [];
+  for (let k = 0; k < 20; k++) deep.push((await q({ offset: ROWS - 200 - k * 1000 })).ms);
+  console.log(`Unfiltered page at offset ~${ROWS.toLocaleString('en')}: p95 ${percentile(deep, 95).toFixed(1)} ms`);
+
+  const summary = {
+    rows: ROWS,
+    fileMB: +(size / 1e6).toFixed(1),
+    sqliteSeconds: +(sqliteMs / 1000).toFixed(2),
+    importSeconds: +(importMs / 1000).toFixed(2),
+    rowsPerSecond: Math.round(r.rows / (importMs / 1000)),
+    ratio: +(importMs / sqliteMs).toFixed(2),
+    indexSeconds: +(indexMs / 1000).toFixed(2),
+    ratioWithIndex: +((importMs + indexMs) / sqliteMs).toFixed(2),
+    peakRssMB: Math.round(peakRss / 1e6),
+    processMaxRssMB: Math.round(maxRss / 1e6),
+    search: results,
+    deepPageP95: +percentile(deep, 95).toFixed(1),
+    cpus: os.cpus().length,
+  };
+  fs.mkdirSync('bench/.out', { recursive: true });
+  fs.writeFileSync('bench/.out/import-result.json', JSON.stringify(summary, null, 2));
+  console.log(JSON.stringify(summary));
+  await core.close();
+  if (!KEEP) fs.rmSync(work, { recursive: true, force: true });
+}
+
+await main();
