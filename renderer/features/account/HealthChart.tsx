@@ -36,7 +36,7 @@ export function HealthChart({ history, numbers, limitNow, days = 30 }: { history
   const end = Date.now();
   // The window: the last `days` days, or since the first observation (at least one day).
   const firstAt = Math.min(end, ...history.numbers.map((p) => p.at), ...history.portfolio.map((p) => p.at));
-  const start = Math.min(end - 60_000, Math.max(end - days * DAY, firstAt));
+  const start = Math.min(end - 1000, Math.max(end - days * DAY, firstAt));
   const span = end - start;
   const short = span <= 2 * DAY;
   const H = LIMIT_TOP + LIMIT_H + 34 + numbers.length * (LANE_H + LANE_GAP) + 22;
