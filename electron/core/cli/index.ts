@@ -7,6 +7,7 @@ import { registerContactsCommands } from './commands/contacts';
 import { registerAccountCommands } from './commands/account';
 import { registerTemplatesCommands } from './commands/templates';
 import { registerCampaignCommands, registerRunCommand } from './commands/campaign';
+import { registerWebhookCommands } from './commands/webhook';
 import { createCliContext } from './context';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, type CliIo } from './io';
 
@@ -27,6 +28,7 @@ export function buildProgram(io: CliIo): Command {
   registerTemplatesCommands(program, cli);
   registerCampaignCommands(program, cli);
   registerRunCommand(program, cli);
+  registerWebhookCommands(program, cli);
   for (const c of program.commands) c.exitOverride();
   return program;
 }
