@@ -66,7 +66,7 @@ export class GraphError extends Error {
   constructor(
     readonly code: SandboxErrorCode,
     readonly details: string,
-    readonly overrides: { message?: string; subcode?: number; httpStatus?: number } = {},
+    readonly overrides: { message?: string; subcode?: number; httpStatus?: number; type?: string } = {},
   ) {
     super(`(#${code}) ${details}`);
   }
@@ -83,7 +83,7 @@ export class GraphError extends Error {
     return {
       error: {
         message,
-        type: spec.type ?? 'OAuthException',
+        type: this.overrides.type ?? spec.type ?? 'OAuthException',
         code: spec.code,
         ...(subcode !== undefined ? { error_subcode: subcode } : {}),
         ...(messaging ? { error_data: { messaging_product: 'whatsapp' as const, details: this.details } } : {}),

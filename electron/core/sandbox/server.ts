@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { handleAdmin } from './admin';
@@ -193,7 +194,8 @@ export class SandboxServer {
   private authenticate(info: RequestInfo): void {
     const world = this.world;
     const header = String(info.headers.authorization ?? '');
-    const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim() ?? info.url.searchParams.get('access_token') ?? undefined;
+    // Graph takes "Bearer" and the older "OAuth" scheme (used by the resumable upload API).
+    const token = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(header)?.[1]?.trim() ?? info.url.searchParams.get('access_token') ?? undefined;
     if (!token) throw new GraphError(190, 'no access token', { message: 'An access token is required to request this resource.' });
     if (token !== world.accessToken) throw new GraphError(190, 'invalid token');
     if (world.tokenState === 'expired') {
@@ -201,6 +203,13 @@ export class SandboxServer {
       throw new GraphError(190, 'token expired', { subcode: 463, message: `Error validating access token: Session has expired on ${new Date(now.getTime() - 3600_000).toUTCString()}. The current time is ${now.toUTCString()}.` });
     }
     if (world.tokenState === 'revoked') throw new GraphError(190, 'token revoked', { subcode: 460, message: 'Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.' });
+    // appsecret_proof = hex HMAC-SHA256 of the token keyed with the app secret; checked when given.
+    const proof = info.url.searchParams.get('appsecret_proof');
+    if (proof !== null) {
+      const expected = crypto.createHmac('sha256', world.appSecret).update(token).digest('hex');
+      const ok = proof.length === expected.length && crypto.timingSafeEqual(Buffer.from(proof), Buffer.from(expected));
+      if (!ok) throw new GraphError(100, 'appsecret_proof does not match', { message: 'Invalid appsecret_proof provided in the API argument', type: 'GraphMethodException' });
+    }
   }
 
   /** Routes a Graph request; returns the JSON body (or a promise of it) or throws a GraphError. */
@@ -215,6 +224,22 @@ export class SandboxServer {
       return { messaging_product: 'whatsapp', id: m.id, mime_type: m.mime_type, sha256: m.sha256, file_size: m.file_size, note: 'The sandbox does not serve media bytes over Graph.' };
     }
     this.authenticate(info);
+    const app = world.scenario.credentials;
+    if (segments[0]?.startsWith('upload:') && segments.length === 1) {
+      if (info.method.toUpperCase() !== 'POST') throw new GraphError(100, 'upload sessions take POST');
+      return this.finishUpload(segments[0], info);
+    }
+    if ((segments[0] === 'app' || segments[0] === app.app_id) && segments.length === 1) {
+      const node: Record<string, string> = { id: app.app_id, name: app.app_name, link: `https://www.facebook.com/games/?app_id=${app.app_id}` };
+      const wanted = parseFields(info.url.searchParams.get('fields')) ?? ['id', 'name', 'link'];
+      const out: Record<string, string> = { id: app.app_id };
+      for (const f of wanted) {
+        if (!(f in node)) throw new GraphError(100, `Tried accessing nonexisting field (${f}) on node type (Application)`, { message: `(#100) Tried accessing nonexisting field (${f}) on node type (Application)` });
+        out[f] = node[f]!;
+      }
+      return out;
+    }
+    if (segments[0] === app.app_id && segments[1] === 'uploads' && segments.length === 2 && info.method.toUpperCase() === 'POST') return this.startUpload(info);
     const [id, edge, ...rest] = segments;
     if (!id || rest.length) throw new GraphError(2500, 'unknown path', { message: `Unknown path components: /${segments.slice(1).join('/')}` });
     const method = info.method.toUpperCase();
@@ -370,10 +395,41 @@ export class SandboxServer {
     }
     if (b.profile_picture_handle !== undefined) {
       if (typeof b.profile_picture_handle !== 'string' || !b.profile_picture_handle) throw new GraphError(100, 'profile_picture_handle must be a non-empty string');
+      const type = this.world.uploadHandles.get(b.profile_picture_handle);
+      if (!type) throw new GraphError(100, 'profile_picture_handle is not a handle from the Resumable Upload API (POST /{app-id}/uploads)', { message: '(#100) Invalid profile_picture_handle' });
+      if (!type.startsWith('image/')) throw new GraphError(100, `the profile picture must be an image, the upload was ${type}`);
       patch.profile_picture_url = `https://pps.whatsapp.net/v/sandbox/${encodeURIComponent(b.profile_picture_handle.slice(0, 32))}.jpg`;
     }
     Object.assign(phone.business_profile, patch);
     return { success: true };
+  }
+
+  /** Resumable Upload API, step 1: POST /{app-id}/uploads?file_name&file_length&file_type → {id: "upload:…?sig=…"}. */
+  private startUpload(info: RequestInfo): unknown {
+    const q = info.url.searchParams;
+    const name = q.get('file_name') ?? 'file';
+    const length = Number(q.get('file_length'));
+    const type = q.get('file_type') ?? '';
+    if (!Number.isInteger(length) || length <= 0) throw new GraphError(100, 'file_length must be a positive integer', { message: '(#100) The parameter file_length is required' });
+    if (!['image/jpeg', 'image/jpg', 'image/png', 'video/mp4', 'application/pdf'].includes(type)) throw new GraphError(100, `file_type must be image/jpeg, image/png, video/mp4 or application/pdf, got '${type}'`, { message: '(#100) Param file_type must be one of {application/pdf, image/jpeg, image/jpg, image/png, video/mp4}' });
+    if (length > 100 * 1024 * 1024) throw new GraphError(100, 'file_length is over 100 MB');
+    const session = Buffer.from(this.world.rng.hex(12)).toString('base64url');
+    this.world.uploads.set(session, { file_name: name, file_length: length, file_type: type });
+    return { id: `upload:${session}?sig=${this.world.rng.hex(16)}` };
+  }
+
+  /** Step 2: POST /upload:<session> with the bytes (header file_offset: 0) → {h: handle}. */
+  private finishUpload(segment: string, info: RequestInfo): unknown {
+    const session = segment.slice('upload:'.length);
+    const up = this.world.uploads.get(session);
+    if (!up) throw unknownObject(segment);
+    const offset = Number(info.headers.file_offset ?? 0);
+    if (offset !== 0) throw new GraphError(100, 'the sandbox takes the whole file in one request (file_offset 0)');
+    if (info.body.length !== up.file_length) throw new GraphError(100, `file_length was ${up.file_length} but ${info.body.length} bytes were sent`);
+    const handle = `4:${Buffer.from(up.file_name).toString('base64')}:${Buffer.from(up.file_type).toString('base64')}:${this.world.rng.bytes(24).toString('base64url')}:e:${Math.floor(this.world.clock.now() / 1000) + 30 * 86400}:${this.world.scenario.credentials.app_id}`;
+    this.world.uploads.delete(session);
+    this.world.uploadHandles.set(handle, up.file_type);
+    return { h: handle };
   }
 
   private async subscribedApps(wabaId: string, method: string, body: unknown, q: URLSearchParams): Promise<unknown> {

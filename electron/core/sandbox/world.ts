@@ -133,6 +133,9 @@ export class SandboxWorld {
   readonly users = new Map<string, ScenarioUser>();
   readonly media = new Map<string, MediaRecord>();
   readonly messages = new Map<string, MessageRecord>();
+  /** Resumable-upload sessions and the handles they produced (handle → MIME type). */
+  readonly uploads = new Map<string, { file_name: string; file_length: number; file_type: string }>();
+  readonly uploadHandles = new Map<string, string>();
   faults: FaultSettings;
   tokenState: 'valid' | 'expired' | 'revoked' = 'valid';
   webhookUrl: string | undefined;

@@ -1,6 +1,7 @@
+import crypto from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../electron/core/clock';
-import { SANDBOX_BUSINESS_ID, SANDBOX_PHONE_NUMBER_ID, SANDBOX_PHONE_NUMBER_IDS, SANDBOX_WABA_ID, startSandbox, type SandboxHandle } from '../../../electron/core/sandbox';
+import { SANDBOX_ACCESS_TOKEN, SANDBOX_APP_SECRET, SANDBOX_BUSINESS_ID, SANDBOX_PHONE_NUMBER_ID, SANDBOX_PHONE_NUMBER_IDS, SANDBOX_WABA_ID, startSandbox, type SandboxHandle } from '../../../electron/core/sandbox';
 import { graph } from './helpers';
 
 let sb: SandboxHandle | undefined;
@@ -130,5 +131,34 @@ describe('sandbox: management endpoints', () => {
     expect(limited.status).toBe(429);
     expect(limited.body.error.code).toBe(80007);
     expect(sb.stats().limits.management_rate_rejections).toBe(1);
+  });
+
+  it('appsecret_proof is checked when given (code 100 on a mismatch)', async () => {
+    await start();
+    const proof = (secret: string) => crypto.createHmac('sha256', secret).update(SANDBOX_ACCESS_TOKEN).digest('hex');
+    const ok = await graph(sb!, 'GET', `/v24.0/${SANDBOX_WABA_ID}?fields=id&appsecret_proof=${proof(SANDBOX_APP_SECRET)}`);
+    expect(ok.body).toEqual({ id: SANDBOX_WABA_ID });
+    const bad = await graph(sb!, 'GET', `/v24.0/${SANDBOX_WABA_ID}?fields=id&appsecret_proof=${proof('another-secret')}`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: 100, type: 'GraphMethodException', message: 'Invalid appsecret_proof provided in the API argument' });
+  });
+
+  it('GET /app and the Resumable Upload API give a handle for the profile picture', async () => {
+    await start();
+    const app = await graph(sb!, 'GET', '/v24.0/app?fields=id,name');
+    expect(app.body).toEqual({ id: sb!.credentials.appId, name: 'Pacer Sandbox App' });
+    const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3, 4]);
+    const session = await graph(sb!, 'POST', `/v24.0/${app.body.id}/uploads?file_name=logo.png&file_length=${bytes.length}&file_type=image/png`);
+    expect(session.body.id).toMatch(/^upload:[^?]+\?sig=/);
+    const [sessionPath] = session.body.id.split('?');
+    const res = await fetch(`${sb!.baseUrl}/v24.0/${sessionPath}`, { method: 'POST', headers: { authorization: `OAuth ${SANDBOX_ACCESS_TOKEN}`, file_offset: '0', 'content-type': 'application/octet-stream' }, body: bytes });
+    const { h } = (await res.json()) as { h: string };
+    expect(h).toMatch(/^4:/);
+    const path = `/v24.0/${SANDBOX_PHONE_NUMBER_ID}/whatsapp_business_profile`;
+    expect((await graph(sb!, 'POST', path, { messaging_product: 'whatsapp', profile_picture_handle: h })).body).toEqual({ success: true });
+    expect((await graph(sb!, 'GET', `${path}?fields=profile_picture_url`)).body.data[0].profile_picture_url).toMatch(/^https:\/\//);
+    expect((await graph(sb!, 'POST', path, { messaging_product: 'whatsapp', profile_picture_handle: '4:made-up' })).body.error.code).toBe(100);
+    const badType = await graph(sb!, 'POST', `/v24.0/${app.body.id}/uploads?file_name=a.exe&file_length=3&file_type=application/x-msdownload`);
+    expect(badType.body.error.code).toBe(100);
   });
 });
