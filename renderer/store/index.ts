@@ -4,9 +4,10 @@ import { createUiSlice, type UiSlice } from './slices/ui';
 import { createContactsSlice, type ContactsSlice } from './slices/contacts';
 import { createAccountSlice, type AccountSlice } from './slices/account';
 import { createTemplatesSlice, type TemplatesSlice } from './slices/templates';
+import { createCampaignsSlice, type CampaignsSlice } from './slices/campaigns';
 
 /** One store of domain slices. Components select narrowly: useStore((s) => s.route). */
-export type AppState = UiSlice & AppSlice & ContactsSlice & AccountSlice & TemplatesSlice;
+export type AppState = UiSlice & AppSlice & ContactsSlice & AccountSlice & TemplatesSlice & CampaignsSlice;
 
 export const useStore = create<AppState>()((...a) => ({
   ...createUiSlice(...a),
@@ -14,4 +15,5 @@ export const useStore = create<AppState>()((...a) => ({
   ...createContactsSlice(...a),
   ...createAccountSlice(...a),
   ...createTemplatesSlice(...a),
+  ...createCampaignsSlice(...a),
 }));

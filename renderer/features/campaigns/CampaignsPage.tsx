@@ -1,14 +1,22 @@
-import { useTranslation } from 'react-i18next';
-import { Send } from 'lucide-react';
-import { EmptyState } from '../../components/EmptyState';
-import { PageHeader } from '../../components/PageHeader';
+import { useEffect } from 'react';
+import { useStore } from '../../store';
+import { CampaignList } from './CampaignList';
+import { CampaignBuilder } from './builder/CampaignBuilder';
+import { CampaignDetail } from './detail/CampaignDetail';
+import './campaigns.css';
 
+/** Campaigns: the list, the builder and one campaign's live page, switched inside the route. */
 export function CampaignsPage() {
-  const { t } = useTranslation('pages');
-  return (
-    <div className="page">
-      <PageHeader title={t('campaigns.title')} subtitle={t('campaigns.subtitle')} />
-      <EmptyState icon={Send} title={t('campaigns.emptyTitle')} body={t('campaigns.emptyBody')} />
-    </div>
-  );
+  const view = useStore((s) => s.campaignView);
+  const initCampaigns = useStore((s) => s.initCampaigns);
+  useEffect(() => {
+    void initCampaigns();
+    const s = useStore.getState();
+    if (!s.templates) void s.initTemplates();
+    if (!s.account) void s.initAccount();
+    void s.loadContactFacets();
+  }, [initCampaigns]);
+  if (view.kind === 'builder') return <CampaignBuilder key={view.id ?? 'new'} id={view.id} />;
+  if (view.kind === 'detail') return <CampaignDetail key={view.id} id={view.id} />;
+  return <CampaignList />;
 }

@@ -5,6 +5,8 @@ import { useStore } from '../../store';
 import type { Route } from '../../store/slices/ui';
 import { MessagingLimitCard } from '../account/MessagingLimitCard';
 import { ContactsStatCard } from '../contacts/ContactsStatCard';
+import { ActiveCampaignsCard } from '../campaigns/dashboard/ActiveCampaignsCard';
+import { CampaignsOverview } from '../campaigns/dashboard/CampaignsOverview';
 
 const STEPS: { key: 'connect' | 'import' | 'campaign'; route: Route; icon: typeof Users }[] = [
   { key: 'connect', route: 'account', icon: Building2 },
@@ -17,23 +19,21 @@ export function DashboardPage() {
   const navigate = useStore((s) => s.navigate);
   const connected = useStore((s) => s.account?.connected === true);
   const hasContacts = useStore((s) => (s.contactsStats?.total ?? 0) > 0);
+  const hasCampaign = useStore((s) => (s.campaigns?.length ?? 0) > 0);
   return (
     <div className="page">
       <PageHeader title={t('title')} subtitle={t('subtitle')} />
       <div className="grid cols-3">
-        {(['contacts', 'limit', 'campaigns'] as const).map((k) => k === 'limit' ? <MessagingLimitCard key={k} /> : k === 'contacts' ? <ContactsStatCard key={k} /> : (
-          <div className="card" key={k} data-testid={`stat-${k}`}>
-            <span className="muted">{t(`cards.${k}`)}</span>
-            <span className="stat">—</span>
-            <span className="small muted">{t('cards.noData')}</span>
-          </div>
-        ))}
+        <ContactsStatCard />
+        <MessagingLimitCard />
+        <ActiveCampaignsCard />
       </div>
+      <CampaignsOverview />
       <section className="card" data-testid="getting-started">
         <h2>{t('gettingStarted')}</h2>
         <div className="steps">
           {STEPS.map((s, i) => (
-            <div className={(s.key === 'connect' && connected) || (s.key === 'import' && hasContacts) ? 'step done' : 'step'} key={s.key}>
+            <div className={(s.key === 'connect' && connected) || (s.key === 'import' && hasContacts) || (s.key === 'campaign' && hasCampaign) ? 'step done' : 'step'} key={s.key}>
               <span className="num">{i + 1}</span>
               <div className="grow">
                 <h3>{t(`steps.${s.key}.title`)}</h3>

@@ -1,0 +1,216 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ArrowLeft, Play, Save } from 'lucide-react';
+import type { CampaignPlan } from '../../../../shared/contract/campaigns';
+import type { AttributeDefinition } from '../../../../shared/contract/contacts';
+import { api } from '../../../api/client';
+import { PageHeader } from '../../../components/PageHeader';
+import { useStore } from '../../../store';
+import { AudienceSection } from './AudienceSection';
+import { ParamsSection } from './ParamsSection';
+import { PlanPanel } from './PlanPanel';
+import { PreviewPanel, TestSendPanel } from './PreviewPanel';
+import { ScheduleSection } from './ScheduleSection';
+import { TemplateSection } from './TemplateSection';
+import { defaultSource, fromSummary, headerMediaOf, initialState, placeholdersOf, problemsOf, toDraft, type BuilderState } from './draft';
+
+/** Re-plans the unsaved choices ~300 ms after the last change; older answers never overwrite newer ones. */
+function useLivePlan(draft: ReturnType<typeof toDraft>) {
+  const [plan, setPlan] = useState<CampaignPlan | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const seq = useRef(0);
+  const key = JSON.stringify(draft);
+  useEffect(() => {
+    if (!draft) { setPlan(null); setError(null); return; }
+    const mine = ++seq.current;
+    setLoading(true);
+    const timer = setTimeout(() => {
+      void api.call('campaigns:plan', { draft }).then((r) => {
+        if (mine !== seq.current) return;
+        setLoading(false);
+        if (r.ok) { setPlan(r.value); setError(null); } else { setError(r.message); }
+      });
+    }, 300);
+    return () => clearTimeout(timer);
+  }, [key]);
+  return { plan, loading, error };
+}
+
+export function CampaignBuilder({ id }: { id: string | null }) {
+  const { t } = useTranslation('campaigns');
+  const templates = useStore((s) => s.templates);
+  const tags = useStore((s) => s.contactTags);
+  const segments = useStore((s) => s.segments);
+  const open = useStore((s) => s.openCampaigns);
+  const toast = useStore((s) => s.toast);
+  const loadCampaigns = useStore((s) => s.loadCampaigns);
+  const [state, setState] = useState<BuilderState>(initialState);
+  const [savedId, setSavedId] = useState<string | null>(id);
+  const [dirty, setDirty] = useState(false);
+  const [loaded, setLoaded] = useState(id === null);
+  const [busy, setBusy] = useState<'save' | 'start' | null>(null);
+  const [attributes, setAttributes] = useState<AttributeDefinition[]>([]);
+  const [showProblems, setShowProblems] = useState(false);
+
+  useEffect(() => {
+    void api.call('contacts:attributes', {}).then((r) => r.ok && setAttributes(r.value));
+  }, []);
+  // Editing a saved draft: load it once the templates are known.
+  useEffect(() => {
+    if (!id || loaded || !templates) return;
+    void api.call('campaigns:get', { id }).then((r) => {
+      if (r.ok) setState(fromSummary(r.value, templates));
+      else toast('error', r.message);
+      setLoaded(true);
+    });
+  }, [id, loaded, templates, toast]);
+
+  const template = useMemo(() => templates?.find((x) => x.id === state.templateId) ?? null, [templates, state.templateId]);
+  const placeholders = useMemo(() => (template ? placeholdersOf(template) : []), [template]);
+  const draft = useMemo(() => toDraft(state, template), [state, template]);
+  const problems = problemsOf(state, template);
+  const live = useLivePlan(draft);
+
+  const update = (patch: Partial<BuilderState>) => { setState((s) => ({ ...s, ...patch })); setDirty(true); };
+  const chooseTemplate = (tid: string) => {
+    const next = templates?.find((x) => x.id === tid) ?? null;
+    const params: BuilderState['params'] = {};
+    if (next) placeholdersOf(next).forEach((p, i) => (params[p.key] = state.params[p.key] ?? defaultSource(p, i)));
+    update({ templateId: tid, params, name: state.name || (next ? next.name.replace(/_/g, ' ') : '') });
+  };
+
+  /** Saves (create or update); returns the id, or null with the reason shown. */
+  const save = async (): Promise<string | null> => {
+    if (problems.length) { setShowProblems(true); return null; }
+    if (!draft) return null;
+    if (savedId && !dirty) return savedId;
+    const r = savedId ? await api.call('campaigns:update', { id: savedId, patch: draft }) : await api.call('campaigns:create', draft);
+    if (!r.ok) { toast('error', r.message); return null; }
+    setSavedId(r.value.id);
+    setDirty(false);
+    void loadCampaigns();
+    return r.value.id;
+  };
+  const onSave = async () => {
+    setBusy('save');
+    const saved = await save();
+    setBusy(null);
+    if (saved) toast('success', t('builder.saved'));
+  };
+  const onStart = async () => {
+    setBusy('start');
+    const saved = await save();
+    if (saved) {
+      const r = await api.call('campaigns:start', { id: saved });
+      if (r.ok) { void loadCampaigns(); open({ kind: 'detail', id: saved }); } else toast('error', r.message);
+    }
+    setBusy(null);
+  };
+
+  const canStart = problems.length === 0 && !!live.plan && live.plan.blockers.length === 0 && !live.loading;
+  const media = headerMediaOf(template);
+  const back = (
+    <button className="btn ghost" onClick={() => open({ kind: 'list' })} data-testid="builder-back">
+      <ArrowLeft size={16} aria-hidden className="cmp-flip" />{t('builder.back')}
+    </button>
+  );
+  if (!loaded || templates === null) {
+    return (
+      <div className="page"><PageHeader title={t('builder.titleEdit')} actions={back} />
+        <div className="card cmp-skeleton" aria-busy="true">{[0, 1, 2, 3].map((i) => <div key={i} className="cmp-skel-row" />)}</div>
+      </div>
+    );
+  }
+  return (
+    <div className="page cmp-builder-page" data-testid="campaign-builder">
+      <PageHeader
+        title={savedId ? t('builder.titleEdit') : t('builder.titleNew')}
+        subtitle={t('builder.subtitle')}
+        actions={(
+          <>
+            {back}
+            <button className="btn" onClick={() => void onSave()} disabled={busy !== null} data-testid="builder-save"><Save size={16} aria-hidden />{t('builder.save')}</button>
+            <button className="btn primary" onClick={() => void onStart()} disabled={busy !== null || !canStart} data-testid="builder-start">
+              <Play size={16} aria-hidden />{state.schedule.mode === 'now' ? t('builder.startNow') : t('builder.schedule')}
+            </button>
+          </>
+        )}
+      />
+      {showProblems && problems.length > 0 && (
+        <div className="banner error" role="alert" data-testid="builder-problems">
+          <ul className="cmp-blockers">{problems.map((p) => <li key={p}>{t(`builder.invalid.${p}`)}</li>)}</ul>
+        </div>
+      )}
+      {templates.length === 0 && (
+        <div className="banner info">
+          <span>{t('builder.noTemplatesBody')}</span>
+          <button className="btn" onClick={() => useStore.getState().navigate('templates')}>{t('builder.goTemplates')}</button>
+        </div>
+      )}
+      <div className="cmp-builder">
+        <div className="cmp-builder-form">
+          <section className="card" aria-labelledby="b-msg">
+            <h2 id="b-msg"><span className="cmp-step">1</span>{t('builder.message')}</h2>
+            <div className="field">
+              <label htmlFor="cmp-name">{t('builder.name')}</label>
+              <input id="cmp-name" className="input" dir="auto" value={state.name} onChange={(e) => update({ name: e.target.value })} data-testid="builder-name" maxLength={200} />
+            </div>
+            <TemplateSection templates={templates} value={state.templateId} onChange={chooseTemplate} />
+            {media && (
+              <div className="field">
+                <label htmlFor="cmp-media">{t('builder.headerMedia', { kind: t(`media.${media}`) })}</label>
+                <input id="cmp-media" className="input" dir="ltr" type="url" placeholder="https://…" value={state.headerUrl} onChange={(e) => update({ headerUrl: e.target.value })} data-testid="builder-media" />
+                <span className="hint">{t('builder.headerMediaHint')}</span>
+              </div>
+            )}
+          </section>
+          {template && (
+            <section className="card" aria-labelledby="b-vars">
+              <h2 id="b-vars"><span className="cmp-step">2</span>{t('builder.variables')}</h2>
+              <p className="small muted">{t('builder.variablesHint')}</p>
+              <ParamsSection placeholders={placeholders} params={state.params} attributes={attributes}
+                onChange={(k, src) => update({ params: { ...state.params, [k]: src } })} />
+            </section>
+          )}
+          <section className="card" aria-labelledby="b-aud">
+            <h2 id="b-aud"><span className="cmp-step">3</span>{t('builder.audience')}</h2>
+            <AudienceSection value={state.audience} onChange={(a) => update({ audience: a })} tags={tags} segments={segments} />
+          </section>
+          <section className="card" aria-labelledby="b-when">
+            <h2 id="b-when"><span className="cmp-step">4</span>{t('builder.when')}</h2>
+            <ScheduleSection value={state.schedule} onChange={(s) => update({ schedule: s })} />
+            <details className="cmp-advanced">
+              <summary>{t('builder.advanced')}</summary>
+              <div className="cmp-row">
+                <div className="field">
+                  <label htmlFor="cmp-rate">{t('builder.rate')}</label>
+                  <input id="cmp-rate" className="input" type="number" min={1} max={1000} value={state.rate} onChange={(e) => update({ rate: Number(e.target.value) })} />
+                  <span className="hint">{t('builder.rateHint')}</span>
+                </div>
+              </div>
+              <label className="cmp-check">
+                <input type="checkbox" checked={state.capOn} onChange={(e) => update({ capOn: e.target.checked })} data-testid="frequency-cap" />
+                {t('builder.cap')}
+              </label>
+              {state.capOn && (
+                <div className="cmp-row tight">
+                  <span>{t('builder.capAtMost')}</span>
+                  <input className="input narrow" type="number" min={1} max={100} value={state.capMax} onChange={(e) => update({ capMax: Number(e.target.value) })} aria-label={t('builder.capMax')} />
+                  <span>{t('builder.capPer')}</span>
+                  <input className="input narrow" type="number" min={1} max={365} value={state.capDays} onChange={(e) => update({ capDays: Number(e.target.value) })} aria-label={t('builder.capDays')} />
+                  <span>{t('builder.capDaysUnit')}</span>
+                </div>
+              )}
+            </details>
+          </section>
+        </div>
+        <aside className="cmp-builder-side">
+          <PlanPanel plan={live.plan} loading={live.loading} error={live.error} marginPct={state.marginPct} onMargin={(pct) => update({ marginPct: pct })} savedId={dirty ? null : savedId} />
+          <PreviewPanel template={template} draft={draft} />
+          <TestSendPanel ensureSaved={save} disabled={!template || problems.length > 0} />
+        </aside>
+      </div>
+    </div>
+  );
+}

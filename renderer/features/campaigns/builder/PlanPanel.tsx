@@ -1,0 +1,155 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { AlertTriangle, Loader2 } from 'lucide-react';
+import { EXCLUSION_REASONS, type CampaignPlan, type ExclusionReason, type ForecastWindow } from '../../../../shared/contract/campaigns';
+import { api } from '../../../api/client';
+import { useCampaignFormat } from '../format';
+
+const DAY = 86_400_000;
+const startOfDay = (ms: number) => { const d = new Date(ms); d.setHours(0, 0, 0, 0); return d.getTime(); };
+
+/** Forecast windows grouped by local calendar day: "2,000 today from 09:12", "1,400 tomorrow from 09:12". */
+export function ForecastTimeline({ windows, testid = 'plan-forecast' }: { windows: ForecastWindow[]; testid?: string }) {
+  const { t } = useTranslation('campaigns');
+  const f = useCampaignFormat();
+  const today = startOfDay(Date.now());
+  const days = new Map<number, { sends: number; from: number; to: number }>();
+  for (const w of windows) {
+    const from = Date.parse(w.from);
+    const to = Date.parse(w.to);
+    const k = startOfDay(from);
+    const d = days.get(k);
+    if (d) { d.sends += w.sends; d.to = Math.max(d.to, to); } else days.set(k, { sends: w.sends, from, to });
+  }
+  const rows = [...days.entries()].sort((a, b) => a[0] - b[0]);
+  const max = Math.max(1, ...rows.map(([, d]) => d.sends));
+  if (rows.length === 0) return <p className="small muted">{t('plan.nothingToSend')}</p>;
+  return (
+    <ol className="cmp-forecast" data-testid={testid}>
+      {rows.map(([k, d]) => {
+        const dayLabel = k === today ? t('plan.today') : k === today + DAY ? t('plan.tomorrow') : f.day(k);
+        return (
+          <li key={k}>
+            <span className="cmp-forecast-text">
+              {t('plan.forecastLine', { count: d.sends, sends: f.number(d.sends), day: dayLabel, time: f.time(d.from) })}
+            </span>
+            <span className="cmp-forecast-bar" aria-hidden><span style={{ inlineSize: `${(100 * d.sends) / max}%` }} /></span>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+function ExclusionList({ id, reason }: { id: string; reason: ExclusionReason }) {
+  const { t } = useTranslation('campaigns');
+  const [rows, setRows] = useState<{ phone: string; detail: string | null }[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  if (rows === null && error === null) {
+    void api.call('campaigns:exclusions', { id, reason, limit: 50 }).then((r) => (r.ok ? setRows(r.value.rows) : setError(r.message)));
+  }
+  if (error) return <p className="small cmp-error">{error}</p>;
+  if (!rows) return <p className="small muted">{t('loading')}</p>;
+  return (
+    <ul className="cmp-excl-list small" data-testid={`exclusions-${reason}`}>
+      {rows.map((r, i) => <li key={i}><span className="ltr mono">{r.phone}</span>{r.detail && <span className="muted"> — {r.detail}</span>}</li>)}
+    </ul>
+  );
+}
+
+/**
+ * The plan, live: eligible count with every exclusion counted, the capacity forecast against the
+ * moving-24-hour limit, the finish and cost estimates, the reserve margin and the shared-budget warning.
+ */
+export function PlanPanel({ plan, loading, error, marginPct, onMargin, savedId }: {
+  plan: CampaignPlan | null; loading: boolean; error: string | null; marginPct: number; onMargin: (pct: number) => void; savedId: string | null;
+}) {
+  const { t } = useTranslation('campaigns');
+  const f = useCampaignFormat();
+  const [open, setOpen] = useState<ExclusionReason | null>(null);
+  const excludedTotal = plan ? EXCLUSION_REASONS.reduce((s, k) => s + plan.excluded[k], 0) : 0;
+  return (
+    <section className="card cmp-plan" aria-labelledby="plan-title" data-testid="plan-panel" aria-busy={loading}>
+      <div className="card-title">
+        <h2 id="plan-title">{t('plan.title')}</h2>
+        {loading && <Loader2 size={16} className="cmp-spin" aria-label={t('plan.updating')} />}
+      </div>
+      {error && <div className="banner error small" role="alert">{error}</div>}
+      {!plan && !error && <p className="muted small">{t('plan.chooseFirst')}</p>}
+      {plan && (
+        <>
+          <div className="cmp-plan-head">
+            <div>
+              <span className="stat" data-testid="plan-eligible">{f.number(plan.eligible)}</span>
+              <span className="muted small">{t('plan.eligibleOf', { audience: f.number(plan.audience) })}</span>
+            </div>
+            <span className="small muted" data-testid="plan-audience" data-value={plan.audience}>{t('plan.audience', { count: plan.audience, n: f.number(plan.audience) })}</span>
+          </div>
+          <div>
+            <h3 className="cmp-sub">{t('plan.excludedTitle', { n: f.number(excludedTotal) })}</h3>
+            <ul className="cmp-excl" data-testid="plan-exclusions">
+              {EXCLUSION_REASONS.map((k) => (
+                <li key={k} data-reason={k} data-count={plan.excluded[k]} className={plan.excluded[k] ? 'has' : ''}>
+                  {plan.excluded[k] > 0 && savedId ? (
+                    <button type="button" className="row-link" aria-expanded={open === k} onClick={() => setOpen(open === k ? null : k)}>{t(`exclusion.${k}`)}</button>
+                  ) : <span>{t(`exclusion.${k}`)}</span>}
+                  <span className="num">{f.number(plan.excluded[k])}</span>
+                  {open === k && savedId && <ExclusionList id={savedId} reason={k} />}
+                </li>
+              ))}
+            </ul>
+          </div>
+          <div>
+            <h3 className="cmp-sub">{t('plan.capacity')}</h3>
+            <dl className="kv small">
+              <dt>{t('plan.limit')}</dt>
+              <dd data-testid="plan-limit">{plan.budget.limit === null ? t('plan.unlimited') : t('plan.perDay', { n: f.number(plan.budget.limit) })}</dd>
+              <dt>{t('plan.used24h')}</dt>
+              <dd>{f.number(plan.budget.used_24h)}</dd>
+              <dt>{t('plan.availableNow')}</dt>
+              <dd>{plan.budget.available_now === null ? t('plan.unlimited') : f.number(plan.budget.available_now)}</dd>
+              <dt>{t('plan.throughput')}</dt>
+              <dd>{t('plan.perSecond', { n: f.number(plan.throughput) })}</dd>
+            </dl>
+            <div className="field cmp-margin">
+              <label htmlFor="cmp-margin">{t('plan.margin', { pct: marginPct })}</label>
+              <input id="cmp-margin" type="range" min={0} max={50} step={1} value={marginPct} onChange={(e) => onMargin(Number(e.target.value))} data-testid="plan-margin" />
+              <span className="hint">{t('plan.marginHint')}</span>
+            </div>
+            <div className="banner warn small" data-testid="plan-shared-warning">
+              <AlertTriangle size={16} aria-hidden className="flex-none" />
+              <span>{t('plan.sharedWarning')}</span>
+            </div>
+          </div>
+          <div>
+            <h3 className="cmp-sub">{t('plan.whenTitle')}</h3>
+            <ForecastTimeline windows={plan.forecast} />
+            <p className="small" data-testid="plan-finish">
+              {plan.finish_estimate ? t('plan.finish', { when: f.dateTime(Date.parse(plan.finish_estimate)) }) : t('plan.finishUnknown')}
+            </p>
+          </div>
+          <div>
+            <h3 className="cmp-sub">{t('plan.costTitle')} <span className="badge">{t('plan.estimate')}</span></h3>
+            <p className="small" data-testid="plan-cost">
+              {plan.cost_estimate.amount !== null && plan.cost_estimate.currency
+                ? t('plan.cost', { amount: f.money(plan.cost_estimate.amount, plan.cost_estimate.currency) })
+                : t('plan.costUnknown')}
+            </p>
+            {plan.cost_estimate.unpriced > 0 && (
+              <p className="small muted">{t('plan.unpriced', { count: plan.cost_estimate.unpriced, n: f.number(plan.cost_estimate.unpriced), countries: plan.cost_estimate.missing_countries.join(', ') })}</p>
+            )}
+            <p className="small muted">{t('plan.costNote')}</p>
+          </div>
+          {plan.blockers.length > 0 && (
+            <div className="banner error small" data-testid="plan-blockers">
+              <div>
+                <strong>{t('plan.blockers')}</strong>
+                <ul className="cmp-blockers">{plan.blockers.map((b) => <li key={b} dir="ltr" className="cmp-blocker">{b}</li>)}</ul>
+              </div>
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,129 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Send, UserRound } from 'lucide-react';
+import type { CampaignDraft, CampaignPreview, TestSendResult } from '../../../../shared/contract/campaigns';
+import type { ContactRow } from '../../../../shared/contract/contacts';
+import type { TemplateSummary } from '../../../../shared/contract/whatsapp';
+import { parameterNames, renderTemplate, type RenderValues } from '../../../../shared/templates/render';
+import { api } from '../../../api/client';
+import { TemplatePreview } from '../../templates/TemplatePreview';
+
+/** The core's resolved values (keyed like the mapping) as render values per component. */
+function valuesOf(t: TemplateSummary, params: Record<string, string>): RenderValues {
+  const header: Record<string, string> = {};
+  const h = t.components.find((c) => c.type.toUpperCase() === 'HEADER');
+  const hv = h?.text ? parameterNames(h.text)[0] : undefined;
+  if (hv && params.header) header[hv] = params.header;
+  const body: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params)) if (k !== 'header' && !k.startsWith('button.')) body[k] = v;
+  return { header, body };
+}
+
+/** The message as a chosen contact will see it (bubble in the template's own direction). */
+export function PreviewPanel({ template, draft }: { template: TemplateSummary | null; draft: CampaignDraft | null }) {
+  const { t } = useTranslation('campaigns');
+  const [contactId, setContactId] = useState<number | null>(null);
+  const [search, setSearch] = useState('');
+  const [matches, setMatches] = useState<ContactRow[]>([]);
+  const [preview, setPreview] = useState<CampaignPreview | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const key = JSON.stringify([draft, contactId]);
+
+  useEffect(() => {
+    if (!draft) { setPreview(null); return; }
+    let live = true;
+    const timer = setTimeout(() => {
+      void api.call('campaigns:preview', { draft, ...(contactId !== null ? { contact_id: contactId } : {}) }).then((r) => {
+        if (!live) return;
+        if (r.ok) { setPreview(r.value); setError(null); } else { setPreview(null); setError(r.message); }
+      });
+    }, 250);
+    return () => { live = false; clearTimeout(timer); };
+  }, [key]);
+
+  useEffect(() => {
+    if (!search.trim()) { setMatches([]); return; }
+    let live = true;
+    const timer = setTimeout(() => {
+      void api.call('contacts:query', { search: search.trim(), limit: 6 }).then((r) => { if (live && r.ok) setMatches(r.value.rows); });
+    }, 200);
+    return () => { live = false; clearTimeout(timer); };
+  }, [search]);
+
+  const rendered = useMemo(() => (template ? renderTemplate(template, valuesOf(template, preview?.params ?? {})) : null), [template, preview]);
+  return (
+    <section className="card cmp-preview" aria-labelledby="preview-title" data-testid="builder-preview">
+      <div className="card-title">
+        <h2 id="preview-title">{t('preview.title')}</h2>
+      </div>
+      <div className="cmp-preview-who small">
+        <UserRound size={15} aria-hidden />
+        {preview?.contact ? (
+          <span data-testid="preview-contact">{t('preview.as')} <bdi>{preview.contact.name || '—'}</bdi> <span className="ltr muted">{preview.contact.phone}</span></span>
+        ) : <span className="muted">{t('preview.noContact')}</span>}
+      </div>
+      <div className="cmp-contact-search">
+        <input className="input" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder={t('preview.search')} aria-label={t('preview.search')} data-testid="preview-search" />
+        {matches.length > 0 && (
+          <ul className="cmp-matches" role="listbox">
+            {matches.map((m) => (
+              <li key={m.id}>
+                <button type="button" role="option" aria-selected={contactId === m.id} onClick={() => { setContactId(m.id); setSearch(''); setMatches([]); }}>
+                  <bdi>{m.name || '—'}</bdi> <span className="ltr muted">{m.phone}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      {rendered ? <TemplatePreview rendered={rendered} /> : <p className="muted small">{t('preview.chooseTemplate')}</p>}
+      {preview && preview.missing.length > 0 && (
+        <p className="small cmp-error" data-testid="preview-missing">{t('preview.missing', { params: preview.missing.join(', ') })}</p>
+      )}
+      {error && template && <p className="small muted">{t('preview.incomplete')}</p>}
+    </section>
+  );
+}
+
+/** Sends the saved campaign's message to a few chosen numbers now (saving the draft first if needed). */
+export function TestSendPanel({ ensureSaved, disabled }: { ensureSaved: () => Promise<string | null>; disabled: boolean }) {
+  const { t } = useTranslation('campaigns');
+  const [to, setTo] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<TestSendResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const numbers = to.split(/[\s,;]+/).map((x) => x.trim()).filter(Boolean);
+  const send = async () => {
+    setBusy(true);
+    setError(null);
+    setResult(null);
+    const id = await ensureSaved();
+    if (id) {
+      const r = await api.call('campaigns:test-send', { id, to: numbers.slice(0, 10) });
+      if (r.ok) setResult(r.value); else setError(r.message);
+    }
+    setBusy(false);
+  };
+  return (
+    <section className="card cmp-test" aria-labelledby="test-title" data-testid="test-send">
+      <h2 id="test-title">{t('test.title')}</h2>
+      <div className="cmp-row">
+        <input className="input grow" dir="ltr" value={to} onChange={(e) => setTo(e.target.value)} placeholder="+972 54 123 4567, +1 415 555 0100" aria-label={t('test.numbers')} data-testid="test-numbers" />
+        <button className="btn" disabled={disabled || busy || numbers.length === 0 || numbers.length > 10} onClick={() => void send()} data-testid="test-send-button">
+          <Send size={15} aria-hidden />{t('test.send')}
+        </button>
+      </div>
+      <span className="hint small muted">{t('test.hint')}</span>
+      {error && <p className="small cmp-error" role="alert">{error}</p>}
+      {result && (
+        <ul className="cmp-test-results small" data-testid="test-results">
+          {result.results.map((r) => (
+            <li key={r.to} className={r.ok ? 'ok' : 'bad'}>
+              <span className="ltr mono">{r.to}</span> — {r.ok ? t('test.accepted') : t('test.failed', { error: r.error ?? '', code: r.error_code ?? '' })}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

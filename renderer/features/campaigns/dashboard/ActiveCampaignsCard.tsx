@@ -1,0 +1,53 @@
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Plus } from 'lucide-react';
+import type { CampaignSummary } from '../../../../shared/contract/campaigns';
+import { useStore } from '../../../store';
+import { CampaignStateBadge } from '../badges';
+import { ProgressBar } from '../ProgressBar';
+import { useCampaignFormat, useLiveCounts } from '../format';
+import '../campaigns.css';
+
+const ACTIVE = new Set(['running', 'paused', 'scheduled']);
+
+function ActiveRow({ c }: { c: CampaignSummary }) {
+  const open = useStore((s) => s.openCampaigns);
+  const live = useLiveCounts(c);
+  return (
+    <li>
+      <div className="card-title">
+        <button className="row-link" onClick={() => open({ kind: 'detail', id: c.id })} dir="auto">{c.name}</button>
+        <CampaignStateBadge state={live.state} />
+      </div>
+      <ProgressBar counts={live.counts} total={live.total} compact />
+    </li>
+  );
+}
+
+/** Dashboard card: how many campaigns are sending, scheduled or paused, with the first few's progress. */
+export function ActiveCampaignsCard() {
+  const { t } = useTranslation('campaigns');
+  const f = useCampaignFormat();
+  const campaigns = useStore((s) => s.campaigns);
+  const init = useStore((s) => s.initCampaigns);
+  const open = useStore((s) => s.openCampaigns);
+  useEffect(() => { void init(); }, [init]);
+  const active = (campaigns ?? []).filter((c) => ACTIVE.has(c.state));
+  return (
+    <div className="card" data-testid="stat-campaigns">
+      <span className="muted">{t('dashboard.active')}</span>
+      <span className="stat" data-testid="active-campaigns-count">{campaigns === null ? '—' : f.number(active.length)}</span>
+      {active.length === 0 ? (
+        <div className="card-title">
+          <span className="small muted">{t('dashboard.noneActive')}</span>
+          <button className="btn" onClick={() => open({ kind: 'builder', id: null })}><Plus size={15} aria-hidden />{t('dashboard.newCampaign')}</button>
+        </div>
+      ) : (
+        <ul className="cmp-active-list">
+          {active.slice(0, 3).map((c) => <ActiveRow key={c.id} c={c} />)}
+          {active.length > 3 && <li className="small muted">{t('dashboard.more', { count: active.length - 3 })}</li>}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+import { useMemo } from 'react';
+import type { CampaignSummary, RecipientCounts } from '../../../shared/contract/campaigns';
+import { useStore } from '../../store';
+
+/** Numbers, percentages, money and dates in the UI language. */
+export function useCampaignFormat() {
+  const language = useStore((s) => s.language);
+  return useMemo(() => {
+    const num = new Intl.NumberFormat(language);
+    const pct = new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 });
+    const dateTime = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' });
+    const day = new Intl.DateTimeFormat(language, { weekday: 'short', month: 'short', day: 'numeric' });
+    const time = new Intl.DateTimeFormat(language, { timeStyle: 'short' });
+    return {
+      number: (n: number) => num.format(n),
+      percent: (r: number | null | undefined) => (r === null || r === undefined ? '—' : pct.format(r)),
+      money: (amount: number, currency: string) => {
+        try {
+          return new Intl.NumberFormat(language, { style: 'currency', currency, maximumFractionDigits: amount < 10 ? 3 : 2 }).format(amount);
+        } catch {
+          return `${num.format(amount)} ${currency}`;
+        }
+      },
+      dateTime: (ms: number) => dateTime.format(ms),
+      day: (ms: number) => day.format(ms),
+      time: (ms: number) => time.format(ms),
+    };
+  }, [language]);
+}
+
+/** Stages reached, cumulatively: a read message was also delivered, sent and accepted. */
+export function funnelOf(c: RecipientCounts) {
+  const read = c.read;
+  const delivered = c.delivered + read;
+  const sent = c.sent + delivered;
+  const accepted = c.accepted + sent;
+  return { accepted, sent, delivered, read, failed: c.failed, skipped: c.skipped, uncertain: c.uncertain, pending: c.pending + c.sending };
+}
+
+/** Rows no longer waiting (sent on, failed, skipped or uncertain). */
+export function processedOf(c: RecipientCounts): number {
+  return c.accepted + c.sent + c.delivered + c.read + c.failed + c.skipped + c.uncertain;
+}
+
+/** The list's counts, or the newer pushed progress while a campaign sends. */
+export function useLiveCounts(c: CampaignSummary): { counts: RecipientCounts; total: number; state: CampaignSummary['state'] } {
+  const p = useStore((s) => s.campaignProgress[c.id]);
+  if (p && p.at >= c.updated_at) return { counts: p.counts, total: p.total, state: p.state };
+  return { counts: c.counts, total: c.total, state: c.state };
+}
+
+/** Offers a file the core produced (text or base64) to the user as a download. */
+export function saveFile(file: { fileName: string; mime: string; encoding: 'utf8' | 'base64'; content: string }): void {
+  const data = file.encoding === 'base64' ? Uint8Array.from(atob(file.content), (ch) => ch.charCodeAt(0)) : file.content;
+  const url = URL.createObjectURL(new Blob([data], { type: file.mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file.fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

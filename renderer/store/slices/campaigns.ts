@@ -1,0 +1,104 @@
+import type { StateCreator } from 'zustand';
+import type { CampaignAlert, CampaignProgress, CampaignSummary } from '../../../shared/contract/campaigns';
+import type { CampaignsOverview } from '../../../shared/contract/campaign-reports';
+import { api } from '../../api/client';
+import { subscribeBatched } from '../../api/batched';
+import type { AppState } from '../index';
+
+/** Which campaigns screen is open: the list, the builder (new, or editing a saved draft), or one campaign. */
+export type CampaignView = { kind: 'list' } | { kind: 'builder'; id: string | null } | { kind: 'detail'; id: string };
+
+export type CampaignAction = 'start' | 'pause' | 'resume' | 'cancel' | 'duplicate' | 'delete';
+
+export interface CampaignsSlice {
+  /** null until loaded once. */
+  campaigns: CampaignSummary[] | null;
+  campaignsError: string | null;
+  campaignView: CampaignView;
+  /** Latest pushed progress per campaign (batched ~10 Hz); newer than the list's counts while sending. */
+  campaignProgress: Record<string, CampaignProgress>;
+  /** Watchdog alerts not dismissed yet, newest first. */
+  campaignAlerts: CampaignAlert[];
+  /** Bumped on campaigns:changed / progress flushes: open pages refetch what they show. */
+  campaignsVersion: number;
+  campaignsOverview: CampaignsOverview | null;
+  initCampaigns(): Promise<void>;
+  loadCampaigns(): Promise<void>;
+  loadCampaignsOverview(): Promise<void>;
+  openCampaigns(view: CampaignView): void;
+  /** Runs a lifecycle action; returns the updated campaign (or null, with a toast, on failure). */
+  campaignAction(id: string, action: CampaignAction): Promise<CampaignSummary | null>;
+  dismissCampaignAlert(alert: CampaignAlert): void;
+}
+
+let subscribed = false;
+
+export const createCampaignsSlice: StateCreator<AppState, [], [], CampaignsSlice> = (set, get) => ({
+  campaigns: null,
+  campaignsError: null,
+  campaignView: { kind: 'list' },
+  campaignProgress: {},
+  campaignAlerts: [],
+  campaignsVersion: 0,
+  campaignsOverview: null,
+
+  async initCampaigns() {
+    if (!subscribed) {
+      subscribed = true;
+      // 1,000 statuses a second become at most ten store updates a second.
+      subscribeBatched('campaigns:progress', (batch) => {
+        const next = { ...get().campaignProgress };
+        for (const p of batch) if (!next[p.id] || next[p.id]!.at <= p.at) next[p.id] = p;
+        set({ campaignProgress: next, campaignsVersion: get().campaignsVersion + 1 });
+      });
+      subscribeBatched('campaigns:changed', () => {
+        set({ campaignsVersion: get().campaignsVersion + 1 });
+        void get().loadCampaigns();
+      }, 4);
+      api.on('campaigns:alert', (alert) => {
+        set({ campaignAlerts: [alert, ...get().campaignAlerts.filter((a) => !(a.id === alert.id && a.kind === alert.kind))].slice(0, 20) });
+        if (alert.kind === 'completed') get().toast('success', alert.name);
+      });
+    }
+    await get().loadCampaigns();
+  },
+
+  async loadCampaigns() {
+    const r = await api.call('campaigns:list', {});
+    if (r.ok) set({ campaigns: r.value, campaignsError: null });
+    else set({ campaignsError: r.message });
+  },
+
+  async loadCampaignsOverview() {
+    const r = await api.call('campaigns:overview', { days: 30 });
+    if (r.ok) set({ campaignsOverview: r.value });
+  },
+
+  openCampaigns(view) {
+    set({ campaignView: view });
+    if (get().route !== 'campaigns') get().navigate('campaigns');
+  },
+
+  async campaignAction(id, action) {
+    if (action === 'delete') {
+      const r = await api.call('campaigns:delete', { id });
+      if (!r.ok) {
+        get().toast('error', r.message);
+        return null;
+      }
+      await get().loadCampaigns();
+      return null;
+    }
+    const r = await api.call(`campaigns:${action}`, { id });
+    if (!r.ok) {
+      get().toast('error', r.message);
+      return null;
+    }
+    await get().loadCampaigns();
+    return r.value;
+  },
+
+  dismissCampaignAlert(alert) {
+    set({ campaignAlerts: get().campaignAlerts.filter((a) => a !== alert) });
+  },
+});
