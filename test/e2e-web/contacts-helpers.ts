@@ -97,11 +97,11 @@ export async function expectCounts(page: Page, counts: Record<string, number>) {
   for (const [k, v] of Object.entries(counts)) await expect(page.getByTestId(`count-${k}`), k).toHaveAttribute('data-value', String(v));
 }
 
-/** A CSV of `n` Israeli mobiles (+972 50 000 0000 + i) with Hebrew/Chinese/English names. */
-export function writeLargeCsv(file: string, n: number) {
+/** A CSV of `n` Israeli mobiles (+972 50 000 0000 + first + i) with Hebrew/Chinese/English names. */
+export function writeLargeCsv(file: string, n: number, first = 0) {
   const names = ['דנה כהן', '王小明', 'Alice Smith', 'יוסי לוי', '陳美玲', 'Bob Jones'];
   const lines = ['phone,name,tags'];
-  for (let i = 0; i < n; i++) lines.push(`+97250${String(i).padStart(7, '0')},${names[i % names.length]} ${i},${i % 2 ? 'even' : 'odd'}`);
+  for (let i = first; i < first + n; i++) lines.push(`+97250${String(i).padStart(7, '0')},${names[i % names.length]} ${i},${i % 2 ? 'even' : 'odd'}`);
   fs.writeFileSync(file, lines.join('\n') + '\n');
 }
 

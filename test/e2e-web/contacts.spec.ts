@@ -76,6 +76,12 @@ for (const l of LANGS) {
       if (l.dir === 'rtl') expect(box.x).toBeLessThan(10);
       else expect(box.x + box.width).toBeGreaterThan(1270);
       await shot(page, `contacts-drawer-${l.lang}`);
+      // Data-subject export: everything about this contact as JSON, including the new opt-out.
+      const [exported] = await Promise.all([page.waitForEvent('download'), drawer.getByTestId('drawer-export').click()]);
+      expect(exported.suggestedFilename()).toMatch(/\.json$/);
+      const subject = fs.readFileSync((await exported.path())!, 'utf8');
+      expect(subject).toContain(DANA);
+      expect(subject).toContain('opted_out');
       // Re-opting in needs a reason.
       await drawer.getByTestId('opt-in-marketing').click();
       await page.getByTestId('opt-in-source').fill('Phone call');
@@ -146,5 +152,26 @@ test.describe('a large store', () => {
     // Jump to the middle: skeletons may show, then real rows arrive.
     await grid.evaluate((el) => el.scrollTo({ top: el.scrollHeight / 2 }));
     await expect(page.locator(`[data-testid="contact-row"][data-index="${N / 2}"]`)).toBeVisible();
+  });
+
+  test('a long check shows progress and can be cancelled without changing anything', async ({ page, serve }) => {
+    const big = path.join(dir, 'big.csv');
+    writeLargeCsv(big, 600_000, 5_000_000);
+    await page.goto(serve.url);
+    await page.getByTestId('nav-contacts').click();
+    await expect(page.getByTestId('contacts-count')).toContainText('100,000');
+    await page.getByTestId('import-open').click();
+    await page.getByTestId('import-file-input').setInputFiles(big);
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('wizard-check').click();
+    const bar = page.getByRole('progressbar');
+    await expect(bar).toBeVisible();
+    await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThan(0);
+    await shot(page, 'contacts-wizard-6-progress-en');
+    await page.getByTestId('wizard-cancel').click();
+    await expect(page.getByTestId('import-cancelled')).toBeVisible();
+    await page.getByTestId('modal-close').click();
+    await expect(page.getByTestId('contacts-count')).toContainText('100,000');
   });
 });
