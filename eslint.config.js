@@ -49,7 +49,7 @@ export const boundaryRules = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.tools/**'] },
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.tools/**', 'bench/.out/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

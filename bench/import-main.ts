@@ -66,7 +66,7 @@ async function generate(file: string): Promise<number> {
   for (let i = 0; i < ROWS; i++) {
     buf += row(i) + '\n';
     if (buf.length > 1 << 20) {
-      if (!out.write(buf)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
       buf = '';
     }
   }

@@ -18,7 +18,8 @@ const splitWords = (s: string): string[] => s.replace(CJK_G, ' $1 ').split(/[^\p
 
 export function phoneForms(e164: string, country: string | null): string[] {
   const digits = e164.replace(/\D/g, '');
-  const forms = [digits, [...digits].reverse().join('')];
+  // Reversed digits (marked with 'r' so word searches never hit them) let a number's end match as a prefix.
+  const forms = [digits, 'r' + [...digits].reverse().join('')];
   let cc = '';
   try {
     if (country) cc = getCountryCallingCode(country as CountryCode);
@@ -75,7 +76,7 @@ export function searchClause(db: Db, q: string, exactPhone: string | null): Sear
   if (phoneLike) {
     const digits = q.replace(/\D/g, '');
     const rev = [...digits].reverse().join('');
-    ftsParts.push(`("${digits}"* OR "${rev}"*)`);
+    ftsParts.push(`("${digits}"* OR "r${rev}"*)`);
     scanParts.push('instr(c.phone, ?) > 0');
     scanParams.push(digits.replace(/^0+/, ''));
   } else {
