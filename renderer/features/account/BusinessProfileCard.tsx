@@ -117,7 +117,7 @@ export function BusinessProfileCard({ numbers }: { numbers: PhoneNumberInfo[] })
         </dl>
       )}
       {draft && (
-        <form onSubmit={(e) => void save(e)} className="grid" data-testid="profile-form">
+        <form onSubmit={(e) => void save(e)} className="grid profile-form" data-testid="profile-form">
           <div className="grid cols-2">
             {field('about', { max: 139 })}
             <div className="field">
