@@ -92,7 +92,8 @@ export class AccountService {
     const tokenSet = this.ctx.secrets.get('access_token');
     const appSecret = this.ctx.secrets.get('app_secret');
     const tokenState: TokenState = !tokenSet ? 'missing' : conn ? conn.token_state : 'unchecked';
-    const numbers = this.store.numbers();
+    // Numbers and WABAs stay in the database after a disconnect (history), but are not "the account".
+    const numbers = conn ? this.store.numbers() : [];
     const counts = this.store.templateCounts();
     const limit = this.portfolioLimit();
     const limitValue = LIMIT_VALUES[limit];
@@ -117,7 +118,7 @@ export class AccountService {
         appSecret: { set: !!appSecret, last4: appSecret ? appSecret.slice(-4) : null },
       },
       portfolio: { messagingLimit: limit, limit: limitValue, used24h: used, remaining24h: limitValue === null ? null : Math.max(0, limitValue - used) },
-      wabas: this.store.wabas().map((w) => ({
+      wabas: (conn ? this.store.wabas() : []).map((w) => ({
         id: w.id, name: w.name, currency: w.currency, timezoneId: w.timezone_id, messagingLimit: w.messaging_limit, templateCount: counts.get(w.id) ?? 0,
       })),
       phoneNumbers: numbers.map((n) => numberInfo(n, conn?.phone_number_id ?? null)),
@@ -295,6 +296,7 @@ export class AccountService {
     })();
     this.tokenState = 'valid';
     this.cached = null;
+    if (mode === 'live') await this.stopSandbox(); // switching from the Sandbox to a real account
     this.ctx.log.info('whatsapp account connected', { mode, graphUrl, apiVersion, wabaId: input.wabaId, phoneNumberId: input.phoneNumberId });
 
     // The rest of the portfolio (other WABAs, the business-level limit) and the templates: best effort.

@@ -392,3 +392,45 @@ describe('webhook router wiring', () => {
     expect(router.handlers('template_status')).toEqual([]);
   });
 });
+
+describe('account:disconnect', () => {
+  it('forgets the connection (and with forgetSecrets the vault) but keeps templates and history', async () => {
+    const c = core();
+    const sb = await sandbox(c.clock);
+    await ok(c.call('account:connect', connectInput(sb, { appSecret: SANDBOX_APP_SECRET })));
+    const before = await ok(c.call('templates:list', {}));
+    const s = await ok(c.call('account:disconnect', { forgetSecrets: true }));
+    expect(s).toMatchObject({ connected: false, connection: null, phoneNumbers: [], wabas: [], canSend: false, blockers: ['not_connected'] });
+    expect(s.secrets).toEqual({ accessToken: { set: false, last4: null }, appSecret: { set: false, last4: null } });
+    expect(await ok(c.call('templates:list', {}))).toHaveLength(before.length);
+    const r = await c.call('templates:sync', {});
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.code).toBe('unavailable');
+  });
+});
+
+describe('background sync', () => {
+  it('syncs templates on start and every 15 minutes, within the management budget', async () => {
+    const c = core();
+    const sb = await sandbox(c.clock);
+    await ok(c.call('account:connect', connectInput(sb)));
+    const { startBackground } = whatsappServices(c.ctx);
+    const syncs: number[] = [];
+    c.on('account:changed', (s) => { if (s.lastTemplateSyncAt && !syncs.includes(s.lastTemplateSyncAt)) syncs.push(s.lastTemplateSyncAt); });
+    const start = c.clock.now();
+    // Runs land exactly at the end of each advance, so no fake-time passes while their (real) HTTP is in flight.
+    startBackground({ firstDelayMs: 15 * 60_000, accountEveryMs: 15 * 60_000 });
+    sb.setTemplateStatus('loyalty_points', 'en_US', 'APPROVED');
+    for (let i = 0; i < 4; i++) {
+      const seen = syncs.length;
+      await c.clock.advance(15 * 60_000);
+      // The sync's HTTP round trips are real: wait (in real time) for this tick's sync to land.
+      for (let t = 0; t < 200 && syncs.length === seen; t++) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 20)); // and for the next run to be scheduled
+    }
+    expect(syncs.length).toBeGreaterThanOrEqual(3);
+    expect(syncs[0]! - start).toBe(15 * 60_000);
+    expect(syncs[1]! - syncs[0]!).toBe(15 * 60_000);
+    expect(whatsappServices(c.ctx).templates.getTemplate('loyalty_points', 'en_US')?.status).toBe('APPROVED');
+  });
+});
