@@ -4,10 +4,11 @@ import path from 'node:path';
 import { test, expect } from './fixtures';
 import { contactFile, expectCounts, pacerCli, runImportWizard, shot, writeLargeCsv } from './contacts-helpers';
 
+// `tag` is the tag written in each language's file (on Dana and Mei).
 const LANGS = [
-  { lang: 'en', dir: 'ltr', search: '052-765' },
-  { lang: 'he', dir: 'rtl', search: '052-765' },
-  { lang: 'zh-TW', dir: 'ltr', search: '052-765' },
+  { lang: 'en', dir: 'ltr', search: '052-765', tag: 'customers' },
+  { lang: 'he', dir: 'rtl', search: '052-765', tag: 'לקוחות' },
+  { lang: 'zh-TW', dir: 'ltr', search: '052-765', tag: '客戶' },
 ] as const;
 
 // Dana (+972547654321) and Yossi (+972527654321) from Israel, Mei (+886912345678) from Taiwan.
@@ -57,6 +58,26 @@ for (const l of LANGS) {
       await expect(rows.first()).toHaveAttribute('data-phone', YOSSI);
       await page.getByTestId('contacts-search').fill('');
       await expect(rows).toHaveCount(3);
+
+      // Filters: a tag from the file, a country, then back to everyone.
+      await page.getByTestId('filter-tag').selectOption(l.tag);
+      await expect(rows).toHaveCount(2);
+      await expect(page.locator(`[data-phone="${YOSSI}"]`)).toHaveCount(0);
+      await page.getByTestId('filter-country').selectOption('TW');
+      await expect(rows).toHaveCount(1);
+      await expect(rows.first()).toHaveAttribute('data-phone', MEI);
+      await page.getByTestId('filters-clear').click();
+      await expect(rows).toHaveCount(3);
+
+      // Bulk tag one selected contact.
+      await page.locator(`[data-phone="${YOSSI}"]`).getByTestId('row-select').check();
+      await page.getByTestId('bulk-tag').click();
+      await page.getByTestId('bulk-tag-input').fill('vip');
+      await page.getByTestId('bulk-tag-add').click();
+      await expect(page.getByTestId('bulk-confirm-text')).toContainText('vip');
+      await page.getByTestId('bulk-confirm-ok').click();
+      await expect(page.locator(`[data-phone="${YOSSI}"]`)).toContainText('vip');
+      await expect(page.getByTestId('bulk-bar')).toBeHidden();
 
       // Drawer: consent from the import, then an opt-out that lands in the history.
       await page.locator(`[data-phone="${DANA}"]`).click();

@@ -2,11 +2,15 @@ import { useStore } from '../../store';
 
 const namesCache = new Map<string, Intl.DisplayNames>();
 
-/** A country code named in the UI language ("IL" → "Israel" / "ישראל" / "以色列"), the code as a hint. */
-export function CountryLabel({ code }: { code: string | null }) {
+/**
+ * A country code named in the UI language ("IL" → "Israel" / "ישראל" / "以色列"). The table shows
+ * the code with the name as a tooltip; `full` shows "Israel (IL)".
+ */
+export function CountryLabel({ code, full }: { code: string | null; full?: boolean }) {
   const language = useStore((s) => s.language);
   if (!code) return <span className="muted">—</span>;
   let names = namesCache.get(language);
   if (!names) namesCache.set(language, (names = new Intl.DisplayNames([language], { type: 'region' })));
-  return <span title={names.of(code) ?? code}>{code}</span>;
+  const name = names.of(code) ?? code;
+  return full ? <span>{name} <span className="muted">({code})</span></span> : <span title={name}>{code}</span>;
 }

@@ -129,7 +129,7 @@ export function ContactDrawer({ id }: { id: number }) {
               <dt>{t('fields.first_name')}</dt><dd><bdi>{c.first_name ?? '—'}</bdi></dd>
               <dt>{t('fields.last_name')}</dt><dd><bdi>{c.last_name ?? '—'}</bdi></dd>
               <dt>{t('fields.email')}</dt><dd><bdi>{c.email ?? '—'}</bdi></dd>
-              <dt>{t('fields.country')}</dt><dd><CountryLabel code={c.country} /></dd>
+              <dt>{t('fields.country')}</dt><dd><CountryLabel code={c.country} full /></dd>
               <dt>{t('drawer.created')}</dt><dd>{f.time(c.created_at)}</dd>
               <dt>{t('drawer.lastMessaged')}</dt><dd>{c.last_messaged_at ? f.time(c.last_messaged_at) : t('drawer.never')}</dd>
             </dl>
