@@ -51,6 +51,7 @@ export class AccountService {
   readonly store: AccountStore;
   private readonly limiter: ManagementRateLimiter;
   private cached: { key: string; client: GraphClient } | null = null;
+  private cachedSender: { key: string; client: GraphClient } | null = null;
   private usage: RecipientUsageProvider = () => 0;
   private sandbox: SandboxRuntime | null = null;
   private sandboxStarting: Promise<void> | null = null;
@@ -183,6 +184,25 @@ export class AccountService {
     if (this.cached?.key === key) return this.cached.client;
     const client = this.makeClient(conn.graph_url, conn.api_version, () => this.ctx.secrets.get('access_token'), true);
     this.cached = { key, client };
+    return client;
+  }
+
+  /**
+   * A client for the campaign sender: same connection, NO client-side retries (the sender owns
+   * retries, pacing and at-most-once bookkeeping), and 190 / 0 from a send still flags the token.
+   */
+  sendingClient(opts: { timeoutMs?: number } = {}): GraphClient {
+    const conn = this.store.connection();
+    if (!conn) throw new PacerError('unavailable', 'No WhatsApp account is connected.');
+    const key = `${conn.graph_url}|${conn.api_version}|${opts.timeoutMs ?? ''}`;
+    if (this.cachedSender?.key === key) return this.cachedSender.client;
+    const client = new GraphClient({
+      baseUrl: conn.graph_url, apiVersion: conn.api_version, token: () => this.ctx.secrets.get('access_token'),
+      fetch: this.ctx.fetch, clock: this.ctx.clock, log: this.ctx.log, limiter: this.limiter, retries: 0,
+      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+      onAuthError: (e) => this.noteGraphError(e), onAuthOk: () => this.noteAuthOk(),
+    });
+    this.cachedSender = { key, client };
     return client;
   }
 

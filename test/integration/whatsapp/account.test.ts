@@ -184,6 +184,28 @@ describe('token expiry (190)', () => {
   });
 });
 
+describe('sending client', () => {
+  it('does not retry, and a 190 from a send blocks further sending', async () => {
+    const c = core();
+    const sb = await sandbox(c.clock);
+    await ok(c.call('account:connect', connectInput(sb)));
+    const { account } = whatsappServices(c.ctx);
+    const client = account.sendingClient();
+    expect(account.sendingClient()).toBe(client);
+    const sent = await client.sendTemplate(SANDBOX_PHONE_NUMBER_ID, { to: '+972541230000', name: 'order_update', language: 'en_US', components: [
+      { type: 'header', parameters: [{ type: 'text', text: 'A1' }] },
+      { type: 'body', parameters: [{ type: 'text', text: 'Dana' }, { type: 'text', text: 'A1' }, { type: 'text', text: 'Friday' }] },
+      { type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: 'A1' }] },
+    ] });
+    expect(sent.wamid).toMatch(/^wamid\./);
+    sb.setTokenState('revoked');
+    const err = await client.sendTemplate(SANDBOX_PHONE_NUMBER_ID, { to: '+972541230001', name: 'order_update', language: 'en_US' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 190, errorClass: 'halt_account' });
+    expect(account.canSend()).toEqual({ ok: false, blockers: ['token_expired'] });
+    expect((await ok(c.call('account:status', {}))).token.message).toMatch(/invalidated/);
+  });
+});
+
 describe('template sync', () => {
   it('follows cursor paging through hundreds of templates', async () => {
     const pages: string[] = [];
