@@ -171,13 +171,13 @@ describe('management rate limits', () => {
     const usage = JSON.stringify({ '123': [{ type: 'whatsapp_business_management', call_count: 100, total_cputime: 10, total_time: 10, estimated_time_to_regain_access: 15 }] });
     const { fetch } = scripted({ status: 403, json: graphError(4, 'Application request limit reached') }, { status: 403, json: graphError(4) }, { status: 403, json: graphError(4), headers: { 'x-business-use-case-usage': usage } });
     const c = new GraphClient({ token: () => 't', fetch, clock, random: () => 0.5 });
-    const e1 = await c.getTemplate('1').catch((e: GraphApiError) => e);
+    const e1 = await c.getTemplate('1').catch((e: unknown) => e as GraphApiError) as GraphApiError;
     expect(e1.retryAt! - clock.now()).toBe(60_000);
     await clock.advance(60_000);
-    const e2 = await c.getTemplate('1').catch((e: GraphApiError) => e);
+    const e2 = await c.getTemplate('1').catch((e: unknown) => e as GraphApiError) as GraphApiError;
     expect(e2.retryAt! - clock.now()).toBe(120_000);
     await clock.advance(120_000);
-    const e3 = await c.getTemplate('1').catch((e: GraphApiError) => e);
+    const e3 = await c.getTemplate('1').catch((e: unknown) => e as GraphApiError) as GraphApiError;
     expect(e3.retryAt! - clock.now()).toBe(15 * 60_000);
   });
 
@@ -186,7 +186,7 @@ describe('management rate limits', () => {
     const { fetch, seen } = scripted({ json: { id: '1' } });
     const c = new GraphClient({ token: () => 't', fetch, clock, limiter: new ManagementRateLimiter(clock, 3) });
     for (let i = 0; i < 3; i++) await c.getTemplate('1');
-    const err = await c.getTemplate('1').catch((e: GraphApiError) => e);
+    const err = await c.getTemplate('1').catch((e: unknown) => e as GraphApiError) as GraphApiError;
     expect(err.retryAt).toBe(clock.now() + 3_600_000);
     expect(seen).toHaveLength(3);
     await clock.advance(3_600_000);
@@ -261,5 +261,18 @@ describe('media and profile', () => {
     await c.updateBusinessProfile('1', { about: 'New', profile_picture_url: 'https://ignored' });
     expect(JSON.parse(seen[1]!.body!)).toEqual({ messaging_product: 'whatsapp', about: 'New' });
     expect(seen[1]!.url.pathname).toBe('/v24.0/1/whatsapp_business_profile');
+  });
+
+  it('uploads a profile photo with the resumable upload API and returns the handle', async () => {
+    const { fetch, seen } = scripted({ json: { id: '1000000000000001', name: 'App' } }, { json: { id: 'upload:MTphdHRhY2htZW50?sig=ARZ' } }, { json: { h: '4:aGFuZGxl' } });
+    const c = new GraphClient({ token: () => 'tok', fetch, clock: new FakeClock() });
+    const app = await c.getApp();
+    const h = await c.resumableUpload(app.id, { bytes: new Uint8Array([1, 2, 3, 4]), mimeType: 'image/png', filename: 'logo.png' });
+    expect(h).toBe('4:aGFuZGxl');
+    expect(seen[1]!.url.pathname).toBe('/v24.0/1000000000000001/uploads');
+    expect(Object.fromEntries(seen[1]!.url.searchParams)).toMatchObject({ file_name: 'logo.png', file_length: '4', file_type: 'image/png' });
+    expect(seen[2]!.url.pathname).toBe('/v24.0/upload:MTphdHRhY2htZW50');
+    expect(seen[2]!.url.searchParams.get('sig')).toBe('ARZ');
+    expect(seen[2]!.headers.file_offset).toBe('0');
   });
 });
