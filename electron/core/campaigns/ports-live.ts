@@ -40,16 +40,23 @@ export function accountFromService(ctx: CoreContext, opts: { timeoutMs?: number 
   const { account } = whatsappServices(ctx);
   let client: { key: string; client: GraphClient } | null = null;
   const quality = ctx.db.prepare(`SELECT quality_rating FROM wa_phone_numbers WHERE id = ?`);
+  // The connection changes only on connect/disconnect: re-read it at most once a second, not per send.
+  let conn: { at: number; value: ReturnType<typeof account.connection> } = { at: -Infinity, value: null };
+  const connection = () => {
+    const now = ctx.clock.now();
+    if (now - conn.at > 1000) conn = { at: now, value: account.connection() };
+    return conn.value;
+  };
   return {
     messagingLimit() {
       const l = account.portfolioLimit();
       return tierLimit(l) === null ? null : l;
     },
-    defaultPhoneNumberId: () => account.connection()?.phone_number_id ?? null,
+    defaultPhoneNumberId: () => connection()?.phone_number_id ?? null,
     numberQuality: (id) => (quality.get(id) as { quality_rating: string } | undefined)?.quality_rating ?? null,
     sendBlocker: () => account.canSend().blockers[0] ?? null,
     async send(phoneNumberId, body, signal) {
-      const c = account.connection();
+      const c = connection();
       if (!c) throw new PacerError('unavailable', 'No WhatsApp account is connected.');
       const key = `${c.graph_url}|${c.api_version}`;
       if (client?.key !== key) {
@@ -79,6 +86,8 @@ export function contactsFromService(ctx: CoreContext): ContactsPort {
     id: c.id, phone: c.phone, first_name: c.first_name, last_name: c.last_name, name: c.name, email: c.email,
     consent: c.consent[category], attributes: c.attributes,
   });
+  const insertMessage = ctx.db.prepare('INSERT INTO contact_messages (contact_id, campaign_id, campaign_name, template, status, error, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const touchContact = ctx.db.prepare('UPDATE contacts SET last_messaged_at = max(coalesce(last_messaged_at, 0), ?) WHERE id = ?');
   const consentStmt = ctx.db.prepare(`SELECT c.id, (SELECT state FROM consent_state s WHERE s.contact_id = c.id AND s.category = ?) AS consent
     FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?))`);
   return {
@@ -103,8 +112,13 @@ export function contactsFromService(ctx: CoreContext): ContactsPort {
       const c = service.getById(id);
       return c ? toContact(c, 'marketing') : null;
     },
+    // The contacts domain's per-contact history table (written like ContactsService.recordMessage,
+    // with statements prepared once: this runs for every send).
     recordMessages(list) {
-      for (const m of list) service.recordMessage(m);
+      for (const m of list) {
+        insertMessage.run(m.contactId, m.campaignId, m.campaignName, m.template, m.status, m.error, m.at);
+        touchContact.run(m.at, m.contactId);
+      }
     },
   };
 }

@@ -115,10 +115,12 @@ export class Sender {
   waitUntil: number | null = null;
   /** True when the last pass found no row that could go now. */
   idle = false;
-  readonly stats = { claimed: 0, accepted: 0, failed: 0, retried: 0, uncertain: 0, throttled: 0 };
+  readonly stats = { claimed: 0, accepted: 0, failed: 0, retried: 0, uncertain: 0, throttled: 0, batches: 0, waits: 0, refills: 0, inflightWaits: 0 };
   private readonly o: Required<SenderOptions>;
   private readonly category = new Map<string, string | null>();
   private readonly names = new Map<string, { name: string; template: string }>();
+  /** Prepared once: preparing a statement costs more than running it. */
+  private readonly sql: ReturnType<typeof statements>;
 
   constructor(private readonly ctx: CoreContext, private readonly ports: CampaignPorts, private readonly hooks: SenderHooks, opts: SenderOptions = {}) {
     this.o = {
@@ -132,6 +134,7 @@ export class Sender {
       backoffCapMs: opts.backoffCapMs ?? 10 * 60_000,
       maxAttempts: opts.maxAttempts ?? 6,
     };
+    this.sql = statements(ctx);
   }
 
   /** Loads the last 24 h of the messaging log and starts the send loop. */
@@ -247,15 +250,18 @@ export class Sender {
         this.waitReason = null;
         this.waitUntil = null;
         this.idle = false;
+        this.stats.batches++;
+        this.stats.batches++;
         const claimed = this.claim(batch.map((b) => b.row), now, batch);
         for (const b of batch) if (claimed.has(b.row.id)) void this.fire(b.row, b.rt, b.phoneNumberId);
         await new Promise((r) => setImmediate(r));
         continue;
       }
-      if (this.inflight >= this.o.maxInflight) { await this.idleUntil(now + 5); continue; }
+      if (this.inflight >= this.o.maxInflight) { this.stats.inflightWaits++; await this.idleUntil(now + 5); continue; }
       if (waitUntil !== Infinity) {
         this.waitUntil = waitUntil;
         this.idle = this.waitReason === 'budget' && this.inflight === 0;
+        this.stats.waits++;
         await this.idleUntil(waitUntil);
       }
     }
@@ -288,13 +294,14 @@ export class Sender {
   }
 
   private defer(row: WorkRow, until: number): void {
-    this.ctx.db.prepare(`UPDATE campaign_recipients SET not_before = ?, updated_at = ? WHERE id = ? AND state = 'pending'`).run(until, this.ctx.clock.now(), row.id);
+    this.sql.defer.run(until, this.ctx.clock.now(), row.id);
     if (this.waitUntil === null || until < this.waitUntil) this.waitUntil = until;
   }
 
   /** Loads running campaigns and a batch of their due rows; re-checks consent and the frequency cap. */
   private refill(now: number): void {
-    const campaigns = this.ctx.db.prepare(`SELECT * FROM campaigns WHERE state = 'running' ORDER BY started_at, id`).all() as CampaignRow[];
+    this.stats.refills++;
+    const campaigns = this.sql.running.all() as CampaignRow[];
     this.runtimes.clear();
     this.waitUntil = null;
     if (campaigns.length === 0) { this.waitReason = null; return; }
@@ -304,9 +311,7 @@ export class Sender {
       this.runtimes.set(c.id, rt);
       this.category.set(c.id, rt.category);
     }
-    const due = this.ctx.db.prepare(`SELECT id, campaign_id, contact_id, phone, phone_hash, country, tz, params, attempts, retries_24h
-      FROM campaign_recipients WHERE campaign_id = ? AND state = 'pending' AND (not_before IS NULL OR not_before <= ?) ORDER BY id LIMIT ?`);
-    const next = this.ctx.db.prepare(`SELECT min(not_before) AS t FROM campaign_recipients WHERE campaign_id = ? AND state = 'pending' AND not_before > ?`);
+    const { due, next } = this.sql;
     for (const rt of this.runtimes.values()) {
       if (!this.templateReady(rt)) continue;
       const rows = due.all(rt.id, now, 2000) as WorkRow[];
@@ -356,8 +361,7 @@ export class Sender {
   /** Marks the rows 'sending' and logs them as messaged, in one durable commit. */
   private claim(rows: WorkRow[], now: number, batch: { row: WorkRow; rt: CampaignRuntime; phoneNumberId: string }[]): Set<number> {
     const claimed = new Set<number>();
-    const upd = this.ctx.db.prepare(`UPDATE campaign_recipients SET state = 'sending', attempts = attempts + 1, claimed_at = ?, not_before = NULL, updated_at = ? WHERE id = ? AND state = 'pending'`);
-    const log = this.ctx.db.prepare(`INSERT INTO messaging_log (phone_hash, at, category, phone_number_id, campaign_id, recipient_id) VALUES (?, ?, ?, ?, ?, ?)`);
+    const { claim: upd, log } = this.sql;
     const durable = this.o.durableClaims;
     if (durable) this.ctx.db.pragma('synchronous = FULL');
     try {
@@ -503,14 +507,7 @@ export class Sender {
     this.outcomes = [];
     const db = this.ctx.db;
     const now = this.ctx.clock.now();
-    const s = {
-      accepted: db.prepare(`UPDATE campaign_recipients SET state = 'accepted', wamid = ?, accepted_at = ?, error_code = NULL, error_detail = NULL, error_class = NULL, updated_at = ? WHERE id = ? AND state IN ('sending', 'uncertain')`),
-      wamidOnly: db.prepare(`UPDATE campaign_recipients SET wamid = coalesce(wamid, ?), accepted_at = coalesce(accepted_at, ?) WHERE id = ? AND wamid IS NULL`),
-      retry: db.prepare(`UPDATE campaign_recipients SET state = 'pending', not_before = ?, error_code = ?, error_detail = ?, error_class = ?, retries_24h = retries_24h + ?, updated_at = ? WHERE id = ? AND state = 'sending'`),
-      failed: db.prepare(`UPDATE campaign_recipients SET state = 'failed', failed_at = ?, error_code = ?, error_detail = ?, error_class = ?, updated_at = ? WHERE id = ? AND state = 'sending'`),
-      uncertain: db.prepare(`UPDATE campaign_recipients SET state = 'uncertain', error_detail = ?, updated_at = ? WHERE id = ? AND state = 'sending'`),
-      skip: db.prepare(`UPDATE campaign_recipients SET state = 'skipped', skip_reason = ?, updated_at = ? WHERE id = ? AND state = 'pending'`),
-    };
+    const s = this.sql;
     const touched = new Set<string>();
     const history: Parameters<NonNullable<CampaignPorts['contacts']['recordMessages']>>[0] = [];
     const note = (o: Outcome & { cid: string }, status: string, error: string | null, at: number) => {
@@ -539,4 +536,23 @@ export class Sender {
     for (const o of list) touched.add(o.cid);
     for (const c of touched) this.hooks.touched(c);
   }
+}
+
+function statements(ctx: CoreContext) {
+  const db = ctx.db;
+  return {
+    running: db.prepare(`SELECT * FROM campaigns WHERE state = 'running' ORDER BY started_at, id`),
+    due: db.prepare(`SELECT id, campaign_id, contact_id, phone, phone_hash, country, tz, params, attempts, retries_24h
+      FROM campaign_recipients WHERE campaign_id = ? AND state = 'pending' AND (not_before IS NULL OR not_before <= ?) ORDER BY id LIMIT ?`),
+    next: db.prepare(`SELECT min(not_before) AS t FROM campaign_recipients WHERE campaign_id = ? AND state = 'pending' AND not_before > ?`),
+    defer: db.prepare(`UPDATE campaign_recipients SET not_before = ?, updated_at = ? WHERE id = ? AND state = 'pending'`),
+    claim: db.prepare(`UPDATE campaign_recipients SET state = 'sending', attempts = attempts + 1, claimed_at = ?, not_before = NULL, updated_at = ? WHERE id = ? AND state = 'pending'`),
+    log: db.prepare(`INSERT INTO messaging_log (phone_hash, at, category, phone_number_id, campaign_id, recipient_id) VALUES (?, ?, ?, ?, ?, ?)`),
+    accepted: db.prepare(`UPDATE campaign_recipients SET state = 'accepted', wamid = ?, accepted_at = ?, error_code = NULL, error_detail = NULL, error_class = NULL, updated_at = ? WHERE id = ? AND state IN ('sending', 'uncertain')`),
+    wamidOnly: db.prepare(`UPDATE campaign_recipients SET wamid = coalesce(wamid, ?), accepted_at = coalesce(accepted_at, ?) WHERE id = ? AND wamid IS NULL`),
+    retry: db.prepare(`UPDATE campaign_recipients SET state = 'pending', not_before = ?, error_code = ?, error_detail = ?, error_class = ?, retries_24h = retries_24h + ?, updated_at = ? WHERE id = ? AND state = 'sending'`),
+    failed: db.prepare(`UPDATE campaign_recipients SET state = 'failed', failed_at = ?, error_code = ?, error_detail = ?, error_class = ?, updated_at = ? WHERE id = ? AND state = 'sending'`),
+    uncertain: db.prepare(`UPDATE campaign_recipients SET state = 'uncertain', error_detail = ?, updated_at = ? WHERE id = ? AND state = 'sending'`),
+    skip: db.prepare(`UPDATE campaign_recipients SET state = 'skipped', skip_reason = ?, updated_at = ? WHERE id = ? AND state = 'pending'`),
+  };
 }

@@ -69,6 +69,7 @@ export class CampaignsService {
   }
 
   private unsubscribeStatus: (() => void) | null = null;
+  private countsStmt: ReturnType<CoreContext['db']['prepare']> | null = null;
 
   /** Offers statuses that arrived before their row was known (or before this service existed) again. */
   async reofferStatuses(): Promise<{ offered: number; matched: number }> {
@@ -173,7 +174,8 @@ export class CampaignsService {
 
   counts(id: string): RecipientCounts {
     const counts = emptyCounts();
-    for (const r of this.ctx.db.prepare('SELECT state, count(*) AS n FROM campaign_recipients WHERE campaign_id = ? GROUP BY state').all(id) as { state: RecipientState; n: number }[]) counts[r.state] = r.n;
+    this.countsStmt ??= this.ctx.db.prepare('SELECT state, count(*) AS n FROM campaign_recipients WHERE campaign_id = ? GROUP BY state');
+    for (const r of this.countsStmt.all(id) as { state: RecipientState; n: number }[]) counts[r.state] = r.n;
     return counts;
   }
 
