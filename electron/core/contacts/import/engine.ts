@@ -80,8 +80,8 @@ export interface ImportHooks {
 export const MAX_KEPT_ERRORS = 100_000;
 const YIELD_EVERY_ROWS = 2000;
 /** Page caches (KiB) while an import runs: the staging file's, and the store's during the merge. */
-const STAGING_CACHE_KB = 64 * 1024;
-const MERGE_CACHE_KB = 128 * 1024;
+const STAGING_CACHE_KB = 32 * 1024;
+const MERGE_CACHE_KB = 64 * 1024;
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TAG_SPLIT = /\s*(?::::|[,;|])\s*/;
@@ -298,7 +298,7 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
         const cache = db.pragma('cache_size', { simple: true }) as number;
         db.pragma(`cache_size = -${MERGE_CACHE_KB}`);
         try {
-          db.transaction(() => merge(db, opts, { format: source.format, encoding: source.encoding }, attrTypes, startedAt, counts))();
+          db.transaction(() => merge(db, opts, { format: source.format, encoding: source.encoding }, attrTypes, startedAt, counts, existing))();
         } finally {
           db.pragma(`cache_size = ${cache}`);
         }
@@ -328,7 +328,7 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
 }
 
 /** Step 3, inside one transaction on the store. */
-function merge(db: Db, opts: ImportRunOptions, file: { format: ImportFormat; encoding: ImportEncoding }, attrTypes: Map<string, AttributeType>, now: number, counts: ImportCounts): void {
+function merge(db: Db, opts: ImportRunOptions, file: { format: ImportFormat; encoding: ImportEncoding }, attrTypes: Map<string, AttributeType>, now: number, counts: ImportCounts, existing: number): void {
   const maxId = (db.prepare('SELECT coalesce(max(id), 0) FROM contacts').pluck().get() as number) ?? 0;
   const maxEvent = (db.prepare('SELECT coalesce(max(id), 0) FROM consent_events').pluck().get() as number) ?? 0;
   const touchAll = opts.onDuplicate === 'update' ? 1 : 0;
@@ -346,20 +346,27 @@ function merge(db: Db, opts: ImportRunOptions, file: { format: ImportFormat; enc
     `).run(now);
     db.prepare('INSERT OR IGNORE INTO contacts_fts_pending (contact_id) SELECT c.id FROM st.s s JOIN contacts c ON c.phone = s.phone').run();
   }
+  // No staged phone is in the store yet (checked just before, in the same synchronous step): every
+  // staged row becomes a new contact with the next id, in row order — no lookups needed.
+  const fresh = existing === 0;
   const inserted = db.prepare(`
     INSERT INTO contacts (phone, first_name, last_name, name, email, country, created_at, updated_at)
     SELECT s.phone, s.first_name, s.last_name, s.name, s.email, s.country, ?, ? FROM st.s s
-    WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.phone = s.phone) ORDER BY s.row
+    ${fresh ? '' : 'WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.phone = s.phone)'} ORDER BY s.row
   `).run(now, now);
   if (inserted.changes !== counts.imported) throw new PacerError('conflict', 'Contacts changed while importing; try again.');
 
   // Which staged rows this import writes to: new contacts, and existing ones under 'update'.
   db.exec('CREATE TEMP TABLE IF NOT EXISTS import_target (row INTEGER PRIMARY KEY, contact_id INTEGER NOT NULL)');
   db.exec('DELETE FROM temp.import_target');
-  db.prepare(`
-    INSERT INTO temp.import_target (row, contact_id)
-    SELECT s.row, c.id FROM st.s s JOIN contacts c ON c.phone = s.phone WHERE c.id > ? OR ?
-  `).run(maxId, touchAll);
+  if (fresh) {
+    db.prepare('INSERT INTO temp.import_target (row, contact_id) SELECT s.row, ? + row_number() OVER (ORDER BY s.row) FROM st.s s').run(maxId);
+  } else {
+    db.prepare(`
+      INSERT INTO temp.import_target (row, contact_id)
+      SELECT s.row, c.id FROM st.s s JOIN contacts c ON c.phone = s.phone WHERE c.id > ? OR ?
+    `).run(maxId, touchAll);
+  }
 
   // Tags from the file and the import's own tags.
   db.prepare('INSERT OR IGNORE INTO tags (name, created_at) SELECT DISTINCT j.value, ? FROM st.s s, json_each(s.tags) j WHERE s.tags IS NOT NULL').run(now);
