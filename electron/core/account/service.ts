@@ -510,7 +510,6 @@ export class AccountService {
       const fields: Record<string, unknown> = {};
       for (const k of ['about', 'description', 'address', 'email', 'websites', 'vertical'] as const) if (patch[k] !== undefined) fields[k] = patch[k];
       if (patch.photoFileId) {
-        if (this.store.connection()?.mode === 'sandbox') throw new PacerError('unavailable', 'The Sandbox does not emulate profile photo uploads (Meta\'s resumable upload API); the other fields can be changed.');
         const file = this.stagedPhoto(patch.photoFileId);
         const app = await client.getApp();
         fields.profile_picture_handle = await client.resumableUpload(app.id, file);

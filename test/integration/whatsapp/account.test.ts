@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../electron/core/index';
 import type { FakeClock } from '../../../electron/core/clock';
@@ -101,6 +104,11 @@ describe('account:connect validates each field live', () => {
     expect(c.ctx.secrets.get('access_token')).toBeNull();
     return r as { code: string; message: string; details: ConnectErrorDetails };
   };
+
+  it('an app secret of another app → appSecret', async () => {
+    const r = await failing({ appSecret: 'not-the-sandbox-app-secret' });
+    expect(r.details).toMatchObject({ field: 'appSecret', reason: 'app_secret_mismatch' });
+  });
 
   it('a wrong token → accessToken', async () => {
     const r = await failing({ accessToken: 'EAAwrongwrongwrongwrong' });
@@ -384,6 +392,24 @@ describe('business profile', () => {
     expect(updated).toMatchObject({ phoneNumberId: SANDBOX_PHONE_NUMBER_IDS.il, about: 'ציוד לכל שביל ולכל מזג אוויר', websites: ['https://acme.example/he'] });
     const r = await c.call('account:profile-get', { phoneNumberId: '123456789' });
     expect(r.ok).toBe(false);
+  });
+
+  it('uploads a new profile photo through the resumable upload API', async () => {
+    const c = core();
+    const sb = await sandbox(c.clock);
+    await ok(c.call('account:connect', connectInput(sb)));
+    const file = path.join(os.tmpdir(), `pacer-photo-${process.pid}.png`);
+    fs.writeFileSync(file, Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5e4c8a20000000049454e44ae426082', 'hex'));
+    cleanup.push(async () => fs.rmSync(file, { force: true }));
+    const staged = c.ctx.files.stagePath(file);
+    const p = await ok(c.call('account:profile-update', { photoFileId: staged.fileId }));
+    expect(p.profilePictureUrl).toMatch(/^https:\/\//);
+
+    fs.writeFileSync(file, 'not an image');
+    const bad = c.ctx.files.stagePath(file);
+    const r = await c.call('account:profile-update', { photoFileId: bad.fileId });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message).toMatch(/JPEG or PNG/);
   });
 });
 
