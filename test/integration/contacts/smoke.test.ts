@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { contactsOf, importFile, ok, tempFile, testCore } from './helpers';
+import type { Core } from '../../../electron/core/index';
+import { contactsOf, importFile, ok, preview, tempFile, testCore } from './helpers';
 
-let cores: { close(): Promise<void> }[] = [];
+let cores: Core[] = [];
 afterEach(async () => {
   await Promise.all(cores.map((c) => c.close()));
   cores = [];
@@ -12,8 +13,8 @@ const core = () => {
   return c;
 };
 
-describe('smoke', () => {
-  it('imports a simple CSV', async () => {
+describe('import wizard calls', () => {
+  it('imports a simple CSV and searches it', async () => {
     const c = core();
     const f = tempFile('a.csv', 'Name,Phone,Email,Tags\nDana Levi,050-234-5678,dana@example.com,vip;friends\nBad,123,,\nDup,+972502345678,,\n');
     const job = await importFile(c, f);
@@ -23,5 +24,40 @@ describe('smoke', () => {
     const q = await ok(c.call('contacts:query', { search: 'dana' }));
     expect(q.total).toBe(1);
     expect(q.rows[0]!.tags).toEqual(['friends', 'vip']);
+  });
+
+  it('saves a mapping with an import and offers it for a file with the same columns', async () => {
+    const c = core();
+    const mapping = [
+      { column: 'Nummer', field: 'phone' as const },
+      { column: 'Who', field: 'name' as const },
+    ];
+    const first = tempFile('a.csv', 'Who,Nummer\nDana,050-234-5678\n');
+    const p1 = await preview(c, first);
+    expect(p1.warnings).toContain('no_phone_column');
+    await importFile(c, first, { mapping, saveMappingAs: 'Store export' });
+    const p2 = await preview(c, tempFile('b.csv', 'Who,Nummer,Extra\nYossi,052-987-6543,x\n'));
+    expect(p2.savedMappings).toEqual([expect.objectContaining({ name: 'Store export', mapping, matches: true })]);
+    const p3 = await preview(c, tempFile('c.csv', 'Name,Phone\nA,050-765-4321\n'));
+    expect(p3.savedMappings[0]!.matches).toBe(false);
+    const saved = await ok(c.call('import:mappings', {}));
+    await ok(c.call('import:mapping-delete', { id: saved[0]!.id }));
+    expect(await ok(c.call('import:mappings', {}))).toEqual([]);
+  });
+
+  it('pages the rejected rows of a report and refuses a second import while one runs', async () => {
+    const c = core();
+    const lines = ['name,phone'];
+    for (let i = 0; i < 250; i++) lines.push(`Bad ${i},12${i}`);
+    const file = tempFile('bad-rows.csv', lines.join('\n'));
+    const staged = c.ctx.files.stagePath(file);
+    const { jobId } = await ok(c.call('import:start', { fileId: staged.fileId, mapping: [{ column: 'phone', field: 'phone' }] }));
+    expect(await c.call('import:start', { fileId: staged.fileId, mapping: [{ column: 'phone', field: 'phone' }] })).toMatchObject({ ok: false, code: 'conflict' });
+    const finished = await new Promise<{ state: string }>((resolve) => c.on('import:finished', resolve));
+    expect(finished.state).toBe('done');
+    const page = await ok(c.call('import:report', { jobId, offset: 200, limit: 100 }));
+    expect(page).toMatchObject({ rows: 250, invalid: 250, errorsTotal: 250 });
+    expect(page.errors.map((e) => e.row)).toEqual(Array.from({ length: 50 }, (_v, i) => 202 + i));
+    expect((await ok(c.call('import:status', { jobId }))).report!.errors).toHaveLength(100);
   });
 });
