@@ -129,8 +129,11 @@ export class Inbox {
     return this.claimStmt.all(this.clock.now(), limit) as InboxRow[];
   }
 
+  private markStmt: Statement | null = null;
+
   markProcessed(id: number): void {
-    this.db.prepare(`UPDATE webhook_inbox SET state = 'processed', processed_at = ?, last_error = NULL WHERE id = ?`).run(this.clock.now(), id);
+    this.markStmt ??= this.db.prepare(`UPDATE webhook_inbox SET state = 'processed', processed_at = ?, last_error = NULL WHERE id = ?`);
+    this.markStmt.run(this.clock.now(), id);
   }
 
   /** Schedules another attempt; after maxAttempts the row is parked as 'failed' (kept, reported). */

@@ -27,6 +27,9 @@ export interface ProcessorOptions {
   onProgress?: (delta: ProcessorStats) => void;
 }
 
+type RowSteps = Generator<PromiseLike<unknown>, void, unknown>;
+const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof (v as PromiseLike<unknown> | null)?.then === 'function';
+
 const emptyStats = (): ProcessorStats => ({ processedRows: 0, events: 0, duplicates: 0, handlerFailures: 0, byType: {} });
 
 /** Backoff after a failed handler: 1 s, 2 s, 4 s … capped at 15 minutes. */
@@ -45,6 +48,7 @@ export class InboxProcessor {
   private readonly seenStmt: Statement;
   private readonly recordStmt: Statement;
   private readonly pendingInsert: Statement;
+  private readonly pendingDelete: Statement;
   private readonly batchSize: number;
   private readonly maxAttempts: number;
 
@@ -53,6 +57,7 @@ export class InboxProcessor {
     this.maxAttempts = o.maxAttempts ?? 12;
     this.seenStmt = o.db.prepare(`SELECT 1 FROM webhook_event_keys WHERE key = ?`);
     this.recordStmt = o.db.prepare(`INSERT OR IGNORE INTO webhook_event_keys (key, inbox_id, processed_at) VALUES (?, ?, ?)`);
+    this.pendingDelete = o.db.prepare(`DELETE FROM webhook_pending_status WHERE event_key = ?`);
     this.pendingInsert = o.db.prepare(
       `INSERT INTO webhook_pending_status (event_key, wamid, biz_opaque_callback_data, event, received_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT(event_key) DO UPDATE SET offers = offers + 1`,
@@ -95,7 +100,7 @@ export class InboxProcessor {
           const rows = this.o.inbox.claim(this.batchSize);
           if (!rows.length) break;
           const delta = emptyStats();
-          for (const row of rows) await this.processRow(row, delta);
+          await this.processRows(rows, delta);
           this.o.onProgress?.(delta);
           if (this.stopped) break;
           // Let the receiver's commits and answers interleave with a long backlog.
@@ -113,7 +118,54 @@ export class InboxProcessor {
     return p;
   }
 
-  private async processRow(row: InboxRow, stats: ProcessorStats): Promise<void> {
+  /**
+   * Runs rows in synchronous stretches, each inside ONE transaction (one commit for many events
+   * instead of several per event). A transaction never spans an await: when a handler returns a
+   * promise, the stretch is committed first, the promise awaited outside any transaction, and the
+   * rest of that row continues in autocommit mode. So another module's commit (the send ledger's,
+   * the inbox's before a 200) can never be swallowed into ours.
+   */
+  private async processRows(rows: InboxRow[], stats: ProcessorStats): Promise<void> {
+    const db = this.o.db;
+    let i = 0;
+    while (i < rows.length) {
+      let suspended: { gen: RowSteps; promise: PromiseLike<unknown> } | null = null;
+      db.exec('BEGIN');
+      try {
+        while (i < rows.length) {
+          const gen = this.rowSteps(rows[i++]!, stats);
+          const r = gen.next();
+          if (!r.done) {
+            suspended = { gen, promise: r.value };
+            break;
+          }
+        }
+        db.exec('COMMIT');
+      } catch (e) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw e;
+      }
+      if (suspended) {
+        let { promise } = suspended;
+        for (;;) {
+          let r: IteratorResult<PromiseLike<unknown>, void>;
+          try {
+            r = suspended.gen.next(await promise);
+          } catch (e) {
+            r = suspended.gen.throw(e);
+          }
+          if (r.done) break;
+          promise = r.value;
+        }
+      }
+    }
+  }
+
+  /**
+   * One inbox row as a sequence of synchronous steps. It yields only when a handler returned a
+   * promise (the driver awaits it and sends back the outcome, or throws the rejection in).
+   */
+  private *rowSteps(row: InboxRow, stats: ProcessorStats): RowSteps {
     let events: WebhookEvent[];
     try {
       events = parseEvents(row.body, this.o.parseOptions());
@@ -132,30 +184,39 @@ export class InboxProcessor {
         continue;
       }
       inRow.add(ev.key);
-      try {
-        await this.dispatch(ev);
-        handled.push(ev.key);
-        stats.events++;
-        stats.byType[ev.type] = (stats.byType[ev.type] ?? 0) + 1;
-      } catch (e) {
-        stats.handlerFailures++;
-        errors.push(`${ev.type} ${ev.key}: ${e instanceof Error ? e.message : String(e)}`);
+      let matched = false;
+      let firstError: string | null = null;
+      for (const h of this.o.router.handlers(ev.type)) {
+        try {
+          let outcome = (h.fn as (e: WebhookEvent) => unknown)(ev);
+          if (isThenable(outcome)) outcome = yield outcome;
+          if (outcome === 'matched') matched = true;
+        } catch (e) {
+          firstError ??= `${h.name}: ${e instanceof Error ? e.message : String(e)}`;
+        }
       }
+      if (firstError) {
+        stats.handlerFailures++;
+        errors.push(`${ev.type} ${ev.key}: ${firstError}`);
+        continue;
+      }
+      if (ev.type === 'status') this.settleMatch(ev, matched);
+      handled.push(ev.key);
+      stats.events++;
+      stats.byType[ev.type] = (stats.byType[ev.type] ?? 0) + 1;
     }
     const now = this.o.clock.now();
-    this.o.db.transaction(() => {
-      for (const k of handled) this.recordStmt.run(k, row.id, now);
-      if (!errors.length) this.o.inbox.markProcessed(row.id);
-    })();
+    for (const k of handled) this.recordStmt.run(k, row.id, now);
     if (errors.length) {
       const outcome = this.o.inbox.markRetry(row.id, errors.join('; '), retryDelayMs(row.attempts), this.maxAttempts);
       this.o.log.warn('webhook handler failed', { inboxId: row.id, attempt: row.attempts + 1, outcome, errors: errors.slice(0, 5) });
     } else {
+      this.o.inbox.markProcessed(row.id);
       stats.processedRows++;
     }
   }
 
-  /** Runs every handler for one event; throws the first failure after trying them all. */
+  /** Runs every handler for one event (re-offers); throws the first failure after trying them all. */
   async dispatch(ev: WebhookEvent): Promise<void> {
     const handlers = this.o.router.handlers(ev.type);
     let matched = false;
@@ -169,10 +230,12 @@ export class InboxProcessor {
       }
     }
     if (firstError) throw firstError;
-    if (ev.type === 'status') {
-      if (matched) this.o.db.prepare(`DELETE FROM webhook_pending_status WHERE event_key = ?`).run(ev.key);
-      else this.keepPending(ev);
-    }
+    if (ev.type === 'status') this.settleMatch(ev, matched);
+  }
+
+  private settleMatch(ev: StatusEvent, matched: boolean): void {
+    if (matched) this.pendingDelete.run(ev.key);
+    else this.keepPending(ev);
   }
 
   private keepPending(ev: StatusEvent): void {
