@@ -206,6 +206,10 @@ export const scenarioSchema = z.object({
     max_retry_age_ms: z.number().positive().default(7 * 24 * 3600_000),
     /** Real milliseconds to wait for the receiver before counting the attempt as failed. */
     request_timeout_ms: z.number().positive().default(10_000),
+    /** Most updates one POST may carry (Meta: up to 1,000); 1 = one update per POST. */
+    batch_max: z.number().int().min(1).max(1000).default(1000),
+    /** Sandbox-clock ms to gather updates into one POST; 0 = only those due in the same event-loop turn. */
+    batch_window_ms: z.number().nonnegative().default(0),
     /** business_capability_update.max_daily_conversations_per_business: an integer (doc example) or TIER_* (doc enum). */
     capability_format: z.enum(['number', 'tier']).default('number'),
   }).prefault({}),

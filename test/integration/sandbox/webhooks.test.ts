@@ -59,8 +59,12 @@ describe('sandbox: webhooks', () => {
     expect(env.entry[0].changes[0].field).toBe('messages');
     expect(env.entry[0].changes[0].value.messaging_product).toBe('whatsapp');
     expect(env.entry[0].changes[0].value.metadata).toEqual({ display_phone_number: '15550100100', phone_number_id: SANDBOX_PHONE_NUMBER_ID });
-    const statuses = rx!.statuses();
+    // POSTs are concurrent (as Meta's), so arrival order is not guaranteed: order by event rank.
+    const rank = ['sent', 'delivered', 'read'];
+    const statuses = rx!.statuses().sort((a: { status: string }, b: { status: string }) => rank.indexOf(a.status) - rank.indexOf(b.status));
     expect(statuses.map((s: { status: string }) => s.status)).toEqual(['sent', 'delivered', 'read']);
+    const sentOrder = sb!.webhookLog({ field: 'messages' }).sort((a, b) => a.first_sent_at! - b.first_sent_at!).map((e) => e.summary.split(' ')[0]);
+    expect(sentOrder).toEqual(['statuses:sent', 'statuses:delivered', 'statuses:read']);
     for (const s of statuses) {
       expect(s).toMatchObject({ id: wamid, recipient_id: '972541234567', biz_opaque_callback_data: 'camp-7:row-3', timestamp: expect.stringMatching(/^\d+$/) });
     }
@@ -130,8 +134,9 @@ describe('sandbox: webhooks', () => {
     sb = await startSandbox({ clock, webhookUrl: rx.url, scenario: { ...(await import('../../../electron/core/sandbox')).DEFAULT_SCENARIO, webhooks: { duplicate_rate: 1, out_of_order_rate: 1 }, delivery: { read_rate: 1 } } });
     const r = await send(sb, orderUpdate('+972541234567'));
     await advance(20 * 60_000);
-    const order = rx.statuses().map((s: { status: string }) => s.status);
-    expect(order).toHaveLength(6); // sent, delivered, read — each twice
+    expect(rx.statuses()).toHaveLength(6); // sent, delivered, read — each twice
+    const order = sb.webhookLog({ field: 'messages' }).sort((a, b) => a.first_sent_at! - b.first_sent_at! || a.seq - b.seq).map((e) => e.summary.split(' ')[0]!.replace('statuses:', ''));
+    expect(order).toHaveLength(6);
     expect(new Set(order)).toEqual(new Set(['sent', 'delivered', 'read']));
     const firstSeen = [...new Set(order)];
     expect(firstSeen).not.toEqual(['sent', 'delivered', 'read']); // one adjacent pair swapped
@@ -210,11 +215,12 @@ describe('sandbox: webhooks', () => {
     await advance(0);
     const values = rx!.changes('messages').filter((v: { messages?: unknown }) => v.messages);
     expect(values).toHaveLength(3);
-    expect(values[0].contacts).toEqual([{ profile: { name: expect.any(String) }, wa_id: '886912345678' }]);
-    expect(values[0].metadata.phone_number_id).toBe(SANDBOX_PHONE_NUMBER_IDS.tw);
-    expect(values[0].messages[0]).toMatchObject({ from: '886912345678', id: expect.stringMatching(/^wamid\./), timestamp: expect.stringMatching(/^\d+$/), type: 'text', text: { body: '多少錢？' } });
-    expect(values[1].messages[0]).toMatchObject({ type: 'button', button: { text: '立即選購', payload: '立即選購' }, context: { id: wamid } });
-    expect(values[2].messages[0]).toMatchObject({ type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: 'yes_1', title: 'Yes' } } });
+    const byType = (t: string) => values.find((v: { messages: { type: string }[] }) => v.messages[0]!.type === t);
+    expect(byType('text').contacts).toEqual([{ profile: { name: expect.any(String) }, wa_id: '886912345678' }]);
+    expect(byType('text').metadata.phone_number_id).toBe(SANDBOX_PHONE_NUMBER_IDS.tw);
+    expect(byType('text').messages[0]).toMatchObject({ from: '886912345678', id: expect.stringMatching(/^wamid\./), timestamp: expect.stringMatching(/^\d+$/), type: 'text', text: { body: '多少錢？' } });
+    expect(byType('button').messages[0]).toMatchObject({ type: 'button', button: { text: '立即選購', payload: '立即選購' }, context: { id: wamid } });
+    expect(byType('interactive').messages[0]).toMatchObject({ type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: 'yes_1', title: 'Yes' } } });
   });
 
   it('STOP: quick-reply button echoes the payload set at send; texts in he/zh/en', async () => {
@@ -226,8 +232,8 @@ describe('sandbox: webhooks', () => {
     sb!.sendInbound({ from: '+447700900123', kind: 'stop_text', language: 'en' });
     await advance(0);
     const msgs = rx!.changes('messages').flatMap((v: { messages?: { text: { body: string } }[] }) => v.messages ?? []);
-    expect(msgs[0]).toMatchObject({ type: 'button', button: { payload: 'STOP_PROMO', text: '停止推廣' }, context: { id: sent.body.messages[0].id } });
-    expect(msgs.slice(1).map((m: { text: { body: string } }) => m.text.body)).toEqual(['הסר', '停止', 'STOP']);
+    expect(msgs.find((m: { type: string }) => m.type === 'button')).toMatchObject({ button: { payload: 'STOP_PROMO', text: '停止推廣' }, context: { id: sent.body.messages[0].id } });
+    expect(msgs.filter((m: { type: string }) => m.type === 'text').map((m: { text: { body: string } }) => m.text.body).sort()).toEqual(['STOP', 'הסר', '停止'].sort());
   });
 
   it('scripted recipients reply after delivery: Hebrew STOP text, Chinese STOP button, preference stop → 131050', async () => {
@@ -279,5 +285,22 @@ describe('sandbox: webhooks', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('batches updates for one WABA into one POST (entry[] of many), up to batch_max', async () => {
+    const { DEFAULT_SCENARIO } = await import('../../../electron/core/sandbox');
+    rx = await startReceiver();
+    clock = new FakeClock();
+    sb = await startSandbox({ clock, webhookUrl: rx.url, scenario: { ...DEFAULT_SCENARIO, webhooks: { batch_window_ms: 60_000, batch_max: 4 }, delivery: { read_rate: 0 } } });
+    for (let i = 0; i < 10; i++) await send(sb, orderUpdate(`+97254123450${i}`));
+    await advance(60_000);
+    await advance(60_000);
+    const entries = rx.received.map((r) => r.json.entry.length);
+    expect(entries.reduce((a, b) => a + b, 0)).toBe(20); // 10 sent + 10 delivered
+    expect(Math.max(...entries)).toBe(4);
+    expect(rx.received.length).toBeLessThan(20);
+    for (const r of rx.received) expect(validSignature(r.raw, r.headers['x-hub-signature-256'], SANDBOX_APP_SECRET)).toBe(true);
+    expect(sb.webhookLog({ field: 'messages' }).every((e) => e.state === 'delivered' && e.batch_size >= 1)).toBe(true);
+    expect(sb.stats().webhooks).toMatchObject({ generated: 20, delivered: 20, attempts: rx.received.length });
   });
 });
