@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { test, expect } from './fixtures';
 import { contactFile, expectCounts, pacerCli, runImportWizard, shot, writeLargeCsv } from './contacts-helpers';
 
@@ -135,6 +136,35 @@ test('a bad file gets a clear error and the wizard stays on the file step', asyn
   await expect(page.getByTestId('wizard-error')).toContainText(/empty/i);
   await expect(page.getByTestId('wizard-step-file')).toBeVisible();
   await shot(page, 'contacts-wizard-error-en');
+});
+
+test('an Excel workbook: the sheet is chosen in the preview and its rows are imported', async ({ page, serve }) => {
+  const wb = new ExcelJS.Workbook();
+  wb.addWorksheet('Notes').addRows([['Read me'], ['This sheet has no contacts']]);
+  const people = wb.addWorksheet('Customers');
+  people.addRows([['Mobile', 'Name', 'Joined'], ['054-7654321', 'Dana Cohen', new Date(Date.UTC(2024, 0, 15))], [972527654321, 'Yossi Levi', new Date(Date.UTC(2024, 2, 1))]]);
+  const buffer = Buffer.from(await wb.xlsx.writeBuffer());
+
+  await page.goto(serve.url);
+  await page.getByTestId('nav-contacts').click();
+  await page.getByTestId('import-open').first().click();
+  await page.getByTestId('import-file-input').setInputFiles({ name: 'customers.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer });
+  await expect(page.getByTestId('preview-format')).toHaveAttribute('data-format', 'xlsx');
+  await expect(page.getByTestId('preview-encoding')).toHaveCount(0);
+  await expect(page.getByTestId('preview-sheet')).toHaveValue('Notes');
+  await page.getByTestId('preview-sheet').selectOption('Customers');
+  await expect(page.getByTestId('preview-table')).toContainText('Dana Cohen');
+  await shot(page, 'contacts-wizard-2-preview-xlsx-en');
+  await page.getByTestId('wizard-next').click();
+  await expect(page.getByTestId('map-0')).toHaveValue('phone');
+  await page.getByTestId('wizard-next').click();
+  await page.getByTestId('wizard-check').click();
+  await expectCounts(page, { rows: 2, imported: 2, invalid: 0 });
+  await page.getByTestId('wizard-import').click();
+  await expectCounts(page, { rows: 2, imported: 2 });
+  await page.getByTestId('wizard-finish').click();
+  await expect(page.getByTestId('contact-row')).toHaveCount(2);
+  await expect(page.locator('[data-phone="+972527654321"]')).toContainText('Yossi Levi');
 });
 
 test.describe('a large store', () => {
