@@ -151,7 +151,7 @@ export class TemplatesService {
       this.requestSync('unknown template in a status webhook');
       return;
     }
-    if (status === null || status === 'UNKNOWN' || at < row.last_changed_at) {
+    if (status === null || status === 'UNKNOWN' || this.isStale(at, row)) {
       this.store.addHistory({ templateId: row.id, at, kind: 'status', from: row.status, to: status ?? row.status, reason, source: 'webhook' });
       this.changed(row, at);
       return;
@@ -168,7 +168,7 @@ export class TemplatesService {
     const row = this.rowFor(v);
     const quality = normalizeTemplateQuality(v.new_quality_score);
     if (!row) return this.requestSync('unknown template in a quality webhook');
-    if (at < row.last_changed_at) {
+    if (this.isStale(at, row)) {
       this.store.addHistory({ templateId: row.id, at, kind: 'quality', from: normalizeTemplateQuality(v.previous_quality_score), to: quality, reason: null, source: 'webhook' });
       return this.changed(row, at);
     }
@@ -194,6 +194,14 @@ export class TemplatesService {
   /** message_template_components_update: the template was edited; re-read it. */
   applyTemplateComponentsUpdate(_ev: ManagementEventLike): void {
     this.requestSync('template edited');
+  }
+
+  /**
+   * An event older than the last change Pacer knows (a late retry, out-of-order delivery). Webhook
+   * times are whole seconds (entry.time), so only a full second earlier counts as older.
+   */
+  private isStale(at: number, row: TemplateRow): boolean {
+    return at + 1_000 <= row.last_changed_at;
   }
 
   private changed(row: TemplateRow, at: number): void {
