@@ -127,6 +127,12 @@ export class WebhookService {
     return true;
   }
 
+  async stopRelay(): Promise<void> {
+    const r = this.relay;
+    this.relay = null;
+    await r?.stop();
+  }
+
   async stop(): Promise<void> {
     const r = this.receiver;
     this.receiver = null;
