@@ -5,6 +5,8 @@ export interface SandboxRuntime {
   /** Graph root, e.g. http://127.0.0.1:PORT (clients append /v24.0/…). */
   baseUrl: string;
   close(): Promise<void>;
+  /** Points the running sandbox's webhooks at another URL (null: stop delivering). */
+  setWebhookUrl?(url: string | null): void;
   /** The launcher's own handle (the built-in one: B1's SandboxHandle with admin helpers), for tests and tools. */
   handle?: unknown;
 }

@@ -56,8 +56,20 @@ export class AccountService {
   private sandbox: SandboxRuntime | null = null;
   private sandboxStarting: Promise<void> | null = null;
   private tokenState: TokenState | null = null;
-  /** Where the in-process sandbox should POST its webhooks (the webhook receiver registers this). */
-  sandboxWebhookUrl: (() => string | null) | null = null;
+  private webhookUrlProvider: (() => string | null) | null = null;
+
+  /**
+   * Where the in-process sandbox should POST its webhooks (the webhook receiver registers this).
+   * Setting it also points an already running sandbox at the new URL.
+   */
+  get sandboxWebhookUrl(): (() => string | null) | null {
+    return this.webhookUrlProvider;
+  }
+
+  set sandboxWebhookUrl(provider: (() => string | null) | null) {
+    this.webhookUrlProvider = provider;
+    this.sandbox?.setWebhookUrl?.(provider?.() ?? null);
+  }
   /** Called after connect / use-sandbox so templates are synced (wired by whatsapp/index.ts). */
   afterConnect: (() => Promise<unknown>) | null = null;
 

@@ -69,3 +69,28 @@ describe('management webhooks from the emulator reach the account and templates'
     expect(events).toContain('account:changed');
   });
 });
+
+describe('Use Sandbox and the webhook receiver', () => {
+  it('points an already running in-process sandbox at the receiver once its URL is known', async () => {
+    const c = testCore();
+    cleanup.push(() => c.close());
+    const bodies: string[] = [];
+    const receiver = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => { bodies.push(body); res.writeHead(200).end(); });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    cleanup.push(() => new Promise((r) => receiver.close(r)));
+
+    const r = await c.call('account:use-sandbox', {});
+    expect(r.ok).toBe(true);
+    const { account } = whatsappServices(c.ctx);
+    account.sandboxWebhookUrl = () => `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhook`;
+    const handle = account.sandboxRuntime()!.handle as Awaited<ReturnType<typeof startSandbox>>;
+    handle.setTemplateStatus('spring_sale', 'he', 'PAUSED');
+    await c.clock.advance(1_000);
+    await handle.webhooksIdle();
+    expect(bodies.some((b) => b.includes('message_template_status_update') && b.includes('PAUSED'))).toBe(true);
+  });
+});
