@@ -214,6 +214,19 @@ describe('sending client', () => {
   });
 });
 
+describe('subscribed apps and the management budget', () => {
+  it('subscribes the app to the WABA and reads it back; an active WABA gets the larger hourly budget', async () => {
+    const c = core();
+    const sb = await sandbox(c.clock);
+    await ok(c.call('account:connect', connectInput(sb)));
+    const client = whatsappServices(c.ctx).account.client();
+    expect(client.limiter.limitPerHour).toBe(4_500); // 90% of 5,000: the WABA has a CONNECTED number
+    expect(await client.subscribeApp(SANDBOX_WABA_ID)).toBe(true);
+    expect(await client.getSubscribedApps(SANDBOX_WABA_ID)).toEqual([{ id: sb.credentials.appId, name: expect.any(String) }]);
+    expect(client.limiter.used()).toBeGreaterThan(0);
+  });
+});
+
 describe('template sync', () => {
   it('follows cursor paging through hundreds of templates', async () => {
     const pages: string[] = [];
