@@ -25,7 +25,7 @@ export interface RunningServe {
 export async function startServe(opts: { dataDir?: string; settings?: Record<string, unknown>; env?: NodeJS.ProcessEnv } = {}): Promise<RunningServe> {
   const dataDir = opts.dataDir ?? tempDataDir();
   if (opts.settings) fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify(opts.settings));
-  const child = spawn(process.execPath, [PACER_BIN, '--data-dir', dataDir, 'serve', '--json'], {
+  const child = spawn(process.execPath, [PACER_BIN, '--data-dir', dataDir, 'serve', '--json', '--webhook-port', '0'], {
     cwd: REPO,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

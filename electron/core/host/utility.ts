@@ -1,6 +1,7 @@
 // Entry of the core inside Electron's utilityProcess (dist/electron/core-host.mjs). Plain Node:
 // the UI thread stays free while imports, sends and webhooks run here.
 import { createCore, type Core } from '../index';
+import { startRuntime } from '../runtime';
 import type { CoreToMain, MainToCore } from './protocol';
 import { MirroredVault, mirroredSettings } from './remote';
 
@@ -25,6 +26,7 @@ port.on('message', async ({ data: msg }) => {
           secrets: new MirroredVault(msg.secrets, msg.vault, (name, value) => post({ type: 'secret:set', name, value })),
         });
         core.onAny((event, payload) => post({ type: 'event', event, payload }));
+        await startRuntime(core, { fallbackToFreePort: true });
         post({ type: 'ready' });
       } catch (e) {
         post({ type: 'init-failed', message: e instanceof Error ? e.message : String(e) });

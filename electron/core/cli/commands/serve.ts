@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { startBridge } from '../../http/bridge';
+import { startRuntime } from '../../runtime';
 import type { CliContext } from '../context';
 import { CliError, EXIT_USAGE } from '../io';
 
@@ -24,19 +25,25 @@ export function registerServeCommand(program: Command, cli: CliContext): void {
     .command('serve')
     .description('Start the browser harness: the core and the app UI on 127.0.0.1; prints the URL to open')
     .option('--port <port>', 'port on 127.0.0.1 (default: a free one)', '0')
+    .option('--webhook-port <port>', 'webhook receiver port on 127.0.0.1 (default: the configured one; 0 = any free port)')
     .option('--json', 'print {"url": …} as JSON')
-    .action(async (o: { port: string }, cmd: Command) => {
+    .action(async (o: { port: string; webhookPort?: string }, cmd: Command) => {
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be 0–65535, got ${o.port}`, EXIT_USAGE);
+      const webhookPort = o.webhookPort === undefined ? undefined : Number(o.webhookPort);
+      if (webhookPort !== undefined && (!Number.isInteger(webhookPort) || webhookPort < 0 || webhookPort > 65535)) throw new CliError(`--webhook-port must be 0–65535, got ${o.webhookPort}`, EXIT_USAGE);
       const staticDir = rendererDir(cli.io.env);
       await cli.withCore(
         cmd,
         async (core) => {
+          // The harness is the whole app: campaigns send and webhooks arrive while it runs.
+          const runtime = await startRuntime(core, { ...(webhookPort === undefined ? {} : { webhookPort }), fallbackToFreePort: webhookPort === undefined });
           const bridge = await startBridge(core, { port, staticDir });
-          cli.print(cmd, { url: bridge.openUrl, port: bridge.port }, () => `Pacer is running at ${bridge.openUrl}\nPress Ctrl+C to stop.`);
+          cli.print(cmd, { url: bridge.openUrl, port: bridge.port, webhook_url: runtime.webhookUrl }, () => `Pacer is running at ${bridge.openUrl}\nWebhooks: ${runtime.webhookUrl}\nPress Ctrl+C to stop.`);
           const signal = await cli.io.untilSignal();
           cli.io.err(`Stopping (${signal})…`);
           await bridge.close();
+          await runtime.stop();
         },
         'harness',
       );
