@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Upload, Users } from 'lucide-react';
 import { EmptyState } from '../../components/EmptyState';
@@ -31,11 +31,15 @@ export function ContactsPage() {
 
   // One row cache per query: a new filter (or a change in the store) starts a fresh one.
   const filterKey = JSON.stringify(filter);
-  const windows = useMemo(
-    () => new RowWindows((offset, limit) => api.call('contacts:query', { ...JSON.parse(filterKey), offset, limit })),
-    [filterKey, version],
-  );
-  useEffect(() => () => windows.dispose(), [windows]);
+  // The previous cache is disposed when its replacement is made (not in an effect cleanup, which
+  // React's StrictMode runs on a still-used instance), so its late answers are dropped.
+  const previous = useRef<RowWindows | null>(null);
+  const windows = useMemo(() => {
+    previous.current?.dispose();
+    const w = new RowWindows((offset, limit) => api.call('contacts:query', { ...JSON.parse(filterKey), offset, limit }));
+    previous.current = w;
+    return w;
+  }, [filterKey, version]);
   const total = useSyncExternalStore(windows.subscribe, () => windows.total);
 
   const isEmpty = stats?.total === 0 && Object.keys(filter).length === 0;

@@ -31,6 +31,7 @@ export interface ContactsSlice {
 }
 
 const NO_SELECTION: ReadonlySet<number> = new Set();
+let changeTimer: ReturnType<typeof setTimeout> | null = null;
 
 export const createContactsSlice: StateCreator<AppState, [], [], ContactsSlice> = (set, get) => ({
   contactsFilter: {},
@@ -72,7 +73,13 @@ export const createContactsSlice: StateCreator<AppState, [], [], ContactsSlice> 
     });
   },
   contactsChanged: () => {
-    set({ contactsVersion: get().contactsVersion + 1 });
-    void get().loadContactFacets();
+    // An action's own refresh and the core's `contacts:changed` event usually arrive together:
+    // coalesce them so the table refetches once.
+    if (changeTimer) return;
+    changeTimer = setTimeout(() => {
+      changeTimer = null;
+      set({ contactsVersion: get().contactsVersion + 1 });
+      void get().loadContactFacets();
+    }, 120);
   },
 });
