@@ -110,7 +110,12 @@ export class AccountService {
     const counts = this.store.templateCounts();
     const limit = this.portfolioLimit();
     const limitValue = LIMIT_VALUES[limit];
-    const used = Math.max(0, Math.floor(this.usage(now)));
+    let used = 0;
+    try {
+      used = Math.max(0, Math.floor(this.usage(now)));
+    } catch (e) {
+      this.ctx.log.warn('24-hour usage provider failed', { error: e instanceof Error ? e.message : String(e) });
+    }
     const blockers = this.blockers(conn, tokenState, numbers);
     let lastError: GraphErrorDetails | null = null;
     try { lastError = conn?.last_error ? JSON.parse(conn.last_error) as GraphErrorDetails : null; } catch { lastError = null; }

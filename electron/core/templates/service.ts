@@ -26,8 +26,11 @@ export class TemplatesService {
     this.store = new TemplateStore(ctx.db);
   }
 
+  /** Templates of the connected portfolio (all synced ones when disconnected: they stay for history). */
   list(filters: TemplateFilters): TemplateSummary[] {
-    const f = { ...filters, ...(filters.language ? { language: normalizeLanguage(filters.language) } : {}) };
+    const conn = this.account.connection();
+    const portfolio = conn ? [...new Set([conn.waba_id, ...this.account.store.wabas().map((w) => w.id)])] : undefined;
+    const f = { ...filters, ...(filters.language ? { language: normalizeLanguage(filters.language) } : {}), ...(portfolio ? { wabaIds: portfolio } : {}) };
     return this.store.list(f).map(templateSummary);
   }
 

@@ -29,6 +29,8 @@ export interface TemplateFilters {
   language?: string;
   search?: string;
   wabaId?: string;
+  /** Only these WABAs (the connected portfolio's); ignored when wabaId is given. */
+  wabaIds?: string[];
   includeDeleted?: boolean;
 }
 
@@ -65,6 +67,7 @@ export class TemplateStore {
     inList('quality', f.quality);
     if (!f.includeDeleted && !f.status?.includes('DELETED')) where.push("status <> 'DELETED'");
     if (f.wabaId) { where.push('waba_id = ?'); args.push(f.wabaId); }
+    else inList('waba_id', f.wabaIds);
     if (f.language) {
       where.push("(lower(language) = lower(?) OR lower(language) LIKE lower(?) ESCAPE '\\')");
       args.push(f.language, `${likeEscape(f.language)}\\_%`);

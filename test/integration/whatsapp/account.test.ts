@@ -214,6 +214,24 @@ describe('sending client', () => {
   });
 });
 
+describe('connecting another account', () => {
+  it('lists only the templates of the connected portfolio', async () => {
+    const c = core();
+    const sb = await sandbox(c.clock);
+    await ok(c.call('account:connect', connectInput(sb)));
+    const first = await ok(c.call('templates:list', {}));
+    const other = { ...DEFAULT_SCENARIO.wabas![0]!, id: '3000000000000007', name: 'Other', templates: [{ ...DEFAULT_SCENARIO.wabas![0]!.templates![0]!, id: '5000000000000077', name: 'other_hello' }], phone_numbers: [{ ...DEFAULT_SCENARIO.wabas![0]!.phone_numbers![0]!, id: '4000000000000077', display_phone_number: '+1 555-010-0177' }] };
+    const sb2 = await sandbox(c.clock, { ...DEFAULT_SCENARIO, business: { ...DEFAULT_SCENARIO.business!, id: '2000000000000007' }, wabas: [other] } as Scenario);
+    await ok(c.call('account:connect', { graphUrl: sb2.baseUrl, wabaId: '3000000000000007', phoneNumberId: '4000000000000077', accessToken: SANDBOX_ACCESS_TOKEN }));
+    expect((await ok(c.call('templates:list', {}))).map((t) => t.name)).toEqual(['other_hello']);
+    const s = await ok(c.call('account:status', {}));
+    expect(s.wabas.map((w) => w.id)).toEqual(['3000000000000007']);
+    expect(s.phoneNumbers.map((n) => n.id)).toEqual(['4000000000000077']);
+    await ok(c.call('account:disconnect', {}));
+    expect((await ok(c.call('templates:list', {}))).length).toBe(first.length + 1); // kept for history
+  });
+});
+
 describe('subscribed apps and the management budget', () => {
   it('subscribes the app to the WABA and reads it back; an active WABA gets the larger hourly budget', async () => {
     const c = core();
