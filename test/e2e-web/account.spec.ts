@@ -60,6 +60,7 @@ for (const l of LANGS) {
       await expect(page.getByTestId('token-state')).toContainText('0000');
       await expect(page.locator('body')).not.toContainText('EAAPacerSandbox');
       await expect(page.getByTestId('health-chart')).toBeVisible();
+      await expect(page.getByTestId('account-templates-link')).toContainText('12');
       await expect(page.getByTestId('business-profile').getByTestId('profile-view')).toContainText('Gear for every trail.');
 
       if (l.dir === 'rtl') {

@@ -90,6 +90,7 @@ function ConnectedAccount({ account }: { account: AccountStatus }) {
   const history = useStore((s) => s.accountHistory);
   const loadHistory = useStore((s) => s.loadAccountHistory);
   const openWizard = useStore((s) => s.openWizard);
+  const navigate = useStore((s) => s.navigate);
   const c = account.connection!;
   useEffect(() => {
     void loadHistory(30);
@@ -112,6 +113,19 @@ function ConnectedAccount({ account }: { account: AccountStatus }) {
           {c.mode === 'sandbox' && <p className="small muted">{t('connection.sandboxNote')}</p>}
           <dl className="kv">
             <dt>{t('connection.waba')}</dt><dd className="mono">{c.wabaId}</dd>
+            {account.wabas.length > 1 && (
+              <>
+                <dt>{t('connection.otherWabas')}</dt>
+                <dd data-testid="other-wabas">{account.wabas.filter((w) => w.id !== c.wabaId).map((w) => <div key={w.id}>{w.name ?? w.id} <span className="mono muted small">{w.id}</span></div>)}</dd>
+              </>
+            )}
+            <dt>{t('connection.templates')}</dt>
+            <dd>
+              <button className="link-button" onClick={() => navigate('templates')} data-testid="account-templates-link">
+                {t('connection.templateCount', { n: account.wabas.reduce((sum, w) => sum + w.templateCount, 0) })}
+              </button>
+              {account.lastTemplateSyncAt && <span className="muted small"> · {t('connection.synced', { when: f.ago(account.lastTemplateSyncAt) })}</span>}
+            </dd>
             <dt>{t('connection.api')}</dt><dd><span className="mono">{c.apiVersion}</span> · <span className="mono small" data-testid="graph-url">{c.graphUrl}</span></dd>
             <dt>{t('connection.token')}</dt><dd data-testid="token-state"><TokenState account={account} /></dd>
             <dt>{t('connection.appSecret')}</dt>
