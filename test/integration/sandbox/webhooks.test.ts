@@ -231,9 +231,9 @@ describe('sandbox: webhooks', () => {
     sb!.sendInbound({ from: '+886912345679', kind: 'stop_text', language: 'zh' });
     sb!.sendInbound({ from: '+447700900123', kind: 'stop_text', language: 'en' });
     await advance(0);
-    const msgs = rx!.changes('messages').flatMap((v: { messages?: { text: { body: string } }[] }) => v.messages ?? []);
-    expect(msgs.find((m: { type: string }) => m.type === 'button')).toMatchObject({ button: { payload: 'STOP_PROMO', text: '停止推廣' }, context: { id: sent.body.messages[0].id } });
-    expect(msgs.filter((m: { type: string }) => m.type === 'text').map((m: { text: { body: string } }) => m.text.body).sort()).toEqual(['STOP', 'הסר', '停止'].sort());
+    const msgs = rx!.changes('messages').flatMap((v: { messages?: { type: string; text: { body: string } }[] }) => v.messages ?? []);
+    expect(msgs.find((m) => m.type === 'button')).toMatchObject({ button: { payload: 'STOP_PROMO', text: '停止推廣' }, context: { id: sent.body.messages[0].id } });
+    expect(msgs.filter((m) => m.type === 'text').map((m) => m.text.body).sort()).toEqual(['STOP', 'הסר', '停止'].sort());
   });
 
   it('scripted recipients reply after delivery: Hebrew STOP text, Chinese STOP button, preference stop → 131050', async () => {
