@@ -11,6 +11,7 @@ export function useCampaignFormat() {
     const dateTime = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' });
     const day = new Intl.DateTimeFormat(language, { weekday: 'short', month: 'short', day: 'numeric' });
     const time = new Intl.DateTimeFormat(language, { timeStyle: 'short' });
+    const timeSec = new Intl.DateTimeFormat(language, { timeStyle: 'medium' });
     return {
       number: (n: number) => num.format(n),
       percent: (r: number | null | undefined) => (r === null || r === undefined ? '—' : pct.format(r)),
@@ -24,6 +25,7 @@ export function useCampaignFormat() {
       dateTime: (ms: number) => dateTime.format(ms),
       day: (ms: number) => day.format(ms),
       time: (ms: number) => time.format(ms),
+      timeSec: (ms: number) => timeSec.format(ms),
     };
   }, [language]);
 }

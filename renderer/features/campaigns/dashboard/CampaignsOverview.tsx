@@ -57,18 +57,26 @@ export function CampaignsOverview() {
                 <div className="cmp-days" dir="ltr" role="img" aria-label={t('dashboard.overTime')} data-testid="overview-days">
                   {overview.days.map((d) => (
                     <div key={d.day} className="cmp-day" title={t('dashboard.dayTitle', { day: d.day, delivered: f.percent(d.delivery_rate), read: f.percent(d.read_rate) })}>
-                      <span className="r" style={{ blockSize: `${Math.round((d.read_rate ?? 0) * (d.delivery_rate ?? 0) * 80)}px` }} />
                       <span className="d" style={{ blockSize: `${Math.round((d.delivery_rate ?? 0) * 80)}px` }} />
+                      <span className="r" style={{ blockSize: `${Math.round((d.read_rate ?? 0) * 80)}px` }} />
                     </div>
                   ))}
                 </div>
+                {overview.days.length > 0 && (
+                  <div className="cmp-days-axis small muted" dir="ltr">
+                    <span>{f.day(Date.parse(`${overview.days[0]!.day}T12:00:00Z`))}</span>
+                    {overview.days.length > 1 && <span>{f.day(Date.parse(`${overview.days[overview.days.length - 1]!.day}T12:00:00Z`))}</span>}
+                  </div>
+                )}
                 <ul className="cmp-legend small">
                   <li><span className="sw delivered" aria-hidden />{t('dashboard.delivery')}</li>
                   <li><span className="sw sent" aria-hidden />{t('dashboard.read')}</li>
                 </ul>
                 <h3 className="cmp-sub" style={{ marginBlockStart: 'var(--space-4)' }}>{t('dashboard.costSoFar')}</h3>
                 <div className="cmp-cost" data-testid="overview-cost">
-                  <span className="stat">{overview.cost.amount !== null && overview.cost.currency ? f.money(overview.cost.amount, overview.cost.currency) : t('dashboard.noRates')}</span>
+                  {overview.cost.amount !== null && overview.cost.currency
+                    ? <span className="stat">{f.money(overview.cost.amount, overview.cost.currency)}</span>
+                    : <strong>{t('dashboard.noRates')}</strong>}
                   <span className="small muted">{t('dashboard.billable', { count: overview.cost.billable, n: f.number(overview.cost.billable) })}</span>
                   {overview.cost.unpriced > 0 && <span className="small muted">· {t('dashboard.unpriced', { count: overview.cost.unpriced, n: f.number(overview.cost.unpriced) })}</span>}
                 </div>

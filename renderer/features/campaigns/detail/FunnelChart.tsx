@@ -47,7 +47,7 @@ export function FunnelChart({ points, forecast, total }: { points: TimelinePoint
         ))}
         {xt.map((at, i) => (
           <text key={i} x={x(at)} y={H - 8} textAnchor={i === 0 ? 'start' : i === xt.length - 1 ? 'end' : 'middle'} className="tick">
-            {sameDay ? f.time(at) : `${f.day(at)} ${f.time(at)}`}
+            {t1 - t0 < 15 * 60_000 ? f.timeSec(at) : sameDay ? f.time(at) : `${f.day(at)} ${f.time(at)}`}
           </text>
         ))}
         {fc.length > 1 && <polyline className="forecast" points={fc.map((p) => `${x(p.at).toFixed(1)},${y(p.v).toFixed(1)}`).join(' ')} />}
