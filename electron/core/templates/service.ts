@@ -26,23 +26,28 @@ export class TemplatesService {
     this.store = new TemplateStore(ctx.db);
   }
 
+  /** The connected portfolio's WABA ids (undefined when disconnected: then every synced template counts). */
+  private portfolio(): string[] | undefined {
+    const conn = this.account.connection();
+    return conn ? [...new Set([conn.waba_id, ...this.account.store.wabas().map((w) => w.id)])] : undefined;
+  }
+
   /** Templates of the connected portfolio (all synced ones when disconnected: they stay for history). */
   list(filters: TemplateFilters): TemplateSummary[] {
-    const conn = this.account.connection();
-    const portfolio = conn ? [...new Set([conn.waba_id, ...this.account.store.wabas().map((w) => w.id)])] : undefined;
+    const portfolio = this.portfolio();
     const f = { ...filters, ...(filters.language ? { language: normalizeLanguage(filters.language) } : {}), ...(portfolio ? { wabaIds: portfolio } : {}) };
     return this.store.list(f).map(templateSummary);
   }
 
   get(sel: { id: string } | { name: string; language: string }): TemplateDetail {
-    const row = 'id' in sel ? this.store.byId(sel.id) : this.store.byNameLanguage(sel.name, normalizeLanguage(sel.language));
+    const row = 'id' in sel ? this.store.byId(sel.id) : this.store.byNameLanguage(sel.name, normalizeLanguage(sel.language), this.portfolio());
     if (!row) throw notFound('id' in sel ? `No template with id ${sel.id}. Run a template sync first.` : `No template ${sel.name} in ${sel.language}. Run a template sync first.`);
     return { ...templateSummary(row), history: this.store.history(row.id) };
   }
 
   /** For campaigns: the template by name + language (en-US and en_US alike), or null. */
   getTemplate(name: string, language: string): TemplateSummary | null {
-    const row = this.store.byNameLanguage(name, normalizeLanguage(language));
+    const row = this.store.byNameLanguage(name, normalizeLanguage(language), this.portfolio());
     return row ? templateSummary(row) : null;
   }
 
@@ -125,13 +130,13 @@ export class TemplatesService {
 
   // ---- webhooks ------------------------------------------------------------------------------
 
-  private rowFor(v: Record<string, unknown>): TemplateRow | null {
+  private rowFor(v: Record<string, unknown>, wabaId?: string): TemplateRow | null {
     const id = v.message_template_id !== undefined ? String(v.message_template_id) : null;
     const byId = id ? this.store.byId(id) : null;
     if (byId) return byId;
     const name = typeof v.message_template_name === 'string' ? v.message_template_name : null;
     const lang = typeof v.message_template_language === 'string' ? normalizeLanguage(v.message_template_language) : null;
-    return name && lang ? this.store.byNameLanguage(name, lang) : null;
+    return name && lang ? this.store.byNameLanguage(name, lang, wabaId ? [wabaId] : undefined) : null;
   }
 
   /**
@@ -143,7 +148,7 @@ export class TemplatesService {
     const v = ev.value;
     const event = String(v.event ?? ev.event ?? '').toUpperCase();
     const at = ev.time ?? this.ctx.clock.now();
-    const row = this.rowFor(v);
+    const row = this.rowFor(v, ev.wabaId || undefined);
     const title = (v.other_info as { title?: string } | undefined)?.title ?? null;
     const reason = normalizeRejectedReason(v.reason) ?? title ?? (event in EVENT_STATUS ? event : null);
     const status = event in EVENT_STATUS ? EVENT_STATUS[event]! : normalizeTemplateStatus(event);
@@ -168,7 +173,7 @@ export class TemplatesService {
   applyTemplateQualityUpdate(ev: ManagementEventLike): void {
     const v = ev.value;
     const at = ev.time ?? this.ctx.clock.now();
-    const row = this.rowFor(v);
+    const row = this.rowFor(v, ev.wabaId || undefined);
     const quality = normalizeTemplateQuality(v.new_quality_score);
     if (!row) return this.requestSync('unknown template in a quality webhook');
     if (this.isStale(at, row)) {
@@ -182,7 +187,7 @@ export class TemplatesService {
   applyTemplateCategoryUpdate(ev: ManagementEventLike): void {
     const v = ev.value;
     const at = ev.time ?? this.ctx.clock.now();
-    const row = this.rowFor(v);
+    const row = this.rowFor(v, ev.wabaId || undefined);
     if (!row) return this.requestSync('unknown template in a category webhook');
     if (v.new_category !== undefined) {
       const category = normalizeTemplateCategory(v.new_category);

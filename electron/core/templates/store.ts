@@ -45,9 +45,10 @@ export class TemplateStore {
   }
 
   /** By name + language: the live one first (a deleted and re-created template shares both). */
-  byNameLanguage(name: string, language: string): TemplateRow | null {
-    return (this.db.prepare(`SELECT * FROM wa_templates WHERE name = ? AND language = ?
-      ORDER BY (status = 'DELETED'), last_changed_at DESC LIMIT 1`).get(name, language) as TemplateRow | undefined) ?? null;
+  byNameLanguage(name: string, language: string, wabaIds?: readonly string[]): TemplateRow | null {
+    const inWabas = wabaIds?.length ? `AND waba_id IN (${wabaIds.map(() => '?').join(', ')})` : '';
+    return (this.db.prepare(`SELECT * FROM wa_templates WHERE name = ? AND language = ? ${inWabas}
+      ORDER BY (status = 'DELETED'), last_changed_at DESC LIMIT 1`).get(name, language, ...(wabaIds ?? [])) as TemplateRow | undefined) ?? null;
   }
 
   forWaba(wabaId: string): TemplateRow[] {

@@ -224,6 +224,7 @@ describe('connecting another account', () => {
     const sb2 = await sandbox(c.clock, { ...DEFAULT_SCENARIO, business: { ...DEFAULT_SCENARIO.business!, id: '2000000000000007' }, wabas: [other] } as Scenario);
     await ok(c.call('account:connect', { graphUrl: sb2.baseUrl, wabaId: '3000000000000007', phoneNumberId: '4000000000000077', accessToken: SANDBOX_ACCESS_TOKEN }));
     expect((await ok(c.call('templates:list', {}))).map((t) => t.name)).toEqual(['other_hello']);
+    expect(whatsappServices(c.ctx).templates.getTemplate(first[0]!.name, first[0]!.language)).toBeNull(); // not this account's
     const s = await ok(c.call('account:status', {}));
     expect(s.wabas.map((w) => w.id)).toEqual(['3000000000000007']);
     expect(s.phoneNumbers.map((n) => n.id)).toEqual(['4000000000000077']);
