@@ -101,9 +101,14 @@ async function main() {
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
   let progressEvents = 0;
-  core.on('import:progress', () => progressEvents++);
+  let writingAt = 0;
+  core.on('import:progress', (p) => {
+    progressEvents++;
+    if (p.phase === 'writing' && !writingAt) writingAt = performance.now();
+  });
   const { imports, service } = contactsDomain(core.ctx);
   t = performance.now();
+  const t0Import = t;
   const staged = core.ctx.files.stagePath(csv);
   const preview = await core.call('import:preview', { fileId: staged.fileId });
   if (!preview.ok) throw new Error(preview.message);
@@ -124,6 +129,7 @@ async function main() {
 
   console.log(`Pacer import: ${(importMs / 1000).toFixed(2)} s, ${Math.round(r.rows / (importMs / 1000)).toLocaleString('en')} rows/s`);
   console.log(`  rows ${r.rows}, imported ${r.imported}, updated ${r.updated}, duplicates ${r.duplicates}, invalid ${r.invalid}, skipped ${r.skipped}; ${progressEvents} progress events`);
+  console.log(`  phases: reading+validating+staging ${((writingAt - t0Import) / 1000).toFixed(2)} s, count+merge transaction ${((t0Import + importMs - writingAt) / 1000).toFixed(2)} s`);
   console.log(`  ratio to sqlite3 .import: ${(importMs / sqliteMs).toFixed(2)} (target ≤ 3.0)`);
   console.log(`  peak RSS during import: ${(peakRss / 1e6).toFixed(0)} MB (process max ${(maxRss / 1e6).toFixed(0)} MB; target ≤ 500 MB)`);
   console.log(`  search index catch-up after commit: ${(indexMs / 1000).toFixed(2)} s (ratio incl. it: ${((importMs + indexMs) / sqliteMs).toFixed(2)})`);
@@ -172,6 +178,8 @@ async function main() {
     importSeconds: +(importMs / 1000).toFixed(2),
     rowsPerSecond: Math.round(r.rows / (importMs / 1000)),
     ratio: +(importMs / sqliteMs).toFixed(2),
+    readSeconds: +((writingAt - t0Import) / 1000).toFixed(2),
+    mergeSeconds: +((t0Import + importMs - writingAt) / 1000).toFixed(2),
     indexSeconds: +(indexMs / 1000).toFixed(2),
     ratioWithIndex: +((importMs + indexMs) / sqliteMs).toFixed(2),
     peakRssMB: Math.round(peakRss / 1e6),

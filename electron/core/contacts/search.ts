@@ -13,6 +13,7 @@ import type { Logger } from '../log';
 
 const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]/;
 const CJK_G = /([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af])/g;
+const CJK_RUN_G = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]{2,}/g;
 /** Letters and digits runs, as unicode61 splits them (CJK characters one by one). */
 const splitWords = (s: string): string[] => s.replace(CJK_G, ' $1 ').split(/[^\p{L}\p{N}\p{M}]+/u).filter(Boolean);
 
@@ -44,9 +45,21 @@ export interface IndexableContact {
   attrs: string | null;
 }
 
+/** CJK runs: each character (one-character searches) and each adjacent pair (selective longer searches). */
+function cjkTokens(text: string): string {
+  const out: string[] = [];
+  for (const run of text.match(CJK_RUN_G) ?? []) {
+    const chars = [...run];
+    for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
+  }
+  return out.join(' ');
+}
+
 export function searchText(c: IndexableContact): string {
-  const words = [c.name, c.first_name ?? '', c.last_name ?? '', c.email ?? '', c.attrs ?? ''].join(' ');
-  return `${words.replace(CJK_G, ' $1 ')} ${phoneForms(c.phone, c.country).join(' ')}`;
+  // The display name usually is "first last": index first/last only when they add something.
+  const extra = [c.first_name, c.last_name].filter((w): w is string => !!w && !c.name.includes(w));
+  const words = [c.name, ...extra, c.email ?? '', c.attrs ?? ''].join(' ');
+  return `${words.replace(CJK_G, ' $1 ')} ${cjkTokens(words)} ${phoneForms(c.phone, c.country).join(' ')}`;
 }
 
 const SELECT_INDEXABLE = `
@@ -54,6 +67,9 @@ const SELECT_INDEXABLE = `
          (SELECT group_concat(a.value, ' ') FROM contact_attributes a JOIN attribute_defs d ON d.id = a.attr_id
            WHERE a.contact_id = c.id AND d.type = 'text') AS attrs
   FROM contacts c`;
+const SELECT_INDEXABLE_NO_ATTRS = `
+  SELECT c.id, c.phone, c.country, c.name, c.first_name, c.last_name, c.email, NULL AS attrs FROM contacts c`;
+const hasTextAttributes = (db: Db) => !!db.prepare("SELECT 1 FROM attribute_defs WHERE type = 'text' LIMIT 1").get();
 
 export interface SearchClause {
   sql: string;
@@ -81,9 +97,17 @@ export function searchClause(db: Db, q: string, exactPhone: string | null): Sear
     scanParams.push(digits.replace(/^0+/, ''));
   } else {
     for (const term of terms) {
-      const words = splitWords(term.toLowerCase());
+      const lower = term.toLowerCase();
+      // CJK: adjacent pairs when the term has them (much more selective than single characters).
+      const cjkRuns = lower.match(CJK_RUN_G) ?? [];
+      const pairs = cjkRuns.flatMap((run) => {
+        const chars = [...run];
+        return chars.slice(0, -1).map((ch, i) => ch + chars[i + 1]);
+      });
+      const rest = splitWords(lower.replace(CJK_RUN_G, ' '));
+      const words = [...pairs.map((p) => `"${p}"`), ...rest.map((w) => (CJK.test(w) ? `"${w}"` : `"${w}"*`))];
       if (!words.length) continue;
-      const group = words.map((w) => (CJK.test(w) ? `"${w}"` : `"${w}"*`)).join(' AND ');
+      const group = words.join(' AND ');
       ftsParts.push(`(${group})`);
       if (CJK.test(term)) {
         // Single CJK characters were matched independently: keep only names with the sequence.
@@ -136,7 +160,7 @@ export class SearchIndexer {
   constructor(
     private readonly db: Db,
     private readonly log: Logger,
-    private readonly chunk = 5000,
+    private readonly chunk = 10_000,
   ) {}
 
   /** Starts catching up (no-op when already running). Resolves when the index is complete. */
@@ -172,7 +196,8 @@ export class SearchIndexer {
     const db = this.db;
     return db.transaction(() => {
       const upto = indexedUpto(db);
-      const rows = db.prepare(`${SELECT_INDEXABLE} WHERE c.id > ? ORDER BY c.id LIMIT ?`).all(upto, this.chunk) as IndexableContact[];
+      const select = hasTextAttributes(db) ? SELECT_INDEXABLE : SELECT_INDEXABLE_NO_ATTRS;
+      const rows = db.prepare(`${select} WHERE c.id > ? ORDER BY c.id LIMIT ?`).all(upto, this.chunk) as IndexableContact[];
       const insert = db.prepare('INSERT INTO contacts_fts (rowid, text) VALUES (?, ?)');
       for (const c of rows) insert.run(c.id, searchText(c));
       if (rows.length) db.prepare("UPDATE app_meta SET value = ? WHERE key = 'contacts.fts_upto'").run(String(rows[rows.length - 1]!.id));

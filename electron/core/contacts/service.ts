@@ -204,7 +204,10 @@ export class ContactsService {
     const by = SORTS[sort] ?? 'c.id';
     const tail = `ORDER BY ${by} ${dir}${by === 'c.id' ? '' : `, c.id ${dir}`} LIMIT ? OFFSET ?`;
     if (unfiltered) {
-      const { n, lo, hi } = this.db.prepare('SELECT count(*) AS n, min(id) AS lo, max(id) AS hi FROM contacts').get() as { n: number; lo: number | null; hi: number | null };
+      // Separate statements: min() and max() alone are single index seeks; count(*) scans the smallest index.
+      const n = this.db.prepare('SELECT count(*) FROM contacts').pluck().get() as number;
+      const lo = this.db.prepare('SELECT min(id) FROM contacts').pluck().get() as number | null;
+      const hi = this.db.prepare('SELECT max(id) FROM contacts').pluck().get() as number | null;
       // Deep pages of the whole table (the virtualised list scrolled far): when ids have no gaps,
       // the row at an offset is known, so seek to it instead of stepping over `offset` rows.
       if (by === 'c.id' && lo !== null && hi !== null && hi - lo + 1 === n) {

@@ -6,6 +6,7 @@ import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../electron/core/index';
+import { contactsDomain } from '../../../electron/core/contacts/handlers';
 import { contactsOf, importFile, ok, preview, tempFile, testCore } from './helpers';
 
 let cores: Core[] = [];
@@ -67,6 +68,13 @@ describe('delimited text in every encoding', () => {
       ['+886912345678', '王小明', 'TW'],
       ['+886933123456', '陳美玲', 'TW'],
     ]);
+    // Chinese names are found by any part, before and after the word index catches up.
+    const names = async (search: string) => (await ok(c.call('contacts:query', { search }))).rows.map((r) => r.name);
+    const before = [await names('小明'), await names('王'), await names('明王'), await names('美玲')];
+    contactsDomain(c.ctx).service.indexer.catchUpNow();
+    const after = [await names('小明'), await names('王'), await names('明王'), await names('美玲')];
+    expect(after).toEqual([['王小明'], ['王小明'], [], ['陳美玲']]);
+    expect(before).toEqual(after);
   });
 
   it('Shift_JIS, with the encoding given by the user', async () => {

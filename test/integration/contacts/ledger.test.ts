@@ -144,6 +144,28 @@ describe('atomicity and cancel', () => {
     expect((await ok(c.call('import:status', { jobId }))).state).toBe('cancelled');
   });
 
+  it('a bulk load rebuilds the secondary indexes it dropped, and a failed one keeps them', async () => {
+    const c = core();
+    const indexes = () => c.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('contacts', 'contact_tags') ORDER BY name").pluck().all();
+    const before = indexes();
+    expect(before).toEqual(['contact_tags_contact', 'contacts_country', 'contacts_name', 'contacts_updated']);
+    const lines = ['name,phone,tags'];
+    for (let i = 0; i < 60_000; i++) lines.push(`P${i},+97250${String(2_000_000 + i).padStart(7, '0')},${i % 2 ? 'odd' : 'even'}`);
+    c.db.exec("CREATE TRIGGER boom BEFORE INSERT ON imports BEGIN SELECT RAISE(ABORT, 'late failure'); END");
+    const failed = await importFile(c, tempFile('big.csv', lines.join('\n')));
+    expect(failed.error?.message).toMatch(/late failure/);
+    expect(indexes()).toEqual(before);
+    expect(count(c, 'contacts')).toBe(0);
+    c.db.exec('DROP TRIGGER boom');
+    const job = await importFile(c, tempFile('big.csv', lines.join('\n')));
+    expect(job.error).toBeNull();
+    expect(job.report).toMatchObject({ imported: 60_000 });
+    expect(indexes()).toEqual(before);
+    expect(c.db.prepare('PRAGMA integrity_check').pluck().get()).toBe('ok');
+    expect((await ok(c.call('contacts:query', { tag: 'odd' }))).total).toBe(30_000);
+    expect((await ok(c.call('contacts:query', { sort: 'name', order: 'asc', limit: 2 }))).rows.map((r) => r.name)).toEqual(['P0', 'P1']);
+  });
+
   it('a dry run reports the same counts and writes nothing; one import at a time', async () => {
     const c = core();
     await importFile(c, tempFile('a.csv', 'name,phone\nA,050-234-5678\n'));

@@ -82,6 +82,8 @@ const YIELD_EVERY_ROWS = 2000;
 /** Page caches (KiB) while an import runs: the staging file's, and the store's during the merge. */
 const STAGING_CACHE_KB = 32 * 1024;
 const MERGE_CACHE_KB = 64 * 1024;
+/** From this many new contacts on, a merge rebuilds secondary indexes instead of updating them. */
+const BULK_REBUILD_ROWS = 50_000;
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TAG_SPLIT = /\s*(?::::|[,;|])\s*/;
@@ -346,6 +348,16 @@ function merge(db: Db, opts: ImportRunOptions, file: { format: ImportFormat; enc
     `).run(now);
     db.prepare('INSERT OR IGNORE INTO contacts_fts_pending (contact_id) SELECT c.id FROM st.s s JOIN contacts c ON c.phone = s.phone').run();
   }
+  // A bulk load (at least as many new contacts as stored ones): secondary indexes are dropped and
+  // rebuilt at the end of this transaction — one sorted build instead of a million random inserts.
+  // A rollback brings them back like everything else.
+  const stored = db.prepare('SELECT count(*) FROM contacts').pluck().get() as number;
+  const rebuild =
+    counts.imported >= BULK_REBUILD_ROWS && counts.imported >= stored
+      ? (db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('contacts', 'contact_tags')").all() as { name: string; sql: string }[])
+      : [];
+  for (const ix of rebuild) db.exec(`DROP INDEX "${ix.name.replace(/"/g, '""')}"`);
+
   // No staged phone is in the store yet (checked just before, in the same synchronous step): every
   // staged row becomes a new contact with the next id, in row order — no lookups needed.
   const fresh = existing === 0;
@@ -409,6 +421,8 @@ function merge(db: Db, opts: ImportRunOptions, file: { format: ImportFormat; enc
     SELECT contact_id, category, state, at, id FROM consent_events WHERE id > ?
     ON CONFLICT (contact_id, category) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, event_id = excluded.event_id
   `).run(maxEvent);
+
+  for (const ix of rebuild) db.exec(ix.sql);
 
   db.prepare('INSERT INTO imports (id, file_name, format, encoding, actor, counts, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
     opts.jobId,
