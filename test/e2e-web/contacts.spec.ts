@@ -80,6 +80,12 @@ for (const l of LANGS) {
       await expect(page.locator(`[data-phone="${YOSSI}"]`)).toContainText('vip');
       await expect(page.getByTestId('bulk-bar')).toBeHidden();
 
+      // Export what the table shows as CSV.
+      await page.getByTestId('export-open').click();
+      const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+      const exportedCsv = fs.readFileSync((await csvDownload.path())!, 'utf8');
+      for (const phone of [DANA, YOSSI, MEI]) expect(exportedCsv).toContain(phone.slice(1));
+
       // Drawer: consent from the import, then an opt-out that lands in the history.
       await page.locator(`[data-phone="${DANA}"]`).click();
       const drawer = page.getByTestId('contact-drawer');

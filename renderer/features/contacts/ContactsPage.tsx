@@ -8,6 +8,7 @@ import { useStore } from '../../store';
 import { BulkBar } from './BulkBar';
 import { ContactDrawer } from './drawer/ContactDrawer';
 import { ContactsToolbar } from './ContactsToolbar';
+import { ExportMenu } from './ExportMenu';
 import { ImportWizard } from './import/ImportWizard';
 import { ContactsTable } from './table/ContactsTable';
 import { RowWindows } from './table/rowWindows';
@@ -52,7 +53,7 @@ export function ContactsPage() {
 
   return (
     <div className="page contacts-page">
-      <PageHeader title={t('title')} subtitle={t('subtitle')} actions={!isEmpty && importButton} />
+      <PageHeader title={t('title')} subtitle={t('subtitle')} actions={!isEmpty && <><ExportMenu />{importButton}</>} />
       {isEmpty ? (
         <EmptyState icon={Users} title={t('empty.title')} body={t('empty.body')} action={importButton} />
       ) : (
