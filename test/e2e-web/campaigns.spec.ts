@@ -1,0 +1,301 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import readline from 'node:readline';
+import type { Page } from '@playwright/test';
+import { test, expect, SHOTS } from './fixtures';
+import { PACER_BIN, REPO, startServe, tempDataDir, type RunningServe } from '../support/harness';
+import { SANDBOX_ACCESS_TOKEN, SANDBOX_APP_SECRET, SANDBOX_PHONE_NUMBER_ID, SANDBOX_WABA_ID } from '../../electron/core/sandbox/index';
+
+/*
+ * From a fresh data dir: contacts imported with consent (and some without), the account on the
+ * Sandbox, a campaign built in the UI with the plan's numbers checked against the audience, started,
+ * sent with the Sandbox posting signed delivery webhooks to Pacer's receiver, and the results read
+ * on the campaign page — funnel, failures, per-recipient table, export — in en, he and zh-TW.
+ */
+
+const CONSENTED = ['+972500000001', '+972500000002', '+972500000003', '+972500000004', '+972500000005', '+972500000006'];
+const US = '+12025550143';
+const NO_CONSENT = ['+972500000101', '+972500000102'];
+
+function pacer(dataDir: string, args: string[]): string {
+  const r = spawnSync(process.execPath, [PACER_BIN, '--data-dir', dataDir, ...args], { cwd: REPO, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`pacer ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** Contacts as a marketer's CSV: names, phones, a tag; consent recorded on import for the first file only. */
+function seedContacts(dataDir: string): void {
+  const dir = tempDataDir('pacer-csv-');
+  const rows = (phones: string[], first: string[]) => phones.map((p, i) => `${first[i % first.length]},${p},customers`).join('\n');
+  const consented = path.join(dir, 'consented.csv');
+  fs.writeFileSync(consented, `first_name,phone,tags\n${rows([...CONSENTED, US], ['Dana', 'Noa', 'Avi', 'Lior', 'Maya', '', 'Sam'])}\n`);
+  const other = path.join(dir, 'no-consent.csv');
+  fs.writeFileSync(other, `first_name,phone,tags\n${rows(NO_CONSENT, ['Eli', 'Tal'])}\n`);
+  pacer(dataDir, ['import', consented, '--consent', 'marketing', '--consent-source', 'e2e signup form', '--json']);
+  pacer(dataDir, ['import', other, '--json']);
+}
+
+const freePort = () => new Promise<number>((resolve, reject) => {
+  const s = net.createServer();
+  s.once('error', reject);
+  s.listen(0, '127.0.0.1', () => {
+    const port = (s.address() as net.AddressInfo).port;
+    s.close(() => resolve(port));
+  });
+});
+
+/** A child that prints one JSON line first (`pacer sandbox`, `pacer run --json`). */
+async function startChild(args: string[]): Promise<{ child: ChildProcess; first: Record<string, unknown>; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [PACER_BIN, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const first = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    readline.createInterface({ input: child.stdout! }).once('line', (line) => {
+      try { resolve(JSON.parse(line) as Record<string, unknown>); } catch { reject(new Error(`printed: ${line}`)); }
+    });
+    child.once('exit', (code) => reject(new Error(`pacer ${args[0]} exited (${code}): ${stderr}`)));
+  });
+  return {
+    child, first,
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+/** Calls a core method through the harness bridge, as the page does. */
+async function call<T>(serve: RunningServe, method: string, input: unknown): Promise<T> {
+  const u = new URL(serve.url);
+  const token = new URLSearchParams(u.hash.slice(1)).get('token')!;
+  const res = await fetch(`${u.origin}/api/call/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-pacer-token': token }, body: JSON.stringify(input) });
+  const r = (await res.json()) as { ok: boolean; value: T; message?: string };
+  if (!r.ok) throw new Error(`${method}: ${r.message}`);
+  return r.value;
+}
+
+/** A full-length screenshot: the app scrolls inside its main pane, so grow the window to the content first. */
+async function shot(page: Page, name: string) {
+  const h = await page.locator('main.main').evaluate((el) => el.scrollHeight);
+  await page.setViewportSize({ width: 1280, height: Math.min(4000, Math.max(800, h)) });
+  await page.screenshot({ path: path.join(SHOTS, name) });
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+async function setLanguage(page: Page, serve: RunningServe, lang: string, dir: 'ltr' | 'rtl') {
+  await call(serve, 'settings:update', { language: lang });
+  await expect(page.locator('html')).toHaveAttribute('lang', lang);
+  await expect(page.locator('html')).toHaveAttribute('dir', dir);
+}
+
+async function buildCampaign(page: Page, name: string) {
+  await page.getByTestId('nav-campaigns').click();
+  await page.getByTestId('new-campaign').click();
+  await expect(page.getByTestId('campaign-builder')).toBeVisible();
+  await page.getByTestId('builder-name').fill(name);
+  const select = page.getByTestId('builder-template');
+  // Non-approved templates are listed but cannot be chosen.
+  await expect(select.locator('option', { hasText: 'winter_clearance' })).toBeDisabled();
+  await expect(select.locator('option', { hasText: 'black_friday_2025' })).toBeDisabled();
+  const value = await select.locator('option', { hasText: 'spring_sale · en_US' }).getAttribute('value');
+  await select.selectOption(value!);
+  // The template has an image header: its link is asked for.
+  await page.getByTestId('builder-media').fill('https://example.com/tents.jpg');
+  // Every parameter gets a source; the builder refuses to go on with an empty one.
+  const first = page.getByTestId('param-first_name');
+  await expect(first).toHaveAttribute('data-complete', 'false');
+  await expect(page.getByTestId('builder-start')).toBeDisabled();
+  await first.getByTestId('param-fallback').fill('there');
+  await expect(first).toHaveAttribute('data-complete', 'true');
+  const discount = page.getByTestId('param-discount');
+  await discount.getByTestId('param-source').selectOption('literal');
+  await discount.getByTestId('param-literal').fill('20%');
+  const end = page.getByTestId('param-end_date');
+  await end.getByTestId('param-source').selectOption('literal');
+  await end.getByTestId('param-literal').fill('April 30');
+}
+
+test('build, plan, start, deliver and read the results of a campaign (en, he, zh-TW)', async ({ page }) => {
+  test.setTimeout(180_000);
+  const dataDir = tempDataDir('pacer-e2e-campaigns-');
+  fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ language: 'en' }));
+  seedContacts(dataDir);
+
+  // The Sandbox as its own process, posting signed webhooks to the port Pacer's receiver will use.
+  const webhookPort = await freePort();
+  const sandbox = await startChild(['sandbox', '--port', '0', '--webhook-url', `http://127.0.0.1:${webhookPort}/webhook`, '--seed', '3']);
+  const sandboxUrl = sandbox.first.base_url as string;
+  let serve: RunningServe | null = await startServe({ dataDir });
+  let campaignId = '';
+  try {
+    await call(serve, 'account:connect', { graphUrl: sandboxUrl, wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID, accessToken: SANDBOX_ACCESS_TOKEN, appSecret: SANDBOX_APP_SECRET });
+    await call(serve, 'templates:sync', {});
+
+    await page.goto(serve.url);
+    await page.getByTestId('nav-campaigns').click();
+    await expect(page.getByTestId('empty-state')).toBeVisible();
+    await page.screenshot({ path: path.join(SHOTS, 'campaigns-empty-en.png') });
+    await buildCampaign(page, 'Spring sale — tents');
+
+    // The plan matches the audience: 9 contacts; 2 without consent, 1 US +1 number (marketing blocked).
+    const plan = page.getByTestId('plan-panel');
+    await expect(plan.getByTestId('plan-audience')).toHaveAttribute('data-value', '9');
+    await expect(plan.getByTestId('plan-eligible')).toHaveText('6');
+    const excl = plan.getByTestId('plan-exclusions');
+    await expect(excl.locator('[data-reason="no_consent"]')).toHaveAttribute('data-count', '2');
+    await expect(excl.locator('[data-reason="us_marketing"]')).toHaveAttribute('data-count', '1');
+    for (const r of ['opted_out', 'invalid', 'frequency_cap', 'duplicate', 'unmapped_parameter']) {
+      await expect(excl.locator(`[data-reason="${r}"]`)).toHaveAttribute('data-count', '0');
+    }
+    await expect(plan.getByTestId('plan-shared-warning')).toBeVisible();
+    await expect(plan.getByTestId('plan-forecast')).toContainText('6 messages today');
+    await expect(plan.getByTestId('plan-limit')).toContainText('2,000');
+    // The preview shows the first eligible contact's own values (the 6th has no first name: the fallback).
+    await expect(page.getByTestId('template-bubble')).toContainText('Hi Dana, our spring sale is on: 20% off all tents until April 30.');
+    await page.getByTestId('preview-search').fill('500000006');
+    await page.getByRole('option', { name: /972500000006/ }).click();
+    await expect(page.getByTestId('template-bubble')).toContainText('Hi there, our spring sale');
+    // Changing the margin re-plans: the moving-24-hour budget shrinks with it.
+    await page.getByTestId('plan-margin').fill('20');
+    await expect(plan).toContainText('Keep 20 % of the limit free');
+    await shot(page, 'campaigns-builder-en.png');
+
+    // Test send to a chosen number.
+    await page.getByTestId('test-numbers').fill('+972500000099');
+    await page.getByTestId('test-send-button').click();
+    await expect(page.getByTestId('test-results')).toContainText('+972500000099 — accepted');
+
+    await page.getByTestId('builder-start').click();
+    const detail = page.getByTestId('campaign-detail');
+    await expect(detail).toBeVisible();
+    campaignId = (await detail.getAttribute('data-id'))!;
+    await expect(page.getByTestId('funnel-skipped')).toHaveAttribute('data-value', '3');
+    await expect(page.getByTestId('recipients-count')).toHaveText('9 recipients');
+  } finally {
+    await serve.stop();
+    serve = null;
+  }
+
+  // `pacer run` sends (as the app does while open); the Sandbox's delivery webhooks come back to its receiver.
+  const run = await startChild(['--data-dir', dataDir, 'run', '--webhook-port', String(webhookPort), '--json']);
+  try {
+    // Every message (6 + the test send) delivered or read at the Sandbox, and every webhook acknowledged by Pacer.
+    await expect.poll(async () => {
+      const r = (await (await fetch(`${sandboxUrl}/__admin/messages?limit=100`)).json()) as { data: { status: string }[] };
+      return r.data.filter((m) => m.status === 'delivered' || m.status === 'read').length;
+    }, { timeout: 60_000, intervals: [250] }).toBe(7);
+    await expect.poll(async () => {
+      const r = (await (await fetch(`${sandboxUrl}/__admin/webhooks?field=messages&state=delivered`)).json()) as { data: { payload: unknown }[] };
+      const acknowledged = new Set<string>();
+      for (const w of r.data) {
+        const p = w.payload as { entry: { changes: { value: { statuses?: { status: string; recipient_id: string }[] } }[] }[] };
+        for (const e of p.entry) for (const c of e.changes) for (const st of c.value.statuses ?? []) {
+          if (st.status === 'delivered') acknowledged.add(`+${st.recipient_id}`);
+        }
+      }
+      return CONSENTED.filter((p) => acknowledged.has(p)).length;
+    }, { timeout: 30_000, intervals: [250] }).toBe(6);
+  } finally {
+    await run.stop();
+  }
+
+  // The results, read back in the app.
+  serve = await startServe({ dataDir });
+  try {
+    await page.goto(serve.url);
+    await page.getByTestId('nav-campaigns').click();
+    const row = page.getByTestId('campaign-row').filter({ hasText: 'Spring sale — tents' });
+    await expect(row.getByTestId('campaign-state')).toHaveAttribute('data-state', 'completed');
+    await page.screenshot({ path: path.join(SHOTS, 'campaigns-list-en.png') });
+    await row.getByRole('button', { name: 'Spring sale — tents', exact: true }).click();
+    await expect(page.getByTestId('campaign-detail')).toHaveAttribute('data-id', campaignId);
+    await expect(page.getByTestId('funnel-accepted')).toHaveAttribute('data-value', '6');
+    await expect(page.getByTestId('funnel-delivered')).toHaveAttribute('data-value', '6');
+    await expect(page.getByTestId('funnel-failed')).toHaveAttribute('data-value', '0');
+    await expect(page.getByTestId('funnel-chart')).toBeVisible();
+    await expect(page.getByTestId('no-failures')).toBeVisible();
+
+    // Per-recipient table: filter by state, search, export.
+    const table = page.getByTestId('recipients-table');
+    await expect(table.getByTestId('recipient-row')).toHaveCount(9);
+    await page.getByTestId('recipients-state').selectOption('skipped');
+    await expect(table.getByTestId('recipient-row')).toHaveCount(3);
+    await expect(table).toContainText('US marketing block');
+    await page.getByTestId('recipients-state').selectOption('');
+    await page.getByTestId('recipients-search').fill('500000003');
+    await expect(table.getByTestId('recipient-row')).toHaveCount(1);
+    await expect(table.getByTestId('recipient-row').first()).toHaveAttribute('data-state', /delivered|read/);
+    await page.getByTestId('recipients-search').fill('');
+    const download = page.waitForEvent('download');
+    await page.getByTestId('export-csv').click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^Spring-sale-tents-recipients\.csv$/);
+    const csv = fs.readFileSync((await file.path())!, 'utf8');
+    expect(csv.trim().split('\n')).toHaveLength(1 + 9);
+    await shot(page, 'campaigns-detail-en.png');
+
+    // Dashboard: the overview across campaigns.
+    await page.getByTestId('nav-dashboard').click();
+    await expect(page.getByTestId('overview-templates')).toContainText('spring_sale');
+    await expect(page.getByTestId('overview-templates')).toContainText('100%');
+    await shot(page, 'campaigns-dashboard-en.png');
+
+    // Hebrew (mirrored) and Traditional Chinese: list, builder with its plan, campaign page.
+    for (const [lang, dir] of [['he', 'rtl'], ['zh-TW', 'ltr']] as const) {
+      await setLanguage(page, serve, lang, dir);
+      await page.getByTestId('nav-campaigns').click();
+      if (await page.getByTestId('detail-back').isVisible()) await page.getByTestId('detail-back').click();
+      await expect(page.getByTestId('campaign-list')).toBeVisible();
+      await page.screenshot({ path: path.join(SHOTS, `campaigns-list-${lang}.png`) });
+      await page.getByTestId('campaign-row').first().click();
+      await expect(page.getByTestId('funnel-delivered')).toHaveAttribute('data-value', '6');
+      if (dir === 'rtl') {
+        // Mirrored: the funnel's labels sit at the inline start — the right edge in Hebrew.
+        const step = (await page.getByTestId('funnel-accepted').boundingBox())!;
+        const label = (await page.getByTestId('funnel-accepted').locator('.cmp-funnel-label').boundingBox())!;
+        expect(label.x + label.width).toBeGreaterThan(step.x + step.width - 20);
+      }
+      await shot(page, `campaigns-detail-${lang}.png`);
+      await page.getByTestId('detail-back').click();
+      await page.getByTestId('new-campaign').click();
+      const select = page.getByTestId('builder-template');
+      const he = await select.locator('option', { hasText: `spring_sale · ${lang === 'he' ? 'he' : 'zh_TW'}` }).getAttribute('value');
+      await select.selectOption(he!);
+      await page.getByTestId('param-first_name').getByTestId('param-fallback').fill(lang === 'he' ? 'חבר' : '朋友');
+      await page.getByTestId('param-discount').getByTestId('param-literal').fill(lang === 'he' ? '20%' : '八折');
+      await page.getByTestId('param-end_date').getByTestId('param-literal').fill(lang === 'he' ? '30 באפריל' : '4月30日');
+      await expect(page.getByTestId('plan-eligible')).toHaveText('6');
+      await expect(page.getByTestId('template-bubble')).toHaveAttribute('dir', lang === 'he' ? 'rtl' : 'ltr');
+      await shot(page, `campaigns-builder-${lang}.png`);
+      await page.getByTestId('builder-back').click();
+    }
+  } finally {
+    await serve.stop();
+    await sandbox.stop();
+  }
+});
+
+test('builder in a fresh install with the in-process Sandbox: empty parameters and unapproved templates are refused', async ({ page, serve }) => {
+  await page.goto(serve.url);
+  await page.getByTestId('nav-account').click();
+  await page.getByTestId('use-sandbox').click();
+  await expect(page.getByTestId('mode-badge')).toBeVisible();
+  await expect.poll(async () => (await call<unknown[]>(serve, 'templates:list', {})).length).toBeGreaterThan(5);
+  await page.getByTestId('nav-campaigns').click();
+  await expect(page.getByTestId('empty-state')).toBeVisible();
+  await page.getByTestId('new-campaign').click();
+  await page.getByTestId('builder-name').fill('Empty audience');
+  const select = page.getByTestId('builder-template');
+  await expect(select.locator('option', { hasText: 'loyalty_points' })).toBeDisabled();
+  await expect(page.getByTestId('blocked-templates')).toContainText('waiting for Meta\'s review');
+  const value = await select.locator('option', { hasText: 'spring_sale · en_US' }).getAttribute('value');
+  await select.selectOption(value!);
+  await page.getByTestId('builder-save').click();
+  await expect(page.getByTestId('builder-problems')).toContainText('Every variable needs a value or a fallback.');
+  // No contacts: the plan says so and starting is not offered.
+  await expect(page.getByTestId('plan-eligible')).toHaveText('0');
+  await expect(page.getByTestId('builder-start')).toBeDisabled();
+});
