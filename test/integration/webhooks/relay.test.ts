@@ -1,49 +1,18 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import path from 'node:path';
-import readline from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RelayClient } from '../../../electron/core/webhooks/relay-client';
 import { webhooksFor } from '../../../electron/core/webhooks/service';
 import { signBody } from '../../../electron/core/webhooks/signature';
 import { REPO, tempDataDir } from '../../support/harness';
 import { APP_SECRET, quietLog, statusEnvelope, testCtx } from '../../unit/webhooks/helpers';
-import { waitFor } from './child-support';
+import { RELAY_MAIN, RELAY_VERIFY, freePort, relayChildren, relayEnv, startRelayProcess, waitFor } from './child-support';
 
-const MAIN = path.join(REPO, 'relay', 'src', 'main.ts');
-const VERIFY = 'relay-verify-token-1';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-const children: ChildProcess[] = [];
-afterAll(() => { for (const c of children) if (c.exitCode === null) c.kill('SIGKILL'); });
-
-function relayEnv(dataDir: string, port: number) {
-  return { ...process.env, RELAY_DATA: dataDir, RELAY_APP_SECRET: APP_SECRET, RELAY_VERIFY_TOKEN: VERIFY, RELAY_PORT: String(port), RELAY_HOST: '127.0.0.1' };
-}
-
-async function startRelayProcess(dataDir: string, port: number): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
-  const child = spawn(process.execPath, [MAIN, 'serve'], { cwd: REPO, env: relayEnv(dataDir, port), stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
-  const exited = new Promise((r) => child.on('exit', r));
-  const line = await new Promise<string>((resolve, reject) => {
-    readline.createInterface({ input: child.stdout! }).once('line', resolve);
-    void exited.then(() => reject(new Error(`relay exited: ${err}`)));
-  });
-  return { child, url: (JSON.parse(line) as { url: string }).url, exited };
-}
+const MAIN = RELAY_MAIN;
+const VERIFY = RELAY_VERIFY;
+afterAll(() => { for (const c of relayChildren) if (c.exitCode === null) c.kill('SIGKILL'); });
+const relayEnvFor = (dir: string, port: number) => relayEnv(dir, port, APP_SECRET);
+const startRelayProc = (dir: string, port: number) => startRelayProcess(dir, port, APP_SECRET);
 
 const bodyFor = (i: number) => JSON.stringify(statusEnvelope([{ id: `wamid.RL${i}`, status: 'delivered', timestamp: String(1767600000 + i), recipient_id: '972540000000' }]));
 const postSigned = (url: string, body: string, secret = APP_SECRET) =>
@@ -53,11 +22,11 @@ describe('relay end to end (signed events → relay → app inbox)', () => {
   it('loses nothing and duplicates nothing across a relay kill -9/restart, the app offline, and a lost acknowledgement', async () => {
     const relayDir = tempDataDir('pacer-relay-');
     const port = await freePort();
-    const paired = spawnSync(process.execPath, [MAIN, 'pair', '--name', 'test-laptop'], { cwd: REPO, env: relayEnv(relayDir, port), encoding: 'utf8' });
+    const paired = spawnSync(process.execPath, [MAIN, 'pair', '--name', 'test-laptop'], { cwd: REPO, env: relayEnvFor(relayDir, port), encoding: 'utf8' });
     expect(paired.status, paired.stderr).toBe(0);
     const { token } = JSON.parse(paired.stdout) as { token: string };
 
-    let relay = await startRelayProcess(relayDir, port);
+    let relay = await startRelayProc(relayDir, port);
     // The relay applies Meta's rules too: handshake, signature, envelope.
     const hs = await fetch(`${relay.url}/webhook?hub.mode=subscribe&hub.verify_token=${VERIFY}&hub.challenge=4242`);
     expect([hs.status, await hs.text()]).toEqual([200, '4242']);
@@ -91,7 +60,7 @@ describe('relay end to end (signed events → relay → app inbox)', () => {
       await post(30, 60);
       relay.child.kill('SIGKILL');
       await relay.exited;
-      relay = await startRelayProcess(relayDir, port);
+      relay = await startRelayProc(relayDir, port);
       await post(60, 90);
       const health = (await (await fetch(`${relay.url}/healthz`)).json()) as { events: number };
       expect(health.events).toBe(60);
@@ -131,10 +100,10 @@ describe('relay end to end (signed events → relay → app inbox)', () => {
   it('keeps events that arrive before any installation is paired, for the first one', async () => {
     const relayDir = tempDataDir('pacer-relay-');
     const port = await freePort();
-    const relay = await startRelayProcess(relayDir, port);
+    const relay = await startRelayProc(relayDir, port);
     try {
       expect((await postSigned(relay.url, bodyFor(500))).status).toBe(200);
-      const paired = spawnSync(process.execPath, [MAIN, 'pair', '--name', 'late'], { cwd: REPO, env: relayEnv(relayDir, port), encoding: 'utf8' });
+      const paired = spawnSync(process.execPath, [MAIN, 'pair', '--name', 'late'], { cwd: REPO, env: relayEnvFor(relayDir, port), encoding: 'utf8' });
       const { token } = JSON.parse(paired.stdout) as { token: string };
       const r = await fetch(`${relay.url}/v1/events?wait=0`, { headers: { authorization: `Bearer ${token}` } });
       const { events } = (await r.json()) as { events: { body: string }[] };
