@@ -22,7 +22,7 @@ export const DEFAULT_STOP_KEYWORDS: readonly string[] = [
 ];
 
 export const DEFAULT_OPT_OUT_BUTTONS: readonly string[] = [
-  'stop promotions', 'stop', 'unsubscribe', 'opt out', 'opt_out', 'stop marketing',
+  'stop promotions', 'stop promo', 'stop', 'unsubscribe', 'opt out', 'opt_out', 'stop marketing',
   'הסר', 'הסרה', 'הסר אותי', 'הפסק לשלוח', 'עצור הודעות',
   '停止推廣', '停止推广', '取消訂閱', '取消订阅', '退訂', '退订',
 ];

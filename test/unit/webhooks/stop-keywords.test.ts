@@ -36,6 +36,7 @@ describe('STOP keywords', () => {
   it('recognises opt-out quick-reply buttons by payload or label', () => {
     expect(m.button('STOP_PROMOTIONS', 'Stop promotions')).not.toBeNull();
     expect(m.button('opt_out', null)).not.toBeNull();
+    expect(m.button('STOP_PROMO', null)).not.toBeNull();
     expect(m.button('btn-7', 'הסר אותי')).not.toBeNull();
     expect(m.button('x', '停止推廣')).not.toBeNull();
     expect(m.button('Yes', 'Yes, tell me more')).toBeNull();
