@@ -66,7 +66,7 @@ export class GraphError extends Error {
   constructor(
     readonly code: SandboxErrorCode,
     readonly details: string,
-    readonly overrides: { message?: string; subcode?: number; httpStatus?: number; type?: string } = {},
+    readonly overrides: { message?: string; subcode?: number; httpStatus?: number; type?: string; headers?: Record<string, string> } = {},
   ) {
     super(`(#${code}) ${details}`);
   }

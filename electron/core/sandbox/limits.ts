@@ -20,6 +20,14 @@ export class SlidingWindowCounter {
     return this.times.length - this.head;
   }
 
+  /** Ms until fewer than `limit` events remain in the window. */
+  msUntilBelow(now: number, limit: number): number {
+    const n = this.count(now);
+    if (n < limit) return 0;
+    const t = this.times[this.head + (n - limit)]!;
+    return Math.max(0, t + this.windowMs - now);
+  }
+
   add(now: number): number {
     this.times.push(now);
     const c = this.count(now);

@@ -26,6 +26,8 @@ export interface RequestInfo {
   url: URL;
   headers: http.IncomingHttpHeaders;
   body: Buffer;
+  /** Extra response headers a route wants sent (e.g. X-Business-Use-Case-Usage). */
+  responseHeaders?: Record<string, string>;
 }
 
 export function readBody(req: http.IncomingMessage): Promise<Buffer> {
@@ -113,15 +115,15 @@ export class SandboxServer {
     return this.deps.world;
   }
 
-  private json(res: http.ServerResponse, status: number, body: unknown): void {
+  private json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     if (res.destroyed || res.headersSent) return;
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'x-fb-trace-id': this.world.fbtraceId(), 'cache-control': 'no-store' });
+    res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'x-fb-trace-id': this.world.fbtraceId(), 'cache-control': 'no-store', ...headers });
     res.end(text);
   }
 
   private graphError(res: http.ServerResponse, e: GraphError): void {
-    const extra: Record<string, string> = {};
+    const extra: Record<string, string> = { ...e.overrides.headers };
     if (e.code === 190) extra['www-authenticate'] = 'OAuth "Facebook Platform" "invalid_token" "' + e.details.replace(/"/g, "'") + '"';
     if (res.destroyed || res.headersSent) return;
     res.writeHead(e.httpStatus, { 'content-type': 'application/json; charset=UTF-8', ...extra });
@@ -165,7 +167,7 @@ export class SandboxServer {
         return; // hold the response open until the client gives up
       }
       const out = this.route(info);
-      return this.json(res, 200, out instanceof Promise ? await out : out);
+      return this.json(res, 200, out instanceof Promise ? await out : out, info.responseHeaders);
     } catch (e) {
       if (e instanceof GraphError) return this.graphError(res, e);
       world.stats.syncError(131000, undefined, world.clock.now());
@@ -257,12 +259,12 @@ export class SandboxServer {
       if (method !== 'GET' && !(method === 'DELETE' && media)) throw unsupported();
       if (phone) return phoneJson(phone, world, fields);
       if (waba) {
-        world.countManagementCall(waba.id);
+        info.responseHeaders = { 'x-business-use-case-usage': world.countManagementCall(waba.id) };
         return wabaJson(waba, world, fields);
       }
       if (id === world.business.id) return businessJson(world, fields);
       if (template) {
-        world.countManagementCall(template.waba_id);
+        info.responseHeaders = { 'x-business-use-case-usage': world.countManagementCall(template.waba_id) };
         return templateJson(template, world, fields);
       }
       if (media) {
@@ -299,15 +301,15 @@ export class SandboxServer {
     if (waba) {
       world.stats.requests.management++;
       if (edge === 'message_templates' && method === 'GET') {
-        world.countManagementCall(waba.id);
+        info.responseHeaders = { 'x-business-use-case-usage': world.countManagementCall(waba.id) };
         return this.listTemplates(waba.id, q, selfUrl, fields);
       }
       if (edge === 'phone_numbers' && method === 'GET') {
-        world.countManagementCall(waba.id);
+        info.responseHeaders = { 'x-business-use-case-usage': world.countManagementCall(waba.id) };
         return paginate(world.phonesOf(waba.id), q, selfUrl, (p) => phoneJson(p, world, fields));
       }
       if (edge === 'subscribed_apps') {
-        world.countManagementCall(waba.id);
+        info.responseHeaders = { 'x-business-use-case-usage': world.countManagementCall(waba.id) };
         return this.subscribedApps(waba.id, method, parseBody(info), q);
       }
     }

@@ -273,17 +273,23 @@ export class SandboxWorld {
     return [...this.phones.values()].filter((p) => p.waba_id === wabaId);
   }
 
-  /** Management calls per WABA per hour (80007 when exceeded). */
-  countManagementCall(wabaId: string): void {
+  /**
+   * Management calls per WABA per hour (80007 when exceeded). Returns the
+   * X-Business-Use-Case-Usage value Graph sends with such calls (percentages of the hourly quota).
+   */
+  countManagementCall(wabaId: string): string {
     let c = this.management.get(wabaId);
     if (!c) this.management.set(wabaId, (c = new SlidingWindowCounter(HOUR)));
     const now = this.clock.now();
-    if (c.count(now) >= this.scenario.limits.management_calls_per_hour) {
+    const limit = this.scenario.limits.management_calls_per_hour;
+    const usage = (count: number, regainMin: number) =>
+      JSON.stringify({ [wabaId]: [{ type: 'whatsapp_business_management', call_count: Math.min(100, Math.round((count / limit) * 100)), total_cputime: 0, total_time: 0, estimated_time_to_regain_access: regainMin }] });
+    if (c.count(now) >= limit) {
       this.stats.limits.management_rate_rejections++;
       this.stats.syncError(80007, undefined, now);
-      throw new GraphError(80007, `WhatsApp Business Account ${wabaId} reached its rate limit of ${this.scenario.limits.management_calls_per_hour} calls per hour`);
+      throw new GraphError(80007, `WhatsApp Business Account ${wabaId} reached its rate limit of ${limit} calls per hour`, { headers: { 'x-business-use-case-usage': usage(limit, Math.ceil(c.msUntilBelow(now, limit) / 60_000)) } });
     }
-    c.add(now);
+    return usage(c.add(now), 0);
   }
 
   portfolioUsage(now = this.clock.now()): SandboxStats['portfolio'] {

@@ -126,10 +126,19 @@ describe('sandbox: management endpoints', () => {
     expect(edge.body.error.code).toBe(2500);
     await sb!.close();
     sb = await startSandbox({ clock: new FakeClock(), scenario: { limits: { management_calls_per_hour: 3 }, wabas: [{ id: '11', name: 'w' }] } });
-    for (let i = 0; i < 3; i++) expect((await graph(sb, 'GET', '/v24.0/11/message_templates')).status).toBe(200);
-    const limited = await graph(sb, 'GET', '/v24.0/11/message_templates');
+    const usage = async () => {
+      const res = await fetch(`${sb!.baseUrl}/v24.0/11/message_templates`, { headers: { authorization: `Bearer ${SANDBOX_ACCESS_TOKEN}` } });
+      const header = JSON.parse(res.headers.get('x-business-use-case-usage') ?? 'null') as Record<string, { type: string; call_count: number; estimated_time_to_regain_access: number }[]>;
+      return { status: res.status, body: (await res.json()) as { error?: { code: number } }, usage: header['11']![0]! };
+    };
+    const calls = [await usage(), await usage(), await usage()];
+    expect(calls.map((c) => c.status)).toEqual([200, 200, 200]);
+    expect(calls.map((c) => c.usage.call_count)).toEqual([33, 67, 100]);
+    expect(calls[0]!.usage.type).toBe('whatsapp_business_management');
+    const limited = await usage();
     expect(limited.status).toBe(429);
-    expect(limited.body.error.code).toBe(80007);
+    expect(limited.body.error!.code).toBe(80007);
+    expect(limited.usage.estimated_time_to_regain_access).toBe(60);
     expect(sb.stats().limits.management_rate_rejections).toBe(1);
   });
 
