@@ -180,3 +180,20 @@ test.describe('Meta connection', () => {
     await expect(page.getByTestId('business-profile').getByTestId('profile-view')).toContainText('Tents, boots and trail maps.');
   });
 });
+
+test('Settings shows the connection and leads back into the setup wizard', async ({ page, serve }) => {
+  await page.goto(serve.url);
+  await page.getByTestId('nav-settings').click();
+  await expect(page.getByTestId('settings-account')).toBeVisible();
+  await page.getByTestId('settings-open-wizard').click();
+  await expect(page.getByTestId('setup-wizard')).toBeVisible();
+  await page.getByTestId('use-sandbox').click();
+  await expect(page.getByTestId('phone-numbers')).toBeVisible();
+  await page.getByTestId('nav-settings').click();
+  await expect(page.getByTestId('settings-account')).toContainText(WABA_ID);
+  await page.getByTestId('settings-open-wizard').click();
+  // Connected: the wizard opens over the account and can be closed without changing anything.
+  await expect(page.getByTestId('setup-wizard')).toBeVisible();
+  await page.getByTestId('wizard-close').click();
+  await expect(page.getByTestId('phone-numbers')).toBeVisible();
+});
