@@ -55,6 +55,10 @@ export function accountFromService(ctx: CoreContext, opts: { timeoutMs?: number 
     defaultPhoneNumberId: () => connection()?.phone_number_id ?? null,
     numberQuality: (id) => (quality.get(id) as { quality_rating: string } | undefined)?.quality_rating ?? null,
     sendBlocker: () => account.canSend().blockers[0] ?? null,
+    setSendTimeout(ms) {
+      opts.timeoutMs = ms;
+      client = null;
+    },
     async send(phoneNumberId, body, signal) {
       const c = connection();
       if (!c) throw new PacerError('unavailable', 'No WhatsApp account is connected.');

@@ -44,6 +44,8 @@ export interface AccountPort {
   numberQuality(phoneNumberId: string): string | null;
   /** Null when sending is possible; else why not (token expired, not connected…). */
   sendBlocker(): string | null;
+  /** Per-request timeout of sends (ms of the core's clock; default 30 s). */
+  setSendTimeout?(ms: number): void;
   /** Sends one template message; throws GraphApiError (from whatsapp/client). */
   send(phoneNumberId: string, body: TemplateMessageBody, signal?: AbortSignal): Promise<SendResult>;
 }

@@ -70,7 +70,8 @@ export function bucketWidth(span: number, buckets: number): number {
 }
 
 export function campaignTimeline(db: Db, id: string, buckets: number, now: number): CampaignTimeline {
-  if (!db.prepare('SELECT 1 FROM campaigns WHERE id = ?').get(id)) throw notFound(`No campaign ${id}`);
+  const c = db.prepare('SELECT state FROM campaigns WHERE id = ?').get(id) as { state: string } | undefined;
+  if (!c) throw notFound(`No campaign ${id}`);
   const rows = db.prepare(`SELECT
       coalesce(r.accepted_at, r.sent_at, r.delivered_at, r.read_at) AS a,
       coalesce(r.sent_at, r.delivered_at, r.read_at) AS s,
@@ -89,8 +90,9 @@ export function campaignTimeline(db: Db, id: string, buckets: number, now: numbe
   const replied = rows.filter((r) => r[5] !== null).length;
   const optOuts = rows.filter((r) => r[6] !== null).length;
   if (from === Infinity) return { bucket_ms: 60_000, from: null, to: null, points: [], replied, opt_outs: optOuts };
-  // A running campaign's chart runs to now, so a pause shows as a flat stretch.
-  const end = Math.max(to, Math.min(now, to + 7 * 86_400_000));
+  // An active campaign's chart runs to now, so a pause shows as a flat stretch; a finished one ends with its last event.
+  const active = c.state === 'running' || c.state === 'paused' || c.state === 'scheduled';
+  const end = active ? Math.max(to, Math.min(now, to + 7 * 86_400_000)) : to;
   const width = bucketWidth(end - from + 1, buckets);
   const start = Math.floor(from / width) * width;
   const n = Math.max(1, Math.ceil((end + 1 - start) / width));

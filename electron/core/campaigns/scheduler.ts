@@ -27,6 +27,14 @@ export class Scheduler {
   private running = false;
   /** Sending number's quality when the campaign (re)started: a drop from it pauses. */
   private readonly baseline = new Map<string, number>();
+  /**
+   * Auto-paused campaigns whose template was seen not APPROVED since the pause. A 132015 answer can
+   * come before the template_status webhook updates the stored status: resuming on the stale
+   * "APPROVED" would only bounce off 132015 again, so we wait to see the pause, then the approval
+   * (or, if the pause was never seen, for `staleResumeMs`).
+   */
+  private readonly sawNotApproved = new Set<string>();
+  staleResumeMs = 10 * 60_000;
 
   constructor(private readonly ctx: CoreContext, private readonly ports: CampaignPorts, private readonly hooks: SchedulerHooks, private readonly tickMs = 500) {}
 
@@ -68,7 +76,10 @@ export class Scheduler {
       }
       const template = this.ports.templates.get(c.template_name, c.template_language);
       if (c.state === 'paused') {
-        if (c.auto_resume && (c.pause_reason === 'template_paused' || c.pause_reason === 'template_missing') && template?.status === 'APPROVED') {
+        if (!c.auto_resume || (c.pause_reason !== 'template_paused' && c.pause_reason !== 'template_missing')) continue;
+        if (template?.status !== 'APPROVED') { this.sawNotApproved.add(c.id); continue; }
+        if (this.sawNotApproved.has(c.id) || now - c.updated_at >= this.staleResumeMs) {
+          this.sawNotApproved.delete(c.id);
           this.hooks.resume(c.id, true);
         }
         continue;

@@ -269,7 +269,8 @@ export class Sender {
 
   private idleUntil(t: number): Promise<void> {
     return new Promise((resolve) => {
-      const ms = Math.max(0, Math.min(t - this.ctx.clock.now(), 1000));
+      // Waits end early through wake() (new work, status changes); the cap is only a safety net.
+      const ms = Math.max(0, Math.min(t - this.ctx.clock.now(), 60_000));
       const timer = this.ctx.clock.setTimeout(() => { this.wakeFn = null; resolve(); }, ms);
       this.wakeFn = () => { this.ctx.clock.clearTimeout(timer); resolve(); };
     });
@@ -294,6 +295,7 @@ export class Sender {
   }
 
   private defer(row: WorkRow, until: number): void {
+    until = Math.ceil(until);
     this.sql.defer.run(until, this.ctx.clock.now(), row.id);
     if (this.waitUntil === null || until < this.waitUntil) this.waitUntil = until;
   }
@@ -435,7 +437,7 @@ export class Sender {
           ? 4 ** Math.min(6, row.attempts + 1) * 1000
           : Math.min(this.o.backoffCapMs, this.o.backoffBaseMs * 2 ** row.attempts) * (0.5 + Math.random() / 2);
         this.stats.retried++;
-        this.record(rt, { kind: 'retry', notBefore: now + delay, ...base });
+        this.record(rt, { kind: 'retry', notBefore: Math.ceil(now + delay), ...base });
         return;
       }
       case 'retry_after_24h':
@@ -515,24 +517,35 @@ export class Sender {
       const n = this.names.get(o.cid);
       if (contactId != null && n) history.push({ contactId, campaignId: o.cid, campaignName: n.name, template: n.template, status, error, at });
     };
-    db.transaction(() => {
-      for (const o of list) {
-        switch (o.kind) {
-          case 'accepted':
-            // A webhook may have moved the row on already (sent/delivered): keep that, add the wamid.
-            if (s.accepted.run(o.wamid, o.at, now, o.id).changes === 0) s.wamidOnly.run(o.wamid, o.at, o.id);
-            note(o, 'accepted', null, o.at);
-            break;
-          case 'retry': s.retry.run(o.notBefore, o.code, o.detail, o.errorClass, o.retry24h ? 1 : 0, now, o.id); break;
-          case 'failed':
-            if (s.failed.run(o.at, o.code, o.detail, o.errorClass, now, o.id).changes) note(o, 'failed', `${o.code ?? ''} ${o.detail}`.trim(), o.at);
-            break;
-          case 'uncertain': s.uncertain.run(o.detail, now, o.id); break;
-          case 'skip': s.skip.run(o.reason, now, o.id); break;
-        }
+    const apply = (o: Outcome & { cid: string }) => {
+      switch (o.kind) {
+        case 'accepted':
+          // A webhook may have moved the row on already (sent/delivered): keep that, add the wamid.
+          if (s.accepted.run(o.wamid, o.at, now, o.id).changes === 0) s.wamidOnly.run(o.wamid, o.at, o.id);
+          note(o, 'accepted', null, o.at);
+          break;
+        case 'retry': s.retry.run(o.notBefore, o.code, o.detail, o.errorClass, o.retry24h ? 1 : 0, now, o.id); break;
+        case 'failed':
+          if (s.failed.run(o.at, o.code, o.detail, o.errorClass, now, o.id).changes) note(o, 'failed', `${o.code ?? ''} ${o.detail}`.trim(), o.at);
+          break;
+        case 'uncertain': s.uncertain.run(o.detail, now, o.id); break;
+        case 'skip': s.skip.run(o.reason, now, o.id); break;
       }
-      if (history.length) this.ports.contacts.recordMessages?.(history);
-    })();
+    };
+    try {
+      db.transaction(() => {
+        for (const o of list) apply(o);
+        if (history.length) this.ports.contacts.recordMessages?.(history);
+      })();
+    } catch (e) {
+      // One bad outcome must not lose the others: apply them one by one. A row whose outcome
+      // cannot be written stays 'sending' and becomes 'uncertain' at the next start (never resent).
+      this.ctx.log.error('writing send outcomes failed; retrying one by one', { error: String(e) });
+      history.length = 0;
+      for (const o of list) {
+        try { db.transaction(() => apply(o))(); } catch (e2) { this.ctx.log.error('send outcome not recorded', { row: o.id, kind: o.kind, error: String(e2) }); }
+      }
+    }
     for (const o of list) touched.add(o.cid);
     for (const c of touched) this.hooks.touched(c);
   }

@@ -39,6 +39,8 @@ export interface EngineOptions extends SenderOptions {
   tickMs?: number;
   /** Progress event interval (default 100 ms = ~10 Hz). */
   progressMs?: number;
+  /** Per-request send timeout in clock ms (default 30 s; raise it under an accelerated clock). */
+  sendTimeoutMs?: number;
 }
 
 type Draft = ReturnType<typeof campaignDraftSchema.parse>;
@@ -84,6 +86,7 @@ export class CampaignsService {
     const recovered = recoverInterrupted(this.ctx);
     if (recovered) this.ctx.log.warn('sends interrupted by a stop or crash are now uncertain (not resent automatically)', { rows: recovered });
     this.progressMs = opts.progressMs ?? 100;
+    if (opts.sendTimeoutMs) this.ports.account.setSendTimeout?.(opts.sendTimeoutMs);
     this.sender = new Sender(this.ctx, this.ports, {
       pause: (id, reason, detail, autoResume) => this.autoPause(id, reason, detail, autoResume),
       touched: (id) => this.touch(id),

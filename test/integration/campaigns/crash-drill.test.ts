@@ -21,13 +21,14 @@ const KILLS = 10;
 let sandbox: SandboxHandle | null = null;
 afterAll(async () => { await sandbox?.close(); });
 
-/** Deterministic "random" kill moments (ms after the child reports it started). */
-function killDelays(seed: number): number[] {
+/**
+ * Deterministic "random" kill moments: after this child has sent between 100 and 900 more messages
+ * (so every kill lands in the middle of sending, with requests in flight), plus 0–49 ms.
+ */
+function killPoints(seed: number): { sends: number; extraMs: number }[] {
   let x = seed;
-  return Array.from({ length: KILLS }, () => {
-    x = (x * 1103515245 + 12345) % 2 ** 31;
-    return 150 + (x % 1200);
-  });
+  const next = () => (x = (x * 1103515245 + 12345) % 2 ** 31);
+  return Array.from({ length: KILLS }, () => ({ sends: 100 + (next() % 800), extraMs: next() % 50 }));
 }
 
 describe('crash drill', () => {
@@ -49,19 +50,22 @@ describe('crash drill', () => {
     await ok(setup.call('campaigns:start', { id: c.id }));
     await setup.close();
 
-    const kills: { afterMs: number; claimed: number }[] = [];
-    for (const delay of killDelays(42)) {
+    const kills: { afterSends: number; attemptedAtKill: number }[] = [];
+    for (const point of killPoints(42)) {
       const run = spawnRun(cli, dataDir, ['--webhook-port', String(port)]);
       await run.started;
-      await new Promise((r) => setTimeout(r, delay));
+      const target = sandbox.stats().sends.attempted + point.sends;
+      const deadline = Date.now() + 120_000;
+      while (sandbox.stats().sends.attempted < target && sandbox.stats().sends.attempted < RECIPIENTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, point.extraMs));
       run.child.kill('SIGKILL');
       await run.exited;
-      kills.push({ afterMs: delay, claimed: sandbox.stats().sends.attempted });
-      if (process.env.PACER_DRILL_DEBUG) console.log('kill', delay, sandbox.stats().sends, run.stderr().slice(-500));
+      kills.push({ afterSends: point.sends, attemptedAtKill: sandbox.stats().sends.attempted });
+      if (process.env.PACER_DRILL_DEBUG) console.log('kill', point, sandbox.stats().sends, run.stderr().slice(-300));
     }
     // Sending must have been interrupted mid-way every time (not all done before the last kill).
     expect(kills.length).toBeGreaterThanOrEqual(KILLS);
-    expect(kills[kills.length - 1]!.claimed).toBeLessThan(RECIPIENTS);
+    expect(kills[kills.length - 1]!.attemptedAtKill).toBeLessThan(RECIPIENTS);
 
     const last = spawnRun(cli, dataDir, ['--webhook-port', String(port), '--until-idle']);
     await last.started;
@@ -93,5 +97,5 @@ describe('crash drill', () => {
     } finally {
       await check.close();
     }
-  }, 240_000);
+  }, 900_000);
 });

@@ -1,0 +1,137 @@
+/**
+ * npm run bench:send — Pacer's sender against the sandbox set to 1,000 msg/s, next to a bare HTTP
+ * send loop against the same emulator, in one run.
+ *
+ * The sandbox runs in a child process so the CPU measured here is the sender's own. Both phases
+ * use the same GraphClient (undici fetch) and the same number of requests in flight; the bare loop
+ * paces itself with a sliding one-second window and does nothing else (no ledger, no gates).
+ *
+ * Options: --recipients N (100000), --bare N (20000), --rate R (1000), --inflight C (64).
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { systemClock } from '../electron/core/clock';
+import { createCore } from '../electron/core/index';
+import { silentLogger } from '../electron/core/log';
+import { MemoryVault } from '../electron/core/secrets/vault';
+import { MemorySettingsStore } from '../electron/core/settings/store';
+import { DEFAULT_SCENARIO, SANDBOX_ACCESS_TOKEN, SANDBOX_APP_SECRET, SANDBOX_PHONE_NUMBER_ID, SANDBOX_WABA_ID, startSandbox, type Scenario } from '../electron/core/sandbox/index';
+import { GraphClient, buildTemplateMessage } from '../electron/core/whatsapp/client';
+import { whatsappServices } from '../electron/core/whatsapp/index';
+import { campaignsFor } from '../electron/core/campaigns/service';
+import { ThroughputLimiter } from '../electron/core/campaigns/throttle';
+
+const arg = (name: string, def: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+
+const RATE = arg('rate', 1000);
+const scenario: Scenario = {
+  ...DEFAULT_SCENARIO,
+  business: { ...DEFAULT_SCENARIO.business!, messaging_limit: 'TIER_UNLIMITED' },
+  limits: { ...DEFAULT_SCENARIO.limits, throughput_mps: RATE, auto_scaling: false },
+  faults: {},
+};
+
+if (process.argv.includes('--sandbox-child')) {
+  const sb = await startSandbox({ scenario, seed: 3 });
+  process.stdout.write(`${sb.baseUrl}\n`);
+  process.stdin.on('end', () => void sb.close().then(() => process.exit(0)));
+  process.stdin.resume();
+} else {
+  await main();
+}
+
+async function main() {
+  const N = arg('recipients', 100_000);
+  const BARE = arg('bare', 20_000);
+  const INFLIGHT = arg('inflight', 64);
+  const self = fileURLToPath(import.meta.url);
+  const child = spawn(process.execPath, [self, '--sandbox-child', '--rate', String(RATE)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const baseUrl = await new Promise<string>((resolve) => readline.createInterface({ input: child.stdout! }).once('line', resolve));
+  const admin = async (p: string, method = 'GET') => (await fetch(`${baseUrl}/__admin/${p}`, { method })).json() as Promise<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const phone = (i: number) => `+97250${String(1_000_000 + i).slice(-7)}`;
+  const cpuUs = () => { const c = process.cpuUsage(); return c.user + c.system; };
+  console.log(`bench:send — sandbox at ${baseUrl} (${RATE} msg/s), ${os.cpus().length} CPUs, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+
+  // ---- phase 1: bare HTTP send loop -------------------------------------------------------------
+  const client = new GraphClient({ baseUrl, token: () => SANDBOX_ACCESS_TOKEN, fetch: globalThis.fetch.bind(globalThis), clock: systemClock, retries: 0 });
+  const limiter = new ThroughputLimiter(RATE);
+  let inflight = 0;
+  let bareOk = 0;
+  const bareCpu0 = cpuUs();
+  const bareT0 = performance.now();
+  await new Promise<void>((resolve) => {
+    let i = 0;
+    const pump = () => {
+      while (i < BARE && inflight < INFLIGHT) {
+        const wait = limiter.waitMs(Date.now());
+        if (wait > 0) { setTimeout(pump, wait); return; }
+        limiter.record(Date.now());
+        inflight++;
+        const body = buildTemplateMessage({ to: phone(900_000 + i), name: 'appointment_reminder', language: 'en_US', components: [{ type: 'body', parameters: [{ type: 'text', text: `Name${i}` }, { type: 'text', text: 'Tel Aviv' }, { type: 'text', text: 'May 12, 10:30' }] }], bizOpaqueCallbackData: `bare:${i}` });
+        i++;
+        client.sendTemplate(SANDBOX_PHONE_NUMBER_ID, body).then(() => { bareOk++; }, () => undefined).finally(() => {
+          inflight--;
+          if (i >= BARE && inflight === 0) resolve(); else pump();
+        });
+      }
+    };
+    pump();
+  });
+  const bareWall = (performance.now() - bareT0) / 1000;
+  const bareCpuPerMsg = (cpuUs() - bareCpu0) / BARE;
+  const bareStats = await admin('stats');
+  await admin('stats/reset', 'POST');
+
+  // ---- phase 2: Pacer's sender ----------------------------------------------------------------
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pacer-bench-send-'));
+  const core = createCore({ dataDir, host: 'cli', secrets: new MemoryVault(), settings: new MemorySettingsStore(), log: silentLogger });
+  const r = await core.call('account:connect', { graphUrl: baseUrl, wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID, accessToken: SANDBOX_ACCESS_TOKEN, appSecret: SANDBOX_APP_SECRET });
+  if (!r.ok) throw new Error(r.message);
+  await whatsappServices(core.ctx).templates.sync();
+  const now = Date.now();
+  core.db.transaction(() => {
+    const ins = core.db.prepare("INSERT INTO contacts (phone, first_name, name, country, created_at, updated_at) VALUES (?, ?, ?, 'IL', ?, ?)");
+    for (let i = 0; i < N; i++) ins.run(phone(i), `Name${i}`, `Name${i}`, now, now);
+  })();
+  const campaigns = campaignsFor(core.ctx);
+  const created = campaigns.create({ name: 'Bench', template: { name: 'appointment_reminder', language: 'en_US' }, audience: 'all', params: { 1: 'first_name', 2: '"Tel Aviv"', 3: '"May 12, 10:30"' }, options: { rate: RATE } });
+  const tPlan = performance.now();
+  await campaigns.start(created.id);
+  const startSecs = (performance.now() - tPlan) / 1000;
+  const cpu0 = cpuUs();
+  const t0 = performance.now();
+  campaigns.startEngine({ maxInflight: INFLIGHT });
+  while (campaigns.get(created.id).state === 'running') await new Promise((res) => setTimeout(res, 200));
+  const wall = (performance.now() - t0) / 1000;
+  const cpuPerMsg = (cpuUs() - cpu0) / N;
+  await campaigns.stopEngine();
+  const times = core.db.prepare('SELECT min(at) AS a, max(at) AS b, count(*) AS n FROM messaging_log').get() as { a: number; b: number; n: number };
+  const achieved = (times.n - 1) / ((times.b - times.a) / 1000);
+  const counts = campaigns.get(created.id).counts;
+  const stats = await admin('stats');
+  await core.close();
+  child.stdin!.end();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+
+  const maxMps = Math.max(...Object.values(stats.max_mps as Record<string, number>));
+  const out = {
+    rate_target: RATE,
+    bare: { messages: BARE, accepted: bareOk, seconds: +bareWall.toFixed(1), rate: +(BARE / bareWall).toFixed(1), cpu_us_per_msg: +bareCpuPerMsg.toFixed(1), max_mps: Math.max(...Object.values(bareStats.max_mps as Record<string, number>)) },
+    pacer: {
+      recipients: N, snapshot_seconds: +startSecs.toFixed(1), seconds: +wall.toFixed(1), achieved_rate: +achieved.toFixed(1), achieved_pct: +((achieved / RATE) * 100).toFixed(1),
+      max_mps: maxMps, throughput_rejections: stats.limits.throughput_rejections, duplicates: stats.duplicates.same_callback_data, accepted: stats.sends.accepted, counts,
+      cpu_us_per_msg: +cpuPerMsg.toFixed(1),
+    },
+    cpu_ratio: +(cpuPerMsg / bareCpuPerMsg).toFixed(2),
+    checks: { rate_at_least_95pct: achieved >= 0.95 * RATE, never_above: maxMps <= RATE, cpu_ratio_at_most_1_5: cpuPerMsg / bareCpuPerMsg <= 1.5 },
+  };
+  console.log(JSON.stringify(out, null, 2));
+  process.exit(0);
+}
