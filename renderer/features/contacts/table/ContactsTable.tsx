@@ -168,8 +168,8 @@ function Row({ row, index, top, selected, open, onToggle, onOpen }: {
       <span role="gridcell" className="ct-strong">{row.name ? <bdi>{row.name}</bdi> : <span className="muted">—</span>}</span>
       <span role="gridcell" className="muted ct-ltr-cell">{row.email ?? ''}</span>
       <span role="gridcell" className="ct-tags">
-        {row.tags.slice(0, 3).map((tag) => <span key={tag} className="badge tag"><bdi>{tag}</bdi></span>)}
-        {row.tags.length > 3 && <span className="muted small">+{row.tags.length - 3}</span>}
+        {row.tags.slice(0, 2).map((tag) => <span key={tag} className="badge tag"><bdi>{tag}</bdi></span>)}
+        {row.tags.length > 2 && <span className="muted small" title={row.tags.slice(2).join(', ')}><bdi dir="ltr">+{row.tags.length - 2}</bdi></span>}
       </span>
       <span role="gridcell" className="ct-consent">
         <ConsentBadge category="marketing" state={row.consent.marketing} compact />
