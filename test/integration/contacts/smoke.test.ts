@@ -26,6 +26,21 @@ describe('import wizard calls', () => {
     expect(q.rows[0]!.tags).toEqual(['friends', 'vip']);
   });
 
+  it('finds in-file duplicates wherever they are (same write batch or an earlier one)', async () => {
+    const c = core();
+    const phone = (i: number) => `+97250${String(2_000_000 + i).padStart(7, '0')}`;
+    const lines = ['name,phone'];
+    for (let i = 0; i < 250; i++) lines.push(`P${i},${i === 150 ? phone(20) : i === 230 ? phone(229) : i === 231 ? phone(231 - 200) : phone(i)}`);
+    const job = await importFile(c, tempFile('dups.csv', lines.join('\n')));
+    expect(job.report).toMatchObject({ rows: 250, imported: 247, duplicates: 3 });
+    // Spreadsheet rows: header is row 1, so P<i> is row i + 2.
+    expect(job.report!.errors.map((e) => e.reason)).toEqual([
+      `duplicate of row 22 (${phone(20)})`,
+      `duplicate of row 231 (${phone(229)})`,
+      `duplicate of row 33 (${phone(31)})`,
+    ]);
+  });
+
   it('saves a mapping with an import and offers it for a file with the same columns', async () => {
     const c = core();
     const mapping = [
