@@ -20,7 +20,7 @@ type Changes = { ids: Set<string>; added: number; updated: number; removed: numb
 
 export class TemplatesService {
   readonly store: TemplateStore;
-  private syncing: Promise<TemplateSyncResult> | null = null;
+  private readonly syncing = new Map<string, Promise<TemplateSyncResult>>();
 
   constructor(private readonly ctx: CoreContext, private readonly account: AccountService) {
     this.store = new TemplateStore(ctx.db);
@@ -51,10 +51,15 @@ export class TemplatesService {
     return row ? templateSummary(row) : null;
   }
 
-  /** Pulls every template of the portfolio's WABAs (or one). Concurrent calls share one run. */
+  /** Pulls every template of the portfolio's WABAs (or one). Concurrent calls for the same scope share one run. */
   sync(opts: { wabaId?: string } = {}): Promise<TemplateSyncResult> {
-    this.syncing ??= this.runSync(opts).finally(() => { this.syncing = null; });
-    return this.syncing;
+    const key = opts.wabaId ?? '*';
+    let run = this.syncing.get(key);
+    if (!run) {
+      run = this.runSync(opts).finally(() => this.syncing.delete(key));
+      this.syncing.set(key, run);
+    }
+    return run;
   }
 
   private async runSync(opts: { wabaId?: string }): Promise<TemplateSyncResult> {

@@ -514,3 +514,21 @@ describe('background sync', () => {
     expect(whatsappServices(c.ctx).templates.getTemplate('loyalty_points', 'en_US')?.status).toBe('APPROVED');
   });
 });
+
+describe('concurrent syncs', () => {
+  it('share one run: three callers, one pass over the API', async () => {
+    const calls: string[] = [];
+    const counting = ((input: string, init?: RequestInit) => {
+      if (new URL(String(input)).pathname.endsWith('/message_templates')) calls.push(String(input));
+      return globalThis.fetch(input, init);
+    }) as typeof fetch;
+    const c = testCore({ fetch: counting });
+    cleanup.push(() => c.close());
+    const sb = await sandbox(c.clock);
+    await ok(c.call('account:connect', connectInput(sb)));
+    calls.length = 0;
+    const results = await Promise.all([c.call('templates:sync', {}), c.call('templates:sync', {}), c.call('templates:sync', {})]);
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(calls).toHaveLength(1);
+  });
+});
