@@ -71,6 +71,11 @@ describe('campaign reports', () => {
     expect(t.points[0]).toMatchObject({ accepted: 4, sent: 3, delivered: 2, read: 1, failed: 1, replied: 0 });
     for (let i = 1; i < t.points.length; i++) expect(t.points[i]!.sent).toBeGreaterThanOrEqual(t.points[i - 1]!.sent);
     expect(campaignTimeline(d, 'c2', 60, T0 + 12 * H).replied).toBe(1);
+    // A finished campaign's chart ends with its last event; an active one runs on to now (a pause shows flat).
+    const later = campaignTimeline(d, 'c1', 60, T0 + 100 * H);
+    expect(later.points.at(-1)!.at).toBeLessThanOrEqual(t.to! + later.bucket_ms);
+    d.prepare("UPDATE campaigns SET state = 'paused' WHERE id = 'c1'").run();
+    expect(campaignTimeline(d, 'c1', 60, T0 + 100 * H).points.at(-1)!.at).toBeGreaterThanOrEqual(T0 + 100 * H);
     expect(() => campaignTimeline(d, 'nope', 60, T0)).toThrow(/No campaign/);
   });
 

@@ -8,6 +8,21 @@ import { useCampaignFormat } from '../format';
 const DAY = 86_400_000;
 const startOfDay = (ms: number) => { const d = new Date(ms); d.setHours(0, 0, 0, 0); return d.getTime(); };
 
+/**
+ * The core states blockers in English for the CLI; the common ones are shown in the UI language,
+ * anything else as the core wrote it (with its own direction).
+ */
+export function blockerKey(b: string): { key: string; detail?: string } | null {
+  if (/header media is required/.test(b)) return { key: 'builder.invalid.headerMedia' };
+  if (/is not mapped|unterminated literal|unknown source|has no parameter/.test(b)) return { key: 'builder.invalid.params' };
+  if (/nobody in the audience is eligible/.test(b)) return { key: 'plan.blockerNobody' };
+  if (/not among the synced templates/.test(b)) return { key: 'plan.blockerTemplateMissing' };
+  if (/only APPROVED templates can be sent/.test(b)) return { key: 'builder.invalid.templateNotApproved' };
+  const account = /^account: (.*)$/.exec(b);
+  if (account) return { key: 'plan.blockerAccount', detail: account[1] };
+  return null;
+}
+
 /** Forecast windows grouped by local calendar day: "2,000 today from 09:12", "1,400 tomorrow from 09:12". */
 export function ForecastTimeline({ windows, testid = 'plan-forecast' }: { windows: ForecastWindow[]; testid?: string }) {
   const { t } = useTranslation('campaigns');
@@ -144,7 +159,12 @@ export function PlanPanel({ plan, loading, error, marginPct, onMargin, savedId }
             <div className="banner error small" data-testid="plan-blockers">
               <div>
                 <strong>{t('plan.blockers')}</strong>
-                <ul className="cmp-blockers">{plan.blockers.map((b) => <li key={b} dir="ltr" className="cmp-blocker">{b}</li>)}</ul>
+                <ul className="cmp-blockers">
+                  {plan.blockers.map((b) => {
+                    const k = blockerKey(b);
+                    return k ? <li key={b}>{t(k.key, { detail: k.detail ?? '' })}</li> : <li key={b} dir="ltr" className="cmp-blocker">{b}</li>;
+                  })}
+                </ul>
               </div>
             </div>
           )}

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { TemplateSummary } from '../../../../shared/contract/whatsapp';
-import { TemplateStatusBadge } from '../../templates/badges';
+import { TemplateQualityBadge, TemplateStatusBadge } from '../../templates/badges';
 
 /** Template + language. Only APPROVED templates are selectable; the others are listed disabled with why. */
 export function TemplateSection({ templates, value, onChange }: { templates: TemplateSummary[]; value: string | null; onChange: (id: string) => void }) {
@@ -32,7 +32,8 @@ export function TemplateSection({ templates, value, onChange }: { templates: Tem
       {chosen && (
         <div className="cmp-template-meta small">
           <TemplateStatusBadge status={chosen.status} />
-          <span className="muted">{t('builder.templateQuality', { quality: chosen.quality })}</span>
+          <span className="muted">{t('builder.templateQuality')}</span>
+          <TemplateQualityBadge quality={chosen.quality} />
         </div>
       )}
       {blocked.length > 0 && (

@@ -117,7 +117,7 @@ export function CampaignDetail({ id }: { id: string }) {
         <div className="cmp-kpis">
           <div><span className="muted small">{t('detail.processed')}</span><strong data-testid="detail-processed">{f.number(done)} / {f.number(total)}</strong></div>
           <div><span className="muted small">{t('detail.rate')}</span><strong>{t('plan.perSecond', { n: f.number(live?.rate ?? status?.rate ?? 0) })}</strong></div>
-          <div><span className="muted small">{t('detail.finish')}</span><strong>{status?.finish_estimate ? f.dateTime(Date.parse(status.finish_estimate)) : state === 'completed' && campaign.finished_at ? f.dateTime(campaign.finished_at) : '—'}</strong></div>
+          <div><span className="muted small">{state === 'completed' ? t('detail.finished') : t('detail.finish')}</span><strong>{state === 'completed' && campaign.finished_at ? f.dateTime(campaign.finished_at) : status?.finish_estimate ? f.dateTime(Date.parse(status.finish_estimate)) : '—'}</strong></div>
           <div><span className="muted small">{t('detail.started')}</span><strong>{campaign.started_at ? f.dateTime(campaign.started_at) : '—'}</strong></div>
         </div>
         {status?.waiting && (
