@@ -59,8 +59,11 @@ for (const l of LANGS) {
       await row(page, 'spring_sale', 'zh_TW').getByTestId('template-open').click();
       await expect(page.getByTestId('template-bubble')).toHaveAttribute('dir', 'ltr');
       await expect(page.getByTestId('bubble-body')).toContainText('小明您好');
+      await expect(page.getByTestId('drawer-close')).toBeFocused();
       await page.keyboard.press('Escape');
       await expect(page.getByTestId('template-drawer')).toHaveCount(0);
+      // Focus goes back to the row it came from.
+      await expect(row(page, 'spring_sale', 'zh_TW').getByTestId('template-open')).toBeFocused();
 
       // Filters: status, then language, then search.
       await page.getByTestId('filter-status').selectOption('PAUSED');

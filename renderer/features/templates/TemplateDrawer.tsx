@@ -35,11 +35,31 @@ export function TemplateDrawer({ detail, onClose }: { detail: TemplateDetail; on
   }, [samples]);
   const rendered = useMemo(() => renderTemplate(detail, values), [detail, values]);
 
+  const panelRef = useRef<HTMLElement>(null);
+  // A modal panel: focus moves in, Tab stays inside, Escape closes, focus returns where it was.
   useEffect(() => {
+    const before = document.activeElement as HTMLElement | null;
     closeRef.current?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onClose();
+      if (e.key !== 'Tab' || !panelRef.current) return;
+      const items = [...panelRef.current.querySelectorAll<HTMLElement>('button, input, select, textarea, a[href], summary, [tabindex]:not([tabindex="-1"])')].filter((el) => !el.hasAttribute('disabled'));
+      const first = items[0];
+      const last = items.at(-1);
+      if (!first || !last) return;
+      if (e.shiftKey && document.activeElement === first) {
+        e.preventDefault();
+        last.focus();
+      } else if (!e.shiftKey && document.activeElement === last) {
+        e.preventDefault();
+        first.focus();
+      }
+    };
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      if (before?.isConnected) before.focus();
+    };
   }, [onClose]);
 
   const tone = EXPLAINED[detail.status];
@@ -47,7 +67,7 @@ export function TemplateDrawer({ detail, onClose }: { detail: TemplateDetail; on
   return (
     <>
       <div className="tpl-backdrop" onClick={onClose} aria-hidden />
-      <aside className="tpl-drawer" role="dialog" aria-modal="true" aria-labelledby="drawer-title" data-testid="template-drawer">
+      <aside ref={panelRef} className="tpl-drawer" role="dialog" aria-modal="true" aria-labelledby="drawer-title" data-testid="template-drawer">
         <header className="tpl-drawer-head">
           <div className="grow">
             <h2 id="drawer-title" className="mono-name">{detail.name}</h2>
