@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RequestInfo } from './server';
 import { HttpError } from './server';
-import { MESSAGING_LIMITS, PHONE_QUALITY, PHONE_STATUSES, QUALITY_SCORES, REJECTED_REASONS, scenarioSchema, TEMPLATE_STATUSES } from './scenario';
+import { MESSAGING_LIMITS, PHONE_QUALITY, PHONE_STATUSES, QUALITY_SCORES, REJECTED_REASONS, scenarioSchema, TEMPLATE_CATEGORIES, TEMPLATE_STATUSES } from './scenario';
 import type { SandboxWorld } from './world';
 
 /**
@@ -127,6 +127,17 @@ export async function handleAdmin(world: SandboxWorld, info: RequestInfo, baseUr
       world.setTemplateQuality(t, b.quality);
       return { id: t.id, status: t.status, quality_score: t.quality_score };
     }
+    case 'POST templates/category': {
+      const b = parse(templateKey.extend({ category: z.enum(TEMPLATE_CATEGORIES) }), body);
+      const t = tpl(b);
+      world.setTemplateCategory(t, b.category);
+      return { id: t.id, category: t.category, previous_category: t.previous_category };
+    }
+    case 'POST webhooks/send': {
+      const b = parse(z.object({ field: z.string().regex(/^[a-z_]+$/), value: z.record(z.string(), z.unknown()), waba_id: z.string().optional() }), body);
+      world.rawWebhook(b.field, b.value, b.waba_id);
+      return { ok: true };
+    }
     case 'POST templates': {
       const b = parse(z.object({ waba_id: z.string().optional(), template: z.unknown() }), body);
       return { id: world.addTemplate(b.template, b.waba_id) };
@@ -194,7 +205,9 @@ export const ADMIN_ENDPOINTS = [
   'POST /__admin/webhook {url?, app_secret?}',
   'POST /__admin/templates/status {name, language, status, reason?}',
   'POST /__admin/templates/quality {name, language, quality}',
+  'POST /__admin/templates/category {name, language, category} — template_category_update',
   'POST /__admin/templates {template, waba_id?}',
+  'POST /__admin/webhooks/send {field, value, waba_id?} — any other webhook field, signed and retried like the rest',
   'POST /__admin/messaging-limit {limit}',
   'POST /__admin/phone-numbers/{id} {quality_rating?, status?, throughput_level?}',
   'POST /__admin/faults {error_5xx_rate?, timeout_rate?, drop_rate?, slow_rate?, slow_ms?, timeout_ms?, processed_on_lost_response_rate?}',

@@ -72,6 +72,10 @@ export interface SandboxHandle {
   setWebhook(opts: { url?: string | null; appSecret?: string }): void;
   setTemplateStatus(name: string, language: string, status: TemplateStatus, reason?: string): void;
   setTemplateQuality(name: string, language: string, quality: QualityScore): void;
+  /** Re-categorises a template (template_category_update webhook). */
+  setTemplateCategory(name: string, language: string, category: 'MARKETING' | 'UTILITY' | 'AUTHENTICATION'): void;
+  /** Sends any webhook field the sandbox does not model (account_update, account_alerts, …). */
+  sendWebhook(field: string, value: object, wabaId?: string): void;
   /** Adds a template in Graph's GET shape (plus sandbox extras); returns its id. */
   addTemplate(template: unknown, wabaId?: string): string;
   /** The portfolio's messaging limit (tier); emits business_capability_update and phone_number_quality_update. */
@@ -129,6 +133,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     },
     setTemplateStatus: (name, language, status, reason) => world.setTemplateStatus(world.templateByKey(name, language), status, reason),
     setTemplateQuality: (name, language, quality) => world.setTemplateQuality(world.templateByKey(name, language), quality),
+    setTemplateCategory: (name, language, category) => world.setTemplateCategory(world.templateByKey(name, language), category),
+    sendWebhook: (field, value, wabaId) => world.rawWebhook(field, value, wabaId),
     addTemplate: (template, wabaId) => world.addTemplate(template, wabaId),
     setMessagingLimit: (limit) => world.setMessagingLimit(limit),
     setPhoneNumber: (id, patch) => void world.setPhone(id, patch),

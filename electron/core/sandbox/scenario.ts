@@ -143,7 +143,9 @@ const timelineEvent = z.object({ at_ms: z.number().nonnegative() }).and(
   z.discriminatedUnion('action', [
     z.object({ action: z.literal('template_status'), name: z.string(), language: z.string(), status: z.enum(TEMPLATE_STATUSES), reason: z.enum(REJECTED_REASONS).optional() }),
     z.object({ action: z.literal('template_quality'), name: z.string(), language: z.string(), quality: z.enum(QUALITY_SCORES) }),
+    z.object({ action: z.literal('template_category'), name: z.string(), language: z.string(), category: z.enum(TEMPLATE_CATEGORIES) }),
     z.object({ action: z.literal('messaging_limit'), limit: z.enum(MESSAGING_LIMITS) }),
+    z.object({ action: z.literal('webhook'), field: z.string().regex(/^[a-z_]+$/), value: z.record(z.string(), z.unknown()) }),
     z.object({ action: z.literal('phone_quality'), phone_number_id: z.string(), quality: z.enum(PHONE_QUALITY) }),
     z.object({ action: z.literal('throughput_upgrade'), phone_number_id: z.string() }),
     z.object({ action: z.literal('inbound'), from: z.string(), phone_number_id: z.string().optional(), kind: reply.shape.kind, text: z.string().optional(), payload: z.string().optional(), language: z.enum(['en', 'he', 'zh']).default('en') }),
@@ -192,6 +194,8 @@ export const scenarioSchema = z.object({
     read_delay_ms: delayRange.default([5000, 600_000]),
     failed_delay_ms: delayRange.default([300, 2000]),
     read_rate: rate.default(0.6),
+    /** Share of read messages whose `delivered` status never comes (read implies delivered). */
+    skip_delivered_rate: rate.default(0),
     /** Share of unknown recipients treated as not on WhatsApp (async 131026). */
     undeliverable_rate: rate.default(0),
     /** Delay before a held (paced) message is released. */
@@ -263,10 +267,11 @@ export function parseScenario(input: unknown, source = 'scenario'): ResolvedScen
   const phones = new Set(r.data.wabas.flatMap((w) => w.phone_numbers.map((p) => p.id)));
   for (const [i, e] of r.data.timeline.entries()) {
     const where = `${source}: timeline.${i}`;
-    if ((e.action === 'template_status' || e.action === 'template_quality') && !templates.has(`${e.name}/${e.language}`)) throw new ScenarioError(`${where}: no template ${e.name} in ${e.language}`);
+    if ((e.action === 'template_status' || e.action === 'template_quality' || e.action === 'template_category') && !templates.has(`${e.name}/${e.language}`)) throw new ScenarioError(`${where}: no template ${e.name} in ${e.language}`);
     const phoneId = e.action === 'phone_quality' || e.action === 'throughput_upgrade' || e.action === 'inbound' ? e.phone_number_id : undefined;
     if (phoneId !== undefined && !phones.has(phoneId)) throw new ScenarioError(`${where}: no phone number ${phoneId}`);
     if ((e.action === 'inbound' || e.action === 'user_preferences') && !phones.size) throw new ScenarioError(`${where}: the scenario has no phone number`);
+    if (e.action === 'webhook' && !r.data.wabas.length) throw new ScenarioError(`${where}: the scenario has no WABA`);
   }
   return r.data;
 }

@@ -484,9 +484,14 @@ export class SandboxWorld {
         const delivered = sent + this.delay(d.delivered_delay_ms);
         events.push({ status: 'delivered', at: delivered });
         const user = this.users.get(msg.wa_id);
-        if (user?.reads ?? this.rng.chance(d.read_rate)) events.push({ status: 'read', at: delivered + this.delay(d.read_delay_ms) });
+        if (user?.reads ?? this.rng.chance(d.read_rate)) {
+          events.push({ status: 'read', at: delivered + this.delay(d.read_delay_ms) });
+          // Meta may skip `delivered` when the message is read at once (read implies delivered).
+          if (this.rng.chance(d.skip_delivered_rate)) events.splice(events.findIndex((e) => e.status === 'delivered'), 1);
+        }
       }
     }
+    const pricedStatus = events.some((e) => e.status === 'delivered') ? 'delivered' : 'read';
     // Webhook delivery moments: normally the event moments, but Meta posts concurrently and
     // retries, so statuses can arrive out of order and more than once.
     const deliverAt = events.map((e) => e.at);
@@ -501,10 +506,11 @@ export class SandboxWorld {
     events.forEach((e, i) => {
       const status: Record<string, unknown> = { id: msg.wamid, status: e.status, timestamp: String(unix(msg.accepted_at + e.at)), recipient_id: msg.wa_id };
       if (msg.biz_opaque_callback_data !== undefined) status.biz_opaque_callback_data = msg.biz_opaque_callback_data;
-      if (e.status === 'sent' || e.status === 'delivered') {
+      if (e.status === 'sent' || e.status === pricedStatus) {
         if (v < 24) status.conversation = { id: conversationId, ...(e.status === 'sent' ? { expiration_timestamp: String(unix(msg.accepted_at + e.at + 24 * HOUR)) } : {}), origin: { type: pricing.category } };
-        if (e.status === 'delivered') status.pricing = pricing;
       }
+      // Pricing rides on exactly one of delivered/read.
+      if (e.status === pricedStatus) status.pricing = pricing;
       if (e.status === 'failed' && msg.outcome.kind === 'failed') status.errors = [webhookError(msg.outcome.code, msg.outcome.details)];
       const envelope = { object: 'whatsapp_business_account', entry: [{ id: phone.waba_id, changes: [{ value: { messaging_product: 'whatsapp', metadata, statuses: [status] }, field: 'messages' }] }] };
       const summary = `statuses:${e.status} ${msg.wamid}`;
@@ -520,7 +526,8 @@ export class SandboxWorld {
     msg.statuses.push({ status, at: now });
     this.stats.statuses[status]++;
     if (status === 'failed' && msg.outcome.kind === 'failed') this.stats.asyncError(msg.outcome.code, msg.wa_id, now);
-    if (status === 'delivered' && msg.type === 'template') {
+    const firstDelivery = status === 'delivered' || (status === 'read' && !msg.statuses.some((x) => x.status === 'delivered'));
+    if (firstDelivery && msg.type === 'template') {
       const user = this.users.get(msg.wa_id);
       const reply = user?.reply;
       if (user && reply && !this.replied.has(msg.wa_id)) {
@@ -672,6 +679,28 @@ export class SandboxWorld {
     if (quality === 'RED' && t.status === 'APPROVED') this.pause(t);
   }
 
+  /** Meta re-categorised the template (template_category_update); pricing follows the new category. */
+  setTemplateCategory(t: TemplateState, category: TemplateState['category']): void {
+    const previous = t.category;
+    if (previous === category) return;
+    t.previous_category = previous;
+    t.category = category;
+    t.last_updated_time = this.clock.now();
+    this.managementWebhook(
+      t.waba_id,
+      'template_category_update',
+      { message_template_id: Number(t.id), message_template_name: t.name, message_template_language: hyphenLanguage(t.language), previous_category: previous, new_category: category },
+      `template_category_update:${category} ${t.name}/${t.language}`,
+    );
+  }
+
+  /** Any webhook field the sandbox does not model (account_update, account_alerts, security…), wrapped and signed like the rest. */
+  rawWebhook(field: string, value: object, wabaId?: string): void {
+    const id = wabaId ?? this.wabas.keys().next().value;
+    if (!id || !this.wabas.has(id)) throw new Error(wabaId ? `no WABA ${wabaId}` : 'the scenario has no WABA');
+    this.managementWebhook(id, field, value, `${field}:raw`);
+  }
+
   /** Low quality: paused 3 h the first time, 6 h the second, disabled the third. */
   private pause(t: TemplateState): void {
     t.pause_count++;
@@ -786,8 +815,12 @@ export class SandboxWorld {
           return this.setTemplateStatus(this.templateByKey(e.name, e.language), e.status, e.reason);
         case 'template_quality':
           return this.setTemplateQuality(this.templateByKey(e.name, e.language), e.quality);
+        case 'template_category':
+          return this.setTemplateCategory(this.templateByKey(e.name, e.language), e.category);
         case 'messaging_limit':
           return this.setMessagingLimit(e.limit);
+        case 'webhook':
+          return this.rawWebhook(e.field, e.value);
         case 'phone_quality':
           this.setPhone(e.phone_number_id, { quality_rating: e.quality });
           return;

@@ -109,11 +109,13 @@ describe('sandbox: admin endpoints', () => {
       const inbound = await admin('POST', 'inbound', { from: '+972541234568', kind: 'stop_text', language: 'he' });
       expect(inbound.body.wamid).toMatch(/^wamid\./);
       expect((await admin('POST', 'user-preferences', { wa_id: '972541234569', value: 'stop' })).body).toEqual({ ok: true });
+      expect((await admin('POST', 'templates/category', { name: 'order_update', language: 'en_US', category: 'MARKETING' })).body).toMatchObject({ category: 'MARKETING', previous_category: 'UTILITY' });
+      expect((await admin('POST', 'webhooks/send', { field: 'account_alerts', value: { alert_type: 'INCREASED_CAPABILITIES_ELIGIBILITY_DEFERRED' } })).body).toEqual({ ok: true });
       expect((await admin('POST', 'templates', { template: { name: 'fresh', language: 'en', category: 'UTILITY', status: 'PENDING', components: [{ type: 'BODY', text: 'x' }] } })).body.id).toMatch(/^\d+$/);
       await clock.advance(0);
       await sb!.webhooksIdle();
       const log = (await admin('GET', 'webhooks?state=delivered')).body.data as { field: string; payload: { object: string } }[];
-      expect(new Set(log.map((l) => l.field))).toEqual(new Set(['message_template_quality_update', 'message_template_status_update', 'business_capability_update', 'phone_number_quality_update', 'messages', 'user_preferences']));
+      expect(new Set(log.map((l) => l.field))).toEqual(new Set(['message_template_quality_update', 'message_template_status_update', 'business_capability_update', 'phone_number_quality_update', 'messages', 'user_preferences', 'template_category_update', 'account_alerts']));
       expect(log.every((l) => l.payload.object === 'whatsapp_business_account')).toBe(true);
       expect((await admin('POST', 'token', { state: 'expired' })).body).toEqual({ token_state: 'expired' });
       expect((await send(sb!, orderUpdate('+972541234567'))).body.error.code).toBe(190);

@@ -303,4 +303,28 @@ describe('sandbox: webhooks', () => {
     expect(sb.webhookLog({ field: 'messages' }).every((e) => e.state === 'delivered' && e.batch_size >= 1)).toBe(true);
     expect(sb.stats().webhooks).toMatchObject({ generated: 20, delivered: 20, attempts: rx.received.length });
   });
+
+  it('skip_delivered_rate: read without delivered, and pricing then rides on read', async () => {
+    const { DEFAULT_SCENARIO } = await import('../../../electron/core/sandbox');
+    rx = await startReceiver();
+    clock = new FakeClock();
+    sb = await startSandbox({ clock, webhookUrl: rx.url, scenario: { ...DEFAULT_SCENARIO, delivery: { read_rate: 1, skip_delivered_rate: 1 } } });
+    const r = await send(sb, orderUpdate('+972541234567'));
+    await advance(20 * 60_000);
+    const statuses = rx.statuses();
+    expect(statuses.map((x: { status: string }) => x.status).sort()).toEqual(['read', 'sent']);
+    expect(statuses.find((x: { status: string }) => x.status === 'read').pricing).toMatchObject({ pricing_model: 'PMP', category: 'utility' });
+    expect(sb.messageStatus(r.body.messages[0].id)).toBe('read');
+  });
+
+  it('template_category_update and arbitrary fields (account_update) reach the webhook', async () => {
+    await start();
+    sb!.setTemplateCategory('account_bonus', 'en_US', 'MARKETING');
+    sb!.sendWebhook('account_update', { event: 'ACCOUNT_VIOLATION', violation_info: { violation_type: 'SCAM' } });
+    await advance(0);
+    expect(rx!.changes('template_category_update')[0]).toEqual({ message_template_id: 5000000000000009, message_template_name: 'account_bonus', message_template_language: 'en-US', previous_category: 'UTILITY', new_category: 'MARKETING' });
+    expect(rx!.changes('account_update')[0]).toEqual({ event: 'ACCOUNT_VIOLATION', violation_info: { violation_type: 'SCAM' } });
+    const t = await graph(sb!, 'GET', '/v24.0/5000000000000009?fields=category,previous_category');
+    expect(t.body).toMatchObject({ category: 'MARKETING', previous_category: 'UTILITY' });
+  });
 });

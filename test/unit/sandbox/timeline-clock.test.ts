@@ -22,6 +22,8 @@ describe('sandbox scenario timeline', () => {
           { at_ms: 2 * 3600_000, action: 'messaging_limit', limit: 'TIER_10K' },
           { at_ms: 2 * 3600_000, action: 'user_preferences', wa_id: '972541234568', value: 'stop' },
           { at_ms: 3 * 3600_000, action: 'throughput_upgrade', phone_number_id: '4000000000000001' },
+          { at_ms: 3 * 3600_000, action: 'template_category', name: 'account_bonus', language: 'en_US', category: 'MARKETING' },
+          { at_ms: 3 * 3600_000, action: 'webhook', field: 'account_update', value: { event: 'DISABLED_UPDATE', ban_info: { waba_ban_state: 'SCHEDULE_FOR_DISABLE' } } },
         ],
       },
     });
@@ -37,6 +39,8 @@ describe('sandbox scenario timeline', () => {
     expect(fields()).toContain('user_preferences:stop 972541234568');
     await clock.advance(3600_000);
     expect(fields()).toContain('phone_number_quality_update:THROUGHPUT_UPGRADE 4000000000000001');
+    expect(fields()).toContain('template_category_update:MARKETING account_bonus/en_US');
+    expect(fields()).toContain('account_update:raw');
     expect(fields()).not.toContain('template_status:APPROVED spring_sale/he');
     await clock.advance(3600_000);
     expect(fields()).toContain('template_status:APPROVED spring_sale/he'); // paused at 1 h for 3 h
