@@ -316,7 +316,7 @@ export class SandboxServer {
     if (id === world.business.id && edge === 'owned_whatsapp_business_accounts' && method === 'GET')
       return paginate([...world.wabas.values()], q, selfUrl, (w) => wabaJson(w, world, fields));
     if (phone || waba || template || media || id === world.business.id)
-      throw new GraphError(2500, 'unknown edge', { message: `(#100) Unknown path components: /${edge}` });
+      throw new GraphError(2500, 'unknown edge', { message: `Unknown path components: /${edge}` });
     throw unknownObject(id);
   }
 

@@ -157,6 +157,8 @@ export class SandboxWorld {
   private readonly lastPhoneFor = new Map<string, string>();
   private readonly timers = new Set<TimerHandle>();
   private pendingUpgrade: TimerHandle | undefined;
+  /** Bumped on every pause, so an old pause's timer never ends a newer pause early. */
+  private readonly pauseGeneration = new Map<string, number>();
   private idCounter = 0;
   private closed = false;
 
@@ -187,7 +189,7 @@ export class SandboxWorld {
         const state: TemplateState = { ...t, id, waba_id: w.id, last_updated_time: now };
         if (state.status === 'PAUSED') {
           state.pause_count = Math.max(1, state.pause_count);
-          this.after(PAUSE_MS[state.pause_count - 1] ?? PAUSE_MS[1]!, () => this.unpause(state));
+          this.scheduleUnpause(state, PAUSE_MS[state.pause_count - 1] ?? PAUSE_MS[1]!);
         }
         this.templates.set(id, state);
       }
@@ -657,6 +659,7 @@ export class SandboxWorld {
 
   setTemplateStatus(t: TemplateState, status: TemplateStatus, reason?: string): void {
     if (status === 'PAUSED') return this.pause(t);
+    this.pauseGeneration.set(t.id, (this.pauseGeneration.get(t.id) ?? 0) + 1);
     t.status = status;
     t.last_updated_time = this.clock.now();
     if (status === 'REJECTED') t.rejected_reason = (reason as TemplateState['rejected_reason']) ?? t.rejected_reason ?? 'INVALID_FORMAT';
@@ -718,7 +721,15 @@ export class SandboxWorld {
     this.templateStatusWebhook(t, 'PAUSED', {
       other_info: { title: t.pause_count === 1 ? 'FIRST_PAUSE' : 'SECOND_PAUSE', description: `Your message template has been paused for ${ms / HOUR} hours until ${new Date(this.clock.now() + ms).toISOString()} due to low quality.` },
     });
-    this.after(ms, () => this.unpause(t));
+    this.scheduleUnpause(t, ms);
+  }
+
+  private scheduleUnpause(t: TemplateState, ms: number): void {
+    const gen = (this.pauseGeneration.get(t.id) ?? 0) + 1;
+    this.pauseGeneration.set(t.id, gen);
+    this.after(ms, () => {
+      if (this.pauseGeneration.get(t.id) === gen) this.unpause(t);
+    });
   }
 
   private unpause(t: TemplateState): void {

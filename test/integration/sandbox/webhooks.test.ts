@@ -328,3 +328,24 @@ describe('sandbox: webhooks', () => {
     expect(t.body).toMatchObject({ category: 'MARKETING', previous_category: 'UTILITY' });
   });
 });
+
+describe('sandbox: pause timers', () => {
+  it('an earlier pause\'s timer never ends a later pause early', async () => {
+    const clock = new FakeClock();
+    const h = await startSandbox({ clock });
+    try {
+      h.setTemplateQuality('order_update', 'en_US', 'RED'); // 1st pause: 3 h
+      await clock.advance(3600_000);
+      h.setTemplateStatus('order_update', 'en_US', 'APPROVED'); // manual unpause after 1 h
+      h.setTemplateQuality('order_update', 'en_US', 'RED'); // 2nd pause: 6 h from now
+      await clock.advance(2 * 3600_000 + 1); // the 1st pause's 3 h mark passes
+      const state = (await (await fetch(`${h.baseUrl}/__admin/state`)).json()) as { templates: { name: string; language: string; status: string }[] };
+      expect(state.templates.find((t) => t.name === 'order_update' && t.language === 'en_US')!.status).toBe('PAUSED');
+      await clock.advance(4 * 3600_000);
+      const after = (await (await fetch(`${h.baseUrl}/__admin/state`)).json()) as typeof state;
+      expect(after.templates.find((t) => t.name === 'order_update' && t.language === 'en_US')!.status).toBe('APPROVED');
+    } finally {
+      await h.close();
+    }
+  });
+});
