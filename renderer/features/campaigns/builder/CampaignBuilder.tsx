@@ -49,6 +49,8 @@ export function CampaignBuilder({ id }: { id: string | null }) {
   const [savedId, setSavedId] = useState<string | null>(id);
   const [dirty, setDirty] = useState(false);
   const [loaded, setLoaded] = useState(id === null);
+  /** A scheduled campaign is edited in place: saving keeps it scheduled. */
+  const [savedState, setSavedState] = useState<string>('draft');
   const [busy, setBusy] = useState<'save' | 'start' | null>(null);
   const [attributes, setAttributes] = useState<AttributeDefinition[]>([]);
   const [showProblems, setShowProblems] = useState(false);
@@ -60,7 +62,7 @@ export function CampaignBuilder({ id }: { id: string | null }) {
   useEffect(() => {
     if (!id || loaded || !templates) return;
     void api.call('campaigns:get', { id }).then((r) => {
-      if (r.ok) setState(fromSummary(r.value, templates));
+      if (r.ok) { setState(fromSummary(r.value, templates)); setSavedState(r.value.state); }
       else toast('error', r.message);
       setLoaded(true);
     });
@@ -101,7 +103,10 @@ export function CampaignBuilder({ id }: { id: string | null }) {
   const onStart = async () => {
     setBusy('start');
     const saved = await save();
-    if (saved) {
+    if (saved && savedState !== 'draft') {
+      // Already scheduled: the edit is saved, the schedule stands.
+      open({ kind: 'detail', id: saved });
+    } else if (saved) {
       const r = await api.call('campaigns:start', { id: saved });
       if (r.ok) { void loadCampaigns(); open({ kind: 'detail', id: saved }); } else toast('error', r.message);
     }
@@ -130,9 +135,9 @@ export function CampaignBuilder({ id }: { id: string | null }) {
         actions={(
           <>
             {back}
-            <button className="btn" onClick={() => void onSave()} disabled={busy !== null} data-testid="builder-save"><Save size={16} aria-hidden />{t('builder.save')}</button>
+            {savedState === 'draft' && <button className="btn" onClick={() => void onSave()} disabled={busy !== null} data-testid="builder-save"><Save size={16} aria-hidden />{t('builder.save')}</button>}
             <button className="btn primary" onClick={() => void onStart()} disabled={busy !== null || !canStart} data-testid="builder-start">
-              <Play size={16} aria-hidden />{state.schedule.mode === 'now' ? t('builder.startNow') : t('builder.schedule')}
+              <Play size={16} aria-hidden />{savedState !== 'draft' ? t('builder.saveScheduled') : state.schedule.mode === 'now' ? t('builder.startNow') : t('builder.schedule')}
             </button>
           </>
         )}

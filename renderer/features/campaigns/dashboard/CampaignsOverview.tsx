@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from '../../../store';
 import { useCampaignFormat } from '../format';
@@ -21,10 +21,15 @@ export function CampaignsOverview() {
   const overview = useStore((s) => s.campaignsOverview);
   const load = useStore((s) => s.loadCampaignsOverview);
   const version = useStore((s) => s.campaignsVersion);
+  // At most one reload every 3 s while campaigns send (progress bumps the version ten times a second).
+  const last = useRef(0);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => {
-    const timer = setTimeout(() => void load(), overview ? 2000 : 0);
-    return () => clearTimeout(timer);
+    if (timer.current) return;
+    const wait = Math.max(0, last.current + 3000 - Date.now());
+    timer.current = setTimeout(() => { timer.current = null; last.current = Date.now(); void load(); }, wait);
   }, [load, version]);
+  useEffect(() => () => { if (timer.current) clearTimeout(timer.current); }, []);
   const hasResults = !!overview && overview.templates.some((x) => x.reached > 0);
   return (
     <section className="card cmp-overview" aria-labelledby="ov-title" data-testid="campaigns-overview">
