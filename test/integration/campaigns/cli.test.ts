@@ -69,7 +69,7 @@ describe('pacer campaign / run (cli.md JSON keys)', () => {
     const run = await cli(['run', '--until-idle', '--webhook-port', '0', '--json']);
     expect(JSON.parse(run.out[0]!)).toHaveProperty('webhook_url');
     const s = await cli(['campaign', 'status', id, '--json']);
-    const status = JSON.parse(s.out[0]!) as { id: string; state: string; counts: Record<string, number> };
+    const status = JSON.parse(s.out[0]!) as { id: string; state: string; counts: Record<'pending' | 'sending' | 'failed', number> & Record<string, number> };
     expect(status.id).toBe(id);
     expect(status.state).toBe('completed');
     expect(Object.keys(status.counts).sort()).toEqual(['accepted', 'delivered', 'failed', 'pending', 'read', 'sending', 'sent', 'skipped', 'uncertain']);
