@@ -28,6 +28,7 @@ export {
   SANDBOX_WABA_ID,
 } from './default-scenario';
 export { signBody } from './webhooks';
+export { acceleratedClock } from './accelerated-clock';
 export { STOP_WORDS, STOP_BUTTON_LABELS } from './world';
 export { ERROR_SPECS, type GraphErrorBody } from './graph-errors';
 export { loadScenarioFile, parseScenario, ScenarioError, LIMIT_VALUES, MESSAGING_LIMITS, TEMPLATE_STATUSES } from './scenario';

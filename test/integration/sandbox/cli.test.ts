@@ -66,6 +66,21 @@ describe('pacer sandbox (CLI)', () => {
     expect(await runCli(['sandbox', '--webhook-url', 'ftp://x'], testIo().io)).toBe(2);
   });
 
+  it('--print-scenario prints the built-in scenario, which --scenario accepts back', async () => {
+    const t = testIo();
+    expect(await runCli(['sandbox', '--print-scenario'], t.io)).toBe(0);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pacer-sb-cli-'));
+    const file = path.join(dir, 'default.json');
+    fs.writeFileSync(file, t.out.join('\n'));
+    const run = testIo();
+    const code = runCli(['sandbox', '--scenario', file], run.io);
+    const first = JSON.parse(await run.first) as { waba_ids: string[]; phone_number_ids: string[] };
+    expect(first.waba_ids).toEqual([SANDBOX_WABA_ID]);
+    expect(first.phone_number_ids).toHaveLength(3);
+    run.stop('SIGINT');
+    expect(await code).toBe(0);
+  });
+
   // The built binary (dist/cli.mjs) — skipped when the tree has not been built.
   it.skipIf(!fs.existsSync(path.join(REPO, 'dist', 'cli.mjs')))('the real binary: first line JSON, SIGTERM exits 0', async () => {
     const child = spawn(process.execPath, [PACER_BIN, 'sandbox'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });

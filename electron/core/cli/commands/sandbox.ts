@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { systemClock } from '../../clock';
 import { acceleratedClock } from '../../sandbox/accelerated-clock';
-import { ScenarioError, startSandbox, type SandboxHandle } from '../../sandbox';
+import { DEFAULT_SCENARIO, ScenarioError, startSandbox, type SandboxHandle } from '../../sandbox';
 import type { CliContext } from '../context';
 import { CliError, EXIT_FAILED, EXIT_USAGE } from '../io';
 
@@ -19,8 +19,13 @@ export function registerSandboxCommand(program: Command, cli: CliContext): void 
     .option('--webhook-url <url>', 'POST signed webhooks to this URL')
     .option('--seed <n>', 'seed for every random choice', '1')
     .option('--speed <factor>', 'run the sandbox clock this many times faster than real time', '1')
+    .option('--print-scenario', 'print the built-in scenario as JSON (a starting point for --scenario) and exit')
     .option('--json', 'accepted for symmetry; the first line is always JSON')
-    .action(async (o: { port: string; scenario?: string; webhookUrl?: string; seed: string; speed: string }) => {
+    .action(async (o: { port: string; scenario?: string; webhookUrl?: string; seed: string; speed: string; printScenario?: boolean }) => {
+      if (o.printScenario) {
+        cli.io.out(JSON.stringify(DEFAULT_SCENARIO, null, 2));
+        return;
+      }
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be 0–65535, got ${o.port}`, EXIT_USAGE);
       const seed = Number(o.seed);
