@@ -299,3 +299,56 @@ test('builder in a fresh install with the in-process Sandbox: empty parameters a
   await expect(page.getByTestId('plan-eligible')).toHaveText('0');
   await expect(page.getByTestId('builder-start')).toBeDisabled();
 });
+
+test('a campaign the watchdog paused shows why and what to do (template paused by Meta mid-send)', async ({ page }) => {
+  test.setTimeout(120_000);
+  const dataDir = tempDataDir('pacer-e2e-campaigns-');
+  fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ language: 'he' }));
+  seedContacts(dataDir);
+  const webhookPort = await freePort();
+  const sandbox = await startChild(['sandbox', '--port', '0', '--webhook-url', `http://127.0.0.1:${webhookPort}/webhook`, '--seed', '4']);
+  const sandboxUrl = sandbox.first.base_url as string;
+  try {
+    let serve = await startServe({ dataDir });
+    let id = '';
+    try {
+      await call(serve, 'account:connect', { graphUrl: sandboxUrl, wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID, accessToken: SANDBOX_ACCESS_TOKEN, appSecret: SANDBOX_APP_SECRET });
+      await call(serve, 'templates:sync', {});
+      const c = await call<{ id: string }>(serve, 'campaigns:create', {
+        name: 'מבצע אביב', template: { name: 'spring_sale', language: 'he' }, audience: 'all', header_media: { link: 'https://example.com/tents.jpg' },
+        params: { first_name: 'first_name|"חבר"', discount: '"20%"', end_date: '"30 באפריל"' },
+      });
+      id = c.id;
+      await call(serve, 'campaigns:start', { id });
+    } finally {
+      await serve.stop();
+    }
+    // Meta pauses the template before the messages go out: every send is refused with 132015.
+    const r = await fetch(`${sandboxUrl}/__admin/templates/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'spring_sale', language: 'he', status: 'PAUSED' }) });
+    expect(r.ok).toBe(true);
+    const run = spawnSync(process.execPath, [PACER_BIN, '--data-dir', dataDir, 'run', '--until-idle', '--webhook-port', String(webhookPort), '--json'], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, run.stderr).toBe(0);
+
+    serve = await startServe({ dataDir });
+    try {
+      await page.goto(serve.url);
+      await page.getByTestId('nav-campaigns').click();
+      await expect(page.getByTestId('campaign-row').getByTestId('campaign-state')).toHaveAttribute('data-state', 'paused');
+      await page.getByTestId('campaign-row').click();
+      const banner = page.getByTestId('campaign-alert');
+      await expect(banner).toHaveAttribute('data-reason', 'template_paused');
+      await expect(banner).toContainText('התבנית הושהתה על ידי Meta');
+      await expect(banner).toContainText('הוא ימשיך מעצמו כשהסיבה תחלוף');
+      // Sending stopped with recipients still waiting (none lost); resume is offered.
+      await expect(page.getByTestId('funnel-pending')).not.toHaveAttribute('data-value', '0');
+      await expect(page.getByTestId('funnel-uncertain')).toHaveAttribute('data-value', '0');
+      await expect(page.getByTestId('campaign-resume')).toBeVisible();
+      await shot(page, 'campaigns-paused-he.png');
+      expect(id).not.toBe('');
+    } finally {
+      await serve.stop();
+    }
+  } finally {
+    await sandbox.stop();
+  }
+});
