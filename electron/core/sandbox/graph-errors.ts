@@ -24,6 +24,8 @@ export const ERROR_SPECS = {
   368: { code: 368, httpStatus: 403, title: 'Temporarily blocked for policies violations', messaging: true },
   80007: { code: 80007, httpStatus: 429, title: 'Rate limit issues', messaging: true },
   130429: { code: 130429, httpStatus: 429, title: 'Rate limit hit', messaging: true, subcode: 2494055 },
+  130497: { code: 130497, httpStatus: 403, title: 'Business account is restricted from messaging users in this country', messaging: true },
+  131048: { code: 131048, httpStatus: 400, title: 'Spam rate limit hit', messaging: true },
   130472: { code: 130472, httpStatus: 400, title: "User's number is part of an experiment", messaging: true },
   131000: { code: 131000, httpStatus: 500, title: 'Something went wrong', messaging: true },
   131008: { code: 131008, httpStatus: 400, title: 'Required parameter is missing', messaging: true },

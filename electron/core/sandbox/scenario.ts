@@ -182,6 +182,8 @@ export const scenarioSchema = z.object({
     /** Calling codes exempt from the per-user marketing cap (EEA, UK, Japan, South Korea). */
     marketing_cap_exempt_calling_codes: z.array(z.string()).default(['30', '31', '32', '33', '34', '351', '352', '353', '354', '356', '357', '358', '359', '36', '370', '371', '372', '385', '386', '39', '40', '420', '421', '423', '43', '44', '45', '46', '47', '48', '49', '81', '82']),
     us_marketing_blocked: z.boolean().default(true),
+    /** Calling codes this business may not message at all (sync 130497). */
+    restricted_calling_codes: z.array(z.string().regex(/^\d{1,3}$/)).default([]),
     management_calls_per_hour: z.number().int().positive().default(5000),
     /** Raise the portfolio one level when half the limit was used (and quality is fine). */
     auto_scaling: z.boolean().default(true),

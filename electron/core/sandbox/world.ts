@@ -346,8 +346,11 @@ export class SandboxWorld {
       const waba = this.wabas.get(phone.waba_id)!;
       if (waba.health === 'LOCKED') throw new GraphError(131031, `WhatsApp Business Account ${waba.id} is locked`);
       if (waba.health === 'RESTRICTED' || phone.status === 'BANNED' || phone.status === 'RESTRICTED') throw new GraphError(368, `${phone.display_phone_number} is temporarily blocked for policy violations`);
+      if (phone.status === 'RATE_LIMITED') throw new GraphError(131048, `${phone.display_phone_number} is spam rate limited: earlier messages were blocked or reported`);
       if (phone.status !== 'CONNECTED' && phone.status !== 'FLAGGED') throw new GraphError(133010, `${phone.display_phone_number} is not registered on Cloud API (status ${phone.status})`);
       for (const p of this.phones.values()) if (digitsOf(p.display_phone_number) === digits) throw new GraphError(131021, 'Recipient phone number is the same as the sender');
+      const cc = callingCode(digits);
+      if (cc && this.scenario.limits.restricted_calling_codes.includes(cc)) throw new GraphError(130497, `This business cannot message users with +${cc} numbers`);
 
       let record: Omit<MessageRecord, 'wamid' | 'status' | 'outcome' | 'statuses'>;
       let template: TemplateState | undefined;

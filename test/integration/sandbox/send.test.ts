@@ -145,6 +145,19 @@ describe('sandbox: template send', () => {
     expect(errorCode(await send(sb, orderUpdate('+972541234567'), '2'))).toBe(131031);
   });
 
+  it('131048 for a spam-rate-limited number; 130497 for a restricted country', async () => {
+    await start();
+    sb!.setPhoneNumber(SANDBOX_PHONE_NUMBER_ID, { status: 'RATE_LIMITED' });
+    expect(errorCode(await send(sb!, orderUpdate('+972541234567')))).toBe(131048);
+    await sb!.close();
+    const { DEFAULT_SCENARIO } = await import('../../../electron/core/sandbox');
+    sb = await startSandbox({ clock: new FakeClock(), scenario: { ...DEFAULT_SCENARIO, limits: { restricted_calling_codes: ['886'] } } });
+    const r = await send(sb, orderUpdate('+886912345678'));
+    expect(r.status).toBe(403);
+    expect(errorCode(r)).toBe(130497);
+    expect((await send(sb, orderUpdate('+972541234567'))).status).toBe(200);
+  });
+
   it('an unknown phone number id is error 100 subcode 33', async () => {
     await start();
     const r = await send(sb!, orderUpdate('+972541234567'), '999');
