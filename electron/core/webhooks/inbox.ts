@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Clock } from '../clock';
 import type { Db } from '../db/connection';
+import { InboxWriterThread } from './writer-thread';
 
 export type InboxSource = 'direct' | 'relay' | 'test';
 
@@ -51,10 +52,18 @@ export class Inbox {
   private readonly claimStmt: Statement;
   private readonly countsStmt: Statement;
   private listeners = new Set<(ids: number) => void>();
-  /** Group-commit statistics, read by the benchmark. */
-  readonly stats = { commits: 0, rows: 0 };
+  private writer: InboxWriterThread | null = null;
+  private readonly useThread: boolean;
+  private closing = false;
+  /** Group-commit statistics (of this thread's commits), read by the benchmark. */
+  readonly ownStats = { commits: 0, rows: 0 };
 
-  constructor(private readonly db: Db, private readonly clock: Clock, private readonly durability: Durability = 'full') {
+  /**
+   * `thread: true` moves the commits behind `append` (the receiver's path) to a writer thread
+   * (writer-thread.ts); `appendNow` always commits on the calling thread.
+   */
+  constructor(private readonly db: Db, private readonly clock: Clock, private readonly durability: Durability = 'full', opts: { thread?: boolean } = {}) {
+    this.useThread = !!opts.thread && !!db.name && db.name !== ':memory:';
     this.insert = db.prepare(
       `INSERT INTO webhook_inbox (received_at, source, source_id, body, next_attempt_at) VALUES (?, ?, ?, ?, 0)
        ON CONFLICT(source_id) DO NOTHING`,
@@ -68,6 +77,11 @@ export class Inbox {
 
   /** Resolves with the new row id once the row is durable, or null when sourceId was already stored. */
   append(item: InboxItem): Promise<number | null> {
+    if (this.useThread && !this.closing) {
+      // Started on first use: commands that only read (webhook info) never start a thread.
+      this.writer ??= new InboxWriterThread(this.db.name, this.durability, (added) => this.listeners.forEach((l) => l(added)));
+      return this.writer.append(item, this.clock.now());
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       if (!this.scheduled) {
@@ -97,11 +111,23 @@ export class Inbox {
     } else {
       ids = run();
     }
-    this.stats.commits++;
-    this.stats.rows += items.length;
+    this.ownStats.commits++;
+    this.ownStats.rows += items.length;
     const added = ids.filter((x) => x !== null).length;
     if (added) this.listeners.forEach((l) => l(added));
     return ids;
+  }
+
+  get stats(): { commits: number; rows: number } {
+    const w = this.writer?.stats;
+    return { commits: this.ownStats.commits + (w?.commits ?? 0), rows: this.ownStats.rows + (w?.rows ?? 0) };
+  }
+
+  /** Stops the writer thread after committing what it holds. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.writer?.close();
+    this.writer = null;
   }
 
   /** Called after each commit that added rows (the processor wakes up on it). */

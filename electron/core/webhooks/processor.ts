@@ -53,7 +53,7 @@ export class InboxProcessor {
   private readonly maxAttempts: number;
 
   constructor(private readonly o: ProcessorOptions) {
-    this.batchSize = o.batchSize ?? 256;
+    this.batchSize = o.batchSize ?? 64;
     this.maxAttempts = o.maxAttempts ?? 12;
     this.seenStmt = o.db.prepare(`SELECT 1 FROM webhook_event_keys WHERE key = ?`);
     this.recordStmt = o.db.prepare(`INSERT OR IGNORE INTO webhook_event_keys (key, inbox_id, processed_at) VALUES (?, ?, ?)`);

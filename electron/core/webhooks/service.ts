@@ -44,10 +44,10 @@ export class WebhookService {
   private activity = { received: 0, rejected: 0, processed: 0, duplicates: 0, handler_failures: 0, by_type: {} as Record<string, number> };
   private activityTimer: TimerHandle | null = null;
 
-  constructor(private readonly ctx: CoreContext, opts: { durability?: Durability; consentSink?: ConsentSink | null } = {}) {
+  constructor(private readonly ctx: CoreContext, opts: { durability?: Durability; consentSink?: ConsentSink | null; writerThread?: boolean } = {}) {
     this.consentSink = opts.consentSink === undefined ? contactsConsentSink(ctx) : opts.consentSink;
     this.config = new WebhookConfig(ctx.db, ctx.dataDir);
-    this.inbox = new Inbox(ctx.db, ctx.clock, opts.durability ?? 'full');
+    this.inbox = new Inbox(ctx.db, ctx.clock, opts.durability ?? 'full', { thread: opts.writerThread ?? true });
     this.processor = new InboxProcessor({
       db: ctx.db,
       clock: ctx.clock,
@@ -139,6 +139,7 @@ export class WebhookService {
     await r?.close();
     await this.relay?.stop();
     this.relay = null;
+    await this.inbox.close();
     await this.processor.stop();
     if (this.activityTimer) this.ctx.clock.clearTimeout(this.activityTimer);
     this.activityTimer = null;
