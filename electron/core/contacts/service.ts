@@ -217,16 +217,23 @@ export class ContactsService {
           .all(start, limit) as BaseRow[];
         return { total: n, rows: this.hydrate(rows) };
       }
-      const rows = this.db.prepare(`SELECT ${BASE_COLUMNS} FROM contacts c ${tail}`).all(limit, offset) as BaseRow[];
-      return { total: n, rows: this.hydrate(rows) };
+      // Step over the offset on an index (ids, or the name/phone index) and read only the page.
+      const ids = this.db.prepare(`SELECT c.id FROM contacts c ${tail}`).pluck().all(limit, offset) as number[];
+      const byId = new Map(
+        (this.db.prepare(`SELECT ${BASE_COLUMNS} FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as BaseRow[]).map((r) => [r.id, r]),
+      );
+      return { total: n, rows: this.hydrate(ids.map((id) => byId.get(id)!).filter(Boolean)) };
     }
     if (onlyTag && by === 'c.id') {
       // Tag only: the (tag_id, contact_id) key gives both the count and the page in id order.
       const tagId = this.db.prepare('SELECT id FROM tags WHERE name = ?').pluck().get(f.tag) as number | undefined;
       if (tagId === undefined) return { total: 0, rows: [] };
       const total = this.db.prepare('SELECT count(*) FROM contact_tags WHERE tag_id = ?').pluck().get(tagId) as number;
+      // The offset is stepped over on the key alone; only the page's rows are read from contacts.
       const rows = this.db
-        .prepare(`SELECT ${BASE_COLUMNS} FROM contact_tags ct JOIN contacts c ON c.id = ct.contact_id WHERE ct.tag_id = ? ORDER BY ct.contact_id ${dir} LIMIT ? OFFSET ?`)
+        .prepare(
+          `SELECT ${BASE_COLUMNS} FROM contacts c WHERE c.id IN (SELECT contact_id FROM contact_tags WHERE tag_id = ? ORDER BY contact_id ${dir} LIMIT ? OFFSET ?) ORDER BY c.id ${dir}`,
+        )
         .all(tagId, limit, offset) as BaseRow[];
       return { total, rows: this.hydrate(rows) };
     }

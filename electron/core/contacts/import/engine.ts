@@ -82,8 +82,8 @@ const YIELD_EVERY_ROWS = 2000;
 /** Staged rows per INSERT statement (10 values each; SQLite allows 32,766). */
 const MULTI = 100;
 /** Page caches (KiB) while an import runs: the staging file's, and the store's during the merge. */
-const STAGING_CACHE_KB = 32 * 1024;
-const MERGE_CACHE_KB = 64 * 1024;
+const STAGING_CACHE_KB = 16 * 1024;
+const MERGE_CACHE_KB = 32 * 1024;
 /** From this many new contacts on, a merge rebuilds secondary indexes instead of updating them. */
 const BULK_REBUILD_ROWS = 50_000;
 
@@ -322,11 +322,16 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
       checkCancel();
       if (!opts.dryRun) {
         const cache = db.pragma('cache_size', { simple: true }) as number;
+        const tempStore = db.pragma('temp_store', { simple: true }) as number;
         db.pragma(`cache_size = -${MERGE_CACHE_KB}`);
+        // Index rebuilds and the row map sort a million keys: let them spill to disk, not RAM.
+        // (Switching temp_store drops temporary objects; no domain keeps any between calls.)
+        db.pragma('temp_store = FILE');
         try {
           db.transaction(() => merge(db, opts, { format: source.format, encoding: source.encoding }, attrTypes, startedAt, counts, existing))();
         } finally {
           db.pragma(`cache_size = ${cache}`);
+          db.pragma(`temp_store = ${tempStore}`);
         }
       }
     } finally {
