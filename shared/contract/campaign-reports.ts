@@ -101,6 +101,18 @@ export interface CampaignExportFile {
   rows: number;
 }
 
+/** Quick-reply taps on this campaign's messages, per button (a survey's results). */
+export interface ButtonTally {
+  /** The button's label as the recipient saw it. */
+  text: string;
+  /** The payload / reply id Meta sent with the tap (null when none). */
+  payload: string | null;
+  /** Taps (one per inbound message; a repeated webhook counts once). */
+  count: number;
+  /** Distinct recipients who tapped it. */
+  recipients: number;
+}
+
 export const campaignReportsMethods = {
   /** The funnel over time for one campaign (cumulative per bucket), plus replies and opt-outs. */
   'campaigns:timeline': method<CampaignTimeline>()(z.object({
@@ -111,6 +123,8 @@ export const campaignReportsMethods = {
   'campaigns:overview': method<CampaignsOverview>()(z.object({
     days: z.number().int().min(1).max(366).default(30),
   }).strict()),
+  /** Quick-reply button taps in reply to this campaign's messages, most tapped first. */
+  'campaigns:buttons': method<ButtonTally[]>()(z.object({ id: z.string().min(1).max(64) }).strict()),
   /** One row per recipient as a file the UI offers to save (the CLI writes files with campaigns:report). */
   'campaigns:export': method<CampaignExportFile>()(z.object({
     id: z.string().min(1).max(64),

@@ -198,6 +198,11 @@ test('build, plan, start, deliver and read the results of a campaign (en, he, zh
       }
       return CONSENTED.filter((p) => acknowledged.has(p)).length;
     }, { timeout: 30_000, intervals: [250] }).toBe(6);
+    // Dana answers with the template's quick-reply button: a reply, and a tap in the campaign's tally.
+    const tap = await fetch(`${sandboxUrl}/__admin/inbound`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: CONSENTED[0], kind: 'button', text: 'Shop now' }) });
+    expect(tap.ok).toBe(true);
+    await expect.poll(async () => JSON.stringify(await (await fetch(`${sandboxUrl}/__admin/webhooks?field=messages&state=delivered`)).json()).includes('Shop now'),
+      { timeout: 30_000, intervals: [250] }).toBe(true);
   } finally {
     await run.stop();
   }
@@ -217,6 +222,9 @@ test('build, plan, start, deliver and read the results of a campaign (en, he, zh
     await expect(page.getByTestId('funnel-failed')).toHaveAttribute('data-value', '0');
     await expect(page.getByTestId('funnel-chart')).toBeVisible();
     await expect(page.getByTestId('no-failures')).toBeVisible();
+    await expect(page.getByTestId('funnel-replied')).toHaveAttribute('data-value', '1');
+    await expect(page.getByTestId('button-tallies')).toContainText('Shop now');
+    await expect(page.getByTestId('button-tallies').locator('li')).toHaveAttribute('data-count', '1');
 
     // Per-recipient table: filter by state, search, export.
     const table = page.getByTestId('recipients-table');

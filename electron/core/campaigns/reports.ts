@@ -17,7 +17,7 @@ import type { HandlerGroup } from '../api/handlers';
 import type { CoreContext } from '../context';
 import { notFound } from '../errors';
 import type {
-  CampaignCost, CampaignExportFile, CampaignOverviewRow, CampaignsOverview, CampaignTimeline, campaignReportsMethods, DayOverview, TemplateOverview, TimelinePoint,
+  ButtonTally, CampaignCost, CampaignExportFile, CampaignOverviewRow, CampaignsOverview, CampaignTimeline, campaignReportsMethods, DayOverview, TemplateOverview, TimelinePoint,
 } from '../../../shared/contract/campaign-reports';
 import type { RecipientRow, RecipientState } from '../../../shared/contract/campaigns';
 
@@ -264,6 +264,40 @@ export async function exportRecipients(db: Db, input: { id: string; format: 'csv
   return { fileName: `${base}.xlsx`, mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', encoding: 'base64', content: buf.toString('base64'), rows };
 }
 
+interface InboundButton { id?: string; from?: string; type?: string; context?: { id?: string }; button?: { text?: string; payload?: string }; interactive?: { type?: string; button_reply?: { id?: string; title?: string } } }
+
+/**
+ * Quick-reply taps answering this campaign's messages. The webhook inbox keeps every raw event;
+ * only bodies that can hold a tap are read, and a tap counts for the campaign whose message it
+ * replies to (`context.id` = our wamid). Duplicate deliveries of the same message count once.
+ */
+export function buttonTallies(db: Db, id: string): ButtonTally[] {
+  if (!db.prepare('SELECT 1 FROM campaigns WHERE id = ?').get(id)) throw notFound(`No campaign ${id}`);
+  if (!hasTable(db, 'webhook_inbox')) return [];
+  const ours = db.prepare('SELECT 1 FROM campaign_recipients WHERE wamid = ? AND campaign_id = ?');
+  const seen = new Set<string>();
+  const tallies = new Map<string, ButtonTally & { who: Set<string> }>();
+  const rows = db.prepare(`SELECT body FROM webhook_inbox WHERE CAST(body AS TEXT) LIKE '%"context"%' AND (CAST(body AS TEXT) LIKE '%"button"%' OR CAST(body AS TEXT) LIKE '%"button_reply"%')`);
+  for (const r of rows.iterate() as Iterable<{ body: Buffer | string }>) {
+    let env: { entry?: { changes?: { value?: { messages?: InboundButton[] } }[] }[] };
+    try { env = JSON.parse(typeof r.body === 'string' ? r.body : r.body.toString('utf8')) as typeof env; } catch { continue; }
+    for (const e of env.entry ?? []) for (const c of e.changes ?? []) for (const m of c.value?.messages ?? []) {
+      const wamid = m.context?.id;
+      if (!wamid || !m.id || seen.has(m.id)) continue;
+      const tap = m.type === 'button' ? { text: m.button?.text, payload: m.button?.payload }
+        : m.type === 'interactive' && m.interactive?.type === 'button_reply' ? { text: m.interactive.button_reply?.title, payload: m.interactive.button_reply?.id } : null;
+      if (!tap?.text || !ours.get(wamid, id)) continue;
+      seen.add(m.id);
+      const key = `${tap.text}\u0000${tap.payload ?? ''}`;
+      const t = tallies.get(key) ?? { text: tap.text, payload: tap.payload ?? null, count: 0, recipients: 0, who: new Set<string>() };
+      t.count++;
+      t.who.add(m.from ?? m.id);
+      tallies.set(key, t);
+    }
+  }
+  return [...tallies.values()].map(({ who, ...t }) => ({ ...t, recipients: who.size })).sort((a, b) => b.count - a.count || a.text.localeCompare(b.text));
+}
+
 type ReportsMethod = keyof typeof campaignReportsMethods;
 
 export function campaignReportsHandlers(ctx: CoreContext): HandlerGroup<ReportsMethod> {
@@ -271,5 +305,6 @@ export function campaignReportsHandlers(ctx: CoreContext): HandlerGroup<ReportsM
     'campaigns:timeline': ({ id, buckets }) => campaignTimeline(ctx.db, id, buckets, ctx.clock.now()),
     'campaigns:overview': ({ days }) => campaignsOverview(ctx.db, days, ctx.clock.now()),
     'campaigns:export': (input) => exportRecipients(ctx.db, input),
+    'campaigns:buttons': ({ id }) => buttonTallies(ctx.db, id),
   };
 }

@@ -5,7 +5,7 @@ import { migrate } from '../../../electron/core/db/migrate';
 import { migrations } from '../../../electron/core/db/migrations';
 import { migration0004 } from '../../../electron/core/db/migrations/0004-webhooks';
 import { migration0005 } from '../../../electron/core/db/migrations/0005-campaigns';
-import { bucketWidth, campaignsOverview, campaignTimeline, csvField, exportRecipients, REPLY_WINDOW_MS } from '../../../electron/core/campaigns/reports';
+import { bucketWidth, buttonTallies, campaignsOverview, campaignTimeline, csvField, exportRecipients, REPLY_WINDOW_MS } from '../../../electron/core/campaigns/reports';
 
 const H = 3600_000;
 const T0 = Date.UTC(2026, 10, 20, 9, 0, 0);
@@ -133,5 +133,25 @@ describe('campaign reports', () => {
     expect(ws.rowCount).toBe(1 + 4);
     expect(ws.getRow(2).getCell(3).value).toBe('+15550000001');
     await expect(exportRecipients(d, { id: 'zz', format: 'csv' })).rejects.toThrow(/No campaign/);
+  });
+
+  it('button tallies: quick-reply taps answering this campaign, repeated webhooks counted once', () => {
+    const d = db();
+    seed(d);
+    const inbox = d.prepare(`INSERT INTO webhook_inbox (received_at, source, body, state) VALUES (1, 'direct', ?, 'processed')`);
+    const msg = (id: string, from: string, context: string, tap: Record<string, unknown>) => ({ id, from, timestamp: '1', context: { from: '15550100', id: context }, ...tap });
+    const env = (...messages: unknown[]) => Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'w', changes: [{ field: 'messages', value: { messages } }] }] }));
+    const yes = { type: 'button', button: { text: 'Yes please', payload: 'YES' } };
+    inbox.run(env(msg('m1', '15550000001', 'w1', yes), msg('m2', '15550000002', 'w2', yes)));
+    inbox.run(env(msg('m1', '15550000001', 'w1', yes))); // Meta's retry of the same message
+    inbox.run(env(msg('m3', '15550000003', 'w3', { type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: 'NO', title: 'No thanks' } } })));
+    inbox.run(env(msg('m4', '15550000002', 'w6', yes))); // answers c2's message
+    inbox.run(env(msg('m5', '15550000001', 'w1', { type: 'text', text: { body: 'button' } })));
+    expect(buttonTallies(d, 'c1')).toEqual([
+      { text: 'Yes please', payload: 'YES', count: 2, recipients: 2 },
+      { text: 'No thanks', payload: 'NO', count: 1, recipients: 1 },
+    ]);
+    expect(buttonTallies(d, 'c2')).toEqual([{ text: 'Yes please', payload: 'YES', count: 1, recipients: 1 }]);
+    expect(() => buttonTallies(d, 'zz')).toThrow(/No campaign/);
   });
 });

@@ -10,6 +10,7 @@ import { CampaignActions } from '../CampaignActions';
 import { ProgressBar } from '../ProgressBar';
 import { ForecastTimeline } from '../builder/PlanPanel';
 import { processedOf, useCampaignFormat } from '../format';
+import { ButtonsCard } from './ButtonsCard';
 import { FailuresCard } from './FailuresCard';
 import { Funnel } from './Funnel';
 import { FunnelChart } from './FunnelChart';
@@ -71,6 +72,10 @@ export function CampaignDetail({ id }: { id: string }) {
     const r = await api.call('campaigns:timeline', { id, buckets: 60 });
     return r.ok ? r.value : null;
   }, [id]), version, 3000);
+  const [buttons] = useThrottledRefresh(useCallback(async () => {
+    const r = await api.call('campaigns:buttons', { id });
+    return r.ok ? r.value : null;
+  }, [id]), version, 5000);
   // The table refreshes on its own, slower clock.
   const [tableVersion] = useThrottledRefresh(useCallback(async () => Date.now(), []), version, 2500);
 
@@ -142,6 +147,7 @@ export function CampaignDetail({ id }: { id: string }) {
         <div className="cmp-detail-side">
           <FailuresCard errors={status?.errors ?? []} canResend={state !== 'cancelled'} onResendFailed={() => void resend('failed')}
             onShow={(code) => setFilter({ state: 'failed', errorCode: code, search: '' })} />
+          {buttons && buttons.length > 0 && <ButtonsCard tallies={buttons} />}
           {counts.uncertain > 0 && (
             <section className="card cmp-uncertain" data-testid="uncertain">
               <h2><HelpCircle size={17} aria-hidden className="inline-icon" />{t('uncertain.title', { count: counts.uncertain, n: f.number(counts.uncertain) })}</h2>
