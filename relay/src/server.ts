@@ -97,6 +97,8 @@ export function startRelay(o: RelayOptions): Promise<RelayHandle> {
         return text(res, 200, url.searchParams.get('hub.challenge')!);
       }
       if (req.method !== 'POST') return text(res, 405, 'Method not allowed');
+      // requestTimeout is off for long-polls; a webhook body must still arrive within 30 s.
+      req.setTimeout(30_000, () => req.destroy());
       return readBody(req, res, maxBody, (raw) => {
         const sig = signatureOk(raw, req.headers['x-hub-signature-256'], o.appSecret);
         if (sig === 'missing') return text(res, 401, 'Missing X-Hub-Signature-256');
