@@ -71,6 +71,9 @@ export interface EraseInfo {
   phoneHash: string;
 }
 
+/** Below this many matches a filtered page is fetched-then-sorted rather than found by an ordered scan. */
+const SPARSE_MATCHES = 20_000;
+
 const indexers = new WeakMap<Db, SearchIndexer>();
 const eraseListeners = new WeakMap<Db, Set<(info: EraseInfo) => void>>();
 
@@ -239,7 +242,11 @@ export class ContactsService {
     }
     const where = this.filterSql(f);
     const total = this.db.prepare(`SELECT count(*) FROM contacts c WHERE ${where.sql}`).pluck().get(...where.params) as number;
-    const rows = this.db.prepare(`SELECT ${BASE_COLUMNS} FROM contacts c WHERE ${where.sql} ${tail}`).all(...where.params, limit, offset) as BaseRow[];
+    // Few matches (a specific search): fetch them and sort, instead of walking the whole table in
+    // order looking for them ("+" keeps SQLite from using the index for ORDER BY).
+    const sparse = total < SPARSE_MATCHES ? '+' : '';
+    const sparseTail = `ORDER BY ${sparse}${by} ${dir}${by === 'c.id' ? '' : `, ${sparse}c.id ${dir}`} LIMIT ? OFFSET ?`;
+    const rows = this.db.prepare(`SELECT ${BASE_COLUMNS} FROM contacts c WHERE ${where.sql} ${sparseTail}`).all(...where.params, limit, offset) as BaseRow[];
     return { total, rows: this.hydrate(rows) };
   }
 
