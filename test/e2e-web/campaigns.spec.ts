@@ -167,6 +167,9 @@ test('build, plan, start, deliver and read the results of a campaign (en, he, zh
     await page.getByTestId('test-numbers').fill('+972500000099');
     await page.getByTestId('test-send-button').click();
     await expect(page.getByTestId('test-results')).toContainText('+972500000099 — accepted');
+    // Saved by the test send: each exclusion can now be listed.
+    await plan.getByRole('button', { name: 'No consent for this category' }).click();
+    await expect(page.getByTestId('exclusions-no_consent').locator('li')).toHaveText([/\+972500000101/, /\+972500000102/]);
 
     await page.getByTestId('builder-start').click();
     const detail = page.getByTestId('campaign-detail');
