@@ -28,11 +28,11 @@ function pacer(dataDir: string, args: string[]): string {
 /** Contacts as a marketer's CSV: names, phones, a tag; consent recorded on import for the first file only. */
 function seedContacts(dataDir: string): void {
   const dir = tempDataDir('pacer-csv-');
-  const rows = (phones: string[], first: string[]) => phones.map((p, i) => `${first[i % first.length]},${p},customers`).join('\n');
+  const rows = (phones: string[], first: string[], tag: string) => phones.map((p, i) => `${first[i % first.length]},${p},${tag}`).join('\n');
   const consented = path.join(dir, 'consented.csv');
-  fs.writeFileSync(consented, `first_name,phone,tags\n${rows([...CONSENTED, US], ['Dana', 'Noa', 'Avi', 'Lior', 'Maya', '', 'Sam'])}\n`);
+  fs.writeFileSync(consented, `first_name,phone,tags\n${rows([...CONSENTED, US], ['Dana', 'Noa', 'Avi', 'Lior', 'Maya', '', 'Sam'], 'customers')}\n`);
   const other = path.join(dir, 'no-consent.csv');
-  fs.writeFileSync(other, `first_name,phone,tags\n${rows(NO_CONSENT, ['Eli', 'Tal'])}\n`);
+  fs.writeFileSync(other, `first_name,phone,tags\n${rows(NO_CONSENT, ['Eli', 'Tal'], 'leads')}\n`);
   pacer(dataDir, ['import', consented, '--consent', 'marketing', '--consent-source', 'e2e signup form', '--json']);
   pacer(dataDir, ['import', other, '--json']);
 }
@@ -158,6 +158,27 @@ test('build, plan, start, deliver and read the results of a campaign (en, he, zh
     await page.getByTestId('preview-search').fill('500000006');
     await page.getByRole('option', { name: /972500000006/ }).click();
     await expect(page.getByTestId('template-bubble')).toContainText('Hi there, our spring sale');
+    // The audience from tags, live: customers only (7), then everyone except customers (the 2 leads, no consent).
+    await page.getByTestId('audience-build').click();
+    await page.getByTestId('audience-include').locator('[data-term="tag:customers"]').click();
+    await expect(page.getByTestId('audience-preview')).toHaveText('tag:customers');
+    await expect(plan.getByTestId('plan-audience')).toHaveAttribute('data-value', '7');
+    await expect(plan.getByTestId('plan-eligible')).toHaveText('6');
+    await page.getByTestId('audience-include').locator('[data-term="tag:customers"]').click();
+    await page.getByTestId('audience-exclude').locator('[data-term="tag:customers"]').click();
+    await expect(page.getByTestId('audience-preview')).toHaveText('all and not tag:customers');
+    await expect(plan.getByTestId('plan-audience')).toHaveAttribute('data-value', '2');
+    await expect(plan.getByTestId('plan-eligible')).toHaveText('0');
+    await page.getByTestId('audience-all').click();
+    await expect(plan.getByTestId('plan-audience')).toHaveAttribute('data-value', '9');
+    // A start date in a chosen time zone moves the forecast.
+    await page.getByTestId('schedule-at').click();
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    await page.getByTestId('schedule-at-input').fill(`${tomorrow}T09:00`);
+    await page.getByLabel('Time zone').selectOption('UTC');
+    await expect(plan.getByTestId('plan-forecast')).toContainText('6 messages tomorrow from');
+    await page.getByTestId('schedule-now').click();
+    await expect(plan.getByTestId('plan-forecast')).toContainText('6 messages today');
     // Changing the margin re-plans: the moving-24-hour budget shrinks with it.
     await page.getByTestId('plan-margin').fill('20');
     await expect(plan).toContainText('Keep 20 % of the limit free');
@@ -258,6 +279,8 @@ test('build, plan, start, deliver and read the results of a campaign (en, he, zh
     for (const [lang, dir] of [['he', 'rtl'], ['zh-TW', 'ltr']] as const) {
       await setLanguage(page, serve, lang, dir);
       await page.getByTestId('nav-campaigns').click();
+      // The Campaigns page remembers the campaign that was open: go back to the list from it.
+      await expect(page.getByTestId('campaign-detail').or(page.getByTestId('campaign-list'))).toBeVisible();
       if (await page.getByTestId('detail-back').isVisible()) await page.getByTestId('detail-back').click();
       await expect(page.getByTestId('campaign-list')).toBeVisible();
       await page.screenshot({ path: path.join(SHOTS, `campaigns-list-${lang}.png`) });
