@@ -144,9 +144,7 @@ export class Sender {
     const now = this.ctx.clock.now();
     const rows = this.ctx.db.prepare(`SELECT phone_hash, max(at) AS at FROM messaging_log WHERE at > ? GROUP BY phone_hash ORDER BY at`).all(now - DAY_MS) as { phone_hash: string; at: number }[];
     for (const r of rows) this.window.record(r.phone_hash, r.at);
-    this.loopDone = this.loop().catch((e: unknown) => {
-      this.ctx.log.error('sender loop failed', { error: e instanceof Error ? e.stack ?? e.message : String(e) });
-    });
+    this.loopDone = this.loop();
   }
 
   /** Stops claiming, lets in-flight sends finish (or records them uncertain), writes every outcome. */
@@ -196,14 +194,27 @@ export class Sender {
 
   // ---- the loop ------------------------------------------------------------------------------
 
+  /** The send loop; an unexpected error is logged and the loop goes on after a pause. */
   private async loop(): Promise<void> {
     while (this.running) {
-      const now = this.ctx.clock.now();
+      try {
+        await this.step();
+      } catch (e) {
+        this.ctx.log.error('sender step failed', { error: e instanceof Error ? e.stack ?? e.message : String(e) });
+        this.queue = [];
+        await this.idleUntil(this.ctx.clock.now() + 1000);
+      }
+    }
+  }
+
+  private async step(): Promise<void> {
+    {
+      const now = Math.floor(this.ctx.clock.now());
       if (this.queue.length === 0) this.refill(now);
       if (this.queue.length === 0) {
         this.idle = this.inflight === 0;
         await this.idleUntil(this.waitUntil ?? now + 1000);
-        continue;
+        return;
       }
       const batch: { row: WorkRow; rt: CampaignRuntime; phoneNumberId: string }[] = [];
       let waitUntil = Infinity;
@@ -212,7 +223,7 @@ export class Sender {
         this.waitReason = 'account';
         this.queue = [];
         this.hooks.pause(null, 'account_halted', `The account cannot send: ${blocker}`, false);
-        continue;
+        return;
       }
       while (this.queue.length && batch.length < this.o.maxClaimBatch && this.inflight + batch.length < this.o.maxInflight) {
         const row = this.queue[0]!;
@@ -251,13 +262,12 @@ export class Sender {
         this.waitUntil = null;
         this.idle = false;
         this.stats.batches++;
-        this.stats.batches++;
         const claimed = this.claim(batch.map((b) => b.row), now, batch);
         for (const b of batch) if (claimed.has(b.row.id)) void this.fire(b.row, b.rt, b.phoneNumberId);
         await new Promise((r) => setImmediate(r));
-        continue;
+        return;
       }
-      if (this.inflight >= this.o.maxInflight) { this.stats.inflightWaits++; await this.idleUntil(now + 5); continue; }
+      if (this.inflight >= this.o.maxInflight) { this.stats.inflightWaits++; await this.idleUntil(now + 5); return; }
       if (waitUntil !== Infinity) {
         this.waitUntil = waitUntil;
         this.idle = this.waitReason === 'budget' && this.inflight === 0;
@@ -270,7 +280,8 @@ export class Sender {
   private idleUntil(t: number): Promise<void> {
     return new Promise((resolve) => {
       // Waits end early through wake() (new work, status changes); the cap is only a safety net.
-      const ms = Math.max(0, Math.min(t - this.ctx.clock.now(), 60_000));
+      // Whole milliseconds: times written to the ledger stay integers on any clock.
+      const ms = Math.max(0, Math.min(Math.ceil(t - this.ctx.clock.now()), 60_000));
       const timer = this.ctx.clock.setTimeout(() => { this.wakeFn = null; resolve(); }, ms);
       this.wakeFn = () => { this.ctx.clock.clearTimeout(timer); resolve(); };
     });

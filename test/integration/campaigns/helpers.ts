@@ -63,7 +63,7 @@ export interface World {
 }
 
 /** A core connected to a fresh sandbox, with the webhook receiver wired both ways. */
-export async function world(opts: { clock?: Clock; scenario?: Scenario; dataDir?: string; clientTimeoutMs?: number } = {}): Promise<World> {
+export async function world(opts: { clock?: Clock; scenario?: Scenario; dataDir?: string; webhooks?: boolean } = {}): Promise<World> {
   const clock = opts.clock ?? systemClock;
   const sandbox = await startSandbox({ clock, seed: 7, scenario: opts.scenario ?? scenario() });
   const dataDir = opts.dataDir ?? tempDataDir('pacer-campaigns-');
@@ -75,8 +75,8 @@ export async function world(opts: { clock?: Clock; scenario?: Scenario; dataDir?
   await whatsappServices(core.ctx).templates.sync();
   const hooks = webhooksFor(core.ctx);
   const unregister = registerWhatsappWebhooks(hooks.router as never, whatsappServices(core.ctx));
-  const receiver = await startWebhookReceiver(core.ctx, { port: 0, relay: false });
-  sandbox.setWebhook({ url: receiver.url });
+  const receiver = opts.webhooks === false ? { url: '', port: 0, close: async () => undefined } : await startWebhookReceiver(core.ctx, { port: 0, relay: false });
+  if (opts.webhooks !== false) sandbox.setWebhook({ url: receiver.url });
   const campaigns = campaignsFor(core.ctx);
   return {
     core, sandbox, campaigns, receiver, dataDir,
