@@ -10,6 +10,8 @@ export function CampaignsPage() {
   const view = useStore((s) => s.campaignView);
   const initCampaigns = useStore((s) => s.initCampaigns);
   useEffect(() => {
+    // From the sidebar: the list. From a link that chose a campaign just now (dashboard card): that campaign.
+    if (Date.now() - useStore.getState().campaignViewAt > 1500) useStore.setState({ campaignView: { kind: 'list' } });
     void initCampaigns();
     const s = useStore.getState();
     if (!s.templates) void s.initTemplates();

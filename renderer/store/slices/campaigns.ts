@@ -15,6 +15,8 @@ export interface CampaignsSlice {
   campaigns: CampaignSummary[] | null;
   campaignsError: string | null;
   campaignView: CampaignView;
+  /** When openCampaigns last chose the view: arriving from the sidebar later shows the list. */
+  campaignViewAt: number;
   /** Latest pushed progress per campaign (batched ~10 Hz); newer than the list's counts while sending. */
   campaignProgress: Record<string, CampaignProgress>;
   /** Watchdog alerts not dismissed yet, newest first. */
@@ -37,6 +39,7 @@ export const createCampaignsSlice: StateCreator<AppState, [], [], CampaignsSlice
   campaigns: null,
   campaignsError: null,
   campaignView: { kind: 'list' },
+  campaignViewAt: 0,
   campaignProgress: {},
   campaignAlerts: [],
   campaignsVersion: 0,
@@ -75,7 +78,7 @@ export const createCampaignsSlice: StateCreator<AppState, [], [], CampaignsSlice
   },
 
   openCampaigns(view) {
-    set({ campaignView: view });
+    set({ campaignView: view, campaignViewAt: Date.now() });
     if (get().route !== 'campaigns') get().navigate('campaigns');
   },
 
