@@ -268,6 +268,11 @@ test('build, plan, start, deliver and read the results of a campaign (en, he, zh
     const csv = fs.readFileSync((await file.path())!, 'utf8');
     expect(csv.trim().split('\n')).toHaveLength(1 + 9);
     await shot(page, 'campaigns-detail-en.png');
+    await call(serve, 'settings:update', { theme: 'dark' });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    await shot(page, 'campaigns-detail-dark-en.png');
+    await call(serve, 'settings:update', { theme: 'light' });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
 
     // Dashboard: the overview across campaigns.
     await page.getByTestId('nav-dashboard').click();
