@@ -236,7 +236,10 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
     };
     const cell = (cells: string[], i: number | null) => (i === null ? '' : (cells[i] ?? '').trim());
 
-    const stageBatch = staging.transaction((rows: { row: number; cells: string[] }[]) => {
+    // The staging file is private to this import: one transaction for the whole read, so index
+    // pages are written out once when the cache fills, not rewritten at every batch's commit.
+    staging.exec('BEGIN');
+    const stageBatch = (rows: { row: number; cells: string[] }[]) => {
       for (const { row, cells } of rows) {
         counts.rows++;
         const rowCountry = cell(cells, map.country).toUpperCase();
@@ -283,7 +286,7 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
         if (pendingPhones.length === MULTI) flush();
       }
       flush();
-    });
+    };
 
     let typed = false;
     for await (const batch of source.batches()) {
@@ -307,6 +310,7 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
       }
     }
     checkCancel();
+    staging.exec('COMMIT');
     if (counts.rows === 0) throw badInput('The file has a header row but no contacts.');
 
     // 2. Compare with the store.
@@ -377,13 +381,14 @@ function merge(db: Db, opts: ImportRunOptions, file: { format: ImportFormat; enc
     `).run(now);
     db.prepare('INSERT OR IGNORE INTO contacts_fts_pending (contact_id) SELECT c.id FROM st.s s JOIN contacts c ON c.phone = s.phone').run();
   }
-  // A bulk load (at least as many new contacts as stored ones): secondary indexes are dropped and
-  // rebuilt at the end of this transaction — one sorted build instead of a million random inserts.
-  // A rollback brings them back like everything else.
+  // A bulk load (at least as many new contacts as stored ones): the name index — the one new rows
+  // land in at random places — is dropped and rebuilt at the end of this transaction (one sorted
+  // build instead of a million random inserts; the other indexes grow at their ends anyway).
+  // A rollback brings it back like everything else.
   const stored = db.prepare('SELECT count(*) FROM contacts').pluck().get() as number;
   const rebuild =
     counts.imported >= BULK_REBUILD_ROWS && counts.imported >= stored
-      ? (db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('contacts', 'contact_tags')").all() as { name: string; sql: string }[])
+      ? (db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name = 'contacts_name' AND sql IS NOT NULL").all() as { name: string; sql: string }[])
       : [];
   for (const ix of rebuild) db.exec(`DROP INDEX "${ix.name.replace(/"/g, '""')}"`);
 
