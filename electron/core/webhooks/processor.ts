@@ -130,7 +130,9 @@ export class InboxProcessor {
     let i = 0;
     while (i < rows.length) {
       let suspended: { gen: RowSteps; promise: PromiseLike<unknown> } | null = null;
-      db.exec('BEGIN');
+      // IMMEDIATE: take the write lock up front (waiting via busy_timeout) instead of upgrading a
+      // read snapshot later, which fails at once if the inbox writer thread committed meanwhile.
+      db.exec('BEGIN IMMEDIATE');
       try {
         while (i < rows.length) {
           const gen = this.rowSteps(rows[i++]!, stats);
