@@ -111,7 +111,8 @@ async function main() {
   const cpu0 = cpuUs();
   const t0 = performance.now();
   campaigns.startEngine({ maxInflight: INFLIGHT });
-  while (campaigns.get(created.id).state === 'running') await new Promise((res) => setTimeout(res, 200));
+  const stateOf = core.db.prepare('SELECT state FROM campaigns WHERE id = ?').pluck();
+  while (stateOf.get(created.id) === 'running') await new Promise((res) => setTimeout(res, 200));
   const wall = (performance.now() - t0) / 1000;
   const cpuPerMsg = (cpuUs() - cpu0) / N;
   await campaigns.stopEngine();
