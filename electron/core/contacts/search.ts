@@ -74,6 +74,8 @@ const hasTextAttributes = (db: Db) => !!db.prepare("SELECT 1 FROM attribute_defs
 export interface SearchClause {
   sql: string;
   params: unknown[];
+  /** Set when the word index alone answers the search (fully indexed, no post-filter): its MATCH text. */
+  ftsOnly?: string;
 }
 
 /**
@@ -136,7 +138,9 @@ export function searchClause(db: Db, q: string, exactPhone: string | null): Sear
     parts.push('c.phone = ?');
     params.push(exactPhone);
   }
-  return { sql: `(${parts.join(' OR ')})`, params };
+  const clause: SearchClause = { sql: `(${parts.join(' OR ')})`, params };
+  if (parts.length === 1 && !postParts.length) clause.ftsOnly = fts;
+  return clause;
 }
 
 export function indexedUpto(db: Db): number {

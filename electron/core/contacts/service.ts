@@ -71,9 +71,6 @@ export interface EraseInfo {
   phoneHash: string;
 }
 
-/** Below this many matches a filtered page is fetched-then-sorted rather than found by an ordered scan. */
-const SPARSE_MATCHES = 20_000;
-
 const indexers = new WeakMap<Db, SearchIndexer>();
 const eraseListeners = new WeakMap<Db, Set<(info: EraseInfo) => void>>();
 
@@ -167,8 +164,9 @@ export class ContactsService {
   }
 
   /** SQL condition for the contacts table's filters (search, tag, consent, country, segment). */
-  filterSql(filter: ContactFilter = {}): SqlCond {
+  filterSql(filter: ContactFilter = {}): SqlCond & { ftsOnly?: string } {
     const f = contactFilterSchema.parse(filter);
+    let ftsOnly: string | undefined;
     const parts: string[] = [];
     const params: unknown[] = [];
     const add = (c: SqlCond) => {
@@ -183,7 +181,10 @@ export class ContactsService {
         if (r.ok) exact = r.e164;
       }
       const s = searchClause(this.db, f.search, exact);
-      if (s) add(s);
+      if (s) {
+        add(s);
+        ftsOnly = s.ftsOnly;
+      }
     }
     if (f.tag) add({ sql: 'c.id IN (SELECT ct.contact_id FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = ?)', params: [f.tag] });
     if (f.consent) {
@@ -195,7 +196,7 @@ export class ContactsService {
     }
     if (f.country) add({ sql: 'c.country = ?', params: [f.country] });
     if (f.segment) add(segmentSqlById(this.db, f.segment, this.now()));
-    return { sql: parts.length ? parts.join(' AND ') : '1', params };
+    return { sql: parts.length ? parts.join(' AND ') : '1', params, ...(ftsOnly ? { ftsOnly } : {}) };
   }
 
   query(input: ContactFilter & { sort?: string; order?: 'asc' | 'desc'; offset?: number; limit?: number }): { total: number; rows: ContactRow[] } {
@@ -241,10 +242,18 @@ export class ContactsService {
       return { total, rows: this.hydrate(rows) };
     }
     const where = this.filterSql(f);
-    const total = this.db.prepare(`SELECT count(*) FROM contacts c WHERE ${where.sql}`).pluck().get(...where.params) as number;
-    // Few matches (a specific search): fetch them and sort, instead of walking the whole table in
-    // order looking for them ("+" keeps SQLite from using the index for ORDER BY).
-    const sparse = total < SPARSE_MATCHES ? '+' : '';
+    // A search alone that the word index answers by itself: count in the index (every indexed rowid
+    // is a contact — erasure removes its row from the index) instead of looking each one up.
+    const total = (
+      where.ftsOnly && !f.tag && !f.consent && !f.country && !f.segment
+        ? this.db.prepare('SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH ?').pluck().get(where.ftsOnly)
+        : this.db.prepare(`SELECT count(*) FROM contacts c WHERE ${where.sql}`).pluck().get(...where.params)
+    ) as number;
+    // Few matches (a specific search): fetch them and sort (cost ~ total), instead of walking the
+    // table in order looking for them (cost ~ (offset + limit) × table size / total). "+" keeps
+    // SQLite from using the index for ORDER BY.
+    const size = (this.db.prepare('SELECT max(id) FROM contacts').pluck().get() as number | null) ?? 0;
+    const sparse = total * total < (offset + limit) * size ? '+' : '';
     const sparseTail = `ORDER BY ${sparse}${by} ${dir}${by === 'c.id' ? '' : `, ${sparse}c.id ${dir}`} LIMIT ? OFFSET ?`;
     const rows = this.db.prepare(`SELECT ${BASE_COLUMNS} FROM contacts c WHERE ${where.sql} ${sparseTail}`).all(...where.params, limit, offset) as BaseRow[];
     return { total, rows: this.hydrate(rows) };
