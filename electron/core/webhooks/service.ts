@@ -57,7 +57,8 @@ export class WebhookService {
       parseOptions: () => ({ optOut: this.matcher() }),
       onProgress: (d) => this.noteProcessed(d),
     });
-    this.inbox.onAppend(() => this.processor.kick());
+    // A short delay lets a burst of commits be processed as one batch (fewer, larger transactions).
+    this.inbox.onAppend(() => this.processor.kick(20));
     registerStatusSummary(ctx.db, this.router);
     registerServiceWindow(ctx.db, this.router);
     registerConsent(ctx.db, this.router, () => this.consentSink);
