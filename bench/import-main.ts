@@ -147,7 +147,7 @@ async function main() {
     tag: [],
   };
   for (let k = 0; k < 60; k++) {
-    kinds.name!.push({ search: HE_FIRST[k % HE_FIRST.length] + ' ' + HE_LAST[k % HE_LAST.length] }, { search: ZH_LAST[k % ZH_LAST.length]! + ZH_GIVEN[k % ZH_GIVEN.length] }, { search: `Smith${(k * 7919) % ROWS}` });
+    kinds.name!.push({ search: HE_FIRST[k % HE_FIRST.length] + ' ' + HE_LAST[k % HE_LAST.length] }, { search: ZH_LAST[k % ZH_LAST.length]! + ZH_GIVEN[(3 * k + 1) % ZH_GIVEN.length] }, { search: `Smith${(k * 7919) % ROWS}` });
     const i = (k * 104729) % ROWS;
     const e164 = service.query({ offset: i % 1000, limit: 1 }).rows[0]?.phone ?? '+972500000001';
     kinds.phone!.push({ search: e164.slice(-4) }, { search: e164.slice(-7, -1) }, { search: '0' + e164.slice(4, 9) });

@@ -33,6 +33,7 @@ import type { CoreContext } from '../context';
 import type { Db } from '../db/connection';
 import { badInput, notFound, PacerError } from '../errors';
 import { consentHistory, consentOf, recordConsent } from './consent';
+import { displayName } from './names';
 import { normalizePhone } from './phone';
 import { audienceSql, notOptedOutSql, ruleSql, segmentSqlById, type SqlCond } from './rules';
 import { reindexContact, searchClause, SearchIndexer } from './search';
@@ -302,7 +303,7 @@ export class ContactsService {
       let email = input.email !== undefined ? input.email?.trim() || null : cur.email;
       if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw badInput(`"${email}" is not an email address.`);
       const nameChanged = input.first_name !== undefined || input.last_name !== undefined;
-      const name = nameChanged ? [first, last].filter(Boolean).join(' ') || cur.name : cur.name;
+      const name = nameChanged ? displayName(first, last) || cur.name : cur.name;
       email = email ?? null;
       this.db.prepare('UPDATE contacts SET first_name = ?, last_name = ?, name = ?, email = ?, updated_at = ? WHERE id = ?').run(first, last, name, email, now, id);
       if (input.tags) {

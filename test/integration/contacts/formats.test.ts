@@ -77,6 +77,13 @@ describe('delimited text in every encoding', () => {
     expect(before).toEqual(after);
   });
 
+  it('Chinese given and family names make a family-name-first display name', async () => {
+    const c = core();
+    await importFile(c, tempFile('zh2.csv', '名,姓,手機\n小明,王,0912-345-678\n'), { defaultCountry: 'TW' });
+    expect(contactsOf(c)[0]).toMatchObject({ name: '王小明', first_name: '小明', last_name: '王' });
+    expect((await ok(c.call('contacts:query', { search: '王小明' }))).total).toBe(1);
+  });
+
   it('Shift_JIS, with the encoding given by the user', async () => {
     const c = core();
     const file = tempFile('jp.csv', iconv.encode('名前,電話\n山田太郎,090-1234-5678\n佐藤花子,080-9876-5432\n', 'shift_jis'));

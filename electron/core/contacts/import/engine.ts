@@ -33,6 +33,7 @@ import type {
 import type { Clock } from '../../clock';
 import type { Db } from '../../db/connection';
 import { badInput, PacerError } from '../../errors';
+import { displayName } from '../names';
 import { pickMobile } from '../phone';
 import { parseBoolean, parseConsentCell, parseDate, parseNumber, guessType } from './guess';
 import { openTable, type TableSource } from './source';
@@ -271,7 +272,7 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
         }
         const first = cell(cells, map.first_name) || null;
         const last = cell(cells, map.last_name) || null;
-        const full = cell(cells, map.name) || [first, last].filter(Boolean).join(' ');
+        const full = cell(cells, map.name) || displayName(first, last);
         const emailRaw = cell(cells, map.email);
         const email = EMAIL_RE.test(emailRaw) ? emailRaw.slice(0, 320) : null;
         const consentCell = map.consent === null ? null : parseConsentCell(cell(cells, map.consent));
