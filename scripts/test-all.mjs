@@ -44,6 +44,7 @@ const playwrightCount = (j) => ({ passed: j.stats.expected + (j.stats.flaky ?? 0
 
 check('lint', bin('eslint'), ['.']);
 check('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+check('typecheck relay', bin('tsc'), ['-p', 'relay/tsconfig.json', '--noEmit']);
 const built = check('build', process.execPath, ['scripts/build.mjs']);
 
 runner('vitest (core, shared, CLI)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', '--outputFile=test-results/vitest.json'], 'test-results/vitest.json', (j) => ({
