@@ -10,6 +10,7 @@ import { AccountService, type ManagementEventLike } from '../account/service';
 import type { SandboxLauncher } from '../account/sandbox-link';
 import { TemplatesService } from '../templates/service';
 import { GraphApiError } from './client';
+import { webhooksFor } from '../webhooks/service';
 
 export interface WhatsappServices {
   account: AccountService;
@@ -45,7 +46,18 @@ export function whatsappServices(ctx: CoreContext, launcher?: SandboxLauncher): 
   if (existing) return existing;
   const account = new AccountService(ctx, launcher ?? builtinSandboxLauncher);
   const templates = new TemplatesService(ctx, account);
-  account.afterConnect = () => templates.sync();
+  account.afterConnect = async () => {
+    // The verify token given at connect is the one the webhook receiver must answer Meta's handshake with.
+    const verifyToken = account.verifyToken();
+    if (verifyToken) {
+      try {
+        webhooksFor(ctx).config.setVerifyToken(verifyToken);
+      } catch (e) {
+        ctx.log.warn('verify token not usable for the webhook receiver', { error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    return templates.sync();
+  };
   const timers: TimerHandle[] = [];
   let closed = false;
   ctx.onClose(() => {
