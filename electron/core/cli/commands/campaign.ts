@@ -6,8 +6,8 @@ import { CliError, EXIT_USAGE } from '../io';
 import type { CampaignDraft, CampaignPlan, CampaignStatus, CampaignSummary } from '../../../../shared/contract/campaigns';
 import { campaignsFor } from '../../campaigns/service';
 import { writeReport } from '../../campaigns/handlers';
-import { startWebhookReceiver, webhooksFor } from '../../webhooks/service';
-import { registerWhatsappWebhooks, whatsappServices } from '../../whatsapp/index';
+import { startRuntime } from '../../runtime';
+import { whatsappServices } from '../../whatsapp/index';
 import type { Core } from '../../index';
 
 const MIME: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.mp4': 'video/mp4', '.3gp': 'video/3gpp', '.pdf': 'application/pdf' };
@@ -252,23 +252,15 @@ export function registerRunCommand(program: Command, cli: CliContext): void {
       const port = intOption('--webhook-port', o.webhookPort, 0, 65535);
       await cli.withCore(cmd, async (core) => {
         const ctx = core.ctx;
-        const wa = whatsappServices(ctx);
-        if (wa.account.connection()) await wa.account.ready();
-        const hooks = webhooksFor(ctx);
-        const unregister = registerWhatsappWebhooks(hooks.router as never, wa);
-        const receiver = await startWebhookReceiver(ctx, port === undefined ? {} : { port });
-        const campaigns = campaignsFor(ctx);
-        const { recovered } = campaigns.startEngine();
-        void campaigns.reofferStatuses().catch(() => undefined);
-        cli.print(cmd, { webhook_url: receiver.url, recovered_uncertain: recovered }, () =>
-          `Pacer is sending. Webhooks: ${receiver.url}${recovered ? `\n${recovered} send(s) interrupted earlier are now uncertain (not resent automatically).` : ''}\nPress Ctrl+C to stop.`);
+        // The same runtime the app and the harness run: receiver, appliers, scheduler and sender.
+        const runtime = await startRuntime(core, port === undefined ? {} : { webhookPort: port });
+        cli.print(cmd, { webhook_url: runtime.webhookUrl, recovered_uncertain: runtime.recovered }, () =>
+          `Pacer is sending. Webhooks: ${runtime.webhookUrl}${runtime.recovered ? `\n${runtime.recovered} send(s) interrupted earlier are now uncertain (not resent automatically).` : ''}\nPress Ctrl+C to stop.`);
         const stopSignal = cli.io.untilSignal().then((s) => `signal ${s}`);
-        const idle = o.untilIdle ? untilIdle(() => campaigns.isIdle(), ctx) : new Promise<string>(() => undefined);
+        const idle = o.untilIdle ? untilIdle(() => runtime.isIdle(), ctx) : new Promise<string>(() => undefined);
         const why = await Promise.race([stopSignal, idle]);
         cli.io.err(`Stopping (${why})…`);
-        await campaigns.stopEngine();
-        await receiver.close();
-        unregister();
+        await runtime.stop();
       });
     });
 }
