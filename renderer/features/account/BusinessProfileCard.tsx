@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Loader2, Pencil, Store } from 'lucide-react';
 import { useStore } from '../../store';
 import { formatPhone } from './format';
+import { ProfilePhoto } from './ProfilePhoto';
 import { BUSINESS_VERTICALS, type BusinessProfile, type BusinessVertical, type PhoneNumberInfo } from '../../../shared/contract/whatsapp';
 
 interface Draft {
@@ -105,6 +106,7 @@ export function BusinessProfileCard({ numbers }: { numbers: PhoneNumberInfo[] })
       </div>
       {loadError && <div className="banner error small" role="alert">{t('profile.loadFailed', { message: loadError })}</div>}
       {!profile && !loadError && <div className="skeleton-lines" aria-busy="true" aria-label={t('loading')}><span /><span /><span /></div>}
+      {profile && <ProfilePhoto key={numberId} numberId={numberId} profile={profile} />}
       {profile && !draft && (
         <dl className="kv" data-testid="profile-view">
           <dt>{t('profile.fields.about')}</dt><dd dir="auto" className="ui-align">{profile.about || <span className="muted">{t('profile.empty')}</span>}</dd>
