@@ -7,6 +7,7 @@ import { countryOptions } from '../../../shared/countries';
 import { SECRET_NAMES } from '../../../shared/contract/app';
 import type { Settings } from '../../../shared/settings';
 import { AccountSettingsSection } from '../account/AccountSettingsSection';
+import { WebhooksCard } from './WebhooksCard';
 
 /** Each language named in itself, so a user lost in the wrong language can find their own. */
 const LANGUAGE_NAMES: Record<Exclude<Settings['language'], 'system'>, string> = { en: 'English', he: 'עברית', 'zh-TW': '繁體中文' };
@@ -55,6 +56,7 @@ export function SettingsPage() {
       </section>
 
       <AccountSettingsSection />
+      <WebhooksCard />
 
       <section className="card" aria-labelledby="security">
         <h2 id="security">{t('security')}</h2>
