@@ -53,6 +53,7 @@ export class CampaignsService {
   private scheduler: Scheduler | null = null;
   private readonly hash: (e164: string) => string;
   private readonly dirty = new Set<string>();
+  private closed = false;
   private progressTimer: ReturnType<CoreContext['clock']['setTimeout']> | null = null;
   private progressMs = 100;
   private unsubscribe: (() => void)[] = [];
@@ -62,7 +63,13 @@ export class CampaignsService {
   constructor(private readonly ctx: CoreContext, ports?: CampaignPorts) {
     this.ports = ports ?? livePorts(ctx);
     this.hash = phoneHasher(ctx.db);
-    ctx.onClose(() => this.stopEngine());
+    ctx.onClose(async () => {
+      await this.stopEngine();
+      // No progress timer may outlive the database it reads.
+      this.closed = true;
+      if (this.progressTimer) ctx.clock.clearTimeout(this.progressTimer);
+      this.progressTimer = null;
+    });
     if (!ports) {
       // Delivery statuses from the webhook domain; the account's budget meter reads our messaging log.
       this.unsubscribeStatus = webhooksFor(ctx).router.on('status', this.statusHandler(), { name: 'campaigns' });
@@ -150,6 +157,7 @@ export class CampaignsService {
   }
 
   private touch(id: string): void {
+    if (this.closed) return;
     this.dirty.add(id);
     // ~10 Hz; slower when counting a huge ledger gets expensive (kept under ~5 % of a core).
     if (!this.progressTimer) this.progressTimer = this.ctx.clock.setTimeout(() => { this.progressTimer = null; this.emitProgress(); }, Math.max(this.progressMs, this.progressCostMs * 20));
@@ -158,6 +166,7 @@ export class CampaignsService {
   private progressCostMs = 0;
 
   private emitProgress(): void {
+    if (this.closed) return;
     const t0 = performance.now();
     try { this.emitProgressNow(); } finally { this.progressCostMs = performance.now() - t0; }
   }
