@@ -1,3 +1,4 @@
+// Options after `--`: --rows N (default 1000000), --keep (keep the generated files).
 /**
  * Contacts import benchmark: a generated 1,000,000-row CSV (IL, TW and GB mobile numbers written in
  * mixed ways; Hebrew, Chinese and English names) imported through the core's contract methods

@@ -1,3 +1,4 @@
+// Options after `--`: --sends N (default 3000), --concurrency C (default 32).
 /**
  * Sandbox throughput: template sends over HTTP (validated, limits, status scheduling) and the
  * resulting signed status webhooks to a local receiver, measured side by side in one run:

@@ -1,3 +1,4 @@
+// Options after `--`: --recipients N, --bare N, --rate R, --inflight C.
 /**
  * npm run bench:send — Pacer's sender against the sandbox set to 1,000 msg/s, next to a bare HTTP
  * send loop against the same emulator, in one run.

@@ -1,3 +1,4 @@
+// Options after `--`: --seconds S, --concurrency C, --rate R, --min-batch N, --max-batch N.
 /**
  * bench:webhooks — signed status webhooks posted concurrently to the receiver on 127.0.0.1.
  * The receiver (the real one: signature check, envelope check, group-committed inbox, processor

@@ -2,20 +2,13 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect, SHOTS } from './fixtures';
-import { PACER_BIN, REPO, startServe, tempDataDir, type RunningServe } from '../support/harness';
+import { PACER_BIN, REPO, callApi, startServe, tempDataDir } from '../support/harness';
 
 // The app alone — no `pacer run` beside it — sends a campaign through the in-process Sandbox and
 // shows the delivery webhooks arriving: the harness runs the same runtime as the desktop app.
 const PHONES = ['+972500000001', '+972500000002', '+972500000003'];
 
-async function call<T>(serve: RunningServe, method: string, input: unknown): Promise<T> {
-  const u = new URL(serve.url);
-  const token = new URLSearchParams(u.hash.slice(1)).get('token')!;
-  const res = await fetch(`${u.origin}/api/call/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-pacer-token': token }, body: JSON.stringify(input) });
-  const r = (await res.json()) as { ok: boolean; value: T; message?: string };
-  if (!r.ok) throw new Error(`${method}: ${r.message}`);
-  return r.value;
-}
+const call = callApi;
 
 test('the app sends a campaign and shows it delivered, with nothing else running', async ({ page }) => {
   test.setTimeout(120_000);

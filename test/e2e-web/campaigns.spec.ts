@@ -5,7 +5,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import type { Page } from '@playwright/test';
 import { test, expect, SHOTS } from './fixtures';
-import { PACER_BIN, REPO, startServe, tempDataDir, type RunningServe } from '../support/harness';
+import { PACER_BIN, REPO, callApi, startServe, tempDataDir, type RunningServe } from '../support/harness';
 import { SANDBOX_ACCESS_TOKEN, SANDBOX_APP_SECRET, SANDBOX_PHONE_NUMBER_ID, SANDBOX_WABA_ID } from '../../electron/core/sandbox/index';
 
 /*
@@ -68,14 +68,7 @@ async function startChild(args: string[]): Promise<{ child: ChildProcess; first:
 }
 
 /** Calls a core method through the harness bridge, as the page does. */
-async function call<T>(serve: RunningServe, method: string, input: unknown): Promise<T> {
-  const u = new URL(serve.url);
-  const token = new URLSearchParams(u.hash.slice(1)).get('token')!;
-  const res = await fetch(`${u.origin}/api/call/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-pacer-token': token }, body: JSON.stringify(input) });
-  const r = (await res.json()) as { ok: boolean; value: T; message?: string };
-  if (!r.ok) throw new Error(`${method}: ${r.message}`);
-  return r.value;
-}
+const call = callApi;
 
 /** A full-length screenshot: the app scrolls inside its main pane, so grow the window to the content first. */
 async function shot(page: Page, name: string) {

@@ -55,3 +55,13 @@ export async function startServe(opts: { dataDir?: string; settings?: Record<str
       }),
   };
 }
+
+/** Calls a contract method on a running harness the way the renderer does (token from the URL fragment). */
+export async function callApi<T>(serve: RunningServe, method: string, input: unknown): Promise<T> {
+  const u = new URL(serve.url);
+  const token = new URLSearchParams(u.hash.slice(1)).get('token')!;
+  const res = await fetch(`${u.origin}/api/call/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-pacer-token': token }, body: JSON.stringify(input) });
+  const r = (await res.json()) as { ok: boolean; value: T; message?: string };
+  if (!r.ok) throw new Error(`${method}: ${r.message}`);
+  return r.value;
+}
