@@ -4,6 +4,7 @@ import { Search, X } from 'lucide-react';
 import type { ConsentCategory, ConsentState } from '../../../shared/contract/contacts';
 import { useStore } from '../../store';
 import { useFormat } from './format';
+import { SegmentsMenu } from './SegmentsMenu';
 
 const CONSENT_CHOICES: { category: ConsentCategory; state: ConsentState }[] = [
   { category: 'marketing', state: 'opted_in' },
@@ -84,6 +85,7 @@ export function ContactsToolbar({ total }: { total: number | null }) {
         <option value="">{t('toolbar.anySegment')}</option>
         {segments.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
       </select>
+      <SegmentsMenu />
       {active && (
         <button className="btn ghost" onClick={clear} data-testid="filters-clear">
           <X size={14} aria-hidden />
