@@ -23,7 +23,7 @@ export const RECIPIENT_STATES = ['pending', 'sending', 'accepted', 'sent', 'deli
 export type RecipientState = (typeof RECIPIENT_STATES)[number];
 
 /** Why a contact of the audience is not sent to (plan) — each counted and listable. */
-export const EXCLUSION_REASONS = ['no_consent', 'opted_out', 'invalid', 'frequency_cap', 'us_marketing', 'duplicate', 'unmapped_parameter'] as const;
+export const EXCLUSION_REASONS = ['no_consent', 'opted_out', 'invalid', 'frequency_cap', 'us_marketing', 'duplicate', 'unmapped_parameter', 'held_number_changed'] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 /**

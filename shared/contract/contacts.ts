@@ -261,10 +261,33 @@ export interface MessageHistoryRow {
   error: string | null;
 }
 
+/** Why a contact is held from sends: its number changed hands (see contacts:confirm-number). */
+export const HOLD_REASONS = ['user_changed_number', 'identity_changed'] as const;
+export type HoldReason = (typeof HOLD_REASONS)[number];
+
+export interface ContactHold {
+  reason: HoldReason;
+  /** Evidence: the system message or the old/new identity hashes. */
+  detail: string | null;
+  heldAt: number;
+}
+
+export interface HoldEvent {
+  kind: 'held' | 'confirmed';
+  reason: HoldReason | null;
+  detail: string | null;
+  actor: string;
+  at: number;
+}
+
 export interface ContactDetail {
   contact: ContactRow;
   consentHistory: ConsentEvent[];
   messages: MessageHistoryRow[];
+  /** Set while the contact is held from sends because its number changed hands. */
+  hold: ContactHold | null;
+  /** Holds and confirmations, newest first. */
+  holdHistory: HoldEvent[];
 }
 
 export const contactFilterSchema = z
@@ -458,6 +481,11 @@ export const contactsMethods = {
       })
       .strict(),
   ),
+  /**
+   * The marketer confirms a contact whose number changed hands: the hold is removed and who/when
+   * is kept in the hold history. `released` is false when the contact was not held.
+   */
+  'contacts:confirm-number': method<{ released: boolean; contact: ContactRow }>()(contactRefSchema),
   /** Erasure: removes the contact and its personal data; anonymous campaign counts stay correct. */
   'contacts:delete': method<{ deleted: boolean }>()(contactRefSchema),
   /** Everything held about one contact, as JSON (data-subject access request). */

@@ -6,7 +6,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import { resolveParams, type CompiledMapping, type ParamContact } from './params';
 
-export const EXCLUSION_REASONS = ['invalid', 'duplicate', 'opted_out', 'no_consent', 'us_marketing', 'frequency_cap', 'unmapped_parameter'] as const;
+export const EXCLUSION_REASONS = ['invalid', 'duplicate', 'opted_out', 'no_consent', 'us_marketing', 'frequency_cap', 'unmapped_parameter', 'held_number_changed'] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 export type ConsentState = 'opted_in' | 'opted_out' | 'unknown';
@@ -17,6 +17,8 @@ export interface AudienceContact extends ParamContact {
   consent: ConsentState;
   /** Contact-level suppression (e.g. undeliverable, blocked) — treated like an opt-out. */
   suppressed?: boolean;
+  /** Held because the number changed hands, until the marketer confirms the contact. */
+  held?: boolean;
 }
 
 export interface FrequencyCap {
@@ -82,6 +84,7 @@ export function planAudience(input: PlanInput): PlanResult {
     if (seen.has(norm.e164)) { exclude(c, norm.e164, 'duplicate'); continue; }
     seen.add(norm.e164);
     if (c.consent === 'opted_out' || c.suppressed) { exclude(c, norm.e164, 'opted_out'); continue; }
+    if (c.held) { exclude(c, norm.e164, 'held_number_changed'); continue; }
     if (c.consent !== 'opted_in' && !allowUnknown) { exclude(c, norm.e164, 'no_consent'); continue; }
     if (isUsMarketingBlocked(input.category, norm.country)) { exclude(c, norm.e164, 'us_marketing'); continue; }
     if (cap && input.historyFor) {

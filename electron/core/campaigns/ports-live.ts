@@ -12,6 +12,7 @@ import { tierLimit } from './messaging-window';
 import type { AudienceContact, ConsentState } from './plan';
 import { contactsDomain } from '../contacts/handlers';
 import { audienceSql } from '../contacts/rules';
+import { heldAmong } from '../contacts/holds';
 import type { ContactRow } from '../../../shared/contract/contacts';
 import type { AccountPort, CampaignPorts, ConsentCategory, ContactsPort, TemplateInfo, TemplatesPort } from './ports';
 
@@ -97,8 +98,14 @@ export function contactsFromService(ctx: CoreContext): ContactsPort {
   return {
     resolveAudience(expr, category) {
       const out: AudienceContact[] = [];
-      for (const page of service.iterate(audienceSql(ctx.db, expr, ctx.clock.now()), 5000)) for (const c of page) out.push(toContact(c, category));
+      for (const page of service.iterate(audienceSql(ctx.db, expr, ctx.clock.now()), 5000)) {
+        const held = heldAmong(ctx.db, page.map((c) => c.id));
+        for (const c of page) out.push(held.has(c.id) ? { ...toContact(c, category), held: true } : toContact(c, category));
+      }
       return out;
+    },
+    heldOf(ids) {
+      return heldAmong(ctx.db, ids);
     },
     consentOf(ids, category) {
       const out = new Map<number, ConsentState>();
@@ -114,7 +121,7 @@ export function contactsFromService(ctx: CoreContext): ContactsPort {
     },
     contact(id) {
       const c = service.getById(id);
-      return c ? toContact(c, 'marketing') : null;
+      return c ? { ...toContact(c, 'marketing'), ...(heldAmong(ctx.db, [id]).size ? { held: true } : {}) } : null;
     },
     // The contacts domain's per-contact history table (written like ContactsService.recordMessage,
     // with statements prepared once: this runs for every send).

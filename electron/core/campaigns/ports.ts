@@ -18,6 +18,8 @@ export interface ContactsPort {
   resolveAudience(expr: string, category: ConsentCategory): Promise<AudienceContact[]> | AudienceContact[];
   /** Current consent of some contacts (re-checked right before sending). Missing id = erased. */
   consentOf(contactIds: readonly number[], category: ConsentCategory): Map<number, ConsentState>;
+  /** Contacts held because their number changed hands (re-checked right before sending). */
+  heldOf?(contactIds: readonly number[]): Set<number>;
   /** 131050: the user stopped marketing messages from this business. */
   recordOptOut(phone: string, detail: { at: number; evidence: string }): Promise<void> | void;
   /** One contact (for previews and test sends). */

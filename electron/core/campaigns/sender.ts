@@ -347,10 +347,11 @@ export class Sender {
     return true;
   }
 
-  /** Consent (and erasure) and the own frequency cap, right before sending. */
+  /** Consent (and erasure), number-changed holds and the own frequency cap, right before sending. */
   private recheck(rt: CampaignRuntime, rows: WorkRow[], now: number): WorkRow[] {
     const ids = rows.map((r) => r.contact_id).filter((x): x is number => x !== null);
     const consent = this.ports.contacts.consentOf(ids, rt.consentCategory);
+    const held = this.ports.contacts.heldOf?.(ids) ?? new Set<number>();
     const marketing = rt.consentCategory === 'marketing';
     const cap = rt.options.frequency_cap;
     const capStmt = cap ? this.ctx.db.prepare(`SELECT count(*) AS n FROM messaging_log WHERE phone_hash = ? AND category = ? AND at > ? AND (campaign_id IS NULL OR campaign_id != ?)`) : null;
@@ -360,6 +361,7 @@ export class Sender {
       const c = r.contact_id === null ? undefined : consent.get(r.contact_id);
       if (r.contact_id === null || c === undefined || !r.phone) { skips.push({ kind: 'skip', id: r.id, reason: 'erased', cid: rt.id }); continue; }
       if (c === 'opted_out') { skips.push({ kind: 'skip', id: r.id, reason: 'opted_out', cid: rt.id }); continue; }
+      if (held.has(r.contact_id)) { skips.push({ kind: 'skip', id: r.id, reason: 'held_number_changed', cid: rt.id }); continue; }
       if (marketing && c !== 'opted_in') { skips.push({ kind: 'skip', id: r.id, reason: 'no_consent', cid: rt.id }); continue; }
       if (capStmt && cap) {
         const n = (capStmt.get(r.phone_hash, rt.category, now - cap.days * DAY_MS, rt.id) as { n: number }).n;

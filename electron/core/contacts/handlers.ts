@@ -70,6 +70,7 @@ export function contactsHandlers(ctx: CoreContext): HandlerGroup<ContactsMethod>
     'contacts:bulk': (b) => service.bulk(b, actor),
     'contacts:opt-in': (i) => service.optIn(i, actor),
     'contacts:opt-out': (i) => service.optOut(i, actor),
+    'contacts:confirm-number': (ref) => service.confirmNumber(ref, actor),
     'contacts:delete': (ref) => service.erase(ref),
     'contacts:subject-export': (ref) => service.subjectExport(ref),
     'contacts:export': async ({ format, filter, ids }) => {

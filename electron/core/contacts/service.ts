@@ -33,6 +33,7 @@ import type { CoreContext } from '../context';
 import type { Db } from '../db/connection';
 import { badInput, notFound, PacerError } from '../errors';
 import { consentHistory, consentOf, recordConsent } from './consent';
+import { confirmNumber, holdHistory, holdOf } from './holds';
 import { displayName } from './names';
 import { normalizePhone } from './phone';
 import { audienceSql, notOptedOutSql, ruleSql, segmentSqlById, type SqlCond } from './rules';
@@ -283,7 +284,15 @@ export class ContactsService {
         .prepare('SELECT campaign_id, campaign_name, template, status, error, at FROM contact_messages WHERE contact_id = ? ORDER BY at DESC, id DESC LIMIT 500')
         .all(id) as { campaign_id: string | null; campaign_name: string | null; template: string | null; status: string; error: string | null; at: number }[]
     ).map((m): MessageHistoryRow => ({ campaignId: m.campaign_id, campaignName: m.campaign_name, template: m.template, status: m.status, at: m.at, error: m.error }));
-    return { contact: this.getById(id)!, consentHistory: consentHistory(this.db, id), messages };
+    return { contact: this.getById(id)!, consentHistory: consentHistory(this.db, id), messages, hold: holdOf(this.db, id), holdHistory: holdHistory(this.db, id) };
+  }
+
+  /** The marketer confirms a contact whose number changed hands: releases the hold (audited). */
+  confirmNumber(ref: ContactRef, actor: string): { released: boolean; contact: ContactRow } {
+    const id = this.idOf(ref);
+    const released = confirmNumber(this.db, id, actor, this.now());
+    this.ctx.emit('contacts:changed', { reason: 'consent' });
+    return { released, contact: this.getById(id)! };
   }
 
   update(input: {

@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection';
+import { contactIdByWaId, noteIdentity, placeHold } from '../contacts/holds';
 import type { DeliveryStatus, MessageEvent, StatusEvent, UserPreferenceEvent } from './events';
 import type { WebhookRouter } from './router';
 
@@ -186,4 +187,30 @@ export function registerConsent(db: Db, router: WebhookRouter, sink: () => Conse
     });
   }, { name: 'webhooks:user-preferences' });
   return [onMessage, onPref];
+}
+
+/**
+ * Numbers that changed hands: a `user_changed_number` system message from a contact's number, or
+ * a status whose `recipient_identity_key_hash` differs from the last one seen for that recipient,
+ * holds the contact from further sends until the marketer confirms it (contacts:confirm-number).
+ * The first hash seen is only stored. Numbers not in contacts are ignored.
+ */
+export function registerNumberChangeHolds(db: Db, router: WebhookRouter): (() => void)[] {
+  // The contacts tables (migration 0006) exist in every core; a webhook-only database has none.
+  let ready: boolean | null = null;
+  const contactsReady = () => (ready ??= db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'contact_holds'").get() !== undefined);
+  const onMessage = router.on('message', (ev: MessageEvent) => {
+    if (ev.kind !== 'system' || ev.system?.type !== 'user_changed_number' || !contactsReady()) return;
+    const id = contactIdByWaId(db, ev.from);
+    if (id === null) return;
+    const detail = `system message user_changed_number${ev.system.body ? ` "${ev.system.body}"` : ''}${ev.system.newWaId ? ` (new WhatsApp id ${ev.system.newWaId})` : ''} — message ${ev.id}, ${new Date(ev.timestamp).toISOString()}`;
+    placeHold(db, { contactId: id, reason: 'user_changed_number', detail, at: ev.timestamp });
+  }, { name: 'webhooks:number-changed' });
+  const onStatus = router.on('status', (ev: StatusEvent) => {
+    if (!ev.recipientIdentityKeyHash || !ev.recipientId || !contactsReady()) return;
+    const id = contactIdByWaId(db, ev.recipientId);
+    if (id === null) return;
+    noteIdentity(db, id, ev.recipientIdentityKeyHash, ev.timestamp, `status ${ev.status} of ${ev.wamid}, ${new Date(ev.timestamp).toISOString()}`);
+  }, { name: 'webhooks:identity-key' });
+  return [onMessage, onStatus];
 }

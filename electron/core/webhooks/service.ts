@@ -3,7 +3,7 @@ import type { CoreContext } from '../context';
 import { PacerError } from '../errors';
 import type { TimerHandle } from '../clock';
 import type { WebhookActivity, WebhookInfo, WebhookTestResult, WebhookTestStep } from '../../../shared/contract/webhooks';
-import { registerConsent, registerServiceWindow, registerStatusSummary, serviceWindow, type ConsentSink, type MessageStatusRow } from './builtin';
+import { registerConsent, registerNumberChangeHolds, registerServiceWindow, registerStatusSummary, serviceWindow, type ConsentSink, type MessageStatusRow } from './builtin';
 import { CALLBACK_PATH, WebhookConfig } from './config';
 import { contactsConsentSink } from './consent-contacts';
 import type { StatusEvent } from './events';
@@ -62,6 +62,7 @@ export class WebhookService {
     registerStatusSummary(ctx.db, this.router);
     registerServiceWindow(ctx.db, this.router);
     registerConsent(ctx.db, this.router, () => this.consentSink);
+    registerNumberChangeHolds(ctx.db, this.router);
     ctx.onClose(() => this.stop());
   }
 

@@ -79,7 +79,7 @@ describe('plan exclusions', () => {
     expect(plan.audience).toBe(10);
     expect(plan.eligible.map((e) => e.contact.id)).toEqual([1, 7]);
     expect(plan.eligible[1]!.country).toBe('CA');
-    expect(plan.excluded).toEqual({ invalid: 1, duplicate: 1, opted_out: 2, no_consent: 1, us_marketing: 1, frequency_cap: 1, unmapped_parameter: 1 });
+    expect(plan.excluded).toEqual({ invalid: 1, duplicate: 1, opted_out: 2, no_consent: 1, us_marketing: 1, frequency_cap: 1, unmapped_parameter: 1, held_number_changed: 0 });
     expect(plan.eligible.length + plan.exclusions.length).toBe(plan.audience);
   });
 
