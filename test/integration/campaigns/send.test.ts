@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SANDBOX_RECIPIENTS } from '../../../electron/core/sandbox/index';
+import { placeHold } from '../../../electron/core/contacts/holds';
 import { ok, phoneOf, runUntilDone, scenario, seedContacts, utilityDraft, world, type World } from './helpers';
 
 let w: World | null = null;
@@ -80,5 +81,25 @@ describe('campaign sending against the sandbox', () => {
     const contact = w.core.db.prepare("SELECT s.state FROM consent_state s JOIN contacts c ON c.id = s.contact_id WHERE c.phone = ? AND s.category = 'marketing'").get(SANDBOX_RECIPIENTS.marketingStopped) as { state: string };
     expect(contact.state).toBe('opted_out');
     expect(w.sandbox.stats().duplicates.same_callback_data).toBe(0);
+  });
+  it('a contact whose number changed hands is excluded by the plan, and a hold placed after start is skipped by the sender', async () => {
+    w = await world();
+    seedContacts(w.core, 6, { consent: 'utility' });
+    const idOf = (i: number) => w!.core.db.prepare('SELECT id FROM contacts WHERE phone = ?').pluck().get(phoneOf(i)) as number;
+    const at = w.core.ctx.clock.now();
+    placeHold(w.core.db, { contactId: idOf(0), reason: 'user_changed_number', detail: 'test', at });
+    const c = await ok(w.core.call('campaigns:create', utilityDraft({ options: { rate: 50 } })));
+    const plan = await ok(w.core.call('campaigns:plan', { id: c.id }));
+    expect(plan).toMatchObject({ audience: 6, eligible: 5 });
+    expect(plan.excluded.held_number_changed).toBe(1);
+    await ok(w.core.call('campaigns:start', { id: c.id }));
+    // Held between the snapshot and the send: the sender's gate skips it.
+    placeHold(w.core.db, { contactId: idOf(5), reason: 'identity_changed', detail: 'test', at });
+    const done = await runUntilDone(w, c.id);
+    // The plan's exclusion is kept in the ledger as skipped too.
+    expect(done.counts.skipped).toBe(2);
+    const skipped = w.core.db.prepare("SELECT phone, skip_reason FROM campaign_recipients WHERE campaign_id = ? AND state = 'skipped' ORDER BY phone").all(c.id);
+    expect(skipped).toEqual([{ phone: phoneOf(0), skip_reason: 'held_number_changed' }, { phone: phoneOf(5), skip_reason: 'held_number_changed' }]);
+    expect(w.sandbox.stats().sends.accepted).toBe(4);
   });
 });
