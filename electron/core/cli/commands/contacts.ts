@@ -263,6 +263,19 @@ export function registerContactsCommands(program: Command, cli: CliContext): voi
     });
 
   contacts
+    .command('confirm-number')
+    .description('Release a contact held because their number changed hands (after you checked it is still theirs)')
+    .argument('<phone>', 'phone number (any format; E.164 preferred)')
+    .option('--json', 'print JSON')
+    .action(async (phone: string, _o: object, cmd: Command) => {
+      await cli.withCore(cmd, async (core) => {
+        const r = await cli.call(core, 'contacts:confirm-number', { phone });
+        cli.print(cmd, { released: r.released, contact: listItem(r.contact) }, () =>
+          r.released ? `Confirmed: ${humanContact(r.contact)} can receive messages again.` : `${humanContact(r.contact)} was not held.`);
+      });
+    });
+
+  contacts
     .command('delete')
     .description('Erase a contact and all personal data held about them (campaign counts stay correct)')
     .argument('<phone>', 'phone number (any format; E.164 preferred)')

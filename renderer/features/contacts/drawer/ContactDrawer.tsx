@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Ban, CircleCheck, Download, Trash2, X } from 'lucide-react';
+import { Ban, CircleCheck, Download, ShieldAlert, Trash2, X } from 'lucide-react';
 import { CONSENT_CATEGORIES, type ConsentCategory, type ContactDetail } from '../../../../shared/contract/contacts';
 import { api } from '../../../api/client';
 import { useStore } from '../../../store';
@@ -58,6 +58,15 @@ export function ContactDrawer({ id }: { id: number }) {
     close(null);
     changed();
   };
+  const confirmNumber = async () => {
+    setBusy(true);
+    const r = await api.call('contacts:confirm-number', { id });
+    setBusy(false);
+    if (!r.ok) return toast('error', r.message);
+    toast('success', t('drawer.hold.confirmed'));
+    await load();
+    changed();
+  };
   const exportJson = async () => {
     const r = await api.call('contacts:subject-export', { id });
     if (!r.ok) return toast('error', r.message);
@@ -77,6 +86,19 @@ export function ContactDrawer({ id }: { id: number }) {
       {error && <div className="banner error" role="alert">{error}</div>}
       {c && detail && (
         <div className="drawer-body">
+          {detail.hold && (
+            <div className="banner warn" role="alert" data-testid="drawer-hold">
+              <ShieldAlert size={18} aria-hidden />
+              <div className="grow">
+                <strong>{t('drawer.hold.title')}</strong>
+                <p className="small">{t(`drawer.hold.reason.${detail.hold.reason}`, { date: f.time(detail.hold.heldAt) })}</p>
+                <p className="small muted">{t('drawer.hold.what')}</p>
+              </div>
+              <button className="btn" disabled={busy} onClick={() => void confirmNumber()} data-testid="drawer-confirm-number">
+                <CircleCheck size={16} aria-hidden />{t('drawer.hold.confirm')}
+              </button>
+            </div>
+          )}
           <section aria-labelledby="d-consent">
             <h3 id="d-consent">{t('drawer.consent')}</h3>
             <div className="consent-grid">
