@@ -11,6 +11,7 @@
  * literal `"text"`; `|` separates fallbacks tried in order, e.g. `first_name|attr.nickname|"friend"`.
  * A bare word in a fallback position that is not a field is taken as a literal (`first_name|friend`).
  */
+import { splitTerms } from '../../../shared/campaigns/param-terms';
 
 export const CONTACT_FIELDS = ['phone', 'first_name', 'last_name', 'name', 'email'] as const;
 export type ContactField = (typeof CONTACT_FIELDS)[number];
@@ -51,21 +52,6 @@ export function parseSource(source: string): SourceTerm[] {
   });
 }
 
-/** Splits on `|` outside quotes (a quoted literal may contain `|`). */
-function splitTerms(source: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
-    if (c === '\\' && quoted && i + 1 < source.length) { cur += c + source[++i]; continue; }
-    if (c === '"') quoted = !quoted;
-    if (c === '|' && !quoted) { out.push(cur); cur = ''; continue; }
-    cur += c;
-  }
-  out.push(cur);
-  return out.filter((p) => p.trim().length > 0);
-}
 
 /**
  * Meta refuses parameters with newlines, tabs or more than 4 consecutive spaces (132007); we

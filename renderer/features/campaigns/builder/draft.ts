@@ -5,6 +5,7 @@
  */
 import type { CampaignDraft, CampaignSummary } from '../../../../shared/contract/campaigns';
 import type { TemplateSummary } from '../../../../shared/contract/whatsapp';
+import { splitTerms } from '../../../../shared/campaigns/param-terms';
 
 export const CONTACT_FIELDS = ['first_name', 'last_name', 'name', 'phone', 'email'] as const;
 export type ContactField = (typeof CONTACT_FIELDS)[number];
@@ -72,27 +73,13 @@ export function sourceToString(s: ParamSource): string | null {
   return `${s.field}|${quote(s.fallback.trim())}`;
 }
 
-function splitTerms(source: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
-    if (c === '\\' && quoted && i + 1 < source.length) { cur += c + source[++i]; continue; }
-    if (c === '"') quoted = !quoted;
-    if (c === '|' && !quoted) { out.push(cur.trim()); cur = ''; continue; }
-    cur += c;
-  }
-  out.push(cur.trim());
-  return out.filter(Boolean);
-}
 
 const unquote = (t: string) => (t.startsWith('"') && t.endsWith('"') && t.length >= 2 ? t.slice(1, -1).replace(/\\(["\\|])/g, '$1') : t);
 
 /** Reads a saved mapping back into the editor (first term is the source, the last one the fallback). */
 export function sourceFromString(source: string | undefined): ParamSource {
   if (!source) return { kind: 'field', field: 'first_name', fallback: '' };
-  const terms = splitTerms(source);
+  const terms = splitTerms(source).map((t) => t.trim());
   const first = terms[0] ?? '';
   const fallback = terms.length > 1 ? unquote(terms[terms.length - 1]!) : '';
   if (first.startsWith('"')) return { kind: 'literal', text: unquote(first) };
