@@ -8,7 +8,8 @@
  * For webhooks: `recordConsentByPhone` (STOP keyword, button, Meta preference, error 131050).
  * Erasure: `erase` removes the contact and its personal data; listeners registered with `onErase`
  * (the campaigns ledger) get the contact id and a SHA-256 of the phone so they can null out
- * personal fields while keeping anonymous counts.
+ * personal fields while keeping anonymous counts. It also keeps a suppression record (a keyed hash
+ * of the number, erasures.ts) so the number is not imported again; a bulk delete does not.
  */
 import crypto from 'node:crypto';
 import type {
@@ -33,6 +34,7 @@ import type { CoreContext } from '../context';
 import type { Db } from '../db/connection';
 import { badInput, notFound, PacerError } from '../errors';
 import { consentHistory, consentOf, recordConsent } from './consent';
+import { erasedAt, recordErasure } from './erasures';
 import { confirmNumber, holdHistory, holdOf } from './holds';
 import { displayName } from './names';
 import { normalizePhone } from './phone';
@@ -390,7 +392,7 @@ export class ContactsService {
           }
           break;
         case 'delete':
-          for (const id of ids) affected += this.eraseById(id) ? 1 : 0;
+          for (const id of ids) affected += this.eraseById(id, false) ? 1 : 0;
           break;
       }
     })();
@@ -432,6 +434,9 @@ export class ContactsService {
     let id = this.db.prepare('SELECT id FROM contacts WHERE phone = ?').pluck().get(e164) as number | undefined;
     if (id === undefined) {
       if (input.state === 'opted_in') return null;
+      // An erased person: their suppression record already keeps the number out; keeping the
+      // number again as a bare contact would undo the erasure.
+      if (erasedAt(this.db, e164) !== null) return null;
       id = Number(
         this.db.prepare('INSERT INTO contacts (phone, name, country, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(e164, '', r.ok ? r.country : null, now, now).lastInsertRowid,
       );
@@ -460,7 +465,13 @@ export class ContactsService {
     return () => set.delete(listener);
   }
 
-  private eraseById(id: number): boolean {
+  /**
+   * Deletes a contact and its personal data. `suppress`: the person asked to be erased — keep a
+   * suppression record (keyed hash, time, reason) so the number is not imported again. The audit
+   * entry holds that keyed hash (an erasure) or nothing about the number (a bulk delete): a plain
+   * SHA-256 of a phone number can be reversed by trying every number.
+   */
+  private eraseById(id: number, suppress: boolean): boolean {
     const phone = this.db.prepare('SELECT phone FROM contacts WHERE id = ?').pluck().get(id) as string | undefined;
     if (phone === undefined) return false;
     const info = { contactId: id, phoneHash: phoneHash(phone) };
@@ -468,11 +479,16 @@ export class ContactsService {
     this.db.prepare('DELETE FROM contacts_fts WHERE rowid = ?').run(id);
     this.db.prepare('DELETE FROM contacts_fts_pending WHERE contact_id = ?').run(id);
     this.db.prepare('DELETE FROM contacts WHERE id = ?').run(id); // cascades: tags, attributes, consent, messages
-    this.db.prepare("INSERT INTO audit_log (at, actor, action, detail) VALUES (?, 'user', 'contact.erased', ?)").run(this.now(), JSON.stringify({ phone_sha256: info.phoneHash }));
+    const now = this.now();
+    const detail = suppress ? { erasure_record: recordErasure(this.db, phone, now) } : { bulk_delete: true };
+    this.db.prepare("INSERT INTO audit_log (at, actor, action, detail) VALUES (?, 'user', 'contact.erased', ?)").run(now, JSON.stringify(detail));
     return true;
   }
 
-  /** Erasure (data-subject request): the contact and all personal data held about them. */
+  /**
+   * Erasure (data-subject request): the contact and all personal data held about them, and a
+   * suppression record so a later import of the same number rejects it (erasures.ts).
+   */
   erase(ref: ContactRef): { deleted: boolean } {
     let id: number;
     try {
@@ -481,7 +497,7 @@ export class ContactsService {
       if (e instanceof PacerError && e.code === 'not_found') return { deleted: false };
       throw e;
     }
-    const deleted = this.db.transaction(() => this.eraseById(id))();
+    const deleted = this.db.transaction(() => this.eraseById(id, true))();
     this.ctx.emit('contacts:changed', { reason: 'delete' });
     return { deleted };
   }

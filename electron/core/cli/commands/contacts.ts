@@ -277,14 +277,14 @@ export function registerContactsCommands(program: Command, cli: CliContext): voi
 
   contacts
     .command('delete')
-    .description('Erase a contact and all personal data held about them (campaign counts stay correct)')
+    .description('Erase a contact and all personal data held about them (campaign counts stay correct); a suppression record without the number keeps it from being imported again')
     .argument('<phone>', 'phone number (any format; E.164 preferred)')
     .option('--json', 'print JSON')
     .action(async (phone: string, _o: object, cmd: Command) => {
       await cli.withCore(cmd, async (core) => {
         const r = await cli.call(core, 'contacts:delete', { phone });
         if (!r.deleted) throw new CliError(`No contact with phone ${phone}.`, EXIT_FAILED);
-        cli.print(cmd, r, () => `Erased ${phone}.`);
+        cli.print(cmd, r, () => `Erased ${phone}. Pacer keeps only a keyed hash of the number, so importing it again is refused.`);
       });
     });
 }

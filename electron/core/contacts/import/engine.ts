@@ -33,6 +33,7 @@ import type {
 import type { Clock } from '../../clock';
 import type { Db } from '../../db/connection';
 import { badInput, PacerError } from '../../errors';
+import { erasedReason, erasureCheck } from '../erasures';
 import { displayName } from '../names';
 import { pickMobile } from '../phone';
 import { parseBoolean, parseConsentCell, parseDate, parseNumber, guessType } from './guess';
@@ -236,6 +237,8 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
       pendingPhones = [];
     };
     const cell = (cells: string[], i: number | null) => (i === null ? '' : (cells[i] ?? '').trim());
+    // Numbers erased at the person's request (suppression records, contacts/erasures.ts): null when none.
+    const erased = erasureCheck(db);
 
     // The staging file is private to this import: one transaction for the whole read, so index
     // pages are written out once when the cache fills, not rewritten at every batch's commit.
@@ -250,6 +253,12 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
         if (!phone.ok) {
           counts.invalid++;
           reject(row, phone.code, phone.reason);
+          continue;
+        }
+        const erasedOn = erased?.(phone.e164) ?? null;
+        if (erasedOn !== null) {
+          counts.invalid++;
+          reject(row, 'erased', erasedReason(erasedOn));
           continue;
         }
         let bad: string | null = null;
