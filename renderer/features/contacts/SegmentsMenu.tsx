@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Bookmark, ListFilter, Pencil, Trash2 } from 'lucide-react';
+import { Bookmark, ListFilter, Pencil, Plus, SlidersHorizontal, Trash2 } from 'lucide-react';
 import type { Segment, SegmentCondition } from '../../../shared/contract/contacts';
 import { api } from '../../api/client';
 import { useStore } from '../../store';
 import { useFormat } from './format';
 import { Modal } from './Modal';
+import { SegmentEditor } from './SegmentEditor';
 
 /** The current tag / consent / country filter as segment conditions (search is not a rule). */
 function filterConditions(filter: { tag?: string; consent?: string; consentCategory?: string; country?: string }): SegmentCondition[] {
@@ -23,7 +24,10 @@ function filterConditions(filter: { tag?: string; consent?: string; consentCateg
   return out;
 }
 
-/** "Save as segment" (the current filter, named) and "Manage segments" (rename, delete). */
+/**
+ * "Save as segment" (the current filter, named; "Edit rules…" refines it in the editor), "New segment"
+ * (the rule editor) and "Manage segments" (edit rules, rename, delete).
+ */
 export function SegmentsMenu() {
   const { t } = useTranslation('contacts');
   const filter = useStore((s) => s.contactsFilter);
@@ -35,7 +39,15 @@ export function SegmentsMenu() {
   const [manageOpen, setManageOpen] = useState(false);
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
+  /** The rule editor for a new segment, optionally starting from the current filter. */
+  const [editor, setEditor] = useState<{ name?: string; conditions?: SegmentCondition[] } | null>(null);
   const conditions = filterConditions(filter);
+
+  const showSegment = async (saved: Segment) => {
+    setEditor(null);
+    await loadFacets();
+    setFilter({ tag: undefined, consent: undefined, consentCategory: undefined, country: undefined, segment: saved.id });
+  };
 
   const save = async () => {
     setBusy(true);
@@ -57,6 +69,10 @@ export function SegmentsMenu() {
           {t('segments.saveAs')}
         </button>
       )}
+      <button className="btn ghost" onClick={() => setEditor({})} data-testid="segment-new-open">
+        <Plus size={14} aria-hidden />
+        {t('segmentEditor.new')}
+      </button>
       {segments.length > 0 && (
         <button className="btn ghost" onClick={() => setManageOpen(true)} data-testid="segments-manage">
           <ListFilter size={14} aria-hidden />
@@ -66,6 +82,11 @@ export function SegmentsMenu() {
       {saveOpen && (
         <Modal title={t('segments.saveTitle')} onClose={() => setSaveOpen(false)} testId="segment-save-dialog"
           footer={<>
+            <button className="btn ghost" onClick={() => { setSaveOpen(false); setEditor({ name, conditions }); }} data-testid="segment-save-edit-rules">
+              <SlidersHorizontal size={14} aria-hidden />
+              {t('segmentEditor.refine')}
+            </button>
+            <span className="grow" />
             <button className="btn" onClick={() => setSaveOpen(false)}>{t('segments.cancel')}</button>
             <button className="btn primary" disabled={busy || !name.trim()} onClick={() => void save()} data-testid="segment-save">{t('segments.save')}</button>
           </>}>
@@ -78,7 +99,10 @@ export function SegmentsMenu() {
           </form>
         </Modal>
       )}
-      {manageOpen && <ManageSegments onClose={() => setManageOpen(false)} />}
+      {manageOpen && <ManageSegments onClose={() => setManageOpen(false)} onNew={() => { setManageOpen(false); setEditor({}); }} />}
+      {editor && (
+        <SegmentEditor initial={editor} onClose={() => setEditor(null)} onSaved={(saved) => { setName(''); void showSegment(saved); }} />
+      )}
     </>
   );
 }
@@ -93,14 +117,14 @@ function RuleSummary({ conditions, match = 'all' }: { conditions: SegmentConditi
       case 'tag': return t(`segments.cond.tag_${c.op}`, { value: c.value });
       case 'consent': return t(`segments.cond.consent_${c.op}`, { category: t(`consent.category.${c.category}`), value: t(`consent.state.${c.value}`) });
       case 'country': return t(`segments.cond.country_${c.op}`, { value: c.values.map((v) => regions.of(v) ?? v).join(', ') });
-      case 'attr': return t(`segments.cond.attr_${c.op}`, { name: c.name, value: String(c.value ?? '') });
+      case 'attr': return t(`segments.cond.attr_${c.op}`, { name: c.name, value: typeof c.value === 'boolean' ? t(c.value ? 'segmentEditor.yes' : 'segmentEditor.no') : String(c.value ?? '') });
       case 'last_messaged': return t(`segments.cond.last_${c.op}`, { count: c.days ?? 30 });
     }
   });
   return <>{parts.join(match === 'all' ? t('segments.and') : t('segments.or'))}</>;
 }
 
-function ManageSegments({ onClose }: { onClose(): void }) {
+function ManageSegments({ onClose, onNew }: { onClose(): void; onNew(): void }) {
   const { t } = useTranslation('contacts');
   const f = useFormat();
   const segments = useStore((s) => s.segments);
@@ -110,6 +134,8 @@ function ManageSegments({ onClose }: { onClose(): void }) {
   const toast = useStore((s) => s.toast);
   const [editing, setEditing] = useState<{ id: number; name: string } | null>(null);
   const [deleting, setDeleting] = useState<Segment | null>(null);
+  const [editingRules, setEditingRules] = useState<Segment | null>(null);
+  const contactsChanged = useStore((s) => s.contactsChanged);
 
   const rename = async (s: Segment, name: string) => {
     const r = await api.call('segments:save', { id: s.id, name: name.trim(), rule: s.rule });
@@ -126,6 +152,16 @@ function ManageSegments({ onClose }: { onClose(): void }) {
     await loadFacets();
   };
 
+  if (editingRules) {
+    return (
+      <SegmentEditor segment={editingRules} onClose={() => setEditingRules(null)}
+        onSaved={() => {
+          setEditingRules(null);
+          // Refreshes the list's counts and, if the table is filtered by this segment, its rows.
+          contactsChanged();
+        }} />
+    );
+  }
   if (deleting) {
     return (
       <Modal title={t('segments.deleteTitle')} onClose={() => setDeleting(null)} testId="segment-delete-dialog"
@@ -138,7 +174,8 @@ function ManageSegments({ onClose }: { onClose(): void }) {
     );
   }
   return (
-    <Modal title={t('segments.manageTitle')} onClose={onClose} testId="segments-dialog">
+    <Modal title={t('segments.manageTitle')} onClose={onClose} testId="segments-dialog"
+      footer={<button className="btn" onClick={onNew} data-testid="segments-new"><Plus size={14} aria-hidden />{t('segmentEditor.new')}</button>}>
       {segments.length === 0 ? (
         <p className="muted">{t('segments.none')}</p>
       ) : (
@@ -159,6 +196,8 @@ function ManageSegments({ onClose }: { onClose(): void }) {
                 <span className="muted ct-seg-rule"><RuleSummary conditions={s.rule.conditions} match={s.rule.match} /></span>
               </div>
               <span className="badge mono-num" data-testid="segment-count">{t('toolbar.count', { count: s.count, formatted: f.n(s.count) })}</span>
+              <button className="btn ghost icon" aria-label={t('segmentEditor.editRules')} title={t('segmentEditor.editRules')} data-testid="segment-edit"
+                onClick={() => setEditingRules(s)}><SlidersHorizontal size={15} /></button>
               <button className="btn ghost icon" aria-label={t('segments.rename')} title={t('segments.rename')} data-testid="segment-rename"
                 onClick={() => setEditing({ id: s.id, name: s.name })}><Pencil size={15} /></button>
               <button className="btn ghost icon" aria-label={t('segments.delete')} title={t('segments.delete')} data-testid="segment-delete"
