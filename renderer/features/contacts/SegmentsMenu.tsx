@@ -195,7 +195,7 @@ function ManageSegments({ onClose, onNew }: { onClose(): void; onNew(): void }) 
                 )}
                 <span className="muted ct-seg-rule"><RuleSummary conditions={s.rule.conditions} match={s.rule.match} /></span>
               </div>
-              <span className="badge mono-num" data-testid="segment-count">{t('toolbar.count', { count: s.count, formatted: f.n(s.count) })}</span>
+              <span className="badge mono-num" data-testid="segment-count" data-count={s.count}>{t('toolbar.count', { count: s.count, formatted: f.n(s.count) })}</span>
               <button className="btn ghost icon" aria-label={t('segmentEditor.editRules')} title={t('segmentEditor.editRules')} data-testid="segment-edit"
                 onClick={() => setEditingRules(s)}><SlidersHorizontal size={15} /></button>
               <button className="btn ghost icon" aria-label={t('segments.rename')} title={t('segments.rename')} data-testid="segment-rename"
