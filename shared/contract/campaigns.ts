@@ -74,10 +74,33 @@ export const optionsSchema = z.object({
 }).strict();
 export type CampaignOptions = z.output<typeof optionsSchema>;
 
+/**
+ * Header media: a public URL, or a media id from `campaigns:upload-media` (with what the UI shows
+ * about the file, and the upload time: Meta keeps a media id 30 days; the core uploads the kept
+ * copy again before a start when it is 23 days old).
+ */
 const mediaSchema = z.union([
   z.object({ link: z.string().url().max(2000) }).strict(),
-  z.object({ id: z.string().min(1).max(200) }).strict(),
+  z.object({
+    id: z.string().min(1).max(200),
+    file_name: z.string().max(255).optional(),
+    mime_type: z.string().max(100).optional(),
+    size: z.number().int().nonnegative().optional(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    uploaded_at: z.number().int().nonnegative().optional(),
+  }).strict(),
 ]);
+export type HeaderMedia = z.output<typeof mediaSchema>;
+
+/** `campaigns:upload-media`: the uploaded file as the campaign keeps it in `header_media`. */
+export interface UploadedHeaderMedia {
+  id: string;
+  file_name: string;
+  mime_type: string;
+  size: number;
+  sha256: string;
+  uploaded_at: number;
+}
 
 /**
  * `params` maps each template parameter to a source:
@@ -108,7 +131,7 @@ export interface CampaignSummary {
   template: { name: string; language: string; category: string | null };
   audience: string;
   params: Record<string, string>;
-  header_media: { link: string } | { id: string } | null;
+  header_media: HeaderMedia | null;
   phone_number_id: string | null;
   schedule: CampaignSchedule;
   options: CampaignOptions;
@@ -313,6 +336,16 @@ export const campaignsMethods = {
   }).strict()),
   'campaigns:events': method<CampaignEvent[]>()(z.object({ id: z.string().min(1).max(64), limit: z.number().int().min(1).max(1000).default(200) }).strict()),
   'campaigns:delete': method<null>()(idInput),
+  /**
+   * Uploads a file picked for a media header (fileId from `files` upload) to the sending number
+   * (POST /{phone-number-id}/media). Type by content (JPEG/PNG, MP4/3GP, PDF) and Meta's size
+   * limits; `kind`: the template header's kind. Put the answer in the draft's `header_media`.
+   */
+  'campaigns:upload-media': method<UploadedHeaderMedia>()(z.object({
+    fileId: z.string().uuid(),
+    kind: z.enum(['image', 'video', 'document']).optional(),
+    phone_number_id: z.string().max(64).nullable().optional(),
+  }).strict()),
   'rate-card:get': method<RateCardEntry[]>()(z.object({}).strict()),
   /** Replaces the rate card (one currency per category). */
   'rate-card:set': method<RateCardEntry[]>()(z.object({

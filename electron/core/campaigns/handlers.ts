@@ -4,6 +4,7 @@ import type { HandlerGroup } from '../api/handlers';
 import type { CoreContext } from '../context';
 import { badInput } from '../errors';
 import type { campaignsMethods, RecipientRow } from '../../../shared/contract/campaigns';
+import { refreshHeaderMedia, uploadHeaderMedia } from './media';
 import { campaignsFor } from './service';
 
 type CampaignsMethod = keyof typeof campaignsMethods;
@@ -16,7 +17,11 @@ export function campaignsHandlers(ctx: CoreContext): HandlerGroup<CampaignsMetho
     'campaigns:create': (draft) => svc().create(draft),
     'campaigns:update': ({ id, patch }) => svc().update(id, patch),
     'campaigns:plan': (input) => svc().plan(input),
-    'campaigns:start': ({ id }) => svc().start(id),
+    // A media id uploaded 23+ days ago is uploaded again first (Meta keeps media 30 days; media.ts).
+    'campaigns:start': async ({ id }) => {
+      await refreshHeaderMedia(ctx, id);
+      return svc().start(id);
+    },
     'campaigns:pause': ({ id }) => svc().pause(id),
     'campaigns:resume': ({ id }) => svc().resume(id),
     'campaigns:cancel': ({ id }) => svc().cancel(id),
@@ -40,6 +45,7 @@ export function campaignsHandlers(ctx: CoreContext): HandlerGroup<CampaignsMetho
     },
     'campaigns:events': ({ id, limit }) => svc().events(id, limit),
     'campaigns:delete': ({ id }) => svc().delete(id),
+    'campaigns:upload-media': (input) => uploadHeaderMedia(ctx, input),
     'rate-card:get': () => svc().rateCard(),
     'rate-card:set': ({ entries }) => svc().setRateCard(entries),
   };

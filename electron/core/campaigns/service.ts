@@ -15,6 +15,7 @@ import { campaignDraftSchema, EXCLUSION_REASONS, RECIPIENT_STATES } from '../../
 import { estimateCost } from './cost';
 import { forecast } from './forecast';
 import { DAY_MS, MessagingWindow, tierLimit, usableBudget } from './messaging-window';
+import { headerMediaProblem } from './media';
 import { buildComponents, compileMapping, headerMediaFormat, MappingError, renderPreview, resolveParams, type CompiledMapping } from './params';
 import { normalizePhone, planAudience, type PlanResult } from './plan';
 import { consentCategoryOf, type CampaignPorts } from './ports';
@@ -311,6 +312,8 @@ export class CampaignsService {
       try { compiled = compileMapping(t, d.params); } catch (e) { blockers.push((e as Error).message); }
       const media = headerMediaFormat(t);
       if (media && !d.header_media) blockers.push(`template has a ${media} header: header media is required`);
+      const mediaProblem = media ? headerMediaProblem(this.ctx, d.header_media, now, media) : null;
+      if (mediaProblem) blockers.push(mediaProblem);
     }
     const category = t?.category ?? 'MARKETING';
     const accountBlocker = this.ports.account.sendBlocker();

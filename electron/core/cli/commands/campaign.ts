@@ -10,7 +10,7 @@ import { startRuntime } from '../../runtime';
 import { whatsappServices } from '../../whatsapp/index';
 import type { Core } from '../../index';
 
-const MIME: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.mp4': 'video/mp4', '.3gp': 'video/3gpp', '.pdf': 'application/pdf' };
+const MEDIA_EXT = new Set(['.jpg', '.jpeg', '.png', '.mp4', '.3gp', '.pdf']);
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -31,20 +31,23 @@ function intOption(name: string, v: string | undefined, min: number, max: number
   return n;
 }
 
-/** A header media URL, or a local file uploaded to the sending number (→ media id). */
-async function headerMedia(core: Core, value: string | undefined, phoneNumberId: string | undefined): Promise<CampaignDraft['header_media']> {
+/**
+ * A header media URL, or a local file uploaded to the sending number (→ media id, kept with the
+ * file's name, type, hash and upload time; the core keeps a copy to upload again when the id nears
+ * Meta's 30 days — campaigns/media.ts).
+ */
+async function headerMedia(cli: CliContext, core: Core, value: string | undefined, phoneNumberId: string | undefined): Promise<CampaignDraft['header_media']> {
   if (!value) return null;
   if (/^https?:\/\//i.test(value)) return { link: value };
   const file = path.resolve(value);
   if (!fs.existsSync(file)) throw new CliError(`--header-media: no such file or URL: ${value}`, EXIT_USAGE);
-  const mimeType = MIME[path.extname(file).toLowerCase()];
-  if (!mimeType) throw new CliError(`--header-media: use a .jpg, .png, .mp4 or .pdf file (got ${path.extname(file) || 'no extension'})`, EXIT_USAGE);
-  const { account } = whatsappServices(core.ctx);
-  const client = await account.ready();
-  const number = phoneNumberId ?? account.connection()?.phone_number_id;
-  if (!number) throw new CliError('Connect an account first (pacer account connect): media is uploaded to the sending number', 1);
-  const { id } = await client.uploadMedia(number, { bytes: fs.readFileSync(file), mimeType, filename: path.basename(file) });
-  return { id };
+  if (!MEDIA_EXT.has(path.extname(file).toLowerCase())) throw new CliError(`--header-media: use a .jpg, .png, .mp4, .3gp or .pdf file (got ${path.extname(file) || 'no extension'})`, EXIT_USAGE);
+  const staged = core.ctx.files.stagePath(file);
+  try {
+    return await cli.call(core, 'campaigns:upload-media', { fileId: staged.fileId, ...(phoneNumberId ? { phone_number_id: phoneNumberId } : {}) });
+  } finally {
+    core.ctx.files.discard(staged.fileId);
+  }
 }
 
 const humanCounts = (c: CampaignStatus['counts']) =>
@@ -108,7 +111,7 @@ export function registerCampaignCommands(program: Command, cli: CliContext): voi
           template: { name: String(o.template), language: String(o.language) },
           audience: String(o.audience),
           params: parseParams(o.param as string[]),
-          header_media: await headerMedia(core, o.headerMedia as string | undefined, o.phoneNumberId as string | undefined),
+          header_media: await headerMedia(cli, core, o.headerMedia as string | undefined, o.phoneNumberId as string | undefined),
           ...(o.phoneNumberId ? { phone_number_id: String(o.phoneNumberId) } : {}),
           schedule: {
             mode: o.window ? 'local_window' : o.at ? 'at' : 'now',
