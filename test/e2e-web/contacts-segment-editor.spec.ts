@@ -166,6 +166,23 @@ test.describe('segment rule editor in zh-TW', () => {
     await page.goto(serve.url);
     await page.getByTestId('nav-contacts').click();
     await expect(page.getByTestId('contact-row')).toHaveCount(5);
+
+    // "Save as segment" on the current filter can hand over to the editor with the filter's rule.
+    await page.getByTestId('filter-country').selectOption('TW');
+    await expect(page.getByTestId('contact-row')).toHaveCount(1);
+    await page.getByTestId('segment-save-open').click();
+    await page.getByTestId('segment-name').fill('台灣');
+    await shot(page, 'contacts-segment-save-zh-TW');
+    await page.getByTestId('segment-save-edit-rules').click();
+    await expect(page.getByTestId('segment-save-dialog')).toHaveCount(0);
+    await expect(page.getByTestId('segment-editor-name')).toHaveValue('台灣');
+    await expect(page.getByTestId('rule-row')).toHaveCount(1);
+    await expect(page.getByTestId('rule-row').getByTestId('rule-country-chip')).toHaveAttribute('data-country', 'TW');
+    await expect(count(page)).toHaveAttribute('data-count', '1');
+    await page.getByTestId('segment-editor').getByTestId('modal-close').click();
+    await page.getByTestId('filters-clear').click();
+    await expect(page.getByTestId('contact-row')).toHaveCount(5);
+
     await page.getByTestId('segment-new-open').click();
     await buildGoldRecentRule(page);
     await expect(count(page)).toHaveText('符合 2 位聯絡人');
