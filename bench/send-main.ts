@@ -25,6 +25,7 @@ import { GraphClient, buildTemplateMessage } from '../electron/core/whatsapp/cli
 import { whatsappServices } from '../electron/core/whatsapp/index';
 import { campaignsFor } from '../electron/core/campaigns/service';
 import { ThroughputLimiter } from '../electron/core/campaigns/throttle';
+import { createGraphTransport } from '../electron/core/http/graph-transport';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -61,7 +62,8 @@ async function main() {
   console.log(`bench:send — sandbox at ${baseUrl} (${RATE} msg/s), ${os.cpus().length} CPUs, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 
   // ---- phase 1: bare HTTP send loop -------------------------------------------------------------
-  const client = new GraphClient({ baseUrl, token: () => SANDBOX_ACCESS_TOKEN, fetch: globalThis.fetch.bind(globalThis), clock: systemClock, retries: 0 });
+  const transport = createGraphTransport(); // the transport the app uses (undici request, own pool)
+  const client = new GraphClient({ baseUrl, token: () => SANDBOX_ACCESS_TOKEN, fetch: transport.fetch, clock: systemClock, retries: 0 });
   let bareOk = 0;
   const bareLoop = (count: number, offset: number) => new Promise<void>((resolve) => {
     const limiter = new ThroughputLimiter(RATE);

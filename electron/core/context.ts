@@ -5,6 +5,7 @@ import type { Logger } from './log';
 import type { SecretVault } from './secrets/vault';
 import type { SettingsStore } from './settings/store';
 import type { FileStaging } from './files/staging';
+import type { GraphFetch } from './http/graph-transport';
 
 export type Host = 'electron' | 'harness' | 'cli';
 
@@ -19,6 +20,8 @@ export interface CoreContext {
   readonly secrets: SecretVault;
   readonly log: Logger;
   readonly fetch: typeof fetch;
+  /** Graph API calls: undici's request on a pool of its own (http/graph-transport.ts), or the injected fetch. */
+  readonly graphFetch: GraphFetch;
   /** Files picked in the UI, staged for an import. */
   readonly files: FileStaging;
   emit<E extends EventName>(event: E, payload: EventMap[E]): void;

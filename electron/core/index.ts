@@ -22,6 +22,7 @@ import { createConfSettingsStore } from './settings/conf-store';
 import type { SettingsStore } from './settings/store';
 import { PACER_VERSION } from './version';
 import { FileStaging } from './files/staging';
+import { createGraphTransport } from './http/graph-transport';
 
 export interface CoreOptions {
   dataDir: string;
@@ -67,6 +68,8 @@ export function createCore(opts: CoreOptions): Core {
     const result = migrate(db, migrations, { dbFile, backupDir: path.join(opts.dataDir, 'backups'), now: () => clock.now() });
     if (result.applied.length) log.info('migrated', { from: result.from, to: result.to, backups: result.backups });
 
+    // Tests inject `fetch` to see Graph calls; otherwise Graph goes through the cheaper transport.
+    const graphTransport = createGraphTransport();
     const listeners = new Set<(event: EventName, payload: unknown) => void>();
     const closers: (() => void | Promise<void>)[] = [];
     const ctx: CoreContext = {
@@ -79,12 +82,14 @@ export function createCore(opts: CoreOptions): Core {
       secrets,
       log,
       fetch: opts.fetch ?? globalThis.fetch.bind(globalThis),
+      graphFetch: opts.fetch ?? graphTransport.fetch,
       files: new FileStaging(opts.dataDir),
       emit: (event, payload) => listeners.forEach((l) => l(event, payload)),
       onClose: (fn) => closers.push(fn),
     };
     ctx.settings.onChange((s) => ctx.emit('settings:changed', s));
     ctx.onClose(() => ctx.files.discardAll());
+    ctx.onClose(() => graphTransport.close());
 
     const handlers: Handlers = {
       ...appHandlers(ctx),

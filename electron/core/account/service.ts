@@ -215,7 +215,7 @@ export class AccountService {
     if (this.cachedSender?.key === key) return this.cachedSender.client;
     const client = new GraphClient({
       baseUrl: conn.graph_url, apiVersion: conn.api_version, token: () => this.ctx.secrets.get('access_token'),
-      fetch: this.ctx.fetch, clock: this.ctx.clock, log: this.ctx.log, limiter: this.limiter, retries: 0,
+      fetch: this.ctx.graphFetch, clock: this.ctx.clock, log: this.ctx.log, limiter: this.limiter, retries: 0,
       ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
       onAuthError: (e) => this.noteGraphError(e), onAuthOk: () => this.noteAuthOk(),
     });
@@ -232,7 +232,7 @@ export class AccountService {
 
   private makeClient(graphUrl: string, apiVersion: string, token: () => string | null, tracked: boolean, retries?: number): GraphClient {
     return new GraphClient({
-      baseUrl: graphUrl, apiVersion, token, fetch: this.ctx.fetch, clock: this.ctx.clock, log: this.ctx.log, limiter: this.limiter,
+      baseUrl: graphUrl, apiVersion, token, fetch: this.ctx.graphFetch, clock: this.ctx.clock, log: this.ctx.log, limiter: this.limiter,
       ...(retries !== undefined ? { retries } : {}),
       ...(tracked ? { onAuthError: (e: GraphApiError) => this.noteGraphError(e), onAuthOk: () => this.noteAuthOk() } : {}),
     });

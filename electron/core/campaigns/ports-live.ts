@@ -69,7 +69,7 @@ export function accountFromService(ctx: CoreContext, opts: { timeoutMs?: number 
           key,
           client: new GraphClient({
             baseUrl: c.graph_url, apiVersion: c.api_version, token: () => ctx.secrets.get('access_token'),
-            fetch: ctx.fetch, clock: ctx.clock, log: ctx.log, retries: 0, timeoutMs: opts.timeoutMs ?? 30_000,
+            fetch: ctx.graphFetch, clock: ctx.clock, log: ctx.log, retries: 0, timeoutMs: opts.timeoutMs ?? 30_000,
           }),
         };
       }

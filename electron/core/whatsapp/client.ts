@@ -16,6 +16,7 @@ import { sleep, type Clock } from '../clock';
 import type { Logger } from '../log';
 import { backoffFor, classifyError, MANAGEMENT_RATE_LIMIT_CODES, type ErrorClass } from './errors';
 import { ManagementRateLimiter, parseBusinessUseCaseUsage } from './rate-limit';
+import type { GraphFetch, GraphResponse } from '../http/graph-transport';
 import type { GraphErrorDetails } from '../../../shared/contract/whatsapp';
 import { DEFAULT_API_VERSION, DEFAULT_GRAPH_URL } from '../../../shared/contract/whatsapp';
 
@@ -222,7 +223,8 @@ export interface GraphClientOptions {
   auth?: { header?: string; prefix?: string };
   /** Extra headers on every request (e.g. a BSP's API key). */
   headers?: Record<string, string>;
-  fetch: typeof fetch;
+  /** undici's request in the app (electron/core/http/graph-transport.ts); a fetch fits too. */
+  fetch: GraphFetch;
   clock: Clock;
   log?: Logger;
   /** Per-request timeout. Default 30 s. */
@@ -515,7 +517,7 @@ export class GraphClient {
     const headers: Record<string, string> = { accept: 'application/json', ...this.o.headers };
     const token = this.o.token();
     if (token) headers[(this.o.auth?.header ?? 'Authorization').toLowerCase()] = `${this.o.auth?.prefix ?? 'Bearer '}${token}`;
-    let body: BodyInit | undefined;
+    let body: string | Uint8Array<ArrayBuffer> | FormData | undefined;
     if (ro.json !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(ro.json);
@@ -531,7 +533,7 @@ export class GraphClient {
     const timer = this.o.clock.setTimeout(() => { timedOut = true; ac.abort(new Error('timeout')); }, this.o.timeoutMs ?? 30_000);
     const onOuterAbort = () => ac.abort(ro.signal?.reason);
     ro.signal?.addEventListener('abort', onOuterAbort, { once: true });
-    let res: Response;
+    let res: GraphResponse;
     let text: string;
     try {
       res = await this.o.fetch(url, { method, headers, ...(body !== undefined ? { body } : {}), signal: ac.signal, redirect: 'error' });

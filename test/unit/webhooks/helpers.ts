@@ -46,6 +46,7 @@ export function testCtx(opts: { clock?: Clock; appSecret?: string | null } = {})
     secrets,
     log: quietLog,
     fetch: globalThis.fetch.bind(globalThis),
+    graphFetch: globalThis.fetch.bind(globalThis),
     files: new FileStaging(dir),
     emit: (event, payload) => emitted.push({ event, payload }),
     onClose: (fn) => closers.push(fn),
