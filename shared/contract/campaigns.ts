@@ -7,6 +7,8 @@
  *   running ⇄ paused (by the user, or automatically with `pause_reason`; auto-paused campaigns with
  *   `auto_resume` resume by themselves, e.g. when the template is APPROVED again)
  *   any but completed → cancelled (pending rows become skipped 'cancelled')
+ * A recurring series (schedule.repeat) has no ledger of its own: started, it is 'scheduled' until its
+ * last occurrence (then 'completed'); each occurrence is a campaign of its own with `series_id`.
  * A campaign is "completed" when no row is pending/sending; rows left `uncertain` are NOT resent
  * automatically — the UI offers `campaigns:resend` with which: 'uncertain' after review.
  *
@@ -15,6 +17,7 @@
  */
 import { z } from 'zod';
 import { method } from './define';
+import { WEEKDAYS } from '../campaigns/recurrence';
 
 export const CAMPAIGN_STATES = ['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled'] as const;
 export type CampaignState = (typeof CAMPAIGN_STATES)[number];
@@ -50,6 +53,24 @@ const hhmmRange = z.string().regex(/^\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}$/, 'use H
  *   contact attribute named by `tz_attribute`), optionally from `at`.
  * `quiet` (HH:MM-HH:MM, local to the recipient, or to `tz` in the other modes) is never sent in.
  */
+/**
+ * A recurring series (optional): every occurrence is its own campaign run, created from the series'
+ * definition at `time` in the schedule's `tz` (UTC when none), with the audience evaluated at that
+ * moment. `mode` then says how each occurrence sends ('now' = right away, 'local_window' = within
+ * each recipient's window); 'at' does not combine with a repeat.
+ * - daily: every day at `time`; weekly: on `days` at `time`.
+ * - `until`: last local date (inclusive) an occurrence may fall on; `count`: at most this many
+ *   occurrences are run (skipped or missed ones do not count). Either, both or neither.
+ */
+export const repeatSchema = z.object({
+  frequency: z.enum(['daily', 'weekly']),
+  days: z.array(z.enum(WEEKDAYS)).max(7).nullable().optional(),
+  time: z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$/, 'use HH:MM (24 h)'),
+  until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD').nullable().optional(),
+  count: z.number().int().min(1).max(10_000).nullable().optional(),
+}).strict();
+export type CampaignRepeat = z.output<typeof repeatSchema>;
+
 export const scheduleSchema = z.object({
   mode: z.enum(['now', 'at', 'local_window']).default('now'),
   at: z.string().max(40).nullable().optional(),
@@ -57,6 +78,7 @@ export const scheduleSchema = z.object({
   window: hhmmRange.nullable().optional(),
   quiet: hhmmRange.nullable().optional(),
   tz_attribute: z.string().max(64).nullable().optional(),
+  repeat: repeatSchema.nullable().optional(),
 }).strict();
 export type CampaignSchedule = z.output<typeof scheduleSchema>;
 
@@ -147,6 +169,43 @@ export interface CampaignSummary {
   started_at: number | null;
   finished_at: number | null;
   duplicated_from: string | null;
+  /** A recurring series (schedule.repeat set): its next occurrence and what ran so far; null otherwise. */
+  series: SeriesInfo | null;
+  /** An occurrence of a series: the series' id and the time the occurrence was due; null otherwise. */
+  series_id: string | null;
+  occurrence_at: number | null;
+}
+
+export interface SeriesInfo {
+  /** When the next occurrence is due (ms); null for a draft, a paused, a finished or a cancelled series. */
+  next_run_at: number | null;
+  /** Occurrences run so far (each its own campaign), and the ones skipped or missed. */
+  runs: number;
+  skipped: number;
+  missed: number;
+  /** The latest run occurrence. */
+  latest: { id: string; state: CampaignState; occurrence_at: number | null } | null;
+}
+
+/**
+ * Why an occurrence of a series did not run:
+ * - overlap: the previous occurrence was still sending (or paused) — occurrences never overlap;
+ * - blocked: it could not start (template not APPROVED, account cannot send, nobody eligible…; `detail`);
+ * - not_running: Pacer was not running at the time and it was more than the grace window (6 h) ago,
+ *   or a later occurrence was also due (only the latest missed one is caught up).
+ */
+export const OCCURRENCE_REASONS = ['overlap', 'blocked', 'not_running'] as const;
+export type OccurrenceReason = (typeof OCCURRENCE_REASONS)[number];
+
+export interface OccurrenceRow {
+  /** When it was due (ms). */
+  due_at: number;
+  outcome: 'started' | 'skipped' | 'missed';
+  reason: OccurrenceReason | null;
+  detail: string | null;
+  recorded_at: number;
+  /** The occurrence's own campaign (own ledger, counts, report) when it ran. */
+  campaign: { id: string; state: CampaignState; counts: RecipientCounts; total: number; started_at: number | null; finished_at: number | null } | null;
 }
 
 /** `pacer campaign status` JSON: {"id","state","counts":{…}} plus progress details. */
@@ -201,6 +260,8 @@ export interface CampaignPlan {
   template: { name: string; language: string; category: string | null; status: string | null; sendable: boolean; why_not: string | null };
   /** Problems that block starting (unknown template, bad mapping…); empty = can start. */
   blockers: string[];
+  /** A recurring series: its next occurrences (ISO 8601, UTC) if started now; empty otherwise. */
+  next_runs: string[];
 }
 
 export interface RecipientRow {
@@ -333,6 +394,11 @@ export const campaignsMethods = {
     format: z.enum(['csv', 'json', 'xlsx']).optional(),
     /** Absolute path of the file to write (CLI); the app passes none and downloads via recipients. */
     out: z.string().max(4096).optional(),
+  }).strict()),
+  /** A series' occurrences, newest first: each run (with its own counts) and each skipped / missed one with its reason. */
+  'campaigns:occurrences': method<{ rows: OccurrenceRow[]; total: number }>()(z.object({
+    id: z.string().min(1).max(64),
+    limit: z.number().int().min(1).max(1000).default(100),
   }).strict()),
   'campaigns:events': method<CampaignEvent[]>()(z.object({ id: z.string().min(1).max(64), limit: z.number().int().min(1).max(1000).default(200) }).strict()),
   'campaigns:delete': method<null>()(idInput),

@@ -43,6 +43,7 @@ export function campaignsHandlers(ctx: CoreContext): HandlerGroup<CampaignsMetho
       }
       return { ...summary, file, rows };
     },
+    'campaigns:occurrences': ({ id, limit }) => svc().occurrences(id, limit),
     'campaigns:events': ({ id, limit }) => svc().events(id, limit),
     'campaigns:delete': ({ id }) => svc().delete(id),
     'campaigns:upload-media': (input) => uploadHeaderMedia(ctx, input),

@@ -33,6 +33,10 @@ export interface CampaignRow {
   started_at: number | null;
   finished_at: number | null;
   materialized_at: number | null;
+  /** Recurring campaigns (migration 0008): the series of an occurrence, when it was due, a series' next occurrence. */
+  series_id: string | null;
+  occurrence_at: number | null;
+  next_run_at: number | null;
 }
 
 export const DEFAULTS = {

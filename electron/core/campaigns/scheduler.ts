@@ -1,6 +1,7 @@
 /**
  * The scheduler: the campaign-level automation around the sender, on a short tick.
  * - scheduled campaigns whose start time came → running;
+ * - recurring series whose next occurrence is due → `seriesDue` (the service creates the occurrence);
  * - running campaigns with nothing pending or sending → completed;
  * - auto-paused campaigns (template PAUSED) → resumed when the template is APPROVED again;
  * - watchdog: pause when the template's quality turns RED or the sending number's quality drops
@@ -20,6 +21,8 @@ export interface SchedulerHooks {
   complete(id: string): void;
   resume(id: string, automatic: true): void;
   pause(id: string, reason: PauseReason, detail: string, autoResume: boolean): void;
+  /** A series' next occurrence is due (asynchronous; the service guards against re-entry). */
+  seriesDue(id: string): void;
 }
 
 export class Scheduler {
@@ -70,6 +73,11 @@ export class Scheduler {
     const rows = db.prepare(`SELECT * FROM campaigns WHERE state IN ('scheduled', 'running', 'paused')`).all() as CampaignRow[];
     const open = db.prepare(`SELECT count(*) AS n FROM campaign_recipients WHERE campaign_id = ? AND state IN ('pending', 'sending')`);
     for (const c of rows) {
+      if (c.state === 'scheduled' && isSeriesRow(c)) {
+        if (c.next_run_at !== null && c.next_run_at <= now) this.hooks.seriesDue(c.id);
+        continue;
+      }
+      if (c.state === 'paused' && isSeriesRow(c)) continue;
       if (c.state === 'scheduled') {
         if (startTimeOf(c) <= now) this.hooks.setRunning(c.id);
         continue;
@@ -109,4 +117,10 @@ export function startTimeOf(c: Pick<CampaignRow, 'schedule'>): number {
   const s = JSON.parse(c.schedule) as { at?: string | null; tz?: string | null };
   if (!s.at) return -Infinity;
   try { return parseLocalDateTime(s.at, s.tz ?? 'UTC'); } catch { return -Infinity; }
+}
+
+/** A recurring series (its schedule has a repeat); it never sends itself, its occurrences do. */
+export function isSeriesRow(c: Pick<CampaignRow, 'schedule' | 'series_id'>): boolean {
+  if (c.series_id) return false;
+  try { return !!(JSON.parse(c.schedule) as { repeat?: unknown }).repeat; } catch { return false; }
 }

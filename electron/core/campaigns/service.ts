@@ -9,20 +9,21 @@ import { PacerError, badInput, notFound } from '../errors';
 import { GraphApiError, buildTemplateMessage, type TemplateSendComponent } from '../whatsapp/client';
 import type {
   CampaignDraft, CampaignEvent, CampaignPlan, CampaignPreview, CampaignSchedule, CampaignState, CampaignStatus, CampaignSummary,
-  ExclusionReason, PauseReason, RateCardEntry, RecipientCounts, RecipientRow, RecipientState, TestSendResult,
+  ExclusionReason, OccurrenceRow, PauseReason, RateCardEntry, RecipientCounts, RecipientRow, RecipientState, SeriesInfo, TestSendResult,
 } from '../../../shared/contract/campaigns';
+import { nextOccurrence, nextOccurrences } from '../../../shared/campaigns/recurrence';
 import { campaignDraftSchema, EXCLUSION_REASONS, RECIPIENT_STATES } from '../../../shared/contract/campaigns';
 import { estimateCost } from './cost';
 import { forecast } from './forecast';
 import { DAY_MS, MessagingWindow, tierLimit, usableBudget } from './messaging-window';
-import { headerMediaProblem } from './media';
+import { headerMediaProblem, refreshHeaderMedia } from './media';
 import { buildComponents, compileMapping, headerMediaFormat, MappingError, renderPreview, resolveParams, type CompiledMapping } from './params';
 import { normalizePhone, planAudience, type PlanResult } from './plan';
 import { consentCategoryOf, type CampaignPorts } from './ports';
 import { livePorts } from './ports-live';
 import { audienceSql } from '../contacts/rules';
 import { DEFAULTS, phoneHasher, rulesOf, runtimeOf, type CampaignRow } from './runtime';
-import { Scheduler, startTimeOf } from './scheduler';
+import { isSeriesRow, Scheduler, startTimeOf } from './scheduler';
 import { bizOpaqueFor, recoverInterrupted, Sender, type SenderOptions } from './sender';
 import { effectiveZones, isValidTimeZone, nextAllowedTime, parseLocalDateTime, parseWindow } from './send-window';
 import { createStatusHandler } from './status-handler';
@@ -34,6 +35,12 @@ import { whatsappServices } from '../whatsapp/index';
 export function uniqueRecipients24h(ctx: CoreContext, now: number): number {
   return (ctx.db.prepare('SELECT count(DISTINCT phone_hash) AS n FROM messaging_log WHERE at > ?').get(now - DAY_MS) as { n: number }).n;
 }
+
+/**
+ * A series occurrence found due later than this (Pacer was not running, the machine slept) still
+ * runs — once, the latest one only; older ones are recorded as missed ('not_running').
+ */
+export const SERIES_GRACE_MS = 6 * 3_600_000;
 
 export interface EngineOptions extends SenderOptions {
   /** Scheduler tick (default 500 ms). */
@@ -104,6 +111,7 @@ export class CampaignsService {
       complete: (id) => this.complete(id),
       resume: (id) => this.resumeInternal(id, true),
       pause: (id, reason, detail, autoResume) => this.autoPause(id, reason, detail, autoResume),
+      seriesDue: (id) => { void this.runSeries(id); },
     }, opts.tickMs);
     this.sender.start();
     this.scheduler.start();
@@ -151,7 +159,7 @@ export class CampaignsService {
     const now = this.ctx.clock.now();
     const due = this.ctx.db.prepare(`SELECT count(*) AS n FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id
       WHERE c.state = 'running' AND r.state IN ('pending', 'sending') AND (r.not_before IS NULL OR r.not_before <= ?)`).get(now) as { n: number };
-    if (s.inflightCount() > 0) return false;
+    if (s.inflightCount() > 0 || this.seriesInFlight.size > 0) return false;
     if (due.n === 0) return true;
     // Rows are due but the 24-hour budget is used up: nothing can proceed now.
     return s.idle && s.waitReason === 'budget';
@@ -212,7 +220,16 @@ export class CampaignsService {
       pause_reason: r.pause_reason, pause_detail: r.pause_detail, auto_resume: r.auto_resume === 1,
       counts, total: sum(counts),
       created_at: r.created_at, updated_at: r.updated_at, started_at: r.started_at, finished_at: r.finished_at, duplicated_from: r.duplicated_from,
+      series: isSeriesRow(r) ? this.seriesInfo(r) : null,
+      series_id: r.series_id ?? null, occurrence_at: r.occurrence_at ?? null,
     };
+  }
+
+  private seriesInfo(r: CampaignRow): SeriesInfo {
+    const by = Object.fromEntries((this.ctx.db.prepare('SELECT outcome, count(*) AS n FROM campaign_occurrences WHERE series_id = ? GROUP BY outcome').all(r.id) as { outcome: string; n: number }[])
+      .map((x) => [x.outcome, x.n])) as Record<string, number>;
+    const latest = this.ctx.db.prepare('SELECT id, state, occurrence_at FROM campaigns WHERE series_id = ? ORDER BY occurrence_at DESC, created_at DESC LIMIT 1').get(r.id) as SeriesInfo['latest'] | undefined;
+    return { next_run_at: r.state === 'scheduled' ? r.next_run_at : null, runs: by.started ?? 0, skipped: by.skipped ?? 0, missed: by.missed ?? 0, latest: latest ?? null };
   }
 
   list(state?: CampaignState): CampaignSummary[] {
@@ -237,6 +254,11 @@ export class CampaignsService {
     if (s.mode === 'at' && !s.at) throw badInput('Schedule mode "at" needs a date-time');
     if (s.mode === 'local_window' && !s.window) throw badInput('Schedule mode "local_window" needs a window (HH:MM-HH:MM)');
     for (const w of [s.window, s.quiet]) if (w) { try { parseWindow(w); } catch (e) { throw badInput((e as Error).message); } }
+    if (s.repeat) {
+      if (s.mode === 'at' || s.at) throw badInput('A repeating campaign runs at its repeat time: give no start date-time ("at"); use mode "now" or "local_window"');
+      if (s.repeat.frequency === 'weekly' && !s.repeat.days?.length) throw badInput('A weekly repeat needs at least one weekday (sun, mon, tue, wed, thu, fri, sat)');
+      try { nextOccurrence(s.repeat, s.tz ?? 'UTC', this.ctx.clock.now()); } catch (e) { throw badInput((e as Error).message); }
+    }
     const t = this.ports.templates.get(d.template.name, d.template.language);
     if (!t) throw badInput(`Template ${d.template.name} (${d.template.language}) is not among the synced templates: run a template sync first`);
     try { compileMapping(t, d.params); } catch (e) { if (e instanceof MappingError) throw badInput(e.message); throw e; }
@@ -268,7 +290,10 @@ export class CampaignsService {
 
   update(id: string, patch: Partial<CampaignDraft>): CampaignSummary {
     const r = this.row(id);
+    const series = isSeriesRow(r);
+    if (series && r.state !== 'draft') return this.updateSeries(r, patch);
     if (r.state !== 'draft' && r.state !== 'scheduled') throw new PacerError('conflict', `Campaign ${id} is ${r.state}: only draft or scheduled campaigns can be edited (duplicate it instead)`);
+    if (r.state === 'scheduled' && patch.schedule?.repeat) throw new PacerError('conflict', 'A started campaign cannot become a repeating one: duplicate it and set the repeat on the copy');
     if (r.state === 'scheduled' && (patch.audience !== undefined || patch.template !== undefined || patch.params !== undefined)) {
       throw new PacerError('conflict', 'A scheduled campaign has its recipients fixed already: only its name, schedule and options can change (or cancel and duplicate it)');
     }
@@ -280,6 +305,26 @@ export class CampaignsService {
     this.event(id, 'edited', { fields: Object.keys(patch) });
     this.ctx.emit('campaigns:changed', { id });
     return this.get(id);
+  }
+
+  /**
+   * A started series has no ledger: everything can change, for the occurrences still to come (the
+   * running one keeps its own snapshot). It stays a series; the next occurrence is recomputed.
+   */
+  private updateSeries(r: CampaignRow, patch: Partial<CampaignDraft>): CampaignSummary {
+    if (r.state !== 'scheduled' && r.state !== 'paused') throw new PacerError('conflict', `Series ${r.id} is ${r.state}: duplicate it instead`);
+    const d = campaignDraftSchema.parse({ ...this.draftOf(r), ...patch });
+    if (!d.schedule.repeat) throw new PacerError('conflict', 'A started series cannot stop repeating: cancel it (past occurrences stay)');
+    const { category } = this.validate(d);
+    const now = this.ctx.clock.now();
+    const next = r.state === 'scheduled' ? this.nextRunOf(r.id, d.schedule, now) : null;
+    this.ctx.db.prepare(`UPDATE campaigns SET name = ?, template_name = ?, template_language = ?, template_category = ?, audience = ?, params = ?, header_media = ?,
+      phone_number_id = ?, schedule = ?, options = ?, next_run_at = ?, updated_at = ? WHERE id = ?`).run(d.name, d.template.name, d.template.language.replace('-', '_'), category, d.audience,
+      JSON.stringify(d.params), d.header_media ? JSON.stringify(d.header_media) : null, d.phone_number_id ?? null, JSON.stringify(d.schedule), JSON.stringify(d.options), next, now, r.id);
+    this.event(r.id, 'edited', { fields: Object.keys(patch), next_run_at: next });
+    if (r.state === 'scheduled' && next === null) this.finishSeries(r.id, now);
+    this.ctx.emit('campaigns:changed', { id: r.id });
+    return this.get(r.id);
   }
 
   duplicate(id: string): CampaignSummary {
@@ -341,7 +386,8 @@ export class CampaignsService {
     const rate = d.options.rate ?? DEFAULT_MPS;
     const eligible = result?.eligible ?? [];
     const hashes = eligible.map((e) => this.hash(e.phone));
-    const start = Math.max(now, d.schedule.at ? safeTime(d.schedule.at, d.schedule.tz) : now);
+    // A series is forecast from its first occurrence (each occurrence re-plans at its own time).
+    const start = d.schedule.repeat ? (safeNextRuns(d.schedule, now, 1)[0] ?? now) : Math.max(now, d.schedule.at ? safeTime(d.schedule.at, d.schedule.tz) : now);
     const rules = rulesOf(d.schedule);
     const zones = rules ? dominantZones(eligible.map((e) => e.country), rules, d.schedule.tz) : null;
     const f = forecast({
@@ -369,6 +415,7 @@ export class CampaignsService {
         throughput: rate,
         template: { name: d.template.name, language: d.template.language, category: t?.category ?? null, status: t?.status ?? null, sendable: !whyNot, why_not: whyNot },
         blockers,
+        next_runs: d.schedule.repeat ? safeNextRuns(d.schedule, now, 5).map((x) => new Date(x).toISOString()) : [],
       },
     };
   }
@@ -404,12 +451,24 @@ export class CampaignsService {
     if (r.state !== 'draft') throw new PacerError('conflict', `Campaign ${id} is ${r.state}: only a draft can be started${r.state === 'paused' ? ' (use resume)' : ''}`);
     const d = this.draftOf(r);
     const { plan, result } = await this.computePlan(d, id);
+    if (isSeriesRow(r)) return this.startSeries(r, d, plan);
     if (plan.blockers.length || !result) throw new PacerError('conflict', `Campaign ${id} cannot start: ${plan.blockers.join('; ')}`, { blockers: plan.blockers });
-    const now = this.ctx.clock.now();
+    this.ctx.db.transaction(() => this.materialize(r, d, plan, result, this.ctx.clock.now()))();
+    this.exclusions.set(id, result.exclusions);
+    this.event(id, 'started', { eligible: plan.eligible, excluded: plan.excluded, forecast: plan.forecast, finish_estimate: plan.finish_estimate });
+    this.scheduler?.resetBaseline(id);
+    this.sender?.wake();
+    this.ctx.emit('campaigns:changed', { id });
+    return this.get(id);
+  }
+
+  /** Snapshots the plan into the ledger and sets the campaign scheduled/running (inside the caller's transaction). */
+  private materialize(r: CampaignRow, d: Draft, plan: CampaignPlan, result: PlanResult, now: number): void {
+    const id = r.id;
     const tzAttr = d.schedule.tz_attribute ?? null;
     const insert = this.ctx.db.prepare(`INSERT OR IGNORE INTO campaign_recipients (campaign_id, contact_id, phone, phone_hash, country, tz, params, state, skip_reason, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.ctx.db.transaction(() => {
+    {
       for (const e of result.eligible) {
         const tzv = tzAttr ? e.contact.attributes?.[tzAttr] : null;
         const tz = typeof tzv === 'string' && isValidTimeZone(tzv) ? tzv : (d.schedule.mode !== 'local_window' && d.schedule.tz ? d.schedule.tz : null);
@@ -422,13 +481,150 @@ export class CampaignsService {
       const state: CampaignState = startTimeOf(r) > now ? 'scheduled' : 'running';
       this.ctx.db.prepare(`UPDATE campaigns SET state = ?, template_category = ?, started_at = ?, materialized_at = ?, updated_at = ?, pause_reason = NULL, pause_detail = NULL WHERE id = ?`)
         .run(state, plan.template.category, now, now, now, id);
+    }
+  }
+
+  // ---- recurring series ----------------------------------------------------------------------
+
+  private readonly seriesInFlight = new Set<string>();
+
+  /** The next due time of a series after `after`, or null when it has ended (until / count reached). */
+  private nextRunOf(id: string, schedule: CampaignSchedule, after: number): number | null {
+    const rep = schedule.repeat;
+    if (!rep) return null;
+    if (rep.count) {
+      const runs = (this.ctx.db.prepare(`SELECT count(*) AS n FROM campaign_occurrences WHERE series_id = ? AND outcome = 'started'`).get(id) as { n: number }).n;
+      if (runs >= rep.count) return null;
+    }
+    return nextOccurrence(rep, schedule.tz ?? 'UTC', after);
+  }
+
+  /** Starting a series: nothing is sent now; it waits for its first occurrence. */
+  private startSeries(r: CampaignRow, d: Draft, plan: CampaignPlan): CampaignSummary {
+    // Nobody eligible today may change by the first occurrence; everything else must be right now.
+    const blockers = plan.blockers.filter((b) => b !== 'nobody in the audience is eligible');
+    if (blockers.length) throw new PacerError('conflict', `Campaign ${r.id} cannot start: ${blockers.join('; ')}`, { blockers });
+    const now = this.ctx.clock.now();
+    const next = this.nextRunOf(r.id, d.schedule, now);
+    if (next === null) throw new PacerError('conflict', `Campaign ${r.id} cannot start: its repeat ends before its first occurrence`);
+    this.ctx.db.prepare(`UPDATE campaigns SET state = 'scheduled', template_category = ?, started_at = ?, next_run_at = ?, updated_at = ?, pause_reason = NULL, pause_detail = NULL WHERE id = ?`)
+      .run(plan.template.category, now, next, now, r.id);
+    this.event(r.id, 'started', { series: true, next_run_at: next });
+    this.ctx.emit('campaigns:changed', { id: r.id });
+    return this.get(r.id);
+  }
+
+  private finishSeries(id: string, now: number): void {
+    const changed = this.ctx.db.prepare(`UPDATE campaigns SET state = 'completed', next_run_at = NULL, finished_at = ?, updated_at = ? WHERE id = ? AND state IN ('scheduled', 'paused')`).run(now, now, id).changes;
+    if (changed) this.event(id, 'completed', { series: true });
+  }
+
+  /** The unfinished occurrence of a series (at most one: occurrences never overlap). */
+  private openOccurrence(seriesId: string): CampaignRow | null {
+    return (this.ctx.db.prepare(`SELECT * FROM campaigns WHERE series_id = ? AND state IN ('scheduled', 'running', 'paused') ORDER BY occurrence_at DESC LIMIT 1`).get(seriesId) as CampaignRow | undefined) ?? null;
+  }
+
+  /** Called by the scheduler when a series' next occurrence is due (never twice at once per series). */
+  async runSeries(id: string): Promise<void> {
+    if (this.seriesInFlight.has(id)) return;
+    this.seriesInFlight.add(id);
+    try {
+      await this.runSeriesOnce(id);
+    } catch (e) {
+      this.ctx.log.error('series occurrence failed', { id, error: String(e) });
+    } finally {
+      this.seriesInFlight.delete(id);
+    }
+  }
+
+  /**
+   * Every occurrence due by now is acted on exactly once (UNIQUE (series_id, due_at)): the latest
+   * runs if it is within SERIES_GRACE_MS and the previous occurrence has finished; older ones (Pacer
+   * was not running) are recorded as missed. Then the next due time is set, or the series completes.
+   */
+  private async runSeriesOnce(id: string): Promise<void> {
+    const r = this.row(id);
+    const start = this.ctx.clock.now();
+    if (r.state !== 'scheduled' || r.next_run_at === null || r.next_run_at > start) return;
+    const schedule = JSON.parse(r.schedule) as CampaignSchedule;
+    const rep = schedule.repeat;
+    if (!rep) return;
+    const tz = schedule.tz ?? 'UTC';
+    const due = [r.next_run_at];
+    for (let t = nextOccurrence(rep, tz, r.next_run_at); t !== null && t <= start && due.length < 1000; t = nextOccurrence(rep, tz, t)) due.push(t);
+    const latest = due.pop()!;
+    const late = start - latest > SERIES_GRACE_MS;
+    const runnable = !late && !this.openOccurrence(id);
+    if (runnable) {
+      // An uploaded header media id 23+ days old is uploaded again first, as a manual start does (media.ts).
+      try { await refreshHeaderMedia(this.ctx, id); } catch (e) { this.ctx.log.warn('series: header media not uploaded again', { id, error: String(e) }); }
+    }
+    const d = this.occurrenceDraft(this.row(id));
+    // Plan the occurrence from the series' definition now (audience, consent, frequency cap as usual).
+    const planned = runnable ? await this.computePlan(d, null) : null;
+    const cur = this.row(id);
+    if (cur.state !== 'scheduled' || cur.next_run_at !== r.next_run_at) return; // paused, cancelled or edited meanwhile
+    const now = this.ctx.clock.now();
+    const record = this.ctx.db.prepare(`INSERT OR IGNORE INTO campaign_occurrences (series_id, due_at, outcome, reason, detail, campaign_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    const iso = (t: number) => new Date(t).toISOString();
+    let occurrenceId: string | null = null;
+    let outcome: { outcome: string; reason: string | null; detail: string | null } = { outcome: 'started', reason: null, detail: null };
+    this.ctx.db.transaction(() => {
+      for (const t of due) record.run(id, t, 'missed', 'not_running', `due ${iso(t)} while Pacer was not running; only the latest missed occurrence is caught up`, null, now);
+      const open = this.openOccurrence(id);
+      if (late) outcome = { outcome: 'missed', reason: 'not_running', detail: `due ${iso(latest)} while Pacer was not running; more than ${SERIES_GRACE_MS / 3_600_000} h ago when it started` };
+      else if (open) outcome = { outcome: 'skipped', reason: 'overlap', detail: `the previous occurrence (${open.id}) is still ${open.state}` };
+      else if (!planned?.result || planned.plan.blockers.length) outcome = { outcome: 'skipped', reason: 'blocked', detail: planned?.plan.blockers.join('; ') || 'could not be planned' };
+      if (outcome.outcome !== 'started') {
+        record.run(id, latest, outcome.outcome, outcome.reason, outcome.detail, null, now);
+      } else {
+        occurrenceId = `cmp_${crypto.randomBytes(6).toString('hex')}`;
+        this.ctx.db.prepare(`INSERT INTO campaigns (id, name, state, template_name, template_language, template_category, audience, params, header_media, phone_number_id, schedule, options, created_at, updated_at, series_id, occurrence_at)
+          VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(occurrenceId, d.name, d.template.name, d.template.language.replace('-', '_'), planned!.plan.template.category, d.audience,
+          JSON.stringify(d.params), d.header_media ? JSON.stringify(d.header_media) : null, d.phone_number_id ?? null, JSON.stringify(d.schedule), JSON.stringify(d.options), now, now, id, latest);
+        this.materialize(this.row(occurrenceId), d, planned!.plan, planned!.result!, now);
+        record.run(id, latest, 'started', null, null, occurrenceId, now);
+      }
+      const next = this.nextRunOf(id, schedule, Math.max(latest, now));
+      if (next === null) this.finishSeries(id, now);
+      else this.ctx.db.prepare('UPDATE campaigns SET next_run_at = ?, updated_at = ? WHERE id = ?').run(next, now, id);
     })();
-    this.exclusions.set(id, result.exclusions);
-    this.event(id, 'started', { eligible: plan.eligible, excluded: plan.excluded, forecast: plan.forecast, finish_estimate: plan.finish_estimate });
-    this.scheduler?.resetBaseline(id);
-    this.sender?.wake();
+    this.event(id, 'occurrence', { due_at: latest, ...outcome, campaign_id: occurrenceId, missed_before: due.length });
+    if (occurrenceId) {
+      const occ: string = occurrenceId;
+      this.exclusions.set(occ, planned!.result!.exclusions);
+      this.event(occ, 'started', { series_id: id, due_at: latest, eligible: planned!.plan.eligible, excluded: planned!.plan.excluded, forecast: planned!.plan.forecast, finish_estimate: planned!.plan.finish_estimate });
+      this.scheduler?.resetBaseline(occ);
+      this.sender?.wake();
+      this.ctx.emit('campaigns:changed', { id: occ });
+    } else if (outcome.outcome === 'skipped') {
+      this.ctx.log.warn('series occurrence skipped', { id, reason: outcome.reason, detail: outcome.detail });
+    }
     this.ctx.emit('campaigns:changed', { id });
-    return this.get(id);
+  }
+
+  /** What each occurrence runs: the series' definition, sent at once (or in the local window), no repeat. */
+  private occurrenceDraft(r: CampaignRow): Draft {
+    const d = this.draftOf(r);
+    return { ...d, schedule: { ...d.schedule, repeat: null, at: null, mode: d.schedule.mode === 'local_window' ? 'local_window' : 'now' } };
+  }
+
+  occurrences(id: string, limit: number): { rows: OccurrenceRow[]; total: number } {
+    this.row(id);
+    const total = (this.ctx.db.prepare('SELECT count(*) AS n FROM campaign_occurrences WHERE series_id = ?').get(id) as { n: number }).n;
+    const rows = this.ctx.db.prepare(`SELECT o.due_at, o.outcome, o.reason, o.detail, o.recorded_at, c.id, c.state, c.started_at, c.finished_at
+      FROM campaign_occurrences o LEFT JOIN campaigns c ON c.id = o.campaign_id WHERE o.series_id = ? ORDER BY o.due_at DESC LIMIT ?`).all(id, limit) as
+      { due_at: number; outcome: OccurrenceRow['outcome']; reason: OccurrenceRow['reason']; detail: string | null; recorded_at: number; id: string | null; state: CampaignState | null; started_at: number | null; finished_at: number | null }[];
+    return {
+      total,
+      rows: rows.map((o) => {
+        const counts = o.id ? this.counts(o.id) : null;
+        return {
+          due_at: o.due_at, outcome: o.outcome, reason: o.reason, detail: o.detail, recorded_at: o.recorded_at,
+          campaign: o.id && counts ? { id: o.id, state: o.state!, counts, total: sum(counts), started_at: o.started_at, finished_at: o.finished_at } : null,
+        };
+      }),
+    };
   }
 
   private setState(id: string, state: CampaignState, ev: { kind: string; detail?: Record<string, unknown> }): void {
@@ -442,7 +638,12 @@ export class CampaignsService {
   pause(id: string): CampaignSummary {
     const r = this.row(id);
     if (r.state !== 'running' && r.state !== 'scheduled') throw new PacerError('conflict', `Campaign ${id} is ${r.state}: only a running or scheduled campaign can be paused`);
-    this.ctx.db.prepare(`UPDATE campaigns SET state = 'paused', pause_reason = 'user', pause_detail = NULL, auto_resume = 0, updated_at = ? WHERE id = ?`).run(this.ctx.clock.now(), id);
+    if (isSeriesRow(r)) {
+      // No further occurrences; an occurrence that is sending pauses too (resume resumes both).
+      const open = this.openOccurrence(id);
+      if (open && open.state !== 'paused') this.pause(open.id);
+    }
+    this.ctx.db.prepare(`UPDATE campaigns SET state = 'paused', pause_reason = 'user', pause_detail = NULL, auto_resume = 0, next_run_at = NULL, updated_at = ? WHERE id = ?`).run(this.ctx.clock.now(), id);
     this.sender?.forget(id);
     this.event(id, 'paused', { reason: 'user' });
     this.ctx.emit('campaigns:changed', { id });
@@ -475,6 +676,7 @@ export class CampaignsService {
   private resumeInternal(id: string, automatic: boolean): void {
     const r = this.row(id);
     if (r.state !== 'paused') throw new PacerError('conflict', `Campaign ${id} is ${r.state}: only a paused campaign can be resumed`);
+    if (isSeriesRow(r)) return this.resumeSeries(r);
     const state: CampaignState = startTimeOf(r) > this.ctx.clock.now() ? 'scheduled' : 'running';
     this.ctx.db.prepare(`UPDATE campaigns SET state = ?, pause_reason = NULL, pause_detail = NULL, auto_resume = 0, updated_at = ? WHERE id = ?`).run(state, this.ctx.clock.now(), id);
     this.scheduler?.resetBaseline(id);
@@ -484,9 +686,27 @@ export class CampaignsService {
     this.ctx.emit('campaigns:changed', { id });
   }
 
+  /** Occurrences due while paused are not run; the next one is the first after now. */
+  private resumeSeries(r: CampaignRow): void {
+    const now = this.ctx.clock.now();
+    const open = this.openOccurrence(r.id);
+    if (open?.state === 'paused' && open.pause_reason === 'user') this.resumeInternal(open.id, false);
+    const next = this.nextRunOf(r.id, JSON.parse(r.schedule) as CampaignSchedule, now);
+    this.ctx.db.prepare(`UPDATE campaigns SET state = 'scheduled', pause_reason = NULL, pause_detail = NULL, auto_resume = 0, next_run_at = ?, updated_at = ? WHERE id = ?`).run(next, now, r.id);
+    this.event(r.id, 'resumed', { automatic: false, next_run_at: next });
+    if (next === null) this.finishSeries(r.id, now);
+    this.ctx.emit('campaigns:changed', { id: r.id });
+  }
+
   cancel(id: string): CampaignSummary {
     const r = this.row(id);
     if (r.state === 'completed' || r.state === 'cancelled') throw new PacerError('conflict', `Campaign ${id} is already ${r.state}`);
+    if (isSeriesRow(r)) {
+      // Cancelling a series stops everything: no further occurrences, and the unfinished one is cancelled.
+      const open = this.openOccurrence(id);
+      if (open) this.cancel(open.id);
+      this.ctx.db.prepare('UPDATE campaigns SET next_run_at = NULL WHERE id = ?').run(id);
+    }
     const now = this.ctx.clock.now();
     this.ctx.db.transaction(() => {
       this.ctx.db.prepare(`UPDATE campaigns SET state = 'cancelled', finished_at = ?, updated_at = ? WHERE id = ?`).run(now, now, id);
@@ -545,7 +765,8 @@ export class CampaignsService {
       budget: this.sender?.budgetFor(rt.margin) ?? usableBudget(tierLimit(this.ports.account.messagingLimit()) ?? 250, rt.margin), throughput: rt.rate,
     });
     let waiting: CampaignStatus['waiting'] = null;
-    if (r.state === 'scheduled') waiting = { reason: 'scheduled', until: new Date(startTimeOf(r)).toISOString() };
+    if (isSeriesRow(r)) waiting = r.state === 'scheduled' && r.next_run_at !== null ? { reason: 'scheduled', until: new Date(r.next_run_at).toISOString() } : null;
+    else if (r.state === 'scheduled') waiting = { reason: 'scheduled', until: new Date(startTimeOf(r)).toISOString() };
     else if (r.state === 'running' && this.sender?.waitReason) waiting = { reason: this.sender.waitReason, until: this.sender.waitUntil ? new Date(this.sender.waitUntil).toISOString() : null };
     const errors = this.ctx.db.prepare(`SELECT error_code AS code, error_class, count(*) AS count FROM campaign_recipients WHERE campaign_id = ? AND state = 'failed' GROUP BY error_code, error_class ORDER BY count DESC`).all(id) as CampaignStatus['errors'];
     return {
@@ -695,6 +916,7 @@ export class CampaignsService {
 
 const sum = (c: RecipientCounts) => Object.values(c).reduce((a, b) => a + b, 0);
 const numOrNull = (x: number | string) => (typeof x === 'number' ? x : Number.isFinite(Number(x)) ? Number(x) : null);
+const safeNextRuns = (s: CampaignSchedule, now: number, n: number) => { try { return s.repeat ? nextOccurrences(s.repeat, s.tz ?? 'UTC', now, n) : []; } catch { return []; } };
 const safeTime = (at: string, tz: string | null | undefined) => { try { return parseLocalDateTime(at, tz ?? 'UTC'); } catch { return 0; } };
 
 /** The zones of the most common recipient country (forecasts use one zone set). */

@@ -54,7 +54,46 @@ const humanCounts = (c: CampaignStatus['counts']) =>
   Object.entries(c).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'no recipients yet';
 
 function humanSummary(s: CampaignSummary): string {
-  return `${s.id}  ${s.name}  [${s.state}${s.pause_reason ? `: ${s.pause_reason}` : ''}]  ${s.template.name}/${s.template.language}  ${humanCounts(s.counts)}`;
+  const series = s.series
+    ? `series: ${s.series.runs} run(s)${s.series.next_run_at ? `, next ${new Date(s.series.next_run_at).toISOString()}` : ''}`
+    : s.series_id ? `${humanCounts(s.counts)}  (occurrence of ${s.series_id} due ${s.occurrence_at ? new Date(s.occurrence_at).toISOString() : '?'})` : humanCounts(s.counts);
+  return `${s.id}  ${s.name}  [${s.state}${s.pause_reason ? `: ${s.pause_reason}` : ''}]  ${s.template.name}/${s.template.language}  ${series}`;
+}
+
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+/** --repeat daily|weekly with --at HH:MM, --days, --until, --occurrences (all optional flags; nothing else changes). */
+function repeatOption(o: Record<string, string | string[] | undefined>): NonNullable<NonNullable<CampaignDraft['schedule']>['repeat']> | null {
+  const extra = (['days', 'until', 'occurrences'] as const).filter((k) => o[k] !== undefined);
+  if (o.repeat === undefined) {
+    if (extra.length) throw new CliError(`--${extra[0]} needs --repeat daily|weekly`, EXIT_USAGE);
+    return null;
+  }
+  const frequency = String(o.repeat);
+  if (frequency !== 'daily' && frequency !== 'weekly') throw new CliError(`--repeat takes daily or weekly, got ${frequency}`, EXIT_USAGE);
+  const time = o.at === undefined ? null : String(o.at);
+  if (!time || !/^([01]?\d|2[0-3]):[0-5]\d$/.test(time)) throw new CliError('--repeat needs --at HH:MM (24 h), the time of each occurrence', EXIT_USAGE);
+  let days: (typeof DAYS)[number][] | null = null;
+  if (frequency === 'weekly') {
+    if (o.days === undefined) throw new CliError('--repeat weekly needs --days, e.g. --days mon,thu', EXIT_USAGE);
+    days = [];
+    for (const d of String(o.days).toLowerCase().split(',').map((x) => x.trim().slice(0, 3)).filter(Boolean)) {
+      if (!(DAYS as readonly string[]).includes(d)) throw new CliError(`--days: unknown weekday ${JSON.stringify(d)} (use sun mon tue wed thu fri sat)`, EXIT_USAGE);
+      if (!days.includes(d as (typeof DAYS)[number])) days.push(d as (typeof DAYS)[number]);
+    }
+    if (!days.length) throw new CliError('--days needs at least one weekday', EXIT_USAGE);
+  } else if (o.days !== undefined) throw new CliError('--days goes with --repeat weekly', EXIT_USAGE);
+  if (o.until !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(o.until))) throw new CliError(`--until takes a date YYYY-MM-DD, got ${String(o.until)}`, EXIT_USAGE);
+  return {
+    frequency, time, ...(days ? { days } : {}),
+    ...(o.until !== undefined ? { until: String(o.until) } : {}),
+    ...(o.occurrences !== undefined ? { count: intOption('--occurrences', String(o.occurrences), 1, 10_000)! } : {}),
+  };
+}
+
+function describeRepeat(s: CampaignSummary): string {
+  const r = s.schedule.repeat!;
+  return `${r.frequency}${r.days?.length ? ` on ${r.days.join(',')}` : ''} at ${r.time} ${s.schedule.tz ?? 'UTC'}${r.until ? `, until ${r.until}` : ''}${r.count ? `, ${r.count} time(s)` : ''}`;
 }
 
 function humanPlan(p: CampaignPlan): string {
@@ -66,6 +105,7 @@ function humanPlan(p: CampaignPlan): string {
     `Finish estimate: ${p.finish_estimate ?? '—'} at ${p.throughput} msg/s`,
     `Cost estimate: ${p.cost_estimate.amount === null ? 'no rates (set a rate card)' : `${p.cost_estimate.amount} ${p.cost_estimate.currency}`} (estimate: only delivered messages are billed)`,
   ];
+  if (p.next_runs?.length) lines.push(`Next occurrences: ${p.next_runs.join(', ')}`);
   if (p.blockers.length) lines.push(`Cannot start: ${p.blockers.join('; ')}`);
   return lines.join('\n');
 }
@@ -82,8 +122,12 @@ export function registerCampaignCommands(program: Command, cli: CliContext): voi
     .requiredOption('--audience <expr>', 'all, tag:NAME, segment:NAME, combined with and/or/not and parentheses')
     .option('--param <KEY=SOURCE>', 'parameter mapping, repeatable: 1=first_name|"friend", header=attr.city, button.0=attr.code', collect, [])
     .option('--header-media <url|file>', 'header image/video/document: a URL, or a file to upload')
-    .option('--at <iso8601>', 'send from this date-time (without an offset it is read in --tz)')
-    .option('--tz <zone>', 'IANA time zone for --at and --quiet (e.g. Asia/Jerusalem)')
+    .option('--at <iso8601>', 'send from this date-time (without an offset it is read in --tz); with --repeat: the time of day, HH:MM')
+    .option('--tz <zone>', 'IANA time zone for --at, --quiet and --repeat (e.g. Asia/Jerusalem; --repeat defaults to this machine\'s zone)')
+    .option('--repeat <daily|weekly>', 'a recurring series: each occurrence is its own run at --at HH:MM, audience evaluated at that time')
+    .option('--days <list>', 'with --repeat weekly: weekdays, e.g. mon,thu (sun mon tue wed thu fri sat)')
+    .option('--until <YYYY-MM-DD>', 'with --repeat: last date (in --tz, inclusive) an occurrence may fall on')
+    .option('--occurrences <n>', 'with --repeat: stop after this many runs')
     .option('--window <HH:MM-HH:MM>', 'send only within this window in each recipient\'s local time')
     .option('--quiet <HH:MM-HH:MM>', 'never send in these local hours')
     .option('--tz-attribute <name>', 'contact attribute holding a recipient\'s time zone (overrides the phone\'s country)')
@@ -105,6 +149,7 @@ export function registerCampaignCommands(program: Command, cli: CliContext): voi
         if (!m) throw new CliError('--frequency-cap takes MAX/DAYS, e.g. 1/7', EXIT_USAGE);
         cap = { max: Number(m[1]), days: Number(m[2]) };
       }
+      const repeat = repeatOption(o);
       await cli.withCore(cmd, async (core) => {
         const draft: CampaignDraft = {
           name: String(o.name),
@@ -113,7 +158,14 @@ export function registerCampaignCommands(program: Command, cli: CliContext): voi
           params: parseParams(o.param as string[]),
           header_media: await headerMedia(cli, core, o.headerMedia as string | undefined, o.phoneNumberId as string | undefined),
           ...(o.phoneNumberId ? { phone_number_id: String(o.phoneNumberId) } : {}),
-          schedule: {
+          schedule: repeat ? {
+            mode: o.window ? 'local_window' : 'now',
+            tz: o.tz ? String(o.tz) : Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+            repeat,
+            ...(o.window ? { window: String(o.window) } : {}),
+            ...(o.quiet ? { quiet: String(o.quiet) } : {}),
+            ...(o.tzAttribute ? { tz_attribute: String(o.tzAttribute) } : {}),
+          } : {
             mode: o.window ? 'local_window' : o.at ? 'at' : 'now',
             ...(o.at ? { at: String(o.at) } : {}),
             ...(o.tz ? { tz: String(o.tz) } : {}),
@@ -129,7 +181,7 @@ export function registerCampaignCommands(program: Command, cli: CliContext): voi
           },
         };
         const s = await cli.call(core, 'campaigns:create', draft);
-        cli.print(cmd, s, () => `Created ${humanSummary(s)}\nNext: pacer campaign plan ${s.id}`);
+        cli.print(cmd, s, () => `Created ${humanSummary(s)}${s.schedule.repeat ? `\nRepeats ${describeRepeat(s)}` : ''}\nNext: pacer campaign plan ${s.id}`);
       });
     });
 
@@ -195,6 +247,19 @@ export function registerCampaignCommands(program: Command, cli: CliContext): voi
           s.finish_estimate ? `Finish estimate: ${s.finish_estimate}` : '',
           ...s.errors.map((e) => `  error ${e.code ?? '—'} (${e.error_class ?? 'unclassified'}): ${e.count}`),
         ].filter(Boolean).join('\n'));
+      });
+    });
+
+  campaign
+    .command('occurrences <id>')
+    .description('A recurring series\' occurrences: each run with its counts, each skipped or missed one with the reason')
+    .option('--limit <n>', 'newest first, at most this many (default 100)')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { limit?: string }, cmd: Command) => {
+      const limit = intOption('--limit', o.limit, 1, 1000) ?? 100;
+      await cli.withCore(cmd, async (core) => {
+        const r = await cli.call(core, 'campaigns:occurrences', { id, limit });
+        cli.print(cmd, r, () => r.rows.map((x) => `${new Date(x.due_at).toISOString()}  ${x.outcome}${x.reason ? ` (${x.reason}${x.detail ? `: ${x.detail}` : ''})` : ''}${x.campaign ? `  ${x.campaign.id} [${x.campaign.state}] ${humanCounts(x.campaign.counts)}` : ''}`).join('\n') || 'No occurrences yet.');
       });
     });
 
