@@ -103,6 +103,31 @@ describe('builder draft', () => {
   });
 });
 
+describe('header media from a file', () => {
+  const imageTemplate = () => template({ headerFormat: 'IMAGE', components: [{ type: 'HEADER', format: 'IMAGE' }, { type: 'BODY', text: 'x' }] });
+  const uploaded = { id: '7257009000000001', file_name: 'tent.jpg', mime_type: 'image/jpeg', size: 2048, sha256: 'a'.repeat(64), uploaded_at: 1 };
+
+  it('an uploaded file satisfies the media header and goes into the draft as its media id (not the link)', () => {
+    const s = { ...initialState(), name: 'Spring', templateId: 't1', headerUrl: 'not a url', headerFile: uploaded };
+    expect(problemsOf(s, imageTemplate())).not.toContain('headerMedia');
+    const draft = toDraft(s, imageTemplate())!;
+    expect(draft.header_media).toEqual(uploaded);
+    expect(campaignDraftSchema.shape.header_media.safeParse(draft.header_media).success).toBe(true);
+    // A template without a media header sends none, whatever was attached before.
+    expect(toDraft(s, template())!.header_media).toBeNull();
+  });
+
+  it('a saved campaign with a media id reads back as an attached file', () => {
+    const saved = {
+      id: 'c1', name: 'Spring', state: 'draft', template: { name: 'spring_sale', language: 'en_US', category: 'MARKETING' }, audience: 'all',
+      params: {}, header_media: uploaded, phone_number_id: null, schedule: { mode: 'now' }, options: {},
+    } as unknown as CampaignSummary;
+    const s = fromSummary(saved, [imageTemplate()]);
+    expect(s).toMatchObject({ headerFile: uploaded, headerUrl: '' });
+    expect(fromSummary({ ...saved, header_media: { link: 'https://x.test/a.jpg' } } as CampaignSummary, [imageTemplate()])).toMatchObject({ headerFile: null, headerUrl: 'https://x.test/a.jpg' });
+  });
+});
+
 describe('campaign page helpers', () => {
   it('the funnel is cumulative: a read message was also delivered, sent and accepted', () => {
     const c: RecipientCounts = { pending: 1, sending: 1, accepted: 2, sent: 3, delivered: 4, read: 5, failed: 6, skipped: 7, uncertain: 8 };
@@ -114,6 +139,8 @@ describe('campaign page helpers', () => {
     expect(blockerKey('template spring_sale has a image header: header media is required')).toEqual({ key: 'builder.invalid.headerMedia' });
     expect(blockerKey('nobody in the audience is eligible')).toEqual({ key: 'plan.blockerNobody' });
     expect(blockerKey('account: token expired')).toEqual({ key: 'plan.blockerAccount', detail: 'token expired' });
+    expect(blockerKey('header media was uploaded on 2026-01-01 and WhatsApp keeps uploaded media 30 days: upload the file again')).toEqual({ key: 'plan.blockerMediaExpired' });
+    expect(blockerKey("header media tent.jpg is an image; the template's header needs a document")).toEqual({ key: 'plan.blockerMediaKind' });
     expect(blockerKey('something new')).toBeNull();
   });
 

@@ -7,6 +7,7 @@ import { api } from '../../../api/client';
 import { PageHeader } from '../../../components/PageHeader';
 import { useStore } from '../../../store';
 import { AudienceSection } from './AudienceSection';
+import { HeaderMediaField } from './HeaderMediaField';
 import { ParamsSection } from './ParamsSection';
 import { PlanPanel } from './PlanPanel';
 import { PreviewPanel, TestSendPanel } from './PreviewPanel';
@@ -79,7 +80,9 @@ export function CampaignBuilder({ id }: { id: string | null }) {
     const next = templates?.find((x) => x.id === tid) ?? null;
     const params: BuilderState['params'] = {};
     if (next) placeholdersOf(next).forEach((p, i) => (params[p.key] = state.params[p.key] ?? defaultSource(p, i)));
-    update({ templateId: tid, params, name: state.name || (next ? next.name.replace(/_/g, ' ') : '') });
+    // A file uploaded for another kind of header (an image for a document header) does not carry over.
+    const keepFile = headerMediaOf(next) === headerMediaOf(template);
+    update({ templateId: tid, params, name: state.name || (next ? next.name.replace(/_/g, ' ') : ''), ...(keepFile ? {} : { headerFile: null }) });
   };
 
   /** Saves (create or update); returns the id, or null with the reason shown. */
@@ -163,11 +166,8 @@ export function CampaignBuilder({ id }: { id: string | null }) {
             </div>
             <TemplateSection templates={templates} value={state.templateId} onChange={chooseTemplate} />
             {media && (
-              <div className="field">
-                <label htmlFor="cmp-media">{t('builder.headerMedia', { kind: t(`media.${media}`) })}</label>
-                <input id="cmp-media" className="input" dir="ltr" type="url" placeholder="https://…" value={state.headerUrl} onChange={(e) => update({ headerUrl: e.target.value })} data-testid="builder-media" />
-                <span className="hint">{t('builder.headerMediaHint')}</span>
-              </div>
+              <HeaderMediaField kind={media} url={state.headerUrl} file={state.headerFile}
+                onUrl={(headerUrl) => update({ headerUrl })} onFile={(headerFile) => update({ headerFile })} />
             )}
           </section>
           {template && (

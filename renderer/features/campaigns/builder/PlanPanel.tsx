@@ -14,6 +14,8 @@ const startOfDay = (ms: number) => { const d = new Date(ms); d.setHours(0, 0, 0,
  */
 export function blockerKey(b: string): { key: string; detail?: string } | null {
   if (/header media is required/.test(b)) return { key: 'builder.invalid.headerMedia' };
+  if (/WhatsApp keeps uploaded media \d+ days/.test(b)) return { key: 'plan.blockerMediaExpired' };
+  if (/^header media .* the template's header needs/.test(b)) return { key: 'plan.blockerMediaKind' };
   if (/is not mapped|unterminated literal|unknown source|has no parameter/.test(b)) return { key: 'builder.invalid.params' };
   if (/nobody in the audience is eligible/.test(b)) return { key: 'plan.blockerNobody' };
   if (/not among the synced templates/.test(b)) return { key: 'plan.blockerTemplateMissing' };

@@ -3,7 +3,7 @@
  * Pure functions: parameter sources to the core's mapping syntax and back, the audience from
  * include/exclude choices, placeholders of a template.
  */
-import type { CampaignDraft, CampaignSummary } from '../../../../shared/contract/campaigns';
+import type { CampaignDraft, CampaignSummary, UploadedHeaderMedia } from '../../../../shared/contract/campaigns';
 import type { TemplateSummary } from '../../../../shared/contract/whatsapp';
 import { splitTerms } from '../../../../shared/campaigns/param-terms';
 
@@ -57,6 +57,12 @@ export function placeholdersOf(t: TemplateSummary): Placeholder[] {
   }
   return out;
 }
+
+/**
+ * An uploaded header file as the campaign keeps it: the media id, and what the UI shows about the
+ * file (older campaigns made with a bare media id have only the id).
+ */
+export type HeaderFile = Pick<UploadedHeaderMedia, 'id'> & Partial<Omit<UploadedHeaderMedia, 'id'>>;
 
 export function headerMediaOf(t: TemplateSummary | null): 'IMAGE' | 'VIDEO' | 'DOCUMENT' | null {
   const f = t?.headerFormat?.toUpperCase();
@@ -121,6 +127,8 @@ export interface BuilderState {
   templateId: string | null;
   params: Record<string, ParamSource>;
   headerUrl: string;
+  /** A file uploaded for the media header (campaigns:upload-media); takes the place of the URL. */
+  headerFile: HeaderFile | null;
   audience: AudienceChoice;
   schedule: {
     mode: 'now' | 'at' | 'local_window';
@@ -149,6 +157,7 @@ export function initialState(): BuilderState {
     templateId: null,
     params: {},
     headerUrl: '',
+    headerFile: null,
     audience: { mode: 'all', include: [], match: 'any', exclude: [], expression: '' },
     schedule: { mode: 'now', at: '', tz: localZone(), windowFrom: '09:00', windowTo: '20:00', quietOn: false, quietFrom: '21:00', quietTo: '08:00' },
     marginPct: 10,
@@ -167,7 +176,7 @@ export function problemsOf(s: BuilderState, t: TemplateSummary | null): string[]
   else {
     if (!t.sendable) out.push('templateNotApproved');
     for (const p of placeholdersOf(t)) if (!s.params[p.key] || sourceToString(s.params[p.key]!) === null) { out.push('params'); break; }
-    if (headerMediaOf(t) && !/^https?:\/\/\S+$/.test(s.headerUrl.trim())) out.push('headerMedia');
+    if (headerMediaOf(t) && !s.headerFile && !/^https?:\/\/\S+$/.test(s.headerUrl.trim())) out.push('headerMedia');
   }
   if (!audienceExpression(s.audience)) out.push('audience');
   if (s.schedule.mode === 'at' && !s.schedule.at) out.push('scheduleAt');
@@ -191,7 +200,7 @@ export function toDraft(s: BuilderState, t: TemplateSummary | null): CampaignDra
     template: { name: t.name, language: t.language },
     audience: audienceExpression(s.audience) || 'all',
     params,
-    header_media: headerMediaOf(t) && s.headerUrl.trim() ? { link: s.headerUrl.trim() } : null,
+    header_media: !headerMediaOf(t) ? null : s.headerFile ? { ...s.headerFile } : s.headerUrl.trim() ? { link: s.headerUrl.trim() } : null,
     schedule: {
       mode: sc.mode,
       at: sc.mode !== 'now' && sc.at ? (sc.at.length === 16 ? `${sc.at}:00` : sc.at) : null,
@@ -221,6 +230,7 @@ export function fromSummary(c: CampaignSummary, templates: TemplateSummary[]): B
     templateId: t?.id ?? null,
     params,
     headerUrl: c.header_media && 'link' in c.header_media ? c.header_media.link : '',
+    headerFile: c.header_media && 'id' in c.header_media ? { ...c.header_media } : null,
     audience: c.audience.trim().toLowerCase() === 'all' ? base.audience : { ...base.audience, mode: 'expression', expression: c.audience },
     schedule: {
       ...base.schedule,
