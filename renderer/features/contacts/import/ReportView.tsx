@@ -11,6 +11,23 @@ import type { JobView } from './useImportJob';
 const COUNT_KEYS: (keyof ImportCounts)[] = ['rows', 'imported', 'updated', 'duplicates', 'invalid', 'skipped'];
 const TONE: Partial<Record<keyof ImportCounts, string>> = { imported: 'good', updated: 'good', invalid: 'bad', duplicates: 'warn' };
 
+/**
+ * A rejected row's reason in the UI language (codes with a translation), else the core's English
+ * text. An erased number's reason carries the erasure date (YYYY-MM-DD), shown in the local format.
+ */
+function useReasonText() {
+  const { t, i18n } = useTranslation('contacts');
+  return (e: ImportRowError): { text: string; detail: string | null } => {
+    if (e.code === 'erased') {
+      const day = /\d{4}-\d{2}-\d{2}/.exec(e.reason)?.[0];
+      const date = day ? new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`)) : '';
+      return { text: t(day ? 'import.reasons.erased' : 'import.reasons.erasedNoDate', { date }), detail: null };
+    }
+    const text = t(`import.reasons.${e.code}`, { defaultValue: '' });
+    return text ? { text, detail: e.reason } : { text: e.reason, detail: null };
+  };
+}
+
 /** The bar fills from the inline start: left to right in English, right to left in Hebrew. */
 export function ProgressView({ job }: { job: JobView }) {
   const { t } = useTranslation('contacts');
@@ -52,6 +69,7 @@ export function ReportView({ job, kind }: { job: ImportJob; kind: 'dryRun' | 'fi
   const { t } = useTranslation('contacts');
   const f = useFormat();
   const toast = useStore((s) => s.toast);
+  const reasonText = useReasonText();
   const [downloading, setDownloading] = useState(false);
 
   if (job.state !== 'done' || !job.report) {
@@ -101,13 +119,16 @@ export function ReportView({ job, kind }: { job: ImportJob; kind: 'dryRun' | 'fi
             <table className="table compact" data-testid="rejected-table">
               <thead><tr><th>{t('import.report.row')}</th><th>{t('import.report.reason')}</th></tr></thead>
               <tbody>
-                {r.errors.map((e, i) => (
-                  <tr key={i} data-testid="rejected-row">
-                    <td className="num">{e.row}</td>
-                    <td>{t(`import.reasons.${e.code}`, { defaultValue: '' }) || <bdi>{e.reason}</bdi>}
-                      {t(`import.reasons.${e.code}`, { defaultValue: '' }) && <span className="muted small"> · <bdi>{e.reason}</bdi></span>}</td>
-                  </tr>
-                ))}
+                {r.errors.map((e, i) => {
+                  const reason = reasonText(e);
+                  return (
+                    <tr key={i} data-testid="rejected-row" data-code={e.code}>
+                      <td className="num">{e.row}</td>
+                      <td><bdi>{reason.text}</bdi>
+                        {reason.detail && <span className="muted small"> · <bdi>{reason.detail}</bdi></span>}</td>
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           </div>
