@@ -164,7 +164,7 @@ export type ImportJobState = 'running' | 'done' | 'failed' | 'cancelled';
 /** A rejected row: `row` is the 1-based data row number (header excluded; vCard: card number). */
 export interface ImportRowError {
   row: number;
-  /** Machine code: 'no_phone' | 'invalid_phone' | 'not_mobile' | 'duplicate_in_file' | 'duplicate_in_store' | 'invalid_email' | 'invalid_attribute' | 'opted_out_kept' … */
+  /** Machine code: 'no_phone' | 'invalid_phone' | 'not_mobile' | 'duplicate_in_file' | 'duplicate_in_store' | 'invalid_email' | 'invalid_attribute' | 'opted_out_kept' | 'erased' (erased at the person's request) … */
   code: string;
   /** Specific English text, e.g. "not a valid number for IL: 05412", "duplicate of row 7". */
   reason: string;
