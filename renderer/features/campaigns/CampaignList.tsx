@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Plus, Send } from 'lucide-react';
+import { Plus, Repeat, Send } from 'lucide-react';
 import type { CampaignState, CampaignSummary } from '../../../shared/contract/campaigns';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
@@ -9,6 +9,8 @@ import { CampaignStateBadge } from './badges';
 import { CampaignActions } from './CampaignActions';
 import { ProgressBar } from './ProgressBar';
 import { useCampaignFormat, useLiveCounts } from './format';
+import { describeRepeat, formatInZone } from './repeat';
+import './series.css';
 
 const FILTERS = ['all', 'active', 'draft', 'completed'] as const;
 type Filter = (typeof FILTERS)[number];
@@ -28,13 +30,20 @@ function Row({ c }: { c: CampaignSummary }) {
   const f = useCampaignFormat();
   const open = useStore((s) => s.openCampaigns);
   const live = useLiveCounts(c);
+  const language = useStore((s) => s.language);
   const when = scheduledAt(c);
+  const latest = c.series?.latest;
   const openIt = () => open(c.state === 'draft' ? { kind: 'builder', id: c.id } : { kind: 'detail', id: c.id });
   return (
     <tr data-testid="campaign-row" data-id={c.id} onClick={openIt}>
       <td className="cmp-name-cell">
         <button className="row-link" onClick={(e) => { e.stopPropagation(); openIt(); }} dir="auto">{c.name}</button>
-        <div className="small muted">{t('list.created', { when: f.dateTime(c.created_at) })}</div>
+        {c.series ? (
+          <div className="small cmp-series-line" data-testid="campaign-series">
+            <span className="badge blue cmp-series-badge"><Repeat size={12} aria-hidden />{t('series.badge')}</span>
+            <span className="muted" dir="auto">{describeRepeat(t, language, c.schedule)}</span>
+          </div>
+        ) : <div className="small muted">{t('list.created', { when: f.dateTime(c.created_at) })}</div>}
       </td>
       <td><CampaignStateBadge state={live.state} /></td>
       <td>
@@ -46,7 +55,17 @@ function Row({ c }: { c: CampaignSummary }) {
       </td>
       <td className="cmp-progress-cell"><ProgressBar counts={live.counts} total={live.total} compact /></td>
       <td className="small">
-        {when ? f.dateTime(when) : <span className="muted">{c.schedule.mode === 'local_window' ? t('schedule.localWindowShort') : t('list.whenStarted')}</span>}
+        {c.series ? (
+          <div data-testid="campaign-next-run" data-at={c.series.next_run_at ?? ''}>
+            {c.series.next_run_at ? t('series.listNext', { when: formatInZone(language, c.series.next_run_at, c.schedule.tz ?? 'UTC') }) : <span className="muted">{c.state === 'draft' ? t('list.whenStarted') : t('series.noNextShort')}</span>}
+            {(c.series.runs > 0 || latest) && (
+              <div className="muted">
+                {t('series.runsCount', { count: c.series.runs, n: f.number(c.series.runs) })}
+                {latest && (latest.state === 'running' || latest.state === 'paused') ? ` · ${t(`series.latest.${latest.state}`)}` : ''}
+              </div>
+            )}
+          </div>
+        ) : when ? f.dateTime(when) : <span className="muted">{c.schedule.mode === 'local_window' ? t('schedule.localWindowShort') : t('list.whenStarted')}</span>}
       </td>
       <td className="cmp-actions-cell"><CampaignActions campaign={c} state={live.state} compact /></td>
     </tr>
@@ -59,7 +78,8 @@ export function CampaignList() {
   const error = useStore((s) => s.campaignsError);
   const open = useStore((s) => s.openCampaigns);
   const [filter, setFilter] = useState<Filter>('all');
-  const shown = useMemo(() => (campaigns ?? []).filter((c) =>
+  // Occurrences of a series are reached from the series' page; the list shows the series once.
+  const shown = useMemo(() => (campaigns ?? []).filter((c) => !c.series_id).filter((c) =>
     filter === 'all' ? true : filter === 'active' ? ACTIVE.includes(c.state) : filter === 'draft' ? c.state === 'draft' : c.state === 'completed' || c.state === 'cancelled'), [campaigns, filter]);
   const newButton = (
     <button className="btn primary" onClick={() => open({ kind: 'builder', id: null })} data-testid="new-campaign">

@@ -6,6 +6,7 @@
 import type { CampaignDraft, CampaignSummary, UploadedHeaderMedia } from '../../../../shared/contract/campaigns';
 import type { TemplateSummary } from '../../../../shared/contract/whatsapp';
 import { splitTerms } from '../../../../shared/campaigns/param-terms';
+import { initialRepeat, repeatFromSummary, repeatProblems, withRepeat, type RepeatState } from '../repeat';
 
 export const CONTACT_FIELDS = ['first_name', 'last_name', 'name', 'phone', 'email'] as const;
 export type ContactField = (typeof CONTACT_FIELDS)[number];
@@ -140,6 +141,8 @@ export interface BuilderState {
     quietOn: boolean;
     quietFrom: string;
     quietTo: string;
+    /** Recurring series: none, daily or weekly (../repeat.ts). */
+    repeat: RepeatState;
   };
   /** Reserve margin as a percentage (default 10). */
   marginPct: number;
@@ -159,7 +162,7 @@ export function initialState(): BuilderState {
     headerUrl: '',
     headerFile: null,
     audience: { mode: 'all', include: [], match: 'any', exclude: [], expression: '' },
-    schedule: { mode: 'now', at: '', tz: localZone(), windowFrom: '09:00', windowTo: '20:00', quietOn: false, quietFrom: '21:00', quietTo: '08:00' },
+    schedule: { mode: 'now', at: '', tz: localZone(), windowFrom: '09:00', windowTo: '20:00', quietOn: false, quietFrom: '21:00', quietTo: '08:00', repeat: initialRepeat() },
     marginPct: 10,
     rate: 80,
     capOn: false,
@@ -179,7 +182,8 @@ export function problemsOf(s: BuilderState, t: TemplateSummary | null): string[]
     if (headerMediaOf(t) && !s.headerFile && !/^https?:\/\/\S+$/.test(s.headerUrl.trim())) out.push('headerMedia');
   }
   if (!audienceExpression(s.audience)) out.push('audience');
-  if (s.schedule.mode === 'at' && !s.schedule.at) out.push('scheduleAt');
+  if (s.schedule.mode === 'at' && !s.schedule.at && s.schedule.repeat.kind === 'none') out.push('scheduleAt');
+  out.push(...repeatProblems(s.schedule.repeat));
   if (s.schedule.mode === 'local_window' && (!s.schedule.windowFrom || !s.schedule.windowTo)) out.push('window');
   return out;
 }
@@ -201,13 +205,13 @@ export function toDraft(s: BuilderState, t: TemplateSummary | null): CampaignDra
     audience: audienceExpression(s.audience) || 'all',
     params,
     header_media: !headerMediaOf(t) ? null : s.headerFile ? { ...s.headerFile } : s.headerUrl.trim() ? { link: s.headerUrl.trim() } : null,
-    schedule: {
+    schedule: withRepeat({
       mode: sc.mode,
       at: sc.mode !== 'now' && sc.at ? (sc.at.length === 16 ? `${sc.at}:00` : sc.at) : null,
       tz: sc.tz || null,
       window: sc.mode === 'local_window' ? `${sc.windowFrom}-${sc.windowTo}` : null,
       quiet,
-    },
+    }, sc.repeat),
     options: {
       margin: Math.max(0, Math.min(90, s.marginPct)) / 100,
       rate: Math.max(1, Math.min(1000, Math.round(s.rate) || 80)),
@@ -242,6 +246,7 @@ export function fromSummary(c: CampaignSummary, templates: TemplateSummary[]): B
       quietOn: !!c.schedule.quiet,
       quietFrom: qf || base.schedule.quietFrom,
       quietTo: qt || base.schedule.quietTo,
+      repeat: repeatFromSummary(c),
     },
     marginPct: Math.round((c.options.margin ?? 0.1) * 100),
     rate: c.options.rate ?? 80,

@@ -15,6 +15,7 @@ import { FailuresCard } from './FailuresCard';
 import { Funnel } from './Funnel';
 import { FunnelChart } from './FunnelChart';
 import { RecipientsTable, type RecipientFilter } from './RecipientsTable';
+import { OccurrenceBanner, SeriesDetail } from './SeriesDetail';
 import { useThrottledRefresh } from './useThrottledRefresh';
 
 /** Watchdog alerts for this campaign, and the standing reason while it is paused automatically. */
@@ -89,6 +90,8 @@ export function CampaignDetail({ id }: { id: string }) {
       </div>
     );
   }
+  // A recurring series has no ledger of its own: its page lists its occurrences instead.
+  if (campaign.series) return <SeriesDetail campaign={campaign} />;
   const live = progress && progress.at >= campaign.updated_at ? progress : null;
   const counts = live?.counts ?? campaign.counts;
   const total = live?.total ?? campaign.total;
@@ -114,6 +117,7 @@ export function CampaignDetail({ id }: { id: string }) {
           </>
         )}
       />
+      <OccurrenceBanner campaign={campaign} />
       <Alerts campaign={{ ...campaign, state }} />
       <section className="card cmp-progress-card" aria-labelledby="prog-title">
         <div className="card-title">

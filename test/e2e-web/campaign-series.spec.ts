@@ -1,0 +1,100 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test, expect, SHOTS } from './fixtures';
+import { PACER_BIN, REPO, callApi, startServe, tempDataDir } from '../support/harness';
+import { nextOccurrence } from '../../shared/campaigns/recurrence';
+import type { CampaignSummary } from '../../shared/contract/campaigns';
+
+// A weekly series built in the schedule step (repeat chips, time, zone), started, and shown in the
+// list with its next occurrence — computed independently here with the same rule.
+const PHONES = ['+972500000011', '+972500000012', '+972500000013'];
+const TZ = 'Asia/Jerusalem';
+
+for (const lang of ['en', 'he'] as const) {
+  test(`builder: a weekly series (Mon + Thu 09:00 ${TZ}) is started and the list shows its next occurrence (${lang})`, async ({ page }) => {
+    test.setTimeout(120_000);
+    const dataDir = tempDataDir('pacer-e2e-series-');
+    fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ language: lang }));
+    const csv = path.join(tempDataDir('pacer-csv-'), 'patients.csv');
+    fs.writeFileSync(csv, `first_name,phone\n${PHONES.map((p, i) => `Guest${i},${p}`).join('\n')}\n`);
+    const imp = spawnSync(process.execPath, [PACER_BIN, '--data-dir', dataDir, 'import', csv, '--consent', 'utility', '--consent-source', 'clinic signup', '--json'], { cwd: REPO, encoding: 'utf8' });
+    expect(imp.status, imp.stderr).toBe(0);
+    const serve = await startServe({ dataDir });
+    try {
+      await page.goto(serve.url);
+      await page.getByTestId('nav-account').click();
+      await page.getByTestId('use-sandbox').click();
+      await expect.poll(async () => (await callApi<unknown[]>(serve, 'templates:list', {})).length, { timeout: 30_000 }).toBeGreaterThan(5);
+
+      await page.getByTestId('nav-campaigns').click();
+      await page.getByTestId('new-campaign').click();
+      await expect(page.getByTestId('campaign-builder')).toBeVisible();
+      await page.getByTestId('builder-name').fill(lang === 'he' ? 'תזכורת שבועית' : 'Weekly reminder');
+      const select = page.getByTestId('builder-template');
+      await select.selectOption((await select.locator('option', { hasText: 'appointment_reminder · en_US' }).getAttribute('value'))!);
+      await page.getByTestId('param-1').getByTestId('param-fallback').fill('there');
+      for (const [key, text] of [['2', 'Tel Aviv'], ['3', 'your usual time']] as const) {
+        const p = page.getByTestId(`param-${key}`);
+        await p.getByTestId('param-source').selectOption('literal');
+        await p.getByTestId('param-literal').fill(text);
+      }
+
+      // Schedule step: weekly, Monday (preselected) + Thursday, 09:00, Jerusalem.
+      await expect(page.getByTestId('repeat-none')).toHaveAttribute('aria-pressed', 'true');
+      await page.getByTestId('repeat-weekly').click();
+      await expect(page.getByTestId('repeat-day-mon')).toHaveAttribute('aria-pressed', 'true');
+      await page.getByTestId('repeat-day-thu').click();
+      await expect(page.getByTestId('repeat-day-thu')).toHaveAttribute('aria-pressed', 'true');
+      // "At a date and time" does not apply to a series.
+      await expect(page.getByTestId('schedule-at')).toHaveCount(0);
+      await page.getByTestId('repeat-time').fill('09:00');
+      await page.getByTestId('schedule-tz').selectOption(TZ);
+      // Unchecking every day is refused with a reason; checking one again clears it.
+      await page.getByTestId('repeat-day-mon').click();
+      await page.getByTestId('repeat-day-thu').click();
+      await expect(page.getByTestId('repeat-next')).toContainText(lang === 'he' ? 'יום אחד' : 'at least one weekday');
+      await page.getByTestId('repeat-day-mon').click();
+      await page.getByTestId('repeat-day-thu').click();
+      const rule = { frequency: 'weekly' as const, days: ['mon', 'thu'] as ('mon' | 'thu')[], time: '09:00' };
+      const expected = nextOccurrence(rule, TZ, Date.now())!;
+      const localDay = new Intl.DateTimeFormat(lang, { weekday: lang === 'he' ? 'narrow' : 'short', timeZone: TZ }).format(expected);
+      await expect(page.getByTestId('repeat-next')).toContainText(localDay);
+      await expect(page.getByTestId('plan-panel').getByTestId('plan-eligible')).toHaveText('3');
+      await page.getByTestId('repeat-fields').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(SHOTS, `campaign-series-builder-${lang}.png`) });
+
+      await expect(page.getByTestId('builder-start')).toBeEnabled();
+      await page.getByTestId('builder-start').click();
+      // The series page: rule, next occurrence, no occurrence yet.
+      const detail = page.getByTestId('campaign-detail');
+      await expect(detail).toHaveAttribute('data-series', 'true');
+      await expect(page.getByTestId('series-next')).toHaveAttribute('data-at', String(expected));
+      await expect(page.getByTestId('occurrences-empty')).toBeVisible();
+      await expect(page.getByTestId('series-rule')).toContainText(TZ);
+      await page.screenshot({ path: path.join(SHOTS, `campaign-series-detail-${lang}.png`) });
+
+      // The list: the series once, with its next occurrence.
+      await page.getByTestId('detail-back').click();
+      const row = page.getByTestId('campaign-row');
+      await expect(row).toHaveCount(1);
+      await expect(row.getByTestId('campaign-state')).toHaveAttribute('data-state', 'scheduled');
+      await expect(row.getByTestId('campaign-series')).toBeVisible();
+      const next = row.getByTestId('campaign-next-run');
+      await expect(next).toHaveAttribute('data-at', String(expected));
+      // Shown in the series' own zone (09:00), named when the browser's zone differs.
+      const shown = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: TZ }).format(expected);
+      await expect(next).toContainText(shown);
+      const browserZone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+      if (browserZone !== TZ) await expect(next).toContainText(`(${TZ})`);
+      await page.screenshot({ path: path.join(SHOTS, `campaign-series-list-${lang}.png`) });
+
+      const list = await callApi<CampaignSummary[]>(serve, 'campaigns:list', {});
+      expect(list).toHaveLength(1);
+      expect(list[0]!.schedule).toMatchObject({ mode: 'now', tz: TZ, repeat: { frequency: 'weekly', days: ['mon', 'thu'], time: '09:00' } });
+      expect(list[0]!.series).toMatchObject({ next_run_at: expected, runs: 0 });
+    } finally {
+      await serve.stop();
+    }
+  });
+}
