@@ -203,6 +203,9 @@ export interface ImportProgress {
   bytesRead: number;
   bytesTotal: number;
   counts: ImportCounts;
+  /** While saving (phase 'writing'): work units done of the total, for the bar's second half. */
+  written?: number;
+  toWrite?: number;
 }
 
 export interface ImportJob {

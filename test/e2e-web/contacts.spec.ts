@@ -232,3 +232,45 @@ test.describe('a large store', () => {
     await expect(page.getByTestId('contacts-count')).toContainText('100,000');
   });
 });
+
+test.describe('saving a big import', () => {
+  test.use({ settings: { language: 'he', defaultCountry: 'IL' } });
+  test.setTimeout(180_000);
+
+  test('the bar keeps moving while the contacts are saved, and cancel is closed then (all or nothing)', async ({ page, serve }) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pacer-e2e-save-'));
+    const big = path.join(dir, 'big.csv');
+    writeLargeCsv(big, 150_000);
+    await page.goto(serve.url);
+    await page.getByTestId('nav-contacts').click();
+    await page.getByTestId('import-open').click();
+    await page.getByTestId('import-file-input').setInputFiles(big);
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('wizard-check').click();
+    await expectCounts(page, { rows: 150_000, imported: 150_000, invalid: 0 });
+    // Every value the bar shows, and whether cancel was open at that moment, recorded in the page.
+    await page.evaluate(() => {
+      const w = window as unknown as { seen: { pct: number; cancelDisabled: boolean | null }[] };
+      w.seen = [];
+      new MutationObserver(() => {
+        const bar = document.querySelector('[role="progressbar"]');
+        if (!bar) return;
+        const cancel = document.querySelector<HTMLButtonElement>('[data-testid="wizard-cancel"]');
+        w.seen.push({ pct: Number(bar.getAttribute('aria-valuenow')), cancelDisabled: cancel ? cancel.disabled : null });
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow', 'disabled'] });
+    });
+    await page.getByTestId('wizard-import').click();
+    // The second half of the bar is the save: it must show while the transaction runs.
+    await page.waitForFunction(() => (window as unknown as { seen: { pct: number }[] }).seen.some((s) => s.pct > 50 && s.pct < 100));
+    await shot(page, 'contacts-wizard-7-saving-he');
+    await expect(page.getByTestId('import-done')).toBeVisible();
+    await expectCounts(page, { rows: 150_000, imported: 150_000 });
+    const seen = await page.evaluate(() => (window as unknown as { seen: { pct: number; cancelDisabled: boolean | null }[] }).seen);
+    const saving = seen.filter((s) => s.pct > 50 && s.pct < 100);
+    expect(new Set(saving.map((s) => s.pct)).size).toBeGreaterThanOrEqual(2); // more than one step while saving
+    expect(saving.filter((s) => s.cancelDisabled === false)).toEqual([]);
+    expect(seen.some((s) => s.pct < 50 && s.cancelDisabled === false)).toBe(true); // open while reading
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

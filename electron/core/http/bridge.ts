@@ -62,7 +62,12 @@ export async function startBridge(core: Core, opts: { port?: number; staticDir: 
 
   const unsubscribe = core.onAny((event, payload) => {
     const frame = `data: ${JSON.stringify({ event, payload })}\n\n`;
-    for (const res of sseClients) res.write(frame);
+    for (const res of sseClients) {
+      res.write(frame);
+      // Node corks a chunked response until the next tick; an event sent from inside a long
+      // synchronous step (an import's save transaction reports progress) must leave now.
+      while (res.socket && res.socket.writableCorked > 0) res.socket.uncork();
+    }
   });
 
   const server = http.createServer(async (req, res) => {

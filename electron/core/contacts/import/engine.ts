@@ -37,6 +37,7 @@ import { erasedReason, erasureCheck } from '../erasures';
 import { displayName } from '../names';
 import { pickMobile } from '../phone';
 import { parseBoolean, parseConsentCell, parseDate, parseNumber, guessType } from './guess';
+import { PhoneSeen } from './phone-seen';
 import { openTable, type TableSource } from './source';
 
 export interface ImportRunOptions {
@@ -69,6 +70,8 @@ export interface ProgressInfo {
   bytesRead: number;
   bytesTotal: number;
   counts: ImportCounts;
+  written?: number;
+  toWrite?: number;
 }
 
 export interface ImportHooks {
@@ -86,8 +89,6 @@ const MULTI = 100;
 /** Page caches (KiB) while an import runs: the staging file's, and the store's during the merge. */
 const STAGING_CACHE_KB = 16 * 1024;
 const MERGE_CACHE_KB = 32 * 1024;
-/** From this many new contacts on, a merge rebuilds secondary indexes instead of updating them. */
-const BULK_REBUILD_ROWS = 50_000;
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TAG_SPLIT = /\s*(?::::|[,;|])\s*/;
@@ -132,13 +133,15 @@ function resolveMapping(mapping: MappingEntry[], headers: string[]): ResolvedMap
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function stagingSchema(db: Database.Database): void {
-  // A scratch file: no journal, no fsync, a large page cache (the phone index is filled in file order).
+  // A scratch file: no journal, no fsync; rows are appended in file order (no index: duplicates
+  // within the file are found in memory, see PhoneSeen).
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');
   db.pragma(`cache_size = -${STAGING_CACHE_KB}`);
   db.exec(`
     CREATE TABLE s (
-      row INTEGER PRIMARY KEY, phone TEXT NOT NULL UNIQUE, first_name TEXT, last_name TEXT, name TEXT NOT NULL,
+      seq INTEGER PRIMARY KEY,  -- 1, 2, 3… in file order: one per distinct valid number
+      row INTEGER NOT NULL, phone TEXT NOT NULL, first_name TEXT, last_name TEXT, name TEXT NOT NULL,
       email TEXT, country TEXT, consent INTEGER NOT NULL,
       tags TEXT,   -- JSON array, or NULL
       attrs TEXT   -- JSON array of [name, value], or NULL
@@ -189,12 +192,13 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
   let errorsTotal = 0;
   let phase: ImportPhase = 'reading';
   let lastProgress = -Infinity;
+  let written: { done: number; total: number } | null = null;
   const every = hooks.progressEveryMs ?? 200;
   const progress = (force = false) => {
     const now = clock.now();
     if (!force && now - lastProgress < every) return;
     lastProgress = now;
-    hooks.onProgress?.({ phase, rowsRead: counts.rows, bytesRead: source.bytesRead(), bytesTotal: source.bytesTotal, counts: { ...counts } });
+    hooks.onProgress?.({ phase, rowsRead: counts.rows, bytesRead: source.bytesRead(), bytesTotal: source.bytesTotal, counts: { ...counts }, ...(written ? { written: written.done, toWrite: written.total } : {}) });
   };
   const reject = (row: number, code: string, reason: string) => {
     errorsTotal++;
@@ -211,30 +215,17 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
     const existingDefs = new Map(
       (db.prepare('SELECT name, type FROM attribute_defs').all() as { name: string; type: AttributeType }[]).map((d) => [d.name.toLowerCase(), d.type]),
     );
-    const insertRow = staging.prepare('INSERT OR IGNORE INTO s (row, phone, first_name, last_name, name, email, country, consent, tags, attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    const rowOfPhone = staging.prepare('SELECT row FROM s WHERE phone = ?').pluck();
-    // Rows are written MULTI at a time (one statement call instead of a hundred); when fewer than
-    // all were inserted, the ignored ones were phones already staged: duplicates of an earlier row.
-    const insertMany = staging.prepare(`INSERT OR IGNORE INTO s (row, phone, first_name, last_name, name, email, country, consent, tags, attrs) VALUES ${Array(MULTI).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
+    const insertRow = staging.prepare('INSERT INTO s (seq, row, phone, first_name, last_name, name, email, country, consent, tags, attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    // Rows are written MULTI at a time (one statement call instead of a hundred).
+    const insertMany = staging.prepare(`INSERT INTO s (seq, row, phone, first_name, last_name, name, email, country, consent, tags, attrs) VALUES ${Array(MULTI).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
+    const seen = new PhoneSeen();
     let pending: unknown[] = [];
-    let pendingPhones: [number, string][] = [];
+    let pendingRows = 0;
     const flush = () => {
-      const n = pendingPhones.length;
-      if (!n) return;
-      let changes = 0;
-      if (n === MULTI) changes = insertMany.run(pending).changes;
-      else for (let k = 0; k < n; k++) changes += insertRow.run(pending.slice(k * 10, k * 10 + 10)).changes;
-      if (changes < n) {
-        for (const [row, phone] of pendingPhones) {
-          const first = rowOfPhone.get(phone) as number;
-          if (first !== row) {
-            counts.duplicates++;
-            reject(row, 'duplicate_in_file', `duplicate of row ${first} (${phone})`);
-          }
-        }
-      }
+      if (pendingRows === MULTI) insertMany.run(pending);
+      else for (let k = 0; k < pendingRows; k++) insertRow.run(pending.slice(k * 11, k * 11 + 11));
       pending = [];
-      pendingPhones = [];
+      pendingRows = 0;
     };
     const cell = (cells: string[], i: number | null) => (i === null ? '' : (cells[i] ?? '').trim());
     // Numbers erased at the person's request (suppression records, contacts/erasures.ts): null when none.
@@ -291,9 +282,14 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
           const t = splitTags(cells[i] ?? '');
           if (t.length) tags = tags ? [...tags, ...t] : t;
         }
-        pending.push(row, phone.e164, first, last, full.slice(0, 300), email, phone.country, consent, tags ? JSON.stringify(tags) : null, attrs.length ? JSON.stringify(attrs) : null);
-        pendingPhones.push([row, phone.e164]);
-        if (pendingPhones.length === MULTI) flush();
+        const firstRow = seen.firstRow(phone.e164, row);
+        if (firstRow !== null) {
+          counts.duplicates++;
+          reject(row, 'duplicate_in_file', `duplicate of row ${firstRow} (${phone.e164})`);
+          continue;
+        }
+        pending.push(seen.size, row, phone.e164, first, last, full.slice(0, 300), email, phone.country, consent, tags ? JSON.stringify(tags) : null, attrs.length ? JSON.stringify(attrs) : null);
+        if (++pendingRows === MULTI) flush();
       }
       flush();
     };
@@ -338,11 +334,14 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
         const cache = db.pragma('cache_size', { simple: true }) as number;
         const tempStore = db.pragma('temp_store', { simple: true }) as number;
         db.pragma(`cache_size = -${MERGE_CACHE_KB}`);
-        // Index rebuilds and the row map sort a million keys: let them spill to disk, not RAM.
+        // Temporary sorts of a million keys spill to disk, not RAM.
         // (Switching temp_store drops temporary objects; no domain keeps any between calls.)
         db.pragma('temp_store = FILE');
         try {
-          db.transaction(() => merge(db, opts, { format: source.format, encoding: source.encoding }, attrTypes, startedAt, counts, existing))();
+          db.transaction(() => merge(db, opts, { format: source.format, encoding: source.encoding }, attrTypes, startedAt, counts, existing, (done, total) => {
+            written = { done, total };
+            progress();
+          }))();
         } finally {
           db.pragma(`cache_size = ${cache}`);
           db.pragma(`temp_store = ${tempStore}`);
@@ -372,101 +371,122 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
   }
 }
 
-/** Step 3, inside one transaction on the store. */
-function merge(db: Db, opts: ImportRunOptions, file: { format: ImportFormat; encoding: ImportEncoding }, attrTypes: Map<string, AttributeType>, now: number, counts: ImportCounts, existing: number): void {
+/** Staged rows per statement in the merge: a chunk takes well under the 250 ms between progress updates. */
+const MERGE_CHUNK = 20_000;
+
+/**
+ * Step 3, inside one transaction on the store. Every statement runs over ranges of MERGE_CHUNK
+ * staged rows (`seq`), and `tick` is told after each one, so progress keeps flowing while the
+ * transaction runs (the hosts write events to their channel at once).
+ */
+function merge(
+  db: Db, opts: ImportRunOptions, file: { format: ImportFormat; encoding: ImportEncoding }, attrTypes: Map<string, AttributeType>,
+  now: number, counts: ImportCounts, existing: number, tick: (done: number, total: number) => void,
+): void {
   const maxId = (db.prepare('SELECT coalesce(max(id), 0) FROM contacts').pluck().get() as number) ?? 0;
   const maxEvent = (db.prepare('SELECT coalesce(max(id), 0) FROM consent_events').pluck().get() as number) ?? 0;
+  const staged = (db.prepare('SELECT coalesce(max(seq), 0) FROM st.s').pluck().get() as number) ?? 0;
   const touchAll = opts.onDuplicate === 'update' ? 1 : 0;
+  const fresh = existing === 0;
+  const steps: { label: string; run: (from: number, to: number) => void }[] = [];
+  const ranged = (label: string, stmt: Database.Statement, extra: (from: number, to: number) => unknown[] | Record<string, unknown>) =>
+    steps.push({ label, run: (from, to) => { const x = extra(from, to); if (Array.isArray(x)) stmt.run(...x); else stmt.run(x); } });
 
-  if (touchAll) {
+  if (touchAll && !fresh) {
     // Existing contacts: imported values replace stored ones only where the file has a value.
-    db.prepare(`
+    ranged('update', db.prepare(`
       UPDATE contacts SET
         first_name = coalesce(s.first_name, contacts.first_name),
         last_name = coalesce(s.last_name, contacts.last_name),
         name = CASE WHEN s.name <> '' THEN s.name ELSE contacts.name END,
         email = coalesce(s.email, contacts.email),
         updated_at = ?
-      FROM st.s AS s WHERE contacts.phone = s.phone
-    `).run(now);
-    db.prepare('INSERT OR IGNORE INTO contacts_fts_pending (contact_id) SELECT c.id FROM st.s s JOIN contacts c ON c.phone = s.phone').run();
+      FROM st.s AS s WHERE contacts.phone = s.phone AND s.seq BETWEEN ? AND ?
+    `), (a, b) => [now, a, b]);
+    ranged('search', db.prepare('INSERT OR IGNORE INTO contacts_fts_pending (contact_id) SELECT c.id FROM st.s s JOIN contacts c ON c.phone = s.phone WHERE s.seq BETWEEN ? AND ?'), (a, b) => [a, b]);
   }
-  // A bulk load (at least as many new contacts as stored ones): the name index — the one new rows
-  // land in at random places — is dropped and rebuilt at the end of this transaction (one sorted
-  // build instead of a million random inserts; the other indexes grow at their ends anyway).
-  // A rollback brings it back like everything else.
-  const stored = db.prepare('SELECT count(*) FROM contacts').pluck().get() as number;
-  const rebuild =
-    counts.imported >= BULK_REBUILD_ROWS && counts.imported >= stored
-      ? (db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name = 'contacts_name' AND sql IS NOT NULL").all() as { name: string; sql: string }[])
-      : [];
-  for (const ix of rebuild) db.exec(`DROP INDEX "${ix.name.replace(/"/g, '""')}"`);
 
-  // No staged phone is in the store yet (checked just before, in the same synchronous step): every
-  // staged row becomes a new contact with the next id, in row order — no lookups needed.
-  const fresh = existing === 0;
-  const inserted = db.prepare(`
+  // Into a store without any of these numbers, staged row k becomes contact maxId + k (ids are
+  // rowids: the next is max + 1), so nothing needs looking up. Otherwise new ones skip stored numbers.
+  ranged('insert', db.prepare(`
     INSERT INTO contacts (phone, first_name, last_name, name, email, country, created_at, updated_at)
     SELECT s.phone, s.first_name, s.last_name, s.name, s.email, s.country, ?, ? FROM st.s s
-    ${fresh ? '' : 'WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.phone = s.phone)'} ORDER BY s.row
-  `).run(now, now);
-  if (inserted.changes !== counts.imported) throw new PacerError('conflict', 'Contacts changed while importing; try again.');
+    WHERE s.seq BETWEEN ? AND ? ${fresh ? '' : 'AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.phone = s.phone)'} ORDER BY s.seq
+  `), (a, b) => [now, now, a, b]);
 
-  // Which staged rows this import writes to: new contacts, and existing ones under 'update'.
-  db.exec('CREATE TEMP TABLE IF NOT EXISTS import_target (row INTEGER PRIMARY KEY, contact_id INTEGER NOT NULL)');
-  db.exec('DELETE FROM temp.import_target');
+  // Which staged rows this import writes to (new contacts, and existing ones under 'update') and their ids.
+  let target: string;
   if (fresh) {
-    db.prepare('INSERT INTO temp.import_target (row, contact_id) SELECT s.row, ? + row_number() OVER (ORDER BY s.row) FROM st.s s').run(maxId);
+    target = `(SELECT s.seq AS seq, s.row AS row, ${maxId} + s.seq AS contact_id FROM st.s s)`;
   } else {
-    db.prepare(`
-      INSERT INTO temp.import_target (row, contact_id)
-      SELECT s.row, c.id FROM st.s s JOIN contacts c ON c.phone = s.phone WHERE c.id > ? OR ?
-    `).run(maxId, touchAll);
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS import_target (seq INTEGER PRIMARY KEY, row INTEGER NOT NULL, contact_id INTEGER NOT NULL)');
+    db.exec('DELETE FROM temp.import_target');
+    ranged('target', db.prepare(`
+      INSERT INTO temp.import_target (seq, row, contact_id)
+      SELECT s.seq, s.row, c.id FROM st.s s JOIN contacts c ON c.phone = s.phone WHERE s.seq BETWEEN ? AND ? AND (c.id > ? OR ?)
+    `), (a, b) => [a, b, maxId, touchAll]);
+    target = 'temp.import_target';
   }
 
   // Tags from the file and the import's own tags.
   db.prepare('INSERT OR IGNORE INTO tags (name, created_at) SELECT DISTINCT j.value, ? FROM st.s s, json_each(s.tags) j WHERE s.tags IS NOT NULL').run(now);
   const addTag = db.prepare('INSERT OR IGNORE INTO tags (name, created_at) VALUES (?, ?)');
   for (const t of opts.tags) addTag.run(t, now);
-  db.prepare(`
+  ranged('file tags', db.prepare(`
     INSERT OR IGNORE INTO contact_tags (tag_id, contact_id)
-    SELECT t.id, x.contact_id FROM st.s s JOIN temp.import_target x ON x.row = s.row, json_each(s.tags) j JOIN tags t ON t.name = j.value
-    WHERE s.tags IS NOT NULL
-  `).run();
+    SELECT t.id, x.contact_id FROM ${target} x JOIN st.s s ON s.seq = x.seq, json_each(s.tags) j JOIN tags t ON t.name = j.value
+    WHERE x.seq BETWEEN ? AND ? AND s.tags IS NOT NULL
+  `), (a, b) => [a, b]);
   const tagId = db.prepare('SELECT id FROM tags WHERE name = ?').pluck();
-  const tagAll = db.prepare('INSERT OR IGNORE INTO contact_tags (tag_id, contact_id) SELECT ?, contact_id FROM temp.import_target');
-  for (const t of opts.tags) tagAll.run(tagId.get(t));
+  const importTagIds = opts.tags.map((t) => tagId.get(t) as number);
+  if (importTagIds.length) {
+    const tagAll = db.prepare(`INSERT OR IGNORE INTO contact_tags (tag_id, contact_id) SELECT j.value, x.contact_id FROM ${target} x, json_each(?) j WHERE x.seq BETWEEN ? AND ?`);
+    ranged('import tags', tagAll, (a, b) => [JSON.stringify(importTagIds), a, b]);
+  }
 
   // Typed attributes.
   const addDef = db.prepare('INSERT OR IGNORE INTO attribute_defs (name, type, created_at) VALUES (?, ?, ?)');
   for (const [name, type] of attrTypes) addDef.run(name, type, now);
   if (attrTypes.size) {
-    db.prepare(`
+    ranged('attributes', db.prepare(`
       INSERT OR REPLACE INTO contact_attributes (contact_id, attr_id, value)
-      SELECT x.contact_id, d.id, j.value ->> 1 FROM st.s s JOIN temp.import_target x ON x.row = s.row, json_each(s.attrs) j
-      JOIN attribute_defs d ON d.name = j.value ->> 0 WHERE s.attrs IS NOT NULL
-    `).run();
+      SELECT x.contact_id, d.id, j.value ->> 1 FROM ${target} x JOIN st.s s ON s.seq = x.seq, json_each(s.attrs) j
+      JOIN attribute_defs d ON d.name = j.value ->> 0 WHERE x.seq BETWEEN ? AND ? AND s.attrs IS NOT NULL
+    `), (a, b) => [a, b]);
   }
 
   // Consent: opt-ins only where the state is unknown (never over an opt-out); opt-outs from cells.
   const category = opts.consent ?? 'marketing';
   const evidence = `${opts.consentSource ? opts.consentSource + ' — ' : ''}file ${opts.fileName}, imported ${new Date(now).toISOString()} by ${opts.actor}`;
-  db.prepare(`
+  ranged('consent', db.prepare(`
     INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, evidence, at)
     SELECT x.contact_id, @category, CASE s.consent WHEN 1 THEN 'opted_in' ELSE 'opted_out' END, 'import',
            'import ' || @file || ':' || s.row, @actor, @evidence, @now
-    FROM temp.import_target x JOIN st.s s ON s.row = x.row
+    FROM ${target} x JOIN st.s s ON s.seq = x.seq
     LEFT JOIN consent_state cs ON cs.contact_id = x.contact_id AND cs.category = @category
-    WHERE (s.consent = 1 AND cs.state IS NULL) OR (s.consent = 2 AND (cs.state IS NULL OR cs.state = 'opted_in'))
-    ORDER BY x.row
-  `).run({ category, file: opts.fileName, actor: opts.actor, evidence, now });
-  db.prepare(`
+    WHERE x.seq BETWEEN @from AND @to AND ((s.consent = 1 AND cs.state IS NULL) OR (s.consent = 2 AND (cs.state IS NULL OR cs.state = 'opted_in')))
+    ORDER BY x.seq
+  `), (from, to) => ({ category, file: opts.fileName, actor: opts.actor, evidence, now, from, to }));
+  // This import's events are numbered maxEvent + 1… (at most one per staged row): the state follows
+  // them in ranges of ids.
+  ranged('consent state', db.prepare(`
     INSERT INTO consent_state (contact_id, category, state, updated_at, event_id)
-    SELECT contact_id, category, state, at, id FROM consent_events WHERE id > ?
+    SELECT contact_id, category, state, at, id FROM consent_events WHERE id BETWEEN ? AND ?
     ON CONFLICT (contact_id, category) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, event_id = excluded.event_id
-  `).run(maxEvent);
+  `), (a, b) => [maxEvent + a, maxEvent + b]);
 
-  for (const ix of rebuild) db.exec(ix.sql);
+  const total = steps.length * staged;
+  let done = 0;
+  for (const step of steps) {
+    for (let from = 1; from <= staged; from += MERGE_CHUNK) {
+      const to = Math.min(staged, from + MERGE_CHUNK - 1);
+      step.run(from, to);
+      done += to - from + 1;
+      tick(done, total);
+    }
+  }
+  const inserted = db.prepare('SELECT count(*) FROM contacts WHERE id > ?').pluck().get(maxId) as number;
+  if (inserted !== counts.imported) throw new PacerError('conflict', 'Contacts changed while importing; try again.');
 
   db.prepare('INSERT INTO imports (id, file_name, format, encoding, actor, counts, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
     opts.jobId,
@@ -478,5 +498,5 @@ function merge(db: Db, opts: ImportRunOptions, file: { format: ImportFormat; enc
     now,
     now,
   );
-  db.exec('DELETE FROM temp.import_target');
+  if (!fresh) db.exec('DELETE FROM temp.import_target');
 }

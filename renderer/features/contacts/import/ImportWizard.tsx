@@ -140,7 +140,8 @@ export function ImportWizard() {
         </button>
       )}
       {(step === 'check' || step === 'import') && running && (
-        <button className="btn danger" onClick={() => void cancel()} data-testid="wizard-cancel">{t('import.cancel')}</button>
+        // Once saving has begun the transaction runs to its end (all or nothing): no cancel then.
+        <button className="btn danger" onClick={() => void cancel()} disabled={job?.progress?.phase === 'writing'} title={job?.progress?.phase === 'writing' ? t('import.cancelWhileSaving') : undefined} data-testid="wizard-cancel">{t('import.cancel')}</button>
       )}
       {step === 'import' && job?.result && job.result.state !== 'done' && (
         <button className="btn" onClick={() => { reset(); setStep('options'); }} data-testid="wizard-restart">{t('import.backToOptions')}</button>

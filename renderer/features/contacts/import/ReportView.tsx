@@ -33,7 +33,11 @@ export function ProgressView({ job }: { job: JobView }) {
   const { t } = useTranslation('contacts');
   const f = useFormat();
   const p = job.progress;
-  const fraction = p && p.bytesTotal > 0 ? Math.min(1, p.bytesRead / p.bytesTotal) : 0;
+  // A real import reads (first half of the bar), then saves in one transaction (second half);
+  // a dry run only reads.
+  const read = p && p.bytesTotal > 0 ? Math.min(1, p.bytesRead / p.bytesTotal) : 0;
+  const saved = p?.toWrite ? Math.min(1, (p.written ?? 0) / p.toWrite) : 0;
+  const fraction = job.dryRun ? read : p?.phase === 'writing' || p?.phase === 'done' ? 0.5 + saved / 2 : read / 2;
   const pct = Math.round(fraction * 100);
   return (
     <div className="grid" data-testid="import-progress">
@@ -44,6 +48,7 @@ export function ProgressView({ job }: { job: JobView }) {
       <p className="muted small">
         {p ? t(`import.progress.phase.${p.phase}`) : t('import.progress.starting')}
         {p && <> · {t('import.progress.rows', { formatted: f.n(p.rowsRead), count: p.rowsRead })} · {pct}%</>}
+        {p?.phase === 'writing' && <> · {t('import.progress.allOrNothing')}</>}
       </p>
     </div>
   );
