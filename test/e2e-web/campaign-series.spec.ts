@@ -98,3 +98,65 @@ for (const lang of ['en', 'he'] as const) {
     }
   });
 }
+
+test('a daily series runs an occurrence: the series page lists it with its results; the occurrence links back (en, he, zh-TW)', async ({ page }) => {
+  test.setTimeout(240_000);
+  const dataDir = tempDataDir('pacer-e2e-series-run-');
+  fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ language: 'en' }));
+  const csv = path.join(tempDataDir('pacer-csv-'), 'patients.csv');
+  fs.writeFileSync(csv, `first_name,phone\n${PHONES.slice(0, 2).map((p, i) => `Guest${i},${p}`).join('\n')}\n`);
+  const imp = spawnSync(process.execPath, [PACER_BIN, '--data-dir', dataDir, 'import', csv, '--consent', 'utility', '--consent-source', 'clinic signup', '--json'], { cwd: REPO, encoding: 'utf8' });
+  expect(imp.status, imp.stderr).toBe(0);
+  const serve = await startServe({ dataDir });
+  try {
+    await page.goto(serve.url);
+    await page.getByTestId('nav-account').click();
+    await page.getByTestId('use-sandbox').click();
+    await expect.poll(async () => (await callApi<unknown[]>(serve, 'templates:list', {})).length, { timeout: 30_000 }).toBeGreaterThan(5);
+    // Daily at the first whole minute at least 70 s away (UTC), so the harness's scheduler runs it during the test.
+    const due = Math.ceil((Date.now() + 70_000) / 60_000) * 60_000;
+    const time = new Date(due).toISOString().slice(11, 16);
+    const created = await callApi<CampaignSummary>(serve, 'campaigns:create', {
+      name: 'Daily check-in', template: { name: 'appointment_reminder', language: 'en_US' }, audience: 'all',
+      params: { 1: 'first_name|"there"', 2: '"Tel Aviv"', 3: '"today"' }, schedule: { mode: 'now', tz: 'UTC', repeat: { frequency: 'daily', time } },
+    });
+    await callApi(serve, 'campaigns:start', { id: created.id });
+    await page.getByTestId('nav-campaigns').click();
+    await page.getByTestId('campaign-row').first().click();
+    await expect(page.getByTestId('series-next')).toHaveAttribute('data-at', String(due));
+
+    // The occurrence runs at its time and is listed with its own results (2 recipients, delivered by the Sandbox).
+    const row = page.getByTestId('occurrence-row');
+    await expect(row).toHaveCount(1, { timeout: 150_000 });
+    await expect(row).toHaveAttribute('data-outcome', 'started');
+    await expect.poll(async () => {
+      const occ = await callApi<{ rows: { campaign: { counts: Record<string, number> } | null }[] }>(serve, 'campaigns:occurrences', { id: created.id });
+      const c = occ.rows[0]?.campaign?.counts;
+      return c ? c.delivered + c.read : 0;
+    }, { timeout: 60_000 }).toBe(2);
+    await expect(row.getByTestId('campaign-state')).toHaveAttribute('data-state', 'completed', { timeout: 15_000 });
+    await expect(row.getByTestId('occurrence-delivered')).toHaveText('2', { timeout: 15_000 });
+    await expect(page.getByTestId('series-runs')).toHaveText('1');
+    await expect(page.getByTestId('series-next')).toHaveAttribute('data-at', String(due + 24 * 3_600_000));
+    const shoot = async (name: string) => page.screenshot({ path: path.join(SHOTS, `campaign-series-${name}.png`) });
+    await shoot('occurrences-en');
+
+    // The occurrence is a campaign of its own, reached from the series (the list shows only the series).
+    await row.getByTestId('occurrence-open').click();
+    await expect(page.getByTestId('occurrence-banner')).toBeVisible();
+    await expect(page.getByTestId('detail-processed')).toHaveText('2 / 2');
+    await shoot('occurrence-en');
+    await page.getByTestId('open-series').click();
+    await expect(page.getByTestId('series-card')).toBeVisible();
+    for (const lang of ['he', 'zh-TW'] as const) {
+      await callApi(serve, 'settings:update', { language: lang });
+      await expect(page.locator('html')).toHaveAttribute('lang', lang);
+      await expect(page.getByTestId('occurrence-row')).toHaveCount(1);
+      await shoot(`occurrences-${lang}`);
+    }
+    await page.getByTestId('detail-back').click();
+    await expect(page.getByTestId('campaign-row')).toHaveCount(1);
+  } finally {
+    await serve.stop();
+  }
+});

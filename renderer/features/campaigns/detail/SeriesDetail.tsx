@@ -94,7 +94,7 @@ export function SeriesDetail({ campaign }: { campaign: CampaignSummary }) {
                       </td>
                       <td className="num">{c ? f.number(c.total) : '—'}</td>
                       <td className="num">{fu ? f.number(fu.sent) : '—'}</td>
-                      <td className="num">{fu ? f.number(fu.delivered) : '—'}</td>
+                      <td className="num" data-testid="occurrence-delivered">{fu ? f.number(fu.delivered) : '—'}</td>
                       <td className="num">{fu ? f.number(fu.read) : '—'}</td>
                       <td className="num">{fu ? f.number(fu.failed) : '—'}</td>
                       <td>{c && <button className="btn ghost" onClick={() => open({ kind: 'detail', id: c.id })} data-testid="occurrence-open">{t('series.open')}</button>}</td>
