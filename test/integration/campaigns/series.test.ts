@@ -187,6 +187,36 @@ describe('recurring campaigns', () => {
     expect(info.runs + info.skipped + info.missed).toBe(6);
   }, 90_000);
 
+  it('pausing a series pauses its sending occurrence, resuming resumes both, cancelling cancels both', async () => {
+    const clock = new FakeClock(Date.UTC(2026, 10, 23, 6, 0));
+    w = await world({ clock, scenario: scenario(), webhooks: false });
+    seedContacts(w.core, 5, { consent: 'utility' });
+    const series = await ok(w.core.call('campaigns:create', utilityDraft({ name: 'Mondays', schedule: { mode: 'now', tz: TZ, repeat: { frequency: 'weekly', days: ['mon'], time: '09:00' } } })));
+    await ok(w.core.call('campaigns:start', { id: series.id }));
+    w.campaigns.startEngine({ tickMs: 10 * 60_000, progressMs: 60 * 60_000 });
+    await advanceAndSettle(clock, w, HOUR);
+    const occ = () => w!.campaigns.list().find((c) => c.series_id === series.id)!;
+    expect(occ().state).toBe('running');
+    // While the occurrence is running (the 10-minute tick has not looked at it again), the user pauses the series.
+    await ok(w.core.call('campaigns:pause', { id: series.id }));
+    expect(w.campaigns.get(series.id)).toMatchObject({ state: 'paused', series: { next_run_at: null } });
+    expect(occ()).toMatchObject({ state: 'paused', pause_reason: 'user' });
+    await ok(w.core.call('campaigns:resume', { id: series.id }));
+    expect(occ().state).toBe('running');
+    // Next Monday 09:00 Jerusalem.
+    expect(w.campaigns.get(series.id)).toMatchObject({ state: 'scheduled', series: { next_run_at: Date.UTC(2026, 10, 30, 7, 0) } });
+    await ok(w.core.call('campaigns:cancel', { id: series.id }));
+    expect(occ().state).toBe('cancelled');
+    expect(w.campaigns.get(series.id)).toMatchObject({ state: 'cancelled', series: { next_run_at: null } });
+    // A started series is edited for the occurrences to come: the next run follows the new rule.
+    const other = await ok(w.core.call('campaigns:create', utilityDraft({ name: 'Edited', schedule: { mode: 'now', tz: TZ, repeat: { frequency: 'daily', time: '09:00' } } })));
+    await ok(w.core.call('campaigns:start', { id: other.id }));
+    const edited = await ok(w.core.call('campaigns:update', { id: other.id, patch: utilityDraft({ name: 'Edited', schedule: { mode: 'now', tz: 'Europe/London', repeat: { frequency: 'daily', time: '18:30' } } }) }));
+    expect(edited.series?.next_run_at).toBe(Date.UTC(2026, 10, 23, 18, 30));
+    const refused = await w.core.call('campaigns:update', { id: other.id, patch: utilityDraft({ schedule: { mode: 'now' } }) });
+    expect(refused.ok ? '' : refused.message).toMatch(/cannot stop repeating/);
+  }, 60_000);
+
   it('refuses a repeat combined with a start date-time, a weekly repeat without days, and an unknown zone', async () => {
     w = await world({ webhooks: false });
     const bad = async (schedule: Record<string, unknown>) => {
