@@ -132,7 +132,7 @@ test('a daily series runs an occurrence: the series page lists it with its resul
     await expect.poll(async () => {
       const occ = await callApi<{ rows: { campaign: { counts: Record<string, number> } | null }[] }>(serve, 'campaigns:occurrences', { id: created.id });
       const c = occ.rows[0]?.campaign?.counts;
-      return c ? c.delivered + c.read : 0;
+      return c ? (c.delivered ?? 0) + (c.read ?? 0) : 0;
     }, { timeout: 60_000 }).toBe(2);
     await expect(row.getByTestId('campaign-state')).toHaveAttribute('data-state', 'completed', { timeout: 15_000 });
     await expect(row.getByTestId('occurrence-delivered')).toHaveText('2', { timeout: 15_000 });
