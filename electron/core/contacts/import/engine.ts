@@ -87,8 +87,8 @@ const YIELD_EVERY_ROWS = 2000;
 /** Staged rows per INSERT statement (10 values each; SQLite allows 32,766). */
 const MULTI = 100;
 /** Page caches (KiB) while an import runs: the staging file's, and the store's during the merge. */
-const STAGING_CACHE_KB = 16 * 1024;
-const MERGE_CACHE_KB = 32 * 1024;
+const STAGING_CACHE_KB = 2 * 1024; // appends only: no index to keep in memory
+const MERGE_CACHE_KB = 16 * 1024;
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TAG_SPLIT = /\s*(?::::|[,;|])\s*/;
@@ -193,6 +193,9 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
   let phase: ImportPhase = 'reading';
   let lastProgress = -Infinity;
   let written: { done: number; total: number } | null = null;
+  let checkpointLater = false;
+  /** Every tag name the file's rows carry (created in the store by the merge). */
+  const fileTags = new Set<string>();
   const every = hooks.progressEveryMs ?? 200;
   const progress = (force = false) => {
     const now = clock.now();
@@ -219,6 +222,7 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
     // Rows are written MULTI at a time (one statement call instead of a hundred).
     const insertMany = staging.prepare(`INSERT INTO s (seq, row, phone, first_name, last_name, name, email, country, consent, tags, attrs) VALUES ${Array(MULTI).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
     const seen = new PhoneSeen();
+    fileTags.clear();
     let pending: unknown[] = [];
     let pendingRows = 0;
     const flush = () => {
@@ -288,6 +292,7 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
           reject(row, 'duplicate_in_file', `duplicate of row ${firstRow} (${phone.e164})`);
           continue;
         }
+        if (tags) for (const name of tags) fileTags.add(name);
         pending.push(seen.size, row, phone.e164, first, last, full.slice(0, 300), email, phone.country, consent, tags ? JSON.stringify(tags) : null, attrs.length ? JSON.stringify(attrs) : null);
         if (++pendingRows === MULTI) flush();
       }
@@ -337,14 +342,20 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
         // Temporary sorts of a million keys spill to disk, not RAM.
         // (Switching temp_store drops temporary objects; no domain keeps any between calls.)
         db.pragma('temp_store = FILE');
+        // A big save fills the WAL; the automatic checkpoint would run inside the commit (a second
+        // or more with no progress). It is taken after the import has reported its end instead.
+        const autoCheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+        db.pragma('wal_autocheckpoint = 0');
         try {
-          db.transaction(() => merge(db, opts, { format: source.format, encoding: source.encoding }, attrTypes, startedAt, counts, existing, (done, total) => {
+          db.transaction(() => merge(db, opts, { format: source.format, encoding: source.encoding }, attrTypes, fileTags, startedAt, counts, existing, (done, total) => {
             written = { done, total };
             progress();
           }))();
         } finally {
           db.pragma(`cache_size = ${cache}`);
           db.pragma(`temp_store = ${tempStore}`);
+          db.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
+          checkpointLater = true;
         }
       }
     } finally {
@@ -368,6 +379,8 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
     source.close();
     staging.close();
     fs.rmSync(stagingFile, { force: true });
+    // After the job's end has been announced (its promise settles first).
+    if (checkpointLater) setImmediate(() => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* the next commit's own checkpoint will do */ } });
   }
 }
 
@@ -381,7 +394,7 @@ const MERGE_CHUNK = 20_000;
  */
 function merge(
   db: Db, opts: ImportRunOptions, file: { format: ImportFormat; encoding: ImportEncoding }, attrTypes: Map<string, AttributeType>,
-  now: number, counts: ImportCounts, existing: number, tick: (done: number, total: number) => void,
+  fileTags: ReadonlySet<string>, now: number, counts: ImportCounts, existing: number, tick: (done: number, total: number) => void,
 ): void {
   const maxId = (db.prepare('SELECT coalesce(max(id), 0) FROM contacts').pluck().get() as number) ?? 0;
   const maxEvent = (db.prepare('SELECT coalesce(max(id), 0) FROM consent_events').pluck().get() as number) ?? 0;
@@ -429,8 +442,8 @@ function merge(
   }
 
   // Tags from the file and the import's own tags.
-  db.prepare('INSERT OR IGNORE INTO tags (name, created_at) SELECT DISTINCT j.value, ? FROM st.s s, json_each(s.tags) j WHERE s.tags IS NOT NULL').run(now);
   const addTag = db.prepare('INSERT OR IGNORE INTO tags (name, created_at) VALUES (?, ?)');
+  for (const t of fileTags) addTag.run(t, now);
   for (const t of opts.tags) addTag.run(t, now);
   ranged('file tags', db.prepare(`
     INSERT OR IGNORE INTO contact_tags (tag_id, contact_id)
