@@ -118,10 +118,15 @@ async function main() {
   while (stateOf.get(created.id) === 'running') await new Promise((res) => setTimeout(res, 200));
   const wall = (performance.now() - t0) / 1000;
   const cpuPerMsg = (cpuUs() - cpu0) / N;
+  const senderStats = { ...campaigns.engine!.sender.stats };
   await campaigns.stopEngine();
   const times = core.db.prepare('SELECT min(at) AS a, max(at) AS b, count(*) AS n FROM messaging_log').get() as { a: number; b: number; n: number };
   const achieved = (times.n - 1) / ((times.b - times.a) / 1000);
   const counts = campaigns.get(created.id).counts;
+  // Sends per wall-clock second (first and last partial seconds left out): where the rate dips.
+  const perSecond = (core.db.prepare('SELECT count(*) FROM messaging_log GROUP BY at / 1000 ORDER BY at / 1000').pluck().all() as number[]).slice(1, -1);
+  const sortedPs = [...perSecond].sort((a, b) => a - b);
+  const secondsProfile = { seconds: perSecond.length, min: sortedPs[0], p10: sortedPs[Math.floor(sortedPs.length * 0.1)], median: sortedPs[Math.floor(sortedPs.length / 2)], max: sortedPs.at(-1), below_900: perSecond.filter((x) => x < 900).length };
   const stats = await admin('stats');
   await core.close();
   child.stdin!.end();
@@ -135,6 +140,8 @@ async function main() {
       recipients: N, snapshot_seconds: +startSecs.toFixed(1), seconds: +wall.toFixed(1), achieved_rate: +achieved.toFixed(1), achieved_pct: +((achieved / RATE) * 100).toFixed(1),
       max_mps: maxMps, throughput_rejections: stats.limits.throughput_rejections, duplicates: stats.duplicates.same_callback_data, accepted: stats.sends.accepted, counts,
       cpu_us_per_msg: +cpuPerMsg.toFixed(1),
+      sender: senderStats,
+      per_second: secondsProfile,
     },
     cpu_ratio: +(cpuPerMsg / bareCpuPerMsg).toFixed(2),
     checks: { rate_at_least_95pct: achieved >= 0.95 * RATE, never_above: maxMps <= RATE, cpu_ratio_at_most_1_5: cpuPerMsg / bareCpuPerMsg <= 1.5 },

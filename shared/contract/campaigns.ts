@@ -142,6 +142,14 @@ export const campaignDraftSchema = z.object({
   schedule: scheduleSchema.default({ mode: 'now' }),
   options: optionsSchema.default({}),
 }).strict();
+
+/**
+ * An edit: only the fields given change. Built without the draft's defaults — zod applies a
+ * default inside an optional field, so `.partial()` would reset every omitted field to it.
+ */
+export const campaignPatchSchema = z
+  .object(Object.fromEntries(Object.entries(campaignDraftSchema.shape).map(([k, v]) => [k, (v instanceof z.ZodDefault ? v.unwrap() : v).optional()])))
+  .strict() as unknown as z.ZodType<Partial<z.output<typeof campaignDraftSchema>>>;
 export type CampaignDraft = z.input<typeof campaignDraftSchema>;
 
 export type RecipientCounts = Record<RecipientState, number>;
@@ -337,7 +345,7 @@ export const campaignsMethods = {
   /** Creates a draft (validated: template known, mapping complete, schedule valid). */
   'campaigns:create': method<CampaignSummary>()(campaignDraftSchema),
   /** Edits a draft or scheduled (not yet sending) campaign; fields as in create, all optional. */
-  'campaigns:update': method<CampaignSummary>()(z.object({ id: z.string().min(1).max(64), patch: campaignDraftSchema.partial() }).strict()),
+  'campaigns:update': method<CampaignSummary>()(z.object({ id: z.string().min(1).max(64), patch: campaignPatchSchema }).strict()),
   /**
    * The plan: eligible count, exclusions, forecast, cost. Give `id` for a saved campaign, or
    * `draft` to plan unsaved builder choices live.

@@ -11,7 +11,7 @@
  * biz_opaque_callback_data ("pacer:<row id>") so a lost HTTP answer is reconciled by webhook.
  *
  * Errors follow whatsapp/errors.ts (classifyError): retry_soon → back to pending with a back-off
- * (130429 also halves the number's rate); retry_after_24h (131049) → pending again in 24 h, at most
+ * (130429 also slows the number: see throttle.ts); retry_after_24h (131049) → pending again in 24 h, at most
  * `retry_131049` times; terminal_recipient / fix_payload → failed; suppress_contact (131050) →
  * failed + marketing opt-out; halt_campaign → the row goes back to pending and the campaign pauses;
  * halt_account → every running campaign pauses. No answer we can trust (timeout, connection lost
@@ -263,6 +263,13 @@ export class Sender {
         this.idle = false;
         this.stats.batches++;
         const claimed = this.claim(batch.map((b) => b.row), now, batch);
+        // Paced at `now`, sent after the claim's commit: the limiters count the real send time.
+        const sentAt = Math.floor(this.ctx.clock.now());
+        if (sentAt > now) {
+          const perNumber = new Map<string, number>();
+          for (const b of batch) perNumber.set(b.phoneNumberId, (perNumber.get(b.phoneNumberId) ?? 0) + 1);
+          for (const [id, count] of perNumber) this.limiters.get(id)?.delayLast(count, sentAt - now);
+        }
         for (const b of batch) if (claimed.has(b.row.id)) void this.fire(b.row, b.rt, b.phoneNumberId);
         await new Promise((r) => setImmediate(r));
         return;

@@ -1,17 +1,23 @@
 /**
  * Per-number throughput and per-recipient pair rate.
  *
- * Throughput is a sliding one-second window (at most `rate` sends in ANY 1,000 ms), not a token
- * bucket: a bucket lets `burst + rate` through in one second, and we promise never to go above the
- * number's mps. Within the second, sends are also paced in small bursts (1/50 s worth, at 98 % of
- * the rate) so network jitter between us and Meta cannot squeeze two bursts into one of Meta's
- * seconds. On 130429 (throughput limit hit) the rate halves at once and creeps back up by
- * 10 % per quiet interval to the configured rate (default 80, configurable up to 1,000).
+ * Throughput is a sliding window (at most `rate` sends in ANY 1,025 ms), not a token bucket: a
+ * bucket lets `burst + rate` through in one second, and we promise never to go above the number's
+ * mps. The extra 30 ms is for the network: requests sent 1,000 ms apart can arrive closer together,
+ * and Meta counts arrivals. Within the window sends follow a paced schedule at 96 % of the rate
+ * (GCRA, a 40th of a second's worth may go back to back). 130429 (throughput limit hit) on
+ * more than 1 % of recent sends drops the rate to 80 % (at most once a second), and it climbs
+ * back by 5 % per quiet interval to the configured rate (default 80, configurable up to 1,000);
+ * rarer ones are jitter: those messages are retried and the rate stays.
  */
 
 export const DEFAULT_MPS = 80;
 export const MAX_MPS = 1000;
 export const MIN_MPS = 1;
+/** Added to the one-second window: latency jitter that cannot push rate + 1 arrivals into a second. */
+export const JITTER_GUARD_MS = 30;
+/** The stretch over which 130429 answers are weighed against sends. */
+export const THROTTLE_BUCKET_MS = 5000;
 /** Meta's pair rate: one message per 6 seconds from one business number to one user. */
 export const PAIR_INTERVAL_MS = 6000;
 
@@ -22,8 +28,17 @@ export class ThroughputLimiter {
   private current: number;
   private lastThrottleAt = -Infinity;
   private lastRaiseAt = -Infinity;
+  /** Sends and 130429 answers of the last few seconds. */
+  private bucket = { start: -Infinity, sends: 0, throttled: 0 };
+  private previous = { start: -Infinity, sends: 0, throttled: 0 };
+  /** The paced schedule's next slot (GCRA's theoretical arrival time). */
+  private tat = -Infinity;
+  /** Sends that may go back to back: a 40th of a second's worth, at least 1 (claimed in one commit). */
+  private get burst(): number {
+    return Math.max(1, Math.ceil(this.current / 40));
+  }
 
-  constructor(private configured: number = DEFAULT_MPS, private readonly recoverEveryMs = 10_000, private readonly pacing = 0.98) {
+  constructor(private configured: number = DEFAULT_MPS, private readonly recoverEveryMs = 5_000, private readonly pacing = 0.96) {
     this.configured = clampRate(configured);
     this.current = this.configured;
     this.times = new Float64Array(MAX_MPS);
@@ -49,34 +64,74 @@ export class ThroughputLimiter {
     this.recover(now);
     const n = Math.floor(this.current);
     let wait = 0;
-    // The n-th most recent send must be at least 1,000 ms old (the hard limit).
-    if (this.filled >= n) wait = this.times[(this.pos - n + MAX_MPS) % MAX_MPS]! + 1000 - now;
-    // Pacing: the b-th most recent send must be b intervals old (b = a 50th of a second's worth).
-    const b = Math.max(1, Math.ceil(n / 50));
-    if (this.pacing < 1 && this.filled >= b) {
-      wait = Math.max(wait, this.times[(this.pos - b + MAX_MPS) % MAX_MPS]! + (b * 1000) / (n * this.pacing) - now);
-    }
+    // The n-th most recent send must be at least 1,025 ms old (the hard limit).
+    if (this.filled >= n) wait = this.times[(this.pos - n + MAX_MPS) % MAX_MPS]! + 1000 + JITTER_GUARD_MS - now;
+    // Pacing (GCRA): sends follow a schedule one interval apart at `pacing` × the rate; a send may
+    // run up to `burst` intervals ahead of it. Time lost to a timer that fires late is made up
+    // from that tolerance instead of being lost for good (a window of recent sends lost ~7 %).
+    // When it must wait, it waits until half a burst may go (one claim commit for several sends,
+    // not one each) while staying ahead of the schedule, so a timer that fires late loses nothing.
+    const t = this.interval();
+    if (this.pacing < 1 && now < this.tat - this.burst * t) wait = Math.max(wait, this.tat - Math.ceil(this.burst / 2) * t - now);
     return Math.max(0, wait);
+  }
+
+  private interval(): number {
+    return 1000 / (Math.floor(this.current) * this.pacing);
   }
 
   /** Records a send at `now`; call only when waitMs(now) === 0. */
   record(now: number): void {
+    this.rollBucket(now);
+    this.bucket.sends++;
+    this.tat = Math.max(this.tat, now) + this.interval();
     this.times[this.pos] = now;
     this.pos = (this.pos + 1) % MAX_MPS;
     if (this.filled < MAX_MPS) this.filled++;
   }
 
-  /** 130429: halve the rate now. */
+  /**
+   * The last `count` recorded sends actually left `delayMs` later than recorded (the claim commit
+   * between pacing and sending took that long): move them, so the window counts real send times —
+   * otherwise a slow commit squeezes sends paced apart into a shorter stretch.
+   */
+  delayLast(count: number, delayMs: number): void {
+    if (delayMs <= 0) return;
+    // Only the hard window moves; the paced schedule keeps its slots (it catches up within `burst`).
+    for (let k = 1; k <= Math.min(count, this.filled); k++) this.times[(this.pos - k + MAX_MPS) % MAX_MPS]! += delayMs;
+  }
+
+  /**
+   * 130429. A few now and then are network jitter squeezing paced sends into one of Meta's
+   * seconds: the sender retries those messages and the rate stays. When they are more than 1 % of
+   * the sends of the last few seconds (at least 3), the number's real limit is lower than
+   * configured: the rate drops to 80 %, at most once a second while they keep coming.
+   */
   throttled(now: number): void {
-    this.current = Math.max(MIN_MPS, Math.floor(this.current / 2));
+    this.rollBucket(now);
+    this.bucket.throttled++;
+    // Weighed over this bucket and the one before (5–10 s), so a bucket's first moments do not judge alone.
+    const throttled = this.bucket.throttled + this.previous.throttled;
+    const sends = this.bucket.sends + this.previous.sends;
+    if (throttled < 3 || throttled <= sends / 100) return;
+    if (now - this.lastThrottleAt < 1000) return;
+    this.current = Math.max(MIN_MPS, Math.floor(this.current * 0.8));
     this.lastThrottleAt = now;
     this.lastRaiseAt = now;
+    this.previous = { start: now, sends: 0, throttled: 0 };
+    this.bucket = { start: now, sends: 0, throttled: 0 };
+  }
+
+  private rollBucket(now: number): void {
+    if (now - this.bucket.start < THROTTLE_BUCKET_MS) return;
+    this.previous = now - this.bucket.start < 2 * THROTTLE_BUCKET_MS ? this.bucket : { start: now, sends: 0, throttled: 0 };
+    this.bucket = { start: now, sends: 0, throttled: 0 };
   }
 
   private recover(now: number): void {
     if (this.current >= this.configured) return;
     while (now - this.lastRaiseAt >= this.recoverEveryMs && this.current < this.configured) {
-      this.current = Math.min(this.configured, Math.max(this.current + 1, Math.floor(this.current * 1.1)));
+      this.current = Math.min(this.configured, Math.max(this.current + 1, Math.floor(this.current * 1.05)));
       this.lastRaiseAt += this.recoverEveryMs;
     }
   }

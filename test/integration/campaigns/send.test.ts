@@ -43,6 +43,18 @@ describe('campaign sending against the sandbox', () => {
     expect(page.rows[0]!.delivered_at).not.toBeNull();
   });
 
+  it('an edit changes only the fields given (omitted ones keep their values, not the defaults)', async () => {
+    w = await world();
+    seedContacts(w.core, 3, { consent: 'utility' });
+    const c = await ok(w.core.call('campaigns:create', utilityDraft({ options: { rate: 50, frequency_cap: null, retry_131049: 1 }, schedule: { mode: 'at', at: '2030-01-02T09:00', tz: 'Asia/Jerusalem' } })));
+    const before = await ok(w.core.call('campaigns:get', { id: c.id }));
+    const edited = await ok(w.core.call('campaigns:update', { id: c.id, patch: { name: 'Renamed' } }));
+    expect(edited.name).toBe('Renamed');
+    const { name: _a, updated_at: _b, ...rest } = edited as unknown as Record<string, unknown>;
+    const { name: _c, updated_at: _d, ...restBefore } = before as unknown as Record<string, unknown>;
+    expect(rest).toEqual(restBefore);
+  });
+
   it('counts exclusions, skips them in the ledger, and classifies sync and async failures', async () => {
     w = await world({ scenario: scenario({ tier: 'TIER_10K' }) });
     seedContacts(w.core, 20, { consent: 'marketing' });
