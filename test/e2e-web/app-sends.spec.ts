@@ -1,8 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect, SHOTS } from './fixtures';
-import { PACER_BIN, REPO, callApi, startServe, tempDataDir } from '../support/harness';
+import { connectSandbox, importGuests } from './campaign-helpers';
+import { callApi, startServe, tempDataDir } from '../support/harness';
 
 // The app alone — no `pacer run` beside it — sends a campaign through the in-process Sandbox and
 // shows the delivery webhooks arriving: the harness runs the same runtime as the desktop app.
@@ -13,16 +12,10 @@ const call = callApi;
 test('the app sends a campaign and shows it delivered, with nothing else running', async ({ page }) => {
   test.setTimeout(120_000);
   const dataDir = tempDataDir('pacer-e2e-sends-');
-  const csv = path.join(tempDataDir('pacer-csv-'), 'customers.csv');
-  fs.writeFileSync(csv, `first_name,phone\n${PHONES.map((p, i) => `Guest${i},${p}`).join('\n')}\n`);
-  const imp = spawnSync(process.execPath, [PACER_BIN, '--data-dir', dataDir, 'import', csv, '--consent', 'marketing', '--consent-source', 'shop signup', '--json'], { cwd: REPO, encoding: 'utf8' });
-  expect(imp.status, imp.stderr).toBe(0);
+  importGuests(dataDir, PHONES, 'marketing', 'shop signup');
   const serve = await startServe({ dataDir });
   try {
-    await page.goto(serve.url);
-    await page.getByTestId('nav-account').click();
-    await page.getByTestId('use-sandbox').click();
-    await expect.poll(async () => (await call<unknown[]>(serve, 'templates:list', {})).length, { timeout: 30_000 }).toBeGreaterThan(5);
+    await connectSandbox(page, serve);
 
     const campaign = await call<{ id: string }>(serve, 'campaigns:create', {
       name: 'Harness send',

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, SHOTS } from './fixtures';
-import { PACER_BIN, REPO, callApi, startServe, tempDataDir } from '../support/harness';
+import { connectSandbox, importGuests } from './campaign-helpers';
+import { callApi, startServe, tempDataDir } from '../support/harness';
 
 // A media header from a file picked in the builder: uploaded to the (in-process) Sandbox with
 // POST /{phone-number-id}/media, shown attached with its name, size, a local preview and the media
@@ -36,16 +36,10 @@ for (const lang of ['en', 'he'] as const) {
     test.setTimeout(120_000);
     const dataDir = tempDataDir('pacer-e2e-media-');
     fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ language: lang }));
-    const csv = path.join(tempDataDir('pacer-csv-'), 'customers.csv');
-    fs.writeFileSync(csv, `first_name,phone\n${PHONES.map((p, i) => `Guest${i},${p}`).join('\n')}\n`);
-    const imp = spawnSync(process.execPath, [PACER_BIN, '--data-dir', dataDir, 'import', csv, '--consent', 'marketing', '--consent-source', 'shop signup', '--json'], { cwd: REPO, encoding: 'utf8' });
-    expect(imp.status, imp.stderr).toBe(0);
+    importGuests(dataDir, PHONES, 'marketing', 'shop signup');
     const serve = await startServe({ dataDir });
     try {
-      await page.goto(serve.url);
-      await page.getByTestId('nav-account').click();
-      await page.getByTestId('use-sandbox').click();
-      await expect.poll(async () => (await callApi<unknown[]>(serve, 'templates:list', {})).length, { timeout: 30_000 }).toBeGreaterThan(5);
+      await connectSandbox(page, serve);
 
       await page.getByTestId('nav-campaigns').click();
       await page.getByTestId('new-campaign').click();

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect, SHOTS } from './fixtures';
-import { PACER_BIN, REPO, callApi, startServe, tempDataDir } from '../support/harness';
+import { connectSandbox, importGuests } from './campaign-helpers';
+import { callApi, startServe, tempDataDir } from '../support/harness';
 import { nextOccurrence } from '../../shared/campaigns/recurrence';
 import type { CampaignSummary } from '../../shared/contract/campaigns';
 
@@ -16,16 +16,10 @@ for (const lang of ['en', 'he'] as const) {
     test.setTimeout(120_000);
     const dataDir = tempDataDir('pacer-e2e-series-');
     fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ language: lang }));
-    const csv = path.join(tempDataDir('pacer-csv-'), 'patients.csv');
-    fs.writeFileSync(csv, `first_name,phone\n${PHONES.map((p, i) => `Guest${i},${p}`).join('\n')}\n`);
-    const imp = spawnSync(process.execPath, [PACER_BIN, '--data-dir', dataDir, 'import', csv, '--consent', 'utility', '--consent-source', 'clinic signup', '--json'], { cwd: REPO, encoding: 'utf8' });
-    expect(imp.status, imp.stderr).toBe(0);
+    importGuests(dataDir, PHONES, 'utility', 'clinic signup');
     const serve = await startServe({ dataDir });
     try {
-      await page.goto(serve.url);
-      await page.getByTestId('nav-account').click();
-      await page.getByTestId('use-sandbox').click();
-      await expect.poll(async () => (await callApi<unknown[]>(serve, 'templates:list', {})).length, { timeout: 30_000 }).toBeGreaterThan(5);
+      await connectSandbox(page, serve);
 
       await page.getByTestId('nav-campaigns').click();
       await page.getByTestId('new-campaign').click();
@@ -103,16 +97,10 @@ test('a daily series runs an occurrence: the series page lists it with its resul
   test.setTimeout(240_000);
   const dataDir = tempDataDir('pacer-e2e-series-run-');
   fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ language: 'en' }));
-  const csv = path.join(tempDataDir('pacer-csv-'), 'patients.csv');
-  fs.writeFileSync(csv, `first_name,phone\n${PHONES.slice(0, 2).map((p, i) => `Guest${i},${p}`).join('\n')}\n`);
-  const imp = spawnSync(process.execPath, [PACER_BIN, '--data-dir', dataDir, 'import', csv, '--consent', 'utility', '--consent-source', 'clinic signup', '--json'], { cwd: REPO, encoding: 'utf8' });
-  expect(imp.status, imp.stderr).toBe(0);
+  importGuests(dataDir, PHONES.slice(0, 2), 'utility', 'clinic signup');
   const serve = await startServe({ dataDir });
   try {
-    await page.goto(serve.url);
-    await page.getByTestId('nav-account').click();
-    await page.getByTestId('use-sandbox').click();
-    await expect.poll(async () => (await callApi<unknown[]>(serve, 'templates:list', {})).length, { timeout: 30_000 }).toBeGreaterThan(5);
+    await connectSandbox(page, serve);
     // Daily at the first whole minute at least 70 s away (UTC), so the harness's scheduler runs it during the test.
     const due = Math.ceil((Date.now() + 70_000) / 60_000) * 60_000;
     const time = new Date(due).toISOString().slice(11, 16);

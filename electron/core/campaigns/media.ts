@@ -13,6 +13,7 @@
  * ago or a duplicated campaign still sends its picture; `headerMediaProblem` blocks a start when
  * the id has expired and no copy is left.
  */
+import type { UploadedHeaderMedia } from '../../../shared/contract/campaigns';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,15 +23,8 @@ import { whatsappServices } from '../whatsapp/index';
 
 export type HeaderKind = 'image' | 'video' | 'document';
 
-export interface UploadedMedia {
-  id: string;
-  file_name: string;
-  mime_type: string;
-  size: number;
-  sha256: string;
-  /** When the id was obtained (ms): Meta keeps it 30 days. */
-  uploaded_at: number;
-}
+/** As the campaign keeps it in `header_media` (the contract's shape). */
+export type UploadedMedia = UploadedHeaderMedia;
 
 const DAY_MS = 86_400_000;
 /** Meta deletes uploaded media 30 days after the upload. */

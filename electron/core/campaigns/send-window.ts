@@ -8,6 +8,7 @@
  * a time is allowed only when it is inside the window in EVERY zone of the country; if no such time
  * exists (a country spanning more hours than the window is long) the first zone alone decides.
  */
+import { isTimeZone, localParts, zoneOffset } from '../../../shared/campaigns/zones';
 import ct from 'countries-and-timezones';
 
 export interface DailyWindow {
@@ -29,38 +30,8 @@ export function parseWindow(text: string): DailyWindow {
 export const formatWindow = (w: DailyWindow): string => `${hhmm(w.start)}-${hhmm(w.end)}`;
 const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 
-export function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-    formatters.set(tz, f);
-  }
-  return f;
-}
-
-/** Wall-clock fields of instant t in zone tz. */
-export function localParts(t: number, tz: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(tz).formatToParts(new Date(t))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour! % 24, minute: parts.minute!, second: parts.second! };
-}
-
-/** Offset of tz from UTC at instant t, in ms. */
-export function zoneOffset(t: number, tz: string): number {
-  const p = localParts(t, tz);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return asUtc - Math.floor(t / 1000) * 1000;
-}
+export const isValidTimeZone = isTimeZone;
+export { localParts, zoneOffset };
 
 /**
  * "2026-03-01T10:00" (no offset) in tz → instant. Strings with Z or an offset are absolute.
