@@ -26,6 +26,7 @@ import type {
   ImportEncoding,
   ImportFormat,
   ImportPhase,
+  ImportProgress,
   ImportReport,
   ImportRowError,
   MappingEntry,
@@ -64,15 +65,8 @@ export interface ImportDeps {
   tmpDir: string;
 }
 
-export interface ProgressInfo {
-  phase: ImportPhase;
-  rowsRead: number;
-  bytesRead: number;
-  bytesTotal: number;
-  counts: ImportCounts;
-  written?: number;
-  toWrite?: number;
-}
+/** The contract's progress without what the job adds (its id, dry-run flag). */
+export type ProgressInfo = Omit<ImportProgress, 'jobId' | 'dryRun'>;
 
 export interface ImportHooks {
   signal?: AbortSignal;
