@@ -3,7 +3,7 @@
  *
  * Throughput is a sliding window (at most `rate` sends in ANY 1,025 ms), not a token bucket: a
  * bucket lets `burst + rate` through in one second, and we promise never to go above the number's
- * mps. The extra 30 ms is for the network: requests sent 1,000 ms apart can arrive closer together,
+ * mps. The extra 40 ms (120 ms in the first 2.5 s after a pause) is for the network: requests sent 1,000 ms apart can arrive closer together,
  * and Meta counts arrivals. Within the window sends follow a paced schedule at 96 % of the rate
  * (GCRA, a 40th of a second's worth may go back to back). 130429 (throughput limit hit) on
  * more than 1 % of recent sends drops the rate to 80 % (at most once a second), and it climbs
@@ -14,8 +14,17 @@
 export const DEFAULT_MPS = 80;
 export const MAX_MPS = 1000;
 export const MIN_MPS = 1;
-/** Added to the one-second window: latency jitter that cannot push rate + 1 arrivals into a second. */
-export const JITTER_GUARD_MS = 30;
+/**
+ * Added to the one-second window: latency jitter up to this cannot push rate + 1 arrivals into
+ * one of Meta's seconds. Larger in the first seconds after a pause: the first requests wait for
+ * connections to open (the HTTP pool is replaced after 3 s idle) and arrive 30–50 ms late, bunched
+ * with the ones sent after them.
+ */
+export const JITTER_GUARD_MS = 40;
+export const START_JITTER_GUARD_MS = 120;
+/** How long the start margin lasts, counted from the first send after a pause of PAUSE_MS. */
+const START_MS = 2500;
+const PAUSE_MS = 3000;
 /** The stretch over which 130429 answers are weighed against sends. */
 export const THROTTLE_BUCKET_MS = 5000;
 /** Meta's pair rate: one message per 6 seconds from one business number to one user. */
@@ -28,6 +37,8 @@ export class ThroughputLimiter {
   private current: number;
   private lastThrottleAt = -Infinity;
   private lastRaiseAt = -Infinity;
+  private startedAt = -Infinity;
+  private lastSendAt = -Infinity;
   /** Sends and 130429 answers of the last few seconds. */
   private bucket = { start: -Infinity, sends: 0, throttled: 0 };
   private previous = { start: -Infinity, sends: 0, throttled: 0 };
@@ -65,7 +76,8 @@ export class ThroughputLimiter {
     const n = Math.floor(this.current);
     let wait = 0;
     // The n-th most recent send must be at least 1,025 ms old (the hard limit).
-    if (this.filled >= n) wait = this.times[(this.pos - n + MAX_MPS) % MAX_MPS]! + 1000 + JITTER_GUARD_MS - now;
+    const guard = now - this.startedAt < START_MS ? START_JITTER_GUARD_MS : JITTER_GUARD_MS;
+    if (this.filled >= n) wait = this.times[(this.pos - n + MAX_MPS) % MAX_MPS]! + 1000 + guard - now;
     // Pacing (GCRA): sends follow a schedule one interval apart at `pacing` × the rate; a send may
     // run up to `burst` intervals ahead of it. Time lost to a timer that fires late is made up
     // from that tolerance instead of being lost for good (a window of recent sends lost ~7 %).
@@ -82,6 +94,8 @@ export class ThroughputLimiter {
 
   /** Records a send at `now`; call only when waitMs(now) === 0. */
   record(now: number): void {
+    if (now - this.lastSendAt > PAUSE_MS) this.startedAt = now;
+    this.lastSendAt = now;
     this.rollBucket(now);
     this.bucket.sends++;
     this.tat = Math.max(this.tat, now) + this.interval();

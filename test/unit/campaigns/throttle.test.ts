@@ -15,6 +15,12 @@ function drive(l: ThroughputLimiter, n: number, start = 0): number[] {
   return times;
 }
 
+/** A limiter past the start of a run (paced with a wider margin): a send 2.6 s before the driven ones. */
+const warm = (l: ThroughputLimiter) => {
+  l.record(-2600);
+  return l;
+};
+
 const maxInAnySecond = (times: number[]) => {
   let best = 0;
   let j = 0;
@@ -33,7 +39,7 @@ describe('per-number throughput', () => {
 
   it('property: never more than the rate in any 1,000 ms, and keeps up with it', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 3000 }), (rate, n) => {
-      const times = drive(new ThroughputLimiter(rate), n);
+      const times = drive(warm(new ThroughputLimiter(rate)), n);
       expect(maxInAnySecond(times)).toBeLessThanOrEqual(rate);
       // Keeps up: at least 95 % of the rate over the run (paced at 98 %).
       if (n > rate) expect((n - 1) / (times[times.length - 1]! / 1000)).toBeGreaterThanOrEqual(rate * 0.95);
@@ -44,7 +50,7 @@ describe('per-number throughput', () => {
     fc.assert(fc.property(fc.integer({ min: 50, max: 1000 }), fc.integer({ min: 1, max: 2 ** 31 }), (rate, seed) => {
       let x = seed;
       const late = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) % 4); // 0..3 ms, like setTimeout under load
-      const l = new ThroughputLimiter(rate);
+      const l = warm(new ThroughputLimiter(rate));
       const times: number[] = [];
       let t = 0;
       while (times.length < 3 * rate) {
@@ -56,6 +62,16 @@ describe('per-number throughput', () => {
       expect(maxInAnySecond(times)).toBeLessThanOrEqual(rate);
       expect((times.length - 1) / (times.at(-1)! / 1000)).toBeGreaterThanOrEqual(rate * 0.95); // paced at 96 %
     }), { numRuns: 40 });
+  });
+
+  it('the first 2.5 s after a pause keep a wider margin (120 ms), then 40 ms', () => {
+    const l = new ThroughputLimiter(50, 10_000, 1); // no pacing: only the window
+    const times = drive(l, 250);
+    expect(times[50]).toBe(1120); // 51st send: 1,000 ms + 120 ms after the 1st
+    expect(times[100]).toBe(2240);
+    expect(times[200]! - times[150]!).toBe(1040); // past the start
+    const later = drive(l, 60, times.at(-1)! + 10_000); // a pause: the start margin again
+    expect(later[50]! - later[0]!).toBe(1120);
   });
 
   it('without pacing, a full second of sends may go at once but never more', () => {
