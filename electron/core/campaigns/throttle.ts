@@ -4,7 +4,7 @@
  * Throughput is a sliding window (at most `rate` sends in ANY 1,025 ms), not a token bucket: a
  * bucket lets `burst + rate` through in one second, and we promise never to go above the number's
  * mps. The extra 40 ms (120 ms in the first 2.5 s after a pause) is for the network: requests sent 1,000 ms apart can arrive closer together,
- * and Meta counts arrivals. Within the window sends follow a paced schedule at 96 % of the rate
+ * and Meta counts arrivals. Within the window sends follow a paced schedule at 97 % of the rate
  * (GCRA, a 40th of a second's worth may go back to back). 130429 (throughput limit hit) on
  * more than 1 % of recent sends drops the rate to 80 % (at most once a second), and it climbs
  * back by 5 % per quiet interval to the configured rate (default 80, configurable up to 1,000);
@@ -49,7 +49,7 @@ export class ThroughputLimiter {
     return Math.max(1, Math.ceil(this.current / 40));
   }
 
-  constructor(private configured: number = DEFAULT_MPS, private readonly recoverEveryMs = 5_000, private readonly pacing = 0.96) {
+  constructor(private configured: number = DEFAULT_MPS, private readonly recoverEveryMs = 5_000, private readonly pacing = 0.97) {
     this.configured = clampRate(configured);
     this.current = this.configured;
     this.times = new Float64Array(MAX_MPS);

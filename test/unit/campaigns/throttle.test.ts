@@ -60,7 +60,7 @@ describe('per-number throughput', () => {
         times.push(t);
       }
       expect(maxInAnySecond(times)).toBeLessThanOrEqual(rate);
-      expect((times.length - 1) / (times.at(-1)! / 1000)).toBeGreaterThanOrEqual(rate * 0.95); // paced at 96 %
+      expect((times.length - 1) / (times.at(-1)! / 1000)).toBeGreaterThanOrEqual(rate * 0.95); // paced at 97 %, capped by the window at 96.2 %
     }), { numRuns: 40 });
   });
 
