@@ -6,9 +6,9 @@
  * mps. The extra 40 ms (120 ms in the first 2.5 s after a pause) is for the network: requests sent 1,000 ms apart can arrive closer together,
  * and Meta counts arrivals. Within the window sends follow a paced schedule at 97 % of the rate
  * (GCRA, a 40th of a second's worth may go back to back). 130429 (throughput limit hit) on
- * more than 1 % of recent sends drops the rate to 80 % (at most once a second), and it climbs
- * back by 5 % per quiet interval to the configured rate (default 80, configurable up to 1,000);
- * rarer ones are jitter: those messages are retried and the rate stays.
+ * more than 1 % of recent sends, spread over 2 s or more of them, drops the rate to 80 % (at most
+ * once a second), and it climbs back by 5 % per quiet interval to the configured rate (default 80,
+ * configurable up to 1,000); rarer or clumped ones are jitter: retried, and the rate stays.
  */
 
 export const DEFAULT_MPS = 80;
@@ -40,8 +40,9 @@ export class ThroughputLimiter {
   private startedAt = -Infinity;
   private lastSendAt = -Infinity;
   /** Sends and 130429 answers of the last few seconds. */
-  private bucket = { start: -Infinity, sends: 0, throttled: 0 };
-  private previous = { start: -Infinity, sends: 0, throttled: 0 };
+  private bucket = { start: -Infinity, sends: 0, throttled: 0, slots: 0 };
+  private previous = { start: -Infinity, sends: 0, throttled: 0, slots: 0 };
+  private lastThrottleSlot = -1;
   /** The paced schedule's next slot (GCRA's theoretical arrival time). */
   private tat = -Infinity;
   /** Sends that may go back to back: a 40th of a second's worth, at least 1 (claimed in one commit). */
@@ -116,30 +117,37 @@ export class ThroughputLimiter {
   }
 
   /**
-   * 130429. A few now and then are network jitter squeezing paced sends into one of Meta's
-   * seconds: the sender retries those messages and the rate stays. When they are more than 1 % of
-   * the sends of the last few seconds (at least 3), the number's real limit is lower than
-   * configured: the rate drops to 80 %, at most once a second while they keep coming.
+   * 130429. A few now and then are jitter squeezing paced sends into one of Meta's seconds (a
+   * stall bunches them, and they come in clumps): the sender retries those messages and the rate
+   * stays. When they are more than 1 % of the sends of the last 5–10 s AND came in at least 8
+   * different quarter-seconds of it (2 s of refusals, not one or two stalls), the number's real
+   * limit is lower than configured: the rate drops to 80 %, at most once a second.
    */
   throttled(now: number): void {
     this.rollBucket(now);
     this.bucket.throttled++;
+    const slot = Math.floor(now / 250);
+    if (slot !== this.lastThrottleSlot) {
+      this.bucket.slots++;
+      this.lastThrottleSlot = slot;
+    }
     // Weighed over this bucket and the one before (5–10 s), so a bucket's first moments do not judge alone.
     const throttled = this.bucket.throttled + this.previous.throttled;
     const sends = this.bucket.sends + this.previous.sends;
-    if (throttled < 3 || throttled <= sends / 100) return;
+    const slots = this.bucket.slots + this.previous.slots;
+    if (throttled <= sends / 100 || slots < 8) return;
     if (now - this.lastThrottleAt < 1000) return;
     this.current = Math.max(MIN_MPS, Math.floor(this.current * 0.8));
     this.lastThrottleAt = now;
     this.lastRaiseAt = now;
-    this.previous = { start: now, sends: 0, throttled: 0 };
-    this.bucket = { start: now, sends: 0, throttled: 0 };
+    this.previous = { start: now, sends: 0, throttled: 0, slots: 0 };
+    this.bucket = { start: now, sends: 0, throttled: 0, slots: 0 };
   }
 
   private rollBucket(now: number): void {
     if (now - this.bucket.start < THROTTLE_BUCKET_MS) return;
-    this.previous = now - this.bucket.start < 2 * THROTTLE_BUCKET_MS ? this.bucket : { start: now, sends: 0, throttled: 0 };
-    this.bucket = { start: now, sends: 0, throttled: 0 };
+    this.previous = now - this.bucket.start < 2 * THROTTLE_BUCKET_MS ? this.bucket : { start: now, sends: 0, throttled: 0, slots: 0 };
+    this.bucket = { start: now, sends: 0, throttled: 0, slots: 0 };
   }
 
   private recover(now: number): void {
