@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '../electron/core/clock';
 import { createCore } from '../electron/core/index';
@@ -42,8 +43,15 @@ const scenario: Scenario = {
 
 if (process.argv.includes('--sandbox-child')) {
   const sb = await startSandbox({ scenario, seed: 3 });
+  // The emulator's own event-loop delay: a stalled sandbox bunches arrivals (130429s, dips).
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   process.stdout.write(`${sb.baseUrl}\n`);
-  process.stdin.on('end', () => void sb.close().then(() => process.exit(0)));
+  process.stdin.on('end', () => {
+    const ms = (ns: number) => +(ns / 1e6).toFixed(1);
+    process.stderr.write(`sandbox event loop: p99 ${ms(loopDelay.percentile(99))} ms, max ${ms(loopDelay.max)} ms, heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB\n`);
+    void sb.close().then(() => process.exit(0));
+  });
   process.stdin.resume();
 } else {
   await main();
@@ -54,8 +62,8 @@ async function main() {
   const BARE = arg('bare', 20_000);
   const INFLIGHT = arg('inflight', 64);
   const self = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, [self, '--sandbox-child', '--rate', String(RATE)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const baseUrl = await new Promise<string>((resolve) => readline.createInterface({ input: child.stdout! }).once('line', resolve));
+  const child = spawn(process.execPath, [...(process.env.PACER_BENCH_SANDBOX_FLAGS?.split(' ').filter(Boolean) ?? []), self, '--sandbox-child', '--rate', String(RATE)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const baseUrl = await new Promise<string>((resolve) => { const rl = readline.createInterface({ input: child.stdout! }); rl.on('line', (l) => { if (l.startsWith('http')) resolve(l); else if (process.env.PACER_BENCH_SANDBOX_FLAGS) process.stderr.write(`sandbox: ${l}\n`); }); });
   const admin = async (p: string, method = 'GET') => (await fetch(`${baseUrl}/__admin/${p}`, { method })).json() as Promise<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const phone = (i: number) => `+97250${String(1_000_000 + i).slice(-7)}`;
   const cpuUs = () => { const c = process.cpuUsage(); return c.user + c.system; };
@@ -108,6 +116,16 @@ async function main() {
   })();
   const campaigns = campaignsFor(core.ctx);
   const created = campaigns.create({ name: 'Bench', template: { name: 'appointment_reminder', language: 'en_US' }, audience: 'all', params: { 1: 'first_name', 2: '"Tel Aviv"', 3: '"May 12, 10:30"' }, options: { rate: RATE } });
+  // Where the rate dips, and why: every 130429 and every rate cut, with its time.
+  const throttleTimes: number[] = [];
+  const rateCuts: { at: number; to: number }[] = [];
+  const throttledOriginal = ThroughputLimiter.prototype.throttled;
+  ThroughputLimiter.prototype.throttled = function (this: ThroughputLimiter, now: number) {
+    const before = this.rate;
+    throttledOriginal.call(this, now);
+    throttleTimes.push(now);
+    if (this.rate < before) rateCuts.push({ at: now, to: this.rate });
+  };
   const tPlan = performance.now();
   await campaigns.start(created.id);
   const startSecs = (performance.now() - tPlan) / 1000;
@@ -127,7 +145,14 @@ async function main() {
   const p99At = core.db.prepare('SELECT at FROM messaging_log ORDER BY at LIMIT 1 OFFSET ?').pluck().get(Math.floor(times.n * 0.99)) as number;
   const tailSeconds = +((times.b - p99At) / 1000).toFixed(1);
   // Sends per wall-clock second (first and last partial seconds left out): where the rate dips.
-  const perSecond = (core.db.prepare('SELECT count(*) FROM messaging_log GROUP BY at / 1000 ORDER BY at / 1000').pluck().all() as number[]).slice(1, -1);
+  const secondRows = core.db.prepare('SELECT at / 1000 AS s, count(*) AS n FROM messaging_log GROUP BY at / 1000 ORDER BY at / 1000').all() as { s: number; n: number }[];
+  const perSecond = secondRows.map((r) => r.n).slice(1, -1);
+  const first = secondRows[0]!.s;
+  const dips = secondRows.slice(1, -1).filter((r) => r.n < 900).map((r) => ({
+    second: r.s - first, sends: r.n,
+    throttled_here_and_before: throttleTimes.filter((t) => Math.floor(t / 1000) === r.s || Math.floor(t / 1000) === r.s - 1).length,
+    rate_cut: rateCuts.some((c) => Math.floor(c.at / 1000) >= r.s - 2 && Math.floor(c.at / 1000) <= r.s),
+  }));
   const sortedPs = [...perSecond].sort((a, b) => a - b);
   const secondsProfile = { seconds: perSecond.length, min: sortedPs[0], p10: sortedPs[Math.floor(sortedPs.length * 0.1)], median: sortedPs[Math.floor(sortedPs.length / 2)], max: sortedPs.at(-1), below_900: perSecond.filter((x) => x < 900).length };
   const stats = await admin('stats');
@@ -145,6 +170,9 @@ async function main() {
       cpu_us_per_msg: +cpuPerMsg.toFixed(1),
       sender: senderStats,
       per_second: secondsProfile,
+      dips,
+      rate_cuts: rateCuts.map((c) => ({ second: Math.floor(c.at / 1000) - first, to: c.to })),
+      throttled_by_second: Object.entries(throttleTimes.reduce<Record<number, number>>((m, t) => ((m[Math.floor(t / 1000) - first] = (m[Math.floor(t / 1000) - first] ?? 0) + 1), m), {})).map(([k, v]) => `${k}:${v}`).join(' '),
       last_1pct_seconds: tailSeconds,
     },
     cpu_ratio: +(cpuPerMsg / bareCpuPerMsg).toFixed(2),

@@ -41,19 +41,32 @@ export class SlidingWindowCounter {
  * `burst` that borrow from later quota — a generic cell-rate algorithm, so after a burst of N the
  * next message is allowed only once the borrowed intervals have passed.
  */
+const OK = Object.freeze({ ok: true as const });
+
 export class PairRateLimiter {
-  private readonly tat = new Map<string, number>();
+  private tat = new Map<string, number>();
+  private lastSweep = 0;
 
   constructor(private readonly intervalMs: number, private readonly burst: number) {}
 
   /** Records a message if allowed; otherwise returns the ms until the next one is. */
   take(key: string, now: number): { ok: true } | { ok: false; retryAfterMs: number } {
-    if (this.intervalMs <= 0) return { ok: true };
+    if (this.intervalMs <= 0) return OK;
+    this.sweep(now);
     const tat = Math.max(this.tat.get(key) ?? now, now);
     const allowedAt = tat - (this.burst - 1) * this.intervalMs;
     if (allowedAt > now) return { ok: false, retryAfterMs: allowedAt - now };
     this.tat.set(key, tat + this.intervalMs);
-    return { ok: true };
+    return OK;
+  }
+
+  /** Forgets pairs whose interval has passed (they behave as new), so a long run's map stays small. */
+  private sweep(now: number): void {
+    if (now - this.lastSweep < 10 * this.intervalMs || this.tat.size < 1024) return;
+    this.lastSweep = now;
+    const kept = new Map<string, number>();
+    for (const [k, t] of this.tat) if (t > now) kept.set(k, t);
+    this.tat = kept;
   }
 }
 
@@ -63,18 +76,22 @@ export class PairRateLimiter {
  */
 export class MovingUniqueSet {
   private readonly last = new Map<string, number>();
-  private queue: { key: string; at: number }[] = [];
+  // Two parallel arrays rather than an object per entry: a day of sends is a lot of entries.
+  private keys: string[] = [];
+  private times: number[] = [];
   private head = 0;
 
   constructor(private readonly windowMs: number) {}
 
   private prune(now: number): void {
-    while (this.head < this.queue.length && this.queue[this.head]!.at <= now - this.windowMs) {
-      const { key, at } = this.queue[this.head++]!;
-      if (this.last.get(key) === at) this.last.delete(key);
+    while (this.head < this.keys.length && this.times[this.head]! <= now - this.windowMs) {
+      const key = this.keys[this.head]!;
+      if (this.last.get(key) === this.times[this.head]) this.last.delete(key);
+      this.head++;
     }
-    if (this.head > 1024 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
+    if (this.head > 1024 && this.head * 2 > this.keys.length) {
+      this.keys = this.keys.slice(this.head);
+      this.times = this.times.slice(this.head);
       this.head = 0;
     }
   }
@@ -92,7 +109,8 @@ export class MovingUniqueSet {
   add(key: string, now: number): void {
     this.prune(now);
     this.last.set(key, now);
-    this.queue.push({ key, at: now });
+    this.keys.push(key);
+    this.times.push(now);
   }
 }
 

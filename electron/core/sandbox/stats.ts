@@ -60,11 +60,23 @@ export interface SandboxStats {
 }
 
 const VIOLATION_ITEMS_LIMIT = 10_000;
+const DAY = 24 * 3600_000;
+
+/**
+ * What is kept per recipient: the public counts plus what the duplicate checks need, in one
+ * object (a long run has one per recipient, so no per-send keys or arrays).
+ */
+interface RecipientRecord extends RecipientStats {
+  /** Last accepted send time per template name (same_template_24h). */
+  templateAt: Record<string, number>;
+  /** Callback data of accepted sends: one value, or a set once there are several. */
+  callbacks: string | Set<string> | undefined;
+}
 
 export class StatsCollector {
   requests = { total: 0, send: 0, management: 0, admin: 0 };
   sends = { attempted: 0, accepted: 0, rejected: 0, held_for_quality_assessment: 0 };
-  perRecipient = new Map<string, RecipientStats>();
+  perRecipient = new Map<string, RecipientRecord>();
   duplicates = { same_callback_data: 0, same_template_24h: 0 };
   private duplicateItems = new Map<string, DuplicateItem>();
   limits = { throughput_rejections: 0, pair_rate_rejections: 0, portfolio_violations: 0, marketing_cap_failures: 0, management_rate_rejections: 0 };
@@ -73,15 +85,13 @@ export class StatsCollector {
   asyncErrors = new Map<number, number>();
   statuses = { sent: 0, delivered: 0, read: 0, failed: 0 };
   faults = { error_5xx: 0, timeouts: 0, drops: 0, slow: 0 };
-  private seenCallback = new Set<string>();
-  private templateSends = new Map<string, number[]>();
 
   constructor(public startedAt: number) {}
 
-  recipient(waId: string, now: number): RecipientStats {
+  recipient(waId: string, now: number): RecipientRecord {
     let r = this.perRecipient.get(waId);
     if (!r) {
-      r = { accepted: 0, rejected: 0, failed_async: 0, templates: {}, first_at: now, last_at: now };
+      r = { accepted: 0, rejected: 0, failed_async: 0, templates: {}, first_at: now, last_at: now, templateAt: {}, callbacks: undefined };
       this.perRecipient.set(waId, r);
     }
     r.last_at = now;
@@ -113,16 +123,16 @@ export class StatsCollector {
     if (templateName) {
       const k = `${templateName}/${language}`;
       r.templates[k] = (r.templates[k] ?? 0) + 1;
-      const tk = `${waId}\u0000${templateName}`;
-      const recent = (this.templateSends.get(tk) ?? []).filter((t) => t > now - 24 * 3600_000);
-      if (recent.length) this.bumpDuplicate(waId, 'same_template_24h', templateName);
-      recent.push(now);
-      this.templateSends.set(tk, recent);
+      const last = r.templateAt[templateName];
+      if (last !== undefined && last > now - DAY) this.bumpDuplicate(waId, 'same_template_24h', templateName);
+      r.templateAt[templateName] = now;
     }
     if (callbackData) {
-      const ck = `${waId}\u0000${callbackData}`;
-      if (this.seenCallback.has(ck)) this.bumpDuplicate(waId, 'same_callback_data', callbackData);
-      else this.seenCallback.add(ck);
+      const seen = r.callbacks;
+      if (seen === callbackData || (seen instanceof Set && seen.has(callbackData))) this.bumpDuplicate(waId, 'same_callback_data', callbackData);
+      else if (seen === undefined) r.callbacks = callbackData;
+      else if (typeof seen === 'string') r.callbacks = new Set([seen, callbackData]);
+      else seen.add(callbackData);
     }
   }
 
@@ -139,7 +149,7 @@ export class StatsCollector {
       now: extra.now,
       requests: { ...this.requests },
       sends: { ...this.sends },
-      per_recipient: Object.fromEntries([...this.perRecipient].map(([k, v]) => [k, { ...v, templates: { ...v.templates } }])),
+      per_recipient: Object.fromEntries([...this.perRecipient].map(([k, v]) => [k, { accepted: v.accepted, rejected: v.rejected, failed_async: v.failed_async, templates: { ...v.templates }, first_at: v.first_at, last_at: v.last_at }])),
       duplicates: { ...this.duplicates, items: [...this.duplicateItems.values()].map((i) => ({ ...i })) },
       limits: { ...this.limits, portfolio_violation_items: this.violations.map((v) => ({ ...v })) },
       max_mps: extra.maxMps,

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import type { Clock, TimerHandle } from '../clock';
+import type { Clock } from '../clock';
+import { Agenda } from './agenda';
 
 /**
  * Delivers webhook POSTs like Meta: JSON envelopes signed with
@@ -69,6 +70,8 @@ export function signBody(body: string | Buffer, appSecret: string): string {
 
 const LOG_LIMIT = 20_000;
 
+type UpdateBuilder = () => { summary: string; envelope: { object: string; entry: unknown[] } };
+
 interface Pending {
   entry: WebhookLogEntry;
   /** The envelope's `entry[]` items this update contributes to a batch. */
@@ -86,7 +89,7 @@ interface Batch {
 export class WebhookDispatcher {
   private seq = 0;
   private log: WebhookLogEntry[] = [];
-  private readonly timers = new Set<TimerHandle>();
+  private readonly agenda: Agenda;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly requests = new Set<http.ClientRequest>();
   private ready: Pending[] = [];
@@ -100,28 +103,50 @@ export class WebhookDispatcher {
     private readonly clock: Clock,
     private readonly settings: WebhookSettings,
     private readonly target: (wabaId: string) => WebhookTarget,
-  ) {}
+  ) {
+    this.agenda = new Agenda(clock);
+  }
 
   /** Schedules one update (a one-entry envelope) for delivery after `delayMs` of clock time. */
   enqueue(envelope: { object: string; entry: unknown[] }, meta: { wabaId: string; field: string; summary: string; delayMs: number; duplicate?: boolean }): void {
+    this.enqueueLazy(meta, () => ({ summary: meta.summary, envelope }));
+  }
+
+  /**
+   * Like `enqueue`, but the update is built when it falls due. Status updates are scheduled up to
+   * minutes ahead; building them late keeps a long run's memory flat. The update appears in the
+   * log (`entries`) once due.
+   */
+  enqueueLazy(meta: { wabaId: string; field: string; delayMs: number; duplicate?: boolean }, build: UpdateBuilder): void {
     if (this.closed) return;
-    const entry: WebhookLogEntry = { seq: ++this.seq, waba_id: meta.wabaId, field: meta.field, summary: meta.summary, created_at: this.clock.now(), attempts: 0, batch_size: 0, state: 'pending', duplicate: meta.duplicate === true, body: JSON.stringify(envelope) };
-    this.stats.generated++;
-    if (entry.duplicate) this.stats.duplicates++;
-    this.stats.pending++;
+    this.announce(1, meta.duplicate ? 1 : 0);
+    const createdAt = this.clock.now();
+    const dispatch = () => this.dispatch({ ...meta, createdAt }, build);
+    if (meta.delayMs > 0) this.after(meta.delayMs, dispatch);
+    else dispatch();
+  }
+
+  /** Counts updates the caller has scheduled itself (generated and pending from now); each is later passed to `dispatch`. */
+  announce(count: number, duplicates: number): void {
+    if (this.closed) return;
+    this.stats.generated += count;
+    this.stats.pending += count;
+    this.stats.duplicates += duplicates;
+  }
+
+  /** An announced update falls due: it is built, logged and posted with whatever else is due for its WABA. */
+  dispatch(meta: { wabaId: string; field: string; createdAt: number; duplicate?: boolean }, build: UpdateBuilder): void {
+    if (this.closed) return;
+    const { summary, envelope } = build();
+    const entry: WebhookLogEntry = { seq: ++this.seq, waba_id: meta.wabaId, field: meta.field, summary, created_at: meta.createdAt, attempts: 0, batch_size: 0, state: 'pending', duplicate: meta.duplicate === true, body: JSON.stringify(envelope) };
     this.log.push(entry);
     // Trim in chunks: splicing one entry per event would be O(n) on every send.
     if (this.log.length > LOG_LIMIT * 1.25) this.log = this.log.slice(this.log.length - LOG_LIMIT);
-    const pending: Pending = { entry, items: envelope.entry };
-    this.after(meta.delayMs, () => this.due(pending));
+    this.due({ entry, items: envelope.entry });
   }
 
   private after(ms: number, fn: () => void): void {
-    const handle = this.clock.setTimeout(() => {
-      this.timers.delete(handle);
-      if (!this.closed) fn();
-    }, ms);
-    this.timers.add(handle);
+    this.agenda.after(ms, fn);
   }
 
   private due(p: Pending): void {
@@ -249,13 +274,12 @@ export class WebhookDispatcher {
   }
 
   scheduledCount(): number {
-    return this.timers.size;
+    return this.agenda.size;
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const t of this.timers) this.clock.clearTimeout(t);
-    this.timers.clear();
+    this.agenda.close();
     for (const r of this.requests) r.destroy(new Error('sandbox closed'));
     await Promise.allSettled([...this.inFlight]);
     this.agents.http.destroy();

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import type { Clock, TimerHandle } from '../clock';
+import type { Clock } from '../clock';
+import { Agenda } from './agenda';
 import { GraphError, unknownObject, webhookError, type SandboxErrorCode } from './graph-errors';
 import { MovingUniqueSet, PairRateLimiter, PerKeyWindow, SlidingWindowCounter } from './limits';
 import type { Rng } from './rng';
@@ -104,6 +105,11 @@ export interface InboundInput {
 }
 
 const HOUR = 3600_000;
+const DELIVER: MessageRecord['outcome'] = Object.freeze({ kind: 'deliver' });
+const SENT_ONLY: MessageRecord['outcome'] = Object.freeze({ kind: 'sent_only' });
+interface Pricing { billable: boolean; pricing_model: 'PMP'; type: 'free_customer_service' | 'regular'; category: string }
+/** Status events in the order of their step codes (see scheduleStatuses). */
+const STATUS_STEPS = ['sent', 'delivered', 'read', 'failed'] as const;
 const PAUSE_MS = [3 * HOUR, 6 * HOUR];
 const PRICING_CHANGE_2026_10_01 = Date.UTC(2026, 9, 1);
 
@@ -152,15 +158,18 @@ export class SandboxWorld {
   /** Sticky "not on WhatsApp" verdicts for unknown recipients (undeliverable_rate). */
   private readonly unknownUndeliverable = new Map<string, boolean>();
   private readonly replied = new Set<string>();
-  private readonly lastTemplateTo = new Map<string, string>();
+  /** The last template message to each user, per business number: phone id → wa_id → wamid. */
+  private readonly lastTemplateTo = new Map<string, Map<string, string>>();
+  private readonly pricingValues = new Map<string, Pricing>();
+  private readonly templateInfos = new Map<string, NonNullable<MessageRecord['template']>>();
   /** The number that last messaged each user (where their replies go by default). */
   private readonly lastPhoneFor = new Map<string, string>();
-  private readonly timers = new Set<TimerHandle>();
-  private pendingUpgrade: TimerHandle | undefined;
+  /** Everything scheduled for later (statuses, replies, unpauses, the timeline) behind one timer. */
+  private readonly agenda: Agenda;
+  private pendingUpgrade = false;
   /** Bumped on every pause, so an old pause's timer never ends a newer pause early. */
   private readonly pauseGeneration = new Map<string, number>();
   private idCounter = 0;
-  private closed = false;
 
   constructor(
     readonly scenario: ResolvedScenario,
@@ -169,6 +178,7 @@ export class SandboxWorld {
     credentials: { accessToken: string; appSecret: string; webhookUrl?: string },
   ) {
     this.stats = new StatsCollector(clock.now());
+    this.agenda = new Agenda(clock);
     this.accessToken = credentials.accessToken;
     this.appSecret = credentials.appSecret;
     this.webhookUrl = credentials.webhookUrl ?? scenario.webhooks.url;
@@ -209,11 +219,7 @@ export class SandboxWorld {
   }
 
   private after(ms: number, fn: () => void): void {
-    const h = this.clock.setTimeout(() => {
-      this.timers.delete(h);
-      if (!this.closed) fn();
-    }, ms);
-    this.timers.add(h);
+    this.agenda.after(ms, fn);
   }
 
   nextId(prefix: string): string {
@@ -372,14 +378,14 @@ export class SandboxWorld {
         if (template.status === 'DISABLED') throw new GraphError(132016, `Template ${t.name} (${lang.code}) is disabled because of low quality`);
         if (template.status !== 'APPROVED') throw new GraphError(132001, `template name (${t.name}) in ${lang.code} is ${template.status}, not APPROVED`);
         const rendered = validateTemplateComponents(t, template, { mediaExists: (id) => this.media.has(id) });
-        record = { phone_number_id: phoneId, wa_id: waId, input, type: 'template', template: { name: template.name, language: template.language, category: template.category }, rendered, biz_opaque_callback_data: b.biz_opaque_callback_data as string | undefined, api_version: apiVersion, accepted_at: now };
+        record = { phone_number_id: phoneId, wa_id: waId, input, type: 'template', template: this.templateInfo(template), rendered, text: undefined, biz_opaque_callback_data: b.biz_opaque_callback_data as string | undefined, api_version: apiVersion, accepted_at: now };
       } else if (type === 'text') {
         const text = b.text as Record<string, unknown> | undefined;
         if (!text || typeof text.body !== 'string' || !text.body) throw new GraphError(131008, 'The parameter text.body is required.');
         if (text.body.length > 4096) throw new GraphError(100, 'text.body must be at most 4096 characters');
         if (!this.inServiceWindow(phoneId, waId, now))
           throw new GraphError(131047, 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.');
-        record = { phone_number_id: phoneId, wa_id: waId, input, type: 'text', text: text.body, biz_opaque_callback_data: b.biz_opaque_callback_data as string | undefined, api_version: apiVersion, accepted_at: now };
+        record = { phone_number_id: phoneId, wa_id: waId, input, type: 'text', template: undefined, rendered: undefined, text: text.body, biz_opaque_callback_data: b.biz_opaque_callback_data as string | undefined, api_version: apiVersion, accepted_at: now };
       } else {
         throw new GraphError(131051, `The sandbox emulates template and text messages, not type ${JSON.stringify(type)}`);
       }
@@ -428,7 +434,7 @@ export class SandboxWorld {
         this.marketing.add(waId, now);
       }
     }
-    return user?.offline ? { kind: 'sent_only' } : { kind: 'deliver' };
+    return user?.offline ? SENT_ONLY : DELIVER;
   }
 
   private accept(phone: PhoneState, base: Omit<MessageRecord, 'wamid' | 'status' | 'outcome' | 'statuses'>, template: TemplateState | undefined): object {
@@ -437,11 +443,19 @@ export class SandboxWorld {
     const wamid = this.wamid(waId);
     const outcome = this.decideOutcome(phone, waId, template, now);
     const held = template?.paced === true;
-    const msg: MessageRecord = { ...base, wamid, status: held ? 'held' : 'accepted', outcome, statuses: [] };
+    // Every field written in one order, so all records share one hidden class (a spread gave each its own).
+    const msg: MessageRecord = {
+      wamid, phone_number_id: base.phone_number_id, wa_id: waId, input: base.input, type: base.type, template: base.template, rendered: base.rendered, text: base.text,
+      biz_opaque_callback_data: base.biz_opaque_callback_data, api_version: base.api_version, accepted_at: now, status: held ? 'held' : 'accepted', outcome, statuses: [],
+    };
     this.messages.set(wamid, msg);
     this.stats.accepted(waId, template?.name, template?.language, base.biz_opaque_callback_data, now);
     if (held) this.stats.sends.held_for_quality_assessment++;
-    if (template) this.lastTemplateTo.set(`${phone.id}:${waId}`, wamid);
+    if (template) {
+      let last = this.lastTemplateTo.get(phone.id);
+      if (!last) this.lastTemplateTo.set(phone.id, (last = new Map()));
+      last.set(waId, wamid);
+    }
     this.lastPhoneFor.set(waId, phone.id);
 
     // The portfolio limit counts unique users *delivered to* outside a customer-service window.
@@ -464,16 +478,27 @@ export class SandboxWorld {
     };
   }
 
-  private pricing(phone: PhoneState, msg: MessageRecord) {
+  private pricing(phone: PhoneState, msg: MessageRecord): Pricing {
     const now = msg.accepted_at;
-    const inWindow = this.inServiceWindow(phone.id, msg.wa_id, now);
-    if (msg.type === 'text') {
-      const free = now < PRICING_CHANGE_2026_10_01;
-      return { billable: !free, pricing_model: 'PMP', type: free ? 'free_customer_service' : 'regular', category: 'service' };
+    let category = 'service';
+    let free = now < PRICING_CHANGE_2026_10_01;
+    if (msg.type !== 'text') {
+      category = (msg.template?.category ?? 'utility').toLowerCase();
+      free &&= category === 'utility' && this.inServiceWindow(phone.id, msg.wa_id, now);
     }
-    const category = (msg.template?.category ?? 'utility').toLowerCase();
-    const free = category === 'utility' && inWindow && now < PRICING_CHANGE_2026_10_01;
-    return { billable: !free, pricing_model: 'PMP', type: free ? 'free_customer_service' : 'regular', category };
+    // A handful of distinct values, shared by every message that has them.
+    const key = `${category}:${free}`;
+    let p = this.pricingValues.get(key);
+    if (!p) this.pricingValues.set(key, (p = { billable: !free, pricing_model: 'PMP', type: free ? 'free_customer_service' : 'regular', category }));
+    return p;
+  }
+
+  /** The template as a message record names it, shared by the records sent while it has that category. */
+  private templateInfo(t: TemplateState): NonNullable<MessageRecord['template']> {
+    const key = `${t.id}:${t.category}`;
+    let info = this.templateInfos.get(key);
+    if (!info) this.templateInfos.set(key, (info = { name: t.name, language: t.language, category: t.category }));
+    return info;
   }
 
   private scheduleStatuses(phone: PhoneState, msg: MessageRecord, _template: TemplateState | undefined, held: boolean): void {
@@ -504,25 +529,63 @@ export class SandboxWorld {
       const i = this.rng.int(0, events.length - 2);
       [deliverAt[i], deliverAt[i + 1]] = [deliverAt[i + 1]!, deliverAt[i]!];
     }
-    const metadata = { display_phone_number: digitsOf(phone.display_phone_number), phone_number_id: phone.id };
-    const v = Number(/^v?(\d+)/.exec(msg.api_version)?.[1] ?? 24);
     const pricing = this.pricing(phone, msg);
     const conversationId = this.rng.hex(16);
+    // The message's whole future as a few packed numbers (time × 16 + step), walked by one agenda
+    // entry at a time; webhook bodies are built when they fall due. A read may be ten minutes
+    // away: holding a timer and an envelope per event until then made the emulator's heap grow
+    // with the run and its garbage-collection pauses bunch the arrivals it meters.
+    const steps: number[] = [];
+    let duplicates = 0;
     events.forEach((e, i) => {
-      const status: Record<string, unknown> = { id: msg.wamid, status: e.status, timestamp: String(unix(msg.accepted_at + e.at)), recipient_id: msg.wa_id };
-      if (msg.biz_opaque_callback_data !== undefined) status.biz_opaque_callback_data = msg.biz_opaque_callback_data;
-      if (e.status === 'sent' || e.status === pricedStatus) {
-        if (v < 24) status.conversation = { id: conversationId, ...(e.status === 'sent' ? { expiration_timestamp: String(unix(msg.accepted_at + e.at + 24 * HOUR)) } : {}), origin: { type: pricing.category } };
+      const k = STATUS_STEPS.indexOf(e.status);
+      steps.push(e.at * 16 + k, deliverAt[i]! * 16 + 4 + k);
+      if (this.rng.chance(this.scenario.webhooks.duplicate_rate)) {
+        steps.push((deliverAt[i]! + this.rng.int(0, 2000)) * 16 + 8 + k);
+        duplicates++;
       }
-      // Pricing rides on exactly one of delivered/read.
-      if (e.status === pricedStatus) status.pricing = pricing;
-      if (e.status === 'failed' && msg.outcome.kind === 'failed') status.errors = [webhookError(msg.outcome.code, msg.outcome.details)];
-      const envelope = { object: 'whatsapp_business_account', entry: [{ id: phone.waba_id, changes: [{ value: { messaging_product: 'whatsapp', metadata, statuses: [status] }, field: 'messages' }] }] };
-      const summary = `statuses:${e.status} ${msg.wamid}`;
-      this.webhooks.enqueue(envelope, { wabaId: phone.waba_id, field: 'messages', summary, delayMs: deliverAt[i]! });
-      if (this.rng.chance(this.scenario.webhooks.duplicate_rate)) this.webhooks.enqueue(envelope, { wabaId: phone.waba_id, field: 'messages', summary, delayMs: deliverAt[i]! + this.rng.int(0, 2000), duplicate: true });
-      this.after(e.at, () => this.applyStatus(phone, msg, e.status));
     });
+    steps.sort((a, b) => a - b);
+    this.webhooks.announce(events.length + duplicates, duplicates);
+    const statusAt = (k: number) => Math.floor(steps.find((x) => x % 16 === k)! / 16);
+    let next = 0;
+    const fire = () => {
+      const due = Math.floor(steps[next]! / 16);
+      for (; next < steps.length && Math.floor(steps[next]! / 16) === due; next++) {
+        const code = steps[next]! % 16;
+        const status = STATUS_STEPS[code % 4]!;
+        if (code < 4) this.applyStatus(phone, msg, status);
+        else
+          this.webhooks.dispatch({ wabaId: phone.waba_id, field: 'messages', createdAt: msg.accepted_at, duplicate: code >= 8 }, () =>
+            this.statusUpdate(phone, msg, { status, at: statusAt(code % 4) }, { pricedStatus, pricing, conversationId }),
+          );
+      }
+      if (next < steps.length) this.agenda.at(msg.accepted_at + Math.floor(steps[next]! / 16), fire);
+    };
+    this.agenda.at(msg.accepted_at + Math.floor(steps[0]! / 16), fire);
+  }
+
+  /** One status webhook (`statuses[]` with a single item), as Meta shapes it for the message's API version. */
+  private statusUpdate(
+    phone: PhoneState,
+    msg: MessageRecord,
+    e: { status: 'sent' | 'delivered' | 'read' | 'failed'; at: number },
+    o: { pricedStatus: string; pricing: Pricing; conversationId: string },
+  ) {
+    const metadata = { display_phone_number: digitsOf(phone.display_phone_number), phone_number_id: phone.id };
+    const v = Number(/^v?(\d+)/.exec(msg.api_version)?.[1] ?? 24);
+    const status: Record<string, unknown> = { id: msg.wamid, status: e.status, timestamp: String(unix(msg.accepted_at + e.at)), recipient_id: msg.wa_id };
+    if (msg.biz_opaque_callback_data !== undefined) status.biz_opaque_callback_data = msg.biz_opaque_callback_data;
+    if (e.status === 'sent' || e.status === o.pricedStatus) {
+      if (v < 24) status.conversation = { id: o.conversationId, ...(e.status === 'sent' ? { expiration_timestamp: String(unix(msg.accepted_at + e.at + 24 * HOUR)) } : {}), origin: { type: o.pricing.category } };
+    }
+    // Pricing rides on exactly one of delivered/read.
+    if (e.status === o.pricedStatus) status.pricing = o.pricing;
+    if (e.status === 'failed' && msg.outcome.kind === 'failed') status.errors = [webhookError(msg.outcome.code, msg.outcome.details)];
+    return {
+      summary: `statuses:${e.status} ${msg.wamid}`,
+      envelope: { object: 'whatsapp_business_account', entry: [{ id: phone.waba_id, changes: [{ value: { messaging_product: 'whatsapp', metadata, statuses: [status] }, field: 'messages' }] }] },
+    };
   }
 
   private applyStatus(phone: PhoneState, msg: MessageRecord, status: 'sent' | 'delivered' | 'read' | 'failed'): void {
@@ -562,7 +625,7 @@ export class SandboxWorld {
       return {};
     }
 
-    const contextWamid = input.context_wamid ?? this.lastTemplateTo.get(`${phone.id}:${waId}`);
+    const contextWamid = input.context_wamid ?? this.lastTemplateTo.get(phone.id)?.get(waId);
     const context = contextWamid ? { from: metadata.display_phone_number, id: contextWamid } : undefined;
     const message: Record<string, unknown> = { from: waId, id: this.wamid(waId), timestamp: String(unix(now)) };
     let kind = input.kind;
@@ -769,11 +832,11 @@ export class SandboxWorld {
     if (this.portfolio.size(now) < this.limitValue() / 2) return;
     if ([...this.phones.values()].some((p) => p.quality_rating === 'RED')) return;
     const from = this.business.messaging_limit;
-    this.pendingUpgrade = this.clock.setTimeout(() => {
-      this.pendingUpgrade = undefined;
-      if (!this.closed && this.business.messaging_limit === from) this.setMessagingLimit(next);
-    }, l.auto_scaling_delay_ms);
-    this.timers.add(this.pendingUpgrade);
+    this.pendingUpgrade = true;
+    this.after(l.auto_scaling_delay_ms, () => {
+      this.pendingUpgrade = false;
+      if (this.business.messaging_limit === from) this.setMessagingLimit(next);
+    });
   }
 
   setPhone(id: string, patch: { quality_rating?: PhoneQuality; status?: PhoneState['status']; throughput_level?: 'STANDARD' | 'HIGH' }): PhoneState {
@@ -853,9 +916,7 @@ export class SandboxWorld {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    for (const t of this.timers) this.clock.clearTimeout(t);
-    this.timers.clear();
+    this.agenda.close();
     await this.webhooks.close();
   }
 }
