@@ -453,11 +453,13 @@ export class Sender {
         if (err.code === 130429) { this.limiter(phoneNumberId, rt.rate).throttled(now); this.stats.throttled++; }
         if (row.attempts + 1 >= this.o.maxAttempts) { this.record(rt, { kind: 'failed', at: now, ...base }); return; }
         // 131056 (pair rate): Meta advises 4^X seconds. 130429 (throughput): the message was not
-        // taken and Meta's second drains in one, so 1 s, doubling. Others: exponential with jitter.
+        // taken; it goes back through the pacer (which keeps the rate) after 250 ms, then 2, 4, 8,
+        // 16 s. A 1-s first wait only left a tail of a few retried messages after a campaign's end.
+        // Others: exponential with jitter.
         const delay = err.code === 131056
           ? 4 ** Math.min(6, row.attempts + 1) * 1000
           : err.code === 130429
-            ? Math.min(this.o.backoffCapMs, 1000 * 2 ** row.attempts) * (1 + Math.random() / 4)
+            ? Math.min(this.o.backoffCapMs, row.attempts === 0 ? 250 : 1000 * 2 ** row.attempts) * (1 + Math.random() / 4)
             : Math.min(this.o.backoffCapMs, this.o.backoffBaseMs * 2 ** row.attempts) * (0.5 + Math.random() / 2);
         this.stats.retried++;
         this.record(rt, { kind: 'retry', notBefore: Math.ceil(now + delay), ...base });

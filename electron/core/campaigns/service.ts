@@ -387,7 +387,7 @@ export class CampaignsService {
     const eligible = result?.eligible ?? [];
     const hashes = eligible.map((e) => this.hash(e.phone));
     // A series is forecast from its first occurrence (each occurrence re-plans at its own time).
-    const start = d.schedule.repeat ? (safeNextRuns(d.schedule, now, 1)[0] ?? now) : Math.max(now, d.schedule.at ? safeTime(d.schedule.at, d.schedule.tz) : now);
+    const start = d.schedule.repeat ? (this.upcomingRuns(campaignId, d.schedule, now, 1)[0] ?? now) : Math.max(now, d.schedule.at ? safeTime(d.schedule.at, d.schedule.tz) : now);
     const rules = rulesOf(d.schedule);
     const zones = rules ? dominantZones(eligible.map((e) => e.country), rules, d.schedule.tz) : null;
     const f = forecast({
@@ -415,7 +415,7 @@ export class CampaignsService {
         throughput: rate,
         template: { name: d.template.name, language: d.template.language, category: t?.category ?? null, status: t?.status ?? null, sendable: !whyNot, why_not: whyNot },
         blockers,
-        next_runs: d.schedule.repeat ? safeNextRuns(d.schedule, now, 5).map((x) => new Date(x).toISOString()) : [],
+        next_runs: this.upcomingRuns(campaignId, d.schedule, now, 5).map((x) => new Date(x).toISOString()),
       },
     };
   }
@@ -492,11 +492,19 @@ export class CampaignsService {
   private nextRunOf(id: string, schedule: CampaignSchedule, after: number): number | null {
     const rep = schedule.repeat;
     if (!rep) return null;
-    if (rep.count) {
-      const runs = (this.ctx.db.prepare(`SELECT count(*) AS n FROM campaign_occurrences WHERE series_id = ? AND outcome = 'started'`).get(id) as { n: number }).n;
-      if (runs >= rep.count) return null;
-    }
+    if (rep.count && this.runsOf(id) >= rep.count) return null;
     return nextOccurrence(rep, schedule.tz ?? 'UTC', after);
+  }
+
+  private runsOf(seriesId: string): number {
+    return (this.ctx.db.prepare(`SELECT count(*) AS n FROM campaign_occurrences WHERE series_id = ? AND outcome = 'started'`).get(seriesId) as { n: number }).n;
+  }
+
+  /** Up to `n` next occurrences of a series after `now`; a run limit counts the occurrences already run. */
+  private upcomingRuns(seriesId: string | null, schedule: CampaignSchedule, now: number, n: number): number[] {
+    const count = schedule.repeat?.count;
+    const left = count ? Math.max(0, count - (seriesId ? this.runsOf(seriesId) : 0)) : n;
+    return safeNextRuns(schedule, now, Math.min(n, left));
   }
 
   /** Starting a series: nothing is sent now; it waits for its first occurrence. */

@@ -48,6 +48,15 @@ export function recordErasure(db: Db, e164: string, at: number, reason: string =
   return hash;
 }
 
+/** Removes the suppression record of an E.164 number; answers its keyed hash and erasure time, or null when it had none. */
+export function liftErasure(db: Db, e164: string): { hash: string; erasedAt: number } | null {
+  const hash = erasureHash(db, e164);
+  const at = db.prepare('SELECT erased_at FROM contact_erasures WHERE hash = ?').pluck().get(hash) as number | undefined;
+  if (at === undefined) return null;
+  db.prepare('DELETE FROM contact_erasures WHERE hash = ?').run(hash);
+  return { hash, erasedAt: at };
+}
+
 /** When this E.164 number was erased at the person's request, or null. */
 export function erasedAt(db: Db, e164: string): number | null {
   if (!hasErasures(db)) return null;

@@ -72,6 +72,7 @@ export function contactsHandlers(ctx: CoreContext): HandlerGroup<ContactsMethod>
     'contacts:opt-out': (i) => service.optOut(i, actor),
     'contacts:confirm-number': (ref) => service.confirmNumber(ref, actor),
     'contacts:delete': (ref) => service.erase(ref),
+    'contacts:lift-erasure': (i) => service.liftErasure(i, actor),
     'contacts:subject-export': (ref) => service.subjectExport(ref),
     'contacts:export': async ({ format, filter, ids }) => {
       const where = service.exportWhere(filter, ids);

@@ -34,7 +34,7 @@ import type { CoreContext } from '../context';
 import type { Db } from '../db/connection';
 import { badInput, notFound, PacerError } from '../errors';
 import { consentHistory, consentOf, recordConsent } from './consent';
-import { erasedAt, recordErasure } from './erasures';
+import { erasedAt, liftErasure, recordErasure } from './erasures';
 import { confirmNumber, holdHistory, holdOf } from './holds';
 import { displayName } from './names';
 import { normalizePhone } from './phone';
@@ -483,6 +483,18 @@ export class ContactsService {
     const detail = suppress ? { erasure_record: recordErasure(this.db, phone, now) } : { bulk_delete: true };
     this.db.prepare("INSERT INTO audit_log (at, actor, action, detail) VALUES (?, 'user', 'contact.erased', ?)").run(now, JSON.stringify(detail));
     return true;
+  }
+
+  /** The person asked to be added again: their suppression record goes (audited with its hash and the reason). */
+  liftErasure(input: { phone: string; reason: string }, actor: string): { lifted: boolean; erased_at: number | null } {
+    const e164 = this.normalize(input.phone);
+    return this.db.transaction(() => {
+      const lifted = liftErasure(this.db, e164);
+      if (!lifted) return { lifted: false, erased_at: null };
+      this.db.prepare("INSERT INTO audit_log (at, actor, action, detail) VALUES (?, ?, 'contact.erasure_lifted', ?)")
+        .run(this.now(), actor, JSON.stringify({ erasure_record: lifted.hash, erased_at: lifted.erasedAt, reason: input.reason }));
+      return { lifted: true, erased_at: lifted.erasedAt };
+    })();
   }
 
   /**

@@ -64,7 +64,7 @@ describe('recurring campaigns', () => {
       schedule: { mode: 'now', tz: TZ, repeat: { frequency: 'daily', time: '09:00', count: 2 } },
     })));
     const plan = await ok(w.core.call('campaigns:plan', { id: series.id }));
-    expect(plan.next_runs.slice(0, 2)).toEqual(['2026-11-23T07:00:00.000Z', '2026-11-24T07:00:00.000Z']);
+    expect(plan.next_runs).toEqual(['2026-11-23T07:00:00.000Z', '2026-11-24T07:00:00.000Z']); // count: 2 → two, not five
     const started = await ok(w.core.call('campaigns:start', { id: series.id }));
     expect(started.state).toBe('scheduled');
     expect(started.total).toBe(0);
@@ -85,6 +85,8 @@ describe('recurring campaigns', () => {
     expect(first.started_at! - Date.UTC(2026, 10, 23, 7, 0)).toBeLessThanOrEqual(60_000);
     expect(first.counts.accepted).toBe(20);
     expect(s.get(series.id).series).toMatchObject({ runs: 1, next_run_at: Date.UTC(2026, 10, 24, 7, 0), latest: { id: first.id, state: 'completed' } });
+    // The plan counts the run already done: one occurrence left.
+    expect((await ok(w.core.call('campaigns:plan', { id: series.id }))).next_runs).toEqual(['2026-11-24T07:00:00.000Z']);
 
     // Five new contacts before the second occurrence: it evaluates the audience at its own time.
     seedContacts(w.core, 5, { consent: 'utility', phone: (i) => phoneOf(100 + i) });

@@ -37,6 +37,35 @@ function everyText(dbFile: string): string {
 }
 
 describe('erasure suppression (CLI)', () => {
+  it('pacer contacts lift-erasure: the person asked to come back; the record goes (audited, no number) and the import takes them again', async () => {
+    const dir = tempDataDir();
+    expect((await pacer(dir, 'import', tempFile('people.csv', PEOPLE), '--default-country', 'IL', '--consent', 'marketing')).code).toBe(0);
+    expect((await pacer(dir, 'contacts', 'delete', DANA)).code).toBe(0);
+    // A reason is required; a number without a record is a clear failure.
+    expect((await pacer(dir, 'contacts', 'lift-erasure', DANA)).code).not.toBe(0);
+    const none = await pacer(dir, 'contacts', 'lift-erasure', '+972529876543', '--reason', 'x');
+    expect(none.code).not.toBe(0);
+    expect(none.err).toContain('+972529876543 has no erasure record.');
+    const again = await pacer(dir, 'import', tempFile('people.csv', PEOPLE), '--default-country', 'IL', '--consent', 'marketing', '--json');
+    expect(JSON.parse(again.out).errors).toEqual([expect.objectContaining({ row: 2, reason: expect.stringContaining('erased') })]); // still refused before the lift
+
+    const lift = await pacer(dir, 'contacts', 'lift-erasure', '050-234-5678', '--reason', 'signed up again at the store', '--json');
+    expect(lift.code).toBe(0);
+    expect(JSON.parse(lift.out)).toMatchObject({ lifted: true, erased_at: expect.any(Number) });
+    const dbFile = path.join(dir, 'pacer.db');
+    const db = new Database(dbFile, { readonly: true });
+    expect(db.prepare('SELECT count(*) FROM contact_erasures').pluck().get()).toBe(0);
+    const audit = db.prepare("SELECT detail FROM audit_log WHERE action = 'contact.erasure_lifted'").pluck().all() as string[];
+    db.close();
+    expect(audit).toHaveLength(1);
+    expect(JSON.parse(audit[0]!)).toMatchObject({ reason: 'signed up again at the store', erasure_record: expect.stringMatching(/^[\w-]{43}$/) });
+    expect(audit[0]).not.toContain('2345678');
+
+    const back = await pacer(dir, 'import', tempFile('people.csv', PEOPLE), '--default-country', 'IL', '--consent', 'marketing', '--json');
+    expect(JSON.parse(back.out)).toMatchObject({ imported: 1, errors: [] });
+    expect((await pacer(dir, 'contacts', 'list', '--json')).out).toContain(DANA);
+  });
+
   it('pacer contacts delete keeps a keyed hash only; a re-import is rejected with the reason, in the dry run and for real', async () => {
     const dir = tempDataDir();
     expect((await pacer(dir, 'import', tempFile('people.csv', PEOPLE), '--default-country', 'IL', '--consent', 'marketing')).code).toBe(0);

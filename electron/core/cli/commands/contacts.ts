@@ -287,4 +287,18 @@ export function registerContactsCommands(program: Command, cli: CliContext): voi
         cli.print(cmd, r, () => `Erased ${phone}. Pacer keeps only a keyed hash of the number, so importing it again is refused.`);
       });
     });
+
+  contacts
+    .command('lift-erasure')
+    .description('The person asked to be added again: remove the suppression record an erasure left, so the number can be imported (audited with the reason)')
+    .argument('<phone>', 'phone number (any format; E.164 preferred)')
+    .requiredOption('--reason <text>', 'why, e.g. "signed up again at the store, 2026-11-22"')
+    .option('--json', 'print JSON')
+    .action(async (phone: string, o: { reason: string }, cmd: Command) => {
+      await cli.withCore(cmd, async (core) => {
+        const r = await cli.call(core, 'contacts:lift-erasure', { phone, reason: o.reason });
+        if (!r.lifted) throw new CliError(`${phone} has no erasure record.`, EXIT_FAILED);
+        cli.print(cmd, r, () => `Lifted the erasure record of ${phone} (erased ${new Date(r.erased_at!).toISOString().slice(0, 10)}); it can be imported again.`);
+      });
+    });
 }

@@ -10,11 +10,12 @@ import '../campaigns.css';
 
 const ACTIVE = new Set(['running', 'paused', 'scheduled']);
 
-function ActiveRow({ c }: { c: CampaignSummary }) {
+/** One active campaign; a series shows the progress of its occurrence that is sending, if any. */
+function ActiveRow({ c, sending }: { c: CampaignSummary; sending: CampaignSummary | undefined }) {
   const open = useStore((s) => s.openCampaigns);
-  const live = useLiveCounts(c);
+  const live = useLiveCounts(sending ?? c);
   return (
-    <li>
+    <li data-testid="active-campaign" data-id={c.id}>
       <div className="card-title">
         <button className="row-link" onClick={() => open({ kind: 'detail', id: c.id })} dir="auto">{c.name}</button>
         <CampaignStateBadge state={live.state} />
@@ -32,7 +33,12 @@ export function ActiveCampaignsCard() {
   const init = useStore((s) => s.initCampaigns);
   const open = useStore((s) => s.openCampaigns);
   useEffect(() => { void init(); }, [init]);
-  const active = (campaigns ?? []).filter((c) => ACTIVE.has(c.state));
+  // A series counts once (its occurrences are reached from its page, as in the campaign list).
+  const active = (campaigns ?? []).filter((c) => !c.series_id && ACTIVE.has(c.state));
+  const sendingOccurrence = (c: CampaignSummary) => {
+    const latest = c.series?.latest;
+    return latest && (latest.state === 'running' || latest.state === 'paused') ? campaigns?.find((x) => x.id === latest.id) : undefined;
+  };
   return (
     <div className="card" data-testid="stat-campaigns">
       <span className="muted">{t('dashboard.active')}</span>
@@ -44,7 +50,7 @@ export function ActiveCampaignsCard() {
         </div>
       ) : (
         <ul className="cmp-active-list">
-          {active.slice(0, 3).map((c) => <ActiveRow key={c.id} c={c} />)}
+          {active.slice(0, 3).map((c) => <ActiveRow key={c.id} c={c} sending={sendingOccurrence(c)} />)}
           {active.length > 3 && <li className="small muted">{t('dashboard.more', { count: active.length - 3 })}</li>}
         </ul>
       )}
