@@ -155,6 +155,9 @@ async function main() {
   }));
   const sortedPs = [...perSecond].sort((a, b) => a - b);
   const secondsProfile = { seconds: perSecond.length, min: sortedPs[0], p10: sortedPs[Math.floor(sortedPs.length * 0.1)], median: sortedPs[Math.floor(sortedPs.length / 2)], max: sortedPs.at(-1), below_900: perSecond.filter((x) => x < 900).length };
+  // The end of the run: the last sends (ms before the final one, and the row's attempts).
+  const tail = (core.db.prepare('SELECT l.at, r.attempts FROM messaging_log l JOIN campaign_recipients r ON r.id = l.recipient_id ORDER BY l.at DESC LIMIT 12').all() as { at: number; attempts: number }[])
+    .map((x) => `${x.at - times.b}ms/a${x.attempts}`).join(' ');
   const stats = await admin('stats');
   await core.close();
   child.stdin!.end();
@@ -174,6 +177,7 @@ async function main() {
       rate_cuts: rateCuts.map((c) => ({ second: Math.floor(c.at / 1000) - first, to: c.to })),
       throttled_by_second: Object.entries(throttleTimes.reduce<Record<number, number>>((m, t) => ((m[Math.floor(t / 1000) - first] = (m[Math.floor(t / 1000) - first] ?? 0) + 1), m), {})).map(([k, v]) => `${k}:${v}`).join(' '),
       last_1pct_seconds: tailSeconds,
+      last_sends: tail,
     },
     cpu_ratio: +(cpuPerMsg / bareCpuPerMsg).toFixed(2),
     checks: { rate_at_least_95pct: achieved >= 0.95 * RATE, never_above: maxMps <= RATE, cpu_ratio_at_most_1_5: cpuPerMsg / bareCpuPerMsg <= 1.5 },

@@ -573,6 +573,9 @@ export class Sender {
     }
     for (const o of list) touched.add(o.cid);
     for (const c of touched) this.hooks.touched(c);
+    // A loop that found nothing to send sleeps until the soonest known retry, or a second: a retry
+    // written after it looked would wait that second (a campaign's last messages ended seconds late).
+    if (this.queue.length === 0 && list.some((o) => o.kind === 'retry')) this.wake();
   }
 }
 
