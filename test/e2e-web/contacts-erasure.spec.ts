@@ -52,3 +52,50 @@ for (const lang of ['en', 'he', 'zh-TW'] as const) {
     }
   });
 }
+
+// The person asked to come back: from the dry-run report the user allows the number again (typed,
+// with a reason), goes back one step and checks the file again — now it is imported.
+for (const lang of ['en', 'he'] as const) {
+  test(`an erased number is allowed again from the import report, then imported (${lang})`, async ({ page }) => {
+    const dataDir = tempDataDir('pacer-e2e-erasure-lift-');
+    fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ language: lang, defaultCountry: 'IL' }));
+    const csv = path.join(tempDataDir('pacer-csv-'), 'c.csv');
+    fs.writeFileSync(csv, `first_name,last_name,phone\nDana,Cohen,${DANA}\n`);
+    expect(pacer(dataDir, ['import', csv, '--json']).status).toBe(0);
+    expect(pacer(dataDir, ['contacts', 'delete', DANA]).status).toBe(0);
+
+    const serve = await startServe({ dataDir });
+    try {
+      await page.goto(serve.url);
+      await page.getByTestId('nav-contacts').click();
+      const text = ['Phone,First name,Last name', '050-000-0001,Dana,Cohen', '052-765-4321,Yossi,Levi'].join('\n');
+      await runImportWizard(page, { name: 'crm-export.csv', mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8'), encoding: 'utf-8' }, `erasure-lift-${lang}`);
+      await expectCounts(page, { rows: 2, imported: 1, invalid: 1 });
+
+      await page.getByTestId('lift-erasure-open').click();
+      const dialog = page.getByTestId('lift-erasure-dialog');
+      await expect(dialog).toBeVisible();
+      await expect(page.getByTestId('lift-erasure-ok')).toBeDisabled(); // a reason is required
+      // A number that was never erased: said so, nothing changes.
+      await page.getByTestId('lift-erasure-phone').fill('052-765-4321');
+      await page.getByTestId('lift-erasure-reason').fill(lang === 'he' ? 'נרשמה שוב בחנות' : 'signed up again at the store');
+      await page.getByTestId('lift-erasure-ok').click();
+      await expect(page.getByTestId('lift-erasure-error')).toHaveText(lang === 'he' ? 'למספר הזה אין רשומת מחיקה.' : 'This number has no erasure record.');
+      await page.getByTestId('lift-erasure-phone').fill('050-000-0001');
+      await page.screenshot({ path: path.join(SHOTS, `contacts-lift-erasure-${lang}.png`) });
+      await page.getByTestId('lift-erasure-ok').click();
+      await expect(dialog).toHaveCount(0);
+
+      // Back to the options, check again: both rows import now.
+      await page.getByTestId('wizard-back').click();
+      await page.getByTestId('wizard-check').click();
+      await expectCounts(page, { rows: 2, imported: 2, invalid: 0 });
+      await page.getByTestId('wizard-import').click();
+      await expect(page.getByTestId('import-summary')).toBeVisible();
+      await page.getByTestId('wizard-finish').click();
+      await expect(page.getByTestId('contact-row')).toHaveCount(2);
+    } finally {
+      await serve.stop();
+    }
+  });
+}

@@ -450,7 +450,13 @@ export class Sender {
     const base = { id: row.id, code: err.code, detail, errorClass: cls, contactId: row.contact_id };
     switch (cls) {
       case 'retry_soon': {
-        if (err.code === 130429) { this.limiter(phoneNumberId, rt.rate).throttled(now); this.stats.throttled++; }
+        if (err.code === 130429) {
+          this.limiter(phoneNumberId, rt.rate).throttled(now);
+          this.stats.throttled++;
+          // Not taken, so not a message to this person: without this the retry waited out the
+          // 6-s pair interval (a run's last refused messages went out 6 s after the rest).
+          this.pairGate(phoneNumberId).release(row.phone_hash);
+        }
         if (row.attempts + 1 >= this.o.maxAttempts) { this.record(rt, { kind: 'failed', at: now, ...base }); return; }
         // 131056 (pair rate): Meta advises 4^X seconds. 130429 (throughput): the message was not
         // taken; it goes back through the pacer (which keeps the rate) after 250 ms, then 2, 4, 8,

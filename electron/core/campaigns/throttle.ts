@@ -179,6 +179,11 @@ export class PairGate {
     return t === undefined ? 0 : Math.max(0, t + this.intervalMs - now);
   }
 
+  /** The attempt was refused before Meta took it (130429): it used no pair slot. */
+  release(key: string): void {
+    this.last.delete(key);
+  }
+
   record(key: string, now: number): void {
     this.last.set(key, now);
     if (now - this.lastSweep > this.intervalMs * 10) {

@@ -124,4 +124,13 @@ describe('pair rate', () => {
     expect(g.waitMs('+2', 1000)).toBe(0);
     expect(g.waitMs('+1', 6000)).toBe(0);
   });
+
+  it('a send refused with 130429 gives its pair slot back (the retry need not wait 6 s)', () => {
+    const g = new PairGate();
+    g.record('+1', 0);
+    g.record('+2', 0);
+    g.release('+1');
+    expect(g.waitMs('+1', 250)).toBe(0);
+    expect(g.waitMs('+2', 250)).toBe(5750);
+  });
 });

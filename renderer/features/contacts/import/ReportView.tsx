@@ -6,6 +6,7 @@ import { api } from '../../../api/client';
 import { useStore } from '../../../store';
 import { downloadFile, useFormat } from '../format';
 import { toCsv } from './csv';
+import { LiftErasureDialog } from './LiftErasureDialog';
 import type { JobView } from './useImportJob';
 
 const COUNT_KEYS: (keyof ImportCounts)[] = ['rows', 'imported', 'updated', 'duplicates', 'invalid', 'skipped'];
@@ -76,6 +77,7 @@ export function ReportView({ job, kind }: { job: ImportJob; kind: 'dryRun' | 'fi
   const toast = useStore((s) => s.toast);
   const reasonText = useReasonText();
   const [downloading, setDownloading] = useState(false);
+  const [lifting, setLifting] = useState(false);
 
   if (job.state !== 'done' || !job.report) {
     return (
@@ -138,8 +140,15 @@ export function ReportView({ job, kind }: { job: ImportJob; kind: 'dryRun' | 'fi
             </table>
           </div>
           {r.errorsTotal > r.errors.length && <p className="muted small">{t('import.report.more', { shown: f.n(r.errors.length), formatted: f.n(r.errorsTotal) })}</p>}
+          {r.errors.some((e) => e.code === 'erased') && (
+            <p className="small" data-testid="lift-erasure-hint">
+              {t('import.lift.hint')}{' '}
+              <button type="button" className="btn ghost" onClick={() => setLifting(true)} data-testid="lift-erasure-open">{t('import.lift.open')}</button>
+            </p>
+          )}
         </section>
       )}
+      {lifting && <LiftErasureDialog onClose={() => setLifting(false)} onDone={() => setLifting(false)} />}
     </div>
   );
 }
