@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { Building2, Send, Users } from 'lucide-react';
+import { Building2, Check, Send, Users } from 'lucide-react';
 import { PageHeader } from '../../components/PageHeader';
 import { useStore } from '../../store';
 import type { Route } from '../../store/slices/ui';
@@ -20,6 +20,9 @@ export function DashboardPage() {
   const connected = useStore((s) => s.account?.connected === true);
   const hasContacts = useStore((s) => (s.contactsStats?.total ?? 0) > 0);
   const hasCampaign = useStore((s) => (s.campaigns?.length ?? 0) > 0);
+  const done = { connect: connected, import: hasContacts, campaign: hasCampaign };
+  // Once all three are done the card has nothing left to teach: it goes.
+  const allDone = STEPS.every((s) => done[s.key]);
   return (
     <div className="page">
       <PageHeader title={t('title')} subtitle={t('subtitle')} />
@@ -29,12 +32,12 @@ export function DashboardPage() {
         <ActiveCampaignsCard />
       </div>
       <CampaignsOverview />
-      <section className="card" data-testid="getting-started">
+      {!allDone && <section className="card" data-testid="getting-started">
         <h2>{t('gettingStarted')}</h2>
         <div className="steps">
           {STEPS.map((s, i) => (
-            <div className={(s.key === 'connect' && connected) || (s.key === 'import' && hasContacts) || (s.key === 'campaign' && hasCampaign) ? 'step done' : 'step'} key={s.key}>
-              <span className="num">{i + 1}</span>
+            <div className={done[s.key] ? 'step done' : 'step'} key={s.key}>
+              <span className="num">{done[s.key] ? <Check size={15} aria-label={t('stepDone')} /> : i + 1}</span>
               <div className="grow">
                 <h3>{t(`steps.${s.key}.title`)}</h3>
                 <p className="muted small">{t(`steps.${s.key}.body`)}</p>
@@ -46,7 +49,7 @@ export function DashboardPage() {
             </div>
           ))}
         </div>
-      </section>
+      </section>}
     </div>
   );
 }
