@@ -55,7 +55,7 @@ for (const lang of ['en', 'he', 'zh-TW'] as const) {
 
 // The person asked to come back: from the dry-run report the user allows the number again (typed,
 // with a reason), goes back one step and checks the file again — now it is imported.
-for (const lang of ['en', 'he'] as const) {
+for (const lang of ['en', 'he', 'zh-TW'] as const) {
   test(`an erased number is allowed again from the import report, then imported (${lang})`, async ({ page }) => {
     const dataDir = tempDataDir('pacer-e2e-erasure-lift-');
     fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ language: lang, defaultCountry: 'IL' }));
@@ -78,9 +78,9 @@ for (const lang of ['en', 'he'] as const) {
       await expect(page.getByTestId('lift-erasure-ok')).toBeDisabled(); // a reason is required
       // A number that was never erased: said so, nothing changes.
       await page.getByTestId('lift-erasure-phone').fill('052-765-4321');
-      await page.getByTestId('lift-erasure-reason').fill(lang === 'he' ? 'נרשמה שוב בחנות' : 'signed up again at the store');
+      await page.getByTestId('lift-erasure-reason').fill({ en: 'signed up again at the store', he: 'נרשמה שוב בחנות', 'zh-TW': '在門市重新登記' }[lang]);
       await page.getByTestId('lift-erasure-ok').click();
-      await expect(page.getByTestId('lift-erasure-error')).toHaveText(lang === 'he' ? 'למספר הזה אין רשומת מחיקה.' : 'This number has no erasure record.');
+      await expect(page.getByTestId('lift-erasure-error')).toHaveText({ en: 'This number has no erasure record.', he: 'למספר הזה אין רשומת מחיקה.', 'zh-TW': '此號碼沒有刪除記錄。' }[lang]);
       await page.getByTestId('lift-erasure-phone').fill('050-000-0001');
       await page.screenshot({ path: path.join(SHOTS, `contacts-lift-erasure-${lang}.png`) });
       await page.getByTestId('lift-erasure-ok').click();

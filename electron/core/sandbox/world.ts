@@ -547,7 +547,6 @@ export class SandboxWorld {
     });
     steps.sort((a, b) => a - b);
     this.webhooks.announce(events.length + duplicates, duplicates);
-    const statusAt = (k: number) => Math.floor(steps.find((x) => x % 16 === k)! / 16);
     let next = 0;
     const fire = () => {
       const due = Math.floor(steps[next]! / 16);
@@ -557,7 +556,8 @@ export class SandboxWorld {
         if (code < 4) this.applyStatus(phone, msg, status);
         else
           this.webhooks.dispatch({ wabaId: phone.waba_id, field: 'messages', createdAt: msg.accepted_at, duplicate: code >= 8 }, () =>
-            this.statusUpdate(phone, msg, { status, at: statusAt(code % 4) }, { pricedStatus, pricing, conversationId }),
+            // The status's own moment (its apply step), not the webhook's delivery moment.
+            this.statusUpdate(phone, msg, { status, at: Math.floor(steps.find((x) => x % 16 === code % 4)! / 16) }, { pricedStatus, pricing, conversationId }),
           );
       }
       if (next < steps.length) this.agenda.at(msg.accepted_at + Math.floor(steps[next]! / 16), fire);
