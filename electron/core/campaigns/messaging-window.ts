@@ -78,6 +78,22 @@ export class MessagingWindow {
     return this.latest.has(key) || this.latest.size < budget;
   }
 
+  /** The latest time `key` was recorded (undefined: not in the window's memory). */
+  latestAt(key: string): number | undefined {
+    return this.latest.get(key);
+  }
+
+  /**
+   * Takes back a `record(key, at)` whose message was not sent after all, restoring the time before
+   * it (`prev`). The queue entry of `at` simply becomes stale; the one of `prev` is live again.
+   */
+  unrecord(key: string, at: number, prev: number | undefined): void {
+    if (this.latest.get(key) !== at || prev === at) return;
+    // A `prev` already out of the window may have lost its queue entry: forget the key instead.
+    if (prev === undefined || prev <= at - this.windowMs) this.latest.delete(key);
+    else this.latest.set(key, prev);
+  }
+
   record(key: string, at: number): void {
     const prev = this.latest.get(key);
     if (prev !== undefined && prev >= at) return;

@@ -14,7 +14,7 @@ import { contactsDomain } from '../contacts/handlers';
 import { audienceSql } from '../contacts/rules';
 import { heldAmong } from '../contacts/holds';
 import type { ContactRow } from '../../../shared/contract/contacts';
-import type { AccountPort, CampaignPorts, ConsentCategory, ContactsPort, TemplateInfo, TemplatesPort } from './ports';
+import type { AccountPort, CampaignPorts, ConsentCategory, ContactSendState, ContactsPort, TemplateInfo, TemplatesPort } from './ports';
 
 // ---- templates and account (B2's services) ---------------------------------------------------
 
@@ -56,6 +56,7 @@ export function accountFromService(ctx: CoreContext, opts: { timeoutMs?: number 
     defaultPhoneNumberId: () => connection()?.phone_number_id ?? null,
     numberQuality: (id) => (quality.get(id) as { quality_rating: string } | undefined)?.quality_rating ?? null,
     sendBlocker: () => account.canSend().blockers[0] ?? null,
+    noteSendError: (e) => account.noteGraphError(e),
     setSendTimeout(ms) {
       opts.timeoutMs = ms;
       client = null;
@@ -95,6 +96,10 @@ export function contactsFromService(ctx: CoreContext): ContactsPort {
   const touchContact = ctx.db.prepare('UPDATE contacts SET last_messaged_at = max(coalesce(last_messaged_at, 0), ?) WHERE id = ?');
   const consentStmt = ctx.db.prepare(`SELECT c.id, (SELECT state FROM consent_state s WHERE s.contact_id = c.id AND s.category = ?) AS consent
     FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?))`);
+  const sendStateStmt = ctx.db.prepare(`SELECT c.id, c.phone,
+      (SELECT state FROM consent_state s WHERE s.contact_id = c.id AND s.category = ?) AS consent,
+      EXISTS (SELECT 1 FROM contact_holds h WHERE h.contact_id = c.id) AS held
+    FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?))`);
   return {
     resolveAudience(expr, category) {
       const out: AudienceContact[] = [];
@@ -106,6 +111,15 @@ export function contactsFromService(ctx: CoreContext): ContactsPort {
     },
     heldOf(ids) {
       return heldAmong(ctx.db, ids);
+    },
+    sendStateOf(ids, category) {
+      const out = new Map<number, ContactSendState>();
+      for (let i = 0; i < ids.length; i += 5000) {
+        for (const r of sendStateStmt.all(category, JSON.stringify(ids.slice(i, i + 5000))) as { id: number; phone: string; consent: string | null; held: number }[]) {
+          out.set(r.id, { consent: (r.consent as ConsentState | null) ?? 'unknown', held: r.held === 1, phone: r.phone });
+        }
+      }
+      return out;
     },
     consentOf(ids, category) {
       const out = new Map<number, ConsentState>();

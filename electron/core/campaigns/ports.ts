@@ -5,7 +5,7 @@
  */
 import type { AudienceContact, ConsentState } from './plan';
 import type { TemplateShape } from './params';
-import type { SendResult, TemplateMessageBody } from '../whatsapp/client';
+import type { GraphApiError, SendResult, TemplateMessageBody } from '../whatsapp/client';
 
 export type ConsentCategory = 'marketing' | 'utility';
 
@@ -20,12 +20,24 @@ export interface ContactsPort {
   consentOf(contactIds: readonly number[], category: ConsentCategory): Map<number, ConsentState>;
   /** Contacts held because their number changed hands (re-checked right before sending). */
   heldOf?(contactIds: readonly number[]): Set<number>;
+  /**
+   * What the send-time rule needs about some contacts, read in one go inside the claim's
+   * transaction: consent for `category`, a number-changed hold, and the contact's current number.
+   * Missing id = erased.
+   */
+  sendStateOf(contactIds: readonly number[], category: ConsentCategory): Map<number, ContactSendState>;
   /** 131050: the user stopped marketing messages from this business. */
   recordOptOut(phone: string, detail: { at: number; evidence: string }): Promise<void> | void;
   /** One contact (for previews and test sends). */
   contact(id: number): AudienceContact | null;
   /** The contact's message history (drawer) and last_messaged_at; called inside the sender's write transaction. */
   recordMessages?(list: { contactId: number; campaignId: string; campaignName: string; template: string; status: string; error: string | null; at: number }[]): void;
+}
+
+export interface ContactSendState {
+  consent: ConsentState;
+  held: boolean;
+  phone: string;
 }
 
 export interface TemplateInfo extends TemplateShape {
@@ -46,6 +58,12 @@ export interface AccountPort {
   numberQuality(phoneNumberId: string): string | null;
   /** Null when sending is possible; else why not (token expired, not connected…). */
   sendBlocker(): string | null;
+  /**
+   * An error a send got that says something about the account (token expired or invalid, account
+   * restricted): recorded like the same answer to a management call, so the account page and
+   * `sendBlocker()` agree with what the sender saw.
+   */
+  noteSendError?(e: GraphApiError): void;
   /** Per-request timeout of sends (ms of the core's clock; default 30 s). */
   setSendTimeout?(ms: number): void;
   /** Sends one template message; throws GraphApiError (from whatsapp/client). */

@@ -20,11 +20,12 @@
 import type { CoreContext } from '../context';
 import { sleep } from '../clock';
 import { GraphApiError, buildTemplateMessage, type TemplateSendComponent } from '../whatsapp/client';
-import { classifyError } from '../whatsapp/errors';
+import { backoffFor, classifyError } from '../whatsapp/errors';
 import type { PauseReason } from '../../../shared/contract/campaigns';
 import { DAY_MS, MessagingWindow, tierLimit, usableBudget } from './messaging-window';
 import { buildComponents } from './params';
-import type { CampaignPorts } from './ports';
+import { consentCategoryOf, type CampaignPorts, type TemplateInfo } from './ports';
+import { skipReasonFor, type SendSkipReason } from './send-gate';
 import { runtimeOf, type CampaignRow, type CampaignRuntime } from './runtime';
 import { allowedAt, effectiveZones, nextAllowedTime } from './send-window';
 import { PairGate, ThroughputLimiter } from './throttle';
@@ -78,6 +79,35 @@ export interface SenderHooks {
 
 export type WaitReason = 'budget' | 'window' | 'retry_later' | 'account' | null;
 
+/** A row that passed the pacing gates, with what the gates recorded for it (undone if not claimed). */
+interface Paced {
+  row: WorkRow;
+  rt: CampaignRuntime;
+  phoneNumberId: string;
+  pacedAt: number;
+  prevWindowAt: number | undefined;
+  prevPairAt: number | undefined;
+}
+
+/** Why a campaign's template cannot be sent now (null: it can). */
+function templateBlock(rt: CampaignRuntime, t: TemplateInfo | null): { reason: PauseReason; detail: string; autoResume: boolean } | null {
+  if (!t) return { reason: 'template_missing', detail: `Template ${rt.templateName} (${rt.templateLanguage}) is not in the synced templates`, autoResume: false };
+  if (t.status === 'PAUSED') return { reason: 'template_paused', detail: `Template ${t.name} is PAUSED by Meta (low quality); sending resumes when it is APPROVED again`, autoResume: true };
+  if (t.status === 'DISABLED') return { reason: 'template_disabled', detail: `Template ${t.name} is DISABLED by Meta`, autoResume: false };
+  if (t.status !== 'APPROVED') return { reason: 'template_missing', detail: `Template ${t.name} is ${t.status}, not APPROVED`, autoResume: true };
+  if (!rt.compiled) return { reason: 'template_missing', detail: `The parameter mapping no longer fits template ${t.name}`, autoResume: false };
+  // The consent a row needs follows the template's category: a template Meta re-categorised as
+  // MARKETING while the campaign waited needs marketing opt-in, which the loaded runtime did not check.
+  if (consentCategoryOf(t.category) !== rt.consentCategory) {
+    return { reason: 'template_missing', detail: `Template ${t.name} is now ${t.category}: the campaign's consent checks were for ${rt.category}`, autoResume: false };
+  }
+  return null;
+}
+
+/** Slow back-off (rate limits of the WABA, app or endpoint): 5 min, 10, 20, 40, then an hour. */
+const SLOW_BACKOFF_BASE_MS = 5 * 60_000;
+const SLOW_BACKOFF_CAP_MS = 60 * 60_000;
+
 const BIZ_PREFIX = 'pacer:';
 export const bizOpaqueFor = (rowId: number) => `${BIZ_PREFIX}${rowId}`;
 export const rowIdFromBizOpaque = (s: string | null | undefined): number | null => {
@@ -115,7 +145,7 @@ export class Sender {
   waitUntil: number | null = null;
   /** True when the last pass found no row that could go now. */
   idle = false;
-  readonly stats = { claimed: 0, accepted: 0, failed: 0, retried: 0, uncertain: 0, throttled: 0, batches: 0, waits: 0, refills: 0, inflightWaits: 0 };
+  readonly stats = { skippedAtClaim: 0, claimed: 0, accepted: 0, failed: 0, retried: 0, uncertain: 0, throttled: 0, batches: 0, waits: 0, refills: 0, inflightWaits: 0 };
   private readonly o: Required<SenderOptions>;
   private readonly category = new Map<string, string | null>();
   private readonly names = new Map<string, { name: string; template: string }>();
@@ -216,7 +246,7 @@ export class Sender {
         await this.idleUntil(this.waitUntil ?? now + 1000);
         return;
       }
-      const batch: { row: WorkRow; rt: CampaignRuntime; phoneNumberId: string }[] = [];
+      const batch: Paced[] = [];
       let waitUntil = Infinity;
       const blocker = this.accountBlocker(now);
       if (blocker) {
@@ -251,18 +281,20 @@ export class Sender {
         const limiter = this.limiter(phoneNumberId, rt.rate);
         const lw = limiter.waitMs(now);
         if (lw > 0) { waitUntil = Math.min(waitUntil, now + lw); this.waitReason = null; break; }
+        const prevWindowAt = this.window.latestAt(row.phone_hash);
+        const prevPairAt = pair.lastAt(row.phone_hash);
         limiter.record(now);
         pair.record(row.phone_hash, now);
         this.window.record(row.phone_hash, now);
         this.queue.shift();
-        batch.push({ row, rt, phoneNumberId });
+        batch.push({ row, rt, phoneNumberId, pacedAt: now, prevWindowAt, prevPairAt });
       }
       if (batch.length) {
         this.waitReason = null;
         this.waitUntil = null;
         this.idle = false;
         this.stats.batches++;
-        const claimed = this.claim(batch.map((b) => b.row), now, batch);
+        const claimed = this.claim(now, batch);
         // Paced at `now`, sent after the claim's commit: the limiters count the real send time.
         const sentAt = Math.floor(this.ctx.clock.now());
         if (sentAt > now) {
@@ -338,70 +370,108 @@ export class Sender {
       const t = (next.get(rt.id, now) as { t: number | null }).t;
       if (t !== null && (this.waitUntil === null || t < this.waitUntil)) { this.waitUntil = t; this.waitReason = 'retry_later'; }
       if (rows.length === 0) continue;
-      this.queue.push(...this.recheck(rt, rows, now));
+      // A first pass of the send-time rule keeps rows that cannot go from waiting in the queue;
+      // the rule that counts is applied again in the claim's transaction.
+      const verdicts = this.gate(rt, rows, now);
+      const keep: WorkRow[] = [];
+      for (const r of rows) {
+        const reason = verdicts.get(r.id);
+        if (reason) this.outcomes.push({ kind: 'skip', id: r.id, reason, cid: rt.id });
+        else keep.push(r);
+      }
+      if (keep.length < rows.length) this.flush();
+      this.queue.push(...keep);
       if (this.queue.length >= 2000) break;
     }
   }
 
   /** Template gate: exists, APPROVED, mapping still fits. Pauses the campaign otherwise. */
   private templateReady(rt: CampaignRuntime): boolean {
-    const t = rt.template;
-    if (!t) { this.hooks.pause(rt.id, 'template_missing', `Template ${rt.templateName} (${rt.templateLanguage}) is not in the synced templates`, false); return false; }
-    if (t.status === 'PAUSED') { this.hooks.pause(rt.id, 'template_paused', `Template ${t.name} is PAUSED by Meta (low quality); sending resumes when it is APPROVED again`, true); return false; }
-    if (t.status === 'DISABLED') { this.hooks.pause(rt.id, 'template_disabled', `Template ${t.name} is DISABLED by Meta`, false); return false; }
-    if (t.status !== 'APPROVED') { this.hooks.pause(rt.id, 'template_missing', `Template ${t.name} is ${t.status}, not APPROVED`, true); return false; }
-    if (!rt.compiled) { this.hooks.pause(rt.id, 'template_missing', `The parameter mapping no longer fits template ${t.name}`, false); return false; }
-    return true;
+    const block = templateBlock(rt, rt.template);
+    if (block) this.hooks.pause(rt.id, block.reason, block.detail, block.autoResume);
+    return !block;
   }
 
-  /** Consent (and erasure), number-changed holds and the own frequency cap, right before sending. */
-  private recheck(rt: CampaignRuntime, rows: WorkRow[], now: number): WorkRow[] {
+  /**
+   * The send-time rule (send-gate.ts) for some rows of one campaign: consent for the template's
+   * current category, opt-out, erasure, hold, an edited number, and the campaign's own frequency
+   * cap. Returns the rows that may NOT be sent, with why.
+   */
+  private gate(rt: CampaignRuntime, rows: readonly WorkRow[], now: number): Map<number, SendSkipReason> {
+    const out = new Map<number, SendSkipReason>();
     const ids = rows.map((r) => r.contact_id).filter((x): x is number => x !== null);
-    const consent = this.ports.contacts.consentOf(ids, rt.consentCategory);
-    const held = this.ports.contacts.heldOf?.(ids) ?? new Set<number>();
+    const states = this.ports.contacts.sendStateOf(ids, rt.consentCategory);
     const marketing = rt.consentCategory === 'marketing';
     const cap = rt.options.frequency_cap;
-    const capStmt = cap ? this.ctx.db.prepare(`SELECT count(*) AS n FROM messaging_log WHERE phone_hash = ? AND category = ? AND at > ? AND (campaign_id IS NULL OR campaign_id != ?)`) : null;
-    const keep: WorkRow[] = [];
-    const skips: (Outcome & { cid: string })[] = [];
     for (const r of rows) {
-      const c = r.contact_id === null ? undefined : consent.get(r.contact_id);
-      if (r.contact_id === null || c === undefined || !r.phone) { skips.push({ kind: 'skip', id: r.id, reason: 'erased', cid: rt.id }); continue; }
-      if (c === 'opted_out') { skips.push({ kind: 'skip', id: r.id, reason: 'opted_out', cid: rt.id }); continue; }
-      if (held.has(r.contact_id)) { skips.push({ kind: 'skip', id: r.id, reason: 'held_number_changed', cid: rt.id }); continue; }
-      if (marketing && c !== 'opted_in') { skips.push({ kind: 'skip', id: r.id, reason: 'no_consent', cid: rt.id }); continue; }
-      if (capStmt && cap) {
-        const n = (capStmt.get(r.phone_hash, rt.category, now - cap.days * DAY_MS, rt.id) as { n: number }).n;
-        if (n >= cap.max) { skips.push({ kind: 'skip', id: r.id, reason: 'frequency_cap', cid: rt.id }); continue; }
+      const reason = skipReasonFor(r, r.contact_id === null ? undefined : states.get(r.contact_id), marketing);
+      if (reason) { out.set(r.id, reason); continue; }
+      if (cap) {
+        // Messages, not attempts: a row retried after a 130429 was logged twice but sent once.
+        const n = (this.sql.capCount.get(r.phone_hash, rt.category, now - cap.days * DAY_MS, rt.id) as { n: number }).n;
+        if (n >= cap.max) out.set(r.id, 'frequency_cap');
       }
-      keep.push(r);
     }
-    if (skips.length) { this.outcomes.push(...skips); this.flush(); }
-    return keep;
+    return out;
   }
 
-  /** Marks the rows 'sending' and logs them as messaged, in one durable commit. */
-  private claim(rows: WorkRow[], now: number, batch: { row: WorkRow; rt: CampaignRuntime; phoneNumberId: string }[]): Set<number> {
+  /**
+   * Marks the rows 'sending' and logs them as messaged, in one durable commit — after applying the
+   * send-time rule to them inside the same write transaction (BEGIN IMMEDIATE: the state it reads
+   * is the latest committed one, and no other connection can change it before the claim commits).
+   * A row the rule refuses ends `skipped` with its reason; a campaign whose template is no longer
+   * APPROVED (or changed category) claims nothing and is paused.
+   */
+  private claim(now: number, batch: readonly Paced[]): Set<number> {
     const claimed = new Set<number>();
-    const { claim: upd, log } = this.sql;
+    const { claim: upd, log, skip } = this.sql;
+    const byCampaign = new Map<string, Paced[]>();
+    for (const b of batch) {
+      const list = byCampaign.get(b.rt.id);
+      if (list) list.push(b); else byCampaign.set(b.rt.id, [b]);
+    }
+    const blocked: { rt: CampaignRuntime; block: NonNullable<ReturnType<typeof templateBlock>> }[] = [];
+    let skipped = 0;
     const durable = this.o.durableClaims;
     if (durable) this.ctx.db.pragma('synchronous = FULL');
     try {
       this.ctx.db.transaction(() => {
-        batch.forEach((b, i) => {
-          const r = rows[i]!;
-          if (upd.run(now, now, r.id).changes === 1) {
-            claimed.add(r.id);
-            log.run(r.phone_hash, now, b.rt.category, b.phoneNumberId, r.campaign_id, r.id);
+        for (const items of byCampaign.values()) {
+          const rt = items[0]!.rt;
+          const template = this.ports.templates.get(rt.templateName, rt.templateLanguage);
+          const block = templateBlock(rt, template);
+          if (block) { blocked.push({ rt, block }); continue; }
+          const verdicts = this.gate(rt, items.map((b) => b.row), now);
+          for (const b of items) {
+            const r = b.row;
+            const reason = verdicts.get(r.id);
+            if (reason) { skipped += skip.run(reason, now, r.id).changes; continue; }
+            if (upd.run(now, now, r.id).changes === 1) {
+              claimed.add(r.id);
+              log.run(r.phone_hash, now, rt.category, b.phoneNumberId, r.campaign_id, r.id);
+            }
           }
-        });
-      })();
+        }
+      }).immediate();
     } finally {
       if (durable) this.ctx.db.pragma('synchronous = NORMAL');
     }
+    // Rows not claimed used no budget, pair slot or rate: give back what the pacing took for them.
+    if (claimed.size < batch.length) for (const b of batch) if (!claimed.has(b.row.id)) this.unpace(b);
+    for (const { rt, block } of blocked) {
+      this.hooks.pause(rt.id, block.reason, block.detail, block.autoResume);
+      this.forgetQueued(rt.id);
+    }
     this.stats.claimed += claimed.size;
-    for (const id of new Set(batch.map((b) => b.rt.id))) this.hooks.touched(id);
+    this.stats.skippedAtClaim += skipped;
+    for (const id of byCampaign.keys()) this.hooks.touched(id);
     return claimed;
+  }
+
+  /** Undoes the pacing bookkeeping of a row that was paced but not claimed. */
+  private unpace(b: Paced): void {
+    this.window.unrecord(b.row.phone_hash, b.pacedAt, b.prevWindowAt);
+    this.pairGate(b.phoneNumberId).restore(b.row.phone_hash, b.prevPairAt);
   }
 
   private async fire(row: WorkRow, rt: CampaignRuntime, phoneNumberId: string): Promise<void> {
@@ -462,11 +532,15 @@ export class Sender {
         // taken; it goes back through the pacer (which keeps the rate) after 250 ms, then 2, 4, 8,
         // 16 s. A 1-s first wait only left a tail of a few retried messages after a campaign's end.
         // Others: exponential with jitter.
+        // 80007 / 613 / 4 / 17 (rate limits of the WABA, the app or the endpoint): the table says
+        // back off slowly — minutes, up to an hour — or every retry only hits the same limit.
         const delay = err.code === 131056
           ? 4 ** Math.min(6, row.attempts + 1) * 1000
           : err.code === 130429
             ? Math.min(this.o.backoffCapMs, row.attempts === 0 ? 250 : 1000 * 2 ** row.attempts) * (1 + Math.random() / 4)
-            : Math.min(this.o.backoffCapMs, this.o.backoffBaseMs * 2 ** row.attempts) * (0.5 + Math.random() / 2);
+            : backoffFor(err.code, err.httpStatus) === 'slow'
+              ? Math.min(SLOW_BACKOFF_CAP_MS, SLOW_BACKOFF_BASE_MS * 2 ** row.attempts) * (0.75 + Math.random() / 4)
+              : Math.min(this.o.backoffCapMs, this.o.backoffBaseMs * 2 ** row.attempts) * (0.5 + Math.random() / 2);
         this.stats.retried++;
         this.record(rt, { kind: 'retry', notBefore: Math.ceil(now + delay), ...base });
         return;
@@ -490,7 +564,11 @@ export class Sender {
       }
       case 'halt_account':
         this.record(rt, { kind: 'retry', notBefore: now, ...base });
-        this.hooks.pause(null, 'account_halted', `The API stopped sending (${err.code}): ${detail}`, false);
+        // The account page, `canSend()` and Resume must know what the sender just learned (an
+        // expired token, a restriction), as they would from a management call.
+        this.ports.account.noteSendError?.(err);
+        this.blocker = { at: -Infinity, value: null };
+        this.hooks.pause(null, 'account_halted', `The API stopped sending (${err.code ?? `HTTP ${err.httpStatus}`}): ${detail}`, false);
         this.queue = [];
         return;
       default:
@@ -601,5 +679,8 @@ function statements(ctx: CoreContext) {
     failed: db.prepare(`UPDATE campaign_recipients SET state = 'failed', failed_at = ?, error_code = ?, error_detail = ?, error_class = ?, updated_at = ? WHERE id = ? AND state = 'sending'`),
     uncertain: db.prepare(`UPDATE campaign_recipients SET state = 'uncertain', error_detail = ?, updated_at = ? WHERE id = ? AND state = 'sending'`),
     skip: db.prepare(`UPDATE campaign_recipients SET state = 'skipped', skip_reason = ?, updated_at = ? WHERE id = ? AND state = 'pending'`),
+    // The frequency cap counts messages (distinct ledger rows; a test send counts once), not attempts.
+    capCount: db.prepare(`SELECT count(DISTINCT coalesce(recipient_id, -id)) AS n FROM messaging_log
+      WHERE phone_hash = ? AND category = ? AND at > ? AND (campaign_id IS NULL OR campaign_id != ?)`),
   };
 }

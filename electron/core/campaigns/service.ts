@@ -42,6 +42,9 @@ export function uniqueRecipients24h(ctx: CoreContext, now: number): number {
  */
 export const SERIES_GRACE_MS = 6 * 3_600_000;
 
+/** `isIdle`: rows due within this are still work that proceeds now (pair rate, fast retries). */
+const IDLE_HORIZON_MS = 60_000;
+
 export interface EngineOptions extends SenderOptions {
   /** Scheduler tick (default 500 ms). */
   tickMs?: number;
@@ -139,9 +142,12 @@ export class CampaignsService {
   statusHandler() {
     return createStatusHandler(this.ctx, {
       retryLimit: (id) => {
-        const r = this.ctx.db.prepare('SELECT options FROM campaigns WHERE id = ?').get(id) as { options: string } | undefined;
-        return r ? ((JSON.parse(r.options) as { retry_131049?: number }).retry_131049 ?? DEFAULTS.retry131049) : 0;
+        const r = this.ctx.db.prepare('SELECT state, options FROM campaigns WHERE id = ?').get(id) as { state: CampaignState; options: string } | undefined;
+        // A cancelled campaign sends nothing more, retries included.
+        if (!r || r.state === 'cancelled') return 0;
+        return (JSON.parse(r.options) as { retry_131049?: number }).retry_131049 ?? DEFAULTS.retry131049;
       },
+      reopened: (id, notBefore) => this.reopen(id, notBefore),
       touched: (id) => { this.touch(id); this.sender?.wake(); },
       failed: (id) => this.sender?.noteOutcome(id, true),
       delivered: () => undefined,
@@ -157,8 +163,10 @@ export class CampaignsService {
     if (!s) return true;
     this.scheduler?.tick();
     const now = this.ctx.clock.now();
+    // Rows deferred for a few seconds (the pair rate's 6 s, a fast retry) are work that proceeds
+    // now; only longer waits (24-hour retries, slow back-offs, send windows) count as idle.
     const due = this.ctx.db.prepare(`SELECT count(*) AS n FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id
-      WHERE c.state = 'running' AND r.state IN ('pending', 'sending') AND (r.not_before IS NULL OR r.not_before <= ?)`).get(now) as { n: number };
+      WHERE c.state = 'running' AND r.state IN ('pending', 'sending') AND (r.not_before IS NULL OR r.not_before <= ?)`).get(now + IDLE_HORIZON_MS) as { n: number };
     if (s.inflightCount() > 0 || this.seriesInFlight.size > 0) return false;
     if (due.n === 0) return true;
     // Rows are due but the 24-hour budget is used up: nothing can proceed now.
@@ -685,6 +693,11 @@ export class CampaignsService {
     const r = this.row(id);
     if (r.state !== 'paused') throw new PacerError('conflict', `Campaign ${id} is ${r.state}: only a paused campaign can be resumed`);
     if (isSeriesRow(r)) return this.resumeSeries(r);
+    // Resuming into an account that cannot send would only fire requests into the same refusal.
+    const blocker = this.ports.account.sendBlocker();
+    if (blocker && !automatic) {
+      throw new PacerError('unavailable', `The account cannot send: ${blocker}. Fix it on the Account page, then resume.`, { reason: 'account_blocked', blocker });
+    }
     const state: CampaignState = startTimeOf(r) > this.ctx.clock.now() ? 'scheduled' : 'running';
     this.ctx.db.prepare(`UPDATE campaigns SET state = ?, pause_reason = NULL, pause_detail = NULL, auto_resume = 0, updated_at = ? WHERE id = ?`).run(state, this.ctx.clock.now(), id);
     this.scheduler?.resetBaseline(id);
@@ -739,6 +752,20 @@ export class CampaignsService {
     this.touch(id);
   }
 
+  /**
+   * A completed campaign has a row waiting again (a 131049 answered after the campaign finished is
+   * retried after 24 h): it is running again, waiting for that retry, so the campaign, its report
+   * and `campaign status` agree with the ledger. The scheduler completes it once the retry is done.
+   */
+  private reopen(id: string, notBefore: number): void {
+    const now = this.ctx.clock.now();
+    const changed = this.ctx.db.prepare(`UPDATE campaigns SET state = 'running', finished_at = NULL, updated_at = ? WHERE id = ? AND state = 'completed'`).run(now, id).changes;
+    if (!changed) return;
+    this.event(id, 'reopened', { reason: 'retry_131049', not_before: notBefore });
+    this.sender?.wake();
+    this.ctx.emit('campaigns:changed', { id });
+  }
+
   /** Explicit resend of failed (not opted-out) or uncertain rows. */
   resend(id: string, which: 'failed' | 'uncertain'): { requeued: number; campaign: CampaignSummary } {
     const r = this.row(id);
@@ -776,6 +803,13 @@ export class CampaignsService {
     if (isSeriesRow(r)) waiting = r.state === 'scheduled' && r.next_run_at !== null ? { reason: 'scheduled', until: new Date(r.next_run_at).toISOString() } : null;
     else if (r.state === 'scheduled') waiting = { reason: 'scheduled', until: new Date(startTimeOf(r)).toISOString() };
     else if (r.state === 'running' && this.sender?.waitReason) waiting = { reason: this.sender.waitReason, until: this.sender.waitUntil ? new Date(this.sender.waitUntil).toISOString() : null };
+    else if (r.state === 'running') {
+      // Read from the ledger, so a host without a sender (the CLI) tells the same: nothing is due
+      // now and the next row waits for a retry (e.g. 131049's 24 hours).
+      const due = this.ctx.db.prepare(`SELECT count(*) AS n FROM campaign_recipients WHERE campaign_id = ? AND state = 'pending' AND (not_before IS NULL OR not_before <= ?)`).get(id, now) as { n: number };
+      const next = this.ctx.db.prepare(`SELECT min(not_before) AS t FROM campaign_recipients WHERE campaign_id = ? AND state = 'pending' AND not_before > ?`).get(id, now) as { t: number | null };
+      if (due.n === 0 && next.t !== null) waiting = { reason: 'retry_later', until: new Date(next.t).toISOString() };
+    }
     const errors = this.ctx.db.prepare(`SELECT error_code AS code, error_class, count(*) AS count FROM campaign_recipients WHERE campaign_id = ? AND state = 'failed' GROUP BY error_code, error_class ORDER BY count DESC`).all(id) as CampaignStatus['errors'];
     return {
       id, state: r.state, counts, total: sum(counts), pause_reason: r.pause_reason, pause_detail: r.pause_detail,

@@ -40,6 +40,8 @@ export interface StatusHooks {
   failed(campaignId: string, code: number | null): void;
   delivered(campaignId: string): void;
   optOut(phone: string, at: number, evidence: string): void;
+  /** A row of the campaign waits for a retry again (131049 after 24 h): a finished campaign reopens. */
+  reopened(campaignId: string, notBefore: number): void;
 }
 
 const toLedger = (r: DbRow): LedgerRow => ({
@@ -71,13 +73,14 @@ export function createStatusHandler(ctx: CoreContext, hooks: StatusHooks): (ev: 
     let next = t.row;
     let errorClass: string | null = null;
     let retries = row.retries_24h;
+    let reopen = false;
     if (next.state === 'failed') {
       errorClass = classifyError(next.errorCode);
       hooks.failed(row.campaign_id, next.errorCode);
       if (errorClass === 'retry_after_24h' && row.retries_24h < hooks.retryLimit(row.campaign_id)) {
         // Per-user marketing cap: try once more, not before 24 h (never in a loop).
         const again = applyLedgerEvent(next, { type: 'retry_later', notBefore: ev.timestamp + DAY_MS });
-        if (again.ok) { next = again.row; retries++; }
+        if (again.ok) { next = again.row; retries++; reopen = true; }
       }
       if (errorClass === 'suppress_contact' && row.phone) hooks.optOut(row.phone, ev.timestamp, `status failed ${next.errorCode} for ${ev.wamid}`);
     } else if (next.state === 'delivered' || next.state === 'read') {
@@ -87,6 +90,8 @@ export function createStatusHandler(ctx: CoreContext, hooks: StatusHooks): (ev: 
     const billable = ev.pricing?.billable === undefined || ev.pricing?.billable === null ? null : ev.pricing.billable ? 1 : 0;
     write.run(next.state, wamid, next.errorCode, next.errorDetail, errorClass,
       next.sentAt, next.deliveredAt, next.readAt, next.failedAt, next.notBefore, retries, billable, ctx.clock.now(), row.id);
+    // The failure may come after the campaign completed: it must not stay pending in a finished one.
+    if (reopen && next.notBefore !== null) hooks.reopened(row.campaign_id, next.notBefore);
     hooks.touched(row.campaign_id);
     return 'matched';
   };

@@ -184,6 +184,16 @@ export class PairGate {
     this.last.delete(key);
   }
 
+  lastAt(key: string): number | undefined {
+    return this.last.get(key);
+  }
+
+  /** Takes back a `record` whose message was not sent: the slot is as it was before. */
+  restore(key: string, prev: number | undefined): void {
+    if (prev === undefined) this.last.delete(key);
+    else this.last.set(key, prev);
+  }
+
   record(key: string, now: number): void {
     this.last.set(key, now);
     if (now - this.lastSweep > this.intervalMs * 10) {

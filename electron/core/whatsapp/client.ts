@@ -489,7 +489,8 @@ export class GraphClient {
         const value = await this.once<T>(method, path, ro);
         return value;
       } catch (e) {
-        const err = e instanceof GraphApiError ? e : new GraphApiError({ message: e instanceof Error ? e.message : String(e) });
+        // Anything but a GraphApiError is unexpected: for a send it cannot prove nothing went out.
+        const err = e instanceof GraphApiError ? e : new GraphApiError({ message: e instanceof Error ? e.message : String(e), ambiguous: ro.kind === 'send' });
         if (attempt >= maxRetries || !this.retryable(err, ro.kind)) throw err;
         const delay = this.random() * Math.min(this.o.backoffCapMs ?? 8_000, (this.o.backoffBaseMs ?? 500) * 2 ** attempt);
         this.o.log?.warn('graph call retrying', { path, attempt: attempt + 1, code: err.code, httpStatus: err.httpStatus, delayMs: Math.round(delay) });
@@ -541,7 +542,12 @@ export class GraphClient {
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as { code?: string }).code ?? '';
       const beforeSend = TRANSIENT_NETWORK_BEFORE_SEND.has(cause);
-      if (ro.signal?.aborted && !timedOut) throw e;
+      // Aborted by the caller (a stop's grace period ran out). For a send the request may already
+      // have been written and taken by Meta: that is an unknown outcome, never "not sent".
+      if (ro.signal?.aborted && !timedOut) {
+        if (ro.kind !== 'send') throw e;
+        throw new GraphApiError({ message: `Stopped before ${this.baseUrl} answered`, ambiguous: !beforeSend });
+      }
       throw new GraphApiError({
         message: timedOut ? `No answer from ${this.baseUrl} within ${Math.round((this.o.timeoutMs ?? 30_000) / 1000)} s` : `Cannot reach ${this.baseUrl}: ${cause || (e instanceof Error ? e.message : String(e))}`,
         ambiguous: !beforeSend,

@@ -99,16 +99,25 @@ export function findErrorRule(code: number | null | undefined): ErrorRule | null
   return exact.get(code) ?? ranges.find((r) => typeof r.code !== 'number' && code >= r.code[0] && code <= r.code[1]) ?? null;
 }
 
+/** HTTP answers without a Graph error body that every further request would get too (a proxy's auth, a wrong URL). */
+const HALTING_HTTP_STATUSES: ReadonlySet<number> = new Set([401, 403, 404, 405, 407]);
+
 /**
- * Classifies an error. Codes not in the table fall back on the HTTP status: no code at all
- * (network error, timeout) or 5xx / 429 → retry_soon; any other unknown code → terminal_recipient
- * (don't retry, don't stop the campaign; the sender's circuit breaker catches a systematic failure).
+ * Classifies an error. Codes not in the table fall back on the HTTP status, which is looked at
+ * FIRST when there is no Graph code: no answer at all (network error before the request went out)
+ * or 5xx / 429 / 408 → retry_soon; 401 / 403 / 404 / 405 / 407 without a Graph body (a proxy or a
+ * wrong address answering, not Meta) → halt_account, since retrying cannot help and every other
+ * send gets the same answer; any other unknown answer → terminal_recipient (don't retry, don't stop
+ * the campaign; the sender's failure-rate watchdog catches a systematic failure).
  */
 export function classifyError(code: number | null | undefined, httpStatus?: number | null): ErrorClass {
   const r = findErrorRule(code);
   if (r) return r.errorClass;
-  if (code === null || code === undefined) return 'retry_soon';
-  if (httpStatus && (httpStatus >= 500 || httpStatus === 429)) return 'retry_soon';
+  if (httpStatus && (httpStatus >= 500 || httpStatus === 429 || httpStatus === 408)) return 'retry_soon';
+  if (code === null || code === undefined) {
+    if (!httpStatus) return 'retry_soon';
+    if (HALTING_HTTP_STATUSES.has(httpStatus)) return 'halt_account';
+  }
   return 'terminal_recipient';
 }
 

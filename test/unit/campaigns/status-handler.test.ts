@@ -18,13 +18,14 @@ function setup() {
     capped: Number(add.run('+972500000003', 'h3', 'accepted', 'wamid.C').lastInsertRowid),
     stopped: Number(add.run('+972500000004', 'h4', 'accepted', 'wamid.D').lastInsertRowid),
   };
-  const calls = { failed: [] as (number | null)[], optOut: [] as string[], touched: 0 };
+  const calls = { failed: [] as (number | null)[], optOut: [] as string[], touched: 0, reopened: [] as number[] };
   const handler = createStatusHandler(core.ctx, {
     retryLimit: () => 1,
     touched: () => { calls.touched++; },
     failed: (_c, code) => { calls.failed.push(code); },
     delivered: () => undefined,
     optOut: (phone) => { calls.optOut.push(phone); },
+    reopened: (_c, notBefore) => { calls.reopened.push(notBefore); },
   });
   const row = (id: number) => core.db.prepare('SELECT state, wamid, error_code, error_class, sent_at, delivered_at, read_at, not_before, retries_24h FROM campaign_recipients WHERE id = ?').get(id) as Record<string, unknown>;
   return { core, ids, handler, row, calls };
@@ -57,6 +58,7 @@ describe('webhook statuses → send ledger', () => {
     const { ids, handler, row, calls } = setup();
     handler(ev({ wamid: 'wamid.C', status: 'failed', timestamp: 5000, errors: [{ code: 131049, title: 'ecosystem', message: null, details: null, href: null }] }));
     expect(row(ids.capped)).toMatchObject({ state: 'pending', not_before: 5000 + 86_400_000, retries_24h: 1, error_code: 131049, error_class: 'retry_after_24h' });
+    expect(calls.reopened).toEqual([5000 + 86_400_000]);
     handler(ev({ wamid: 'wamid.D', status: 'failed', errors: [{ code: 131050, title: 'stopped', message: null, details: null, href: null }] }));
     expect(row(ids.stopped)).toMatchObject({ state: 'failed', error_code: 131050, error_class: 'suppress_contact' });
     expect(calls.optOut).toEqual(['+972500000004']);

@@ -1,0 +1,34 @@
+/**
+ * The one rule a ledger row must pass to be sent. The sender applies it at the moment of sending —
+ * inside the claim's write transaction, against the state read in that transaction — whatever the
+ * row waited on before (the 24-hour budget, the send rate, a retry, a send window). So an opt-out
+ * from any channel, an erasure, a number-changed hold or an edited number that was committed before
+ * the claim always wins over the row's earlier snapshot, and the row ends `skipped` with the reason.
+ *
+ * The same reasons are shown in the recipients table and the report (renderer `skip.<reason>`).
+ */
+import type { ContactSendState } from './ports';
+
+export const SEND_SKIP_REASONS = ['erased', 'phone_changed', 'opted_out', 'held_number_changed', 'no_consent', 'frequency_cap', 'template_category_changed'] as const;
+export type SendSkipReason = (typeof SEND_SKIP_REASONS)[number];
+
+export interface GateRow {
+  contact_id: number | null;
+  phone: string | null;
+}
+
+/**
+ * Why a row may not be sent now (null: it may). `state` is the contact's current send state
+ * (undefined: the contact no longer exists, i.e. erased); `marketing`: the template's CURRENT
+ * category is MARKETING, which needs an explicit opt-in.
+ */
+export function skipReasonFor(row: GateRow, state: ContactSendState | undefined, marketing: boolean): SendSkipReason | null {
+  if (row.contact_id === null || !row.phone || !state) return 'erased';
+  // The row carries the number it was planned for: a contact whose number was edited since must
+  // not be messaged at the old number (it may belong to someone else now).
+  if (state.phone !== row.phone) return 'phone_changed';
+  if (state.consent === 'opted_out') return 'opted_out';
+  if (state.held) return 'held_number_changed';
+  if (marketing && state.consent !== 'opted_in') return 'no_consent';
+  return null;
+}
