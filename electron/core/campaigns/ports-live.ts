@@ -25,7 +25,7 @@ export function templatesFromService(ctx: CoreContext): TemplatesPort {
       const t = templates.getTemplate(name, language);
       if (!t || t.status === 'DELETED') return null;
       return {
-        name: t.name, language: t.language, status: t.status, category: t.category, quality: t.quality,
+        name: t.name, language: t.language, status: t.status, category: t.category, quality: t.quality, changedAt: t.lastChangedAt,
         parameter_format: t.parameterFormat, components: t.components as TemplateInfo['components'],
       };
     },

@@ -44,6 +44,8 @@ export interface TemplateInfo extends TemplateShape {
   status: string;
   category: string;
   quality: string;
+  /** When the stored status last changed (epoch ms; webhook times have whole seconds). */
+  changedAt?: number;
 }
 
 export interface TemplatesPort {

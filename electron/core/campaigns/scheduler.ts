@@ -86,7 +86,10 @@ export class Scheduler {
       if (c.state === 'paused') {
         if (!c.auto_resume || (c.pause_reason !== 'template_paused' && c.pause_reason !== 'template_missing')) continue;
         if (template?.status !== 'APPROVED') { this.sawNotApproved.add(c.id); continue; }
-        if (this.sawNotApproved.has(c.id) || now - c.updated_at >= this.staleResumeMs) {
+        // Approved again after the pause — known from the stored change time, so a restart (a new
+        // scheduler that never saw the pause) resumes too. Webhook times are whole seconds: 1 s slack.
+        const approvedSincePause = template.changedAt !== undefined && template.changedAt >= c.updated_at - 1000;
+        if (this.sawNotApproved.has(c.id) || approvedSincePause || now - c.updated_at >= this.staleResumeMs) {
           this.sawNotApproved.delete(c.id);
           this.hooks.resume(c.id, true);
         }

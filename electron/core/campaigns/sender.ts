@@ -108,6 +108,9 @@ function templateBlock(rt: CampaignRuntime, t: TemplateInfo | null): { reason: P
 const SLOW_BACKOFF_BASE_MS = 5 * 60_000;
 const SLOW_BACKOFF_CAP_MS = 60 * 60_000;
 
+/** How often a sender waiting for the 24-hour budget looks again (the limit may have been raised). */
+const BUDGET_RECHECK_MS = 1000;
+
 const BIZ_PREFIX = 'pacer:';
 export const bizOpaqueFor = (rowId: number) => `${BIZ_PREFIX}${rowId}`;
 export const rowIdFromBizOpaque = (s: string | null | undefined): number | null => {
@@ -135,6 +138,7 @@ export class Sender {
   private inflight = 0;
   private readonly inflightAborts = new Set<AbortController>();
   private running = false;
+  private abandoned = false;
   private loopDone: Promise<void> | null = null;
   private wakeFn: (() => void) | null = null;
   private flushTimer: ReturnType<CoreContext['clock']['setTimeout']> | null = null;
@@ -189,6 +193,20 @@ export class Sender {
     while (this.inflight > 0) await new Promise((r) => setImmediate(r));
     this.flush();
     this.queue = [];
+  }
+
+  /**
+   * Ends the sender the way a killed process ends: nothing more is written — no outcome of the
+   * requests in flight, no retry, no skip. Their rows stay 'sending' and the next start records
+   * them 'uncertain', exactly as after kill -9. For the drills that cannot kill their own process.
+   */
+  abandon(): void {
+    this.running = false;
+    this.abandoned = true;
+    this.outcomes = [];
+    this.queue = [];
+    if (this.flushTimer) { this.ctx.clock.clearTimeout(this.flushTimer); this.flushTimer = null; }
+    this.wake();
   }
 
   /** New work may be there (campaign started/resumed, rows re-queued). */
@@ -311,7 +329,9 @@ export class Sender {
         this.waitUntil = waitUntil;
         this.idle = this.waitReason === 'budget' && this.inflight === 0;
         this.stats.waits++;
-        await this.idleUntil(waitUntil);
+        // A budget wait can end early: the tier may be raised, a limit change may arrive. Look again
+        // every second instead of sleeping until the window frees (that can be 24 h away).
+        await this.idleUntil(this.waitReason === 'budget' ? Math.min(waitUntil, now + BUDGET_RECHECK_MS) : waitUntil);
       }
     }
   }
@@ -508,6 +528,7 @@ export class Sender {
   }
 
   private onError(row: WorkRow, rt: CampaignRuntime, phoneNumberId: string, e: unknown): void {
+    if (this.abandoned) return; // a dead process learns nothing more
     const now = this.ctx.clock.now();
     const err = e instanceof GraphApiError ? e : new GraphApiError({ message: e instanceof Error ? e.message : String(e), ambiguous: true });
     const detail = err.details ? `${err.message} — ${err.details}` : err.message;
@@ -584,6 +605,7 @@ export class Sender {
 
   /** Queues an outcome for the next batched write, and feeds the failure-rate watchdog. */
   private record(rt: CampaignRuntime, o: Outcome): void {
+    if (this.abandoned) return;
     this.outcomes.push({ ...o, cid: rt.id });
     if (o.kind === 'accepted' || o.kind === 'failed') this.names.set(rt.id, { name: rt.name, template: rt.templateName });
     if (o.kind === 'failed') this.stats.failed++;
@@ -613,7 +635,7 @@ export class Sender {
   /** Writes queued outcomes in one transaction; each update is guarded by the state machine's rules. */
   flush(): void {
     if (this.flushTimer) { this.ctx.clock.clearTimeout(this.flushTimer); this.flushTimer = null; }
-    if (this.outcomes.length === 0) return;
+    if (this.outcomes.length === 0 || this.abandoned) return;
     const list = this.outcomes;
     this.outcomes = [];
     const db = this.ctx.db;

@@ -134,6 +134,18 @@ export class CampaignsService {
     this.emitProgress();
   }
 
+  /**
+   * Drops the engine as a killed process would (see Sender.abandon): for drills that exercise
+   * restarts inside one process. The next startEngine() recovers as after kill -9.
+   */
+  abandonEngine(): void {
+    const s = this.sender;
+    this.scheduler?.stop();
+    this.scheduler = null;
+    this.sender = null;
+    s?.abandon();
+  }
+
   get engine(): { sender: Sender; scheduler: Scheduler } | null {
     return this.sender && this.scheduler ? { sender: this.sender, scheduler: this.scheduler } : null;
   }

@@ -15,7 +15,25 @@ export function openDatabase(file: string, opts: { readonly?: boolean } = {}): D
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma('temp_store = MEMORY');
+  if (!opts.readonly) immediateByDefault(db);
   return db;
+}
+
+/**
+ * Makes `db.transaction(fn)()` start with BEGIN IMMEDIATE instead of a deferred BEGIN.
+ *
+ * Why: the webhook inbox commits from its own connection (webhooks/writer-thread.ts) while this
+ * one works. A deferred transaction that reads before it writes holds a WAL snapshot; if the inbox
+ * commits in between, the first write cannot upgrade that snapshot and SQLite answers
+ * SQLITE_BUSY_SNAPSHOT ("database is locked") at once — the busy timeout does not apply. An
+ * erasure or an opt-out failed that way while status webhooks streamed in. BEGIN IMMEDIATE takes
+ * the write lock first (waiting up to busy_timeout) and always sees the latest commit. The
+ * `.deferred` / `.immediate` / `.exclusive` variants stay available; nesting still uses savepoints.
+ */
+function immediateByDefault(db: Db): void {
+  const original = db.transaction.bind(db);
+  // Each variant better-sqlite3 returns already carries .default/.deferred/.immediate/.exclusive.
+  db.transaction = ((fn: (...args: never[]) => unknown) => original(fn).immediate) as Db['transaction'];
 }
 
 /** Runs fn in a transaction; better-sqlite3 rolls back when fn throws. */
