@@ -67,8 +67,11 @@ export type ImportEncoding = (typeof IMPORT_ENCODINGS)[number];
  * - `phone` may be mapped from several columns (e.g. Mobile, Home, Business): the first valid
  *   MOBILE number wins, in mapping order.
  * - `name` is a full name (used when first/last are not mapped). `tags` cells may hold several
- *   tags separated by , ; | or " ::: ". `consent` cells: yes/no/true/false/1/0/opted_in/opted_out/
- *   כן/לא/是/否 — a "no" records nothing (never an opt-out unless it says opted_out/unsubscribed).
+ *   tags separated by , ; | or " ::: ". `consent` cells: yes/no/y/n/true/false/1/0/opted_in/
+ *   opted_out/opt-in/opt-out/subscribed/unsubscribed/agreed/declined, כן/לא/מאשר/לא מאשר/מסכים/
+ *   לא מסכים, 是/否/同意/不同意/願意/不願意/訂閱/取消訂閱 … A "no" is recorded as an opt-out and always
+ *   wins over the options' `consent` box; an empty cell says nothing (the box decides); any other
+ *   value is not understood: nothing is recorded and the row is noted ('consent_unrecognised').
  */
 export const BUILTIN_IMPORT_FIELDS = ['phone', 'first_name', 'last_name', 'name', 'email', 'tags', 'consent', 'country'] as const;
 export type BuiltinImportField = (typeof BUILTIN_IMPORT_FIELDS)[number];
@@ -142,7 +145,11 @@ export const importOptionsSchema = z
     /** Country for numbers written without a country code (default: Settings.defaultCountry). */
     defaultCountry: countrySchema.optional(),
     tags: z.array(tagSchema).max(50).default([]),
-    /** Record an opt-in for this category for every imported contact, with evidence FILE:row. */
+    /**
+     * Record an opt-in for this category for every imported contact whose consent column (if one is
+     * mapped) says nothing, with evidence FILE:row. The file's own yes/no always wins; the column
+     * is recorded for this category (marketing when null).
+     */
     consent: z.enum(CONSENT_CATEGORIES).nullable().default(null),
     /** Free text kept as evidence with each consent event (e.g. "signup form 2025"). */
     consentSource: z.string().max(500).optional(),
@@ -164,7 +171,11 @@ export type ImportJobState = 'running' | 'done' | 'failed' | 'cancelled';
 /** A rejected row: `row` is the 1-based data row number (header excluded; vCard: card number). */
 export interface ImportRowError {
   row: number;
-  /** Machine code: 'no_phone' | 'invalid_phone' | 'not_mobile' | 'duplicate_in_file' | 'duplicate_in_store' | 'invalid_email' | 'invalid_attribute' | 'opted_out_kept' | 'erased' (erased at the person's request) … */
+  /**
+   * Machine code: 'no_phone' | 'invalid_phone' | 'not_mobile' | 'duplicate_in_file' | 'duplicate_in_store' | 'invalid_email' | 'invalid_attribute' | 'erased' (erased at the person's request) …
+   * Notes on rows that are imported all the same: 'consent_unrecognised' (reason: `consent value "…" is not understood …`),
+   * 'opted_out_kept' (the file or the box said yes but the contact opted out on YYYY-MM-DD: kept opted out).
+   */
   code: string;
   /** Specific English text, e.g. "not a valid number for IL: 05412", "duplicate of row 7". */
   reason: string;
@@ -182,6 +193,31 @@ export interface ImportCounts {
   skipped: number;
 }
 
+/**
+ * What the import records for consent, per row written or skipped (they add up to imported +
+ * updated + skipped), and why: the file's consent column or the options' blanket box.
+ */
+export interface ImportConsentCounts {
+  /** The category recorded: the box's, else marketing. */
+  category: ConsentCategory;
+  /** The mapped consent column's header, or null when none is mapped. */
+  column: string | null;
+  /** Whether the blanket "these people agreed" box was ticked. */
+  box: boolean;
+  /** Opted in because their consent cell says yes (or already were). */
+  optedInByFile: number;
+  /** Opted in by the box: the file says nothing for them (or has no consent column). */
+  optedInByBox: number;
+  /** Opted out because their consent cell says no (or already were) — even under 'skip'. */
+  optedOutByFile: number;
+  /** The file or the box says yes, but the contact opted out: kept opted out (only they can opt back in). */
+  keptOptedOut: number;
+  /** Nothing recorded: nothing said and no box, or already stored and skipped. New ones stay unknown. */
+  notRecorded: number;
+  /** Their consent cell is not understood (e.g. "maybe"): nothing recorded, noted per row. */
+  unrecognised: number;
+}
+
 export interface ImportReport extends ImportCounts {
   jobId: string;
   dryRun: boolean;
@@ -193,6 +229,7 @@ export interface ImportReport extends ImportCounts {
   /** Total rejected/noted rows; `errors` holds the page asked for (import:report) or the first 100. */
   errorsTotal: number;
   errors: ImportRowError[];
+  consent: ImportConsentCounts;
 }
 
 export interface ImportProgress {

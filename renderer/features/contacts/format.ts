@@ -27,3 +27,10 @@ export function downloadFile(fileName: string, content: BlobPart, mime: string) 
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/**
+ * A value from the user's data (a column name, a cell) set inside a translated sentence: isolated
+ * (FSI … PDI) so a Hebrew name in an English sentence, or the reverse, keeps its own direction and
+ * does not reorder the words around it.
+ */
+export const isolate = (value: string) => `\u2068${value}\u2069`;

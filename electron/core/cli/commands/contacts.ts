@@ -10,6 +10,7 @@ import {
   CONSENT_CATEGORIES,
   IMPORT_ENCODINGS,
   type ContactRow,
+  type ImportConsentCounts,
   type ImportEncoding,
   type ImportJob,
   type MappingEntry,
@@ -65,6 +66,25 @@ function mergeMapping(guessed: MappingEntry[], given: MappingEntry[]): MappingEn
   const fields = new Set(given.map((g) => g.field));
   const columns = new Set(given.map((g) => g.column.toLowerCase()));
   return [...given, ...guessed.filter((g) => !fields.has(g.field) && !columns.has(g.column.toLowerCase()))];
+}
+
+/**
+ * The report's consent line: what was recorded and why (the file's column or --consent); null
+ * when the import records no consent at all.
+ */
+export function consentLine(c: ImportConsentCounts): string | null {
+  if (c.column === null && !c.box) return null;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const by = [
+    ...(c.column !== null ? [`${c.optedInByFile} by the file's "${c.column}" column`] : []),
+    ...(c.box ? [`${c.optedInByBox} by --consent`] : []),
+  ];
+  const parts = [`opted in ${c.optedInByFile + c.optedInByBox} (${by.join(', ')})`];
+  if (c.column !== null) parts.push(`opted out ${c.optedOutByFile} by the file`);
+  if (c.keptOptedOut) parts.push(`${c.keptOptedOut} kept opted out (only the person can opt back in)`);
+  const none = c.notRecorded + c.unrecognised;
+  if (none) parts.push(`nothing recorded for ${none}${c.unrecognised ? ` (${plural(c.unrecognised, 'value')} not understood)` : ''}`);
+  return `  consent (${c.category}): ${parts.join('; ')}`;
 }
 
 function humanContact(c: ContactRow): string {
@@ -152,6 +172,7 @@ export function registerContactsCommands(program: Command, cli: CliContext): voi
             [
               `${o.dryRun ? 'Dry run — nothing was written. ' : ''}${r.fileName}: ${r.format}, ${r.encoding}, ${r.rows} rows`,
               `  imported ${r.imported}, updated ${r.updated}, duplicates ${r.duplicates}, invalid ${r.invalid}, skipped ${r.skipped}`,
+              ...[consentLine(r.consent)].filter((line) => line !== null),
               ...r.errors.slice(0, 20).map((e) => `  row ${e.row}: ${e.reason}`),
               ...(r.errorsTotal > 20 ? [`  … and ${r.errorsTotal - 20} more (use --json for all)`] : []),
             ].join('\n'),

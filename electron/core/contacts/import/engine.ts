@@ -12,8 +12,11 @@
  *    'update'), tags, attributes and consent events. If anything fails, or the import was cancelled
  *    before this step, the store is unchanged; the staging file is always deleted.
  *
- * Consent: an import records opt-ins only for contacts whose state is unknown — it never turns an
- * opted-out contact back to opted-in. A consent cell that says "opted out" records an opt-out.
+ * Consent: the file's own consent column wins over the options' blanket box. A cell that says no
+ * records an opt-out (also over an opt-in, and for skipped duplicates: a no is never ignored); a
+ * yes, or the box where the cell says nothing, records an opt-in only where the state is unknown —
+ * an import never turns an opted-out contact back to opted-in. A value not understood records
+ * nothing and is noted. The report counts each outcome and its source (ImportConsentCounts).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -22,6 +25,7 @@ import Database from 'better-sqlite3';
 import type {
   AttributeType,
   ConsentCategory,
+  ImportConsentCounts,
   ImportCounts,
   ImportEncoding,
   ImportFormat,
@@ -84,6 +88,13 @@ const MULTI = 100;
 const STAGING_CACHE_KB = 2 * 1024; // appends only: no index to keep in memory
 const MERGE_CACHE_KB = 16 * 1024;
 
+/** What a row's consent cell says, as staged (`s.consent`); the box is applied in SQL. */
+const CONSENT_NONE = 0;
+const CONSENT_IN = 1;
+const CONSENT_OUT = 2;
+const CONSENT_UNRECOGNISED = 3;
+const CONSENT_CODE = { none: CONSENT_NONE, in: CONSENT_IN, out: CONSENT_OUT, unrecognised: CONSENT_UNRECOGNISED } as const;
+
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TAG_SPLIT = /\s*(?::::|[,;|])\s*/;
 const ATTR_FIELD = /^attr\.(.+)$/;
@@ -136,7 +147,8 @@ function stagingSchema(db: Database.Database): void {
     CREATE TABLE s (
       seq INTEGER PRIMARY KEY,  -- 1, 2, 3… in file order: one per distinct valid number
       row INTEGER NOT NULL, phone TEXT NOT NULL, first_name TEXT, last_name TEXT, name TEXT NOT NULL,
-      email TEXT, country TEXT, consent INTEGER NOT NULL,
+      email TEXT, country TEXT,
+      consent INTEGER NOT NULL, -- the file's consent cell: CONSENT_NONE, _IN, _OUT, _UNRECOGNISED
       tags TEXT,   -- JSON array, or NULL
       attrs TEXT   -- JSON array of [name, value], or NULL
     );
@@ -182,6 +194,10 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
   const stagingFile = path.join(deps.tmpDir, `import-${opts.jobId.replace(/[^a-zA-Z0-9-]/g, '')}-${crypto.randomBytes(4).toString('hex')}.db`);
   const staging = new Database(stagingFile);
   const counts: ImportCounts = { rows: 0, imported: 0, updated: 0, duplicates: 0, invalid: 0, skipped: 0 };
+  const consent: ImportConsentCounts = {
+    category: opts.consent ?? 'marketing', column: null, box: opts.consent !== null,
+    optedInByFile: 0, optedInByBox: 0, optedOutByFile: 0, keptOptedOut: 0, notRecorded: 0, unrecognised: 0,
+  };
   const errors: ImportRowError[] = [];
   let errorsTotal = 0;
   let phase: ImportPhase = 'reading';
@@ -201,6 +217,8 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
     errorsTotal++;
     if (errors.length < MAX_KEPT_ERRORS) errors.push({ row, code, reason });
   };
+  /** A row imported all the same, with something the user should know (kept with the rejections). */
+  const note = reject;
   const checkCancel = () => {
     if (hooks.signal?.aborted) throw new PacerError('cancelled', 'The import was cancelled; nothing was changed.');
   };
@@ -208,6 +226,7 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
   try {
     stagingSchema(staging);
     const map = resolveMapping(opts.mapping, source.headers);
+    consent.column = map.consent === null ? null : source.headers[map.consent]!;
     const attrTypes = new Map<string, AttributeType>();
     const existingDefs = new Map(
       (db.prepare('SELECT name, type FROM attribute_defs').all() as { name: string; type: AttributeType }[]).map((d) => [d.name.toLowerCase(), d.type]),
@@ -273,8 +292,8 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
         const full = cell(cells, map.name) || displayName(first, last);
         const emailRaw = cell(cells, map.email);
         const email = EMAIL_RE.test(emailRaw) ? emailRaw.slice(0, 320) : null;
-        const consentCell = map.consent === null ? null : parseConsentCell(cell(cells, map.consent));
-        const consent = consentCell === 'out' ? 2 : consentCell === 'in' || opts.consent ? 1 : 0;
+        const consentRaw = cell(cells, map.consent);
+        const consentCell = map.consent === null ? null : parseConsentCell(consentRaw);
         let tags: string[] | null = null;
         for (const i of map.tags) {
           const t = splitTags(cells[i] ?? '');
@@ -287,6 +306,8 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
           continue;
         }
         if (tags) for (const name of tags) fileTags.add(name);
+        if (consentCell === 'unrecognised') note(row, 'consent_unrecognised', unrecognisedReason(consentRaw));
+        const consent = CONSENT_CODE[consentCell ?? 'none'];
         pending.push(seen.size, row, phone.e164, first, last, full.slice(0, 300), email, phone.country, consent, tags ? JSON.stringify(tags) : null, attrs.length ? JSON.stringify(attrs) : null);
         if (++pendingRows === MULTI) flush();
       }
@@ -324,13 +345,7 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
     db.prepare('ATTACH DATABASE ? AS st').run(stagingFile);
     try {
       const staged = counts.rows - counts.invalid - counts.duplicates;
-      // Counted in ranges, with progress between them (a million lookups take a second or two).
-      const countRange = db.prepare('SELECT count(*) FROM st.s JOIN main.contacts c ON c.phone = st.s.phone WHERE st.s.seq BETWEEN ? AND ?').pluck();
-      let existing = 0;
-      for (let from = 1; from <= staged; from += MERGE_CHUNK * 5) {
-        existing += countRange.get(from, from + MERGE_CHUNK * 5 - 1) as number;
-        progress();
-      }
+      const { existing } = countAgainstStore(db, staged, opts, consent, note, progress);
       counts.imported = staged - existing;
       if (opts.onDuplicate === 'update') counts.updated = existing;
       else counts.skipped = existing;
@@ -347,7 +362,7 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
         const autoCheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
         db.pragma('wal_autocheckpoint = 0');
         try {
-          db.transaction(() => merge(db, opts, { format: source.format, encoding: source.encoding }, attrTypes, fileTags, startedAt, counts, existing, (done, total) => {
+          db.transaction(() => merge(db, opts, { format: source.format, encoding: source.encoding }, attrTypes, fileTags, startedAt, counts, consent, existing, (done, total) => {
             written = { done, total };
             progress();
           }))();
@@ -374,6 +389,7 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
       errorsTotal,
       errors: errors.sort((a, b) => a.row - b.row),
       ...counts,
+      consent,
     };
   } finally {
     source.close();
@@ -382,6 +398,83 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
     // After the job's end has been announced (its promise settles first).
     if (checkpointLater) setImmediate(() => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* the next commit's own checkpoint will do */ } });
   }
+}
+
+/** A consent cell the importer does not understand; the value is JSON-quoted (the UI reads it back). */
+function unrecognisedReason(raw: string): string {
+  return `consent value ${JSON.stringify(raw.slice(0, 40))} is not understood: nothing recorded (left as it was)`;
+}
+
+// SQL over a staged row `s`, its stored contact `c` (NULL when new) and that contact's consent `cs`
+// in the import's category, with @box (1 when the box is ticked) and @update (onDuplicate 'update').
+/** The file says yes, or says nothing and the box is ticked. */
+const SAYS_IN = `(s.consent = ${CONSENT_IN} OR (s.consent = ${CONSENT_NONE} AND @box))`;
+/** The row's values are written: a new contact, or an existing one under 'update'. */
+const WRITES = '(c.id IS NULL OR @update)';
+
+/**
+ * Step 2: how many staged rows are already stored and, when the import records consent, what it
+ * records for each row (counted into `consent`; rows kept opted out are noted). Runs in ranges of
+ * staged rows with progress between them (a million lookups take a second or two).
+ */
+function countAgainstStore(
+  db: Db, staged: number, opts: ImportRunOptions, consent: ImportConsentCounts,
+  note: (row: number, code: string, reason: string) => void, progress: () => void,
+): { existing: number } {
+  const RANGE = MERGE_CHUNK * 5;
+  let existing = 0;
+  if (consent.column === null && !consent.box) {
+    const countRange = db.prepare('SELECT count(*) FROM st.s JOIN main.contacts c ON c.phone = st.s.phone WHERE st.s.seq BETWEEN ? AND ?').pluck();
+    for (let from = 1; from <= staged; from += RANGE) {
+      existing += countRange.get(from, from + RANGE - 1) as number;
+      progress();
+    }
+    consent.notRecorded = staged;
+    return { existing };
+  }
+  const tally = db.prepare(`
+    SELECT count(c.id) AS existing,
+      coalesce(sum(s.consent = ${CONSENT_UNRECOGNISED}), 0) AS unrecognised,
+      coalesce(sum(s.consent = ${CONSENT_OUT}), 0) AS optedOutByFile,
+      coalesce(sum(${SAYS_IN} AND ${WRITES} AND cs.state IS 'opted_out'), 0) AS keptOptedOut,
+      coalesce(sum(s.consent = ${CONSENT_IN} AND ${WRITES} AND cs.state IS NOT 'opted_out'), 0) AS optedInByFile,
+      coalesce(sum(s.consent = ${CONSENT_NONE} AND @box AND ${WRITES} AND cs.state IS NOT 'opted_out'), 0) AS optedInByBox
+    FROM st.s s LEFT JOIN main.contacts c ON c.phone = s.phone
+    LEFT JOIN main.consent_state cs ON cs.contact_id = c.id AND cs.category = @category
+    WHERE s.seq BETWEEN @from AND @to
+  `);
+  // The opt-out that keeps a row from being opted in: when and how (e.g. "keyword STOP").
+  const kept = db.prepare(`
+    SELECT s.row AS row, cs.updated_at AS since, e.source_detail AS detail
+    FROM st.s s JOIN main.contacts c ON c.phone = s.phone
+    JOIN main.consent_state cs ON cs.contact_id = c.id AND cs.category = @category AND cs.state = 'opted_out'
+    LEFT JOIN main.consent_events e ON e.id = cs.event_id
+    WHERE s.seq BETWEEN @from AND @to AND ${SAYS_IN} AND @update
+  `);
+  const params = { category: consent.category, box: consent.box ? 1 : 0, update: opts.onDuplicate === 'update' ? 1 : 0 };
+  for (let from = 1; from <= staged; from += RANGE) {
+    const range = { ...params, from, to: from + RANGE - 1 };
+    const t = tally.get(range) as Record<'existing' | 'unrecognised' | 'optedOutByFile' | 'keptOptedOut' | 'optedInByFile' | 'optedInByBox', number>;
+    existing += t.existing;
+    consent.unrecognised += t.unrecognised;
+    consent.optedOutByFile += t.optedOutByFile;
+    consent.keptOptedOut += t.keptOptedOut;
+    consent.optedInByFile += t.optedInByFile;
+    consent.optedInByBox += t.optedInByBox;
+    if (t.keptOptedOut > 0) {
+      for (const k of kept.iterate(range) as Iterable<{ row: number; since: number; detail: string | null }>) {
+        note(k.row, 'opted_out_kept', keptReason(k.since, k.detail));
+      }
+    }
+    progress();
+  }
+  consent.notRecorded = staged - consent.unrecognised - consent.optedOutByFile - consent.keptOptedOut - consent.optedInByFile - consent.optedInByBox;
+  return { existing };
+}
+
+function keptReason(since: number, detail: string | null): string {
+  const day = new Date(since).toISOString().slice(0, 10);
+  return `opted out on ${day}${detail ? ` (${detail})` : ''}: kept opted out — only the person can opt back in`;
 }
 
 /** Staged rows per statement in the merge: a chunk takes well under the 250 ms between progress updates. */
@@ -394,7 +487,8 @@ const MERGE_CHUNK = 20_000;
  */
 function merge(
   db: Db, opts: ImportRunOptions, file: { format: ImportFormat; encoding: ImportEncoding }, attrTypes: Map<string, AttributeType>,
-  fileTags: ReadonlySet<string>, now: number, counts: ImportCounts, existing: number, tick: (done: number, total: number) => void,
+  fileTags: ReadonlySet<string>, now: number, counts: ImportCounts, consent: ImportConsentCounts, existing: number,
+  tick: (done: number, total: number) => void,
 ): void {
   const maxId = (db.prepare('SELECT coalesce(max(id), 0) FROM contacts').pluck().get() as number) ?? 0;
   const maxEvent = (db.prepare('SELECT coalesce(max(id), 0) FROM consent_events').pluck().get() as number) ?? 0;
@@ -468,25 +562,7 @@ function merge(
     `), (a, b) => [a, b]);
   }
 
-  // Consent: opt-ins only where the state is unknown (never over an opt-out); opt-outs from cells.
-  const category = opts.consent ?? 'marketing';
-  const evidence = `${opts.consentSource ? opts.consentSource + ' — ' : ''}file ${opts.fileName}, imported ${new Date(now).toISOString()} by ${opts.actor}`;
-  ranged('consent', db.prepare(`
-    INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, evidence, at)
-    SELECT x.contact_id, @category, CASE s.consent WHEN 1 THEN 'opted_in' ELSE 'opted_out' END, 'import',
-           'import ' || @file || ':' || s.row, @actor, @evidence, @now
-    FROM ${target} x JOIN st.s s ON s.seq = x.seq
-    LEFT JOIN consent_state cs ON cs.contact_id = x.contact_id AND cs.category = @category
-    WHERE x.seq BETWEEN @from AND @to AND ((s.consent = 1 AND cs.state IS NULL) OR (s.consent = 2 AND (cs.state IS NULL OR cs.state = 'opted_in')))
-    ORDER BY x.seq
-  `), (from, to) => ({ category, file: opts.fileName, actor: opts.actor, evidence, now, from, to }));
-  // This import's events are numbered maxEvent + 1… (at most one per staged row): the state follows
-  // them in ranges of ids.
-  ranged('consent state', db.prepare(`
-    INSERT INTO consent_state (contact_id, category, state, updated_at, event_id)
-    SELECT contact_id, category, state, at, id FROM consent_events WHERE id BETWEEN ? AND ?
-    ON CONFLICT (contact_id, category) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, event_id = excluded.event_id
-  `), (a, b) => [maxEvent + a, maxEvent + b]);
+  if (consent.column !== null || consent.box) consentSteps(db, opts, consent, { maxId, maxEvent, fresh, now }, ranged);
 
   const total = steps.length * staged;
   let done = 0;
@@ -507,9 +583,51 @@ function merge(
     file.format,
     file.encoding,
     opts.actor,
-    JSON.stringify(counts),
+    JSON.stringify({ ...counts, consent }),
     now,
     now,
   );
   if (!fresh) db.exec('DELETE FROM temp.import_target');
+}
+
+/**
+ * The merge's consent statements (rules in ImportConsentCounts; the count step counted the same):
+ * a file's no → opt-out for every staged row not opted out yet, skipped duplicates included; a yes,
+ * or the box where the file says nothing → opt-in for written rows whose state is unknown. Then the
+ * state follows the new events.
+ */
+function consentSteps(
+  db: Db, opts: ImportRunOptions, consent: ImportConsentCounts, at: { maxId: number; maxEvent: number; fresh: boolean; now: number },
+  ranged: (label: string, stmt: Database.Statement, extra: (from: number, to: number) => unknown[] | Record<string, unknown>) => void,
+): void {
+  const { maxId, maxEvent, fresh, now } = at;
+  const imported = `file ${opts.fileName}, imported ${new Date(now).toISOString()} by ${opts.actor}`;
+  const boxEvidence = `${opts.consentSource ? opts.consentSource + ' — ' : ''}${imported}`;
+  const fileEvidence = `consent column "${consent.column ?? ''}" of ${imported}`;
+  // Into a store without any of these numbers, staged row k is contact maxId + k (see merge).
+  const rows = fresh
+    ? { from: 'st.s s', id: `(${maxId} + s.seq)`, writes: '1' }
+    : { from: 'st.s s JOIN contacts c ON c.phone = s.phone', id: 'c.id', writes: `(c.id > ${maxId} OR @update)` };
+  ranged('consent', db.prepare(`
+    INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, evidence, at)
+    SELECT ${rows.id}, @category, CASE s.consent WHEN ${CONSENT_OUT} THEN 'opted_out' ELSE 'opted_in' END, 'import',
+           'import ' || @file || ':' || s.row, @actor,
+           CASE s.consent WHEN ${CONSENT_NONE} THEN @boxEvidence ELSE @fileEvidence END, @now
+    FROM ${rows.from}
+    LEFT JOIN consent_state cs ON cs.contact_id = ${rows.id} AND cs.category = @category
+    WHERE s.seq BETWEEN @from AND @to AND (
+      (s.consent = ${CONSENT_OUT} AND cs.state IS NOT 'opted_out')
+      OR (${SAYS_IN} AND ${rows.writes} AND cs.state IS NULL))
+    ORDER BY s.seq
+  `), (from, to) => ({
+    category: consent.category, box: consent.box ? 1 : 0, update: opts.onDuplicate === 'update' ? 1 : 0,
+    file: opts.fileName, actor: opts.actor, boxEvidence, fileEvidence, now, from, to,
+  }));
+  // This import's events are numbered maxEvent + 1… (at most one per staged row): the state follows
+  // them in ranges of ids.
+  ranged('consent state', db.prepare(`
+    INSERT INTO consent_state (contact_id, category, state, updated_at, event_id)
+    SELECT contact_id, category, state, at, id FROM consent_events WHERE id BETWEEN ? AND ?
+    ON CONFLICT (contact_id, category) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, event_id = excluded.event_id
+  `), (a, b) => [maxEvent + a, maxEvent + b]);
 }

@@ -5,7 +5,20 @@
 import type { AttributeType, BuiltinImportField, MappingEntry } from '../../../../shared/contract/contacts';
 
 /** Header text → comparable key: lower case, no spaces/punctuation (keeps letters of any script). */
-export const headerKey = (h: string) => h.toLowerCase().normalize('NFKC').replace(/[\s_\-.:()'"״׳]+/g, '');
+export const headerKey = (h: string) => h.toLowerCase().normalize('NFKC').replace(/[\s_\-.:()'"״׳?]+/g, '');
+
+/**
+ * Consent column headers as headerKey leaves them ("הסכמה לדיוור" → "הסכמהלדיוור", "Opt-in" →
+ * "optin"). A file's own consent column must be recognised: otherwise the options' blanket box
+ * would opt in the rows whose file says no.
+ */
+const CONSENT_HEADERS = [
+  'consent', 'optin', 'optedin', 'marketingconsent', 'marketingoptin', 'whatsappoptin', 'whatsappconsent', 'subscribed',
+  'agreed', 'acceptsmarketing', 'acceptsmessages',
+  'הסכמה', 'הסכמהלדיוור', 'הסכמהלקבלתדיוור', 'מאשרדיוור', 'מאשרתדיוור', 'אישורדיוור', 'אישורקבלתדיוור', 'מסכיםלקבל',
+  'מסכיםלדיוור', 'דיוור',
+  '同意', '同意接收', '同意接收行銷', '同意接收行销', '訂閱', '订阅', '接收行銷', '接收行销', '願意接收', '愿意接收', '行銷同意', '营销同意',
+];
 
 const WORDS: Record<Exclude<BuiltinImportField, 'phone'>, string[]> = {
   first_name: ['firstname', 'first', 'givenname', 'given', 'forename', 'שםפרטי', 'פרטי', '名', '名字'],
@@ -13,7 +26,7 @@ const WORDS: Record<Exclude<BuiltinImportField, 'phone'>, string[]> = {
   name: ['name', 'fullname', 'displayname', 'contactname', 'contact', 'שם', 'שםמלא', '姓名', '名稱', '名称', '聯絡人', '联系人'],
   email: ['email', 'emailaddress', 'mail', 'email1value', 'emailaddress1', 'אימייל', 'דואל', 'דוארלקטרוני', 'מייל', '電子郵件', '电子邮件', '郵箱', '邮箱', '電郵'],
   tags: ['tags', 'tag', 'labels', 'label', 'groups', 'group', 'groupmembership', 'categories', 'category', 'תגיות', 'תגית', 'קבוצה', 'קבוצות', '標籤', '标签', '分類', '分类', '群組'],
-  consent: ['consent', 'optin', 'marketingconsent', 'subscribed', 'whatsappoptin', 'הסכמה', 'אישורדיוור', 'מאשרדיוור', '同意', '訂閱', '订阅'],
+  consent: CONSENT_HEADERS,
   country: ['country', 'countrycode', 'מדינה', '國家', '国家'],
 };
 
@@ -111,11 +124,29 @@ export function parseBoolean(v: string): boolean | null {
   return null;
 }
 
-/** A consent cell: true = opted in, false = opted out explicitly, null = nothing said. */
-export function parseConsentCell(v: string): 'in' | 'out' | null {
-  const s = v.trim().toLowerCase();
+/** A consent cell as compared: lower case, NFKC (full-width → ASCII), `_`/`-`/spaces as one space. */
+const consentKey = (v: string) => v.normalize('NFKC').toLowerCase().trim().replace(/[\s_-]+/g, ' ');
+
+/** Cell values that say no (English, Hebrew in both genders, Traditional and Simplified Chinese). */
+const CONSENT_OUT = new Set([
+  'no', 'n', 'false', '0', 'opted out', 'optout', 'opt out', 'unsubscribed', 'declined', 'stop',
+  'לא', 'לא מאשר', 'לא מאשרת', 'לא מסכים', 'לא מסכימה', 'הוסר', 'הסרה',
+  '否', '不同意', '不願意', '不愿意', '取消訂閱', '取消订阅', '退訂', '退订',
+]);
+const CONSENT_IN = new Set([
+  'yes', 'y', 'true', '1', 'opted in', 'optin', 'opt in', 'subscribed', 'agreed',
+  'כן', 'מאשר', 'מאשרת', 'מסכים', 'מסכימה',
+  '是', '同意', '願意', '愿意', '訂閱', '订阅',
+]);
+
+/**
+ * A consent cell: 'in' (yes), 'out' (no: recorded as an opt-out), null (empty: nothing said), or
+ * 'unrecognised' (a value such as "maybe": nothing recorded, never taken for a yes).
+ */
+export function parseConsentCell(v: string): 'in' | 'out' | 'unrecognised' | null {
+  const s = consentKey(v);
   if (!s) return null;
-  if (['opted_out', 'opted out', 'optout', 'opt-out', 'unsubscribed', 'stop', 'הוסר', 'הסרה', '退訂', '退订'].includes(s)) return 'out';
-  if (['yes', 'y', 'true', '1', 'opted_in', 'opted in', 'optin', 'opt-in', 'subscribed', 'כן', 'מאשר', '是', '同意'].includes(s)) return 'in';
-  return null;
+  if (CONSENT_OUT.has(s)) return 'out';
+  if (CONSENT_IN.has(s)) return 'in';
+  return 'unrecognised';
 }

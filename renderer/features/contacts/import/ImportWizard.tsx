@@ -178,7 +178,7 @@ export function ImportWizard() {
         {step === 'mapping' && preview && (
           <MappingStep preview={preview} columns={columns} onChange={setColumns} problems={problems} saveAs={saveAs} onSaveAs={setSaveAs} />
         )}
-        {step === 'options' && <OptionsStep value={choices} onChange={setChoices} />}
+        {step === 'options' && <OptionsStep value={choices} onChange={setChoices} consentColumn={columns.find((c) => c.choice === 'consent')?.column ?? null} />}
         {(step === 'check' || step === 'import') && job && !job.result && <ProgressView job={job} />}
         {(step === 'check' || step === 'import' || step === 'done') && job?.result && (
           <ReportView job={job.result} kind={step === 'check' ? 'dryRun' : 'final'} />

@@ -4,6 +4,7 @@ import { X } from 'lucide-react';
 import { countryOptions } from '../../../../shared/countries';
 import type { ConsentCategory } from '../../../../shared/contract/contacts';
 import { useStore } from '../../../store';
+import { isolate } from '../format';
 
 export interface ImportChoices {
   defaultCountry: string;
@@ -14,8 +15,12 @@ export interface ImportChoices {
   onDuplicate: 'skip' | 'update';
 }
 
-/** Country for local numbers, tags for everyone imported, consent evidence and the duplicate policy. */
-export function OptionsStep({ value, onChange }: { value: ImportChoices; onChange(v: ImportChoices): void }) {
+/**
+ * Country for local numbers, tags for everyone imported, consent evidence and the duplicate policy.
+ * `consentColumn`: the column mapped to consent, if any — its yes/no decide for its rows, so the
+ * "these people agreed" box only covers the rows where it says nothing.
+ */
+export function OptionsStep({ value, onChange, consentColumn }: { value: ImportChoices; onChange(v: ImportChoices): void; consentColumn: string | null }) {
   const { t } = useTranslation('contacts');
   const language = useStore((s) => s.language);
   const countries = useMemo(() => countryOptions(language), [language]);
@@ -55,9 +60,12 @@ export function OptionsStep({ value, onChange }: { value: ImportChoices; onChang
 
       <fieldset className="field consent-box">
         <legend className="label">{t('import.options.consent')}</legend>
+        {consentColumn !== null && (
+          <p className="hint consent-column-note" data-testid="import-consent-column">{t('import.options.consentColumn', { column: isolate(consentColumn) })}</p>
+        )}
         <label className="check">
           <input type="checkbox" checked={value.consent} onChange={(e) => set({ consent: e.target.checked })} data-testid="import-consent" />
-          <span>{t('import.options.consentCheck')}</span>
+          <span>{consentColumn !== null ? t('import.options.consentCheckRest', { column: isolate(consentColumn) }) : t('import.options.consentCheck')}</span>
         </label>
         {value.consent && (
           <>
@@ -71,7 +79,7 @@ export function OptionsStep({ value, onChange }: { value: ImportChoices; onChang
             <input className="input" value={value.consentSource} maxLength={500} data-testid="import-consent-source"
               placeholder={t('import.options.consentSourcePlaceholder')} aria-label={t('import.options.consentSource')}
               onChange={(e) => set({ consentSource: e.target.value })} />
-            <span className="hint">{t('import.options.consentHint')}</span>
+            <span className="hint">{t(consentColumn !== null ? 'import.options.consentHintColumn' : 'import.options.consentHint')}</span>
           </>
         )}
       </fieldset>
@@ -85,7 +93,7 @@ export function OptionsStep({ value, onChange }: { value: ImportChoices; onChang
             </button>
           ))}
         </div>
-        <span className="hint">{t(`import.options.dupHint.${value.onDuplicate}`)}</span>
+        <span className="hint">{t(`import.options.dupHint.${value.onDuplicate}${consentColumn !== null ? 'Consent' : ''}`)}</span>
       </fieldset>
     </div>
   );

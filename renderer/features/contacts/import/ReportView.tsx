@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Download } from 'lucide-react';
-import type { ImportCounts, ImportJob, ImportRowError } from '../../../../shared/contract/contacts';
+import type { ImportConsentCounts, ImportCounts, ImportJob, ImportRowError } from '../../../../shared/contract/contacts';
 import { api } from '../../../api/client';
 import { useStore } from '../../../store';
-import { downloadFile, useFormat } from '../format';
+import { downloadFile, isolate, useFormat } from '../format';
 import { toCsv } from './csv';
 import { LiftErasureDialog } from './LiftErasureDialog';
 import type { JobView } from './useImportJob';
@@ -23,6 +23,17 @@ function useReasonText() {
       const day = /\d{4}-\d{2}-\d{2}/.exec(e.reason)?.[0];
       const date = day ? new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`)) : '';
       return { text: t(day ? 'import.reasons.erased' : 'import.reasons.erasedNoDate', { date }), detail: null };
+    }
+    // The core's reason is English; these codes carry what the sentence needs, read back here.
+    if (e.code === 'consent_unrecognised') {
+      const quoted = /^consent value (".*") is not understood/s.exec(e.reason)?.[1];
+      const value = quoted ? (JSON.parse(quoted) as string) : '';
+      return { text: t('import.reasons.consent_unrecognised', { value: isolate(value) }), detail: null };
+    }
+    if (e.code === 'opted_out_kept') {
+      const day = /\d{4}-\d{2}-\d{2}/.exec(e.reason)?.[0];
+      const date = day ? new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`)) : '';
+      return { text: t(day ? 'import.reasons.opted_out_kept_on' : 'import.reasons.opted_out_kept', { date }), detail: null };
     }
     const text = t(`import.reasons.${e.code}`, { defaultValue: '' });
     return text ? { text, detail: e.reason } : { text: e.reason, detail: null };
@@ -70,6 +81,43 @@ export function CountsGrid({ counts }: { counts: ImportCounts }) {
   );
 }
 
+type ConsentLine = Exclude<keyof ImportConsentCounts, 'category' | 'column' | 'box'>;
+const CONSENT_TONE: Partial<Record<ConsentLine, string>> = { optedOutByFile: 'out', keptOptedOut: 'warn', unrecognised: 'warn' };
+
+/** The lines that apply: the file's when a column is mapped, the box's when ticked, the rest when any. */
+function consentLines(c: ImportConsentCounts): ConsentLine[] {
+  return [
+    ...(c.column !== null ? (['optedInByFile'] as const) : []),
+    ...(c.box ? (['optedInByBox'] as const) : []),
+    ...(c.column !== null ? (['optedOutByFile'] as const) : []),
+    ...(['keptOptedOut', 'notRecorded', 'unrecognised'] as const).filter((k) => c[k] > 0),
+  ];
+}
+
+/**
+ * What the import records for consent, and why: the file's own column (its no always wins) or the
+ * "these people agreed" box (only where the file says nothing). Nothing when it records none.
+ */
+export function ConsentReport({ consent }: { consent: ImportConsentCounts }) {
+  const { t } = useTranslation('contacts');
+  const f = useFormat();
+  if (consent.column === null && !consent.box) return null;
+  return (
+    <section className="grid consent-report" data-testid="import-consent-report" aria-labelledby="import-consent-report-title">
+      <h3 id="import-consent-report-title">{t('import.consentReport.title', { category: t(`consent.category.${consent.category}`) })}</h3>
+      {consent.column !== null && <p className="muted small" data-testid="consent-report-column">{t('import.consentReport.column', { column: isolate(consent.column) })}</p>}
+      <dl className="consent-lines">
+        {consentLines(consent).map((k) => (
+          <div key={k} className={CONSENT_TONE[k] ?? ''} data-testid={`consent-${k}`} data-value={consent[k]}>
+            <dt>{t(`import.consentReport.${k}`)}</dt>
+            <dd>{f.n(consent[k])}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
 /** The dry-run report (with the rejected rows and their CSV) or the final summary. */
 export function ReportView({ job, kind }: { job: ImportJob; kind: 'dryRun' | 'final' }) {
   const { t } = useTranslation('contacts');
@@ -114,6 +162,7 @@ export function ReportView({ job, kind }: { job: ImportJob; kind: 'dryRun' | 'fi
         <p className="muted">{t('import.report.intro', { formatted: f.n(r.rows), count: r.rows })}</p>
       )}
       <CountsGrid counts={r} />
+      <ConsentReport consent={r.consent} />
       {kind === 'dryRun' && r.errorsTotal > 0 && (
         <section className="grid rejected">
           <div className="card-title">
