@@ -27,8 +27,26 @@ export interface WebhookInfo {
   last_error: string | null;
   /** Statuses no campaign has matched yet (kept and offered again). */
   pending_match: number;
+  /**
+   * Events kept in the inbox but not applied because they were not this account's: `foreign` for
+   * another WABA or phone number (Meta sends every subscribed account's events), `no_account` for
+   * account/template events that came while no account was connected. Counted since the data began.
+   */
+  ignored: {
+    foreign: number;
+    no_account: number;
+    by_reason: Record<WebhookIgnoreReason, number>;
+    last: { reason: WebhookIgnoreReason; id: string; at: number } | null;
+  };
+  /** Errors Meta put on a webhook's value (about the number, the account or the app), not on a message. */
+  value_errors: {
+    count: number;
+    last: { code: number; title: string | null; message: string | null; field: string; at: number } | null;
+  };
   relay: WebhookRelayStatus;
 }
+
+export type WebhookIgnoreReason = 'foreign_waba' | 'foreign_number' | 'no_account';
 
 export interface WebhookTestStep {
   step: 'handshake' | 'signed_post' | 'unsigned_refused' | 'stored' | 'processed';
@@ -56,6 +74,8 @@ export interface WebhookActivity {
   rejected: number;
   processed: number;
   duplicates: number;
+  /** Events for another account: stored, not applied. */
+  ignored: number;
   handler_failures: number;
   by_type: Record<string, number>;
   /** Inbox state after this batch. */

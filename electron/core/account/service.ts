@@ -72,6 +72,11 @@ export class AccountService {
   }
   /** Called after connect / use-sandbox so templates are synced (wired by whatsapp/index.ts). */
   afterConnect: (() => Promise<unknown>) | null = null;
+  /**
+   * Called when the connection or the numbers known in its WABA changed (connect, refresh,
+   * disconnect): the webhook domain caches whose events are ours (wired by whatsapp/index.ts).
+   */
+  onScopeChange: (() => void) | null = null;
 
   constructor(private readonly ctx: CoreContext, private readonly launcher: SandboxLauncher | null = null) {
     this.store = new AccountStore(ctx.db);
@@ -331,6 +336,7 @@ export class AccountService {
       if (previous && previous.waba_id !== input.wabaId) this.store.pruneWabas([]);
       this.saveWaba(waba, numbers, now);
     })();
+    this.onScopeChange?.();
     this.tokenState = 'valid';
     this.cached = null;
     if (mode === 'live') await this.stopSandbox(); // switching from the Sandbox to a real account
@@ -356,6 +362,7 @@ export class AccountService {
 
   async disconnect(opts: { forgetSecrets?: boolean }): Promise<AccountStatus> {
     this.store.deleteConnection();
+    this.onScopeChange?.();
     this.cached = null;
     this.tokenState = null;
     if (opts.forgetSecrets) {
@@ -455,6 +462,7 @@ export class AccountService {
         this.store.recordPortfolioLimit(bestLimit(limits), now, 'refresh');
         this.store.markRefreshed(now);
       })();
+      this.onScopeChange?.();
       const active = this.store.numbers().some((n) => n.status === 'CONNECTED');
       this.limiter.limitPerHour = Math.floor((active ? ACTIVE_WABA_CALLS_PER_HOUR : DEFAULT_MANAGEMENT_CALLS_PER_HOUR) * SHARE_OF_META_BUDGET);
     } catch (e) {

@@ -131,7 +131,8 @@ export function contactsFromService(ctx: CoreContext): ContactsPort {
       return out;
     },
     recordOptOut(phone, detail) {
-      service.recordConsentByPhone({ phone, category: 'marketing', state: 'opted_out', source: 'error_131050', sourceDetail: 'error 131050', actor: 'system', evidence: detail.evidence });
+      // detail.at: the status webhook's timestamp (or the send's time): consent follows the latest action.
+      service.recordConsentByPhone({ phone, category: 'marketing', state: 'opted_out', source: 'error_131050', sourceDetail: 'error 131050', actor: 'system', evidence: detail.evidence, at: detail.at });
     },
     contact(id) {
       const c = service.getById(id);

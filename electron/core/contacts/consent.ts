@@ -18,6 +18,7 @@ export interface ConsentChange {
   evidence?: string | null | undefined;
   /** Required to re-opt-in a contact that opted out, when the change is manual. */
   reason?: string | null | undefined;
+  /** When the person acted (a webhook's timestamp), or now for a change made in the app: decides the order. */
   at: number;
 }
 
@@ -29,14 +30,45 @@ export function consentOf(db: Db, contactId: number): Record<ConsentCategory, Co
   return out;
 }
 
+interface CurrentState {
+  state: 'opted_in' | 'opted_out';
+  /** When the person (or the marketer) did what decided it: the deciding event's `at`. */
+  at: number;
+  /** The deciding event's source (null if its event is gone). */
+  source: ConsentSource | null;
+}
+
+function currentStates(db: Db, contactId: number): Map<ConsentCategory, CurrentState> {
+  const rows = db.prepare(`SELECT s.category, s.state, s.updated_at AS at, e.source FROM consent_state s
+    LEFT JOIN consent_events e ON e.id = s.event_id WHERE s.contact_id = ?`).all(contactId) as ({ category: ConsentCategory } & CurrentState)[];
+  return new Map(rows.map((r) => [r.category, { state: r.state, at: r.at, source: r.source }]));
+}
+
 /**
- * Records a change and answers the categories that actually changed (a repeat of the current
- * state is not recorded again). An import can never opt an opted-out contact back in; a manual
- * re-opt-in needs a reason.
+ * Whether a change decides the current state, or only joins the history: consent follows the
+ * person's LATEST action (by `at`, the webhook's timestamp), not the order Pacer processed them in,
+ * so a "resume" that arrives after a newer STOP does not undo it.
+ * - A manual change always decides: the marketer acts now, seeing the current state.
+ * - Same instant (webhooks have whole seconds): the opt-out wins, so the outcome does not depend
+ *   on arrival order.
+ * - An older opt-out still beats an import's opt-in: an import never stands over an opt-out,
+ *   whichever of the two arrived first.
+ */
+function decides(change: ConsentChange, cur: CurrentState | undefined): boolean {
+  if (!cur || change.source === 'manual' || change.at > cur.at) return true;
+  if (change.state !== 'opted_out') return false;
+  return change.at === cur.at || (cur.source === 'import' && cur.state === 'opted_in');
+}
+
+/**
+ * Records a change and answers the categories whose state it changed. A repeat of the current
+ * state is not recorded again (a newer one only moves the state's time on); an older change that
+ * arrived late is recorded in the history, marked, without changing the state. An import can
+ * never opt an opted-out contact back in; a manual re-opt-in needs a reason.
  */
 export function recordConsent(db: Db, change: ConsentChange): ConsentCategory[] {
   const categories = change.category === 'all' ? [...CONSENT_CATEGORIES] : [change.category];
-  const current = consentOf(db, change.contactId);
+  const current = currentStates(db, change.contactId);
   const changed: ConsentCategory[] = [];
   const insertEvent = db.prepare(
     'INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, evidence, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -45,11 +77,19 @@ export function recordConsent(db: Db, change: ConsentChange): ConsentCategory[] 
     INSERT INTO consent_state (contact_id, category, state, updated_at, event_id) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (contact_id, category) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, event_id = excluded.event_id
   `);
+  const touch = db.prepare('UPDATE consent_state SET updated_at = ? WHERE contact_id = ? AND category = ? AND updated_at < ?');
+  // The same person's same action (a webhook handed over again) is history once.
+  const recorded = db.prepare('SELECT 1 FROM consent_events WHERE contact_id = ? AND category = ? AND state = ? AND source = ? AND at = ? LIMIT 1');
   db.transaction(() => {
     for (const category of categories) {
-      if (current[category] === change.state) continue;
+      const cur = current.get(category);
+      if (cur?.state === change.state) {
+        // The state's time is its latest confirmation: an event older than that must lose to it.
+        touch.run(change.at, change.contactId, category, change.at);
+        continue;
+      }
       let evidence = change.evidence?.trim() || null;
-      if (change.state === 'opted_in' && current[category] === 'opted_out') {
+      if (change.state === 'opted_in' && cur?.state === 'opted_out') {
         if (change.source === 'import') continue; // never: an import does not undo an opt-out
         if (change.source === 'manual') {
           const reason = change.reason?.trim();
@@ -57,8 +97,17 @@ export function recordConsent(db: Db, change: ConsentChange): ConsentCategory[] 
           evidence = `${evidence ? evidence + ' — ' : ''}re-opt-in reason: ${reason}`;
         }
       }
+      if (!decides(change, cur)) {
+        if (recorded.get(change.contactId, category, change.state, change.source, change.at)) continue;
+        const note = `not applied: older than the current state (${new Date(cur!.at).toISOString()})`;
+        insertEvent.run(change.contactId, category, change.state, change.source, change.sourceDetail, change.actor, evidence ? `${evidence} — ${note}` : note, change.at);
+        continue;
+      }
       const ev = insertEvent.run(change.contactId, category, change.state, change.source, change.sourceDetail, change.actor, evidence, change.at);
-      upsert.run(change.contactId, category, change.state, change.at, Number(ev.lastInsertRowid));
+      // A manual change is "now"; should this clock be behind the one that timed the state, the
+      // state keeps the later time, so an event older than the marketer's decision cannot undo it.
+      const stateAt = change.source === 'manual' && cur ? Math.max(change.at, cur.at) : change.at;
+      upsert.run(change.contactId, category, change.state, stateAt, Number(ev.lastInsertRowid));
       changed.push(category);
     }
   })();

@@ -427,6 +427,8 @@ export class ContactsService {
     sourceDetail: string;
     actor?: string;
     evidence?: string | null;
+    /** When the person acted (the webhook's timestamp, ms); default now. Consent follows the latest. */
+    at?: number;
   }): number | null {
     const r = normalizePhone(input.phone, this.defaultCountry());
     const e164 = r.ok ? r.e164 : input.phone.startsWith('+') ? input.phone : `+${input.phone.replace(/\D/g, '')}`;
@@ -441,7 +443,7 @@ export class ContactsService {
         this.db.prepare('INSERT INTO contacts (phone, name, country, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(e164, '', r.ok ? r.country : null, now, now).lastInsertRowid,
       );
     }
-    recordConsent(this.db, { contactId: id, category: input.category, state: input.state, source: input.source, sourceDetail: input.sourceDetail, actor: input.actor ?? 'webhook', evidence: input.evidence ?? null, at: now });
+    recordConsent(this.db, { contactId: id, category: input.category, state: input.state, source: input.source, sourceDetail: input.sourceDetail, actor: input.actor ?? 'webhook', evidence: input.evidence ?? null, at: input.at ?? now });
     this.ctx.emit('contacts:changed', { reason: 'consent' });
     return id;
   }

@@ -1,6 +1,8 @@
 import type { Db } from '../db/connection';
 import { contactIdByWaId, noteIdentity, placeHold } from '../contacts/holds';
-import type { DeliveryStatus, MessageEvent, StatusEvent, UserPreferenceEvent } from './events';
+import type { Logger } from '../log';
+import type { DeliveryStatus, MessageEvent, StatusEvent, UserPreferenceEvent, ValueErrorEvent } from './events';
+import type { ScopeStore } from './scope-store';
 import type { WebhookRouter } from './router';
 
 /**
@@ -143,24 +145,14 @@ export interface ConsentChange {
 
 /**
  * Where opt-outs go: the contacts service (append-only consent history). Must be idempotent per
- * eventKey and order-aware by `at` (a late-arriving older "stop" must not override a newer "resume").
+ * eventKey and order-aware by `at` (a late-arriving older "stop" must not override a newer "resume":
+ * contacts/consent.ts decides by `at` and keeps the older one as history).
  */
 export interface ConsentSink {
   record(change: ConsentChange): void | Promise<void>;
 }
 
-/**
- * True when a later `user_preferences` event for the same person and category was already
- * applied: a late-arriving older "stop" must not undo a newer "resume" (and the reverse).
- * Reads the processed-event keys (`user_preferences:<wa_id>:<category>:<value>:<seconds>`).
- */
-export function newerPreferenceApplied(db: Db, ev: UserPreferenceEvent): boolean {
-  const prefix = `user_preferences:${ev.waId}:${ev.category}:`;
-  const keys = db.prepare(`SELECT key FROM webhook_event_keys WHERE key > ? AND key < ?`).pluck().all(prefix, `${prefix}\uffff`) as string[];
-  return keys.some((k) => Number(k.slice(k.lastIndexOf(':') + 1)) * 1000 > ev.timestamp);
-}
-
-export function registerConsent(db: Db, router: WebhookRouter, sink: () => ConsentSink | null): (() => void)[] {
+export function registerConsent(router: WebhookRouter, sink: () => ConsentSink | null): (() => void)[] {
   const need = (): ConsentSink => {
     const s = sink();
     // Thrown, not skipped: the inbox row stays pending and is retried, so no opt-out is lost.
@@ -179,7 +171,8 @@ export function registerConsent(db: Db, router: WebhookRouter, sink: () => Conse
   }, { name: 'webhooks:opt-out' });
   const onPref = router.on('user_preferences', async (ev: UserPreferenceEvent) => {
     if (ev.category !== 'marketing_messages' || (ev.value !== 'stop' && ev.value !== 'resume')) return;
-    if (newerPreferenceApplied(db, ev)) return;
+    // No check for newer events here: the consent ledger orders by `at` (the person's action
+    // time) across keywords, buttons and preferences, and keeps an older one as history only.
     await need().record({
       phone: `+${ev.waId}`, category: 'marketing', status: ev.value === 'stop' ? 'opted_out' : 'opted_in',
       source: 'meta_preference', at: ev.timestamp, actor: 'webhook',
@@ -213,4 +206,19 @@ export function registerNumberChangeHolds(db: Db, router: WebhookRouter): (() =>
     noteIdentity(db, id, ev.recipientIdentityKeyHash, ev.timestamp, `status ${ev.status} of ${ev.wamid}, ${new Date(ev.timestamp).toISOString()}`);
   }, { name: 'webhooks:identity-key' });
   return [onMessage, onStatus];
+}
+
+/**
+ * Value-level `errors` (Meta's out-of-band errors about the number, the WABA or the app): each is
+ * kept in the audit log and logged, so Settings can show how many came and the last one, instead
+ * of the change being dropped as an event without statuses or messages.
+ */
+export function registerValueErrors(store: ScopeStore, router: WebhookRouter, log: Logger, now: () => number): () => void {
+  return router.on('value_error', (ev: ValueErrorEvent) => {
+    store.recordValueErrors(ev, ev.time ?? now());
+    log.warn('webhook value error', {
+      field: ev.field, wabaId: ev.wabaId, phoneNumberId: ev.phoneNumberId,
+      errors: ev.errors.map((e) => `${e.code} ${e.title ?? e.message ?? ''}`.trim()),
+    });
+  }, { name: 'webhooks:value-errors' });
 }

@@ -22,6 +22,8 @@ export function contactsConsentSink(ctx: CoreContext): ConsentSink {
         sourceDetail: DETAIL[c.source](c),
         actor: c.actor,
         evidence: `${c.evidence} — ${new Date(c.at).toISOString()} [${c.eventKey}]`,
+        // The person's action time, not ours: a late-processed older event must not win.
+        at: c.at,
       });
     },
   };

@@ -8,7 +8,7 @@
 export interface EventOrigin {
   /** entry[].id: the WABA id. */
   wabaId: string;
-  /** value.metadata.phone_number_id (messages-field events only). */
+  /** value.metadata.phone_number_id (where Meta sends metadata: messages, user_preferences). */
   phoneNumberId: string | null;
   displayPhoneNumber: string | null;
 }
@@ -73,6 +73,20 @@ export interface UserPreferenceEvent extends EventOrigin {
   timestamp: number;
 }
 
+/**
+ * A `value.errors` array outside any status: Meta's out-of-band errors about the number, the WABA
+ * or the app (e.g. a message Meta could not deliver to the webhook, a number deregistered). One
+ * event per change carrying them; the change's other content is parsed as usual.
+ */
+export interface ValueErrorEvent extends EventOrigin {
+  type: 'value_error';
+  key: string;
+  field: string;
+  /** entry[].time in ms when present. */
+  time: number | null;
+  errors: StatusError[];
+}
+
 /** Management webhooks: passed on with their value as Meta sent it, plus the fields routed on. */
 export interface ManagementEvent<T extends ManagementType = ManagementType> extends EventOrigin {
   type: T;
@@ -95,12 +109,13 @@ export type ManagementType =
   | 'account_alerts'
   | 'other';
 
-export type WebhookEvent = StatusEvent | MessageEvent | UserPreferenceEvent | ManagementEvent;
+export type WebhookEvent = StatusEvent | MessageEvent | UserPreferenceEvent | ValueErrorEvent | ManagementEvent;
 
 export interface WebhookEventMap {
   status: StatusEvent;
   message: MessageEvent;
   user_preferences: UserPreferenceEvent;
+  value_error: ValueErrorEvent;
   template_status: ManagementEvent<'template_status'>;
   template_quality: ManagementEvent<'template_quality'>;
   template_category: ManagementEvent<'template_category'>;
@@ -114,6 +129,6 @@ export interface WebhookEventMap {
 
 export type WebhookEventType = keyof WebhookEventMap;
 export const WEBHOOK_EVENT_TYPES = [
-  'status', 'message', 'user_preferences', 'template_status', 'template_quality', 'template_category',
+  'status', 'message', 'user_preferences', 'value_error', 'template_status', 'template_quality', 'template_category',
   'template_components', 'phone_quality', 'business_capability', 'account_update', 'account_alerts', 'other',
 ] as const satisfies readonly WebhookEventType[];

@@ -157,9 +157,19 @@ export class Inbox {
 
   private markStmt: Statement | null = null;
 
-  markProcessed(id: number): void {
-    this.markStmt ??= this.db.prepare(`UPDATE webhook_inbox SET state = 'processed', processed_at = ?, last_error = NULL WHERE id = ?`);
-    this.markStmt.run(this.clock.now(), id);
+  /**
+   * `note`: what processing noticed (events ignored as another account's, value-level errors). A
+   * processed row has no error, so its last_error column holds this note instead (NULL: nothing).
+   */
+  markProcessed(id: number, note: string | null = null): void {
+    this.markStmt ??= this.db.prepare(`UPDATE webhook_inbox SET state = 'processed', processed_at = ?, last_error = ? WHERE id = ?`);
+    this.markStmt.run(this.clock.now(), note?.slice(0, 2000) ?? null, id);
+  }
+
+  /** The note of a processed row (see markProcessed), or null. */
+  note(id: number): string | null {
+    const r = this.db.prepare(`SELECT last_error AS note FROM webhook_inbox WHERE id = ? AND state = 'processed'`).get(id) as { note: string | null } | undefined;
+    return r?.note ?? null;
   }
 
   /** Schedules another attempt; after maxAttempts the row is parked as 'failed' (kept, reported). */

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type {
   DeliveryStatus, EventOrigin, ManagementEvent, ManagementType, MessageEvent, StatusError, StatusEvent,
-  UserPreferenceEvent, WebhookEvent,
+  UserPreferenceEvent, ValueErrorEvent, WebhookEvent,
 } from './events';
 import type { OptOutMatcher } from './stop-keywords';
 
@@ -83,6 +83,8 @@ export function parseEvents(raw: Buffer | string, opts: ParseOptions): WebhookEv
         phoneNumberId: str(metadata.phone_number_id),
         displayPhoneNumber: str(metadata.display_phone_number),
       };
+      const valueErrors = parseValueErrors(field, value, origin, time);
+      if (valueErrors) out.push(valueErrors);
       if (field === 'messages') {
         for (const s of arr(value.statuses)) {
           const ev = parseStatus(s, origin);
@@ -116,6 +118,33 @@ export function parseEvents(raw: Buffer | string, opts: ParseOptions): WebhookEv
   return out;
 }
 
+function parseErrors(list: unknown): StatusError[] {
+  return arr(list).filter(isObj).map((err) => ({
+    code: typeof err.code === 'number' ? err.code : Number(err.code ?? 0),
+    title: str(err.title),
+    message: str(err.message),
+    details: isObj(err.error_data) ? str(err.error_data.details) : null,
+    href: str(err.href),
+  }));
+}
+
+/**
+ * `value.errors` (outside statuses): recorded, never dropped. Keyed by their content and the
+ * entry's time, so Meta's retry of the same body is counted once.
+ */
+function parseValueErrors(field: string, value: Obj, origin: EventOrigin, time: number | null): ValueErrorEvent | null {
+  const errors = parseErrors(value.errors);
+  if (!errors.length) return null;
+  return {
+    ...origin,
+    type: 'value_error',
+    key: `value_error:${field}:${origin.wabaId}:${origin.phoneNumberId ?? ''}:${time ?? ''}:${hash(value.errors)}`,
+    field,
+    time,
+    errors,
+  };
+}
+
 function parseStatus(s: unknown, origin: EventOrigin): StatusEvent | null {
   if (!isObj(s)) return null;
   const wamid = str(s.id);
@@ -124,13 +153,7 @@ function parseStatus(s: unknown, origin: EventOrigin): StatusEvent | null {
   if (!wamid || !status || !STATUSES.includes(status as DeliveryStatus) || timestamp === null) return null;
   const pricing = isObj(s.pricing) ? s.pricing : null;
   const conversation = isObj(s.conversation) ? s.conversation : null;
-  const errors: StatusError[] = arr(s.errors).filter(isObj).map((err) => ({
-    code: typeof err.code === 'number' ? err.code : Number(err.code ?? 0),
-    title: str(err.title),
-    message: str(err.message),
-    details: isObj(err.error_data) ? str(err.error_data.details) : null,
-    href: str(err.href),
-  }));
+  const errors = parseErrors(s.errors);
   return {
     ...origin,
     type: 'status',

@@ -6,11 +6,14 @@ import type { StatusEvent, WebhookEvent, WebhookEventType } from './events';
 import type { Inbox, InboxRow } from './inbox';
 import { parseEvents, type ParseOptions } from './payload';
 import type { WebhookRouter } from './router';
+import type { Ignored, ScopeCheck } from './scope';
 
 export interface ProcessorStats {
   processedRows: number;
   events: number;
   duplicates: number;
+  /** Events not for this account (scope.ts): stored, not handed to the handlers. */
+  ignored: number;
   handlerFailures: number;
   byType: Partial<Record<WebhookEventType, number>>;
 }
@@ -22,6 +25,10 @@ export interface ProcessorOptions {
   inbox: Inbox;
   router: WebhookRouter;
   parseOptions: () => ParseOptions;
+  /** Which events are this account's, asked once per batch (scope.ts). Absent: every event is. */
+  scope?: () => ScopeCheck;
+  /** Told of each event ignored as not ours, inside the row's transaction (counts, first-sight log). */
+  onIgnored?: (ignored: Ignored, ev: WebhookEvent) => void;
   batchSize?: number;
   maxAttempts?: number;
   onProgress?: (delta: ProcessorStats) => void;
@@ -30,7 +37,30 @@ export interface ProcessorOptions {
 type RowSteps = Generator<PromiseLike<unknown>, void, unknown>;
 const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof (v as PromiseLike<unknown> | null)?.then === 'function';
 
-const emptyStats = (): ProcessorStats => ({ processedRows: 0, events: 0, duplicates: 0, handlerFailures: 0, byType: {} });
+const emptyStats = (): ProcessorStats => ({ processedRows: 0, events: 0, duplicates: 0, ignored: 0, handlerFailures: 0, byType: {} });
+
+/** What a processed row's inbox note says: the events ignored (by reason and id) and the value errors. */
+class RowNotes {
+  private readonly ignored = new Map<string, number>();
+  private readonly errors: string[] = [];
+
+  ignore(i: Ignored, ev: WebhookEvent): void {
+    const k = `${i.reason} ${i.id || '(no id)'} (${ev.type})`;
+    this.ignored.set(k, (this.ignored.get(k) ?? 0) + 1);
+  }
+
+  valueErrors(ev: WebhookEvent): void {
+    if (ev.type !== 'value_error') return;
+    for (const e of ev.errors) this.errors.push(`#${e.code}${e.title ? ` ${e.title}` : ''}`);
+  }
+
+  text(): string | null {
+    const parts: string[] = [];
+    if (this.ignored.size) parts.push(`ignored: ${[...this.ignored].map(([k, n]) => (n > 1 ? `${k} ×${n}` : k)).join(', ')}`);
+    if (this.errors.length) parts.push(`value errors: ${this.errors.join(', ')}`);
+    return parts.length ? parts.join('; ') : null;
+  }
+}
 
 /** Backoff after a failed handler: 1 s, 2 s, 4 s … capped at 15 minutes. */
 export const retryDelayMs = (attempts: number): number => Math.min(1000 * 2 ** attempts, 15 * 60_000);
@@ -100,7 +130,7 @@ export class InboxProcessor {
           const rows = this.o.inbox.claim(this.batchSize);
           if (!rows.length) break;
           const delta = emptyStats();
-          await this.processRows(rows, delta);
+          await this.processRows(rows, delta, this.o.scope?.() ?? null);
           this.o.onProgress?.(delta);
           if (this.stopped) break;
           // Let the receiver's commits and answers interleave with a long backlog.
@@ -125,7 +155,7 @@ export class InboxProcessor {
    * rest of that row continues in autocommit mode. So another module's commit (the send ledger's,
    * the inbox's before a 200) can never be swallowed into ours.
    */
-  private async processRows(rows: InboxRow[], stats: ProcessorStats): Promise<void> {
+  private async processRows(rows: InboxRow[], stats: ProcessorStats, scope: ScopeCheck | null): Promise<void> {
     const db = this.o.db;
     let i = 0;
     while (i < rows.length) {
@@ -135,7 +165,7 @@ export class InboxProcessor {
       db.exec('BEGIN IMMEDIATE');
       try {
         while (i < rows.length) {
-          const gen = this.rowSteps(rows[i++]!, stats);
+          const gen = this.rowSteps(rows[i++]!, stats, scope);
           const r = gen.next();
           if (!r.done) {
             suspended = { gen, promise: r.value };
@@ -167,7 +197,7 @@ export class InboxProcessor {
    * One inbox row as a sequence of synchronous steps. It yields only when a handler returned a
    * promise (the driver awaits it and sends back the outcome, or throws the rejection in).
    */
-  private *rowSteps(row: InboxRow, stats: ProcessorStats): RowSteps {
+  private *rowSteps(row: InboxRow, stats: ProcessorStats, scope: ScopeCheck | null): RowSteps {
     let events: WebhookEvent[];
     try {
       events = parseEvents(row.body, this.o.parseOptions());
@@ -179,6 +209,7 @@ export class InboxProcessor {
     const errors: string[] = [];
     const handled: string[] = [];
     const inRow = new Set<string>();
+    const notes = new RowNotes();
     for (const ev of events) {
       // A body can repeat an event (a batch that includes a retry): once per key, here too.
       if (inRow.has(ev.key) || this.seenStmt.get(ev.key)) {
@@ -186,6 +217,16 @@ export class InboxProcessor {
         continue;
       }
       inRow.add(ev.key);
+      // Another account's event: kept (the row stays in the inbox) and noted, never applied. Its
+      // key is recorded like a handled one, so a repeat is a duplicate, not counted again.
+      const ignored = scope?.(ev) ?? null;
+      if (ignored) {
+        notes.ignore(ignored, ev);
+        this.o.onIgnored?.(ignored, ev);
+        handled.push(ev.key);
+        stats.ignored++;
+        continue;
+      }
       let matched = false;
       let firstError: string | null = null;
       for (const h of this.o.router.handlers(ev.type)) {
@@ -203,6 +244,7 @@ export class InboxProcessor {
         continue;
       }
       if (ev.type === 'status') this.settleMatch(ev, matched);
+      notes.valueErrors(ev);
       handled.push(ev.key);
       stats.events++;
       stats.byType[ev.type] = (stats.byType[ev.type] ?? 0) + 1;
@@ -213,13 +255,18 @@ export class InboxProcessor {
       const outcome = this.o.inbox.markRetry(row.id, errors.join('; '), retryDelayMs(row.attempts), this.maxAttempts);
       this.o.log.warn('webhook handler failed', { inboxId: row.id, attempt: row.attempts + 1, outcome, errors: errors.slice(0, 5) });
     } else {
-      this.o.inbox.markProcessed(row.id);
+      this.o.inbox.markProcessed(row.id, notes.text());
       stats.processedRows++;
     }
   }
 
   /** Runs every handler for one event (re-offers); throws the first failure after trying them all. */
   async dispatch(ev: WebhookEvent): Promise<void> {
+    // A status kept before it could be judged (or for an account since disconnected) is dropped.
+    if (this.o.scope?.()(ev)) {
+      if (ev.type === 'status') this.pendingDelete.run(ev.key);
+      return;
+    }
     const handlers = this.o.router.handlers(ev.type);
     let matched = false;
     let firstError: unknown = null;

@@ -3,7 +3,10 @@ import type { CoreContext } from '../context';
 import { PacerError } from '../errors';
 import type { TimerHandle } from '../clock';
 import type { WebhookActivity, WebhookInfo, WebhookTestResult, WebhookTestStep } from '../../../shared/contract/webhooks';
-import { registerConsent, registerNumberChangeHolds, registerServiceWindow, registerStatusSummary, serviceWindow, type ConsentSink, type MessageStatusRow } from './builtin';
+import {
+  registerConsent, registerNumberChangeHolds, registerServiceWindow, registerStatusSummary, registerValueErrors, serviceWindow,
+  type ConsentSink, type MessageStatusRow,
+} from './builtin';
 import { CALLBACK_PATH, WebhookConfig } from './config';
 import { contactsConsentSink } from './consent-contacts';
 import type { StatusEvent } from './events';
@@ -12,6 +15,8 @@ import { InboxProcessor, type ProcessorStats } from './processor';
 import { startReceiver, type ReceiverHandle } from './receiver';
 import { RelayClient } from './relay-client';
 import { WebhookRouter } from './router';
+import { ScopeCache, type Ignored } from './scope';
+import { ScopeStore } from './scope-store';
 import { signBody, SIGNATURE_HEADER } from './signature';
 import { createOptOutMatcher, type OptOutMatcher } from './stop-keywords';
 
@@ -37,17 +42,22 @@ export class WebhookService {
   readonly config: WebhookConfig;
   readonly inbox: Inbox;
   readonly processor: InboxProcessor;
+  /** The connection's ids, which decide whose events these are (scope.ts). */
+  readonly scope: ScopeCache;
+  private readonly scopeStore: ScopeStore;
   private receiver: ReceiverHandle | null = null;
   private relay: RelayClient | null = null;
   private consentSink: ConsentSink | null;
   private matcherCache: { rules: string; matcher: OptOutMatcher } | null = null;
-  private activity = { received: 0, rejected: 0, processed: 0, duplicates: 0, handler_failures: 0, by_type: {} as Record<string, number> };
+  private activity = { received: 0, rejected: 0, processed: 0, duplicates: 0, ignored: 0, handler_failures: 0, by_type: {} as Record<string, number> };
   private activityTimer: TimerHandle | null = null;
 
   constructor(private readonly ctx: CoreContext, opts: { durability?: Durability; consentSink?: ConsentSink | null; writerThread?: boolean } = {}) {
     this.consentSink = opts.consentSink === undefined ? contactsConsentSink(ctx) : opts.consentSink;
     this.config = new WebhookConfig(ctx.db, ctx.dataDir);
     this.inbox = new Inbox(ctx.db, ctx.clock, opts.durability ?? 'full', { thread: opts.writerThread ?? true });
+    this.scopeStore = new ScopeStore(ctx.db);
+    this.scope = new ScopeCache(() => (this.scopeStore.hasAccountTables() ? this.scopeStore.accountScope() : null), ctx.clock);
     this.processor = new InboxProcessor({
       db: ctx.db,
       clock: ctx.clock,
@@ -55,15 +65,33 @@ export class WebhookService {
       inbox: this.inbox,
       router: this.router,
       parseOptions: () => ({ optOut: this.matcher() }),
+      // A database without the account's tables (webhook-only) has no connection to scope against.
+      ...(this.scopeStore.hasAccountTables() ? { scope: () => this.scope.check(), onIgnored: (i: Ignored) => this.noteIgnored(i) } : {}),
       onProgress: (d) => this.noteProcessed(d),
     });
     // A short delay lets a burst of commits be processed as one batch (fewer, larger transactions).
     this.inbox.onAppend(() => this.processor.kick(20));
     registerStatusSummary(ctx.db, this.router);
     registerServiceWindow(ctx.db, this.router);
-    registerConsent(ctx.db, this.router, () => this.consentSink);
+    registerConsent(this.router, () => this.consentSink);
     registerNumberChangeHolds(ctx.db, this.router);
+    registerValueErrors(this.scopeStore, this.router, ctx.log, () => ctx.clock.now());
     ctx.onClose(() => this.stop());
+  }
+
+  /** The account changed (connect, refresh, disconnect): whose events are ours is read again. */
+  scopeChanged(): void {
+    this.scope.invalidate();
+  }
+
+  /** Counts an event ignored as another account's; logs the first one of each id (not every event). */
+  private noteIgnored(i: Ignored): void {
+    const first = this.scopeStore.noteIgnored(i, this.ctx.clock.now());
+    if (first) {
+      this.ctx.log.warn('webhook events for another account are ignored', {
+        reason: i.reason, id: i.id, connectedWaba: this.scope.current()?.wabaId ?? null,
+      });
+    }
   }
 
   /** Wires opt-outs to the contacts service (its consent-recording function). */
@@ -187,6 +215,8 @@ export class WebhookService {
       inbox: this.inbox.counts(),
       last_error: this.inbox.lastError()?.error ?? null,
       pending_match: pendingMatch,
+      ignored: this.ignoredInfo(),
+      value_errors: this.scopeStore.valueErrorSummary(),
       relay: {
         url: relayUrl,
         token_set: this.config.relayToken() !== null,
@@ -197,6 +227,11 @@ export class WebhookService {
         pulled: this.relay?.status.pulled ?? 0,
       },
     };
+  }
+
+  private ignoredInfo(): WebhookInfo['ignored'] {
+    const { counts, last } = this.scopeStore.ignoredSummary();
+    return { foreign: counts.foreign_waba + counts.foreign_number, no_account: counts.no_account, by_reason: counts, last };
   }
 
   /**
@@ -222,7 +257,9 @@ export class WebhookService {
     };
     const wamid = `wamid.PACER-TEST-${crypto.randomBytes(8).toString('hex')}`;
     const seconds = Math.floor(this.ctx.clock.now() / 1000);
-    const body = JSON.stringify(sampleStatusEnvelope(wamid, seconds));
+    // As the connected account (another WABA's status would be ignored, and counted as foreign).
+    const scope = this.scope.current();
+    const body = JSON.stringify(sampleStatusEnvelope(wamid, seconds, 'sent', scope ? { wabaId: scope.wabaId, phoneNumberId: scope.defaultNumberId } : {}));
     const key = `status:${wamid}:sent:${seconds}`;
     try {
       await step('handshake', async () => {
@@ -278,6 +315,7 @@ export class WebhookService {
   private noteProcessed(d: ProcessorStats): void {
     this.activity.processed += d.events;
     this.activity.duplicates += d.duplicates;
+    this.activity.ignored += d.ignored;
     this.activity.handler_failures += d.handlerFailures;
     for (const [t, n] of Object.entries(d.byType)) this.activity.by_type[t] = (this.activity.by_type[t] ?? 0) + (n ?? 0);
     this.scheduleActivity();
@@ -289,7 +327,7 @@ export class WebhookService {
     this.activityTimer = this.ctx.clock.setTimeout(() => {
       this.activityTimer = null;
       const a = this.activity;
-      this.activity = { received: 0, rejected: 0, processed: 0, duplicates: 0, handler_failures: 0, by_type: {} };
+      this.activity = { received: 0, rejected: 0, processed: 0, duplicates: 0, ignored: 0, handler_failures: 0, by_type: {} };
       const payload: WebhookActivity = { ...a, pending: this.inbox.counts().pending, at: this.ctx.clock.now() };
       this.ctx.emit('webhooks:activity', payload);
     }, 100);
@@ -324,6 +362,11 @@ export function webhooksFor(ctx: CoreContext): WebhookService {
     services.set(ctx, s);
   }
   return s;
+}
+
+/** Tells a core's webhook service (if it exists yet) that the connected account changed. */
+export function webhookScopeChanged(ctx: CoreContext): void {
+  services.get(ctx)?.scopeChanged();
 }
 
 /** Starts the receiver for a core host (the app, `pacer run`, `pacer serve`); closed on ctx close. */

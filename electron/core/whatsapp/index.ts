@@ -10,7 +10,7 @@ import { AccountService, type ManagementEventLike } from '../account/service';
 import type { SandboxLauncher } from '../account/sandbox-link';
 import { TemplatesService } from '../templates/service';
 import { GraphApiError } from './client';
-import { webhooksFor } from '../webhooks/service';
+import { webhookScopeChanged, webhooksFor } from '../webhooks/service';
 
 export interface WhatsappServices {
   account: AccountService;
@@ -46,6 +46,8 @@ export function whatsappServices(ctx: CoreContext, launcher?: SandboxLauncher): 
   if (existing) return existing;
   const account = new AccountService(ctx, launcher ?? builtinSandboxLauncher);
   const templates = new TemplatesService(ctx, account);
+  // Webhook events are applied only for the connected WABA: tell the webhook domain when it changes.
+  account.onScopeChange = () => webhookScopeChanged(ctx);
   account.afterConnect = async () => {
     // The verify token given at connect is the one the webhook receiver must answer Meta's handshake with.
     const verifyToken = account.verifyToken();

@@ -108,6 +108,46 @@ export function WebhooksCard() {
             </dd>
             <dt>{t('webhooks.inbox')}</dt>
             <dd data-testid="webhook-inbox">{t('webhooks.inboxCounts', info.inbox)}</dd>
+            {(info.ignored.foreign > 0 || info.ignored.no_account > 0) && (
+              <>
+                <dt>{t('webhooks.ignored.label')}</dt>
+                <dd data-testid="webhook-ignored" style={{ display: 'grid', gap: 4 }}>
+                  {info.ignored.foreign > 0 && (
+                    <span data-testid="webhook-ignored-foreign">
+                      <span className="badge yellow">{t('webhooks.ignored.foreign', { count: info.ignored.foreign })}</span>{' '}
+                      <span className="small muted">{t('webhooks.ignored.foreignHelp')}</span>
+                    </span>
+                  )}
+                  {info.ignored.no_account > 0 && (
+                    <span data-testid="webhook-ignored-no-account">
+                      <span className="badge">{t('webhooks.ignored.noAccount', { count: info.ignored.no_account })}</span>{' '}
+                      <span className="small muted">{t('webhooks.ignored.noAccountHelp')}</span>
+                    </span>
+                  )}
+                  {info.ignored.last && (
+                    <span className="small muted" data-testid="webhook-ignored-last">
+                      {t('webhooks.ignored.last', { reason: t(`webhooks.ignored.reasons.${info.ignored.last.reason}`), id: info.ignored.last.id || '—' })}
+                    </span>
+                  )}
+                </dd>
+              </>
+            )}
+            {info.value_errors.count > 0 && (
+              <>
+                <dt>{t('webhooks.valueErrors.label')}</dt>
+                <dd data-testid="webhook-value-errors" style={{ display: 'grid', gap: 4 }}>
+                  <span>
+                    <span className="badge red">{t('webhooks.valueErrors.count', { count: info.value_errors.count })}</span>{' '}
+                    {info.value_errors.last && (
+                      <span className="small" data-testid="webhook-value-errors-last">
+                        <bdi>{t('webhooks.valueErrors.last', { code: info.value_errors.last.code, title: info.value_errors.last.title ?? info.value_errors.last.message ?? '' })}</bdi>
+                      </span>
+                    )}
+                  </span>
+                  <span className="small muted">{t('webhooks.valueErrors.help')}</span>
+                </dd>
+              </>
+            )}
           </dl>
 
           <h3>{t('webhooks.expose.title')}</h3>
