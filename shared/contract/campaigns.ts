@@ -18,6 +18,7 @@
 import { z } from 'zod';
 import { method } from './define';
 import { WEEKDAYS } from '../campaigns/recurrence';
+import { splitTestNumbers, TEST_SEND_MAX } from '../campaigns/test-numbers';
 
 export const CAMPAIGN_STATES = ['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled'] as const;
 export type CampaignState = (typeof CAMPAIGN_STATES)[number];
@@ -311,8 +312,58 @@ export interface CampaignReport {
   rows: number;
 }
 
+/**
+ * Why a test send did not send to a number — the same gates as a campaign recipient, with the
+ * plan's / sender's reason names where they exist (the UI translates each code, `params` fill it in):
+ * - invalid_number: not a valid mobile number (the import's normaliser, default country from Settings);
+ *   params.kind: 'invalid_phone' | 'not_mobile' | 'no_phone'.
+ * - duplicate: the same number twice in one test send (sent once).
+ * - erased: the person asked to be erased (suppression record); params.erased_at.
+ * - opted_out: the number's contact opted out of the template's consent category; params.category.
+ * - held_number_changed: the contact is held because its number changed hands; params.hold_reason.
+ * - us_marketing_paused: a MARKETING template to a US (+1) number: Meta does not deliver them.
+ * - no_consent: a MARKETING template and no marketing opt-in; params.is_contact says whether the
+ *   number is a contact at all. `i_have_consent` records the user's confirmation and sends.
+ * - missing_params: no value for some parameters; params.names.
+ * - budget: the moving-24-hour unique-recipient budget is used up; params.limit.
+ * - graph_error: Meta refused the send; `error_code` (and params.code) is Meta's code.
+ * - send_failed: no answer from Meta (network, timeout): the message may or may not have arrived.
+ */
+export const TEST_SEND_REASONS = ['invalid_number', 'duplicate', 'erased', 'opted_out', 'held_number_changed', 'us_marketing_paused', 'no_consent', 'missing_params', 'budget', 'graph_error', 'send_failed'] as const;
+export type TestSendReason = (typeof TEST_SEND_REASONS)[number];
+
+/** The specifics of a refusal (which fields depends on the reason, above). */
+export interface TestSendParams {
+  kind?: 'invalid_phone' | 'not_mobile' | 'no_phone';
+  erased_at?: number;
+  category?: 'marketing' | 'utility';
+  hold_reason?: string;
+  is_contact?: boolean;
+  names?: string[];
+  limit?: number;
+  code?: number;
+}
+
+export interface TestSendOutcome {
+  /** E.164 of the number; the text as typed when it is not a valid number. */
+  to: string;
+  /** The text as typed. */
+  input: string;
+  ok: boolean;
+  wamid: string | null;
+  /** Meta's error code when Meta refused the send (reason graph_error), else null. */
+  error_code: number | null;
+  /** Why it was not sent (null when sent). */
+  reason: TestSendReason | null;
+  params: TestSendParams;
+  /** The same in English, for the CLI and logs (the app translates `reason`). */
+  error: string | null;
+  /** This send recorded the user's consent confirmation (`i_have_consent`) as a marketing opt-in. */
+  consent_recorded: boolean;
+}
+
 export interface TestSendResult {
-  results: { to: string; ok: boolean; wamid: string | null; error: string | null; error_code: number | null }[];
+  results: TestSendOutcome[];
 }
 
 export interface CampaignPreview {
@@ -383,13 +434,25 @@ export const campaignsMethods = {
     offset: z.number().int().min(0).default(0),
     limit: z.number().int().min(1).max(1000).default(100),
   }).strict()),
-  /** Sends the campaign's template, with a contact's (or the literals') values, to the given numbers now. */
+  /**
+   * Sends the campaign's template now to a few numbers, each through a campaign recipient's gates
+   * (consent, erasure, holds, US marketing, budget, parameters), answering per number. `to`: the
+   * numbers as typed (any format the import takes; an entry may hold several separated by new
+   * lines, commas or semicolons), at most TEST_SEND_MAX in all — each is validated by the core.
+   */
   'campaigns:test-send': method<TestSendResult>()(z.object({
     id: z.string().min(1).max(64),
-    to: z.array(z.string().min(4).max(32)).min(1).max(10),
-    /** Whose values to use for the parameters (default: the first eligible contact, else the literal fallbacks). */
+    to: z.array(z.string().max(2000)).min(1).max(TEST_SEND_MAX),
+    /** Whose values to use for the parameters (default: the number's own contact, else the literal fallbacks). */
     contact_id: z.number().int().optional(),
-  }).strict()),
+    /**
+     * For a MARKETING template: the user confirms each number opted in to marketing. A number without
+     * marketing opt-in then gets a manual consent event (evidence "test send"); a number that is not
+     * a contact becomes one. Never overrides an opt-out, an erasure or a hold.
+     */
+    i_have_consent: z.boolean().optional(),
+  }).strict().refine((v) => splitTestNumbers(v.to).length > 0, 'give at least one number')
+    .refine((v) => splitTestNumbers(v.to).length <= TEST_SEND_MAX, `at most ${TEST_SEND_MAX} numbers in one test send`)),
   /** The message as a chosen contact will see it. Give `id` or a `draft`. */
   'campaigns:preview': method<CampaignPreview>()(z.object({
     id: z.string().min(1).max(64).optional(),

@@ -177,10 +177,12 @@ test('build, plan, start, deliver and read the results of a campaign (en, he, zh
     await expect(plan).toContainText('Keep 20 % of the limit free');
     await shot(page, 'campaigns-builder-en.png');
 
-    // Test send to a chosen number.
-    await page.getByTestId('test-numbers').fill('+972500000099');
+    // Test send to a chosen number: a marketing template, and the number is not a contact with opt-in — refused, saying why
+    // (campaign-test-send.spec.ts covers the other refusals and the sends).
+    await page.getByTestId('test-numbers').fill('+972 50 000 0099');
     await page.getByTestId('test-send-button').click();
-    await expect(page.getByTestId('test-results')).toContainText('+972500000099 — accepted');
+    await expect(page.getByTestId('test-results')).toContainText('+972500000099 — not a contact with a marketing opt-in');
+    await expect(page.getByTestId('test-result')).toHaveAttribute('data-reason', 'no_consent');
     // Saved by the test send: each exclusion can now be listed.
     await plan.getByRole('button', { name: 'No consent for this category' }).click();
     await expect(page.getByTestId('exclusions-no_consent').locator('li')).toHaveText([/\+972500000101/, /\+972500000102/]);
@@ -199,11 +201,11 @@ test('build, plan, start, deliver and read the results of a campaign (en, he, zh
   // `pacer run` sends (as the app does while open); the Sandbox's delivery webhooks come back to its receiver.
   const run = await startChild(['--data-dir', dataDir, 'run', '--webhook-port', String(webhookPort), '--json']);
   try {
-    // Every message (6 + the test send) delivered or read at the Sandbox, and every webhook acknowledged by Pacer.
+    // Every message (the 6 of the campaign; the test send was refused) delivered or read at the Sandbox, and every webhook acknowledged by Pacer.
     await expect.poll(async () => {
       const r = (await (await fetch(`${sandboxUrl}/__admin/messages?limit=100`)).json()) as { data: { status: string }[] };
       return r.data.filter((m) => m.status === 'delivered' || m.status === 'read').length;
-    }, { timeout: 60_000, intervals: [250] }).toBe(7);
+    }, { timeout: 60_000, intervals: [250] }).toBe(6);
     await expect.poll(async () => {
       const r = (await (await fetch(`${sandboxUrl}/__admin/webhooks?field=messages&state=delivered`)).json()) as { data: { payload: unknown }[] };
       const acknowledged = new Set<string>();

@@ -30,7 +30,7 @@ export function campaignsHandlers(ctx: CoreContext): HandlerGroup<CampaignsMetho
     'campaigns:status': ({ id }) => svc().status(id),
     'campaigns:recipients': (input) => svc().recipients(input),
     'campaigns:exclusions': ({ id, reason, offset, limit }) => svc().listExclusions(id, reason, offset, limit),
-    'campaigns:test-send': ({ id, to, contact_id }) => svc().testSend(id, to, contact_id),
+    'campaigns:test-send': ({ id, to, contact_id, i_have_consent }) => svc().testSend(id, to, contact_id, { iHaveConsent: i_have_consent ?? false, actor: ctx.host === 'cli' ? 'cli' : 'user' }),
     'campaigns:preview': (input) => svc().preview(input),
     'campaigns:report': async ({ id, format, out }) => {
       const summary = svc().reportSummary(id);

@@ -6,7 +6,6 @@
 import crypto from 'node:crypto';
 import type { CoreContext } from '../context';
 import { PacerError, badInput, notFound } from '../errors';
-import { GraphApiError, buildTemplateMessage, type TemplateSendComponent } from '../whatsapp/client';
 import type {
   CampaignDraft, CampaignEvent, CampaignPlan, CampaignPreview, CampaignSchedule, CampaignState, CampaignStatus, CampaignSummary,
   ExclusionReason, OccurrenceRow, PauseReason, RateCardEntry, RecipientCounts, RecipientRow, RecipientState, SeriesInfo, TestSendResult,
@@ -17,7 +16,7 @@ import { estimateCost } from './cost';
 import { forecast } from './forecast';
 import { DAY_MS, MessagingWindow, tierLimit, usableBudget } from './messaging-window';
 import { headerMediaProblem, refreshHeaderMedia } from './media';
-import { buildComponents, compileMapping, headerMediaFormat, MappingError, renderPreview, resolveParams, type CompiledMapping } from './params';
+import { compileMapping, headerMediaFormat, MappingError, renderPreview, resolveParams, type CompiledMapping } from './params';
 import { normalizePhone, planAudience, type PlanResult } from './plan';
 import { consentCategoryOf, type CampaignPorts } from './ports';
 import { livePorts } from './ports-live';
@@ -27,6 +26,8 @@ import { isSeriesRow, Scheduler, startTimeOf } from './scheduler';
 import { bizOpaqueFor, recoverInterrupted, Sender, type SenderOptions } from './sender';
 import { effectiveZones, isValidTimeZone, nextAllowedTime, parseLocalDateTime, parseWindow } from './send-window';
 import { createStatusHandler } from './status-handler';
+import { sendTests } from './test-send';
+import { splitTestNumbers, TEST_SEND_MAX } from '../../../shared/campaigns/test-numbers';
 import { DEFAULT_MPS } from './throttle';
 import { webhooksFor } from '../webhooks/service';
 import { whatsappServices } from '../whatsapp/index';
@@ -903,44 +904,29 @@ export class CampaignsService {
     };
   }
 
-  /** Sends now to the given numbers (counted in the 24-hour budget like any send). */
-  async testSend(id: string, to: string[], contactId?: number): Promise<TestSendResult> {
+  /**
+   * Sends now to the given numbers (as typed), each through a campaign recipient's gates
+   * (test-send.ts), counted in the 24-hour budget like any send.
+   */
+  async testSend(id: string, to: string[], contactId?: number, opts: { iHaveConsent?: boolean; actor?: string } = {}): Promise<TestSendResult> {
     const r = this.row(id);
     const t = this.ports.templates.get(r.template_name, r.template_language);
     if (!t || t.status !== 'APPROVED') throw new PacerError('conflict', `Template ${r.template_name} is ${t ? t.status : 'not synced'}: only APPROVED templates can be sent`);
     const blocker = this.ports.account.sendBlocker();
     if (blocker) throw new PacerError('unavailable', `The account cannot send: ${blocker}`);
     const rt = runtimeOf(r, t);
-    const compiled = rt.compiled;
-    if (!compiled) throw badInput('The parameter mapping does not fit the template');
-    const contact = contactId !== undefined ? this.ports.contacts.contact(contactId) : null;
+    if (!rt.compiled) throw badInput('The parameter mapping does not fit the template');
+    const typed = splitTestNumbers(to);
+    if (typed.length === 0 || typed.length > TEST_SEND_MAX) throw badInput(`Give 1 to ${TEST_SEND_MAX} numbers (got ${typed.length})`);
     const phoneNumberId = r.phone_number_id ?? this.ports.account.defaultPhoneNumberId();
     if (!phoneNumberId) throw new PacerError('unavailable', 'No sending phone number is configured');
-    const results: TestSendResult['results'] = [];
-    const window = this.windowNow();
-    for (const raw of to) {
-      const norm = normalizePhone(raw);
-      if (!norm) { results.push({ to: raw, ok: false, wamid: null, error: 'not a valid phone number', error_code: null }); continue; }
-      const resolved = resolveParams(compiled, { ...(contact ?? {}), phone: norm.e164 });
-      if (!resolved.ok) { results.push({ to: norm.e164, ok: false, wamid: null, error: `no value for parameter(s) ${resolved.missing.join(', ')}: add a "literal" fallback or pick a contact`, error_code: null }); continue; }
-      const hash = this.hash(norm.e164);
-      const now = this.ctx.clock.now();
-      if (!window.allows(hash, now, usableBudget(tierLimit(this.ports.account.messagingLimit()) ?? 250, rt.margin))) {
-        results.push({ to: norm.e164, ok: false, wamid: null, error: 'the 24-hour messaging budget is used up', error_code: null });
-        continue;
-      }
-      window.record(hash, now);
-      this.ctx.db.prepare('INSERT INTO messaging_log (phone_hash, at, category, phone_number_id, campaign_id, recipient_id) VALUES (?, ?, ?, ?, NULL, NULL)').run(hash, now, t.category, phoneNumberId);
-      try {
-        const components = buildComponents(t, compiled, resolved.values, rt.headerMedia) as TemplateSendComponent[];
-        const res = await this.ports.account.send(phoneNumberId, buildTemplateMessage({ to: norm.e164, name: t.name, language: t.language, components, bizOpaqueCallbackData: `pacer-test:${id}` }));
-        results.push({ to: norm.e164, ok: true, wamid: res.wamid, error: null, error_code: null });
-      } catch (e) {
-        const g = e instanceof GraphApiError ? e : null;
-        results.push({ to: norm.e164, ok: false, wamid: null, error: e instanceof Error ? e.message : String(e), error_code: g?.code ?? null });
-      }
-    }
-    this.event(id, 'test_send', { to: results.map((x) => ({ ok: x.ok, error_code: x.error_code })) });
+    const results = await sendTests({
+      ctx: this.ctx, ports: this.ports, campaignId: id, template: t, compiled: rt.compiled, headerMedia: rt.headerMedia, phoneNumberId,
+      valuesFrom: contactId !== undefined ? this.ports.contacts.contact(contactId) : null,
+      window: this.windowNow(), budget: usableBudget(tierLimit(this.ports.account.messagingLimit()) ?? 250, rt.margin), hash: this.hash,
+      iHaveConsent: opts.iHaveConsent ?? false, actor: opts.actor ?? 'user',
+    }, typed);
+    this.event(id, 'test_send', { to: results.map((x) => ({ ok: x.ok, reason: x.reason, error_code: x.error_code, ...(x.consent_recorded ? { consent_recorded: true } : {}) })) });
     return { results };
   }
 

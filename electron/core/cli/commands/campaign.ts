@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { CliError, EXIT_USAGE } from '../io';
-import type { CampaignDraft, CampaignPlan, CampaignStatus, CampaignSummary } from '../../../../shared/contract/campaigns';
+import type { CampaignDraft, CampaignPlan, CampaignStatus, CampaignSummary, TestSendOutcome } from '../../../../shared/contract/campaigns';
 import { campaignsFor } from '../../campaigns/service';
 import { writeReport } from '../../campaigns/handlers';
 import { startRuntime } from '../../runtime';
@@ -291,18 +291,28 @@ export function registerCampaignCommands(program: Command, cli: CliContext): voi
 
   campaign
     .command('test <id>')
-    .description('Send the campaign\'s template now to the given numbers (test send)')
-    .requiredOption('--to <phone...>', 'E.164 numbers')
+    .description('Send the campaign\'s template now to a few numbers (test send), each gated like a campaign recipient')
+    .requiredOption('--to <phone...>', 'numbers in any format the import takes (quote one with spaces; several may be separated by commas)')
     .option('--contact <id>', 'use this contact\'s values for the parameters')
+    .option('--i-have-consent', 'marketing template: I confirm these numbers opted in (recorded as a manual opt-in, evidence "test send")')
     .option('--json', 'print JSON')
-    .action(async (id: string, o: { to: string[]; contact?: string }, cmd: Command) => {
+    .action(async (id: string, o: { to: string[]; contact?: string; iHaveConsent?: boolean }, cmd: Command) => {
       await cli.withCore(cmd, async (core) => {
         await whatsappServices(core.ctx).account.ready();
-        const r = await cli.call(core, 'campaigns:test-send', { id, to: o.to, ...(o.contact ? { contact_id: intOption('--contact', o.contact, 1, Number.MAX_SAFE_INTEGER) } : {}) });
-        cli.print(cmd, r, () => r.results.map((x) => `${x.to}: ${x.ok ? `accepted ${x.wamid}` : `FAILED ${x.error_code ?? ''} ${x.error}`}`).join('\n'));
-        if (r.results.some((x) => !x.ok)) throw new CliError('some test sends failed', 1);
+        const r = await cli.call(core, 'campaigns:test-send', {
+          id, to: o.to, ...(o.contact ? { contact_id: intOption('--contact', o.contact, 1, Number.MAX_SAFE_INTEGER) } : {}), ...(o.iHaveConsent ? { i_have_consent: true } : {}),
+        });
+        cli.print(cmd, r, () => r.results.map(humanTestOutcome).join('\n'));
+        const refused = r.results.filter((x) => !x.ok).length;
+        if (refused) throw new CliError(`${refused} of ${r.results.length} number(s) not sent`, 1);
       });
     });
+}
+
+/** One line per number: "+972502345678  sent  wamid…" or "+12015550123  refused us_marketing_paused — why". */
+function humanTestOutcome(x: TestSendOutcome): string {
+  if (x.ok) return `${x.to}  sent  ${x.wamid ?? ''}${x.consent_recorded ? '  (consent recorded)' : ''}`;
+  return `${x.to}  refused ${x.reason ?? 'error'}${x.error_code !== null ? ` ${x.error_code}` : ''} — ${x.error ?? ''}`;
 }
 
 /**

@@ -10,7 +10,8 @@ import { AudienceSection } from './AudienceSection';
 import { HeaderMediaField } from './HeaderMediaField';
 import { ParamsSection } from './ParamsSection';
 import { PlanPanel } from './PlanPanel';
-import { PreviewPanel, TestSendPanel } from './PreviewPanel';
+import { PreviewPanel } from './PreviewPanel';
+import { TestSendPanel } from './TestSendPanel';
 import { ScheduleSection } from './ScheduleSection';
 import { TemplateSection } from './TemplateSection';
 import { defaultSource, fromSummary, headerMediaOf, initialState, placeholdersOf, problemsOf, toDraft, type BuilderState } from './draft';
@@ -213,7 +214,7 @@ export function CampaignBuilder({ id }: { id: string | null }) {
         <aside className="cmp-builder-side">
           <PlanPanel plan={live.plan} loading={live.loading} error={live.error} marginPct={state.marginPct} onMargin={(pct) => update({ marginPct: pct })} savedId={dirty ? null : savedId} />
           <PreviewPanel template={template} draft={draft} />
-          <TestSendPanel ensureSaved={save} disabled={!template || problems.length > 0} />
+          <TestSendPanel ensureSaved={save} template={template} problems={problems} />
         </aside>
       </div>
     </div>

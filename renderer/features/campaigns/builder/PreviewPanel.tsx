@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Send, UserRound } from 'lucide-react';
-import type { CampaignDraft, CampaignPreview, TestSendResult } from '../../../../shared/contract/campaigns';
+import { UserRound } from 'lucide-react';
+import type { CampaignDraft, CampaignPreview } from '../../../../shared/contract/campaigns';
 import type { ContactRow } from '../../../../shared/contract/contacts';
 import type { TemplateSummary } from '../../../../shared/contract/whatsapp';
 import { parameterNames, renderTemplate, type RenderValues } from '../../../../shared/templates/render';
@@ -81,49 +81,6 @@ export function PreviewPanel({ template, draft }: { template: TemplateSummary | 
         <p className="small cmp-error" data-testid="preview-missing">{t('preview.missing', { params: preview.missing.join(', ') })}</p>
       )}
       {error && template && <p className="small muted">{t('preview.incomplete')}</p>}
-    </section>
-  );
-}
-
-/** Sends the saved campaign's message to a few chosen numbers now (saving the draft first if needed). */
-export function TestSendPanel({ ensureSaved, disabled }: { ensureSaved: () => Promise<string | null>; disabled: boolean }) {
-  const { t } = useTranslation('campaigns');
-  const [to, setTo] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<TestSendResult | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const numbers = to.split(/[\s,;]+/).map((x) => x.trim()).filter(Boolean);
-  const send = async () => {
-    setBusy(true);
-    setError(null);
-    setResult(null);
-    const id = await ensureSaved();
-    if (id) {
-      const r = await api.call('campaigns:test-send', { id, to: numbers.slice(0, 10) });
-      if (r.ok) setResult(r.value); else setError(r.message);
-    }
-    setBusy(false);
-  };
-  return (
-    <section className="card cmp-test" aria-labelledby="test-title" data-testid="test-send">
-      <h2 id="test-title">{t('test.title')}</h2>
-      <div className="cmp-row">
-        <input className="input grow" dir="ltr" value={to} onChange={(e) => setTo(e.target.value)} placeholder="+972 54 123 4567, +1 415 555 0100" aria-label={t('test.numbers')} data-testid="test-numbers" />
-        <button className="btn" disabled={disabled || busy || numbers.length === 0 || numbers.length > 10} onClick={() => void send()} data-testid="test-send-button">
-          <Send size={15} aria-hidden />{t('test.send')}
-        </button>
-      </div>
-      <span className="hint small muted">{t('test.hint')}</span>
-      {error && <p className="small cmp-error" role="alert">{error}</p>}
-      {result && (
-        <ul className="cmp-test-results small" data-testid="test-results">
-          {result.results.map((r) => (
-            <li key={r.to} className={r.ok ? 'ok' : 'bad'}>
-              <span className="ltr mono">{r.to}</span> — {r.ok ? t('test.accepted') : t('test.failed', { error: r.error ?? '', code: r.error_code ?? '' })}
-            </li>
-          ))}
-        </ul>
-      )}
     </section>
   );
 }
