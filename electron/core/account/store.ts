@@ -148,6 +148,9 @@ export class AccountStore {
   recordPortfolioLimit(limit: MessagingLimit, at: number, source: 'refresh' | 'webhook'): void {
     const last = this.db.prepare('SELECT messaging_limit, at FROM wa_portfolio_limits ORDER BY at DESC, id DESC LIMIT 1').get() as { messaging_limit: string; at: number } | undefined;
     if (last && last.messaging_limit === limit && at - last.at < DAY) return;
+    // A webhook's time has whole seconds: one from the same second as the last record (a refresh at
+    // connect) is not older than it — it arrived after, so it is the news.
+    if (last && source === 'webhook' && at <= last.at && last.at - at < 1000) at = last.at + 1;
     this.db.prepare('INSERT INTO wa_portfolio_limits (at, messaging_limit, source) VALUES (?, ?, ?)').run(at, limit, source);
   }
 
