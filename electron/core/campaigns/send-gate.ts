@@ -9,7 +9,7 @@
  */
 import type { ContactSendState } from './ports';
 
-export const SEND_SKIP_REASONS = ['erased', 'phone_changed', 'opted_out', 'held_number_changed', 'no_consent', 'frequency_cap', 'template_category_changed'] as const;
+export const SEND_SKIP_REASONS = ['erased', 'phone_changed', 'opted_out', 'held_number_changed', 'no_consent', 'frequency_cap'] as const;
 export type SendSkipReason = (typeof SEND_SKIP_REASONS)[number];
 
 export interface GateRow {

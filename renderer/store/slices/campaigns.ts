@@ -1,3 +1,4 @@
+import i18next from '../../i18n';
 import type { StateCreator } from 'zustand';
 import type { CampaignAlert, CampaignProgress, CampaignSummary } from '../../../shared/contract/campaigns';
 import type { CampaignsOverview } from '../../../shared/contract/campaign-reports';
@@ -94,7 +95,7 @@ export const createCampaignsSlice: StateCreator<AppState, [], [], CampaignsSlice
     }
     const r = await api.call(`campaigns:${action}`, { id });
     if (!r.ok) {
-      get().toast('error', r.message);
+      get().toast('error', actionErrorText(r));
       return null;
     }
     await get().loadCampaigns();
@@ -105,3 +106,15 @@ export const createCampaignsSlice: StateCreator<AppState, [], [], CampaignsSlice
     set({ campaignAlerts: get().campaignAlerts.filter((a) => a !== alert) });
   },
 });
+
+/**
+ * A refused campaign action in the user's language: from the error's code and details, never from
+ * the core's English message (which is for the CLI and the log).
+ */
+function actionErrorText(r: { code: string; message: string; details?: unknown }): string {
+  const d = (r.details ?? {}) as { reason?: string; blocker?: string };
+  if (d.reason === 'account_blocked') {
+    return i18next.t('campaigns:errors.account_blocked', { blocker: i18next.t(`account:blockers.${d.blocker ?? 'not_connected'}`) });
+  }
+  return i18next.t(`campaigns:errors.${r.code}`, { defaultValue: i18next.t('campaigns:errors.generic') });
+}

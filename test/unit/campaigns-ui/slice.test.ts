@@ -15,6 +15,7 @@ vi.mock('../../../renderer/api/client', () => ({
       calls.push(method);
       if (method === 'campaigns:list') return { ok: true, value: [] };
       if (method === 'campaigns:pause') return { ok: false, code: 'conflict', message: 'Campaign c1 is completed' };
+      if (method === 'campaigns:resume') return { ok: false, code: 'unavailable', message: 'The account cannot send: token_expired', details: { reason: 'account_blocked', blocker: 'token_expired' } };
       return { ok: true, value: null };
     },
   },
@@ -66,7 +67,10 @@ describe('campaigns store slice', () => {
     store.getState().openCampaigns({ kind: 'detail', id: 'c1' });
     expect(store.getState()).toMatchObject({ route: 'campaigns', campaignView: { kind: 'detail', id: 'c1' } });
     expect(await store.getState().campaignAction('c1', 'pause')).toBeNull();
-    expect(store.getState().toasts).toContain('Campaign c1 is completed');
+    // Translated from the code, not the core's English message.
+    expect(store.getState().toasts).toContain("This action does not fit the campaign's current state. The page shows the latest state.");
     expect(calls).toContain('campaigns:pause');
+    expect(await store.getState().campaignAction('c1', 'resume')).toBeNull();
+    expect(store.getState().toasts.at(-1)).toBe('Cannot resume: The access token has expired (Meta error 190). Campaigns are on hold until you enter a new token. Fix it on the Account page, then resume.');
   });
 });
