@@ -14,9 +14,13 @@ const SKIP_REASON = 'Electron binary not present (node_modules/electron/dist is 
 if (!hasElectron) console.log(`Electron suite skipped: ${SKIP_REASON}`);
 test.skip(!hasElectron, SKIP_REASON);
 
+/** Launches the app folder (package.json's main), as `npm start` does: the app is named Pacer. */
+const launch = (dataDir: string, env: NodeJS.ProcessEnv = {}) =>
+  electron.launch({ executablePath: binary!, args: [REPO], env: { ...process.env, PACER_DATA_DIR: dataDir, ...env } });
+
 test('the app window opens securely and loads the shell', async () => {
   const dataDir = tempDataDir();
-  const app = await electron.launch({ executablePath: binary!, args: [path.join(REPO, 'dist', 'electron', 'main.mjs')], env: { ...process.env, PACER_DATA_DIR: dataDir } });
+  const app = await launch(dataDir);
   const win = await app.firstWindow();
   await expect(win.getByTestId('page-title')).toBeVisible();
   expect(win.url()).toMatch(/^app:\/\/pacer\//);
