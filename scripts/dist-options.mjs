@@ -5,8 +5,8 @@
 //   unpacked Electron folder → electron-builder's `electronDist` (nothing is downloaded).
 // - Otherwise the Electron binary already in node_modules/electron/dist (`npm start` fetched it) is
 //   used when building for this same platform.
-// - ELECTRON_CACHE (Electron's zips) and ELECTRON_BUILDER_CACHE (the tools) are read by
-//   electron-builder itself: point them at caches filled on a machine with internet (README).
+// - ELECTRON_BUILDER_CACHE (its tools, and the Electron zips it fetched, under downloads/) is read
+//   by electron-builder itself: point it at a cache filled on a machine with internet (README).
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
