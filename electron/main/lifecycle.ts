@@ -20,6 +20,15 @@ import { createMainWindow } from './window';
 export const APP_USER_MODEL_ID = 'app.pacer.desktop';
 export const PRODUCT_NAME = 'Pacer';
 
+/**
+ * Electron's user-data folder: the data folder itself when PACER_DATA_DIR names one (so the
+ * single-instance lock, like pacer.lock, is per data folder: a test or a second profile never
+ * meets the everyday app), else <appData>/Pacer whatever the launch.
+ */
+export function userDataDir(appData: string, env: NodeJS.ProcessEnv): string {
+  return env.PACER_DATA_DIR ? path.resolve(env.PACER_DATA_DIR) : path.join(appData, PRODUCT_NAME);
+}
+
 export interface RunOptions {
   bundleDir: string;
   platform?: NodeJS.Platform;
@@ -42,7 +51,7 @@ export function runApp(opts: RunOptions): void {
   // Launched as `electron dist/electron/main.mjs` the app would be "Electron", with its data (and
   // single-instance lock) in Electron's folder: name it, and its folder, before anything reads them.
   app.setName(PRODUCT_NAME);
-  app.setPath('userData', path.join(app.getPath('appData'), PRODUCT_NAME));
+  app.setPath('userData', userDataDir(app.getPath('appData'), env));
   if (platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
 
   if (!app.requestSingleInstanceLock()) {

@@ -201,15 +201,16 @@ export const nativeTheme = { shouldUseDarkColors: false };
 
 // ---- session, protocol, ipc -----------------------------------------------------------------
 
-export const session = {
-  defaultSession: {
-    permissionRequest: null as null | ((wc: unknown, permission: string, cb: (ok: boolean) => void, details: Record<string, unknown>) => void),
-    permissionCheck: null as null | ((wc: unknown, permission: string, origin: string, details: Record<string, unknown>) => boolean),
-    setPermissionRequestHandler(h: typeof session.defaultSession.permissionRequest) { session.defaultSession.permissionRequest = h; },
-    setPermissionCheckHandler(h: typeof session.defaultSession.permissionCheck) { session.defaultSession.permissionCheck = h; },
-    webRequest: { onHeadersReceived() {} },
-  },
+type PermissionRequestHandler = (wc: unknown, permission: string, cb: (ok: boolean) => void, details: Record<string, unknown>) => void;
+type PermissionCheckHandler = (wc: unknown, permission: string, origin: string, details: Record<string, unknown>) => boolean;
+const defaultSession = {
+  permissionRequest: null as PermissionRequestHandler | null,
+  permissionCheck: null as PermissionCheckHandler | null,
+  setPermissionRequestHandler(h: PermissionRequestHandler) { defaultSession.permissionRequest = h; },
+  setPermissionCheckHandler(h: PermissionCheckHandler) { defaultSession.permissionCheck = h; },
+  webRequest: { onHeadersReceived() {} },
 };
+export const session = { defaultSession };
 
 export const protocol = {
   privileged: [] as unknown[],

@@ -7,7 +7,7 @@ import { REPO, tempDataDir } from '../../support/harness';
 vi.mock('electron', async () => (await import('../../support/fake-electron')).electronModule);
 vi.mock('electron-store', async () => (await import('../../support/fake-electron')).electronStoreModule());
 const fe = await import('../../support/fake-electron');
-const { runApp, APP_USER_MODEL_ID } = await import('../../../electron/main/lifecycle');
+const { runApp, APP_USER_MODEL_ID, userDataDir } = await import('../../../electron/main/lifecycle');
 const { STARTUP_ACTIONS } = await import('../../../electron/main/startup-error');
 
 const until = async (cond: () => boolean, ms = 3_000) => {
@@ -47,9 +47,11 @@ describe('desktop lifecycle', () => {
   afterEach(() => vi.useRealTimers());
 
   it('names itself and its data folder before anything reads them; Windows gets the appId as AppUserModelId', async () => {
-    await launch({ platform: 'win32' });
+    const { dataDir } = await launch({ platform: 'win32' });
     expect(fe.app.name).toBe('Pacer');
-    expect(fe.app.getPath('userData')).toBe(path.join('/fake/appData', 'Pacer'));
+    expect(fe.app.getPath('userData')).toBe(dataDir); // PACER_DATA_DIR: the lock is per data folder
+    expect(userDataDir('/home/u/.config', {})).toBe(path.join('/home/u/.config', 'Pacer'));
+    expect(userDataDir('/home/u/.config', { PACER_DATA_DIR: '/tmp/p' })).toBe(path.resolve('/tmp/p'));
     const builder = parse(fs.readFileSync(path.join(REPO, 'electron-builder.yml'), 'utf8')) as { appId: string };
     expect(APP_USER_MODEL_ID).toBe(builder.appId);
     expect(fe.app.appUserModelId).toBe(builder.appId);
