@@ -16,7 +16,9 @@ if (!electronBinary() || !existsSync(electronBinary())) {
 }
 const bin = electronBinary();
 if (bin && existsSync(bin) && !process.env.PACER_FORCE_HARNESS) {
-  const child = spawn(bin, [join(root, 'dist', 'electron', 'main.mjs')], { stdio: 'inherit' });
+  // Launch the app folder, not main.mjs: Electron then reads package.json (name "Pacer", its
+  // user-data folder) as the packaged app does, instead of calling itself "Electron".
+  const child = spawn(bin, [root], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   console.log("Electron's binary could not be downloaded here (its host is not reachable), so Pacer starts in your browser instead:");

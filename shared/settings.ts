@@ -9,10 +9,22 @@ export const settingsSchema = z.object({
   theme: z.enum(['system', 'light', 'dark']).default('system'),
   /** ISO 3166-1 alpha-2 country used to read numbers written without a country code. */
   defaultCountry: z.string().regex(/^[A-Z]{2}$/).default('IL'),
+  /**
+   * Extra certificate authorities (a PEM file) trusted for Meta's API, for networks behind a
+   * TLS-inspecting proxy. The packaged app's fuses ignore NODE_EXTRA_CA_CERTS / NODE_OPTIONS, so
+   * this is the way in. Read by the core at start.
+   */
+  caFile: z.string().min(1).max(4096).nullable().default(null),
+  /** Also trust the operating system's certificate store (where IT installs a proxy's CA). */
+  systemCa: z.boolean().default(false),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
-export const settingsPatchSchema = settingsSchema.partial();
+/**
+ * What the renderer may change. Trust anchors are not in it: which CAs the engine trusts is set
+ * in settings.json by whoever administers the computer, never by a page.
+ */
+export const settingsPatchSchema = settingsSchema.omit({ caFile: true, systemCa: true }).partial();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
 

@@ -20,8 +20,8 @@ export function appHandlers(ctx: CoreContext): HandlerGroup<AppMethod> {
     'settings:get': () => ctx.settings.get(),
     'settings:update': (patch) => ctx.settings.update(patch),
     'secrets:status': () => secretStatus(ctx.secrets),
-    'secrets:set': ({ name, value }) => {
-      ctx.secrets.set(name, value.trim());
+    'secrets:set': async ({ name, value }) => {
+      await ctx.secrets.set(name, value.trim());
       ctx.log.info('secret updated', { name });
       return secretStatus(ctx.secrets);
     },
@@ -29,8 +29,8 @@ export function appHandlers(ctx: CoreContext): HandlerGroup<AppMethod> {
       ctx.files.discard(fileId);
       return null;
     },
-    'secrets:clear': ({ name }) => {
-      ctx.secrets.clear(name);
+    'secrets:clear': async ({ name }) => {
+      await ctx.secrets.clear(name);
       ctx.log.info('secret cleared', { name });
       return secretStatus(ctx.secrets);
     },

@@ -23,6 +23,7 @@ import type { SettingsStore } from './settings/store';
 import { PACER_VERSION } from './version';
 import { FileStaging } from './files/staging';
 import { createGraphTransport } from './http/graph-transport';
+import { trustedCertificates } from './http/trust';
 
 export interface CoreOptions {
   dataDir: string;
@@ -68,8 +69,11 @@ export function createCore(opts: CoreOptions): Core {
     const result = migrate(db, migrations, { dbFile, backupDir: path.join(opts.dataDir, 'backups'), now: () => clock.now() });
     if (result.applied.length) log.info('migrated', { from: result.from, to: result.to, backups: result.backups });
 
-    // Tests inject `fetch` to see Graph calls; otherwise Graph goes through the cheaper transport.
-    const graphTransport = createGraphTransport();
+    const settings = opts.settings ?? createConfSettingsStore(opts.dataDir);
+    // Tests inject `fetch` to see Graph calls; otherwise Graph goes through the cheaper transport,
+    // trusting the extra CAs settings.json names (a corporate TLS proxy; read once, at start).
+    const ca = opts.fetch ? undefined : trustedCertificates(settings.get(), log);
+    const graphTransport = createGraphTransport(ca ? { ca } : {});
     const listeners = new Set<(event: EventName, payload: unknown) => void>();
     const closers: (() => void | Promise<void>)[] = [];
     const ctx: CoreContext = {
@@ -78,7 +82,7 @@ export function createCore(opts: CoreOptions): Core {
       version: PACER_VERSION,
       db,
       clock,
-      settings: opts.settings ?? createConfSettingsStore(opts.dataDir),
+      settings,
       secrets,
       log,
       fetch: opts.fetch ?? globalThis.fetch.bind(globalThis),

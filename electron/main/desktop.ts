@@ -7,11 +7,25 @@ import { desktopStrings } from './desktop-strings';
 import type { CoreHost } from './core-host';
 
 /**
- * The app keeps sending while a campaign runs: closing the window hides it to the tray, quitting
- * asks first, and automatic pauses/completions show as OS notifications.
+ * Whether a tray icon is sure to be visible, so hiding the only window to it is safe. Windows and
+ * macOS always show one. Linux shows one only where the desktop hosts StatusNotifier items: KDE
+ * Plasma does; stock GNOME does not (Tray creation succeeds, yet nothing appears) and other
+ * desktops vary — so on Linux the window is never hidden unless the desktop is KDE.
+ */
+export function trayIsDependable(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): boolean {
+  if (platform === 'win32' || platform === 'darwin') return true;
+  const desktops = `${env.XDG_CURRENT_DESKTOP ?? ''}:${env.XDG_SESSION_DESKTOP ?? ''}`.toUpperCase().split(':');
+  return desktops.includes('KDE');
+}
+
+/**
+ * The app keeps sending while a campaign runs: closing the window hides it to the tray (where a
+ * tray is dependable) or asks, quitting asks first, and automatic pauses/completions show as OS
+ * notifications.
  */
 export class DesktopPresence {
   private tray: Tray | null = null;
+  private trayFailed = false;
   private running = 0;
 
   constructor(
@@ -19,6 +33,7 @@ export class DesktopPresence {
     private readonly bundleDir: string,
     private readonly settings: () => Settings,
     private readonly window: () => BrowserWindow | null,
+    private readonly env: { platform: NodeJS.Platform; vars: NodeJS.ProcessEnv } = { platform: process.platform, vars: process.env },
   ) {}
 
   private strings() {
@@ -27,7 +42,9 @@ export class DesktopPresence {
 
   async refresh(): Promise<void> {
     const r = (await this.core.call('campaigns:list', { state: 'running' })) as Result<CampaignSummary[]>;
-    this.running = r.ok ? r.value.length : 0;
+    // While the engine is down keep the last count: it tells whether a crash interrupted sending.
+    if (r.ok) this.running = r.value.length;
+    else if (r.code !== 'core_unavailable') this.running = 0;
     this.updateTray();
   }
 
@@ -35,12 +52,26 @@ export class DesktopPresence {
     return this.running;
   }
 
+  /** True when the window may be hidden with nothing else on screen to bring it back. */
+  get canHideToTray(): boolean {
+    return this.tray !== null && trayIsDependable(this.env.platform, this.env.vars);
+  }
+
   private updateTray(): void {
     const s = this.strings();
-    if (!this.tray) {
-      this.tray = new Tray(nativeImage.createFromPath(path.join(this.bundleDir, 'tray.png')));
-      this.tray.on('click', () => this.show());
+    if (!this.tray && !this.trayFailed) {
+      try {
+        const image = nativeImage.createFromPath(path.join(this.bundleDir, 'tray.png'));
+        // macOS draws menu-bar icons from the alpha channel in the bar's own colour (dark/light).
+        if (this.env.platform === 'darwin') image.setTemplateImage(true);
+        this.tray = new Tray(image);
+        this.tray.on('click', () => this.show());
+      } catch {
+        this.trayFailed = true; // no tray here: closing the window asks instead of hiding it
+        return;
+      }
     }
+    if (!this.tray) return;
     this.tray.setToolTip(this.running ? s.sending(this.running) : s.idle);
     this.tray.setContextMenu(Menu.buildFromTemplate([
       { label: s.show, click: () => this.show() },
@@ -65,14 +96,30 @@ export class DesktopPresence {
     n.show();
   }
 
+  private async ask(detail: string, buttons: [string, string]): Promise<boolean> {
+    const s = this.strings();
+    const win = this.window();
+    const options = { type: 'warning' as const, title: s.quitTitle, message: s.quitTitle, detail, buttons, defaultId: 0, cancelId: 0 };
+    const { response } = win ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options);
+    return response === 1;
+  }
+
   /** True when quitting may go ahead (nothing sending, or the user confirmed). */
   async confirmQuit(): Promise<boolean> {
     await this.refresh();
     if (!this.running) return true;
     const s = this.strings();
-    const win = this.window();
-    const options = { type: 'warning' as const, title: s.quitTitle, message: s.quitTitle, detail: s.quitBody(this.running), buttons: [s.keepSending, s.quitAnyway], defaultId: 0, cancelId: 0 };
-    const { response } = win ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options);
-    return response === 1;
+    return this.ask(s.quitBody(this.running), [s.keepSending, s.quitAnyway]);
+  }
+
+  /** Closing the only window while sending where no tray can bring it back: true = quit. */
+  async confirmCloseWithoutTray(): Promise<boolean> {
+    const s = this.strings();
+    return this.ask(s.closeBody(this.running), [s.keepMinimised, s.quitAndStop]);
+  }
+
+  destroy(): void {
+    this.tray?.destroy();
+    this.tray = null;
   }
 }

@@ -4,6 +4,7 @@ import { LayoutDashboard, Users, FileText, Send, Building2, Settings, Zap } from
 import { useStore } from '../store';
 import { ROUTES, type Route } from '../store/slices/ui';
 import { AccountBadge } from '../features/account/AccountBadge';
+import { EngineBanner } from './EngineBanner';
 
 const ICONS: Record<Route, typeof Users> = {
   dashboard: LayoutDashboard,
@@ -46,7 +47,7 @@ export function Shell({ children }: { children: ReactNode }) {
           <span>{t('sidebar.version', { version })}</span>
         </div>
       </nav>
-      <main className="main" data-testid={`page-${route}`}>{children}</main>
+      <main className="main" data-testid={`page-${route}`}><EngineBanner />{children}</main>
     </div>
   );
 }

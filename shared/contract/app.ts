@@ -16,8 +16,11 @@ export interface VaultInfo {
   backend: 'safe-storage' | 'key-file' | 'environment' | 'memory';
   /** False when the secrets are readable by anything running as this user without a password. */
   secure: boolean;
-  /** Why it is not secure, as a code the UI translates (e.g. Linux safeStorage 'basic_text'). */
-  warning: 'basic_text' | 'key_file' | 'environment' | null;
+  /**
+   * Why it is not secure, as a code the UI translates: Linux safeStorage's built-in key
+   * ('basic_text'), no usable keychain at all so nothing can be saved ('unavailable'), …
+   */
+  warning: 'basic_text' | 'unavailable' | 'key_file' | 'environment' | null;
 }
 
 export interface AppInfo {
@@ -43,10 +46,29 @@ export const appMethods = {
   'secrets:clear': method<Record<SecretName, SecretStatus>>()(z.object({ name: z.enum(SECRET_NAMES) }).strict()),
 };
 
+/**
+ * The desktop app's engine (the core's utility process) stopped unexpectedly. Sent by Electron main,
+ * never by the core itself: 'restarting' (calls fail with `core_unavailable` until it is back),
+ * 'restarted', or 'stopped' (it crashed too often; restart Pacer). `interrupted`: a campaign was
+ * sending; its messages in flight are marked uncertain and never resent automatically.
+ */
+export interface EngineStatus {
+  state: 'restarting' | 'restarted' | 'stopped';
+  interrupted: boolean;
+}
+
+/** `details` of a secret the vault could not save: nothing was stored, and why. */
+export interface SecretNotSavedDetails {
+  reason: 'secret_not_saved';
+  /** 'unavailable': no usable keychain; 'failed': encrypting or writing failed. */
+  cause: 'unavailable' | 'failed';
+}
+
 export interface AppEvents {
   'settings:changed': Settings;
+  'app:engine': EngineStatus;
 }
-export const appEventNames = ['settings:changed'] as const satisfies readonly (keyof AppEvents)[];
+export const appEventNames = ['settings:changed', 'app:engine'] as const satisfies readonly (keyof AppEvents)[];
 
 /** What uploadFile answers: the id import methods take. */
 export interface StagedFileInfo {

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'conflict'
   | 'forbidden'
   | 'unavailable' // a dependency (network, Graph API, lock) is not there now
+  | 'core_unavailable' // the desktop app's engine (utility process) stopped; main answers for it
   | 'cancelled'
   | 'internal';
 

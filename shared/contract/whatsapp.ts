@@ -192,6 +192,7 @@ export interface ConnectErrorDetails {
     | 'version_unsupported' // the Graph API does not know this version
     | 'app_secret_mismatch' // appsecret_proof rejected: the app secret is not the token's app's
     | 'rate_limited' // Meta's hourly management-call limit (4 / 80007): try again later
+    | 'secret_not_saved' // valid, but the vault (system keychain) could not store it: nothing was saved
     | 'bad_format'; // an id that is not numeric, a version that is not vNN.N, a URL that is not http(s)
   graphCode?: number;
 }

@@ -14,9 +14,13 @@ const SKIP_REASON = 'Electron binary not present (node_modules/electron/dist is 
 if (!hasElectron) console.log(`Electron suite skipped: ${SKIP_REASON}`);
 test.skip(!hasElectron, SKIP_REASON);
 
+/** Launches the app folder (package.json's main), as `npm start` does: the app is named Pacer. */
+const launch = (dataDir: string, env: NodeJS.ProcessEnv = {}) =>
+  electron.launch({ executablePath: binary!, args: [REPO], env: { ...process.env, PACER_DATA_DIR: dataDir, ...env } });
+
 test('the app window opens securely and loads the shell', async () => {
   const dataDir = tempDataDir();
-  const app = await electron.launch({ executablePath: binary!, args: [path.join(REPO, 'dist', 'electron', 'main.mjs')], env: { ...process.env, PACER_DATA_DIR: dataDir } });
+  const app = await launch(dataDir);
   const win = await app.firstWindow();
   await expect(win.getByTestId('page-title')).toBeVisible();
   expect(win.url()).toMatch(/^app:\/\/pacer\//);
@@ -29,4 +33,44 @@ test('the app window opens securely and loads the shell', async () => {
   await expect.poll(() => win.url()).toMatch(/^app:\/\/pacer\//);
   await win.screenshot({ path: path.join(REPO, 'test-results', 'screenshots', 'electron-dashboard.png') });
   await app.close();
+});
+
+test('named Pacer when launched from the app folder; Copy works (clipboard write allowed for our origin only)', async () => {
+  const app = await launch(tempDataDir());
+  const win = await app.firstWindow();
+  await expect(win.getByTestId('page-title')).toBeVisible();
+  expect(await app.evaluate(({ app: a }) => a.getName())).toBe('Pacer');
+  await win.bringToFront(); // the clipboard API wants a focused document
+  expect(await win.evaluate(() => navigator.clipboard.writeText('pacer').then(() => 'ok', (e: Error) => e.name))).toBe('ok');
+  expect(await win.evaluate(() => navigator.clipboard.readText().then(() => 'read', (e: Error) => e.name))).not.toBe('read');
+  // app:// answers only our host, and a malformed escape is a 400 rather than a crash of the handler.
+  expect(await win.evaluate(() => fetch('app://pacer/%E0%A4%A').then((r) => r.status))).toBe(400);
+  await app.close();
+});
+
+test('the engine is killed: calls fail fast, it restarts, the window shows a banner, quitting works', async () => {
+  const app = await launch(tempDataDir());
+  const win = await app.firstWindow();
+  await expect(win.getByTestId('page-title')).toBeVisible();
+  const pid = await app.evaluate(({ app: a }) => a.getAppMetrics().find((m) => m.type === 'Utility' && m.serviceName === 'Pacer core')?.pid);
+  expect(pid).toBeTruthy();
+  process.kill(pid!, 'SIGKILL');
+  await expect(win.getByTestId('engine-banner')).toBeVisible();
+  await expect(win.getByTestId('engine-banner')).toContainText(/restarted/);
+  const info = await win.evaluate(() => (window as unknown as { pacer: { methods: Record<string, (i: object) => Promise<{ ok: boolean }>> } }).pacer.methods['app:info']!({}));
+  expect(info.ok).toBe(true);
+  await app.close();
+});
+
+test('a damaged settings.json: an error window with a way out, not an invisible process', async () => {
+  const dataDir = tempDataDir();
+  fs.writeFileSync(path.join(dataDir, 'settings.json'), '{ not json');
+  const app = await launch(dataDir);
+  const win = await app.firstWindow();
+  await expect(win.locator('body')).toContainText('settings.json');
+  await expect(win.locator('#reset')).toBeVisible();
+  const closed = app.waitForEvent('close');
+  await win.locator('#quit').click();
+  await closed;
+  expect(fs.existsSync(path.join(dataDir, 'settings.json'))).toBe(true);
 });

@@ -7,6 +7,8 @@
 import fs from 'node:fs';
 import type { CoreContext } from '../context';
 import { PacerError } from '../errors';
+import { SecretNotSavedError } from '../secrets/vault';
+import type { SecretName } from '../../../shared/contract/app';
 import { GraphApiError, GraphClient, limitFieldFor, type GraphPhoneNumber, type GraphWaba } from '../whatsapp/client';
 import { tokenStateForCode } from '../whatsapp/errors';
 import {
@@ -18,7 +20,7 @@ import { AccountStore, numberInfo, type ConnectionRow, type NumberRow } from './
 import type { SandboxLauncher, SandboxRuntime } from './sandbox-link';
 import {
   BUSINESS_VERTICALS, DEFAULT_API_VERSION, DEFAULT_GRAPH_URL,
-  type AccountHistory, type AccountStatus, type BusinessProfile, type BusinessVertical, type ConnectInput, type GraphErrorDetails,
+  type AccountHistory, type AccountStatus, type BusinessProfile, type BusinessVertical, type ConnectErrorDetails, type ConnectField, type ConnectInput, type GraphErrorDetails,
   type MessagingLimit, type SendBlocker, type TokenState,
 } from '../../../shared/contract/whatsapp';
 
@@ -325,8 +327,9 @@ export class AccountService {
 
     // Valid: store. Secrets to the vault only; everything else to the DB.
     const now = this.ctx.clock.now();
-    if (input.accessToken) this.ctx.secrets.set('access_token', input.accessToken);
-    if (appSecret && input.appSecret) this.ctx.secrets.set('app_secret', appSecret);
+    // A keychain that refuses (locked, none) fails the connect before anything else is saved.
+    if (input.accessToken) await this.storeSecret('access_token', input.accessToken, 'accessToken');
+    if (appSecret && input.appSecret) await this.storeSecret('app_secret', appSecret, 'appSecret');
     const previous = this.store.connection();
     this.ctx.db.transaction(() => {
       this.store.saveConnection({
@@ -360,14 +363,24 @@ export class AccountService {
     return status;
   }
 
+  /** Stores a secret; a vault that could not store it blames the field it came from. */
+  private async storeSecret(name: SecretName, value: string, field: ConnectField): Promise<void> {
+    try {
+      await this.ctx.secrets.set(name, value);
+    } catch (e) {
+      if (!(e instanceof SecretNotSavedError)) throw e;
+      throw new PacerError('unavailable', e.message, { field, reason: 'secret_not_saved' } satisfies ConnectErrorDetails);
+    }
+  }
+
   async disconnect(opts: { forgetSecrets?: boolean }): Promise<AccountStatus> {
     this.store.deleteConnection();
     this.onScopeChange?.();
     this.cached = null;
     this.tokenState = null;
     if (opts.forgetSecrets) {
-      this.ctx.secrets.clear('access_token');
-      this.ctx.secrets.clear('app_secret');
+      await this.ctx.secrets.clear('access_token');
+      await this.ctx.secrets.clear('app_secret');
     }
     await this.stopSandbox();
     this.ctx.log.info('whatsapp account disconnected', { forgetSecrets: !!opts.forgetSecrets });

@@ -6,7 +6,11 @@ export type MainToCore =
   | { type: 'init'; dataDir: string; settings: Settings; secrets: Partial<Record<SecretName, string>>; vault: VaultInfo }
   | { type: 'call'; id: number; method: string; input: unknown }
   | { type: 'stage-path'; id: number; path: string }
+  /** Main's answer to `secret:set`: whether the keychain stored it. */
+  | { type: 'secret:saved'; id: number; result: SecretWriteResult }
   | { type: 'shutdown' };
+
+export type SecretWriteResult = { ok: true } | { ok: false; cause: 'unavailable' | 'failed'; message: string };
 
 export type CoreToMain =
   | { type: 'ready' }
@@ -14,5 +18,5 @@ export type CoreToMain =
   | { type: 'result'; id: number; result: unknown }
   | { type: 'event'; event: string; payload: unknown }
   | { type: 'settings:set'; settings: Settings }
-  | { type: 'secret:set'; name: SecretName; value: string | null }
+  | { type: 'secret:set'; id: number; name: SecretName; value: string | null }
   | { type: 'closed' };

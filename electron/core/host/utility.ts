@@ -2,7 +2,8 @@
 // the UI thread stays free while imports, sends and webhooks run here.
 import { createCore, type Core } from '../index';
 import { startRuntime } from '../runtime';
-import type { CoreToMain, MainToCore } from './protocol';
+import type { SecretName } from '../../../shared/contract/app';
+import type { CoreToMain, MainToCore, SecretWriteResult } from './protocol';
 import { MirroredVault, mirroredSettings } from './remote';
 
 interface ParentPort {
@@ -15,6 +16,16 @@ if (!port) throw new Error('core-host must run in an Electron utility process');
 let core: Core | null = null;
 const post = (m: CoreToMain) => port.postMessage(m);
 
+/** Secrets waiting for main to say whether the keychain stored them. */
+let nextSecretId = 1;
+const secretWrites = new Map<number, (r: SecretWriteResult) => void>();
+const persistSecret = (name: SecretName, value: string | null) =>
+  new Promise<SecretWriteResult>((resolve) => {
+    const id = nextSecretId++;
+    secretWrites.set(id, resolve);
+    post({ type: 'secret:set', id, name, value });
+  });
+
 port.on('message', async ({ data: msg }) => {
   switch (msg.type) {
     case 'init': {
@@ -23,7 +34,7 @@ port.on('message', async ({ data: msg }) => {
           dataDir: msg.dataDir,
           host: 'electron',
           settings: mirroredSettings(msg.settings, (settings) => post({ type: 'settings:set', settings })),
-          secrets: new MirroredVault(msg.secrets, msg.vault, (name, value) => post({ type: 'secret:set', name, value })),
+          secrets: new MirroredVault(msg.secrets, msg.vault, persistSecret),
         });
         core.onAny((event, payload) => post({ type: 'event', event, payload }));
         await startRuntime(core, { fallbackToFreePort: true });
@@ -36,6 +47,11 @@ port.on('message', async ({ data: msg }) => {
     case 'call': {
       const result = core ? await core.dispatch(msg.method, msg.input) : { ok: false, code: 'unavailable', message: 'The core is not ready.' };
       post({ type: 'result', id: msg.id, result });
+      return;
+    }
+    case 'secret:saved': {
+      secretWrites.get(msg.id)?.(msg.result);
+      secretWrites.delete(msg.id);
       return;
     }
     case 'stage-path': {

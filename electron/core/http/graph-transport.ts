@@ -44,6 +44,11 @@ export interface GraphTransportOptions {
   now?: () => number;
   fallback?: typeof fetch;
   idleRecycleMs?: number;
+  /**
+   * Certificate authorities (PEM) to trust instead of Node's bundled list — already including the
+   * bundled ones when extra CAs are added (see trust.ts). Undefined: Node's default.
+   */
+  ca?: string[];
 }
 
 export interface GraphTransport {
@@ -57,7 +62,9 @@ export function createGraphTransport(opts: GraphTransportOptions = {}): GraphTra
   const now = opts.now ?? Date.now;
   const fallback = opts.fallback ?? globalThis.fetch.bind(globalThis);
   const idleMs = opts.idleRecycleMs ?? IDLE_RECYCLE_MS;
-  let agent = new Agent({ keepAliveTimeout: idleMs, connect: { timeout: 10_000 } });
+  const connect = opts.ca ? { timeout: 10_000, ca: opts.ca } : { timeout: 10_000 };
+  const newAgent = () => new Agent({ keepAliveTimeout: idleMs, connect });
+  let agent = newAgent();
   let pools = 1;
   let inflight = 0;
   let lastActivity = now();
@@ -65,7 +72,7 @@ export function createGraphTransport(opts: GraphTransportOptions = {}): GraphTra
   const poolFor = (): Agent => {
     if (inflight === 0 && now() - lastActivity > idleMs) {
       const old = agent;
-      agent = new Agent({ keepAliveTimeout: idleMs, connect: { timeout: 10_000 } });
+      agent = newAgent();
       pools++;
       void old.close().catch(() => undefined);
     }

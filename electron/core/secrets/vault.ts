@@ -1,4 +1,5 @@
-import type { SecretName, SecretStatus, VaultInfo } from '../../../shared/contract/app';
+import type { SecretName, SecretNotSavedDetails, SecretStatus, VaultInfo } from '../../../shared/contract/app';
+import { PacerError } from '../errors';
 import { SECRET_NAMES } from '../../../shared/contract/app';
 
 /**
@@ -8,8 +9,19 @@ import { SECRET_NAMES } from '../../../shared/contract/app';
 export interface SecretVault {
   info(): VaultInfo;
   get(name: SecretName): string | null;
-  set(name: SecretName, value: string): void;
-  clear(name: SecretName): void;
+  /**
+   * Stores a secret; may be asynchronous (the desktop app's keychain lives in another process).
+   * Throws `SecretNotSavedError` when it could not be stored: then nothing changed. Always await.
+   */
+  set(name: SecretName, value: string): void | Promise<void>;
+  clear(name: SecretName): void | Promise<void>;
+}
+
+/** The vault refused or failed to store a secret: the old value (if any) is still the one in use. */
+export class SecretNotSavedError extends PacerError {
+  constructor(message: string, readonly why: SecretNotSavedDetails['cause']) {
+    super('unavailable', message, { reason: 'secret_not_saved', cause: why } satisfies SecretNotSavedDetails);
+  }
 }
 
 export function secretStatus(vault: SecretVault): Record<SecretName, SecretStatus> {

@@ -47,7 +47,7 @@ export class FileSettingsStore implements SettingsStore {
 }
 
 export class MemorySettingsStore extends FileSettingsStore {
-  constructor(initial: SettingsPatch = {}) {
+  constructor(initial: Partial<Settings> = {}) {
     const file: KeyValueFile = { store: { ...initial }, set: (o) => { file.store = { ...o }; } };
     super(file);
   }

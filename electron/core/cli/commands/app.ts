@@ -6,6 +6,7 @@ export const VAULT_WARNINGS: Record<NonNullable<VaultInfo['warning']>, string> =
   key_file: 'encrypted with a key file readable only by your user (0600); the desktop app uses the OS keychain instead',
   environment: 'taken from PACER_ACCESS_TOKEN / PACER_APP_SECRET for this process',
   basic_text: 'no system keyring found: encrypted with a built-in key',
+  unavailable: 'no usable system keychain: secrets cannot be saved',
 };
 
 export function registerAppCommands(program: Command, cli: CliContext): void {
