@@ -243,6 +243,42 @@ export interface ForecastWindow {
   sends: number;
 }
 
+/**
+ * What each plan blocker's `params` hold. The UI translates `code` with these params
+ * (campaigns:plan.blocker.CODE); `message` is the same in English for the CLI and logs. The
+ * renderer never reads `message` (test/unit/foundation/no-message-parsing.test.ts).
+ */
+export interface PlanBlockerParams {
+  /** The template is not among the synced templates. */
+  template_missing: { template: string; language: string };
+  /** The template's status is not APPROVED. */
+  template_not_approved: { template: string; language: string; status: string };
+  /** The mapping names a parameter the template does not have; `known` lists the template's (comma-separated). */
+  param_unknown: { template: string; parameter: string; known: string };
+  /** A placeholder of the template has no source. */
+  param_unmapped: { template: string; parameter: string };
+  /** A placeholder's source cannot be read (unknown field, unterminated literal, bad attribute name, empty). */
+  param_source_invalid: { parameter: string; source: string };
+  /** The template has a media header and the campaign has no link or file for it. */
+  header_media_required: { format: 'image' | 'video' | 'document' };
+  /** The uploaded header file is of another kind than the template's header. */
+  header_media_kind: { file: string; kind: string; format: string };
+  /** The uploaded file's media id expired (WhatsApp keeps uploads `days` days) and no copy is kept. */
+  header_media_expired: { uploaded_on: string; days: number };
+  /** The account cannot send: `blocker` is a SendBlocker code (whatsapp contract). */
+  account_blocked: { blocker: string };
+  /** Nobody in the audience is eligible. */
+  nobody_eligible: Record<string, never>;
+}
+export type PlanBlockerCode = keyof PlanBlockerParams;
+const PLAN_BLOCKER_CODES: Record<PlanBlockerCode, true> = {
+  template_missing: true, template_not_approved: true, param_unknown: true, param_unmapped: true, param_source_invalid: true,
+  header_media_required: true, header_media_kind: true, header_media_expired: true, account_blocked: true, nobody_eligible: true,
+};
+export const PLAN_BLOCKERS = Object.keys(PLAN_BLOCKER_CODES) as PlanBlockerCode[];
+/** A problem that blocks starting: a code and its params for the UI, the English `message` for the CLI. */
+export type PlanBlocker = { [C in PlanBlockerCode]: { code: C; params: PlanBlockerParams[C]; message: string } }[PlanBlockerCode];
+
 /** `pacer campaign plan` JSON. */
 export interface CampaignPlan {
   audience: number;
@@ -268,7 +304,7 @@ export interface CampaignPlan {
   throughput: number;
   template: { name: string; language: string; category: string | null; status: string | null; sendable: boolean; why_not: string | null };
   /** Problems that block starting (unknown template, bad mapping…); empty = can start. */
-  blockers: string[];
+  blockers: PlanBlocker[];
   /** A recurring series: its next occurrences (ISO 8601, UTC) if started now; empty otherwise. */
   next_runs: string[];
 }

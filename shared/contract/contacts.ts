@@ -177,8 +177,18 @@ export interface ImportRowError {
    * 'opted_out_kept' (the file or the box said yes but the contact opted out on YYYY-MM-DD: kept opted out).
    */
   code: string;
-  /** Specific English text, e.g. "not a valid number for IL: 05412", "duplicate of row 7". */
+  /** Specific English text, e.g. "not a valid number for IL: 05412", "duplicate of row 7" (CLI, logs; the UI never parses it). */
   reason: string;
+  /**
+   * What the UI needs to say it in the user's language: 'erased' and 'opted_out_kept' → `date`
+   * (YYYY-MM-DD, UTC); 'consent_unrecognised' → `value` (the cell, at most 40 characters).
+   */
+  params?: ImportRowParams;
+}
+
+export interface ImportRowParams {
+  date?: string;
+  value?: string;
 }
 
 /** Counts as in the CLI contract: imported + updated + duplicates + invalid + skipped = rows. */

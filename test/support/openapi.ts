@@ -1,12 +1,18 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
-import { findSharedFile, OPENAPI_SPEC } from './meta-shared';
 
 type Json = Record<string, unknown>;
 
 /**
- * Known defects of Meta's business-messaging-api_v23.0.yaml (reference §8) that would reject
+ * Meta's official OpenAPI spec, an unmodified copy kept in the repository (MIT; see the LICENSE and
+ * PROVENANCE.md beside it). Tests never read outside the repository (docs/architecture.md).
+ */
+export const OPENAPI_SPEC_FILE = path.resolve(import.meta.dirname, '..', 'fixtures', 'meta-whatsapp-openapi', 'business-messaging-api_v23.0.yaml');
+
+/**
+ * Known defects of Meta's business-messaging-api_v23.0.yaml that would reject
  * requests Meta itself documents and accepts. Each is patched here, explicitly and narrowly;
  * everything else in the spec is enforced as written.
  */
@@ -68,7 +74,7 @@ let cached: SpecValidator | null = null;
 /** Loads Meta's official OpenAPI spec (YAML) and compiles its component schemas with Ajv (JSON Schema 2020-12, as OpenAPI 3.1 uses). */
 export function loadSpecValidator(): SpecValidator {
   if (cached) return cached;
-  const spec = parse(fs.readFileSync(findSharedFile(OPENAPI_SPEC), 'utf8')) as Json;
+  const spec = parse(fs.readFileSync(OPENAPI_SPEC_FILE, 'utf8')) as Json;
   if (!String(spec.openapi ?? '').startsWith('3.1')) throw new Error(`Expected an OpenAPI 3.1 spec, got ${String(spec.openapi)}`);
   const schemas = (spec.components as { schemas: Record<string, Json> }).schemas;
   patchDefects(schemas);

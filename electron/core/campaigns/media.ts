@@ -13,7 +13,7 @@
  * ago or a duplicated campaign still sends its picture; `headerMediaProblem` blocks a start when
  * the id has expired and no copy is left.
  */
-import type { UploadedHeaderMedia } from '../../../shared/contract/campaigns';
+import type { PlanBlocker, UploadedHeaderMedia } from '../../../shared/contract/campaigns';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -99,15 +99,20 @@ type HeaderMedia = { link: string } | ({ id: string } & Partial<Omit<UploadedMed
  * A start blocker for an uploaded header file: of the wrong kind for the template's header, or its
  * media id expired with no kept copy to upload again.
  */
-export function headerMediaProblem(ctx: CoreContext, media: HeaderMedia, now: number, format?: HeaderKind | null): string | null {
+export function headerMediaProblem(ctx: CoreContext, media: HeaderMedia, now: number, format?: HeaderKind | null): PlanBlocker | null {
   if (!media || !('id' in media)) return null;
   const kind = media.mime_type ? TYPES[media.mime_type]?.kind : undefined;
-  if (format && kind && kind !== format) return `header media ${media.file_name ?? media.id} is ${kind === 'image' ? 'an image' : `a ${kind}`}; the template's header needs ${format === 'image' ? 'an image' : `a ${format}`}`;
+  if (format && kind && kind !== format) {
+    const file = media.file_name ?? media.id;
+    const message = `header media ${file} is ${kind === 'image' ? 'an image' : `a ${kind}`}; the template's header needs ${format === 'image' ? 'an image' : `a ${format}`}`;
+    return { code: 'header_media_kind', params: { file, kind, format }, message };
+  }
   if (media.uploaded_at === undefined) return null;
   if (now - media.uploaded_at < MEDIA_ID_DAYS * DAY_MS) return null;
   if (media.sha256 && keptCopy(ctx, media.sha256)) return null; // refreshed when the campaign starts
   const day = new Date(media.uploaded_at).toISOString().slice(0, 10);
-  return `header media was uploaded on ${day} and WhatsApp keeps uploaded media ${MEDIA_ID_DAYS} days: upload the file again`;
+  const message = `header media was uploaded on ${day} and WhatsApp keeps uploaded media ${MEDIA_ID_DAYS} days: upload the file again`;
+  return { code: 'header_media_expired', params: { uploaded_on: day, days: MEDIA_ID_DAYS }, message };
 }
 
 /**

@@ -12,6 +12,7 @@
  * A bare word in a fallback position that is not a field is taken as a literal (`first_name|friend`).
  */
 import { splitTerms } from '../../../shared/campaigns/param-terms';
+import type { PlanBlocker } from '../../../shared/contract/campaigns';
 
 export const CONTACT_FIELDS = ['phone', 'first_name', 'last_name', 'name', 'email'] as const;
 export type ContactField = (typeof CONTACT_FIELDS)[number];
@@ -28,7 +29,12 @@ export interface ParamContact {
   attributes?: Record<string, unknown> | null;
 }
 
-export class MappingError extends Error {}
+/** A mapping that cannot be used: the English message, and (from compileMapping) the plan blocker it makes. */
+export class MappingError extends Error {
+  constructor(message: string, readonly blocker: PlanBlocker | null = null) {
+    super(message);
+  }
+}
 
 const isField = (s: string): s is ContactField => (CONTACT_FIELDS as readonly string[]).includes(s);
 
@@ -152,15 +158,22 @@ export function compileMapping(t: TemplateShape, mapping: ParamMapping): Compile
   const placeholders = templatePlaceholders(t);
   const known = new Set(placeholders.map((p) => p.key));
   for (const key of Object.keys(mapping)) {
-    if (!known.has(key)) throw new MappingError(`template ${t.name} has no parameter ${JSON.stringify(key)} (it has: ${[...known].join(', ') || 'none'})`);
+    if (!known.has(key)) {
+      const message = `template ${t.name} has no parameter ${JSON.stringify(key)} (it has: ${[...known].join(', ') || 'none'})`;
+      throw new MappingError(message, { code: 'param_unknown', params: { template: t.name, parameter: key, known: [...known].join(', ') }, message });
+    }
   }
   return placeholders.map((p) => {
     const source = mapping[p.key];
-    if (source === undefined) throw new MappingError(`parameter ${JSON.stringify(p.key)} of template ${t.name} is not mapped`);
+    if (source === undefined) {
+      const message = `parameter ${JSON.stringify(p.key)} of template ${t.name} is not mapped`;
+      throw new MappingError(message, { code: 'param_unmapped', params: { template: t.name, parameter: p.key }, message });
+    }
     try {
       return { placeholder: p, terms: parseSource(source) };
     } catch (e) {
-      throw new MappingError(`parameter ${JSON.stringify(p.key)}: ${(e as Error).message}`);
+      const message = `parameter ${JSON.stringify(p.key)}: ${(e as Error).message}`;
+      throw new MappingError(message, { code: 'param_source_invalid', params: { parameter: p.key, source }, message });
     }
   });
 }

@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import type { CoreContext } from '../context';
 import { PacerError, badInput, notFound } from '../errors';
 import type {
-  CampaignDraft, CampaignEvent, CampaignPlan, CampaignPreview, CampaignSchedule, CampaignState, CampaignStatus, CampaignSummary,
+  CampaignDraft, CampaignEvent, CampaignPlan, CampaignPreview, PlanBlocker, CampaignSchedule, CampaignState, CampaignStatus, CampaignSummary,
   ExclusionReason, OccurrenceRow, PauseReason, RateCardEntry, RecipientCounts, RecipientRow, RecipientState, SeriesInfo, TestSendResult,
 } from '../../../shared/contract/campaigns';
 import { nextOccurrence, nextOccurrences } from '../../../shared/campaigns/recurrence';
@@ -367,23 +367,26 @@ export class CampaignsService {
 
   private async computePlan(d: Draft, campaignId: string | null): Promise<{ plan: CampaignPlan; result: PlanResult | null; compiled: CompiledMapping | null }> {
     const now = this.ctx.clock.now();
-    const blockers: string[] = [];
+    const blockers: PlanBlocker[] = [];
     const t = this.ports.templates.get(d.template.name, d.template.language);
     let whyNot: string | null = null;
+    const named = { template: d.template.name, language: d.template.language };
     if (!t) whyNot = 'not among the synced templates';
     else if (t.status !== 'APPROVED') whyNot = `status ${t.status} (only APPROVED templates can be sent)`;
-    if (whyNot) blockers.push(`template ${d.template.name} (${d.template.language}): ${whyNot}`);
+    const whyNotMessage = `template ${d.template.name} (${d.template.language}): ${whyNot}`;
+    if (!t) blockers.push({ code: 'template_missing', params: named, message: whyNotMessage });
+    else if (whyNot) blockers.push({ code: 'template_not_approved', params: { ...named, status: t.status }, message: whyNotMessage });
     let compiled: CompiledMapping | null = null;
     if (t) {
-      try { compiled = compileMapping(t, d.params); } catch (e) { blockers.push((e as Error).message); }
+      try { compiled = compileMapping(t, d.params); } catch (e) { if (e instanceof MappingError && e.blocker) blockers.push(e.blocker); else throw e; }
       const media = headerMediaFormat(t);
-      if (media && !d.header_media) blockers.push(`template has a ${media} header: header media is required`);
+      if (media && !d.header_media) blockers.push({ code: 'header_media_required', params: { format: media }, message: `template has a ${media} header: header media is required` });
       const mediaProblem = media ? headerMediaProblem(this.ctx, d.header_media, now, media) : null;
       if (mediaProblem) blockers.push(mediaProblem);
     }
     const category = t?.category ?? 'MARKETING';
     const accountBlocker = this.ports.account.sendBlocker();
-    if (accountBlocker) blockers.push(`account: ${accountBlocker}`);
+    if (accountBlocker) blockers.push({ code: 'account_blocked', params: { blocker: accountBlocker }, message: `account: ${accountBlocker}` });
 
     const contacts = await this.ports.contacts.resolveAudience(d.audience, consentCategoryOf(category));
     const cap = d.options.frequency_cap ?? null;
@@ -418,7 +421,7 @@ export class CampaignsService {
     const byCountry = new Map<string, number>();
     for (const e of eligible) byCountry.set(e.country ?? '??', (byCountry.get(e.country ?? '??') ?? 0) + 1);
     const cost = estimateCost(this.rateCard(), category, byCountry);
-    if (result && result.eligible.length === 0) blockers.push('nobody in the audience is eligible');
+    if (result && result.eligible.length === 0) blockers.push({ code: 'nobody_eligible', params: {}, message: 'nobody in the audience is eligible' });
     const excluded = Object.fromEntries(EXCLUSION_REASONS.map((k) => [k, result?.excluded[k] ?? 0])) as Record<ExclusionReason, number>;
     return {
       result, compiled,
@@ -473,7 +476,7 @@ export class CampaignsService {
     const d = this.draftOf(r);
     const { plan, result } = await this.computePlan(d, id);
     if (isSeriesRow(r)) return this.startSeries(r, d, plan);
-    if (plan.blockers.length || !result) throw new PacerError('conflict', `Campaign ${id} cannot start: ${plan.blockers.join('; ')}`, { blockers: plan.blockers });
+    if (plan.blockers.length || !result) throw new PacerError('conflict', `Campaign ${id} cannot start: ${plan.blockers.map((b) => b.message).join('; ')}`, { blockers: plan.blockers });
     this.ctx.db.transaction(() => this.materialize(r, d, plan, result, this.ctx.clock.now()))();
     this.exclusions.set(id, result.exclusions);
     this.event(id, 'started', { eligible: plan.eligible, excluded: plan.excluded, forecast: plan.forecast, finish_estimate: plan.finish_estimate });
@@ -531,8 +534,8 @@ export class CampaignsService {
   /** Starting a series: nothing is sent now; it waits for its first occurrence. */
   private startSeries(r: CampaignRow, d: Draft, plan: CampaignPlan): CampaignSummary {
     // Nobody eligible today may change by the first occurrence; everything else must be right now.
-    const blockers = plan.blockers.filter((b) => b !== 'nobody in the audience is eligible');
-    if (blockers.length) throw new PacerError('conflict', `Campaign ${r.id} cannot start: ${blockers.join('; ')}`, { blockers });
+    const blockers = plan.blockers.filter((b) => b.code !== 'nobody_eligible');
+    if (blockers.length) throw new PacerError('conflict', `Campaign ${r.id} cannot start: ${blockers.map((b) => b.message).join('; ')}`, { blockers });
     const now = this.ctx.clock.now();
     const next = this.nextRunOf(r.id, d.schedule, now);
     if (next === null) throw new PacerError('conflict', `Campaign ${r.id} cannot start: its repeat ends before its first occurrence`);
@@ -603,7 +606,7 @@ export class CampaignsService {
       const open = this.openOccurrence(id);
       if (late) outcome = { outcome: 'missed', reason: 'not_running', detail: `due ${iso(latest)} while Pacer was not running; more than ${SERIES_GRACE_MS / 3_600_000} h ago when it started` };
       else if (open) outcome = { outcome: 'skipped', reason: 'overlap', detail: `the previous occurrence (${open.id}) is still ${open.state}` };
-      else if (!planned?.result || planned.plan.blockers.length) outcome = { outcome: 'skipped', reason: 'blocked', detail: planned?.plan.blockers.join('; ') || 'could not be planned' };
+      else if (!planned?.result || planned.plan.blockers.length) outcome = { outcome: 'skipped', reason: 'blocked', detail: planned?.plan.blockers.map((b) => b.message).join('; ') || 'could not be planned' };
       if (outcome.outcome !== 'started') {
         record.run(id, latest, outcome.outcome, outcome.reason, outcome.detail, null, now);
       } else {

@@ -102,7 +102,7 @@ describe.each(LANGS.flatMap((l) => l.encodings.map((encoding) => [`${l.lang} (${
 
     const options = { defaultCountry: l.country, consent: 'marketing' as const, consentSource: 'sign-up form 2025' };
     const expected = consentCounts({ column: l.header[2], box: true, optedInByFile: 1, optedInByBox: 1, optedOutByFile: 2, unrecognised: 1 });
-    const unrecognised = { row: 5, code: 'consent_unrecognised', reason: `consent value "${l.rows[3]![2]}" is not understood: nothing recorded (left as it was)` };
+    const unrecognised = { row: 5, code: 'consent_unrecognised', reason: `consent value "${l.rows[3]![2]}" is not understood: nothing recorded (left as it was)`, params: { value: l.rows[3]![2] } };
 
     // The dry run says it all and writes nothing.
     const dry = await run(c, file, { ...options, dryRun: true });
@@ -152,7 +152,7 @@ describe('re-importing a consent column (onDuplicate)', () => {
     const second = tempFile('crm.csv', csv([[DANA, 'no'], [YOSSI, 'yes'], [NOA, ''], [RON, 'no']]));
     const options = { consent: 'marketing' as const, onDuplicate: 'update' as const };
     const expected = consentCounts({ column: 'opt-in', box: true, optedOutByFile: 2, keptOptedOut: 1, optedInByBox: 1 });
-    const kept = { row: 3, code: 'opted_out_kept', reason: 'opted out on 2026-01-06 (keyword STOP): kept opted out — only the person can opt back in' };
+    const kept = { row: 3, code: 'opted_out_kept', reason: 'opted out on 2026-01-06 (keyword STOP): kept opted out — only the person can opt back in', params: { date: '2026-01-06' } };
     const dry = await run(c, second, { ...options, dryRun: true });
     expect(dry).toMatchObject({ rows: 4, updated: 4, consent: expected, errors: [kept] });
     expect(stateOf(c, DANA)).toBe('opted_in');

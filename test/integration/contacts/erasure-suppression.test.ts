@@ -125,7 +125,7 @@ describe('erasure suppression (core)', () => {
 
     const job = await importFile(c, tempFile('again.csv', 'name,phone\nDana,0502345678\n'), { dryRun: true });
     expect(job.report).toMatchObject({ rows: 1, imported: 0, invalid: 1 });
-    expect(job.report!.errors).toEqual([{ row: 2, code: 'erased', reason: expect.stringMatching(/^erased at the person's request on 2026-01-05 — not re-imported$/) }]);
+    expect(job.report!.errors).toEqual([{ row: 2, code: 'erased', reason: expect.stringMatching(/^erased at the person's request on 2026-01-05 — not re-imported$/), params: { date: '2026-01-05' } }]);
 
     // Dana texts STOP after the erasure: the opt-out is not kept as a new bare contact.
     expect(service.recordConsentByPhone({ phone: DANA, category: 'all', state: 'opted_out', source: 'keyword', sourceDetail: 'keyword STOP', evidence: 'wamid.X' })).toBeNull();

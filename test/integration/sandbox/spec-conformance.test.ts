@@ -3,8 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { FakeClock } from '../../../electron/core/clock';
 import { SANDBOX_PHONE_NUMBER_ID, SANDBOX_PHONE_NUMBER_IDS, SANDBOX_RECIPIENTS, SANDBOX_WABA_ID, startSandbox, type SandboxHandle } from '../../../electron/core/sandbox';
-import { findSharedFile, OPENAPI_SPEC } from '../../support/meta-shared';
-import { loadSpecValidator } from '../../support/openapi';
+import { loadSpecValidator, OPENAPI_SPEC_FILE } from '../../support/openapi';
 import { graph, orderUpdate, send, templateSend } from './helpers';
 
 /** The sandbox's answers and webhooks, checked against Meta's official OpenAPI spec. */
@@ -65,7 +64,7 @@ describe('sandbox output conforms to Meta\'s OpenAPI spec', () => {
   // The spec's inbound message schemas reuse the OUTBOUND message schemas (a generator name clash:
   // TextMessage vs TextMessage_2), so inbound payloads are compared with Meta's own webhook examples.
   it('inbound text, button and interactive webhooks have exactly the shape of Meta\'s examples', async () => {
-    const raw = parse(fs.readFileSync(findSharedFile(OPENAPI_SPEC), 'utf8')) as { paths: Record<string, { post: { requestBody: { content: Record<string, { examples: Record<string, { value: unknown }> }> } } }> };
+    const raw = parse(fs.readFileSync(OPENAPI_SPEC_FILE, 'utf8')) as { paths: Record<string, { post: { requestBody: { content: Record<string, { examples: Record<string, { value: unknown }> }> } } }> };
     const examples = raw.paths['/whatsapp/webhooks']!.post.requestBody.content['application/json']!.examples;
     const clock = new FakeClock();
     sb = await startSandbox({ clock });

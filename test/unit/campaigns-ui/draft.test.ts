@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import i18next, { type TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
 import {
   audienceExpression, fromSummary, initialState, placeholdersOf, problemsOf, sourceFromString, sourceToString, term, toDraft, type ParamSource,
 } from '../../../renderer/features/campaigns/builder/draft';
-import { blockerKey } from '../../../renderer/features/campaigns/builder/PlanPanel';
+import { blockerText } from '../../../renderer/features/campaigns/builder/PlanPanel';
 import { ERROR_CLASSES, EXPLAINED_CODES, errorHelpKeys } from '../../../renderer/features/campaigns/errorHelp';
 import { funnelOf, processedOf } from '../../../renderer/features/campaigns/format';
-import { campaignDraftSchema, PAUSE_REASONS, type CampaignSummary, type RecipientCounts } from '../../../shared/contract/campaigns';
+import { campaignDraftSchema, PAUSE_REASONS, PLAN_BLOCKERS, type CampaignSummary, type PlanBlocker, type RecipientCounts } from '../../../shared/contract/campaigns';
 import type { TemplateSummary } from '../../../shared/contract/whatsapp';
 import { REPO } from '../../support/harness';
 
@@ -135,13 +136,43 @@ describe('campaign page helpers', () => {
     expect(processedOf(c)).toBe(35);
   });
 
-  it('translates the core blockers it knows and leaves the rest as written', () => {
-    expect(blockerKey('template spring_sale has a image header: header media is required')).toEqual({ key: 'builder.invalid.headerMedia' });
-    expect(blockerKey('nobody in the audience is eligible')).toEqual({ key: 'plan.blockerNobody' });
-    expect(blockerKey('account: token expired')).toEqual({ key: 'plan.blockerAccount', detail: 'token expired' });
-    expect(blockerKey('header media was uploaded on 2026-01-01 and WhatsApp keeps uploaded media 30 days: upload the file again')).toEqual({ key: 'plan.blockerMediaExpired' });
-    expect(blockerKey("header media tent.jpg is an image; the template's header needs a document")).toEqual({ key: 'plan.blockerMediaKind' });
-    expect(blockerKey('something new')).toBeNull();
+  /** One blocker of each code, as the core sends them (message in English for the CLI). */
+  const BLOCKERS: PlanBlocker[] = [
+    { code: 'template_missing', params: { template: 'spring_sale', language: 'en_US' }, message: 'template spring_sale (en_US): not among the synced templates' },
+    { code: 'template_not_approved', params: { template: 'spring_sale', language: 'en_US', status: 'PAUSED' }, message: 'template spring_sale (en_US): status PAUSED (only APPROVED templates can be sent)' },
+    { code: 'param_unknown', params: { template: 'spring_sale', parameter: 'nickname', known: 'first_name, discount' }, message: 'template spring_sale has no parameter "nickname" (it has: first_name, discount)' },
+    { code: 'param_unmapped', params: { template: 'spring_sale', parameter: 'discount' }, message: 'parameter "discount" of template spring_sale is not mapped' },
+    { code: 'param_source_invalid', params: { parameter: 'discount', source: '"20%' }, message: 'parameter "discount": unterminated literal in "\\"20%"' },
+    { code: 'header_media_required', params: { format: 'image' }, message: 'template has a image header: header media is required' },
+    { code: 'header_media_kind', params: { file: 'tent.jpg', kind: 'image', format: 'document' }, message: "header media tent.jpg is an image; the template's header needs a document" },
+    { code: 'header_media_expired', params: { uploaded_on: '2026-01-01', days: 30 }, message: 'header media was uploaded on 2026-01-01 and WhatsApp keeps uploaded media 30 days: upload the file again' },
+    { code: 'account_blocked', params: { blocker: 'token_expired' }, message: 'account: token_expired' },
+    { code: 'nobody_eligible', params: {}, message: 'nobody in the audience is eligible' },
+  ];
+
+  it.each(['en', 'he', 'zh-TW'])('translates every plan blocker from its code and params, never its message (%s)', async (lang) => {
+    expect(BLOCKERS.map((b) => b.code).sort()).toEqual([...PLAN_BLOCKERS].sort());
+    const ns = (name: string) => JSON.parse(fs.readFileSync(path.join(REPO, 'renderer', 'i18n', 'locales', lang, `${name}.json`), 'utf8')) as Record<string, unknown>;
+    const i18n = i18next.createInstance();
+    await i18n.init({ lng: lang, resources: { [lang]: { campaigns: ns('campaigns'), account: ns('account') } }, interpolation: { escapeValue: false } });
+    const t = i18n.getFixedT(lang, 'campaigns') as TFunction<'campaigns'>;
+    const strip = (s: string) => s.replace(/[\u2068\u2069]/g, '');
+    for (const b of BLOCKERS) {
+      const text = strip(blockerText(t, b));
+      expect(text, b.code).not.toMatch(/plan\.blocker|builder\.whyNot|account:|blockers\./);
+      expect(text, b.code).not.toBe(b.message);
+      // A message rewritten by the core changes nothing in the UI.
+      expect(strip(blockerText(t, { ...b, message: 'reworded' } as PlanBlocker))).toBe(text);
+    }
+    const byCode = Object.fromEntries(BLOCKERS.map((b) => [b.code, strip(blockerText(t, b))]));
+    expect(byCode.template_missing).toContain('spring_sale');
+    expect(byCode.param_unmapped).toContain('discount');
+    expect(byCode.header_media_expired).toContain('30');
+    expect(byCode.account_blocked).toContain(strip(t('account:blockers.token_expired')));
+    if (lang === 'en') {
+      expect(byCode.nobody_eligible).toBe('Nobody in the audience can receive it yet.');
+      expect(byCode.template_not_approved).toBe('The template spring_sale cannot be sent: paused by Meta for low quality.');
+    }
   });
 
   it('every error class, explained code, pause reason and exclusion has text in en, he and zh-TW', () => {

@@ -106,7 +106,7 @@ function humanPlan(p: CampaignPlan): string {
     `Cost estimate: ${p.cost_estimate.amount === null ? 'no rates (set a rate card)' : `${p.cost_estimate.amount} ${p.cost_estimate.currency}`} (estimate: only delivered messages are billed)`,
   ];
   if (p.next_runs?.length) lines.push(`Next occurrences: ${p.next_runs.join(', ')}`);
-  if (p.blockers.length) lines.push(`Cannot start: ${p.blockers.join('; ')}`);
+  if (p.blockers.length) lines.push(`Cannot start: ${p.blockers.map((b) => b.message).join('; ')}`);
   return lines.join('\n');
 }
 

@@ -33,6 +33,7 @@ import type {
   ImportProgress,
   ImportReport,
   ImportRowError,
+  ImportRowParams,
   MappingEntry,
 } from '../../../../shared/contract/contacts';
 import type { Clock } from '../../clock';
@@ -213,9 +214,9 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
     lastProgress = now;
     hooks.onProgress?.({ phase, rowsRead: counts.rows, bytesRead: source.bytesRead(), bytesTotal: source.bytesTotal, counts: { ...counts }, ...(written ? { written: written.done, toWrite: written.total } : {}) });
   };
-  const reject = (row: number, code: string, reason: string) => {
+  const reject = (row: number, code: string, reason: string, params?: ImportRowParams) => {
     errorsTotal++;
-    if (errors.length < MAX_KEPT_ERRORS) errors.push({ row, code, reason });
+    if (errors.length < MAX_KEPT_ERRORS) errors.push(params ? { row, code, reason, params } : { row, code, reason });
   };
   /** A row imported all the same, with something the user should know (kept with the rejections). */
   const note = reject;
@@ -266,7 +267,7 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
         const erasedOn = erased?.(phone.e164) ?? null;
         if (erasedOn !== null) {
           counts.invalid++;
-          reject(row, 'erased', erasedReason(erasedOn));
+          reject(row, 'erased', erasedReason(erasedOn), { date: utcDay(erasedOn) });
           continue;
         }
         let bad: string | null = null;
@@ -306,7 +307,7 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
           continue;
         }
         if (tags) for (const name of tags) fileTags.add(name);
-        if (consentCell === 'unrecognised') note(row, 'consent_unrecognised', unrecognisedReason(consentRaw));
+        if (consentCell === 'unrecognised') note(row, 'consent_unrecognised', unrecognisedReason(consentRaw), { value: consentRaw.slice(0, 40) });
         const consent = CONSENT_CODE[consentCell ?? 'none'];
         pending.push(seen.size, row, phone.e164, first, last, full.slice(0, 300), email, phone.country, consent, tags ? JSON.stringify(tags) : null, attrs.length ? JSON.stringify(attrs) : null);
         if (++pendingRows === MULTI) flush();
@@ -400,7 +401,7 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
   }
 }
 
-/** A consent cell the importer does not understand; the value is JSON-quoted (the UI reads it back). */
+/** A consent cell the importer does not understand (the value JSON-quoted); the UI gets it as params.value. */
 function unrecognisedReason(raw: string): string {
   return `consent value ${JSON.stringify(raw.slice(0, 40))} is not understood: nothing recorded (left as it was)`;
 }
@@ -419,7 +420,7 @@ const WRITES = '(c.id IS NULL OR @update)';
  */
 function countAgainstStore(
   db: Db, staged: number, opts: ImportRunOptions, consent: ImportConsentCounts,
-  note: (row: number, code: string, reason: string) => void, progress: () => void,
+  note: (row: number, code: string, reason: string, params?: ImportRowParams) => void, progress: () => void,
 ): { existing: number } {
   const RANGE = MERGE_CHUNK * 5;
   let existing = 0;
@@ -463,7 +464,7 @@ function countAgainstStore(
     consent.optedInByBox += t.optedInByBox;
     if (t.keptOptedOut > 0) {
       for (const k of kept.iterate(range) as Iterable<{ row: number; since: number; detail: string | null }>) {
-        note(k.row, 'opted_out_kept', keptReason(k.since, k.detail));
+        note(k.row, 'opted_out_kept', keptReason(k.since, k.detail), { date: utcDay(k.since) });
       }
     }
     progress();
@@ -472,8 +473,10 @@ function countAgainstStore(
   return { existing };
 }
 
+const utcDay = (at: number) => new Date(at).toISOString().slice(0, 10);
+
 function keptReason(since: number, detail: string | null): string {
-  const day = new Date(since).toISOString().slice(0, 10);
+  const day = utcDay(since);
   return `opted out on ${day}${detail ? ` (${detail})` : ''}: kept opted out — only the person can opt back in`;
 }
 

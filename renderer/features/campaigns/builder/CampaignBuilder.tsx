@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ArrowLeft, Play, Save } from 'lucide-react';
-import type { CampaignPlan } from '../../../../shared/contract/campaigns';
+import type { CampaignPlan, PlanBlocker } from '../../../../shared/contract/campaigns';
 import type { AttributeDefinition } from '../../../../shared/contract/contacts';
 import { api } from '../../../api/client';
 import { PageHeader } from '../../../components/PageHeader';
@@ -9,7 +9,7 @@ import { useStore } from '../../../store';
 import { AudienceSection } from './AudienceSection';
 import { HeaderMediaField } from './HeaderMediaField';
 import { ParamsSection } from './ParamsSection';
-import { PlanPanel } from './PlanPanel';
+import { blockerText, PlanPanel } from './PlanPanel';
 import { PreviewPanel } from './PreviewPanel';
 import { TestSendPanel } from './TestSendPanel';
 import { ScheduleSection } from './ScheduleSection';
@@ -112,7 +112,11 @@ export function CampaignBuilder({ id }: { id: string | null }) {
       open({ kind: 'detail', id: saved });
     } else if (saved) {
       const r = await api.call('campaigns:start', { id: saved });
-      if (r.ok) { void loadCampaigns(); open({ kind: 'detail', id: saved }); } else toast('error', r.message);
+      if (r.ok) { void loadCampaigns(); open({ kind: 'detail', id: saved }); } else {
+        // A start refused for blockers carries them as codes (details.blockers): shown in the UI language.
+        const blockers = r.code === 'conflict' ? (r.details as { blockers?: PlanBlocker[] } | undefined)?.blockers : undefined;
+        toast('error', blockers?.length ? blockers.map((b) => blockerText(t, b)).join(' ') : r.message);
+      }
     }
     setBusy(null);
   };

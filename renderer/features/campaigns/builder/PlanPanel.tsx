@@ -1,28 +1,38 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { AlertTriangle, Loader2 } from 'lucide-react';
-import { EXCLUSION_REASONS, type CampaignPlan, type ExclusionReason, type ForecastWindow } from '../../../../shared/contract/campaigns';
+import { EXCLUSION_REASONS, type CampaignPlan, type ExclusionReason, type ForecastWindow, type PlanBlocker } from '../../../../shared/contract/campaigns';
 import { api } from '../../../api/client';
 import { useCampaignFormat } from '../format';
 
 const DAY = 86_400_000;
 const startOfDay = (ms: number) => { const d = new Date(ms); d.setHours(0, 0, 0, 0); return d.getTime(); };
 
+/** Bidi isolation for names inside a translated sentence (a template name inside Hebrew text). */
+const isolate = (value: string) => `\u2068${value}\u2069`;
+
 /**
- * The core states blockers in English for the CLI; the common ones are shown in the UI language,
- * anything else as the core wrote it (with its own direction).
+ * A plan blocker in the UI language, from its code and params (the core's English `message` is
+ * for the CLI: the renderer never reads it).
  */
-export function blockerKey(b: string): { key: string; detail?: string } | null {
-  if (/header media is required/.test(b)) return { key: 'builder.invalid.headerMedia' };
-  if (/WhatsApp keeps uploaded media \d+ days/.test(b)) return { key: 'plan.blockerMediaExpired' };
-  if (/^header media .* the template's header needs/.test(b)) return { key: 'plan.blockerMediaKind' };
-  if (/is not mapped|unterminated literal|unknown source|has no parameter/.test(b)) return { key: 'builder.invalid.params' };
-  if (/nobody in the audience is eligible/.test(b)) return { key: 'plan.blockerNobody' };
-  if (/not among the synced templates/.test(b)) return { key: 'plan.blockerTemplateMissing' };
-  if (/only APPROVED templates can be sent/.test(b)) return { key: 'builder.invalid.templateNotApproved' };
-  const account = /^account: (.*)$/.exec(b);
-  if (account) return { key: 'plan.blockerAccount', detail: account[1] };
-  return null;
+export function blockerText(t: TFunction<'campaigns'>, b: PlanBlocker): string {
+  switch (b.code) {
+    case 'template_missing': return t('plan.blocker.template_missing', { template: isolate(b.params.template), language: isolate(b.params.language) });
+    case 'template_not_approved': {
+      const why = t(`builder.whyNot.${b.params.status}`, { defaultValue: t('builder.whyNot.other', { status: b.params.status }) });
+      return t('plan.blocker.template_not_approved', { template: isolate(b.params.template), why });
+    }
+    case 'param_unknown': return t('plan.blocker.param_unknown', { parameter: isolate(b.params.parameter), known: isolate(b.params.known || '—') });
+    case 'param_unmapped': return t('plan.blocker.param_unmapped', { parameter: isolate(b.params.parameter) });
+    case 'param_source_invalid': return t('plan.blocker.param_source_invalid', { parameter: isolate(b.params.parameter) });
+    case 'header_media_expired': return t('plan.blocker.header_media_expired', { days: b.params.days });
+    case 'account_blocked': return t('plan.blocker.account_blocked', { reason: t(`account:blockers.${b.params.blocker}`, { defaultValue: b.params.blocker }) });
+    case 'header_media_required':
+    case 'header_media_kind':
+    case 'nobody_eligible':
+      return t(`plan.blocker.${b.code}`);
+  }
 }
 
 /** Forecast windows grouped by local calendar day: "2,000 today from 09:12", "1,400 tomorrow from 09:12". */
@@ -162,10 +172,7 @@ export function PlanPanel({ plan, loading, error, marginPct, onMargin, savedId }
               <div>
                 <strong>{t('plan.blockers')}</strong>
                 <ul className="cmp-blockers">
-                  {plan.blockers.map((b) => {
-                    const k = blockerKey(b);
-                    return k ? <li key={b}>{t(k.key, { detail: k.detail ?? '' })}</li> : <li key={b} dir="ltr" className="cmp-blocker">{b}</li>;
-                  })}
+                  {plan.blockers.map((b, i) => <li key={`${b.code}-${i}`} data-code={b.code}>{blockerText(t, b)}</li>)}
                 </ul>
               </div>
             </div>

@@ -14,26 +14,24 @@ const TONE: Partial<Record<keyof ImportCounts, string>> = { imported: 'good', up
 
 /**
  * A rejected row's reason in the UI language (codes with a translation), else the core's English
- * text. An erased number's reason carries the erasure date (YYYY-MM-DD), shown in the local format.
+ * text as written. What a sentence needs (the erasure or opt-out date, the consent cell) comes as
+ * params; the English reason is never parsed.
  */
 function useReasonText() {
   const { t, i18n } = useTranslation('contacts');
+  const day = (d: string | undefined) =>
+    d && /^\d{4}-\d{2}-\d{2}$/.test(d) ? new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${d}T00:00:00Z`)) : '';
   return (e: ImportRowError): { text: string; detail: string | null } => {
     if (e.code === 'erased') {
-      const day = /\d{4}-\d{2}-\d{2}/.exec(e.reason)?.[0];
-      const date = day ? new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`)) : '';
-      return { text: t(day ? 'import.reasons.erased' : 'import.reasons.erasedNoDate', { date }), detail: null };
+      const date = day(e.params?.date);
+      return { text: t(date ? 'import.reasons.erased' : 'import.reasons.erasedNoDate', { date }), detail: null };
     }
-    // The core's reason is English; these codes carry what the sentence needs, read back here.
     if (e.code === 'consent_unrecognised') {
-      const quoted = /^consent value (".*") is not understood/s.exec(e.reason)?.[1];
-      const value = quoted ? (JSON.parse(quoted) as string) : '';
-      return { text: t('import.reasons.consent_unrecognised', { value: isolate(value) }), detail: null };
+      return { text: t('import.reasons.consent_unrecognised', { value: isolate(e.params?.value ?? '') }), detail: null };
     }
     if (e.code === 'opted_out_kept') {
-      const day = /\d{4}-\d{2}-\d{2}/.exec(e.reason)?.[0];
-      const date = day ? new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`)) : '';
-      return { text: t(day ? 'import.reasons.opted_out_kept_on' : 'import.reasons.opted_out_kept', { date }), detail: null };
+      const date = day(e.params?.date);
+      return { text: t(date ? 'import.reasons.opted_out_kept_on' : 'import.reasons.opted_out_kept', { date }), detail: null };
     }
     const text = t(`import.reasons.${e.code}`, { defaultValue: '' });
     return text ? { text, detail: e.reason } : { text: e.reason, detail: null };
