@@ -31,6 +31,18 @@ describe('migration 0009 send guarantees', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(9);
   });
 
+  it('every write to the templates moves the version the sender caches by', () => {
+    const { db } = setup();
+    const v = () => Number(db.prepare(`SELECT value FROM app_meta WHERE key = 'templates.version'`).pluck().get());
+    const v0 = v();
+    db.prepare(`UPDATE wa_templates SET status = 'PAUSED' WHERE id = 't1'`).run();
+    expect(v()).toBe(v0 + 1);
+    db.prepare(`UPDATE wa_templates SET status = 'APPROVED' WHERE id = 't1'`).run();
+    db.prepare(`INSERT INTO wa_templates (id, waba_id, name, language, status, category, last_changed_at, synced_at, created_at) VALUES ('t2', 'w', 'x', 'he', 'APPROVED', 'UTILITY', 1, 1, 1)`).run();
+    db.prepare(`DELETE FROM wa_templates WHERE id = 't2'`).run();
+    expect(v()).toBe(v0 + 4);
+  });
+
   it('a marketing opt-out skips the waiting rows of marketing campaigns only (by the template\'s current category)', () => {
     const { db, ids, state } = setup();
     const ev = Number(db.prepare(`INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, at) VALUES (?, 'marketing', 'opted_out', 'keyword', 'STOP', 'contact', 5)`).run(ids[0]).lastInsertRowid);

@@ -47,6 +47,15 @@ export const migration0009: Migration = {
         UPDATE campaign_recipients SET state = 'skipped', skip_reason = 'phone_changed', updated_at = NEW.updated_at
         WHERE contact_id = NEW.id AND state = 'pending';
       END;
+    -- The sender re-reads a campaign's template at every claim; this counter tells it, in one lookup,
+    -- whether any template changed since it last read one (campaigns/ports-live.ts caches by it).
+    INSERT OR IGNORE INTO app_meta (key, value) VALUES ('templates.version', '0');
+    CREATE TRIGGER wa_templates_version_insert AFTER INSERT ON wa_templates
+      BEGIN UPDATE app_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'templates.version'; END;
+    CREATE TRIGGER wa_templates_version_update AFTER UPDATE ON wa_templates
+      BEGIN UPDATE app_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'templates.version'; END;
+    CREATE TRIGGER wa_templates_version_delete AFTER DELETE ON wa_templates
+      BEGIN UPDATE app_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'templates.version'; END;
     -- Erasure: deleting a contact sets the ledger's contact_id to NULL (0005's trigger then drops the number).
     CREATE TRIGGER campaign_recipients_skip_erased AFTER UPDATE OF contact_id ON campaign_recipients
       WHEN NEW.contact_id IS NULL AND OLD.contact_id IS NOT NULL AND NEW.state = 'pending'
