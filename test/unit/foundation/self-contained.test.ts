@@ -111,6 +111,10 @@ class Evaluator {
       const callee = node.expression.getText(sf).replace(/^(node:)?path\.(posix\.)?/, '');
       if (callee === 'fileURLToPath' && node.arguments[0]) return this.value(node.arguments[0], sf);
       if (!['join', 'resolve', 'dirname'].includes(callee)) return undefined;
+      // A path that starts at an absolute folder written out ('/app', '/home/u/.config' in a stand-in
+      // for Electron) names a machine folder, not the repository's surroundings: like os.tmpdir(),
+      // it is left alone. Paths anchored on the repository (import.meta.dirname, REPO) are followed.
+      if (node.arguments[0] && isAbsoluteLiteral(node.arguments[0], sf, this)) return undefined;
       const args = node.arguments.map((a) => this.value(a, sf));
       if (args.some((a) => a === undefined)) return undefined;
       const parts = args as string[];
@@ -162,6 +166,26 @@ class Evaluator {
       this.busy.delete(key);
     }
   }
+}
+
+/** An absolute path written as a literal, or a const initialised with one. */
+function isAbsoluteLiteral(node: ts.Expression, sf: ts.SourceFile, ev: Evaluator): boolean {
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return path.isAbsolute(node.text);
+  if (!ts.isIdentifier(node)) return false;
+  const v = ev.value(node, sf);
+  return v !== undefined && path.isAbsolute(v) && !v.startsWith(REPO) && !/(__dirname|import\.meta)/.test(declarationText(node, sf));
+}
+
+/** The initialiser text of the variable `node` names in its file ('' if not found). */
+function declarationText(node: ts.Identifier, sf: ts.SourceFile): string {
+  let found = '';
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === node.text && n.initializer) found = n.initializer.getText(sf);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found || 'import.meta';
 }
 
 /** Every way `text` (the source of `file`) reads outside the repository. */
@@ -256,6 +280,8 @@ describe('the test suite is self-contained', () => {
       "const out = '../../test-results/e2e-web';",
       "const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pacer-'));\nconst up = path.join(dir, '..');",
       "const p = path.join(process.env.HOME ?? '', '..');",
+      "const appDir = '/app';\nconst dep = path.join(appDir, 'node_modules', 'better-sqlite3');",
+      "const home = path.join('/home/u/.config', 'Pacer');",
       "const t = 'a/../../etc/passwd';",
       "const u = new URL('..', 'https://example.com/a/b');",
     ])('allows %s', (code) => {
