@@ -32,7 +32,7 @@ function Alerts({ campaign }: { campaign: CampaignSummary }) {
           <AlertOctagon size={18} aria-hidden className="flex-none" />
           <div>
             <strong>{t('alerts.pausedBecause', { reason: t(`pauseReason.${campaign.pause_reason}`) })}</strong>
-            {campaign.pause_detail && <p className="small muted" dir="auto">{campaign.pause_detail}</p>}
+            {campaign.pause_detail && <TechnicalDetail text={campaign.pause_detail} />}
             <p className="small">{t(`pauseAdvice.${campaign.pause_reason}`)}{campaign.auto_resume ? ` ${t('alerts.autoResume')}` : ''}</p>
           </div>
         </div>
@@ -42,7 +42,7 @@ function Alerts({ campaign }: { campaign: CampaignSummary }) {
           {a.kind === 'completed' ? <CheckCircle2 size={18} aria-hidden className="flex-none" /> : <AlertTriangle size={18} aria-hidden className="flex-none" />}
           <div className="grow">
             <strong>{t(`alerts.${a.kind}`, { reason: a.reason ? t(`pauseReason.${a.reason}`) : '' })}</strong>
-            {a.detail && <p className="small muted" dir="auto">{a.detail}</p>}
+            {a.detail && <TechnicalDetail text={a.detail} />}
             {a.reason && a.kind !== 'resumed' && <p className="small">{t(`pauseAdvice.${a.reason}`)}</p>}
             <p className="small muted">{f.dateTime(a.at)}</p>
           </div>
@@ -50,6 +50,21 @@ function Alerts({ campaign }: { campaign: CampaignSummary }) {
         </div>
       ))}
     </>
+  );
+}
+
+/**
+ * The core's own words about a pause (Meta's error message, an error code): kept for support, in
+ * English as Meta wrote it, so folded under a translated label — the banner's title and advice
+ * above it say what happened in the user's language.
+ */
+function TechnicalDetail({ text }: { text: string }) {
+  const { t } = useTranslation('campaigns');
+  return (
+    <details className="small muted" data-testid="campaign-alert-detail">
+      <summary>{t('alerts.technical')}</summary>
+      <p dir="ltr" lang="en">{text}</p>
+    </details>
   );
 }
 
