@@ -1,11 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import readline from 'node:readline';
 import type { Page } from '@playwright/test';
 import { test, expect, SHOTS } from './fixtures';
 import { PACER_BIN, REPO, callApi, startServe, tempDataDir } from '../support/harness';
+import { freePort, startChild } from './campaign-helpers';
 import { SANDBOX_ACCESS_TOKEN, SANDBOX_APP_SECRET, SANDBOX_PHONE_NUMBER_ID, SANDBOX_WABA_ID } from '../../electron/core/sandbox/index';
 
 /*
@@ -16,15 +15,6 @@ import { SANDBOX_ACCESS_TOKEN, SANDBOX_APP_SECRET, SANDBOX_PHONE_NUMBER_ID, SAND
 
 const PHONES = ['+972500000001', '+972500000002', '+972500000003', '+972500000004'];
 
-const freePort = () => new Promise<number>((resolve, reject) => {
-  const s = net.createServer();
-  s.once('error', reject);
-  s.listen(0, '127.0.0.1', () => {
-    const port = (s.address() as net.AddressInfo).port;
-    s.close(() => resolve(port));
-  });
-});
-
 function pacer(dataDir: string, args: string[]): string {
   const r = spawnSync(process.execPath, [PACER_BIN, '--data-dir', dataDir, ...args], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) throw new Error(`pacer ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
@@ -32,12 +22,8 @@ function pacer(dataDir: string, args: string[]): string {
 }
 
 async function sandbox(webhookPort: number) {
-  const child = spawn(process.execPath, [PACER_BIN, 'sandbox', '--port', '0', '--webhook-url', `http://127.0.0.1:${webhookPort}/webhook`, '--seed', '5'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-  const first = await new Promise<{ base_url: string }>((resolve, reject) => {
-    readline.createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line) as { base_url: string }));
-    child.once('exit', (code) => reject(new Error(`pacer sandbox exited (${code})`)));
-  });
-  return { url: first.base_url, stop: () => new Promise<void>((r) => { if (child.exitCode !== null) return r(); child.once('exit', () => r()); child.kill('SIGTERM'); }) };
+  const c = await startChild(['sandbox', '--port', '0', '--webhook-url', `http://127.0.0.1:${webhookPort}/webhook`, '--seed', '5']);
+  return { url: c.first.base_url as string, stop: c.stop };
 }
 
 async function shot(page: Page, name: string) {

@@ -1,11 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import readline from 'node:readline';
 import type { Page } from '@playwright/test';
 import { test, expect, SHOTS } from './fixtures';
 import { PACER_BIN, REPO, callApi, startServe, tempDataDir, type RunningServe } from '../support/harness';
+import { freePort, startChild } from './campaign-helpers';
 import { SANDBOX_ACCESS_TOKEN, SANDBOX_APP_SECRET, SANDBOX_PHONE_NUMBER_ID, SANDBOX_WABA_ID } from '../../electron/core/sandbox/index';
 
 /*
@@ -35,36 +34,6 @@ function seedContacts(dataDir: string): void {
   fs.writeFileSync(other, `first_name,phone,tags\n${rows(NO_CONSENT, ['Eli', 'Tal'], 'leads')}\n`);
   pacer(dataDir, ['import', consented, '--consent', 'marketing', '--consent-source', 'e2e signup form', '--json']);
   pacer(dataDir, ['import', other, '--json']);
-}
-
-const freePort = () => new Promise<number>((resolve, reject) => {
-  const s = net.createServer();
-  s.once('error', reject);
-  s.listen(0, '127.0.0.1', () => {
-    const port = (s.address() as net.AddressInfo).port;
-    s.close(() => resolve(port));
-  });
-});
-
-/** A child that prints one JSON line first (`pacer sandbox`, `pacer run --json`). */
-async function startChild(args: string[]): Promise<{ child: ChildProcess; first: Record<string, unknown>; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [PACER_BIN, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const first = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    readline.createInterface({ input: child.stdout! }).once('line', (line) => {
-      try { resolve(JSON.parse(line) as Record<string, unknown>); } catch { reject(new Error(`printed: ${line}`)); }
-    });
-    child.once('exit', (code) => reject(new Error(`pacer ${args[0]} exited (${code}): ${stderr}`)));
-  });
-  return {
-    child, first,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
-  };
 }
 
 /** Calls a core method through the harness bridge, as the page does. */
