@@ -218,7 +218,7 @@ export class SandboxWorld {
     return subs.find((s) => s.override_callback_uri)?.override_callback_uri ?? this.webhookUrl;
   }
 
-  private after(ms: number, fn: () => void): void {
+  after(ms: number, fn: () => void): void {
     this.agenda.after(ms, fn);
   }
 

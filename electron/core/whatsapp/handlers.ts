@@ -2,6 +2,8 @@ import type { HandlerGroup } from '../api/handlers';
 import type { CoreContext } from '../context';
 import type { whatsappMethods } from '../../../shared/contract/whatsapp';
 import { whatsappServices } from './index';
+import { TemplateSubmitService } from '../templates/submit';
+import { webhooksFor } from '../webhooks/service';
 
 type WhatsappMethod = keyof typeof whatsappMethods;
 
@@ -11,6 +13,11 @@ export function whatsappHandlers(ctx: CoreContext): HandlerGroup<WhatsappMethod>
   const { account, templates, startBackground } = whatsappServices(ctx);
   // The app and the harness keep templates and the account current; one-shot CLI commands do not.
   if (ctx.host !== 'cli') startBackground();
+  const hooks = webhooksFor(ctx).config;
+  const submit = new TemplateSubmitService(ctx, account, templates, {
+    list: () => hooks.optOutRules().buttons,
+    set: (buttons) => { hooks.setOptOutRules({ buttons }); },
+  });
   return {
     'account:status': () => account.status(),
     'account:connect': (input) => account.connect(input),
@@ -31,5 +38,8 @@ export function whatsappHandlers(ctx: CoreContext): HandlerGroup<WhatsappMethod>
     }),
     'templates:sync': (input) => templates.sync(input),
     'templates:get': (sel) => templates.get(sel),
+    'templates:create': (input) => submit.create(input.draft, { wabaId: input.wabaId }),
+    'templates:edit': (input) => submit.edit(input.id, input.draft),
+    'templates:delete': (sel) => submit.remove(sel),
   };
 }
