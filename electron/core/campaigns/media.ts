@@ -18,6 +18,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CoreContext } from '../context';
+import { headerMediaOf, setHeaderMedia } from './store/campaigns';
 import { badInput, notFound, PacerError } from '../errors';
 import { whatsappServices } from '../whatsapp/index';
 import { HEADER_MEDIA_TYPES as TYPES, sniffMediaType, type HeaderKind } from '../files/media-type';
@@ -99,7 +100,7 @@ export function headerMediaProblem(ctx: CoreContext, media: HeaderMedia, now: nu
  * and stores the new id on the campaign. Answers the new media, or null when nothing was due.
  */
 export async function refreshHeaderMedia(ctx: CoreContext, campaignId: string): Promise<UploadedMedia | null> {
-  const row = ctx.db.prepare('SELECT header_media, phone_number_id FROM campaigns WHERE id = ?').get(campaignId) as { header_media: string | null; phone_number_id: string | null } | undefined;
+  const row = headerMediaOf(ctx.db, campaignId);
   if (!row) throw notFound(`No campaign ${campaignId}`);
   if (!row.header_media) return null;
   const media = JSON.parse(row.header_media) as HeaderMedia;
@@ -113,7 +114,7 @@ export async function refreshHeaderMedia(ctx: CoreContext, campaignId: string): 
   const { client, number } = await sendingNumber(ctx, row.phone_number_id);
   const { id } = await client.uploadMedia(number, { bytes, mimeType: mime, filename: media.file_name ?? `header${TYPES[mime]?.ext ?? ''}` });
   const fresh: UploadedMedia = { id, file_name: media.file_name ?? 'header', mime_type: mime, size: bytes.length, sha256: media.sha256, uploaded_at: now };
-  ctx.db.prepare('UPDATE campaigns SET header_media = ? WHERE id = ?').run(JSON.stringify(fresh), campaignId);
+  setHeaderMedia(ctx.db, campaignId, JSON.stringify(fresh));
   ctx.log.info('campaigns: header media uploaded again (media ids last 30 days)', { campaign: campaignId, previous: media.id, id });
   return fresh;
 }
