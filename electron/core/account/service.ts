@@ -4,7 +4,6 @@
  * allowed. One GraphClient per connection, shared by every domain (campaigns send through
  * `account.client()`), so an expired token (190) seen anywhere is flagged everywhere.
  */
-import fs from 'node:fs';
 import type { CoreContext } from '../context';
 import { PacerError } from '../errors';
 import { SecretNotSavedError } from '../secrets/vault';
@@ -16,10 +15,12 @@ import {
 } from '../whatsapp/normalize';
 import { ACTIVE_WABA_CALLS_PER_HOUR, DEFAULT_MANAGEMENT_CALLS_PER_HOUR, ManagementRateLimiter } from '../whatsapp/rate-limit';
 import { connectError } from './connect-errors';
-import { AccountStore, numberInfo, type ConnectionRow, type NumberRow } from './store';
+import { applyAccountRestriction, applyBusinessCapability, applyPhoneNumberQuality, type ManagementEventTarget } from './management-events';
+import { BusinessProfiles } from './profile';
+import { AccountStore, numberInfo, type AccountRestriction, type ConnectionRow, type NumberRow } from './store';
 import type { SandboxLauncher, SandboxRuntime } from './sandbox-link';
 import {
-  BUSINESS_VERTICALS, DEFAULT_API_VERSION, DEFAULT_GRAPH_URL,
+  DEFAULT_API_VERSION, DEFAULT_GRAPH_URL,
   type AccountHistory, type AccountStatus, type BusinessProfile, type BusinessVertical, type ConnectErrorDetails, type ConnectField, type ConnectInput, type GraphErrorDetails,
   type MessagingLimit, type SendBlocker, type TokenState,
 } from '../../../shared/contract/whatsapp';
@@ -51,6 +52,7 @@ export interface ProfileUpdate {
 
 export class AccountService {
   readonly store: AccountStore;
+  private readonly profiles: BusinessProfiles;
   private readonly limiter: ManagementRateLimiter;
   private cached: { key: string; client: GraphClient } | null = null;
   private cachedSender: { key: string; client: GraphClient } | null = null;
@@ -72,16 +74,17 @@ export class AccountService {
     this.webhookUrlProvider = provider;
     this.sandbox?.setWebhookUrl?.(provider?.() ?? null);
   }
-  /** Called after connect / use-sandbox so templates are synced (wired by whatsapp/index.ts). */
+  /** Called after connect / use-sandbox so templates are synced (wired by the composition root, compose.ts). */
   afterConnect: (() => Promise<unknown>) | null = null;
   /**
    * Called when the connection or the numbers known in its WABA changed (connect, refresh,
-   * disconnect): the webhook domain caches whose events are ours (wired by whatsapp/index.ts).
+   * disconnect): the webhook domain caches whose events are ours (wired by the composition root, compose.ts).
    */
   onScopeChange: (() => void) | null = null;
 
   constructor(private readonly ctx: CoreContext, private readonly launcher: SandboxLauncher | null = null) {
     this.store = new AccountStore(ctx.db);
+    this.profiles = new BusinessProfiles(ctx, { store: this.store, ready: () => this.ready(), recordFailure: (e) => this.recordFailure(e) });
     this.limiter = new ManagementRateLimiter(ctx.clock, Math.floor(DEFAULT_MANAGEMENT_CALLS_PER_HOUR * SHARE_OF_META_BUDGET));
     ctx.onClose(() => this.stopSandbox());
   }
@@ -187,15 +190,12 @@ export class AccountService {
     return out;
   }
 
-  private restriction(): { event: string; at: number } | null {
-    const row = this.ctx.db.prepare("SELECT value FROM app_meta WHERE key = 'wa.restricted'").get() as { value: string } | undefined;
-    if (!row) return null;
-    try { return JSON.parse(row.value) as { event: string; at: number }; } catch { return null; }
+  private restriction(): AccountRestriction | null {
+    return this.store.restriction();
   }
 
-  private setRestriction(r: { event: string; at: number } | null): void {
-    if (r) this.ctx.db.prepare("INSERT INTO app_meta (key, value) VALUES ('wa.restricted', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(JSON.stringify(r));
-    else this.ctx.db.prepare("DELETE FROM app_meta WHERE key = 'wa.restricted'").run();
+  private setRestriction(r: AccountRestriction | null): void {
+    this.store.setRestriction(r);
   }
 
   // ---- the client ----------------------------------------------------------------------------
@@ -516,103 +516,35 @@ export class AccountService {
     return [wabaLimit, ...rows.map((r) => r.messaging_limit)];
   }
 
-  // ---- business profile ----------------------------------------------------------------------
+  // ---- business profile (profile.ts) --------------------------------------------------------
 
-  private profileNumber(id?: string): string {
-    const conn = this.store.connection();
-    if (!conn) throw new PacerError('unavailable', 'No WhatsApp account is connected.');
-    const target = id ?? conn.phone_number_id;
-    if (!this.store.number(target)) throw new PacerError('not_found', `Phone number ${target} is not one of the connected account's numbers.`);
-    return target;
+  profileGet(opts: { phoneNumberId?: string }): Promise<BusinessProfile> {
+    return this.profiles.get(opts);
   }
 
-  async profileGet(opts: { phoneNumberId?: string }): Promise<BusinessProfile> {
-    const id = this.profileNumber(opts.phoneNumberId);
-    const client = await this.ready();
-    try {
-      const p = await client.getBusinessProfile(id);
-      const vertical = (BUSINESS_VERTICALS as readonly string[]).includes(p.vertical ?? '') ? p.vertical as BusinessVertical : null;
-      return {
-        phoneNumberId: id, about: p.about ?? null, description: p.description ?? null, address: p.address ?? null, email: p.email ?? null,
-        websites: Array.isArray(p.websites) ? p.websites : [], vertical, profilePictureUrl: p.profile_picture_url ?? null,
-      };
-    } catch (e) {
-      throw this.recordFailure(e);
-    }
+  profileUpdate(patch: ProfileUpdate): Promise<BusinessProfile> {
+    return this.profiles.update(patch);
   }
 
-  async profileUpdate(patch: ProfileUpdate): Promise<BusinessProfile> {
-    const id = this.profileNumber(patch.phoneNumberId);
-    const client = await this.ready();
-    try {
-      const fields: Record<string, unknown> = {};
-      for (const k of ['about', 'description', 'address', 'email', 'websites', 'vertical'] as const) if (patch[k] !== undefined) fields[k] = patch[k];
-      if (patch.photoFileId) {
-        const file = this.stagedPhoto(patch.photoFileId);
-        const app = await client.getApp();
-        fields.profile_picture_handle = await client.resumableUpload(app.id, file);
-      }
-      if (Object.keys(fields).length === 0) throw new PacerError('bad_input', 'Nothing to update: give at least one profile field.');
-      await client.updateBusinessProfile(id, fields);
-      this.ctx.log.info('business profile updated', { phoneNumberId: id, fields: Object.keys(fields) });
-    } catch (e) {
-      throw this.recordFailure(e);
-    }
-    return this.profileGet({ phoneNumberId: id });
-  }
-
-  private stagedPhoto(fileId: string): { bytes: Uint8Array; mimeType: string; filename: string } {
-    const staged = this.ctx.files.get(fileId);
-    if (staged.size > 5 * 1024 * 1024) throw new PacerError('bad_input', 'The profile photo must be 5 MB or smaller.');
-    const bytes = new Uint8Array(fs.readFileSync(staged.path));
-    const png = bytes[0] === 0x89 && bytes[1] === 0x50;
-    const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8;
-    if (!png && !jpeg) throw new PacerError('bad_input', 'The profile photo must be a JPEG or PNG image.');
-    return { bytes, mimeType: png ? 'image/png' : 'image/jpeg', filename: staged.name };
-  }
-
-  // ---- webhooks (registered with the webhook router) -----------------------------------------
+  // ---- management webhooks (management-events.ts; subscribed by compose.ts) ------------------
 
   /** phone_number_quality_update: throughput upgrades, legacy limit/quality events. Then re-reads the numbers. */
   async applyPhoneNumberQualityUpdate(ev: ManagementEventLike): Promise<void> {
-    const v = ev.value;
-    const limit = normalizeLimit(v.max_daily_conversations_per_business ?? v.current_limit);
-    const at = ev.time ?? this.ctx.clock.now();
-    if (limit !== 'UNKNOWN') this.store.recordPortfolioLimit(limit, at, 'webhook');
-    const display = displayToE164(typeof v.display_phone_number === 'string' ? v.display_phone_number : '');
-    const row = this.store.numbers().find((n) => n.display_phone_number === display);
-    if (row) {
-      const event = String(ev.event ?? v.event ?? '').toUpperCase();
-      const next: NumberRow = { ...row, updated_at: at };
-      if (event === 'THROUGHPUT_UPGRADE') next.throughput = 'HIGH';
-      if (event === 'FLAGGED') next.quality_rating = 'RED';
-      if (limit !== 'UNKNOWN') next.messaging_limit = limit;
-      this.store.upsertNumber(next, at);
-    }
-    this.emitChanged();
+    applyPhoneNumberQuality(this.eventSink(), ev);
   }
 
   /** business_capability_update: the portfolio's new limit (integer or TIER_* string). */
   applyBusinessCapabilityUpdate(ev: ManagementEventLike): void {
-    const v = ev.value;
-    const limit = normalizeLimit(v.max_daily_conversations_per_business ?? v.max_daily_conversation_per_phone);
-    if (limit === 'UNKNOWN') return;
-    this.store.recordPortfolioLimit(limit, ev.time ?? this.ctx.clock.now(), 'webhook');
-    this.ctx.log.info('portfolio messaging limit changed', { limit });
-    this.emitChanged();
+    applyBusinessCapability(this.eventSink(), ev);
   }
 
   /** account_update: bans and violations restrict sending until reinstated. */
   applyAccountUpdate(ev: ManagementEventLike): void {
-    const v = ev.value;
-    const event = String(ev.event ?? v.event ?? '').toUpperCase();
-    const banState = String((v.ban_info as { waba_ban_state?: string } | undefined)?.waba_ban_state ?? '').toUpperCase();
-    const at = ev.time ?? this.ctx.clock.now();
-    if (event === 'DISABLED_UPDATE' && banState === 'REINSTATE') this.setRestriction(null);
-    else if ((event === 'DISABLED_UPDATE' && banState === 'DISABLE') || event === 'ACCOUNT_DELETED') this.setRestriction({ event: `${event}:${banState}`, at });
-    else return;
-    this.ctx.log.warn('account update', { event, banState });
-    this.emitChanged();
+    applyAccountRestriction(this.eventSink(), ev);
+  }
+
+  private eventSink(): ManagementEventTarget {
+    return { store: this.store, now: () => this.ctx.clock.now(), log: this.ctx.log, changed: () => this.emitChanged() };
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The campaigns domain of one core: definitions, plan, lifecycle controls, and (when a host runs
- * it) the engine — sender + scheduler + webhook status handler. `campaignsFor(ctx)` gives the one
- * service of a core; `startEngine()` is called by hosts that send (the app, `pacer run`).
+ * it) the engine — sender + scheduler + webhook status handler. The composition root (compose.ts)
+ * builds the one service of a core and calls `attach()`; `startEngine()` is called by hosts that
+ * send (the app, `pacer run`).
  */
 import crypto from 'node:crypto';
 import type { CoreContext } from '../context';
@@ -15,11 +16,10 @@ import { campaignDraftSchema, EXCLUSION_REASONS, RECIPIENT_STATES } from '../../
 import { estimateCost } from './cost';
 import { forecast } from './forecast';
 import { DAY_MS, MessagingWindow, tierLimit, usableBudget } from './messaging-window';
-import { headerMediaProblem, refreshHeaderMedia } from './media';
+import { headerMediaProblem, refreshHeaderMedia, type MediaAccount } from './media';
 import { compileMapping, headerMediaFormat, MappingError, renderPreview, resolveParams, type CompiledMapping } from './params';
 import { normalizePhone, planAudience, type PlanResult } from './plan';
 import { consentCategoryOf, type CampaignPorts } from './ports';
-import { livePorts } from './ports-live';
 import { audienceSql } from '../contacts/rules';
 import { DEFAULTS, phoneHasher, rulesOf, runtimeOf, type CampaignRow } from './runtime';
 import { isSeriesRow, Scheduler, startTimeOf } from './scheduler';
@@ -29,8 +29,7 @@ import { createStatusHandler } from './status-handler';
 import { sendTests } from './test-send';
 import { splitTestNumbers, TEST_SEND_MAX } from '../../../shared/campaigns/test-numbers';
 import { DEFAULT_MPS } from './throttle';
-import { webhooksFor } from '../webhooks/service';
-import { whatsappServices } from '../whatsapp/index';
+import type { WebhookService } from '../webhooks/service';
 
 /** Unique recipients messaged by Pacer in the last 24 h (every campaign, every number, test sends). */
 export function uniqueRecipients24h(ctx: CoreContext, now: number): number {
@@ -72,8 +71,17 @@ export class CampaignsService {
   /** The last plan's exclusions per campaign (listable). */
   private readonly exclusions = new Map<string, PlanResult['exclusions']>();
 
-  constructor(private readonly ctx: CoreContext, ports?: CampaignPorts) {
-    this.ports = ports ?? livePorts(ctx);
+  /**
+   * `links`: the webhook service whose statuses `attach()` subscribes to (and re-offers), and the
+   * account that header media is uploaded with. Both are passed by the composition root; a test
+   * with fake ports may leave them out.
+   */
+  constructor(
+    private readonly ctx: CoreContext,
+    ports: CampaignPorts,
+    private readonly links: { webhooks?: Pick<WebhookService, 'router' | 'reofferPending'>; account?: MediaAccount } = {},
+  ) {
+    this.ports = ports;
     this.hash = phoneHasher(ctx.db);
     ctx.onClose(async () => {
       await this.stopEngine();
@@ -82,19 +90,25 @@ export class CampaignsService {
       if (this.progressTimer) ctx.clock.clearTimeout(this.progressTimer);
       this.progressTimer = null;
     });
-    if (!ports) {
-      // Delivery statuses from the webhook domain; the account's budget meter reads our messaging log.
-      this.unsubscribeStatus = webhooksFor(ctx).router.on('status', this.statusHandler(), { name: 'campaigns' });
-      whatsappServices(ctx).account.setRecipientUsageProvider((now) => uniqueRecipients24h(ctx, now));
-    }
   }
 
   private unsubscribeStatus: (() => void) | null = null;
   private countsStmt: ReturnType<CoreContext['db']['prepare']> | null = null;
 
+  /** Subscribes to delivery statuses on the webhook router (called once by the composition root). */
+  attach(): () => void {
+    if (!this.unsubscribeStatus && this.links.webhooks) {
+      this.unsubscribeStatus = this.links.webhooks.router.on('status', this.statusHandler(), { name: 'campaigns' });
+    }
+    return () => {
+      this.unsubscribeStatus?.();
+      this.unsubscribeStatus = null;
+    };
+  }
+
   /** Offers statuses that arrived before their row was known (or before this service existed) again. */
   async reofferStatuses(): Promise<{ offered: number; matched: number }> {
-    return webhooksFor(this.ctx).reofferPending();
+    return this.links.webhooks ? this.links.webhooks.reofferPending() : { offered: 0, matched: 0 };
   }
 
   // ---- engine --------------------------------------------------------------------------------
@@ -589,7 +603,7 @@ export class CampaignsService {
     const runnable = !late && !this.openOccurrence(id);
     if (runnable) {
       // An uploaded header media id 23+ days old is uploaded again first, as a manual start does (media.ts).
-      try { await refreshHeaderMedia(this.ctx, id); } catch (e) { this.ctx.log.warn('series: header media not uploaded again', { id, error: String(e) }); }
+      try { await refreshHeaderMedia(this.ctx, this.links.account ?? null, id); } catch (e) { this.ctx.log.warn('series: header media not uploaded again', { id, error: String(e) }); }
     }
     const d = this.occurrenceDraft(this.row(id));
     // Plan the occurrence from the series' definition now (audience, consent, frequency cap as usual).
@@ -969,16 +983,4 @@ function dominantZones(countries: (string | null)[], rules: NonNullable<ReturnTy
   for (const c of countries) n.set(c, (n.get(c) ?? 0) + 1);
   const top = [...n].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
   return effectiveZones(top, null, rules);
-}
-
-const services = new WeakMap<CoreContext, CampaignsService>();
-
-/** The campaigns service of a core (created on first use). */
-export function campaignsFor(ctx: CoreContext, ports?: CampaignPorts): CampaignsService {
-  let s = services.get(ctx);
-  if (!s) {
-    s = new CampaignsService(ctx, ports);
-    services.set(ctx, s);
-  }
-  return s;
 }
