@@ -8,13 +8,12 @@ import type { CoreContext } from '../context';
 import { PacerError } from '../errors';
 import { SecretNotSavedError } from '../secrets/vault';
 import type { SecretName } from '../../../shared/contract/app';
-import { GraphApiError, GraphClient, limitFieldFor, type GraphPhoneNumber, type GraphWaba } from '../whatsapp/client';
+import { GraphApiError, GraphClient } from '../whatsapp/client';
 import { tokenStateForCode } from '../whatsapp/errors';
-import {
-  bestLimit, displayToE164, LIMIT_VALUES, normalizeLimit, normalizePhoneStatus, normalizeQuality, normalizeThroughput,
-} from '../whatsapp/normalize';
+import { bestLimit, LIMIT_VALUES } from '../whatsapp/normalize';
 import { ACTIVE_WABA_CALLS_PER_HOUR, DEFAULT_MANAGEMENT_CALLS_PER_HOUR, ManagementRateLimiter } from '../whatsapp/rate-limit';
-import { connectError } from './connect-errors';
+import { checkAppSecret, checkWabaAndNumber } from './checks';
+import { readPortfolio, saveWaba } from './portfolio';
 import { applyAccountRestriction, applyBusinessCapability, applyPhoneNumberQuality, type ManagementEventTarget } from './management-events';
 import { BusinessProfiles } from './profile';
 import { AccountStore, numberInfo, type AccountRestriction, type ConnectionRow, type NumberRow } from './store';
@@ -288,42 +287,11 @@ export class AccountService {
     // No automatic retries while validating: the person at the wizard gets the answer at once.
     const probe = this.makeClient(graphUrl, apiVersion, () => token, false, 0);
 
-    // 1. The WABA: proves the URL, the version, the token and its permissions, and the WABA id.
-    let waba: GraphWaba;
-    try {
-      waba = await probe.getWaba(input.wabaId);
-    } catch (e) {
-      throw connectError(e, 'waba', ids);
-    }
-    // 2. The number belongs to that WABA.
-    let numbers: GraphPhoneNumber[];
-    try {
-      numbers = await probe.listPhoneNumbers(input.wabaId);
-    } catch (e) {
-      throw connectError(e, 'waba', ids);
-    }
-    if (!numbers.some((n) => n.id === input.phoneNumberId)) {
-      let elsewhere = false;
-      try {
-        await probe.getPhoneNumber(input.phoneNumberId);
-        elsewhere = true;
-      } catch (e) {
-        if (!(e instanceof GraphApiError) || (e.code !== 100 && e.code !== 803)) throw connectError(e, 'phone', ids);
-      }
-      throw new PacerError('bad_input', elsewhere
-        ? `Phone number ${input.phoneNumberId} is not in WhatsApp Business Account ${input.wabaId}. Pick a number of this account, or the account that owns the number.`
-        : `No phone number with id ${input.phoneNumberId} is visible to this token. Use the phone number ID (not the phone number) from WhatsApp Manager.`,
-      { field: 'phoneNumberId', reason: elsewhere ? 'phone_not_in_waba' : 'phone_not_found' });
-    }
+    // 1-2. The WABA and the number (checks.ts): proves the URL, the version, the token and its permissions.
+    const { waba, numbers } = await checkWabaAndNumber(probe, input, ids);
     // 3. The app secret (used to check webhook signatures) belongs to the token's app.
     const appSecret = input.appSecret ?? (input.accessToken === undefined ? this.ctx.secrets.get('app_secret') : null);
-    if (input.appSecret) {
-      try {
-        await probe.checkAppSecretProof(input.phoneNumberId, input.appSecret);
-      } catch (e) {
-        throw connectError(e, 'app_secret', ids);
-      }
-    }
+    if (input.appSecret) await checkAppSecret(probe, input.phoneNumberId, input.appSecret, ids);
 
     // Valid: store. Secrets to the vault only; everything else to the DB.
     const now = this.ctx.clock.now();
@@ -337,7 +305,7 @@ export class AccountService {
         verify_token: input.verifyToken ?? (previous?.verify_token ?? null), connected_at: now, token_checked_at: now,
       });
       if (previous && previous.waba_id !== input.wabaId) this.store.pruneWabas([]);
-      this.saveWaba(waba, numbers, now);
+      saveWaba(this.store, waba, numbers, now);
     })();
     this.onScopeChange?.();
     this.tokenState = 'valid';
@@ -453,24 +421,11 @@ export class AccountService {
     if (!conn) throw new PacerError('unavailable', 'No WhatsApp account is connected.');
     const client = await this.ready();
     try {
-      const primary = await client.getWaba(conn.waba_id);
-      const businessId = primary.owner_business_info?.id ?? null;
-      let wabaIds = [conn.waba_id];
-      let businessLimit: MessagingLimit = 'UNKNOWN';
-      if (businessId) {
-        const owned = await optional(() => client.listOwnedWabas(businessId));
-        if (owned) wabaIds = [...new Set([conn.waba_id, ...owned])];
-        if (limitFieldFor(client.apiVersion) === 'whatsapp_business_manager_messaging_limit') businessLimit = normalizeLimit(await optional(() => client.getBusinessMessagingLimit(businessId)));
-      }
-      const fetched: { waba: GraphWaba; numbers: GraphPhoneNumber[] }[] = [];
-      for (const id of wabaIds) {
-        const waba = id === conn.waba_id ? primary : await client.getWaba(id);
-        fetched.push({ waba, numbers: await client.listPhoneNumbers(id) });
-      }
+      const { wabaIds, businessId, businessLimit, fetched } = await readPortfolio(client, conn.waba_id);
       const now = this.ctx.clock.now();
       this.ctx.db.transaction(() => {
         const limits: MessagingLimit[] = [businessLimit];
-        for (const f of fetched) limits.push(...this.saveWaba(f.waba, f.numbers, now, businessId));
+        for (const f of fetched) limits.push(...saveWaba(this.store, f.waba, f.numbers, now, businessId));
         this.store.pruneWabas(wabaIds);
         this.store.recordPortfolioLimit(bestLimit(limits), now, 'refresh');
         this.store.markRefreshed(now);
@@ -496,24 +451,6 @@ export class AccountService {
       this.emitChanged();
     }
     return graphToPacer(e, details);
-  }
-
-  /** Upserts a WABA and its numbers; returns the limits they report. */
-  private saveWaba(waba: GraphWaba, numbers: GraphPhoneNumber[], now: number, businessId: string | null = null): MessagingLimit[] {
-    const wabaLimit = normalizeLimit(waba.whatsapp_business_manager_messaging_limit);
-    this.store.upsertWaba({
-      id: waba.id, name: waba.name ?? null, currency: waba.currency ?? null, timezone_id: waba.timezone_id ?? null,
-      business_id: waba.owner_business_info?.id ?? businessId, messaging_limit: wabaLimit, updated_at: now,
-    });
-    const rows = numbers.map((n): NumberRow => ({
-      id: n.id, waba_id: waba.id, display_phone_number: displayToE164(n.display_phone_number), verified_name: n.verified_name ?? '',
-      quality_rating: normalizeQuality(n.quality_rating),
-      messaging_limit: normalizeLimit(n.whatsapp_business_manager_messaging_limit ?? n.messaging_limit_tier),
-      throughput: normalizeThroughput(n.throughput?.level), status: normalizePhoneStatus(n.status),
-      name_status: n.name_status ?? null, account_mode: n.account_mode ?? null, updated_at: now,
-    }));
-    this.store.replaceNumbers(waba.id, rows, now);
-    return [wabaLimit, ...rows.map((r) => r.messaging_limit)];
   }
 
   // ---- business profile (profile.ts) --------------------------------------------------------
@@ -545,16 +482,6 @@ export class AccountService {
 
   private eventSink(): ManagementEventTarget {
     return { store: this.store, now: () => this.ctx.clock.now(), log: this.ctx.log, changed: () => this.emitChanged() };
-  }
-}
-
-async function optional<T>(fn: () => Promise<T>): Promise<T | null> {
-  try {
-    return await fn();
-  } catch (e) {
-    // Not every token may read the business (portfolio) object; the WABA-level data still stands.
-    if (e instanceof GraphApiError && (e.code === 100 || e.code === 10 || e.code === 803 || (e.code !== null && e.code >= 200 && e.code <= 299))) return null;
-    throw e;
   }
 }
 
