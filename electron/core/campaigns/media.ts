@@ -20,7 +20,7 @@ import path from 'node:path';
 import type { CoreContext } from '../context';
 import { headerMediaOf, setHeaderMedia } from './store/campaigns';
 import { badInput, notFound, PacerError } from '../errors';
-import { whatsappServices } from '../whatsapp/index';
+import type { GraphClient } from '../whatsapp/client';
 import { HEADER_MEDIA_TYPES as TYPES, sniffMediaType, type HeaderKind } from '../files/media-type';
 
 export { sniffMediaType, type HeaderKind };
@@ -42,8 +42,14 @@ function keptCopy(ctx: CoreContext, sha256: string): string | null {
   return fs.existsSync(file) ? file : null;
 }
 
-async function sendingNumber(ctx: CoreContext, phoneNumberId: string | null | undefined) {
-  const { account } = whatsappServices(ctx);
+/** What uploading needs of the account: a ready client and the connection's default number (AccountService). */
+export interface MediaAccount {
+  ready(): Promise<GraphClient>;
+  connection(): { phone_number_id: string } | null;
+}
+
+async function sendingNumber(account: MediaAccount | null, phoneNumberId: string | null | undefined) {
+  if (!account) throw new PacerError('unavailable', 'No WhatsApp account service: header media cannot be uploaded');
   const client = await account.ready();
   const number = phoneNumberId ?? account.connection()?.phone_number_id;
   if (!number) throw new PacerError('conflict', 'Connect an account first: header media is uploaded to the sending number');
@@ -54,7 +60,7 @@ async function sendingNumber(ctx: CoreContext, phoneNumberId: string | null | un
  * Checks a staged file (type by content, size), keeps a copy and uploads it to the sending number.
  * `kind`: the template header's kind, when known (a PDF for an image header is refused).
  */
-export async function uploadHeaderMedia(ctx: CoreContext, input: { fileId: string; kind?: HeaderKind | undefined; phone_number_id?: string | null | undefined }): Promise<UploadedMedia> {
+export async function uploadHeaderMedia(ctx: CoreContext, account: MediaAccount, input: { fileId: string; kind?: HeaderKind | undefined; phone_number_id?: string | null | undefined }): Promise<UploadedMedia> {
   const staged = ctx.files.get(input.fileId);
   const bytes = fs.readFileSync(staged.path);
   if (!bytes.length) throw badInput(`${staged.name} is empty`);
@@ -67,7 +73,7 @@ export async function uploadHeaderMedia(ctx: CoreContext, input: { fileId: strin
   fs.mkdirSync(mediaDir(ctx), { recursive: true, mode: 0o700 });
   const copy = path.join(mediaDir(ctx), sha256);
   if (!fs.existsSync(copy)) fs.writeFileSync(copy, bytes, { mode: 0o600 });
-  const { client, number } = await sendingNumber(ctx, input.phone_number_id);
+  const { client, number } = await sendingNumber(account, input.phone_number_id);
   const fileName = path.basename(staged.name).replace(/\.[^.]*$/, '') + type.ext;
   const { id } = await client.uploadMedia(number, { bytes, mimeType: mime, filename: fileName });
   return { id, file_name: staged.name, mime_type: mime, size: bytes.length, sha256, uploaded_at: ctx.clock.now() };
@@ -99,7 +105,7 @@ export function headerMediaProblem(ctx: CoreContext, media: HeaderMedia, now: nu
  * Before a start: uploads the kept copy again when the media id is REFRESH_AFTER_DAYS old or more,
  * and stores the new id on the campaign. Answers the new media, or null when nothing was due.
  */
-export async function refreshHeaderMedia(ctx: CoreContext, campaignId: string): Promise<UploadedMedia | null> {
+export async function refreshHeaderMedia(ctx: CoreContext, account: MediaAccount | null, campaignId: string): Promise<UploadedMedia | null> {
   const row = headerMediaOf(ctx.db, campaignId);
   if (!row) throw notFound(`No campaign ${campaignId}`);
   if (!row.header_media) return null;
@@ -111,7 +117,7 @@ export async function refreshHeaderMedia(ctx: CoreContext, campaignId: string): 
   if (!copy) return null; // headerMediaProblem blocks the start once it has expired
   const bytes = fs.readFileSync(copy);
   const mime = media.mime_type ?? sniffMediaType(bytes.subarray(0, 16)) ?? 'application/octet-stream';
-  const { client, number } = await sendingNumber(ctx, row.phone_number_id);
+  const { client, number } = await sendingNumber(account, row.phone_number_id);
   const { id } = await client.uploadMedia(number, { bytes, mimeType: mime, filename: media.file_name ?? `header${TYPES[mime]?.ext ?? ''}` });
   const fresh: UploadedMedia = { id, file_name: media.file_name ?? 'header', mime_type: mime, size: bytes.length, sha256: media.sha256, uploaded_at: now };
   setHeaderMedia(ctx.db, campaignId, JSON.stringify(fresh));

@@ -4,6 +4,7 @@
  * while a host runs one. CampaignsService (service.ts) owns the one scope of a core.
  */
 import type { CoreContext } from '../context';
+import type { MediaAccount } from './media';
 import type { CampaignPorts } from './ports';
 import type { PlanResult } from './plan';
 import type { Scheduler } from './scheduler';
@@ -23,6 +24,8 @@ export interface CampaignsScope {
   /** The engine, while a host runs one (startEngine … stopEngine). */
   sender: Sender | null;
   scheduler: Scheduler | null;
+  /** The account header media is uploaded with (null in tests with fake ports). */
+  readonly mediaAccount: MediaAccount | null;
   /** Marks a campaign's progress as changed (a progress event follows, ~10 Hz). */
   touch(id: string): void;
 }

@@ -56,7 +56,7 @@ async function runSeriesOnce(s: CampaignsScope, id: string): Promise<void> {
   const runnable = !late && !openOccurrence(s, id);
   if (runnable) {
     // An uploaded header media id 23+ days old is uploaded again first, as a manual start does (media.ts).
-    try { await refreshHeaderMedia(s.ctx, id); } catch (e) { s.ctx.log.warn('series: header media not uploaded again', { id, error: String(e) }); }
+    try { await refreshHeaderMedia(s.ctx, s.mediaAccount, id); } catch (e) { s.ctx.log.warn('series: header media not uploaded again', { id, error: String(e) }); }
   }
   const d = occurrenceDraft(row(s, id));
   // Plan the occurrence from the series' definition now (audience, consent, frequency cap as usual).

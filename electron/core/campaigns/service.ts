@@ -4,8 +4,9 @@
  * (start/pause/resume/cancel/resend), series.ts (recurring occurrences), reads.ts (list, status,
  * recipients, report), preview.ts (preview, test send), rate-card.ts, engine.ts (sender +
  * scheduler + webhook status handler) — which share one CampaignsScope (scope.ts) and keep their
- * SQL in store/ (CampaignRepository, LedgerRepository). `campaignsFor(ctx)` gives the one service
- * of a core; `startEngine()` is called by hosts that send (the app, `pacer run`).
+ * SQL in store/ (CampaignRepository, LedgerRepository). The composition root (compose.ts) builds the
+ * one service of a core and calls `attach()`; `startEngine()` is called by hosts that send (the app,
+ * `pacer run`).
  */
 import type { CoreContext } from '../context';
 import type {
@@ -13,12 +14,11 @@ import type {
   ExclusionReason, OccurrenceRow, RateCardEntry, RecipientCounts, RecipientRow, RecipientState, TestSendResult,
 } from '../../../shared/contract/campaigns';
 import type { CampaignPorts } from './ports';
-import { livePorts } from './ports-live';
 import { phoneHasher, type CampaignRow } from './runtime';
 import type { Scheduler } from './scheduler';
 import { bizOpaqueFor, type Sender } from './sender';
-import { webhooksFor } from '../webhooks/service';
-import { whatsappServices } from '../whatsapp/index';
+import type { WebhookService } from '../webhooks/service';
+import type { MediaAccount } from './media';
 import * as definitions from './definitions';
 import * as engine from './engine';
 import * as lifecycle from './lifecycle';
@@ -41,11 +41,21 @@ export class CampaignsService {
   private readonly s: CampaignsScope;
   private readonly progress: Progress;
 
-  constructor(private readonly ctx: CoreContext, ports?: CampaignPorts) {
-    this.ports = ports ?? livePorts(ctx);
+  /**
+   * `links`: the webhook service whose statuses `attach()` subscribes to (and re-offers), and the
+   * account that header media is uploaded with. Both are passed by the composition root; a test
+   * with fake ports may leave them out.
+   */
+  constructor(
+    private readonly ctx: CoreContext,
+    ports: CampaignPorts,
+    private readonly links: { webhooks?: Pick<WebhookService, 'router' | 'reofferPending'>; account?: MediaAccount } = {},
+  ) {
+    this.ports = ports;
     this.s = {
       ctx, ports: this.ports, campaigns: sqliteCampaignRepository(ctx.db), ledger: sqliteLedgerRepository(ctx.db), hash: phoneHasher(ctx.db),
       exclusions: new Map(), seriesInFlight: new Set(), sender: null, scheduler: null, touch: (id) => this.progress.touch(id),
+      mediaAccount: links.account ?? null,
     };
     this.progress = new Progress(this.s);
     ctx.onClose(async () => {
@@ -53,18 +63,24 @@ export class CampaignsService {
       // No progress timer may outlive the database it reads.
       this.progress.close();
     });
-    if (!ports) {
-      // Delivery statuses from the webhook domain; the account's budget meter reads our messaging log.
-      this.unsubscribeStatus = webhooksFor(ctx).router.on('status', this.statusHandler(), { name: 'campaigns' });
-      whatsappServices(ctx).account.setRecipientUsageProvider((now) => uniqueRecipients24h(ctx, now));
-    }
   }
 
   private unsubscribeStatus: (() => void) | null = null;
 
+  /** Subscribes to delivery statuses on the webhook router (called once by the composition root). */
+  attach(): () => void {
+    if (!this.unsubscribeStatus && this.links.webhooks) {
+      this.unsubscribeStatus = this.links.webhooks.router.on('status', this.statusHandler(), { name: 'campaigns' });
+    }
+    return () => {
+      this.unsubscribeStatus?.();
+      this.unsubscribeStatus = null;
+    };
+  }
+
   /** Offers statuses that arrived before their row was known (or before this service existed) again. */
   async reofferStatuses(): Promise<{ offered: number; matched: number }> {
-    return webhooksFor(this.ctx).reofferPending();
+    return this.links.webhooks ? this.links.webhooks.reofferPending() : { offered: 0, matched: 0 };
   }
 
   // ---- engine (engine.ts) ----------------------------------------------------------------------
@@ -130,16 +146,4 @@ export class CampaignsService {
   bizOpaqueFor(rowId: number): string {
     return bizOpaqueFor(rowId);
   }
-}
-
-const services = new WeakMap<CoreContext, CampaignsService>();
-
-/** The campaigns service of a core (created on first use). */
-export function campaignsFor(ctx: CoreContext, ports?: CampaignPorts): CampaignsService {
-  let s = services.get(ctx);
-  if (!s) {
-    s = new CampaignsService(ctx, ports);
-    services.set(ctx, s);
-  }
-  return s;
 }
