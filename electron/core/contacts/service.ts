@@ -37,6 +37,8 @@ import { consentHistory, consentOf, recordConsent } from './consent';
 import { erasedAt, liftErasure, recordErasure } from './erasures';
 import { confirmNumber, holdHistory, holdOf } from './holds';
 import { displayName } from './names';
+import { eraseTraces, scrubFreedPages } from '../privacy/erase-traces';
+import { subjectTraces } from '../privacy/subject-export';
 import { normalizePhone } from './phone';
 import { audienceSql, notOptedOutSql, ruleSql, segmentSqlById, type SqlCond } from './rules';
 import { reindexContact, searchClause, SearchIndexer } from './search';
@@ -483,6 +485,7 @@ export class ContactsService {
     this.db.prepare('DELETE FROM contacts WHERE id = ?').run(id); // cascades: tags, attributes, consent, messages
     const now = this.now();
     const detail = suppress ? { erasure_record: recordErasure(this.db, phone, now) } : { bulk_delete: true };
+    if ('erasure_record' in detail) eraseTraces(this.db, phone, detail.erasure_record);
     this.db.prepare("INSERT INTO audit_log (at, actor, action, detail) VALUES (?, 'user', 'contact.erased', ?)").run(now, JSON.stringify(detail));
     return true;
   }
@@ -512,6 +515,7 @@ export class ContactsService {
       throw e;
     }
     const deleted = this.db.transaction(() => this.eraseById(id, true))();
+    scrubFreedPages(this.db);
     this.ctx.emit('contacts:changed', { reason: 'delete' });
     return { deleted };
   }
@@ -524,6 +528,7 @@ export class ContactsService {
       contact: d.contact,
       consent_history: d.consentHistory,
       messages: d.messages,
+      ...subjectTraces(this.db, d.contact.id, d.contact.phone),
     };
   }
 
