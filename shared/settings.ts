@@ -17,6 +17,11 @@ export const settingsSchema = z.object({
   caFile: z.string().min(1).max(4096).nullable().default(null),
   /** Also trust the operating system's certificate store (where IT installs a proxy's CA). */
   systemCa: z.boolean().default(false),
+  /**
+   * Days raw webhook bodies and processed inbox rows are kept (issue #14: retention). The runtime
+   * prunes older ones at start and daily; statuses, counts and consent are kept (privacy/retention.ts).
+   */
+  webhookRetentionDays: z.number().int().min(1).max(3650).default(30),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -9,6 +9,8 @@ import { contactsHandlers } from './contacts/handlers';
 import { webhooksHandlers } from './webhooks/handlers';
 import { campaignsHandlers } from './campaigns/handlers';
 import { campaignReportsHandlers } from './campaigns/reports';
+import { auditHandlers } from './audit/handlers';
+import { withAudit } from './audit/audited-handlers';
 import { systemClock, type Clock } from './clock';
 import type { CoreContext, Host } from './context';
 import { openDatabase, type Db } from './db/connection';
@@ -95,14 +97,15 @@ export function createCore(opts: CoreOptions): Core {
     ctx.onClose(() => ctx.files.discardAll());
     ctx.onClose(() => graphTransport.close());
 
-    const handlers: Handlers = {
+    const handlers: Handlers = withAudit(ctx, {
       ...appHandlers(ctx),
       ...whatsappHandlers(ctx),
       ...contactsHandlers(ctx),
       ...webhooksHandlers(ctx),
       ...campaignsHandlers(ctx),
       ...campaignReportsHandlers(ctx),
-    };
+      ...auditHandlers(ctx),
+    });
     const dispatch = createDispatcher(handlers, log);
     const openDb = db;
     let closed: Promise<void> | null = null;

@@ -2,6 +2,7 @@ import type { Core } from './index';
 import { campaignsFor } from './campaigns/service';
 import { startWebhookReceiver, webhooksFor } from './webhooks/service';
 import { registerWhatsappWebhooks, whatsappServices } from './whatsapp/index';
+import { startRetention } from './privacy/retention';
 
 export interface RunningRuntime {
   webhookUrl: string;
@@ -43,10 +44,12 @@ export async function startRuntime(core: Core, opts: { webhookPort?: number; fal
   }
   const campaigns = campaignsFor(ctx);
   const { recovered } = campaigns.startEngine();
+  const stopRetention = startRetention(ctx); // raw webhook bodies past the retention period: now and daily
   void campaigns.reofferStatuses().catch((e: unknown) => ctx.log.warn('re-offering statuses failed', { error: String(e) }));
   let stopped: Promise<void> | null = null;
   const stop = () =>
     (stopped ??= (async () => {
+      stopRetention();
       await campaigns.stopEngine();
       await receiver.close();
       unregister();
