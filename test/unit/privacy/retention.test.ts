@@ -26,7 +26,7 @@ describe('webhook body retention', () => {
     cores.push(c);
     const now = c.clock.now();
     const old = inboxRow(c, now - 31 * DAY_MS, 'processed', 'old reply');
-    const oldFailed = inboxRow(c, now - 40 * DAY_MS, 'failed');
+    inboxRow(c, now - 40 * DAY_MS, 'failed');
     const oldPending = inboxRow(c, now - 45 * DAY_MS, 'pending');
     const recent = inboxRow(c, now - 29 * DAY_MS, 'processed');
     c.db.prepare('INSERT INTO webhook_event_keys (key, inbox_id, processed_at) VALUES (?, ?, ?)').run('k-old', old, now);
