@@ -485,7 +485,7 @@ export class ContactsService {
     this.db.prepare('DELETE FROM contacts WHERE id = ?').run(id); // cascades: tags, attributes, consent, messages
     const now = this.now();
     const detail = suppress ? { erasure_record: recordErasure(this.db, phone, now) } : { bulk_delete: true };
-    if ('erasure_record' in detail) eraseTraces(this.db, phone, detail.erasure_record);
+    if (detail.erasure_record) eraseTraces(this.db, phone, detail.erasure_record);
     this.db.prepare("INSERT INTO audit_log (at, actor, action, detail) VALUES (?, 'user', 'contact.erased', ?)").run(now, JSON.stringify(detail));
     return true;
   }
