@@ -29,7 +29,15 @@ export type Settings = z.infer<typeof settingsSchema>;
  * What the renderer may change. Trust anchors are not in it: which CAs the engine trusts is set
  * in settings.json by whoever administers the computer, never by a page.
  */
-export const settingsPatchSchema = settingsSchema.omit({ caFile: true, systemCa: true }).partial();
+// Built field by field without the defaults: zod 4's .partial() keeps a field's default, so a patch
+// of one field (e.g. the retention period) would have reset the language and theme to 'system'.
+const { language, theme, defaultCountry, webhookRetentionDays } = settingsSchema.shape;
+export const settingsPatchSchema = z.object({
+  language: language.unwrap().optional(),
+  theme: theme.unwrap().optional(),
+  defaultCountry: defaultCountry.unwrap().optional(),
+  webhookRetentionDays: webhookRetentionDays.unwrap().optional(),
+});
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
 

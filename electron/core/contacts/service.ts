@@ -39,6 +39,7 @@ import { confirmNumber, holdHistory, holdOf } from './holds';
 import { displayName } from './names';
 import { eraseTraces, scrubFreedPages } from '../privacy/erase-traces';
 import { subjectTraces } from '../privacy/subject-export';
+import { recordAudit } from '../audit/record';
 import { normalizePhone } from './phone';
 import { audienceSql, notOptedOutSql, ruleSql, segmentSqlById, type SqlCond } from './rules';
 import { reindexContact, searchClause, SearchIndexer } from './search';
@@ -486,7 +487,7 @@ export class ContactsService {
     const now = this.now();
     const detail = suppress ? { erasure_record: recordErasure(this.db, phone, now) } : { bulk_delete: true };
     if (detail.erasure_record) eraseTraces(this.db, phone, detail.erasure_record);
-    this.db.prepare("INSERT INTO audit_log (at, actor, action, detail) VALUES (?, 'user', 'contact.erased', ?)").run(now, JSON.stringify(detail));
+    recordAudit(this.ctx, { action: 'contact.erased', detail }); // actor by host: 'cli' or 'user'
     return true;
   }
 

@@ -62,7 +62,8 @@ export function AuditTrailCard() {
     void load();
   };
 
-  const actionLabel = (a: string) => (KNOWN.has(a) ? t(`audit.actions.${a}`) : t('audit.actions.other'));
+  // Action names hold dots, i18next's key separator: their keys use '_' instead.
+  const actionLabel = (a: string) => (KNOWN.has(a) ? t(`audit.actions.${a.replace('.', '_')}`) : t('audit.actions.other'));
   const actorLabel = (a: string) => (ACTORS.has(a) ? t(`audit.actors.${a}`) : t('audit.actors.other'));
   const summary = (e: AuditEntry): string => {
     const d = e.detail as Obj;
