@@ -17,7 +17,7 @@ const REPO = path.resolve(import.meta.dirname, '..', '..', '..');
 const CORE = path.join(REPO, 'electron', 'core');
 const DOMAIN_FOLDERS = [
   'account', 'templates', 'webhooks', 'whatsapp', 'campaigns', 'contacts', 'sandbox', 'settings', 'secrets', 'db', 'http', 'host', 'cli',
-  'api', 'files',
+  'api', 'files', 'privacy', 'audit',
 ] as const;
 
 function listSources(dir: string): string[] {
@@ -54,8 +54,9 @@ function importsOf(file: string, text = fs.readFileSync(file, 'utf8')): string[]
 function folderOf(file: string): string | null {
   const rel = path.relative(CORE, file);
   if (rel.startsWith('..') || path.isAbsolute(rel)) return null;
-  const first = rel.split(path.sep)[0]!;
-  return (DOMAIN_FOLDERS as readonly string[]).includes(first) && rel.includes(path.sep) ? first : null;
+  const parts = rel.replaceAll('\\', '/').split('/');
+  const first = parts[0]!;
+  return (DOMAIN_FOLDERS as readonly string[]).includes(first) && parts.length > 1 ? first : null;
 }
 
 type FolderGraph = Map<string, Map<string, string[]>>;
