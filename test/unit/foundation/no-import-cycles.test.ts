@@ -54,8 +54,8 @@ function importsOf(file: string, text = fs.readFileSync(file, 'utf8')): string[]
 function folderOf(file: string): string | null {
   const rel = path.relative(CORE, file);
   if (rel.startsWith('..') || path.isAbsolute(rel)) return null;
-  const first = rel.split(path.sep)[0]!;
-  return (DOMAIN_FOLDERS as readonly string[]).includes(first) && rel.includes(path.sep) ? first : null;
+  const parts = rel.split(/[\\/]/);
+  return parts.length > 1 && (DOMAIN_FOLDERS as readonly string[]).includes(parts[0]!) ? parts[0]! : null;
 }
 
 type FolderGraph = Map<string, Map<string, string[]>>;
