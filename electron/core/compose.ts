@@ -8,6 +8,7 @@
  *   → templates (uses the account)         templates/service.ts
  *   → contacts + import jobs               contacts/service.ts, contacts/import/jobs.ts
  *   → webhooks (config, router, inbox; opt-outs go to the contacts' consent ledger)
+ *   → template submission (account, templates; opt-out buttons in the webhook config)  templates/submit.ts
  *   → campaigns (ports over account, templates and contacts; statuses from webhooks)
  *   → background sync (account + templates), started by startRuntime
  *
@@ -23,6 +24,7 @@ import { accountWebhookAppliers, type ManagementAppliers } from './account/webho
 import { TemplatesService } from './templates/service';
 import { templatesWebhookAppliers } from './templates/webhook-appliers';
 import { BackgroundSync } from './templates/background-sync';
+import { TemplateSubmitService } from './templates/submit';
 import { ContactsService } from './contacts/service';
 import { ImportJobs } from './contacts/import/jobs';
 import { WebhookService } from './webhooks/service';
@@ -34,6 +36,8 @@ import { livePorts } from './campaigns/ports-live';
 export interface CoreServices {
   readonly account: AccountService;
   readonly templates: TemplatesService;
+  /** Creating, editing and deleting templates on Meta (the editor and `pacer templates create`). */
+  readonly templateSubmit: TemplateSubmitService;
   readonly contacts: ContactsService;
   readonly imports: ImportJobs;
   readonly webhooks: WebhookService;
@@ -54,9 +58,14 @@ export function composeServices(ctx: CoreContext, opts: ComposeOptions = {}): Co
   const contacts = new ContactsService(ctx);
   const imports = new ImportJobs(ctx, contacts);
   const webhooks = new WebhookService(ctx, { consentSink: contactsConsentSink(contacts) });
+  // A quick reply marked "opt-out" in the editor joins the webhook's opt-out buttons.
+  const templateSubmit = new TemplateSubmitService(ctx, account, templates, {
+    list: () => webhooks.config.optOutRules().buttons,
+    set: (buttons) => void webhooks.config.setOptOutRules({ buttons }),
+  });
   const campaigns = new CampaignsService(ctx, livePorts(ctx, { account, templates, contacts }), { webhooks, account });
   const backgroundSync = new BackgroundSync(ctx, account, templates);
-  return { account, templates, contacts, imports, webhooks, campaigns, backgroundSync };
+  return { account, templates, templateSubmit, contacts, imports, webhooks, campaigns, backgroundSync };
 }
 
 /**

@@ -108,7 +108,7 @@ export function createCore(opts: CoreOptions): Core {
     const handlers: Handlers = {
       ...appHandlers(ctx),
       ...accountHandlers(services.account),
-      ...templatesHandlers(services.templates),
+      ...templatesHandlers(services.templates, services.templateSubmit),
       ...contactsHandlers(ctx, { service: services.contacts, imports: services.imports }),
       ...webhooksHandlers(services.webhooks),
       ...campaignsHandlers(ctx, { campaigns: services.campaigns, account: services.account }),

@@ -18,10 +18,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CoreContext } from '../context';
+import { headerMediaOf, setHeaderMedia } from './store/campaigns';
 import { badInput, notFound, PacerError } from '../errors';
 import type { GraphClient } from '../whatsapp/client';
+import { HEADER_MEDIA_TYPES as TYPES, sniffMediaType, type HeaderKind } from '../files/media-type';
 
-export type HeaderKind = 'image' | 'video' | 'document';
+export { sniffMediaType, type HeaderKind };
 
 /** As the campaign keeps it in `header_media` (the contract's shape). */
 export type UploadedMedia = UploadedHeaderMedia;
@@ -31,28 +33,6 @@ const DAY_MS = 86_400_000;
 export const MEDIA_ID_DAYS = 30;
 /** A start re-uploads the kept copy from this age on (a margin for a campaign that runs a few days). */
 export const REFRESH_AFTER_DAYS = 23;
-
-/** What a header of each kind may carry, with Meta's limits (MB). */
-const TYPES: Record<string, { kind: HeaderKind; maxMb: number; ext: string }> = {
-  'image/jpeg': { kind: 'image', maxMb: 5, ext: '.jpg' },
-  'image/png': { kind: 'image', maxMb: 5, ext: '.png' },
-  'video/mp4': { kind: 'video', maxMb: 16, ext: '.mp4' },
-  'video/3gpp': { kind: 'video', maxMb: 16, ext: '.3gp' },
-  'application/pdf': { kind: 'document', maxMb: 100, ext: '.pdf' },
-};
-
-/** The MIME type of a file from its first bytes, or null when it is none of the header types. */
-export function sniffMediaType(head: Uint8Array): string | null {
-  const b = head;
-  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
-  if (b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return 'image/png';
-  if (b[0] === 0x25 && b[1] === 0x50 && b[2] === 0x44 && b[3] === 0x46 && b[4] === 0x2d) return 'application/pdf'; // %PDF-
-  if (b[4] === 0x66 && b[5] === 0x74 && b[6] === 0x79 && b[7] === 0x70) {
-    // ISO base media: "ftyp" then the brand; 3gp brands start with "3g".
-    return b[8] === 0x33 && b[9] === 0x67 ? 'video/3gpp' : 'video/mp4';
-  }
-  return null;
-}
 
 const mediaDir = (ctx: CoreContext) => path.join(ctx.dataDir, 'media');
 
@@ -126,7 +106,7 @@ export function headerMediaProblem(ctx: CoreContext, media: HeaderMedia, now: nu
  * and stores the new id on the campaign. Answers the new media, or null when nothing was due.
  */
 export async function refreshHeaderMedia(ctx: CoreContext, account: MediaAccount | null, campaignId: string): Promise<UploadedMedia | null> {
-  const row = ctx.db.prepare('SELECT header_media, phone_number_id FROM campaigns WHERE id = ?').get(campaignId) as { header_media: string | null; phone_number_id: string | null } | undefined;
+  const row = headerMediaOf(ctx.db, campaignId);
   if (!row) throw notFound(`No campaign ${campaignId}`);
   if (!row.header_media) return null;
   const media = JSON.parse(row.header_media) as HeaderMedia;
@@ -140,7 +120,7 @@ export async function refreshHeaderMedia(ctx: CoreContext, account: MediaAccount
   const { client, number } = await sendingNumber(account, row.phone_number_id);
   const { id } = await client.uploadMedia(number, { bytes, mimeType: mime, filename: media.file_name ?? `header${TYPES[mime]?.ext ?? ''}` });
   const fresh: UploadedMedia = { id, file_name: media.file_name ?? 'header', mime_type: mime, size: bytes.length, sha256: media.sha256, uploaded_at: now };
-  ctx.db.prepare('UPDATE campaigns SET header_media = ? WHERE id = ?').run(JSON.stringify(fresh), campaignId);
+  setHeaderMedia(ctx.db, campaignId, JSON.stringify(fresh));
   ctx.log.info('campaigns: header media uploaded again (media ids last 30 days)', { campaign: campaignId, previous: media.id, id });
   return fresh;
 }

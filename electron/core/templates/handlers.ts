@@ -1,13 +1,14 @@
 import type { HandlerGroup } from '../api/handlers';
 import type { whatsappMethods } from '../../../shared/contract/whatsapp';
 import type { TemplatesService } from './service';
+import type { TemplateSubmitService } from './submit';
 
 type TemplatesMethod = Extract<keyof typeof whatsappMethods, `templates:${string}`>;
 
 const asList = <T>(v: T | T[] | undefined): T[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
 
 /** The templates' contract methods (shared/contract/whatsapp.ts), served by the one TemplatesService. */
-export function templatesHandlers(templates: TemplatesService): HandlerGroup<TemplatesMethod> {
+export function templatesHandlers(templates: TemplatesService, submit: TemplateSubmitService): HandlerGroup<TemplatesMethod> {
   return {
     'templates:list': (f) => templates.list({
       ...(f.status ? { status: asList(f.status)! } : {}),
@@ -20,5 +21,8 @@ export function templatesHandlers(templates: TemplatesService): HandlerGroup<Tem
     }),
     'templates:sync': (input) => templates.sync(input),
     'templates:get': (sel) => templates.get(sel),
+    'templates:create': (input) => submit.create(input.draft, { wabaId: input.wabaId }),
+    'templates:edit': (input) => submit.edit(input.id, input.draft),
+    'templates:delete': (sel) => submit.remove(sel),
   };
 }
