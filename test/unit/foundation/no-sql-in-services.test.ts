@@ -35,6 +35,7 @@ const ALLOWED: Record<string, string> = {
   'electron/core/webhooks/service.ts': 'webhook service (split by the composition-root work)',
   'electron/core/webhooks/inbox-writer-worker.ts': 'the webhook writer thread: its own connection in a worker thread, one typed INSERT (docs/architecture.md "Data")',
   'electron/core/webhooks/inbox.ts': 'the durable webhook inbox (a store in all but name)',
+  'electron/core/webhooks/inbox-writer-worker.ts': 'the inbox\'s one INSERT, on the writer thread\'s own connection (architecture.md "Data")',
   'electron/core/webhooks/processor.ts': 'webhook applier transactions',
   'electron/core/webhooks/builtin.ts': 'built-in webhook appliers (template/account updates)',
   'electron/core/webhooks/config.ts': 'webhook configuration row',
