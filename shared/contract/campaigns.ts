@@ -15,6 +15,7 @@
  * Send-ledger row `state` (one per recipient, one-way):
  *   pending → sending → accepted → sent → delivered → read, or failed / skipped / uncertain.
  */
+import { pricingMethods, type RateCardInfo } from './pricing';
 import { z } from 'zod';
 import { method } from './define';
 import { WEEKDAYS } from '../campaigns/recurrence';
@@ -288,7 +289,7 @@ export interface CampaignPlan {
   forecast: ForecastWindow[];
   finish_estimate: string | null;
   /** Estimate only: priced as if every eligible message were delivered (only delivered messages are billed). */
-  cost_estimate: { currency: string | null; amount: number | null; estimate: true; unpriced: number; missing_countries: string[] };
+  cost_estimate: { currency: string | null; amount: number | null; estimate: true; unpriced: number; missing_countries: string[]; card?: RateCardInfo };
   budget: {
     /** Portfolio messaging limit (TIER_2K …) and its number; null = unknown/unlimited. */
     messaging_limit: string | null;
@@ -426,6 +427,7 @@ export interface RateCardEntry {
 const idInput = z.object({ id: z.string().min(1).max(64) }).strict();
 
 export const campaignsMethods = {
+  ...pricingMethods,
   /** Every campaign, newest first, with counts. */
   'campaigns:list': method<CampaignSummary[]>()(z.object({ state: z.enum(CAMPAIGN_STATES).optional() }).strict()),
   'campaigns:get': method<CampaignSummary>()(idInput),

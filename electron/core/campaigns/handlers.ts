@@ -6,12 +6,14 @@ import { badInput } from '../errors';
 import type { campaignsMethods, RecipientRow } from '../../../shared/contract/campaigns';
 import { refreshHeaderMedia, uploadHeaderMedia } from './media';
 import { campaignsFor } from './service';
+import { pricingHandlers } from '../pricing/handlers';
 
 type CampaignsMethod = keyof typeof campaignsMethods;
 
 export function campaignsHandlers(ctx: CoreContext): HandlerGroup<CampaignsMethod> {
   const svc = () => campaignsFor(ctx);
   return {
+    ...pricingHandlers(ctx),
     'campaigns:list': ({ state }) => svc().list(state),
     'campaigns:get': ({ id }) => svc().get(id),
     'campaigns:create': (draft) => svc().create(draft),

@@ -13,6 +13,9 @@ import type {
 import { nextOccurrence, nextOccurrences } from '../../../shared/campaigns/recurrence';
 import { campaignDraftSchema, EXCLUSION_REASONS, RECIPIENT_STATES } from '../../../shared/contract/campaigns';
 import { estimateCost } from './cost';
+import { snapshotEstimate } from './costs';
+import { subscribeClicks } from './clicks';
+import { cardInfo } from '../pricing/store';
 import { forecast } from './forecast';
 import { DAY_MS, MessagingWindow, tierLimit, usableBudget } from './messaging-window';
 import { headerMediaProblem, refreshHeaderMedia } from './media';
@@ -85,6 +88,7 @@ export class CampaignsService {
     if (!ports) {
       // Delivery statuses from the webhook domain; the account's budget meter reads our messaging log.
       this.unsubscribeStatus = webhooksFor(ctx).router.on('status', this.statusHandler(), { name: 'campaigns' });
+      subscribeClicks(ctx);
       whatsappServices(ctx).account.setRecipientUsageProvider((now) => uniqueRecipients24h(ctx, now));
     }
   }
@@ -431,7 +435,7 @@ export class CampaignsService {
         excluded,
         forecast: f.windows,
         finish_estimate: f.finishEstimate,
-        cost_estimate: { currency: cost.currency, amount: cost.amount, estimate: true, unpriced: cost.unpriced, missing_countries: cost.missing_countries },
+        cost_estimate: { currency: cost.currency, amount: cost.amount, estimate: true, unpriced: cost.unpriced, missing_countries: cost.missing_countries, card: cardInfo(this.ctx.db, now) },
         budget: {
           messaging_limit: tier, limit: limit === null || !Number.isFinite(limit) ? null : limit, margin,
           used_24h: window.used(now), available_now: Number.isFinite(budget) ? Math.max(0, budget - window.used(now)) : null, shared_warning: true,
@@ -505,6 +509,7 @@ export class CampaignsService {
       const state: CampaignState = startTimeOf(r) > now ? 'scheduled' : 'running';
       this.ctx.db.prepare(`UPDATE campaigns SET state = ?, template_category = ?, started_at = ?, materialized_at = ?, updated_at = ?, pause_reason = NULL, pause_detail = NULL WHERE id = ?`)
         .run(state, plan.template.category, now, now, now, id);
+      snapshotEstimate(this.ctx.db, id, plan.template.category, now);
     }
   }
 
