@@ -15,7 +15,7 @@
  * Send-ledger row `state` (one per recipient, one-way):
  *   pending → sending → accepted → sent → delivered → read, or failed / skipped / uncertain.
  */
-import { pricingMethods, type RateCardInfo } from './pricing';
+import { pricingMethods, type CampaignClicks, type CampaignCostReport, type RateCardInfo } from './pricing';
 import { z } from 'zod';
 import { method } from './define';
 import { WEEKDAYS } from '../campaigns/recurrence';
@@ -330,6 +330,13 @@ export interface RecipientRow {
   delivered_at: number | null;
   read_at: number | null;
   failed_at: number | null;
+  /** Meta's pricing object from the status webhook (category incl. marketing_lite; type regular / free_*). */
+  pricing_category?: string | null;
+  pricing_type?: string | null;
+  /** What the message cost (the card's rate when Meta priced it; 0 when free; null = not priced / no rate). */
+  cost_rate?: number | null;
+  /** First click on the message (Meta's click event), when Meta sends them for the account. */
+  clicked_at?: number | null;
 }
 
 export interface CampaignEvent {
@@ -344,6 +351,9 @@ export interface CampaignReport {
   rates: { delivery: number | null; read: number | null; failure: number | null };
   errors: CampaignStatus['errors'];
   events: CampaignEvent[];
+  /** Estimate vs actual cost from Meta's pricing webhooks, with the differences explained. */
+  cost?: CampaignCostReport;
+  clicks?: CampaignClicks;
   /** The report file when `format` was csv/xlsx/json with `out`. */
   file: string | null;
   rows: number;

@@ -75,7 +75,7 @@ const OTHER_MARKETS = new Set(['other', 'others', 'rest of world', 'rest of the 
 const ALIASES: Record<string, string> = {
   turkey: 'TR', russia: 'RU', vietnam: 'VN', 'south korea': 'KR', korea: 'KR', uae: 'AE', 'united states of america': 'US', usa: 'US',
   'czech republic': 'CZ', 'ivory coast': 'CI', 'cote d ivoire': 'CI', 'north macedonia': 'MK', 'hong kong': 'HK', macau: 'MO', macao: 'MO',
-  taiwan: 'TW', 'united kingdom': 'GB', uk: 'GB', laos: 'LA', 'dr congo': 'CD', 'democratic republic of the congo': 'CD', 'republic of the congo': 'CG',
+  taiwan: 'TW', 'korea south': 'KR', 'korea republic of': 'KR', 'united kingdom': 'GB', uk: 'GB', laos: 'LA', 'dr congo': 'CD', 'democratic republic of the congo': 'CD', 'republic of the congo': 'CG',
   palestine: 'PS', syria: 'SY', iran: 'IR', 'cape verde': 'CV', eswatini: 'SZ', swaziland: 'SZ', myanmar: 'MM', burma: 'MM',
 };
 

@@ -7,6 +7,8 @@ import type { campaignsMethods, RecipientRow } from '../../../shared/contract/ca
 import { refreshHeaderMedia, uploadHeaderMedia } from './media';
 import { campaignsFor } from './service';
 import { pricingHandlers } from '../pricing/handlers';
+import { campaignCost } from './costs';
+import { campaignClicks } from './clicks';
 
 type CampaignsMethod = keyof typeof campaignsMethods;
 
@@ -43,7 +45,7 @@ export function campaignsHandlers(ctx: CoreContext): HandlerGroup<CampaignsMetho
         rows = await writeReport(svc().reportRows(id), format, out);
         file = out;
       }
-      return { ...summary, file, rows };
+      return { ...summary, cost: campaignCost(ctx.db, id), clicks: campaignClicks(ctx.db, id), file, rows };
     },
     'campaigns:occurrences': ({ id, limit }) => svc().occurrences(id, limit),
     'campaigns:events': ({ id, limit }) => svc().events(id, limit),
@@ -55,8 +57,8 @@ export function campaignsHandlers(ctx: CoreContext): HandlerGroup<CampaignsMetho
 }
 
 export const REPORT_COLUMNS: (keyof RecipientRow)[] = ['id', 'contact_id', 'phone', 'country', 'state', 'skip_reason', 'wamid', 'error_code', 'error_class', 'error_detail', 'attempts',
-  'claimed_at', 'accepted_at', 'sent_at', 'delivered_at', 'read_at', 'failed_at'];
-const TIME_COLUMNS = new Set(['claimed_at', 'accepted_at', 'sent_at', 'delivered_at', 'read_at', 'failed_at']);
+  'claimed_at', 'accepted_at', 'sent_at', 'delivered_at', 'read_at', 'failed_at', 'pricing_category', 'pricing_type', 'cost_rate', 'clicked_at'];
+const TIME_COLUMNS = new Set(['claimed_at', 'accepted_at', 'sent_at', 'delivered_at', 'read_at', 'failed_at', 'clicked_at']);
 
 const cell = (k: keyof RecipientRow, v: unknown) => (v === null || v === undefined ? '' : TIME_COLUMNS.has(k) ? new Date(v as number).toISOString() : v);
 

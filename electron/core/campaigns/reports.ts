@@ -218,8 +218,8 @@ export function campaignsOverview(db: Db, days: number, now: number): CampaignsO
 }
 
 export const EXPORT_COLUMNS: (keyof RecipientRow)[] = ['id', 'contact_id', 'phone', 'country', 'state', 'skip_reason', 'wamid', 'error_code', 'error_class', 'error_detail', 'attempts',
-  'claimed_at', 'accepted_at', 'sent_at', 'delivered_at', 'read_at', 'failed_at'];
-const TIME_COLUMNS = new Set<keyof RecipientRow>(['claimed_at', 'accepted_at', 'sent_at', 'delivered_at', 'read_at', 'failed_at']);
+  'claimed_at', 'accepted_at', 'sent_at', 'delivered_at', 'read_at', 'failed_at', 'pricing_category', 'pricing_type', 'cost_rate', 'clicked_at'];
+const TIME_COLUMNS = new Set<keyof RecipientRow>(['claimed_at', 'accepted_at', 'sent_at', 'delivered_at', 'read_at', 'failed_at', 'clicked_at']);
 const exportCell = (k: keyof RecipientRow, v: unknown): string | number =>
   v === null || v === undefined ? '' : TIME_COLUMNS.has(k) ? new Date(v as number).toISOString() : (v as string | number);
 

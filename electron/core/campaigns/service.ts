@@ -851,7 +851,7 @@ export class CampaignsService {
     if (input.search) { where.push(`phone LIKE ? ESCAPE '\\'`); params.push(`%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`); }
     const total = (this.ctx.db.prepare(`SELECT count(*) AS n FROM campaign_recipients WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n;
     const rows = this.ctx.db.prepare(`SELECT id, contact_id, phone, country, state, skip_reason, wamid, error_code, error_class, error_detail, attempts, not_before,
-        claimed_at, accepted_at, sent_at, delivered_at, read_at, failed_at FROM campaign_recipients WHERE ${where.join(' AND ')} AND id > ? ORDER BY id LIMIT ?`)
+        claimed_at, accepted_at, sent_at, delivered_at, read_at, failed_at, pricing_category, pricing_type, cost_rate, clicked_at FROM campaign_recipients WHERE ${where.join(' AND ')} AND id > ? ORDER BY id LIMIT ?`)
       .all(...params, input.cursor ?? 0, input.limit) as RecipientRow[];
     return { rows, next_cursor: rows.length === input.limit ? rows[rows.length - 1]!.id : null, total };
   }
@@ -868,7 +868,7 @@ export class CampaignsService {
   /** Rows of the report (one per recipient), streaming-friendly. */
   *reportRows(id: string): Generator<RecipientRow> {
     const stmt = this.ctx.db.prepare(`SELECT id, contact_id, phone, country, state, skip_reason, wamid, error_code, error_class, error_detail, attempts, not_before,
-        claimed_at, accepted_at, sent_at, delivered_at, read_at, failed_at FROM campaign_recipients WHERE campaign_id = ? ORDER BY id`);
+        claimed_at, accepted_at, sent_at, delivered_at, read_at, failed_at, pricing_category, pricing_type, cost_rate, clicked_at FROM campaign_recipients WHERE campaign_id = ? ORDER BY id`);
     for (const r of stmt.iterate(id)) yield r as RecipientRow;
   }
 

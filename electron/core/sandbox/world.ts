@@ -1,3 +1,5 @@
+import { metaPricing, type SandboxPricing } from './pricing';
+import { SandboxClicks } from './clicks';
 import crypto from 'node:crypto';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Clock } from '../clock';
@@ -107,11 +109,10 @@ export interface InboundInput {
 const HOUR = 3600_000;
 const DELIVER: MessageRecord['outcome'] = Object.freeze({ kind: 'deliver' });
 const SENT_ONLY: MessageRecord['outcome'] = Object.freeze({ kind: 'sent_only' });
-interface Pricing { billable: boolean; pricing_model: 'PMP'; type: 'free_customer_service' | 'regular'; category: string }
+type Pricing = SandboxPricing;
 /** Status events in the order of their step codes (see scheduleStatuses). */
 const STATUS_STEPS = ['sent', 'delivered', 'read', 'failed'] as const;
 const PAUSE_MS = [3 * HOUR, 6 * HOUR];
-const PRICING_CHANGE_2026_10_01 = Date.UTC(2026, 9, 1);
 
 export const digitsOf = (phone: string) => phone.replace(/[^\d]/g, '');
 const unix = (ms: number) => Math.floor(ms / 1000);
@@ -132,6 +133,8 @@ function callingCode(waId: string): string | undefined {
 export class SandboxWorld {
   readonly stats: StatsCollector;
   readonly webhooks: WebhookDispatcher;
+  /** Click events for read marketing messages (sandbox/clicks.ts). */
+  readonly clicks: SandboxClicks;
   readonly business: ResolvedScenario['business'];
   readonly wabas = new Map<string, WabaState>();
   readonly phones = new Map<string, PhoneState>();
@@ -187,6 +190,10 @@ export class SandboxWorld {
     this.pair = new PairRateLimiter(scenario.limits.pair_interval_ms, scenario.limits.pair_burst);
     this.portfolio = new MovingUniqueSet(24 * HOUR);
     this.webhooks = new WebhookDispatcher(clock, scenario.webhooks, (wabaId) => ({ url: this.webhookTarget(wabaId), appSecret: this.appSecret }));
+    this.clicks = new SandboxClicks(scenario.clicks, {
+      rng, clockNow: () => clock.now(), after: (ms, fn) => this.after(ms, fn),
+      post: (wabaId, build) => this.webhooks.enqueueLazy({ wabaId, field: 'messages', delayMs: 0 }, build),
+    });
     const now = clock.now();
     for (const w of scenario.wabas) {
       this.wabas.set(w.id, {
@@ -479,18 +486,17 @@ export class SandboxWorld {
   }
 
   private pricing(phone: PhoneState, msg: MessageRecord): Pricing {
-    const now = msg.accepted_at;
-    let category = 'service';
-    let free = now < PRICING_CHANGE_2026_10_01;
-    if (msg.type !== 'text') {
-      category = (msg.template?.category ?? 'utility').toLowerCase();
-      free &&= category === 'utility' && this.inServiceWindow(phone.id, msg.wa_id, now);
-    }
+    const p = metaPricing({
+      at: msg.accepted_at,
+      templateCategory: msg.type === 'text' ? null : (msg.template?.category ?? 'UTILITY'),
+      inServiceWindow: this.inServiceWindow(phone.id, msg.wa_id, msg.accepted_at),
+      inFreeEntryPoint: this.users.get(msg.wa_id)?.free_entry_point ?? false,
+    });
     // A handful of distinct values, shared by every message that has them.
-    const key = `${category}:${free}`;
-    let p = this.pricingValues.get(key);
-    if (!p) this.pricingValues.set(key, (p = { billable: !free, pricing_model: 'PMP', type: free ? 'free_customer_service' : 'regular', category }));
-    return p;
+    const key = `${p.category}:${p.type}`;
+    let shared = this.pricingValues.get(key);
+    if (!shared) this.pricingValues.set(key, (shared = p));
+    return shared;
   }
 
   /** The template as a message record names it, shared by the records sent while it has that category. */
@@ -594,6 +600,7 @@ export class SandboxWorld {
     msg.statuses.push({ status, at: now });
     this.stats.statuses[status]++;
     if (status === 'failed' && msg.outcome.kind === 'failed') this.stats.asyncError(msg.outcome.code, msg.wa_id, now);
+    if (status === 'read' && msg.type === 'template' && msg.template) this.clickHook(phone, msg);
     const firstDelivery = status === 'delivered' || (status === 'read' && !msg.statuses.some((x) => x.status === 'delivered'));
     if (firstDelivery && msg.type === 'template') {
       const user = this.users.get(msg.wa_id);
@@ -605,6 +612,16 @@ export class SandboxWorld {
         });
       }
     }
+  }
+
+  /** A read marketing message may be clicked (sandbox/clicks.ts decides). */
+  private clickHook(phone: PhoneState, msg: MessageRecord): void {
+    const t = this.findTemplate(phone.waba_id, msg.template!.name, msg.template!.language);
+    const hasUrlButton = !!t?.components.find((c) => c.type === 'BUTTONS')?.buttons?.some((b) => b.type === 'URL');
+    this.clicks.onRead({
+      wamid: msg.wamid, waId: msg.wa_id, wabaId: phone.waba_id, phoneNumberId: phone.id, displayPhoneNumber: digitsOf(phone.display_phone_number),
+      category: msg.template!.category, hasUrlButton, userClicks: this.users.get(msg.wa_id)?.clicks,
+    });
   }
 
   // ---------------------------------------------------------------- inbound
