@@ -88,18 +88,22 @@ function countryNames(): Map<string, string> {
   for (let i = 0; i < 26; i++) for (let j = 0; j < 26; j++) {
     const code = String.fromCharCode(A + i, A + j);
     const name = dn.of(code);
-    if (name && name !== code) names.set(norm(name), code);
+    // ICU names unassigned codes "Unknown Region": those are not markets.
+    if (name && name !== code && norm(name) !== 'unknown region') names.set(norm(name), code);
   }
   for (const [k, v] of Object.entries(ALIASES)) names.set(k, v);
   return names;
 }
+
+let codeSet: Set<string> | null = null;
+const codes = () => (codeSet ??= new Set(countryNames().values()));
 
 /** ISO code for a market cell, '*' for "Other", 'region' for one of Meta's regional groups, null if unknown. */
 export function marketCode(cell: string): string | 'region' | null {
   const raw = cell.trim();
   if (/^[A-Za-z]{2}$/.test(raw)) {
     const up = raw.toUpperCase();
-    return new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' }).of(up) ? up : null;
+    return codes().has(up) ? up : null;
   }
   const n = norm(raw);
   if (!n) return null;
