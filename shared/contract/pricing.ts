@@ -94,4 +94,6 @@ export const pricingMethods = {
   /** Estimate at start vs actual cost from Meta's pricing webhooks, with the differences explained. */
   'campaigns:cost': method<CampaignCostReport>()(idInput),
   'campaigns:clicks': method<CampaignClicks>()(idInput),
+  /** Every campaign's click figures by id (the campaign list's column). */
+  'campaigns:click-rates': method<Record<string, Omit<CampaignClicks, 'untied_account_clicks' | 'clicks'>>>()(z.object({}).strict()),
 };

@@ -9,7 +9,7 @@ import type { pricingMethods, RateCardView } from '../../../shared/contract/pric
 import { parseRateCardCsv, RateCardCsvError } from '../../../shared/pricing/csv';
 import { SHIPPED_CARD, cardInfo, categoryCurrency, rateRows, replaceCard, resetToShipped, setRate } from './store';
 import { campaignCost } from '../campaigns/costs';
-import { campaignClicks } from '../campaigns/clicks';
+import { campaignClicks, clickRates } from '../campaigns/clicks';
 
 type PricingMethod = keyof typeof pricingMethods;
 
@@ -54,5 +54,6 @@ export function pricingHandlers(ctx: CoreContext): HandlerGroup<PricingMethod> {
     'rates:reset': () => { resetToShipped(ctx.db, ctx.clock.now()); return rateCardView(ctx); },
     'campaigns:cost': ({ id }) => campaignCost(ctx.db, id),
     'campaigns:clicks': ({ id }) => campaignClicks(ctx.db, id),
+    'campaigns:click-rates': () => clickRates(ctx.db),
   };
 }

@@ -8,6 +8,7 @@ import { SECRET_NAMES } from '../../../shared/contract/app';
 import type { Settings } from '../../../shared/settings';
 import { AccountSettingsSection } from '../account/AccountSettingsSection';
 import { WebhooksCard } from './WebhooksCard';
+import { RatesCard } from './RatesCard';
 
 /** Each language named in itself, so a user lost in the wrong language can find their own. */
 const LANGUAGE_NAMES: Record<Exclude<Settings['language'], 'system'>, string> = { en: 'English', he: 'עברית', 'zh-TW': '繁體中文' };
@@ -57,6 +58,7 @@ export function SettingsPage() {
 
       <AccountSettingsSection />
       <WebhooksCard />
+      <RatesCard />
 
       <section className="card" aria-labelledby="security">
         <h2 id="security">{t('security')}</h2>
