@@ -46,7 +46,11 @@ export class SandboxClicks {
   emitted = 0;
   private readonly clicked = new Set<string>();
 
-  constructor(private readonly settings: ClickSettings, private readonly ports: ClickPorts) {}
+  readonly settings: ClickSettings;
+
+  constructor(settings: ClickSettings, private readonly ports: ClickPorts) {
+    this.settings = { ...settings, delay_ms: [...settings.delay_ms] };
+  }
 
   /** A message was read: maybe click it later (once per message). */
   onRead(m: ClickSource): void {

@@ -8,6 +8,7 @@ import { api } from '../../api/client';
 import { useStore } from '../../store';
 import { CardName } from '../campaigns/pricing/CardName';
 import { useCampaignFormat } from '../campaigns/format';
+import '../campaigns/pricing/pricing.css';
 
 /** The reason code a refused call carries (never its English message). */
 const reasonOf = (details: unknown): string => (details && typeof details === 'object' && 'reason' in details && typeof (details as { reason: unknown }).reason === 'string' ? (details as { reason: string }).reason : 'other');
@@ -96,7 +97,7 @@ export function RatesCard() {
           )}
 
           <h3 className="cmp-sub">{t('rates.editTitle')}</h3>
-          <form className="grid cols-4 rates-form" onSubmit={(e) => { e.preventDefault(); if (priceOk) void save(price); }}>
+          <form className="rates-form" onSubmit={(e) => { e.preventDefault(); if (priceOk) void save(price); }}>
             <div className="field">
               <label htmlFor="rate-country">{t('rates.country')}</label>
               <select id="rate-country" className="input" data-testid="rate-country" value={form.country} onChange={(e) => setForm({ ...form, country: e.target.value })}>

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { CampaignCostReport } from '../../../../shared/contract/pricing';
 import { useCampaignFormat } from '../format';
 import { CardName } from './CardName';
+import './pricing.css';
 
 /**
  * A campaign's cost: the estimate taken at start (with the card it used) next to the actual cost

@@ -1,10 +1,11 @@
-import { useCallback } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CampaignClicks } from '../../../../shared/contract/pricing';
 import { api } from '../../../api/client';
 import { useStore } from '../../../store';
 import { useThrottledRefresh } from '../detail/useThrottledRefresh';
 import { useCampaignFormat } from '../format';
+import './pricing.css';
 
 export type ClickFigures = Omit<CampaignClicks, 'untied_account_clicks' | 'clicks'>;
 
@@ -20,10 +21,15 @@ export function NoClicks({ availability, testid }: { availability: ClickFigures[
 /** Every campaign's click figures, refreshed with the list. */
 export function useClickRates(): Record<string, ClickFigures> | null {
   const version = useStore((s) => s.campaignsVersion);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const t = setInterval(() => setTick((n) => n + 1), 10_000);
+    return () => clearInterval(t);
+  }, []);
   const [rates] = useThrottledRefresh(useCallback(async () => {
     const r = await api.call('campaigns:click-rates', {});
     return r.ok ? r.value : null;
-  }, []), version, 5000);
+  }, []), `${version}:${tick}`, 5000);
   return rates ?? null;
 }
 
