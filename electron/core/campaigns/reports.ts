@@ -238,7 +238,9 @@ export async function exportRecipients(db: Db, input: { id: string; format: 'csv
   const params: unknown[] = [input.id];
   if (input.state?.length) { where.push(`state IN (${input.state.map(() => '?').join(',')})`); params.push(...input.state); }
   if (input.search) { where.push(`phone LIKE ? ESCAPE '\\'`); params.push(`%${input.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`); }
-  const stmt = db.prepare(`SELECT ${EXPORT_COLUMNS.join(', ')} FROM campaign_recipients WHERE ${where.join(' AND ')} ORDER BY id`);
+  // Columns a later migration added (pricing, clicks) read as empty on a database without them.
+  const have = new Set((db.prepare(`SELECT name FROM pragma_table_info('campaign_recipients')`).pluck().all() as string[]));
+  const stmt = db.prepare(`SELECT ${EXPORT_COLUMNS.map((c) => (have.has(c) ? c : `NULL AS ${c}`)).join(', ')} FROM campaign_recipients WHERE ${where.join(' AND ')} ORDER BY id`);
   const base = `${c.name.replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'campaign'}-recipients`;
   let rows = 0;
   if (input.format === 'json') {
