@@ -47,6 +47,8 @@ for (const lang of ['en', 'he', 'zh-TW'] as const) {
       const rates = page.getByTestId('rates-card');
       await expect(rates.getByTestId('rates-card-name')).toHaveAttribute('data-origin', 'shipped');
       await expect(rates.getByTestId('rates-shipped-empty')).toBeVisible();
+      await rates.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await page.screenshot({ path: path.join(SHOTS, `pricing-rates-shipped-${lang}.png`) });
       await rates.getByTestId('rates-import').setInputFiles(CSV);
       await expect(rates.getByTestId('rates-card-name')).toHaveAttribute('data-origin', 'imported');
       await expect(rates.getByTestId('rates-import-skipped').locator('li')).toHaveCount(2);

@@ -9,6 +9,7 @@ import { campaignsFor } from './service';
 import { pricingHandlers } from '../pricing/handlers';
 import { campaignCost } from './costs';
 import { campaignClicks } from './clicks';
+import { markUserCard } from '../pricing/store';
 
 type CampaignsMethod = keyof typeof campaignsMethods;
 
@@ -52,7 +53,11 @@ export function campaignsHandlers(ctx: CoreContext): HandlerGroup<CampaignsMetho
     'campaigns:delete': ({ id }) => svc().delete(id),
     'campaigns:upload-media': (input) => uploadHeaderMedia(ctx, input),
     'rate-card:get': () => svc().rateCard(),
-    'rate-card:set': ({ entries }) => svc().setRateCard(entries),
+    'rate-card:set': ({ entries }) => {
+      const out = svc().setRateCard(entries);
+      markUserCard(ctx.db, ctx.clock.now());
+      return out;
+    },
   };
 }
 

@@ -89,3 +89,9 @@ export function lookupRate(db: Db, category: string, country: string | null): { 
   return (db.prepare(`SELECT price, currency FROM rate_card WHERE category = ? AND country IN (?, '*') ORDER BY country = '*' LIMIT 1`)
     .get(category, country ?? '*') as { price: number; currency: string } | undefined) ?? null;
 }
+
+/** The whole card was replaced by the user's own list (the older `rate-card:set`): it is theirs now. */
+export function markUserCard(db: Db, now: number): void {
+  db.prepare(`INSERT INTO rate_card_info (id, card_id, effective_from, source, origin, updated_at) VALUES (1, 'user', NULL, 'user', 'user', ?)
+    ON CONFLICT (id) DO UPDATE SET card_id = 'user', effective_from = NULL, source = 'user', origin = 'user', updated_at = excluded.updated_at`).run(now);
+}
