@@ -12,36 +12,29 @@ import type { Db } from '../db/connection';
 import type { ClickEvent } from '../webhooks/events';
 import type { CampaignClicks } from '../../../shared/contract/pricing';
 import { notFound } from '../errors';
-import { webhooksFor } from '../webhooks/service';
+import { allClickCounts, campaignClickCounts, hasClickEvents, insertClickEvent, templateCategoryOf, tieClick, untiedClickEvents } from './store/pricing';
+import type { WebhookRouter } from '../webhooks/router';
 
 export function recordClick(db: Db, ev: ClickEvent, now: number): void {
   if (ev.actionType !== 'marketing_messages_link_click') return;
   db.transaction(() => {
-    const ins = db.prepare(`INSERT OR IGNORE INTO click_events (event_key, waba_id, phone_number_id, at, action_type, component, click_id, product_id, wamid, row_id, received_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)`).run(ev.key, ev.wabaId, ev.phoneNumberId, ev.timestamp, ev.actionType, ev.component, ev.clickId, ev.productId, ev.wamid, now);
-    if (ins.changes === 0 || !ev.wamid) return;
-    const row = db.prepare(`UPDATE campaign_recipients SET clicks = clicks + 1,
-        clicked_at = CASE WHEN clicked_at IS NULL OR clicked_at > ? THEN ? ELSE clicked_at END
-      WHERE wamid = ? RETURNING id`).get(ev.timestamp, ev.timestamp, ev.wamid) as { id: number } | undefined;
-    if (row) db.prepare('UPDATE click_events SET row_id = ? WHERE event_key = ?').run(row.id, ev.key);
+    const fresh = insertClickEvent(db, { key: ev.key, wabaId: ev.wabaId, phoneNumberId: ev.phoneNumberId, at: ev.timestamp, actionType: ev.actionType, component: ev.component, clickId: ev.clickId, productId: ev.productId, wamid: ev.wamid }, now);
+    if (fresh && ev.wamid) tieClick(db, ev.key, ev.wamid, ev.timestamp);
   })();
 }
 
 /** Subscribes the click handler to the webhook router; returns the unsubscribe. */
-export function subscribeClicks(ctx: CoreContext): () => void {
-  return webhooksFor(ctx).router.on('click', (ev) => { recordClick(ctx.db, ev, ctx.clock.now()); }, { name: 'campaign-clicks' });
+export function subscribeClicks(ctx: CoreContext, router: WebhookRouter): () => void {
+  return router.on('click', (ev) => { recordClick(ctx.db, ev, ctx.clock.now()); }, { name: 'campaign-clicks' });
 }
 
-export function hasClickData(db: Db): boolean {
-  return !!db.prepare('SELECT 1 FROM click_events LIMIT 1').get();
-}
+export const hasClickData = (db: Db): boolean => hasClickEvents(db);
 
 export function campaignClicks(db: Db, id: string): CampaignClicks {
-  const c = db.prepare('SELECT template_category FROM campaigns WHERE id = ?').get(id) as { template_category: string | null } | undefined;
+  const c = templateCategoryOf(db, id);
   if (!c) throw notFound(`No campaign ${id}`);
-  const agg = db.prepare(`SELECT sum(state IN ('delivered', 'read')) AS delivered, count(clicked_at) AS clicked, sum(clicks) AS clicks
-    FROM campaign_recipients WHERE campaign_id = ?`).get(id) as { delivered: number | null; clicked: number; clicks: number | null };
-  const untied = Number(db.prepare('SELECT count(*) FROM click_events WHERE row_id IS NULL').pluck().get());
+  const agg = campaignClickCounts(db, id);
+  const untied = untiedClickEvents(db);
   const delivered = agg.delivered ?? 0;
   const availability = (c.template_category ?? '').toUpperCase() !== 'MARKETING' ? 'not_marketing' : hasClickData(db) ? 'available' : 'no_data';
   return {
@@ -57,8 +50,7 @@ export function campaignClicks(db: Db, id: string): CampaignClicks {
 /** Every campaign's clicks in one query (the campaign list's column). */
 export function clickRates(db: Db): Record<string, Omit<CampaignClicks, 'untied_account_clicks' | 'clicks'>> {
   const any = hasClickData(db);
-  const rows = db.prepare(`SELECT c.id, c.template_category AS cat, sum(r.state IN ('delivered', 'read')) AS delivered, count(r.clicked_at) AS clicked
-    FROM campaigns c LEFT JOIN campaign_recipients r ON r.campaign_id = c.id GROUP BY c.id`).all() as { id: string; cat: string | null; delivered: number | null; clicked: number }[];
+  const rows = allClickCounts(db);
   const out: Record<string, Omit<CampaignClicks, 'untied_account_clicks' | 'clicks'>> = {};
   for (const r of rows) {
     const availability = (r.cat ?? '').toUpperCase() !== 'MARKETING' ? 'not_marketing' : any ? 'available' : 'no_data';

@@ -14,18 +14,13 @@ import type { CampaignCostReport, CostDifferenceCode, RateCardInfo } from '../..
 import { cardCategoryOf, isCharged } from '../../../shared/pricing/categories';
 import { cardInfo, lookupRate } from '../pricing/store';
 import { notFound } from '../errors';
+import { costCardOf, costRows, pricingOfRow, writeEstimate, writePricing } from './store/pricing';
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /** At start (inside materialize's transaction): each pending row's estimated rate, and the card used. */
 export function snapshotEstimate(db: Db, campaignId: string, templateCategory: string | null, now: number): void {
-  const info = cardInfo(db, now);
-  const category = (templateCategory ?? 'MARKETING').toUpperCase();
-  db.prepare(`UPDATE campaign_recipients SET est_category = ?,
-      est_rate = (SELECT k.price FROM rate_card k WHERE k.category = ? AND k.country IN (coalesce(campaign_recipients.country, '*'), '*') ORDER BY k.country = '*' LIMIT 1),
-      est_currency = (SELECT k.currency FROM rate_card k WHERE k.category = ? AND k.country IN (coalesce(campaign_recipients.country, '*'), '*') ORDER BY k.country = '*' LIMIT 1)
-    WHERE campaign_id = ? AND state = 'pending'`).run(category, category, category, campaignId);
-  db.prepare('UPDATE campaigns SET cost_card = ? WHERE id = ?').run(JSON.stringify(info), campaignId);
+  writeEstimate(db, campaignId, (templateCategory ?? 'MARKETING').toUpperCase(), JSON.stringify(cardInfo(db, now)));
 }
 
 /**
@@ -34,8 +29,7 @@ export function snapshotEstimate(db: Db, campaignId: string, templateCategory: s
  */
 export function recordPricing(db: Db, rowId: number, pricing: StatusEvent['pricing'], at: number): void {
   if (!pricing || (pricing.type === null && pricing.billable === null && pricing.category === null)) return;
-  const row = db.prepare('SELECT country, pricing_type, pricing_billable, pricing_category FROM campaign_recipients WHERE id = ?').get(rowId) as
-    { country: string | null; pricing_type: string | null; pricing_billable: number | null; pricing_category: string | null } | undefined;
+  const row = pricingOfRow(db, rowId);
   if (!row || row.pricing_type !== null || row.pricing_billable !== null || row.pricing_category !== null) return;
   let rate: number | null = 0;
   let currency: string | null = null;
@@ -45,8 +39,7 @@ export function recordPricing(db: Db, rowId: number, pricing: StatusEvent['prici
     rate = r?.price ?? null;
     currency = r?.currency ?? null;
   }
-  db.prepare(`UPDATE campaign_recipients SET pricing_billable = ?, pricing_model = ?, pricing_category = ?, pricing_type = ?, priced_at = ?, cost_rate = ?, cost_currency = ? WHERE id = ?`)
-    .run(pricing.billable === null ? null : pricing.billable ? 1 : 0, pricing.model, pricing.category, pricing.type, at, rate, currency, rowId);
+  writePricing(db, rowId, { billable: pricing.billable === null ? null : pricing.billable ? 1 : 0, model: pricing.model, category: pricing.category, type: pricing.type, at, rate, currency });
 }
 
 export interface CostRow {
@@ -131,9 +124,7 @@ export function reconcile(rows: readonly CostRow[], card: RateCardInfo | null): 
 }
 
 export function campaignCost(db: Db, id: string): CampaignCostReport {
-  const c = db.prepare('SELECT cost_card FROM campaigns WHERE id = ?').get(id) as { cost_card: string | null } | undefined;
+  const c = costCardOf(db, id);
   if (!c) throw notFound(`No campaign ${id}`);
-  const rows = db.prepare(`SELECT state, est_category, est_rate, est_currency, pricing_billable, pricing_category, pricing_type, cost_rate, cost_currency
-    FROM campaign_recipients WHERE campaign_id = ?`).all(id) as CostRow[];
-  return reconcile(rows, c.cost_card ? (JSON.parse(c.cost_card) as RateCardInfo) : null);
+  return reconcile(costRows(db, id), c.cost_card ? (JSON.parse(c.cost_card) as RateCardInfo) : null);
 }

@@ -7,7 +7,7 @@ import type { CoreContext } from '../context';
 import { PacerError, badInput } from '../errors';
 import type { pricingMethods, RateCardView } from '../../../shared/contract/pricing';
 import { parseRateCardCsv, RateCardCsvError } from '../../../shared/pricing/csv';
-import { SHIPPED_CARD, cardInfo, categoryCurrency, rateRows, replaceCard, resetToShipped, setRate } from './store';
+import { SHIPPED_CARD, cardInfo, categoryCurrency, otherRatesInCategory, rateRows, replaceCard, resetToShipped, setRate } from './store';
 import { campaignCost } from '../campaigns/costs';
 import { campaignClicks, clickRates } from '../campaigns/clicks';
 
@@ -45,7 +45,7 @@ export function pricingHandlers(ctx: CoreContext): HandlerGroup<PricingMethod> {
     'rates:set': (r) => {
       // One currency per category: an edit in another currency than the category's rates is refused.
       const cur = categoryCurrency(ctx.db, r.category);
-      if (r.price !== null && cur && cur !== r.currency && ctx.db.prepare('SELECT count(*) FROM rate_card WHERE category = ? AND NOT (country = ?)').pluck().get(r.category, r.country) as number > 0) {
+      if (r.price !== null && cur && cur !== r.currency && otherRatesInCategory(ctx.db, r.category, r.country) > 0) {
         throw badInput(`the ${r.category} rates are in ${cur}, not ${r.currency}`, { reason: 'currency_mismatch', currency: cur });
       }
       setRate(ctx.db, r, ctx.clock.now());

@@ -95,3 +95,8 @@ export function markUserCard(db: Db, now: number): void {
   db.prepare(`INSERT INTO rate_card_info (id, card_id, effective_from, source, origin, updated_at) VALUES (1, 'user', NULL, 'user', 'user', ?)
     ON CONFLICT (id) DO UPDATE SET card_id = 'user', effective_from = NULL, source = 'user', origin = 'user', updated_at = excluded.updated_at`).run(now);
 }
+
+/** Rates of a category in other markets than `country` (an edit in another currency must not mix currencies). */
+export function otherRatesInCategory(db: Db, category: string, country: string): number {
+  return Number(db.prepare('SELECT count(*) FROM rate_card WHERE category = ? AND country != ?').pluck().get(category, country));
+}
