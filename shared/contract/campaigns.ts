@@ -15,6 +15,7 @@
  * Send-ledger row `state` (one per recipient, one-way):
  *   pending → sending → accepted → sent → delivered → read, or failed / skipped / uncertain.
  */
+import { pricingMethods, type CampaignClicks, type CampaignCostReport, type RateCardInfo } from './pricing';
 import { z } from 'zod';
 import { method } from './define';
 import { WEEKDAYS } from '../campaigns/recurrence';
@@ -288,7 +289,7 @@ export interface CampaignPlan {
   forecast: ForecastWindow[];
   finish_estimate: string | null;
   /** Estimate only: priced as if every eligible message were delivered (only delivered messages are billed). */
-  cost_estimate: { currency: string | null; amount: number | null; estimate: true; unpriced: number; missing_countries: string[] };
+  cost_estimate: { currency: string | null; amount: number | null; estimate: true; unpriced: number; missing_countries: string[]; card?: RateCardInfo };
   budget: {
     /** Portfolio messaging limit (TIER_2K …) and its number; null = unknown/unlimited. */
     messaging_limit: string | null;
@@ -329,6 +330,13 @@ export interface RecipientRow {
   delivered_at: number | null;
   read_at: number | null;
   failed_at: number | null;
+  /** Meta's pricing object from the status webhook (category incl. marketing_lite; type regular / free_*). */
+  pricing_category?: string | null;
+  pricing_type?: string | null;
+  /** What the message cost (the card's rate when Meta priced it; 0 when free; null = not priced / no rate). */
+  cost_rate?: number | null;
+  /** First click on the message (Meta's click event), when Meta sends them for the account. */
+  clicked_at?: number | null;
 }
 
 export interface CampaignEvent {
@@ -343,6 +351,9 @@ export interface CampaignReport {
   rates: { delivery: number | null; read: number | null; failure: number | null };
   errors: CampaignStatus['errors'];
   events: CampaignEvent[];
+  /** Estimate vs actual cost from Meta's pricing webhooks, with the differences explained. */
+  cost?: CampaignCostReport;
+  clicks?: CampaignClicks;
   /** The report file when `format` was csv/xlsx/json with `out`. */
   file: string | null;
   rows: number;
@@ -426,6 +437,7 @@ export interface RateCardEntry {
 const idInput = z.object({ id: z.string().min(1).max(64) }).strict();
 
 export const campaignsMethods = {
+  ...pricingMethods,
   /** Every campaign, newest first, with counts. */
   'campaigns:list': method<CampaignSummary[]>()(z.object({ state: z.enum(CAMPAIGN_STATES).optional() }).strict()),
   'campaigns:get': method<CampaignSummary>()(idInput),

@@ -5,12 +5,17 @@ import type { campaignsMethods, RecipientRow } from '../../../shared/contract/ca
 import { refreshHeaderMedia, uploadHeaderMedia, type MediaAccount } from './media';
 import { csvField, xlsxCell } from './reports';
 import type { CampaignsService } from './service';
+import { pricingHandlers } from '../pricing/handlers';
+import { campaignCost } from './costs';
+import { campaignClicks } from './clicks';
+import { markUserCard } from '../pricing/store';
 
 type CampaignsMethod = keyof typeof campaignsMethods;
 
 export function campaignsHandlers(ctx: CoreContext, services: { campaigns: CampaignsService; account: MediaAccount }): HandlerGroup<CampaignsMethod> {
   const svc = services.campaigns;
   return {
+    ...pricingHandlers(ctx),
     'campaigns:list': ({ state }) => svc.list(state),
     'campaigns:get': ({ id }) => svc.get(id),
     'campaigns:create': (draft) => svc.create(draft),
@@ -35,20 +40,24 @@ export function campaignsHandlers(ctx: CoreContext, services: { campaigns: Campa
     // The CLI writes --out itself (writeReport); the app saves campaigns:export's content where the user chose.
     'campaigns:report': ({ id }) => {
       const summary = svc.reportSummary(id);
-      return { ...summary, file: null, rows: summary.campaign.total };
+      return { ...summary, cost: campaignCost(ctx.db, id), clicks: campaignClicks(ctx.db, id), file: null, rows: summary.campaign.total };
     },
     'campaigns:occurrences': ({ id, limit }) => svc.occurrences(id, limit),
     'campaigns:events': ({ id, limit }) => svc.events(id, limit),
     'campaigns:delete': ({ id }) => svc.delete(id),
     'campaigns:upload-media': (input) => uploadHeaderMedia(ctx, services.account, input),
     'rate-card:get': () => svc.rateCard(),
-    'rate-card:set': ({ entries }) => svc.setRateCard(entries),
+    'rate-card:set': ({ entries }) => {
+      const out = svc.setRateCard(entries);
+      markUserCard(ctx.db, ctx.clock.now());
+      return out;
+    },
   };
 }
 
 export const REPORT_COLUMNS: (keyof RecipientRow)[] = ['id', 'contact_id', 'phone', 'country', 'state', 'skip_reason', 'wamid', 'error_code', 'error_class', 'error_detail', 'attempts',
-  'claimed_at', 'accepted_at', 'sent_at', 'delivered_at', 'read_at', 'failed_at'];
-const TIME_COLUMNS = new Set(['claimed_at', 'accepted_at', 'sent_at', 'delivered_at', 'read_at', 'failed_at']);
+  'claimed_at', 'accepted_at', 'sent_at', 'delivered_at', 'read_at', 'failed_at', 'pricing_category', 'pricing_type', 'cost_rate', 'clicked_at'];
+const TIME_COLUMNS = new Set(['claimed_at', 'accepted_at', 'sent_at', 'delivered_at', 'read_at', 'failed_at', 'clicked_at']);
 
 const cell = (k: keyof RecipientRow, v: unknown) => (v === null || v === undefined ? '' : TIME_COLUMNS.has(k) ? new Date(v as number).toISOString() : v);
 

@@ -7,6 +7,7 @@ import { isValidTimeZone } from './send-window';
 import type { Draft } from './definitions';
 import type { CampaignsScope } from './scope';
 import type { NewRecipient } from './store';
+import { snapshotEstimate } from './costs';
 
 /** Snapshots the plan into the ledger and sets the campaign scheduled/running (inside the caller's transaction). */
 export function materialize(s: CampaignsScope, r: CampaignRow, d: Draft, plan: CampaignPlan, result: PlanResult, now: number): void {
@@ -25,6 +26,8 @@ export function materialize(s: CampaignsScope, r: CampaignRow, d: Draft, plan: C
   s.ledger.insertRecipients(id, rows, now);
   const state: CampaignState = startTimeOf(r) > now ? 'scheduled' : 'running';
   s.campaigns.markStarted(id, state, plan.template.category, now);
+  // The estimate at start, per row, and the card it used (costs.ts: compared with the actual cost).
+  snapshotEstimate(s.ctx.db, id, plan.template.category, now);
 }
 
 const numOrNull = (x: number | string) => (typeof x === 'number' ? x : Number.isFinite(Number(x)) ? Number(x) : null);

@@ -6,6 +6,7 @@
 import type { CampaignDraft, CampaignPlan, ExclusionReason, PlanBlocker } from '../../../shared/contract/campaigns';
 import { campaignDraftSchema, EXCLUSION_REASONS } from '../../../shared/contract/campaigns';
 import { estimateCost } from './cost';
+import { cardInfo } from '../pricing/store';
 import { forecast } from './forecast';
 import { DAY_MS, tierLimit, usableBudget } from './messaging-window';
 import { headerMediaProblem } from './media';
@@ -89,7 +90,7 @@ export async function computePlan(s: CampaignsScope, d: Draft, campaignId: strin
       excluded,
       forecast: f.windows,
       finish_estimate: f.finishEstimate,
-      cost_estimate: { currency: cost.currency, amount: cost.amount, estimate: true, unpriced: cost.unpriced, missing_countries: cost.missing_countries },
+      cost_estimate: { currency: cost.currency, amount: cost.amount, estimate: true, unpriced: cost.unpriced, missing_countries: cost.missing_countries, card: cardInfo(s.ctx.db, now) },
       budget: {
         messaging_limit: tier, limit: limit === null || !Number.isFinite(limit) ? null : limit, margin,
         used_24h: window.used(now), available_now: Number.isFinite(budget) ? Math.max(0, budget - window.used(now)) : null, shared_warning: true,

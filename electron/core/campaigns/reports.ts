@@ -222,8 +222,8 @@ export function campaignsOverview(db: Db, days: number, now: number): CampaignsO
 }
 
 export const EXPORT_COLUMNS: (keyof RecipientRow)[] = ['id', 'contact_id', 'phone', 'country', 'state', 'skip_reason', 'wamid', 'error_code', 'error_class', 'error_detail', 'attempts',
-  'claimed_at', 'accepted_at', 'sent_at', 'delivered_at', 'read_at', 'failed_at'];
-const TIME_COLUMNS = new Set<keyof RecipientRow>(['claimed_at', 'accepted_at', 'sent_at', 'delivered_at', 'read_at', 'failed_at']);
+  'claimed_at', 'accepted_at', 'sent_at', 'delivered_at', 'read_at', 'failed_at', 'pricing_category', 'pricing_type', 'cost_rate', 'clicked_at'];
+const TIME_COLUMNS = new Set<keyof RecipientRow>(['claimed_at', 'accepted_at', 'sent_at', 'delivered_at', 'read_at', 'failed_at', 'clicked_at']);
 const exportCell = (k: keyof RecipientRow, v: unknown): string | number =>
   v === null || v === undefined ? '' : TIME_COLUMNS.has(k) ? new Date(v as number).toISOString() : (v as string | number);
 
@@ -241,7 +241,9 @@ export async function exportRecipients(db: Db, input: { id: string; format: 'csv
   const params: unknown[] = [input.id];
   if (input.state?.length) { where.push(`state IN (${input.state.map(() => '?').join(',')})`); params.push(...input.state); }
   if (input.search) { where.push(`phone LIKE ? ESCAPE '\\'`); params.push(`%${input.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`); }
-  const stmt = db.prepare(`SELECT ${EXPORT_COLUMNS.join(', ')} FROM campaign_recipients WHERE ${where.join(' AND ')} ORDER BY id`);
+  // Columns a later migration added (pricing, clicks) read as empty on a database without them.
+  const have = new Set((db.prepare(`SELECT name FROM pragma_table_info('campaign_recipients')`).pluck().all() as string[]));
+  const stmt = db.prepare(`SELECT ${EXPORT_COLUMNS.map((c) => (have.has(c) ? c : `NULL AS ${c}`)).join(', ')} FROM campaign_recipients WHERE ${where.join(' AND ')} ORDER BY id`);
   const base = `${c.name.replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'campaign'}-recipients`;
   let rows = 0;
   if (input.format === 'json') {

@@ -8,6 +8,7 @@
  * one service of a core and calls `attach()`; `startEngine()` is called by hosts that send (the app,
  * `pacer run`).
  */
+import { subscribeClicks } from './clicks';
 import type { CoreContext } from '../context';
 import type {
   CampaignDraft, CampaignEvent, CampaignPlan, CampaignPreview, CampaignState, CampaignStatus, CampaignSummary,
@@ -66,15 +67,19 @@ export class CampaignsService {
   }
 
   private unsubscribeStatus: (() => void) | null = null;
+  private unsubscribeClicks: (() => void) | null = null;
 
   /** Subscribes to delivery statuses on the webhook router (called once by the composition root). */
   attach(): () => void {
     if (!this.unsubscribeStatus && this.links.webhooks) {
       this.unsubscribeStatus = this.links.webhooks.router.on('status', this.statusHandler(), { name: 'campaigns' });
+      this.unsubscribeClicks = subscribeClicks(this.ctx, this.links.webhooks.router);
     }
     return () => {
       this.unsubscribeStatus?.();
       this.unsubscribeStatus = null;
+      this.unsubscribeClicks?.();
+      this.unsubscribeClicks = null;
     };
   }
 

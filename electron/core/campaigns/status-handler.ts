@@ -14,6 +14,7 @@ import { classifyError } from '../whatsapp/errors';
 import { applyLedgerEvent, type LedgerRow, type LedgerState } from './ledger-state';
 import { DAY_MS } from './messaging-window';
 import { rowIdFromBizOpaque } from './sender';
+import { recordPricing } from './costs';
 
 interface DbRow {
   id: number;
@@ -90,6 +91,8 @@ export function createStatusHandler(ctx: CoreContext, hooks: StatusHooks): (ev: 
     const billable = ev.pricing?.billable === undefined || ev.pricing?.billable === null ? null : ev.pricing.billable ? 1 : 0;
     write.run(next.state, wamid, next.errorCode, next.errorDetail, errorClass,
       next.sentAt, next.deliveredAt, next.readAt, next.failedAt, next.notBefore, retries, billable, ctx.clock.now(), row.id);
+    // Meta's pricing object (on one of delivered/read): what this message actually cost.
+    if (ev.pricing) recordPricing(db, row.id, ev.pricing, ev.timestamp);
     // The failure may come after the campaign completed: it must not stay pending in a finished one.
     if (reopen && next.notBefore !== null) hooks.reopened(row.campaign_id, next.notBefore);
     hooks.touched(row.campaign_id);

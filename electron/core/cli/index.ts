@@ -9,6 +9,7 @@ import { registerTemplatesCommands } from './commands/templates';
 import { registerCampaignCommands, registerRunCommand } from './commands/campaign';
 import { registerWebhookCommands } from './commands/webhook';
 import { registerAuditCommands } from './commands/audit';
+import { registerRatesCommands } from './commands/rates';
 import { createCliContext } from './context';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, type CliIo } from './io';
 
@@ -31,6 +32,7 @@ export function buildProgram(io: CliIo): Command {
   registerRunCommand(program, cli);
   registerWebhookCommands(program, cli);
   registerAuditCommands(program, cli);
+  registerRatesCommands(program, cli);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

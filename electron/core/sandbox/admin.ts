@@ -31,6 +31,10 @@ const userSchema = z.object({
   experiment_holdout: z.boolean().optional(),
   offline: z.boolean().optional(),
   reads: z.boolean().optional(),
+  /** Clicks the URL button of every read marketing message (sandbox/clicks.ts). */
+  clicks: z.boolean().optional(),
+  /** Came through a Click-to-WhatsApp ad: pricing type free_entry_point. */
+  free_entry_point: z.boolean().optional(),
 });
 
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
@@ -165,6 +169,18 @@ export async function handleAdmin(world: SandboxWorld, info: RequestInfo, baseUr
       world.setUserPreference(b.wa_id, b.value, b.phone_number_id);
       return { ok: true };
     }
+    case 'POST delivery': {
+      // Delivery timings and rates from now on (e.g. quick reads for a demo of the clicked stage).
+      const b = parse(scenarioSchema.shape.delivery.unwrap().partial(), body);
+      Object.assign(world.scenario.delivery, b);
+      return world.scenario.delivery;
+    }
+    case 'POST clicks': {
+      // Click events for read marketing messages with a URL button (sandbox/clicks.ts).
+      const b = parse(scenarioSchema.shape.clicks.unwrap().partial(), body);
+      Object.assign(world.clicks.settings, b);
+      return world.clicks.settings;
+    }
     case 'POST users': {
       const b = parse(userSchema, body);
       world.upsertUser(b);
@@ -213,7 +229,9 @@ export const ADMIN_ENDPOINTS = [
   'POST /__admin/faults {error_5xx_rate?, timeout_rate?, drop_rate?, slow_rate?, slow_ms?, timeout_ms?, processed_on_lost_response_rate?}',
   'POST /__admin/inbound {from, kind: text|button|interactive|stop_text|stop_button|preference_stop, text?, payload?, language?: en|he|zh, phone_number_id?, context_wamid?}',
   'POST /__admin/user-preferences {wa_id, value: stop|resume}',
-  'POST /__admin/users {phone, undeliverable?, marketing_stopped?, marketing_cap_reached?, experiment_holdout?, offline?, reads?}',
+  'POST /__admin/users {phone, undeliverable?, marketing_stopped?, marketing_cap_reached?, experiment_holdout?, offline?, reads?, clicks?, free_entry_point?}',
+  'POST /__admin/delivery {sent_delay_ms?, delivered_delay_ms?, read_delay_ms?, read_rate?, …} — delivery timings from now on',
+  'POST /__admin/clicks {rate?, delay_ms?, tie_to_message?} — click events (user_actions) for read marketing messages with a URL button',
   'POST /__admin/token {state: valid|expired|revoked}',
   'POST /__admin/clock/advance {ms} — only with an injected FakeClock',
 ];

@@ -137,6 +137,10 @@ export const userSchema = z.object({
   offline: z.boolean().default(false),
   reads: z.boolean().optional(),
   reply: reply.optional(),
+  /** Clicks the URL of every read marketing message (true) or never (false); unset: clicks.rate decides. */
+  clicks: z.boolean().optional(),
+  /** Came through a Click-to-WhatsApp ad: messages to them are in a free entry point window (pricing type free_entry_point). */
+  free_entry_point: z.boolean().optional(),
 });
 
 const timelineEvent = z.object({ at_ms: z.number().nonnegative() }).and(
@@ -229,6 +233,13 @@ export const scenarioSchema = z.object({
     timeout_ms: z.number().nonnegative().default(0),
     /** For timeouts and drops: share where the send was processed before the response was lost. */
     processed_on_lost_response_rate: rate.default(0.5),
+  }).prefault({}),
+  /** Click events (user_actions, marketing_messages_link_click) for read marketing messages with a URL button (sandbox/clicks.ts). */
+  clicks: z.object({
+    rate: rate.default(0),
+    delay_ms: delayRange.default([2_000, 120_000]),
+    /** Add the message id and user to the event (Meta's documented payload has neither). */
+    tie_to_message: z.boolean().default(true),
   }).prefault({}),
   timeline: z.array(timelineEvent).default([]),
 });

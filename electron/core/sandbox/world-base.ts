@@ -1,4 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import type { SandboxPricing } from './pricing';
+import { SandboxClicks } from './clicks';
 import type { Clock } from '../clock';
 import { Agenda } from './agenda';
 import { GraphError, unknownObject, type SandboxErrorCode } from './graph-errors';
@@ -106,11 +108,10 @@ export interface InboundInput {
 export const HOUR = 3600_000;
 export const DELIVER: MessageRecord['outcome'] = Object.freeze({ kind: 'deliver' });
 export const SENT_ONLY: MessageRecord['outcome'] = Object.freeze({ kind: 'sent_only' });
-export interface Pricing { billable: boolean; pricing_model: 'PMP'; type: 'free_customer_service' | 'regular'; category: string }
+export type Pricing = SandboxPricing;
 /** Status events in the order of their step codes (see scheduleStatuses). */
 export const STATUS_STEPS = ['sent', 'delivered', 'read', 'failed'] as const;
 export const PAUSE_MS = [3 * HOUR, 6 * HOUR];
-export const PRICING_CHANGE_2026_10_01 = Date.UTC(2026, 9, 1);
 
 export const digitsOf = (phone: string) => phone.replace(/[^\d]/g, '');
 export const unix = (ms: number) => Math.floor(ms / 1000);
@@ -131,6 +132,8 @@ export function callingCode(waId: string): string | undefined {
 export abstract class WorldBase {
   readonly stats: StatsCollector;
   readonly webhooks: WebhookDispatcher;
+  /** Click events for read marketing messages (sandbox/clicks.ts). */
+  readonly clicks: SandboxClicks;
   readonly business: ResolvedScenario['business'];
   readonly wabas = new Map<string, WabaState>();
   readonly phones = new Map<string, PhoneState>();
@@ -186,6 +189,10 @@ export abstract class WorldBase {
     this.pair = new PairRateLimiter(scenario.limits.pair_interval_ms, scenario.limits.pair_burst);
     this.portfolio = new MovingUniqueSet(24 * HOUR);
     this.webhooks = new WebhookDispatcher(clock, scenario.webhooks, (wabaId) => ({ url: this.webhookTarget(wabaId), appSecret: this.appSecret }));
+    this.clicks = new SandboxClicks(scenario.clicks, {
+      rng, clockNow: () => clock.now(), after: (ms, fn) => this.after(ms, fn),
+      post: (wabaId, build) => this.webhooks.enqueueLazy({ wabaId, field: 'messages', delayMs: 0 }, build),
+    });
     const now = clock.now();
     for (const w of scenario.wabas) {
       this.wabas.set(w.id, {

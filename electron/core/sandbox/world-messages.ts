@@ -3,10 +3,11 @@
  * rate, portfolio, marketing caps), the async outcome decided at acceptance, and the status
  * webhooks that follow (held, sent, delivered, read, failed; reordered and duplicated as Meta does).
  */
+import { metaPricing } from './pricing';
 import { GraphError, webhookError } from './graph-errors';
 import { validateTemplateComponents } from './template-validation';
 import {
-  callingCode, DELIVER, digitsOf, HOUR, isUsNumber, PRICING_CHANGE_2026_10_01, SENT_ONLY, STATUS_STEPS, unix, type MessageRecord, type PhoneState, type Pricing, type TemplateState,
+  callingCode, DELIVER, digitsOf, HOUR, isUsNumber, SENT_ONLY, STATUS_STEPS, unix, type MessageRecord, type PhoneState, type Pricing, type TemplateState,
 } from './world-base';
 import { WorldInbound } from './world-inbound';
 
@@ -167,18 +168,27 @@ export abstract class WorldMessages extends WorldInbound {
   }
 
   protected pricing(phone: PhoneState, msg: MessageRecord): Pricing {
-    const now = msg.accepted_at;
-    let category = 'service';
-    let free = now < PRICING_CHANGE_2026_10_01;
-    if (msg.type !== 'text') {
-      category = (msg.template?.category ?? 'utility').toLowerCase();
-      free &&= category === 'utility' && this.inServiceWindow(phone.id, msg.wa_id, now);
-    }
+    const p = metaPricing({
+      at: msg.accepted_at,
+      templateCategory: msg.type === 'text' ? null : (msg.template?.category ?? 'UTILITY'),
+      inServiceWindow: this.inServiceWindow(phone.id, msg.wa_id, msg.accepted_at),
+      inFreeEntryPoint: this.users.get(msg.wa_id)?.free_entry_point ?? false,
+    });
     // A handful of distinct values, shared by every message that has them.
-    const key = `${category}:${free}`;
-    let p = this.pricingValues.get(key);
-    if (!p) this.pricingValues.set(key, (p = { billable: !free, pricing_model: 'PMP', type: free ? 'free_customer_service' : 'regular', category }));
-    return p;
+    const key = `${p.category}:${p.type}`;
+    let shared = this.pricingValues.get(key);
+    if (!shared) this.pricingValues.set(key, (shared = p));
+    return shared;
+  }
+
+  /** A read marketing message may be clicked (sandbox/clicks.ts decides). */
+  private clickHook(phone: PhoneState, msg: MessageRecord): void {
+    const t = this.findTemplate(phone.waba_id, msg.template!.name, msg.template!.language);
+    const hasUrlButton = !!t?.components.find((c) => c.type === 'BUTTONS')?.buttons?.some((b) => b.type === 'URL');
+    this.clicks.onRead({
+      wamid: msg.wamid, waId: msg.wa_id, wabaId: phone.waba_id, phoneNumberId: phone.id, displayPhoneNumber: digitsOf(phone.display_phone_number),
+      category: msg.template!.category, hasUrlButton, userClicks: this.users.get(msg.wa_id)?.clicks,
+    });
   }
 
   /** The template as a message record names it, shared by the records sent while it has that category. */
@@ -282,6 +292,7 @@ export abstract class WorldMessages extends WorldInbound {
     msg.statuses.push({ status, at: now });
     this.stats.statuses[status]++;
     if (status === 'failed' && msg.outcome.kind === 'failed') this.stats.asyncError(msg.outcome.code, msg.wa_id, now);
+    if (status === 'read' && msg.type === 'template' && msg.template) this.clickHook(phone, msg);
     const firstDelivery = status === 'delivered' || (status === 'read' && !msg.statuses.some((x) => x.status === 'delivered'));
     if (firstDelivery && msg.type === 'template') {
       const user = this.users.get(msg.wa_id);

@@ -74,6 +74,27 @@ export interface UserPreferenceEvent extends EventOrigin {
 }
 
 /**
+ * A click on a marketing message (`value.user_actions[]` on the `messages` field, action_type
+ * `marketing_messages_link_click`; Meta "Tracking click events", 2026-06-30, limited availability,
+ * MM API only, messages of the last 7 days). Meta's documented payload names no message or
+ * recipient: `wamid` / `recipientId` are read when the event carries them (`context.id`,
+ * `message_id`; `from`, `wa_id`, `user_id`), else the click is the account's but nobody's.
+ */
+export interface ClickEvent extends EventOrigin {
+  type: 'click';
+  key: string;
+  actionType: string;
+  /** Unix milliseconds. */
+  timestamp: number;
+  component: string | null;
+  clickId: string | null;
+  productId: string | null;
+  trackingToken: string | null;
+  wamid: string | null;
+  recipientId: string | null;
+}
+
+/**
  * A `value.errors` array outside any status: Meta's out-of-band errors about the number, the WABA
  * or the app (e.g. a message Meta could not deliver to the webhook, a number deregistered). One
  * event per change carrying them; the change's other content is parsed as usual.
@@ -109,12 +130,13 @@ export type ManagementType =
   | 'account_alerts'
   | 'other';
 
-export type WebhookEvent = StatusEvent | MessageEvent | UserPreferenceEvent | ValueErrorEvent | ManagementEvent;
+export type WebhookEvent = StatusEvent | MessageEvent | UserPreferenceEvent | ClickEvent | ValueErrorEvent | ManagementEvent;
 
 export interface WebhookEventMap {
   status: StatusEvent;
   message: MessageEvent;
   user_preferences: UserPreferenceEvent;
+  click: ClickEvent;
   value_error: ValueErrorEvent;
   template_status: ManagementEvent<'template_status'>;
   template_quality: ManagementEvent<'template_quality'>;
@@ -129,6 +151,6 @@ export interface WebhookEventMap {
 
 export type WebhookEventType = keyof WebhookEventMap;
 export const WEBHOOK_EVENT_TYPES = [
-  'status', 'message', 'user_preferences', 'value_error', 'template_status', 'template_quality', 'template_category',
+  'status', 'message', 'user_preferences', 'click', 'value_error', 'template_status', 'template_quality', 'template_category',
   'template_components', 'phone_quality', 'business_capability', 'account_update', 'account_alerts', 'other',
 ] as const satisfies readonly WebhookEventType[];

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type {
+  ClickEvent,
   DeliveryStatus, EventOrigin, ManagementEvent, ManagementType, MessageEvent, StatusError, StatusEvent,
   UserPreferenceEvent, ValueErrorEvent, WebhookEvent,
 } from './events';
@@ -93,6 +94,10 @@ export function parseEvents(raw: Buffer | string, opts: ParseOptions): WebhookEv
         const contacts = arr(value.contacts).filter(isObj);
         for (const m of arr(value.messages)) {
           const ev = parseMessage(m, origin, contacts, opts.optOut);
+          if (ev) out.push(ev);
+        }
+        for (const a of arr(value.user_actions)) {
+          const ev = parseUserAction(a, origin);
           if (ev) out.push(ev);
         }
       } else if (field === 'user_preferences') {
@@ -246,5 +251,34 @@ function parseUserPreference(p: unknown, origin: EventOrigin): UserPreferenceEve
     value,
     detail: str(p.detail),
     timestamp,
+  };
+}
+
+/**
+ * `value.user_actions[]` (Meta "Tracking click events"): `{action_type, timestamp,
+ * marketing_messages_link_click_data: {click_component, click_id, product_id, tracking_token}}`.
+ * The key is the click id when Meta gives one (each click has its own), else the content.
+ */
+function parseUserAction(a: unknown, origin: EventOrigin): ClickEvent | null {
+  if (!isObj(a)) return null;
+  const actionType = str(a.action_type);
+  if (!actionType) return null;
+  const timestamp = seconds(a.timestamp);
+  if (timestamp === null) return null;
+  const data = isObj(a.marketing_messages_link_click_data) ? a.marketing_messages_link_click_data : {};
+  const context = isObj(a.context) ? a.context : {};
+  const clickId = str(data.click_id);
+  return {
+    ...origin,
+    type: 'click',
+    key: `click:${origin.phoneNumberId ?? origin.wabaId}:${clickId ?? `${timestamp}:${hash(a)}`}`,
+    actionType,
+    timestamp,
+    component: str(data.click_component),
+    clickId,
+    productId: str(data.product_id),
+    trackingToken: str(data.tracking_token),
+    wamid: str(context.id) ?? str(a.message_id),
+    recipientId: str(a.from) ?? str(a.wa_id) ?? str(a.user_id),
   };
 }

@@ -39,7 +39,7 @@ export interface Ignored {
 /** Answers why an event is not ours, or null when it is. */
 export type ScopeCheck = (ev: WebhookEvent) => Ignored | null;
 
-const MESSAGE_LEVEL = new Set<WebhookEvent['type']>(['status', 'message', 'user_preferences', 'value_error']);
+const MESSAGE_LEVEL = new Set<WebhookEvent['type']>(['status', 'message', 'user_preferences', 'click', 'value_error']);
 
 export function outOfScope(ev: WebhookEvent, scope: AccountScope | null): Ignored | null {
   if (!scope) return MESSAGE_LEVEL.has(ev.type) ? null : { reason: 'no_account', id: ev.wabaId };

@@ -10,6 +10,7 @@ import { CampaignActions } from './CampaignActions';
 import { ProgressBar } from './ProgressBar';
 import { useCampaignFormat, useLiveCounts } from './format';
 import { describeRepeat, formatInZone } from './repeat';
+import { ClickRateCell, useClickRates, type ClickFigures } from './pricing/clicks';
 import './series.css';
 
 const FILTERS = ['all', 'active', 'draft', 'completed'] as const;
@@ -25,7 +26,7 @@ function scheduledAt(c: CampaignSummary): number | null {
   return null;
 }
 
-function Row({ c }: { c: CampaignSummary }) {
+function Row({ c, clicks }: { c: CampaignSummary; clicks: ClickFigures | undefined }) {
   const { t } = useTranslation('campaigns');
   const f = useCampaignFormat();
   const open = useStore((s) => s.openCampaigns);
@@ -54,6 +55,7 @@ function Row({ c }: { c: CampaignSummary }) {
         {live.total > 0 ? f.number(live.total) : <span className="muted small mono cmp-audience-expr" title={c.audience}>{c.audience}</span>}
       </td>
       <td className="cmp-progress-cell"><ProgressBar counts={live.counts} total={live.total} compact /></td>
+      <ClickRateCell figures={clicks} />
       <td className="small">
         {c.series ? (
           <div data-testid="campaign-next-run" data-at={c.series.next_run_at ?? ''}>
@@ -78,6 +80,7 @@ export function CampaignList() {
   const error = useStore((s) => s.campaignsError);
   const open = useStore((s) => s.openCampaigns);
   const [filter, setFilter] = useState<Filter>('all');
+  const clickRates = useClickRates();
   // Occurrences of a series are reached from the series' page; the list shows the series once.
   const shown = useMemo(() => (campaigns ?? []).filter((c) => !c.series_id).filter((c) =>
     filter === 'all' ? true : filter === 'active' ? ACTIVE.includes(c.state) : filter === 'draft' ? c.state === 'draft' : c.state === 'completed' || c.state === 'cancelled'), [campaigns, filter]);
@@ -117,12 +120,13 @@ export function CampaignList() {
                   <th>{t('list.cols.template')}</th>
                   <th className="num">{t('list.cols.audience')}</th>
                   <th>{t('list.cols.progress')}</th>
+                  <th>{t('pricing.clicks.column')}</th>
                   <th>{t('list.cols.scheduled')}</th>
                   <th><span className="visually-hidden">{t('list.cols.actions')}</span></th>
                 </tr>
               </thead>
               <tbody>
-                {shown.map((c) => <Row key={c.id} c={c} />)}
+                {shown.map((c) => <Row key={c.id} c={c} clicks={clickRates?.[c.id]} />)}
               </tbody>
             </table>
             {shown.length === 0 && <p className="muted cmp-none">{t('list.noneInFilter')}</p>}

@@ -10,6 +10,7 @@ import { AccountSettingsSection } from '../account/AccountSettingsSection';
 import { WebhooksCard } from './WebhooksCard';
 import { RetentionCard } from './RetentionCard';
 import { AuditTrailCard } from './AuditTrailCard';
+import { RatesCard } from './RatesCard';
 
 /** Each language named in itself, so a user lost in the wrong language can find their own. */
 const LANGUAGE_NAMES: Record<Exclude<Settings['language'], 'system'>, string> = { en: 'English', he: 'עברית', 'zh-TW': '繁體中文' };
@@ -59,6 +60,7 @@ export function SettingsPage() {
 
       <AccountSettingsSection />
       <WebhooksCard />
+      <RatesCard />
 
       <section className="card" aria-labelledby="security">
         <h2 id="security">{t('security')}</h2>

@@ -27,7 +27,7 @@ export interface RecipientFilter {
 }
 
 const RECIPIENT_COLUMNS = `id, contact_id, phone, country, state, skip_reason, wamid, error_code, error_class, error_detail, attempts, not_before,
-        claimed_at, accepted_at, sent_at, delivered_at, read_at, failed_at`;
+        claimed_at, accepted_at, sent_at, delivered_at, read_at, failed_at, pricing_category, pricing_type, cost_rate, clicked_at`;
 
 // ---- messaging log -----------------------------------------------------------------------------
 

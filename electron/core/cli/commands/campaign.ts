@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { cardLine, registerCampaignCostCommand } from './rates';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
@@ -102,6 +103,7 @@ function humanPlan(p: CampaignPlan): string {
     ...p.forecast.map((w) => `  ${w.from} → ${w.to}: ${w.sends}`),
     `Finish estimate: ${p.finish_estimate ?? '—'} at ${p.throughput} msg/s`,
     `Cost estimate: ${p.cost_estimate.amount === null ? 'no rates (set a rate card)' : `${p.cost_estimate.amount} ${p.cost_estimate.currency}`} (estimate: only delivered messages are billed)`,
+    ...(p.cost_estimate.card ? [`Rate card: ${cardLine(p.cost_estimate.card)}`] : []),
   ];
   if (p.next_runs?.length) lines.push(`Next occurrences: ${p.next_runs.join(', ')}`);
   if (p.blockers.length) lines.push(`Cannot start: ${p.blockers.map((b) => b.message).join('; ')}`);
@@ -288,6 +290,8 @@ export function registerCampaignCommands(program: Command, cli: CliContext): voi
         }
       });
     });
+
+  registerCampaignCostCommand(campaign, cli);
 
   campaign
     .command('test <id>')

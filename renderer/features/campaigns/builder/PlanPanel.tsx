@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { CardName } from '../pricing/CardName';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { AlertTriangle, Loader2 } from 'lucide-react';
@@ -164,6 +165,12 @@ export function PlanPanel({ plan, loading, error, marginPct, onMargin, savedId }
             </p>
             {plan.cost_estimate.unpriced > 0 && (
               <p className="small muted">{t('plan.unpriced', { count: plan.cost_estimate.unpriced, n: f.number(plan.cost_estimate.unpriced), countries: plan.cost_estimate.missing_countries.join(', ') })}</p>
+            )}
+            {plan.cost_estimate.card && (
+              <p className="small muted" data-testid="plan-card">
+                {t('pricing.estimateCard')} <CardName card={plan.cost_estimate.card} />
+                {plan.cost_estimate.card.rates === 0 && <> · {t('pricing.cardEmpty')}</>}
+              </p>
             )}
             <p className="small muted">{t('plan.costNote')}</p>
           </div>

@@ -17,6 +17,8 @@ import { FunnelChart } from './FunnelChart';
 import { RecipientsTable, type RecipientFilter } from './RecipientsTable';
 import { OccurrenceBanner, SeriesDetail } from './SeriesDetail';
 import { useThrottledRefresh } from './useThrottledRefresh';
+import { useCostAndClicks } from '../pricing/useCostAndClicks';
+import { CostCard } from '../pricing/CostCard';
 
 /** Watchdog alerts for this campaign, and the standing reason while it is paused automatically. */
 function Alerts({ campaign }: { campaign: CampaignSummary }) {
@@ -94,6 +96,7 @@ export function CampaignDetail({ id }: { id: string }) {
     const r = await api.call('campaigns:buttons', { id });
     return r.ok ? r.value : null;
   }, [id]), version, 5000);
+  const { cost, clicks } = useCostAndClicks(id, version);
   // The table refreshes on its own, slower clock.
   const [tableVersion] = useThrottledRefresh(useCallback(async () => Date.now(), []), version, 2500);
 
@@ -161,7 +164,7 @@ export function CampaignDetail({ id }: { id: string }) {
       <div className="cmp-detail-grid">
         <section className="card" aria-labelledby="funnel-title">
           <div className="card-title"><h2 id="funnel-title">{t('detail.funnel')}</h2></div>
-          <Funnel counts={counts} replied={timeline?.replied ?? null} />
+          <Funnel counts={counts} replied={timeline?.replied ?? null} clicks={clicks} />
           <FunnelChart points={timeline?.points ?? []} forecast={state === 'running' ? status?.forecast ?? [] : []} total={total} />
           {timeline && timeline.opt_outs > 0 && <p className="small muted" data-testid="detail-optouts">{t('detail.optOuts', { count: timeline.opt_outs, n: f.number(timeline.opt_outs) })}</p>}
         </section>
@@ -169,6 +172,7 @@ export function CampaignDetail({ id }: { id: string }) {
           <FailuresCard errors={status?.errors ?? []} canResend={state !== 'cancelled'} onResendFailed={() => void resend('failed')}
             onShow={(code) => setFilter({ state: 'failed', errorCode: code, search: '' })} />
           {buttons && buttons.length > 0 && <ButtonsCard tallies={buttons} />}
+          {cost && <CostCard cost={cost} />}
           {counts.uncertain > 0 && (
             <section className="card cmp-uncertain" data-testid="uncertain">
               <h2><HelpCircle size={17} aria-hidden className="inline-icon" />{t('uncertain.title', { count: counts.uncertain, n: f.number(counts.uncertain) })}</h2>

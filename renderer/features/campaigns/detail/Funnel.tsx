@@ -1,9 +1,15 @@
 import { useTranslation } from 'react-i18next';
 import type { RecipientCounts } from '../../../../shared/contract/campaigns';
+import type { CampaignClicks } from '../../../../shared/contract/pricing';
 import { funnelOf, useCampaignFormat } from '../format';
+import { NoClicks } from '../pricing/clicks';
 
-/** accepted → sent → delivered → read → replied, each with its rate against the step before; failed and skipped beside. */
-export function Funnel({ counts, replied }: { counts: RecipientCounts; replied: number | null }) {
+/**
+ * accepted → sent → delivered → read → replied (→ clicked, when Meta sends click events), each with
+ * its rate against the step before; failed and skipped beside. Without click data the clicked stage
+ * says why instead of showing 0 %.
+ */
+export function Funnel({ counts, replied, clicks }: { counts: RecipientCounts; replied: number | null; clicks?: CampaignClicks | null }) {
   const { t } = useTranslation('campaigns');
   const f = useCampaignFormat();
   const fun = funnelOf(counts);
@@ -13,6 +19,7 @@ export function Funnel({ counts, replied }: { counts: RecipientCounts; replied: 
     { key: 'delivered', n: fun.delivered, base: fun.sent, rateKey: 'funnel.ofSent' },
     { key: 'read', n: fun.read, base: fun.delivered, rateKey: 'funnel.ofDelivered' },
     { key: 'replied', n: replied ?? 0, base: fun.delivered, rateKey: 'funnel.ofDelivered' },
+    ...(clicks?.availability === 'available' ? [{ key: 'clicked', n: clicks.clicked, base: fun.delivered, rateKey: 'funnel.ofDelivered' }] as const : []),
   ] as const;
   const max = Math.max(1, steps[0].n, fun.failed);
   return (
@@ -27,6 +34,9 @@ export function Funnel({ counts, replied }: { counts: RecipientCounts; replied: 
           </li>
         ))}
       </ol>
+      {clicks && clicks.availability !== 'available' && (
+        <p className="cmp-funnel-noclicks" data-testid="funnel-clicked-none"><span className="cmp-funnel-label">{t('funnel.clicked')}</span> <NoClicks availability={clicks.availability} /></p>
+      )}
       <div className="cmp-funnel-side">
         {(['failed', 'skipped', 'uncertain', 'pending'] as const).map((k) => (
           <div key={k} className={`cmp-mini ${k}`} data-testid={`funnel-${k}`} data-value={fun[k]}>

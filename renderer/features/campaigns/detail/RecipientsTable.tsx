@@ -137,7 +137,7 @@ export function RecipientsTable({ id, filter, onFilter, version }: { id: string;
               <div key={r.id} role="row" className="cmp-rcpt-grid cmp-rcpt-row" data-testid="recipient-row" data-state={r.state}
                 style={{ position: 'absolute', insetInlineStart: 0, insetInlineEnd: 0, insetBlockStart: 0, transform: `translateY(${v.start}px)`, blockSize: ROW }}>
                 <span role="cell" className="ltr mono">{r.phone ?? t('recipients.erased')}</span>
-                <span role="cell"><RecipientStateBadge state={r.state} /></span>
+                <span role="cell"><RecipientStateBadge state={r.state} />{r.clicked_at ? <span className="badge blue" data-testid="recipient-clicked" data-at={r.clicked_at} title={f.dateTime(r.clicked_at)}>{t('pricing.clickedAt', { when: f.time(r.clicked_at) })}</span> : null}</span>
                 <span role="cell" className="small cmp-rcpt-error" title={r.error_detail ?? r.skip_reason ?? undefined}>
                   {r.error_code !== null ? <span className="mono">{r.error_code}</span> : null}
                   {r.skip_reason && <span className="muted">{t(`skip.${r.skip_reason}`, { defaultValue: r.skip_reason })}</span>}
