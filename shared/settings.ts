@@ -15,6 +15,12 @@ export const settingsSchema = z.object({
    * this is the way in. Read by the core at start.
    */
   caFile: z.string().min(1).max(4096).nullable().default(null),
+  /**
+   * Marketing Messages API: while the business portfolio has not accepted the MM API terms, Meta
+   * sends marketing templates through the Cloud API instead (its default). Strict: send
+   * `product_policy: "STRICT"` so Meta refuses, and the campaign pauses (docs/whatsapp.md).
+   */
+  mmStrict: z.boolean().default(false),
   /** Also trust the operating system's certificate store (where IT installs a proxy's CA). */
   systemCa: z.boolean().default(false),
 });

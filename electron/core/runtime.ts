@@ -2,6 +2,7 @@ import type { Core } from './index';
 import { campaignsFor } from './campaigns/service';
 import { startWebhookReceiver, webhooksFor } from './webhooks/service';
 import { registerWhatsappWebhooks, whatsappServices } from './whatsapp/index';
+import { registerMarketingWebhooks } from './whatsapp/mm-status';
 
 export interface RunningRuntime {
   webhookUrl: string;
@@ -21,7 +22,9 @@ export interface RunningRuntime {
 export async function startRuntime(core: Core, opts: { webhookPort?: number; fallbackToFreePort?: boolean } = {}): Promise<RunningRuntime> {
   const ctx = core.ctx;
   const wa = whatsappServices(ctx);
-  const unregister = registerWhatsappWebhooks(webhooksFor(ctx).router as never, wa);
+  const unregisterWa = registerWhatsappWebhooks(webhooksFor(ctx).router as never, wa);
+  const unregisterMm = registerMarketingWebhooks(ctx, webhooksFor(ctx).router as never);
+  const unregister = () => { unregisterWa(); unregisterMm(); };
   let receiver;
   try {
     receiver = await startWebhookReceiver(ctx, opts.webhookPort === undefined ? {} : { port: opts.webhookPort });

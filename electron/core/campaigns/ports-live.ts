@@ -8,6 +8,7 @@ import type { CoreContext } from '../context';
 import { PacerError } from '../errors';
 import { GraphClient } from '../whatsapp/client';
 import { whatsappServices } from '../whatsapp/index';
+import { noteMarketingTerms } from '../whatsapp/mm-status';
 import { tierLimit } from './messaging-window';
 import type { AudienceContact, ConsentState } from './plan';
 import { contactsDomain } from '../contacts/handlers';
@@ -72,7 +73,9 @@ export function accountFromService(ctx: CoreContext, opts: { timeoutMs?: number 
       opts.timeoutMs = ms;
       client = null;
     },
-    async send(phoneNumberId, body, signal) {
+    marketingStrict: () => ctx.settings.get().mmStrict,
+    noteMarketingTerms: (accepted, detail) => noteMarketingTerms(ctx, accepted ? 'accepted' : 'not_accepted', accepted ? 'marketing_send' : 'strict_refusal', detail),
+    async send(phoneNumberId, body, signal, endpoint) {
       const c = connection();
       if (!c) throw new PacerError('unavailable', 'No WhatsApp account is connected.');
       const key = `${c.graph_url}|${c.api_version}`;
@@ -85,7 +88,7 @@ export function accountFromService(ctx: CoreContext, opts: { timeoutMs?: number 
           }),
         };
       }
-      return client.client.sendTemplate(phoneNumberId, body, signal);
+      return client.client.sendTemplate(phoneNumberId, body, signal, endpoint);
     },
   };
 }

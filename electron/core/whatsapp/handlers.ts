@@ -2,6 +2,7 @@ import type { HandlerGroup } from '../api/handlers';
 import type { CoreContext } from '../context';
 import type { whatsappMethods } from '../../../shared/contract/whatsapp';
 import { whatsappServices } from './index';
+import { marketingStatus } from './mm-status';
 
 type WhatsappMethod = keyof typeof whatsappMethods;
 
@@ -29,6 +30,7 @@ export function whatsappHandlers(ctx: CoreContext): HandlerGroup<WhatsappMethod>
       ...(f.wabaId ? { wabaId: f.wabaId } : {}),
       ...(f.includeDeleted ? { includeDeleted: true } : {}),
     }),
+    'marketing:status': () => marketingStatus(ctx),
     'templates:sync': (input) => templates.sync(input),
     'templates:get': (sel) => templates.get(sel),
   };
