@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { registerUserIds } from './user-ids';
 import type { CoreContext } from '../context';
 import { PacerError } from '../errors';
 import type { TimerHandle } from '../clock';
@@ -75,6 +76,7 @@ export class WebhookService {
     registerServiceWindow(ctx.db, this.router);
     registerConsent(this.router, () => this.consentSink);
     registerNumberChangeHolds(ctx.db, this.router);
+    registerUserIds(ctx.db, this.router);
     registerValueErrors(this.scopeStore, this.router, ctx.log, () => ctx.clock.now());
     ctx.onClose(() => this.stop());
   }
