@@ -214,6 +214,7 @@ export const ADMIN_ENDPOINTS = [
   'GET  /__admin/marketing — Marketing Messages API: terms state, sends per endpoint, endpoint by wamid',
   'POST /__admin/marketing/terms {accepted} — the portfolio accepts the MM API terms (account_update MM_LITE_TERMS_SIGNED)',
   'POST /__admin/marketing/category-notice {name, language, category, in_ms?} — impending template_category_update (correct_category)',
+  'POST /__admin/users/bsuids {enabled} — webhooks carry business-scoped user ids (user_id, from_user_id, recipient_user_id)',
   'GET  /__admin/users/user-ids — every user\'s business-scoped user id (BSUID) and username',
   'POST /__admin/users/user-id {phone} — the user\'s current BSUID and username',
   'POST /__admin/users/username {phone, username|null} — the user adopts a username: their inbound webhooks carry no phone',

@@ -3,7 +3,8 @@
  * ids"). Facts: ../shared/reference/whatsapp-cloud-api.md §11; Meta "Business-scoped user IDs"
  * (2026-11-05) and "System messages webhook reference" (2026-08-11); dualhook's field table.
  *
- * Every user gets a BSUID (`<ISO country>.<digits>`, stable for a seed, new after a number/BSUID
+ * Once enabled (`POST /__admin/users/bsuids {enabled: true}`, or implied by the other admin calls
+ * here), every user gets a BSUID (`<ISO country>.<digits>`, stable for a seed, new after a number/BSUID
  * change). Every webhook about a user then carries it: `contacts[].user_id`, `messages[].from_user_id`,
  * `statuses[].recipient_user_id`, `user_preferences[].user_id`. A user given a username
  * (`POST /__admin/users/username`) has `profile.username`, and their inbound messages and
@@ -21,6 +22,11 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const digits = (s: string) => s.replace(/\D/g, '');
 
 class BsuidState {
+  /**
+   * Off until asked for (`POST /__admin/users/bsuids`, or any username / BSUID admin call): the
+   * Cloud API examples the conformance tests compare with predate BSUIDs.
+   */
+  enabled = false;
   readonly usernames = new Map<string, string>();
   readonly generation = new Map<string, number>();
   constructor(readonly salt: string) {}
@@ -88,6 +94,7 @@ export function installBsuid(world: SandboxWorld): void {
   const original = d.dispatch.bind(d);
   d.dispatch = (meta, build) => original(meta, () => {
     const u = build();
+    if (!s.enabled) return u;
     for (const e of u.envelope.entry) {
       if (!isObj(e)) continue;
       for (const ch of Array.isArray(e.changes) ? e.changes : []) {
@@ -106,7 +113,13 @@ export function bsuidAdmin(world: SandboxWorld, route: string, body: unknown): u
     if (typeof b.phone !== 'string' || digits(b.phone).length < 7) throw new HttpError(400, 'phone: a phone number is required');
     return digits(b.phone);
   };
+  if (route.startsWith('POST users/user-id') || route === 'POST users/username') s.enabled = true;
   switch (route) {
+    case 'POST users/bsuids': {
+      if (typeof b.enabled !== 'boolean') throw new HttpError(400, 'enabled: a boolean is required');
+      s.enabled = b.enabled;
+      return { enabled: s.enabled };
+    }
     case 'GET users/user-ids': {
       const out: Record<string, { user_id: string; username: string | null }> = {};
       for (const w of new Set([...world.users.keys(), ...s.usernames.keys()])) out[w] = { user_id: s.userId(w), username: s.usernames.get(w) ?? null };

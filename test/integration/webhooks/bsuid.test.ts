@@ -36,6 +36,7 @@ async function until(what: () => boolean, ms = 10_000): Promise<void> {
 describe('business-scoped user ids through the signed webhook path', () => {
   it('a STOP from a user whose webhooks carry no phone opts out the right contact', async () => {
     w = await world();
+    await admin('users/bsuids', { enabled: true });
     seedContacts(w.core, 3, { consent: 'marketing' });
     // A campaign send: its statuses carry recipient_id AND recipient_user_id, which links the BSUID.
     const c = await ok(w.core.call('campaigns:create', utilityDraft({ template: { name: 'spring_sale', language: 'en_US' }, params: { first_name: 'first_name', discount: '"20%"', end_date: '"April 30"' }, header_media: { link: 'https://example.test/tent.jpg' } })));
@@ -82,6 +83,7 @@ describe('business-scoped user ids through the signed webhook path', () => {
   it('user_changed_user_id moves the contact to its new BSUID; a later phone-less STOP still finds it', async () => {
     w = await world();
     const phone = phoneOf(5);
+    await admin('users/bsuids', { enabled: true });
     seedContacts(w.core, 1, { consent: 'marketing', phone: () => phone });
     await admin('inbound', { from: phone, kind: 'text', text: 'hello' });
     const first = (await admin('users/user-id', { phone })).user_id as string;
