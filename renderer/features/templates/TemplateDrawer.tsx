@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { CategoryNoticeBanner } from '../marketing/CategoryNoticeBanner';
 import { useTranslation } from 'react-i18next';
 import { AlertOctagon, AlertTriangle, Clock, History, Info, X } from 'lucide-react';
 import { renderTemplate, sampleValues, templateParameters } from '../../../shared/templates/render';
@@ -81,6 +82,7 @@ export function TemplateDrawer({ detail, onClose }: { detail: TemplateDetail; on
           <button ref={closeRef} className="btn ghost" onClick={onClose} aria-label={t('common:actions.close')} data-testid="drawer-close"><X size={18} /></button>
         </header>
         <div className="tpl-drawer-body">
+          <CategoryNoticeBanner name={detail.name} language={detail.language} />
           {tone && (
             <div className={`banner ${tone} small`} data-testid="status-explain">
               {tone === 'error' ? <AlertOctagon size={18} aria-hidden /> : tone === 'warn' ? <AlertTriangle size={18} aria-hidden /> : <Info size={18} aria-hidden />}
