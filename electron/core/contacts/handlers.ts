@@ -5,6 +5,7 @@ import type { contactsMethods } from '../../../shared/contract/contacts';
 import { csvWriter, jsonWriter, memorySink, xlsxWriter, type ExportWriter } from './export';
 import { ImportJobs } from './import/jobs';
 import { ContactsService } from './service';
+import { userIdInfo } from './user-ids';
 
 type ContactsMethod = keyof typeof contactsMethods;
 
@@ -35,6 +36,7 @@ export function contactsHandlers(ctx: CoreContext): HandlerGroup<ContactsMethod>
   // Finish indexing left over from a previous run (e.g. the app closed right after an import).
   void service.indexer.kick();
   return {
+    'contacts:user-ids': ({ contactId }) => userIdInfo(ctx.db, contactId),
     'import:preview': ({ fileId, encoding, sheet }) => imports.preview(fileId, encoding, sheet),
     'import:start': (o) => ({
       jobId: imports.start({

@@ -127,3 +127,10 @@ export function changeUserId(db: Db, ch: { previousUserId: string | null; phone:
     return id;
   })();
 }
+
+/** contacts:user-ids — a contact's BSUID columns, and the people known only by BSUID. */
+export function userIdInfo(db: Db, contactId?: number): { contact: { userId: string | null; parentUserId: string | null; username: string | null } | null; withoutPhone: ReturnType<typeof pendingUserIds> } {
+  const c = contactId === undefined ? undefined
+    : db.prepare('SELECT user_id AS userId, parent_user_id AS parentUserId, username FROM contacts WHERE id = ?').get(contactId) as { userId: string | null; parentUserId: string | null; username: string | null } | undefined;
+  return { contact: c ?? null, withoutPhone: pendingUserIds(db) };
+}

@@ -184,7 +184,7 @@ export function registerConsent(router: WebhookRouter, sink: () => ConsentSink |
     // No check for newer events here: the consent ledger orders by `at` (the person's action
     // time) across keywords, buttons and preferences, and keeps an older one as history only.
     await need().record({
-      phone: ev.waId ? `+${ev.waId}` : null, userId: ev.userId, parentUserId: ev.parentUserId,
+      phone: ev.waId ? `+${ev.waId}` : null, userId: ev.userId, parentUserId: ev.parentUserId, username: ev.username, profileName: ev.profileName,
       category: 'marketing', status: ev.value === 'stop' ? 'opted_out' : 'opted_in',
       source: 'meta_preference', at: ev.timestamp, actor: 'webhook',
       evidence: `WhatsApp marketing preference "${ev.value}"${ev.detail ? `: ${ev.detail}` : ''}`, eventKey: ev.key,

@@ -83,6 +83,8 @@ export interface UserPreferenceEvent extends EventOrigin {
   waId: string | null;
   userId: string | null;
   parentUserId: string | null;
+  username: string | null;
+  profileName: string | null;
   category: string;
   value: 'stop' | 'resume' | string;
   detail: string | null;

@@ -275,6 +275,8 @@ function parseUserPreference(p: unknown, origin: EventOrigin, contacts: Obj[] = 
     waId,
     userId,
     parentUserId: str(p.parent_user_id) ?? (c ? str(c.parent_user_id) : null),
+    username: usernameOf(c),
+    profileName: c && isObj(c.profile) ? str(c.profile.name) : null,
     category,
     value,
     detail: str(p.detail),
