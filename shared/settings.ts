@@ -30,7 +30,15 @@ export type Settings = z.infer<typeof settingsSchema>;
  * What the renderer may change. Trust anchors are not in it: which CAs the engine trusts is set
  * in settings.json by whoever administers the computer, never by a page.
  */
-export const settingsPatchSchema = settingsSchema.omit({ caFile: true, systemCa: true }).partial();
+// Built from the fields WITHOUT their defaults: zod 4 applies a `.default()` even under
+// `.partial()`, so a patch of one field ({ mmStrict: true }) came back with language, theme and
+// country reset to their defaults — and switching strict mode turned a Hebrew app English.
+export const settingsPatchSchema = z.object({
+  language: z.enum(['system', ...LANGUAGES]),
+  theme: z.enum(['system', 'light', 'dark']),
+  defaultCountry: z.string().regex(/^[A-Z]{2}$/),
+  mmStrict: z.boolean(),
+}).partial();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
 

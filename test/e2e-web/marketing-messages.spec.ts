@@ -52,8 +52,8 @@ for (const l of LANGS) {
       await expect(page.getByTestId('mm-terms-state')).toHaveAttribute('data-state', 'accepted', { timeout: 15_000 });
       await expect(page.getByTestId('mm-terms-state')).toHaveText(l.accepted);
       await expect(page.getByTestId('mm-terms-howto')).toHaveCount(0);
-      await page.getByTestId('mm-strict').check();
-      await expect(page.getByTestId('mm-strict')).toBeChecked();
+      await page.getByTestId('mm-strict').click();
+      await expect(page.getByTestId('mm-strict')).toBeChecked({ timeout: 10_000 });
       await card.scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(SHOTS, `mm-terms-accepted-${l.lang}.png`) });
 
