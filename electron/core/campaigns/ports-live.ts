@@ -55,6 +55,7 @@ export function accountFromService(ctx: CoreContext, opts: { timeoutMs?: number 
   const quality = ctx.db.prepare(`SELECT quality_rating FROM wa_phone_numbers WHERE id = ?`);
   // The connection changes only on connect/disconnect: re-read it at most once a second, not per send.
   let conn: { at: number; value: ReturnType<typeof account.connection> } = { at: -Infinity, value: null };
+  let strict = { at: -Infinity, value: false };
   const connection = () => {
     const now = ctx.clock.now();
     if (now - conn.at > 1000) conn = { at: now, value: account.connection() };
@@ -73,7 +74,12 @@ export function accountFromService(ctx: CoreContext, opts: { timeoutMs?: number 
       opts.timeoutMs = ms;
       client = null;
     },
-    marketingStrict: () => ctx.settings.get().mmStrict,
+    // Read at most once a second: the settings file is parsed at every get(), and this is asked per marketing send.
+    marketingStrict: () => {
+      const now = ctx.clock.now();
+      if (now - strict.at > 1000) strict = { at: now, value: ctx.settings.get().mmStrict };
+      return strict.value;
+    },
     noteMarketingTerms: (accepted, detail) => noteMarketingTerms(ctx, accepted ? 'accepted' : 'not_accepted', accepted ? 'marketing_send' : 'strict_refusal', detail),
     async send(phoneNumberId, body, signal, endpoint) {
       const c = connection();

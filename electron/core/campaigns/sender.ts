@@ -515,7 +515,7 @@ export class Sender {
       const body = buildTemplateMessage({ to: row.phone!, name: rt.templateName, language: rt.templateLanguage, components, bizOpaqueCallbackData: bizOpaqueFor(row.id) });
       // MARKETING templates go to /marketing_messages, by the template's LATEST category (read at
       // this send, not at the campaign's start: whatsapp/marketing-messages.ts).
-      const route = routeFor(this.ports.templates.get(rt.templateName, rt.templateLanguage)?.category ?? rt.category, this.ports.account.marketingStrict?.() ?? false);
+      const route = routeFor(this.ports.templates.get(rt.templateName, rt.templateLanguage)?.category ?? rt.category, () => this.ports.account.marketingStrict?.() ?? false);
       if (route.strict) body.product_policy = 'STRICT';
       try {
         const res = await this.ports.account.send(phoneNumberId, body, ac.signal, route.endpoint);

@@ -146,7 +146,7 @@ async function sendOne(env: TestSendEnv, input: string, f: NumberFacts): Promise
   ctx.db.prepare('INSERT INTO messaging_log (phone_hash, at, category, phone_number_id, campaign_id, recipient_id) VALUES (?, ?, ?, ?, NULL, NULL)').run(hash, now, t.category, env.phoneNumberId);
   try {
     // Routed like a campaign send: a MARKETING template goes to /marketing_messages (marketing-messages.ts).
-    const route = routeFor(t.category, env.ports.account.marketingStrict?.() ?? false);
+    const route = routeFor(t.category, () => env.ports.account.marketingStrict?.() ?? false);
     const body = buildTemplateMessage({ to: f.e164, name: t.name, language: t.language, components, bizOpaqueCallbackData: `pacer-test:${env.campaignId}` });
     if (route.strict) body.product_policy = 'STRICT';
     const res = await env.ports.account.send(env.phoneNumberId, body, undefined, route.endpoint);

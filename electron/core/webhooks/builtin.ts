@@ -213,7 +213,7 @@ export function registerNumberChangeHolds(db: Db, router: WebhookRouter): (() =>
   }, { name: 'webhooks:number-changed' });
   const onStatus = router.on('status', (ev: StatusEvent) => {
     if (!ev.recipientIdentityKeyHash || (!ev.recipientId && !ev.recipientUserId) || !contactsReady()) return;
-    const id = (ev.recipientId ? contactIdByWaId(db, ev.recipientId) : null) ?? contactIdByUserId(db, ev.recipientUserId, ev.recipientParentUserId);
+    const id = (ev.recipientId ? contactIdByWaId(db, ev.recipientId) : null) ?? contactIdByUserId(db, ev.recipientUserId ?? null, ev.recipientParentUserId ?? null);
     if (id === null) return;
     noteIdentity(db, id, ev.recipientIdentityKeyHash, ev.timestamp, `status ${ev.status} of ${ev.wamid}, ${new Date(ev.timestamp).toISOString()}`);
   }, { name: 'webhooks:identity-key' });

@@ -34,10 +34,10 @@ export interface StatusEvent extends EventOrigin {
   recipientType: string | null;
   recipientIdentityKeyHash: string | null;
   /** Business-scoped user id of the recipient (`recipient_user_id`, since 2026) and its parent id. */
-  recipientUserId: string | null;
-  recipientParentUserId: string | null;
+  recipientUserId?: string | null;
+  recipientParentUserId?: string | null;
   /** The user's username, when they have one (delivered / read statuses). */
-  username: string | null;
+  username?: string | null;
   bizOpaqueCallbackData: string | null;
   pricing: { billable: boolean | null; model: string | null; type: string | null; category: string | null } | null;
   conversation: { id: string | null; originType: string | null; expiresAt: number | null } | null;

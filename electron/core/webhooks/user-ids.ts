@@ -29,7 +29,7 @@ export function registerUserIds(db: Db, router: WebhookRouter): (() => void)[] {
   }, { name: 'contacts:user-id-message' });
   const onStatus = router.on('status', (ev: StatusEvent) => {
     if (!contactsReady() || !ev.recipientUserId || !ev.recipientId) return;
-    linkUserId(db, { phone: ev.recipientId, userId: ev.recipientUserId, parentUserId: ev.recipientParentUserId, username: ev.username, at: ev.timestamp });
+    linkUserId(db, { phone: ev.recipientId, userId: ev.recipientUserId, parentUserId: ev.recipientParentUserId ?? null, username: ev.username ?? null, at: ev.timestamp });
   }, { name: 'contacts:user-id-status' });
   const onPref = router.on('user_preferences', (ev: UserPreferenceEvent) => {
     if (!contactsReady() || !ev.userId || !ev.waId) return;

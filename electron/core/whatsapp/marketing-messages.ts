@@ -25,9 +25,11 @@ export interface SendRoute {
   strict: boolean;
 }
 
-export const routeFor = (category: string | null | undefined, strictSetting: boolean): SendRoute => {
+/** `strictSetting` may be a function: it is then read only for a MARKETING send. */
+export const routeFor = (category: string | null | undefined, strictSetting: boolean | (() => boolean)): SendRoute => {
   const endpoint = endpointForCategory(category);
-  return { endpoint, strict: endpoint === 'marketing_messages' && strictSetting };
+  const strict = endpoint === 'marketing_messages' && (typeof strictSetting === 'function' ? strictSetting() : strictSetting);
+  return { endpoint, strict };
 };
 
 /**
