@@ -186,16 +186,16 @@ describe('Marketing Messages API routing', () => {
       await ok(core.call('campaigns:start', { id: c.id }));
       w.campaigns.startEngine();
       // Let a few go out as MARKETING, then Meta completes a change to UTILITY.
-      for (let i = 0; i < 200 && (await wamidsOf(core, c.id)).length < 5; i++) await new Promise((r) => setTimeout(r, 25));
+      for (let i = 0; i < 800 && (await wamidsOf(core, c.id)).length < 5; i++) await new Promise((r) => setTimeout(r, 25));
       await recategorise('spring_sale', 'en_US', 'UTILITY');
-      for (let i = 0; i < 200; i++) {
+      for (let i = 0; i < 800; i++) {
         const t = await ok(core.call('templates:get', { name: 'spring_sale', language: 'en_US' }));
         if (t.category === 'UTILITY') break;
         await new Promise((r) => setTimeout(r, 25));
       }
       // The consent checks were for MARKETING: the sender pauses the campaign (existing rule);
       // resuming continues under the new category — and on the new endpoint.
-      for (let i = 0; i < 200 && w.campaigns.get(c.id).state === 'running'; i++) await new Promise((r) => setTimeout(r, 25));
+      for (let i = 0; i < 800 && w.campaigns.get(c.id).state === 'running'; i++) await new Promise((r) => setTimeout(r, 25));
       const before = new Set(await wamidsOf(core, c.id));
       expect(w.campaigns.get(c.id).state).toBe('paused');
       await ok(core.call('campaigns:resume', { id: c.id }));
@@ -226,7 +226,7 @@ describe('Marketing Messages API routing', () => {
     expect((await admin('marketing')).strict_refusals).toBeGreaterThan(0);
     // The portfolio accepts the terms: Meta's account_update MM_LITE_TERMS_SIGNED reaches Pacer.
     await admin('marketing/terms', { accepted: true });
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 800; i++) {
       const s = await ok(core.call('marketing:status', {}));
       if (s.terms?.state === 'accepted') break;
       await new Promise((r) => setTimeout(r, 25));
@@ -243,14 +243,14 @@ describe('Marketing Messages API routing', () => {
     const { core, admin, recategorise } = await setup();
     await admin('marketing/category-notice', { name: 'spring_sale', language: 'en_US', category: 'UTILITY', in_ms: 86_400_000 });
     let notices: unknown[] = [];
-    for (let i = 0; i < 200 && notices.length === 0; i++) {
+    for (let i = 0; i < 800 && notices.length === 0; i++) {
       notices = (await ok(core.call('marketing:status', {}))).notices;
       if (!notices.length) await new Promise((r) => setTimeout(r, 25));
     }
     expect(notices).toMatchObject([{ name: 'spring_sale', language: 'en_US', currentCategory: 'MARKETING', correctCategory: 'UTILITY' }]);
     expect((await ok(core.call('templates:get', { name: 'spring_sale', language: 'en_US' }))).category).toBe('MARKETING');
     await recategorise('spring_sale', 'en_US', 'UTILITY');
-    for (let i = 0; i < 200 && notices.length > 0; i++) {
+    for (let i = 0; i < 800 && notices.length > 0; i++) {
       notices = (await ok(core.call('marketing:status', {}))).notices;
       if (notices.length) await new Promise((r) => setTimeout(r, 25));
     }

@@ -25,7 +25,7 @@ async function admin(path: string, body?: unknown): Promise<Record<string, unkno
 const contact = (phone: string) => w!.core.db.prepare('SELECT id, user_id, username FROM contacts WHERE phone = ?').get(phone) as { id: number; user_id: string | null; username: string | null };
 const consent = (id: number) => (w!.core.db.prepare("SELECT state FROM consent_state WHERE contact_id = ? AND category = 'marketing'").pluck().get(id) as string | undefined) ?? 'unknown';
 
-async function until(what: () => boolean, ms = 10_000): Promise<void> {
+async function until(what: () => boolean, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
   while (!what()) {
     if (Date.now() > end) throw new Error('timed out');
