@@ -14,7 +14,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { createCore } from '../electron/core/index';
-import { contactsDomain } from '../electron/core/contacts/handlers';
 import { openTable } from '../electron/core/contacts/import/source';
 import { MemoryVault } from '../electron/core/secrets/vault';
 import { MemorySettingsStore } from '../electron/core/settings/store';
@@ -147,7 +146,7 @@ async function main() {
     if (p.phase === 'writing' && !writingAt) writingAt = now;
     if (p.phase === 'writing') phaseNow = 'writing';
   });
-  const { imports, service } = contactsDomain(core.ctx);
+  const { imports, contacts: service } = core.services;
   t = performance.now();
   const t0Import = t;
   const staged = core.ctx.files.stagePath(csv);

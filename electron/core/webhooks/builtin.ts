@@ -1,6 +1,6 @@
 import type { Db } from '../db/connection';
 import { contactIdByWaId, noteIdentity, placeHold } from '../contacts/holds';
-import { contactIdByUserId } from '../contacts/user-ids';
+import { contactIdByUserId } from '../contacts/user-ids-store';
 import type { Logger } from '../log';
 import type { DeliveryStatus, MessageEvent, StatusEvent, UserPreferenceEvent, ValueErrorEvent } from './events';
 import type { ScopeStore } from './scope-store';

@@ -1,6 +1,4 @@
-import { ContactsService } from '../contacts/service';
-import type { CoreContext } from '../context';
-import { recordConsentByUserId } from '../contacts/user-ids';
+import type { UserIdConsent } from '../contacts/user-ids-store';
 import type { ConsentChange, ConsentSink } from './builtin';
 
 const DETAIL: Record<ConsentChange['source'], (c: ConsentChange) => string> = {
@@ -9,23 +7,29 @@ const DETAIL: Record<ConsentChange['source'], (c: ConsentChange) => string> = {
   meta_preference: (c) => `WhatsApp preference ${c.status === 'opted_out' ? 'stop' : 'resume'}`,
 };
 
+/** What the sink needs of the contacts domain: its consent-recording function (ContactsService's). */
+export interface ConsentLedger {
+  recordConsentByPhone(input: {
+    phone: string; category: ConsentChange['category']; state: ConsentChange['status']; source: ConsentChange['source'];
+    sourceDetail: string; actor: ConsentChange['actor']; evidence: string; at: number;
+  }): unknown;
+}
+
 /** Opt-outs from webhooks go to the contacts' append-only consent ledger, with their evidence. */
-export function contactsConsentSink(ctx: CoreContext): ConsentSink {
-  let contacts: ContactsService | null = null;
+export function contactsConsentSink(contacts: ConsentLedger, byUserId?: (c: UserIdConsent) => void): ConsentSink {
   return {
     record(c) {
       if (!c.phone) {
-        // The webhook withheld the phone (a username): the business-scoped id says who it is.
-        if (!c.userId) throw new Error(`consent event ${c.eventKey} names no phone and no user id`);
-        recordConsentByUserId(ctx.db, {
+        // The webhook withheld the phone (a username): the business-scoped id says who it is
+        // (contacts/user-ids.ts). Thrown when not wired: the inbox row is retried, never dropped.
+        if (!c.userId || !byUserId) throw new Error(`consent event ${c.eventKey} has no phone${c.userId ? ' and no BSUID ledger is wired' : ' and no user id'}`);
+        byUserId({
           userId: c.userId, parentUserId: c.parentUserId ?? null, username: c.username ?? null, profileName: c.profileName ?? null,
           category: c.category, state: c.status, source: c.source, sourceDetail: DETAIL[c.source](c),
           evidence: `${c.evidence} — ${new Date(c.at).toISOString()} [${c.eventKey}]`, at: c.at, eventKey: c.eventKey,
         });
-        ctx.emit('contacts:changed', { reason: 'consent' });
         return;
       }
-      contacts ??= new ContactsService(ctx);
       contacts.recordConsentByPhone({
         phone: c.phone,
         category: c.category,

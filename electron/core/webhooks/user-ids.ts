@@ -1,18 +1,18 @@
 /**
  * Keeps contacts' business-scoped user ids current from every webhook that carries one
- * (contacts/user-ids.ts): a message, a status or a preference with BOTH a phone and a BSUID links
+ * (contacts/user-ids-store.ts): a message, a status or a preference with BOTH a phone and a BSUID links
  * them; `user_changed_user_id` moves the contact to its new BSUID; `user_changed_number` with a
  * new BSUID records it (the number-changed hold, builtin.ts, still holds the contact).
  */
 import type { Db } from '../db/connection';
-import { changeUserId, linkUserId } from '../contacts/user-ids';
+import { changeUserId, hasUserIdColumns, linkUserId } from '../contacts/user-ids-store';
 import type { MessageEvent, StatusEvent, UserPreferenceEvent } from './events';
 import type { WebhookRouter } from './router';
 
 export function registerUserIds(db: Db, router: WebhookRouter): (() => void)[] {
   // The contacts' BSUID columns (migration 0011) exist in every core; a webhook-only database has none.
   let ready: boolean | null = null;
-  const contactsReady = () => (ready ??= db.prepare("SELECT 1 FROM pragma_table_info('contacts') WHERE name = 'user_id'").get() !== undefined);
+  const contactsReady = () => (ready ??= hasUserIdColumns(db));
   const onMessage = router.on('message', (ev: MessageEvent) => {
     if (!contactsReady()) return;
     const sys = ev.kind === 'system' ? ev.system : null;

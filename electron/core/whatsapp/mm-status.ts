@@ -4,10 +4,16 @@
  * changes (warnings). Fed by webhooks (registerMarketingWebhooks) and by the sender's sends.
  */
 import type { CoreContext } from '../context';
-import type { ManagementEventLike } from '../account/service';
 import type { MarketingStatus } from '../../../shared/contract/whatsapp';
 import { normalizeLanguage, normalizeTemplateCategory } from './normalize';
-import { categoryNotices, clearCategoryNotice, connectedPortfolio, putCategoryNotice, putTerms, termsOf, type TermsSource, type TermsState } from './mm-store';
+import { categoryNotices, clearCategoryNotice, connectedPortfolio, currentCategory, putCategoryNotice, putTerms, termsOf, type TermsSource, type TermsState } from './mm-store';
+
+/** A management webhook event as the router hands it over (the shape AccountService's appliers take too). */
+interface ManagementEventLike {
+  time: number | null;
+  event: string | null;
+  value: Record<string, unknown>;
+}
 
 /** Where the user accepts the terms (Meta "Onboard" to the MM API for WhatsApp, 2026-06-30; 360dialog). */
 export const MM_ONBOARDING_URL = 'https://developers.facebook.com/documentation/business-messaging/whatsapp/marketing-messages/onboarding/';
@@ -54,7 +60,7 @@ export function applyCategoryNotice(ctx: CoreContext, ev: ManagementEventLike): 
     clearCategoryNotice(ctx.db, name, language);
   } else if (v.correct_category !== undefined) {
     const when = Number(v.category_update_timestamp);
-    const current = (ctx.db.prepare('SELECT category FROM wa_templates WHERE name = ? AND language = ? ORDER BY last_changed_at DESC LIMIT 1').get(name, language) as { category: string } | undefined)?.category;
+    const current = currentCategory(ctx.db, name, language);
     putCategoryNotice(ctx.db, {
       name, language, current_category: current ?? normalizeTemplateCategory(v.previous_category ?? 'UNKNOWN'),
       correct_category: normalizeTemplateCategory(v.correct_category), effective_at: Number.isFinite(when) && when > 0 ? when * 1000 : null, received_at: at,

@@ -68,3 +68,8 @@ export function connectedPortfolio(db: Db): string | null {
     return null;
   }
 }
+
+/** The stored category of a template (the routing map), or null when Pacer has not synced it. */
+export function currentCategory(db: Db, name: string, language: string): string | null {
+  return (db.prepare('SELECT category FROM wa_templates WHERE name = ? AND language = ? ORDER BY last_changed_at DESC LIMIT 1').get(name, language) as { category: string } | undefined)?.category ?? null;
+}

@@ -13,10 +13,6 @@ import { silentLogger } from '../../../electron/core/log';
 import { MemoryVault } from '../../../electron/core/secrets/vault';
 import { MemorySettingsStore } from '../../../electron/core/settings/store';
 import { SANDBOX_PHONE_NUMBER_ID, SANDBOX_WABA_ID, startSandbox } from '../../../electron/core/sandbox/index';
-import { startWebhookReceiver, webhooksFor } from '../../../electron/core/webhooks/service';
-import { registerWhatsappWebhooks, whatsappServices } from '../../../electron/core/whatsapp/index';
-import { registerMarketingWebhooks } from '../../../electron/core/whatsapp/mm-status';
-import { campaignsFor } from '../../../electron/core/campaigns/service';
 import { tempDataDir } from '../../support/harness';
 import { ok, phoneOf, runUntilDone, scenario, utilityDraft, type World } from './helpers';
 import type { Core } from '../../../electron/core/index';
@@ -119,14 +115,12 @@ async function setup(opts: { viaFake?: boolean; strict?: boolean } = {}) {
     graphUrl: fake?.url ?? sandbox.baseUrl, wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
     accessToken: sandbox.credentials.accessToken, appSecret: sandbox.credentials.appSecret,
   }));
-  await whatsappServices(core.ctx).templates.sync();
-  const hooks = webhooksFor(core.ctx);
-  const off1 = registerWhatsappWebhooks(hooks.router as never, whatsappServices(core.ctx));
-  const off2 = registerMarketingWebhooks(core.ctx, hooks.router as never);
-  const receiver = await startWebhookReceiver(core.ctx, { port: 0, relay: false });
+  // Webhook handlers (the MM API's included) are attached by createCore (compose.ts).
+  await core.services.templates.sync();
+  const receiver = await core.services.webhooks.start({ port: 0, relay: false });
   sandbox.setWebhook({ url: receiver.url });
-  const campaigns = campaignsFor(core.ctx);
-  closers.push(async () => { await campaigns.stopEngine(); off1(); off2(); await receiver.close(); await core.close(); });
+  const campaigns = core.services.campaigns;
+  closers.push(async () => { await campaigns.stopEngine(); await receiver.close(); await core.close(); });
   const w = { core, sandbox, campaigns, receiver, dataDir: '', close: async () => undefined } as World;
   const admin = async (path: string, body?: unknown) => {
     const r = await fetch(`${sandbox.baseUrl}/__admin/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

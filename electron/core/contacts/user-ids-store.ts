@@ -134,3 +134,8 @@ export function userIdInfo(db: Db, contactId?: number): { contact: { userId: str
     : db.prepare('SELECT user_id AS userId, parent_user_id AS parentUserId, username FROM contacts WHERE id = ?').get(contactId) as { userId: string | null; parentUserId: string | null; username: string | null } | undefined;
   return { contact: c ?? null, withoutPhone: pendingUserIds(db) };
 }
+
+/** Whether this database has the contacts' BSUID columns (a webhook-only database has no contacts). */
+export function hasUserIdColumns(db: Db): boolean {
+  return db.prepare("SELECT 1 FROM pragma_table_info('contacts') WHERE name = 'user_id'").get() !== undefined;
+}
