@@ -15,6 +15,12 @@ export const settingsSchema = z.object({
    * this is the way in. Read by the core at start.
    */
   caFile: z.string().min(1).max(4096).nullable().default(null),
+  /**
+   * Marketing Messages API: while the business portfolio has not accepted the MM API terms, Meta
+   * sends marketing templates through the Cloud API instead (its default). Strict: send
+   * `product_policy: "STRICT"` so Meta refuses, and the campaign pauses (docs/whatsapp.md).
+   */
+  mmStrict: z.boolean().default(false),
   /** Also trust the operating system's certificate store (where IT installs a proxy's CA). */
   systemCa: z.boolean().default(false),
   /**
@@ -30,13 +36,14 @@ export type Settings = z.infer<typeof settingsSchema>;
  * in settings.json by whoever administers the computer, never by a page.
  */
 // Built field by field without the defaults: zod 4's .partial() keeps a field's default, so a patch
-// of one field (e.g. the retention period) would have reset the language and theme to 'system'.
-const { language, theme, defaultCountry, webhookRetentionDays } = settingsSchema.shape;
+// of one field (the retention period, strict mode) would have reset the language and theme to 'system'.
+const { language, theme, defaultCountry, webhookRetentionDays, mmStrict } = settingsSchema.shape;
 export const settingsPatchSchema = z.object({
   language: language.unwrap().optional(),
   theme: theme.unwrap().optional(),
   defaultCountry: defaultCountry.unwrap().optional(),
   webhookRetentionDays: webhookRetentionDays.unwrap().optional(),
+  mmStrict: mmStrict.unwrap().optional(),
 });
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});

@@ -16,6 +16,8 @@
  * `attachServices` below, called once by createCore: the router subscriptions (webhook built-ins,
  * campaigns' status handler, the template and account appliers) and the account's hooks.
  */
+import { registerMarketingWebhooks } from './whatsapp/mm-status';
+import { recordConsentByUserId } from './contacts/user-ids-store';
 import type { CoreContext } from './context';
 import { AccountService } from './account/service';
 import { builtinSandboxLauncher } from './account/sandbox-launcher';
@@ -57,7 +59,13 @@ export function composeServices(ctx: CoreContext, opts: ComposeOptions = {}): Co
   const templates = new TemplatesService(ctx, account);
   const contacts = new ContactsService(ctx);
   const imports = new ImportJobs(ctx, contacts);
-  const webhooks = new WebhookService(ctx, { consentSink: contactsConsentSink(contacts) });
+  const webhooks = new WebhookService(ctx, {
+    consentSink: contactsConsentSink(contacts, (c) => {
+      // A STOP / preference without a phone: by business-scoped user id (kept pending when unknown).
+      recordConsentByUserId(ctx.db, c);
+      ctx.emit('contacts:changed', { reason: 'consent' });
+    }),
+  });
   // A quick reply marked "opt-out" in the editor joins the webhook's opt-out buttons.
   const templateSubmit = new TemplateSubmitService(ctx, account, templates, {
     list: () => webhooks.config.optOutRules().buttons,
@@ -79,6 +87,8 @@ export function attachServices(ctx: CoreContext, s: CoreServices): () => void {
     s.webhooks.attach(),
     s.campaigns.attach(),
     attachManagementAppliers(s.webhooks.router, { ...templatesWebhookAppliers(s.templates), ...accountWebhookAppliers(s.account) }),
+    // MM API: impending category notices and the MM_LITE_TERMS_SIGNED account update (whatsapp/mm-status.ts).
+    registerMarketingWebhooks(ctx, s.webhooks.router as never),
   ];
   s.account.setRecipientUsageProvider((now) => uniqueRecipients24h(ctx, now));
   // Webhook events are applied only for the connected WABA: tell the webhook domain when it changes.

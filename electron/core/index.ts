@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { marketingStatus } from './whatsapp/mm-status';
 import path from 'node:path';
 import type { EventMap, EventName, MethodName, OutputOf, Result } from '../../shared/contract';
 import { createDispatcher } from './api/dispatcher';
@@ -111,6 +112,7 @@ export function createCore(opts: CoreOptions): Core {
       ...appHandlers(ctx),
       ...accountHandlers(services.account),
       ...templatesHandlers(services.templates, services.templateSubmit),
+      'marketing:status': () => marketingStatus(ctx),
       ...contactsHandlers(ctx, { service: services.contacts, imports: services.imports }),
       ...webhooksHandlers(services.webhooks),
       ...campaignsHandlers(ctx, { campaigns: services.campaigns, account: services.account }),

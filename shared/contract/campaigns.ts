@@ -42,7 +42,7 @@ export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
  * - account_halted: the account cannot send (190 token expired, 368, 131031, 131048 …).
  * - user: paused by the user.
  */
-export const PAUSE_REASONS = ['user', 'template_paused', 'template_disabled', 'template_missing', 'template_quality_red', 'number_quality', 'failure_rate', 'account_halted'] as const;
+export const PAUSE_REASONS = ['user', 'template_paused', 'template_disabled', 'template_missing', 'template_quality_red', 'number_quality', 'failure_rate', 'account_halted', 'mm_strict_refused'] as const;
 export type PauseReason = (typeof PAUSE_REASONS)[number];
 
 const hhmmRange = z.string().regex(/^\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}$/, 'use HH:MM-HH:MM');

@@ -437,7 +437,19 @@ export interface AttributeDefinition {
   count: number;
 }
 
+/**
+ * Business-scoped user ids (BSUID, docs/contacts.md): a contact's BSUID / parent id / username, and
+ * the people known only by BSUID (they wrote or stopped without a phone; no contact has their id
+ * yet) with the consent they expressed — applied to the contact once a webhook links the id.
+ */
+export interface UserIdInfo {
+  contact: { userId: string | null; parentUserId: string | null; username: string | null } | null;
+  withoutPhone: { userId: string; username: string | null; profileName: string | null; state: 'opted_in' | 'opted_out'; at: number }[];
+}
+
 export const contactsMethods = {
+  /** BSUID of one contact (contactId) and the people known only by BSUID. */
+  'contacts:user-ids': method<UserIdInfo>()(z.object({ contactId: z.number().int().positive().optional() }).strict()),
   /** Reads the staged file's start: format, encoding, headers, first 20 rows, guessed mapping. */
   'import:preview': method<ImportPreview>()(
     z.object({ fileId: fileIdSchema, encoding: z.enum(IMPORT_ENCODINGS).optional(), sheet: z.string().max(200).optional() }).strict(),

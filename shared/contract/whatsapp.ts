@@ -327,6 +327,30 @@ export const templatesListInputSchema = z.object({
   includeDeleted: z.boolean().optional(),
 }).strict();
 
+/**
+ * Marketing Messages API state of the connected portfolio (docs/whatsapp.md "Marketing Messages API").
+ * terms: null = Pacer has not learned it yet (no MM_LITE_TERMS_SIGNED webhook, no strict send).
+ */
+export interface MarketingStatus {
+  portfolio: string | null;
+  terms: { state: 'accepted' | 'not_accepted'; source: 'webhook' | 'strict_refusal' | 'marketing_send' | 'user'; at: number } | null;
+  /** Settings → mmStrict: refuse (and pause) instead of Meta's fallback to the Cloud API. */
+  strict: boolean;
+  /** Meta's page explaining how a portfolio accepts the terms. */
+  onboardingUrl: string;
+  /** Impending template-category changes (Meta's 24-hour warning), not yet completed. */
+  notices: TemplateCategoryNotice[];
+}
+
+export interface TemplateCategoryNotice {
+  name: string;
+  language: string;
+  currentCategory: TemplateCategory;
+  correctCategory: TemplateCategory;
+  effectiveAt: number | null;
+  receivedAt: number;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Methods and events
 // ---------------------------------------------------------------------------------------------
@@ -373,6 +397,8 @@ export const whatsappMethods = {
     }).strict(),
   ),
 
+  /** MM API terms state, strict choice and impending template-category changes (local state only). */
+  'marketing:status': method<MarketingStatus>()(z.object({}).strict()),
   /** Templates from the local table (synced), filtered, sorted by name then language. */
   'templates:list': method<TemplateSummary[]>()(templatesListInputSchema),
   /** Pulls every template of every connected WABA now (cursor paging), records changes in history. */
@@ -407,6 +433,8 @@ export interface WhatsappEvents {
   'account:changed': AccountStatus;
   /** Templates changed (sync or webhook); re-fetch with templates:list. ids = changed template ids. */
   'templates:changed': { wabaId: string | null; ids: string[]; source: 'sync' | 'webhook'; at: number };
+  /** MM API terms or an impending category change changed; re-fetch with marketing:status. */
+  'marketing:changed': { at: number };
 }
 
-export const whatsappEventNames = ['account:changed', 'templates:changed'] as const satisfies readonly (keyof WhatsappEvents)[];
+export const whatsappEventNames = ['account:changed', 'templates:changed', 'marketing:changed'] as const satisfies readonly (keyof WhatsappEvents)[];

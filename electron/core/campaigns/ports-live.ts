@@ -11,6 +11,7 @@ import { GraphClient } from '../whatsapp/client';
 import type { AccountService } from '../account/service';
 import type { TemplatesService } from '../templates/service';
 import type { ContactsService } from '../contacts/service';
+import { noteMarketingTerms } from '../whatsapp/mm-status';
 import { tierLimit } from './messaging-window';
 import type { AudienceContact, ConsentState } from './plan';
 import { audienceSql } from '../contacts/rules';
@@ -54,6 +55,7 @@ export function accountFromService(ctx: CoreContext, account: AccountService, op
   const quality = ctx.db.prepare(`SELECT quality_rating FROM wa_phone_numbers WHERE id = ?`);
   // The connection changes only on connect/disconnect: re-read it at most once a second, not per send.
   let conn: { at: number; value: ReturnType<typeof account.connection> } = { at: -Infinity, value: null };
+  let strict = { at: -Infinity, value: false };
   const connection = () => {
     const now = ctx.clock.now();
     if (now - conn.at > 1000) conn = { at: now, value: account.connection() };
@@ -72,7 +74,14 @@ export function accountFromService(ctx: CoreContext, account: AccountService, op
       opts.timeoutMs = ms;
       client = null;
     },
-    async send(phoneNumberId, body, signal) {
+    // Read at most once a second: the settings file is parsed at every get(), and this is asked per marketing send.
+    marketingStrict: () => {
+      const now = ctx.clock.now();
+      if (now - strict.at > 1000) strict = { at: now, value: ctx.settings.get().mmStrict };
+      return strict.value;
+    },
+    noteMarketingTerms: (accepted, detail) => noteMarketingTerms(ctx, accepted ? 'accepted' : 'not_accepted', accepted ? 'marketing_send' : 'strict_refusal', detail),
+    async send(phoneNumberId, body, signal, endpoint) {
       const c = connection();
       if (!c) throw new PacerError('unavailable', 'No WhatsApp account is connected.');
       const key = `${c.graph_url}|${c.api_version}`;
@@ -85,7 +94,7 @@ export function accountFromService(ctx: CoreContext, account: AccountService, op
           }),
         };
       }
-      return client.client.sendTemplate(phoneNumberId, body, signal);
+      return client.client.sendTemplate(phoneNumberId, body, signal, endpoint);
     },
   };
 }

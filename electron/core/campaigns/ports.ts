@@ -6,6 +6,7 @@
 import type { AudienceContact, ConsentState } from './plan';
 import type { TemplateShape } from './params';
 import type { GraphApiError, SendResult, TemplateMessageBody } from '../whatsapp/client';
+import type { SendEndpoint } from '../whatsapp/marketing-messages';
 
 export type ConsentCategory = 'marketing' | 'utility';
 
@@ -68,8 +69,15 @@ export interface AccountPort {
   noteSendError?(e: GraphApiError): void;
   /** Per-request timeout of sends (ms of the core's clock; default 30 s). */
   setSendTimeout?(ms: number): void;
-  /** Sends one template message; throws GraphApiError (from whatsapp/client). */
-  send(phoneNumberId: string, body: TemplateMessageBody, signal?: AbortSignal): Promise<SendResult>;
+  /**
+   * Sends one template message to `/messages` or, for a MARKETING template, `/marketing_messages`
+   * (whatsapp/marketing-messages.ts); throws GraphApiError (from whatsapp/client).
+   */
+  send(phoneNumberId: string, body: TemplateMessageBody, signal?: AbortSignal, endpoint?: SendEndpoint): Promise<SendResult>;
+  /** The user's "strict" choice for the MM API: refuse rather than fall back when the portfolio has not accepted the terms. */
+  marketingStrict?(): boolean;
+  /** What a /marketing_messages send taught about the portfolio's MM API terms (accepted: a strict send was taken). */
+  noteMarketingTerms?(accepted: boolean, detail: string): void;
 }
 
 export interface CampaignPorts {

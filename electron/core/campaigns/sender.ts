@@ -25,6 +25,7 @@ import type { PauseReason } from '../../../shared/contract/campaigns';
 import { DAY_MS, MessagingWindow, tierLimit, usableBudget } from './messaging-window';
 import { buildComponents } from './params';
 import { consentCategoryOf, type CampaignPorts, type TemplateInfo } from './ports';
+import { isStrictRefusal, routeFor, type SendRoute } from '../whatsapp/marketing-messages';
 import { skipReasonFor, type SendSkipReason } from './send-gate';
 import { runtimeOf, type CampaignRow, type CampaignRuntime } from './runtime';
 import { allowedAt, effectiveZones, nextAllowedTime } from './send-window';
@@ -152,6 +153,8 @@ export class Sender {
   readonly stats = { skippedAtClaim: 0, claimed: 0, accepted: 0, failed: 0, retried: 0, uncertain: 0, throttled: 0, batches: 0, waits: 0, refills: 0, inflightWaits: 0 };
   private readonly o: Required<SenderOptions>;
   private readonly category = new Map<string, string | null>();
+  /** A STRICT marketing send was accepted since the last refusal (the terms state is noted once, not per send). */
+  private strictAccepted = false;
   private readonly names = new Map<string, { name: string; template: string }>();
   /** Prepared once: preparing a statement costs more than running it. */
   private readonly sql: ReturnType<typeof statements>;
@@ -510,12 +513,17 @@ export class Sender {
         return;
       }
       const body = buildTemplateMessage({ to: row.phone!, name: rt.templateName, language: rt.templateLanguage, components, bizOpaqueCallbackData: bizOpaqueFor(row.id) });
+      // MARKETING templates go to /marketing_messages, by the template's LATEST category (read at
+      // this send, not at the campaign's start: whatsapp/marketing-messages.ts).
+      const route = routeFor(this.ports.templates.get(rt.templateName, rt.templateLanguage)?.category ?? rt.category, () => this.ports.account.marketingStrict?.() ?? false);
+      if (route.strict) body.product_policy = 'STRICT';
       try {
-        const res = await this.ports.account.send(phoneNumberId, body, ac.signal);
+        const res = await this.ports.account.send(phoneNumberId, body, ac.signal, route.endpoint);
         this.stats.accepted++;
+        if (route.strict && !this.strictAccepted) { this.strictAccepted = true; this.ports.account.noteMarketingTerms?.(true, 'a STRICT /marketing_messages send was accepted'); }
         this.record(rt, { kind: 'accepted', id: row.id, wamid: res.wamid, at: this.ctx.clock.now(), contactId: row.contact_id });
       } catch (e) {
-        this.onError(row, rt, phoneNumberId, e);
+        this.onError(row, rt, phoneNumberId, e, route);
       }
     } finally {
       this.inflightAborts.delete(ac);
@@ -527,7 +535,7 @@ export class Sender {
     }
   }
 
-  private onError(row: WorkRow, rt: CampaignRuntime, phoneNumberId: string, e: unknown): void {
+  private onError(row: WorkRow, rt: CampaignRuntime, phoneNumberId: string, e: unknown, route?: SendRoute): void {
     if (this.abandoned) return; // a dead process learns nothing more
     const now = this.ctx.clock.now();
     const err = e instanceof GraphApiError ? e : new GraphApiError({ message: e instanceof Error ? e.message : String(e), ambiguous: true });
@@ -535,6 +543,16 @@ export class Sender {
     if (err.ambiguous) {
       this.stats.uncertain++;
       this.record(rt, { kind: 'uncertain', id: row.id, detail: `no reliable answer: ${detail}` });
+      return;
+    }
+    if (route && isStrictRefusal(err, route)) {
+      // Strict mode and the portfolio has not accepted the MM API terms: nothing was sent, every
+      // other marketing send would be refused the same way. Back to pending; the campaign pauses.
+      this.strictAccepted = false;
+      this.record(rt, { kind: 'retry', id: row.id, notBefore: now, code: err.code, detail, errorClass: 'halt_campaign' });
+      this.ports.account.noteMarketingTerms?.(false, `strict send refused (${err.code}): ${detail}`);
+      this.hooks.pause(rt.id, 'mm_strict_refused', `The Marketing Messages API refused a STRICT send (${err.code}): ${detail}`, false);
+      this.forgetQueued(rt.id);
       return;
     }
     const cls = classifyError(err.code, err.httpStatus);

@@ -25,6 +25,7 @@ import { erasedAt } from '../privacy/store/erasures';
 import { holdOf } from '../contacts/holds';
 import { normalizePhone } from '../contacts/phone';
 import { GraphApiError, buildTemplateMessage, type TemplateSendComponent } from '../whatsapp/client';
+import { routeFor } from '../whatsapp/marketing-messages';
 import type { TestSendOutcome, TestSendParams, TestSendReason } from '../../../shared/contract/campaigns';
 import type { MessagingWindow } from './messaging-window';
 import { buildComponents, MappingError, resolveParams, type CompiledMapping, type ParamContact } from './params';
@@ -144,7 +145,11 @@ async function sendOne(env: TestSendEnv, input: string, f: NumberFacts): Promise
   env.window.record(hash, now);
   ctx.db.prepare('INSERT INTO messaging_log (phone_hash, at, category, phone_number_id, campaign_id, recipient_id) VALUES (?, ?, ?, ?, NULL, NULL)').run(hash, now, t.category, env.phoneNumberId);
   try {
-    const res = await env.ports.account.send(env.phoneNumberId, buildTemplateMessage({ to: f.e164, name: t.name, language: t.language, components, bizOpaqueCallbackData: `pacer-test:${env.campaignId}` }));
+    // Routed like a campaign send: a MARKETING template goes to /marketing_messages (marketing-messages.ts).
+    const route = routeFor(t.category, () => env.ports.account.marketingStrict?.() ?? false);
+    const body = buildTemplateMessage({ to: f.e164, name: t.name, language: t.language, components, bizOpaqueCallbackData: `pacer-test:${env.campaignId}` });
+    if (route.strict) body.product_policy = 'STRICT';
+    const res = await env.ports.account.send(env.phoneNumberId, body, undefined, route.endpoint);
     return { to: f.e164, input, ok: true, wamid: res.wamid, error_code: null, reason: null, params: {}, error: null, consent_recorded: consentRecorded };
   } catch (e) {
     return { ...sendFailure(env, input, f.e164, e), consent_recorded: consentRecorded };

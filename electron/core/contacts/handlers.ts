@@ -5,6 +5,7 @@ import type { contactsMethods } from '../../../shared/contract/contacts';
 import { csvWriter, jsonWriter, memorySink, xlsxWriter, type ExportWriter } from './export';
 import type { ImportJobs } from './import/jobs';
 import type { ContactsService } from './service';
+import { userIdInfo } from './user-ids-store';
 
 type ContactsMethod = keyof typeof contactsMethods;
 
@@ -20,6 +21,7 @@ export interface ContactsDomain {
 export function contactsHandlers(ctx: CoreContext, { service, imports }: ContactsDomain): HandlerGroup<ContactsMethod> {
   const actor = ctx.host === 'cli' ? 'cli' : 'user';
   return {
+    'contacts:user-ids': ({ contactId }) => userIdInfo(ctx.db, contactId),
     'import:preview': ({ fileId, encoding, sheet }) => imports.preview(fileId, encoding, sheet),
     'import:start': (o) => ({
       jobId: imports.start({

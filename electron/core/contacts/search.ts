@@ -138,6 +138,13 @@ export function searchClause(db: Db, q: string, exactPhone: string | null): Sear
     parts.push('c.phone = ?');
     params.push(exactPhone);
   }
+  // A business-scoped user id (IL.1502…, US.ENT.…) or a username (@dana): exact match on the
+  // contact's BSUID columns (migration 0011), only asked when some contact has one.
+  const one = q.trim();
+  if (/^@?[A-Za-z0-9._]{3,140}$/.test(one) && db.prepare('SELECT EXISTS (SELECT 1 FROM contacts WHERE user_id IS NOT NULL)').pluck().get()) {
+    parts.push('(c.user_id = ? OR c.parent_user_id = ? OR lower(c.username) = ?)');
+    params.push(one, one, one.replace(/^@/, '').toLowerCase());
+  }
   const clause: SearchClause = { sql: `(${parts.join(' OR ')})`, params };
   if (parts.length === 1 && !postParts.length) clause.ftsOnly = fts;
   return clause;

@@ -3,6 +3,8 @@ import type { RequestInfo } from './server';
 import { HttpError } from './server';
 import { MESSAGING_LIMITS, PHONE_QUALITY, PHONE_STATUSES, QUALITY_SCORES, REJECTED_REASONS, scenarioSchema, TEMPLATE_CATEGORIES, TEMPLATE_STATUSES } from './scenario';
 import type { SandboxWorld } from './world';
+import { marketingAdmin } from './marketing';
+import { bsuidAdmin } from './bsuid';
 
 /**
  * `/__admin/*`: drive the emulated account from outside (tests, the CLI user, the app's
@@ -199,6 +201,8 @@ export async function handleAdmin(world: SandboxWorld, info: RequestInfo, baseUr
       return { now: world.clock.now() };
     }
   }
+  const mm = marketingAdmin(world, route, body) ?? bsuidAdmin(world, route, body);
+  if (mm !== undefined) return mm;
   const phoneRoute = /^phone-numbers\/(\d+)$/.exec(path);
   if (phoneRoute && method === 'POST') {
     const b = parse(z.object({ quality_rating: z.enum(PHONE_QUALITY).optional(), status: z.enum(PHONE_STATUSES).optional(), throughput_level: z.enum(['STANDARD', 'HIGH']).optional() }), body);
@@ -223,6 +227,14 @@ export const ADMIN_ENDPOINTS = [
   'POST /__admin/templates/quality {name, language, quality}',
   'POST /__admin/templates/category {name, language, category} — template_category_update',
   'POST /__admin/templates {template, waba_id?}',
+  'GET  /__admin/marketing — Marketing Messages API: terms state, sends per endpoint, endpoint by wamid',
+  'POST /__admin/marketing/terms {accepted} — the portfolio accepts the MM API terms (account_update MM_LITE_TERMS_SIGNED)',
+  'POST /__admin/marketing/category-notice {name, language, category, in_ms?} — impending template_category_update (correct_category)',
+  'POST /__admin/users/bsuids {enabled} — webhooks carry business-scoped user ids (user_id, from_user_id, recipient_user_id)',
+  'GET  /__admin/users/user-ids — every user\'s business-scoped user id (BSUID) and username',
+  'POST /__admin/users/user-id {phone} — the user\'s current BSUID and username',
+  'POST /__admin/users/username {phone, username|null} — the user adopts a username: their inbound webhooks carry no phone',
+  'POST /__admin/users/user-id-change {phone} — the user\'s BSUID changes (system message user_changed_user_id)',
   'POST /__admin/webhooks/send {field, value, waba_id?} — any other webhook field, signed and retried like the rest',
   'POST /__admin/messaging-limit {limit}',
   'POST /__admin/phone-numbers/{id} {quality_rating?, status?, throughput_level?}',

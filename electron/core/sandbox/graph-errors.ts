@@ -48,6 +48,9 @@ export const ERROR_SPECS = {
   132015: { code: 132015, httpStatus: 400, title: 'Template is Paused', messaging: true },
   132016: { code: 132016, httpStatus: 400, title: 'Template is Disabled', messaging: true },
   133010: { code: 133010, httpStatus: 400, title: 'Phone number not registered', messaging: true },
+  // Not in the reference (Meta's code for a STRICT MM API send from a portfolio without the terms is
+  // undocumented there; Twilio calls it 63062): the sandbox's choice, see sandbox/marketing.ts.
+  134100: { code: 134100, httpStatus: 400, title: 'Marketing Messages API terms not accepted', messaging: true },
 } as const satisfies Record<number, GraphErrorSpec>;
 
 export type SandboxErrorCode = keyof typeof ERROR_SPECS;

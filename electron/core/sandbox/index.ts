@@ -6,6 +6,7 @@
  *   const sb = await startSandbox({ clock, webhookUrl });
  *   fetch(`${sb.baseUrl}/v24.0/${SANDBOX_PHONE_NUMBER_ID}/messages`, { headers: { authorization: `Bearer ${SANDBOX_ACCESS_TOKEN}` }, … })
  */
+import { installBsuid } from './bsuid';
 import { systemClock, type Clock } from '../clock';
 import { DEFAULT_SCENARIO } from './default-scenario';
 import { Rng } from './rng';
@@ -105,6 +106,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
   const accessToken = opts.accessToken ?? scenario.credentials.access_token ?? DEFAULT_SCENARIO.credentials!.access_token!;
   const appSecret = opts.appSecret ?? scenario.credentials.app_secret ?? DEFAULT_SCENARIO.credentials!.app_secret!;
   const world = new SandboxWorld(scenario, clock, new Rng(opts.seed ?? 1), { accessToken, appSecret, webhookUrl: opts.webhookUrl });
+  installBsuid(world);
   let baseUrl = '';
   const server = new SandboxServer({ world, baseUrl: () => baseUrl });
   let port: number;

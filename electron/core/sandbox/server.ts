@@ -1,5 +1,6 @@
 import { TemplateSubmissions } from './template-submissions';
 import crypto from 'node:crypto';
+import { noteMessagesSend, sendMarketing } from './marketing';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { handleAdmin } from './admin';
@@ -290,7 +291,11 @@ export class SandboxServer {
     if (phone) {
       if (edge === 'messages' && method === 'POST') {
         world.stats.requests.send++;
-        return world.send(phone.id, parseBody(info), version);
+        return noteMessagesSend(world, world.send(phone.id, parseBody(info), version));
+      }
+      if (edge === 'marketing_messages' && method === 'POST') {
+        world.stats.requests.send++;
+        return sendMarketing(world, phone.id, parseBody(info), version);
       }
       if (edge === 'media' && method === 'POST') return this.uploadMedia(phone.id, info);
       if (edge === 'whatsapp_business_profile' && method === 'GET') {

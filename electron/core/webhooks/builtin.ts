@@ -1,5 +1,6 @@
 import type { Db } from '../db/connection';
 import { contactIdByWaId, noteIdentity, placeHold } from '../contacts/holds';
+import { contactIdByUserId } from '../contacts/user-ids-store';
 import type { Logger } from '../log';
 import type { DeliveryStatus, MessageEvent, StatusEvent, UserPreferenceEvent, ValueErrorEvent } from './events';
 import type { ScopeStore } from './scope-store';
@@ -107,7 +108,8 @@ export function registerServiceWindow(db: Db, router: WebhookRouter): () => void
       window_expires_at = max(window_expires_at, excluded.window_expires_at)
   `);
   return router.on('message', (ev) => {
-    if (!opensWindow(ev)) return;
+    // A phone-less message (username, BSUID only) has no wa_id to key the window by.
+    if (!opensWindow(ev) || !ev.from) return;
     upsert.run(ev.from, ev.timestamp, ev.id, ev.timestamp + CUSTOMER_SERVICE_WINDOW_MS);
   }, { name: 'webhooks:service-window' });
 }
@@ -129,9 +131,16 @@ export function serviceWindow(db: Db, phone: string, now: number): ServiceWindow
   return { waId: r.wa_id, lastInboundAt: r.last_inbound_at, lastMessageId: r.last_message_id, expiresAt: r.window_expires_at, open: now < r.window_expires_at };
 }
 
-/** One opt-out or opt-in to record, with its evidence. `phone` is E.164. */
+/**
+ * One opt-out or opt-in to record, with its evidence. `phone` is E.164, or null when the webhook
+ * withheld it: then `userId` (the business-scoped user id) says who it is (contacts/user-ids.ts).
+ */
 export interface ConsentChange {
-  phone: string;
+  phone: string | null;
+  userId?: string | null;
+  parentUserId?: string | null;
+  username?: string | null;
+  profileName?: string | null;
   category: 'marketing';
   status: 'opted_out' | 'opted_in';
   source: 'keyword' | 'button' | 'meta_preference';
@@ -165,7 +174,8 @@ export function registerConsent(router: WebhookRouter, sink: () => ConsentSink |
       ? `reply "${ev.text ?? ''}" (message ${ev.id})`
       : `button "${ev.button?.text ?? ev.interactive?.title ?? ''}" payload "${ev.button?.payload ?? ev.interactive?.id ?? ''}" (message ${ev.id}${ev.context?.id ? `, replying to ${ev.context.id}` : ''})`;
     await need().record({
-      phone: `+${ev.from}`, category: 'marketing', status: 'opted_out', source: ev.optOut.source,
+      phone: ev.from ? `+${ev.from}` : null, userId: ev.userId, parentUserId: ev.parentUserId, username: ev.username, profileName: ev.profileName,
+      category: 'marketing', status: 'opted_out', source: ev.optOut.source,
       at: ev.timestamp, actor: 'webhook', evidence, eventKey: ev.key,
     });
   }, { name: 'webhooks:opt-out' });
@@ -174,7 +184,8 @@ export function registerConsent(router: WebhookRouter, sink: () => ConsentSink |
     // No check for newer events here: the consent ledger orders by `at` (the person's action
     // time) across keywords, buttons and preferences, and keeps an older one as history only.
     await need().record({
-      phone: `+${ev.waId}`, category: 'marketing', status: ev.value === 'stop' ? 'opted_out' : 'opted_in',
+      phone: ev.waId ? `+${ev.waId}` : null, userId: ev.userId, parentUserId: ev.parentUserId, username: ev.username, profileName: ev.profileName,
+      category: 'marketing', status: ev.value === 'stop' ? 'opted_out' : 'opted_in',
       source: 'meta_preference', at: ev.timestamp, actor: 'webhook',
       evidence: `WhatsApp marketing preference "${ev.value}"${ev.detail ? `: ${ev.detail}` : ''}`, eventKey: ev.key,
     });
@@ -194,14 +205,15 @@ export function registerNumberChangeHolds(db: Db, router: WebhookRouter): (() =>
   const contactsReady = () => (ready ??= db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'contact_holds'").get() !== undefined);
   const onMessage = router.on('message', (ev: MessageEvent) => {
     if (ev.kind !== 'system' || ev.system?.type !== 'user_changed_number' || !contactsReady()) return;
-    const id = contactIdByWaId(db, ev.from);
+    // By the old number, or — when the webhook withheld it — by the business-scoped user id.
+    const id = (ev.from ? contactIdByWaId(db, ev.from) : null) ?? contactIdByUserId(db, ev.userId, ev.parentUserId);
     if (id === null) return;
     const detail = `system message user_changed_number${ev.system.body ? ` "${ev.system.body}"` : ''}${ev.system.newWaId ? ` (new WhatsApp id ${ev.system.newWaId})` : ''} — message ${ev.id}, ${new Date(ev.timestamp).toISOString()}`;
     placeHold(db, { contactId: id, reason: 'user_changed_number', detail, at: ev.timestamp });
   }, { name: 'webhooks:number-changed' });
   const onStatus = router.on('status', (ev: StatusEvent) => {
-    if (!ev.recipientIdentityKeyHash || !ev.recipientId || !contactsReady()) return;
-    const id = contactIdByWaId(db, ev.recipientId);
+    if (!ev.recipientIdentityKeyHash || (!ev.recipientId && !ev.recipientUserId) || !contactsReady()) return;
+    const id = (ev.recipientId ? contactIdByWaId(db, ev.recipientId) : null) ?? contactIdByUserId(db, ev.recipientUserId ?? null, ev.recipientParentUserId ?? null);
     if (id === null) return;
     noteIdentity(db, id, ev.recipientIdentityKeyHash, ev.timestamp, `status ${ev.status} of ${ev.wamid}, ${new Date(ev.timestamp).toISOString()}`);
   }, { name: 'webhooks:identity-key' });

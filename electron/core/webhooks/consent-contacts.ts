@@ -1,3 +1,4 @@
+import type { UserIdConsent } from '../contacts/user-ids-store';
 import type { ConsentChange, ConsentSink } from './builtin';
 
 const DETAIL: Record<ConsentChange['source'], (c: ConsentChange) => string> = {
@@ -15,9 +16,20 @@ export interface ConsentLedger {
 }
 
 /** Opt-outs from webhooks go to the contacts' append-only consent ledger, with their evidence. */
-export function contactsConsentSink(contacts: ConsentLedger): ConsentSink {
+export function contactsConsentSink(contacts: ConsentLedger, byUserId?: (c: UserIdConsent) => void): ConsentSink {
   return {
     record(c) {
+      if (!c.phone) {
+        // The webhook withheld the phone (a username): the business-scoped id says who it is
+        // (contacts/user-ids.ts). Thrown when not wired: the inbox row is retried, never dropped.
+        if (!c.userId || !byUserId) throw new Error(`consent event ${c.eventKey} has no phone${c.userId ? ' and no BSUID ledger is wired' : ' and no user id'}`);
+        byUserId({
+          userId: c.userId, parentUserId: c.parentUserId ?? null, username: c.username ?? null, profileName: c.profileName ?? null,
+          category: c.category, state: c.status, source: c.source, sourceDetail: DETAIL[c.source](c),
+          evidence: `${c.evidence} — ${new Date(c.at).toISOString()} [${c.eventKey}]`, at: c.at, eventKey: c.eventKey,
+        });
+        return;
+      }
       contacts.recordConsentByPhone({
         phone: c.phone,
         category: c.category,

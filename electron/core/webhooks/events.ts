@@ -33,6 +33,11 @@ export interface StatusEvent extends EventOrigin {
   recipientId: string | null;
   recipientType: string | null;
   recipientIdentityKeyHash: string | null;
+  /** Business-scoped user id of the recipient (`recipient_user_id`, since 2026) and its parent id. */
+  recipientUserId?: string | null;
+  recipientParentUserId?: string | null;
+  /** The user's username, when they have one (delivered / read statuses). */
+  username?: string | null;
   bizOpaqueCallbackData: string | null;
   pricing: { billable: boolean | null; model: string | null; type: string | null; category: string | null } | null;
   conversation: { id: string | null; originType: string | null; expiresAt: number | null } | null;
@@ -45,8 +50,16 @@ export interface MessageEvent extends EventOrigin {
   type: 'message';
   key: string;
   id: string;
-  /** Sender's WhatsApp id (digits; E.164 without "+"). */
-  from: string;
+  /**
+   * Sender's WhatsApp id (digits; E.164 without "+"). Null when Meta withheld it — a user with a
+   * username and no recent interaction (Meta "Business-scoped user IDs", 2026-11-05): then
+   * `userId` identifies them.
+   */
+  from: string | null;
+  /** Business-scoped user id (`from_user_id` / `contacts[].user_id`), its parent id, the username. */
+  userId: string | null;
+  parentUserId: string | null;
+  username: string | null;
   profileName: string | null;
   timestamp: number;
   /** Meta's message type: text, button, interactive, system, image, reaction, … */
@@ -56,7 +69,7 @@ export interface MessageEvent extends EventOrigin {
   button: { payload: string | null; text: string | null } | null;
   interactive: { kind: string; id: string | null; title: string | null } | null;
   /** `system` messages, e.g. user_changed_number with the new wa_id. */
-  system: { type: string | null; body: string | null; newWaId: string | null } | null;
+  system: { type: string | null; body: string | null; newWaId: string | null; newUserId: string | null; newParentUserId: string | null; previousUserId: string | null } | null;
   /** The message this one replies to (a template's wamid for button taps). */
   context: { from: string | null; id: string | null } | null;
   /** Set when the text or button is an opt-out (STOP keyword or opt-out button). */
@@ -66,7 +79,12 @@ export interface MessageEvent extends EventOrigin {
 export interface UserPreferenceEvent extends EventOrigin {
   type: 'user_preferences';
   key: string;
-  waId: string;
+  /** Null when Meta withheld the phone (see MessageEvent.from); then userId is set. */
+  waId: string | null;
+  userId: string | null;
+  parentUserId: string | null;
+  username: string | null;
+  profileName: string | null;
   category: string;
   value: 'stop' | 'resume' | string;
   detail: string | null;

@@ -87,11 +87,11 @@ export function parseEvents(raw: Buffer | string, opts: ParseOptions): WebhookEv
       const valueErrors = parseValueErrors(field, value, origin, time);
       if (valueErrors) out.push(valueErrors);
       if (field === 'messages') {
+        const contacts = arr(value.contacts).filter(isObj);
         for (const s of arr(value.statuses)) {
-          const ev = parseStatus(s, origin);
+          const ev = parseStatus(s, origin, contacts);
           if (ev) out.push(ev);
         }
-        const contacts = arr(value.contacts).filter(isObj);
         for (const m of arr(value.messages)) {
           const ev = parseMessage(m, origin, contacts, opts.optOut);
           if (ev) out.push(ev);
@@ -101,8 +101,9 @@ export function parseEvents(raw: Buffer | string, opts: ParseOptions): WebhookEv
           if (ev) out.push(ev);
         }
       } else if (field === 'user_preferences') {
+        const contacts = arr(value.contacts).filter(isObj);
         for (const p of arr(value.user_preferences)) {
-          const ev = parseUserPreference(p, origin);
+          const ev = parseUserPreference(p, origin, contacts);
           if (ev) out.push(ev);
         }
       } else {
@@ -150,7 +151,14 @@ function parseValueErrors(field: string, value: Obj, origin: EventOrigin, time: 
   };
 }
 
-function parseStatus(s: unknown, origin: EventOrigin): StatusEvent | null {
+/** The `contacts[]` entry of a person, by phone or business-scoped user id. */
+function contactFor(contacts: Obj[], waId: string | null, userId: string | null): Obj | undefined {
+  return contacts.find((c) => (waId !== null && str(c.wa_id) === waId) || (userId !== null && str(c.user_id) === userId));
+}
+
+const usernameOf = (c: Obj | undefined): string | null => (c && isObj(c.profile) ? str(c.profile.username) : null) ?? (c ? str(c.username) : null);
+
+function parseStatus(s: unknown, origin: EventOrigin, contacts: Obj[] = []): StatusEvent | null {
   if (!isObj(s)) return null;
   const wamid = str(s.id);
   const status = str(s.status);
@@ -169,6 +177,7 @@ function parseStatus(s: unknown, origin: EventOrigin): StatusEvent | null {
     recipientId: str(s.recipient_id),
     recipientType: str(s.recipient_type),
     recipientIdentityKeyHash: str(s.recipient_identity_key_hash),
+    ...statusUser(s, contacts),
     bizOpaqueCallbackData: str(s.biz_opaque_callback_data),
     pricing: pricing
       ? {
@@ -189,14 +198,26 @@ function parseStatus(s: unknown, origin: EventOrigin): StatusEvent | null {
   };
 }
 
+function statusUser(s: Obj, contacts: Obj[]): Pick<StatusEvent, 'recipientUserId' | 'recipientParentUserId' | 'username'> {
+  const c = contactFor(contacts, str(s.recipient_id), str(s.recipient_user_id));
+  return {
+    recipientUserId: str(s.recipient_user_id) ?? (c ? str(c.user_id) : null),
+    recipientParentUserId: str(s.recipient_parent_user_id) ?? (c ? str(c.parent_user_id) : null),
+    username: usernameOf(c),
+  };
+}
+
 function parseMessage(m: unknown, origin: EventOrigin, contacts: Obj[], optOut: OptOutMatcher): MessageEvent | null {
   if (!isObj(m)) return null;
   const id = str(m.id);
   const from = str(m.from);
   const timestamp = seconds(m.timestamp);
   const kind = str(m.type) ?? 'unknown';
-  if (!id || !from || timestamp === null) return null;
-  const contact = contacts.find((c) => str(c.wa_id) === from) ?? contacts[0];
+  // Since 2026 a user with a username may come without a phone: the business-scoped id stands in.
+  const fromUserId = str(m.from_user_id);
+  const contact = contactFor(contacts, from, fromUserId) ?? (contacts.length === 1 || (from && !fromUserId) ? contacts[0] : undefined);
+  const userId = fromUserId ?? (contact ? str(contact.user_id) : null);
+  if (!id || (!from && !userId) || timestamp === null) return null;
   const profileName = contact && isObj(contact.profile) ? str(contact.profile.name) : null;
   const text = isObj(m.text) ? str(m.text.body) : null;
   const button = isObj(m.button) ? { payload: str(m.button.payload), text: str(m.button.text) } : null;
@@ -207,7 +228,11 @@ function parseMessage(m: unknown, origin: EventOrigin, contacts: Obj[], optOut: 
     interactive = { kind: iType, id: isObj(reply) ? str(reply.id) : null, title: isObj(reply) ? str(reply.title) : null };
   }
   const system = isObj(m.system)
-    ? { type: str(m.system.type), body: str(m.system.body), newWaId: str(m.system.wa_id) ?? str(m.system.new_wa_id) }
+    ? {
+        type: str(m.system.type), body: str(m.system.body), newWaId: str(m.system.wa_id) ?? str(m.system.new_wa_id),
+        // user_changed_user_id (Meta "System messages webhook reference", 2026-08-11): the new BSUID.
+        newUserId: str(m.system.user_id), newParentUserId: str(m.system.parent_user_id), previousUserId: str(m.system.previous_user_id),
+      }
     : null;
   const context = isObj(m.context) ? { from: str(m.context.from), id: str(m.context.id) } : null;
 
@@ -223,6 +248,9 @@ function parseMessage(m: unknown, origin: EventOrigin, contacts: Obj[], optOut: 
     key: `message:${id}`,
     id,
     from,
+    userId,
+    parentUserId: str(m.from_parent_user_id) ?? (contact ? str(contact.parent_user_id) : null),
+    username: usernameOf(contact),
     profileName,
     timestamp,
     kind,
@@ -235,18 +263,25 @@ function parseMessage(m: unknown, origin: EventOrigin, contacts: Obj[], optOut: 
   };
 }
 
-function parseUserPreference(p: unknown, origin: EventOrigin): UserPreferenceEvent | null {
+function parseUserPreference(p: unknown, origin: EventOrigin, contacts: Obj[] = []): UserPreferenceEvent | null {
   if (!isObj(p)) return null;
   const waId = str(p.wa_id);
+  const c = contactFor(contacts, waId, str(p.user_id)) ?? (contacts.length === 1 ? contacts[0] : undefined);
+  const userId = str(p.user_id) ?? (c ? str(c.user_id) : null);
   const value = str(p.value);
   const timestamp = seconds(p.timestamp);
-  if (!waId || !value || timestamp === null) return null;
+  if ((!waId && !userId) || !value || timestamp === null) return null;
   const category = str(p.category) ?? 'marketing_messages';
   return {
     ...origin,
     type: 'user_preferences',
-    key: `user_preferences:${waId}:${category}:${value}:${timestamp / 1000}`,
+    // The phone keeps the key it always had (a replayed old body is still a duplicate).
+    key: `user_preferences:${waId ?? userId}:${category}:${value}:${timestamp / 1000}`,
     waId,
+    userId,
+    parentUserId: str(p.parent_user_id) ?? (c ? str(c.parent_user_id) : null),
+    username: usernameOf(c),
+    profileName: c && isObj(c.profile) ? str(c.profile.name) : null,
     category,
     value,
     detail: str(p.detail),

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { registerUserIds } from './user-ids';
 import type { CoreContext } from '../context';
 import { PacerError } from '../errors';
 import type { TimerHandle } from '../clock';
@@ -94,6 +95,7 @@ export class WebhookService {
       registerServiceWindow(db, this.router),
       ...registerConsent(this.router, () => this.consentSink),
       ...registerNumberChangeHolds(db, this.router),
+      ...registerUserIds(db, this.router),
       registerValueErrors(this.scopeStore, this.router, log, () => clock.now()),
     ];
     this.detachBuiltins = () => {

@@ -11,6 +11,7 @@
  *   transient error answer). A timeout or a reset after the body went out is `ambiguous`: the
  *   caller records the send as uncertain and reconciles by webhook (biz_opaque_callback_data).
  */
+import type { SendEndpoint } from './marketing-messages';
 import { createHmac } from 'node:crypto';
 import { sleep, type Clock } from '../clock';
 import type { Logger } from '../log';
@@ -107,6 +108,8 @@ export interface TemplateMessageBody {
   type: 'template';
   template: { name: string; language: { code: string; policy: 'deterministic' }; components?: TemplateSendComponent[] };
   biz_opaque_callback_data?: string;
+  /** /marketing_messages only: "STRICT" refuses instead of falling back to Cloud API (marketing-messages.ts). */
+  product_policy?: 'STRICT';
 }
 
 export interface SendResult {
@@ -272,11 +275,15 @@ export class GraphClient {
 
   // ---- messages ------------------------------------------------------------------------------
 
-  /** POST /{phone-number-id}/messages with a template. Throws GraphApiError. */
-  async sendTemplate(phoneNumberId: string, send: TemplateSend | TemplateMessageBody, signal?: AbortSignal): Promise<SendResult> {
+  /**
+   * POST /{phone-number-id}/messages with a template — or /marketing_messages (the Marketing
+   * Messages API: same body, MARKETING templates only; the caller routes, marketing-messages.ts).
+   * Throws GraphApiError.
+   */
+  async sendTemplate(phoneNumberId: string, send: TemplateSend | TemplateMessageBody, signal?: AbortSignal, endpoint: SendEndpoint = 'messages'): Promise<SendResult> {
     const body = 'messaging_product' in send ? send : buildTemplateMessage(send);
     const res = await this.request<{ contacts?: { input?: string; wa_id?: string }[]; messages?: { id?: string; message_status?: string }[] }>(
-      'POST', `${seg(phoneNumberId)}/messages`, { kind: 'send', json: body, ...(signal ? { signal } : {}) },
+      'POST', `${seg(phoneNumberId)}/${endpoint === 'marketing_messages' ? 'marketing_messages' : 'messages'}`, { kind: 'send', json: body, ...(signal ? { signal } : {}) },
     );
     const wamid = res.messages?.[0]?.id;
     if (!wamid) throw new GraphApiError({ message: 'The send answer carried no message id', httpStatus: 200, ambiguous: true });

@@ -8,6 +8,7 @@ import { SetupWizard } from './SetupWizard';
 import { BudgetMeter } from './BudgetMeter';
 import { HealthChart } from './HealthChart';
 import { HealthGuide } from './HealthGuide';
+import { MarketingTermsCard } from '../marketing/MarketingTermsCard';
 import { BusinessProfileCard } from './BusinessProfileCard';
 import { PhoneStatusBadge, QualityBadge } from './badges';
 import { formatPhone, useFormat } from './format';
@@ -169,6 +170,7 @@ function ConnectedAccount({ account }: { account: AccountStatus }) {
         )}
       </section>
 
+      <MarketingTermsCard />
       <HealthGuide />
       {account.phoneNumbers.length > 0 && <BusinessProfileCard numbers={account.phoneNumbers} />}
     </>

@@ -8,6 +8,7 @@ import { useStore } from '../../store';
 import { BulkBar } from './BulkBar';
 import { ContactDrawer } from './drawer/ContactDrawer';
 import { ContactsToolbar } from './ContactsToolbar';
+import { UserIdOnlyPeople } from './UserIdsCard';
 import { ExportMenu } from './ExportMenu';
 import { ImportWizard } from './import/ImportWizard';
 import { ContactsTable } from './table/ContactsTable';
@@ -72,6 +73,7 @@ export function ContactsPage() {
           </section>
         </>
       )}
+      <UserIdOnlyPeople />
       {drawerId !== null && <ContactDrawer id={drawerId} />}
       {importOpen && <ImportWizard />}
     </div>

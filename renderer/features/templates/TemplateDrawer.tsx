@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { CategoryNoticeBanner } from '../marketing/CategoryNoticeBanner';
 import { useTranslation } from 'react-i18next';
 import { AlertOctagon, AlertTriangle, Clock, Copy, History, Info, Pencil, Trash2, X } from 'lucide-react';
 import { api } from '../../api/client';
@@ -88,6 +89,7 @@ export function TemplateDrawer({ detail, onClose, onEdit }: { detail: TemplateDe
           <button ref={closeRef} className="btn ghost" onClick={onClose} aria-label={t('common:actions.close')} data-testid="drawer-close"><X size={18} /></button>
         </header>
         <div className="tpl-drawer-body">
+          <CategoryNoticeBanner name={detail.name} language={detail.language} />
           {tone && (
             <div className={`banner ${tone} small`} data-testid="status-explain">
               {tone === 'error' ? <AlertOctagon size={18} aria-hidden /> : tone === 'warn' ? <AlertTriangle size={18} aria-hidden /> : <Info size={18} aria-hidden />}

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import { CategoryNoticeList } from '../marketing/CategoryNoticeList';
 import { useTranslation } from 'react-i18next';
 import { Building2, FileText, Loader2, Plus, RefreshCw, Search, SearchX } from 'lucide-react';
 import { EmptyState } from '../../components/EmptyState';
@@ -92,6 +93,7 @@ export function TemplatesPage() {
   return (
     <div className="page templates-page">
       <PageHeader title={t('title')} subtitle={t('subtitle')} actions={connected ? syncButton : undefined} />
+      <CategoryNoticeList />
       {lastSync && !syncing && (
         <div className="banner info small" role="status" data-testid="sync-result">
           <RefreshCw size={16} aria-hidden />

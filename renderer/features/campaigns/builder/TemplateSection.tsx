@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { TemplateSummary } from '../../../../shared/contract/whatsapp';
 import { TemplateQualityBadge, TemplateStatusBadge } from '../../templates/badges';
+import { CategoryNoticeBanner } from '../../marketing/CategoryNoticeBanner';
 
 /** Template + language. Only APPROVED templates are selectable; the others are listed disabled with why. */
 export function TemplateSection({ templates, value, onChange }: { templates: TemplateSummary[]; value: string | null; onChange: (id: string) => void }) {
@@ -36,6 +37,7 @@ export function TemplateSection({ templates, value, onChange }: { templates: Tem
           <TemplateQualityBadge quality={chosen.quality} />
         </div>
       )}
+      {chosen && <CategoryNoticeBanner name={chosen.name} language={chosen.language} compact />}
       {blocked.length > 0 && (
         <details className="cmp-blocked small" data-testid="blocked-templates">
           <summary className="muted">{t('builder.blockedCount', { count: blocked.length })}</summary>

@@ -1,4 +1,5 @@
 import { useCallback, useState } from 'react';
+import { CategoryNoticeBanner } from '../../marketing/CategoryNoticeBanner';
 import { useTranslation } from 'react-i18next';
 import { AlertOctagon, AlertTriangle, ArrowLeft, CheckCircle2, HelpCircle, X } from 'lucide-react';
 import type { CampaignSummary } from '../../../../shared/contract/campaigns';
@@ -136,6 +137,7 @@ export function CampaignDetail({ id }: { id: string }) {
         )}
       />
       <OccurrenceBanner campaign={campaign} />
+      <CategoryNoticeBanner name={campaign.template.name} language={campaign.template.language} />
       <Alerts campaign={{ ...campaign, state }} />
       <section className="card cmp-progress-card" aria-labelledby="prog-title">
         <div className="card-title">

@@ -9,6 +9,7 @@ import { CountryLabel } from '../CountryLabel';
 import { downloadFile, useFormat } from '../format';
 import { Modal } from '../Modal';
 import { OptInDialog } from './OptInDialog';
+import { ContactUserIds } from '../UserIdsCard';
 
 /**
  * The contact side panel. It sits at the inline-end edge, so it opens from the right in English
@@ -152,6 +153,7 @@ export function ContactDrawer({ id }: { id: number }) {
               <dt>{t('fields.last_name')}</dt><dd><bdi>{c.last_name ?? '—'}</bdi></dd>
               <dt>{t('fields.email')}</dt><dd><bdi>{c.email ?? '—'}</bdi></dd>
               <dt>{t('fields.country')}</dt><dd><CountryLabel code={c.country} full /></dd>
+              <ContactUserIds contactId={c.id} />
               <dt>{t('drawer.created')}</dt><dd>{f.time(c.created_at)}</dd>
               <dt>{t('drawer.lastMessaged')}</dt><dd>{c.last_messaged_at ? f.time(c.last_messaged_at) : t('drawer.never')}</dd>
             </dl>
