@@ -15,6 +15,12 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.sqlitePath);
 const db = new Database(workerData.file);
+if (workerData.keyHex) {
+  // The store is encrypted (db/cipher.ts): same scheme and key as the main connection.
+  db.pragma("cipher = 'sqlcipher'");
+  db.pragma('legacy = 4');
+  db.pragma('key = "x' + "'" + workerData.keyHex + "'" + '"');
+}
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = ' + (workerData.durability === 'full' ? 'FULL' : 'NORMAL'));
 db.pragma('busy_timeout = 10000');
@@ -56,9 +62,9 @@ export class InboxWriterThread {
   private closed: Promise<void> | null = null;
   readonly stats = { commits: 0, rows: 0 };
 
-  constructor(file: string, durability: Durability, private readonly onCommitted: (added: number) => void) {
-    const sqlitePath = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, durability, sqlitePath } });
+  constructor(file: string, durability: Durability, private readonly onCommitted: (added: number) => void, key: Buffer | null = null) {
+    const sqlitePath = createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers');
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, durability, sqlitePath, keyHex: key ? key.toString('hex') : null } });
     this.worker.unref();
     this.worker.on('message', (m: 'closed' | { seqs: number[]; ids?: (number | null)[]; error?: string }) => {
       if (m === 'closed') return;

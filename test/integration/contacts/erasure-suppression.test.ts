@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { openDataDirStore } from '../../support/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../electron/core/cli/index';
 import type { CliIo } from '../../../electron/core/cli/io';
@@ -27,7 +27,7 @@ const DANA = '+972502345678';
 
 /** Every text value in every table of the database file (to prove a number is nowhere). */
 function everyText(dbFile: string): string {
-  const db = new Database(dbFile, { readonly: true });
+  const db = openDataDirStore(path.dirname(dbFile), { readonly: true });
   try {
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'contacts_fts%'").pluck().all() as string[];
     return tables.map((t) => JSON.stringify(db.prepare(`SELECT * FROM "${t}"`).all())).join('\n');
@@ -53,7 +53,7 @@ describe('erasure suppression (CLI)', () => {
     expect(lift.code).toBe(0);
     expect(JSON.parse(lift.out)).toMatchObject({ lifted: true, erased_at: expect.any(Number) });
     const dbFile = path.join(dir, 'pacer.db');
-    const db = new Database(dbFile, { readonly: true });
+    const db = openDataDirStore(path.dirname(dbFile), { readonly: true });
     expect(db.prepare('SELECT count(*) FROM contact_erasures').pluck().get()).toBe(0);
     const audit = db.prepare("SELECT detail FROM audit_log WHERE action = 'contact.erasure_lifted'").pluck().all() as string[];
     db.close();
@@ -75,7 +75,7 @@ describe('erasure suppression (CLI)', () => {
 
     // The record: one row, a 43-character keyed hash — not the number, not its plain SHA-256.
     const dbFile = path.join(dir, 'pacer.db');
-    const db = new Database(dbFile, { readonly: true });
+    const db = openDataDirStore(path.dirname(dbFile), { readonly: true });
     const records = db.prepare('SELECT hash, erased_at, reason FROM contact_erasures').all() as { hash: string; erased_at: number; reason: string }[];
     const key = db.prepare("SELECT value FROM app_meta WHERE key = 'contacts.erasure_key'").pluck().get() as string;
     const campaignKey = db.prepare("SELECT value FROM app_meta WHERE key = 'campaigns.phone_hash_key'").pluck().get() as string | undefined;

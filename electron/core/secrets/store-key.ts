@@ -1,0 +1,114 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { STORE_KEY_BYTES, isStoreKey, type StoreKey } from '../db/cipher';
+
+/**
+ * Where the key of pacer.db lives. It is not one of the SecretVault's named secrets (those are
+ * shown in Settings as set/last4 and can be changed from the UI; this key never can), but it is
+ * kept by the same backends: the OS keychain through Electron safeStorage in the app (main decrypts
+ * it and hands it to the core, see electron/main/store-key.ts), and a key file for the CLI and
+ * `pacer serve`.
+ */
+export interface StoreKeyVault {
+  /** Where the key is kept, for messages ("the key file /…/x.key", "the system keychain"). */
+  location(): string;
+  /** The stored key, or null when none is stored. Throws when one is stored but cannot be read. */
+  read(): StoreKey | null;
+  /** Generates and stores a new random key (only ever for a fresh or a plaintext store). */
+  create(): StoreKey;
+}
+
+const newKey = (): StoreKey => crypto.randomBytes(STORE_KEY_BYTES);
+
+const parseHexKey = (hex: string, what: string): StoreKey => {
+  const k = Buffer.from(hex.trim(), 'hex');
+  if (!isStoreKey(k) || k.toString('hex') !== hex.trim().toLowerCase()) throw new Error(`${what} must hold 64 hex characters (32 bytes).`);
+  return k;
+};
+
+/**
+ * The default folder for key files: beside the user's configuration, not in the data folder, so a
+ * copy of the data folder (a backup, a synced folder, a support bundle) does not carry its key.
+ * PACER_DB_KEY_DIR moves it (the tests point it at a temporary folder).
+ */
+export function defaultStoreKeyDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.PACER_DB_KEY_DIR) return path.resolve(env.PACER_DB_KEY_DIR);
+  const base = process.platform === 'win32'
+    ? env.APPDATA ?? path.join(os.homedir(), 'AppData', 'Roaming')
+    : process.platform === 'darwin'
+      ? path.join(os.homedir(), 'Library', 'Application Support')
+      : env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config');
+  return path.join(base, 'pacer', 'db-keys');
+}
+
+/** One key file per data folder, named by a hash of the folder's absolute path. */
+export function defaultStoreKeyFile(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  const id = crypto.createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 24);
+  return path.join(defaultStoreKeyDir(env), `${id}.key`);
+}
+
+/**
+ * The CLI's and `pacer serve`'s key: `PACER_DB_KEY` (64 hex, a server's secret store; never
+ * written anywhere), else the file `PACER_DB_KEY_FILE` names, else the default key file. A key
+ * file is written once, mode 0600, in a 0700 folder, and never overwritten.
+ */
+export class KeyFileStoreKeyVault implements StoreKeyVault {
+  readonly file: string;
+  constructor(dataDir: string, private readonly env: NodeJS.ProcessEnv = process.env) {
+    this.file = env.PACER_DB_KEY_FILE ? path.resolve(env.PACER_DB_KEY_FILE) : defaultStoreKeyFile(dataDir, env);
+  }
+
+  location(): string {
+    return this.env.PACER_DB_KEY ? 'the PACER_DB_KEY environment variable' : `the key file ${this.file}`;
+  }
+
+  read(): StoreKey | null {
+    if (this.env.PACER_DB_KEY) return parseHexKey(this.env.PACER_DB_KEY, 'PACER_DB_KEY');
+    let text: string;
+    try {
+      text = fs.readFileSync(this.file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+    return parseHexKey(text, `The key file ${this.file}`);
+  }
+
+  create(): StoreKey {
+    if (this.env.PACER_DB_KEY) return this.read()!; // the server supplies the key: use it for the new store
+    const key = newKey();
+    fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
+    // 'wx': never replace a key that appeared meanwhile (a second process): that one wins.
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    try {
+      fs.linkSync(tmp, this.file);
+    } finally {
+      fs.rmSync(tmp, { force: true });
+    }
+    return key;
+  }
+}
+
+/**
+ * The key as Electron main handed it to the core (main reads and creates it with safeStorage before
+ * the core starts, electron/main/store-key.ts). `create` is main's job: here it can only refuse.
+ */
+export class HandedStoreKeyVault implements StoreKeyVault {
+  constructor(private readonly key: StoreKey | null, private readonly where: string) {}
+  location() { return this.where; }
+  read() { return this.key; }
+  create(): StoreKey {
+    throw new Error('the desktop app creates the store key in main before the core starts');
+  }
+}
+
+/** A key held in memory (tests, benchmarks). */
+export class MemoryStoreKeyVault implements StoreKeyVault {
+  constructor(private key: StoreKey | null = null) {}
+  location() { return 'memory'; }
+  read() { return this.key; }
+  create() { return (this.key = newKey()); }
+}
