@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { useTestStoreKeyDir } from '../support/store';
+import { useTestStoreKeyDir } from '../support/store-key-dir';
 
 // The served cores' store keys go to a temporary folder, and the specs that open pacer.db find them there.
 useTestStoreKeyDir();

@@ -1,3 +1,3 @@
-import { useTestStoreKeyDir } from './store';
+import { useTestStoreKeyDir } from './store-key-dir';
 
 useTestStoreKeyDir();

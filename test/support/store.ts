@@ -1,4 +1,3 @@
-import os from 'node:os';
 import path from 'node:path';
 import { openDatabase, type Db } from '../../electron/core/db/connection';
 import { KeyFileStoreKeyVault } from '../../electron/core/secrets/store-key';
@@ -11,12 +10,4 @@ export function openDataDirStore(dataDir: string, opts: { readonly?: boolean } =
   const key = new KeyFileStoreKeyVault(dataDir).read();
   if (!key) throw new Error(`no store key for ${dataDir}`);
   return openDatabase(path.join(dataDir, 'pacer.db'), { ...opts, key });
-}
-
-/**
- * Key files of test data folders go to one temporary folder, not the user's configuration folder.
- * Set by vitest's setup file and the Playwright config; inherited by the hosts tests start.
- */
-export function useTestStoreKeyDir(): void {
-  process.env.PACER_DB_KEY_DIR ??= path.join(os.tmpdir(), 'pacer-test-db-keys');
 }

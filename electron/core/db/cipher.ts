@@ -43,17 +43,34 @@ export function storeFileState(file: string): 'absent' | 'plaintext' | 'encrypte
   }
 }
 
-/** Why the store cannot be opened; `keyLocation` says where Pacer looked for the key. */
+/** Where a store key is kept: a value, not text, so each language can say it (the app's startup window). */
+export type StoreKeyLocation =
+  | { kind: 'key_file'; path: string }
+  | { kind: 'env' } // PACER_DB_KEY
+  | { kind: 'keychain' } // the desktop app's safeStorage entry in secrets.json
+  | { kind: 'memory' }; // tests, benchmarks
+
+/** The English words for a location (CLI and log messages). */
+export function describeKeyLocation(l: StoreKeyLocation): string {
+  switch (l.kind) {
+    case 'key_file': return `the key file ${l.path}`;
+    case 'env': return 'the PACER_DB_KEY environment variable';
+    case 'keychain': return "the system keychain (the app's secrets.json)";
+    case 'memory': return 'memory';
+  }
+}
+
+/** Why the store cannot be opened (the error's details); `keyLocation` says where Pacer looked for the key. */
 export interface StoreKeyParams {
   file: string;
-  keyLocation: string;
+  keyLocation: StoreKeyLocation;
 }
 
 /** An encrypted store exists but no key was found: refuse, never start a new empty store. */
 export const storeKeyMissing = (p: StoreKeyParams) =>
   new PacerError(
     'store_key_missing',
-    `${p.file} is encrypted and its key was not found (looked in ${p.keyLocation}). Pacer did not open or change it. Restore the key (or set PACER_DB_KEY / PACER_DB_KEY_FILE) and start again.`,
+    `${p.file} is encrypted and its key was not found (looked in ${describeKeyLocation(p.keyLocation)}). Pacer did not open or change it. Restore the key (or set PACER_DB_KEY / PACER_DB_KEY_FILE) and start again.`,
     p,
   );
 
@@ -61,7 +78,7 @@ export const storeKeyMissing = (p: StoreKeyParams) =>
 export const storeKeyWrong = (p: StoreKeyParams) =>
   new PacerError(
     'store_key_wrong',
-    `${p.file} could not be opened with the key from ${p.keyLocation}: the key does not match (or the file is damaged). Pacer did not change it.`,
+    `${p.file} could not be opened with the key from ${describeKeyLocation(p.keyLocation)}: the key does not match (or the file is damaged). Pacer did not change it.`,
     p,
   );
 

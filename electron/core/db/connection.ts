@@ -1,3 +1,4 @@
+/// <reference path="./better-sqlite3-multiple-ciphers.d.ts" />
 import Database from 'better-sqlite3-multiple-ciphers';
 import { applyKey, storeKeyWrong, type StoreKey, type StoreKeyParams } from './cipher';
 
@@ -22,7 +23,7 @@ export function openDatabase(file: string, opts: { readonly?: boolean; key?: Sto
       db.prepare('SELECT count(*) FROM sqlite_schema').get();
     } catch (e) {
       db.close();
-      if ((e as { code?: string }).code === 'SQLITE_NOTADB') throw storeKeyWrong(opts.keyParams ?? { file, keyLocation: 'the key given' });
+      if ((e as { code?: string }).code === 'SQLITE_NOTADB') throw storeKeyWrong(opts.keyParams ?? { file, keyLocation: { kind: 'memory' } });
       throw e;
     }
     keys.set(db, opts.key);

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import type { StoreKeyVault } from '../secrets/store-key';
 import { ENCRYPT_WORKER_SOURCE, encryptFileInPlace, storeFileState, storeKeyMissing, type StoreKey, type StoreKeyParams } from './cipher';
 import { openDatabase, type Db } from './connection';
+import { acquireDataDirLock } from './lock';
 
 /**
  * Opening the data folder's store, encrypted. The rules (docs/security.md "Encryption at rest"):
@@ -53,19 +54,26 @@ export function openStore(opts: OpenStoreOptions): Db {
  * worker thread, with progress every `everyMs` (the CLI prints it; the app shows it), so createCore
  * then finds it encrypted. Answers whether it encrypted anything.
  */
-export async function encryptStoreIfPlaintext(opts: OpenStoreOptions & { onProgress?: (p: EncryptProgress) => void; everyMs?: number }): Promise<boolean> {
+export async function encryptStoreIfPlaintext(opts: OpenStoreOptions & { host: string; onProgress?: (p: EncryptProgress) => void; everyMs?: number }): Promise<boolean> {
   if (storeFileState(path.join(opts.dataDir, STORE_FILE)) !== 'plaintext') return false;
-  const { key } = keyFor(opts.dataDir, opts.keys);
-  const job = new PlaintextEncryption(opts.dataDir, key, opts.now ?? Date.now, opts.onProgress);
-  job.prepare();
+  // One writer per data folder: nobody else may use the plaintext store while it is encrypted.
+  const lock = acquireDataDirLock(opts.dataDir, opts.host);
   try {
-    await rekeyOnWorker(job.work, key, (done, total) => opts.onProgress?.({ phase: 'encrypt', done, total }), opts.everyMs ?? 250);
-    job.finish();
-  } catch (e) {
-    job.cleanUp();
-    throw e;
+    if (storeFileState(path.join(opts.dataDir, STORE_FILE)) !== 'plaintext') return false;
+    const { key } = keyFor(opts.dataDir, opts.keys);
+    const job = new PlaintextEncryption(opts.dataDir, key, opts.now ?? Date.now, opts.onProgress);
+    job.prepare();
+    try {
+      await rekeyOnWorker(job.work, key, (done, total) => opts.onProgress?.({ phase: 'encrypt', done, total }), opts.everyMs ?? 250);
+      job.finish();
+    } catch (e) {
+      job.cleanUp();
+      throw e;
+    }
+    return true;
+  } finally {
+    lock.release();
   }
-  return true;
 }
 
 /** Synchronous (createCore is): the same steps, the rekey on this thread. */
@@ -121,7 +129,7 @@ class PlaintextEncryption {
 
   finish(): void {
     this.onProgress?.({ phase: 'verify', done: 0, total: 1 });
-    const after = describe(openDatabase(this.work, { key: this.key, keyParams: { file: this.work, keyLocation: 'the new key' } }), (db) => {
+    const after = describe(openDatabase(this.work, { key: this.key, keyParams: { file: this.work, keyLocation: { kind: 'memory' } } }), (db) => {
       const check = db.pragma('quick_check', { simple: true });
       if (check !== 'ok') throw new Error(`the encrypted copy of ${this.file} failed its integrity check: ${String(check)}`);
     });

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { STORE_KEY_BYTES, isStoreKey, type StoreKey } from '../db/cipher';
+import { STORE_KEY_BYTES, isStoreKey, storeKeyMissing, type StoreKey, type StoreKeyLocation } from '../db/cipher';
 
 /**
  * Where the key of pacer.db lives. It is not one of the SecretVault's named secrets (those are
@@ -13,7 +13,7 @@ import { STORE_KEY_BYTES, isStoreKey, type StoreKey } from '../db/cipher';
  */
 export interface StoreKeyVault {
   /** Where the key is kept, for messages ("the key file /…/x.key", "the system keychain"). */
-  location(): string;
+  location(): StoreKeyLocation;
   /** The stored key, or null when none is stored. Throws when one is stored but cannot be read. */
   read(): StoreKey | null;
   /** Generates and stores a new random key (only ever for a fresh or a plaintext store). */
@@ -40,7 +40,8 @@ export function defaultStoreKeyDir(env: NodeJS.ProcessEnv = process.env): string
     : process.platform === 'darwin'
       ? path.join(os.homedir(), 'Library', 'Application Support')
       : env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config');
-  return path.join(base, 'pacer', 'db-keys');
+  // Not <base>/Pacer/…: that is the default data folder (case-insensitive on macOS and Windows).
+  return path.join(base, 'pacer-keys');
 }
 
 /** One key file per data folder, named by a hash of the folder's absolute path. */
@@ -60,8 +61,8 @@ export class KeyFileStoreKeyVault implements StoreKeyVault {
     this.file = env.PACER_DB_KEY_FILE ? path.resolve(env.PACER_DB_KEY_FILE) : defaultStoreKeyFile(dataDir, env);
   }
 
-  location(): string {
-    return this.env.PACER_DB_KEY ? 'the PACER_DB_KEY environment variable' : `the key file ${this.file}`;
+  location(): StoreKeyLocation {
+    return this.env.PACER_DB_KEY ? { kind: 'env' } : { kind: 'key_file', path: this.file };
   }
 
   read(): StoreKey | null {
@@ -97,18 +98,19 @@ export class KeyFileStoreKeyVault implements StoreKeyVault {
  * the core starts, electron/main/store-key.ts). `create` is main's job: here it can only refuse.
  */
 export class HandedStoreKeyVault implements StoreKeyVault {
-  constructor(private readonly key: StoreKey | null, private readonly where: string) {}
+  constructor(private readonly key: StoreKey | null, private readonly where: StoreKeyLocation, private readonly dataDir: string) {}
   location() { return this.where; }
   read() { return this.key; }
   create(): StoreKey {
-    throw new Error('the desktop app creates the store key in main before the core starts');
+    // Main found none and could not make one (its keychain holds a key it cannot decrypt): refuse.
+    throw storeKeyMissing({ file: path.join(this.dataDir, 'pacer.db'), keyLocation: this.where });
   }
 }
 
 /** A key held in memory (tests, benchmarks). */
 export class MemoryStoreKeyVault implements StoreKeyVault {
   constructor(private key: StoreKey | null = null) {}
-  location() { return 'memory'; }
+  location(): StoreKeyLocation { return { kind: 'memory' }; }
   read() { return this.key; }
   create() { return (this.key = newKey()); }
 }

@@ -93,7 +93,7 @@ describe('encryption at rest', () => {
     try { core(dir); } catch (e) { err = e; }
     expect(err).toBeInstanceOf(PacerError);
     expect((err as PacerError).code).toBe('store_key_missing');
-    expect((err as PacerError).details).toEqual({ file: path.join(dir, 'pacer.db'), keyLocation: `the key file ${keys.file}` });
+    expect((err as PacerError).details).toEqual({ file: path.join(dir, 'pacer.db'), keyLocation: { kind: 'key_file', path: keys.file } });
     expect(sha(path.join(dir, 'pacer.db'))).toBe(before);
     expect(fs.readdirSync(dir).sort()).toEqual(listing);
     expect(fs.existsSync(keys.file)).toBe(false); // no new key was made for a store that has one
@@ -119,7 +119,7 @@ describe('encryption at rest', () => {
 
     // The same through PACER_DB_KEY (a server's secret store): wrong, then right.
     const wrongEnv = { ...process.env, PACER_DB_KEY: crypto.randomBytes(32).toString('hex') };
-    expect(() => core(dir, wrongEnv)).toThrow(expect.objectContaining({ code: 'store_key_wrong', details: expect.objectContaining({ keyLocation: 'the PACER_DB_KEY environment variable' }) }));
+    expect(() => core(dir, wrongEnv)).toThrow(expect.objectContaining({ code: 'store_key_wrong', details: expect.objectContaining({ keyLocation: { kind: 'env' } }) }));
     const again = core(dir, { ...process.env, PACER_DB_KEY: right.trim() });
     expect(again.db.prepare('SELECT name FROM contacts').pluck().all()).toEqual([PEOPLE[1]]);
   });
@@ -140,10 +140,10 @@ describe('encryption at rest', () => {
 
     const keys = new KeyFileStoreKeyVault(dir);
     const seen: EncryptProgress[] = [];
-    expect(await encryptStoreIfPlaintext({ dataDir: dir, keys, onProgress: (p) => seen.push(p), everyMs: 5 })).toBe(true);
+    expect(await encryptStoreIfPlaintext({ dataDir: dir, host: 'cli', keys, onProgress: (p) => seen.push(p), everyMs: 5 })).toBe(true);
     expect(seen.map((p) => p.phase)).toEqual(expect.arrayContaining(['checkpoint', 'copy', 'encrypt', 'verify', 'backups', 'done']));
     expect(seen.at(-1)).toEqual({ phase: 'done', done: 1, total: 1 });
-    expect(await encryptStoreIfPlaintext({ dataDir: dir, keys })).toBe(false); // once
+    expect(await encryptStoreIfPlaintext({ dataDir: dir, host: 'cli', keys })).toBe(false); // once
 
     expect(readable(dir, [...PEOPLE, ...PHONES])).toEqual([]);
     expect(storeFileState(file)).toBe('encrypted');
