@@ -12,7 +12,7 @@ import { campaignReportsHandlers } from './campaigns/reports';
 import { systemClock, type Clock } from './clock';
 import type { CoreContext, Host } from './context';
 import type { Db } from './db/connection';
-import { openStore } from './db/open-store';
+import { openStore, type UNENCRYPTED_FOR_BENCHMARKS } from './db/open-store';
 import { acquireDataDirLock, type DataDirLock } from './db/lock';
 import { migrate } from './db/migrate';
 import { migrations } from './db/migrations';
@@ -33,7 +33,7 @@ export interface CoreOptions {
   clock?: Clock;
   secrets?: SecretVault;
   /** Where pacer.db's key lives (docs/security.md): the app hands main's; default the key file. */
-  storeKeys?: StoreKeyVault;
+  storeKeys?: StoreKeyVault | typeof UNENCRYPTED_FOR_BENCHMARKS;
   settings?: SettingsStore;
   fetch?: typeof fetch;
   log?: Logger;

@@ -1,3 +1,4 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- an ambient module declaration is referenced, not imported (it is not a module)
 /// <reference path="./better-sqlite3-multiple-ciphers.d.ts" />
 import Database from 'better-sqlite3-multiple-ciphers';
 import { applyKey, storeKeyWrong, type StoreKey, type StoreKeyParams } from './cipher';

@@ -24,6 +24,9 @@ export interface EncryptProgress {
   total: number;
 }
 
+/** Only the benchmarks open a store without encryption, to print its cost side by side. */
+export const UNENCRYPTED_FOR_BENCHMARKS = 'unencrypted-for-benchmarks';
+
 export interface OpenStoreOptions {
   dataDir: string;
   keys: StoreKeyVault;
@@ -43,10 +46,12 @@ function keyFor(dataDir: string, keys: StoreKeyVault): { key: StoreKey; state: '
 }
 
 /** Opens (creating or encrypting first, synchronously) the data folder's store. */
-export function openStore(opts: OpenStoreOptions): Db {
-  const { key, state } = keyFor(opts.dataDir, opts.keys);
+export function openStore(opts: Omit<OpenStoreOptions, 'keys'> & { keys: StoreKeyVault | typeof UNENCRYPTED_FOR_BENCHMARKS }): Db {
+  if (opts.keys === UNENCRYPTED_FOR_BENCHMARKS) return openDatabase(path.join(opts.dataDir, STORE_FILE));
+  const keys = opts.keys;
+  const { key, state } = keyFor(opts.dataDir, keys);
   if (state === 'plaintext') encryptPlaintextStoreSync(opts.dataDir, key, opts.now ?? Date.now);
-  return openDatabase(path.join(opts.dataDir, STORE_FILE), { key, keyParams: keyParams(opts.dataDir, opts.keys) });
+  return openDatabase(path.join(opts.dataDir, STORE_FILE), { key, keyParams: keyParams(opts.dataDir, keys) });
 }
 
 /**
