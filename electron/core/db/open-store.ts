@@ -55,9 +55,10 @@ export function openStore(opts: Omit<OpenStoreOptions, 'keys'> & { keys: StoreKe
 }
 
 /**
- * Hosts call this before createCore: when pacer.db is still plaintext it is encrypted here, on a
- * worker thread, with progress every `everyMs` (the CLI prints it; the app shows it), so createCore
- * then finds it encrypted. Answers whether it encrypted anything.
+ * The CLI (every command and `pacer serve`) calls this before createCore: when pacer.db is still
+ * plaintext it is encrypted here, on a worker thread, with progress every `everyMs` (printed on
+ * stderr), so createCore then finds it encrypted. The desktop app's core has no screen to show
+ * progress on yet and lets createCore do it synchronously. Answers whether it encrypted anything.
  */
 export async function encryptStoreIfPlaintext(opts: OpenStoreOptions & { host: string; onProgress?: (p: EncryptProgress) => void; everyMs?: number }): Promise<boolean> {
   if (storeFileState(path.join(opts.dataDir, STORE_FILE)) !== 'plaintext') return false;

@@ -22,7 +22,7 @@ function shipped(section: 'linux' | 'mac' | 'win', files: string[]): string[] {
   const appDir = '/app';
   const moduleMatcher = getNodeModuleFileMatcher(appDir, '/out', (s) => s, config[section]!, { config, debugLogger: { isEnabled: false } });
   const dep = path.join(appDir, 'node_modules', DRIVER);
-  const filter = new FileMatcher(dep, `/out/node_modules/${DRIVER}`, (s) => s, moduleMatcher.patterns).createFilter();
+  const filter = new FileMatcher(dep, '/out/node_modules/better-sqlite3-multiple-ciphers', (s) => s, moduleMatcher.patterns).createFilter();
   return files.filter((rel) => filter(path.join(dep, rel), { isDirectory: () => false, moduleFullFilePath: `node_modules/${DRIVER}/${rel}` }));
 }
 
