@@ -15,6 +15,8 @@ import { MemoryVault } from '../../../electron/core/secrets/vault';
 import { MemorySettingsStore } from '../../../electron/core/settings/store';
 import { PacerError } from '../../../electron/core/errors';
 import { tempDataDir } from '../../support/harness';
+import { runCli } from '../../../electron/core/cli/index';
+import type { CliIo } from '../../../electron/core/cli/io';
 import { importFile, ok, tempFile } from '../contacts/helpers';
 import { runUntilDone, utilityDraft, world, type World } from '../campaigns/helpers';
 
@@ -160,6 +162,33 @@ describe('encryption at rest', () => {
     const c = core(dir);
     expect(c.db.prepare('SELECT name FROM contacts WHERE phone = ?').pluck().get(PHONES[2])).toBe(PEOPLE[2]);
     expect(c.db.prepare('SELECT count(*) FROM contacts').pluck().get()).toBe(3004);
+  });
+
+  it('the CLI encrypts a plaintext store before its command, with progress on stderr; a missing key is exit 1 with the reason', async () => {
+    const dir = tempDataDir('pacer-enc-cli-');
+    const plain = openDatabase(path.join(dir, 'pacer.db'));
+    migrate(plain, migrations);
+    plain.prepare("INSERT INTO contacts (phone, first_name, name, country, created_at, updated_at) VALUES (?, ?, ?, 'IL', 1, 1)").run(PHONES[1], PEOPLE[1], PEOPLE[1]);
+    plain.close();
+    const cli = async (...args: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, untilSignal: () => new Promise(() => {}) };
+      const code = await runCli(['--data-dir', dir, ...args], io);
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    };
+    const listed = await cli('contacts', 'list', '--json');
+    expect(listed.code, listed.err).toBe(0);
+    expect(JSON.parse(listed.out)).toEqual([expect.objectContaining({ phone: PHONES[1], name: PEOPLE[1] })]);
+    expect(listed.err).toMatch(/Encrypting the contact store[\s\S]*encrypting 100%[\s\S]*The contact store is encrypted\./);
+    expect(readable(dir, [PEOPLE[1]!, PHONES[1]!])).toEqual([]);
+    expect((await cli('contacts', 'list', '--json')).err).toBe(''); // once
+
+    fs.rmSync(new KeyFileStoreKeyVault(dir).file);
+    const refused = await cli('contacts', 'list', '--json');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('is encrypted and its key was not found');
+    expect(fs.existsSync(path.join(dir, 'pacer.lock'))).toBe(false);
   });
 
   it('createCore encrypts a plaintext store by itself too (the synchronous path), with the key it already has', async () => {
