@@ -14,7 +14,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { createCore } from '../electron/core/index';
-import { contactsDomain } from '../electron/core/contacts/handlers';
 import { openTable } from '../electron/core/contacts/import/source';
 import { MemoryVault } from '../electron/core/secrets/vault';
 import { MemoryStoreKeyVault } from '../electron/core/secrets/store-key';
@@ -204,10 +203,10 @@ async function main() {
 
 interface PacerRun {
   core: ReturnType<typeof createCore>;
-  service: ReturnType<typeof contactsDomain>['service'];
+  service: ReturnType<typeof createCore>['services']['contacts'];
   importMs: number;
   indexMs: number;
-  r: NonNullable<Awaited<ReturnType<ReturnType<typeof contactsDomain>['imports']['wait']>>['report']>;
+  r: NonNullable<Awaited<ReturnType<ReturnType<typeof createCore>['services']['imports']['wait']>>['report']>;
   progressEvents: number;
   longestGap: number;
   writingAt: number;
@@ -253,7 +252,7 @@ async function pacerImport(dataDir: string, csv: string, storeKeys: MemoryStoreK
     if (p.phase === 'writing' && !writingAt) writingAt = now;
     if (p.phase === 'writing') phaseNow = 'writing';
   });
-  const { imports, service } = contactsDomain(core.ctx);
+  const { imports, contacts: service } = core.services;
   let t = performance.now();
   const t0Import = t;
   const staged = core.ctx.files.stagePath(csv);

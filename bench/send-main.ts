@@ -25,8 +25,6 @@ import { MemoryVault } from '../electron/core/secrets/vault';
 import { MemorySettingsStore } from '../electron/core/settings/store';
 import { DEFAULT_SCENARIO, SANDBOX_ACCESS_TOKEN, SANDBOX_APP_SECRET, SANDBOX_PHONE_NUMBER_ID, SANDBOX_WABA_ID, startSandbox, type Scenario } from '../electron/core/sandbox/index';
 import { GraphClient, buildTemplateMessage } from '../electron/core/whatsapp/client';
-import { whatsappServices } from '../electron/core/whatsapp/index';
-import { campaignsFor } from '../electron/core/campaigns/service';
 import { ThroughputLimiter } from '../electron/core/campaigns/throttle';
 import { createGraphTransport } from '../electron/core/http/graph-transport';
 
@@ -114,13 +112,13 @@ async function main() {
   const core = createCore({ dataDir, host: 'cli', secrets: new MemoryVault(), settings: new MemorySettingsStore(), log: silentLogger, storeKeys });
   const r = await core.call('account:connect', { graphUrl: baseUrl, wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID, accessToken: SANDBOX_ACCESS_TOKEN, appSecret: SANDBOX_APP_SECRET });
   if (!r.ok) throw new Error(r.message);
-  await whatsappServices(core.ctx).templates.sync();
+  await core.services.templates.sync();
   const now = Date.now();
   core.db.transaction(() => {
     const ins = core.db.prepare("INSERT INTO contacts (phone, first_name, name, country, created_at, updated_at) VALUES (?, ?, ?, 'IL', ?, ?)");
     for (let i = 0; i < N; i++) ins.run(phone(i), `Name${i}`, `Name${i}`, now, now);
   })();
-  const campaigns = campaignsFor(core.ctx);
+  const { campaigns } = core.services;
   const created = campaigns.create({ name: 'Bench', template: { name: 'appointment_reminder', language: 'en_US' }, audience: 'all', params: { 1: 'first_name', 2: '"Tel Aviv"', 3: '"May 12, 10:30"' }, options: { rate: RATE } });
   // Where the rate dips, and why: every 130429 and every rate cut, with its time.
   const throttleTimes: number[] = [];

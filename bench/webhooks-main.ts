@@ -138,6 +138,7 @@ async function pipelinePhase(label: string, durability: Durability, spec: Omit<L
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pacer-bench-wh-'));
   const core = createCore({ dataDir, host: 'cli' });
   const svc = new WebhookService(core.ctx, { durability, consentSink: null });
+  svc.attach();
   await svc.processor.stop(); // storage only: processing is measured in the HTTP phases' drain
   const pool = makeBodies(4096, { ...spec, url: '' }).map((b) => ({ ...b, raw: Buffer.from(b.body) }));
   let events = 0;
@@ -196,6 +197,7 @@ async function phase(label: string, durability: Durability, spec: Omit<LoadSpec,
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pacer-bench-wh-'));
   const core = createCore({ dataDir, host: 'cli' });
   const svc = new WebhookService(core.ctx, { durability, consentSink: null });
+  svc.attach();
   const rx = await svc.start({ port: 0, relay: false });
   const processing = opts.processing ?? true;
   if (!processing) await svc.processor.stop();

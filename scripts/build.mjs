@@ -26,6 +26,10 @@ const tasks = {
     Promise.all([
       esbuild({ ...shared, entryPoints: ['electron/core/cli/main.ts'], outfile: 'dist/cli.mjs', format: 'esm', banner: esmBanner }),
       esbuild({ ...shared, entryPoints: ['electron/core/host/utility.ts'], outfile: 'dist/electron/core-host.mjs', format: 'esm', banner: esmBanner }),
+      // The webhook inbox's writer thread (webhooks/writer-thread.ts) loads this file from beside
+      // the bundle that starts it: one copy for the CLI / `pacer serve`, one for the utility process.
+      ...['dist', 'dist/electron'].map((dir) =>
+        esbuild({ ...shared, entryPoints: ['electron/core/webhooks/inbox-writer-worker.ts'], outfile: `${dir}/inbox-writer-worker.mjs`, format: 'esm' })),
       esbuild({ ...shared, entryPoints: ['electron/main/index.ts'], outfile: 'dist/electron/main.mjs', format: 'esm', banner: esmBanner, external: ['electron'] }),
       // A sandboxed preload must be a single CommonJS file with only 'electron' left as require.
       esbuild({ ...shared, packages: undefined, entryPoints: ['electron/preload/index.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', platform: 'node', external: ['electron'] }),

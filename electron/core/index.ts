@@ -4,11 +4,13 @@ import type { EventMap, EventName, MethodName, OutputOf, Result } from '../../sh
 import { createDispatcher } from './api/dispatcher';
 import type { CallContext, Handlers } from './api/handlers';
 import { appHandlers } from './app-handlers';
-import { whatsappHandlers } from './whatsapp/handlers';
+import { accountHandlers } from './account/handlers';
+import { templatesHandlers } from './templates/handlers';
 import { contactsHandlers } from './contacts/handlers';
 import { webhooksHandlers } from './webhooks/handlers';
 import { campaignsHandlers } from './campaigns/handlers';
 import { campaignReportsHandlers } from './campaigns/reports';
+import { attachServices, composeServices, type CoreServices } from './compose';
 import { systemClock, type Clock } from './clock';
 import type { CoreContext, Host } from './context';
 import type { Db } from './db/connection';
@@ -44,6 +46,8 @@ export interface CoreOptions {
 export interface Core {
   readonly ctx: CoreContext;
   readonly db: Db;
+  /** Every domain service of this core, built once by compose.ts (the CLI, the runtime and tests use these). */
+  readonly services: CoreServices;
   call<M extends MethodName>(method: M, input: unknown, callCtx?: CallContext): Promise<Result<OutputOf<M>>>;
   /** Same as call, for transports that receive an untrusted method name. */
   dispatch(method: string, input: unknown, callCtx?: CallContext): Promise<Result<unknown>>;
@@ -54,7 +58,8 @@ export interface Core {
 
 /**
  * Builds the core: one module graph for the Electron app (in a utility process), the browser
- * harness and the CLI. Takes the data-dir lock, opens and migrates the store, wires the domains.
+ * harness and the CLI. Takes the data-dir lock, opens and migrates the store, builds the context,
+ * then the services (compose.ts) and the contract's handler table from each domain's handlers.
  */
 export function createCore(opts: CoreOptions): Core {
   fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
@@ -99,12 +104,18 @@ export function createCore(opts: CoreOptions): Core {
     ctx.onClose(() => ctx.files.discardAll());
     ctx.onClose(() => graphTransport.close());
 
+    const services = composeServices(ctx);
+    attachServices(ctx, services);
+    // Finish indexing left over from a previous run (e.g. the app closed right after an import).
+    void services.contacts.indexer.kick();
+
     const handlers: Handlers = {
       ...appHandlers(ctx),
-      ...whatsappHandlers(ctx),
-      ...contactsHandlers(ctx),
-      ...webhooksHandlers(ctx),
-      ...campaignsHandlers(ctx),
+      ...accountHandlers(services.account),
+      ...templatesHandlers(services.templates, services.templateSubmit),
+      ...contactsHandlers(ctx, { service: services.contacts, imports: services.imports }),
+      ...webhooksHandlers(services.webhooks),
+      ...campaignsHandlers(ctx, { campaigns: services.campaigns, account: services.account }),
       ...campaignReportsHandlers(ctx),
     };
     const dispatch = createDispatcher(handlers, log);
@@ -114,6 +125,7 @@ export function createCore(opts: CoreOptions): Core {
     return {
       ctx,
       db: openDb,
+      services,
       call: (method, input, callCtx) => dispatch(method, input, callCtx),
       dispatch: (method, input, callCtx) => dispatch(method, input, callCtx),
       on(event, listener) {

@@ -13,6 +13,7 @@
  * - Events carry the full new state (`account:changed`) or a small notice (`templates:changed`) after
  *   which the UI re-fetches with `templates:list`.
  */
+import { templateDraftSchema } from '../templates/draft';
 import { z } from 'zod';
 import { method } from './define';
 import type { SecretStatus } from './app';
@@ -381,6 +382,22 @@ export const whatsappMethods = {
     z.union([
       z.object({ id: z.string().min(1) }).strict(),
       z.object({ name: z.string().min(1), language: z.string().min(2) }).strict(),
+    ]),
+  ),
+  /**
+   * Submits a new template for Meta's review (checked first with shared/templates/draft.ts rules;
+   * a media header's example file is uploaded by the resumable upload API). Answers the template
+   * as synced right after (usually PENDING); APPROVED/REJECTED arrives by webhook or sync.
+   * bad_input details: `{reason:'template_invalid', issues}` or `{reason:'meta_refused', graph}`.
+   */
+  'templates:create': method<TemplateDetail>()(z.object({ draft: templateDraftSchema, wabaId: z.string().optional() }).strict()),
+  /** Edits a template's components and category (name and language are fixed); it goes back to review. */
+  'templates:edit': method<TemplateDetail>()(z.object({ id: z.string().min(1), draft: templateDraftSchema }).strict()),
+  /** Deletes one language of a template (by id) or every language of a name. */
+  'templates:delete': method<{ deleted: string[] }>()(
+    z.union([
+      z.object({ id: z.string().min(1) }).strict(),
+      z.object({ name: z.string().min(1), wabaId: z.string().optional() }).strict(),
     ]),
   ),
 };

@@ -4,22 +4,22 @@
  * allowed. One GraphClient per connection, shared by every domain (campaigns send through
  * `account.client()`), so an expired token (190) seen anywhere is flagged everywhere.
  */
-import fs from 'node:fs';
 import type { CoreContext } from '../context';
 import { PacerError } from '../errors';
 import { SecretNotSavedError } from '../secrets/vault';
 import type { SecretName } from '../../../shared/contract/app';
-import { GraphApiError, GraphClient, limitFieldFor, type GraphPhoneNumber, type GraphWaba } from '../whatsapp/client';
+import { GraphApiError, GraphClient } from '../whatsapp/client';
 import { tokenStateForCode } from '../whatsapp/errors';
-import {
-  bestLimit, displayToE164, LIMIT_VALUES, normalizeLimit, normalizePhoneStatus, normalizeQuality, normalizeThroughput,
-} from '../whatsapp/normalize';
+import { bestLimit, LIMIT_VALUES } from '../whatsapp/normalize';
 import { ACTIVE_WABA_CALLS_PER_HOUR, DEFAULT_MANAGEMENT_CALLS_PER_HOUR, ManagementRateLimiter } from '../whatsapp/rate-limit';
-import { connectError } from './connect-errors';
-import { AccountStore, numberInfo, type ConnectionRow, type NumberRow } from './store';
+import { checkAppSecret, checkWabaAndNumber } from './checks';
+import { readPortfolio, saveWaba } from './portfolio';
+import { applyAccountRestriction, applyBusinessCapability, applyPhoneNumberQuality, type ManagementEventTarget } from './management-events';
+import { BusinessProfiles } from './profile';
+import { AccountStore, numberInfo, type AccountRestriction, type ConnectionRow, type NumberRow } from './store';
 import type { SandboxLauncher, SandboxRuntime } from './sandbox-link';
 import {
-  BUSINESS_VERTICALS, DEFAULT_API_VERSION, DEFAULT_GRAPH_URL,
+  DEFAULT_API_VERSION, DEFAULT_GRAPH_URL,
   type AccountHistory, type AccountStatus, type BusinessProfile, type BusinessVertical, type ConnectErrorDetails, type ConnectField, type ConnectInput, type GraphErrorDetails,
   type MessagingLimit, type SendBlocker, type TokenState,
 } from '../../../shared/contract/whatsapp';
@@ -51,6 +51,7 @@ export interface ProfileUpdate {
 
 export class AccountService {
   readonly store: AccountStore;
+  private readonly profiles: BusinessProfiles;
   private readonly limiter: ManagementRateLimiter;
   private cached: { key: string; client: GraphClient } | null = null;
   private cachedSender: { key: string; client: GraphClient } | null = null;
@@ -72,16 +73,17 @@ export class AccountService {
     this.webhookUrlProvider = provider;
     this.sandbox?.setWebhookUrl?.(provider?.() ?? null);
   }
-  /** Called after connect / use-sandbox so templates are synced (wired by whatsapp/index.ts). */
+  /** Called after connect / use-sandbox so templates are synced (wired by the composition root, compose.ts). */
   afterConnect: (() => Promise<unknown>) | null = null;
   /**
    * Called when the connection or the numbers known in its WABA changed (connect, refresh,
-   * disconnect): the webhook domain caches whose events are ours (wired by whatsapp/index.ts).
+   * disconnect): the webhook domain caches whose events are ours (wired by the composition root, compose.ts).
    */
   onScopeChange: (() => void) | null = null;
 
   constructor(private readonly ctx: CoreContext, private readonly launcher: SandboxLauncher | null = null) {
     this.store = new AccountStore(ctx.db);
+    this.profiles = new BusinessProfiles(ctx, { store: this.store, ready: () => this.ready(), recordFailure: (e) => this.recordFailure(e) });
     this.limiter = new ManagementRateLimiter(ctx.clock, Math.floor(DEFAULT_MANAGEMENT_CALLS_PER_HOUR * SHARE_OF_META_BUDGET));
     ctx.onClose(() => this.stopSandbox());
   }
@@ -187,15 +189,12 @@ export class AccountService {
     return out;
   }
 
-  private restriction(): { event: string; at: number } | null {
-    const row = this.ctx.db.prepare("SELECT value FROM app_meta WHERE key = 'wa.restricted'").get() as { value: string } | undefined;
-    if (!row) return null;
-    try { return JSON.parse(row.value) as { event: string; at: number }; } catch { return null; }
+  private restriction(): AccountRestriction | null {
+    return this.store.restriction();
   }
 
-  private setRestriction(r: { event: string; at: number } | null): void {
-    if (r) this.ctx.db.prepare("INSERT INTO app_meta (key, value) VALUES ('wa.restricted', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(JSON.stringify(r));
-    else this.ctx.db.prepare("DELETE FROM app_meta WHERE key = 'wa.restricted'").run();
+  private setRestriction(r: AccountRestriction | null): void {
+    this.store.setRestriction(r);
   }
 
   // ---- the client ----------------------------------------------------------------------------
@@ -288,42 +287,11 @@ export class AccountService {
     // No automatic retries while validating: the person at the wizard gets the answer at once.
     const probe = this.makeClient(graphUrl, apiVersion, () => token, false, 0);
 
-    // 1. The WABA: proves the URL, the version, the token and its permissions, and the WABA id.
-    let waba: GraphWaba;
-    try {
-      waba = await probe.getWaba(input.wabaId);
-    } catch (e) {
-      throw connectError(e, 'waba', ids);
-    }
-    // 2. The number belongs to that WABA.
-    let numbers: GraphPhoneNumber[];
-    try {
-      numbers = await probe.listPhoneNumbers(input.wabaId);
-    } catch (e) {
-      throw connectError(e, 'waba', ids);
-    }
-    if (!numbers.some((n) => n.id === input.phoneNumberId)) {
-      let elsewhere = false;
-      try {
-        await probe.getPhoneNumber(input.phoneNumberId);
-        elsewhere = true;
-      } catch (e) {
-        if (!(e instanceof GraphApiError) || (e.code !== 100 && e.code !== 803)) throw connectError(e, 'phone', ids);
-      }
-      throw new PacerError('bad_input', elsewhere
-        ? `Phone number ${input.phoneNumberId} is not in WhatsApp Business Account ${input.wabaId}. Pick a number of this account, or the account that owns the number.`
-        : `No phone number with id ${input.phoneNumberId} is visible to this token. Use the phone number ID (not the phone number) from WhatsApp Manager.`,
-      { field: 'phoneNumberId', reason: elsewhere ? 'phone_not_in_waba' : 'phone_not_found' });
-    }
+    // 1-2. The WABA and the number (checks.ts): proves the URL, the version, the token and its permissions.
+    const { waba, numbers } = await checkWabaAndNumber(probe, input, ids);
     // 3. The app secret (used to check webhook signatures) belongs to the token's app.
     const appSecret = input.appSecret ?? (input.accessToken === undefined ? this.ctx.secrets.get('app_secret') : null);
-    if (input.appSecret) {
-      try {
-        await probe.checkAppSecretProof(input.phoneNumberId, input.appSecret);
-      } catch (e) {
-        throw connectError(e, 'app_secret', ids);
-      }
-    }
+    if (input.appSecret) await checkAppSecret(probe, input.phoneNumberId, input.appSecret, ids);
 
     // Valid: store. Secrets to the vault only; everything else to the DB.
     const now = this.ctx.clock.now();
@@ -337,7 +305,7 @@ export class AccountService {
         verify_token: input.verifyToken ?? (previous?.verify_token ?? null), connected_at: now, token_checked_at: now,
       });
       if (previous && previous.waba_id !== input.wabaId) this.store.pruneWabas([]);
-      this.saveWaba(waba, numbers, now);
+      saveWaba(this.store, waba, numbers, now);
     })();
     this.onScopeChange?.();
     this.tokenState = 'valid';
@@ -453,24 +421,11 @@ export class AccountService {
     if (!conn) throw new PacerError('unavailable', 'No WhatsApp account is connected.');
     const client = await this.ready();
     try {
-      const primary = await client.getWaba(conn.waba_id);
-      const businessId = primary.owner_business_info?.id ?? null;
-      let wabaIds = [conn.waba_id];
-      let businessLimit: MessagingLimit = 'UNKNOWN';
-      if (businessId) {
-        const owned = await optional(() => client.listOwnedWabas(businessId));
-        if (owned) wabaIds = [...new Set([conn.waba_id, ...owned])];
-        if (limitFieldFor(client.apiVersion) === 'whatsapp_business_manager_messaging_limit') businessLimit = normalizeLimit(await optional(() => client.getBusinessMessagingLimit(businessId)));
-      }
-      const fetched: { waba: GraphWaba; numbers: GraphPhoneNumber[] }[] = [];
-      for (const id of wabaIds) {
-        const waba = id === conn.waba_id ? primary : await client.getWaba(id);
-        fetched.push({ waba, numbers: await client.listPhoneNumbers(id) });
-      }
+      const { wabaIds, businessId, businessLimit, fetched } = await readPortfolio(client, conn.waba_id);
       const now = this.ctx.clock.now();
       this.ctx.db.transaction(() => {
         const limits: MessagingLimit[] = [businessLimit];
-        for (const f of fetched) limits.push(...this.saveWaba(f.waba, f.numbers, now, businessId));
+        for (const f of fetched) limits.push(...saveWaba(this.store, f.waba, f.numbers, now, businessId));
         this.store.pruneWabas(wabaIds);
         this.store.recordPortfolioLimit(bestLimit(limits), now, 'refresh');
         this.store.markRefreshed(now);
@@ -498,131 +453,35 @@ export class AccountService {
     return graphToPacer(e, details);
   }
 
-  /** Upserts a WABA and its numbers; returns the limits they report. */
-  private saveWaba(waba: GraphWaba, numbers: GraphPhoneNumber[], now: number, businessId: string | null = null): MessagingLimit[] {
-    const wabaLimit = normalizeLimit(waba.whatsapp_business_manager_messaging_limit);
-    this.store.upsertWaba({
-      id: waba.id, name: waba.name ?? null, currency: waba.currency ?? null, timezone_id: waba.timezone_id ?? null,
-      business_id: waba.owner_business_info?.id ?? businessId, messaging_limit: wabaLimit, updated_at: now,
-    });
-    const rows = numbers.map((n): NumberRow => ({
-      id: n.id, waba_id: waba.id, display_phone_number: displayToE164(n.display_phone_number), verified_name: n.verified_name ?? '',
-      quality_rating: normalizeQuality(n.quality_rating),
-      messaging_limit: normalizeLimit(n.whatsapp_business_manager_messaging_limit ?? n.messaging_limit_tier),
-      throughput: normalizeThroughput(n.throughput?.level), status: normalizePhoneStatus(n.status),
-      name_status: n.name_status ?? null, account_mode: n.account_mode ?? null, updated_at: now,
-    }));
-    this.store.replaceNumbers(waba.id, rows, now);
-    return [wabaLimit, ...rows.map((r) => r.messaging_limit)];
+  // ---- business profile (profile.ts) --------------------------------------------------------
+
+  profileGet(opts: { phoneNumberId?: string }): Promise<BusinessProfile> {
+    return this.profiles.get(opts);
   }
 
-  // ---- business profile ----------------------------------------------------------------------
-
-  private profileNumber(id?: string): string {
-    const conn = this.store.connection();
-    if (!conn) throw new PacerError('unavailable', 'No WhatsApp account is connected.');
-    const target = id ?? conn.phone_number_id;
-    if (!this.store.number(target)) throw new PacerError('not_found', `Phone number ${target} is not one of the connected account's numbers.`);
-    return target;
+  profileUpdate(patch: ProfileUpdate): Promise<BusinessProfile> {
+    return this.profiles.update(patch);
   }
 
-  async profileGet(opts: { phoneNumberId?: string }): Promise<BusinessProfile> {
-    const id = this.profileNumber(opts.phoneNumberId);
-    const client = await this.ready();
-    try {
-      const p = await client.getBusinessProfile(id);
-      const vertical = (BUSINESS_VERTICALS as readonly string[]).includes(p.vertical ?? '') ? p.vertical as BusinessVertical : null;
-      return {
-        phoneNumberId: id, about: p.about ?? null, description: p.description ?? null, address: p.address ?? null, email: p.email ?? null,
-        websites: Array.isArray(p.websites) ? p.websites : [], vertical, profilePictureUrl: p.profile_picture_url ?? null,
-      };
-    } catch (e) {
-      throw this.recordFailure(e);
-    }
-  }
-
-  async profileUpdate(patch: ProfileUpdate): Promise<BusinessProfile> {
-    const id = this.profileNumber(patch.phoneNumberId);
-    const client = await this.ready();
-    try {
-      const fields: Record<string, unknown> = {};
-      for (const k of ['about', 'description', 'address', 'email', 'websites', 'vertical'] as const) if (patch[k] !== undefined) fields[k] = patch[k];
-      if (patch.photoFileId) {
-        const file = this.stagedPhoto(patch.photoFileId);
-        const app = await client.getApp();
-        fields.profile_picture_handle = await client.resumableUpload(app.id, file);
-      }
-      if (Object.keys(fields).length === 0) throw new PacerError('bad_input', 'Nothing to update: give at least one profile field.');
-      await client.updateBusinessProfile(id, fields);
-      this.ctx.log.info('business profile updated', { phoneNumberId: id, fields: Object.keys(fields) });
-    } catch (e) {
-      throw this.recordFailure(e);
-    }
-    return this.profileGet({ phoneNumberId: id });
-  }
-
-  private stagedPhoto(fileId: string): { bytes: Uint8Array; mimeType: string; filename: string } {
-    const staged = this.ctx.files.get(fileId);
-    if (staged.size > 5 * 1024 * 1024) throw new PacerError('bad_input', 'The profile photo must be 5 MB or smaller.');
-    const bytes = new Uint8Array(fs.readFileSync(staged.path));
-    const png = bytes[0] === 0x89 && bytes[1] === 0x50;
-    const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8;
-    if (!png && !jpeg) throw new PacerError('bad_input', 'The profile photo must be a JPEG or PNG image.');
-    return { bytes, mimeType: png ? 'image/png' : 'image/jpeg', filename: staged.name };
-  }
-
-  // ---- webhooks (registered with the webhook router) -----------------------------------------
+  // ---- management webhooks (management-events.ts; subscribed by compose.ts) ------------------
 
   /** phone_number_quality_update: throughput upgrades, legacy limit/quality events. Then re-reads the numbers. */
   async applyPhoneNumberQualityUpdate(ev: ManagementEventLike): Promise<void> {
-    const v = ev.value;
-    const limit = normalizeLimit(v.max_daily_conversations_per_business ?? v.current_limit);
-    const at = ev.time ?? this.ctx.clock.now();
-    if (limit !== 'UNKNOWN') this.store.recordPortfolioLimit(limit, at, 'webhook');
-    const display = displayToE164(typeof v.display_phone_number === 'string' ? v.display_phone_number : '');
-    const row = this.store.numbers().find((n) => n.display_phone_number === display);
-    if (row) {
-      const event = String(ev.event ?? v.event ?? '').toUpperCase();
-      const next: NumberRow = { ...row, updated_at: at };
-      if (event === 'THROUGHPUT_UPGRADE') next.throughput = 'HIGH';
-      if (event === 'FLAGGED') next.quality_rating = 'RED';
-      if (limit !== 'UNKNOWN') next.messaging_limit = limit;
-      this.store.upsertNumber(next, at);
-    }
-    this.emitChanged();
+    applyPhoneNumberQuality(this.eventSink(), ev);
   }
 
   /** business_capability_update: the portfolio's new limit (integer or TIER_* string). */
   applyBusinessCapabilityUpdate(ev: ManagementEventLike): void {
-    const v = ev.value;
-    const limit = normalizeLimit(v.max_daily_conversations_per_business ?? v.max_daily_conversation_per_phone);
-    if (limit === 'UNKNOWN') return;
-    this.store.recordPortfolioLimit(limit, ev.time ?? this.ctx.clock.now(), 'webhook');
-    this.ctx.log.info('portfolio messaging limit changed', { limit });
-    this.emitChanged();
+    applyBusinessCapability(this.eventSink(), ev);
   }
 
   /** account_update: bans and violations restrict sending until reinstated. */
   applyAccountUpdate(ev: ManagementEventLike): void {
-    const v = ev.value;
-    const event = String(ev.event ?? v.event ?? '').toUpperCase();
-    const banState = String((v.ban_info as { waba_ban_state?: string } | undefined)?.waba_ban_state ?? '').toUpperCase();
-    const at = ev.time ?? this.ctx.clock.now();
-    if (event === 'DISABLED_UPDATE' && banState === 'REINSTATE') this.setRestriction(null);
-    else if ((event === 'DISABLED_UPDATE' && banState === 'DISABLE') || event === 'ACCOUNT_DELETED') this.setRestriction({ event: `${event}:${banState}`, at });
-    else return;
-    this.ctx.log.warn('account update', { event, banState });
-    this.emitChanged();
+    applyAccountRestriction(this.eventSink(), ev);
   }
-}
 
-async function optional<T>(fn: () => Promise<T>): Promise<T | null> {
-  try {
-    return await fn();
-  } catch (e) {
-    // Not every token may read the business (portfolio) object; the WABA-level data still stands.
-    if (e instanceof GraphApiError && (e.code === 100 || e.code === 10 || e.code === 803 || (e.code !== null && e.code >= 200 && e.code <= 299))) return null;
-    throw e;
+  private eventSink(): ManagementEventTarget {
+    return { store: this.store, now: () => this.ctx.clock.now(), log: this.ctx.log, changed: () => this.emitChanged() };
   }
 }
 

@@ -174,10 +174,28 @@ export class AccountStore {
     };
   }
 
+  /** A restriction Meta reported (a ban, error 368/131031) that blocks sending until reinstated; null when none. */
+  restriction(): AccountRestriction | null {
+    const row = this.db.prepare("SELECT value FROM app_meta WHERE key = 'wa.restricted'").get() as { value: string } | undefined;
+    if (!row) return null;
+    try { return JSON.parse(row.value) as AccountRestriction; } catch { return null; }
+  }
+
+  setRestriction(r: AccountRestriction | null): void {
+    if (r) this.db.prepare("INSERT INTO app_meta (key, value) VALUES ('wa.restricted', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(JSON.stringify(r));
+    else this.db.prepare("DELETE FROM app_meta WHERE key = 'wa.restricted'").run();
+  }
+
   templateCounts(): Map<string, number> {
     const rows = this.db.prepare("SELECT waba_id, count(*) AS n FROM wa_templates WHERE status <> 'DELETED' GROUP BY waba_id").all() as { waba_id: string; n: number }[];
     return new Map(rows.map((r) => [r.waba_id, r.n]));
   }
+}
+
+/** Why sending is restricted and since when (kept in app_meta 'wa.restricted'). */
+export interface AccountRestriction {
+  event: string;
+  at: number;
 }
 
 export function numberInfo(r: NumberRow, primaryId: string | null): PhoneNumberInfo {

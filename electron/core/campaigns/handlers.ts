@@ -4,51 +4,51 @@ import type { HandlerGroup } from '../api/handlers';
 import type { CoreContext } from '../context';
 import { badInput } from '../errors';
 import type { campaignsMethods, RecipientRow } from '../../../shared/contract/campaigns';
-import { refreshHeaderMedia, uploadHeaderMedia } from './media';
-import { campaignsFor } from './service';
+import { refreshHeaderMedia, uploadHeaderMedia, type MediaAccount } from './media';
+import type { CampaignsService } from './service';
 
 type CampaignsMethod = keyof typeof campaignsMethods;
 
-export function campaignsHandlers(ctx: CoreContext): HandlerGroup<CampaignsMethod> {
-  const svc = () => campaignsFor(ctx);
+export function campaignsHandlers(ctx: CoreContext, services: { campaigns: CampaignsService; account: MediaAccount }): HandlerGroup<CampaignsMethod> {
+  const svc = services.campaigns;
   return {
-    'campaigns:list': ({ state }) => svc().list(state),
-    'campaigns:get': ({ id }) => svc().get(id),
-    'campaigns:create': (draft) => svc().create(draft),
-    'campaigns:update': ({ id, patch }) => svc().update(id, patch),
-    'campaigns:plan': (input) => svc().plan(input),
+    'campaigns:list': ({ state }) => svc.list(state),
+    'campaigns:get': ({ id }) => svc.get(id),
+    'campaigns:create': (draft) => svc.create(draft),
+    'campaigns:update': ({ id, patch }) => svc.update(id, patch),
+    'campaigns:plan': (input) => svc.plan(input),
     // A media id uploaded 23+ days ago is uploaded again first (Meta keeps media 30 days; media.ts).
     'campaigns:start': async ({ id }) => {
-      await refreshHeaderMedia(ctx, id);
-      return svc().start(id);
+      await refreshHeaderMedia(ctx, services.account, id);
+      return svc.start(id);
     },
-    'campaigns:pause': ({ id }) => svc().pause(id),
-    'campaigns:resume': ({ id }) => svc().resume(id),
-    'campaigns:cancel': ({ id }) => svc().cancel(id),
-    'campaigns:duplicate': ({ id }) => svc().duplicate(id),
-    'campaigns:resend': ({ id, which }) => svc().resend(id, which),
-    'campaigns:status': ({ id }) => svc().status(id),
-    'campaigns:recipients': (input) => svc().recipients(input),
-    'campaigns:exclusions': ({ id, reason, offset, limit }) => svc().listExclusions(id, reason, offset, limit),
-    'campaigns:test-send': ({ id, to, contact_id, i_have_consent }) => svc().testSend(id, to, contact_id, { iHaveConsent: i_have_consent ?? false, actor: ctx.host === 'cli' ? 'cli' : 'user' }),
-    'campaigns:preview': (input) => svc().preview(input),
+    'campaigns:pause': ({ id }) => svc.pause(id),
+    'campaigns:resume': ({ id }) => svc.resume(id),
+    'campaigns:cancel': ({ id }) => svc.cancel(id),
+    'campaigns:duplicate': ({ id }) => svc.duplicate(id),
+    'campaigns:resend': ({ id, which }) => svc.resend(id, which),
+    'campaigns:status': ({ id }) => svc.status(id),
+    'campaigns:recipients': (input) => svc.recipients(input),
+    'campaigns:exclusions': ({ id, reason, offset, limit }) => svc.listExclusions(id, reason, offset, limit),
+    'campaigns:test-send': ({ id, to, contact_id, i_have_consent }) => svc.testSend(id, to, contact_id, { iHaveConsent: i_have_consent ?? false, actor: ctx.host === 'cli' ? 'cli' : 'user' }),
+    'campaigns:preview': (input) => svc.preview(input),
     'campaigns:report': async ({ id, format, out }) => {
-      const summary = svc().reportSummary(id);
+      const summary = svc.reportSummary(id);
       let file: string | null = null;
       let rows = summary.campaign.total;
       if (format && out) {
         if (!path.isAbsolute(out)) throw badInput('out must be an absolute path');
-        rows = await writeReport(svc().reportRows(id), format, out);
+        rows = await writeReport(svc.reportRows(id), format, out);
         file = out;
       }
       return { ...summary, file, rows };
     },
-    'campaigns:occurrences': ({ id, limit }) => svc().occurrences(id, limit),
-    'campaigns:events': ({ id, limit }) => svc().events(id, limit),
-    'campaigns:delete': ({ id }) => svc().delete(id),
-    'campaigns:upload-media': (input) => uploadHeaderMedia(ctx, input),
-    'rate-card:get': () => svc().rateCard(),
-    'rate-card:set': ({ entries }) => svc().setRateCard(entries),
+    'campaigns:occurrences': ({ id, limit }) => svc.occurrences(id, limit),
+    'campaigns:events': ({ id, limit }) => svc.events(id, limit),
+    'campaigns:delete': ({ id }) => svc.delete(id),
+    'campaigns:upload-media': (input) => uploadHeaderMedia(ctx, services.account, input),
+    'rate-card:get': () => svc.rateCard(),
+    'rate-card:set': ({ entries }) => svc.setRateCard(entries),
   };
 }
 

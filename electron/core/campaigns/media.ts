@@ -18,10 +18,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CoreContext } from '../context';
+import { headerMediaOf, setHeaderMedia } from './store/campaigns';
 import { badInput, notFound, PacerError } from '../errors';
-import { whatsappServices } from '../whatsapp/index';
+import type { GraphClient } from '../whatsapp/client';
+import { HEADER_MEDIA_TYPES as TYPES, sniffMediaType, type HeaderKind } from '../files/media-type';
 
-export type HeaderKind = 'image' | 'video' | 'document';
+export { sniffMediaType, type HeaderKind };
 
 /** As the campaign keeps it in `header_media` (the contract's shape). */
 export type UploadedMedia = UploadedHeaderMedia;
@@ -32,28 +34,6 @@ export const MEDIA_ID_DAYS = 30;
 /** A start re-uploads the kept copy from this age on (a margin for a campaign that runs a few days). */
 export const REFRESH_AFTER_DAYS = 23;
 
-/** What a header of each kind may carry, with Meta's limits (MB). */
-const TYPES: Record<string, { kind: HeaderKind; maxMb: number; ext: string }> = {
-  'image/jpeg': { kind: 'image', maxMb: 5, ext: '.jpg' },
-  'image/png': { kind: 'image', maxMb: 5, ext: '.png' },
-  'video/mp4': { kind: 'video', maxMb: 16, ext: '.mp4' },
-  'video/3gpp': { kind: 'video', maxMb: 16, ext: '.3gp' },
-  'application/pdf': { kind: 'document', maxMb: 100, ext: '.pdf' },
-};
-
-/** The MIME type of a file from its first bytes, or null when it is none of the header types. */
-export function sniffMediaType(head: Uint8Array): string | null {
-  const b = head;
-  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
-  if (b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return 'image/png';
-  if (b[0] === 0x25 && b[1] === 0x50 && b[2] === 0x44 && b[3] === 0x46 && b[4] === 0x2d) return 'application/pdf'; // %PDF-
-  if (b[4] === 0x66 && b[5] === 0x74 && b[6] === 0x79 && b[7] === 0x70) {
-    // ISO base media: "ftyp" then the brand; 3gp brands start with "3g".
-    return b[8] === 0x33 && b[9] === 0x67 ? 'video/3gpp' : 'video/mp4';
-  }
-  return null;
-}
-
 const mediaDir = (ctx: CoreContext) => path.join(ctx.dataDir, 'media');
 
 function keptCopy(ctx: CoreContext, sha256: string): string | null {
@@ -62,8 +42,14 @@ function keptCopy(ctx: CoreContext, sha256: string): string | null {
   return fs.existsSync(file) ? file : null;
 }
 
-async function sendingNumber(ctx: CoreContext, phoneNumberId: string | null | undefined) {
-  const { account } = whatsappServices(ctx);
+/** What uploading needs of the account: a ready client and the connection's default number (AccountService). */
+export interface MediaAccount {
+  ready(): Promise<GraphClient>;
+  connection(): { phone_number_id: string } | null;
+}
+
+async function sendingNumber(account: MediaAccount | null, phoneNumberId: string | null | undefined) {
+  if (!account) throw new PacerError('unavailable', 'No WhatsApp account service: header media cannot be uploaded');
   const client = await account.ready();
   const number = phoneNumberId ?? account.connection()?.phone_number_id;
   if (!number) throw new PacerError('conflict', 'Connect an account first: header media is uploaded to the sending number');
@@ -74,7 +60,7 @@ async function sendingNumber(ctx: CoreContext, phoneNumberId: string | null | un
  * Checks a staged file (type by content, size), keeps a copy and uploads it to the sending number.
  * `kind`: the template header's kind, when known (a PDF for an image header is refused).
  */
-export async function uploadHeaderMedia(ctx: CoreContext, input: { fileId: string; kind?: HeaderKind | undefined; phone_number_id?: string | null | undefined }): Promise<UploadedMedia> {
+export async function uploadHeaderMedia(ctx: CoreContext, account: MediaAccount, input: { fileId: string; kind?: HeaderKind | undefined; phone_number_id?: string | null | undefined }): Promise<UploadedMedia> {
   const staged = ctx.files.get(input.fileId);
   const bytes = fs.readFileSync(staged.path);
   if (!bytes.length) throw badInput(`${staged.name} is empty`);
@@ -87,7 +73,7 @@ export async function uploadHeaderMedia(ctx: CoreContext, input: { fileId: strin
   fs.mkdirSync(mediaDir(ctx), { recursive: true, mode: 0o700 });
   const copy = path.join(mediaDir(ctx), sha256);
   if (!fs.existsSync(copy)) fs.writeFileSync(copy, bytes, { mode: 0o600 });
-  const { client, number } = await sendingNumber(ctx, input.phone_number_id);
+  const { client, number } = await sendingNumber(account, input.phone_number_id);
   const fileName = path.basename(staged.name).replace(/\.[^.]*$/, '') + type.ext;
   const { id } = await client.uploadMedia(number, { bytes, mimeType: mime, filename: fileName });
   return { id, file_name: staged.name, mime_type: mime, size: bytes.length, sha256, uploaded_at: ctx.clock.now() };
@@ -119,8 +105,8 @@ export function headerMediaProblem(ctx: CoreContext, media: HeaderMedia, now: nu
  * Before a start: uploads the kept copy again when the media id is REFRESH_AFTER_DAYS old or more,
  * and stores the new id on the campaign. Answers the new media, or null when nothing was due.
  */
-export async function refreshHeaderMedia(ctx: CoreContext, campaignId: string): Promise<UploadedMedia | null> {
-  const row = ctx.db.prepare('SELECT header_media, phone_number_id FROM campaigns WHERE id = ?').get(campaignId) as { header_media: string | null; phone_number_id: string | null } | undefined;
+export async function refreshHeaderMedia(ctx: CoreContext, account: MediaAccount | null, campaignId: string): Promise<UploadedMedia | null> {
+  const row = headerMediaOf(ctx.db, campaignId);
   if (!row) throw notFound(`No campaign ${campaignId}`);
   if (!row.header_media) return null;
   const media = JSON.parse(row.header_media) as HeaderMedia;
@@ -131,10 +117,10 @@ export async function refreshHeaderMedia(ctx: CoreContext, campaignId: string): 
   if (!copy) return null; // headerMediaProblem blocks the start once it has expired
   const bytes = fs.readFileSync(copy);
   const mime = media.mime_type ?? sniffMediaType(bytes.subarray(0, 16)) ?? 'application/octet-stream';
-  const { client, number } = await sendingNumber(ctx, row.phone_number_id);
+  const { client, number } = await sendingNumber(account, row.phone_number_id);
   const { id } = await client.uploadMedia(number, { bytes, mimeType: mime, filename: media.file_name ?? `header${TYPES[mime]?.ext ?? ''}` });
   const fresh: UploadedMedia = { id, file_name: media.file_name ?? 'header', mime_type: mime, size: bytes.length, sha256: media.sha256, uploaded_at: now };
-  ctx.db.prepare('UPDATE campaigns SET header_media = ? WHERE id = ?').run(JSON.stringify(fresh), campaignId);
+  setHeaderMedia(ctx.db, campaignId, JSON.stringify(fresh));
   ctx.log.info('campaigns: header media uploaded again (media ids last 30 days)', { campaign: campaignId, previous: media.id, id });
   return fresh;
 }

@@ -1,25 +1,26 @@
 /**
- * Binds the campaign ports to the real modules of the other domains:
- * - templates and the account from B2's services (whatsapp/index.ts), sends through a GraphClient
- *   on the stored connection (no client-side retries: the sender paces and retries);
- * - contacts from A1's contacts service.
+ * Binds the campaign ports to the real services of the other domains, which the composition root
+ * (compose.ts) builds first and passes in:
+ * - templates and the account (templates/service.ts, account/service.ts); sends go through a
+ *   GraphClient on the stored connection (no client-side retries: the sender paces and retries);
+ * - contacts from the contacts service.
  */
 import type { CoreContext } from '../context';
 import { PacerError } from '../errors';
 import { GraphClient } from '../whatsapp/client';
-import { whatsappServices } from '../whatsapp/index';
+import type { AccountService } from '../account/service';
+import type { TemplatesService } from '../templates/service';
+import type { ContactsService } from '../contacts/service';
 import { tierLimit } from './messaging-window';
 import type { AudienceContact, ConsentState } from './plan';
-import { contactsDomain } from '../contacts/handlers';
 import { audienceSql } from '../contacts/rules';
 import { heldAmong } from '../contacts/holds';
 import type { ContactRow } from '../../../shared/contract/contacts';
 import type { AccountPort, CampaignPorts, ConsentCategory, ContactSendState, ContactsPort, TemplateInfo, TemplatesPort } from './ports';
 
-// ---- templates and account (B2's services) ---------------------------------------------------
+// ---- templates and account -------------------------------------------------------------------
 
-export function templatesFromService(ctx: CoreContext): TemplatesPort {
-  const { templates } = whatsappServices(ctx);
+export function templatesFromService(ctx: CoreContext, templates: TemplatesService): TemplatesPort {
   // The sender asks at every claim (about 450 times a second at full rate); reading and parsing a
   // template each time cost more than the claim. Every write to wa_templates bumps this counter
   // (migration 0009's triggers), so a cached answer is never older than the last commit.
@@ -48,8 +49,7 @@ export function templatesFromService(ctx: CoreContext): TemplatesPort {
  * our own GraphClient on the same connection with NO client-side retries: a retry the sender does
  * not see would bypass its throughput limiter and its at-most-once bookkeeping.
  */
-export function accountFromService(ctx: CoreContext, opts: { timeoutMs?: number } = {}): AccountPort {
-  const { account } = whatsappServices(ctx);
+export function accountFromService(ctx: CoreContext, account: AccountService, opts: { timeoutMs?: number } = {}): AccountPort {
   let client: { key: string; client: GraphClient } | null = null;
   const quality = ctx.db.prepare(`SELECT quality_rating FROM wa_phone_numbers WHERE id = ?`);
   // The connection changes only on connect/disconnect: re-read it at most once a second, not per send.
@@ -90,15 +90,14 @@ export function accountFromService(ctx: CoreContext, opts: { timeoutMs?: number 
   };
 }
 
-// ---- contacts (A1's service) -------------------------------------------------------------------
+// ---- contacts ----------------------------------------------------------------------------------
 
 /**
  * Audiences come from the contacts service (its expression language: all, tag:NAME, segment:NAME,
  * and/or/not, parentheses). Opted-out contacts are included here, marked, so the plan can count
  * them; the sender never sends to them.
  */
-export function contactsFromService(ctx: CoreContext): ContactsPort {
-  const { service } = contactsDomain(ctx);
+export function contactsFromService(ctx: CoreContext, service: ContactsService): ContactsPort {
   const toContact = (c: ContactRow, category: ConsentCategory): AudienceContact => ({
     id: c.id, phone: c.phone, first_name: c.first_name, last_name: c.last_name, name: c.name, email: c.email,
     consent: c.consent[category], attributes: c.attributes,
@@ -172,6 +171,15 @@ export function contactsFromService(ctx: CoreContext): ContactsPort {
   };
 }
 
-export function livePorts(ctx: CoreContext, opts: { timeoutMs?: number } = {}): CampaignPorts {
-  return { contacts: contactsFromService(ctx), templates: templatesFromService(ctx), account: accountFromService(ctx, opts) };
+/** The ports of the running core, over the services built before campaigns (compose.ts). */
+export function livePorts(
+  ctx: CoreContext,
+  services: { account: AccountService; templates: TemplatesService; contacts: ContactsService },
+  opts: { timeoutMs?: number } = {},
+): CampaignPorts {
+  return {
+    contacts: contactsFromService(ctx, services.contacts),
+    templates: templatesFromService(ctx, services.templates),
+    account: accountFromService(ctx, services.account, opts),
+  };
 }

@@ -13,6 +13,8 @@ import type { PauseReason } from '../../../shared/contract/campaigns';
 import type { CampaignPorts } from './ports';
 import type { CampaignRow } from './runtime';
 import { parseLocalDateTime } from './send-window';
+import { activeCampaigns } from './store/campaigns';
+import { openRowCount } from './store/ledger';
 
 const QUALITY_RANK: Record<string, number> = { GREEN: 3, YELLOW: 2, RED: 1 };
 
@@ -70,8 +72,7 @@ export class Scheduler {
   tick(): void {
     const db = this.ctx.db;
     const now = this.ctx.clock.now();
-    const rows = db.prepare(`SELECT * FROM campaigns WHERE state IN ('scheduled', 'running', 'paused')`).all() as CampaignRow[];
-    const open = db.prepare(`SELECT count(*) AS n FROM campaign_recipients WHERE campaign_id = ? AND state IN ('pending', 'sending')`);
+    const rows = activeCampaigns(db);
     for (const c of rows) {
       if (c.state === 'scheduled' && isSeriesRow(c)) {
         if (c.next_run_at !== null && c.next_run_at <= now) this.hooks.seriesDue(c.id);
@@ -96,7 +97,7 @@ export class Scheduler {
         continue;
       }
       // running
-      if ((open.get(c.id) as { n: number }).n === 0) { this.hooks.complete(c.id); continue; }
+      if (openRowCount(db, c.id) === 0) { this.hooks.complete(c.id); continue; }
       if (template?.quality === 'RED') {
         this.hooks.pause(c.id, 'template_quality_red', `Template ${c.template_name} quality turned RED`, false);
         continue;

@@ -3,37 +3,22 @@ import type { CoreContext } from '../context';
 import { badInput } from '../errors';
 import type { contactsMethods } from '../../../shared/contract/contacts';
 import { csvWriter, jsonWriter, memorySink, xlsxWriter, type ExportWriter } from './export';
-import { ImportJobs } from './import/jobs';
-import { ContactsService } from './service';
+import type { ImportJobs } from './import/jobs';
+import type { ContactsService } from './service';
 
 type ContactsMethod = keyof typeof contactsMethods;
 
 /** Contacts the UI may export in one answer (the CLI streams any number to a file). */
 export const UI_EXPORT_LIMIT = 200_000;
 
+/** The contacts service and its import jobs: one of each per core, built by the composition root. */
 export interface ContactsDomain {
   service: ContactsService;
   imports: ImportJobs;
 }
 
-const domains = new WeakMap<CoreContext, ContactsDomain>();
-
-/** The contacts service and import jobs of a core (one of each per core). */
-export function contactsDomain(ctx: CoreContext): ContactsDomain {
-  let d = domains.get(ctx);
-  if (!d) {
-    const service = new ContactsService(ctx);
-    d = { service, imports: new ImportJobs(ctx, service) };
-    domains.set(ctx, d);
-  }
-  return d;
-}
-
-export function contactsHandlers(ctx: CoreContext): HandlerGroup<ContactsMethod> {
-  const { service, imports } = contactsDomain(ctx);
+export function contactsHandlers(ctx: CoreContext, { service, imports }: ContactsDomain): HandlerGroup<ContactsMethod> {
   const actor = ctx.host === 'cli' ? 'cli' : 'user';
-  // Finish indexing left over from a previous run (e.g. the app closed right after an import).
-  void service.indexer.kick();
   return {
     'import:preview': ({ fileId, encoding, sheet }) => imports.preview(fileId, encoding, sheet),
     'import:start': (o) => ({

@@ -27,8 +27,9 @@ const isAlive = (pid: number): boolean => {
 };
 
 /**
- * One writer per data dir: the app, `pacer serve`, `pacer run` and every CLI command take this
- * lock. A second instance gets a clear message instead of a second writer. A lock left by a
+ * One process per data dir (inside it, the main connection and the webhook inbox writer thread write;
+ * docs/architecture.md "Data"): the app, `pacer serve`, `pacer run` and every CLI command take this
+ * lock. A second instance gets a clear message instead of a second process writing the same database. A lock left by a
  * process that died (kill -9, power loss) is taken over.
  */
 export function acquireDataDirLock(dataDir: string, host: string): DataDirLock {

@@ -1,3 +1,4 @@
+import { TemplateSubmissions } from './template-submissions';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -113,6 +114,11 @@ export class SandboxServer {
 
   private get world(): SandboxWorld {
     return this.deps.world;
+  }
+
+  /** Stateless over the current world (a reset replaces the world). */
+  private get submissions(): TemplateSubmissions {
+    return new TemplateSubmissions(this.world);
   }
 
   private json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -256,6 +262,10 @@ export class SandboxServer {
       new GraphError(100, 'unsupported', { subcode: 33, message: `Unsupported ${method.toLowerCase()} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api` });
 
     if (!edge) {
+      if (template && method === 'POST') {
+        info.responseHeaders = { 'x-business-use-case-usage': world.countManagementCall(template.waba_id) };
+        return this.submissions.edit(template, parseBody(info));
+      }
       if (method !== 'GET' && !(method === 'DELETE' && media)) throw unsupported();
       if (phone) return phoneJson(phone, world, fields);
       if (waba) {
@@ -303,6 +313,10 @@ export class SandboxServer {
       if (edge === 'message_templates' && method === 'GET') {
         info.responseHeaders = { 'x-business-use-case-usage': world.countManagementCall(waba.id) };
         return this.listTemplates(waba.id, q, selfUrl, fields);
+      }
+      if (edge === 'message_templates' && (method === 'POST' || method === 'DELETE')) {
+        info.responseHeaders = { 'x-business-use-case-usage': world.countManagementCall(waba.id) };
+        return method === 'POST' ? this.submissions.create(waba.id, parseBody(info)) : this.submissions.remove(waba.id, q);
       }
       if (edge === 'phone_numbers' && method === 'GET') {
         info.responseHeaders = { 'x-business-use-case-usage': world.countManagementCall(waba.id) };

@@ -1,5 +1,3 @@
-import { ContactsService } from '../contacts/service';
-import type { CoreContext } from '../context';
 import type { ConsentChange, ConsentSink } from './builtin';
 
 const DETAIL: Record<ConsentChange['source'], (c: ConsentChange) => string> = {
@@ -8,12 +6,18 @@ const DETAIL: Record<ConsentChange['source'], (c: ConsentChange) => string> = {
   meta_preference: (c) => `WhatsApp preference ${c.status === 'opted_out' ? 'stop' : 'resume'}`,
 };
 
+/** What the sink needs of the contacts domain: its consent-recording function (ContactsService's). */
+export interface ConsentLedger {
+  recordConsentByPhone(input: {
+    phone: string; category: ConsentChange['category']; state: ConsentChange['status']; source: ConsentChange['source'];
+    sourceDetail: string; actor: ConsentChange['actor']; evidence: string; at: number;
+  }): unknown;
+}
+
 /** Opt-outs from webhooks go to the contacts' append-only consent ledger, with their evidence. */
-export function contactsConsentSink(ctx: CoreContext): ConsentSink {
-  let contacts: ContactsService | null = null;
+export function contactsConsentSink(contacts: ConsentLedger): ConsentSink {
   return {
     record(c) {
-      contacts ??= new ContactsService(ctx);
       contacts.recordConsentByPhone({
         phone: c.phone,
         category: c.category,

@@ -8,7 +8,6 @@ import {
   type ConsentSink, type MessageStatusRow,
 } from './builtin';
 import { CALLBACK_PATH, WebhookConfig } from './config';
-import { contactsConsentSink } from './consent-contacts';
 import type { StatusEvent } from './events';
 import { Inbox, type Durability } from './inbox';
 import { InboxProcessor, type ProcessorStats } from './processor';
@@ -35,7 +34,9 @@ export interface WebhookRunning {
 
 /**
  * The webhook domain of one core: config, inbox, router, processor, receiver and relay client.
- * Other domains reach it with `webhooksFor(ctx)` and subscribe with `.router.on(…)`.
+ * Built once by the composition root (compose.ts), which hands it to the domains that subscribe
+ * with `.router.on(…)`. Construction registers nothing: `attach()` puts the built-in handlers on
+ * the router, `start()` opens the receiver.
  */
 export class WebhookService {
   readonly router = new WebhookRouter();
@@ -52,8 +53,12 @@ export class WebhookService {
   private activity = { received: 0, rejected: 0, processed: 0, duplicates: 0, ignored: 0, handler_failures: 0, by_type: {} as Record<string, number> };
   private activityTimer: TimerHandle | null = null;
 
+  /**
+   * `consentSink`: where opt-outs and resumes from webhooks are recorded (the contacts' consent
+   * ledger, contacts-consent.ts); null records nothing (benchmarks, webhook-only tests).
+   */
   constructor(private readonly ctx: CoreContext, opts: { durability?: Durability; consentSink?: ConsentSink | null; writerThread?: boolean } = {}) {
-    this.consentSink = opts.consentSink === undefined ? contactsConsentSink(ctx) : opts.consentSink;
+    this.consentSink = opts.consentSink ?? null;
     this.config = new WebhookConfig(ctx.db, ctx.dataDir);
     this.inbox = new Inbox(ctx.db, ctx.clock, opts.durability ?? 'full', { thread: opts.writerThread ?? true });
     this.scopeStore = new ScopeStore(ctx.db);
@@ -71,12 +76,31 @@ export class WebhookService {
     });
     // A short delay lets a burst of commits be processed as one batch (fewer, larger transactions).
     this.inbox.onAppend(() => this.processor.kick(20));
-    registerStatusSummary(ctx.db, this.router);
-    registerServiceWindow(ctx.db, this.router);
-    registerConsent(this.router, () => this.consentSink);
-    registerNumberChangeHolds(ctx.db, this.router);
-    registerValueErrors(this.scopeStore, this.router, ctx.log, () => ctx.clock.now());
     ctx.onClose(() => this.stop());
+  }
+
+  private detachBuiltins: (() => void) | null = null;
+
+  /**
+   * Puts the webhook domain's own handlers on the router (status summary, service window, consent,
+   * number-change holds, value errors). Called once by the composition root, before any other
+   * domain subscribes, so they run first for every event. Returns the detach function.
+   */
+  attach(): () => void {
+    if (this.detachBuiltins) return this.detachBuiltins;
+    const { db, log, clock } = this.ctx;
+    const offs = [
+      registerStatusSummary(db, this.router),
+      registerServiceWindow(db, this.router),
+      ...registerConsent(this.router, () => this.consentSink),
+      ...registerNumberChangeHolds(db, this.router),
+      registerValueErrors(this.scopeStore, this.router, log, () => clock.now()),
+    ];
+    this.detachBuiltins = () => {
+      offs.forEach((off) => off());
+      this.detachBuiltins = null;
+    };
+    return this.detachBuiltins;
   }
 
   /** The account changed (connect, refresh, disconnect): whose events are ours is read again. */
@@ -350,26 +374,4 @@ export function sampleStatusEnvelope(wamid: string, seconds: number, status = 's
       }],
     }],
   };
-}
-
-const services = new WeakMap<CoreContext, WebhookService>();
-
-/** The webhook service of a core (created on first use). Domains call `webhooksFor(ctx).router.on(…)`. */
-export function webhooksFor(ctx: CoreContext): WebhookService {
-  let s = services.get(ctx);
-  if (!s) {
-    s = new WebhookService(ctx);
-    services.set(ctx, s);
-  }
-  return s;
-}
-
-/** Tells a core's webhook service (if it exists yet) that the connected account changed. */
-export function webhookScopeChanged(ctx: CoreContext): void {
-  services.get(ctx)?.scopeChanged();
-}
-
-/** Starts the receiver for a core host (the app, `pacer run`, `pacer serve`); closed on ctx close. */
-export function startWebhookReceiver(ctx: CoreContext, opts: StartOptions = {}): Promise<WebhookRunning> {
-  return webhooksFor(ctx).start(opts);
 }

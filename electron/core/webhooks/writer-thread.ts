@@ -1,6 +1,10 @@
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type * as Esbuild from 'esbuild';
 import type { Durability, InboxItem } from './inbox';
+import type { AppendMessage, FromWriter, ToWriter, WriterData } from './inbox-writer-protocol';
 
 /**
  * The inbox's committer on its own thread, with its own connection to the same database file.
@@ -8,47 +12,30 @@ import type { Durability, InboxItem } from './inbox';
  * next requests. Here the main thread keeps parsing and verifying while this thread commits, and
  * everything that arrived during one commit goes into the next (group commit that adapts to load).
  *
- * The worker is inline JavaScript (eval) so it works the same from source (tests), from the esbuild
- * bundles (CLI, app) and in Electron's utility process, without an extra build entry.
+ * The thread runs inbox-writer-worker.ts, a module of its own (typed, linted). scripts/build.mjs
+ * emits it as inbox-writer-worker.mjs beside each bundle that contains this file (dist/cli.mjs,
+ * dist/electron/core-host.mjs), where `workerScript` finds it; run from source (tests, benchmarks)
+ * it is compiled on the fly with esbuild, a dev dependency that is always there with the source.
  */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.sqlitePath);
-const db = new Database(workerData.file);
-if (workerData.keyHex) {
-  // The store is encrypted (db/cipher.ts): same scheme and key as the main connection.
-  db.pragma("cipher = 'sqlcipher'");
-  db.pragma('legacy = 4');
-  db.pragma('key = "x' + "'" + workerData.keyHex + "'" + '"');
-}
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = ' + (workerData.durability === 'full' ? 'FULL' : 'NORMAL'));
-db.pragma('busy_timeout = 10000');
-const insert = db.prepare("INSERT INTO webhook_inbox (received_at, source, source_id, body, next_attempt_at) VALUES (?, ?, ?, ?, 0) ON CONFLICT(source_id) DO NOTHING");
-const run = db.transaction((items) => items.map((it) => {
-  const r = insert.run(it.receivedAt, it.source, it.sourceId, it.body);
-  return r.changes ? Number(r.lastInsertRowid) : null;
-}));
-let queue = [];
-let scheduled = false;
-function flush() {
-  scheduled = false;
-  const batch = queue;
-  queue = [];
-  if (!batch.length) return;
-  try {
-    const ids = run(batch.map((m) => ({ ...m, body: Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength) })));
-    parentPort.postMessage({ seqs: batch.map((m) => m.seq), ids });
-  } catch (e) {
-    parentPort.postMessage({ seqs: batch.map((m) => m.seq), error: String(e && e.message || e) });
+export const WORKER_BUNDLE_NAME = 'inbox-writer-worker.mjs';
+
+type WorkerScript = { kind: 'file'; url: URL } | { kind: 'source'; code: string };
+
+let compiled: string | null = null;
+
+/** The worker's code: the emitted bundle beside this module, else the TypeScript source compiled once. */
+export function workerScript(base: string = import.meta.url): WorkerScript {
+  const bundled = new URL(`./${WORKER_BUNDLE_NAME}`, base);
+  if (fs.existsSync(fileURLToPath(bundled))) return { kind: 'file', url: bundled };
+  const source = fileURLToPath(new URL('./inbox-writer-worker.ts', base));
+  if (!fs.existsSync(source)) throw new Error(`The inbox writer thread's code is missing: neither ${fileURLToPath(bundled)} nor ${source} exists (run npm run build)`);
+  if (compiled === null) {
+    const esbuild = createRequire(base)('esbuild') as typeof Esbuild;
+    const out = esbuild.buildSync({ entryPoints: [source], bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', write: false, logLevel: 'silent' });
+    compiled = out.outputFiles[0]!.text;
   }
+  return { kind: 'source', code: compiled };
 }
-parentPort.on('message', (m) => {
-  if (m === 'close') { flush(); db.close(); parentPort.postMessage('closed'); return; }
-  queue.push(m);
-  if (!scheduled) { scheduled = true; setImmediate(flush); }
-});
-`;
 
 interface Pending {
   resolve: (id: number | null) => void;
@@ -63,10 +50,13 @@ export class InboxWriterThread {
   readonly stats = { commits: 0, rows: 0 };
 
   constructor(file: string, durability: Durability, private readonly onCommitted: (added: number) => void, key: Buffer | null = null) {
-    const sqlitePath = createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, durability, sqlitePath, keyHex: key ? key.toString('hex') : null } });
+    const data: WriterData = { file, durability, sqlitePath: createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers'), keyHex: key ? key.toString('hex') : null };
+    const script = workerScript();
+    this.worker = script.kind === 'file'
+      ? new Worker(script.url, { workerData: data })
+      : new Worker(script.code, { eval: true, workerData: data });
     this.worker.unref();
-    this.worker.on('message', (m: 'closed' | { seqs: number[]; ids?: (number | null)[]; error?: string }) => {
+    this.worker.on('message', (m: FromWriter) => {
       if (m === 'closed') return;
       this.stats.commits++;
       this.stats.rows += m.seqs.length;
@@ -93,7 +83,7 @@ export class InboxWriterThread {
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { resolve, reject });
-      this.worker.postMessage({ seq, receivedAt, source: item.source, sourceId: item.sourceId ?? null, body: item.body });
+      this.post({ seq, receivedAt, source: item.source, sourceId: item.sourceId ?? null, body: item.body } satisfies AppendMessage);
     });
   }
 
@@ -102,10 +92,14 @@ export class InboxWriterThread {
     this.closed ??= new Promise<void>((resolve) => {
       const done = () => resolve();
       this.worker.once('exit', done);
-      this.worker.on('message', (m) => { if (m === 'closed') void this.worker.terminate(); });
-      this.worker.postMessage('close');
+      this.worker.on('message', (m: FromWriter) => { if (m === 'closed') void this.worker.terminate(); });
+      this.post('close');
     });
     return this.closed;
+  }
+
+  private post(m: ToWriter): void {
+    this.worker.postMessage(m);
   }
 
   private failAll(e: unknown): void {

@@ -427,6 +427,21 @@ export class GraphClient {
     return { id: res.id };
   }
 
+  /** POST /{waba-id}/message_templates: submits a new template for review → {id, status, category}. */
+  createTemplate(wabaId: string, body: Record<string, unknown>): Promise<{ id: string; status?: string; category?: string }> {
+    return this.request('POST', `${seg(wabaId)}/message_templates`, { kind: 'management', json: body });
+  }
+
+  /** POST /{template-id}: edits a template (components, category); it goes back to review. */
+  editTemplate(templateId: string, body: Record<string, unknown>): Promise<{ success?: boolean }> {
+    return this.request('POST', seg(templateId), { kind: 'management', json: body });
+  }
+
+  /** DELETE /{waba-id}/message_templates?name=…[&hsm_id=…]: without hsm_id every language of the name goes. */
+  deleteTemplate(wabaId: string, name: string, hsmId?: string): Promise<{ success?: boolean }> {
+    return this.request('DELETE', `${seg(wabaId)}/message_templates`, { kind: 'management', query: { name, ...(hsmId ? { hsm_id: hsmId } : {}) } });
+  }
+
   /** GET /app: the app the token belongs to (needed for the resumable upload of a profile photo). */
   getApp(): Promise<{ id: string; name?: string }> {
     return this.request<{ id: string; name?: string }>('GET', 'app', { kind: 'management', query: { fields: 'id,name' } });

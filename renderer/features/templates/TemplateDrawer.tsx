@@ -1,6 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AlertOctagon, AlertTriangle, Clock, History, Info, X } from 'lucide-react';
+import { AlertOctagon, AlertTriangle, Clock, Copy, History, Info, Pencil, Trash2, X } from 'lucide-react';
+import { api } from '../../api/client';
+import { useStore } from '../../store';
+import { draftFromComponents } from '../../../shared/templates/draft';
+import { EDITOR_LANGUAGES, type EditorMode } from './editor/TemplateEditor';
 import { renderTemplate, sampleValues, templateParameters } from '../../../shared/templates/render';
 import type { TemplateDetail, TemplateHistoryEntry, TemplateStatus } from '../../../shared/contract/whatsapp';
 import { useFormat } from '../account/format';
@@ -22,7 +26,10 @@ const EXPLAINED: Partial<Record<TemplateStatus, 'error' | 'warn' | 'info'>> = {
 };
 
 /** Side panel: the template rendered as a WhatsApp bubble, its facts, and its history of changes. */
-export function TemplateDrawer({ detail, onClose }: { detail: TemplateDetail; onClose: () => void }) {
+/** Statuses Meta lets a template be edited in (it then goes back to review). */
+const EDITABLE: readonly TemplateStatus[] = ['APPROVED', 'REJECTED', 'PAUSED', 'DISABLED'];
+
+export function TemplateDrawer({ detail, onClose, onEdit }: { detail: TemplateDetail; onClose: () => void; onEdit?: (mode: EditorMode) => void }) {
   const { t } = useTranslation('templates');
   const f = useFormat();
   const languageName = useLanguageName();
@@ -96,6 +103,7 @@ export function TemplateDrawer({ detail, onClose }: { detail: TemplateDetail; on
             </div>
           )}
 
+          {onEdit && detail.status !== 'DELETED' && detail.status !== 'PENDING_DELETION' && <TemplateActions detail={detail} onEdit={onEdit} onDeleted={onClose} />}
           <section aria-labelledby="preview-title" className="tpl-section">
             <h3 id="preview-title">{t('preview.title')}</h3>
             <TemplatePreview rendered={rendered} />
@@ -182,5 +190,43 @@ function HistoryItem({ h }: { h: TemplateHistoryEntry }) {
         <div className="small muted"><Clock size={12} aria-hidden className="inline-icon tight" />{f.dateTime(h.at)} · {t(`history.source.${h.source}`)}</div>
       </div>
     </li>
+  );
+}
+
+/** Edit (back to review), duplicate into another language, delete (confirmed in place). */
+function TemplateActions({ detail, onEdit, onDeleted }: { detail: TemplateDetail; onEdit: (mode: EditorMode) => void; onDeleted: () => void }) {
+  const { t } = useTranslation('templates');
+  const toast = useStore((s) => s.toast);
+  const loadTemplates = useStore((s) => s.loadTemplates);
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const draft = () => draftFromComponents({ name: detail.name, language: detail.language, category: detail.category, parameterFormat: detail.parameterFormat }, detail.components as never);
+  const remove = async () => {
+    setBusy(true);
+    const r = await api.call('templates:delete', { id: detail.id });
+    setBusy(false);
+    if (!r.ok) return toast('error', t('editor.deleteFailed', { name: detail.name }));
+    toast('success', t('editor.deletedToast', { name: detail.name }));
+    await loadTemplates();
+    onDeleted();
+  };
+  return (
+    <div className="tpl-drawer-actions" data-testid="template-actions">
+      {EDITABLE.includes(detail.status) && detail.category !== 'AUTHENTICATION' && (
+        <button className="btn" onClick={() => onEdit({ kind: 'edit', id: detail.id, draft: draft() })} data-testid="template-edit"><Pencil size={15} aria-hidden />{t('editor.edit')}</button>
+      )}
+      {detail.category !== 'AUTHENTICATION' && (
+        <button className="btn" onClick={() => onEdit({ kind: 'duplicate', draft: { ...draft(), language: EDITOR_LANGUAGES.find((l) => l !== detail.language) ?? 'en_US' } })} data-testid="template-duplicate"><Copy size={15} aria-hidden />{t('editor.duplicate')}</button>
+      )}
+      {confirming ? (
+        <div className="confirm" role="alertdialog" aria-labelledby="delete-q" data-testid="template-delete-confirm">
+          <span id="delete-q" className="small">{t('editor.deleteQuestion', { name: detail.name })}</span>
+          <button className="btn danger" onClick={() => void remove()} disabled={busy} data-testid="template-delete-yes">{t('editor.deleteYes')}</button>
+          <button className="btn" onClick={() => setConfirming(false)} disabled={busy} autoFocus>{t('editor.deleteNo')}</button>
+        </div>
+      ) : (
+        <button className="btn danger" onClick={() => setConfirming(true)} data-testid="template-delete"><Trash2 size={15} aria-hidden />{t('editor.delete')}</button>
+      )}
+    </div>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Building2, FileText, Loader2, RefreshCw, Search, SearchX } from 'lucide-react';
+import { Building2, FileText, Loader2, Plus, RefreshCw, Search, SearchX } from 'lucide-react';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
 import { useStore } from '../../store';
@@ -8,6 +8,7 @@ import { TEMPLATE_CATEGORIES, TEMPLATE_STATUSES, type TemplateSummary } from '..
 import { segmentsToText, renderTemplate, templateDirection } from '../../../shared/templates/render';
 import { useFormat } from '../account/format';
 import { TemplateDrawer } from './TemplateDrawer';
+import { TemplateEditor, type EditorMode } from './editor/TemplateEditor';
 import { TemplateQualityBadge, TemplateStatusBadge } from './badges';
 import { useLanguageName } from './language';
 import '../account/account.css';
@@ -50,6 +51,7 @@ export function TemplatesPage() {
   const close = useStore((s) => s.closeTemplate);
   const navigate = useStore((s) => s.navigate);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [editor, setEditor] = useState<EditorMode | null>(null);
 
   useEffect(() => {
     void initTemplates();
@@ -73,6 +75,10 @@ export function TemplatesPage() {
 
   const syncButton = (
     <div className="sync-box">
+      <button className="btn" onClick={() => setEditor({ kind: 'new' })} data-testid="template-new">
+        <Plus size={16} aria-hidden />
+        {t('editor.new')}
+      </button>
       <span className="small muted" data-testid="last-synced" aria-live="polite">
         {syncing ? t('sync.running') : syncedAt ? t('sync.last', { when: f.ago(syncedAt) }) : t('sync.never')}
       </span>
@@ -108,7 +114,7 @@ export function TemplatesPage() {
           icon={FileText}
           title={t('empty.noneTitle')}
           body={t('empty.noneBody')}
-          action={<button className="btn primary" onClick={() => void sync()} disabled={syncing}>{t('sync.action')}</button>}
+          action={<button className="btn primary" onClick={() => setEditor({ kind: 'new' })} data-testid="template-new-empty">{t('editor.new')}</button>}
         />
       )}
 
@@ -185,7 +191,16 @@ export function TemplatesPage() {
           )}
         </section>
       )}
-      {detail && <TemplateDrawer detail={detail} onClose={close} />}
+      {detail && !editor && <TemplateDrawer detail={detail} onClose={close} onEdit={(mode) => setEditor(mode)} />}
+      {editor && (
+        <TemplateEditor
+          mode={editor}
+          onClose={(id) => {
+            setEditor(null);
+            if (id) void open(id);
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -9,7 +9,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createCore } from '../../../electron/core/index';
 import { silentLogger } from '../../../electron/core/log';
 import { SANDBOX_PHONE_NUMBER_ID, SANDBOX_WABA_ID, startSandbox, type SandboxHandle } from '../../../electron/core/sandbox/index';
-import { whatsappServices } from '../../../electron/core/whatsapp/index';
 import { RECIPIENT_STATES } from '../../../shared/contract/campaigns';
 import { tempDataDir } from '../../support/harness';
 import { buildCli, freePort, spawnRun } from './drill-support';
@@ -44,7 +43,7 @@ describe('crash drill', () => {
       graphUrl: sandbox.baseUrl, wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
       accessToken: sandbox.credentials.accessToken, appSecret: sandbox.credentials.appSecret,
     }));
-    await whatsappServices(setup.ctx).templates.sync();
+    await setup.services.templates.sync();
     seedContacts(setup, RECIPIENTS, { consent: 'utility' });
     const c = await ok(setup.call('campaigns:create', utilityDraft({ name: 'Crash drill', options: { rate: 1000 } })));
     await ok(setup.call('campaigns:start', { id: c.id }));
@@ -110,7 +109,7 @@ describe('crash drill', () => {
         graphUrl: sb.baseUrl, wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
         accessToken: sb.credentials.accessToken, appSecret: sb.credentials.appSecret,
       }));
-      await whatsappServices(setup.ctx).templates.sync();
+      await setup.services.templates.sync();
       seedContacts(setup, 3000, { consent: 'utility' });
       const c = await ok(setup.call('campaigns:create', utilityDraft({ name: 'SIGTERM', options: { rate: 1000 } })));
       await ok(setup.call('campaigns:start', { id: c.id }));

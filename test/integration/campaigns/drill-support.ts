@@ -5,6 +5,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { build } from 'esbuild';
 import { REPO } from '../../support/harness';
+import { emitInboxWriterWorker } from '../../support/inbox-writer-worker';
 
 /** Bundles the real CLI (electron/core/cli/main.ts) once, like scripts/build.mjs does. */
 export async function buildCli(): Promise<string> {
@@ -15,6 +16,7 @@ export async function buildCli(): Promise<string> {
     packages: 'external', logLevel: 'warning', define: { __PACER_VERSION__: JSON.stringify('drill') },
     banner: { js: "import { createRequire as __pacerCreateRequire } from 'node:module'; const require = __pacerCreateRequire(import.meta.url);" },
   });
+  await emitInboxWriterWorker(out);
   return out;
 }
 

@@ -4,9 +4,8 @@ import { silentLogger } from '../../../electron/core/log';
 import { MemoryVault } from '../../../electron/core/secrets/vault';
 import { MemorySettingsStore } from '../../../electron/core/settings/store';
 import { DEFAULT_SCENARIO, SANDBOX_PHONE_NUMBER_ID, SANDBOX_WABA_ID, startSandbox, type SandboxHandle, type Scenario } from '../../../electron/core/sandbox/index';
-import { startWebhookReceiver, webhooksFor, type WebhookRunning } from '../../../electron/core/webhooks/service';
-import { registerWhatsappWebhooks, whatsappServices } from '../../../electron/core/whatsapp/index';
-import { campaignsFor, type CampaignsService, type EngineOptions } from '../../../electron/core/campaigns/service';
+import type { WebhookRunning } from '../../../electron/core/webhooks/service';
+import type { CampaignsService, EngineOptions } from '../../../electron/core/campaigns/service';
 import type { CampaignDraft, CampaignSummary } from '../../../shared/contract/campaigns';
 import { tempDataDir } from '../../support/harness';
 
@@ -72,17 +71,14 @@ export async function world(opts: { clock?: Clock; scenario?: Scenario; dataDir?
     graphUrl: sandbox.baseUrl, wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
     accessToken: sandbox.credentials.accessToken, appSecret: sandbox.credentials.appSecret,
   }));
-  await whatsappServices(core.ctx).templates.sync();
-  const hooks = webhooksFor(core.ctx);
-  const unregister = registerWhatsappWebhooks(hooks.router as never, whatsappServices(core.ctx));
-  const receiver = opts.webhooks === false ? { url: '', port: 0, close: async () => undefined } : await startWebhookReceiver(core.ctx, { port: 0, relay: false });
+  await core.services.templates.sync();
+  const receiver = opts.webhooks === false ? { url: '', port: 0, close: async () => undefined } : await core.services.webhooks.start({ port: 0, relay: false });
   if (opts.webhooks !== false) sandbox.setWebhook({ url: receiver.url });
-  const campaigns = campaignsFor(core.ctx);
+  const campaigns = core.services.campaigns;
   return {
     core, sandbox, campaigns, receiver, dataDir,
     async close() {
       await campaigns.stopEngine();
-      unregister();
       await receiver.close();
       await core.close();
       await sandbox.close();

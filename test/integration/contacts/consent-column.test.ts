@@ -8,7 +8,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../electron/core/index';
 import { runCli } from '../../../electron/core/cli/index';
 import type { CliIo } from '../../../electron/core/cli/io';
-import { contactsDomain } from '../../../electron/core/contacts/handlers';
 import type { ImportConsentCounts, ImportOptions, ImportReport } from '../../../shared/contract/contacts';
 import { tempDataDir } from '../../support/harness';
 import { importFile, preview, tempFile, testCore } from './helpers';
@@ -140,7 +139,7 @@ describe('re-importing a consent column (onDuplicate)', () => {
 
   it("'update' records the file's no over an opt-in (with history), and never turns an opt-out back into an opt-in", async () => {
     const c = core();
-    const { service } = contactsDomain(c.ctx);
+    const service = c.services.contacts;
     await run(c, tempFile('first.csv', csv([[DANA, 'yes'], [YOSSI, 'yes'], [NOA, 'yes'], [RON, '']])), {});
     expect([DANA, YOSSI, NOA, RON].map((p) => stateOf(c, p))).toEqual(['opted_in', 'opted_in', 'opted_in', 'unknown']);
 

@@ -7,8 +7,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../electron/core/index';
-import { contactsDomain } from '../../../electron/core/contacts/handlers';
-import { webhooksFor } from '../../../electron/core/webhooks/service';
 import { signedPost } from '../../unit/webhooks/helpers';
 import { importFile, ok, tempFile, testCore } from './helpers';
 
@@ -63,11 +61,11 @@ function consent(c: Core, id: number) {
 describe('consent is decided by when the person acted', () => {
   it('a resume (T1) processed after a STOP (T2 > T1) leaves the contact opted out, both in the history', async () => {
     const c = core();
-    const rx = await webhooksFor(c.ctx).start({ port: 0, relay: false });
+    const rx = await c.services.webhooks.start({ port: 0, relay: false });
     const id = addContact(c, '+972502345601');
     const post = async (a: Action) => {
       expect((await signedPost(rx.url, body('972502345601', a), SECRET)).status).toBe(200);
-      await webhooksFor(c.ctx).processor.drain();
+      await c.services.webhooks.processor.drain();
     };
     await post({ kind: 'keyword', id: 'wamid.STOP', seconds: T + 20 });
     await post({ kind: 'preference', value: 'resume', seconds: T + 10 });
@@ -88,7 +86,7 @@ describe('consent is decided by when the person acted', () => {
 
   it('the reverse arrival order gives the same states: STOP(T1) after resume(T2) stays opted in; resume(T1) then STOP(T2) opts out', async () => {
     const c = core();
-    const svc = webhooksFor(c.ctx);
+    const svc = c.services.webhooks;
     const run = async (phone: string, actions: Action[]) => {
       const id = addContact(c, `+${phone}`);
       for (const a of actions) {
@@ -107,7 +105,7 @@ describe('consent is decided by when the person acted', () => {
 
   it('a manual change is "now" and wins over anything older, even a STOP timed ahead of this clock', async () => {
     const c = core();
-    const { service } = contactsDomain(c.ctx);
+    const service = c.services.contacts;
     const phone = '+972502345604';
     const id = addContact(c, phone);
     const now = c.ctx.clock.now();
@@ -125,7 +123,7 @@ describe('consent is decided by when the person acted', () => {
 
   it('an older STOP processed after a newer import opt-in still opts out (an import never stands over an opt-out)', async () => {
     const c = core();
-    const { service } = contactsDomain(c.ctx);
+    const service = c.services.contacts;
     await importFile(c, tempFile('p.csv', 'name,phone\nDana,050-234-5605\n'), { consent: 'marketing' });
     const id = c.db.prepare('SELECT id FROM contacts WHERE phone = ?').pluck().get('+972502345605') as number;
     expect(consent(c, id).state).toBe('opted_in');
@@ -135,7 +133,7 @@ describe('consent is decided by when the person acted', () => {
 
   it('the same late event recorded twice (a sink called again) is one history row', () => {
     const c = core();
-    const { service } = contactsDomain(c.ctx);
+    const service = c.services.contacts;
     const phone = '+972502345606';
     const id = addContact(c, phone);
     const change = { phone, category: 'marketing' as const, sourceDetail: 'pref', evidence: 'x' };
@@ -148,7 +146,7 @@ describe('consent is decided by when the person acted', () => {
 describe('property: the final state is the state of the latest action, whatever the processing order', () => {
   it('for any set of timestamped STOP / button / stop / resume events, in any order (ties: opt-out wins)', async () => {
     const c = core();
-    const svc = webhooksFor(c.ctx);
+    const svc = c.services.webhooks;
     let n = 0;
     const actionArb: fc.Arbitrary<Action> = fc.oneof(
       fc.record({ kind: fc.constantFrom('keyword' as const, 'button' as const), id: fc.constant(''), seconds: fc.integer({ min: T, max: T + 4 }) }),

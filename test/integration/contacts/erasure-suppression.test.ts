@@ -8,7 +8,6 @@ import { openDataDirStore } from '../../support/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../electron/core/cli/index';
 import type { CliIo } from '../../../electron/core/cli/io';
-import { contactsDomain } from '../../../electron/core/contacts/handlers';
 import { tempDataDir } from '../../support/harness';
 import { ok as okCampaign, runUntilDone, utilityDraft, world, type World } from '../campaigns/helpers';
 import { contactsOf, importFile, ok, tempFile, testCore } from './helpers';
@@ -109,7 +108,7 @@ describe('erasure suppression (core)', () => {
   it('the import report carries code "erased"; a STOP from the erased number does not bring it back; a bulk delete keeps no record', async () => {
     const c = testCore();
     cores.push(c);
-    const { service } = contactsDomain(c.ctx);
+    const service = c.services.contacts;
     await importFile(c, tempFile('p.csv', PEOPLE));
     expect(await ok(c.call('contacts:delete', { phone: DANA }))).toEqual({ deleted: true });
     const audit = c.db.prepare("SELECT detail FROM audit_log WHERE action = 'contact.erased'").pluck().get() as string;

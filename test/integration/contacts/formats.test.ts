@@ -6,7 +6,6 @@ import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../electron/core/index';
-import { contactsDomain } from '../../../electron/core/contacts/handlers';
 import { contactsOf, importFile, ok, preview, tempFile, testCore } from './helpers';
 
 let cores: Core[] = [];
@@ -71,7 +70,7 @@ describe('delimited text in every encoding', () => {
     // Chinese names are found by any part, before and after the word index catches up.
     const names = async (search: string) => (await ok(c.call('contacts:query', { search }))).rows.map((r) => r.name);
     const before = [await names('小明'), await names('王'), await names('明王'), await names('美玲')];
-    contactsDomain(c.ctx).service.indexer.catchUpNow();
+    c.services.contacts.indexer.catchUpNow();
     const after = [await names('小明'), await names('王'), await names('明王'), await names('美玲')];
     expect(after).toEqual([['王小明'], ['王小明'], [], ['陳美玲']]);
     expect(before).toEqual(after);

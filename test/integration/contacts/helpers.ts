@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Core } from '../../../electron/core/index';
 import type { ImportJob, ImportOptions, MappingEntry } from '../../../shared/contract/contacts';
-import { contactsDomain } from '../../../electron/core/contacts/handlers';
 import { testCore } from '../../support/core';
 
 export { testCore };
@@ -43,7 +42,7 @@ export async function importFile(
   }
   const started = await core.call('import:start', { defaultCountry: 'IL', ...opts, mapping, fileId: staged.fileId });
   if (!started.ok) return { jobId: '', state: 'failed', progress: null as never, report: null, error: { code: started.code, message: started.message } };
-  return contactsDomain(core.ctx).imports.wait(started.value.jobId);
+  return core.services.imports.wait(started.value.jobId);
 }
 
 export function contactsOf(core: Core) {

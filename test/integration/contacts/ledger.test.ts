@@ -4,7 +4,6 @@
 import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../electron/core/index';
-import { contactsDomain } from '../../../electron/core/contacts/handlers';
 import { systemClock } from '../../../electron/core/clock';
 import { contactsOf, importFile, ok, tempFile, testCore } from './helpers';
 
@@ -25,7 +24,7 @@ const count = (c: Core, table: string) => (c.db.prepare(`SELECT count(*) AS n FR
 describe('consent on import', () => {
   it('records opt-ins with evidence, and never turns an opted-out contact back to opted-in', async () => {
     const c = core();
-    const { service } = contactsDomain(c.ctx);
+    const service = c.services.contacts;
     const file = tempFile('people.csv', PEOPLE);
     await importFile(c, file, { consent: 'marketing', consentSource: 'signup form 2025' });
     const dana = await ok(c.call('contacts:get', { phone: '+972502345678' }));
@@ -78,7 +77,7 @@ describe('consent on import', () => {
 describe('suppression: audiences never include opted-out contacts', () => {
   it('all, tags, segments and combinations exclude opted-out contacts', async () => {
     const c = core();
-    const { service } = contactsDomain(c.ctx);
+    const service = c.services.contacts;
     await importFile(c, tempFile('p.csv', PEOPLE), { consent: 'marketing' });
     await ok(c.call('segments:save', { name: 'VIPs', rule: { match: 'all', conditions: [{ field: 'tag', op: 'has', value: 'vip' }] } }));
     const phones = (expr: string, category?: 'marketing' | 'utility') => [...service.iterateAudience(expr, category ? { category } : {})].flat().map((r) => r.phone);
@@ -124,7 +123,7 @@ describe('atomicity and cancel', () => {
     const file = tempFile('big.csv', lines.join('\n'));
     const staged = c.ctx.files.stagePath(file);
     const progress: number[] = [];
-    const { imports } = contactsDomain(c.ctx);
+    const { imports } = c.services;
     const { jobId } = await ok(c.call('import:start', { fileId: staged.fileId, mapping: [{ column: 'phone', field: 'phone' }] }));
     await new Promise<void>((resolve) => {
       const off = c.on('import:progress', (p) => {
@@ -193,7 +192,7 @@ describe('atomicity and cancel', () => {
 describe('erasure and data-subject export', () => {
   it('removes the contact and every trace of its personal data; the ledger hook gets a phone hash', async () => {
     const c = core();
-    const { service } = contactsDomain(c.ctx);
+    const service = c.services.contacts;
     await importFile(c, tempFile('p.csv', 'name,phone,email,tags,attr.city\nDana Levi,050-234-5678,dana@example.com,vip,Haifa\nYossi,052-987-6543,,vip,\n'), { consent: 'marketing' });
     const dana = service.getByPhone('+972502345678')!;
     service.recordMessage({ contactId: dana.id, campaignId: 'c1', campaignName: 'Spring', template: 'promo', status: 'delivered' });
@@ -286,7 +285,7 @@ describe('segments, bulk actions, query', () => {
     // Search before and after the word index catches up gives the same answers.
     const forms = ['050-200-0123', '+972 50 200 0123', '0123', 'Person 123'];
     const before = await Promise.all(forms.map(async (q) => (await ok(c.call('contacts:query', { search: q }))).rows.map((r) => r.name)));
-    contactsDomain(c.ctx).service.indexer.catchUpNow();
+    c.services.contacts.indexer.catchUpNow();
     const after = await Promise.all(forms.map(async (q) => (await ok(c.call('contacts:query', { search: q }))).rows.map((r) => r.name)));
     expect(after).toEqual(before);
     expect(after[0]).toEqual(['Person 123']);

@@ -3,7 +3,6 @@ import type { Core } from '../../../electron/core/index';
 import { compileMapping } from '../../../electron/core/campaigns/params';
 import { planAudience } from '../../../electron/core/campaigns/plan';
 import { contactsFromService } from '../../../electron/core/campaigns/ports-live';
-import { webhooksFor } from '../../../electron/core/webhooks/service';
 import { ok, testCore } from './helpers';
 
 const T0 = 1767600000; // unix seconds
@@ -50,12 +49,12 @@ describe('number changed hands: hold until the marketer confirms', () => {
   }
 
   async function ingest(c: Core, doc: unknown) {
-    const svc = webhooksFor(c.ctx);
+    const svc = c.services.webhooks;
     svc.inbox.appendNow([{ body: Buffer.from(JSON.stringify(doc)), source: 'direct' }]);
     await svc.processor.drain();
   }
 
-  const plan = (c: Core) => planAudience({ contacts: contactsFromService(c.ctx).resolveAudience('all', 'marketing') as never, category: 'MARKETING', compiled, now: c.ctx.clock.now() });
+  const plan = (c: Core) => planAudience({ contacts: contactsFromService(c.ctx, c.services.contacts).resolveAudience('all', 'marketing') as never, category: 'MARKETING', compiled, now: c.ctx.clock.now() });
   const idOf = (c: Core, phone: string) => c.db.prepare('SELECT id FROM contacts WHERE phone = ?').pluck().get(`+${phone}`) as number;
 
   it('a user_changed_number system message holds the contact; the plan and the sender gate exclude it; confirm releases it', async () => {
@@ -70,7 +69,7 @@ describe('number changed hands: hold until the marketer confirms', () => {
     expect(p.excluded.held_number_changed).toBe(1);
     expect(p.exclusions).toEqual([expect.objectContaining({ contactId: idOf(c, DANA), reason: 'held_number_changed' })]);
     expect(p.eligible.map((e) => e.phone)).toEqual([`+${OMER}`]);
-    expect([...contactsFromService(c.ctx).heldOf!([idOf(c, DANA), idOf(c, OMER)])]).toEqual([idOf(c, DANA)]);
+    expect([...contactsFromService(c.ctx, c.services.contacts).heldOf!([idOf(c, DANA), idOf(c, OMER)])]).toEqual([idOf(c, DANA)]);
 
     const r = await ok(c.call('contacts:confirm-number', { phone: `+${DANA}` }));
     expect(r.released).toBe(true);

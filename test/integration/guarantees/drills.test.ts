@@ -7,7 +7,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCore } from '../../../electron/core/index';
 import { silentLogger } from '../../../electron/core/log';
 import { SANDBOX_PHONE_NUMBER_ID, SANDBOX_WABA_ID, startSandbox } from '../../../electron/core/sandbox/index';
-import { whatsappServices } from '../../../electron/core/whatsapp/index';
 import { tempDataDir } from '../../support/harness';
 import { buildCli, freePort, spawnRun } from '../campaigns/drill-support';
 import { ok, phoneOf, scenario, seedContacts, utilityDraft, world, type World } from '../campaigns/helpers';
@@ -35,7 +34,7 @@ describe('sending guarantees: one drill per broken promise', () => {
       const dataDir = tempDataDir('pacer-slow-stop-');
       const setup = createCore({ dataDir, host: 'cli', log: silentLogger });
       await ok(setup.call('account:connect', { graphUrl: sb.baseUrl, wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID, accessToken: sb.credentials.accessToken, appSecret: sb.credentials.appSecret }));
-      await whatsappServices(setup.ctx).templates.sync();
+      await setup.services.templates.sync();
       seedContacts(setup, 40, { consent: 'utility' });
       const c = await ok(setup.call('campaigns:create', utilityDraft({ name: 'Slow Meta', options: { rate: 1000 } })));
       await ok(setup.call('campaigns:start', { id: c.id }));

@@ -5,6 +5,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { build } from 'esbuild';
 import { REPO } from '../../support/harness';
+import { emitInboxWriterWorker } from '../../support/inbox-writer-worker';
 
 /** Bundles receiver-child.ts next to the repo's node_modules (so better-sqlite3 resolves). */
 export async function buildReceiverChild(): Promise<string> {
@@ -15,6 +16,7 @@ export async function buildReceiverChild(): Promise<string> {
     target: 'node22', format: 'esm', packages: 'external', logLevel: 'warning', define: { __PACER_VERSION__: JSON.stringify('test') },
     banner: { js: "import { createRequire as __pacerCreateRequire } from 'node:module'; const require = __pacerCreateRequire(import.meta.url);" },
   });
+  await emitInboxWriterWorker(out);
   return out;
 }
 

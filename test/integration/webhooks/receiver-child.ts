@@ -4,12 +4,11 @@
  * is configured), and prints {"url"} as its first stdout line.
  */
 import { createCore } from '../../../electron/core/index';
-import { startWebhookReceiver } from '../../../electron/core/webhooks/service';
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: receiver-child DATA_DIR');
 const core = createCore({ dataDir, host: 'cli' });
-const rx = await startWebhookReceiver(core.ctx, { port: 0 });
+const rx = await core.services.webhooks.start({ port: 0 });
 process.stdout.write(`${JSON.stringify({ url: rx.url })}\n`);
 process.on('SIGTERM', () => {
   void core.close().then(() => process.exit(0));

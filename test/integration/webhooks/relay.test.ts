@@ -2,10 +2,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RelayClient } from '../../../electron/core/webhooks/relay-client';
-import { webhooksFor } from '../../../electron/core/webhooks/service';
 import { signBody } from '../../../electron/core/webhooks/signature';
 import { REPO, tempDataDir } from '../../support/harness';
-import { APP_SECRET, quietLog, statusEnvelope, testCtx } from '../../unit/webhooks/helpers';
+import { APP_SECRET, quietLog, statusEnvelope, testCtx, webhookService } from '../../unit/webhooks/helpers';
 import { RELAY_MAIN, RELAY_VERIFY, freePort, relayChildren, relayEnv, startRelayProcess, waitFor } from './child-support';
 
 const MAIN = RELAY_MAIN;
@@ -36,7 +35,7 @@ describe('relay end to end (signed events → relay → app inbox)', () => {
     expect((await fetch(`${relay.url}/v1/events`, { headers: { authorization: 'Bearer prl_wrong' } })).status).toBe(401);
 
     const ctx = testCtx();
-    const svc = webhooksFor(ctx);
+    const svc = webhookService(ctx);
     svc.config.setRelay(relay.url, token);
     try {
       const sent: string[] = [];

@@ -3,9 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../electron/core/clock';
 import { SANDBOX_PHONE_NUMBER_ID, startSandbox, type SandboxHandle } from '../../../electron/core/sandbox';
 import type { ConsentChange } from '../../../electron/core/webhooks/builtin';
-import { webhooksFor } from '../../../electron/core/webhooks/service';
 import { tempDataDir } from '../../support/harness';
-import { APP_SECRET, testCtx, type TestCtx } from '../../unit/webhooks/helpers';
+import { APP_SECRET, testCtx, webhookService, type TestCtx } from '../../unit/webhooks/helpers';
 import { orderUpdate, send } from '../sandbox/helpers';
 import { freePort, pairRelay, relayChildren, startRelayProcess, waitFor } from './child-support';
 
@@ -34,7 +33,7 @@ describe('Cloud API emulator → Pacer', () => {
   it('direct: delivery statuses and replies from the emulator reach the inbox, the status summary and the consent sink', async () => {
     const clock = new FakeClock();
     ctx = testCtx();
-    const svc = webhooksFor(ctx);
+    const svc = webhookService(ctx);
     const consent: ConsentChange[] = [];
     svc.setConsentSink({ record: (c) => { consent.push(c); } });
     const rx = await svc.start({ port: 0, relay: false });
@@ -70,7 +69,7 @@ describe('Cloud API emulator → Pacer', () => {
     const token = pairRelay(relayDir, port, APP_SECRET, 'laptop');
     const relay = await startRelayProcess(relayDir, port, APP_SECRET);
     ctx = testCtx();
-    const svc = webhooksFor(ctx);
+    const svc = webhookService(ctx);
     svc.config.setRelay(relay.url, token);
     expect(svc.startRelay()).toBe(true);
     sb = await startSandbox({ clock, webhookUrl: `${relay.url}/webhook`, appSecret: APP_SECRET });

@@ -9,8 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../electron/core/index';
 import type { Logger } from '../../../electron/core/log';
 import { SANDBOX_PHONE_NUMBER_ID, SANDBOX_WABA_ID, startSandbox, type SandboxHandle } from '../../../electron/core/sandbox/index';
-import { startWebhookReceiver, webhooksFor, type WebhookRunning, type WebhookService } from '../../../electron/core/webhooks/service';
-import { registerWhatsappWebhooks, whatsappServices } from '../../../electron/core/whatsapp/index';
+import type { WebhookRunning, WebhookService } from '../../../electron/core/webhooks/service';
 import { testCore } from '../../support/core';
 import { signedPost } from '../../unit/webhooks/helpers';
 import { ok, runUntilDone, seedContacts, utilityDraft, world, type World } from '../campaigns/helpers';
@@ -47,9 +46,7 @@ async function connected(): Promise<Setup> {
     graphUrl: sb.baseUrl, wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
     accessToken: sb.credentials.accessToken, appSecret: sb.credentials.appSecret,
   }));
-  const svc = webhooksFor(core.ctx);
-  const off = registerWhatsappWebhooks(svc.router as never, whatsappServices(core.ctx));
-  cleanup.push(async () => off());
+  const svc = core.services.webhooks;
   const rx = await svc.start({ port: 0, relay: false });
   cleanup.push(() => rx.close());
   return {
@@ -118,7 +115,7 @@ describe('webhooks apply only to the connected account', () => {
 
   it('template updates of another WABA do not touch our templates', async () => {
     const s = await connected();
-    const { templates } = whatsappServices(s.core.ctx);
+    const { templates } = s.core.services;
     const t = templates.getTemplate('spring_sale', 'en_US')!;
     expect(t.status).toBe('APPROVED');
     const update = (wabaId: string) => envelope(wabaId, s.nowSeconds() + 60, 'message_template_status_update', {
@@ -213,8 +210,8 @@ describe('the send ledger', () => {
     const sent = await row();
     expect(sent.wamid).toMatch(/^wamid\./);
     expect(sent.delivered_at).toBeNull();
-    const rx = await startWebhookReceiver(w.core.ctx, { port: 0, relay: false });
-    const svc = webhooksFor(w.core.ctx);
+    const rx = await w.core.services.webhooks.start({ port: 0, relay: false });
+    const svc = w.core.services.webhooks;
     const status = (wabaId: string, numberId: string, st: string, seconds: number) => messages(wabaId, numberId, {
       statuses: [{ id: sent.wamid, status: st, timestamp: String(seconds), recipient_id: sent.phone!.slice(1) }],
     });

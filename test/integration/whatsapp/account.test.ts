@@ -8,7 +8,6 @@ import {
   DEFAULT_SCENARIO, SANDBOX_ACCESS_TOKEN, SANDBOX_APP_SECRET, SANDBOX_PHONE_NUMBER_ID, SANDBOX_PHONE_NUMBER_IDS, SANDBOX_WABA_ID,
   startSandbox, type SandboxHandle, type Scenario,
 } from '../../../electron/core/sandbox/index';
-import { whatsappServices } from '../../../electron/core/whatsapp/index';
 import type { AccountStatus, ConnectErrorDetails, EventMap } from '../../../shared/contract';
 import { testCore } from '../../support/core';
 
@@ -89,7 +88,7 @@ describe('account:connect validates each field live', () => {
     expect(status.connection).toMatchObject({ mode: 'live', graphUrl: sb.baseUrl });
     expect(c.ctx.secrets.get('access_token')).toBe(SANDBOX_ACCESS_TOKEN);
     expect(c.ctx.secrets.get('app_secret')).toBe(SANDBOX_APP_SECRET);
-    expect(whatsappServices(c.ctx).account.verifyToken()).toBe('my-verify');
+    expect(c.services.account.verifyToken()).toBe('my-verify');
     const dump = JSON.stringify(c.db.prepare("SELECT * FROM wa_connection").all()) + JSON.stringify(c.db.prepare('SELECT * FROM app_meta').all());
     expect(dump).not.toContain(SANDBOX_ACCESS_TOKEN);
     expect(dump).not.toContain(SANDBOX_APP_SECRET);
@@ -182,7 +181,7 @@ describe('token expiry (190)', () => {
     expect(status.token.message).toMatch(/expired/i);
     expect(status.canSend).toBe(false);
     expect(status.blockers).toContain('token_expired');
-    expect(whatsappServices(c.ctx).account.canSend()).toEqual({ ok: false, blockers: ['token_expired'] });
+    expect(c.services.account.canSend()).toEqual({ ok: false, blockers: ['token_expired'] });
     expect(changes.some((s) => s.token.state === 'expired')).toBe(true);
 
     sb.setTokenState('valid');
@@ -197,7 +196,7 @@ describe('sending client', () => {
     const c = core();
     const sb = await sandbox(c.clock);
     await ok(c.call('account:connect', connectInput(sb)));
-    const { account } = whatsappServices(c.ctx);
+    const { account } = c.services;
     const client = account.sendingClient();
     expect(account.sendingClient()).toBe(client);
     const sent = await client.sendTemplate(SANDBOX_PHONE_NUMBER_ID, { to: '+972541230000', name: 'order_update', language: 'en_US', components: [
@@ -224,7 +223,7 @@ describe('connecting another account', () => {
     const sb2 = await sandbox(c.clock, { ...DEFAULT_SCENARIO, business: { ...DEFAULT_SCENARIO.business!, id: '2000000000000007' }, wabas: [other] } as Scenario);
     await ok(c.call('account:connect', { graphUrl: sb2.baseUrl, wabaId: '3000000000000007', phoneNumberId: '4000000000000077', accessToken: SANDBOX_ACCESS_TOKEN }));
     expect((await ok(c.call('templates:list', {}))).map((t) => t.name)).toEqual(['other_hello']);
-    expect(whatsappServices(c.ctx).templates.getTemplate(first[0]!.name, first[0]!.language)).toBeNull(); // not this account's
+    expect(c.services.templates.getTemplate(first[0]!.name, first[0]!.language)).toBeNull(); // not this account's
     const s = await ok(c.call('account:status', {}));
     expect(s.wabas.map((w) => w.id)).toEqual(['3000000000000007']);
     expect(s.phoneNumbers.map((n) => n.id)).toEqual(['4000000000000077']);
@@ -238,7 +237,7 @@ describe('subscribed apps and the management budget', () => {
     const c = core();
     const sb = await sandbox(c.clock);
     await ok(c.call('account:connect', connectInput(sb)));
-    const client = whatsappServices(c.ctx).account.client();
+    const client = c.services.account.client();
     expect(client.limiter.limitPerHour).toBe(4_500); // 90% of 5,000: the WABA has a CONNECTED number
     expect(await client.subscribeApp(SANDBOX_WABA_ID)).toBe(true);
     expect(await client.getSubscribedApps(SANDBOX_WABA_ID)).toEqual([{ id: sb.credentials.appId, name: expect.any(String) }]);
@@ -273,7 +272,7 @@ describe('template sync', () => {
     const c = core();
     const sb = await sandbox(c.clock);
     await ok(c.call('account:connect', connectInput(sb)));
-    const { templates } = whatsappServices(c.ctx);
+    const { templates } = c.services;
     const target = (await ok(c.call('templates:list', { status: 'APPROVED', language: 'en' })))[0]!;
 
     await c.clock.advance(60_000);
@@ -385,7 +384,7 @@ describe('account health history and webhooks', () => {
     expect(h.numbers.map((p) => p.qualityRating)).toEqual(['YELLOW', 'RED']);
     expect(h.portfolio[0]).toMatchObject({ messagingLimit: 'TIER_2K', source: 'refresh' });
 
-    whatsappServices(c.ctx).account.applyBusinessCapabilityUpdate({ wabaId: SANDBOX_WABA_ID, time: c.clock.now(), event: null, value: { max_daily_conversations_per_business: 10000 } });
+    c.services.account.applyBusinessCapabilityUpdate({ wabaId: SANDBOX_WABA_ID, time: c.clock.now(), event: null, value: { max_daily_conversations_per_business: 10000 } });
     const s = await ok(c.call('account:status', {}));
     expect(s.portfolio).toMatchObject({ messagingLimit: 'TIER_10K', limit: 10000, remaining24h: 10000 });
     expect((await ok(c.call('account:history', {}))).portfolio.at(-1)).toMatchObject({ messagingLimit: 'TIER_10K', source: 'webhook' });
@@ -395,9 +394,9 @@ describe('account health history and webhooks', () => {
     const c = core();
     const sb = await sandbox(c.clock);
     await ok(c.call('account:connect', connectInput(sb)));
-    whatsappServices(c.ctx).account.setRecipientUsageProvider(() => 1_500);
+    c.services.account.setRecipientUsageProvider(() => 1_500);
     expect((await ok(c.call('account:status', {}))).portfolio).toEqual({ messagingLimit: 'TIER_2K', limit: 2000, used24h: 1500, remaining24h: 500 });
-    whatsappServices(c.ctx).account.setRecipientUsageProvider(() => 2_400);
+    c.services.account.setRecipientUsageProvider(() => 2_400);
     expect((await ok(c.call('account:status', {}))).portfolio.remaining24h).toBe(0);
   });
 
@@ -405,7 +404,7 @@ describe('account health history and webhooks', () => {
     const c = core();
     const sb = await sandbox(c.clock);
     await ok(c.call('account:connect', connectInput(sb)));
-    const { account } = whatsappServices(c.ctx);
+    const { account } = c.services;
     account.applyAccountUpdate({ wabaId: SANDBOX_WABA_ID, time: c.clock.now(), event: 'DISABLED_UPDATE', value: { event: 'DISABLED_UPDATE', ban_info: { waba_ban_state: 'DISABLE' } } });
     expect(account.canSend()).toEqual({ ok: false, blockers: ['account_restricted'] });
     account.applyAccountUpdate({ wabaId: SANDBOX_WABA_ID, time: c.clock.now(), event: 'DISABLED_UPDATE', value: { event: 'DISABLED_UPDATE', ban_info: { waba_ban_state: 'REINSTATE' } } });
@@ -446,15 +445,11 @@ describe('business profile', () => {
 });
 
 describe('webhook router wiring', () => {
-  it('subscribes the template and account appliers on the webhook router', async () => {
-    const { WebhookRouter } = await import('../../../electron/core/webhooks/router');
+  it('createCore subscribes the template and account appliers on the webhook router, once each', async () => {
     const c = core();
     const sb = await sandbox(c.clock);
     await ok(c.call('account:connect', connectInput(sb)));
-    const router = new WebhookRouter();
-    const services = whatsappServices(c.ctx);
-    const { registerWhatsappWebhooks } = await import('../../../electron/core/whatsapp/index');
-    const off = registerWhatsappWebhooks(router, services);
+    const router = c.services.webhooks.router;
     const [tpl] = await ok(c.call('templates:list', { status: 'APPROVED' }));
     await c.clock.advance(1_000);
     const handler = router.handlers('template_quality')[0]!;
@@ -468,8 +463,6 @@ describe('webhook router wiring', () => {
     for (const t of ['template_status', 'template_category', 'template_components', 'phone_quality', 'business_capability', 'account_update'] as const) {
       expect(router.handlers(t).map((h) => h.name)).toEqual([`whatsapp:${t}`]);
     }
-    off();
-    expect(router.handlers('template_status')).toEqual([]);
   });
 });
 
@@ -494,12 +487,12 @@ describe('background sync', () => {
     const c = core();
     const sb = await sandbox(c.clock);
     await ok(c.call('account:connect', connectInput(sb)));
-    const { startBackground } = whatsappServices(c.ctx);
+    const { backgroundSync } = c.services;
     const syncs: number[] = [];
     c.on('account:changed', (s) => { if (s.lastTemplateSyncAt && !syncs.includes(s.lastTemplateSyncAt)) syncs.push(s.lastTemplateSyncAt); });
     const start = c.clock.now();
     // Runs land exactly at the end of each advance, so no fake-time passes while their (real) HTTP is in flight.
-    startBackground({ firstDelayMs: 15 * 60_000, accountEveryMs: 15 * 60_000 });
+    backgroundSync.start({ firstDelayMs: 15 * 60_000, accountEveryMs: 15 * 60_000 });
     sb.setTemplateStatus('loyalty_points', 'en_US', 'APPROVED');
     for (let i = 0; i < 4; i++) {
       const seen = syncs.length;
@@ -511,7 +504,7 @@ describe('background sync', () => {
     expect(syncs.length).toBeGreaterThanOrEqual(3);
     expect(syncs[0]! - start).toBe(15 * 60_000);
     expect(syncs[1]! - syncs[0]!).toBe(15 * 60_000);
-    expect(whatsappServices(c.ctx).templates.getTemplate('loyalty_points', 'en_US')?.status).toBe('APPROVED');
+    expect(c.services.templates.getTemplate('loyalty_points', 'en_US')?.status).toBe('APPROVED');
   });
 });
 

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SANDBOX_ACCESS_TOKEN, SANDBOX_PHONE_NUMBER_ID, SANDBOX_WABA_ID, startSandbox } from '../../../electron/core/sandbox/index';
 import { GraphApiError, type TemplateSend } from '../../../electron/core/whatsapp/client';
-import { whatsappServices } from '../../../electron/core/whatsapp/index';
 import { loadSpecValidator } from '../../support/openapi';
 import { testCore } from '../../support/core';
 
@@ -27,7 +26,7 @@ async function connected() {
   cleanup.push(() => sb.close());
   const r = await c.call('account:connect', { graphUrl: sb.baseUrl, wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID, accessToken: SANDBOX_ACCESS_TOKEN });
   if (!r.ok) throw new Error(r.message);
-  return { c, sb, wire, client: whatsappServices(c.ctx).account.client() };
+  return { c, sb, wire, client: c.services.account.client() };
 }
 
 const SENDS: Record<string, TemplateSend> = {

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../../electron/core/sandbox/index';
-import { webhooksFor } from '../../../electron/core/webhooks/service';
 import { testCore } from '../../support/core';
 
 let sandbox: SandboxHandle | null = null;
@@ -24,7 +23,7 @@ describe('connecting with a verify token', () => {
       graphUrl: sandbox.baseUrl,
     });
     expect(r.ok, JSON.stringify(r)).toBe(true);
-    expect(webhooksFor(core.ctx).config.verifyToken()).toBe('my-verify-token-123');
+    expect(core.services.webhooks.config.verifyToken()).toBe('my-verify-token-123');
     await core.close();
   });
 });

@@ -3,9 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SANDBOX_ACCESS_TOKEN, SANDBOX_PHONE_NUMBER_ID, SANDBOX_WABA_ID, startSandbox } from '../../../electron/core/sandbox/index';
 import { parseEvents } from '../../../electron/core/webhooks/payload';
-import { WebhookRouter } from '../../../electron/core/webhooks/router';
 import { createOptOutMatcher } from '../../../electron/core/webhooks/stop-keywords';
-import { registerWhatsappWebhooks, whatsappServices } from '../../../electron/core/whatsapp/index';
 import type { EventMap } from '../../../shared/contract';
 import { testCore } from '../../support/core';
 
@@ -22,9 +20,8 @@ describe('management webhooks from the emulator reach the account and templates'
   it('template pause, quality and portfolio limit upgrade', async () => {
     const c = testCore();
     cleanup.push(() => c.close());
-    const router = new WebhookRouter();
-    const services = whatsappServices(c.ctx);
-    registerWhatsappWebhooks(router, services);
+    // The core's own router: createCore attached the appliers (compose.ts).
+    const router = c.services.webhooks.router;
     const optOut = createOptOutMatcher();
     const handled: string[] = [];
     const receiver = http.createServer((req, res) => {
@@ -59,10 +56,10 @@ describe('management webhooks from the emulator reach the account and templates'
     await sb.webhooksIdle();
 
     expect(handled).toEqual(expect.arrayContaining(['template_status', 'template_quality', 'business_capability']));
-    const paused = services.templates.getTemplate('spring_sale', 'he')!;
+    const paused = c.services.templates.getTemplate('spring_sale', 'he')!;
     expect(paused.status).toBe('PAUSED');
-    expect(services.templates.get({ id: paused.id }).history[0]).toMatchObject({ kind: 'status', from: 'APPROVED', to: 'PAUSED', source: 'webhook' });
-    expect(services.templates.getTemplate('order_update', 'en_US')!.quality).toBe('RED');
+    expect(c.services.templates.get({ id: paused.id }).history[0]).toMatchObject({ kind: 'status', from: 'APPROVED', to: 'PAUSED', source: 'webhook' });
+    expect(c.services.templates.getTemplate('order_update', 'en_US')!.quality).toBe('RED');
     const status = await c.call('account:status', {});
     expect(status.ok && status.value.portfolio.messagingLimit).toBe('TIER_10K');
     expect(events).toContain('templates:changed');
@@ -85,7 +82,7 @@ describe('Use Sandbox and the webhook receiver', () => {
 
     const r = await c.call('account:use-sandbox', {});
     expect(r.ok).toBe(true);
-    const { account } = whatsappServices(c.ctx);
+    const { account } = c.services;
     account.sandboxWebhookUrl = () => `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhook`;
     const handle = account.sandboxRuntime()!.handle as Awaited<ReturnType<typeof startSandbox>>;
     handle.setTemplateStatus('spring_sale', 'he', 'PAUSED');

@@ -9,7 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CampaignsService } from '../../../electron/core/campaigns/service';
-import { livePorts } from '../../../electron/core/campaigns/ports-live';
+import { contactsFromService } from '../../../electron/core/campaigns/ports-live';
 import type { AccountPort, TemplatesPort } from '../../../electron/core/campaigns/ports';
 import { systemClock } from '../../../electron/core/clock';
 import { createCore, type Core } from '../../../electron/core/index';
@@ -61,7 +61,7 @@ async function makeRig(contacts: number): Promise<Rig> {
     send: (phoneNumberId, body, signal) => client.sendTemplate(phoneNumberId, body, signal),
   };
   const templates: TemplatesPort = { get: () => TEMPLATE };
-  const svc = new CampaignsService(core.ctx, { contacts: livePorts(core.ctx).contacts, templates, account });
+  const svc = new CampaignsService(core.ctx, { contacts: contactsFromService(core.ctx, core.services.contacts), templates, account });
   return {
     core, svc, noted, requests: () => requests, setMode: (m) => { mode = m; },
     async close() {

@@ -11,6 +11,7 @@ import { MemoryVault } from '../../../electron/core/secrets/vault';
 import { MemorySettingsStore } from '../../../electron/core/settings/store';
 import { FileStaging } from '../../../electron/core/files/staging';
 import { signBody } from '../../../electron/core/webhooks/signature';
+import { WebhookService } from '../../../electron/core/webhooks/service';
 
 export const APP_SECRET = 'test-app-secret-0123456789abcdef';
 
@@ -101,4 +102,14 @@ export function post(url: string, body: string, headers: Record<string, string> 
 export function signedPost(url: string, doc: unknown, secret = APP_SECRET) {
   const body = typeof doc === 'string' ? doc : JSON.stringify(doc);
   return post(url, body, { 'x-hub-signature-256': signBody(body, secret) });
+}
+
+/**
+ * A webhook service over a test context, as the composition root builds it (electron/core/compose.ts)
+ * minus the other domains: the built-in handlers attached, no consent sink unless the test sets one.
+ */
+export function webhookService(ctx: CoreContext): WebhookService {
+  const svc = new WebhookService(ctx);
+  svc.attach();
+  return svc;
 }

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../electron/core/clock';
 import type { ConsentChange } from '../../../electron/core/webhooks/builtin';
 import type { StatusEvent } from '../../../electron/core/webhooks/events';
-import { webhooksFor, type WebhookService } from '../../../electron/core/webhooks/service';
-import { messageEnvelope, statusEnvelope, testCtx, type TestCtx } from './helpers';
+import type { WebhookService } from '../../../electron/core/webhooks/service';
+import { messageEnvelope, statusEnvelope, testCtx, webhookService, type TestCtx } from './helpers';
 
 const T0 = 1767600000; // unix seconds
 
@@ -52,7 +52,7 @@ interface Outcome {
 
 async function ingest(bodies: Record<string, unknown>[][], drainEvery: number): Promise<Outcome> {
   const ctx = testCtx({ clock: new FakeClock() });
-  const svc = webhooksFor(ctx);
+  const svc = webhookService(ctx);
   const handled: Record<string, number> = {};
   svc.router.on('status', (ev) => { handled[ev.key] = (handled[ev.key] ?? 0) + 1; });
   try {
@@ -112,7 +112,7 @@ describe('inbox processing', () => {
 
   it('keeps statuses no handler matched and offers them again when a campaign learns the wamid', async () => {
     ctx = testCtx({ clock: new FakeClock() });
-    const svc = webhooksFor(ctx);
+    const svc = webhookService(ctx);
     const known = new Set<string>();
     const applied: string[] = [];
     svc.router.on('status', (ev: StatusEvent) => {
@@ -138,7 +138,7 @@ describe('inbox processing', () => {
   it('retries a failing handler with backoff and marks the row processed only when all handlers succeed', async () => {
     const clock = new FakeClock();
     ctx = testCtx({ clock });
-    const svc: WebhookService = webhooksFor(ctx);
+    const svc: WebhookService = webhookService(ctx);
     let failuresLeft = 2;
     const seen: string[] = [];
     svc.router.on('status', (ev) => {
@@ -162,7 +162,7 @@ describe('inbox processing', () => {
 
   it('turns STOP replies, opt-out buttons and user_preferences into consent changes with evidence', async () => {
     ctx = testCtx({ clock: new FakeClock() });
-    const svc = webhooksFor(ctx);
+    const svc = webhookService(ctx);
     const changes: ConsentChange[] = [];
     const body = (doc: unknown) => ({ body: Buffer.from(JSON.stringify(doc)), source: 'direct' as const });
     svc.inbox.appendNow([
@@ -200,7 +200,7 @@ describe('inbox processing', () => {
 
   it('routes management webhooks by field (and quality updates sent under the status field by shape)', async () => {
     ctx = testCtx({ clock: new FakeClock() });
-    const svc = webhooksFor(ctx);
+    const svc = webhookService(ctx);
     const got: string[] = [];
     for (const t of ['template_status', 'template_quality', 'phone_quality', 'account_update', 'business_capability', 'template_category'] as const) {
       svc.router.on(t, (ev) => { got.push(`${ev.type}:${ev.event ?? ''}`); });
@@ -226,7 +226,7 @@ describe('inbox processing', () => {
   it('pushes webhooks:activity batched, not once per event', async () => {
     const clock = new FakeClock();
     ctx = testCtx({ clock });
-    const svc = webhooksFor(ctx);
+    const svc = webhookService(ctx);
     svc.inbox.appendNow(Array.from({ length: 50 }, (_, i) => ({
       body: Buffer.from(JSON.stringify(statusEnvelope([{ id: `wamid.B${i}`, status: 'sent', timestamp: String(T0) }]))), source: 'direct' as const,
     })));

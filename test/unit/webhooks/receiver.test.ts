@@ -1,8 +1,8 @@
 import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { webhooksFor, type WebhookRunning } from '../../../electron/core/webhooks/service';
+import type { WebhookRunning, WebhookService } from '../../../electron/core/webhooks/service';
 import { signBody } from '../../../electron/core/webhooks/signature';
-import { APP_SECRET, post, signedPost, statusEnvelope, testCtx, type TestCtx } from './helpers';
+import { APP_SECRET, post, signedPost, statusEnvelope, testCtx, webhookService, type TestCtx } from './helpers';
 
 const inboxCount = (ctx: TestCtx) => (ctx.db.prepare('SELECT count(*) AS n FROM webhook_inbox').get() as { n: number }).n;
 const sample = statusEnvelope([{ id: 'wamid.A', status: 'sent', timestamp: '1767600000', recipient_id: '972541234567' }]);
@@ -10,14 +10,16 @@ const sample = statusEnvelope([{ id: 'wamid.A', status: 'sent', timestamp: '1767
 describe('webhook receiver', () => {
   let ctx: TestCtx;
   let rx: WebhookRunning;
+  let svc: WebhookService;
   beforeEach(async () => {
     ctx = testCtx();
-    rx = await webhooksFor(ctx).start({ port: 0 });
+    svc = webhookService(ctx);
+    rx = await svc.start({ port: 0 });
   });
   afterEach(() => ctx.close());
 
   it('answers the handshake with hub.challenge exactly when mode and token match', async () => {
-    const token = webhooksFor(ctx).config.verifyToken();
+    const token = svc.config.verifyToken();
     const q = (o: Record<string, string>) => `${rx.url}?${new URLSearchParams(o)}`;
     const ok = await fetch(q({ 'hub.mode': 'subscribe', 'hub.verify_token': token, 'hub.challenge': '1158201444' }));
     expect(ok.status).toBe(200);

@@ -4,10 +4,8 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { CliError, EXIT_USAGE } from '../io';
 import type { CampaignDraft, CampaignPlan, CampaignStatus, CampaignSummary, TestSendOutcome } from '../../../../shared/contract/campaigns';
-import { campaignsFor } from '../../campaigns/service';
 import { writeReport } from '../../campaigns/handlers';
 import { startRuntime } from '../../runtime';
-import { whatsappServices } from '../../whatsapp/index';
 import type { Core } from '../../index';
 
 const MEDIA_EXT = new Set(['.jpg', '.jpeg', '.png', '.mp4', '.3gp', '.pdf']);
@@ -281,7 +279,7 @@ export function registerCampaignCommands(program: Command, cli: CliContext): voi
         await cli.call(core, 'campaigns:get', { id });
         const tmp = path.join(core.ctx.dataDir, `report-${process.pid}.tmp`);
         try {
-          await writeReport(campaignsFor(core.ctx).reportRows(id), format, tmp);
+          await writeReport(core.services.campaigns.reportRows(id), format, tmp);
           cli.io.out(fs.readFileSync(tmp, 'utf8').replace(/^\uFEFF/, ''));
         } finally {
           fs.rmSync(tmp, { force: true });
@@ -298,7 +296,7 @@ export function registerCampaignCommands(program: Command, cli: CliContext): voi
     .option('--json', 'print JSON')
     .action(async (id: string, o: { to: string[]; contact?: string; iHaveConsent?: boolean }, cmd: Command) => {
       await cli.withCore(cmd, async (core) => {
-        await whatsappServices(core.ctx).account.ready();
+        await core.services.account.ready();
         const r = await cli.call(core, 'campaigns:test-send', {
           id, to: o.to, ...(o.contact ? { contact_id: intOption('--contact', o.contact, 1, Number.MAX_SAFE_INTEGER) } : {}), ...(o.iHaveConsent ? { i_have_consent: true } : {}),
         });

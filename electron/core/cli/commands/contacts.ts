@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { CliError, EXIT_FAILED, EXIT_USAGE } from '../io';
-import { contactsDomain } from '../../contacts/handlers';
 import { csvWriter, fileSink, jsonWriter, xlsxWriter, type ExportWriter } from '../../contacts/export';
 import {
   BUILTIN_IMPORT_FIELDS,
@@ -129,7 +128,7 @@ export function registerContactsCommands(program: Command, cli: CliContext): voi
       const abs = path.resolve(file);
       if (!fs.statSync(abs, { throwIfNoEntry: false })?.isFile()) throw new CliError(`${file}: no such file.`, EXIT_USAGE);
       await cli.withCore(cmd, async (core) => {
-        const { imports } = contactsDomain(core.ctx);
+        const { imports } = core.services;
         const staged = core.ctx.files.stagePath(abs);
         try {
           const preview = await cli.call(core, 'import:preview', { fileId: staged.fileId, ...(encoding ? { encoding } : {}), ...(o.sheet ? { sheet: o.sheet } : {}) });
@@ -229,7 +228,7 @@ export function registerContactsCommands(program: Command, cli: CliContext): voi
       if (!['csv', 'json', 'xlsx'].includes(o.format)) throw new CliError('--format: use csv, json or xlsx.', EXIT_USAGE);
       if (o.format === 'xlsx' && !o.out) throw new CliError('xlsx is binary: give --out FILE.', EXIT_USAGE);
       await cli.withCore(cmd, async (core) => {
-        const { service } = contactsDomain(core.ctx);
+        const service = core.services.contacts;
         const columns = { attributes: service.attributes().map((a) => a.name) };
         let buffered = '';
         const stdout = new (await import('node:stream')).Writable({

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { CliError, EXIT_FAILED, EXIT_USAGE } from '../io';
-import { webhooksFor } from '../../webhooks/service';
 import type { WebhookInfo } from '../../../../shared/contract/webhooks';
 
 function humanInfo(i: WebhookInfo): string {
@@ -69,7 +68,7 @@ export function registerWebhookCommands(program: Command, cli: CliContext): void
     .action(async (o: { port?: string; verifyToken?: string; stopKeywords?: string; optOutButtons?: string }, cmd: Command) => {
       if (!o.port && !o.verifyToken && !o.stopKeywords && !o.optOutButtons) throw new CliError('Nothing to change: give --port, --verify-token, --stop-keywords or --opt-out-buttons.', EXIT_USAGE);
       await cli.withCore(cmd, async (core) => {
-        const cfg = webhooksFor(core.ctx).config;
+        const cfg = core.services.webhooks.config;
         try {
           if (o.port) cfg.setPort(Number(o.port));
           if (o.verifyToken) cfg.setVerifyToken(o.verifyToken);
@@ -94,7 +93,7 @@ export function registerWebhookCommands(program: Command, cli: CliContext): void
     .action(async (o: { url?: string; off?: boolean }, cmd: Command) => {
       if (!o.url && !o.off) throw new CliError('Give --url URL (with PACER_RELAY_TOKEN set) or --off.', EXIT_USAGE);
       await cli.withCore(cmd, async (core) => {
-        const cfg = webhooksFor(core.ctx).config;
+        const cfg = core.services.webhooks.config;
         try {
           if (o.off) cfg.setRelay(null);
           else {

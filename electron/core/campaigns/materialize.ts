@@ -1,0 +1,30 @@
+/** Writing a plan into the send ledger: the moment a campaign (or a series occurrence) starts. */
+import type { CampaignPlan, CampaignState } from '../../../shared/contract/campaigns';
+import { normalizePhone, type PlanResult } from './plan';
+import type { CampaignRow } from './runtime';
+import { startTimeOf } from './scheduler';
+import { isValidTimeZone } from './send-window';
+import type { Draft } from './definitions';
+import type { CampaignsScope } from './scope';
+import type { NewRecipient } from './store';
+
+/** Snapshots the plan into the ledger and sets the campaign scheduled/running (inside the caller's transaction). */
+export function materialize(s: CampaignsScope, r: CampaignRow, d: Draft, plan: CampaignPlan, result: PlanResult, now: number): void {
+  const id = r.id;
+  const tzAttr = d.schedule.tz_attribute ?? null;
+  const rows: NewRecipient[] = [];
+  for (const e of result.eligible) {
+    const tzv = tzAttr ? e.contact.attributes?.[tzAttr] : null;
+    const tz = typeof tzv === 'string' && isValidTimeZone(tzv) ? tzv : (d.schedule.mode !== 'local_window' && d.schedule.tz ? d.schedule.tz : null);
+    rows.push({ contact_id: numOrNull(e.contact.id), phone: e.phone, phone_hash: s.hash(e.phone), country: e.country, tz, params: JSON.stringify(e.params), state: 'pending', skip_reason: null });
+  }
+  for (const x of result.exclusions) {
+    if (x.reason === 'duplicate') continue;
+    rows.push({ contact_id: numOrNull(x.contactId), phone: x.phone, phone_hash: s.hash(x.phone), country: normalizePhone(x.phone)?.country ?? null, tz: null, params: null, state: 'skipped', skip_reason: x.reason });
+  }
+  s.ledger.insertRecipients(id, rows, now);
+  const state: CampaignState = startTimeOf(r) > now ? 'scheduled' : 'running';
+  s.campaigns.markStarted(id, state, plan.template.category, now);
+}
+
+const numOrNull = (x: number | string) => (typeof x === 'number' ? x : Number.isFinite(Number(x)) ? Number(x) : null);

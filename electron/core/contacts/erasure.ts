@@ -1,0 +1,86 @@
+/**
+ * Erasure and access requests: deleting a contact and its personal data (listeners such as the
+ * campaigns ledger null their personal fields), the suppression record that keeps an erased number
+ * out of later imports (erasures.ts), lifting it, and the data-subject export.
+ */
+import crypto from 'node:crypto';
+import { PacerError } from '../errors';
+import { liftErasure as liftErasureRecord, recordErasure } from './erasures';
+import { detail, idOf, normalize, type ContactRef } from './reads';
+import type { ContactsScope } from './scope';
+import type { Db } from '../db/connection';
+
+export interface EraseInfo {
+  contactId: number;
+  /** SHA-256 (hex) of the E.164 phone: lets a ledger keep anonymous rows countable. */
+  phoneHash: string;
+}
+
+const eraseListeners = new WeakMap<Db, Set<(info: EraseInfo) => void>>();
+
+export const phoneHash = (e164: string) => crypto.createHash('sha256').update(e164).digest('hex');
+
+/** Registers a listener called (inside the erasure transaction) for every erased contact. */
+export function onErase(c: ContactsScope, listener: (info: EraseInfo) => void): () => void {
+  let set = eraseListeners.get(c.db);
+  if (!set) eraseListeners.set(c.db, (set = new Set()));
+  set.add(listener);
+  return () => set.delete(listener);
+}
+
+/**
+ * Deletes a contact and its personal data. `suppress`: the person asked to be erased — keep a
+ * suppression record (keyed hash, time, reason) so the number is not imported again. The audit
+ * entry holds that keyed hash (an erasure) or nothing about the number (a bulk delete): a plain
+ * SHA-256 of a phone number can be reversed by trying every number.
+ */
+export function eraseById(c: ContactsScope, id: number, suppress: boolean): boolean {
+  const phone = c.store.contactPhone(id);
+  if (phone === undefined) return false;
+  const info = { contactId: id, phoneHash: phoneHash(phone) };
+  for (const l of eraseListeners.get(c.db) ?? []) l(info);
+  c.store.deleteContact(id);
+  const now = c.now();
+  const detail = suppress ? { erasure_record: recordErasure(c.db, phone, now) } : { bulk_delete: true };
+  c.store.insertAudit(now, 'user', 'contact.erased', detail);
+  return true;
+}
+
+/** The person asked to be added again: their suppression record goes (audited with its hash and the reason). */
+export function liftErasure(c: ContactsScope, input: { phone: string; reason: string }, actor: string): { lifted: boolean; erased_at: number | null } {
+  const e164 = normalize(c, input.phone);
+  return c.store.transaction(() => {
+    const lifted = liftErasureRecord(c.db, e164);
+    if (!lifted) return { lifted: false, erased_at: null };
+    c.store.insertAudit(c.now(), actor, 'contact.erasure_lifted', { erasure_record: lifted.hash, erased_at: lifted.erasedAt, reason: input.reason });
+    return { lifted: true, erased_at: lifted.erasedAt };
+  });
+}
+
+/**
+ * Erasure (data-subject request): the contact and all personal data held about them, and a
+ * suppression record so a later import of the same number rejects it (erasures.ts).
+ */
+export function erase(c: ContactsScope, ref: ContactRef): { deleted: boolean } {
+  let id: number;
+  try {
+    id = idOf(c, ref);
+  } catch (e) {
+    if (e instanceof PacerError && e.code === 'not_found') return { deleted: false };
+    throw e;
+  }
+  const deleted = c.store.transaction(() => eraseById(c, id, true));
+  c.ctx.emit('contacts:changed', { reason: 'delete' });
+  return { deleted };
+}
+
+/** Everything held about one contact (data-subject access request). */
+export function subjectExport(c: ContactsScope, ref: ContactRef): Record<string, unknown> {
+  const d = detail(c, ref);
+  return {
+    exported_at: new Date(c.now()).toISOString(),
+    contact: d.contact,
+    consent_history: d.consentHistory,
+    messages: d.messages,
+  };
+}

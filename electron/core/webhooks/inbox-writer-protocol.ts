@@ -1,0 +1,31 @@
+import type { Durability } from './inbox';
+
+/** What the inbox writer thread is started with (its workerData). */
+export interface WriterData {
+  /** The database file (the main connection's, opened a second time on the thread). */
+  file: string;
+  durability: Durability;
+  /** Absolute path of the SQLite driver's entry, resolved by the main thread (one copy of the native module). */
+  sqlitePath: string;
+  /** The store's key (hex) when it is encrypted (db/cipher.ts): the thread's connection needs it too. */
+  keyHex: string | null;
+}
+
+/** One row to commit, posted by InboxWriterThread.append. */
+export interface AppendMessage {
+  seq: number;
+  receivedAt: number;
+  source: string;
+  sourceId: string | null;
+  body: Uint8Array;
+}
+
+/** The answer for one committed batch: the new row ids (null for a duplicate source id), or the error. */
+export interface CommittedMessage {
+  seqs: number[];
+  ids?: (number | null)[];
+  error?: string;
+}
+
+export type ToWriter = AppendMessage | 'close';
+export type FromWriter = CommittedMessage | 'closed';

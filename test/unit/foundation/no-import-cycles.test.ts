@@ -1,0 +1,149 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * No import cycles between the core's domain folders (docs/architecture.md, "Wiring"). A folder may
+ * depend on another only one way; when two folders need each other, the shared part moves to the
+ * folder both depend on, or the dependency is inverted (an interface here, the implementation passed
+ * in by the composition root, electron/core/compose.ts). Files directly in electron/core (context,
+ * errors, clock, log, the root and the runtime) are not a folder: the root imports every domain.
+ *
+ * Every import counts, type-only ones too: a type import is still a dependency a newcomer follows.
+ */
+
+const REPO = path.resolve(import.meta.dirname, '..', '..', '..');
+const CORE = path.join(REPO, 'electron', 'core');
+const DOMAIN_FOLDERS = [
+  'account', 'templates', 'webhooks', 'whatsapp', 'campaigns', 'contacts', 'sandbox', 'settings', 'secrets', 'db', 'http', 'host', 'cli',
+  'api', 'files',
+] as const;
+
+function listSources(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listSources(full));
+    else if (/\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts')) out.push(full);
+  }
+  return out;
+}
+
+/** Module specifiers of a file: import/export declarations, `import('…')` and `import x = require('…')`. */
+function importsOf(file: string, text = fs.readFileSync(file, 'utf8')): string[] {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const out: string[] = [];
+  const visit = (node: ts.Node) => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      out.push(node.moduleSpecifier.text);
+    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+      out.push(node.arguments[0].text);
+    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
+      out.push(node.moduleReference.expression.text);
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+      out.push(node.argument.literal.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return out;
+}
+
+/** The domain folder a path under electron/core belongs to, or null (a root file, or outside the core). */
+function folderOf(file: string): string | null {
+  const rel = path.relative(CORE, file);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return null;
+  const first = rel.split(path.sep)[0]!;
+  return (DOMAIN_FOLDERS as readonly string[]).includes(first) && rel.includes(path.sep) ? first : null;
+}
+
+type FolderGraph = Map<string, Map<string, string[]>>;
+
+/** folder → folder → the importing files (for the message). */
+function folderGraph(files: { file: string; text?: string }[]): FolderGraph {
+  const graph: FolderGraph = new Map();
+  for (const { file, text } of files) {
+    const from = folderOf(file);
+    if (!from) continue;
+    for (const spec of importsOf(file, text)) {
+      if (!spec.startsWith('.')) continue;
+      const to = folderOf(path.resolve(path.dirname(file), spec));
+      if (!to || to === from) continue;
+      const edges = graph.get(from) ?? new Map<string, string[]>();
+      graph.set(from, edges);
+      const by = edges.get(to) ?? [];
+      by.push(`${path.relative(REPO, file)} → ${spec}`);
+      edges.set(to, by);
+    }
+  }
+  return graph;
+}
+
+/** Every elementary cycle found by a DFS from each node (each reported once, rotated to its smallest folder). */
+function findCycles(graph: FolderGraph): string[][] {
+  const cycles = new Map<string, string[]>();
+  const nodes = [...graph.keys()].sort();
+  for (const start of nodes) {
+    const stack: string[] = [start];
+    const walk = (node: string) => {
+      for (const next of [...(graph.get(node)?.keys() ?? [])].sort()) {
+        if (next === start) {
+          const min = stack.reduce((m, n, i) => (n < stack[m]! ? i : m), 0);
+          const rotated = [...stack.slice(min), ...stack.slice(0, min)];
+          cycles.set(rotated.join('>'), rotated);
+        } else if (!stack.includes(next) && next > start) {
+          stack.push(next);
+          walk(next);
+          stack.pop();
+        }
+      }
+    };
+    walk(start);
+  }
+  return [...cycles.values()];
+}
+
+function describeCycle(graph: FolderGraph, cycle: string[]): string {
+  const hops = cycle.map((from, i) => {
+    const to = cycle[(i + 1) % cycle.length]!;
+    const why = graph.get(from)!.get(to)!;
+    return `  ${from} → ${to}: ${why[0]}${why.length > 1 ? ` (+${why.length - 1} more)` : ''}`;
+  });
+  return `${[...cycle, cycle[0]].join(' → ')}\n${hops.join('\n')}`;
+}
+
+describe('import cycles between the core\'s domain folders', () => {
+  it('there are none (each folder depends on another one way only)', () => {
+    const graph = folderGraph(listSources(CORE).map((file) => ({ file })));
+    const cycles = findCycles(graph);
+    expect(cycles.map((c) => describeCycle(graph, c)), 'folder import cycles (move the shared part, or pass it in from compose.ts)').toEqual([]);
+  });
+
+  it('finds a cycle when one is there, through a type-only or dynamic import too', () => {
+    const f = (rel: string, text: string) => ({ file: path.join(CORE, rel), text });
+    const graph = folderGraph([
+      f('account/a.ts', `import type { T } from '../templates/t';`),
+      f('templates/t.ts', `export type T = import('../webhooks/w').W;`),
+      f('webhooks/w.ts', `export async function w() { return import('../account/a'); }`),
+      f('db/x.ts', `import { y } from '../errors'; import z from 'better-sqlite3';`),
+      f('files/y.ts', `export * from '../db/x';`),
+    ]);
+    const cycles = findCycles(graph);
+    expect(cycles).toEqual([['account', 'templates', 'webhooks']]);
+    expect(describeCycle(graph, cycles[0]!)).toContain('electron/core/webhooks/w.ts → ../account/a');
+  });
+
+  it('reports two cycles through one folder separately, and no cycle for a one-way chain', () => {
+    const f = (rel: string, text: string) => ({ file: path.join(CORE, rel), text });
+    expect(findCycles(folderGraph([
+      f('campaigns/a.ts', `import '../contacts/b'; import '../whatsapp/c';`),
+      f('contacts/b.ts', `import '../campaigns/a';`),
+      f('whatsapp/c.ts', `import '../campaigns/a';`),
+    ]))).toEqual([['campaigns', 'contacts'], ['campaigns', 'whatsapp']]);
+    expect(findCycles(folderGraph([
+      f('campaigns/a.ts', `import '../contacts/b';`),
+      f('contacts/b.ts', `import '../db/c';`),
+    ]))).toEqual([]);
+  });
+});
