@@ -1,18 +1,14 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
-import { PacerError } from '../errors';
+import { isStoreKey, type StoreKey } from '../secrets/store-key';
 
 /**
  * Encryption at rest of the store (SQLite3MultipleCiphers, SQLCipher 4 format: AES-256-CBC per
  * page with an HMAC-SHA512, so `sqlcipher` opens a Pacer store given the key). The key is 32
  * random bytes handed over raw (`x'…'`), so there is no passphrase derivation on every open.
- * The WAL holds encrypted pages too; `VACUUM INTO` writes its copy with the same key.
+ * The WAL holds encrypted pages too; `VACUUM INTO` writes its copy with the same key. The key's
+ * type and the errors of a missing or wrong key live with the key vaults (secrets/store-key.ts).
  */
-export const STORE_KEY_BYTES = 32;
-
-export type StoreKey = Buffer;
-
-export const isStoreKey = (k: unknown): k is StoreKey => Buffer.isBuffer(k) && k.length === STORE_KEY_BYTES;
 
 /** Selects the SQLCipher 4 scheme and gives the key; must run before anything reads the file. */
 export function applyKey(db: Database.Database, key: StoreKey): void {
@@ -21,6 +17,9 @@ export function applyKey(db: Database.Database, key: StoreKey): void {
   db.pragma('legacy = 4');
   db.pragma(`key = "x'${key.toString('hex')}'"`);
 }
+
+export { STORE_KEY_BYTES, isStoreKey, storeKeyMissing, storeKeyWrong, describeKeyLocation } from '../secrets/store-key';
+export type { StoreKey, StoreKeyLocation, StoreKeyParams } from '../secrets/store-key';
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
@@ -42,45 +41,6 @@ export function storeFileState(file: string): 'absent' | 'plaintext' | 'encrypte
     fs.closeSync(fd);
   }
 }
-
-/** Where a store key is kept: a value, not text, so each language can say it (the app's startup window). */
-export type StoreKeyLocation =
-  | { kind: 'key_file'; path: string }
-  | { kind: 'env' } // PACER_DB_KEY
-  | { kind: 'keychain' } // the desktop app's safeStorage entry in secrets.json
-  | { kind: 'memory' }; // tests, benchmarks
-
-/** The English words for a location (CLI and log messages). */
-export function describeKeyLocation(l: StoreKeyLocation): string {
-  switch (l.kind) {
-    case 'key_file': return `the key file ${l.path}`;
-    case 'env': return 'the PACER_DB_KEY environment variable';
-    case 'keychain': return "the system keychain (the app's secrets.json)";
-    case 'memory': return 'memory';
-  }
-}
-
-/** Why the store cannot be opened (the error's details); `keyLocation` says where Pacer looked for the key. */
-export interface StoreKeyParams {
-  file: string;
-  keyLocation: StoreKeyLocation;
-}
-
-/** An encrypted store exists but no key was found: refuse, never start a new empty store. */
-export const storeKeyMissing = (p: StoreKeyParams) =>
-  new PacerError(
-    'store_key_missing',
-    `${p.file} is encrypted and its key was not found (looked in ${describeKeyLocation(p.keyLocation)}). Pacer did not open or change it. Restore the key (or set PACER_DB_KEY / PACER_DB_KEY_FILE) and start again.`,
-    p,
-  );
-
-/** The key found does not open the store. */
-export const storeKeyWrong = (p: StoreKeyParams) =>
-  new PacerError(
-    'store_key_wrong',
-    `${p.file} could not be opened with the key from ${describeKeyLocation(p.keyLocation)}: the key does not match (or the file is damaged). Pacer did not change it.`,
-    p,
-  );
 
 /**
  * Encrypts a plaintext database file in place (PRAGMA rekey on an unencrypted database). SQLite3MC

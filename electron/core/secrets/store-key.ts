@@ -2,7 +2,53 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { STORE_KEY_BYTES, isStoreKey, storeKeyMissing, type StoreKey, type StoreKeyLocation } from '../db/cipher';
+import { PacerError } from '../errors';
+
+/** pacer.db's key: 32 random bytes (db/cipher.ts uses it). */
+export const STORE_KEY_BYTES = 32;
+
+export type StoreKey = Buffer;
+
+export const isStoreKey = (k: unknown): k is StoreKey => Buffer.isBuffer(k) && k.length === STORE_KEY_BYTES;
+
+/** Where a store key is kept: a value, not text, so each language can say it (the app's startup window). */
+export type StoreKeyLocation =
+  | { kind: 'key_file'; path: string }
+  | { kind: 'env' } // PACER_DB_KEY
+  | { kind: 'keychain' } // the desktop app's safeStorage entry in secrets.json
+  | { kind: 'memory' }; // tests, benchmarks
+
+/** The English words for a location (CLI and log messages). */
+export function describeKeyLocation(l: StoreKeyLocation): string {
+  switch (l.kind) {
+    case 'key_file': return `the key file ${l.path}`;
+    case 'env': return 'the PACER_DB_KEY environment variable';
+    case 'keychain': return "the system keychain (the app's secrets.json)";
+    case 'memory': return 'memory';
+  }
+}
+
+/** Why the store cannot be opened (the error's details); `keyLocation` says where Pacer looked for the key. */
+export interface StoreKeyParams {
+  file: string;
+  keyLocation: StoreKeyLocation;
+}
+
+/** An encrypted store exists but no key was found: refuse, never start a new empty store. */
+export const storeKeyMissing = (p: StoreKeyParams) =>
+  new PacerError(
+    'store_key_missing',
+    `${p.file} is encrypted and its key was not found (looked in ${describeKeyLocation(p.keyLocation)}). Pacer did not open or change it. Restore the key (or set PACER_DB_KEY / PACER_DB_KEY_FILE) and start again.`,
+    p,
+  );
+
+/** The key found does not open the store. */
+export const storeKeyWrong = (p: StoreKeyParams) =>
+  new PacerError(
+    'store_key_wrong',
+    `${p.file} could not be opened with the key from ${describeKeyLocation(p.keyLocation)}: the key does not match (or the file is damaged). Pacer did not change it.`,
+    p,
+  );
 
 /**
  * Where the key of pacer.db lives. It is not one of the SecretVault's named secrets (those are
