@@ -17,6 +17,11 @@ export const settingsSchema = z.object({
   caFile: z.string().min(1).max(4096).nullable().default(null),
   /** Also trust the operating system's certificate store (where IT installs a proxy's CA). */
   systemCa: z.boolean().default(false),
+  /**
+   * Days raw webhook bodies and processed inbox rows are kept (issue #14: retention). The runtime
+   * prunes older ones at start and daily; statuses, counts and consent are kept (privacy/retention.ts).
+   */
+  webhookRetentionDays: z.number().int().min(1).max(3650).default(30),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -24,7 +29,15 @@ export type Settings = z.infer<typeof settingsSchema>;
  * What the renderer may change. Trust anchors are not in it: which CAs the engine trusts is set
  * in settings.json by whoever administers the computer, never by a page.
  */
-export const settingsPatchSchema = settingsSchema.omit({ caFile: true, systemCa: true }).partial();
+// Built field by field without the defaults: zod 4's .partial() keeps a field's default, so a patch
+// of one field (e.g. the retention period) would have reset the language and theme to 'system'.
+const { language, theme, defaultCountry, webhookRetentionDays } = settingsSchema.shape;
+export const settingsPatchSchema = z.object({
+  language: language.unwrap().optional(),
+  theme: theme.unwrap().optional(),
+  defaultCountry: defaultCountry.unwrap().optional(),
+  webhookRetentionDays: webhookRetentionDays.unwrap().optional(),
+});
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
 

@@ -101,7 +101,11 @@ export function attachServices(ctx: CoreContext, s: CoreServices): () => void {
 /** Subscribes management-event appliers on the router, each under its own handler name. */
 function attachManagementAppliers(router: WebhookRouter, appliers: ManagementAppliers<string>): () => void {
   // The appliers take the common shape of every management event (ManagementEventLike).
-  const on = router.on.bind(router) as unknown as (type: string, handler: ManagementAppliers<string>[string], opts: { name: string }) => () => void;
+  const on = router.on.bind(router) as unknown as (
+    type: string,
+    handler: ManagementAppliers<string>[string],
+    opts: { name: string },
+  ) => () => void;
   const offs = Object.entries(appliers).map(([type, fn]) => on(type, fn, { name: `whatsapp:${type}` }));
   return () => offs.forEach((off) => off());
 }

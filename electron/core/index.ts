@@ -11,6 +11,8 @@ import { webhooksHandlers } from './webhooks/handlers';
 import { campaignsHandlers } from './campaigns/handlers';
 import { campaignReportsHandlers } from './campaigns/reports';
 import { attachServices, composeServices, type CoreServices } from './compose';
+import { auditHandlers } from './audit/handlers';
+import { withAudit } from './audit/audited-handlers';
 import { systemClock, type Clock } from './clock';
 import type { CoreContext, Host } from './context';
 import type { Db } from './db/connection';
@@ -109,7 +111,7 @@ export function createCore(opts: CoreOptions): Core {
     // Finish indexing left over from a previous run (e.g. the app closed right after an import).
     void services.contacts.indexer.kick();
 
-    const handlers: Handlers = {
+    const handlers: Handlers = withAudit(ctx, {
       ...appHandlers(ctx),
       ...accountHandlers(services.account),
       ...templatesHandlers(services.templates, services.templateSubmit),
@@ -117,7 +119,8 @@ export function createCore(opts: CoreOptions): Core {
       ...webhooksHandlers(services.webhooks),
       ...campaignsHandlers(ctx, { campaigns: services.campaigns, account: services.account }),
       ...campaignReportsHandlers(ctx),
-    };
+      ...auditHandlers(ctx),
+    });
     const dispatch = createDispatcher(handlers, log);
     const openDb = db;
     let closed: Promise<void> | null = null;

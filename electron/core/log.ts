@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { maskPhones } from './privacy/log-mask';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -26,7 +27,7 @@ export function createLogger(opts: {
   const write = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (order.indexOf(level) < min) return;
     const line = redact(
-      JSON.stringify({ t: new Date().toISOString(), level, msg, ...fields }),
+      maskPhones(JSON.stringify({ t: new Date().toISOString(), level, msg, ...fields })),
       opts.secrets(),
     );
     if (opts.file) fs.appendFileSync(opts.file, line + '\n', { mode: 0o600 });

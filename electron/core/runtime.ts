@@ -1,5 +1,7 @@
 import type { Core } from './index';
 import type { WebhookRunning } from './webhooks/service';
+import { startRetention } from './privacy/retention';
+import { auditPruned } from './audit/handlers';
 
 export interface RunningRuntime {
   webhookUrl: string;
@@ -25,8 +27,9 @@ export interface RuntimeOptions {
  *   2. the account, made ready (a Sandbox connection restarts its emulator, which delivers to 1);
  *   3. the campaign engine: recovers interrupted sends, starts the scheduler and the sender, and
  *      offers statuses that arrived before their send was recorded again;
- *   4. the background sync of templates and the account (the app and the harness only).
- * The returned stop() undoes 3 and 1 (4 stops with the core); it also runs on core close.
+ *   4. the retention of raw webhook bodies (pruned now and daily);
+ *   5. the background sync of templates and the account (the app and the harness only).
+ * The returned stop() undoes 4, 3 and 1 (5 stops with the core); it also runs on core close.
  */
 export async function startRuntime(core: Core, opts: RuntimeOptions = {}): Promise<RunningRuntime> {
   const { ctx } = core;
@@ -59,12 +62,16 @@ export async function startRuntime(core: Core, opts: RuntimeOptions = {}): Promi
   const { recovered } = campaigns.startEngine();
   void campaigns.reofferStatuses().catch((e: unknown) => ctx.log.warn('re-offering statuses failed', { error: String(e) }));
 
-  // 4. Background sync: the app and the harness keep templates and the account current; `pacer run` does not.
+  // 4. Retention: raw webhook bodies past the retention period go, now and daily (privacy/retention.ts).
+  const stopRetention = startRetention(ctx, auditPruned(ctx));
+
+  // 5. Background sync: the app and the harness keep templates and the account current; `pacer run` does not.
   if (ctx.host !== 'cli') backgroundSync.start();
 
   let stopped: Promise<void> | null = null;
   const stop = () =>
     (stopped ??= (async () => {
+      stopRetention();
       await campaigns.stopEngine();
       await receiver.close();
     })());

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { method } from './define';
 import { settingsPatchSchema, type Settings } from '../settings';
 
-export const SECRET_NAMES = ['access_token', 'app_secret'] as const;
+/** relay_token: the webhook relay's per-installation token (issue #14: moved from a plain file into the vault). */
+export const SECRET_NAMES = ['access_token', 'app_secret', 'relay_token'] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
 /** What the renderer may know about a secret: whether it is set, and its last 4 characters. */

@@ -499,8 +499,8 @@ export const campaignsMethods = {
   'campaigns:report': method<CampaignReport>()(z.object({
     id: z.string().min(1).max(64),
     format: z.enum(['csv', 'json', 'xlsx']).optional(),
-    /** Absolute path of the file to write (CLI); the app passes none and downloads via recipients. */
-    out: z.string().max(4096).optional(),
+    // No output path: the core never writes a report where a caller names (the CLI writes --out
+    // itself; the app saves campaigns:export's content through the save dialog).
   }).strict()),
   /** A series' occurrences, newest first: each run (with its own counts) and each skipped / missed one with its reason. */
   'campaigns:occurrences': method<{ rows: OccurrenceRow[]; total: number }>()(z.object({

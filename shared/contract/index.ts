@@ -11,6 +11,7 @@ import { contactsMethods, contactsEventNames, type ContactsEvents } from './cont
 import { webhooksMethods, webhooksEventNames, type WebhooksEvents } from './webhooks';
 import { campaignsMethods, campaignsEventNames, type CampaignsEvents } from './campaigns';
 import { campaignReportsMethods, campaignReportsEventNames, type CampaignReportsEvents } from './campaign-reports';
+import { privacyMethods, privacyEventNames, type PrivacyEvents } from './privacy';
 
 export const methods = {
   ...appMethods,
@@ -19,10 +20,11 @@ export const methods = {
   ...webhooksMethods,
   ...campaignsMethods,
   ...campaignReportsMethods,
+  ...privacyMethods,
 } as const;
 
-export type EventMap = AppEvents & WhatsappEvents & ContactsEvents & WebhooksEvents & CampaignsEvents & CampaignReportsEvents;
-export const eventNames = [...appEventNames, ...whatsappEventNames, ...contactsEventNames, ...webhooksEventNames, ...campaignsEventNames, ...campaignReportsEventNames] as const satisfies readonly (keyof EventMap)[];
+export type EventMap = AppEvents & WhatsappEvents & ContactsEvents & WebhooksEvents & CampaignsEvents & CampaignReportsEvents & PrivacyEvents;
+export const eventNames = [...appEventNames, ...whatsappEventNames, ...contactsEventNames, ...webhooksEventNames, ...campaignsEventNames, ...campaignReportsEventNames, ...privacyEventNames] as const satisfies readonly (keyof EventMap)[];
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;
@@ -57,3 +59,4 @@ export * from './define';
 export * from './app';
 export * from './whatsapp';
 export * from './contacts';
+export * from './privacy';

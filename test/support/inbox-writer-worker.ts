@@ -9,7 +9,13 @@ import { REPO } from './harness';
  */
 export async function emitInboxWriterWorker(bundle: string): Promise<void> {
   await build({
-    entryPoints: [path.join(REPO, 'electron/core/webhooks/inbox-writer-worker.ts')], outfile: path.join(path.dirname(bundle), WORKER_BUNDLE_NAME),
-    bundle: true, platform: 'node', target: 'node22', format: 'esm', packages: 'external', logLevel: 'warning',
+    entryPoints: [path.join(REPO, 'electron/core/webhooks/inbox-writer-worker.ts')],
+    outfile: path.join(path.dirname(bundle), WORKER_BUNDLE_NAME),
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
   });
 }

@@ -11,7 +11,11 @@ import { connectError } from './connect-errors';
 type Ids = Parameters<typeof connectError>[2];
 
 /** The WABA and its numbers, once the number given is known to be one of them. */
-export async function checkWabaAndNumber(probe: GraphClient, input: ConnectInput, ids: Ids): Promise<{ waba: GraphWaba; numbers: GraphPhoneNumber[] }> {
+export async function checkWabaAndNumber(
+  probe: GraphClient,
+  input: ConnectInput,
+  ids: Ids,
+): Promise<{ waba: GraphWaba; numbers: GraphPhoneNumber[] }> {
   // 1. The WABA: proves the URL, the version, the token and its permissions, and the WABA id.
   let waba: GraphWaba;
   try {
@@ -34,10 +38,13 @@ export async function checkWabaAndNumber(probe: GraphClient, input: ConnectInput
     } catch (e) {
       if (!(e instanceof GraphApiError) || (e.code !== 100 && e.code !== 803)) throw connectError(e, 'phone', ids);
     }
-    throw new PacerError('bad_input', elsewhere
-      ? `Phone number ${input.phoneNumberId} is not in WhatsApp Business Account ${input.wabaId}. Pick a number of this account, or the account that owns the number.`
-      : `No phone number with id ${input.phoneNumberId} is visible to this token. Use the phone number ID (not the phone number) from WhatsApp Manager.`,
-    { field: 'phoneNumberId', reason: elsewhere ? 'phone_not_in_waba' : 'phone_not_found' });
+    throw new PacerError(
+      'bad_input',
+      elsewhere
+        ? `Phone number ${input.phoneNumberId} is not in WhatsApp Business Account ${input.wabaId}. Pick a number of this account, or the account that owns the number.`
+        : `No phone number with id ${input.phoneNumberId} is visible to this token. Use the phone number ID (not the phone number) from WhatsApp Manager.`,
+      { field: 'phoneNumberId', reason: elsewhere ? 'phone_not_in_waba' : 'phone_not_found' },
+    );
   }
   return { waba, numbers };
 }

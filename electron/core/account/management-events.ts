@@ -52,7 +52,8 @@ export function applyAccountRestriction(t: ManagementEventTarget, ev: Management
   const banState = String((v.ban_info as { waba_ban_state?: string } | undefined)?.waba_ban_state ?? '').toUpperCase();
   const at = ev.time ?? t.now();
   if (event === 'DISABLED_UPDATE' && banState === 'REINSTATE') t.store.setRestriction(null);
-  else if ((event === 'DISABLED_UPDATE' && banState === 'DISABLE') || event === 'ACCOUNT_DELETED') t.store.setRestriction({ event: `${event}:${banState}`, at });
+  else if ((event === 'DISABLED_UPDATE' && banState === 'DISABLE') || event === 'ACCOUNT_DELETED')
+    t.store.setRestriction({ event: `${event}:${banState}`, at });
   else return;
   t.log.warn('account update', { event, banState });
   t.changed();

@@ -26,7 +26,8 @@ export async function readPortfolio(client: GraphClient, wabaId: string): Promis
   if (businessId) {
     const owned = await optional(() => client.listOwnedWabas(businessId));
     if (owned) wabaIds = [...new Set([wabaId, ...owned])];
-    if (limitFieldFor(client.apiVersion) === 'whatsapp_business_manager_messaging_limit') businessLimit = normalizeLimit(await optional(() => client.getBusinessMessagingLimit(businessId)));
+    if (limitFieldFor(client.apiVersion) === 'whatsapp_business_manager_messaging_limit')
+      businessLimit = normalizeLimit(await optional(() => client.getBusinessMessagingLimit(businessId)));
   }
   const fetched: PortfolioRead['fetched'] = [];
   for (const id of wabaIds) {
@@ -37,18 +38,35 @@ export async function readPortfolio(client: GraphClient, wabaId: string): Promis
 }
 
 /** Upserts a WABA and its numbers; returns the limits they report. */
-export function saveWaba(store: AccountStore, waba: GraphWaba, numbers: GraphPhoneNumber[], now: number, businessId: string | null = null): MessagingLimit[] {
+export function saveWaba(
+  store: AccountStore,
+  waba: GraphWaba,
+  numbers: GraphPhoneNumber[],
+  now: number,
+  businessId: string | null = null,
+): MessagingLimit[] {
   const wabaLimit = normalizeLimit(waba.whatsapp_business_manager_messaging_limit);
   store.upsertWaba({
-    id: waba.id, name: waba.name ?? null, currency: waba.currency ?? null, timezone_id: waba.timezone_id ?? null,
-    business_id: waba.owner_business_info?.id ?? businessId, messaging_limit: wabaLimit, updated_at: now,
+    id: waba.id,
+    name: waba.name ?? null,
+    currency: waba.currency ?? null,
+    timezone_id: waba.timezone_id ?? null,
+    business_id: waba.owner_business_info?.id ?? businessId,
+    messaging_limit: wabaLimit,
+    updated_at: now,
   });
   const rows = numbers.map((n): NumberRow => ({
-    id: n.id, waba_id: waba.id, display_phone_number: displayToE164(n.display_phone_number), verified_name: n.verified_name ?? '',
+    id: n.id,
+    waba_id: waba.id,
+    display_phone_number: displayToE164(n.display_phone_number),
+    verified_name: n.verified_name ?? '',
     quality_rating: normalizeQuality(n.quality_rating),
     messaging_limit: normalizeLimit(n.whatsapp_business_manager_messaging_limit ?? n.messaging_limit_tier),
-    throughput: normalizeThroughput(n.throughput?.level), status: normalizePhoneStatus(n.status),
-    name_status: n.name_status ?? null, account_mode: n.account_mode ?? null, updated_at: now,
+    throughput: normalizeThroughput(n.throughput?.level),
+    status: normalizePhoneStatus(n.status),
+    name_status: n.name_status ?? null,
+    account_mode: n.account_mode ?? null,
+    updated_at: now,
   }));
   store.replaceNumbers(waba.id, rows, now);
   return [wabaLimit, ...rows.map((r) => r.messaging_limit)];
@@ -59,7 +77,11 @@ async function optional<T>(fn: () => Promise<T>): Promise<T | null> {
     return await fn();
   } catch (e) {
     // Not every token may read the business (portfolio) object; the WABA-level data still stands.
-    if (e instanceof GraphApiError && (e.code === 100 || e.code === 10 || e.code === 803 || (e.code !== null && e.code >= 200 && e.code <= 299))) return null;
+    if (
+      e instanceof GraphApiError &&
+      (e.code === 100 || e.code === 10 || e.code === 803 || (e.code !== null && e.code >= 200 && e.code <= 299))
+    )
+      return null;
     throw e;
   }
 }

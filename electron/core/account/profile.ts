@@ -19,17 +19,26 @@ export interface ProfileAccount {
 }
 
 export class BusinessProfiles {
-  constructor(private readonly ctx: CoreContext, private readonly account: ProfileAccount) {}
+  constructor(
+    private readonly ctx: CoreContext,
+    private readonly account: ProfileAccount,
+  ) {}
 
   async get(opts: { phoneNumberId?: string }): Promise<BusinessProfile> {
     const id = this.profileNumber(opts.phoneNumberId);
     const client = await this.account.ready();
     try {
       const p = await client.getBusinessProfile(id);
-      const vertical = (BUSINESS_VERTICALS as readonly string[]).includes(p.vertical ?? '') ? p.vertical as BusinessVertical : null;
+      const vertical = (BUSINESS_VERTICALS as readonly string[]).includes(p.vertical ?? '') ? (p.vertical as BusinessVertical) : null;
       return {
-        phoneNumberId: id, about: p.about ?? null, description: p.description ?? null, address: p.address ?? null, email: p.email ?? null,
-        websites: Array.isArray(p.websites) ? p.websites : [], vertical, profilePictureUrl: p.profile_picture_url ?? null,
+        phoneNumberId: id,
+        about: p.about ?? null,
+        description: p.description ?? null,
+        address: p.address ?? null,
+        email: p.email ?? null,
+        websites: Array.isArray(p.websites) ? p.websites : [],
+        vertical,
+        profilePictureUrl: p.profile_picture_url ?? null,
       };
     } catch (e) {
       throw this.account.recordFailure(e);
@@ -41,7 +50,8 @@ export class BusinessProfiles {
     const client = await this.account.ready();
     try {
       const fields: Record<string, unknown> = {};
-      for (const k of ['about', 'description', 'address', 'email', 'websites', 'vertical'] as const) if (patch[k] !== undefined) fields[k] = patch[k];
+      for (const k of ['about', 'description', 'address', 'email', 'websites', 'vertical'] as const)
+        if (patch[k] !== undefined) fields[k] = patch[k];
       if (patch.photoFileId) {
         const file = this.stagedPhoto(patch.photoFileId);
         const app = await client.getApp();
@@ -61,7 +71,8 @@ export class BusinessProfiles {
     const conn = this.account.store.connection();
     if (!conn) throw new PacerError('unavailable', 'No WhatsApp account is connected.');
     const target = id ?? conn.phone_number_id;
-    if (!this.account.store.number(target)) throw new PacerError('not_found', `Phone number ${target} is not one of the connected account's numbers.`);
+    if (!this.account.store.number(target))
+      throw new PacerError('not_found', `Phone number ${target} is not one of the connected account's numbers.`);
     return target;
   }
 

@@ -14,12 +14,17 @@ export const builtinSandboxLauncher: SandboxLauncher = async (opts) => {
     ...(opts.webhookUrl ? { webhookUrl: opts.webhookUrl } : {}),
   });
   const wabaId = handle.ids.wabaIds.includes(sb.SANDBOX_WABA_ID) ? sb.SANDBOX_WABA_ID : handle.ids.wabaIds[0]!;
-  const phoneNumberId = handle.ids.phoneNumberIds.includes(sb.SANDBOX_PHONE_NUMBER_ID) ? sb.SANDBOX_PHONE_NUMBER_ID : handle.ids.phoneNumberIds[0]!;
+  const phoneNumberId = handle.ids.phoneNumberIds.includes(sb.SANDBOX_PHONE_NUMBER_ID)
+    ? sb.SANDBOX_PHONE_NUMBER_ID
+    : handle.ids.phoneNumberIds[0]!;
   return {
     runtime: { baseUrl: handle.baseUrl, close: () => handle.close(), setWebhookUrl: (url) => handle.setWebhook({ url }), handle },
     credentials: {
-      accessToken: handle.credentials.accessToken, appSecret: handle.credentials.appSecret,
-      verifyToken: handle.credentials.verifyToken ?? sb.SANDBOX_VERIFY_TOKEN, wabaId, phoneNumberId,
+      accessToken: handle.credentials.accessToken,
+      appSecret: handle.credentials.appSecret,
+      verifyToken: handle.credentials.verifyToken ?? sb.SANDBOX_VERIFY_TOKEN,
+      wabaId,
+      phoneNumberId,
     },
   };
 };

@@ -23,6 +23,7 @@ import {
   type AccountHistory, type AccountStatus, type BusinessProfile, type BusinessVertical, type ConnectErrorDetails, type ConnectField, type ConnectInput, type GraphErrorDetails,
   type MessagingLimit, type SendBlocker, type TokenState,
 } from '../../../shared/contract/whatsapp';
+import { assertGraphUrlSafe, assertStoredTokenMayGo, bindTokenOrigin } from './token-binding';
 
 /** Pacer keeps 10% of Meta's hourly management budget free for other tools on the same app. */
 const SHARE_OF_META_BUDGET = 0.9;
@@ -282,6 +283,8 @@ export class AccountService {
     const graphUrl = (input.graphUrl ?? DEFAULT_GRAPH_URL).replace(/\/+$/, '');
     const apiVersion = input.apiVersion ?? DEFAULT_API_VERSION;
     const ids = { wabaId: input.wabaId, phoneNumberId: input.phoneNumberId, graphUrl, apiVersion };
+    assertGraphUrlSafe(graphUrl);
+    if (input.accessToken === undefined && this.ctx.secrets.get('access_token')) assertStoredTokenMayGo(this.ctx.db, graphUrl, this.store.connection()?.graph_url ?? null);
     const token = input.accessToken ?? this.ctx.secrets.get('access_token');
     if (!token) throw new PacerError('bad_input', 'Enter the access token (a system-user token from Meta Business Settings).', { field: 'accessToken', reason: 'token_invalid' });
     // No automatic retries while validating: the person at the wizard gets the answer at once.
@@ -297,6 +300,7 @@ export class AccountService {
     const now = this.ctx.clock.now();
     // A keychain that refuses (locked, none) fails the connect before anything else is saved.
     if (input.accessToken) await this.storeSecret('access_token', input.accessToken, 'accessToken');
+    if (input.accessToken) bindTokenOrigin(this.ctx.db, graphUrl);
     if (appSecret && input.appSecret) await this.storeSecret('app_secret', appSecret, 'appSecret');
     const previous = this.store.connection();
     this.ctx.db.transaction(() => {
@@ -401,6 +405,7 @@ export class AccountService {
       this.sandbox = started.runtime;
       if (started.runtime.baseUrl !== conn.graph_url) {
         this.store.setGraphUrl(started.runtime.baseUrl);
+        bindTokenOrigin(this.ctx.db, started.runtime.baseUrl); // the Sandbox's own token, on its new port
         this.cached = null;
       }
     })().finally(() => { this.sandboxStarting = null; });

@@ -4,7 +4,9 @@ import type { AccountService, ManagementEventLike } from './service';
 export type ManagementAppliers<T extends string> = Record<T, (ev: ManagementEventLike) => void | Promise<void>>;
 
 /** The account's management events (phone quality, messaging limit, restrictions), by router event type. */
-export function accountWebhookAppliers(account: AccountService): ManagementAppliers<'phone_quality' | 'business_capability' | 'account_update'> {
+export function accountWebhookAppliers(
+  account: AccountService,
+): ManagementAppliers<'phone_quality' | 'business_capability' | 'account_update'> {
   return {
     phone_quality: (ev) => account.applyPhoneNumberQualityUpdate(ev),
     business_capability: (ev) => account.applyBusinessCapabilityUpdate(ev),

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { HandlerGroup } from '../api/handlers';
 import type { CoreContext } from '../context';
-import { badInput } from '../errors';
 import type { campaignsMethods, RecipientRow } from '../../../shared/contract/campaigns';
 import { refreshHeaderMedia, uploadHeaderMedia, type MediaAccount } from './media';
+import { csvField, xlsxCell } from './reports';
 import type { CampaignsService } from './service';
 
 type CampaignsMethod = keyof typeof campaignsMethods;
@@ -32,16 +31,11 @@ export function campaignsHandlers(ctx: CoreContext, services: { campaigns: Campa
     'campaigns:exclusions': ({ id, reason, offset, limit }) => svc.listExclusions(id, reason, offset, limit),
     'campaigns:test-send': ({ id, to, contact_id, i_have_consent }) => svc.testSend(id, to, contact_id, { iHaveConsent: i_have_consent ?? false, actor: ctx.host === 'cli' ? 'cli' : 'user' }),
     'campaigns:preview': (input) => svc.preview(input),
-    'campaigns:report': async ({ id, format, out }) => {
+    // No file is written here: a path from the renderer or the harness is never trusted (issue #14).
+    // The CLI writes --out itself (writeReport); the app saves campaigns:export's content where the user chose.
+    'campaigns:report': ({ id }) => {
       const summary = svc.reportSummary(id);
-      let file: string | null = null;
-      let rows = summary.campaign.total;
-      if (format && out) {
-        if (!path.isAbsolute(out)) throw badInput('out must be an absolute path');
-        rows = await writeReport(svc.reportRows(id), format, out);
-        file = out;
-      }
-      return { ...summary, file, rows };
+      return { ...summary, file: null, rows: summary.campaign.total };
     },
     'campaigns:occurrences': ({ id, limit }) => svc.occurrences(id, limit),
     'campaigns:events': ({ id, limit }) => svc.events(id, limit),
@@ -66,7 +60,7 @@ export async function writeReport(rows: Iterable<RecipientRow>, format: 'csv' | 
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: out });
     const ws = wb.addWorksheet('Recipients');
     ws.addRow(REPORT_COLUMNS).commit();
-    for (const r of rows) { ws.addRow(REPORT_COLUMNS.map((k) => cell(k, r[k]))).commit(); n++; }
+    for (const r of rows) { ws.addRow(REPORT_COLUMNS.map((k) => xlsxCell(cell(k, r[k]) as string | number))).commit(); n++; }
     ws.commit();
     await wb.commit();
     return n;
@@ -78,8 +72,7 @@ export async function writeReport(rows: Iterable<RecipientRow>, format: 'csv' | 
       for (const r of rows) { fs.writeSync(fd, `${n ? ',' : ''}\n${JSON.stringify(r)}`); n++; }
       fs.writeSync(fd, '\n]\n');
     } else {
-      // Text starting with = or @ would run as a formula in a spreadsheet: prefix a quote.
-      const esc = (v: unknown) => { let s = String(v); if (/^[=@]/.test(s)) s = `'${s}`; return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s; };
+      const esc = (v: unknown) => csvField(typeof v === 'number' ? v : String(v)); // shared formula-injection rule
       fs.writeSync(fd, `\uFEFF${REPORT_COLUMNS.join(',')}\n`);
       for (const r of rows) { fs.writeSync(fd, `${REPORT_COLUMNS.map((k) => esc(cell(k, r[k]))).join(',')}\n`); n++; }
     }

@@ -20,6 +20,10 @@ import type {
   ButtonTally, CampaignCost, CampaignExportFile, CampaignOverviewRow, CampaignsOverview, CampaignTimeline, campaignReportsMethods, DayOverview, TemplateOverview, TimelinePoint,
 } from '../../../shared/contract/campaign-reports';
 import type { RecipientRow, RecipientState } from '../../../shared/contract/campaigns';
+import { neutraliseCell } from '../../../shared/spreadsheet-cell';
+
+/** An XLSX cell: text through the shared formula-injection rule, numbers as numbers. */
+export const xlsxCell = (v: string | number): string | number => (typeof v === 'string' ? neutraliseCell(v) : v);
 
 export const REPLY_WINDOW_MS = 72 * 3600_000;
 const OPT_OUT_SOURCES = ['keyword', 'button', 'meta_preference', 'error_131050'];
@@ -223,10 +227,9 @@ const TIME_COLUMNS = new Set<keyof RecipientRow>(['claimed_at', 'accepted_at', '
 const exportCell = (k: keyof RecipientRow, v: unknown): string | number =>
   v === null || v === undefined ? '' : TIME_COLUMNS.has(k) ? new Date(v as number).toISOString() : (v as string | number);
 
-/** CSV field: quoted when needed; text starting with = or @ would run as a spreadsheet formula, so it gets a quote. */
+/** CSV field: quoted when needed; formula-like text is neutralised (shared/spreadsheet-cell.ts). */
 export function csvField(v: string | number): string {
-  let s = String(v);
-  if (/^[=@]/.test(s)) s = `'${s}`;
+  const s = typeof v === 'number' ? String(v) : neutraliseCell(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -259,7 +262,7 @@ export async function exportRecipients(db: Db, input: { id: string; format: 'csv
   const ws = wb.addWorksheet('Recipients');
   ws.addRow(EXPORT_COLUMNS);
   ws.getRow(1).font = { bold: true };
-  for (const r of stmt.iterate(...params) as Iterable<RecipientRow>) { ws.addRow(EXPORT_COLUMNS.map((k) => exportCell(k, r[k]))); rows++; }
+  for (const r of stmt.iterate(...params) as Iterable<RecipientRow>) { ws.addRow(EXPORT_COLUMNS.map((k) => xlsxCell(exportCell(k, r[k])))); rows++; }
   const buf = Buffer.from(await wb.xlsx.writeBuffer());
   return { fileName: `${base}.xlsx`, mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', encoding: 'base64', content: buf.toString('base64'), rows };
 }

@@ -21,7 +21,7 @@
 import type { CoreContext } from '../context';
 import { badInput } from '../errors';
 import { recordConsent, consentOf } from '../contacts/consent';
-import { erasedAt } from '../contacts/erasures';
+import { erasedAt } from '../privacy/store/erasures';
 import { holdOf } from '../contacts/holds';
 import { normalizePhone } from '../contacts/phone';
 import { GraphApiError, buildTemplateMessage, type TemplateSendComponent } from '../whatsapp/client';

@@ -8,6 +8,7 @@ import { registerAccountCommands } from './commands/account';
 import { registerTemplatesCommands } from './commands/templates';
 import { registerCampaignCommands, registerRunCommand } from './commands/campaign';
 import { registerWebhookCommands } from './commands/webhook';
+import { registerAuditCommands } from './commands/audit';
 import { createCliContext } from './context';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, type CliIo } from './io';
 
@@ -29,6 +30,7 @@ export function buildProgram(io: CliIo): Command {
   registerCampaignCommands(program, cli);
   registerRunCommand(program, cli);
   registerWebhookCommands(program, cli);
+  registerAuditCommands(program, cli);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

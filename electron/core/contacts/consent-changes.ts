@@ -5,7 +5,7 @@
  */
 import type { ConsentCategory, ConsentSource, ContactRow } from '../../../shared/contract/contacts';
 import { recordConsent } from './consent';
-import { erasedAt } from './erasures';
+import { erasedAt } from '../privacy/store/erasures';
 import { confirmNumber as confirmHeldNumber } from './holds';
 import { normalizePhone } from './phone';
 import { getById, idOf, type ContactRef } from './reads';

@@ -5,10 +5,14 @@
  */
 import crypto from 'node:crypto';
 import { PacerError } from '../errors';
-import { liftErasure as liftErasureRecord, recordErasure } from './erasures';
+import { liftErasure as liftErasureRecord, recordErasure } from '../privacy/store/erasures';
 import { detail, idOf, normalize, type ContactRef } from './reads';
 import type { ContactsScope } from './scope';
 import type { Db } from '../db/connection';
+import { eraseTraces, scrubFreedPages } from '../privacy/store/erase-traces';
+import { subjectTraces } from '../privacy/store/subject-traces';
+import { holdHistory, holdOf } from './holds';
+import { recordAudit } from '../audit/record';
 
 export interface EraseInfo {
   contactId: number;
@@ -42,7 +46,9 @@ export function eraseById(c: ContactsScope, id: number, suppress: boolean): bool
   c.store.deleteContact(id);
   const now = c.now();
   const detail = suppress ? { erasure_record: recordErasure(c.db, phone, now) } : { bulk_delete: true };
-  c.store.insertAudit(now, 'user', 'contact.erased', detail);
+  // Their number, name and replies go from the webhook tables too (privacy/store/erase-traces.ts).
+  if (detail.erasure_record) eraseTraces(c.db, phone, detail.erasure_record);
+  recordAudit(c.ctx, { action: 'contact.erased', detail }); // actor by host: 'cli' or 'user'
   return true;
 }
 
@@ -70,6 +76,7 @@ export function erase(c: ContactsScope, ref: ContactRef): { deleted: boolean } {
     throw e;
   }
   const deleted = c.store.transaction(() => eraseById(c, id, true));
+  scrubFreedPages(c.db);
   c.ctx.emit('contacts:changed', { reason: 'delete' });
   return { deleted };
 }
@@ -82,5 +89,8 @@ export function subjectExport(c: ContactsScope, ref: ContactRef): Record<string,
     contact: d.contact,
     consent_history: d.consentHistory,
     messages: d.messages,
+    hold: holdOf(c.db, d.contact.id),
+    hold_history: holdHistory(c.db, d.contact.id),
+    ...subjectTraces(c.db, d.contact.id, d.contact.phone),
   };
 }

@@ -1,15 +1,17 @@
 /**
  * Contact exports: CSV (UTF-8 with BOM, so Excel shows Hebrew and Chinese), XLSX and JSON.
- * Spreadsheet formats neutralise formula injection: a cell that starts with = + - @ tab or CR is
- * prefixed with an apostrophe, so a spreadsheet shows it as text and never evaluates it (phone
- * numbers, which start with "+", are shown as text too — which also keeps their "+").
+ * Spreadsheet formats neutralise formula injection with the one shared rule
+ * (shared/spreadsheet-cell.ts): a formula-like cell gets an apostrophe; a plain E.164 number stays
+ * as written so the export can be imported again.
  */
 import fs from 'node:fs';
 import { PassThrough, type Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { AttributeValue, ContactRow } from '../../../shared/contract/contacts';
+import { neutraliseCell } from '../../../shared/spreadsheet-cell';
 
-export const neutralize = (v: string): string => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+/** The shared formula-injection rule (shared/spreadsheet-cell.ts). */
+export const neutralize = neutraliseCell;
 
 const csvCell = (v: string) => {
   const s = neutralize(v);

@@ -34,6 +34,7 @@ export function openDatabase(file: string, opts: { readonly?: boolean; key?: Sto
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma('temp_store = MEMORY');
+  db.pragma('secure_delete = ON'); // deleted rows are zeroed, not left in freed pages (erasure, docs/security.md)
   if (!opts.readonly) immediateByDefault(db);
   return db;
 }

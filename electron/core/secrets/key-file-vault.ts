@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { SecretName, VaultInfo } from '../../../shared/contract/app';
 import type { SecretVault } from './vault';
 
-const ENV_NAMES: Record<SecretName, string> = { access_token: 'PACER_ACCESS_TOKEN', app_secret: 'PACER_APP_SECRET' };
+const ENV_NAMES: Record<SecretName, string> = { access_token: 'PACER_ACCESS_TOKEN', app_secret: 'PACER_APP_SECRET', relay_token: 'PACER_RELAY_TOKEN' };
 
 /**
  * The vault outside Electron (CLI, harness). Secrets are AES-256-GCM encrypted in

@@ -24,7 +24,11 @@ export class BackgroundSync {
   private closed = false;
   private started = false;
 
-  constructor(private readonly ctx: CoreContext, private readonly account: AccountService, private readonly templates: TemplatesService) {
+  constructor(
+    private readonly ctx: CoreContext,
+    private readonly account: AccountService,
+    private readonly templates: TemplatesService,
+  ) {
     ctx.onClose(() => this.stop());
   }
 

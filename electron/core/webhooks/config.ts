@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/connection';
+import type { SecretVault } from '../secrets/vault';
 import { badInput } from '../errors';
 import { cleanKeywordList, DEFAULT_OPT_OUT_BUTTONS, DEFAULT_STOP_KEYWORDS, type OptOutRules } from './stop-keywords';
 
@@ -11,10 +12,17 @@ export const DEFAULT_WEBHOOK_PORT = 8788;
 /**
  * Webhook settings kept in the database (they travel with the data, and the verify token is
  * not a secret: Meta sends it in a URL). The relay's per-installation token IS a credential: it
- * lives in a 0600 file in the data dir (or PACER_RELAY_TOKEN), never in the DB.
+ * lives in the SecretVault as `relay_token` (or comes from PACER_RELAY_TOKEN), never in the DB.
+ * Before issue #14 it sat in a plain 0600 file `DATA_DIR/relay-token`: that file is moved into the
+ * vault the first time the token is read, and deleted once the vault has stored it.
  */
 export class WebhookConfig {
-  constructor(private readonly db: Db, private readonly dataDir: string, private readonly env: NodeJS.ProcessEnv = process.env) {}
+  constructor(
+    private readonly db: Db,
+    private readonly dataDir: string,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly secrets: SecretVault | null = null,
+  ) {}
 
   private get(key: string): string | null {
     const r = this.db.prepare(`SELECT value FROM webhook_config WHERE key = ?`).get(key) as { value: string } | undefined;
@@ -85,6 +93,14 @@ export class WebhookConfig {
 
   relayToken(): string | null {
     if (this.env.PACER_RELAY_TOKEN) return this.env.PACER_RELAY_TOKEN;
+    const stored = this.secrets?.get('relay_token') ?? null;
+    if (stored) return stored;
+    const legacy = this.legacyFileToken();
+    if (legacy && this.secrets) this.migrateLegacy(legacy);
+    return legacy;
+  }
+
+  private legacyFileToken(): string | null {
     try {
       return fs.readFileSync(this.tokenFile(), 'utf8').trim() || null;
     } catch {
@@ -92,11 +108,24 @@ export class WebhookConfig {
     }
   }
 
-  setRelay(url: string | null, token?: string): void {
+  /** Once: the plain file's token into the vault; the file goes only after the vault stored it. */
+  private migrateLegacy(token: string): void {
+    const removeFile = () => fs.rmSync(this.tokenFile(), { force: true });
+    try {
+      const r = this.secrets!.set('relay_token', token);
+      if (r instanceof Promise) r.then(removeFile, () => undefined);
+      else removeFile();
+    } catch {
+      // The vault refused (keychain locked): keep the file, try again next time.
+    }
+  }
+
+  /** Returns a promise when the vault stores asynchronously (the desktop keychain): await it. */
+  setRelay(url: string | null, token?: string): void | Promise<void> {
     if (url === null) {
       this.set('relay_url', null);
       fs.rmSync(this.tokenFile(), { force: true });
-      return;
+      return this.secrets?.clear('relay_token');
     }
     let u: URL;
     try {
@@ -109,8 +138,14 @@ export class WebhookConfig {
     }
     if (token !== undefined) {
       if (token.trim().length < 20) throw badInput('The relay token looks wrong (too short).');
-      fs.writeFileSync(this.tokenFile(), token.trim(), { mode: 0o600 });
+      if (!this.secrets) fs.writeFileSync(this.tokenFile(), token.trim(), { mode: 0o600 }); // no vault (bare tests only)
     }
-    this.set('relay_url', u.toString().replace(/\/$/, ''));
+    const stored = token !== undefined && this.secrets ? this.secrets.set('relay_token', token.trim()) : undefined;
+    const saveUrl = () => {
+      this.set('relay_url', u.toString().replace(/\/$/, ''));
+      if (this.secrets && token !== undefined) fs.rmSync(this.tokenFile(), { force: true }); // the old plain file, if any
+    };
+    if (stored instanceof Promise) return stored.then(saveUrl);
+    saveUrl();
   }
 }

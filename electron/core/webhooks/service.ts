@@ -59,7 +59,7 @@ export class WebhookService {
    */
   constructor(private readonly ctx: CoreContext, opts: { durability?: Durability; consentSink?: ConsentSink | null; writerThread?: boolean } = {}) {
     this.consentSink = opts.consentSink ?? null;
-    this.config = new WebhookConfig(ctx.db, ctx.dataDir);
+    this.config = new WebhookConfig(ctx.db, ctx.dataDir, process.env, ctx.secrets);
     this.inbox = new Inbox(ctx.db, ctx.clock, opts.durability ?? 'full', { thread: opts.writerThread ?? true });
     this.scopeStore = new ScopeStore(ctx.db);
     this.scope = new ScopeCache(() => (this.scopeStore.hasAccountTables() ? this.scopeStore.accountScope() : null), ctx.clock);

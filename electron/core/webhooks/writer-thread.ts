@@ -28,10 +28,22 @@ export function workerScript(base: string = import.meta.url): WorkerScript {
   const bundled = new URL(`./${WORKER_BUNDLE_NAME}`, base);
   if (fs.existsSync(fileURLToPath(bundled))) return { kind: 'file', url: bundled };
   const source = fileURLToPath(new URL('./inbox-writer-worker.ts', base));
-  if (!fs.existsSync(source)) throw new Error(`The inbox writer thread's code is missing: neither ${fileURLToPath(bundled)} nor ${source} exists (run npm run build)`);
+  if (!fs.existsSync(source))
+    throw new Error(
+      `The inbox writer thread's code is missing: neither ${fileURLToPath(bundled)} nor ${source} exists (run npm run build)`,
+    );
   if (compiled === null) {
     const esbuild = createRequire(base)('esbuild') as typeof Esbuild;
-    const out = esbuild.buildSync({ entryPoints: [source], bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', write: false, logLevel: 'silent' });
+    const out = esbuild.buildSync({
+      entryPoints: [source],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      packages: 'external',
+      write: false,
+      logLevel: 'silent',
+    });
     compiled = out.outputFiles[0]!.text;
   }
   return { kind: 'source', code: compiled };
@@ -49,12 +61,17 @@ export class InboxWriterThread {
   private closed: Promise<void> | null = null;
   readonly stats = { commits: 0, rows: 0 };
 
-  constructor(file: string, durability: Durability, private readonly onCommitted: (added: number) => void, key: Buffer | null = null) {
+  constructor(
+    file: string,
+    durability: Durability,
+    private readonly onCommitted: (added: number) => void,
+    /** The store's key when it is encrypted (db/connection.ts storeKeyOf): the thread's connection needs it too. */
+    key: Buffer | null = null,
+  ) {
     const data: WriterData = { file, durability, sqlitePath: createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers'), keyHex: key ? key.toString('hex') : null };
     const script = workerScript();
-    this.worker = script.kind === 'file'
-      ? new Worker(script.url, { workerData: data })
-      : new Worker(script.code, { eval: true, workerData: data });
+    this.worker =
+      script.kind === 'file' ? new Worker(script.url, { workerData: data }) : new Worker(script.code, { eval: true, workerData: data });
     this.worker.unref();
     this.worker.on('message', (m: FromWriter) => {
       if (m === 'closed') return;
@@ -92,7 +109,9 @@ export class InboxWriterThread {
     this.closed ??= new Promise<void>((resolve) => {
       const done = () => resolve();
       this.worker.once('exit', done);
-      this.worker.on('message', (m: FromWriter) => { if (m === 'closed') void this.worker.terminate(); });
+      this.worker.on('message', (m: FromWriter) => {
+        if (m === 'closed') void this.worker.terminate();
+      });
       this.post('close');
     });
     return this.closed;

@@ -8,6 +8,8 @@ import { SECRET_NAMES } from '../../../shared/contract/app';
 import type { Settings } from '../../../shared/settings';
 import { AccountSettingsSection } from '../account/AccountSettingsSection';
 import { WebhooksCard } from './WebhooksCard';
+import { RetentionCard } from './RetentionCard';
+import { AuditTrailCard } from './AuditTrailCard';
 
 /** Each language named in itself, so a user lost in the wrong language can find their own. */
 const LANGUAGE_NAMES: Record<Exclude<Settings['language'], 'system'>, string> = { en: 'English', he: 'עברית', 'zh-TW': '繁體中文' };
@@ -75,6 +77,9 @@ export function SettingsPage() {
         </dl>
         {info && <p className="small muted">{t('secrets.where', { backend: t(`backend.${info.vault.backend}`) })}</p>}
       </section>
+
+      <RetentionCard />
+      <AuditTrailCard />
 
       <section className="card" aria-labelledby="about">
         <h2 id="about">{t('about')}</h2>

@@ -87,7 +87,7 @@ describe('pacer import / contacts (CLI contract)', () => {
     expect(r.code).toBe(0);
     const lines = r.out.trim().split(/\r?\n/);
     expect(lines[0]).toMatch(/^phone,name,first_name/);
-    expect(lines[1]).toMatch(/^'\+972502345678,"'=HYPERLINK\(""http:\/\/evil""\)",/);
+    expect(lines[1]).toMatch(/^\+972502345678,"'=HYPERLINK\(""http:\/\/evil""\)",/);
     const out = path.join(dir, 'c.json');
     expect((await pacer(dir, 'contacts', 'export', '--format', 'json', '--out', out)).code).toBe(0);
     expect(JSON.parse(fs.readFileSync(out, 'utf8'))[0]).toMatchObject({ phone: '+972502345678', name: '=HYPERLINK("http://evil")' });

@@ -1,5 +1,5 @@
 /**
- * Erasure keeps a suppression record (migration 0007, contacts/erasures.ts): a keyed hash of the
+ * Erasure keeps a suppression record (migration 0007, privacy/store/erasures.ts): a keyed hash of the
  * number, when and why — nothing readable. A later import of the same number is rejected with a
  * specific reason, so no campaign can reach the person again.
  */

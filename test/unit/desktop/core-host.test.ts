@@ -9,7 +9,7 @@ const FAST = { delaysMs: [20, 40, 80], maxCrashes: 3, windowMs: 60_000 };
 
 function host(overrides: Partial<ConstructorParameters<typeof CoreHost>[0]> = {}) {
   const statuses: CoreStatus[] = [];
-  let settings = { language: 'en', theme: 'system', defaultCountry: 'IL', caFile: null, systemCa: false } as const;
+  let settings = { language: 'en', theme: 'system', defaultCountry: 'IL', caFile: null, systemCa: false, webhookRetentionDays: 30 } as const;
   const h = new CoreHost({
     bundleDir: '/app/dist/electron',
     dataDir: '/data',

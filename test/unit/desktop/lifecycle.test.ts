@@ -296,7 +296,7 @@ describe('desktop lifecycle', () => {
       await launch({ platform: 'linux' });
       const labels = () => (fe.Menu.application!.template as { label: string }[]).map((m) => m.label);
       expect(labels()).toEqual(['File', 'Edit', 'View', 'Window']);
-      fe.fake.children[0]!.reply({ type: 'settings:set', settings: { language: 'he', theme: 'system', defaultCountry: 'IL', caFile: null, systemCa: false } });
+      fe.fake.children[0]!.reply({ type: 'settings:set', settings: { language: 'he', theme: 'system', defaultCountry: 'IL', caFile: null, systemCa: false, webhookRetentionDays: 30 } });
       expect(labels()).toEqual(['קובץ', 'עריכה', 'תצוגה', 'חלון']);
     });
 

@@ -17,7 +17,7 @@ const REPO = path.resolve(import.meta.dirname, '..', '..', '..');
 const CORE = path.join(REPO, 'electron', 'core');
 const DOMAIN_FOLDERS = [
   'account', 'templates', 'webhooks', 'whatsapp', 'campaigns', 'contacts', 'sandbox', 'settings', 'secrets', 'db', 'http', 'host', 'cli',
-  'api', 'files',
+  'api', 'files', 'privacy', 'audit',
 ] as const;
 
 function listSources(dir: string): string[] {
@@ -35,11 +35,24 @@ function importsOf(file: string, text = fs.readFileSync(file, 'utf8')): string[]
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const out: string[] = [];
   const visit = (node: ts.Node) => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       out.push(node.moduleSpecifier.text);
-    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0])
+    ) {
       out.push(node.arguments[0].text);
-    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
+    } else if (
+      ts.isImportEqualsDeclaration(node) &&
+      ts.isExternalModuleReference(node.moduleReference) &&
+      ts.isStringLiteral(node.moduleReference.expression)
+    ) {
       out.push(node.moduleReference.expression.text);
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
       out.push(node.argument.literal.text);
@@ -54,8 +67,9 @@ function importsOf(file: string, text = fs.readFileSync(file, 'utf8')): string[]
 function folderOf(file: string): string | null {
   const rel = path.relative(CORE, file);
   if (rel.startsWith('..') || path.isAbsolute(rel)) return null;
-  const first = rel.split(path.sep)[0]!;
-  return (DOMAIN_FOLDERS as readonly string[]).includes(first) && rel.includes(path.sep) ? first : null;
+  const parts = rel.replaceAll('\\', '/').split('/');
+  const first = parts[0]!;
+  return (DOMAIN_FOLDERS as readonly string[]).includes(first) && parts.length > 1 ? first : null;
 }
 
 type FolderGraph = Map<string, Map<string, string[]>>;
@@ -113,11 +127,14 @@ function describeCycle(graph: FolderGraph, cycle: string[]): string {
   return `${[...cycle, cycle[0]].join(' → ')}\n${hops.join('\n')}`;
 }
 
-describe('import cycles between the core\'s domain folders', () => {
+describe("import cycles between the core's domain folders", () => {
   it('there are none (each folder depends on another one way only)', () => {
     const graph = folderGraph(listSources(CORE).map((file) => ({ file })));
     const cycles = findCycles(graph);
-    expect(cycles.map((c) => describeCycle(graph, c)), 'folder import cycles (move the shared part, or pass it in from compose.ts)').toEqual([]);
+    expect(
+      cycles.map((c) => describeCycle(graph, c)),
+      'folder import cycles (move the shared part, or pass it in from compose.ts)',
+    ).toEqual([]);
   });
 
   it('finds a cycle when one is there, through a type-only or dynamic import too', () => {
@@ -136,14 +153,18 @@ describe('import cycles between the core\'s domain folders', () => {
 
   it('reports two cycles through one folder separately, and no cycle for a one-way chain', () => {
     const f = (rel: string, text: string) => ({ file: path.join(CORE, rel), text });
-    expect(findCycles(folderGraph([
-      f('campaigns/a.ts', `import '../contacts/b'; import '../whatsapp/c';`),
-      f('contacts/b.ts', `import '../campaigns/a';`),
-      f('whatsapp/c.ts', `import '../campaigns/a';`),
-    ]))).toEqual([['campaigns', 'contacts'], ['campaigns', 'whatsapp']]);
-    expect(findCycles(folderGraph([
-      f('campaigns/a.ts', `import '../contacts/b';`),
-      f('contacts/b.ts', `import '../db/c';`),
-    ]))).toEqual([]);
+    expect(
+      findCycles(
+        folderGraph([
+          f('campaigns/a.ts', `import '../contacts/b'; import '../whatsapp/c';`),
+          f('contacts/b.ts', `import '../campaigns/a';`),
+          f('whatsapp/c.ts', `import '../campaigns/a';`),
+        ]),
+      ),
+    ).toEqual([
+      ['campaigns', 'contacts'],
+      ['campaigns', 'whatsapp'],
+    ]);
+    expect(findCycles(folderGraph([f('campaigns/a.ts', `import '../contacts/b';`), f('contacts/b.ts', `import '../db/c';`)]))).toEqual([]);
   });
 });

@@ -27,15 +27,15 @@ const ALLOWED: Record<string, string> = {
   // by the privacy and import work at the same time, so renamed later rather than now.
   'electron/core/contacts/consent.ts': 'the consent ledger (consent_events / consent_state): a store in all but name',
   'electron/core/contacts/holds.ts': 'number holds ledger: a store in all but name',
-  'electron/core/contacts/erasures.ts': 'erasure suppression records: a store in all but name',
   'electron/core/contacts/search.ts': 'the FTS5 word index and its background indexer (SQLite-specific)',
   'electron/core/contacts/rules.ts': 'compiles audience and segment rules to SQL conditions (reads tag/segment ids)',
   'electron/core/contacts/import/engine.ts': 'the import engine\'s bulk-insert transactions (benchmarked; docs/benchmarks.md)',
   'electron/core/contacts/handlers.ts': 'export handler query (not yet moved)',
   // Other domains: the account/webhooks split is issue #12's other half (composition root) or later work.
-  'electron/core/account/service.ts': 'account service (split by the composition-root work)',
   'electron/core/webhooks/service.ts': 'webhook service (split by the composition-root work)',
+  'electron/core/webhooks/inbox-writer-worker.ts': 'the webhook writer thread: its own connection in a worker thread, one typed INSERT (docs/architecture.md "Data")',
   'electron/core/webhooks/inbox.ts': 'the durable webhook inbox (a store in all but name)',
+  'electron/core/webhooks/inbox-writer-worker.ts': 'the inbox\'s one INSERT, on the writer thread\'s own connection (architecture.md "Data")',
   'electron/core/webhooks/processor.ts': 'webhook applier transactions',
   'electron/core/webhooks/builtin.ts': 'built-in webhook appliers (template/account updates)',
   'electron/core/webhooks/config.ts': 'webhook configuration row',
@@ -80,7 +80,7 @@ function coreFiles(): string[] {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(path.relative(REPO, p).split(path.sep).join('/'));
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(path.relative(REPO, p).replaceAll('\\', '/'));
     }
   };
   for (const e of fs.readdirSync(root, { withFileTypes: true })) if (e.isDirectory() && e.name !== 'db') walk(path.join(root, e.name));

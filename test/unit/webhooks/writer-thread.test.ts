@@ -50,7 +50,12 @@ describe('inbox writer thread module', () => {
     const worker = new Worker(pathToFileURL(path.join(dir, WORKER_BUNDLE_NAME)), { workerData: data });
     try {
       const answers: FromWriter[] = [];
-      const closed = new Promise<void>((resolve) => worker.on('message', (m: FromWriter) => { answers.push(m); if (m === 'closed') resolve(); }));
+      const closed = new Promise<void>((resolve) =>
+        worker.on('message', (m: FromWriter) => {
+          answers.push(m);
+          if (m === 'closed') resolve();
+        }),
+      );
       const body = (s: string) => new Uint8Array(Buffer.from(s));
       worker.postMessage({ seq: 1, receivedAt: 1000, source: 'relay', sourceId: 'ev-1', body: body('{"a":1}') });
       worker.postMessage({ seq: 2, receivedAt: 1001, source: 'relay', sourceId: 'ev-1', body: body('{"a":1}') });
@@ -63,7 +68,10 @@ describe('inbox writer thread module', () => {
       expect(ids[1]).toBeNull();
       expect(ids.filter((x) => x !== null)).toHaveLength(2);
       const rows = db.prepare('SELECT source, source_id, CAST(body AS TEXT) AS body FROM webhook_inbox ORDER BY id').all();
-      expect(rows).toEqual([{ source: 'relay', source_id: 'ev-1', body: '{"a":1}' }, { source: 'direct', source_id: null, body: '{"b":2}' }]);
+      expect(rows).toEqual([
+        { source: 'relay', source_id: 'ev-1', body: '{"a":1}' },
+        { source: 'direct', source_id: null, body: '{"b":2}' },
+      ]);
     } finally {
       await worker.terminate();
       db.close();

@@ -272,8 +272,10 @@ export function registerCampaignCommands(program: Command, cli: CliContext): voi
       if (format === 'xlsx' && !o.out) throw new CliError('--format xlsx needs --out FILE', EXIT_USAGE);
       await cli.withCore(cmd, async (core) => {
         if (o.out) {
-          const r = await cli.call(core, 'campaigns:report', { id, format, out: path.resolve(o.out) });
-          cli.io.err(`Wrote ${r.rows} row(s) to ${r.file}`);
+          await cli.call(core, 'campaigns:get', { id });
+          const file = path.resolve(o.out);
+          const rows = await writeReport(core.services.campaigns.reportRows(id), format, file);
+          cli.io.err(`Wrote ${rows} row(s) to ${file}`);
           return;
         }
         await cli.call(core, 'campaigns:get', { id });

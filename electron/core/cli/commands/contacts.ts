@@ -309,6 +309,21 @@ export function registerContactsCommands(program: Command, cli: CliContext): voi
     });
 
   contacts
+    .command('subject-export')
+    .description('Data-subject access request: everything Pacer holds about one person (contact, consent history, holds, sends with statuses, replies, raw webhook bodies) as JSON — plaintext, because the person asked for it')
+    .argument('<phone>', 'phone number (any format; E.164 preferred)')
+    .option('--out <file>', 'write the JSON to this file (default: standard output)')
+    .action(async (phone: string, o: { out?: string }, cmd: Command) => {
+      await cli.withCore(cmd, async (core) => {
+        const r = await cli.call(core, 'contacts:subject-export', { phone });
+        const text = JSON.stringify(r, null, 2);
+        if (!o.out) return cli.io.out(text);
+        fs.writeFileSync(path.resolve(o.out), text + '\n', { mode: 0o600 });
+        cli.io.err(`Wrote everything held about ${phone} to ${o.out} (plain JSON: keep it safe).`);
+      });
+    });
+
+  contacts
     .command('lift-erasure')
     .description('The person asked to be added again: remove the suppression record an erasure left, so the number can be imported (audited with the reason)')
     .argument('<phone>', 'phone number (any format; E.164 preferred)')

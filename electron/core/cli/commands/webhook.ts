@@ -95,11 +95,11 @@ export function registerWebhookCommands(program: Command, cli: CliContext): void
       await cli.withCore(cmd, async (core) => {
         const cfg = core.services.webhooks.config;
         try {
-          if (o.off) cfg.setRelay(null);
+          if (o.off) await cfg.setRelay(null);
           else {
             const token = cli.io.env.PACER_RELAY_TOKEN;
             if (!token) throw new Error('Set PACER_RELAY_TOKEN to the token the relay printed when you paired this installation.');
-            cfg.setRelay(o.url!, token);
+            await cfg.setRelay(o.url!, token);
           }
         } catch (e) {
           throw new CliError(e instanceof Error ? e.message : String(e), EXIT_USAGE);

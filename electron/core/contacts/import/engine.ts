@@ -40,7 +40,7 @@ import type { Clock } from '../../clock';
 import { applyKey, STORE_KEY_BYTES } from '../../db/cipher';
 import { storeKeyOf, type Db } from '../../db/connection';
 import { badInput, PacerError } from '../../errors';
-import { erasedReason, erasureCheck } from '../erasures';
+import { erasedReason, erasureCheck } from '../../privacy/store/erasures';
 import { displayName } from '../names';
 import { pickMobile } from '../phone';
 import { parseBoolean, parseConsentCell, parseDate, parseNumber, guessType } from './guess';
@@ -251,7 +251,7 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
       pendingRows = 0;
     };
     const cell = (cells: string[], i: number | null) => (i === null ? '' : (cells[i] ?? '').trim());
-    // Numbers erased at the person's request (suppression records, contacts/erasures.ts): null when none.
+    // Numbers erased at the person's request (suppression records, privacy/store/erasures.ts): null when none.
     const erased = erasureCheck(db);
 
     // The staging file is private to this import: one transaction for the whole read, so index

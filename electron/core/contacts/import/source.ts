@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
+import { checkXlsxLimits } from './xlsx-limits';
 import Papa from 'papaparse';
 import type { ImportEncoding, ImportFormat } from '../../../../shared/contract/contacts';
 import { badInput } from '../../errors';
@@ -304,6 +305,7 @@ async function openXlsx(path: string, size: number, opts: OpenOptions): Promise<
   if (size > MAX_XLSX_BYTES) {
     throw badInput(`This Excel file is larger than ${MAX_XLSX_BYTES / 1024 / 1024} MB. Save it as CSV (UTF-8) in Excel and import the CSV.`);
   }
+  await checkXlsxLimits(path); // before exceljs reads it whole: size, cells, zip bombs (xlsx-limits.ts)
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.readFile(path);

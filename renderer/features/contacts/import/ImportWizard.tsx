@@ -23,7 +23,7 @@ export type Step = (typeof STEPS)[number];
  * The core does the work; this component only gathers choices and follows the job.
  */
 export function ImportWizard() {
-  const { t } = useTranslation('contacts');
+  const { t, i18n } = useTranslation('contacts');
   const close = useStore((s) => s.openImport);
   const changed = useStore((s) => s.contactsChanged);
   const defaultCountry = useStore((s) => s.settings?.defaultCountry ?? 'IL');
@@ -51,7 +51,9 @@ export function ImportWizard() {
     const r = await api.call('import:preview', { fileId: staged.fileId, encoding: enc, sheet: sh });
     setBusy(false);
     if (!r.ok) {
-      setError(r.message);
+      // A code the UI translates (xlsx-limits.ts); other refusals keep the core's text for now.
+      const d = r.details as { reason?: string; what?: string; limit?: number } | undefined;
+      setError(d?.reason === 'xlsx_too_large' ? t(`import.tooLarge.${d.what === 'cells' ? 'cells' : d.what === 'entries' ? 'entries' : 'bytes'}`, { limit: new Intl.NumberFormat(i18n.language).format(d.what === 'bytes' ? Math.round((d.limit ?? 0) / 1024 / 1024) : d.limit ?? 0) }) : r.message);
       return false;
     }
     setError(null);

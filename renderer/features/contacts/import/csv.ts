@@ -1,13 +1,10 @@
 /**
- * CSV written in the browser (the rejected-rows download). Spreadsheet apps execute cells that
- * start with = + - @ (and tab / CR, which some strip first), so such cells get a leading
- * apostrophe: the value is shown as text and never evaluated (OWASP "CSV injection").
+ * CSV written in the browser (the rejected-rows download). Cells go through the one shared
+ * formula-injection rule (shared/spreadsheet-cell.ts).
  */
-const FORMULA_START = /^[=+\-@\t\r]/;
+import { neutraliseCell } from '../../../../shared/spreadsheet-cell';
 
-export function neutraliseCell(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
-}
+export { neutraliseCell };
 
 function quote(value: string): string {
   return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;

@@ -13,7 +13,7 @@
  * consent path (an opt-out of an erased number does not create a contact again).
  */
 import crypto from 'node:crypto';
-import type { Db } from '../db/connection';
+import type { Db } from '../../db/connection';
 
 export const ERASURE_REASON = 'erasure request';
 const KEY_NAME = 'contacts.erasure_key';
