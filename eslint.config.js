@@ -3,7 +3,7 @@ import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
-const nodeOnlyPackages = ['better-sqlite3', 'conf', 'electron-store', 'commander', 'ws'];
+const nodeOnlyPackages = ['better-sqlite3', 'better-sqlite3-multiple-ciphers', 'conf', 'electron-store', 'commander', 'ws'];
 
 const noNodeOrElectron = {
   paths: [

@@ -16,6 +16,8 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { createCore } from '../electron/core/index';
 import { openTable } from '../electron/core/contacts/import/source';
 import { MemoryVault } from '../electron/core/secrets/vault';
+import { MemoryStoreKeyVault } from '../electron/core/secrets/store-key';
+import { UNENCRYPTED_FOR_BENCHMARKS } from '../electron/core/db/open-store';
 import { MemorySettingsStore } from '../electron/core/settings/store';
 import { silentLogger } from '../electron/core/log';
 
@@ -109,75 +111,16 @@ async function main() {
   if (indexed.status !== 0) throw new Error(`sqlite3 (indexed) failed: ${indexed.stderr}`);
   console.log(`sqlite3 .import --csv into a table with 4 indexes like Pacer's: ${(sqliteIndexedMs / 1000).toFixed(2)} s (reference only)`);
 
-  // Pacer: the same path as the app / `pacer import`.
-  const dataDir = path.join(work, 'data');
-  const core = createCore({ dataDir, host: 'cli', secrets: new MemoryVault(), settings: new MemorySettingsStore(), log: silentLogger });
-  // RSS is sampled by a timer and at every progress event (the merge is one synchronous
-  // transaction: timers do not run during it, progress events do).
-  let peakRss = process.memoryUsage().rss;
-  const baseRss = peakRss;
-  let peakParts = '';
-  let sampling = true;
-  const peakBy = { reading: 0, writing: 0 };
-  let phaseNow: 'reading' | 'writing' = 'reading';
-  const sample = () => {
-    if (!sampling) return;
-    const mu = process.memoryUsage();
-    const rss = mu.rss;
-    if (rss > peakRss) peakParts = `heap ${(mu.heapTotal / 1e6).toFixed(0)} (used ${(mu.heapUsed / 1e6).toFixed(0)}), external ${(mu.external / 1e6).toFixed(0)}, buffers ${(mu.arrayBuffers / 1e6).toFixed(0)}`;
-    peakRss = Math.max(peakRss, rss);
-    peakBy[phaseNow] = Math.max(peakBy[phaseNow], rss);
-  };
-  const sampler = setInterval(sample, 20);
-  let progressEvents = 0;
-  let writingAt = 0;
-  let lastEventAt = 0;
-  let longestGap = 0;
-  let gapAt = '';
-  core.on('import:progress', (p) => {
-    sample();
-    progressEvents++;
-    const now = performance.now();
-    if (lastEventAt && now - lastEventAt > longestGap) {
-      longestGap = now - lastEventAt;
-      gapAt = `${p.phase} ${p.written ?? p.rowsRead}/${p.toWrite ?? ''}`;
-    }
-    lastEventAt = now;
-    if (p.phase === 'writing' && !writingAt) writingAt = now;
-    if (p.phase === 'writing') phaseNow = 'writing';
-  });
-  const { imports, contacts: service } = core.services;
-  t = performance.now();
-  const t0Import = t;
-  const staged = core.ctx.files.stagePath(csv);
-  const preview = await core.call('import:preview', { fileId: staged.fileId });
-  if (!preview.ok) throw new Error(preview.message);
-  const started = await core.call('import:start', { fileId: staged.fileId, mapping: preview.value.mapping, defaultCountry: 'IL', tags: ['bench'] });
-  if (!started.ok) throw new Error(started.message);
-  const job = await imports.wait(started.value.jobId);
-  const importMs = performance.now() - t;
-  sample();
-  sampling = false;
-  const importPeakRss = peakRss;
-  longestGap = Math.max(longestGap, performance.now() - lastEventAt);
-  if (job.state !== 'done' || !job.report) throw new Error(`import ${job.state}: ${job.error?.message}`);
-  const r = job.report;
-  // The search index catches up after the commit (in the app, in the background).
-  await service.indexer.stop(); // stop the background run the import kicked; finish it here, timed
-  t = performance.now();
-  service.indexer.catchUpNow();
-  const indexMs = performance.now() - t;
-  clearInterval(sampler);
-  const maxRss = process.resourceUsage().maxRSS * 1024;
-
-  console.log(`Pacer import: ${(importMs / 1000).toFixed(2)} s, ${Math.round(r.rows / (importMs / 1000)).toLocaleString('en')} rows/s`);
-  console.log(`  rows ${r.rows}, imported ${r.imported}, updated ${r.updated}, duplicates ${r.duplicates}, invalid ${r.invalid}, skipped ${r.skipped}`);
-  console.log(`  progress: ${progressEvents} events, longest gap between two ${longestGap.toFixed(0)} ms, before "${gapAt}" (≥ 4/s means ≤ 250 ms)`);
-  console.log(`  phases: reading+validating+staging ${((writingAt - t0Import) / 1000).toFixed(2)} s, count+merge transaction ${((t0Import + importMs - writingAt) / 1000).toFixed(2)} s`);
-  console.log(`  ratio to sqlite3 .import: ${(importMs / sqliteMs).toFixed(2)} (target ≤ 3.0)`);
-  console.log(`  peak RSS during import: ${(importPeakRss / 1e6).toFixed(0)} MB (target ≤ 500 MB; before it ${(baseRss / 1e6).toFixed(0)}, reading ${(peakBy.reading / 1e6).toFixed(0)}, saving ${(peakBy.writing / 1e6).toFixed(0)}; process max incl. the search index catch-up ${(maxRss / 1e6).toFixed(0)} MB)`);
-  console.log(`  at the peak, MB: ${peakParts} (the rest is native: SQLite page caches, code)`);
-  console.log(`  search index catch-up after commit: ${(indexMs / 1000).toFixed(2)} s (ratio incl. it: ${((importMs + indexMs) / sqliteMs).toFixed(2)})`);
+  // Pacer: the same path as the app / `pacer import`, on an unencrypted store and then on an
+  // encrypted one (what every store is now: docs/security.md), side by side in this run.
+  const plain = await pacerImport(path.join(work, 'data-plain'), csv, UNENCRYPTED_FOR_BENCHMARKS, 'unencrypted');
+  await plain.core.close();
+  const enc = await pacerImport(path.join(work, 'data'), csv, new MemoryStoreKeyVault(), 'encrypted');
+  const { core, service, importMs, indexMs, r, progressEvents, longestGap, writingAt, t0Import, importPeakRss, maxRss } = enc;
+  const untilSearchable = (x: PacerRun) => x.importMs + x.indexMs;
+  console.log('Side by side (until every contact is searchable = import + search index):');
+  console.log(`  unencrypted ${(untilSearchable(plain) / 1000).toFixed(2)} s (import ${(plain.importMs / 1000).toFixed(2)} + index ${(plain.indexMs / 1000).toFixed(2)}), ${(untilSearchable(plain) / sqliteIndexedMs).toFixed(2)}× the indexed sqlite3 reference`);
+  console.log(`  encrypted   ${(untilSearchable(enc) / 1000).toFixed(2)} s (import ${(enc.importMs / 1000).toFixed(2)} + index ${(enc.indexMs / 1000).toFixed(2)}), ${(untilSearchable(enc) / sqliteIndexedMs).toFixed(2)}× the indexed sqlite3 reference (target ≤ 2.0); encryption costs ${(((untilSearchable(enc) / untilSearchable(plain)) - 1) * 100).toFixed(0)} %`);
 
   // Search: what the contacts table asks (page of 100 + total).
   const q = async (input: Record<string, unknown>) => {
@@ -232,6 +175,11 @@ async function main() {
     importSeconds: +(importMs / 1000).toFixed(2),
     rowsPerSecond: Math.round(r.rows / (importMs / 1000)),
     ratio: +(importMs / sqliteMs).toFixed(2),
+    untilSearchableSeconds: { unencrypted: +(untilSearchable(plain) / 1000).toFixed(2), encrypted: +(untilSearchable(enc) / 1000).toFixed(2) },
+    ratioToIndexedSqlite: { unencrypted: +(untilSearchable(plain) / sqliteIndexedMs).toFixed(2), encrypted: +(untilSearchable(enc) / sqliteIndexedMs).toFixed(2) },
+    unencryptedImportSeconds: +(plain.importMs / 1000).toFixed(2),
+    unencryptedIndexSeconds: +(plain.indexMs / 1000).toFixed(2),
+    unencryptedPeakRssMB: Math.round(plain.importPeakRss / 1e6),
     readSeconds: +((writingAt - t0Import) / 1000).toFixed(2),
     mergeSeconds: +((t0Import + importMs - writingAt) / 1000).toFixed(2),
     indexSeconds: +(indexMs / 1000).toFixed(2),
@@ -251,6 +199,91 @@ async function main() {
   console.log(JSON.stringify(summary));
   await core.close();
   if (!KEEP) fs.rmSync(work, { recursive: true, force: true });
+}
+
+interface PacerRun {
+  core: ReturnType<typeof createCore>;
+  service: ReturnType<typeof createCore>['services']['contacts'];
+  importMs: number;
+  indexMs: number;
+  r: NonNullable<Awaited<ReturnType<ReturnType<typeof createCore>['services']['imports']['wait']>>['report']>;
+  progressEvents: number;
+  longestGap: number;
+  writingAt: number;
+  t0Import: number;
+  importPeakRss: number;
+  maxRss: number;
+}
+
+/** One import of the file through the contract, timed, with RSS and progress sampled; then the search index catch-up, timed. */
+async function pacerImport(dataDir: string, csv: string, storeKeys: MemoryStoreKeyVault | typeof UNENCRYPTED_FOR_BENCHMARKS, label: string): Promise<PacerRun> {
+  const core = createCore({ dataDir, host: 'cli', secrets: new MemoryVault(), settings: new MemorySettingsStore(), log: silentLogger, storeKeys });
+  // RSS is sampled by a timer and at every progress event (the merge is one synchronous
+  // transaction: timers do not run during it, progress events do).
+  let peakRss = process.memoryUsage().rss;
+  const baseRss = peakRss;
+  let peakParts = '';
+  let sampling = true;
+  const peakBy = { reading: 0, writing: 0 };
+  let phaseNow: 'reading' | 'writing' = 'reading';
+  const sample = () => {
+    if (!sampling) return;
+    const mu = process.memoryUsage();
+    const rss = mu.rss;
+    if (rss > peakRss) peakParts = `heap ${(mu.heapTotal / 1e6).toFixed(0)} (used ${(mu.heapUsed / 1e6).toFixed(0)}), external ${(mu.external / 1e6).toFixed(0)}, buffers ${(mu.arrayBuffers / 1e6).toFixed(0)}`;
+    peakRss = Math.max(peakRss, rss);
+    peakBy[phaseNow] = Math.max(peakBy[phaseNow], rss);
+  };
+  const sampler = setInterval(sample, 20);
+  let progressEvents = 0;
+  let writingAt = 0;
+  let lastEventAt = 0;
+  let longestGap = 0;
+  let gapAt = '';
+  core.on('import:progress', (p) => {
+    sample();
+    progressEvents++;
+    const now = performance.now();
+    if (lastEventAt && now - lastEventAt > longestGap) {
+      longestGap = now - lastEventAt;
+      gapAt = `${p.phase} ${p.written ?? p.rowsRead}/${p.toWrite ?? ''}`;
+    }
+    lastEventAt = now;
+    if (p.phase === 'writing' && !writingAt) writingAt = now;
+    if (p.phase === 'writing') phaseNow = 'writing';
+  });
+  const { imports, contacts: service } = core.services;
+  let t = performance.now();
+  const t0Import = t;
+  const staged = core.ctx.files.stagePath(csv);
+  const preview = await core.call('import:preview', { fileId: staged.fileId });
+  if (!preview.ok) throw new Error(preview.message);
+  const started = await core.call('import:start', { fileId: staged.fileId, mapping: preview.value.mapping, defaultCountry: 'IL', tags: ['bench'] });
+  if (!started.ok) throw new Error(started.message);
+  const job = await imports.wait(started.value.jobId);
+  const importMs = performance.now() - t;
+  sample();
+  sampling = false;
+  const importPeakRss = peakRss;
+  longestGap = Math.max(longestGap, performance.now() - lastEventAt);
+  if (job.state !== 'done' || !job.report) throw new Error(`import ${job.state}: ${job.error?.message}`);
+  const r = job.report;
+  // The search index catches up after the commit (in the app, in the background).
+  await service.indexer.stop(); // stop the background run the import kicked; finish it here, timed
+  t = performance.now();
+  service.indexer.catchUpNow();
+  const indexMs = performance.now() - t;
+  clearInterval(sampler);
+  const maxRss = process.resourceUsage().maxRSS * 1024;
+
+  console.log(`Pacer import (${label} store): ${(importMs / 1000).toFixed(2)} s, ${Math.round(r.rows / (importMs / 1000)).toLocaleString('en')} rows/s`);
+  console.log(`  rows ${r.rows}, imported ${r.imported}, updated ${r.updated}, duplicates ${r.duplicates}, invalid ${r.invalid}, skipped ${r.skipped}`);
+  console.log(`  progress: ${progressEvents} events, longest gap between two ${longestGap.toFixed(0)} ms, before "${gapAt}" (≥ 4/s means ≤ 250 ms)`);
+  console.log(`  phases: reading+validating+staging ${((writingAt - t0Import) / 1000).toFixed(2)} s, count+merge transaction ${((t0Import + importMs - writingAt) / 1000).toFixed(2)} s`);
+  console.log(`  peak RSS during import: ${(importPeakRss / 1e6).toFixed(0)} MB (target ≤ 500 MB; before it ${(baseRss / 1e6).toFixed(0)}, reading ${(peakBy.reading / 1e6).toFixed(0)}, saving ${(peakBy.writing / 1e6).toFixed(0)}; process max so far incl. the search index catch-up ${(maxRss / 1e6).toFixed(0)} MB)`);
+  console.log(`  at the peak, MB: ${peakParts} (the rest is native: SQLite page caches, code)`);
+  console.log(`  search index catch-up after commit: ${(indexMs / 1000).toFixed(2)} s`);
+  return { core, service, importMs, indexMs, r, progressEvents, longestGap, writingAt, t0Import, importPeakRss, maxRss };
 }
 
 const into = argv.indexOf('--generate-into');

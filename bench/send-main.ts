@@ -1,4 +1,4 @@
-// Options after `--`: --recipients N, --bare N, --rate R, --inflight C.
+// Options after `--`: --recipients N, --bare N, --rate R, --inflight C, --unencrypted (the store without encryption, to compare).
 /**
  * npm run bench:send — Pacer's sender against the sandbox set to 1,000 msg/s, next to a bare HTTP
  * send loop against the same emulator, in one run.
@@ -18,6 +18,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '../electron/core/clock';
 import { createCore } from '../electron/core/index';
+import { UNENCRYPTED_FOR_BENCHMARKS } from '../electron/core/db/open-store';
+import { MemoryStoreKeyVault } from '../electron/core/secrets/store-key';
 import { silentLogger } from '../electron/core/log';
 import { MemoryVault } from '../electron/core/secrets/vault';
 import { MemorySettingsStore } from '../electron/core/settings/store';
@@ -103,7 +105,11 @@ async function main() {
 
   // ---- phase 2: Pacer's sender ----------------------------------------------------------------
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pacer-bench-send-'));
-  const core = createCore({ dataDir, host: 'cli', secrets: new MemoryVault(), settings: new MemorySettingsStore(), log: silentLogger });
+  // The store is encrypted, as every store is (docs/security.md); --unencrypted measures without.
+  const unencrypted = process.argv.includes('--unencrypted');
+  const storeKeys = unencrypted ? UNENCRYPTED_FOR_BENCHMARKS : new MemoryStoreKeyVault();
+  console.log(`store: ${unencrypted ? 'unencrypted (--unencrypted)' : 'encrypted (SQLCipher 4 via SQLite3MultipleCiphers)'}`);
+  const core = createCore({ dataDir, host: 'cli', secrets: new MemoryVault(), settings: new MemorySettingsStore(), log: silentLogger, storeKeys });
   const r = await core.call('account:connect', { graphUrl: baseUrl, wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID, accessToken: SANDBOX_ACCESS_TOKEN, appSecret: SANDBOX_APP_SECRET });
   if (!r.ok) throw new Error(r.message);
   await core.services.templates.sync();

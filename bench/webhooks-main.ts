@@ -20,6 +20,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createCore } from '../electron/core/index';
+
+// Store keys of the benchmark's data folders (encrypted like every store) go to a temporary folder.
+process.env.PACER_DB_KEY_DIR ??= path.join(os.tmpdir(), 'pacer-bench-db-keys');
 import { checkSignature, signBody } from '../electron/core/webhooks/signature';
 import { parseEnvelope } from '../electron/core/webhooks/payload';
 import { WebhookService } from '../electron/core/webhooks/service';

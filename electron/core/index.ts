@@ -16,12 +16,14 @@ import { auditHandlers } from './audit/handlers';
 import { withAudit } from './audit/audited-handlers';
 import { systemClock, type Clock } from './clock';
 import type { CoreContext, Host } from './context';
-import { openDatabase, type Db } from './db/connection';
+import type { Db } from './db/connection';
+import { openStore, type UNENCRYPTED_FOR_BENCHMARKS } from './db/open-store';
 import { acquireDataDirLock, type DataDirLock } from './db/lock';
 import { migrate } from './db/migrate';
 import { migrations } from './db/migrations';
 import { createLogger, type Logger } from './log';
 import { KeyFileVault } from './secrets/key-file-vault';
+import { KeyFileStoreKeyVault, type StoreKeyVault } from './secrets/store-key';
 import { allSecretValues, type SecretVault } from './secrets/vault';
 import { createConfSettingsStore } from './settings/conf-store';
 import type { SettingsStore } from './settings/store';
@@ -35,6 +37,8 @@ export interface CoreOptions {
   host: Host;
   clock?: Clock;
   secrets?: SecretVault;
+  /** Where pacer.db's key lives (docs/security.md): the app hands main's; default the key file. */
+  storeKeys?: StoreKeyVault | typeof UNENCRYPTED_FOR_BENCHMARKS;
   settings?: SettingsStore;
   fetch?: typeof fetch;
   log?: Logger;
@@ -72,7 +76,7 @@ export function createCore(opts: CoreOptions): Core {
       ...(opts.echoLog ? { echo: opts.echoLog } : {}),
     });
     const dbFile = path.join(opts.dataDir, 'pacer.db');
-    db = openDatabase(dbFile);
+    db = openStore({ dataDir: opts.dataDir, keys: opts.storeKeys ?? new KeyFileStoreKeyVault(opts.dataDir), now: () => (opts.clock ?? systemClock).now() });
     const clock = opts.clock ?? systemClock;
     const result = migrate(db, migrations, { dbFile, backupDir: path.join(opts.dataDir, 'backups'), now: () => clock.now() });
     if (result.applied.length) log.info('migrated', { from: result.from, to: result.to, backups: result.backups });

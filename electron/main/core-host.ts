@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { utilityProcess, type UtilityProcess } from 'electron';
 import type { CoreToMain, MainToCore, SecretWriteResult } from '../core/host/protocol';
+import type { StoreKeyLocation } from '../core/db/cipher';
 import type { Settings } from '../../shared/settings';
 import type { SecretName, VaultInfo } from '../../shared/contract/app';
 import { fail, type ApiError, type MethodName } from '../../shared/contract';
@@ -26,6 +27,8 @@ export interface CoreHostOptions {
   settings(): Settings;
   secrets(): Partial<Record<SecretName, string>>;
   vault: VaultInfo;
+  /** pacer.db's key, read or created by main before the first start (electron/main/store-key.ts). */
+  storeKey: { hex: string | null; location: StoreKeyLocation };
   onEvent(event: string, payload: unknown): void;
   onSettings(s: Settings): void;
   /** Stores a secret; the answer goes back to the core (which then reports to the UI). */
@@ -47,6 +50,13 @@ export interface CoreHostOptions {
  * that pid is gone, and rows it was sending become 'uncertain' at the new core's start — never
  * resent automatically. Shutdown always ends within its timeout.
  */
+/** The core could not start for a reason it named by code (e.g. store_key_missing): startup shows it translated. */
+export class CoreInitError extends Error {
+  constructor(message: string, readonly code: string, readonly details: unknown) {
+    super(message);
+  }
+}
+
 export class CoreHost {
   private child: UtilityProcess | null = null;
   private live = false;
@@ -92,6 +102,7 @@ export class CoreHost {
       settings: this.opts.settings(),
       secrets: this.opts.secrets(),
       vault: this.opts.vault,
+      storeKey: this.opts.storeKey,
     } satisfies MainToCore);
   }
 
@@ -108,7 +119,7 @@ export class CoreHost {
       }
       case 'init-failed': {
         if (this.firstStart) {
-          this.firstStart.reject(new Error(msg.message));
+          this.firstStart.reject(msg.code ? new CoreInitError(msg.message, msg.code, msg.details) : new Error(msg.message));
           this.firstStart = null;
           this.stopping = true; // nothing to restart: startup reports it
         }

@@ -1,3 +1,4 @@
+import type { StoreKeyParams } from '../core/db/cipher';
 import { languageFromLocales, type Language, type Settings } from '../../shared/settings';
 
 /**
@@ -26,6 +27,9 @@ const STRINGS = {
       log: 'Details are in the log file:',
       noLog: 'No log file could be written.',
       brokenFile: 'This file could not be read:',
+      keyWhere: { key_file: (p: string) => `the key file ${p}`, env: 'the PACER_DB_KEY environment variable', keychain: "the system keychain (Pacer's secrets.json)", memory: 'memory' },
+      storeKeyMissing: (file: string, where: string) => `Your contacts are stored encrypted in ${file}, and its key was not found in ${where}. Pacer did not open or change the file. Restore the key (for example the system keychain from a backup of this computer) and open Pacer again.`,
+      storeKeyWrong: (file: string, where: string) => `Your contacts are stored encrypted in ${file}, but the key in ${where} does not open it (or the file is damaged). Pacer did not change the file.`,
       reset: 'Put this file aside and restart',
       resetNote: 'The file is kept next to it under a new name ending in .broken-<date>, and Pacer starts with a fresh one.',
       quit: 'Quit',
@@ -59,6 +63,9 @@ const STRINGS = {
       log: 'הפרטים נמצאים בקובץ היומן:',
       noLog: 'לא ניתן היה לכתוב קובץ יומן.',
       brokenFile: 'לא ניתן היה לקרוא את הקובץ הזה:',
+      keyWhere: { key_file: (p: string) => `קובץ המפתח ${p}`, env: 'משתנה הסביבה PACER_DB_KEY', keychain: 'מחזיק המפתחות של המערכת (secrets.json של Pacer)', memory: 'הזיכרון' },
+      storeKeyMissing: (file: string, where: string) => `אנשי הקשר שלכם שמורים מוצפנים בקובץ ${file}, והמפתח שלו לא נמצא ב־${where}. Pacer לא פתח ולא שינה את הקובץ. שחזרו את המפתח (למשל את מחזיק המפתחות של המערכת מגיבוי של המחשב) ופתחו את Pacer שוב.`,
+      storeKeyWrong: (file: string, where: string) => `אנשי הקשר שלכם שמורים מוצפנים בקובץ ${file}, אבל המפתח שב־${where} לא פותח אותו (או שהקובץ פגום). Pacer לא שינה את הקובץ.`,
       reset: 'להעביר את הקובץ הצידה ולהפעיל מחדש',
       resetNote: 'הקובץ נשמר לידו בשם חדש שמסתיים ב-‎.broken-<תאריך>, ו-Pacer מתחיל עם קובץ חדש.',
       quit: 'יציאה',
@@ -92,6 +99,9 @@ const STRINGS = {
       log: '詳細資訊在記錄檔中：',
       noLog: '無法寫入記錄檔。',
       brokenFile: '無法讀取此檔案：',
+      keyWhere: { key_file: (p: string) => `金鑰檔案 ${p}`, env: '環境變數 PACER_DB_KEY', keychain: '系統鑰匙圈（Pacer 的 secrets.json）', memory: '記憶體' },
+      storeKeyMissing: (file: string, where: string) => `您的聯絡人以加密方式儲存在 ${file}，但在 ${where} 中找不到它的金鑰。Pacer 沒有開啟或變更此檔案。請還原金鑰（例如從這台電腦的備份還原系統鑰匙圈），然後再次開啟 Pacer。`,
+      storeKeyWrong: (file: string, where: string) => `您的聯絡人以加密方式儲存在 ${file}，但 ${where} 中的金鑰無法開啟它（或檔案已損毀）。Pacer 沒有變更此檔案。`,
       reset: '將此檔案移到一旁並重新啟動',
       resetNote: '檔案會以 .broken-<日期> 結尾的新名稱保留在原處，Pacer 會以新的檔案啟動。',
       quit: '結束',
@@ -114,4 +124,18 @@ export function desktopStrings(settings: Pick<Settings, 'language'>, systemLocal
 
 export function desktopLanguage(settings: Pick<Settings, 'language'>, systemLocales: string[]): Language {
   return settings.language === 'system' ? languageFromLocales(systemLocales) : settings.language;
+}
+
+/**
+ * The startup message for a core that refused its store (store_key_missing / store_key_wrong), in
+ * the app's language; null for other failures (their English message is shown as before).
+ */
+export function storeKeyMessage(e: { code: string; details: unknown }, s: DesktopStrings): string | null {
+  const d = (e.details ?? {}) as Partial<StoreKeyParams>;
+  if (typeof d.file !== 'string' || !d.keyLocation) return null;
+  const w = s.startup.keyWhere;
+  const where = d.keyLocation.kind === 'key_file' ? w.key_file(d.keyLocation.path) : w[d.keyLocation.kind];
+  if (e.code === 'store_key_missing') return s.startup.storeKeyMissing(d.file, where);
+  if (e.code === 'store_key_wrong') return s.startup.storeKeyWrong(d.file, where);
+  return null;
 }

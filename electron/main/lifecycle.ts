@@ -4,9 +4,9 @@ import type { CampaignAlert } from '../../shared/contract/campaigns';
 import type { EngineStatus } from '../../shared/contract/app';
 import type { Settings } from '../../shared/settings';
 import { applyAppMenu } from './app-menu';
-import { CoreHost, type CoreStatus, type RestartPolicy } from './core-host';
+import { CoreHost, CoreInitError, type CoreStatus, type RestartPolicy } from './core-host';
 import { DesktopPresence } from './desktop';
-import { desktopLanguage, desktopStrings } from './desktop-strings';
+import { desktopLanguage, desktopStrings, storeKeyMessage } from './desktop-strings';
 import { forwardEvent, registerIpc } from './ipc';
 import { MainLog } from './main-log';
 import { registerAppScheme, serveRenderer } from './protocol';
@@ -14,6 +14,7 @@ import { applySessionSecurity } from './security';
 import { openSettingsFile } from './settings';
 import { BrokenFileError, setAsideBrokenFile, showStartupErrorWindow, startupErrorHtml } from './startup-error';
 import { SafeStorageVault } from './vault';
+import { resolveStoreKey } from './store-key';
 import { createMainWindow } from './window';
 
 /** electron-builder.yml's appId: Windows groups the taskbar and attributes notifications by it. */
@@ -158,7 +159,7 @@ export function runApp(opts: RunOptions): void {
   };
 
   const startupFailed = (e: unknown) => {
-    const message = e instanceof Error ? e.message : String(e);
+    const message = e instanceof CoreInitError ? storeKeyMessage(e, strings()) ?? e.message : e instanceof Error ? e.message : String(e);
     const logged = log?.write('error', 'startup failed', { error: e instanceof Error ? e.stack ?? message : message }) ?? false;
     const failure = { message, logFile: logged && log ? log.file : null, brokenFile: e instanceof BrokenFileError ? e.file : null };
     void core?.shutdown(2_000);
@@ -201,12 +202,14 @@ export function runApp(opts: RunOptions): void {
       const vault = new SafeStorageVault(dataDir, platform);
       await vault.readAll((what, name, error) => log?.write('warn', `secret could not ${what}`, { name, error: String(error) }));
       const vaultInfo = await vault.info();
+      const storeKey = await resolveStoreKey(dataDir, vault, env, (e) => log?.write('error', 'the store key could not be decrypted', { error: String(e) }));
       const host = new CoreHost({
         bundleDir: opts.bundleDir,
         dataDir,
         settings: () => settings ?? settingsFile.read(),
         secrets: () => vault.current(),
         vault: vaultInfo,
+        storeKey,
         ...(opts.restart ? { restart: opts.restart } : {}),
         onEvent: (event, payload) => {
           forwardEvent(win?.webContents ?? null, event, payload);

@@ -14,6 +14,8 @@ import { BrokenFileError } from './startup-error';
  * warning. When no encryption is available at all ("unavailable") nothing is stored, and a save
  * says so instead of pretending.
  */
+const STORE_KEY_ENTRY = 'store_key';
+
 export class SafeStorageVault {
   private store: Store<Record<string, string>>;
   /** The decrypted values main hands to a (re)started core. */
@@ -81,6 +83,28 @@ export class SafeStorageVault {
     } catch (e) {
       return { ok: false, cause: 'failed', message: `The secret could not be saved: ${e instanceof Error ? e.message : String(e)}` };
     }
+  }
+
+  /**
+   * pacer.db's key (electron/main/store-key.ts), kept like the secrets under its own entry but never
+   * among the named secrets the UI sees. null when none is stored; throws when one is stored but the
+   * keychain cannot decrypt it (locked, changed) — the caller must not make a new one then.
+   */
+  async readStoreKey(): Promise<Buffer | null> {
+    const blob = this.store.get(STORE_KEY_ENTRY);
+    if (!blob) return null;
+    const { result } = await safeStorage.decryptStringAsync(Buffer.from(blob, 'base64'));
+    return Buffer.from(result, 'hex');
+  }
+
+  /** Stores a new store key; throws when the keychain cannot encrypt it (then nothing is stored). */
+  async writeStoreKey(key: Buffer): Promise<void> {
+    if (!(await this.available())) throw new Error('No system keychain is available.');
+    this.store.set(STORE_KEY_ENTRY, (await safeStorage.encryptStringAsync(key.toString('hex'))).toString('base64'));
+  }
+
+  async keychainAvailable(): Promise<boolean> {
+    return this.available();
   }
 
   private async available(): Promise<boolean> {

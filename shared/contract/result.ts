@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'unavailable' // a dependency (network, Graph API, lock) is not there now
   | 'core_unavailable' // the desktop app's engine (utility process) stopped; main answers for it
   | 'cancelled'
+  | 'store_key_missing' // pacer.db is encrypted and its key was not found (details: file, keyLocation)
+  | 'store_key_wrong' // the key found does not open pacer.db (details: file, keyLocation)
   | 'internal';
 
 export interface ApiError {

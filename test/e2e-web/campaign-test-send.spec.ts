@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { openDataDirStore } from '../support/store';
 import { test, expect, SHOTS } from './fixtures';
 import { connectSandbox, importGuests } from './campaign-helpers';
 import { PACER_BIN, REPO, callApi, startServe, tempDataDir } from '../support/harness';
@@ -32,7 +32,7 @@ function seed(dataDir: string): void {
   pacer(dataDir, ['contacts', 'opt-out', OPTED_OUT, '--reason', 'asked by phone']);
   pacer(dataDir, ['contacts', 'delete', ERASED]);
   // What the webhook handler records when WhatsApp reports `user_changed_number`.
-  const db = new Database(path.join(dataDir, 'pacer.db'));
+  const db = openDataDirStore(dataDir);
   const id = db.prepare('SELECT id FROM contacts WHERE phone = ?').pluck().get(HELD) as number;
   db.prepare("INSERT INTO contact_holds (contact_id, reason, detail, held_at) VALUES (?, 'user_changed_number', 'system: user changed number', ?)").run(id, Date.now());
   db.close();

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { openDataDirStore } from '../support/store';
 import { test, expect, SHOTS } from './fixtures';
 import { PACER_BIN, REPO, startServe, tempDataDir } from '../support/harness';
 
@@ -22,7 +22,7 @@ for (const lang of ['en', 'he'] as const) {
     fs.writeFileSync(csv, `first_name,last_name,phone\nDana,Cohen,${DANA}\nNoa,Levi,${NOA}\n`);
     expect(pacer(dataDir, ['import', csv, '--consent', 'marketing', '--consent-source', 'form', '--json']).status).toBe(0);
     // What the webhook handler records when WhatsApp reports `user_changed_number` for both numbers.
-    const db = new Database(path.join(dataDir, 'pacer.db'));
+    const db = openDataDirStore(dataDir);
     const ids = db.prepare('SELECT id, phone FROM contacts ORDER BY id').all() as { id: number; phone: string }[];
     for (const c of ids) db.prepare("INSERT INTO contact_holds (contact_id, reason, detail, held_at) VALUES (?, 'user_changed_number', 'system: user changed number', ?)").run(c.id, Date.now());
     db.close();
@@ -49,7 +49,7 @@ for (const lang of ['en', 'he'] as const) {
       await serve.stop();
     }
     // Released for good: the store has no hold left.
-    const after = new Database(path.join(dataDir, 'pacer.db'), { readonly: true });
+    const after = openDataDirStore(dataDir, { readonly: true });
     expect(after.prepare('SELECT count(*) AS n FROM contact_holds').get()).toEqual({ n: 0 });
     after.close();
   });

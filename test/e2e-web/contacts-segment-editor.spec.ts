@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { openDataDirStore } from '../support/store';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { pacerCli, shot } from './contacts-helpers';
@@ -25,7 +25,7 @@ function seed(dir: string) {
     ['phone,name,attr.plan,attr.spend', `${DANA},Dana Cohen,gold,300`, `${AVI},Avi Bar,gold,210`, `${MEI},Mei Chen,gold,120`, `${NOA},Noa Levi,gold,80`, `${YOSSI},Yossi Levi,silver,500`].join('\n') + '\n',
   );
   expect(pacerCli(dir, ['import', csv, '--default-country', 'IL'])).toMatchObject({ imported: 5 });
-  const db = new Database(path.join(dir, 'pacer.db'));
+  const db = openDataDirStore(dir);
   const now = Date.now();
   for (const [phone, daysAgo] of Object.entries(MESSAGED)) {
     const id = db.prepare('SELECT id FROM contacts WHERE phone = ?').pluck().get(phone) as number;

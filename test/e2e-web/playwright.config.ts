@@ -1,4 +1,8 @@
 import { defineConfig } from '@playwright/test';
+import { useTestStoreKeyDir } from '../support/store-key-dir';
+
+// The served cores' store keys go to a temporary folder, and the specs that open pacer.db find them there.
+useTestStoreKeyDir();
 
 // Debian's Chromium (/usr/bin/chromium): Playwright's own browser download is not reachable here.
 export const CHROMIUM_ARGS = [

@@ -2,6 +2,9 @@ import type { Command } from 'commander';
 import { createCore, type Core } from '../index';
 import type { Host } from '../context';
 import { PacerError } from '../errors';
+import { encryptStoreIfPlaintext } from '../db/open-store';
+import { KeyFileStoreKeyVault } from '../secrets/store-key';
+import { encryptionProgressPrinter } from './encryption-progress';
 import { CliError, defaultDataDir, EXIT_FAILED, EXIT_USAGE, type CliIo } from './io';
 import type { MethodName, OutputOf } from '../../../shared/contract';
 
@@ -32,8 +35,12 @@ export function createCliContext(io: CliIo): CliContext {
     globals,
     async withCore(cmd, fn, host = 'cli') {
       let core: Core;
+      const dataDir = globals(cmd).dataDir;
       try {
-        core = createCore({ dataDir: globals(cmd).dataDir, host });
+        const storeKeys = new KeyFileStoreKeyVault(dataDir); // process.env, as createCore's secrets vault
+        // A store from a Pacer before encryption is encrypted once, here, with progress on stderr.
+        await encryptStoreIfPlaintext({ dataDir, host, keys: storeKeys, onProgress: encryptionProgressPrinter(io) });
+        core = createCore({ dataDir, host, storeKeys });
       } catch (e) {
         if (e instanceof PacerError) throw new CliError(e.message, EXIT_FAILED);
         throw e;

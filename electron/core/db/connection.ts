@@ -1,15 +1,34 @@
-import Database from 'better-sqlite3';
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- an ambient module declaration is referenced, not imported (it is not a module)
+/// <reference path="./better-sqlite3-multiple-ciphers.d.ts" />
+import Database from 'better-sqlite3-multiple-ciphers';
+import { applyKey, storeKeyWrong, type StoreKey, type StoreKeyParams } from './cipher';
 
 export type Db = Database.Database;
+
+/** The key each open store was opened with, for the connections that must open it too (inbox thread, import staging). */
+const keys = new WeakMap<Db, StoreKey>();
+export const storeKeyOf = (db: Db): StoreKey | null => keys.get(db) ?? null;
 
 /**
  * Opens the store with the pragmas a desktop app wants: WAL (readers never block the writer),
  * NORMAL sync (safe from corruption under WAL; callers that must survive power loss for one commit
  * — the send ledger — switch to FULL around it), foreign keys on, a busy timeout for the rare
- * second connection (backups, benchmarks).
+ * second connection (backups, benchmarks). With `key` the file is encrypted (db/cipher.ts).
  */
-export function openDatabase(file: string, opts: { readonly?: boolean } = {}): Db {
+export function openDatabase(file: string, opts: { readonly?: boolean; key?: StoreKey; keyParams?: StoreKeyParams } = {}): Db {
   const db = new Database(file, { readonly: opts.readonly ?? false });
+  if (opts.key) {
+    // The key must be given before the first read; a wrong one fails on the first page (NOTADB).
+    try {
+      applyKey(db, opts.key);
+      db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    } catch (e) {
+      db.close();
+      if ((e as { code?: string }).code === 'SQLITE_NOTADB') throw storeKeyWrong(opts.keyParams ?? { file, keyLocation: { kind: 'memory' } });
+      throw e;
+    }
+    keys.set(db, opts.key);
+  }
   if (!opts.readonly) db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');

@@ -5,6 +5,8 @@ import { startRuntime } from '../runtime';
 import type { SecretName } from '../../../shared/contract/app';
 import type { CoreToMain, MainToCore, SecretWriteResult } from './protocol';
 import { MirroredVault, mirroredSettings } from './remote';
+import { PacerError } from '../errors';
+import { HandedStoreKeyVault } from '../secrets/store-key';
 
 interface ParentPort {
   on(event: 'message', listener: (e: { data: MainToCore }) => void): void;
@@ -35,12 +37,15 @@ port.on('message', async ({ data: msg }) => {
           host: 'electron',
           settings: mirroredSettings(msg.settings, (settings) => post({ type: 'settings:set', settings })),
           secrets: new MirroredVault(msg.secrets, msg.vault, persistSecret),
+          storeKeys: new HandedStoreKeyVault(msg.storeKey.hex ? Buffer.from(msg.storeKey.hex, 'hex') : null, msg.storeKey.location, msg.dataDir),
         });
         core.onAny((event, payload) => post({ type: 'event', event, payload }));
         await startRuntime(core, { fallbackToFreePort: true });
         post({ type: 'ready' });
       } catch (e) {
-        post({ type: 'init-failed', message: e instanceof Error ? e.message : String(e) });
+        // A PacerError's code travels too: main shows store_key_missing / store_key_wrong translated.
+        const coded = e instanceof PacerError ? { code: e.code, details: e.details } : {};
+        post({ type: 'init-failed', message: e instanceof Error ? e.message : String(e), ...coded });
       }
       return;
     }

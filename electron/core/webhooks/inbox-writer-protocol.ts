@@ -5,8 +5,10 @@ export interface WriterData {
   /** The database file (the main connection's, opened a second time on the thread). */
   file: string;
   durability: Durability;
-  /** Absolute path of better-sqlite3's entry, resolved by the main thread (one copy of the native module). */
+  /** Absolute path of the SQLite driver's entry, resolved by the main thread (one copy of the native module). */
   sqlitePath: string;
+  /** The store's key (hex) when it is encrypted (db/cipher.ts): the thread's connection needs it too. */
+  keyHex: string | null;
 }
 
 /** One row to commit, posted by InboxWriterThread.append. */

@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
-import type BetterSqlite3 from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import type { AppendMessage, FromWriter, ToWriter, WriterData } from './inbox-writer-protocol';
 
 const port = parentPort;
@@ -16,6 +16,13 @@ const data = workerData as WriterData;
 const Database = createRequire(data.sqlitePath)(data.sqlitePath) as typeof BetterSqlite3;
 
 const db = new Database(data.file);
+if (data.keyHex) {
+  // The store is encrypted: the same scheme and key as the main connection (db/cipher.ts applyKey;
+  // not imported, so this thread's bundle stays this file alone).
+  db.pragma("cipher = 'sqlcipher'");
+  db.pragma('legacy = 4');
+  db.pragma(`key = "x'${data.keyHex}'"`);
+}
 db.pragma('journal_mode = WAL');
 db.pragma(`synchronous = ${data.durability === 'full' ? 'FULL' : 'NORMAL'}`);
 db.pragma('busy_timeout = 10000');

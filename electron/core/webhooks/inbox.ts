@@ -1,6 +1,6 @@
-import type { Statement } from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import type { Clock } from '../clock';
-import type { Db } from '../db/connection';
+import { storeKeyOf, type Db } from '../db/connection';
 import { InboxWriterThread } from './writer-thread';
 
 export type InboxSource = 'direct' | 'relay' | 'test';
@@ -79,7 +79,7 @@ export class Inbox {
   append(item: InboxItem): Promise<number | null> {
     if (this.useThread && !this.closing) {
       // Started on first use: commands that only read (webhook info) never start a thread.
-      this.writer ??= new InboxWriterThread(this.db.name, this.durability, (added) => this.listeners.forEach((l) => l(added)));
+      this.writer ??= new InboxWriterThread(this.db.name, this.durability, (added) => this.listeners.forEach((l) => l(added)), storeKeyOf(this.db));
       return this.writer.append(item, this.clock.now());
     }
     return new Promise((resolve, reject) => {

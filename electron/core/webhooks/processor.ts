@@ -1,4 +1,4 @@
-import type { Statement } from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import type { Clock, TimerHandle } from '../clock';
 import type { Db } from '../db/connection';
 import type { Logger } from '../log';

@@ -4,8 +4,7 @@
  * specific reason, so no campaign can reach the person again.
  */
 import crypto from 'node:crypto';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import { openDataDirStore } from '../../support/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../electron/core/cli/index';
 import type { CliIo } from '../../../electron/core/cli/io';
@@ -25,8 +24,8 @@ const PEOPLE = 'name,phone\nDana Levi,050-234-5678\nYossi Cohen,052-987-6543\n';
 const DANA = '+972502345678';
 
 /** Every text value in every table of the database file (to prove a number is nowhere). */
-function everyText(dbFile: string): string {
-  const db = new Database(dbFile, { readonly: true });
+function everyText(dataDir: string): string {
+  const db = openDataDirStore(dataDir, { readonly: true });
   try {
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'contacts_fts%'").pluck().all() as string[];
     return tables.map((t) => JSON.stringify(db.prepare(`SELECT * FROM "${t}"`).all())).join('\n');
@@ -51,8 +50,7 @@ describe('erasure suppression (CLI)', () => {
     const lift = await pacer(dir, 'contacts', 'lift-erasure', '050-234-5678', '--reason', 'signed up again at the store', '--json');
     expect(lift.code).toBe(0);
     expect(JSON.parse(lift.out)).toMatchObject({ lifted: true, erased_at: expect.any(Number) });
-    const dbFile = path.join(dir, 'pacer.db');
-    const db = new Database(dbFile, { readonly: true });
+    const db = openDataDirStore(dir, { readonly: true });
     expect(db.prepare('SELECT count(*) FROM contact_erasures').pluck().get()).toBe(0);
     const audit = db.prepare("SELECT detail FROM audit_log WHERE action = 'contact.erasure_lifted'").pluck().all() as string[];
     db.close();
@@ -73,8 +71,7 @@ describe('erasure suppression (CLI)', () => {
     expect(del.out).toMatch(/^Erased 050-234-5678\. .*importing it again is refused/);
 
     // The record: one row, a 43-character keyed hash — not the number, not its plain SHA-256.
-    const dbFile = path.join(dir, 'pacer.db');
-    const db = new Database(dbFile, { readonly: true });
+    const db = openDataDirStore(dir, { readonly: true });
     const records = db.prepare('SELECT hash, erased_at, reason FROM contact_erasures').all() as { hash: string; erased_at: number; reason: string }[];
     const key = db.prepare("SELECT value FROM app_meta WHERE key = 'contacts.erasure_key'").pluck().get() as string;
     const campaignKey = db.prepare("SELECT value FROM app_meta WHERE key = 'campaigns.phone_hash_key'").pluck().get() as string | undefined;
@@ -85,7 +82,7 @@ describe('erasure suppression (CLI)', () => {
     expect(key).toMatch(/^[0-9a-f]{64}$/);
     expect(key).not.toBe(campaignKey);
     const plainSha = crypto.createHash('sha256').update(DANA).digest('hex');
-    const all = everyText(dbFile);
+    const all = everyText(dir);
     for (const trace of ['972502345678', '502345678', 'Dana', plainSha]) expect(all).not.toContain(trace);
 
     // A later list with Dana (written differently) and someone new.

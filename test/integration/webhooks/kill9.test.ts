@@ -1,6 +1,6 @@
 import http from 'node:http';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { openDataDirStore } from '../../support/store';
 import { describe, expect, it } from 'vitest';
 import { signBody } from '../../../electron/core/webhooks/signature';
 import { tempDataDir } from '../../support/harness';
@@ -54,7 +54,7 @@ describe('durability', () => {
     expect(acknowledged.length).toBeGreaterThanOrEqual(KILL_AFTER);
 
     const second = await startChild(script, dataDir, env);
-    const db = new Database(path.join(dataDir, 'pacer.db'), { readonly: true });
+    const db = openDataDirStore(dataDir, { readonly: true });
     try {
       const stored = new Set((db.prepare('SELECT body FROM webhook_inbox').all() as { body: Buffer }[]).map((r) => r.body.toString()));
       const lost = acknowledged.filter((b) => !stored.has(b));

@@ -16,6 +16,7 @@ function host(overrides: Partial<ConstructorParameters<typeof CoreHost>[0]> = {}
     settings: () => settings,
     secrets: () => ({ access_token: 'tok-1234' }),
     vault: { backend: 'safe-storage', secure: true, warning: null },
+    storeKey: { hex: 'ab'.repeat(32), location: { kind: 'keychain' } },
     onEvent: () => undefined,
     onSettings: (s) => { settings = s as typeof settings; },
     onSecret: () => Promise.resolve({ ok: true }),
@@ -57,7 +58,7 @@ describe('CoreHost: a core that dies', () => {
     expect(statuses[1]).toEqual({ state: 'restarted' });
     expect(fe.fake.children).toHaveLength(2);
     // The new core gets the current settings and secrets.
-    expect(fe.fake.children[1]!.posted[0]).toMatchObject({ type: 'init', dataDir: '/data', secrets: { access_token: 'tok-1234' } });
+    expect(fe.fake.children[1]!.posted[0]).toMatchObject({ type: 'init', dataDir: '/data', secrets: { access_token: 'tok-1234' }, storeKey: { hex: 'ab'.repeat(32), location: { kind: 'keychain' } } });
     expect(await h.call('app:info', {})).toEqual({ ok: true, value: 'app:info' });
   });
 

@@ -9,7 +9,7 @@ const fe = await import('../../support/fake-electron');
 const { applySessionSecurity, isPermissionAllowed } = await import('../../../electron/main/security');
 const { rendererHandler } = await import('../../../electron/main/protocol');
 const { appMenuTemplate } = await import('../../../electron/main/app-menu');
-const { desktopStrings } = await import('../../../electron/main/desktop-strings');
+const { desktopStrings, storeKeyMessage } = await import('../../../electron/main/desktop-strings');
 const { SafeStorageVault } = await import('../../../electron/main/vault');
 const { trayIsDependable } = await import('../../../electron/main/desktop');
 const { setAsideBrokenFile } = await import('../../../electron/main/startup-error');
@@ -104,10 +104,29 @@ describe('application menu', () => {
         for (const [key, value] of Object.entries(en[group])) {
           const translated = (other[group] as Record<string, string>)[key];
           expect(translated, `${lang}.${group}.${key}`).toBeTruthy();
-          if (!/Pacer/.test(value)) expect(translated, `${lang}.${group}.${key}`).not.toBe(value);
+          if (!/Pacer/.test(String(value))) expect(translated, `${lang}.${group}.${key}`).not.toBe(value);
         }
       }
     }
+  });
+});
+
+describe('a store that cannot be opened (encryption at rest)', () => {
+  it('says which file and where the key was looked for, in the app language, with no English inside he/zh-TW', () => {
+    const details = { file: '/data/pacer.db', keyLocation: { kind: 'keychain' } };
+    const en = storeKeyMessage({ code: 'store_key_missing', details }, desktopStrings({ language: 'en' }, []))!;
+    expect(en).toContain('/data/pacer.db');
+    expect(en).toContain('system keychain');
+    for (const lang of ['he', 'zh-TW'] as const) {
+      const s = desktopStrings({ language: lang }, []);
+      const missing = storeKeyMessage({ code: 'store_key_missing', details }, s)!;
+      const wrong = storeKeyMessage({ code: 'store_key_wrong', details: { file: '/data/pacer.db', keyLocation: { kind: 'key_file', path: '/k/x.key' } } }, s)!;
+      expect(missing).toContain('/data/pacer.db');
+      expect(wrong).toContain('/k/x.key');
+      // Only the path, the product name and the file/variable names are Latin.
+      for (const m of [missing, wrong]) expect(m.replace(/\/[\w./-]+|Pacer|secrets\.json|PACER_DB_KEY/g, '')).not.toMatch(/[A-Za-z]{3,}/);
+    }
+    expect(storeKeyMessage({ code: 'internal', details }, desktopStrings({ language: 'en' }, []))).toBeNull();
   });
 });
 

@@ -16,13 +16,14 @@ const { getNodeModuleFileMatcher, FileMatcher } = require('app-builder-lib/out/f
 
 const config = parse(fs.readFileSync(path.join(REPO, 'electron-builder.yml'), 'utf8')) as Record<string, { files?: string[] }> & { files: string[] };
 
-/** Which of these better-sqlite3 files electron-builder would ship for a platform section. */
+/** Which of these files of the SQLite driver electron-builder would ship for a platform section. */
+const DRIVER = 'better-sqlite3-multiple-ciphers';
 function shipped(section: 'linux' | 'mac' | 'win', files: string[]): string[] {
   const appDir = '/app';
   const moduleMatcher = getNodeModuleFileMatcher(appDir, '/out', (s) => s, config[section]!, { config, debugLogger: { isEnabled: false } });
-  const dep = path.join(appDir, 'node_modules', 'better-sqlite3');
-  const filter = new FileMatcher(dep, '/out/node_modules/better-sqlite3', (s) => s, moduleMatcher.patterns).createFilter();
-  return files.filter((rel) => filter(path.join(dep, rel), { isDirectory: () => false, moduleFullFilePath: `node_modules/better-sqlite3/${rel}` }));
+  const dep = path.join(appDir, 'node_modules', DRIVER);
+  const filter = new FileMatcher(dep, '/out/node_modules/better-sqlite3-multiple-ciphers', (s) => s, moduleMatcher.patterns).createFilter();
+  return files.filter((rel) => filter(path.join(dep, rel), { isDirectory: () => false, moduleFullFilePath: `node_modules/${DRIVER}/${rel}` }));
 }
 
 const FILES = [
@@ -32,7 +33,7 @@ const FILES = [
   'prebuilds/darwin-x64.node', 'prebuilds/darwin-arm64.node', 'prebuilds/win32-x64.node', 'prebuilds/win32-arm64.node',
 ];
 
-describe('what the package ships of better-sqlite3', () => {
+describe('what the package ships of the SQLite driver (better-sqlite3-multiple-ciphers)', () => {
   it('never its C sources or build folder', () => {
     for (const section of ['linux', 'mac', 'win'] as const) {
       const kept = shipped(section, FILES);

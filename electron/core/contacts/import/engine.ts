@@ -21,7 +21,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import type {
   AttributeType,
   ConsentCategory,
@@ -37,7 +37,8 @@ import type {
   MappingEntry,
 } from '../../../../shared/contract/contacts';
 import type { Clock } from '../../clock';
-import type { Db } from '../../db/connection';
+import { applyKey, STORE_KEY_BYTES } from '../../db/cipher';
+import { storeKeyOf, type Db } from '../../db/connection';
 import { badInput, PacerError } from '../../errors';
 import { erasedReason, erasureCheck } from '../../privacy/store/erasures';
 import { displayName } from '../names';
@@ -194,6 +195,10 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
   fs.mkdirSync(deps.tmpDir, { recursive: true, mode: 0o700 });
   const stagingFile = path.join(deps.tmpDir, `import-${opts.jobId.replace(/[^a-zA-Z0-9-]/g, '')}-${crypto.randomBytes(4).toString('hex')}.db`);
   const staging = new Database(stagingFile);
+  // The staged rows are people's numbers and names: when the store is encrypted, so is the staging
+  // file, with a key of its own that lives only in this process for this import.
+  const stagingKey = storeKeyOf(db) ? crypto.randomBytes(STORE_KEY_BYTES) : null;
+  if (stagingKey) applyKey(staging, stagingKey);
   const counts: ImportCounts = { rows: 0, imported: 0, updated: 0, duplicates: 0, invalid: 0, skipped: 0 };
   const consent: ImportConsentCounts = {
     category: opts.consent ?? 'marketing', column: null, box: opts.consent !== null,
@@ -343,7 +348,8 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
     // 2. Compare with the store.
     phase = 'writing';
     progress(true);
-    db.prepare('ATTACH DATABASE ? AS st').run(stagingFile);
+    if (stagingKey) db.prepare('ATTACH DATABASE ? AS st KEY ?').run(stagingFile, `x'${stagingKey.toString('hex')}'`);
+    else db.prepare('ATTACH DATABASE ? AS st').run(stagingFile);
     try {
       const staged = counts.rows - counts.invalid - counts.duplicates;
       const { existing } = countAgainstStore(db, staged, opts, consent, note, progress);

@@ -1,0 +1,3 @@
+import { useTestStoreKeyDir } from './store-key-dir';
+
+useTestStoreKeyDir();
