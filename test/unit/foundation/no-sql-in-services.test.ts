@@ -33,7 +33,6 @@ const ALLOWED: Record<string, string> = {
   'electron/core/contacts/handlers.ts': 'export handler query (not yet moved)',
   // Other domains: the account/webhooks split is issue #12's other half (composition root) or later work.
   'electron/core/webhooks/service.ts': 'webhook service (split by the composition-root work)',
-  'electron/core/webhooks/inbox-writer-worker.ts': 'the webhook writer thread: its own connection in a worker thread, one typed INSERT (docs/architecture.md "Data")',
   'electron/core/webhooks/inbox.ts': 'the durable webhook inbox (a store in all but name)',
   'electron/core/webhooks/inbox-writer-worker.ts': 'the inbox\'s one INSERT, on the writer thread\'s own connection (architecture.md "Data")',
   'electron/core/webhooks/processor.ts': 'webhook applier transactions',
