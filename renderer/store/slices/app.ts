@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { AppInfo, SecretName, SecretStatus } from '../../../shared/contract/app';
+import type { AppInfo, EngineStatus, SecretName, SecretStatus } from '../../../shared/contract/app';
 import type { Language, Settings, SettingsPatch } from '../../../shared/settings';
 import { api, unwrap } from '../../api/client';
 import { applyLanguage, resolveLanguage } from '../../i18n';
@@ -14,7 +14,12 @@ export interface AppSlice {
   language: Language;
   theme: Theme;
   bootError: string | null;
+  /** The desktop engine's last restart notice (only Electron main sends `app:engine`); null when dismissed. */
+  engineStatus: EngineStatus | null;
   bootstrap(): Promise<void>;
+  /** From the one event subscription (store/events.ts): settings changed in the core. */
+  settingsChanged(settings: Settings): void;
+  setEngineStatus(status: EngineStatus | null): void;
   updateSettings(patch: SettingsPatch): Promise<void>;
 }
 
@@ -35,6 +40,9 @@ export const createAppSlice: StateCreator<AppState, [], [], AppSlice> = (set, ge
     language: 'en',
     theme: 'light',
     bootError: null,
+    engineStatus: null,
+    settingsChanged: (s) => void applySettings(s),
+    setEngineStatus: (engineStatus) => set({ engineStatus }),
     async bootstrap() {
       try {
         const [info, settings, secrets] = await Promise.all([
@@ -44,7 +52,6 @@ export const createAppSlice: StateCreator<AppState, [], [], AppSlice> = (set, ge
         ]);
         set({ info, secrets });
         await applySettings(settings);
-        api.on('settings:changed', (s) => void applySettings(s));
         window.matchMedia?.('(prefers-color-scheme: dark)').addEventListener('change', () => {
           const s = get().settings;
           if (s) void applySettings(s);

@@ -8,6 +8,7 @@ import { ConsentBadge } from '../ConsentBadge';
 import { CountryLabel } from '../CountryLabel';
 import { downloadFile, useFormat } from '../format';
 import { Modal } from '../Modal';
+import { useEscape } from '../../../components/useEscape';
 import { OptInDialog } from './OptInDialog';
 
 /**
@@ -25,6 +26,8 @@ export function ContactDrawer({ id }: { id: number }) {
   const [optIn, setOptIn] = useState<ConsentCategory | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [busy, setBusy] = useState(false);
+  // Escape closes the drawer wherever focus is (a dialog opened over it closes first).
+  useEscape(() => close(null));
 
   const load = useCallback(async () => {
     const r = await api.call('contacts:get', { id });
@@ -75,7 +78,7 @@ export function ContactDrawer({ id }: { id: number }) {
   };
 
   return (
-    <aside className="drawer" aria-label={t('drawer.label')} data-testid="contact-drawer" onKeyDown={(e) => e.key === 'Escape' && close(null)}>
+    <aside className="drawer" aria-label={t('drawer.label')} data-testid="contact-drawer">
       <header className="drawer-head">
         <div className="grow">
           <h2 data-testid="drawer-name"><bdi>{c ? c.name || t('drawer.noName') : t('drawer.loading')}</bdi></h2>
