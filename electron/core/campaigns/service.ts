@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import type { CoreContext } from '../context';
 import { PacerError, badInput, notFound } from '../errors';
 import type {
-  CampaignDraft, CampaignEvent, CampaignPlan, CampaignPreview, PlanBlocker, CampaignSchedule, CampaignState, CampaignStatus, CampaignSummary,
+  CampaignDraft, CampaignEvent, CampaignStanding, CampaignPlan, CampaignPreview, PlanBlocker, CampaignSchedule, CampaignState, CampaignStatus, CampaignSummary,
   ExclusionReason, OccurrenceRow, PauseReason, RateCardEntry, RecipientCounts, RecipientRow, RecipientState, SeriesInfo, TestSendResult,
 } from '../../../shared/contract/campaigns';
 import { nextOccurrence, nextOccurrences } from '../../../shared/campaigns/recurrence';
@@ -26,6 +26,8 @@ import { isSeriesRow, Scheduler, startTimeOf } from './scheduler';
 import { bizOpaqueFor, recoverInterrupted, Sender, type SenderOptions } from './sender';
 import { effectiveZones, isValidTimeZone, nextAllowedTime, parseLocalDateTime, parseWindow } from './send-window';
 import { createStatusHandler } from './status-handler';
+import { standingOf } from './standing';
+import { NOT_RETRYABLE_CLASSES } from '../../../shared/campaigns/resend';
 import { sendTests } from './test-send';
 import { splitTestNumbers, TEST_SEND_MAX } from '../../../shared/campaigns/test-numbers';
 import { DEFAULT_MPS } from './throttle';
@@ -205,11 +207,12 @@ export class CampaignsService {
     const ids = [...this.dirty];
     this.dirty.clear();
     for (const id of ids) {
-      const c = this.ctx.db.prepare('SELECT state, phone_number_id FROM campaigns WHERE id = ?').get(id) as { state: CampaignState; phone_number_id: string | null } | undefined;
+      const c = this.ctx.db.prepare('SELECT * FROM campaigns WHERE id = ?').get(id) as CampaignRow | undefined;
       if (!c) continue;
       const counts = this.counts(id);
+      const standing = this.standing(c, counts);
       this.ctx.emit('campaigns:progress', {
-        id, state: c.state, counts, total: sum(counts), rate: this.sender?.rateFor(c.phone_number_id ?? this.ports.account.defaultPhoneNumberId()) ?? 0, at: this.ctx.clock.now(),
+        id, state: standing.state, counts, total: sum(counts), rate: this.sender?.rateFor(c.phone_number_id ?? this.ports.account.defaultPhoneNumberId()) ?? 0, standing, at: this.ctx.clock.now(),
       });
     }
   }
@@ -229,10 +232,17 @@ export class CampaignsService {
     return counts;
   }
 
+  /** Where the campaign stands (ledger-state.ts `campaignStanding`): the one answer every screen and the CLI show. */
+  private standing(r: CampaignRow, counts: RecipientCounts): CampaignStanding {
+    const rate = this.sender?.rateFor(r.phone_number_id ?? this.ports.account.defaultPhoneNumberId()) || runtimeOf(r, null).rate;
+    return standingOf(this.ctx.db, r, counts, rate, this.ctx.clock.now());
+  }
+
   summary(r: CampaignRow): CampaignSummary {
     const counts = this.counts(r.id);
+    const standing = this.standing(r, counts);
     return {
-      id: r.id, name: r.name, state: r.state,
+      id: r.id, name: r.name, state: standing.state, standing,
       template: { name: r.template_name, language: r.template_language, category: r.template_category },
       audience: r.audience, params: JSON.parse(r.params) as Record<string, string>,
       header_media: r.header_media ? (JSON.parse(r.header_media) as CampaignSummary['header_media']) : null,
@@ -782,8 +792,8 @@ export class CampaignsService {
     this.ctx.emit('campaigns:changed', { id });
   }
 
-  /** Explicit resend of failed (not opted-out) or uncertain rows. */
-  resend(id: string, which: 'failed' | 'uncertain'): { requeued: number; campaign: CampaignSummary } {
+  /** Explicit resend of failed rows whose failure can succeed on a new try (shared/campaigns/resend.ts), or of uncertain rows. */
+  resend(id: string, which: 'failed' | 'uncertain'): { requeued: number; not_retryable: number; campaign: CampaignSummary } {
     const r = this.row(id);
     if (r.state === 'draft' || r.state === 'cancelled') throw new PacerError('conflict', `Campaign ${id} is ${r.state}: nothing to resend`);
     const now = this.ctx.clock.now();
@@ -792,13 +802,14 @@ export class CampaignsService {
       requeued = which === 'uncertain'
         ? this.ctx.db.prepare(`UPDATE campaign_recipients SET state = 'pending', not_before = NULL, wamid = NULL, updated_at = ? WHERE campaign_id = ? AND state = 'uncertain' AND phone IS NOT NULL`).run(now, id).changes
         : this.ctx.db.prepare(`UPDATE campaign_recipients SET state = 'pending', not_before = NULL, wamid = NULL, updated_at = ? WHERE campaign_id = ? AND state = 'failed' AND phone IS NOT NULL
-            AND coalesce(error_class, '') NOT IN ('suppress_contact')`).run(now, id).changes;
+            AND coalesce(error_class, '') NOT IN (${NOT_RETRYABLE_CLASSES.map((c) => `'${c}'`).join(', ')})`).run(now, id).changes;
       if (requeued && r.state === 'completed') this.ctx.db.prepare(`UPDATE campaigns SET state = 'running', finished_at = NULL, updated_at = ? WHERE id = ?`).run(now, id);
     })();
     this.event(id, 'resend', { which, requeued });
     this.sender?.wake();
     this.ctx.emit('campaigns:changed', { id });
-    return { requeued, campaign: this.get(id) };
+    const left = which === 'failed' ? this.counts(id).failed : 0;
+    return { requeued, not_retryable: left, campaign: this.get(id) };
   }
 
   // ---- reading -------------------------------------------------------------------------------
@@ -806,20 +817,23 @@ export class CampaignsService {
   status(id: string): CampaignStatus {
     const r = this.row(id);
     const counts = this.counts(id);
+    const standing = this.standing(r, counts);
     const now = this.ctx.clock.now();
     const rt = runtimeOf(r, this.ports.templates.get(r.template_name, r.template_language));
     const number = r.phone_number_id ?? this.ports.account.defaultPhoneNumberId();
     const window = this.windowNow();
     const pending = this.ctx.db.prepare(`SELECT phone_hash FROM campaign_recipients WHERE campaign_id = ? AND state = 'pending' ORDER BY id`).all(id) as { phone_hash: string }[];
     const f = forecast({
-      now: Math.max(now, startTimeOf(r)), recipients: pending.map((p) => ({ inWindow: window.has(p.phone_hash, now) })), windowTimes: window.liveTimes(now),
+      // Nothing is forecast for a campaign that is not sending; rows waiting for a retry go out from its time, not from now.
+      now: Math.max(now, startTimeOf(r), standing.until && standing.next === 'retry' ? Date.parse(standing.until) : now),
+      recipients: (standing.state === 'running' || standing.state === 'scheduled' || standing.state === 'paused' ? pending : []).map((p) => ({ inWindow: window.has(p.phone_hash, now) })), windowTimes: window.liveTimes(now),
       budget: this.sender?.budgetFor(rt.margin) ?? usableBudget(tierLimit(this.ports.account.messagingLimit()) ?? 250, rt.margin), throughput: rt.rate,
     });
     let waiting: CampaignStatus['waiting'] = null;
     if (isSeriesRow(r)) waiting = r.state === 'scheduled' && r.next_run_at !== null ? { reason: 'scheduled', until: new Date(r.next_run_at).toISOString() } : null;
     else if (r.state === 'scheduled') waiting = { reason: 'scheduled', until: new Date(startTimeOf(r)).toISOString() };
-    else if (r.state === 'running' && this.sender?.waitReason) waiting = { reason: this.sender.waitReason, until: this.sender.waitUntil ? new Date(this.sender.waitUntil).toISOString() : null };
-    else if (r.state === 'running') {
+    else if (standing.state === 'running' && this.sender?.waitReason) waiting = { reason: this.sender.waitReason, until: this.sender.waitUntil ? new Date(this.sender.waitUntil).toISOString() : null };
+    else if (standing.state === 'running') {
       // Read from the ledger, so a host without a sender (the CLI) tells the same: nothing is due
       // now and the next row waits for a retry (e.g. 131049's 24 hours).
       const due = this.ctx.db.prepare(`SELECT count(*) AS n FROM campaign_recipients WHERE campaign_id = ? AND state = 'pending' AND (not_before IS NULL OR not_before <= ?)`).get(id, now) as { n: number };
@@ -828,8 +842,8 @@ export class CampaignsService {
     }
     const errors = this.ctx.db.prepare(`SELECT error_code AS code, error_class, count(*) AS count FROM campaign_recipients WHERE campaign_id = ? AND state = 'failed' GROUP BY error_code, error_class ORDER BY count DESC`).all(id) as CampaignStatus['errors'];
     return {
-      id, state: r.state, counts, total: sum(counts), pause_reason: r.pause_reason, pause_detail: r.pause_detail,
-      rate: this.sender?.rateFor(number) || rt.rate, waiting, forecast: f.windows, finish_estimate: f.finishEstimate, errors,
+      id, state: standing.state, counts, total: sum(counts), pause_reason: r.pause_reason, pause_detail: r.pause_detail,
+      rate: this.sender?.rateFor(number) || rt.rate, standing, waiting, forecast: f.windows, finish_estimate: f.finishEstimate, errors,
     };
   }
 
