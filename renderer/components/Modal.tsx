@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import { X } from 'lucide-react';
 import { useEscape } from './useEscape';
@@ -22,8 +23,10 @@ export function Modal({ title, onClose, children, footer, wide, testId, describe
     (el?.querySelector<HTMLElement>('[data-autofocus]') ?? el)?.focus();
     return () => previous?.focus?.();
   }, []);
-  return (
-    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+  // On <body> (a dialog opened from a table row is not clipped by it), and its clicks stop here:
+  // React bubbles through portals, and the row behind would open its campaign.
+  return createPortal(
+    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()} onClick={(e) => e.stopPropagation()}>
       <div
         ref={ref}
         className={`modal card${wide ? ' wide' : ''}`}
@@ -55,6 +58,7 @@ export function Modal({ title, onClose, children, footer, wide, testId, describe
         <div className="modal-body">{children}</div>
         {footer && <div className="modal-foot">{footer}</div>}
       </div>
-    </div>
+    </div>,
+    document.body,
   );
 }

@@ -8,7 +8,7 @@ import { useStore } from '../../store';
 import { CampaignStateBadge } from './badges';
 import { CampaignActions } from './CampaignActions';
 import { ProgressBar } from './ProgressBar';
-import { useCampaignFormat, useLiveCounts } from './format';
+import { audienceLabel, useCampaignFormat, useLiveCounts } from './format';
 import { describeRepeat, formatInZone } from './repeat';
 import './series.css';
 
@@ -17,7 +17,7 @@ type Filter = (typeof FILTERS)[number];
 const ACTIVE: CampaignState[] = ['scheduled', 'running', 'paused'];
 
 function scheduledAt(c: CampaignSummary): number | null {
-  if (c.started_at) return c.started_at;
+  if (c.started_at && c.standing.started) return c.started_at;
   if (c.schedule.mode !== 'now' && c.schedule.at) {
     const ms = Date.parse(c.schedule.at);
     return Number.isNaN(ms) ? null : ms;
@@ -51,7 +51,7 @@ function Row({ c }: { c: CampaignSummary }) {
         <div className="small muted"><span className="ltr">{c.template.language}</span></div>
       </td>
       <td className="num">
-        {live.total > 0 ? f.number(live.total) : <span className="muted small mono cmp-audience-expr" title={c.audience}>{c.audience}</span>}
+        {live.total > 0 ? f.number(live.total) : <span className="muted small cmp-audience-expr" title={c.audience}>{audienceLabel(t, c.audience)}</span>}
       </td>
       <td className="cmp-progress-cell"><ProgressBar counts={live.counts} total={live.total} compact /></td>
       <td className="small">

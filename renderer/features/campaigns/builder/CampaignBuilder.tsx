@@ -9,6 +9,7 @@ import { useStore } from '../../../store';
 import { AudienceSection } from './AudienceSection';
 import { HeaderMediaField } from './HeaderMediaField';
 import { ParamsSection } from './ParamsSection';
+import { StartConfirm } from '../StartConfirm';
 import { blockerText, PlanPanel } from './PlanPanel';
 import { PreviewPanel } from './PreviewPanel';
 import { TestSendPanel } from './TestSendPanel';
@@ -56,6 +57,8 @@ export function CampaignBuilder({ id }: { id: string | null }) {
   const [busy, setBusy] = useState<'save' | 'start' | null>(null);
   const [attributes, setAttributes] = useState<AttributeDefinition[]>([]);
   const [showProblems, setShowProblems] = useState(false);
+  /** Start asks first (who, how many, which number, cost); saving an already scheduled campaign does not. */
+  const [confirmStart, setConfirmStart] = useState(false);
 
   useEffect(() => {
     void api.call('contacts:attributes', {}).then((r) => r.ok && setAttributes(r.value));
@@ -144,12 +147,18 @@ export function CampaignBuilder({ id }: { id: string | null }) {
           <>
             {back}
             {savedState === 'draft' && <button className="btn" onClick={() => void onSave()} disabled={busy !== null} data-testid="builder-save"><Save size={16} aria-hidden />{t('builder.save')}</button>}
-            <button className="btn primary" onClick={() => void onStart()} disabled={busy !== null || !canStart} data-testid="builder-start">
+            <button className="btn primary" onClick={() => (savedState !== 'draft' ? void onStart() : setConfirmStart(true))} disabled={busy !== null || !canStart} data-testid="builder-start">
               <Play size={16} aria-hidden />{savedState !== 'draft' ? t('builder.saveScheduled') : state.schedule.mode === 'now' ? t('builder.startNow') : t('builder.schedule')}
             </button>
           </>
         )}
       />
+      {confirmStart && template && live.plan && (
+        <StartConfirm id={savedId} name={state.name} template={{ name: template.name, language: template.language }}
+          schedule={{ mode: state.schedule.mode, at: draft?.schedule?.at ?? null, tz: draft?.schedule?.tz ?? null }}
+          phoneNumberId={draft?.phone_number_id ?? null} plan={live.plan}
+          onConfirm={async () => { await onStart(); setConfirmStart(false); }} onCancel={() => setConfirmStart(false)} />
+      )}
       {showProblems && problems.length > 0 && (
         <div className="banner error" role="alert" data-testid="builder-problems">
           <ul className="cmp-blockers">{problems.map((p) => <li key={p}>{t(`builder.invalid.${p}`)}</li>)}</ul>
