@@ -5,6 +5,9 @@ import type { AppState } from './index';
 
 let unsubscribe: (() => void) | null = null;
 
+/** How often sending may refresh the account's 24-hour budget (one account:status read). */
+export const BUDGET_REFRESH_MS = 2000;
+
 /**
  * The one place the renderer listens to the core. Called once at bootstrap (main.tsx); every pushed
  * event lands in the store, and pages only read the store. No slice action and no page effect calls
@@ -15,6 +18,17 @@ let unsubscribe: (() => void) | null = null;
 export function subscribeCoreEvents(store: StoreApi<AppState>): () => void {
   unsubscribe?.();
   const s = () => store.getState();
+  // The 24-hour budget (dashboard card, Account, builder) moves with every send, but the core only
+  // pushes account:changed on connection/limit changes: sends refresh it, at most every 2 s, so no
+  // screen keeps "2,000 left · 0 used" while Account shows 57 used.
+  let budgetTimer: ReturnType<typeof setTimeout> | null = null;
+  const sendsHappened = () => {
+    if (budgetTimer || !s().account?.connected) return;
+    budgetTimer = setTimeout(() => {
+      budgetTimer = null;
+      void s().loadAccount();
+    }, BUDGET_REFRESH_MS);
+  };
   const offs = [
     api.on('settings:changed', (settings) => s().settingsChanged(settings)),
     api.on('app:engine', (status) => s().setEngineStatus(status)),
@@ -25,13 +39,22 @@ export function subscribeCoreEvents(store: StoreApi<AppState>): () => void {
     api.on('import:progress', (p) => s().importProgressArrived(p)),
     api.on('import:finished', (job) => s().importFinished(job)),
     // 1,000 statuses a second become at most ten store updates a second.
-    subscribeBatched('campaigns:progress', (batch) => s().campaignProgressArrived(batch)),
-    subscribeBatched('campaigns:changed', () => s().campaignsChanged(), 4),
+    subscribeBatched('campaigns:progress', (batch) => {
+      s().campaignProgressArrived(batch);
+      sendsHappened();
+    }),
+    subscribeBatched('campaigns:changed', () => {
+      s().campaignsChanged();
+      sendsHappened();
+    }, 4),
     api.on('campaigns:alert', (alert) => s().campaignAlertArrived(alert)),
   ];
-  unsubscribe = () => {
-    for (const off of offs) off();
-    unsubscribe = null;
+  const me = () => {
+    for (const off of offs.splice(0)) off();
+    if (budgetTimer) clearTimeout(budgetTimer);
+    budgetTimer = null;
+    if (unsubscribe === me) unsubscribe = null;
   };
-  return unsubscribe;
+  unsubscribe = me;
+  return me;
 }
