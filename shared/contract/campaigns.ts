@@ -181,7 +181,7 @@ export interface CampaignStanding {
   sent: number;
   /** Sends per second while THIS campaign sends; null when it is not sending (never another campaign's rate). */
   rate: number | null;
-  /** Whether it has begun sending (started_at set): a not-yet-run campaign shows no start time. */
+  /** Whether it has begun sending (not draft or scheduled): a not-yet-run campaign shows its planned start, not "Started". */
   started: boolean;
 }
 

@@ -153,7 +153,9 @@ export function campaignStanding(input: StandingInput): CampaignStanding {
   const sent = c.accepted + c.sent + c.delivered + c.read;
   const processed = sent + c.failed + c.skipped + c.uncertain;
   const total = processed + remaining;
-  const base = { total, processed, remaining, sent, started: input.startedAt !== null };
+  // Started means it has begun sending: a scheduled campaign records its start call but has not run.
+  const started = input.startedAt !== null && input.stored !== 'draft' && input.stored !== 'scheduled';
+  const base = { total, processed, remaining, sent, started };
   const iso = (ms: number | null) => (ms === null || !Number.isFinite(ms) ? null : new Date(ms).toISOString());
   switch (input.stored) {
     case 'draft': return { ...base, state: 'draft', next: 'edit', until: null, rate: null };

@@ -37,7 +37,7 @@ function Row({ c }: { c: CampaignSummary }) {
   return (
     <tr data-testid="campaign-row" data-id={c.id} onClick={openIt}>
       <td className="cmp-name-cell">
-        <button className="row-link" onClick={(e) => { e.stopPropagation(); openIt(); }} dir="auto">{c.name}</button>
+        <button className="row-link" onClick={(e) => { e.stopPropagation(); openIt(); }} dir="auto" translate="no">{c.name}</button>
         {c.series ? (
           <div className="small cmp-series-line" data-testid="campaign-series">
             <span className="badge blue cmp-series-badge"><Repeat size={12} aria-hidden />{t('series.badge')}</span>

@@ -137,10 +137,17 @@ export function ContactDrawer({ id }: { id: number }) {
                       </div>
                       <div className="small muted">
                         {t(`consent.source.${e.source}`)}
-                        {e.sourceDetail && e.sourceDetail !== e.source && <> · <bdi>{e.sourceDetail}</bdi></>}
+                        {e.sourceDetail && e.sourceDetail !== e.source && <> · <bdi translate="no">{e.sourceDetail}</bdi></>}
                         {' · '}{t(`consent.actor.${e.actor}`, { defaultValue: '' }) || t('drawer.by', { actor: e.actor })}
                       </div>
-                      {e.evidence && <div className="small evidence"><bdi>{e.evidence}</bdi></div>}
+                      {/* Evidence is an audit record kept verbatim (a consent source the user typed, the file and time it came from):
+                          folded under a translated label, marked as the language it was written in. */}
+                      {e.evidence && (
+                        <details className="small evidence">
+                          <summary>{t('drawer.evidence')}</summary>
+                          <p lang="en" dir="ltr" translate="no">{e.evidence}</p>
+                        </details>
+                      )}
                     </div>
                   </li>
                 ))}
@@ -189,8 +196,8 @@ export function ContactDrawer({ id }: { id: number }) {
                 <tbody>
                   {detail.messages.map((m, i) => (
                     <tr key={i}>
-                      <td>{m.campaignName ?? m.template ?? '—'}</td>
-                      <td><span className={`badge ${m.error ? 'red' : ''}`} title={m.error ?? undefined}>{t(`drawer.msgStatus.${m.status}`, { defaultValue: m.status })}</span></td>
+                      <td translate="no" dir="auto">{m.campaignName ?? m.template ?? '—'}</td>
+                      <td><span className={`badge ${m.error ? 'red' : ''}`} title={m.error ?? undefined}>{t(`drawer.msgStatus.${m.status}`, { defaultValue: t('drawer.msgStatus.unknown') })}</span></td>
                       <td>{f.time(m.at)}</td>
                     </tr>
                   ))}
