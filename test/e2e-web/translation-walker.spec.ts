@@ -94,7 +94,7 @@ function check(texts: string[], english: Set<string>, where: string): Finding[] 
   return out;
 }
 
-const PHONES = ['+972500000101', '+972500000102', '+972500000103', '+972500000104'];
+const PHONES = ['+972500000201', '+972500000202', '+972500000203', '+972500000204'];
 
 async function seedCampaigns(serve: RunningServe): Promise<{ sent: string; scheduled: string }> {
   const draft = (name: string, extra: Record<string, unknown> = {}) => ({

@@ -16,12 +16,10 @@ const FILTERS = ['all', 'active', 'draft', 'completed'] as const;
 type Filter = (typeof FILTERS)[number];
 const ACTIVE: CampaignState[] = ['scheduled', 'running', 'paused'];
 
+/** When it started, or when it will: the core's start time (schedule.at is wall time in the schedule's zone, not this computer's). */
 function scheduledAt(c: CampaignSummary): number | null {
   if (c.started_at && c.standing.started) return c.started_at;
-  if (c.schedule.mode !== 'now' && c.schedule.at) {
-    const ms = Date.parse(c.schedule.at);
-    return Number.isNaN(ms) ? null : ms;
-  }
+  if (c.standing.next === 'start' && c.standing.until) return Date.parse(c.standing.until);
   return null;
 }
 
@@ -65,7 +63,7 @@ function Row({ c }: { c: CampaignSummary }) {
               </div>
             )}
           </div>
-        ) : when ? f.dateTime(when) : <span className="muted">{c.schedule.mode === 'local_window' ? t('schedule.localWindowShort') : t('list.whenStarted')}</span>}
+        ) : when ? (c.schedule.tz && !c.standing.started ? formatInZone(language, when, c.schedule.tz) : f.dateTime(when)) : <span className="muted">{c.schedule.mode === 'local_window' ? t('schedule.localWindowShort') : t('list.whenStarted')}</span>}
       </td>
       <td className="cmp-actions-cell"><CampaignActions campaign={c} state={live.state} compact /></td>
     </tr>

@@ -101,7 +101,7 @@ export function describeRepeat(t: TFunction<'campaigns'>, language: string, sche
   return parts.join(' · ');
 }
 
-const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+export const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 /**
  * A series' time as the series means it: in its own zone ("Nov 23, 2026, 9:00 AM"), with the zone

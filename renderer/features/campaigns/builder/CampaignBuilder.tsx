@@ -193,11 +193,11 @@ export function CampaignBuilder({ id }: { id: string | null }) {
             </section>
           )}
           <section className="card" aria-labelledby="b-aud">
-            <h2 id="b-aud"><span className="cmp-step">3</span>{t('builder.audience')}</h2>
+            <h2 id="b-aud"><span className="cmp-step">{template ? 3 : 2}</span>{t('builder.audience')}</h2>
             <AudienceSection value={state.audience} onChange={(a) => update({ audience: a })} tags={tags} segments={segments} />
           </section>
           <section className="card" aria-labelledby="b-when">
-            <h2 id="b-when"><span className="cmp-step">4</span>{t('builder.when')}</h2>
+            <h2 id="b-when"><span className="cmp-step">{template ? 4 : 3}</span>{t('builder.when')}</h2>
             <ScheduleSection value={state.schedule} onChange={(s) => update({ schedule: s })} />
             <details className="cmp-advanced">
               <summary>{t('builder.advanced')}</summary>

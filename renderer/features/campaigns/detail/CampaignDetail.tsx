@@ -12,6 +12,7 @@ import { CampaignActions } from '../CampaignActions';
 import { ProgressBar } from '../ProgressBar';
 import { ForecastTimeline } from '../builder/PlanPanel';
 import { audienceLabel, useCampaignFormat } from '../format';
+import { formatInZone, localZone } from '../repeat';
 import { ButtonsCard } from './ButtonsCard';
 import { FailuresCard } from './FailuresCard';
 import { Funnel } from './Funnel';
@@ -78,6 +79,7 @@ export function CampaignDetail({ id }: { id: string }) {
   const f = useCampaignFormat();
   const open = useStore((s) => s.openCampaigns);
   const toast = useStore((s) => s.toast);
+  const language = useStore((s) => s.language);
   const version = useStore((s) => s.campaignsVersion);
   const progress = useStore((s) => s.campaignProgress[id]);
   const [filter, setFilter] = useState<RecipientFilter>({ state: null, errorCode: null, search: '' });
@@ -148,9 +150,9 @@ export function CampaignDetail({ id }: { id: string }) {
         <ConfirmDialog title={t('confirm.resendFailedTitle')} confirmLabel={t('confirm.resendOk')} testId="resend-confirm"
           onConfirm={failedRetryable > 0 ? () => resend('failed') : () => setAsking(null)} onCancel={() => setAsking(null)}>
           {failedRetryable > 0
-            ? <p data-testid="resend-retryable">{t('confirm.retryable', { count: failedRetryable, n: f.number(failedRetryable) })}</p>
+            ? <p data-testid="resend-retryable" data-count={failedRetryable}>{t('confirm.retryable', { count: failedRetryable, n: f.number(failedRetryable) })}</p>
             : <p data-testid="resend-none">{t('confirm.noneRetryable')}</p>}
-          {failedFinal > 0 && <p className="small muted" data-testid="resend-final">{t('confirm.notRetryable', { count: failedFinal, n: f.number(failedFinal) })}</p>}
+          {failedFinal > 0 && <p className="small muted" data-testid="resend-final" data-count={failedFinal}>{t('confirm.notRetryable', { count: failedFinal, n: f.number(failedFinal) })}</p>}
         </ConfirmDialog>
       )}
       {asking === 'uncertain' && (
@@ -177,7 +179,7 @@ export function CampaignDetail({ id }: { id: string }) {
           <div><span className="muted small">{state === 'completed' ? t('detail.finished') : t('detail.finish')}</span><strong>{state === 'completed' && campaign.finished_at ? f.dateTime(campaign.finished_at) : sending && status?.finish_estimate ? f.dateTime(Date.parse(status.finish_estimate)) : '—'}</strong></div>
           {standing.started && campaign.started_at
             ? <div><span className="muted small">{t('detail.started')}</span><strong data-testid="detail-started">{f.dateTime(campaign.started_at)}</strong></div>
-            : <div><span className="muted small">{t('detail.starts')}</span><strong data-testid="detail-not-started">{standing.until ? f.dateTime(Date.parse(standing.until)) : t('detail.notStarted')}</strong></div>}
+            : <div><span className="muted small">{t('detail.starts')}</span><strong data-testid="detail-not-started">{standing.until ? formatInZone(language, Date.parse(standing.until), campaign.schedule.tz ?? localZone()) : t('detail.notStarted')}</strong></div>}
         </div>
         {sending && status?.waiting && (
           <p className="small banner info" data-testid="detail-waiting">
