@@ -33,7 +33,11 @@ export function subscribeCoreEvents(store: StoreApi<AppState>): () => void {
     api.on('settings:changed', (settings) => s().settingsChanged(settings)),
     api.on('app:engine', (status) => s().setEngineStatus(status)),
     // The full account state (budget, limits, numbers): the dashboard and Account read the same value.
-    api.on('account:changed', (account) => store.setState({ account, accountError: null })),
+    api.on('account:changed', (account) => {
+      store.setState({ account, accountError: null });
+      // Connecting stores the token: Settings' "Not set" must not outlive Account's "Working".
+      void s().loadSecrets();
+    }),
     api.on('templates:changed', () => s().templatesChanged()),
     api.on('contacts:changed', () => s().contactsChanged()),
     api.on('import:progress', (p) => s().importProgressArrived(p)),

@@ -20,6 +20,8 @@ export interface AppSlice {
   /** From the one event subscription (store/events.ts): settings changed in the core. */
   settingsChanged(settings: Settings): void;
   setEngineStatus(status: EngineStatus | null): void;
+  /** Re-reads which secrets are stored (after the account changed: Settings and Account agree). */
+  loadSecrets(): Promise<void>;
   updateSettings(patch: SettingsPatch): Promise<void>;
 }
 
@@ -43,6 +45,10 @@ export const createAppSlice: StateCreator<AppState, [], [], AppSlice> = (set, ge
     engineStatus: null,
     settingsChanged: (s) => void applySettings(s),
     setEngineStatus: (engineStatus) => set({ engineStatus }),
+    async loadSecrets() {
+      const r = await api.call('secrets:status', {});
+      if (r.ok) set({ secrets: r.value });
+    },
     async bootstrap() {
       try {
         const [info, settings, secrets] = await Promise.all([

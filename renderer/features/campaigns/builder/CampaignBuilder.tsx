@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import i18next from '../../../i18n';
 import { ArrowLeft, Play, Save } from 'lucide-react';
 import type { CampaignPlan, PlanBlocker } from '../../../../shared/contract/campaigns';
 import type { AttributeDefinition } from '../../../../shared/contract/contacts';
@@ -32,7 +33,12 @@ function useLivePlan(draft: ReturnType<typeof toDraft>) {
       void api.call('campaigns:plan', { draft }).then((r) => {
         if (mine !== seq.current) return;
         setLoading(false);
-        if (r.ok) { setPlan(r.value); setError(null); } else { setError(r.message); }
+        // A draft the core refuses (an audience expression it cannot read…) has no plan: no stale
+        // "2,722 will receive it" next to the error, and Start stays disabled. Said from the code.
+        if (r.ok) { setPlan(r.value); setError(null); } else {
+          setPlan(null);
+          setError(i18next.t(r.code === 'bad_input' ? 'campaigns:plan.errorBadInput' : 'campaigns:plan.errorGeneric'));
+        }
       });
     }, 300);
     return () => clearTimeout(timer);
@@ -124,7 +130,13 @@ export function CampaignBuilder({ id }: { id: string | null }) {
     setBusy(null);
   };
 
-  const canStart = problems.length === 0 && !!live.plan && live.plan.blockers.length === 0 && !live.loading;
+  const canStart = problems.length === 0 && !!live.plan && !live.error && live.plan.blockers.length === 0 && !live.loading;
+  // A disabled Start says why (tooltip and screen readers): the first problem, blocker or the pending plan.
+  const whyNotStart = canStart ? null
+    : problems.length ? t(`builder.invalid.${problems[0]}`)
+    : live.error ? live.error
+    : live.plan?.blockers.length ? blockerText(t, live.plan.blockers[0]!)
+    : t('plan.updating');
   const media = headerMediaOf(template);
   const back = (
     <button className="btn ghost" onClick={() => open({ kind: 'list' })} data-testid="builder-back">
@@ -147,7 +159,9 @@ export function CampaignBuilder({ id }: { id: string | null }) {
           <>
             {back}
             {savedState === 'draft' && <button className="btn" onClick={() => void onSave()} disabled={busy !== null} data-testid="builder-save"><Save size={16} aria-hidden />{t('builder.save')}</button>}
-            <button className="btn primary" onClick={() => (savedState !== 'draft' ? void onStart() : setConfirmStart(true))} disabled={busy !== null || !canStart} data-testid="builder-start">
+            {whyNotStart && <span id="builder-start-why" className="visually-hidden" data-testid="builder-start-why">{whyNotStart}</span>}
+            <button className="btn primary" onClick={() => (savedState !== 'draft' ? void onStart() : setConfirmStart(true))} disabled={busy !== null || !canStart} data-testid="builder-start"
+              title={whyNotStart ?? undefined} aria-describedby={whyNotStart ? 'builder-start-why' : undefined}>
               <Play size={16} aria-hidden />{savedState !== 'draft' ? t('builder.saveScheduled') : state.schedule.mode === 'now' ? t('builder.startNow') : t('builder.schedule')}
             </button>
           </>
