@@ -43,7 +43,7 @@ export function PreviewStep({ preview, busy, onEncoding, onSheet }: {
         )}
       </div>
       {preview.warnings.map((w) => (
-        <div key={w} className="banner warn" data-testid={`preview-warning-${w}`}>{t(`import.warnings.${w}`, { defaultValue: w })}</div>
+        <div key={w} id={`preview-${w.replace(/_/g, '-')}`} className={`banner ${w === 'no_rows' ? 'error' : 'warn'}`} data-testid={`preview-warning-${w}`}>{t(`import.warnings.${w}`, { defaultValue: t('import.reasons.other') })}</div>
       ))}
       <div className="preview-table-wrap">
         <table className="table compact" data-testid="preview-table">
