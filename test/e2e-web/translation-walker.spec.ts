@@ -20,7 +20,7 @@ import { CONSENT_CATEGORIES } from '../../shared/contract/contacts';
  * numbers, template bodies — the user's or Meta's words), `lang` of another language (Meta's own
  * error text under "Technical details", recorded consent evidence), code (`code`, `kbd`, `pre`,
  * `.mono`: commands, identifiers, expressions) and a value interpolated into a sentence, which
- * the app wraps in Unicode isolates, U+2068 … U+2069 (`isolate` in renderer/features/contacts/format.ts).
+ * the app wraps in Unicode isolates, U+2066/U+2068 … U+2069 (`isolate` in renderer/features/contacts/format.ts).
  */
 
 const LOCALES = path.join(REPO, 'renderer', 'i18n', 'locales');
@@ -62,7 +62,7 @@ async function visibleTexts(page: Page, lang: string): Promise<string[]> {
     const out: string[] = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const text = n.textContent?.replace(/\u2068[^\u2069]*\u2069/g, ' ').trim();
+      const text = n.textContent?.replace(/[\u2066-\u2068][^\u2069]*\u2069/g, ' ').trim();
       const el = n.parentElement;
       if (!text || !el) continue;
       if (el.closest('script, style, noscript, code, kbd, samp, pre, .mono, [translate="no"], option:not(:checked)')) continue;
@@ -160,6 +160,14 @@ for (const lang of ['he', 'zh-TW'] as const) {
       await page.keyboard.press('Escape');
       await expect(page.getByTestId('wizard-step-file')).toBeHidden();
       await expect(page.getByTestId('import-dry-run')).toBeHidden();
+      // A file with only a header stops at the preview, saying why in the page's language.
+      await page.getByTestId('import-open').first().click();
+      await page.getByTestId('import-file-input').setInputFiles({ name: 'header.csv', mimeType: 'text/csv', buffer: Buffer.from('name,phone\n') });
+      await expect(page.getByTestId('preview-warning-no_rows')).toBeVisible();
+      await expect(page.getByTestId('wizard-next')).toBeDisabled();
+      await visit('import-header-only');
+      await page.keyboard.press('Escape');
+      await expect(page.getByTestId('wizard-step-preview')).toBeHidden();
 
       await page.getByTestId('nav-templates').click();
       await expect(page.getByTestId('templates-table')).toBeVisible();

@@ -110,5 +110,6 @@ export const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone 
 export function formatInZone(language: string, ms: number, tz: string): string {
   let text: string;
   try { text = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone: tz }).format(ms); } catch { return new Date(ms).toISOString(); }
-  return tz === localZone() ? text : `${text} (${tz})`;
+  // The zone's IANA id is an identifier: kept left-to-right as one unit (LRI … PDI) in any page direction.
+  return tz === localZone() ? text : `${text} \u2066(${tz})\u2069`;
 }

@@ -218,7 +218,7 @@ export function CampaignDetail({ id }: { id: string }) {
             <h2 id="setup-title">{t('detail.setup')}</h2>
             <dl className="kv">
               <dt>{t('detail.audience')}</dt><dd>{audienceLabel(t, campaign.audience)}</dd>
-              <dt>{t('detail.schedule')}</dt><dd>{t(`schedule.${campaign.schedule.mode}`)}{campaign.schedule.at ? ` · ${campaign.schedule.at.replace('T', ' ').slice(0, 16)}` : ''}{campaign.schedule.tz ? ` (${campaign.schedule.tz})` : ''}{campaign.schedule.window ? ` · ${campaign.schedule.window}` : ''}</dd>
+              <dt>{t('detail.schedule')}</dt><dd>{t(`schedule.${campaign.schedule.mode}`)}{campaign.schedule.at ? ` · ${campaign.schedule.at.replace('T', ' ').slice(0, 16)}` : ''}{campaign.schedule.tz ? <> <bdi dir="ltr" translate="no">({campaign.schedule.tz})</bdi></> : ''}{campaign.schedule.window ? ` · ${campaign.schedule.window}` : ''}</dd>
               <dt>{t('detail.margin')}</dt><dd>{f.percent(campaign.options.margin ?? 0.1)}</dd>
               <dt>{t('detail.category')}</dt><dd>{campaign.template.category ? t(`category.${campaign.template.category}`, { defaultValue: campaign.template.category }) : '—'}</dd>
             </dl>

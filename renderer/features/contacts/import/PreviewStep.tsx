@@ -15,7 +15,7 @@ export function PreviewStep({ preview, busy, onEncoding, onSheet }: {
     <div className="grid">
       <dl className="kv preview-facts">
         <dt>{t('import.preview.file')}</dt>
-        <dd><bdi>{preview.fileName}</bdi> <span className="muted small">({f.size(preview.size)})</span></dd>
+        <dd><bdi translate="no">{preview.fileName}</bdi> <span className="muted small">({f.size(preview.size)})</span></dd>
         <dt>{t('import.preview.format')}</dt>
         <dd data-testid="preview-format" data-format={preview.format}>{t(`import.formats.${preview.format}`)}
           {preview.delimiter && <span className="muted small"> · {t(`import.delimiters.${DELIMITER_KEYS[preview.delimiter] ?? 'comma'}`)}</span>}
