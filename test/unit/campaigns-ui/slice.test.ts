@@ -47,7 +47,8 @@ describe('campaigns store slice', () => {
     store.subscribe((s, prev) => { if (s.campaignProgress !== prev.campaignProgress) updates++; });
     // One second of 1,000 status-driven progress events for two campaigns.
     for (let i = 1; i <= 1000; i++) {
-      const p: CampaignProgress = { id: i % 2 ? 'a' : 'b', state: 'running', counts: counts(i), total: 1000, rate: 80, at: i };
+      const standing = { state: 'running' as const, next: 'send' as const, until: null, total: 1000, processed: i, remaining: 1000 - i, sent: i, rate: 80, started: true };
+      const p: CampaignProgress = { id: i % 2 ? 'a' : 'b', state: 'running', counts: counts(i), total: 1000, rate: 80, standing, at: i };
       emit('campaigns:progress', p);
       if (i % 10 === 0) vi.advanceTimersByTime(10);
     }
