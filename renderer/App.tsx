@@ -8,7 +8,7 @@ import { DashboardPage } from './features/dashboard/DashboardPage';
 import { SettingsPage } from './features/settings/SettingsPage';
 import { TemplatesPage } from './features/templates/TemplatesPage';
 import { useStore } from './store';
-import type { Route } from './store/slices/ui';
+import { routeOf, type Route } from './store/slices/ui';
 
 const PAGES: Record<Route, () => React.JSX.Element> = {
   dashboard: DashboardPage,
@@ -23,7 +23,7 @@ export function App() {
   const { t } = useTranslation();
   const ready = useStore((s) => s.settings !== null);
   const bootError = useStore((s) => s.bootError);
-  const route = useStore((s) => s.route);
+  const route = useStore((s) => routeOf(s.location));
   if (bootError) {
     return (
       <div className="boot" data-testid="boot-error">

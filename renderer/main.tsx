@@ -5,10 +5,12 @@ import i18n from './i18n';
 import { connectApi } from './api/client';
 import { App } from './App';
 import { useStore } from './store';
+import { subscribeCoreEvents } from './store/events';
 
 const root = createRoot(document.getElementById('root')!);
 try {
   connectApi();
+  subscribeCoreEvents(useStore);
   void useStore.getState().bootstrap();
   root.render(
     <StrictMode>

@@ -1,8 +1,6 @@
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AlertTriangle, X } from 'lucide-react';
-import type { EngineStatus } from '../../shared/contract/app';
-import { api } from '../api/client';
+import { useStore } from '../store';
 
 /**
  * Shown when the desktop app's engine (the core's process) stopped on its own: while it restarts,
@@ -11,8 +9,8 @@ import { api } from '../api/client';
  */
 export function EngineBanner() {
   const { t } = useTranslation();
-  const [status, setStatus] = useState<EngineStatus | null>(null);
-  useEffect(() => api.on('app:engine', setStatus), []);
+  const status = useStore((s) => s.engineStatus);
+  const setStatus = useStore((s) => s.setEngineStatus);
   if (!status) return null;
   return (
     <div className={`banner ${status.state === 'restarted' ? 'warn' : 'error'}`} role="alert" data-testid="engine-banner">

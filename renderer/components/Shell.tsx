@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LayoutDashboard, Users, FileText, Send, Building2, Settings, Zap } from 'lucide-react';
 import { useStore } from '../store';
-import { ROUTES, type Route } from '../store/slices/ui';
+import { ROUTES, routeOf, type Route } from '../store/slices/ui';
 import { AccountBadge } from '../features/account/AccountBadge';
 import { EngineBanner } from './EngineBanner';
 
@@ -17,7 +17,7 @@ const ICONS: Record<Route, typeof Users> = {
 
 export function Shell({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
-  const route = useStore((s) => s.route);
+  const route = useStore((s) => routeOf(s.location));
   const navigate = useStore((s) => s.navigate);
   const version = useStore((s) => s.info?.version ?? '');
   return (

@@ -6,7 +6,7 @@ import { createAccountSlice, type AccountSlice } from './slices/account';
 import { createTemplatesSlice, type TemplatesSlice } from './slices/templates';
 import { createCampaignsSlice, type CampaignsSlice } from './slices/campaigns';
 
-/** One store of domain slices. Components select narrowly: useStore((s) => s.route). */
+/** One store of domain slices. Components select narrowly: useStore((s) => s.location). */
 export type AppState = UiSlice & AppSlice & ContactsSlice & AccountSlice & TemplatesSlice & CampaignsSlice;
 
 export const useStore = create<AppState>()((...a) => ({

@@ -156,6 +156,36 @@ export type CampaignDraft = z.input<typeof campaignDraftSchema>;
 
 export type RecipientCounts = Record<RecipientState, number>;
 
+/**
+ * Where a campaign stands, read from its ledger by ONE function in the core
+ * (electron/core/campaigns/ledger-state.ts `campaignStanding`) and carried by the summary, the status
+ * and every progress event: the badge, the banner, the progress card, the list, the dashboard and
+ * `pacer campaign status` show this and derive nothing themselves, so they cannot disagree.
+ */
+export interface CampaignStanding {
+  /** The state shown: a campaign with rows still to send is running (even if it had finished before a resend). */
+  state: CampaignState;
+  /**
+   * What happens next: edit (draft), start (scheduled, until = start), send (rows due now), retry
+   * (rows wait for a retry time, until = the first), resume (paused), review (finished with uncertain
+   * rows: the user decides), done, cancelled.
+   */
+  next: 'edit' | 'start' | 'send' | 'retry' | 'resume' | 'review' | 'done' | 'cancelled';
+  /** ISO 8601 (UTC) for start / retry; null otherwise. */
+  until: string | null;
+  total: number;
+  /** Rows no longer waiting: accepted or beyond, failed, skipped, uncertain. processed + remaining = total. */
+  processed: number;
+  /** Rows still to send (pending or being sent). */
+  remaining: number;
+  /** Rows that reached WhatsApp (accepted, sent, delivered or read). */
+  sent: number;
+  /** Sends per second while THIS campaign sends; null when it is not sending (never another campaign's rate). */
+  rate: number | null;
+  /** Whether it has begun sending (not draft or scheduled): a not-yet-run campaign shows its planned start, not "Started". */
+  started: boolean;
+}
+
 export interface CampaignSummary {
   id: string;
   name: string;
@@ -174,6 +204,7 @@ export interface CampaignSummary {
   counts: RecipientCounts;
   /** Rows in the ledger (0 until started: the audience is snapshotted at start). */
   total: number;
+  standing: CampaignStanding;
   created_at: number;
   updated_at: number;
   started_at: number | null;
@@ -228,6 +259,7 @@ export interface CampaignStatus {
   pause_detail: string | null;
   /** Sends per second in force now for the campaign's number (after 130429 adaptation). */
   rate: number;
+  standing: CampaignStanding;
   /** Why nothing is being sent right now, when that is the case. */
   waiting: null | { reason: 'budget' | 'window' | 'retry_later' | 'scheduled' | 'account'; until: string | null };
   /** Remaining forecast from now. */
@@ -463,7 +495,8 @@ export const campaignsMethods = {
    * numbers) or 'uncertain' (rows whose outcome is unknown after a crash or a lost answer — the
    * user accepts that some may receive the message twice). Returns how many rows were re-queued.
    */
-  'campaigns:resend': method<{ requeued: number; campaign: CampaignSummary }>()(
+  /** not_retryable: failed rows left as they are (their failure cannot succeed on a resend: shared/campaigns/resend.ts). */
+  'campaigns:resend': method<{ requeued: number; not_retryable: number; campaign: CampaignSummary }>()(
     z.object({ id: z.string().min(1).max(64), which: z.enum(['failed', 'uncertain']) }).strict()),
   'campaigns:status': method<CampaignStatus>()(idInput),
   /** The send ledger, paged (keyset on id), filtered by state / error code / phone substring. */
@@ -550,6 +583,7 @@ export interface CampaignProgress {
   total: number;
   /** Sends per second in force. */
   rate: number;
+  standing: CampaignStanding;
   at: number;
 }
 

@@ -81,6 +81,8 @@ for (const lang of ['en', 'he'] as const) {
 
       await expect(page.getByTestId('builder-start')).toBeEnabled();
       await page.getByTestId('builder-start').click();
+      // Start asks first (who, how many, which number, cost) in the app's own dialog.
+      await page.getByTestId('start-confirm-ok').click();
       // Sent: the Sandbox accepted (and delivered) messages whose header carries the uploaded id.
       await expect(page.getByTestId('funnel-delivered')).toHaveAttribute('data-value', String(PHONES.length), { timeout: 60_000 });
       const list = await callApi<{ id: string; header_media: { id?: string; file_name?: string } | null }[]>(serve, 'campaigns:list', {});

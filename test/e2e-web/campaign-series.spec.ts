@@ -60,6 +60,8 @@ for (const lang of ['en', 'he'] as const) {
 
       await expect(page.getByTestId('builder-start')).toBeEnabled();
       await page.getByTestId('builder-start').click();
+      // Start asks first (who, how many, which number, cost) in the app's own dialog.
+      await page.getByTestId('start-confirm-ok').click();
       // The series page: rule, next occurrence, no occurrence yet.
       const detail = page.getByTestId('campaign-detail');
       await expect(detail).toHaveAttribute('data-series', 'true');

@@ -157,6 +157,8 @@ test('build, plan, start, deliver and read the results of a campaign (en, he, zh
     await expect(page.getByTestId('exclusions-no_consent').locator('li')).toHaveText([/\+972500000101/, /\+972500000102/]);
 
     await page.getByTestId('builder-start').click();
+    // Start asks first (who, how many, which number, cost) in the app's own dialog.
+    await page.getByTestId('start-confirm-ok').click();
     const detail = page.getByTestId('campaign-detail');
     await expect(detail).toBeVisible();
     campaignId = (await detail.getAttribute('data-id'))!;

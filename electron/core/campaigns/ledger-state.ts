@@ -17,6 +17,8 @@
  * - Statuses may resolve an `uncertain` row (the webhook proves the message went out).
  */
 
+import type { CampaignStanding, CampaignState, RecipientCounts } from '../../../shared/contract/campaigns';
+
 export const LEDGER_STATES = ['pending', 'sending', 'accepted', 'sent', 'delivered', 'read', 'failed', 'skipped', 'uncertain'] as const;
 export type LedgerState = (typeof LEDGER_STATES)[number];
 
@@ -114,4 +116,59 @@ function applyStatus(row: LedgerRow, event: Extract<LedgerEvent, { type: 'status
   if (toRank >= 3) next.deliveredAt = row.deliveredAt ?? event.at;
   if (toRank >= 4) next.readAt = row.readAt ?? event.at;
   return { ok: true, row: next };
+}
+
+// ---- where a whole campaign stands -------------------------------------------------------------
+
+/** What the ledger says beyond the counts: how many pending rows are due now, and the first retry time. */
+export interface LedgerTiming {
+  dueNow: number;
+  nextNotBefore: number | null;
+}
+
+export interface StandingInput {
+  /** The campaign row's stored state (lifecycle: draft, scheduled, paused, cancelled come from the user). */
+  stored: CampaignState;
+  counts: RecipientCounts;
+  timing: LedgerTiming;
+  /** Scheduled start (ms), or null for "now". */
+  startAt: number | null;
+  startedAt: number | null;
+  /** Sends per second in force for the campaign's number. */
+  rate: number;
+}
+
+/**
+ * The ONE answer to "where does this campaign stand": state, counts and next step, from the stored
+ * lifecycle state and the ledger. Every screen and `pacer campaign status` show this.
+ * - The ledger decides between running and completed: rows still pending or being sent mean the
+ *   campaign is running (a resend or a 131049 retry reopened it), none means it is completed (the
+ *   scheduler records it a moment later) — never "completed" next to "waiting 1".
+ * - The rate is this campaign's only while it sends; a finished campaign shows none, not the rate
+ *   another campaign on the same number is sending at.
+ */
+export function campaignStanding(input: StandingInput): CampaignStanding {
+  const c = input.counts;
+  const remaining = c.pending + c.sending;
+  const sent = c.accepted + c.sent + c.delivered + c.read;
+  const processed = sent + c.failed + c.skipped + c.uncertain;
+  const total = processed + remaining;
+  // Started means it has begun sending: a scheduled campaign records its start call but has not run.
+  const started = input.startedAt !== null && input.stored !== 'draft' && input.stored !== 'scheduled';
+  const base = { total, processed, remaining, sent, started };
+  const iso = (ms: number | null) => (ms === null || !Number.isFinite(ms) ? null : new Date(ms).toISOString());
+  switch (input.stored) {
+    case 'draft': return { ...base, state: 'draft', next: 'edit', until: null, rate: null };
+    case 'scheduled': return { ...base, state: 'scheduled', next: 'start', until: iso(input.startAt), rate: null };
+    case 'paused': return { ...base, state: 'paused', next: 'resume', until: null, rate: null };
+    case 'cancelled': return { ...base, state: 'cancelled', next: 'cancelled', until: null, rate: null };
+    case 'running':
+    case 'completed': {
+      if (remaining > 0 || (input.stored === 'running' && total === 0)) {
+        const waiting = c.sending === 0 && input.timing.dueNow === 0 && input.timing.nextNotBefore !== null;
+        return { ...base, state: 'running', next: waiting ? 'retry' : 'send', until: waiting ? iso(input.timing.nextNotBefore) : null, rate: waiting ? null : input.rate };
+      }
+      return { ...base, state: 'completed', next: c.uncertain > 0 ? 'review' : 'done', until: null, rate: null };
+    }
+  }
 }

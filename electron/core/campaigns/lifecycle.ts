@@ -166,8 +166,8 @@ export function reopen(s: CampaignsScope, id: string, notBefore: number): void {
   s.ctx.emit('campaigns:changed', { id });
 }
 
-/** Explicit resend of failed (not opted-out) or uncertain rows. */
-export function resend(s: CampaignsScope, id: string, which: 'failed' | 'uncertain'): { requeued: number; campaign: CampaignSummary } {
+/** Explicit resend of failed rows whose failure can succeed on a new try (shared/campaigns/resend.ts), or of uncertain rows. */
+export function resend(s: CampaignsScope, id: string, which: 'failed' | 'uncertain'): { requeued: number; not_retryable: number; campaign: CampaignSummary } {
   const r = row(s, id);
   if (r.state === 'draft' || r.state === 'cancelled') throw new PacerError('conflict', `Campaign ${id} is ${r.state}: nothing to resend`);
   const now = s.ctx.clock.now();
@@ -179,5 +179,6 @@ export function resend(s: CampaignsScope, id: string, which: 'failed' | 'uncerta
   event(s, id, 'resend', { which, requeued });
   s.sender?.wake();
   s.ctx.emit('campaigns:changed', { id });
-  return { requeued, campaign: get(s, id) };
+  const left = which === 'failed' ? counts(s, id).failed : 0;
+  return { requeued, not_retryable: left, campaign: get(s, id) };
 }

@@ -3,7 +3,7 @@
  * emitted together, ~10 Hz, slower when counting a huge ledger gets expensive.
  */
 import type { CoreContext } from '../context';
-import { counts, sum } from './reads';
+import { counts, standing, sum } from './reads';
 import type { CampaignsScope } from './scope';
 
 export class Progress {
@@ -48,11 +48,12 @@ export class Progress {
     const ids = [...this.dirty];
     this.dirty.clear();
     for (const id of ids) {
-      const c = s.campaigns.campaignStateAndNumber(id);
+      const c = s.campaigns.campaignById(id);
       if (!c) continue;
       const n = counts(s, id);
+      const st = standing(s, c, n);
       s.ctx.emit('campaigns:progress', {
-        id, state: c.state, counts: n, total: sum(n), rate: s.sender?.rateFor(c.phone_number_id ?? s.ports.account.defaultPhoneNumberId()) ?? 0, at: s.ctx.clock.now(),
+        id, state: st.state, counts: n, total: sum(n), rate: s.sender?.rateFor(c.phone_number_id ?? s.ports.account.defaultPhoneNumberId()) ?? 0, standing: st, at: s.ctx.clock.now(),
       });
     }
   }

@@ -4,7 +4,7 @@
  */
 import type { CoreContext } from '../context';
 import { notFound } from '../errors';
-import type { CampaignEvent, CampaignState, CampaignStatus, CampaignSummary, RecipientCounts, RecipientRow, RecipientState, SeriesInfo } from '../../../shared/contract/campaigns';
+import type { CampaignEvent, CampaignStanding, CampaignState, CampaignStatus, CampaignSummary, RecipientCounts, RecipientRow, RecipientState, SeriesInfo } from '../../../shared/contract/campaigns';
 import { RECIPIENT_STATES } from '../../../shared/contract/campaigns';
 import { forecast } from './forecast';
 import { DAY_MS, MessagingWindow, tierLimit, usableBudget } from './messaging-window';
@@ -13,6 +13,7 @@ import { isSeriesRow, startTimeOf } from './scheduler';
 import type { CampaignsScope } from './scope';
 import { uniqueRecipientsSince } from './store/ledger';
 import type { RecipientFilter } from './store';
+import { standingOf } from './standing';
 
 /** Unique recipients messaged by Pacer in the last 24 h (every campaign, every number, test sends). */
 export function uniqueRecipients24h(ctx: CoreContext, now: number): number {
@@ -34,10 +35,17 @@ export function counts(s: CampaignsScope, id: string): RecipientCounts {
   return counts;
 }
 
+/** Where the campaign stands (ledger-state.ts `campaignStanding`): the one answer every screen and the CLI show. */
+export function standing(s: CampaignsScope, r: CampaignRow, c: RecipientCounts): CampaignStanding {
+  const rate = s.sender?.rateFor(r.phone_number_id ?? s.ports.account.defaultPhoneNumberId()) || runtimeOf(r, null).rate;
+  return standingOf(s.ctx.db, r, c, rate, s.ctx.clock.now());
+}
+
 export function summary(s: CampaignsScope, r: CampaignRow): CampaignSummary {
   const c = counts(s, r.id);
+  const st = standing(s, r, c);
   return {
-    id: r.id, name: r.name, state: r.state,
+    id: r.id, name: r.name, state: st.state, standing: st,
     template: { name: r.template_name, language: r.template_language, category: r.template_category },
     audience: r.audience, params: JSON.parse(r.params) as Record<string, string>,
     header_media: r.header_media ? (JSON.parse(r.header_media) as CampaignSummary['header_media']) : null,
@@ -77,20 +85,23 @@ export function windowNow(s: CampaignsScope): MessagingWindow {
 export function status(s: CampaignsScope, id: string): CampaignStatus {
   const r = row(s, id);
   const c = counts(s, id);
+  const st = standing(s, r, c);
   const now = s.ctx.clock.now();
   const rt = runtimeOf(r, s.ports.templates.get(r.template_name, r.template_language));
   const number = r.phone_number_id ?? s.ports.account.defaultPhoneNumberId();
   const window = windowNow(s);
   const pending = s.ledger.pendingHashes(id);
   const f = forecast({
-    now: Math.max(now, startTimeOf(r)), recipients: pending.map((p) => ({ inWindow: window.has(p.phone_hash, now) })), windowTimes: window.liveTimes(now),
+    // Nothing is forecast for a campaign that is not sending; rows waiting for a retry go out from its time, not from now.
+    now: Math.max(now, startTimeOf(r), st.until && st.next === 'retry' ? Date.parse(st.until) : now),
+    recipients: (st.state === 'running' || st.state === 'scheduled' || st.state === 'paused' ? pending : []).map((p) => ({ inWindow: window.has(p.phone_hash, now) })), windowTimes: window.liveTimes(now),
     budget: s.sender?.budgetFor(rt.margin) ?? usableBudget(tierLimit(s.ports.account.messagingLimit()) ?? 250, rt.margin), throughput: rt.rate,
   });
   let waiting: CampaignStatus['waiting'] = null;
   if (isSeriesRow(r)) waiting = r.state === 'scheduled' && r.next_run_at !== null ? { reason: 'scheduled', until: new Date(r.next_run_at).toISOString() } : null;
   else if (r.state === 'scheduled') waiting = { reason: 'scheduled', until: new Date(startTimeOf(r)).toISOString() };
-  else if (r.state === 'running' && s.sender?.waitReason) waiting = { reason: s.sender.waitReason, until: s.sender.waitUntil ? new Date(s.sender.waitUntil).toISOString() : null };
-  else if (r.state === 'running') {
+  else if (st.state === 'running' && s.sender?.waitReason) waiting = { reason: s.sender.waitReason, until: s.sender.waitUntil ? new Date(s.sender.waitUntil).toISOString() : null };
+  else if (st.state === 'running') {
     // Read from the ledger, so a host without a sender (the CLI) tells the same: nothing is due
     // now and the next row waits for a retry (e.g. 131049's 24 hours).
     const due = s.ledger.pendingDueCount(id, now);
@@ -99,8 +110,8 @@ export function status(s: CampaignsScope, id: string): CampaignStatus {
   }
   const errors = s.ledger.failureGroups(id);
   return {
-    id, state: r.state, counts: c, total: sum(c), pause_reason: r.pause_reason, pause_detail: r.pause_detail,
-    rate: s.sender?.rateFor(number) || rt.rate, waiting, forecast: f.windows, finish_estimate: f.finishEstimate, errors,
+    id, state: st.state, counts: c, total: sum(c), pause_reason: r.pause_reason, pause_detail: r.pause_detail,
+    rate: s.sender?.rateFor(number) || rt.rate, standing: st, waiting, forecast: f.windows, finish_estimate: f.finishEstimate, errors,
   };
 }
 

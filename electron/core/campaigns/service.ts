@@ -131,7 +131,7 @@ export class CampaignsService {
   pause(id: string): CampaignSummary { return lifecycle.pause(this.s, id); }
   resume(id: string): CampaignSummary { return lifecycle.resume(this.s, id); }
   cancel(id: string): CampaignSummary { return lifecycle.cancel(this.s, id); }
-  resend(id: string, which: 'failed' | 'uncertain'): { requeued: number; campaign: CampaignSummary } { return lifecycle.resend(this.s, id, which); }
+  resend(id: string, which: 'failed' | 'uncertain'): { requeued: number; not_retryable: number; campaign: CampaignSummary } { return lifecycle.resend(this.s, id, which); }
   /** Called by the scheduler when a series' next occurrence is due (never twice at once per series). */
   runSeries(id: string): Promise<void> { return series.runSeries(this.s, id); }
   occurrences(id: string, limit: number): { rows: OccurrenceRow[]; total: number } { return series.occurrences(this.s, id, limit); }

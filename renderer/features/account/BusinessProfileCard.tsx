@@ -109,12 +109,12 @@ export function BusinessProfileCard({ numbers }: { numbers: PhoneNumberInfo[] })
       {profile && <ProfilePhoto key={numberId} numberId={numberId} profile={profile} />}
       {profile && !draft && (
         <dl className="kv" data-testid="profile-view">
-          <dt>{t('profile.fields.about')}</dt><dd dir="auto" className="ui-align">{profile.about || <span className="muted">{t('profile.empty')}</span>}</dd>
-          <dt>{t('profile.fields.description')}</dt><dd dir="auto" className="pre-wrap ui-align">{profile.description || <span className="muted">{t('profile.empty')}</span>}</dd>
-          <dt>{t('profile.fields.address')}</dt><dd dir="auto" className="ui-align">{profile.address || <span className="muted">{t('profile.empty')}</span>}</dd>
-          <dt>{t('profile.fields.email')}</dt><dd>{profile.email ? <span className="ltr">{profile.email}</span> : <span className="muted">{t('profile.empty')}</span>}</dd>
+          <dt>{t('profile.fields.about')}</dt><dd dir="auto" className="ui-align" translate="no">{profile.about || <span className="muted">{t('profile.empty')}</span>}</dd>
+          <dt>{t('profile.fields.description')}</dt><dd dir="auto" className="pre-wrap ui-align" translate="no">{profile.description || <span className="muted">{t('profile.empty')}</span>}</dd>
+          <dt>{t('profile.fields.address')}</dt><dd dir="auto" className="ui-align" translate="no">{profile.address || <span className="muted">{t('profile.empty')}</span>}</dd>
+          <dt>{t('profile.fields.email')}</dt><dd>{profile.email ? <span className="ltr" translate="no">{profile.email}</span> : <span className="muted">{t('profile.empty')}</span>}</dd>
           <dt>{t('profile.fields.websites')}</dt>
-          <dd>{profile.websites.length ? profile.websites.map((w) => <div key={w} className="ltr">{w}</div>) : <span className="muted">{t('profile.empty')}</span>}</dd>
+          <dd>{profile.websites.length ? profile.websites.map((w) => <div key={w} className="ltr" translate="no">{w}</div>) : <span className="muted">{t('profile.empty')}</span>}</dd>
           <dt>{t('profile.fields.vertical')}</dt><dd>{t(`vertical.${profile.vertical ?? 'UNDEFINED'}`)}</dd>
         </dl>
       )}

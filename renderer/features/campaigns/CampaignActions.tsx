@@ -1,8 +1,11 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Ban, Copy, Pause, Pencil, Play, Trash2 } from 'lucide-react';
 import type { CampaignState, CampaignSummary } from '../../../shared/contract/campaigns';
 import { useStore } from '../../store';
 import type { CampaignAction } from '../../store/slices/campaigns';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { StartConfirm } from './StartConfirm';
 
 /** Which lifecycle actions a campaign in a state offers. */
 export function actionsFor(state: CampaignState): (CampaignAction | 'edit')[] {
@@ -22,15 +25,34 @@ export function CampaignActions({ campaign, state, compact = false }: { campaign
   const { t } = useTranslation('campaigns');
   const act = useStore((s) => s.campaignAction);
   const open = useStore((s) => s.openCampaigns);
-  const run = async (a: CampaignAction | 'edit') => {
-    if (a === 'edit') return open({ kind: 'builder', id: campaign.id });
-    if ((a === 'cancel' || a === 'delete') && !window.confirm(t(`confirm.${a}`, { name: campaign.name }))) return;
+  // Start, cancel and delete ask first, in the app's own dialog.
+  const [asking, setAsking] = useState<'start' | 'cancel' | 'delete' | null>(null);
+  const perform = async (a: CampaignAction) => {
     const r = await act(campaign.id, a);
     if (a === 'duplicate' && r) open({ kind: 'builder', id: r.id });
     if (a === 'start' && r) open({ kind: 'detail', id: r.id });
   };
+  const run = async (a: CampaignAction | 'edit') => {
+    if (a === 'edit') return open({ kind: 'builder', id: campaign.id });
+    if (a === 'start' || a === 'cancel' || a === 'delete') return setAsking(a);
+    await perform(a);
+  };
+  const done = async (a: CampaignAction) => {
+    await perform(a);
+    setAsking(null);
+  };
   return (
     <div className="cmp-actions">
+      {asking === 'start' && (
+        <StartConfirm id={campaign.id} name={campaign.name} template={campaign.template} schedule={campaign.schedule}
+          phoneNumberId={campaign.phone_number_id} onConfirm={() => done('start')} onCancel={() => setAsking(null)} />
+      )}
+      {(asking === 'cancel' || asking === 'delete') && (
+        <ConfirmDialog title={t(`confirm.${asking}Title`)} confirmLabel={t(`confirm.${asking}Ok`)} danger
+          onConfirm={() => done(asking)} onCancel={() => setAsking(null)} testId={`${asking}-confirm`}>
+          <p>{t(`confirm.${asking}`, { name: campaign.name })}</p>
+        </ConfirmDialog>
+      )}
       {actionsFor(state).map((a) => {
         const Icon = ICON[a];
         return (

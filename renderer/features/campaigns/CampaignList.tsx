@@ -8,7 +8,7 @@ import { useStore } from '../../store';
 import { CampaignStateBadge } from './badges';
 import { CampaignActions } from './CampaignActions';
 import { ProgressBar } from './ProgressBar';
-import { useCampaignFormat, useLiveCounts } from './format';
+import { audienceLabel, useCampaignFormat, useLiveCounts } from './format';
 import { describeRepeat, formatInZone } from './repeat';
 import { ClickRateCell, useClickRates, type ClickFigures } from './pricing/clicks';
 import './series.css';
@@ -17,12 +17,10 @@ const FILTERS = ['all', 'active', 'draft', 'completed'] as const;
 type Filter = (typeof FILTERS)[number];
 const ACTIVE: CampaignState[] = ['scheduled', 'running', 'paused'];
 
+/** When it started, or when it will: the core's start time (schedule.at is wall time in the schedule's zone, not this computer's). */
 function scheduledAt(c: CampaignSummary): number | null {
-  if (c.started_at) return c.started_at;
-  if (c.schedule.mode !== 'now' && c.schedule.at) {
-    const ms = Date.parse(c.schedule.at);
-    return Number.isNaN(ms) ? null : ms;
-  }
+  if (c.started_at && c.standing.started) return c.started_at;
+  if (c.standing.next === 'start' && c.standing.until) return Date.parse(c.standing.until);
   return null;
 }
 
@@ -38,7 +36,7 @@ function Row({ c, clicks }: { c: CampaignSummary; clicks: ClickFigures | undefin
   return (
     <tr data-testid="campaign-row" data-id={c.id} onClick={openIt}>
       <td className="cmp-name-cell">
-        <button className="row-link" onClick={(e) => { e.stopPropagation(); openIt(); }} dir="auto">{c.name}</button>
+        <button className="row-link" onClick={(e) => { e.stopPropagation(); openIt(); }} dir="auto" translate="no">{c.name}</button>
         {c.series ? (
           <div className="small cmp-series-line" data-testid="campaign-series">
             <span className="badge blue cmp-series-badge"><Repeat size={12} aria-hidden />{t('series.badge')}</span>
@@ -52,7 +50,7 @@ function Row({ c, clicks }: { c: CampaignSummary; clicks: ClickFigures | undefin
         <div className="small muted"><span className="ltr">{c.template.language}</span></div>
       </td>
       <td className="num">
-        {live.total > 0 ? f.number(live.total) : <span className="muted small mono cmp-audience-expr" title={c.audience}>{c.audience}</span>}
+        {live.total > 0 ? f.number(live.total) : <span className="muted small cmp-audience-expr" title={c.audience}>{audienceLabel(t, c.audience)}</span>}
       </td>
       <td className="cmp-progress-cell"><ProgressBar counts={live.counts} total={live.total} compact /></td>
       <ClickRateCell figures={clicks} />
@@ -67,7 +65,7 @@ function Row({ c, clicks }: { c: CampaignSummary; clicks: ClickFigures | undefin
               </div>
             )}
           </div>
-        ) : when ? f.dateTime(when) : <span className="muted">{c.schedule.mode === 'local_window' ? t('schedule.localWindowShort') : t('list.whenStarted')}</span>}
+        ) : when ? (c.schedule.tz && !c.standing.started ? formatInZone(language, when, c.schedule.tz) : f.dateTime(when)) : <span className="muted">{c.schedule.mode === 'local_window' ? t('schedule.localWindowShort') : t('list.whenStarted')}</span>}
       </td>
       <td className="cmp-actions-cell"><CampaignActions campaign={c} state={live.state} compact /></td>
     </tr>

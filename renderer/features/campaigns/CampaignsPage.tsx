@@ -7,18 +7,16 @@ import './campaigns.css';
 
 /** Campaigns: the list, the builder and one campaign's live page, switched inside the route. */
 export function CampaignsPage() {
-  const view = useStore((s) => s.campaignView);
+  const location = useStore((s) => s.location);
   const initCampaigns = useStore((s) => s.initCampaigns);
   useEffect(() => {
-    // From the sidebar: the list. From a link that chose a campaign just now (dashboard card): that campaign.
-    if (Date.now() - useStore.getState().campaignViewAt > 1500) useStore.setState({ campaignView: { kind: 'list' } });
     void initCampaigns();
     const s = useStore.getState();
     if (!s.templates) void s.initTemplates();
     if (!s.account) void s.initAccount();
     void s.loadContactFacets();
   }, [initCampaigns]);
-  if (view.kind === 'builder') return <CampaignBuilder key={view.id ?? 'new'} id={view.id} />;
-  if (view.kind === 'detail') return <CampaignDetail key={view.id} id={view.id} />;
+  if (location.page === 'builder') return <CampaignBuilder key={location.id ?? 'new'} id={location.id} />;
+  if (location.page === 'campaign') return <CampaignDetail key={location.id} id={location.id} />;
   return <CampaignList />;
 }

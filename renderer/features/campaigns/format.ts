@@ -1,5 +1,6 @@
-import { useMemo } from 'react';
-import type { CampaignSummary, RecipientCounts } from '../../../shared/contract/campaigns';
+import { createElement, useMemo, type ReactNode } from 'react';
+import type { TFunction } from 'i18next';
+import type { CampaignStanding, CampaignSummary, RecipientCounts } from '../../../shared/contract/campaigns';
 import { useStore } from '../../store';
 
 /** Numbers, percentages, money and dates in the UI language. */
@@ -44,11 +45,20 @@ export function processedOf(c: RecipientCounts): number {
   return c.accepted + c.sent + c.delivered + c.read + c.failed + c.skipped + c.uncertain;
 }
 
-/** The list's counts, or the newer pushed progress while a campaign sends. */
-export function useLiveCounts(c: CampaignSummary): { counts: RecipientCounts; total: number; state: CampaignSummary['state'] } {
+/** The list's counts and standing, or the newer pushed progress while a campaign sends. */
+export function useLiveCounts(c: CampaignSummary): { counts: RecipientCounts; total: number; state: CampaignSummary['state']; standing: CampaignStanding } {
   const p = useStore((s) => s.campaignProgress[c.id]);
-  if (p && p.at >= c.updated_at) return { counts: p.counts, total: p.total, state: p.state };
-  return { counts: c.counts, total: c.total, state: c.state };
+  if (p && p.at >= c.updated_at) return { counts: p.counts, total: p.total, state: p.standing.state, standing: p.standing };
+  return { counts: c.counts, total: c.total, state: c.standing.state, standing: c.standing };
+}
+
+/**
+ * A campaign's audience for people: "All contacts" for `all` (an internal keyword), otherwise the
+ * expression the user wrote, kept left-to-right as code inside any page direction.
+ */
+export function audienceLabel(t: TFunction<'campaigns'>, expression: string): ReactNode {
+  if (expression.trim().toLowerCase() === 'all') return t('audience.all');
+  return createElement('bdi', { dir: 'ltr', className: 'mono small' }, expression);
 }
 
 /** Offers a file the core produced (text or base64) to the user as a download. */

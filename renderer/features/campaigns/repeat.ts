@@ -101,7 +101,7 @@ export function describeRepeat(t: TFunction<'campaigns'>, language: string, sche
   return parts.join(' · ');
 }
 
-const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+export const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 /**
  * A series' time as the series means it: in its own zone ("Nov 23, 2026, 9:00 AM"), with the zone
@@ -110,5 +110,6 @@ const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC
 export function formatInZone(language: string, ms: number, tz: string): string {
   let text: string;
   try { text = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone: tz }).format(ms); } catch { return new Date(ms).toISOString(); }
-  return tz === localZone() ? text : `${text} (${tz})`;
+  // The zone's IANA id is an identifier: kept left-to-right as one unit (LRI … PDI) in any page direction.
+  return tz === localZone() ? text : `${text} \u2066(${tz})\u2069`;
 }

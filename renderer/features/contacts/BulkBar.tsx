@@ -47,7 +47,7 @@ export function BulkBar({ total }: { total: number }) {
     if (!r.ok) return toast('error', r.message);
     setPending({ action, tag: withTag, matched: r.value.matched });
   };
-  const confirm = async () => {
+  const applyPending = async () => {
     if (!pending) return;
     setBusy(true);
     const r = await api.call('contacts:bulk', { action: pending.action, tag: pending.tag, ...target, confirm: true });
@@ -90,7 +90,7 @@ export function BulkBar({ total }: { total: number }) {
           footer={
             <>
               <button className="btn" onClick={() => setPending(null)} data-autofocus>{t('common:actions.cancel')}</button>
-              <button className={`btn ${pending.action === 'delete' ? 'danger-solid' : 'primary'}`} disabled={busy} onClick={() => void confirm()} data-testid="bulk-confirm-ok">
+              <button className={`btn ${pending.action === 'delete' ? 'danger-solid' : 'primary'}`} disabled={busy} onClick={() => void applyPending()} data-testid="bulk-confirm-ok">
                 {t(`bulk.confirm.${pending.action}.ok`, { count: pending.matched, formatted: f.n(pending.matched) })}
               </button>
             </>

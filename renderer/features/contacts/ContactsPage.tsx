@@ -20,16 +20,14 @@ export function ContactsPage() {
   const filter = useStore((s) => s.contactsFilter);
   const version = useStore((s) => s.contactsVersion);
   const stats = useStore((s) => s.contactsStats);
-  const drawerId = useStore((s) => s.drawerContactId);
-  const importOpen = useStore((s) => s.importOpen);
+  const drawerId = useStore((s) => (s.location.page === 'contacts' ? s.location.contactId ?? null : null));
+  const importOpen = useStore((s) => s.location.page === 'contacts' && s.location.importing === true);
   const openImport = useStore((s) => s.openImport);
   const loadFacets = useStore((s) => s.loadContactFacets);
-  const changed = useStore((s) => s.contactsChanged);
 
   useEffect(() => {
     void loadFacets();
-    return api.on('contacts:changed', () => changed());
-  }, [loadFacets, changed]);
+  }, [loadFacets]);
 
   // One row cache per query: a new filter (or a change in the store) starts a fresh one.
   const filterKey = JSON.stringify(filter);

@@ -2,21 +2,20 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AtSign } from 'lucide-react';
 import { api } from '../../api/client';
+import { useStore } from '../../store';
 import type { UserIdInfo } from '../../../shared/contract/contacts';
 import { useFormat } from './format';
 
 function useUserIds(contactId?: number): UserIdInfo | null {
   const [info, setInfo] = useState<UserIdInfo | null>(null);
+  const tick = useStore((s) => s.ticks.contacts); // bumped on contacts:changed by store/events.ts
   useEffect(() => {
     let alive = true;
-    const load = () => void api.call('contacts:user-ids', contactId === undefined ? {} : { contactId }).then((r) => { if (alive && r.ok) setInfo(r.value); });
-    load();
-    const off = api.on('contacts:changed', load);
+    void api.call('contacts:user-ids', contactId === undefined ? {} : { contactId }).then((r) => { if (alive && r.ok) setInfo(r.value); });
     return () => {
       alive = false;
-      if (typeof off === 'function') off();
     };
-  }, [contactId]);
+  }, [contactId, tick]);
   return info;
 }
 

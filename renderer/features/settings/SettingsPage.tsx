@@ -51,7 +51,7 @@ export function SettingsPage() {
             <label htmlFor="country">{t('country.label')}</label>
             <select id="country" className="input" data-testid="country-select" value={settings.defaultCountry}
               onChange={(e) => void update({ defaultCountry: e.target.value })}>
-              {countries.map((c) => <option key={c.code} value={c.code}>{c.name} (+{c.callingCode})</option>)}
+              {countries.map((c) => <option key={c.code} value={c.code}>{c.name} ({`\u2066+${c.callingCode}\u2069`})</option>)}
             </select>
             <span className="hint">{t('country.hint')}</span>
           </div>

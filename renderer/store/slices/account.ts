@@ -39,8 +39,6 @@ export interface AccountSlice {
   updateProfile(phoneNumberId: string, patch: ProfilePatch): Promise<string | null>;
 }
 
-let subscribed = false;
-
 export const createAccountSlice: StateCreator<AppState, [], [], AccountSlice> = (set, get) => ({
   account: null,
   accountError: null,
@@ -51,10 +49,6 @@ export const createAccountSlice: StateCreator<AppState, [], [], AccountSlice> = 
   wizardStart: 'choose',
 
   async initAccount() {
-    if (!subscribed) {
-      subscribed = true;
-      api.on('account:changed', (account) => set({ account, accountError: null }));
-    }
     await get().loadAccount();
   },
 

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { AppInfo, SecretName, SecretStatus } from '../../../shared/contract/app';
+import type { AppInfo, EngineStatus, SecretName, SecretStatus } from '../../../shared/contract/app';
 import type { Language, Settings, SettingsPatch } from '../../../shared/settings';
 import { api, unwrap } from '../../api/client';
 import { applyLanguage, resolveLanguage } from '../../i18n';
@@ -14,7 +14,19 @@ export interface AppSlice {
   language: Language;
   theme: Theme;
   bootError: string | null;
+  /** The desktop engine's last restart notice (only Electron main sends `app:engine`); null when dismissed. */
+  engineStatus: EngineStatus | null;
+  /**
+   * Counters bumped by the one event subscription (store/events.ts) for views that re-read on their
+   * own (the Marketing Messages card, BSUID-only people): they depend on the counter, not on api.on.
+   */
+  ticks: { marketing: number; contacts: number };
   bootstrap(): Promise<void>;
+  /** From the one event subscription (store/events.ts): settings changed in the core. */
+  settingsChanged(settings: Settings): void;
+  setEngineStatus(status: EngineStatus | null): void;
+  /** Re-reads which secrets are stored (after the account changed: Settings and Account agree). */
+  loadSecrets(): Promise<void>;
   updateSettings(patch: SettingsPatch): Promise<void>;
 }
 
@@ -35,6 +47,14 @@ export const createAppSlice: StateCreator<AppState, [], [], AppSlice> = (set, ge
     language: 'en',
     theme: 'light',
     bootError: null,
+    engineStatus: null,
+  ticks: { marketing: 0, contacts: 0 },
+    settingsChanged: (s) => void applySettings(s),
+    setEngineStatus: (engineStatus) => set({ engineStatus }),
+    async loadSecrets() {
+      const r = await api.call('secrets:status', {});
+      if (r.ok) set({ secrets: r.value });
+    },
     async bootstrap() {
       try {
         const [info, settings, secrets] = await Promise.all([
@@ -44,7 +64,6 @@ export const createAppSlice: StateCreator<AppState, [], [], AppSlice> = (set, ge
         ]);
         set({ info, secrets });
         await applySettings(settings);
-        api.on('settings:changed', (s) => void applySettings(s));
         window.matchMedia?.('(prefers-color-scheme: dark)').addEventListener('change', () => {
           const s = get().settings;
           if (s) void applySettings(s);

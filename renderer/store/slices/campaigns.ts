@@ -3,7 +3,6 @@ import type { StateCreator } from 'zustand';
 import type { CampaignAlert, CampaignProgress, CampaignSummary } from '../../../shared/contract/campaigns';
 import type { CampaignsOverview } from '../../../shared/contract/campaign-reports';
 import { api } from '../../api/client';
-import { subscribeBatched } from '../../api/batched';
 import type { AppState } from '../index';
 
 /** Which campaigns screen is open: the list, the builder (new, or editing a saved draft), or one campaign. */
@@ -15,9 +14,6 @@ export interface CampaignsSlice {
   /** null until loaded once. */
   campaigns: CampaignSummary[] | null;
   campaignsError: string | null;
-  campaignView: CampaignView;
-  /** When openCampaigns last chose the view: arriving from the sidebar later shows the list. */
-  campaignViewAt: number;
   /** Latest pushed progress per campaign (batched ~10 Hz); newer than the list's counts while sending. */
   campaignProgress: Record<string, CampaignProgress>;
   /** Watchdog alerts not dismissed yet, newest first. */
@@ -28,43 +24,44 @@ export interface CampaignsSlice {
   initCampaigns(): Promise<void>;
   loadCampaigns(): Promise<void>;
   loadCampaignsOverview(): Promise<void>;
+  /** Shorthand for go(): the list, the builder or one campaign's page (see Location in ui.ts). */
   openCampaigns(view: CampaignView): void;
+  /** From the one event subscription (store/events.ts): a batch of pushed progress. */
+  campaignProgressArrived(batch: CampaignProgress[]): void;
+  /** From the one event subscription: something about a campaign changed in the core. */
+  campaignsChanged(): void;
+  campaignAlertArrived(alert: CampaignAlert): void;
   /** Runs a lifecycle action; returns the updated campaign (or null, with a toast, on failure). */
   campaignAction(id: string, action: CampaignAction): Promise<CampaignSummary | null>;
   dismissCampaignAlert(alert: CampaignAlert): void;
 }
 
-let subscribed = false;
-
 export const createCampaignsSlice: StateCreator<AppState, [], [], CampaignsSlice> = (set, get) => ({
   campaigns: null,
   campaignsError: null,
-  campaignView: { kind: 'list' },
-  campaignViewAt: 0,
   campaignProgress: {},
   campaignAlerts: [],
   campaignsVersion: 0,
   campaignsOverview: null,
 
   async initCampaigns() {
-    if (!subscribed) {
-      subscribed = true;
-      // 1,000 statuses a second become at most ten store updates a second.
-      subscribeBatched('campaigns:progress', (batch) => {
-        const next = { ...get().campaignProgress };
-        for (const p of batch) if (!next[p.id] || next[p.id]!.at <= p.at) next[p.id] = p;
-        set({ campaignProgress: next, campaignsVersion: get().campaignsVersion + 1 });
-      });
-      subscribeBatched('campaigns:changed', () => {
-        set({ campaignsVersion: get().campaignsVersion + 1 });
-        void get().loadCampaigns();
-      }, 4);
-      api.on('campaigns:alert', (alert) => {
-        set({ campaignAlerts: [alert, ...get().campaignAlerts.filter((a) => !(a.id === alert.id && a.kind === alert.kind))].slice(0, 20) });
-        if (alert.kind === 'completed') get().toast('success', alert.name);
-      });
-    }
     await get().loadCampaigns();
+  },
+
+  campaignProgressArrived(batch) {
+    const next = { ...get().campaignProgress };
+    for (const p of batch) if (!next[p.id] || next[p.id]!.at <= p.at) next[p.id] = p;
+    set({ campaignProgress: next, campaignsVersion: get().campaignsVersion + 1 });
+  },
+
+  campaignsChanged() {
+    set({ campaignsVersion: get().campaignsVersion + 1 });
+    void get().loadCampaigns();
+  },
+
+  campaignAlertArrived(alert) {
+    set({ campaignAlerts: [alert, ...get().campaignAlerts.filter((a) => !(a.id === alert.id && a.kind === alert.kind))].slice(0, 20) });
+    if (alert.kind === 'completed') get().toast('success', alert.name);
   },
 
   async loadCampaigns() {
@@ -79,8 +76,7 @@ export const createCampaignsSlice: StateCreator<AppState, [], [], CampaignsSlice
   },
 
   openCampaigns(view) {
-    set({ campaignView: view, campaignViewAt: Date.now() });
-    if (get().route !== 'campaigns') get().navigate('campaigns');
+    get().go(view.kind === 'detail' ? { page: 'campaign', id: view.id } : view.kind === 'builder' ? { page: 'builder', id: view.id } : { page: 'campaigns' });
   },
 
   async campaignAction(id, action) {

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { ContactFilter, ContactsStats, Segment } from '../../../shared/contract/contacts';
+import type { ContactFilter, ContactsStats, ImportJob, ImportProgress, Segment } from '../../../shared/contract/contacts';
 import { api } from '../../api/client';
 import type { AppState } from '../index';
 
@@ -13,16 +13,22 @@ export interface ContactsSlice {
   /** Explicitly selected row ids; `selectAllMatching` selects every row matching the filter instead. */
   selectedIds: ReadonlySet<number>;
   selectAllMatching: boolean;
-  drawerContactId: number | null;
-  importOpen: boolean;
   contactTags: { name: string; count: number }[];
   segments: Segment[];
   contactsStats: ContactsStats | null;
+  /**
+   * What the core pushed about import jobs, by job id: the latest progress and, once it ended, the
+   * job. Kept here (not in the wizard) so an event that arrives before the start call answers is not lost.
+   */
+  importFeed: Record<string, { progress: ImportProgress | null; result: ImportJob | null }>;
+  importProgressArrived(p: ImportProgress): void;
+  importFinished(job: ImportJob): void;
   setContactsFilter(patch: Partial<ContactsFilter>): void;
   clearContactsFilter(): void;
   toggleSelected(id: number): void;
   setSelectAllMatching(on: boolean): void;
   clearSelection(): void;
+  /** Shorthands for go() on the contacts page: a contact's drawer (null closes it), the import wizard. */
   openContact(id: number | null): void;
   openImport(open: boolean): void;
   /** Tags, segments and counts for the filter bar and the dashboard. */
@@ -38,11 +44,16 @@ export const createContactsSlice: StateCreator<AppState, [], [], ContactsSlice> 
   contactsVersion: 0,
   selectedIds: NO_SELECTION,
   selectAllMatching: false,
-  drawerContactId: null,
-  importOpen: false,
   contactTags: [],
   segments: [],
   contactsStats: null,
+  importFeed: {},
+  importProgressArrived: (p) => {
+    const prev = get().importFeed[p.jobId];
+    if (prev?.result) return;
+    set({ importFeed: { ...get().importFeed, [p.jobId]: { progress: p, result: null } } });
+  },
+  importFinished: (job) => set({ importFeed: { ...get().importFeed, [job.jobId]: { progress: job.progress, result: job } } }),
   setContactsFilter: (patch) => {
     const next: ContactsFilter = { ...get().contactsFilter, ...patch };
     // Drop empty values so the core sees only the filters the user set.
@@ -58,8 +69,8 @@ export const createContactsSlice: StateCreator<AppState, [], [], ContactsSlice> 
   },
   setSelectAllMatching: (on) => set({ selectAllMatching: on, selectedIds: NO_SELECTION }),
   clearSelection: () => set({ selectedIds: NO_SELECTION, selectAllMatching: false }),
-  openContact: (id) => set({ drawerContactId: id }),
-  openImport: (open) => set({ importOpen: open }),
+  openContact: (id) => get().go(id === null ? { page: 'contacts' } : { page: 'contacts', contactId: id }),
+  openImport: (open) => get().go(open ? { page: 'contacts', importing: true } : { page: 'contacts' }),
   async loadContactFacets() {
     const [tags, segments, stats] = await Promise.all([
       api.call('contacts:tags', {}),

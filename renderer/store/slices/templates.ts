@@ -12,13 +12,13 @@ export interface TemplatesSlice {
   /** The template open in the detail panel, with its history. */
   templateDetail: TemplateDetail | null;
   initTemplates(): Promise<void>;
+  /** From the one event subscription (store/events.ts). */
+  templatesChanged(): void;
   loadTemplates(): Promise<void>;
   syncTemplates(): Promise<void>;
   openTemplate(id: string): Promise<void>;
   closeTemplate(): void;
 }
-
-let subscribed = false;
 
 export const createTemplatesSlice: StateCreator<AppState, [], [], TemplatesSlice> = (set, get) => ({
   templates: null,
@@ -28,15 +28,14 @@ export const createTemplatesSlice: StateCreator<AppState, [], [], TemplatesSlice
   templateDetail: null,
 
   async initTemplates() {
-    if (!subscribed) {
-      subscribed = true;
-      api.on('templates:changed', () => {
-        void get().loadTemplates();
-        const open = get().templateDetail;
-        if (open) void get().openTemplate(open.id);
-      });
-    }
     await get().loadTemplates();
+  },
+
+  templatesChanged() {
+    // Only a page that loaded the list keeps it current; the open detail panel refetches too.
+    if (get().templates) void get().loadTemplates();
+    const open = get().templateDetail;
+    if (open) void get().openTemplate(open.id);
   },
 
   async loadTemplates() {

@@ -22,13 +22,17 @@ vi.mock('../../../renderer/api/client', () => ({
 }));
 
 const { createCampaignsSlice } = await import('../../../renderer/store/slices/campaigns');
-type S = ReturnType<typeof createCampaignsSlice> & { toasts: string[]; route: string; toast(kind: string, text: string): void; navigate(r: string): void };
+const { createUiSlice, routeOf } = await import('../../../renderer/store/slices/ui');
+const { subscribeCoreEvents } = await import('../../../renderer/store/events');
+type S = ReturnType<typeof createCampaignsSlice> & ReturnType<typeof createUiSlice> & { toasts: string[] };
 
-// One store for the file: the slice subscribes to the core's events once per app, like the real one.
+// One store for the file, subscribed to the core's events once, like the app's (store/events.ts).
 const store = create<S>()((set, get, api) => ({
+  ...createUiSlice(set as never, get as never, api as never),
   ...createCampaignsSlice(set as never, get as never, api as never),
-  toasts: [], route: 'dashboard', toast: (_k, text) => set({ toasts: [...get().toasts, text] }), navigate: (r) => set({ route: r }),
+  toasts: [] as never, toast: (_k: string, text: string) => set({ toasts: [...(get().toasts as unknown as string[]), text] as never }),
 }));
+subscribeCoreEvents(store as never);
 
 const emit = (event: string, payload: unknown) => listeners.get(event)?.forEach((l) => l(payload));
 const counts = (delivered: number): RecipientCounts => ({ pending: 1000 - delivered, sending: 0, accepted: 0, sent: 0, delivered, read: 0, failed: 0, skipped: 0, uncertain: 0 });
@@ -43,7 +47,8 @@ describe('campaigns store slice', () => {
     store.subscribe((s, prev) => { if (s.campaignProgress !== prev.campaignProgress) updates++; });
     // One second of 1,000 status-driven progress events for two campaigns.
     for (let i = 1; i <= 1000; i++) {
-      const p: CampaignProgress = { id: i % 2 ? 'a' : 'b', state: 'running', counts: counts(i), total: 1000, rate: 80, at: i };
+      const standing = { state: 'running' as const, next: 'send' as const, until: null, total: 1000, processed: i, remaining: 1000 - i, sent: i, rate: 80, started: true };
+      const p: CampaignProgress = { id: i % 2 ? 'a' : 'b', state: 'running', counts: counts(i), total: 1000, rate: 80, standing, at: i };
       emit('campaigns:progress', p);
       if (i % 10 === 0) vi.advanceTimersByTime(10);
     }
@@ -65,7 +70,11 @@ describe('campaigns store slice', () => {
     expect(store.getState().campaignAlerts.map((a) => a.kind)).toEqual(['resumed']);
 
     store.getState().openCampaigns({ kind: 'detail', id: 'c1' });
-    expect(store.getState()).toMatchObject({ route: 'campaigns', campaignView: { kind: 'detail', id: 'c1' } });
+    expect(store.getState().location).toEqual({ page: 'campaign', id: 'c1' });
+    expect(routeOf(store.getState().location)).toBe('campaigns');
+    // The sidebar from a campaign's page: the list, whenever it is clicked (no timing guess).
+    store.getState().navigate('campaigns');
+    expect(store.getState().location).toEqual({ page: 'campaigns' });
     expect(await store.getState().campaignAction('c1', 'pause')).toBeNull();
     // Translated from the code, not the core's English message.
     expect(store.getState().toasts).toContain("This action does not fit the campaign's current state. The page shows the latest state.");

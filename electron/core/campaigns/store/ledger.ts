@@ -3,6 +3,7 @@
  * row per recipient of a started campaign) and messaging_log (every send, for the 24-hour budget
  * and frequency caps). The sender's claim/outcome SQL lives with the sender (sender.ts).
  */
+import { NOT_RETRYABLE_CLASSES } from '../../../../shared/campaigns/resend';
 import type { Db } from '../../db/connection';
 import type { CampaignStatus, RecipientRow, RecipientState } from '../../../../shared/contract/campaigns';
 
@@ -75,7 +76,7 @@ export function requeue(db: Db, campaignId: string, which: 'failed' | 'uncertain
   return which === 'uncertain'
     ? db.prepare(`UPDATE campaign_recipients SET state = 'pending', not_before = NULL, wamid = NULL, updated_at = ? WHERE campaign_id = ? AND state = 'uncertain' AND phone IS NOT NULL`).run(now, campaignId).changes
     : db.prepare(`UPDATE campaign_recipients SET state = 'pending', not_before = NULL, wamid = NULL, updated_at = ? WHERE campaign_id = ? AND state = 'failed' AND phone IS NOT NULL
-            AND coalesce(error_class, '') NOT IN ('suppress_contact')`).run(now, campaignId).changes;
+            AND coalesce(error_class, '') NOT IN (${NOT_RETRYABLE_CLASSES.map((c) => `'${c}'`).join(', ')})`).run(now, campaignId).changes;
 }
 
 export function skipPending(db: Db, campaignId: string, reason: string, now: number): void {
@@ -126,4 +127,12 @@ export function* recipientRows(db: Db, campaignId: string): Generator<RecipientR
 /** Rows of a campaign still to send or in flight (0: the scheduler completes it). */
 export function openRowCount(db: Db, campaignId: string): number {
   return (db.prepare(`SELECT count(*) AS n FROM campaign_recipients WHERE campaign_id = ? AND state IN ('pending', 'sending')`).get(campaignId) as { n: number }).n;
+}
+
+/** Pending rows of a campaign due at `now`, and the earliest later not-before (one query). */
+export function pendingTiming(db: Db, campaignId: string, now: number): { dueNow: number; nextNotBefore: number | null } {
+  const r = db.prepare(`SELECT sum(CASE WHEN not_before IS NULL OR not_before <= ? THEN 1 ELSE 0 END) AS due,
+      min(CASE WHEN not_before > ? THEN not_before END) AS next
+    FROM campaign_recipients WHERE campaign_id = ? AND state = 'pending'`).get(now, now, campaignId) as { due: number | null; next: number | null };
+  return { dueNow: r.due ?? 0, nextNotBefore: r.next };
 }

@@ -243,6 +243,8 @@ export function registerCampaignCommands(program: Command, cli: CliContext): voi
         const s = await cli.call(core, 'campaigns:status', { id });
         cli.print(cmd, s, () => [
           `${s.id} [${s.state}${s.pause_reason ? `: ${s.pause_reason} — ${s.pause_detail ?? ''}` : ''}] ${humanCounts(s.counts)}`,
+          // The same standing the app's badge, progress card and list show (ledger-state.ts campaignStanding).
+          `Processed ${s.standing.processed}/${s.standing.total}, ${s.standing.remaining} to go; next: ${s.standing.next}${s.standing.until ? ` (${s.standing.until})` : ''}`,
           s.waiting ? `Waiting: ${s.waiting.reason}${s.waiting.until ? ` until ${s.waiting.until}` : ''}` : '',
           s.finish_estimate ? `Finish estimate: ${s.finish_estimate}` : '',
           ...s.errors.map((e) => `  error ${e.code ?? '—'} (${e.error_class ?? 'unclassified'}): ${e.count}`),

@@ -243,7 +243,10 @@ export function deleteAttributeValue(db: Db, id: number, attrId: number): void {
 
 export function messageHistory(db: Db, id: number): MessageRow[] {
   return db
-    .prepare('SELECT campaign_id, campaign_name, template, status, error, at FROM contact_messages WHERE contact_id = ? ORDER BY at DESC, id DESC LIMIT 500')
+    // The status follows the campaign's ledger (delivered, read, a later failure), not the moment of sending.
+    .prepare(`SELECT m.campaign_id, m.campaign_name, m.template, coalesce(r.state, m.status) AS status, coalesce(r.error_detail, m.error) AS error, m.at
+      FROM contact_messages m LEFT JOIN campaign_recipients r ON r.campaign_id = m.campaign_id AND r.contact_id = m.contact_id
+      WHERE m.contact_id = ? ORDER BY m.at DESC, m.id DESC LIMIT 500`)
     .all(id) as MessageRow[];
 }
 

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { audienceLabel } from '../format';
 import type { Segment } from '../../../../shared/contract/contacts';
 import { audienceExpression, term, type AudienceChoice } from './draft';
 
@@ -66,7 +67,7 @@ export function AudienceSection({ value, onChange, tags, segments }: { value: Au
         </div>
       )}
       <p className="small muted">
-        {t('builder.audienceIs')} <code className="mono" data-testid="audience-preview">{audienceExpression(value) || '—'}</code>
+        {t('builder.audienceIs')} <span data-testid="audience-preview" data-expression={audienceExpression(value)}>{audienceExpression(value) ? audienceLabel(t, audienceExpression(value)) : '—'}</span>
       </p>
       <p className="small muted">{t('builder.consentNote')}</p>
     </div>

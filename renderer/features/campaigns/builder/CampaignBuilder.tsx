@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import i18next from '../../../i18n';
 import { ArrowLeft, Play, Save } from 'lucide-react';
 import type { CampaignPlan, PlanBlocker } from '../../../../shared/contract/campaigns';
 import type { AttributeDefinition } from '../../../../shared/contract/contacts';
@@ -9,6 +10,7 @@ import { useStore } from '../../../store';
 import { AudienceSection } from './AudienceSection';
 import { HeaderMediaField } from './HeaderMediaField';
 import { ParamsSection } from './ParamsSection';
+import { StartConfirm } from '../StartConfirm';
 import { blockerText, PlanPanel } from './PlanPanel';
 import { PreviewPanel } from './PreviewPanel';
 import { TestSendPanel } from './TestSendPanel';
@@ -31,7 +33,12 @@ function useLivePlan(draft: ReturnType<typeof toDraft>) {
       void api.call('campaigns:plan', { draft }).then((r) => {
         if (mine !== seq.current) return;
         setLoading(false);
-        if (r.ok) { setPlan(r.value); setError(null); } else { setError(r.message); }
+        // A draft the core refuses (an audience expression it cannot read…) has no plan: no stale
+        // "2,722 will receive it" next to the error, and Start stays disabled. Said from the code.
+        if (r.ok) { setPlan(r.value); setError(null); } else {
+          setPlan(null);
+          setError(i18next.t(r.code === 'bad_input' ? 'campaigns:plan.errorBadInput' : 'campaigns:plan.errorGeneric'));
+        }
       });
     }, 300);
     return () => clearTimeout(timer);
@@ -56,6 +63,8 @@ export function CampaignBuilder({ id }: { id: string | null }) {
   const [busy, setBusy] = useState<'save' | 'start' | null>(null);
   const [attributes, setAttributes] = useState<AttributeDefinition[]>([]);
   const [showProblems, setShowProblems] = useState(false);
+  /** Start asks first (who, how many, which number, cost); saving an already scheduled campaign does not. */
+  const [confirmStart, setConfirmStart] = useState(false);
 
   useEffect(() => {
     void api.call('contacts:attributes', {}).then((r) => r.ok && setAttributes(r.value));
@@ -121,7 +130,13 @@ export function CampaignBuilder({ id }: { id: string | null }) {
     setBusy(null);
   };
 
-  const canStart = problems.length === 0 && !!live.plan && live.plan.blockers.length === 0 && !live.loading;
+  const canStart = problems.length === 0 && !!live.plan && !live.error && live.plan.blockers.length === 0 && !live.loading;
+  // A disabled Start says why (tooltip and screen readers): the first problem, blocker or the pending plan.
+  const whyNotStart = canStart ? null
+    : problems.length ? t(`builder.invalid.${problems[0]}`)
+    : live.error ? live.error
+    : live.plan?.blockers.length ? blockerText(t, live.plan.blockers[0]!)
+    : t('plan.updating');
   const media = headerMediaOf(template);
   const back = (
     <button className="btn ghost" onClick={() => open({ kind: 'list' })} data-testid="builder-back">
@@ -144,12 +159,20 @@ export function CampaignBuilder({ id }: { id: string | null }) {
           <>
             {back}
             {savedState === 'draft' && <button className="btn" onClick={() => void onSave()} disabled={busy !== null} data-testid="builder-save"><Save size={16} aria-hidden />{t('builder.save')}</button>}
-            <button className="btn primary" onClick={() => void onStart()} disabled={busy !== null || !canStart} data-testid="builder-start">
+            {whyNotStart && <span id="builder-start-why" className="visually-hidden" data-testid="builder-start-why">{whyNotStart}</span>}
+            <button className="btn primary" onClick={() => (savedState !== 'draft' ? void onStart() : setConfirmStart(true))} disabled={busy !== null || !canStart} data-testid="builder-start"
+              title={whyNotStart ?? undefined} aria-describedby={whyNotStart ? 'builder-start-why' : undefined}>
               <Play size={16} aria-hidden />{savedState !== 'draft' ? t('builder.saveScheduled') : state.schedule.mode === 'now' ? t('builder.startNow') : t('builder.schedule')}
             </button>
           </>
         )}
       />
+      {confirmStart && template && live.plan && (
+        <StartConfirm id={savedId} name={state.name} template={{ name: template.name, language: template.language }}
+          schedule={{ mode: state.schedule.mode, at: draft?.schedule?.at ?? null, tz: draft?.schedule?.tz ?? null }}
+          phoneNumberId={draft?.phone_number_id ?? null} plan={live.plan}
+          onConfirm={async () => { await onStart(); setConfirmStart(false); }} onCancel={() => setConfirmStart(false)} />
+      )}
       {showProblems && problems.length > 0 && (
         <div className="banner error" role="alert" data-testid="builder-problems">
           <ul className="cmp-blockers">{problems.map((p) => <li key={p}>{t(`builder.invalid.${p}`)}</li>)}</ul>
@@ -184,11 +207,11 @@ export function CampaignBuilder({ id }: { id: string | null }) {
             </section>
           )}
           <section className="card" aria-labelledby="b-aud">
-            <h2 id="b-aud"><span className="cmp-step">3</span>{t('builder.audience')}</h2>
+            <h2 id="b-aud"><span className="cmp-step">{template ? 3 : 2}</span>{t('builder.audience')}</h2>
             <AudienceSection value={state.audience} onChange={(a) => update({ audience: a })} tags={tags} segments={segments} />
           </section>
           <section className="card" aria-labelledby="b-when">
-            <h2 id="b-when"><span className="cmp-step">4</span>{t('builder.when')}</h2>
+            <h2 id="b-when"><span className="cmp-step">{template ? 4 : 3}</span>{t('builder.when')}</h2>
             <ScheduleSection value={state.schedule} onChange={(s) => update({ schedule: s })} />
             <details className="cmp-advanced">
               <summary>{t('builder.advanced')}</summary>

@@ -1,4 +1,4 @@
-import { useMemo, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Repeat } from 'lucide-react';
 import { useStore } from '../../../store';
@@ -97,6 +97,13 @@ function RepeatFields({ value, tz, zoneSelect, onChange }: { value: RepeatState;
 export function ScheduleSection({ value, onChange }: { value: BuilderState['schedule']; onChange: (s: BuilderState['schedule']) => void }) {
   const { t } = useTranslation('campaigns');
   const allZones = useMemo(zones, []);
+  // Hundreds of zones: a search box narrows the list ("jeru", "taipei"); the chosen zone always stays in it.
+  const [zoneQuery, setZoneQuery] = useState('');
+  const shownZones = useMemo(() => {
+    const q = zoneQuery.trim().toLowerCase().replace(/\s+/g, '_');
+    const list = q ? allZones.filter((z) => z.toLowerCase().includes(q)) : allZones;
+    return list.includes(value.tz) ? list : [value.tz, ...list];
+  }, [allZones, zoneQuery, value.tz]);
   const set = (patch: Partial<BuilderState['schedule']>) => onChange({ ...value, ...patch });
   const repeating = value.repeat.kind !== 'none';
   // A series runs at its repeat time: "at a date and time" does not apply to it.
@@ -105,8 +112,14 @@ export function ScheduleSection({ value, onChange }: { value: BuilderState['sche
   const zoneSelect = (
     <div className="field">
       <label htmlFor="cmp-tz">{t('schedule.timeZone')}</label>
+      <input type="search" className="input" dir="ltr" value={zoneQuery} onChange={(e) => {
+        setZoneQuery(e.target.value);
+        const q = e.target.value.trim().toLowerCase().replace(/\s+/g, '_');
+        const first = q ? allZones.find((z) => z.toLowerCase().includes(q)) : undefined;
+        if (first) set({ tz: first });
+      }} placeholder={t('schedule.zoneSearch')} aria-label={t('schedule.zoneSearch')} data-testid="schedule-tz-search" />
       <select id="cmp-tz" className="input" dir="ltr" value={value.tz} onChange={(e) => set({ tz: e.target.value })} data-testid="schedule-tz">
-        {(allZones.includes(value.tz) ? allZones : [value.tz, ...allZones]).map((z) => <option key={z} value={z}>{z}</option>)}
+        {shownZones.map((z) => <option key={z} value={z}>{z}</option>)}
       </select>
     </div>
   );

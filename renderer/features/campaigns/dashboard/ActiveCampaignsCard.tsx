@@ -17,7 +17,7 @@ function ActiveRow({ c, sending }: { c: CampaignSummary; sending: CampaignSummar
   return (
     <li data-testid="active-campaign" data-id={c.id}>
       <div className="card-title">
-        <button className="row-link" onClick={() => open({ kind: 'detail', id: c.id })} dir="auto">{c.name}</button>
+        <button className="row-link" onClick={() => open({ kind: 'detail', id: c.id })} dir="auto" translate="no">{c.name}</button>
         <CampaignStateBadge state={live.state} />
       </div>
       <ProgressBar counts={live.counts} total={live.total} compact />

@@ -1,5 +1,7 @@
 import { useCallback, useState } from 'react';
 import { CategoryNoticeBanner } from '../../marketing/CategoryNoticeBanner';
+import { isRetryableFailure } from '../../../../shared/campaigns/resend';
+import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { useTranslation } from 'react-i18next';
 import { AlertOctagon, AlertTriangle, ArrowLeft, CheckCircle2, HelpCircle, X } from 'lucide-react';
 import type { CampaignSummary } from '../../../../shared/contract/campaigns';
@@ -10,7 +12,8 @@ import { CampaignStateBadge } from '../badges';
 import { CampaignActions } from '../CampaignActions';
 import { ProgressBar } from '../ProgressBar';
 import { ForecastTimeline } from '../builder/PlanPanel';
-import { processedOf, useCampaignFormat } from '../format';
+import { audienceLabel, useCampaignFormat } from '../format';
+import { formatInZone, localZone } from '../repeat';
 import { ButtonsCard } from './ButtonsCard';
 import { FailuresCard } from './FailuresCard';
 import { Funnel } from './Funnel';
@@ -25,7 +28,10 @@ import { CostCard } from '../pricing/CostCard';
 function Alerts({ campaign }: { campaign: CampaignSummary }) {
   const { t } = useTranslation('campaigns');
   const f = useCampaignFormat();
-  const alerts = useStore((s) => s.campaignAlerts).filter((a) => a.id === campaign.id);
+  // An alert that no longer holds is not shown: "completed" after a resend reopened the campaign,
+  // "paused" once it sends again. The campaign's standing decides, as everywhere.
+  const holds = (kind: string) => (kind === 'completed' ? campaign.state === 'completed' : kind === 'paused' || kind === 'account_halted' ? campaign.state === 'paused' : campaign.state === 'running');
+  const alerts = useStore((s) => s.campaignAlerts).filter((a) => a.id === campaign.id && holds(a.kind));
   const dismiss = useStore((s) => s.dismissCampaignAlert);
   const standing = campaign.state === 'paused' && campaign.pause_reason && campaign.pause_reason !== 'user' && !alerts.some((a) => a.kind === 'paused' || a.kind === 'account_halted');
   return (
@@ -76,9 +82,11 @@ export function CampaignDetail({ id }: { id: string }) {
   const f = useCampaignFormat();
   const open = useStore((s) => s.openCampaigns);
   const toast = useStore((s) => s.toast);
+  const language = useStore((s) => s.language);
   const version = useStore((s) => s.campaignsVersion);
   const progress = useStore((s) => s.campaignProgress[id]);
   const [filter, setFilter] = useState<RecipientFilter>({ state: null, errorCode: null, search: '' });
+  const [asking, setAsking] = useState<'failed' | 'uncertain' | null>(null);
   const [campaign, reloadCampaign] = useThrottledRefresh(useCallback(async () => {
     const r = await api.call('campaigns:get', { id });
     return r.ok ? r.value : null;
@@ -111,16 +119,22 @@ export function CampaignDetail({ id }: { id: string }) {
   }
   // A recurring series has no ledger of its own: its page lists its occurrences instead.
   if (campaign.series) return <SeriesDetail campaign={campaign} />;
+  // One standing (the core's campaignStanding): the newest of the pushed progress and the campaign read.
   const live = progress && progress.at >= campaign.updated_at ? progress : null;
   const counts = live?.counts ?? campaign.counts;
-  const total = live?.total ?? campaign.total;
-  const state = live?.state ?? campaign.state;
-  const done = processedOf(counts);
+  const standing = live?.standing ?? campaign.standing;
+  const total = standing.total;
+  const state = standing.state;
+  const sending = state === 'running' || state === 'scheduled' || state === 'paused';
+  const failedRetryable = (status?.errors ?? []).filter((e) => isRetryableFailure(e.error_class)).reduce((n, e) => n + e.count, 0);
+  const failedFinal = (status?.errors ?? []).reduce((n, e) => n + e.count, 0) - failedRetryable;
   const resend = async (which: 'failed' | 'uncertain') => {
-    if (!window.confirm(t(`confirm.resend_${which}`, { count: which === 'failed' ? counts.failed : counts.uncertain }))) return;
     const r = await api.call('campaigns:resend', { id, which });
+    setAsking(null);
     if (!r.ok) return toast('error', r.message);
-    toast('success', t('detail.requeued', { count: r.value.requeued }));
+    toast('success', r.value.not_retryable > 0
+      ? t('detail.requeuedLeft', { count: r.value.requeued, left: r.value.not_retryable })
+      : t('detail.requeued', { count: r.value.requeued }));
     reloadCampaign();
     reloadStatus();
   };
@@ -136,9 +150,28 @@ export function CampaignDetail({ id }: { id: string }) {
           </>
         )}
       />
+      {asking === 'failed' && (
+        <ConfirmDialog title={t('confirm.resendFailedTitle')} confirmLabel={t('confirm.resendOk')} testId="resend-confirm"
+          onConfirm={failedRetryable > 0 ? () => resend('failed') : () => setAsking(null)} onCancel={() => setAsking(null)}>
+          {failedRetryable > 0
+            ? <p data-testid="resend-retryable" data-count={failedRetryable}>{t('confirm.retryable', { count: failedRetryable, n: f.number(failedRetryable) })}</p>
+            : <p data-testid="resend-none">{t('confirm.noneRetryable')}</p>}
+          {failedFinal > 0 && <p className="small muted" data-testid="resend-final" data-count={failedFinal}>{t('confirm.notRetryable', { count: failedFinal, n: f.number(failedFinal) })}</p>}
+        </ConfirmDialog>
+      )}
+      {asking === 'uncertain' && (
+        <ConfirmDialog title={t('confirm.resendUncertainTitle')} confirmLabel={t('confirm.resendOk')} danger testId="resend-confirm"
+          onConfirm={() => resend('uncertain')} onCancel={() => setAsking(null)}>
+          <p>{t('confirm.resend_uncertain', { count: counts.uncertain })}</p>
+        </ConfirmDialog>
+      )}
       <OccurrenceBanner campaign={campaign} />
       <CategoryNoticeBanner name={campaign.template.name} language={campaign.template.language} />
       <Alerts campaign={{ ...campaign, state }} />
+      {standing.next === 'retry' && standing.until && (
+        <p className="small banner info" data-testid="detail-next-retry">{t('detail.next.retry', { count: standing.remaining, n: f.number(standing.remaining), until: f.dateTime(Date.parse(standing.until)) })}</p>
+      )}
+      {standing.next === 'review' && <p className="small banner warn" data-testid="detail-next-review">{t('detail.next.review')}</p>}
       <section className="card cmp-progress-card" aria-labelledby="prog-title">
         <div className="card-title">
           <h2 id="prog-title">{t('detail.progress')}</h2>
@@ -146,17 +179,19 @@ export function CampaignDetail({ id }: { id: string }) {
         </div>
         <ProgressBar counts={counts} total={total} />
         <div className="cmp-kpis">
-          <div><span className="muted small">{t('detail.processed')}</span><strong data-testid="detail-processed">{f.number(done)} / {f.number(total)}</strong></div>
-          <div><span className="muted small">{t('detail.rate')}</span><strong>{t('plan.perSecond', { n: f.number(live?.rate ?? status?.rate ?? 0) })}</strong></div>
-          <div><span className="muted small">{state === 'completed' ? t('detail.finished') : t('detail.finish')}</span><strong>{state === 'completed' && campaign.finished_at ? f.dateTime(campaign.finished_at) : status?.finish_estimate ? f.dateTime(Date.parse(status.finish_estimate)) : '—'}</strong></div>
-          <div><span className="muted small">{t('detail.started')}</span><strong>{campaign.started_at ? f.dateTime(campaign.started_at) : '—'}</strong></div>
+          <div><span className="muted small">{t('detail.processed')}</span><strong data-testid="detail-processed">{f.number(standing.processed)} / {f.number(total)}</strong></div>
+          <div><span className="muted small">{t('detail.rate')}</span><strong data-testid="detail-rate">{standing.rate === null ? t('detail.noRate') : t('plan.perSecond', { n: f.number(standing.rate) })}</strong></div>
+          <div><span className="muted small">{state === 'completed' ? t('detail.finished') : t('detail.finish')}</span><strong>{state === 'completed' && campaign.finished_at ? f.dateTime(campaign.finished_at) : sending && status?.finish_estimate ? f.dateTime(Date.parse(status.finish_estimate)) : '—'}</strong></div>
+          {standing.started && campaign.started_at
+            ? <div><span className="muted small">{t('detail.started')}</span><strong data-testid="detail-started">{f.dateTime(campaign.started_at)}</strong></div>
+            : <div><span className="muted small">{t('detail.starts')}</span><strong data-testid="detail-not-started">{standing.until ? formatInZone(language, Date.parse(standing.until), campaign.schedule.tz ?? localZone()) : t('detail.notStarted')}</strong></div>}
         </div>
-        {status?.waiting && (
+        {sending && status?.waiting && (
           <p className="small banner info" data-testid="detail-waiting">
             {t(`waiting.${status.waiting.reason}`, { until: status.waiting.until ? f.dateTime(Date.parse(status.waiting.until)) : '—' })}
           </p>
         )}
-        {status && status.forecast.length > 0 && (
+        {sending && status && status.forecast.length > 0 && (
           <div>
             <h3 className="cmp-sub">{t('detail.remaining')}</h3>
             <ForecastTimeline windows={status.forecast} testid="detail-forecast" />
@@ -171,7 +206,7 @@ export function CampaignDetail({ id }: { id: string }) {
           {timeline && timeline.opt_outs > 0 && <p className="small muted" data-testid="detail-optouts">{t('detail.optOuts', { count: timeline.opt_outs, n: f.number(timeline.opt_outs) })}</p>}
         </section>
         <div className="cmp-detail-side">
-          <FailuresCard errors={status?.errors ?? []} canResend={state !== 'cancelled'} onResendFailed={() => void resend('failed')}
+          <FailuresCard errors={status?.errors ?? []} canResend={state !== 'cancelled'} onResendFailed={() => setAsking('failed')}
             onShow={(code) => setFilter({ state: 'failed', errorCode: code, search: '' })} />
           {buttons && buttons.length > 0 && <ButtonsCard tallies={buttons} />}
           {cost && <CostCard cost={cost} />}
@@ -181,15 +216,15 @@ export function CampaignDetail({ id }: { id: string }) {
               <p className="small">{t('uncertain.body')}</p>
               <div className="actions">
                 <button className="btn" onClick={() => setFilter({ state: 'uncertain', errorCode: null, search: '' })} data-testid="review-uncertain">{t('uncertain.review')}</button>
-                <button className="btn danger" onClick={() => void resend('uncertain')} data-testid="resend-uncertain">{t('uncertain.resend')}</button>
+                <button className="btn danger" onClick={() => setAsking('uncertain')} data-testid="resend-uncertain">{t('uncertain.resend')}</button>
               </div>
             </section>
           )}
           <section className="card small" aria-labelledby="setup-title">
             <h2 id="setup-title">{t('detail.setup')}</h2>
             <dl className="kv">
-              <dt>{t('detail.audience')}</dt><dd><code className="mono">{campaign.audience}</code></dd>
-              <dt>{t('detail.schedule')}</dt><dd>{t(`schedule.${campaign.schedule.mode}`)}{campaign.schedule.at ? ` · ${campaign.schedule.at.replace('T', ' ').slice(0, 16)}` : ''}{campaign.schedule.tz ? ` (${campaign.schedule.tz})` : ''}{campaign.schedule.window ? ` · ${campaign.schedule.window}` : ''}</dd>
+              <dt>{t('detail.audience')}</dt><dd>{audienceLabel(t, campaign.audience)}</dd>
+              <dt>{t('detail.schedule')}</dt><dd>{t(`schedule.${campaign.schedule.mode}`)}{campaign.schedule.at ? ` · ${campaign.schedule.at.replace('T', ' ').slice(0, 16)}` : ''}{campaign.schedule.tz ? <> <bdi dir="ltr" translate="no">({campaign.schedule.tz})</bdi></> : ''}{campaign.schedule.window ? ` · ${campaign.schedule.window}` : ''}</dd>
               <dt>{t('detail.margin')}</dt><dd>{f.percent(campaign.options.margin ?? 0.1)}</dd>
               <dt>{t('detail.category')}</dt><dd>{campaign.template.category ? t(`category.${campaign.template.category}`, { defaultValue: campaign.template.category }) : '—'}</dd>
             </dl>

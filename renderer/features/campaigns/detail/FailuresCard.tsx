@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { RotateCcw, Search } from 'lucide-react';
 import type { CampaignStatus } from '../../../../shared/contract/campaigns';
+import { isRetryableFailure } from '../../../../shared/campaigns/resend';
 import { errorHelpKeys } from '../errorHelp';
 import { useCampaignFormat } from '../format';
 
@@ -28,6 +29,9 @@ export function FailuresCard({ errors, onShow, onResendFailed, canResend }: {
                 <div className="cmp-failure-head">
                   <span className="badge red mono">{e.code ?? t('failures.noCode')}</span>
                   <span className="badge">{t(`errors.class.${h.cls}.name`)}</span>
+                  <span className={`badge ${isRetryableFailure(e.error_class) ? 'blue' : ''}`} data-testid="failure-retryable" data-retryable={isRetryableFailure(e.error_class)}>
+                    {isRetryableFailure(e.error_class) ? t('failures.retryable') : t('failures.final')}
+                  </span>
                   <strong className="cmp-failure-count">{t('failures.count', { count: e.count, n: f.number(e.count) })}</strong>
                   <span className="small muted">{f.percent(e.count / total)}</span>
                 </div>

@@ -8,6 +8,7 @@ import { ConsentBadge } from '../ConsentBadge';
 import { CountryLabel } from '../CountryLabel';
 import { downloadFile, useFormat } from '../format';
 import { Modal } from '../Modal';
+import { useEscape } from '../../../components/useEscape';
 import { OptInDialog } from './OptInDialog';
 import { ContactUserIds } from '../UserIdsCard';
 
@@ -26,6 +27,8 @@ export function ContactDrawer({ id }: { id: number }) {
   const [optIn, setOptIn] = useState<ConsentCategory | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [busy, setBusy] = useState(false);
+  // Escape closes the drawer wherever focus is (a dialog opened over it closes first).
+  useEscape(() => close(null));
 
   const load = useCallback(async () => {
     const r = await api.call('contacts:get', { id });
@@ -76,7 +79,7 @@ export function ContactDrawer({ id }: { id: number }) {
   };
 
   return (
-    <aside className="drawer" aria-label={t('drawer.label')} data-testid="contact-drawer" onKeyDown={(e) => e.key === 'Escape' && close(null)}>
+    <aside className="drawer" aria-label={t('drawer.label')} data-testid="contact-drawer">
       <header className="drawer-head">
         <div className="grow">
           <h2 data-testid="drawer-name"><bdi>{c ? c.name || t('drawer.noName') : t('drawer.loading')}</bdi></h2>
@@ -135,10 +138,17 @@ export function ContactDrawer({ id }: { id: number }) {
                       </div>
                       <div className="small muted">
                         {t(`consent.source.${e.source}`)}
-                        {e.sourceDetail && e.sourceDetail !== e.source && <> · <bdi>{e.sourceDetail}</bdi></>}
+                        {e.sourceDetail && e.sourceDetail !== e.source && <> · <bdi translate="no">{e.sourceDetail}</bdi></>}
                         {' · '}{t(`consent.actor.${e.actor}`, { defaultValue: '' }) || t('drawer.by', { actor: e.actor })}
                       </div>
-                      {e.evidence && <div className="small evidence"><bdi>{e.evidence}</bdi></div>}
+                      {/* Evidence is an audit record kept verbatim (a consent source the user typed, the file and time it came from):
+                          folded under a translated label, marked as the language it was written in. */}
+                      {e.evidence && (
+                        <details className="small evidence">
+                          <summary>{t('drawer.evidence')}</summary>
+                          <p lang="en" dir="ltr" translate="no">{e.evidence}</p>
+                        </details>
+                      )}
                     </div>
                   </li>
                 ))}
@@ -188,8 +198,8 @@ export function ContactDrawer({ id }: { id: number }) {
                 <tbody>
                   {detail.messages.map((m, i) => (
                     <tr key={i}>
-                      <td>{m.campaignName ?? m.template ?? '—'}</td>
-                      <td><span className={`badge ${m.error ? 'red' : ''}`} title={m.error ?? undefined}>{t(`drawer.msgStatus.${m.status}`, { defaultValue: m.status })}</span></td>
+                      <td translate="no" dir="auto">{m.campaignName ?? m.template ?? '—'}</td>
+                      <td><span className={`badge ${m.error ? 'red' : ''}`} title={m.error ?? undefined}>{t(`drawer.msgStatus.${m.status}`, { defaultValue: t('drawer.msgStatus.unknown') })}</span></td>
                       <td>{f.time(m.at)}</td>
                     </tr>
                   ))}

@@ -30,6 +30,8 @@ export function ImportWizard() {
   const [step, setStep] = useState<Step>('file');
   const [file, setFile] = useState<StagedFileInfo | null>(null);
   const [preview, setPreview] = useState<ImportPreview | null>(null);
+  // A header-only file stops here, with the reason, not at the last step.
+  const noRows = preview?.warnings.includes('no_rows') ?? false;
   const [encoding, setEncoding] = useState<ImportEncoding | undefined>();
   const [sheet, setSheet] = useState<string | undefined>();
   const [columns, setColumns] = useState<ColumnMapping[]>([]);
@@ -122,7 +124,8 @@ export function ImportWizard() {
       )}
       <span className="grow" />
       {step === 'preview' && (
-        <button className="btn primary" onClick={() => setStep('mapping')} disabled={busy} data-testid="wizard-next">
+        <button className="btn primary" onClick={() => setStep('mapping')} disabled={busy || noRows} data-testid="wizard-next"
+          title={noRows ? t('import.warnings.no_rows') : undefined} aria-describedby={noRows ? 'preview-no-rows' : undefined}>
           {t('common:actions.continue')}<ArrowRight size={16} className="flip-rtl" aria-hidden />
         </button>
       )}

@@ -37,7 +37,8 @@ export function OptionsStep({ value, onChange, consentColumn }: { value: ImportC
         <label htmlFor="imp-country">{t('import.options.country')}</label>
         <select id="imp-country" className="input" value={value.defaultCountry} data-testid="import-country"
           onChange={(e) => set({ defaultCountry: e.target.value })}>
-          {countries.map((c) => <option key={c.code} value={c.code}>{c.name} (+{c.callingCode})</option>)}
+          {/* The calling code stays left-to-right inside a right-to-left name (LRI … PDI): "(+972)", never "(972+)". */}
+          {countries.map((c) => <option key={c.code} value={c.code}>{c.name} ({`\u2066+${c.callingCode}\u2069`})</option>)}
         </select>
         <span className="hint">{t('import.options.countryHint')}</span>
       </div>

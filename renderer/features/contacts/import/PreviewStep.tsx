@@ -15,7 +15,7 @@ export function PreviewStep({ preview, busy, onEncoding, onSheet }: {
     <div className="grid">
       <dl className="kv preview-facts">
         <dt>{t('import.preview.file')}</dt>
-        <dd><bdi>{preview.fileName}</bdi> <span className="muted small">({f.size(preview.size)})</span></dd>
+        <dd><bdi translate="no">{preview.fileName}</bdi> <span className="muted small">({f.size(preview.size)})</span></dd>
         <dt>{t('import.preview.format')}</dt>
         <dd data-testid="preview-format" data-format={preview.format}>{t(`import.formats.${preview.format}`)}
           {preview.delimiter && <span className="muted small"> · {t(`import.delimiters.${DELIMITER_KEYS[preview.delimiter] ?? 'comma'}`)}</span>}
@@ -43,7 +43,7 @@ export function PreviewStep({ preview, busy, onEncoding, onSheet }: {
         )}
       </div>
       {preview.warnings.map((w) => (
-        <div key={w} className="banner warn" data-testid={`preview-warning-${w}`}>{t(`import.warnings.${w}`, { defaultValue: w })}</div>
+        <div key={w} id={`preview-${w.replace(/_/g, '-')}`} className={`banner ${w === 'no_rows' ? 'error' : 'warn'}`} data-testid={`preview-warning-${w}`}>{t(`import.warnings.${w}`, { defaultValue: t('import.reasons.other') })}</div>
       ))}
       <div className="preview-table-wrap">
         <table className="table compact" data-testid="preview-table">

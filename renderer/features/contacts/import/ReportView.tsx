@@ -34,7 +34,10 @@ function useReasonText() {
       return { text: t(date ? 'import.reasons.opted_out_kept_on' : 'import.reasons.opted_out_kept', { date }), detail: null };
     }
     const text = t(`import.reasons.${e.code}`, { defaultValue: '' });
-    return text ? { text, detail: e.reason } : { text: e.reason, detail: null };
+    // The core's specific English line ("not a valid number for IL: 12") adds detail in English only;
+    // in another language the translated reason stands alone (never English inside it).
+    const english = i18n.language === 'en';
+    return text ? { text, detail: english ? e.reason : null } : { text: english ? e.reason : t('import.reasons.other'), detail: null };
   };
 }
 

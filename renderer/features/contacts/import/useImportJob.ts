@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ImportJob, ImportOptions, ImportProgress } from '../../../../shared/contract/contacts';
 import { api } from '../../../api/client';
+import { useStore } from '../../../store';
 
 export interface JobView {
   jobId: string;
@@ -12,27 +13,23 @@ export interface JobView {
 
 /**
  * Runs one import job at a time and follows it: `import:progress` events drive the bar, and
- * `import:finished` ends it. A status poll once a second covers a missed event (e.g. the job ended
+ * `import:finished` ends it — both received once for the app (store/events.ts) and read here from
+ * the store's import feed, which also keeps an end that arrived before the start call answered. A status poll once a second covers a missed event (e.g. the job ended
  * before the start call even answered, or the event stream reconnected).
  */
 export function useImportJob() {
   const [job, setJob] = useState<JobView | null>(null);
   const current = useRef<string | null>(null);
-  const finishedEarly = useRef(new Map<string, ImportJob>());
+  const feed = useStore((s) => (job ? s.importFeed[job.jobId] : undefined));
 
   useEffect(() => {
-    const offProgress = api.on('import:progress', (p) => {
-      if (p.jobId === current.current) setJob((j) => (j && j.jobId === p.jobId && !j.result ? { ...j, progress: p } : j));
+    if (!feed) return;
+    setJob((j) => {
+      if (!j || j.result) return j;
+      if (feed.result) return { ...j, progress: feed.result.progress, result: feed.result };
+      return feed.progress ? { ...j, progress: feed.progress } : j;
     });
-    const offFinished = api.on('import:finished', (r) => {
-      if (r.jobId !== current.current) return void finishedEarly.current.set(r.jobId, r);
-      setJob((j) => (j && j.jobId === r.jobId ? { ...j, progress: r.progress, result: r } : j));
-    });
-    return () => {
-      offProgress();
-      offFinished();
-    };
-  }, []);
+  }, [feed]);
 
   const running = job !== null && job.result === null;
   useEffect(() => {
@@ -52,8 +49,8 @@ export function useImportJob() {
     if (!r.ok) return r.message;
     const { jobId } = r.value;
     current.current = jobId;
-    const early = finishedEarly.current.get(jobId) ?? null;
-    setJob({ jobId, dryRun: options.dryRun ?? false, progress: early?.progress ?? null, result: early });
+    const early = useStore.getState().importFeed[jobId];
+    setJob({ jobId, dryRun: options.dryRun ?? false, progress: early?.progress ?? null, result: early?.result ?? null });
     return null;
   }, []);
 

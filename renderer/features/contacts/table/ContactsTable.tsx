@@ -63,7 +63,7 @@ export function ContactsTable({ windows }: { windows: RowWindows }) {
   const setSelectAll = useStore((s) => s.setSelectAllMatching);
   const clearSelection = useStore((s) => s.clearSelection);
   const openContact = useStore((s) => s.openContact);
-  const openId = useStore((s) => s.drawerContactId);
+  const openId = useStore((s) => (s.location.page === 'contacts' ? s.location.contactId ?? null : null));
 
   const vOffset = virtualizer.scrollOffset ?? 0;
   const realOffset = scroller ? scroller.toReal(vOffset) : vOffset;
