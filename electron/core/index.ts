@@ -9,6 +9,7 @@ import { contactsHandlers } from './contacts/handlers';
 import { webhooksHandlers } from './webhooks/handlers';
 import { campaignsHandlers } from './campaigns/handlers';
 import { campaignReportsHandlers } from './campaigns/reports';
+import { repliesHandlers } from './contacts/replies-handlers';
 import { systemClock, type Clock } from './clock';
 import type { CoreContext, Host } from './context';
 import { openDatabase, type Db } from './db/connection';
@@ -102,6 +103,7 @@ export function createCore(opts: CoreOptions): Core {
       ...webhooksHandlers(ctx),
       ...campaignsHandlers(ctx),
       ...campaignReportsHandlers(ctx),
+      ...repliesHandlers(ctx),
     };
     const dispatch = createDispatcher(handlers, log);
     const openDb = db;

@@ -11,6 +11,7 @@ import { contactsMethods, contactsEventNames, type ContactsEvents } from './cont
 import { webhooksMethods, webhooksEventNames, type WebhooksEvents } from './webhooks';
 import { campaignsMethods, campaignsEventNames, type CampaignsEvents } from './campaigns';
 import { campaignReportsMethods, campaignReportsEventNames, type CampaignReportsEvents } from './campaign-reports';
+import { repliesMethods, repliesEventNames, type RepliesEvents } from './replies';
 
 export const methods = {
   ...appMethods,
@@ -19,10 +20,11 @@ export const methods = {
   ...webhooksMethods,
   ...campaignsMethods,
   ...campaignReportsMethods,
+  ...repliesMethods,
 } as const;
 
-export type EventMap = AppEvents & WhatsappEvents & ContactsEvents & WebhooksEvents & CampaignsEvents & CampaignReportsEvents;
-export const eventNames = [...appEventNames, ...whatsappEventNames, ...contactsEventNames, ...webhooksEventNames, ...campaignsEventNames, ...campaignReportsEventNames] as const satisfies readonly (keyof EventMap)[];
+export type EventMap = AppEvents & WhatsappEvents & ContactsEvents & WebhooksEvents & CampaignsEvents & CampaignReportsEvents & RepliesEvents;
+export const eventNames = [...appEventNames, ...whatsappEventNames, ...contactsEventNames, ...webhooksEventNames, ...campaignsEventNames, ...campaignReportsEventNames, ...repliesEventNames] as const satisfies readonly (keyof EventMap)[];
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;

@@ -7,6 +7,7 @@ import {
   registerConsent, registerNumberChangeHolds, registerServiceWindow, registerStatusSummary, registerValueErrors, serviceWindow,
   type ConsentSink, type MessageStatusRow,
 } from './builtin';
+import { registerReplies } from './replies';
 import { CALLBACK_PATH, WebhookConfig } from './config';
 import { contactsConsentSink } from './consent-contacts';
 import type { StatusEvent } from './events';
@@ -76,6 +77,7 @@ export class WebhookService {
     registerConsent(this.router, () => this.consentSink);
     registerNumberChangeHolds(ctx.db, this.router);
     registerValueErrors(this.scopeStore, this.router, ctx.log, () => ctx.clock.now());
+    registerReplies(ctx.db, this.router);
     ctx.onClose(() => this.stop());
   }
 

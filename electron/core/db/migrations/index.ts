@@ -8,12 +8,13 @@ import { migration0006 } from './0006-contact-holds';
 import { migration0007 } from './0007-contact-erasures';
 import { migration0008 } from './0008-campaign-series';
 import { migration0009 } from './0009-send-guarantees';
+import { migration0010 } from './0010-inbound-replies';
 
 /**
  * The ordered registry. Forward-only: never edit a migration that has shipped (its hash is stored
  * and an edited one is refused); add the next number instead. One test per migration lives in
  * test/unit/migrations/.
  */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010];
 
 export type { Migration } from './types';
