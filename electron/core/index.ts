@@ -10,6 +10,7 @@ import { webhooksHandlers } from './webhooks/handlers';
 import { campaignsHandlers } from './campaigns/handlers';
 import { campaignReportsHandlers } from './campaigns/reports';
 import { repliesHandlers } from './contacts/replies-handlers';
+import { retargetHandlers } from './campaigns/retarget';
 import { systemClock, type Clock } from './clock';
 import type { CoreContext, Host } from './context';
 import { openDatabase, type Db } from './db/connection';
@@ -104,6 +105,7 @@ export function createCore(opts: CoreOptions): Core {
       ...campaignsHandlers(ctx),
       ...campaignReportsHandlers(ctx),
       ...repliesHandlers(ctx),
+      ...retargetHandlers(ctx),
     };
     const dispatch = createDispatcher(handlers, log);
     const openDb = db;

@@ -12,6 +12,7 @@ import { webhooksMethods, webhooksEventNames, type WebhooksEvents } from './webh
 import { campaignsMethods, campaignsEventNames, type CampaignsEvents } from './campaigns';
 import { campaignReportsMethods, campaignReportsEventNames, type CampaignReportsEvents } from './campaign-reports';
 import { repliesMethods, repliesEventNames, type RepliesEvents } from './replies';
+import { retargetMethods, retargetEventNames, type RetargetEvents } from './retarget';
 
 export const methods = {
   ...appMethods,
@@ -21,10 +22,11 @@ export const methods = {
   ...campaignsMethods,
   ...campaignReportsMethods,
   ...repliesMethods,
+  ...retargetMethods,
 } as const;
 
-export type EventMap = AppEvents & WhatsappEvents & ContactsEvents & WebhooksEvents & CampaignsEvents & CampaignReportsEvents & RepliesEvents;
-export const eventNames = [...appEventNames, ...whatsappEventNames, ...contactsEventNames, ...webhooksEventNames, ...campaignsEventNames, ...campaignReportsEventNames, ...repliesEventNames] as const satisfies readonly (keyof EventMap)[];
+export type EventMap = AppEvents & WhatsappEvents & ContactsEvents & WebhooksEvents & CampaignsEvents & CampaignReportsEvents & RepliesEvents & RetargetEvents;
+export const eventNames = [...appEventNames, ...whatsappEventNames, ...contactsEventNames, ...webhooksEventNames, ...campaignsEventNames, ...campaignReportsEventNames, ...repliesEventNames, ...retargetEventNames] as const satisfies readonly (keyof EventMap)[];
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;

@@ -15,6 +15,7 @@ import { FailuresCard } from './FailuresCard';
 import { Funnel } from './Funnel';
 import { FunnelChart } from './FunnelChart';
 import { RecipientsTable, type RecipientFilter } from './RecipientsTable';
+import { RetargetCard } from './RetargetCard';
 import { OccurrenceBanner, SeriesDetail } from './SeriesDetail';
 import { useThrottledRefresh } from './useThrottledRefresh';
 
@@ -169,6 +170,7 @@ export function CampaignDetail({ id }: { id: string }) {
           <FailuresCard errors={status?.errors ?? []} canResend={state !== 'cancelled'} onResendFailed={() => void resend('failed')}
             onShow={(code) => setFilter({ state: 'failed', errorCode: code, search: '' })} />
           {buttons && buttons.length > 0 && <ButtonsCard tallies={buttons} />}
+          {state !== 'draft' && <RetargetCard campaign={campaign} version={tableVersion ?? 0} />}
           {counts.uncertain > 0 && (
             <section className="card cmp-uncertain" data-testid="uncertain">
               <h2><HelpCircle size={17} aria-hidden className="inline-icon" />{t('uncertain.title', { count: counts.uncertain, n: f.number(counts.uncertain) })}</h2>
