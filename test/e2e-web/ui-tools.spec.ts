@@ -94,6 +94,24 @@ for (const l of LANGS) {
       expect(plan.eligible).toBe(1);
       await shot(page, `ui-tools-retarget-builder-${l.lang}`);
 
+      // The campaign list with results: rates per campaign, sortable; the report file names people and the variables sent.
+      await page.getByTestId('nav-campaigns').click();
+      await page.getByTestId('campaign-results-toggle').click();
+      const results = page.getByTestId('campaign-results');
+      const sent = results.locator(`[data-testid="results-row"][data-id="${id}"]`);
+      await expect(sent.getByTestId('results-delivery')).toHaveText(new Intl.NumberFormat(l.lang, { style: 'percent' }).format(1));
+      await expect(sent.getByTestId('results-reply')).toContainText(new Intl.NumberFormat(l.lang, { style: 'percent', maximumFractionDigits: 1 }).format(1 / 3));
+      await page.getByTestId('results-sort-name').click();
+      await expect(results.getByTestId('results-row').first()).toHaveAttribute('data-id', [{ id, name: 'Reminders' }, follow].sort((a, b) => a.name.localeCompare(b.name))[0]!.id);
+      await page.getByTestId('results-sort-name').click();
+      await expect(results.getByTestId('results-row').first()).toHaveAttribute('data-id', [{ id, name: 'Reminders' }, follow].sort((a, b) => b.name.localeCompare(a.name))[0]!.id);
+      await expectTranslated(page, 'campaign-results', l.lang, [/Reminders/g, /—/g]);
+      await results.screenshot({ path: path.join(SHOTS, `ui-tools-results-${l.lang}.png`) });
+      const report = await callApi<{ content: string }>(serve, 'campaigns:export', { id, format: 'csv' });
+      expect(report.content).toMatch(/^\uFEFFphone,name,param:1,param:2,param:3,/);
+      expect(report.content).toContain(`${PHONES[0]},Guest0,Guest0,Tel Aviv,"May 12, 10:30"`);
+      expect(report.content).toContain(REPLY[l.lang]);
+
       // The contact's conversation: the message Pacer sent, then the reply.
       await page.getByTestId('nav-contacts').click();
       await page.locator(`[data-phone="${PHONES[0]}"]`).click();
