@@ -13,6 +13,7 @@ import { campaignsMethods, campaignsEventNames, type CampaignsEvents } from './c
 import { campaignReportsMethods, campaignReportsEventNames, type CampaignReportsEvents } from './campaign-reports';
 import { repliesMethods, repliesEventNames, type RepliesEvents } from './replies';
 import { retargetMethods, retargetEventNames, type RetargetEvents } from './retarget';
+import { contactAddMethods, contactAddEventNames, type ContactAddEvents } from './contact-add';
 
 export const methods = {
   ...appMethods,
@@ -23,10 +24,11 @@ export const methods = {
   ...campaignReportsMethods,
   ...repliesMethods,
   ...retargetMethods,
+  ...contactAddMethods,
 } as const;
 
-export type EventMap = AppEvents & WhatsappEvents & ContactsEvents & WebhooksEvents & CampaignsEvents & CampaignReportsEvents & RepliesEvents & RetargetEvents;
-export const eventNames = [...appEventNames, ...whatsappEventNames, ...contactsEventNames, ...webhooksEventNames, ...campaignsEventNames, ...campaignReportsEventNames, ...repliesEventNames, ...retargetEventNames] as const satisfies readonly (keyof EventMap)[];
+export type EventMap = AppEvents & WhatsappEvents & ContactsEvents & WebhooksEvents & CampaignsEvents & CampaignReportsEvents & RepliesEvents & RetargetEvents & ContactAddEvents;
+export const eventNames = [...appEventNames, ...whatsappEventNames, ...contactsEventNames, ...webhooksEventNames, ...campaignsEventNames, ...campaignReportsEventNames, ...repliesEventNames, ...retargetEventNames, ...contactAddEventNames] as const satisfies readonly (keyof EventMap)[];
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;

@@ -2,11 +2,13 @@ import type { HandlerGroup } from '../api/handlers';
 import type { CoreContext } from '../context';
 import { notFound } from '../errors';
 import type { repliesMethods } from '../../../shared/contract/replies';
+import type { contactAddMethods } from '../../../shared/contract/contact-add';
+import { addContact } from './add-contact';
 import { campaignReplies, conversationOf, repliesOfRecipients } from './replies-store';
 
-type RepliesMethod = keyof typeof repliesMethods;
+type RepliesMethod = keyof typeof repliesMethods | keyof typeof contactAddMethods;
 
-/** Reading replies: per campaign, per recipient row, per contact (contacts/replies-store.ts). */
+/** Reading replies: per campaign, per recipient row, per contact (contacts/replies-store.ts); adding a contact by hand (add-contact.ts). */
 export function repliesHandlers(ctx: CoreContext): HandlerGroup<RepliesMethod> {
   const campaign = (id: string) => {
     if (!ctx.db.prepare('SELECT 1 FROM campaigns WHERE id = ?').get(id)) throw notFound(`No campaign ${id}`);
@@ -14,6 +16,7 @@ export function repliesHandlers(ctx: CoreContext): HandlerGroup<RepliesMethod> {
   return {
     'campaigns:replies': ({ id, offset, limit }) => { campaign(id); return campaignReplies(ctx.db, id, offset, limit); },
     'campaigns:recipient-replies': ({ id, recipient_ids }) => { campaign(id); return repliesOfRecipients(ctx.db, id, recipient_ids); },
+    'contacts:add': (input) => addContact(ctx, input, ctx.host === 'cli' ? 'cli' : 'user'),
     'contacts:conversation': ({ id, limit }) => {
       if (!ctx.db.prepare('SELECT 1 FROM contacts WHERE id = ?').get(id)) throw notFound(`No contact ${id}`);
       return conversationOf(ctx.db, id, limit);
