@@ -11,6 +11,8 @@ import { campaignsHandlers } from './campaigns/handlers';
 import { campaignReportsHandlers } from './campaigns/reports';
 import { repliesHandlers } from './contacts/replies-handlers';
 import { retargetHandlers } from './campaigns/retarget';
+import { paceHandlers } from './campaigns/pace';
+import { campaignsFor } from './campaigns/service';
 import { systemClock, type Clock } from './clock';
 import type { CoreContext, Host } from './context';
 import { openDatabase, type Db } from './db/connection';
@@ -106,6 +108,7 @@ export function createCore(opts: CoreOptions): Core {
       ...campaignReportsHandlers(ctx),
       ...repliesHandlers(ctx),
       ...retargetHandlers(ctx),
+      ...paceHandlers(ctx, (id) => campaignsFor(ctx).paceChanged(id)),
     };
     const dispatch = createDispatcher(handlers, log);
     const openDb = db;

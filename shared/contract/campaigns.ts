@@ -94,6 +94,11 @@ export const optionsSchema = z.object({
   retry_131049: z.number().int().min(0).max(7).optional(),
   /** Watchdog: pause when more than failure_rate of the last `window` sends failed (default 0.2 over 50). */
   watchdog: z.object({ failure_rate: z.number().min(0.01).max(1), window: z.number().int().min(10).max(10_000) }).optional(),
+  /**
+   * Over the 24-hour limit: send only what the budget allows at start (the rest is skipped as
+   * `over_limit`); default false = send over days as the budget frees (campaigns/pace.ts).
+   */
+  today_only: z.boolean().optional(),
 }).strict();
 export type CampaignOptions = z.output<typeof optionsSchema>;
 

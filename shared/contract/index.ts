@@ -14,6 +14,7 @@ import { campaignReportsMethods, campaignReportsEventNames, type CampaignReports
 import { repliesMethods, repliesEventNames, type RepliesEvents } from './replies';
 import { retargetMethods, retargetEventNames, type RetargetEvents } from './retarget';
 import { contactAddMethods, contactAddEventNames, type ContactAddEvents } from './contact-add';
+import { paceMethods, paceEventNames, type PaceEvents } from './pace';
 
 export const methods = {
   ...appMethods,
@@ -25,10 +26,11 @@ export const methods = {
   ...repliesMethods,
   ...retargetMethods,
   ...contactAddMethods,
+  ...paceMethods,
 } as const;
 
-export type EventMap = AppEvents & WhatsappEvents & ContactsEvents & WebhooksEvents & CampaignsEvents & CampaignReportsEvents & RepliesEvents & RetargetEvents & ContactAddEvents;
-export const eventNames = [...appEventNames, ...whatsappEventNames, ...contactsEventNames, ...webhooksEventNames, ...campaignsEventNames, ...campaignReportsEventNames, ...repliesEventNames, ...retargetEventNames, ...contactAddEventNames] as const satisfies readonly (keyof EventMap)[];
+export type EventMap = AppEvents & WhatsappEvents & ContactsEvents & WebhooksEvents & CampaignsEvents & CampaignReportsEvents & RepliesEvents & RetargetEvents & ContactAddEvents & PaceEvents;
+export const eventNames = [...appEventNames, ...whatsappEventNames, ...contactsEventNames, ...webhooksEventNames, ...campaignsEventNames, ...campaignReportsEventNames, ...repliesEventNames, ...retargetEventNames, ...contactAddEventNames, ...paceEventNames] as const satisfies readonly (keyof EventMap)[];
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;

@@ -95,7 +95,7 @@ for (const l of LANGS) {
       await shot(page, `ui-tools-retarget-builder-${l.lang}`);
 
       // The campaign list with results: rates per campaign, sortable; the report file names people and the variables sent.
-      await page.getByTestId('nav-campaigns').click();
+      await page.getByTestId('builder-back').click();
       await page.getByTestId('campaign-results-toggle').click();
       const results = page.getByTestId('campaign-results');
       const sent = results.locator(`[data-testid="results-row"][data-id="${id}"]`);

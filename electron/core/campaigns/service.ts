@@ -27,6 +27,7 @@ import { bizOpaqueFor, recoverInterrupted, Sender, type SenderOptions } from './
 import { effectiveZones, isValidTimeZone, nextAllowedTime, parseLocalDateTime, parseWindow } from './send-window';
 import { createStatusHandler } from './status-handler';
 import { sendTests } from './test-send';
+import { keepTodaysPart } from './pace';
 import { splitTestNumbers, TEST_SEND_MAX } from '../../../shared/campaigns/test-numbers';
 import { DEFAULT_MPS } from './throttle';
 import { webhooksFor } from '../webhooks/service';
@@ -502,6 +503,7 @@ export class CampaignsService {
         if (x.reason === 'duplicate') continue;
         insert.run(id, numOrNull(x.contactId), x.phone, this.hash(x.phone), normalizePhone(x.phone)?.country ?? null, null, null, 'skipped', x.reason, now);
       }
+      if (d.options.today_only && plan.budget.available_now !== null) keepTodaysPart(this.ctx.db, id, plan.budget.available_now, now);
       const state: CampaignState = startTimeOf(r) > now ? 'scheduled' : 'running';
       this.ctx.db.prepare(`UPDATE campaigns SET state = ?, template_category = ?, started_at = ?, materialized_at = ?, updated_at = ?, pause_reason = NULL, pause_detail = NULL WHERE id = ?`)
         .run(state, plan.template.category, now, now, now, id);
@@ -780,6 +782,11 @@ export class CampaignsService {
     this.event(id, 'reopened', { reason: 'retry_131049', not_before: notBefore });
     this.sender?.wake();
     this.ctx.emit('campaigns:changed', { id });
+  }
+
+  /** The campaign's pace changed (campaigns/pace.ts): the sender drops its queued rows and refills with the new rate. */
+  paceChanged(id: string): void {
+    this.sender?.forget(id);
   }
 
   /** Explicit resend of failed (not opted-out) or uncertain rows. */

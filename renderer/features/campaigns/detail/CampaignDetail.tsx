@@ -16,6 +16,7 @@ import { Funnel } from './Funnel';
 import { FunnelChart } from './FunnelChart';
 import { RecipientsTable, type RecipientFilter } from './RecipientsTable';
 import { RetargetCard } from './RetargetCard';
+import { PaceCard } from './PaceCard';
 import { OccurrenceBanner, SeriesDetail } from './SeriesDetail';
 import { useThrottledRefresh } from './useThrottledRefresh';
 
@@ -170,6 +171,7 @@ export function CampaignDetail({ id }: { id: string }) {
           <FailuresCard errors={status?.errors ?? []} canResend={state !== 'cancelled'} onResendFailed={() => void resend('failed')}
             onShow={(code) => setFilter({ state: 'failed', errorCode: code, search: '' })} />
           {buttons && buttons.length > 0 && <ButtonsCard tallies={buttons} />}
+          {(state === 'running' || state === 'paused' || state === 'scheduled') && <PaceCard campaign={campaign} />}
           {state !== 'draft' && <RetargetCard campaign={campaign} version={tableVersion ?? 0} />}
           {counts.uncertain > 0 && (
             <section className="card cmp-uncertain" data-testid="uncertain">
