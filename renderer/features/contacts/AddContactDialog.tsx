@@ -67,6 +67,12 @@ export function AddContactDialog({ onClose }: { onClose(): void }) {
   );
   return (
     <Modal title={t('add.title')} onClose={onClose} footer={footer} testId="add-contact">
+      {error && (
+        <p className="banner error small" role="alert" data-testid="add-error">
+          {error.text}
+          {error.existing !== undefined && <button className="btn ghost" onClick={() => { onClose(); openContact(error.existing!); }} data-testid="add-open-existing">{t('add.openExisting')}</button>}
+        </p>
+      )}
       <div className="grid cols-2 add-contact">
         <div className="field">
           <label htmlFor="add-phone">{t('add.phone')}</label>
@@ -102,12 +108,6 @@ export function AddContactDialog({ onClose }: { onClose(): void }) {
           )}
         </div>
       </div>
-      {error && (
-        <p className="banner error small" role="alert" data-testid="add-error">
-          {error.text}
-          {error.existing !== undefined && <button className="btn ghost" onClick={() => { onClose(); openContact(error.existing!); }} data-testid="add-open-existing">{t('add.openExisting')}</button>}
-        </p>
-      )}
     </Modal>
   );
 }
