@@ -14,6 +14,9 @@ import { campaignReportsHandlers } from './campaigns/reports';
 import { attachServices, composeServices, type CoreServices } from './compose';
 import { auditHandlers } from './audit/handlers';
 import { withAudit } from './audit/audited-handlers';
+import { repliesHandlers } from './contacts/replies-handlers';
+import { retargetHandlers } from './campaigns/retarget';
+import { paceHandlers } from './campaigns/pace';
 import { systemClock, type Clock } from './clock';
 import type { CoreContext, Host } from './context';
 import type { Db } from './db/connection';
@@ -122,6 +125,9 @@ export function createCore(opts: CoreOptions): Core {
       ...campaignsHandlers(ctx, { campaigns: services.campaigns, account: services.account }),
       ...campaignReportsHandlers(ctx),
       ...auditHandlers(ctx),
+      ...repliesHandlers(ctx, services.contacts),
+      ...retargetHandlers(ctx),
+      ...paceHandlers(ctx, (id) => services.campaigns.paceChanged(id)),
     });
     const dispatch = createDispatcher(handlers, log);
     const openDb = db;

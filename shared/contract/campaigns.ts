@@ -95,6 +95,11 @@ export const optionsSchema = z.object({
   retry_131049: z.number().int().min(0).max(7).optional(),
   /** Watchdog: pause when more than failure_rate of the last `window` sends failed (default 0.2 over 50). */
   watchdog: z.object({ failure_rate: z.number().min(0.01).max(1), window: z.number().int().min(10).max(10_000) }).optional(),
+  /**
+   * Over the 24-hour limit: send only what the budget allows at start (the rest is skipped as
+   * `over_limit`); default false = send over days as the budget frees (campaigns/pace.ts).
+   */
+  today_only: z.boolean().optional(),
 }).strict();
 export type CampaignOptions = z.output<typeof optionsSchema>;
 
@@ -395,7 +400,8 @@ export interface CampaignReport {
  * Why a test send did not send to a number — the same gates as a campaign recipient, with the
  * plan's / sender's reason names where they exist (the UI translates each code, `params` fill it in):
  * - invalid_number: not a valid mobile number (the import's normaliser, default country from Settings);
- *   params.kind: 'invalid_phone' | 'not_mobile' | 'no_phone'.
+ *   params.kind: 'invalid_phone' | 'not_mobile' | 'no_phone'; params.country / calling_code / example /
+ *   length say which country it was read for and what a valid mobile number there looks like.
  * - duplicate: the same number twice in one test send (sent once).
  * - erased: the person asked to be erased (suppression record); params.erased_at.
  * - opted_out: the number's contact opted out of the template's consent category; params.category.
@@ -414,6 +420,14 @@ export type TestSendReason = (typeof TEST_SEND_REASONS)[number];
 /** The specifics of a refusal (which fields depends on the reason, above). */
 export interface TestSendParams {
   kind?: 'invalid_phone' | 'not_mobile' | 'no_phone';
+  /** invalid_number: the country the number was read for (its "+" code, else the default country). */
+  country?: string;
+  /** invalid_number: that country's calling code ("972"). */
+  calling_code?: string;
+  /** invalid_number: an example mobile number of that country, international format. */
+  example?: string;
+  /** invalid_number: the digit count alone rules it out for that country. */
+  length?: 'too_short' | 'too_long' | null;
   erased_at?: number;
   category?: 'marketing' | 'utility';
   hold_reason?: string;

@@ -136,6 +136,17 @@ export interface ImportPreview {
   savedMappings: SavedMapping[];
   /** Non-fatal notes as codes the UI translates: 'encoding_uncertain', 'no_phone_column'. */
   warnings: string[];
+  /** What was guessed from the data rather than the headers (import/guess-data.ts), with the counts behind it. */
+  guesses?: ImportGuesses;
+}
+
+export interface ImportGuesses {
+  /** No header named a phone column: this column's sample values are mostly valid numbers (`valid` of `of`). */
+  phoneFromData: { column: string; valid: number; of: number } | null;
+  /** The country most sample numbers written with a country code belong to (`numbers` of `of`): the proposed default country. */
+  country: { country: string; numbers: number; of: number } | null;
+  /** Plain-word headers no built-in field took, mapped to custom attributes of that name. */
+  customColumns: string[];
 }
 
 export const importOptionsSchema = z

@@ -12,6 +12,10 @@ import { webhooksMethods, webhooksEventNames, type WebhooksEvents } from './webh
 import { campaignsMethods, campaignsEventNames, type CampaignsEvents } from './campaigns';
 import { campaignReportsMethods, campaignReportsEventNames, type CampaignReportsEvents } from './campaign-reports';
 import { privacyMethods, privacyEventNames, type PrivacyEvents } from './privacy';
+import { repliesMethods, repliesEventNames, type RepliesEvents } from './replies';
+import { retargetMethods, retargetEventNames, type RetargetEvents } from './retarget';
+import { contactAddMethods, contactAddEventNames, type ContactAddEvents } from './contact-add';
+import { paceMethods, paceEventNames, type PaceEvents } from './pace';
 
 export const methods = {
   ...appMethods,
@@ -21,10 +25,14 @@ export const methods = {
   ...campaignsMethods,
   ...campaignReportsMethods,
   ...privacyMethods,
+  ...repliesMethods,
+  ...retargetMethods,
+  ...contactAddMethods,
+  ...paceMethods,
 } as const;
 
-export type EventMap = AppEvents & WhatsappEvents & ContactsEvents & WebhooksEvents & CampaignsEvents & CampaignReportsEvents & PrivacyEvents;
-export const eventNames = [...appEventNames, ...whatsappEventNames, ...contactsEventNames, ...webhooksEventNames, ...campaignsEventNames, ...campaignReportsEventNames, ...privacyEventNames] as const satisfies readonly (keyof EventMap)[];
+export type EventMap = AppEvents & WhatsappEvents & ContactsEvents & WebhooksEvents & CampaignsEvents & CampaignReportsEvents & PrivacyEvents & RepliesEvents & RetargetEvents & ContactAddEvents & PaceEvents;
+export const eventNames = [...appEventNames, ...whatsappEventNames, ...contactsEventNames, ...webhooksEventNames, ...campaignsEventNames, ...campaignReportsEventNames, ...privacyEventNames, ...repliesEventNames, ...retargetEventNames, ...contactAddEventNames, ...paceEventNames] as const satisfies readonly (keyof EventMap)[];
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;

@@ -90,6 +90,9 @@ for (const lang of ['he', 'zh-TW'] as const) {
         [US, 'us_marketing_paused'], [NO_OPTIN, 'no_consent'], ['+972 50-123 4567', 'invalid_number'],
       ]);
       await expect(items.first()).toHaveAttribute('data-ok', 'true');
+      // The refused number says what a valid one there looks like (the placeholder's own format).
+      await expect(items.nth(6)).toContainText('+972 50 234 5678');
+      await expect(page.getByTestId('test-numbers')).toHaveAttribute('placeholder', /\+972 50 234 5678/);
 
       // Translated: no English word (but the product name Meta), no raw reason code.
       const card = page.getByTestId('test-send');

@@ -8,6 +8,7 @@ import type { Draft } from './definitions';
 import type { CampaignsScope } from './scope';
 import type { NewRecipient } from './store';
 import { snapshotEstimate } from './costs';
+import { keepTodaysPart } from './pace';
 
 /** Snapshots the plan into the ledger and sets the campaign scheduled/running (inside the caller's transaction). */
 export function materialize(s: CampaignsScope, r: CampaignRow, d: Draft, plan: CampaignPlan, result: PlanResult, now: number): void {
@@ -24,6 +25,8 @@ export function materialize(s: CampaignsScope, r: CampaignRow, d: Draft, plan: C
     rows.push({ contact_id: numOrNull(x.contactId), phone: x.phone, phone_hash: s.hash(x.phone), country: normalizePhone(x.phone)?.country ?? null, tz: null, params: null, state: 'skipped', skip_reason: x.reason });
   }
   s.ledger.insertRecipients(id, rows, now);
+  // "Send only today's part": what the 24-hour limit allows now goes, the rest is skipped as over the limit (pace.ts).
+  if (d.options.today_only && plan.budget.available_now !== null) keepTodaysPart(s.ctx.db, id, plan.budget.available_now, now);
   const state: CampaignState = startTimeOf(r) > now ? 'scheduled' : 'running';
   s.campaigns.markStarted(id, state, plan.template.category, now);
   // The estimate at start, per row, and the card it used (costs.ts: compared with the actual cost).

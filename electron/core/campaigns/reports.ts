@@ -309,7 +309,8 @@ export function campaignReportsHandlers(ctx: CoreContext): HandlerGroup<ReportsM
   return {
     'campaigns:timeline': ({ id, buckets }) => campaignTimeline(ctx.db, id, buckets, ctx.clock.now()),
     'campaigns:overview': ({ days }) => campaignsOverview(ctx.db, days, ctx.clock.now()),
-    'campaigns:export': (input) => exportRecipients(ctx.db, input),
+    // The report file with names, variables and a summary sheet (report-file.ts; loaded on use: it imports this module).
+    'campaigns:export': async (input) => (await import('./report-file')).exportReport(ctx.db, input, ctx.clock.now()),
     'campaigns:buttons': ({ id }) => buttonTallies(ctx.db, id),
   };
 }

@@ -131,6 +131,8 @@ export class CampaignsService {
   pause(id: string): CampaignSummary { return lifecycle.pause(this.s, id); }
   resume(id: string): CampaignSummary { return lifecycle.resume(this.s, id); }
   cancel(id: string): CampaignSummary { return lifecycle.cancel(this.s, id); }
+  /** The campaign's pace changed (campaigns/pace.ts): the sender drops its queued rows and refills with the new rate. */
+  paceChanged(id: string): void { this.s.sender?.forget(id); }
   resend(id: string, which: 'failed' | 'uncertain'): { requeued: number; not_retryable: number; campaign: CampaignSummary } { return lifecycle.resend(this.s, id, which); }
   /** Called by the scheduler when a series' next occurrence is due (never twice at once per series). */
   runSeries(id: string): Promise<void> { return series.runSeries(this.s, id); }

@@ -24,6 +24,7 @@ import { recordConsent, consentOf } from '../contacts/consent';
 import { erasedAt } from '../privacy/store/erasures';
 import { holdOf } from '../contacts/holds';
 import { normalizePhone } from '../contacts/phone';
+import { explainPhone } from '../contacts/phone-explain';
 import { GraphApiError, buildTemplateMessage, type TemplateSendComponent } from '../whatsapp/client';
 import { routeFor } from '../whatsapp/marketing-messages';
 import type { TestSendOutcome, TestSendParams, TestSendReason } from '../../../shared/contract/campaigns';
@@ -74,7 +75,7 @@ const needsConsent = (f: NumberFacts, category: ConsentCategory) => category ===
 export function describeRefusal(r: Refusal): string {
   const p = r.params;
   switch (r.reason) {
-    case 'invalid_number': return p.kind === 'not_mobile' ? 'not a mobile number' : 'not a valid phone number';
+    case 'invalid_number': return `${p.kind === 'not_mobile' ? 'not a mobile number' : p.kind === 'no_phone' ? 'no digits of a phone number' : 'not a valid phone number'}${p.country ? ` in ${p.country} (+${p.calling_code ?? ''})${p.length ? `: ${p.length.replace('_', ' ')}` : ''}${p.example ? `, e.g. ${p.example}` : ''}` : ''}`;
     case 'duplicate': return 'the same number twice: sent once';
     case 'erased': return `erased at the person's request${p.erased_at ? ` on ${new Date(p.erased_at).toISOString().slice(0, 10)}` : ''}`;
     case 'opted_out': return `opted out of ${p.category ?? 'these'} messages`;
@@ -116,7 +117,7 @@ export async function sendTests(env: TestSendEnv, typed: readonly string[]): Pro
   const country = env.ctx.settings.get().defaultCountry;
   for (const input of typed) {
     const n = normalizePhone(input, country);
-    if (!n.ok) { out.push(refused(input, input, { reason: 'invalid_number', params: { kind: n.code } })); continue; }
+    if (!n.ok) { out.push(refused(input, input, { reason: 'invalid_number', params: { kind: n.code, ...(n.code === 'no_phone' ? {} : explainPhone(input, country)) } })); continue; }
     if (seen.has(n.e164)) { out.push(refused(input, n.e164, { reason: 'duplicate', params: {} })); continue; }
     seen.add(n.e164);
     out.push(await sendOne(env, input, factsOf(env.ctx, n.e164, n.country, consentCategoryOf(env.template.category))));

@@ -8,6 +8,7 @@ import {
   registerConsent, registerNumberChangeHolds, registerServiceWindow, registerStatusSummary, registerValueErrors, serviceWindow,
   type ConsentSink, type MessageStatusRow,
 } from './builtin';
+import { registerReplies } from './replies';
 import { CALLBACK_PATH, WebhookConfig } from './config';
 import type { StatusEvent } from './events';
 import { Inbox, type Durability } from './inbox';
@@ -96,6 +97,7 @@ export class WebhookService {
       ...registerConsent(this.router, () => this.consentSink),
       ...registerNumberChangeHolds(db, this.router),
       ...registerUserIds(db, this.router),
+      registerReplies(db, this.router),
       registerValueErrors(this.scopeStore, this.router, log, () => clock.now()),
     ];
     this.detachBuiltins = () => {

@@ -9,6 +9,7 @@ import { CampaignStateBadge } from './badges';
 import { CampaignActions } from './CampaignActions';
 import { ProgressBar } from './ProgressBar';
 import { audienceLabel, useCampaignFormat, useLiveCounts } from './format';
+import { CampaignResults } from './CampaignResults';
 import { describeRepeat, formatInZone } from './repeat';
 import { ClickRateCell, useClickRates, type ClickFigures } from './pricing/clicks';
 import './series.css';
@@ -79,6 +80,7 @@ export function CampaignList() {
   const open = useStore((s) => s.openCampaigns);
   const [filter, setFilter] = useState<Filter>('all');
   const clickRates = useClickRates();
+  const [results, setResults] = useState(false);
   // Occurrences of a series are reached from the series' page; the list shows the series once.
   const shown = useMemo(() => (campaigns ?? []).filter((c) => !c.series_id).filter((c) =>
     filter === 'all' ? true : filter === 'active' ? ACTIVE.includes(c.state) : filter === 'draft' ? c.state === 'draft' : c.state === 'completed' || c.state === 'cancelled'), [campaigns, filter]);
@@ -107,8 +109,10 @@ export function CampaignList() {
                 <button key={k} aria-pressed={filter === k} onClick={() => setFilter(k)} data-testid={`campaign-filter-${k}`}>{t(`list.filters.${k}`)}</button>
               ))}
             </div>
+            <button className="btn" aria-pressed={results} onClick={() => setResults(!results)} data-testid="campaign-results-toggle">{t('results.toggle')}</button>
             <span className="small muted tpl-count">{t('list.count', { count: shown.length })}</span>
           </div>
+          {results ? <CampaignResults /> : (
           <div className="table-scroll">
             <table className="table cmp-table" data-testid="campaigns-table">
               <thead>
@@ -129,6 +133,7 @@ export function CampaignList() {
             </table>
             {shown.length === 0 && <p className="muted cmp-none">{t('list.noneInFilter')}</p>}
           </div>
+          )}
         </section>
       )}
     </div>

@@ -1,6 +1,7 @@
-import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Upload, Users } from 'lucide-react';
+import { Upload, UserPlus, Users } from 'lucide-react';
+import { AddContactDialog } from './AddContactDialog';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
 import { api } from '../../api/client';
@@ -50,9 +51,17 @@ export function ContactsPage() {
     </button>
   );
 
+  const [adding, setAdding] = useState(false);
+  const addButton = (
+    <button className="btn" onClick={() => setAdding(true)} data-testid="add-contact-open">
+      <UserPlus size={16} aria-hidden />
+      {t('add.open')}
+    </button>
+  );
+
   return (
     <div className="page contacts-page">
-      <PageHeader title={t('title')} subtitle={t('subtitle')} actions={!isEmpty && <><ExportMenu />{importButton}</>} />
+      <PageHeader title={t('title')} subtitle={t('subtitle')} actions={isEmpty ? addButton : <><ExportMenu />{addButton}{importButton}</>} />
       {isEmpty ? (
         <EmptyState icon={Users} title={t('empty.title')} body={t('empty.body')} action={importButton} />
       ) : (
@@ -74,6 +83,7 @@ export function ContactsPage() {
       <UserIdOnlyPeople />
       {drawerId !== null && <ContactDrawer id={drawerId} />}
       {importOpen && <ImportWizard />}
+      {adding && <AddContactDialog onClose={() => setAdding(false)} />}
     </div>
   );
 }

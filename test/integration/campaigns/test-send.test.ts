@@ -89,7 +89,8 @@ describe('test send: every number through the gates of a campaign recipient', ()
     expect(o['(050) 000-0015']).toMatchObject({ to: NO_OPTIN, ok: false, reason: 'no_consent', params: { is_contact: true } });
     expect(o[US]).toMatchObject({ ok: false, reason: 'us_marketing_paused' });
     expect(o[STRANGER]).toMatchObject({ ok: false, reason: 'no_consent', params: { is_contact: false } });
-    expect(o['+972 50-123 4567']).toMatchObject({ to: '+972 50-123 4567', ok: false, reason: 'invalid_number', params: { kind: 'invalid_phone' } });
+    expect(o['+972 50-123 4567']).toMatchObject({ to: '+972 50-123 4567', ok: false, reason: 'invalid_number', params: { kind: 'invalid_phone', country: 'IL', calling_code: '972', example: '+972 50 234 5678' } });
+    expect(o['+972 50-123 4567']!.error).toBe('not a valid phone number in IL (+972), e.g. +972 50 234 5678');
     expect(o['+972502345678']).toMatchObject({ ok: false, reason: 'duplicate' });
     for (const x of r.results) expect(x.error === null).toBe(x.ok);
     expect(sentTo(w)).toEqual([GOOD2, GOOD].sort());

@@ -49,7 +49,11 @@ describe('import wizard calls', () => {
     ];
     const first = tempFile('a.csv', 'Who,Nummer\nDana,050-234-5678\n');
     const p1 = await preview(c, first);
-    expect(p1.warnings).toContain('no_phone_column');
+    // No header names the phone column: the data does ("Nummer" holds valid numbers), and the preview says so.
+    expect(p1.warnings).not.toContain('no_phone_column');
+    expect(p1.guesses?.phoneFromData).toEqual({ column: 'Nummer', valid: 1, of: 1 });
+    expect(p1.mapping[0]).toEqual({ column: 'Nummer', field: 'phone' });
+    expect((await preview(c, tempFile('n.csv', 'Who,Note\nDana,hello\n'))).warnings).toContain('no_phone_column');
     await importFile(c, first, { mapping, saveMappingAs: 'Store export' });
     const p2 = await preview(c, tempFile('b.csv', 'Who,Nummer,Extra\nYossi,052-987-6543,x\n'));
     expect(p2.savedMappings).toEqual([expect.objectContaining({ name: 'Store export', mapping, matches: true })]);

@@ -3,6 +3,7 @@
  * vCard exports) and the type of attribute columns from their values.
  */
 import type { AttributeType, BuiltinImportField, MappingEntry } from '../../../../shared/contract/contacts';
+import { EURO_PHONE_ANY, EURO_PHONE_MOBILE, EURO_WORDS, foldKey } from './header-words';
 
 /** Header text → comparable key: lower case, no spaces/punctuation (keeps letters of any script). */
 export const headerKey = (h: string) => h.toLowerCase().normalize('NFKC').replace(/[\s_\-.:()'"״׳?]+/g, '');
@@ -36,8 +37,8 @@ const PHONE_ANY = ['phone', 'phonenumber', 'tel', 'telephone', 'msisdn', 'number
 const PHONE_OTHER = ['homephone', 'businessphone', 'otherphone', 'home', 'work', 'businessphone2', 'homephone2', 'companymainphone', 'טלפוןבבית', 'טלפוןבעבודה', '住家電話', '公司電話'];
 
 function phoneRank(key: string): number {
-  if (PHONE_MOBILE.includes(key)) return 0;
-  if (PHONE_ANY.includes(key)) return 1;
+  if (PHONE_MOBILE.includes(key) || EURO_PHONE_MOBILE.includes(foldKey(key))) return 0;
+  if (PHONE_ANY.includes(key) || EURO_PHONE_ANY.includes(foldKey(key))) return 1;
   if (/^phone\d+value$/.test(key)) return 2; // Google: "Phone 1 - Value"
   if (PHONE_OTHER.includes(key)) return 3;
   return -1;
@@ -64,7 +65,7 @@ export function guessMapping(headers: string[], samples: string[][]): MappingEnt
       return;
     }
     for (const [field, words] of Object.entries(WORDS) as [Exclude<BuiltinImportField, 'phone'>, string[]][]) {
-      if (words.includes(key) && !taken.has(field)) {
+      if ((words.includes(key) || EURO_WORDS[field].includes(foldKey(key))) && !taken.has(field)) {
         taken.add(field);
         out.push({ column: h, field });
         return;
@@ -132,11 +133,13 @@ const CONSENT_OUT = new Set([
   'no', 'n', 'false', '0', 'opted out', 'optout', 'opt out', 'unsubscribed', 'declined', 'stop',
   'לא', 'לא מאשר', 'לא מאשרת', 'לא מסכים', 'לא מסכימה', 'הוסר', 'הסרה',
   '否', '不同意', '不願意', '不愿意', '取消訂閱', '取消订阅', '退訂', '退订',
+  'nein', 'non', 'нет', 'لا', 'abgemeldet', 'désabonné', 'отписан',
 ]);
 const CONSENT_IN = new Set([
   'yes', 'y', 'true', '1', 'opted in', 'optin', 'opt in', 'subscribed', 'agreed',
   'כן', 'מאשר', 'מאשרת', 'מסכים', 'מסכימה',
   '是', '同意', '願意', '愿意', '訂閱', '订阅',
+  'ja', 'oui', 'si', 'sí', 'sì', 'да', 'نعم', 'موافق',
 ]);
 
 /**

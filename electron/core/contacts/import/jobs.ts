@@ -10,6 +10,7 @@ import { PacerError } from '../../errors';
 import type { ContactsService } from '../service';
 import { runImport, type ImportRunOptions } from './engine';
 import { guessMapping } from './guess';
+import { guessFromData } from './guess-data';
 import { openTable } from './source';
 
 const PREVIEW_ROWS = 20;
@@ -52,7 +53,7 @@ export class ImportJobs {
     } finally {
       source.close();
     }
-    const mapping = guessMapping(source.headers, rows);
+    const { mapping, guesses } = guessFromData(source.headers, rows, guessMapping(source.headers, rows), this.ctx.settings.get().defaultCountry);
     const warnings: string[] = [];
     if (source.encodingDetected && !source.encodingConfident) warnings.push('encoding_uncertain');
     if (!mapping.some((m) => m.field === 'phone')) warnings.push('no_phone_column');
@@ -72,6 +73,7 @@ export class ImportJobs {
       mapping,
       savedMappings: this.contacts.mappings(source.headers),
       warnings,
+      guesses,
     };
   }
 

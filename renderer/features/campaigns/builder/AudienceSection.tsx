@@ -1,14 +1,29 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { audienceLabel } from '../format';
+import { Search } from 'lucide-react';
 import type { Segment } from '../../../../shared/contract/contacts';
 import { audienceExpression, term, type AudienceChoice } from './draft';
 
 function Chips({ options, selected, onToggle, testid }: { options: { value: string; label: string; count: number; kind: 'tag' | 'segment' }[]; selected: string[]; onToggle: (v: string) => void; testid: string }) {
   const { t } = useTranslation('campaigns');
+  const [q, setQ] = useState('');
   if (options.length === 0) return <p className="small muted">{t('builder.noTags')}</p>;
+  // Many tags and segments: a search box; the chosen ones stay visible whatever is typed.
+  const searchable = options.length > SEARCH_FROM;
+  const needle = q.trim().toLocaleLowerCase();
+  const shown = searchable && needle ? options.filter((o) => selected.includes(o.value) || o.label.toLocaleLowerCase().includes(needle)) : options;
   return (
+    <div className="cmp-chips-wrap">
+      {searchable && (
+        <div className="tpl-search cmp-chip-search">
+          <Search size={15} aria-hidden />
+          <input className="input" type="search" dir="auto" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('builder.findAudience', { n: options.length })} aria-label={t('builder.findAudience', { n: options.length })} data-testid={`${testid}-search`} />
+        </div>
+      )}
     <div className="cmp-chips" data-testid={testid}>
-      {options.map((o) => (
+      {shown.length === 0 && <span className="small muted">{t('builder.noAudienceMatch')}</span>}
+      {shown.map((o) => (
         <button type="button" key={o.value} className="cmp-chip" aria-pressed={selected.includes(o.value)} onClick={() => onToggle(o.value)} data-term={o.value}>
           <span className="cmp-chip-kind">{t(`builder.${o.kind}`)}</span>
           <bdi>{o.label}</bdi>
@@ -16,8 +31,12 @@ function Chips({ options, selected, onToggle, testid }: { options: { value: stri
         </button>
       ))}
     </div>
+    </div>
   );
 }
+
+/** Above this many tags and segments the picker offers a search box. */
+const SEARCH_FROM = 8;
 
 /** All contacts, tags/segments combined with any/all and exclusions, or a typed expression. */
 export function AudienceSection({ value, onChange, tags, segments }: { value: AudienceChoice; onChange: (a: AudienceChoice) => void; tags: { name: string; count: number }[]; segments: Segment[] }) {

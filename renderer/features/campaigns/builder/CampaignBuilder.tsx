@@ -239,7 +239,8 @@ export function CampaignBuilder({ id }: { id: string | null }) {
           </section>
         </div>
         <aside className="cmp-builder-side">
-          <PlanPanel plan={live.plan} loading={live.loading} error={live.error} marginPct={state.marginPct} onMargin={(pct) => update({ marginPct: pct })} savedId={dirty ? null : savedId} />
+          <PlanPanel plan={live.plan} loading={live.loading} error={live.error} marginPct={state.marginPct} onMargin={(pct) => update({ marginPct: pct })} savedId={dirty ? null : savedId}
+            todayOnly={state.todayOnly ?? false} onTodayOnly={(v) => update({ todayOnly: v })} />
           <PreviewPanel template={template} draft={draft} />
           <TestSendPanel ensureSaved={save} template={template} problems={problems} />
         </aside>

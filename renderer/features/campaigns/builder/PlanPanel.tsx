@@ -69,6 +69,42 @@ export function ForecastTimeline({ windows, testid = 'plan-forecast' }: { window
   );
 }
 
+/**
+ * Over the 24-hour limit: says how the recipients split ("2,725 recipients: 1,800 today, 925
+ * tomorrow from 18:07", from the plan's forecast by local day) and offers the choice — send over
+ * days as the budget frees, or only the part the budget allows now (the rest is skipped as
+ * over the limit, options.today_only).
+ */
+export function OverLimitChoice({ plan, todayOnly, onChange }: { plan: CampaignPlan; todayOnly: boolean; onChange: (v: boolean) => void }) {
+  const { t } = useTranslation('campaigns');
+  const f = useCampaignFormat();
+  const now = plan.budget.available_now;
+  if (now === null || plan.eligible <= now || plan.forecast.length < 2) return null;
+  const today = startOfDay(Date.now());
+  const days = new Map<number, { sends: number; from: number }>();
+  for (const w of plan.forecast) {
+    const from = Date.parse(w.from);
+    const k = startOfDay(from);
+    const d = days.get(k);
+    if (d) d.sends += w.sends; else days.set(k, { sends: w.sends, from });
+  }
+  const parts = [...days.entries()].sort((a, b) => a[0] - b[0]).map(([k, d], i) => {
+    const day = k === today ? t('plan.today') : k === today + DAY ? t('plan.tomorrow') : f.day(k);
+    return i === 0 && k === today ? t('overLimit.partToday', { n: f.number(d.sends) }) : t('overLimit.partLater', { n: f.number(d.sends), day, time: f.time(d.from) });
+  });
+  return (
+    <div className="banner info small cmp-over-limit" data-testid="over-limit">
+      <div>
+        <strong data-testid="over-limit-summary">{t('overLimit.summary', { total: f.number(plan.eligible), parts: parts.join(t('overLimit.separator')) })}</strong>
+        <div role="radiogroup" aria-label={t('overLimit.choice')} className="cmp-over-limit-choice">
+          <label><input type="radio" name="over-limit" checked={!todayOnly} onChange={() => onChange(false)} data-testid="over-limit-days" />{t('overLimit.overDays')}</label>
+          <label><input type="radio" name="over-limit" checked={todayOnly} onChange={() => onChange(true)} data-testid="over-limit-today" />{t('overLimit.todayOnly', { n: f.number(now), rest: f.number(plan.eligible - now) })}</label>
+        </div>
+      </div>
+    </div>
+  );
+}
+
 function ExclusionList({ id, reason }: { id: string; reason: ExclusionReason }) {
   const { t } = useTranslation('campaigns');
   const [rows, setRows] = useState<{ phone: string; detail: string | null }[] | null>(null);
@@ -89,8 +125,9 @@ function ExclusionList({ id, reason }: { id: string; reason: ExclusionReason }) 
  * The plan, live: eligible count with every exclusion counted, the capacity forecast against the
  * moving-24-hour limit, the finish and cost estimates, the reserve margin and the shared-budget warning.
  */
-export function PlanPanel({ plan, loading, error, marginPct, onMargin, savedId }: {
+export function PlanPanel({ plan, loading, error, marginPct, onMargin, savedId, todayOnly, onTodayOnly }: {
   plan: CampaignPlan | null; loading: boolean; error: string | null; marginPct: number; onMargin: (pct: number) => void; savedId: string | null;
+  todayOnly?: boolean; onTodayOnly?: (v: boolean) => void;
 }) {
   const { t } = useTranslation('campaigns');
   const f = useCampaignFormat();
@@ -152,6 +189,7 @@ export function PlanPanel({ plan, loading, error, marginPct, onMargin, savedId }
           <div>
             <h3 className="cmp-sub">{t('plan.whenTitle')}</h3>
             <ForecastTimeline windows={plan.forecast} />
+            {onTodayOnly && <OverLimitChoice plan={plan} todayOnly={!!todayOnly} onChange={onTodayOnly} />}
             <p className="small" data-testid="plan-finish">
               {plan.finish_estimate ? t('plan.finish', { when: f.dateTime(Date.parse(plan.finish_estimate)) }) : t('plan.finishUnknown')}
             </p>

@@ -18,12 +18,32 @@ function whyDisabled(t: TFunction<'campaigns'>, template: TemplateSummary | null
   return null;
 }
 
+/** Numbers inside translated text stay one left-to-right run (Unicode isolate), also in Hebrew. */
+const ltr = (s: string) => `\u2066${s}\u2069`;
+
+/**
+ * A refused number: what is wrong, for which country it was read (its "+" code or the default
+ * country), and what a mobile number there looks like — so the user can fix the digits.
+ */
+function invalidNumberText(t: TFunction<'campaigns'>, language: string, p: TestSendOutcome['params']): string {
+  if (p.kind === 'no_phone') return t('test.reason.no_phone');
+  if (!p.country) return t(p.kind === 'not_mobile' ? 'test.reason.not_mobile' : 'test.reason.invalid_number');
+  let country = p.country;
+  try { country = new Intl.DisplayNames([language], { type: 'region' }).of(p.country) ?? p.country; } catch { /* keep the code */ }
+  const vars = { country, code: ltr(`+${p.calling_code ?? ''}`) };
+  const what = p.kind === 'not_mobile' ? t('test.reason.not_mobile_in', vars)
+    : p.length === 'too_short' ? t('test.reason.too_short_in', vars)
+      : p.length === 'too_long' ? t('test.reason.too_long_in', vars)
+        : t('test.reason.invalid_in', vars);
+  return p.example ? `${what} ${t('test.reason.example', { example: ltr(p.example) })}` : what;
+}
+
 /** One number's outcome in the user's language, from the core's reason code and params. */
 function outcomeText(t: TFunction<'campaigns'>, language: string, r: TestSendOutcome): string {
   if (r.ok) return r.consent_recorded ? `${t('test.accepted')} ${t('test.consentRecorded')}` : t('test.accepted');
   const p = r.params;
   switch (r.reason) {
-    case 'invalid_number': return t(p.kind === 'not_mobile' ? 'test.reason.not_mobile' : 'test.reason.invalid_number');
+    case 'invalid_number': return invalidNumberText(t, language, p);
     case 'opted_out': return t(p.category === 'utility' ? 'test.reason.opted_out_utility' : 'test.reason.opted_out_marketing');
     case 'no_consent': return t(p.is_contact ? 'test.reason.no_consent_contact' : 'test.reason.no_consent_stranger');
     case 'erased': return t('test.reason.erased', { date: p.erased_at ? new Intl.DateTimeFormat(language, { dateStyle: 'medium' }).format(p.erased_at) : '—' });
@@ -65,7 +85,7 @@ export function TestSendPanel({ ensureSaved, template, problems }: { ensureSaved
     <section className="card cmp-test" aria-labelledby="test-title" data-testid="test-send">
       <h2 id="test-title">{t('test.title')}</h2>
       <textarea className="input cmp-test-numbers" dir="ltr" rows={3} value={to} onChange={(e) => setTo(e.target.value)}
-        placeholder="+972 50 234 5678, +44 7700 900123" aria-label={t('test.numbers')} aria-describedby="cmp-test-hint" data-testid="test-numbers" />
+        placeholder={"+972 50 234 5678\n+44 7400 123456, 050-234-5678"} aria-label={t('test.numbers')} aria-describedby="cmp-test-hint" data-testid="test-numbers" />
       <span id="cmp-test-hint" className="hint small muted">{t('test.hint', { max: TEST_SEND_MAX })}</span>
       {marketing && (
         <label className="cmp-check small">

@@ -150,6 +150,8 @@ export interface BuilderState {
   capOn: boolean;
   capMax: number;
   capDays: number;
+  /** Over the 24-hour limit: send only what the budget allows at start (options.today_only). */
+  todayOnly?: boolean;
 }
 
 export const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
@@ -216,6 +218,7 @@ export function toDraft(s: BuilderState, t: TemplateSummary | null): CampaignDra
       margin: Math.max(0, Math.min(90, s.marginPct)) / 100,
       rate: Math.max(1, Math.min(1000, Math.round(s.rate) || 80)),
       frequency_cap: s.capOn ? { max: Math.max(1, s.capMax), days: Math.max(1, s.capDays) } : null,
+      ...(s.todayOnly ? { today_only: true } : {}),
     },
   };
 }
@@ -253,5 +256,6 @@ export function fromSummary(c: CampaignSummary, templates: TemplateSummary[]): B
     capOn: !!c.options.frequency_cap,
     capMax: c.options.frequency_cap?.max ?? 1,
     capDays: c.options.frequency_cap?.days ?? 7,
+    todayOnly: c.options.today_only ?? false,
   };
 }

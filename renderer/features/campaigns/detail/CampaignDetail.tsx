@@ -19,6 +19,8 @@ import { FailuresCard } from './FailuresCard';
 import { Funnel } from './Funnel';
 import { FunnelChart } from './FunnelChart';
 import { RecipientsTable, type RecipientFilter } from './RecipientsTable';
+import { RetargetCard } from './RetargetCard';
+import { PaceCard } from './PaceCard';
 import { OccurrenceBanner, SeriesDetail } from './SeriesDetail';
 import { useThrottledRefresh } from './useThrottledRefresh';
 import { useCostAndClicks } from '../pricing/useCostAndClicks';
@@ -210,6 +212,8 @@ export function CampaignDetail({ id }: { id: string }) {
             onShow={(code) => setFilter({ state: 'failed', errorCode: code, search: '' })} />
           {buttons && buttons.length > 0 && <ButtonsCard tallies={buttons} />}
           {cost && <CostCard cost={cost} />}
+          {(state === 'running' || state === 'paused' || state === 'scheduled') && <PaceCard campaign={campaign} />}
+          {state !== 'draft' && <RetargetCard campaign={campaign} version={tableVersion ?? 0} />}
           {counts.uncertain > 0 && (
             <section className="card cmp-uncertain" data-testid="uncertain">
               <h2><HelpCircle size={17} aria-hidden className="inline-icon" />{t('uncertain.title', { count: counts.uncertain, n: f.number(counts.uncertain) })}</h2>

@@ -7,14 +7,20 @@ import { api } from '../../../api/client';
 import { useStore } from '../../../store';
 import { RecipientStateBadge } from '../badges';
 import { saveFile, useCampaignFormat } from '../format';
+import type { CampaignReply } from '../../../../shared/contract/replies';
+import { RepliesList, ReplyText } from './RepliesList';
 
 const ROW = 44;
+/** The state select's extra entry: not a ledger state, the "who replied" view. */
+const REPLIED = '__replied';
 const PAGE = 200;
 
 export interface RecipientFilter {
   state: RecipientState | null;
   errorCode: number | null;
   search: string;
+  /** Show only who replied, with what they wrote (RepliesList). */
+  replied?: boolean;
 }
 
 function lastTime(r: RecipientRow): number | null {
@@ -33,6 +39,7 @@ export function RecipientsTable({ id, filter, onFilter, version }: { id: string;
   const [total, setTotal] = useState<number | null>(null);
   const [cursor, setCursor] = useState<number | null>(null);
   const [exporting, setExporting] = useState<string | null>(null);
+  const [replies, setReplies] = useState<Map<number, CampaignReply[]>>(new Map());
   const loading = useRef(false);
   const scroller = useRef<HTMLDivElement>(null);
   const query = useCallback((from: number, limit: number) => api.call('campaigns:recipients', {
@@ -69,6 +76,19 @@ export function RecipientsTable({ id, filter, onFilter, version }: { id: string;
     });
     return () => { live = false; };
   }, [version, query]);
+
+  // What each loaded row's recipient wrote back (one call per loaded page, refreshed with the rows).
+  useEffect(() => {
+    if (!rows.length) return;
+    let live = true;
+    void api.call('campaigns:recipient-replies', { id, recipient_ids: rows.slice(-1000).map((r) => r.id) }).then((r) => {
+      if (!live || !r.ok) return;
+      const m = new Map<number, CampaignReply[]>();
+      for (const x of r.value) m.set(x.recipient_id, [...(m.get(x.recipient_id) ?? []), x]);
+      setReplies(m);
+    });
+    return () => { live = false; };
+  }, [id, rows]);
 
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12 });
   const items = virtual.getVirtualItems();
@@ -109,9 +129,11 @@ export function RecipientsTable({ id, filter, onFilter, version }: { id: string;
           <Search size={15} aria-hidden />
           <input className="input" type="search" dir="ltr" value={filter.search} onChange={(e) => onFilter({ ...filter, search: e.target.value })} placeholder={t('recipients.search')} aria-label={t('recipients.search')} data-testid="recipients-search" />
         </div>
-        <select className="input" value={filter.state ?? ''} onChange={(e) => onFilter({ ...filter, state: (e.target.value || null) as RecipientState | null })} aria-label={t('recipients.stateFilter')} data-testid="recipients-state">
+        <select className="input" value={filter.replied ? REPLIED : filter.state ?? ''} aria-label={t('recipients.stateFilter')} data-testid="recipients-state"
+          onChange={(e) => onFilter(e.target.value === REPLIED ? { ...filter, state: null, replied: true } : { ...filter, replied: false, state: (e.target.value || null) as RecipientState | null })}>
           <option value="">{t('recipients.allStates')}</option>
           {RECIPIENT_STATES.map((s) => <option key={s} value={s}>{t(`recipientState.${s}`)}</option>)}
+          <option value={REPLIED}>{t('replies.filter')}</option>
         </select>
         {filter.errorCode !== null && (
           <button className="badge red cmp-chip-x" onClick={() => onFilter({ ...filter, errorCode: null })} aria-label={t('recipients.clearCode')}>
@@ -120,12 +142,14 @@ export function RecipientsTable({ id, filter, onFilter, version }: { id: string;
         )}
         <span className="small muted tpl-count" data-testid="recipients-count">{total === null ? '' : t('recipients.count', { count: total, n: f.number(total) })}</span>
       </div>
+      {filter.replied ? <RepliesList id={id} version={version} /> : (<>
       <div className="cmp-rcpt-grid cmp-rcpt-header small" role="row">
         <span role="columnheader">{t('recipients.phone')}</span>
         <span role="columnheader">{t('recipients.state')}</span>
         <span role="columnheader">{t('recipients.error')}</span>
         <span role="columnheader">{t('recipients.attempts')}</span>
         <span role="columnheader">{t('recipients.updated')}</span>
+        <span role="columnheader">{t('replies.column')}</span>
       </div>
       <div ref={scroller} className="cmp-rcpt-scroll" role="table" aria-label={t('recipients.title')} aria-rowcount={total ?? undefined} data-testid="recipients-table">
         {total === 0 && <p className="muted small cmp-none">{t('recipients.none')}</p>}
@@ -144,11 +168,15 @@ export function RecipientsTable({ id, filter, onFilter, version }: { id: string;
                 </span>
                 <span role="cell" className="small num">{r.attempts}</span>
                 <span role="cell" className="small muted">{when ? f.dateTime(when) : '—'}</span>
+                <span role="cell" className="small" title={(replies.get(r.id) ?? []).map((x) => x.text ?? x.payload ?? '').join('\n') || undefined}>
+                  {(() => { const last = replies.get(r.id)?.at(-1); return last ? <ReplyText r={last} /> : null; })()}
+                </span>
               </div>
             );
           })}
         </div>
       </div>
+      </>)}
     </section>
   );
 }

@@ -11,6 +11,7 @@ import { Modal } from '../Modal';
 import { useEscape } from '../../../components/useEscape';
 import { OptInDialog } from './OptInDialog';
 import { ContactUserIds } from '../UserIdsCard';
+import { Conversation } from './Conversation';
 
 /**
  * The contact side panel. It sits at the inline-end edge, so it opens from the right in English
@@ -190,23 +191,7 @@ export function ContactDrawer({ id }: { id: number }) {
             ) : <p className="muted small">{t('drawer.noAttributes')}</p>}
           </section>
 
-          <section aria-labelledby="d-messages">
-            <h3 id="d-messages">{t('drawer.messages')}</h3>
-            {detail.messages.length ? (
-              <table className="table compact" data-testid="drawer-messages">
-                <thead><tr><th>{t('drawer.msg.campaign')}</th><th>{t('drawer.msg.status')}</th><th>{t('drawer.msg.time')}</th></tr></thead>
-                <tbody>
-                  {detail.messages.map((m, i) => (
-                    <tr key={i}>
-                      <td translate="no" dir="auto">{m.campaignName ?? m.template ?? '—'}</td>
-                      <td><span className={`badge ${m.error ? 'red' : ''}`} title={m.error ?? undefined}>{t(`drawer.msgStatus.${m.status}`, { defaultValue: t('drawer.msgStatus.unknown') })}</span></td>
-                      <td>{f.time(m.at)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            ) : <p className="muted small">{t('drawer.noMessages')}</p>}
-          </section>
+          <Conversation key={detail.messages.length} contactId={id} />
 
           <section className="drawer-actions">
             <button className="btn" onClick={() => void exportJson()} data-testid="drawer-export"><Download size={16} aria-hidden />{t('drawer.export')}</button>

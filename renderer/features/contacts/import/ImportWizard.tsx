@@ -61,6 +61,9 @@ export function ImportWizard() {
     setError(null);
     setPreview(r.value);
     setColumns(columnsFrom(r.value.headers, r.value.mapping));
+    // The numbers that carry a country code propose the default country for those that do not.
+    const proposed = r.value.guesses?.country?.country;
+    if (proposed) setChoices((c) => ({ ...c, defaultCountry: proposed }));
     return true;
   };
 
@@ -183,7 +186,7 @@ export function ImportWizard() {
         {step === 'mapping' && preview && (
           <MappingStep preview={preview} columns={columns} onChange={setColumns} problems={problems} saveAs={saveAs} onSaveAs={setSaveAs} />
         )}
-        {step === 'options' && <OptionsStep value={choices} onChange={setChoices} consentColumn={columns.find((c) => c.choice === 'consent')?.column ?? null} />}
+        {step === 'options' && <OptionsStep value={choices} onChange={setChoices} consentColumn={columns.find((c) => c.choice === 'consent')?.column ?? null} proposed={preview?.guesses?.country ?? null} />}
         {(step === 'check' || step === 'import') && job && !job.result && <ProgressView job={job} />}
         {(step === 'check' || step === 'import' || step === 'done') && job?.result && (
           <ReportView job={job.result} kind={step === 'check' ? 'dryRun' : 'final'} />

@@ -10,8 +10,20 @@ export function MappingStep({ preview, columns, onChange, problems, saveAs, onSa
   const { t } = useTranslation('contacts');
   const set = (i: number, patch: Partial<ColumnMapping>) => onChange(columns.map((c, j) => (j === i ? { ...c, ...patch } : c)));
   const usable = preview.savedMappings.filter((m) => m.matches);
+  const fromData = preview.guesses?.phoneFromData ?? null;
+  const custom = preview.guesses?.customColumns ?? [];
   return (
     <div className="grid">
+      {fromData && (
+        <p className="hint small" data-testid="phone-from-data">
+          {t('import.mapping.phoneFromData', { column: `\u2068${fromData.column}\u2069`, valid: fromData.valid, of: fromData.of })}
+        </p>
+      )}
+      {custom.length > 0 && (
+        <p className="hint small muted" data-testid="custom-columns">
+          {t('import.mapping.customColumns', { columns: custom.map((c) => `\u2068${c}\u2069`).join(t('import.mapping.listSeparator')), count: custom.length })}
+        </p>
+      )}
       {usable.length > 0 && (
         <div className="field saved-mapping">
           <label htmlFor="saved-mapping">{t('import.mapping.saved')}</label>

@@ -20,7 +20,11 @@ export interface ImportChoices {
  * `consentColumn`: the column mapped to consent, if any — its yes/no decide for its rows, so the
  * "these people agreed" box only covers the rows where it says nothing.
  */
-export function OptionsStep({ value, onChange, consentColumn }: { value: ImportChoices; onChange(v: ImportChoices): void; consentColumn: string | null }) {
+export function OptionsStep({ value, onChange, consentColumn, proposed }: {
+  value: ImportChoices; onChange(v: ImportChoices): void; consentColumn: string | null;
+  /** The country most of the file's numbers with a country code belong to (the core's guess), if any. */
+  proposed?: { country: string; numbers: number; of: number } | null;
+}) {
   const { t } = useTranslation('contacts');
   const language = useStore((s) => s.language);
   const countries = useMemo(() => countryOptions(language), [language]);
@@ -41,6 +45,11 @@ export function OptionsStep({ value, onChange, consentColumn }: { value: ImportC
           {countries.map((c) => <option key={c.code} value={c.code}>{c.name} ({`\u2066+${c.callingCode}\u2069`})</option>)}
         </select>
         <span className="hint">{t('import.options.countryHint')}</span>
+        {proposed && (
+          <span className="hint" data-testid="import-country-proposed" data-country={proposed.country}>
+            {t('import.options.countryProposed', { country: countries.find((c) => c.code === proposed.country)?.name ?? proposed.country, numbers: proposed.numbers, of: proposed.of })}
+          </span>
+        )}
       </div>
 
       <div className="field">
