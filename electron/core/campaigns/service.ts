@@ -31,7 +31,6 @@ import * as series from './series';
 import { Progress } from './progress';
 import type { CampaignsScope } from './scope';
 import { sqliteCampaignRepository, sqliteLedgerRepository } from './store';
-import { uniqueRecipients24h } from './reads';
 
 export { uniqueRecipients24h } from './reads';
 export { SERIES_GRACE_MS } from './series';

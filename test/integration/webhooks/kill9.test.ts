@@ -1,5 +1,4 @@
 import http from 'node:http';
-import path from 'node:path';
 import { openDataDirStore } from '../../support/store';
 import { describe, expect, it } from 'vitest';
 import { signBody } from '../../../electron/core/webhooks/signature';
