@@ -15,36 +15,61 @@ const noNodeOrElectron = {
 
 export const boundaryRules = {
   renderer: {
-    'no-restricted-imports': ['error', {
-      ...noNodeOrElectron,
-      patterns: [{ group: ['**/electron/**'], message: 'The renderer reaches the core only through the contract (renderer/api).' }],
-    }],
+    'no-restricted-imports': [
+      'error',
+      {
+        ...noNodeOrElectron,
+        patterns: [{ group: ['**/electron/**'], message: 'The renderer reaches the core only through the contract (renderer/api).' }],
+      },
+    ],
   },
   shared: {
-    'no-restricted-imports': ['error', {
-      ...noNodeOrElectron,
-      patterns: [{ group: ['**/electron/**', '**/renderer/**'], message: 'shared/ is pure and depends on nothing above it.' }],
-    }],
+    'no-restricted-imports': [
+      'error',
+      {
+        ...noNodeOrElectron,
+        patterns: [{ group: ['**/electron/**', '**/renderer/**'], message: 'shared/ is pure and depends on nothing above it.' }],
+      },
+    ],
   },
   core: {
-    'no-restricted-imports': ['error', {
-      paths: [
-        { name: 'electron', message: 'electron/core is plain Node: pass Electron services in through interfaces.' },
-        { name: 'electron-store', message: 'electron-store needs Electron: use the SettingsStore interface.' },
-      ],
-      patterns: [{ group: ['**/electron/main/**', '**/electron/preload/**', '**/renderer/**'], message: 'core depends only on shared/ and Node.' }],
-    }],
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: [
+          { name: 'electron', message: 'electron/core is plain Node: pass Electron services in through interfaces.' },
+          { name: 'electron-store', message: 'electron-store needs Electron: use the SettingsStore interface.' },
+        ],
+        patterns: [
+          { group: ['**/electron/main/**', '**/electron/preload/**', '**/renderer/**'], message: 'core depends only on shared/ and Node.' },
+        ],
+      },
+    ],
   },
   preload: {
-    'no-restricted-imports': ['error', {
-      paths: [{ name: 'electron', allowImportNames: ['contextBridge', 'ipcRenderer', 'webUtils'], message: 'The preload may use only contextBridge, ipcRenderer and webUtils.' }],
-      patterns: [{ group: ['**/electron/core/**', '**/electron/main/**', '**/renderer/**'], message: 'The preload knows only the contract.' }],
-    }],
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: [
+          {
+            name: 'electron',
+            allowImportNames: ['contextBridge', 'ipcRenderer', 'webUtils'],
+            message: 'The preload may use only contextBridge, ipcRenderer and webUtils.',
+          },
+        ],
+        patterns: [
+          { group: ['**/electron/core/**', '**/electron/main/**', '**/renderer/**'], message: 'The preload knows only the contract.' },
+        ],
+      },
+    ],
   },
   outsideMain: {
-    'no-restricted-imports': ['error', {
-      paths: [{ name: 'electron', message: 'Only electron/main imports Electron main-process APIs.' }],
-    }],
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: [{ name: 'electron', message: 'Only electron/main imports Electron main-process APIs.' }],
+      },
+    ],
   },
 };
 

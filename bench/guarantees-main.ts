@@ -27,9 +27,18 @@ for (const [i, script] of scripts.entries()) {
   const lines: string[] = [];
   const r = await runScript(script, (l) => lines.push(l));
   const f = r.figures;
-  totals.runs++; totals.steps += script.steps.length; totals.accepted += f.sandboxAccepted; totals.uncertain += f.uncertain;
-  totals.skipped += f.skipped; totals.effects += f.effects; totals.stops += f.restarts; totals.crashes += f.crashes; totals.ms += f.ms;
-  console.log(`run ${i + 1}: ${script.steps.length} steps, ${f.sandboxAccepted} accepted, ${f.uncertain} uncertain, ${f.skipped} skipped, ${f.effects} opt-out/erasure/hold effects, ${f.restarts} stops, ${f.crashes} crashes, ${(f.ms / 1000).toFixed(1)} s — ${r.violations.length ? 'VIOLATED' : 'ok'}`);
+  totals.runs++;
+  totals.steps += script.steps.length;
+  totals.accepted += f.sandboxAccepted;
+  totals.uncertain += f.uncertain;
+  totals.skipped += f.skipped;
+  totals.effects += f.effects;
+  totals.stops += f.restarts;
+  totals.crashes += f.crashes;
+  totals.ms += f.ms;
+  console.log(
+    `run ${i + 1}: ${script.steps.length} steps, ${f.sandboxAccepted} accepted, ${f.uncertain} uncertain, ${f.skipped} skipped, ${f.effects} opt-out/erasure/hold effects, ${f.restarts} stops, ${f.crashes} crashes, ${(f.ms / 1000).toFixed(1)} s — ${r.violations.length ? 'VIOLATED' : 'ok'}`,
+  );
   if (r.violations.length) {
     failed++;
     console.log(`  violations:\n  ${r.violations.join('\n  ')}\n  script:\n${lines.join('\n')}`);

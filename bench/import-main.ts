@@ -43,7 +43,9 @@ function row(i: number): string {
   if (kind === 0) {
     // IL mobile 050-XXXXXXX, default country IL: national, international, 00, no-plus.
     const n = `50${pad(Math.floor(i / 3) % 10_000_000, 7)}`;
-    const phone = [`0${n.slice(0, 2)}-${n.slice(2, 5)}-${n.slice(5)}`, `+972 ${n.slice(0, 2)}-${n.slice(2)}`, `00972${n}`, `972${n}`][variant];
+    const phone = [`0${n.slice(0, 2)}-${n.slice(2, 5)}-${n.slice(5)}`, `+972 ${n.slice(0, 2)}-${n.slice(2)}`, `00972${n}`, `972${n}`][
+      variant
+    ];
     return `${phone},${HE_FIRST[i % HE_FIRST.length]},${HE_LAST[(i >> 4) % HE_LAST.length]},${email},"${tag}"`;
   }
   if (kind === 1) {
@@ -62,7 +64,10 @@ async function generate(file: string): Promise<number> {
   // Sanity: the generated numbers are valid mobiles (so the benchmark measures imports, not rejections).
   for (let i = 0; i < 3000; i += 7) {
     const phone = row(i).split(',')[0]!;
-    const p = parsePhoneNumberFromString(phone.startsWith('00') ? '+' + phone.slice(2) : /^\d/.test(phone) && !phone.startsWith('0') ? '+' + phone : phone, 'IL');
+    const p = parsePhoneNumberFromString(
+      phone.startsWith('00') ? '+' + phone.slice(2) : /^\d/.test(phone) && !phone.startsWith('0') ? '+' + phone : phone,
+      'IL',
+    );
     if (!p?.isValid()) throw new Error(`generator makes an invalid number: ${phone}`);
   }
   const out = fs.createWriteStream(file);
@@ -89,7 +94,9 @@ async function main() {
   const csv = path.join(work, 'contacts.csv');
   console.log(`Generating ${ROWS.toLocaleString('en')} rows…`);
   // Generated in a child process so the generator's garbage does not sit in this process's RSS.
-  const gen = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--generate-into', csv, '--rows', String(ROWS)], { stdio: 'inherit' });
+  const gen = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--generate-into', csv, '--rows', String(ROWS)], {
+    stdio: 'inherit',
+  });
   if (gen.status !== 0) throw new Error('generating the CSV failed');
   const size = fs.statSync(csv).size;
   console.log(`  ${csv} (${(size / 1e6).toFixed(1)} MB)`);
@@ -104,7 +111,8 @@ async function main() {
   // A second reference, not the target's: the same sqlite3 import into a table with the indexes
   // Pacer's contacts table has (unique phone, name, country, updated) — what SQLite alone pays.
   const indexedDb = path.join(work, 'indexed.db');
-  const schema = 'CREATE TABLE t (phone TEXT UNIQUE, first_name TEXT, last_name TEXT, email TEXT, tags TEXT); CREATE INDEX t_name ON t(first_name COLLATE NOCASE); CREATE INDEX t_last ON t(last_name); CREATE INDEX t_email ON t(email);';
+  const schema =
+    'CREATE TABLE t (phone TEXT UNIQUE, first_name TEXT, last_name TEXT, email TEXT, tags TEXT); CREATE INDEX t_name ON t(first_name COLLATE NOCASE); CREATE INDEX t_last ON t(last_name); CREATE INDEX t_email ON t(email);';
   t = performance.now();
   const indexed = spawnSync('sqlite3', [indexedDb, schema, '.import --csv --skip 1 ' + csv + ' t'], { encoding: 'utf8' });
   const sqliteIndexedMs = performance.now() - t;
@@ -119,8 +127,12 @@ async function main() {
   const { core, service, importMs, indexMs, r, progressEvents, longestGap, writingAt, t0Import, importPeakRss, maxRss } = enc;
   const untilSearchable = (x: PacerRun) => x.importMs + x.indexMs;
   console.log('Side by side (until every contact is searchable = import + search index):');
-  console.log(`  unencrypted ${(untilSearchable(plain) / 1000).toFixed(2)} s (import ${(plain.importMs / 1000).toFixed(2)} + index ${(plain.indexMs / 1000).toFixed(2)}), ${(untilSearchable(plain) / sqliteIndexedMs).toFixed(2)}× the indexed sqlite3 reference`);
-  console.log(`  encrypted   ${(untilSearchable(enc) / 1000).toFixed(2)} s (import ${(enc.importMs / 1000).toFixed(2)} + index ${(enc.indexMs / 1000).toFixed(2)}), ${(untilSearchable(enc) / sqliteIndexedMs).toFixed(2)}× the indexed sqlite3 reference (target ≤ 2.0); encryption costs ${(((untilSearchable(enc) / untilSearchable(plain)) - 1) * 100).toFixed(0)} %`);
+  console.log(
+    `  unencrypted ${(untilSearchable(plain) / 1000).toFixed(2)} s (import ${(plain.importMs / 1000).toFixed(2)} + index ${(plain.indexMs / 1000).toFixed(2)}), ${(untilSearchable(plain) / sqliteIndexedMs).toFixed(2)}× the indexed sqlite3 reference`,
+  );
+  console.log(
+    `  encrypted   ${(untilSearchable(enc) / 1000).toFixed(2)} s (import ${(enc.importMs / 1000).toFixed(2)} + index ${(enc.indexMs / 1000).toFixed(2)}), ${(untilSearchable(enc) / sqliteIndexedMs).toFixed(2)}× the indexed sqlite3 reference (target ≤ 2.0); encryption costs ${((untilSearchable(enc) / untilSearchable(plain) - 1) * 100).toFixed(0)} %`,
+  );
 
   // Search: what the contacts table asks (page of 100 + total).
   const q = async (input: Record<string, unknown>) => {
@@ -135,7 +147,11 @@ async function main() {
     tag: [],
   };
   for (let k = 0; k < 60; k++) {
-    kinds.name!.push({ search: HE_FIRST[k % HE_FIRST.length] + ' ' + HE_LAST[k % HE_LAST.length] }, { search: ZH_LAST[k % ZH_LAST.length]! + ZH_GIVEN[(3 * k + 1) % ZH_GIVEN.length] }, { search: `Smith${(k * 7919) % ROWS}` });
+    kinds.name!.push(
+      { search: HE_FIRST[k % HE_FIRST.length] + ' ' + HE_LAST[k % HE_LAST.length] },
+      { search: ZH_LAST[k % ZH_LAST.length]! + ZH_GIVEN[(3 * k + 1) % ZH_GIVEN.length] },
+      { search: `Smith${(k * 7919) % ROWS}` },
+    );
     const i = (k * 104729) % ROWS;
     const e164 = service.query({ offset: i % 1000, limit: 1 }).rows[0]?.phone ?? '+972500000001';
     kinds.phone!.push({ search: e164.slice(-4) }, { search: e164.slice(-7, -1) }, { search: '0' + e164.slice(4, 9) });
@@ -152,7 +168,9 @@ async function main() {
       exampleTotal ||= total;
     }
     results[kind] = { p50: percentile(times, 50), p95: percentile(times, 95), n: times.length, exampleTotal };
-    console.log(`Search ${kind}: p50 ${results[kind]!.p50.toFixed(1)} ms, p95 ${results[kind]!.p95.toFixed(1)} ms over ${times.length} queries (target p95 ≤ 100 ms)`);
+    console.log(
+      `Search ${kind}: p50 ${results[kind]!.p50.toFixed(1)} ms, p95 ${results[kind]!.p95.toFixed(1)} ms over ${times.length} queries (target p95 ≤ 100 ms)`,
+    );
   }
   // Deep paging of the unfiltered table (the virtualised list scrolled to the end).
   const deep: number[] = [];
@@ -166,7 +184,9 @@ async function main() {
   for await (const batch of reader.batches()) parsedRows += batch.length;
   reader.close();
   const parseMs = performance.now() - t;
-  console.log(`read + CSV parse only (the import's reader): ${(parseMs / 1000).toFixed(2)} s for ${parsedRows.toLocaleString('en')} rows (reference only)`);
+  console.log(
+    `read + CSV parse only (the import's reader): ${(parseMs / 1000).toFixed(2)} s for ${parsedRows.toLocaleString('en')} rows (reference only)`,
+  );
 
   const summary = {
     rows: ROWS,
@@ -175,8 +195,14 @@ async function main() {
     importSeconds: +(importMs / 1000).toFixed(2),
     rowsPerSecond: Math.round(r.rows / (importMs / 1000)),
     ratio: +(importMs / sqliteMs).toFixed(2),
-    untilSearchableSeconds: { unencrypted: +(untilSearchable(plain) / 1000).toFixed(2), encrypted: +(untilSearchable(enc) / 1000).toFixed(2) },
-    ratioToIndexedSqlite: { unencrypted: +(untilSearchable(plain) / sqliteIndexedMs).toFixed(2), encrypted: +(untilSearchable(enc) / sqliteIndexedMs).toFixed(2) },
+    untilSearchableSeconds: {
+      unencrypted: +(untilSearchable(plain) / 1000).toFixed(2),
+      encrypted: +(untilSearchable(enc) / 1000).toFixed(2),
+    },
+    ratioToIndexedSqlite: {
+      unencrypted: +(untilSearchable(plain) / sqliteIndexedMs).toFixed(2),
+      encrypted: +(untilSearchable(enc) / sqliteIndexedMs).toFixed(2),
+    },
     unencryptedImportSeconds: +(plain.importMs / 1000).toFixed(2),
     unencryptedIndexSeconds: +(plain.indexMs / 1000).toFixed(2),
     unencryptedPeakRssMB: Math.round(plain.importPeakRss / 1e6),
@@ -216,8 +242,20 @@ interface PacerRun {
 }
 
 /** One import of the file through the contract, timed, with RSS and progress sampled; then the search index catch-up, timed. */
-async function pacerImport(dataDir: string, csv: string, storeKeys: MemoryStoreKeyVault | typeof UNENCRYPTED_FOR_BENCHMARKS, label: string): Promise<PacerRun> {
-  const core = createCore({ dataDir, host: 'cli', secrets: new MemoryVault(), settings: new MemorySettingsStore(), log: silentLogger, storeKeys });
+async function pacerImport(
+  dataDir: string,
+  csv: string,
+  storeKeys: MemoryStoreKeyVault | typeof UNENCRYPTED_FOR_BENCHMARKS,
+  label: string,
+): Promise<PacerRun> {
+  const core = createCore({
+    dataDir,
+    host: 'cli',
+    secrets: new MemoryVault(),
+    settings: new MemorySettingsStore(),
+    log: silentLogger,
+    storeKeys,
+  });
   // RSS is sampled by a timer and at every progress event (the merge is one synchronous
   // transaction: timers do not run during it, progress events do).
   let peakRss = process.memoryUsage().rss;
@@ -230,7 +268,8 @@ async function pacerImport(dataDir: string, csv: string, storeKeys: MemoryStoreK
     if (!sampling) return;
     const mu = process.memoryUsage();
     const rss = mu.rss;
-    if (rss > peakRss) peakParts = `heap ${(mu.heapTotal / 1e6).toFixed(0)} (used ${(mu.heapUsed / 1e6).toFixed(0)}), external ${(mu.external / 1e6).toFixed(0)}, buffers ${(mu.arrayBuffers / 1e6).toFixed(0)}`;
+    if (rss > peakRss)
+      peakParts = `heap ${(mu.heapTotal / 1e6).toFixed(0)} (used ${(mu.heapUsed / 1e6).toFixed(0)}), external ${(mu.external / 1e6).toFixed(0)}, buffers ${(mu.arrayBuffers / 1e6).toFixed(0)}`;
     peakRss = Math.max(peakRss, rss);
     peakBy[phaseNow] = Math.max(peakBy[phaseNow], rss);
   };
@@ -258,7 +297,12 @@ async function pacerImport(dataDir: string, csv: string, storeKeys: MemoryStoreK
   const staged = core.ctx.files.stagePath(csv);
   const preview = await core.call('import:preview', { fileId: staged.fileId });
   if (!preview.ok) throw new Error(preview.message);
-  const started = await core.call('import:start', { fileId: staged.fileId, mapping: preview.value.mapping, defaultCountry: 'IL', tags: ['bench'] });
+  const started = await core.call('import:start', {
+    fileId: staged.fileId,
+    mapping: preview.value.mapping,
+    defaultCountry: 'IL',
+    tags: ['bench'],
+  });
   if (!started.ok) throw new Error(started.message);
   const job = await imports.wait(started.value.jobId);
   const importMs = performance.now() - t;
@@ -276,11 +320,21 @@ async function pacerImport(dataDir: string, csv: string, storeKeys: MemoryStoreK
   clearInterval(sampler);
   const maxRss = process.resourceUsage().maxRSS * 1024;
 
-  console.log(`Pacer import (${label} store): ${(importMs / 1000).toFixed(2)} s, ${Math.round(r.rows / (importMs / 1000)).toLocaleString('en')} rows/s`);
-  console.log(`  rows ${r.rows}, imported ${r.imported}, updated ${r.updated}, duplicates ${r.duplicates}, invalid ${r.invalid}, skipped ${r.skipped}`);
-  console.log(`  progress: ${progressEvents} events, longest gap between two ${longestGap.toFixed(0)} ms, before "${gapAt}" (≥ 4/s means ≤ 250 ms)`);
-  console.log(`  phases: reading+validating+staging ${((writingAt - t0Import) / 1000).toFixed(2)} s, count+merge transaction ${((t0Import + importMs - writingAt) / 1000).toFixed(2)} s`);
-  console.log(`  peak RSS during import: ${(importPeakRss / 1e6).toFixed(0)} MB (target ≤ 500 MB; before it ${(baseRss / 1e6).toFixed(0)}, reading ${(peakBy.reading / 1e6).toFixed(0)}, saving ${(peakBy.writing / 1e6).toFixed(0)}; process max so far incl. the search index catch-up ${(maxRss / 1e6).toFixed(0)} MB)`);
+  console.log(
+    `Pacer import (${label} store): ${(importMs / 1000).toFixed(2)} s, ${Math.round(r.rows / (importMs / 1000)).toLocaleString('en')} rows/s`,
+  );
+  console.log(
+    `  rows ${r.rows}, imported ${r.imported}, updated ${r.updated}, duplicates ${r.duplicates}, invalid ${r.invalid}, skipped ${r.skipped}`,
+  );
+  console.log(
+    `  progress: ${progressEvents} events, longest gap between two ${longestGap.toFixed(0)} ms, before "${gapAt}" (≥ 4/s means ≤ 250 ms)`,
+  );
+  console.log(
+    `  phases: reading+validating+staging ${((writingAt - t0Import) / 1000).toFixed(2)} s, count+merge transaction ${((t0Import + importMs - writingAt) / 1000).toFixed(2)} s`,
+  );
+  console.log(
+    `  peak RSS during import: ${(importPeakRss / 1e6).toFixed(0)} MB (target ≤ 500 MB; before it ${(baseRss / 1e6).toFixed(0)}, reading ${(peakBy.reading / 1e6).toFixed(0)}, saving ${(peakBy.writing / 1e6).toFixed(0)}; process max so far incl. the search index catch-up ${(maxRss / 1e6).toFixed(0)} MB)`,
+  );
   console.log(`  at the peak, MB: ${peakParts} (the rest is native: SQLite page caches, code)`);
   console.log(`  search index catch-up after commit: ${(indexMs / 1000).toFixed(2)} s`);
   return { core, service, importMs, indexMs, r, progressEvents, longestGap, writingAt, t0Import, importPeakRss, maxRss };

@@ -33,25 +33,44 @@ const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/ho
 
 const body = (i: number) =>
   JSON.stringify({
-    messaging_product: 'whatsapp', to: `+9725${String(i).padStart(8, '0')}`, type: 'template',
-    template: { name: 'order_update', language: { code: 'en_US' }, components: [
-      { type: 'header', parameters: [{ type: 'text', text: 'A1' }] },
-      { type: 'body', parameters: [{ type: 'text', text: 'Dana' }, { type: 'text', text: 'A1' }, { type: 'text', text: 'Friday' }] },
-      { type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: 'A1' }] },
-    ] },
+    messaging_product: 'whatsapp',
+    to: `+9725${String(i).padStart(8, '0')}`,
+    type: 'template',
+    template: {
+      name: 'order_update',
+      language: { code: 'en_US' },
+      components: [
+        { type: 'header', parameters: [{ type: 'text', text: 'A1' }] },
+        {
+          type: 'body',
+          parameters: [
+            { type: 'text', text: 'Dana' },
+            { type: 'text', text: 'A1' },
+            { type: 'text', text: 'Friday' },
+          ],
+        },
+        { type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: 'A1' }] },
+      ],
+    },
   });
 
 async function drive(url: string, offset: number): Promise<number> {
   let next = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: CONC }, async () => {
-    while (next < N) {
-      const i = offset + next++;
-      const r = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${SANDBOX_ACCESS_TOKEN}`, 'content-type': 'application/json' }, body: body(i) });
-      if (r.status !== 200) throw new Error(`send ${i}: HTTP ${r.status}`);
-      await r.arrayBuffer();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONC }, async () => {
+      while (next < N) {
+        const i = offset + next++;
+        const r = await fetch(url, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${SANDBOX_ACCESS_TOKEN}`, 'content-type': 'application/json' },
+          body: body(i),
+        });
+        if (r.status !== 200) throw new Error(`send ${i}: HTTP ${r.status}`);
+        await r.arrayBuffer();
+      }
+    }),
+  );
   return (performance.now() - t0) / 1000;
 }
 
@@ -75,7 +94,13 @@ async function sandbox(batchMax: number, offset: number) {
   posts = 0;
   const sb = await startSandbox({
     webhookUrl: hookUrl,
-    scenario: { ...DEFAULT_SCENARIO, users: [], limits: { throughput_mps: 1e9 }, delivery: { sent_delay_ms: [0, 50], delivered_delay_ms: [0, 50], read_delay_ms: [0, 100], read_rate: 1 }, webhooks: { batch_max: batchMax } },
+    scenario: {
+      ...DEFAULT_SCENARIO,
+      users: [],
+      limits: { throughput_mps: 1e9 },
+      delivery: { sent_delay_ms: [0, 50], delivered_delay_ms: [0, 50], read_delay_ms: [0, 100], read_rate: 1 },
+      webhooks: { batch_max: batchMax },
+    },
   });
   const t0 = performance.now();
   const sendSecs = await drive(`${sb.baseUrl}/v24.0/${SANDBOX_PHONE_NUMBER_ID}/messages`, offset);
@@ -83,7 +108,14 @@ async function sandbox(batchMax: number, offset: number) {
   const allSecs = (performance.now() - t0) / 1000;
   const rss = Math.round(process.memoryUsage().rss / 1e6);
   await sb.close();
-  return { case: `sandbox batch_max ${batchMax}`, sends_per_s: Math.round(N / sendSecs), webhook_updates: updates, webhook_posts: posts, all_done_s: +allSecs.toFixed(2), rss_mb: rss };
+  return {
+    case: `sandbox batch_max ${batchMax}`,
+    sends_per_s: Math.round(N / sendSecs),
+    webhook_updates: updates,
+    webhook_posts: posts,
+    all_done_s: +allSecs.toFixed(2),
+    rss_mb: rss,
+  };
 }
 
 const base = await trivial();
@@ -93,4 +125,6 @@ receiver.close();
 console.log(`sends: ${N}, concurrency: ${CONC}, node ${process.version}`);
 console.table([base, one, batched]);
 console.log(`sandbox send rate vs trivial server: ${(batched.sends_per_s / base.sends_per_s).toFixed(2)}×`);
-console.log(`end-to-end (sends + all status webhooks) batched vs one-per-POST: ${(one.all_done_s / batched.all_done_s).toFixed(2)}× faster, ${one.webhook_posts} → ${batched.webhook_posts} POSTs`);
+console.log(
+  `end-to-end (sends + all status webhooks) batched vs one-per-POST: ${(one.all_done_s / batched.all_done_s).toFixed(2)}× faster, ${one.webhook_posts} → ${batched.webhook_posts} POSTs`,
+);

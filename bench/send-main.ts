@@ -23,7 +23,15 @@ import { MemoryStoreKeyVault } from '../electron/core/secrets/store-key';
 import { silentLogger } from '../electron/core/log';
 import { MemoryVault } from '../electron/core/secrets/vault';
 import { MemorySettingsStore } from '../electron/core/settings/store';
-import { DEFAULT_SCENARIO, SANDBOX_ACCESS_TOKEN, SANDBOX_APP_SECRET, SANDBOX_PHONE_NUMBER_ID, SANDBOX_WABA_ID, startSandbox, type Scenario } from '../electron/core/sandbox/index';
+import {
+  DEFAULT_SCENARIO,
+  SANDBOX_ACCESS_TOKEN,
+  SANDBOX_APP_SECRET,
+  SANDBOX_PHONE_NUMBER_ID,
+  SANDBOX_WABA_ID,
+  startSandbox,
+  type Scenario,
+} from '../electron/core/sandbox/index';
 import { GraphClient, buildTemplateMessage } from '../electron/core/whatsapp/client';
 import { ThroughputLimiter } from '../electron/core/campaigns/throttle';
 import { createGraphTransport } from '../electron/core/http/graph-transport';
@@ -49,7 +57,9 @@ if (process.argv.includes('--sandbox-child')) {
   process.stdout.write(`${sb.baseUrl}\n`);
   process.stdin.on('end', () => {
     const ms = (ns: number) => +(ns / 1e6).toFixed(1);
-    process.stderr.write(`sandbox event loop: p99 ${ms(loopDelay.percentile(99))} ms, max ${ms(loopDelay.max)} ms, heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB\n`);
+    process.stderr.write(
+      `sandbox event loop: p99 ${ms(loopDelay.percentile(99))} ms, max ${ms(loopDelay.max)} ms, heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB\n`,
+    );
     void sb.close().then(() => process.exit(0));
   });
   process.stdin.resume();
@@ -62,37 +72,84 @@ async function main() {
   const BARE = arg('bare', 20_000);
   const INFLIGHT = arg('inflight', 64);
   const self = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, [...(process.env.PACER_BENCH_SANDBOX_FLAGS?.split(' ').filter(Boolean) ?? []), self, '--sandbox-child', '--rate', String(RATE)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const baseUrl = await new Promise<string>((resolve) => { const rl = readline.createInterface({ input: child.stdout! }); rl.on('line', (l) => { if (l.startsWith('http')) resolve(l); else if (process.env.PACER_BENCH_SANDBOX_FLAGS) process.stderr.write(`sandbox: ${l}\n`); }); });
-  const admin = async (p: string, method = 'GET') => (await fetch(`${baseUrl}/__admin/${p}`, { method })).json() as Promise<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const child = spawn(
+    process.execPath,
+    [...(process.env.PACER_BENCH_SANDBOX_FLAGS?.split(' ').filter(Boolean) ?? []), self, '--sandbox-child', '--rate', String(RATE)],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const baseUrl = await new Promise<string>((resolve) => {
+    const rl = readline.createInterface({ input: child.stdout! });
+    rl.on('line', (l) => {
+      if (l.startsWith('http')) resolve(l);
+      else if (process.env.PACER_BENCH_SANDBOX_FLAGS) process.stderr.write(`sandbox: ${l}\n`);
+    });
+  });
+  const admin = async (p: string, method = 'GET') =>
+    (await fetch(`${baseUrl}/__admin/${p}`, { method })).json() as Promise<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const phone = (i: number) => `+97250${String(1_000_000 + i).slice(-7)}`;
-  const cpuUs = () => { const c = process.cpuUsage(); return c.user + c.system; };
-  console.log(`bench:send — sandbox at ${baseUrl} (${RATE} msg/s), ${os.cpus().length} CPUs, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  const cpuUs = () => {
+    const c = process.cpuUsage();
+    return c.user + c.system;
+  };
+  console.log(
+    `bench:send — sandbox at ${baseUrl} (${RATE} msg/s), ${os.cpus().length} CPUs, load ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
 
   // ---- phase 1: bare HTTP send loop -------------------------------------------------------------
   const transport = createGraphTransport(); // the transport the app uses (undici request, own pool)
   const client = new GraphClient({ baseUrl, token: () => SANDBOX_ACCESS_TOKEN, fetch: transport.fetch, clock: systemClock, retries: 0 });
   let bareOk = 0;
-  const bareLoop = (count: number, offset: number) => new Promise<void>((resolve) => {
-    const limiter = new ThroughputLimiter(RATE);
-    let inflight = 0;
-    let i = 0;
-    const pump = () => {
-      while (i < count && inflight < INFLIGHT) {
-        const wait = limiter.waitMs(Date.now());
-        if (wait > 0) { setTimeout(pump, wait); return; }
-        limiter.record(Date.now());
-        inflight++;
-        const body = buildTemplateMessage({ to: phone(offset + i), name: 'appointment_reminder', language: 'en_US', components: [{ type: 'body', parameters: [{ type: 'text', text: `Name${i}` }, { type: 'text', text: 'Tel Aviv' }, { type: 'text', text: 'May 12, 10:30' }] }], bizOpaqueCallbackData: `bare:${i}` });
-        i++;
-        client.sendTemplate(SANDBOX_PHONE_NUMBER_ID, body).then(() => { bareOk++; }, () => undefined).finally(() => {
-          inflight--;
-          if (i >= count && inflight === 0) resolve(); else pump();
-        });
-      }
-    };
-    pump();
-  });
+  const bareLoop = (count: number, offset: number) =>
+    new Promise<void>((resolve) => {
+      const limiter = new ThroughputLimiter(RATE);
+      let inflight = 0;
+      let i = 0;
+      const pump = () => {
+        while (i < count && inflight < INFLIGHT) {
+          const wait = limiter.waitMs(Date.now());
+          if (wait > 0) {
+            setTimeout(pump, wait);
+            return;
+          }
+          limiter.record(Date.now());
+          inflight++;
+          const body = buildTemplateMessage({
+            to: phone(offset + i),
+            name: 'appointment_reminder',
+            language: 'en_US',
+            components: [
+              {
+                type: 'body',
+                parameters: [
+                  { type: 'text', text: `Name${i}` },
+                  { type: 'text', text: 'Tel Aviv' },
+                  { type: 'text', text: 'May 12, 10:30' },
+                ],
+              },
+            ],
+            bizOpaqueCallbackData: `bare:${i}`,
+          });
+          i++;
+          client
+            .sendTemplate(SANDBOX_PHONE_NUMBER_ID, body)
+            .then(
+              () => {
+                bareOk++;
+              },
+              () => undefined,
+            )
+            .finally(() => {
+              inflight--;
+              if (i >= count && inflight === 0) resolve();
+              else pump();
+            });
+        }
+      };
+      pump();
+    });
   await bareLoop(1000, 800_000); // warm-up (JIT, connections): not measured
   bareOk = 0;
   const bareCpu0 = cpuUs();
@@ -109,17 +166,38 @@ async function main() {
   const unencrypted = process.argv.includes('--unencrypted');
   const storeKeys = unencrypted ? UNENCRYPTED_FOR_BENCHMARKS : new MemoryStoreKeyVault();
   console.log(`store: ${unencrypted ? 'unencrypted (--unencrypted)' : 'encrypted (SQLCipher 4 via SQLite3MultipleCiphers)'}`);
-  const core = createCore({ dataDir, host: 'cli', secrets: new MemoryVault(), settings: new MemorySettingsStore(), log: silentLogger, storeKeys });
-  const r = await core.call('account:connect', { graphUrl: baseUrl, wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID, accessToken: SANDBOX_ACCESS_TOKEN, appSecret: SANDBOX_APP_SECRET });
+  const core = createCore({
+    dataDir,
+    host: 'cli',
+    secrets: new MemoryVault(),
+    settings: new MemorySettingsStore(),
+    log: silentLogger,
+    storeKeys,
+  });
+  const r = await core.call('account:connect', {
+    graphUrl: baseUrl,
+    wabaId: SANDBOX_WABA_ID,
+    phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
+    accessToken: SANDBOX_ACCESS_TOKEN,
+    appSecret: SANDBOX_APP_SECRET,
+  });
   if (!r.ok) throw new Error(r.message);
   await core.services.templates.sync();
   const now = Date.now();
   core.db.transaction(() => {
-    const ins = core.db.prepare("INSERT INTO contacts (phone, first_name, name, country, created_at, updated_at) VALUES (?, ?, ?, 'IL', ?, ?)");
+    const ins = core.db.prepare(
+      "INSERT INTO contacts (phone, first_name, name, country, created_at, updated_at) VALUES (?, ?, ?, 'IL', ?, ?)",
+    );
     for (let i = 0; i < N; i++) ins.run(phone(i), `Name${i}`, `Name${i}`, now, now);
   })();
   const { campaigns } = core.services;
-  const created = campaigns.create({ name: 'Bench', template: { name: 'appointment_reminder', language: 'en_US' }, audience: 'all', params: { 1: 'first_name', 2: '"Tel Aviv"', 3: '"May 12, 10:30"' }, options: { rate: RATE } });
+  const created = campaigns.create({
+    name: 'Bench',
+    template: { name: 'appointment_reminder', language: 'en_US' },
+    audience: 'all',
+    params: { 1: 'first_name', 2: '"Tel Aviv"', 3: '"May 12, 10:30"' },
+    options: { rate: RATE },
+  });
   // Where the rate dips, and why: every 130429 and every rate cut, with its time.
   const throttleTimes: number[] = [];
   const rateCuts: { at: number; to: number }[] = [];
@@ -142,26 +220,53 @@ async function main() {
   const cpuPerMsg = (cpuUs() - cpu0) / N;
   const senderStats = { ...campaigns.engine!.sender.stats };
   await campaigns.stopEngine();
-  const times = core.db.prepare('SELECT min(at) AS a, max(at) AS b, count(*) AS n FROM messaging_log').get() as { a: number; b: number; n: number };
+  const times = core.db.prepare('SELECT min(at) AS a, max(at) AS b, count(*) AS n FROM messaging_log').get() as {
+    a: number;
+    b: number;
+    n: number;
+  };
   const achieved = (times.n - 1) / ((times.b - times.a) / 1000);
   const counts = campaigns.get(created.id).counts;
   // How long the last 1 % took (retried 130429s come at the end).
-  const p99At = core.db.prepare('SELECT at FROM messaging_log ORDER BY at LIMIT 1 OFFSET ?').pluck().get(Math.floor(times.n * 0.99)) as number;
+  const p99At = core.db
+    .prepare('SELECT at FROM messaging_log ORDER BY at LIMIT 1 OFFSET ?')
+    .pluck()
+    .get(Math.floor(times.n * 0.99)) as number;
   const tailSeconds = +((times.b - p99At) / 1000).toFixed(1);
   // Sends per wall-clock second (first and last partial seconds left out): where the rate dips.
-  const secondRows = core.db.prepare('SELECT at / 1000 AS s, count(*) AS n FROM messaging_log GROUP BY at / 1000 ORDER BY at / 1000').all() as { s: number; n: number }[];
+  const secondRows = core.db
+    .prepare('SELECT at / 1000 AS s, count(*) AS n FROM messaging_log GROUP BY at / 1000 ORDER BY at / 1000')
+    .all() as { s: number; n: number }[];
   const perSecond = secondRows.map((r) => r.n).slice(1, -1);
   const first = secondRows[0]!.s;
-  const dips = secondRows.slice(1, -1).filter((r) => r.n < 900).map((r) => ({
-    second: r.s - first, sends: r.n,
-    throttled_here_and_before: throttleTimes.filter((t) => Math.floor(t / 1000) === r.s || Math.floor(t / 1000) === r.s - 1).length,
-    rate_cut: rateCuts.some((c) => Math.floor(c.at / 1000) >= r.s - 2 && Math.floor(c.at / 1000) <= r.s),
-  }));
+  const dips = secondRows
+    .slice(1, -1)
+    .filter((r) => r.n < 900)
+    .map((r) => ({
+      second: r.s - first,
+      sends: r.n,
+      throttled_here_and_before: throttleTimes.filter((t) => Math.floor(t / 1000) === r.s || Math.floor(t / 1000) === r.s - 1).length,
+      rate_cut: rateCuts.some((c) => Math.floor(c.at / 1000) >= r.s - 2 && Math.floor(c.at / 1000) <= r.s),
+    }));
   const sortedPs = [...perSecond].sort((a, b) => a - b);
-  const secondsProfile = { seconds: perSecond.length, min: sortedPs[0], p10: sortedPs[Math.floor(sortedPs.length * 0.1)], median: sortedPs[Math.floor(sortedPs.length / 2)], max: sortedPs.at(-1), below_900: perSecond.filter((x) => x < 900).length };
+  const secondsProfile = {
+    seconds: perSecond.length,
+    min: sortedPs[0],
+    p10: sortedPs[Math.floor(sortedPs.length * 0.1)],
+    median: sortedPs[Math.floor(sortedPs.length / 2)],
+    max: sortedPs.at(-1),
+    below_900: perSecond.filter((x) => x < 900).length,
+  };
   // The end of the run: the last sends (ms before the final one, and the row's attempts).
-  const tail = (core.db.prepare('SELECT l.at, r.attempts FROM messaging_log l JOIN campaign_recipients r ON r.id = l.recipient_id ORDER BY l.at DESC LIMIT 12').all() as { at: number; attempts: number }[])
-    .map((x) => `${x.at - times.b}ms/a${x.attempts}`).join(' ');
+  const tail = (
+    core.db
+      .prepare(
+        'SELECT l.at, r.attempts FROM messaging_log l JOIN campaign_recipients r ON r.id = l.recipient_id ORDER BY l.at DESC LIMIT 12',
+      )
+      .all() as { at: number; attempts: number }[]
+  )
+    .map((x) => `${x.at - times.b}ms/a${x.attempts}`)
+    .join(' ');
   const stats = await admin('stats');
   await core.close();
   child.stdin!.end();
@@ -170,21 +275,47 @@ async function main() {
   const maxMps = Math.max(...Object.values(stats.max_mps as Record<string, number>));
   const out = {
     rate_target: RATE,
-    bare: { messages: BARE, accepted: bareOk, seconds: +bareWall.toFixed(1), rate: +(BARE / bareWall).toFixed(1), cpu_us_per_msg: +bareCpuPerMsg.toFixed(1), max_mps: Math.max(...Object.values(bareStats.max_mps as Record<string, number>)) },
+    bare: {
+      messages: BARE,
+      accepted: bareOk,
+      seconds: +bareWall.toFixed(1),
+      rate: +(BARE / bareWall).toFixed(1),
+      cpu_us_per_msg: +bareCpuPerMsg.toFixed(1),
+      max_mps: Math.max(...Object.values(bareStats.max_mps as Record<string, number>)),
+    },
     pacer: {
-      recipients: N, snapshot_seconds: +startSecs.toFixed(1), seconds: +wall.toFixed(1), achieved_rate: +achieved.toFixed(1), achieved_pct: +((achieved / RATE) * 100).toFixed(1),
-      max_mps: maxMps, throughput_rejections: stats.limits.throughput_rejections, duplicates: stats.duplicates.same_callback_data, accepted: stats.sends.accepted, counts,
+      recipients: N,
+      snapshot_seconds: +startSecs.toFixed(1),
+      seconds: +wall.toFixed(1),
+      achieved_rate: +achieved.toFixed(1),
+      achieved_pct: +((achieved / RATE) * 100).toFixed(1),
+      max_mps: maxMps,
+      throughput_rejections: stats.limits.throughput_rejections,
+      duplicates: stats.duplicates.same_callback_data,
+      accepted: stats.sends.accepted,
+      counts,
       cpu_us_per_msg: +cpuPerMsg.toFixed(1),
       sender: senderStats,
       per_second: secondsProfile,
       dips,
       rate_cuts: rateCuts.map((c) => ({ second: Math.floor(c.at / 1000) - first, to: c.to })),
-      throttled_by_second: Object.entries(throttleTimes.reduce<Record<number, number>>((m, t) => ((m[Math.floor(t / 1000) - first] = (m[Math.floor(t / 1000) - first] ?? 0) + 1), m), {})).map(([k, v]) => `${k}:${v}`).join(' '),
+      throttled_by_second: Object.entries(
+        throttleTimes.reduce<Record<number, number>>(
+          (m, t) => ((m[Math.floor(t / 1000) - first] = (m[Math.floor(t / 1000) - first] ?? 0) + 1), m),
+          {},
+        ),
+      )
+        .map(([k, v]) => `${k}:${v}`)
+        .join(' '),
       last_1pct_seconds: tailSeconds,
       last_sends: tail,
     },
     cpu_ratio: +(cpuPerMsg / bareCpuPerMsg).toFixed(2),
-    checks: { rate_at_least_95pct: achieved >= 0.95 * RATE, never_above: maxMps <= RATE, cpu_ratio_at_most_1_5: cpuPerMsg / bareCpuPerMsg <= 1.5 },
+    checks: {
+      rate_at_least_95pct: achieved >= 0.95 * RATE,
+      never_above: maxMps <= RATE,
+      cpu_ratio_at_most_1_5: cpuPerMsg / bareCpuPerMsg <= 1.5,
+    },
   };
   console.log(JSON.stringify(out, null, 2));
   process.exit(0);

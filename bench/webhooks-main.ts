@@ -72,7 +72,21 @@ function makeBodies(count: number, spec: LoadSpec): { body: string; sig: string;
     }));
     const body = JSON.stringify({
       object: 'whatsapp_business_account',
-      entry: [{ id: '102290129340398', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' }, statuses: list } }] }],
+      entry: [
+        {
+          id: '102290129340398',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
+                statuses: list,
+              },
+            },
+          ],
+        },
+      ],
     });
     out.push({ body, sig: signBody(body, SECRET), events: n });
   }
@@ -90,34 +104,46 @@ async function runLoad(spec: LoadSpec): Promise<LoadResult> {
       const item = pool[next++ % pool.length]!;
       const t0 = performance.now();
       res.requests++;
-      const req = http.request(spec.url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-hub-signature-256': item.sig } }, (r) => {
-        r.resume();
-        r.on('end', () => {
-          res.latencies.push(performance.now() - t0);
-          res.statuses[String(r.statusCode)] = (res.statuses[String(r.statusCode)] ?? 0) + 1;
-          if (r.statusCode === 200) {
-            res.ok++;
-            res.events += item.events;
-          }
-          resolve();
-        });
+      const req = http.request(
+        spec.url,
+        { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-hub-signature-256': item.sig } },
+        (r) => {
+          r.resume();
+          r.on('end', () => {
+            res.latencies.push(performance.now() - t0);
+            res.statuses[String(r.statusCode)] = (res.statuses[String(r.statusCode)] ?? 0) + 1;
+            if (r.statusCode === 200) {
+              res.ok++;
+              res.events += item.events;
+            }
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        res.statuses.error = (res.statuses.error ?? 0) + 1;
+        resolve();
       });
-      req.on('error', () => { res.statuses.error = (res.statuses.error ?? 0) + 1; resolve(); });
       req.end(item.body);
     });
   const start = performance.now();
   const end = start + spec.seconds * 1000;
   if (spec.mode === 'closed') {
-    await Promise.all(Array.from({ length: spec.concurrency }, async () => {
-      while (performance.now() < end) await send();
-    }));
+    await Promise.all(
+      Array.from({ length: spec.concurrency }, async () => {
+        while (performance.now() < end) await send();
+      }),
+    );
   } else {
     const perSecond = spec.rate / meanBatch;
     const inflight: Promise<void>[] = [];
     let sent = 0;
     while (performance.now() < end) {
       const due = Math.floor(((performance.now() - start) / 1000) * perSecond);
-      while (sent < due) { inflight.push(send()); sent++; }
+      while (sent < due) {
+        inflight.push(send());
+        sent++;
+      }
       await new Promise((r) => setTimeout(r, 2));
     }
     await Promise.all(inflight);
@@ -127,7 +153,8 @@ async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   return res;
 }
 
-const pct = (sorted: number[], p: number) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
+const pct = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
 
 /**
  * The receiver's pipeline without the HTTP stack: signature check, envelope check and the
@@ -146,27 +173,39 @@ async function pipelinePhase(label: string, durability: Durability, spec: Omit<L
   const lat: number[] = [];
   const start = performance.now();
   const end = start + spec.seconds * 1000;
-  await Promise.all(Array.from({ length: spec.concurrency }, async () => {
-    while (performance.now() < end) {
-      const item = pool[next++ % pool.length]!;
-      const t0 = performance.now();
-      if (checkSignature(item.raw, item.sig, SECRET) !== 'ok') throw new Error('bad signature');
-      parseEnvelope(item.raw);
-      await svc.inbox.append({ body: item.raw, source: 'direct' });
-      lat.push(performance.now() - t0);
-      events += item.events;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: spec.concurrency }, async () => {
+      while (performance.now() < end) {
+        const item = pool[next++ % pool.length]!;
+        const t0 = performance.now();
+        if (checkSignature(item.raw, item.sig, SECRET) !== 'ok') throw new Error('bad signature');
+        parseEnvelope(item.raw);
+        await svc.inbox.append({ body: item.raw, source: 'direct' });
+        lat.push(performance.now() - t0);
+        events += item.events;
+      }
+    }),
+  );
   const elapsed = performance.now() - start;
   const commits = svc.inbox.stats;
   await core.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
   lat.sort((a, b) => a - b);
   return {
-    phase: label, sync: durability.toUpperCase(), posts: lat.length, events_per_post: +(events / Math.max(1, lat.length)).toFixed(2),
-    events_per_s: Math.round(events / (elapsed / 1000)), p50_ms: +pct(lat, 50).toFixed(2), p99_ms: +pct(lat, 99).toFixed(2),
-    max_ms: +pct(lat, 100).toFixed(1), server_elu: NaN, rows_per_commit: +(commits.rows / Math.max(1, commits.commits)).toFixed(1),
-    non_200: 0, stored_ok: true, processed_ok: true, drain_ms: 0,
+    phase: label,
+    sync: durability.toUpperCase(),
+    posts: lat.length,
+    events_per_post: +(events / Math.max(1, lat.length)).toFixed(2),
+    events_per_s: Math.round(events / (elapsed / 1000)),
+    p50_ms: +pct(lat, 50).toFixed(2),
+    p99_ms: +pct(lat, 99).toFixed(2),
+    max_ms: +pct(lat, 100).toFixed(1),
+    server_elu: NaN,
+    rows_per_commit: +(commits.rows / Math.max(1, commits.commits)).toFixed(1),
+    non_200: 0,
+    stored_ok: true,
+    processed_ok: true,
+    drain_ms: 0,
   };
 }
 
@@ -174,22 +213,39 @@ async function pipelinePhase(label: string, durability: Durability, spec: Omit<L
 async function barePhase(label: string, spec: Omit<LoadSpec, 'url'>) {
   const server = http.createServer((req, res) => {
     req.resume();
-    req.on('end', () => { res.writeHead(200); res.end('OK'); });
+    req.on('end', () => {
+      res.writeHead(200);
+      res.end('OK');
+    });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
   const elu0 = performance.eventLoopUtilization();
   const worker = new Worker(new URL(import.meta.url), { workerData: { ...spec, url } satisfies LoadSpec });
-  const result = await new Promise<LoadResult>((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+  const result = await new Promise<LoadResult>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
   const elu = performance.eventLoopUtilization(elu0).utilization;
   await worker.terminate();
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
   const lat = result.latencies.sort((a, b) => a - b);
   return {
-    phase: label, sync: '-', posts: result.requests, events_per_post: +(result.events / Math.max(1, result.ok)).toFixed(2),
-    events_per_s: Math.round(result.events / (result.elapsedMs / 1000)), p50_ms: +pct(lat, 50).toFixed(2), p99_ms: +pct(lat, 99).toFixed(2),
-    max_ms: +pct(lat, 100).toFixed(1), server_elu: +elu.toFixed(2), rows_per_commit: NaN, non_200: 0, stored_ok: true, processed_ok: true, drain_ms: 0,
+    phase: label,
+    sync: '-',
+    posts: result.requests,
+    events_per_post: +(result.events / Math.max(1, result.ok)).toFixed(2),
+    events_per_s: Math.round(result.events / (result.elapsedMs / 1000)),
+    p50_ms: +pct(lat, 50).toFixed(2),
+    p99_ms: +pct(lat, 99).toFixed(2),
+    max_ms: +pct(lat, 100).toFixed(1),
+    server_elu: +elu.toFixed(2),
+    rows_per_commit: NaN,
+    non_200: 0,
+    stored_ok: true,
+    processed_ok: true,
+    drain_ms: 0,
   };
 }
 
@@ -212,12 +268,22 @@ async function phase(label: string, durability: Durability, spec: Omit<LoadSpec,
   const t0 = performance.now();
   if (processing) await svc.processor.drain();
   const drainMs = performance.now() - t0;
-  const stored = (core.db.prepare(`SELECT coalesce(sum(json_array_length(body, '$.entry[0].changes[0].value.statuses')), 0) AS n FROM webhook_inbox`).get() as { n: number }).n;
+  const stored = (
+    core.db
+      .prepare(`SELECT coalesce(sum(json_array_length(body, '$.entry[0].changes[0].value.statuses')), 0) AS n FROM webhook_inbox`)
+      .get() as { n: number }
+  ).n;
   const processedEvents = (core.db.prepare('SELECT count(*) AS n FROM webhook_event_keys').get() as { n: number }).n;
   // The client cycles through a pool of bodies, so a long phase repeats some: those are duplicates
   // (deduplicated by design). Every DISTINCT stored event must have been processed.
-  const distinctStored = (core.db.prepare(`SELECT count(DISTINCT json_extract(s.value, '$.id') || ':' || json_extract(s.value, '$.status'))
-    AS n FROM webhook_inbox, json_each(webhook_inbox.body, '$.entry[0].changes[0].value.statuses') s`).get() as { n: number }).n;
+  const distinctStored = (
+    core.db
+      .prepare(
+        `SELECT count(DISTINCT json_extract(s.value, '$.id') || ':' || json_extract(s.value, '$.status'))
+    AS n FROM webhook_inbox, json_each(webhook_inbox.body, '$.entry[0].changes[0].value.statuses') s`,
+      )
+      .get() as { n: number }
+  ).n;
   const commits = svc.inbox.stats;
   await rx.close();
   await svc.stop();
@@ -235,7 +301,9 @@ async function phase(label: string, durability: Durability, spec: Omit<LoadSpec,
     max_ms: +pct(lat, 100).toFixed(1),
     server_elu: +elu.toFixed(2),
     rows_per_commit: +(commits.rows / Math.max(1, commits.commits)).toFixed(1),
-    non_200: Object.entries(result.statuses).filter(([k]) => k !== '200').reduce((a, [, n]) => a + n, 0),
+    non_200: Object.entries(result.statuses)
+      .filter(([k]) => k !== '200')
+      .reduce((a, [, n]) => a + n, 0),
     stored_ok: stored === result.events,
     processed_ok: processing ? processedEvents === distinctStored : 'paused',
     drain_ms: Math.round(drainMs),
@@ -253,7 +321,12 @@ if (!isMainThread) {
   const rate = arg('rate', 3000);
   const minBatch = arg('min-batch', 1);
   const maxBatch = arg('max-batch', 10);
-  console.log(`bench:webhooks — Node ${process.version}, ${os.cpus().length} CPU(s) ${os.cpus()[0]?.model ?? ''}, load avg ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `bench:webhooks — Node ${process.version}, ${os.cpus().length} CPU(s) ${os.cpus()[0]?.model ?? ''}, load avg ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   console.log(`${seconds}s per phase, ${minBatch}–${maxBatch} statuses per POST (uniform), signed, processor running alongside\n`);
   const base = { seconds, concurrency, rate, minBatch, maxBatch };
   const rows = [

@@ -14,7 +14,10 @@ if (major < 22 || (major === 22 && minor < 12)) {
     console.error(`pacer: Node ${process.versions.node} is too old (need >= 22.12). Run \`npm install\` in ${root} to fetch Node 24.`);
     process.exit(1);
   }
-  const r = spawnSync(local, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, PACER_REEXEC: '1' } });
+  const r = spawnSync(local, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, PACER_REEXEC: '1' },
+  });
   process.exit(r.status ?? 1);
 }
 const cli = join(root, 'dist', 'cli.mjs');

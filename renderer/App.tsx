@@ -34,7 +34,12 @@ export function App() {
       </div>
     );
   }
-  if (!ready) return <div className="boot" data-testid="booting">{t('boot.loading')}</div>;
+  if (!ready)
+    return (
+      <div className="boot" data-testid="booting">
+        {t('boot.loading')}
+      </div>
+    );
   const Page = PAGES[route];
   return (
     <>

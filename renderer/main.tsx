@@ -18,5 +18,9 @@ try {
     </StrictMode>,
   );
 } catch {
-  root.render(<div className="boot" data-testid="boot-error"><p>{i18n.t('boot.noToken')}</p></div>);
+  root.render(
+    <div className="boot" data-testid="boot-error">
+      <p>{i18n.t('boot.noToken')}</p>
+    </div>,
+  );
 }

@@ -19,20 +19,49 @@ const shared = {
   packages: 'external',
 };
 // ESM bundles may contain CommonJS that calls require(): give them one.
-const esmBanner = { js: "import { createRequire as __pacerCreateRequire } from 'node:module'; const require = __pacerCreateRequire(import.meta.url);" };
+const esmBanner = {
+  js: "import { createRequire as __pacerCreateRequire } from 'node:module'; const require = __pacerCreateRequire(import.meta.url);",
+};
 
 const tasks = {
   node: () =>
     Promise.all([
       esbuild({ ...shared, entryPoints: ['electron/core/cli/main.ts'], outfile: 'dist/cli.mjs', format: 'esm', banner: esmBanner }),
-      esbuild({ ...shared, entryPoints: ['electron/core/host/utility.ts'], outfile: 'dist/electron/core-host.mjs', format: 'esm', banner: esmBanner }),
+      esbuild({
+        ...shared,
+        entryPoints: ['electron/core/host/utility.ts'],
+        outfile: 'dist/electron/core-host.mjs',
+        format: 'esm',
+        banner: esmBanner,
+      }),
       // The webhook inbox's writer thread (webhooks/writer-thread.ts) loads this file from beside
       // the bundle that starts it: one copy for the CLI / `pacer serve`, one for the utility process.
       ...['dist', 'dist/electron'].map((dir) =>
-        esbuild({ ...shared, entryPoints: ['electron/core/webhooks/inbox-writer-worker.ts'], outfile: `${dir}/inbox-writer-worker.mjs`, format: 'esm' })),
-      esbuild({ ...shared, entryPoints: ['electron/main/index.ts'], outfile: 'dist/electron/main.mjs', format: 'esm', banner: esmBanner, external: ['electron'] }),
+        esbuild({
+          ...shared,
+          entryPoints: ['electron/core/webhooks/inbox-writer-worker.ts'],
+          outfile: `${dir}/inbox-writer-worker.mjs`,
+          format: 'esm',
+        }),
+      ),
+      esbuild({
+        ...shared,
+        entryPoints: ['electron/main/index.ts'],
+        outfile: 'dist/electron/main.mjs',
+        format: 'esm',
+        banner: esmBanner,
+        external: ['electron'],
+      }),
       // A sandboxed preload must be a single CommonJS file with only 'electron' left as require.
-      esbuild({ ...shared, packages: undefined, entryPoints: ['electron/preload/index.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', platform: 'node', external: ['electron'] }),
+      esbuild({
+        ...shared,
+        packages: undefined,
+        entryPoints: ['electron/preload/index.ts'],
+        outfile: 'dist/electron/preload.cjs',
+        format: 'cjs',
+        platform: 'node',
+        external: ['electron'],
+      }),
     ]),
   renderer: () => viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' }),
 };

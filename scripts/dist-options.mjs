@@ -25,7 +25,8 @@ export function distOptions({ root, env, argv = [], platform = process.platform,
     if (!exists(electronDist)) throw new Error(`PACER_ELECTRON_DIST does not exist: ${electronDist}`);
   } else {
     const local = join(root, 'node_modules', 'electron', 'dist');
-    if (exists(join(root, 'node_modules', 'electron', 'path.txt')) && exists(local) && !targetsOtherPlatform(argv, platform)) electronDist = local;
+    if (exists(join(root, 'node_modules', 'electron', 'path.txt')) && exists(local) && !targetsOtherPlatform(argv, platform))
+      electronDist = local;
   }
   if (electronDist) args.push(`--config.electronDist=${electronDist}`);
   return { args: [...args, ...argv], electronDist };

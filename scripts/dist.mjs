@@ -13,5 +13,9 @@ const run = (args) => {
 };
 run(['scripts/build.mjs']);
 const { args, electronDist } = distOptions({ root, env: process.env, argv: process.argv.slice(2) });
-console.log(electronDist ? `Packaging with the Electron at ${electronDist} (no download).` : 'Packaging: electron-builder fetches Electron (or finds it in ELECTRON_BUILDER_CACHE).');
+console.log(
+  electronDist
+    ? `Packaging with the Electron at ${electronDist} (no download).`
+    : 'Packaging: electron-builder fetches Electron (or finds it in ELECTRON_BUILDER_CACHE).',
+);
 run([join(root, 'node_modules', 'electron-builder', 'cli.js'), ...args]);

@@ -23,7 +23,15 @@ const chunk = (type, data) => {
 };
 
 // The bolt, in a 24-unit box (same shape as the sidebar's brand mark).
-const bolt = [[13, 2], [3, 14], [12, 14], [11, 22], [21, 10], [12, 10], [13, 2]];
+const bolt = [
+  [13, 2],
+  [3, 14],
+  [12, 14],
+  [11, 22],
+  [21, 10],
+  [12, 10],
+  [13, 2],
+];
 const inside = (x, y, poly) => {
   let hit = false;
   for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
@@ -41,16 +49,21 @@ function draw(size) {
   for (let y = 0; y < size; y++) {
     raw[y * (size * 4 + 1)] = 0;
     for (let x = 0; x < size; x++) {
-      let cover = 0, boltCover = 0;
-      for (let sy = 0; sy < ss; sy++) for (let sx = 0; sx < ss; sx++) {
-        const px = x + (sx + 0.5) / ss, py = y + (sy + 0.5) / ss;
-        const dx = Math.max(r - px, px - (size - r), 0), dy = Math.max(r - py, py - (size - r), 0);
-        if (dx * dx + dy * dy <= r * r) {
-          cover++;
-          const u = ((px / size) - 0.5) * 24 * 1.25 + 12, v = ((py / size) - 0.5) * 24 * 1.25 + 12;
-          if (inside(u, v, bolt)) boltCover++;
+      let cover = 0,
+        boltCover = 0;
+      for (let sy = 0; sy < ss; sy++)
+        for (let sx = 0; sx < ss; sx++) {
+          const px = x + (sx + 0.5) / ss,
+            py = y + (sy + 0.5) / ss;
+          const dx = Math.max(r - px, px - (size - r), 0),
+            dy = Math.max(r - py, py - (size - r), 0);
+          if (dx * dx + dy * dy <= r * r) {
+            cover++;
+            const u = (px / size - 0.5) * 24 * 1.25 + 12,
+              v = (py / size - 0.5) * 24 * 1.25 + 12;
+            if (inside(u, v, bolt)) boltCover++;
+          }
         }
-      }
       const t = (x + y) / (2 * size);
       const bg = [15 + (31 - 15) * t, 138 + (111 - 138) * t, 95 + (235 - 95) * t];
       const b = boltCover / (ss * ss);
@@ -62,8 +75,17 @@ function draw(size) {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(size, 0);
   ihdr.writeUInt32BE(size, 4);
-  ihdr[8] = 8; ihdr[9] = 6; ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0;
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  ihdr[8] = 8;
+  ihdr[9] = 6;
+  ihdr[10] = 0;
+  ihdr[11] = 0;
+  ihdr[12] = 0;
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 writeFileSync('build/icon.png', draw(512));

@@ -44,23 +44,42 @@ function runner(label, cmd, args, reportFile, count) {
 const playwrightCount = (j) => ({ passed: j.stats.expected + (j.stats.flaky ?? 0), failed: j.stats.unexpected, skipped: j.stats.skipped });
 
 check('lint', bin('eslint'), ['.']);
+check('format (prettier, print width 140)', bin('prettier'), ['--check', '.', '--log-level', 'warn']);
 // One check per runtime's tsconfig (a browser global in Node code fails one of them).
 for (const config of TYPECHECK_CONFIGS) check(`typecheck ${config}`, bin('tsc'), ['-p', config, '--noEmit']);
 const built = check('build', process.execPath, ['scripts/build.mjs']);
 
-runner('vitest (core, shared, CLI)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', '--outputFile=test-results/vitest.json'], 'test-results/vitest.json', (j) => ({
-  passed: j.numPassedTests,
-  failed: j.numFailedTests + (j.numRuntimeErrorTestSuites ?? 0),
-  skipped: j.numPendingTests + j.numTodoTests,
-}));
+runner(
+  'vitest (core, shared, CLI)',
+  bin('vitest'),
+  ['run', '--reporter=default', '--reporter=json', '--outputFile=test-results/vitest.json'],
+  'test-results/vitest.json',
+  (j) => ({
+    passed: j.numPassedTests,
+    failed: j.numFailedTests + (j.numRuntimeErrorTestSuites ?? 0),
+    skipped: j.numPendingTests + j.numTodoTests,
+  }),
+);
 
 if (built) {
-  runner('playwright web (Chromium + pacer serve)', bin('playwright'), ['test', '-c', 'test/e2e-web/playwright.config.ts'], 'test-results/e2e-web.json', playwrightCount);
+  runner(
+    'playwright web (Chromium + pacer serve)',
+    bin('playwright'),
+    ['test', '-c', 'test/e2e-web/playwright.config.ts'],
+    'test-results/e2e-web.json',
+    playwrightCount,
+  );
 } else {
   totals.failed++;
   lines.push('playwright web: not run, the build failed');
 }
-runner('playwright electron', bin('playwright'), ['test', '-c', 'test/e2e-electron/playwright.config.ts'], 'test-results/e2e-electron.json', playwrightCount);
+runner(
+  'playwright electron',
+  bin('playwright'),
+  ['test', '-c', 'test/e2e-electron/playwright.config.ts'],
+  'test-results/e2e-electron.json',
+  playwrightCount,
+);
 
 console.log('\n── Summary ──');
 for (const l of lines) console.log(`  ${l}`);

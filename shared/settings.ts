@@ -8,7 +8,10 @@ export const settingsSchema = z.object({
   language: z.enum(['system', ...LANGUAGES]).default('system'),
   theme: z.enum(['system', 'light', 'dark']).default('system'),
   /** ISO 3166-1 alpha-2 country used to read numbers written without a country code. */
-  defaultCountry: z.string().regex(/^[A-Z]{2}$/).default('IL'),
+  defaultCountry: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .default('IL'),
   /**
    * Extra certificate authorities (a PEM file) trusted for Meta's API, for networks behind a
    * TLS-inspecting proxy. The packaged app's fuses ignore NODE_EXTRA_CA_CERTS / NODE_OPTIONS, so

@@ -35,7 +35,16 @@ export const systemClock: Clock = (() => {
     now: () => Date.now(),
     setTimeout(fn, ms) {
       const id = nextTimerId++;
-      timers.set(id, setTimeout(() => { timers.delete(id); fn(); }, Math.max(0, ms)));
+      timers.set(
+        id,
+        setTimeout(
+          () => {
+            timers.delete(id);
+            fn();
+          },
+          Math.max(0, ms),
+        ),
+      );
       return { id };
     },
     clearTimeout(handle) {

@@ -73,13 +73,19 @@ export function createCore(opts: CoreOptions): Core {
   let db: Db | undefined;
   try {
     const secrets = opts.secrets ?? new KeyFileVault(opts.dataDir);
-    const log = opts.log ?? createLogger({
-      file: path.join(opts.dataDir, 'logs', 'pacer.log'),
-      secrets: () => allSecretValues(secrets),
-      ...(opts.echoLog ? { echo: opts.echoLog } : {}),
-    });
+    const log =
+      opts.log ??
+      createLogger({
+        file: path.join(opts.dataDir, 'logs', 'pacer.log'),
+        secrets: () => allSecretValues(secrets),
+        ...(opts.echoLog ? { echo: opts.echoLog } : {}),
+      });
     const dbFile = path.join(opts.dataDir, 'pacer.db');
-    db = openStore({ dataDir: opts.dataDir, keys: opts.storeKeys ?? new KeyFileStoreKeyVault(opts.dataDir), now: () => (opts.clock ?? systemClock).now() });
+    db = openStore({
+      dataDir: opts.dataDir,
+      keys: opts.storeKeys ?? new KeyFileStoreKeyVault(opts.dataDir),
+      now: () => (opts.clock ?? systemClock).now(),
+    });
     const clock = opts.clock ?? systemClock;
     const result = migrate(db, migrations, { dbFile, backupDir: path.join(opts.dataDir, 'backups'), now: () => clock.now() });
     if (result.applied.length) log.info('migrated', { from: result.from, to: result.to, backups: result.backups });
@@ -140,7 +146,9 @@ export function createCore(opts: CoreOptions): Core {
       call: (method, input, callCtx) => dispatch(method, input, callCtx),
       dispatch: (method, input, callCtx) => dispatch(method, input, callCtx),
       on(event, listener) {
-        const l = (e: EventName, p: unknown) => { if (e === event) listener(p as EventMap[typeof event]); };
+        const l = (e: EventName, p: unknown) => {
+          if (e === event) listener(p as EventMap[typeof event]);
+        };
         listeners.add(l);
         return () => listeners.delete(l);
       },
@@ -153,10 +161,18 @@ export function createCore(opts: CoreOptions): Core {
         closed ??= (async () => {
           // Stop producers first (scheduler, servers), in reverse order of registration.
           for (const fn of closers.reverse()) {
-            try { await fn(); } catch (e) { log.error('close hook failed', { error: String(e) }); }
+            try {
+              await fn();
+            } catch (e) {
+              log.error('close hook failed', { error: String(e) });
+            }
           }
           listeners.clear();
-          try { openDb.pragma('optimize'); } catch { /* closing anyway */ }
+          try {
+            openDb.pragma('optimize');
+          } catch {
+            /* closing anyway */
+          }
           openDb.close();
           lock.release();
         })();

@@ -15,21 +15,13 @@ export interface Logger {
  * Every line passes through `redact`, which masks the current secret values wherever they appear
  * (a token pasted into an error message, a URL with ?access_token=…). Secrets never reach a log.
  */
-export function createLogger(opts: {
-  file?: string;
-  level?: LogLevel;
-  secrets: () => string[];
-  echo?: (line: string) => void;
-}): Logger {
+export function createLogger(opts: { file?: string; level?: LogLevel; secrets: () => string[]; echo?: (line: string) => void }): Logger {
   const order: LogLevel[] = ['debug', 'info', 'warn', 'error'];
   const min = order.indexOf(opts.level ?? 'info');
   if (opts.file) fs.mkdirSync(path.dirname(opts.file), { recursive: true });
   const write = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (order.indexOf(level) < min) return;
-    const line = redact(
-      maskPhones(JSON.stringify({ t: new Date().toISOString(), level, msg, ...fields })),
-      opts.secrets(),
-    );
+    const line = redact(maskPhones(JSON.stringify({ t: new Date().toISOString(), level, msg, ...fields })), opts.secrets());
     if (opts.file) fs.appendFileSync(opts.file, line + '\n', { mode: 0o600 });
     opts.echo?.(line);
   };

@@ -53,7 +53,10 @@ export function appMenuTemplate(s: DesktopStrings, platform: NodeJS.Platform, pa
     label: m.window,
     submenu: mac
       ? [{ role: 'minimize', label: m.minimize }, { role: 'zoom', label: m.zoom }, { type: 'separator' }, { role: 'front', label: m.front }]
-      : [{ role: 'minimize', label: m.minimize }, { role: 'close', label: m.close }],
+      : [
+          { role: 'minimize', label: m.minimize },
+          { role: 'close', label: m.close },
+        ],
   });
   return template;
 }

@@ -7,10 +7,7 @@ import type { SecretName, VaultInfo } from '../../shared/contract/app';
 import { fail, type ApiError, type MethodName } from '../../shared/contract';
 
 /** What main tells the window when the engine stops on its own (see EngineStatus). */
-export type CoreStatus =
-  | { state: 'restarting'; attempt: number; delayMs: number }
-  | { state: 'restarted' }
-  | { state: 'stopped' };
+export type CoreStatus = { state: 'restarting'; attempt: number; delayMs: number } | { state: 'restarted' } | { state: 'stopped' };
 
 /** Back-off after a crash: 0.5 s, 2 s, 8 s; more than `maxCrashes` within `windowMs` and we give up. */
 export interface RestartPolicy {
@@ -52,7 +49,11 @@ export interface CoreHostOptions {
  */
 /** The core could not start for a reason it named by code (e.g. store_key_missing): startup shows it translated. */
 export class CoreInitError extends Error {
-  constructor(message: string, readonly code: string, readonly details: unknown) {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly details: unknown,
+  ) {
     super(message);
   }
 }
@@ -131,8 +132,10 @@ export class CoreHost {
         this.pending.delete(msg.id);
         return;
       }
-      case 'event': return this.opts.onEvent(msg.event, msg.payload);
-      case 'settings:set': return this.opts.onSettings(msg.settings);
+      case 'event':
+        return this.opts.onEvent(msg.event, msg.payload);
+      case 'settings:set':
+        return this.opts.onSettings(msg.settings);
       case 'secret:set': {
         const { id, name, value } = msg;
         void this.opts
@@ -141,7 +144,9 @@ export class CoreHost {
           .then((result) => this.post({ type: 'secret:saved', id, result }));
         return;
       }
-      case 'closed': this.closed?.(); return;
+      case 'closed':
+        this.closed?.();
+        return;
     }
   }
 

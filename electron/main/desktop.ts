@@ -73,11 +73,13 @@ export class DesktopPresence {
     }
     if (!this.tray) return;
     this.tray.setToolTip(this.running ? s.sending(this.running) : s.idle);
-    this.tray.setContextMenu(Menu.buildFromTemplate([
-      { label: s.show, click: () => this.show() },
-      { type: 'separator' },
-      { label: s.quit, click: () => app.quit() },
-    ]));
+    this.tray.setContextMenu(
+      Menu.buildFromTemplate([
+        { label: s.show, click: () => this.show() },
+        { type: 'separator' },
+        { label: s.quit, click: () => app.quit() },
+      ]),
+    );
   }
 
   show(): void {

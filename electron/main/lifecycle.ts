@@ -159,8 +159,8 @@ export function runApp(opts: RunOptions): void {
   };
 
   const startupFailed = (e: unknown) => {
-    const message = e instanceof CoreInitError ? storeKeyMessage(e, strings()) ?? e.message : e instanceof Error ? e.message : String(e);
-    const logged = log?.write('error', 'startup failed', { error: e instanceof Error ? e.stack ?? message : message }) ?? false;
+    const message = e instanceof CoreInitError ? (storeKeyMessage(e, strings()) ?? e.message) : e instanceof Error ? e.message : String(e);
+    const logged = log?.write('error', 'startup failed', { error: e instanceof Error ? (e.stack ?? message) : message }) ?? false;
     const failure = { message, logFile: logged && log ? log.file : null, brokenFile: e instanceof BrokenFileError ? e.file : null };
     void core?.shutdown(2_000);
     core = null;
@@ -202,7 +202,9 @@ export function runApp(opts: RunOptions): void {
       const vault = new SafeStorageVault(dataDir, platform);
       await vault.readAll((what, name, error) => log?.write('warn', `secret could not ${what}`, { name, error: String(error) }));
       const vaultInfo = await vault.info();
-      const storeKey = await resolveStoreKey(dataDir, vault, env, (e) => log?.write('error', 'the store key could not be decrypted', { error: String(e) }));
+      const storeKey = await resolveStoreKey(dataDir, vault, env, (e) =>
+        log?.write('error', 'the store key could not be decrypted', { error: String(e) }),
+      );
       const host = new CoreHost({
         bundleDir: opts.bundleDir,
         dataDir,
@@ -235,7 +237,13 @@ export function runApp(opts: RunOptions): void {
       registerIpc(host);
       started = true;
       openWindow();
-      desktop = new DesktopPresence(host, opts.bundleDir, () => settings ?? settingsFile.read(), () => win, { platform, vars: env });
+      desktop = new DesktopPresence(
+        host,
+        opts.bundleDir,
+        () => settings ?? settingsFile.read(),
+        () => win,
+        { platform, vars: env },
+      );
       void desktop.refresh();
     } catch (e) {
       startupFailed(e);
@@ -246,7 +254,10 @@ export function runApp(opts: RunOptions): void {
   // macOS: clicking the Dock icon brings back a hidden (or closed) window.
   app.on('activate', () => showWindow());
 
-  app.whenReady().then(start).catch((e: unknown) => startupFailed(e));
+  app
+    .whenReady()
+    .then(start)
+    .catch((e: unknown) => startupFailed(e));
 
   // Linux and macOS: the OS is shutting down or restarting. Delay it briefly and stop cleanly.
   if (platform !== 'win32') {

@@ -39,5 +39,8 @@ export function rendererHandler(rendererDir: string, fetchFile: (fileUrl: string
 
 /** Serves the built renderer from app://pacer/…. */
 export function serveRenderer(rendererDir: string): void {
-  protocol.handle(APP_SCHEME, rendererHandler(rendererDir, (u) => net.fetch(u)));
+  protocol.handle(
+    APP_SCHEME,
+    rendererHandler(rendererDir, (u) => net.fetch(u)),
+  );
 }

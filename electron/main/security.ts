@@ -48,9 +48,11 @@ export function isPermissionAllowed(permission: string, requestingUrl: string | 
 export function applySessionSecurity(): void {
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_wc, permission, callback, details) =>
-    callback(isPermissionAllowed(permission, details.requestingUrl, details.isMainFrame)));
+    callback(isPermissionAllowed(permission, details.requestingUrl, details.isMainFrame)),
+  );
   ses.setPermissionCheckHandler((_wc, permission, requestingOrigin, details) =>
-    isPermissionAllowed(permission, details.requestingUrl ?? requestingOrigin, details.isMainFrame));
+    isPermissionAllowed(permission, details.requestingUrl ?? requestingOrigin, details.isMainFrame),
+  );
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [PRODUCTION_CSP] } });
   });

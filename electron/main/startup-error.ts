@@ -5,7 +5,10 @@ import type { DesktopStrings } from './desktop-strings';
 
 /** A file Pacer could not read at start (settings.json or secrets.json that is not JSON). */
 export class BrokenFileError extends Error {
-  constructor(readonly file: string, cause: unknown) {
+  constructor(
+    readonly file: string,
+    cause: unknown,
+  ) {
     super(`${path.basename(file)} is damaged: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'BrokenFileError';
   }

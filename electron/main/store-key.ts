@@ -15,7 +15,12 @@ import type { SafeStorageVault } from './vault';
  * An encrypted store whose key is in neither place gets `hex: null`: the core then refuses with
  * store_key_missing (it never makes a new store over it).
  */
-export async function resolveStoreKey(dataDir: string, vault: SafeStorageVault, env: NodeJS.ProcessEnv, onProblem: (e: unknown) => void = () => undefined): Promise<{ hex: string | null; location: StoreKeyLocation }> {
+export async function resolveStoreKey(
+  dataDir: string,
+  vault: SafeStorageVault,
+  env: NodeJS.ProcessEnv,
+  onProblem: (e: unknown) => void = () => undefined,
+): Promise<{ hex: string | null; location: StoreKeyLocation }> {
   const keyFile = new KeyFileStoreKeyVault(dataDir, env);
   const fromFile = () => ({ hex: keyFile.read()?.toString('hex') ?? null, location: keyFile.location() });
   if (env.PACER_DB_KEY || env.PACER_DB_KEY_FILE) return fromFile();

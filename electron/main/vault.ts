@@ -21,7 +21,10 @@ export class SafeStorageVault {
   /** The decrypted values main hands to a (re)started core. */
   private values: Partial<Record<SecretName, string>> = {};
 
-  constructor(dataDir: string, private readonly platform: NodeJS.Platform = process.platform) {
+  constructor(
+    dataDir: string,
+    private readonly platform: NodeJS.Platform = process.platform,
+  ) {
     this.store = BrokenFileError.guard(path.join(dataDir, 'secrets.json'), () => {
       const s = new Store<Record<string, string>>({ cwd: dataDir, name: 'secrets' });
       void s.store;
@@ -38,7 +41,9 @@ export class SafeStorageVault {
   }
 
   /** Decrypts every stored secret once; re-encrypts those safeStorage asks to (a rotated key). */
-  async readAll(onProblem: (what: string, name: SecretName, error: unknown) => void = () => undefined): Promise<Partial<Record<SecretName, string>>> {
+  async readAll(
+    onProblem: (what: string, name: SecretName, error: unknown) => void = () => undefined,
+  ): Promise<Partial<Record<SecretName, string>>> {
     const out: Partial<Record<SecretName, string>> = {};
     for (const name of SECRET_NAMES) {
       const blob = this.store.get(name);

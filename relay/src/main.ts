@@ -31,14 +31,20 @@ switch (command) {
     const appSecret = env.RELAY_APP_SECRET;
     const verifyToken = env.RELAY_VERIFY_TOKEN;
     if (!appSecret) fail('set RELAY_APP_SECRET (your Meta app secret) so signatures can be verified');
-    if (!verifyToken || verifyToken.length < 8) fail('set RELAY_VERIFY_TOKEN (8+ characters; enter the same in Meta\'s App Dashboard)');
+    if (!verifyToken || verifyToken.length < 8) fail("set RELAY_VERIFY_TOKEN (8+ characters; enter the same in Meta's App Dashboard)");
     const port = Number(env.RELAY_PORT ?? 8787);
     const relay = await startRelay({ store, appSecret, verifyToken, port, host: env.RELAY_HOST ?? '127.0.0.1', log });
-    process.stdout.write(`${JSON.stringify({ url: relay.url, callback: `${relay.url}/webhook`, installations: store.counts().installations })}\n`);
-    if (!store.counts().installations) log('no installation paired yet: run `npm run relay -- pair --name laptop` (events are kept until then)');
+    process.stdout.write(
+      `${JSON.stringify({ url: relay.url, callback: `${relay.url}/webhook`, installations: store.counts().installations })}\n`,
+    );
+    if (!store.counts().installations)
+      log('no installation paired yet: run `npm run relay -- pair --name laptop` (events are kept until then)');
     const stop = (sig: string) => {
       log(`stopping (${sig})`);
-      void relay.close().then(() => { store.close(); process.exit(0); });
+      void relay.close().then(() => {
+        store.close();
+        process.exit(0);
+      });
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
@@ -50,7 +56,9 @@ switch (command) {
     if (!name) fail('usage: pair --name NAME');
     const { installation, token } = store.pair(name);
     process.stdout.write(`${JSON.stringify({ id: installation.id, name, token })}\n`);
-    process.stderr.write('Give this token to Pacer once (PACER_RELAY_TOKEN=… pacer webhook relay --url https://your-relay); it is not shown again.\n');
+    process.stderr.write(
+      'Give this token to Pacer once (PACER_RELAY_TOKEN=… pacer webhook relay --url https://your-relay); it is not shown again.\n',
+    );
     store.close();
     break;
   }

@@ -80,7 +80,9 @@ export function startRelay(o: RelayOptions): Promise<RelayHandle> {
       }
       chunks.push(c);
     });
-    req.on('end', () => { if (!refused) done(Buffer.concat(chunks, size)); });
+    req.on('end', () => {
+      if (!refused) done(Buffer.concat(chunks, size));
+    });
   };
   const bearer = (req: http.IncomingMessage) => {
     const h = req.headers.authorization;
@@ -91,8 +93,10 @@ export function startRelay(o: RelayOptions): Promise<RelayHandle> {
     const url = new URL(req.url ?? '/', 'http://relay');
     if (url.pathname === callbackPath) {
       if (req.method === 'GET') {
-        const ok = url.searchParams.get('hub.mode') === 'subscribe' && url.searchParams.get('hub.challenge') !== null
-          && safeEqual(url.searchParams.get('hub.verify_token') ?? '', o.verifyToken);
+        const ok =
+          url.searchParams.get('hub.mode') === 'subscribe' &&
+          url.searchParams.get('hub.challenge') !== null &&
+          safeEqual(url.searchParams.get('hub.verify_token') ?? '', o.verifyToken);
         if (!ok) return text(res, 403, 'Verification failed');
         return text(res, 200, url.searchParams.get('hub.challenge')!);
       }
@@ -104,11 +108,19 @@ export function startRelay(o: RelayOptions): Promise<RelayHandle> {
         if (sig === 'missing') return text(res, 401, 'Missing X-Hub-Signature-256');
         if (sig !== 'ok') return text(res, 403, 'Invalid signature');
         let doc: unknown;
-        try { doc = JSON.parse(raw.toString('utf8')); } catch { return text(res, 400, 'Body is not JSON'); }
-        if ((doc as { object?: unknown } | null)?.object !== 'whatsapp_business_account') return text(res, 400, 'object must be "whatsapp_business_account"');
+        try {
+          doc = JSON.parse(raw.toString('utf8'));
+        } catch {
+          return text(res, 400, 'Body is not JSON');
+        }
+        if ((doc as { object?: unknown } | null)?.object !== 'whatsapp_business_account')
+          return text(res, 400, 'object must be "whatsapp_business_account"');
         o.store.append(raw, String(req.headers['x-hub-signature-256'])).then(
           () => text(res, 200, 'EVENT_RECEIVED'),
-          (e: unknown) => { log(`store failed: ${String(e)}`); text(res, 500, 'Could not store the event'); },
+          (e: unknown) => {
+            log(`store failed: ${String(e)}`);
+            text(res, 500, 'Could not store the event');
+          },
         );
       });
     }
@@ -135,14 +147,23 @@ export function startRelay(o: RelayOptions): Promise<RelayHandle> {
         const wake = () => finish();
         const timer = setTimeout(finish, wait * 1000);
         waiters.add(wake);
-        req.on('close', () => { finished = true; waiters.delete(wake); clearTimeout(timer); });
+        req.on('close', () => {
+          finished = true;
+          waiters.delete(wake);
+          clearTimeout(timer);
+        });
         return;
       }
       if (url.pathname === '/v1/ack' && req.method === 'POST') {
         return readBody(req, res, 1024 * 1024, (raw) => {
           let ids: unknown;
-          try { ids = (JSON.parse(raw.toString('utf8')) as { ids?: unknown }).ids; } catch { ids = null; }
-          if (!Array.isArray(ids) || !ids.every((x) => typeof x === 'string')) return json(res, 400, { error: 'body must be {"ids": ["…"]}' });
+          try {
+            ids = (JSON.parse(raw.toString('utf8')) as { ids?: unknown }).ids;
+          } catch {
+            ids = null;
+          }
+          if (!Array.isArray(ids) || !ids.every((x) => typeof x === 'string'))
+            return json(res, 400, { error: 'body must be {"ids": ["…"]}' });
           return json(res, 200, { acked: o.store.ack(installation, ids as string[]) });
         });
       }
@@ -152,7 +173,10 @@ export function startRelay(o: RelayOptions): Promise<RelayHandle> {
   });
   server.requestTimeout = 0; // long-polls are held open on purpose; headers still time out
   server.headersTimeout = 15_000;
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -162,12 +186,15 @@ export function startRelay(o: RelayOptions): Promise<RelayHandle> {
       resolve({
         url: `http://${o.host ?? '127.0.0.1'}:${port}`,
         port,
-        close: () => new Promise<void>((done) => {
-          for (const w of [...waiters]) w();
-          server.close(() => done());
-          server.closeIdleConnections();
-          setTimeout(() => { for (const s of sockets) s.destroy(); }, 1000).unref();
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            for (const w of [...waiters]) w();
+            server.close(() => done());
+            server.closeIdleConnections();
+            setTimeout(() => {
+              for (const s of sockets) s.destroy();
+            }, 1000).unref();
+          }),
       });
     });
   });

@@ -110,7 +110,9 @@ export class RelayStore {
     const installation: Installation = { id: crypto.randomUUID(), name, created_at: Date.now() };
     this.db.transaction(() => {
       const first = (this.db.prepare('SELECT count(*) AS n FROM installations').get() as { n: number }).n === 0;
-      this.db.prepare('INSERT INTO installations (id, name, token_hash, created_at) VALUES (?, ?, ?, ?)').run(installation.id, name, hashToken(token), installation.created_at);
+      this.db
+        .prepare('INSERT INTO installations (id, name, token_hash, created_at) VALUES (?, ?, ?, ?)')
+        .run(installation.id, name, hashToken(token), installation.created_at);
       // The first installation inherits what arrived before anyone was paired.
       if (first) this.db.prepare('INSERT INTO deliveries (installation_id, event_seq) SELECT ?, seq FROM events').run(installation.id);
     })();
@@ -124,8 +126,12 @@ export class RelayStore {
   }
 
   installations(): (Installation & { pending: number })[] {
-    return this.db.prepare(`SELECT i.id, i.name, i.created_at, (SELECT count(*) FROM deliveries d WHERE d.installation_id = i.id) AS pending
-      FROM installations i ORDER BY created_at`).all() as (Installation & { pending: number })[];
+    return this.db
+      .prepare(
+        `SELECT i.id, i.name, i.created_at, (SELECT count(*) FROM deliveries d WHERE d.installation_id = i.id) AS pending
+      FROM installations i ORDER BY created_at`,
+      )
+      .all() as (Installation & { pending: number })[];
   }
 
   /** The installation a bearer token belongs to (constant-time via hashing), or null. */
@@ -137,15 +143,21 @@ export class RelayStore {
 
   /** Unacknowledged events for an installation, oldest first. Offered again until acknowledged. */
   pending(installationId: string, max: number): StoredEvent[] {
-    const rows = this.db.prepare(`SELECT e.id, e.received_at, e.body, e.signature FROM deliveries d JOIN events e ON e.seq = d.event_seq
-      WHERE d.installation_id = ? ORDER BY d.event_seq LIMIT ?`).all(installationId, max) as { id: string; received_at: number; body: Buffer; signature: string }[];
+    const rows = this.db
+      .prepare(
+        `SELECT e.id, e.received_at, e.body, e.signature FROM deliveries d JOIN events e ON e.seq = d.event_seq
+      WHERE d.installation_id = ? ORDER BY d.event_seq LIMIT ?`,
+      )
+      .all(installationId, max) as { id: string; received_at: number; body: Buffer; signature: string }[];
     return rows.map((r) => ({ id: r.id, received_at: r.received_at, body: r.body.toString('base64'), signature: r.signature }));
   }
 
   /** Deletes this installation's deliveries for these events; events nobody needs any more go too. */
   ack(installationId: string, ids: readonly string[]): number {
     const del = this.db.prepare('DELETE FROM deliveries WHERE installation_id = ? AND event_seq = (SELECT seq FROM events WHERE id = ?)');
-    const drop = this.db.prepare('DELETE FROM events WHERE id = ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_seq = events.seq)');
+    const drop = this.db.prepare(
+      'DELETE FROM events WHERE id = ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_seq = events.seq)',
+    );
     return this.db.transaction(() =>
       ids.reduce((acc, id) => {
         const n = del.run(installationId, id).changes;

@@ -48,8 +48,7 @@ function httpTransport(token: string): Api {
       listeners.set(event, set);
       return () => set.delete(listener as (p: unknown) => void);
     },
-    uploadFile: (file: File) =>
-      post<StagedFileInfo>(`/api/upload?name=${encodeURIComponent(file.name)}`, file, 'application/octet-stream'),
+    uploadFile: (file: File) => post<StagedFileInfo>(`/api/upload?name=${encodeURIComponent(file.name)}`, file, 'application/octet-stream'),
   };
 }
 

@@ -8,7 +8,15 @@ import { Modal } from './Modal';
  * in `children` and one button that does it. `onConfirm` may be async: the buttons stay disabled
  * while it runs and the dialog closes when it ends.
  */
-export function ConfirmDialog({ title, children, confirmLabel, danger, onConfirm, onCancel, testId = 'confirm-dialog' }: {
+export function ConfirmDialog({
+  title,
+  children,
+  confirmLabel,
+  danger,
+  onConfirm,
+  onCancel,
+  testId = 'confirm-dialog',
+}: {
   title: string;
   children: ReactNode;
   confirmLabel: string;
@@ -36,14 +44,24 @@ export function ConfirmDialog({ title, children, confirmLabel, danger, onConfirm
       describedBy={bodyId}
       footer={
         <>
-          <button className="btn" onClick={onCancel} disabled={busy} data-testid={`${testId}-cancel`}>{t('actions.cancel')}</button>
-          <button className={`btn ${danger ? 'danger-solid' : 'primary'}`} onClick={() => void run()} disabled={busy} data-autofocus data-testid={`${testId}-ok`}>
+          <button className="btn" onClick={onCancel} disabled={busy} data-testid={`${testId}-cancel`}>
+            {t('actions.cancel')}
+          </button>
+          <button
+            className={`btn ${danger ? 'danger-solid' : 'primary'}`}
+            onClick={() => void run()}
+            disabled={busy}
+            data-autofocus
+            data-testid={`${testId}-ok`}
+          >
             {confirmLabel}
           </button>
         </>
       }
     >
-      <div id={bodyId} className="confirm-body">{children}</div>
+      <div id={bodyId} className="confirm-body">
+        {children}
+      </div>
     </Modal>
   );
 }

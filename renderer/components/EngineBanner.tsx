@@ -20,7 +20,12 @@ export function EngineBanner() {
         {status.interrupted && <> {t('engine.interrupted')}</>}
       </span>
       {status.state === 'restarted' && (
-        <button className="btn ghost" style={{ color: 'inherit', padding: 2, marginInlineStart: 'auto' }} aria-label={t('actions.dismiss')} onClick={() => setStatus(null)}>
+        <button
+          className="btn ghost"
+          style={{ color: 'inherit', padding: 2, marginInlineStart: 'auto' }}
+          aria-label={t('actions.dismiss')}
+          onClick={() => setStatus(null)}
+        >
           <X size={14} />
         </button>
       )}

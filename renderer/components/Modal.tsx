@@ -11,8 +11,22 @@ const FOCUSABLE = 'button, input, select, textarea, a[href], summary, [tabindex]
  * (useEscape: only the topmost layer), focus returns where it was. Sized by `wide` (the import
  * wizard) or compact (confirmations).
  */
-export function Modal({ title, onClose, children, footer, wide, testId, describedBy }: {
-  title: string; onClose(): void; children: ReactNode; footer?: ReactNode; wide?: boolean; testId?: string; describedBy?: string;
+export function Modal({
+  title,
+  onClose,
+  children,
+  footer,
+  wide,
+  testId,
+  describedBy,
+}: {
+  title: string;
+  onClose(): void;
+  children: ReactNode;
+  footer?: ReactNode;
+  wide?: boolean;
+  testId?: string;
+  describedBy?: string;
 }) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
@@ -53,7 +67,9 @@ export function Modal({ title, onClose, children, footer, wide, testId, describe
       >
         <div className="modal-head">
           <h2>{title}</h2>
-          <button className="btn ghost icon" onClick={onClose} aria-label={t('actions.close')} data-testid="modal-close"><X size={18} /></button>
+          <button className="btn ghost icon" onClick={onClose} aria-label={t('actions.close')} data-testid="modal-close">
+            <X size={18} />
+          </button>
         </div>
         <div className="modal-body">{children}</div>
         {footer && <div className="modal-foot">{footer}</div>}

@@ -24,7 +24,9 @@ export function Shell({ children }: { children: ReactNode }) {
     <div className="shell">
       <nav className="sidebar" aria-label={t('appName')} data-testid="sidebar">
         <div className="brand">
-          <span className="brand-mark" aria-hidden><Zap size={16} /></span>
+          <span className="brand-mark" aria-hidden>
+            <Zap size={16} />
+          </span>
           <span>{t('appName')}</span>
         </div>
         {ROUTES.map((r) => {
@@ -47,7 +49,10 @@ export function Shell({ children }: { children: ReactNode }) {
           <span>{t('sidebar.version', { version })}</span>
         </div>
       </nav>
-      <main className="main" data-testid={`page-${route}`}><EngineBanner />{children}</main>
+      <main className="main" data-testid={`page-${route}`}>
+        <EngineBanner />
+        {children}
+      </main>
     </div>
   );
 }

@@ -11,7 +11,12 @@ export function Toasts() {
       {toasts.map((toast) => (
         <div key={toast.id} className={`toast ${toast.kind}`} data-testid={`toast-${toast.kind}`}>
           <span>{toast.text}</span>
-          <button className="btn ghost" style={{ color: 'inherit', padding: 2 }} aria-label={t('actions.dismiss')} onClick={() => dismiss(toast.id)}>
+          <button
+            className="btn ghost"
+            style={{ color: 'inherit', padding: 2 }}
+            aria-label={t('actions.dismiss')}
+            onClick={() => dismiss(toast.id)}
+          >
             <X size={14} />
           </button>
         </div>

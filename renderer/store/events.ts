@@ -58,10 +58,14 @@ export function subscribeCoreEvents(store: StoreApi<AppState>): () => void {
       s().campaignProgressArrived(batch);
       sendsHappened();
     }),
-    subscribeBatched('campaigns:changed', () => {
-      s().campaignsChanged();
-      sendsHappened();
-    }, 4),
+    subscribeBatched(
+      'campaigns:changed',
+      () => {
+        s().campaignsChanged();
+        sendsHappened();
+      },
+      4,
+    ),
     api.on('campaigns:alert', (alert) => s().campaignAlertArrived(alert)),
   ];
   const me = () => {

@@ -9,9 +9,16 @@ export function splitTerms(source: string): string[] {
   let quoted = false;
   for (let i = 0; i < source.length; i++) {
     const c = source[i]!;
-    if (c === '\\' && quoted && i + 1 < source.length) { cur += c + source[++i]; continue; }
+    if (c === '\\' && quoted && i + 1 < source.length) {
+      cur += c + source[++i];
+      continue;
+    }
     if (c === '"') quoted = !quoted;
-    if (c === '|' && !quoted) { out.push(cur); cur = ''; continue; }
+    if (c === '|' && !quoted) {
+      out.push(cur);
+      cur = '';
+      continue;
+    }
     cur += c;
   }
   out.push(cur);

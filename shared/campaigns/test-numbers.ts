@@ -14,5 +14,8 @@ const SEPARATORS = /[\r\n,;]+/;
 /** The typed numbers, trimmed, blanks dropped, in the order typed. */
 export function splitTestNumbers(input: string | readonly string[]): string[] {
   const parts = typeof input === 'string' ? [input] : input;
-  return parts.flatMap((p) => p.split(SEPARATORS)).map((p) => p.trim()).filter((p) => p.length > 0);
+  return parts
+    .flatMap((p) => p.split(SEPARATORS))
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
 }

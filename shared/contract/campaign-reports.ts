@@ -115,23 +115,35 @@ export interface ButtonTally {
 
 export const campaignReportsMethods = {
   /** The funnel over time for one campaign (cumulative per bucket), plus replies and opt-outs. */
-  'campaigns:timeline': method<CampaignTimeline>()(z.object({
-    id: z.string().min(1).max(64),
-    buckets: z.number().int().min(2).max(500).default(60),
-  }).strict()),
+  'campaigns:timeline': method<CampaignTimeline>()(
+    z
+      .object({
+        id: z.string().min(1).max(64),
+        buckets: z.number().int().min(2).max(500).default(60),
+      })
+      .strict(),
+  ),
   /** Across campaigns: delivery and read rates per template and per day, cost so far, opt-outs per campaign. */
-  'campaigns:overview': method<CampaignsOverview>()(z.object({
-    days: z.number().int().min(1).max(366).default(30),
-  }).strict()),
+  'campaigns:overview': method<CampaignsOverview>()(
+    z
+      .object({
+        days: z.number().int().min(1).max(366).default(30),
+      })
+      .strict(),
+  ),
   /** Quick-reply button taps in reply to this campaign's messages, most tapped first. */
   'campaigns:buttons': method<ButtonTally[]>()(z.object({ id: z.string().min(1).max(64) }).strict()),
   /** One row per recipient as a file the UI offers to save (the CLI writes files with campaigns:report). */
-  'campaigns:export': method<CampaignExportFile>()(z.object({
-    id: z.string().min(1).max(64),
-    format: z.enum(['csv', 'json', 'xlsx']),
-    state: z.array(z.enum(RECIPIENT_STATES)).min(1).optional(),
-    search: z.string().max(40).optional(),
-  }).strict()),
+  'campaigns:export': method<CampaignExportFile>()(
+    z
+      .object({
+        id: z.string().min(1).max(64),
+        format: z.enum(['csv', 'json', 'xlsx']),
+        state: z.array(z.enum(RECIPIENT_STATES)).min(1).optional(),
+        search: z.string().max(40).optional(),
+      })
+      .strict(),
+  ),
 };
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type

@@ -28,7 +28,16 @@ export const RECIPIENT_STATES = ['pending', 'sending', 'accepted', 'sent', 'deli
 export type RecipientState = (typeof RECIPIENT_STATES)[number];
 
 /** Why a contact of the audience is not sent to (plan) — each counted and listable. */
-export const EXCLUSION_REASONS = ['no_consent', 'opted_out', 'invalid', 'frequency_cap', 'us_marketing', 'duplicate', 'unmapped_parameter', 'held_number_changed'] as const;
+export const EXCLUSION_REASONS = [
+  'no_consent',
+  'opted_out',
+  'invalid',
+  'frequency_cap',
+  'us_marketing',
+  'duplicate',
+  'unmapped_parameter',
+  'held_number_changed',
+] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 /**
@@ -42,7 +51,17 @@ export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
  * - account_halted: the account cannot send (190 token expired, 368, 131031, 131048 …).
  * - user: paused by the user.
  */
-export const PAUSE_REASONS = ['user', 'template_paused', 'template_disabled', 'template_missing', 'template_quality_red', 'number_quality', 'failure_rate', 'account_halted', 'mm_strict_refused'] as const;
+export const PAUSE_REASONS = [
+  'user',
+  'template_paused',
+  'template_disabled',
+  'template_missing',
+  'template_quality_red',
+  'number_quality',
+  'failure_rate',
+  'account_halted',
+  'mm_strict_refused',
+] as const;
 export type PauseReason = (typeof PAUSE_REASONS)[number];
 
 const hhmmRange = z.string().regex(/^\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}$/, 'use HH:MM-HH:MM');
@@ -64,43 +83,56 @@ const hhmmRange = z.string().regex(/^\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}$/, 'use H
  * - `until`: last local date (inclusive) an occurrence may fall on; `count`: at most this many
  *   occurrences are run (skipped or missed ones do not count). Either, both or neither.
  */
-export const repeatSchema = z.object({
-  frequency: z.enum(['daily', 'weekly']),
-  days: z.array(z.enum(WEEKDAYS)).max(7).nullable().optional(),
-  time: z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$/, 'use HH:MM (24 h)'),
-  until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD').nullable().optional(),
-  count: z.number().int().min(1).max(10_000).nullable().optional(),
-}).strict();
+export const repeatSchema = z
+  .object({
+    frequency: z.enum(['daily', 'weekly']),
+    days: z.array(z.enum(WEEKDAYS)).max(7).nullable().optional(),
+    time: z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$/, 'use HH:MM (24 h)'),
+    until: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD')
+      .nullable()
+      .optional(),
+    count: z.number().int().min(1).max(10_000).nullable().optional(),
+  })
+  .strict();
 export type CampaignRepeat = z.output<typeof repeatSchema>;
 
-export const scheduleSchema = z.object({
-  mode: z.enum(['now', 'at', 'local_window']).default('now'),
-  at: z.string().max(40).nullable().optional(),
-  tz: z.string().max(64).nullable().optional(),
-  window: hhmmRange.nullable().optional(),
-  quiet: hhmmRange.nullable().optional(),
-  tz_attribute: z.string().max(64).nullable().optional(),
-  repeat: repeatSchema.nullable().optional(),
-}).strict();
+export const scheduleSchema = z
+  .object({
+    mode: z.enum(['now', 'at', 'local_window']).default('now'),
+    at: z.string().max(40).nullable().optional(),
+    tz: z.string().max(64).nullable().optional(),
+    window: hhmmRange.nullable().optional(),
+    quiet: hhmmRange.nullable().optional(),
+    tz_attribute: z.string().max(64).nullable().optional(),
+    repeat: repeatSchema.nullable().optional(),
+  })
+  .strict();
 export type CampaignSchedule = z.output<typeof scheduleSchema>;
 
-export const optionsSchema = z.object({
-  /** Sends per second for this campaign's number (default 80; adapted down on 130429; max 1,000). */
-  rate: z.number().int().min(1).max(1000).optional(),
-  /** Part of the portfolio's 24-hour limit left unused for other tools (default 0.1 = 10 %). */
-  margin: z.number().min(0).max(0.9).optional(),
-  /** Own frequency cap from the local send history, e.g. { max: 1, days: 7 }. */
-  frequency_cap: z.object({ max: z.number().int().min(1).max(100), days: z.number().int().min(1).max(365) }).nullable().optional(),
-  /** 131049 (per-user marketing cap): retry after 24 h, at most this many times (default 2; 0 = never). */
-  retry_131049: z.number().int().min(0).max(7).optional(),
-  /** Watchdog: pause when more than failure_rate of the last `window` sends failed (default 0.2 over 50). */
-  watchdog: z.object({ failure_rate: z.number().min(0.01).max(1), window: z.number().int().min(10).max(10_000) }).optional(),
-  /**
-   * Over the 24-hour limit: send only what the budget allows at start (the rest is skipped as
-   * `over_limit`); default false = send over days as the budget frees (campaigns/pace.ts).
-   */
-  today_only: z.boolean().optional(),
-}).strict();
+export const optionsSchema = z
+  .object({
+    /** Sends per second for this campaign's number (default 80; adapted down on 130429; max 1,000). */
+    rate: z.number().int().min(1).max(1000).optional(),
+    /** Part of the portfolio's 24-hour limit left unused for other tools (default 0.1 = 10 %). */
+    margin: z.number().min(0).max(0.9).optional(),
+    /** Own frequency cap from the local send history, e.g. { max: 1, days: 7 }. */
+    frequency_cap: z
+      .object({ max: z.number().int().min(1).max(100), days: z.number().int().min(1).max(365) })
+      .nullable()
+      .optional(),
+    /** 131049 (per-user marketing cap): retry after 24 h, at most this many times (default 2; 0 = never). */
+    retry_131049: z.number().int().min(0).max(7).optional(),
+    /** Watchdog: pause when more than failure_rate of the last `window` sends failed (default 0.2 over 50). */
+    watchdog: z.object({ failure_rate: z.number().min(0.01).max(1), window: z.number().int().min(10).max(10_000) }).optional(),
+    /**
+     * Over the 24-hour limit: send only what the budget allows at start (the rest is skipped as
+     * `over_limit`); default false = send over days as the budget frees (campaigns/pace.ts).
+     */
+    today_only: z.boolean().optional(),
+  })
+  .strict();
 export type CampaignOptions = z.output<typeof optionsSchema>;
 
 /**
@@ -110,14 +142,19 @@ export type CampaignOptions = z.output<typeof optionsSchema>;
  */
 const mediaSchema = z.union([
   z.object({ link: z.string().url().max(2000) }).strict(),
-  z.object({
-    id: z.string().min(1).max(200),
-    file_name: z.string().max(255).optional(),
-    mime_type: z.string().max(100).optional(),
-    size: z.number().int().nonnegative().optional(),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
-    uploaded_at: z.number().int().nonnegative().optional(),
-  }).strict(),
+  z
+    .object({
+      id: z.string().min(1).max(200),
+      file_name: z.string().max(255).optional(),
+      mime_type: z.string().max(100).optional(),
+      size: z.number().int().nonnegative().optional(),
+      sha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .optional(),
+      uploaded_at: z.number().int().nonnegative().optional(),
+    })
+    .strict(),
 ]);
 export type HeaderMedia = z.output<typeof mediaSchema>;
 
@@ -137,25 +174,31 @@ export interface UploadedHeaderMedia {
  * `button.N` (URL button suffix, N = button index); sources are a contact field (phone, first_name,
  * last_name, name, email), `attr.NAME`, or a quoted literal `"text"`, with `|fallback` terms.
  */
-export const campaignDraftSchema = z.object({
-  name: z.string().trim().min(1).max(200),
-  template: z.object({ name: z.string().min(1).max(512), language: z.string().min(2).max(15) }).strict(),
-  /** `all`, `tag:NAME`, `segment:NAME`, combined with and/or/not and parentheses. */
-  audience: z.string().trim().min(1).max(4000),
-  params: z.record(z.string().max(64), z.string().min(1).max(1000)).default({}),
-  header_media: mediaSchema.nullable().optional(),
-  /** Sending number (Graph phone-number id); default: the account's primary number. */
-  phone_number_id: z.string().max(64).nullable().optional(),
-  schedule: scheduleSchema.default({ mode: 'now' }),
-  options: optionsSchema.default({}),
-}).strict();
+export const campaignDraftSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    template: z.object({ name: z.string().min(1).max(512), language: z.string().min(2).max(15) }).strict(),
+    /** `all`, `tag:NAME`, `segment:NAME`, combined with and/or/not and parentheses. */
+    audience: z.string().trim().min(1).max(4000),
+    params: z.record(z.string().max(64), z.string().min(1).max(1000)).default({}),
+    header_media: mediaSchema.nullable().optional(),
+    /** Sending number (Graph phone-number id); default: the account's primary number. */
+    phone_number_id: z.string().max(64).nullable().optional(),
+    schedule: scheduleSchema.default({ mode: 'now' }),
+    options: optionsSchema.default({}),
+  })
+  .strict();
 
 /**
  * An edit: only the fields given change. Built without the draft's defaults — zod applies a
  * default inside an optional field, so `.partial()` would reset every omitted field to it.
  */
 export const campaignPatchSchema = z
-  .object(Object.fromEntries(Object.entries(campaignDraftSchema.shape).map(([k, v]) => [k, (v instanceof z.ZodDefault ? v.unwrap() : v).optional()])))
+  .object(
+    Object.fromEntries(
+      Object.entries(campaignDraftSchema.shape).map(([k, v]) => [k, (v instanceof z.ZodDefault ? v.unwrap() : v).optional()]),
+    ),
+  )
   .strict() as unknown as z.ZodType<Partial<z.output<typeof campaignDraftSchema>>>;
 export type CampaignDraft = z.input<typeof campaignDraftSchema>;
 
@@ -251,7 +294,14 @@ export interface OccurrenceRow {
   detail: string | null;
   recorded_at: number;
   /** The occurrence's own campaign (own ledger, counts, report) when it ran. */
-  campaign: { id: string; state: CampaignState; counts: RecipientCounts; total: number; started_at: number | null; finished_at: number | null } | null;
+  campaign: {
+    id: string;
+    state: CampaignState;
+    counts: RecipientCounts;
+    total: number;
+    started_at: number | null;
+    finished_at: number | null;
+  } | null;
 }
 
 /** `pacer campaign status` JSON: {"id","state","counts":{…}} plus progress details. */
@@ -310,8 +360,16 @@ export interface PlanBlockerParams {
 }
 export type PlanBlockerCode = keyof PlanBlockerParams;
 const PLAN_BLOCKER_CODES: Record<PlanBlockerCode, true> = {
-  template_missing: true, template_not_approved: true, param_unknown: true, param_unmapped: true, param_source_invalid: true,
-  header_media_required: true, header_media_kind: true, header_media_expired: true, account_blocked: true, nobody_eligible: true,
+  template_missing: true,
+  template_not_approved: true,
+  param_unknown: true,
+  param_unmapped: true,
+  param_source_invalid: true,
+  header_media_required: true,
+  header_media_kind: true,
+  header_media_expired: true,
+  account_blocked: true,
+  nobody_eligible: true,
 };
 export const PLAN_BLOCKERS = Object.keys(PLAN_BLOCKER_CODES) as PlanBlockerCode[];
 /** A problem that blocks starting: a code and its params for the UI, the English `message` for the CLI. */
@@ -326,7 +384,14 @@ export interface CampaignPlan {
   forecast: ForecastWindow[];
   finish_estimate: string | null;
   /** Estimate only: priced as if every eligible message were delivered (only delivered messages are billed). */
-  cost_estimate: { currency: string | null; amount: number | null; estimate: true; unpriced: number; missing_countries: string[]; card?: RateCardInfo };
+  cost_estimate: {
+    currency: string | null;
+    amount: number | null;
+    estimate: true;
+    unpriced: number;
+    missing_countries: string[];
+    card?: RateCardInfo;
+  };
   budget: {
     /** Portfolio messaging limit (TIER_2K …) and its number; null = unknown/unlimited. */
     messaging_limit: string | null;
@@ -414,7 +479,19 @@ export interface CampaignReport {
  * - graph_error: Meta refused the send; `error_code` (and params.code) is Meta's code.
  * - send_failed: no answer from Meta (network, timeout): the message may or may not have arrived.
  */
-export const TEST_SEND_REASONS = ['invalid_number', 'duplicate', 'erased', 'opted_out', 'held_number_changed', 'us_marketing_paused', 'no_consent', 'missing_params', 'budget', 'graph_error', 'send_failed'] as const;
+export const TEST_SEND_REASONS = [
+  'invalid_number',
+  'duplicate',
+  'erased',
+  'opted_out',
+  'held_number_changed',
+  'us_marketing_paused',
+  'no_consent',
+  'missing_params',
+  'budget',
+  'graph_error',
+  'send_failed',
+] as const;
 export type TestSendReason = (typeof TEST_SEND_REASONS)[number];
 
 /** The specifics of a refusal (which fields depends on the reason, above). */
@@ -495,8 +572,12 @@ export const campaignsMethods = {
    * The plan: eligible count, exclusions, forecast, cost. Give `id` for a saved campaign, or
    * `draft` to plan unsaved builder choices live.
    */
-  'campaigns:plan': method<CampaignPlan>()(z.object({ id: z.string().min(1).max(64).optional(), draft: campaignDraftSchema.optional() }).strict()
-    .refine((v) => !!v.id !== !!v.draft, 'give either id or draft')),
+  'campaigns:plan': method<CampaignPlan>()(
+    z
+      .object({ id: z.string().min(1).max(64).optional(), draft: campaignDraftSchema.optional() })
+      .strict()
+      .refine((v) => !!v.id !== !!v.draft, 'give either id or draft'),
+  ),
   /** Snapshots the audience into the send ledger and starts (or schedules) sending. */
   'campaigns:start': method<CampaignSummary>()(idInput),
   'campaigns:pause': method<CampaignSummary>()(idInput),
@@ -511,83 +592,129 @@ export const campaignsMethods = {
    */
   /** not_retryable: failed rows left as they are (their failure cannot succeed on a resend: shared/campaigns/resend.ts). */
   'campaigns:resend': method<{ requeued: number; not_retryable: number; campaign: CampaignSummary }>()(
-    z.object({ id: z.string().min(1).max(64), which: z.enum(['failed', 'uncertain']) }).strict()),
+    z.object({ id: z.string().min(1).max(64), which: z.enum(['failed', 'uncertain']) }).strict(),
+  ),
   'campaigns:status': method<CampaignStatus>()(idInput),
   /** The send ledger, paged (keyset on id), filtered by state / error code / phone substring. */
-  'campaigns:recipients': method<{ rows: RecipientRow[]; next_cursor: number | null; total: number }>()(z.object({
-    id: z.string().min(1).max(64),
-    state: z.union([z.enum(RECIPIENT_STATES), z.array(z.enum(RECIPIENT_STATES)).min(1)]).optional(),
-    error_code: z.number().int().optional(),
-    search: z.string().max(40).optional(),
-    cursor: z.number().int().min(0).optional(),
-    limit: z.number().int().min(1).max(1000).default(100),
-  }).strict()),
+  'campaigns:recipients': method<{ rows: RecipientRow[]; next_cursor: number | null; total: number }>()(
+    z
+      .object({
+        id: z.string().min(1).max(64),
+        state: z.union([z.enum(RECIPIENT_STATES), z.array(z.enum(RECIPIENT_STATES)).min(1)]).optional(),
+        error_code: z.number().int().optional(),
+        search: z.string().max(40).optional(),
+        cursor: z.number().int().min(0).optional(),
+        limit: z.number().int().min(1).max(1000).default(100),
+      })
+      .strict(),
+  ),
   /** Contacts of the plan excluded for a reason (listable exclusions). */
-  'campaigns:exclusions': method<{ rows: { contact_id: number | string; phone: string; reason: ExclusionReason; detail: string | null }[]; total: number }>()(z.object({
-    id: z.string().min(1).max(64),
-    reason: z.enum(EXCLUSION_REASONS).optional(),
-    offset: z.number().int().min(0).default(0),
-    limit: z.number().int().min(1).max(1000).default(100),
-  }).strict()),
+  'campaigns:exclusions': method<{
+    rows: { contact_id: number | string; phone: string; reason: ExclusionReason; detail: string | null }[];
+    total: number;
+  }>()(
+    z
+      .object({
+        id: z.string().min(1).max(64),
+        reason: z.enum(EXCLUSION_REASONS).optional(),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(1000).default(100),
+      })
+      .strict(),
+  ),
   /**
    * Sends the campaign's template now to a few numbers, each through a campaign recipient's gates
    * (consent, erasure, holds, US marketing, budget, parameters), answering per number. `to`: the
    * numbers as typed (any format the import takes; an entry may hold several separated by new
    * lines, commas or semicolons), at most TEST_SEND_MAX in all — each is validated by the core.
    */
-  'campaigns:test-send': method<TestSendResult>()(z.object({
-    id: z.string().min(1).max(64),
-    to: z.array(z.string().max(2000)).min(1).max(TEST_SEND_MAX),
-    /** Whose values to use for the parameters (default: the number's own contact, else the literal fallbacks). */
-    contact_id: z.number().int().optional(),
-    /**
-     * For a MARKETING template: the user confirms each number opted in to marketing. A number without
-     * marketing opt-in then gets a manual consent event (evidence "test send"); a number that is not
-     * a contact becomes one. Never overrides an opt-out, an erasure or a hold.
-     */
-    i_have_consent: z.boolean().optional(),
-  }).strict().refine((v) => splitTestNumbers(v.to).length > 0, 'give at least one number')
-    .refine((v) => splitTestNumbers(v.to).length <= TEST_SEND_MAX, `at most ${TEST_SEND_MAX} numbers in one test send`)),
+  'campaigns:test-send': method<TestSendResult>()(
+    z
+      .object({
+        id: z.string().min(1).max(64),
+        to: z.array(z.string().max(2000)).min(1).max(TEST_SEND_MAX),
+        /** Whose values to use for the parameters (default: the number's own contact, else the literal fallbacks). */
+        contact_id: z.number().int().optional(),
+        /**
+         * For a MARKETING template: the user confirms each number opted in to marketing. A number without
+         * marketing opt-in then gets a manual consent event (evidence "test send"); a number that is not
+         * a contact becomes one. Never overrides an opt-out, an erasure or a hold.
+         */
+        i_have_consent: z.boolean().optional(),
+      })
+      .strict()
+      .refine((v) => splitTestNumbers(v.to).length > 0, 'give at least one number')
+      .refine((v) => splitTestNumbers(v.to).length <= TEST_SEND_MAX, `at most ${TEST_SEND_MAX} numbers in one test send`),
+  ),
   /** The message as a chosen contact will see it. Give `id` or a `draft`. */
-  'campaigns:preview': method<CampaignPreview>()(z.object({
-    id: z.string().min(1).max(64).optional(),
-    draft: campaignDraftSchema.optional(),
-    contact_id: z.number().int().optional(),
-  }).strict().refine((v) => !!v.id !== !!v.draft, 'give either id or draft')),
+  'campaigns:preview': method<CampaignPreview>()(
+    z
+      .object({
+        id: z.string().min(1).max(64).optional(),
+        draft: campaignDraftSchema.optional(),
+        contact_id: z.number().int().optional(),
+      })
+      .strict()
+      .refine((v) => !!v.id !== !!v.draft, 'give either id or draft'),
+  ),
   /** Report: rates, errors, events; with `format` + `out` writes one row per recipient. */
-  'campaigns:report': method<CampaignReport>()(z.object({
-    id: z.string().min(1).max(64),
-    format: z.enum(['csv', 'json', 'xlsx']).optional(),
-    // No output path: the core never writes a report where a caller names (the CLI writes --out
-    // itself; the app saves campaigns:export's content through the save dialog).
-  }).strict()),
+  'campaigns:report': method<CampaignReport>()(
+    z
+      .object({
+        id: z.string().min(1).max(64),
+        format: z.enum(['csv', 'json', 'xlsx']).optional(),
+        // No output path: the core never writes a report where a caller names (the CLI writes --out
+        // itself; the app saves campaigns:export's content through the save dialog).
+      })
+      .strict(),
+  ),
   /** A series' occurrences, newest first: each run (with its own counts) and each skipped / missed one with its reason. */
-  'campaigns:occurrences': method<{ rows: OccurrenceRow[]; total: number }>()(z.object({
-    id: z.string().min(1).max(64),
-    limit: z.number().int().min(1).max(1000).default(100),
-  }).strict()),
-  'campaigns:events': method<CampaignEvent[]>()(z.object({ id: z.string().min(1).max(64), limit: z.number().int().min(1).max(1000).default(200) }).strict()),
+  'campaigns:occurrences': method<{ rows: OccurrenceRow[]; total: number }>()(
+    z
+      .object({
+        id: z.string().min(1).max(64),
+        limit: z.number().int().min(1).max(1000).default(100),
+      })
+      .strict(),
+  ),
+  'campaigns:events': method<CampaignEvent[]>()(
+    z.object({ id: z.string().min(1).max(64), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+  ),
   'campaigns:delete': method<null>()(idInput),
   /**
    * Uploads a file picked for a media header (fileId from `files` upload) to the sending number
    * (POST /{phone-number-id}/media). Type by content (JPEG/PNG, MP4/3GP, PDF) and Meta's size
    * limits; `kind`: the template header's kind. Put the answer in the draft's `header_media`.
    */
-  'campaigns:upload-media': method<UploadedHeaderMedia>()(z.object({
-    fileId: z.string().uuid(),
-    kind: z.enum(['image', 'video', 'document']).optional(),
-    phone_number_id: z.string().max(64).nullable().optional(),
-  }).strict()),
+  'campaigns:upload-media': method<UploadedHeaderMedia>()(
+    z
+      .object({
+        fileId: z.string().uuid(),
+        kind: z.enum(['image', 'video', 'document']).optional(),
+        phone_number_id: z.string().max(64).nullable().optional(),
+      })
+      .strict(),
+  ),
   'rate-card:get': method<RateCardEntry[]>()(z.object({}).strict()),
   /** Replaces the rate card (one currency per category). */
-  'rate-card:set': method<RateCardEntry[]>()(z.object({
-    entries: z.array(z.object({
-      category: z.enum(['MARKETING', 'UTILITY', 'AUTHENTICATION']),
-      country: z.string().regex(/^([A-Z]{2}|\*)$/),
-      price: z.number().min(0).max(100),
-      currency: z.string().regex(/^[A-Z]{3}$/),
-    }).strict()).max(2000),
-  }).strict()),
+  'rate-card:set': method<RateCardEntry[]>()(
+    z
+      .object({
+        entries: z
+          .array(
+            z
+              .object({
+                category: z.enum(['MARKETING', 'UTILITY', 'AUTHENTICATION']),
+                country: z.string().regex(/^([A-Z]{2}|\*)$/),
+                price: z.number().min(0).max(100),
+                currency: z.string().regex(/^[A-Z]{3}$/),
+              })
+              .strict(),
+          )
+          .max(2000),
+      })
+      .strict(),
+  ),
 };
 
 export interface CampaignProgress {
@@ -619,4 +746,8 @@ export interface CampaignsEvents {
   /** A campaign was created, edited, started… (lists refetch). */
   'campaigns:changed': { id: string };
 }
-export const campaignsEventNames = ['campaigns:progress', 'campaigns:alert', 'campaigns:changed'] as const satisfies readonly (keyof CampaignsEvents)[];
+export const campaignsEventNames = [
+  'campaigns:progress',
+  'campaigns:alert',
+  'campaigns:changed',
+] as const satisfies readonly (keyof CampaignsEvents)[];

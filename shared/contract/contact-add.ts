@@ -14,20 +14,27 @@ import { method } from './define';
 import { CONSENT_CATEGORIES, type ContactRow } from './contacts';
 
 export const contactAddMethods = {
-  'contacts:add': method<ContactRow>()(z.object({
-    phone: z.string().trim().min(1).max(60),
-    first_name: z.string().trim().max(200).optional(),
-    last_name: z.string().trim().max(200).optional(),
-    email: z.string().trim().max(320).optional(),
-    tags: z.array(z.string().trim().min(1).max(100)).max(200).optional(),
-    consent: z.object({
-      category: z.enum(CONSENT_CATEGORIES),
-      /** How consent was given ("paper form at the shop"): required, it is the evidence. */
-      source: z.string().trim().min(1).max(500),
-      /** More detail (a reference, where the form is kept). */
-      evidence: z.string().trim().max(500).optional(),
-    }).strict().optional(),
-  }).strict()),
+  'contacts:add': method<ContactRow>()(
+    z
+      .object({
+        phone: z.string().trim().min(1).max(60),
+        first_name: z.string().trim().max(200).optional(),
+        last_name: z.string().trim().max(200).optional(),
+        email: z.string().trim().max(320).optional(),
+        tags: z.array(z.string().trim().min(1).max(100)).max(200).optional(),
+        consent: z
+          .object({
+            category: z.enum(CONSENT_CATEGORIES),
+            /** How consent was given ("paper form at the shop"): required, it is the evidence. */
+            source: z.string().trim().min(1).max(500),
+            /** More detail (a reference, where the form is kept). */
+            evidence: z.string().trim().max(500).optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+  ),
 };
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type

@@ -49,16 +49,7 @@ export const IMPORT_FORMATS = ['csv', 'tsv', 'xlsx', 'vcard', 'google', 'outlook
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /** Encodings the importer reads (names as the user picks them; `encoding` inputs take these). */
-export const IMPORT_ENCODINGS = [
-  'utf-8',
-  'utf-16le',
-  'utf-16be',
-  'windows-1255',
-  'windows-1252',
-  'big5',
-  'gb18030',
-  'shift_jis',
-] as const;
+export const IMPORT_ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1255', 'windows-1252', 'big5', 'gb18030', 'shift_jis'] as const;
 export type ImportEncoding = (typeof IMPORT_ENCODINGS)[number];
 
 /**
@@ -482,7 +473,13 @@ export const contactsMethods = {
   'import:cancel': method<null>()(z.object({ jobId: z.string().min(1) }).strict()),
   'import:mappings': method<SavedMapping[]>()(z.object({}).strict()),
   'import:mapping-save': method<SavedMapping>()(
-    z.object({ name: z.string().trim().min(1).max(100), mapping: mappingSchema, headers: z.array(z.string().max(500)).max(500).default([]) }).strict(),
+    z
+      .object({
+        name: z.string().trim().min(1).max(100),
+        mapping: mappingSchema,
+        headers: z.array(z.string().max(500)).max(500).default([]),
+      })
+      .strict(),
   ),
   'import:mapping-delete': method<null>()(z.object({ id: z.number().int().positive() }).strict()),
 
@@ -507,7 +504,9 @@ export const contactsMethods = {
         last_name: z.string().max(200).nullable().optional(),
         email: z.string().max(320).nullable().optional(),
         tags: z.array(tagSchema).max(200).optional(),
-        attributes: z.record(z.string().regex(ATTRIBUTE_NAME_RE), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])).optional(),
+        attributes: z
+          .record(z.string().regex(ATTRIBUTE_NAME_RE), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]))
+          .optional(),
       })
       .strict(),
   ),
@@ -608,4 +607,8 @@ export interface ContactsEvents {
   /** Contacts changed (import, bulk, opt-out…): tables refetch. */
   'contacts:changed': { reason: 'import' | 'bulk' | 'update' | 'consent' | 'delete' };
 }
-export const contactsEventNames = ['import:progress', 'import:finished', 'contacts:changed'] as const satisfies readonly (keyof ContactsEvents)[];
+export const contactsEventNames = [
+  'import:progress',
+  'import:finished',
+  'contacts:changed',
+] as const satisfies readonly (keyof ContactsEvents)[];

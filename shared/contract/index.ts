@@ -31,8 +31,30 @@ export const methods = {
   ...paceMethods,
 } as const;
 
-export type EventMap = AppEvents & WhatsappEvents & ContactsEvents & WebhooksEvents & CampaignsEvents & CampaignReportsEvents & PrivacyEvents & RepliesEvents & RetargetEvents & ContactAddEvents & PaceEvents;
-export const eventNames = [...appEventNames, ...whatsappEventNames, ...contactsEventNames, ...webhooksEventNames, ...campaignsEventNames, ...campaignReportsEventNames, ...privacyEventNames, ...repliesEventNames, ...retargetEventNames, ...contactAddEventNames, ...paceEventNames] as const satisfies readonly (keyof EventMap)[];
+export type EventMap = AppEvents &
+  WhatsappEvents &
+  ContactsEvents &
+  WebhooksEvents &
+  CampaignsEvents &
+  CampaignReportsEvents &
+  PrivacyEvents &
+  RepliesEvents &
+  RetargetEvents &
+  ContactAddEvents &
+  PaceEvents;
+export const eventNames = [
+  ...appEventNames,
+  ...whatsappEventNames,
+  ...contactsEventNames,
+  ...webhooksEventNames,
+  ...campaignsEventNames,
+  ...campaignReportsEventNames,
+  ...privacyEventNames,
+  ...repliesEventNames,
+  ...retargetEventNames,
+  ...contactAddEventNames,
+  ...paceEventNames,
+] as const satisfies readonly (keyof EventMap)[];
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;

@@ -7,10 +7,14 @@ import { z } from 'zod';
 import { method } from './define';
 
 export const paceMethods = {
-  'campaigns:set-pace': method<{ rate: number }>()(z.object({
-    id: z.string().min(1).max(64),
-    rate: z.number().int().min(1).max(1000),
-  }).strict()),
+  'campaigns:set-pace': method<{ rate: number }>()(
+    z
+      .object({
+        id: z.string().min(1).max(64),
+        rate: z.number().int().min(1).max(1000),
+      })
+      .strict(),
+  ),
 };
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type

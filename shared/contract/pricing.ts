@@ -23,20 +23,43 @@ export interface RateCardInfo {
   updated_at: number | null;
 }
 
-export interface RateRow { category: string; country: string; price: number; currency: string; edited: boolean }
+export interface RateRow {
+  category: string;
+  country: string;
+  price: number;
+  currency: string;
+  edited: boolean;
+}
 
 export interface RateCardView {
   info: RateCardInfo;
   rates: RateRow[];
   /** The card shipped with Pacer: its date, and whether it carries figures at all. */
-  shipped: { card_id: string; effective_from: string; rates: number; standalone_markets: { country: string; direction: 'lower' | 'higher' }[] };
+  shipped: {
+    card_id: string;
+    effective_from: string;
+    rates: number;
+    standalone_markets: { country: string; direction: 'lower' | 'higher' }[];
+  };
 }
 
-export interface RateImportResult { view: RateCardView; imported: number; markets: number; skipped: CsvSkip[] }
+export interface RateImportResult {
+  view: RateCardView;
+  imported: number;
+  markets: number;
+  skipped: CsvSkip[];
+}
 
 export type CostDifferenceCode =
-  | 'not_delivered' | 'awaiting' | 'free_customer_service' | 'free_entry_point' | 'not_charged'
-  | 'category_changed' | 'rate_changed' | 'no_pricing' | 'unpriced';
+  | 'not_delivered'
+  | 'awaiting'
+  | 'free_customer_service'
+  | 'free_entry_point'
+  | 'not_charged'
+  | 'category_changed'
+  | 'rate_changed'
+  | 'no_pricing'
+  | 'unpriced';
 
 export interface CampaignCostReport {
   /** The card the estimate used when the campaign started (null for campaigns started before Pacer recorded it). */
@@ -76,19 +99,33 @@ export const pricingMethods = {
   /** The rate card in force, which card it is, and the card Pacer ships. */
   'rates:card': method<RateCardView>()(z.object({}).strict()),
   /** Replaces the rates with Meta's CSV (one currency); `name` is the file's name, shown as the source. */
-  'rates:import': method<RateImportResult>()(z.object({
-    csv: z.string().min(1).max(4_000_000),
-    name: z.string().max(200).optional(),
-    currency: z.string().regex(/^[A-Z]{3}$/).optional(),
-    effective_from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
-  }).strict()),
+  'rates:import': method<RateImportResult>()(
+    z
+      .object({
+        csv: z.string().min(1).max(4_000_000),
+        name: z.string().max(200).optional(),
+        currency: z
+          .string()
+          .regex(/^[A-Z]{3}$/)
+          .optional(),
+        effective_from: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/)
+          .optional(),
+      })
+      .strict(),
+  ),
   /** Sets (price) or removes (null) one rate; marked edited. */
-  'rates:set': method<RateCardView>()(z.object({
-    category,
-    country: z.string().regex(/^([A-Z]{2}|\*)$/),
-    price: z.number().min(0).max(100).nullable(),
-    currency: z.string().regex(/^[A-Z]{3}$/),
-  }).strict()),
+  'rates:set': method<RateCardView>()(
+    z
+      .object({
+        category,
+        country: z.string().regex(/^([A-Z]{2}|\*)$/),
+        price: z.number().min(0).max(100).nullable(),
+        currency: z.string().regex(/^[A-Z]{3}$/),
+      })
+      .strict(),
+  ),
   /** Back to the card shipped with Pacer (imported and edited rates are dropped). */
   'rates:reset': method<RateCardView>()(z.object({}).strict()),
   /** Estimate at start vs actual cost from Meta's pricing webhooks, with the differences explained. */

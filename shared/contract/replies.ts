@@ -45,21 +45,33 @@ export interface ConversationItem {
 
 export const repliesMethods = {
   /** A campaign's replies, newest first (the "Replied" filter of the recipient table). */
-  'campaigns:replies': method<{ total: number; replies: CampaignReply[] }>()(z.object({
-    id: z.string().min(1).max(64),
-    offset: z.number().int().min(0).default(0),
-    limit: z.number().int().min(1).max(1000).default(100),
-  }).strict()),
+  'campaigns:replies': method<{ total: number; replies: CampaignReply[] }>()(
+    z
+      .object({
+        id: z.string().min(1).max(64),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(1000).default(100),
+      })
+      .strict(),
+  ),
   /** The replies of some recipient rows (a page of the recipient table), oldest first per row. */
-  'campaigns:recipient-replies': method<CampaignReply[]>()(z.object({
-    id: z.string().min(1).max(64),
-    recipient_ids: z.array(z.number().int()).max(1000),
-  }).strict()),
+  'campaigns:recipient-replies': method<CampaignReply[]>()(
+    z
+      .object({
+        id: z.string().min(1).max(64),
+        recipient_ids: z.array(z.number().int()).max(1000),
+      })
+      .strict(),
+  ),
   /** A contact's conversation: campaign messages sent and replies received, newest first. */
-  'contacts:conversation': method<ConversationItem[]>()(z.object({
-    id: z.number().int(),
-    limit: z.number().int().min(1).max(500).default(200),
-  }).strict()),
+  'contacts:conversation': method<ConversationItem[]>()(
+    z
+      .object({
+        id: z.number().int(),
+        limit: z.number().int().min(1).max(500).default(200),
+      })
+      .strict(),
+  ),
 };
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type

@@ -33,17 +33,26 @@ export interface RetargetResult {
 }
 
 /** Tag names a retarget may write: no double quote (audience expressions quote names with it). */
-const retargetTag = z.string().trim().min(1).max(100).refine((s) => !s.includes('"'), 'a tag for retargeting cannot contain a double quote');
+const retargetTag = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .refine((s) => !s.includes('"'), 'a tag for retargeting cannot contain a double quote');
 
 export const retargetMethods = {
   /** How many contacts are at each funnel stage of a campaign. */
   'campaigns:retarget-stages': method<RetargetStageCount[]>()(z.object({ id: z.string().min(1).max(64) }).strict()),
   /** Tags the contacts at `stage` with `tag` (created if new) and answers the audience naming it. */
-  'campaigns:retarget': method<RetargetResult>()(z.object({
-    id: z.string().min(1).max(64),
-    stage: z.enum(RETARGET_STAGES),
-    tag: retargetTag,
-  }).strict()),
+  'campaigns:retarget': method<RetargetResult>()(
+    z
+      .object({
+        id: z.string().min(1).max(64),
+        stage: z.enum(RETARGET_STAGES),
+        tag: retargetTag,
+      })
+      .strict(),
+  ),
 };
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type

@@ -27,7 +27,17 @@ import type { SecretStatus } from './app';
  * (TIER_250 … UNTIERED); older versions `messaging_limit_tier` (adds the retired TIER_50 / TIER_1K).
  * UNKNOWN = not reported or a value Pacer does not know (treated conservatively, never as unlimited).
  */
-export const MESSAGING_LIMITS = ['TIER_50', 'TIER_250', 'TIER_1K', 'TIER_2K', 'TIER_10K', 'TIER_100K', 'TIER_UNLIMITED', 'UNTIERED', 'UNKNOWN'] as const;
+export const MESSAGING_LIMITS = [
+  'TIER_50',
+  'TIER_250',
+  'TIER_1K',
+  'TIER_2K',
+  'TIER_10K',
+  'TIER_100K',
+  'TIER_UNLIMITED',
+  'UNTIERED',
+  'UNKNOWN',
+] as const;
 export type MessagingLimit = (typeof MESSAGING_LIMITS)[number];
 
 /** Phone number quality. Meta's "NA" (not yet rated) is reported as UNKNOWN. */
@@ -35,14 +45,38 @@ export const QUALITY_RATINGS = ['GREEN', 'YELLOW', 'RED', 'UNKNOWN'] as const;
 export type QualityRating = (typeof QUALITY_RATINGS)[number];
 
 /** Phone number status; only CONNECTED numbers can send. */
-export const PHONE_STATUSES = ['CONNECTED', 'DISCONNECTED', 'PENDING', 'FLAGGED', 'RESTRICTED', 'RATE_LIMITED', 'UNVERIFIED', 'MIGRATED', 'DELETED', 'BANNED', 'UNKNOWN'] as const;
+export const PHONE_STATUSES = [
+  'CONNECTED',
+  'DISCONNECTED',
+  'PENDING',
+  'FLAGGED',
+  'RESTRICTED',
+  'RATE_LIMITED',
+  'UNVERIFIED',
+  'MIGRATED',
+  'DELETED',
+  'BANNED',
+  'UNKNOWN',
+] as const;
 export type PhoneStatus = (typeof PHONE_STATUSES)[number];
 
 /** Throughput level: STANDARD = 80 msg/s, HIGH = up to 1,000 msg/s. */
 export const THROUGHPUT_LEVELS = ['STANDARD', 'HIGH', 'NOT_APPLICABLE', 'UNKNOWN'] as const;
 export type ThroughputLevel = (typeof THROUGHPUT_LEVELS)[number];
 
-export const TEMPLATE_STATUSES = ['APPROVED', 'ARCHIVED', 'DELETED', 'DISABLED', 'IN_APPEAL', 'LIMIT_EXCEEDED', 'PAUSED', 'PENDING', 'PENDING_DELETION', 'REJECTED', 'UNKNOWN'] as const;
+export const TEMPLATE_STATUSES = [
+  'APPROVED',
+  'ARCHIVED',
+  'DELETED',
+  'DISABLED',
+  'IN_APPEAL',
+  'LIMIT_EXCEEDED',
+  'PAUSED',
+  'PENDING',
+  'PENDING_DELETION',
+  'REJECTED',
+  'UNKNOWN',
+] as const;
 export type TemplateStatus = (typeof TEMPLATE_STATUSES)[number];
 
 export const TEMPLATE_CATEGORIES = ['MARKETING', 'UTILITY', 'AUTHENTICATION', 'UNKNOWN'] as const;
@@ -55,7 +89,27 @@ export type TemplateQuality = (typeof TEMPLATE_QUALITIES)[number];
 export type ParameterFormat = 'POSITIONAL' | 'NAMED';
 
 /** Business profile industry (`vertical`). */
-export const BUSINESS_VERTICALS = ['UNDEFINED', 'OTHER', 'AUTO', 'BEAUTY', 'APPAREL', 'EDU', 'ENTERTAIN', 'EVENT_PLAN', 'FINANCE', 'GROCERY', 'GOVT', 'HOTEL', 'HEALTH', 'NONPROFIT', 'PROF_SERVICES', 'RETAIL', 'TRAVEL', 'RESTAURANT', 'NOT_A_BIZ'] as const;
+export const BUSINESS_VERTICALS = [
+  'UNDEFINED',
+  'OTHER',
+  'AUTO',
+  'BEAUTY',
+  'APPAREL',
+  'EDU',
+  'ENTERTAIN',
+  'EVENT_PLAN',
+  'FINANCE',
+  'GROCERY',
+  'GOVT',
+  'HOTEL',
+  'HEALTH',
+  'NONPROFIT',
+  'PROF_SERVICES',
+  'RETAIL',
+  'TRAVEL',
+  'RESTAURANT',
+  'NOT_A_BIZ',
+] as const;
 export type BusinessVertical = (typeof BUSINESS_VERTICALS)[number];
 
 /**
@@ -170,7 +224,8 @@ export interface GraphErrorDetails {
   graphCode: number | null;
   graphSubcode: number | null;
   httpStatus: number | null;
-  errorClass: 'retry_soon' | 'retry_after_24h' | 'terminal_recipient' | 'suppress_contact' | 'halt_campaign' | 'halt_account' | 'fix_payload';
+  errorClass:
+    'retry_soon' | 'retry_after_24h' | 'terminal_recipient' | 'suppress_contact' | 'halt_campaign' | 'halt_account' | 'fix_payload';
   message: string;
   fbtraceId: string | null;
   at: number;
@@ -226,23 +281,35 @@ export interface BusinessProfile {
 }
 
 const numericId = (what: string) =>
-  z.string().trim().regex(/^\d{5,20}$/, `${what} is the numeric id from WhatsApp Manager (5–20 digits)`);
-const apiVersionSchema = z.string().trim().regex(/^v\d{2}\.\d$/, 'API version looks like v24.0');
-const graphUrlSchema = z.string().trim().url('Graph URL must be a full http(s) URL').refine((u) => /^https?:\/\//i.test(u), 'Graph URL must be http(s)');
+  z
+    .string()
+    .trim()
+    .regex(/^\d{5,20}$/, `${what} is the numeric id from WhatsApp Manager (5–20 digits)`);
+const apiVersionSchema = z
+  .string()
+  .trim()
+  .regex(/^v\d{2}\.\d$/, 'API version looks like v24.0');
+const graphUrlSchema = z
+  .string()
+  .trim()
+  .url('Graph URL must be a full http(s) URL')
+  .refine((u) => /^https?:\/\//i.test(u), 'Graph URL must be http(s)');
 
-export const connectInputSchema = z.object({
-  wabaId: numericId('WhatsApp Business Account id'),
-  phoneNumberId: numericId('Phone number id'),
-  /** Omit to keep the stored token (e.g. changing the API version only). */
-  accessToken: z.string().trim().min(10, 'Access token looks too short').max(4096).optional(),
-  /** Used to verify webhook signatures. Omit to keep the stored one. */
-  appSecret: z.string().trim().min(8, 'App secret looks too short').max(256).optional(),
-  verifyToken: z.string().trim().min(1).max(256).optional(),
-  /** Default https://graph.facebook.com. Any Cloud-API-compatible root (sandbox, BSP proxy). */
-  graphUrl: graphUrlSchema.optional(),
-  /** Default DEFAULT_API_VERSION. */
-  apiVersion: apiVersionSchema.optional(),
-}).strict();
+export const connectInputSchema = z
+  .object({
+    wabaId: numericId('WhatsApp Business Account id'),
+    phoneNumberId: numericId('Phone number id'),
+    /** Omit to keep the stored token (e.g. changing the API version only). */
+    accessToken: z.string().trim().min(10, 'Access token looks too short').max(4096).optional(),
+    /** Used to verify webhook signatures. Omit to keep the stored one. */
+    appSecret: z.string().trim().min(8, 'App secret looks too short').max(256).optional(),
+    verifyToken: z.string().trim().min(1).max(256).optional(),
+    /** Default https://graph.facebook.com. Any Cloud-API-compatible root (sandbox, BSP proxy). */
+    graphUrl: graphUrlSchema.optional(),
+    /** Default DEFAULT_API_VERSION. */
+    apiVersion: apiVersionSchema.optional(),
+  })
+  .strict();
 export type ConnectInput = z.input<typeof connectInputSchema>;
 
 export const DEFAULT_GRAPH_URL = 'https://graph.facebook.com';
@@ -314,18 +381,20 @@ export interface TemplateSyncResult {
 
 const oneOrMany = <T extends z.ZodType>(s: T) => z.union([s, z.array(s).min(1)]);
 
-export const templatesListInputSchema = z.object({
-  status: oneOrMany(z.enum(TEMPLATE_STATUSES)).optional(),
-  category: oneOrMany(z.enum(TEMPLATE_CATEGORIES)).optional(),
-  quality: oneOrMany(z.enum(TEMPLATE_QUALITIES)).optional(),
-  /** Exact language code (en_US) or a prefix (en). Hyphens are accepted (en-US). */
-  language: z.string().trim().min(2).max(15).optional(),
-  /** Case-insensitive substring of the name or of any component text. */
-  search: z.string().trim().max(200).optional(),
-  wabaId: z.string().optional(),
-  /** Include templates Meta no longer returns (status DELETED). Default false. */
-  includeDeleted: z.boolean().optional(),
-}).strict();
+export const templatesListInputSchema = z
+  .object({
+    status: oneOrMany(z.enum(TEMPLATE_STATUSES)).optional(),
+    category: oneOrMany(z.enum(TEMPLATE_CATEGORIES)).optional(),
+    quality: oneOrMany(z.enum(TEMPLATE_QUALITIES)).optional(),
+    /** Exact language code (en_US) or a prefix (en). Hyphens are accepted (en-US). */
+    language: z.string().trim().min(2).max(15).optional(),
+    /** Case-insensitive substring of the name or of any component text. */
+    search: z.string().trim().max(200).optional(),
+    wabaId: z.string().optional(),
+    /** Include templates Meta no longer returns (status DELETED). Default false. */
+    includeDeleted: z.boolean().optional(),
+  })
+  .strict();
 
 /**
  * Marketing Messages API state of the connected portfolio (docs/whatsapp.md "Marketing Messages API").
@@ -369,7 +438,9 @@ export const whatsappMethods = {
    * Starts the built-in Cloud API emulator in-process on 127.0.0.1 (port 0 = any free port) and
    * connects to it with its scenario's credentials. Emits account:changed and templates:changed.
    */
-  'account:use-sandbox': method<AccountStatus>()(z.object({ port: z.number().int().min(0).max(65535).optional(), seed: z.number().int().optional() }).strict()),
+  'account:use-sandbox': method<AccountStatus>()(
+    z.object({ port: z.number().int().min(0).max(65535).optional(), seed: z.number().int().optional() }).strict(),
+  ),
   /** Forgets the connection (templates and history kept). forgetSecrets also clears the vault. */
   'account:disconnect': method<AccountStatus>()(z.object({ forgetSecrets: z.boolean().optional() }).strict()),
   /** Re-reads numbers, limits and token state from the API now (counts against the management rate limit). */
@@ -385,16 +456,18 @@ export const whatsappMethods = {
    * uploaded via Meta's resumable upload. Returns the profile as re-read from the API.
    */
   'account:profile-update': method<BusinessProfile>()(
-    z.object({
-      phoneNumberId: z.string().optional(),
-      about: z.string().trim().min(1).max(139).optional(),
-      description: z.string().trim().max(512).optional(),
-      address: z.string().trim().max(256).optional(),
-      email: z.union([z.string().trim().email().max(128), z.literal('')]).optional(),
-      websites: z.array(z.string().trim().url().max(256)).max(2).optional(),
-      vertical: z.enum(BUSINESS_VERTICALS).optional(),
-      photoFileId: z.string().uuid().optional(),
-    }).strict(),
+    z
+      .object({
+        phoneNumberId: z.string().optional(),
+        about: z.string().trim().min(1).max(139).optional(),
+        description: z.string().trim().max(512).optional(),
+        address: z.string().trim().max(256).optional(),
+        email: z.union([z.string().trim().email().max(128), z.literal('')]).optional(),
+        websites: z.array(z.string().trim().url().max(256)).max(2).optional(),
+        vertical: z.enum(BUSINESS_VERTICALS).optional(),
+        photoFileId: z.string().uuid().optional(),
+      })
+      .strict(),
   ),
 
   /** MM API terms state, strict choice and impending template-category changes (local state only). */
@@ -405,10 +478,7 @@ export const whatsappMethods = {
   'templates:sync': method<TemplateSyncResult>()(z.object({ wabaId: z.string().optional() }).strict()),
   /** One template with its history of status / quality / category changes (newest first). By id, or by name + language. */
   'templates:get': method<TemplateDetail>()(
-    z.union([
-      z.object({ id: z.string().min(1) }).strict(),
-      z.object({ name: z.string().min(1), language: z.string().min(2) }).strict(),
-    ]),
+    z.union([z.object({ id: z.string().min(1) }).strict(), z.object({ name: z.string().min(1), language: z.string().min(2) }).strict()]),
   ),
   /**
    * Submits a new template for Meta's review (checked first with shared/templates/draft.ts rules;
@@ -421,10 +491,7 @@ export const whatsappMethods = {
   'templates:edit': method<TemplateDetail>()(z.object({ id: z.string().min(1), draft: templateDraftSchema }).strict()),
   /** Deletes one language of a template (by id) or every language of a name. */
   'templates:delete': method<{ deleted: string[] }>()(
-    z.union([
-      z.object({ id: z.string().min(1) }).strict(),
-      z.object({ name: z.string().min(1), wabaId: z.string().optional() }).strict(),
-    ]),
+    z.union([z.object({ id: z.string().min(1) }).strict(), z.object({ name: z.string().min(1), wabaId: z.string().optional() }).strict()]),
   ),
 };
 
@@ -437,4 +504,8 @@ export interface WhatsappEvents {
   'marketing:changed': { at: number };
 }
 
-export const whatsappEventNames = ['account:changed', 'templates:changed', 'marketing:changed'] as const satisfies readonly (keyof WhatsappEvents)[];
+export const whatsappEventNames = [
+  'account:changed',
+  'templates:changed',
+  'marketing:changed',
+] as const satisfies readonly (keyof WhatsappEvents)[];

@@ -17,9 +17,17 @@
  */
 import { PRICING_CATEGORIES, type PricingCategory } from './categories';
 
-export interface CsvRate { category: PricingCategory; country: string; price: number }
+export interface CsvRate {
+  category: PricingCategory;
+  country: string;
+  price: number;
+}
 export type CsvSkipCode = 'unknown_market' | 'region_market' | 'bad_price' | 'mixed_currency';
-export interface CsvSkip { line: number; code: CsvSkipCode; params: Record<string, string> }
+export interface CsvSkip {
+  line: number;
+  code: CsvSkipCode;
+  params: Record<string, string>;
+}
 export interface CsvRateCard {
   rates: CsvRate[];
   currency: string | null;
@@ -30,7 +38,12 @@ export interface CsvRateCard {
 }
 
 export class RateCardCsvError extends Error {
-  constructor(readonly code: 'no_header' | 'no_rates', message: string) { super(message); }
+  constructor(
+    readonly code: 'no_header' | 'no_rates',
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** RFC 4180 rows (quoted fields, doubled quotes, CRLF); the delimiter is ',' or ';' (whichever the header uses). */
@@ -46,20 +59,37 @@ export function csvRows(text: string): string[][] {
     const ch = src[i]!;
     if (quoted) {
       if (ch === '"') {
-        if (src[i + 1] === '"') { field += '"'; i++; } else quoted = false;
+        if (src[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
       } else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === delim) { row.push(field); field = ''; }
-    else if (ch === '\n' || ch === '\r') {
+    else if (ch === delim) {
+      row.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && src[i + 1] === '\n') i++;
-      row.push(field); rows.push(row); row = []; field = '';
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
     } else field += ch;
   }
-  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  if (field !== '' || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
   return rows;
 }
 
-const norm = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+const norm = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 
 const CATEGORY_HEADERS: Record<string, PricingCategory> = {
   marketing: 'MARKETING',
@@ -73,10 +103,38 @@ const CATEGORY_HEADERS: Record<string, PricingCategory> = {
 const MARKET_HEADERS = new Set(['market', 'country', 'market name', 'country region', 'country name', 'countries']);
 const OTHER_MARKETS = new Set(['other', 'others', 'rest of world', 'rest of the world', 'all other countries', 'other countries']);
 const ALIASES: Record<string, string> = {
-  turkey: 'TR', russia: 'RU', vietnam: 'VN', 'south korea': 'KR', korea: 'KR', uae: 'AE', 'united states of america': 'US', usa: 'US',
-  'czech republic': 'CZ', 'ivory coast': 'CI', 'cote d ivoire': 'CI', 'north macedonia': 'MK', 'hong kong': 'HK', macau: 'MO', macao: 'MO',
-  taiwan: 'TW', 'korea south': 'KR', 'korea republic of': 'KR', 'united kingdom': 'GB', uk: 'GB', laos: 'LA', 'dr congo': 'CD', 'democratic republic of the congo': 'CD', 'republic of the congo': 'CG',
-  palestine: 'PS', syria: 'SY', iran: 'IR', 'cape verde': 'CV', eswatini: 'SZ', swaziland: 'SZ', myanmar: 'MM', burma: 'MM',
+  turkey: 'TR',
+  russia: 'RU',
+  vietnam: 'VN',
+  'south korea': 'KR',
+  korea: 'KR',
+  uae: 'AE',
+  'united states of america': 'US',
+  usa: 'US',
+  'czech republic': 'CZ',
+  'ivory coast': 'CI',
+  'cote d ivoire': 'CI',
+  'north macedonia': 'MK',
+  'hong kong': 'HK',
+  macau: 'MO',
+  macao: 'MO',
+  taiwan: 'TW',
+  'korea south': 'KR',
+  'korea republic of': 'KR',
+  'united kingdom': 'GB',
+  uk: 'GB',
+  laos: 'LA',
+  'dr congo': 'CD',
+  'democratic republic of the congo': 'CD',
+  'republic of the congo': 'CG',
+  palestine: 'PS',
+  syria: 'SY',
+  iran: 'IR',
+  'cape verde': 'CV',
+  eswatini: 'SZ',
+  swaziland: 'SZ',
+  myanmar: 'MM',
+  burma: 'MM',
 };
 
 let names: Map<string, string> | null = null;
@@ -85,12 +143,13 @@ function countryNames(): Map<string, string> {
   names = new Map();
   const dn = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
   const A = 'A'.charCodeAt(0);
-  for (let i = 0; i < 26; i++) for (let j = 0; j < 26; j++) {
-    const code = String.fromCharCode(A + i, A + j);
-    const name = dn.of(code);
-    // ICU names unassigned codes "Unknown Region": those are not markets.
-    if (name && name !== code && norm(name) !== 'unknown region') names.set(norm(name), code);
-  }
+  for (let i = 0; i < 26; i++)
+    for (let j = 0; j < 26; j++) {
+      const code = String.fromCharCode(A + i, A + j);
+      const name = dn.of(code);
+      // ICU names unassigned codes "Unknown Region": those are not markets.
+      if (name && name !== code && norm(name) !== 'unknown region') names.set(norm(name), code);
+    }
   for (const [k, v] of Object.entries(ALIASES)) names.set(k, v);
   return names;
 }
@@ -113,7 +172,11 @@ export function marketCode(cell: string): string | 'region' | null {
 }
 
 function price(cell: string): number | null | 'bad' {
-  const s = cell.trim().replace(/^[A-Z]{3}\s*/, '').replace(/^[$€£₹]/, '').trim();
+  const s = cell
+    .trim()
+    .replace(/^[A-Z]{3}\s*/, '')
+    .replace(/^[$€£₹]/, '')
+    .trim();
   if (s === '' || /^(n\/?a|-|–|—|none)$/i.test(s)) return null;
   const v = Number(s.replace(/,/g, '.').replace(/\s/g, ''));
   return Number.isFinite(v) && v >= 0 && v < 1000 ? v : 'bad';
@@ -126,9 +189,16 @@ export function parseRateCardCsv(text: string): CsvRateCard {
   for (let i = 0; i < rows.length && headerAt < 0; i++) {
     const cells = rows[i]!.map(norm);
     const m = cells.findIndex((c) => MARKET_HEADERS.has(c));
-    if (m >= 0 && cells.some((c) => c in CATEGORY_HEADERS)) { headerAt = i; marketCol = m; }
+    if (m >= 0 && cells.some((c) => c in CATEGORY_HEADERS)) {
+      headerAt = i;
+      marketCol = m;
+    }
   }
-  if (headerAt < 0) throw new RateCardCsvError('no_header', 'no header row with a Market column and a category column (Marketing, Utility, Authentication, Authentication-International, Service)');
+  if (headerAt < 0)
+    throw new RateCardCsvError(
+      'no_header',
+      'no header row with a Market column and a category column (Marketing, Utility, Authentication, Authentication-International, Service)',
+    );
   const header = rows[headerAt]!.map(norm);
   const catCols = header.flatMap((h, i) => (h in CATEGORY_HEADERS ? [{ i, cat: CATEGORY_HEADERS[h]! }] : []));
   const currencyCol = header.findIndex((h) => h === 'currency');
@@ -150,22 +220,37 @@ export function parseRateCardCsv(text: string): CsvRateCard {
     const cell = (r[marketCol] ?? '').trim();
     if (!cell || r.every((c) => !c.trim())) continue;
     const code = marketCode(cell);
-    if (code === 'region') { skipped.push({ line, code: 'region_market', params: { market: cell } }); continue; }
-    if (!code) { skipped.push({ line, code: 'unknown_market', params: { market: cell } }); continue; }
+    if (code === 'region') {
+      skipped.push({ line, code: 'region_market', params: { market: cell } });
+      continue;
+    }
+    if (!code) {
+      skipped.push({ line, code: 'unknown_market', params: { market: cell } });
+      continue;
+    }
     if (currencyCol >= 0 && r[currencyCol]?.trim()) {
       const c = r[currencyCol]!.trim().toUpperCase();
-      if (currency && c !== currency) { skipped.push({ line, code: 'mixed_currency', params: { market: cell, currency: c, card: currency } }); continue; }
+      if (currency && c !== currency) {
+        skipped.push({ line, code: 'mixed_currency', params: { market: cell, currency: c, card: currency } });
+        continue;
+      }
       currency = c;
     }
     if (dateCol >= 0) effective ??= /(20\d\d-[01]\d-[0-3]\d)/.exec(r[dateCol] ?? '')?.[1] ?? null;
     for (const { i: col, cat } of catCols) {
       const p = price(r[col] ?? '');
       if (p === null) continue;
-      if (p === 'bad') { skipped.push({ line, code: 'bad_price', params: { market: cell, category: cat, value: (r[col] ?? '').trim() } }); continue; }
+      if (p === 'bad') {
+        skipped.push({ line, code: 'bad_price', params: { market: cell, category: cat, value: (r[col] ?? '').trim() } });
+        continue;
+      }
       const key = `${cat}|${code}`;
       const at = seen.get(key);
       if (at !== undefined) rates[at] = { category: cat, country: code, price: p };
-      else { seen.set(key, rates.length); rates.push({ category: cat, country: code, price: p }); }
+      else {
+        seen.set(key, rates.length);
+        rates.push({ category: cat, country: code, price: p });
+      }
       markets.add(code);
     }
   }

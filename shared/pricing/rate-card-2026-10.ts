@@ -53,14 +53,28 @@ export const RATE_CARD_2026_10: ShippedRateCard = {
   effective_from: '2026-10-01',
   currency: 'USD',
   source: [
-    { title: 'Meta — Pricing on the WhatsApp Business Platform', url: 'https://developers.facebook.com/documentation/business-messaging/whatsapp/pricing', read: '2026-03-30' },
-    { title: 'Meta — Upcoming pricing updates for Meta Business Agent, service and utility messages', url: 'https://developers.facebook.com/documentation/business-messaging/whatsapp/pricing', read: '2026-07-01' },
+    {
+      title: 'Meta — Pricing on the WhatsApp Business Platform',
+      url: 'https://developers.facebook.com/documentation/business-messaging/whatsapp/pricing',
+      read: '2026-03-30',
+    },
+    {
+      title: 'Meta — Upcoming pricing updates for Meta Business Agent, service and utility messages',
+      url: 'https://developers.facebook.com/documentation/business-messaging/whatsapp/pricing',
+      read: '2026-07-01',
+    },
   ],
   // The reference gives no price figures (see the header): nothing is shipped rather than a guess.
   rates: [],
   standalone_markets: [
-    { country: 'BD', direction: 'lower' }, { country: 'IQ', direction: 'lower' }, { country: 'NP', direction: 'lower' }, { country: 'LK', direction: 'lower' },
-    { country: 'KZ', direction: 'higher' }, { country: 'KW', direction: 'higher' }, { country: 'MA', direction: 'higher' }, { country: 'OM', direction: 'higher' },
+    { country: 'BD', direction: 'lower' },
+    { country: 'IQ', direction: 'lower' },
+    { country: 'NP', direction: 'lower' },
+    { country: 'LK', direction: 'lower' },
+    { country: 'KZ', direction: 'higher' },
+    { country: 'KW', direction: 'higher' },
+    { country: 'MA', direction: 'higher' },
+    { country: 'OM', direction: 'higher' },
     { country: 'UA', direction: 'higher' },
   ],
   rules: {

@@ -42,9 +42,7 @@ export interface TemplateInput {
 }
 
 /** A run of a rendered text: literal text, or a parameter with its value (missing when none). */
-export type Segment =
-  | { kind: 'text'; text: string }
-  | { kind: 'param'; name: string; value: string | null };
+export type Segment = { kind: 'text'; text: string } | { kind: 'param'; name: string; value: string | null };
 
 export interface RenderedButton {
   type: 'QUICK_REPLY' | 'URL' | 'PHONE_NUMBER' | 'COPY_CODE' | 'OTHER';
@@ -225,10 +223,7 @@ export type Run = { text: string; bold?: true; italic?: true; strike?: true; mon
 const B = '(?<![\\p{L}\\p{N}])';
 const E = '(?![\\p{L}\\p{N}])';
 const FORMAT = new RegExp(
-  '```([^`]+?)```' +
-    `|${B}\\*(\\S(?:[^*\\n]*\\S)?)\\*${E}` +
-    `|${B}_(\\S(?:[^_\\n]*\\S)?)_${E}` +
-    `|${B}~(\\S(?:[^~\\n]*\\S)?)~${E}`,
+  '```([^`]+?)```' + `|${B}\\*(\\S(?:[^*\\n]*\\S)?)\\*${E}` + `|${B}_(\\S(?:[^_\\n]*\\S)?)_${E}` + `|${B}~(\\S(?:[^~\\n]*\\S)?)~${E}`,
   'gu',
 );
 

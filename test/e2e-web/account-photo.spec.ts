@@ -40,7 +40,9 @@ for (const lang of ['en', 'he'] as const) {
 
     test('a picked PNG is previewed locally, uploaded and saved in the Sandbox', async ({ page, serve }) => {
       const cspErrors: string[] = [];
-      page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text()); });
+      page.on('console', (m) => {
+        if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
+      });
       await page.goto(serve.url);
       await page.getByTestId('nav-account').click();
       await page.getByTestId('use-sandbox').click();
@@ -64,7 +66,10 @@ for (const lang of ['en', 'he'] as const) {
       await expect(photo.getByTestId('profile-photo-note')).toHaveAttribute('data-state', 'saved');
       await expect(photo.getByTestId('profile-photo-sandbox')).toBeVisible();
       await expect(photo.getByTestId('profile-photo-preview')).toHaveAttribute('src', /^blob:/);
-      if (lang === 'en') await expect(photo.getByTestId('profile-photo-saved')).toHaveText('Profile photo saved. WhatsApp can take a few minutes to show it.');
+      if (lang === 'en')
+        await expect(photo.getByTestId('profile-photo-saved')).toHaveText(
+          'Profile photo saved. WhatsApp can take a few minutes to show it.',
+        );
       await card.scrollIntoViewIfNeeded();
       await card.screenshot({ path: path.join(SHOTS, `account-photo-${lang}.png`) });
 
@@ -92,7 +97,8 @@ for (const lang of ['en', 'he'] as const) {
       await input.setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: big });
       await expect(error).toBeVisible();
       await expect(error).toContainText('huge.png');
-      if (lang === 'en') await expect(error).toHaveText('huge.png is 5.1 MB. The profile photo must be 5 MB or smaller; pick a smaller file.');
+      if (lang === 'en')
+        await expect(error).toHaveText('huge.png is 5.1 MB. The profile photo must be 5 MB or smaller; pick a smaller file.');
       await expect(photo.getByTestId('profile-photo-save')).toHaveCount(0);
       await expect(photo.getByTestId('profile-photo-preview')).toHaveCount(0);
       await photo.screenshot({ path: path.join(SHOTS, `account-photo-refused-${lang}.png`) });

@@ -42,7 +42,9 @@ for (const l of LANGS) {
       // Three numbers with their own quality, all sharing the portfolio's 2K limit.
       const cards = page.locator('.number-card');
       await expect(cards).toHaveCount(3);
-      const qualities = await page.getByTestId('number-quality').evaluateAll((els) => els.map((e) => e.getAttribute('data-quality')).sort());
+      const qualities = await page
+        .getByTestId('number-quality')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-quality')).sort());
       expect(qualities).toEqual(['GREEN', 'UNKNOWN', 'YELLOW']);
       for (const limit of await page.getByTestId('number-limit').allTextContents()) expect(limit).toContain('2,000');
       await expect(page.getByTestId('portfolio-limit')).toContainText('2,000');

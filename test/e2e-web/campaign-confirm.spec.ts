@@ -12,9 +12,12 @@ const GOOD = ['+972500000301', '+972500000302', '+972500000303'];
 const BAD = [SANDBOX_RECIPIENTS.undeliverable, SANDBOX_RECIPIENTS.marketingCapReached];
 
 const draft = (name: string) => ({
-  name, template: { name: 'spring_sale', language: 'en_US' }, audience: 'all',
+  name,
+  template: { name: 'spring_sale', language: 'en_US' },
+  audience: 'all',
   params: { first_name: 'first_name|there', discount: '"20%"', end_date: '"April 30"' },
-  header_media: { link: 'https://example.com/tents.jpg' }, options: { retry_131049: 0 },
+  header_media: { link: 'https://example.com/tents.jpg' },
+  options: { retry_131049: 0 },
 });
 
 for (const lang of ['en', 'he', 'zh-TW'] as const) {
@@ -55,7 +58,9 @@ for (const lang of ['en', 'he', 'zh-TW'] as const) {
       await expect(page.getByTestId('campaign-detail')).toBeVisible();
       // One story: completed badge, everything processed, no sending rate, no "still to go".
       await expect(page.getByTestId('campaign-state')).toHaveAttribute('data-state', 'completed', { timeout: 60_000 });
-      await expect(page.getByTestId('detail-processed')).toHaveText(new RegExp(`^${GOOD.length + BAD.length}\\D+${GOOD.length + BAD.length}$`));
+      await expect(page.getByTestId('detail-processed')).toHaveText(
+        new RegExp(`^${GOOD.length + BAD.length}\\D+${GOOD.length + BAD.length}$`),
+      );
       await expect(page.getByTestId('detail-forecast')).toHaveCount(0);
       // Both special numbers fail (131026 final, 131049 retryable), then the resend dialog says which.
       await expect(page.locator('[data-testid="failure-retryable"]')).toHaveCount(2, { timeout: 60_000 });
@@ -70,12 +75,19 @@ for (const lang of ['en', 'he', 'zh-TW'] as const) {
       // The requeued row runs and fails again (the cap): the page ends where the core's standing is,
       // with no banner contradicting the badge.
       type Got = { standing: { state: string; remaining: number }; counts: { failed: number } };
-      await expect.poll(async () => {
-        const g = await callApi<Got>(serve, 'campaigns:get', { id: c.id });
-        return g.standing.state === 'completed' && g.counts.failed === 2;
-      }, { timeout: 60_000 }).toBe(true);
+      await expect
+        .poll(
+          async () => {
+            const g = await callApi<Got>(serve, 'campaigns:get', { id: c.id });
+            return g.standing.state === 'completed' && g.counts.failed === 2;
+          },
+          { timeout: 60_000 },
+        )
+        .toBe(true);
       await expect(page.getByTestId('campaign-state')).toHaveAttribute('data-state', 'completed', { timeout: 15_000 });
-      await expect(page.getByTestId('detail-processed')).toHaveText(new RegExp(`^${GOOD.length + BAD.length}\\D+${GOOD.length + BAD.length}$`));
+      await expect(page.getByTestId('detail-processed')).toHaveText(
+        new RegExp(`^${GOOD.length + BAD.length}\\D+${GOOD.length + BAD.length}$`),
+      );
       await expect(page.locator('[data-testid="campaign-alert"]:not([data-kind="completed"])')).toHaveCount(0);
       await page.screenshot({ path: path.join(SHOTS, `confirm-after-resend-${lang}.png`), fullPage: true });
     } finally {

@@ -30,7 +30,9 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
 }
 
-test('an erased contact is skipped with its reason; Resume after a token expired mid-send is refused with the reason (he, zh-TW)', async ({ page }) => {
+test('an erased contact is skipped with its reason; Resume after a token expired mid-send is refused with the reason (he, zh-TW)', async ({
+  page,
+}) => {
   test.setTimeout(150_000);
   const dataDir = tempDataDir('pacer-e2e-guarantees-');
   fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ language: 'he' }));
@@ -42,19 +44,48 @@ test('an erased contact is skipped with its reason; Resume after a token expired
   try {
     let serve = await startServe({ dataDir });
     try {
-      await callApi(serve, 'account:connect', { graphUrl: sb.url, wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID, accessToken: SANDBOX_ACCESS_TOKEN, appSecret: SANDBOX_APP_SECRET });
+      await callApi(serve, 'account:connect', {
+        graphUrl: sb.url,
+        wabaId: SANDBOX_WABA_ID,
+        phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
+        accessToken: SANDBOX_ACCESS_TOKEN,
+        appSecret: SANDBOX_APP_SECRET,
+      });
       await callApi(serve, 'templates:sync', {});
     } finally {
       await serve.stop();
     }
     // Created and started from the CLI, which does not send (the harness would start sending at once).
-    const created = JSON.parse(pacer(dataDir, ['campaign', 'create', '--name', 'תזכורות', '--template', 'appointment_reminder', '--language', 'he',
-      '--audience', 'all', '--param', '1=first_name|"חבר"', '--param', '2="תל אביב"', '--param', '3="12/05 10:30"', '--json'])) as { id: string };
+    const created = JSON.parse(
+      pacer(dataDir, [
+        'campaign',
+        'create',
+        '--name',
+        'תזכורות',
+        '--template',
+        'appointment_reminder',
+        '--language',
+        'he',
+        '--audience',
+        'all',
+        '--param',
+        '1=first_name|"חבר"',
+        '--param',
+        '2="תל אביב"',
+        '--param',
+        '3="12/05 10:30"',
+        '--json',
+      ]),
+    ) as { id: string };
     const id = created.id;
     pacer(dataDir, ['campaign', 'start', id, '--json']);
     // The person asked to be erased before their message went out; then Meta stops taking the token.
     pacer(dataDir, ['contacts', 'delete', PHONES[3]!, '--json']);
-    const r = await fetch(`${sb.url}/__admin/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ state: 'expired' }) });
+    const r = await fetch(`${sb.url}/__admin/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ state: 'expired' }),
+    });
     expect(r.ok).toBe(true);
     pacer(dataDir, ['run', '--until-idle', '--webhook-port', String(webhookPort), '--json']);
 

@@ -49,7 +49,9 @@ for (const lang of ['en', 'he'] as const) {
       await select.selectOption((await select.locator('option', { hasText: 'spring_sale · en_US' }).getAttribute('value'))!);
 
       // Not an image, whatever the name says: refused, nothing attached.
-      await page.getByTestId('builder-media-file').setInputFiles({ name: 'fake.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('GIF89a, not a JPEG') });
+      await page
+        .getByTestId('builder-media-file')
+        .setInputFiles({ name: 'fake.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('GIF89a, not a JPEG') });
       await expect(page.getByTestId('builder-media-error')).toContainText('fake.jpg');
       await expect(page.getByTestId('builder-media-attached')).toHaveCount(0);
 
@@ -70,7 +72,10 @@ for (const lang of ['en', 'he'] as const) {
 
       const first = page.getByTestId('param-first_name');
       await first.getByTestId('param-fallback').fill('there');
-      for (const [key, text] of [['discount', '20%'], ['end_date', 'April 30']] as const) {
+      for (const [key, text] of [
+        ['discount', '20%'],
+        ['end_date', 'April 30'],
+      ] as const) {
         const p = page.getByTestId(`param-${key}`);
         await p.getByTestId('param-source').selectOption('literal');
         await p.getByTestId('param-literal').fill(text);

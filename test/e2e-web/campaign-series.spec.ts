@@ -28,7 +28,10 @@ for (const lang of ['en', 'he'] as const) {
       const select = page.getByTestId('builder-template');
       await select.selectOption((await select.locator('option', { hasText: 'appointment_reminder · en_US' }).getAttribute('value'))!);
       await page.getByTestId('param-1').getByTestId('param-fallback').fill('there');
-      for (const [key, text] of [['2', 'Tel Aviv'], ['3', 'your usual time']] as const) {
+      for (const [key, text] of [
+        ['2', 'Tel Aviv'],
+        ['3', 'your usual time'],
+      ] as const) {
         const p = page.getByTestId(`param-${key}`);
         await p.getByTestId('param-source').selectOption('literal');
         await p.getByTestId('param-literal').fill(text);
@@ -87,7 +90,11 @@ for (const lang of ['en', 'he'] as const) {
 
       const list = await callApi<CampaignSummary[]>(serve, 'campaigns:list', {});
       expect(list).toHaveLength(1);
-      expect(list[0]!.schedule).toMatchObject({ mode: 'now', tz: TZ, repeat: { frequency: 'weekly', days: ['mon', 'thu'], time: '09:00' } });
+      expect(list[0]!.schedule).toMatchObject({
+        mode: 'now',
+        tz: TZ,
+        repeat: { frequency: 'weekly', days: ['mon', 'thu'], time: '09:00' },
+      });
       expect(list[0]!.series).toMatchObject({ next_run_at: expected, runs: 0 });
     } finally {
       await serve.stop();
@@ -95,7 +102,9 @@ for (const lang of ['en', 'he'] as const) {
   });
 }
 
-test('a daily series runs an occurrence: the series page lists it with its results; the occurrence links back (en, he, zh-TW)', async ({ page }) => {
+test('a daily series runs an occurrence: the series page lists it with its results; the occurrence links back (en, he, zh-TW)', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   const dataDir = tempDataDir('pacer-e2e-series-run-');
   fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ language: 'en' }));
@@ -107,8 +116,11 @@ test('a daily series runs an occurrence: the series page lists it with its resul
     const due = Math.ceil((Date.now() + 70_000) / 60_000) * 60_000;
     const time = new Date(due).toISOString().slice(11, 16);
     const created = await callApi<CampaignSummary>(serve, 'campaigns:create', {
-      name: 'Daily check-in', template: { name: 'appointment_reminder', language: 'en_US' }, audience: 'all',
-      params: { 1: 'first_name|"there"', 2: '"Tel Aviv"', 3: '"today"' }, schedule: { mode: 'now', tz: 'UTC', repeat: { frequency: 'daily', time } },
+      name: 'Daily check-in',
+      template: { name: 'appointment_reminder', language: 'en_US' },
+      audience: 'all',
+      params: { 1: 'first_name|"there"', 2: '"Tel Aviv"', 3: '"today"' },
+      schedule: { mode: 'now', tz: 'UTC', repeat: { frequency: 'daily', time } },
     });
     await callApi(serve, 'campaigns:start', { id: created.id });
     await page.getByTestId('nav-campaigns').click();
@@ -119,11 +131,18 @@ test('a daily series runs an occurrence: the series page lists it with its resul
     const row = page.getByTestId('occurrence-row');
     await expect(row).toHaveCount(1, { timeout: 150_000 });
     await expect(row).toHaveAttribute('data-outcome', 'started');
-    await expect.poll(async () => {
-      const occ = await callApi<{ rows: { campaign: { counts: Record<string, number> } | null }[] }>(serve, 'campaigns:occurrences', { id: created.id });
-      const c = occ.rows[0]?.campaign?.counts;
-      return c ? (c.delivered ?? 0) + (c.read ?? 0) : 0;
-    }, { timeout: 60_000 }).toBe(2);
+    await expect
+      .poll(
+        async () => {
+          const occ = await callApi<{ rows: { campaign: { counts: Record<string, number> } | null }[] }>(serve, 'campaigns:occurrences', {
+            id: created.id,
+          });
+          const c = occ.rows[0]?.campaign?.counts;
+          return c ? (c.delivered ?? 0) + (c.read ?? 0) : 0;
+        },
+        { timeout: 60_000 },
+      )
+      .toBe(2);
     await expect(row.getByTestId('campaign-state')).toHaveAttribute('data-state', 'completed', { timeout: 15_000 });
     await expect(row.getByTestId('occurrence-delivered')).toHaveText('2', { timeout: 15_000 });
     await expect(page.getByTestId('series-runs')).toHaveText('1');

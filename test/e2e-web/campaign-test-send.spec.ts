@@ -34,7 +34,9 @@ function seed(dataDir: string): void {
   // What the webhook handler records when WhatsApp reports `user_changed_number`.
   const db = openDataDirStore(dataDir);
   const id = db.prepare('SELECT id FROM contacts WHERE phone = ?').pluck().get(HELD) as number;
-  db.prepare("INSERT INTO contact_holds (contact_id, reason, detail, held_at) VALUES (?, 'user_changed_number', 'system: user changed number', ?)").run(id, Date.now());
+  db.prepare(
+    "INSERT INTO contact_holds (contact_id, reason, detail, held_at) VALUES (?, 'user_changed_number', 'system: user changed number', ?)",
+  ).run(id, Date.now());
   db.close();
 }
 
@@ -63,7 +65,10 @@ for (const lang of ['he', 'zh-TW'] as const) {
       await select.selectOption((await select.locator('option', { hasText: 'spring_sale · en_US' }).getAttribute('value'))!);
       await page.getByTestId('builder-media').fill('https://example.com/tents.jpg');
       await page.getByTestId('param-first_name').getByTestId('param-fallback').fill('there');
-      for (const [key, text] of [['discount', '20%'], ['end_date', 'April 30']] as const) {
+      for (const [key, text] of [
+        ['discount', '20%'],
+        ['end_date', 'April 30'],
+      ] as const) {
         const p = page.getByTestId(`param-${key}`);
         await p.getByTestId('param-source').selectOption('literal');
         await p.getByTestId('param-literal').fill(text);
@@ -74,20 +79,31 @@ for (const lang of ['he', 'zh-TW'] as const) {
       expect(noNumbers.length).toBeGreaterThan(3);
 
       // Eleven numbers are too many; the reason says so.
-      await page.getByTestId('test-numbers').fill(Array.from({ length: 11 }, (_, i) => `+9725000001${String(i).padStart(2, '0')}`).join('\n'));
+      await page
+        .getByTestId('test-numbers')
+        .fill(Array.from({ length: 11 }, (_, i) => `+9725000001${String(i).padStart(2, '0')}`).join('\n'));
       await expect(button).toBeDisabled();
       await expect(why).toContainText('11');
 
       // The formats the import takes: spaces and dashes, several in one line, national format.
-      await page.getByTestId('test-numbers').fill(`+972 50-234 5678\n${OPTED_OUT}, ${ERASED}\n${HELD}\n+1 (201) 555-0123\n050-000-0015\n+972 50-123 4567`);
+      await page
+        .getByTestId('test-numbers')
+        .fill(`+972 50-234 5678\n${OPTED_OUT}, ${ERASED}\n${HELD}\n+1 (201) 555-0123\n050-000-0015\n+972 50-123 4567`);
       await expect(why).toHaveCount(0);
       await button.click();
       const items = page.getByTestId('test-results').getByTestId('test-result');
       await expect(items).toHaveCount(7);
-      const reasons = await items.evaluateAll((els) => els.map((e) => [e.querySelector('bdi')!.textContent, e.getAttribute('data-reason')]));
+      const reasons = await items.evaluateAll((els) =>
+        els.map((e) => [e.querySelector('bdi')!.textContent, e.getAttribute('data-reason')]),
+      );
       expect(reasons).toEqual([
-        [GOOD, ''], [OPTED_OUT, 'opted_out'], [ERASED, 'erased'], [HELD, 'held_number_changed'],
-        [US, 'us_marketing_paused'], [NO_OPTIN, 'no_consent'], ['+972 50-123 4567', 'invalid_number'],
+        [GOOD, ''],
+        [OPTED_OUT, 'opted_out'],
+        [ERASED, 'erased'],
+        [HELD, 'held_number_changed'],
+        [US, 'us_marketing_paused'],
+        [NO_OPTIN, 'no_consent'],
+        ['+972 50-123 4567', 'invalid_number'],
       ]);
       await expect(items.first()).toHaveAttribute('data-ok', 'true');
       // The refused number says what a valid one there looks like (the placeholder's own format).
@@ -100,7 +116,8 @@ for (const lang of ['he', 'zh-TW'] as const) {
       expect(text.replace(/Meta/g, '')).not.toMatch(/[A-Za-z]{2,}/);
       for (const code of TEST_SEND_REASONS) expect(text).not.toContain(code);
       // Numbers are isolated left-to-right runs, also inside Hebrew text.
-      for (const dir of await items.evaluateAll((els) => els.map((e) => getComputedStyle(e.querySelector('bdi')!).direction))) expect(dir).toBe('ltr');
+      for (const dir of await items.evaluateAll((els) => els.map((e) => getComputedStyle(e.querySelector('bdi')!).direction)))
+        expect(dir).toBe('ltr');
       if (lang === 'he') await expect(items.nth(1)).toHaveCSS('direction', 'rtl');
 
       await card.scrollIntoViewIfNeeded();
@@ -108,7 +125,9 @@ for (const lang of ['he', 'zh-TW'] as const) {
 
       // Only the good number reached the Sandbox.
       const status = await callApi<{ connection: { graphUrl: string } | null }>(serve, 'account:status', {});
-      const sent = (await (await fetch(`${status.connection!.graphUrl}/__admin/messages?limit=100`)).json()) as { data: { wa_id: string }[] };
+      const sent = (await (await fetch(`${status.connection!.graphUrl}/__admin/messages?limit=100`)).json()) as {
+        data: { wa_id: string }[];
+      };
       expect(sent.data.map((m) => m.wa_id)).toEqual([GOOD.slice(1)]);
 
       // The marketer confirms the lead agreed: sent, and the opt-in recorded.
@@ -119,7 +138,9 @@ for (const lang of ['he', 'zh-TW'] as const) {
       await expect(items.first()).toHaveAttribute('data-ok', 'true');
       const lead = await callApi<{ contact: { consent: { marketing: string } } }>(serve, 'contacts:get', { phone: NO_OPTIN });
       expect(lead.contact.consent.marketing).toBe('opted_in');
-      const after = (await (await fetch(`${status.connection!.graphUrl}/__admin/messages?limit=100`)).json()) as { data: { wa_id: string }[] };
+      const after = (await (await fetch(`${status.connection!.graphUrl}/__admin/messages?limit=100`)).json()) as {
+        data: { wa_id: string }[];
+      };
       expect(after.data.map((m) => m.wa_id).sort()).toEqual([GOOD.slice(1), NO_OPTIN.slice(1)].sort());
     } finally {
       await serve.stop();

@@ -27,9 +27,13 @@ function pacer(dataDir: string, args: string[]): string {
 /** Contacts as a marketer's CSV: names, phones, a tag; consent recorded on import for the first file only. */
 function seedContacts(dataDir: string): void {
   const dir = tempDataDir('pacer-csv-');
-  const rows = (phones: string[], first: string[], tag: string) => phones.map((p, i) => `${first[i % first.length]},${p},${tag}`).join('\n');
+  const rows = (phones: string[], first: string[], tag: string) =>
+    phones.map((p, i) => `${first[i % first.length]},${p},${tag}`).join('\n');
   const consented = path.join(dir, 'consented.csv');
-  fs.writeFileSync(consented, `first_name,phone,tags\n${rows([...CONSENTED, US], ['Dana', 'Noa', 'Avi', 'Lior', 'Maya', '', 'Sam'], 'customers')}\n`);
+  fs.writeFileSync(
+    consented,
+    `first_name,phone,tags\n${rows([...CONSENTED, US], ['Dana', 'Noa', 'Avi', 'Lior', 'Maya', '', 'Sam'], 'customers')}\n`,
+  );
   const other = path.join(dir, 'no-consent.csv');
   fs.writeFileSync(other, `first_name,phone,tags\n${rows(NO_CONSENT, ['Eli', 'Tal'], 'leads')}\n`);
   pacer(dataDir, ['import', consented, '--consent', 'marketing', '--consent-source', 'e2e signup form', '--json']);
@@ -93,7 +97,13 @@ test('build, plan, start, deliver and read the results of a campaign (en, he, zh
   let serve: RunningServe | null = await startServe({ dataDir });
   let campaignId = '';
   try {
-    await call(serve, 'account:connect', { graphUrl: sandboxUrl, wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID, accessToken: SANDBOX_ACCESS_TOKEN, appSecret: SANDBOX_APP_SECRET });
+    await call(serve, 'account:connect', {
+      graphUrl: sandboxUrl,
+      wabaId: SANDBOX_WABA_ID,
+      phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
+      accessToken: SANDBOX_ACCESS_TOKEN,
+      appSecret: SANDBOX_APP_SECRET,
+    });
     await call(serve, 'templates:sync', {});
 
     await page.goto(serve.url);
@@ -173,26 +183,49 @@ test('build, plan, start, deliver and read the results of a campaign (en, he, zh
   const run = await startChild(['--data-dir', dataDir, 'run', '--webhook-port', String(webhookPort), '--json']);
   try {
     // Every message (the 6 of the campaign; the test send was refused) delivered or read at the Sandbox, and every webhook acknowledged by Pacer.
-    await expect.poll(async () => {
-      const r = (await (await fetch(`${sandboxUrl}/__admin/messages?limit=100`)).json()) as { data: { status: string }[] };
-      return r.data.filter((m) => m.status === 'delivered' || m.status === 'read').length;
-    }, { timeout: 60_000, intervals: [250] }).toBe(6);
-    await expect.poll(async () => {
-      const r = (await (await fetch(`${sandboxUrl}/__admin/webhooks?field=messages&state=delivered`)).json()) as { data: { payload: unknown }[] };
-      const acknowledged = new Set<string>();
-      for (const w of r.data) {
-        const p = w.payload as { entry: { changes: { value: { statuses?: { status: string; recipient_id: string }[] } }[] }[] };
-        for (const e of p.entry) for (const c of e.changes) for (const st of c.value.statuses ?? []) {
-          if (st.status === 'delivered') acknowledged.add(`+${st.recipient_id}`);
-        }
-      }
-      return CONSENTED.filter((p) => acknowledged.has(p)).length;
-    }, { timeout: 30_000, intervals: [250] }).toBe(6);
+    await expect
+      .poll(
+        async () => {
+          const r = (await (await fetch(`${sandboxUrl}/__admin/messages?limit=100`)).json()) as { data: { status: string }[] };
+          return r.data.filter((m) => m.status === 'delivered' || m.status === 'read').length;
+        },
+        { timeout: 60_000, intervals: [250] },
+      )
+      .toBe(6);
+    await expect
+      .poll(
+        async () => {
+          const r = (await (await fetch(`${sandboxUrl}/__admin/webhooks?field=messages&state=delivered`)).json()) as {
+            data: { payload: unknown }[];
+          };
+          const acknowledged = new Set<string>();
+          for (const w of r.data) {
+            const p = w.payload as { entry: { changes: { value: { statuses?: { status: string; recipient_id: string }[] } }[] }[] };
+            for (const e of p.entry)
+              for (const c of e.changes)
+                for (const st of c.value.statuses ?? []) {
+                  if (st.status === 'delivered') acknowledged.add(`+${st.recipient_id}`);
+                }
+          }
+          return CONSENTED.filter((p) => acknowledged.has(p)).length;
+        },
+        { timeout: 30_000, intervals: [250] },
+      )
+      .toBe(6);
     // Dana answers with the template's quick-reply button: a reply, and a tap in the campaign's tally.
-    const tap = await fetch(`${sandboxUrl}/__admin/inbound`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: CONSENTED[0], kind: 'button', text: 'Shop now' }) });
+    const tap = await fetch(`${sandboxUrl}/__admin/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: CONSENTED[0], kind: 'button', text: 'Shop now' }),
+    });
     expect(tap.ok).toBe(true);
-    await expect.poll(async () => JSON.stringify(await (await fetch(`${sandboxUrl}/__admin/webhooks?field=messages&state=delivered`)).json()).includes('Shop now'),
-      { timeout: 30_000, intervals: [250] }).toBe(true);
+    await expect
+      .poll(
+        async () =>
+          JSON.stringify(await (await fetch(`${sandboxUrl}/__admin/webhooks?field=messages&state=delivered`)).json()).includes('Shop now'),
+        { timeout: 30_000, intervals: [250] },
+      )
+      .toBe(true);
   } finally {
     await run.stop();
   }
@@ -249,7 +282,10 @@ test('build, plan, start, deliver and read the results of a campaign (en, he, zh
     await shot(page, 'campaigns-dashboard-en.png');
 
     // Hebrew (mirrored) and Traditional Chinese: list, builder with its plan, campaign page.
-    for (const [lang, dir] of [['he', 'rtl'], ['zh-TW', 'ltr']] as const) {
+    for (const [lang, dir] of [
+      ['he', 'rtl'],
+      ['zh-TW', 'ltr'],
+    ] as const) {
       await setLanguage(page, serve, lang, dir);
       await page.getByTestId('nav-campaigns').click();
       // The Campaigns page remembers the campaign that was open: go back to the list from it.
@@ -271,9 +307,18 @@ test('build, plan, start, deliver and read the results of a campaign (en, he, zh
       const select = page.getByTestId('builder-template');
       const he = await select.locator('option', { hasText: `spring_sale · ${lang === 'he' ? 'he' : 'zh_TW'}` }).getAttribute('value');
       await select.selectOption(he!);
-      await page.getByTestId('param-first_name').getByTestId('param-fallback').fill(lang === 'he' ? 'חבר' : '朋友');
-      await page.getByTestId('param-discount').getByTestId('param-literal').fill(lang === 'he' ? '20%' : '八折');
-      await page.getByTestId('param-end_date').getByTestId('param-literal').fill(lang === 'he' ? '30 באפריל' : '4月30日');
+      await page
+        .getByTestId('param-first_name')
+        .getByTestId('param-fallback')
+        .fill(lang === 'he' ? 'חבר' : '朋友');
+      await page
+        .getByTestId('param-discount')
+        .getByTestId('param-literal')
+        .fill(lang === 'he' ? '20%' : '八折');
+      await page
+        .getByTestId('param-end_date')
+        .getByTestId('param-literal')
+        .fill(lang === 'he' ? '30 באפריל' : '4月30日');
       await expect(page.getByTestId('plan-eligible')).toHaveText('6');
       await expect(page.getByTestId('template-bubble')).toHaveAttribute('dir', lang === 'he' ? 'rtl' : 'ltr');
       await shot(page, `campaigns-builder-${lang}.png`);
@@ -285,7 +330,10 @@ test('build, plan, start, deliver and read the results of a campaign (en, he, zh
   }
 });
 
-test('builder in a fresh install with the in-process Sandbox: empty parameters and unapproved templates are refused', async ({ page, serve }) => {
+test('builder in a fresh install with the in-process Sandbox: empty parameters and unapproved templates are refused', async ({
+  page,
+  serve,
+}) => {
   await page.goto(serve.url);
   await page.getByTestId('nav-account').click();
   await page.getByTestId('use-sandbox').click();
@@ -297,7 +345,7 @@ test('builder in a fresh install with the in-process Sandbox: empty parameters a
   await page.getByTestId('builder-name').fill('Empty audience');
   const select = page.getByTestId('builder-template');
   await expect(select.locator('option', { hasText: 'loyalty_points' })).toBeDisabled();
-  await expect(page.getByTestId('blocked-templates')).toContainText('waiting for Meta\'s review');
+  await expect(page.getByTestId('blocked-templates')).toContainText("waiting for Meta's review");
   const value = await select.locator('option', { hasText: 'spring_sale · en_US' }).getAttribute('value');
   await select.selectOption(value!);
   await page.getByTestId('builder-save').click();
@@ -319,10 +367,19 @@ test('a campaign the watchdog paused shows why and what to do (template paused b
     let serve = await startServe({ dataDir });
     let id = '';
     try {
-      await call(serve, 'account:connect', { graphUrl: sandboxUrl, wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID, accessToken: SANDBOX_ACCESS_TOKEN, appSecret: SANDBOX_APP_SECRET });
+      await call(serve, 'account:connect', {
+        graphUrl: sandboxUrl,
+        wabaId: SANDBOX_WABA_ID,
+        phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
+        accessToken: SANDBOX_ACCESS_TOKEN,
+        appSecret: SANDBOX_APP_SECRET,
+      });
       await call(serve, 'templates:sync', {});
       const c = await call<{ id: string }>(serve, 'campaigns:create', {
-        name: 'מבצע אביב', template: { name: 'spring_sale', language: 'he' }, audience: 'all', header_media: { link: 'https://example.com/tents.jpg' },
+        name: 'מבצע אביב',
+        template: { name: 'spring_sale', language: 'he' },
+        audience: 'all',
+        header_media: { link: 'https://example.com/tents.jpg' },
         params: { first_name: 'first_name|"חבר"', discount: '"20%"', end_date: '"30 באפריל"' },
       });
       id = c.id;
@@ -331,9 +388,17 @@ test('a campaign the watchdog paused shows why and what to do (template paused b
       await serve.stop();
     }
     // Meta pauses the template before the messages go out: every send is refused with 132015.
-    const r = await fetch(`${sandboxUrl}/__admin/templates/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'spring_sale', language: 'he', status: 'PAUSED' }) });
+    const r = await fetch(`${sandboxUrl}/__admin/templates/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'spring_sale', language: 'he', status: 'PAUSED' }),
+    });
     expect(r.ok).toBe(true);
-    const run = spawnSync(process.execPath, [PACER_BIN, '--data-dir', dataDir, 'run', '--until-idle', '--webhook-port', String(webhookPort), '--json'], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(
+      process.execPath,
+      [PACER_BIN, '--data-dir', dataDir, 'run', '--until-idle', '--webhook-port', String(webhookPort), '--json'],
+      { cwd: REPO, encoding: 'utf8', timeout: 60_000 },
+    );
     expect(run.status, run.stderr).toBe(0);
 
     serve = await startServe({ dataDir });

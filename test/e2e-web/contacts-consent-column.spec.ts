@@ -16,9 +16,24 @@ async function expectNoEnglish(locator: Locator) {
 const PHONES = ['+972502345678', '+972529876543', '+972549876543', '+972507654321', '+972547654321'];
 
 const FILES = {
-  en: { header: 'phone,name,opt-in', values: ['yes', 'no', '', 'maybe', 'opted out'], names: ['Dana', 'Yossi', 'Noa', 'Ron', 'Maya'], encoding: 'utf-8' },
-  he: { header: 'טלפון,שם,הסכמה לדיוור', values: ['כן', 'לא', '', 'אולי', 'לא מאשר'], names: ['דנה', 'יוסי', 'נועה', 'רון', 'מאיה'], encoding: 'windows-1255' },
-  'zh-TW': { header: '手機,姓名,同意接收', values: ['是', '否', '', '也許', '不同意'], names: ['美玲', '小明', '志豪', '家豪', '淑芬'], encoding: 'big5' },
+  en: {
+    header: 'phone,name,opt-in',
+    values: ['yes', 'no', '', 'maybe', 'opted out'],
+    names: ['Dana', 'Yossi', 'Noa', 'Ron', 'Maya'],
+    encoding: 'utf-8',
+  },
+  he: {
+    header: 'טלפון,שם,הסכמה לדיוור',
+    values: ['כן', 'לא', '', 'אולי', 'לא מאשר'],
+    names: ['דנה', 'יוסי', 'נועה', 'רון', 'מאיה'],
+    encoding: 'windows-1255',
+  },
+  'zh-TW': {
+    header: '手機,姓名,同意接收',
+    values: ['是', '否', '', '也許', '不同意'],
+    names: ['美玲', '小明', '志豪', '家豪', '淑芬'],
+    encoding: 'big5',
+  },
 } as const;
 
 const UNRECOGNISED = {
@@ -81,7 +96,10 @@ for (const lang of ['en', 'he', 'zh-TW'] as const) {
 
       const states = ['opted_in', 'opted_out', 'opted_in', 'unknown', 'opted_out'];
       for (const [i, phone] of PHONES.entries()) {
-        await expect(page.locator(`[data-phone="${phone}"]`).getByTestId('consent-marketing'), phone).toHaveAttribute('data-state', states[i]!);
+        await expect(page.locator(`[data-phone="${phone}"]`).getByTestId('consent-marketing'), phone).toHaveAttribute(
+          'data-state',
+          states[i]!,
+        );
       }
     });
   });

@@ -34,7 +34,11 @@ for (const lang of ['en', 'he', 'zh-TW'] as const) {
       await page.goto(serve.url);
       await page.getByTestId('nav-contacts').click();
       const text = ['Phone,First name,Last name', '050-000-0001,Dana,Cohen', '052-765-4321,Yossi,Levi'].join('\n');
-      await runImportWizard(page, { name: 'crm-export.csv', mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8'), encoding: 'utf-8' }, `erasure-${lang}`);
+      await runImportWizard(
+        page,
+        { name: 'crm-export.csv', mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8'), encoding: 'utf-8' },
+        `erasure-${lang}`,
+      );
       await expectCounts(page, { rows: 2, imported: 1, invalid: 1 });
       const row = page.locator('[data-testid="rejected-row"][data-code="erased"]');
       await expect(row).toHaveCount(1);
@@ -69,7 +73,11 @@ for (const lang of ['en', 'he', 'zh-TW'] as const) {
       await page.goto(serve.url);
       await page.getByTestId('nav-contacts').click();
       const text = ['Phone,First name,Last name', '050-000-0001,Dana,Cohen', '052-765-4321,Yossi,Levi'].join('\n');
-      await runImportWizard(page, { name: 'crm-export.csv', mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8'), encoding: 'utf-8' }, `erasure-lift-${lang}`);
+      await runImportWizard(
+        page,
+        { name: 'crm-export.csv', mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8'), encoding: 'utf-8' },
+        `erasure-lift-${lang}`,
+      );
       await expectCounts(page, { rows: 2, imported: 1, invalid: 1 });
 
       await page.getByTestId('lift-erasure-open').click();
@@ -78,9 +86,13 @@ for (const lang of ['en', 'he', 'zh-TW'] as const) {
       await expect(page.getByTestId('lift-erasure-ok')).toBeDisabled(); // a reason is required
       // A number that was never erased: said so, nothing changes.
       await page.getByTestId('lift-erasure-phone').fill('052-765-4321');
-      await page.getByTestId('lift-erasure-reason').fill({ en: 'signed up again at the store', he: 'נרשמה שוב בחנות', 'zh-TW': '在門市重新登記' }[lang]);
+      await page
+        .getByTestId('lift-erasure-reason')
+        .fill({ en: 'signed up again at the store', he: 'נרשמה שוב בחנות', 'zh-TW': '在門市重新登記' }[lang]);
       await page.getByTestId('lift-erasure-ok').click();
-      await expect(page.getByTestId('lift-erasure-error')).toHaveText({ en: 'This number has no erasure record.', he: 'למספר הזה אין רשומת מחיקה.', 'zh-TW': '此號碼沒有刪除記錄。' }[lang]);
+      await expect(page.getByTestId('lift-erasure-error')).toHaveText(
+        { en: 'This number has no erasure record.', he: 'למספר הזה אין רשומת מחיקה.', 'zh-TW': '此號碼沒有刪除記錄。' }[lang],
+      );
       await page.getByTestId('lift-erasure-phone').fill('050-000-0001');
       await page.screenshot({ path: path.join(SHOTS, `contacts-lift-erasure-${lang}.png`) });
       await page.getByTestId('lift-erasure-ok').click();

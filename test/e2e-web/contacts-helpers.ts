@@ -101,13 +101,18 @@ export async function expectCounts(page: Page, counts: Record<string, number>) {
 export function writeLargeCsv(file: string, n: number, first = 0) {
   const names = ['דנה כהן', '王小明', 'Alice Smith', 'יוסי לוי', '陳美玲', 'Bob Jones'];
   const lines = ['phone,name,tags'];
-  for (let i = first; i < first + n; i++) lines.push(`+97250${String(i).padStart(7, '0')},${names[i % names.length]} ${i},${i % 2 ? 'even' : 'odd'}`);
+  for (let i = first; i < first + n; i++)
+    lines.push(`+97250${String(i).padStart(7, '0')},${names[i % names.length]} ${i},${i % 2 ? 'even' : 'odd'}`);
   fs.writeFileSync(file, lines.join('\n') + '\n');
 }
 
 /** `pacer --data-dir DIR ARGS… --json`, parsed; throws with stderr on a non-zero exit. */
 export function pacerCli(dataDir: string, args: string[]): unknown {
-  const r = spawnSync(process.execPath, [PACER_BIN, '--data-dir', dataDir, ...args, '--json'], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [PACER_BIN, '--data-dir', dataDir, ...args, '--json'], {
+    cwd: REPO,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.status !== 0) throw new Error(`pacer ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }

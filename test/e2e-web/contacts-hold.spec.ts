@@ -24,7 +24,10 @@ for (const lang of ['en', 'he'] as const) {
     // What the webhook handler records when WhatsApp reports `user_changed_number` for both numbers.
     const db = openDataDirStore(dataDir);
     const ids = db.prepare('SELECT id, phone FROM contacts ORDER BY id').all() as { id: number; phone: string }[];
-    for (const c of ids) db.prepare("INSERT INTO contact_holds (contact_id, reason, detail, held_at) VALUES (?, 'user_changed_number', 'system: user changed number', ?)").run(c.id, Date.now());
+    for (const c of ids)
+      db.prepare(
+        "INSERT INTO contact_holds (contact_id, reason, detail, held_at) VALUES (?, 'user_changed_number', 'system: user changed number', ?)",
+      ).run(c.id, Date.now());
     db.close();
 
     // The CLI releases Noa.

@@ -22,7 +22,14 @@ function seed(dir: string) {
   const csv = path.join(dir, 'people.csv');
   fs.writeFileSync(
     csv,
-    ['phone,name,attr.plan,attr.spend', `${DANA},Dana Cohen,gold,300`, `${AVI},Avi Bar,gold,210`, `${MEI},Mei Chen,gold,120`, `${NOA},Noa Levi,gold,80`, `${YOSSI},Yossi Levi,silver,500`].join('\n') + '\n',
+    [
+      'phone,name,attr.plan,attr.spend',
+      `${DANA},Dana Cohen,gold,300`,
+      `${AVI},Avi Bar,gold,210`,
+      `${MEI},Mei Chen,gold,120`,
+      `${NOA},Noa Levi,gold,80`,
+      `${YOSSI},Yossi Levi,silver,500`,
+    ].join('\n') + '\n',
   );
   expect(pacerCli(dir, ['import', csv, '--default-country', 'IL'])).toMatchObject({ imported: 5 });
   const db = openDataDirStore(dir);
@@ -30,7 +37,9 @@ function seed(dir: string) {
   for (const [phone, daysAgo] of Object.entries(MESSAGED)) {
     const id = db.prepare('SELECT id FROM contacts WHERE phone = ?').pluck().get(phone) as number;
     const at = now - daysAgo * DAY;
-    db.prepare("INSERT INTO contact_messages (contact_id, campaign_name, template, status, at) VALUES (?, 'Spring sale', 'spring_sale', 'delivered', ?)").run(id, at);
+    db.prepare(
+      "INSERT INTO contact_messages (contact_id, campaign_name, template, status, at) VALUES (?, 'Spring sale', 'spring_sale', 'delivered', ?)",
+    ).run(id, at);
     db.prepare('UPDATE contacts SET last_messaged_at = ? WHERE id = ?').run(at, id);
   }
   db.close();

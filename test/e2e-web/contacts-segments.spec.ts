@@ -9,7 +9,10 @@ const DANA = '+972547654321';
 const MEI = '+886912345678';
 const YOSSI = '+972527654321';
 
-for (const l of [{ lang: 'en', name: 'VIP customers' }, { lang: 'he', name: 'לקוחות VIP' }] as const) {
+for (const l of [
+  { lang: 'en', name: 'VIP customers' },
+  { lang: 'he', name: 'לקוחות VIP' },
+] as const) {
   test.describe(`contact segments in ${l.lang}`, () => {
     const dir = path.join(os.tmpdir(), `pacer-e2e-segments-${l.lang}-${process.pid}`);
     test.use({ dataDir: dir, settings: { language: l.lang, defaultCountry: 'IL' } });

@@ -90,11 +90,17 @@ for (const l of LANGS) {
       await page.locator(`[data-phone="${DANA}"]`).click();
       const drawer = page.getByTestId('contact-drawer');
       await expect(drawer.getByTestId('drawer-phone')).toHaveText(DANA);
-      await expect(drawer.getByTestId('drawer-consent-marketing').getByTestId('consent-marketing')).toHaveAttribute('data-state', 'opted_in');
+      await expect(drawer.getByTestId('drawer-consent-marketing').getByTestId('consent-marketing')).toHaveAttribute(
+        'data-state',
+        'opted_in',
+      );
       await expect(drawer.getByTestId('consent-event')).toHaveCount(1);
       await expect(drawer.getByTestId('consent-history')).toContainText('Web sign-up form 2025');
       await drawer.getByTestId('opt-out-marketing').click();
-      await expect(drawer.getByTestId('drawer-consent-marketing').getByTestId('consent-marketing')).toHaveAttribute('data-state', 'opted_out');
+      await expect(drawer.getByTestId('drawer-consent-marketing').getByTestId('consent-marketing')).toHaveAttribute(
+        'data-state',
+        'opted_out',
+      );
       const latest = drawer.getByTestId('consent-event').first();
       await expect(latest).toHaveAttribute('data-state', 'opted_out');
       await expect(latest).toHaveAttribute('data-category', 'marketing');
@@ -148,13 +154,19 @@ test('an Excel workbook: the sheet is chosen in the preview and its rows are imp
   const wb = new ExcelJS.Workbook();
   wb.addWorksheet('Notes').addRows([['Read me'], ['This sheet has no contacts']]);
   const people = wb.addWorksheet('Customers');
-  people.addRows([['Mobile', 'Name', 'Joined'], ['054-7654321', 'Dana Cohen', new Date(Date.UTC(2024, 0, 15))], [972527654321, 'Yossi Levi', new Date(Date.UTC(2024, 2, 1))]]);
+  people.addRows([
+    ['Mobile', 'Name', 'Joined'],
+    ['054-7654321', 'Dana Cohen', new Date(Date.UTC(2024, 0, 15))],
+    [972527654321, 'Yossi Levi', new Date(Date.UTC(2024, 2, 1))],
+  ]);
   const buffer = Buffer.from(await wb.xlsx.writeBuffer());
 
   await page.goto(serve.url);
   await page.getByTestId('nav-contacts').click();
   await page.getByTestId('import-open').first().click();
-  await page.getByTestId('import-file-input').setInputFiles({ name: 'customers.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer });
+  await page
+    .getByTestId('import-file-input')
+    .setInputFiles({ name: 'customers.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer });
   await expect(page.getByTestId('preview-format')).toHaveAttribute('data-format', 'xlsx');
   await expect(page.getByTestId('preview-encoding')).toHaveCount(0);
   await expect(page.getByTestId('preview-sheet')).toHaveValue('Notes');

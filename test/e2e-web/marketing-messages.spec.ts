@@ -9,7 +9,14 @@ import { test, expect, SHOTS } from './fixtures';
  * and a person known only by a business-scoped user id (username, no phone) in Contacts.
  */
 const LANGS = [
-  { lang: 'en', dir: 'ltr', accepted: 'Terms accepted', unknown: 'Not known yet', notice: 'from Marketing to Utility', optedOut: 'Opted out' },
+  {
+    lang: 'en',
+    dir: 'ltr',
+    accepted: 'Terms accepted',
+    unknown: 'Not known yet',
+    notice: 'from Marketing to Utility',
+    optedOut: 'Opted out',
+  },
   { lang: 'he', dir: 'rtl', accepted: 'התנאים אושרו', unknown: 'עדיין לא ידוע', notice: 'משיווק לשירות', optedOut: 'ביקש להפסיק' },
   { lang: 'zh-TW', dir: 'ltr', accepted: '已接受條款', unknown: '尚不清楚', notice: '從行銷改為工具', optedOut: '已退訂' },
 ] as const;
@@ -22,7 +29,11 @@ async function tallShot(page: Page, file: string) {
 }
 
 async function admin(base: string, p: string, body: unknown): Promise<Record<string, unknown>> {
-  const r = await fetch(`${base}/__admin/${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const r = await fetch(`${base}/__admin/${p}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   expect(r.ok, `${p}: ${r.status}`).toBe(true);
   return (await r.json()) as Record<string, unknown>;
 }

@@ -13,7 +13,11 @@ import { REPO, callApi, startServe, tempDataDir } from '../support/harness';
 const PHONES = ['+972500000301', '+972500000302', '+972500000303', '+972500000304', '+972500000305'];
 const CSV = path.join(REPO, 'test/fixtures/pricing/rate-card-test-usd.csv');
 const FLASH_SALE = {
-  name: 'flash_sale', language: 'en_US', category: 'MARKETING', status: 'APPROVED', quality_score: 'GREEN',
+  name: 'flash_sale',
+  language: 'en_US',
+  category: 'MARKETING',
+  status: 'APPROVED',
+  quality_score: 'GREEN',
   components: [
     { type: 'BODY', text: 'Flash sale today only: every tent 30% off.' },
     { type: 'BUTTONS', buttons: [{ type: 'URL', text: 'See the tents', url: 'https://example.test/tents' }] },
@@ -31,14 +35,17 @@ for (const lang of ['en', 'he', 'zh-TW'] as const) {
       await connectSandbox(page, serve);
       // The Sandbox: a marketing template with a URL button; two readers who click; one who came from an ad.
       const graphUrl = (await page.getByTestId('graph-url').textContent())!.trim();
-      const admin = (p: string, data: unknown) => page.request.post(`${graphUrl}/__admin/${p}`, { data }).then((r) => expect(r.ok()).toBe(true));
+      const admin = (p: string, data: unknown) =>
+        page.request.post(`${graphUrl}/__admin/${p}`, { data }).then((r) => expect(r.ok()).toBe(true));
       await admin('templates', { template: FLASH_SALE });
       await admin('clicks', { delay_ms: [200, 800] });
       await admin('delivery', { read_delay_ms: [300, 1500] });
       for (const phone of PHONES.slice(0, 2)) await admin('users', { phone, reads: true, clicks: true });
       await admin('users', { phone: PHONES[2], free_entry_point: true });
       await callApi(serve, 'templates:sync', {});
-      await expect.poll(async () => (await callApi<{ name: string }[]>(serve, 'templates:list', {})).some((t) => t.name === 'flash_sale')).toBe(true);
+      await expect
+        .poll(async () => (await callApi<{ name: string }[]>(serve, 'templates:list', {})).some((t) => t.name === 'flash_sale'))
+        .toBe(true);
       // The builder's template list is the store's, loaded at start: load the page again.
       await page.reload();
 
@@ -57,7 +64,10 @@ for (const lang of ['en', 'he', 'zh-TW'] as const) {
       await rates.getByTestId('rate-category').selectOption('MARKETING');
       await rates.getByTestId('rate-price').fill('0.04');
       await rates.getByTestId('rate-save').click();
-      await expect(rates.locator('[data-testid="rate-row"][data-country="IL"][data-category="MARKETING"]')).toHaveAttribute('data-edited', 'true');
+      await expect(rates.locator('[data-testid="rate-row"][data-country="IL"][data-category="MARKETING"]')).toHaveAttribute(
+        'data-edited',
+        'true',
+      );
       await expect(rates.getByTestId('rates-card-name')).toHaveAttribute('data-edited', '1');
       await rates.getByTestId('rates-current').evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await page.screenshot({ path: path.join(SHOTS, `pricing-rates-${lang}.png`) });
@@ -71,7 +81,9 @@ for (const lang of ['en', 'he', 'zh-TW'] as const) {
       const plan = page.getByTestId('plan-panel');
       await expect(plan.getByTestId('plan-eligible')).toHaveText(new Intl.NumberFormat(lang).format(5));
       await expect(plan.getByTestId('plan-card').getByTestId('card-name')).toHaveAttribute('data-origin', 'imported');
-      await expect(plan.getByTestId('plan-cost')).toContainText(new Intl.NumberFormat(lang, { style: 'currency', currency: 'USD', maximumFractionDigits: 3 }).format(0.2));
+      await expect(plan.getByTestId('plan-cost')).toContainText(
+        new Intl.NumberFormat(lang, { style: 'currency', currency: 'USD', maximumFractionDigits: 3 }).format(0.2),
+      );
       await plan.getByTestId('plan-card').scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(SHOTS, `pricing-plan-${lang}.png`) });
 

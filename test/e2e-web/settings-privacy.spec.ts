@@ -14,8 +14,22 @@ function pacer(dataDir: string, args: string[]) {
 }
 
 const TEXT = {
-  en: { imported: 'Contacts imported', optedOut: 'Opted out', erased: 'Contact erased', cli: 'Command line', request: "At the person's request", days: 'days' },
-  he: { imported: 'אנשי קשר יובאו', optedOut: 'הסרה מרשימה', erased: 'איש קשר נמחק', cli: 'שורת הפקודה', request: 'לבקשת האדם', days: 'ימים' },
+  en: {
+    imported: 'Contacts imported',
+    optedOut: 'Opted out',
+    erased: 'Contact erased',
+    cli: 'Command line',
+    request: "At the person's request",
+    days: 'days',
+  },
+  he: {
+    imported: 'אנשי קשר יובאו',
+    optedOut: 'הסרה מרשימה',
+    erased: 'איש קשר נמחק',
+    cli: 'שורת הפקודה',
+    request: 'לבקשת האדם',
+    days: 'ימים',
+  },
   'zh-TW': { imported: '已匯入聯絡人', optedOut: '已選擇退出', erased: '已清除聯絡人', cli: '命令列', request: '應當事人要求', days: '天' },
 } as const;
 
@@ -26,7 +40,11 @@ for (const lang of ['en', 'he', 'zh-TW'] as const) {
     fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ language: lang, defaultCountry: 'IL' }));
     const csv = path.join(tempDataDir('pacer-csv-'), 'customers.csv');
     fs.writeFileSync(csv, `first_name,last_name,phone\nDana,Cohen,${DANA}\nYossi,Levi,+972500000002\n`);
-    for (const args of [['import', csv, '--json'], ['contacts', 'opt-out', '+972500000002', '--category', 'marketing'], ['contacts', 'delete', DANA]]) {
+    for (const args of [
+      ['import', csv, '--json'],
+      ['contacts', 'opt-out', '+972500000002', '--category', 'marketing'],
+      ['contacts', 'delete', DANA],
+    ]) {
       const r = pacer(dataDir, args);
       expect(r.status, r.stderr).toBe(0);
     }
@@ -66,7 +84,8 @@ for (const lang of ['en', 'he', 'zh-TW'] as const) {
       await expect(audit.locator('[data-action="contacts.imported"] td').nth(1)).toHaveText(T.imported);
       if (lang !== 'en') {
         // No raw internal value on a Hebrew or Chinese screen.
-        for (const raw of ['opted_out', 'marketing', 'manual', 'contacts.imported', 'cli']) await expect(audit.locator('tbody')).not.toContainText(raw);
+        for (const raw of ['opted_out', 'marketing', 'manual', 'contacts.imported', 'cli'])
+          await expect(audit.locator('tbody')).not.toContainText(raw);
       }
       await audit.screenshot({ path: path.join(SHOTS, `settings-audit-${lang}.png`) });
 
@@ -91,7 +110,12 @@ for (const lang of ['en', 'he', 'zh-TW'] as const) {
 
       if (lang === 'he') {
         expect(await audit.evaluate((e) => getComputedStyle(e).direction)).toBe('rtl');
-        expect(await erased.locator('td').nth(3).evaluate((e) => getComputedStyle(e).direction)).toBe('ltr');
+        expect(
+          await erased
+            .locator('td')
+            .nth(3)
+            .evaluate((e) => getComputedStyle(e).direction),
+        ).toBe('ltr');
       }
     } finally {
       await serve.stop();

@@ -4,17 +4,38 @@ import type { Page } from '@playwright/test';
 import { test, expect, SHOTS } from './fixtures';
 
 const LANGS = [
-  { lang: 'en', dir: 'ltr', couldNotRun: 'The test could not run', passed: 'Test passed', ignored: '2 events ignored', oneError: '1 error' },
-  { lang: 'he', dir: 'rtl', couldNotRun: 'לא ניתן היה להריץ את הבדיקה', passed: 'הבדיקה עברה', ignored: '2 אירועים לא הוחלו', oneError: 'שגיאה אחת' },
+  {
+    lang: 'en',
+    dir: 'ltr',
+    couldNotRun: 'The test could not run',
+    passed: 'Test passed',
+    ignored: '2 events ignored',
+    oneError: '1 error',
+  },
+  {
+    lang: 'he',
+    dir: 'rtl',
+    couldNotRun: 'לא ניתן היה להריץ את הבדיקה',
+    passed: 'הבדיקה עברה',
+    ignored: '2 אירועים לא הוחלו',
+    oneError: 'שגיאה אחת',
+  },
 ] as const;
 
 /** Calls a contract method through the same bridge the page uses (the access token is in sessionStorage). */
 async function call<T = unknown>(page: Page, method: string, input: unknown): Promise<T> {
-  const r = await page.evaluate(async ([m, i]) => {
-    const token = sessionStorage.getItem('pacer.token')!;
-    const res = await fetch(`/api/call/${m}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-pacer-token': token }, body: JSON.stringify(i) });
-    return (await res.json()) as { ok: boolean; value: unknown };
-  }, [method, input] as const);
+  const r = await page.evaluate(
+    async ([m, i]) => {
+      const token = sessionStorage.getItem('pacer.token')!;
+      const res = await fetch(`/api/call/${m}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-pacer-token': token },
+        body: JSON.stringify(i),
+      });
+      return (await res.json()) as { ok: boolean; value: unknown };
+    },
+    [method, input] as const,
+  );
   expect(r.ok).toBe(true);
   return r.value as T;
 }
@@ -32,7 +53,11 @@ async function postSigned(url: string, doc: unknown, secret: string) {
 for (const l of LANGS) {
   test.describe(`settings webhooks in ${l.lang}`, () => {
     // Tall enough for the whole card, so its screenshots are not cut.
-    test.use({ settings: { language: l.lang }, permissions: ['clipboard-read', 'clipboard-write'], viewport: { width: 1280, height: 1600 } });
+    test.use({
+      settings: { language: l.lang },
+      permissions: ['clipboard-read', 'clipboard-write'],
+      viewport: { width: 1280, height: 1600 },
+    });
 
     test('shows the receiver, copies the token, and tests without and with an app secret', async ({ page, serve }) => {
       await page.goto(serve.url);
@@ -99,13 +124,34 @@ for (const l of LANGS) {
 
       // Another WABA's capability update (Meta's docs example) and template update: kept, not applied.
       const now = Math.floor(Date.now() / 1000);
-      const entry = (id: string, field: string, value: Record<string, unknown>) => ({ object: 'whatsapp_business_account', entry: [{ id, time: now, changes: [{ field, value }] }] });
-      await postSigned(url, entry('102290129340398', 'business_capability_update', { max_daily_conversations_per_business: 'TIER_UNLIMITED' }), secret);
-      await postSigned(url, entry('102290129340398', 'message_template_status_update', { event: 'PAUSED', message_template_id: 1, message_template_name: 'x', message_template_language: 'en_US' }), secret);
-      await postSigned(url, entry(status.connection.wabaId, 'messages', {
-        messaging_product: 'whatsapp', metadata: { phone_number_id: status.connection.phoneNumberId },
-        errors: [{ code: 131000, title: 'Something went wrong' }],
-      }), secret);
+      const entry = (id: string, field: string, value: Record<string, unknown>) => ({
+        object: 'whatsapp_business_account',
+        entry: [{ id, time: now, changes: [{ field, value }] }],
+      });
+      await postSigned(
+        url,
+        entry('102290129340398', 'business_capability_update', { max_daily_conversations_per_business: 'TIER_UNLIMITED' }),
+        secret,
+      );
+      await postSigned(
+        url,
+        entry('102290129340398', 'message_template_status_update', {
+          event: 'PAUSED',
+          message_template_id: 1,
+          message_template_name: 'x',
+          message_template_language: 'en_US',
+        }),
+        secret,
+      );
+      await postSigned(
+        url,
+        entry(status.connection.wabaId, 'messages', {
+          messaging_product: 'whatsapp',
+          metadata: { phone_number_id: status.connection.phoneNumberId },
+          errors: [{ code: 131000, title: 'Something went wrong' }],
+        }),
+        secret,
+      );
 
       await expect(async () => {
         await page.reload();

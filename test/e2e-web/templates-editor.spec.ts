@@ -5,9 +5,30 @@ import { test, expect, SHOTS } from './fixtures';
 // The template editor against the built-in Sandbox, which reviews a submitted template after 5 s
 // (sandbox/template-submissions.ts: a name starting with reject_ is REJECTED, INVALID_FORMAT).
 const LANGS = [
-  { lang: 'en', exampleMissing: 'Give an example value for {{1}}.', inReview: 'In review', active: 'Active', rejected: 'Invalid format', submitted: 'was sent to Meta for review' },
-  { lang: 'he', exampleMissing: 'תנו ערך לדוגמה עבור {{1}}.', inReview: 'בבדיקה', active: 'פעילה', rejected: 'פורמט לא תקין', submitted: 'נשלחה לבדיקה של Meta' },
-  { lang: 'zh-TW', exampleMissing: '請為 {{1}} 提供範例值。', inReview: '審核中', active: '使用中', rejected: '格式無效', submitted: '送交 Meta 審核' },
+  {
+    lang: 'en',
+    exampleMissing: 'Give an example value for {{1}}.',
+    inReview: 'In review',
+    active: 'Active',
+    rejected: 'Invalid format',
+    submitted: 'was sent to Meta for review',
+  },
+  {
+    lang: 'he',
+    exampleMissing: 'תנו ערך לדוגמה עבור {{1}}.',
+    inReview: 'בבדיקה',
+    active: 'פעילה',
+    rejected: 'פורמט לא תקין',
+    submitted: 'נשלחה לבדיקה של Meta',
+  },
+  {
+    lang: 'zh-TW',
+    exampleMissing: '請為 {{1}} 提供範例值。',
+    inReview: '審核中',
+    active: '使用中',
+    rejected: '格式無效',
+    submitted: '送交 Meta 審核',
+  },
 ] as const;
 
 async function openEditor(page: Page, url: string) {
@@ -24,7 +45,7 @@ for (const l of LANGS) {
   test.describe(`template editor in ${l.lang}`, () => {
     test.use({ settings: { language: l.lang } });
 
-    test('write, see Meta\'s rules as you type, preview right-to-left, submit, and watch it get approved', async ({ page, serve }) => {
+    test("write, see Meta's rules as you type, preview right-to-left, submit, and watch it get approved", async ({ page, serve }) => {
       await openEditor(page, serve.url);
       const name = `club_offer_${l.lang.replace('-', '_').toLowerCase()}`;
       await page.getByTestId('editor-name').fill(name);
@@ -60,7 +81,10 @@ for (const l of LANGS) {
   });
 }
 
-test('a rejected template shows Meta\'s reason; edit and resubmit sends it back to review; duplicate and delete', async ({ page, serve }) => {
+test("a rejected template shows Meta's reason; edit and resubmit sends it back to review; duplicate and delete", async ({
+  page,
+  serve,
+}) => {
   await openEditor(page, serve.url);
   await page.getByTestId('editor-name').fill('reject_spring_note');
   await page.getByTestId('editor-category-UTILITY').check();
@@ -87,7 +111,9 @@ test('a rejected template shows Meta\'s reason; edit and resubmit sends it back 
   await expect(page.getByTestId('template-row-reject_spring_note-he')).toBeVisible();
 
   // Delete asks in the app's own words first (no browser dialog).
-  page.on('dialog', () => { throw new Error('a browser dialog was opened'); });
+  page.on('dialog', () => {
+    throw new Error('a browser dialog was opened');
+  });
   await page.getByTestId('template-drawer').getByTestId('template-delete').click();
   await expect(page.getByTestId('template-delete-confirm')).toBeVisible();
   await page.getByTestId('template-delete-yes').click();

@@ -91,7 +91,9 @@ test('a status change at Meta shows up in the list and in the history', async ({
 
   // Meta approves the template (the Sandbox's admin endpoint plays Meta's review). The change
   // arrives by webhook (templates:changed) or, at the latest, with the next sync.
-  const res = await page.request.post(`${graphUrl}/__admin/templates/status`, { data: { name: 'loyalty_points', language: 'en_US', status: 'APPROVED' } });
+  const res = await page.request.post(`${graphUrl}/__admin/templates/status`, {
+    data: { name: 'loyalty_points', language: 'en_US', status: 'APPROVED' },
+  });
   expect(res.ok()).toBe(true);
   await page.getByTestId('sync-templates').click();
   await expect(page.getByTestId('sync-result')).toContainText('12 templates');

@@ -4,9 +4,7 @@ import type { Page } from '@playwright/test';
 import { test, expect, SHOTS } from './fixtures';
 import { connectSandbox, importGuests } from './campaign-helpers';
 import { REPO, callApi, startServe, tempDataDir, type RunningServe } from '../support/harness';
-import {
-  CAMPAIGN_STATES, EXCLUSION_REASONS, PAUSE_REASONS, RECIPIENT_STATES,
-} from '../../shared/contract/campaigns';
+import { CAMPAIGN_STATES, EXCLUSION_REASONS, PAUSE_REASONS, RECIPIENT_STATES } from '../../shared/contract/campaigns';
 import { CONSENT_CATEGORIES } from '../../shared/contract/contacts';
 
 /**
@@ -35,26 +33,91 @@ function catalogueValues(lang: string): string[] {
   return out;
 }
 
-const wordsOf = (text: string) => text.replace(/\{\{[^}]*\}\}/g, ' ').replace(/<[^>]*>/g, ' ').match(/[A-Za-z]{4,}/g) ?? [];
+const wordsOf = (text: string) =>
+  text
+    .replace(/\{\{[^}]*\}\}/g, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .match(/[A-Za-z]{4,}/g) ?? [];
 
 /** Names that stay as they are in every language (brands, formats, units). */
-const ALLOWED = new Set(['whatsapp', 'meta', 'pacer', 'sandbox', 'business', 'cloud', 'graph', 'https', 'http', 'json', 'xlsx', 'csv',
-  'utf', 'windows', 'excel', 'google', 'sheets', 'iana', 'webhook', 'webhooks', 'token', 'wamid', 'gsm', 'emoji', 'unicode', 'android', 'iphone']);
+const ALLOWED = new Set([
+  'whatsapp',
+  'meta',
+  'pacer',
+  'sandbox',
+  'business',
+  'cloud',
+  'graph',
+  'https',
+  'http',
+  'json',
+  'xlsx',
+  'csv',
+  'utf',
+  'windows',
+  'excel',
+  'google',
+  'sheets',
+  'iana',
+  'webhook',
+  'webhooks',
+  'token',
+  'wamid',
+  'gsm',
+  'emoji',
+  'unicode',
+  'android',
+  'iphone',
+]);
 
 function englishWords(lang: string): Set<string> {
   // A word the translation itself uses (a brand, a term the translator kept) is not an untranslated one.
-  const kept = new Set(catalogueValues(lang).flatMap(wordsOf).map((w) => w.toLowerCase()));
-  return new Set(catalogueValues('en').flatMap(wordsOf).map((w) => w.toLowerCase()).filter((w) => !ALLOWED.has(w) && !kept.has(w)));
+  const kept = new Set(
+    catalogueValues(lang)
+      .flatMap(wordsOf)
+      .map((w) => w.toLowerCase()),
+  );
+  return new Set(
+    catalogueValues('en')
+      .flatMap(wordsOf)
+      .map((w) => w.toLowerCase())
+      .filter((w) => !ALLOWED.has(w) && !kept.has(w)),
+  );
 }
 
 /** Values as the contract spells them, which must never reach the screen raw. */
-const INTERNAL = new Set<string>([
-  ...CAMPAIGN_STATES, ...RECIPIENT_STATES, ...EXCLUSION_REASONS, ...PAUSE_REASONS, ...CONSENT_CATEGORIES,
-  'MARKETING', 'UTILITY', 'AUTHENTICATION', 'APPROVED', 'PENDING', 'REJECTED', 'PAUSED', 'DISABLED',
-  'opted_in', 'opted_out', 'no_rows', 'all', 'terminal_recipient', 'suppress_contact', 'retry_after_24h', 'retry_soon', 'fix_payload',
-].filter((v) => v.length >= 3));
+const INTERNAL = new Set<string>(
+  [
+    ...CAMPAIGN_STATES,
+    ...RECIPIENT_STATES,
+    ...EXCLUSION_REASONS,
+    ...PAUSE_REASONS,
+    ...CONSENT_CATEGORIES,
+    'MARKETING',
+    'UTILITY',
+    'AUTHENTICATION',
+    'APPROVED',
+    'PENDING',
+    'REJECTED',
+    'PAUSED',
+    'DISABLED',
+    'opted_in',
+    'opted_out',
+    'no_rows',
+    'all',
+    'terminal_recipient',
+    'suppress_contact',
+    'retry_after_24h',
+    'retry_soon',
+    'fix_payload',
+  ].filter((v) => v.length >= 3),
+);
 
-interface Finding { page: string; text: string; hits: string[] }
+interface Finding {
+  page: string;
+  text: string;
+  hits: string[];
+}
 
 /** Visible text nodes of the page that are the app's own words (see the header comment). */
 async function visibleTexts(page: Page, lang: string): Promise<string[]> {
@@ -98,13 +161,20 @@ const PHONES = ['+972500000201', '+972500000202', '+972500000203', '+97250000020
 
 async function seedCampaigns(serve: RunningServe): Promise<{ sent: string; scheduled: string }> {
   const draft = (name: string, extra: Record<string, unknown> = {}) => ({
-    name, template: { name: 'spring_sale', language: 'en_US' }, audience: 'all',
+    name,
+    template: { name: 'spring_sale', language: 'en_US' },
+    audience: 'all',
     params: { first_name: 'first_name|there', discount: '"20%"', end_date: '"April 30"' },
-    header_media: { link: 'https://example.com/tents.jpg' }, ...extra,
+    header_media: { link: 'https://example.com/tents.jpg' },
+    ...extra,
   });
   const sent = await callApi<{ id: string }>(serve, 'campaigns:create', draft('Spring tents'));
   await callApi(serve, 'campaigns:start', { id: sent.id });
-  const scheduled = await callApi<{ id: string }>(serve, 'campaigns:create', draft('Summer', { schedule: { mode: 'at', at: '2031-06-01T09:00', tz: 'Asia/Jerusalem' } }));
+  const scheduled = await callApi<{ id: string }>(
+    serve,
+    'campaigns:create',
+    draft('Summer', { schedule: { mode: 'at', at: '2031-06-01T09:00', tz: 'Asia/Jerusalem' } }),
+  );
   await callApi(serve, 'campaigns:start', { id: scheduled.id });
   await callApi(serve, 'campaigns:create', draft('Autumn draft'));
   return { sent: sent.id, scheduled: scheduled.id };
@@ -144,7 +214,9 @@ for (const lang of ['he', 'zh-TW'] as const) {
 
       await page.getByTestId('import-open').first().click();
       await visit('import-file');
-      await page.getByTestId('import-file-input').setInputFiles({ name: 'guests.csv', mimeType: 'text/csv', buffer: Buffer.from('name,phone\nDana,+972547654321\nBad,12\n') });
+      await page
+        .getByTestId('import-file-input')
+        .setInputFiles({ name: 'guests.csv', mimeType: 'text/csv', buffer: Buffer.from('name,phone\nDana,+972547654321\nBad,12\n') });
       await expect(page.getByTestId('wizard-step-preview')).toBeVisible();
       await visit('import-preview');
       await page.getByTestId('wizard-next').click();
@@ -162,7 +234,9 @@ for (const lang of ['he', 'zh-TW'] as const) {
       await expect(page.getByTestId('import-dry-run')).toBeHidden();
       // A file with only a header stops at the preview, saying why in the page's language.
       await page.getByTestId('import-open').first().click();
-      await page.getByTestId('import-file-input').setInputFiles({ name: 'header.csv', mimeType: 'text/csv', buffer: Buffer.from('name,phone\n') });
+      await page
+        .getByTestId('import-file-input')
+        .setInputFiles({ name: 'header.csv', mimeType: 'text/csv', buffer: Buffer.from('name,phone\n') });
       await expect(page.getByTestId('preview-warning-no_rows')).toBeVisible();
       await expect(page.getByTestId('wizard-next')).toBeDisabled();
       await visit('import-header-only');

@@ -13,7 +13,11 @@ import { callApi, startServe, tempDataDir } from '../support/harness';
  * consent), the searchable audience picker with many tags, a campaign over the 24-hour limit
  * explained with the choice of today's part, and the pace changed while it sends.
  */
-const LANGS = [{ lang: 'en', dir: 'ltr' }, { lang: 'he', dir: 'rtl' }, { lang: 'zh-TW', dir: 'ltr' }] as const;
+const LANGS = [
+  { lang: 'en', dir: 'ltr' },
+  { lang: 'he', dir: 'rtl' },
+  { lang: 'zh-TW', dir: 'ltr' },
+] as const;
 const N = 1900;
 
 async function expectTranslated(page: Page, testid: string, lang: string, allow: RegExp[] = []) {
@@ -45,7 +49,9 @@ for (const l of LANGS) {
       await page.getByTestId('add-consent').check();
       await expect(page.getByTestId('add-save')).toBeDisabled();
       await expectTranslated(page, 'add-why', l.lang);
-      await page.getByTestId('add-source').fill(l.lang === 'he' ? 'טופס נייר בחנות' : l.lang === 'zh-TW' ? '門市紙本表單' : 'Paper form at the shop');
+      await page
+        .getByTestId('add-source')
+        .fill(l.lang === 'he' ? 'טופס נייר בחנות' : l.lang === 'zh-TW' ? '門市紙本表單' : 'Paper form at the shop');
       await page.getByTestId('add-save').click();
       await expect(page.getByTestId('add-error')).toContainText('+44 7400 123456');
       await expectTranslated(page, 'add-error', l.lang);
@@ -56,7 +62,9 @@ for (const l of LANGS) {
       await page.getByTestId('add-save').click();
       await expect(page.getByTestId('contact-drawer')).toBeVisible();
       await expect(page.getByTestId('contact-drawer')).toContainText('+972523456789');
-      await expect(page.getByTestId('consent-history')).toContainText(l.lang === 'he' ? 'טופס נייר בחנות' : l.lang === 'zh-TW' ? '門市紙本表單' : 'Paper form at the shop');
+      await expect(page.getByTestId('consent-history')).toContainText(
+        l.lang === 'he' ? 'טופס נייר בחנות' : l.lang === 'zh-TW' ? '門市紙本表單' : 'Paper form at the shop',
+      );
       await page.screenshot({ path: path.join(SHOTS, `ui-tools-add-contact-drawer-${l.lang}.png`) });
       await page.getByTestId('drawer-close').click();
       // The same number again: it is already a contact, and the form offers to open it.
@@ -67,7 +75,8 @@ for (const l of LANGS) {
       await page.getByTestId('modal-close').click();
 
       // Many tags: the audience picker is searchable.
-      for (let i = 0; i < 12; i++) await callApi(serve, 'contacts:add', { phone: `+97250900${String(i).padStart(4, '0')}`, tags: [`branch-${i}`] });
+      for (let i = 0; i < 12; i++)
+        await callApi(serve, 'contacts:add', { phone: `+97250900${String(i).padStart(4, '0')}`, tags: [`branch-${i}`] });
       await page.getByTestId('nav-campaigns').click();
       await page.getByTestId('new-campaign').click();
       await page.getByTestId('builder-name').fill('Reminders');
@@ -89,7 +98,10 @@ for (const l of LANGS) {
       await page.getByTestId('audience-all').click();
       for (const key of ['1', '2', '3']) {
         const p = page.getByTestId(`param-${key}`);
-        if (await p.getByTestId('param-source').count()) { await p.getByTestId('param-source').selectOption('literal'); await p.getByTestId('param-literal').fill('x'); }
+        if (await p.getByTestId('param-source').count()) {
+          await p.getByTestId('param-source').selectOption('literal');
+          await p.getByTestId('param-literal').fill('x');
+        }
       }
       const over = page.getByTestId('over-limit');
       await expect(over).toBeVisible({ timeout: 20_000 });
@@ -101,12 +113,17 @@ for (const l of LANGS) {
       await over.scrollIntoViewIfNeeded();
       await page.getByTestId('plan-panel').screenshot({ path: path.join(SHOTS, `ui-tools-over-limit-${l.lang}.png`) });
       await page.getByTestId('builder-save').click();
-      await expect.poll(async () => (await callApi<{ options: { today_only?: boolean } }[]>(serve, 'campaigns:list', {}))[0]?.options.today_only).toBe(true);
+      await expect
+        .poll(async () => (await callApi<{ options: { today_only?: boolean } }[]>(serve, 'campaigns:list', {}))[0]?.options.today_only)
+        .toBe(true);
 
       // The pace of a sending campaign changed live.
       const { id } = await callApi<{ id: string }>(serve, 'campaigns:create', {
-        name: 'Slow', template: { name: 'appointment_reminder', language: 'en_US' }, audience: 'all',
-        params: { 1: '"friend"', 2: '"Tel Aviv"', 3: '"May 12"' }, options: { rate: 1 },
+        name: 'Slow',
+        template: { name: 'appointment_reminder', language: 'en_US' },
+        audience: 'all',
+        params: { 1: '"friend"', 2: '"Tel Aviv"', 3: '"May 12"' },
+        options: { rate: 1 },
       });
       await callApi(serve, 'campaigns:start', { id });
       await page.getByTestId('builder-back').click();

@@ -15,7 +15,11 @@ import { RETARGET_STAGES } from '../../shared/contract/retarget';
  */
 const PHONES = ['+972500000021', '+972500000022', '+972500000023'];
 const REPLY = { en: 'Can we move it to Thursday?', he: 'אפשר להזיז ליום חמישי?', 'zh-TW': '可以改到星期四嗎？' } as const;
-const LANGS = [{ lang: 'en', dir: 'ltr' }, { lang: 'he', dir: 'rtl' }, { lang: 'zh-TW', dir: 'ltr' }] as const;
+const LANGS = [
+  { lang: 'en', dir: 'ltr' },
+  { lang: 'he', dir: 'rtl' },
+  { lang: 'zh-TW', dir: 'ltr' },
+] as const;
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
@@ -29,14 +33,22 @@ async function expectTranslated(page: Page, testid: string, lang: string, allow:
 
 async function sendCampaign(serve: RunningServe): Promise<string> {
   const { id } = await callApi<{ id: string }>(serve, 'campaigns:create', {
-    name: 'Reminders', template: { name: 'appointment_reminder', language: 'en_US' }, audience: 'all',
-    params: { 1: 'first_name|"friend"', 2: '"Tel Aviv"', 3: '"May 12, 10:30"' }, options: { rate: 1000 },
+    name: 'Reminders',
+    template: { name: 'appointment_reminder', language: 'en_US' },
+    audience: 'all',
+    params: { 1: 'first_name|"friend"', 2: '"Tel Aviv"', 3: '"May 12, 10:30"' },
+    options: { rate: 1000 },
   });
   await callApi(serve, 'campaigns:start', { id });
-  await expect.poll(async () => {
-    const c = await callApi<{ state: string; counts: Record<string, number> }>(serve, 'campaigns:get', { id });
-    return c.state === 'completed' && c.counts.delivered! + c.counts.read! === PHONES.length;
-  }, { timeout: 60_000 }).toBe(true);
+  await expect
+    .poll(
+      async () => {
+        const c = await callApi<{ state: string; counts: Record<string, number> }>(serve, 'campaigns:get', { id });
+        return c.state === 'completed' && c.counts.delivered! + c.counts.read! === PHONES.length;
+      },
+      { timeout: 60_000 },
+    )
+    .toBe(true);
   return id;
 }
 
@@ -53,9 +65,15 @@ for (const l of LANGS) {
       await expect(page.locator('html')).toHaveAttribute('dir', l.dir);
       const id = await sendCampaign(serve);
       const status = await callApi<{ connection: { graphUrl: string } }>(serve, 'account:status', {});
-      const inbound = await fetch(`${status.connection.graphUrl}/__admin/inbound`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: PHONES[0], kind: 'text', text: REPLY[l.lang] }) });
+      const inbound = await fetch(`${status.connection.graphUrl}/__admin/inbound`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from: PHONES[0], kind: 'text', text: REPLY[l.lang] }),
+      });
       expect(inbound.status).toBe(200);
-      await expect.poll(async () => (await callApi<{ total: number }>(serve, 'campaigns:replies', { id })).total, { timeout: 30_000 }).toBe(1);
+      await expect
+        .poll(async () => (await callApi<{ total: number }>(serve, 'campaigns:replies', { id })).total, { timeout: 30_000 })
+        .toBe(1);
 
       // Campaign detail: the funnel stages to retarget, with their counts.
       await page.getByTestId('nav-campaigns').click();
@@ -100,11 +118,19 @@ for (const l of LANGS) {
       const results = page.getByTestId('campaign-results');
       const sent = results.locator(`[data-testid="results-row"][data-id="${id}"]`);
       await expect(sent.getByTestId('results-delivery')).toHaveText(new Intl.NumberFormat(l.lang, { style: 'percent' }).format(1));
-      await expect(sent.getByTestId('results-reply')).toContainText(new Intl.NumberFormat(l.lang, { style: 'percent', maximumFractionDigits: 1 }).format(1 / 3));
+      await expect(sent.getByTestId('results-reply')).toContainText(
+        new Intl.NumberFormat(l.lang, { style: 'percent', maximumFractionDigits: 1 }).format(1 / 3),
+      );
       await page.getByTestId('results-sort-name').click();
-      await expect(results.getByTestId('results-row').first()).toHaveAttribute('data-id', [{ id, name: 'Reminders' }, follow].sort((a, b) => a.name.localeCompare(b.name))[0]!.id);
+      await expect(results.getByTestId('results-row').first()).toHaveAttribute(
+        'data-id',
+        [{ id, name: 'Reminders' }, follow].sort((a, b) => a.name.localeCompare(b.name))[0]!.id,
+      );
       await page.getByTestId('results-sort-name').click();
-      await expect(results.getByTestId('results-row').first()).toHaveAttribute('data-id', [{ id, name: 'Reminders' }, follow].sort((a, b) => b.name.localeCompare(a.name))[0]!.id);
+      await expect(results.getByTestId('results-row').first()).toHaveAttribute(
+        'data-id',
+        [{ id, name: 'Reminders' }, follow].sort((a, b) => b.name.localeCompare(a.name))[0]!.id,
+      );
       await expectTranslated(page, 'campaign-results', l.lang, [/Reminders/g, /—/g]);
       await results.screenshot({ path: path.join(SHOTS, `ui-tools-results-${l.lang}.png`) });
       const report = await callApi<{ content: string }>(serve, 'campaigns:export', { id, format: 'csv' });

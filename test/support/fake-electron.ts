@@ -13,7 +13,12 @@ export interface Preventable {
   preventDefault(): void;
 }
 export const preventable = (): Preventable => {
-  const e = { defaultPrevented: false, preventDefault() { e.defaultPrevented = true; } };
+  const e = {
+    defaultPrevented: false,
+    preventDefault() {
+      e.defaultPrevented = true;
+    },
+  };
   return e;
 };
 
@@ -118,22 +123,50 @@ class FakeApp extends EventEmitter {
     this.relaunched = false;
     this.appUserModelId = null;
     this.paths = { appData: '/fake/appData', userData: '/fake/appData/Electron', logs: '/fake/logs' };
-    this.readyPromise = new Promise((r) => { this.ready = r; });
+    this.readyPromise = new Promise((r) => {
+      this.ready = r;
+    });
   }
   /** The test says when Electron is ready. */
-  emitReady() { this.ready(); }
-  whenReady() { return this.readyPromise; }
-  setName(n: string) { this.name = n; }
-  getName() { return this.name; }
-  getPath(n: string) { return this.paths[n] ?? `/fake/${n}`; }
-  setPath(n: string, p: string) { this.paths[n] = p; }
-  getVersion() { return '0.0.0-test'; }
-  setAppUserModelId(id: string) { this.appUserModelId = id; }
-  requestSingleInstanceLock() { return this.gotLock; }
-  releaseSingleInstanceLock() { this.lockReleased = true; }
-  getPreferredSystemLanguages() { return ['en-US']; }
-  relaunch() { this.relaunched = true; }
-  exit(code = 0) { if (this.exitCode === null) this.exitCode = code; }
+  emitReady() {
+    this.ready();
+  }
+  whenReady() {
+    return this.readyPromise;
+  }
+  setName(n: string) {
+    this.name = n;
+  }
+  getName() {
+    return this.name;
+  }
+  getPath(n: string) {
+    return this.paths[n] ?? `/fake/${n}`;
+  }
+  setPath(n: string, p: string) {
+    this.paths[n] = p;
+  }
+  getVersion() {
+    return '0.0.0-test';
+  }
+  setAppUserModelId(id: string) {
+    this.appUserModelId = id;
+  }
+  requestSingleInstanceLock() {
+    return this.gotLock;
+  }
+  releaseSingleInstanceLock() {
+    this.lockReleased = true;
+  }
+  getPreferredSystemLanguages() {
+    return ['en-US'];
+  }
+  relaunch() {
+    this.relaunched = true;
+  }
+  exit(code = 0) {
+    if (this.exitCode === null) this.exitCode = code;
+  }
   /** As Electron: before-quit (preventable), then windows close and the app ends. */
   quit() {
     const e = preventable();
@@ -148,9 +181,15 @@ export const app = new FakeApp();
 class FakeWebContents extends EventEmitter {
   sent: { channel: string; payload: unknown }[] = [];
   openHandler: ((d: { url: string }) => unknown) | null = null;
-  send(channel: string, payload: unknown) { this.sent.push({ channel, payload }); }
-  isDestroyed() { return false; }
-  setWindowOpenHandler(h: (d: { url: string }) => unknown) { this.openHandler = h; }
+  send(channel: string, payload: unknown) {
+    this.sent.push({ channel, payload });
+  }
+  isDestroyed() {
+    return false;
+  }
+  setWindowOpenHandler(h: (d: { url: string }) => unknown) {
+    this.openHandler = h;
+  }
   /** The page asks to go somewhere (a link click). Returns whether main refused it. */
   navigate(url: string): boolean {
     const e = preventable();
@@ -177,14 +216,31 @@ export class BrowserWindow extends EventEmitter {
     queueMicrotask(() => this.emit('ready-to-show'));
     return Promise.resolve();
   }
-  show() { this.visible = true; this.minimized = false; }
-  hide() { this.visible = false; }
-  focus() { this.focused = true; }
-  restore() { this.minimized = false; }
-  minimize() { this.minimized = true; }
-  isMinimized() { return this.minimized; }
-  isVisible() { return this.visible; }
-  isDestroyed() { return this.destroyed; }
+  show() {
+    this.visible = true;
+    this.minimized = false;
+  }
+  hide() {
+    this.visible = false;
+  }
+  focus() {
+    this.focused = true;
+  }
+  restore() {
+    this.minimized = false;
+  }
+  minimize() {
+    this.minimized = true;
+  }
+  isMinimized() {
+    return this.minimized;
+  }
+  isVisible() {
+    return this.visible;
+  }
+  isDestroyed() {
+    return this.destroyed;
+  }
   /** The user closes it: 'close' (preventable), then 'closed'. Returns whether it closed. */
   close(): boolean {
     const e = preventable();
@@ -206,8 +262,12 @@ type PermissionCheckHandler = (wc: unknown, permission: string, origin: string, 
 const defaultSession = {
   permissionRequest: null as PermissionRequestHandler | null,
   permissionCheck: null as PermissionCheckHandler | null,
-  setPermissionRequestHandler(h: PermissionRequestHandler) { defaultSession.permissionRequest = h; },
-  setPermissionCheckHandler(h: PermissionCheckHandler) { defaultSession.permissionCheck = h; },
+  setPermissionRequestHandler(h: PermissionRequestHandler) {
+    defaultSession.permissionRequest = h;
+  },
+  setPermissionCheckHandler(h: PermissionCheckHandler) {
+    defaultSession.permissionCheck = h;
+  },
   webRequest: { onHeadersReceived() {} },
 };
 export const session = { defaultSession };
@@ -215,15 +275,21 @@ export const session = { defaultSession };
 export const protocol = {
   privileged: [] as unknown[],
   handler: null as null | ((r: Request) => Promise<Response>),
-  registerSchemesAsPrivileged(s: unknown[]) { protocol.privileged.push(...s); },
-  handle(_scheme: string, h: (r: Request) => Promise<Response>) { protocol.handler = h; },
+  registerSchemesAsPrivileged(s: unknown[]) {
+    protocol.privileged.push(...s);
+  },
+  handle(_scheme: string, h: (r: Request) => Promise<Response>) {
+    protocol.handler = h;
+  },
 };
 
 export const net = { fetch: (url: string) => Promise.resolve(new Response(`file ${url}`, { status: 200 })) };
 
 export const ipcMain = {
   handlers: new Map<string, Listener>(),
-  handle(name: string, h: Listener) { ipcMain.handlers.set(name, h); },
+  handle(name: string, h: Listener) {
+    ipcMain.handlers.set(name, h);
+  },
   on() {},
 };
 
@@ -233,8 +299,12 @@ export const shell = { openExternal: () => Promise.resolve(), openPath: () => Pr
 
 export const Menu = {
   application: null as null | { template: unknown[] },
-  buildFromTemplate(template: unknown[]) { return { template }; },
-  setApplicationMenu(m: { template: unknown[] } | null) { Menu.application = m; },
+  buildFromTemplate(template: unknown[]) {
+    return { template };
+  },
+  setApplicationMenu(m: { template: unknown[] } | null) {
+    Menu.application = m;
+  },
 };
 
 export class Tray extends EventEmitter {
@@ -247,20 +317,31 @@ export class Tray extends EventEmitter {
     if (Tray.throws) throw new Error('no tray');
     Tray.all.push(this);
   }
-  setToolTip(t: string) { this.tooltip = t; }
+  setToolTip(t: string) {
+    this.tooltip = t;
+  }
   setContextMenu() {}
-  destroy() { this.destroyed = true; }
+  destroy() {
+    this.destroyed = true;
+  }
 }
 
 export const nativeImage = {
   createFromPath: () => {
-    const img = { template: false, setTemplateImage(v: boolean) { img.template = v; } };
+    const img = {
+      template: false,
+      setTemplateImage(v: boolean) {
+        img.template = v;
+      },
+    };
     return img;
   },
 };
 
 export class Notification extends EventEmitter {
-  static isSupported() { return false; }
+  static isSupported() {
+    return false;
+  }
   show() {}
 }
 
@@ -274,7 +355,9 @@ export const dialog = {
     dialog.boxes.push(options);
     return Promise.resolve({ response: dialog.response, checkboxChecked: false });
   },
-  showErrorBox(title: string, content: string) { dialog.errorBoxes.push({ title, content }); },
+  showErrorBox(title: string, content: string) {
+    dialog.errorBoxes.push({ title, content });
+  },
 };
 
 export const powerMonitor = new EventEmitter();
@@ -290,7 +373,8 @@ export const safeStorage = {
   isAsyncEncryptionAvailable: () => Promise.resolve(safeStorage.available),
   getSelectedStorageBackend: () => safeStorage.backend,
   encryptStringAsync(s: string) {
-    if (safeStorage.encryptFails) return Promise.reject(new Error('Error while encrypting the text provided to safeStorage.encryptString.'));
+    if (safeStorage.encryptFails)
+      return Promise.reject(new Error('Error while encrypting the text provided to safeStorage.encryptString.'));
     return Promise.resolve(Buffer.from(`enc2:${s}`));
   },
   decryptStringAsync(b: Buffer) {
@@ -299,9 +383,15 @@ export const safeStorage = {
     return Promise.resolve({ result: text.replace(/^enc\d?:/, ''), shouldReEncrypt: safeStorage.rotate && text.startsWith('enc1:') });
   },
   // The deprecated synchronous API must no longer be used.
-  isEncryptionAvailable: () => { throw new Error('sync safeStorage used'); },
-  encryptString: () => { throw new Error('sync safeStorage used'); },
-  decryptString: () => { throw new Error('sync safeStorage used'); },
+  isEncryptionAvailable: () => {
+    throw new Error('sync safeStorage used');
+  },
+  encryptString: () => {
+    throw new Error('sync safeStorage used');
+  },
+  decryptString: () => {
+    throw new Error('sync safeStorage used');
+  },
 };
 
 export function resetFakeElectron(): void {
@@ -327,8 +417,22 @@ export function resetFakeElectron(): void {
 
 /** What `vi.mock('electron', …)` returns. */
 export const electronModule = {
-  app, BrowserWindow, nativeTheme, session, protocol, net, ipcMain, shell, Menu, Tray, nativeImage,
-  Notification, dialog, powerMonitor, safeStorage, utilityProcess,
+  app,
+  BrowserWindow,
+  nativeTheme,
+  session,
+  protocol,
+  net,
+  ipcMain,
+  shell,
+  Menu,
+  Tray,
+  nativeImage,
+  Notification,
+  dialog,
+  powerMonitor,
+  safeStorage,
+  utilityProcess,
 };
 
 /** What `vi.mock('electron-store', …)` returns: electron-store is conf plus Electron's paths, so conf itself (real file handling, real errors on a damaged file) with an explicit cwd. */

@@ -22,7 +22,9 @@ export interface RunningServe {
  * Starts `pacer serve` on a fresh data dir and resolves when it prints its URL — an event, not a
  * sleep. Each test (or file) gets its own data dir, so tests never share state.
  */
-export async function startServe(opts: { dataDir?: string; settings?: Record<string, unknown>; env?: NodeJS.ProcessEnv } = {}): Promise<RunningServe> {
+export async function startServe(
+  opts: { dataDir?: string; settings?: Record<string, unknown>; env?: NodeJS.ProcessEnv } = {},
+): Promise<RunningServe> {
   const dataDir = opts.dataDir ?? tempDataDir();
   if (opts.settings) fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify(opts.settings));
   const child = spawn(process.execPath, [PACER_BIN, '--data-dir', dataDir, 'serve', '--json', '--webhook-port', '0'], {
@@ -60,7 +62,11 @@ export async function startServe(opts: { dataDir?: string; settings?: Record<str
 export async function callApi<T>(serve: RunningServe, method: string, input: unknown): Promise<T> {
   const u = new URL(serve.url);
   const token = new URLSearchParams(u.hash.slice(1)).get('token')!;
-  const res = await fetch(`${u.origin}/api/call/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-pacer-token': token }, body: JSON.stringify(input) });
+  const res = await fetch(`${u.origin}/api/call/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-pacer-token': token },
+    body: JSON.stringify(input),
+  });
   const r = (await res.json()) as { ok: boolean; value: T; message?: string };
   if (!r.ok) throw new Error(`${method}: ${r.message}`);
   return r.value;

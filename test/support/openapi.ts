@@ -9,7 +9,13 @@ type Json = Record<string, unknown>;
  * Meta's official OpenAPI spec, an unmodified copy kept in the repository (MIT; see the LICENSE and
  * PROVENANCE.md beside it). Tests never read outside the repository (docs/architecture.md).
  */
-export const OPENAPI_SPEC_FILE = path.resolve(import.meta.dirname, '..', 'fixtures', 'meta-whatsapp-openapi', 'business-messaging-api_v23.0.yaml');
+export const OPENAPI_SPEC_FILE = path.resolve(
+  import.meta.dirname,
+  '..',
+  'fixtures',
+  'meta-whatsapp-openapi',
+  'business-messaging-api_v23.0.yaml',
+);
 
 /**
  * Known defects of Meta's business-messaging-api_v23.0.yaml that would reject

@@ -23,7 +23,10 @@ export function openDataDirStore(dataDir: string, opts: { readonly?: boolean } =
 export function decryptedCopy(dataDir: string, key: Buffer): string {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pacer-decrypted-'));
   fs.cpSync(dataDir, out, { recursive: true, filter: (src) => !src.endsWith('.lock') });
-  const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  const walk = (dir: string): string[] =>
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
   for (const file of walk(out)) {
     if (/-(wal|shm|journal)$/.test(file) || storeFileState(file) !== 'encrypted' || !/\.db$/.test(file)) continue;
     const db = openDatabase(file, { key });

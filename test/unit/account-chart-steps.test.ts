@@ -26,7 +26,16 @@ describe('toSteps (account health chart)', () => {
   });
 
   it('sorts unsorted input', () => {
-    expect(toSteps([{ at: 30, value: 'B' }, { at: 10, value: 'A' }], 0, 40)).toEqual([
+    expect(
+      toSteps(
+        [
+          { at: 30, value: 'B' },
+          { at: 10, value: 'A' },
+        ],
+        0,
+        40,
+      ),
+    ).toEqual([
       { from: 10, to: 30, value: 'A' },
       { from: 30, to: 40, value: 'B' },
     ]);

@@ -14,8 +14,10 @@ import {
 
 const LOCALES = path.resolve(import.meta.dirname, '../../renderer/i18n/locales');
 const LANGS = ['en', 'he', 'zh-TW'] as const;
-const load = (lang: string, ns: string) => JSON.parse(fs.readFileSync(path.join(LOCALES, lang, `${ns}.json`), 'utf8')) as Record<string, unknown>;
-const at = (o: unknown, key: string): unknown => key.split('.').reduce<unknown>((a, k) => (a && typeof a === 'object' ? (a as Record<string, unknown>)[k] : undefined), o);
+const load = (lang: string, ns: string) =>
+  JSON.parse(fs.readFileSync(path.join(LOCALES, lang, `${ns}.json`), 'utf8')) as Record<string, unknown>;
+const at = (o: unknown, key: string): unknown =>
+  key.split('.').reduce<unknown>((a, k) => (a && typeof a === 'object' ? (a as Record<string, unknown>)[k] : undefined), o);
 const flat = (o: Record<string, unknown>, p = ''): string[] =>
   Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' ? flat(v as Record<string, unknown>, `${p}${k}.`) : [`${p}${k}`]));
 
@@ -28,13 +30,43 @@ const ENUM_KEYS: [string, string, readonly string[]][] = [
   ['account', 'throughput', THROUGHPUT_LEVELS],
   ['account', 'vertical', BUSINESS_VERTICALS],
   ['account', 'token', ['valid', 'expired', 'invalid', 'missing', 'unchecked']],
-  ['account', 'blockers', ['not_connected', 'token_missing', 'token_expired', 'token_invalid', 'no_connected_number', 'account_restricted']],
+  [
+    'account',
+    'blockers',
+    ['not_connected', 'token_missing', 'token_expired', 'token_invalid', 'no_connected_number', 'account_restricted'],
+  ],
   ['account', 'wizard.errors.format', ['accessToken', 'wabaId', 'phoneNumberId', 'appSecret', 'verifyToken', 'graphUrl', 'apiVersion']],
-  ['account', 'wizard.errors.reason', ['token_expired', 'token_invalid', 'token_permissions', 'waba_not_found', 'phone_not_found', 'phone_not_in_waba', 'unreachable', 'bad_format']],
+  [
+    'account',
+    'wizard.errors.reason',
+    [
+      'token_expired',
+      'token_invalid',
+      'token_permissions',
+      'waba_not_found',
+      'phone_not_found',
+      'phone_not_in_waba',
+      'unreachable',
+      'bad_format',
+    ],
+  ],
   ['templates', 'status', TEMPLATE_STATUSES],
   ['templates', 'quality', TEMPLATE_QUALITIES],
   ['templates', 'category', TEMPLATE_CATEGORIES],
-  ['templates', 'reason', ['ABUSIVE_CONTENT', 'CATEGORY_NOT_AVAILABLE', 'INCORRECT_CATEGORY', 'INVALID_FORMAT', 'NONE', 'PROMOTIONAL', 'SCAM', 'TAG_CONTENT_MISMATCH']],
+  [
+    'templates',
+    'reason',
+    [
+      'ABUSIVE_CONTENT',
+      'CATEGORY_NOT_AVAILABLE',
+      'INCORRECT_CATEGORY',
+      'INVALID_FORMAT',
+      'NONE',
+      'PROMOTIONAL',
+      'SCAM',
+      'TAG_CONTENT_MISMATCH',
+    ],
+  ],
 ];
 
 describe('account and templates translations', () => {
@@ -61,7 +93,9 @@ describe('account and templates translations', () => {
   it('Hebrew and Chinese are translated, not copied from English', () => {
     for (const ns of ['account', 'templates']) {
       const en = load('en', ns);
-      const keys = flat(en).filter((k) => /[a-z]{4,}/.test(String(at(en, k)).replace(/\{\{\w+\}\}/g, '')) && !/^(limitShort|wizard\.fields\.\w+\.placeholder)/.test(k));
+      const keys = flat(en).filter(
+        (k) => /[a-z]{4,}/.test(String(at(en, k)).replace(/\{\{\w+\}\}/g, '')) && !/^(limitShort|wizard\.fields\.\w+\.placeholder)/.test(k),
+      );
       for (const lang of ['he', 'zh-TW']) {
         const script = lang === 'he' ? /[\u0590-\u05FF]/ : /[\u4E00-\u9FFF]/;
         const untranslated = keys.filter((k) => !script.test(String(at(load(lang, ns), k))));

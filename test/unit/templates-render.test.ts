@@ -41,7 +41,12 @@ const namedHebrew: TemplateInput = {
     {
       type: 'BODY',
       text: 'שלום {{first_name}}, המבצע מחכה לך עד {{end_date}}!',
-      example: { body_text_named_params: [{ param_name: 'first_name', example: 'דנה' }, { param_name: 'end_date', example: '30.11' }] },
+      example: {
+        body_text_named_params: [
+          { param_name: 'first_name', example: 'דנה' },
+          { param_name: 'end_date', example: '30.11' },
+        ],
+      },
     },
   ],
 };
@@ -85,7 +90,13 @@ describe('samples', () => {
 describe('renderTemplate', () => {
   it('renders with the samples when no values are given', () => {
     const r = renderTemplate(positional);
-    expect(r.header).toEqual({ kind: 'text', segments: [{ kind: 'text', text: 'Hi ' }, { kind: 'param', name: '1', value: 'Dana' }] });
+    expect(r.header).toEqual({
+      kind: 'text',
+      segments: [
+        { kind: 'text', text: 'Hi ' },
+        { kind: 'param', name: '1', value: 'Dana' },
+      ],
+    });
     expect(segmentsToText(r.body)).toBe('Your order #123 ships on Monday. Order #123 again?');
     expect(r.footer).toBe('Reply STOP to opt out');
     expect(r.buttons).toEqual([
@@ -114,7 +125,10 @@ describe('renderTemplate', () => {
   });
 
   it('accepts the lower-case component types of the create API', () => {
-    const r = renderTemplate({ language: 'zh_TW', components: [{ type: 'body', text: '您好 {{1}}', example: { body_text: [['陳先生']] } }] });
+    const r = renderTemplate({
+      language: 'zh_TW',
+      components: [{ type: 'body', text: '您好 {{1}}', example: { body_text: [['陳先生']] } }],
+    });
     expect(segmentsToText(r.body)).toBe('您好 陳先生');
     expect(r.dir).toBe('ltr');
     expect(r.lang).toBe('zh-TW');

@@ -21,4 +21,9 @@ export interface SandboxCredentials {
 }
 
 /** Starts a sandbox. The default one is B1's in-process emulator (sandbox-default.ts); tests may pass another. */
-export type SandboxLauncher = (opts: { port?: number; seed?: number; clock: Clock; webhookUrl?: string }) => Promise<{ runtime: SandboxRuntime; credentials: SandboxCredentials }>;
+export type SandboxLauncher = (opts: {
+  port?: number;
+  seed?: number;
+  clock: Clock;
+  webhookUrl?: string;
+}) => Promise<{ runtime: SandboxRuntime; credentials: SandboxCredentials }>;

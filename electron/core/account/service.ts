@@ -19,9 +19,19 @@ import { BusinessProfiles } from './profile';
 import { AccountStore, numberInfo, type AccountRestriction, type ConnectionRow, type NumberRow } from './store';
 import type { SandboxLauncher, SandboxRuntime } from './sandbox-link';
 import {
-  DEFAULT_API_VERSION, DEFAULT_GRAPH_URL,
-  type AccountHistory, type AccountStatus, type BusinessProfile, type BusinessVertical, type ConnectErrorDetails, type ConnectField, type ConnectInput, type GraphErrorDetails,
-  type MessagingLimit, type SendBlocker, type TokenState,
+  DEFAULT_API_VERSION,
+  DEFAULT_GRAPH_URL,
+  type AccountHistory,
+  type AccountStatus,
+  type BusinessProfile,
+  type BusinessVertical,
+  type ConnectErrorDetails,
+  type ConnectField,
+  type ConnectInput,
+  type GraphErrorDetails,
+  type MessagingLimit,
+  type SendBlocker,
+  type TokenState,
 } from '../../../shared/contract/whatsapp';
 import { assertGraphUrlSafe, assertStoredTokenMayGo, bindTokenOrigin } from './token-binding';
 
@@ -82,9 +92,16 @@ export class AccountService {
    */
   onScopeChange: (() => void) | null = null;
 
-  constructor(private readonly ctx: CoreContext, private readonly launcher: SandboxLauncher | null = null) {
+  constructor(
+    private readonly ctx: CoreContext,
+    private readonly launcher: SandboxLauncher | null = null,
+  ) {
     this.store = new AccountStore(ctx.db);
-    this.profiles = new BusinessProfiles(ctx, { store: this.store, ready: () => this.ready(), recordFailure: (e) => this.recordFailure(e) });
+    this.profiles = new BusinessProfiles(ctx, {
+      store: this.store,
+      ready: () => this.ready(),
+      recordFailure: (e) => this.recordFailure(e),
+    });
     this.limiter = new ManagementRateLimiter(ctx.clock, Math.floor(DEFAULT_MANAGEMENT_CALLS_PER_HOUR * SHARE_OF_META_BUDGET));
     ctx.onClose(() => this.stopSandbox());
   }
@@ -128,13 +145,24 @@ export class AccountService {
     }
     const blockers = this.blockers(conn, tokenState, numbers);
     let lastError: GraphErrorDetails | null = null;
-    try { lastError = conn?.last_error ? JSON.parse(conn.last_error) as GraphErrorDetails : null; } catch { lastError = null; }
+    try {
+      lastError = conn?.last_error ? (JSON.parse(conn.last_error) as GraphErrorDetails) : null;
+    } catch {
+      lastError = null;
+    }
     return {
       connected: conn !== null,
-      connection: conn ? {
-        mode: conn.mode, graphUrl: conn.graph_url, apiVersion: conn.api_version, wabaId: conn.waba_id,
-        phoneNumberId: conn.phone_number_id, verifyTokenSet: !!conn.verify_token, connectedAt: conn.connected_at,
-      } : null,
+      connection: conn
+        ? {
+            mode: conn.mode,
+            graphUrl: conn.graph_url,
+            apiVersion: conn.api_version,
+            wabaId: conn.waba_id,
+            phoneNumberId: conn.phone_number_id,
+            verifyTokenSet: !!conn.verify_token,
+            connectedAt: conn.connected_at,
+          }
+        : null,
       token: {
         state: tokenState,
         errorCode: conn?.token_error_code ?? null,
@@ -145,9 +173,19 @@ export class AccountService {
         accessToken: { set: !!tokenSet, last4: tokenSet ? tokenSet.slice(-4) : null },
         appSecret: { set: !!appSecret, last4: appSecret ? appSecret.slice(-4) : null },
       },
-      portfolio: { messagingLimit: limit, limit: limitValue, used24h: used, remaining24h: limitValue === null ? null : Math.max(0, limitValue - used) },
+      portfolio: {
+        messagingLimit: limit,
+        limit: limitValue,
+        used24h: used,
+        remaining24h: limitValue === null ? null : Math.max(0, limitValue - used),
+      },
       wabas: (conn ? this.store.wabas() : []).map((w) => ({
-        id: w.id, name: w.name, currency: w.currency, timezoneId: w.timezone_id, messagingLimit: w.messaging_limit, templateCount: counts.get(w.id) ?? 0,
+        id: w.id,
+        name: w.name,
+        currency: w.currency,
+        timezoneId: w.timezone_id,
+        messagingLimit: w.messaging_limit,
+        templateCount: counts.get(w.id) ?? 0,
       })),
       phoneNumbers: numbers.map((n) => numberInfo(n, conn?.phone_number_id ?? null)),
       canSend: blockers.length === 0,
@@ -162,14 +200,15 @@ export class AccountService {
   canSend(): { ok: boolean; blockers: SendBlocker[] } {
     const conn = this.store.connection();
     const token = this.ctx.secrets.get('access_token');
-    const blockers = this.blockers(conn, !token ? 'missing' : conn?.token_state ?? 'unchecked', this.store.numbers());
+    const blockers = this.blockers(conn, !token ? 'missing' : (conn?.token_state ?? 'unchecked'), this.store.numbers());
     return { ok: blockers.length === 0, blockers };
   }
 
   /** Numbers that can send now (status CONNECTED), the primary first. */
   senderNumbers(): { id: string; wabaId: string; displayPhoneNumber: string }[] {
     const primary = this.store.connection()?.phone_number_id;
-    return this.store.numbers()
+    return this.store
+      .numbers()
       .filter((n) => n.status === 'CONNECTED')
       .sort((a, b) => Number(b.id === primary) - Number(a.id === primary))
       .map((n) => ({ id: n.id, wabaId: n.waba_id, displayPhoneNumber: n.display_phone_number }));
@@ -221,10 +260,17 @@ export class AccountService {
     const key = `${conn.graph_url}|${conn.api_version}|${opts.timeoutMs ?? ''}`;
     if (this.cachedSender?.key === key) return this.cachedSender.client;
     const client = new GraphClient({
-      baseUrl: conn.graph_url, apiVersion: conn.api_version, token: () => this.ctx.secrets.get('access_token'),
-      fetch: this.ctx.graphFetch, clock: this.ctx.clock, log: this.ctx.log, limiter: this.limiter, retries: 0,
+      baseUrl: conn.graph_url,
+      apiVersion: conn.api_version,
+      token: () => this.ctx.secrets.get('access_token'),
+      fetch: this.ctx.graphFetch,
+      clock: this.ctx.clock,
+      log: this.ctx.log,
+      limiter: this.limiter,
+      retries: 0,
       ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-      onAuthError: (e) => this.noteGraphError(e), onAuthOk: () => this.noteAuthOk(),
+      onAuthError: (e) => this.noteGraphError(e),
+      onAuthOk: () => this.noteAuthOk(),
     });
     this.cachedSender = { key, client };
     return client;
@@ -239,7 +285,13 @@ export class AccountService {
 
   private makeClient(graphUrl: string, apiVersion: string, token: () => string | null, tracked: boolean, retries?: number): GraphClient {
     return new GraphClient({
-      baseUrl: graphUrl, apiVersion, token, fetch: this.ctx.graphFetch, clock: this.ctx.clock, log: this.ctx.log, limiter: this.limiter,
+      baseUrl: graphUrl,
+      apiVersion,
+      token,
+      fetch: this.ctx.graphFetch,
+      clock: this.ctx.clock,
+      log: this.ctx.log,
+      limiter: this.limiter,
       ...(retries !== undefined ? { retries } : {}),
       ...(tracked ? { onAuthError: (e: GraphApiError) => this.noteGraphError(e), onAuthOk: () => this.noteAuthOk() } : {}),
     });
@@ -284,9 +336,14 @@ export class AccountService {
     const apiVersion = input.apiVersion ?? DEFAULT_API_VERSION;
     const ids = { wabaId: input.wabaId, phoneNumberId: input.phoneNumberId, graphUrl, apiVersion };
     assertGraphUrlSafe(graphUrl);
-    if (input.accessToken === undefined && this.ctx.secrets.get('access_token')) assertStoredTokenMayGo(this.ctx.db, graphUrl, this.store.connection()?.graph_url ?? null);
+    if (input.accessToken === undefined && this.ctx.secrets.get('access_token'))
+      assertStoredTokenMayGo(this.ctx.db, graphUrl, this.store.connection()?.graph_url ?? null);
     const token = input.accessToken ?? this.ctx.secrets.get('access_token');
-    if (!token) throw new PacerError('bad_input', 'Enter the access token (a system-user token from Meta Business Settings).', { field: 'accessToken', reason: 'token_invalid' });
+    if (!token)
+      throw new PacerError('bad_input', 'Enter the access token (a system-user token from Meta Business Settings).', {
+        field: 'accessToken',
+        reason: 'token_invalid',
+      });
     // No automatic retries while validating: the person at the wizard gets the answer at once.
     const probe = this.makeClient(graphUrl, apiVersion, () => token, false, 0);
 
@@ -305,8 +362,14 @@ export class AccountService {
     const previous = this.store.connection();
     this.ctx.db.transaction(() => {
       this.store.saveConnection({
-        mode, graph_url: graphUrl, api_version: apiVersion, waba_id: input.wabaId, phone_number_id: input.phoneNumberId,
-        verify_token: input.verifyToken ?? (previous?.verify_token ?? null), connected_at: now, token_checked_at: now,
+        mode,
+        graph_url: graphUrl,
+        api_version: apiVersion,
+        waba_id: input.wabaId,
+        phone_number_id: input.phoneNumberId,
+        verify_token: input.verifyToken ?? previous?.verify_token ?? null,
+        connected_at: now,
+        token_checked_at: now,
       });
       if (previous && previous.waba_id !== input.wabaId) this.store.pruneWabas([]);
       saveWaba(this.store, waba, numbers, now);
@@ -315,7 +378,13 @@ export class AccountService {
     this.tokenState = 'valid';
     this.cached = null;
     if (mode === 'live') await this.stopSandbox(); // switching from the Sandbox to a real account
-    this.ctx.log.info('whatsapp account connected', { mode, graphUrl, apiVersion, wabaId: input.wabaId, phoneNumberId: input.phoneNumberId });
+    this.ctx.log.info('whatsapp account connected', {
+      mode,
+      graphUrl,
+      apiVersion,
+      wabaId: input.wabaId,
+      phoneNumberId: input.phoneNumberId,
+    });
 
     // The rest of the portfolio (other WABAs, the business-level limit) and the templates: best effort.
     try {
@@ -369,16 +438,26 @@ export class AccountService {
     await this.stopSandbox();
     const webhookUrl = this.sandboxWebhookUrl?.() ?? null;
     const started = await this.launcher({
-      clock: this.ctx.clock, ...(opts.port !== undefined ? { port: opts.port } : {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(webhookUrl ? { webhookUrl } : {}),
+      clock: this.ctx.clock,
+      ...(opts.port !== undefined ? { port: opts.port } : {}),
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      ...(webhookUrl ? { webhookUrl } : {}),
     });
     this.sandbox = started.runtime;
     this.cached = null;
     try {
-      return await this.connect({
-        graphUrl: started.runtime.baseUrl, apiVersion: DEFAULT_API_VERSION, wabaId: started.credentials.wabaId,
-        phoneNumberId: started.credentials.phoneNumberId, accessToken: started.credentials.accessToken,
-        appSecret: started.credentials.appSecret, verifyToken: started.credentials.verifyToken,
-      }, 'sandbox');
+      return await this.connect(
+        {
+          graphUrl: started.runtime.baseUrl,
+          apiVersion: DEFAULT_API_VERSION,
+          wabaId: started.credentials.wabaId,
+          phoneNumberId: started.credentials.phoneNumberId,
+          accessToken: started.credentials.accessToken,
+          appSecret: started.credentials.appSecret,
+          verifyToken: started.credentials.verifyToken,
+        },
+        'sandbox',
+      );
     } catch (e) {
       await this.stopSandbox();
       throw e;
@@ -408,7 +487,9 @@ export class AccountService {
         bindTokenOrigin(this.ctx.db, started.runtime.baseUrl); // the Sandbox's own token, on its new port
         this.cached = null;
       }
-    })().finally(() => { this.sandboxStarting = null; });
+    })().finally(() => {
+      this.sandboxStarting = null;
+    });
     return this.sandboxStarting;
   }
 
@@ -437,7 +518,9 @@ export class AccountService {
       })();
       this.onScopeChange?.();
       const active = this.store.numbers().some((n) => n.status === 'CONNECTED');
-      this.limiter.limitPerHour = Math.floor((active ? ACTIVE_WABA_CALLS_PER_HOUR : DEFAULT_MANAGEMENT_CALLS_PER_HOUR) * SHARE_OF_META_BUDGET);
+      this.limiter.limitPerHour = Math.floor(
+        (active ? ACTIVE_WABA_CALLS_PER_HOUR : DEFAULT_MANAGEMENT_CALLS_PER_HOUR) * SHARE_OF_META_BUDGET,
+      );
     } catch (e) {
       throw this.recordFailure(e);
     }

@@ -1,6 +1,13 @@
 import type { Db } from '../db/connection';
 import type {
-  AccountHistory, GraphErrorDetails, MessagingLimit, PhoneNumberInfo, PhoneStatus, QualityRating, ThroughputLevel, TokenState,
+  AccountHistory,
+  GraphErrorDetails,
+  MessagingLimit,
+  PhoneNumberInfo,
+  PhoneStatus,
+  QualityRating,
+  ThroughputLevel,
+  TokenState,
 } from '../../../shared/contract/whatsapp';
 
 export interface ConnectionRow {
@@ -54,13 +61,21 @@ export class AccountStore {
     return (this.db.prepare('SELECT * FROM wa_connection WHERE id = 1').get() as ConnectionRow | undefined) ?? null;
   }
 
-  saveConnection(c: Pick<ConnectionRow, 'mode' | 'graph_url' | 'api_version' | 'waba_id' | 'phone_number_id' | 'verify_token' | 'connected_at'> & { token_checked_at: number }): void {
-    this.db.prepare(`INSERT INTO wa_connection (id, mode, graph_url, api_version, waba_id, phone_number_id, verify_token, connected_at, token_state, token_checked_at)
+  saveConnection(
+    c: Pick<ConnectionRow, 'mode' | 'graph_url' | 'api_version' | 'waba_id' | 'phone_number_id' | 'verify_token' | 'connected_at'> & {
+      token_checked_at: number;
+    },
+  ): void {
+    this.db
+      .prepare(
+        `INSERT INTO wa_connection (id, mode, graph_url, api_version, waba_id, phone_number_id, verify_token, connected_at, token_state, token_checked_at)
       VALUES (1, @mode, @graph_url, @api_version, @waba_id, @phone_number_id, @verify_token, @connected_at, 'valid', @token_checked_at)
       ON CONFLICT (id) DO UPDATE SET mode = excluded.mode, graph_url = excluded.graph_url, api_version = excluded.api_version,
         waba_id = excluded.waba_id, phone_number_id = excluded.phone_number_id, verify_token = excluded.verify_token,
         connected_at = excluded.connected_at, token_state = 'valid', token_error_code = NULL, token_error_message = NULL,
-        token_checked_at = excluded.token_checked_at, last_error = NULL`).run(c);
+        token_checked_at = excluded.token_checked_at, last_error = NULL`,
+      )
+      .run(c);
   }
 
   deleteConnection(): void {
@@ -73,8 +88,12 @@ export class AccountStore {
 
   /** Returns true when the stored state changed. */
   setTokenState(state: 'valid' | 'expired' | 'invalid', at: number, code: number | null, message: string | null): boolean {
-    const r = this.db.prepare(`UPDATE wa_connection SET token_state = ?, token_error_code = ?, token_error_message = ?, token_checked_at = ?
-      WHERE id = 1 AND (token_state IS NOT ? OR token_error_code IS NOT ?)`).run(state, code, message, at, state, code);
+    const r = this.db
+      .prepare(
+        `UPDATE wa_connection SET token_state = ?, token_error_code = ?, token_error_message = ?, token_checked_at = ?
+      WHERE id = 1 AND (token_state IS NOT ? OR token_error_code IS NOT ?)`,
+      )
+      .run(state, code, message, at, state, code);
     if (r.changes === 0) this.db.prepare('UPDATE wa_connection SET token_checked_at = ? WHERE id = 1').run(at);
     return r.changes > 0;
   }
@@ -96,10 +115,14 @@ export class AccountStore {
   }
 
   upsertWaba(w: WabaRow): void {
-    this.db.prepare(`INSERT INTO wa_wabas (id, name, currency, timezone_id, business_id, messaging_limit, updated_at)
+    this.db
+      .prepare(
+        `INSERT INTO wa_wabas (id, name, currency, timezone_id, business_id, messaging_limit, updated_at)
       VALUES (@id, @name, @currency, @timezone_id, @business_id, @messaging_limit, @updated_at)
       ON CONFLICT (id) DO UPDATE SET name = excluded.name, currency = excluded.currency, timezone_id = excluded.timezone_id,
-        business_id = COALESCE(excluded.business_id, wa_wabas.business_id), messaging_limit = excluded.messaging_limit, updated_at = excluded.updated_at`).run(w);
+        business_id = COALESCE(excluded.business_id, wa_wabas.business_id), messaging_limit = excluded.messaging_limit, updated_at = excluded.updated_at`,
+      )
+      .run(w);
   }
 
   /** Forgets WABAs (and their numbers) not in `keep` — after a disconnect/reconnect to another portfolio. */
@@ -126,27 +149,41 @@ export class AccountStore {
   }
 
   upsertNumber(r: NumberRow, at: number): void {
-    this.db.prepare(`INSERT INTO wa_phone_numbers (id, waba_id, display_phone_number, verified_name, quality_rating, messaging_limit, throughput, status, name_status, account_mode, updated_at)
+    this.db
+      .prepare(
+        `INSERT INTO wa_phone_numbers (id, waba_id, display_phone_number, verified_name, quality_rating, messaging_limit, throughput, status, name_status, account_mode, updated_at)
       VALUES (@id, @waba_id, @display_phone_number, @verified_name, @quality_rating, @messaging_limit, @throughput, @status, @name_status, @account_mode, @updated_at)
       ON CONFLICT (id) DO UPDATE SET waba_id = excluded.waba_id, display_phone_number = excluded.display_phone_number,
         verified_name = excluded.verified_name, quality_rating = excluded.quality_rating, messaging_limit = excluded.messaging_limit,
         throughput = excluded.throughput, status = excluded.status, name_status = excluded.name_status,
-        account_mode = excluded.account_mode, updated_at = excluded.updated_at`).run(r);
+        account_mode = excluded.account_mode, updated_at = excluded.updated_at`,
+      )
+      .run(r);
     this.snapshot(r, at);
   }
 
   /** Writes a health point when something changed since the last one, or the last one is a day old. */
   private snapshot(r: NumberRow, at: number): void {
-    const last = this.db.prepare('SELECT * FROM wa_number_snapshots WHERE phone_number_id = ? ORDER BY at DESC, id DESC LIMIT 1').get(r.id) as
-      { at: number; quality_rating: string; messaging_limit: string; throughput: string; status: string } | undefined;
-    const same = last && last.quality_rating === r.quality_rating && last.messaging_limit === r.messaging_limit && last.throughput === r.throughput && last.status === r.status;
+    const last = this.db
+      .prepare('SELECT * FROM wa_number_snapshots WHERE phone_number_id = ? ORDER BY at DESC, id DESC LIMIT 1')
+      .get(r.id) as { at: number; quality_rating: string; messaging_limit: string; throughput: string; status: string } | undefined;
+    const same =
+      last &&
+      last.quality_rating === r.quality_rating &&
+      last.messaging_limit === r.messaging_limit &&
+      last.throughput === r.throughput &&
+      last.status === r.status;
     if (same && at - last.at < DAY) return;
-    this.db.prepare('INSERT INTO wa_number_snapshots (phone_number_id, at, quality_rating, messaging_limit, throughput, status) VALUES (?, ?, ?, ?, ?, ?)')
+    this.db
+      .prepare(
+        'INSERT INTO wa_number_snapshots (phone_number_id, at, quality_rating, messaging_limit, throughput, status) VALUES (?, ?, ?, ?, ?, ?)',
+      )
       .run(r.id, at, r.quality_rating, r.messaging_limit, r.throughput, r.status);
   }
 
   recordPortfolioLimit(limit: MessagingLimit, at: number, source: 'refresh' | 'webhook'): void {
-    const last = this.db.prepare('SELECT messaging_limit, at FROM wa_portfolio_limits ORDER BY at DESC, id DESC LIMIT 1').get() as { messaging_limit: string; at: number } | undefined;
+    const last = this.db.prepare('SELECT messaging_limit, at FROM wa_portfolio_limits ORDER BY at DESC, id DESC LIMIT 1').get() as
+      { messaging_limit: string; at: number } | undefined;
     if (last && last.messaging_limit === limit && at - last.at < DAY) return;
     // A webhook's time has whole seconds: one from the same second as the last record (a refresh at
     // connect) is not older than it — it arrived after, so it is the news.
@@ -156,20 +193,39 @@ export class AccountStore {
 
   /** The newest portfolio limit a webhook or refresh recorded. */
   latestPortfolioLimit(): { limit: MessagingLimit; at: number; source: 'refresh' | 'webhook' } | null {
-    const r = this.db.prepare('SELECT messaging_limit AS "limit", at, source FROM wa_portfolio_limits ORDER BY at DESC, id DESC LIMIT 1').get() as
-      { limit: MessagingLimit; at: number; source: 'refresh' | 'webhook' } | undefined;
+    const r = this.db
+      .prepare('SELECT messaging_limit AS "limit", at, source FROM wa_portfolio_limits ORDER BY at DESC, id DESC LIMIT 1')
+      .get() as { limit: MessagingLimit; at: number; source: 'refresh' | 'webhook' } | undefined;
     return r ?? null;
   }
 
   history(since: number, phoneNumberId?: string): AccountHistory {
-    const numbers = (phoneNumberId
-      ? this.db.prepare('SELECT * FROM wa_number_snapshots WHERE at >= ? AND phone_number_id = ? ORDER BY at, id').all(since, phoneNumberId)
-      : this.db.prepare('SELECT * FROM wa_number_snapshots WHERE at >= ? ORDER BY at, id').all(since)) as
-      { phone_number_id: string; at: number; quality_rating: QualityRating; messaging_limit: MessagingLimit; throughput: ThroughputLevel; status: PhoneStatus }[];
-    const portfolio = this.db.prepare('SELECT at, messaging_limit, source FROM wa_portfolio_limits WHERE at >= ? ORDER BY at, id').all(since) as
-      { at: number; messaging_limit: MessagingLimit; source: 'refresh' | 'webhook' }[];
+    const numbers = (
+      phoneNumberId
+        ? this.db
+            .prepare('SELECT * FROM wa_number_snapshots WHERE at >= ? AND phone_number_id = ? ORDER BY at, id')
+            .all(since, phoneNumberId)
+        : this.db.prepare('SELECT * FROM wa_number_snapshots WHERE at >= ? ORDER BY at, id').all(since)
+    ) as {
+      phone_number_id: string;
+      at: number;
+      quality_rating: QualityRating;
+      messaging_limit: MessagingLimit;
+      throughput: ThroughputLevel;
+      status: PhoneStatus;
+    }[];
+    const portfolio = this.db
+      .prepare('SELECT at, messaging_limit, source FROM wa_portfolio_limits WHERE at >= ? ORDER BY at, id')
+      .all(since) as { at: number; messaging_limit: MessagingLimit; source: 'refresh' | 'webhook' }[];
     return {
-      numbers: numbers.map((n) => ({ at: n.at, phoneNumberId: n.phone_number_id, qualityRating: n.quality_rating, messagingLimit: n.messaging_limit, throughput: n.throughput, status: n.status })),
+      numbers: numbers.map((n) => ({
+        at: n.at,
+        phoneNumberId: n.phone_number_id,
+        qualityRating: n.quality_rating,
+        messagingLimit: n.messaging_limit,
+        throughput: n.throughput,
+        status: n.status,
+      })),
       portfolio: portfolio.map((p) => ({ at: p.at, messagingLimit: p.messaging_limit, source: p.source })),
     };
   }
@@ -178,16 +234,26 @@ export class AccountStore {
   restriction(): AccountRestriction | null {
     const row = this.db.prepare("SELECT value FROM app_meta WHERE key = 'wa.restricted'").get() as { value: string } | undefined;
     if (!row) return null;
-    try { return JSON.parse(row.value) as AccountRestriction; } catch { return null; }
+    try {
+      return JSON.parse(row.value) as AccountRestriction;
+    } catch {
+      return null;
+    }
   }
 
   setRestriction(r: AccountRestriction | null): void {
-    if (r) this.db.prepare("INSERT INTO app_meta (key, value) VALUES ('wa.restricted', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(JSON.stringify(r));
+    if (r)
+      this.db
+        .prepare("INSERT INTO app_meta (key, value) VALUES ('wa.restricted', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .run(JSON.stringify(r));
     else this.db.prepare("DELETE FROM app_meta WHERE key = 'wa.restricted'").run();
   }
 
   templateCounts(): Map<string, number> {
-    const rows = this.db.prepare("SELECT waba_id, count(*) AS n FROM wa_templates WHERE status <> 'DELETED' GROUP BY waba_id").all() as { waba_id: string; n: number }[];
+    const rows = this.db.prepare("SELECT waba_id, count(*) AS n FROM wa_templates WHERE status <> 'DELETED' GROUP BY waba_id").all() as {
+      waba_id: string;
+      n: number;
+    }[];
     return new Map(rows.map((r) => [r.waba_id, r.n]));
   }
 }
@@ -200,8 +266,17 @@ export interface AccountRestriction {
 
 export function numberInfo(r: NumberRow, primaryId: string | null): PhoneNumberInfo {
   return {
-    id: r.id, wabaId: r.waba_id, displayPhoneNumber: r.display_phone_number, verifiedName: r.verified_name,
-    qualityRating: r.quality_rating, messagingLimit: r.messaging_limit, throughput: r.throughput, status: r.status,
-    nameStatus: r.name_status, accountMode: r.account_mode, primary: r.id === primaryId, updatedAt: r.updated_at,
+    id: r.id,
+    wabaId: r.waba_id,
+    displayPhoneNumber: r.display_phone_number,
+    verifiedName: r.verified_name,
+    qualityRating: r.quality_rating,
+    messagingLimit: r.messaging_limit,
+    throughput: r.throughput,
+    status: r.status,
+    nameStatus: r.name_status,
+    accountMode: r.account_mode,
+    primary: r.id === primaryId,
+    updatedAt: r.updated_at,
   };
 }

@@ -33,9 +33,14 @@ export function assertGraphUrlSafe(graphUrl: string): void {
   }
   if (u.protocol === 'https:') return;
   if (u.protocol === 'http:' && isLoopbackHost(u.hostname)) return;
-  throw new PacerError('bad_input', `Graph URL must use https:// (plain http:// is allowed only for this computer, e.g. 127.0.0.1): ${u.origin}`, {
-    field: 'graphUrl', reason: 'graph_url_not_https',
-  });
+  throw new PacerError(
+    'bad_input',
+    `Graph URL must use https:// (plain http:// is allowed only for this computer, e.g. 127.0.0.1): ${u.origin}`,
+    {
+      field: 'graphUrl',
+      reason: 'graph_url_not_https',
+    },
+  );
 }
 
 export const originOf = (url: string): string => new URL(url).origin;
@@ -45,7 +50,12 @@ export function assertStoredTokenMayGo(db: Db, graphUrl: string, savedConnection
   const bound = boundOrigin(db) ?? (savedConnectionUrl ? originOf(savedConnectionUrl) : null);
   const target = originOf(graphUrl);
   if (bound === target) return;
-  throw new PacerError('bad_input', `The saved access token was entered for ${bound ?? 'another address'}; enter it again to use it with ${target}.`, {
-    field: 'accessToken', reason: 'token_host_changed',
-  });
+  throw new PacerError(
+    'bad_input',
+    `The saved access token was entered for ${bound ?? 'another address'}; enter it again to use it with ${target}.`,
+    {
+      field: 'accessToken',
+      reason: 'token_host_changed',
+    },
+  );
 }

@@ -10,10 +10,12 @@ export function boundOrigin(db: Db): string | null {
 
 /** The token just entered was stored for this URL. */
 export function bindTokenOrigin(db: Db, graphUrl: string): void {
-  db.prepare('INSERT INTO app_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(KEY, originOf(graphUrl));
+  db.prepare('INSERT INTO app_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
+    KEY,
+    originOf(graphUrl),
+  );
 }
 
 export function forgetTokenOrigin(db: Db): void {
   db.prepare('DELETE FROM app_meta WHERE key = ?').run(KEY);
 }
-

@@ -8,13 +8,21 @@ import type { CallContext, Handlers } from './handlers';
  * contract's zod schema before a handler sees it, and turns every failure into a Result.
  */
 export function createDispatcher(handlers: Handlers, log: Logger) {
-  return async function dispatch<M extends MethodName>(method: M | string, input: unknown, ctx: CallContext = {}): Promise<Result<OutputOf<M>>> {
+  return async function dispatch<M extends MethodName>(
+    method: M | string,
+    input: unknown,
+    ctx: CallContext = {},
+  ): Promise<Result<OutputOf<M>>> {
     if (!isMethodName(method)) return fail('not_found', `Unknown method: ${String(method).slice(0, 80)}`);
     const parsed = methods[method].input.safeParse(input ?? {});
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message }));
       const first = issues[0];
-      return fail('bad_input', first ? `Invalid input${first.path.length ? ` at ${first.path.join('.')}` : ''}: ${first.message}` : 'Invalid input', { issues });
+      return fail(
+        'bad_input',
+        first ? `Invalid input${first.path.length ? ` at ${first.path.join('.')}` : ''}: ${first.message}` : 'Invalid input',
+        { issues },
+      );
     }
     try {
       const handler = handlers[method] as (input: unknown, ctx: CallContext) => unknown;
@@ -22,7 +30,7 @@ export function createDispatcher(handlers: Handlers, log: Logger) {
       return { ok: true, value };
     } catch (e) {
       if (e instanceof PacerError) return fail(e.code, e.message, e.details);
-      log.error('handler failed', { method, error: e instanceof Error ? e.stack ?? e.message : String(e) });
+      log.error('handler failed', { method, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
       return fail('internal', e instanceof Error ? e.message : 'Internal error');
     }
   };

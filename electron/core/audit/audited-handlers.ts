@@ -18,15 +18,25 @@ type Obj = Record<string, unknown>;
 type Rule = (input: Obj, output: Obj) => AuditRecord | null;
 
 const origin = (url: unknown) => {
-  try { return typeof url === 'string' ? new URL(url).origin : null; } catch { return null; }
+  try {
+    return typeof url === 'string' ? new URL(url).origin : null;
+  } catch {
+    return null;
+  }
 };
 const connection = (o: Obj) => (o.connection ?? {}) as Obj;
 const connected = (o: Obj): AuditRecord => ({
   action: 'account.connected',
   subject: (connection(o).wabaId as string | undefined) ?? null,
-  detail: { mode: connection(o).mode ?? null, graph_origin: origin(connection(o).graphUrl), phone_number_id: connection(o).phoneNumberId ?? null },
+  detail: {
+    mode: connection(o).mode ?? null,
+    graph_origin: origin(connection(o).graphUrl),
+    phone_number_id: connection(o).phoneNumberId ?? null,
+  },
 });
-const campaign = (action: string): Rule => (i, o) => ({ action, subject: String(i.id), detail: { name: (o.name as string | undefined) ?? null } });
+const campaign =
+  (action: string): Rule =>
+  (i, o) => ({ action, subject: String(i.id), detail: { name: (o.name as string | undefined) ?? null } });
 
 export const AUDIT_RULES: Partial<Record<keyof Handlers, Rule>> = {
   'campaigns:start': campaign('campaign.started'),
@@ -37,10 +47,26 @@ export const AUDIT_RULES: Partial<Record<keyof Handlers, Rule>> = {
   'account:connect': (_i, o) => connected(o),
   'account:use-sandbox': (_i, o) => connected(o),
   'account:disconnect': (i) => ({ action: 'account.disconnected', detail: { forget_secrets: !!i.forgetSecrets } }),
-  'contacts:export': (i, o) => ({ action: 'contacts.exported', subject: String(o.fileName), detail: { format: i.format, rows: o.rows, filtered: !!i.filter, selected: Array.isArray(i.ids) ? i.ids.length : null } }),
-  'contacts:subject-export': (i, o) => ({ action: 'contacts.subject_exported', subject: ((o.contact as Obj | undefined)?.phone as string | undefined) ?? (i.phone as string | undefined) ?? null, detail: {} }),
-  'campaigns:export': (i, o) => ({ action: 'campaigns.exported', subject: String(i.id), detail: { format: i.format, rows: o.rows, states: i.state ?? null } }),
-  'audit:export': (i, o) => ({ action: 'audit.exported', subject: String(o.fileName), detail: { format: i.format, rows: o.rows, actions: i.actions ?? null, from: i.from ?? null, to: i.to ?? null, text: i.text ?? null } }),
+  'contacts:export': (i, o) => ({
+    action: 'contacts.exported',
+    subject: String(o.fileName),
+    detail: { format: i.format, rows: o.rows, filtered: !!i.filter, selected: Array.isArray(i.ids) ? i.ids.length : null },
+  }),
+  'contacts:subject-export': (i, o) => ({
+    action: 'contacts.subject_exported',
+    subject: ((o.contact as Obj | undefined)?.phone as string | undefined) ?? (i.phone as string | undefined) ?? null,
+    detail: {},
+  }),
+  'campaigns:export': (i, o) => ({
+    action: 'campaigns.exported',
+    subject: String(i.id),
+    detail: { format: i.format, rows: o.rows, states: i.state ?? null },
+  }),
+  'audit:export': (i, o) => ({
+    action: 'audit.exported',
+    subject: String(o.fileName),
+    detail: { format: i.format, rows: o.rows, actions: i.actions ?? null, from: i.from ?? null, to: i.to ?? null, text: i.text ?? null },
+  }),
 };
 
 /** The handler table with each audited method recording its entry after it succeeded. */

@@ -8,7 +8,10 @@ import { iterateAudit, listAudit } from './store';
 import { recordAudit } from './record';
 
 /** A retention run that deleted raw webhook bodies, as an audit entry. */
-export const auditPruned = (ctx: CoreContext): PrunedNote => (detail) => recordAudit(ctx, { action: 'retention.pruned', actor: 'system', detail });
+export const auditPruned =
+  (ctx: CoreContext): PrunedNote =>
+  (detail) =>
+    recordAudit(ctx, { action: 'retention.pruned', actor: 'system', detail });
 
 const csvCell = (v: string) => {
   const s = neutraliseCell(v);
@@ -26,11 +29,23 @@ export function auditHandlers(ctx: CoreContext): HandlerGroup<keyof typeof priva
       let rows = 0;
       if (format === 'json') {
         const all: AuditEntry[] = [];
-        for (const e of iterateAudit(ctx.db, filter)) { all.push(e); rows++; }
-        return { fileName: `pacer-audit-${day}.json`, mime: 'application/json', encoding: 'utf8', content: `${JSON.stringify(all, null, 2)}\n`, rows };
+        for (const e of iterateAudit(ctx.db, filter)) {
+          all.push(e);
+          rows++;
+        }
+        return {
+          fileName: `pacer-audit-${day}.json`,
+          mime: 'application/json',
+          encoding: 'utf8',
+          content: `${JSON.stringify(all, null, 2)}\n`,
+          rows,
+        };
       }
       const lines = [`\uFEFF${AUDIT_CSV_COLUMNS.join(',')}`];
-      for (const e of iterateAudit(ctx.db, filter)) { lines.push(auditCsvLine(e)); rows++; }
+      for (const e of iterateAudit(ctx.db, filter)) {
+        lines.push(auditCsvLine(e));
+        rows++;
+      }
       return { fileName: `pacer-audit-${day}.csv`, mime: 'text/csv', encoding: 'utf8', content: `${lines.join('\r\n')}\r\n`, rows };
     },
     'retention:status': () => retentionStatus(ctx.db, ctx.settings.get().webhookRetentionDays),

@@ -52,5 +52,9 @@ export function recordAuditDb(db: Db, r: AuditRecord & { at: number }, secrets: 
 
 /** The one small call a service or handler makes per action. */
 export function recordAudit(ctx: CoreContext, r: AuditRecord): number {
-  return recordAuditDb(ctx.db, { ...r, actor: r.actor ?? (ctx.host === 'cli' ? 'cli' : 'user'), at: ctx.clock.now() }, allSecretValues(ctx.secrets));
+  return recordAuditDb(
+    ctx.db,
+    { ...r, actor: r.actor ?? (ctx.host === 'cli' ? 'cli' : 'user'), at: ctx.clock.now() },
+    allSecretValues(ctx.secrets),
+  );
 }

@@ -12,20 +12,48 @@ import type { Db } from '../db/connection';
 import type { ClickEvent } from '../webhooks/events';
 import type { CampaignClicks } from '../../../shared/contract/pricing';
 import { notFound } from '../errors';
-import { allClickCounts, campaignClickCounts, hasClickEvents, insertClickEvent, templateCategoryOf, tieClick, untiedClickEvents } from './store/pricing';
+import {
+  allClickCounts,
+  campaignClickCounts,
+  hasClickEvents,
+  insertClickEvent,
+  templateCategoryOf,
+  tieClick,
+  untiedClickEvents,
+} from './store/pricing';
 import type { WebhookRouter } from '../webhooks/router';
 
 export function recordClick(db: Db, ev: ClickEvent, now: number): void {
   if (ev.actionType !== 'marketing_messages_link_click') return;
   db.transaction(() => {
-    const fresh = insertClickEvent(db, { key: ev.key, wabaId: ev.wabaId, phoneNumberId: ev.phoneNumberId, at: ev.timestamp, actionType: ev.actionType, component: ev.component, clickId: ev.clickId, productId: ev.productId, wamid: ev.wamid }, now);
+    const fresh = insertClickEvent(
+      db,
+      {
+        key: ev.key,
+        wabaId: ev.wabaId,
+        phoneNumberId: ev.phoneNumberId,
+        at: ev.timestamp,
+        actionType: ev.actionType,
+        component: ev.component,
+        clickId: ev.clickId,
+        productId: ev.productId,
+        wamid: ev.wamid,
+      },
+      now,
+    );
     if (fresh && ev.wamid) tieClick(db, ev.key, ev.wamid, ev.timestamp);
   })();
 }
 
 /** Subscribes the click handler to the webhook router; returns the unsubscribe. */
 export function subscribeClicks(ctx: CoreContext, router: WebhookRouter): () => void {
-  return router.on('click', (ev) => { recordClick(ctx.db, ev, ctx.clock.now()); }, { name: 'campaign-clicks' });
+  return router.on(
+    'click',
+    (ev) => {
+      recordClick(ctx.db, ev, ctx.clock.now());
+    },
+    { name: 'campaign-clicks' },
+  );
 }
 
 export const hasClickData = (db: Db): boolean => hasClickEvents(db);
@@ -36,7 +64,8 @@ export function campaignClicks(db: Db, id: string): CampaignClicks {
   const agg = campaignClickCounts(db, id);
   const untied = untiedClickEvents(db);
   const delivered = agg.delivered ?? 0;
-  const availability = (c.template_category ?? '').toUpperCase() !== 'MARKETING' ? 'not_marketing' : hasClickData(db) ? 'available' : 'no_data';
+  const availability =
+    (c.template_category ?? '').toUpperCase() !== 'MARKETING' ? 'not_marketing' : hasClickData(db) ? 'available' : 'no_data';
   return {
     availability,
     clicked: agg.clicked,
@@ -55,7 +84,12 @@ export function clickRates(db: Db): Record<string, Omit<CampaignClicks, 'untied_
   for (const r of rows) {
     const availability = (r.cat ?? '').toUpperCase() !== 'MARKETING' ? 'not_marketing' : any ? 'available' : 'no_data';
     const delivered = r.delivered ?? 0;
-    out[r.id] = { availability, clicked: r.clicked, delivered, click_rate: availability === 'available' && delivered > 0 ? r.clicked / delivered : null };
+    out[r.id] = {
+      availability,
+      clicked: r.clicked,
+      delivered,
+      click_rate: availability === 'available' && delivered > 0 ? r.clicked / delivered : null,
+    };
   }
   return out;
 }

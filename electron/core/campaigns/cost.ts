@@ -26,7 +26,11 @@ export interface CostEstimate {
   by_country: { country: string; recipients: number; price: number | null; amount: number | null }[];
 }
 
-export function estimateCost(card: readonly RateCardEntry[], category: string, recipientsByCountry: ReadonlyMap<string, number>): CostEstimate {
+export function estimateCost(
+  card: readonly RateCardEntry[],
+  category: string,
+  recipientsByCountry: ReadonlyMap<string, number>,
+): CostEstimate {
   const cat = category.toUpperCase();
   const rows = card.filter((r) => r.category.toUpperCase() === cat);
   const currencies = new Set(rows.map((r) => r.currency.toUpperCase()));

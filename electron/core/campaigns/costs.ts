@@ -39,7 +39,15 @@ export function recordPricing(db: Db, rowId: number, pricing: StatusEvent['prici
     rate = r?.price ?? null;
     currency = r?.currency ?? null;
   }
-  writePricing(db, rowId, { billable: pricing.billable === null ? null : pricing.billable ? 1 : 0, model: pricing.model, category: pricing.category, type: pricing.type, at, rate, currency });
+  writePricing(db, rowId, {
+    billable: pricing.billable === null ? null : pricing.billable ? 1 : 0,
+    model: pricing.model,
+    category: pricing.category,
+    type: pricing.type,
+    at,
+    rate,
+    currency,
+  });
 }
 
 export interface CostRow {
@@ -59,14 +67,19 @@ const DELIVERED = new Set(['delivered', 'read']);
 
 /** Pure: the estimate, the actual cost and the differences with their reasons, from the ledger rows. */
 export function reconcile(rows: readonly CostRow[], card: RateCardInfo | null): CampaignCostReport {
-  let est = 0; let estMessages = 0; let estUnpriced = 0;
-  let actual = 0; let charged = 0; let unpriced = 0;
+  let est = 0;
+  let estMessages = 0;
+  let estUnpriced = 0;
+  let actual = 0;
+  let charged = 0;
+  let unpriced = 0;
   let currency: string | null = null;
   const diffs = new Map<CostDifferenceCode, { messages: number; amount: number }>();
   const byCat = new Map<string, { category: string; type: string; messages: number; amount: number; unpriced: number }>();
   const diff = (code: CostDifferenceCode, amount: number) => {
     const d = diffs.get(code) ?? { messages: 0, amount: 0 };
-    d.messages++; d.amount += amount;
+    d.messages++;
+    d.amount += amount;
     diffs.set(code, d);
   };
   for (const r of rows) {
@@ -81,18 +94,37 @@ export function reconcile(rows: readonly CostRow[], card: RateCardInfo | null): 
     const priced = r.pricing_type !== null || r.pricing_billable !== null || r.pricing_category !== null;
     if (priced) {
       const key = `${r.pricing_category ?? '?'}|${r.pricing_type ?? '?'}`;
-      const g = byCat.get(key) ?? { category: r.pricing_category ?? 'unknown', type: r.pricing_type ?? 'unknown', messages: 0, amount: 0, unpriced: 0 };
+      const g = byCat.get(key) ?? {
+        category: r.pricing_category ?? 'unknown',
+        type: r.pricing_type ?? 'unknown',
+        messages: 0,
+        amount: 0,
+        unpriced: 0,
+      };
       g.messages++;
       byCat.set(key, g);
-      const isFree = !isCharged({ billable: r.pricing_billable === null ? null : r.pricing_billable === 1, type: r.pricing_type, category: r.pricing_category });
+      const isFree = !isCharged({
+        billable: r.pricing_billable === null ? null : r.pricing_billable === 1,
+        type: r.pricing_type,
+        category: r.pricing_category,
+      });
       if (isFree) {
-        const code: CostDifferenceCode = r.pricing_type === 'free_entry_point' || r.pricing_category === 'referral_conversion' ? 'free_entry_point'
-          : r.pricing_type === 'free_customer_service' ? 'free_customer_service' : 'not_charged';
+        const code: CostDifferenceCode =
+          r.pricing_type === 'free_entry_point' || r.pricing_category === 'referral_conversion'
+            ? 'free_entry_point'
+            : r.pricing_type === 'free_customer_service'
+              ? 'free_customer_service'
+              : 'not_charged';
         if (estimated || code !== 'not_charged') diff(code, -e);
         continue;
       }
       charged++;
-      if (r.cost_rate === null) { unpriced++; g.unpriced++; diff('unpriced', -e); continue; }
+      if (r.cost_rate === null) {
+        unpriced++;
+        g.unpriced++;
+        diff('unpriced', -e);
+        continue;
+      }
       actual += r.cost_rate;
       g.amount += r.cost_rate;
       currency ??= r.cost_currency;
@@ -107,19 +139,41 @@ export function reconcile(rows: readonly CostRow[], card: RateCardInfo | null): 
     else if (AWAITING.has(r.state)) diff('awaiting', -e);
     else diff('not_delivered', -e);
   }
-  const order: CostDifferenceCode[] = ['not_delivered', 'awaiting', 'free_customer_service', 'free_entry_point', 'not_charged', 'category_changed', 'rate_changed', 'no_pricing', 'unpriced'];
+  const order: CostDifferenceCode[] = [
+    'not_delivered',
+    'awaiting',
+    'free_customer_service',
+    'free_entry_point',
+    'not_charged',
+    'category_changed',
+    'rate_changed',
+    'no_pricing',
+    'unpriced',
+  ];
   return {
     card,
     currency,
-    estimate: { amount: estMessages === 0 || estUnpriced === estMessages ? null : round(est), messages: estMessages, unpriced: estUnpriced },
+    estimate: {
+      amount: estMessages === 0 || estUnpriced === estMessages ? null : round(est),
+      messages: estMessages,
+      unpriced: estUnpriced,
+    },
     actual: {
       amount: charged > 0 && unpriced === charged ? null : round(actual),
       charged,
       unpriced,
-      by_category: [...byCat.values()].sort((a, b) => b.messages - a.messages)
-        .map((g) => ({ category: g.category, type: g.type, messages: g.messages, amount: g.unpriced === g.messages && g.messages > 0 && g.type === 'regular' ? null : round(g.amount) })),
+      by_category: [...byCat.values()]
+        .sort((a, b) => b.messages - a.messages)
+        .map((g) => ({
+          category: g.category,
+          type: g.type,
+          messages: g.messages,
+          amount: g.unpriced === g.messages && g.messages > 0 && g.type === 'regular' ? null : round(g.amount),
+        })),
     },
-    differences: order.filter((c) => diffs.has(c)).map((code) => ({ code, messages: diffs.get(code)!.messages, amount: round(diffs.get(code)!.amount) })),
+    differences: order
+      .filter((c) => diffs.has(c))
+      .map((code) => ({ code, messages: diffs.get(code)!.messages, amount: round(diffs.get(code)!.amount) })),
   };
 }
 

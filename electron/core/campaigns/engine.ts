@@ -31,17 +31,29 @@ export function startEngine(s: CampaignsScope, progress: Progress, opts: EngineO
   if (recovered) s.ctx.log.warn('sends interrupted by a stop or crash are now uncertain (not resent automatically)', { rows: recovered });
   progress.intervalMs = opts.progressMs ?? 100;
   if (opts.sendTimeoutMs) s.ports.account.setSendTimeout?.(opts.sendTimeoutMs);
-  s.sender = new Sender(s.ctx, s.ports, {
-    pause: (id, reason, detail, autoResume) => autoPause(s, id, reason, detail, autoResume),
-    touched: (id) => s.touch(id),
-  }, opts);
-  s.scheduler = new Scheduler(s.ctx, s.ports, {
-    setRunning: (id) => setState(s, id, 'running', { kind: 'running' }),
-    complete: (id) => complete(s, id),
-    resume: (id) => resumeInternal(s, id, true),
-    pause: (id, reason, detail, autoResume) => autoPause(s, id, reason, detail, autoResume),
-    seriesDue: (id) => { void runSeries(s, id); },
-  }, opts.tickMs);
+  s.sender = new Sender(
+    s.ctx,
+    s.ports,
+    {
+      pause: (id, reason, detail, autoResume) => autoPause(s, id, reason, detail, autoResume),
+      touched: (id) => s.touch(id),
+    },
+    opts,
+  );
+  s.scheduler = new Scheduler(
+    s.ctx,
+    s.ports,
+    {
+      setRunning: (id) => setState(s, id, 'running', { kind: 'running' }),
+      complete: (id) => complete(s, id),
+      resume: (id) => resumeInternal(s, id, true),
+      pause: (id, reason, detail, autoResume) => autoPause(s, id, reason, detail, autoResume),
+      seriesDue: (id) => {
+        void runSeries(s, id);
+      },
+    },
+    opts.tickMs,
+  );
   s.sender.start();
   s.scheduler.start();
   return { recovered };
@@ -78,11 +90,16 @@ export function statusHandler(s: CampaignsScope) {
       return (JSON.parse(r.options) as { retry_131049?: number }).retry_131049 ?? DEFAULTS.retry131049;
     },
     reopened: (id, notBefore) => reopen(s, id, notBefore),
-    touched: (id) => { s.touch(id); s.sender?.wake(); },
+    touched: (id) => {
+      s.touch(id);
+      s.sender?.wake();
+    },
     failed: (id) => s.sender?.noteOutcome(id, true),
     delivered: () => undefined,
     optOut: (phone, at, evidence) => {
-      void Promise.resolve(s.ports.contacts.recordOptOut(phone, { at, evidence })).catch((e: unknown) => s.ctx.log.error('opt-out not recorded', { error: String(e) }));
+      void Promise.resolve(s.ports.contacts.recordOptOut(phone, { at, evidence })).catch((e: unknown) =>
+        s.ctx.log.error('opt-out not recorded', { error: String(e) }),
+      );
     },
   });
 }

@@ -95,13 +95,18 @@ export function forecast(input: ForecastInput): Forecast {
         continue;
       }
       const allowed = nextAllowed(t);
-      if (allowed > t) { t = allowed; continue; }
+      if (allowed > t) {
+        t = allowed;
+        continue;
+      }
       break;
     }
     if (!free) queue.push(t);
     const w = windows[windows.length - 1];
-    if (w && last !== null && t - last <= gapMs) { w.to = t; w.sends++; }
-    else windows.push({ from: t, to: t, sends: 1 });
+    if (w && last !== null && t - last <= gapMs) {
+      w.to = t;
+      w.sends++;
+    } else windows.push({ from: t, to: t, sends: 1 });
     last = t;
     t += spacing;
   }

@@ -12,7 +12,10 @@ import { markUserCard } from '../pricing/store';
 
 type CampaignsMethod = keyof typeof campaignsMethods;
 
-export function campaignsHandlers(ctx: CoreContext, services: { campaigns: CampaignsService; account: MediaAccount }): HandlerGroup<CampaignsMethod> {
+export function campaignsHandlers(
+  ctx: CoreContext,
+  services: { campaigns: CampaignsService; account: MediaAccount },
+): HandlerGroup<CampaignsMethod> {
   const svc = services.campaigns;
   return {
     ...pricingHandlers(ctx),
@@ -34,7 +37,8 @@ export function campaignsHandlers(ctx: CoreContext, services: { campaigns: Campa
     'campaigns:status': ({ id }) => svc.status(id),
     'campaigns:recipients': (input) => svc.recipients(input),
     'campaigns:exclusions': ({ id, reason, offset, limit }) => svc.listExclusions(id, reason, offset, limit),
-    'campaigns:test-send': ({ id, to, contact_id, i_have_consent }) => svc.testSend(id, to, contact_id, { iHaveConsent: i_have_consent ?? false, actor: ctx.host === 'cli' ? 'cli' : 'user' }),
+    'campaigns:test-send': ({ id, to, contact_id, i_have_consent }) =>
+      svc.testSend(id, to, contact_id, { iHaveConsent: i_have_consent ?? false, actor: ctx.host === 'cli' ? 'cli' : 'user' }),
     'campaigns:preview': (input) => svc.preview(input),
     // No file is written here: a path from the renderer or the harness is never trusted (issue #14).
     // The CLI writes --out itself (writeReport); the app saves campaigns:export's content where the user chose.
@@ -55,11 +59,33 @@ export function campaignsHandlers(ctx: CoreContext, services: { campaigns: Campa
   };
 }
 
-export const REPORT_COLUMNS: (keyof RecipientRow)[] = ['id', 'contact_id', 'phone', 'country', 'state', 'skip_reason', 'wamid', 'error_code', 'error_class', 'error_detail', 'attempts',
-  'claimed_at', 'accepted_at', 'sent_at', 'delivered_at', 'read_at', 'failed_at', 'pricing_category', 'pricing_type', 'cost_rate', 'clicked_at'];
+export const REPORT_COLUMNS: (keyof RecipientRow)[] = [
+  'id',
+  'contact_id',
+  'phone',
+  'country',
+  'state',
+  'skip_reason',
+  'wamid',
+  'error_code',
+  'error_class',
+  'error_detail',
+  'attempts',
+  'claimed_at',
+  'accepted_at',
+  'sent_at',
+  'delivered_at',
+  'read_at',
+  'failed_at',
+  'pricing_category',
+  'pricing_type',
+  'cost_rate',
+  'clicked_at',
+];
 const TIME_COLUMNS = new Set(['claimed_at', 'accepted_at', 'sent_at', 'delivered_at', 'read_at', 'failed_at', 'clicked_at']);
 
-const cell = (k: keyof RecipientRow, v: unknown) => (v === null || v === undefined ? '' : TIME_COLUMNS.has(k) ? new Date(v as number).toISOString() : v);
+const cell = (k: keyof RecipientRow, v: unknown) =>
+  v === null || v === undefined ? '' : TIME_COLUMNS.has(k) ? new Date(v as number).toISOString() : v;
 
 /** Writes one row per recipient (CSV with a BOM for spreadsheet apps, JSON array, or XLSX). */
 export async function writeReport(rows: Iterable<RecipientRow>, format: 'csv' | 'json' | 'xlsx', out: string): Promise<number> {
@@ -69,7 +95,10 @@ export async function writeReport(rows: Iterable<RecipientRow>, format: 'csv' | 
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: out });
     const ws = wb.addWorksheet('Recipients');
     ws.addRow(REPORT_COLUMNS).commit();
-    for (const r of rows) { ws.addRow(REPORT_COLUMNS.map((k) => xlsxCell(cell(k, r[k]) as string | number))).commit(); n++; }
+    for (const r of rows) {
+      ws.addRow(REPORT_COLUMNS.map((k) => xlsxCell(cell(k, r[k]) as string | number))).commit();
+      n++;
+    }
     ws.commit();
     await wb.commit();
     return n;
@@ -78,12 +107,18 @@ export async function writeReport(rows: Iterable<RecipientRow>, format: 'csv' | 
   try {
     if (format === 'json') {
       fs.writeSync(fd, '[');
-      for (const r of rows) { fs.writeSync(fd, `${n ? ',' : ''}\n${JSON.stringify(r)}`); n++; }
+      for (const r of rows) {
+        fs.writeSync(fd, `${n ? ',' : ''}\n${JSON.stringify(r)}`);
+        n++;
+      }
       fs.writeSync(fd, '\n]\n');
     } else {
       const esc = (v: unknown) => csvField(typeof v === 'number' ? v : String(v)); // shared formula-injection rule
       fs.writeSync(fd, `\uFEFF${REPORT_COLUMNS.join(',')}\n`);
-      for (const r of rows) { fs.writeSync(fd, `${REPORT_COLUMNS.map((k) => esc(cell(k, r[k]))).join(',')}\n`); n++; }
+      for (const r of rows) {
+        fs.writeSync(fd, `${REPORT_COLUMNS.map((k) => esc(cell(k, r[k]))).join(',')}\n`);
+        n++;
+      }
     }
   } finally {
     fs.closeSync(fd);

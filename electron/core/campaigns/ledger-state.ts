@@ -62,7 +62,19 @@ export type LedgerEvent =
 export type Transition = { ok: true; row: LedgerRow } | { ok: false; reason: string };
 
 export function emptyRow(): LedgerRow {
-  return { state: 'pending', wamid: null, errorCode: null, errorDetail: null, skipReason: null, attempts: 0, notBefore: null, sentAt: null, deliveredAt: null, readAt: null, failedAt: null };
+  return {
+    state: 'pending',
+    wamid: null,
+    errorCode: null,
+    errorDetail: null,
+    skipReason: null,
+    attempts: 0,
+    notBefore: null,
+    sentAt: null,
+    deliveredAt: null,
+    readAt: null,
+    failedAt: null,
+  };
 }
 
 const refuse = (row: LedgerRow, event: LedgerEvent): Transition => ({ ok: false, reason: `${event.type} not allowed from ${row.state}` });
@@ -78,7 +90,10 @@ export function applyLedgerEvent(row: LedgerRow, event: LedgerEvent): Transition
       return { ok: true, row: { ...row, state: 'accepted', wamid: event.wamid, errorCode: null, errorDetail: null } };
     case 'retry':
       if (row.state !== 'sending') return refuse(row, event);
-      return { ok: true, row: { ...row, state: 'pending', notBefore: event.notBefore, errorCode: event.code, errorDetail: event.detail ?? null } };
+      return {
+        ok: true,
+        row: { ...row, state: 'pending', notBefore: event.notBefore, errorCode: event.code, errorDetail: event.detail ?? null },
+      };
     case 'rejected':
       if (row.state !== 'sending') return refuse(row, event);
       return { ok: true, row: { ...row, state: 'failed', errorCode: event.code, errorDetail: event.detail ?? null, failedAt: event.at } };
@@ -106,7 +121,10 @@ function applyStatus(row: LedgerRow, event: Extract<LedgerEvent, { type: 'status
   const wamid = row.wamid ?? event.wamid ?? null;
   if (event.status === 'failed') {
     if (fromRank !== undefined && fromRank >= DELIVERY_RANK.delivered!) return refuse(row, event);
-    return { ok: true, row: { ...row, wamid, state: 'failed', errorCode: event.code ?? null, errorDetail: event.detail ?? null, failedAt: event.at } };
+    return {
+      ok: true,
+      row: { ...row, wamid, state: 'failed', errorCode: event.code ?? null, errorDetail: event.detail ?? null, failedAt: event.at },
+    };
   }
   const toRank = DELIVERY_RANK[event.status]!;
   if (fromRank !== undefined && toRank <= fromRank) return refuse(row, event);
@@ -158,15 +176,25 @@ export function campaignStanding(input: StandingInput): CampaignStanding {
   const base = { total, processed, remaining, sent, started };
   const iso = (ms: number | null) => (ms === null || !Number.isFinite(ms) ? null : new Date(ms).toISOString());
   switch (input.stored) {
-    case 'draft': return { ...base, state: 'draft', next: 'edit', until: null, rate: null };
-    case 'scheduled': return { ...base, state: 'scheduled', next: 'start', until: iso(input.startAt), rate: null };
-    case 'paused': return { ...base, state: 'paused', next: 'resume', until: null, rate: null };
-    case 'cancelled': return { ...base, state: 'cancelled', next: 'cancelled', until: null, rate: null };
+    case 'draft':
+      return { ...base, state: 'draft', next: 'edit', until: null, rate: null };
+    case 'scheduled':
+      return { ...base, state: 'scheduled', next: 'start', until: iso(input.startAt), rate: null };
+    case 'paused':
+      return { ...base, state: 'paused', next: 'resume', until: null, rate: null };
+    case 'cancelled':
+      return { ...base, state: 'cancelled', next: 'cancelled', until: null, rate: null };
     case 'running':
     case 'completed': {
       if (remaining > 0 || (input.stored === 'running' && total === 0)) {
         const waiting = c.sending === 0 && input.timing.dueNow === 0 && input.timing.nextNotBefore !== null;
-        return { ...base, state: 'running', next: waiting ? 'retry' : 'send', until: waiting ? iso(input.timing.nextNotBefore) : null, rate: waiting ? null : input.rate };
+        return {
+          ...base,
+          state: 'running',
+          next: waiting ? 'retry' : 'send',
+          until: waiting ? iso(input.timing.nextNotBefore) : null,
+          rate: waiting ? null : input.rate,
+        };
       }
       return { ...base, state: 'completed', next: c.uncertain > 0 ? 'review' : 'done', until: null, rate: null };
     }

@@ -18,14 +18,26 @@ import type { CampaignsScope } from './scope';
 /** Snapshots the eligible audience into the ledger (excluded contacts as skipped rows) and starts. */
 export async function start(s: CampaignsScope, id: string): Promise<CampaignSummary> {
   const r = row(s, id);
-  if (r.state !== 'draft') throw new PacerError('conflict', `Campaign ${id} is ${r.state}: only a draft can be started${r.state === 'paused' ? ' (use resume)' : ''}`);
+  if (r.state !== 'draft')
+    throw new PacerError(
+      'conflict',
+      `Campaign ${id} is ${r.state}: only a draft can be started${r.state === 'paused' ? ' (use resume)' : ''}`,
+    );
   const d = draftOf(r);
   const { plan, result } = await computePlan(s, d, id);
   if (isSeriesRow(r)) return startSeries(s, r, d, plan);
-  if (plan.blockers.length || !result) throw new PacerError('conflict', `Campaign ${id} cannot start: ${plan.blockers.map((b) => b.message).join('; ')}`, { blockers: plan.blockers });
+  if (plan.blockers.length || !result)
+    throw new PacerError('conflict', `Campaign ${id} cannot start: ${plan.blockers.map((b) => b.message).join('; ')}`, {
+      blockers: plan.blockers,
+    });
   s.campaigns.transaction(() => materialize(s, r, d, plan, result, s.ctx.clock.now()));
   s.exclusions.set(id, result.exclusions);
-  event(s, id, 'started', { eligible: plan.eligible, excluded: plan.excluded, forecast: plan.forecast, finish_estimate: plan.finish_estimate });
+  event(s, id, 'started', {
+    eligible: plan.eligible,
+    excluded: plan.excluded,
+    forecast: plan.forecast,
+    finish_estimate: plan.finish_estimate,
+  });
   s.scheduler?.resetBaseline(id);
   s.sender?.wake();
   s.ctx.emit('campaigns:changed', { id });
@@ -36,7 +48,8 @@ export async function start(s: CampaignsScope, id: string): Promise<CampaignSumm
 function startSeries(s: CampaignsScope, r: CampaignRow, d: Draft, plan: CampaignPlan): CampaignSummary {
   // Nobody eligible today may change by the first occurrence; everything else must be right now.
   const blockers = plan.blockers.filter((b) => b.code !== 'nobody_eligible');
-  if (blockers.length) throw new PacerError('conflict', `Campaign ${r.id} cannot start: ${blockers.map((b) => b.message).join('; ')}`, { blockers });
+  if (blockers.length)
+    throw new PacerError('conflict', `Campaign ${r.id} cannot start: ${blockers.map((b) => b.message).join('; ')}`, { blockers });
   const now = s.ctx.clock.now();
   const next = nextRunOf(s, r.id, d.schedule, now);
   if (next === null) throw new PacerError('conflict', `Campaign ${r.id} cannot start: its repeat ends before its first occurrence`);
@@ -46,7 +59,12 @@ function startSeries(s: CampaignsScope, r: CampaignRow, d: Draft, plan: Campaign
   return get(s, r.id);
 }
 
-export function setState(s: CampaignsScope, id: string, state: CampaignState, ev: { kind: string; detail?: Record<string, unknown> }): void {
+export function setState(
+  s: CampaignsScope,
+  id: string,
+  state: CampaignState,
+  ev: { kind: string; detail?: Record<string, unknown> },
+): void {
   s.campaigns.setState(id, state, s.ctx.clock.now());
   event(s, id, ev.kind, ev.detail ?? {});
   s.sender?.wake();
@@ -56,7 +74,8 @@ export function setState(s: CampaignsScope, id: string, state: CampaignState, ev
 
 export function pause(s: CampaignsScope, id: string): CampaignSummary {
   const r = row(s, id);
-  if (r.state !== 'running' && r.state !== 'scheduled') throw new PacerError('conflict', `Campaign ${id} is ${r.state}: only a running or scheduled campaign can be paused`);
+  if (r.state !== 'running' && r.state !== 'scheduled')
+    throw new PacerError('conflict', `Campaign ${id} is ${r.state}: only a running or scheduled campaign can be paused`);
   if (isSeriesRow(r)) {
     // No further occurrences; an occurrence that is sending pauses too (resume resumes both).
     const open = openOccurrence(s, id);
@@ -79,7 +98,14 @@ export function autoPause(s: CampaignsScope, id: string | null, reason: PauseRea
     event(s, cid, 'paused', { reason, detail, auto_resume: autoResume });
     s.ctx.log.warn('campaign paused', { id: cid, reason, detail });
     const name = s.campaigns.campaignName(cid);
-    s.ctx.emit('campaigns:alert', { id: cid, name, kind: reason === 'account_halted' ? 'account_halted' : 'paused', reason, detail, at: s.ctx.clock.now() });
+    s.ctx.emit('campaigns:alert', {
+      id: cid,
+      name,
+      kind: reason === 'account_halted' ? 'account_halted' : 'paused',
+      reason,
+      detail,
+      at: s.ctx.clock.now(),
+    });
     s.ctx.emit('campaigns:changed', { id: cid });
   }
 }
@@ -96,13 +122,24 @@ export function resumeInternal(s: CampaignsScope, id: string, automatic: boolean
   // Resuming into an account that cannot send would only fire requests into the same refusal.
   const blocker = s.ports.account.sendBlocker();
   if (blocker && !automatic) {
-    throw new PacerError('unavailable', `The account cannot send: ${blocker}. Fix it on the Account page, then resume.`, { reason: 'account_blocked', blocker });
+    throw new PacerError('unavailable', `The account cannot send: ${blocker}. Fix it on the Account page, then resume.`, {
+      reason: 'account_blocked',
+      blocker,
+    });
   }
   const state: CampaignState = startTimeOf(r) > s.ctx.clock.now() ? 'scheduled' : 'running';
   s.campaigns.markResumed(id, state, s.ctx.clock.now());
   s.scheduler?.resetBaseline(id);
   event(s, id, 'resumed', { automatic, after: r.pause_reason });
-  if (automatic) s.ctx.emit('campaigns:alert', { id, name: r.name, kind: 'resumed', reason: r.pause_reason, detail: 'sending resumed automatically', at: s.ctx.clock.now() });
+  if (automatic)
+    s.ctx.emit('campaigns:alert', {
+      id,
+      name: r.name,
+      kind: 'resumed',
+      reason: r.pause_reason,
+      detail: 'sending resumed automatically',
+      at: s.ctx.clock.now(),
+    });
   s.sender?.wake();
   s.ctx.emit('campaigns:changed', { id });
 }
@@ -147,7 +184,14 @@ export function complete(s: CampaignsScope, id: string): void {
   const c = counts(s, id);
   event(s, id, 'completed', { counts: c });
   const name = s.campaigns.campaignName(id);
-  s.ctx.emit('campaigns:alert', { id, name, kind: 'completed', reason: null, detail: c.uncertain ? `${c.uncertain} recipient(s) uncertain: review and resend explicitly if wanted` : null, at: now });
+  s.ctx.emit('campaigns:alert', {
+    id,
+    name,
+    kind: 'completed',
+    reason: null,
+    detail: c.uncertain ? `${c.uncertain} recipient(s) uncertain: review and resend explicitly if wanted` : null,
+    at: now,
+  });
   s.ctx.emit('campaigns:changed', { id });
   s.touch(id);
 }
@@ -167,7 +211,11 @@ export function reopen(s: CampaignsScope, id: string, notBefore: number): void {
 }
 
 /** Explicit resend of failed rows whose failure can succeed on a new try (shared/campaigns/resend.ts), or of uncertain rows. */
-export function resend(s: CampaignsScope, id: string, which: 'failed' | 'uncertain'): { requeued: number; not_retryable: number; campaign: CampaignSummary } {
+export function resend(
+  s: CampaignsScope,
+  id: string,
+  which: 'failed' | 'uncertain',
+): { requeued: number; not_retryable: number; campaign: CampaignSummary } {
   const r = row(s, id);
   if (r.state === 'draft' || r.state === 'cancelled') throw new PacerError('conflict', `Campaign ${id} is ${r.state}: nothing to resend`);
   const now = s.ctx.clock.now();

@@ -17,12 +17,31 @@ export function materialize(s: CampaignsScope, r: CampaignRow, d: Draft, plan: C
   const rows: NewRecipient[] = [];
   for (const e of result.eligible) {
     const tzv = tzAttr ? e.contact.attributes?.[tzAttr] : null;
-    const tz = typeof tzv === 'string' && isValidTimeZone(tzv) ? tzv : (d.schedule.mode !== 'local_window' && d.schedule.tz ? d.schedule.tz : null);
-    rows.push({ contact_id: numOrNull(e.contact.id), phone: e.phone, phone_hash: s.hash(e.phone), country: e.country, tz, params: JSON.stringify(e.params), state: 'pending', skip_reason: null });
+    const tz =
+      typeof tzv === 'string' && isValidTimeZone(tzv) ? tzv : d.schedule.mode !== 'local_window' && d.schedule.tz ? d.schedule.tz : null;
+    rows.push({
+      contact_id: numOrNull(e.contact.id),
+      phone: e.phone,
+      phone_hash: s.hash(e.phone),
+      country: e.country,
+      tz,
+      params: JSON.stringify(e.params),
+      state: 'pending',
+      skip_reason: null,
+    });
   }
   for (const x of result.exclusions) {
     if (x.reason === 'duplicate') continue;
-    rows.push({ contact_id: numOrNull(x.contactId), phone: x.phone, phone_hash: s.hash(x.phone), country: normalizePhone(x.phone)?.country ?? null, tz: null, params: null, state: 'skipped', skip_reason: x.reason });
+    rows.push({
+      contact_id: numOrNull(x.contactId),
+      phone: x.phone,
+      phone_hash: s.hash(x.phone),
+      country: normalizePhone(x.phone)?.country ?? null,
+      tz: null,
+      params: null,
+      state: 'skipped',
+      skip_reason: x.reason,
+    });
   }
   s.ledger.insertRecipients(id, rows, now);
   // "Send only today's part": what the 24-hour limit allows now goes, the rest is skipped as over the limit (pace.ts).

@@ -60,15 +60,23 @@ async function sendingNumber(account: MediaAccount | null, phoneNumberId: string
  * Checks a staged file (type by content, size), keeps a copy and uploads it to the sending number.
  * `kind`: the template header's kind, when known (a PDF for an image header is refused).
  */
-export async function uploadHeaderMedia(ctx: CoreContext, account: MediaAccount, input: { fileId: string; kind?: HeaderKind | undefined; phone_number_id?: string | null | undefined }): Promise<UploadedMedia> {
+export async function uploadHeaderMedia(
+  ctx: CoreContext,
+  account: MediaAccount,
+  input: { fileId: string; kind?: HeaderKind | undefined; phone_number_id?: string | null | undefined },
+): Promise<UploadedMedia> {
   const staged = ctx.files.get(input.fileId);
   const bytes = fs.readFileSync(staged.path);
   if (!bytes.length) throw badInput(`${staged.name} is empty`);
   const mime = sniffMediaType(bytes.subarray(0, 16));
   const type = mime ? TYPES[mime] : undefined;
   if (!mime || !type) throw badInput(`${staged.name} is not a JPEG or PNG image, an MP4/3GP video or a PDF document`);
-  if (input.kind && type.kind !== input.kind) throw badInput(`${staged.name} is ${type.kind === 'image' ? 'an image' : `a ${type.kind}`}; this template's header needs ${input.kind === 'image' ? 'an image' : `a ${input.kind}`}`);
-  if (bytes.length > type.maxMb * 1024 * 1024) throw badInput(`${staged.name} is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; WhatsApp takes ${mime} files up to ${type.maxMb} MB`);
+  if (input.kind && type.kind !== input.kind)
+    throw badInput(
+      `${staged.name} is ${type.kind === 'image' ? 'an image' : `a ${type.kind}`}; this template's header needs ${input.kind === 'image' ? 'an image' : `a ${input.kind}`}`,
+    );
+  if (bytes.length > type.maxMb * 1024 * 1024)
+    throw badInput(`${staged.name} is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; WhatsApp takes ${mime} files up to ${type.maxMb} MB`);
   const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
   fs.mkdirSync(mediaDir(ctx), { recursive: true, mode: 0o700 });
   const copy = path.join(mediaDir(ctx), sha256);
@@ -105,7 +113,11 @@ export function headerMediaProblem(ctx: CoreContext, media: HeaderMedia, now: nu
  * Before a start: uploads the kept copy again when the media id is REFRESH_AFTER_DAYS old or more,
  * and stores the new id on the campaign. Answers the new media, or null when nothing was due.
  */
-export async function refreshHeaderMedia(ctx: CoreContext, account: MediaAccount | null, campaignId: string): Promise<UploadedMedia | null> {
+export async function refreshHeaderMedia(
+  ctx: CoreContext,
+  account: MediaAccount | null,
+  campaignId: string,
+): Promise<UploadedMedia | null> {
   const row = headerMediaOf(ctx.db, campaignId);
   if (!row) throw notFound(`No campaign ${campaignId}`);
   if (!row.header_media) return null;
@@ -118,8 +130,19 @@ export async function refreshHeaderMedia(ctx: CoreContext, account: MediaAccount
   const bytes = fs.readFileSync(copy);
   const mime = media.mime_type ?? sniffMediaType(bytes.subarray(0, 16)) ?? 'application/octet-stream';
   const { client, number } = await sendingNumber(account, row.phone_number_id);
-  const { id } = await client.uploadMedia(number, { bytes, mimeType: mime, filename: media.file_name ?? `header${TYPES[mime]?.ext ?? ''}` });
-  const fresh: UploadedMedia = { id, file_name: media.file_name ?? 'header', mime_type: mime, size: bytes.length, sha256: media.sha256, uploaded_at: now };
+  const { id } = await client.uploadMedia(number, {
+    bytes,
+    mimeType: mime,
+    filename: media.file_name ?? `header${TYPES[mime]?.ext ?? ''}`,
+  });
+  const fresh: UploadedMedia = {
+    id,
+    file_name: media.file_name ?? 'header',
+    mime_type: mime,
+    size: bytes.length,
+    sha256: media.sha256,
+    uploaded_at: now,
+  };
   setHeaderMedia(ctx.db, campaignId, JSON.stringify(fresh));
   ctx.log.info('campaigns: header media uploaded again (media ids last 30 days)', { campaign: campaignId, previous: media.id, id });
   return fresh;

@@ -26,7 +26,8 @@ export function setPace(db: Db, id: string, rate: number, now: number): { rate: 
   // A running campaign with nothing left to send is finished (the standing the screens show), even
   // before the engine marks it so.
   const state = r.state === 'running' && r.pending === 0 ? 'completed' : r.state;
-  if (!['running', 'paused', 'scheduled', 'draft'].includes(state)) throw new PacerError('conflict', `Campaign ${id} is ${state}: its pace no longer matters`);
+  if (!['running', 'paused', 'scheduled', 'draft'].includes(state))
+    throw new PacerError('conflict', `Campaign ${id} is ${state}: its pace no longer matters`);
   setRate(db, id, rate, now);
   return { rate };
 }

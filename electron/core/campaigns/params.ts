@@ -31,7 +31,10 @@ export interface ParamContact {
 
 /** A mapping that cannot be used: the English message, and (from compileMapping) the plan blocker it makes. */
 export class MappingError extends Error {
-  constructor(message: string, readonly blocker: PlanBlocker | null = null) {
+  constructor(
+    message: string,
+    readonly blocker: PlanBlocker | null = null,
+  ) {
     super(message);
   }
 }
@@ -54,22 +57,27 @@ export function parseSource(source: string): SourceTerm[] {
     }
     if (isField(p)) return { kind: 'field', field: p };
     if (i > 0 && p.length > 0) return { kind: 'literal', text: p };
-    throw new MappingError(`unknown source ${JSON.stringify(p)}: use a contact field (${CONTACT_FIELDS.join(', ')}), attr.NAME or "literal"`);
+    throw new MappingError(
+      `unknown source ${JSON.stringify(p)}: use a contact field (${CONTACT_FIELDS.join(', ')}), attr.NAME or "literal"`,
+    );
   });
 }
-
 
 /**
  * Meta refuses parameters with newlines, tabs or more than 4 consecutive spaces (132007); we
  * flatten them rather than lose the recipient.
  */
 export function sanitizeParam(text: string): string {
-  return text.replace(/[\r\n\t]+/g, ' ').replace(/ {4,}/g, '   ').trim();
+  return text
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/ {4,}/g, '   ')
+    .trim();
 }
 
 function termValue(term: SourceTerm, c: ParamContact): string {
   switch (term.kind) {
-    case 'literal': return term.text;
+    case 'literal':
+      return term.text;
     case 'field': {
       const v = c[term.field];
       return v == null ? '' : String(v);
@@ -127,7 +135,8 @@ export function templatePlaceholders(t: TemplateShape): Placeholder[] {
   const out: Placeholder[] = [];
   for (const c of t.components) {
     const type = c.type.toUpperCase();
-    if (type === 'HEADER' && (c.format ?? 'TEXT').toUpperCase() === 'TEXT' && varsIn(c.text).length) out.push({ key: 'header', component: 'header' });
+    if (type === 'HEADER' && (c.format ?? 'TEXT').toUpperCase() === 'TEXT' && varsIn(c.text).length)
+      out.push({ key: 'header', component: 'header' });
     if (type === 'BODY') {
       const vars = varsIn(c.text);
       // Positional values go in number order whatever order they appear in.
@@ -160,7 +169,11 @@ export function compileMapping(t: TemplateShape, mapping: ParamMapping): Compile
   for (const key of Object.keys(mapping)) {
     if (!known.has(key)) {
       const message = `template ${t.name} has no parameter ${JSON.stringify(key)} (it has: ${[...known].join(', ') || 'none'})`;
-      throw new MappingError(message, { code: 'param_unknown', params: { template: t.name, parameter: key, known: [...known].join(', ') }, message });
+      throw new MappingError(message, {
+        code: 'param_unknown',
+        params: { template: t.name, parameter: key, known: [...known].join(', ') },
+        message,
+      });
     }
   }
   return placeholders.map((p) => {
@@ -199,13 +212,21 @@ export function resolveParams(compiled: CompiledMapping, c: ParamContact): Resol
 }
 
 /** The `template.components` array for the send payload. */
-export function buildComponents(t: TemplateShape, compiled: CompiledMapping, values: Record<string, string>, headerMedia?: { link?: string; id?: string } | null): SendComponent[] {
+export function buildComponents(
+  t: TemplateShape,
+  compiled: CompiledMapping,
+  values: Record<string, string>,
+  headerMedia?: { link?: string; id?: string } | null,
+): SendComponent[] {
   const named = (t.parameter_format ?? '').toUpperCase() === 'NAMED';
   const out: SendComponent[] = [];
   const media = headerMediaFormat(t);
   if (media) {
     if (!headerMedia || (!headerMedia.link && !headerMedia.id)) throw new MappingError(`template ${t.name} needs ${media} header media`);
-    out.push({ type: 'header', parameters: [{ type: media, [media]: headerMedia.id ? { id: headerMedia.id } : { link: headerMedia.link } }] });
+    out.push({
+      type: 'header',
+      parameters: [{ type: media, [media]: headerMedia.id ? { id: headerMedia.id } : { link: headerMedia.link } }],
+    });
   }
   const header = compiled.find((m) => m.placeholder.component === 'header');
   if (header) {
@@ -213,9 +234,15 @@ export function buildComponents(t: TemplateShape, compiled: CompiledMapping, val
     out.push({ type: 'header', parameters: [textParam(values.header!, named ? name : undefined)] });
   }
   const body = compiled.filter((m) => m.placeholder.component === 'body');
-  if (body.length) out.push({ type: 'body', parameters: body.map((m) => textParam(values[m.placeholder.key]!, named ? m.placeholder.key : undefined)) });
+  if (body.length)
+    out.push({ type: 'body', parameters: body.map((m) => textParam(values[m.placeholder.key]!, named ? m.placeholder.key : undefined)) });
   for (const m of compiled.filter((x) => x.placeholder.component === 'button')) {
-    out.push({ type: 'button', sub_type: 'url', index: String(m.placeholder.index), parameters: [{ type: 'text', text: values[m.placeholder.key]! }] });
+    out.push({
+      type: 'button',
+      sub_type: 'url',
+      index: String(m.placeholder.index),
+      parameters: [{ type: 'text', text: values[m.placeholder.key]! }],
+    });
   }
   return out;
 }
@@ -225,7 +252,10 @@ function textParam(text: string, name: string | undefined): Record<string, unkno
 }
 
 /** The message text as the recipient will see it (for previews). */
-export function renderPreview(t: TemplateShape, values: Record<string, string>): { header: string | null; body: string; buttons: string[] } {
+export function renderPreview(
+  t: TemplateShape,
+  values: Record<string, string>,
+): { header: string | null; body: string; buttons: string[] } {
   const fill = (text: string | undefined, prefix = '') =>
     (text ?? '').replace(VAR_RE, (_m, v: string) => values[prefix ? prefix : v] ?? `{{${v}}}`);
   const h = t.components.find((c) => c.type.toUpperCase() === 'HEADER');
@@ -234,6 +264,8 @@ export function renderPreview(t: TemplateShape, values: Record<string, string>):
   return {
     header: h ? ((h.format ?? 'TEXT').toUpperCase() === 'TEXT' ? fill(h.text, 'header') : `[${h.format!.toLowerCase()}]`) : null,
     body: fill(b?.text),
-    buttons: buttons.map((btn, i) => (btn.type.toUpperCase() === 'URL' ? `${btn.text ?? ''} → ${fill(btn.url, `button.${i}`)}` : btn.text ?? '')),
+    buttons: buttons.map((btn, i) =>
+      btn.type.toUpperCase() === 'URL' ? `${btn.text ?? ''} → ${fill(btn.url, `button.${i}`)}` : (btn.text ?? ''),
+    ),
   };
 }

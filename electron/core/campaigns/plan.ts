@@ -6,7 +6,16 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import { resolveParams, type CompiledMapping, type ParamContact } from './params';
 
-export const EXCLUSION_REASONS = ['invalid', 'duplicate', 'opted_out', 'no_consent', 'us_marketing', 'frequency_cap', 'unmapped_parameter', 'held_number_changed'] as const;
+export const EXCLUSION_REASONS = [
+  'invalid',
+  'duplicate',
+  'opted_out',
+  'no_consent',
+  'us_marketing',
+  'frequency_cap',
+  'unmapped_parameter',
+  'held_number_changed',
+] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 export type ConsentState = 'opted_in' | 'opted_out' | 'unknown';
@@ -80,19 +89,43 @@ export function planAudience(input: PlanInput): PlanResult {
 
   for (const c of input.contacts) {
     const norm = normalizePhone(c.phone);
-    if (!norm) { exclude(c, c.phone, 'invalid'); continue; }
-    if (seen.has(norm.e164)) { exclude(c, norm.e164, 'duplicate'); continue; }
+    if (!norm) {
+      exclude(c, c.phone, 'invalid');
+      continue;
+    }
+    if (seen.has(norm.e164)) {
+      exclude(c, norm.e164, 'duplicate');
+      continue;
+    }
     seen.add(norm.e164);
-    if (c.consent === 'opted_out' || c.suppressed) { exclude(c, norm.e164, 'opted_out'); continue; }
-    if (c.held) { exclude(c, norm.e164, 'held_number_changed'); continue; }
-    if (c.consent !== 'opted_in' && !allowUnknown) { exclude(c, norm.e164, 'no_consent'); continue; }
-    if (isUsMarketingBlocked(input.category, norm.country)) { exclude(c, norm.e164, 'us_marketing'); continue; }
+    if (c.consent === 'opted_out' || c.suppressed) {
+      exclude(c, norm.e164, 'opted_out');
+      continue;
+    }
+    if (c.held) {
+      exclude(c, norm.e164, 'held_number_changed');
+      continue;
+    }
+    if (c.consent !== 'opted_in' && !allowUnknown) {
+      exclude(c, norm.e164, 'no_consent');
+      continue;
+    }
+    if (isUsMarketingBlocked(input.category, norm.country)) {
+      exclude(c, norm.e164, 'us_marketing');
+      continue;
+    }
     if (cap && input.historyFor) {
       const recent = input.historyFor(norm.e164).filter((t) => t > input.now - capWindowMs).length;
-      if (recent >= cap.max) { exclude(c, norm.e164, 'frequency_cap', `${recent} in ${cap.days} days`); continue; }
+      if (recent >= cap.max) {
+        exclude(c, norm.e164, 'frequency_cap', `${recent} in ${cap.days} days`);
+        continue;
+      }
     }
     const params = resolveParams(input.compiled, { ...c, phone: norm.e164 });
-    if (!params.ok) { exclude(c, norm.e164, 'unmapped_parameter', params.missing.join(',')); continue; }
+    if (!params.ok) {
+      exclude(c, norm.e164, 'unmapped_parameter', params.missing.join(','));
+      continue;
+    }
     eligible.push({ contact: c, phone: norm.e164, country: norm.country, params: params.values });
   }
   return { audience: input.contacts.length, eligible, excluded, exclusions };

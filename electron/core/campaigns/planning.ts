@@ -22,7 +22,11 @@ import { row, windowNow } from './reads';
 import { upcomingRuns } from './series-runs';
 import type { CampaignsScope } from './scope';
 
-export interface ComputedPlan { plan: CampaignPlan; result: PlanResult | null; compiled: CompiledMapping | null }
+export interface ComputedPlan {
+  plan: CampaignPlan;
+  result: PlanResult | null;
+  compiled: CompiledMapping | null;
+}
 
 export async function computePlan(s: CampaignsScope, d: Draft, campaignId: string | null): Promise<ComputedPlan> {
   const now = s.ctx.clock.now();
@@ -37,15 +41,26 @@ export async function computePlan(s: CampaignsScope, d: Draft, campaignId: strin
   else if (whyNot) blockers.push({ code: 'template_not_approved', params: { ...named, status: t.status }, message: whyNotMessage });
   let compiled: CompiledMapping | null = null;
   if (t) {
-    try { compiled = compileMapping(t, d.params); } catch (e) { if (e instanceof MappingError && e.blocker) blockers.push(e.blocker); else throw e; }
+    try {
+      compiled = compileMapping(t, d.params);
+    } catch (e) {
+      if (e instanceof MappingError && e.blocker) blockers.push(e.blocker);
+      else throw e;
+    }
     const media = headerMediaFormat(t);
-    if (media && !d.header_media) blockers.push({ code: 'header_media_required', params: { format: media }, message: `template has a ${media} header: header media is required` });
+    if (media && !d.header_media)
+      blockers.push({
+        code: 'header_media_required',
+        params: { format: media },
+        message: `template has a ${media} header: header media is required`,
+      });
     const mediaProblem = media ? headerMediaProblem(s.ctx, d.header_media, now, media) : null;
     if (mediaProblem) blockers.push(mediaProblem);
   }
   const category = t?.category ?? 'MARKETING';
   const accountBlocker = s.ports.account.sendBlocker();
-  if (accountBlocker) blockers.push({ code: 'account_blocked', params: { blocker: accountBlocker }, message: `account: ${accountBlocker}` });
+  if (accountBlocker)
+    blockers.push({ code: 'account_blocked', params: { blocker: accountBlocker }, message: `account: ${accountBlocker}` });
 
   const contacts = await s.ports.contacts.resolveAudience(d.audience, consentCategoryOf(category));
   const cap = d.options.frequency_cap ?? null;
@@ -53,12 +68,22 @@ export async function computePlan(s: CampaignsScope, d: Draft, campaignId: strin
   if (cap) {
     history = new Map();
     const rows = s.ledger.sendsOfCategorySince(category, now - cap.days * DAY_MS, campaignId ?? '');
-    for (const r of rows) { const l = history.get(r.phone_hash) ?? []; l.push(r.at); history.set(r.phone_hash, l); }
+    for (const r of rows) {
+      const l = history.get(r.phone_hash) ?? [];
+      l.push(r.at);
+      history.set(r.phone_hash, l);
+    }
   }
-  const result = compiled ? planAudience({
-    contacts, category, compiled, now, frequencyCap: cap,
-    historyFor: (phone) => history?.get(s.hash(phone)) ?? [],
-  }) : null;
+  const result = compiled
+    ? planAudience({
+        contacts,
+        category,
+        compiled,
+        now,
+        frequencyCap: cap,
+        historyFor: (phone) => history?.get(s.hash(phone)) ?? [],
+      })
+    : null;
 
   // Budget: every send in the messaging log (all campaigns, all numbers, test sends).
   const tier = s.ports.account.messagingLimit();
@@ -70,33 +95,65 @@ export async function computePlan(s: CampaignsScope, d: Draft, campaignId: strin
   const eligible = result?.eligible ?? [];
   const hashes = eligible.map((e) => s.hash(e.phone));
   // A series is forecast from its first occurrence (each occurrence re-plans at its own time).
-  const start = d.schedule.repeat ? (upcomingRuns(s, campaignId, d.schedule, now, 1)[0] ?? now) : Math.max(now, d.schedule.at ? safeTime(d.schedule.at, d.schedule.tz) : now);
+  const start = d.schedule.repeat
+    ? (upcomingRuns(s, campaignId, d.schedule, now, 1)[0] ?? now)
+    : Math.max(now, d.schedule.at ? safeTime(d.schedule.at, d.schedule.tz) : now);
   const rules = rulesOf(d.schedule);
-  const zones = rules ? dominantZones(eligible.map((e) => e.country), rules, d.schedule.tz) : null;
+  const zones = rules
+    ? dominantZones(
+        eligible.map((e) => e.country),
+        rules,
+        d.schedule.tz,
+      )
+    : null;
   const f = forecast({
-    now: start, recipients: hashes.map((h) => ({ inWindow: window.has(h, now) })), windowTimes: window.liveTimes(now), budget, throughput: rate,
+    now: start,
+    recipients: hashes.map((h) => ({ inWindow: window.has(h, now) })),
+    windowTimes: window.liveTimes(now),
+    budget,
+    throughput: rate,
     ...(rules && zones ? { nextAllowed: (x: number) => nextAllowedTime(x, zones, rules) ?? x + DAY_MS } : {}),
   });
   const byCountry = new Map<string, number>();
   for (const e of eligible) byCountry.set(e.country ?? '??', (byCountry.get(e.country ?? '??') ?? 0) + 1);
   const cost = estimateCost(rateCard(s), category, byCountry);
-  if (result && result.eligible.length === 0) blockers.push({ code: 'nobody_eligible', params: {}, message: 'nobody in the audience is eligible' });
+  if (result && result.eligible.length === 0)
+    blockers.push({ code: 'nobody_eligible', params: {}, message: 'nobody in the audience is eligible' });
   const excluded = Object.fromEntries(EXCLUSION_REASONS.map((k) => [k, result?.excluded[k] ?? 0])) as Record<ExclusionReason, number>;
   return {
-    result, compiled,
+    result,
+    compiled,
     plan: {
       audience: contacts.length,
       eligible: eligible.length,
       excluded,
       forecast: f.windows,
       finish_estimate: f.finishEstimate,
-      cost_estimate: { currency: cost.currency, amount: cost.amount, estimate: true, unpriced: cost.unpriced, missing_countries: cost.missing_countries, card: cardInfo(s.ctx.db, now) },
+      cost_estimate: {
+        currency: cost.currency,
+        amount: cost.amount,
+        estimate: true,
+        unpriced: cost.unpriced,
+        missing_countries: cost.missing_countries,
+        card: cardInfo(s.ctx.db, now),
+      },
       budget: {
-        messaging_limit: tier, limit: limit === null || !Number.isFinite(limit) ? null : limit, margin,
-        used_24h: window.used(now), available_now: Number.isFinite(budget) ? Math.max(0, budget - window.used(now)) : null, shared_warning: true,
+        messaging_limit: tier,
+        limit: limit === null || !Number.isFinite(limit) ? null : limit,
+        margin,
+        used_24h: window.used(now),
+        available_now: Number.isFinite(budget) ? Math.max(0, budget - window.used(now)) : null,
+        shared_warning: true,
       },
       throughput: rate,
-      template: { name: d.template.name, language: d.template.language, category: t?.category ?? null, status: t?.status ?? null, sendable: !whyNot, why_not: whyNot },
+      template: {
+        name: d.template.name,
+        language: d.template.language,
+        category: t?.category ?? null,
+        status: t?.status ?? null,
+        sendable: !whyNot,
+        why_not: whyNot,
+      },
       blockers,
       next_runs: upcomingRuns(s, campaignId, d.schedule, now, 5).map((x) => new Date(x).toISOString()),
     },
@@ -112,19 +169,36 @@ export async function plan(s: CampaignsScope, input: { id?: string; draft?: Camp
 
 export async function listExclusions(s: CampaignsScope, id: string, reason: ExclusionReason | undefined, offset: number, limit: number) {
   let list = s.exclusions.get(id);
-  if (!list) { await plan(s, { id }); list = s.exclusions.get(id) ?? []; }
+  if (!list) {
+    await plan(s, { id });
+    list = s.exclusions.get(id) ?? [];
+  }
   const filtered = reason ? list.filter((e) => e.reason === reason) : list;
-  return { rows: filtered.slice(offset, offset + limit).map((e) => ({ contact_id: e.contactId, phone: e.phone, reason: e.reason, detail: e.detail ?? null })), total: filtered.length };
+  return {
+    rows: filtered
+      .slice(offset, offset + limit)
+      .map((e) => ({ contact_id: e.contactId, phone: e.phone, reason: e.reason, detail: e.detail ?? null })),
+    total: filtered.length,
+  };
 }
 
-const safeTime = (at: string, tz: string | null | undefined) => { try { return parseLocalDateTime(at, tz ?? 'UTC'); } catch { return 0; } };
+const safeTime = (at: string, tz: string | null | undefined) => {
+  try {
+    return parseLocalDateTime(at, tz ?? 'UTC');
+  } catch {
+    return 0;
+  }
+};
 
 /** The zones of the most common recipient country (forecasts use one zone set). */
-function dominantZones(countries: (string | null)[], rules: NonNullable<ReturnType<typeof rulesOf>>, tz: string | null | undefined): string[] {
+function dominantZones(
+  countries: (string | null)[],
+  rules: NonNullable<ReturnType<typeof rulesOf>>,
+  tz: string | null | undefined,
+): string[] {
   if (tz) return [tz];
   const n = new Map<string | null, number>();
   for (const c of countries) n.set(c, (n.get(c) ?? 0) + 1);
   const top = [...n].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
   return effectiveZones(top, null, rules);
 }
-

@@ -34,10 +34,19 @@ export function templatesFromService(ctx: CoreContext, templates: TemplatesServi
       const hit = cache.get(key);
       if (hit?.version === version) return hit.info;
       const t = templates.getTemplate(name, language);
-      const info: TemplateInfo | null = !t || t.status === 'DELETED' ? null : {
-        name: t.name, language: t.language, status: t.status, category: t.category, quality: t.quality, changedAt: t.lastChangedAt,
-        parameter_format: t.parameterFormat, components: t.components as TemplateInfo['components'],
-      };
+      const info: TemplateInfo | null =
+        !t || t.status === 'DELETED'
+          ? null
+          : {
+              name: t.name,
+              language: t.language,
+              status: t.status,
+              category: t.category,
+              quality: t.quality,
+              changedAt: t.lastChangedAt,
+              parameter_format: t.parameterFormat,
+              components: t.components as TemplateInfo['components'],
+            };
       if (cache.size > 500) cache.clear();
       cache.set(key, { version, info });
       return info;
@@ -80,7 +89,8 @@ export function accountFromService(ctx: CoreContext, account: AccountService, op
       if (now - strict.at > 1000) strict = { at: now, value: ctx.settings.get().mmStrict };
       return strict.value;
     },
-    noteMarketingTerms: (accepted, detail) => noteMarketingTerms(ctx, accepted ? 'accepted' : 'not_accepted', accepted ? 'marketing_send' : 'strict_refusal', detail),
+    noteMarketingTerms: (accepted, detail) =>
+      noteMarketingTerms(ctx, accepted ? 'accepted' : 'not_accepted', accepted ? 'marketing_send' : 'strict_refusal', detail),
     async send(phoneNumberId, body, signal, endpoint) {
       const c = connection();
       if (!c) throw new PacerError('unavailable', 'No WhatsApp account is connected.');
@@ -89,8 +99,14 @@ export function accountFromService(ctx: CoreContext, account: AccountService, op
         client = {
           key,
           client: new GraphClient({
-            baseUrl: c.graph_url, apiVersion: c.api_version, token: () => ctx.secrets.get('access_token'),
-            fetch: ctx.graphFetch, clock: ctx.clock, log: ctx.log, retries: 0, timeoutMs: opts.timeoutMs ?? 30_000,
+            baseUrl: c.graph_url,
+            apiVersion: c.api_version,
+            token: () => ctx.secrets.get('access_token'),
+            fetch: ctx.graphFetch,
+            clock: ctx.clock,
+            log: ctx.log,
+            retries: 0,
+            timeoutMs: opts.timeoutMs ?? 30_000,
           }),
         };
       }
@@ -108,12 +124,21 @@ export function accountFromService(ctx: CoreContext, account: AccountService, op
  */
 export function contactsFromService(ctx: CoreContext, service: ContactsService): ContactsPort {
   const toContact = (c: ContactRow, category: ConsentCategory): AudienceContact => ({
-    id: c.id, phone: c.phone, first_name: c.first_name, last_name: c.last_name, name: c.name, email: c.email,
-    consent: c.consent[category], attributes: c.attributes,
+    id: c.id,
+    phone: c.phone,
+    first_name: c.first_name,
+    last_name: c.last_name,
+    name: c.name,
+    email: c.email,
+    consent: c.consent[category],
+    attributes: c.attributes,
   });
-  const insertMessage = ctx.db.prepare('INSERT INTO contact_messages (contact_id, campaign_id, campaign_name, template, status, error, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insertMessage = ctx.db.prepare(
+    'INSERT INTO contact_messages (contact_id, campaign_id, campaign_name, template, status, error, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   const touchContact = ctx.db.prepare('UPDATE contacts SET last_messaged_at = max(coalesce(last_messaged_at, 0), ?) WHERE id = ?');
-  const consentStmt = ctx.db.prepare(`SELECT c.id, (SELECT state FROM consent_state s WHERE s.contact_id = c.id AND s.category = ?) AS consent
+  const consentStmt = ctx.db
+    .prepare(`SELECT c.id, (SELECT state FROM consent_state s WHERE s.contact_id = c.id AND s.category = ?) AS consent
     FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?))`);
   const sendStateStmt = ctx.db.prepare(`SELECT c.id, c.phone,
       (SELECT state FROM consent_state s WHERE s.contact_id = c.id AND s.category = ?) AS consent,
@@ -127,7 +152,10 @@ export function contactsFromService(ctx: CoreContext, service: ContactsService):
     resolveAudience(expr, category) {
       const out: AudienceContact[] = [];
       for (const page of service.iterate(audienceSql(ctx.db, expr, ctx.clock.now()), 5000)) {
-        const held = heldAmong(ctx.db, page.map((c) => c.id));
+        const held = heldAmong(
+          ctx.db,
+          page.map((c) => c.id),
+        );
         for (const c of page) out.push(held.has(c.id) ? { ...toContact(c, category), held: true } : toContact(c, category));
       }
       return out;
@@ -146,7 +174,12 @@ export function contactsFromService(ctx: CoreContext, service: ContactsService):
         return out;
       }
       for (let i = 0; i < ids.length; i += 5000) {
-        for (const r of sendStateStmt.all(category, JSON.stringify(ids.slice(i, i + 5000))) as { id: number; phone: string; consent: string | null; held: number }[]) {
+        for (const r of sendStateStmt.all(category, JSON.stringify(ids.slice(i, i + 5000))) as {
+          id: number;
+          phone: string;
+          consent: string | null;
+          held: number;
+        }[]) {
           out.set(r.id, { consent: (r.consent as ConsentState | null) ?? 'unknown', held: r.held === 1, phone: r.phone });
         }
       }
@@ -163,7 +196,16 @@ export function contactsFromService(ctx: CoreContext, service: ContactsService):
     },
     recordOptOut(phone, detail) {
       // detail.at: the status webhook's timestamp (or the send's time): consent follows the latest action.
-      service.recordConsentByPhone({ phone, category: 'marketing', state: 'opted_out', source: 'error_131050', sourceDetail: 'error 131050', actor: 'system', evidence: detail.evidence, at: detail.at });
+      service.recordConsentByPhone({
+        phone,
+        category: 'marketing',
+        state: 'opted_out',
+        source: 'error_131050',
+        sourceDetail: 'error 131050',
+        actor: 'system',
+        evidence: detail.evidence,
+        at: detail.at,
+      });
     },
     contact(id) {
       const c = service.getById(id);

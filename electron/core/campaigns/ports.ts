@@ -32,7 +32,17 @@ export interface ContactsPort {
   /** One contact (for previews and test sends). */
   contact(id: number): AudienceContact | null;
   /** The contact's message history (drawer) and last_messaged_at; called inside the sender's write transaction. */
-  recordMessages?(list: { contactId: number; campaignId: string; campaignName: string; template: string; status: string; error: string | null; at: number }[]): void;
+  recordMessages?(
+    list: {
+      contactId: number;
+      campaignId: string;
+      campaignName: string;
+      template: string;
+      status: string;
+      error: string | null;
+      at: number;
+    }[],
+  ): void;
 }
 
 export interface ContactSendState {

@@ -16,12 +16,19 @@ import { event } from './events';
 import { row, windowNow } from './reads';
 import type { CampaignsScope } from './scope';
 
-export async function preview(s: CampaignsScope, input: { id?: string; draft?: CampaignDraft; contact_id?: number }): Promise<CampaignPreview> {
+export async function preview(
+  s: CampaignsScope,
+  input: { id?: string; draft?: CampaignDraft; contact_id?: number },
+): Promise<CampaignPreview> {
   const d = input.id ? draftOf(row(s, input.id)) : campaignDraftSchema.parse(input.draft);
   const t = s.ports.templates.get(d.template.name, d.template.language);
   if (!t) throw badInput(`Template ${d.template.name} (${d.template.language}) is not among the synced templates`);
   let compiled: CompiledMapping;
-  try { compiled = compileMapping(t, d.params); } catch (e) { throw badInput((e as Error).message); }
+  try {
+    compiled = compileMapping(t, d.params);
+  } catch (e) {
+    throw badInput((e as Error).message);
+  }
   let contact = input.contact_id !== undefined ? s.ports.contacts.contact(input.contact_id) : null;
   if (input.contact_id !== undefined && !contact) throw notFound(`No contact ${input.contact_id}`);
   if (!contact) contact = (await s.ports.contacts.resolveAudience(d.audience, consentCategoryOf(t.category)))[0] ?? null;
@@ -31,8 +38,12 @@ export async function preview(s: CampaignsScope, input: { id?: string; draft?: C
   const footer = t.components.find((c) => c.type.toUpperCase() === 'FOOTER')?.text ?? null;
   return {
     contact: contact ? { id: Number(contact.id), phone: contact.phone, name: contact.name ?? '' } : null,
-    params: values, missing: resolved.ok ? [] : resolved.missing,
-    header: view.header, body: view.body, footer, buttons: view.buttons,
+    params: values,
+    missing: resolved.ok ? [] : resolved.missing,
+    header: view.header,
+    body: view.body,
+    footer,
+    buttons: view.buttons,
     direction: /[\u0590-\u08FF]/.test(view.body) ? 'rtl' : 'ltr',
   };
 }
@@ -41,10 +52,17 @@ export async function preview(s: CampaignsScope, input: { id?: string; draft?: C
  * Sends now to the given numbers (as typed), each through a campaign recipient's gates
  * (test-send.ts), counted in the 24-hour budget like any send.
  */
-export async function testSend(s: CampaignsScope, id: string, to: string[], contactId?: number, opts: { iHaveConsent?: boolean; actor?: string } = {}): Promise<TestSendResult> {
+export async function testSend(
+  s: CampaignsScope,
+  id: string,
+  to: string[],
+  contactId?: number,
+  opts: { iHaveConsent?: boolean; actor?: string } = {},
+): Promise<TestSendResult> {
   const r = row(s, id);
   const t = s.ports.templates.get(r.template_name, r.template_language);
-  if (!t || t.status !== 'APPROVED') throw new PacerError('conflict', `Template ${r.template_name} is ${t ? t.status : 'not synced'}: only APPROVED templates can be sent`);
+  if (!t || t.status !== 'APPROVED')
+    throw new PacerError('conflict', `Template ${r.template_name} is ${t ? t.status : 'not synced'}: only APPROVED templates can be sent`);
   const blocker = s.ports.account.sendBlocker();
   if (blocker) throw new PacerError('unavailable', `The account cannot send: ${blocker}`);
   const rt = runtimeOf(r, t);
@@ -53,12 +71,31 @@ export async function testSend(s: CampaignsScope, id: string, to: string[], cont
   if (typed.length === 0 || typed.length > TEST_SEND_MAX) throw badInput(`Give 1 to ${TEST_SEND_MAX} numbers (got ${typed.length})`);
   const phoneNumberId = r.phone_number_id ?? s.ports.account.defaultPhoneNumberId();
   if (!phoneNumberId) throw new PacerError('unavailable', 'No sending phone number is configured');
-  const results = await sendTests({
-    ctx: s.ctx, ports: s.ports, campaignId: id, template: t, compiled: rt.compiled, headerMedia: rt.headerMedia, phoneNumberId,
-    valuesFrom: contactId !== undefined ? s.ports.contacts.contact(contactId) : null,
-    window: windowNow(s), budget: usableBudget(tierLimit(s.ports.account.messagingLimit()) ?? 250, rt.margin), hash: s.hash,
-    iHaveConsent: opts.iHaveConsent ?? false, actor: opts.actor ?? 'user',
-  }, typed);
-  event(s, id, 'test_send', { to: results.map((x) => ({ ok: x.ok, reason: x.reason, error_code: x.error_code, ...(x.consent_recorded ? { consent_recorded: true } : {}) })) });
+  const results = await sendTests(
+    {
+      ctx: s.ctx,
+      ports: s.ports,
+      campaignId: id,
+      template: t,
+      compiled: rt.compiled,
+      headerMedia: rt.headerMedia,
+      phoneNumberId,
+      valuesFrom: contactId !== undefined ? s.ports.contacts.contact(contactId) : null,
+      window: windowNow(s),
+      budget: usableBudget(tierLimit(s.ports.account.messagingLimit()) ?? 250, rt.margin),
+      hash: s.hash,
+      iHaveConsent: opts.iHaveConsent ?? false,
+      actor: opts.actor ?? 'user',
+    },
+    typed,
+  );
+  event(s, id, 'test_send', {
+    to: results.map((x) => ({
+      ok: x.ok,
+      reason: x.reason,
+      error_code: x.error_code,
+      ...(x.consent_recorded ? { consent_recorded: true } : {}),
+    })),
+  });
   return { results };
 }

@@ -20,7 +20,14 @@ export class Progress {
     if (this.closed) return;
     this.dirty.add(id);
     // ~10 Hz; slower when counting a huge ledger gets expensive (kept under ~5 % of a core).
-    if (!this.timer) this.timer = this.s.ctx.clock.setTimeout(() => { this.timer = null; this.emit(); }, Math.max(this.intervalMs, this.costMs * 20));
+    if (!this.timer)
+      this.timer = this.s.ctx.clock.setTimeout(
+        () => {
+          this.timer = null;
+          this.emit();
+        },
+        Math.max(this.intervalMs, this.costMs * 20),
+      );
   }
 
   /** Emits what is pending now and cancels the timer (the engine stops). */
@@ -40,7 +47,11 @@ export class Progress {
   private emit(): void {
     if (this.closed) return;
     const t0 = performance.now();
-    try { this.emitNow(); } finally { this.costMs = performance.now() - t0; }
+    try {
+      this.emitNow();
+    } finally {
+      this.costMs = performance.now() - t0;
+    }
   }
 
   private emitNow(): void {
@@ -53,7 +64,13 @@ export class Progress {
       const n = counts(s, id);
       const st = standing(s, c, n);
       s.ctx.emit('campaigns:progress', {
-        id, state: st.state, counts: n, total: sum(n), rate: s.sender?.rateFor(c.phone_number_id ?? s.ports.account.defaultPhoneNumberId()) ?? 0, standing: st, at: s.ctx.clock.now(),
+        id,
+        state: st.state,
+        counts: n,
+        total: sum(n),
+        rate: s.sender?.rateFor(c.phone_number_id ?? s.ports.account.defaultPhoneNumberId()) ?? 0,
+        standing: st,
+        at: s.ctx.clock.now(),
       });
     }
   }

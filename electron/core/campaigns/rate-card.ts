@@ -9,7 +9,11 @@ export function rateCard(s: CampaignsScope): RateCardEntry[] {
 
 export function setRateCard(s: CampaignsScope, entries: RateCardEntry[]): RateCardEntry[] {
   const byCat = new Map<string, Set<string>>();
-  for (const e of entries) { const c = byCat.get(e.category) ?? new Set(); c.add(e.currency); byCat.set(e.category, c); }
+  for (const e of entries) {
+    const c = byCat.get(e.category) ?? new Set();
+    c.add(e.currency);
+    byCat.set(e.category, c);
+  }
   for (const [cat, cur] of byCat) if (cur.size > 1) throw badInput(`The rate card mixes currencies for ${cat}: ${[...cur].join(', ')}`);
   s.campaigns.replaceRateCard(entries, s.ctx.clock.now());
   return rateCard(s);

@@ -4,7 +4,17 @@
  */
 import type { CoreContext } from '../context';
 import { notFound } from '../errors';
-import type { CampaignEvent, CampaignStanding, CampaignState, CampaignStatus, CampaignSummary, RecipientCounts, RecipientRow, RecipientState, SeriesInfo } from '../../../shared/contract/campaigns';
+import type {
+  CampaignEvent,
+  CampaignStanding,
+  CampaignState,
+  CampaignStatus,
+  CampaignSummary,
+  RecipientCounts,
+  RecipientRow,
+  RecipientState,
+  SeriesInfo,
+} from '../../../shared/contract/campaigns';
 import { RECIPIENT_STATES } from '../../../shared/contract/campaigns';
 import { forecast } from './forecast';
 import { DAY_MS, MessagingWindow, tierLimit, usableBudget } from './messaging-window';
@@ -45,24 +55,43 @@ export function summary(s: CampaignsScope, r: CampaignRow): CampaignSummary {
   const c = counts(s, r.id);
   const st = standing(s, r, c);
   return {
-    id: r.id, name: r.name, state: st.state, standing: st,
+    id: r.id,
+    name: r.name,
+    state: st.state,
+    standing: st,
     template: { name: r.template_name, language: r.template_language, category: r.template_category },
-    audience: r.audience, params: JSON.parse(r.params) as Record<string, string>,
+    audience: r.audience,
+    params: JSON.parse(r.params) as Record<string, string>,
     header_media: r.header_media ? (JSON.parse(r.header_media) as CampaignSummary['header_media']) : null,
     phone_number_id: r.phone_number_id,
-    schedule: JSON.parse(r.schedule) as CampaignSummary['schedule'], options: JSON.parse(r.options) as CampaignSummary['options'],
-    pause_reason: r.pause_reason, pause_detail: r.pause_detail, auto_resume: r.auto_resume === 1,
-    counts: c, total: sum(c),
-    created_at: r.created_at, updated_at: r.updated_at, started_at: r.started_at, finished_at: r.finished_at, duplicated_from: r.duplicated_from,
+    schedule: JSON.parse(r.schedule) as CampaignSummary['schedule'],
+    options: JSON.parse(r.options) as CampaignSummary['options'],
+    pause_reason: r.pause_reason,
+    pause_detail: r.pause_detail,
+    auto_resume: r.auto_resume === 1,
+    counts: c,
+    total: sum(c),
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+    started_at: r.started_at,
+    finished_at: r.finished_at,
+    duplicated_from: r.duplicated_from,
     series: isSeriesRow(r) ? seriesInfo(s, r) : null,
-    series_id: r.series_id ?? null, occurrence_at: r.occurrence_at ?? null,
+    series_id: r.series_id ?? null,
+    occurrence_at: r.occurrence_at ?? null,
   };
 }
 
 function seriesInfo(s: CampaignsScope, r: CampaignRow): SeriesInfo {
   const by = s.campaigns.occurrenceOutcomes(r.id);
   const latest = s.campaigns.latestOccurrenceOf(r.id);
-  return { next_run_at: r.state === 'scheduled' ? r.next_run_at : null, runs: by.started ?? 0, skipped: by.skipped ?? 0, missed: by.missed ?? 0, latest: latest ?? null };
+  return {
+    next_run_at: r.state === 'scheduled' ? r.next_run_at : null,
+    runs: by.started ?? 0,
+    skipped: by.skipped ?? 0,
+    missed: by.missed ?? 0,
+    latest: latest ?? null,
+  };
 }
 
 export function list(s: CampaignsScope, state?: CampaignState): CampaignSummary[] {
@@ -94,13 +123,20 @@ export function status(s: CampaignsScope, id: string): CampaignStatus {
   const f = forecast({
     // Nothing is forecast for a campaign that is not sending; rows waiting for a retry go out from its time, not from now.
     now: Math.max(now, startTimeOf(r), st.until && st.next === 'retry' ? Date.parse(st.until) : now),
-    recipients: (st.state === 'running' || st.state === 'scheduled' || st.state === 'paused' ? pending : []).map((p) => ({ inWindow: window.has(p.phone_hash, now) })), windowTimes: window.liveTimes(now),
-    budget: s.sender?.budgetFor(rt.margin) ?? usableBudget(tierLimit(s.ports.account.messagingLimit()) ?? 250, rt.margin), throughput: rt.rate,
+    recipients: (st.state === 'running' || st.state === 'scheduled' || st.state === 'paused' ? pending : []).map((p) => ({
+      inWindow: window.has(p.phone_hash, now),
+    })),
+    windowTimes: window.liveTimes(now),
+    budget: s.sender?.budgetFor(rt.margin) ?? usableBudget(tierLimit(s.ports.account.messagingLimit()) ?? 250, rt.margin),
+    throughput: rt.rate,
   });
   let waiting: CampaignStatus['waiting'] = null;
-  if (isSeriesRow(r)) waiting = r.state === 'scheduled' && r.next_run_at !== null ? { reason: 'scheduled', until: new Date(r.next_run_at).toISOString() } : null;
+  if (isSeriesRow(r))
+    waiting =
+      r.state === 'scheduled' && r.next_run_at !== null ? { reason: 'scheduled', until: new Date(r.next_run_at).toISOString() } : null;
   else if (r.state === 'scheduled') waiting = { reason: 'scheduled', until: new Date(startTimeOf(r)).toISOString() };
-  else if (st.state === 'running' && s.sender?.waitReason) waiting = { reason: s.sender.waitReason, until: s.sender.waitUntil ? new Date(s.sender.waitUntil).toISOString() : null };
+  else if (st.state === 'running' && s.sender?.waitReason)
+    waiting = { reason: s.sender.waitReason, until: s.sender.waitUntil ? new Date(s.sender.waitUntil).toISOString() : null };
   else if (st.state === 'running') {
     // Read from the ledger, so a host without a sender (the CLI) tells the same: nothing is due
     // now and the next row waits for a retry (e.g. 131049's 24 hours).
@@ -110,8 +146,18 @@ export function status(s: CampaignsScope, id: string): CampaignStatus {
   }
   const errors = s.ledger.failureGroups(id);
   return {
-    id, state: st.state, counts: c, total: sum(c), pause_reason: r.pause_reason, pause_detail: r.pause_detail,
-    rate: s.sender?.rateFor(number) || rt.rate, standing: st, waiting, forecast: f.windows, finish_estimate: f.finishEstimate, errors,
+    id,
+    state: st.state,
+    counts: c,
+    total: sum(c),
+    pause_reason: r.pause_reason,
+    pause_detail: r.pause_detail,
+    rate: s.sender?.rateFor(number) || rt.rate,
+    standing: st,
+    waiting,
+    forecast: f.windows,
+    finish_estimate: f.finishEstimate,
+    errors,
   };
 }
 

@@ -9,7 +9,13 @@ import type { Db } from '../db/connection';
 import type { CoreContext } from '../context';
 import type { HandlerGroup } from '../api/handlers';
 import { notFound } from '../errors';
-import { RETARGET_STAGES, type RetargetResult, type RetargetStage, type RetargetStageCount, type retargetMethods } from '../../../shared/contract/retarget';
+import {
+  RETARGET_STAGES,
+  type RetargetResult,
+  type RetargetStage,
+  type RetargetStageCount,
+  type retargetMethods,
+} from '../../../shared/contract/retarget';
 
 const replied = 'EXISTS (SELECT 1 FROM inbound_replies i WHERE i.recipient_id = r.id)';
 
@@ -37,7 +43,13 @@ function stageContacts(stage: RetargetStage): string {
 
 export function stageCounts(db: Db, id: string): RetargetStageCount[] {
   ensureCampaign(db, id);
-  return RETARGET_STAGES.map((stage) => ({ stage, contacts: db.prepare(`SELECT count(*) FROM (${stageContacts(stage)})`).pluck().get(id) as number }));
+  return RETARGET_STAGES.map((stage) => ({
+    stage,
+    contacts: db
+      .prepare(`SELECT count(*) FROM (${stageContacts(stage)})`)
+      .pluck()
+      .get(id) as number,
+  }));
 }
 
 /** Tags the stage's contacts with `tag` (created if new; the name matches case-insensitively, as tags do). */
@@ -51,7 +63,10 @@ export function retarget(db: Db, id: string, stage: RetargetStage, tag: string, 
     const t = db.prepare('SELECT id, name FROM tags WHERE name = ?').get(name) as { id: number; name: string };
     stored = t.name;
     db.prepare(`INSERT OR IGNORE INTO contact_tags (tag_id, contact_id) SELECT ?, contact_id FROM (${stageContacts(stage)})`).run(t.id, id);
-    contacts = db.prepare(`SELECT count(*) FROM (${stageContacts(stage)})`).pluck().get(id) as number;
+    contacts = db
+      .prepare(`SELECT count(*) FROM (${stageContacts(stage)})`)
+      .pluck()
+      .get(id) as number;
   })();
   return { tag: stored, audience: `tag:"${stored}"`, contacts };
 }

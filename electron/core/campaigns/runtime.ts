@@ -81,7 +81,11 @@ export function runtimeOf(row: CampaignRow, template: TemplateInfo | null): Camp
   const params = JSON.parse(row.params) as Record<string, string>;
   let compiled: CompiledMapping | null = null;
   if (template) {
-    try { compiled = compileMapping(template, params); } catch { compiled = null; }
+    try {
+      compiled = compileMapping(template, params);
+    } catch {
+      compiled = null;
+    }
   }
   const category = template?.category ?? row.template_category;
   return {
@@ -115,7 +119,9 @@ export function runtimeOf(row: CampaignRow, template: TemplateInfo | null): Camp
 export function phoneHasher(db: Db): (e164: string) => string {
   let row = db.prepare(`SELECT value FROM app_meta WHERE key = 'campaigns.phone_hash_key'`).get() as { value: string } | undefined;
   if (!row) {
-    db.prepare(`INSERT OR IGNORE INTO app_meta (key, value) VALUES ('campaigns.phone_hash_key', ?)`).run(crypto.randomBytes(32).toString('hex'));
+    db.prepare(`INSERT OR IGNORE INTO app_meta (key, value) VALUES ('campaigns.phone_hash_key', ?)`).run(
+      crypto.randomBytes(32).toString('hex'),
+    );
     row = db.prepare(`SELECT value FROM app_meta WHERE key = 'campaigns.phone_hash_key'`).get() as { value: string };
   }
   const key = Buffer.from(row.value, 'hex');

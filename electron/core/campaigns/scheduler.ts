@@ -41,7 +41,12 @@ export class Scheduler {
   private readonly sawNotApproved = new Set<string>();
   staleResumeMs = 10 * 60_000;
 
-  constructor(private readonly ctx: CoreContext, private readonly ports: CampaignPorts, private readonly hooks: SchedulerHooks, private readonly tickMs = 500) {}
+  constructor(
+    private readonly ctx: CoreContext,
+    private readonly ports: CampaignPorts,
+    private readonly hooks: SchedulerHooks,
+    private readonly tickMs = 500,
+  ) {}
 
   start(): void {
     if (this.running) return;
@@ -63,7 +68,11 @@ export class Scheduler {
   private schedule(): void {
     if (!this.running) return;
     this.timer = this.ctx.clock.setTimeout(() => {
-      try { this.tick(); } catch (e) { this.ctx.log.error('campaign scheduler tick failed', { error: String(e) }); }
+      try {
+        this.tick();
+      } catch (e) {
+        this.ctx.log.error('campaign scheduler tick failed', { error: String(e) });
+      }
       this.schedule();
     }, this.tickMs);
   }
@@ -86,7 +95,10 @@ export class Scheduler {
       const template = this.ports.templates.get(c.template_name, c.template_language);
       if (c.state === 'paused') {
         if (!c.auto_resume || (c.pause_reason !== 'template_paused' && c.pause_reason !== 'template_missing')) continue;
-        if (template?.status !== 'APPROVED') { this.sawNotApproved.add(c.id); continue; }
+        if (template?.status !== 'APPROVED') {
+          this.sawNotApproved.add(c.id);
+          continue;
+        }
         // Approved again after the pause — known from the stored change time, so a restart (a new
         // scheduler that never saw the pause) resumes too. Webhook times are whole seconds: 1 s slack.
         const approvedSincePause = template.changedAt !== undefined && template.changedAt >= c.updated_at - 1000;
@@ -97,7 +109,10 @@ export class Scheduler {
         continue;
       }
       // running
-      if (openRowCount(db, c.id) === 0) { this.hooks.complete(c.id); continue; }
+      if (openRowCount(db, c.id) === 0) {
+        this.hooks.complete(c.id);
+        continue;
+      }
       if (template?.quality === 'RED') {
         this.hooks.pause(c.id, 'template_quality_red', `Template ${c.template_name} quality turned RED`, false);
         continue;
@@ -109,7 +124,12 @@ export class Scheduler {
         if (base === undefined || q > base) this.baseline.set(c.id, q);
         else if (q < base) {
           this.baseline.delete(c.id);
-          this.hooks.pause(c.id, 'number_quality', `The sending number's quality dropped to ${this.ports.account.numberQuality(number!)}`, false);
+          this.hooks.pause(
+            c.id,
+            'number_quality',
+            `The sending number's quality dropped to ${this.ports.account.numberQuality(number!)}`,
+            false,
+          );
         }
       }
     }
@@ -120,11 +140,19 @@ export class Scheduler {
 export function startTimeOf(c: Pick<CampaignRow, 'schedule'>): number {
   const s = JSON.parse(c.schedule) as { at?: string | null; tz?: string | null };
   if (!s.at) return -Infinity;
-  try { return parseLocalDateTime(s.at, s.tz ?? 'UTC'); } catch { return -Infinity; }
+  try {
+    return parseLocalDateTime(s.at, s.tz ?? 'UTC');
+  } catch {
+    return -Infinity;
+  }
 }
 
 /** A recurring series (its schedule has a repeat); it never sends itself, its occurrences do. */
 export function isSeriesRow(c: Pick<CampaignRow, 'schedule' | 'series_id'>): boolean {
   if (c.series_id) return false;
-  try { return !!(JSON.parse(c.schedule) as { repeat?: unknown }).repeat; } catch { return false; }
+  try {
+    return !!(JSON.parse(c.schedule) as { repeat?: unknown }).repeat;
+  } catch {
+    return false;
+  }
 }

@@ -108,7 +108,7 @@ export function nextAllowedTime(t: number, zones: readonly string[], rules: Send
 /** The zones to respect for a recipient: an explicit zone, else the phone country's zones. */
 export function zonesFor(country: string | null, override?: string | null, fallback = 'UTC'): string[] {
   if (override && isValidTimeZone(override)) return [override];
-  const zones = country ? ct.getCountry(country)?.timezones ?? [] : [];
+  const zones = country ? (ct.getCountry(country)?.timezones ?? []) : [];
   const valid = zones.filter(isValidTimeZone);
   return valid.length ? valid : [fallback];
 }

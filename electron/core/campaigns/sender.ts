@@ -92,15 +92,31 @@ interface Paced {
 
 /** Why a campaign's template cannot be sent now (null: it can). */
 function templateBlock(rt: CampaignRuntime, t: TemplateInfo | null): { reason: PauseReason; detail: string; autoResume: boolean } | null {
-  if (!t) return { reason: 'template_missing', detail: `Template ${rt.templateName} (${rt.templateLanguage}) is not in the synced templates`, autoResume: false };
-  if (t.status === 'PAUSED') return { reason: 'template_paused', detail: `Template ${t.name} is PAUSED by Meta (low quality); sending resumes when it is APPROVED again`, autoResume: true };
+  if (!t)
+    return {
+      reason: 'template_missing',
+      detail: `Template ${rt.templateName} (${rt.templateLanguage}) is not in the synced templates`,
+      autoResume: false,
+    };
+  if (t.status === 'PAUSED')
+    return {
+      reason: 'template_paused',
+      detail: `Template ${t.name} is PAUSED by Meta (low quality); sending resumes when it is APPROVED again`,
+      autoResume: true,
+    };
   if (t.status === 'DISABLED') return { reason: 'template_disabled', detail: `Template ${t.name} is DISABLED by Meta`, autoResume: false };
-  if (t.status !== 'APPROVED') return { reason: 'template_missing', detail: `Template ${t.name} is ${t.status}, not APPROVED`, autoResume: true };
-  if (!rt.compiled) return { reason: 'template_missing', detail: `The parameter mapping no longer fits template ${t.name}`, autoResume: false };
+  if (t.status !== 'APPROVED')
+    return { reason: 'template_missing', detail: `Template ${t.name} is ${t.status}, not APPROVED`, autoResume: true };
+  if (!rt.compiled)
+    return { reason: 'template_missing', detail: `The parameter mapping no longer fits template ${t.name}`, autoResume: false };
   // The consent a row needs follows the template's category: a template Meta re-categorised as
   // MARKETING while the campaign waited needs marketing opt-in, which the loaded runtime did not check.
   if (consentCategoryOf(t.category) !== rt.consentCategory) {
-    return { reason: 'template_missing', detail: `Template ${t.name} is now ${t.category}: the campaign's consent checks were for ${rt.category}`, autoResume: false };
+    return {
+      reason: 'template_missing',
+      detail: `Template ${t.name} is now ${t.category}: the campaign's consent checks were for ${rt.category}`,
+      autoResume: false,
+    };
   }
   return null;
 }
@@ -122,9 +138,13 @@ export const rowIdFromBizOpaque = (s: string | null | undefined): number | null 
 
 /** Rows still 'sending' when a sender starts were interrupted: their outcome is unknown. */
 export function recoverInterrupted(ctx: CoreContext): number {
-  return ctx.db.prepare(`UPDATE campaign_recipients SET state = 'uncertain', updated_at = ?,
+  return ctx.db
+    .prepare(
+      `UPDATE campaign_recipients SET state = 'uncertain', updated_at = ?,
       error_detail = 'interrupted: Pacer stopped while this message was being sent; not resent automatically'
-    WHERE state = 'sending'`).run(ctx.clock.now()).changes;
+    WHERE state = 'sending'`,
+    )
+    .run(ctx.clock.now()).changes;
 }
 
 export class Sender {
@@ -150,7 +170,19 @@ export class Sender {
   waitUntil: number | null = null;
   /** True when the last pass found no row that could go now. */
   idle = false;
-  readonly stats = { skippedAtClaim: 0, claimed: 0, accepted: 0, failed: 0, retried: 0, uncertain: 0, throttled: 0, batches: 0, waits: 0, refills: 0, inflightWaits: 0 };
+  readonly stats = {
+    skippedAtClaim: 0,
+    claimed: 0,
+    accepted: 0,
+    failed: 0,
+    retried: 0,
+    uncertain: 0,
+    throttled: 0,
+    batches: 0,
+    waits: 0,
+    refills: 0,
+    inflightWaits: 0,
+  };
   private readonly o: Required<SenderOptions>;
   private readonly category = new Map<string, string | null>();
   /** A STRICT marketing send was accepted since the last refusal (the terms state is noted once, not per send). */
@@ -159,7 +191,12 @@ export class Sender {
   /** Prepared once: preparing a statement costs more than running it. */
   private readonly sql: ReturnType<typeof statements>;
 
-  constructor(private readonly ctx: CoreContext, private readonly ports: CampaignPorts, private readonly hooks: SenderHooks, opts: SenderOptions = {}) {
+  constructor(
+    private readonly ctx: CoreContext,
+    private readonly ports: CampaignPorts,
+    private readonly hooks: SenderHooks,
+    opts: SenderOptions = {},
+  ) {
     this.o = {
       maxInflight: opts.maxInflight ?? 64,
       maxClaimBatch: opts.maxClaimBatch ?? 50,
@@ -179,7 +216,9 @@ export class Sender {
     if (this.running) return;
     this.running = true;
     const now = this.ctx.clock.now();
-    const rows = this.ctx.db.prepare(`SELECT phone_hash, max(at) AS at FROM messaging_log WHERE at > ? GROUP BY phone_hash ORDER BY at`).all(now - DAY_MS) as { phone_hash: string; at: number }[];
+    const rows = this.ctx.db
+      .prepare(`SELECT phone_hash, max(at) AS at FROM messaging_log WHERE at > ? GROUP BY phone_hash ORDER BY at`)
+      .all(now - DAY_MS) as { phone_hash: string; at: number }[];
     for (const r of rows) this.window.record(r.phone_hash, r.at);
     this.loopDone = this.loop();
   }
@@ -208,7 +247,10 @@ export class Sender {
     this.abandoned = true;
     this.outcomes = [];
     this.queue = [];
-    if (this.flushTimer) { this.ctx.clock.clearTimeout(this.flushTimer); this.flushTimer = null; }
+    if (this.flushTimer) {
+      this.ctx.clock.clearTimeout(this.flushTimer);
+      this.flushTimer = null;
+    }
     this.wake();
   }
 
@@ -251,7 +293,7 @@ export class Sender {
       try {
         await this.step();
       } catch (e) {
-        this.ctx.log.error('sender step failed', { error: e instanceof Error ? e.stack ?? e.message : String(e) });
+        this.ctx.log.error('sender step failed', { error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
         this.queue = [];
         await this.idleUntil(this.ctx.clock.now() + 1000);
       }
@@ -279,9 +321,16 @@ export class Sender {
       while (this.queue.length && batch.length < this.o.maxClaimBatch && this.inflight + batch.length < this.o.maxInflight) {
         const row = this.queue[0]!;
         const rt = this.runtimes.get(row.campaign_id);
-        if (!rt || rt.state !== 'running') { this.queue.shift(); continue; }
+        if (!rt || rt.state !== 'running') {
+          this.queue.shift();
+          continue;
+        }
         const phoneNumberId = rt.phoneNumberId ?? this.ports.account.defaultPhoneNumberId();
-        if (!phoneNumberId) { this.queue.shift(); this.hooks.pause(rt.id, 'account_halted', 'No sending phone number is configured', false); continue; }
+        if (!phoneNumberId) {
+          this.queue.shift();
+          this.hooks.pause(rt.id, 'account_halted', 'No sending phone number is configured', false);
+          continue;
+        }
         if (rt.rules) {
           const zones = effectiveZones(row.country, row.tz, rt.rules);
           if (!allowedAt(now, zones, rt.rules)) {
@@ -298,10 +347,18 @@ export class Sender {
         }
         const pair = this.pairGate(phoneNumberId);
         const pw = pair.waitMs(row.phone_hash, now);
-        if (pw > 0) { this.queue.shift(); this.defer(row, now + pw); continue; }
+        if (pw > 0) {
+          this.queue.shift();
+          this.defer(row, now + pw);
+          continue;
+        }
         const limiter = this.limiter(phoneNumberId, rt.rate);
         const lw = limiter.waitMs(now);
-        if (lw > 0) { waitUntil = Math.min(waitUntil, now + lw); this.waitReason = null; break; }
+        if (lw > 0) {
+          waitUntil = Math.min(waitUntil, now + lw);
+          this.waitReason = null;
+          break;
+        }
         const prevWindowAt = this.window.latestAt(row.phone_hash);
         const prevPairAt = pair.lastAt(row.phone_hash);
         limiter.record(now);
@@ -327,7 +384,11 @@ export class Sender {
         await new Promise((r) => setImmediate(r));
         return;
       }
-      if (this.inflight >= this.o.maxInflight) { this.stats.inflightWaits++; await this.idleUntil(now + 5); return; }
+      if (this.inflight >= this.o.maxInflight) {
+        this.stats.inflightWaits++;
+        await this.idleUntil(now + 5);
+        return;
+      }
       if (waitUntil !== Infinity) {
         this.waitUntil = waitUntil;
         this.idle = this.waitReason === 'budget' && this.inflight === 0;
@@ -344,8 +405,14 @@ export class Sender {
       // Waits end early through wake() (new work, status changes); the cap is only a safety net.
       // Whole milliseconds: times written to the ledger stay integers on any clock.
       const ms = Math.max(0, Math.min(Math.ceil(t - this.ctx.clock.now()), 60_000));
-      const timer = this.ctx.clock.setTimeout(() => { this.wakeFn = null; resolve(); }, ms);
-      this.wakeFn = () => { this.ctx.clock.clearTimeout(timer); resolve(); };
+      const timer = this.ctx.clock.setTimeout(() => {
+        this.wakeFn = null;
+        resolve();
+      }, ms);
+      this.wakeFn = () => {
+        this.ctx.clock.clearTimeout(timer);
+        resolve();
+      };
     });
   }
 
@@ -356,14 +423,19 @@ export class Sender {
 
   private limiter(phoneNumberId: string, rate: number): ThroughputLimiter {
     let l = this.limiters.get(phoneNumberId);
-    if (!l) { l = new ThroughputLimiter(rate); this.limiters.set(phoneNumberId, l); }
-    else if (l.configuredRate !== rate) l.setConfigured(rate);
+    if (!l) {
+      l = new ThroughputLimiter(rate);
+      this.limiters.set(phoneNumberId, l);
+    } else if (l.configuredRate !== rate) l.setConfigured(rate);
     return l;
   }
 
   private pairGate(phoneNumberId: string): PairGate {
     let g = this.pairs.get(phoneNumberId);
-    if (!g) { g = new PairGate(); this.pairs.set(phoneNumberId, g); }
+    if (!g) {
+      g = new PairGate();
+      this.pairs.set(phoneNumberId, g);
+    }
     return g;
   }
 
@@ -379,7 +451,10 @@ export class Sender {
     const campaigns = this.sql.running.all() as CampaignRow[];
     this.runtimes.clear();
     this.waitUntil = null;
-    if (campaigns.length === 0) { this.waitReason = null; return; }
+    if (campaigns.length === 0) {
+      this.waitReason = null;
+      return;
+    }
     for (const c of campaigns) {
       const template = this.ports.templates.get(c.template_name, c.template_language);
       const rt = runtimeOf(c, template);
@@ -391,7 +466,10 @@ export class Sender {
       if (!this.templateReady(rt)) continue;
       const rows = due.all(rt.id, now, 2000) as WorkRow[];
       const t = (next.get(rt.id, now) as { t: number | null }).t;
-      if (t !== null && (this.waitUntil === null || t < this.waitUntil)) { this.waitUntil = t; this.waitReason = 'retry_later'; }
+      if (t !== null && (this.waitUntil === null || t < this.waitUntil)) {
+        this.waitUntil = t;
+        this.waitReason = 'retry_later';
+      }
       if (rows.length === 0) continue;
       // A first pass of the send-time rule keeps rows that cannot go from waiting in the queue;
       // the rule that counts is applied again in the claim's transaction.
@@ -428,7 +506,10 @@ export class Sender {
     const cap = rt.options.frequency_cap;
     for (const r of rows) {
       const reason = skipReasonFor(r, r.contact_id === null ? undefined : states.get(r.contact_id), marketing);
-      if (reason) { out.set(r.id, reason); continue; }
+      if (reason) {
+        out.set(r.id, reason);
+        continue;
+      }
       if (cap) {
         // Messages, not attempts: a row retried after a 130429 was logged twice but sent once.
         const n = (this.sql.capCount.get(r.phone_hash, rt.category, now - cap.days * DAY_MS, rt.id) as { n: number }).n;
@@ -451,31 +532,44 @@ export class Sender {
     const byCampaign = new Map<string, Paced[]>();
     for (const b of batch) {
       const list = byCampaign.get(b.rt.id);
-      if (list) list.push(b); else byCampaign.set(b.rt.id, [b]);
+      if (list) list.push(b);
+      else byCampaign.set(b.rt.id, [b]);
     }
     const blocked: { rt: CampaignRuntime; block: NonNullable<ReturnType<typeof templateBlock>> }[] = [];
     let skipped = 0;
     const durable = this.o.durableClaims;
     if (durable) this.ctx.db.pragma('synchronous = FULL');
     try {
-      this.ctx.db.transaction(() => {
-        for (const items of byCampaign.values()) {
-          const rt = items[0]!.rt;
-          const template = this.ports.templates.get(rt.templateName, rt.templateLanguage);
-          const block = templateBlock(rt, template);
-          if (block) { blocked.push({ rt, block }); continue; }
-          const verdicts = this.gate(rt, items.map((b) => b.row), now);
-          for (const b of items) {
-            const r = b.row;
-            const reason = verdicts.get(r.id);
-            if (reason) { skipped += skip.run(reason, now, r.id).changes; continue; }
-            if (upd.run(now, now, r.id).changes === 1) {
-              claimed.add(r.id);
-              log.run(r.phone_hash, now, rt.category, b.phoneNumberId, r.campaign_id, r.id);
+      this.ctx.db
+        .transaction(() => {
+          for (const items of byCampaign.values()) {
+            const rt = items[0]!.rt;
+            const template = this.ports.templates.get(rt.templateName, rt.templateLanguage);
+            const block = templateBlock(rt, template);
+            if (block) {
+              blocked.push({ rt, block });
+              continue;
+            }
+            const verdicts = this.gate(
+              rt,
+              items.map((b) => b.row),
+              now,
+            );
+            for (const b of items) {
+              const r = b.row;
+              const reason = verdicts.get(r.id);
+              if (reason) {
+                skipped += skip.run(reason, now, r.id).changes;
+                continue;
+              }
+              if (upd.run(now, now, r.id).changes === 1) {
+                claimed.add(r.id);
+                log.run(r.phone_hash, now, rt.category, b.phoneNumberId, r.campaign_id, r.id);
+              }
             }
           }
-        }
-      }).immediate();
+        })
+        .immediate();
     } finally {
       if (durable) this.ctx.db.pragma('synchronous = NORMAL');
     }
@@ -506,21 +600,41 @@ export class Sender {
       try {
         const values = row.params ? (JSON.parse(row.params) as Record<string, string>) : {};
         components = buildComponents(rt.template!, rt.compiled!, values, rt.headerMedia) as TemplateSendComponent[];
-        for (const c of components) for (const p of c.parameters) if ('text' in p && !(p as { text: string }).text) throw new Error('empty parameter');
+        for (const c of components)
+          for (const p of c.parameters) if ('text' in p && !(p as { text: string }).text) throw new Error('empty parameter');
       } catch (e) {
         // Never send an empty or incomplete parameter: the API would not take it anyway.
-        this.record(rt, { kind: 'failed', id: row.id, at: this.ctx.clock.now(), code: null, detail: `parameters: ${(e as Error).message}`, errorClass: 'fix_payload' });
+        this.record(rt, {
+          kind: 'failed',
+          id: row.id,
+          at: this.ctx.clock.now(),
+          code: null,
+          detail: `parameters: ${(e as Error).message}`,
+          errorClass: 'fix_payload',
+        });
         return;
       }
-      const body = buildTemplateMessage({ to: row.phone!, name: rt.templateName, language: rt.templateLanguage, components, bizOpaqueCallbackData: bizOpaqueFor(row.id) });
+      const body = buildTemplateMessage({
+        to: row.phone!,
+        name: rt.templateName,
+        language: rt.templateLanguage,
+        components,
+        bizOpaqueCallbackData: bizOpaqueFor(row.id),
+      });
       // MARKETING templates go to /marketing_messages, by the template's LATEST category (read at
       // this send, not at the campaign's start: whatsapp/marketing-messages.ts).
-      const route = routeFor(this.ports.templates.get(rt.templateName, rt.templateLanguage)?.category ?? rt.category, () => this.ports.account.marketingStrict?.() ?? false);
+      const route = routeFor(
+        this.ports.templates.get(rt.templateName, rt.templateLanguage)?.category ?? rt.category,
+        () => this.ports.account.marketingStrict?.() ?? false,
+      );
       if (route.strict) body.product_policy = 'STRICT';
       try {
         const res = await this.ports.account.send(phoneNumberId, body, ac.signal, route.endpoint);
         this.stats.accepted++;
-        if (route.strict && !this.strictAccepted) { this.strictAccepted = true; this.ports.account.noteMarketingTerms?.(true, 'a STRICT /marketing_messages send was accepted'); }
+        if (route.strict && !this.strictAccepted) {
+          this.strictAccepted = true;
+          this.ports.account.noteMarketingTerms?.(true, 'a STRICT /marketing_messages send was accepted');
+        }
         this.record(rt, { kind: 'accepted', id: row.id, wamid: res.wamid, at: this.ctx.clock.now(), contactId: row.contact_id });
       } catch (e) {
         this.onError(row, rt, phoneNumberId, e, route);
@@ -530,7 +644,10 @@ export class Sender {
       this.inflight--;
       if (this.inflight < this.o.maxInflight) {
         const w = this.wakeFn;
-        if (w && this.queue.length) { this.wakeFn = null; w(); }
+        if (w && this.queue.length) {
+          this.wakeFn = null;
+          w();
+        }
       }
     }
   }
@@ -538,7 +655,8 @@ export class Sender {
   private onError(row: WorkRow, rt: CampaignRuntime, phoneNumberId: string, e: unknown, route?: SendRoute): void {
     if (this.abandoned) return; // a dead process learns nothing more
     const now = this.ctx.clock.now();
-    const err = e instanceof GraphApiError ? e : new GraphApiError({ message: e instanceof Error ? e.message : String(e), ambiguous: true });
+    const err =
+      e instanceof GraphApiError ? e : new GraphApiError({ message: e instanceof Error ? e.message : String(e), ambiguous: true });
     const detail = err.details ? `${err.message} — ${err.details}` : err.message;
     if (err.ambiguous) {
       this.stats.uncertain++;
@@ -566,37 +684,47 @@ export class Sender {
           // 6-s pair interval (a run's last refused messages went out 6 s after the rest).
           this.pairGate(phoneNumberId).release(row.phone_hash);
         }
-        if (row.attempts + 1 >= this.o.maxAttempts) { this.record(rt, { kind: 'failed', at: now, ...base }); return; }
+        if (row.attempts + 1 >= this.o.maxAttempts) {
+          this.record(rt, { kind: 'failed', at: now, ...base });
+          return;
+        }
         // 131056 (pair rate): Meta advises 4^X seconds. 130429 (throughput): the message was not
         // taken; it goes back through the pacer (which keeps the rate) after 250 ms, then 2, 4, 8,
         // 16 s. A 1-s first wait only left a tail of a few retried messages after a campaign's end.
         // Others: exponential with jitter.
         // 80007 / 613 / 4 / 17 (rate limits of the WABA, the app or the endpoint): the table says
         // back off slowly — minutes, up to an hour — or every retry only hits the same limit.
-        const delay = err.code === 131056
-          ? 4 ** Math.min(6, row.attempts + 1) * 1000
-          : err.code === 130429
-            ? Math.min(this.o.backoffCapMs, row.attempts === 0 ? 250 : 1000 * 2 ** row.attempts) * (1 + Math.random() / 4)
-            : backoffFor(err.code, err.httpStatus) === 'slow'
-              ? Math.min(SLOW_BACKOFF_CAP_MS, SLOW_BACKOFF_BASE_MS * 2 ** row.attempts) * (0.75 + Math.random() / 4)
-              : Math.min(this.o.backoffCapMs, this.o.backoffBaseMs * 2 ** row.attempts) * (0.5 + Math.random() / 2);
+        const delay =
+          err.code === 131056
+            ? 4 ** Math.min(6, row.attempts + 1) * 1000
+            : err.code === 130429
+              ? Math.min(this.o.backoffCapMs, row.attempts === 0 ? 250 : 1000 * 2 ** row.attempts) * (1 + Math.random() / 4)
+              : backoffFor(err.code, err.httpStatus) === 'slow'
+                ? Math.min(SLOW_BACKOFF_CAP_MS, SLOW_BACKOFF_BASE_MS * 2 ** row.attempts) * (0.75 + Math.random() / 4)
+                : Math.min(this.o.backoffCapMs, this.o.backoffBaseMs * 2 ** row.attempts) * (0.5 + Math.random() / 2);
         this.stats.retried++;
         this.record(rt, { kind: 'retry', notBefore: Math.ceil(now + delay), ...base });
         return;
       }
       case 'retry_after_24h':
-        if (row.retries_24h < rt.retry131049) { this.record(rt, { kind: 'retry', notBefore: now + DAY_MS, retry24h: true, ...base }); return; }
+        if (row.retries_24h < rt.retry131049) {
+          this.record(rt, { kind: 'retry', notBefore: now + DAY_MS, retry24h: true, ...base });
+          return;
+        }
         this.record(rt, { kind: 'failed', at: now, ...base });
         return;
       case 'suppress_contact':
         this.record(rt, { kind: 'failed', at: now, ...base });
-        if (row.phone) void Promise.resolve(this.ports.contacts.recordOptOut(row.phone, { at: now, evidence: `send answered ${err.code}: ${detail}` }))
-          .catch((x: unknown) => this.ctx.log.error('opt-out not recorded', { error: String(x) }));
+        if (row.phone)
+          void Promise.resolve(
+            this.ports.contacts.recordOptOut(row.phone, { at: now, evidence: `send answered ${err.code}: ${detail}` }),
+          ).catch((x: unknown) => this.ctx.log.error('opt-out not recorded', { error: String(x) }));
         return;
       case 'halt_campaign': {
         // Nothing was sent: the row goes back to pending and the campaign stops.
         this.record(rt, { kind: 'retry', notBefore: now, ...base });
-        const reason: PauseReason = err.code === 132015 ? 'template_paused' : err.code === 132016 ? 'template_disabled' : 'template_missing';
+        const reason: PauseReason =
+          err.code === 132015 ? 'template_paused' : err.code === 132016 ? 'template_disabled' : 'template_missing';
         this.hooks.pause(rt.id, reason, `The API refused the template (${err.code}): ${detail}`, err.code === 132015);
         this.forgetQueued(rt.id);
         return;
@@ -629,7 +757,11 @@ export class Sender {
     if (o.kind === 'failed') this.stats.failed++;
     if (o.kind === 'accepted' || o.kind === 'failed') this.noteOutcome(rt, o.kind === 'failed');
     if (this.outcomes.length >= 500) this.flush();
-    else if (!this.flushTimer) this.flushTimer = this.ctx.clock.setTimeout(() => { this.flushTimer = null; this.flush(); }, this.o.flushMs);
+    else if (!this.flushTimer)
+      this.flushTimer = this.ctx.clock.setTimeout(() => {
+        this.flushTimer = null;
+        this.flush();
+      }, this.o.flushMs);
   }
 
   /** Failure-rate watchdog input (also fed by asynchronous failures from webhooks). */
@@ -644,7 +776,12 @@ export class Sender {
       const rate = list.filter(Boolean).length / list.length;
       if (rate > r.watchdog.failure_rate) {
         this.recent.set(r.id, []);
-        this.hooks.pause(r.id, 'failure_rate', `${Math.round(rate * 100)} % of the last ${list.length} sends failed (threshold ${Math.round(r.watchdog.failure_rate * 100)} %)`, false);
+        this.hooks.pause(
+          r.id,
+          'failure_rate',
+          `${Math.round(rate * 100)} % of the last ${list.length} sends failed (threshold ${Math.round(r.watchdog.failure_rate * 100)} %)`,
+          false,
+        );
         this.forgetQueued(r.id);
       }
     }
@@ -652,7 +789,10 @@ export class Sender {
 
   /** Writes queued outcomes in one transaction; each update is guarded by the state machine's rules. */
   flush(): void {
-    if (this.flushTimer) { this.ctx.clock.clearTimeout(this.flushTimer); this.flushTimer = null; }
+    if (this.flushTimer) {
+      this.ctx.clock.clearTimeout(this.flushTimer);
+      this.flushTimer = null;
+    }
     if (this.outcomes.length === 0 || this.abandoned) return;
     const list = this.outcomes;
     this.outcomes = [];
@@ -664,7 +804,8 @@ export class Sender {
     const note = (o: Outcome & { cid: string }, status: string, error: string | null, at: number) => {
       const contactId = 'contactId' in o ? o.contactId : null;
       const n = this.names.get(o.cid);
-      if (contactId != null && n) history.push({ contactId, campaignId: o.cid, campaignName: n.name, template: n.template, status, error, at });
+      if (contactId != null && n)
+        history.push({ contactId, campaignId: o.cid, campaignName: n.name, template: n.template, status, error, at });
     };
     const apply = (o: Outcome & { cid: string }) => {
       switch (o.kind) {
@@ -673,12 +814,19 @@ export class Sender {
           if (s.accepted.run(o.wamid, o.at, now, o.id).changes === 0) s.wamidOnly.run(o.wamid, o.at, o.id);
           note(o, 'accepted', null, o.at);
           break;
-        case 'retry': s.retry.run(o.notBefore, o.code, o.detail, o.errorClass, o.retry24h ? 1 : 0, now, o.id); break;
-        case 'failed':
-          if (s.failed.run(o.at, o.code, o.detail, o.errorClass, now, o.id).changes) note(o, 'failed', `${o.code ?? ''} ${o.detail}`.trim(), o.at);
+        case 'retry':
+          s.retry.run(o.notBefore, o.code, o.detail, o.errorClass, o.retry24h ? 1 : 0, now, o.id);
           break;
-        case 'uncertain': s.uncertain.run(o.detail, now, o.id); break;
-        case 'skip': s.skip.run(o.reason, now, o.id); break;
+        case 'failed':
+          if (s.failed.run(o.at, o.code, o.detail, o.errorClass, now, o.id).changes)
+            note(o, 'failed', `${o.code ?? ''} ${o.detail}`.trim(), o.at);
+          break;
+        case 'uncertain':
+          s.uncertain.run(o.detail, now, o.id);
+          break;
+        case 'skip':
+          s.skip.run(o.reason, now, o.id);
+          break;
       }
     };
     try {
@@ -692,7 +840,11 @@ export class Sender {
       this.ctx.log.error('writing send outcomes failed; retrying one by one', { error: String(e) });
       history.length = 0;
       for (const o of list) {
-        try { db.transaction(() => apply(o))(); } catch (e2) { this.ctx.log.error('send outcome not recorded', { row: o.id, kind: o.kind, error: String(e2) }); }
+        try {
+          db.transaction(() => apply(o))();
+        } catch (e2) {
+          this.ctx.log.error('send outcome not recorded', { row: o.id, kind: o.kind, error: String(e2) });
+        }
       }
     }
     for (const o of list) touched.add(o.cid);
@@ -711,14 +863,30 @@ function statements(ctx: CoreContext) {
       FROM campaign_recipients WHERE campaign_id = ? AND state = 'pending' AND (not_before IS NULL OR not_before <= ?) ORDER BY id LIMIT ?`),
     next: db.prepare(`SELECT min(not_before) AS t FROM campaign_recipients WHERE campaign_id = ? AND state = 'pending' AND not_before > ?`),
     defer: db.prepare(`UPDATE campaign_recipients SET not_before = ?, updated_at = ? WHERE id = ? AND state = 'pending'`),
-    claim: db.prepare(`UPDATE campaign_recipients SET state = 'sending', attempts = attempts + 1, claimed_at = ?, not_before = NULL, updated_at = ? WHERE id = ? AND state = 'pending'`),
-    log: db.prepare(`INSERT INTO messaging_log (phone_hash, at, category, phone_number_id, campaign_id, recipient_id) VALUES (?, ?, ?, ?, ?, ?)`),
-    accepted: db.prepare(`UPDATE campaign_recipients SET state = 'accepted', wamid = ?, accepted_at = ?, error_code = NULL, error_detail = NULL, error_class = NULL, updated_at = ? WHERE id = ? AND state IN ('sending', 'uncertain')`),
-    wamidOnly: db.prepare(`UPDATE campaign_recipients SET wamid = coalesce(wamid, ?), accepted_at = coalesce(accepted_at, ?) WHERE id = ? AND wamid IS NULL`),
-    retry: db.prepare(`UPDATE campaign_recipients SET state = 'pending', not_before = ?, error_code = ?, error_detail = ?, error_class = ?, retries_24h = retries_24h + ?, updated_at = ? WHERE id = ? AND state = 'sending'`),
-    failed: db.prepare(`UPDATE campaign_recipients SET state = 'failed', failed_at = ?, error_code = ?, error_detail = ?, error_class = ?, updated_at = ? WHERE id = ? AND state = 'sending'`),
-    uncertain: db.prepare(`UPDATE campaign_recipients SET state = 'uncertain', error_detail = ?, updated_at = ? WHERE id = ? AND state = 'sending'`),
-    skip: db.prepare(`UPDATE campaign_recipients SET state = 'skipped', skip_reason = ?, updated_at = ? WHERE id = ? AND state = 'pending'`),
+    claim: db.prepare(
+      `UPDATE campaign_recipients SET state = 'sending', attempts = attempts + 1, claimed_at = ?, not_before = NULL, updated_at = ? WHERE id = ? AND state = 'pending'`,
+    ),
+    log: db.prepare(
+      `INSERT INTO messaging_log (phone_hash, at, category, phone_number_id, campaign_id, recipient_id) VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
+    accepted: db.prepare(
+      `UPDATE campaign_recipients SET state = 'accepted', wamid = ?, accepted_at = ?, error_code = NULL, error_detail = NULL, error_class = NULL, updated_at = ? WHERE id = ? AND state IN ('sending', 'uncertain')`,
+    ),
+    wamidOnly: db.prepare(
+      `UPDATE campaign_recipients SET wamid = coalesce(wamid, ?), accepted_at = coalesce(accepted_at, ?) WHERE id = ? AND wamid IS NULL`,
+    ),
+    retry: db.prepare(
+      `UPDATE campaign_recipients SET state = 'pending', not_before = ?, error_code = ?, error_detail = ?, error_class = ?, retries_24h = retries_24h + ?, updated_at = ? WHERE id = ? AND state = 'sending'`,
+    ),
+    failed: db.prepare(
+      `UPDATE campaign_recipients SET state = 'failed', failed_at = ?, error_code = ?, error_detail = ?, error_class = ?, updated_at = ? WHERE id = ? AND state = 'sending'`,
+    ),
+    uncertain: db.prepare(
+      `UPDATE campaign_recipients SET state = 'uncertain', error_detail = ?, updated_at = ? WHERE id = ? AND state = 'sending'`,
+    ),
+    skip: db.prepare(
+      `UPDATE campaign_recipients SET state = 'skipped', skip_reason = ?, updated_at = ? WHERE id = ? AND state = 'pending'`,
+    ),
     // The frequency cap counts messages (distinct ledger rows; a test send counts once), not attempts.
     capCount: db.prepare(`SELECT count(DISTINCT coalesce(recipient_id, -id)) AS n FROM messaging_log
       WHERE phone_hash = ? AND category = ? AND at > ? AND (campaign_id IS NULL OR campaign_id != ?)`),

@@ -38,4 +38,10 @@ export function openOccurrence(s: CampaignsScope, seriesId: string): CampaignRow
   return s.campaigns.openOccurrence(seriesId) ?? null;
 }
 
-const safeNextRuns = (sc: CampaignSchedule, now: number, n: number) => { try { return sc.repeat ? nextOccurrences(sc.repeat, sc.tz ?? 'UTC', now, n) : []; } catch { return []; } };
+const safeNextRuns = (sc: CampaignSchedule, now: number, n: number) => {
+  try {
+    return sc.repeat ? nextOccurrences(sc.repeat, sc.tz ?? 'UTC', now, n) : [];
+  } catch {
+    return [];
+  }
+};

@@ -50,13 +50,18 @@ async function runSeriesOnce(s: CampaignsScope, id: string): Promise<void> {
   if (!rep) return;
   const tz = schedule.tz ?? 'UTC';
   const due = [r.next_run_at];
-  for (let t = nextOccurrence(rep, tz, r.next_run_at); t !== null && t <= start && due.length < 1000; t = nextOccurrence(rep, tz, t)) due.push(t);
+  for (let t = nextOccurrence(rep, tz, r.next_run_at); t !== null && t <= start && due.length < 1000; t = nextOccurrence(rep, tz, t))
+    due.push(t);
   const latest = due.pop()!;
   const late = start - latest > SERIES_GRACE_MS;
   const runnable = !late && !openOccurrence(s, id);
   if (runnable) {
     // An uploaded header media id 23+ days old is uploaded again first, as a manual start does (media.ts).
-    try { await refreshHeaderMedia(s.ctx, s.mediaAccount, id); } catch (e) { s.ctx.log.warn('series: header media not uploaded again', { id, error: String(e) }); }
+    try {
+      await refreshHeaderMedia(s.ctx, s.mediaAccount, id);
+    } catch (e) {
+      s.ctx.log.warn('series: header media not uploaded again', { id, error: String(e) });
+    }
   }
   const d = occurrenceDraft(row(s, id));
   // Plan the occurrence from the series' definition now (audience, consent, frequency cap as usual).
@@ -69,13 +74,32 @@ async function runSeriesOnce(s: CampaignsScope, id: string): Promise<void> {
   let occurrenceId: string | null = null;
   let outcome: { outcome: string; reason: string | null; detail: string | null } = { outcome: 'started', reason: null, detail: null };
   s.campaigns.transaction(() => {
-    s.campaigns.recordOccurrences(id, due.map((t) => ({
-      due_at: t, outcome: 'missed', reason: 'not_running', detail: `due ${iso(t)} while Pacer was not running; only the latest missed occurrence is caught up`, campaign_id: null,
-    })), now);
+    s.campaigns.recordOccurrences(
+      id,
+      due.map((t) => ({
+        due_at: t,
+        outcome: 'missed',
+        reason: 'not_running',
+        detail: `due ${iso(t)} while Pacer was not running; only the latest missed occurrence is caught up`,
+        campaign_id: null,
+      })),
+      now,
+    );
     const open = openOccurrence(s, id);
-    if (late) outcome = { outcome: 'missed', reason: 'not_running', detail: `due ${iso(latest)} while Pacer was not running; more than ${SERIES_GRACE_MS / 3_600_000} h ago when it started` };
-    else if (open) outcome = { outcome: 'skipped', reason: 'overlap', detail: `the previous occurrence (${open.id}) is still ${open.state}` };
-    else if (!planned?.result || planned.plan.blockers.length) outcome = { outcome: 'skipped', reason: 'blocked', detail: planned?.plan.blockers.map((b) => b.message).join('; ') || 'could not be planned' };
+    if (late)
+      outcome = {
+        outcome: 'missed',
+        reason: 'not_running',
+        detail: `due ${iso(latest)} while Pacer was not running; more than ${SERIES_GRACE_MS / 3_600_000} h ago when it started`,
+      };
+    else if (open)
+      outcome = { outcome: 'skipped', reason: 'overlap', detail: `the previous occurrence (${open.id}) is still ${open.state}` };
+    else if (!planned?.result || planned.plan.blockers.length)
+      outcome = {
+        outcome: 'skipped',
+        reason: 'blocked',
+        detail: planned?.plan.blockers.map((b) => b.message).join('; ') || 'could not be planned',
+      };
     if (outcome.outcome !== 'started') {
       record({ due_at: latest, ...outcome, campaign_id: null });
     } else {
@@ -92,7 +116,14 @@ async function runSeriesOnce(s: CampaignsScope, id: string): Promise<void> {
   if (occurrenceId) {
     const occ: string = occurrenceId;
     s.exclusions.set(occ, planned!.result!.exclusions);
-    event(s, occ, 'started', { series_id: id, due_at: latest, eligible: planned!.plan.eligible, excluded: planned!.plan.excluded, forecast: planned!.plan.forecast, finish_estimate: planned!.plan.finish_estimate });
+    event(s, occ, 'started', {
+      series_id: id,
+      due_at: latest,
+      eligible: planned!.plan.eligible,
+      excluded: planned!.plan.excluded,
+      forecast: planned!.plan.forecast,
+      finish_estimate: planned!.plan.finish_estimate,
+    });
     s.scheduler?.resetBaseline(occ);
     s.sender?.wake();
     s.ctx.emit('campaigns:changed', { id: occ });
@@ -117,8 +148,13 @@ export function occurrences(s: CampaignsScope, id: string, limit: number): { row
     rows: rows.map((o) => {
       const c = o.id ? counts(s, o.id) : null;
       return {
-        due_at: o.due_at, outcome: o.outcome, reason: o.reason, detail: o.detail, recorded_at: o.recorded_at,
-        campaign: o.id && c ? { id: o.id, state: o.state!, counts: c, total: sum(c), started_at: o.started_at, finished_at: o.finished_at } : null,
+        due_at: o.due_at,
+        outcome: o.outcome,
+        reason: o.reason,
+        detail: o.detail,
+        recorded_at: o.recorded_at,
+        campaign:
+          o.id && c ? { id: o.id, state: o.state!, counts: c, total: sum(c), started_at: o.started_at, finished_at: o.finished_at } : null,
       };
     }),
   };

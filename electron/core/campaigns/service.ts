@@ -11,8 +11,20 @@
 import { subscribeClicks } from './clicks';
 import type { CoreContext } from '../context';
 import type {
-  CampaignDraft, CampaignEvent, CampaignPlan, CampaignPreview, CampaignState, CampaignStatus, CampaignSummary,
-  ExclusionReason, OccurrenceRow, RateCardEntry, RecipientCounts, RecipientRow, RecipientState, TestSendResult,
+  CampaignDraft,
+  CampaignEvent,
+  CampaignPlan,
+  CampaignPreview,
+  CampaignState,
+  CampaignStatus,
+  CampaignSummary,
+  ExclusionReason,
+  OccurrenceRow,
+  RateCardEntry,
+  RecipientCounts,
+  RecipientRow,
+  RecipientState,
+  TestSendResult,
 } from '../../../shared/contract/campaigns';
 import type { CampaignPorts } from './ports';
 import { phoneHasher, type CampaignRow } from './runtime';
@@ -53,8 +65,16 @@ export class CampaignsService {
   ) {
     this.ports = ports;
     this.s = {
-      ctx, ports: this.ports, campaigns: sqliteCampaignRepository(ctx.db), ledger: sqliteLedgerRepository(ctx.db), hash: phoneHasher(ctx.db),
-      exclusions: new Map(), seriesInFlight: new Set(), sender: null, scheduler: null, touch: (id) => this.progress.touch(id),
+      ctx,
+      ports: this.ports,
+      campaigns: sqliteCampaignRepository(ctx.db),
+      ledger: sqliteLedgerRepository(ctx.db),
+      hash: phoneHasher(ctx.db),
+      exclusions: new Map(),
+      seriesInFlight: new Set(),
+      sender: null,
+      scheduler: null,
+      touch: (id) => this.progress.touch(id),
       mediaAccount: links.account ?? null,
     };
     this.progress = new Progress(this.s);
@@ -89,65 +109,132 @@ export class CampaignsService {
 
   // ---- engine (engine.ts) ----------------------------------------------------------------------
 
-  startEngine(opts: engine.EngineOptions = {}): { recovered: number } { return engine.startEngine(this.s, this.progress, opts); }
-  stopEngine(): Promise<void> { return engine.stopEngine(this.s, this.progress); }
-  abandonEngine(): void { engine.abandonEngine(this.s); }
+  startEngine(opts: engine.EngineOptions = {}): { recovered: number } {
+    return engine.startEngine(this.s, this.progress, opts);
+  }
+  stopEngine(): Promise<void> {
+    return engine.stopEngine(this.s, this.progress);
+  }
+  abandonEngine(): void {
+    engine.abandonEngine(this.s);
+  }
   get engine(): { sender: Sender; scheduler: Scheduler } | null {
     return this.s.sender && this.s.scheduler ? { sender: this.s.sender, scheduler: this.s.scheduler } : null;
   }
-  statusHandler() { return engine.statusHandler(this.s); }
-  isIdle(): boolean { return engine.isIdle(this.s); }
+  statusHandler() {
+    return engine.statusHandler(this.s);
+  }
+  isIdle(): boolean {
+    return engine.isIdle(this.s);
+  }
 
   // ---- reading (reads.ts) ----------------------------------------------------------------------
 
-  counts(id: string): RecipientCounts { return reads.counts(this.s, id); }
-  summary(r: CampaignRow): CampaignSummary { return reads.summary(this.s, r); }
-  list(state?: CampaignState): CampaignSummary[] { return reads.list(this.s, state); }
-  get(id: string): CampaignSummary { return reads.get(this.s, id); }
-  status(id: string): CampaignStatus { return reads.status(this.s, id); }
-  recipients(input: { id: string; state?: RecipientState | RecipientState[]; error_code?: number; search?: string; cursor?: number; limit: number }) {
+  counts(id: string): RecipientCounts {
+    return reads.counts(this.s, id);
+  }
+  summary(r: CampaignRow): CampaignSummary {
+    return reads.summary(this.s, r);
+  }
+  list(state?: CampaignState): CampaignSummary[] {
+    return reads.list(this.s, state);
+  }
+  get(id: string): CampaignSummary {
+    return reads.get(this.s, id);
+  }
+  status(id: string): CampaignStatus {
+    return reads.status(this.s, id);
+  }
+  recipients(input: {
+    id: string;
+    state?: RecipientState | RecipientState[];
+    error_code?: number;
+    search?: string;
+    cursor?: number;
+    limit: number;
+  }) {
     return reads.recipients(this.s, input);
   }
-  events(id: string, limit: number): CampaignEvent[] { return reads.events(this.s, id, limit); }
-  reportRows(id: string): Generator<RecipientRow> { return reads.reportRows(this.s, id); }
-  reportSummary(id: string) { return reads.reportSummary(this.s, id); }
+  events(id: string, limit: number): CampaignEvent[] {
+    return reads.events(this.s, id, limit);
+  }
+  reportRows(id: string): Generator<RecipientRow> {
+    return reads.reportRows(this.s, id);
+  }
+  reportSummary(id: string) {
+    return reads.reportSummary(this.s, id);
+  }
 
   // ---- definitions (definitions.ts) ------------------------------------------------------------
 
-  create(input: CampaignDraft): CampaignSummary { return definitions.create(this.s, input); }
-  update(id: string, patch: Partial<CampaignDraft>): CampaignSummary { return definitions.update(this.s, id, patch); }
-  duplicate(id: string): CampaignSummary { return definitions.duplicate(this.s, id); }
-  delete(id: string): null { return definitions.remove(this.s, id); }
+  create(input: CampaignDraft): CampaignSummary {
+    return definitions.create(this.s, input);
+  }
+  update(id: string, patch: Partial<CampaignDraft>): CampaignSummary {
+    return definitions.update(this.s, id, patch);
+  }
+  duplicate(id: string): CampaignSummary {
+    return definitions.duplicate(this.s, id);
+  }
+  delete(id: string): null {
+    return definitions.remove(this.s, id);
+  }
 
   // ---- plan (planning.ts) ----------------------------------------------------------------------
 
-  plan(input: { id?: string; draft?: CampaignDraft }): Promise<CampaignPlan> { return planning.plan(this.s, input); }
-  listExclusions(id: string, reason: ExclusionReason | undefined, offset: number, limit: number) { return planning.listExclusions(this.s, id, reason, offset, limit); }
+  plan(input: { id?: string; draft?: CampaignDraft }): Promise<CampaignPlan> {
+    return planning.plan(this.s, input);
+  }
+  listExclusions(id: string, reason: ExclusionReason | undefined, offset: number, limit: number) {
+    return planning.listExclusions(this.s, id, reason, offset, limit);
+  }
 
   // ---- lifecycle (lifecycle.ts) and series (series.ts) -----------------------------------------
 
-  start(id: string): Promise<CampaignSummary> { return lifecycle.start(this.s, id); }
-  pause(id: string): CampaignSummary { return lifecycle.pause(this.s, id); }
-  resume(id: string): CampaignSummary { return lifecycle.resume(this.s, id); }
-  cancel(id: string): CampaignSummary { return lifecycle.cancel(this.s, id); }
+  start(id: string): Promise<CampaignSummary> {
+    return lifecycle.start(this.s, id);
+  }
+  pause(id: string): CampaignSummary {
+    return lifecycle.pause(this.s, id);
+  }
+  resume(id: string): CampaignSummary {
+    return lifecycle.resume(this.s, id);
+  }
+  cancel(id: string): CampaignSummary {
+    return lifecycle.cancel(this.s, id);
+  }
   /** The campaign's pace changed (campaigns/pace.ts): the sender drops its queued rows and refills with the new rate. */
-  paceChanged(id: string): void { this.s.sender?.forget(id); }
-  resend(id: string, which: 'failed' | 'uncertain'): { requeued: number; not_retryable: number; campaign: CampaignSummary } { return lifecycle.resend(this.s, id, which); }
+  paceChanged(id: string): void {
+    this.s.sender?.forget(id);
+  }
+  resend(id: string, which: 'failed' | 'uncertain'): { requeued: number; not_retryable: number; campaign: CampaignSummary } {
+    return lifecycle.resend(this.s, id, which);
+  }
   /** Called by the scheduler when a series' next occurrence is due (never twice at once per series). */
-  runSeries(id: string): Promise<void> { return series.runSeries(this.s, id); }
-  occurrences(id: string, limit: number): { rows: OccurrenceRow[]; total: number } { return series.occurrences(this.s, id, limit); }
+  runSeries(id: string): Promise<void> {
+    return series.runSeries(this.s, id);
+  }
+  occurrences(id: string, limit: number): { rows: OccurrenceRow[]; total: number } {
+    return series.occurrences(this.s, id, limit);
+  }
 
   // ---- preview and test send (preview.ts) ------------------------------------------------------
 
-  preview(input: { id?: string; draft?: CampaignDraft; contact_id?: number }): Promise<CampaignPreview> { return preview.preview(this.s, input); }
+  preview(input: { id?: string; draft?: CampaignDraft; contact_id?: number }): Promise<CampaignPreview> {
+    return preview.preview(this.s, input);
+  }
   testSend(id: string, to: string[], contactId?: number, opts: { iHaveConsent?: boolean; actor?: string } = {}): Promise<TestSendResult> {
     return preview.testSend(this.s, id, to, contactId, opts);
   }
 
   // ---- rate card (rate-card.ts) ----------------------------------------------------------------
 
-  rateCard(): RateCardEntry[] { return rates.rateCard(this.s); }
-  setRateCard(entries: RateCardEntry[]): RateCardEntry[] { return rates.setRateCard(this.s, entries); }
+  rateCard(): RateCardEntry[] {
+    return rates.rateCard(this.s);
+  }
+  setRateCard(entries: RateCardEntry[]): RateCardEntry[] {
+    return rates.setRateCard(this.s, entries);
+  }
 
   bizOpaqueFor(rowId: number): string {
     return bizOpaqueFor(rowId);

@@ -16,11 +16,20 @@ export function ledgerTiming(db: Db, campaignId: string, pending: number, now: n
   return pendingTiming(db, campaignId, now);
 }
 
-export function standingOf(db: Db, row: Pick<CampaignRow, 'id' | 'state' | 'schedule' | 'series_id' | 'next_run_at' | 'started_at'>,
-  counts: RecipientCounts, rate: number, now: number): CampaignStanding {
+export function standingOf(
+  db: Db,
+  row: Pick<CampaignRow, 'id' | 'state' | 'schedule' | 'series_id' | 'next_run_at' | 'started_at'>,
+  counts: RecipientCounts,
+  rate: number,
+  now: number,
+): CampaignStanding {
   const start = isSeriesRow(row) ? row.next_run_at : startTimeOf(row);
   return campaignStanding({
-    stored: row.state, counts, timing: ledgerTiming(db, row.id, counts.pending, now),
-    startAt: start !== null && Number.isFinite(start) ? start : null, startedAt: row.started_at, rate,
+    stored: row.state,
+    counts,
+    timing: ledgerTiming(db, row.id, counts.pending, now),
+    startAt: start !== null && Number.isFinite(start) ? start : null,
+    startedAt: row.started_at,
+    rate,
   });
 }

@@ -46,8 +46,17 @@ export interface StatusHooks {
 }
 
 const toLedger = (r: DbRow): LedgerRow => ({
-  state: r.state, wamid: r.wamid, errorCode: r.error_code, errorDetail: r.error_detail, skipReason: r.skip_reason,
-  attempts: r.attempts, notBefore: r.not_before, sentAt: r.sent_at, deliveredAt: r.delivered_at, readAt: r.read_at, failedAt: r.failed_at,
+  state: r.state,
+  wamid: r.wamid,
+  errorCode: r.error_code,
+  errorDetail: r.error_detail,
+  skipReason: r.skip_reason,
+  attempts: r.attempts,
+  notBefore: r.not_before,
+  sentAt: r.sent_at,
+  deliveredAt: r.delivered_at,
+  readAt: r.read_at,
+  failedAt: r.failed_at,
 });
 
 export function createStatusHandler(ctx: CoreContext, hooks: StatusHooks): (ev: StatusEvent) => HandlerOutcome {
@@ -67,8 +76,12 @@ export function createStatusHandler(ctx: CoreContext, hooks: StatusHooks): (ev: 
     if (ev.status === 'played') return 'matched';
     const err = ev.errors[0];
     const t = applyLedgerEvent(toLedger(row), {
-      type: 'status', status: ev.status, at: ev.timestamp, wamid: ev.wamid,
-      code: err?.code ?? null, detail: err ? [err.title, err.message, err.details].filter(Boolean).join(' — ') : undefined,
+      type: 'status',
+      status: ev.status,
+      at: ev.timestamp,
+      wamid: ev.wamid,
+      code: err?.code ?? null,
+      detail: err ? [err.title, err.message, err.details].filter(Boolean).join(' — ') : undefined,
     });
     if (!t.ok) return 'matched';
     let next = t.row;
@@ -81,16 +94,35 @@ export function createStatusHandler(ctx: CoreContext, hooks: StatusHooks): (ev: 
       if (errorClass === 'retry_after_24h' && row.retries_24h < hooks.retryLimit(row.campaign_id)) {
         // Per-user marketing cap: try once more, not before 24 h (never in a loop).
         const again = applyLedgerEvent(next, { type: 'retry_later', notBefore: ev.timestamp + DAY_MS });
-        if (again.ok) { next = again.row; retries++; reopen = true; }
+        if (again.ok) {
+          next = again.row;
+          retries++;
+          reopen = true;
+        }
       }
-      if (errorClass === 'suppress_contact' && row.phone) hooks.optOut(row.phone, ev.timestamp, `status failed ${next.errorCode} for ${ev.wamid}`);
+      if (errorClass === 'suppress_contact' && row.phone)
+        hooks.optOut(row.phone, ev.timestamp, `status failed ${next.errorCode} for ${ev.wamid}`);
     } else if (next.state === 'delivered' || next.state === 'read') {
       if (row.state !== 'delivered' && row.state !== 'read') hooks.delivered(row.campaign_id);
     }
     const wamid = next.wamid && wamidTaken.get(next.wamid, row.id) ? row.wamid : next.wamid;
     const billable = ev.pricing?.billable === undefined || ev.pricing?.billable === null ? null : ev.pricing.billable ? 1 : 0;
-    write.run(next.state, wamid, next.errorCode, next.errorDetail, errorClass,
-      next.sentAt, next.deliveredAt, next.readAt, next.failedAt, next.notBefore, retries, billable, ctx.clock.now(), row.id);
+    write.run(
+      next.state,
+      wamid,
+      next.errorCode,
+      next.errorDetail,
+      errorClass,
+      next.sentAt,
+      next.deliveredAt,
+      next.readAt,
+      next.failedAt,
+      next.notBefore,
+      retries,
+      billable,
+      ctx.clock.now(),
+      row.id,
+    );
     // Meta's pricing object (on one of delivered/read): what this message actually cost.
     if (ev.pricing) recordPricing(db, row.id, ev.pricing, ev.timestamp);
     // The failure may come after the campaign completed: it must not stay pending in a finished one.

@@ -75,17 +75,30 @@ const needsConsent = (f: NumberFacts, category: ConsentCategory) => category ===
 export function describeRefusal(r: Refusal): string {
   const p = r.params;
   switch (r.reason) {
-    case 'invalid_number': return `${p.kind === 'not_mobile' ? 'not a mobile number' : p.kind === 'no_phone' ? 'no digits of a phone number' : 'not a valid phone number'}${p.country ? ` in ${p.country} (+${p.calling_code ?? ''})${p.length ? `: ${p.length.replace('_', ' ')}` : ''}${p.example ? `, e.g. ${p.example}` : ''}` : ''}`;
-    case 'duplicate': return 'the same number twice: sent once';
-    case 'erased': return `erased at the person's request${p.erased_at ? ` on ${new Date(p.erased_at).toISOString().slice(0, 10)}` : ''}`;
-    case 'opted_out': return `opted out of ${p.category ?? 'these'} messages`;
-    case 'held_number_changed': return 'held: the number changed hands; confirm the contact first';
-    case 'us_marketing_paused': return 'Meta does not deliver marketing templates to US (+1) numbers';
-    case 'no_consent': return p.is_contact ? 'this contact has not opted in to marketing (confirm consent to send)' : 'not a contact with marketing opt-in (confirm consent to send)';
-    case 'missing_params': return `no value for parameter(s) ${(p.names ?? []).join(', ')}: add a "literal" fallback or pick a contact`;
-    case 'budget': return `the 24-hour messaging budget (${p.limit ?? '?'} recipients) is used up`;
-    case 'graph_error': return `Meta refused the message (error ${p.code ?? '?'})`;
-    case 'send_failed': return 'no answer from Meta: the message may or may not have arrived';
+    case 'invalid_number':
+      return `${p.kind === 'not_mobile' ? 'not a mobile number' : p.kind === 'no_phone' ? 'no digits of a phone number' : 'not a valid phone number'}${p.country ? ` in ${p.country} (+${p.calling_code ?? ''})${p.length ? `: ${p.length.replace('_', ' ')}` : ''}${p.example ? `, e.g. ${p.example}` : ''}` : ''}`;
+    case 'duplicate':
+      return 'the same number twice: sent once';
+    case 'erased':
+      return `erased at the person's request${p.erased_at ? ` on ${new Date(p.erased_at).toISOString().slice(0, 10)}` : ''}`;
+    case 'opted_out':
+      return `opted out of ${p.category ?? 'these'} messages`;
+    case 'held_number_changed':
+      return 'held: the number changed hands; confirm the contact first';
+    case 'us_marketing_paused':
+      return 'Meta does not deliver marketing templates to US (+1) numbers';
+    case 'no_consent':
+      return p.is_contact
+        ? 'this contact has not opted in to marketing (confirm consent to send)'
+        : 'not a contact with marketing opt-in (confirm consent to send)';
+    case 'missing_params':
+      return `no value for parameter(s) ${(p.names ?? []).join(', ')}: add a "literal" fallback or pick a contact`;
+    case 'budget':
+      return `the 24-hour messaging budget (${p.limit ?? '?'} recipients) is used up`;
+    case 'graph_error':
+      return `Meta refused the message (error ${p.code ?? '?'})`;
+    case 'send_failed':
+      return 'no answer from Meta: the message may or may not have arrived';
   }
 }
 
@@ -107,8 +120,17 @@ export interface TestSendEnv {
   actor: string;
 }
 
-const refused = (input: string, to: string, r: Refusal, errorCode: number | null = null): TestSendOutcome =>
-  ({ to, input, ok: false, wamid: null, error_code: errorCode, reason: r.reason, params: r.params, error: describeRefusal(r), consent_recorded: false });
+const refused = (input: string, to: string, r: Refusal, errorCode: number | null = null): TestSendOutcome => ({
+  to,
+  input,
+  ok: false,
+  wamid: null,
+  error_code: errorCode,
+  reason: r.reason,
+  params: r.params,
+  error: describeRefusal(r),
+  consent_recorded: false,
+});
 
 /** Each typed number through the gates, then sent; one outcome per typed number, in order. */
 export async function sendTests(env: TestSendEnv, typed: readonly string[]): Promise<TestSendOutcome[]> {
@@ -117,8 +139,19 @@ export async function sendTests(env: TestSendEnv, typed: readonly string[]): Pro
   const country = env.ctx.settings.get().defaultCountry;
   for (const input of typed) {
     const n = normalizePhone(input, country);
-    if (!n.ok) { out.push(refused(input, input, { reason: 'invalid_number', params: { kind: n.code, ...(n.code === 'no_phone' ? {} : explainPhone(input, country)) } })); continue; }
-    if (seen.has(n.e164)) { out.push(refused(input, n.e164, { reason: 'duplicate', params: {} })); continue; }
+    if (!n.ok) {
+      out.push(
+        refused(input, input, {
+          reason: 'invalid_number',
+          params: { kind: n.code, ...(n.code === 'no_phone' ? {} : explainPhone(input, country)) },
+        }),
+      );
+      continue;
+    }
+    if (seen.has(n.e164)) {
+      out.push(refused(input, n.e164, { reason: 'duplicate', params: {} }));
+      continue;
+    }
     seen.add(n.e164);
     out.push(await sendOne(env, input, factsOf(env.ctx, n.e164, n.country, consentCategoryOf(env.template.category))));
   }
@@ -134,7 +167,9 @@ async function sendOne(env: TestSendEnv, input: string, f: NumberFacts): Promise
   if (!resolved.ok) return refused(input, f.e164, { reason: 'missing_params', params: { names: resolved.missing } });
   let components: TemplateSendComponent[];
   // The header media is the campaign's, the same for every number: a problem with it is the campaign's.
-  try { components = buildComponents(t, env.compiled, resolved.values, env.headerMedia) as TemplateSendComponent[]; } catch (e) {
+  try {
+    components = buildComponents(t, env.compiled, resolved.values, env.headerMedia) as TemplateSendComponent[];
+  } catch (e) {
     if (e instanceof MappingError) throw badInput(e.message);
     throw e;
   }
@@ -144,14 +179,34 @@ async function sendOne(env: TestSendEnv, input: string, f: NumberFacts): Promise
   const consentRecorded = needsConsent(f, consentCategoryOf(t.category)) && recordConfirmedConsent(env, f);
   // Counted before the request leaves, like a campaign's claim: a failed attempt over-counts, never under-counts.
   env.window.record(hash, now);
-  ctx.db.prepare('INSERT INTO messaging_log (phone_hash, at, category, phone_number_id, campaign_id, recipient_id) VALUES (?, ?, ?, ?, NULL, NULL)').run(hash, now, t.category, env.phoneNumberId);
+  ctx.db
+    .prepare(
+      'INSERT INTO messaging_log (phone_hash, at, category, phone_number_id, campaign_id, recipient_id) VALUES (?, ?, ?, ?, NULL, NULL)',
+    )
+    .run(hash, now, t.category, env.phoneNumberId);
   try {
     // Routed like a campaign send: a MARKETING template goes to /marketing_messages (marketing-messages.ts).
     const route = routeFor(t.category, () => env.ports.account.marketingStrict?.() ?? false);
-    const body = buildTemplateMessage({ to: f.e164, name: t.name, language: t.language, components, bizOpaqueCallbackData: `pacer-test:${env.campaignId}` });
+    const body = buildTemplateMessage({
+      to: f.e164,
+      name: t.name,
+      language: t.language,
+      components,
+      bizOpaqueCallbackData: `pacer-test:${env.campaignId}`,
+    });
     if (route.strict) body.product_policy = 'STRICT';
     const res = await env.ports.account.send(env.phoneNumberId, body, undefined, route.endpoint);
-    return { to: f.e164, input, ok: true, wamid: res.wamid, error_code: null, reason: null, params: {}, error: null, consent_recorded: consentRecorded };
+    return {
+      to: f.e164,
+      input,
+      ok: true,
+      wamid: res.wamid,
+      error_code: null,
+      reason: null,
+      params: {},
+      error: null,
+      consent_recorded: consentRecorded,
+    };
   } catch (e) {
     return { ...sendFailure(env, input, f.e164, e), consent_recorded: consentRecorded };
   }
@@ -160,13 +215,20 @@ async function sendOne(env: TestSendEnv, input: string, f: NumberFacts): Promise
 /** Meta's refusal keeps its code; 131050 (stopped marketing) is recorded as an opt-out, as the sender does. */
 function sendFailure(env: TestSendEnv, input: string, e164: string, e: unknown): TestSendOutcome {
   if (!(e instanceof GraphApiError) || e.code === null) {
-    return { ...refused(input, e164, { reason: 'send_failed', params: {} }), error: `${describeRefusal({ reason: 'send_failed', params: {} })}: ${e instanceof Error ? e.message : String(e)}` };
+    return {
+      ...refused(input, e164, { reason: 'send_failed', params: {} }),
+      error: `${describeRefusal({ reason: 'send_failed', params: {} })}: ${e instanceof Error ? e.message : String(e)}`,
+    };
   }
   if (e.errorClass === 'suppress_contact') {
-    void Promise.resolve(env.ports.contacts.recordOptOut(e164, { at: env.ctx.clock.now(), evidence: `test send answered ${e.code}: ${e.message}` }))
-      .catch((x: unknown) => env.ctx.log.error('opt-out not recorded', { error: String(x) }));
+    void Promise.resolve(
+      env.ports.contacts.recordOptOut(e164, { at: env.ctx.clock.now(), evidence: `test send answered ${e.code}: ${e.message}` }),
+    ).catch((x: unknown) => env.ctx.log.error('opt-out not recorded', { error: String(x) }));
   }
-  return { ...refused(input, e164, { reason: 'graph_error', params: { code: e.code } }, e.code), error: `Meta refused the message (error ${e.code}): ${e.message}` };
+  return {
+    ...refused(input, e164, { reason: 'graph_error', params: { code: e.code } }, e.code),
+    error: `Meta refused the message (error ${e.code}): ${e.message}`,
+  };
 }
 
 /**
@@ -178,10 +240,22 @@ function recordConfirmedConsent(env: TestSendEnv, f: NumberFacts): boolean {
   const { ctx } = env;
   const now = ctx.clock.now();
   ctx.db.transaction(() => {
-    const id = f.contact?.id ?? Number(ctx.db.prepare('INSERT INTO contacts (phone, name, country, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(f.e164, '', f.country, now, now).lastInsertRowid);
+    const id =
+      f.contact?.id ??
+      Number(
+        ctx.db
+          .prepare('INSERT INTO contacts (phone, name, country, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
+          .run(f.e164, '', f.country, now, now).lastInsertRowid,
+      );
     recordConsent(ctx.db, {
-      contactId: id, category: 'marketing', state: 'opted_in', source: 'manual', sourceDetail: `test send (campaign ${env.campaignId})`,
-      actor: env.actor, evidence: 'test send', at: now,
+      contactId: id,
+      category: 'marketing',
+      state: 'opted_in',
+      source: 'manual',
+      sourceDetail: `test send (campaign ${env.campaignId})`,
+      actor: env.actor,
+      evidence: 'test send',
+      at: now,
     });
   })();
   ctx.emit('contacts:changed', { reason: 'consent' });

@@ -53,7 +53,11 @@ export class ThroughputLimiter {
     return Math.max(1, Math.ceil(this.current / 40));
   }
 
-  constructor(private configured: number = DEFAULT_MPS, private readonly recoverEveryMs = 5_000, private readonly pacing = 0.97) {
+  constructor(
+    private configured: number = DEFAULT_MPS,
+    private readonly recoverEveryMs = 5_000,
+    private readonly pacing = 0.97,
+  ) {
     this.configured = clampRate(configured);
     this.current = this.configured;
     this.times = new Float64Array(MAX_MPS);

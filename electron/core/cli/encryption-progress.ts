@@ -17,12 +17,20 @@ export function encryptionProgressPrinter(io: Pick<CliIo, 'err'>, now: () => num
     lastPhase = p.phase;
     lastLine = t;
     switch (p.phase) {
-      case 'checkpoint': return io.err('Encrypting the contact store (once, for encryption at rest)…');
-      case 'copy': return io.err(`  copying ${(p.total / MB).toFixed(1)} MB`);
-      case 'encrypt': return io.err(`  encrypting ${Math.floor((100 * p.done) / Math.max(1, p.total))}% (${(p.done / MB).toFixed(1)} of ${(p.total / MB).toFixed(1)} MB)`);
-      case 'verify': return io.err('  checking the encrypted copy');
-      case 'backups': return io.err('  encrypting earlier backups');
-      case 'done': return io.err('The contact store is encrypted.');
+      case 'checkpoint':
+        return io.err('Encrypting the contact store (once, for encryption at rest)…');
+      case 'copy':
+        return io.err(`  copying ${(p.total / MB).toFixed(1)} MB`);
+      case 'encrypt':
+        return io.err(
+          `  encrypting ${Math.floor((100 * p.done) / Math.max(1, p.total))}% (${(p.done / MB).toFixed(1)} of ${(p.total / MB).toFixed(1)} MB)`,
+        );
+      case 'verify':
+        return io.err('  checking the encrypted copy');
+      case 'backups':
+        return io.err('  encrypting earlier backups');
+      case 'done':
+        return io.err('The contact store is encrypted.');
     }
   };
 }

@@ -16,9 +16,9 @@ import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, type CliIo } fro
 export function buildProgram(io: CliIo): Command {
   const cli = createCliContext(io);
   const program = new Command('pacer')
-    .description('Pacer — WhatsApp template campaigns through the official Cloud API, paced to Meta\'s limits.')
+    .description("Pacer — WhatsApp template campaigns through the official Cloud API, paced to Meta's limits.")
     .version(PACER_VERSION, '-v, --version')
-    .option('--data-dir <dir>', 'data folder (default: the app\'s, or $PACER_DATA_DIR)')
+    .option('--data-dir <dir>', "data folder (default: the app's, or $PACER_DATA_DIR)")
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) })
     .exitOverride();

@@ -7,7 +7,10 @@ export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode: 1 | 2 = EXIT_FAILED) {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 = EXIT_FAILED,
+  ) {
     super(message);
   }
 }

@@ -26,17 +26,33 @@ export interface AddContactInput {
 export function addContact(ctx: CoreContext, service: ContactsService, input: AddContactInput, actor: string): ContactRow {
   const country = service.defaultCountry();
   const n = normalizePhone(input.phone, country);
-  if (!n.ok) throw badInput(`${input.phone}: ${n.reason}`, { field: 'phone', kind: n.code, ...(n.code === 'no_phone' ? {} : explainPhone(input.phone, country)) });
-  if (input.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email)) throw badInput(`"${input.email}" is not an email address.`, { field: 'email' });
+  if (!n.ok)
+    throw badInput(`${input.phone}: ${n.reason}`, {
+      field: 'phone',
+      kind: n.code,
+      ...(n.code === 'no_phone' ? {} : explainPhone(input.phone, country)),
+    });
+  if (input.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email))
+    throw badInput(`"${input.email}" is not an email address.`, { field: 'email' });
   const existing = contactIdByPhone(ctx.db, n.e164);
   if (existing !== undefined) throw new PacerError('conflict', `${n.e164} is already a contact`, { reason: 'exists', id: existing });
   const erased = erasedAt(ctx.db, n.e164);
-  if (erased !== null) throw new PacerError('conflict', `${n.e164} was erased at the person's request; lift the erasure first`, { reason: 'erased', erased_at: erased });
+  if (erased !== null)
+    throw new PacerError('conflict', `${n.e164} was erased at the person's request; lift the erasure first`, {
+      reason: 'erased',
+      erased_at: erased,
+    });
   const now = ctx.clock.now();
   let id = 0;
   ctx.db.transaction(() => {
     id = insertBareContact(ctx.db, n.e164, n.country, now);
-    service.update({ id, first_name: input.first_name ?? null, last_name: input.last_name ?? null, email: input.email ?? null, ...(input.tags?.length ? { tags: input.tags } : {}) });
+    service.update({
+      id,
+      first_name: input.first_name ?? null,
+      last_name: input.last_name ?? null,
+      email: input.email ?? null,
+      ...(input.tags?.length ? { tags: input.tags } : {}),
+    });
   })();
   if (input.consent) {
     const c = input.consent;

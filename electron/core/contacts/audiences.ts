@@ -21,7 +21,11 @@ export function audience(c: ContactsScope, expr: string, opts: AudienceOptions =
 }
 
 /** How many contacts the expression names, how many of them opted out, and how many remain. */
-export function countAudience(c: ContactsScope, expr: string, opts: AudienceOptions = {}): { matched: number; optedOut: number; eligible: number } {
+export function countAudience(
+  c: ContactsScope,
+  expr: string,
+  opts: AudienceOptions = {},
+): { matched: number; optedOut: number; eligible: number } {
   const a = audienceSql(c.db, expr, c.now());
   const matched = c.store.countWhere(a);
   const w = audience(c, expr, opts);

@@ -19,16 +19,43 @@ export function confirmNumber(c: ContactsScope, ref: ContactRef, actor: string):
   return { released, contact: getById(c, id)! };
 }
 
-export function optIn(c: ContactsScope, input: { contact: ContactRef; category: ConsentCategory; source: string; reason?: string | undefined }, actor: string): ContactRow {
+export function optIn(
+  c: ContactsScope,
+  input: { contact: ContactRef; category: ConsentCategory; source: string; reason?: string | undefined },
+  actor: string,
+): ContactRow {
   const id = idOf(c, input.contact);
-  recordConsent(c.db, { contactId: id, category: input.category, state: 'opted_in', source: 'manual', sourceDetail: 'manual', actor, evidence: input.source, reason: input.reason ?? null, at: c.now() });
+  recordConsent(c.db, {
+    contactId: id,
+    category: input.category,
+    state: 'opted_in',
+    source: 'manual',
+    sourceDetail: 'manual',
+    actor,
+    evidence: input.source,
+    reason: input.reason ?? null,
+    at: c.now(),
+  });
   c.ctx.emit('contacts:changed', { reason: 'consent' });
   return getById(c, id)!;
 }
 
-export function optOut(c: ContactsScope, input: { contact: ContactRef; category: ConsentCategory | 'all'; reason?: string | undefined }, actor: string): ContactRow {
+export function optOut(
+  c: ContactsScope,
+  input: { contact: ContactRef; category: ConsentCategory | 'all'; reason?: string | undefined },
+  actor: string,
+): ContactRow {
   const id = idOf(c, input.contact);
-  recordConsent(c.db, { contactId: id, category: input.category, state: 'opted_out', source: 'manual', sourceDetail: 'manual', actor, evidence: input.reason ?? null, at: c.now() });
+  recordConsent(c.db, {
+    contactId: id,
+    category: input.category,
+    state: 'opted_out',
+    source: 'manual',
+    sourceDetail: 'manual',
+    actor,
+    evidence: input.reason ?? null,
+    at: c.now(),
+  });
   c.ctx.emit('contacts:changed', { reason: 'consent' });
   return getById(c, id)!;
 }
@@ -38,17 +65,20 @@ export function optOut(c: ContactsScope, input: { contact: ContactRef; category:
  * 131050). An opt-out for a number not in contacts creates the contact, so it stays suppressed
  * if it is imported later. Answers the contact id, or null (opt-in for an unknown number).
  */
-export function recordConsentByPhone(c: ContactsScope, input: {
-  phone: string;
-  category: ConsentCategory | 'all';
-  state: 'opted_in' | 'opted_out';
-  source: Exclude<ConsentSource, 'import' | 'manual'>;
-  sourceDetail: string;
-  actor?: string;
-  evidence?: string | null;
-  /** When the person acted (the webhook's timestamp, ms); default now. Consent follows the latest. */
-  at?: number;
-}): number | null {
+export function recordConsentByPhone(
+  c: ContactsScope,
+  input: {
+    phone: string;
+    category: ConsentCategory | 'all';
+    state: 'opted_in' | 'opted_out';
+    source: Exclude<ConsentSource, 'import' | 'manual'>;
+    sourceDetail: string;
+    actor?: string;
+    evidence?: string | null;
+    /** When the person acted (the webhook's timestamp, ms); default now. Consent follows the latest. */
+    at?: number;
+  },
+): number | null {
   const r = normalizePhone(input.phone, c.defaultCountry());
   const e164 = r.ok ? r.e164 : input.phone.startsWith('+') ? input.phone : `+${input.phone.replace(/\D/g, '')}`;
   const now = c.now();
@@ -60,7 +90,16 @@ export function recordConsentByPhone(c: ContactsScope, input: {
     if (erasedAt(c.db, e164) !== null) return null;
     id = c.store.insertBareContact(e164, r.ok ? r.country : null, now);
   }
-  recordConsent(c.db, { contactId: id, category: input.category, state: input.state, source: input.source, sourceDetail: input.sourceDetail, actor: input.actor ?? 'webhook', evidence: input.evidence ?? null, at: input.at ?? now });
+  recordConsent(c.db, {
+    contactId: id,
+    category: input.category,
+    state: input.state,
+    source: input.source,
+    sourceDetail: input.sourceDetail,
+    actor: input.actor ?? 'webhook',
+    evidence: input.evidence ?? null,
+    at: input.at ?? now,
+  });
   c.ctx.emit('contacts:changed', { reason: 'consent' });
   return id;
 }

@@ -24,7 +24,10 @@ export interface ConsentChange {
 
 export function consentOf(db: Db, contactId: number): Record<ConsentCategory, ConsentState> {
   const out: Record<ConsentCategory, ConsentState> = { marketing: 'unknown', utility: 'unknown' };
-  for (const r of db.prepare('SELECT category, state FROM consent_state WHERE contact_id = ?').all(contactId) as { category: ConsentCategory; state: ConsentState }[]) {
+  for (const r of db.prepare('SELECT category, state FROM consent_state WHERE contact_id = ?').all(contactId) as {
+    category: ConsentCategory;
+    state: ConsentState;
+  }[]) {
     out[r.category] = r.state;
   }
   return out;
@@ -39,8 +42,12 @@ interface CurrentState {
 }
 
 function currentStates(db: Db, contactId: number): Map<ConsentCategory, CurrentState> {
-  const rows = db.prepare(`SELECT s.category, s.state, s.updated_at AS at, e.source FROM consent_state s
-    LEFT JOIN consent_events e ON e.id = s.event_id WHERE s.contact_id = ?`).all(contactId) as ({ category: ConsentCategory } & CurrentState)[];
+  const rows = db
+    .prepare(
+      `SELECT s.category, s.state, s.updated_at AS at, e.source FROM consent_state s
+    LEFT JOIN consent_events e ON e.id = s.event_id WHERE s.contact_id = ?`,
+    )
+    .all(contactId) as ({ category: ConsentCategory } & CurrentState)[];
   return new Map(rows.map((r) => [r.category, { state: r.state, at: r.at, source: r.source }]));
 }
 
@@ -79,7 +86,9 @@ export function recordConsent(db: Db, change: ConsentChange): ConsentCategory[] 
   `);
   const touch = db.prepare('UPDATE consent_state SET updated_at = ? WHERE contact_id = ? AND category = ? AND updated_at < ?');
   // The same person's same action (a webhook handed over again) is history once.
-  const recorded = db.prepare('SELECT 1 FROM consent_events WHERE contact_id = ? AND category = ? AND state = ? AND source = ? AND at = ? LIMIT 1');
+  const recorded = db.prepare(
+    'SELECT 1 FROM consent_events WHERE contact_id = ? AND category = ? AND state = ? AND source = ? AND at = ? LIMIT 1',
+  );
   db.transaction(() => {
     for (const category of categories) {
       const cur = current.get(category);
@@ -93,17 +102,36 @@ export function recordConsent(db: Db, change: ConsentChange): ConsentCategory[] 
         if (change.source === 'import') continue; // never: an import does not undo an opt-out
         if (change.source === 'manual') {
           const reason = change.reason?.trim();
-          if (!reason) throw badInput('This contact opted out. Opting them back in needs a reason (for example, how they asked to be re-subscribed).');
+          if (!reason)
+            throw badInput('This contact opted out. Opting them back in needs a reason (for example, how they asked to be re-subscribed).');
           evidence = `${evidence ? evidence + ' — ' : ''}re-opt-in reason: ${reason}`;
         }
       }
       if (!decides(change, cur)) {
         if (recorded.get(change.contactId, category, change.state, change.source, change.at)) continue;
         const note = `not applied: older than the current state (${new Date(cur!.at).toISOString()})`;
-        insertEvent.run(change.contactId, category, change.state, change.source, change.sourceDetail, change.actor, evidence ? `${evidence} — ${note}` : note, change.at);
+        insertEvent.run(
+          change.contactId,
+          category,
+          change.state,
+          change.source,
+          change.sourceDetail,
+          change.actor,
+          evidence ? `${evidence} — ${note}` : note,
+          change.at,
+        );
         continue;
       }
-      const ev = insertEvent.run(change.contactId, category, change.state, change.source, change.sourceDetail, change.actor, evidence, change.at);
+      const ev = insertEvent.run(
+        change.contactId,
+        category,
+        change.state,
+        change.source,
+        change.sourceDetail,
+        change.actor,
+        evidence,
+        change.at,
+      );
       // A manual change is "now"; should this clock be behind the one that timed the state, the
       // state keeps the later time, so an event older than the marketer's decision cannot undo it.
       const stateAt = change.source === 'manual' && cur ? Math.max(change.at, cur.at) : change.at;
@@ -117,7 +145,9 @@ export function recordConsent(db: Db, change: ConsentChange): ConsentCategory[] 
 export function consentHistory(db: Db, contactId: number): ConsentEvent[] {
   return (
     db
-      .prepare('SELECT id, category, state, source, source_detail, actor, evidence, at FROM consent_events WHERE contact_id = ? ORDER BY id DESC')
+      .prepare(
+        'SELECT id, category, state, source, source_detail, actor, evidence, at FROM consent_events WHERE contact_id = ? ORDER BY id DESC',
+      )
       .all(contactId) as {
       id: number;
       category: ConsentCategory;
@@ -128,5 +158,14 @@ export function consentHistory(db: Db, contactId: number): ConsentEvent[] {
       evidence: string | null;
       at: number;
     }[]
-  ).map((r) => ({ id: r.id, category: r.category, state: r.state, source: r.source, sourceDetail: r.source_detail, actor: r.actor, evidence: r.evidence, at: r.at }));
+  ).map((r) => ({
+    id: r.id,
+    category: r.category,
+    state: r.state,
+    source: r.source,
+    sourceDetail: r.source_detail,
+    actor: r.actor,
+    evidence: r.evidence,
+    at: r.at,
+  }));
 }

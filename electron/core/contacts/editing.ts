@@ -12,14 +12,17 @@ import { getById, idOf, targetIds } from './reads';
 import { reindexContact } from './search';
 import type { ContactsScope } from './scope';
 
-export function update(c: ContactsScope, input: {
-  id: number;
-  first_name?: string | null | undefined;
-  last_name?: string | null | undefined;
-  email?: string | null | undefined;
-  tags?: string[] | undefined;
-  attributes?: Record<string, string | number | boolean | null> | undefined;
-}): ContactRow {
+export function update(
+  c: ContactsScope,
+  input: {
+    id: number;
+    first_name?: string | null | undefined;
+    last_name?: string | null | undefined;
+    email?: string | null | undefined;
+    tags?: string[] | undefined;
+    attributes?: Record<string, string | number | boolean | null> | undefined;
+  },
+): ContactRow {
   const id = idOf(c, { id: input.id });
   const now = c.now();
   c.store.transaction(() => {
@@ -57,7 +60,8 @@ function setAttribute(c: ContactsScope, id: number, name: string, value: string 
   }
   let stored: string | number;
   if (def.type === 'number') {
-    if (typeof value !== 'number' && !(typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))) throw badInput(`${name} must be a number.`);
+    if (typeof value !== 'number' && !(typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))))
+      throw badInput(`${name} must be a number.`);
     stored = Number(value);
   } else if (def.type === 'boolean') {
     if (typeof value !== 'boolean') throw badInput(`${name} must be true or false.`);
@@ -71,7 +75,15 @@ function setAttribute(c: ContactsScope, id: number, name: string, value: string 
 
 export function bulk(
   c: ContactsScope,
-  input: { action: 'tag' | 'untag' | 'opt-out' | 'delete'; tag?: string | undefined; category: ConsentCategory | 'all'; reason?: string | undefined; ids?: number[] | undefined; filter?: ContactFilter | undefined; confirm: boolean },
+  input: {
+    action: 'tag' | 'untag' | 'opt-out' | 'delete';
+    tag?: string | undefined;
+    category: ConsentCategory | 'all';
+    reason?: string | undefined;
+    ids?: number[] | undefined;
+    filter?: ContactFilter | undefined;
+    confirm: boolean;
+  },
   actor: string,
 ): { matched: number; affected: number } {
   if ((input.action === 'tag' || input.action === 'untag') && !input.tag) throw badInput('Give the tag to add or remove.');
@@ -89,7 +101,16 @@ export function bulk(
         break;
       case 'opt-out':
         for (const id of ids) {
-          const changed = recordConsent(c.db, { contactId: id, category: input.category, state: 'opted_out', source: 'manual', sourceDetail: 'manual (bulk)', actor, evidence: input.reason ?? null, at: now });
+          const changed = recordConsent(c.db, {
+            contactId: id,
+            category: input.category,
+            state: 'opted_out',
+            source: 'manual',
+            sourceDetail: 'manual (bulk)',
+            actor,
+            evidence: input.reason ?? null,
+            at: now,
+          });
           if (changed.length) affected++;
         }
         break;
@@ -103,7 +124,18 @@ export function bulk(
 }
 
 /** For campaigns: a message to this contact (history in the drawer; last_messaged_at for segments). */
-export function recordMessage(c: ContactsScope, m: { contactId: number; campaignId?: string | null; campaignName?: string | null; template?: string | null; status: string; error?: string | null; at?: number }): void {
+export function recordMessage(
+  c: ContactsScope,
+  m: {
+    contactId: number;
+    campaignId?: string | null;
+    campaignName?: string | null;
+    template?: string | null;
+    status: string;
+    error?: string | null;
+    at?: number;
+  },
+): void {
   const at = m.at ?? c.now();
   c.store.recordMessage(m, at);
 }

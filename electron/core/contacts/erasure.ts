@@ -53,12 +53,20 @@ export function eraseById(c: ContactsScope, id: number, suppress: boolean): bool
 }
 
 /** The person asked to be added again: their suppression record goes (audited with its hash and the reason). */
-export function liftErasure(c: ContactsScope, input: { phone: string; reason: string }, actor: string): { lifted: boolean; erased_at: number | null } {
+export function liftErasure(
+  c: ContactsScope,
+  input: { phone: string; reason: string },
+  actor: string,
+): { lifted: boolean; erased_at: number | null } {
   const e164 = normalize(c, input.phone);
   return c.store.transaction(() => {
     const lifted = liftErasureRecord(c.db, e164);
     if (!lifted) return { lifted: false, erased_at: null };
-    c.store.insertAudit(c.now(), actor, 'contact.erasure_lifted', { erasure_record: lifted.hash, erased_at: lifted.erasedAt, reason: input.reason });
+    c.store.insertAudit(c.now(), actor, 'contact.erasure_lifted', {
+      erasure_record: lifted.hash,
+      erased_at: lifted.erasedAt,
+      reason: input.reason,
+    });
     return { lifted: true, erased_at: lifted.erasedAt };
   });
 }

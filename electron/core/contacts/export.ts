@@ -23,7 +23,19 @@ export interface ExportColumns {
 }
 
 export function exportHeader(cols: ExportColumns): string[] {
-  return ['phone', 'name', 'first_name', 'last_name', 'email', 'country', 'tags', 'consent_marketing', 'consent_utility', 'created_at', ...cols.attributes.map((a) => `attr.${a}`)];
+  return [
+    'phone',
+    'name',
+    'first_name',
+    'last_name',
+    'email',
+    'country',
+    'tags',
+    'consent_marketing',
+    'consent_utility',
+    'created_at',
+    ...cols.attributes.map((a) => `attr.${a}`),
+  ];
 }
 
 const attrText = (v: AttributeValue | undefined) => (v === undefined ? '' : typeof v === 'boolean' ? (v ? 'true' : 'false') : String(v));

@@ -63,20 +63,35 @@ export function contactsHandlers(ctx: CoreContext, { service, imports }: Contact
     'contacts:subject-export': (ref) => service.subjectExport(ref),
     'contacts:export': async ({ format, filter, ids }) => {
       const where = service.exportWhere(filter, ids);
-      const count = ctx.db.prepare(`SELECT count(*) FROM contacts c WHERE ${where.sql}`).pluck().get(...where.params) as number;
+      const count = ctx.db
+        .prepare(`SELECT count(*) FROM contacts c WHERE ${where.sql}`)
+        .pluck()
+        .get(...where.params) as number;
       if (count > UI_EXPORT_LIMIT) {
-        throw badInput(`That is ${count.toLocaleString('en')} contacts; the app exports up to ${UI_EXPORT_LIMIT.toLocaleString('en')} at once. Narrow the filter, or use \`pacer contacts export\`.`);
+        throw badInput(
+          `That is ${count.toLocaleString('en')} contacts; the app exports up to ${UI_EXPORT_LIMIT.toLocaleString('en')} at once. Narrow the filter, or use \`pacer contacts export\`.`,
+        );
       }
       const sink = memorySink();
       const columns = { attributes: service.attributes().map((a) => a.name) };
-      const writer: ExportWriter = format === 'csv' ? csvWriter(sink.stream, columns) : format === 'json' ? jsonWriter(sink.stream) : xlsxWriter({ stream: sink.stream }, columns);
+      const writer: ExportWriter =
+        format === 'csv'
+          ? csvWriter(sink.stream, columns)
+          : format === 'json'
+            ? jsonWriter(sink.stream)
+            : xlsxWriter({ stream: sink.stream }, columns);
       for (const rows of service.iterate(where)) await writer.write(rows);
       await writer.end();
       const buf = await sink.done;
       const stamp = new Date(ctx.clock.now()).toISOString().slice(0, 10);
       return {
         fileName: `contacts-${stamp}.${format}`,
-        mime: format === 'csv' ? 'text/csv' : format === 'json' ? 'application/json' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        mime:
+          format === 'csv'
+            ? 'text/csv'
+            : format === 'json'
+              ? 'application/json'
+              : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
         encoding: format === 'xlsx' ? 'base64' : 'utf8',
         content: format === 'xlsx' ? buf.toString('base64') : buf.toString('utf8'),
         rows: count,

@@ -7,7 +7,11 @@
 import type { ContactHold, HoldEvent, HoldReason } from '../../../shared/contract/contacts';
 import type { Db } from '../db/connection';
 
-interface IdentityRow { key_hash: string | null; seen_at: number | null; confirmed_at: number | null }
+interface IdentityRow {
+  key_hash: string | null;
+  seen_at: number | null;
+  confirmed_at: number | null;
+}
 
 const identityOf = (db: Db, contactId: number): IdentityRow | undefined =>
   db.prepare('SELECT key_hash, seen_at, confirmed_at FROM contact_identity WHERE contact_id = ?').get(contactId) as IdentityRow | undefined;
@@ -27,11 +31,17 @@ export function placeHold(db: Db, h: { contactId: number; reason: HoldReason; de
   return db.transaction(() => {
     const confirmed = identityOf(db, h.contactId)?.confirmed_at ?? null;
     if (confirmed !== null && confirmed >= h.at) return false;
-    const r = db.prepare('INSERT INTO contact_holds (contact_id, reason, detail, held_at) VALUES (?, ?, ?, ?) ON CONFLICT(contact_id) DO NOTHING')
+    const r = db
+      .prepare('INSERT INTO contact_holds (contact_id, reason, detail, held_at) VALUES (?, ?, ?, ?) ON CONFLICT(contact_id) DO NOTHING')
       .run(h.contactId, h.reason, h.detail, h.at);
     if (r.changes === 0) return false;
-    db.prepare("INSERT INTO contact_hold_events (contact_id, kind, reason, detail, actor, at) VALUES (?, 'held', ?, ?, ?, ?)")
-      .run(h.contactId, h.reason, h.detail, h.actor ?? 'webhook', h.at);
+    db.prepare("INSERT INTO contact_hold_events (contact_id, kind, reason, detail, actor, at) VALUES (?, 'held', ?, ?, ?, ?)").run(
+      h.contactId,
+      h.reason,
+      h.detail,
+      h.actor ?? 'webhook',
+      h.at,
+    );
     return true;
   })();
 }
@@ -44,19 +54,24 @@ export function noteIdentity(db: Db, contactId: number, keyHash: string, at: num
   return db.transaction(() => {
     const cur = identityOf(db, contactId);
     if (!cur || cur.key_hash === null) {
-      db.prepare(`INSERT INTO contact_identity (contact_id, key_hash, seen_at) VALUES (?, ?, ?)
-        ON CONFLICT(contact_id) DO UPDATE SET key_hash = excluded.key_hash, seen_at = excluded.seen_at`).run(contactId, keyHash, at);
+      db.prepare(
+        `INSERT INTO contact_identity (contact_id, key_hash, seen_at) VALUES (?, ?, ?)
+        ON CONFLICT(contact_id) DO UPDATE SET key_hash = excluded.key_hash, seen_at = excluded.seen_at`,
+      ).run(contactId, keyHash, at);
       return false;
     }
     if (cur.key_hash === keyHash) {
-      if (cur.seen_at === null || at > cur.seen_at) db.prepare('UPDATE contact_identity SET seen_at = ? WHERE contact_id = ?').run(at, contactId);
+      if (cur.seen_at === null || at > cur.seen_at)
+        db.prepare('UPDATE contact_identity SET seen_at = ? WHERE contact_id = ?').run(at, contactId);
       return false;
     }
     const newer = cur.seen_at === null || at >= cur.seen_at;
     if (newer) db.prepare('UPDATE contact_identity SET key_hash = ?, seen_at = ? WHERE contact_id = ?').run(keyHash, at, contactId);
     const [before, after] = newer ? [cur.key_hash, keyHash] : [keyHash, cur.key_hash];
     return placeHold(db, {
-      contactId, reason: 'identity_changed', at: Math.max(at, cur.seen_at ?? 0),
+      contactId,
+      reason: 'identity_changed',
+      at: Math.max(at, cur.seen_at ?? 0),
       detail: `recipient_identity_key_hash changed from ${before} to ${after} (${evidence})`,
     });
   })();
@@ -83,14 +98,23 @@ export function confirmNumber(db: Db, contactId: number, actor: string, at: numb
   return db.transaction(() => {
     const hold = holdOf(db, contactId);
     db.prepare('DELETE FROM contact_holds WHERE contact_id = ?').run(contactId);
-    db.prepare(`INSERT INTO contact_identity (contact_id, confirmed_at, confirmed_by) VALUES (?, ?, ?)
-      ON CONFLICT(contact_id) DO UPDATE SET confirmed_at = excluded.confirmed_at, confirmed_by = excluded.confirmed_by`).run(contactId, at, actor);
-    db.prepare("INSERT INTO contact_hold_events (contact_id, kind, reason, detail, actor, at) VALUES (?, 'confirmed', ?, ?, ?, ?)")
-      .run(contactId, hold?.reason ?? null, hold ? 'number confirmed by the marketer' : 'confirmed (no hold)', actor, at);
+    db.prepare(
+      `INSERT INTO contact_identity (contact_id, confirmed_at, confirmed_by) VALUES (?, ?, ?)
+      ON CONFLICT(contact_id) DO UPDATE SET confirmed_at = excluded.confirmed_at, confirmed_by = excluded.confirmed_by`,
+    ).run(contactId, at, actor);
+    db.prepare("INSERT INTO contact_hold_events (contact_id, kind, reason, detail, actor, at) VALUES (?, 'confirmed', ?, ?, ?, ?)").run(
+      contactId,
+      hold?.reason ?? null,
+      hold ? 'number confirmed by the marketer' : 'confirmed (no hold)',
+      actor,
+      at,
+    );
     return hold !== null;
   })();
 }
 
 export function holdHistory(db: Db, contactId: number): HoldEvent[] {
-  return db.prepare('SELECT kind, reason, detail, actor, at FROM contact_hold_events WHERE contact_id = ? ORDER BY id DESC LIMIT 100').all(contactId) as HoldEvent[];
+  return db
+    .prepare('SELECT kind, reason, detail, actor, at FROM contact_hold_events WHERE contact_id = ? ORDER BY id DESC LIMIT 100')
+    .all(contactId) as HoldEvent[];
 }

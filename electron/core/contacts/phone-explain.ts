@@ -7,7 +7,14 @@
  * of a bare "invalid". The normaliser itself (phone.ts) stays the single judge of valid/invalid;
  * this only words its refusal.
  */
-import { getCountryCallingCode, getExampleNumber, parsePhoneNumberFromString, validatePhoneNumberLength, Metadata, type CountryCode } from 'libphonenumber-js/max';
+import {
+  getCountryCallingCode,
+  getExampleNumber,
+  parsePhoneNumberFromString,
+  validatePhoneNumberLength,
+  Metadata,
+  type CountryCode,
+} from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/mobile/examples';
 
 export interface PhoneExplanation {
@@ -24,7 +31,11 @@ export interface PhoneExplanation {
 const metadata = new Metadata() as unknown as { getCountryCodesForCallingCode(cc: string): string[] | undefined };
 
 function exampleOf(country: string): string {
-  try { return getExampleNumber(country as CountryCode, examples)?.formatInternational() ?? ''; } catch { return ''; }
+  try {
+    return getExampleNumber(country as CountryCode, examples)?.formatInternational() ?? '';
+  } catch {
+    return '';
+  }
 }
 
 /** The country a refused number was read for, its calling code, the length verdict and an example. */
@@ -35,12 +46,18 @@ export function explainPhone(raw: string, defaultCountry: string): PhoneExplanat
   let country = defaultCountry;
   if (intl && parsed) country = parsed.country ?? metadata.getCountryCodesForCallingCode(parsed.countryCallingCode)?.[0] ?? defaultCountry;
   let callingCode: string;
-  try { callingCode = intl && parsed ? parsed.countryCallingCode : getCountryCallingCode(country as CountryCode); } catch { callingCode = ''; }
+  try {
+    callingCode = intl && parsed ? parsed.countryCallingCode : getCountryCallingCode(country as CountryCode);
+  } catch {
+    callingCode = '';
+  }
   let length: PhoneExplanation['length'] = null;
   try {
     const v = validatePhoneNumberLength(text.replace(/^00/, '+'), country as CountryCode);
     if (v === 'TOO_SHORT') length = 'too_short';
     else if (v === 'TOO_LONG') length = 'too_long';
-  } catch { /* not a number at all: no length verdict */ }
+  } catch {
+    /* not a number at all: no length verdict */
+  }
   return { country, calling_code: callingCode, example: exampleOf(country), length };
 }

@@ -19,8 +19,7 @@
 import { Metadata, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 
 export type PhoneResult =
-  | { ok: true; e164: string; country: string | null }
-  | { ok: false; code: 'no_phone' | 'invalid_phone' | 'not_mobile'; reason: string };
+  { ok: true; e164: string; country: string | null } | { ok: false; code: 'no_phone' | 'invalid_phone' | 'not_mobile'; reason: string };
 
 const MOBILE_TYPES = new Set(['MOBILE', 'FIXED_LINE_OR_MOBILE']);
 const OTHER_TYPES = ['PREMIUM_RATE', 'TOLL_FREE', 'SHARED_COST', 'VOIP', 'PERSONAL_NUMBER', 'PAGER', 'UAN', 'VOICEMAIL'] as const;
@@ -220,7 +219,11 @@ function slowParse(text: string, defaultCountry: string): PhoneResult {
   }
   const type = parsed.getType();
   if (!type || !MOBILE_TYPES.has(type)) {
-    return { ok: false, code: 'not_mobile', reason: `not a mobile number (${(type ?? 'unknown').toLowerCase().replace(/_/g, ' ')}): ${parsed.number}` };
+    return {
+      ok: false,
+      code: 'not_mobile',
+      reason: `not a mobile number (${(type ?? 'unknown').toLowerCase().replace(/_/g, ' ')}): ${parsed.number}`,
+    };
   }
   return { ok: true, e164: parsed.number, country: parsed.country ?? null };
 }
@@ -254,12 +257,17 @@ export function normalizePhone(raw: string, defaultCountry: string): PhoneResult
   else if (cleaned.startsWith('+00')) cleaned = '+' + cleaned.slice(3);
   const plain = /^\+?\d+$/.test(cleaned);
   if (plain) {
-    if (cleaned.length < 4 || cleaned.length > 18) return { ok: false, code: 'invalid_phone', reason: `not a valid number for ${defaultCountry}: ${raw.trim()}` };
+    if (cleaned.length < 4 || cleaned.length > 18)
+      return { ok: false, code: 'invalid_phone', reason: `not a valid number for ${defaultCountry}: ${raw.trim()}` };
     const fast = fastClassify(cleaned, defaultCountry);
     if (fast?.kind === 'mobile') return { ok: true, e164: fast.e164, country: fast.country };
     // International without "+": when the national reading is certainly invalid, or the number
     // starts with the default country's own calling code.
-    if (!cleaned.startsWith('+') && cleaned.length >= 10 && (fast?.kind === 'invalid' || cleaned.startsWith(callingCodeOf(defaultCountry)))) {
+    if (
+      !cleaned.startsWith('+') &&
+      cleaned.length >= 10 &&
+      (fast?.kind === 'invalid' || cleaned.startsWith(callingCodeOf(defaultCountry)))
+    ) {
       const intl = fastMobile('+' + cleaned, defaultCountry);
       if (intl) return { ok: true, ...intl };
     }

@@ -47,7 +47,10 @@ export function filterSql(c: ContactsScope, filter: ContactFilter = {}): SqlCond
   return c.store.filterCondition(filter, c.defaultCountry(), c.now());
 }
 
-export function query(c: ContactsScope, input: ContactFilter & { sort?: string; order?: 'asc' | 'desc'; offset?: number; limit?: number }): { total: number; rows: ContactRow[] } {
+export function query(
+  c: ContactsScope,
+  input: ContactFilter & { sort?: string; order?: 'asc' | 'desc'; offset?: number; limit?: number },
+): { total: number; rows: ContactRow[] } {
   const { sort = 'created', order = 'desc', offset = 0, limit = 100, ...filter } = input;
   const f = contactFilterSchema.parse(filter);
   return c.store.contactPage({ f, sort, order, offset, limit }, () => filterSql(c, f));
@@ -65,9 +68,21 @@ export function targetIds(c: ContactsScope, ids: number[] | undefined, filter: C
 
 export function detail(c: ContactsScope, ref: ContactRef): ContactDetail {
   const id = idOf(c, ref);
-  const messages = c.store.messageHistory(id)
-    .map((m): MessageHistoryRow => ({ campaignId: m.campaign_id, campaignName: m.campaign_name, template: m.template, status: m.status, at: m.at, error: m.error }));
-  return { contact: getById(c, id)!, consentHistory: consentHistory(c.db, id), messages, hold: holdOf(c.db, id), holdHistory: holdHistory(c.db, id) };
+  const messages = c.store.messageHistory(id).map((m): MessageHistoryRow => ({
+    campaignId: m.campaign_id,
+    campaignName: m.campaign_name,
+    template: m.template,
+    status: m.status,
+    at: m.at,
+    error: m.error,
+  }));
+  return {
+    contact: getById(c, id)!,
+    consentHistory: consentHistory(c.db, id),
+    messages,
+    hold: holdOf(c.db, id),
+    holdHistory: holdHistory(c.db, id),
+  };
 }
 
 /** Contacts in id order, a page at a time (exports, audiences). */

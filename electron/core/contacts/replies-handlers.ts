@@ -16,8 +16,14 @@ export function repliesHandlers(ctx: CoreContext, contacts: ContactsService): Ha
     if (!campaignExists(ctx.db, id)) throw notFound(`No campaign ${id}`);
   };
   return {
-    'campaigns:replies': ({ id, offset, limit }) => { campaign(id); return campaignReplies(ctx.db, id, offset, limit); },
-    'campaigns:recipient-replies': ({ id, recipient_ids }) => { campaign(id); return repliesOfRecipients(ctx.db, id, recipient_ids); },
+    'campaigns:replies': ({ id, offset, limit }) => {
+      campaign(id);
+      return campaignReplies(ctx.db, id, offset, limit);
+    },
+    'campaigns:recipient-replies': ({ id, recipient_ids }) => {
+      campaign(id);
+      return repliesOfRecipients(ctx.db, id, recipient_ids);
+    },
     'contacts:add': (input) => addContact(ctx, contacts, input, ctx.host === 'cli' ? 'cli' : 'user'),
     'contacts:conversation': ({ id, limit }) => {
       if (!contactExists(ctx.db, id)) throw notFound(`No contact ${id}`);

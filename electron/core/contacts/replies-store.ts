@@ -37,16 +37,26 @@ export const SECOND_SLACK_MS = 999;
 const BASE = 'coalesce(r.accepted_at, r.sent_at, r.claimed_at)';
 
 /** The ledger row (and campaign) a reply answers, and how that was decided; null when none. */
-export function linkOf(db: Db, reply: Pick<InboundReply, 'waId' | 'at' | 'contextId'>): { campaignId: string; recipientId: number; link: 'context' | 'window' } | null {
+export function linkOf(
+  db: Db,
+  reply: Pick<InboundReply, 'waId' | 'at' | 'contextId'>,
+): { campaignId: string; recipientId: number; link: 'context' | 'window' } | null {
   if (reply.contextId) {
-    const r = db.prepare('SELECT id, campaign_id FROM campaign_recipients WHERE wamid = ?').get(reply.contextId) as { id: number; campaign_id: string } | undefined;
+    const r = db.prepare('SELECT id, campaign_id FROM campaign_recipients WHERE wamid = ?').get(reply.contextId) as
+      { id: number; campaign_id: string } | undefined;
     if (r) return { campaignId: r.campaign_id, recipientId: r.id, link: 'context' };
   }
-  const r = db.prepare(`SELECT r.id, r.campaign_id, r.phone_hash, ${BASE} AS base FROM campaign_recipients r
+  const r = db
+    .prepare(
+      `SELECT r.id, r.campaign_id, r.phone_hash, ${BASE} AS base FROM campaign_recipients r
     WHERE r.phone = ? AND ${BASE} IS NOT NULL AND ${BASE} <= ? AND ${BASE} >= ? AND r.state IN ('accepted', 'sent', 'delivered', 'read')
-    ORDER BY ${BASE} DESC, r.id DESC LIMIT 1`).get(`+${reply.waId}`, reply.at + SECOND_SLACK_MS, reply.at - REPLY_WINDOW_MS) as { id: number; campaign_id: string; phone_hash: string; base: number } | undefined;
+    ORDER BY ${BASE} DESC, r.id DESC LIMIT 1`,
+    )
+    .get(`+${reply.waId}`, reply.at + SECOND_SLACK_MS, reply.at - REPLY_WINDOW_MS) as
+    { id: number; campaign_id: string; phone_hash: string; base: number } | undefined;
   if (!r) return null;
-  const between = db.prepare(`SELECT 1 FROM messaging_log WHERE phone_hash = ? AND at > ? AND at < ? AND (campaign_id IS NULL OR campaign_id <> ?) LIMIT 1`)
+  const between = db
+    .prepare(`SELECT 1 FROM messaging_log WHERE phone_hash = ? AND at > ? AND at < ? AND (campaign_id IS NULL OR campaign_id <> ?) LIMIT 1`)
     .get(r.phone_hash, r.base, reply.at, r.campaign_id);
   return between ? null : { campaignId: r.campaign_id, recipientId: r.id, link: 'window' };
 }
@@ -54,9 +64,23 @@ export function linkOf(db: Db, reply: Pick<InboundReply, 'waId' | 'at' | 'contex
 /** Stores one inbound message with its link; a repeat of the same message id changes nothing. Answers true when stored. */
 export function recordReply(db: Db, reply: InboundReply): boolean {
   const link = linkOf(db, reply);
-  const res = db.prepare(`INSERT INTO inbound_replies (message_id, wa_id, at, kind, text, payload, context_id, campaign_id, recipient_id, link)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING`)
-    .run(reply.messageId, reply.waId, reply.at, reply.kind, reply.text, reply.payload, reply.contextId, link?.campaignId ?? null, link?.recipientId ?? null, link?.link ?? null);
+  const res = db
+    .prepare(
+      `INSERT INTO inbound_replies (message_id, wa_id, at, kind, text, payload, context_id, campaign_id, recipient_id, link)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING`,
+    )
+    .run(
+      reply.messageId,
+      reply.waId,
+      reply.at,
+      reply.kind,
+      reply.text,
+      reply.payload,
+      reply.contextId,
+      link?.campaignId ?? null,
+      link?.recipientId ?? null,
+      link?.link ?? null,
+    );
   return res.changes > 0;
 }
 
@@ -77,17 +101,27 @@ const REPLY_COLUMNS = `i.id, i.recipient_id, r.contact_id, c.name, r.phone, i.at
 
 /** A campaign's replies, newest first, with the recipient's name and number. */
 export function campaignReplies(db: Db, campaignId: string, offset: number, limit: number): { total: number; replies: ReplyRow[] } {
-  const total = db.prepare('SELECT count(*) FROM inbound_replies WHERE campaign_id = ? AND recipient_id IS NOT NULL').pluck().get(campaignId) as number;
-  const replies = db.prepare(`SELECT ${REPLY_COLUMNS} FROM inbound_replies i JOIN campaign_recipients r ON r.id = i.recipient_id
-    LEFT JOIN contacts c ON c.id = r.contact_id WHERE i.campaign_id = ? ORDER BY i.at DESC, i.id DESC LIMIT ? OFFSET ?`).all(campaignId, limit, offset) as ReplyRow[];
+  const total = db
+    .prepare('SELECT count(*) FROM inbound_replies WHERE campaign_id = ? AND recipient_id IS NOT NULL')
+    .pluck()
+    .get(campaignId) as number;
+  const replies = db
+    .prepare(
+      `SELECT ${REPLY_COLUMNS} FROM inbound_replies i JOIN campaign_recipients r ON r.id = i.recipient_id
+    LEFT JOIN contacts c ON c.id = r.contact_id WHERE i.campaign_id = ? ORDER BY i.at DESC, i.id DESC LIMIT ? OFFSET ?`,
+    )
+    .all(campaignId, limit, offset) as ReplyRow[];
   return { total, replies };
 }
 
 /** The replies of some ledger rows (the recipient table's page), oldest first per row. */
 export function repliesOfRecipients(db: Db, campaignId: string, recipientIds: readonly number[]): ReplyRow[] {
   if (!recipientIds.length) return [];
-  return db.prepare(`SELECT ${REPLY_COLUMNS} FROM inbound_replies i JOIN campaign_recipients r ON r.id = i.recipient_id
-    LEFT JOIN contacts c ON c.id = r.contact_id WHERE r.campaign_id = ? AND i.recipient_id IN (SELECT value FROM json_each(?)) ORDER BY i.recipient_id, i.at, i.id`)
+  return db
+    .prepare(
+      `SELECT ${REPLY_COLUMNS} FROM inbound_replies i JOIN campaign_recipients r ON r.id = i.recipient_id
+    LEFT JOIN contacts c ON c.id = r.contact_id WHERE r.campaign_id = ? AND i.recipient_id IN (SELECT value FROM json_each(?)) ORDER BY i.recipient_id, i.at, i.id`,
+    )
     .all(campaignId, JSON.stringify(recipientIds)) as ReplyRow[];
 }
 
@@ -112,13 +146,21 @@ export interface ConversationRow {
 export function conversationOf(db: Db, contactId: number, limit = 200): ConversationRow[] {
   const phone = db.prepare('SELECT phone FROM contacts WHERE id = ?').pluck().get(contactId) as string | undefined;
   if (phone === undefined) return [];
-  const out = db.prepare(`SELECT 'out' AS direction, ${BASE} AS at, r.campaign_id, c.name AS campaign_name, c.template_name AS template, r.state, r.error_code,
+  const out = db
+    .prepare(
+      `SELECT 'out' AS direction, ${BASE} AS at, r.campaign_id, c.name AS campaign_name, c.template_name AS template, r.state, r.error_code,
       NULL AS kind, NULL AS text, NULL AS payload
     FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id
-    WHERE r.contact_id = ? AND ${BASE} IS NOT NULL ORDER BY at DESC LIMIT ?`).all(contactId, limit) as ConversationRow[];
-  const inbound = db.prepare(`SELECT 'in' AS direction, i.at, i.campaign_id, c.name AS campaign_name, NULL AS template, NULL AS state, NULL AS error_code,
+    WHERE r.contact_id = ? AND ${BASE} IS NOT NULL ORDER BY at DESC LIMIT ?`,
+    )
+    .all(contactId, limit) as ConversationRow[];
+  const inbound = db
+    .prepare(
+      `SELECT 'in' AS direction, i.at, i.campaign_id, c.name AS campaign_name, NULL AS template, NULL AS state, NULL AS error_code,
       i.kind, i.text, i.payload
-    FROM inbound_replies i LEFT JOIN campaigns c ON c.id = i.campaign_id WHERE i.wa_id = ? ORDER BY i.at DESC LIMIT ?`).all(phone.slice(1), limit) as ConversationRow[];
+    FROM inbound_replies i LEFT JOIN campaigns c ON c.id = i.campaign_id WHERE i.wa_id = ? ORDER BY i.at DESC LIMIT ?`,
+    )
+    .all(phone.slice(1), limit) as ConversationRow[];
   // An inbound second-resolution time sorts at the end of its second (SECOND_SLACK_MS).
   const key = (x: ConversationRow) => x.at + (x.direction === 'in' ? SECOND_SLACK_MS : 0);
   return [...out, ...inbound].sort((a, b) => key(b) - key(a) || (a.direction === 'in' ? -1 : 1)).slice(0, limit);

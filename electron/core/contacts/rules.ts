@@ -38,7 +38,8 @@ function conditionSql(db: Db, cond: SegmentCondition, now: number): SqlCond {
         : { sql: `(c.country IS NULL OR c.country NOT IN (${marks}))`, params: cond.values };
     }
     case 'attr': {
-      const def = db.prepare('SELECT id, type FROM attribute_defs WHERE name = ?').get(cond.name) as { id: number; type: string } | undefined;
+      const def = db.prepare('SELECT id, type FROM attribute_defs WHERE name = ?').get(cond.name) as
+        { id: number; type: string } | undefined;
       if (!def) return cond.op === 'not_exists' || cond.op === 'neq' ? { sql: '1', params: [] } : { sql: '0', params: [] };
       const base = 'SELECT 1 FROM contact_attributes a WHERE a.contact_id = c.id AND a.attr_id = ?';
       let v: unknown = cond.value;
@@ -121,7 +122,11 @@ function tokenize(expr: string): Token[] {
       } else text += expr[i++];
     }
     const lower = text.toLowerCase();
-    tokens.push({ kind: ['and', 'or', 'not', 'all'].includes(lower) ? 'word' : 'term', text: ['and', 'or', 'not', 'all'].includes(lower) ? lower : text, at: start });
+    tokens.push({
+      kind: ['and', 'or', 'not', 'all'].includes(lower) ? 'word' : 'term',
+      text: ['and', 'or', 'not', 'all'].includes(lower) ? lower : text,
+      at: start,
+    });
   }
   return tokens;
 }
@@ -153,7 +158,10 @@ export function audienceSql(db: Db, expr: string, now: number): SqlCond {
       const m = /^(tag|segment):(.+)$/i.exec(t.text);
       if (!m) return fail(`"${t.text}" is not a term`);
       if (m[1]!.toLowerCase() === 'tag') {
-        return { sql: 'c.id IN (SELECT ct.contact_id FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = ?)', params: [m[2]] };
+        return {
+          sql: 'c.id IN (SELECT ct.contact_id FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = ?)',
+          params: [m[2]],
+        };
       }
       return segmentSqlByName(db, m[2]!, now);
     }

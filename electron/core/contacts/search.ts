@@ -15,7 +15,11 @@ const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]
 const CJK_G = /([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af])/g;
 const CJK_RUN_G = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]{2,}/g;
 /** Letters and digits runs, as unicode61 splits them (CJK characters one by one). */
-const splitWords = (s: string): string[] => s.replace(CJK_G, ' $1 ').split(/[^\p{L}\p{N}\p{M}]+/u).filter(Boolean);
+const splitWords = (s: string): string[] =>
+  s
+    .replace(CJK_G, ' $1 ')
+    .split(/[^\p{L}\p{N}\p{M}]+/u)
+    .filter(Boolean);
 
 export function phoneForms(e164: string, country: string | null): string[] {
   const digits = e164.replace(/\D/g, '');
@@ -116,7 +120,9 @@ export function searchClause(db: Db, q: string, exactPhone: string | null): Sear
         postParts.push('instr(c.name, ?) > 0');
         postParams.push(term);
       }
-      scanParts.push(`(instr(lower(c.name), ?) > 0 OR instr(lower(coalesce(c.email, '')), ?) > 0 OR EXISTS (SELECT 1 FROM contact_attributes a WHERE a.contact_id = c.id AND instr(lower(a.value), ?) > 0))`);
+      scanParts.push(
+        `(instr(lower(c.name), ?) > 0 OR instr(lower(coalesce(c.email, '')), ?) > 0 OR EXISTS (SELECT 1 FROM contact_attributes a WHERE a.contact_id = c.id AND instr(lower(a.value), ?) > 0))`,
+      );
       const t = term.toLowerCase();
       scanParams.push(t, t, t);
     }
@@ -125,7 +131,9 @@ export function searchClause(db: Db, q: string, exactPhone: string | null): Sear
   const fts = ftsParts.join(' AND ');
   const parts: string[] = [];
   const params: unknown[] = [];
-  parts.push(`(c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)${postParts.length ? ' AND ' + postParts.join(' AND ') : ''})`);
+  parts.push(
+    `(c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)${postParts.length ? ' AND ' + postParts.join(' AND ') : ''})`,
+  );
   params.push(fts, ...postParams);
   const upto = indexedUpto(db);
   const maxId = (db.prepare('SELECT coalesce(max(id), 0) FROM contacts').pluck().get() as number) ?? 0;
@@ -141,7 +149,10 @@ export function searchClause(db: Db, q: string, exactPhone: string | null): Sear
   // A business-scoped user id (IL.1502…, US.ENT.…) or a username (@dana): exact match on the
   // contact's BSUID columns (migration 0011), only asked when some contact has one.
   const one = q.trim();
-  if (/^@?[A-Za-z0-9._]{3,140}$/.test(one) && db.prepare('SELECT EXISTS (SELECT 1 FROM contacts WHERE user_id IS NOT NULL)').pluck().get()) {
+  if (
+    /^@?[A-Za-z0-9._]{3,140}$/.test(one) &&
+    db.prepare('SELECT EXISTS (SELECT 1 FROM contacts WHERE user_id IS NOT NULL)').pluck().get()
+  ) {
     parts.push('(c.user_id = ? OR c.parent_user_id = ? OR lower(c.username) = ?)');
     params.push(one, one, one.replace(/^@/, '').toLowerCase());
   }

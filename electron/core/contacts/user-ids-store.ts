@@ -24,7 +24,8 @@ export function contactIdByUserId(db: Db, userId: string | null, parentUserId: s
     if (id !== undefined) return id;
   }
   if (parentUserId) {
-    const id = db.prepare('SELECT id FROM contacts WHERE parent_user_id = ? ORDER BY id LIMIT 1').pluck().get(parentUserId) as number | undefined;
+    const id = db.prepare('SELECT id FROM contacts WHERE parent_user_id = ? ORDER BY id LIMIT 1').pluck().get(parentUserId) as
+      number | undefined;
     if (id !== undefined) return id;
   }
   return null;
@@ -49,14 +50,23 @@ const e164Of = (phone: string) => (phone.startsWith('+') ? phone : `+${phone.rep
 export function linkUserId(db: Db, s: UserIdSighting): number | null {
   return db.transaction(() => {
     const id = s.phone
-      ? (db.prepare('SELECT id FROM contacts WHERE phone = ?').pluck().get(e164Of(s.phone)) as number | undefined) ?? null
+      ? ((db.prepare('SELECT id FROM contacts WHERE phone = ?').pluck().get(e164Of(s.phone)) as number | undefined) ?? null)
       : contactIdByUserId(db, s.userId);
     if (id === null) return null;
-    const cur = db.prepare('SELECT user_id, parent_user_id, username FROM contacts WHERE id = ?').get(id) as { user_id: string | null; parent_user_id: string | null; username: string | null };
+    const cur = db.prepare('SELECT user_id, parent_user_id, username FROM contacts WHERE id = ?').get(id) as {
+      user_id: string | null;
+      parent_user_id: string | null;
+      username: string | null;
+    };
     if (cur.user_id !== s.userId) db.prepare('UPDATE contacts SET user_id = NULL WHERE user_id = ? AND id != ?').run(s.userId, id);
-    if (cur.user_id !== s.userId || (s.parentUserId && cur.parent_user_id !== s.parentUserId) || (s.username && cur.username !== s.username)) {
-      db.prepare('UPDATE contacts SET user_id = ?, parent_user_id = coalesce(?, parent_user_id), username = coalesce(?, username), updated_at = max(updated_at, ?) WHERE id = ?')
-        .run(s.userId, s.parentUserId, s.username, s.at, id);
+    if (
+      cur.user_id !== s.userId ||
+      (s.parentUserId && cur.parent_user_id !== s.parentUserId) ||
+      (s.username && cur.username !== s.username)
+    ) {
+      db.prepare(
+        'UPDATE contacts SET user_id = ?, parent_user_id = coalesce(?, parent_user_id), username = coalesce(?, username), updated_at = max(updated_at, ?) WHERE id = ?',
+      ).run(s.userId, s.parentUserId, s.username, s.at, id);
     }
     applyPending(db, id, s.userId);
     return id;
@@ -66,10 +76,25 @@ export function linkUserId(db: Db, s: UserIdSighting): number | null {
 /** Consent that waited for this BSUID is recorded on the contact now (in its own time order). */
 function applyPending(db: Db, contactId: number, userId: string): void {
   const rows = db.prepare('SELECT * FROM user_id_consent_pending WHERE user_id = ? ORDER BY at, id').all(userId) as {
-    id: number; category: ConsentCategory | 'all'; state: 'opted_in' | 'opted_out'; source: ConsentSource; source_detail: string; evidence: string | null; at: number;
+    id: number;
+    category: ConsentCategory | 'all';
+    state: 'opted_in' | 'opted_out';
+    source: ConsentSource;
+    source_detail: string;
+    evidence: string | null;
+    at: number;
   }[];
   for (const r of rows) {
-    recordConsent(db, { contactId, category: r.category, state: r.state, source: r.source, sourceDetail: r.source_detail, actor: 'webhook', evidence: r.evidence, at: r.at });
+    recordConsent(db, {
+      contactId,
+      category: r.category,
+      state: r.state,
+      source: r.source,
+      sourceDetail: r.source_detail,
+      actor: 'webhook',
+      evidence: r.evidence,
+      at: r.at,
+    });
     db.prepare('DELETE FROM user_id_consent_pending WHERE id = ?').run(r.id);
   }
 }
@@ -97,41 +122,75 @@ export function recordConsentByUserId(db: Db, c: UserIdConsent): number | null {
   return db.transaction(() => {
     const id = contactIdByUserId(db, c.userId, c.parentUserId);
     if (id !== null) {
-      recordConsent(db, { contactId: id, category: c.category, state: c.state, source: c.source, sourceDetail: c.sourceDetail, actor: 'webhook', evidence: c.evidence, at: c.at });
+      recordConsent(db, {
+        contactId: id,
+        category: c.category,
+        state: c.state,
+        source: c.source,
+        sourceDetail: c.sourceDetail,
+        actor: 'webhook',
+        evidence: c.evidence,
+        at: c.at,
+      });
       return id;
     }
-    db.prepare(`INSERT OR IGNORE INTO user_id_consent_pending (user_id, parent_user_id, username, profile_name, category, state, source, source_detail, evidence, at, event_key)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(c.userId, c.parentUserId, c.username, c.profileName, c.category, c.state, c.source, c.sourceDetail, c.evidence, c.at, c.eventKey);
+    db.prepare(
+      `INSERT OR IGNORE INTO user_id_consent_pending (user_id, parent_user_id, username, profile_name, category, state, source, source_detail, evidence, at, event_key)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(c.userId, c.parentUserId, c.username, c.profileName, c.category, c.state, c.source, c.sourceDetail, c.evidence, c.at, c.eventKey);
     return null;
   })();
 }
 
 /** People known only by BSUID (no contact has their id yet), with what they asked — for the Contacts page. */
-export function pendingUserIds(db: Db): { userId: string; username: string | null; profileName: string | null; state: 'opted_in' | 'opted_out'; at: number }[] {
-  return db.prepare(`SELECT user_id AS userId, username, profile_name AS profileName, state, at FROM user_id_consent_pending p
-    WHERE id = (SELECT max(id) FROM user_id_consent_pending q WHERE q.user_id = p.user_id) ORDER BY at DESC`).all() as never;
+export function pendingUserIds(
+  db: Db,
+): { userId: string; username: string | null; profileName: string | null; state: 'opted_in' | 'opted_out'; at: number }[] {
+  return db
+    .prepare(
+      `SELECT user_id AS userId, username, profile_name AS profileName, state, at FROM user_id_consent_pending p
+    WHERE id = (SELECT max(id) FROM user_id_consent_pending q WHERE q.user_id = p.user_id) ORDER BY at DESC`,
+    )
+    .all() as never;
 }
 
 /**
  * `user_changed_user_id`: the person's BSUID was replaced. The contact that had the old one (or,
  * when the webhook withheld the old id, the phone's contact) gets the new one. Answers the contact id.
  */
-export function changeUserId(db: Db, ch: { previousUserId: string | null; phone: string | null; newUserId: string; newParentUserId: string | null; at: number }): number | null {
+export function changeUserId(
+  db: Db,
+  ch: { previousUserId: string | null; phone: string | null; newUserId: string; newParentUserId: string | null; at: number },
+): number | null {
   return db.transaction(() => {
-    const id = contactIdByUserId(db, ch.previousUserId)
-      ?? (ch.phone ? (db.prepare('SELECT id FROM contacts WHERE phone = ?').pluck().get(e164Of(ch.phone)) as number | undefined) ?? null : null);
+    const id =
+      contactIdByUserId(db, ch.previousUserId) ??
+      (ch.phone
+        ? ((db.prepare('SELECT id FROM contacts WHERE phone = ?').pluck().get(e164Of(ch.phone)) as number | undefined) ?? null)
+        : null);
     if (id === null) return null;
     db.prepare('UPDATE contacts SET user_id = NULL WHERE user_id = ? AND id != ?').run(ch.newUserId, id);
-    db.prepare('UPDATE contacts SET user_id = ?, parent_user_id = coalesce(?, parent_user_id), updated_at = max(updated_at, ?) WHERE id = ?').run(ch.newUserId, ch.newParentUserId, ch.at, id);
+    db.prepare(
+      'UPDATE contacts SET user_id = ?, parent_user_id = coalesce(?, parent_user_id), updated_at = max(updated_at, ?) WHERE id = ?',
+    ).run(ch.newUserId, ch.newParentUserId, ch.at, id);
     applyPending(db, id, ch.newUserId);
     return id;
   })();
 }
 
 /** contacts:user-ids — a contact's BSUID columns, and the people known only by BSUID. */
-export function userIdInfo(db: Db, contactId?: number): { contact: { userId: string | null; parentUserId: string | null; username: string | null } | null; withoutPhone: ReturnType<typeof pendingUserIds> } {
-  const c = contactId === undefined ? undefined
-    : db.prepare('SELECT user_id AS userId, parent_user_id AS parentUserId, username FROM contacts WHERE id = ?').get(contactId) as { userId: string | null; parentUserId: string | null; username: string | null } | undefined;
+export function userIdInfo(
+  db: Db,
+  contactId?: number,
+): {
+  contact: { userId: string | null; parentUserId: string | null; username: string | null } | null;
+  withoutPhone: ReturnType<typeof pendingUserIds>;
+} {
+  const c =
+    contactId === undefined
+      ? undefined
+      : (db.prepare('SELECT user_id AS userId, parent_user_id AS parentUserId, username FROM contacts WHERE id = ?').get(contactId) as
+          { userId: string | null; parentUserId: string | null; username: string | null } | undefined);
   return { contact: c ?? null, withoutPhone: pendingUserIds(db) };
 }
 

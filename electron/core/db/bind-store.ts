@@ -7,8 +7,9 @@ import type { Db } from './connection';
 
 /** The methods of a store module with the Db argument bound. Non-function exports are left out. */
 export type Bound<M> = {
-  [K in keyof M as M[K] extends (db: Db, ...args: never[]) => unknown ? K : never]:
-    M[K] extends (db: Db, ...args: infer A) => infer R ? (...args: A) => R : never;
+  [K in keyof M as M[K] extends (db: Db, ...args: never[]) => unknown ? K : never]: M[K] extends (db: Db, ...args: infer A) => infer R
+    ? (...args: A) => R
+    : never;
 };
 
 export function bindStore<M extends object>(db: Db, store: M): Bound<M> {

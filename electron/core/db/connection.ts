@@ -24,7 +24,8 @@ export function openDatabase(file: string, opts: { readonly?: boolean; key?: Sto
       db.prepare('SELECT count(*) FROM sqlite_schema').get();
     } catch (e) {
       db.close();
-      if ((e as { code?: string }).code === 'SQLITE_NOTADB') throw storeKeyWrong(opts.keyParams ?? { file, keyLocation: { kind: 'memory' } });
+      if ((e as { code?: string }).code === 'SQLITE_NOTADB')
+        throw storeKeyWrong(opts.keyParams ?? { file, keyLocation: { kind: 'memory' } });
       throw e;
     }
     keys.set(db, opts.key);

@@ -6,7 +6,10 @@ import type { Migration } from './migrations/types';
 import { PacerError } from '../errors';
 
 export const migrationHash = (m: Migration): string =>
-  crypto.createHash('sha256').update(`${m.version}:${m.name}:${typeof m.up === 'string' ? m.up : m.up.toString()}`).digest('hex');
+  crypto
+    .createHash('sha256')
+    .update(`${m.version}:${m.name}:${typeof m.up === 'string' ? m.up : m.up.toString()}`)
+    .digest('hex');
 
 export interface MigrateResult {
   from: number;
@@ -20,7 +23,11 @@ export interface MigrateResult {
  * user_version bumped inside it, so a failure leaves the previous version intact. Refuses a
  * database written by a newer Pacer, and one whose applied migrations were edited since.
  */
-export function migrate(db: Db, list: readonly Migration[], opts: { backupDir?: string; dbFile?: string; now?: () => number } = {}): MigrateResult {
+export function migrate(
+  db: Db,
+  list: readonly Migration[],
+  opts: { backupDir?: string; dbFile?: string; now?: () => number } = {},
+): MigrateResult {
   list.forEach((m, i) => {
     if (m.version !== i + 1) throw new Error(`migration registry out of order at ${m.name}: expected version ${i + 1}`);
   });
@@ -30,13 +37,23 @@ export function migrate(db: Db, list: readonly Migration[], opts: { backupDir?: 
   const from = db.pragma('user_version', { simple: true }) as number;
   const latest = list.length;
   if (from > latest) {
-    throw new PacerError('conflict', `This data was written by a newer version of Pacer (schema ${from}; this version knows up to ${latest}). Update Pacer to open it.`);
+    throw new PacerError(
+      'conflict',
+      `This data was written by a newer version of Pacer (schema ${from}; this version knows up to ${latest}). Update Pacer to open it.`,
+    );
   }
-  const stored = db.prepare('SELECT version, name, hash FROM schema_migrations ORDER BY version').all() as { version: number; name: string; hash: string }[];
+  const stored = db.prepare('SELECT version, name, hash FROM schema_migrations ORDER BY version').all() as {
+    version: number;
+    name: string;
+    hash: string;
+  }[];
   for (const row of stored) {
     const m = list[row.version - 1];
     if (m && migrationHash(m) !== row.hash) {
-      throw new PacerError('conflict', `Migration ${row.version} (${row.name}) was edited after it was applied to this database. Migrations are forward-only: add a new one instead.`);
+      throw new PacerError(
+        'conflict',
+        `Migration ${row.version} (${row.name}) was edited after it was applied to this database. Migrations are forward-only: add a new one instead.`,
+      );
     }
   }
   const applied: number[] = [];
@@ -52,7 +69,12 @@ export function migrate(db: Db, list: readonly Migration[], opts: { backupDir?: 
     db.transaction(() => {
       if (typeof m.up === 'string') db.exec(m.up);
       else m.up(db);
-      db.prepare('INSERT INTO schema_migrations (version, name, hash, applied_at) VALUES (?, ?, ?, ?)').run(m.version, m.name, migrationHash(m), now());
+      db.prepare('INSERT INTO schema_migrations (version, name, hash, applied_at) VALUES (?, ?, ?, ?)').run(
+        m.version,
+        m.name,
+        migrationHash(m),
+        now(),
+      );
       db.pragma(`user_version = ${m.version}`);
     })();
     applied.push(m.version);

@@ -33,7 +33,10 @@ export interface OpenStoreOptions {
   now?: () => number;
 }
 
-const keyParams = (dataDir: string, keys: StoreKeyVault): StoreKeyParams => ({ file: path.join(dataDir, STORE_FILE), keyLocation: keys.location() });
+const keyParams = (dataDir: string, keys: StoreKeyVault): StoreKeyParams => ({
+  file: path.join(dataDir, STORE_FILE),
+  keyLocation: keys.location(),
+});
 
 /** The key for the store, creating one only where that cannot hide an existing store. */
 function keyFor(dataDir: string, keys: StoreKeyVault): { key: StoreKey; state: 'absent' | 'plaintext' | 'encrypted' } {
@@ -60,7 +63,9 @@ export function openStore(opts: Omit<OpenStoreOptions, 'keys'> & { keys: StoreKe
  * stderr), so createCore then finds it encrypted. The desktop app's core has no screen to show
  * progress on yet and lets createCore do it synchronously. Answers whether it encrypted anything.
  */
-export async function encryptStoreIfPlaintext(opts: OpenStoreOptions & { host: string; onProgress?: (p: EncryptProgress) => void; everyMs?: number }): Promise<boolean> {
+export async function encryptStoreIfPlaintext(
+  opts: OpenStoreOptions & { host: string; onProgress?: (p: EncryptProgress) => void; everyMs?: number },
+): Promise<boolean> {
   if (storeFileState(path.join(opts.dataDir, STORE_FILE)) !== 'plaintext') return false;
   // One writer per data folder: nobody else may use the plaintext store while it is encrypted.
   const lock = acquireDataDirLock(opts.dataDir, opts.host);
@@ -135,10 +140,13 @@ class PlaintextEncryption {
 
   finish(): void {
     this.onProgress?.({ phase: 'verify', done: 0, total: 1 });
-    const after = describe(openDatabase(this.work, { key: this.key, keyParams: { file: this.work, keyLocation: { kind: 'memory' } } }), (db) => {
-      const check = db.pragma('quick_check', { simple: true });
-      if (check !== 'ok') throw new Error(`the encrypted copy of ${this.file} failed its integrity check: ${String(check)}`);
-    });
+    const after = describe(
+      openDatabase(this.work, { key: this.key, keyParams: { file: this.work, keyLocation: { kind: 'memory' } } }),
+      (db) => {
+        const check = db.pragma('quick_check', { simple: true });
+        if (check !== 'ok') throw new Error(`the encrypted copy of ${this.file} failed its integrity check: ${String(check)}`);
+      },
+    );
     if (after !== this.before) throw new Error(`the encrypted copy of ${this.file} does not hold the same schema`);
     fs.renameSync(this.work, this.file);
     fsyncDir(this.dataDir);
@@ -167,7 +175,11 @@ function describe(db: Db, before: (db: Db) => void): string {
   try {
     before(db);
     const version = db.pragma('user_version', { simple: true }) as number;
-    const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type IN ('table','index','trigger','view') ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_schema WHERE type IN ('table','index','trigger','view') ORDER BY name").all() as {
+        name: string;
+      }[]
+    ).map((r) => r.name);
     return `${version}:${tables.join(',')}`;
   } finally {
     db.close();
@@ -177,8 +189,14 @@ function describe(db: Db, before: (db: Db) => void): string {
 function fsyncDir(dir: string): void {
   try {
     const fd = fs.openSync(dir, 'r');
-    try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
-  } catch { /* not supported on this platform (Windows): the rename is still atomic */ }
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    /* not supported on this platform (Windows): the rename is still atomic */
+  }
 }
 
 /** PRAGMA rekey on a worker thread; meanwhile the rollback journal's growth is the progress. */
@@ -189,7 +207,11 @@ function rekeyOnWorker(file: string, key: StoreKey, onProgress: (done: number, t
   onProgress(0, total);
   const timer = setInterval(() => {
     let done = 0;
-    try { done = fs.statSync(`${file}-journal`).size; } catch { /* not yet / already gone */ }
+    try {
+      done = fs.statSync(`${file}-journal`).size;
+    } catch {
+      /* not yet / already gone */
+    }
     onProgress(Math.min(done, total), total);
   }, everyMs);
   return new Promise<void>((resolve, reject) => {

@@ -25,4 +25,3 @@ export function sniffMediaType(head: Uint8Array): string | null {
   }
   return null;
 }
-

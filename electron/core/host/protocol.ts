@@ -5,7 +5,11 @@ import type { SecretName, VaultInfo } from '../../../shared/contract/app';
 /** Messages between Electron main and the core running in a utility process. Plain JSON only. */
 export type MainToCore =
   | {
-      type: 'init'; dataDir: string; settings: Settings; secrets: Partial<Record<SecretName, string>>; vault: VaultInfo;
+      type: 'init';
+      dataDir: string;
+      settings: Settings;
+      secrets: Partial<Record<SecretName, string>>;
+      vault: VaultInfo;
       /** pacer.db's key (hex) as main read or created it (electron/main/store-key.ts), and where it lives; null: none found. */
       storeKey: { hex: string | null; location: StoreKeyLocation };
     }

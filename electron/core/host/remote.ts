@@ -33,8 +33,12 @@ export class MirroredVault implements SecretVault {
   ) {
     this.values = new Map(Object.entries(initial) as [SecretName, string][]);
   }
-  info() { return this.meta; }
-  get(name: SecretName) { return this.values.get(name) ?? null; }
+  info() {
+    return this.meta;
+  }
+  get(name: SecretName) {
+    return this.values.get(name) ?? null;
+  }
   async set(name: SecretName, value: string) {
     await this.stored(name, value);
     this.values.set(name, value);

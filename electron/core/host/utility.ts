@@ -37,7 +37,11 @@ port.on('message', async ({ data: msg }) => {
           host: 'electron',
           settings: mirroredSettings(msg.settings, (settings) => post({ type: 'settings:set', settings })),
           secrets: new MirroredVault(msg.secrets, msg.vault, persistSecret),
-          storeKeys: new HandedStoreKeyVault(msg.storeKey.hex ? Buffer.from(msg.storeKey.hex, 'hex') : null, msg.storeKey.location, msg.dataDir),
+          storeKeys: new HandedStoreKeyVault(
+            msg.storeKey.hex ? Buffer.from(msg.storeKey.hex, 'hex') : null,
+            msg.storeKey.location,
+            msg.dataDir,
+          ),
         });
         core.onAny((event, payload) => post({ type: 'event', event, payload }));
         await startRuntime(core, { fallbackToFreePort: true });
@@ -50,7 +54,9 @@ port.on('message', async ({ data: msg }) => {
       return;
     }
     case 'call': {
-      const result = core ? await core.dispatch(msg.method, msg.input) : { ok: false, code: 'unavailable', message: 'The core is not ready.' };
+      const result = core
+        ? await core.dispatch(msg.method, msg.input)
+        : { ok: false, code: 'unavailable', message: 'The core is not ready.' };
       post({ type: 'result', id: msg.id, result });
       return;
     }

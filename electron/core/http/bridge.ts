@@ -84,7 +84,8 @@ export async function startBridge(core: Core, opts: { port?: number; staticDir: 
           req.on('close', () => sseClients.delete(res));
           return;
         }
-        if (!tokenOk(req.headers['x-pacer-token'] as string | undefined)) return json(res, 401, fail('forbidden', 'Missing or wrong token'));
+        if (!tokenOk(req.headers['x-pacer-token'] as string | undefined))
+          return json(res, 401, fail('forbidden', 'Missing or wrong token'));
         if (req.method !== 'POST') return json(res, 405, fail('bad_input', 'POST only'));
         if (url.pathname === '/api/upload') {
           const name = decodeURIComponent(url.searchParams.get('name') ?? 'file');

@@ -20,7 +20,8 @@ export function trustedCertificates(
   source: { readFile?: (file: string) => string; store?: (type: 'bundled' | 'system') => string[] } = {},
 ): string[] | undefined {
   const readFile = source.readFile ?? ((file: string) => fs.readFileSync(file, 'utf8'));
-  const store = source.store ?? ((type: 'bundled' | 'system') => (typeof tls.getCACertificates === 'function' ? tls.getCACertificates(type) : []));
+  const store =
+    source.store ?? ((type: 'bundled' | 'system') => (typeof tls.getCACertificates === 'function' ? tls.getCACertificates(type) : []));
   const extra: string[] = [];
   if (settings.systemCa) {
     const system = store('system');
@@ -37,6 +38,10 @@ export function trustedCertificates(
     }
   }
   if (!extra.length) return undefined;
-  log.info('trusting extra certificate authorities for Graph calls', { count: extra.length, caFile: settings.caFile, systemCa: settings.systemCa });
+  log.info('trusting extra certificate authorities for Graph calls', {
+    count: extra.length,
+    caFile: settings.caFile,
+    systemCa: settings.systemCa,
+  });
   return [...new Set([...store('bundled'), ...extra])];
 }

@@ -18,11 +18,19 @@ export function rateCardView(ctx: CoreContext): RateCardView {
   return {
     info: cardInfo(ctx.db, now),
     rates: rateRows(ctx.db, now),
-    shipped: { card_id: SHIPPED_CARD.id, effective_from: SHIPPED_CARD.effective_from, rates: SHIPPED_CARD.rates.length, standalone_markets: SHIPPED_CARD.standalone_markets },
+    shipped: {
+      card_id: SHIPPED_CARD.id,
+      effective_from: SHIPPED_CARD.effective_from,
+      rates: SHIPPED_CARD.rates.length,
+      standalone_markets: SHIPPED_CARD.standalone_markets,
+    },
   };
 }
 
-export function importRateCard(ctx: CoreContext, input: { csv: string; name?: string | undefined; currency?: string | undefined; effective_from?: string | undefined }) {
+export function importRateCard(
+  ctx: CoreContext,
+  input: { csv: string; name?: string | undefined; currency?: string | undefined; effective_from?: string | undefined },
+) {
   let parsed;
   try {
     parsed = parseRateCardCsv(input.csv);
@@ -31,10 +39,17 @@ export function importRateCard(ctx: CoreContext, input: { csv: string; name?: st
     throw e;
   }
   const currency = parsed.currency ?? input.currency ?? null;
-  if (!currency) throw new PacerError('bad_input', 'the file names no currency: give one (Meta publishes one file per currency)', { reason: 'no_currency' });
+  if (!currency)
+    throw new PacerError('bad_input', 'the file names no currency: give one (Meta publishes one file per currency)', {
+      reason: 'no_currency',
+    });
   const effective = input.effective_from ?? parsed.effective_from;
   const name = input.name?.trim() || 'rate card CSV';
-  replaceCard(ctx.db, { card_id: `csv-${effective ?? 'undated'}`, effective_from: effective, source: name, currency, rates: parsed.rates }, ctx.clock.now());
+  replaceCard(
+    ctx.db,
+    { card_id: `csv-${effective ?? 'undated'}`, effective_from: effective, source: name, currency, rates: parsed.rates },
+    ctx.clock.now(),
+  );
   return { view: rateCardView(ctx), imported: parsed.rates.length, markets: parsed.markets, skipped: parsed.skipped };
 }
 
@@ -51,7 +66,10 @@ export function pricingHandlers(ctx: CoreContext): HandlerGroup<PricingMethod> {
       setRate(ctx.db, r, ctx.clock.now());
       return rateCardView(ctx);
     },
-    'rates:reset': () => { resetToShipped(ctx.db, ctx.clock.now()); return rateCardView(ctx); },
+    'rates:reset': () => {
+      resetToShipped(ctx.db, ctx.clock.now());
+      return rateCardView(ctx);
+    },
     'campaigns:cost': ({ id }) => campaignCost(ctx.db, id),
     'campaigns:clicks': ({ id }) => campaignClicks(ctx.db, id),
     'campaigns:click-rates': () => clickRates(ctx.db),

@@ -15,7 +15,16 @@ export function acceleratedClock(factor: number, realNow: () => number = Date.no
     now: () => Math.floor(origin + (realNow() - origin) * factor),
     setTimeout(fn, ms): TimerHandle {
       const id = nextId++;
-      timers.set(id, setTimeout(() => { timers.delete(id); fn(); }, Math.max(0, ms) / factor));
+      timers.set(
+        id,
+        setTimeout(
+          () => {
+            timers.delete(id);
+            fn();
+          },
+          Math.max(0, ms) / factor,
+        ),
+      );
       return { id };
     },
     clearTimeout(handle) {

@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import type { RequestInfo } from './server';
 import { HttpError } from './server';
-import { MESSAGING_LIMITS, PHONE_QUALITY, PHONE_STATUSES, QUALITY_SCORES, REJECTED_REASONS, scenarioSchema, TEMPLATE_CATEGORIES, TEMPLATE_STATUSES } from './scenario';
+import {
+  MESSAGING_LIMITS,
+  PHONE_QUALITY,
+  PHONE_STATUSES,
+  QUALITY_SCORES,
+  REJECTED_REASONS,
+  scenarioSchema,
+  TEMPLATE_CATEGORIES,
+  TEMPLATE_STATUSES,
+} from './scenario';
 import type { SandboxWorld } from './world';
 import { marketingAdmin } from './marketing';
 import { bsuidAdmin } from './bsuid';
@@ -63,8 +72,15 @@ function jsonBody(info: RequestInfo): unknown {
 function guard(info: RequestInfo, baseUrl: string): void {
   const host = String(info.headers.host ?? '');
   const port = new URL(baseUrl).port;
-  if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) throw new HttpError(403, `admin endpoints answer only to Host 127.0.0.1:${port}`);
-  if (info.method.toUpperCase() !== 'GET' && info.body.length && !String(info.headers['content-type'] ?? '').toLowerCase().startsWith('application/json'))
+  if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`)
+    throw new HttpError(403, `admin endpoints answer only to Host 127.0.0.1:${port}`);
+  if (
+    info.method.toUpperCase() !== 'GET' &&
+    info.body.length &&
+    !String(info.headers['content-type'] ?? '')
+      .toLowerCase()
+      .startsWith('application/json')
+  )
     throw new HttpError(415, 'admin endpoints take Content-Type: application/json');
 }
 
@@ -113,7 +129,11 @@ export async function handleAdmin(world: SandboxWorld, info: RequestInfo, baseUr
     }
     case 'GET webhooks': {
       const state = q.get('state') as 'pending' | 'delivered' | 'gave_up' | 'no_url' | null;
-      return { data: world.webhooks.entries({ field: q.get('field') ?? undefined, state: state ?? undefined }).map(({ body: b, ...rest }) => ({ ...rest, payload: JSON.parse(b) })) };
+      return {
+        data: world.webhooks
+          .entries({ field: q.get('field') ?? undefined, state: state ?? undefined })
+          .map(({ body: b, ...rest }) => ({ ...rest, payload: JSON.parse(b) })),
+      };
     }
     case 'POST webhook': {
       const b = parse(z.object({ url: z.string().url().nullable().optional(), app_secret: z.string().min(1).optional() }), body);
@@ -140,7 +160,10 @@ export async function handleAdmin(world: SandboxWorld, info: RequestInfo, baseUr
       return { id: t.id, category: t.category, previous_category: t.previous_category };
     }
     case 'POST webhooks/send': {
-      const b = parse(z.object({ field: z.string().regex(/^[a-z_]+$/), value: z.record(z.string(), z.unknown()), waba_id: z.string().optional() }), body);
+      const b = parse(
+        z.object({ field: z.string().regex(/^[a-z_]+$/), value: z.record(z.string(), z.unknown()), waba_id: z.string().optional() }),
+        body,
+      );
       world.rawWebhook(b.field, b.value, b.waba_id);
       return { ok: true };
     }
@@ -167,7 +190,10 @@ export async function handleAdmin(world: SandboxWorld, info: RequestInfo, baseUr
       }
     }
     case 'POST user-preferences': {
-      const b = parse(z.object({ wa_id: z.string().regex(/^\+?\d{6,15}$/), value: z.enum(['stop', 'resume']), phone_number_id: z.string().optional() }), body);
+      const b = parse(
+        z.object({ wa_id: z.string().regex(/^\+?\d{6,15}$/), value: z.enum(['stop', 'resume']), phone_number_id: z.string().optional() }),
+        body,
+      );
       world.setUserPreference(b.wa_id, b.value, b.phone_number_id);
       return { ok: true };
     }
@@ -196,7 +222,8 @@ export async function handleAdmin(world: SandboxWorld, info: RequestInfo, baseUr
     case 'POST clock/advance': {
       const b = parse(z.object({ ms: z.number().nonnegative() }), body);
       const clock = world.clock as { advance?: (ms: number) => Promise<void> };
-      if (typeof clock.advance !== 'function') throw new HttpError(409, 'this sandbox runs on a real clock; start it with a FakeClock to advance time');
+      if (typeof clock.advance !== 'function')
+        throw new HttpError(409, 'this sandbox runs on a real clock; start it with a FakeClock to advance time');
       await clock.advance(b.ms);
       return { now: world.clock.now() };
     }
@@ -205,7 +232,14 @@ export async function handleAdmin(world: SandboxWorld, info: RequestInfo, baseUr
   if (mm !== undefined) return mm;
   const phoneRoute = /^phone-numbers\/(\d+)$/.exec(path);
   if (phoneRoute && method === 'POST') {
-    const b = parse(z.object({ quality_rating: z.enum(PHONE_QUALITY).optional(), status: z.enum(PHONE_STATUSES).optional(), throughput_level: z.enum(['STANDARD', 'HIGH']).optional() }), body);
+    const b = parse(
+      z.object({
+        quality_rating: z.enum(PHONE_QUALITY).optional(),
+        status: z.enum(PHONE_STATUSES).optional(),
+        throughput_level: z.enum(['STANDARD', 'HIGH']).optional(),
+      }),
+      body,
+    );
     try {
       const p = world.setPhone(phoneRoute[1]!, b);
       return { id: p.id, quality_rating: p.quality_rating, status: p.status, throughput: { level: p.throughput_level } };
@@ -231,10 +265,10 @@ export const ADMIN_ENDPOINTS = [
   'POST /__admin/marketing/terms {accepted} — the portfolio accepts the MM API terms (account_update MM_LITE_TERMS_SIGNED)',
   'POST /__admin/marketing/category-notice {name, language, category, in_ms?} — impending template_category_update (correct_category)',
   'POST /__admin/users/bsuids {enabled} — webhooks carry business-scoped user ids (user_id, from_user_id, recipient_user_id)',
-  'GET  /__admin/users/user-ids — every user\'s business-scoped user id (BSUID) and username',
-  'POST /__admin/users/user-id {phone} — the user\'s current BSUID and username',
+  "GET  /__admin/users/user-ids — every user's business-scoped user id (BSUID) and username",
+  "POST /__admin/users/user-id {phone} — the user's current BSUID and username",
   'POST /__admin/users/username {phone, username|null} — the user adopts a username: their inbound webhooks carry no phone',
-  'POST /__admin/users/user-id-change {phone} — the user\'s BSUID changes (system message user_changed_user_id)',
+  "POST /__admin/users/user-id-change {phone} — the user's BSUID changes (system message user_changed_user_id)",
   'POST /__admin/webhooks/send {field, value, waba_id?} — any other webhook field, signed and retried like the rest',
   'POST /__admin/messaging-limit {limit}',
   'POST /__admin/phone-numbers/{id} {quality_rating?, status?, throughput_level?}',

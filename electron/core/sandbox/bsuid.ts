@@ -88,21 +88,26 @@ function rewriteValue(s: BsuidState, field: string, value: Obj): void {
 /** Installs the rewrite on the world's webhook dispatcher (once). */
 export function installBsuid(world: SandboxWorld): void {
   const s = bsuidOf(world);
-  const d = world.webhooks as unknown as { dispatch: (meta: { field: string }, build: () => { summary: string; envelope: { object: string; entry: unknown[] } }) => void; __bsuid?: true };
+  const d = world.webhooks as unknown as {
+    dispatch: (meta: { field: string }, build: () => { summary: string; envelope: { object: string; entry: unknown[] } }) => void;
+    __bsuid?: true;
+  };
   if (d.__bsuid) return;
   d.__bsuid = true;
   const original = d.dispatch.bind(d);
-  d.dispatch = (meta, build) => original(meta, () => {
-    const u = build();
-    if (!s.enabled) return u;
-    for (const e of u.envelope.entry) {
-      if (!isObj(e)) continue;
-      for (const ch of Array.isArray(e.changes) ? e.changes : []) {
-        if (isObj(ch) && isObj(ch.value) && (ch.field === 'messages' || ch.field === 'user_preferences')) rewriteValue(s, String(ch.field), ch.value);
+  d.dispatch = (meta, build) =>
+    original(meta, () => {
+      const u = build();
+      if (!s.enabled) return u;
+      for (const e of u.envelope.entry) {
+        if (!isObj(e)) continue;
+        for (const ch of Array.isArray(e.changes) ? e.changes : []) {
+          if (isObj(ch) && isObj(ch.value) && (ch.field === 'messages' || ch.field === 'user_preferences'))
+            rewriteValue(s, String(ch.field), ch.value);
+        }
       }
-    }
-    return u;
-  });
+      return u;
+    });
 }
 
 /** `/__admin/users/…` routes of this module; undefined when the route is not one of them. */
@@ -122,7 +127,8 @@ export function bsuidAdmin(world: SandboxWorld, route: string, body: unknown): u
     }
     case 'GET users/user-ids': {
       const out: Record<string, { user_id: string; username: string | null }> = {};
-      for (const w of new Set([...world.users.keys(), ...s.usernames.keys()])) out[w] = { user_id: s.userId(w), username: s.usernames.get(w) ?? null };
+      for (const w of new Set([...world.users.keys(), ...s.usernames.keys()]))
+        out[w] = { user_id: s.userId(w), username: s.usernames.get(w) ?? null };
       return out;
     }
     case 'POST users/user-id': {
@@ -145,11 +151,26 @@ export function bsuidAdmin(world: SandboxWorld, route: string, body: unknown): u
       if (!phone) throw new HttpError(409, 'the scenario has no phone numbers');
       const now = world.clock.now();
       const message: Obj = {
-        from: w, from_user_id: previous, id: `wamid.${crypto.randomBytes(12).toString('hex')}`, timestamp: String(Math.floor(now / 1000)), type: 'system',
-        system: { body: `User changed their business-scoped user id from ${previous} to ${next}`, type: 'user_changed_user_id', user_id: next },
+        from: w,
+        from_user_id: previous,
+        id: `wamid.${crypto.randomBytes(12).toString('hex')}`,
+        timestamp: String(Math.floor(now / 1000)),
+        type: 'system',
+        system: {
+          body: `User changed their business-scoped user id from ${previous} to ${next}`,
+          type: 'user_changed_user_id',
+          user_id: next,
+        },
       };
-      const value = { messaging_product: 'whatsapp', metadata: { display_phone_number: digits(phone.display_phone_number), phone_number_id: phone.id }, messages: [message] };
-      world.webhooks.enqueue({ object: 'whatsapp_business_account', entry: [{ id: phone.waba_id, changes: [{ value, field: 'messages' }] }] }, { wabaId: phone.waba_id, field: 'messages', summary: `messages:system user_changed_user_id ${w}`, delayMs: 0 });
+      const value = {
+        messaging_product: 'whatsapp',
+        metadata: { display_phone_number: digits(phone.display_phone_number), phone_number_id: phone.id },
+        messages: [message],
+      };
+      world.webhooks.enqueue(
+        { object: 'whatsapp_business_account', entry: [{ id: phone.waba_id, changes: [{ value, field: 'messages' }] }] },
+        { wabaId: phone.waba_id, field: 'messages', summary: `messages:system user_changed_user_id ${w}`, delayMs: 0 },
+      );
       return { wa_id: w, previous_user_id: previous, user_id: next };
     }
     default:

@@ -48,7 +48,10 @@ export class SandboxClicks {
 
   readonly settings: ClickSettings;
 
-  constructor(settings: ClickSettings, private readonly ports: ClickPorts) {
+  constructor(
+    settings: ClickSettings,
+    private readonly ports: ClickPorts,
+  ) {
     this.settings = { ...settings, delay_ms: [...settings.delay_ms] };
   }
 
@@ -69,16 +72,28 @@ export class SandboxClicks {
         summary: `user_actions:marketing_messages_link_click ${m.wamid}`,
         envelope: {
           object: 'whatsapp_business_account',
-          entry: [{ id: m.wabaId, changes: [{ field: 'messages', value: {
-            messaging_product: 'whatsapp',
-            metadata: { display_phone_number: m.displayPhoneNumber, phone_number_id: m.phoneNumberId },
-            user_actions: [{
-              action_type: 'marketing_messages_link_click',
-              timestamp: String(at),
-              marketing_messages_link_click_data: { click_component: 'cta', click_id: clickId, tracking_token: token },
-              ...(this.settings.tie_to_message ? { context: { id: m.wamid }, from: m.waId } : {}),
-            }],
-          } }] }],
+          entry: [
+            {
+              id: m.wabaId,
+              changes: [
+                {
+                  field: 'messages',
+                  value: {
+                    messaging_product: 'whatsapp',
+                    metadata: { display_phone_number: m.displayPhoneNumber, phone_number_id: m.phoneNumberId },
+                    user_actions: [
+                      {
+                        action_type: 'marketing_messages_link_click',
+                        timestamp: String(at),
+                        marketing_messages_link_click_data: { click_component: 'cta', click_id: clickId, tracking_token: token },
+                        ...(this.settings.tie_to_message ? { context: { id: m.wamid }, from: m.waId } : {}),
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          ],
         },
       }));
     });

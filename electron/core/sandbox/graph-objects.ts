@@ -27,12 +27,22 @@ export function parseFields(fields: string | null | undefined): string[] | undef
   return out.map((f) => f.replace(/\{.*$/s, '').replace(/\..*$/s, '').trim()).filter(Boolean);
 }
 
-function project<T>(node: T, world: SandboxWorld, map: FieldMap<T>, typeName: string, defaults: string[], fields: string[] | undefined): Record<string, unknown> {
+function project<T>(
+  node: T,
+  world: SandboxWorld,
+  map: FieldMap<T>,
+  typeName: string,
+  defaults: string[],
+  fields: string[] | undefined,
+): Record<string, unknown> {
   const wanted = fields ?? defaults;
   const out: Record<string, unknown> = {};
   for (const f of wanted) {
     const get = map[f];
-    if (!get) throw new GraphError(100, `Tried accessing nonexisting field (${f}) on node type (${typeName})`, { message: `(#100) Tried accessing nonexisting field (${f}) on node type (${typeName})` });
+    if (!get)
+      throw new GraphError(100, `Tried accessing nonexisting field (${f}) on node type (${typeName})`, {
+        message: `(#100) Tried accessing nonexisting field (${f}) on node type (${typeName})`,
+      });
     const v = get(node, world);
     if (v !== undefined) out[f] = v;
   }
@@ -79,7 +89,16 @@ const phoneMap: FieldMap<PhoneState> = {
     };
   },
 };
-export const PHONE_DEFAULT_FIELDS = ['verified_name', 'code_verification_status', 'display_phone_number', 'quality_rating', 'platform_type', 'throughput', 'last_onboarded_time', 'id'];
+export const PHONE_DEFAULT_FIELDS = [
+  'verified_name',
+  'code_verification_status',
+  'display_phone_number',
+  'quality_rating',
+  'platform_type',
+  'throughput',
+  'last_onboarded_time',
+  'id',
+];
 
 const wabaMap: FieldMap<WabaState> = {
   id: (w) => w.id,
@@ -91,7 +110,13 @@ const wabaMap: FieldMap<WabaState> = {
   business_verification_status: (_w, world) => world.business.verification_status,
   whatsapp_business_manager_messaging_limit: (_w, world) => world.business.messaging_limit,
   owner_business_info: (_w, world) => ({ id: world.business.id, name: world.business.name }),
-  health_status: (w, world) => ({ can_send_message: w.health === 'ACTIVE' ? 'AVAILABLE' : 'BLOCKED', entities: [{ entity_type: 'WABA', id: w.id, can_send_message: w.health === 'ACTIVE' ? 'AVAILABLE' : 'BLOCKED' }, { entity_type: 'BUSINESS', id: world.business.id, can_send_message: 'AVAILABLE' }] }),
+  health_status: (w, world) => ({
+    can_send_message: w.health === 'ACTIVE' ? 'AVAILABLE' : 'BLOCKED',
+    entities: [
+      { entity_type: 'WABA', id: w.id, can_send_message: w.health === 'ACTIVE' ? 'AVAILABLE' : 'BLOCKED' },
+      { entity_type: 'BUSINESS', id: world.business.id, can_send_message: 'AVAILABLE' },
+    ],
+  }),
   status: (w) => (w.health === 'ACTIVE' ? 'ACTIVE' : w.health),
 };
 export const WABA_DEFAULT_FIELDS = ['id', 'name', 'timezone_id', 'message_template_namespace'];
@@ -120,10 +145,13 @@ const templateMap: FieldMap<TemplateState> = {
 };
 export const TEMPLATE_DEFAULT_FIELDS = ['name', 'parameter_format', 'components', 'language', 'status', 'category', 'id'];
 
-export const phoneJson = (p: PhoneState, w: SandboxWorld, f?: string[]) => project(p, w, phoneMap, 'WhatsAppBusinessPhoneNumber', PHONE_DEFAULT_FIELDS, f);
-export const wabaJson = (x: WabaState, w: SandboxWorld, f?: string[]) => project(x, w, wabaMap, 'WhatsAppBusinessAccount', WABA_DEFAULT_FIELDS, f);
+export const phoneJson = (p: PhoneState, w: SandboxWorld, f?: string[]) =>
+  project(p, w, phoneMap, 'WhatsAppBusinessPhoneNumber', PHONE_DEFAULT_FIELDS, f);
+export const wabaJson = (x: WabaState, w: SandboxWorld, f?: string[]) =>
+  project(x, w, wabaMap, 'WhatsAppBusinessAccount', WABA_DEFAULT_FIELDS, f);
 export const businessJson = (w: SandboxWorld, f?: string[]) => project(w.business, w, businessMap, 'Business', BUSINESS_DEFAULT_FIELDS, f);
-export const templateJson = (t: TemplateState, w: SandboxWorld, f?: string[]) => project(t, w, templateMap, 'WhatsAppBusinessHSM', TEMPLATE_DEFAULT_FIELDS, f);
+export const templateJson = (t: TemplateState, w: SandboxWorld, f?: string[]) =>
+  project(t, w, templateMap, 'WhatsAppBusinessHSM', TEMPLATE_DEFAULT_FIELDS, f);
 
 /** Standard Graph cursor paging over a list of nodes with ids. */
 export function paginate<T extends { id: string }>(
@@ -135,10 +163,15 @@ export function paginate<T extends { id: string }>(
 ): { data: unknown[]; paging?: { cursors: { before: string; after: string }; next?: string; previous?: string } } {
   const limitRaw = query.get('limit');
   const limit = limitRaw === null ? (opts.defaultLimit ?? 25) : Number(limitRaw);
-  if (!Number.isInteger(limit) || limit < 1) throw new GraphError(100, `limit must be a positive integer, got ${limitRaw}`, { message: '(#100) Param limit must be a positive integer' });
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new GraphError(100, `limit must be a positive integer, got ${limitRaw}`, {
+      message: '(#100) Param limit must be a positive integer',
+    });
   const size = Math.min(limit, opts.maxLimit ?? 1000);
   const decode = (c: string): number => {
-    const id = Buffer.from(c, 'base64url').toString('utf8').replace(/^cursor:/, '');
+    const id = Buffer.from(c, 'base64url')
+      .toString('utf8')
+      .replace(/^cursor:/, '');
     const i = items.findIndex((x) => x.id === id);
     if (i < 0) throw new GraphError(100, `Invalid cursor ${c}`, { message: '(#100) Invalid after or before cursor' });
     return i;

@@ -10,7 +10,18 @@ import { installBsuid } from './bsuid';
 import { systemClock, type Clock } from '../clock';
 import { DEFAULT_SCENARIO } from './default-scenario';
 import { Rng } from './rng';
-import { loadScenarioFile, parseScenario, type FaultSettings, type MessagingLimit, type PhoneQuality, type PhoneStatus, type QualityScore, type ResolvedScenario, type Scenario, type TemplateStatus } from './scenario';
+import {
+  loadScenarioFile,
+  parseScenario,
+  type FaultSettings,
+  type MessagingLimit,
+  type PhoneQuality,
+  type PhoneStatus,
+  type QualityScore,
+  type ResolvedScenario,
+  type Scenario,
+  type TemplateStatus,
+} from './scenario';
 import { SandboxServer } from './server';
 import type { SandboxStats } from './stats';
 import type { WebhookLogEntry } from './webhooks';
@@ -33,7 +44,16 @@ export { acceleratedClock } from './accelerated-clock';
 export { STOP_WORDS, STOP_BUTTON_LABELS } from './world';
 export { ERROR_SPECS, type GraphErrorBody } from './graph-errors';
 export { loadScenarioFile, parseScenario, ScenarioError, LIMIT_VALUES, MESSAGING_LIMITS, TEMPLATE_STATUSES } from './scenario';
-export type { Scenario, ResolvedScenario, FaultSettings, MessagingLimit, QualityScore, TemplateStatus, PhoneQuality, PhoneStatus } from './scenario';
+export type {
+  Scenario,
+  ResolvedScenario,
+  FaultSettings,
+  MessagingLimit,
+  QualityScore,
+  TemplateStatus,
+  PhoneQuality,
+  PhoneStatus,
+} from './scenario';
 export type { SandboxStats, RecipientStats, PortfolioViolation, DuplicateItem } from './stats';
 export type { WebhookLogEntry, WebhookStats } from './webhooks';
 export type { InboundInput, MessageRecord, StatusName } from './world';
@@ -88,7 +108,17 @@ export interface SandboxHandle {
   /** A user writes, taps a button, or stops marketing; returns the inbound wamid (none for preference_stop). */
   sendInbound(input: InboundInput): { wamid?: string };
   setUserPreference(waId: string, value: 'stop' | 'resume'): void;
-  upsertUser(user: { phone: string; wa_id?: string; name?: string; undeliverable?: boolean; marketing_stopped?: boolean; marketing_cap_reached?: boolean; experiment_holdout?: boolean; offline?: boolean; reads?: boolean }): void;
+  upsertUser(user: {
+    phone: string;
+    wa_id?: string;
+    name?: string;
+    undeliverable?: boolean;
+    marketing_stopped?: boolean;
+    marketing_cap_reached?: boolean;
+    experiment_holdout?: boolean;
+    offline?: boolean;
+    reads?: boolean;
+  }): void;
   /** Current status of a message by wamid (undefined if unknown). */
   messageStatus(wamid: string): StatusName | undefined;
   close(): Promise<void>;

@@ -47,7 +47,10 @@ export class PairRateLimiter {
   private tat = new Map<string, number>();
   private lastSweep = 0;
 
-  constructor(private readonly intervalMs: number, private readonly burst: number) {}
+  constructor(
+    private readonly intervalMs: number,
+    private readonly burst: number,
+  ) {}
 
   /** Records a message if allowed; otherwise returns the ms until the next one is. */
   take(key: string, now: number): { ok: true } | { ok: false; retryAfterMs: number } {

@@ -41,7 +41,10 @@ const wamidOf = (res: object): string | undefined => (res as { messages?: { id?:
 export function noteMessagesSend(world: SandboxWorld, res: object): object {
   const s = marketingOf(world);
   const id = wamidOf(res);
-  if (id) { s.byWamid.set(id, 'messages'); s.counts.messages++; }
+  if (id) {
+    s.byWamid.set(id, 'messages');
+    s.counts.messages++;
+  }
   return res;
 }
 
@@ -50,26 +53,39 @@ export function sendMarketing(world: SandboxWorld, phoneId: string, body: unknow
   const s = marketingOf(world);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new GraphError(100, 'The request body must be a JSON object');
   const { product_policy: policy, ...rest } = body as Record<string, unknown>;
-  if (policy !== undefined && policy !== 'STRICT' && policy !== 'CLOUD_API_FALLBACK') throw new GraphError(100, `Invalid parameter product_policy: ${JSON.stringify(policy)}`);
+  if (policy !== undefined && policy !== 'STRICT' && policy !== 'CLOUD_API_FALLBACK')
+    throw new GraphError(100, `Invalid parameter product_policy: ${JSON.stringify(policy)}`);
   if (rest.type !== 'template') throw new GraphError(100, 'The Marketing Messages API sends template messages only');
   const t = rest.template as { name?: unknown; language?: { code?: unknown } } | undefined;
   const phone = world.phones.get(phoneId);
-  const template = phone && typeof t?.name === 'string' && typeof t.language?.code === 'string' ? world.findTemplate(phone.waba_id, t.name, t.language.code) : undefined;
+  const template =
+    phone && typeof t?.name === 'string' && typeof t.language?.code === 'string'
+      ? world.findTemplate(phone.waba_id, t.name, t.language.code)
+      : undefined;
   if (template && template.category !== 'MARKETING') {
     world.stats.sends.attempted++;
     world.stats.sends.rejected++;
-    throw new GraphError(100, `Template ${template.name} (${template.language}) is ${template.category}: the Marketing Messages API sends MARKETING templates only; send it through /messages`);
+    throw new GraphError(
+      100,
+      `Template ${template.name} (${template.language}) is ${template.category}: the Marketing Messages API sends MARKETING templates only; send it through /messages`,
+    );
   }
   if (!s.termsAccepted && policy === 'STRICT') {
     s.strictRefusals++;
     world.stats.sends.attempted++;
     world.stats.sends.rejected++;
-    throw new GraphError(MM_STRICT_REFUSAL_CODE, 'The business portfolio has not accepted the Marketing Messages API for WhatsApp terms, and product_policy STRICT does not allow falling back to Cloud API');
+    throw new GraphError(
+      MM_STRICT_REFUSAL_CODE,
+      'The business portfolio has not accepted the Marketing Messages API for WhatsApp terms, and product_policy STRICT does not allow falling back to Cloud API',
+    );
   }
   const res = world.send(phoneId, rest, apiVersion);
   if (!s.termsAccepted) s.fallbacks++;
   const id = wamidOf(res);
-  if (id) { s.byWamid.set(id, 'marketing_messages'); s.counts.marketing_messages++; }
+  if (id) {
+    s.byWamid.set(id, 'marketing_messages');
+    s.counts.marketing_messages++;
+  }
   return res;
 }
 
@@ -82,17 +98,28 @@ export function setTerms(world: SandboxWorld, accepted: boolean): void {
   s.termsAccepted = accepted;
   if (accepted && !was) {
     for (const wabaId of world.wabas.keys()) {
-      world.rawWebhook('account_update', { event: 'MM_LITE_TERMS_SIGNED', waba_info: { waba_id: wabaId, owner_business_id: world.business.id } }, wabaId);
+      world.rawWebhook(
+        'account_update',
+        { event: 'MM_LITE_TERMS_SIGNED', waba_info: { waba_id: wabaId, owner_business_id: world.business.id } },
+        wabaId,
+      );
     }
   }
 }
 
 /** Meta's 24-hour warning before it re-categorises a template (template_category_update, impending form). */
 export function announceCategoryChange(world: SandboxWorld, t: TemplateState, category: string, inMs: number): void {
-  world.rawWebhook('template_category_update', {
-    message_template_id: Number(t.id), message_template_name: t.name, message_template_language: t.language.replace('_', '-'),
-    correct_category: category, category_update_timestamp: Math.floor((world.clock.now() + inMs) / 1000),
-  }, t.waba_id);
+  world.rawWebhook(
+    'template_category_update',
+    {
+      message_template_id: Number(t.id),
+      message_template_name: t.name,
+      message_template_language: t.language.replace('_', '-'),
+      correct_category: category,
+      category_update_timestamp: Math.floor((world.clock.now() + inMs) / 1000),
+    },
+    t.waba_id,
+  );
 }
 
 /** `/__admin/marketing…` routes; undefined when the route is not one of them. */
@@ -101,7 +128,13 @@ export function marketingAdmin(world: SandboxWorld, route: string, body: unknown
   switch (route) {
     case 'GET marketing': {
       const s = marketingOf(world);
-      return { terms_accepted: s.termsAccepted, sends: s.counts, fallbacks: s.fallbacks, strict_refusals: s.strictRefusals, by_wamid: Object.fromEntries(s.byWamid) };
+      return {
+        terms_accepted: s.termsAccepted,
+        sends: s.counts,
+        fallbacks: s.fallbacks,
+        strict_refusals: s.strictRefusals,
+        by_wamid: Object.fromEntries(s.byWamid),
+      };
     }
     case 'POST marketing/terms': {
       if (typeof b.accepted !== 'boolean') throw new HttpError(400, 'accepted: a boolean is required');
@@ -109,10 +142,19 @@ export function marketingAdmin(world: SandboxWorld, route: string, body: unknown
       return { terms_accepted: marketingOf(world).termsAccepted };
     }
     case 'POST marketing/category-notice': {
-      if (typeof b.name !== 'string' || typeof b.language !== 'string' || typeof b.category !== 'string' || !['MARKETING', 'UTILITY', 'AUTHENTICATION'].includes(b.category))
+      if (
+        typeof b.name !== 'string' ||
+        typeof b.language !== 'string' ||
+        typeof b.category !== 'string' ||
+        !['MARKETING', 'UTILITY', 'AUTHENTICATION'].includes(b.category)
+      )
         throw new HttpError(400, 'name, language and category (MARKETING|UTILITY|AUTHENTICATION) are required');
       let t: TemplateState;
-      try { t = world.templateByKey(b.name, b.language); } catch (e) { throw new HttpError(404, (e as Error).message); }
+      try {
+        t = world.templateByKey(b.name, b.language);
+      } catch (e) {
+        throw new HttpError(404, (e as Error).message);
+      }
       const inMs = typeof b.in_ms === 'number' && b.in_ms >= 0 ? b.in_ms : 86_400_000;
       announceCategoryChange(world, t, b.category, inMs);
       return { id: t.id, category: t.category, correct_category: b.category, effective_at: world.clock.now() + inMs };

@@ -41,7 +41,8 @@ export function metaPricing(m: PricedMessage): SandboxPricing {
   }
   let type: SandboxPricing['type'] = 'regular';
   if (m.inFreeEntryPoint) type = 'free_entry_point';
-  else if (m.at < PRICING_CHANGE_2026_10_01 && m.inServiceWindow && (category === 'utility' || category === 'service')) type = 'free_customer_service';
+  else if (m.at < PRICING_CHANGE_2026_10_01 && m.inServiceWindow && (category === 'utility' || category === 'service'))
+    type = 'free_customer_service';
   // A service message outside a window cannot be sent at all; before the change it was free anyway.
   else if (m.at < PRICING_CHANGE_2026_10_01 && category === 'service') type = 'free_customer_service';
   return { billable: type === 'regular', pricing_model: 'PMP', type, category };

@@ -8,16 +8,66 @@ import { z } from 'zod';
  * valid (empty) scenario; docs/sandbox.md documents each key.
  */
 
-export const TEMPLATE_STATUSES = ['APPROVED', 'ARCHIVED', 'DELETED', 'DISABLED', 'IN_APPEAL', 'LIMIT_EXCEEDED', 'PAUSED', 'PENDING', 'PENDING_DELETION', 'REJECTED'] as const;
+export const TEMPLATE_STATUSES = [
+  'APPROVED',
+  'ARCHIVED',
+  'DELETED',
+  'DISABLED',
+  'IN_APPEAL',
+  'LIMIT_EXCEEDED',
+  'PAUSED',
+  'PENDING',
+  'PENDING_DELETION',
+  'REJECTED',
+] as const;
 export const TEMPLATE_CATEGORIES = ['MARKETING', 'UTILITY', 'AUTHENTICATION'] as const;
 export const QUALITY_SCORES = ['GREEN', 'YELLOW', 'RED', 'UNKNOWN'] as const;
-export const REJECTED_REASONS = ['ABUSIVE_CONTENT', 'CATEGORY_NOT_AVAILABLE', 'INCORRECT_CATEGORY', 'INVALID_FORMAT', 'NONE', 'PROMOTIONAL', 'SCAM', 'TAG_CONTENT_MISMATCH'] as const;
+export const REJECTED_REASONS = [
+  'ABUSIVE_CONTENT',
+  'CATEGORY_NOT_AVAILABLE',
+  'INCORRECT_CATEGORY',
+  'INVALID_FORMAT',
+  'NONE',
+  'PROMOTIONAL',
+  'SCAM',
+  'TAG_CONTENT_MISMATCH',
+] as const;
 /** `whatsapp_business_manager_messaging_limit` values (v24+). */
 export const MESSAGING_LIMITS = ['TIER_250', 'TIER_2K', 'TIER_10K', 'TIER_100K', 'TIER_UNLIMITED', 'UNTIERED'] as const;
-export const PHONE_STATUSES = ['CONNECTED', 'DISCONNECTED', 'PENDING', 'FLAGGED', 'RESTRICTED', 'RATE_LIMITED', 'UNVERIFIED', 'MIGRATED', 'DELETED', 'BANNED'] as const;
+export const PHONE_STATUSES = [
+  'CONNECTED',
+  'DISCONNECTED',
+  'PENDING',
+  'FLAGGED',
+  'RESTRICTED',
+  'RATE_LIMITED',
+  'UNVERIFIED',
+  'MIGRATED',
+  'DELETED',
+  'BANNED',
+] as const;
 export const PHONE_QUALITY = ['GREEN', 'YELLOW', 'RED', 'NA', 'UNKNOWN'] as const;
 export const NAME_STATUSES = ['APPROVED', 'AVAILABLE_WITHOUT_REVIEW', 'DECLINED', 'EXPIRED', 'PENDING_REVIEW', 'NONE'] as const;
-export const BUSINESS_VERTICALS = ['OTHER', 'AUTO', 'BEAUTY', 'APPAREL', 'EDU', 'ENTERTAIN', 'EVENT_PLAN', 'FINANCE', 'GROCERY', 'GOVT', 'HOTEL', 'HEALTH', 'NONPROFIT', 'PROF_SERVICES', 'RETAIL', 'TRAVEL', 'RESTAURANT', 'NOT_A_BIZ'] as const;
+export const BUSINESS_VERTICALS = [
+  'OTHER',
+  'AUTO',
+  'BEAUTY',
+  'APPAREL',
+  'EDU',
+  'ENTERTAIN',
+  'EVENT_PLAN',
+  'FINANCE',
+  'GROCERY',
+  'GOVT',
+  'HOTEL',
+  'HEALTH',
+  'NONPROFIT',
+  'PROF_SERVICES',
+  'RETAIL',
+  'TRAVEL',
+  'RESTAURANT',
+  'NOT_A_BIZ',
+] as const;
 
 export type TemplateStatus = (typeof TEMPLATE_STATUSES)[number];
 export type TemplateCategory = (typeof TEMPLATE_CATEGORIES)[number];
@@ -36,26 +86,34 @@ export const LIMIT_VALUES: Record<MessagingLimit, number> = {
   UNTIERED: Number.POSITIVE_INFINITY,
 };
 /** The automatic-scaling ladder (250 → 2K is a scaling path, not automatic). */
-export const NEXT_LIMIT: Partial<Record<MessagingLimit, MessagingLimit>> = { TIER_2K: 'TIER_10K', TIER_10K: 'TIER_100K', TIER_100K: 'TIER_UNLIMITED' };
+export const NEXT_LIMIT: Partial<Record<MessagingLimit, MessagingLimit>> = {
+  TIER_2K: 'TIER_10K',
+  TIER_10K: 'TIER_100K',
+  TIER_100K: 'TIER_UNLIMITED',
+};
 
 const delayRange = z.tuple([z.number().nonnegative(), z.number().nonnegative()]).refine(([a, b]) => a <= b, 'min must be ≤ max');
 const rate = z.number().min(0).max(1);
 
-const button = z.object({
-  type: z.enum(['QUICK_REPLY', 'URL', 'PHONE_NUMBER', 'COPY_CODE', 'FLOW', 'OTP', 'CATALOG', 'MPM']),
-  text: z.string(),
-  url: z.string().optional(),
-  phone_number: z.string().optional(),
-  example: z.array(z.string()).optional(),
-}).passthrough();
+const button = z
+  .object({
+    type: z.enum(['QUICK_REPLY', 'URL', 'PHONE_NUMBER', 'COPY_CODE', 'FLOW', 'OTP', 'CATALOG', 'MPM']),
+    text: z.string(),
+    url: z.string().optional(),
+    phone_number: z.string().optional(),
+    example: z.array(z.string()).optional(),
+  })
+  .passthrough();
 
-const component = z.object({
-  type: z.enum(['HEADER', 'BODY', 'FOOTER', 'BUTTONS']),
-  format: z.enum(['TEXT', 'IMAGE', 'VIDEO', 'DOCUMENT', 'LOCATION']).optional(),
-  text: z.string().optional(),
-  buttons: z.array(button).optional(),
-  example: z.record(z.string(), z.unknown()).optional(),
-}).passthrough();
+const component = z
+  .object({
+    type: z.enum(['HEADER', 'BODY', 'FOOTER', 'BUTTONS']),
+    format: z.enum(['TEXT', 'IMAGE', 'VIDEO', 'DOCUMENT', 'LOCATION']).optional(),
+    text: z.string().optional(),
+    buttons: z.array(button).optional(),
+    example: z.record(z.string(), z.unknown()).optional(),
+  })
+  .passthrough();
 
 export const templateSchema = z.object({
   id: z.string().regex(/^\d+$/).optional(),
@@ -145,14 +203,28 @@ export const userSchema = z.object({
 
 const timelineEvent = z.object({ at_ms: z.number().nonnegative() }).and(
   z.discriminatedUnion('action', [
-    z.object({ action: z.literal('template_status'), name: z.string(), language: z.string(), status: z.enum(TEMPLATE_STATUSES), reason: z.enum(REJECTED_REASONS).optional() }),
+    z.object({
+      action: z.literal('template_status'),
+      name: z.string(),
+      language: z.string(),
+      status: z.enum(TEMPLATE_STATUSES),
+      reason: z.enum(REJECTED_REASONS).optional(),
+    }),
     z.object({ action: z.literal('template_quality'), name: z.string(), language: z.string(), quality: z.enum(QUALITY_SCORES) }),
     z.object({ action: z.literal('template_category'), name: z.string(), language: z.string(), category: z.enum(TEMPLATE_CATEGORIES) }),
     z.object({ action: z.literal('messaging_limit'), limit: z.enum(MESSAGING_LIMITS) }),
     z.object({ action: z.literal('webhook'), field: z.string().regex(/^[a-z_]+$/), value: z.record(z.string(), z.unknown()) }),
     z.object({ action: z.literal('phone_quality'), phone_number_id: z.string(), quality: z.enum(PHONE_QUALITY) }),
     z.object({ action: z.literal('throughput_upgrade'), phone_number_id: z.string() }),
-    z.object({ action: z.literal('inbound'), from: z.string(), phone_number_id: z.string().optional(), kind: reply.shape.kind, text: z.string().optional(), payload: z.string().optional(), language: z.enum(['en', 'he', 'zh']).default('en') }),
+    z.object({
+      action: z.literal('inbound'),
+      from: z.string(),
+      phone_number_id: z.string().optional(),
+      kind: reply.shape.kind,
+      text: z.string().optional(),
+      payload: z.string().optional(),
+      language: z.enum(['en', 'he', 'zh']).default('en'),
+    }),
     z.object({ action: z.literal('user_preferences'), wa_id: z.string(), value: z.enum(['stop', 'resume']) }),
   ]),
 );
@@ -160,87 +232,148 @@ const timelineEvent = z.object({ at_ms: z.number().nonnegative() }).and(
 export const scenarioSchema = z.object({
   name: z.string().default('custom'),
   description: z.string().default(''),
-  credentials: z.object({
-    access_token: z.string().min(8).optional(),
-    app_secret: z.string().min(8).optional(),
-    app_id: z.string().regex(/^\d+$/).default('1000000000000001'),
-    app_name: z.string().default('Pacer Sandbox App'),
-    verify_token: z.string().optional(),
-  }).prefault({}),
-  business: z.object({
-    id: z.string().regex(/^\d+$/).default('2000000000000001'),
-    name: z.string().default('Sandbox Business'),
-    messaging_limit: z.enum(MESSAGING_LIMITS).default('TIER_250'),
-    verification_status: z.string().default('verified'),
-  }).prefault({}),
+  credentials: z
+    .object({
+      access_token: z.string().min(8).optional(),
+      app_secret: z.string().min(8).optional(),
+      app_id: z.string().regex(/^\d+$/).default('1000000000000001'),
+      app_name: z.string().default('Pacer Sandbox App'),
+      verify_token: z.string().optional(),
+    })
+    .prefault({}),
+  business: z
+    .object({
+      id: z.string().regex(/^\d+$/).default('2000000000000001'),
+      name: z.string().default('Sandbox Business'),
+      messaging_limit: z.enum(MESSAGING_LIMITS).default('TIER_250'),
+      verification_status: z.string().default('verified'),
+    })
+    .prefault({}),
   wabas: z.array(waba).default([]),
   users: z.array(userSchema).default([]),
-  limits: z.object({
-    throughput_mps: z.number().positive().default(80),
-    high_throughput_mps: z.number().positive().default(1000),
-    coexistence_mps: z.number().positive().default(20),
-    pair_interval_ms: z.number().nonnegative().default(6000),
-    /** Meta tolerates bursts of up to 45 that borrow from later quota; 1 = strict one per 6 s. */
-    pair_burst: z.number().int().min(1).default(1),
-    marketing_per_user_per_24h: z.number().int().min(0).default(2),
-    /** Calling codes exempt from the per-user marketing cap (EEA, UK, Japan, South Korea). */
-    marketing_cap_exempt_calling_codes: z.array(z.string()).default(['30', '31', '32', '33', '34', '351', '352', '353', '354', '356', '357', '358', '359', '36', '370', '371', '372', '385', '386', '39', '40', '420', '421', '423', '43', '44', '45', '46', '47', '48', '49', '81', '82']),
-    us_marketing_blocked: z.boolean().default(true),
-    /** Calling codes this business may not message at all (sync 130497). */
-    restricted_calling_codes: z.array(z.string().regex(/^\d{1,3}$/)).default([]),
-    management_calls_per_hour: z.number().int().positive().default(5000),
-    /** Raise the portfolio one level when half the limit was used (and quality is fine). */
-    auto_scaling: z.boolean().default(true),
-    auto_scaling_delay_ms: z.number().nonnegative().default(2 * 3600_000),
-    customer_service_window_ms: z.number().positive().default(24 * 3600_000),
-  }).prefault({}),
-  delivery: z.object({
-    sent_delay_ms: delayRange.default([300, 1500]),
-    delivered_delay_ms: delayRange.default([500, 4000]),
-    read_delay_ms: delayRange.default([5000, 600_000]),
-    failed_delay_ms: delayRange.default([300, 2000]),
-    read_rate: rate.default(0.6),
-    /** Share of read messages whose `delivered` status never comes (read implies delivered). */
-    skip_delivered_rate: rate.default(0),
-    /** Share of unknown recipients treated as not on WhatsApp (async 131026). */
-    undeliverable_rate: rate.default(0),
-    /** Delay before a held (paced) message is released. */
-    held_release_ms: delayRange.default([60_000, 300_000]),
-  }).prefault({}),
-  webhooks: z.object({
-    url: z.string().url().optional(),
-    duplicate_rate: rate.default(0),
-    out_of_order_rate: rate.default(0),
-    retry_schedule_ms: z.array(z.number().positive()).default([5_000, 15_000, 60_000, 300_000, 900_000, 3600_000, 3 * 3600_000, 6 * 3600_000, 12 * 3600_000, 24 * 3600_000]),
-    /** Give up retrying after this age (Meta: up to 7 days). */
-    max_retry_age_ms: z.number().positive().default(7 * 24 * 3600_000),
-    /** Real milliseconds to wait for the receiver before counting the attempt as failed. */
-    request_timeout_ms: z.number().positive().default(10_000),
-    /** Most updates one POST may carry (Meta: up to 1,000); 1 = one update per POST. */
-    batch_max: z.number().int().min(1).max(1000).default(1000),
-    /** Sandbox-clock ms to gather updates into one POST; 0 = only those due in the same event-loop turn. */
-    batch_window_ms: z.number().nonnegative().default(0),
-    /** business_capability_update.max_daily_conversations_per_business: an integer (doc example) or TIER_* (doc enum). */
-    capability_format: z.enum(['number', 'tier']).default('number'),
-  }).prefault({}),
-  faults: z.object({
-    error_5xx_rate: rate.default(0),
-    timeout_rate: rate.default(0),
-    drop_rate: rate.default(0),
-    slow_rate: rate.default(0),
-    slow_ms: z.number().nonnegative().default(3000),
-    /** Real ms a "timeout" holds the request before destroying the socket (0: until the client gives up). */
-    timeout_ms: z.number().nonnegative().default(0),
-    /** For timeouts and drops: share where the send was processed before the response was lost. */
-    processed_on_lost_response_rate: rate.default(0.5),
-  }).prefault({}),
+  limits: z
+    .object({
+      throughput_mps: z.number().positive().default(80),
+      high_throughput_mps: z.number().positive().default(1000),
+      coexistence_mps: z.number().positive().default(20),
+      pair_interval_ms: z.number().nonnegative().default(6000),
+      /** Meta tolerates bursts of up to 45 that borrow from later quota; 1 = strict one per 6 s. */
+      pair_burst: z.number().int().min(1).default(1),
+      marketing_per_user_per_24h: z.number().int().min(0).default(2),
+      /** Calling codes exempt from the per-user marketing cap (EEA, UK, Japan, South Korea). */
+      marketing_cap_exempt_calling_codes: z
+        .array(z.string())
+        .default([
+          '30',
+          '31',
+          '32',
+          '33',
+          '34',
+          '351',
+          '352',
+          '353',
+          '354',
+          '356',
+          '357',
+          '358',
+          '359',
+          '36',
+          '370',
+          '371',
+          '372',
+          '385',
+          '386',
+          '39',
+          '40',
+          '420',
+          '421',
+          '423',
+          '43',
+          '44',
+          '45',
+          '46',
+          '47',
+          '48',
+          '49',
+          '81',
+          '82',
+        ]),
+      us_marketing_blocked: z.boolean().default(true),
+      /** Calling codes this business may not message at all (sync 130497). */
+      restricted_calling_codes: z.array(z.string().regex(/^\d{1,3}$/)).default([]),
+      management_calls_per_hour: z.number().int().positive().default(5000),
+      /** Raise the portfolio one level when half the limit was used (and quality is fine). */
+      auto_scaling: z.boolean().default(true),
+      auto_scaling_delay_ms: z
+        .number()
+        .nonnegative()
+        .default(2 * 3600_000),
+      customer_service_window_ms: z
+        .number()
+        .positive()
+        .default(24 * 3600_000),
+    })
+    .prefault({}),
+  delivery: z
+    .object({
+      sent_delay_ms: delayRange.default([300, 1500]),
+      delivered_delay_ms: delayRange.default([500, 4000]),
+      read_delay_ms: delayRange.default([5000, 600_000]),
+      failed_delay_ms: delayRange.default([300, 2000]),
+      read_rate: rate.default(0.6),
+      /** Share of read messages whose `delivered` status never comes (read implies delivered). */
+      skip_delivered_rate: rate.default(0),
+      /** Share of unknown recipients treated as not on WhatsApp (async 131026). */
+      undeliverable_rate: rate.default(0),
+      /** Delay before a held (paced) message is released. */
+      held_release_ms: delayRange.default([60_000, 300_000]),
+    })
+    .prefault({}),
+  webhooks: z
+    .object({
+      url: z.string().url().optional(),
+      duplicate_rate: rate.default(0),
+      out_of_order_rate: rate.default(0),
+      retry_schedule_ms: z
+        .array(z.number().positive())
+        .default([5_000, 15_000, 60_000, 300_000, 900_000, 3600_000, 3 * 3600_000, 6 * 3600_000, 12 * 3600_000, 24 * 3600_000]),
+      /** Give up retrying after this age (Meta: up to 7 days). */
+      max_retry_age_ms: z
+        .number()
+        .positive()
+        .default(7 * 24 * 3600_000),
+      /** Real milliseconds to wait for the receiver before counting the attempt as failed. */
+      request_timeout_ms: z.number().positive().default(10_000),
+      /** Most updates one POST may carry (Meta: up to 1,000); 1 = one update per POST. */
+      batch_max: z.number().int().min(1).max(1000).default(1000),
+      /** Sandbox-clock ms to gather updates into one POST; 0 = only those due in the same event-loop turn. */
+      batch_window_ms: z.number().nonnegative().default(0),
+      /** business_capability_update.max_daily_conversations_per_business: an integer (doc example) or TIER_* (doc enum). */
+      capability_format: z.enum(['number', 'tier']).default('number'),
+    })
+    .prefault({}),
+  faults: z
+    .object({
+      error_5xx_rate: rate.default(0),
+      timeout_rate: rate.default(0),
+      drop_rate: rate.default(0),
+      slow_rate: rate.default(0),
+      slow_ms: z.number().nonnegative().default(3000),
+      /** Real ms a "timeout" holds the request before destroying the socket (0: until the client gives up). */
+      timeout_ms: z.number().nonnegative().default(0),
+      /** For timeouts and drops: share where the send was processed before the response was lost. */
+      processed_on_lost_response_rate: rate.default(0.5),
+    })
+    .prefault({}),
   /** Click events (user_actions, marketing_messages_link_click) for read marketing messages with a URL button (sandbox/clicks.ts). */
-  clicks: z.object({
-    rate: rate.default(0),
-    delay_ms: delayRange.default([2_000, 120_000]),
-    /** Add the message id and user to the event (Meta's documented payload has neither). */
-    tie_to_message: z.boolean().default(true),
-  }).prefault({}),
+  clicks: z
+    .object({
+      rate: rate.default(0),
+      delay_ms: delayRange.default([2_000, 120_000]),
+      /** Add the message id and user to the event (Meta's documented payload has neither). */
+      tie_to_message: z.boolean().default(true),
+    })
+    .prefault({}),
   timeline: z.array(timelineEvent).default([]),
 });
 
@@ -280,10 +413,16 @@ export function parseScenario(input: unknown, source = 'scenario'): ResolvedScen
   const phones = new Set(r.data.wabas.flatMap((w) => w.phone_numbers.map((p) => p.id)));
   for (const [i, e] of r.data.timeline.entries()) {
     const where = `${source}: timeline.${i}`;
-    if ((e.action === 'template_status' || e.action === 'template_quality' || e.action === 'template_category') && !templates.has(`${e.name}/${e.language}`)) throw new ScenarioError(`${where}: no template ${e.name} in ${e.language}`);
-    const phoneId = e.action === 'phone_quality' || e.action === 'throughput_upgrade' || e.action === 'inbound' ? e.phone_number_id : undefined;
+    if (
+      (e.action === 'template_status' || e.action === 'template_quality' || e.action === 'template_category') &&
+      !templates.has(`${e.name}/${e.language}`)
+    )
+      throw new ScenarioError(`${where}: no template ${e.name} in ${e.language}`);
+    const phoneId =
+      e.action === 'phone_quality' || e.action === 'throughput_upgrade' || e.action === 'inbound' ? e.phone_number_id : undefined;
     if (phoneId !== undefined && !phones.has(phoneId)) throw new ScenarioError(`${where}: no phone number ${phoneId}`);
-    if ((e.action === 'inbound' || e.action === 'user_preferences') && !phones.size) throw new ScenarioError(`${where}: the scenario has no phone number`);
+    if ((e.action === 'inbound' || e.action === 'user_preferences') && !phones.size)
+      throw new ScenarioError(`${where}: the scenario has no phone number`);
     if (e.action === 'webhook' && !r.data.wabas.length) throw new ScenarioError(`${where}: the scenario has no WABA`);
   }
   return r.data;

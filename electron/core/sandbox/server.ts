@@ -18,7 +18,10 @@ const MAX_BODY = 105 * 1024 * 1024;
 const VERSION = /^v\d+(\.\d+)?$/;
 
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -74,11 +77,21 @@ function parseBody(info: RequestInfo): unknown {
 }
 
 const MEDIA_TYPES: Record<string, number> = {
-  'image/jpeg': 5, 'image/png': 5, 'image/webp': 0.5,
-  'video/mp4': 16, 'video/3gpp': 16,
-  'audio/aac': 16, 'audio/amr': 16, 'audio/mpeg': 16, 'audio/mp4': 16, 'audio/ogg': 16,
-  'text/plain': 100, 'application/pdf': 100, 'application/msword': 100,
-  'application/vnd.ms-excel': 100, 'application/vnd.ms-powerpoint': 100,
+  'image/jpeg': 5,
+  'image/png': 5,
+  'image/webp': 0.5,
+  'video/mp4': 16,
+  'video/3gpp': 16,
+  'audio/aac': 16,
+  'audio/amr': 16,
+  'audio/mpeg': 16,
+  'audio/mp4': 16,
+  'audio/ogg': 16,
+  'text/plain': 100,
+  'application/pdf': 100,
+  'application/msword': 100,
+  'application/vnd.ms-excel': 100,
+  'application/vnd.ms-powerpoint': 100,
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 100,
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 100,
   'application/vnd.openxmlformats-officedocument.presentationml.presentation': 100,
@@ -125,7 +138,12 @@ export class SandboxServer {
   private json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     if (res.destroyed || res.headersSent) return;
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'x-fb-trace-id': this.world.fbtraceId(), 'cache-control': 'no-store', ...headers });
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=UTF-8',
+      'x-fb-trace-id': this.world.fbtraceId(),
+      'cache-control': 'no-store',
+      ...headers,
+    });
     res.end(text);
   }
 
@@ -142,7 +160,12 @@ export class SandboxServer {
     world.stats.requests.total++;
     let info: RequestInfo;
     try {
-      info = { method: req.method ?? 'GET', url: new URL(req.url ?? '/', 'http://127.0.0.1'), headers: req.headers, body: await readBody(req) };
+      info = {
+        method: req.method ?? 'GET',
+        url: new URL(req.url ?? '/', 'http://127.0.0.1'),
+        headers: req.headers,
+        body: await readBody(req),
+      };
     } catch (e) {
       return this.json(res, e instanceof HttpError ? e.status : 400, { error: { message: (e as Error).message } });
     }
@@ -164,7 +187,9 @@ export class SandboxServer {
         // The request may or may not have been processed before the response was lost.
         if (world.rng.chance(world.faults.processed_on_lost_response_rate)) {
           // processed (accepted or rejected) — the client never learns which
-          await Promise.resolve().then(() => this.route(info)).catch(() => undefined);
+          await Promise.resolve()
+            .then(() => this.route(info))
+            .catch(() => undefined);
         }
         if (fault === 'drop') {
           req.socket.destroy();
@@ -186,16 +211,21 @@ export class SandboxServer {
     const f = this.world.faults;
     const rng = this.world.rng;
     const s = this.world.stats.faults;
-    if (rng.chance(f.error_5xx_rate)) return s.error_5xx++, '5xx';
-    if (rng.chance(f.timeout_rate)) return s.timeouts++, 'timeout';
-    if (rng.chance(f.drop_rate)) return s.drops++, 'drop';
-    if (rng.chance(f.slow_rate)) return s.slow++, 'slow';
+    if (rng.chance(f.error_5xx_rate)) return (s.error_5xx++, '5xx');
+    if (rng.chance(f.timeout_rate)) return (s.timeouts++, 'timeout');
+    if (rng.chance(f.drop_rate)) return (s.drops++, 'drop');
+    if (rng.chance(f.slow_rate)) return (s.slow++, 'slow');
     return undefined;
   }
 
   private serverError(res: http.ServerResponse): void {
     const pick = this.world.rng.int(0, 2);
-    const e = pick === 0 ? new GraphError(131000, 'Something went wrong. Please try again later.') : pick === 1 ? new GraphError(2, 'Service temporarily unavailable') : new GraphError(131016, 'A service is temporarily unavailable.');
+    const e =
+      pick === 0
+        ? new GraphError(131000, 'Something went wrong. Please try again later.')
+        : pick === 1
+          ? new GraphError(2, 'Service temporarily unavailable')
+          : new GraphError(131016, 'A service is temporarily unavailable.');
     this.world.stats.syncError(e.code, undefined, this.world.clock.now());
     this.graphError(res, e);
   }
@@ -209,15 +239,27 @@ export class SandboxServer {
     if (token !== world.accessToken) throw new GraphError(190, 'invalid token');
     if (world.tokenState === 'expired') {
       const now = new Date(world.clock.now());
-      throw new GraphError(190, 'token expired', { subcode: 463, message: `Error validating access token: Session has expired on ${new Date(now.getTime() - 3600_000).toUTCString()}. The current time is ${now.toUTCString()}.` });
+      throw new GraphError(190, 'token expired', {
+        subcode: 463,
+        message: `Error validating access token: Session has expired on ${new Date(now.getTime() - 3600_000).toUTCString()}. The current time is ${now.toUTCString()}.`,
+      });
     }
-    if (world.tokenState === 'revoked') throw new GraphError(190, 'token revoked', { subcode: 460, message: 'Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.' });
+    if (world.tokenState === 'revoked')
+      throw new GraphError(190, 'token revoked', {
+        subcode: 460,
+        message:
+          'Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.',
+      });
     // appsecret_proof = hex HMAC-SHA256 of the token keyed with the app secret; checked when given.
     const proof = info.url.searchParams.get('appsecret_proof');
     if (proof !== null) {
       const expected = crypto.createHmac('sha256', world.appSecret).update(token).digest('hex');
       const ok = proof.length === expected.length && crypto.timingSafeEqual(Buffer.from(proof), Buffer.from(expected));
-      if (!ok) throw new GraphError(100, 'appsecret_proof does not match', { message: 'Invalid appsecret_proof provided in the API argument', type: 'GraphMethodException' });
+      if (!ok)
+        throw new GraphError(100, 'appsecret_proof does not match', {
+          message: 'Invalid appsecret_proof provided in the API argument',
+          type: 'GraphMethodException',
+        });
     }
   }
 
@@ -230,7 +272,14 @@ export class SandboxServer {
       this.authenticate(info);
       const m = world.media.get(segments[1] ?? '');
       if (!m) throw unknownObject(segments[1] ?? '');
-      return { messaging_product: 'whatsapp', id: m.id, mime_type: m.mime_type, sha256: m.sha256, file_size: m.file_size, note: 'The sandbox does not serve media bytes over Graph.' };
+      return {
+        messaging_product: 'whatsapp',
+        id: m.id,
+        mime_type: m.mime_type,
+        sha256: m.sha256,
+        file_size: m.file_size,
+        note: 'The sandbox does not serve media bytes over Graph.',
+      };
     }
     this.authenticate(info);
     const app = world.scenario.credentials;
@@ -239,18 +288,27 @@ export class SandboxServer {
       return this.finishUpload(segments[0], info);
     }
     if ((segments[0] === 'app' || segments[0] === app.app_id) && segments.length === 1) {
-      const node: Record<string, string> = { id: app.app_id, name: app.app_name, link: `https://www.facebook.com/games/?app_id=${app.app_id}` };
+      const node: Record<string, string> = {
+        id: app.app_id,
+        name: app.app_name,
+        link: `https://www.facebook.com/games/?app_id=${app.app_id}`,
+      };
       const wanted = parseFields(info.url.searchParams.get('fields')) ?? ['id', 'name', 'link'];
       const out: Record<string, string> = { id: app.app_id };
       for (const f of wanted) {
-        if (!(f in node)) throw new GraphError(100, `Tried accessing nonexisting field (${f}) on node type (Application)`, { message: `(#100) Tried accessing nonexisting field (${f}) on node type (Application)` });
+        if (!(f in node))
+          throw new GraphError(100, `Tried accessing nonexisting field (${f}) on node type (Application)`, {
+            message: `(#100) Tried accessing nonexisting field (${f}) on node type (Application)`,
+          });
         out[f] = node[f]!;
       }
       return out;
     }
-    if (segments[0] === app.app_id && segments[1] === 'uploads' && segments.length === 2 && info.method.toUpperCase() === 'POST') return this.startUpload(info);
+    if (segments[0] === app.app_id && segments[1] === 'uploads' && segments.length === 2 && info.method.toUpperCase() === 'POST')
+      return this.startUpload(info);
     const [id, edge, ...rest] = segments;
-    if (!id || rest.length) throw new GraphError(2500, 'unknown path', { message: `Unknown path components: /${segments.slice(1).join('/')}` });
+    if (!id || rest.length)
+      throw new GraphError(2500, 'unknown path', { message: `Unknown path components: /${segments.slice(1).join('/')}` });
     const method = info.method.toUpperCase();
     const q = info.url.searchParams;
     const fields = parseFields(q.get('fields'));
@@ -260,7 +318,10 @@ export class SandboxServer {
     const template = world.templates.get(id);
     const media = world.media.get(id);
     const unsupported = () =>
-      new GraphError(100, 'unsupported', { subcode: 33, message: `Unsupported ${method.toLowerCase()} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api` });
+      new GraphError(100, 'unsupported', {
+        subcode: 33,
+        message: `Unsupported ${method.toLowerCase()} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`,
+      });
 
     if (!edge) {
       if (template && method === 'POST') {
@@ -283,7 +344,14 @@ export class SandboxServer {
           world.media.delete(id);
           return { success: true };
         }
-        return { messaging_product: 'whatsapp', url: `${this.deps.baseUrl()}/__media/${media.id}`, mime_type: media.mime_type, sha256: media.sha256, file_size: media.file_size, id: media.id };
+        return {
+          messaging_product: 'whatsapp',
+          url: `${this.deps.baseUrl()}/__media/${media.id}`,
+          mime_type: media.mime_type,
+          sha256: media.sha256,
+          file_size: media.file_size,
+          id: media.id,
+        };
       }
       throw unknownObject(id);
     }
@@ -304,7 +372,9 @@ export class SandboxServer {
         const data: Record<string, unknown> = {};
         for (const f of wanted) {
           if (!['about', 'address', 'description', 'email', 'profile_picture_url', 'websites', 'vertical', 'messaging_product'].includes(f))
-            throw new GraphError(100, `Tried accessing nonexisting field (${f}) on node type (WhatsAppBusinessProfile)`, { message: `(#100) Tried accessing nonexisting field (${f}) on node type (WhatsAppBusinessProfile)` });
+            throw new GraphError(100, `Tried accessing nonexisting field (${f}) on node type (WhatsAppBusinessProfile)`, {
+              message: `(#100) Tried accessing nonexisting field (${f}) on node type (WhatsAppBusinessProfile)`,
+            });
           const v = (all as Record<string, unknown>)[f];
           if (v !== undefined) data[f] = v;
         }
@@ -341,7 +411,12 @@ export class SandboxServer {
 
   private listTemplates(wabaId: string, q: URLSearchParams, selfUrl: string, fields: string[] | undefined) {
     const world = this.world;
-    const list = (k: string) => q.get(k)?.split(',').map((s) => s.trim()).filter(Boolean);
+    const list = (k: string) =>
+      q
+        .get(k)
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     const statuses = list('status')?.map((s) => s.toUpperCase());
     const categories = list('category')?.map((s) => s.toUpperCase());
     const languages = list('language');
@@ -349,17 +424,23 @@ export class SandboxServer {
     const name = q.get('name')?.toLowerCase();
     const content = q.get('content')?.toLowerCase();
     const nameOrContent = q.get('name_or_content')?.toLowerCase();
-    const bodyText = (t: { components: { type: string; text?: string }[] }) => t.components.map((c) => c.text ?? '').join('\n').toLowerCase();
-    const items = world.templatesOf(wabaId).filter(
-      (t) =>
-        (!statuses || statuses.includes(t.status)) &&
-        (!categories || categories.includes(t.category)) &&
-        (!languages || languages.includes(t.language)) &&
-        (!qualities || qualities.includes(t.quality_score)) &&
-        (!name || t.name.includes(name)) &&
-        (!content || bodyText(t).includes(content)) &&
-        (!nameOrContent || t.name.includes(nameOrContent) || bodyText(t).includes(nameOrContent)),
-    );
+    const bodyText = (t: { components: { type: string; text?: string }[] }) =>
+      t.components
+        .map((c) => c.text ?? '')
+        .join('\n')
+        .toLowerCase();
+    const items = world
+      .templatesOf(wabaId)
+      .filter(
+        (t) =>
+          (!statuses || statuses.includes(t.status)) &&
+          (!categories || categories.includes(t.category)) &&
+          (!languages || languages.includes(t.language)) &&
+          (!qualities || qualities.includes(t.quality_score)) &&
+          (!name || t.name.includes(name)) &&
+          (!content || bodyText(t).includes(content)) &&
+          (!nameOrContent || t.name.includes(nameOrContent) || bodyText(t).includes(nameOrContent)),
+      );
     const page = paginate(items, q, selfUrl, (t) => templateJson(t, world, fields));
     const summary = q.get('summary');
     return summary && summary.split(',').includes('total_count') ? { ...page, summary: { total_count: items.length } } : page;
@@ -367,10 +448,15 @@ export class SandboxServer {
 
   private async uploadMedia(phoneId: string, info: RequestInfo): Promise<unknown> {
     const type = String(info.headers['content-type'] ?? '');
-    if (!type.toLowerCase().startsWith('multipart/form-data')) throw new GraphError(100, 'Media uploads must be multipart/form-data with a file part');
+    if (!type.toLowerCase().startsWith('multipart/form-data'))
+      throw new GraphError(100, 'Media uploads must be multipart/form-data with a file part');
     let form: FormData;
     try {
-      form = await new Request('http://127.0.0.1/', { method: 'POST', headers: { 'content-type': type }, body: new Uint8Array(info.body) }).formData();
+      form = await new Request('http://127.0.0.1/', {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: new Uint8Array(info.body),
+      }).formData();
     } catch (e) {
       throw new GraphError(100, `The multipart body could not be parsed: ${(e as Error).message}`);
     }
@@ -378,12 +464,20 @@ export class SandboxServer {
     if (form.get('messaging_product') !== 'whatsapp') throw new GraphError(100, 'messaging_product must be "whatsapp"');
     const file = form.get('file');
     if (!file || typeof file === 'string') throw new GraphError(131008, 'The parameter file is required.');
-    const mime = String(form.get('type') ?? file.type ?? '').toLowerCase().split(';')[0]!.trim();
+    const mime = String(form.get('type') ?? file.type ?? '')
+      .toLowerCase()
+      .split(';')[0]!
+      .trim();
     const maxMb = MEDIA_TYPES[mime];
-    if (maxMb === undefined) throw new GraphError(131053, `Param file must be a file with one of the following types: ${Object.keys(MEDIA_TYPES).join(', ')}. Received file of type '${mime}'.`);
+    if (maxMb === undefined)
+      throw new GraphError(
+        131053,
+        `Param file must be a file with one of the following types: ${Object.keys(MEDIA_TYPES).join(', ')}. Received file of type '${mime}'.`,
+      );
     const data = Buffer.from(await file.arrayBuffer());
     if (data.length === 0) throw new GraphError(131053, 'The uploaded file is empty');
-    if (data.length > maxMb * 1024 * 1024) throw new GraphError(131053, `${mime} files can be at most ${maxMb} MB; this one is ${(data.length / 1024 / 1024).toFixed(1)} MB`);
+    if (data.length > maxMb * 1024 * 1024)
+      throw new GraphError(131053, `${mime} files can be at most ${maxMb} MB; this one is ${(data.length / 1024 / 1024).toFixed(1)} MB`);
     return { id: this.world.storeMedia(phoneId, data, mime).id };
   }
 
@@ -396,28 +490,44 @@ export class SandboxServer {
     const str = (k: string, min: number, max: number) => {
       const v = b[k];
       if (v === undefined) return undefined;
-      if (typeof v !== 'string' || v.length < min || v.length > max) throw new GraphError(100, `${k} must be a string of ${min}–${max} characters`, { message: `(#100) Param ${k} must be at most ${max} characters long` });
+      if (typeof v !== 'string' || v.length < min || v.length > max)
+        throw new GraphError(100, `${k} must be a string of ${min}–${max} characters`, {
+          message: `(#100) Param ${k} must be at most ${max} characters long`,
+        });
       return v;
     };
     const patch: Record<string, unknown> = {};
-    for (const [k, min, max] of [['about', 1, 139], ['address', 0, 256], ['description', 0, 256], ['email', 0, 128]] as const) {
+    for (const [k, min, max] of [
+      ['about', 1, 139],
+      ['address', 0, 256],
+      ['description', 0, 256],
+      ['email', 0, 128],
+    ] as const) {
       const v = str(k, min, max);
       if (v !== undefined) patch[k] = v;
     }
-    if (typeof patch.email === 'string' && patch.email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(patch.email)) throw new GraphError(100, 'email is not a valid email address', { message: '(#100) Param email must be a valid email address' });
+    if (typeof patch.email === 'string' && patch.email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(patch.email))
+      throw new GraphError(100, 'email is not a valid email address', { message: '(#100) Param email must be a valid email address' });
     if (b.websites !== undefined) {
       if (!Array.isArray(b.websites) || b.websites.length > 2) throw new GraphError(100, 'websites must be an array of at most 2 URLs');
-      for (const w of b.websites) if (typeof w !== 'string' || w.length > 256 || !/^https?:\/\/\S+$/.test(w)) throw new GraphError(100, `websites: ${JSON.stringify(w)} is not an http(s) URL of at most 256 characters`);
+      for (const w of b.websites)
+        if (typeof w !== 'string' || w.length > 256 || !/^https?:\/\/\S+$/.test(w))
+          throw new GraphError(100, `websites: ${JSON.stringify(w)} is not an http(s) URL of at most 256 characters`);
       patch.websites = b.websites;
     }
     if (b.vertical !== undefined) {
-      if (!(BUSINESS_VERTICALS as readonly unknown[]).includes(b.vertical)) throw new GraphError(100, `vertical must be one of ${BUSINESS_VERTICALS.join(', ')}`);
+      if (!(BUSINESS_VERTICALS as readonly unknown[]).includes(b.vertical))
+        throw new GraphError(100, `vertical must be one of ${BUSINESS_VERTICALS.join(', ')}`);
       patch.vertical = b.vertical;
     }
     if (b.profile_picture_handle !== undefined) {
-      if (typeof b.profile_picture_handle !== 'string' || !b.profile_picture_handle) throw new GraphError(100, 'profile_picture_handle must be a non-empty string');
+      if (typeof b.profile_picture_handle !== 'string' || !b.profile_picture_handle)
+        throw new GraphError(100, 'profile_picture_handle must be a non-empty string');
       const type = this.world.uploadHandles.get(b.profile_picture_handle);
-      if (!type) throw new GraphError(100, 'profile_picture_handle is not a handle from the Resumable Upload API (POST /{app-id}/uploads)', { message: '(#100) Invalid profile_picture_handle' });
+      if (!type)
+        throw new GraphError(100, 'profile_picture_handle is not a handle from the Resumable Upload API (POST /{app-id}/uploads)', {
+          message: '(#100) Invalid profile_picture_handle',
+        });
       if (!type.startsWith('image/')) throw new GraphError(100, `the profile picture must be an image, the upload was ${type}`);
       patch.profile_picture_url = `https://pps.whatsapp.net/v/sandbox/${encodeURIComponent(b.profile_picture_handle.slice(0, 32))}.jpg`;
     }
@@ -431,8 +541,12 @@ export class SandboxServer {
     const name = q.get('file_name') ?? 'file';
     const length = Number(q.get('file_length'));
     const type = q.get('file_type') ?? '';
-    if (!Number.isInteger(length) || length <= 0) throw new GraphError(100, 'file_length must be a positive integer', { message: '(#100) The parameter file_length is required' });
-    if (!['image/jpeg', 'image/jpg', 'image/png', 'video/mp4', 'application/pdf'].includes(type)) throw new GraphError(100, `file_type must be image/jpeg, image/png, video/mp4 or application/pdf, got '${type}'`, { message: '(#100) Param file_type must be one of {application/pdf, image/jpeg, image/jpg, image/png, video/mp4}' });
+    if (!Number.isInteger(length) || length <= 0)
+      throw new GraphError(100, 'file_length must be a positive integer', { message: '(#100) The parameter file_length is required' });
+    if (!['image/jpeg', 'image/jpg', 'image/png', 'video/mp4', 'application/pdf'].includes(type))
+      throw new GraphError(100, `file_type must be image/jpeg, image/png, video/mp4 or application/pdf, got '${type}'`, {
+        message: '(#100) Param file_type must be one of {application/pdf, image/jpeg, image/jpg, image/png, video/mp4}',
+      });
     if (length > 100 * 1024 * 1024) throw new GraphError(100, 'file_length is over 100 MB');
     const session = Buffer.from(this.world.rng.hex(12)).toString('base64url');
     this.world.uploads.set(session, { file_name: name, file_length: length, file_type: type });
@@ -446,7 +560,8 @@ export class SandboxServer {
     if (!up) throw unknownObject(segment);
     const offset = Number(info.headers.file_offset ?? 0);
     if (offset !== 0) throw new GraphError(100, 'the sandbox takes the whole file in one request (file_offset 0)');
-    if (info.body.length !== up.file_length) throw new GraphError(100, `file_length was ${up.file_length} but ${info.body.length} bytes were sent`);
+    if (info.body.length !== up.file_length)
+      throw new GraphError(100, `file_length was ${up.file_length} but ${info.body.length} bytes were sent`);
     const handle = `4:${Buffer.from(up.file_name).toString('base64')}:${Buffer.from(up.file_type).toString('base64')}:${this.world.rng.bytes(24).toString('base64url')}:e:${Math.floor(this.world.clock.now() / 1000) + 30 * 86400}:${this.world.scenario.credentials.app_id}`;
     this.world.uploads.delete(session);
     this.world.uploadHandles.set(handle, up.file_type);
@@ -459,7 +574,12 @@ export class SandboxServer {
     const app = world.scenario.credentials;
     const appData = { id: app.app_id, name: app.app_name, link: `https://www.facebook.com/games/?app_id=${app.app_id}` };
     if (method === 'GET')
-      return { data: waba.subscriptions.map((s) => ({ whatsapp_business_api_data: appData, ...(s.override_callback_uri ? { override_callback_uri: s.override_callback_uri } : {}) })) };
+      return {
+        data: waba.subscriptions.map((s) => ({
+          whatsapp_business_api_data: appData,
+          ...(s.override_callback_uri ? { override_callback_uri: s.override_callback_uri } : {}),
+        })),
+      };
     if (method === 'DELETE') {
       waba.subscriptions = [];
       return { success: true };
@@ -469,7 +589,8 @@ export class SandboxServer {
       const uri = (b.override_callback_uri ?? q.get('override_callback_uri') ?? undefined) as string | undefined;
       const verify = (b.verify_token ?? q.get('verify_token') ?? undefined) as string | undefined;
       if (uri !== undefined) {
-        if (typeof uri !== 'string' || !/^https?:\/\//.test(uri)) throw new GraphError(100, 'override_callback_uri must be an http(s) URL', { message: 'Invalid callback URI format' });
+        if (typeof uri !== 'string' || !/^https?:\/\//.test(uri))
+          throw new GraphError(100, 'override_callback_uri must be an http(s) URL', { message: 'Invalid callback URI format' });
         if (!verify) throw new GraphError(131008, 'verify_token is required with override_callback_uri');
         await this.verifyCallback(uri, verify);
       }
@@ -493,6 +614,9 @@ export class SandboxServer {
     } catch {
       ok = false;
     }
-    if (!ok) throw new GraphError(100, `The callback URL or verify token couldn't be validated: ${uri} did not answer the challenge`, { subcode: 2200 });
+    if (!ok)
+      throw new GraphError(100, `The callback URL or verify token couldn't be validated: ${uri} did not answer the challenge`, {
+        subcode: 2200,
+      });
   }
 }

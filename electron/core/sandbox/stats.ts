@@ -79,7 +79,13 @@ export class StatsCollector {
   perRecipient = new Map<string, RecipientRecord>();
   duplicates = { same_callback_data: 0, same_template_24h: 0 };
   private duplicateItems = new Map<string, DuplicateItem>();
-  limits = { throughput_rejections: 0, pair_rate_rejections: 0, portfolio_violations: 0, marketing_cap_failures: 0, management_rate_rejections: 0 };
+  limits = {
+    throughput_rejections: 0,
+    pair_rate_rejections: 0,
+    portfolio_violations: 0,
+    marketing_cap_failures: 0,
+    management_rate_rejections: 0,
+  };
   violations: PortfolioViolation[] = [];
   syncErrors = new Map<number, number>();
   asyncErrors = new Map<number, number>();
@@ -116,7 +122,13 @@ export class StatsCollector {
     this.duplicateItems.set(id, item);
   }
 
-  accepted(waId: string, templateName: string | undefined, language: string | undefined, callbackData: string | undefined, now: number): void {
+  accepted(
+    waId: string,
+    templateName: string | undefined,
+    language: string | undefined,
+    callbackData: string | undefined,
+    now: number,
+  ): void {
     this.sends.accepted++;
     const r = this.recipient(waId, now);
     r.accepted++;
@@ -129,7 +141,8 @@ export class StatsCollector {
     }
     if (callbackData) {
       const seen = r.callbacks;
-      if (seen === callbackData || (seen instanceof Set && seen.has(callbackData))) this.bumpDuplicate(waId, 'same_callback_data', callbackData);
+      if (seen === callbackData || (seen instanceof Set && seen.has(callbackData)))
+        this.bumpDuplicate(waId, 'same_callback_data', callbackData);
       else if (seen === undefined) r.callbacks = callbackData;
       else if (typeof seen === 'string') r.callbacks = new Set([seen, callbackData]);
       else seen.add(callbackData);
@@ -142,14 +155,31 @@ export class StatsCollector {
     if (this.violations.length > VIOLATION_ITEMS_LIMIT * 1.25) this.violations.splice(0, this.violations.length - VIOLATION_ITEMS_LIMIT);
   }
 
-  snapshot(extra: { now: number; maxMps: Record<string, number>; webhooks: WebhookStats; portfolio: SandboxStats['portfolio'] }): SandboxStats {
+  snapshot(extra: {
+    now: number;
+    maxMps: Record<string, number>;
+    webhooks: WebhookStats;
+    portfolio: SandboxStats['portfolio'];
+  }): SandboxStats {
     const obj = (m: Map<number, number>) => Object.fromEntries([...m].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v]));
     return {
       started_at: this.startedAt,
       now: extra.now,
       requests: { ...this.requests },
       sends: { ...this.sends },
-      per_recipient: Object.fromEntries([...this.perRecipient].map(([k, v]) => [k, { accepted: v.accepted, rejected: v.rejected, failed_async: v.failed_async, templates: { ...v.templates }, first_at: v.first_at, last_at: v.last_at }])),
+      per_recipient: Object.fromEntries(
+        [...this.perRecipient].map(([k, v]) => [
+          k,
+          {
+            accepted: v.accepted,
+            rejected: v.rejected,
+            failed_async: v.failed_async,
+            templates: { ...v.templates },
+            first_at: v.first_at,
+            last_at: v.last_at,
+          },
+        ]),
+      ),
       duplicates: { ...this.duplicates, items: [...this.duplicateItems.values()].map((i) => ({ ...i })) },
       limits: { ...this.limits, portfolio_violation_items: this.violations.map((v) => ({ ...v })) },
       max_mps: extra.maxMps,

@@ -33,16 +33,24 @@ export class TemplateSubmissions {
     const language = typeof b.language === 'string' ? b.language : '';
     const category = typeof b.category === 'string' ? b.category.toUpperCase() : '';
     if (!name || !language || !category) throw invalid('name, language and category are required', 2388043);
-    if (!['MARKETING', 'UTILITY', 'AUTHENTICATION'].includes(category)) throw invalid(`category must be MARKETING, UTILITY or AUTHENTICATION, got ${category}`, 2388043);
+    if (!['MARKETING', 'UTILITY', 'AUTHENTICATION'].includes(category))
+      throw invalid(`category must be MARKETING, UTILITY or AUTHENTICATION, got ${category}`, 2388043);
     const components = this.components(b);
     const existing = this.world.findTemplate(wabaId, name, language);
     if (existing && existing.status !== 'DELETED') throw invalid(`Content in this language already exists: ${name} (${language})`, 2388024);
     this.check(name, language, category, b.parameter_format, components);
     if (existing) this.world.templates.delete(existing.id);
-    const id = this.world.addTemplate({
-      name, language, category, status: 'PENDING', components,
-      parameter_format: String(b.parameter_format ?? 'positional').toUpperCase() === 'NAMED' ? 'NAMED' : 'POSITIONAL',
-    }, wabaId);
+    const id = this.world.addTemplate(
+      {
+        name,
+        language,
+        category,
+        status: 'PENDING',
+        components,
+        parameter_format: String(b.parameter_format ?? 'positional').toUpperCase() === 'NAMED' ? 'NAMED' : 'POSITIONAL',
+      },
+      wabaId,
+    );
     this.scheduleReview(this.world.templates.get(id)!);
     return { id, status: 'PENDING', category };
   }

@@ -95,9 +95,22 @@ export class WebhookDispatcher {
   private ready: Pending[] = [];
   private flushScheduled = false;
   private flushWaiters: (() => void)[] = [];
-  private readonly agents = { http: new http.Agent({ keepAlive: true, maxSockets: 64 }), https: new https.Agent({ keepAlive: true, maxSockets: 64 }) };
+  private readonly agents = {
+    http: new http.Agent({ keepAlive: true, maxSockets: 64 }),
+    https: new https.Agent({ keepAlive: true, maxSockets: 64 }),
+  };
   private closed = false;
-  readonly stats: WebhookStats = { generated: 0, delivered: 0, attempts: 0, failed_attempts: 0, retries: 0, gave_up: 0, no_url: 0, duplicates: 0, pending: 0 };
+  readonly stats: WebhookStats = {
+    generated: 0,
+    delivered: 0,
+    attempts: 0,
+    failed_attempts: 0,
+    retries: 0,
+    gave_up: 0,
+    no_url: 0,
+    duplicates: 0,
+    pending: 0,
+  };
 
   constructor(
     private readonly clock: Clock,
@@ -108,7 +121,10 @@ export class WebhookDispatcher {
   }
 
   /** Schedules one update (a one-entry envelope) for delivery after `delayMs` of clock time. */
-  enqueue(envelope: { object: string; entry: unknown[] }, meta: { wabaId: string; field: string; summary: string; delayMs: number; duplicate?: boolean }): void {
+  enqueue(
+    envelope: { object: string; entry: unknown[] },
+    meta: { wabaId: string; field: string; summary: string; delayMs: number; duplicate?: boolean },
+  ): void {
     this.enqueueLazy(meta, () => ({ summary: meta.summary, envelope }));
   }
 
@@ -138,7 +154,18 @@ export class WebhookDispatcher {
   dispatch(meta: { wabaId: string; field: string; createdAt: number; duplicate?: boolean }, build: UpdateBuilder): void {
     if (this.closed) return;
     const { summary, envelope } = build();
-    const entry: WebhookLogEntry = { seq: ++this.seq, waba_id: meta.wabaId, field: meta.field, summary, created_at: meta.createdAt, attempts: 0, batch_size: 0, state: 'pending', duplicate: meta.duplicate === true, body: JSON.stringify(envelope) };
+    const entry: WebhookLogEntry = {
+      seq: ++this.seq,
+      waba_id: meta.wabaId,
+      field: meta.field,
+      summary,
+      created_at: meta.createdAt,
+      attempts: 0,
+      batch_size: 0,
+      state: 'pending',
+      duplicate: meta.duplicate === true,
+      body: JSON.stringify(envelope),
+    };
     this.log.push(entry);
     // Trim in chunks: splicing one entry per event would be O(n) on every send.
     if (this.log.length > LOG_LIMIT * 1.25) this.log = this.log.slice(this.log.length - LOG_LIMIT);
@@ -172,7 +199,8 @@ export class WebhookDispatcher {
       }
       const max = Math.max(1, this.settings.batch_max);
       for (const [wabaId, list] of byWaba)
-        for (let i = 0; i < list.length; i += max) this.track(this.post({ wabaId, updates: list.slice(i, i + max), attempts: 0, createdAt: this.clock.now() }));
+        for (let i = 0; i < list.length; i += max)
+          this.track(this.post({ wabaId, updates: list.slice(i, i + max), attempts: 0, createdAt: this.clock.now() }));
     }
     for (const w of waiters) w();
   }

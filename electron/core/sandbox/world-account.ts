@@ -17,10 +17,31 @@ export abstract class WorldAccount extends WorldBase {
     const asNumber = Number.isFinite(value) ? value : -1;
     for (const w of this.wabas.values()) {
       const cap = this.scenario.webhooks.capability_format === 'tier' ? limit : asNumber;
-      this.managementWebhook(w.id, 'business_capability_update', { max_daily_conversation_per_phone: asNumber, max_daily_conversations_per_business: cap, max_phone_numbers_per_business: 25, max_phone_numbers_per_waba: 25 }, `business_capability_update:${limit}`);
+      this.managementWebhook(
+        w.id,
+        'business_capability_update',
+        {
+          max_daily_conversation_per_phone: asNumber,
+          max_daily_conversations_per_business: cap,
+          max_phone_numbers_per_business: 25,
+          max_phone_numbers_per_waba: 25,
+        },
+        `business_capability_update:${limit}`,
+      );
       const up = (LIMIT_VALUES[limit] ?? 0) > (LIMIT_VALUES[old] ?? 0);
       for (const p of this.phonesOf(w.id))
-        this.managementWebhook(w.id, 'phone_number_quality_update', { display_phone_number: digitsOf(p.display_phone_number), event: up ? 'UPGRADE' : 'DOWNGRADE', current_limit: limit, old_limit: old, max_daily_conversations_per_business: limit }, `phone_number_quality_update:${up ? 'UPGRADE' : 'DOWNGRADE'} ${p.id}`);
+        this.managementWebhook(
+          w.id,
+          'phone_number_quality_update',
+          {
+            display_phone_number: digitsOf(p.display_phone_number),
+            event: up ? 'UPGRADE' : 'DOWNGRADE',
+            current_limit: limit,
+            old_limit: old,
+            max_daily_conversations_per_business: limit,
+          },
+          `phone_number_quality_update:${up ? 'UPGRADE' : 'DOWNGRADE'} ${p.id}`,
+        );
     }
   }
 
@@ -39,39 +60,72 @@ export abstract class WorldAccount extends WorldBase {
     });
   }
 
-  setPhone(id: string, patch: { quality_rating?: PhoneQuality; status?: PhoneState['status']; throughput_level?: 'STANDARD' | 'HIGH' }): PhoneState {
+  setPhone(
+    id: string,
+    patch: { quality_rating?: PhoneQuality; status?: PhoneState['status']; throughput_level?: 'STANDARD' | 'HIGH' },
+  ): PhoneState {
     const p = this.phoneOrThrow(id);
     const limit = this.business.messaging_limit;
     if (patch.quality_rating && patch.quality_rating !== p.quality_rating) {
       const wasRed = p.quality_rating === 'RED';
       p.quality_rating = patch.quality_rating;
       const event = patch.quality_rating === 'RED' ? 'FLAGGED' : wasRed ? 'UNFLAGGED' : undefined;
-      if (event) this.managementWebhook(p.waba_id, 'phone_number_quality_update', { display_phone_number: digitsOf(p.display_phone_number), event, current_limit: limit, max_daily_conversations_per_business: limit }, `phone_number_quality_update:${event} ${p.id}`);
+      if (event)
+        this.managementWebhook(
+          p.waba_id,
+          'phone_number_quality_update',
+          {
+            display_phone_number: digitsOf(p.display_phone_number),
+            event,
+            current_limit: limit,
+            max_daily_conversations_per_business: limit,
+          },
+          `phone_number_quality_update:${event} ${p.id}`,
+        );
     }
     if (patch.status) p.status = patch.status;
     if (patch.throughput_level && patch.throughput_level !== p.throughput_level) {
       p.throughput_level = patch.throughput_level;
       if (patch.throughput_level === 'HIGH')
-        this.managementWebhook(p.waba_id, 'phone_number_quality_update', { display_phone_number: digitsOf(p.display_phone_number), event: 'THROUGHPUT_UPGRADE', current_limit: limit, max_daily_conversations_per_business: limit }, `phone_number_quality_update:THROUGHPUT_UPGRADE ${p.id}`);
+        this.managementWebhook(
+          p.waba_id,
+          'phone_number_quality_update',
+          {
+            display_phone_number: digitsOf(p.display_phone_number),
+            event: 'THROUGHPUT_UPGRADE',
+            current_limit: limit,
+            max_daily_conversations_per_business: limit,
+          },
+          `phone_number_quality_update:THROUGHPUT_UPGRADE ${p.id}`,
+        );
     }
     return p;
   }
-
 
   /** Adds or changes a recipient's scripted behaviour. */
   upsertUser(patch: Partial<ScenarioUser> & { phone: string }): void {
     const waId = patch.wa_id ?? digitsOf(patch.phone);
     const existing = this.users.get(waId);
     const base = userSchema.parse({ phone: patch.phone });
-    const merged = { ...base, ...existing, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as ScenarioUser;
+    const merged = {
+      ...base,
+      ...existing,
+      ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
+    } as ScenarioUser;
     this.users.set(waId, merged);
   }
 
   storeMedia(phoneId: string, data: Buffer, mime: string): MediaRecord {
     this.phoneOrThrow(phoneId);
-    const rec: MediaRecord = { id: this.nextId('7'), phone_number_id: phoneId, mime_type: mime, sha256: crypto.createHash('sha256').update(data).digest('hex'), file_size: data.length, data };
+    const rec: MediaRecord = {
+      id: this.nextId('7'),
+      phone_number_id: phoneId,
+      mime_type: mime,
+      sha256: crypto.createHash('sha256').update(data).digest('hex'),
+      file_size: data.length,
+      data,
+    };
     this.media.set(rec.id, rec);
     return rec;
   }
-
 }

@@ -31,7 +31,6 @@ import { WebhookDispatcher } from './webhooks';
  * All state lives here, so a layer's fields are initialised before the constructor runs.
  */
 
-
 export type StatusName = 'accepted' | 'held' | 'sent' | 'delivered' | 'read' | 'failed';
 export type InboundKind = 'text' | 'button' | 'interactive' | 'stop_text' | 'stop_button' | 'preference_stop';
 export type StopLanguage = 'en' | 'he' | 'zh';
@@ -188,18 +187,35 @@ export abstract class WorldBase {
     this.business = { ...scenario.business };
     this.pair = new PairRateLimiter(scenario.limits.pair_interval_ms, scenario.limits.pair_burst);
     this.portfolio = new MovingUniqueSet(24 * HOUR);
-    this.webhooks = new WebhookDispatcher(clock, scenario.webhooks, (wabaId) => ({ url: this.webhookTarget(wabaId), appSecret: this.appSecret }));
+    this.webhooks = new WebhookDispatcher(clock, scenario.webhooks, (wabaId) => ({
+      url: this.webhookTarget(wabaId),
+      appSecret: this.appSecret,
+    }));
     this.clicks = new SandboxClicks(scenario.clicks, {
-      rng, clockNow: () => clock.now(), after: (ms, fn) => this.after(ms, fn),
+      rng,
+      clockNow: () => clock.now(),
+      after: (ms, fn) => this.after(ms, fn),
       post: (wabaId, build) => this.webhooks.enqueueLazy({ wabaId, field: 'messages', delayMs: 0 }, build),
     });
     const now = clock.now();
     for (const w of scenario.wabas) {
       this.wabas.set(w.id, {
-        id: w.id, name: w.name, currency: w.currency, timezone_id: w.timezone_id, message_template_namespace: w.message_template_namespace,
-        account_review_status: w.account_review_status, health: w.health, subscriptions: [{ app_id: scenario.credentials.app_id }],
+        id: w.id,
+        name: w.name,
+        currency: w.currency,
+        timezone_id: w.timezone_id,
+        message_template_namespace: w.message_template_namespace,
+        account_review_status: w.account_review_status,
+        health: w.health,
+        subscriptions: [{ app_id: scenario.credentials.app_id }],
       });
-      for (const p of w.phone_numbers) this.phones.set(p.id, { ...p, business_profile: { ...p.business_profile }, waba_id: w.id, last_onboarded_time: now - 90 * 24 * HOUR });
+      for (const p of w.phone_numbers)
+        this.phones.set(p.id, {
+          ...p,
+          business_profile: { ...p.business_profile },
+          waba_id: w.id,
+          last_onboarded_time: now - 90 * 24 * HOUR,
+        });
       for (const t of w.templates) {
         const id = t.id ?? this.nextId('5');
         const state: TemplateState = { ...t, id, waba_id: w.id, last_updated_time: now };
@@ -240,7 +256,13 @@ export abstract class WorldBase {
   /** A wamid shaped like Meta's: base64 of a small protobuf holding the wa_id and a random id. */
   protected wamid(waId: string): string {
     const id = Buffer.from(this.rng.hex(9).toUpperCase(), 'ascii');
-    const body = Buffer.concat([Buffer.from([0x1c, 0x18, waId.length]), Buffer.from(waId, 'ascii'), Buffer.from([0x15, 0x02, 0x00, 0x11, 0x18, 0x12]), id, Buffer.from([0x00])]);
+    const body = Buffer.concat([
+      Buffer.from([0x1c, 0x18, waId.length]),
+      Buffer.from(waId, 'ascii'),
+      Buffer.from([0x15, 0x02, 0x00, 0x11, 0x18, 0x12]),
+      id,
+      Buffer.from([0x00]),
+    ]);
     return 'wamid.' + body.toString('base64');
   }
 
@@ -297,11 +319,23 @@ export abstract class WorldBase {
     const now = this.clock.now();
     const limit = this.scenario.limits.management_calls_per_hour;
     const usage = (count: number, regainMin: number) =>
-      JSON.stringify({ [wabaId]: [{ type: 'whatsapp_business_management', call_count: Math.min(100, Math.round((count / limit) * 100)), total_cputime: 0, total_time: 0, estimated_time_to_regain_access: regainMin }] });
+      JSON.stringify({
+        [wabaId]: [
+          {
+            type: 'whatsapp_business_management',
+            call_count: Math.min(100, Math.round((count / limit) * 100)),
+            total_cputime: 0,
+            total_time: 0,
+            estimated_time_to_regain_access: regainMin,
+          },
+        ],
+      });
     if (c.count(now) >= limit) {
       this.stats.limits.management_rate_rejections++;
       this.stats.syncError(80007, undefined, now);
-      throw new GraphError(80007, `WhatsApp Business Account ${wabaId} reached its rate limit of ${limit} calls per hour`, { headers: { 'x-business-use-case-usage': usage(limit, Math.ceil(c.msUntilBelow(now, limit) / 60_000)) } });
+      throw new GraphError(80007, `WhatsApp Business Account ${wabaId} reached its rate limit of ${limit} calls per hour`, {
+        headers: { 'x-business-use-case-usage': usage(limit, Math.ceil(c.msUntilBelow(now, limit) / 60_000)) },
+      });
     }
     return usage(c.add(now), 0);
   }
@@ -329,10 +363,12 @@ export abstract class WorldBase {
     for (const m of this.throughput.values()) m.max = 0;
   }
 
-
   protected managementWebhook(wabaId: string, field: string, value: object, summary: string): void {
     const now = this.clock.now();
-    this.webhooks.enqueue({ object: 'whatsapp_business_account', entry: [{ id: wabaId, time: unix(now), changes: [{ value, field }] }] }, { wabaId, field, summary, delayMs: 0 });
+    this.webhooks.enqueue(
+      { object: 'whatsapp_business_account', entry: [{ id: wabaId, time: unix(now), changes: [{ value, field }] }] },
+      { wabaId, field, summary, delayMs: 0 },
+    );
   }
 
   /** Template pause cycle (world-templates.ts): a scenario template starting PAUSED is unpaused later. */

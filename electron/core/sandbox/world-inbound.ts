@@ -38,15 +38,36 @@ export abstract class WorldInbound extends WorldTemplates {
     else if (kind === 'text') Object.assign(message, { type: 'text', text: { body: input.text ?? 'Hi' } });
     else if (kind === 'button') {
       const b = this.quickReplyOf(contextWamid, input.text);
-      Object.assign(message, { context, type: 'button', button: { payload: input.payload ?? b?.payload ?? input.text ?? 'OK', text: input.text ?? b?.text ?? 'OK' } });
+      Object.assign(message, {
+        context,
+        type: 'button',
+        button: { payload: input.payload ?? b?.payload ?? input.text ?? 'OK', text: input.text ?? b?.text ?? 'OK' },
+      });
     } else if (kind === 'interactive')
-      Object.assign(message, { context, type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: input.payload ?? 'reply_1', title: input.text ?? 'Yes' } } });
+      Object.assign(message, {
+        context,
+        type: 'interactive',
+        interactive: { type: 'button_reply', button_reply: { id: input.payload ?? 'reply_1', title: input.text ?? 'Yes' } },
+      });
     if (message.context === undefined) delete message.context;
 
     this.lastInbound.set(`${phone.id}:${waId}`, now);
     this.meter(phone.id).add(now);
-    const envelope = { object: 'whatsapp_business_account', entry: [{ id: phone.waba_id, changes: [{ value: { messaging_product: 'whatsapp', metadata, contacts, messages: [message] }, field: 'messages' }] }] };
-    this.webhooks.enqueue(envelope, { wabaId: phone.waba_id, field: 'messages', summary: `messages:${String(message.type)} from ${waId}`, delayMs: 0 });
+    const envelope = {
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: phone.waba_id,
+          changes: [{ value: { messaging_product: 'whatsapp', metadata, contacts, messages: [message] }, field: 'messages' }],
+        },
+      ],
+    };
+    this.webhooks.enqueue(envelope, {
+      wabaId: phone.waba_id,
+      field: 'messages',
+      summary: `messages:${String(message.type)} from ${waId}`,
+      delayMs: 0,
+    });
     return { wamid: message.id as string };
   }
 
@@ -87,14 +108,37 @@ export abstract class WorldInbound extends WorldTemplates {
     const now = this.clock.now();
     const phone = phoneId ? this.phoneOrThrow(phoneId) : this.phoneLastUsedFor(waId);
     const existing = this.users.get(waId);
-    this.users.set(waId, { ...(existing ?? { phone: '+' + waId, undeliverable: false, marketing_cap_reached: false, experiment_holdout: false, offline: false, marketing_stopped: false }), marketing_stopped: value === 'stop' });
+    this.users.set(waId, {
+      ...(existing ?? {
+        phone: '+' + waId,
+        undeliverable: false,
+        marketing_cap_reached: false,
+        experiment_holdout: false,
+        offline: false,
+        marketing_stopped: false,
+      }),
+      marketing_stopped: value === 'stop',
+    });
     const value_ = {
       messaging_product: 'whatsapp',
       metadata: { display_phone_number: digitsOf(phone.display_phone_number), phone_number_id: phone.id },
       contacts: [{ wa_id: waId, profile: { name: existing?.name ?? `User ${waId.slice(-4)}` } }],
-      user_preferences: [{ wa_id: waId, detail: value === 'stop' ? 'User requested to stop marketing messages' : 'User requested to resume marketing messages', category: 'marketing_messages', value, timestamp: unix(now) }],
+      user_preferences: [
+        {
+          wa_id: waId,
+          detail: value === 'stop' ? 'User requested to stop marketing messages' : 'User requested to resume marketing messages',
+          category: 'marketing_messages',
+          value,
+          timestamp: unix(now),
+        },
+      ],
     };
-    this.webhooks.enqueue({ object: 'whatsapp_business_account', entry: [{ id: phone.waba_id, time: unix(now), changes: [{ value: value_, field: 'user_preferences' }] }] }, { wabaId: phone.waba_id, field: 'user_preferences', summary: `user_preferences:${value} ${waId}`, delayMs: 0 });
+    this.webhooks.enqueue(
+      {
+        object: 'whatsapp_business_account',
+        entry: [{ id: phone.waba_id, time: unix(now), changes: [{ value: value_, field: 'user_preferences' }] }],
+      },
+      { wabaId: phone.waba_id, field: 'user_preferences', summary: `user_preferences:${value} ${waId}`, delayMs: 0 },
+    );
   }
-
 }

@@ -7,7 +7,18 @@ import { metaPricing } from './pricing';
 import { GraphError, webhookError } from './graph-errors';
 import { validateTemplateComponents } from './template-validation';
 import {
-  callingCode, DELIVER, digitsOf, HOUR, isUsNumber, SENT_ONLY, STATUS_STEPS, unix, type MessageRecord, type PhoneState, type Pricing, type TemplateState,
+  callingCode,
+  DELIVER,
+  digitsOf,
+  HOUR,
+  isUsNumber,
+  SENT_ONLY,
+  STATUS_STEPS,
+  unix,
+  type MessageRecord,
+  type PhoneState,
+  type Pricing,
+  type TemplateState,
 } from './world-base';
 import { WorldInbound } from './world-inbound';
 
@@ -21,31 +32,45 @@ export abstract class WorldMessages extends WorldInbound {
     let waId: string | undefined;
     try {
       const phone = this.phoneOrThrow(phoneId);
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new GraphError(100, 'The request body must be a JSON object');
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        throw new GraphError(100, 'The request body must be a JSON object');
       const b = body as Record<string, unknown>;
       if (b.messaging_product === undefined) throw new GraphError(131008, 'The parameter messaging_product is required.');
       if (b.messaging_product !== 'whatsapp') throw new GraphError(100, 'messaging_product must be "whatsapp"');
       if (b.recipient_type !== undefined && b.recipient_type !== 'individual')
-        throw new GraphError(100, b.recipient_type === 'group' ? 'The sandbox does not emulate the Groups API' : 'recipient_type must be "individual"');
+        throw new GraphError(
+          100,
+          b.recipient_type === 'group' ? 'The sandbox does not emulate the Groups API' : 'recipient_type must be "individual"',
+        );
       if (b.to === undefined || b.to === '') throw new GraphError(131008, 'The parameter to is required.');
-      if (typeof b.to !== 'string' || !/^\+?[\d\s\-()]+$/.test(b.to)) throw new GraphError(100, `Invalid parameter 'to': ${JSON.stringify(b.to)} is not a phone number`);
+      if (typeof b.to !== 'string' || !/^\+?[\d\s\-()]+$/.test(b.to))
+        throw new GraphError(100, `Invalid parameter 'to': ${JSON.stringify(b.to)} is not a phone number`);
       const input = b.to;
       const digits = digitsOf(input);
-      if (digits.length < 7 || digits.length > 15) throw new GraphError(100, `Invalid parameter 'to': ${input} is not a valid phone number`);
+      if (digits.length < 7 || digits.length > 15)
+        throw new GraphError(100, `Invalid parameter 'to': ${input} is not a valid phone number`);
       const user = this.users.get(digits) ?? [...this.users.values()].find((u) => digitsOf(u.phone) === digits);
       waId = user?.wa_id ?? digits;
       const type = b.type ?? 'text';
-      if (b.biz_opaque_callback_data !== undefined && (typeof b.biz_opaque_callback_data !== 'string' || b.biz_opaque_callback_data.length > 512))
+      if (
+        b.biz_opaque_callback_data !== undefined &&
+        (typeof b.biz_opaque_callback_data !== 'string' || b.biz_opaque_callback_data.length > 512)
+      )
         throw new GraphError(100, 'biz_opaque_callback_data must be a string of at most 512 characters');
 
       const waba = this.wabas.get(phone.waba_id)!;
       if (waba.health === 'LOCKED') throw new GraphError(131031, `WhatsApp Business Account ${waba.id} is locked`);
-      if (waba.health === 'RESTRICTED' || phone.status === 'BANNED' || phone.status === 'RESTRICTED') throw new GraphError(368, `${phone.display_phone_number} is temporarily blocked for policy violations`);
-      if (phone.status === 'RATE_LIMITED') throw new GraphError(131048, `${phone.display_phone_number} is spam rate limited: earlier messages were blocked or reported`);
-      if (phone.status !== 'CONNECTED' && phone.status !== 'FLAGGED') throw new GraphError(133010, `${phone.display_phone_number} is not registered on Cloud API (status ${phone.status})`);
-      for (const p of this.phones.values()) if (digitsOf(p.display_phone_number) === digits) throw new GraphError(131021, 'Recipient phone number is the same as the sender');
+      if (waba.health === 'RESTRICTED' || phone.status === 'BANNED' || phone.status === 'RESTRICTED')
+        throw new GraphError(368, `${phone.display_phone_number} is temporarily blocked for policy violations`);
+      if (phone.status === 'RATE_LIMITED')
+        throw new GraphError(131048, `${phone.display_phone_number} is spam rate limited: earlier messages were blocked or reported`);
+      if (phone.status !== 'CONNECTED' && phone.status !== 'FLAGGED')
+        throw new GraphError(133010, `${phone.display_phone_number} is not registered on Cloud API (status ${phone.status})`);
+      for (const p of this.phones.values())
+        if (digitsOf(p.display_phone_number) === digits) throw new GraphError(131021, 'Recipient phone number is the same as the sender');
       const cc = callingCode(digits);
-      if (cc && this.scenario.limits.restricted_calling_codes.includes(cc)) throw new GraphError(130497, `This business cannot message users with +${cc} numbers`);
+      if (cc && this.scenario.limits.restricted_calling_codes.includes(cc))
+        throw new GraphError(130497, `This business cannot message users with +${cc} numbers`);
 
       let record: Omit<MessageRecord, 'wamid' | 'status' | 'outcome' | 'statuses'>;
       let template: TemplateState | undefined;
@@ -57,24 +82,54 @@ export abstract class WorldMessages extends WorldInbound {
         if (t.name === undefined || t.name === '') throw new GraphError(131008, 'The parameter template.name is required.');
         if (typeof t.name !== 'string') throw new GraphError(100, 'template.name must be a string');
         const lang = t.language as Record<string, unknown> | undefined;
-        if (lang === undefined || typeof lang !== 'object' || lang === null || lang.code === undefined || lang.code === '') throw new GraphError(131008, 'The parameter template.language.code is required.');
+        if (lang === undefined || typeof lang !== 'object' || lang === null || lang.code === undefined || lang.code === '')
+          throw new GraphError(131008, 'The parameter template.language.code is required.');
         if (typeof lang.code !== 'string') throw new GraphError(100, 'template.language.code must be a string');
-        if (lang.policy !== undefined && lang.policy !== 'deterministic') throw new GraphError(131009, 'template.language.policy can only be "deterministic"');
+        if (lang.policy !== undefined && lang.policy !== 'deterministic')
+          throw new GraphError(131009, 'template.language.policy can only be "deterministic"');
         template = this.findTemplate(phone.waba_id, t.name, lang.code);
         if (!template || ['DELETED', 'PENDING_DELETION'].includes(template.status))
           throw new GraphError(132001, `template name (${t.name}) does not exist in ${lang.code}`);
-        if (template.status === 'PAUSED') throw new GraphError(132015, `Template ${t.name} (${lang.code}) is paused because of low quality`);
-        if (template.status === 'DISABLED') throw new GraphError(132016, `Template ${t.name} (${lang.code}) is disabled because of low quality`);
-        if (template.status !== 'APPROVED') throw new GraphError(132001, `template name (${t.name}) in ${lang.code} is ${template.status}, not APPROVED`);
+        if (template.status === 'PAUSED')
+          throw new GraphError(132015, `Template ${t.name} (${lang.code}) is paused because of low quality`);
+        if (template.status === 'DISABLED')
+          throw new GraphError(132016, `Template ${t.name} (${lang.code}) is disabled because of low quality`);
+        if (template.status !== 'APPROVED')
+          throw new GraphError(132001, `template name (${t.name}) in ${lang.code} is ${template.status}, not APPROVED`);
         const rendered = validateTemplateComponents(t, template, { mediaExists: (id) => this.media.has(id) });
-        record = { phone_number_id: phoneId, wa_id: waId, input, type: 'template', template: this.templateInfo(template), rendered, text: undefined, biz_opaque_callback_data: b.biz_opaque_callback_data as string | undefined, api_version: apiVersion, accepted_at: now };
+        record = {
+          phone_number_id: phoneId,
+          wa_id: waId,
+          input,
+          type: 'template',
+          template: this.templateInfo(template),
+          rendered,
+          text: undefined,
+          biz_opaque_callback_data: b.biz_opaque_callback_data as string | undefined,
+          api_version: apiVersion,
+          accepted_at: now,
+        };
       } else if (type === 'text') {
         const text = b.text as Record<string, unknown> | undefined;
         if (!text || typeof text.body !== 'string' || !text.body) throw new GraphError(131008, 'The parameter text.body is required.');
         if (text.body.length > 4096) throw new GraphError(100, 'text.body must be at most 4096 characters');
         if (!this.inServiceWindow(phoneId, waId, now))
-          throw new GraphError(131047, 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.');
-        record = { phone_number_id: phoneId, wa_id: waId, input, type: 'text', template: undefined, rendered: undefined, text: text.body, biz_opaque_callback_data: b.biz_opaque_callback_data as string | undefined, api_version: apiVersion, accepted_at: now };
+          throw new GraphError(
+            131047,
+            'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+          );
+        record = {
+          phone_number_id: phoneId,
+          wa_id: waId,
+          input,
+          type: 'text',
+          template: undefined,
+          rendered: undefined,
+          text: text.body,
+          biz_opaque_callback_data: b.biz_opaque_callback_data as string | undefined,
+          api_version: apiVersion,
+          accepted_at: now,
+        };
       } else {
         throw new GraphError(131051, `The sandbox emulates template and text messages, not type ${JSON.stringify(type)}`);
       }
@@ -83,12 +138,18 @@ export abstract class WorldMessages extends WorldInbound {
       const limit = this.throughputLimit(phone);
       if (meter.count(now) >= limit) {
         this.stats.limits.throughput_rejections++;
-        throw new GraphError(130429, `Cloud API message throughput of ${limit} messages per second has been reached for ${phone.display_phone_number}`);
+        throw new GraphError(
+          130429,
+          `Cloud API message throughput of ${limit} messages per second has been reached for ${phone.display_phone_number}`,
+        );
       }
       const pair = this.pair.take(`${phoneId}:${waId}`, now);
       if (!pair.ok) {
         this.stats.limits.pair_rate_rejections++;
-        throw new GraphError(131056, `Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time. Retry after ${Math.ceil(pair.retryAfterMs / 1000)} s.`);
+        throw new GraphError(
+          131056,
+          `Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time. Retry after ${Math.ceil(pair.retryAfterMs / 1000)} s.`,
+        );
       }
       meter.add(now);
       return this.accept(phone, record, template);
@@ -105,20 +166,43 @@ export abstract class WorldMessages extends WorldInbound {
     const user = this.users.get(waId);
     let undeliverable = user?.undeliverable ?? false;
     if (!user && this.scenario.delivery.undeliverable_rate > 0) {
-      if (!this.unknownUndeliverable.has(waId)) this.unknownUndeliverable.set(waId, this.rng.chance(this.scenario.delivery.undeliverable_rate));
+      if (!this.unknownUndeliverable.has(waId))
+        this.unknownUndeliverable.set(waId, this.rng.chance(this.scenario.delivery.undeliverable_rate));
       undeliverable = this.unknownUndeliverable.get(waId)!;
     }
     if (undeliverable) return { kind: 'failed', code: 131026, details: 'Message Undeliverable.' };
     if (template?.category === 'MARKETING') {
-      if (user?.marketing_stopped) return { kind: 'failed', code: 131050, details: 'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.' };
+      if (user?.marketing_stopped)
+        return {
+          kind: 'failed',
+          code: 131050,
+          details:
+            'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.',
+        };
       if (this.scenario.limits.us_marketing_blocked && isUsNumber(waId))
-        return { kind: 'failed', code: 131049, details: 'Marketing template messages to WhatsApp users with US phone numbers are currently not delivered.' };
-      if (user?.experiment_holdout) return { kind: 'failed', code: 130472, details: "Failed to send message because this user's phone number is part of an experiment" };
+        return {
+          kind: 'failed',
+          code: 131049,
+          details: 'Marketing template messages to WhatsApp users with US phone numbers are currently not delivered.',
+        };
+      if (user?.experiment_holdout)
+        return {
+          kind: 'failed',
+          code: 130472,
+          details: "Failed to send message because this user's phone number is part of an experiment",
+        };
       if (!this.inServiceWindow(phone.id, waId, now)) {
         const exempt = this.scenario.limits.marketing_cap_exempt_calling_codes.includes(callingCode(waId) ?? '');
-        if (!exempt && (user?.marketing_cap_reached || this.marketing.count(waId, now) >= this.scenario.limits.marketing_per_user_per_24h)) {
+        if (
+          !exempt &&
+          (user?.marketing_cap_reached || this.marketing.count(waId, now) >= this.scenario.limits.marketing_per_user_per_24h)
+        ) {
           this.stats.limits.marketing_cap_failures++;
-          return { kind: 'failed', code: 131049, details: 'In order to maintain healthy ecosystem engagement, the message failed to be delivered.' };
+          return {
+            kind: 'failed',
+            code: 131049,
+            details: 'In order to maintain healthy ecosystem engagement, the message failed to be delivered.',
+          };
         }
         this.marketing.add(waId, now);
       }
@@ -126,7 +210,11 @@ export abstract class WorldMessages extends WorldInbound {
     return user?.offline ? SENT_ONLY : DELIVER;
   }
 
-  protected accept(phone: PhoneState, base: Omit<MessageRecord, 'wamid' | 'status' | 'outcome' | 'statuses'>, template: TemplateState | undefined): object {
+  protected accept(
+    phone: PhoneState,
+    base: Omit<MessageRecord, 'wamid' | 'status' | 'outcome' | 'statuses'>,
+    template: TemplateState | undefined,
+  ): object {
     const now = base.accepted_at;
     const waId = base.wa_id;
     const wamid = this.wamid(waId);
@@ -134,8 +222,20 @@ export abstract class WorldMessages extends WorldInbound {
     const held = template?.paced === true;
     // Every field written in one order, so all records share one hidden class (a spread gave each its own).
     const msg: MessageRecord = {
-      wamid, phone_number_id: base.phone_number_id, wa_id: waId, input: base.input, type: base.type, template: base.template, rendered: base.rendered, text: base.text,
-      biz_opaque_callback_data: base.biz_opaque_callback_data, api_version: base.api_version, accepted_at: now, status: held ? 'held' : 'accepted', outcome, statuses: [],
+      wamid,
+      phone_number_id: base.phone_number_id,
+      wa_id: waId,
+      input: base.input,
+      type: base.type,
+      template: base.template,
+      rendered: base.rendered,
+      text: base.text,
+      biz_opaque_callback_data: base.biz_opaque_callback_data,
+      api_version: base.api_version,
+      accepted_at: now,
+      status: held ? 'held' : 'accepted',
+      outcome,
+      statuses: [],
     };
     this.messages.set(wamid, msg);
     this.stats.accepted(waId, template?.name, template?.language, base.biz_opaque_callback_data, now);
@@ -152,7 +252,8 @@ export abstract class WorldMessages extends WorldInbound {
       if (!this.portfolio.has(waId, now)) {
         const used = this.portfolio.size(now);
         const limit = this.limitValue();
-        if (used >= limit) this.stats.violation({ at: now, wa_id: waId, phone_number_id: phone.id, wamid, unique_recipients_24h: used + 1, limit });
+        if (used >= limit)
+          this.stats.violation({ at: now, wa_id: waId, phone_number_id: phone.id, wamid, unique_recipients_24h: used + 1, limit });
         this.portfolio.add(waId, now);
         this.considerAutoScaling(now);
       } else {
@@ -186,8 +287,14 @@ export abstract class WorldMessages extends WorldInbound {
     const t = this.findTemplate(phone.waba_id, msg.template!.name, msg.template!.language);
     const hasUrlButton = !!t?.components.find((c) => c.type === 'BUTTONS')?.buttons?.some((b) => b.type === 'URL');
     this.clicks.onRead({
-      wamid: msg.wamid, waId: msg.wa_id, wabaId: phone.waba_id, phoneNumberId: phone.id, displayPhoneNumber: digitsOf(phone.display_phone_number),
-      category: msg.template!.category, hasUrlButton, userClicks: this.users.get(msg.wa_id)?.clicks,
+      wamid: msg.wamid,
+      waId: msg.wa_id,
+      wabaId: phone.waba_id,
+      phoneNumberId: phone.id,
+      displayPhoneNumber: digitsOf(phone.display_phone_number),
+      category: msg.template!.category,
+      hasUrlButton,
+      userClicks: this.users.get(msg.wa_id)?.clicks,
     });
   }
 
@@ -215,7 +322,11 @@ export abstract class WorldMessages extends WorldInbound {
         if (user?.reads ?? this.rng.chance(d.read_rate)) {
           events.push({ status: 'read', at: delivered + this.delay(d.read_delay_ms) });
           // Meta may skip `delivered` when the message is read at once (read implies delivered).
-          if (this.rng.chance(d.skip_delivered_rate)) events.splice(events.findIndex((e) => e.status === 'delivered'), 1);
+          if (this.rng.chance(d.skip_delivered_rate))
+            events.splice(
+              events.findIndex((e) => e.status === 'delivered'),
+              1,
+            );
         }
       }
     }
@@ -255,7 +366,12 @@ export abstract class WorldMessages extends WorldInbound {
         else
           this.webhooks.dispatch({ wabaId: phone.waba_id, field: 'messages', createdAt: msg.accepted_at, duplicate: code >= 8 }, () =>
             // The status's own moment (its apply step), not the webhook's delivery moment.
-            this.statusUpdate(phone, msg, { status, at: Math.floor(steps.find((x) => x % 16 === code % 4)! / 16) }, { pricedStatus, pricing, conversationId }),
+            this.statusUpdate(
+              phone,
+              msg,
+              { status, at: Math.floor(steps.find((x) => x % 16 === code % 4)! / 16) },
+              { pricedStatus, pricing, conversationId },
+            ),
           );
       }
       if (next < steps.length) this.agenda.at(msg.accepted_at + Math.floor(steps[next]! / 16), fire);
@@ -272,17 +388,32 @@ export abstract class WorldMessages extends WorldInbound {
   ) {
     const metadata = { display_phone_number: digitsOf(phone.display_phone_number), phone_number_id: phone.id };
     const v = Number(/^v?(\d+)/.exec(msg.api_version)?.[1] ?? 24);
-    const status: Record<string, unknown> = { id: msg.wamid, status: e.status, timestamp: String(unix(msg.accepted_at + e.at)), recipient_id: msg.wa_id };
+    const status: Record<string, unknown> = {
+      id: msg.wamid,
+      status: e.status,
+      timestamp: String(unix(msg.accepted_at + e.at)),
+      recipient_id: msg.wa_id,
+    };
     if (msg.biz_opaque_callback_data !== undefined) status.biz_opaque_callback_data = msg.biz_opaque_callback_data;
     if (e.status === 'sent' || e.status === o.pricedStatus) {
-      if (v < 24) status.conversation = { id: o.conversationId, ...(e.status === 'sent' ? { expiration_timestamp: String(unix(msg.accepted_at + e.at + 24 * HOUR)) } : {}), origin: { type: o.pricing.category } };
+      if (v < 24)
+        status.conversation = {
+          id: o.conversationId,
+          ...(e.status === 'sent' ? { expiration_timestamp: String(unix(msg.accepted_at + e.at + 24 * HOUR)) } : {}),
+          origin: { type: o.pricing.category },
+        };
     }
     // Pricing rides on exactly one of delivered/read.
     if (e.status === o.pricedStatus) status.pricing = o.pricing;
     if (e.status === 'failed' && msg.outcome.kind === 'failed') status.errors = [webhookError(msg.outcome.code, msg.outcome.details)];
     return {
       summary: `statuses:${e.status} ${msg.wamid}`,
-      envelope: { object: 'whatsapp_business_account', entry: [{ id: phone.waba_id, changes: [{ value: { messaging_product: 'whatsapp', metadata, statuses: [status] }, field: 'messages' }] }] },
+      envelope: {
+        object: 'whatsapp_business_account',
+        entry: [
+          { id: phone.waba_id, changes: [{ value: { messaging_product: 'whatsapp', metadata, statuses: [status] }, field: 'messages' }] },
+        ],
+      },
     };
   }
 
@@ -300,10 +431,17 @@ export abstract class WorldMessages extends WorldInbound {
       if (user && reply && !this.replied.has(msg.wa_id)) {
         this.replied.add(msg.wa_id);
         this.after(reply.after_ms, () => {
-          this.inbound({ from: msg.wa_id, phone_number_id: phone.id, kind: reply.kind, text: reply.text, payload: reply.payload, language: reply.language, context_wamid: msg.wamid });
+          this.inbound({
+            from: msg.wa_id,
+            phone_number_id: phone.id,
+            kind: reply.kind,
+            text: reply.text,
+            payload: reply.payload,
+            language: reply.language,
+            context_wamid: msg.wamid,
+          });
         });
       }
     }
   }
-
 }

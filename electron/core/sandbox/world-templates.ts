@@ -34,7 +34,8 @@ export abstract class WorldTemplates extends WorldAccount {
     t.last_updated_time = this.clock.now();
     if (status === 'REJECTED') t.rejected_reason = (reason as TemplateState['rejected_reason']) ?? t.rejected_reason ?? 'INVALID_FORMAT';
     const extra: Record<string, unknown> = {};
-    if (status === 'REJECTED') extra.rejection_info = { reason: t.rejected_reason, recommendation: 'Review the template guidelines and submit a new template.' };
+    if (status === 'REJECTED')
+      extra.rejection_info = { reason: t.rejected_reason, recommendation: 'Review the template guidelines and submit a new template.' };
     if (status === 'DISABLED') extra.disable_info = { disable_date: unix(this.clock.now()) };
     this.templateStatusWebhook(t, status, extra);
   }
@@ -46,7 +47,13 @@ export abstract class WorldTemplates extends WorldAccount {
     this.managementWebhook(
       t.waba_id,
       'message_template_quality_update',
-      { previous_quality_score: previous, new_quality_score: quality, message_template_id: Number(t.id), message_template_name: t.name, message_template_language: hyphenLanguage(t.language) },
+      {
+        previous_quality_score: previous,
+        new_quality_score: quality,
+        message_template_id: Number(t.id),
+        message_template_name: t.name,
+        message_template_language: hyphenLanguage(t.language),
+      },
       `template_quality:${quality} ${t.name}/${t.language}`,
     );
     if (quality === 'RED' && t.status === 'APPROVED') this.pause(t);
@@ -62,7 +69,13 @@ export abstract class WorldTemplates extends WorldAccount {
     this.managementWebhook(
       t.waba_id,
       'template_category_update',
-      { message_template_id: Number(t.id), message_template_name: t.name, message_template_language: hyphenLanguage(t.language), previous_category: previous, new_category: category },
+      {
+        message_template_id: Number(t.id),
+        message_template_name: t.name,
+        message_template_language: hyphenLanguage(t.language),
+        previous_category: previous,
+        new_category: category,
+      },
       `template_category_update:${category} ${t.name}/${t.language}`,
     );
   }
@@ -89,7 +102,10 @@ export abstract class WorldTemplates extends WorldAccount {
     const ms = PAUSE_MS[t.pause_count - 1]!;
     t.status = 'PAUSED';
     this.templateStatusWebhook(t, 'PAUSED', {
-      other_info: { title: t.pause_count === 1 ? 'FIRST_PAUSE' : 'SECOND_PAUSE', description: `Your message template has been paused for ${ms / HOUR} hours until ${new Date(this.clock.now() + ms).toISOString()} due to low quality.` },
+      other_info: {
+        title: t.pause_count === 1 ? 'FIRST_PAUSE' : 'SECOND_PAUSE',
+        description: `Your message template has been paused for ${ms / HOUR} hours until ${new Date(this.clock.now() + ms).toISOString()} due to low quality.`,
+      },
     });
     this.scheduleUnpause(t, ms);
   }
@@ -108,7 +124,9 @@ export abstract class WorldTemplates extends WorldAccount {
     // Quality is re-assessed from recent feedback after a pause; the sandbox starts it afresh.
     t.quality_score = 'UNKNOWN';
     t.last_updated_time = this.clock.now();
-    this.templateStatusWebhook(t, 'APPROVED', { other_info: { title: 'UNPAUSE', description: 'Your message template has been unpaused.' } });
+    this.templateStatusWebhook(t, 'APPROVED', {
+      other_info: { title: 'UNPAUSE', description: 'Your message template has been unpaused.' },
+    });
   }
 
   /** Adds a template (admin); returns its id. */

@@ -30,7 +30,14 @@ export class SandboxWorld extends WorldMessages {
           this.setPhone(e.phone_number_id, { throughput_level: 'HIGH' });
           return;
         case 'inbound':
-          this.inbound({ from: e.from, phone_number_id: e.phone_number_id, kind: e.kind, text: e.text, payload: e.payload, language: e.language });
+          this.inbound({
+            from: e.from,
+            phone_number_id: e.phone_number_id,
+            kind: e.kind,
+            text: e.text,
+            payload: e.payload,
+            language: e.language,
+          });
           return;
         case 'user_preferences':
           return this.setUserPreference(e.wa_id, e.value);

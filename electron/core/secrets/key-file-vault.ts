@@ -4,7 +4,11 @@ import path from 'node:path';
 import type { SecretName, VaultInfo } from '../../../shared/contract/app';
 import type { SecretVault } from './vault';
 
-const ENV_NAMES: Record<SecretName, string> = { access_token: 'PACER_ACCESS_TOKEN', app_secret: 'PACER_APP_SECRET', relay_token: 'PACER_RELAY_TOKEN' };
+const ENV_NAMES: Record<SecretName, string> = {
+  access_token: 'PACER_ACCESS_TOKEN',
+  app_secret: 'PACER_APP_SECRET',
+  relay_token: 'PACER_RELAY_TOKEN',
+};
 
 /**
  * The vault outside Electron (CLI, harness). Secrets are AES-256-GCM encrypted in
@@ -18,7 +22,10 @@ export class KeyFileVault implements SecretVault {
   private readonly dataFile: string;
   private cache: Partial<Record<SecretName, string>> | null = null;
 
-  constructor(private readonly dataDir: string, private readonly env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    private readonly dataDir: string,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
     this.keyFile = path.join(dataDir, 'secrets.key');
     this.dataFile = path.join(dataDir, 'secrets.enc');
   }

@@ -21,10 +21,14 @@ export type StoreKeyLocation =
 /** The English words for a location (CLI and log messages). */
 export function describeKeyLocation(l: StoreKeyLocation): string {
   switch (l.kind) {
-    case 'key_file': return `the key file ${l.path}`;
-    case 'env': return 'the PACER_DB_KEY environment variable';
-    case 'keychain': return "the system keychain (the app's secrets.json)";
-    case 'memory': return 'memory';
+    case 'key_file':
+      return `the key file ${l.path}`;
+    case 'env':
+      return 'the PACER_DB_KEY environment variable';
+    case 'keychain':
+      return "the system keychain (the app's secrets.json)";
+    case 'memory':
+      return 'memory';
   }
 }
 
@@ -81,11 +85,12 @@ const parseHexKey = (hex: string, what: string): StoreKey => {
  */
 export function defaultStoreKeyDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.PACER_DB_KEY_DIR) return path.resolve(env.PACER_DB_KEY_DIR);
-  const base = process.platform === 'win32'
-    ? env.APPDATA ?? path.join(os.homedir(), 'AppData', 'Roaming')
-    : process.platform === 'darwin'
-      ? path.join(os.homedir(), 'Library', 'Application Support')
-      : env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config');
+  const base =
+    process.platform === 'win32'
+      ? (env.APPDATA ?? path.join(os.homedir(), 'AppData', 'Roaming'))
+      : process.platform === 'darwin'
+        ? path.join(os.homedir(), 'Library', 'Application Support')
+        : (env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'));
   // Not <base>/Pacer/…: that is the default data folder (case-insensitive on macOS and Windows).
   return path.join(base, 'pacer-keys');
 }
@@ -103,7 +108,10 @@ export function defaultStoreKeyFile(dataDir: string, env: NodeJS.ProcessEnv = pr
  */
 export class KeyFileStoreKeyVault implements StoreKeyVault {
   readonly file: string;
-  constructor(dataDir: string, private readonly env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    dataDir: string,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
     this.file = env.PACER_DB_KEY_FILE ? path.resolve(env.PACER_DB_KEY_FILE) : defaultStoreKeyFile(dataDir, env);
   }
 
@@ -144,9 +152,17 @@ export class KeyFileStoreKeyVault implements StoreKeyVault {
  * the core starts, electron/main/store-key.ts). `create` is main's job: here it can only refuse.
  */
 export class HandedStoreKeyVault implements StoreKeyVault {
-  constructor(private readonly key: StoreKey | null, private readonly where: StoreKeyLocation, private readonly dataDir: string) {}
-  location() { return this.where; }
-  read() { return this.key; }
+  constructor(
+    private readonly key: StoreKey | null,
+    private readonly where: StoreKeyLocation,
+    private readonly dataDir: string,
+  ) {}
+  location() {
+    return this.where;
+  }
+  read() {
+    return this.key;
+  }
   create(): StoreKey {
     // Main found none and could not make one (its keychain holds a key it cannot decrypt): refuse.
     throw storeKeyMissing({ file: path.join(this.dataDir, 'pacer.db'), keyLocation: this.where });
@@ -156,7 +172,13 @@ export class HandedStoreKeyVault implements StoreKeyVault {
 /** A key held in memory (tests, benchmarks). */
 export class MemoryStoreKeyVault implements StoreKeyVault {
   constructor(private key: StoreKey | null = null) {}
-  location(): StoreKeyLocation { return { kind: 'memory' }; }
-  read() { return this.key; }
-  create() { return (this.key = newKey()); }
+  location(): StoreKeyLocation {
+    return { kind: 'memory' };
+  }
+  read() {
+    return this.key;
+  }
+  create() {
+    return (this.key = newKey());
+  }
 }

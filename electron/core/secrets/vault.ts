@@ -19,7 +19,10 @@ export interface SecretVault {
 
 /** The vault refused or failed to store a secret: the old value (if any) is still the one in use. */
 export class SecretNotSavedError extends PacerError {
-  constructor(message: string, readonly why: SecretNotSavedDetails['cause']) {
+  constructor(
+    message: string,
+    readonly why: SecretNotSavedDetails['cause'],
+  ) {
     super('unavailable', message, { reason: 'secret_not_saved', cause: why } satisfies SecretNotSavedDetails);
   }
 }
@@ -40,8 +43,16 @@ export function allSecretValues(vault: SecretVault): string[] {
 export class MemoryVault implements SecretVault {
   private values = new Map<SecretName, string>();
   constructor(private readonly meta: VaultInfo = { backend: 'memory', secure: true, warning: null }) {}
-  info() { return this.meta; }
-  get(name: SecretName) { return this.values.get(name) ?? null; }
-  set(name: SecretName, value: string) { this.values.set(name, value); }
-  clear(name: SecretName) { this.values.delete(name); }
+  info() {
+    return this.meta;
+  }
+  get(name: SecretName) {
+    return this.values.get(name) ?? null;
+  }
+  set(name: SecretName, value: string) {
+    this.values.set(name, value);
+  }
+  clear(name: SecretName) {
+    this.values.delete(name);
+  }
 }

@@ -48,7 +48,12 @@ export class FileSettingsStore implements SettingsStore {
 
 export class MemorySettingsStore extends FileSettingsStore {
   constructor(initial: Partial<Settings> = {}) {
-    const file: KeyValueFile = { store: { ...initial }, set: (o) => { file.store = { ...o }; } };
+    const file: KeyValueFile = {
+      store: { ...initial },
+      set: (o) => {
+        file.store = { ...o };
+      },
+    };
     super(file);
   }
 }

@@ -8,7 +8,12 @@ import type { CoreContext } from '../context';
 import { notFound, PacerError } from '../errors';
 import type { GraphTemplate } from '../whatsapp/client';
 import {
-  normalizeLanguage, normalizeParameterFormat, normalizeRejectedReason, normalizeTemplateCategory, normalizeTemplateQuality, normalizeTemplateStatus,
+  normalizeLanguage,
+  normalizeParameterFormat,
+  normalizeRejectedReason,
+  normalizeTemplateCategory,
+  normalizeTemplateQuality,
+  normalizeTemplateStatus,
 } from '../whatsapp/normalize';
 import { TemplateStore, templateSummary, type TemplateFilters, type TemplateRow } from './store';
 import type { TemplateDetail, TemplateStatus, TemplateSummary, TemplateSyncResult } from '../../../shared/contract/whatsapp';
@@ -22,7 +27,10 @@ export class TemplatesService {
   readonly store: TemplateStore;
   private readonly syncing = new Map<string, Promise<TemplateSyncResult>>();
 
-  constructor(private readonly ctx: CoreContext, private readonly account: AccountService) {
+  constructor(
+    private readonly ctx: CoreContext,
+    private readonly account: AccountService,
+  ) {
     this.store = new TemplateStore(ctx.db);
   }
 
@@ -35,13 +43,23 @@ export class TemplatesService {
   /** Templates of the connected portfolio (all synced ones when disconnected: they stay for history). */
   list(filters: TemplateFilters): TemplateSummary[] {
     const portfolio = this.portfolio();
-    const f = { ...filters, ...(filters.language ? { language: normalizeLanguage(filters.language) } : {}), ...(portfolio ? { wabaIds: portfolio } : {}) };
+    const f = {
+      ...filters,
+      ...(filters.language ? { language: normalizeLanguage(filters.language) } : {}),
+      ...(portfolio ? { wabaIds: portfolio } : {}),
+    };
     return this.store.list(f).map(templateSummary);
   }
 
   get(sel: { id: string } | { name: string; language: string }): TemplateDetail {
-    const row = 'id' in sel ? this.store.byId(sel.id) : this.store.byNameLanguage(sel.name, normalizeLanguage(sel.language), this.portfolio());
-    if (!row) throw notFound('id' in sel ? `No template with id ${sel.id}. Run a template sync first.` : `No template ${sel.name} in ${sel.language}. Run a template sync first.`);
+    const row =
+      'id' in sel ? this.store.byId(sel.id) : this.store.byNameLanguage(sel.name, normalizeLanguage(sel.language), this.portfolio());
+    if (!row)
+      throw notFound(
+        'id' in sel
+          ? `No template with id ${sel.id}. Run a template sync first.`
+          : `No template ${sel.name} in ${sel.language}. Run a template sync first.`,
+      );
     return { ...templateSummary(row), history: this.store.history(row.id) };
   }
 
@@ -66,7 +84,8 @@ export class TemplatesService {
     const conn = this.account.connection();
     if (!conn) throw new PacerError('unavailable', 'No WhatsApp account is connected. Run `pacer account connect` or use the Sandbox.');
     const known = this.account.store.wabas().map((w) => w.id);
-    if (opts.wabaId && !known.includes(opts.wabaId) && opts.wabaId !== conn.waba_id) throw notFound(`WhatsApp Business Account ${opts.wabaId} is not part of the connected account.`);
+    if (opts.wabaId && !known.includes(opts.wabaId) && opts.wabaId !== conn.waba_id)
+      throw notFound(`WhatsApp Business Account ${opts.wabaId} is not part of the connected account.`);
     const wabaIds = opts.wabaId ? [opts.wabaId] : [...new Set([conn.waba_id, ...known])];
     const client = await this.account.ready();
     const fetched = new Map<string, GraphTemplate[]>();
@@ -81,8 +100,14 @@ export class TemplatesService {
       for (const [wabaId, list] of fetched) this.mergeWaba(wabaId, list, now, changes);
       this.account.store.markTemplatesSynced(now);
     })();
-    this.ctx.log.info('templates synced', { wabas: wabaIds.length, added: changes.added, updated: changes.updated, removed: changes.removed });
-    if (changes.ids.size) this.ctx.emit('templates:changed', { wabaId: opts.wabaId ?? null, ids: [...changes.ids], source: 'sync', at: now });
+    this.ctx.log.info('templates synced', {
+      wabas: wabaIds.length,
+      added: changes.added,
+      updated: changes.updated,
+      removed: changes.removed,
+    });
+    if (changes.ids.size)
+      this.ctx.emit('templates:changed', { wabaId: opts.wabaId ?? null, ids: [...changes.ids], source: 'sync', at: now });
     this.account.emitChanged();
     const templates = this.list(opts.wabaId ? { wabaId: opts.wabaId } : {});
     return { at: now, total: templates.length, added: changes.added, updated: changes.updated, removed: changes.removed, templates };
@@ -98,7 +123,15 @@ export class TemplatesService {
       const old = existing.get(t.id);
       if (!old) {
         this.store.insert(next);
-        this.store.addHistory({ templateId: next.id, at: now, kind: 'created', from: null, to: next.status, reason: next.rejected_reason, source: 'sync' });
+        this.store.addHistory({
+          templateId: next.id,
+          at: now,
+          kind: 'created',
+          from: null,
+          to: next.status,
+          reason: next.rejected_reason,
+          source: 'sync',
+        });
         changes.added++;
         changes.ids.add(next.id);
       } else if (this.applyDiff(old, next, now, 'sync')) {
@@ -111,7 +144,15 @@ export class TemplatesService {
     for (const old of existing.values()) {
       if (seen.has(old.id) || old.status === 'DELETED') continue;
       this.store.update({ ...old, status: 'DELETED', last_changed_at: now, synced_at: now });
-      this.store.addHistory({ templateId: old.id, at: now, kind: 'removed', from: old.status, to: 'DELETED', reason: null, source: 'sync' });
+      this.store.addHistory({
+        templateId: old.id,
+        at: now,
+        kind: 'removed',
+        from: old.status,
+        to: 'DELETED',
+        reason: null,
+        source: 'sync',
+      });
       changes.removed++;
       changes.ids.add(old.id);
     }
@@ -129,7 +170,12 @@ export class TemplatesService {
     if (old.category !== next.category) note('category', old.category, next.category, null);
     if (old.components !== next.components) note('components', null, null, null);
     const meta = old.rejected_reason !== next.rejected_reason || old.parameter_format !== next.parameter_format || old.name !== next.name;
-    this.store.update({ ...next, created_at: old.created_at, last_changed_at: changed ? at : old.last_changed_at, synced_at: source === 'sync' ? at : old.synced_at });
+    this.store.update({
+      ...next,
+      created_at: old.created_at,
+      last_changed_at: changed ? at : old.last_changed_at,
+      synced_at: source === 'sync' ? at : old.synced_at,
+    });
     return changed || meta;
   }
 
@@ -159,17 +205,37 @@ export class TemplatesService {
     const status = event in EVENT_STATUS ? EVENT_STATUS[event]! : normalizeTemplateStatus(event);
     if (!row) {
       if (v.message_template_id !== undefined) {
-        this.store.addHistory({ templateId: String(v.message_template_id), at, kind: 'status', from: null, to: status, reason, source: 'webhook' });
+        this.store.addHistory({
+          templateId: String(v.message_template_id),
+          at,
+          kind: 'status',
+          from: null,
+          to: status,
+          reason,
+          source: 'webhook',
+        });
       }
       this.requestSync('unknown template in a status webhook');
       return;
     }
     if (status === null || status === 'UNKNOWN' || this.isStale(at, row)) {
-      this.store.addHistory({ templateId: row.id, at, kind: 'status', from: row.status, to: status ?? row.status, reason, source: 'webhook' });
+      this.store.addHistory({
+        templateId: row.id,
+        at,
+        kind: 'status',
+        from: row.status,
+        to: status ?? row.status,
+        reason,
+        source: 'webhook',
+      });
       this.changed(row, at);
       return;
     }
-    const next: TemplateRow = { ...row, status, rejected_reason: status === 'REJECTED' ? normalizeRejectedReason(v.reason) : row.rejected_reason };
+    const next: TemplateRow = {
+      ...row,
+      status,
+      rejected_reason: status === 'REJECTED' ? normalizeRejectedReason(v.reason) : row.rejected_reason,
+    };
     if (status === 'APPROVED') next.rejected_reason = null;
     if (this.applyDiff(row, next, at, 'webhook', reason)) this.changed(row, at);
   }
@@ -182,7 +248,15 @@ export class TemplatesService {
     const quality = normalizeTemplateQuality(v.new_quality_score);
     if (!row) return this.requestSync('unknown template in a quality webhook');
     if (this.isStale(at, row)) {
-      this.store.addHistory({ templateId: row.id, at, kind: 'quality', from: normalizeTemplateQuality(v.previous_quality_score), to: quality, reason: null, source: 'webhook' });
+      this.store.addHistory({
+        templateId: row.id,
+        at,
+        kind: 'quality',
+        from: normalizeTemplateQuality(v.previous_quality_score),
+        to: quality,
+        reason: null,
+        source: 'webhook',
+      });
       return this.changed(row, at);
     }
     if (this.applyDiff(row, { ...row, quality }, at, 'webhook')) this.changed(row, at);
@@ -199,7 +273,15 @@ export class TemplatesService {
       if (this.applyDiff(row, { ...row, category, previous_category: row.category }, at, 'webhook')) this.changed(row, at);
     } else if (v.correct_category !== undefined) {
       const when = Number(v.category_update_timestamp) || null;
-      this.store.addHistory({ templateId: row.id, at, kind: 'category', from: row.category, to: row.category, reason: `scheduled change to ${String(v.correct_category)}${when ? ` at ${new Date(when * 1000).toISOString()}` : ''}`, source: 'webhook' });
+      this.store.addHistory({
+        templateId: row.id,
+        at,
+        kind: 'category',
+        from: row.category,
+        to: row.category,
+        reason: `scheduled change to ${String(v.correct_category)}${when ? ` at ${new Date(when * 1000).toISOString()}` : ''}`,
+        source: 'webhook',
+      });
       this.changed(row, at);
     }
   }
@@ -240,11 +322,20 @@ export class TemplatesService {
 
 function fromGraph(wabaId: string, t: GraphTemplate, now: number): TemplateRow {
   return {
-    id: String(t.id), waba_id: wabaId, name: t.name, language: normalizeLanguage(t.language),
-    status: normalizeTemplateStatus(t.status), category: normalizeTemplateCategory(t.category),
-    previous_category: t.previous_category ?? null, sub_category: t.sub_category ?? null,
-    quality: normalizeTemplateQuality(t.quality_score?.score), rejected_reason: normalizeRejectedReason(t.rejected_reason),
-    parameter_format: normalizeParameterFormat(t.parameter_format), components: JSON.stringify(t.components ?? []),
-    last_changed_at: now, synced_at: now, created_at: now,
+    id: String(t.id),
+    waba_id: wabaId,
+    name: t.name,
+    language: normalizeLanguage(t.language),
+    status: normalizeTemplateStatus(t.status),
+    category: normalizeTemplateCategory(t.category),
+    previous_category: t.previous_category ?? null,
+    sub_category: t.sub_category ?? null,
+    quality: normalizeTemplateQuality(t.quality_score?.score),
+    rejected_reason: normalizeRejectedReason(t.rejected_reason),
+    parameter_format: normalizeParameterFormat(t.parameter_format),
+    components: JSON.stringify(t.components ?? []),
+    last_changed_at: now,
+    synced_at: now,
+    created_at: now,
   };
 }

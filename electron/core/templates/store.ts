@@ -1,7 +1,13 @@
 import type { Db } from '../db/connection';
 import { headerFormat, templateVariables } from '../whatsapp/normalize';
 import type {
-  ParameterFormat, TemplateCategory, TemplateComponent, TemplateHistoryEntry, TemplateQuality, TemplateStatus, TemplateSummary,
+  ParameterFormat,
+  TemplateCategory,
+  TemplateComponent,
+  TemplateHistoryEntry,
+  TemplateQuality,
+  TemplateStatus,
+  TemplateSummary,
 } from '../../../shared/contract/whatsapp';
 
 export interface TemplateRow {
@@ -47,8 +53,14 @@ export class TemplateStore {
   /** By name + language: the live one first (a deleted and re-created template shares both). */
   byNameLanguage(name: string, language: string, wabaIds?: readonly string[]): TemplateRow | null {
     const inWabas = wabaIds?.length ? `AND waba_id IN (${wabaIds.map(() => '?').join(', ')})` : '';
-    return (this.db.prepare(`SELECT * FROM wa_templates WHERE name = ? AND language = ? ${inWabas}
-      ORDER BY (status = 'DELETED'), last_changed_at DESC LIMIT 1`).get(name, language, ...(wabaIds ?? [])) as TemplateRow | undefined) ?? null;
+    return (
+      (this.db
+        .prepare(
+          `SELECT * FROM wa_templates WHERE name = ? AND language = ? ${inWabas}
+      ORDER BY (status = 'DELETED'), last_changed_at DESC LIMIT 1`,
+        )
+        .get(name, language, ...(wabaIds ?? [])) as TemplateRow | undefined) ?? null
+    );
   }
 
   forWaba(wabaId: string): TemplateRow[] {
@@ -67,8 +79,10 @@ export class TemplateStore {
     inList('category', f.category);
     inList('quality', f.quality);
     if (!f.includeDeleted && !f.status?.includes('DELETED')) where.push("status <> 'DELETED'");
-    if (f.wabaId) { where.push('waba_id = ?'); args.push(f.wabaId); }
-    else inList('waba_id', f.wabaIds);
+    if (f.wabaId) {
+      where.push('waba_id = ?');
+      args.push(f.wabaId);
+    } else inList('waba_id', f.wabaIds);
     if (f.language) {
       where.push("(lower(language) = lower(?) OR lower(language) LIKE lower(?) ESCAPE '\\')");
       args.push(f.language, `${likeEscape(f.language)}\\_%`);
@@ -83,38 +97,73 @@ export class TemplateStore {
   }
 
   insert(r: TemplateRow): void {
-    this.db.prepare(`INSERT INTO wa_templates (id, waba_id, name, language, status, category, previous_category, sub_category, quality,
+    this.db
+      .prepare(
+        `INSERT INTO wa_templates (id, waba_id, name, language, status, category, previous_category, sub_category, quality,
         rejected_reason, parameter_format, components, last_changed_at, synced_at, created_at)
       VALUES (@id, @waba_id, @name, @language, @status, @category, @previous_category, @sub_category, @quality,
-        @rejected_reason, @parameter_format, @components, @last_changed_at, @synced_at, @created_at)`).run(r);
+        @rejected_reason, @parameter_format, @components, @last_changed_at, @synced_at, @created_at)`,
+      )
+      .run(r);
   }
 
   update(r: TemplateRow): void {
-    this.db.prepare(`UPDATE wa_templates SET waba_id = @waba_id, name = @name, language = @language, status = @status, category = @category,
+    this.db
+      .prepare(
+        `UPDATE wa_templates SET waba_id = @waba_id, name = @name, language = @language, status = @status, category = @category,
         previous_category = @previous_category, sub_category = @sub_category, quality = @quality, rejected_reason = @rejected_reason,
         parameter_format = @parameter_format, components = @components, last_changed_at = @last_changed_at, synced_at = @synced_at
-      WHERE id = @id`).run(r);
+      WHERE id = @id`,
+      )
+      .run(r);
   }
 
   addHistory(e: { templateId: string } & TemplateHistoryEntry): void {
-    this.db.prepare('INSERT INTO wa_template_history (template_id, at, kind, from_value, to_value, reason, source) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    this.db
+      .prepare('INSERT INTO wa_template_history (template_id, at, kind, from_value, to_value, reason, source) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(e.templateId, e.at, e.kind, e.from, e.to, e.reason, e.source);
   }
 
   history(templateId: string): TemplateHistoryEntry[] {
-    const rows = this.db.prepare('SELECT at, kind, from_value, to_value, reason, source FROM wa_template_history WHERE template_id = ? ORDER BY at DESC, id DESC').all(templateId) as
-      { at: number; kind: TemplateHistoryEntry['kind']; from_value: string | null; to_value: string | null; reason: string | null; source: 'sync' | 'webhook' }[];
+    const rows = this.db
+      .prepare(
+        'SELECT at, kind, from_value, to_value, reason, source FROM wa_template_history WHERE template_id = ? ORDER BY at DESC, id DESC',
+      )
+      .all(templateId) as {
+      at: number;
+      kind: TemplateHistoryEntry['kind'];
+      from_value: string | null;
+      to_value: string | null;
+      reason: string | null;
+      source: 'sync' | 'webhook';
+    }[];
     return rows.map((r) => ({ at: r.at, kind: r.kind, from: r.from_value, to: r.to_value, reason: r.reason, source: r.source }));
   }
 }
 
 export function templateSummary(r: TemplateRow): TemplateSummary {
   let components: TemplateComponent[] = [];
-  try { components = JSON.parse(r.components) as TemplateComponent[]; } catch { components = []; }
+  try {
+    components = JSON.parse(r.components) as TemplateComponent[];
+  } catch {
+    components = [];
+  }
   return {
-    id: r.id, wabaId: r.waba_id, name: r.name, language: r.language, status: r.status, category: r.category,
-    previousCategory: r.previous_category, quality: r.quality, rejectedReason: r.rejected_reason, parameterFormat: r.parameter_format,
-    components, variables: templateVariables(components), headerFormat: headerFormat(components), sendable: r.status === 'APPROVED',
-    lastChangedAt: r.last_changed_at, syncedAt: r.synced_at,
+    id: r.id,
+    wabaId: r.waba_id,
+    name: r.name,
+    language: r.language,
+    status: r.status,
+    category: r.category,
+    previousCategory: r.previous_category,
+    quality: r.quality,
+    rejectedReason: r.rejected_reason,
+    parameterFormat: r.parameter_format,
+    components,
+    variables: templateVariables(components),
+    headerFormat: headerFormat(components),
+    sendable: r.status === 'APPROVED',
+    lastChangedAt: r.last_changed_at,
+    syncedAt: r.synced_at,
   };
 }

@@ -39,7 +39,10 @@ export class TemplateSubmitService {
     const handle = await this.headerHandle(draft);
     let created: { id: string };
     try {
-      created = await client.createTemplate(wabaId, draftToCreateRequest({ ...draft, language: normalizeLanguage(draft.language) }, handle));
+      created = await client.createTemplate(
+        wabaId,
+        draftToCreateRequest({ ...draft, language: normalizeLanguage(draft.language) }, handle),
+      );
     } catch (e) {
       throw this.graphFailure(e);
     }
@@ -54,7 +57,9 @@ export class TemplateSubmitService {
     const row = this.templates.store.byId(id);
     if (!row) throw notFound(`No template with id ${id}. Run a template sync first.`);
     if (row.name !== draft.name || normalizeLanguage(row.language) !== normalizeLanguage(draft.language)) {
-      throw new PacerError('bad_input', 'A template\'s name and language cannot be changed; duplicate it instead.', { reason: 'name_language_fixed' });
+      throw new PacerError('bad_input', "A template's name and language cannot be changed; duplicate it instead.", {
+        reason: 'name_language_fixed',
+      });
     }
     this.check(draft);
     const client = await this.account.ready();
@@ -84,9 +89,15 @@ export class TemplateSubmitService {
     } else {
       wabaId = this.waba(sel.wabaId);
       name = sel.name;
-      if (!this.templates.store.forWaba(wabaId).some((t) => t.name === name && t.status !== 'DELETED')) throw notFound(`No template named ${name}.`);
+      if (!this.templates.store.forWaba(wabaId).some((t) => t.name === name && t.status !== 'DELETED'))
+        throw notFound(`No template named ${name}.`);
     }
-    const ids = hsmId ? [hsmId] : this.templates.store.forWaba(wabaId).filter((t) => t.name === name && t.status !== 'DELETED').map((t) => t.id);
+    const ids = hsmId
+      ? [hsmId]
+      : this.templates.store
+          .forWaba(wabaId)
+          .filter((t) => t.name === name && t.status !== 'DELETED')
+          .map((t) => t.id);
     try {
       await client.deleteTemplate(wabaId, name, hsmId);
     } catch (e) {
@@ -99,13 +110,22 @@ export class TemplateSubmitService {
 
   private check(draft: TemplateDraft): void {
     const issues = validateDraft(draft);
-    if (issues.length) throw new PacerError('bad_input', `The template has ${issues.length} problem(s): ${issues.map((i) => `${i.field}: ${i.code}`).join(', ')}`, { reason: 'template_invalid', issues });
+    if (issues.length)
+      throw new PacerError(
+        'bad_input',
+        `The template has ${issues.length} problem(s): ${issues.map((i) => `${i.field}: ${i.code}`).join(', ')}`,
+        { reason: 'template_invalid', issues },
+      );
   }
 
   private waba(wabaId: string | undefined): string {
     const conn = this.account.connection();
-    if (!conn) throw new PacerError('unavailable', 'No WhatsApp account is connected. Run `pacer account connect` or use the Sandbox.', { reason: 'not_connected' });
-    if (wabaId && wabaId !== conn.waba_id && !this.account.store.wabas().some((w) => w.id === wabaId)) throw notFound(`WhatsApp Business Account ${wabaId} is not part of the connected account.`);
+    if (!conn)
+      throw new PacerError('unavailable', 'No WhatsApp account is connected. Run `pacer account connect` or use the Sandbox.', {
+        reason: 'not_connected',
+      });
+    if (wabaId && wabaId !== conn.waba_id && !this.account.store.wabas().some((w) => w.id === wabaId))
+      throw notFound(`WhatsApp Business Account ${wabaId} is not part of the connected account.`);
     return wabaId ?? conn.waba_id;
   }
 
@@ -119,9 +139,16 @@ export class TemplateSubmitService {
     const mime = sniffMediaType(bytes.subarray(0, 16));
     const type = mime ? HEADER_MEDIA_TYPES[mime] : undefined;
     if (!mime || !type || type.kind !== KIND_OF_FORMAT[h.format]) {
-      throw new PacerError('bad_input', `${staged.name} is not a ${KIND_OF_FORMAT[h.format]} WhatsApp accepts`, { reason: 'header_media_type', params: { file: staged.name, kind: KIND_OF_FORMAT[h.format] } });
+      throw new PacerError('bad_input', `${staged.name} is not a ${KIND_OF_FORMAT[h.format]} WhatsApp accepts`, {
+        reason: 'header_media_type',
+        params: { file: staged.name, kind: KIND_OF_FORMAT[h.format] },
+      });
     }
-    if (bytes.length > type.maxMb * 1024 * 1024) throw new PacerError('bad_input', `${staged.name} is over ${type.maxMb} MB`, { reason: 'header_media_size', params: { file: staged.name, maxMb: type.maxMb } });
+    if (bytes.length > type.maxMb * 1024 * 1024)
+      throw new PacerError('bad_input', `${staged.name} is over ${type.maxMb} MB`, {
+        reason: 'header_media_size',
+        params: { file: staged.name, maxMb: type.maxMb },
+      });
     const client = await this.account.ready();
     try {
       const app = await client.getApp();
@@ -142,7 +169,10 @@ export class TemplateSubmitService {
   /** Meta's refusal of the content is the user's to fix (bad_input with Meta's words); the rest is the account's. */
   private graphFailure(e: unknown): PacerError {
     if (e instanceof GraphApiError && e.httpStatus === 400 && e.code !== null && ![190, 10, 200, 368].includes(e.code)) {
-      return new PacerError('bad_input', e.userMessage ?? e.details ?? e.message, { reason: 'meta_refused', graph: { code: e.code, subcode: e.subcode, title: e.userTitle, message: e.userMessage ?? e.details ?? e.message } });
+      return new PacerError('bad_input', e.userMessage ?? e.details ?? e.message, {
+        reason: 'meta_refused',
+        graph: { code: e.code, subcode: e.subcode, title: e.userTitle, message: e.userMessage ?? e.details ?? e.message },
+      });
     }
     return this.account.recordFailure(e);
   }

@@ -41,7 +41,9 @@ export interface MessageStatusRow {
 }
 
 const rankCase = (col: string) =>
-  `CASE ${col} ${Object.entries(STATUS_RANK).map(([s, r]) => `WHEN '${s}' THEN ${r}`).join(' ')} END`;
+  `CASE ${col} ${Object.entries(STATUS_RANK)
+    .map(([s, r]) => `WHEN '${s}' THEN ${r}`)
+    .join(' ')} END`;
 
 export function registerStatusSummary(db: Db, router: WebhookRouter): () => void {
   // min() of each timestamp and max() of the rank are commutative: duplicates and any order agree.
@@ -70,27 +72,31 @@ export function registerStatusSummary(db: Db, router: WebhookRouter): () => void
       billable = coalesce(billable, excluded.billable),
       updated_at = max(updated_at, excluded.updated_at)
   `);
-  return router.on('status', (ev: StatusEvent) => {
-    const err = ev.errors[0];
-    upsert.run({
-      wamid: ev.wamid,
-      status: ev.status,
-      phone_number_id: ev.phoneNumberId,
-      recipient_id: ev.recipientId,
-      recipient_identity_key_hash: ev.recipientIdentityKeyHash,
-      biz_opaque_callback_data: ev.bizOpaqueCallbackData,
-      sent_at: ev.status === 'sent' ? ev.timestamp : null,
-      delivered_at: ev.status === 'delivered' ? ev.timestamp : null,
-      read_at: ev.status === 'read' || ev.status === 'played' ? ev.timestamp : null,
-      failed_at: ev.status === 'failed' ? ev.timestamp : null,
-      error_code: err ? err.code : null,
-      error_title: err ? (err.title ?? err.message) : null,
-      pricing_category: ev.pricing?.category ?? null,
-      pricing_type: ev.pricing?.type ?? null,
-      billable: ev.pricing?.billable === null || ev.pricing?.billable === undefined ? null : ev.pricing.billable ? 1 : 0,
-      updated_at: ev.timestamp,
-    });
-  }, { name: 'webhooks:status-summary' });
+  return router.on(
+    'status',
+    (ev: StatusEvent) => {
+      const err = ev.errors[0];
+      upsert.run({
+        wamid: ev.wamid,
+        status: ev.status,
+        phone_number_id: ev.phoneNumberId,
+        recipient_id: ev.recipientId,
+        recipient_identity_key_hash: ev.recipientIdentityKeyHash,
+        biz_opaque_callback_data: ev.bizOpaqueCallbackData,
+        sent_at: ev.status === 'sent' ? ev.timestamp : null,
+        delivered_at: ev.status === 'delivered' ? ev.timestamp : null,
+        read_at: ev.status === 'read' || ev.status === 'played' ? ev.timestamp : null,
+        failed_at: ev.status === 'failed' ? ev.timestamp : null,
+        error_code: err ? err.code : null,
+        error_title: err ? (err.title ?? err.message) : null,
+        pricing_category: ev.pricing?.category ?? null,
+        pricing_type: ev.pricing?.type ?? null,
+        billable: ev.pricing?.billable === null || ev.pricing?.billable === undefined ? null : ev.pricing.billable ? 1 : 0,
+        updated_at: ev.timestamp,
+      });
+    },
+    { name: 'webhooks:status-summary' },
+  );
 }
 
 /** Messages that are not a person writing (a number change notice) do not open the window. */
@@ -107,11 +113,15 @@ export function registerServiceWindow(db: Db, router: WebhookRouter): () => void
       last_inbound_at = max(last_inbound_at, excluded.last_inbound_at),
       window_expires_at = max(window_expires_at, excluded.window_expires_at)
   `);
-  return router.on('message', (ev) => {
-    // A phone-less message (username, BSUID only) has no wa_id to key the window by.
-    if (!opensWindow(ev) || !ev.from) return;
-    upsert.run(ev.from, ev.timestamp, ev.id, ev.timestamp + CUSTOMER_SERVICE_WINDOW_MS);
-  }, { name: 'webhooks:service-window' });
+  return router.on(
+    'message',
+    (ev) => {
+      // A phone-less message (username, BSUID only) has no wa_id to key the window by.
+      if (!opensWindow(ev) || !ev.from) return;
+      upsert.run(ev.from, ev.timestamp, ev.id, ev.timestamp + CUSTOMER_SERVICE_WINDOW_MS);
+    },
+    { name: 'webhooks:service-window' },
+  );
 }
 
 export interface ServiceWindow {
@@ -125,10 +135,17 @@ export interface ServiceWindow {
 /** The contact's 24-hour customer-service window (campaigns read it). `phone` in E.164 or wa_id digits. */
 export function serviceWindow(db: Db, phone: string, now: number): ServiceWindow | null {
   const waId = phone.replace(/^\+/, '');
-  const r = db.prepare(`SELECT wa_id, last_inbound_at, last_message_id, window_expires_at FROM webhook_contact_window WHERE wa_id = ?`)
+  const r = db
+    .prepare(`SELECT wa_id, last_inbound_at, last_message_id, window_expires_at FROM webhook_contact_window WHERE wa_id = ?`)
     .get(waId) as { wa_id: string; last_inbound_at: number; last_message_id: string; window_expires_at: number } | undefined;
   if (!r) return null;
-  return { waId: r.wa_id, lastInboundAt: r.last_inbound_at, lastMessageId: r.last_message_id, expiresAt: r.window_expires_at, open: now < r.window_expires_at };
+  return {
+    waId: r.wa_id,
+    lastInboundAt: r.last_inbound_at,
+    lastMessageId: r.last_message_id,
+    expiresAt: r.window_expires_at,
+    open: now < r.window_expires_at,
+  };
 }
 
 /**
@@ -168,28 +185,54 @@ export function registerConsent(router: WebhookRouter, sink: () => ConsentSink |
     if (!s) throw new Error('no consent sink is wired (contacts service missing); the opt-out will be retried');
     return s;
   };
-  const onMessage = router.on('message', async (ev: MessageEvent) => {
-    if (!ev.optOut) return;
-    const evidence = ev.optOut.source === 'keyword'
-      ? `reply "${ev.text ?? ''}" (message ${ev.id})`
-      : `button "${ev.button?.text ?? ev.interactive?.title ?? ''}" payload "${ev.button?.payload ?? ev.interactive?.id ?? ''}" (message ${ev.id}${ev.context?.id ? `, replying to ${ev.context.id}` : ''})`;
-    await need().record({
-      phone: ev.from ? `+${ev.from}` : null, userId: ev.userId, parentUserId: ev.parentUserId, username: ev.username, profileName: ev.profileName,
-      category: 'marketing', status: 'opted_out', source: ev.optOut.source,
-      at: ev.timestamp, actor: 'webhook', evidence, eventKey: ev.key,
-    });
-  }, { name: 'webhooks:opt-out' });
-  const onPref = router.on('user_preferences', async (ev: UserPreferenceEvent) => {
-    if (ev.category !== 'marketing_messages' || (ev.value !== 'stop' && ev.value !== 'resume')) return;
-    // No check for newer events here: the consent ledger orders by `at` (the person's action
-    // time) across keywords, buttons and preferences, and keeps an older one as history only.
-    await need().record({
-      phone: ev.waId ? `+${ev.waId}` : null, userId: ev.userId, parentUserId: ev.parentUserId, username: ev.username, profileName: ev.profileName,
-      category: 'marketing', status: ev.value === 'stop' ? 'opted_out' : 'opted_in',
-      source: 'meta_preference', at: ev.timestamp, actor: 'webhook',
-      evidence: `WhatsApp marketing preference "${ev.value}"${ev.detail ? `: ${ev.detail}` : ''}`, eventKey: ev.key,
-    });
-  }, { name: 'webhooks:user-preferences' });
+  const onMessage = router.on(
+    'message',
+    async (ev: MessageEvent) => {
+      if (!ev.optOut) return;
+      const evidence =
+        ev.optOut.source === 'keyword'
+          ? `reply "${ev.text ?? ''}" (message ${ev.id})`
+          : `button "${ev.button?.text ?? ev.interactive?.title ?? ''}" payload "${ev.button?.payload ?? ev.interactive?.id ?? ''}" (message ${ev.id}${ev.context?.id ? `, replying to ${ev.context.id}` : ''})`;
+      await need().record({
+        phone: ev.from ? `+${ev.from}` : null,
+        userId: ev.userId,
+        parentUserId: ev.parentUserId,
+        username: ev.username,
+        profileName: ev.profileName,
+        category: 'marketing',
+        status: 'opted_out',
+        source: ev.optOut.source,
+        at: ev.timestamp,
+        actor: 'webhook',
+        evidence,
+        eventKey: ev.key,
+      });
+    },
+    { name: 'webhooks:opt-out' },
+  );
+  const onPref = router.on(
+    'user_preferences',
+    async (ev: UserPreferenceEvent) => {
+      if (ev.category !== 'marketing_messages' || (ev.value !== 'stop' && ev.value !== 'resume')) return;
+      // No check for newer events here: the consent ledger orders by `at` (the person's action
+      // time) across keywords, buttons and preferences, and keeps an older one as history only.
+      await need().record({
+        phone: ev.waId ? `+${ev.waId}` : null,
+        userId: ev.userId,
+        parentUserId: ev.parentUserId,
+        username: ev.username,
+        profileName: ev.profileName,
+        category: 'marketing',
+        status: ev.value === 'stop' ? 'opted_out' : 'opted_in',
+        source: 'meta_preference',
+        at: ev.timestamp,
+        actor: 'webhook',
+        evidence: `WhatsApp marketing preference "${ev.value}"${ev.detail ? `: ${ev.detail}` : ''}`,
+        eventKey: ev.key,
+      });
+    },
+    { name: 'webhooks:user-preferences' },
+  );
   return [onMessage, onPref];
 }
 
@@ -202,21 +245,38 @@ export function registerConsent(router: WebhookRouter, sink: () => ConsentSink |
 export function registerNumberChangeHolds(db: Db, router: WebhookRouter): (() => void)[] {
   // The contacts tables (migration 0006) exist in every core; a webhook-only database has none.
   let ready: boolean | null = null;
-  const contactsReady = () => (ready ??= db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'contact_holds'").get() !== undefined);
-  const onMessage = router.on('message', (ev: MessageEvent) => {
-    if (ev.kind !== 'system' || ev.system?.type !== 'user_changed_number' || !contactsReady()) return;
-    // By the old number, or — when the webhook withheld it — by the business-scoped user id.
-    const id = (ev.from ? contactIdByWaId(db, ev.from) : null) ?? contactIdByUserId(db, ev.userId, ev.parentUserId);
-    if (id === null) return;
-    const detail = `system message user_changed_number${ev.system.body ? ` "${ev.system.body}"` : ''}${ev.system.newWaId ? ` (new WhatsApp id ${ev.system.newWaId})` : ''} — message ${ev.id}, ${new Date(ev.timestamp).toISOString()}`;
-    placeHold(db, { contactId: id, reason: 'user_changed_number', detail, at: ev.timestamp });
-  }, { name: 'webhooks:number-changed' });
-  const onStatus = router.on('status', (ev: StatusEvent) => {
-    if (!ev.recipientIdentityKeyHash || (!ev.recipientId && !ev.recipientUserId) || !contactsReady()) return;
-    const id = (ev.recipientId ? contactIdByWaId(db, ev.recipientId) : null) ?? contactIdByUserId(db, ev.recipientUserId ?? null, ev.recipientParentUserId ?? null);
-    if (id === null) return;
-    noteIdentity(db, id, ev.recipientIdentityKeyHash, ev.timestamp, `status ${ev.status} of ${ev.wamid}, ${new Date(ev.timestamp).toISOString()}`);
-  }, { name: 'webhooks:identity-key' });
+  const contactsReady = () =>
+    (ready ??= db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'contact_holds'").get() !== undefined);
+  const onMessage = router.on(
+    'message',
+    (ev: MessageEvent) => {
+      if (ev.kind !== 'system' || ev.system?.type !== 'user_changed_number' || !contactsReady()) return;
+      // By the old number, or — when the webhook withheld it — by the business-scoped user id.
+      const id = (ev.from ? contactIdByWaId(db, ev.from) : null) ?? contactIdByUserId(db, ev.userId, ev.parentUserId);
+      if (id === null) return;
+      const detail = `system message user_changed_number${ev.system.body ? ` "${ev.system.body}"` : ''}${ev.system.newWaId ? ` (new WhatsApp id ${ev.system.newWaId})` : ''} — message ${ev.id}, ${new Date(ev.timestamp).toISOString()}`;
+      placeHold(db, { contactId: id, reason: 'user_changed_number', detail, at: ev.timestamp });
+    },
+    { name: 'webhooks:number-changed' },
+  );
+  const onStatus = router.on(
+    'status',
+    (ev: StatusEvent) => {
+      if (!ev.recipientIdentityKeyHash || (!ev.recipientId && !ev.recipientUserId) || !contactsReady()) return;
+      const id =
+        (ev.recipientId ? contactIdByWaId(db, ev.recipientId) : null) ??
+        contactIdByUserId(db, ev.recipientUserId ?? null, ev.recipientParentUserId ?? null);
+      if (id === null) return;
+      noteIdentity(
+        db,
+        id,
+        ev.recipientIdentityKeyHash,
+        ev.timestamp,
+        `status ${ev.status} of ${ev.wamid}, ${new Date(ev.timestamp).toISOString()}`,
+      );
+    },
+    { name: 'webhooks:identity-key' },
+  );
   return [onMessage, onStatus];
 }
 
@@ -226,11 +286,17 @@ export function registerNumberChangeHolds(db: Db, router: WebhookRouter): (() =>
  * of the change being dropped as an event without statuses or messages.
  */
 export function registerValueErrors(store: ScopeStore, router: WebhookRouter, log: Logger, now: () => number): () => void {
-  return router.on('value_error', (ev: ValueErrorEvent) => {
-    store.recordValueErrors(ev, ev.time ?? now());
-    log.warn('webhook value error', {
-      field: ev.field, wabaId: ev.wabaId, phoneNumberId: ev.phoneNumberId,
-      errors: ev.errors.map((e) => `${e.code} ${e.title ?? e.message ?? ''}`.trim()),
-    });
-  }, { name: 'webhooks:value-errors' });
+  return router.on(
+    'value_error',
+    (ev: ValueErrorEvent) => {
+      store.recordValueErrors(ev, ev.time ?? now());
+      log.warn('webhook value error', {
+        field: ev.field,
+        wabaId: ev.wabaId,
+        phoneNumberId: ev.phoneNumberId,
+        errors: ev.errors.map((e) => `${e.code} ${e.title ?? e.message ?? ''}`.trim()),
+      });
+    },
+    { name: 'webhooks:value-errors' },
+  );
 }

@@ -31,7 +31,10 @@ export class WebhookConfig {
 
   private set(key: string, value: string | null): void {
     if (value === null) this.db.prepare(`DELETE FROM webhook_config WHERE key = ?`).run(key);
-    else this.db.prepare(`INSERT INTO webhook_config (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(key, value);
+    else
+      this.db
+        .prepare(`INSERT INTO webhook_config (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`)
+        .run(key, value);
   }
 
   /** The token Meta echoes in the GET handshake; generated once, shown in `pacer webhook info`. */

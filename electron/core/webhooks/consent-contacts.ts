@@ -10,8 +10,14 @@ const DETAIL: Record<ConsentChange['source'], (c: ConsentChange) => string> = {
 /** What the sink needs of the contacts domain: its consent-recording function (ContactsService's). */
 export interface ConsentLedger {
   recordConsentByPhone(input: {
-    phone: string; category: ConsentChange['category']; state: ConsentChange['status']; source: ConsentChange['source'];
-    sourceDetail: string; actor: ConsentChange['actor']; evidence: string; at: number;
+    phone: string;
+    category: ConsentChange['category'];
+    state: ConsentChange['status'];
+    source: ConsentChange['source'];
+    sourceDetail: string;
+    actor: ConsentChange['actor'];
+    evidence: string;
+    at: number;
   }): unknown;
 }
 
@@ -22,11 +28,20 @@ export function contactsConsentSink(contacts: ConsentLedger, byUserId?: (c: User
       if (!c.phone) {
         // The webhook withheld the phone (a username): the business-scoped id says who it is
         // (contacts/user-ids.ts). Thrown when not wired: the inbox row is retried, never dropped.
-        if (!c.userId || !byUserId) throw new Error(`consent event ${c.eventKey} has no phone${c.userId ? ' and no BSUID ledger is wired' : ' and no user id'}`);
+        if (!c.userId || !byUserId)
+          throw new Error(`consent event ${c.eventKey} has no phone${c.userId ? ' and no BSUID ledger is wired' : ' and no user id'}`);
         byUserId({
-          userId: c.userId, parentUserId: c.parentUserId ?? null, username: c.username ?? null, profileName: c.profileName ?? null,
-          category: c.category, state: c.status, source: c.source, sourceDetail: DETAIL[c.source](c),
-          evidence: `${c.evidence} — ${new Date(c.at).toISOString()} [${c.eventKey}]`, at: c.at, eventKey: c.eventKey,
+          userId: c.userId,
+          parentUserId: c.parentUserId ?? null,
+          username: c.username ?? null,
+          profileName: c.profileName ?? null,
+          category: c.category,
+          state: c.status,
+          source: c.source,
+          sourceDetail: DETAIL[c.source](c),
+          evidence: `${c.evidence} — ${new Date(c.at).toISOString()} [${c.eventKey}]`,
+          at: c.at,
+          eventKey: c.eventKey,
         });
         return;
       }

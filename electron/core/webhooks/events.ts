@@ -69,7 +69,14 @@ export interface MessageEvent extends EventOrigin {
   button: { payload: string | null; text: string | null } | null;
   interactive: { kind: string; id: string | null; title: string | null } | null;
   /** `system` messages, e.g. user_changed_number with the new wa_id. */
-  system: { type: string | null; body: string | null; newWaId: string | null; newUserId: string | null; newParentUserId: string | null; previousUserId: string | null } | null;
+  system: {
+    type: string | null;
+    body: string | null;
+    newWaId: string | null;
+    newUserId: string | null;
+    newParentUserId: string | null;
+    previousUserId: string | null;
+  } | null;
   /** The message this one replies to (a template's wamid for button taps). */
   context: { from: string | null; id: string | null } | null;
   /** Set when the text or button is an opt-out (STOP keyword or opt-out button). */
@@ -169,6 +176,18 @@ export interface WebhookEventMap {
 
 export type WebhookEventType = keyof WebhookEventMap;
 export const WEBHOOK_EVENT_TYPES = [
-  'status', 'message', 'user_preferences', 'click', 'value_error', 'template_status', 'template_quality', 'template_category',
-  'template_components', 'phone_quality', 'business_capability', 'account_update', 'account_alerts', 'other',
+  'status',
+  'message',
+  'user_preferences',
+  'click',
+  'value_error',
+  'template_status',
+  'template_quality',
+  'template_category',
+  'template_components',
+  'phone_quality',
+  'business_capability',
+  'account_update',
+  'account_alerts',
+  'other',
 ] as const satisfies readonly WebhookEventType[];

@@ -62,7 +62,12 @@ export class Inbox {
    * `thread: true` moves the commits behind `append` (the receiver's path) to a writer thread
    * (writer-thread.ts); `appendNow` always commits on the calling thread.
    */
-  constructor(private readonly db: Db, private readonly clock: Clock, private readonly durability: Durability = 'full', opts: { thread?: boolean } = {}) {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly durability: Durability = 'full',
+    opts: { thread?: boolean } = {},
+  ) {
     this.useThread = !!opts.thread && !!db.name && db.name !== ':memory:';
     this.insert = db.prepare(
       `INSERT INTO webhook_inbox (received_at, source, source_id, body, next_attempt_at) VALUES (?, ?, ?, ?, 0)
@@ -79,7 +84,12 @@ export class Inbox {
   append(item: InboxItem): Promise<number | null> {
     if (this.useThread && !this.closing) {
       // Started on first use: commands that only read (webhook info) never start a thread.
-      this.writer ??= new InboxWriterThread(this.db.name, this.durability, (added) => this.listeners.forEach((l) => l(added)), storeKeyOf(this.db));
+      this.writer ??= new InboxWriterThread(
+        this.db.name,
+        this.durability,
+        (added) => this.listeners.forEach((l) => l(added)),
+        storeKeyOf(this.db),
+      );
       return this.writer.append(item, this.clock.now());
     }
     return new Promise((resolve, reject) => {
@@ -168,7 +178,8 @@ export class Inbox {
 
   /** The note of a processed row (see markProcessed), or null. */
   note(id: number): string | null {
-    const r = this.db.prepare(`SELECT last_error AS note FROM webhook_inbox WHERE id = ? AND state = 'processed'`).get(id) as { note: string | null } | undefined;
+    const r = this.db.prepare(`SELECT last_error AS note FROM webhook_inbox WHERE id = ? AND state = 'processed'`).get(id) as
+      { note: string | null } | undefined;
     return r?.note ?? null;
   }
 
@@ -177,14 +188,16 @@ export class Inbox {
     const row = this.db.prepare(`SELECT attempts FROM webhook_inbox WHERE id = ?`).get(id) as { attempts: number } | undefined;
     const attempts = (row?.attempts ?? 0) + 1;
     const state = attempts >= maxAttempts ? 'failed' : 'pending';
-    this.db.prepare(`UPDATE webhook_inbox SET attempts = ?, last_error = ?, next_attempt_at = ?, state = ? WHERE id = ?`)
+    this.db
+      .prepare(`UPDATE webhook_inbox SET attempts = ?, last_error = ?, next_attempt_at = ?, state = ? WHERE id = ?`)
       .run(attempts, error.slice(0, 2000), this.clock.now() + delayMs, state, id);
     return state === 'failed' ? 'failed' : 'retry';
   }
 
   /** Puts parked rows back in the queue (after a handler was fixed). */
   retryFailed(): number {
-    return this.db.prepare(`UPDATE webhook_inbox SET state = 'pending', attempts = 0, next_attempt_at = 0 WHERE state = 'failed'`).run().changes;
+    return this.db.prepare(`UPDATE webhook_inbox SET state = 'pending', attempts = 0, next_attempt_at = 0 WHERE state = 'failed'`).run()
+      .changes;
   }
 
   counts(): InboxCounts {
@@ -200,7 +213,11 @@ export class Inbox {
   }
 
   lastError(): { id: number; error: string } | null {
-    const r = this.db.prepare(`SELECT id, last_error AS error FROM webhook_inbox WHERE last_error IS NOT NULL AND state != 'processed' ORDER BY id DESC LIMIT 1`).get() as { id: number; error: string } | undefined;
+    const r = this.db
+      .prepare(
+        `SELECT id, last_error AS error FROM webhook_inbox WHERE last_error IS NOT NULL AND state != 'processed' ORDER BY id DESC LIMIT 1`,
+      )
+      .get() as { id: number; error: string } | undefined;
     return r ?? null;
   }
 }

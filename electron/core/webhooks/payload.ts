@@ -1,8 +1,16 @@
 import crypto from 'node:crypto';
 import type {
   ClickEvent,
-  DeliveryStatus, EventOrigin, ManagementEvent, ManagementType, MessageEvent, StatusError, StatusEvent,
-  UserPreferenceEvent, ValueErrorEvent, WebhookEvent,
+  DeliveryStatus,
+  EventOrigin,
+  ManagementEvent,
+  ManagementType,
+  MessageEvent,
+  StatusError,
+  StatusEvent,
+  UserPreferenceEvent,
+  ValueErrorEvent,
+  WebhookEvent,
 } from './events';
 import type { OptOutMatcher } from './stop-keywords';
 
@@ -23,7 +31,10 @@ const STATUSES: readonly DeliveryStatus[] = ['sent', 'delivered', 'read', 'playe
 
 /** What went wrong with a body, as a code the receiver answers with. */
 export class PayloadError extends Error {
-  constructor(readonly reason: 'not_json' | 'wrong_object' | 'no_entries', message: string) {
+  constructor(
+    readonly reason: 'not_json' | 'wrong_object' | 'no_entries',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -37,7 +48,8 @@ export function parseEnvelope(raw: Buffer | string): { entry: unknown[] } {
     throw new PayloadError('not_json', 'Body is not JSON');
   }
   if (!isObj(doc)) throw new PayloadError('not_json', 'Body is not a JSON object');
-  if (doc.object !== WABA_OBJECT) throw new PayloadError('wrong_object', `object must be "${WABA_OBJECT}", got ${JSON.stringify(doc.object ?? null)}`);
+  if (doc.object !== WABA_OBJECT)
+    throw new PayloadError('wrong_object', `object must be "${WABA_OBJECT}", got ${JSON.stringify(doc.object ?? null)}`);
   if (!Array.isArray(doc.entry)) throw new PayloadError('no_entries', 'entry must be an array');
   return { entry: doc.entry };
 }
@@ -125,13 +137,15 @@ export function parseEvents(raw: Buffer | string, opts: ParseOptions): WebhookEv
 }
 
 function parseErrors(list: unknown): StatusError[] {
-  return arr(list).filter(isObj).map((err) => ({
-    code: typeof err.code === 'number' ? err.code : Number(err.code ?? 0),
-    title: str(err.title),
-    message: str(err.message),
-    details: isObj(err.error_data) ? str(err.error_data.details) : null,
-    href: str(err.href),
-  }));
+  return arr(list)
+    .filter(isObj)
+    .map((err) => ({
+      code: typeof err.code === 'number' ? err.code : Number(err.code ?? 0),
+      title: str(err.title),
+      message: str(err.message),
+      details: isObj(err.error_data) ? str(err.error_data.details) : null,
+      href: str(err.href),
+    }));
 }
 
 /**
@@ -156,7 +170,8 @@ function contactFor(contacts: Obj[], waId: string | null, userId: string | null)
   return contacts.find((c) => (waId !== null && str(c.wa_id) === waId) || (userId !== null && str(c.user_id) === userId));
 }
 
-const usernameOf = (c: Obj | undefined): string | null => (c && isObj(c.profile) ? str(c.profile.username) : null) ?? (c ? str(c.username) : null);
+const usernameOf = (c: Obj | undefined): string | null =>
+  (c && isObj(c.profile) ? str(c.profile.username) : null) ?? (c ? str(c.username) : null);
 
 function parseStatus(s: unknown, origin: EventOrigin, contacts: Obj[] = []): StatusEvent | null {
   if (!isObj(s)) return null;
@@ -229,9 +244,13 @@ function parseMessage(m: unknown, origin: EventOrigin, contacts: Obj[], optOut: 
   }
   const system = isObj(m.system)
     ? {
-        type: str(m.system.type), body: str(m.system.body), newWaId: str(m.system.wa_id) ?? str(m.system.new_wa_id),
+        type: str(m.system.type),
+        body: str(m.system.body),
+        newWaId: str(m.system.wa_id) ?? str(m.system.new_wa_id),
         // user_changed_user_id (Meta "System messages webhook reference", 2026-08-11): the new BSUID.
-        newUserId: str(m.system.user_id), newParentUserId: str(m.system.parent_user_id), previousUserId: str(m.system.previous_user_id),
+        newUserId: str(m.system.user_id),
+        newParentUserId: str(m.system.parent_user_id),
+        previousUserId: str(m.system.previous_user_id),
       }
     : null;
   const context = isObj(m.context) ? { from: str(m.context.from), id: str(m.context.id) } : null;

@@ -92,7 +92,9 @@ export function startReceiver(o: ReceiverOptions): Promise<ReceiverHandle> {
       }
       chunks.push(c);
     });
-    req.on('error', () => { refused = true; });
+    req.on('error', () => {
+      refused = true;
+    });
     req.on('end', () => {
       if (refused) return;
       const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
@@ -140,7 +142,9 @@ export function startReceiver(o: ReceiverOptions): Promise<ReceiverHandle> {
             server.close(() => done());
             // Idle keep-alive sockets would hold close() open; in-flight requests finish first.
             server.closeIdleConnections();
-            setTimeout(() => { for (const s of sockets) s.destroy(); }, 2000).unref();
+            setTimeout(() => {
+              for (const s of sockets) s.destroy();
+            }, 2000).unref();
           }),
       });
     });

@@ -67,7 +67,8 @@ export class RelayClient {
       headers: { authorization: `Bearer ${this.o.token}` },
       ...(signal ? { signal } : {}),
     });
-    if (res.status === 401 || res.status === 403) throw new RelayAuthError(`the relay refused our token (HTTP ${res.status}); pair this installation again`);
+    if (res.status === 401 || res.status === 403)
+      throw new RelayAuthError(`the relay refused our token (HTTP ${res.status}); pair this installation again`);
     if (!res.ok) throw new Error(`relay answered HTTP ${res.status}`);
     const doc = (await res.json()) as { events?: RelayEvent[] };
     const events = Array.isArray(doc.events) ? doc.events : [];
@@ -84,7 +85,11 @@ export class RelayClient {
       const body = Buffer.from(ev.body, 'base64');
       let valid = checkSignature(body, ev.signature, secret) === 'ok';
       if (valid) {
-        try { parseEnvelope(body); } catch { valid = false; }
+        try {
+          parseEnvelope(body);
+        } catch {
+          valid = false;
+        }
       }
       if (valid) accepted.push({ body, source: 'relay', sourceId: `relay:${ev.id}` });
       else {
@@ -120,7 +125,11 @@ export class RelayClient {
         this.status.lastError = e instanceof Error ? e.message : String(e);
         if (failures === 1 || failures % 20 === 0) this.o.log.warn('relay pull failed', { error: this.status.lastError, failures });
         const delay = e instanceof RelayAuthError ? 60_000 : Math.min(500 * 2 ** Math.min(failures, 6), 30_000);
-        try { await sleep(this.o.clock, delay, signal); } catch { break; }
+        try {
+          await sleep(this.o.clock, delay, signal);
+        } catch {
+          break;
+        }
       }
     }
   }

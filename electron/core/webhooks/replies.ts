@@ -13,14 +13,21 @@ export function registerReplies(db: Db, router: WebhookRouter): () => void {
   // The table comes with migration 0015; a webhook-only database (the relay's) has none.
   let ready: boolean | null = null;
   const tableReady = () => (ready ??= repliesTableExists(db));
-  return router.on('message', (ev: MessageEvent) => {
-    // A reply known only by a business-scoped user id (no phone) is not linked to a send yet.
-    if (ev.kind === 'system' || !ev.from || !tableReady()) return;
-    recordReply(db, {
-      messageId: ev.id, waId: ev.from, at: ev.timestamp, kind: ev.kind,
-      text: ev.text ?? ev.button?.text ?? ev.interactive?.title ?? null,
-      payload: ev.button?.payload ?? ev.interactive?.id ?? null,
-      contextId: ev.context?.id ?? null,
-    });
-  }, { name: 'webhooks:replies' });
+  return router.on(
+    'message',
+    (ev: MessageEvent) => {
+      // A reply known only by a business-scoped user id (no phone) is not linked to a send yet.
+      if (ev.kind === 'system' || !ev.from || !tableReady()) return;
+      recordReply(db, {
+        messageId: ev.id,
+        waId: ev.from,
+        at: ev.timestamp,
+        kind: ev.kind,
+        text: ev.text ?? ev.button?.text ?? ev.interactive?.title ?? null,
+        payload: ev.button?.payload ?? ev.interactive?.id ?? null,
+        contextId: ev.context?.id ?? null,
+      });
+    },
+    { name: 'webhooks:replies' },
+  );
 }

@@ -29,7 +29,11 @@ export class WebhookRouter {
     this.table.set(type, list);
     return () => {
       const l = this.table.get(type);
-      if (l) this.table.set(type, l.filter((e) => e !== entry));
+      if (l)
+        this.table.set(
+          type,
+          l.filter((e) => e !== entry),
+        );
     };
   }
 

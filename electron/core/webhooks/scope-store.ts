@@ -31,7 +31,8 @@ export class ScopeStore {
 
   /** A webhook-only database (unit tests, the benchmark's) has no account tables: nothing to scope against. */
   hasAccountTables(): boolean {
-    this.accountTables ??= this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'wa_connection'").get() !== undefined;
+    this.accountTables ??=
+      this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'wa_connection'").get() !== undefined;
     return this.accountTables;
   }
 
@@ -40,7 +41,12 @@ export class ScopeStore {
     const store = new AccountStore(this.db);
     const conn = store.connection();
     if (!conn) return null;
-    const numbers = new Set(store.numbers().filter((n) => n.waba_id === conn.waba_id).map((n) => n.id));
+    const numbers = new Set(
+      store
+        .numbers()
+        .filter((n) => n.waba_id === conn.waba_id)
+        .map((n) => n.id),
+    );
     numbers.add(conn.phone_number_id);
     return { wabaId: conn.waba_id, defaultNumberId: conn.phone_number_id, numbers };
   }
@@ -51,7 +57,9 @@ export class ScopeStore {
     const s = (this.ignoreStmts ??= {
       bump: this.db.prepare(`INSERT INTO webhook_config (key, value) VALUES (?, '1')
         ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`),
-      last: this.db.prepare(`INSERT INTO webhook_config (key, value) VALUES ('ignored.last', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
+      last: this.db.prepare(
+        `INSERT INTO webhook_config (key, value) VALUES ('ignored.last', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+      ),
       seen: this.db.prepare(`INSERT OR IGNORE INTO webhook_config (key, value) VALUES (?, ?)`),
     });
     s.bump.run(`ignored.count.${i.reason}`);
@@ -64,11 +72,17 @@ export class ScopeStore {
 
   ignoredSummary(): IgnoredSummary {
     const counts = Object.fromEntries(IGNORE_REASONS.map((r) => [r, 0])) as Record<IgnoreReason, number>;
-    const rows = this.db.prepare(`SELECT key, value FROM webhook_config WHERE key LIKE 'ignored.count.%' OR key = 'ignored.last'`).all() as { key: string; value: string }[];
+    const rows = this.db
+      .prepare(`SELECT key, value FROM webhook_config WHERE key LIKE 'ignored.count.%' OR key = 'ignored.last'`)
+      .all() as { key: string; value: string }[];
     let last: IgnoredSummary['last'] = null;
     for (const r of rows) {
       if (r.key === 'ignored.last') {
-        try { last = JSON.parse(r.value) as IgnoredSummary['last']; } catch { last = null; }
+        try {
+          last = JSON.parse(r.value) as IgnoredSummary['last'];
+        } catch {
+          last = null;
+        }
         continue;
       }
       const reason = r.key.slice('ignored.count.'.length) as IgnoreReason;
@@ -81,16 +95,28 @@ export class ScopeStore {
   recordValueErrors(ev: ValueErrorEvent, at: number): void {
     const insert = this.db.prepare(`INSERT INTO audit_log (at, actor, action, detail) VALUES (?, 'webhook', '${VALUE_ERROR_ACTION}', ?)`);
     for (const e of ev.errors) {
-      insert.run(at, JSON.stringify({
-        field: ev.field, waba_id: ev.wabaId, phone_number_id: ev.phoneNumberId, code: e.code, title: e.title,
-        message: e.message, details: e.details, href: e.href, event_key: ev.key,
-      }));
+      insert.run(
+        at,
+        JSON.stringify({
+          field: ev.field,
+          waba_id: ev.wabaId,
+          phone_number_id: ev.phoneNumberId,
+          code: e.code,
+          title: e.title,
+          message: e.message,
+          details: e.details,
+          href: e.href,
+          event_key: ev.key,
+        }),
+      );
     }
   }
 
   valueErrorSummary(): ValueErrorSummary {
     const count = this.db.prepare(`SELECT count(*) FROM audit_log WHERE action = '${VALUE_ERROR_ACTION}'`).pluck().get() as number;
-    const row = this.db.prepare(`SELECT at, detail FROM audit_log WHERE action = '${VALUE_ERROR_ACTION}' ORDER BY id DESC LIMIT 1`).get() as { at: number; detail: string } | undefined;
+    const row = this.db
+      .prepare(`SELECT at, detail FROM audit_log WHERE action = '${VALUE_ERROR_ACTION}' ORDER BY id DESC LIMIT 1`)
+      .get() as { at: number; detail: string } | undefined;
     if (!row) return { count, last: null };
     const d = JSON.parse(row.detail) as { code: number; title: string | null; message: string | null; field: string };
     return { count, last: { code: d.code, title: d.title, message: d.message, field: d.field, at: row.at } };

@@ -57,7 +57,11 @@ export function outOfScope(ev: WebhookEvent, scope: AccountScope | null): Ignore
 export class ScopeCache {
   private cached: { scope: AccountScope | null; at: number } | null = null;
 
-  constructor(private readonly load: () => AccountScope | null, private readonly clock: Clock, private readonly ttlMs = 5_000) {}
+  constructor(
+    private readonly load: () => AccountScope | null,
+    private readonly clock: Clock,
+    private readonly ttlMs = 5_000,
+  ) {}
 
   current(): AccountScope | null {
     const now = this.clock.now();

@@ -5,8 +5,14 @@ import { PacerError } from '../errors';
 import type { TimerHandle } from '../clock';
 import type { WebhookActivity, WebhookInfo, WebhookTestResult, WebhookTestStep } from '../../../shared/contract/webhooks';
 import {
-  registerConsent, registerNumberChangeHolds, registerServiceWindow, registerStatusSummary, registerValueErrors, serviceWindow,
-  type ConsentSink, type MessageStatusRow,
+  registerConsent,
+  registerNumberChangeHolds,
+  registerServiceWindow,
+  registerStatusSummary,
+  registerValueErrors,
+  serviceWindow,
+  type ConsentSink,
+  type MessageStatusRow,
 } from './builtin';
 import { registerReplies } from './replies';
 import { CALLBACK_PATH, WebhookConfig } from './config';
@@ -52,14 +58,25 @@ export class WebhookService {
   private relay: RelayClient | null = null;
   private consentSink: ConsentSink | null;
   private matcherCache: { rules: string; matcher: OptOutMatcher } | null = null;
-  private activity = { received: 0, rejected: 0, processed: 0, duplicates: 0, ignored: 0, handler_failures: 0, by_type: {} as Record<string, number> };
+  private activity = {
+    received: 0,
+    rejected: 0,
+    processed: 0,
+    duplicates: 0,
+    ignored: 0,
+    handler_failures: 0,
+    by_type: {} as Record<string, number>,
+  };
   private activityTimer: TimerHandle | null = null;
 
   /**
    * `consentSink`: where opt-outs and resumes from webhooks are recorded (the contacts' consent
    * ledger, contacts-consent.ts); null records nothing (benchmarks, webhook-only tests).
    */
-  constructor(private readonly ctx: CoreContext, opts: { durability?: Durability; consentSink?: ConsentSink | null; writerThread?: boolean } = {}) {
+  constructor(
+    private readonly ctx: CoreContext,
+    opts: { durability?: Durability; consentSink?: ConsentSink | null; writerThread?: boolean } = {},
+  ) {
     this.consentSink = opts.consentSink ?? null;
     this.config = new WebhookConfig(ctx.db, ctx.dataDir, process.env, ctx.secrets);
     this.inbox = new Inbox(ctx.db, ctx.clock, opts.durability ?? 'full', { thread: opts.writerThread ?? true });
@@ -117,7 +134,9 @@ export class WebhookService {
     const first = this.scopeStore.noteIgnored(i, this.ctx.clock.now());
     if (first) {
       this.ctx.log.warn('webhook events for another account are ignored', {
-        reason: i.reason, id: i.id, connectedWaba: this.scope.current()?.wabaId ?? null,
+        reason: i.reason,
+        id: i.id,
+        connectedWaba: this.scope.current()?.wabaId ?? null,
       });
     }
   }
@@ -178,7 +197,12 @@ export class WebhookService {
     const token = this.config.relayToken();
     if (!url || !token) return false;
     this.relay = new RelayClient({
-      url, token, inbox: this.inbox, clock: this.ctx.clock, log: this.ctx.log, fetch: this.ctx.fetch,
+      url,
+      token,
+      inbox: this.inbox,
+      clock: this.ctx.clock,
+      log: this.ctx.log,
+      fetch: this.ctx.fetch,
       appSecret: () => this.ctx.secrets.get('app_secret'),
     });
     this.relay.start();
@@ -204,12 +228,21 @@ export class WebhookService {
   }
 
   /** Hands pending-match statuses for these wamids (or opaque callback data) to the handlers again. */
-  async reofferPending(filter: { wamids?: readonly string[]; bizOpaque?: readonly string[] } = {}): Promise<{ offered: number; matched: number }> {
+  async reofferPending(
+    filter: { wamids?: readonly string[]; bizOpaque?: readonly string[] } = {},
+  ): Promise<{ offered: number; matched: number }> {
     const rows: { event_key: string; event: string }[] = [];
     const db = this.ctx.db;
-    if (!filter.wamids && !filter.bizOpaque) rows.push(...(db.prepare(`SELECT event_key, event FROM webhook_pending_status ORDER BY received_at LIMIT 5000`).all() as typeof rows));
-    for (const w of filter.wamids ?? []) rows.push(...(db.prepare(`SELECT event_key, event FROM webhook_pending_status WHERE wamid = ?`).all(w) as typeof rows));
-    for (const b of filter.bizOpaque ?? []) rows.push(...(db.prepare(`SELECT event_key, event FROM webhook_pending_status WHERE biz_opaque_callback_data = ?`).all(b) as typeof rows));
+    if (!filter.wamids && !filter.bizOpaque)
+      rows.push(
+        ...(db.prepare(`SELECT event_key, event FROM webhook_pending_status ORDER BY received_at LIMIT 5000`).all() as typeof rows),
+      );
+    for (const w of filter.wamids ?? [])
+      rows.push(...(db.prepare(`SELECT event_key, event FROM webhook_pending_status WHERE wamid = ?`).all(w) as typeof rows));
+    for (const b of filter.bizOpaque ?? [])
+      rows.push(
+        ...(db.prepare(`SELECT event_key, event FROM webhook_pending_status WHERE biz_opaque_callback_data = ?`).all(b) as typeof rows),
+      );
     let matched = 0;
     const seen = new Set<string>();
     for (const r of rows) {
@@ -268,7 +301,8 @@ export class WebhookService {
    */
   async test(): Promise<WebhookTestResult> {
     const secret = this.ctx.secrets.get('app_secret');
-    if (!secret) throw new PacerError('conflict', 'The app secret is not set: add it in Settings (or PACER_APP_SECRET) so webhooks can be verified.');
+    if (!secret)
+      throw new PacerError('conflict', 'The app secret is not set: add it in Settings (or PACER_APP_SECRET) so webhooks can be verified.');
     let temp: WebhookRunning | null = null;
     const url = this.receiver?.url ?? (temp = await this.start({ port: 0, relay: false })).url;
     const steps: WebhookTestStep[] = [];
@@ -287,12 +321,18 @@ export class WebhookService {
     const seconds = Math.floor(this.ctx.clock.now() / 1000);
     // As the connected account (another WABA's status would be ignored, and counted as foreign).
     const scope = this.scope.current();
-    const body = JSON.stringify(sampleStatusEnvelope(wamid, seconds, 'sent', scope ? { wabaId: scope.wabaId, phoneNumberId: scope.defaultNumberId } : {}));
+    const body = JSON.stringify(
+      sampleStatusEnvelope(wamid, seconds, 'sent', scope ? { wabaId: scope.wabaId, phoneNumberId: scope.defaultNumberId } : {}),
+    );
     const key = `status:${wamid}:sent:${seconds}`;
     try {
       await step('handshake', async () => {
         const challenge = crypto.randomBytes(6).toString('hex');
-        const q = new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.verify_token': this.config.verifyToken(), 'hub.challenge': challenge });
+        const q = new URLSearchParams({
+          'hub.mode': 'subscribe',
+          'hub.verify_token': this.config.verifyToken(),
+          'hub.challenge': challenge,
+        });
         const r = await this.ctx.fetch(`${url}?${q}`);
         const text = await r.text();
         if (r.status !== 200 || text !== challenge) throw new Error(`expected 200 "${challenge}", got ${r.status} "${text.slice(0, 80)}"`);
@@ -305,14 +345,19 @@ export class WebhookService {
         return 'unsigned POST refused with 401';
       });
       const posted = await step('signed_post', async () => {
-        const r = await this.ctx.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signBody(body, secret) }, body });
+        const r = await this.ctx.fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signBody(body, secret) },
+          body,
+        });
         const text = await r.text();
         if (r.status !== 200) throw new Error(`HTTP ${r.status}: ${text.slice(0, 200)}`);
         return 'HTTP 200';
       });
       if (posted) {
         await step('stored', async () => {
-          const row = this.ctx.db.prepare(`SELECT id FROM webhook_inbox WHERE body = ?`).get(Buffer.from(body)) as { id: number } | undefined;
+          const row = this.ctx.db.prepare(`SELECT id FROM webhook_inbox WHERE body = ?`).get(Buffer.from(body)) as
+            { id: number } | undefined;
           if (!row) throw new Error('the event is not in the inbox');
           return `inbox row ${row.id}`;
         });
@@ -363,19 +408,28 @@ export class WebhookService {
 }
 
 /** A status envelope as Meta sends it (used by `webhook test` and the benchmark). */
-export function sampleStatusEnvelope(wamid: string, seconds: number, status = 'sent', opts: { wabaId?: string; phoneNumberId?: string; recipient?: string } = {}) {
+export function sampleStatusEnvelope(
+  wamid: string,
+  seconds: number,
+  status = 'sent',
+  opts: { wabaId?: string; phoneNumberId?: string; recipient?: string } = {},
+) {
   return {
     object: 'whatsapp_business_account',
-    entry: [{
-      id: opts.wabaId ?? '0',
-      changes: [{
-        field: 'messages',
-        value: {
-          messaging_product: 'whatsapp',
-          metadata: { display_phone_number: '15550000000', phone_number_id: opts.phoneNumberId ?? '0' },
-          statuses: [{ id: wamid, status, timestamp: String(seconds), recipient_id: opts.recipient ?? '15550000001' }],
-        },
-      }],
-    }],
+    entry: [
+      {
+        id: opts.wabaId ?? '0',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550000000', phone_number_id: opts.phoneNumberId ?? '0' },
+              statuses: [{ id: wamid, status, timestamp: String(seconds), recipient_id: opts.recipient ?? '15550000001' }],
+            },
+          },
+        ],
+      },
+    ],
   };
 }

@@ -14,17 +14,53 @@ export interface OptOutRules {
 
 export const DEFAULT_STOP_KEYWORDS: readonly string[] = [
   // English
-  'stop', 'stop all', 'unsubscribe', 'opt out', 'cancel', 'end', 'quit', 'remove me', 'stop promotions',
+  'stop',
+  'stop all',
+  'unsubscribe',
+  'opt out',
+  'cancel',
+  'end',
+  'quit',
+  'remove me',
+  'stop promotions',
   // Hebrew: remove, removal, stop, stop it, remove me, cease
-  'הסר', 'הסרה', 'עצור', 'הפסק', 'הסר אותי', 'הסירו אותי', 'די',
+  'הסר',
+  'הסרה',
+  'עצור',
+  'הפסק',
+  'הסר אותי',
+  'הסירו אותי',
+  'די',
   // Chinese (Traditional first, the app's locale; Simplified too)
-  '退訂', '取消訂閱', '停止', '退订', '取消订阅', '停止訂閱', '停止订阅', '取消',
+  '退訂',
+  '取消訂閱',
+  '停止',
+  '退订',
+  '取消订阅',
+  '停止訂閱',
+  '停止订阅',
+  '取消',
 ];
 
 export const DEFAULT_OPT_OUT_BUTTONS: readonly string[] = [
-  'stop promotions', 'stop promo', 'stop', 'unsubscribe', 'opt out', 'opt_out', 'stop marketing',
-  'הסר', 'הסרה', 'הסר אותי', 'הפסק לשלוח', 'עצור הודעות',
-  '停止推廣', '停止推广', '取消訂閱', '取消订阅', '退訂', '退订',
+  'stop promotions',
+  'stop promo',
+  'stop',
+  'unsubscribe',
+  'opt out',
+  'opt_out',
+  'stop marketing',
+  'הסר',
+  'הסרה',
+  'הסר אותי',
+  'הפסק לשלוח',
+  'עצור הודעות',
+  '停止推廣',
+  '停止推广',
+  '取消訂閱',
+  '取消订阅',
+  '退訂',
+  '退订',
 ];
 
 export const DEFAULT_OPT_OUT_RULES: OptOutRules = { keywords: DEFAULT_STOP_KEYWORDS, buttons: DEFAULT_OPT_OUT_BUTTONS };

@@ -13,27 +13,59 @@ export function registerUserIds(db: Db, router: WebhookRouter): (() => void)[] {
   // The contacts' BSUID columns (migration 0011) exist in every core; a webhook-only database has none.
   let ready: boolean | null = null;
   const contactsReady = () => (ready ??= hasUserIdColumns(db));
-  const onMessage = router.on('message', (ev: MessageEvent) => {
-    if (!contactsReady()) return;
-    const sys = ev.kind === 'system' ? ev.system : null;
-    if (sys?.type === 'user_changed_user_id' && sys.newUserId) {
-      changeUserId(db, { previousUserId: sys.previousUserId ?? ev.userId, phone: ev.from, newUserId: sys.newUserId, newParentUserId: sys.newParentUserId, at: ev.timestamp });
-      return;
-    }
-    if (sys?.type === 'user_changed_number') {
-      // The old number's BSUID is not the new one's (Meta issues a new BSUID with a new number).
-      if (sys.newUserId) changeUserId(db, { previousUserId: ev.userId, phone: ev.from, newUserId: sys.newUserId, newParentUserId: sys.newParentUserId, at: ev.timestamp });
-      return;
-    }
-    if (ev.userId) linkUserId(db, { phone: ev.from, userId: ev.userId, parentUserId: ev.parentUserId, username: ev.username, at: ev.timestamp });
-  }, { name: 'contacts:user-id-message' });
-  const onStatus = router.on('status', (ev: StatusEvent) => {
-    if (!contactsReady() || !ev.recipientUserId || !ev.recipientId) return;
-    linkUserId(db, { phone: ev.recipientId, userId: ev.recipientUserId, parentUserId: ev.recipientParentUserId ?? null, username: ev.username ?? null, at: ev.timestamp });
-  }, { name: 'contacts:user-id-status' });
-  const onPref = router.on('user_preferences', (ev: UserPreferenceEvent) => {
-    if (!contactsReady() || !ev.userId || !ev.waId) return;
-    linkUserId(db, { phone: ev.waId, userId: ev.userId, parentUserId: ev.parentUserId, username: null, at: ev.timestamp });
-  }, { name: 'contacts:user-id-preference' });
+  const onMessage = router.on(
+    'message',
+    (ev: MessageEvent) => {
+      if (!contactsReady()) return;
+      const sys = ev.kind === 'system' ? ev.system : null;
+      if (sys?.type === 'user_changed_user_id' && sys.newUserId) {
+        changeUserId(db, {
+          previousUserId: sys.previousUserId ?? ev.userId,
+          phone: ev.from,
+          newUserId: sys.newUserId,
+          newParentUserId: sys.newParentUserId,
+          at: ev.timestamp,
+        });
+        return;
+      }
+      if (sys?.type === 'user_changed_number') {
+        // The old number's BSUID is not the new one's (Meta issues a new BSUID with a new number).
+        if (sys.newUserId)
+          changeUserId(db, {
+            previousUserId: ev.userId,
+            phone: ev.from,
+            newUserId: sys.newUserId,
+            newParentUserId: sys.newParentUserId,
+            at: ev.timestamp,
+          });
+        return;
+      }
+      if (ev.userId)
+        linkUserId(db, { phone: ev.from, userId: ev.userId, parentUserId: ev.parentUserId, username: ev.username, at: ev.timestamp });
+    },
+    { name: 'contacts:user-id-message' },
+  );
+  const onStatus = router.on(
+    'status',
+    (ev: StatusEvent) => {
+      if (!contactsReady() || !ev.recipientUserId || !ev.recipientId) return;
+      linkUserId(db, {
+        phone: ev.recipientId,
+        userId: ev.recipientUserId,
+        parentUserId: ev.recipientParentUserId ?? null,
+        username: ev.username ?? null,
+        at: ev.timestamp,
+      });
+    },
+    { name: 'contacts:user-id-status' },
+  );
+  const onPref = router.on(
+    'user_preferences',
+    (ev: UserPreferenceEvent) => {
+      if (!contactsReady() || !ev.userId || !ev.waId) return;
+      linkUserId(db, { phone: ev.waId, userId: ev.userId, parentUserId: ev.parentUserId, username: null, at: ev.timestamp });
+    },
+    { name: 'contacts:user-id-preference' },
+  );
   return [onMessage, onStatus, onPref];
 }

@@ -68,7 +68,12 @@ export class InboxWriterThread {
     /** The store's key when it is encrypted (db/connection.ts storeKeyOf): the thread's connection needs it too. */
     key: Buffer | null = null,
   ) {
-    const data: WriterData = { file, durability, sqlitePath: createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers'), keyHex: key ? key.toString('hex') : null };
+    const data: WriterData = {
+      file,
+      durability,
+      sqlitePath: createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers'),
+      keyHex: key ? key.toString('hex') : null,
+    };
     const script = workerScript();
     this.worker =
       script.kind === 'file' ? new Worker(script.url, { workerData: data }) : new Worker(script.code, { eval: true, workerData: data });

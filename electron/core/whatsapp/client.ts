@@ -42,8 +42,16 @@ export class GraphApiError extends Error {
   readonly ambiguous: boolean;
 
   constructor(init: {
-    message: string; httpStatus?: number | null; code?: number | null; subcode?: number | null; fbtraceId?: string | null;
-    details?: string | null; userTitle?: string | null; userMessage?: string | null; retryAt?: number | null; ambiguous?: boolean;
+    message: string;
+    httpStatus?: number | null;
+    code?: number | null;
+    subcode?: number | null;
+    fbtraceId?: string | null;
+    details?: string | null;
+    userTitle?: string | null;
+    userMessage?: string | null;
+    retryAt?: number | null;
+    ambiguous?: boolean;
   }) {
     super(init.message);
     this.name = 'GraphApiError';
@@ -61,8 +69,13 @@ export class GraphApiError extends Error {
 
   toDetails(at: number): GraphErrorDetails {
     return {
-      graphCode: this.code, graphSubcode: this.subcode, httpStatus: this.httpStatus, errorClass: this.errorClass,
-      message: this.details ? `${this.message} — ${this.details}` : this.message, fbtraceId: this.fbtraceId, at,
+      graphCode: this.code,
+      graphSubcode: this.subcode,
+      httpStatus: this.httpStatus,
+      errorClass: this.errorClass,
+      message: this.details ? `${this.message} — ${this.details}` : this.message,
+      fbtraceId: this.fbtraceId,
+      at,
     };
   }
 }
@@ -82,7 +95,8 @@ export type TemplateParameter = { parameter_name?: string } & (
   | { type: 'document'; document: MediaRef & { filename?: string } }
 );
 
-export type ButtonParameter = { type: 'payload'; payload: string } | { type: 'text'; text: string } | { type: 'coupon_code'; coupon_code: string };
+export type ButtonParameter =
+  { type: 'payload'; payload: string } | { type: 'text'; text: string } | { type: 'coupon_code'; coupon_code: string };
 
 export type TemplateSendComponent =
   | { type: 'header' | 'body'; parameters: TemplateParameter[] }
@@ -185,8 +199,31 @@ export interface TemplateListFilters {
   quality_score?: string;
 }
 
-export const TEMPLATE_FIELDS = ['id', 'name', 'language', 'status', 'category', 'previous_category', 'sub_category', 'parameter_format', 'components', 'rejected_reason', 'quality_score'] as const;
-const PHONE_BASE_FIELDS = ['id', 'display_phone_number', 'verified_name', 'quality_rating', 'status', 'name_status', 'code_verification_status', 'platform_type', 'account_mode', 'throughput'];
+export const TEMPLATE_FIELDS = [
+  'id',
+  'name',
+  'language',
+  'status',
+  'category',
+  'previous_category',
+  'sub_category',
+  'parameter_format',
+  'components',
+  'rejected_reason',
+  'quality_score',
+] as const;
+const PHONE_BASE_FIELDS = [
+  'id',
+  'display_phone_number',
+  'verified_name',
+  'quality_rating',
+  'status',
+  'name_status',
+  'code_verification_status',
+  'platform_type',
+  'account_mode',
+  'throughput',
+];
 const WABA_BASE_FIELDS = ['id', 'name', 'currency', 'timezone_id', 'message_template_namespace'];
 const PROFILE_FIELDS = 'about,address,description,email,profile_picture_url,websites,vertical';
 
@@ -280,20 +317,38 @@ export class GraphClient {
    * Messages API: same body, MARKETING templates only; the caller routes, marketing-messages.ts).
    * Throws GraphApiError.
    */
-  async sendTemplate(phoneNumberId: string, send: TemplateSend | TemplateMessageBody, signal?: AbortSignal, endpoint: SendEndpoint = 'messages'): Promise<SendResult> {
+  async sendTemplate(
+    phoneNumberId: string,
+    send: TemplateSend | TemplateMessageBody,
+    signal?: AbortSignal,
+    endpoint: SendEndpoint = 'messages',
+  ): Promise<SendResult> {
     const body = 'messaging_product' in send ? send : buildTemplateMessage(send);
-    const res = await this.request<{ contacts?: { input?: string; wa_id?: string }[]; messages?: { id?: string; message_status?: string }[] }>(
-      'POST', `${seg(phoneNumberId)}/${endpoint === 'marketing_messages' ? 'marketing_messages' : 'messages'}`, { kind: 'send', json: body, ...(signal ? { signal } : {}) },
-    );
+    const res = await this.request<{
+      contacts?: { input?: string; wa_id?: string }[];
+      messages?: { id?: string; message_status?: string }[];
+    }>('POST', `${seg(phoneNumberId)}/${endpoint === 'marketing_messages' ? 'marketing_messages' : 'messages'}`, {
+      kind: 'send',
+      json: body,
+      ...(signal ? { signal } : {}),
+    });
     const wamid = res.messages?.[0]?.id;
     if (!wamid) throw new GraphApiError({ message: 'The send answer carried no message id', httpStatus: 200, ambiguous: true });
-    return { wamid, waId: res.contacts?.[0]?.wa_id ?? null, input: res.contacts?.[0]?.input ?? null, messageStatus: res.messages?.[0]?.message_status ?? null };
+    return {
+      wamid,
+      waId: res.contacts?.[0]?.wa_id ?? null,
+      input: res.contacts?.[0]?.input ?? null,
+      messageStatus: res.messages?.[0]?.message_status ?? null,
+    };
   }
 
   // ---- templates -----------------------------------------------------------------------------
 
   /** One page of GET /{waba-id}/message_templates. */
-  async listTemplatesPage(wabaId: string, opts: { after?: string; limit?: number; fields?: readonly string[]; filters?: TemplateListFilters } = {}): Promise<{ data: GraphTemplate[]; paging: GraphPaging | null }> {
+  async listTemplatesPage(
+    wabaId: string,
+    opts: { after?: string; limit?: number; fields?: readonly string[]; filters?: TemplateListFilters } = {},
+  ): Promise<{ data: GraphTemplate[]; paging: GraphPaging | null }> {
     const res = await this.request<{ data?: GraphTemplate[]; paging?: GraphPaging }>('GET', `${seg(wabaId)}/message_templates`, {
       kind: 'management',
       query: { fields: (opts.fields ?? TEMPLATE_FIELDS).join(','), limit: opts.limit ?? 100, after: opts.after, ...opts.filters },
@@ -302,7 +357,10 @@ export class GraphClient {
   }
 
   /** Every template of a WABA, following cursor paging while `paging.next` is present. */
-  async listAllTemplates(wabaId: string, opts: { limit?: number; fields?: readonly string[]; filters?: TemplateListFilters; maxPages?: number } = {}): Promise<GraphTemplate[]> {
+  async listAllTemplates(
+    wabaId: string,
+    opts: { limit?: number; fields?: readonly string[]; filters?: TemplateListFilters; maxPages?: number } = {},
+  ): Promise<GraphTemplate[]> {
     const out: GraphTemplate[] = [];
     let after: string | undefined;
     for (let page = 0; page < (opts.maxPages ?? 200); page++) {
@@ -325,7 +383,8 @@ export class GraphClient {
   /** GET /{waba-id}; asks for the messaging limit (v24+) and falls back without it if the server does not know the field. */
   async getWaba(wabaId: string): Promise<GraphWaba> {
     const fields = [...WABA_BASE_FIELDS, 'owner_business_info'];
-    if (limitFieldFor(this.apiVersion) === 'whatsapp_business_manager_messaging_limit') fields.push('whatsapp_business_manager_messaging_limit');
+    if (limitFieldFor(this.apiVersion) === 'whatsapp_business_manager_messaging_limit')
+      fields.push('whatsapp_business_manager_messaging_limit');
     try {
       return await this.request<GraphWaba>('GET', seg(wabaId), { kind: 'management', query: { fields: fields.join(',') } });
     } catch (e) {
@@ -336,7 +395,9 @@ export class GraphClient {
 
   /** GET /{phone-number-id} with health fields and the version-appropriate messaging limit field. */
   getPhoneNumber(phoneNumberId: string): Promise<GraphPhoneNumber> {
-    return this.withLimitField((fields) => this.request<GraphPhoneNumber>('GET', seg(phoneNumberId), { kind: 'management', query: { fields } }));
+    return this.withLimitField((fields) =>
+      this.request<GraphPhoneNumber>('GET', seg(phoneNumberId), { kind: 'management', query: { fields } }),
+    );
   }
 
   /** GET /{waba-id}/phone_numbers, all pages. */
@@ -346,7 +407,8 @@ export class GraphClient {
       let after: string | undefined;
       for (let page = 0; page < 50; page++) {
         const res = await this.request<{ data?: GraphPhoneNumber[]; paging?: GraphPaging }>('GET', `${seg(wabaId)}/phone_numbers`, {
-          kind: 'management', query: { fields, limit: 100, after },
+          kind: 'management',
+          query: { fields, limit: 100, after },
         });
         out.push(...(res.data ?? []));
         const next = res.paging?.next ? res.paging.cursors?.after : undefined;
@@ -360,7 +422,8 @@ export class GraphClient {
   /** The portfolio's limit: GET /{business-id}?fields=whatsapp_business_manager_messaging_limit (v24+). */
   async getBusinessMessagingLimit(businessId: string): Promise<string | null> {
     const res = await this.request<{ whatsapp_business_manager_messaging_limit?: string }>('GET', seg(businessId), {
-      kind: 'management', query: { fields: 'id,whatsapp_business_manager_messaging_limit' },
+      kind: 'management',
+      query: { fields: 'id,whatsapp_business_manager_messaging_limit' },
     });
     return res.whatsapp_business_manager_messaging_limit ?? null;
   }
@@ -370,9 +433,14 @@ export class GraphClient {
     const out: string[] = [];
     let after: string | undefined;
     for (let page = 0; page < 20; page++) {
-      const res = await this.request<{ data?: { id: string }[]; paging?: GraphPaging }>('GET', `${seg(businessId)}/owned_whatsapp_business_accounts`, {
-        kind: 'management', query: { fields: 'id', limit: 100, after },
-      });
+      const res = await this.request<{ data?: { id: string }[]; paging?: GraphPaging }>(
+        'GET',
+        `${seg(businessId)}/owned_whatsapp_business_accounts`,
+        {
+          kind: 'management',
+          query: { fields: 'id', limit: 100, after },
+        },
+      );
       out.push(...(res.data ?? []).map((d) => d.id));
       const next = res.paging?.next ? res.paging.cursors?.after : undefined;
       if (!next || next === after || !res.data?.length) break;
@@ -394,14 +462,24 @@ export class GraphClient {
   // ---- subscribed apps -----------------------------------------------------------------------
 
   async getSubscribedApps(wabaId: string): Promise<{ id: string | null; name: string | null }[]> {
-    const res = await this.request<{ data?: { whatsapp_business_api_data?: { id?: string; name?: string } }[] }>('GET', `${seg(wabaId)}/subscribed_apps`, { kind: 'management' });
-    return (res.data ?? []).map((d) => ({ id: d.whatsapp_business_api_data?.id ?? null, name: d.whatsapp_business_api_data?.name ?? null }));
+    const res = await this.request<{ data?: { whatsapp_business_api_data?: { id?: string; name?: string } }[] }>(
+      'GET',
+      `${seg(wabaId)}/subscribed_apps`,
+      { kind: 'management' },
+    );
+    return (res.data ?? []).map((d) => ({
+      id: d.whatsapp_business_api_data?.id ?? null,
+      name: d.whatsapp_business_api_data?.name ?? null,
+    }));
   }
 
   /** POST /{waba-id}/subscribed_apps, optionally overriding the callback URL for this WABA. */
   async subscribeApp(wabaId: string, override?: { callbackUri: string; verifyToken: string }): Promise<boolean> {
     const json = override ? { override_callback_uri: override.callbackUri, verify_token: override.verifyToken } : undefined;
-    const res = await this.request<{ success?: boolean }>('POST', `${seg(wabaId)}/subscribed_apps`, { kind: 'management', ...(json ? { json } : {}) });
+    const res = await this.request<{ success?: boolean }>('POST', `${seg(wabaId)}/subscribed_apps`, {
+      kind: 'management',
+      ...(json ? { json } : {}),
+    });
     return res.success === true;
   }
 
@@ -409,7 +487,8 @@ export class GraphClient {
 
   async getBusinessProfile(phoneNumberId: string): Promise<GraphBusinessProfile> {
     const res = await this.request<{ data?: GraphBusinessProfile[] }>('GET', `${seg(phoneNumberId)}/whatsapp_business_profile`, {
-      kind: 'management', query: { fields: PROFILE_FIELDS },
+      kind: 'management',
+      query: { fields: PROFILE_FIELDS },
     });
     return res.data?.[0] ?? {};
   }
@@ -417,7 +496,8 @@ export class GraphClient {
   async updateBusinessProfile(phoneNumberId: string, patch: GraphBusinessProfile & { profile_picture_handle?: string }): Promise<void> {
     const { profile_picture_url: _ignored, ...fields } = patch;
     await this.request<{ success?: boolean }>('POST', `${seg(phoneNumberId)}/whatsapp_business_profile`, {
-      kind: 'management', json: { messaging_product: 'whatsapp', ...fields },
+      kind: 'management',
+      json: { messaging_product: 'whatsapp', ...fields },
     });
   }
 
@@ -446,7 +526,10 @@ export class GraphClient {
 
   /** DELETE /{waba-id}/message_templates?name=…[&hsm_id=…]: without hsm_id every language of the name goes. */
   deleteTemplate(wabaId: string, name: string, hsmId?: string): Promise<{ success?: boolean }> {
-    return this.request('DELETE', `${seg(wabaId)}/message_templates`, { kind: 'management', query: { name, ...(hsmId ? { hsm_id: hsmId } : {}) } });
+    return this.request('DELETE', `${seg(wabaId)}/message_templates`, {
+      kind: 'management',
+      query: { name, ...(hsmId ? { hsm_id: hsmId } : {}) },
+    });
   }
 
   /** GET /app: the app the token belongs to (needed for the resumable upload of a profile photo). */
@@ -457,13 +540,15 @@ export class GraphClient {
   /** Resumable upload (profile photos, template examples): session, then bytes → a handle `h`. */
   async resumableUpload(appId: string, file: { bytes: Uint8Array; mimeType: string; filename: string }): Promise<string> {
     const session = await this.request<{ id?: string }>('POST', `${seg(appId)}/uploads`, {
-      kind: 'media', query: { file_name: file.filename, file_length: file.bytes.byteLength, file_type: file.mimeType },
+      kind: 'media',
+      query: { file_name: file.filename, file_length: file.bytes.byteLength, file_type: file.mimeType },
     });
     if (!session.id) throw new GraphApiError({ message: 'The upload session answer carried no id', httpStatus: 200 });
     // The session id reads "upload:<opaque>?sig=<signature>": the opaque part is one path segment.
     const [sessionPath = '', sessionQuery = ''] = session.id.split('?');
     const done = await this.request<{ h?: string }>('POST', encodeURIComponent(sessionPath).replace(/%3A/gi, ':'), {
-      kind: 'media', query: Object.fromEntries(new URLSearchParams(sessionQuery)),
+      kind: 'media',
+      query: Object.fromEntries(new URLSearchParams(sessionQuery)),
       raw: { body: file.bytes, headers: { file_offset: '0', 'content-type': 'application/octet-stream' } },
     });
     if (!done.h) throw new GraphApiError({ message: 'The upload answer carried no handle', httpStatus: 200 });
@@ -503,7 +588,9 @@ export class GraphClient {
         if (!slot.ok) {
           throw new GraphApiError({
             message: `Management API calls paused until ${new Date(slot.retryAt).toISOString()} to stay within Meta's hourly limit`,
-            code: 80007, httpStatus: 429, retryAt: slot.retryAt,
+            code: 80007,
+            httpStatus: 429,
+            retryAt: slot.retryAt,
           });
         }
       }
@@ -512,10 +599,19 @@ export class GraphClient {
         return value;
       } catch (e) {
         // Anything but a GraphApiError is unexpected: for a send it cannot prove nothing went out.
-        const err = e instanceof GraphApiError ? e : new GraphApiError({ message: e instanceof Error ? e.message : String(e), ambiguous: ro.kind === 'send' });
+        const err =
+          e instanceof GraphApiError
+            ? e
+            : new GraphApiError({ message: e instanceof Error ? e.message : String(e), ambiguous: ro.kind === 'send' });
         if (attempt >= maxRetries || !this.retryable(err, ro.kind)) throw err;
         const delay = this.random() * Math.min(this.o.backoffCapMs ?? 8_000, (this.o.backoffBaseMs ?? 500) * 2 ** attempt);
-        this.o.log?.warn('graph call retrying', { path, attempt: attempt + 1, code: err.code, httpStatus: err.httpStatus, delayMs: Math.round(delay) });
+        this.o.log?.warn('graph call retrying', {
+          path,
+          attempt: attempt + 1,
+          code: err.code,
+          httpStatus: err.httpStatus,
+          delayMs: Math.round(delay),
+        });
         await sleep(this.o.clock, delay, ro.signal);
       }
     }
@@ -553,7 +649,10 @@ export class GraphClient {
 
     const ac = new AbortController();
     let timedOut = false;
-    const timer = this.o.clock.setTimeout(() => { timedOut = true; ac.abort(new Error('timeout')); }, this.o.timeoutMs ?? 30_000);
+    const timer = this.o.clock.setTimeout(() => {
+      timedOut = true;
+      ac.abort(new Error('timeout'));
+    }, this.o.timeoutMs ?? 30_000);
     const onOuterAbort = () => ac.abort(ro.signal?.reason);
     ro.signal?.addEventListener('abort', onOuterAbort, { once: true });
     let res: GraphResponse;
@@ -571,7 +670,9 @@ export class GraphClient {
         throw new GraphApiError({ message: `Stopped before ${this.baseUrl} answered`, ambiguous: !beforeSend });
       }
       throw new GraphApiError({
-        message: timedOut ? `No answer from ${this.baseUrl} within ${Math.round((this.o.timeoutMs ?? 30_000) / 1000)} s` : `Cannot reach ${this.baseUrl}: ${cause || (e instanceof Error ? e.message : String(e))}`,
+        message: timedOut
+          ? `No answer from ${this.baseUrl} within ${Math.round((this.o.timeoutMs ?? 30_000) / 1000)} s`
+          : `Cannot reach ${this.baseUrl}: ${cause || (e instanceof Error ? e.message : String(e))}`,
         ambiguous: !beforeSend,
       });
     } finally {
@@ -590,11 +691,20 @@ export class GraphClient {
     if (res.ok && !graphErr) {
       if (ro.kind === 'management') this.limiter.onSuccess(usage);
       this.o.onAuthOk?.();
-      if (parsed === null && text) throw new GraphApiError({ message: `${this.baseUrl} answered HTTP ${res.status} with something that is not JSON`, httpStatus: res.status, ambiguous: ro.kind === 'send' });
+      if (parsed === null && text)
+        throw new GraphApiError({
+          message: `${this.baseUrl} answered HTTP ${res.status} with something that is not JSON`,
+          httpStatus: res.status,
+          ambiguous: ro.kind === 'send',
+        });
       return parsed as T;
     }
     if (!graphErr) {
-      throw new GraphApiError({ message: `${this.baseUrl} answered HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`, httpStatus: res.status, ambiguous: ro.kind === 'send' && res.status >= 500 });
+      throw new GraphApiError({
+        message: `${this.baseUrl} answered HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`,
+        httpStatus: res.status,
+        ambiguous: ro.kind === 'send' && res.status >= 500,
+      });
     }
     const code = typeof graphErr.code === 'number' ? graphErr.code : Number(graphErr.code);
     let retryAt: number | null = null;
@@ -628,11 +738,16 @@ interface GraphErrorBody {
 
 /** Graph answers code 100 "Tried accessing nonexisting field (x)" when a field is not known to this version/server. */
 function isUnknownField(e: unknown): boolean {
-  return e instanceof GraphApiError && e.code === 100 && /nonexist(ing|ent) field|unknown field|fields?\b.*not (valid|supported)/i.test(e.message);
+  return (
+    e instanceof GraphApiError &&
+    e.code === 100 &&
+    /nonexist(ing|ent) field|unknown field|fields?\b.*not (valid|supported)/i.test(e.message)
+  );
 }
 
 /** One path segment (an id): reject slashes and dots so an id can never walk the URL. */
 function seg(id: string): string {
-  if (!/^[A-Za-z0-9_:-]+$/.test(id)) throw new GraphApiError({ message: `Not a valid Graph id: ${id.slice(0, 40)}`, code: 100, httpStatus: 400 });
+  if (!/^[A-Za-z0-9_:-]+$/.test(id))
+    throw new GraphApiError({ message: `Not a valid Graph id: ${id.slice(0, 40)}`, code: 100, httpStatus: 400 });
   return id;
 }

@@ -32,8 +32,13 @@ export interface ErrorRule {
   note: string;
 }
 
-const rule = (code: ErrorRule['code'], title: string, errorClass: ErrorClass, backoff: Backoff, note: string): ErrorRule =>
-  ({ code, title, errorClass, backoff, note });
+const rule = (code: ErrorRule['code'], title: string, errorClass: ErrorClass, backoff: Backoff, note: string): ErrorRule => ({
+  code,
+  title,
+  errorClass,
+  backoff,
+  note,
+});
 
 export const ERROR_RULES: readonly ErrorRule[] = [
   rule(0, 'AuthException', 'halt_account', 'none', 'token expired, invalid or revoked: reconnect'),
@@ -51,22 +56,46 @@ export const ERROR_RULES: readonly ErrorRule[] = [
   rule(613, 'Calls to this API have exceeded the rate limit', 'retry_soon', 'slow', 'endpoint-level rate limit'),
   rule(80007, 'WABA rate limit', 'retry_soon', 'slow', 'WhatsApp Business Account rate limit (200 or 5,000 calls/h)'),
   rule(80008, 'WABA rate limit', 'retry_soon', 'slow', 'seen in Graph reference tables next to 80007'),
-  rule(130429, 'Throughput rate limit hit', 'retry_soon', 'fast', 'over the number\'s msg/s: slow the sender down'),
-  rule(130472, 'User\'s number is part of an experiment', 'terminal_recipient', 'none', 'Meta holdout; not charged; do not retry'),
-  rule(130497, 'Business restricted from messaging users in this country', 'terminal_recipient', 'none', 'permanent for recipients in that country'),
+  rule(130429, 'Throughput rate limit hit', 'retry_soon', 'fast', "over the number's msg/s: slow the sender down"),
+  rule(130472, "User's number is part of an experiment", 'terminal_recipient', 'none', 'Meta holdout; not charged; do not retry'),
+  rule(
+    130497,
+    'Business restricted from messaging users in this country',
+    'terminal_recipient',
+    'none',
+    'permanent for recipients in that country',
+  ),
   rule(131000, 'Something went wrong', 'retry_soon', 'fast', 'retry a few times, then give up'),
   rule(131005, 'Access denied', 'halt_account', 'none', 'permission problem'),
   rule(131008, 'Required parameter missing', 'fix_payload', 'none', 'a template parameter is missing'),
   rule(131009, 'Parameter value not valid', 'fix_payload', 'none', 'a parameter value is not valid'),
   rule(131016, 'Service unavailable', 'retry_soon', 'fast', 'Meta-side outage'),
   rule(131021, 'Recipient cannot be sender', 'terminal_recipient', 'none', 'the recipient is the business number itself'),
-  rule(131026, 'Message undeliverable', 'terminal_recipient', 'none', 'not on WhatsApp / old client / blocked: mark undeliverable for this run'),
+  rule(
+    131026,
+    'Message undeliverable',
+    'terminal_recipient',
+    'none',
+    'not on WhatsApp / old client / blocked: mark undeliverable for this run',
+  ),
   rule(131031, 'Business account locked', 'halt_account', 'none', 'account locked by Meta'),
   rule(131042, 'Business eligibility payment issue', 'halt_account', 'none', 'fix billing in WhatsApp Manager'),
   rule(131045, 'Incorrect certificate', 'halt_account', 'none', 'number registration problem'),
-  rule(131047, 'Re-engagement message', 'terminal_recipient', 'none', 'more than 24 h since the user\'s last reply (non-template send)'),
-  rule(131048, 'Spam rate limit hit', 'halt_account', 'none', 'earlier messages were blocked/flagged: stop, check quality, resume hours later'),
-  rule(131049, 'Not delivered to maintain healthy ecosystem engagement', 'retry_after_24h', 'none', 'per-user marketing cap or US marketing pause: never retry in a loop'),
+  rule(131047, 'Re-engagement message', 'terminal_recipient', 'none', "more than 24 h since the user's last reply (non-template send)"),
+  rule(
+    131048,
+    'Spam rate limit hit',
+    'halt_account',
+    'none',
+    'earlier messages were blocked/flagged: stop, check quality, resume hours later',
+  ),
+  rule(
+    131049,
+    'Not delivered to maintain healthy ecosystem engagement',
+    'retry_after_24h',
+    'none',
+    'per-user marketing cap or US marketing pause: never retry in a loop',
+  ),
   rule(131050, 'User stopped marketing messages', 'suppress_contact', 'none', 'record a marketing opt-out until a user_preferences resume'),
   rule(131051, 'Unsupported message type', 'fix_payload', 'none', 'not a type Cloud API sends'),
   rule(131052, 'Media download error', 'fix_payload', 'none', 'fix the media (use uploaded media ids)'),

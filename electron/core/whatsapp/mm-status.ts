@@ -6,7 +6,17 @@
 import type { CoreContext } from '../context';
 import type { MarketingStatus } from '../../../shared/contract/whatsapp';
 import { normalizeLanguage, normalizeTemplateCategory } from './normalize';
-import { categoryNotices, clearCategoryNotice, connectedPortfolio, currentCategory, putCategoryNotice, putTerms, termsOf, type TermsSource, type TermsState } from './mm-store';
+import {
+  categoryNotices,
+  clearCategoryNotice,
+  connectedPortfolio,
+  currentCategory,
+  putCategoryNotice,
+  putTerms,
+  termsOf,
+  type TermsSource,
+  type TermsState,
+} from './mm-store';
 
 /** A management webhook event as the router hands it over (the shape AccountService's appliers take too). */
 interface ManagementEventLike {
@@ -21,7 +31,13 @@ export const MM_ONBOARDING_URL = 'https://developers.facebook.com/documentation/
 /** The `account_update` event Meta sends when a portfolio signs the MM API terms. */
 export const MM_TERMS_SIGNED_EVENT = 'MM_LITE_TERMS_SIGNED';
 
-export function noteMarketingTerms(ctx: CoreContext, state: TermsState, source: TermsSource, detail: string | null, at = ctx.clock.now()): void {
+export function noteMarketingTerms(
+  ctx: CoreContext,
+  state: TermsState,
+  source: TermsSource,
+  detail: string | null,
+  at = ctx.clock.now(),
+): void {
   const portfolio = connectedPortfolio(ctx.db);
   if (!portfolio) return;
   // Webhook times are whole seconds (entry.time): within its second it is taken as the newer fact.
@@ -38,9 +54,12 @@ export function marketingStatus(ctx: CoreContext): MarketingStatus {
     strict: ctx.settings.get().mmStrict,
     onboardingUrl: MM_ONBOARDING_URL,
     notices: categoryNotices(ctx.db).map((n) => ({
-      name: n.name, language: n.language,
-      currentCategory: normalizeTemplateCategory(n.current_category), correctCategory: normalizeTemplateCategory(n.correct_category),
-      effectiveAt: n.effective_at, receivedAt: n.received_at,
+      name: n.name,
+      language: n.language,
+      currentCategory: normalizeTemplateCategory(n.current_category),
+      correctCategory: normalizeTemplateCategory(n.correct_category),
+      effectiveAt: n.effective_at,
+      receivedAt: n.received_at,
     })),
   };
 }
@@ -62,8 +81,12 @@ export function applyCategoryNotice(ctx: CoreContext, ev: ManagementEventLike): 
     const when = Number(v.category_update_timestamp);
     const current = currentCategory(ctx.db, name, language);
     putCategoryNotice(ctx.db, {
-      name, language, current_category: current ?? normalizeTemplateCategory(v.previous_category ?? 'UNKNOWN'),
-      correct_category: normalizeTemplateCategory(v.correct_category), effective_at: Number.isFinite(when) && when > 0 ? when * 1000 : null, received_at: at,
+      name,
+      language,
+      current_category: current ?? normalizeTemplateCategory(v.previous_category ?? 'UNKNOWN'),
+      correct_category: normalizeTemplateCategory(v.correct_category),
+      effective_at: Number.isFinite(when) && when > 0 ? when * 1000 : null,
+      received_at: at,
     });
   } else {
     return;
@@ -79,8 +102,15 @@ export function applyTermsWebhook(ctx: CoreContext, ev: ManagementEventLike): vo
 }
 
 /** Subscribes the two appliers above on the webhook router (next to registerWhatsappWebhooks). */
-export function registerMarketingWebhooks(ctx: CoreContext, router: { on(type: never, handler: (ev: never) => unknown, opts?: { name?: string }): () => void }): () => void {
-  const on = router.on.bind(router) as unknown as (type: string, handler: (ev: ManagementEventLike) => unknown, opts?: { name?: string }) => () => void;
+export function registerMarketingWebhooks(
+  ctx: CoreContext,
+  router: { on(type: never, handler: (ev: never) => unknown, opts?: { name?: string }): () => void },
+): () => void {
+  const on = router.on.bind(router) as unknown as (
+    type: string,
+    handler: (ev: ManagementEventLike) => unknown,
+    opts?: { name?: string },
+  ) => () => void;
   const offs = [
     on('template_category', (ev) => applyCategoryNotice(ctx, ev), { name: 'marketing:category_notice' }),
     on('account_update', (ev) => applyTermsWebhook(ctx, ev), { name: 'marketing:terms' }),

@@ -26,11 +26,13 @@ export interface TermsRow {
 }
 
 export function putCategoryNotice(db: Db, n: CategoryNotice): void {
-  db.prepare(`INSERT INTO template_category_notices (name, language, current_category, correct_category, effective_at, received_at)
+  db.prepare(
+    `INSERT INTO template_category_notices (name, language, current_category, correct_category, effective_at, received_at)
     VALUES (@name, @language, @current_category, @correct_category, @effective_at, @received_at)
     ON CONFLICT (name, language) DO UPDATE SET current_category = excluded.current_category, correct_category = excluded.correct_category,
       effective_at = excluded.effective_at, received_at = excluded.received_at
-    WHERE excluded.received_at >= template_category_notices.received_at`).run(n);
+    WHERE excluded.received_at >= template_category_notices.received_at`,
+  ).run(n);
 }
 
 export function clearCategoryNotice(db: Db, name: string, language: string): void {
@@ -39,9 +41,13 @@ export function clearCategoryNotice(db: Db, name: string, language: string): voi
 
 /** Notices whose template still has the category the notice was about (a sync may have moved it). */
 export function categoryNotices(db: Db): CategoryNotice[] {
-  return db.prepare(`SELECT n.* FROM template_category_notices n
+  return db
+    .prepare(
+      `SELECT n.* FROM template_category_notices n
     WHERE NOT EXISTS (SELECT 1 FROM wa_templates t WHERE t.name = n.name AND t.language = n.language AND t.category = n.correct_category)
-    ORDER BY n.name, n.language`).all() as CategoryNotice[];
+    ORDER BY n.name, n.language`,
+    )
+    .all() as CategoryNotice[];
 }
 
 export function categoryNoticeFor(db: Db, name: string, language: string): CategoryNotice | null {
@@ -54,15 +60,22 @@ export function termsOf(db: Db, businessId: string): TermsRow | null {
 
 /** Records what Pacer learned; an older observation never overwrites a newer one. */
 export function putTerms(db: Db, row: TermsRow): boolean {
-  return db.prepare(`INSERT INTO mm_terms (business_id, state, source, detail, updated_at) VALUES (@business_id, @state, @source, @detail, @updated_at)
+  return (
+    db
+      .prepare(
+        `INSERT INTO mm_terms (business_id, state, source, detail, updated_at) VALUES (@business_id, @state, @source, @detail, @updated_at)
     ON CONFLICT (business_id) DO UPDATE SET state = excluded.state, source = excluded.source, detail = excluded.detail, updated_at = excluded.updated_at
-    WHERE excluded.updated_at >= mm_terms.updated_at AND (mm_terms.state != excluded.state OR mm_terms.source != excluded.source)`).run(row).changes === 1;
+    WHERE excluded.updated_at >= mm_terms.updated_at AND (mm_terms.state != excluded.state OR mm_terms.source != excluded.source)`,
+      )
+      .run(row).changes === 1
+  );
 }
 
 /** The portfolio of the connected account: the owner business of its WABA (or the WABA id when unknown). */
 export function connectedPortfolio(db: Db): string | null {
   try {
-    const r = db.prepare(`SELECT c.waba_id, w.business_id FROM wa_connection c LEFT JOIN wa_wabas w ON w.id = c.waba_id LIMIT 1`).get() as { waba_id: string; business_id: string | null } | undefined;
+    const r = db.prepare(`SELECT c.waba_id, w.business_id FROM wa_connection c LEFT JOIN wa_wabas w ON w.id = c.waba_id LIMIT 1`).get() as
+      { waba_id: string; business_id: string | null } | undefined;
     return r ? (r.business_id ?? r.waba_id) : null;
   } catch {
     return null;
@@ -71,5 +84,11 @@ export function connectedPortfolio(db: Db): string | null {
 
 /** The stored category of a template (the routing map), or null when Pacer has not synced it. */
 export function currentCategory(db: Db, name: string, language: string): string | null {
-  return (db.prepare('SELECT category FROM wa_templates WHERE name = ? AND language = ? ORDER BY last_changed_at DESC LIMIT 1').get(name, language) as { category: string } | undefined)?.category ?? null;
+  return (
+    (
+      db
+        .prepare('SELECT category FROM wa_templates WHERE name = ? AND language = ? ORDER BY last_changed_at DESC LIMIT 1')
+        .get(name, language) as { category: string } | undefined
+    )?.category ?? null
+  );
 }

@@ -4,9 +4,22 @@
  * unknown value becomes 'UNKNOWN' (treated conservatively), never passed through.
  */
 import {
-  MESSAGING_LIMITS, PHONE_STATUSES, QUALITY_RATINGS, TEMPLATE_CATEGORIES, TEMPLATE_QUALITIES, TEMPLATE_STATUSES, THROUGHPUT_LEVELS,
-  type MessagingLimit, type ParameterFormat, type PhoneStatus, type QualityRating, type TemplateCategory, type TemplateComponent,
-  type TemplateQuality, type TemplateStatus, type ThroughputLevel,
+  MESSAGING_LIMITS,
+  PHONE_STATUSES,
+  QUALITY_RATINGS,
+  TEMPLATE_CATEGORIES,
+  TEMPLATE_QUALITIES,
+  TEMPLATE_STATUSES,
+  THROUGHPUT_LEVELS,
+  type MessagingLimit,
+  type ParameterFormat,
+  type PhoneStatus,
+  type QualityRating,
+  type TemplateCategory,
+  type TemplateComponent,
+  type TemplateQuality,
+  type TemplateStatus,
+  type ThroughputLevel,
 } from '../../../shared/contract/whatsapp';
 
 const pick = <T extends string>(list: readonly T[], value: unknown, fallback: T): T => {
@@ -16,8 +29,15 @@ const pick = <T extends string>(list: readonly T[], value: unknown, fallback: T)
 
 /** Unique recipients per moving 24 h for each limit; null = no fixed number (unlimited, untiered, unknown). */
 export const LIMIT_VALUES: Record<MessagingLimit, number | null> = {
-  TIER_50: 50, TIER_250: 250, TIER_1K: 1_000, TIER_2K: 2_000, TIER_10K: 10_000, TIER_100K: 100_000,
-  TIER_UNLIMITED: null, UNTIERED: null, UNKNOWN: null,
+  TIER_50: 50,
+  TIER_250: 250,
+  TIER_1K: 1_000,
+  TIER_2K: 2_000,
+  TIER_10K: 10_000,
+  TIER_100K: 100_000,
+  TIER_UNLIMITED: null,
+  UNTIERED: null,
+  UNKNOWN: null,
 };
 
 /** What a scheduler should assume when the limit is not a number it can trust: the new-portfolio 250. */
@@ -30,7 +50,15 @@ export function limitForPacing(limit: MessagingLimit): number {
 }
 
 const LIMIT_RANK: Record<MessagingLimit, number> = {
-  UNKNOWN: 0, UNTIERED: 1, TIER_50: 2, TIER_250: 3, TIER_1K: 4, TIER_2K: 5, TIER_10K: 6, TIER_100K: 7, TIER_UNLIMITED: 8,
+  UNKNOWN: 0,
+  UNTIERED: 1,
+  TIER_50: 2,
+  TIER_250: 3,
+  TIER_1K: 4,
+  TIER_2K: 5,
+  TIER_10K: 6,
+  TIER_100K: 7,
+  TIER_UNLIMITED: 8,
 };
 
 /** The portfolio's limit is shared by all its numbers and WABAs: the highest any of them reports. */
@@ -58,7 +86,8 @@ export const normalizeThroughput = (v: unknown): ThroughputLevel => pick(THROUGH
 export const normalizeTemplateStatus = (v: unknown): TemplateStatus => pick(TEMPLATE_STATUSES, v, 'UNKNOWN');
 export const normalizeTemplateCategory = (v: unknown): TemplateCategory => pick(TEMPLATE_CATEGORIES, v, 'UNKNOWN');
 export const normalizeTemplateQuality = (v: unknown): TemplateQuality => pick(TEMPLATE_QUALITIES, v, 'UNKNOWN');
-export const normalizeParameterFormat = (v: unknown): ParameterFormat => (typeof v === 'string' && v.toUpperCase() === 'NAMED' ? 'NAMED' : 'POSITIONAL');
+export const normalizeParameterFormat = (v: unknown): ParameterFormat =>
+  typeof v === 'string' && v.toUpperCase() === 'NAMED' ? 'NAMED' : 'POSITIONAL';
 
 /** Webhooks write en-US, the API en_US. */
 export const normalizeLanguage = (code: string): string => code.trim().replace(/-/g, '_');

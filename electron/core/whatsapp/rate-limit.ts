@@ -81,7 +81,10 @@ export interface BusinessUseCaseUsage {
 export function parseBusinessUseCaseUsage(header: string | null): BusinessUseCaseUsage | null {
   if (!header) return null;
   try {
-    const parsed = JSON.parse(header) as Record<string, { call_count?: number; total_time?: number; total_cputime?: number; estimated_time_to_regain_access?: number }[]>;
+    const parsed = JSON.parse(header) as Record<
+      string,
+      { call_count?: number; total_time?: number; total_cputime?: number; estimated_time_to_regain_access?: number }[]
+    >;
     let maxPercent = 0;
     let regain = 0;
     for (const entries of Object.values(parsed)) {

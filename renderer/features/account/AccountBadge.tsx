@@ -40,7 +40,10 @@ export function AccountBadge() {
         {primary && <span className="ltr">{formatPhone(primary.displayPhoneNumber)}</span>}
       </span>
       {!account.canSend && (
-        <span className="account-chip-blocked" data-testid="sidebar-blocked"><AlertOctagon size={12} aria-hidden />{t('sidebar.blocked')}</span>
+        <span className="account-chip-blocked" data-testid="sidebar-blocked">
+          <AlertOctagon size={12} aria-hidden />
+          {t('sidebar.blocked')}
+        </span>
       )}
     </button>
   );

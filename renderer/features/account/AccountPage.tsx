@@ -1,6 +1,18 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AlertOctagon, AlertTriangle, Check, FlaskConical, Gauge, KeyRound, Loader2, LogOut, Phone, RefreshCw, Settings2 } from 'lucide-react';
+import {
+  AlertOctagon,
+  AlertTriangle,
+  Check,
+  FlaskConical,
+  Gauge,
+  KeyRound,
+  Loader2,
+  LogOut,
+  Phone,
+  RefreshCw,
+  Settings2,
+} from 'lucide-react';
 import { PageHeader } from '../../components/PageHeader';
 import { useStore } from '../../store';
 import type { AccountStatus, PhoneNumberInfo } from '../../../shared/contract/whatsapp';
@@ -29,7 +41,11 @@ export function AccountPage() {
   const connected = account?.connected === true;
   return (
     <div className="page account-page">
-      <PageHeader title={t('title')} subtitle={t('subtitle')} actions={connected && !wizardOpen ? <AccountActions account={account} /> : undefined} />
+      <PageHeader
+        title={t('title')}
+        subtitle={t('subtitle')}
+        actions={connected && !wizardOpen ? <AccountActions account={account} /> : undefined}
+      />
       {account === null && !error && <LoadingAccount />}
       {account === null && error && (
         <div className="banner error" role="alert" data-testid="account-load-error">
@@ -49,7 +65,11 @@ function LoadingAccount() {
     <div className="grid cols-2" aria-busy="true" aria-label={t('loading')} data-testid="account-loading">
       {[0, 1].map((i) => (
         <div className="card" key={i}>
-          <div className="skeleton-lines"><span /><span /><span /></div>
+          <div className="skeleton-lines">
+            <span />
+            <span />
+            <span />
+          </div>
         </div>
       ))}
     </div>
@@ -69,17 +89,29 @@ function AccountActions({ account }: { account: AccountStatus }) {
         {busy === 'refresh' ? <Loader2 size={16} className="spin" aria-hidden /> : <RefreshCw size={16} aria-hidden />}
         {t('actions.refresh')}
       </button>
-      <button className="btn" onClick={() => openWizard()} data-testid="account-change"><Settings2 size={16} aria-hidden />{t('actions.change')}</button>
+      <button className="btn" onClick={() => openWizard()} data-testid="account-change">
+        <Settings2 size={16} aria-hidden />
+        {t('actions.change')}
+      </button>
       {confirming ? (
         <span className="confirm" role="group" aria-label={t('actions.disconnectConfirm')}>
           <span className="small">{t('actions.disconnectConfirm')}</span>
-          <button className="btn danger" onClick={() => void disconnect(account.connection?.mode === 'sandbox').then(() => setConfirming(false))} data-testid="account-disconnect-confirm">
+          <button
+            className="btn danger"
+            onClick={() => void disconnect(account.connection?.mode === 'sandbox').then(() => setConfirming(false))}
+            data-testid="account-disconnect-confirm"
+          >
             {t('actions.disconnect')}
           </button>
-          <button className="btn ghost" onClick={() => setConfirming(false)}>{t('common:actions.cancel')}</button>
+          <button className="btn ghost" onClick={() => setConfirming(false)}>
+            {t('common:actions.cancel')}
+          </button>
         </span>
       ) : (
-        <button className="btn ghost danger" onClick={() => setConfirming(true)} data-testid="account-disconnect"><LogOut size={16} aria-hidden />{t('actions.disconnect')}</button>
+        <button className="btn ghost danger" onClick={() => setConfirming(true)} data-testid="account-disconnect">
+          <LogOut size={16} aria-hidden />
+          {t('actions.disconnect')}
+        </button>
       )}
     </>
   );
@@ -106,18 +138,33 @@ function ConnectedAccount({ account }: { account: AccountStatus }) {
           <div className="card-title">
             <h2 id="conn-title">{wabaName ?? t('connection.title')}</h2>
             {c.mode === 'sandbox' ? (
-              <span className="badge blue" data-testid="mode-badge"><FlaskConical size={12} aria-hidden />{t('connection.sandbox')}</span>
+              <span className="badge blue" data-testid="mode-badge">
+                <FlaskConical size={12} aria-hidden />
+                {t('connection.sandbox')}
+              </span>
             ) : (
-              <span className="badge green" data-testid="mode-badge"><Check size={12} aria-hidden />{t('connection.live')}</span>
+              <span className="badge green" data-testid="mode-badge">
+                <Check size={12} aria-hidden />
+                {t('connection.live')}
+              </span>
             )}
           </div>
           {c.mode === 'sandbox' && <p className="small muted">{t('connection.sandboxNote')}</p>}
           <dl className="kv">
-            <dt>{t('connection.waba')}</dt><dd className="mono">{c.wabaId}</dd>
+            <dt>{t('connection.waba')}</dt>
+            <dd className="mono">{c.wabaId}</dd>
             {account.wabas.length > 1 && (
               <>
                 <dt>{t('connection.otherWabas')}</dt>
-                <dd data-testid="other-wabas">{account.wabas.filter((w) => w.id !== c.wabaId).map((w) => <div key={w.id}>{w.name ?? w.id} <span className="mono muted small">{w.id}</span></div>)}</dd>
+                <dd data-testid="other-wabas">
+                  {account.wabas
+                    .filter((w) => w.id !== c.wabaId)
+                    .map((w) => (
+                      <div key={w.id}>
+                        {w.name ?? w.id} <span className="mono muted small">{w.id}</span>
+                      </div>
+                    ))}
+                </dd>
               </>
             )}
             <dt>{t('connection.templates')}</dt>
@@ -125,19 +172,44 @@ function ConnectedAccount({ account }: { account: AccountStatus }) {
               <button className="link-button" onClick={() => navigate('templates')} data-testid="account-templates-link">
                 {t('connection.templateCount', { n: account.wabas.reduce((sum, w) => sum + w.templateCount, 0) })}
               </button>
-              {account.lastTemplateSyncAt && <span className="muted small"> · {t('connection.synced', { when: f.ago(account.lastTemplateSyncAt) })}</span>}
+              {account.lastTemplateSyncAt && (
+                <span className="muted small"> · {t('connection.synced', { when: f.ago(account.lastTemplateSyncAt) })}</span>
+              )}
             </dd>
-            <dt>{t('connection.api')}</dt><dd><span className="mono">{c.apiVersion}</span> · <span className="mono small" data-testid="graph-url">{c.graphUrl}</span></dd>
-            <dt>{t('connection.token')}</dt><dd data-testid="token-state"><TokenState account={account} /></dd>
+            <dt>{t('connection.api')}</dt>
+            <dd>
+              <span className="mono">{c.apiVersion}</span> ·{' '}
+              <span className="mono small" data-testid="graph-url">
+                {c.graphUrl}
+              </span>
+            </dd>
+            <dt>{t('connection.token')}</dt>
+            <dd data-testid="token-state">
+              <TokenState account={account} />
+            </dd>
             <dt>{t('connection.appSecret')}</dt>
-            <dd>{account.secrets.appSecret.set ? <span className="badge green">{t('connection.setEndsIn')} <span className="ltr mono">{account.secrets.appSecret.last4}</span></span> : <span className="badge">{t('connection.notSet')}</span>}</dd>
-            <dt>{t('connection.refreshed')}</dt><dd>{account.lastRefreshAt ? f.ago(account.lastRefreshAt) : t('connection.never')}</dd>
+            <dd>
+              {account.secrets.appSecret.set ? (
+                <span className="badge green">
+                  {t('connection.setEndsIn')} <span className="ltr mono">{account.secrets.appSecret.last4}</span>
+                </span>
+              ) : (
+                <span className="badge">{t('connection.notSet')}</span>
+              )}
+            </dd>
+            <dt>{t('connection.refreshed')}</dt>
+            <dd>{account.lastRefreshAt ? f.ago(account.lastRefreshAt) : t('connection.never')}</dd>
           </dl>
         </section>
         <section className="card" aria-labelledby="budget-title" data-testid="budget-card">
           <div className="card-title">
-            <h2 id="budget-title"><Gauge size={18} aria-hidden className="inline-icon" />{t('budget.title')}</h2>
-            <span className="badge" data-testid="portfolio-limit">{t(`limit.${account.portfolio.messagingLimit}`)}</span>
+            <h2 id="budget-title">
+              <Gauge size={18} aria-hidden className="inline-icon" />
+              {t('budget.title')}
+            </h2>
+            <span className="badge" data-testid="portfolio-limit">
+              {t(`limit.${account.portfolio.messagingLimit}`)}
+            </span>
           </div>
           <BudgetMeter budget={account.portfolio} />
           <p className="small muted">{t('budget.explain')}</p>
@@ -146,14 +218,19 @@ function ConnectedAccount({ account }: { account: AccountStatus }) {
 
       <section className="card" aria-labelledby="numbers-title" data-testid="phone-numbers">
         <div className="card-title">
-          <h2 id="numbers-title"><Phone size={18} aria-hidden className="inline-icon" />{t('numbers.title')}</h2>
+          <h2 id="numbers-title">
+            <Phone size={18} aria-hidden className="inline-icon" />
+            {t('numbers.title')}
+          </h2>
           <span className="badge">{account.phoneNumbers.length}</span>
         </div>
         {account.phoneNumbers.length === 0 ? (
           <p className="muted">{t('numbers.none')}</p>
         ) : (
           <div className="numbers">
-            {account.phoneNumbers.map((n) => <NumberCard key={n.id} n={n} />)}
+            {account.phoneNumbers.map((n) => (
+              <NumberCard key={n.id} n={n} />
+            ))}
           </div>
         )}
       </section>
@@ -184,7 +261,12 @@ function TokenState({ account }: { account: AccountStatus }) {
   return (
     <span className={`badge ${tone}`}>
       {t(`token.${state}`)}
-      {account.secrets.accessToken.set && <> · {t('connection.endsIn')} <span className="ltr mono">{account.secrets.accessToken.last4}</span></>}
+      {account.secrets.accessToken.set && (
+        <>
+          {' '}
+          · {t('connection.endsIn')} <span className="ltr mono">{account.secrets.accessToken.last4}</span>
+        </>
+      )}
     </span>
   );
 }
@@ -203,17 +285,28 @@ function Blockers({ account, onFix }: { account: AccountStatus; onFix: () => voi
   }
   const tokenProblem = account.blockers.find((b) => b === 'token_expired' || b === 'token_invalid' || b === 'token_missing');
   return (
-    <div className="banner error blocker" role="alert" data-testid={tokenProblem === 'token_expired' ? 'token-expired-banner' : 'blocker-banner'}>
+    <div
+      className="banner error blocker"
+      role="alert"
+      data-testid={tokenProblem === 'token_expired' ? 'token-expired-banner' : 'blocker-banner'}
+    >
       <AlertOctagon size={20} aria-hidden />
       <div className="grow">
         <strong>{t('blockers.title')}</strong>
         <ul>
-          {account.blockers.map((b) => <li key={b}>{t(`blockers.${b}`)}</li>)}
+          {account.blockers.map((b) => (
+            <li key={b}>{t(`blockers.${b}`)}</li>
+          ))}
         </ul>
-        {account.token.message && tokenProblem && <p className="small muted">{t('blockers.metaSays', { code: account.token.errorCode ?? '', message: account.token.message })}</p>}
+        {account.token.message && tokenProblem && (
+          <p className="small muted">{t('blockers.metaSays', { code: account.token.errorCode ?? '', message: account.token.message })}</p>
+        )}
       </div>
       {tokenProblem && (
-        <button className="btn primary" onClick={onFix} data-testid="fix-token"><KeyRound size={16} aria-hidden />{t('blockers.fixToken')}</button>
+        <button className="btn primary" onClick={onFix} data-testid="fix-token">
+          <KeyRound size={16} aria-hidden />
+          {t('blockers.fixToken')}
+        </button>
       )}
     </div>
   );
@@ -224,17 +317,23 @@ function NumberCard({ n }: { n: PhoneNumberInfo }) {
   return (
     <article className="number-card" data-testid={`number-${n.id}`} aria-label={`${n.verifiedName} ${formatPhone(n.displayPhoneNumber)}`}>
       <header>
-        <div className="number-name" dir="auto">{n.verifiedName}</div>
+        <div className="number-name" dir="auto">
+          {n.verifiedName}
+        </div>
         <PhoneStatusBadge status={n.status} />
       </header>
       <div className="number-line">
-        <span className="ltr mono number-display" data-testid="number-display">{formatPhone(n.displayPhoneNumber)}</span>
+        <span className="ltr mono number-display" data-testid="number-display">
+          {formatPhone(n.displayPhoneNumber)}
+        </span>
         {n.primary && <span className="badge blue">{t('numbers.primary')}</span>}
       </div>
       <dl className="number-facts">
         <div>
           <dt>{t('numbers.quality')}</dt>
-          <dd><QualityBadge quality={n.qualityRating} testId="number-quality" /></dd>
+          <dd>
+            <QualityBadge quality={n.qualityRating} testId="number-quality" />
+          </dd>
         </div>
         <div>
           <dt>{t('numbers.limit')}</dt>

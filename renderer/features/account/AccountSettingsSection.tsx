@@ -14,10 +14,24 @@ export function AccountSettingsSection() {
       <h2 id="wa-account">{t('settings.title')}</h2>
       <div className="card-title">
         <span className="muted">
-          {c ? t('settings.connected', { mode: c.mode === 'sandbox' ? t('connection.sandbox') : t('connection.live') }) : t('settings.none')}
-          {c && <> · <span className="mono">{c.wabaId}</span></>}
+          {c
+            ? t('settings.connected', { mode: c.mode === 'sandbox' ? t('connection.sandbox') : t('connection.live') })
+            : t('settings.none')}
+          {c && (
+            <>
+              {' '}
+              · <span className="mono">{c.wabaId}</span>
+            </>
+          )}
         </span>
-        <button className="btn" data-testid="settings-open-wizard" onClick={() => { openWizard(); navigate('account'); }}>
+        <button
+          className="btn"
+          data-testid="settings-open-wizard"
+          onClick={() => {
+            openWizard();
+            navigate('account');
+          }}
+        >
           <Settings2 size={16} aria-hidden />
           {c ? t('actions.change') : t('settings.setup')}
         </button>

@@ -31,7 +31,9 @@ export function BudgetMeter({ budget, compact = false }: { budget: PortfolioBudg
           <span style={{ inlineSize: `${Math.max(ratio * 100, used24h > 0 ? 1.5 : 0)}%` }} />
         </div>
       ) : (
-        <div className="meter unlimited" aria-hidden><span /></div>
+        <div className="meter unlimited" aria-hidden>
+          <span />
+        </div>
       )}
       <div className="budget-legend small muted">
         <span data-testid="budget-used">{t('budget.used', { used: f.number(used24h) })}</span>

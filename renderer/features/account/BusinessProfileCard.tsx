@@ -92,30 +92,85 @@ export function BusinessProfileCard({ numbers }: { numbers: PhoneNumberInfo[] })
   return (
     <section className="card" aria-labelledby="profile-title" data-testid="business-profile">
       <div className="card-title">
-        <h2 id="profile-title"><Store size={18} aria-hidden className="inline-icon" />{t('profile.title')}</h2>
+        <h2 id="profile-title">
+          <Store size={18} aria-hidden className="inline-icon" />
+          {t('profile.title')}
+        </h2>
         <div className="actions">
           {numbers.length > 1 && (
-            <select className="input" aria-label={t('profile.number')} value={numberId} onChange={(e) => setNumberId(e.target.value)} data-testid="profile-number">
-              {numbers.map((n) => <option key={n.id} value={n.id}>{n.verifiedName} · {formatPhone(n.displayPhoneNumber)}</option>)}
+            <select
+              className="input"
+              aria-label={t('profile.number')}
+              value={numberId}
+              onChange={(e) => setNumberId(e.target.value)}
+              data-testid="profile-number"
+            >
+              {numbers.map((n) => (
+                <option key={n.id} value={n.id}>
+                  {n.verifiedName} · {formatPhone(n.displayPhoneNumber)}
+                </option>
+              ))}
             </select>
           )}
           {profile && !draft && (
-            <button className="btn" onClick={() => setDraft(toDraft(profile))} data-testid="profile-edit"><Pencil size={15} aria-hidden />{t('profile.edit')}</button>
+            <button className="btn" onClick={() => setDraft(toDraft(profile))} data-testid="profile-edit">
+              <Pencil size={15} aria-hidden />
+              {t('profile.edit')}
+            </button>
           )}
         </div>
       </div>
-      {loadError && <div className="banner error small" role="alert">{t('profile.loadFailed', { message: loadError })}</div>}
-      {!profile && !loadError && <div className="skeleton-lines" aria-busy="true" aria-label={t('loading')}><span /><span /><span /></div>}
+      {loadError && (
+        <div className="banner error small" role="alert">
+          {t('profile.loadFailed', { message: loadError })}
+        </div>
+      )}
+      {!profile && !loadError && (
+        <div className="skeleton-lines" aria-busy="true" aria-label={t('loading')}>
+          <span />
+          <span />
+          <span />
+        </div>
+      )}
       {profile && <ProfilePhoto key={numberId} numberId={numberId} profile={profile} />}
       {profile && !draft && (
         <dl className="kv" data-testid="profile-view">
-          <dt>{t('profile.fields.about')}</dt><dd dir="auto" className="ui-align" translate="no">{profile.about || <span className="muted">{t('profile.empty')}</span>}</dd>
-          <dt>{t('profile.fields.description')}</dt><dd dir="auto" className="pre-wrap ui-align" translate="no">{profile.description || <span className="muted">{t('profile.empty')}</span>}</dd>
-          <dt>{t('profile.fields.address')}</dt><dd dir="auto" className="ui-align" translate="no">{profile.address || <span className="muted">{t('profile.empty')}</span>}</dd>
-          <dt>{t('profile.fields.email')}</dt><dd>{profile.email ? <span className="ltr" translate="no">{profile.email}</span> : <span className="muted">{t('profile.empty')}</span>}</dd>
+          <dt>{t('profile.fields.about')}</dt>
+          <dd dir="auto" className="ui-align" translate="no">
+            {profile.about || <span className="muted">{t('profile.empty')}</span>}
+          </dd>
+          <dt>{t('profile.fields.description')}</dt>
+          <dd dir="auto" className="pre-wrap ui-align" translate="no">
+            {profile.description || <span className="muted">{t('profile.empty')}</span>}
+          </dd>
+          <dt>{t('profile.fields.address')}</dt>
+          <dd dir="auto" className="ui-align" translate="no">
+            {profile.address || <span className="muted">{t('profile.empty')}</span>}
+          </dd>
+          <dt>{t('profile.fields.email')}</dt>
+          <dd>
+            {profile.email ? (
+              <span className="ltr" translate="no">
+                {profile.email}
+              </span>
+            ) : (
+              <span className="muted">{t('profile.empty')}</span>
+            )}
+          </dd>
           <dt>{t('profile.fields.websites')}</dt>
-          <dd>{profile.websites.length ? profile.websites.map((w) => <div key={w} className="ltr" translate="no">{w}</div>) : <span className="muted">{t('profile.empty')}</span>}</dd>
-          <dt>{t('profile.fields.vertical')}</dt><dd>{t(`vertical.${profile.vertical ?? 'UNDEFINED'}`)}</dd>
+          <dd>
+            {profile.websites.length ? (
+              profile.websites.map((w) => (
+                <div key={w} className="ltr" translate="no">
+                  {w}
+                </div>
+              ))
+            ) : (
+              <span className="muted">{t('profile.empty')}</span>
+            )}
+          </dd>
+          <dt>{t('profile.fields.vertical')}</dt>
+          <dd>{t(`vertical.${profile.vertical ?? 'UNDEFINED'}`)}</dd>
         </dl>
       )}
       {draft && (
@@ -124,8 +179,18 @@ export function BusinessProfileCard({ numbers }: { numbers: PhoneNumberInfo[] })
             {field('about', { max: 139 })}
             <div className="field">
               <label htmlFor="profile-vertical">{t('profile.fields.vertical')}</label>
-              <select id="profile-vertical" className="input" value={draft.vertical} onChange={(e) => setDraft({ ...draft, vertical: e.target.value as BusinessVertical })} data-testid="profile-vertical">
-                {BUSINESS_VERTICALS.map((v) => <option key={v} value={v}>{t(`vertical.${v}`)}</option>)}
+              <select
+                id="profile-vertical"
+                className="input"
+                value={draft.vertical}
+                onChange={(e) => setDraft({ ...draft, vertical: e.target.value as BusinessVertical })}
+                data-testid="profile-vertical"
+              >
+                {BUSINESS_VERTICALS.map((v) => (
+                  <option key={v} value={v}>
+                    {t(`vertical.${v}`)}
+                  </option>
+                ))}
               </select>
             </div>
           </div>
@@ -136,9 +201,15 @@ export function BusinessProfileCard({ numbers }: { numbers: PhoneNumberInfo[] })
             {field('website1', { type: 'url', max: 256, ltr: true })}
             {field('website2', { type: 'url', max: 256, ltr: true })}
           </div>
-          {saveError && <div className="banner error small" role="alert" data-testid="profile-error">{saveError}</div>}
+          {saveError && (
+            <div className="banner error small" role="alert" data-testid="profile-error">
+              {saveError}
+            </div>
+          )}
           <div className="form-actions">
-            <button type="button" className="btn ghost" onClick={() => setDraft(null)}>{t('common:actions.cancel')}</button>
+            <button type="button" className="btn ghost" onClick={() => setDraft(null)}>
+              {t('common:actions.cancel')}
+            </button>
             <button type="submit" className="btn primary" disabled={saving} data-testid="profile-save">
               {saving && <Loader2 size={16} className="spin" aria-hidden />}
               {t('common:actions.save')}

@@ -27,7 +27,17 @@ const QUALITY_CLASS: Record<QualityRating, string> = { GREEN: 'q-green', YELLOW:
  * no chart library needed). Time runs from the reading start — right to left in Hebrew — and the
  * same data is available as a list of changes for screen readers.
  */
-export function HealthChart({ history, numbers, limitNow, days = 30 }: { history: AccountHistory; numbers: PhoneNumberInfo[]; limitNow: MessagingLimit; days?: number }) {
+export function HealthChart({
+  history,
+  numbers,
+  limitNow,
+  days = 30,
+}: {
+  history: AccountHistory;
+  numbers: PhoneNumberInfo[];
+  limitNow: MessagingLimit;
+  days?: number;
+}) {
   const { t } = useTranslation('account');
   const f = useFormat();
   const rtl = isRtl(useStore((s) => s.language));
@@ -64,18 +74,29 @@ export function HealthChart({ history, numbers, limitNow, days = 30 }: { history
   const lanesTop = LIMIT_TOP + LIMIT_H + 34;
   const lanes = numbers.map((n) => ({
     n,
-    steps: toSteps(history.numbers.filter((p) => p.phoneNumberId === n.id).map((p) => ({ at: p.at, value: p.qualityRating })), start, end),
+    steps: toSteps(
+      history.numbers.filter((p) => p.phoneNumberId === n.id).map((p) => ({ at: p.at, value: p.qualityRating })),
+      start,
+      end,
+    ),
   }));
   const tickCount = span < 3_600_000 ? 2 : 5;
   const ticks = Array.from({ length: tickCount }, (_, i) => start + (i * span) / (tickCount - 1));
 
   const changes = [
-    ...history.portfolio.filter((p) => p.at >= start).map((p) => ({ at: p.at, what: t('chart.limitChange', { limit: t(`limit.${p.messagingLimit}`) }) })),
-    ...history.numbers.filter((p) => p.at >= start).map((p) => {
-      const found = numbers.find((n) => n.id === p.phoneNumberId);
-      const num = found ? formatPhone(found.displayPhoneNumber) : p.phoneNumberId;
-      return { at: p.at, what: t('chart.qualityChange', { number: num, quality: t(`quality.${p.qualityRating}`), limit: t(`limit.${p.messagingLimit}`) }) };
-    }),
+    ...history.portfolio
+      .filter((p) => p.at >= start)
+      .map((p) => ({ at: p.at, what: t('chart.limitChange', { limit: t(`limit.${p.messagingLimit}`) }) })),
+    ...history.numbers
+      .filter((p) => p.at >= start)
+      .map((p) => {
+        const found = numbers.find((n) => n.id === p.phoneNumberId);
+        const num = found ? formatPhone(found.displayPhoneNumber) : p.phoneNumberId;
+        return {
+          at: p.at,
+          what: t('chart.qualityChange', { number: num, quality: t(`quality.${p.qualityRating}`), limit: t(`limit.${p.messagingLimit}`) }),
+        };
+      }),
   ].sort((a, b) => b.at - a.at);
 
   return (
@@ -86,14 +107,24 @@ export function HealthChart({ history, numbers, limitNow, days = 30 }: { history
         {TIER_LADDER.map((tier, i) => (
           <g key={tier}>
             <line x1={x(start)} x2={x(end)} y1={levelY(i)} y2={levelY(i)} className="grid-line" />
-            <text x={labelX} y={levelY(i) + 4} textAnchor={labelAnchor} className="axis-label">{t(`limitShort.${tier}`)}</text>
+            <text x={labelX} y={levelY(i) + 4} textAnchor={labelAnchor} className="axis-label">
+              {t(`limitShort.${tier}`)}
+            </text>
           </g>
         ))}
         <path d={d} className="limit-line" />
         {limitSteps.map((s, i) => (
-          <circle key={i} cx={x(s.from)} cy={levelY(Math.max(0, tierIndex(s.value)))} r={i === 0 && s.from === start ? 0 : 4} className="limit-dot" />
+          <circle
+            key={i}
+            cx={x(s.from)}
+            cy={levelY(Math.max(0, tierIndex(s.value)))}
+            r={i === 0 && s.from === start ? 0 : 4}
+            className="limit-dot"
+          />
         ))}
-        <text x={labelX} y={lanesTop - 12} textAnchor={labelAnchor} className="axis-label strong">{t('chart.quality')}</text>
+        <text x={labelX} y={lanesTop - 12} textAnchor={labelAnchor} className="axis-label strong">
+          {t('chart.quality')}
+        </text>
         {lanes.map(({ n, steps }, li) => {
           const y = lanesTop + li * (LANE_H + LANE_GAP);
           return (
@@ -104,22 +135,48 @@ export function HealthChart({ history, numbers, limitNow, days = 30 }: { history
               {steps.map((s, i) => {
                 const x1 = x(s.from);
                 const x2 = x(s.to);
-                return <rect key={i} x={Math.min(x1, x2)} y={y} width={Math.max(1, Math.abs(x2 - x1))} height={LANE_H} rx={3} className={QUALITY_CLASS[s.value]} />;
+                return (
+                  <rect
+                    key={i}
+                    x={Math.min(x1, x2)}
+                    y={y}
+                    width={Math.max(1, Math.abs(x2 - x1))}
+                    height={LANE_H}
+                    rx={3}
+                    className={QUALITY_CLASS[s.value]}
+                  />
+                );
               })}
             </g>
           );
         })}
         {ticks.map((tk, i) => (
-          <text key={i} x={x(tk)} y={H - 6} textAnchor={i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'} className="axis-label">
+          <text
+            key={i}
+            x={x(tk)}
+            y={H - 6}
+            textAnchor={i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'}
+            className="axis-label"
+          >
             {i === ticks.length - 1 ? t('chart.now') : short ? f.time(tk) : f.date(tk)}
           </text>
         ))}
       </svg>
-      {firstAt > end - days * DAY && <p className="small muted" data-testid="chart-since">{t('chart.since', { when: f.dateTime(firstAt) })}</p>}
+      {firstAt > end - days * DAY && (
+        <p className="small muted" data-testid="chart-since">
+          {t('chart.since', { when: f.dateTime(firstAt) })}
+        </p>
+      )}
       <figcaption className="chart-legend small muted">
-        <span><i className="swatch limit" aria-hidden />{t('chart.limitLegend')}</span>
+        <span>
+          <i className="swatch limit" aria-hidden />
+          {t('chart.limitLegend')}
+        </span>
         {(['GREEN', 'YELLOW', 'RED', 'UNKNOWN'] as const).map((q) => (
-          <span key={q}><i className={`swatch ${QUALITY_CLASS[q]}`} aria-hidden />{t(`quality.${q}`)}</span>
+          <span key={q}>
+            <i className={`swatch ${QUALITY_CLASS[q]}`} aria-hidden />
+            {t(`quality.${q}`)}
+          </span>
         ))}
       </figcaption>
       <details className="chart-changes small">
@@ -128,7 +185,11 @@ export function HealthChart({ history, numbers, limitNow, days = 30 }: { history
           <p className="muted">{t('chart.noChanges', { days })}</p>
         ) : (
           <ul>
-            {changes.slice(0, 50).map((c, i) => <li key={i}><span className="muted">{f.dateTime(c.at)}</span> — {c.what}</li>)}
+            {changes.slice(0, 50).map((c, i) => (
+              <li key={i}>
+                <span className="muted">{f.dateTime(c.at)}</span> — {c.what}
+              </li>
+            ))}
           </ul>
         )}
       </details>

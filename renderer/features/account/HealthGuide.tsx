@@ -8,7 +8,10 @@ export function HealthGuide() {
   return (
     <section className="card guide" aria-labelledby="guide-title" data-testid="health-guide">
       <div className="card-title">
-        <h2 id="guide-title"><BookOpen size={18} aria-hidden className="inline-icon" />{t('guide.title')}</h2>
+        <h2 id="guide-title">
+          <BookOpen size={18} aria-hidden className="inline-icon" />
+          {t('guide.title')}
+        </h2>
       </div>
       <div className="grid cols-2">
         <div className="guide-block">
@@ -16,7 +19,9 @@ export function HealthGuide() {
           <dl className="guide-list">
             {(['GREEN', 'YELLOW', 'RED', 'UNKNOWN'] as const).map((q) => (
               <div key={q}>
-                <dt><QualityBadge quality={q} /></dt>
+                <dt>
+                  <QualityBadge quality={q} />
+                </dt>
                 <dd>{t(`guide.quality.${q}`)}</dd>
               </div>
             ))}
@@ -44,7 +49,9 @@ export function HealthGuide() {
           <p>{t('guide.throughput.body')}</p>
           <h3>{t('guide.todo.title')}</h3>
           <ul className="guide-steps">
-            {(['optin', 'personal', 'pace', 'stop'] as const).map((k) => <li key={k}>{t(`guide.todo.${k}`)}</li>)}
+            {(['optin', 'personal', 'pace', 'stop'] as const).map((k) => (
+              <li key={k}>{t(`guide.todo.${k}`)}</li>
+            ))}
           </ul>
         </div>
       </div>

@@ -13,8 +13,14 @@ export function MessagingLimitCard() {
   const budget = account?.connected ? account.portfolio : null;
   const ratio = budget?.limit ? Math.min(1, budget.used24h / budget.limit) : 0;
   return (
-    <div className="card limit-card" data-testid="stat-limit" role="button" tabIndex={0} onClick={() => navigate('account')}
-      onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && navigate('account')}>
+    <div
+      className="card limit-card"
+      data-testid="stat-limit"
+      role="button"
+      tabIndex={0}
+      onClick={() => navigate('account')}
+      onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && navigate('account')}
+    >
       <span className="muted">{t('cards.limit')}</span>
       {!budget ? (
         <>
@@ -28,9 +34,15 @@ export function MessagingLimitCard() {
         </>
       ) : (
         <>
-          <span className="stat" data-testid="stat-limit-value">{f.number(budget.limit)}</span>
-          <div className={`meter ${ratio >= 0.9 ? 'red' : ratio >= 0.7 ? 'yellow' : 'green'}`} aria-hidden><span style={{ inlineSize: `${ratio * 100}%` }} /></div>
-          <span className="small muted">{ta('dashboard.remaining', { remaining: f.number(budget.remaining24h ?? 0), used: f.number(budget.used24h) })}</span>
+          <span className="stat" data-testid="stat-limit-value">
+            {f.number(budget.limit)}
+          </span>
+          <div className={`meter ${ratio >= 0.9 ? 'red' : ratio >= 0.7 ? 'yellow' : 'green'}`} aria-hidden>
+            <span style={{ inlineSize: `${ratio * 100}%` }} />
+          </div>
+          <span className="small muted">
+            {ta('dashboard.remaining', { remaining: f.number(budget.remaining24h ?? 0), used: f.number(budget.used24h) })}
+          </span>
         </>
       )}
     </div>

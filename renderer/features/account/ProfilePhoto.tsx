@@ -63,7 +63,9 @@ export function ProfilePhoto({ numberId, profile }: { numberId: string; profile:
 
   const size = (bytes: number) =>
     bytes >= 1024 * 1024
-      ? new Intl.NumberFormat(i18n.language, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 }).format(Math.ceil((bytes / (1024 * 1024)) * 10) / 10)
+      ? new Intl.NumberFormat(i18n.language, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 }).format(
+          Math.ceil((bytes / (1024 * 1024)) * 10) / 10,
+        )
       : new Intl.NumberFormat(i18n.language, { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 0 }).format(Math.ceil(bytes / 1024));
 
   const drop = () => {
@@ -118,17 +120,34 @@ export function ProfilePhoto({ numberId, profile }: { numberId: string; profile:
   return (
     <div className="profile-photo" data-testid="profile-photo">
       <div className="profile-photo-frame">
-        {shown
-          ? <img src={shown.url} alt={t(picked ? 'profile.photo.previewAlt' : 'profile.photo.savedAlt')} data-testid="profile-photo-preview" />
-          : <UserRound size={40} aria-hidden data-testid="profile-photo-placeholder" />}
+        {shown ? (
+          <img
+            src={shown.url}
+            alt={t(picked ? 'profile.photo.previewAlt' : 'profile.photo.savedAlt')}
+            data-testid="profile-photo-preview"
+          />
+        ) : (
+          <UserRound size={40} aria-hidden data-testid="profile-photo-placeholder" />
+        )}
       </div>
       <div className="profile-photo-body">
         <h3>{t('profile.photo.title')}</h3>
-        <p className="muted small" data-testid="profile-photo-note" data-state={picked ? 'pending' : saved ? 'saved' : profile.profilePictureUrl ? 'remote' : 'none'}>{note}</p>
-        {sandbox && (saved || profile.profilePictureUrl) && !picked && <p className="muted small" data-testid="profile-photo-sandbox">{t('profile.photo.sandbox')}</p>}
+        <p
+          className="muted small"
+          data-testid="profile-photo-note"
+          data-state={picked ? 'pending' : saved ? 'saved' : profile.profilePictureUrl ? 'remote' : 'none'}
+        >
+          {note}
+        </p>
+        {sandbox && (saved || profile.profilePictureUrl) && !picked && (
+          <p className="muted small" data-testid="profile-photo-sandbox">
+            {t('profile.photo.sandbox')}
+          </p>
+        )}
         <div className="actions">
           <label className="btn photo-pick" aria-disabled={busy || undefined}>
-            <ImageUp size={15} aria-hidden />{t('profile.photo.change')}
+            <ImageUp size={15} aria-hidden />
+            {t('profile.photo.change')}
             <input
               ref={inputRef}
               type="file"
@@ -146,13 +165,25 @@ export function ProfilePhoto({ numberId, profile }: { numberId: string; profile:
                 {busy && <Loader2 size={16} className="spin" aria-hidden />}
                 {busy ? t('profile.photo.uploading') : t('profile.photo.save')}
               </button>
-              <button type="button" className="btn ghost" onClick={drop} disabled={busy}>{t('common:actions.cancel')}</button>
+              <button type="button" className="btn ghost" onClick={drop} disabled={busy}>
+                {t('common:actions.cancel')}
+              </button>
             </>
           )}
         </div>
-        <span id={`${inputId}-hint`} className="muted small">{t('profile.photo.hint', { max: size(PHOTO_MAX_BYTES) })}</span>
-        {problem && <div className="banner error small" role="alert" data-testid="profile-photo-error">{problem}</div>}
-        {done && <div className="banner info small" role="status" data-testid="profile-photo-saved">{t('profile.photo.saved')}</div>}
+        <span id={`${inputId}-hint`} className="muted small">
+          {t('profile.photo.hint', { max: size(PHOTO_MAX_BYTES) })}
+        </span>
+        {problem && (
+          <div className="banner error small" role="alert" data-testid="profile-photo-error">
+            {problem}
+          </div>
+        )}
+        {done && (
+          <div className="banner info small" role="status" data-testid="profile-photo-saved">
+            {t('profile.photo.saved')}
+          </div>
+        )}
       </div>
     </div>
   );

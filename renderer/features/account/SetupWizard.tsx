@@ -2,7 +2,13 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ArrowLeft, ArrowRight, Check, ExternalLink, FlaskConical, KeyRound, Loader2, ShieldCheck, X } from 'lucide-react';
 import { useStore } from '../../store';
-import { connectInputSchema, DEFAULT_API_VERSION, DEFAULT_GRAPH_URL, type ConnectField, type ConnectInput } from '../../../shared/contract/whatsapp';
+import {
+  connectInputSchema,
+  DEFAULT_API_VERSION,
+  DEFAULT_GRAPH_URL,
+  type ConnectField,
+  type ConnectInput,
+} from '../../../shared/contract/whatsapp';
 import type { SecretStatus } from '../../../shared/contract/app';
 
 type Path = 'choose' | 'meta';
@@ -48,24 +54,37 @@ export function SetupWizard({ onCancel }: { onCancel?: () => void }) {
           <p className="muted">{t('wizard.subtitle')}</p>
         </div>
         {onCancel && (
-          <button className="btn ghost" onClick={onCancel} aria-label={t('common:actions.close')} data-testid="wizard-close"><X size={16} /></button>
+          <button className="btn ghost" onClick={onCancel} aria-label={t('common:actions.close')} data-testid="wizard-close">
+            <X size={16} />
+          </button>
         )}
       </div>
       <ol className="acct-steps" aria-label={t('wizard.stepsLabel')}>
         <li aria-current={path === 'choose' ? 'step' : undefined} className={path !== 'choose' ? 'done' : undefined}>
-          <span className="num">{path !== 'choose' ? <Check size={13} /> : 1}</span>{t('wizard.stepChoose')}
+          <span className="num">{path !== 'choose' ? <Check size={13} /> : 1}</span>
+          {t('wizard.stepChoose')}
         </li>
-        <li aria-current={path === 'meta' ? 'step' : undefined}><span className="num">2</span>{t('wizard.stepDetails')}</li>
+        <li aria-current={path === 'meta' ? 'step' : undefined}>
+          <span className="num">2</span>
+          {t('wizard.stepDetails')}
+        </li>
       </ol>
 
       {path === 'choose' && (
         <div className="choices">
           <div className="choice" data-testid="choice-sandbox">
-            <span className="choice-icon sandbox" aria-hidden><FlaskConical size={22} /></span>
+            <span className="choice-icon sandbox" aria-hidden>
+              <FlaskConical size={22} />
+            </span>
             <h3>{t('wizard.sandbox.title')}</h3>
             <p className="muted">{t('wizard.sandbox.body')}</p>
             <ul className="ticks small">
-              {(['numbers', 'templates', 'limits', 'safe'] as const).map((k) => <li key={k}><Check size={14} aria-hidden />{t(`wizard.sandbox.points.${k}`)}</li>)}
+              {(['numbers', 'templates', 'limits', 'safe'] as const).map((k) => (
+                <li key={k}>
+                  <Check size={14} aria-hidden />
+                  {t(`wizard.sandbox.points.${k}`)}
+                </li>
+              ))}
             </ul>
             <button className="btn primary" data-testid="use-sandbox" disabled={busy !== null} onClick={() => void useSandbox()}>
               {busy === 'sandbox' ? <Loader2 size={16} className="spin" aria-hidden /> : <FlaskConical size={16} aria-hidden />}
@@ -73,11 +92,18 @@ export function SetupWizard({ onCancel }: { onCancel?: () => void }) {
             </button>
           </div>
           <div className="choice" data-testid="choice-meta">
-            <span className="choice-icon meta" aria-hidden><ShieldCheck size={22} /></span>
+            <span className="choice-icon meta" aria-hidden>
+              <ShieldCheck size={22} />
+            </span>
             <h3>{t('wizard.meta.title')}</h3>
             <p className="muted">{t('wizard.meta.body')}</p>
             <ul className="ticks small">
-              {(['token', 'ids', 'secret', 'check'] as const).map((k) => <li key={k}><Check size={14} aria-hidden />{t(`wizard.meta.points.${k}`)}</li>)}
+              {(['token', 'ids', 'secret', 'check'] as const).map((k) => (
+                <li key={k}>
+                  <Check size={14} aria-hidden />
+                  {t(`wizard.meta.points.${k}`)}
+                </li>
+              ))}
             </ul>
             <button className="btn" data-testid="connect-meta" disabled={busy !== null} onClick={() => setPath('meta')}>
               <KeyRound size={16} aria-hidden />
@@ -199,7 +225,11 @@ function MetaForm({
             </span>
           )}
         </div>
-        {err && <span className="field-error" id={`${id}-error`} role="alert" data-testid={`${id}-error`}>{err}</span>}
+        {err && (
+          <span className="field-error" id={`${id}-error`} role="alert" data-testid={`${id}-error`}>
+            {err}
+          </span>
+        )}
         <span className="hint" id={`${id}-hint`}>
           {t(`wizard.fields.${f.name}.help`)}
           {link && (
@@ -222,7 +252,12 @@ function MetaForm({
         <ShieldCheck size={18} aria-hidden />
         <span>{t('wizard.meta.secretsNote')}</span>
       </div>
-      {general && <div className="banner error" role="alert" data-testid="connect-error"><X size={18} aria-hidden /><span>{general}</span></div>}
+      {general && (
+        <div className="banner error" role="alert" data-testid="connect-error">
+          <X size={18} aria-hidden />
+          <span>{general}</span>
+        </div>
+      )}
       <div className="grid cols-2">{FIELDS.filter((f) => !f.advanced).map(renderField)}</div>
       <details open={showAdvanced} onToggle={(e) => setShowAdvanced((e.target as HTMLDetailsElement).open)}>
         <summary>{t('wizard.advanced')}</summary>

@@ -15,6 +15,17 @@ export function QualityBadge({ quality, testId }: { quality: QualityRating; test
 
 export function PhoneStatusBadge({ status }: { status: PhoneStatus }) {
   const { t } = useTranslation('account');
-  const tone = status === 'CONNECTED' ? 'green' : status === 'PENDING' || status === 'UNVERIFIED' || status === 'RATE_LIMITED' ? 'yellow' : status === 'UNKNOWN' ? '' : 'red';
-  return <span className={`badge ${tone}`} data-status={status}>{t(`phoneStatus.${status}`)}</span>;
+  const tone =
+    status === 'CONNECTED'
+      ? 'green'
+      : status === 'PENDING' || status === 'UNVERIFIED' || status === 'RATE_LIMITED'
+        ? 'yellow'
+        : status === 'UNKNOWN'
+          ? ''
+          : 'red';
+  return (
+    <span className={`badge ${tone}`} data-status={status}>
+      {t(`phoneStatus.${status}`)}
+    </span>
+  );
 }

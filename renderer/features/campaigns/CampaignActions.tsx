@@ -10,18 +10,31 @@ import { StartConfirm } from './StartConfirm';
 /** Which lifecycle actions a campaign in a state offers. */
 export function actionsFor(state: CampaignState): (CampaignAction | 'edit')[] {
   switch (state) {
-    case 'draft': return ['edit', 'start', 'duplicate', 'delete'];
-    case 'scheduled': return ['edit', 'pause', 'cancel', 'duplicate'];
-    case 'running': return ['pause', 'cancel', 'duplicate'];
-    case 'paused': return ['resume', 'cancel', 'duplicate'];
-    default: return ['duplicate', 'delete'];
+    case 'draft':
+      return ['edit', 'start', 'duplicate', 'delete'];
+    case 'scheduled':
+      return ['edit', 'pause', 'cancel', 'duplicate'];
+    case 'running':
+      return ['pause', 'cancel', 'duplicate'];
+    case 'paused':
+      return ['resume', 'cancel', 'duplicate'];
+    default:
+      return ['duplicate', 'delete'];
   }
 }
 
 const ICON = { edit: Pencil, start: Play, pause: Pause, resume: Play, cancel: Ban, duplicate: Copy, delete: Trash2 } as const;
 
 /** The row / header buttons; destructive ones ask first. */
-export function CampaignActions({ campaign, state, compact = false }: { campaign: CampaignSummary; state: CampaignState; compact?: boolean }) {
+export function CampaignActions({
+  campaign,
+  state,
+  compact = false,
+}: {
+  campaign: CampaignSummary;
+  state: CampaignState;
+  compact?: boolean;
+}) {
   const { t } = useTranslation('campaigns');
   const act = useStore((s) => s.campaignAction);
   const open = useStore((s) => s.openCampaigns);
@@ -44,12 +57,25 @@ export function CampaignActions({ campaign, state, compact = false }: { campaign
   return (
     <div className="cmp-actions">
       {asking === 'start' && (
-        <StartConfirm id={campaign.id} name={campaign.name} template={campaign.template} schedule={campaign.schedule}
-          phoneNumberId={campaign.phone_number_id} onConfirm={() => done('start')} onCancel={() => setAsking(null)} />
+        <StartConfirm
+          id={campaign.id}
+          name={campaign.name}
+          template={campaign.template}
+          schedule={campaign.schedule}
+          phoneNumberId={campaign.phone_number_id}
+          onConfirm={() => done('start')}
+          onCancel={() => setAsking(null)}
+        />
       )}
       {(asking === 'cancel' || asking === 'delete') && (
-        <ConfirmDialog title={t(`confirm.${asking}Title`)} confirmLabel={t(`confirm.${asking}Ok`)} danger
-          onConfirm={() => done(asking)} onCancel={() => setAsking(null)} testId={`${asking}-confirm`}>
+        <ConfirmDialog
+          title={t(`confirm.${asking}Title`)}
+          confirmLabel={t(`confirm.${asking}Ok`)}
+          danger
+          onConfirm={() => done(asking)}
+          onCancel={() => setAsking(null)}
+          testId={`${asking}-confirm`}
+        >
           <p>{t(`confirm.${asking}`, { name: campaign.name })}</p>
         </ConfirmDialog>
       )}
@@ -59,7 +85,10 @@ export function CampaignActions({ campaign, state, compact = false }: { campaign
           <button
             key={a}
             className={`btn ${compact ? 'ghost icon-btn' : ''} ${a === 'cancel' || a === 'delete' ? 'danger' : a === 'start' || a === 'resume' ? (compact ? '' : 'primary') : ''}`}
-            onClick={(e) => { e.stopPropagation(); void run(a); }}
+            onClick={(e) => {
+              e.stopPropagation();
+              void run(a);
+            }}
             title={t(`actions.${a}`)}
             aria-label={compact ? `${t(`actions.${a}`)}: ${campaign.name}` : undefined}
             data-testid={`campaign-${a}`}

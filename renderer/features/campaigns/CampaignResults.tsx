@@ -40,20 +40,30 @@ export function CampaignResults() {
     let live = true;
     void api.call('campaigns:overview', { days: 366 }).then((r) => {
       if (!live || !r.ok) return;
-      setRows(r.value.campaigns.map((c) => {
-        const x = c as CampaignOverviewRow & { clicked?: number };
-        return { ...c, reply_rate: c.delivered ? c.replied / c.delivered : null, ...(typeof x.clicked === 'number' ? { clicked: x.clicked, click_rate: c.delivered ? x.clicked / c.delivered : null } : {}) };
-      }));
+      setRows(
+        r.value.campaigns.map((c) => {
+          const x = c as CampaignOverviewRow & { clicked?: number };
+          return {
+            ...c,
+            reply_rate: c.delivered ? c.replied / c.delivered : null,
+            ...(typeof x.clicked === 'number' ? { clicked: x.clicked, click_rate: c.delivered ? x.clicked / c.delivered : null } : {}),
+          };
+        }),
+      );
     });
-    return () => { live = false; };
+    return () => {
+      live = false;
+    };
   }, []);
   const withClicks = rows?.some((r) => typeof r.clicked === 'number') ?? false;
   const columns = COLUMNS.filter((c) => !('onlyWithClicks' in c) || withClicks);
   const sorted = useMemo(() => {
     if (!rows) return [];
-    const val = (r: ResultRow): string | number | null => sort.key === 'name' ? r.name : sort.key === 'started_at' ? r.started_at : COLUMNS.find((c) => c.key === sort.key)!.value(r);
+    const val = (r: ResultRow): string | number | null =>
+      sort.key === 'name' ? r.name : sort.key === 'started_at' ? r.started_at : COLUMNS.find((c) => c.key === sort.key)!.value(r);
     return [...rows].sort((a, b) => {
-      const x = val(a); const y = val(b);
+      const x = val(a);
+      const y = val(b);
       if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
       const d = typeof x === 'string' ? x.localeCompare(y as string) : x - (y as number);
       return sort.desc ? -d : d;
@@ -61,8 +71,13 @@ export function CampaignResults() {
   }, [rows, sort]);
   const header = (key: SortKey, label: string, num = true) => (
     <th className={num ? 'num' : undefined} aria-sort={sort.key === key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
-      <button className="row-link cmp-sort" data-testid={`results-sort-${key}`} onClick={() => setSort((s) => ({ key, desc: s.key === key ? !s.desc : key !== 'name' }))}>
-        {label}{sort.key === key && (sort.desc ? <ArrowDown size={12} aria-hidden /> : <ArrowUp size={12} aria-hidden />)}
+      <button
+        className="row-link cmp-sort"
+        data-testid={`results-sort-${key}`}
+        onClick={() => setSort((s) => ({ key, desc: s.key === key ? !s.desc : key !== 'name' }))}
+      >
+        {label}
+        {sort.key === key && (sort.desc ? <ArrowDown size={12} aria-hidden /> : <ArrowUp size={12} aria-hidden />)}
       </button>
     </th>
   );
@@ -80,16 +95,38 @@ export function CampaignResults() {
         </thead>
         <tbody>
           {sorted.map((r) => (
-            <tr key={r.id} data-testid="results-row" data-id={r.id} onClick={() => open(r.state === 'draft' ? { kind: 'builder', id: r.id } : { kind: 'detail', id: r.id })}>
+            <tr
+              key={r.id}
+              data-testid="results-row"
+              data-id={r.id}
+              onClick={() => open(r.state === 'draft' ? { kind: 'builder', id: r.id } : { kind: 'detail', id: r.id })}
+            >
               <td dir="auto">{r.name}</td>
-              <td><CampaignStateBadge state={r.state as CampaignState} /></td>
+              <td>
+                <CampaignStateBadge state={r.state as CampaignState} />
+              </td>
               <td className="small">{r.started_at ? f.dateTime(r.started_at) : '—'}</td>
               <td className="num">{f.number(r.total)}</td>
-              <td className="num" data-testid="results-delivery">{f.percent(r.delivery_rate)}</td>
-              <td className="num" data-testid="results-read">{f.percent(r.read_rate)}</td>
-              <td className="num" data-testid="results-reply">{f.percent(r.reply_rate)}<div className="small muted">{f.number(r.replied)}</div></td>
+              <td className="num" data-testid="results-delivery">
+                {f.percent(r.delivery_rate)}
+              </td>
+              <td className="num" data-testid="results-read">
+                {f.percent(r.read_rate)}
+              </td>
+              <td className="num" data-testid="results-reply">
+                {f.percent(r.reply_rate)}
+                <div className="small muted">{f.number(r.replied)}</div>
+              </td>
               {withClicks && <td className="num">{f.percent(r.click_rate)}</td>}
-              <td className="num" data-testid="results-cost">{r.cost.amount !== null && r.cost.currency ? f.money(r.cost.amount, r.cost.currency) : <span className="muted" title={t('results.noRate')}>—</span>}</td>
+              <td className="num" data-testid="results-cost">
+                {r.cost.amount !== null && r.cost.currency ? (
+                  f.money(r.cost.amount, r.cost.currency)
+                ) : (
+                  <span className="muted" title={t('results.noRate')}>
+                    —
+                  </span>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -11,7 +11,16 @@ import { useCampaignFormat } from './format';
  * number, with which template, when, and the estimated cost — read from the plan (the one the
  * builder already has, or `campaigns:plan` for a saved campaign started from the list).
  */
-export function StartConfirm({ id, name, template, schedule, phoneNumberId, plan: given, onConfirm, onCancel }: {
+export function StartConfirm({
+  id,
+  name,
+  template,
+  schedule,
+  phoneNumberId,
+  plan: given,
+  onConfirm,
+  onCancel,
+}: {
   id: string | null;
   name: string;
   template: { name: string; language: string };
@@ -43,9 +52,13 @@ export function StartConfirm({ id, name, template, schedule, phoneNumberId, plan
       onCancel={onCancel}
       testId="start-confirm"
     >
-      <p><strong dir="auto">{name}</strong></p>
+      <p>
+        <strong dir="auto">{name}</strong>
+      </p>
       {!plan ? (
-        <p className="small muted" data-testid="start-confirm-loading">{failed ? t('confirm.planFailed') : t('confirm.planLoading')}</p>
+        <p className="small muted" data-testid="start-confirm-loading">
+          {failed ? t('confirm.planFailed') : t('confirm.planLoading')}
+        </p>
       ) : (
         <dl className="kv" data-testid="start-confirm-facts">
           <dt>{t('confirm.who')}</dt>
@@ -55,15 +68,42 @@ export function StartConfirm({ id, name, template, schedule, phoneNumberId, plan
           </dd>
           <dt>{t('confirm.from')}</dt>
           <dd data-testid="start-confirm-from">
-            {number ? <><bdi dir="ltr">{number.displayPhoneNumber}</bdi> · <span dir="auto">{number.verifiedName}</span></> : t('confirm.fromUnknown')}
+            {number ? (
+              <>
+                <bdi dir="ltr">{number.displayPhoneNumber}</bdi> · <span dir="auto">{number.verifiedName}</span>
+              </>
+            ) : (
+              t('confirm.fromUnknown')
+            )}
           </dd>
           <dt>{t('confirm.template')}</dt>
-          <dd><bdi className="mono-name" dir="ltr">{template.name}</bdi> · <bdi dir="ltr">{template.language}</bdi></dd>
+          <dd>
+            <bdi className="mono-name" dir="ltr">
+              {template.name}
+            </bdi>{' '}
+            · <bdi dir="ltr">{template.language}</bdi>
+          </dd>
           <dt>{t('confirm.when')}</dt>
-          <dd>{later && schedule.at ? <>{schedule.at.replace('T', ' ').slice(0, 16)}{schedule.tz ? <> (<bdi dir="ltr">{schedule.tz}</bdi>)</> : null}</> : t('confirm.whenNow')}</dd>
+          <dd>
+            {later && schedule.at ? (
+              <>
+                {schedule.at.replace('T', ' ').slice(0, 16)}
+                {schedule.tz ? (
+                  <>
+                    {' '}
+                    (<bdi dir="ltr">{schedule.tz}</bdi>)
+                  </>
+                ) : null}
+              </>
+            ) : (
+              t('confirm.whenNow')
+            )}
+          </dd>
           <dt>{t('confirm.cost')}</dt>
           <dd data-testid="start-confirm-cost">
-            {cost && cost.amount !== null && cost.currency ? t('plan.cost', { amount: f.money(cost.amount, cost.currency) }) : t('confirm.costUnknown')}
+            {cost && cost.amount !== null && cost.currency
+              ? t('plan.cost', { amount: f.money(cost.amount, cost.currency) })
+              : t('confirm.costUnknown')}
           </dd>
         </dl>
       )}

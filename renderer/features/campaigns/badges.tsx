@@ -21,10 +21,22 @@ export function CampaignStateBadge({ state }: { state: CampaignState }) {
 }
 
 const RECIPIENT_TONE: Record<RecipientState, string> = {
-  pending: '', sending: 'blue', accepted: 'blue', sent: 'blue', delivered: 'green', read: 'green', failed: 'red', skipped: '', uncertain: 'yellow',
+  pending: '',
+  sending: 'blue',
+  accepted: 'blue',
+  sent: 'blue',
+  delivered: 'green',
+  read: 'green',
+  failed: 'red',
+  skipped: '',
+  uncertain: 'yellow',
 };
 
 export function RecipientStateBadge({ state }: { state: RecipientState }) {
   const { t } = useTranslation('campaigns');
-  return <span className={`badge ${RECIPIENT_TONE[state]}`} data-state={state}>{t(`recipientState.${state}`)}</span>;
+  return (
+    <span className={`badge ${RECIPIENT_TONE[state]}`} data-state={state}>
+      {t(`recipientState.${state}`)}
+    </span>
+  );
 }

@@ -18,7 +18,9 @@ export function useCampaignFormat() {
       percent: (r: number | null | undefined) => (r === null || r === undefined ? '—' : pct.format(r)),
       money: (amount: number, currency: string) => {
         try {
-          return new Intl.NumberFormat(language, { style: 'currency', currency, maximumFractionDigits: amount < 10 ? 3 : 2 }).format(amount);
+          return new Intl.NumberFormat(language, { style: 'currency', currency, maximumFractionDigits: amount < 10 ? 3 : 2 }).format(
+            amount,
+          );
         } catch {
           return `${num.format(amount)} ${currency}`;
         }
@@ -46,7 +48,12 @@ export function processedOf(c: RecipientCounts): number {
 }
 
 /** The list's counts and standing, or the newer pushed progress while a campaign sends. */
-export function useLiveCounts(c: CampaignSummary): { counts: RecipientCounts; total: number; state: CampaignSummary['state']; standing: CampaignStanding } {
+export function useLiveCounts(c: CampaignSummary): {
+  counts: RecipientCounts;
+  total: number;
+  state: CampaignSummary['state'];
+  standing: CampaignStanding;
+} {
   const p = useStore((s) => s.campaignProgress[c.id]);
   if (p && p.at >= c.updated_at) return { counts: p.counts, total: p.total, state: p.standing.state, standing: p.standing };
   return { counts: c.counts, total: c.total, state: c.standing.state, standing: c.standing };

@@ -36,7 +36,10 @@ export function repeatOf(r: RepeatState): CampaignRepeat | null {
 }
 
 /** A draft schedule with the repeat applied: a series has no start date-time; 'at' becomes 'now'. */
-export function withRepeat<S extends { mode: 'now' | 'at' | 'local_window'; at?: string | null }>(schedule: S, r: RepeatState): S & { repeat?: CampaignRepeat | null } {
+export function withRepeat<S extends { mode: 'now' | 'at' | 'local_window'; at?: string | null }>(
+  schedule: S,
+  r: RepeatState,
+): S & { repeat?: CampaignRepeat | null } {
   const repeat = repeatOf(r);
   if (!repeat) return schedule;
   return { ...schedule, mode: schedule.mode === 'at' ? 'now' : schedule.mode, at: null, repeat };
@@ -70,7 +73,11 @@ export function repeatProblems(r: RepeatState): string[] {
 export function previewRuns(r: RepeatState, tz: string, now: number, n = 3): number[] {
   const repeat = repeatOf(r);
   if (!repeat || repeatProblems(r).length || !isTimeZone(tz)) return [];
-  try { return nextOccurrences(repeat, tz, now, n); } catch { return []; }
+  try {
+    return nextOccurrences(repeat, tz, now, n);
+  } catch {
+    return [];
+  }
 }
 
 /** Weekday names in the UI language (short), by key. */
@@ -90,12 +97,20 @@ export function describeRepeat(t: TFunction<'campaigns'>, language: string, sche
   if (!r) return '';
   const names = weekdayNames(language);
   const list = new Intl.ListFormat(language, { style: 'long', type: 'conjunction' });
-  const days = list.format(weekOrder(language).filter((d) => r.days?.includes(d)).map((d) => names[d]));
+  const days = list.format(
+    weekOrder(language)
+      .filter((d) => r.days?.includes(d))
+      .map((d) => names[d]),
+  );
   const base = r.frequency === 'daily' ? t('series.daily', { time: r.time }) : t('series.weekly', { days, time: r.time });
   const parts = [`${base} (${schedule.tz ?? 'UTC'})`];
   if (r.until) {
     const [y, m, d] = r.until.split('-').map(Number) as [number, number, number];
-    parts.push(t('series.untilDate', { date: new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, d)) }));
+    parts.push(
+      t('series.untilDate', {
+        date: new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, d)),
+      }),
+    );
   }
   if (r.count) parts.push(t('series.times', { count: r.count }));
   return parts.join(' · ');
@@ -109,7 +124,11 @@ export const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone 
  */
 export function formatInZone(language: string, ms: number, tz: string): string {
   let text: string;
-  try { text = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone: tz }).format(ms); } catch { return new Date(ms).toISOString(); }
+  try {
+    text = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone: tz }).format(ms);
+  } catch {
+    return new Date(ms).toISOString();
+  }
   // The zone's IANA id is an identifier: kept left-to-right as one unit (LRI … PDI) in any page direction.
   return tz === localZone() ? text : `${text} \u2066(${tz})\u2069`;
 }

@@ -21,7 +21,7 @@ export function ContactsPage() {
   const filter = useStore((s) => s.contactsFilter);
   const version = useStore((s) => s.contactsVersion);
   const stats = useStore((s) => s.contactsStats);
-  const drawerId = useStore((s) => (s.location.page === 'contacts' ? s.location.contactId ?? null : null));
+  const drawerId = useStore((s) => (s.location.page === 'contacts' ? (s.location.contactId ?? null) : null));
   const importOpen = useStore((s) => s.location.page === 'contacts' && s.location.importing === true);
   const openImport = useStore((s) => s.openImport);
   const loadFacets = useStore((s) => s.loadContactFacets);
@@ -61,7 +61,21 @@ export function ContactsPage() {
 
   return (
     <div className="page contacts-page">
-      <PageHeader title={t('title')} subtitle={t('subtitle')} actions={isEmpty ? addButton : <><ExportMenu />{addButton}{importButton}</>} />
+      <PageHeader
+        title={t('title')}
+        subtitle={t('subtitle')}
+        actions={
+          isEmpty ? (
+            addButton
+          ) : (
+            <>
+              <ExportMenu />
+              {addButton}
+              {importButton}
+            </>
+          )
+        }
+      />
       {isEmpty ? (
         <EmptyState icon={Users} title={t('empty.title')} body={t('empty.body')} action={importButton} />
       ) : (
@@ -69,7 +83,11 @@ export function ContactsPage() {
           <ContactsToolbar total={total} />
           <BulkBar total={total ?? 0} />
           <section className="card ct-card">
-            {windows.error && <div className="banner error" role="alert">{windows.error}</div>}
+            {windows.error && (
+              <div className="banner error" role="alert">
+                {windows.error}
+              </div>
+            )}
             {total === 0 ? (
               <div className="ct-none" data-testid="no-matches">
                 <p>{t('table.noMatches')}</p>

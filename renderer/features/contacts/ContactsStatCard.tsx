@@ -16,7 +16,9 @@ export function ContactsStatCard() {
   return (
     <div className="card" data-testid="stat-contacts">
       <span className="muted">{t('stat.title')}</span>
-      <span className="stat" data-testid="stat-contacts-total">{stats ? f.n(stats.total) : '—'}</span>
+      <span className="stat" data-testid="stat-contacts-total">
+        {stats ? f.n(stats.total) : '—'}
+      </span>
       <span className="small muted">
         {!stats || stats.total === 0 ? t('stat.none') : t('stat.optedIn', { formatted: f.n(optedIn), count: optedIn })}
       </span>

@@ -58,16 +58,30 @@ export function ContactsToolbar({ total }: { total: number | null }) {
           onChange={(e) => setSearch(e.target.value)}
         />
       </label>
-      <select className="input" aria-label={t('toolbar.tag')} data-testid="filter-tag" value={filter.tag ?? ''}
-        onChange={(e) => setFilter({ tag: e.target.value || undefined })}>
+      <select
+        className="input"
+        aria-label={t('toolbar.tag')}
+        data-testid="filter-tag"
+        value={filter.tag ?? ''}
+        onChange={(e) => setFilter({ tag: e.target.value || undefined })}
+      >
         <option value="">{t('toolbar.anyTag')}</option>
-        {tags.map((tag) => <option key={tag.name} value={tag.name}>{tag.name} ({f.n(tag.count)})</option>)}
+        {tags.map((tag) => (
+          <option key={tag.name} value={tag.name}>
+            {tag.name} ({f.n(tag.count)})
+          </option>
+        ))}
       </select>
-      <select className="input" aria-label={t('toolbar.consent')} data-testid="filter-consent" value={consentValue}
+      <select
+        className="input"
+        aria-label={t('toolbar.consent')}
+        data-testid="filter-consent"
+        value={consentValue}
         onChange={(e) => {
           const [category, state] = e.target.value.split(':') as [ConsentCategory?, ConsentState?];
           setFilter({ consent: state || undefined, consentCategory: state ? category : undefined });
-        }}>
+        }}
+      >
         <option value="">{t('toolbar.anyConsent')}</option>
         {CONSENT_CHOICES.map((c) => (
           <option key={`${c.category}:${c.state}`} value={`${c.category}:${c.state}`}>
@@ -75,15 +89,33 @@ export function ContactsToolbar({ total }: { total: number | null }) {
           </option>
         ))}
       </select>
-      <select className="input" aria-label={t('toolbar.country')} data-testid="filter-country" value={filter.country ?? ''}
-        onChange={(e) => setFilter({ country: e.target.value || undefined })}>
+      <select
+        className="input"
+        aria-label={t('toolbar.country')}
+        data-testid="filter-country"
+        value={filter.country ?? ''}
+        onChange={(e) => setFilter({ country: e.target.value || undefined })}
+      >
         <option value="">{t('toolbar.anyCountry')}</option>
-        {countries.map((c) => <option key={c} value={c}>{regionNames.of(c) ?? c}</option>)}
+        {countries.map((c) => (
+          <option key={c} value={c}>
+            {regionNames.of(c) ?? c}
+          </option>
+        ))}
       </select>
-      <select className="input" aria-label={t('toolbar.segment')} data-testid="filter-segment" value={filter.segment ?? ''}
-        onChange={(e) => setFilter({ segment: e.target.value ? Number(e.target.value) : undefined })}>
+      <select
+        className="input"
+        aria-label={t('toolbar.segment')}
+        data-testid="filter-segment"
+        value={filter.segment ?? ''}
+        onChange={(e) => setFilter({ segment: e.target.value ? Number(e.target.value) : undefined })}
+      >
         <option value="">{t('toolbar.anySegment')}</option>
-        {segments.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+        {segments.map((s) => (
+          <option key={s.id} value={s.id}>
+            {s.name}
+          </option>
+        ))}
       </select>
       <SegmentsMenu />
       {active && (

@@ -12,5 +12,11 @@ export function CountryLabel({ code, full }: { code: string | null; full?: boole
   let names = namesCache.get(language);
   if (!names) namesCache.set(language, (names = new Intl.DisplayNames([language], { type: 'region' })));
   const name = names.of(code) ?? code;
-  return full ? <span>{name} <span className="muted">({code})</span></span> : <span title={name}>{code}</span>;
+  return full ? (
+    <span>
+      {name} <span className="muted">({code})</span>
+    </span>
+  ) : (
+    <span title={name}>{code}</span>
+  );
 }

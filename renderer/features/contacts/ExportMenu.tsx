@@ -29,13 +29,24 @@ export function ExportMenu() {
 
   return (
     <div className="menu-anchor" onBlur={(e) => !e.currentTarget.contains(e.relatedTarget) && setOpen(false)}>
-      <button className="btn" disabled={busy} aria-expanded={open} aria-haspopup="menu" onClick={() => setOpen(!open)} data-testid="export-open">
-        <Download size={16} aria-hidden />{t('export.button')}<ChevronDown size={14} aria-hidden />
+      <button
+        className="btn"
+        disabled={busy}
+        aria-expanded={open}
+        aria-haspopup="menu"
+        onClick={() => setOpen(!open)}
+        data-testid="export-open"
+      >
+        <Download size={16} aria-hidden />
+        {t('export.button')}
+        <ChevronDown size={14} aria-hidden />
       </button>
       {open && (
         <div className="menu card" role="menu">
           {FORMATS.map((f) => (
-            <button key={f} role="menuitem" className="btn ghost" onClick={() => void run(f)} data-testid={`export-${f}`}>{t(`export.${f}`)}</button>
+            <button key={f} role="menuitem" className="btn ghost" onClick={() => void run(f)} data-testid={`export-${f}`}>
+              {t(`export.${f}`)}
+            </button>
           ))}
         </div>
       )}

@@ -80,28 +80,75 @@ export function SegmentsMenu() {
         </button>
       )}
       {saveOpen && (
-        <Modal title={t('segments.saveTitle')} onClose={() => setSaveOpen(false)} testId="segment-save-dialog"
-          footer={<>
-            <button className="btn ghost" onClick={() => { setSaveOpen(false); setEditor({ name, conditions }); }} data-testid="segment-save-edit-rules">
-              <SlidersHorizontal size={14} aria-hidden />
-              {t('segmentEditor.refine')}
-            </button>
-            <span className="grow" />
-            <button className="btn" onClick={() => setSaveOpen(false)}>{t('segments.cancel')}</button>
-            <button className="btn primary" disabled={busy || !name.trim()} onClick={() => void save()} data-testid="segment-save">{t('segments.save')}</button>
-          </>}>
-          <form className="ct-seg-form" onSubmit={(e) => { e.preventDefault(); if (name.trim()) void save(); }}>
+        <Modal
+          title={t('segments.saveTitle')}
+          onClose={() => setSaveOpen(false)}
+          testId="segment-save-dialog"
+          footer={
+            <>
+              <button
+                className="btn ghost"
+                onClick={() => {
+                  setSaveOpen(false);
+                  setEditor({ name, conditions });
+                }}
+                data-testid="segment-save-edit-rules"
+              >
+                <SlidersHorizontal size={14} aria-hidden />
+                {t('segmentEditor.refine')}
+              </button>
+              <span className="grow" />
+              <button className="btn" onClick={() => setSaveOpen(false)}>
+                {t('segments.cancel')}
+              </button>
+              <button className="btn primary" disabled={busy || !name.trim()} onClick={() => void save()} data-testid="segment-save">
+                {t('segments.save')}
+              </button>
+            </>
+          }
+        >
+          <form
+            className="ct-seg-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (name.trim()) void save();
+            }}
+          >
             <label className="field">
               <span>{t('segments.name')}</span>
-              <input className="input" value={name} maxLength={100} data-autofocus data-testid="segment-name" onChange={(e) => setName(e.target.value)} />
+              <input
+                className="input"
+                value={name}
+                maxLength={100}
+                data-autofocus
+                data-testid="segment-name"
+                onChange={(e) => setName(e.target.value)}
+              />
             </label>
-            <p className="muted" data-testid="segment-rule-preview">{t('segments.rule')}: <RuleSummary conditions={conditions} /></p>
+            <p className="muted" data-testid="segment-rule-preview">
+              {t('segments.rule')}: <RuleSummary conditions={conditions} />
+            </p>
           </form>
         </Modal>
       )}
-      {manageOpen && <ManageSegments onClose={() => setManageOpen(false)} onNew={() => { setManageOpen(false); setEditor({}); }} />}
+      {manageOpen && (
+        <ManageSegments
+          onClose={() => setManageOpen(false)}
+          onNew={() => {
+            setManageOpen(false);
+            setEditor({});
+          }}
+        />
+      )}
       {editor && (
-        <SegmentEditor initial={editor} onClose={() => setEditor(null)} onSaved={(saved) => { setName(''); void showSegment(saved); }} />
+        <SegmentEditor
+          initial={editor}
+          onClose={() => setEditor(null)}
+          onSaved={(saved) => {
+            setName('');
+            void showSegment(saved);
+          }}
+        />
       )}
     </>
   );
@@ -114,11 +161,19 @@ function RuleSummary({ conditions, match = 'all' }: { conditions: SegmentConditi
   if (!conditions.length) return <>{t('segments.everyone')}</>;
   const parts = conditions.map((c) => {
     switch (c.field) {
-      case 'tag': return t(`segments.cond.tag_${c.op}`, { value: c.value });
-      case 'consent': return t(`segments.cond.consent_${c.op}`, { category: t(`consent.category.${c.category}`), value: t(`consent.state.${c.value}`) });
-      case 'country': return t(`segments.cond.country_${c.op}`, { value: c.values.map((v) => regions.of(v) ?? v).join(', ') });
-      case 'attr': return t(`segments.cond.attr_${c.op}`, { name: c.name, value: typeof c.value === 'boolean' ? t(c.value ? 'segmentEditor.yes' : 'segmentEditor.no') : String(c.value ?? '') });
-      case 'last_messaged': return t(`segments.cond.last_${c.op}`, { count: c.days ?? 30 });
+      case 'tag':
+        return t(`segments.cond.tag_${c.op}`, { value: c.value });
+      case 'consent':
+        return t(`segments.cond.consent_${c.op}`, { category: t(`consent.category.${c.category}`), value: t(`consent.state.${c.value}`) });
+      case 'country':
+        return t(`segments.cond.country_${c.op}`, { value: c.values.map((v) => regions.of(v) ?? v).join(', ') });
+      case 'attr':
+        return t(`segments.cond.attr_${c.op}`, {
+          name: c.name,
+          value: typeof c.value === 'boolean' ? t(c.value ? 'segmentEditor.yes' : 'segmentEditor.no') : String(c.value ?? ''),
+        });
+      case 'last_messaged':
+        return t(`segments.cond.last_${c.op}`, { count: c.days ?? 30 });
     }
   });
   return <>{parts.join(match === 'all' ? t('segments.and') : t('segments.or'))}</>;
@@ -154,28 +209,50 @@ function ManageSegments({ onClose, onNew }: { onClose(): void; onNew(): void }) 
 
   if (editingRules) {
     return (
-      <SegmentEditor segment={editingRules} onClose={() => setEditingRules(null)}
+      <SegmentEditor
+        segment={editingRules}
+        onClose={() => setEditingRules(null)}
         onSaved={() => {
           setEditingRules(null);
           // Refreshes the list's counts and, if the table is filtered by this segment, its rows.
           contactsChanged();
-        }} />
+        }}
+      />
     );
   }
   if (deleting) {
     return (
-      <Modal title={t('segments.deleteTitle')} onClose={() => setDeleting(null)} testId="segment-delete-dialog"
-        footer={<>
-          <button className="btn" onClick={() => setDeleting(null)} data-autofocus>{t('segments.cancel')}</button>
-          <button className="btn danger-solid" onClick={() => void remove(deleting)} data-testid="segment-delete-confirm">{t('segments.delete')}</button>
-        </>}>
+      <Modal
+        title={t('segments.deleteTitle')}
+        onClose={() => setDeleting(null)}
+        testId="segment-delete-dialog"
+        footer={
+          <>
+            <button className="btn" onClick={() => setDeleting(null)} data-autofocus>
+              {t('segments.cancel')}
+            </button>
+            <button className="btn danger-solid" onClick={() => void remove(deleting)} data-testid="segment-delete-confirm">
+              {t('segments.delete')}
+            </button>
+          </>
+        }
+      >
         <p>{t('segments.deleteBody', { name: deleting.name })}</p>
       </Modal>
     );
   }
   return (
-    <Modal title={t('segments.manageTitle')} onClose={onClose} testId="segments-dialog"
-      footer={<button className="btn" onClick={onNew} data-testid="segments-new"><Plus size={14} aria-hidden />{t('segmentEditor.new')}</button>}>
+    <Modal
+      title={t('segments.manageTitle')}
+      onClose={onClose}
+      testId="segments-dialog"
+      footer={
+        <button className="btn" onClick={onNew} data-testid="segments-new">
+          <Plus size={14} aria-hidden />
+          {t('segmentEditor.new')}
+        </button>
+      }
+    >
       {segments.length === 0 ? (
         <p className="muted">{t('segments.none')}</p>
       ) : (
@@ -184,24 +261,66 @@ function ManageSegments({ onClose, onNew }: { onClose(): void; onNew(): void }) 
             <li key={s.id} className="ct-seg-item" data-testid="segment-item" data-name={s.name}>
               <div className="ct-seg-main">
                 {editing?.id === s.id ? (
-                  <form className="ct-seg-rename" onSubmit={(e) => { e.preventDefault(); if (editing.name.trim()) void rename(s, editing.name); }}>
-                    <input className="input" value={editing.name} maxLength={100} aria-label={t('segments.name')} autoFocus
-                      data-testid="segment-rename-input" onChange={(e) => setEditing({ id: s.id, name: e.target.value })} />
-                    <button className="btn primary small-btn" type="submit" data-testid="segment-rename-save">{t('segments.save')}</button>
-                    <button className="btn small-btn" type="button" onClick={() => setEditing(null)}>{t('segments.cancel')}</button>
+                  <form
+                    className="ct-seg-rename"
+                    onSubmit={(e) => {
+                      e.preventDefault();
+                      if (editing.name.trim()) void rename(s, editing.name);
+                    }}
+                  >
+                    <input
+                      className="input"
+                      value={editing.name}
+                      maxLength={100}
+                      aria-label={t('segments.name')}
+                      autoFocus
+                      data-testid="segment-rename-input"
+                      onChange={(e) => setEditing({ id: s.id, name: e.target.value })}
+                    />
+                    <button className="btn primary small-btn" type="submit" data-testid="segment-rename-save">
+                      {t('segments.save')}
+                    </button>
+                    <button className="btn small-btn" type="button" onClick={() => setEditing(null)}>
+                      {t('segments.cancel')}
+                    </button>
                   </form>
                 ) : (
                   <span className="ct-strong">{s.name}</span>
                 )}
-                <span className="muted ct-seg-rule"><RuleSummary conditions={s.rule.conditions} match={s.rule.match} /></span>
+                <span className="muted ct-seg-rule">
+                  <RuleSummary conditions={s.rule.conditions} match={s.rule.match} />
+                </span>
               </div>
-              <span className="badge mono-num" data-testid="segment-count" data-count={s.count}>{t('toolbar.count', { count: s.count, formatted: f.n(s.count) })}</span>
-              <button className="btn ghost icon" aria-label={t('segmentEditor.editRules')} title={t('segmentEditor.editRules')} data-testid="segment-edit"
-                onClick={() => setEditingRules(s)}><SlidersHorizontal size={15} /></button>
-              <button className="btn ghost icon" aria-label={t('segments.rename')} title={t('segments.rename')} data-testid="segment-rename"
-                onClick={() => setEditing({ id: s.id, name: s.name })}><Pencil size={15} /></button>
-              <button className="btn ghost icon" aria-label={t('segments.delete')} title={t('segments.delete')} data-testid="segment-delete"
-                onClick={() => setDeleting(s)}><Trash2 size={15} /></button>
+              <span className="badge mono-num" data-testid="segment-count" data-count={s.count}>
+                {t('toolbar.count', { count: s.count, formatted: f.n(s.count) })}
+              </span>
+              <button
+                className="btn ghost icon"
+                aria-label={t('segmentEditor.editRules')}
+                title={t('segmentEditor.editRules')}
+                data-testid="segment-edit"
+                onClick={() => setEditingRules(s)}
+              >
+                <SlidersHorizontal size={15} />
+              </button>
+              <button
+                className="btn ghost icon"
+                aria-label={t('segments.rename')}
+                title={t('segments.rename')}
+                data-testid="segment-rename"
+                onClick={() => setEditing({ id: s.id, name: s.name })}
+              >
+                <Pencil size={15} />
+              </button>
+              <button
+                className="btn ghost icon"
+                aria-label={t('segments.delete')}
+                title={t('segments.delete')}
+                data-testid="segment-delete"
+                onClick={() => setDeleting(s)}
+              >
+                <Trash2 size={15} />
+              </button>
             </li>
           ))}
         </ul>

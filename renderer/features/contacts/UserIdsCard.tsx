@@ -11,7 +11,9 @@ function useUserIds(contactId?: number): UserIdInfo | null {
   const tick = useStore((s) => s.ticks.contacts); // bumped on contacts:changed by store/events.ts
   useEffect(() => {
     let alive = true;
-    void api.call('contacts:user-ids', contactId === undefined ? {} : { contactId }).then((r) => { if (alive && r.ok) setInfo(r.value); });
+    void api.call('contacts:user-ids', contactId === undefined ? {} : { contactId }).then((r) => {
+      if (alive && r.ok) setInfo(r.value);
+    });
     return () => {
       alive = false;
     };
@@ -32,21 +34,38 @@ export function UserIdOnlyPeople() {
   return (
     <section className="card" aria-labelledby="bsuid-title" data-testid="bsuid-only">
       <div className="card-title">
-        <h2 id="bsuid-title"><AtSign size={18} aria-hidden className="inline-icon" />{t('bsuid.title')}</h2>
+        <h2 id="bsuid-title">
+          <AtSign size={18} aria-hidden className="inline-icon" />
+          {t('bsuid.title')}
+        </h2>
         <span className="badge">{info.withoutPhone.length}</span>
       </div>
       <p className="small muted">{t('bsuid.explain')}</p>
       <table className="table">
         <thead>
-          <tr><th>{t('bsuid.name')}</th><th>{t('bsuid.username')}</th><th>{t('bsuid.userId')}</th><th>{t('bsuid.consent')}</th><th>{t('bsuid.when')}</th></tr>
+          <tr>
+            <th>{t('bsuid.name')}</th>
+            <th>{t('bsuid.username')}</th>
+            <th>{t('bsuid.userId')}</th>
+            <th>{t('bsuid.consent')}</th>
+            <th>{t('bsuid.when')}</th>
+          </tr>
         </thead>
         <tbody>
           {info.withoutPhone.map((p) => (
             <tr key={p.userId} data-testid="bsuid-row">
-              <td><bdi>{p.profileName ?? '—'}</bdi></td>
-              <td><bdi className="ltr">{p.username ? `@${p.username}` : '—'}</bdi></td>
-              <td><bdi className="ltr mono small">{p.userId}</bdi></td>
-              <td><span className={`badge ${p.state === 'opted_out' ? 'red' : 'green'}`}>{t(`bsuid.state.${p.state}`)}</span></td>
+              <td>
+                <bdi>{p.profileName ?? '—'}</bdi>
+              </td>
+              <td>
+                <bdi className="ltr">{p.username ? `@${p.username}` : '—'}</bdi>
+              </td>
+              <td>
+                <bdi className="ltr mono small">{p.userId}</bdi>
+              </td>
+              <td>
+                <span className={`badge ${p.state === 'opted_out' ? 'red' : 'green'}`}>{t(`bsuid.state.${p.state}`)}</span>
+              </td>
               <td>{f.time(p.at)}</td>
             </tr>
           ))}
@@ -64,9 +83,34 @@ export function ContactUserIds({ contactId }: { contactId: number }) {
   if (!c?.userId && !c?.username) return null;
   return (
     <>
-      {c.username && <><dt>{t('bsuid.username')}</dt><dd><bdi className="ltr" data-testid="drawer-username">@{c.username}</bdi></dd></>}
-      {c.userId && <><dt>{t('bsuid.userId')}</dt><dd><bdi className="ltr mono small" data-testid="drawer-user-id">{c.userId}</bdi></dd></>}
-      {c.parentUserId && <><dt>{t('bsuid.parentUserId')}</dt><dd><bdi className="ltr mono small">{c.parentUserId}</bdi></dd></>}
+      {c.username && (
+        <>
+          <dt>{t('bsuid.username')}</dt>
+          <dd>
+            <bdi className="ltr" data-testid="drawer-username">
+              @{c.username}
+            </bdi>
+          </dd>
+        </>
+      )}
+      {c.userId && (
+        <>
+          <dt>{t('bsuid.userId')}</dt>
+          <dd>
+            <bdi className="ltr mono small" data-testid="drawer-user-id">
+              {c.userId}
+            </bdi>
+          </dd>
+        </>
+      )}
+      {c.parentUserId && (
+        <>
+          <dt>{t('bsuid.parentUserId')}</dt>
+          <dd>
+            <bdi className="ltr mono small">{c.parentUserId}</bdi>
+          </dd>
+        </>
+      )}
     </>
   );
 }

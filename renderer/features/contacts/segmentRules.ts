@@ -3,7 +3,13 @@
  * typed, and the conversion to and from the contract's `SegmentCondition` (which the core turns into
  * SQL in electron/core/contacts/rules.ts). Pure, so it is unit-tested without a DOM.
  */
-import type { AttributeDefinition, AttributeType, ConsentCategory, ConsentState, SegmentCondition } from '../../../shared/contract/contacts';
+import type {
+  AttributeDefinition,
+  AttributeType,
+  ConsentCategory,
+  ConsentState,
+  SegmentCondition,
+} from '../../../shared/contract/contacts';
 
 export const RULE_FIELDS = ['tag', 'consent', 'country', 'attr', 'last_messaged'] as const;
 export type RuleField = (typeof RULE_FIELDS)[number];
@@ -119,7 +125,10 @@ function validDate(v: string): boolean {
  * A row as a contract condition, or why it is not one yet. `attributes` is null while the list is
  * loading (an attribute row is then neither valid nor reported as unknown).
  */
-export function rowToCondition(row: RuleRow, attributes: AttributeDefinition[] | null): { condition: SegmentCondition } | { error: RowError } | { pending: true } {
+export function rowToCondition(
+  row: RuleRow,
+  attributes: AttributeDefinition[] | null,
+): { condition: SegmentCondition } | { error: RowError } | { pending: true } {
   switch (row.field) {
     case 'tag': {
       const tag = row.tag.trim();
@@ -170,7 +179,10 @@ export function rowToCondition(row: RuleRow, attributes: AttributeDefinition[] |
 }
 
 /** Every row's condition when all are complete; otherwise the errors by row key. */
-export function rowsToConditions(rows: RuleRow[], attributes: AttributeDefinition[] | null): { conditions: SegmentCondition[] | null; errors: Map<number, RowError> } {
+export function rowsToConditions(
+  rows: RuleRow[],
+  attributes: AttributeDefinition[] | null,
+): { conditions: SegmentCondition[] | null; errors: Map<number, RowError> } {
   const errors = new Map<number, RowError>();
   const conditions: SegmentCondition[] = [];
   let complete = true;

@@ -32,24 +32,26 @@ export function DashboardPage() {
         <ActiveCampaignsCard />
       </div>
       <CampaignsOverview />
-      {!allDone && <section className="card" data-testid="getting-started">
-        <h2>{t('gettingStarted')}</h2>
-        <div className="steps">
-          {STEPS.map((s, i) => (
-            <div className={done[s.key] ? 'step done' : 'step'} key={s.key}>
-              <span className="num">{done[s.key] ? <Check size={15} aria-label={t('stepDone')} /> : i + 1}</span>
-              <div className="grow">
-                <h3>{t(`steps.${s.key}.title`)}</h3>
-                <p className="muted small">{t(`steps.${s.key}.body`)}</p>
+      {!allDone && (
+        <section className="card" data-testid="getting-started">
+          <h2>{t('gettingStarted')}</h2>
+          <div className="steps">
+            {STEPS.map((s, i) => (
+              <div className={done[s.key] ? 'step done' : 'step'} key={s.key}>
+                <span className="num">{done[s.key] ? <Check size={15} aria-label={t('stepDone')} /> : i + 1}</span>
+                <div className="grow">
+                  <h3>{t(`steps.${s.key}.title`)}</h3>
+                  <p className="muted small">{t(`steps.${s.key}.body`)}</p>
+                </div>
+                <button className="btn" onClick={() => navigate(s.route)} data-testid={`step-${s.key}`}>
+                  <s.icon size={16} aria-hidden />
+                  {t(`steps.${s.key}.action`)}
+                </button>
               </div>
-              <button className="btn" onClick={() => navigate(s.route)} data-testid={`step-${s.key}`}>
-                <s.icon size={16} aria-hidden />
-                {t(`steps.${s.key}.action`)}
-              </button>
-            </div>
-          ))}
-        </div>
-      </section>}
+            ))}
+          </div>
+        </section>
+      )}
     </div>
   );
 }

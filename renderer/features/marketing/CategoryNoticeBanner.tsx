@@ -16,8 +16,14 @@ export function CategoryNoticeBanner({ name, language, compact }: { name: string
 
 export function CategoryNotice({ notice, compact }: { notice: TemplateCategoryNotice; compact?: boolean }) {
   const { t, i18n } = useTranslation('templates');
-  const when = notice.effectiveAt ? new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(notice.effectiveAt) : null;
-  const params = { from: t(`categoryNotice.category.${notice.currentCategory}`), to: t(`categoryNotice.category.${notice.correctCategory}`), when: when ?? t('categoryNotice.soon') };
+  const when = notice.effectiveAt
+    ? new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(notice.effectiveAt)
+    : null;
+  const params = {
+    from: t(`categoryNotice.category.${notice.currentCategory}`),
+    to: t(`categoryNotice.category.${notice.correctCategory}`),
+    when: when ?? t('categoryNotice.soon'),
+  };
   return (
     <div className={`banner warn${compact ? ' compact' : ''}`} role="status" data-testid="category-notice">
       <AlertTriangle size={16} aria-hidden />

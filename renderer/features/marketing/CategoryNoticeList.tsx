@@ -9,7 +9,9 @@ export function CategoryNoticeList() {
   if (!status?.notices.length) return null;
   return (
     <section className="card" aria-labelledby="cat-notices-title" data-testid="category-notices">
-      <div className="card-title"><h2 id="cat-notices-title">{t('categoryNotice.listTitle')}</h2></div>
+      <div className="card-title">
+        <h2 id="cat-notices-title">{t('categoryNotice.listTitle')}</h2>
+      </div>
       {status.notices.map((n) => (
         <div key={`${n.name}/${n.language}`}>
           <span className="mono-name">{n.name}</span> <span className="ltr muted small">{n.language}</span>

@@ -20,14 +20,24 @@ export function MarketingTermsCard() {
   return (
     <section className="card" aria-labelledby="mm-title" data-testid="mm-terms-card">
       <div className="card-title">
-        <h2 id="mm-title"><Megaphone size={18} aria-hidden className="inline-icon" />{t('mm.title')}</h2>
-        <span className={`badge ${state === 'accepted' ? 'green' : state === 'not_accepted' ? 'red' : ''}`} data-testid="mm-terms-state" data-state={state}>
-          <Icon size={12} aria-hidden />{t(`mm.state.${state}`)}
+        <h2 id="mm-title">
+          <Megaphone size={18} aria-hidden className="inline-icon" />
+          {t('mm.title')}
+        </h2>
+        <span
+          className={`badge ${state === 'accepted' ? 'green' : state === 'not_accepted' ? 'red' : ''}`}
+          data-testid="mm-terms-state"
+          data-state={state}
+        >
+          <Icon size={12} aria-hidden />
+          {t(`mm.state.${state}`)}
         </span>
       </div>
       <p className="small">{t('mm.explain')}</p>
       {status.terms && (
-        <p className="small muted" data-testid="mm-terms-source">{t(`mm.source.${status.terms.source}`, { when: f.ago(status.terms.at) })}</p>
+        <p className="small muted" data-testid="mm-terms-source">
+          {t(`mm.source.${status.terms.source}`, { when: f.ago(status.terms.at) })}
+        </p>
       )}
       {state !== 'accepted' && (
         <div className="small" data-testid="mm-terms-howto">
@@ -37,7 +47,9 @@ export function MarketingTermsCard() {
             <li>{t('mm.how2')}</li>
             <li>{t('mm.how3')}</li>
           </ol>
-          <a href={status.onboardingUrl} target="_blank" rel="noreferrer">{t('mm.docsLink')}</a>
+          <a href={status.onboardingUrl} target="_blank" rel="noreferrer">
+            {t('mm.docsLink')}
+          </a>
         </div>
       )}
       <label className="checkbox-row">

@@ -13,7 +13,9 @@ export function useMarketingStatus(): MarketingStatus | null {
   const tick = useStore((s) => s.ticks.marketing);
   useEffect(() => {
     let alive = true;
-    void api.call('marketing:status', {}).then((r) => { if (alive && r.ok) setStatus(r.value); });
+    void api.call('marketing:status', {}).then((r) => {
+      if (alive && r.ok) setStatus(r.value);
+    });
     return () => {
       alive = false;
     };

@@ -38,12 +38,15 @@ export function AuditTrailCard() {
   const [data, setData] = useState<{ total: number; rows: AuditEntry[] } | null>(null);
   const [failed, setFailed] = useState(false);
 
-  const filter = useCallback((): AuditFilter => ({
-    ...(action ? { actions: [action] } : {}),
-    ...(dayBound(from, false) !== undefined ? { from: dayBound(from, false) } : {}),
-    ...(dayBound(to, true) !== undefined ? { to: dayBound(to, true) } : {}),
-    ...(text.trim() ? { text: text.trim() } : {}),
-  }), [action, from, to, text]);
+  const filter = useCallback(
+    (): AuditFilter => ({
+      ...(action ? { actions: [action] } : {}),
+      ...(dayBound(from, false) !== undefined ? { from: dayBound(from, false) } : {}),
+      ...(dayBound(to, true) !== undefined ? { to: dayBound(to, true) } : {}),
+      ...(text.trim() ? { text: text.trim() } : {}),
+    }),
+    [action, from, to, text],
+  );
 
   const load = useCallback(async () => {
     const r = await api.call('audit:list', { ...filter(), limit: PAGE, offset: page * PAGE });
@@ -76,7 +79,9 @@ export function AuditTrailCard() {
       case 'consent.opted_out':
         return t('audit.summary.consent', {
           category: ['marketing', 'utility'].includes(str(d.category)) ? tc(`consent.category.${str(d.category)}`) : '',
-          source: ['import', 'manual', 'keyword', 'button', 'meta_preference', 'error_131050'].includes(str(d.source)) ? tc(`consent.source.${str(d.source)}`) : '',
+          source: ['import', 'manual', 'keyword', 'button', 'meta_preference', 'error_131050'].includes(str(d.source))
+            ? tc(`consent.source.${str(d.source)}`)
+            : '',
         });
       case 'contact.erased':
         return d.bulk_delete ? t('audit.summary.bulkDelete') : t('audit.summary.erased');
@@ -109,38 +114,98 @@ export function AuditTrailCard() {
     <section className="card" aria-labelledby="audit-trail" data-testid="settings-audit">
       <div className="card-title">
         <h2 id="audit-trail">{t('audit.title')}</h2>
-        <button className="btn" onClick={() => void exportCsv()} data-testid="audit-export"><Download size={16} aria-hidden />{t('audit.export')}</button>
+        <button className="btn" onClick={() => void exportCsv()} data-testid="audit-export">
+          <Download size={16} aria-hidden />
+          {t('audit.export')}
+        </button>
       </div>
       <p className="small muted">{t('audit.body')}</p>
       <div className="grid cols-2" style={{ gridTemplateColumns: 'repeat(4, minmax(0, 1fr))' }}>
         <div className="field">
           <label htmlFor="audit-action">{t('audit.filter.action')}</label>
-          <select id="audit-action" className="input" value={action} onChange={(e) => { setAction(e.target.value); setPage(0); }} data-testid="audit-action">
+          <select
+            id="audit-action"
+            className="input"
+            value={action}
+            onChange={(e) => {
+              setAction(e.target.value);
+              setPage(0);
+            }}
+            data-testid="audit-action"
+          >
             <option value="">{t('audit.filter.allActions')}</option>
-            {AUDIT_ACTIONS.map((a) => <option key={a} value={a}>{actionLabel(a)}</option>)}
+            {AUDIT_ACTIONS.map((a) => (
+              <option key={a} value={a}>
+                {actionLabel(a)}
+              </option>
+            ))}
           </select>
         </div>
         <div className="field">
           <label htmlFor="audit-from">{t('audit.filter.from')}</label>
-          <input id="audit-from" className="input" type="date" value={from} onChange={(e) => { setFrom(e.target.value); setPage(0); }} data-testid="audit-from" />
+          <input
+            id="audit-from"
+            className="input"
+            type="date"
+            value={from}
+            onChange={(e) => {
+              setFrom(e.target.value);
+              setPage(0);
+            }}
+            data-testid="audit-from"
+          />
         </div>
         <div className="field">
           <label htmlFor="audit-to">{t('audit.filter.to')}</label>
-          <input id="audit-to" className="input" type="date" value={to} onChange={(e) => { setTo(e.target.value); setPage(0); }} data-testid="audit-to" />
+          <input
+            id="audit-to"
+            className="input"
+            type="date"
+            value={to}
+            onChange={(e) => {
+              setTo(e.target.value);
+              setPage(0);
+            }}
+            data-testid="audit-to"
+          />
         </div>
         <div className="field">
           <label htmlFor="audit-text">{t('audit.filter.text')}</label>
-          <input id="audit-text" className="input" type="search" value={text} placeholder={t('audit.filter.textPlaceholder')}
-            onChange={(e) => { setText(e.target.value); setPage(0); }} data-testid="audit-text" />
+          <input
+            id="audit-text"
+            className="input"
+            type="search"
+            value={text}
+            placeholder={t('audit.filter.textPlaceholder')}
+            onChange={(e) => {
+              setText(e.target.value);
+              setPage(0);
+            }}
+            data-testid="audit-text"
+          />
         </div>
       </div>
-      {failed && <p className="small" role="alert">{t('audit.loadFailed')}</p>}
-      {data && data.rows.length === 0 && <p className="muted" data-testid="audit-empty">{t('audit.empty')}</p>}
+      {failed && (
+        <p className="small" role="alert">
+          {t('audit.loadFailed')}
+        </p>
+      )}
+      {data && data.rows.length === 0 && (
+        <p className="muted" data-testid="audit-empty">
+          {t('audit.empty')}
+        </p>
+      )}
       {data && data.rows.length > 0 && (
         <div className="table-scroll">
           <table className="table compact" data-testid="audit-table">
             <thead>
-              <tr><th>{t('audit.col.at')}</th><th>{t('audit.col.action')}</th><th>{t('audit.col.actor')}</th><th>{t('audit.col.subject')}</th><th>{t('audit.col.detail')}</th></tr>
+              <tr>
+                <th>{t('audit.col.at')}</th>
+                <th>{t('audit.col.action')}</th>
+                <th>{t('audit.col.actor')}</th>
+                <th>{t('audit.col.subject')}</th>
+                <th>{t('audit.col.detail')}</th>
+              </tr>
             </thead>
             <tbody>
               {data.rows.map((e) => (
@@ -148,7 +213,9 @@ export function AuditTrailCard() {
                   <td className="nowrap">{f.time(e.at)}</td>
                   <td>{actionLabel(e.action)}</td>
                   <td>{actorLabel(e.actor)}</td>
-                  <td className="mono" dir="ltr" style={{ wordBreak: 'break-all' }}>{e.subject ?? ''}</td>
+                  <td className="mono" dir="ltr" style={{ wordBreak: 'break-all' }}>
+                    {e.subject ?? ''}
+                  </td>
                   <td>{summary(e)}</td>
                 </tr>
               ))}
@@ -158,12 +225,20 @@ export function AuditTrailCard() {
       )}
       {data && data.total > PAGE && (
         <div style={{ display: 'flex', gap: 8, alignItems: 'center', marginTop: 8 }}>
-          <button className="btn" disabled={page === 0} onClick={() => setPage(page - 1)} data-testid="audit-prev">{t('audit.prev')}</button>
+          <button className="btn" disabled={page === 0} onClick={() => setPage(page - 1)} data-testid="audit-prev">
+            {t('audit.prev')}
+          </button>
           <span className="small">{t('audit.page', { page: f.n(page + 1), pages: f.n(pages) })}</span>
-          <button className="btn" disabled={page + 1 >= pages} onClick={() => setPage(page + 1)} data-testid="audit-next">{t('audit.next')}</button>
+          <button className="btn" disabled={page + 1 >= pages} onClick={() => setPage(page + 1)} data-testid="audit-next">
+            {t('audit.next')}
+          </button>
         </div>
       )}
-      {data && <p className="small muted" data-testid="audit-total">{t('audit.total', { count: data.total, n: f.n(data.total) })}</p>}
+      {data && (
+        <p className="small muted" data-testid="audit-total">
+          {t('audit.total', { count: data.total, n: f.n(data.total) })}
+        </p>
+      )}
     </section>
   );
 }

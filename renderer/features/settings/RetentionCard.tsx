@@ -48,23 +48,54 @@ export function RetentionCard() {
       <div className="field">
         <label htmlFor="retention-days">{t('retention.label')}</label>
         <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
-          <input id="retention-days" className="input" type="number" min={1} max={3650} inputMode="numeric" style={{ width: '8em' }}
-            value={draft} onChange={(e) => setDraft(e.target.value)} aria-invalid={!valid} data-testid="retention-days" />
+          <input
+            id="retention-days"
+            className="input"
+            type="number"
+            min={1}
+            max={3650}
+            inputMode="numeric"
+            style={{ width: '8em' }}
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            aria-invalid={!valid}
+            data-testid="retention-days"
+          />
           <span>{t('retention.days', { count: valid ? n : days })}</span>
-          <button className="btn" disabled={!valid || n === days} onClick={() => void save()} data-testid="retention-save">{t('retention.save')}</button>
+          <button className="btn" disabled={!valid || n === days} onClick={() => void save()} data-testid="retention-save">
+            {t('retention.save')}
+          </button>
         </div>
         <span className="hint">{valid ? t('retention.hint') : t('retention.invalid')}</span>
       </div>
       {status && (
         <dl className="kv" data-testid="retention-status">
           <dt>{t('retention.held')}</dt>
-          <dd>{status.inbox_rows ? t('retention.heldValue', { count: status.inbox_rows, n: f.n(status.inbox_rows), oldest: f.time(status.oldest_at ?? 0) }) : t('retention.none')}</dd>
+          <dd>
+            {status.inbox_rows
+              ? t('retention.heldValue', { count: status.inbox_rows, n: f.n(status.inbox_rows), oldest: f.time(status.oldest_at ?? 0) })
+              : t('retention.none')}
+          </dd>
           <dt>{t('retention.lastRun')}</dt>
-          <dd data-testid="retention-last-run">{status.last_run ? t('retention.lastRunValue', { count: status.last_run.deleted, n: f.n(status.last_run.deleted), at: f.time(status.last_run.at) }) : t('retention.never')}</dd>
+          <dd data-testid="retention-last-run">
+            {status.last_run
+              ? t('retention.lastRunValue', {
+                  count: status.last_run.deleted,
+                  n: f.n(status.last_run.deleted),
+                  at: f.time(status.last_run.at),
+                })
+              : t('retention.never')}
+          </dd>
         </dl>
       )}
-      {failed && <p className="small" role="alert">{t('retention.loadFailed')}</p>}
-      <button className="btn" onClick={() => void pruneNow()} disabled={busy} data-testid="retention-prune">{t('retention.pruneNow')}</button>
+      {failed && (
+        <p className="small" role="alert">
+          {t('retention.loadFailed')}
+        </p>
+      )}
+      <button className="btn" onClick={() => void pruneNow()} disabled={busy} data-testid="retention-prune">
+        {t('retention.pruneNow')}
+      </button>
     </section>
   );
 }

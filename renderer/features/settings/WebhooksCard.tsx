@@ -50,7 +50,7 @@ export function WebhooksCard() {
   };
 
   const port = info ? listeningPort(info) : null;
-  const localUrl = info ? info.local_url ?? `http://127.0.0.1:${port}${info.callback_path}` : '';
+  const localUrl = info ? (info.local_url ?? `http://127.0.0.1:${port}${info.callback_path}`) : '';
   const relay = info?.relay;
 
   return (
@@ -66,22 +66,36 @@ export function WebhooksCard() {
       <p className="small muted">{t('webhooks.intro')}</p>
       {loadError && (
         <div className="banner error" role="alert" data-testid="webhook-load-error">
-          <span><strong>{t('webhooks.loadFailed')}</strong> <bdi>{loadError}</bdi></span>
+          <span>
+            <strong>{t('webhooks.loadFailed')}</strong> <bdi>{loadError}</bdi>
+          </span>
         </div>
       )}
       {info && (
         <>
           {!info.app_secret_set && (
-            <div className="banner warn" data-testid="webhook-secret-warning"><span>{t('webhooks.noSecret')}</span></div>
+            <div className="banner warn" data-testid="webhook-secret-warning">
+              <span>{t('webhooks.noSecret')}</span>
+            </div>
           )}
           <dl className="kv">
             <dt>{t('webhooks.callbackUrl')}</dt>
-            <dd><span className="mono" data-testid="webhook-url">{localUrl}</span></dd>
+            <dd>
+              <span className="mono" data-testid="webhook-url">
+                {localUrl}
+              </span>
+            </dd>
             <dt>{t('webhooks.port')}</dt>
-            <dd><span className="mono" data-testid="webhook-port">{port}</span></dd>
+            <dd>
+              <span className="mono" data-testid="webhook-port">
+                {port}
+              </span>
+            </dd>
             <dt>{t('webhooks.verifyToken')}</dt>
             <dd style={{ display: 'flex', alignItems: 'center', gap: 'var(--space-2)', flexWrap: 'wrap' }}>
-              <span className="mono" data-testid="webhook-verify-token">{info.verify_token}</span>
+              <span className="mono" data-testid="webhook-verify-token">
+                {info.verify_token}
+              </span>
               <button className="btn ghost" data-testid="webhook-copy-token" onClick={() => void copyToken()}>
                 <Copy size={14} aria-hidden />
                 {copied === 'done' ? t('webhooks.copied') : copied === 'failed' ? t('webhooks.copyFailed') : t('webhooks.copy')}
@@ -89,7 +103,11 @@ export function WebhooksCard() {
             </dd>
             <dt>{t('webhooks.appSecret')}</dt>
             <dd data-testid="webhook-app-secret">
-              {info.app_secret_set ? <span className="badge green">{t('webhooks.secretSet')}</span> : <span className="badge red">{t('secrets.notSet')}</span>}
+              {info.app_secret_set ? (
+                <span className="badge green">{t('webhooks.secretSet')}</span>
+              ) : (
+                <span className="badge red">{t('secrets.notSet')}</span>
+              )}
             </dd>
             <dt>{t('webhooks.relay.label')}</dt>
             <dd data-testid="webhook-relay">
@@ -98,11 +116,19 @@ export function WebhooksCard() {
               ) : (
                 <span style={{ display: 'inline-flex', gap: 'var(--space-2)', alignItems: 'center', flexWrap: 'wrap' }}>
                   <span className={`badge ${relay.connected ? 'green' : 'yellow'}`}>
-                    {relay.connected ? t('webhooks.relay.connected') : relay.running ? t('webhooks.relay.connecting') : t('webhooks.relay.notRunning')}
+                    {relay.connected
+                      ? t('webhooks.relay.connected')
+                      : relay.running
+                        ? t('webhooks.relay.connecting')
+                        : t('webhooks.relay.notRunning')}
                   </span>
                   <span className="mono">{relay.url}</span>
                   {!relay.token_set && <span className="badge red">{t('webhooks.relay.noToken')}</span>}
-                  {relay.last_error && <span className="small muted"><bdi>{relay.last_error}</bdi></span>}
+                  {relay.last_error && (
+                    <span className="small muted">
+                      <bdi>{relay.last_error}</bdi>
+                    </span>
+                  )}
                 </span>
               )}
             </dd>
@@ -126,7 +152,10 @@ export function WebhooksCard() {
                   )}
                   {info.ignored.last && (
                     <span className="small muted" data-testid="webhook-ignored-last">
-                      {t('webhooks.ignored.last', { reason: t(`webhooks.ignored.reasons.${info.ignored.last.reason}`), id: info.ignored.last.id || '—' })}
+                      {t('webhooks.ignored.last', {
+                        reason: t(`webhooks.ignored.reasons.${info.ignored.last.reason}`),
+                        id: info.ignored.last.id || '—',
+                      })}
                     </span>
                   )}
                 </dd>
@@ -140,7 +169,12 @@ export function WebhooksCard() {
                     <span className="badge red">{t('webhooks.valueErrors.count', { count: info.value_errors.count })}</span>{' '}
                     {info.value_errors.last && (
                       <span className="small" data-testid="webhook-value-errors-last">
-                        <bdi>{t('webhooks.valueErrors.last', { code: info.value_errors.last.code, title: info.value_errors.last.title ?? info.value_errors.last.message ?? '' })}</bdi>
+                        <bdi>
+                          {t('webhooks.valueErrors.last', {
+                            code: info.value_errors.last.code,
+                            title: info.value_errors.last.title ?? info.value_errors.last.message ?? '',
+                          })}
+                        </bdi>
                       </span>
                     )}
                   </span>
@@ -157,8 +191,16 @@ export function WebhooksCard() {
               <span className="num">1</span>
               <div className="grow" style={{ display: 'grid', gap: 4 }}>
                 <strong>{t('webhooks.expose.tunnel.title')}</strong>
-                <span>{t('webhooks.expose.tunnel.run')} <span className="mono">cloudflared tunnel --url http://127.0.0.1:{port}</span> {t('webhooks.expose.or')} <span className="mono" style={{ whiteSpace: 'nowrap' }}>ngrok http {port}</span></span>
-                <span>{t('webhooks.expose.tunnel.meta')} <span className="mono">https://…{info.callback_path}</span></span>
+                <span>
+                  {t('webhooks.expose.tunnel.run')} <span className="mono">cloudflared tunnel --url http://127.0.0.1:{port}</span>{' '}
+                  {t('webhooks.expose.or')}{' '}
+                  <span className="mono" style={{ whiteSpace: 'nowrap' }}>
+                    ngrok http {port}
+                  </span>
+                </span>
+                <span>
+                  {t('webhooks.expose.tunnel.meta')} <span className="mono">https://…{info.callback_path}</span>
+                </span>
                 <span className="small muted">{t('webhooks.expose.tunnel.note')}</span>
               </div>
             </div>
@@ -167,8 +209,13 @@ export function WebhooksCard() {
               <div className="grow" style={{ display: 'grid', gap: 4 }}>
                 <strong>{t('webhooks.expose.relay.title')}</strong>
                 <span>{t('webhooks.expose.relay.server')}</span>
-                <span>{t('webhooks.expose.relay.pair')} <span className="mono">PACER_RELAY_TOKEN=… pacer webhook relay --url https://relay.example.com</span></span>
-                <span>{t('webhooks.expose.relay.meta')} <span className="mono">https://relay.example.com{info.callback_path}</span></span>
+                <span>
+                  {t('webhooks.expose.relay.pair')}{' '}
+                  <span className="mono">PACER_RELAY_TOKEN=… pacer webhook relay --url https://relay.example.com</span>
+                </span>
+                <span>
+                  {t('webhooks.expose.relay.meta')} <span className="mono">https://relay.example.com{info.callback_path}</span>
+                </span>
               </div>
             </div>
           </div>
@@ -178,26 +225,45 @@ export function WebhooksCard() {
 
       <div className="card-title">
         <span className="muted small">{t('webhooks.test.hint')}</span>
-        <button className="btn primary" data-testid="webhook-test" disabled={test.kind === 'running' || !info} onClick={() => void runTest()}>
+        <button
+          className="btn primary"
+          data-testid="webhook-test"
+          disabled={test.kind === 'running' || !info}
+          onClick={() => void runTest()}
+        >
           <Send size={16} aria-hidden />
           {test.kind === 'running' ? t('webhooks.test.running') : t('webhooks.test.button')}
         </button>
       </div>
       {test.kind === 'error' && (
         <div className="banner error" role="alert" data-testid="webhook-test-result" data-ok="false">
-          <span><strong>{t('webhooks.test.couldNotRun')}</strong> <bdi data-testid="webhook-test-error">{test.message}</bdi></span>
+          <span>
+            <strong>{t('webhooks.test.couldNotRun')}</strong> <bdi data-testid="webhook-test-error">{test.message}</bdi>
+          </span>
         </div>
       )}
       {test.kind === 'done' && (
-        <div className={`banner ${test.result.ok ? 'info' : 'error'}`} role={test.result.ok ? 'status' : 'alert'} data-testid="webhook-test-result" data-ok={String(test.result.ok)}>
+        <div
+          className={`banner ${test.result.ok ? 'info' : 'error'}`}
+          role={test.result.ok ? 'status' : 'alert'}
+          data-testid="webhook-test-result"
+          data-ok={String(test.result.ok)}
+        >
           <div style={{ display: 'grid', gap: 6 }}>
             <strong>{test.result.ok ? t('webhooks.test.passed') : t('webhooks.test.failed')}</strong>
             <ul style={{ margin: 0, paddingInlineStart: 0, listStyle: 'none', display: 'grid', gap: 4 }}>
               {test.result.steps.map((s) => (
-                <li key={s.step} data-testid={`webhook-step-${s.step}`} data-ok={String(s.ok)} style={{ display: 'flex', gap: 'var(--space-2)', alignItems: 'center', flexWrap: 'wrap' }}>
+                <li
+                  key={s.step}
+                  data-testid={`webhook-step-${s.step}`}
+                  data-ok={String(s.ok)}
+                  style={{ display: 'flex', gap: 'var(--space-2)', alignItems: 'center', flexWrap: 'wrap' }}
+                >
                   <span className={`badge ${s.ok ? 'green' : 'red'}`}>{s.ok ? t('webhooks.test.ok') : t('webhooks.test.notOk')}</span>
                   <span>{t(`webhooks.test.steps.${s.step}`)}</span>
-                  <span className="small muted"><bdi>{s.detail}</bdi> · <bdi>{t('webhooks.test.ms', { ms: s.ms })}</bdi></span>
+                  <span className="small muted">
+                    <bdi>{s.detail}</bdi> · <bdi>{t('webhooks.test.ms', { ms: s.ms })}</bdi>
+                  </span>
                 </li>
               ))}
             </ul>

@@ -27,7 +27,9 @@ function Segments({ segments }: { segments: Segment[] }) {
         ) : s.value === null ? (
           <mark key={i} className="wa-param missing" data-param={s.name}>{`{{${s.name}}}`}</mark>
         ) : (
-          <mark key={i} className="wa-param" data-param={s.name} title={`{{${s.name}}}`}>{s.value}</mark>
+          <mark key={i} className="wa-param" data-param={s.name} title={`{{${s.name}}}`}>
+            {s.value}
+          </mark>
         ),
       )}
     </>
@@ -50,7 +52,12 @@ export function TemplatePreview({ rendered }: { rendered: RenderedTemplate }) {
       <div className="wa-message" dir={rendered.dir} lang={rendered.lang}>
         <div className="wa-bubble" dir={rendered.dir} lang={rendered.lang} data-testid="template-bubble">
           {header?.kind === 'media' && (
-            <div className={`wa-media ${header.format.toLowerCase()}`} data-testid="bubble-media" role="img" aria-label={t(`media.${header.format}`)}>
+            <div
+              className={`wa-media ${header.format.toLowerCase()}`}
+              data-testid="bubble-media"
+              role="img"
+              aria-label={t(`media.${header.format}`)}
+            >
               {(() => {
                 const Icon = MEDIA_ICON[header.format];
                 return <Icon size={34} aria-hidden />;
@@ -58,10 +65,18 @@ export function TemplatePreview({ rendered }: { rendered: RenderedTemplate }) {
               <span dir="auto">{t(`media.${header.format}`)}</span>
             </div>
           )}
-          {header?.kind === 'text' && <div className="wa-header"><Segments segments={header.segments} /></div>}
-          <div className="wa-body" data-testid="bubble-body"><Segments segments={rendered.body} /></div>
+          {header?.kind === 'text' && (
+            <div className="wa-header">
+              <Segments segments={header.segments} />
+            </div>
+          )}
+          <div className="wa-body" data-testid="bubble-body">
+            <Segments segments={rendered.body} />
+          </div>
           {rendered.footer && <div className="wa-footer">{rendered.footer}</div>}
-          <span className="wa-time" aria-hidden dir="ltr">12:00</span>
+          <span className="wa-time" aria-hidden dir="ltr">
+            12:00
+          </span>
         </div>
         {rendered.buttons.length > 0 && (
           <div className="wa-buttons">

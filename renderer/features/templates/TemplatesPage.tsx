@@ -97,7 +97,9 @@ export function TemplatesPage() {
       {lastSync && !syncing && (
         <div className="banner info small" role="status" data-testid="sync-result">
           <RefreshCw size={16} aria-hidden />
-          <span>{t('sync.result', { total: lastSync.total, added: lastSync.added, updated: lastSync.updated, removed: lastSync.removed })}</span>
+          <span>
+            {t('sync.result', { total: lastSync.total, added: lastSync.added, updated: lastSync.updated, removed: lastSync.removed })}
+          </span>
         </div>
       )}
 
@@ -106,17 +108,29 @@ export function TemplatesPage() {
           icon={Building2}
           title={t('empty.notConnectedTitle')}
           body={t('empty.notConnectedBody')}
-          action={<button className="btn primary" onClick={() => navigate('account')} data-testid="templates-connect">{t('empty.connect')}</button>}
+          action={
+            <button className="btn primary" onClick={() => navigate('account')} data-testid="templates-connect">
+              {t('empty.connect')}
+            </button>
+          }
         />
       )}
       {templates === null && !error && (connected || !account) && <TemplatesSkeleton />}
-      {templates === null && error && <div className="banner error" role="alert">{t('loadFailed', { message: error })}</div>}
+      {templates === null && error && (
+        <div className="banner error" role="alert">
+          {t('loadFailed', { message: error })}
+        </div>
+      )}
       {templates !== null && templates.length === 0 && connected && (
         <EmptyState
           icon={FileText}
           title={t('empty.noneTitle')}
           body={t('empty.noneBody')}
-          action={<button className="btn primary" onClick={() => setEditor({ kind: 'new' })} data-testid="template-new-empty">{t('editor.new')}</button>}
+          action={
+            <button className="btn primary" onClick={() => setEditor({ kind: 'new' })} data-testid="template-new-empty">
+              {t('editor.new')}
+            </button>
+          }
         />
       )}
 
@@ -126,27 +140,72 @@ export function TemplatesPage() {
             <label className="tpl-search">
               <Search size={16} aria-hidden />
               <span className="visually-hidden">{t('filters.search')}</span>
-              <input className="input" type="search" dir="auto" placeholder={t('filters.searchPlaceholder')} value={filters.search} data-testid="template-search"
-                onChange={(e) => setFilters({ ...filters, search: e.target.value })} />
+              <input
+                className="input"
+                type="search"
+                dir="auto"
+                placeholder={t('filters.searchPlaceholder')}
+                value={filters.search}
+                data-testid="template-search"
+                onChange={(e) => setFilters({ ...filters, search: e.target.value })}
+              />
             </label>
-            <select className="input" aria-label={t('filters.status')} value={filters.status} data-testid="filter-status" onChange={(e) => setFilters({ ...filters, status: e.target.value })}>
+            <select
+              className="input"
+              aria-label={t('filters.status')}
+              value={filters.status}
+              data-testid="filter-status"
+              onChange={(e) => setFilters({ ...filters, status: e.target.value })}
+            >
               <option value="">{t('filters.allStatuses')}</option>
-              {statuses.map((s) => <option key={s} value={s}>{t(`status.${s}`)} ({counts[s]})</option>)}
+              {statuses.map((s) => (
+                <option key={s} value={s}>
+                  {t(`status.${s}`)} ({counts[s]})
+                </option>
+              ))}
             </select>
-            <select className="input" aria-label={t('filters.category')} value={filters.category} data-testid="filter-category" onChange={(e) => setFilters({ ...filters, category: e.target.value })}>
+            <select
+              className="input"
+              aria-label={t('filters.category')}
+              value={filters.category}
+              data-testid="filter-category"
+              onChange={(e) => setFilters({ ...filters, category: e.target.value })}
+            >
               <option value="">{t('filters.allCategories')}</option>
-              {categories.map((c) => <option key={c} value={c}>{t(`category.${c}`)}</option>)}
+              {categories.map((c) => (
+                <option key={c} value={c}>
+                  {t(`category.${c}`)}
+                </option>
+              ))}
             </select>
-            <select className="input" aria-label={t('filters.language')} value={filters.language} data-testid="filter-language" onChange={(e) => setFilters({ ...filters, language: e.target.value })}>
+            <select
+              className="input"
+              aria-label={t('filters.language')}
+              value={filters.language}
+              data-testid="filter-language"
+              onChange={(e) => setFilters({ ...filters, language: e.target.value })}
+            >
               <option value="">{t('filters.allLanguages')}</option>
-              {languages.map((l) => <option key={l} value={l}>{languageName(l)}</option>)}
+              {languages.map((l) => (
+                <option key={l} value={l}>
+                  {languageName(l)}
+                </option>
+              ))}
             </select>
-            <span className="small muted tpl-count" data-testid="template-count">{t('filters.count', { shown: shown.length, total: templates.length })}</span>
-            {filtered && <button className="btn ghost" onClick={() => setFilters(NO_FILTERS)} data-testid="filters-clear">{t('common:actions.clear')}</button>}
+            <span className="small muted tpl-count" data-testid="template-count">
+              {t('filters.count', { shown: shown.length, total: templates.length })}
+            </span>
+            {filtered && (
+              <button className="btn ghost" onClick={() => setFilters(NO_FILTERS)} data-testid="filters-clear">
+                {t('common:actions.clear')}
+              </button>
+            )}
           </div>
           {shown.length === 0 ? (
             <div className="empty slim">
-              <div className="icon" aria-hidden><SearchX size={22} /></div>
+              <div className="icon" aria-hidden>
+                <SearchX size={22} />
+              </div>
               <h2>{t('empty.noMatchTitle')}</h2>
               <p>{t('empty.noMatchBody')}</p>
             </div>
@@ -172,19 +231,38 @@ export function TemplatesPage() {
                       onClick={() => void open(tpl.id)}
                     >
                       <td className="name-cell">
-                        <button className="row-link mono-name" onClick={(e) => { e.stopPropagation(); void open(tpl.id); }} data-testid="template-open">{tpl.name}</button>
-                        <div className="snippet small muted" dir={templateDirection(tpl)} lang={tpl.language.replace('_', '-')}>{bodies.get(tpl.id)}</div>
+                        <button
+                          className="row-link mono-name"
+                          onClick={(e) => {
+                            e.stopPropagation();
+                            void open(tpl.id);
+                          }}
+                          data-testid="template-open"
+                        >
+                          {tpl.name}
+                        </button>
+                        <div className="snippet small muted" dir={templateDirection(tpl)} lang={tpl.language.replace('_', '-')}>
+                          {bodies.get(tpl.id)}
+                        </div>
                       </td>
-                      <td><span className="nowrap">{languageName(tpl.language)}</span></td>
+                      <td>
+                        <span className="nowrap">{languageName(tpl.language)}</span>
+                      </td>
                       <td>{t(`category.${tpl.category}`)}</td>
                       <td>
                         <TemplateStatusBadge status={tpl.status} />
                         {tpl.rejectedReason && tpl.status === 'REJECTED' && (
-                          <div className="small reason" data-testid="rejected-reason">{t(`reason.${tpl.rejectedReason}`, { defaultValue: tpl.rejectedReason })}</div>
+                          <div className="small reason" data-testid="rejected-reason">
+                            {t(`reason.${tpl.rejectedReason}`, { defaultValue: tpl.rejectedReason })}
+                          </div>
                         )}
                       </td>
-                      <td><TemplateQualityBadge quality={tpl.quality} /></td>
-                      <td className="small muted nowrap" title={f.dateTime(tpl.lastChangedAt)}>{f.ago(tpl.lastChangedAt)}</td>
+                      <td>
+                        <TemplateQualityBadge quality={tpl.quality} />
+                      </td>
+                      <td className="small muted nowrap" title={f.dateTime(tpl.lastChangedAt)}>
+                        {f.ago(tpl.lastChangedAt)}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -211,7 +289,13 @@ function TemplatesSkeleton() {
   const { t } = useTranslation('templates');
   return (
     <div className="card" aria-busy="true" aria-label={t('loading')} data-testid="templates-loading">
-      <div className="skeleton-lines"><span /><span /><span /><span /><span /></div>
+      <div className="skeleton-lines">
+        <span />
+        <span />
+        <span />
+        <span />
+        <span />
+      </div>
     </div>
   );
 }

@@ -18,7 +18,11 @@ const STATUS_TONE: Record<TemplateStatus, string> = {
 
 export function TemplateStatusBadge({ status }: { status: TemplateStatus }) {
   const { t } = useTranslation('templates');
-  return <span className={`badge ${STATUS_TONE[status]}`} data-testid="template-status" data-status={status}>{t(`status.${status}`)}</span>;
+  return (
+    <span className={`badge ${STATUS_TONE[status]}`} data-testid="template-status" data-status={status}>
+      {t(`status.${status}`)}
+    </span>
+  );
 }
 
 export function TemplateQualityBadge({ quality }: { quality: TemplateQuality }) {

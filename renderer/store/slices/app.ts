@@ -48,7 +48,7 @@ export const createAppSlice: StateCreator<AppState, [], [], AppSlice> = (set, ge
     theme: 'light',
     bootError: null,
     engineStatus: null,
-  ticks: { marketing: 0, contacts: 0 },
+    ticks: { marketing: 0, contacts: 0 },
     settingsChanged: (s) => void applySettings(s),
     setEngineStatus: (engineStatus) => set({ engineStatus }),
     async loadSecrets() {

@@ -76,7 +76,13 @@ export const createCampaignsSlice: StateCreator<AppState, [], [], CampaignsSlice
   },
 
   openCampaigns(view) {
-    get().go(view.kind === 'detail' ? { page: 'campaign', id: view.id } : view.kind === 'builder' ? { page: 'builder', id: view.id } : { page: 'campaigns' });
+    get().go(
+      view.kind === 'detail'
+        ? { page: 'campaign', id: view.id }
+        : view.kind === 'builder'
+          ? { page: 'builder', id: view.id }
+          : { page: 'campaigns' },
+    );
   },
 
   async campaignAction(id, action) {

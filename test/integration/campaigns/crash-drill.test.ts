@@ -18,7 +18,9 @@ const RECIPIENTS = Number(process.env.PACER_DRILL_N ?? 10_000);
 const KILLS = 10;
 
 let sandbox: SandboxHandle | null = null;
-afterAll(async () => { await sandbox?.close(); });
+afterAll(async () => {
+  await sandbox?.close();
+});
 
 /**
  * Deterministic "random" kill moments: after this child has sent between 100 and 900 more messages
@@ -34,15 +36,24 @@ describe('crash drill', () => {
   it(`kill -9 during a ${RECIPIENTS.toLocaleString('en')}-recipient campaign ${KILLS} times: no duplicates, no limit violations, every row final or uncertain`, async () => {
     const cli = await buildCli();
     const port = await freePort();
-    sandbox = await startSandbox({ seed: 11, scenario: scenario({ tier: 'TIER_100K', mps: 1000 }), webhookUrl: `http://127.0.0.1:${port}/webhook` });
+    sandbox = await startSandbox({
+      seed: 11,
+      scenario: scenario({ tier: 'TIER_100K', mps: 1000 }),
+      webhookUrl: `http://127.0.0.1:${port}/webhook`,
+    });
     const dataDir = tempDataDir('pacer-crash-');
 
     // Prepare the data folder with the real services: account, templates, contacts, a started campaign.
     const setup = createCore({ dataDir, host: 'cli', log: silentLogger });
-    await ok(setup.call('account:connect', {
-      graphUrl: sandbox.baseUrl, wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
-      accessToken: sandbox.credentials.accessToken, appSecret: sandbox.credentials.appSecret,
-    }));
+    await ok(
+      setup.call('account:connect', {
+        graphUrl: sandbox.baseUrl,
+        wabaId: SANDBOX_WABA_ID,
+        phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
+        accessToken: sandbox.credentials.accessToken,
+        appSecret: sandbox.credentials.appSecret,
+      }),
+    );
     await setup.services.templates.sync();
     seedContacts(setup, RECIPIENTS, { consent: 'utility' });
     const c = await ok(setup.call('campaigns:create', utilityDraft({ name: 'Crash drill', options: { rate: 1000 } })));
@@ -55,7 +66,8 @@ describe('crash drill', () => {
       await run.started;
       const target = sandbox.stats().sends.attempted + point.sends;
       const deadline = Date.now() + 120_000;
-      while (sandbox.stats().sends.attempted < target && sandbox.stats().sends.attempted < RECIPIENTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      while (sandbox.stats().sends.attempted < target && sandbox.stats().sends.attempted < RECIPIENTS && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 5));
       await new Promise((r) => setTimeout(r, point.extraMs));
       run.child.kill('SIGKILL');
       await run.exited;
@@ -90,7 +102,17 @@ describe('crash drill', () => {
       const reached = counts.accepted + counts.sent + counts.delivered + counts.read;
       expect(reached + counts.uncertain + counts.failed).toBe(RECIPIENTS);
       expect(stats.sends.accepted).toBeGreaterThanOrEqual(reached);
-      const summary = { kills, counts, sandbox: { attempted: stats.sends.attempted, accepted: stats.sends.accepted, duplicates: stats.duplicates.same_callback_data, violations: stats.limits.portfolio_violations, max_mps: stats.max_mps } };
+      const summary = {
+        kills,
+        counts,
+        sandbox: {
+          attempted: stats.sends.attempted,
+          accepted: stats.sends.accepted,
+          duplicates: stats.duplicates.same_callback_data,
+          violations: stats.limits.portfolio_violations,
+          max_mps: stats.max_mps,
+        },
+      };
       fs.writeFileSync(`${dataDir}/drill-summary.json`, JSON.stringify(summary, null, 2));
       console.log(`crash drill: ${JSON.stringify(summary)}`);
     } finally {
@@ -105,10 +127,15 @@ describe('crash drill', () => {
     try {
       const dataDir = tempDataDir('pacer-sigterm-');
       const setup = createCore({ dataDir, host: 'cli', log: silentLogger });
-      await ok(setup.call('account:connect', {
-        graphUrl: sb.baseUrl, wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
-        accessToken: sb.credentials.accessToken, appSecret: sb.credentials.appSecret,
-      }));
+      await ok(
+        setup.call('account:connect', {
+          graphUrl: sb.baseUrl,
+          wabaId: SANDBOX_WABA_ID,
+          phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
+          accessToken: sb.credentials.accessToken,
+          appSecret: sb.credentials.appSecret,
+        }),
+      );
       await setup.services.templates.sync();
       seedContacts(setup, 3000, { consent: 'utility' });
       const c = await ok(setup.call('campaigns:create', utilityDraft({ name: 'SIGTERM', options: { rate: 1000 } })));

@@ -12,9 +12,18 @@ export async function buildCli(): Promise<string> {
   const out = path.join(REPO, 'test-results', 'campaign-drill', 'cli.mjs');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   await build({
-    entryPoints: [path.join(REPO, 'electron/core/cli/main.ts')], outfile: out, bundle: true, platform: 'node', target: 'node22', format: 'esm',
-    packages: 'external', logLevel: 'warning', define: { __PACER_VERSION__: JSON.stringify('drill') },
-    banner: { js: "import { createRequire as __pacerCreateRequire } from 'node:module'; const require = __pacerCreateRequire(import.meta.url);" },
+    entryPoints: [path.join(REPO, 'electron/core/cli/main.ts')],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+    define: { __PACER_VERSION__: JSON.stringify('drill') },
+    banner: {
+      js: "import { createRequire as __pacerCreateRequire } from 'node:module'; const require = __pacerCreateRequire(import.meta.url);",
+    },
   });
   await emitInboxWriterWorker(out);
   return out;
@@ -41,9 +50,15 @@ export interface RunChild {
 
 /** Spawns `pacer --data-dir D run --json …` with the system's Node 24 (the one running the tests). */
 export function spawnRun(cli: string, dataDir: string, args: string[]): RunChild {
-  const child = spawn(process.execPath, [cli, '--data-dir', dataDir, 'run', '--json', ...args], { cwd: REPO, env: { ...process.env, PACER_DATA_DIR: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, '--data-dir', dataDir, 'run', '--json', ...args], {
+    cwd: REPO,
+    env: { ...process.env, PACER_DATA_DIR: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
-  child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const started = new Promise<string>((resolve, reject) => {
     const rl = readline.createInterface({ input: child.stdout! });

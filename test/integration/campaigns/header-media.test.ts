@@ -12,12 +12,24 @@ import type { CliIo } from '../../../electron/core/cli/io';
 import { createCore } from '../../../electron/core/index';
 import { silentLogger } from '../../../electron/core/log';
 import { FakeClock } from '../../../electron/core/clock';
-import { SANDBOX_ACCESS_TOKEN, SANDBOX_PHONE_NUMBER_ID, SANDBOX_WABA_ID, startSandbox, type MessageRecord, type SandboxHandle } from '../../../electron/core/sandbox/index';
+import {
+  SANDBOX_ACCESS_TOKEN,
+  SANDBOX_PHONE_NUMBER_ID,
+  SANDBOX_WABA_ID,
+  startSandbox,
+  type MessageRecord,
+  type SandboxHandle,
+} from '../../../electron/core/sandbox/index';
 import { tempDataDir } from '../../support/harness';
 import { ok, phoneOf, runUntilDone, scenario, seedContacts, world, type World } from './helpers';
 
 /** A real (tiny) JPEG: SOI, APP0/JFIF, and EOI — what matters here is the signature and the bytes. */
-const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0'), Buffer.alloc(200, 7), Buffer.from([0xff, 0xd9])]);
+const JPEG = Buffer.concat([
+  Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
+  Buffer.from('JFIF\0'),
+  Buffer.alloc(200, 7),
+  Buffer.from([0xff, 0xd9]),
+]);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
 function file(name: string, bytes: Buffer): string {
@@ -45,7 +57,16 @@ describe('pacer campaign create --header-media FILE (sandbox)', () => {
 
   beforeAll(async () => {
     sb = await startSandbox({ scenario: scenario({ tier: 'TIER_10K' }) });
-    await cli(['account', 'connect', '--waba-id', SANDBOX_WABA_ID, '--phone-number-id', SANDBOX_PHONE_NUMBER_ID, '--graph-url', sb.baseUrl]);
+    await cli([
+      'account',
+      'connect',
+      '--waba-id',
+      SANDBOX_WABA_ID,
+      '--phone-number-id',
+      SANDBOX_PHONE_NUMBER_ID,
+      '--graph-url',
+      sb.baseUrl,
+    ]);
     await cli(['templates', 'sync']);
     const core = createCore({ dataDir, host: 'cli', log: silentLogger });
     seedContacts(core, 5, { consent: 'marketing', tag: 'spring' });
@@ -55,11 +76,41 @@ describe('pacer campaign create --header-media FILE (sandbox)', () => {
 
   it('uploads the image once and every send carries its media id in the header parameter', async () => {
     const image = file('tent.jpg', JPEG);
-    const created = JSON.parse((await cli(['campaign', 'create', '--name', 'Spring', '--template', 'spring_sale', '--language', 'en_US', '--audience', 'tag:spring',
-      '--param', 'first_name=first_name|"friend"', '--param', 'discount="20%"', '--param', 'end_date="April 30"', '--header-media', image, '--json'])).out) as
-      { id: string; header_media: { id: string; file_name: string; mime_type: string; size: number; sha256: string; uploaded_at: number } };
+    const created = JSON.parse(
+      (
+        await cli([
+          'campaign',
+          'create',
+          '--name',
+          'Spring',
+          '--template',
+          'spring_sale',
+          '--language',
+          'en_US',
+          '--audience',
+          'tag:spring',
+          '--param',
+          'first_name=first_name|"friend"',
+          '--param',
+          'discount="20%"',
+          '--param',
+          'end_date="April 30"',
+          '--header-media',
+          image,
+          '--json',
+        ])
+      ).out,
+    ) as {
+      id: string;
+      header_media: { id: string; file_name: string; mime_type: string; size: number; sha256: string; uploaded_at: number };
+    };
     const media = created.header_media;
-    expect(media).toMatchObject({ file_name: 'tent.jpg', mime_type: 'image/jpeg', size: JPEG.length, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(media).toMatchObject({
+      file_name: 'tent.jpg',
+      mime_type: 'image/jpeg',
+      size: JPEG.length,
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(media.id).toMatch(/^7\d+$/);
     await cli(['campaign', 'start', created.id]);
     await cli(['run', '--until-idle', '--webhook-port', '0', '--json']);
@@ -73,13 +124,34 @@ describe('pacer campaign create --header-media FILE (sandbox)', () => {
 
   it('refuses a file that is not an image/video/PDF, whatever its name says', async () => {
     const fake = file('photo.jpg', Buffer.from('GIF89a not really'));
-    const r = await cli(['campaign', 'create', '--name', 'X', '--template', 'spring_sale', '--language', 'en_US', '--audience', 'all',
-      '--param', 'first_name=first_name|"friend"', '--param', 'discount="1"', '--param', 'end_date="x"', '--header-media', fake], 2);
+    const r = await cli(
+      [
+        'campaign',
+        'create',
+        '--name',
+        'X',
+        '--template',
+        'spring_sale',
+        '--language',
+        'en_US',
+        '--audience',
+        'all',
+        '--param',
+        'first_name=first_name|"friend"',
+        '--param',
+        'discount="1"',
+        '--param',
+        'end_date="x"',
+        '--header-media',
+        fake,
+      ],
+      2,
+    );
     expect(r.err).toMatch(/photo\.jpg is not a JPEG or PNG image, an MP4\/3GP video or a PDF document/);
   });
 });
 
-describe('campaigns:upload-media (the builder\'s path)', () => {
+describe("campaigns:upload-media (the builder's path)", () => {
   let w: World | null = null;
   afterEach(async () => {
     await w?.close();
@@ -96,7 +168,15 @@ describe('campaigns:upload-media (the builder\'s path)', () => {
     const wrong = await w.core.call('campaigns:upload-media', { fileId: jpeg.fileId, kind: 'document' });
     expect(wrong).toMatchObject({ ok: false, code: 'bad_input', message: "tent.jpg is an image; this template's header needs a document" });
 
-    const c = await ok(w.core.call('campaigns:create', { name: 'Catalog', template: { name: 'catalog_pdf', language: 'en_US' }, audience: 'all', params: { 1: 'first_name|"friend"' }, header_media: media }));
+    const c = await ok(
+      w.core.call('campaigns:create', {
+        name: 'Catalog',
+        template: { name: 'catalog_pdf', language: 'en_US' },
+        audience: 'all',
+        params: { 1: 'first_name|"friend"' },
+        header_media: media,
+      }),
+    );
     expect(c.header_media).toEqual(media);
     await ok(w.core.call('campaigns:start', { id: c.id }));
     expect((await runUntilDone(w, c.id)).state).toBe('completed');
@@ -111,7 +191,13 @@ describe('campaigns:upload-media (the builder\'s path)', () => {
     seedContacts(w.core, 2, { consent: 'marketing' });
     const staged = w.core.ctx.files.stagePath(file('tent.jpg', JPEG));
     const media = await ok(w.core.call('campaigns:upload-media', { fileId: staged.fileId, kind: 'image' }));
-    const draft = { name: 'Later', template: { name: 'spring_sale', language: 'en_US' }, audience: 'all', params: { first_name: 'first_name|"friend"', discount: '"20%"', end_date: '"April 30"' }, header_media: media };
+    const draft = {
+      name: 'Later',
+      template: { name: 'spring_sale', language: 'en_US' },
+      audience: 'all',
+      params: { first_name: 'first_name|"friend"', discount: '"20%"', end_date: '"April 30"' },
+      header_media: media,
+    };
     const c = await ok(w.core.call('campaigns:create', draft));
     await clock.advance(24 * 86_400_000);
     const started = await ok(w.core.call('campaigns:start', { id: c.id }));
@@ -126,7 +212,8 @@ describe('campaigns:upload-media (the builder\'s path)', () => {
     const plan = await ok(w.core.call('campaigns:plan', { id: old.id }));
     const uploadedOn = new Date(media.uploaded_at).toISOString().slice(0, 10);
     expect(plan.blockers).toContainEqual({
-      code: 'header_media_expired', params: { uploaded_on: uploadedOn, days: 30 },
+      code: 'header_media_expired',
+      params: { uploaded_on: uploadedOn, days: 30 },
       message: `header media was uploaded on ${uploadedOn} and WhatsApp keeps uploaded media 30 days: upload the file again`,
     });
   });

@@ -3,25 +3,42 @@ import { createCore, type Core } from '../../../electron/core/index';
 import { silentLogger } from '../../../electron/core/log';
 import { MemoryVault } from '../../../electron/core/secrets/vault';
 import { MemorySettingsStore } from '../../../electron/core/settings/store';
-import { DEFAULT_SCENARIO, SANDBOX_PHONE_NUMBER_ID, SANDBOX_WABA_ID, startSandbox, type SandboxHandle, type Scenario } from '../../../electron/core/sandbox/index';
+import {
+  DEFAULT_SCENARIO,
+  SANDBOX_PHONE_NUMBER_ID,
+  SANDBOX_WABA_ID,
+  startSandbox,
+  type SandboxHandle,
+  type Scenario,
+} from '../../../electron/core/sandbox/index';
 import type { WebhookRunning } from '../../../electron/core/webhooks/service';
 import type { CampaignsService, EngineOptions } from '../../../electron/core/campaigns/service';
 import type { CampaignDraft, CampaignSummary } from '../../../shared/contract/campaigns';
 import { tempDataDir } from '../../support/harness';
 
-export async function ok<T>(p: Promise<{ ok: true; value: T } | { ok: false; code: string; message: string; details?: unknown }>): Promise<T> {
+export async function ok<T>(
+  p: Promise<{ ok: true; value: T } | { ok: false; code: string; message: string; details?: unknown }>,
+): Promise<T> {
   const r = await p;
   if (!r.ok) throw new Error(`${r.code}: ${r.message} ${JSON.stringify(r.details ?? null)}`);
   return r.value;
 }
 
 /** Sandbox scenario: the default portfolio with a chosen tier, throughput and faults. */
-export function scenario(patch: { tier?: string; mps?: number; faults?: Record<string, number>; delivery?: Record<string, unknown> } = {}): Scenario {
+export function scenario(
+  patch: { tier?: string; mps?: number; faults?: Record<string, number>; delivery?: Record<string, unknown> } = {},
+): Scenario {
   return {
     ...DEFAULT_SCENARIO,
     business: { ...DEFAULT_SCENARIO.business!, messaging_limit: (patch.tier ?? 'TIER_100K') as 'TIER_2K' },
     limits: { ...DEFAULT_SCENARIO.limits, throughput_mps: patch.mps ?? 1000, auto_scaling: false },
-    delivery: { sent_delay_ms: [20, 80], delivered_delay_ms: [20, 150], read_delay_ms: [100, 500], failed_delay_ms: [20, 80], ...patch.delivery },
+    delivery: {
+      sent_delay_ms: [20, 80],
+      delivered_delay_ms: [20, 150],
+      read_delay_ms: [100, 500],
+      failed_delay_ms: [20, 80],
+      ...patch.delivery,
+    },
     faults: { ...patch.faults },
   };
 }
@@ -30,13 +47,19 @@ export function scenario(patch: { tier?: string; mps?: number; faults?: Record<s
 export const phoneOf = (i: number) => `+97250${String(1_000_000 + i).slice(-7)}`;
 
 /** Contacts as an import writes them: contact rows plus a consent state and its event. */
-export function seedContacts(core: Core, n: number, opts: { consent?: 'marketing' | 'utility' | null; tag?: string; phone?: (i: number) => string } = {}): void {
+export function seedContacts(
+  core: Core,
+  n: number,
+  opts: { consent?: 'marketing' | 'utility' | null; tag?: string; phone?: (i: number) => string } = {},
+): void {
   const db = core.db;
   const now = core.ctx.clock.now();
   const phone = opts.phone ?? phoneOf;
   db.transaction(() => {
     const ins = db.prepare('INSERT INTO contacts (phone, first_name, name, country, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)');
-    const ev = db.prepare("INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, at) VALUES (?, ?, 'opted_in', 'import', 'fixture', 'test', ?)");
+    const ev = db.prepare(
+      "INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, at) VALUES (?, ?, 'opted_in', 'import', 'fixture', 'test', ?)",
+    );
     const st = db.prepare("INSERT INTO consent_state (contact_id, category, state, updated_at, event_id) VALUES (?, ?, 'opted_in', ?, ?)");
     let tagId: number | null = null;
     if (opts.tag) tagId = Number(db.prepare('INSERT INTO tags (name, created_at) VALUES (?, ?)').run(opts.tag, now).lastInsertRowid);
@@ -66,17 +89,36 @@ export async function world(opts: { clock?: Clock; scenario?: Scenario; dataDir?
   const clock = opts.clock ?? systemClock;
   const sandbox = await startSandbox({ clock, seed: 7, scenario: opts.scenario ?? scenario() });
   const dataDir = opts.dataDir ?? tempDataDir('pacer-campaigns-');
-  const core = createCore({ dataDir, host: 'cli', clock, secrets: new MemoryVault(), settings: new MemorySettingsStore(), log: silentLogger });
-  await ok(core.call('account:connect', {
-    graphUrl: sandbox.baseUrl, wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
-    accessToken: sandbox.credentials.accessToken, appSecret: sandbox.credentials.appSecret,
-  }));
+  const core = createCore({
+    dataDir,
+    host: 'cli',
+    clock,
+    secrets: new MemoryVault(),
+    settings: new MemorySettingsStore(),
+    log: silentLogger,
+  });
+  await ok(
+    core.call('account:connect', {
+      graphUrl: sandbox.baseUrl,
+      wabaId: SANDBOX_WABA_ID,
+      phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
+      accessToken: sandbox.credentials.accessToken,
+      appSecret: sandbox.credentials.appSecret,
+    }),
+  );
   await core.services.templates.sync();
-  const receiver = opts.webhooks === false ? { url: '', port: 0, close: async () => undefined } : await core.services.webhooks.start({ port: 0, relay: false });
+  const receiver =
+    opts.webhooks === false
+      ? { url: '', port: 0, close: async () => undefined }
+      : await core.services.webhooks.start({ port: 0, relay: false });
   if (opts.webhooks !== false) sandbox.setWebhook({ url: receiver.url });
   const campaigns = core.services.campaigns;
   return {
-    core, sandbox, campaigns, receiver, dataDir,
+    core,
+    sandbox,
+    campaigns,
+    receiver,
+    dataDir,
     async close() {
       await campaigns.stopEngine();
       await receiver.close();

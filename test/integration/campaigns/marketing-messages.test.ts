@@ -22,13 +22,14 @@ afterEach(async () => {
   while (closers.length) await closers.pop()!();
 });
 
-const marketingDraft = (rate = 1000) => utilityDraft({
-  name: 'Flash sale',
-  template: { name: 'spring_sale', language: 'en_US' },
-  params: { first_name: 'first_name', discount: '"20%"', end_date: '"April 30"' },
-  header_media: { link: 'https://example.test/tent.jpg' },
-  options: { rate, retry_131049: 0 },
-});
+const marketingDraft = (rate = 1000) =>
+  utilityDraft({
+    name: 'Flash sale',
+    template: { name: 'spring_sale', language: 'en_US' },
+    params: { first_name: 'first_name', discount: '"20%"', end_date: '"April 30"' },
+    header_media: { link: 'https://example.test/tent.jpg' },
+    options: { rate, retry_131049: 0 },
+  });
 
 /** Contacts opted in to marketing AND utility messages (a campaign may change category under them). */
 function seedBoth(core: Core, n: number, from = 0): void {
@@ -36,16 +37,36 @@ function seedBoth(core: Core, n: number, from = 0): void {
   const now = core.ctx.clock.now();
   db.transaction(() => {
     for (let i = from; i < from + n; i++) {
-      const id = Number(db.prepare('INSERT INTO contacts (phone, first_name, name, country, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(phoneOf(i), `N${i}`, `N${i}`, 'IL', now, now).lastInsertRowid);
+      const id = Number(
+        db
+          .prepare('INSERT INTO contacts (phone, first_name, name, country, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(phoneOf(i), `N${i}`, `N${i}`, 'IL', now, now).lastInsertRowid,
+      );
       for (const cat of ['marketing', 'utility']) {
-        const e = Number(db.prepare("INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, at) VALUES (?, ?, 'opted_in', 'import', 'fixture', 'test', ?)").run(id, cat, now).lastInsertRowid);
-        db.prepare("INSERT INTO consent_state (contact_id, category, state, updated_at, event_id) VALUES (?, ?, 'opted_in', ?, ?)").run(id, cat, now, e);
+        const e = Number(
+          db
+            .prepare(
+              "INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, at) VALUES (?, ?, 'opted_in', 'import', 'fixture', 'test', ?)",
+            )
+            .run(id, cat, now).lastInsertRowid,
+        );
+        db.prepare("INSERT INTO consent_state (contact_id, category, state, updated_at, event_id) VALUES (?, ?, 'opted_in', ?, ?)").run(
+          id,
+          cat,
+          now,
+          e,
+        );
       }
     }
   })();
 }
 
-interface FakeLog { path: string; endpoint: 'messages' | 'marketing_messages'; template: string; body: Record<string, unknown> }
+interface FakeLog {
+  path: string;
+  endpoint: 'messages' | 'marketing_messages';
+  template: string;
+  body: Record<string, unknown>;
+}
 
 /**
  * The outside strict fake: in front of the sandbox, it checks every send against the documented
@@ -57,7 +78,10 @@ interface FakeLog { path: string; endpoint: 'messages' | 'marketing_messages'; t
  * - /messages never takes product_policy.
  * Everything that is not a send (connect, template sync) is passed through unchanged.
  */
-async function strictFake(target: string, categoryOf: (name: string) => string): Promise<{ url: string; log: FakeLog[]; refused: string[]; close(): Promise<void> }> {
+async function strictFake(
+  target: string,
+  categoryOf: (name: string) => string,
+): Promise<{ url: string; log: FakeLog[]; refused: string[]; close(): Promise<void> }> {
   const log: FakeLog[] = [];
   const refused: string[] = [];
   const SEND_KEYS = new Set(['messaging_product', 'recipient_type', 'to', 'type', 'template', 'biz_opaque_callback_data']);
@@ -69,35 +93,54 @@ async function strictFake(target: string, categoryOf: (name: string) => string):
       const m = /^\/v[\d.]+\/(\d+)\/(messages|marketing_messages)$/.exec(req.url ?? '');
       const refuse = (why: string) => {
         refused.push(why);
-        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `(#100) ${why}`, type: 'OAuthException', code: 100 } }));
+        res
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { message: `(#100) ${why}`, type: 'OAuthException', code: 100 } }));
       };
       if (m && req.method === 'POST') {
         const endpoint = m[2] as FakeLog['endpoint'];
         let body: Record<string, unknown>;
-        try { body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>; } catch { return refuse('body is not JSON'); }
+        try {
+          body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+        } catch {
+          return refuse('body is not JSON');
+        }
         for (const k of Object.keys(body)) {
           if (SEND_KEYS.has(k)) continue;
-          if (k === 'product_policy' && endpoint === 'marketing_messages' && ['STRICT', 'CLOUD_API_FALLBACK'].includes(String(body[k]))) continue;
+          if (k === 'product_policy' && endpoint === 'marketing_messages' && ['STRICT', 'CLOUD_API_FALLBACK'].includes(String(body[k])))
+            continue;
           return refuse(`unexpected field ${k} on /${endpoint}`);
         }
-        if (body.messaging_product !== 'whatsapp' || body.recipient_type !== 'individual' || body.type !== 'template') return refuse('not a template message');
+        if (body.messaging_product !== 'whatsapp' || body.recipient_type !== 'individual' || body.type !== 'template')
+          return refuse('not a template message');
         if (typeof body.to !== 'string' || !/^\+\d{7,15}$/.test(body.to)) return refuse('to must be an international number with +');
         const t = body.template as { name?: unknown; language?: { code?: unknown; policy?: unknown }; components?: unknown } | undefined;
-        if (!t || typeof t.name !== 'string' || typeof t.language?.code !== 'string' || t.language.policy !== 'deterministic') return refuse('template.name / language.code / language.policy');
-        for (const k of Object.keys(t)) if (!['name', 'language', 'components'].includes(k)) return refuse(`unexpected template field ${k}`);
+        if (!t || typeof t.name !== 'string' || typeof t.language?.code !== 'string' || t.language.policy !== 'deterministic')
+          return refuse('template.name / language.code / language.policy');
+        for (const k of Object.keys(t))
+          if (!['name', 'language', 'components'].includes(k)) return refuse(`unexpected template field ${k}`);
         if (endpoint === 'marketing_messages' && categoryOf(t.name) !== 'MARKETING') return refuse(`${t.name} is not a MARKETING template`);
         log.push({ path: req.url!, endpoint, template: t.name, body });
       }
-      const up = http.request(`${target}${req.url}`, { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
+      const up = http.request(
+        `${target}${req.url}`,
+        { method: req.method, headers: { ...req.headers, host: new URL(target).host } },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        },
+      );
       up.on('error', () => res.destroy());
       up.end(raw);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, log, refused, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    log,
+    refused,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 /** A core connected to `graphUrl` (the sandbox or the fake in front of it), webhooks from the sandbox. */
@@ -111,19 +154,31 @@ async function setup(opts: { viaFake?: boolean; strict?: boolean } = {}) {
   const settings = new MemorySettingsStore();
   if (opts.strict) settings.update({ mmStrict: true });
   const core = createCore({ dataDir: tempDataDir('pacer-mm-'), host: 'cli', secrets: new MemoryVault(), settings, log: silentLogger });
-  await ok(core.call('account:connect', {
-    graphUrl: fake?.url ?? sandbox.baseUrl, wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
-    accessToken: sandbox.credentials.accessToken, appSecret: sandbox.credentials.appSecret,
-  }));
+  await ok(
+    core.call('account:connect', {
+      graphUrl: fake?.url ?? sandbox.baseUrl,
+      wabaId: SANDBOX_WABA_ID,
+      phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
+      accessToken: sandbox.credentials.accessToken,
+      appSecret: sandbox.credentials.appSecret,
+    }),
+  );
   // Webhook handlers (the MM API's included) are attached by createCore (compose.ts).
   await core.services.templates.sync();
   const receiver = await core.services.webhooks.start({ port: 0, relay: false });
   sandbox.setWebhook({ url: receiver.url });
   const campaigns = core.services.campaigns;
-  closers.push(async () => { await campaigns.stopEngine(); await receiver.close(); await core.close(); });
+  closers.push(async () => {
+    await campaigns.stopEngine();
+    await receiver.close();
+    await core.close();
+  });
   const w = { core, sandbox, campaigns, receiver, dataDir: '', close: async () => undefined } as World;
   const admin = async (path: string, body?: unknown) => {
-    const r = await fetch(`${sandbox.baseUrl}/__admin/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const r = await fetch(
+      `${sandbox.baseUrl}/__admin/${path}`,
+      body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    );
     return (await r.json()) as Record<string, unknown>;
   };
   const recategorise = async (name: string, language: string, category: 'MARKETING' | 'UTILITY' | 'AUTHENTICATION') => {
@@ -168,8 +223,9 @@ describe('Marketing Messages API routing', () => {
         expect(new Set(fake.log.map((l) => l.body.biz_opaque_callback_data)).size).toBe(24);
       }
       // A test send is routed the same way.
-      const ts = await ok(core.call('campaigns:test-send', { id: mk.id, to: [phoneOf(0)] } as never)) as unknown as { results?: { wamid: string | null }[] } | { wamid: string | null }[];
-      const tsIds = (Array.isArray(ts) ? ts : ts.results ?? []).map((r) => r.wamid).filter((x): x is string => !!x);
+      const ts = (await ok(core.call('campaigns:test-send', { id: mk.id, to: [phoneOf(0)] } as never))) as unknown as
+        { results?: { wamid: string | null }[] } | { wamid: string | null }[];
+      const tsIds = (Array.isArray(ts) ? ts : (ts.results ?? [])).map((r) => r.wamid).filter((x): x is string => !!x);
       expect(await endpointsOf(admin, tsIds)).toEqual(tsIds.map(() => 'marketing_messages'));
     }, 60_000);
 
@@ -219,7 +275,10 @@ describe('Marketing Messages API routing', () => {
     expect(paused.state).toBe('paused');
     expect(paused.pause_reason).toBe('mm_strict_refused');
     expect(paused.counts.failed).toBe(0);
-    expect(await ok(core.call('marketing:status', {}))).toMatchObject({ strict: true, terms: { state: 'not_accepted', source: 'strict_refusal' } });
+    expect(await ok(core.call('marketing:status', {}))).toMatchObject({
+      strict: true,
+      terms: { state: 'not_accepted', source: 'strict_refusal' },
+    });
     expect((await admin('marketing')).strict_refusals).toBeGreaterThan(0);
     // The portfolio accepts the terms: Meta's account_update MM_LITE_TERMS_SIGNED reaches Pacer.
     await admin('marketing/terms', { accepted: true });

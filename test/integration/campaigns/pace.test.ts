@@ -24,12 +24,19 @@ describe('campaign pace and the 24-hour limit', () => {
     expect(plan.forecast.reduce((s, x) => s + x.sends, 0)).toBe(230);
 
     const overDays = (await ok(w.core.call('campaigns:create', draft))).id;
-    const todayOnly = (await ok(w.core.call('campaigns:create', { ...draft, name: 'Today only', options: { ...draft.options, today_only: true } }))).id;
+    const todayOnly = (
+      await ok(w.core.call('campaigns:create', { ...draft, name: 'Today only', options: { ...draft.options, today_only: true } }))
+    ).id;
     await ok(w.core.call('campaigns:start', { id: todayOnly }));
     const c = await ok(w.core.call('campaigns:get', { id: todayOnly }));
     expect(c.counts.pending).toBe(now);
     expect(c.counts.skipped).toBe(230 - now);
-    expect(w.core.db.prepare("SELECT DISTINCT skip_reason FROM campaign_recipients WHERE campaign_id = ? AND state = 'skipped'").pluck().all(todayOnly)).toEqual(['over_limit']);
+    expect(
+      w.core.db
+        .prepare("SELECT DISTINCT skip_reason FROM campaign_recipients WHERE campaign_id = ? AND state = 'skipped'")
+        .pluck()
+        .all(todayOnly),
+    ).toEqual(['over_limit']);
     // The rows kept are the first in ledger order; the other campaign keeps everyone pending.
     await ok(w.core.call('campaigns:start', { id: overDays }));
     expect((await ok(w.core.call('campaigns:get', { id: overDays }))).counts.pending).toBe(230);

@@ -20,7 +20,12 @@ afterEach(async () => {
 });
 
 const flashSale = {
-  id: '5000000000000099', name: 'flash_sale', language: 'en_US', category: 'MARKETING', status: 'APPROVED', quality_score: 'GREEN',
+  id: '5000000000000099',
+  name: 'flash_sale',
+  language: 'en_US',
+  category: 'MARKETING',
+  status: 'APPROVED',
+  quality_score: 'GREEN',
   components: [
     { type: 'BODY', text: 'Flash sale today only: every tent 30% off.' },
     { type: 'BUTTONS', buttons: [{ type: 'URL', text: 'See the tents', url: 'https://example.test/tents' }] },
@@ -31,7 +36,9 @@ function pricingScenario(opts: { tie: boolean }): Scenario {
   const base = scenario();
   return {
     ...base,
-    wabas: DEFAULT_SCENARIO.wabas!.map((wb) => (wb.id === SANDBOX_WABA_ID ? { ...wb, templates: [...(wb.templates ?? []), flashSale] } : wb)) as Scenario['wabas'],
+    wabas: DEFAULT_SCENARIO.wabas!.map((wb) =>
+      wb.id === SANDBOX_WABA_ID ? { ...wb, templates: [...(wb.templates ?? []), flashSale] } : wb,
+    ) as Scenario['wabas'],
     users: [
       ...(DEFAULT_SCENARIO.users ?? []),
       ...[0, 1, 2].map((i) => ({ phone: phoneOf(i), reads: true, clicks: true })),
@@ -54,8 +61,11 @@ async function waitFor<T>(fn: () => T | Promise<T>, done: (v: T) => boolean, ms 
 function sandboxPricing(x: World): Map<string, { type: string; category: string; billable: boolean }> {
   const out = new Map<string, { type: string; category: string; billable: boolean }>();
   for (const e of x.sandbox.webhookLog({ field: 'messages' })) {
-    const body = JSON.parse(e.body) as { entry: { changes: { value: { statuses?: { id: string; pricing?: { type: string; category: string; billable: boolean } }[] } }[] }[] };
-    for (const en of body.entry) for (const ch of en.changes) for (const s of ch.value.statuses ?? []) if (s.pricing) out.set(s.id, s.pricing);
+    const body = JSON.parse(e.body) as {
+      entry: { changes: { value: { statuses?: { id: string; pricing?: { type: string; category: string; billable: boolean } }[] } }[] }[];
+    };
+    for (const en of body.entry)
+      for (const ch of en.changes) for (const s of ch.value.statuses ?? []) if (s.pricing) out.set(s.id, s.pricing);
   }
   return out;
 }
@@ -63,18 +73,32 @@ function sandboxPricing(x: World): Map<string, { type: string; category: string;
 async function runFlashSale(x: World) {
   seedContacts(x.core, 9, { consent: 'marketing' });
   seedContacts(x.core, 1, { consent: 'marketing', phone: () => SANDBOX_RECIPIENTS.undeliverable });
-  const c = await ok(x.core.call('campaigns:create', { name: 'Flash', template: { name: 'flash_sale', language: 'en_US' }, audience: 'all', params: {}, options: { rate: 1000 } }));
+  const c = await ok(
+    x.core.call('campaigns:create', {
+      name: 'Flash',
+      template: { name: 'flash_sale', language: 'en_US' },
+      audience: 'all',
+      params: {},
+      options: { rate: 1000 },
+    }),
+  );
   return c;
 }
 
 describe('rate card, actual cost and clicks against the Sandbox', () => {
-  it('the actual cost equals the sum of the delivered messages\' rates; the estimate names the card; differences explained', async () => {
+  it("the actual cost equals the sum of the delivered messages' rates; the estimate names the card; differences explained", async () => {
     w = await world({ scenario: pricingScenario({ tie: true }) });
     // Day one: the card shipped with Pacer is in force and named; it has no figures (see rate-card-2026-10.ts).
     const shipped = await ok(w.core.call('rates:card', {}));
     expect(shipped.info).toMatchObject({ card_id: 'meta-2026-10-01', origin: 'shipped', effective_from: '2026-10-01' });
     const imported = await ok(w.core.call('rates:import', { csv: FIXTURE, name: 'rate-card-test-usd.csv' }));
-    expect(imported.view.info).toMatchObject({ origin: 'imported', effective_from: '2026-10-01', currency: 'USD', source: 'rate-card-test-usd.csv', edited: 0 });
+    expect(imported.view.info).toMatchObject({
+      origin: 'imported',
+      effective_from: '2026-10-01',
+      currency: 'USD',
+      source: 'rate-card-test-usd.csv',
+      edited: 0,
+    });
     expect(imported.skipped.map((s) => s.code).sort()).toEqual(['region_market', 'unknown_market']);
 
     const c = await runFlashSale(w);
@@ -87,14 +111,33 @@ describe('rate card, actual cost and clicks against the Sandbox', () => {
     await ok(w.core.call('campaigns:start', { id: c.id }));
     await runUntilDone(w, c.id);
     // Every delivered message priced (Meta's pricing object rides on delivered or read).
-    await waitFor(() => w!.core.db.prepare(`SELECT count(*) FROM campaign_recipients WHERE campaign_id = ? AND state IN ('delivered', 'read') AND pricing_type IS NULL`).pluck().get(c.id) as number, (n) => n === 0);
-    await waitFor(() => w!.core.db.prepare(`SELECT count(*) FROM campaign_recipients WHERE campaign_id = ? AND state IN ('delivered', 'read')`).pluck().get(c.id) as number, (n) => n === 9);
+    await waitFor(
+      () =>
+        w!.core.db
+          .prepare(
+            `SELECT count(*) FROM campaign_recipients WHERE campaign_id = ? AND state IN ('delivered', 'read') AND pricing_type IS NULL`,
+          )
+          .pluck()
+          .get(c.id) as number,
+      (n) => n === 0,
+    );
+    await waitFor(
+      () =>
+        w!.core.db
+          .prepare(`SELECT count(*) FROM campaign_recipients WHERE campaign_id = ? AND state IN ('delivered', 'read')`)
+          .pluck()
+          .get(c.id) as number,
+      (n) => n === 9,
+    );
     await w.sandbox.webhooksIdle();
 
     const cost = await ok(w.core.call('campaigns:cost', { id: c.id }));
     // Meta's side, independently: the pricing objects the Sandbox posted for this campaign's messages.
     const meta = sandboxPricing(w);
-    const rows = w.core.db.prepare(`SELECT wamid, state FROM campaign_recipients WHERE campaign_id = ?`).all(c.id) as { wamid: string | null; state: string }[];
+    const rows = w.core.db.prepare(`SELECT wamid, state FROM campaign_recipients WHERE campaign_id = ?`).all(c.id) as {
+      wamid: string | null;
+      state: string;
+    }[];
     const delivered = rows.filter((r) => r.state === 'delivered' || r.state === 'read');
     expect(delivered).toHaveLength(9);
     const charged = delivered.filter((r) => meta.get(r.wamid!)?.type === 'regular');
@@ -104,10 +147,12 @@ describe('rate card, actual cost and clicks against the Sandbox', () => {
     expect(cost.actual.charged).toBe(7);
     expect(cost.estimate.amount).toBeCloseTo(10 * IL_MARKETING, 9);
     expect(cost.card).toMatchObject({ origin: 'imported', effective_from: '2026-10-01' });
-    expect(cost.actual.by_category).toEqual(expect.arrayContaining([
-      { category: 'marketing', type: 'regular', messages: 7, amount: expect.closeTo(7 * IL_MARKETING, 9) },
-      { category: 'marketing', type: 'free_entry_point', messages: 2, amount: 0 },
-    ]));
+    expect(cost.actual.by_category).toEqual(
+      expect.arrayContaining([
+        { category: 'marketing', type: 'regular', messages: 7, amount: expect.closeTo(7 * IL_MARKETING, 9) },
+        { category: 'marketing', type: 'free_entry_point', messages: 2, amount: 0 },
+      ]),
+    );
     expect(cost.differences).toEqual([
       { code: 'not_delivered', messages: 1, amount: expect.closeTo(-IL_MARKETING, 9) },
       { code: 'free_entry_point', messages: 2, amount: expect.closeTo(-2 * IL_MARKETING, 9) },
@@ -115,7 +160,10 @@ describe('rate card, actual cost and clicks against the Sandbox', () => {
     expect(cost.estimate.amount! + cost.differences.reduce((s, d) => s + d.amount, 0)).toBeCloseTo(cost.actual.amount!, 9);
 
     // Clicks: the three clickers read and clicked; per-recipient click time on their rows.
-    const clicks = await waitFor(() => ok(w!.core.call('campaigns:clicks', { id: c.id })), (v) => v.clicked === 3);
+    const clicks = await waitFor(
+      () => ok(w!.core.call('campaigns:clicks', { id: c.id })),
+      (v) => v.clicked === 3,
+    );
     expect(clicks).toMatchObject({ availability: 'available', clicked: 3, clicks: 3, delivered: 9, untied_account_clicks: 0 });
     expect(clicks.click_rate).toBeCloseTo(3 / 9, 9);
     const page = await ok(w.core.call('campaigns:recipients', { id: c.id, limit: 50 }));
@@ -142,11 +190,23 @@ describe('rate card, actual cost and clicks against the Sandbox', () => {
     // The rate changes while the messages are out: the difference says so.
     await ok(w.core.call('rates:set', { category: 'MARKETING', country: 'IL', price: 0.05, currency: 'USD' }));
     await runUntilDone(w, c.id);
-    await waitFor(() => w!.core.db.prepare(`SELECT count(*) FROM campaign_recipients WHERE campaign_id = ? AND state IN ('delivered', 'read') AND pricing_type IS NOT NULL`).pluck().get(c.id) as number, (n) => n === 9);
+    await waitFor(
+      () =>
+        w!.core.db
+          .prepare(
+            `SELECT count(*) FROM campaign_recipients WHERE campaign_id = ? AND state IN ('delivered', 'read') AND pricing_type IS NOT NULL`,
+          )
+          .pluck()
+          .get(c.id) as number,
+      (n) => n === 9,
+    );
     const cost = await ok(w.core.call('campaigns:cost', { id: c.id }));
     expect(cost.actual.amount).toBeCloseTo(7 * 0.05, 9);
     expect(cost.differences.find((d) => d.code === 'rate_changed')).toMatchObject({ messages: 7, amount: expect.closeTo(7 * 0.01, 9) });
-    const clicks = await waitFor(() => ok(w!.core.call('campaigns:clicks', { id: c.id })), (v) => v.untied_account_clicks === 3);
+    const clicks = await waitFor(
+      () => ok(w!.core.call('campaigns:clicks', { id: c.id })),
+      (v) => v.untied_account_clicks === 3,
+    );
     expect(clicks).toMatchObject({ availability: 'available', clicked: 0, untied_account_clicks: 3 });
   }, 60_000);
 });

@@ -17,11 +17,13 @@ describe('pacer rates', () => {
     return { out: out.join('\n'), err: err.join('\n') };
   };
 
-  it('shows the shipped card, imports Meta\'s CSV, edits a rate, resets', async () => {
+  it("shows the shipped card, imports Meta's CSV, edits a rate, resets", async () => {
     const shown = await cli(['rates', 'show']);
     expect(shown.out).toContain("Meta's rate card of 2026-10-01 (shipped with Pacer); 0 rate(s)");
     expect(shown.out).toContain('without figures');
-    const imp = JSON.parse((await cli(['rates', 'import', path.join(__dirname, '../../fixtures/pricing/rate-card-test-usd.csv'), '--json'])).out) as RateImportResult;
+    const imp = JSON.parse(
+      (await cli(['rates', 'import', path.join(__dirname, '../../fixtures/pricing/rate-card-test-usd.csv'), '--json'])).out,
+    ) as RateImportResult;
     expect(imp).toMatchObject({ imported: 20, markets: 5 });
     expect(imp.view.info).toMatchObject({ origin: 'imported', currency: 'USD', effective_from: '2026-10-01' });
     const set = JSON.parse((await cli(['rates', 'set', 'marketing', 'il', '0.04', '--currency', 'usd', '--json'])).out) as RateCardView;

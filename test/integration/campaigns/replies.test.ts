@@ -30,18 +30,40 @@ describe('replies: stored from the webhooks, linked to the campaign message they
     const rows = (await ok(w.core.call('campaigns:recipients', { id, limit: 10 }))).rows;
     const byPhone = Object.fromEntries(rows.map((r) => [r.phone, r]));
     w.sandbox.sendInbound({ from: phoneOf(0), kind: 'text', text: 'מתי המבצע נגמר?' });
-    w.sandbox.sendInbound({ from: phoneOf(1), kind: 'interactive', text: 'Yes, keep it', payload: 'confirm', context_wamid: byPhone[phoneOf(1)]!.wamid! });
+    w.sandbox.sendInbound({
+      from: phoneOf(1),
+      kind: 'interactive',
+      text: 'Yes, keep it',
+      payload: 'confirm',
+      context_wamid: byPhone[phoneOf(1)]!.wamid!,
+    });
     w.sandbox.sendInbound({ from: '+972509999999', kind: 'text', text: 'who is this?' });
     await settle();
 
     const r = await ok(w.core.call('campaigns:replies', { id }));
     expect(r.total).toBe(2);
     const mine = Object.fromEntries(r.replies.map((x) => [x.phone, x]));
-    expect(mine[phoneOf(0)]).toMatchObject({ text: 'מתי המבצע נגמר?', payload: null, kind: 'text', link: 'window', name: 'Name0', recipient_id: byPhone[phoneOf(0)]!.id });
-    expect(mine[phoneOf(1)]).toMatchObject({ text: 'Yes, keep it', payload: 'confirm', kind: 'interactive', link: 'context', recipient_id: byPhone[phoneOf(1)]!.id });
+    expect(mine[phoneOf(0)]).toMatchObject({
+      text: 'מתי המבצע נגמר?',
+      payload: null,
+      kind: 'text',
+      link: 'window',
+      name: 'Name0',
+      recipient_id: byPhone[phoneOf(0)]!.id,
+    });
+    expect(mine[phoneOf(1)]).toMatchObject({
+      text: 'Yes, keep it',
+      payload: 'confirm',
+      kind: 'interactive',
+      link: 'context',
+      recipient_id: byPhone[phoneOf(1)]!.id,
+    });
     const perRow = await ok(w.core.call('campaigns:recipient-replies', { id, recipient_ids: rows.map((x) => x.id) }));
     expect(perRow.map((x) => x.recipient_id).sort()).toEqual([byPhone[phoneOf(0)]!.id, byPhone[phoneOf(1)]!.id].sort());
-    expect(w.core.db.prepare("SELECT campaign_id, link FROM inbound_replies WHERE wa_id = '972509999999'").get()).toEqual({ campaign_id: null, link: null });
+    expect(w.core.db.prepare("SELECT campaign_id, link FROM inbound_replies WHERE wa_id = '972509999999'").get()).toEqual({
+      campaign_id: null,
+      link: null,
+    });
   });
 
   it("the contact's conversation shows the message Pacer sent and the reply, newest first", async () => {
@@ -55,14 +77,24 @@ describe('replies: stored from the webhooks, linked to the campaign message they
 
   it('a redelivered webhook stores nothing twice; a reply after another message to them is not credited to the campaign', () => {
     const db = w.core.db;
-    const msg = { messageId: 'wamid.dup', waId: phoneOf(2).slice(1), at: w.core.ctx.clock.now(), kind: 'text', text: 'hi', payload: null, contextId: null };
+    const msg = {
+      messageId: 'wamid.dup',
+      waId: phoneOf(2).slice(1),
+      at: w.core.ctx.clock.now(),
+      kind: 'text',
+      text: 'hi',
+      payload: null,
+      contextId: null,
+    };
     expect(recordReply(db, msg)).toBe(true);
     expect(recordReply(db, msg)).toBe(false);
     expect(db.prepare("SELECT count(*) FROM inbound_replies WHERE message_id = 'wamid.dup'").pluck().get()).toBe(1);
     // A test send (campaign_id NULL in messaging_log) went to them after the campaign: the next reply answers that.
     const hash = db.prepare('SELECT phone_hash FROM campaign_recipients WHERE phone = ?').pluck().get(phoneOf(2)) as string;
     const now = w.core.ctx.clock.now();
-    db.prepare('INSERT INTO messaging_log (phone_hash, at, category, phone_number_id, campaign_id, recipient_id) VALUES (?, ?, ?, NULL, NULL, NULL)').run(hash, now + 1, 'UTILITY');
+    db.prepare(
+      'INSERT INTO messaging_log (phone_hash, at, category, phone_number_id, campaign_id, recipient_id) VALUES (?, ?, ?, NULL, NULL, NULL)',
+    ).run(hash, now + 1, 'UTILITY');
     expect(recordReply(db, { ...msg, messageId: 'wamid.after-test', at: now + 2 })).toBe(true);
     expect(db.prepare("SELECT link FROM inbound_replies WHERE message_id = 'wamid.after-test'").pluck().get()).toBeNull();
   });

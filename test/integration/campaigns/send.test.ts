@@ -46,7 +46,15 @@ describe('campaign sending against the sandbox', () => {
   it('an edit changes only the fields given (omitted ones keep their values, not the defaults)', async () => {
     w = await world();
     seedContacts(w.core, 3, { consent: 'utility' });
-    const c = await ok(w.core.call('campaigns:create', utilityDraft({ options: { rate: 50, frequency_cap: null, retry_131049: 1 }, schedule: { mode: 'at', at: '2030-01-02T09:00', tz: 'Asia/Jerusalem' } })));
+    const c = await ok(
+      w.core.call(
+        'campaigns:create',
+        utilityDraft({
+          options: { rate: 50, frequency_cap: null, retry_131049: 1 },
+          schedule: { mode: 'at', at: '2030-01-02T09:00', tz: 'Asia/Jerusalem' },
+        }),
+      ),
+    );
     const before = await ok(w.core.call('campaigns:get', { id: c.id }));
     const edited = await ok(w.core.call('campaigns:update', { id: c.id, patch: { name: 'Renamed' } }));
     expect(edited.name).toBe('Renamed');
@@ -59,7 +67,10 @@ describe('campaign sending against the sandbox', () => {
     w = await world({ scenario: scenario({ tier: 'TIER_10K' }) });
     seedContacts(w.core, 20, { consent: 'marketing' });
     // Special sandbox users: not on WhatsApp (async 131026), stopped marketing (131050), capped (131049).
-    seedContacts(w.core, 3, { consent: 'marketing', phone: (i) => [SANDBOX_RECIPIENTS.undeliverable, SANDBOX_RECIPIENTS.marketingStopped, SANDBOX_RECIPIENTS.marketingCapReached][i]! });
+    seedContacts(w.core, 3, {
+      consent: 'marketing',
+      phone: (i) => [SANDBOX_RECIPIENTS.undeliverable, SANDBOX_RECIPIENTS.marketingStopped, SANDBOX_RECIPIENTS.marketingCapReached][i]!,
+    });
     // US number: marketing is not delivered there (excluded by the plan).
     seedContacts(w.core, 1, { consent: 'marketing', phone: () => '+12025550123' });
     // No consent at all.
@@ -90,7 +101,9 @@ describe('campaign sending against the sandbox', () => {
     expect(byPhone[SANDBOX_RECIPIENTS.marketingStopped]).toEqual([131050, 'suppress_contact']);
     expect(byPhone[SANDBOX_RECIPIENTS.marketingCapReached]).toEqual([131049, 'retry_after_24h']);
     // 131050 recorded a marketing opt-out through the contacts service.
-    const contact = w.core.db.prepare("SELECT s.state FROM consent_state s JOIN contacts c ON c.id = s.contact_id WHERE c.phone = ? AND s.category = 'marketing'").get(SANDBOX_RECIPIENTS.marketingStopped) as { state: string };
+    const contact = w.core.db
+      .prepare("SELECT s.state FROM consent_state s JOIN contacts c ON c.id = s.contact_id WHERE c.phone = ? AND s.category = 'marketing'")
+      .get(SANDBOX_RECIPIENTS.marketingStopped) as { state: string };
     expect(contact.state).toBe('opted_out');
     expect(w.sandbox.stats().duplicates.same_callback_data).toBe(0);
   });
@@ -110,8 +123,13 @@ describe('campaign sending against the sandbox', () => {
     const done = await runUntilDone(w, c.id);
     // The plan's exclusion is kept in the ledger as skipped too.
     expect(done.counts.skipped).toBe(2);
-    const skipped = w.core.db.prepare("SELECT phone, skip_reason FROM campaign_recipients WHERE campaign_id = ? AND state = 'skipped' ORDER BY phone").all(c.id);
-    expect(skipped).toEqual([{ phone: phoneOf(0), skip_reason: 'held_number_changed' }, { phone: phoneOf(5), skip_reason: 'held_number_changed' }]);
+    const skipped = w.core.db
+      .prepare("SELECT phone, skip_reason FROM campaign_recipients WHERE campaign_id = ? AND state = 'skipped' ORDER BY phone")
+      .all(c.id);
+    expect(skipped).toEqual([
+      { phone: phoneOf(0), skip_reason: 'held_number_changed' },
+      { phone: phoneOf(5), skip_reason: 'held_number_changed' },
+    ]);
     expect(w.sandbox.stats().sends.accepted).toBe(4);
   });
 });

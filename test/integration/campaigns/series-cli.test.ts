@@ -3,7 +3,13 @@ import { runCli } from '../../../electron/core/cli/index';
 import type { CliIo } from '../../../electron/core/cli/io';
 import { createCore } from '../../../electron/core/index';
 import { silentLogger } from '../../../electron/core/log';
-import { SANDBOX_ACCESS_TOKEN, SANDBOX_PHONE_NUMBER_ID, SANDBOX_WABA_ID, startSandbox, type SandboxHandle } from '../../../electron/core/sandbox/index';
+import {
+  SANDBOX_ACCESS_TOKEN,
+  SANDBOX_PHONE_NUMBER_ID,
+  SANDBOX_WABA_ID,
+  startSandbox,
+  type SandboxHandle,
+} from '../../../electron/core/sandbox/index';
 import type { CampaignPlan, CampaignSummary } from '../../../shared/contract/campaigns';
 import { tempDataDir } from '../../support/harness';
 import { scenario, seedContacts } from './helpers';
@@ -15,17 +21,47 @@ describe('pacer campaign create --repeat', () => {
   const cli = async (args: string[], expectCode = 0) => {
     const out: string[] = [];
     const err: string[] = [];
-    const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), env: { PACER_ACCESS_TOKEN: SANDBOX_ACCESS_TOKEN }, untilSignal: () => new Promise(() => {}) };
+    const io: CliIo = {
+      out: (t) => out.push(t),
+      err: (t) => err.push(t),
+      env: { PACER_ACCESS_TOKEN: SANDBOX_ACCESS_TOKEN },
+      untilSignal: () => new Promise(() => {}),
+    };
     const code = await runCli(['--data-dir', dataDir, ...args], io);
     expect(code, err.join('\n')).toBe(expectCode);
     return { out, err };
   };
-  const base = ['campaign', 'create', '--name', 'Weekly VIP', '--template', 'appointment_reminder', '--language', 'en_US', '--audience', 'tag:vip',
-    '--param', '1=first_name|"friend"', '--param', '2="Tel Aviv"', '--param', '3="May 12"'];
+  const base = [
+    'campaign',
+    'create',
+    '--name',
+    'Weekly VIP',
+    '--template',
+    'appointment_reminder',
+    '--language',
+    'en_US',
+    '--audience',
+    'tag:vip',
+    '--param',
+    '1=first_name|"friend"',
+    '--param',
+    '2="Tel Aviv"',
+    '--param',
+    '3="May 12"',
+  ];
 
   beforeAll(async () => {
     sb = await startSandbox({ scenario: scenario() });
-    await cli(['account', 'connect', '--waba-id', SANDBOX_WABA_ID, '--phone-number-id', SANDBOX_PHONE_NUMBER_ID, '--graph-url', sb.baseUrl]);
+    await cli([
+      'account',
+      'connect',
+      '--waba-id',
+      SANDBOX_WABA_ID,
+      '--phone-number-id',
+      SANDBOX_PHONE_NUMBER_ID,
+      '--graph-url',
+      sb.baseUrl,
+    ]);
     await cli(['templates', 'sync']);
     const core = createCore({ dataDir, host: 'cli', log: silentLogger });
     seedContacts(core, 5, { consent: 'utility', tag: 'vip' });
@@ -34,37 +70,70 @@ describe('pacer campaign create --repeat', () => {
   afterAll(() => sb.close());
 
   it('creates a weekly series, plans its next occurrences, starts it and lists it with the next run', async () => {
-    const c = await cli([...base, '--repeat', 'weekly', '--days', 'mon,Thu', '--at', '09:00', '--tz', 'Asia/Jerusalem', '--until', '2099-12-31', '--occurrences', '10', '--json']);
+    const c = await cli([
+      ...base,
+      '--repeat',
+      'weekly',
+      '--days',
+      'mon,Thu',
+      '--at',
+      '09:00',
+      '--tz',
+      'Asia/Jerusalem',
+      '--until',
+      '2099-12-31',
+      '--occurrences',
+      '10',
+      '--json',
+    ]);
     const s = JSON.parse(c.out[0]!) as CampaignSummary;
-    expect(s.schedule).toMatchObject({ mode: 'now', tz: 'Asia/Jerusalem', repeat: { frequency: 'weekly', days: ['mon', 'thu'], time: '09:00', until: '2099-12-31', count: 10 } });
+    expect(s.schedule).toMatchObject({
+      mode: 'now',
+      tz: 'Asia/Jerusalem',
+      repeat: { frequency: 'weekly', days: ['mon', 'thu'], time: '09:00', until: '2099-12-31', count: 10 },
+    });
     expect(s.schedule.at ?? null).toBeNull();
     const plan = JSON.parse((await cli(['campaign', 'plan', s.id, '--json'])).out[0]!) as CampaignPlan;
     expect(plan.next_runs).toHaveLength(5);
     for (const iso of plan.next_runs) {
-      const local = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Jerusalem', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(Date.parse(iso));
+      const local = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Asia/Jerusalem',
+        weekday: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(Date.parse(iso));
       expect(local).toMatch(/^(Mon|Thu) 09:00$/);
     }
     const started = JSON.parse((await cli(['campaign', 'start', s.id, '--json'])).out[0]!) as CampaignSummary;
     expect(started.state).toBe('scheduled');
     expect(started.series?.next_run_at).toBe(Date.parse(plan.next_runs[0]!));
     const list = await cli(['campaign', 'list']);
-    expect(list.out.join('\n')).toContain(`${s.id}  Weekly VIP  [scheduled]  appointment_reminder/en_US  series: 0 run(s), next ${plan.next_runs[0]}`);
+    expect(list.out.join('\n')).toContain(
+      `${s.id}  Weekly VIP  [scheduled]  appointment_reminder/en_US  series: 0 run(s), next ${plan.next_runs[0]}`,
+    );
     const occ = JSON.parse((await cli(['campaign', 'occurrences', s.id, '--json'])).out[0]!) as { rows: unknown[]; total: number };
     expect(occ).toEqual({ rows: [], total: 0 });
     expect((await cli(['campaign', 'pause', s.id, '--json'])).out[0]).toContain('"state":"paused"');
   });
 
   it('a daily series needs only --at; the other flags without --repeat, or bad values, exit 2', async () => {
-    const d = JSON.parse((await cli([...base, '--repeat', 'daily', '--at', '7:30', '--tz', 'Europe/London', '--json'])).out[0]!) as CampaignSummary;
+    const d = JSON.parse(
+      (await cli([...base, '--repeat', 'daily', '--at', '7:30', '--tz', 'Europe/London', '--json'])).out[0]!,
+    ) as CampaignSummary;
     expect(d.schedule.repeat).toEqual({ frequency: 'daily', time: '7:30' });
     expect((await cli([...base, '--days', 'mon'], 2)).err.join('')).toMatch(/--days needs --repeat/);
     expect((await cli([...base, '--repeat', 'hourly', '--at', '09:00'], 2)).err.join('')).toMatch(/daily or weekly/);
     expect((await cli([...base, '--repeat', 'weekly', '--at', '09:00'], 2)).err.join('')).toMatch(/--days/);
-    expect((await cli([...base, '--repeat', 'weekly', '--days', 'mon,funday', '--at', '09:00'], 2)).err.join('')).toMatch(/unknown weekday/);
+    expect((await cli([...base, '--repeat', 'weekly', '--days', 'mon,funday', '--at', '09:00'], 2)).err.join('')).toMatch(
+      /unknown weekday/,
+    );
     expect((await cli([...base, '--repeat', 'daily', '--at', '2026-12-01T09:00'], 2)).err.join('')).toMatch(/HH:MM/);
     expect((await cli([...base, '--repeat', 'daily', '--at', '09:00', '--until', 'tomorrow'], 2)).err.join('')).toMatch(/YYYY-MM-DD/);
     // Without --repeat, --at keeps its meaning: a one-off start date-time.
-    const once = JSON.parse((await cli([...base, '--at', '2099-01-01T10:00', '--tz', 'Asia/Jerusalem', '--json'])).out[0]!) as CampaignSummary;
+    const once = JSON.parse(
+      (await cli([...base, '--at', '2099-01-01T10:00', '--tz', 'Asia/Jerusalem', '--json'])).out[0]!,
+    ) as CampaignSummary;
     expect(once.schedule).toMatchObject({ mode: 'at', at: '2099-01-01T10:00' });
     expect(once.schedule.repeat ?? null).toBeNull();
     expect(once.series).toBeNull();

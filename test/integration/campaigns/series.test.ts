@@ -25,12 +25,24 @@ async function drive(clock: FakeClock, w: World, done: () => boolean, realDeadli
   const timers = () => (clock as unknown as { timers: { at: number }[] }).timers;
   const busy = () => (w.campaigns.engine?.sender.inflightCount() ?? 0) > 0;
   while (!done()) {
-    if (Date.now() > realDeadline) throw new Error(`series drive: real-time deadline passed at ${new Date(clock.now()).toISOString()} ${JSON.stringify(w.campaigns.list().map((c) => [c.id, c.state, c.counts.pending, c.counts.accepted, c.series?.next_run_at]))} timers ${timers().length} ${timers().slice(0, 5).map((t) => t.at - clock.now()).join(',')}`);
-    if (busy()) { await new Promise((r) => setTimeout(r, 1)); continue; }
+    if (Date.now() > realDeadline)
+      throw new Error(
+        `series drive: real-time deadline passed at ${new Date(clock.now()).toISOString()} ${JSON.stringify(w.campaigns.list().map((c) => [c.id, c.state, c.counts.pending, c.counts.accepted, c.series?.next_run_at]))} timers ${timers().length} ${timers()
+          .slice(0, 5)
+          .map((t) => t.at - clock.now())
+          .join(',')}`,
+      );
+    if (busy()) {
+      await new Promise((r) => setTimeout(r, 1));
+      continue;
+    }
     await new Promise((r) => setImmediate(r));
     if (busy() || done()) continue;
     const next = timers().reduce((m, t) => Math.min(m, t.at), Infinity);
-    if (next === Infinity) { await new Promise((r) => setTimeout(r, 1)); continue; }
+    if (next === Infinity) {
+      await new Promise((r) => setTimeout(r, 1));
+      continue;
+    }
     await clock.advance(Math.max(0, next - clock.now()));
   }
 }
@@ -59,17 +71,25 @@ describe('recurring campaigns', () => {
     const clock = new FakeClock(Date.UTC(2026, 10, 23, 6, 0));
     w = await world({ clock, scenario: scenario(), webhooks: false });
     seedContacts(w.core, 20, { consent: 'utility' });
-    const series = await ok(w.core.call('campaigns:create', utilityDraft({
-      name: 'Daily reminder',
-      schedule: { mode: 'now', tz: TZ, repeat: { frequency: 'daily', time: '09:00', count: 2 } },
-    })));
+    const series = await ok(
+      w.core.call(
+        'campaigns:create',
+        utilityDraft({
+          name: 'Daily reminder',
+          schedule: { mode: 'now', tz: TZ, repeat: { frequency: 'daily', time: '09:00', count: 2 } },
+        }),
+      ),
+    );
     const plan = await ok(w.core.call('campaigns:plan', { id: series.id }));
     expect(plan.next_runs).toEqual(['2026-11-23T07:00:00.000Z', '2026-11-24T07:00:00.000Z']); // count: 2 → two, not five
     const started = await ok(w.core.call('campaigns:start', { id: series.id }));
     expect(started.state).toBe('scheduled');
     expect(started.total).toBe(0);
     expect(started.series).toMatchObject({ next_run_at: Date.UTC(2026, 10, 23, 7, 0), runs: 0 });
-    expect((await ok(w.core.call('campaigns:status', { id: series.id }))).waiting).toEqual({ reason: 'scheduled', until: '2026-11-23T07:00:00.000Z' });
+    expect((await ok(w.core.call('campaigns:status', { id: series.id }))).waiting).toEqual({
+      reason: 'scheduled',
+      until: '2026-11-23T07:00:00.000Z',
+    });
 
     // Scheduler tick of a simulated minute: an occurrence starts within a minute of its time.
     w.campaigns.startEngine({ tickMs: 60_000, progressMs: 60 * 60_000 });
@@ -84,7 +104,11 @@ describe('recurring campaigns', () => {
     expect(first.occurrence_at).toBe(Date.UTC(2026, 10, 23, 7, 0));
     expect(first.started_at! - Date.UTC(2026, 10, 23, 7, 0)).toBeLessThanOrEqual(60_000);
     expect(first.counts.accepted).toBe(20);
-    expect(s.get(series.id).series).toMatchObject({ runs: 1, next_run_at: Date.UTC(2026, 10, 24, 7, 0), latest: { id: first.id, state: 'completed' } });
+    expect(s.get(series.id).series).toMatchObject({
+      runs: 1,
+      next_run_at: Date.UTC(2026, 10, 24, 7, 0),
+      latest: { id: first.id, state: 'completed' },
+    });
     // The plan counts the run already done: one occurrence left.
     expect((await ok(w.core.call('campaigns:plan', { id: series.id }))).next_runs).toEqual(['2026-11-24T07:00:00.000Z']);
 
@@ -93,9 +117,15 @@ describe('recurring campaigns', () => {
     await jumpTo(clock, Date.UTC(2026, 10, 24, 6, 59));
     expect(s.list().filter((c) => c.series_id === series.id)).toHaveLength(1);
     await drive(clock, w, runsDone(2));
-    const runs = s.list().filter((c) => c.series_id === series.id).sort((a, b) => a.occurrence_at! - b.occurrence_at!);
+    const runs = s
+      .list()
+      .filter((c) => c.series_id === series.id)
+      .sort((a, b) => a.occurrence_at! - b.occurrence_at!);
     expect(runs.map((c) => c.occurrence_at)).toEqual([Date.UTC(2026, 10, 23, 7, 0), Date.UTC(2026, 10, 24, 7, 0)]);
-    expect(runs.map((c) => [c.total, c.counts.accepted])).toEqual([[20, 20], [25, 25]]);
+    expect(runs.map((c) => [c.total, c.counts.accepted])).toEqual([
+      [20, 20],
+      [25, 25],
+    ]);
     // count: 2 reached → the series is completed, nothing further is due.
     const done = s.get(series.id);
     expect(done.state).toBe('completed');
@@ -104,7 +134,11 @@ describe('recurring campaigns', () => {
     // Each occurrence has its own ledger: one row per recipient, its own wamids, its own messaging-log entries.
     const db = w.core.db;
     for (const c of runs) {
-      const rows = db.prepare('SELECT count(*) AS n, count(DISTINCT phone_hash) AS people, count(DISTINCT wamid) AS wamids FROM campaign_recipients WHERE campaign_id = ?').get(c.id);
+      const rows = db
+        .prepare(
+          'SELECT count(*) AS n, count(DISTINCT phone_hash) AS people, count(DISTINCT wamid) AS wamids FROM campaign_recipients WHERE campaign_id = ?',
+        )
+        .get(c.id);
       expect(rows).toEqual({ n: c.total, people: c.total, wamids: c.total });
       expect(db.prepare('SELECT count(*) AS n FROM messaging_log WHERE campaign_id = ?').get(c.id)).toEqual({ n: c.total });
     }
@@ -120,16 +154,25 @@ describe('recurring campaigns', () => {
 
     const occ = await occurrencesOf(w, series.id);
     expect(occ.total).toBe(2);
-    expect(occ.rows.map((o) => [o.outcome, o.campaign?.id, o.campaign?.counts.accepted])).toEqual([['started', runs[1]!.id, 25], ['started', runs[0]!.id, 20]]);
+    expect(occ.rows.map((o) => [o.outcome, o.campaign?.id, o.campaign?.counts.accepted])).toEqual([
+      ['started', runs[1]!.id, 25],
+      ['started', runs[0]!.id, 20],
+    ]);
   }, 90_000);
 
   it('skips an occurrence while the previous one is unfinished, and after downtime runs only the latest missed one within the grace window', async () => {
     const clock = new FakeClock(Date.UTC(2026, 10, 23, 6, 0));
     w = await world({ clock, scenario: scenario(), webhooks: false });
     seedContacts(w.core, 5, { consent: 'utility' });
-    const series = await ok(w.core.call('campaigns:create', utilityDraft({
-      name: 'Weekdays', schedule: { mode: 'now', tz: TZ, repeat: { frequency: 'daily', time: '09:00' } },
-    })));
+    const series = await ok(
+      w.core.call(
+        'campaigns:create',
+        utilityDraft({
+          name: 'Weekdays',
+          schedule: { mode: 'now', tz: TZ, repeat: { frequency: 'daily', time: '09:00' } },
+        }),
+      ),
+    );
     await ok(w.core.call('campaigns:start', { id: series.id }));
     // A long tick: the scheduler only looks when told to, so the first occurrence can be paused before it sends.
     w.campaigns.startEngine({ tickMs: 10 * 60_000, progressMs: 60 * 60_000 });
@@ -193,7 +236,12 @@ describe('recurring campaigns', () => {
     const clock = new FakeClock(Date.UTC(2026, 10, 23, 6, 0));
     w = await world({ clock, scenario: scenario(), webhooks: false });
     seedContacts(w.core, 5, { consent: 'utility' });
-    const series = await ok(w.core.call('campaigns:create', utilityDraft({ name: 'Mondays', schedule: { mode: 'now', tz: TZ, repeat: { frequency: 'weekly', days: ['mon'], time: '09:00' } } })));
+    const series = await ok(
+      w.core.call(
+        'campaigns:create',
+        utilityDraft({ name: 'Mondays', schedule: { mode: 'now', tz: TZ, repeat: { frequency: 'weekly', days: ['mon'], time: '09:00' } } }),
+      ),
+    );
     await ok(w.core.call('campaigns:start', { id: series.id }));
     w.campaigns.startEngine({ tickMs: 10 * 60_000, progressMs: 60 * 60_000 });
     await advanceAndSettle(clock, w, HOUR);
@@ -211,9 +259,22 @@ describe('recurring campaigns', () => {
     expect(occ().state).toBe('cancelled');
     expect(w.campaigns.get(series.id)).toMatchObject({ state: 'cancelled', series: { next_run_at: null } });
     // A started series is edited for the occurrences to come: the next run follows the new rule.
-    const other = await ok(w.core.call('campaigns:create', utilityDraft({ name: 'Edited', schedule: { mode: 'now', tz: TZ, repeat: { frequency: 'daily', time: '09:00' } } })));
+    const other = await ok(
+      w.core.call(
+        'campaigns:create',
+        utilityDraft({ name: 'Edited', schedule: { mode: 'now', tz: TZ, repeat: { frequency: 'daily', time: '09:00' } } }),
+      ),
+    );
     await ok(w.core.call('campaigns:start', { id: other.id }));
-    const edited = await ok(w.core.call('campaigns:update', { id: other.id, patch: utilityDraft({ name: 'Edited', schedule: { mode: 'now', tz: 'Europe/London', repeat: { frequency: 'daily', time: '18:30' } } }) }));
+    const edited = await ok(
+      w.core.call('campaigns:update', {
+        id: other.id,
+        patch: utilityDraft({
+          name: 'Edited',
+          schedule: { mode: 'now', tz: 'Europe/London', repeat: { frequency: 'daily', time: '18:30' } },
+        }),
+      }),
+    );
     expect(edited.series?.next_run_at).toBe(Date.UTC(2026, 10, 23, 18, 30));
     const refused = await w.core.call('campaigns:update', { id: other.id, patch: utilityDraft({ schedule: { mode: 'now' } }) });
     expect(refused.ok ? '' : refused.message).toMatch(/cannot stop repeating/);

@@ -17,12 +17,13 @@ afterEach(async () => {
   w = null;
 });
 
-const marketing = (retry: 0 | 1) => utilityDraft({
-  template: { name: 'spring_sale', language: 'en_US' },
-  params: { first_name: 'first_name', discount: '"20%"', end_date: '"April 30"' },
-  header_media: { link: 'https://example.test/tent.jpg' },
-  options: { rate: 100, retry_131049: retry },
-});
+const marketing = (retry: 0 | 1) =>
+  utilityDraft({
+    template: { name: 'spring_sale', language: 'en_US' },
+    params: { first_name: 'first_name', discount: '"20%"', end_date: '"April 30"' },
+    header_media: { link: 'https://example.test/tent.jpg' },
+    options: { rate: 100, retry_131049: retry },
+  });
 
 /** Every reader's standing for the campaign, and checks they are one answer. */
 async function agreed(world: World, id: string, progress: CampaignProgress[]): Promise<CampaignStanding> {
@@ -38,7 +39,11 @@ async function agreed(world: World, id: string, progress: CampaignProgress[]): P
   // The last pushed progress (what the page shows between reads) says the same once its batch
   // (~10 Hz) went out.
   const latest = () => progress.filter((p) => p.id === id).at(-1);
-  await until(async () => latest(), (p) => !p || JSON.stringify(strip(p.standing)) === JSON.stringify(strip(got.standing)), 3000);
+  await until(
+    async () => latest(),
+    (p) => !p || JSON.stringify(strip(p.standing)) === JSON.stringify(strip(got.standing)),
+    3000,
+  );
   const last = latest();
   if (last) {
     expect(strip(last.standing)).toEqual(strip(got.standing));
@@ -63,7 +68,10 @@ describe('one standing for a campaign, everywhere', () => {
     w.core.on('campaigns:progress', (p) => progress.push(p));
     seedContacts(w.core, 4, { consent: 'marketing' });
     // Not on WhatsApp (131026, terminal), stopped marketing (131050, opt-out), capped (131049, retryable later).
-    seedContacts(w.core, 3, { consent: 'marketing', phone: (i) => [SANDBOX_RECIPIENTS.undeliverable, SANDBOX_RECIPIENTS.marketingStopped, SANDBOX_RECIPIENTS.marketingCapReached][i]! });
+    seedContacts(w.core, 3, {
+      consent: 'marketing',
+      phone: (i) => [SANDBOX_RECIPIENTS.undeliverable, SANDBOX_RECIPIENTS.marketingStopped, SANDBOX_RECIPIENTS.marketingCapReached][i]!,
+    });
     const c = await ok(w.core.call('campaigns:create', marketing(0)));
     const draft = await agreed(w, c.id, progress);
     expect(draft).toMatchObject({ state: 'draft', next: 'edit', started: false, rate: null });
@@ -71,7 +79,10 @@ describe('one standing for a campaign, everywhere', () => {
     await ok(w.core.call('campaigns:start', { id: c.id }));
     await runUntilDone(w, c.id);
     await w.sandbox.webhooksIdle();
-    await until(() => ok(w!.core.call('campaigns:get', { id: c.id })), (s) => s.counts.failed === 3);
+    await until(
+      () => ok(w!.core.call('campaigns:get', { id: c.id })),
+      (s) => s.counts.failed === 3,
+    );
     await new Promise((r) => setTimeout(r, 300)); // the last progress flush (100 ms)
     const done = await agreed(w, c.id, progress);
     expect(done).toMatchObject({ state: 'completed', next: 'done', total: 7, processed: 7, remaining: 0, started: true, rate: null });
@@ -79,13 +90,20 @@ describe('one standing for a campaign, everywhere', () => {
     const r = await ok(w.core.call('campaigns:resend', { id: c.id, which: 'failed' }));
     // 131026 and 131050 cannot succeed on a new try: left failed, and said so.
     expect(r).toMatchObject({ requeued: 1, not_retryable: 2 });
-    const reopened = await agreed(w, c.id, progress.filter((p) => p.at > Date.now() + 1)); // no progress yet for the reopened state
+    const reopened = await agreed(
+      w,
+      c.id,
+      progress.filter((p) => p.at > Date.now() + 1),
+    ); // no progress yet for the reopened state
     expect(reopened).toMatchObject({ state: 'running', remaining: 1, processed: 6 });
     expect(r.campaign.standing.state).toBe('running');
 
     await runUntilDone(w, c.id);
     await w.sandbox.webhooksIdle();
-    await until(() => ok(w!.core.call('campaigns:get', { id: c.id })), (s) => s.counts.failed === 3);
+    await until(
+      () => ok(w!.core.call('campaigns:get', { id: c.id })),
+      (s) => s.counts.failed === 3,
+    );
     await new Promise((r2) => setTimeout(r2, 300));
     expect(await agreed(w, c.id, progress)).toMatchObject({ state: 'completed', next: 'done', remaining: 0, rate: null });
   });
@@ -100,7 +118,10 @@ describe('one standing for a campaign, everywhere', () => {
     await ok(w.core.call('campaigns:start', { id: c.id }));
     await runUntilDone(w, c.id).catch(() => undefined);
     await w.sandbox.webhooksIdle();
-    const waiting = await until(() => ok(w!.core.call('campaigns:get', { id: c.id })), (s) => s.standing.next === 'retry');
+    const waiting = await until(
+      () => ok(w!.core.call('campaigns:get', { id: c.id })),
+      (s) => s.standing.next === 'retry',
+    );
     await new Promise((r) => setTimeout(r, 300));
     const standing = await agreed(w, c.id, progress);
     expect(waiting.standing.next).toBe('retry');
@@ -116,7 +137,12 @@ describe('one standing for a campaign, everywhere', () => {
     await w.close();
     w = null;
     const out: string[] = [];
-    const io: CliIo = { out: (t) => out.push(t), err: () => undefined, env: { PACER_ACCESS_TOKEN: SANDBOX_ACCESS_TOKEN }, untilSignal: () => new Promise(() => {}) };
+    const io: CliIo = {
+      out: (t) => out.push(t),
+      err: () => undefined,
+      env: { PACER_ACCESS_TOKEN: SANDBOX_ACCESS_TOKEN },
+      untilSignal: () => new Promise(() => {}),
+    };
     expect(await runCli(['--data-dir', dataDir, 'campaign', 'status', c.id, '--json'], io)).toBe(0);
     const cli = JSON.parse(out[0]!) as { state: string; standing: CampaignStanding };
     expect(cli.state).toBe('running');

@@ -4,7 +4,13 @@ import type { CliIo } from '../../../electron/core/cli/io';
 import { createCore, type Core } from '../../../electron/core/index';
 import { silentLogger } from '../../../electron/core/log';
 import { placeHold } from '../../../electron/core/contacts/holds';
-import { SANDBOX_ACCESS_TOKEN, SANDBOX_PHONE_NUMBER_ID, SANDBOX_WABA_ID, startSandbox, type SandboxHandle } from '../../../electron/core/sandbox/index';
+import {
+  SANDBOX_ACCESS_TOKEN,
+  SANDBOX_PHONE_NUMBER_ID,
+  SANDBOX_WABA_ID,
+  startSandbox,
+  type SandboxHandle,
+} from '../../../electron/core/sandbox/index';
 import type { CampaignDraft, TestSendOutcome, TestSendResult } from '../../../shared/contract/campaigns';
 import { tempDataDir } from '../../support/harness';
 import { ok, scenario, seedContacts, utilityDraft, world, type World } from './helpers';
@@ -48,7 +54,11 @@ async function seedCases(core: Core): Promise<void> {
 }
 
 const byInput = (r: TestSendResult) => Object.fromEntries(r.results.map((x) => [x.input, x])) as Record<string, TestSendOutcome>;
-const sentTo = (w: World) => w.sandbox.messages().map((m) => `+${m.wa_id}`).sort();
+const sentTo = (w: World) =>
+  w.sandbox
+    .messages()
+    .map((m) => `+${m.wa_id}`)
+    .sort();
 
 describe('test send: every number through the gates of a campaign recipient', () => {
   let w: World;
@@ -77,7 +87,18 @@ describe('test send: every number through the gates of a campaign recipient', ()
       '+972502345678', // GOOD again
     ];
     const r = await ok(w.core.call('campaigns:test-send', { id: marketing, to: typed }));
-    expect(r.results.map((x) => x.input)).toEqual(['+972 50-234 5678', '050 000.0011', OPTED_OUT, ERASED, '00972500000014', '(050) 000-0015', US, STRANGER, '+972 50-123 4567', '+972502345678']);
+    expect(r.results.map((x) => x.input)).toEqual([
+      '+972 50-234 5678',
+      '050 000.0011',
+      OPTED_OUT,
+      ERASED,
+      '00972500000014',
+      '(050) 000-0015',
+      US,
+      STRANGER,
+      '+972 50-123 4567',
+      '+972502345678',
+    ]);
     const o = byInput(r);
     expect(o['+972 50-234 5678']).toMatchObject({ to: GOOD, ok: true, reason: null, error_code: null });
     expect(o['+972 50-234 5678']!.wamid).toMatch(/^wamid\./);
@@ -85,16 +106,28 @@ describe('test send: every number through the gates of a campaign recipient', ()
     expect(o[OPTED_OUT]).toMatchObject({ ok: false, reason: 'opted_out', params: { category: 'marketing' }, wamid: null });
     expect(o[ERASED]).toMatchObject({ ok: false, reason: 'erased' });
     expect(o[ERASED]!.params.erased_at).toBeTypeOf('number');
-    expect(o['00972500000014']).toMatchObject({ to: HELD, ok: false, reason: 'held_number_changed', params: { hold_reason: 'user_changed_number' } });
+    expect(o['00972500000014']).toMatchObject({
+      to: HELD,
+      ok: false,
+      reason: 'held_number_changed',
+      params: { hold_reason: 'user_changed_number' },
+    });
     expect(o['(050) 000-0015']).toMatchObject({ to: NO_OPTIN, ok: false, reason: 'no_consent', params: { is_contact: true } });
     expect(o[US]).toMatchObject({ ok: false, reason: 'us_marketing_paused' });
     expect(o[STRANGER]).toMatchObject({ ok: false, reason: 'no_consent', params: { is_contact: false } });
-    expect(o['+972 50-123 4567']).toMatchObject({ to: '+972 50-123 4567', ok: false, reason: 'invalid_number', params: { kind: 'invalid_phone', country: 'IL', calling_code: '972', example: '+972 50 234 5678' } });
+    expect(o['+972 50-123 4567']).toMatchObject({
+      to: '+972 50-123 4567',
+      ok: false,
+      reason: 'invalid_number',
+      params: { kind: 'invalid_phone', country: 'IL', calling_code: '972', example: '+972 50 234 5678' },
+    });
     expect(o['+972 50-123 4567']!.error).toBe('not a valid phone number in IL (+972), e.g. +972 50 234 5678');
     expect(o['+972502345678']).toMatchObject({ ok: false, reason: 'duplicate' });
     for (const x of r.results) expect(x.error === null).toBe(x.ok);
     expect(sentTo(w)).toEqual([GOOD2, GOOD].sort());
-    expect(w.sandbox.messages().every((m) => m.template?.name === 'spring_sale' && m.biz_opaque_callback_data === `pacer-test:${marketing}`)).toBe(true);
+    expect(
+      w.sandbox.messages().every((m) => m.template?.name === 'spring_sale' && m.biz_opaque_callback_data === `pacer-test:${marketing}`),
+    ).toBe(true);
     expect(w.sandbox.stats().sends.accepted).toBe(2);
     // The campaign's events keep the outcome per number (no numbers).
     const ev = await ok(w.core.call('campaigns:events', { id: marketing, limit: 5 }));
@@ -104,7 +137,9 @@ describe('test send: every number through the gates of a campaign recipient', ()
 
   it('"I have consent" sends to a number without marketing opt-in and records the opt-in (a new contact when it was not one); never lifts an opt-out, a hold or the US block', async () => {
     const before = sentTo(w).length;
-    const r = await ok(w.core.call('campaigns:test-send', { id: marketing, to: [NO_OPTIN, STRANGER, OPTED_OUT, HELD, US], i_have_consent: true }));
+    const r = await ok(
+      w.core.call('campaigns:test-send', { id: marketing, to: [NO_OPTIN, STRANGER, OPTED_OUT, HELD, US], i_have_consent: true }),
+    );
     const o = byInput(r);
     expect(o[NO_OPTIN]).toMatchObject({ ok: true, consent_recorded: true });
     expect(o[STRANGER]).toMatchObject({ ok: true, consent_recorded: true });
@@ -140,15 +175,20 @@ describe('test send: every number through the gates of a campaign recipient', ()
 
   it('the 24-hour budget used up: a new number is refused with the limit; input the schema refuses is only more than ten numbers', async () => {
     const tight = (await ok(w.core.call('campaigns:create', utilityDraft({ name: 'Tight', options: { rate: 1000, margin: 0.5 } })))).id;
-    const used = (w.core.db.prepare('SELECT count(DISTINCT phone_hash) FROM messaging_log').pluck().get() as number);
-    const ins = w.core.db.prepare("INSERT INTO messaging_log (phone_hash, at, category, phone_number_id, campaign_id, recipient_id) VALUES (?, ?, 'UTILITY', ?, NULL, NULL)");
+    const used = w.core.db.prepare('SELECT count(DISTINCT phone_hash) FROM messaging_log').pluck().get() as number;
+    const ins = w.core.db.prepare(
+      "INSERT INTO messaging_log (phone_hash, at, category, phone_number_id, campaign_id, recipient_id) VALUES (?, ?, 'UTILITY', ?, NULL, NULL)",
+    );
     const now = w.core.ctx.clock.now();
     for (let i = used; i < 1000; i++) ins.run(`filler-${i}`, now, SANDBOX_PHONE_NUMBER_ID);
     const r = await ok(w.core.call('campaigns:test-send', { id: tight, to: ['+972500000018', GOOD] }));
     // 2,000 × (1 − 0.5) = 1,000 recipients; GOOD was messaged already today, so it does not count again.
     expect(r.results[0]).toMatchObject({ ok: false, reason: 'budget', params: { limit: 1000 } });
     expect(r.results[1]).toMatchObject({ ok: true });
-    const many = await w.core.call('campaigns:test-send', { id: tight, to: [Array.from({ length: 11 }, (_, i) => `+9725000001${String(i).padStart(2, '0')}`).join(', ')] });
+    const many = await w.core.call('campaigns:test-send', {
+      id: tight,
+      to: [Array.from({ length: 11 }, (_, i) => `+9725000001${String(i).padStart(2, '0')}`).join(', ')],
+    });
     expect(many.ok).toBe(false);
     if (!many.ok) expect(many.code).toBe('bad_input');
   });
@@ -180,19 +220,50 @@ describe('pacer campaign test', () => {
 
   beforeAll(async () => {
     sb = await startSandbox({ scenario: scenario({ tier: 'TIER_2K' }) });
-    await cli(['account', 'connect', '--waba-id', SANDBOX_WABA_ID, '--phone-number-id', SANDBOX_PHONE_NUMBER_ID, '--graph-url', sb.baseUrl]);
+    await cli([
+      'account',
+      'connect',
+      '--waba-id',
+      SANDBOX_WABA_ID,
+      '--phone-number-id',
+      SANDBOX_PHONE_NUMBER_ID,
+      '--graph-url',
+      sb.baseUrl,
+    ]);
     await cli(['templates', 'sync']);
     const core = createCore({ dataDir, host: 'cli', log: silentLogger });
     await seedCases(core);
     await core.close();
-    const c = await cli(['campaign', 'create', '--name', 'Spring', '--template', 'spring_sale', '--language', 'en_US', '--audience', 'all',
-      '--param', 'first_name=first_name|"there"', '--param', 'discount="20%"', '--param', 'end_date="April 30"', '--header-media', 'https://example.com/tents.jpg', '--json']);
+    const c = await cli([
+      'campaign',
+      'create',
+      '--name',
+      'Spring',
+      '--template',
+      'spring_sale',
+      '--language',
+      'en_US',
+      '--audience',
+      'all',
+      '--param',
+      'first_name=first_name|"there"',
+      '--param',
+      'discount="20%"',
+      '--param',
+      'end_date="April 30"',
+      '--header-media',
+      'https://example.com/tents.jpg',
+      '--json',
+    ]);
     id = (JSON.parse(c.out[0]!) as { id: string }).id;
   });
   afterAll(() => sb.close());
 
-  it('prints each number\'s outcome with the reason and exits 1 when any was refused', async () => {
-    const r = await cli(['campaign', 'test', id, '--to', '+972 50-234 5678', `${OPTED_OUT},${ERASED}`, HELD, US, NO_OPTIN, 'not-a-number'], 1);
+  it("prints each number's outcome with the reason and exits 1 when any was refused", async () => {
+    const r = await cli(
+      ['campaign', 'test', id, '--to', '+972 50-234 5678', `${OPTED_OUT},${ERASED}`, HELD, US, NO_OPTIN, 'not-a-number'],
+      1,
+    );
     const lines = r.out.join('\n').split('\n');
     expect(lines).toHaveLength(7);
     expect(lines[0]).toMatch(/^\+972502345678 {2}sent {2}wamid\./);
@@ -209,7 +280,17 @@ describe('pacer campaign test', () => {
   it('--json has the outcome per number; --i-have-consent sends to a number without opt-in; all sent exits 0', async () => {
     const r = await cli(['campaign', 'test', id, '--to', NO_OPTIN, '--i-have-consent', '--json']);
     const json = JSON.parse(r.out[0]!) as TestSendResult;
-    expect(Object.keys(json.results[0]!).sort()).toEqual(['consent_recorded', 'error', 'error_code', 'input', 'ok', 'params', 'reason', 'to', 'wamid']);
+    expect(Object.keys(json.results[0]!).sort()).toEqual([
+      'consent_recorded',
+      'error',
+      'error_code',
+      'input',
+      'ok',
+      'params',
+      'reason',
+      'to',
+      'wamid',
+    ]);
     expect(json.results[0]).toMatchObject({ to: NO_OPTIN, ok: true, consent_recorded: true, reason: null });
   });
 });

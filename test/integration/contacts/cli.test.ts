@@ -37,8 +37,19 @@ describe('pacer import / contacts (CLI contract)', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.out);
-    expect(Object.keys(report).sort()).toEqual(['duplicates', 'encoding', 'errors', 'format', 'imported', 'invalid', 'rows', 'skipped', 'updated'].sort());
-    expect(report).toMatchObject({ format: 'csv', encoding: 'utf-8', rows: 6, imported: 2, updated: 0, duplicates: 1, invalid: 3, skipped: 0 });
+    expect(Object.keys(report).sort()).toEqual(
+      ['duplicates', 'encoding', 'errors', 'format', 'imported', 'invalid', 'rows', 'skipped', 'updated'].sort(),
+    );
+    expect(report).toMatchObject({
+      format: 'csv',
+      encoding: 'utf-8',
+      rows: 6,
+      imported: 2,
+      updated: 0,
+      duplicates: 1,
+      invalid: 3,
+      skipped: 0,
+    });
     expect(report.imported + report.updated + report.duplicates + report.invalid + report.skipped).toBe(report.rows);
     expect(report.errors).toEqual([
       { row: 4, reason: 'no phone number' },
@@ -51,9 +62,19 @@ describe('pacer import / contacts (CLI contract)', () => {
     expect(list.code).toBe(0);
     const rows = JSON.parse(list.out);
     expect(rows).toHaveLength(2);
-    expect(Object.keys(rows[0]).sort()).toEqual(['attributes', 'consent', 'email', 'first_name', 'id', 'last_name', 'name', 'phone', 'tags'].sort());
+    expect(Object.keys(rows[0]).sort()).toEqual(
+      ['attributes', 'consent', 'email', 'first_name', 'id', 'last_name', 'name', 'phone', 'tags'].sort(),
+    );
     const dana = rows.find((x: { phone: string }) => x.phone === '+972502345678');
-    expect(dana).toMatchObject({ name: 'Dana Levi', first_name: 'Dana', last_name: 'Levi', email: 'dana@example.com', tags: ['spring', 'vip'], attributes: { city: 'Haifa', age: 34 }, consent: { marketing: 'opted_in', utility: 'unknown' } });
+    expect(dana).toMatchObject({
+      name: 'Dana Levi',
+      first_name: 'Dana',
+      last_name: 'Levi',
+      email: 'dana@example.com',
+      tags: ['spring', 'vip'],
+      attributes: { city: 'Haifa', age: 34 },
+      consent: { marketing: 'opted_in', utility: 'unknown' },
+    });
 
     const search = JSON.parse((await pacer(dir, 'contacts', 'list', '--search', '052-987', '--json')).out);
     expect(search.map((x: { phone: string }) => x.phone)).toEqual(['+972529876543']);
@@ -70,14 +91,28 @@ describe('pacer import / contacts (CLI contract)', () => {
     const noReason = await pacer(dir, 'contacts', 'opt-in', '+972502345678', '--category', 'marketing', '--source', 'form');
     expect(noReason.code).toBe(2);
     expect(noReason.err).toMatch(/needs a reason/);
-    const withReason = await pacer(dir, 'contacts', 'opt-in', '+972502345678', '--category', 'marketing', '--source', 'form', '--reason', 'signed again at store', '--json');
+    const withReason = await pacer(
+      dir,
+      'contacts',
+      'opt-in',
+      '+972502345678',
+      '--category',
+      'marketing',
+      '--source',
+      'form',
+      '--reason',
+      'signed again at store',
+      '--json',
+    );
     expect(withReason.code).toBe(0);
     expect(JSON.parse(withReason.out).consent.marketing).toBe('opted_in');
     const del = await pacer(dir, 'contacts', 'delete', '+972502345678', '--json');
     expect(del.code).toBe(0);
     expect(JSON.parse(del.out)).toEqual({ deleted: true });
     expect((await pacer(dir, 'contacts', 'delete', '+972502345678')).code).toBe(1);
-    expect(JSON.parse((await pacer(dir, 'contacts', 'list', '--json')).out).map((x: { phone: string }) => x.phone)).toEqual(['+972529876543']);
+    expect(JSON.parse((await pacer(dir, 'contacts', 'list', '--json')).out).map((x: { phone: string }) => x.phone)).toEqual([
+      '+972529876543',
+    ]);
   });
 
   it('exports csv with formula-like cells neutralised', async () => {

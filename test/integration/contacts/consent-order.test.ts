@@ -28,33 +28,62 @@ function core(): Core {
 
 const entry = (field: string, value: Record<string, unknown>) => ({
   object: 'whatsapp_business_account',
-  entry: [{ id: 'WABA1', changes: [{ field, value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550001111', phone_number_id: 'PN1' }, ...value } }] }],
+  entry: [
+    {
+      id: 'WABA1',
+      changes: [
+        {
+          field,
+          value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550001111', phone_number_id: 'PN1' }, ...value },
+        },
+      ],
+    },
+  ],
 });
 
-type Action = { kind: 'keyword' | 'button'; id: string; seconds: number } | { kind: 'preference'; value: 'stop' | 'resume'; seconds: number };
+type Action =
+  { kind: 'keyword' | 'button'; id: string; seconds: number } | { kind: 'preference'; value: 'stop' | 'resume'; seconds: number };
 
 function body(waId: string, a: Action) {
   if (a.kind === 'preference') {
     return entry('user_preferences', {
       contacts: [{ wa_id: waId }],
-      user_preferences: [{ wa_id: waId, detail: `User requested to ${a.value} marketing messages`, category: 'marketing_messages', value: a.value, timestamp: a.seconds }],
+      user_preferences: [
+        {
+          wa_id: waId,
+          detail: `User requested to ${a.value} marketing messages`,
+          category: 'marketing_messages',
+          value: a.value,
+          timestamp: a.seconds,
+        },
+      ],
     });
   }
-  const message = a.kind === 'keyword'
-    ? { type: 'text', text: { body: 'STOP' } }
-    : { type: 'button', button: { payload: 'Stop promotions', text: 'Stop promotions' } };
-  return entry('messages', { contacts: [{ profile: { name: 'x' }, wa_id: waId }], messages: [{ from: waId, id: a.id, timestamp: String(a.seconds), ...message }] });
+  const message =
+    a.kind === 'keyword'
+      ? { type: 'text', text: { body: 'STOP' } }
+      : { type: 'button', button: { payload: 'Stop promotions', text: 'Stop promotions' } };
+  return entry('messages', {
+    contacts: [{ profile: { name: 'x' }, wa_id: waId }],
+    messages: [{ from: waId, id: a.id, timestamp: String(a.seconds), ...message }],
+  });
 }
 
 const stateOf = (a: Action) => (a.kind === 'preference' && a.value === 'resume' ? 'opted_in' : 'opted_out');
 
 function addContact(c: Core, phone: string): number {
-  return Number(c.db.prepare("INSERT INTO contacts (phone, name, country, created_at, updated_at) VALUES (?, '', 'IL', 1, 1)").run(phone).lastInsertRowid);
+  return Number(
+    c.db.prepare("INSERT INTO contacts (phone, name, country, created_at, updated_at) VALUES (?, '', 'IL', 1, 1)").run(phone)
+      .lastInsertRowid,
+  );
 }
 
 function consent(c: Core, id: number) {
-  const state = c.db.prepare("SELECT state, updated_at FROM consent_state WHERE contact_id = ? AND category = 'marketing'").get(id) as { state: string; updated_at: number } | undefined;
-  const history = c.db.prepare("SELECT state, source, at, evidence FROM consent_events WHERE contact_id = ? AND category = 'marketing' ORDER BY id").all(id) as { state: string; source: string; at: number; evidence: string | null }[];
+  const state = c.db.prepare("SELECT state, updated_at FROM consent_state WHERE contact_id = ? AND category = 'marketing'").get(id) as
+    { state: string; updated_at: number } | undefined;
+  const history = c.db
+    .prepare("SELECT state, source, at, evidence FROM consent_events WHERE contact_id = ? AND category = 'marketing' ORDER BY id")
+    .all(id) as { state: string; source: string; at: number; evidence: string | null }[];
   return { state: state?.state ?? 'unknown', at: state?.updated_at ?? null, history };
 }
 
@@ -95,10 +124,16 @@ describe('consent is decided by when the person acted', () => {
       }
       return consent(c, id);
     };
-    const a = await run('972502345602', [{ kind: 'preference', value: 'resume', seconds: T + 20 }, { kind: 'keyword', id: 'wamid.S2', seconds: T + 10 }]);
+    const a = await run('972502345602', [
+      { kind: 'preference', value: 'resume', seconds: T + 20 },
+      { kind: 'keyword', id: 'wamid.S2', seconds: T + 10 },
+    ]);
     expect(a.state).toBe('opted_in');
     expect(a.history.map((h) => h.state)).toEqual(['opted_in', 'opted_out']);
-    const b = await run('972502345603', [{ kind: 'preference', value: 'resume', seconds: T + 10 }, { kind: 'button', id: 'wamid.S3', seconds: T + 20 }]);
+    const b = await run('972502345603', [
+      { kind: 'preference', value: 'resume', seconds: T + 10 },
+      { kind: 'button', id: 'wamid.S3', seconds: T + 20 },
+    ]);
     expect(b.state).toBe('opted_out');
     expect(b.history.map((h) => h.state)).toEqual(['opted_in', 'opted_out']);
   });
@@ -110,14 +145,40 @@ describe('consent is decided by when the person acted', () => {
     const id = addContact(c, phone);
     const now = c.ctx.clock.now();
     // Meta's clock is a minute ahead of this computer's.
-    service.recordConsentByPhone({ phone, category: 'marketing', state: 'opted_out', source: 'keyword', sourceDetail: 'keyword', evidence: 'STOP', at: now + 60_000 });
-    await ok(c.call('contacts:opt-in', { contact: { phone }, category: 'marketing', source: 'phone call', reason: 'asked to be re-subscribed' }));
+    service.recordConsentByPhone({
+      phone,
+      category: 'marketing',
+      state: 'opted_out',
+      source: 'keyword',
+      sourceDetail: 'keyword',
+      evidence: 'STOP',
+      at: now + 60_000,
+    });
+    await ok(
+      c.call('contacts:opt-in', { contact: { phone }, category: 'marketing', source: 'phone call', reason: 'asked to be re-subscribed' }),
+    );
     expect(consent(c, id)).toMatchObject({ state: 'opted_in', at: now + 60_000 });
     // A resume or STOP from before the marketer's decision does not undo it.
-    service.recordConsentByPhone({ phone, category: 'marketing', state: 'opted_out', source: 'button', sourceDetail: 'button', evidence: 'old tap', at: now - 60_000 });
+    service.recordConsentByPhone({
+      phone,
+      category: 'marketing',
+      state: 'opted_out',
+      source: 'button',
+      sourceDetail: 'button',
+      evidence: 'old tap',
+      at: now - 60_000,
+    });
     expect(consent(c, id).state).toBe('opted_in');
     // A STOP after it does.
-    service.recordConsentByPhone({ phone, category: 'marketing', state: 'opted_out', source: 'keyword', sourceDetail: 'keyword', evidence: 'STOP again', at: now + 120_000 });
+    service.recordConsentByPhone({
+      phone,
+      category: 'marketing',
+      state: 'opted_out',
+      source: 'keyword',
+      sourceDetail: 'keyword',
+      evidence: 'STOP again',
+      at: now + 120_000,
+    });
     expect(consent(c, id).state).toBe('opted_out');
   });
 
@@ -127,7 +188,15 @@ describe('consent is decided by when the person acted', () => {
     await importFile(c, tempFile('p.csv', 'name,phone\nDana,050-234-5605\n'), { consent: 'marketing' });
     const id = c.db.prepare('SELECT id FROM contacts WHERE phone = ?').pluck().get('+972502345605') as number;
     expect(consent(c, id).state).toBe('opted_in');
-    service.recordConsentByPhone({ phone: '+972502345605', category: 'marketing', state: 'opted_out', source: 'keyword', sourceDetail: 'keyword', evidence: 'STOP', at: T * 1000 });
+    service.recordConsentByPhone({
+      phone: '+972502345605',
+      category: 'marketing',
+      state: 'opted_out',
+      source: 'keyword',
+      sourceDetail: 'keyword',
+      evidence: 'STOP',
+      at: T * 1000,
+    });
     expect(consent(c, id)).toMatchObject({ state: 'opted_out', at: T * 1000 });
   });
 
@@ -149,33 +218,44 @@ describe('property: the final state is the state of the latest action, whatever 
     const svc = c.services.webhooks;
     let n = 0;
     const actionArb: fc.Arbitrary<Action> = fc.oneof(
-      fc.record({ kind: fc.constantFrom('keyword' as const, 'button' as const), id: fc.constant(''), seconds: fc.integer({ min: T, max: T + 4 }) }),
-      fc.record({ kind: fc.constant('preference' as const), value: fc.constantFrom('stop' as const, 'resume' as const), seconds: fc.integer({ min: T, max: T + 4 }) }),
+      fc.record({
+        kind: fc.constantFrom('keyword' as const, 'button' as const),
+        id: fc.constant(''),
+        seconds: fc.integer({ min: T, max: T + 4 }),
+      }),
+      fc.record({
+        kind: fc.constant('preference' as const),
+        value: fc.constantFrom('stop' as const, 'resume' as const),
+        seconds: fc.integer({ min: T, max: T + 4 }),
+      }),
     );
     const withIds = (list: Action[]) => list.map((a, i) => (a.kind === 'preference' ? a : { ...a, id: `wamid.P${n}-${i}` }));
     const orders = (list: Action[]) => [list, [...list].reverse(), [...list].sort((x, y) => y.seconds - x.seconds)];
 
-    await fc.assert(fc.asyncProperty(fc.array(actionArb, { minLength: 1, maxLength: 7 }), async (generated) => {
-      n++;
-      const events = withIds(generated);
-      const latest = Math.max(...events.map((e) => e.seconds));
-      const atLatest = events.filter((e) => e.seconds === latest);
-      const expected = atLatest.some((e) => stateOf(e) === 'opted_out') ? 'opted_out' : 'opted_in';
-      for (const [k, order] of orders(events).entries()) {
-        const phone = `97252${String(3_000_000 + n * 3 + k).slice(-7)}`;
-        const id = addContact(c, `+${phone}`);
-        // Message ids are unique per order too: the processor would skip a repeated id as a duplicate.
-        const bodies = order.map((a) => body(phone, a.kind === 'preference' ? a : { ...a, id: `${a.id}-${k}` }));
-        svc.inbox.appendNow(bodies.map((b) => ({ body: Buffer.from(JSON.stringify(b)), source: 'direct' as const })));
-        await svc.processor.drain();
-        const got = consent(c, id);
-        expect(got.state, JSON.stringify(order)).toBe(expected);
-        expect(got.at).toBe(latest * 1000);
-        // Append-only history, each action at most once.
-        const rows = got.history.map((h) => `${h.state}|${h.source}|${h.at}`);
-        expect(new Set(rows).size).toBe(rows.length);
-      }
-    }), { seed: 20260105, numRuns: 60 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(actionArb, { minLength: 1, maxLength: 7 }), async (generated) => {
+        n++;
+        const events = withIds(generated);
+        const latest = Math.max(...events.map((e) => e.seconds));
+        const atLatest = events.filter((e) => e.seconds === latest);
+        const expected = atLatest.some((e) => stateOf(e) === 'opted_out') ? 'opted_out' : 'opted_in';
+        for (const [k, order] of orders(events).entries()) {
+          const phone = `97252${String(3_000_000 + n * 3 + k).slice(-7)}`;
+          const id = addContact(c, `+${phone}`);
+          // Message ids are unique per order too: the processor would skip a repeated id as a duplicate.
+          const bodies = order.map((a) => body(phone, a.kind === 'preference' ? a : { ...a, id: `${a.id}-${k}` }));
+          svc.inbox.appendNow(bodies.map((b) => ({ body: Buffer.from(JSON.stringify(b)), source: 'direct' as const })));
+          await svc.processor.drain();
+          const got = consent(c, id);
+          expect(got.state, JSON.stringify(order)).toBe(expected);
+          expect(got.at).toBe(latest * 1000);
+          // Append-only history, each action at most once.
+          const rows = got.history.map((h) => `${h.state}|${h.source}|${h.at}`);
+          expect(new Set(rows).size).toBe(rows.length);
+        }
+      }),
+      { seed: 20260105, numRuns: 60 },
+    );
     expect(svc.inbox.counts()).toMatchObject({ pending: 0, failed: 0 });
   }, 120_000);
 });

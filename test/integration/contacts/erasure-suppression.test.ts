@@ -27,7 +27,10 @@ const DANA = '+972502345678';
 function everyText(dataDir: string): string {
   const db = openDataDirStore(dataDir, { readonly: true });
   try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'contacts_fts%'").pluck().all() as string[];
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'contacts_fts%'")
+      .pluck()
+      .all() as string[];
     return tables.map((t) => JSON.stringify(db.prepare(`SELECT * FROM "${t}"`).all())).join('\n');
   } finally {
     db.close();
@@ -55,7 +58,10 @@ describe('erasure suppression (CLI)', () => {
     const audit = db.prepare("SELECT detail FROM audit_log WHERE action = 'contact.erasure_lifted'").pluck().all() as string[];
     db.close();
     expect(audit).toHaveLength(1);
-    expect(JSON.parse(audit[0]!)).toMatchObject({ reason: 'signed up again at the store', erasure_record: expect.stringMatching(/^[\w-]{43}$/) });
+    expect(JSON.parse(audit[0]!)).toMatchObject({
+      reason: 'signed up again at the store',
+      erasure_record: expect.stringMatching(/^[\w-]{43}$/),
+    });
     expect(audit[0]).not.toContain('2345678');
 
     const back = await pacer(dir, 'import', tempFile('people.csv', PEOPLE), '--default-country', 'IL', '--consent', 'marketing', '--json');
@@ -72,7 +78,11 @@ describe('erasure suppression (CLI)', () => {
 
     // The record: one row, a 43-character keyed hash — not the number, not its plain SHA-256.
     const db = openDataDirStore(dir, { readonly: true });
-    const records = db.prepare('SELECT hash, erased_at, reason FROM contact_erasures').all() as { hash: string; erased_at: number; reason: string }[];
+    const records = db.prepare('SELECT hash, erased_at, reason FROM contact_erasures').all() as {
+      hash: string;
+      erased_at: number;
+      reason: string;
+    }[];
     const key = db.prepare("SELECT value FROM app_meta WHERE key = 'contacts.erasure_key'").pluck().get() as string;
     const campaignKey = db.prepare("SELECT value FROM app_meta WHERE key = 'campaigns.phone_hash_key'").pluck().get() as string | undefined;
     db.close();
@@ -94,7 +104,9 @@ describe('erasure suppression (CLI)', () => {
     expect(JSON.parse(dry.out)).toMatchObject({ rows: 2, imported: 1, invalid: 1, errors: [erasedRow] });
     const real = await pacer(dir, 'import', again, '--default-country', 'IL', '--json');
     expect(JSON.parse(real.out)).toMatchObject({ rows: 2, imported: 1, invalid: 1, errors: [erasedRow] });
-    const phones = JSON.parse((await pacer(dir, 'contacts', 'list', '--json')).out).map((x: { phone: string }) => x.phone).sort();
+    const phones = JSON.parse((await pacer(dir, 'contacts', 'list', '--json')).out)
+      .map((x: { phone: string }) => x.phone)
+      .sort();
     expect(phones).toEqual(['+972529876543', '+972549876543']);
   });
 });
@@ -121,15 +133,34 @@ describe('erasure suppression (core)', () => {
 
     const job = await importFile(c, tempFile('again.csv', 'name,phone\nDana,0502345678\n'), { dryRun: true });
     expect(job.report).toMatchObject({ rows: 1, imported: 0, invalid: 1 });
-    expect(job.report!.errors).toEqual([{ row: 2, code: 'erased', reason: expect.stringMatching(/^erased at the person's request on 2026-01-05 — not re-imported$/), params: { date: '2026-01-05' } }]);
+    expect(job.report!.errors).toEqual([
+      {
+        row: 2,
+        code: 'erased',
+        reason: expect.stringMatching(/^erased at the person's request on 2026-01-05 — not re-imported$/),
+        params: { date: '2026-01-05' },
+      },
+    ]);
 
     // Dana texts STOP after the erasure: the opt-out is not kept as a new bare contact.
-    expect(service.recordConsentByPhone({ phone: DANA, category: 'all', state: 'opted_out', source: 'keyword', sourceDetail: 'keyword STOP', evidence: 'wamid.X' })).toBeNull();
+    expect(
+      service.recordConsentByPhone({
+        phone: DANA,
+        category: 'all',
+        state: 'opted_out',
+        source: 'keyword',
+        sourceDetail: 'keyword STOP',
+        evidence: 'wamid.X',
+      }),
+    ).toBeNull();
     expect(service.getByPhone(DANA)).toBeNull();
 
     // A bulk delete is list housekeeping, not a person's request: no record, the number can come back.
     const yossi = service.getByPhone('+972529876543')!;
-    expect(await ok(c.call('contacts:bulk', { action: 'delete', category: 'all', ids: [yossi.id], confirm: true }))).toEqual({ matched: 1, affected: 1 });
+    expect(await ok(c.call('contacts:bulk', { action: 'delete', category: 'all', ids: [yossi.id], confirm: true }))).toEqual({
+      matched: 1,
+      affected: 1,
+    });
     expect(c.db.prepare('SELECT count(*) FROM contact_erasures').pluck().get()).toBe(1);
     const back = await importFile(c, tempFile('yossi.csv', 'name,phone\nYossi,052-987-6543\n'));
     expect(back.report).toMatchObject({ imported: 1, invalid: 0 });
@@ -159,7 +190,10 @@ describe('erasure suppression (campaigns)', () => {
     await okCampaign(w.core.call('campaigns:start', { id: c.id }));
     const done = await runUntilDone(w, c.id);
     expect(done.state).toBe('completed');
-    const sentTo = w.sandbox.messages().map((m) => `+${m.wa_id}`).sort();
+    const sentTo = w.sandbox
+      .messages()
+      .map((m) => `+${m.wa_id}`)
+      .sort();
     expect(sentTo).toEqual(['+972529876543', '+972549876543']);
     expect(w.core.db.prepare('SELECT count(*) FROM campaign_recipients WHERE phone = ?').pluck().get(DANA)).toBe(0);
   });

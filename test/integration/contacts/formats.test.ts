@@ -19,7 +19,11 @@ const core = () => {
   return c;
 };
 
-const HEBREW_CSV = ['שם פרטי;שם משפחה;טלפון נייד;אימייל;תגיות', 'דנה;לוי;050-234-5678;dana@example.com;לקוחות', 'יוסי;כהן;052-987-6543;;לקוחות,vip'].join('\r\n');
+const HEBREW_CSV = [
+  'שם פרטי;שם משפחה;טלפון נייד;אימייל;תגיות',
+  'דנה;לוי;050-234-5678;dana@example.com;לקוחות',
+  'יוסי;כהן;052-987-6543;;לקוחות,vip',
+].join('\r\n');
 const CHINESE_CSV = ['姓名,手機,電子郵件,標籤', '王小明,+886 912 345 678,ming@example.tw,台北', '陳美玲,0933-123-456,,台北'].join('\n');
 
 describe('delimited text in every encoding', () => {
@@ -48,7 +52,10 @@ describe('delimited text in every encoding', () => {
       { phone: '+972502345678', name: 'דנה לוי', first_name: 'דנה', last_name: 'לוי', email: 'dana@example.com', country: 'IL' },
       { phone: '+972529876543', name: 'יוסי כהן', first_name: 'יוסי', last_name: 'כהן', email: null, country: 'IL' },
     ]);
-    expect((await ok(c.call('contacts:tags', {}))).map((t) => [t.name, t.count])).toEqual([['vip', 1], ['לקוחות', 2]]);
+    expect((await ok(c.call('contacts:tags', {}))).map((t) => [t.name, t.count])).toEqual([
+      ['vip', 1],
+      ['לקוחות', 2],
+    ]);
   });
 
   it.each([
@@ -56,7 +63,8 @@ describe('delimited text in every encoding', () => {
     ['gb18030', 'gb18030'],
   ] as const)('Chinese, commas: %s', async (_label, encoding) => {
     const c = core();
-    const text = encoding === 'gb18030' ? CHINESE_CSV.replace('手機', '手机').replace('電子郵件', '电子邮件').replace('標籤', '标签') : CHINESE_CSV;
+    const text =
+      encoding === 'gb18030' ? CHINESE_CSV.replace('手機', '手机').replace('電子郵件', '电子邮件').replace('標籤', '标签') : CHINESE_CSV;
     const file = tempFile('zh.csv', iconv.encode(text.repeat(1), encoding));
     const p = await preview(c, file);
     expect(p.encoding).toBe(encoding);
@@ -86,7 +94,14 @@ describe('delimited text in every encoding', () => {
   it('Shift_JIS, with the encoding given by the user', async () => {
     const c = core();
     const file = tempFile('jp.csv', iconv.encode('名前,電話\n山田太郎,090-1234-5678\n佐藤花子,080-9876-5432\n', 'shift_jis'));
-    const job = await importFile(c, file, { defaultCountry: 'JP', encoding: 'shift_jis', mapping: [{ column: '名前', field: 'name' }, { column: '電話', field: 'phone' }] });
+    const job = await importFile(c, file, {
+      defaultCountry: 'JP',
+      encoding: 'shift_jis',
+      mapping: [
+        { column: '名前', field: 'name' },
+        { column: '電話', field: 'phone' },
+      ],
+    });
     expect(job.report).toMatchObject({ encoding: 'shift_jis', rows: 2, imported: 2 });
     expect(contactsOf(c).map((x) => [x.phone, x.name])).toEqual([
       ['+819012345678', '山田太郎'],
@@ -96,7 +111,10 @@ describe('delimited text in every encoding', () => {
 
   it('windows-1252 with pipes; TSV; quoted fields with embedded newlines and delimiters', async () => {
     const c = core();
-    const pipe = tempFile('fr.txt', iconv.encode('Name|Phone|Notes\nRené Müller|+33 6 12 34 56 78|a\nJosé Nuñez|+34 612 345 678|b\n', 'windows-1252'));
+    const pipe = tempFile(
+      'fr.txt',
+      iconv.encode('Name|Phone|Notes\nRené Müller|+33 6 12 34 56 78|a\nJosé Nuñez|+34 612 345 678|b\n', 'windows-1252'),
+    );
     const p = await preview(c, pipe);
     expect(p).toMatchObject({ encoding: 'windows-1252', delimiter: '|' });
     await importFile(c, pipe);
@@ -128,7 +146,12 @@ describe('Excel .xlsx', () => {
     const wb = new ExcelJS.Workbook();
     const first = wb.addWorksheet('Customers');
     first.addRow(['Full name', 'Mobile', 'attr.joined', 'attr.points']);
-    first.addRow([{ richText: [{ text: 'Dana ', font: { bold: true } }, { text: 'Levi' }] }, 972502345678, new Date(Date.UTC(2024, 4, 17)), 10]);
+    first.addRow([
+      { richText: [{ text: 'Dana ', font: { bold: true } }, { text: 'Levi' }] },
+      972502345678,
+      new Date(Date.UTC(2024, 4, 17)),
+      10,
+    ]);
     first.addRow(['Formula Person', { formula: '"0529"&"876543"', result: '0529876543' }, '2023-01-02', { formula: 'D2*2', result: 20 }]);
     const second = wb.addWorksheet('Leads');
     second.addRow(['Name', 'Phone']);
@@ -142,7 +165,12 @@ describe('Excel .xlsx', () => {
     const c = core();
     const file = await workbook();
     const p = await preview(c, file);
-    expect(p).toMatchObject({ format: 'xlsx', sheets: ['Customers', 'Leads'], sheet: 'Customers', headers: ['Full name', 'Mobile', 'attr.joined', 'attr.points'] });
+    expect(p).toMatchObject({
+      format: 'xlsx',
+      sheets: ['Customers', 'Leads'],
+      sheet: 'Customers',
+      headers: ['Full name', 'Mobile', 'attr.joined', 'attr.points'],
+    });
     expect(p.mapping).toEqual([
       { column: 'Mobile', field: 'phone' },
       { column: 'Full name', field: 'name' },
@@ -241,7 +269,9 @@ describe('Google and Outlook exports', () => {
     expect(p.format).toBe('outlook');
     expect(p.mapping.filter((m) => m.field === 'phone').map((m) => m.column)).toEqual(['Mobile Phone', 'Business Phone', 'Home Phone']);
     await importFile(c, file);
-    expect(contactsOf(c)).toEqual([{ phone: '+972502345678', name: 'Dana Levi', first_name: 'Dana', last_name: 'Levi', email: 'dana@example.com', country: 'IL' }]);
+    expect(contactsOf(c)).toEqual([
+      { phone: '+972502345678', name: 'Dana Levi', first_name: 'Dana', last_name: 'Levi', email: 'dana@example.com', country: 'IL' },
+    ]);
   });
 });
 

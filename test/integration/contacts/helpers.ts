@@ -36,12 +36,17 @@ export async function importFile(
   const staged = core.ctx.files.stagePath(file);
   let mapping = opts.mapping;
   if (!mapping) {
-    const p = await core.call('import:preview', { fileId: staged.fileId, ...(opts.encoding ? { encoding: opts.encoding } : {}), ...(opts.sheet ? { sheet: opts.sheet } : {}) });
+    const p = await core.call('import:preview', {
+      fileId: staged.fileId,
+      ...(opts.encoding ? { encoding: opts.encoding } : {}),
+      ...(opts.sheet ? { sheet: opts.sheet } : {}),
+    });
     if (!p.ok) return { jobId: '', state: 'failed', progress: null as never, report: null, error: { code: p.code, message: p.message } };
     mapping = p.value.mapping;
   }
   const started = await core.call('import:start', { defaultCountry: 'IL', ...opts, mapping, fileId: staged.fileId });
-  if (!started.ok) return { jobId: '', state: 'failed', progress: null as never, report: null, error: { code: started.code, message: started.message } };
+  if (!started.ok)
+    return { jobId: '', state: 'failed', progress: null as never, report: null, error: { code: started.code, message: started.message } };
   return core.services.imports.wait(started.value.jobId);
 }
 

@@ -30,11 +30,25 @@ describe('consent on import', () => {
     const dana = await ok(c.call('contacts:get', { phone: '+972502345678' }));
     expect(dana.contact.consent).toEqual({ marketing: 'opted_in', utility: 'unknown' });
     expect(dana.consentHistory).toEqual([
-      expect.objectContaining({ category: 'marketing', state: 'opted_in', source: 'import', sourceDetail: 'import people.csv:2', actor: 'cli', evidence: expect.stringMatching(/^signup form 2025 — file people.csv, imported 2026-01-05T09:00:00.000Z by cli$/) }),
+      expect.objectContaining({
+        category: 'marketing',
+        state: 'opted_in',
+        source: 'import',
+        sourceDetail: 'import people.csv:2',
+        actor: 'cli',
+        evidence: expect.stringMatching(/^signup form 2025 — file people.csv, imported 2026-01-05T09:00:00.000Z by cli$/),
+      }),
     ]);
 
     // Dana texts STOP.
-    service.recordConsentByPhone({ phone: '+972502345678', category: 'all', state: 'opted_out', source: 'keyword', sourceDetail: 'keyword STOP', evidence: 'inbound message wamid.X' });
+    service.recordConsentByPhone({
+      phone: '+972502345678',
+      category: 'all',
+      state: 'opted_out',
+      source: 'keyword',
+      sourceDetail: 'keyword STOP',
+      evidence: 'inbound message wamid.X',
+    });
     // The same list is imported again with consent, updating duplicates, and with a consent column saying yes.
     const again = tempFile('people.csv', 'name,phone,consent\nDana L.,050-234-5678,yes\n');
     const job = await importFile(c, again, { consent: 'marketing', onDuplicate: 'update' });
@@ -66,10 +80,21 @@ describe('consent on import', () => {
     await ok(c.call('contacts:opt-out', { contact: { phone: '0502345678' }, category: 'marketing', reason: 'asked in store' }));
     const refused = await c.call('contacts:opt-in', { contact: { phone: '0502345678' }, category: 'marketing', source: 'paper form' });
     expect(refused).toMatchObject({ ok: false, code: 'bad_input', message: expect.stringMatching(/needs a reason/) });
-    const back = await ok(c.call('contacts:opt-in', { contact: { phone: '0502345678' }, category: 'marketing', source: 'paper form', reason: 'signed a new form on 5 Jan' }));
+    const back = await ok(
+      c.call('contacts:opt-in', {
+        contact: { phone: '0502345678' },
+        category: 'marketing',
+        source: 'paper form',
+        reason: 'signed a new form on 5 Jan',
+      }),
+    );
     expect(back.consent.marketing).toBe('opted_in');
     const h = (await ok(c.call('contacts:get', { phone: '0502345678' }))).consentHistory;
-    expect(h[0]).toMatchObject({ state: 'opted_in', source: 'manual', evidence: 'paper form — re-opt-in reason: signed a new form on 5 Jan' });
+    expect(h[0]).toMatchObject({
+      state: 'opted_in',
+      source: 'manual',
+      evidence: 'paper form — re-opt-in reason: signed a new form on 5 Jan',
+    });
     expect(() => c.db.prepare("UPDATE consent_events SET state = 'opted_in'").run()).toThrow(/append-only/);
   });
 });
@@ -80,12 +105,19 @@ describe('suppression: audiences never include opted-out contacts', () => {
     const service = c.services.contacts;
     await importFile(c, tempFile('p.csv', PEOPLE), { consent: 'marketing' });
     await ok(c.call('segments:save', { name: 'VIPs', rule: { match: 'all', conditions: [{ field: 'tag', op: 'has', value: 'vip' }] } }));
-    const phones = (expr: string, category?: 'marketing' | 'utility') => [...service.iterateAudience(expr, category ? { category } : {})].flat().map((r) => r.phone);
+    const phones = (expr: string, category?: 'marketing' | 'utility') =>
+      [...service.iterateAudience(expr, category ? { category } : {})].flat().map((r) => r.phone);
     expect(phones('all')).toEqual(['+972502345678', '+972529876543', '+972549876543']);
 
     await ok(c.call('contacts:opt-out', { contact: { phone: '+972529876543' }, category: 'marketing' }));
     // An opt-out from a number not yet in contacts (e.g. a STOP reply) is remembered too.
-    service.recordConsentByPhone({ phone: '+972507654321', category: 'all', state: 'opted_out', source: 'error_131050', sourceDetail: 'error 131050' });
+    service.recordConsentByPhone({
+      phone: '+972507654321',
+      category: 'all',
+      state: 'opted_out',
+      source: 'error_131050',
+      sourceDetail: 'error 131050',
+    });
     await importFile(c, tempFile('late.csv', 'name,phone,tags\nLate,050-765-4321,vip\n'), { consent: 'marketing', onDuplicate: 'update' });
 
     expect(phones('all')).toEqual(['+972502345678', '+972549876543']);
@@ -108,8 +140,12 @@ describe('atomicity and cancel', () => {
     await importFile(c, tempFile('first.csv', 'name,phone\nKept,050-234-5678\n'), { consent: 'marketing' });
     const before = ['contacts', 'tags', 'contact_tags', 'consent_events', 'consent_state', 'imports'].map((t) => count(c, t));
     // Fail on the tag of the 2nd contact, after contacts were already inserted in the transaction.
-    c.db.exec("CREATE TRIGGER boom BEFORE INSERT ON contact_tags WHEN NEW.tag_id = (SELECT id FROM tags WHERE name = 'boom') BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
-    const job = await importFile(c, tempFile('second.csv', 'name,phone,tags\nA,052-987-6543,ok\nB,054-987-6543,boom\n'), { consent: 'marketing' });
+    c.db.exec(
+      "CREATE TRIGGER boom BEFORE INSERT ON contact_tags WHEN NEW.tag_id = (SELECT id FROM tags WHERE name = 'boom') BEGIN SELECT RAISE(ABORT, 'disk on fire'); END",
+    );
+    const job = await importFile(c, tempFile('second.csv', 'name,phone,tags\nA,052-987-6543,ok\nB,054-987-6543,boom\n'), {
+      consent: 'marketing',
+    });
     expect(job.state).toBe('failed');
     expect(job.error?.message).toMatch(/disk on fire/);
     expect(['contacts', 'tags', 'contact_tags', 'consent_events', 'consent_state', 'imports'].map((t) => count(c, t))).toEqual(before);
@@ -147,7 +183,13 @@ describe('atomicity and cancel', () => {
     const c = core();
     const saving: { written?: number | undefined; toWrite?: number | undefined; phase: string }[] = [];
     c.on('import:progress', (p) => saving.push({ phase: p.phase, written: p.written, toWrite: p.toWrite }));
-    const indexes = () => c.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('contacts', 'contact_tags') ORDER BY name").pluck().all();
+    const indexes = () =>
+      c.db
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('contacts', 'contact_tags') ORDER BY name",
+        )
+        .pluck()
+        .all();
     const before = indexes();
     expect(before).toEqual(['contact_tags_contact', 'contacts_country', 'contacts_name', 'contacts_updated']);
     const lines = ['name,phone,tags'];
@@ -193,12 +235,20 @@ describe('erasure and data-subject export', () => {
   it('removes the contact and every trace of its personal data; the ledger hook gets a phone hash', async () => {
     const c = core();
     const service = c.services.contacts;
-    await importFile(c, tempFile('p.csv', 'name,phone,email,tags,attr.city\nDana Levi,050-234-5678,dana@example.com,vip,Haifa\nYossi,052-987-6543,,vip,\n'), { consent: 'marketing' });
+    await importFile(
+      c,
+      tempFile('p.csv', 'name,phone,email,tags,attr.city\nDana Levi,050-234-5678,dana@example.com,vip,Haifa\nYossi,052-987-6543,,vip,\n'),
+      { consent: 'marketing' },
+    );
     const dana = service.getByPhone('+972502345678')!;
     service.recordMessage({ contactId: dana.id, campaignId: 'c1', campaignName: 'Spring', template: 'promo', status: 'delivered' });
     service.indexer.catchUpNow();
     const subject = await ok(c.call('contacts:subject-export', { phone: '+972502345678' }));
-    expect(subject).toMatchObject({ contact: { phone: '+972502345678', email: 'dana@example.com', attributes: { city: 'Haifa' } }, consent_history: [expect.objectContaining({ state: 'opted_in' })], messages: [expect.objectContaining({ campaignName: 'Spring' })] });
+    expect(subject).toMatchObject({
+      contact: { phone: '+972502345678', email: 'dana@example.com', attributes: { city: 'Haifa' } },
+      consent_history: [expect.objectContaining({ state: 'opted_in' })],
+      messages: [expect.objectContaining({ campaignName: 'Spring' })],
+    });
 
     const erased: { contactId: number; phoneHash: string }[] = [];
     service.onErase((info) => erased.push(info));
@@ -228,7 +278,10 @@ describe('exports neutralise spreadsheet formulas', () => {
     await ok(c.call('contacts:update', { id: second.id, attributes: { note: '\tcmd' } }));
     const csv = await ok(c.call('contacts:export', { format: 'csv' }));
     expect(csv.rows).toBe(2);
-    const lines = csv.content.replace(/^\ufeff/, '').trim().split('\r\n');
+    const lines = csv.content
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0]).toBe('phone,name,first_name,last_name,email,country,tags,consent_marketing,consent_utility,created_at,attr.note');
     // A plain E.164 number stays usable (shared/spreadsheet-cell.ts); formula-like text gets the quote.
     expect(lines[1]).toMatch(/^\+972502345678,'=1\+1,.*,'@SUM\(A1\)$/);
@@ -250,18 +303,53 @@ describe('exports neutralise spreadsheet formulas', () => {
 describe('segments, bulk actions, query', () => {
   it('saves segments, filters by them, and bulk-tags / opts out / deletes with a confirmation count', async () => {
     const c = core();
-    await importFile(c, tempFile('p.csv', 'name,phone,tags,attr.age\nDana,050-234-5678,vip,34\nYossi,052-987-6543,,41\nLead,+44 7400 123456,vip,19\n'));
-    const seg = await ok(c.call('segments:save', { name: 'Adults in IL', rule: { match: 'all', conditions: [{ field: 'country', op: 'in', values: ['IL'] }, { field: 'attr', name: 'age', op: 'gt', value: 30 }] } }));
+    await importFile(
+      c,
+      tempFile('p.csv', 'name,phone,tags,attr.age\nDana,050-234-5678,vip,34\nYossi,052-987-6543,,41\nLead,+44 7400 123456,vip,19\n'),
+    );
+    const seg = await ok(
+      c.call('segments:save', {
+        name: 'Adults in IL',
+        rule: {
+          match: 'all',
+          conditions: [
+            { field: 'country', op: 'in', values: ['IL'] },
+            { field: 'attr', name: 'age', op: 'gt', value: 30 },
+          ],
+        },
+      }),
+    );
     expect(seg.count).toBe(2);
-    expect(await c.call('segments:save', { name: 'adults in il', rule: { conditions: [] } })).toMatchObject({ ok: false, code: 'conflict' });
+    expect(await c.call('segments:save', { name: 'adults in il', rule: { conditions: [] } })).toMatchObject({
+      ok: false,
+      code: 'conflict',
+    });
     expect((await ok(c.call('contacts:query', { segment: seg.id }))).rows.map((r) => r.name).sort()).toEqual(['Dana', 'Yossi']);
-    expect(await ok(c.call('segments:count', { rule: { match: 'any', conditions: [{ field: 'tag', op: 'has', value: 'vip' }, { field: 'last_messaged', op: 'never' }] } }))).toEqual({ count: 3 });
+    expect(
+      await ok(
+        c.call('segments:count', {
+          rule: {
+            match: 'any',
+            conditions: [
+              { field: 'tag', op: 'has', value: 'vip' },
+              { field: 'last_messaged', op: 'never' },
+            ],
+          },
+        }),
+      ),
+    ).toEqual({ count: 3 });
 
     const preview = await ok(c.call('contacts:bulk', { action: 'tag', tag: 'q3', filter: { country: 'IL' } }));
     expect(preview).toEqual({ matched: 2, affected: 0 });
     expect((await ok(c.call('contacts:tags', {}))).map((t) => t.name)).toEqual(['vip']);
-    expect(await ok(c.call('contacts:bulk', { action: 'tag', tag: 'q3', filter: { country: 'IL' }, confirm: true }))).toEqual({ matched: 2, affected: 2 });
-    expect(await ok(c.call('contacts:bulk', { action: 'opt-out', category: 'marketing', filter: { tag: 'vip' }, confirm: true }))).toEqual({ matched: 2, affected: 2 });
+    expect(await ok(c.call('contacts:bulk', { action: 'tag', tag: 'q3', filter: { country: 'IL' }, confirm: true }))).toEqual({
+      matched: 2,
+      affected: 2,
+    });
+    expect(await ok(c.call('contacts:bulk', { action: 'opt-out', category: 'marketing', filter: { tag: 'vip' }, confirm: true }))).toEqual({
+      matched: 2,
+      affected: 2,
+    });
     expect((await ok(c.call('contacts:query', { consent: 'opted_out' }))).total).toBe(2);
     expect((await ok(c.call('contacts:stats', {}))).consent.marketing).toEqual({ opted_in: 0, opted_out: 2, unknown: 1 });
     const yossi = (await ok(c.call('contacts:query', { search: 'Yossi' }))).rows[0]!;
@@ -275,7 +363,8 @@ describe('segments, bulk actions, query', () => {
     for (let i = 0; i < 450; i++) lines.push(`Person ${i},+97250${String(2_000_000 + i).padStart(7, '0')}`);
     await importFile(c, tempFile('many.csv', lines.join('\n')));
     const seen: string[] = [];
-    for (let offset = 0; offset < 450; offset += 100) seen.push(...(await ok(c.call('contacts:query', { offset, limit: 100 }))).rows.map((r) => r.name));
+    for (let offset = 0; offset < 450; offset += 100)
+      seen.push(...(await ok(c.call('contacts:query', { offset, limit: 100 }))).rows.map((r) => r.name));
     expect(seen).toEqual(Array.from({ length: 450 }, (_v, i) => `Person ${449 - i}`));
     // With a gap in the ids (a deleted contact) the pages are still exact.
     await ok(c.call('contacts:delete', { phone: '+972502000100' }));

@@ -12,31 +12,65 @@ const OMER = '972502345679';
 function messages(from: string, list: Record<string, unknown>[]) {
   return {
     object: 'whatsapp_business_account',
-    entry: [{ id: 'WABA1', changes: [{ field: 'messages', value: {
-      messaging_product: 'whatsapp',
-      metadata: { display_phone_number: '15550001111', phone_number_id: 'PN1' },
-      contacts: [{ profile: { name: 'Dana' }, wa_id: from }],
-      messages: list.map((m) => ({ from, ...m })),
-    } }] }],
+    entry: [
+      {
+        id: 'WABA1',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550001111', phone_number_id: 'PN1' },
+              contacts: [{ profile: { name: 'Dana' }, wa_id: from }],
+              messages: list.map((m) => ({ from, ...m })),
+            },
+          },
+        ],
+      },
+    ],
   };
 }
 
 function status(wamid: string, recipient: string, seconds: number, keyHash: string | null, st = 'delivered') {
   return {
     object: 'whatsapp_business_account',
-    entry: [{ id: 'WABA1', changes: [{ field: 'messages', value: {
-      messaging_product: 'whatsapp',
-      metadata: { display_phone_number: '15550001111', phone_number_id: 'PN1' },
-      statuses: [{ id: wamid, status: st, timestamp: String(seconds), recipient_id: recipient, ...(keyHash ? { recipient_identity_key_hash: keyHash } : {}) }],
-    } }] }],
+    entry: [
+      {
+        id: 'WABA1',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550001111', phone_number_id: 'PN1' },
+              statuses: [
+                {
+                  id: wamid,
+                  status: st,
+                  timestamp: String(seconds),
+                  recipient_id: recipient,
+                  ...(keyHash ? { recipient_identity_key_hash: keyHash } : {}),
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
   };
 }
 
-const compiled = compileMapping({ name: 'promo', language: 'en_US', category: 'MARKETING', components: [{ type: 'BODY', text: 'Hi {{1}}' }] }, { 1: '"friend"' });
+const compiled = compileMapping(
+  { name: 'promo', language: 'en_US', category: 'MARKETING', components: [{ type: 'BODY', text: 'Hi {{1}}' }] },
+  { 1: '"friend"' },
+);
 
 describe('number changed hands: hold until the marketer confirms', () => {
   let core: Core | null = null;
-  afterEach(async () => { await core?.close(); core = null; });
+  afterEach(async () => {
+    await core?.close();
+    core = null;
+  });
 
   async function setup() {
     const c = testCore();
@@ -54,13 +88,29 @@ describe('number changed hands: hold until the marketer confirms', () => {
     await svc.processor.drain();
   }
 
-  const plan = (c: Core) => planAudience({ contacts: contactsFromService(c.ctx, c.services.contacts).resolveAudience('all', 'marketing') as never, category: 'MARKETING', compiled, now: c.ctx.clock.now() });
+  const plan = (c: Core) =>
+    planAudience({
+      contacts: contactsFromService(c.ctx, c.services.contacts).resolveAudience('all', 'marketing') as never,
+      category: 'MARKETING',
+      compiled,
+      now: c.ctx.clock.now(),
+    });
   const idOf = (c: Core, phone: string) => c.db.prepare('SELECT id FROM contacts WHERE phone = ?').pluck().get(`+${phone}`) as number;
 
   it('a user_changed_number system message holds the contact; the plan and the sender gate exclude it; confirm releases it', async () => {
     const c = await setup();
     expect(plan(c).eligible).toHaveLength(2);
-    await ingest(c, messages(DANA, [{ id: 'wamid.SYS1', timestamp: String(T0), type: 'system', system: { body: 'User A changed from 972502345678 to 972549999999', wa_id: '972549999999', type: 'user_changed_number' } }]));
+    await ingest(
+      c,
+      messages(DANA, [
+        {
+          id: 'wamid.SYS1',
+          timestamp: String(T0),
+          type: 'system',
+          system: { body: 'User A changed from 972502345678 to 972549999999', wa_id: '972549999999', type: 'user_changed_number' },
+        },
+      ]),
+    );
 
     const detail = await ok(c.call('contacts:get', { phone: `+${DANA}` }));
     expect(detail.hold).toMatchObject({ reason: 'user_changed_number', heldAt: T0 * 1000 });
@@ -75,11 +125,17 @@ describe('number changed hands: hold until the marketer confirms', () => {
     expect(r.released).toBe(true);
     const after = await ok(c.call('contacts:get', { phone: `+${DANA}` }));
     expect(after.hold).toBeNull();
-    expect(after.holdHistory.map((h) => [h.kind, h.actor])).toEqual([['confirmed', 'cli'], ['held', 'webhook']]);
+    expect(after.holdHistory.map((h) => [h.kind, h.actor])).toEqual([
+      ['confirmed', 'cli'],
+      ['held', 'webhook'],
+    ]);
     expect(plan(c).eligible).toHaveLength(2);
 
     // The same event replayed after the confirmation does not hold again.
-    await ingest(c, messages(DANA, [{ id: 'wamid.SYS2', timestamp: String(T0), type: 'system', system: { body: 'again', type: 'user_changed_number' } }]));
+    await ingest(
+      c,
+      messages(DANA, [{ id: 'wamid.SYS2', timestamp: String(T0), type: 'system', system: { body: 'again', type: 'user_changed_number' } }]),
+    );
     expect((await ok(c.call('contacts:get', { phone: `+${DANA}` }))).hold).toBeNull();
     expect((await ok(c.call('contacts:confirm-number', { id: idOf(c, OMER) }))).released).toBe(false);
   });

@@ -16,11 +16,16 @@ const core = () => {
 describe('import wizard calls', () => {
   it('imports a simple CSV and searches it', async () => {
     const c = core();
-    const f = tempFile('a.csv', 'Name,Phone,Email,Tags\nDana Levi,050-234-5678,dana@example.com,vip;friends\nBad,123,,\nDup,+972502345678,,\n');
+    const f = tempFile(
+      'a.csv',
+      'Name,Phone,Email,Tags\nDana Levi,050-234-5678,dana@example.com,vip;friends\nBad,123,,\nDup,+972502345678,,\n',
+    );
     const job = await importFile(c, f);
     expect(job.error).toBeNull();
     expect(job.report).toMatchObject({ rows: 3, imported: 1, invalid: 1, duplicates: 1 });
-    expect(contactsOf(c)).toEqual([{ phone: '+972502345678', name: 'Dana Levi', first_name: null, last_name: null, email: 'dana@example.com', country: 'IL' }]);
+    expect(contactsOf(c)).toEqual([
+      { phone: '+972502345678', name: 'Dana Levi', first_name: null, last_name: null, email: 'dana@example.com', country: 'IL' },
+    ]);
     const q = await ok(c.call('contacts:query', { search: 'dana' }));
     expect(q.total).toBe(1);
     expect(q.rows[0]!.tags).toEqual(['friends', 'vip']);
@@ -30,7 +35,8 @@ describe('import wizard calls', () => {
     const c = core();
     const phone = (i: number) => `+97250${String(2_000_000 + i).padStart(7, '0')}`;
     const lines = ['name,phone'];
-    for (let i = 0; i < 250; i++) lines.push(`P${i},${i === 150 ? phone(20) : i === 230 ? phone(229) : i === 231 ? phone(231 - 200) : phone(i)}`);
+    for (let i = 0; i < 250; i++)
+      lines.push(`P${i},${i === 150 ? phone(20) : i === 230 ? phone(229) : i === 231 ? phone(231 - 200) : phone(i)}`);
     const job = await importFile(c, tempFile('dups.csv', lines.join('\n')));
     expect(job.report).toMatchObject({ rows: 250, imported: 247, duplicates: 3 });
     // Spreadsheet rows: header is row 1, so P<i> is row i + 2.
@@ -71,7 +77,10 @@ describe('import wizard calls', () => {
     const file = tempFile('bad-rows.csv', lines.join('\n'));
     const staged = c.ctx.files.stagePath(file);
     const { jobId } = await ok(c.call('import:start', { fileId: staged.fileId, mapping: [{ column: 'phone', field: 'phone' }] }));
-    expect(await c.call('import:start', { fileId: staged.fileId, mapping: [{ column: 'phone', field: 'phone' }] })).toMatchObject({ ok: false, code: 'conflict' });
+    expect(await c.call('import:start', { fileId: staged.fileId, mapping: [{ column: 'phone', field: 'phone' }] })).toMatchObject({
+      ok: false,
+      code: 'conflict',
+    });
     const finished = await new Promise<{ state: string }>((resolve) => c.on('import:finished', resolve));
     expect(finished.state).toBe('done');
     const page = await ok(c.call('import:report', { jobId, offset: 200, limit: 100 }));

@@ -6,10 +6,30 @@ export function scriptArbitrary(opts: { maxSteps: number; contacts?: number }): 
   const contacts = opts.contacts ?? 40;
   const who = fc.nat({ max: contacts - 1 });
   const action: fc.Arbitrary<Action> = fc.oneof(
-    { weight: 4, arbitrary: fc.record({ kind: fc.constant('opt_out' as const), who, channel: fc.constantFrom('keyword' as const, 'button' as const, 'preference' as const, 'app' as const) }) },
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        kind: fc.constant('opt_out' as const),
+        who,
+        channel: fc.constantFrom('keyword' as const, 'button' as const, 'preference' as const, 'app' as const),
+      }),
+    },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('erase' as const), who }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('hold' as const), who }) },
-    { weight: 4, arbitrary: fc.record({ kind: fc.constant('faults' as const), fault: fc.constantFrom('none' as const, 'slow' as const, 'drop' as const, 'lost_after_accept' as const, 'error_5xx' as const, 'timeout' as const) }) },
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        kind: fc.constant('faults' as const),
+        fault: fc.constantFrom(
+          'none' as const,
+          'slow' as const,
+          'drop' as const,
+          'lost_after_accept' as const,
+          'error_5xx' as const,
+          'timeout' as const,
+        ),
+      }),
+    },
     { weight: 2, arbitrary: fc.constant({ kind: 'stop' as const }) },
     { weight: 2, arbitrary: fc.constant({ kind: 'crash' as const }) },
     { weight: 1, arbitrary: fc.constant({ kind: 'token_expired' as const }) },

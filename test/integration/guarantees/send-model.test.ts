@@ -17,7 +17,9 @@ describe('sending guarantees under random timing (model-based, against the Sandb
       fc.asyncProperty(scriptArbitrary({ maxSteps: 12 }), async (script) => {
         const lines: string[] = [];
         const r = await runScript(script, (l) => lines.push(l));
-        seen.push(`${script.steps.length} steps: ${r.figures.sandboxAccepted} accepted, ${r.figures.uncertain} uncertain, ${r.figures.skipped} skipped, ${r.figures.effects} effects, ${r.figures.restarts} stops, ${r.figures.crashes} crashes, ${r.figures.ms} ms`);
+        seen.push(
+          `${script.steps.length} steps: ${r.figures.sandboxAccepted} accepted, ${r.figures.uncertain} uncertain, ${r.figures.skipped} skipped, ${r.figures.effects} effects, ${r.figures.restarts} stops, ${r.figures.crashes} crashes, ${r.figures.ms} ms`,
+        );
         if (r.violations.length) throw new Error(`violations:\n${r.violations.join('\n')}\nscript:\n${lines.join('\n')}`);
       }),
       { seed: SEED, numRuns: RUNS, endOnFailure: true },

@@ -40,8 +40,14 @@ export type Action =
   | { kind: 'template_paused' }
   | { kind: 'tier_raised' };
 
-export interface Step { afterMs: number; action: Action }
-export interface Script { contacts: number; steps: Step[] }
+export interface Step {
+  afterMs: number;
+  action: Action;
+}
+export interface Script {
+  contacts: number;
+  steps: Step[];
+}
 
 /** Usable budget with the campaigns' 0.9 margin: TIER_250 → 25 unique recipients, TIER_2K → 200. */
 const MARGIN = 0.9;
@@ -62,10 +68,25 @@ const FAULTS: Record<FaultKind, Record<string, number>> = {
 
 export interface RunResult {
   violations: string[];
-  figures: { sandboxAccepted: number; uncertain: number; skipped: number; pendingBudget: number; effects: number; restarts: number; crashes: number; ms: number };
+  figures: {
+    sandboxAccepted: number;
+    uncertain: number;
+    skipped: number;
+    pendingBudget: number;
+    effects: number;
+    restarts: number;
+    crashes: number;
+    ms: number;
+  };
 }
 
-interface Effect { kind: string; contact_id: number; phone: string; category: string | null; log_max: number }
+interface Effect {
+  kind: string;
+  contact_id: number;
+  phone: string;
+  category: string | null;
+  log_max: number;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -104,27 +125,52 @@ function holdWebhook(w: World, phone: string): void {
   w.sandbox.sendWebhook('messages', {
     messaging_product: 'whatsapp',
     metadata: { display_phone_number: '15550001111', phone_number_id: SANDBOX_PHONE_NUMBER_ID },
-    messages: [{ from: waId, id: `wamid.hold${waId}${Date.now()}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'system', system: { type: 'user_changed_number', body: `User ${waId} changed to a new number`, wa_id: '972529999999' } }],
+    messages: [
+      {
+        from: waId,
+        id: `wamid.hold${waId}${Date.now()}`,
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        type: 'system',
+        system: { type: 'user_changed_number', body: `User ${waId} changed to a new number`, wa_id: '972529999999' },
+      },
+    ],
   });
 }
 
 export async function runScript(script: Script, log: (s: string) => void = () => undefined): Promise<RunResult> {
   const t0 = Date.now();
   const violations: string[] = [];
-  const w = await world({ scenario: scenario({ tier: 'TIER_250', mps: 30, delivery: { sent_delay_ms: [10, 60], delivered_delay_ms: [10, 80], read_delay_ms: [50, 200], failed_delay_ms: [10, 60] } }) });
+  const w = await world({
+    scenario: scenario({
+      tier: 'TIER_250',
+      mps: 30,
+      delivery: { sent_delay_ms: [10, 60], delivered_delay_ms: [10, 80], read_delay_ms: [50, 200], failed_delay_ms: [10, 60] },
+    }),
+  });
   let restarts = 0;
   let crashes = 0;
   let tierRaisedAt: number | null = null;
   try {
     watchEffects(w);
     seedContacts(w.core, script.contacts, { consent: 'marketing' });
-    const marketing = await ok(w.core.call('campaigns:create', utilityDraft({
-      name: 'Model marketing', template: { name: 'spring_sale', language: 'en_US' },
-      params: { first_name: 'first_name|"friend"', discount: '"20%"', end_date: '"April 30"' },
-      header_media: { link: 'https://example.test/tent.jpg' },
-      options: { rate: 40, margin: MARGIN, watchdog: { failure_rate: 0.9, window: 500 } },
-    })));
-    const utility = await ok(w.core.call('campaigns:create', utilityDraft({ name: 'Model utility', options: { rate: 40, margin: MARGIN, watchdog: { failure_rate: 0.9, window: 500 } } })));
+    const marketing = await ok(
+      w.core.call(
+        'campaigns:create',
+        utilityDraft({
+          name: 'Model marketing',
+          template: { name: 'spring_sale', language: 'en_US' },
+          params: { first_name: 'first_name|"friend"', discount: '"20%"', end_date: '"April 30"' },
+          header_media: { link: 'https://example.test/tent.jpg' },
+          options: { rate: 40, margin: MARGIN, watchdog: { failure_rate: 0.9, window: 500 } },
+        }),
+      ),
+    );
+    const utility = await ok(
+      w.core.call(
+        'campaigns:create',
+        utilityDraft({ name: 'Model utility', options: { rate: 40, margin: MARGIN, watchdog: { failure_rate: 0.9, window: 500 } } }),
+      ),
+    );
     const ids = [marketing.id, utility.id];
     for (const id of ids) await ok(w.core.call('campaigns:start', { id }));
     w.campaigns.startEngine(ENGINE);
@@ -148,17 +194,34 @@ export async function runScript(script: Script, log: (s: string) => void = () =>
           if (id !== null) await ok(w.core.call('contacts:delete', { id }));
           break;
         }
-        case 'hold': holdWebhook(w, phone); break;
-        case 'faults': w.sandbox.setFaults(FAULTS[action.fault]); break;
-        case 'stop': await w.campaigns.stopEngine(); restarts++; w.campaigns.startEngine(ENGINE); break;
-        case 'crash': w.campaigns.abandonEngine(); crashes++; w.campaigns.startEngine(ENGINE); break;
-        case 'token_expired': w.sandbox.setTokenState('expired'); break;
-        case 'template_paused': w.sandbox.setTemplateStatus('spring_sale', 'en_US', 'PAUSED', 'FIRST_PAUSE'); break;
+        case 'hold':
+          holdWebhook(w, phone);
+          break;
+        case 'faults':
+          w.sandbox.setFaults(FAULTS[action.fault]);
+          break;
+        case 'stop':
+          await w.campaigns.stopEngine();
+          restarts++;
+          w.campaigns.startEngine(ENGINE);
+          break;
+        case 'crash':
+          w.campaigns.abandonEngine();
+          crashes++;
+          w.campaigns.startEngine(ENGINE);
+          break;
+        case 'token_expired':
+          w.sandbox.setTokenState('expired');
+          break;
+        case 'template_paused':
+          w.sandbox.setTemplateStatus('spring_sale', 'en_US', 'PAUSED', 'FIRST_PAUSE');
+          break;
         case 'tier_raised':
           tierRaisedAt ??= Date.now();
           w.sandbox.setMessagingLimit('TIER_2K');
           // Pacer learns the tier by webhook; the drain below must not end before it knows.
-          if (!await until(() => w.campaigns.ports.account.messagingLimit() === 'TIER_2K', 5_000)) violations.push('the raised tier never reached the account');
+          if (!(await until(() => w.campaigns.ports.account.messagingLimit() === 'TIER_2K', 5_000)))
+            violations.push('the raised tier never reached the account');
           break;
       }
     }
@@ -189,10 +252,14 @@ export async function runScript(script: Script, log: (s: string) => void = () =>
       }
       await w.sandbox.webhooksIdle();
       const states = ids.map((id) => w.campaigns.get(id));
-      const done = !states.some((c) => c.state === 'paused' || c.state === 'scheduled')
-        && (states.every((c) => c.state === 'completed') || w.campaigns.isIdle())
-        && (unprocessed.get() as { n: number }).n === 0;
-      if (!done) { steadySince = null; return false; }
+      const done =
+        !states.some((c) => c.state === 'paused' || c.state === 'scheduled') &&
+        (states.every((c) => c.state === 'completed') || w.campaigns.isIdle()) &&
+        (unprocessed.get() as { n: number }).n === 0;
+      if (!done) {
+        steadySince = null;
+        return false;
+      }
       steadySince ??= Date.now();
       // Longer than the sender's 1-s look at a budget that may have grown.
       return Date.now() - steadySince >= 1500;
@@ -212,7 +279,12 @@ export async function runScript(script: Script, log: (s: string) => void = () =>
 
 const summaryOf = (c: CampaignSummary) => ({ id: c.id, state: c.state, pause_reason: c.pause_reason, counts: c.counts });
 
-function check(w: World, campaignIds: string[], tierRaisedAt: number | null, violations: string[]): Omit<RunResult['figures'], 'restarts' | 'crashes' | 'ms'> {
+function check(
+  w: World,
+  campaignIds: string[],
+  tierRaisedAt: number | null,
+  violations: string[],
+): Omit<RunResult['figures'], 'restarts' | 'crashes' | 'ms'> {
   const db = w.core.db;
   const hash = phoneHasher(db);
   const stats = w.sandbox.stats();
@@ -220,17 +292,24 @@ function check(w: World, campaignIds: string[], tierRaisedAt: number | null, vio
 
   // 1. Never twice.
   if (stats.duplicates.same_callback_data) violations.push(`${stats.duplicates.same_callback_data} duplicate callback data at the Sandbox`);
-  if (stats.duplicates.same_template_24h) violations.push(`${stats.duplicates.same_template_24h} same template to one person within 24 h at the Sandbox`);
+  if (stats.duplicates.same_template_24h)
+    violations.push(`${stats.duplicates.same_template_24h} same template to one person within 24 h at the Sandbox`);
 
   // 2. Never after an opt-out, erasure or hold took effect.
   const effects = db.prepare('SELECT * FROM temp.effects').all() as Effect[];
   if (process.env.PACER_MODEL_DEBUG) {
-    console.log(JSON.stringify({
-      effects,
-      skipped: db.prepare(`SELECT campaign_id, contact_id, skip_reason FROM campaign_recipients WHERE state = 'skipped'`).all(),
-    }));
+    console.log(
+      JSON.stringify({
+        effects,
+        skipped: db.prepare(`SELECT campaign_id, contact_id, skip_reason FROM campaign_recipients WHERE state = 'skipped'`).all(),
+      }),
+    );
   }
-  const logRows = db.prepare('SELECT id, phone_hash, category FROM messaging_log').all() as { id: number; phone_hash: string; category: string | null }[];
+  const logRows = db.prepare('SELECT id, phone_hash, category FROM messaging_log').all() as {
+    id: number;
+    phone_hash: string;
+    category: string | null;
+  }[];
   const applies = (e: Effect, category: string | null) => e.category === null || consentCategoryOf(category) === e.category;
   for (const e of effects) {
     const h = hash(e.phone);
@@ -238,7 +317,10 @@ function check(w: World, campaignIds: string[], tierRaisedAt: number | null, vio
     if (after.length) violations.push(`${after.length} send(s) decided after ${e.kind} (${e.category ?? 'all'}) of ${e.phone} took effect`);
     const before = logRows.filter((l) => l.phone_hash === h && l.id <= e.log_max && applies(e, l.category)).length;
     const received = messages.filter((m) => `+${m.wa_id}` === e.phone && applies(e, m.template?.category ?? null)).length;
-    if (received > before) violations.push(`the Sandbox received ${received} message(s) for ${e.phone} after ${e.kind}, but only ${before} were claimed before it`);
+    if (received > before)
+      violations.push(
+        `the Sandbox received ${received} message(s) for ${e.phone} after ${e.kind}, but only ${before} were claimed before it`,
+      );
   }
 
   // 3. Never over the limit.
@@ -250,8 +332,16 @@ function check(w: World, campaignIds: string[], tierRaisedAt: number | null, vio
   if (uniqueAll > HIGH_BUDGET) violations.push(`${uniqueAll} unique recipients accepted (usable budget ${HIGH_BUDGET})`);
 
   // 4. Every recipient accounted for; the ledger agrees with the Sandbox both ways.
-  const rows = db.prepare(`SELECT id, campaign_id, state, skip_reason, error_detail, wamid FROM campaign_recipients WHERE campaign_id IN (?, ?)`).all(...campaignIds) as
-    { id: number; campaign_id: string; state: string; skip_reason: string | null; error_detail: string | null; wamid: string | null }[];
+  const rows = db
+    .prepare(`SELECT id, campaign_id, state, skip_reason, error_detail, wamid FROM campaign_recipients WHERE campaign_id IN (?, ?)`)
+    .all(...campaignIds) as {
+    id: number;
+    campaign_id: string;
+    state: string;
+    skip_reason: string | null;
+    error_detail: string | null;
+    wamid: string | null;
+  }[];
   const budgetWait = w.campaigns.isIdle();
   let pendingBudget = 0;
   for (const r of rows) {
@@ -270,8 +360,12 @@ function check(w: World, campaignIds: string[], tierRaisedAt: number | null, vio
   for (const m of messages) {
     const id = Number(/^pacer:(\d+)$/.exec(m.biz_opaque_callback_data ?? '')?.[1]);
     const r = byId.get(id);
-    if (!r) { violations.push(`the Sandbox accepted ${m.wamid} for no ledger row (${m.biz_opaque_callback_data})`); continue; }
-    if (r.state === 'pending' || r.state === 'skipped') violations.push(`row ${r.id} is ${r.state} but the Sandbox accepted ${m.wamid} for it`);
+    if (!r) {
+      violations.push(`the Sandbox accepted ${m.wamid} for no ledger row (${m.biz_opaque_callback_data})`);
+      continue;
+    }
+    if (r.state === 'pending' || r.state === 'skipped')
+      violations.push(`row ${r.id} is ${r.state} but the Sandbox accepted ${m.wamid} for it`);
     if (r.state === 'failed' && m.outcome.kind !== 'failed') violations.push(`row ${r.id} is failed but the Sandbox delivered ${m.wamid}`);
   }
   return {

@@ -32,7 +32,8 @@ describe('audit trail', () => {
   it('records imports, consent, exports, campaign and account actions, erasures — no secret, no erased number', async () => {
     w = await world();
     const core = w.core;
-    const list = async (input: Record<string, unknown> = {}) => (await ok(core.call('audit:list', input as never))) as { total: number; rows: AuditEntry[] };
+    const list = async (input: Record<string, unknown> = {}) =>
+      (await ok(core.call('audit:list', input as never))) as { total: number; rows: AuditEntry[] };
     const file = tempFile('=HYPERLINK("x").csv', 'name,phone\nDana Levi,050-234-5678\nYossi Cohen,052-987-6543\n');
     await importFile(core, file, { consent: 'utility' });
     await ok(core.call('contacts:opt-out', { contact: { phone: DANA }, category: 'marketing', reason: 'asked by phone' }));
@@ -51,8 +52,16 @@ describe('audit trail', () => {
     const all = await list({ limit: 500 });
     const actions = all.rows.map((r) => r.action).reverse();
     expect(actions).toEqual([
-      'account.connected', 'contacts.imported', 'consent.opted_out', 'contacts.exported', 'contacts.subject_exported',
-      'campaign.started', 'campaign.paused', 'campaign.resumed', 'campaign.resent', 'campaigns.exported',
+      'account.connected',
+      'contacts.imported',
+      'consent.opted_out',
+      'contacts.exported',
+      'contacts.subject_exported',
+      'campaign.started',
+      'campaign.paused',
+      'campaign.resumed',
+      'campaign.resent',
+      'campaigns.exported',
     ]);
     const by = (a: string) => all.rows.find((r) => r.action === a)!;
     expect(by('contacts.imported')).toMatchObject({ subject: '=HYPERLINK("x").csv', detail: { format: 'csv', counts: { imported: 2 } } });
@@ -76,12 +85,20 @@ describe('audit trail', () => {
     const after = await list({ limit: 500 });
     const hash = after.rows.find((r) => r.action === 'contact.erased')!.subject!;
     expect(hash).toMatch(/^[\w-]{43}$/);
-    expect(after.rows.filter((r) => r.subject === hash).map((r) => r.action).sort()).toEqual(['consent.opted_out', 'contact.erased', 'contacts.subject_exported']);
+    expect(
+      after.rows
+        .filter((r) => r.subject === hash)
+        .map((r) => r.action)
+        .sort(),
+    ).toEqual(['consent.opted_out', 'contact.erased', 'contacts.subject_exported']);
     expect(JSON.stringify(after.rows)).not.toContain('502345678');
 
     // CSV export: neutralised cells, audited itself.
     const csv = await ok(core.call('audit:export', { actions: ['contacts.imported'] }));
-    const lines = csv.content.replace(/^\ufeff/, '').trim().split('\r\n');
+    const lines = csv.content
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0]).toBe('at,actor,action,subject,detail');
     expect(lines[1]).toContain(`,"'=HYPERLINK(""x"").csv",`);
     expect((await list({ actions: ['audit.exported'] })).rows[0]).toMatchObject({ detail: { format: 'csv', rows: 1 } });

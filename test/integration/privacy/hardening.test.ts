@@ -55,11 +55,19 @@ describe('hardening (issue #14 item 5)', () => {
     expect(rec.auth[0]).toBe('Bearer EAAtyped-again-token-1234');
   });
 
-  it.each(['http://graph.example.com', 'http://10.0.0.5:8080', 'http://192.168.1.2'])('refuses the non-loopback http Graph URL %s before any request', async (graphUrl) => {
-    w = await world({ webhooks: false });
-    const r = await w.core.call('account:connect', { wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID, graphUrl, accessToken: 'EAAsome-token-value-123' });
-    expect(r).toMatchObject({ ok: false, code: 'bad_input', details: { field: 'graphUrl', reason: 'graph_url_not_https' } });
-  });
+  it.each(['http://graph.example.com', 'http://10.0.0.5:8080', 'http://192.168.1.2'])(
+    'refuses the non-loopback http Graph URL %s before any request',
+    async (graphUrl) => {
+      w = await world({ webhooks: false });
+      const r = await w.core.call('account:connect', {
+        wabaId: SANDBOX_WABA_ID,
+        phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
+        graphUrl,
+        accessToken: 'EAAsome-token-value-123',
+      });
+      expect(r).toMatchObject({ ok: false, code: 'bad_input', details: { field: 'graphUrl', reason: 'graph_url_not_https' } });
+    },
+  );
 
   it('campaigns:report refuses a file path from a caller (the CLI writes --out itself)', async () => {
     w = await world({ webhooks: false });
@@ -80,7 +88,13 @@ describe('relay token in the vault', () => {
     const TOKEN = 'rly_0123456789abcdefghijklmnopqrstuvwxyz';
     fs.writeFileSync(path.join(dir, 'relay-token'), TOKEN, { mode: 0o600 });
     const env = {};
-    const core = createCore({ dataDir: dir, host: 'cli', secrets: new KeyFileVault(dir, env), settings: new MemorySettingsStore(), log: silentLogger });
+    const core = createCore({
+      dataDir: dir,
+      host: 'cli',
+      secrets: new KeyFileVault(dir, env),
+      settings: new MemorySettingsStore(),
+      log: silentLogger,
+    });
     cores.push(core);
     const cfg = core.services.webhooks.config;
     expect(cfg.relayToken()).toBe(TOKEN);

@@ -35,7 +35,9 @@ describe('pacer sandbox (CLI)', () => {
     const line = await t.first;
     const { base_url } = JSON.parse(line) as { base_url: string };
     expect(base_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const res = await fetch(`${base_url}/v24.0/${SANDBOX_WABA_ID}/message_templates?limit=1`, { headers: { authorization: `Bearer ${SANDBOX_ACCESS_TOKEN}` } });
+    const res = await fetch(`${base_url}/v24.0/${SANDBOX_WABA_ID}/message_templates?limit=1`, {
+      headers: { authorization: `Bearer ${SANDBOX_ACCESS_TOKEN}` },
+    });
     expect(res.status).toBe(200);
     t.stop('SIGTERM');
     expect(await code).toBe(0);
@@ -46,11 +48,16 @@ describe('pacer sandbox (CLI)', () => {
   it('uses --scenario and --webhook-url; bad input exits 2', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pacer-sb-cli-'));
     const file = path.join(dir, 'scenario.json');
-    fs.writeFileSync(file, JSON.stringify({ name: 'tiny', business: { messaging_limit: 'TIER_10K' }, wabas: [{ id: '77', name: 'Tiny' }] }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ name: 'tiny', business: { messaging_limit: 'TIER_10K' }, wabas: [{ id: '77', name: 'Tiny' }] }),
+    );
     const t = testIo();
     const code = runCli(['sandbox', '--scenario', file, '--webhook-url', 'http://127.0.0.1:9/hook'], t.io);
     const { base_url } = JSON.parse(await t.first) as { base_url: string };
-    const waba = await fetch(`${base_url}/v24.0/77?fields=whatsapp_business_manager_messaging_limit`, { headers: { authorization: `Bearer ${SANDBOX_ACCESS_TOKEN}` } });
+    const waba = await fetch(`${base_url}/v24.0/77?fields=whatsapp_business_manager_messaging_limit`, {
+      headers: { authorization: `Bearer ${SANDBOX_ACCESS_TOKEN}` },
+    });
     expect(await waba.json()).toEqual({ whatsapp_business_manager_messaging_limit: 'TIER_10K', id: '77' });
     const state = (await (await fetch(`${base_url}/__admin/state`)).json()) as { webhook_url: string };
     expect(state.webhook_url).toBe('http://127.0.0.1:9/hook');

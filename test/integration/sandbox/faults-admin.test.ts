@@ -17,7 +17,11 @@ const start = async () => {
 };
 
 async function admin(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${sb!.baseUrl}/__admin/${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(`${sb!.baseUrl}/__admin/${path}`, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { message: string } } };
 }
 
@@ -69,7 +73,11 @@ describe('sandbox: fault injection', () => {
 
   it('with a seed, the same fault pattern repeats', async () => {
     const pattern = async () => {
-      const h = await startSandbox({ clock: new FakeClock(), seed: 99, scenario: { ...(await import('../../../electron/core/sandbox')).DEFAULT_SCENARIO, faults: { error_5xx_rate: 0.5 } } });
+      const h = await startSandbox({
+        clock: new FakeClock(),
+        seed: 99,
+        scenario: { ...(await import('../../../electron/core/sandbox')).DEFAULT_SCENARIO, faults: { error_5xx_rate: 0.5 } },
+      });
       const out = [];
       for (let i = 0; i < 12; i++) out.push((await send(h, orderUpdate(`+9725412345${String(i).padStart(2, '0')}`))).status);
       await h.close();
@@ -100,22 +108,55 @@ describe('sandbox: admin endpoints', () => {
     const rx = await startReceiver();
     try {
       expect((await admin('POST', 'webhook', { url: rx.url })).body).toEqual({ webhook_url: rx.url });
-      expect((await admin('POST', 'templates/quality', { name: 'order_update', language: 'en_US', quality: 'RED' })).body).toMatchObject({ status: 'PAUSED', quality_score: 'RED' });
-      expect((await admin('POST', 'templates/status', { name: 'loyalty_points', language: 'en_US', status: 'APPROVED' })).body).toMatchObject({ status: 'APPROVED' });
+      expect((await admin('POST', 'templates/quality', { name: 'order_update', language: 'en_US', quality: 'RED' })).body).toMatchObject({
+        status: 'PAUSED',
+        quality_score: 'RED',
+      });
+      expect(
+        (await admin('POST', 'templates/status', { name: 'loyalty_points', language: 'en_US', status: 'APPROVED' })).body,
+      ).toMatchObject({ status: 'APPROVED' });
       expect((await admin('POST', 'messaging-limit', { limit: 'TIER_10K' })).body).toEqual({ messaging_limit: 'TIER_10K' });
-      expect((await admin('POST', `phone-numbers/${SANDBOX_PHONE_NUMBER_ID}`, { quality_rating: 'YELLOW' })).body).toMatchObject({ quality_rating: 'YELLOW' });
+      expect((await admin('POST', `phone-numbers/${SANDBOX_PHONE_NUMBER_ID}`, { quality_rating: 'YELLOW' })).body).toMatchObject({
+        quality_rating: 'YELLOW',
+      });
       expect((await admin('POST', 'faults', { slow_rate: 0.1 })).body).toMatchObject({ slow_rate: 0.1, error_5xx_rate: 0 });
       expect((await admin('POST', 'users', { phone: '+972541234567', undeliverable: true })).body).toEqual({ ok: true });
       const inbound = await admin('POST', 'inbound', { from: '+972541234568', kind: 'stop_text', language: 'he' });
       expect(inbound.body.wamid).toMatch(/^wamid\./);
       expect((await admin('POST', 'user-preferences', { wa_id: '972541234569', value: 'stop' })).body).toEqual({ ok: true });
-      expect((await admin('POST', 'templates/category', { name: 'order_update', language: 'en_US', category: 'MARKETING' })).body).toMatchObject({ category: 'MARKETING', previous_category: 'UTILITY' });
-      expect((await admin('POST', 'webhooks/send', { field: 'account_alerts', value: { alert_type: 'INCREASED_CAPABILITIES_ELIGIBILITY_DEFERRED' } })).body).toEqual({ ok: true });
-      expect((await admin('POST', 'templates', { template: { name: 'fresh', language: 'en', category: 'UTILITY', status: 'PENDING', components: [{ type: 'BODY', text: 'x' }] } })).body.id).toMatch(/^\d+$/);
+      expect(
+        (await admin('POST', 'templates/category', { name: 'order_update', language: 'en_US', category: 'MARKETING' })).body,
+      ).toMatchObject({ category: 'MARKETING', previous_category: 'UTILITY' });
+      expect(
+        (
+          await admin('POST', 'webhooks/send', {
+            field: 'account_alerts',
+            value: { alert_type: 'INCREASED_CAPABILITIES_ELIGIBILITY_DEFERRED' },
+          })
+        ).body,
+      ).toEqual({ ok: true });
+      expect(
+        (
+          await admin('POST', 'templates', {
+            template: { name: 'fresh', language: 'en', category: 'UTILITY', status: 'PENDING', components: [{ type: 'BODY', text: 'x' }] },
+          })
+        ).body.id,
+      ).toMatch(/^\d+$/);
       await clock.advance(0);
       await sb!.webhooksIdle();
       const log = (await admin('GET', 'webhooks?state=delivered')).body.data as { field: string; payload: { object: string } }[];
-      expect(new Set(log.map((l) => l.field))).toEqual(new Set(['message_template_quality_update', 'message_template_status_update', 'business_capability_update', 'phone_number_quality_update', 'messages', 'user_preferences', 'template_category_update', 'account_alerts']));
+      expect(new Set(log.map((l) => l.field))).toEqual(
+        new Set([
+          'message_template_quality_update',
+          'message_template_status_update',
+          'business_capability_update',
+          'phone_number_quality_update',
+          'messages',
+          'user_preferences',
+          'template_category_update',
+          'account_alerts',
+        ]),
+      );
       expect(log.every((l) => l.payload.object === 'whatsapp_business_account')).toBe(true);
       expect((await admin('POST', 'token', { state: 'expired' })).body).toEqual({ token_state: 'expired' });
       expect((await send(sb!, orderUpdate('+972541234567'))).body.error.code).toBe(190);

@@ -7,10 +7,19 @@ export interface GraphResponse {
 }
 
 /** A tiny Graph client for the tests: JSON in, status + parsed JSON out. */
-export async function graph(sb: SandboxHandle, method: string, path: string, body?: unknown, token: string | null = SANDBOX_ACCESS_TOKEN): Promise<GraphResponse> {
+export async function graph(
+  sb: SandboxHandle,
+  method: string,
+  path: string,
+  body?: unknown,
+  token: string | null = SANDBOX_ACCESS_TOKEN,
+): Promise<GraphResponse> {
   const res = await fetch(`${sb.baseUrl}${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
@@ -18,7 +27,14 @@ export async function graph(sb: SandboxHandle, method: string, path: string, bod
 }
 
 export function templateSend(to: string, name: string, language: string, components?: unknown[], extra: Record<string, unknown> = {}) {
-  return { messaging_product: 'whatsapp', recipient_type: 'individual', to, type: 'template', template: { name, language: { code: language }, ...(components ? { components } : {}) }, ...extra };
+  return {
+    messaging_product: 'whatsapp',
+    recipient_type: 'individual',
+    to,
+    type: 'template',
+    template: { name, language: { code: language }, ...(components ? { components } : {}) },
+    ...extra,
+  };
 }
 
 export const orderUpdate = (to: string, extra: Record<string, unknown> = {}, values = ['Jessica', 'SKBUP2-4CPIG9', 'Friday']) =>
@@ -34,4 +50,5 @@ export const orderUpdate = (to: string, extra: Record<string, unknown> = {}, val
     extra,
   );
 
-export const send = (sb: SandboxHandle, body: unknown, phoneId: string = SANDBOX_PHONE_NUMBER_ID, version = 'v24.0') => graph(sb, 'POST', `/${version}/${phoneId}/messages`, body);
+export const send = (sb: SandboxHandle, body: unknown, phoneId: string = SANDBOX_PHONE_NUMBER_ID, version = 'v24.0') =>
+  graph(sb, 'POST', `/${version}/${phoneId}/messages`, body);

@@ -9,7 +9,9 @@ afterEach(async () => {
   await sb?.close();
   sb = undefined;
 });
-const start = async (scenario?: Parameters<typeof startSandbox>[0] extends infer O ? O extends { scenario?: infer S } ? S : never : never) => {
+const start = async (
+  scenario?: Parameters<typeof startSandbox>[0] extends infer O ? (O extends { scenario?: infer S } ? S : never) : never,
+) => {
   clock = new FakeClock();
   sb = await startSandbox({ clock, ...(scenario ? { scenario } : {}) });
   return sb;
@@ -17,10 +19,23 @@ const start = async (scenario?: Parameters<typeof startSandbox>[0] extends infer
 const HOUR = 3600_000;
 
 const saleEn = (to: string, extra: Record<string, unknown> = {}) =>
-  templateSend(to, 'spring_sale', 'en_US', [
-    { type: 'header', parameters: [{ type: 'image', image: { link: 'https://example.com/sale.jpg' } }] },
-    { type: 'body', parameters: [{ type: 'text', parameter_name: 'first_name', text: 'Dana' }, { type: 'text', parameter_name: 'discount', text: '20%' }, { type: 'text', parameter_name: 'end_date', text: 'May 1' }] },
-  ], extra);
+  templateSend(
+    to,
+    'spring_sale',
+    'en_US',
+    [
+      { type: 'header', parameters: [{ type: 'image', image: { link: 'https://example.com/sale.jpg' } }] },
+      {
+        type: 'body',
+        parameters: [
+          { type: 'text', parameter_name: 'first_name', text: 'Dana' },
+          { type: 'text', parameter_name: 'discount', text: '20%' },
+          { type: 'text', parameter_name: 'end_date', text: 'May 1' },
+        ],
+      },
+    ],
+    extra,
+  );
 
 async function sendOk(body: unknown): Promise<string> {
   const r = await send(sb!, body);
@@ -31,7 +46,9 @@ async function sendOk(body: unknown): Promise<string> {
 describe('sandbox: Meta limits', () => {
   it('130429 when a number exceeds its throughput (80 mps), and max msg/s is counted', async () => {
     await start();
-    const results = await Promise.all(Array.from({ length: 80 }, (_, i) => send(sb!, orderUpdate(`+97254100${String(i).padStart(4, '0')}`))));
+    const results = await Promise.all(
+      Array.from({ length: 80 }, (_, i) => send(sb!, orderUpdate(`+97254100${String(i).padStart(4, '0')}`))),
+    );
     expect(results.every((r) => r.status === 200)).toBe(true);
     const over = await send(sb!, orderUpdate('+972549999999'));
     expect(over.status).toBe(429);
@@ -45,9 +62,19 @@ describe('sandbox: Meta limits', () => {
   });
 
   it('coexistence numbers are held at 20 mps, upgraded numbers at 1000', async () => {
-    await start({ wabas: [{ id: '1', name: 'w', phone_numbers: [{ id: '2', display_phone_number: '+1 555 000 0002', verified_name: 'x', coexistence: true }], templates: [{ name: 't', language: 'en', category: 'UTILITY', components: [{ type: 'BODY', text: 'hi' }] }] }] });
+    await start({
+      wabas: [
+        {
+          id: '1',
+          name: 'w',
+          phone_numbers: [{ id: '2', display_phone_number: '+1 555 000 0002', verified_name: 'x', coexistence: true }],
+          templates: [{ name: 't', language: 'en', category: 'UTILITY', components: [{ type: 'BODY', text: 'hi' }] }],
+        },
+      ],
+    });
     const codes = [];
-    for (let i = 0; i < 21; i++) codes.push((await send(sb!, templateSend(`+9725410${String(i).padStart(5, '0')}`, 't', 'en'), '2')).status);
+    for (let i = 0; i < 21; i++)
+      codes.push((await send(sb!, templateSend(`+9725410${String(i).padStart(5, '0')}`, 't', 'en'), '2')).status);
     expect(codes.filter((c) => c === 200)).toHaveLength(20);
     expect(codes[20]).toBe(429);
   });
@@ -78,7 +105,11 @@ describe('sandbox: Meta limits', () => {
     let s = sb!.stats();
     expect(s.limits.portfolio_violations).toBe(2);
     expect(s.limits.portfolio_violation_items.map((v) => v.unique_recipients_24h)).toEqual([251, 252]);
-    expect(s.limits.portfolio_violation_items[0]).toMatchObject({ wa_id: '972542000250', limit: 250, phone_number_id: SANDBOX_PHONE_NUMBER_ID });
+    expect(s.limits.portfolio_violation_items[0]).toMatchObject({
+      wa_id: '972542000250',
+      limit: 250,
+      phone_number_id: SANDBOX_PHONE_NUMBER_ID,
+    });
     expect(s.portfolio).toMatchObject({ messaging_limit: 'TIER_250', limit: 250, unique_recipients_24h: 252, remaining_24h: 0 });
     // 24 h after the first sends, the window has moved on.
     await clock.advance(24 * HOUR);
@@ -183,7 +214,13 @@ describe('sandbox: Meta limits', () => {
 
   it('paced templates answer held_for_quality_assessment and are released later', async () => {
     await start();
-    sb!.addTemplate({ name: 'new_promo', language: 'en_US', category: 'UTILITY', paced: true, components: [{ type: 'BODY', text: 'Hello there' }] });
+    sb!.addTemplate({
+      name: 'new_promo',
+      language: 'en_US',
+      category: 'UTILITY',
+      paced: true,
+      components: [{ type: 'BODY', text: 'Hello there' }],
+    });
     const r = await send(sb!, templateSend('+972547777777', 'new_promo', 'en_US'));
     expect(r.body.messages[0].message_status).toBe('held_for_quality_assessment');
     await clock.advance(30_000);

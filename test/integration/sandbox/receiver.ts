@@ -34,8 +34,16 @@ export async function startReceiver(opts: { statuses?: number[]; verifyToken?: s
     url,
     received,
     /** Status webhook items received, flattened. */
-    statuses: () => received.flatMap((r) => r.json.entry.flatMap((e: { changes: { value: { statuses?: unknown[] } }[] }) => e.changes.flatMap((c) => c.value.statuses ?? []))),
-    changes: (field: string) => received.flatMap((r) => r.json.entry.flatMap((e: { changes: { field: string; value: unknown }[] }) => e.changes.filter((c) => c.field === field).map((c) => c.value))),
+    statuses: () =>
+      received.flatMap((r) =>
+        r.json.entry.flatMap((e: { changes: { value: { statuses?: unknown[] } }[] }) => e.changes.flatMap((c) => c.value.statuses ?? [])),
+      ),
+    changes: (field: string) =>
+      received.flatMap((r) =>
+        r.json.entry.flatMap((e: { changes: { field: string; value: unknown }[] }) =>
+          e.changes.filter((c) => c.field === field).map((c) => c.value),
+        ),
+      ),
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }

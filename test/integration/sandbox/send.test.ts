@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../electron/core/clock';
-import { SANDBOX_PHONE_NUMBER_ID, SANDBOX_PHONE_NUMBER_IDS, startSandbox, type SandboxHandle, type SandboxOptions } from '../../../electron/core/sandbox';
+import {
+  SANDBOX_PHONE_NUMBER_ID,
+  SANDBOX_PHONE_NUMBER_IDS,
+  startSandbox,
+  type SandboxHandle,
+  type SandboxOptions,
+} from '../../../electron/core/sandbox';
 import { graph, orderUpdate, send, templateSend } from './helpers';
 
 let sb: SandboxHandle | undefined;
@@ -11,10 +17,23 @@ afterEach(async () => {
 const start = async (o: SandboxOptions = {}) => (sb = await startSandbox({ clock: new FakeClock(), ...o }));
 
 const saleHe = (to: string, extra: Record<string, unknown> = {}) =>
-  templateSend(to, 'spring_sale', 'he', [
-    { type: 'header', parameters: [{ type: 'image', image: { link: 'https://example.com/sale.jpg' } }] },
-    { type: 'body', parameters: [{ type: 'text', parameter_name: 'first_name', text: 'דנה' }, { type: 'text', parameter_name: 'discount', text: '20%' }, { type: 'text', parameter_name: 'end_date', text: '30/4' }] },
-  ], extra);
+  templateSend(
+    to,
+    'spring_sale',
+    'he',
+    [
+      { type: 'header', parameters: [{ type: 'image', image: { link: 'https://example.com/sale.jpg' } }] },
+      {
+        type: 'body',
+        parameters: [
+          { type: 'text', parameter_name: 'first_name', text: 'דנה' },
+          { type: 'text', parameter_name: 'discount', text: '20%' },
+          { type: 'text', parameter_name: 'end_date', text: '30/4' },
+        ],
+      },
+    ],
+    extra,
+  );
 
 /** Asserts Meta's error envelope and returns error.code. */
 function errorCode(r: { status: number; body: { error?: Record<string, unknown> } }): number {
@@ -28,7 +47,7 @@ function errorCode(r: { status: number; body: { error?: Record<string, unknown> 
 }
 
 describe('sandbox: template send', () => {
-  it('accepts a valid template send with Meta\'s response shape', async () => {
+  it("accepts a valid template send with Meta's response shape", async () => {
     await start();
     const r = await send(sb!, orderUpdate('+972 54-123-4567', { biz_opaque_callback_data: 'c1:r1' }));
     expect(r.status).toBe(200);
@@ -38,7 +57,11 @@ describe('sandbox: template send', () => {
       messages: [{ id: expect.stringMatching(/^wamid\.[A-Za-z0-9+/=]+$/), message_status: 'accepted' }],
     });
     expect(sb!.stats().sends.accepted).toBe(1);
-    expect(sb!.messages()[0]).toMatchObject({ wa_id: '972541234567', biz_opaque_callback_data: 'c1:r1', template: { name: 'order_update', language: 'en_US' } });
+    expect(sb!.messages()[0]).toMatchObject({
+      wa_id: '972541234567',
+      biz_opaque_callback_data: 'c1:r1',
+      template: { name: 'order_update', language: 'en_US' },
+    });
   });
 
   it('accepts named parameters in Hebrew with an image header, and any vNN.N version prefix', async () => {
@@ -76,8 +99,24 @@ describe('sandbox: template send', () => {
     const cases = [
       templateSend('+972541234567', 'no_such_template', 'en_US'),
       templateSend('+972541234567', 'order_update', 'fr'),
-      templateSend('+972541234567', 'loyalty_points', 'en_US', [{ type: 'body', parameters: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] }]),
-      templateSend('+972541234567', 'account_bonus', 'en_US', [{ type: 'body', parameters: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] }]),
+      templateSend('+972541234567', 'loyalty_points', 'en_US', [
+        {
+          type: 'body',
+          parameters: [
+            { type: 'text', text: 'a' },
+            { type: 'text', text: 'b' },
+          ],
+        },
+      ]),
+      templateSend('+972541234567', 'account_bonus', 'en_US', [
+        {
+          type: 'body',
+          parameters: [
+            { type: 'text', text: 'a' },
+            { type: 'text', text: 'b' },
+          ],
+        },
+      ]),
     ];
     for (const c of cases) {
       const r = await send(sb!, c);
@@ -88,15 +127,22 @@ describe('sandbox: template send', () => {
 
   it('132015 for the PAUSED template and 132016 for the DISABLED one', async () => {
     await start();
-    const paused = await send(sb!, templateSend('+972541234567', 'winter_clearance', 'en_US', [{ type: 'body', parameters: [{ type: 'text', text: '50%' }] }]));
+    const paused = await send(
+      sb!,
+      templateSend('+972541234567', 'winter_clearance', 'en_US', [{ type: 'body', parameters: [{ type: 'text', text: '50%' }] }]),
+    );
     expect(errorCode(paused)).toBe(132015);
-    const disabled = await send(sb!, templateSend('+972541234567', 'black_friday_2025', 'en_US', [{ type: 'body', parameters: [{ type: 'text', text: '40%' }] }]));
+    const disabled = await send(
+      sb!,
+      templateSend('+972541234567', 'black_friday_2025', 'en_US', [{ type: 'body', parameters: [{ type: 'text', text: '40%' }] }]),
+    );
     expect(errorCode(disabled)).toBe(132016);
   });
 
-  it('maps payload mistakes to Meta\'s codes over HTTP', async () => {
+  it("maps payload mistakes to Meta's codes over HTTP", async () => {
     await start();
-    const expectCode = async (body: unknown, code: number) => expect(errorCode(await send(sb!, body)), JSON.stringify(body).slice(0, 120)).toBe(code);
+    const expectCode = async (body: unknown, code: number) =>
+      expect(errorCode(await send(sb!, body)), JSON.stringify(body).slice(0, 120)).toBe(code);
     await expectCode(orderUpdate('+972541234567', {}, ['a', 'b']), 132000);
     await expectCode(orderUpdate('+972541234567', {}, ['a\nb', 'b', 'c']), 132007);
     await expectCode(orderUpdate('+972541234567', {}, ['a'.repeat(1100), 'b', 'c']), 132005);
@@ -107,7 +153,13 @@ describe('sandbox: template send', () => {
     await expectCode({ ...orderUpdate('+972541234567'), to: 'call me' }, 100);
     await expectCode({ ...orderUpdate('+972541234567'), biz_opaque_callback_data: 'x'.repeat(513) }, 100);
     await expectCode(templateSend('+972541234567', '', 'en_US'), 131008);
-    await expectCode({ ...templateSend('+972541234567', 'order_update', 'en_US'), template: { name: 'order_update', language: { code: 'en_US', policy: 'fallback' } } }, 131009);
+    await expectCode(
+      {
+        ...templateSend('+972541234567', 'order_update', 'en_US'),
+        template: { name: 'order_update', language: { code: 'en_US', policy: 'fallback' } },
+      },
+      131009,
+    );
     await expectCode({ messaging_product: 'whatsapp', to: '+972541234567', type: 'image', image: { link: 'https://x.com/a.jpg' } }, 131051);
     await expectCode(orderUpdate('+15550100100'), 131021);
     const s = sb!.stats();
@@ -118,7 +170,11 @@ describe('sandbox: template send', () => {
 
   it('a non-JSON body is error 100', async () => {
     await start();
-    const res = await fetch(`${sb!.baseUrl}/v24.0/${SANDBOX_PHONE_NUMBER_ID}/messages`, { method: 'POST', headers: { authorization: `Bearer ${sb!.credentials.accessToken}`, 'content-type': 'application/json' }, body: '{oops' });
+    const res = await fetch(`${sb!.baseUrl}/v24.0/${SANDBOX_PHONE_NUMBER_ID}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sb!.credentials.accessToken}`, 'content-type': 'application/json' },
+      body: '{oops',
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: number } }).error.code).toBe(100);
   });
@@ -141,7 +197,20 @@ describe('sandbox: template send', () => {
     expect(errorCode(await send(sb!, orderUpdate('+972541234567')))).toBe(368);
     sb!.setPhoneNumber(SANDBOX_PHONE_NUMBER_ID, { status: 'CONNECTED' });
     await sb!.close();
-    sb = await startSandbox({ clock: new FakeClock(), scenario: { wabas: [{ id: '1', name: 'w', health: 'LOCKED', phone_numbers: [{ id: '2', display_phone_number: '+1 555 000 0002', verified_name: 'x' }], templates: [] }] } });
+    sb = await startSandbox({
+      clock: new FakeClock(),
+      scenario: {
+        wabas: [
+          {
+            id: '1',
+            name: 'w',
+            health: 'LOCKED',
+            phone_numbers: [{ id: '2', display_phone_number: '+1 555 000 0002', verified_name: 'x' }],
+            templates: [],
+          },
+        ],
+      },
+    });
     expect(errorCode(await send(sb, orderUpdate('+972541234567'), '2'))).toBe(131031);
   });
 
@@ -171,7 +240,11 @@ describe('sandbox: template send', () => {
     form.set('messaging_product', 'whatsapp');
     form.set('type', 'image/jpeg');
     form.set('file', new Blob([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])], { type: 'image/jpeg' }), 'sale.jpg');
-    const res = await fetch(`${sb!.baseUrl}/v24.0/${SANDBOX_PHONE_NUMBER_IDS.il}/media`, { method: 'POST', headers: { authorization: `Bearer ${sb!.credentials.accessToken}` }, body: form });
+    const res = await fetch(`${sb!.baseUrl}/v24.0/${SANDBOX_PHONE_NUMBER_IDS.il}/media`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sb!.credentials.accessToken}` },
+      body: form,
+    });
     expect(res.status).toBe(200);
     const { id } = (await res.json()) as { id: string };
     expect(id).toMatch(/^\d+$/);
@@ -184,11 +257,19 @@ describe('sandbox: template send', () => {
     const bad = new FormData();
     bad.set('messaging_product', 'whatsapp');
     bad.set('file', new Blob([Buffer.from('MZ')], { type: 'application/x-msdownload' }), 'a.exe');
-    const r2 = await fetch(`${sb!.baseUrl}/v24.0/${SANDBOX_PHONE_NUMBER_IDS.il}/media`, { method: 'POST', headers: { authorization: `Bearer ${sb!.credentials.accessToken}` }, body: bad });
+    const r2 = await fetch(`${sb!.baseUrl}/v24.0/${SANDBOX_PHONE_NUMBER_IDS.il}/media`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sb!.credentials.accessToken}` },
+      body: bad,
+    });
     expect(((await r2.json()) as { error: { code: number } }).error.code).toBe(131053);
     const noProduct = new FormData();
     noProduct.set('file', new Blob([Buffer.from([1])], { type: 'image/png' }), 'a.png');
-    const r3 = await fetch(`${sb!.baseUrl}/v24.0/${SANDBOX_PHONE_NUMBER_IDS.il}/media`, { method: 'POST', headers: { authorization: `Bearer ${sb!.credentials.accessToken}` }, body: noProduct });
+    const r3 = await fetch(`${sb!.baseUrl}/v24.0/${SANDBOX_PHONE_NUMBER_IDS.il}/media`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sb!.credentials.accessToken}` },
+      body: noProduct,
+    });
     expect(((await r3.json()) as { error: { code: number } }).error.code).toBe(131008);
   });
 

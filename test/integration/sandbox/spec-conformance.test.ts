@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { FakeClock } from '../../../electron/core/clock';
-import { SANDBOX_PHONE_NUMBER_ID, SANDBOX_PHONE_NUMBER_IDS, SANDBOX_RECIPIENTS, SANDBOX_WABA_ID, startSandbox, type SandboxHandle } from '../../../electron/core/sandbox';
+import {
+  SANDBOX_PHONE_NUMBER_ID,
+  SANDBOX_PHONE_NUMBER_IDS,
+  SANDBOX_RECIPIENTS,
+  SANDBOX_WABA_ID,
+  startSandbox,
+  type SandboxHandle,
+} from '../../../electron/core/sandbox';
 import { loadSpecValidator, OPENAPI_SPEC_FILE } from '../../support/openapi';
 import { graph, orderUpdate, send, templateSend } from './helpers';
 
@@ -20,16 +27,24 @@ function keyPaths(v: unknown, prefix = ''): string[] {
   return [];
 }
 
-describe('sandbox output conforms to Meta\'s OpenAPI spec', () => {
+describe("sandbox output conforms to Meta's OpenAPI spec", () => {
   const spec = loadSpecValidator();
 
   it('send responses, error bodies, phone numbers, business profile, subscribed apps', async () => {
     sb = await startSandbox({ clock: new FakeClock() });
     const ok = await send(sb, orderUpdate('+972541234567'));
     expect(spec.validate('MessageResponsePayload', ok.body)).toEqual([]);
-    for (const bad of [await send(sb, orderUpdate('+972541234567', {}, ['a'])), await send(sb, templateSend('+972541234567', 'nope', 'en')), await graph(sb, 'GET', '/v24.0/1', undefined, 'bad')])
+    for (const bad of [
+      await send(sb, orderUpdate('+972541234567', {}, ['a'])),
+      await send(sb, templateSend('+972541234567', 'nope', 'en')),
+      await graph(sb, 'GET', '/v24.0/1', undefined, 'bad'),
+    ])
       expect(spec.validate('GraphAPIError', bad.body)).toEqual([]);
-    const phones = await graph(sb, 'GET', `/v24.0/${SANDBOX_WABA_ID}/phone_numbers?fields=id,display_phone_number,verified_name,quality_rating,code_verification_status,platform_type,throughput,status`);
+    const phones = await graph(
+      sb,
+      'GET',
+      `/v24.0/${SANDBOX_WABA_ID}/phone_numbers?fields=id,display_phone_number,verified_name,quality_rating,code_verification_status,platform_type,throughput,status`,
+    );
     // Reference §10.2: Meta material uses both NA and UNKNOWN for "not rated yet"; the spec enum only has NA.
     // §10.4: the phone `status` enums differ across the spec's schemas; this one lacks CONNECTED.
     for (const p of phones.body.data) {
@@ -44,7 +59,7 @@ describe('sandbox output conforms to Meta\'s OpenAPI spec', () => {
     expect(spec.validate('SubscribedAppsResponse', apps.body)).toEqual([]);
   });
 
-  it('status webhooks match the spec\'s WebhookPayload / StatusMessageValue', async () => {
+  it("status webhooks match the spec's WebhookPayload / StatusMessageValue", async () => {
     const clock = new FakeClock();
     sb = await startSandbox({ clock });
     sb.upsertUser({ phone: '+972541234567', reads: true });
@@ -63,8 +78,10 @@ describe('sandbox output conforms to Meta\'s OpenAPI spec', () => {
 
   // The spec's inbound message schemas reuse the OUTBOUND message schemas (a generator name clash:
   // TextMessage vs TextMessage_2), so inbound payloads are compared with Meta's own webhook examples.
-  it('inbound text, button and interactive webhooks have exactly the shape of Meta\'s examples', async () => {
-    const raw = parse(fs.readFileSync(OPENAPI_SPEC_FILE, 'utf8')) as { paths: Record<string, { post: { requestBody: { content: Record<string, { examples: Record<string, { value: unknown }> }> } } }> };
+  it("inbound text, button and interactive webhooks have exactly the shape of Meta's examples", async () => {
+    const raw = parse(fs.readFileSync(OPENAPI_SPEC_FILE, 'utf8')) as {
+      paths: Record<string, { post: { requestBody: { content: Record<string, { examples: Record<string, { value: unknown }> }> } } }>;
+    };
     const examples = raw.paths['/whatsapp/webhooks']!.post.requestBody.content['application/json']!.examples;
     const clock = new FakeClock();
     sb = await startSandbox({ clock });
@@ -74,7 +91,10 @@ describe('sandbox output conforms to Meta\'s OpenAPI spec', () => {
     sb.sendInbound({ from: '+972541234567', kind: 'interactive', text: 'Yes', payload: 'yes' });
     sb.sendInbound({ from: '+886912345678', kind: 'stop_text', language: 'zh', phone_number_id: SANDBOX_PHONE_NUMBER_IDS.tw });
     await clock.advance(0);
-    const inbound = sb.webhookLog({ field: 'messages' }).filter((e) => e.summary.startsWith('messages:')).map((e) => JSON.parse(e.body));
+    const inbound = sb
+      .webhookLog({ field: 'messages' })
+      .filter((e) => e.summary.startsWith('messages:'))
+      .map((e) => JSON.parse(e.body));
     const shape = (v: unknown) => keyPaths(v).sort();
     expect(shape(inbound[0])).toEqual(shape(examples['Text Message']!.value));
     expect(shape(inbound[1])).toEqual(shape(examples['Button Message']!.value));

@@ -1,6 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../electron/core/clock';
-import { SANDBOX_APP_SECRET, SANDBOX_PHONE_NUMBER_ID, SANDBOX_PHONE_NUMBER_IDS, SANDBOX_RECIPIENTS, SANDBOX_WABA_ID, startSandbox, type SandboxHandle, type SandboxOptions } from '../../../electron/core/sandbox';
+import {
+  SANDBOX_APP_SECRET,
+  SANDBOX_PHONE_NUMBER_ID,
+  SANDBOX_PHONE_NUMBER_IDS,
+  SANDBOX_RECIPIENTS,
+  SANDBOX_WABA_ID,
+  startSandbox,
+  type SandboxHandle,
+  type SandboxOptions,
+} from '../../../electron/core/sandbox';
 import { graph, orderUpdate, send, templateSend } from './helpers';
 import { startReceiver, validSignature } from './receiver';
 
@@ -30,7 +39,14 @@ async function advance(ms: number) {
 const saleZh = (to: string) =>
   templateSend(to, 'spring_sale', 'zh_TW', [
     { type: 'header', parameters: [{ type: 'image', image: { link: 'https://example.com/sale.jpg' } }] },
-    { type: 'body', parameters: [{ type: 'text', parameter_name: 'first_name', text: '小明' }, { type: 'text', parameter_name: 'discount', text: '八折' }, { type: 'text', parameter_name: 'end_date', text: '4月30日' }] },
+    {
+      type: 'body',
+      parameters: [
+        { type: 'text', parameter_name: 'first_name', text: '小明' },
+        { type: 'text', parameter_name: 'discount', text: '八折' },
+        { type: 'text', parameter_name: 'end_date', text: '4月30日' },
+      ],
+    },
     { type: 'button', sub_type: 'quick_reply', index: '1', parameters: [{ type: 'payload', payload: 'STOP_PROMO' }] },
   ]);
 
@@ -58,15 +74,26 @@ describe('sandbox: webhooks', () => {
     expect(env.entry[0].id).toBe(SANDBOX_WABA_ID);
     expect(env.entry[0].changes[0].field).toBe('messages');
     expect(env.entry[0].changes[0].value.messaging_product).toBe('whatsapp');
-    expect(env.entry[0].changes[0].value.metadata).toEqual({ display_phone_number: '15550100100', phone_number_id: SANDBOX_PHONE_NUMBER_ID });
+    expect(env.entry[0].changes[0].value.metadata).toEqual({
+      display_phone_number: '15550100100',
+      phone_number_id: SANDBOX_PHONE_NUMBER_ID,
+    });
     // POSTs are concurrent (as Meta's), so arrival order is not guaranteed: order by event rank.
     const rank = ['sent', 'delivered', 'read'];
     const statuses = rx!.statuses().sort((a: { status: string }, b: { status: string }) => rank.indexOf(a.status) - rank.indexOf(b.status));
     expect(statuses.map((s: { status: string }) => s.status)).toEqual(['sent', 'delivered', 'read']);
-    const sentOrder = sb!.webhookLog({ field: 'messages' }).sort((a, b) => a.first_sent_at! - b.first_sent_at!).map((e) => e.summary.split(' ')[0]);
+    const sentOrder = sb!
+      .webhookLog({ field: 'messages' })
+      .sort((a, b) => a.first_sent_at! - b.first_sent_at!)
+      .map((e) => e.summary.split(' ')[0]);
     expect(sentOrder).toEqual(['statuses:sent', 'statuses:delivered', 'statuses:read']);
     for (const s of statuses) {
-      expect(s).toMatchObject({ id: wamid, recipient_id: '972541234567', biz_opaque_callback_data: 'camp-7:row-3', timestamp: expect.stringMatching(/^\d+$/) });
+      expect(s).toMatchObject({
+        id: wamid,
+        recipient_id: '972541234567',
+        biz_opaque_callback_data: 'camp-7:row-3',
+        timestamp: expect.stringMatching(/^\d+$/),
+      });
     }
     expect(statuses[1].pricing).toEqual({ billable: true, pricing_model: 'PMP', type: 'regular', category: 'utility' });
     expect(statuses[0].pricing).toBeUndefined();
@@ -80,16 +107,28 @@ describe('sandbox: webhooks', () => {
     await send(sb!, orderUpdate('+972541234567'), SANDBOX_PHONE_NUMBER_ID, 'v23.0');
     await advance(10_000);
     const sent = rx!.statuses().find((s: { status: string }) => s.status === 'sent');
-    expect(sent.conversation).toMatchObject({ id: expect.any(String), expiration_timestamp: expect.stringMatching(/^\d+$/), origin: { type: 'utility' } });
+    expect(sent.conversation).toMatchObject({
+      id: expect.any(String),
+      expiration_timestamp: expect.stringMatching(/^\d+$/),
+      origin: { type: 'utility' },
+    });
   });
 
-  it('failed statuses carry Meta\'s error object', async () => {
+  it("failed statuses carry Meta's error object", async () => {
     await start();
     await send(sb!, orderUpdate(SANDBOX_RECIPIENTS.undeliverable));
     await advance(10_000);
     const [failed] = rx!.statuses();
     expect(failed).toMatchObject({ status: 'failed', recipient_id: SANDBOX_RECIPIENTS.undeliverable.slice(1) });
-    expect(failed.errors).toEqual([{ code: 131026, title: 'Message undeliverable', message: 'Message undeliverable', error_data: { details: expect.any(String) }, href: expect.stringContaining('error-codes') }]);
+    expect(failed.errors).toEqual([
+      {
+        code: 131026,
+        title: 'Message undeliverable',
+        message: 'Message undeliverable',
+        error_data: { details: expect.any(String) },
+        href: expect.stringContaining('error-codes'),
+      },
+    ]);
     expect(failed.pricing).toBeUndefined();
   });
 
@@ -131,11 +170,22 @@ describe('sandbox: webhooks', () => {
   it('duplicates and out-of-order delivery when the scenario asks for them', async () => {
     rx = await startReceiver();
     clock = new FakeClock();
-    sb = await startSandbox({ clock, webhookUrl: rx.url, scenario: { ...(await import('../../../electron/core/sandbox')).DEFAULT_SCENARIO, webhooks: { duplicate_rate: 1, out_of_order_rate: 1 }, delivery: { read_rate: 1 } } });
+    sb = await startSandbox({
+      clock,
+      webhookUrl: rx.url,
+      scenario: {
+        ...(await import('../../../electron/core/sandbox')).DEFAULT_SCENARIO,
+        webhooks: { duplicate_rate: 1, out_of_order_rate: 1 },
+        delivery: { read_rate: 1 },
+      },
+    });
     const r = await send(sb, orderUpdate('+972541234567'));
     await advance(20 * 60_000);
     expect(rx.statuses()).toHaveLength(6); // sent, delivered, read — each twice
-    const order = sb.webhookLog({ field: 'messages' }).sort((a, b) => a.first_sent_at! - b.first_sent_at! || a.seq - b.seq).map((e) => e.summary.split(' ')[0]!.replace('statuses:', ''));
+    const order = sb
+      .webhookLog({ field: 'messages' })
+      .sort((a, b) => a.first_sent_at! - b.first_sent_at! || a.seq - b.seq)
+      .map((e) => e.summary.split(' ')[0]!.replace('statuses:', ''));
     expect(order).toHaveLength(6);
     expect(new Set(order)).toEqual(new Set(['sent', 'delivered', 'read']));
     const firstSeen = [...new Set(order)];
@@ -147,12 +197,27 @@ describe('sandbox: webhooks', () => {
 
   it('template quality RED pauses 3 h, then 6 h, then disables (status + quality webhooks)', async () => {
     await start();
-    const orderStatus = () => rx!.changes('message_template_status_update').filter((v: { message_template_name: string }) => v.message_template_name === 'order_update');
+    const orderStatus = () =>
+      rx!
+        .changes('message_template_status_update')
+        .filter((v: { message_template_name: string }) => v.message_template_name === 'order_update');
     sb!.setTemplateQuality('order_update', 'en_US', 'RED');
     await advance(0);
-    expect(rx!.changes('message_template_quality_update')[0]).toEqual({ previous_quality_score: 'GREEN', new_quality_score: 'RED', message_template_id: 5000000000000001, message_template_name: 'order_update', message_template_language: 'en-US' });
+    expect(rx!.changes('message_template_quality_update')[0]).toEqual({
+      previous_quality_score: 'GREEN',
+      new_quality_score: 'RED',
+      message_template_id: 5000000000000001,
+      message_template_name: 'order_update',
+      message_template_language: 'en-US',
+    });
     let status = orderStatus();
-    expect(status[0]).toMatchObject({ event: 'PAUSED', message_template_name: 'order_update', reason: 'NONE', message_template_category: 'UTILITY', other_info: { title: 'FIRST_PAUSE' } });
+    expect(status[0]).toMatchObject({
+      event: 'PAUSED',
+      message_template_name: 'order_update',
+      reason: 'NONE',
+      message_template_category: 'UTILITY',
+      other_info: { title: 'FIRST_PAUSE' },
+    });
     expect((await send(sb!, orderUpdate('+972541234567'))).body.error.code).toBe(132015);
     await advance(3 * HOUR - 1);
     expect((await send(sb!, orderUpdate('+972541234567'))).body.error.code).toBe(132015);
@@ -172,11 +237,16 @@ describe('sandbox: webhooks', () => {
     expect((await send(sb!, orderUpdate('+972541234568'))).body.error.code).toBe(132016);
   });
 
-  it('the scenario\'s PAUSED template unpauses by itself after 3 h', async () => {
+  it("the scenario's PAUSED template unpauses by itself after 3 h", async () => {
     await start();
     await advance(3 * HOUR);
-    expect(rx!.changes('message_template_status_update')).toContainEqual(expect.objectContaining({ event: 'APPROVED', message_template_name: 'winter_clearance' }));
-    const r = await send(sb!, templateSend('+972541234567', 'winter_clearance', 'en_US', [{ type: 'body', parameters: [{ type: 'text', text: '50%' }] }]));
+    expect(rx!.changes('message_template_status_update')).toContainEqual(
+      expect.objectContaining({ event: 'APPROVED', message_template_name: 'winter_clearance' }),
+    );
+    const r = await send(
+      sb!,
+      templateSend('+972541234567', 'winter_clearance', 'en_US', [{ type: 'body', parameters: [{ type: 'text', text: '50%' }] }]),
+    );
     expect(r.status).toBe(200);
   });
 
@@ -184,7 +254,11 @@ describe('sandbox: webhooks', () => {
     await start();
     sb!.setTemplateStatus('loyalty_points', 'en_US', 'REJECTED', 'PROMOTIONAL');
     await advance(0);
-    expect(rx!.changes('message_template_status_update')[0]).toMatchObject({ event: 'REJECTED', reason: 'PROMOTIONAL', message_template_id: 5000000000000010 });
+    expect(rx!.changes('message_template_status_update')[0]).toMatchObject({
+      event: 'REJECTED',
+      reason: 'PROMOTIONAL',
+      message_template_id: 5000000000000010,
+    });
     const t = await graph(sb!, 'GET', '/v24.0/5000000000000010?fields=status,rejected_reason');
     expect(t.body).toEqual({ status: 'REJECTED', rejected_reason: 'PROMOTIONAL', id: '5000000000000010' });
   });
@@ -202,10 +276,15 @@ describe('sandbox: webhooks', () => {
     sb!.setPhoneNumber(SANDBOX_PHONE_NUMBER_ID, { throughput_level: 'HIGH' });
     sb!.setPhoneNumber(SANDBOX_PHONE_NUMBER_ID, { quality_rating: 'RED' });
     await advance(0);
-    expect(rx!.changes('phone_number_quality_update').slice(3).map((v: { event: string }) => v.event)).toEqual(['THROUGHPUT_UPGRADE', 'FLAGGED']);
+    expect(
+      rx!
+        .changes('phone_number_quality_update')
+        .slice(3)
+        .map((v: { event: string }) => v.event),
+    ).toEqual(['THROUGHPUT_UPGRADE', 'FLAGGED']);
   });
 
-  it('inbound text, button and interactive replies have Meta\'s message shape', async () => {
+  it("inbound text, button and interactive replies have Meta's message shape", async () => {
     await start();
     const sent = await send(sb!, saleZh('+886912345678'), SANDBOX_PHONE_NUMBER_IDS.tw);
     const wamid = sent.body.messages[0].id;
@@ -218,9 +297,22 @@ describe('sandbox: webhooks', () => {
     const byType = (t: string) => values.find((v: { messages: { type: string }[] }) => v.messages[0]!.type === t);
     expect(byType('text').contacts).toEqual([{ profile: { name: expect.any(String) }, wa_id: '886912345678' }]);
     expect(byType('text').metadata.phone_number_id).toBe(SANDBOX_PHONE_NUMBER_IDS.tw);
-    expect(byType('text').messages[0]).toMatchObject({ from: '886912345678', id: expect.stringMatching(/^wamid\./), timestamp: expect.stringMatching(/^\d+$/), type: 'text', text: { body: '多少錢？' } });
-    expect(byType('button').messages[0]).toMatchObject({ type: 'button', button: { text: '立即選購', payload: '立即選購' }, context: { id: wamid } });
-    expect(byType('interactive').messages[0]).toMatchObject({ type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: 'yes_1', title: 'Yes' } } });
+    expect(byType('text').messages[0]).toMatchObject({
+      from: '886912345678',
+      id: expect.stringMatching(/^wamid\./),
+      timestamp: expect.stringMatching(/^\d+$/),
+      type: 'text',
+      text: { body: '多少錢？' },
+    });
+    expect(byType('button').messages[0]).toMatchObject({
+      type: 'button',
+      button: { text: '立即選購', payload: '立即選購' },
+      context: { id: wamid },
+    });
+    expect(byType('interactive').messages[0]).toMatchObject({
+      type: 'interactive',
+      interactive: { type: 'button_reply', button_reply: { id: 'yes_1', title: 'Yes' } },
+    });
   });
 
   it('STOP: quick-reply button echoes the payload set at send; texts in he/zh/en', async () => {
@@ -232,26 +324,80 @@ describe('sandbox: webhooks', () => {
     sb!.sendInbound({ from: '+447700900123', kind: 'stop_text', language: 'en' });
     await advance(0);
     const msgs = rx!.changes('messages').flatMap((v: { messages?: { type: string; text: { body: string } }[] }) => v.messages ?? []);
-    expect(msgs.find((m) => m.type === 'button')).toMatchObject({ button: { payload: 'STOP_PROMO', text: '停止推廣' }, context: { id: sent.body.messages[0].id } });
-    expect(msgs.filter((m) => m.type === 'text').map((m) => m.text.body).sort()).toEqual(['STOP', 'הסר', '停止'].sort());
+    expect(msgs.find((m) => m.type === 'button')).toMatchObject({
+      button: { payload: 'STOP_PROMO', text: '停止推廣' },
+      context: { id: sent.body.messages[0].id },
+    });
+    expect(
+      msgs
+        .filter((m) => m.type === 'text')
+        .map((m) => m.text.body)
+        .sort(),
+    ).toEqual(['STOP', 'הסר', '停止'].sort());
   });
 
   it('scripted recipients reply after delivery: Hebrew STOP text, Chinese STOP button, preference stop → 131050', async () => {
     await start();
-    await send(sb!, templateSend(SANDBOX_RECIPIENTS.stopTextHe, 'appointment_reminder', 'he', [{ type: 'body', parameters: [{ type: 'text', text: 'נועה' }, { type: 'text', text: 'תל אביב' }, { type: 'text', text: '12/05' }] }]), SANDBOX_PHONE_NUMBER_IDS.il);
+    await send(
+      sb!,
+      templateSend(SANDBOX_RECIPIENTS.stopTextHe, 'appointment_reminder', 'he', [
+        {
+          type: 'body',
+          parameters: [
+            { type: 'text', text: 'נועה' },
+            { type: 'text', text: 'תל אביב' },
+            { type: 'text', text: '12/05' },
+          ],
+        },
+      ]),
+      SANDBOX_PHONE_NUMBER_IDS.il,
+    );
     await send(sb!, saleZh(SANDBOX_RECIPIENTS.stopButtonZh), SANDBOX_PHONE_NUMBER_IDS.tw);
-    await send(sb!, templateSend(SANDBOX_RECIPIENTS.preferenceStop, 'appointment_reminder', 'he', [{ type: 'body', parameters: [{ type: 'text', text: 'יעל' }, { type: 'text', text: 'חיפה' }, { type: 'text', text: '1/1' }] }]), SANDBOX_PHONE_NUMBER_IDS.il);
+    await send(
+      sb!,
+      templateSend(SANDBOX_RECIPIENTS.preferenceStop, 'appointment_reminder', 'he', [
+        {
+          type: 'body',
+          parameters: [
+            { type: 'text', text: 'יעל' },
+            { type: 'text', text: 'חיפה' },
+            { type: 'text', text: '1/1' },
+          ],
+        },
+      ]),
+      SANDBOX_PHONE_NUMBER_IDS.il,
+    );
     await advance(10 * 60_000);
     const msgs = rx!.changes('messages').flatMap((v: { messages?: unknown[] }) => v.messages ?? []);
-    expect(msgs).toContainEqual(expect.objectContaining({ from: SANDBOX_RECIPIENTS.stopTextHe.slice(1), type: 'text', text: { body: 'הסר' } }));
-    expect(msgs).toContainEqual(expect.objectContaining({ from: SANDBOX_RECIPIENTS.stopButtonZh.slice(1), type: 'button', button: { payload: 'STOP_PROMO', text: '停止推廣' } }));
+    expect(msgs).toContainEqual(
+      expect.objectContaining({ from: SANDBOX_RECIPIENTS.stopTextHe.slice(1), type: 'text', text: { body: 'הסר' } }),
+    );
+    expect(msgs).toContainEqual(
+      expect.objectContaining({
+        from: SANDBOX_RECIPIENTS.stopButtonZh.slice(1),
+        type: 'button',
+        button: { payload: 'STOP_PROMO', text: '停止推廣' },
+      }),
+    );
     const prefs = rx!.changes('user_preferences');
     expect(prefs).toHaveLength(1);
-    expect(prefs[0].user_preferences[0]).toMatchObject({ wa_id: SANDBOX_RECIPIENTS.preferenceStop.slice(1), category: 'marketing_messages', value: 'stop', timestamp: expect.any(Number) });
+    expect(prefs[0].user_preferences[0]).toMatchObject({
+      wa_id: SANDBOX_RECIPIENTS.preferenceStop.slice(1),
+      category: 'marketing_messages',
+      value: 'stop',
+      timestamp: expect.any(Number),
+    });
     // after the stop, marketing to that user fails with 131050 (async)
     const body = templateSend(SANDBOX_RECIPIENTS.preferenceStop, 'spring_sale', 'he', [
       { type: 'header', parameters: [{ type: 'image', image: { link: 'https://example.com/s.jpg' } }] },
-      { type: 'body', parameters: [{ type: 'text', parameter_name: 'first_name', text: 'יעל' }, { type: 'text', parameter_name: 'discount', text: '20%' }, { type: 'text', parameter_name: 'end_date', text: '1/5' }] },
+      {
+        type: 'body',
+        parameters: [
+          { type: 'text', parameter_name: 'first_name', text: 'יעל' },
+          { type: 'text', parameter_name: 'discount', text: '20%' },
+          { type: 'text', parameter_name: 'end_date', text: '1/5' },
+        ],
+      },
     ]);
     const r = await send(sb!, body, SANDBOX_PHONE_NUMBER_IDS.il);
     await advance(10_000);
@@ -274,10 +420,19 @@ describe('sandbox: webhooks', () => {
 
     const other = await startReceiver({ verifyToken: 'right' });
     try {
-      const bad = await graph(sb!, 'POST', `/v24.0/${SANDBOX_WABA_ID}/subscribed_apps`, { override_callback_uri: other.url, verify_token: 'wrong' });
+      const bad = await graph(sb!, 'POST', `/v24.0/${SANDBOX_WABA_ID}/subscribed_apps`, {
+        override_callback_uri: other.url,
+        verify_token: 'wrong',
+      });
       expect(bad.body.error.code).toBe(100);
-      const ok = await graph(sb!, 'POST', `/v24.0/${SANDBOX_WABA_ID}/subscribed_apps`, { override_callback_uri: other.url, verify_token: 'right' });
-      expect(ok.body).toMatchObject({ success: true, data: [{ override_callback_uri: other.url, whatsapp_business_api_data: { id: expect.any(String) } }] });
+      const ok = await graph(sb!, 'POST', `/v24.0/${SANDBOX_WABA_ID}/subscribed_apps`, {
+        override_callback_uri: other.url,
+        verify_token: 'right',
+      });
+      expect(ok.body).toMatchObject({
+        success: true,
+        data: [{ override_callback_uri: other.url, whatsapp_business_api_data: { id: expect.any(String) } }],
+      });
       sb!.sendInbound({ from: '+972541234567', kind: 'text' });
       await advance(0);
       expect(other.received).toHaveLength(1);
@@ -291,7 +446,11 @@ describe('sandbox: webhooks', () => {
     const { DEFAULT_SCENARIO } = await import('../../../electron/core/sandbox');
     rx = await startReceiver();
     clock = new FakeClock();
-    sb = await startSandbox({ clock, webhookUrl: rx.url, scenario: { ...DEFAULT_SCENARIO, webhooks: { batch_window_ms: 60_000, batch_max: 4 }, delivery: { read_rate: 0 } } });
+    sb = await startSandbox({
+      clock,
+      webhookUrl: rx.url,
+      scenario: { ...DEFAULT_SCENARIO, webhooks: { batch_window_ms: 60_000, batch_max: 4 }, delivery: { read_rate: 0 } },
+    });
     for (let i = 0; i < 10; i++) await send(sb, orderUpdate(`+97254123450${i}`));
     await advance(60_000);
     await advance(60_000);
@@ -308,12 +467,19 @@ describe('sandbox: webhooks', () => {
     const { DEFAULT_SCENARIO } = await import('../../../electron/core/sandbox');
     rx = await startReceiver();
     clock = new FakeClock();
-    sb = await startSandbox({ clock, webhookUrl: rx.url, scenario: { ...DEFAULT_SCENARIO, delivery: { read_rate: 1, skip_delivered_rate: 1 } } });
+    sb = await startSandbox({
+      clock,
+      webhookUrl: rx.url,
+      scenario: { ...DEFAULT_SCENARIO, delivery: { read_rate: 1, skip_delivered_rate: 1 } },
+    });
     const r = await send(sb, orderUpdate('+972541234567'));
     await advance(20 * 60_000);
     const statuses = rx.statuses();
     expect(statuses.map((x: { status: string }) => x.status).sort()).toEqual(['read', 'sent']);
-    expect(statuses.find((x: { status: string }) => x.status === 'read').pricing).toMatchObject({ pricing_model: 'PMP', category: 'utility' });
+    expect(statuses.find((x: { status: string }) => x.status === 'read').pricing).toMatchObject({
+      pricing_model: 'PMP',
+      category: 'utility',
+    });
     expect(sb.messageStatus(r.body.messages[0].id)).toBe('read');
   });
 
@@ -322,7 +488,13 @@ describe('sandbox: webhooks', () => {
     sb!.setTemplateCategory('account_bonus', 'en_US', 'MARKETING');
     sb!.sendWebhook('account_update', { event: 'ACCOUNT_VIOLATION', violation_info: { violation_type: 'SCAM' } });
     await advance(0);
-    expect(rx!.changes('template_category_update')[0]).toEqual({ message_template_id: 5000000000000009, message_template_name: 'account_bonus', message_template_language: 'en-US', previous_category: 'UTILITY', new_category: 'MARKETING' });
+    expect(rx!.changes('template_category_update')[0]).toEqual({
+      message_template_id: 5000000000000009,
+      message_template_name: 'account_bonus',
+      message_template_language: 'en-US',
+      previous_category: 'UTILITY',
+      new_category: 'MARKETING',
+    });
     expect(rx!.changes('account_update')[0]).toEqual({ event: 'ACCOUNT_VIOLATION', violation_info: { violation_type: 'SCAM' } });
     const t = await graph(sb!, 'GET', '/v24.0/5000000000000009?fields=category,previous_category');
     expect(t.body).toMatchObject({ category: 'MARKETING', previous_category: 'UTILITY' });
@@ -330,7 +502,7 @@ describe('sandbox: webhooks', () => {
 });
 
 describe('sandbox: pause timers', () => {
-  it('an earlier pause\'s timer never ends a later pause early', async () => {
+  it("an earlier pause's timer never ends a later pause early", async () => {
     const clock = new FakeClock();
     const h = await startSandbox({ clock });
     try {
@@ -339,7 +511,9 @@ describe('sandbox: pause timers', () => {
       h.setTemplateStatus('order_update', 'en_US', 'APPROVED'); // manual unpause after 1 h
       h.setTemplateQuality('order_update', 'en_US', 'RED'); // 2nd pause: 6 h from now
       await clock.advance(2 * 3600_000 + 1); // the 1st pause's 3 h mark passes
-      const state = (await (await fetch(`${h.baseUrl}/__admin/state`)).json()) as { templates: { name: string; language: string; status: string }[] };
+      const state = (await (await fetch(`${h.baseUrl}/__admin/state`)).json()) as {
+        templates: { name: string; language: string; status: string }[];
+      };
       expect(state.templates.find((t) => t.name === 'order_update' && t.language === 'en_US')!.status).toBe('PAUSED');
       await clock.advance(4 * 3600_000);
       const after = (await (await fetch(`${h.baseUrl}/__admin/state`)).json()) as typeof state;

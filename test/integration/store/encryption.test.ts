@@ -27,7 +27,11 @@ afterEach(async () => {
 
 function core(dataDir: string, env: NodeJS.ProcessEnv = process.env): Core {
   const c = createCore({
-    dataDir, host: 'cli', secrets: new MemoryVault(), settings: new MemorySettingsStore(), log: silentLogger,
+    dataDir,
+    host: 'cli',
+    secrets: new MemoryVault(),
+    settings: new MemorySettingsStore(),
+    log: silentLogger,
     storeKeys: new KeyFileStoreKeyVault(dataDir, env),
   });
   open.push(c);
@@ -83,7 +87,8 @@ describe('encryption at rest', () => {
     const dir = tempDataDir('pacer-enc-');
     const c = core(dir);
     const f = tempFile('people.csv', `name,phone\n${PEOPLE[0]},${PHONES[0]}\n`);
-    const rep = (await importFile(c, f)).report; expect(rep, JSON.stringify(rep)).toMatchObject({ imported: 1 });
+    const rep = (await importFile(c, f)).report;
+    expect(rep, JSON.stringify(rep)).toMatchObject({ imported: 1 });
     await c.close();
     open.pop();
     const keys = new KeyFileStoreKeyVault(dir);
@@ -92,7 +97,11 @@ describe('encryption at rest', () => {
     fs.rmSync(keys.file);
 
     let err: unknown;
-    try { core(dir); } catch (e) { err = e; }
+    try {
+      core(dir);
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(PacerError);
     expect((err as PacerError).code).toBe('store_key_missing');
     expect((err as PacerError).details).toEqual({ file: path.join(dir, 'pacer.db'), keyLocation: { kind: 'key_file', path: keys.file } });
@@ -106,7 +115,8 @@ describe('encryption at rest', () => {
     const dir = tempDataDir('pacer-enc-');
     const c = core(dir);
     const f = tempFile('people.csv', `name,phone\n${PEOPLE[1]},${PHONES[1]}\n`);
-    const rep = (await importFile(c, f)).report; expect(rep, JSON.stringify(rep)).toMatchObject({ imported: 1 });
+    const rep = (await importFile(c, f)).report;
+    expect(rep, JSON.stringify(rep)).toMatchObject({ imported: 1 });
     await c.close();
     open.pop();
     const keys = new KeyFileStoreKeyVault(dir);
@@ -115,13 +125,19 @@ describe('encryption at rest', () => {
     fs.writeFileSync(keys.file, crypto.randomBytes(32).toString('hex'));
 
     let err: unknown;
-    try { core(dir); } catch (e) { err = e; }
+    try {
+      core(dir);
+    } catch (e) {
+      err = e;
+    }
     expect((err as PacerError).code).toBe('store_key_wrong');
     expect(sha(path.join(dir, 'pacer.db'))).toBe(before);
 
     // The same through PACER_DB_KEY (a server's secret store): wrong, then right.
     const wrongEnv = { ...process.env, PACER_DB_KEY: crypto.randomBytes(32).toString('hex') };
-    expect(() => core(dir, wrongEnv)).toThrow(expect.objectContaining({ code: 'store_key_wrong', details: expect.objectContaining({ keyLocation: { kind: 'env' } }) }));
+    expect(() => core(dir, wrongEnv)).toThrow(
+      expect.objectContaining({ code: 'store_key_wrong', details: expect.objectContaining({ keyLocation: { kind: 'env' } }) }),
+    );
     const again = core(dir, { ...process.env, PACER_DB_KEY: right.trim() });
     expect(again.db.prepare('SELECT name FROM contacts').pluck().all()).toEqual([PEOPLE[1]]);
   });
@@ -132,7 +148,9 @@ describe('encryption at rest', () => {
     // A store as a Pacer before encryption left it: plaintext, WAL, a migration backup beside it.
     const plain = openDatabase(file);
     migrate(plain, migrations);
-    const ins = plain.prepare("INSERT INTO contacts (phone, first_name, name, country, created_at, updated_at) VALUES (?, ?, ?, 'IL', 1, 1)");
+    const ins = plain.prepare(
+      "INSERT INTO contacts (phone, first_name, name, country, created_at, updated_at) VALUES (?, ?, ?, 'IL', 1, 1)",
+    );
     PEOPLE.forEach((n, i) => ins.run(PHONES[i], n, n));
     for (let i = 0; i < 3000; i++) ins.run(`+9725030${String(i).padStart(5, '0')}`, `Filler${i}`, `Filler${i}`);
     fs.mkdirSync(path.join(dir, 'backups'));
@@ -158,7 +176,12 @@ describe('encryption at rest', () => {
       expect(db.prepare('SELECT count(*) FROM contacts').pluck().get()).toBe(3004);
       db.close();
     }
-    expect(fs.readdirSync(dir).filter((f) => f.startsWith('pacer.db')).sort()).toEqual(['pacer.db']);
+    expect(
+      fs
+        .readdirSync(dir)
+        .filter((f) => f.startsWith('pacer.db'))
+        .sort(),
+    ).toEqual(['pacer.db']);
 
     const c = core(dir);
     expect(c.db.prepare('SELECT name FROM contacts WHERE phone = ?').pluck().get(PHONES[2])).toBe(PEOPLE[2]);
@@ -169,7 +192,9 @@ describe('encryption at rest', () => {
     const dir = tempDataDir('pacer-enc-cli-');
     const plain = openDatabase(path.join(dir, 'pacer.db'));
     migrate(plain, migrations);
-    plain.prepare("INSERT INTO contacts (phone, first_name, name, country, created_at, updated_at) VALUES (?, ?, ?, 'IL', 1, 1)").run(PHONES[1], PEOPLE[1], PEOPLE[1]);
+    plain
+      .prepare("INSERT INTO contacts (phone, first_name, name, country, created_at, updated_at) VALUES (?, ?, ?, 'IL', 1, 1)")
+      .run(PHONES[1], PEOPLE[1], PEOPLE[1]);
     plain.close();
     const cli = async (...args: string[]) => {
       const out: string[] = [];
@@ -196,10 +221,19 @@ describe('encryption at rest', () => {
     const dir = tempDataDir('pacer-enc-');
     const plain = openDatabase(path.join(dir, 'pacer.db'));
     migrate(plain, migrations);
-    plain.prepare("INSERT INTO contacts (phone, first_name, name, country, created_at, updated_at) VALUES (?, ?, ?, 'IL', 1, 1)").run(PHONES[3], PEOPLE[3], PEOPLE[3]);
+    plain
+      .prepare("INSERT INTO contacts (phone, first_name, name, country, created_at, updated_at) VALUES (?, ?, ?, 'IL', 1, 1)")
+      .run(PHONES[3], PEOPLE[3], PEOPLE[3]);
     plain.close();
     const keys = new MemoryStoreKeyVault();
-    const c = createCore({ dataDir: dir, host: 'cli', secrets: new MemoryVault(), settings: new MemorySettingsStore(), log: silentLogger, storeKeys: keys });
+    const c = createCore({
+      dataDir: dir,
+      host: 'cli',
+      secrets: new MemoryVault(),
+      settings: new MemorySettingsStore(),
+      log: silentLogger,
+      storeKeys: keys,
+    });
     open.push(c);
     expect(c.db.prepare('SELECT name FROM contacts').pluck().all()).toEqual([PEOPLE[3]]);
     expect(readable(dir, [PEOPLE[3]!, PHONES[3]!])).toEqual([]);
@@ -222,7 +256,8 @@ describe('encryption at rest', () => {
     await w.sandbox.webhooksIdle();
     // The reply went through the inbox writer thread (its own connection, with the key) and was processed.
     const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && !(w.core.db.prepare('SELECT count(*) FROM webhook_inbox').pluck().get() as number)) await new Promise((r) => setTimeout(r, 50));
+    while (Date.now() < deadline && !(w.core.db.prepare('SELECT count(*) FROM webhook_inbox').pluck().get() as number))
+      await new Promise((r) => setTimeout(r, 50));
     expect(w.core.db.prepare('SELECT count(*) FROM webhook_inbox').pluck().get()).toBeGreaterThan(0);
     const bodies = (w.core.db.prepare('SELECT body FROM webhook_inbox').pluck().all() as Buffer[]).map(String).join('\n');
     expect(bodies).toContain(REPLY); // the premise: the reply is in the store…
@@ -233,6 +268,8 @@ describe('encryption at rest', () => {
     // …and no file (pacer.db, -wal, -shm, backups, logs, staging leftovers) shows it, a name or a number.
     const needles = [...PEOPLE, ...PHONES, ...PHONES.map((p) => p.slice(1)), REPLY];
     expect(readable(dataDir, needles)).toEqual([]);
-    expect(filesUnder(dataDir).map((f) => path.relative(dataDir, f))).toEqual(expect.arrayContaining(['pacer.db', 'pacer.db-wal', path.join('backups', 'manual.db')]));
+    expect(filesUnder(dataDir).map((f) => path.relative(dataDir, f))).toEqual(
+      expect.arrayContaining(['pacer.db', 'pacer.db-wal', path.join('backups', 'manual.db')]),
+    );
   });
 });

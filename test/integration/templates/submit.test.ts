@@ -19,7 +19,10 @@ async function sandboxCore() {
 }
 
 const draft = (over: Partial<TemplateDraft> = {}): TemplateDraft => ({
-  name: 'winter_offer', language: 'en_US', category: 'MARKETING', parameterFormat: 'positional',
+  name: 'winter_offer',
+  language: 'en_US',
+  category: 'MARKETING',
+  parameterFormat: 'positional',
   header: { format: 'TEXT', text: 'Hello {{1}}', example: 'Dana' },
   body: { text: 'Hi {{1}}, our winter collection is here with {{2}} off today.', examples: { '1': 'Dana', '2': '20%' } },
   footer: 'Reply STOP to opt out',
@@ -48,7 +51,13 @@ describe('template submission against the Sandbox (Business Management API)', ()
 
   it('a utility template that reads as promotion comes back REJECTED with its reason; editing sends it back to review', async () => {
     const c = await sandboxCore();
-    const d = draft({ name: 'order_note', category: 'UTILITY', header: undefined, buttons: [], body: { text: 'Your order {{1}} shipped. Big sale today on everything!', examples: { '1': 'A-17' } } });
+    const d = draft({
+      name: 'order_note',
+      category: 'UTILITY',
+      header: undefined,
+      buttons: [],
+      body: { text: 'Your order {{1}} shipped. Big sale today on everything!', examples: { '1': 'A-17' } },
+    });
     const created = await c.call('templates:create', { draft: d });
     expect(created.ok).toBe(true);
     if (!created.ok) return;
@@ -57,7 +66,10 @@ describe('template submission against the Sandbox (Business Management API)', ()
     const rejected = await c.call('templates:get', { id: created.value.id });
     expect(rejected.ok && rejected.value).toMatchObject({ status: 'REJECTED', rejectedReason: 'INCORRECT_CATEGORY' });
 
-    const edited = await c.call('templates:edit', { id: created.value.id, draft: { ...d, body: { text: 'Your order {{1}} shipped and arrives tomorrow.', examples: { '1': 'A-17' } } } });
+    const edited = await c.call('templates:edit', {
+      id: created.value.id,
+      draft: { ...d, body: { text: 'Your order {{1}} shipped and arrives tomorrow.', examples: { '1': 'A-17' } } },
+    });
     expect(edited.ok && edited.value.status).toBe('PENDING');
     await c.clock.advance(6_000);
     await c.call('templates:sync', {});
@@ -68,7 +80,9 @@ describe('template submission against the Sandbox (Business Management API)', ()
   it('rules are checked before anything goes out: every problem comes back as a code, nothing is created', async () => {
     const c = await sandboxCore();
     const before = await c.call('templates:list', {});
-    const bad = await c.call('templates:create', { draft: draft({ name: 'Bad Name', body: { text: '{{2}} is your code {{1}}', examples: { '1': 'x' } } }) });
+    const bad = await c.call('templates:create', {
+      draft: draft({ name: 'Bad Name', body: { text: '{{2}} is your code {{1}}', examples: { '1': 'x' } } }),
+    });
     expect(bad.ok).toBe(false);
     if (bad.ok) return;
     expect(bad.code).toBe('bad_input');
@@ -78,7 +92,7 @@ describe('template submission against the Sandbox (Business Management API)', ()
     expect(after.ok && before.ok && after.value.length).toBe(before.ok ? before.value.length : -1);
   });
 
-  it('Meta refuses a second template with the same name and language; the refusal is bad_input with Meta\'s words', async () => {
+  it("Meta refuses a second template with the same name and language; the refusal is bad_input with Meta's words", async () => {
     const c = await sandboxCore();
     expect((await c.call('templates:create', { draft: draft() })).ok).toBe(true);
     const again = await c.call('templates:create', { draft: draft() });
@@ -87,17 +101,27 @@ describe('template submission against the Sandbox (Business Management API)', ()
     expect(again.code).toBe('bad_input');
     expect(again.details).toMatchObject({ reason: 'meta_refused', graph: { code: 100, subcode: 2388024 } });
     // The same name in another language is a new template (duplicate to another language).
-    const he = await c.call('templates:create', { draft: draft({ language: 'he', body: { text: 'שלום {{1}}, קולקציית החורף כאן עם {{2}} הנחה היום.', examples: { '1': 'דנה', '2': '20%' } } }) });
+    const he = await c.call('templates:create', {
+      draft: draft({
+        language: 'he',
+        body: { text: 'שלום {{1}}, קולקציית החורף כאן עם {{2}} הנחה היום.', examples: { '1': 'דנה', '2': '20%' } },
+      }),
+    });
     expect(he.ok && he.value.language).toBe('he');
   });
 
   it('an image header is uploaded through the resumable upload API and its handle is the example', async () => {
     const c = await sandboxCore();
-    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4f40000000049454e44ae426082', 'hex');
+    const png = Buffer.from(
+      '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4f40000000049454e44ae426082',
+      'hex',
+    );
     const file = path.join(c.ctx.dataDir, 'banner.png');
     fs.writeFileSync(file, png);
     const staged = c.ctx.files.stagePath(file);
-    const created = await c.call('templates:create', { draft: draft({ name: 'winter_banner', header: { format: 'IMAGE', fileId: staged.fileId } }) });
+    const created = await c.call('templates:create', {
+      draft: draft({ name: 'winter_banner', header: { format: 'IMAGE', fileId: staged.fileId } }),
+    });
     expect(created.ok).toBe(true);
     expect(created.ok && created.value.headerFormat).toBe('IMAGE');
     const noFile = await c.call('templates:create', { draft: draft({ name: 'winter_banner2', header: { format: 'IMAGE' } }) });
@@ -107,7 +131,12 @@ describe('template submission against the Sandbox (Business Management API)', ()
   it('deleting a name removes every language of it', async () => {
     const c = await sandboxCore();
     await c.call('templates:create', { draft: draft() });
-    await c.call('templates:create', { draft: draft({ language: 'he', body: { text: 'שלום {{1}}, קולקציית החורף כאן עם {{2}} הנחה היום.', examples: { '1': 'דנה', '2': '20%' } } }) });
+    await c.call('templates:create', {
+      draft: draft({
+        language: 'he',
+        body: { text: 'שלום {{1}}, קולקציית החורף כאן עם {{2}} הנחה היום.', examples: { '1': 'דנה', '2': '20%' } },
+      }),
+    });
     const del = await c.call('templates:delete', { name: 'winter_offer' });
     expect(del.ok && del.value.deleted.length).toBe(2);
     const list = await c.call('templates:list', {});

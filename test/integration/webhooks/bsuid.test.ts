@@ -16,14 +16,24 @@ afterEach(async () => {
 });
 
 async function admin(path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const r = await fetch(`${w!.sandbox.baseUrl}/__admin/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const r = await fetch(
+    `${w!.sandbox.baseUrl}/__admin/${path}`,
+    body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  );
   const j = (await r.json()) as Record<string, unknown>;
   if (!r.ok) throw new Error(`${path}: ${JSON.stringify(j)}`);
   return j;
 }
 
-const contact = (phone: string) => w!.core.db.prepare('SELECT id, user_id, username FROM contacts WHERE phone = ?').get(phone) as { id: number; user_id: string | null; username: string | null };
-const consent = (id: number) => (w!.core.db.prepare("SELECT state FROM consent_state WHERE contact_id = ? AND category = 'marketing'").pluck().get(id) as string | undefined) ?? 'unknown';
+const contact = (phone: string) =>
+  w!.core.db.prepare('SELECT id, user_id, username FROM contacts WHERE phone = ?').get(phone) as {
+    id: number;
+    user_id: string | null;
+    username: string | null;
+  };
+const consent = (id: number) =>
+  (w!.core.db.prepare("SELECT state FROM consent_state WHERE contact_id = ? AND category = 'marketing'").pluck().get(id) as
+    string | undefined) ?? 'unknown';
 
 async function until(what: () => boolean, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
@@ -39,7 +49,16 @@ describe('business-scoped user ids through the signed webhook path', () => {
     await admin('users/bsuids', { enabled: true });
     seedContacts(w.core, 3, { consent: 'marketing' });
     // A campaign send: its statuses carry recipient_id AND recipient_user_id, which links the BSUID.
-    const c = await ok(w.core.call('campaigns:create', utilityDraft({ template: { name: 'spring_sale', language: 'en_US' }, params: { first_name: 'first_name', discount: '"20%"', end_date: '"April 30"' }, header_media: { link: 'https://example.test/tent.jpg' } })));
+    const c = await ok(
+      w.core.call(
+        'campaigns:create',
+        utilityDraft({
+          template: { name: 'spring_sale', language: 'en_US' },
+          params: { first_name: 'first_name', discount: '"20%"', end_date: '"April 30"' },
+          header_media: { link: 'https://example.test/tent.jpg' },
+        }),
+      ),
+    );
     await ok(w.core.call('campaigns:start', { id: c.id }));
     expect((await runUntilDone(w, c.id)).state).toBe('completed');
     const ids = (await admin('users/user-ids')) as Record<string, { user_id: string }>;
@@ -50,7 +69,7 @@ describe('business-scoped user ids through the signed webhook path', () => {
     // The user (username, no recent interaction) writes STOP: Meta withholds the phone.
     await admin('inbound', { from: target, kind: 'stop_text', language: 'en', phone_number_id: SANDBOX_PHONE_NUMBER_ID });
     await until(() => consent(contact(target).id) === 'opted_out');
-    const log = w.sandbox.webhookLog({ field: "messages" }).map((e) => e.body);
+    const log = w.sandbox.webhookLog({ field: 'messages' }).map((e) => e.body);
     const stopBody = log.find((b) => b.includes('"STOP"'))!;
     expect(stopBody).toContain(bsuid);
     expect(stopBody).not.toContain(target.slice(1));
@@ -58,7 +77,9 @@ describe('business-scoped user ids through the signed webhook path', () => {
     expect(consent(contact(phoneOf(0)).id)).toBe('opted_in');
     expect(consent(contact(phoneOf(2)).id)).toBe('opted_in');
     expect(contact(target).username).toBe('dana.cohen');
-    const ev = w.core.db.prepare("SELECT source, evidence FROM consent_events WHERE contact_id = ? AND state = 'opted_out'").get(contact(target).id) as { source: string; evidence: string };
+    const ev = w.core.db
+      .prepare("SELECT source, evidence FROM consent_events WHERE contact_id = ? AND state = 'opted_out'")
+      .get(contact(target).id) as { source: string; evidence: string };
     expect(ev.source).toBe('keyword');
   }, 60_000);
 
@@ -67,7 +88,9 @@ describe('business-scoped user ids through the signed webhook path', () => {
     const phone = '+972541239999';
     const bsuid = (await admin('users/username', { phone, username: 'newcomer' })).user_id as string;
     await admin('user-preferences', { wa_id: phone, value: 'stop' });
-    await until(() => (w!.core.db.prepare('SELECT count(*) FROM user_id_consent_pending WHERE user_id = ?').pluck().get(bsuid) as number) === 1);
+    await until(
+      () => (w!.core.db.prepare('SELECT count(*) FROM user_id_consent_pending WHERE user_id = ?').pluck().get(bsuid) as number) === 1,
+    );
     // Later the person is imported by phone, and a send's status links phone and BSUID.
     seedContacts(w.core, 1, { consent: 'marketing', phone: () => phone });
     expect(consent(contact(phone).id)).toBe('opted_in');

@@ -12,9 +12,18 @@ export async function buildReceiverChild(): Promise<string> {
   const out = path.join(REPO, 'test-results', 'webhooks', 'receiver-child.mjs');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   await build({
-    entryPoints: [path.join(REPO, 'test/integration/webhooks/receiver-child.ts')], outfile: out, bundle: true, platform: 'node',
-    target: 'node22', format: 'esm', packages: 'external', logLevel: 'warning', define: { __PACER_VERSION__: JSON.stringify('test') },
-    banner: { js: "import { createRequire as __pacerCreateRequire } from 'node:module'; const require = __pacerCreateRequire(import.meta.url);" },
+    entryPoints: [path.join(REPO, 'test/integration/webhooks/receiver-child.ts')],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+    define: { __PACER_VERSION__: JSON.stringify('test') },
+    banner: {
+      js: "import { createRequire as __pacerCreateRequire } from 'node:module'; const require = __pacerCreateRequire(import.meta.url);",
+    },
   });
   await emitInboxWriterWorker(out);
   return out;
@@ -28,9 +37,15 @@ export interface Child {
 }
 
 export async function startChild(script: string, dataDir: string, env: NodeJS.ProcessEnv): Promise<Child> {
-  const child = spawn(process.execPath, [script, dataDir], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script, dataDir], {
+    cwd: REPO,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
-  child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const line = await new Promise<string>((resolve, reject) => {
     readline.createInterface({ input: child.stdout! }).once('line', resolve);
@@ -63,12 +78,23 @@ export function freePort(): Promise<number> {
 }
 
 export function relayEnv(dataDir: string, port: number, appSecret: string): NodeJS.ProcessEnv {
-  return { ...process.env, RELAY_DATA: dataDir, RELAY_APP_SECRET: appSecret, RELAY_VERIFY_TOKEN: RELAY_VERIFY, RELAY_PORT: String(port), RELAY_HOST: '127.0.0.1' };
+  return {
+    ...process.env,
+    RELAY_DATA: dataDir,
+    RELAY_APP_SECRET: appSecret,
+    RELAY_VERIFY_TOKEN: RELAY_VERIFY,
+    RELAY_PORT: String(port),
+    RELAY_HOST: '127.0.0.1',
+  };
 }
 
 /** `npm run relay -- pair --name NAME`: the installation token. */
 export function pairRelay(dataDir: string, port: number, appSecret: string, name: string): string {
-  const r = spawnSync(process.execPath, [RELAY_MAIN, 'pair', '--name', name], { cwd: REPO, env: relayEnv(dataDir, port, appSecret), encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [RELAY_MAIN, 'pair', '--name', name], {
+    cwd: REPO,
+    env: relayEnv(dataDir, port, appSecret),
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`relay pair failed: ${r.stderr}`);
   return (JSON.parse(r.stdout) as { token: string }).token;
 }
@@ -76,11 +102,21 @@ export function pairRelay(dataDir: string, port: number, appSecret: string, name
 export const relayChildren: ChildProcess[] = [];
 
 /** The relay as its own process (`node relay/src/main.ts serve`), as a user runs it. */
-export async function startRelayProcess(dataDir: string, port: number, appSecret: string): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
-  const child = spawn(process.execPath, [RELAY_MAIN, 'serve'], { cwd: REPO, env: relayEnv(dataDir, port, appSecret), stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startRelayProcess(
+  dataDir: string,
+  port: number,
+  appSecret: string,
+): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
+  const child = spawn(process.execPath, [RELAY_MAIN, 'serve'], {
+    cwd: REPO,
+    env: relayEnv(dataDir, port, appSecret),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   relayChildren.push(child);
   let err = '';
-  child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
   const exited = new Promise((r) => child.on('exit', r));
   const line = await new Promise<string>((resolve, reject) => {
     readline.createInterface({ input: child.stdout! }).once('line', resolve);

@@ -6,7 +6,14 @@ import { tempDataDir } from '../../support/harness';
 function captureIo(env: NodeJS.ProcessEnv = {}): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), env: { ...process.env, ...env }, untilSignal: () => new Promise(() => {}) };
+  return {
+    stdout,
+    stderr,
+    out: (t) => stdout.push(t),
+    err: (t) => stderr.push(t),
+    env: { ...process.env, ...env },
+    untilSignal: () => new Promise(() => {}),
+  };
 }
 
 describe('pacer webhook', () => {
@@ -45,7 +52,13 @@ describe('pacer webhook', () => {
     expect(await runCli(['--data-dir', dir, 'webhook', 'test', '--json'], io)).toBe(0);
     const result = JSON.parse(io.stdout[0]!);
     expect(result.ok).toBe(true);
-    expect(result.steps.map((s: { step: string }) => s.step)).toEqual(['handshake', 'unsigned_refused', 'signed_post', 'stored', 'processed']);
+    expect(result.steps.map((s: { step: string }) => s.step)).toEqual([
+      'handshake',
+      'unsigned_refused',
+      'signed_post',
+      'stored',
+      'processed',
+    ]);
     const io2 = captureIo();
     await runCli(['--data-dir', dir, 'webhook', 'info', '--json'], io2);
     expect(JSON.parse(io2.stdout[0]!)).toMatchObject({ inbox: { pending: 0, processed: 0, failed: 0 }, pending_match: 0 });

@@ -9,19 +9,32 @@ import { RELAY_MAIN, RELAY_VERIFY, freePort, relayChildren, relayEnv, startRelay
 
 const MAIN = RELAY_MAIN;
 const VERIFY = RELAY_VERIFY;
-afterAll(() => { for (const c of relayChildren) if (c.exitCode === null) c.kill('SIGKILL'); });
+afterAll(() => {
+  for (const c of relayChildren) if (c.exitCode === null) c.kill('SIGKILL');
+});
 const relayEnvFor = (dir: string, port: number) => relayEnv(dir, port, APP_SECRET);
 const startRelayProc = (dir: string, port: number) => startRelayProcess(dir, port, APP_SECRET);
 
-const bodyFor = (i: number) => JSON.stringify(statusEnvelope([{ id: `wamid.RL${i}`, status: 'delivered', timestamp: String(1767600000 + i), recipient_id: '972540000000' }]));
+const bodyFor = (i: number) =>
+  JSON.stringify(
+    statusEnvelope([{ id: `wamid.RL${i}`, status: 'delivered', timestamp: String(1767600000 + i), recipient_id: '972540000000' }]),
+  );
 const postSigned = (url: string, body: string, secret = APP_SECRET) =>
-  fetch(`${url}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, secret) }, body });
+  fetch(`${url}/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, secret) },
+    body,
+  });
 
 describe('relay end to end (signed events → relay → app inbox)', () => {
   it('loses nothing and duplicates nothing across a relay kill -9/restart, the app offline, and a lost acknowledgement', async () => {
     const relayDir = tempDataDir('pacer-relay-');
     const port = await freePort();
-    const paired = spawnSync(process.execPath, [MAIN, 'pair', '--name', 'test-laptop'], { cwd: REPO, env: relayEnvFor(relayDir, port), encoding: 'utf8' });
+    const paired = spawnSync(process.execPath, [MAIN, 'pair', '--name', 'test-laptop'], {
+      cwd: REPO,
+      env: relayEnvFor(relayDir, port),
+      encoding: 'utf8',
+    });
     expect(paired.status, paired.stderr).toBe(0);
     const { token } = JSON.parse(paired.stdout) as { token: string };
 
@@ -47,7 +60,8 @@ describe('relay end to end (signed events → relay → app inbox)', () => {
           sent.push(b);
         }
       };
-      const inboxBodies = () => (ctx.db.prepare('SELECT body FROM webhook_inbox').all() as { body: Buffer }[]).map((r) => r.body.toString());
+      const inboxBodies = () =>
+        (ctx.db.prepare('SELECT body FROM webhook_inbox').all() as { body: Buffer }[]).map((r) => r.body.toString());
 
       // 1. App online: events flow through.
       expect(svc.startRelay()).toBe(true);
@@ -69,7 +83,16 @@ describe('relay end to end (signed events → relay → app inbox)', () => {
         if (String(input).endsWith('/v1/ack')) throw new Error('network dropped the ack');
         return fetch(input, init);
       };
-      const flaky = new RelayClient({ url: relay.url, token, inbox: svc.inbox, clock: ctx.clock, log: quietLog, fetch: dropAck, appSecret: () => APP_SECRET, max: 10 });
+      const flaky = new RelayClient({
+        url: relay.url,
+        token,
+        inbox: svc.inbox,
+        clock: ctx.clock,
+        log: quietLog,
+        fetch: dropAck,
+        appSecret: () => APP_SECRET,
+        max: 10,
+      });
       await expect(flaky.pullOnce(undefined, 0)).rejects.toThrow(/dropped/);
       expect(inboxBodies().length).toBe(40);
 
@@ -86,7 +109,9 @@ describe('relay end to end (signed events → relay → app inbox)', () => {
       expect(new Set(bodies).size).toBe(bodies.length); // no duplicates
       expect([...bodies].sort()).toEqual([...sent].sort()); // nothing lost
       await svc.processor.drain();
-      expect((ctx.db.prepare("SELECT count(*) AS n FROM webhook_event_keys WHERE key LIKE 'status:wamid.RL%'").get() as { n: number }).n).toBe(90);
+      expect(
+        (ctx.db.prepare("SELECT count(*) AS n FROM webhook_event_keys WHERE key LIKE 'status:wamid.RL%'").get() as { n: number }).n,
+      ).toBe(90);
       expect(svc.inbox.counts()).toMatchObject({ pending: 0, failed: 0, processed: 90 });
     } finally {
       await ctx.close();
@@ -102,7 +127,11 @@ describe('relay end to end (signed events → relay → app inbox)', () => {
     const relay = await startRelayProc(relayDir, port);
     try {
       expect((await postSigned(relay.url, bodyFor(500))).status).toBe(200);
-      const paired = spawnSync(process.execPath, [MAIN, 'pair', '--name', 'late'], { cwd: REPO, env: relayEnvFor(relayDir, port), encoding: 'utf8' });
+      const paired = spawnSync(process.execPath, [MAIN, 'pair', '--name', 'late'], {
+        cwd: REPO,
+        env: relayEnvFor(relayDir, port),
+        encoding: 'utf8',
+      });
       const { token } = JSON.parse(paired.stdout) as { token: string };
       const r = await fetch(`${relay.url}/v1/events?wait=0`, { headers: { authorization: `Bearer ${token}` } });
       const { events } = (await r.json()) as { events: { body: string }[] };

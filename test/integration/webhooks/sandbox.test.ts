@@ -13,7 +13,8 @@ let ctx: TestCtx | null = null;
 afterEach(async () => {
   await sb?.close();
   await ctx?.close();
-  sb = null; ctx = null;
+  sb = null;
+  ctx = null;
   for (const c of relayChildren) if (c.exitCode === null) c.kill('SIGTERM');
 });
 
@@ -35,7 +36,11 @@ describe('Cloud API emulator → Pacer', () => {
     ctx = testCtx();
     const svc = webhookService(ctx);
     const consent: ConsentChange[] = [];
-    svc.setConsentSink({ record: (c) => { consent.push(c); } });
+    svc.setConsentSink({
+      record: (c) => {
+        consent.push(c);
+      },
+    });
     const rx = await svc.start({ port: 0, relay: false });
     sb = await startSandbox({ clock, webhookUrl: rx.url, appSecret: APP_SECRET });
     const wamids = await sendAll(sb);

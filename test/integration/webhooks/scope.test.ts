@@ -37,20 +37,36 @@ interface Setup {
 
 async function connected(): Promise<Setup> {
   const warns: Setup['warns'] = [];
-  const log: Logger = { debug() {}, info() {}, warn: (msg, fields) => { warns.push({ msg, fields }); }, error() {} };
+  const log: Logger = {
+    debug() {},
+    info() {},
+    warn: (msg, fields) => {
+      warns.push({ msg, fields });
+    },
+    error() {},
+  };
   const core = testCore({ log });
   cleanup.push(() => core.close());
   const sb = await startSandbox({ clock: core.clock });
   cleanup.push(() => sb.close());
-  await ok(core.call('account:connect', {
-    graphUrl: sb.baseUrl, wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
-    accessToken: sb.credentials.accessToken, appSecret: sb.credentials.appSecret,
-  }));
+  await ok(
+    core.call('account:connect', {
+      graphUrl: sb.baseUrl,
+      wabaId: SANDBOX_WABA_ID,
+      phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
+      accessToken: sb.credentials.accessToken,
+      appSecret: sb.credentials.appSecret,
+    }),
+  );
   const svc = core.services.webhooks;
   const rx = await svc.start({ port: 0, relay: false });
   cleanup.push(() => rx.close());
   return {
-    core, svc, sb, rx, warns,
+    core,
+    svc,
+    sb,
+    rx,
+    warns,
     async post(doc) {
       const r = await signedPost(rx.url, doc, sb.credentials.appSecret);
       expect(r.status).toBe(200);
@@ -68,15 +84,23 @@ const envelope = (wabaId: string | null, time: number, field: string, value: Rec
 
 /** Meta's docs example of business_capability_update (the portfolio may message without limit). */
 const capability = (wabaId: string, time: number) =>
-  envelope(wabaId, time, 'business_capability_update', { max_daily_conversations_per_business: 'TIER_UNLIMITED', max_phone_numbers_per_business: 20 });
+  envelope(wabaId, time, 'business_capability_update', {
+    max_daily_conversations_per_business: 'TIER_UNLIMITED',
+    max_phone_numbers_per_business: 20,
+  });
 
 const messages = (wabaId: string | null, numberId: string, value: Record<string, unknown>) =>
-  envelope(wabaId, 0, 'messages', { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: numberId }, ...value });
+  envelope(wabaId, 0, 'messages', {
+    messaging_product: 'whatsapp',
+    metadata: { display_phone_number: '15550783881', phone_number_id: numberId },
+    ...value,
+  });
 
-const stopFrom = (wabaId: string | null, numberId: string, id: string, seconds: number) => messages(wabaId, numberId, {
-  contacts: [{ profile: { name: 'Dana' }, wa_id: DANA }],
-  messages: [{ from: DANA, id, timestamp: String(seconds), type: 'text', text: { body: 'STOP' } }],
-});
+const stopFrom = (wabaId: string | null, numberId: string, id: string, seconds: number) =>
+  messages(wabaId, numberId, {
+    contacts: [{ profile: { name: 'Dana' }, wa_id: DANA }],
+    messages: [{ from: DANA, id, timestamp: String(seconds), type: 'text', text: { body: 'STOP' } }],
+  });
 
 const limit = async (c: Core) => (await ok(c.call('account:status', {}))).portfolio.messagingLimit;
 const marketing = async (c: Core) => (await ok(c.call('contacts:get', { phone: `+${DANA}` }))).contact.consent.marketing;
@@ -90,7 +114,9 @@ describe('webhooks apply only to the connected account', () => {
     const row = await s.post(capability(FOREIGN_WABA, s.nowSeconds() + 60));
     expect(await limit(s.core)).toBe(before);
     expect(s.svc.info().ignored).toMatchObject({
-      foreign: 1, no_account: 0, by_reason: { foreign_waba: 1, foreign_number: 0, no_account: 0 },
+      foreign: 1,
+      no_account: 0,
+      by_reason: { foreign_waba: 1, foreign_number: 0, no_account: 0 },
       last: { reason: 'foreign_waba', id: FOREIGN_WABA },
     });
     // Kept in the inbox (processed, with the reason), not failed or retried.
@@ -101,10 +127,15 @@ describe('webhooks apply only to the connected account', () => {
     // Meta's retry of the same body is a duplicate, not a second ignored event; another event of
     // the same foreign WABA is counted, but logged only the first time.
     await s.post(capability(FOREIGN_WABA, s.nowSeconds() + 60));
-    await s.post(envelope(FOREIGN_WABA, s.nowSeconds() + 61, 'account_update', { event: 'DISABLED_UPDATE', ban_info: { waba_ban_state: 'DISABLE' } }));
+    await s.post(
+      envelope(FOREIGN_WABA, s.nowSeconds() + 61, 'account_update', { event: 'DISABLED_UPDATE', ban_info: { waba_ban_state: 'DISABLE' } }),
+    );
     expect(s.svc.info().ignored.foreign).toBe(2);
     expect(s.warns.filter((w) => w.msg.includes('another account'))).toEqual([
-      { msg: expect.any(String), fields: expect.objectContaining({ reason: 'foreign_waba', id: FOREIGN_WABA, connectedWaba: SANDBOX_WABA_ID }) },
+      {
+        msg: expect.any(String),
+        fields: expect.objectContaining({ reason: 'foreign_waba', id: FOREIGN_WABA, connectedWaba: SANDBOX_WABA_ID }),
+      },
     ]);
     expect((await ok(s.core.call('account:status', {}))).canSend).toBe(true);
 
@@ -118,20 +149,31 @@ describe('webhooks apply only to the connected account', () => {
     const { templates } = s.core.services;
     const t = templates.getTemplate('spring_sale', 'en_US')!;
     expect(t.status).toBe('APPROVED');
-    const update = (wabaId: string) => envelope(wabaId, s.nowSeconds() + 60, 'message_template_status_update', {
-      event: 'PAUSED', message_template_id: Number(t.id), message_template_name: 'spring_sale', message_template_language: 'en_US', reason: null,
-    });
+    const update = (wabaId: string) =>
+      envelope(wabaId, s.nowSeconds() + 60, 'message_template_status_update', {
+        event: 'PAUSED',
+        message_template_id: Number(t.id),
+        message_template_name: 'spring_sale',
+        message_template_language: 'en_US',
+        reason: null,
+      });
     await s.post(update(FOREIGN_WABA));
-    await s.post(envelope(FOREIGN_WABA, s.nowSeconds() + 61, 'message_template_quality_update', {
-      previous_quality_score: 'GREEN', new_quality_score: 'RED', message_template_id: Number(t.id), message_template_name: 'spring_sale', message_template_language: 'en_US',
-    }));
+    await s.post(
+      envelope(FOREIGN_WABA, s.nowSeconds() + 61, 'message_template_quality_update', {
+        previous_quality_score: 'GREEN',
+        new_quality_score: 'RED',
+        message_template_id: Number(t.id),
+        message_template_name: 'spring_sale',
+        message_template_language: 'en_US',
+      }),
+    );
     expect(templates.getTemplate('spring_sale', 'en_US')).toMatchObject({ status: 'APPROVED', quality: t.quality });
     expect(s.svc.info().ignored.by_reason.foreign_waba).toBe(2);
     await s.post(update(SANDBOX_WABA_ID));
     expect(templates.getTemplate('spring_sale', 'en_US')!.status).toBe('PAUSED');
   });
 
-  it('a STOP (or a preference) from a foreign number\'s customer does not opt out our contact with the same phone', async () => {
+  it("a STOP (or a preference) from a foreign number's customer does not opt out our contact with the same phone", async () => {
     const s = await connected();
     s.core.db.prepare("INSERT INTO contacts (phone, name, country, created_at, updated_at) VALUES (?, 'Dana', 'IL', 1, 1)").run(`+${DANA}`);
     await ok(s.core.call('contacts:opt-in', { contact: { phone: `+${DANA}` }, category: 'marketing', source: 'paper form' }));
@@ -140,10 +182,22 @@ describe('webhooks apply only to the connected account', () => {
     await s.post(stopFrom(FOREIGN_WABA, FOREIGN_NUMBER, 'wamid.F1', later));
     // An entry without its WABA id is judged by the number: not one of ours.
     const row = await s.post(stopFrom(null, FOREIGN_NUMBER, 'wamid.F2', later));
-    await s.post(envelope(FOREIGN_WABA, later, 'user_preferences', {
-      messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: FOREIGN_NUMBER }, contacts: [{ wa_id: DANA }],
-      user_preferences: [{ wa_id: DANA, detail: 'User requested to stop marketing messages', category: 'marketing_messages', value: 'stop', timestamp: later }],
-    }));
+    await s.post(
+      envelope(FOREIGN_WABA, later, 'user_preferences', {
+        messaging_product: 'whatsapp',
+        metadata: { display_phone_number: '15550783881', phone_number_id: FOREIGN_NUMBER },
+        contacts: [{ wa_id: DANA }],
+        user_preferences: [
+          {
+            wa_id: DANA,
+            detail: 'User requested to stop marketing messages',
+            category: 'marketing_messages',
+            value: 'stop',
+            timestamp: later,
+          },
+        ],
+      }),
+    );
     expect(await marketing(s.core)).toBe('opted_in');
     expect(s.svc.inbox.note(row)).toBe(`ignored: foreign_number ${FOREIGN_NUMBER} (message)`);
     expect(s.svc.info().ignored.by_reason).toEqual({ foreign_waba: 2, foreign_number: 1, no_account: 0 });
@@ -162,9 +216,14 @@ describe('webhooks apply only to the connected account', () => {
     expect(s.svc.info().ignored).toMatchObject({ foreign: 0, no_account: 1, last: { reason: 'no_account', id: SANDBOX_WABA_ID } });
 
     // The webhook service existed before this connect: the account tells it whose events are ours now.
-    await ok(s.core.call('account:connect', {
-      graphUrl: s.sb.baseUrl, wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID, accessToken: s.sb.credentials.accessToken,
-    }));
+    await ok(
+      s.core.call('account:connect', {
+        graphUrl: s.sb.baseUrl,
+        wabaId: SANDBOX_WABA_ID,
+        phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
+        accessToken: s.sb.credentials.accessToken,
+      }),
+    );
     expect(await limit(s.core)).toBe('TIER_2K');
     await s.post(capability(SANDBOX_WABA_ID, s.nowSeconds() + 120));
     expect(await limit(s.core)).toBe('TIER_UNLIMITED');
@@ -174,21 +233,48 @@ describe('webhooks apply only to the connected account', () => {
 describe('value-level errors', () => {
   it('are recorded (audit log, inbox note, webhooks:info), once per event', async () => {
     const s = await connected();
-    const errors = [{ code: 131000, title: 'Something went wrong', message: 'Something went wrong', error_data: { details: 'Unknown error' }, href: 'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/' }];
-    const body = { ...messages(SANDBOX_WABA_ID, SANDBOX_PHONE_NUMBER_ID, { errors }), entry: [{ ...messages(SANDBOX_WABA_ID, SANDBOX_PHONE_NUMBER_ID, { errors }).entry[0], time: s.nowSeconds() }] };
+    const errors = [
+      {
+        code: 131000,
+        title: 'Something went wrong',
+        message: 'Something went wrong',
+        error_data: { details: 'Unknown error' },
+        href: 'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/',
+      },
+    ];
+    const body = {
+      ...messages(SANDBOX_WABA_ID, SANDBOX_PHONE_NUMBER_ID, { errors }),
+      entry: [{ ...messages(SANDBOX_WABA_ID, SANDBOX_PHONE_NUMBER_ID, { errors }).entry[0], time: s.nowSeconds() }],
+    };
     const row = await s.post(body);
     expect(s.svc.inbox.note(row)).toBe('value errors: #131000 Something went wrong');
     expect(s.svc.info().value_errors).toEqual({
-      count: 1, last: { code: 131000, title: 'Something went wrong', message: 'Something went wrong', field: 'messages', at: s.nowSeconds() * 1000 },
+      count: 1,
+      last: { code: 131000, title: 'Something went wrong', message: 'Something went wrong', field: 'messages', at: s.nowSeconds() * 1000 },
     });
-    const audit = s.core.db.prepare("SELECT actor, detail FROM audit_log WHERE action = 'webhook.value_error'").all() as { actor: string; detail: string }[];
+    const audit = s.core.db.prepare("SELECT actor, detail FROM audit_log WHERE action = 'webhook.value_error'").all() as {
+      actor: string;
+      detail: string;
+    }[];
     expect(audit).toHaveLength(1);
-    expect(JSON.parse(audit[0]!.detail)).toMatchObject({ code: 131000, details: 'Unknown error', waba_id: SANDBOX_WABA_ID, phone_number_id: SANDBOX_PHONE_NUMBER_ID });
+    expect(JSON.parse(audit[0]!.detail)).toMatchObject({
+      code: 131000,
+      details: 'Unknown error',
+      waba_id: SANDBOX_WABA_ID,
+      phone_number_id: SANDBOX_PHONE_NUMBER_ID,
+    });
     expect(s.warns.some((w) => w.msg === 'webhook value error')).toBe(true);
 
     await s.post(body); // Meta's retry
-    await s.post(envelope(SANDBOX_WABA_ID, s.nowSeconds() + 5, 'account_alerts', { errors: [{ code: 131042, title: 'Business eligibility payment issue' }] }));
-    expect(s.svc.info().value_errors).toMatchObject({ count: 2, last: { code: 131042, title: 'Business eligibility payment issue', field: 'account_alerts' } });
+    await s.post(
+      envelope(SANDBOX_WABA_ID, s.nowSeconds() + 5, 'account_alerts', {
+        errors: [{ code: 131042, title: 'Business eligibility payment issue' }],
+      }),
+    );
+    expect(s.svc.info().value_errors).toMatchObject({
+      count: 2,
+      last: { code: 131042, title: 'Business eligibility payment issue', field: 'account_alerts' },
+    });
     // Another WABA's errors are not ours: ignored like its other events.
     await s.post(messages(FOREIGN_WABA, FOREIGN_NUMBER, { errors }));
     expect(s.svc.info().value_errors.count).toBe(2);
@@ -198,7 +284,10 @@ describe('value-level errors', () => {
 
 describe('the send ledger', () => {
   let w: World | null = null;
-  afterEach(async () => { await w?.close(); w = null; });
+  afterEach(async () => {
+    await w?.close();
+    w = null;
+  });
 
   it('a status for a foreign phone number does not move our ledger; ours does', async () => {
     w = await world({ webhooks: false });
@@ -212,9 +301,10 @@ describe('the send ledger', () => {
     expect(sent.delivered_at).toBeNull();
     const rx = await w.core.services.webhooks.start({ port: 0, relay: false });
     const svc = w.core.services.webhooks;
-    const status = (wabaId: string, numberId: string, st: string, seconds: number) => messages(wabaId, numberId, {
-      statuses: [{ id: sent.wamid, status: st, timestamp: String(seconds), recipient_id: sent.phone!.slice(1) }],
-    });
+    const status = (wabaId: string, numberId: string, st: string, seconds: number) =>
+      messages(wabaId, numberId, {
+        statuses: [{ id: sent.wamid, status: st, timestamp: String(seconds), recipient_id: sent.phone!.slice(1) }],
+      });
     const post = async (doc: unknown) => {
       expect((await signedPost(rx.url, doc, w!.sandbox.credentials.appSecret)).status).toBe(200);
       await svc.processor.drain();

@@ -5,8 +5,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../electron/core/index';
 import type { FakeClock } from '../../../electron/core/clock';
 import {
-  DEFAULT_SCENARIO, SANDBOX_ACCESS_TOKEN, SANDBOX_APP_SECRET, SANDBOX_PHONE_NUMBER_ID, SANDBOX_PHONE_NUMBER_IDS, SANDBOX_WABA_ID,
-  startSandbox, type SandboxHandle, type Scenario,
+  DEFAULT_SCENARIO,
+  SANDBOX_ACCESS_TOKEN,
+  SANDBOX_APP_SECRET,
+  SANDBOX_PHONE_NUMBER_ID,
+  SANDBOX_PHONE_NUMBER_IDS,
+  SANDBOX_WABA_ID,
+  startSandbox,
+  type SandboxHandle,
+  type Scenario,
 } from '../../../electron/core/sandbox/index';
 import type { AccountStatus, ConnectErrorDetails, EventMap } from '../../../shared/contract';
 import { testCore } from '../../support/core';
@@ -35,7 +42,11 @@ async function ok<T>(p: Promise<{ ok: true; value: T } | { ok: false; code: stri
 }
 
 const connectInput = (sb: SandboxHandle, extra: Record<string, unknown> = {}) => ({
-  graphUrl: sb.baseUrl, wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID, accessToken: SANDBOX_ACCESS_TOKEN, ...extra,
+  graphUrl: sb.baseUrl,
+  wabaId: SANDBOX_WABA_ID,
+  phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
+  accessToken: SANDBOX_ACCESS_TOKEN,
+  ...extra,
 });
 
 describe('Use Sandbox', () => {
@@ -47,7 +58,13 @@ describe('Use Sandbox', () => {
     cleanup.push(() => c.call('account:disconnect', {}));
 
     expect(status.connected).toBe(true);
-    expect(status.connection).toMatchObject({ mode: 'sandbox', apiVersion: 'v24.0', wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID, verifyTokenSet: true });
+    expect(status.connection).toMatchObject({
+      mode: 'sandbox',
+      apiVersion: 'v24.0',
+      wabaId: SANDBOX_WABA_ID,
+      phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
+      verifyTokenSet: true,
+    });
     expect(status.connection!.graphUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(status.token.state).toBe('valid');
     expect(status.phoneNumbers.map((n) => n.displayPhoneNumber).sort()).toEqual(['+15550100100', '+886255550100', '+97235550100']);
@@ -89,7 +106,8 @@ describe('account:connect validates each field live', () => {
     expect(c.ctx.secrets.get('access_token')).toBe(SANDBOX_ACCESS_TOKEN);
     expect(c.ctx.secrets.get('app_secret')).toBe(SANDBOX_APP_SECRET);
     expect(c.services.account.verifyToken()).toBe('my-verify');
-    const dump = JSON.stringify(c.db.prepare("SELECT * FROM wa_connection").all()) + JSON.stringify(c.db.prepare('SELECT * FROM app_meta').all());
+    const dump =
+      JSON.stringify(c.db.prepare('SELECT * FROM wa_connection').all()) + JSON.stringify(c.db.prepare('SELECT * FROM app_meta').all());
     expect(dump).not.toContain(SANDBOX_ACCESS_TOKEN);
     expect(dump).not.toContain(SANDBOX_APP_SECRET);
   });
@@ -127,14 +145,30 @@ describe('account:connect validates each field live', () => {
   });
 
   it('a number of another WABA → phone_not_in_waba', async () => {
-    const second = { ...DEFAULT_SCENARIO.wabas![0]!, id: '3000000000000002', name: 'Acme Second', templates: [], phone_numbers: [{ ...DEFAULT_SCENARIO.wabas![0]!.phone_numbers![0]!, id: '4000000000000009', display_phone_number: '+1 555-010-0199' }] };
-    const r = await failing({ phoneNumberId: '4000000000000009' }, { ...DEFAULT_SCENARIO, wabas: [...DEFAULT_SCENARIO.wabas!, second] } as Scenario);
+    const second = {
+      ...DEFAULT_SCENARIO.wabas![0]!,
+      id: '3000000000000002',
+      name: 'Acme Second',
+      templates: [],
+      phone_numbers: [
+        { ...DEFAULT_SCENARIO.wabas![0]!.phone_numbers![0]!, id: '4000000000000009', display_phone_number: '+1 555-010-0199' },
+      ],
+    };
+    const r = await failing({ phoneNumberId: '4000000000000009' }, {
+      ...DEFAULT_SCENARIO,
+      wabas: [...DEFAULT_SCENARIO.wabas!, second],
+    } as Scenario);
     expect(r.details).toMatchObject({ field: 'phoneNumberId', reason: 'phone_not_in_waba' });
   });
 
   it('nothing listening → graphUrl unreachable', async () => {
     const c = core();
-    const r = await c.call('account:connect', { graphUrl: 'http://127.0.0.1:9', wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID, accessToken: SANDBOX_ACCESS_TOKEN });
+    const r = await c.call('account:connect', {
+      graphUrl: 'http://127.0.0.1:9',
+      wabaId: SANDBOX_WABA_ID,
+      phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
+      accessToken: SANDBOX_ACCESS_TOKEN,
+    });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.details).toMatchObject({ field: 'graphUrl', reason: 'unreachable' });
   });
@@ -151,7 +185,13 @@ describe('several WABAs of one portfolio', () => {
   it('discovers the other WABAs and their numbers through the business', async () => {
     const c = core();
     const base = DEFAULT_SCENARIO.wabas![0]!;
-    const second = { ...base, id: '3000000000000002', name: 'Acme Second', templates: [base.templates![0]!].map((t) => ({ ...t, id: '5000000000000099', name: 'second_waba_hello' })), phone_numbers: [{ ...base.phone_numbers![0]!, id: '4000000000000009', display_phone_number: '+1 555-010-0199' }] };
+    const second = {
+      ...base,
+      id: '3000000000000002',
+      name: 'Acme Second',
+      templates: [base.templates![0]!].map((t) => ({ ...t, id: '5000000000000099', name: 'second_waba_hello' })),
+      phone_numbers: [{ ...base.phone_numbers![0]!, id: '4000000000000009', display_phone_number: '+1 555-010-0199' }],
+    };
     const sb = await sandbox(c.clock, { ...DEFAULT_SCENARIO, wabas: [base, second] } as Scenario);
     const status = await ok(c.call('account:connect', connectInput(sb)));
     expect(status.wabas.map((w) => w.id).sort()).toEqual([SANDBOX_WABA_ID, '3000000000000002']);
@@ -199,14 +239,28 @@ describe('sending client', () => {
     const { account } = c.services;
     const client = account.sendingClient();
     expect(account.sendingClient()).toBe(client);
-    const sent = await client.sendTemplate(SANDBOX_PHONE_NUMBER_ID, { to: '+972541230000', name: 'order_update', language: 'en_US', components: [
-      { type: 'header', parameters: [{ type: 'text', text: 'A1' }] },
-      { type: 'body', parameters: [{ type: 'text', text: 'Dana' }, { type: 'text', text: 'A1' }, { type: 'text', text: 'Friday' }] },
-      { type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: 'A1' }] },
-    ] });
+    const sent = await client.sendTemplate(SANDBOX_PHONE_NUMBER_ID, {
+      to: '+972541230000',
+      name: 'order_update',
+      language: 'en_US',
+      components: [
+        { type: 'header', parameters: [{ type: 'text', text: 'A1' }] },
+        {
+          type: 'body',
+          parameters: [
+            { type: 'text', text: 'Dana' },
+            { type: 'text', text: 'A1' },
+            { type: 'text', text: 'Friday' },
+          ],
+        },
+        { type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: 'A1' }] },
+      ],
+    });
     expect(sent.wamid).toMatch(/^wamid\./);
     sb.setTokenState('revoked');
-    const err = await client.sendTemplate(SANDBOX_PHONE_NUMBER_ID, { to: '+972541230001', name: 'order_update', language: 'en_US' }).catch((e: unknown) => e);
+    const err = await client
+      .sendTemplate(SANDBOX_PHONE_NUMBER_ID, { to: '+972541230001', name: 'order_update', language: 'en_US' })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 190, errorClass: 'halt_account' });
     expect(account.canSend()).toEqual({ ok: false, blockers: ['token_expired'] });
     expect((await ok(c.call('account:status', {}))).token.message).toMatch(/invalidated/);
@@ -219,9 +273,28 @@ describe('connecting another account', () => {
     const sb = await sandbox(c.clock);
     await ok(c.call('account:connect', connectInput(sb)));
     const first = await ok(c.call('templates:list', {}));
-    const other = { ...DEFAULT_SCENARIO.wabas![0]!, id: '3000000000000007', name: 'Other', templates: [{ ...DEFAULT_SCENARIO.wabas![0]!.templates![0]!, id: '5000000000000077', name: 'other_hello' }], phone_numbers: [{ ...DEFAULT_SCENARIO.wabas![0]!.phone_numbers![0]!, id: '4000000000000077', display_phone_number: '+1 555-010-0177' }] };
-    const sb2 = await sandbox(c.clock, { ...DEFAULT_SCENARIO, business: { ...DEFAULT_SCENARIO.business!, id: '2000000000000007' }, wabas: [other] } as Scenario);
-    await ok(c.call('account:connect', { graphUrl: sb2.baseUrl, wabaId: '3000000000000007', phoneNumberId: '4000000000000077', accessToken: SANDBOX_ACCESS_TOKEN }));
+    const other = {
+      ...DEFAULT_SCENARIO.wabas![0]!,
+      id: '3000000000000007',
+      name: 'Other',
+      templates: [{ ...DEFAULT_SCENARIO.wabas![0]!.templates![0]!, id: '5000000000000077', name: 'other_hello' }],
+      phone_numbers: [
+        { ...DEFAULT_SCENARIO.wabas![0]!.phone_numbers![0]!, id: '4000000000000077', display_phone_number: '+1 555-010-0177' },
+      ],
+    };
+    const sb2 = await sandbox(c.clock, {
+      ...DEFAULT_SCENARIO,
+      business: { ...DEFAULT_SCENARIO.business!, id: '2000000000000007' },
+      wabas: [other],
+    } as Scenario);
+    await ok(
+      c.call('account:connect', {
+        graphUrl: sb2.baseUrl,
+        wabaId: '3000000000000007',
+        phoneNumberId: '4000000000000077',
+        accessToken: SANDBOX_ACCESS_TOKEN,
+      }),
+    );
     expect((await ok(c.call('templates:list', {}))).map((t) => t.name)).toEqual(['other_hello']);
     expect(c.services.templates.getTemplate(first[0]!.name, first[0]!.language)).toBeNull(); // not this account's
     const s = await ok(c.call('account:status', {}));
@@ -257,7 +330,13 @@ describe('template sync', () => {
     cleanup.push(() => c.close());
     const sb = await sandbox(c.clock);
     for (let i = 0; i < 230; i++) {
-      sb.addTemplate({ name: `bulk_${String(i).padStart(3, '0')}`, language: 'en_US', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: `Bulk ${i} for {{1}}`, example: { body_text: [['x']] } }] });
+      sb.addTemplate({
+        name: `bulk_${String(i).padStart(3, '0')}`,
+        language: 'en_US',
+        status: 'APPROVED',
+        category: 'UTILITY',
+        components: [{ type: 'BODY', text: `Bulk ${i} for {{1}}`, example: { body_text: [['x']] } }],
+      });
     }
     await ok(c.call('account:connect', connectInput(sb)));
     const bulk = await ok(c.call('templates:list', { search: 'bulk_' }));
@@ -283,18 +362,43 @@ describe('template sync', () => {
 
     await c.clock.advance(60_000);
     templates.applyTemplateStatusUpdate({
-      wabaId: SANDBOX_WABA_ID, time: c.clock.now(), event: 'PAUSED',
-      value: { event: 'PAUSED', message_template_id: Number(target.id), message_template_name: target.name, message_template_language: target.language.replace('_', '-'), reason: 'NONE', other_info: { title: 'FIRST_PAUSE', description: 'paused 3 h' } },
+      wabaId: SANDBOX_WABA_ID,
+      time: c.clock.now(),
+      event: 'PAUSED',
+      value: {
+        event: 'PAUSED',
+        message_template_id: Number(target.id),
+        message_template_name: target.name,
+        message_template_language: target.language.replace('_', '-'),
+        reason: 'NONE',
+        other_info: { title: 'FIRST_PAUSE', description: 'paused 3 h' },
+      },
     });
     // The same event again (Meta retries) changes nothing.
     templates.applyTemplateStatusUpdate({
-      wabaId: SANDBOX_WABA_ID, time: c.clock.now(), event: 'PAUSED',
-      value: { event: 'PAUSED', message_template_id: Number(target.id), message_template_name: target.name, message_template_language: target.language, reason: 'NONE', other_info: { title: 'FIRST_PAUSE' } },
+      wabaId: SANDBOX_WABA_ID,
+      time: c.clock.now(),
+      event: 'PAUSED',
+      value: {
+        event: 'PAUSED',
+        message_template_id: Number(target.id),
+        message_template_name: target.name,
+        message_template_language: target.language,
+        reason: 'NONE',
+        other_info: { title: 'FIRST_PAUSE' },
+      },
     });
     // An older event arriving late does not roll the status back.
     templates.applyTemplateStatusUpdate({
-      wabaId: SANDBOX_WABA_ID, time: c.clock.now() - 30_000, event: 'APPROVED',
-      value: { event: 'APPROVED', message_template_id: Number(target.id), message_template_name: target.name, message_template_language: target.language },
+      wabaId: SANDBOX_WABA_ID,
+      time: c.clock.now() - 30_000,
+      event: 'APPROVED',
+      value: {
+        event: 'APPROVED',
+        message_template_id: Number(target.id),
+        message_template_name: target.name,
+        message_template_language: target.language,
+      },
     });
 
     const detail = await ok(c.call('templates:get', { id: target.id }));
@@ -319,7 +423,7 @@ describe('template sync', () => {
     const before = await ok(c.call('templates:list', {}));
     sb.setTemplateStatus(before[0]!.name, before[0]!.language, 'DELETED');
     const sync = await ok(c.call('templates:sync', {}));
-    const gone = (await ok(c.call('templates:get', { id: before[0]!.id })));
+    const gone = await ok(c.call('templates:get', { id: before[0]!.id }));
     expect(gone.status).toBe('DELETED');
     expect(sync.templates.find((t) => t.id === before[0]!.id)).toBeUndefined();
     expect((await ok(c.call('templates:list', { includeDeleted: true }))).some((t) => t.id === before[0]!.id)).toBe(true);
@@ -347,7 +451,10 @@ describe('template sync', () => {
 describe('management rate limits against the emulator', () => {
   it('backs off on 80007 and does not call again until the back-off is over', async () => {
     const c = core();
-    const sb = await sandbox(c.clock, { ...DEFAULT_SCENARIO, limits: { ...DEFAULT_SCENARIO.limits, management_calls_per_hour: 6 } } as Scenario);
+    const sb = await sandbox(c.clock, {
+      ...DEFAULT_SCENARIO,
+      limits: { ...DEFAULT_SCENARIO.limits, management_calls_per_hour: 6 },
+    } as Scenario);
     await ok(c.call('account:connect', connectInput(sb)));
     let r = await c.call('templates:sync', {});
     for (let i = 0; i < 5 && r.ok; i++) r = await c.call('templates:sync', {});
@@ -384,7 +491,12 @@ describe('account health history and webhooks', () => {
     expect(h.numbers.map((p) => p.qualityRating)).toEqual(['YELLOW', 'RED']);
     expect(h.portfolio[0]).toMatchObject({ messagingLimit: 'TIER_2K', source: 'refresh' });
 
-    c.services.account.applyBusinessCapabilityUpdate({ wabaId: SANDBOX_WABA_ID, time: c.clock.now(), event: null, value: { max_daily_conversations_per_business: 10000 } });
+    c.services.account.applyBusinessCapabilityUpdate({
+      wabaId: SANDBOX_WABA_ID,
+      time: c.clock.now(),
+      event: null,
+      value: { max_daily_conversations_per_business: 10000 },
+    });
     const s = await ok(c.call('account:status', {}));
     expect(s.portfolio).toMatchObject({ messagingLimit: 'TIER_10K', limit: 10000, remaining24h: 10000 });
     expect((await ok(c.call('account:history', {}))).portfolio.at(-1)).toMatchObject({ messagingLimit: 'TIER_10K', source: 'webhook' });
@@ -395,7 +507,12 @@ describe('account health history and webhooks', () => {
     const sb = await sandbox(c.clock);
     await ok(c.call('account:connect', connectInput(sb)));
     c.services.account.setRecipientUsageProvider(() => 1_500);
-    expect((await ok(c.call('account:status', {}))).portfolio).toEqual({ messagingLimit: 'TIER_2K', limit: 2000, used24h: 1500, remaining24h: 500 });
+    expect((await ok(c.call('account:status', {}))).portfolio).toEqual({
+      messagingLimit: 'TIER_2K',
+      limit: 2000,
+      used24h: 1500,
+      remaining24h: 500,
+    });
     c.services.account.setRecipientUsageProvider(() => 2_400);
     expect((await ok(c.call('account:status', {}))).portfolio.remaining24h).toBe(0);
   });
@@ -405,22 +522,47 @@ describe('account health history and webhooks', () => {
     const sb = await sandbox(c.clock);
     await ok(c.call('account:connect', connectInput(sb)));
     const { account } = c.services;
-    account.applyAccountUpdate({ wabaId: SANDBOX_WABA_ID, time: c.clock.now(), event: 'DISABLED_UPDATE', value: { event: 'DISABLED_UPDATE', ban_info: { waba_ban_state: 'DISABLE' } } });
+    account.applyAccountUpdate({
+      wabaId: SANDBOX_WABA_ID,
+      time: c.clock.now(),
+      event: 'DISABLED_UPDATE',
+      value: { event: 'DISABLED_UPDATE', ban_info: { waba_ban_state: 'DISABLE' } },
+    });
     expect(account.canSend()).toEqual({ ok: false, blockers: ['account_restricted'] });
-    account.applyAccountUpdate({ wabaId: SANDBOX_WABA_ID, time: c.clock.now(), event: 'DISABLED_UPDATE', value: { event: 'DISABLED_UPDATE', ban_info: { waba_ban_state: 'REINSTATE' } } });
+    account.applyAccountUpdate({
+      wabaId: SANDBOX_WABA_ID,
+      time: c.clock.now(),
+      event: 'DISABLED_UPDATE',
+      value: { event: 'DISABLED_UPDATE', ban_info: { waba_ban_state: 'REINSTATE' } },
+    });
     expect(account.canSend().ok).toBe(true);
   });
 });
 
 describe('business profile', () => {
-  it('reads and updates a number\'s profile through the API', async () => {
+  it("reads and updates a number's profile through the API", async () => {
     const c = core();
     const sb = await sandbox(c.clock);
     await ok(c.call('account:connect', connectInput(sb)));
     const p = await ok(c.call('account:profile-get', {}));
-    expect(p).toMatchObject({ phoneNumberId: SANDBOX_PHONE_NUMBER_ID, about: 'Gear for every trail.', vertical: 'RETAIL', websites: ['https://acme-outdoor.example'] });
-    const updated = await ok(c.call('account:profile-update', { phoneNumberId: SANDBOX_PHONE_NUMBER_IDS.il, about: 'ציוד לכל שביל ולכל מזג אוויר', websites: ['https://acme.example/he'] }));
-    expect(updated).toMatchObject({ phoneNumberId: SANDBOX_PHONE_NUMBER_IDS.il, about: 'ציוד לכל שביל ולכל מזג אוויר', websites: ['https://acme.example/he'] });
+    expect(p).toMatchObject({
+      phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
+      about: 'Gear for every trail.',
+      vertical: 'RETAIL',
+      websites: ['https://acme-outdoor.example'],
+    });
+    const updated = await ok(
+      c.call('account:profile-update', {
+        phoneNumberId: SANDBOX_PHONE_NUMBER_IDS.il,
+        about: 'ציוד לכל שביל ולכל מזג אוויר',
+        websites: ['https://acme.example/he'],
+      }),
+    );
+    expect(updated).toMatchObject({
+      phoneNumberId: SANDBOX_PHONE_NUMBER_IDS.il,
+      about: 'ציוד לכל שביל ולכל מזג אוויר',
+      websites: ['https://acme.example/he'],
+    });
     const r = await c.call('account:profile-get', { phoneNumberId: '123456789' });
     expect(r.ok).toBe(false);
   });
@@ -430,7 +572,13 @@ describe('business profile', () => {
     const sb = await sandbox(c.clock);
     await ok(c.call('account:connect', connectInput(sb)));
     const file = path.join(os.tmpdir(), `pacer-photo-${process.pid}.png`);
-    fs.writeFileSync(file, Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5e4c8a20000000049454e44ae426082', 'hex'));
+    fs.writeFileSync(
+      file,
+      Buffer.from(
+        '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5e4c8a20000000049454e44ae426082',
+        'hex',
+      ),
+    );
     cleanup.push(async () => fs.rmSync(file, { force: true }));
     const staged = c.ctx.files.stagePath(file);
     const p = await ok(c.call('account:profile-update', { photoFileId: staged.fileId }));
@@ -455,12 +603,31 @@ describe('webhook router wiring', () => {
     const handler = router.handlers('template_quality')[0]!;
     expect(handler.name).toBe('whatsapp:template_quality');
     await handler.fn({
-      type: 'template_quality', key: 'k1', field: 'message_template_quality_update', wabaId: SANDBOX_WABA_ID, phoneNumberId: null, displayPhoneNumber: null,
-      time: c.clock.now(), event: null,
-      value: { previous_quality_score: 'GREEN', new_quality_score: 'RED', message_template_id: Number(tpl!.id), message_template_name: tpl!.name, message_template_language: tpl!.language },
+      type: 'template_quality',
+      key: 'k1',
+      field: 'message_template_quality_update',
+      wabaId: SANDBOX_WABA_ID,
+      phoneNumberId: null,
+      displayPhoneNumber: null,
+      time: c.clock.now(),
+      event: null,
+      value: {
+        previous_quality_score: 'GREEN',
+        new_quality_score: 'RED',
+        message_template_id: Number(tpl!.id),
+        message_template_name: tpl!.name,
+        message_template_language: tpl!.language,
+      },
     });
     expect((await ok(c.call('templates:get', { id: tpl!.id }))).quality).toBe('RED');
-    for (const t of ['template_status', 'template_category', 'template_components', 'phone_quality', 'business_capability', 'account_update'] as const) {
+    for (const t of [
+      'template_status',
+      'template_category',
+      'template_components',
+      'phone_quality',
+      'business_capability',
+      'account_update',
+    ] as const) {
       expect(router.handlers(t).map((h) => h.name)).toEqual([`whatsapp:${t}`]);
     }
   });
@@ -473,7 +640,14 @@ describe('account:disconnect', () => {
     await ok(c.call('account:connect', connectInput(sb, { appSecret: SANDBOX_APP_SECRET })));
     const before = await ok(c.call('templates:list', {}));
     const s = await ok(c.call('account:disconnect', { forgetSecrets: true }));
-    expect(s).toMatchObject({ connected: false, connection: null, phoneNumbers: [], wabas: [], canSend: false, blockers: ['not_connected'] });
+    expect(s).toMatchObject({
+      connected: false,
+      connection: null,
+      phoneNumbers: [],
+      wabas: [],
+      canSend: false,
+      blockers: ['not_connected'],
+    });
     expect(s.secrets).toEqual({ accessToken: { set: false, last4: null }, appSecret: { set: false, last4: null } });
     expect(await ok(c.call('templates:list', {}))).toHaveLength(before.length);
     const r = await c.call('templates:sync', {});
@@ -489,7 +663,9 @@ describe('background sync', () => {
     await ok(c.call('account:connect', connectInput(sb)));
     const { backgroundSync } = c.services;
     const syncs: number[] = [];
-    c.on('account:changed', (s) => { if (s.lastTemplateSyncAt && !syncs.includes(s.lastTemplateSyncAt)) syncs.push(s.lastTemplateSyncAt); });
+    c.on('account:changed', (s) => {
+      if (s.lastTemplateSyncAt && !syncs.includes(s.lastTemplateSyncAt)) syncs.push(s.lastTemplateSyncAt);
+    });
     const start = c.clock.now();
     // Runs land exactly at the end of each advance, so no fake-time passes while their (real) HTTP is in flight.
     backgroundSync.start({ firstDelayMs: 15 * 60_000, accountEveryMs: 15 * 60_000 });

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../electron/core/cli/index';
 import type { CliIo } from '../../../electron/core/cli/io';
-import { SANDBOX_ACCESS_TOKEN, SANDBOX_PHONE_NUMBER_ID, SANDBOX_WABA_ID, startSandbox, type SandboxHandle } from '../../../electron/core/sandbox/index';
+import {
+  SANDBOX_ACCESS_TOKEN,
+  SANDBOX_PHONE_NUMBER_ID,
+  SANDBOX_WABA_ID,
+  startSandbox,
+  type SandboxHandle,
+} from '../../../electron/core/sandbox/index';
 import { tempDataDir } from '../../support/harness';
 
 function io(env: NodeJS.ProcessEnv = {}) {
@@ -18,7 +24,22 @@ describe('pacer account / templates against the Sandbox', () => {
   let sb: SandboxHandle;
   const dataDir = tempDataDir();
   const env = { PACER_ACCESS_TOKEN: SANDBOX_ACCESS_TOKEN };
-  const connectArgs = () => ['--data-dir', dataDir, 'account', 'connect', '--waba-id', SANDBOX_WABA_ID, '--phone-number-id', SANDBOX_PHONE_NUMBER_ID, '--graph-url', sb.baseUrl, '--api-version', 'v24.0', '--verify-token', 'vt-1'];
+  const connectArgs = () => [
+    '--data-dir',
+    dataDir,
+    'account',
+    'connect',
+    '--waba-id',
+    SANDBOX_WABA_ID,
+    '--phone-number-id',
+    SANDBOX_PHONE_NUMBER_ID,
+    '--graph-url',
+    sb.baseUrl,
+    '--api-version',
+    'v24.0',
+    '--verify-token',
+    'vt-1',
+  ];
 
   beforeAll(async () => {
     sb = await startSandbox({});
@@ -39,7 +60,7 @@ describe('pacer account / templates against the Sandbox', () => {
     expect(c.err.join('\n')).toMatch(/WhatsApp Business Account 39999999999/);
   });
 
-  it('connects, then account status --json prints exactly the contract\'s keys', async () => {
+  it("connects, then account status --json prints exactly the contract's keys", async () => {
     const c = io(env);
     expect(await runCli([...connectArgs(), '--json'], c.io)).toBe(0);
     expect(c.out).toHaveLength(1);
@@ -52,12 +73,16 @@ describe('pacer account / templates against the Sandbox', () => {
     expect(json.portfolio).toEqual({ messaging_limit: 'TIER_2K', used_24h: 0, remaining_24h: 2000 });
     expect(json.phone_numbers).toHaveLength(3);
     for (const n of json.phone_numbers) expect(Object.keys(n).sort()).toEqual([...NUMBER_KEYS].sort());
-    expect(json.phone_numbers.find((n) => n.id === SANDBOX_PHONE_NUMBER_ID)).toMatchObject({ display_phone_number: '+15550100100', status: 'CONNECTED', throughput: 'STANDARD' });
+    expect(json.phone_numbers.find((n) => n.id === SANDBOX_PHONE_NUMBER_ID)).toMatchObject({
+      display_phone_number: '+15550100100',
+      status: 'CONNECTED',
+      throughput: 'STANDARD',
+    });
     for (const n of json.phone_numbers) expect(String(n.display_phone_number)).toMatch(/^\+\d{8,15}$/);
     expect(s.out[0]).not.toContain(SANDBOX_ACCESS_TOKEN);
   });
 
-  it('templates sync --json and templates list --status --json print the contract\'s items', async () => {
+  it("templates sync --json and templates list --status --json print the contract's items", async () => {
     const c = io(env);
     expect(await runCli(['--data-dir', dataDir, 'templates', 'sync', '--json'], c.io)).toBe(0);
     const synced = JSON.parse(c.out[0]!) as Record<string, unknown>[];

@@ -24,34 +24,54 @@ async function connected() {
   cleanup.push(() => c.close());
   const sb = await startSandbox({ clock: c.clock });
   cleanup.push(() => sb.close());
-  const r = await c.call('account:connect', { graphUrl: sb.baseUrl, wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID, accessToken: SANDBOX_ACCESS_TOKEN });
+  const r = await c.call('account:connect', {
+    graphUrl: sb.baseUrl,
+    wabaId: SANDBOX_WABA_ID,
+    phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
+    accessToken: SANDBOX_ACCESS_TOKEN,
+  });
   if (!r.ok) throw new Error(r.message);
   return { c, sb, wire, client: c.services.account.client() };
 }
 
 const SENDS: Record<string, TemplateSend> = {
   'positional: text header, body, URL button': {
-    to: '+972541234567', name: 'order_update', language: 'en_US', bizOpaqueCallbackData: 'campaign-1:row-1',
+    to: '+972541234567',
+    name: 'order_update',
+    language: 'en_US',
+    bizOpaqueCallbackData: 'campaign-1:row-1',
     components: [
       { type: 'header', parameters: [{ type: 'text', text: 'A-1001' }] },
-      { type: 'body', parameters: [{ type: 'text', text: 'Dana' }, { type: 'text', text: 'A-1001' }, { type: 'text', text: 'Friday' }] },
+      {
+        type: 'body',
+        parameters: [
+          { type: 'text', text: 'Dana' },
+          { type: 'text', text: 'A-1001' },
+          { type: 'text', text: 'Friday' },
+        ],
+      },
       { type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: 'A-1001' }] },
     ],
   },
   'named (Hebrew): image header and named body parameters': {
-    to: '+972541234568', name: 'spring_sale', language: 'he',
+    to: '+972541234568',
+    name: 'spring_sale',
+    language: 'he',
     components: [
       { type: 'header', parameters: [{ type: 'image', image: { link: 'https://example.com/spring.jpg' } }] },
-      { type: 'body', parameters: [
-        { type: 'text', parameter_name: 'first_name', text: 'דנה' },
-        { type: 'text', parameter_name: 'discount', text: '20%' },
-        { type: 'text', parameter_name: 'end_date', text: '30 באפריל' },
-      ] },
+      {
+        type: 'body',
+        parameters: [
+          { type: 'text', parameter_name: 'first_name', text: 'דנה' },
+          { type: 'text', parameter_name: 'discount', text: '20%' },
+          { type: 'text', parameter_name: 'end_date', text: '30 באפריל' },
+        ],
+      },
     ],
   },
 };
 
-describe('sends through the emulator conform to Meta\'s OpenAPI spec both ways', () => {
+describe("sends through the emulator conform to Meta's OpenAPI spec both ways", () => {
   const spec = loadSpecValidator();
 
   it.each(Object.entries(SENDS))('%s', async (_n, send) => {
@@ -66,13 +86,19 @@ describe('sends through the emulator conform to Meta\'s OpenAPI spec both ways',
 
   it('a paused template is refused with 132015 → halt_campaign; a wrong parameter count with 132000 → fix_payload', async () => {
     const { client } = await connected();
-    const paused = await client.sendTemplate(SANDBOX_PHONE_NUMBER_ID, { to: '+972541234569', name: 'winter_clearance', language: 'en_US' }).catch((e: unknown) => e);
+    const paused = await client
+      .sendTemplate(SANDBOX_PHONE_NUMBER_ID, { to: '+972541234569', name: 'winter_clearance', language: 'en_US' })
+      .catch((e: unknown) => e);
     expect(paused).toBeInstanceOf(GraphApiError);
     expect(paused).toMatchObject({ code: 132015, errorClass: 'halt_campaign', ambiguous: false });
-    const short = await client.sendTemplate(SANDBOX_PHONE_NUMBER_ID, {
-      to: '+972541234569', name: 'order_update', language: 'en_US',
-      components: [{ type: 'body', parameters: [{ type: 'text', text: 'only one' }] }],
-    }).catch((e: unknown) => e);
+    const short = await client
+      .sendTemplate(SANDBOX_PHONE_NUMBER_ID, {
+        to: '+972541234569',
+        name: 'order_update',
+        language: 'en_US',
+        components: [{ type: 'body', parameters: [{ type: 'text', text: 'only one' }] }],
+      })
+      .catch((e: unknown) => e);
     expect(short).toMatchObject({ errorClass: 'fix_payload' });
     expect([132000, 131008]).toContain((short as GraphApiError).code);
   });

@@ -9,7 +9,7 @@ afterEach(async () => {
 });
 
 describe('connecting with a verify token', () => {
-  it('makes the webhook receiver answer Meta\'s handshake with that token', async () => {
+  it("makes the webhook receiver answer Meta's handshake with that token", async () => {
     const core = testCore();
     sandbox = await startSandbox({ clock: core.clock });
     core.ctx.secrets.set('access_token', sandbox.credentials.accessToken);

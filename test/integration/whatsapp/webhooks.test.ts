@@ -43,7 +43,12 @@ describe('management webhooks from the emulator reach the account and templates'
     cleanup.push(() => new Promise((r) => receiver.close(r)));
     const sb = await startSandbox({ clock: c.clock, webhookUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhook` });
     cleanup.push(() => sb.close());
-    const connected = await c.call('account:connect', { graphUrl: sb.baseUrl, wabaId: SANDBOX_WABA_ID, phoneNumberId: SANDBOX_PHONE_NUMBER_ID, accessToken: SANDBOX_ACCESS_TOKEN });
+    const connected = await c.call('account:connect', {
+      graphUrl: sb.baseUrl,
+      wabaId: SANDBOX_WABA_ID,
+      phoneNumberId: SANDBOX_PHONE_NUMBER_ID,
+      accessToken: SANDBOX_ACCESS_TOKEN,
+    });
     expect(connected.ok).toBe(true);
     const events: (keyof EventMap)[] = [];
     c.onAny((e) => events.push(e));
@@ -58,7 +63,12 @@ describe('management webhooks from the emulator reach the account and templates'
     expect(handled).toEqual(expect.arrayContaining(['template_status', 'template_quality', 'business_capability']));
     const paused = c.services.templates.getTemplate('spring_sale', 'he')!;
     expect(paused.status).toBe('PAUSED');
-    expect(c.services.templates.get({ id: paused.id }).history[0]).toMatchObject({ kind: 'status', from: 'APPROVED', to: 'PAUSED', source: 'webhook' });
+    expect(c.services.templates.get({ id: paused.id }).history[0]).toMatchObject({
+      kind: 'status',
+      from: 'APPROVED',
+      to: 'PAUSED',
+      source: 'webhook',
+    });
     expect(c.services.templates.getTemplate('order_update', 'en_US')!.quality).toBe('RED');
     const status = await c.call('account:status', {});
     expect(status.ok && status.value.portfolio.messagingLimit).toBe('TIER_10K');
@@ -75,7 +85,10 @@ describe('Use Sandbox and the webhook receiver', () => {
     const receiver = http.createServer((req, res) => {
       let body = '';
       req.on('data', (d: Buffer) => (body += d.toString()));
-      req.on('end', () => { bodies.push(body); res.writeHead(200).end(); });
+      req.on('end', () => {
+        bodies.push(body);
+        res.writeHead(200).end();
+      });
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     cleanup.push(() => new Promise((r) => receiver.close(r)));

@@ -3,22 +3,66 @@ import path from 'node:path';
 import i18next, { type TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
 import {
-  audienceExpression, fromSummary, initialState, placeholdersOf, problemsOf, sourceFromString, sourceToString, term, toDraft, type ParamSource,
+  audienceExpression,
+  fromSummary,
+  initialState,
+  placeholdersOf,
+  problemsOf,
+  sourceFromString,
+  sourceToString,
+  term,
+  toDraft,
+  type ParamSource,
 } from '../../../renderer/features/campaigns/builder/draft';
 import { blockerText } from '../../../renderer/features/campaigns/builder/PlanPanel';
 import { ERROR_CLASSES, EXPLAINED_CODES, errorHelpKeys } from '../../../renderer/features/campaigns/errorHelp';
 import { funnelOf, processedOf } from '../../../renderer/features/campaigns/format';
-import { campaignDraftSchema, PAUSE_REASONS, PLAN_BLOCKERS, type CampaignSummary, type PlanBlocker, type RecipientCounts } from '../../../shared/contract/campaigns';
+import {
+  campaignDraftSchema,
+  PAUSE_REASONS,
+  PLAN_BLOCKERS,
+  type CampaignSummary,
+  type PlanBlocker,
+  type RecipientCounts,
+} from '../../../shared/contract/campaigns';
 import type { TemplateSummary } from '../../../shared/contract/whatsapp';
 import { REPO } from '../../support/harness';
 
 const template = (patch: Partial<TemplateSummary> = {}): TemplateSummary => ({
-  id: 't1', wabaId: 'w', name: 'spring_sale', language: 'en_US', status: 'APPROVED', category: 'MARKETING', previousCategory: null, quality: 'GREEN',
-  rejectedReason: null, parameterFormat: 'NAMED', variables: [], headerFormat: 'TEXT', sendable: true, lastChangedAt: 0, syncedAt: 0,
+  id: 't1',
+  wabaId: 'w',
+  name: 'spring_sale',
+  language: 'en_US',
+  status: 'APPROVED',
+  category: 'MARKETING',
+  previousCategory: null,
+  quality: 'GREEN',
+  rejectedReason: null,
+  parameterFormat: 'NAMED',
+  variables: [],
+  headerFormat: 'TEXT',
+  sendable: true,
+  lastChangedAt: 0,
+  syncedAt: 0,
   components: [
     { type: 'HEADER', format: 'TEXT', text: 'Hello {{1}}', example: { header_text: ['Dana'] } },
-    { type: 'BODY', text: 'Hi {{first_name}}, {{discount}} off until {{end_date}}.', example: { body_text_named_params: [{ param_name: 'first_name', example: 'Dana' }, { param_name: 'discount', example: '20%' }] } },
-    { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Stop' }, { type: 'URL', text: 'Shop', url: 'https://x.test/{{1}}' }] },
+    {
+      type: 'BODY',
+      text: 'Hi {{first_name}}, {{discount}} off until {{end_date}}.',
+      example: {
+        body_text_named_params: [
+          { param_name: 'first_name', example: 'Dana' },
+          { param_name: 'discount', example: '20%' },
+        ],
+      },
+    },
+    {
+      type: 'BUTTONS',
+      buttons: [
+        { type: 'QUICK_REPLY', text: 'Stop' },
+        { type: 'URL', text: 'Shop', url: 'https://x.test/{{1}}' },
+      ],
+    },
   ],
   ...patch,
 });
@@ -26,7 +70,11 @@ const template = (patch: Partial<TemplateSummary> = {}): TemplateSummary => ({
 describe('builder draft', () => {
   it('lists every parameter the core maps: header, body (named or numbered), URL buttons', () => {
     expect(placeholdersOf(template()).map((p) => [p.key, p.example])).toEqual([
-      ['header', 'Dana'], ['first_name', 'Dana'], ['discount', '20%'], ['end_date', null], ['button.1', 'https://x.test/{{1}}'],
+      ['header', 'Dana'],
+      ['first_name', 'Dana'],
+      ['discount', '20%'],
+      ['end_date', null],
+      ['button.1', 'https://x.test/{{1}}'],
     ]);
     const positional = template({ components: [{ type: 'BODY', text: '{{2}} and {{1}} and {{2}}' }] });
     expect(placeholdersOf(positional).map((p) => p.key)).toEqual(['1', '2']);
@@ -55,11 +103,21 @@ describe('builder draft', () => {
     const base = initialState().audience;
     expect(audienceExpression(base)).toBe('all');
     expect(audienceExpression({ ...base, mode: 'build' })).toBe('all');
-    expect(audienceExpression({ ...base, mode: 'build', include: [term('tag', 'vip'), term('segment', 'Tel Aviv buyers')] }))
-      .toBe('(tag:vip or segment:"Tel Aviv buyers")');
-    expect(audienceExpression({ ...base, mode: 'build', match: 'all', include: [term('tag', 'vip'), term('tag', 'he')], exclude: [term('tag', 'staff')] }))
-      .toBe('(tag:vip and tag:he) and not tag:staff');
-    expect(audienceExpression({ ...base, mode: 'build', exclude: [term('tag', 'a'), term('tag', 'b')] })).toBe('all and not (tag:a or tag:b)');
+    expect(audienceExpression({ ...base, mode: 'build', include: [term('tag', 'vip'), term('segment', 'Tel Aviv buyers')] })).toBe(
+      '(tag:vip or segment:"Tel Aviv buyers")',
+    );
+    expect(
+      audienceExpression({
+        ...base,
+        mode: 'build',
+        match: 'all',
+        include: [term('tag', 'vip'), term('tag', 'he')],
+        exclude: [term('tag', 'staff')],
+      }),
+    ).toBe('(tag:vip and tag:he) and not tag:staff');
+    expect(audienceExpression({ ...base, mode: 'build', exclude: [term('tag', 'a'), term('tag', 'b')] })).toBe(
+      'all and not (tag:a or tag:b)',
+    );
     expect(audienceExpression({ ...base, mode: 'expression', expression: '  tag:x  ' })).toBe('tag:x');
   });
 
@@ -69,12 +127,26 @@ describe('builder draft', () => {
     expect(problemsOf(s, t)).toEqual(['params']);
     expect(problemsOf({ ...s, name: '' }, null)).toEqual(['name', 'template']);
     expect(problemsOf(s, template({ sendable: false, status: 'PAUSED' }))).toContain('templateNotApproved');
-    expect(problemsOf(s, template({ headerFormat: 'IMAGE', components: [{ type: 'HEADER', format: 'IMAGE' }, { type: 'BODY', text: 'x' }] }))).toEqual(['headerMedia']);
+    expect(
+      problemsOf(
+        s,
+        template({
+          headerFormat: 'IMAGE',
+          components: [
+            { type: 'HEADER', format: 'IMAGE' },
+            { type: 'BODY', text: 'x' },
+          ],
+        }),
+      ),
+    ).toEqual(['headerMedia']);
     const full = {
       ...s,
       params: {
-        header: { kind: 'literal', text: 'Dana' }, first_name: { kind: 'field', field: 'first_name', fallback: 'there' },
-        discount: { kind: 'literal', text: '20%' }, end_date: { kind: 'literal', text: 'April 30' }, 'button.1': { kind: 'literal', text: 'spring' },
+        header: { kind: 'literal', text: 'Dana' },
+        first_name: { kind: 'field', field: 'first_name', fallback: 'there' },
+        discount: { kind: 'literal', text: '20%' },
+        end_date: { kind: 'literal', text: 'April 30' },
+        'button.1': { kind: 'literal', text: 'spring' },
       } as Record<string, ParamSource>,
       schedule: { ...initialState().schedule, mode: 'at' as const, at: '2026-12-01T09:30', tz: 'Asia/Jerusalem', quietOn: true },
       marginPct: 15,
@@ -93,20 +165,53 @@ describe('builder draft', () => {
   it('reads a saved campaign back into the editor', () => {
     const t = template();
     const saved = {
-      id: 'c1', name: 'Spring', state: 'scheduled', template: { name: 'spring_sale', language: 'en_US', category: 'MARKETING' }, audience: 'tag:vip and not tag:staff',
-      params: { first_name: 'first_name|"there"', discount: '"20%"' }, header_media: null, phone_number_id: null,
-      schedule: { mode: 'local_window', at: '2026-12-01T09:00:00', tz: 'UTC', window: '10:00-18:00', quiet: null }, options: { margin: 0.2, frequency_cap: { max: 1, days: 7 } },
+      id: 'c1',
+      name: 'Spring',
+      state: 'scheduled',
+      template: { name: 'spring_sale', language: 'en_US', category: 'MARKETING' },
+      audience: 'tag:vip and not tag:staff',
+      params: { first_name: 'first_name|"there"', discount: '"20%"' },
+      header_media: null,
+      phone_number_id: null,
+      schedule: { mode: 'local_window', at: '2026-12-01T09:00:00', tz: 'UTC', window: '10:00-18:00', quiet: null },
+      options: { margin: 0.2, frequency_cap: { max: 1, days: 7 } },
     } as unknown as CampaignSummary;
     const s = fromSummary(saved, [t]);
-    expect(s).toMatchObject({ templateId: 't1', marginPct: 20, capOn: true, capDays: 7, audience: { mode: 'expression', expression: 'tag:vip and not tag:staff' } });
-    expect(s.schedule).toMatchObject({ mode: 'local_window', at: '2026-12-01T09:00', windowFrom: '10:00', windowTo: '18:00', quietOn: false });
+    expect(s).toMatchObject({
+      templateId: 't1',
+      marginPct: 20,
+      capOn: true,
+      capDays: 7,
+      audience: { mode: 'expression', expression: 'tag:vip and not tag:staff' },
+    });
+    expect(s.schedule).toMatchObject({
+      mode: 'local_window',
+      at: '2026-12-01T09:00',
+      windowFrom: '10:00',
+      windowTo: '18:00',
+      quietOn: false,
+    });
     expect(s.params.first_name).toEqual({ kind: 'field', field: 'first_name', fallback: 'there' });
   });
 });
 
 describe('header media from a file', () => {
-  const imageTemplate = () => template({ headerFormat: 'IMAGE', components: [{ type: 'HEADER', format: 'IMAGE' }, { type: 'BODY', text: 'x' }] });
-  const uploaded = { id: '7257009000000001', file_name: 'tent.jpg', mime_type: 'image/jpeg', size: 2048, sha256: 'a'.repeat(64), uploaded_at: 1 };
+  const imageTemplate = () =>
+    template({
+      headerFormat: 'IMAGE',
+      components: [
+        { type: 'HEADER', format: 'IMAGE' },
+        { type: 'BODY', text: 'x' },
+      ],
+    });
+  const uploaded = {
+    id: '7257009000000001',
+    file_name: 'tent.jpg',
+    mime_type: 'image/jpeg',
+    size: 2048,
+    sha256: 'a'.repeat(64),
+    uploaded_at: 1,
+  };
 
   it('an uploaded file satisfies the media header and goes into the draft as its media id (not the link)', () => {
     const s = { ...initialState(), name: 'Spring', templateId: 't1', headerUrl: 'not a url', headerFile: uploaded };
@@ -120,12 +225,23 @@ describe('header media from a file', () => {
 
   it('a saved campaign with a media id reads back as an attached file', () => {
     const saved = {
-      id: 'c1', name: 'Spring', state: 'draft', template: { name: 'spring_sale', language: 'en_US', category: 'MARKETING' }, audience: 'all',
-      params: {}, header_media: uploaded, phone_number_id: null, schedule: { mode: 'now' }, options: {},
+      id: 'c1',
+      name: 'Spring',
+      state: 'draft',
+      template: { name: 'spring_sale', language: 'en_US', category: 'MARKETING' },
+      audience: 'all',
+      params: {},
+      header_media: uploaded,
+      phone_number_id: null,
+      schedule: { mode: 'now' },
+      options: {},
     } as unknown as CampaignSummary;
     const s = fromSummary(saved, [imageTemplate()]);
     expect(s).toMatchObject({ headerFile: uploaded, headerUrl: '' });
-    expect(fromSummary({ ...saved, header_media: { link: 'https://x.test/a.jpg' } } as CampaignSummary, [imageTemplate()])).toMatchObject({ headerFile: null, headerUrl: 'https://x.test/a.jpg' });
+    expect(fromSummary({ ...saved, header_media: { link: 'https://x.test/a.jpg' } } as CampaignSummary, [imageTemplate()])).toMatchObject({
+      headerFile: null,
+      headerUrl: 'https://x.test/a.jpg',
+    });
   });
 });
 
@@ -138,23 +254,56 @@ describe('campaign page helpers', () => {
 
   /** One blocker of each code, as the core sends them (message in English for the CLI). */
   const BLOCKERS: PlanBlocker[] = [
-    { code: 'template_missing', params: { template: 'spring_sale', language: 'en_US' }, message: 'template spring_sale (en_US): not among the synced templates' },
-    { code: 'template_not_approved', params: { template: 'spring_sale', language: 'en_US', status: 'PAUSED' }, message: 'template spring_sale (en_US): status PAUSED (only APPROVED templates can be sent)' },
-    { code: 'param_unknown', params: { template: 'spring_sale', parameter: 'nickname', known: 'first_name, discount' }, message: 'template spring_sale has no parameter "nickname" (it has: first_name, discount)' },
-    { code: 'param_unmapped', params: { template: 'spring_sale', parameter: 'discount' }, message: 'parameter "discount" of template spring_sale is not mapped' },
-    { code: 'param_source_invalid', params: { parameter: 'discount', source: '"20%' }, message: 'parameter "discount": unterminated literal in "\\"20%"' },
+    {
+      code: 'template_missing',
+      params: { template: 'spring_sale', language: 'en_US' },
+      message: 'template spring_sale (en_US): not among the synced templates',
+    },
+    {
+      code: 'template_not_approved',
+      params: { template: 'spring_sale', language: 'en_US', status: 'PAUSED' },
+      message: 'template spring_sale (en_US): status PAUSED (only APPROVED templates can be sent)',
+    },
+    {
+      code: 'param_unknown',
+      params: { template: 'spring_sale', parameter: 'nickname', known: 'first_name, discount' },
+      message: 'template spring_sale has no parameter "nickname" (it has: first_name, discount)',
+    },
+    {
+      code: 'param_unmapped',
+      params: { template: 'spring_sale', parameter: 'discount' },
+      message: 'parameter "discount" of template spring_sale is not mapped',
+    },
+    {
+      code: 'param_source_invalid',
+      params: { parameter: 'discount', source: '"20%' },
+      message: 'parameter "discount": unterminated literal in "\\"20%"',
+    },
     { code: 'header_media_required', params: { format: 'image' }, message: 'template has a image header: header media is required' },
-    { code: 'header_media_kind', params: { file: 'tent.jpg', kind: 'image', format: 'document' }, message: "header media tent.jpg is an image; the template's header needs a document" },
-    { code: 'header_media_expired', params: { uploaded_on: '2026-01-01', days: 30 }, message: 'header media was uploaded on 2026-01-01 and WhatsApp keeps uploaded media 30 days: upload the file again' },
+    {
+      code: 'header_media_kind',
+      params: { file: 'tent.jpg', kind: 'image', format: 'document' },
+      message: "header media tent.jpg is an image; the template's header needs a document",
+    },
+    {
+      code: 'header_media_expired',
+      params: { uploaded_on: '2026-01-01', days: 30 },
+      message: 'header media was uploaded on 2026-01-01 and WhatsApp keeps uploaded media 30 days: upload the file again',
+    },
     { code: 'account_blocked', params: { blocker: 'token_expired' }, message: 'account: token_expired' },
     { code: 'nobody_eligible', params: {}, message: 'nobody in the audience is eligible' },
   ];
 
   it.each(['en', 'he', 'zh-TW'])('translates every plan blocker from its code and params, never its message (%s)', async (lang) => {
     expect(BLOCKERS.map((b) => b.code).sort()).toEqual([...PLAN_BLOCKERS].sort());
-    const ns = (name: string) => JSON.parse(fs.readFileSync(path.join(REPO, 'renderer', 'i18n', 'locales', lang, `${name}.json`), 'utf8')) as Record<string, unknown>;
+    const ns = (name: string) =>
+      JSON.parse(fs.readFileSync(path.join(REPO, 'renderer', 'i18n', 'locales', lang, `${name}.json`), 'utf8')) as Record<string, unknown>;
     const i18n = i18next.createInstance();
-    await i18n.init({ lng: lang, resources: { [lang]: { campaigns: ns('campaigns'), account: ns('account') } }, interpolation: { escapeValue: false } });
+    await i18n.init({
+      lng: lang,
+      resources: { [lang]: { campaigns: ns('campaigns'), account: ns('account') } },
+      interpolation: { escapeValue: false },
+    });
     const t = i18n.getFixedT(lang, 'campaigns') as TFunction<'campaigns'>;
     const strip = (s: string) => s.replace(/[\u2068\u2069]/g, '');
     for (const b of BLOCKERS) {
@@ -177,13 +326,30 @@ describe('campaign page helpers', () => {
 
   it('every error class, explained code, pause reason and exclusion has text in en, he and zh-TW', () => {
     for (const lang of ['en', 'he', 'zh-TW']) {
-      const d = JSON.parse(fs.readFileSync(path.join(REPO, 'renderer', 'i18n', 'locales', lang, 'campaigns.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+      const d = JSON.parse(fs.readFileSync(path.join(REPO, 'renderer', 'i18n', 'locales', lang, 'campaigns.json'), 'utf8')) as Record<
+        string,
+        Record<string, unknown>
+      >;
       const get = (k: string) => k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown> | undefined)?.[p], d);
-      for (const cls of [...ERROR_CLASSES, 'unknown']) for (const part of ['name', 'what', 'action']) expect(get(`errors.class.${cls}.${part}`), `${lang} ${cls}.${part}`).toBeTypeOf('string');
-      for (const code of EXPLAINED_CODES) expect(get(errorHelpKeys(code, 'terminal_recipient').what), `${lang} ${code}`).toBeTypeOf('string');
-      for (const r of PAUSE_REASONS) { expect(get(`pauseReason.${r}`)).toBeTypeOf('string'); expect(get(`pauseAdvice.${r}`)).toBeTypeOf('string'); }
+      for (const cls of [...ERROR_CLASSES, 'unknown'])
+        for (const part of ['name', 'what', 'action'])
+          expect(get(`errors.class.${cls}.${part}`), `${lang} ${cls}.${part}`).toBeTypeOf('string');
+      for (const code of EXPLAINED_CODES)
+        expect(get(errorHelpKeys(code, 'terminal_recipient').what), `${lang} ${code}`).toBeTypeOf('string');
+      for (const r of PAUSE_REASONS) {
+        expect(get(`pauseReason.${r}`)).toBeTypeOf('string');
+        expect(get(`pauseAdvice.${r}`)).toBeTypeOf('string');
+      }
     }
-    expect(errorHelpKeys(131026, 'terminal_recipient')).toEqual({ cls: 'terminal_recipient', what: 'errors.code.131026', action: 'errors.class.terminal_recipient.action' });
-    expect(errorHelpKeys(999999, 'weird')).toEqual({ cls: 'unknown', what: 'errors.class.unknown.what', action: 'errors.class.unknown.action' });
+    expect(errorHelpKeys(131026, 'terminal_recipient')).toEqual({
+      cls: 'terminal_recipient',
+      what: 'errors.code.131026',
+      action: 'errors.class.terminal_recipient.action',
+    });
+    expect(errorHelpKeys(999999, 'weird')).toEqual({
+      cls: 'unknown',
+      what: 'errors.class.unknown.what',
+      action: 'errors.class.unknown.action',
+    });
   });
 });

@@ -19,7 +19,7 @@ vi.mock('../../../renderer/api/client', () => ({
       return { ok: true, value: null };
     },
   },
-  unwrap: async <T,>(p: Promise<{ ok: true; value: T }>) => (await p).value,
+  unwrap: async <T>(p: Promise<{ ok: true; value: T }>) => (await p).value,
 }));
 
 const { useStore } = await import('../../../renderer/store');
@@ -33,9 +33,17 @@ describe('one place where core events are subscribed (renderer/store/events.ts)'
 
   it('listens to every contract event exactly once, and a second call replaces the first', () => {
     const off = subscribeCoreEvents(useStore);
-    const heard = [...listeners.entries()].filter(([, s]) => s.size > 0).map(([e]) => e).sort();
+    const heard = [...listeners.entries()]
+      .filter(([, s]) => s.size > 0)
+      .map(([e]) => e)
+      .sort();
     // Everything the core pushes has a home in the store (webhooks:activity is read by Settings' own poll).
-    expect(heard).toEqual(eventNames.filter((e) => e !== 'webhooks:activity').slice().sort());
+    expect(heard).toEqual(
+      eventNames
+        .filter((e) => e !== 'webhooks:activity')
+        .slice()
+        .sort(),
+    );
     const n = total();
     const again = subscribeCoreEvents(useStore);
     expect(total()).toBe(n);

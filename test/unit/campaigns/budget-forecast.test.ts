@@ -32,42 +32,55 @@ describe('moving 24-hour unique-recipient budget', () => {
   });
 
   it('property: used(now) equals a brute-force count of unique recipients in (now-24h, now]', () => {
-    fc.assert(fc.property(
-      fc.array(fc.record({ key: fc.integer({ min: 1, max: 30 }), dt: fc.integer({ min: 0, max: 6 * H }) }), { maxLength: 80 }),
-      fc.integer({ min: 0, max: 30 * H }),
-      (steps, probeAfter) => {
-        const w = new MessagingWindow();
-        const log: { key: number; at: number }[] = [];
-        let t = 0;
-        for (const s of steps) {
-          t += s.dt;
-          w.record(String(s.key), t);
-          log.push({ key: s.key, at: t });
-        }
-        const now = t + probeAfter;
-        const brute = new Set(log.filter((e) => e.at > now - DAY_MS && e.at <= now).map((e) => e.key)).size;
-        expect(w.used(now)).toBe(brute);
-      },
-    ));
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ key: fc.integer({ min: 1, max: 30 }), dt: fc.integer({ min: 0, max: 6 * H }) }), { maxLength: 80 }),
+        fc.integer({ min: 0, max: 30 * H }),
+        (steps, probeAfter) => {
+          const w = new MessagingWindow();
+          const log: { key: number; at: number }[] = [];
+          let t = 0;
+          for (const s of steps) {
+            t += s.dt;
+            w.record(String(s.key), t);
+            log.push({ key: s.key, at: t });
+          }
+          const now = t + probeAfter;
+          const brute = new Set(log.filter((e) => e.at > now - DAY_MS && e.at <= now).map((e) => e.key)).size;
+          expect(w.used(now)).toBe(brute);
+        },
+      ),
+    );
   });
 
   it('property: nextFreeAt is the first moment a new recipient fits', () => {
-    fc.assert(fc.property(
-      fc.array(fc.integer({ min: 0, max: 4 * H }), { minLength: 1, maxLength: 40 }),
-      fc.integer({ min: 1, max: 20 }),
-      (gaps, budget) => {
-        const w = new MessagingWindow();
-        let t = 0;
-        gaps.forEach((g, i) => { t += g; w.record(`r${i}`, t); });
-        const free = w.nextFreeAt(t, budget);
-        if (free === null) { expect(w.used(t)).toBeLessThan(budget); return; }
-        const probe = new MessagingWindow();
-        let u = 0;
-        gaps.forEach((g, i) => { u += g; probe.record(`r${i}`, u); });
-        expect(probe.used(free - 1)).toBeGreaterThanOrEqual(budget);
-        expect(probe.used(free)).toBeLessThan(budget);
-      },
-    ));
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 4 * H }), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 20 }),
+        (gaps, budget) => {
+          const w = new MessagingWindow();
+          let t = 0;
+          gaps.forEach((g, i) => {
+            t += g;
+            w.record(`r${i}`, t);
+          });
+          const free = w.nextFreeAt(t, budget);
+          if (free === null) {
+            expect(w.used(t)).toBeLessThan(budget);
+            return;
+          }
+          const probe = new MessagingWindow();
+          let u = 0;
+          gaps.forEach((g, i) => {
+            u += g;
+            probe.record(`r${i}`, u);
+          });
+          expect(probe.used(free - 1)).toBeGreaterThanOrEqual(budget);
+          expect(probe.used(free)).toBeLessThan(budget);
+        },
+      ),
+    );
   });
 });
 
@@ -94,7 +107,13 @@ describe('capacity forecast', () => {
   });
 
   it('recipients already messaged in the window are free; unlimited budgets go at throughput', () => {
-    const f = forecast({ now, recipients: [{ inWindow: true }, { inWindow: true }, { inWindow: false }], windowTimes: [now - H, now - 2 * H], budget: 2, throughput: 1 });
+    const f = forecast({
+      now,
+      recipients: [{ inWindow: true }, { inWindow: true }, { inWindow: false }],
+      windowTimes: [now - H, now - 2 * H],
+      budget: 2,
+      throughput: 1,
+    });
     expect(f.windows[0]!.sends).toBe(2);
     expect(f.windows[1]!.from).toBe(new Date(now - 2 * H + DAY_MS).toISOString());
     const u = forecast({ now, recipients: 1000, windowTimes: [], budget: Infinity, throughput: 1000 });
@@ -110,12 +129,22 @@ describe('capacity forecast', () => {
       const next = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + (h >= 17 ? 1 : 0), 9);
       return next;
     };
-    const f = forecast({ now: Date.UTC(2026, 2, 2, 16, 59, 0), recipients: 120, windowTimes: [], budget: Infinity, throughput: 1, nextAllowed: nine });
+    const f = forecast({
+      now: Date.UTC(2026, 2, 2, 16, 59, 0),
+      recipients: 120,
+      windowTimes: [],
+      budget: Infinity,
+      throughput: 1,
+      nextAllowed: nine,
+    });
     expect(f.windows.map((w) => w.sends)).toEqual([60, 60]);
     expect(f.windows[1]!.from).toBe('2026-03-03T09:00:00.000Z');
   });
 
   it('nothing to send → no finish estimate', () => {
-    expect(forecast({ now, recipients: 0, windowTimes: [], budget: 10, throughput: 1 })).toMatchObject({ windows: [], finishEstimate: null });
+    expect(forecast({ now, recipients: 0, windowTimes: [], budget: 10, throughput: 1 })).toMatchObject({
+      windows: [],
+      finishEstimate: null,
+    });
   });
 });

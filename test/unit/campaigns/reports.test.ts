@@ -5,7 +5,15 @@ import { migrate } from '../../../electron/core/db/migrate';
 import { migrations } from '../../../electron/core/db/migrations';
 import { migration0004 } from '../../../electron/core/db/migrations/0004-webhooks';
 import { migration0005 } from '../../../electron/core/db/migrations/0005-campaigns';
-import { bucketWidth, buttonTallies, campaignsOverview, campaignTimeline, csvField, exportRecipients, REPLY_WINDOW_MS } from '../../../electron/core/campaigns/reports';
+import {
+  bucketWidth,
+  buttonTallies,
+  campaignsOverview,
+  campaignTimeline,
+  csvField,
+  exportRecipients,
+  REPLY_WINDOW_MS,
+} from '../../../electron/core/campaigns/reports';
 
 const H = 3600_000;
 const T0 = Date.UTC(2026, 10, 20, 9, 0, 0);
@@ -21,22 +29,58 @@ function db() {
 }
 
 function seed(d: Database.Database) {
-  const camp = d.prepare(`INSERT INTO campaigns (id, name, state, template_name, template_language, template_category, audience, created_at, updated_at, started_at)
+  const camp =
+    d.prepare(`INSERT INTO campaigns (id, name, state, template_name, template_language, template_category, audience, created_at, updated_at, started_at)
     VALUES (?, ?, 'completed', ?, 'en_US', 'MARKETING', 'all', ?, ?, ?)`);
   camp.run('c1', 'Spring = sale', 'promo', T0, T0, T0);
   camp.run('c2', 'Follow-up', 'promo', T0 + 10 * H, T0 + 10 * H, T0 + 10 * H);
   const contact = d.prepare(`INSERT INTO contacts (phone, name, created_at, updated_at) VALUES (?, ?, 1, 1)`);
-  const ids = ['+15550000001', '+15550000002', '+15550000003', '+15550000004', '+15550000005'].map((p, i) => Number(contact.run(p, `P${i}`).lastInsertRowid));
-  const row = d.prepare(`INSERT INTO campaign_recipients (campaign_id, contact_id, phone, phone_hash, country, state, wamid, error_code, error_class,
+  const ids = ['+15550000001', '+15550000002', '+15550000003', '+15550000004', '+15550000005'].map((p, i) =>
+    Number(contact.run(p, `P${i}`).lastInsertRowid),
+  );
+  const row =
+    d.prepare(`INSERT INTO campaign_recipients (campaign_id, contact_id, phone, phone_hash, country, state, wamid, error_code, error_class,
       claimed_at, accepted_at, sent_at, delivered_at, read_at, failed_at, updated_at) VALUES (?, ?, ?, ?, 'US', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   // c1: read (no delivered timestamp: read arrived first), delivered, sent, failed after accept, pending.
   row.run('c1', ids[0], '+15550000001', 'h1', 'read', 'w1', null, null, T0, T0, T0 + 60_000, null, T0 + 3 * 60_000, null, T0);
   row.run('c1', ids[1], '+15550000002', 'h2', 'delivered', 'w2', null, null, T0, T0, T0 + 60_000, T0 + 2 * 60_000, null, null, T0);
   row.run('c1', ids[2], '+15550000003', 'h3', 'sent', 'w3', null, null, T0, T0, T0 + 60_000, null, null, null, T0);
-  row.run('c1', ids[3], '=HYPERLINK("x")', 'h4', 'failed', 'w4', 131026, 'terminal_recipient', T0, T0, null, null, null, T0 + 4 * 60_000, T0);
+  row.run(
+    'c1',
+    ids[3],
+    '=HYPERLINK("x")',
+    'h4',
+    'failed',
+    'w4',
+    131026,
+    'terminal_recipient',
+    T0,
+    T0,
+    null,
+    null,
+    null,
+    T0 + 4 * 60_000,
+    T0,
+  );
   row.run('c1', ids[4], '+15550000005', 'h5', 'pending', null, null, null, null, null, null, null, null, null, T0);
   // c2 messages contact 2 ten hours later.
-  row.run('c2', ids[1], '+15550000002', 'h2', 'delivered', 'w6', null, null, T0 + 10 * H, T0 + 10 * H, T0 + 10 * H, T0 + 10 * H + 1000, null, null, T0);
+  row.run(
+    'c2',
+    ids[1],
+    '+15550000002',
+    'h2',
+    'delivered',
+    'w6',
+    null,
+    null,
+    T0 + 10 * H,
+    T0 + 10 * H,
+    T0 + 10 * H,
+    T0 + 10 * H + 1000,
+    null,
+    null,
+    T0,
+  );
   const log = d.prepare(`INSERT INTO messaging_log (phone_hash, at, campaign_id) VALUES (?, ?, ?)`);
   for (const h of ['h1', 'h2', 'h3', 'h4']) log.run(h, T0, 'c1');
   log.run('h2', T0 + 10 * H, 'c2');
@@ -53,11 +97,15 @@ describe('campaign reports', () => {
   it('timeline: cumulative funnel where later stages imply earlier ones; replies and opt-outs within 72 h go to the campaign that last messaged them', () => {
     const d = db();
     const ids = seed(d);
-    const win = d.prepare(`INSERT INTO webhook_contact_window (wa_id, last_inbound_at, last_message_id, window_expires_at) VALUES (?, ?, ?, ?)`);
+    const win = d.prepare(
+      `INSERT INTO webhook_contact_window (wa_id, last_inbound_at, last_message_id, window_expires_at) VALUES (?, ?, ?, ?)`,
+    );
     win.run('15550000001', T0 + 2 * H, 'in1', T0 + 26 * H); // replied to c1
     win.run('15550000002', T0 + 11 * H, 'in2', T0 + 35 * H); // c2 messaged them in between: a reply to c2, not c1
     win.run('15550000003', T0 + REPLY_WINDOW_MS + H, 'in3', T0 + 99 * H); // too late
-    const ce = d.prepare(`INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, at) VALUES (?, 'marketing', 'opted_out', ?, '', 'webhook', ?)`);
+    const ce = d.prepare(
+      `INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, at) VALUES (?, 'marketing', 'opted_out', ?, '', 'webhook', ?)`,
+    );
     ce.run(ids[2], 'keyword', T0 + 5 * H); // c1 caused it
     ce.run(ids[0], 'manual', T0 + 5 * H); // manual: not caused by a campaign
 
@@ -82,10 +130,16 @@ describe('campaign reports', () => {
   it('overview: rates per template and day, cost from pricing categories with the rate card, opt-outs per campaign', () => {
     const d = db();
     const ids = seed(d);
-    d.prepare(`INSERT INTO rate_card (category, country, price, currency, updated_at) VALUES ('MARKETING', 'US', 0.025, 'USD', 1), ('UTILITY', '*', 0.004, 'USD', 1)`).run();
+    d.prepare(
+      `INSERT INTO rate_card (category, country, price, currency, updated_at) VALUES ('MARKETING', 'US', 0.025, 'USD', 1), ('UTILITY', '*', 0.004, 'USD', 1)`,
+    ).run();
     // Meta priced w2 as utility; the rest fall back on the template's category.
-    d.prepare(`INSERT INTO webhook_message_status (wamid, status, pricing_category, billable, updated_at) VALUES ('w2', 'delivered', 'utility', 1, 1)`).run();
-    d.prepare(`INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, at) VALUES (?, 'marketing', 'opted_out', 'button', '', 'webhook', ?)`).run(ids[1], T0 + 11 * H);
+    d.prepare(
+      `INSERT INTO webhook_message_status (wamid, status, pricing_category, billable, updated_at) VALUES ('w2', 'delivered', 'utility', 1, 1)`,
+    ).run();
+    d.prepare(
+      `INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, at) VALUES (?, 'marketing', 'opted_out', 'button', '', 'webhook', ?)`,
+    ).run(ids[1], T0 + 11 * H);
 
     const o = campaignsOverview(d, 30, T0 + 12 * H);
     const c1 = o.campaigns.find((c) => c.id === 'c1')!;
@@ -95,7 +149,9 @@ describe('campaign reports', () => {
     expect(c1.read_rate).toBeCloseTo(1 / 2);
     expect(c1.cost).toEqual({ currency: 'USD', amount: 0.029, billable: 2, unpriced: 0 });
     expect(c2).toMatchObject({ opt_outs: 1, delivered: 1 });
-    expect(o.templates).toEqual([expect.objectContaining({ name: 'promo', language: 'en_US', campaigns: 2, reached: 5, delivered: 3, read: 1, failed: 1 })]);
+    expect(o.templates).toEqual([
+      expect.objectContaining({ name: 'promo', language: 'en_US', campaigns: 2, reached: 5, delivered: 3, read: 1, failed: 1 }),
+    ]);
     expect(o.cost).toEqual({ currency: 'USD', amount: 0.054, billable: 3, unpriced: 0 });
     expect(o.opt_outs).toBe(1);
     expect(o.days.map((x) => x.day)).toEqual(['2026-11-20']);
@@ -139,12 +195,31 @@ describe('campaign reports', () => {
     const d = db();
     seed(d);
     const inbox = d.prepare(`INSERT INTO webhook_inbox (received_at, source, body, state) VALUES (1, 'direct', ?, 'processed')`);
-    const msg = (id: string, from: string, context: string, tap: Record<string, unknown>) => ({ id, from, timestamp: '1', context: { from: '15550100', id: context }, ...tap });
-    const env = (...messages: unknown[]) => Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'w', changes: [{ field: 'messages', value: { messages } }] }] }));
+    const msg = (id: string, from: string, context: string, tap: Record<string, unknown>) => ({
+      id,
+      from,
+      timestamp: '1',
+      context: { from: '15550100', id: context },
+      ...tap,
+    });
+    const env = (...messages: unknown[]) =>
+      Buffer.from(
+        JSON.stringify({
+          object: 'whatsapp_business_account',
+          entry: [{ id: 'w', changes: [{ field: 'messages', value: { messages } }] }],
+        }),
+      );
     const yes = { type: 'button', button: { text: 'Yes please', payload: 'YES' } };
     inbox.run(env(msg('m1', '15550000001', 'w1', yes), msg('m2', '15550000002', 'w2', yes)));
     inbox.run(env(msg('m1', '15550000001', 'w1', yes))); // Meta's retry of the same message
-    inbox.run(env(msg('m3', '15550000003', 'w3', { type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: 'NO', title: 'No thanks' } } })));
+    inbox.run(
+      env(
+        msg('m3', '15550000003', 'w3', {
+          type: 'interactive',
+          interactive: { type: 'button_reply', button_reply: { id: 'NO', title: 'No thanks' } },
+        }),
+      ),
+    );
     inbox.run(env(msg('m4', '15550000002', 'w6', yes))); // answers c2's message
     inbox.run(env(msg('m5', '15550000001', 'w1', { type: 'text', text: { body: 'button' } })));
     expect(buttonTallies(d, 'c1')).toEqual([

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { allowedAt, effectiveZones, localParts, nextAllowedTime, parseLocalDateTime, parseWindow, zonesFor } from '../../../electron/core/campaigns/send-window';
+import {
+  allowedAt,
+  effectiveZones,
+  localParts,
+  nextAllowedTime,
+  parseLocalDateTime,
+  parseWindow,
+  zonesFor,
+} from '../../../electron/core/campaigns/send-window';
 
 describe('local send windows', () => {
   it('parses windows and local date-times (DST aware)', () => {

@@ -22,15 +22,30 @@ import { seedContacts } from '../../integration/campaigns/helpers';
 
 type Mode = 'hang' | 'ok' | 'waba_limit' | 'proxy_401' | 'token_expired';
 
-interface Rig { core: Core; svc: CampaignsService; requests: () => number; noted: GraphApiError[]; setMode(m: Mode): void; close(): Promise<void> }
+interface Rig {
+  core: Core;
+  svc: CampaignsService;
+  requests: () => number;
+  noted: GraphApiError[];
+  setMode(m: Mode): void;
+  close(): Promise<void>;
+}
 
 const TEMPLATE = {
-  name: 'appointment_reminder', language: 'en_US', status: 'APPROVED', category: 'UTILITY', quality: 'GREEN', parameter_format: 'POSITIONAL' as const,
+  name: 'appointment_reminder',
+  language: 'en_US',
+  status: 'APPROVED',
+  category: 'UTILITY',
+  quality: 'GREEN',
+  parameter_format: 'POSITIONAL' as const,
   components: [{ type: 'BODY', text: 'Hi {{1}}', example: { body_text: [['Dana']] } }],
 };
 
 let rig: Rig | null = null;
-afterEach(async () => { await rig?.close(); rig = null; });
+afterEach(async () => {
+  await rig?.close();
+  rig = null;
+});
 
 async function makeRig(contacts: number): Promise<Rig> {
   let mode: Mode = 'ok';
@@ -40,9 +55,20 @@ async function makeRig(contacts: number): Promise<Rig> {
     req.resume();
     req.on('end', () => {
       requests++;
-      const json = (status: number, body: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
-      if (mode === 'hang') { open.add(res); return; } // written, read, never answered
-      if (mode === 'ok') return json(200, { messaging_product: 'whatsapp', contacts: [{ input: 'x', wa_id: 'x' }], messages: [{ id: `wamid.${requests}` }] });
+      const json = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (mode === 'hang') {
+        open.add(res);
+        return;
+      } // written, read, never answered
+      if (mode === 'ok')
+        return json(200, {
+          messaging_product: 'whatsapp',
+          contacts: [{ input: 'x', wa_id: 'x' }],
+          messages: [{ id: `wamid.${requests}` }],
+        });
       if (mode === 'waba_limit') return json(400, { error: { code: 80007, message: 'Rate limit issues' } });
       if (mode === 'token_expired') return json(401, { error: { code: 190, message: 'Error validating access token' } });
       res.writeHead(401, { 'content-type': 'text/html' });
@@ -51,19 +77,45 @@ async function makeRig(contacts: number): Promise<Rig> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const core = createCore({ dataDir: tempDataDir('pacer-sender-'), host: 'cli', clock: systemClock, secrets: new MemoryVault(), settings: new MemorySettingsStore(), log: silentLogger });
+  const core = createCore({
+    dataDir: tempDataDir('pacer-sender-'),
+    host: 'cli',
+    clock: systemClock,
+    secrets: new MemoryVault(),
+    settings: new MemorySettingsStore(),
+    log: silentLogger,
+  });
   seedContacts(core, contacts, { consent: 'utility' });
-  const client = new GraphClient({ baseUrl, apiVersion: 'v24.0', token: () => 'T', fetch: core.ctx.graphFetch, clock: systemClock, retries: 0, timeoutMs: 30_000 });
+  const client = new GraphClient({
+    baseUrl,
+    apiVersion: 'v24.0',
+    token: () => 'T',
+    fetch: core.ctx.graphFetch,
+    clock: systemClock,
+    retries: 0,
+    timeoutMs: 30_000,
+  });
   const noted: GraphApiError[] = [];
   const account: AccountPort = {
-    messagingLimit: () => 'TIER_100K', defaultPhoneNumberId: () => '1000', numberQuality: () => 'GREEN', sendBlocker: () => null,
-    noteSendError: (e) => { noted.push(e); },
+    messagingLimit: () => 'TIER_100K',
+    defaultPhoneNumberId: () => '1000',
+    numberQuality: () => 'GREEN',
+    sendBlocker: () => null,
+    noteSendError: (e) => {
+      noted.push(e);
+    },
     send: (phoneNumberId, body, signal) => client.sendTemplate(phoneNumberId, body, signal),
   };
   const templates: TemplatesPort = { get: () => TEMPLATE };
   const svc = new CampaignsService(core.ctx, { contacts: contactsFromService(core.ctx, core.services.contacts), templates, account });
   return {
-    core, svc, noted, requests: () => requests, setMode: (m) => { mode = m; },
+    core,
+    svc,
+    noted,
+    requests: () => requests,
+    setMode: (m) => {
+      mode = m;
+    },
     async close() {
       await svc.stopEngine();
       for (const res of open) res.destroy();
@@ -74,13 +126,21 @@ async function makeRig(contacts: number): Promise<Rig> {
 }
 
 async function startCampaign(r: Rig): Promise<string> {
-  const c = r.svc.create({ name: 'Unit', template: { name: 'appointment_reminder', language: 'en_US' }, audience: 'all', params: { 1: 'first_name|"friend"' }, options: { rate: 1000 } } as never);
+  const c = r.svc.create({
+    name: 'Unit',
+    template: { name: 'appointment_reminder', language: 'en_US' },
+    audience: 'all',
+    params: { 1: 'first_name|"friend"' },
+    options: { rate: 1000 },
+  } as never);
   await r.svc.start(c.id);
   return c.id;
 }
 
-const rows = (core: Core, id: string) => core.db.prepare('SELECT state, attempts, not_before, error_code, error_detail FROM campaign_recipients WHERE campaign_id = ? ORDER BY id').all(id) as
-  { state: string; attempts: number; not_before: number | null; error_code: number | null; error_detail: string | null }[];
+const rows = (core: Core, id: string) =>
+  core.db
+    .prepare('SELECT state, attempts, not_before, error_code, error_detail FROM campaign_recipients WHERE campaign_id = ? ORDER BY id')
+    .all(id) as { state: string; attempts: number; not_before: number | null; error_code: number | null; error_detail: string | null }[];
 
 async function waitFor(pred: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;

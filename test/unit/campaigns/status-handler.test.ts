@@ -5,13 +5,21 @@ import type { StatusEvent } from '../../../electron/core/webhooks/events';
 import { testCore } from '../../support/core';
 
 const cores: ReturnType<typeof testCore>[] = [];
-afterEach(async () => { while (cores.length) await cores.pop()!.close(); });
+afterEach(async () => {
+  while (cores.length) await cores.pop()!.close();
+});
 
 function setup() {
   const core = testCore();
   cores.push(core);
-  core.db.prepare("INSERT INTO campaigns (id, name, state, template_name, template_language, audience, options, created_at, updated_at) VALUES ('c1', 'x', 'running', 't', 'en', 'all', '{\"retry_131049\":1}', 1, 1)").run();
-  const add = core.db.prepare("INSERT INTO campaign_recipients (campaign_id, phone, phone_hash, state, wamid, updated_at) VALUES ('c1', ?, ?, ?, ?, 1)");
+  core.db
+    .prepare(
+      "INSERT INTO campaigns (id, name, state, template_name, template_language, audience, options, created_at, updated_at) VALUES ('c1', 'x', 'running', 't', 'en', 'all', '{\"retry_131049\":1}', 1, 1)",
+    )
+    .run();
+  const add = core.db.prepare(
+    "INSERT INTO campaign_recipients (campaign_id, phone, phone_hash, state, wamid, updated_at) VALUES ('c1', ?, ?, ?, ?, 1)",
+  );
   const ids = {
     accepted: Number(add.run('+972500000001', 'h1', 'accepted', 'wamid.A').lastInsertRowid),
     sending: Number(add.run('+972500000002', 'h2', 'sending', null).lastInsertRowid),
@@ -21,19 +29,46 @@ function setup() {
   const calls = { failed: [] as (number | null)[], optOut: [] as string[], touched: 0, reopened: [] as number[] };
   const handler = createStatusHandler(core.ctx, {
     retryLimit: () => 1,
-    touched: () => { calls.touched++; },
-    failed: (_c, code) => { calls.failed.push(code); },
+    touched: () => {
+      calls.touched++;
+    },
+    failed: (_c, code) => {
+      calls.failed.push(code);
+    },
     delivered: () => undefined,
-    optOut: (phone) => { calls.optOut.push(phone); },
-    reopened: (_c, notBefore) => { calls.reopened.push(notBefore); },
+    optOut: (phone) => {
+      calls.optOut.push(phone);
+    },
+    reopened: (_c, notBefore) => {
+      calls.reopened.push(notBefore);
+    },
   });
-  const row = (id: number) => core.db.prepare('SELECT state, wamid, error_code, error_class, sent_at, delivered_at, read_at, not_before, retries_24h FROM campaign_recipients WHERE id = ?').get(id) as Record<string, unknown>;
+  const row = (id: number) =>
+    core.db
+      .prepare(
+        'SELECT state, wamid, error_code, error_class, sent_at, delivered_at, read_at, not_before, retries_24h FROM campaign_recipients WHERE id = ?',
+      )
+      .get(id) as Record<string, unknown>;
   return { core, ids, handler, row, calls };
 }
 
 const ev = (p: Partial<StatusEvent>): StatusEvent => ({
-  type: 'status', key: Math.random().toString(), wamid: 'wamid.A', status: 'sent', timestamp: 1000, recipientId: null, recipientType: null, recipientIdentityKeyHash: null,
-  bizOpaqueCallbackData: null, pricing: null, conversation: null, errors: [], wabaId: 'w', phoneNumberId: 'p', displayPhoneNumber: null, ...p,
+  type: 'status',
+  key: Math.random().toString(),
+  wamid: 'wamid.A',
+  status: 'sent',
+  timestamp: 1000,
+  recipientId: null,
+  recipientType: null,
+  recipientIdentityKeyHash: null,
+  bizOpaqueCallbackData: null,
+  pricing: null,
+  conversation: null,
+  errors: [],
+  wabaId: 'w',
+  phoneNumberId: 'p',
+  displayPhoneNumber: null,
+  ...p,
 });
 
 describe('webhook statuses → send ledger', () => {
@@ -56,10 +91,25 @@ describe('webhook statuses → send ledger', () => {
 
   it('async 131049 is retried once not before 24 h; 131050 records an opt-out', () => {
     const { ids, handler, row, calls } = setup();
-    handler(ev({ wamid: 'wamid.C', status: 'failed', timestamp: 5000, errors: [{ code: 131049, title: 'ecosystem', message: null, details: null, href: null }] }));
-    expect(row(ids.capped)).toMatchObject({ state: 'pending', not_before: 5000 + 86_400_000, retries_24h: 1, error_code: 131049, error_class: 'retry_after_24h' });
+    handler(
+      ev({
+        wamid: 'wamid.C',
+        status: 'failed',
+        timestamp: 5000,
+        errors: [{ code: 131049, title: 'ecosystem', message: null, details: null, href: null }],
+      }),
+    );
+    expect(row(ids.capped)).toMatchObject({
+      state: 'pending',
+      not_before: 5000 + 86_400_000,
+      retries_24h: 1,
+      error_code: 131049,
+      error_class: 'retry_after_24h',
+    });
     expect(calls.reopened).toEqual([5000 + 86_400_000]);
-    handler(ev({ wamid: 'wamid.D', status: 'failed', errors: [{ code: 131050, title: 'stopped', message: null, details: null, href: null }] }));
+    handler(
+      ev({ wamid: 'wamid.D', status: 'failed', errors: [{ code: 131050, title: 'stopped', message: null, details: null, href: null }] }),
+    );
     expect(row(ids.stopped)).toMatchObject({ state: 'failed', error_code: 131050, error_class: 'suppress_contact' });
     expect(calls.optOut).toEqual(['+972500000004']);
     expect(calls.failed).toEqual([131049, 131050]);

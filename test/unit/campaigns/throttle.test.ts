@@ -8,7 +8,10 @@ function drive(l: ThroughputLimiter, n: number, start = 0): number[] {
   let t = start;
   while (times.length < n) {
     const w = l.waitMs(t);
-    if (w > 0) { t += w; continue; }
+    if (w > 0) {
+      t += w;
+      continue;
+    }
     l.record(t);
     times.push(t);
   }
@@ -38,30 +41,39 @@ describe('per-number throughput', () => {
   });
 
   it('property: never more than the rate in any 1,000 ms, and keeps up with it', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 3000 }), (rate, n) => {
-      const times = drive(warm(new ThroughputLimiter(rate)), n);
-      expect(maxInAnySecond(times)).toBeLessThanOrEqual(rate);
-      // Keeps up: at least 95 % of the rate over the run (paced at 98 %).
-      if (n > rate) expect((n - 1) / (times[times.length - 1]! / 1000)).toBeGreaterThanOrEqual(rate * 0.95);
-    }), { numRuns: 60 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 3000 }), (rate, n) => {
+        const times = drive(warm(new ThroughputLimiter(rate)), n);
+        expect(maxInAnySecond(times)).toBeLessThanOrEqual(rate);
+        // Keeps up: at least 95 % of the rate over the run (paced at 98 %).
+        if (n > rate) expect((n - 1) / (times[times.length - 1]! / 1000)).toBeGreaterThanOrEqual(rate * 0.95);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('property: timers that fire 0–3 ms late cost no throughput (the paced schedule catches up), never above the rate', () => {
-    fc.assert(fc.property(fc.integer({ min: 50, max: 1000 }), fc.integer({ min: 1, max: 2 ** 31 }), (rate, seed) => {
-      let x = seed;
-      const late = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) % 4); // 0..3 ms, like setTimeout under load
-      const l = warm(new ThroughputLimiter(rate));
-      const times: number[] = [];
-      let t = 0;
-      while (times.length < 3 * rate) {
-        const w = l.waitMs(t);
-        if (w > 0) { t += Math.ceil(w) + late(); continue; }
-        l.record(t);
-        times.push(t);
-      }
-      expect(maxInAnySecond(times)).toBeLessThanOrEqual(rate);
-      expect((times.length - 1) / (times.at(-1)! / 1000)).toBeGreaterThanOrEqual(rate * 0.95); // paced at 97 %, capped by the window at 96.2 %
-    }), { numRuns: 40 });
+    fc.assert(
+      fc.property(fc.integer({ min: 50, max: 1000 }), fc.integer({ min: 1, max: 2 ** 31 }), (rate, seed) => {
+        let x = seed;
+        const late = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) % 4; // 0..3 ms, like setTimeout under load
+        const l = warm(new ThroughputLimiter(rate));
+        const times: number[] = [];
+        let t = 0;
+        while (times.length < 3 * rate) {
+          const w = l.waitMs(t);
+          if (w > 0) {
+            t += Math.ceil(w) + late();
+            continue;
+          }
+          l.record(t);
+          times.push(t);
+        }
+        expect(maxInAnySecond(times)).toBeLessThanOrEqual(rate);
+        expect((times.length - 1) / (times.at(-1)! / 1000)).toBeGreaterThanOrEqual(rate * 0.95); // paced at 97 %, capped by the window at 96.2 %
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('the first 2.5 s after a pause keep a wider margin (120 ms), then 25 ms', () => {
@@ -93,7 +105,10 @@ describe('per-number throughput', () => {
     }
     expect(l.rate).toBe(64);
     const cutAt = t;
-    for (; t < cutAt + 900; t += 20) { l.record(t); if (t % 100 === 0) l.throttled(t); }
+    for (; t < cutAt + 900; t += 20) {
+      l.record(t);
+      if (t % 100 === 0) l.throttled(t);
+    }
     expect(l.rate).toBe(64); // at most once a second… and the evidence starts again after a cut
     // At 1,000/s: clumps of 3 every 500 sends (0.6 %) are jitter, every 100 (3 %, 40 quarter-seconds) are not.
     const run = (every: number) => {

@@ -27,11 +27,21 @@ describe('import wizard mapping', () => {
   it('blocks a mapping without a phone, with a bad attribute name, or with a field twice', () => {
     const base = columnsFrom(['a', 'b'], []);
     expect(mappingProblems(base)).toContain('no_phone');
-    const twoNames = [{ ...base[0]!, choice: 'phone' as const }, { ...base[1]!, choice: 'name' as const }, { column: 'c', choice: 'name' as const, attrName: 'c' }];
+    const twoNames = [
+      { ...base[0]!, choice: 'phone' as const },
+      { ...base[1]!, choice: 'name' as const },
+      { column: 'c', choice: 'name' as const, attrName: 'c' },
+    ];
     expect(mappingProblems(twoNames)).toEqual(['duplicate_field']);
-    const twoPhones = [{ ...base[0]!, choice: 'phone' as const }, { ...base[1]!, choice: 'phone' as const }];
+    const twoPhones = [
+      { ...base[0]!, choice: 'phone' as const },
+      { ...base[1]!, choice: 'phone' as const },
+    ];
     expect(mappingProblems(twoPhones)).toEqual([]);
-    const badAttr = [{ ...base[0]!, choice: 'phone' as const }, { ...base[1]!, choice: 'attr' as const, attrName: 'a b' }];
+    const badAttr = [
+      { ...base[0]!, choice: 'phone' as const },
+      { ...base[1]!, choice: 'attr' as const, attrName: 'a b' },
+    ];
     expect(mappingProblems(badAttr)).toEqual(['bad_attribute']);
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ATTR_OPS, newRow, rowFromCondition, rowToCondition, rowsToConditions, withAttribute } from '../../../renderer/features/contacts/segmentRules';
+import {
+  ATTR_OPS,
+  newRow,
+  rowFromCondition,
+  rowToCondition,
+  rowsToConditions,
+  withAttribute,
+} from '../../../renderer/features/contacts/segmentRules';
 import { segmentConditionSchema, type AttributeDefinition, type SegmentCondition } from '../../../shared/contract/contacts';
 
 const ATTRS: AttributeDefinition[] = [
@@ -41,7 +48,10 @@ describe('segment editor rows', () => {
     const moved = withAttribute(row, 'spend', ATTRS);
     expect(moved).toMatchObject({ attr: 'spend', attrOp: 'eq', value: '' });
     // Same type: operator and value stay.
-    expect(withAttribute({ ...row, attr: 'spend', attrOp: 'gt', value: '10' }, 'spend', ATTRS)).toMatchObject({ attrOp: 'gt', value: '10' });
+    expect(withAttribute({ ...row, attr: 'spend', attrOp: 'gt', value: '10' }, 'spend', ATTRS)).toMatchObject({
+      attrOp: 'gt',
+      value: '10',
+    });
     // Booleans start at "yes".
     expect(withAttribute(row, 'vip', ATTRS)).toMatchObject({ attrOp: 'eq', value: 'true' });
   });
@@ -54,10 +64,15 @@ describe('segment editor rows', () => {
     expect(err({ field: 'attr', attr: 'gone' })).toEqual({ error: 'attrUnknown' });
     expect(err({ field: 'attr', attr: 'plan', attrOp: 'eq', value: '  ' })).toEqual({ error: 'valueRequired' });
     expect(err({ field: 'attr', attr: 'spend', attrOp: 'gt', value: '12abc' })).toEqual({ error: 'numberInvalid' });
-    expect(err({ field: 'attr', attr: 'spend', attrOp: 'gt', value: '1,250' })).toEqual({ condition: { field: 'attr', name: 'spend', op: 'gt', value: 1250 } });
+    expect(err({ field: 'attr', attr: 'spend', attrOp: 'gt', value: '1,250' })).toEqual({
+      condition: { field: 'attr', name: 'spend', op: 'gt', value: 1250 },
+    });
     expect(err({ field: 'attr', attr: 'joined', attrOp: 'gt', value: '2026-02-30' })).toEqual({ error: 'dateInvalid' });
-    expect(err({ field: 'attr', attr: 'plan', attrOp: 'exists', value: '' })).toEqual({ condition: { field: 'attr', name: 'plan', op: 'exists' } });
-    for (const days of ['0', '3651', '2.5', '', 'x']) expect(err({ field: 'last_messaged', lastOp: 'within_days', days })).toEqual({ error: 'daysInvalid' });
+    expect(err({ field: 'attr', attr: 'plan', attrOp: 'exists', value: '' })).toEqual({
+      condition: { field: 'attr', name: 'plan', op: 'exists' },
+    });
+    for (const days of ['0', '3651', '2.5', '', 'x'])
+      expect(err({ field: 'last_messaged', lastOp: 'within_days', days })).toEqual({ error: 'daysInvalid' });
     expect(err({ field: 'last_messaged', lastOp: 'never', days: '' })).toEqual({ condition: { field: 'last_messaged', op: 'never' } });
   });
 

@@ -6,8 +6,19 @@ import { ok } from '../../../shared/contract/result';
 
 /** Just what ScaledScroller reads from its element. */
 function fakeElement(clientHeight: number) {
-  const el = { clientHeight, clientWidth: 800, scrollTop: 0, scrollLeft: 0, scrollHeight: 0, scrollWidth: 800, style: {}, ownerDocument: null,
-    scrollTo(o: { top?: number }) { if (o.top !== undefined) el.scrollTop = o.top; } };
+  const el = {
+    clientHeight,
+    clientWidth: 800,
+    scrollTop: 0,
+    scrollLeft: 0,
+    scrollHeight: 0,
+    scrollWidth: 800,
+    style: {},
+    ownerDocument: null,
+    scrollTo(o: { top?: number }) {
+      if (o.top !== undefined) el.scrollTop = o.top;
+    },
+  };
   return el;
 }
 
@@ -38,8 +49,19 @@ describe('ScaledScroller', () => {
 });
 
 const row = (i: number): ContactRow => ({
-  id: i + 1, phone: `+97254${String(i).padStart(7, '0')}`, name: `n${i}`, first_name: null, last_name: null, email: null, country: 'IL',
-  tags: [], attributes: {}, consent: { marketing: 'unknown', utility: 'unknown' }, created_at: 0, updated_at: 0, last_messaged_at: null,
+  id: i + 1,
+  phone: `+97254${String(i).padStart(7, '0')}`,
+  name: `n${i}`,
+  first_name: null,
+  last_name: null,
+  email: null,
+  country: 'IL',
+  tags: [],
+  attributes: {},
+  consent: { marketing: 'unknown', utility: 'unknown' },
+  created_at: 0,
+  updated_at: 0,
+  last_messaged_at: null,
 });
 
 describe('RowWindows', () => {
@@ -62,7 +84,9 @@ describe('RowWindows', () => {
   });
 
   it('keeps a bounded number of pages', async () => {
-    const w = new RowWindows(async (offset, limit) => ok({ total: 1_000_000, rows: Array.from({ length: limit }, (_, k) => row(offset + k)) }));
+    const w = new RowWindows(async (offset, limit) =>
+      ok({ total: 1_000_000, rows: Array.from({ length: limit }, (_, k) => row(offset + k)) }),
+    );
     for (let p = 0; p < 100; p++) w.ensure(p * PAGE_SIZE, p * PAGE_SIZE);
     await new Promise((r) => setTimeout(r, 0));
     expect(w.row(0)).toBeUndefined();

@@ -5,23 +5,49 @@
 import { describe, expect, it } from 'vitest';
 import { guessMapping, headerKey, parseConsentCell } from '../../../electron/core/contacts/import/guess';
 
-const consentColumn = (header: string) => guessMapping(['phone', header], [['0502345678', 'yes']]).find((m) => m.field === 'consent')?.column ?? null;
+const consentColumn = (header: string) =>
+  guessMapping(['phone', header], [['0502345678', 'yes']]).find((m) => m.field === 'consent')?.column ?? null;
 
 describe('consent column headers', () => {
   it.each([
-    'consent', 'Consent', 'opt-in', 'Opt In', 'optin', 'OPT_IN', 'opted in', 'Marketing consent', 'marketing opt-in', 'subscribed',
-    'WhatsApp opt-in', 'WhatsApp Opt-In?', 'agreed', 'Accepts Marketing',
+    'consent',
+    'Consent',
+    'opt-in',
+    'Opt In',
+    'optin',
+    'OPT_IN',
+    'opted in',
+    'Marketing consent',
+    'marketing opt-in',
+    'subscribed',
+    'WhatsApp opt-in',
+    'WhatsApp Opt-In?',
+    'agreed',
+    'Accepts Marketing',
   ])('English: %s', (header) => {
     expect(consentColumn(header)).toBe(header);
   });
 
-  it.each(['הסכמה', 'הסכמה לדיוור', 'הסכמה-לדיוור', ' הסכמה לדיוור ', 'מאשר דיוור', 'אישור דיוור', 'מסכים לקבל', 'דיוור', 'הסכמה לקבלת דיוור'])('Hebrew: %s', (header) => {
+  it.each([
+    'הסכמה',
+    'הסכמה לדיוור',
+    'הסכמה-לדיוור',
+    ' הסכמה לדיוור ',
+    'מאשר דיוור',
+    'אישור דיוור',
+    'מסכים לקבל',
+    'דיוור',
+    'הסכמה לקבלת דיוור',
+  ])('Hebrew: %s', (header) => {
     expect(consentColumn(header)).toBe(header);
   });
 
-  it.each(['同意', '同意接收', '訂閱', '订阅', '接收行銷', '接收行销', '願意接收', '愿意接收', '同意接收行銷', '同意 接收'])('Chinese: %s', (header) => {
-    expect(consentColumn(header)).toBe(header);
-  });
+  it.each(['同意', '同意接收', '訂閱', '订阅', '接收行銷', '接收行销', '願意接收', '愿意接收', '同意接收行銷', '同意 接收'])(
+    'Chinese: %s',
+    (header) => {
+      expect(consentColumn(header)).toBe(header);
+    },
+  );
 
   it('spaces and punctuation do not matter: "הסכמה לדיוור" is the key of the list', () => {
     expect(headerKey('הסכמה לדיוור')).toBe('הסכמהלדיוור');
@@ -41,15 +67,62 @@ describe('consent column headers', () => {
 
 describe('consent cells', () => {
   it.each([
-    'yes', 'Yes', 'Y', 'true', 'TRUE', '1', 'opted_in', 'opted in', 'Opt-In', 'opt in', 'optin', 'subscribed', 'agreed',
-    'כן', 'מאשר', 'מאשרת', 'מסכים', 'מסכימה', '是', '同意', '願意', '愿意', '訂閱', '订阅', ' yes ',
+    'yes',
+    'Yes',
+    'Y',
+    'true',
+    'TRUE',
+    '1',
+    'opted_in',
+    'opted in',
+    'Opt-In',
+    'opt in',
+    'optin',
+    'subscribed',
+    'agreed',
+    'כן',
+    'מאשר',
+    'מאשרת',
+    'מסכים',
+    'מסכימה',
+    '是',
+    '同意',
+    '願意',
+    '愿意',
+    '訂閱',
+    '订阅',
+    ' yes ',
   ])('%s → in', (v) => {
     expect(parseConsentCell(v)).toBe('in');
   });
 
   it.each([
-    'no', 'No', 'N', 'false', 'FALSE', '0', 'opted_out', 'opted out', 'opt-out', 'Opt Out', 'optout', 'unsubscribed', 'declined', 'STOP',
-    'לא', 'לא מאשר', 'לא  מאשר', 'לא מאשרת', 'לא מסכים', 'לא מסכימה', '否', '不同意', '不願意', '不愿意', '取消訂閱', '取消订阅',
+    'no',
+    'No',
+    'N',
+    'false',
+    'FALSE',
+    '0',
+    'opted_out',
+    'opted out',
+    'opt-out',
+    'Opt Out',
+    'optout',
+    'unsubscribed',
+    'declined',
+    'STOP',
+    'לא',
+    'לא מאשר',
+    'לא  מאשר',
+    'לא מאשרת',
+    'לא מסכים',
+    'לא מסכימה',
+    '否',
+    '不同意',
+    '不願意',
+    '不愿意',
+    '取消訂閱',
+    '取消订阅',
   ])('%s → out', (v) => {
     expect(parseConsentCell(v)).toBe('out');
   });

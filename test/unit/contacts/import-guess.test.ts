@@ -3,7 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { guessMapping } from '../../../electron/core/contacts/import/guess';
-import { countryFromNumbers, guessFromData, phoneColumnFromData, plainAttributeName } from '../../../electron/core/contacts/import/guess-data';
+import {
+  countryFromNumbers,
+  guessFromData,
+  phoneColumnFromData,
+  plainAttributeName,
+} from '../../../electron/core/contacts/import/guess-data';
 import { openTable } from '../../../electron/core/contacts/import/source';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'import-guess');
@@ -24,10 +29,22 @@ async function preview(file: string, defaultCountry = 'IL') {
 describe('column guessing: European and Arabic headers', () => {
   it.each([
     ['de.csv', { phone: 'Handynummer', first_name: 'Vorname', last_name: 'Nachname', email: 'E-Mail', consent: 'Einwilligung' }, 'DE'],
-    ['fr.csv', { phone: 'Téléphone portable', first_name: 'Prénom', last_name: 'Nom', email: 'Courriel', consent: 'Consentement', country: 'Pays' }, 'FR'],
-    ['es.csv', { phone: 'Móvil', first_name: 'Nombre', last_name: 'Apellidos', email: 'Correo electrónico', consent: 'Consentimiento' }, 'ES'],
+    [
+      'fr.csv',
+      { phone: 'Téléphone portable', first_name: 'Prénom', last_name: 'Nom', email: 'Courriel', consent: 'Consentement', country: 'Pays' },
+      'FR',
+    ],
+    [
+      'es.csv',
+      { phone: 'Móvil', first_name: 'Nombre', last_name: 'Apellidos', email: 'Correo electrónico', consent: 'Consentimiento' },
+      'ES',
+    ],
     ['it.csv', { phone: 'Cellulare', first_name: 'Nome', last_name: 'Cognome', email: 'Posta elettronica', consent: 'Consenso' }, 'IT'],
-    ['ru.csv', { phone: 'Мобильный телефон', first_name: 'Имя', last_name: 'Фамилия', email: 'Электронная почта', consent: 'Согласие' }, 'RU'],
+    [
+      'ru.csv',
+      { phone: 'Мобильный телефон', first_name: 'Имя', last_name: 'Фамилия', email: 'Электронная почта', consent: 'Согласие' },
+      'RU',
+    ],
     ['ar.csv', { phone: 'الجوال', name: 'الاسم', email: 'البريد الإلكتروني', consent: 'الموافقة', country: 'الدولة' }, 'AE'],
   ])('%s: phone, name, e-mail and consent columns; the country proposed from the numbers', async (file, expected, country) => {
     const g = await preview(file);
@@ -56,7 +73,10 @@ describe('column guessing from the data', () => {
 
   it('a header-named phone column is never overruled by the data', () => {
     const headers = ['Phone', 'Other'];
-    const rows = [['not a number', '+972502345678'], ['x', '+972502345679']];
+    const rows = [
+      ['not a number', '+972502345678'],
+      ['x', '+972502345679'],
+    ];
     const g = guessFromData(headers, rows, guessMapping(headers, rows), 'IL');
     expect(g.guesses.phoneFromData).toBeNull();
     expect(g.mapping.filter((m) => m.field === 'phone')).toEqual([{ column: 'Phone', field: 'phone' }]);
@@ -80,16 +100,28 @@ describe('column guessing from the data', () => {
   });
 
   it('the data guess only adds: every header mapping survives, and no column is mapped twice (property, fixed seed)', () => {
-    const cell = fc.oneof(fc.constantFrom('+972502345678', '050-234-5678', '+447400123456', 'yes', 'Dana', ''), fc.string({ maxLength: 8 }));
+    const cell = fc.oneof(
+      fc.constantFrom('+972502345678', '050-234-5678', '+447400123456', 'yes', 'Dana', ''),
+      fc.string({ maxLength: 8 }),
+    );
     const header = fc.oneof(fc.constantFrom('Phone', 'Name', 'Handy', 'Stadt', 'A', 'Notes', 'E-Mail', 'עיר'), fc.string({ maxLength: 6 }));
-    fc.assert(fc.property(fc.uniqueArray(header, { minLength: 1, maxLength: 6 }), fc.array(fc.array(cell, { minLength: 6, maxLength: 6 }), { maxLength: 8 }), (headers, rows) => {
-      const base = guessMapping(headers, rows);
-      const g = guessFromData(headers, rows, base, 'IL');
-      for (const m of base) expect(g.mapping).toContainEqual(m);
-      const cols = g.mapping.map((m) => m.column);
-      expect(new Set(cols).size).toBe(cols.length);
-      expect(g.mapping.filter((m) => m.field === 'phone').length).toBe(Math.max(base.filter((m) => m.field === 'phone').length, g.guesses.phoneFromData ? 1 : 0));
-    }), { seed: 1616, numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(header, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.array(cell, { minLength: 6, maxLength: 6 }), { maxLength: 8 }),
+        (headers, rows) => {
+          const base = guessMapping(headers, rows);
+          const g = guessFromData(headers, rows, base, 'IL');
+          for (const m of base) expect(g.mapping).toContainEqual(m);
+          const cols = g.mapping.map((m) => m.column);
+          expect(new Set(cols).size).toBe(cols.length);
+          expect(g.mapping.filter((m) => m.field === 'phone').length).toBe(
+            Math.max(base.filter((m) => m.field === 'phone').length, g.guesses.phoneFromData ? 1 : 0),
+          );
+        },
+      ),
+      { seed: 1616, numRuns: 300 },
+    );
   });
 });
 

@@ -18,10 +18,13 @@ describe('explainPhone: why a typed number was refused', () => {
   });
   it('never throws, and every example it offers is a valid mobile number there (property, fixed seed)', () => {
     const countries = ['IL', 'US', 'GB', 'DE', 'FR', 'ES', 'IT', 'RU', 'AE', 'TW', 'CN', 'BR', 'IN'];
-    fc.assert(fc.property(fc.constantFrom(...countries), fc.string({ maxLength: 24 }), (country, raw) => {
-      const e = explainPhone(raw, country);
-      expect(e.country.length).toBe(2);
-      if (e.example) expect(normalizePhone(e.example, country)).toMatchObject({ ok: true, country: e.country });
-    }), { seed: 16, numRuns: 400 });
+    fc.assert(
+      fc.property(fc.constantFrom(...countries), fc.string({ maxLength: 24 }), (country, raw) => {
+        const e = explainPhone(raw, country);
+        expect(e.country.length).toBe(2);
+        if (e.example) expect(normalizePhone(e.example, country)).toMatchObject({ ok: true, country: e.country });
+      }),
+      { seed: 16, numRuns: 400 },
+    );
   });
 });

@@ -5,7 +5,12 @@ describe('PhoneSeen (duplicates within one import file)', () => {
   it('answers the first row a number was seen on, through growth, for numbers of one country and of many', () => {
     const seen = new PhoneSeen(16);
     const numbers: string[] = [];
-    for (let i = 0; i < 50_000; i++) numbers.push(`+97250${String(i).padStart(7, '0')}`, `+8869${String(i * 7).padStart(8, '0')}`, `+447${String(i * 13).padStart(9, '0')}`);
+    for (let i = 0; i < 50_000; i++)
+      numbers.push(
+        `+97250${String(i).padStart(7, '0')}`,
+        `+8869${String(i * 7).padStart(8, '0')}`,
+        `+447${String(i * 13).padStart(9, '0')}`,
+      );
     numbers.forEach((n, k) => expect(seen.firstRow(n, k + 2)).toBeNull());
     expect(seen.size).toBe(150_000);
     numbers.forEach((n, k) => {

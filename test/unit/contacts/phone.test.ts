@@ -26,8 +26,16 @@ describe('normalizePhone', () => {
 
   it('says why a number is rejected', () => {
     expect(normalizePhone('', 'IL')).toMatchObject({ ok: false, code: 'no_phone' });
-    expect(normalizePhone('05412', 'IL')).toMatchObject({ ok: false, code: 'invalid_phone', reason: expect.stringContaining('not a valid number for IL') });
-    expect(normalizePhone('03-123-4567', 'IL')).toMatchObject({ ok: false, code: 'not_mobile', reason: expect.stringContaining('fixed line') });
+    expect(normalizePhone('05412', 'IL')).toMatchObject({
+      ok: false,
+      code: 'invalid_phone',
+      reason: expect.stringContaining('not a valid number for IL'),
+    });
+    expect(normalizePhone('03-123-4567', 'IL')).toMatchObject({
+      ok: false,
+      code: 'not_mobile',
+      reason: expect.stringContaining('fixed line'),
+    });
   });
 
   it('prefers a mobile among several numbers', () => {
@@ -41,7 +49,7 @@ describe('normalizePhone', () => {
 describe('fastMobile agrees with libphonenumber', () => {
   // A seeded PRNG so a failure is reproducible.
   let seed = 12345;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 
   it('for mutated example numbers of every country, in international and national forms', () => {
     let fastHits = 0;
@@ -66,7 +74,12 @@ describe('fastMobile agrees with libphonenumber', () => {
           checked++;
           if (fast?.kind === 'mobile') {
             fastHits++;
-            expect({ form, country, e164: fast.e164, c: fast.country }).toEqual({ form, country, e164: slowMobile?.number, c: slowMobile?.country });
+            expect({ form, country, e164: fast.e164, c: fast.country }).toEqual({
+              form,
+              country,
+              e164: slowMobile?.number,
+              c: slowMobile?.country,
+            });
           } else if (fast?.kind === 'invalid') {
             fastInvalid++;
             expect({ form, country, valid: !!slow?.isValid() }).toEqual({ form, country, valid: false });

@@ -9,7 +9,15 @@ const FAST = { delaysMs: [20, 40, 80], maxCrashes: 3, windowMs: 60_000 };
 
 function host(overrides: Partial<ConstructorParameters<typeof CoreHost>[0]> = {}) {
   const statuses: CoreStatus[] = [];
-  let settings = { language: 'en', theme: 'system', defaultCountry: 'IL', caFile: null, systemCa: false, webhookRetentionDays: 30, mmStrict: false } as const;
+  let settings = {
+    language: 'en',
+    theme: 'system',
+    defaultCountry: 'IL',
+    caFile: null,
+    systemCa: false,
+    webhookRetentionDays: 30,
+    mmStrict: false,
+  } as const;
   const h = new CoreHost({
     bundleDir: '/app/dist/electron',
     dataDir: '/data',
@@ -18,7 +26,9 @@ function host(overrides: Partial<ConstructorParameters<typeof CoreHost>[0]> = {}
     vault: { backend: 'safe-storage', secure: true, warning: null },
     storeKey: { hex: 'ab'.repeat(32), location: { kind: 'keychain' } },
     onEvent: () => undefined,
-    onSettings: (s) => { settings = s as typeof settings; },
+    onSettings: (s) => {
+      settings = s as typeof settings;
+    },
     onSecret: () => Promise.resolve({ ok: true }),
     onStatus: (s) => statuses.push(s),
     unavailableMessage: (state) => `engine ${state}`,
@@ -58,7 +68,12 @@ describe('CoreHost: a core that dies', () => {
     expect(statuses[1]).toEqual({ state: 'restarted' });
     expect(fe.fake.children).toHaveLength(2);
     // The new core gets the current settings and secrets.
-    expect(fe.fake.children[1]!.posted[0]).toMatchObject({ type: 'init', dataDir: '/data', secrets: { access_token: 'tok-1234' }, storeKey: { hex: 'ab'.repeat(32), location: { kind: 'keychain' } } });
+    expect(fe.fake.children[1]!.posted[0]).toMatchObject({
+      type: 'init',
+      dataDir: '/data',
+      secrets: { access_token: 'tok-1234' },
+      storeKey: { hex: 'ab'.repeat(32), location: { kind: 'keychain' } },
+    });
     expect(await h.call('app:info', {})).toEqual({ ok: true, value: 'app:info' });
   });
 
@@ -76,7 +91,12 @@ describe('CoreHost: a core that dies', () => {
     expect(statuses.at(-1)).toEqual({ state: 'stopped' });
     await new Promise((r) => setTimeout(r, 120));
     expect(fe.fake.children).toHaveLength(4); // no fifth start
-    await expect(h.call('app:info', {})).resolves.toMatchObject({ ok: false, code: 'core_unavailable', details: { state: 'stopped' }, message: 'engine stopped' });
+    await expect(h.call('app:info', {})).resolves.toMatchObject({
+      ok: false,
+      code: 'core_unavailable',
+      details: { state: 'stopped' },
+      message: 'engine stopped',
+    });
     await h.shutdown(50); // quitting still works
   });
 
@@ -142,7 +162,9 @@ describe('CoreHost: a core that dies', () => {
     const { h } = host({
       onSecret: () => {
         calls++;
-        return calls === 1 ? Promise.resolve({ ok: false, cause: 'unavailable', message: 'no keychain' }) : Promise.reject(new Error('boom'));
+        return calls === 1
+          ? Promise.resolve({ ok: false, cause: 'unavailable', message: 'no keychain' })
+          : Promise.reject(new Error('boom'));
       },
     });
     await h.ready();

@@ -23,18 +23,26 @@ describe('secrets in the desktop app: the core believes only what main stored', 
       answer = { ok: false, cause: 'unavailable', message: 'No system keychain is available to encrypt secrets, so nothing was saved.' };
       const r = await core.call('secrets:set', { name: 'access_token', value: 'EAAnew5678' });
       expect(r).toEqual({
-        ok: false, code: 'unavailable', message: 'No system keychain is available to encrypt secrets, so nothing was saved.',
+        ok: false,
+        code: 'unavailable',
+        message: 'No system keychain is available to encrypt secrets, so nothing was saved.',
         details: { reason: 'secret_not_saved', cause: 'unavailable' },
       });
       expect(vault.get('access_token')).toBe('EAAold1234');
       expect(await core.call('secrets:status', {})).toMatchObject({ ok: true, value: { access_token: { set: true, last4: '1234' } } });
 
       answer = { ok: false, cause: 'failed', message: 'The secret could not be saved: disk full' };
-      expect(await core.call('secrets:clear', { name: 'access_token' })).toMatchObject({ ok: false, details: { reason: 'secret_not_saved', cause: 'failed' } });
+      expect(await core.call('secrets:clear', { name: 'access_token' })).toMatchObject({
+        ok: false,
+        details: { reason: 'secret_not_saved', cause: 'failed' },
+      });
       expect(vault.get('access_token')).toBe('EAAold1234');
 
       answer = { ok: true };
-      expect(await core.call('secrets:set', { name: 'access_token', value: 'EAAnew5678' })).toMatchObject({ ok: true, value: { access_token: { last4: '5678' } } });
+      expect(await core.call('secrets:set', { name: 'access_token', value: 'EAAnew5678' })).toMatchObject({
+        ok: true,
+        value: { access_token: { last4: '5678' } },
+      });
       expect(vault.get('access_token')).toBe('EAAnew5678');
       expect(asked.map(([n, v]) => `${n}=${v}`)).toEqual(['access_token=EAAnew5678', 'access_token=null', 'access_token=EAAnew5678']);
       // The UI learns the keychain's state from app:info.
@@ -51,7 +59,10 @@ describe('the data-folder lock of a core that was killed', () => {
     // A process standing in for a core's utility process that holds the lock.
     const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
     await new Promise((r) => child.once('spawn', r));
-    fs.writeFileSync(path.join(dataDir, 'pacer.lock'), JSON.stringify({ pid: child.pid, host: 'electron', since: new Date().toISOString() }));
+    fs.writeFileSync(
+      path.join(dataDir, 'pacer.lock'),
+      JSON.stringify({ pid: child.pid, host: 'electron', since: new Date().toISOString() }),
+    );
     expect(() => acquireDataDirLock(dataDir, 'electron')).toThrow(/already running/);
 
     child.kill('SIGKILL'); // as a crash: it never released its lock

@@ -65,7 +65,9 @@ describe('desktop lifecycle', () => {
   it('a second launch without the lock quits at once', () => {
     fe.app.gotLock = false;
     let quit = false;
-    fe.app.on('before-quit', () => { quit = true; });
+    fe.app.on('before-quit', () => {
+      quit = true;
+    });
     runApp({ bundleDir: '/x', platform: 'linux', env: {} });
     expect(quit).toBe(true);
     expect(fe.protocol.privileged).toHaveLength(0); // nothing else was set up
@@ -79,10 +81,16 @@ describe('desktop lifecycle', () => {
       const { win } = await launch({ dataDir, platform: 'linux' });
       expect(fe.fake.children).toHaveLength(0); // the core never started
       const w = win();
-      expect(w.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false, devTools: false });
+      expect(w.options.webPreferences).toMatchObject({
+        sandbox: true,
+        contextIsolation: true,
+        nodeIntegration: false,
+        javascript: false,
+        devTools: false,
+      });
       expect((w.options.webPreferences as Record<string, unknown>).preload).toBeUndefined();
       const html = decodeURIComponent(w.url!.replace(/^data:text\/html;charset=utf-8,/, ''));
-      expect(html).toContain("Content-Security-Policy\" content=\"default-src 'none'");
+      expect(html).toContain('Content-Security-Policy" content="default-src \'none\'');
       expect(html).not.toMatch(/<script/i);
       expect(html).toContain('settings.json is damaged');
       expect(html).toContain(path.join(dataDir, 'logs', 'main.log'));
@@ -227,7 +235,10 @@ describe('desktop lifecycle', () => {
       fe.fake.children[0]!.exit(139);
       await expect(pending).resolves.toMatchObject({ ok: false, code: 'core_unavailable', message: expect.stringContaining('restarting') });
       await expect(ipcCall('app:info')).resolves.toMatchObject({ ok: false, code: 'core_unavailable' });
-      const engine = () => win().webContents.sent.filter((s) => s.channel === 'event:app:engine').map((s) => s.payload);
+      const engine = () =>
+        win()
+          .webContents.sent.filter((s) => s.channel === 'event:app:engine')
+          .map((s) => s.payload);
       expect(engine()[0]).toEqual({ state: 'restarting', interrupted: true });
       sending(1);
       await until(() => engine().length === 2);
@@ -296,7 +307,18 @@ describe('desktop lifecycle', () => {
       await launch({ platform: 'linux' });
       const labels = () => (fe.Menu.application!.template as { label: string }[]).map((m) => m.label);
       expect(labels()).toEqual(['File', 'Edit', 'View', 'Window']);
-      fe.fake.children[0]!.reply({ type: 'settings:set', settings: { language: 'he', theme: 'system', defaultCountry: 'IL', caFile: null, systemCa: false, webhookRetentionDays: 30, mmStrict: false } });
+      fe.fake.children[0]!.reply({
+        type: 'settings:set',
+        settings: {
+          language: 'he',
+          theme: 'system',
+          defaultCountry: 'IL',
+          caFile: null,
+          systemCa: false,
+          webhookRetentionDays: 30,
+          mmStrict: false,
+        },
+      });
       expect(labels()).toEqual(['קובץ', 'עריכה', 'תצוגה', 'חלון']);
     });
 
@@ -307,7 +329,9 @@ describe('desktop lifecycle', () => {
       child.reply({ type: 'secret:set', id: 1, name: 'access_token', value: 'EAAsecret' });
       await until(() => child.posted.some((m) => m.type === 'secret:saved'));
       expect(child.posted.find((m) => m.type === 'secret:saved')).toEqual({
-        type: 'secret:saved', id: 1, result: { ok: false, cause: 'unavailable', message: expect.any(String) },
+        type: 'secret:saved',
+        id: 1,
+        result: { ok: false, cause: 'unavailable', message: expect.any(String) },
       });
       const stored = fs.existsSync(path.join(dataDir, 'secrets.json')) ? fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8') : '';
       expect(stored).not.toContain('EAAsecret');

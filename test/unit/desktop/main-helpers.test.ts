@@ -32,7 +32,14 @@ describe('permissions', () => {
     const ses = fe.session.defaultSession;
     const ask = (permission: string, url: string, isMainFrame = true) => {
       let answer: boolean | null = null;
-      ses.permissionRequest!({}, permission, (ok) => { answer = ok; }, { requestingUrl: url, isMainFrame });
+      ses.permissionRequest!(
+        {},
+        permission,
+        (ok) => {
+          answer = ok;
+        },
+        { requestingUrl: url, isMainFrame },
+      );
       return answer;
     };
     expect(ask('clipboard-sanitized-write', 'app://pacer/index.html')).toBe(true);
@@ -49,7 +56,10 @@ describe('app:// protocol', () => {
   fs.writeFileSync(path.join(root, 'index.html'), '<!doctype html>');
   fs.writeFileSync(path.join(root, 'app.js'), '1');
   const seen: string[] = [];
-  const handler = rendererHandler(root, (u) => { seen.push(u); return Promise.resolve(new Response('x', { status: 200 })); });
+  const handler = rendererHandler(root, (u) => {
+    seen.push(u);
+    return Promise.resolve(new Response('x', { status: 200 }));
+  });
 
   it('serves our host with the CSP header', async () => {
     const res = await handler(new Request('app://pacer/app.js'));
@@ -76,7 +86,7 @@ describe('app:// protocol', () => {
 
 describe('application menu', () => {
   const labels = (items: { label?: string; role?: string; submenu?: unknown }[]): unknown =>
-    items.map((i) => (i.submenu ? { [i.label!]: labels(i.submenu as typeof items) } : i.label ?? i.role ?? '-'));
+    items.map((i) => (i.submenu ? { [i.label!]: labels(i.submenu as typeof items) } : (i.label ?? i.role ?? '-')));
 
   it('is translated (Hebrew, Traditional Chinese) and keeps the standard roles', () => {
     const he = appMenuTemplate(desktopStrings({ language: 'he' }, []), 'win32', true);
@@ -120,7 +130,10 @@ describe('a store that cannot be opened (encryption at rest)', () => {
     for (const lang of ['he', 'zh-TW'] as const) {
       const s = desktopStrings({ language: lang }, []);
       const missing = storeKeyMessage({ code: 'store_key_missing', details }, s)!;
-      const wrong = storeKeyMessage({ code: 'store_key_wrong', details: { file: '/data/pacer.db', keyLocation: { kind: 'key_file', path: '/k/x.key' } } }, s)!;
+      const wrong = storeKeyMessage(
+        { code: 'store_key_wrong', details: { file: '/data/pacer.db', keyLocation: { kind: 'key_file', path: '/k/x.key' } } },
+        s,
+      )!;
       expect(missing).toContain('/data/pacer.db');
       expect(wrong).toContain('/k/x.key');
       // Only the path, the product name and the file/variable names are Latin.
@@ -171,10 +184,13 @@ describe('SafeStorageVault (async safeStorage)', () => {
 
   it('re-encrypts what decryptStringAsync says should be (a rotated key); unreadable blobs count as not set', async () => {
     const dir = tempDataDir();
-    fs.writeFileSync(path.join(dir, 'secrets.json'), JSON.stringify({
-      access_token: Buffer.from('enc1:EAAold').toString('base64'),
-      app_secret: Buffer.from('garbage').toString('base64'),
-    }));
+    fs.writeFileSync(
+      path.join(dir, 'secrets.json'),
+      JSON.stringify({
+        access_token: Buffer.from('enc1:EAAold').toString('base64'),
+        app_secret: Buffer.from('garbage').toString('base64'),
+      }),
+    );
     fe.safeStorage.rotate = true;
     const problems: string[] = [];
     const values = await new SafeStorageVault(dir, 'darwin').readAll((what, name) => problems.push(`${what}:${name}`));

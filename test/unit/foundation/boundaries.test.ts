@@ -14,9 +14,13 @@ describe('process boundaries (eslint)', { timeout: 180_000 }, () => {
   it('renderer may not import Node built-ins, Node-only packages or Electron', async () => {
     expect(await lint('renderer/features/x.ts', "import fs from 'node:fs';\nexport const a = fs;\n")).toHaveLength(1);
     expect(await lint('renderer/features/x.ts', "import path from 'path';\nexport const a = path;\n")).toHaveLength(1);
-    expect(await lint('renderer/features/x.ts', "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;\n")).toHaveLength(1);
+    expect(await lint('renderer/features/x.ts', "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;\n")).toHaveLength(
+      1,
+    );
     expect(await lint('renderer/features/x.ts', "import Database from 'better-sqlite3';\nexport const a = Database;\n")).toHaveLength(1);
-    expect(await lint('renderer/features/x.ts', "import { createCore } from '../../electron/core/index';\nexport const a = createCore;\n")).toHaveLength(1);
+    expect(
+      await lint('renderer/features/x.ts', "import { createCore } from '../../electron/core/index';\nexport const a = createCore;\n"),
+    ).toHaveLength(1);
   });
 
   it('shared may not import Node or anything above it', async () => {
@@ -31,8 +35,15 @@ describe('process boundaries (eslint)', { timeout: 180_000 }, () => {
   });
 
   it('only main imports Electron main-process APIs; the preload gets renderer-side APIs only', async () => {
-    expect(await lint('electron/main/x.ts', "import { app, BrowserWindow } from 'electron';\nexport const a = [app, BrowserWindow];\n")).toHaveLength(0);
-    expect(await lint('electron/preload/x.ts', "import { contextBridge, ipcRenderer } from 'electron';\nexport const a = [contextBridge, ipcRenderer];\n")).toHaveLength(0);
+    expect(
+      await lint('electron/main/x.ts', "import { app, BrowserWindow } from 'electron';\nexport const a = [app, BrowserWindow];\n"),
+    ).toHaveLength(0);
+    expect(
+      await lint(
+        'electron/preload/x.ts',
+        "import { contextBridge, ipcRenderer } from 'electron';\nexport const a = [contextBridge, ipcRenderer];\n",
+      ),
+    ).toHaveLength(0);
     expect(await lint('electron/preload/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toHaveLength(1);
     expect(await lint('scripts/x.mjs', "import { app } from 'electron';\nexport const a = app;\n")).toHaveLength(1);
   });
@@ -42,7 +53,9 @@ describe('process boundaries (eslint)', { timeout: 180_000 }, () => {
     // Only the boundary rule, so this checks what it says and stays quick.
     const boundaryOnly = new ESLint({ cwd: REPO, ruleFilter: ({ ruleId }) => ruleId === 'no-restricted-imports' });
     const results = await boundaryOnly.lintFiles(['renderer', 'shared', 'electron']);
-    const violations = results.flatMap((r) => r.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => `${r.filePath}: ${m.message}`));
+    const violations = results.flatMap((r) =>
+      r.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => `${r.filePath}: ${m.message}`),
+    );
     expect(violations).toEqual([]);
   });
 });

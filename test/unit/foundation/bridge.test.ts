@@ -16,7 +16,10 @@ async function setup(): Promise<{ bridge: Bridge; core: ReturnType<typeof testCo
   const staticDir = tempDataDir();
   fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>Pacer</title>');
   const bridge = await startBridge(core, { staticDir });
-  cleanup.push(() => core.close(), () => bridge.close());
+  cleanup.push(
+    () => core.close(),
+    () => bridge.close(),
+  );
   return { bridge, core };
 }
 
@@ -41,7 +44,11 @@ describe('harness bridge', () => {
 
   it('refuses other origins and hosts (DNS rebinding)', async () => {
     const { bridge } = await setup();
-    const cross = await fetch(`${bridge.url}api/call/app:info`, { method: 'POST', headers: { 'x-pacer-token': bridge.token, origin: 'https://evil.example' }, body: '{}' });
+    const cross = await fetch(`${bridge.url}api/call/app:info`, {
+      method: 'POST',
+      headers: { 'x-pacer-token': bridge.token, origin: 'https://evil.example' },
+      body: '{}',
+    });
     expect(cross.status).toBe(403);
     const http = await import('node:http');
     const status = await new Promise<number>((resolve) => {
@@ -52,7 +59,11 @@ describe('harness bridge', () => {
 
   it('answers bad input as a Result with the field that is wrong', async () => {
     const { bridge } = await setup();
-    const res = await fetch(`${bridge.url}api/call/settings:update`, { method: 'POST', headers: { 'x-pacer-token': bridge.token }, body: JSON.stringify({ defaultCountry: 'israel' }) });
+    const res = await fetch(`${bridge.url}api/call/settings:update`, {
+      method: 'POST',
+      headers: { 'x-pacer-token': bridge.token },
+      body: JSON.stringify({ defaultCountry: 'israel' }),
+    });
     expect(await res.json()).toMatchObject({ ok: false, code: 'bad_input', message: expect.stringContaining('defaultCountry') });
   });
 
@@ -70,7 +81,11 @@ describe('harness bridge', () => {
 
   it('stages an uploaded file and hands back an id, not a path', async () => {
     const { bridge, core } = await setup();
-    const res = await fetch(`${bridge.url}api/upload?name=${encodeURIComponent('אנשי קשר.csv')}`, { method: 'POST', headers: { 'x-pacer-token': bridge.token }, body: 'phone\n+972541234567\n' });
+    const res = await fetch(`${bridge.url}api/upload?name=${encodeURIComponent('אנשי קשר.csv')}`, {
+      method: 'POST',
+      headers: { 'x-pacer-token': bridge.token },
+      body: 'phone\n+972541234567\n',
+    });
     const body = (await res.json()) as { ok: boolean; value: { fileId: string; name: string; size: number } };
     expect(body).toMatchObject({ ok: true, value: { name: 'אנשי קשר.csv', size: 20 } });
     expect(JSON.stringify(body)).not.toContain(core.ctx.dataDir);

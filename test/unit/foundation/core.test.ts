@@ -75,7 +75,14 @@ describe('secrets', () => {
     const core = createCore({ dataDir, host: 'harness' });
     await core.call('secrets:set', { name: 'access_token', value: TOKEN });
     const status = await core.call('secrets:set', { name: 'app_secret', value: APP_SECRET });
-    expect(status).toEqual({ ok: true, value: { access_token: { set: true, last4: '9876' }, app_secret: { set: true, last4: '5555' }, relay_token: { set: false, last4: null } } });
+    expect(status).toEqual({
+      ok: true,
+      value: {
+        access_token: { set: true, last4: '9876' },
+        app_secret: { set: true, last4: '5555' },
+        relay_token: { set: false, last4: null },
+      },
+    });
     // Log something that carries the token, as an error message might.
     core.ctx.log.error('graph call failed', { url: `https://graph.example/v24.0/x?access_token=${TOKEN}`, body: `Bearer ${TOKEN}` });
     const everything: string[] = [];

@@ -5,9 +5,7 @@ import { REPO } from '../../support/harness';
 
 const LOCALES = path.join(REPO, 'renderer', 'i18n', 'locales');
 const keys = (obj: unknown, prefix = ''): string[] =>
-  typeof obj === 'object' && obj !== null
-    ? Object.entries(obj).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k))
-    : [prefix];
+  typeof obj === 'object' && obj !== null ? Object.entries(obj).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k)) : [prefix];
 
 describe('translations', () => {
   const namespaces = fs.readdirSync(path.join(LOCALES, 'en')).filter((f) => f.endsWith('.json'));

@@ -8,7 +8,7 @@ import type { Migration } from '../../../electron/core/db/migrations/types';
 import { tempDataDir } from '../../support/harness';
 
 const m1: Migration = { version: 1, name: 'one', up: 'CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT) STRICT;' };
-const m2: Migration = { version: 2, name: 'two', rewritesData: true, up: "UPDATE t SET v = upper(v);" };
+const m2: Migration = { version: 2, name: 'two', rewritesData: true, up: 'UPDATE t SET v = upper(v);' };
 
 describe('migrate', () => {
   it('applies every registered migration in order from an empty database', () => {

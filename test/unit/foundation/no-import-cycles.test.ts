@@ -16,8 +16,23 @@ import { describe, expect, it } from 'vitest';
 const REPO = path.resolve(import.meta.dirname, '..', '..', '..');
 const CORE = path.join(REPO, 'electron', 'core');
 const DOMAIN_FOLDERS = [
-  'account', 'templates', 'webhooks', 'whatsapp', 'campaigns', 'contacts', 'sandbox', 'settings', 'secrets', 'db', 'http', 'host', 'cli',
-  'api', 'files', 'privacy', 'audit',
+  'account',
+  'templates',
+  'webhooks',
+  'whatsapp',
+  'campaigns',
+  'contacts',
+  'sandbox',
+  'settings',
+  'secrets',
+  'db',
+  'http',
+  'host',
+  'cli',
+  'api',
+  'files',
+  'privacy',
+  'audit',
 ] as const;
 
 function listSources(dir: string): string[] {

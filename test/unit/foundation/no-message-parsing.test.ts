@@ -24,22 +24,68 @@ import { REPO } from '../../support/harness';
  * param (`/^\d{4}-\d{2}-\d{2}$/.test(date)`), and showing a message unparsed.
  */
 
-const TEXT_NAMES = new Set(['message', 'reason', 'detail', 'details', 'error', 'error_detail', 'pause_detail', 'skip_reason', 'why_not', 'summary']);
-const STRING_METHODS = new Set(['match', 'matchAll', 'search', 'replace', 'replaceAll', 'split', 'includes', 'startsWith', 'endsWith', 'indexOf', 'lastIndexOf']);
+const TEXT_NAMES = new Set([
+  'message',
+  'reason',
+  'detail',
+  'details',
+  'error',
+  'error_detail',
+  'pause_detail',
+  'skip_reason',
+  'why_not',
+  'summary',
+]);
+const STRING_METHODS = new Set([
+  'match',
+  'matchAll',
+  'search',
+  'replace',
+  'replaceAll',
+  'split',
+  'includes',
+  'startsWith',
+  'endsWith',
+  'indexOf',
+  'lastIndexOf',
+]);
 const REGEX_METHODS = new Set(['test', 'exec']);
-const TRANSPARENT_CALLS = new Set(['toLowerCase', 'toUpperCase', 'toLocaleLowerCase', 'toLocaleUpperCase', 'trim', 'trimStart', 'trimEnd', 'normalize', 'toString']);
+const TRANSPARENT_CALLS = new Set([
+  'toLowerCase',
+  'toUpperCase',
+  'toLocaleLowerCase',
+  'toLocaleUpperCase',
+  'trim',
+  'trimStart',
+  'trimEnd',
+  'normalize',
+  'toString',
+]);
 /** Two or more words of letters separated by spaces: prose, not a code or a format. */
 const PROSE = /[A-Za-z]{2,}'?[a-z]* +[A-Za-z]{2,}/;
 
-interface Finding { file: string; line: number; text: string; why: string }
+interface Finding {
+  file: string;
+  line: number;
+  text: string;
+  why: string;
+}
 
 /** The text an expression stands for, with wrappers that do not change it removed. */
 function unwrap(e: ts.Expression): ts.Expression {
   for (;;) {
     if (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e)) e = e.expression;
-    else if (ts.isBinaryExpression(e) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(e.operatorToken.kind)) e = e.left;
-    else if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'String' && e.arguments[0]) e = e.arguments[0];
-    else if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && TRANSPARENT_CALLS.has(e.expression.name.text) && e.arguments.length <= 1) e = e.expression.expression;
+    else if (ts.isBinaryExpression(e) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(e.operatorToken.kind))
+      e = e.left;
+    else if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'String' && e.arguments[0])
+      e = e.arguments[0];
+    else if (
+      ts.isCallExpression(e) &&
+      ts.isPropertyAccessExpression(e.expression) &&
+      TRANSPARENT_CALLS.has(e.expression.name.text) &&
+      e.arguments.length <= 1
+    )
+      e = e.expression.expression;
     else return e;
   }
 }
@@ -82,7 +128,12 @@ function scan(file: string, text: string): Finding[] {
         if (name && TEXT_NAMES.has(name)) report(node, `a search in the core's text (${name})`);
         else if (isProse(node.arguments[0])) report(node, 'an English phrase as the pattern');
       }
-    } else if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'RegExp' && isProse(node.arguments?.[0])) {
+    } else if (
+      ts.isNewExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === 'RegExp' &&
+      isProse(node.arguments?.[0])
+    ) {
       report(node, 'an English phrase as the pattern');
     }
     ts.forEachChild(node, visit);
@@ -99,7 +150,7 @@ function rendererFiles(dir = path.join(REPO, 'renderer')): string[] {
   });
 }
 
-describe('the renderer never parses the core\'s English text', () => {
+describe("the renderer never parses the core's English text", () => {
   it('no renderer file searches a message, reason or detail, or matches an English phrase', () => {
     const files = rendererFiles();
     expect(files.length).toBeGreaterThan(50);
@@ -113,12 +164,15 @@ describe('the renderer never parses the core\'s English text', () => {
     it.each([
       // What PlanPanel and ReportView did before plan blockers and import rows carried codes.
       ["if (/header media is required/.test(b)) return 'x';", '/header media is required/.test(b)'],
-      ['const quoted = /^consent value (".*") is not understood/s.exec(e.reason)?.[1];', '/^consent value (".*") is not understood/s.exec(e.reason)'],
+      [
+        'const quoted = /^consent value (".*") is not understood/s.exec(e.reason)?.[1];',
+        '/^consent value (".*") is not understood/s.exec(e.reason)',
+      ],
       ['const day = /\\d{4}-\\d{2}-\\d{2}/.exec(e.reason)?.[0];', '/\\d{4}-\\d{2}-\\d{2}/.exec(e.reason)'],
       ["if (r.message.includes('not found')) show();", "r.message.includes('not found')"],
       ['const m = message.match(/code (\\d+)/);', 'message.match(/code (\\d+)/)'],
       ["if (detail.includes('x')) show();", "detail.includes('x')"],
-      ["if (/timeout/i.test(err.message)) retry();", '/timeout/i.test(err.message)'],
+      ['if (/timeout/i.test(err.message)) retry();', '/timeout/i.test(err.message)'],
       ["if ((r.message ?? '').toLowerCase().startsWith('campaign')) go();", "(r.message ?? '').toLowerCase().startsWith('campaign')"],
       ["if (String(a.pause_detail).endsWith('%')) warn();", "String(a.pause_detail).endsWith('%')"],
       ["if (text.includes('only APPROVED templates')) no();", "text.includes('only APPROVED templates')"],
@@ -132,8 +186,8 @@ describe('the renderer never parses the core\'s English text', () => {
       "const tokenBlocked = blockers.some((b) => b.startsWith('token_'));",
       'const active = ACTIVE.includes(c.reason);',
       "const ok = /^\\d{4}-\\d{2}-\\d{2}$/.test(e.params?.date ?? '');",
-      "const narrow = /^(he|zh)/.test(language);",
-      'toast(\'error\', r.message);',
+      'const narrow = /^(he|zh)/.test(language);',
+      "toast('error', r.message);",
       "const parts = name.split(' ');",
       '<p className="small muted" dir="auto">{campaign.pause_detail}</p>',
     ])('allows %s', (code) => {

@@ -18,9 +18,10 @@ const ALLOWED: Record<string, string> = {
   // The send engine: claims and outcomes are single statements inside BEGIN IMMEDIATE transactions
   // tuned for throughput (docs/benchmarks.md); moving them is a separate, benchmarked step.
   'electron/core/campaigns/sender.ts': 'send engine: claim/outcome statements in BEGIN IMMEDIATE transactions (benchmarked hot path)',
-  'electron/core/campaigns/status-handler.ts': 'send engine: applies delivery statuses to ledger rows inside the webhook applier transaction',
-  'electron/core/campaigns/ports-live.ts': 'adapter of the campaign ports onto the other domains\' tables (messaging log, contact history)',
-  'electron/core/campaigns/report-file.ts': 'the report file\'s queries (names, variables, last reply; not yet moved to campaigns/store)',
+  'electron/core/campaigns/status-handler.ts':
+    'send engine: applies delivery statuses to ledger rows inside the webhook applier transaction',
+  'electron/core/campaigns/ports-live.ts': "adapter of the campaign ports onto the other domains' tables (messaging log, contact history)",
+  'electron/core/campaigns/report-file.ts': "the report file's queries (names, variables, last reply; not yet moved to campaigns/store)",
   'electron/core/campaigns/retarget.ts': 'funnel-stage selections for retargeting (not yet moved to campaigns/store)',
   'electron/core/campaigns/reports.ts': 'report aggregation queries (not yet moved to campaigns/store)',
   'electron/core/campaigns/test-send.ts': 'test sends write the messaging log and consent evidence (not yet moved)',
@@ -31,18 +32,20 @@ const ALLOWED: Record<string, string> = {
   'electron/core/contacts/holds.ts': 'number holds ledger: a store in all but name',
   'electron/core/contacts/search.ts': 'the FTS5 word index and its background indexer (SQLite-specific)',
   'electron/core/contacts/rules.ts': 'compiles audience and segment rules to SQL conditions (reads tag/segment ids)',
-  'electron/core/contacts/import/engine.ts': 'the import engine\'s bulk-insert transactions (benchmarked; docs/benchmarks.md)',
+  'electron/core/contacts/import/engine.ts': "the import engine's bulk-insert transactions (benchmarked; docs/benchmarks.md)",
   'electron/core/contacts/handlers.ts': 'export handler query (not yet moved)',
   // Other domains: the account/webhooks split is issue #12's other half (composition root) or later work.
   'electron/core/webhooks/service.ts': 'webhook service (split by the composition-root work)',
   'electron/core/webhooks/inbox.ts': 'the durable webhook inbox (a store in all but name)',
-  'electron/core/webhooks/inbox-writer-worker.ts': 'the inbox\'s one INSERT, on the writer thread\'s own connection (architecture.md "Data")',
+  'electron/core/webhooks/inbox-writer-worker.ts':
+    'the inbox\'s one INSERT, on the writer thread\'s own connection (architecture.md "Data")',
   'electron/core/webhooks/processor.ts': 'webhook applier transactions',
   'electron/core/webhooks/builtin.ts': 'built-in webhook appliers (template/account updates)',
   'electron/core/webhooks/config.ts': 'webhook configuration row',
 };
 
-const SQL_START = /^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|PRAGMA|BEGIN|COMMIT|ROLLBACK|WITH|REPLACE|VACUUM|ATTACH|DETACH|SAVEPOINT|RELEASE|ANALYZE|REINDEX)\b/i;
+const SQL_START =
+  /^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|PRAGMA|BEGIN|COMMIT|ROLLBACK|WITH|REPLACE|VACUUM|ATTACH|DETACH|SAVEPOINT|RELEASE|ANALYZE|REINDEX)\b/i;
 
 function isStoreModule(rel: string): boolean {
   const base = path.posix.basename(rel);
@@ -111,7 +114,7 @@ describe('no SQL in service modules', () => {
       if (lines.length && !ALLOWED[rel]) offenders.push(`${rel}: lines ${lines.join(', ')}`);
       if (!lines.length && ALLOWED[rel]) stale.push(rel);
     }
-    expect(offenders, 'move this SQL into the domain\'s store module (typed functions over the Db)').toEqual([]);
+    expect(offenders, "move this SQL into the domain's store module (typed functions over the Db)").toEqual([]);
     expect(stale, 'no SQL left: remove the exception').toEqual([]);
   });
 

@@ -11,7 +11,7 @@ const require = createRequire(import.meta.url);
 describe('electron-builder.yml', () => {
   const config = parse(fs.readFileSync(path.join(REPO, 'electron-builder.yml'), 'utf8')) as Record<string, unknown>;
 
-  it('is valid against electron-builder\'s own schema', () => {
+  it("is valid against electron-builder's own schema", () => {
     const schema = JSON.parse(fs.readFileSync(require.resolve('app-builder-lib/scheme.json'), 'utf8'));
     const ajv = new Ajv({ allErrors: true, strict: false });
     const validate = ajv.compile(schema);

@@ -75,7 +75,8 @@ class Evaluator {
 
   value(node: ts.Expression, sf: ts.SourceFile): string | undefined {
     const dir = path.dirname(sf.fileName);
-    if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node)) return this.value(node.expression, sf);
+    if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node))
+      return this.value(node.expression, sf);
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
     if (ts.isTemplateExpression(node)) {
       let s = node.head.text;
@@ -181,7 +182,8 @@ function declarationText(node: ts.Identifier, sf: ts.SourceFile): string {
   let found = '';
   const visit = (n: ts.Node): void => {
     if (found) return;
-    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === node.text && n.initializer) found = n.initializer.getText(sf);
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === node.text && n.initializer)
+      found = n.initializer.getText(sf);
     ts.forEachChild(n, visit);
   };
   visit(sf);
@@ -202,14 +204,22 @@ function findEscapes(file: string, text?: string): Escape[] {
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) {
       const s = node.text;
       if (REFERENCE_FOLDER.test(s)) report(node, 'names the reference folder beside the repository');
-      else if (/^\.\.?([/\\]|$)/.test(s) && !inside(path.resolve(dir, s))) report(node, `relative path leaves the repository (→ ${path.resolve(dir, s)})`);
-    } else if (ts.isCallExpression(node) || ts.isNewExpression(node) || ts.isTemplateExpression(node) || ts.isBinaryExpression(node) || ts.isPropertyAccessExpression(node)) {
+      else if (/^\.\.?([/\\]|$)/.test(s) && !inside(path.resolve(dir, s)))
+        report(node, `relative path leaves the repository (→ ${path.resolve(dir, s)})`);
+    } else if (
+      ts.isCallExpression(node) ||
+      ts.isNewExpression(node) ||
+      ts.isTemplateExpression(node) ||
+      ts.isBinaryExpression(node) ||
+      ts.isPropertyAccessExpression(node)
+    ) {
       const v = evaluator.value(node as ts.Expression, sf);
       if (v !== undefined && path.isAbsolute(v) && !inside(path.resolve(v))) {
         // Report the outermost expression only: path.join(path.resolve(…), '..') is one escape.
         const parent = node.parent;
         const parentValue = parent && ts.isExpression(parent) ? evaluator.value(parent, sf) : undefined;
-        if (parentValue === undefined || !path.isAbsolute(parentValue) || inside(path.resolve(parentValue))) report(node, `path leaves the repository (→ ${v})`);
+        if (parentValue === undefined || !path.isAbsolute(parentValue) || inside(path.resolve(parentValue)))
+          report(node, `path leaves the repository (→ ${v})`);
       }
     }
     ts.forEachChild(node, visit);
@@ -226,13 +236,15 @@ describe('the test suite is self-contained', () => {
     expect(escapes.map((e) => `${e.file}:${e.line} ${e.text} — ${e.why}`)).toEqual([]);
   });
 
-  it('the copy of Meta\'s OpenAPI spec is the unmodified file its provenance note names, with its licence', () => {
+  it("the copy of Meta's OpenAPI spec is the unmodified file its provenance note names, with its licence", () => {
     const folder = path.join(REPO, 'test', 'fixtures', 'meta-whatsapp-openapi');
     const note = fs.readFileSync(path.join(folder, 'PROVENANCE.md'), 'utf8');
     const hash = /sha256 \(yaml\): ([0-9a-f]{64})/.exec(note)?.[1];
     const yaml = fs.readFileSync(path.join(folder, 'business-messaging-api_v23.0.yaml'));
     expect(crypto.createHash('sha256').update(yaml).digest('hex')).toBe(hash);
-    expect(fs.readFileSync(path.join(folder, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) Meta Platforms, Inc\. and affiliates\./);
+    expect(fs.readFileSync(path.join(folder, 'LICENSE'), 'utf8')).toMatch(
+      /^MIT License\n\nCopyright \(c\) Meta Platforms, Inc\. and affiliates\./,
+    );
   });
 
   describe('the scan (on samples, as if they were test/unit/x/sample.test.ts)', () => {
@@ -240,9 +252,18 @@ describe('the test suite is self-contained', () => {
     const escapes = (code: string) => findEscapes(sample, code).map((e) => e.text);
 
     it.each([
-      ["const REPO = path.resolve(import.meta.dirname, '..', '..', '..');\nconst f = path.join(REPO, '..', 'shared', 'x.yaml');", "path.join(REPO, '..', 'shared', 'x.yaml')"],
-      ["const f = path.resolve(import.meta.dirname, '..', '..', '..', '..', 'x.md');", "path.resolve(import.meta.dirname, '..', '..', '..', '..', 'x.md')"],
-      ["const f = path.dirname(path.resolve(import.meta.dirname, '../../..'));", "path.dirname(path.resolve(import.meta.dirname, '../../..'))"],
+      [
+        "const REPO = path.resolve(import.meta.dirname, '..', '..', '..');\nconst f = path.join(REPO, '..', 'shared', 'x.yaml');",
+        "path.join(REPO, '..', 'shared', 'x.yaml')",
+      ],
+      [
+        "const f = path.resolve(import.meta.dirname, '..', '..', '..', '..', 'x.md');",
+        "path.resolve(import.meta.dirname, '..', '..', '..', '..', 'x.md')",
+      ],
+      [
+        "const f = path.dirname(path.resolve(import.meta.dirname, '../../..'));",
+        "path.dirname(path.resolve(import.meta.dirname, '../../..'))",
+      ],
       ["import spec from '../../../../spec.json';", "'../../../../spec.json'"],
       ["const f = fs.readFileSync('../../../../notes.md');", "'../../../../notes.md'"],
       ["const ROOT = new URL('../../..', import.meta.url).pathname;\nconst f = `${ROOT}/../other/file`;", '`${ROOT}/../other/file`'],
@@ -270,7 +291,9 @@ describe('the test suite is self-contained', () => {
     });
 
     it('follows a const imported from another module (test/support/harness.ts exports REPO)', () => {
-      expect(escapes("import { REPO } from '../../support/harness';\nconst f = path.join(REPO, '..', 'x');")).toEqual(["path.join(REPO, '..', 'x')"]);
+      expect(escapes("import { REPO } from '../../support/harness';\nconst f = path.join(REPO, '..', 'x');")).toEqual([
+        "path.join(REPO, '..', 'x')",
+      ]);
     });
 
     it.each([

@@ -23,7 +23,12 @@ const RUNTIMES = {
 type Runtime = keyof typeof RUNTIMES;
 
 function parse(config: string): ts.ParsedCommandLine {
-  const host: ts.ParseConfigFileHost = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } };
+  const host: ts.ParseConfigFileHost = {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    },
+  };
   const parsed = ts.getParsedCommandLineOfConfigFile(path.join(REPO, config), {}, host);
   if (!parsed) throw new Error(`cannot read ${config}`);
   expect(parsed.errors.map((e) => ts.flattenDiagnosticMessageText(e.messageText, '\n'))).toEqual([]);
@@ -38,14 +43,17 @@ function diagnose(runtime: Runtime, at: string, code: string): string[] {
   const file = path.join(REPO, at);
   const host = ts.createCompilerHost(options);
   const read = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, lang, ...rest) => (path.resolve(name) === file ? ts.createSourceFile(name, code, lang) : read(name, lang, ...rest));
+  host.getSourceFile = (name, lang, ...rest) =>
+    path.resolve(name) === file ? ts.createSourceFile(name, code, lang) : read(name, lang, ...rest);
   const exists = host.fileExists.bind(host);
   host.fileExists = (name) => path.resolve(name) === file || exists(name);
   // The config's own ambient files (shared/globals.d.ts) come along, as in `tsc -p`.
   const ambient = configs[runtime].fileNames.filter((f) => f.endsWith('.d.ts'));
   const program = ts.createProgram([file, ...ambient], options, host);
   const sf = program.getSourceFile(file)!;
-  return [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)].map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' '));
+  return [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)].map((d) =>
+    ts.flattenDiagnosticMessageText(d.messageText, ' '),
+  );
 }
 
 const cannotFind = (name: string) => expect.stringMatching(new RegExp(`^Cannot find name '${name}'`));
@@ -72,7 +80,9 @@ describe('one tsconfig per runtime', () => {
     const walk = (dir: string) => {
       for (const e of fs.readdirSync(path.join(REPO, dir), { withFileTypes: true })) {
         const rel = path.join(dir, e.name);
-        if (e.isDirectory()) { if (e.name !== 'node_modules' && !e.name.startsWith('.')) walk(rel); } else if (/\.(ts|tsx|mts)$/.test(e.name)) sources.push(rel);
+        if (e.isDirectory()) {
+          if (e.name !== 'node_modules' && !e.name.startsWith('.')) walk(rel);
+        } else if (/\.(ts|tsx|mts)$/.test(e.name)) sources.push(rel);
       }
     };
     for (const dir of ['electron', 'renderer', 'shared', 'bench', 'test']) walk(dir);
@@ -83,14 +93,25 @@ describe('one tsconfig per runtime', () => {
     // By folder: the runtime each part of the app runs in.
     const runtimeOf = (f: string) => owned.get(f)![0];
     for (const f of sources) {
-      const expected: Runtime = f.startsWith('shared/') ? 'shared' : f.startsWith('renderer/') ? 'renderer' : f.startsWith('electron/preload/') ? 'preload' : f.startsWith('test/') ? 'test' : 'node';
+      const expected: Runtime = f.startsWith('shared/')
+        ? 'shared'
+        : f.startsWith('renderer/')
+          ? 'renderer'
+          : f.startsWith('electron/preload/')
+            ? 'preload'
+            : f.startsWith('test/')
+              ? 'test'
+              : 'node';
       expect(runtimeOf(f), f).toBe(expected);
     }
   });
 
-  it('npm run typecheck (and npm test) runs every runtime config, the relay\'s too; tsconfig.json lists them for editors', () => {
+  it("npm run typecheck (and npm test) runs every runtime config, the relay's too; tsconfig.json lists them for editors", () => {
     expect([...(TYPECHECK_CONFIGS as string[])].sort()).toEqual([...Object.values(RUNTIMES), 'relay/tsconfig.json'].sort());
-    const root = ts.readConfigFile(path.join(REPO, 'tsconfig.json'), ts.sys.readFile).config as { files: string[]; references: { path: string }[] };
+    const root = ts.readConfigFile(path.join(REPO, 'tsconfig.json'), ts.sys.readFile).config as {
+      files: string[];
+      references: { path: string }[];
+    };
     expect(root.files).toEqual([]);
     expect(root.references.map((r) => path.normalize(r.path)).sort()).toEqual(Object.values(RUNTIMES).sort());
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
@@ -99,28 +120,48 @@ describe('one tsconfig per runtime', () => {
   });
 
   it('the core refuses browser globals', () => {
-    expect(diagnose('node', 'electron/core/probe.ts', 'export const w = window.innerWidth;\nexport const t = document.title;\nexport const c = process.cwd();')).toEqual([
-      cannotFind('window'), cannotFind('document'),
-    ]);
+    expect(
+      diagnose(
+        'node',
+        'electron/core/probe.ts',
+        'export const w = window.innerWidth;\nexport const t = document.title;\nexport const c = process.cwd();',
+      ),
+    ).toEqual([cannotFind('window'), cannotFind('document')]);
   });
 
   it('the renderer refuses Node globals', () => {
-    expect(diagnose('renderer', 'renderer/probe.ts', 'export const e = process.env.HOME;\nexport const b = Buffer.from("x");\nexport const w = window.innerWidth;')).toEqual([
-      cannotFind('process'), cannotFind('Buffer'),
-    ]);
+    expect(
+      diagnose(
+        'renderer',
+        'renderer/probe.ts',
+        'export const e = process.env.HOME;\nexport const b = Buffer.from("x");\nexport const w = window.innerWidth;',
+      ),
+    ).toEqual([cannotFind('process'), cannotFind('Buffer')]);
   });
 
   it('shared/ refuses both; only what both runtimes have (shared/globals.d.ts) is there', () => {
-    expect(diagnose('shared', 'shared/probe.ts', [
-      'export const w = window.innerWidth;',
-      'export const e = process.env.HOME;',
-      'export const s = setTimeout(() => 1, 1);',
-      'export const n = (f: File) => f.name;',
-      'export const i = new Intl.NumberFormat("he").format(1);',
-    ].join('\n'))).toEqual([cannotFind('window'), cannotFind('process'), cannotFind('setTimeout')]);
+    expect(
+      diagnose(
+        'shared',
+        'shared/probe.ts',
+        [
+          'export const w = window.innerWidth;',
+          'export const e = process.env.HOME;',
+          'export const s = setTimeout(() => 1, 1);',
+          'export const n = (f: File) => f.name;',
+          'export const i = new Intl.NumberFormat("he").format(1);',
+        ].join('\n'),
+      ),
+    ).toEqual([cannotFind('window'), cannotFind('process'), cannotFind('setTimeout')]);
   });
 
-  it('the preload has the DOM and Electron\'s preload modules', () => {
-    expect(diagnose('preload', 'electron/preload/probe.ts', "import { contextBridge } from 'electron';\ncontextBridge.exposeInMainWorld('x', { w: window.innerWidth });")).toEqual([]);
+  it("the preload has the DOM and Electron's preload modules", () => {
+    expect(
+      diagnose(
+        'preload',
+        'electron/preload/probe.ts',
+        "import { contextBridge } from 'electron';\ncontextBridge.exposeInMainWorld('x', { w: window.innerWidth });",
+      ),
+    ).toEqual([]);
   });
 });

@@ -20,16 +20,29 @@ async function server(keepAliveMs: number) {
   });
   srv.keepAliveTimeout = keepAliveMs;
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}/v24.0/1/messages`, posts: () => posts, close: () => new Promise<void>((r) => { srv.closeAllConnections(); srv.close(() => r()); }) };
+  return {
+    url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}/v24.0/1/messages`,
+    posts: () => posts,
+    close: () =>
+      new Promise<void>((r) => {
+        srv.closeAllConnections();
+        srv.close(() => r());
+      }),
+  };
 }
 
 const busyWait = (ms: number) => {
   const end = Date.now() + ms;
-  while (Date.now() < end) { /* the event loop is blocked, as by a long synchronous transaction */ }
+  while (Date.now() < end) {
+    /* the event loop is blocked, as by a long synchronous transaction */
+  }
 };
 
 let transport: GraphTransport | null = null;
-afterEach(async () => { await transport?.close(); transport = null; });
+afterEach(async () => {
+  await transport?.close();
+  transport = null;
+});
 
 describe('Graph transport (undici request, own pool)', () => {
   it('answers status, headers (case-insensitive) and body text like fetch', async () => {
@@ -54,7 +67,9 @@ describe('Graph transport (undici request, own pool)', () => {
     expect(transport.pools).toBe(1);
     // The server closes them while this thread cannot read the FINs.
     busyWait(600);
-    const results = await Promise.allSettled(Array.from({ length: 16 }, () => transport!.fetch(s.url, { method: 'POST', headers: {}, body: '{}' })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 16 }, () => transport!.fetch(s.url, { method: 'POST', headers: {}, body: '{}' })),
+    );
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
     expect(transport.pools).toBe(2);
     expect(s.posts()).toBe(32); // every POST reached the server exactly once
@@ -71,7 +86,9 @@ describe('Graph transport (undici request, own pool)', () => {
 
   it('reports a refused connection with its code (the client treats it as not sent)', async () => {
     transport = createGraphTransport();
-    const err = await transport.fetch('http://127.0.0.1:1/v24.0/1/messages', { method: 'POST', headers: {}, body: '{}' }).catch((e: unknown) => e);
+    const err = await transport
+      .fetch('http://127.0.0.1:1/v24.0/1/messages', { method: 'POST', headers: {}, body: '{}' })
+      .catch((e: unknown) => e);
     expect((err as { code?: string }).code).toBe('ECONNREFUSED');
   });
 });

@@ -44,11 +44,19 @@ describe('Graph transport behind a TLS proxy', () => {
   let srv: https.Server;
   let url = '';
   beforeAll(async () => {
-    srv = https.createServer({ key: fs.readFileSync(path.join(TLS_DIR, 'proxy-ca.key')), cert: pem }, (_req, res) => res.end('{"ok":true}'));
+    srv = https.createServer({ key: fs.readFileSync(path.join(TLS_DIR, 'proxy-ca.key')), cert: pem }, (_req, res) =>
+      res.end('{"ok":true}'),
+    );
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     url = `https://127.0.0.1:${(srv.address() as AddressInfo).port}/v24.0/me`;
   });
-  afterAll(() => new Promise<void>((r) => { srv.closeAllConnections(); srv.close(() => r()); }));
+  afterAll(
+    () =>
+      new Promise<void>((r) => {
+        srv.closeAllConnections();
+        srv.close(() => r());
+      }),
+  );
 
   it('fails without the proxy CA and succeeds with it (connect.ca of its Agent)', async () => {
     const plain = createGraphTransport();

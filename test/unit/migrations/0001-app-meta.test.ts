@@ -10,7 +10,9 @@ describe('migration 0001 app-meta', () => {
     db.prepare("INSERT INTO app_meta (key, value) VALUES ('k', 'v')").run();
     expect(db.prepare('SELECT value FROM app_meta WHERE key = ?').get('k')).toEqual({ value: 'v' });
     // STRICT: a wrong type is an error, not a silent conversion.
-    expect(() => db.prepare("INSERT INTO audit_log (at, actor, action) VALUES ('yesterday', 'me', 'x')").run()).toThrow(/cannot store TEXT value in INTEGER column/);
+    expect(() => db.prepare("INSERT INTO audit_log (at, actor, action) VALUES ('yesterday', 'me', 'x')").run()).toThrow(
+      /cannot store TEXT value in INTEGER column/,
+    );
     expect(db.pragma('user_version', { simple: true })).toBe(1);
   });
 });

@@ -17,13 +17,21 @@ describe('migration 0002 contacts', () => {
     const add = db.prepare('INSERT INTO contacts (phone, name, created_at, updated_at) VALUES (?, ?, 1, 1)');
     const id = Number(add.run('+972541234567', 'Dana').lastInsertRowid);
     expect(() => add.run('+972541234567', 'Other')).toThrow(/UNIQUE/);
-    expect(() => db.prepare("INSERT INTO contacts (phone, created_at, updated_at) VALUES ('+1', 'now', 1)").run()).toThrow(/cannot store TEXT/);
+    expect(() => db.prepare("INSERT INTO contacts (phone, created_at, updated_at) VALUES ('+1', 'now', 1)").run()).toThrow(
+      /cannot store TEXT/,
+    );
 
     const ev = db
-      .prepare("INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, at) VALUES (?, 'marketing', 'opted_out', 'keyword', 'STOP', 'webhook', 5)")
+      .prepare(
+        "INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, at) VALUES (?, 'marketing', 'opted_out', 'keyword', 'STOP', 'webhook', 5)",
+      )
       .run(id);
     expect(() => db.prepare("UPDATE consent_events SET state = 'opted_in' WHERE id = ?").run(ev.lastInsertRowid)).toThrow(/append-only/);
-    expect(() => db.prepare("INSERT INTO consent_state (contact_id, category, state, updated_at, event_id) VALUES (?, 'sms', 'opted_in', 1, 1)").run(id)).toThrow(/CHECK/);
+    expect(() =>
+      db
+        .prepare("INSERT INTO consent_state (contact_id, category, state, updated_at, event_id) VALUES (?, 'sms', 'opted_in', 1, 1)")
+        .run(id),
+    ).toThrow(/CHECK/);
 
     // Erasure: deleting the contact takes its tags, attributes, consent and messages with it.
     db.prepare("INSERT INTO tags (name, created_at) VALUES ('VIP', 1)").run();

@@ -19,20 +19,31 @@ describe('migration 0005 campaigns', () => {
 
   it('one ledger row per (campaign, recipient); erasure keeps anonymous counts and removes personal data', () => {
     const db = fresh();
-    db.prepare("INSERT INTO campaigns (id, name, state, template_name, template_language, audience, created_at, updated_at) VALUES ('c1', 'Spring', 'draft', 'promo', 'en_US', 'all', 1, 1)").run();
-    const contact = Number(db.prepare("INSERT INTO contacts (phone, name, created_at, updated_at) VALUES ('+972541234567', 'Dana', 1, 1)").run().lastInsertRowid);
-    const add = db.prepare("INSERT INTO campaign_recipients (campaign_id, contact_id, phone, phone_hash, params, state, updated_at) VALUES ('c1', ?, ?, ?, '{\"1\":\"Dana\"}', ?, 1)");
+    db.prepare(
+      "INSERT INTO campaigns (id, name, state, template_name, template_language, audience, created_at, updated_at) VALUES ('c1', 'Spring', 'draft', 'promo', 'en_US', 'all', 1, 1)",
+    ).run();
+    const contact = Number(
+      db.prepare("INSERT INTO contacts (phone, name, created_at, updated_at) VALUES ('+972541234567', 'Dana', 1, 1)").run().lastInsertRowid,
+    );
+    const add = db.prepare(
+      'INSERT INTO campaign_recipients (campaign_id, contact_id, phone, phone_hash, params, state, updated_at) VALUES (\'c1\', ?, ?, ?, \'{"1":"Dana"}\', ?, 1)',
+    );
     add.run(contact, '+972541234567', 'h1', 'delivered');
     expect(() => add.run(contact, '+972541234567', 'h1', 'pending')).toThrow(/UNIQUE/);
     expect(() => add.run(null, '+972541234568', 'h2', 'queued')).toThrow(/CHECK/);
     add.run(null, '+972541234568', 'h2', 'failed');
 
     db.prepare('DELETE FROM contacts WHERE id = ?').run(contact);
-    const rows = db.prepare("SELECT contact_id, phone, params, phone_hash, state FROM campaign_recipients WHERE campaign_id = 'c1' ORDER BY id").all();
+    const rows = db
+      .prepare("SELECT contact_id, phone, params, phone_hash, state FROM campaign_recipients WHERE campaign_id = 'c1' ORDER BY id")
+      .all();
     expect(rows[0]).toEqual({ contact_id: null, phone: null, params: null, phone_hash: 'h1', state: 'delivered' });
     expect(rows[1]).toMatchObject({ phone: '+972541234568', state: 'failed' });
-    const counts = db.prepare("SELECT state, count(*) AS n FROM campaign_recipients GROUP BY state ORDER BY state").all();
-    expect(counts).toEqual([{ state: 'delivered', n: 1 }, { state: 'failed', n: 1 }]);
+    const counts = db.prepare('SELECT state, count(*) AS n FROM campaign_recipients GROUP BY state ORDER BY state').all();
+    expect(counts).toEqual([
+      { state: 'delivered', n: 1 },
+      { state: 'failed', n: 1 },
+    ]);
 
     // Deleting a campaign takes its ledger and events, but not the portfolio messaging log.
     db.prepare("INSERT INTO messaging_log (phone_hash, at, campaign_id) VALUES ('h1', 5, 'c1')").run();
@@ -45,8 +56,12 @@ describe('migration 0005 campaigns', () => {
 
   it('wamids are unique and the rate card refuses negative prices', () => {
     const db = fresh();
-    db.prepare("INSERT INTO campaigns (id, name, state, template_name, template_language, audience, created_at, updated_at) VALUES ('c1', 'x', 'running', 't', 'en', 'all', 1, 1)").run();
-    const add = db.prepare("INSERT INTO campaign_recipients (campaign_id, phone_hash, wamid, state, updated_at) VALUES ('c1', ?, ?, 'accepted', 1)");
+    db.prepare(
+      "INSERT INTO campaigns (id, name, state, template_name, template_language, audience, created_at, updated_at) VALUES ('c1', 'x', 'running', 't', 'en', 'all', 1, 1)",
+    ).run();
+    const add = db.prepare(
+      "INSERT INTO campaign_recipients (campaign_id, phone_hash, wamid, state, updated_at) VALUES ('c1', ?, ?, 'accepted', 1)",
+    );
     add.run('a', 'wamid.1');
     add.run('b', null);
     add.run('c', null);

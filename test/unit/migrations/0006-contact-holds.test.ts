@@ -14,7 +14,9 @@ describe('migration 0006 contact holds', () => {
   it('one hold per contact with a known reason; erasure removes holds, identity and audit', () => {
     const db = fresh();
     expect(db.pragma('user_version', { simple: true })).toBe(6);
-    const id = Number(db.prepare("INSERT INTO contacts (phone, name, created_at, updated_at) VALUES ('+972541234567', 'Dana', 1, 1)").run().lastInsertRowid);
+    const id = Number(
+      db.prepare("INSERT INTO contacts (phone, name, created_at, updated_at) VALUES ('+972541234567', 'Dana', 1, 1)").run().lastInsertRowid,
+    );
     const hold = db.prepare('INSERT INTO contact_holds (contact_id, reason, detail, held_at) VALUES (?, ?, ?, 5)');
     hold.run(id, 'user_changed_number', 'system message');
     expect(() => hold.run(id, 'identity_changed', 'x')).toThrow(/UNIQUE|PRIMARY/);
@@ -23,9 +25,13 @@ describe('migration 0006 contact holds', () => {
     expect(() => hold.run(id, 'whatever', 'x')).toThrow(/CHECK/);
     hold.run(id, 'identity_changed', 'a → b');
     db.prepare("INSERT INTO contact_identity (contact_id, key_hash, seen_at) VALUES (?, 'h1', 5)").run(id);
-    db.prepare("INSERT INTO contact_hold_events (contact_id, kind, reason, detail, actor, at) VALUES (?, 'held', 'identity_changed', 'a → b', 'webhook', 5)").run(id);
-    expect(() => db.prepare("INSERT INTO contact_hold_events (contact_id, kind, actor, at) VALUES (?, 'maybe', 'x', 5)").run(id)).toThrow(/CHECK/);
-    expect(() => db.prepare("INSERT INTO contact_identity (contact_id, key_hash, seen_at) VALUES (?, 1, 5)").run(id)).toThrow();
+    db.prepare(
+      "INSERT INTO contact_hold_events (contact_id, kind, reason, detail, actor, at) VALUES (?, 'held', 'identity_changed', 'a → b', 'webhook', 5)",
+    ).run(id);
+    expect(() => db.prepare("INSERT INTO contact_hold_events (contact_id, kind, actor, at) VALUES (?, 'maybe', 'x', 5)").run(id)).toThrow(
+      /CHECK/,
+    );
+    expect(() => db.prepare('INSERT INTO contact_identity (contact_id, key_hash, seen_at) VALUES (?, 1, 5)').run(id)).toThrow();
 
     db.prepare('DELETE FROM contacts WHERE id = ?').run(id);
     for (const t of ['contact_holds', 'contact_identity', 'contact_hold_events']) {

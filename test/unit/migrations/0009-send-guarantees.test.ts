@@ -8,21 +8,34 @@ describe('migration 0009 send guarantees', () => {
     const db = new Database(':memory:');
     db.pragma('foreign_keys = ON');
     migrate(db, migrations.slice(0, 8));
-    const campaign = (id: string, category: string | null, template = 'promo') => db.prepare(`INSERT INTO campaigns (id, name, state, template_name, template_language, template_category, audience, created_at, updated_at)
-      VALUES (?, ?, 'running', ?, 'en_US', ?, 'all', 1, 1)`).run(id, id, template, category);
+    const campaign = (id: string, category: string | null, template = 'promo') =>
+      db
+        .prepare(
+          `INSERT INTO campaigns (id, name, state, template_name, template_language, template_category, audience, created_at, updated_at)
+      VALUES (?, ?, 'running', ?, 'en_US', ?, 'all', 1, 1)`,
+        )
+        .run(id, id, template, category);
     campaign('mkt', 'MARKETING');
     campaign('util', 'UTILITY');
     // Stored as UTILITY but Meta re-categorised the template as MARKETING: the current category counts.
     campaign('recat', 'UTILITY', 'recat');
-    db.prepare(`INSERT INTO wa_templates (id, waba_id, name, language, status, category, last_changed_at, synced_at, created_at) VALUES ('t1', 'w', 'recat', 'en_US', 'APPROVED', 'MARKETING', 1, 1, 1)`).run();
+    db.prepare(
+      `INSERT INTO wa_templates (id, waba_id, name, language, status, category, last_changed_at, synced_at, created_at) VALUES ('t1', 'w', 'recat', 'en_US', 'APPROVED', 'MARKETING', 1, 1, 1)`,
+    ).run();
     const contact = db.prepare('INSERT INTO contacts (phone, name, created_at, updated_at) VALUES (?, ?, 1, 1)');
     const ids = [1, 2, 3, 4].map((i) => Number(contact.run(`+97250123456${i}`, `c${i}`).lastInsertRowid));
-    const row = db.prepare(`INSERT INTO campaign_recipients (campaign_id, contact_id, phone, phone_hash, state, updated_at) VALUES (?, ?, ?, ?, ?, 1)`);
+    const row = db.prepare(
+      `INSERT INTO campaign_recipients (campaign_id, contact_id, phone, phone_hash, state, updated_at) VALUES (?, ?, ?, ?, ?, 1)`,
+    );
     for (const c of ['mkt', 'util', 'recat']) for (const id of ids) row.run(c, id, `+97250123456${id}`, `h${id}`, 'pending');
     // Already sent rows are history: nothing may change them.
-    db.prepare(`UPDATE campaign_recipients SET state = 'accepted', wamid = 'w-' || id WHERE campaign_id = 'mkt' AND contact_id = ?`).run(ids[3]);
+    db.prepare(`UPDATE campaign_recipients SET state = 'accepted', wamid = 'w-' || id WHERE campaign_id = 'mkt' AND contact_id = ?`).run(
+      ids[3],
+    );
     migrate(db, migrations.slice(0, 9));
-    const state = (c: string, id: number) => db.prepare('SELECT state, skip_reason, phone FROM campaign_recipients WHERE campaign_id = ? AND contact_id IS ?').get(c, id) as { state: string; skip_reason: string | null } | undefined;
+    const state = (c: string, id: number) =>
+      db.prepare('SELECT state, skip_reason, phone FROM campaign_recipients WHERE campaign_id = ? AND contact_id IS ?').get(c, id) as
+        { state: string; skip_reason: string | null } | undefined;
     return { db, ids, state };
   };
 
@@ -38,20 +51,33 @@ describe('migration 0009 send guarantees', () => {
     db.prepare(`UPDATE wa_templates SET status = 'PAUSED' WHERE id = 't1'`).run();
     expect(v()).toBe(v0 + 1);
     db.prepare(`UPDATE wa_templates SET status = 'APPROVED' WHERE id = 't1'`).run();
-    db.prepare(`INSERT INTO wa_templates (id, waba_id, name, language, status, category, last_changed_at, synced_at, created_at) VALUES ('t2', 'w', 'x', 'he', 'APPROVED', 'UTILITY', 1, 1, 1)`).run();
+    db.prepare(
+      `INSERT INTO wa_templates (id, waba_id, name, language, status, category, last_changed_at, synced_at, created_at) VALUES ('t2', 'w', 'x', 'he', 'APPROVED', 'UTILITY', 1, 1, 1)`,
+    ).run();
     db.prepare(`DELETE FROM wa_templates WHERE id = 't2'`).run();
     expect(v()).toBe(v0 + 4);
   });
 
-  it('a marketing opt-out skips the waiting rows of marketing campaigns only (by the template\'s current category)', () => {
+  it("a marketing opt-out skips the waiting rows of marketing campaigns only (by the template's current category)", () => {
     const { db, ids, state } = setup();
-    const ev = Number(db.prepare(`INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, at) VALUES (?, 'marketing', 'opted_out', 'keyword', 'STOP', 'contact', 5)`).run(ids[0]).lastInsertRowid);
-    db.prepare(`INSERT INTO consent_state (contact_id, category, state, updated_at, event_id) VALUES (?, 'marketing', 'opted_out', 5, ?)`).run(ids[0], ev);
+    const ev = Number(
+      db
+        .prepare(
+          `INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, at) VALUES (?, 'marketing', 'opted_out', 'keyword', 'STOP', 'contact', 5)`,
+        )
+        .run(ids[0]).lastInsertRowid,
+    );
+    db.prepare(
+      `INSERT INTO consent_state (contact_id, category, state, updated_at, event_id) VALUES (?, 'marketing', 'opted_out', 5, ?)`,
+    ).run(ids[0], ev);
     expect(state('mkt', ids[0]!)).toMatchObject({ state: 'skipped', skip_reason: 'opted_out' });
     expect(state('recat', ids[0]!)).toMatchObject({ state: 'skipped', skip_reason: 'opted_out' });
     expect(state('util', ids[0]!)).toMatchObject({ state: 'pending' });
     // opted_in → opted_out by an update of the state row (the usual path)
-    db.prepare(`INSERT INTO consent_state (contact_id, category, state, updated_at, event_id) VALUES (?, 'utility', 'opted_in', 5, ?)`).run(ids[1], ev);
+    db.prepare(`INSERT INTO consent_state (contact_id, category, state, updated_at, event_id) VALUES (?, 'utility', 'opted_in', 5, ?)`).run(
+      ids[1],
+      ev,
+    );
     expect(state('util', ids[1]!)).toMatchObject({ state: 'pending' });
     db.prepare(`UPDATE consent_state SET state = 'opted_out', updated_at = 6 WHERE contact_id = ? AND category = 'utility'`).run(ids[1]);
     expect(state('util', ids[1]!)).toMatchObject({ state: 'skipped', skip_reason: 'opted_out' });
@@ -67,7 +93,9 @@ describe('migration 0009 send guarantees', () => {
     db.prepare(`UPDATE contacts SET name = 'renamed' WHERE id = ?`).run(ids[0]);
     expect(state('mkt', ids[0]!)).toMatchObject({ state: 'pending' });
     db.prepare('DELETE FROM contacts WHERE id = ?').run(ids[3]);
-    const rows = db.prepare(`SELECT campaign_id, state, skip_reason, phone FROM campaign_recipients WHERE phone_hash = ? ORDER BY campaign_id`).all(`h${ids[3]}`);
+    const rows = db
+      .prepare(`SELECT campaign_id, state, skip_reason, phone FROM campaign_recipients WHERE phone_hash = ? ORDER BY campaign_id`)
+      .all(`h${ids[3]}`);
     expect(rows).toEqual([
       { campaign_id: 'mkt', state: 'accepted', skip_reason: null, phone: null },
       { campaign_id: 'recat', state: 'skipped', skip_reason: 'erased', phone: null },

@@ -13,7 +13,13 @@ describe('migration 0010 audit trail', () => {
     migrate(db, migrations.slice(0, 10));
     return db;
   };
-  const entries = (db: Database.Database) => db.prepare('SELECT actor, action, subject, detail FROM audit_log ORDER BY id').all() as { actor: string; action: string; subject: string | null; detail: string }[];
+  const entries = (db: Database.Database) =>
+    db.prepare('SELECT actor, action, subject, detail FROM audit_log ORDER BY id').all() as {
+      actor: string;
+      action: string;
+      subject: string | null;
+      detail: string;
+    }[];
 
   it('applies and keeps older entries', () => {
     const db = setup();
@@ -23,7 +29,9 @@ describe('migration 0010 audit trail', () => {
 
   it('a finished import is one entry with file name and counts', () => {
     const db = setup();
-    db.prepare(`INSERT INTO imports (id, file_name, format, encoding, actor, counts, started_at, finished_at) VALUES ('j1', 'list.csv', 'csv', 'utf-8', 'cli', '{"imported":2,"invalid":1}', 5, 9)`).run();
+    db.prepare(
+      `INSERT INTO imports (id, file_name, format, encoding, actor, counts, started_at, finished_at) VALUES ('j1', 'list.csv', 'csv', 'utf-8', 'cli', '{"imported":2,"invalid":1}', 5, 9)`,
+    ).run();
     const e = entries(db).at(-1)!;
     expect(e).toMatchObject({ actor: 'cli', action: 'contacts.imported', subject: 'list.csv' });
     expect(JSON.parse(e.detail)).toEqual({ file: 'list.csv', format: 'csv', encoding: 'utf-8', counts: { imported: 2, invalid: 1 } });
@@ -32,7 +40,9 @@ describe('migration 0010 audit trail', () => {
   it('consent changes other than an import are entries with their source; an import row is not', () => {
     const db = setup();
     db.prepare(`INSERT INTO contacts (id, phone, name, created_at, updated_at) VALUES (1, '+972501234567', 'Dana', 1, 1)`).run();
-    const ev = db.prepare(`INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, at) VALUES (1, ?, ?, ?, ?, ?, 7)`);
+    const ev = db.prepare(
+      `INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, at) VALUES (1, ?, ?, ?, ?, ?, 7)`,
+    );
     ev.run('marketing', 'opted_in', 'import', 'import a.csv:2', 'cli');
     ev.run('marketing', 'opted_out', 'keyword', 'keyword STOP', 'webhook');
     ev.run('utility', 'opted_in', 'manual', 'manual', 'user');
@@ -47,7 +57,9 @@ describe('migration 0010 audit trail', () => {
   it('an erasure entry takes its keyed hash as subject', () => {
     const db = setup();
     const hash = 'h'.repeat(43);
-    db.prepare(`INSERT INTO audit_log (at, actor, action, detail) VALUES (1, 'user', 'contact.erased', ?)`).run(JSON.stringify({ erasure_record: hash }));
+    db.prepare(`INSERT INTO audit_log (at, actor, action, detail) VALUES (1, 'user', 'contact.erased', ?)`).run(
+      JSON.stringify({ erasure_record: hash }),
+    );
     expect(entries(db).at(-1)!.subject).toBe(hash);
   });
 });

@@ -27,7 +27,9 @@ describe("Meta's rate card CSV", () => {
   });
 
   it('semicolons, decimal commas, currency symbols, a bad price, a mixed currency, a header-only file', () => {
-    const card = parseRateCardCsv('Market;Marketing;Utility;Currency\nBrazil;0,0625;$0.0068;BRL\nGermany;abc;0.05;BRL\nFrance;0.1;0.02;EUR\n');
+    const card = parseRateCardCsv(
+      'Market;Marketing;Utility;Currency\nBrazil;0,0625;$0.0068;BRL\nGermany;abc;0.05;BRL\nFrance;0.1;0.02;EUR\n',
+    );
     expect(card.currency).toBe('BRL');
     expect(card.rates).toEqual([
       { category: 'MARKETING', country: 'BR', price: 0.0625 },
@@ -40,7 +42,10 @@ describe("Meta's rate card CSV", () => {
   });
 
   it('quoted fields and CRLF', () => {
-    expect(csvRows('a,"b, c","d ""e"""\r\n1,2,3')).toEqual([['a', 'b, c', 'd "e"'], ['1', '2', '3']]);
+    expect(csvRows('a,"b, c","d ""e"""\r\n1,2,3')).toEqual([
+      ['a', 'b, c', 'd "e"'],
+      ['1', '2', '3'],
+    ]);
   });
 
   it('market names: ISO codes, English names with accents, aliases, regions, other', () => {
@@ -58,7 +63,21 @@ describe("Meta's rate card CSV", () => {
     expect(RATE_CARD_2026_10.source.every((s) => s.url.startsWith('https://developers.facebook.com/'))).toBe(true);
     // The reference gives no price figures: nothing is shipped rather than a guess.
     expect(RATE_CARD_2026_10.rates).toEqual([]);
-    expect(RATE_CARD_2026_10.standalone_markets.map((m) => m.country).sort()).toEqual(['BD', 'IQ', 'KW', 'KZ', 'LK', 'MA', 'NP', 'OM', 'UA']);
-    expect(RATE_CARD_2026_10.rules).toMatchObject({ service_charged_from: '2026-10-01', utility_in_service_window_charged_from: '2026-10-01', free_entry_point_hours: 72 });
+    expect(RATE_CARD_2026_10.standalone_markets.map((m) => m.country).sort()).toEqual([
+      'BD',
+      'IQ',
+      'KW',
+      'KZ',
+      'LK',
+      'MA',
+      'NP',
+      'OM',
+      'UA',
+    ]);
+    expect(RATE_CARD_2026_10.rules).toMatchObject({
+      service_charged_from: '2026-10-01',
+      utility_in_service_window_charged_from: '2026-10-01',
+      free_entry_point_hours: 72,
+    });
   });
 });

@@ -15,9 +15,17 @@ afterEach(async () => {
 });
 
 function inboxRow(c: C, at: number, state: 'pending' | 'processed' | 'failed', text = 'hello'): number {
-  const body = Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ changes: [{ value: { messages: [{ from: '972501234567', text: { body: text } }] } }] }] }));
-  return Number(c.db.prepare('INSERT INTO webhook_inbox (received_at, source, body, state, processed_at) VALUES (?, ?, ?, ?, ?)')
-    .run(at, 'direct', body, state, state === 'pending' ? null : at).lastInsertRowid);
+  const body = Buffer.from(
+    JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [{ changes: [{ value: { messages: [{ from: '972501234567', text: { body: text } }] } }] }],
+    }),
+  );
+  return Number(
+    c.db
+      .prepare('INSERT INTO webhook_inbox (received_at, source, body, state, processed_at) VALUES (?, ?, ?, ?, ?)')
+      .run(at, 'direct', body, state, state === 'pending' ? null : at).lastInsertRowid,
+  );
 }
 const ids = (c: C) => c.db.prepare('SELECT id FROM webhook_inbox ORDER BY id').pluck().all() as number[];
 
@@ -39,7 +47,10 @@ describe('webhook body retention', () => {
     expect(c.db.prepare('SELECT status FROM webhook_message_status').pluck().get()).toBe('read');
     const status = await c.call('retention:status', {});
     expect(status).toMatchObject({ ok: true, value: { days: 30, inbox_rows: 2, last_run: { at: now, deleted: 2 } } });
-    const audit = c.db.prepare("SELECT actor, detail FROM audit_log WHERE action = 'retention.pruned'").all() as { actor: string; detail: string }[];
+    const audit = c.db.prepare("SELECT actor, detail FROM audit_log WHERE action = 'retention.pruned'").all() as {
+      actor: string;
+      detail: string;
+    }[];
     expect(audit).toHaveLength(1);
     expect(audit[0]!.actor).toBe('system');
     expect(JSON.parse(audit[0]!.detail)).toMatchObject({ deleted: 2, days: 30 });
@@ -63,7 +74,7 @@ describe('webhook body retention', () => {
     const now = c.clock.now();
     inboxRow(c, now - 8 * DAY_MS, 'processed');
     const keep = inboxRow(c, now - 2 * DAY_MS, 'processed');
-    expect((await c.call('retention:prune', {}))).toMatchObject({ ok: true, value: { inbox_rows: 2 } });
+    expect(await c.call('retention:prune', {})).toMatchObject({ ok: true, value: { inbox_rows: 2 } });
     expect((await c.call('settings:update', { webhookRetentionDays: 7 })).ok).toBe(true);
     expect(await c.call('retention:prune', {})).toMatchObject({ ok: true, value: { days: 7, inbox_rows: 1, last_run: { deleted: 1 } } });
     expect(ids(c)).toEqual([keep]);
@@ -74,8 +85,12 @@ describe('webhook body retention', () => {
     const c = testCore();
     cores.push(c);
     const now = c.clock.now();
-    const ins = c.db.prepare(`INSERT INTO webhook_inbox (received_at, source, body, state, processed_at) VALUES (?, 'direct', x'7b7d', 'processed', ?)`);
-    c.db.transaction(() => { for (let i = 0; i < 5001; i++) ins.run(now - 60 * DAY_MS, now - 60 * DAY_MS); })();
+    const ins = c.db.prepare(
+      `INSERT INTO webhook_inbox (received_at, source, body, state, processed_at) VALUES (?, 'direct', x'7b7d', 'processed', ?)`,
+    );
+    c.db.transaction(() => {
+      for (let i = 0; i < 5001; i++) ins.run(now - 60 * DAY_MS, now - 60 * DAY_MS);
+    })();
     expect(await c.call('retention:prune', {})).toMatchObject({ ok: true, value: { inbox_rows: 0, last_run: { deleted: 5001 } } });
   });
 });

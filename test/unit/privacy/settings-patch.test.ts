@@ -14,6 +14,10 @@ describe('settings patch', () => {
     expect(settingsPatchSchema.strict().safeParse({ webhookRetentionDays: 0 }).success).toBe(false);
     expect(settingsPatchSchema.strict().safeParse({ language: 'fr' }).success).toBe(false);
     expect(settingsPatchSchema.strict().safeParse({ caFile: '/x.pem' }).success).toBe(false);
-    expect(Object.keys(settingsPatchSchema.shape).sort()).toEqual(Object.keys(settingsSchema.shape).filter((k) => k !== 'caFile' && k !== 'systemCa').sort());
+    expect(Object.keys(settingsPatchSchema.shape).sort()).toEqual(
+      Object.keys(settingsSchema.shape)
+        .filter((k) => k !== 'caFile' && k !== 'systemCa')
+        .sort(),
+    );
   });
 });

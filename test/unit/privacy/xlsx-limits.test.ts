@@ -32,27 +32,45 @@ async function zip(file: string, entries: { name: string; chunks: () => Iterable
   for (const e of entries) datas.push(await deflateStream(e.chunks()));
   const fd = fs.openSync(file, 'w');
   let pos = 0;
-  const write = (b: Buffer) => { fs.writeSync(fd, b); pos += b.length; };
+  const write = (b: Buffer) => {
+    fs.writeSync(fd, b);
+    pos += b.length;
+  };
   const central: Buffer[] = [];
   for (const [i, e] of entries.entries()) {
     const data = datas[i]!;
     const name = Buffer.from(e.name);
     const size = e.declared ?? data.real;
     const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(data.buf.length, 18); local.writeUInt32LE(size, 22); local.writeUInt16LE(name.length, 26);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(data.buf.length, 18);
+    local.writeUInt32LE(size, 22);
+    local.writeUInt16LE(name.length, 26);
     const offset = pos;
-    write(local); write(name); write(data.buf);
+    write(local);
+    write(name);
+    write(data.buf);
     const cd = Buffer.alloc(46);
-    cd.writeUInt32LE(0x02014b50, 0); cd.writeUInt16LE(20, 4); cd.writeUInt16LE(20, 6); cd.writeUInt16LE(8, 10);
-    cd.writeUInt32LE(data.buf.length, 20); cd.writeUInt32LE(size, 24); cd.writeUInt16LE(name.length, 28); cd.writeUInt32LE(offset, 42);
+    cd.writeUInt32LE(0x02014b50, 0);
+    cd.writeUInt16LE(20, 4);
+    cd.writeUInt16LE(20, 6);
+    cd.writeUInt16LE(8, 10);
+    cd.writeUInt32LE(data.buf.length, 20);
+    cd.writeUInt32LE(size, 24);
+    cd.writeUInt16LE(name.length, 28);
+    cd.writeUInt32LE(offset, 42);
     central.push(cd, name);
   }
   const cdStart = pos;
   for (const c of central) write(c);
   const eocd = Buffer.alloc(22);
-  eocd.writeUInt32LE(0x06054b50, 0); eocd.writeUInt16LE(entries.length, 8); eocd.writeUInt16LE(entries.length, 10);
-  eocd.writeUInt32LE(pos - cdStart, 12); eocd.writeUInt32LE(cdStart, 16);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(entries.length, 8);
+  eocd.writeUInt16LE(entries.length, 10);
+  eocd.writeUInt32LE(pos - cdStart, 12);
+  eocd.writeUInt32LE(cdStart, 16);
   write(eocd);
   fs.closeSync(fd);
 }
@@ -60,7 +78,12 @@ async function zip(file: string, entries: { name: string; chunks: () => Iterable
 async function deflateStream(chunks: Iterable<Buffer>): Promise<{ buf: Buffer; real: number }> {
   const out = path.join(tmp(), 'part.bin');
   let real = 0;
-  const counted = (function* () { for (const c of chunks) { real += c.length; yield c; } })();
+  const counted = (function* () {
+    for (const c of chunks) {
+      real += c.length;
+      yield c;
+    }
+  })();
   await pipeline(Readable.from(counted), zlib.createDeflateRaw({ level: 9 }), fs.createWriteStream(out));
   return { buf: fs.readFileSync(out), real };
 }
@@ -80,12 +103,21 @@ function* zeros(bytes: number): Iterable<Buffer> {
 describe('xlsx limits', () => {
   it('property: counts exactly the cells exceljs wrote (seeded)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.array(fc.oneof(fc.string({ minLength: 1, maxLength: 8 }), fc.integer()), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 40 }), async (rows) => {
-        const file = await workbook(rows);
-        const expected = rows.reduce((s, r) => s + r.length, 0);
-        expect((await checkXlsxLimits(file)).cells).toBe(expected);
-        await expect(checkXlsxLimits(file, { ...XLSX_LIMITS, maxCells: expected - 1 })).rejects.toMatchObject({ code: 'bad_input', details: { reason: 'xlsx_too_large', what: 'cells' } });
-      }),
+      fc.asyncProperty(
+        fc.array(fc.array(fc.oneof(fc.string({ minLength: 1, maxLength: 8 }), fc.integer()), { minLength: 1, maxLength: 6 }), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        async (rows) => {
+          const file = await workbook(rows);
+          const expected = rows.reduce((s, r) => s + r.length, 0);
+          expect((await checkXlsxLimits(file)).cells).toBe(expected);
+          await expect(checkXlsxLimits(file, { ...XLSX_LIMITS, maxCells: expected - 1 })).rejects.toMatchObject({
+            code: 'bad_input',
+            details: { reason: 'xlsx_too_large', what: 'cells' },
+          });
+        },
+      ),
       { seed: 1414, numRuns: 15 },
     );
   }, 60_000);
@@ -109,7 +141,10 @@ describe('xlsx limits', () => {
     const file = path.join(tmp(), 'cells.xlsx');
     await zip(file, [{ name: 'xl/worksheets/sheet1.xml', chunks: () => cellsXml(1_200_000) }]);
     const t = Date.now();
-    await expect(openTable(file)).rejects.toMatchObject({ code: 'bad_input', details: { reason: 'xlsx_too_large', what: 'cells', limit: 1_000_000 } });
+    await expect(openTable(file)).rejects.toMatchObject({
+      code: 'bad_input',
+      details: { reason: 'xlsx_too_large', what: 'cells', limit: 1_000_000 },
+    });
     expect(Date.now() - t).toBeLessThan(10_000);
   });
 });

@@ -9,7 +9,10 @@ describe('sandbox agenda (one timer for everything scheduled)', () => {
     const agenda = new Agenda(clock);
     const ran: string[] = [];
     const at: Record<string, number> = {};
-    const note = (name: string) => () => { ran.push(name); at[name] = clock.now(); };
+    const note = (name: string) => () => {
+      ran.push(name);
+      at[name] = clock.now();
+    };
     agenda.after(600_000, note('read'));
     agenda.after(300, note('sent-a'));
     agenda.after(300, note('sent-b'));
@@ -28,7 +31,10 @@ describe('sandbox agenda (one timer for everything scheduled)', () => {
     const clock = new FakeClock(0);
     const agenda = new Agenda(clock);
     const ran: string[] = [];
-    agenda.after(1_000, () => { ran.push('first'); agenda.after(0, () => ran.push('chained')); });
+    agenda.after(1_000, () => {
+      ran.push('first');
+      agenda.after(0, () => ran.push('chained'));
+    });
     agenda.after(5_000, () => ran.push('late'));
     agenda.after(10, () => ran.push('sooner')); // scheduled after a later one: still first
     await clock.advance(1_000);

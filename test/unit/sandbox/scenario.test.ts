@@ -20,8 +20,12 @@ describe('sandbox scenarios', () => {
   it('has templates in en, he and zh_TW with positional and named parameters, an image header, one PAUSED and one REJECTED with a reason', () => {
     const langs = new Set(templates.map((t) => t.language));
     for (const l of ['en_US', 'he', 'zh_TW']) expect(langs.has(l)).toBe(true);
-    expect(templates.some((t) => t.parameter_format === 'NAMED' && t.components.some((c) => placeholders(c.text).includes('first_name')))).toBe(true);
-    expect(templates.some((t) => t.parameter_format === 'POSITIONAL' && t.components.some((c) => placeholders(c.text).includes('1')))).toBe(true);
+    expect(
+      templates.some((t) => t.parameter_format === 'NAMED' && t.components.some((c) => placeholders(c.text).includes('first_name'))),
+    ).toBe(true);
+    expect(templates.some((t) => t.parameter_format === 'POSITIONAL' && t.components.some((c) => placeholders(c.text).includes('1')))).toBe(
+      true,
+    );
     expect(templates.some((t) => t.components.some((c) => c.type === 'HEADER' && c.format === 'IMAGE'))).toBe(true);
     expect(templates.filter((t) => t.status === 'PAUSED')).toHaveLength(1);
     const rejected = templates.filter((t) => t.status === 'REJECTED');
@@ -32,7 +36,7 @@ describe('sandbox scenarios', () => {
     expect(templates.find((t) => t.language === 'zh_TW')!.components.some((c) => /[\u4E00-\u9FFF]/.test(c.text ?? ''))).toBe(true);
   });
 
-  it('an empty object is a valid scenario with Meta\'s default limits', () => {
+  it("an empty object is a valid scenario with Meta's default limits", () => {
     const e = parseScenario({});
     expect(e.limits.throughput_mps).toBe(80);
     expect(e.limits.pair_interval_ms).toBe(6000);
@@ -42,7 +46,17 @@ describe('sandbox scenarios', () => {
   it('rejects bad scenarios with the path of each problem', () => {
     expect(() => parseScenario({ business: { messaging_limit: 'TIER_1M' } })).toThrow(/business\.messaging_limit/);
     expect(() => parseScenario({ users: [{ phone: '0541234567' }] })).toThrow(/users\.0\.phone/);
-    expect(() => parseScenario({ wabas: [{ id: '1', name: 'a', templates: [{ name: 'Bad Name', language: 'en', category: 'UTILITY', components: [{ type: 'BODY', text: 'x' }] }] }] })).toThrow(ScenarioError);
+    expect(() =>
+      parseScenario({
+        wabas: [
+          {
+            id: '1',
+            name: 'a',
+            templates: [{ name: 'Bad Name', language: 'en', category: 'UTILITY', components: [{ type: 'BODY', text: 'x' }] }],
+          },
+        ],
+      }),
+    ).toThrow(ScenarioError);
     const dup = { id: '1', name: 'a', phone_numbers: [{ id: '1', display_phone_number: '+1', verified_name: 'x' }] };
     expect(() => parseScenario({ wabas: [dup] })).toThrow(/used twice/);
   });
@@ -61,10 +75,27 @@ describe('sandbox scenarios', () => {
 
 describe('sandbox scenario timeline references', () => {
   it('names a timeline entry that points at a missing template or number', () => {
-    const base = { wabas: [{ id: '1', name: 'w', phone_numbers: [{ id: '2', display_phone_number: '+1 555', verified_name: 'x' }], templates: [{ name: 't', language: 'en', category: 'UTILITY' as const, components: [{ type: 'BODY' as const, text: 'hi' }] }] }] };
-    expect(() => parseScenario({ ...base, timeline: [{ at_ms: 1, action: 'template_quality', name: 't', language: 'he', quality: 'RED' }] })).toThrow(/timeline\.0: no template t in he/);
-    expect(() => parseScenario({ ...base, timeline: [{ at_ms: 1, action: 'phone_quality', phone_number_id: '9', quality: 'RED' }] })).toThrow(/timeline\.0: no phone number 9/);
-    expect(() => parseScenario({ timeline: [{ at_ms: 1, action: 'inbound', from: '+972541234567', kind: 'text' }] })).toThrow(/no phone number/);
-    expect(parseScenario({ ...base, timeline: [{ at_ms: 1, action: 'template_status', name: 't', language: 'en', status: 'PAUSED' }] }).timeline).toHaveLength(1);
+    const base = {
+      wabas: [
+        {
+          id: '1',
+          name: 'w',
+          phone_numbers: [{ id: '2', display_phone_number: '+1 555', verified_name: 'x' }],
+          templates: [{ name: 't', language: 'en', category: 'UTILITY' as const, components: [{ type: 'BODY' as const, text: 'hi' }] }],
+        },
+      ],
+    };
+    expect(() =>
+      parseScenario({ ...base, timeline: [{ at_ms: 1, action: 'template_quality', name: 't', language: 'he', quality: 'RED' }] }),
+    ).toThrow(/timeline\.0: no template t in he/);
+    expect(() =>
+      parseScenario({ ...base, timeline: [{ at_ms: 1, action: 'phone_quality', phone_number_id: '9', quality: 'RED' }] }),
+    ).toThrow(/timeline\.0: no phone number 9/);
+    expect(() => parseScenario({ timeline: [{ at_ms: 1, action: 'inbound', from: '+972541234567', kind: 'text' }] })).toThrow(
+      /no phone number/,
+    );
+    expect(
+      parseScenario({ ...base, timeline: [{ at_ms: 1, action: 'template_status', name: 't', language: 'en', status: 'PAUSED' }] }).timeline,
+    ).toHaveLength(1);
   });
 });

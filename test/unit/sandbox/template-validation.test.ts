@@ -5,7 +5,8 @@ import { parseScenario, type ScenarioTemplate } from '../../../electron/core/san
 import { placeholders, validateTemplateComponents } from '../../../electron/core/sandbox/template-validation';
 
 const scenario = parseScenario(DEFAULT_SCENARIO);
-const tpl = (name: string, language: string): ScenarioTemplate => scenario.wabas[0]!.templates.find((t) => t.name === name && t.language === language)!;
+const tpl = (name: string, language: string): ScenarioTemplate =>
+  scenario.wabas[0]!.templates.find((t) => t.name === name && t.language === language)!;
 const ctx = { mediaExists: (id: string) => id === 'media-1' };
 
 /** The GraphError code a send's components produce (or 'ok'). */
@@ -57,7 +58,12 @@ describe('template send validation', () => {
     const h = orderOk();
     h[0] = { type: 'header', parameters: [text('A'), text('B')] };
     expect(codeOf(order, h)).toBe(132000);
-    expect(codeOf(tpl('appointment_reminder', 'he'), [{ type: 'header', parameters: [text('x')] }, { type: 'body', parameters: [text('a'), text('b'), text('c')] }])).toBe(132000);
+    expect(
+      codeOf(tpl('appointment_reminder', 'he'), [
+        { type: 'header', parameters: [text('x')] },
+        { type: 'body', parameters: [text('a'), text('b'), text('c')] },
+      ]),
+    ).toBe(132000);
   });
 
   it('131008: a named parameter is missing, a text value is missing, a URL button parameter is missing', () => {
@@ -71,7 +77,9 @@ describe('template send validation', () => {
   it('100: named template without parameter_name, unknown or repeated names, positional with names', () => {
     expect(codeOf(sale, [image, saleBody([text('Dana'), text('20%'), text('May 1')])])).toBe(100);
     expect(codeOf(sale, [image, saleBody([named('first_name', 'Dana'), named('discount', '20%'), named('end', 'May 1')])])).toBe(100);
-    expect(codeOf(sale, [image, saleBody([named('first_name', 'Dana'), named('first_name', 'Dana'), named('end_date', 'May 1')])])).toBe(100);
+    expect(codeOf(sale, [image, saleBody([named('first_name', 'Dana'), named('first_name', 'Dana'), named('end_date', 'May 1')])])).toBe(
+      100,
+    );
     const c = orderOk();
     c[1] = { type: 'body', parameters: [named('a', 'Dana'), text('A-1'), text('Friday')] };
     expect(codeOf(order, c)).toBe(100);
@@ -80,8 +88,15 @@ describe('template send validation', () => {
 
   it('132012: media header missing or of the wrong type; text where media is expected', () => {
     expect(codeOf(sale, saleOk().slice(1))).toBe(132012);
-    expect(codeOf(sale, [{ type: 'header', parameters: [{ type: 'video', video: { link: 'https://example.com/v.mp4' } }] }, saleOk()[1]])).toBe(132012);
-    expect(codeOf(tpl('catalog_pdf', 'en_US'), [{ type: 'header', parameters: [{ type: 'image', image: { link: 'https://x.com/a.jpg' } }] }, { type: 'body', parameters: [text('Dana')] }])).toBe(132012);
+    expect(
+      codeOf(sale, [{ type: 'header', parameters: [{ type: 'video', video: { link: 'https://example.com/v.mp4' } }] }, saleOk()[1]]),
+    ).toBe(132012);
+    expect(
+      codeOf(tpl('catalog_pdf', 'en_US'), [
+        { type: 'header', parameters: [{ type: 'image', image: { link: 'https://x.com/a.jpg' } }] },
+        { type: 'body', parameters: [text('Dana')] },
+      ]),
+    ).toBe(132012);
     const c = orderOk();
     c[1] = { type: 'body', parameters: [{ type: 'image', image: { link: 'https://x.com/a.jpg' } }, text('A-1'), text('Friday')] };
     expect(codeOf(order, c)).toBe(132012);
@@ -119,16 +134,33 @@ describe('template send validation', () => {
   });
 
   it('quick replies: payload parameters are optional but must be well-formed', () => {
-    expect(codeOf(sale, [...saleOk(), { type: 'button', sub_type: 'quick_reply', index: '1', parameters: [{ type: 'payload', payload: 'STOP_PROMO' }] }])).toBe('ok');
-    expect(codeOf(sale, [...saleOk(), { type: 'button', sub_type: 'quick_reply', index: '1', parameters: [{ type: 'text', text: 'x' }] }])).toBe(100);
+    expect(
+      codeOf(sale, [
+        ...saleOk(),
+        { type: 'button', sub_type: 'quick_reply', index: '1', parameters: [{ type: 'payload', payload: 'STOP_PROMO' }] },
+      ]),
+    ).toBe('ok');
+    expect(
+      codeOf(sale, [...saleOk(), { type: 'button', sub_type: 'quick_reply', index: '1', parameters: [{ type: 'text', text: 'x' }] }]),
+    ).toBe(100);
     expect(codeOf(sale, [...saleOk(), { type: 'button', sub_type: 'url', index: '1', parameters: [text('x')] }])).toBe(132012);
   });
 
   it('currency and date_time parameters stand in for text', () => {
     const c = orderOk();
-    c[1] = { type: 'body', parameters: [text('Dana'), { type: 'currency', currency: { fallback_value: '$10.00', code: 'USD', amount_1000: 10000 } }, { type: 'date_time', date_time: { fallback_value: 'May 1' } }] };
+    c[1] = {
+      type: 'body',
+      parameters: [
+        text('Dana'),
+        { type: 'currency', currency: { fallback_value: '$10.00', code: 'USD', amount_1000: 10000 } },
+        { type: 'date_time', date_time: { fallback_value: 'May 1' } },
+      ],
+    };
     expect(codeOf(order, c)).toBe('ok');
-    c[1] = { type: 'body', parameters: [text('Dana'), { type: 'currency', currency: { fallback_value: '$10.00', code: 'usd', amount_1000: 10000 } }, text('x')] };
+    c[1] = {
+      type: 'body',
+      parameters: [text('Dana'), { type: 'currency', currency: { fallback_value: '$10.00', code: 'usd', amount_1000: 10000 } }, text('x')],
+    };
     expect(codeOf(order, c)).toBe(131009);
   });
 });

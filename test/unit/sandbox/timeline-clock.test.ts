@@ -23,7 +23,12 @@ describe('sandbox scenario timeline', () => {
           { at_ms: 2 * 3600_000, action: 'user_preferences', wa_id: '972541234568', value: 'stop' },
           { at_ms: 3 * 3600_000, action: 'throughput_upgrade', phone_number_id: '4000000000000001' },
           { at_ms: 3 * 3600_000, action: 'template_category', name: 'account_bonus', language: 'en_US', category: 'MARKETING' },
-          { at_ms: 3 * 3600_000, action: 'webhook', field: 'account_update', value: { event: 'DISABLED_UPDATE', ban_info: { waba_ban_state: 'SCHEDULE_FOR_DISABLE' } } },
+          {
+            at_ms: 3 * 3600_000,
+            action: 'webhook',
+            field: 'account_update',
+            value: { event: 'DISABLED_UPDATE', ban_info: { waba_ban_state: 'SCHEDULE_FOR_DISABLE' } },
+          },
         ],
       },
     });

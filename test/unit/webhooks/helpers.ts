@@ -63,35 +63,43 @@ export function testCtx(opts: { clock?: Clock; appSecret?: string | null } = {})
 export function statusEnvelope(statuses: Record<string, unknown>[], opts: { phoneNumberId?: string } = {}) {
   return {
     object: 'whatsapp_business_account',
-    entry: [{
-      id: 'WABA1',
-      changes: [{
-        field: 'messages',
-        value: {
-          messaging_product: 'whatsapp',
-          metadata: { display_phone_number: '15550001111', phone_number_id: opts.phoneNumberId ?? 'PN1' },
-          statuses,
-        },
-      }],
-    }],
+    entry: [
+      {
+        id: 'WABA1',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550001111', phone_number_id: opts.phoneNumberId ?? 'PN1' },
+              statuses,
+            },
+          },
+        ],
+      },
+    ],
   };
 }
 
 export function messageEnvelope(messages: Record<string, unknown>[], from = '972541234567') {
   return {
     object: 'whatsapp_business_account',
-    entry: [{
-      id: 'WABA1',
-      changes: [{
-        field: 'messages',
-        value: {
-          messaging_product: 'whatsapp',
-          metadata: { display_phone_number: '15550001111', phone_number_id: 'PN1' },
-          contacts: [{ profile: { name: 'Dana' }, wa_id: from }],
-          messages: messages.map((m) => ({ from, ...m })),
-        },
-      }],
-    }],
+    entry: [
+      {
+        id: 'WABA1',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550001111', phone_number_id: 'PN1' },
+              contacts: [{ profile: { name: 'Dana' }, wa_id: from }],
+              messages: messages.map((m) => ({ from, ...m })),
+            },
+          },
+        ],
+      },
+    ],
   };
 }
 

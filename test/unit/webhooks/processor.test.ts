@@ -15,7 +15,12 @@ function statusSet(): Record<string, unknown>[] {
     const base = { id, recipient_id: `97254000${String(i).padStart(4, '0')}`, biz_opaque_callback_data: `send-${i}` };
     out.push({ ...base, status: 'sent', timestamp: String(T0 + i) });
     if (i % 5 === 4) {
-      out.push({ ...base, status: 'failed', timestamp: String(T0 + i + 3), errors: [{ code: 131049, title: 'This message was not delivered to maintain healthy ecosystem engagement.' }] });
+      out.push({
+        ...base,
+        status: 'failed',
+        timestamp: String(T0 + i + 3),
+        errors: [{ code: 131049, title: 'This message was not delivered to maintain healthy ecosystem engagement.' }],
+      });
       continue;
     }
     const pricing = { billable: true, pricing_model: 'PMP', type: 'regular', category: 'marketing' };
@@ -54,7 +59,9 @@ async function ingest(bodies: Record<string, unknown>[][], drainEvery: number): 
   const ctx = testCtx({ clock: new FakeClock() });
   const svc = webhookService(ctx);
   const handled: Record<string, number> = {};
-  svc.router.on('status', (ev) => { handled[ev.key] = (handled[ev.key] ?? 0) + 1; });
+  svc.router.on('status', (ev) => {
+    handled[ev.key] = (handled[ev.key] ?? 0) + 1;
+  });
   try {
     let n = 0;
     for (const statuses of bodies) {
@@ -76,11 +83,17 @@ async function ingest(bodies: Record<string, unknown>[][], drainEvery: number): 
 
 describe('inbox processing', () => {
   let ctx: TestCtx | null = null;
-  afterEach(async () => { await ctx?.close(); ctx = null; });
+  afterEach(async () => {
+    await ctx?.close();
+    ctx = null;
+  });
 
   it('duplicates and out-of-order statuses give the same final result as in-order delivery', async () => {
     const all = statusSet();
-    const inOrder = await ingest(all.map((s) => [s]), 1);
+    const inOrder = await ingest(
+      all.map((s) => [s]),
+      1,
+    );
     expect(inOrder.keys.length).toBe(all.length);
     expect(Object.values(inOrder.handled).every((n) => n === 1)).toBe(true);
 
@@ -88,7 +101,7 @@ describe('inbox processing', () => {
       // Every status twice (Meta retries), shuffled, batched 1–4 per POST, processed in chunks.
       const messy = shuffle([...all, ...all, ...all.slice(0, 10)], seed);
       const bodies: Record<string, unknown>[][] = [];
-      for (let i = 0; i < messy.length; ) {
+      for (let i = 0; i < messy.length;) {
         const size = 1 + ((i * 7 + seed) % 4);
         bodies.push(messy.slice(i, i + size));
         i += size;
@@ -104,7 +117,12 @@ describe('inbox processing', () => {
   it('merges statuses monotonically: read implies delivered, failed after sent keeps its error, pricing kept', async () => {
     const { summary } = await ingest([statusSet()], 1);
     const byId = new Map((summary as { wamid: string }[]).map((r) => [r.wamid, r as Record<string, unknown>]));
-    expect(byId.get('wamid.M2')).toMatchObject({ status: 'read', pricing_category: 'marketing', delivered_at: (T0 + 7) * 1000, read_at: (T0 + 62) * 1000 });
+    expect(byId.get('wamid.M2')).toMatchObject({
+      status: 'read',
+      pricing_category: 'marketing',
+      delivered_at: (T0 + 7) * 1000,
+      read_at: (T0 + 62) * 1000,
+    });
     expect(byId.get('wamid.M0')).toMatchObject({ status: 'read', delivered_at: null, pricing_category: 'marketing' });
     expect(byId.get('wamid.M4')).toMatchObject({ status: 'failed', error_code: 131049, biz_opaque_callback_data: 'send-4' });
     expect(byId.get('wamid.M1')).toMatchObject({ status: 'delivered', recipient_id: '972540000001' });
@@ -115,15 +133,28 @@ describe('inbox processing', () => {
     const svc = webhookService(ctx);
     const known = new Set<string>();
     const applied: string[] = [];
-    svc.router.on('status', (ev: StatusEvent) => {
-      if (!known.has(ev.wamid)) return 'unmatched';
-      applied.push(`${ev.wamid}:${ev.status}`);
-      return 'matched';
-    }, { name: 'campaigns' });
-    svc.inbox.appendNow([{ body: Buffer.from(JSON.stringify(statusEnvelope([
-      { id: 'wamid.LATE', status: 'delivered', timestamp: String(T0 + 2), biz_opaque_callback_data: 'row-7' },
-      { id: 'wamid.LATE', status: 'sent', timestamp: String(T0 + 1), biz_opaque_callback_data: 'row-7' },
-    ]))), source: 'direct' }]);
+    svc.router.on(
+      'status',
+      (ev: StatusEvent) => {
+        if (!known.has(ev.wamid)) return 'unmatched';
+        applied.push(`${ev.wamid}:${ev.status}`);
+        return 'matched';
+      },
+      { name: 'campaigns' },
+    );
+    svc.inbox.appendNow([
+      {
+        body: Buffer.from(
+          JSON.stringify(
+            statusEnvelope([
+              { id: 'wamid.LATE', status: 'delivered', timestamp: String(T0 + 2), biz_opaque_callback_data: 'row-7' },
+              { id: 'wamid.LATE', status: 'sent', timestamp: String(T0 + 1), biz_opaque_callback_data: 'row-7' },
+            ]),
+          ),
+        ),
+        source: 'direct',
+      },
+    ]);
     await svc.processor.drain();
     expect(svc.info().pending_match).toBe(2);
     expect(svc.inbox.counts()).toMatchObject({ pending: 0, processed: 1 });
@@ -141,11 +172,20 @@ describe('inbox processing', () => {
     const svc: WebhookService = webhookService(ctx);
     let failuresLeft = 2;
     const seen: string[] = [];
-    svc.router.on('status', (ev) => {
-      if (failuresLeft > 0) { failuresLeft--; throw new Error('ledger busy'); }
-      seen.push(ev.key);
-    }, { name: 'flaky' });
-    svc.inbox.appendNow([{ body: Buffer.from(JSON.stringify(statusEnvelope([{ id: 'wamid.R', status: 'sent', timestamp: String(T0) }]))), source: 'direct' }]);
+    svc.router.on(
+      'status',
+      (ev) => {
+        if (failuresLeft > 0) {
+          failuresLeft--;
+          throw new Error('ledger busy');
+        }
+        seen.push(ev.key);
+      },
+      { name: 'flaky' },
+    );
+    svc.inbox.appendNow([
+      { body: Buffer.from(JSON.stringify(statusEnvelope([{ id: 'wamid.R', status: 'sent', timestamp: String(T0) }]))), source: 'direct' },
+    ]);
     await svc.processor.drain();
     expect(svc.inbox.counts()).toMatchObject({ pending: 1, processed: 0 });
     expect(svc.info().last_error).toContain('flaky: ledger busy');
@@ -169,19 +209,63 @@ describe('inbox processing', () => {
       body(messageEnvelope([{ id: 'wamid.in1', timestamp: String(T0), type: 'text', text: { body: 'STOP' } }], '972541111111')),
       body(messageEnvelope([{ id: 'wamid.in2', timestamp: String(T0), type: 'text', text: { body: '退訂' } }], '886912345678')),
       body(messageEnvelope([{ id: 'wamid.in3', timestamp: String(T0), type: 'text', text: { body: 'הסר' } }], '972542222222')),
-      body(messageEnvelope([{ id: 'wamid.in4', timestamp: String(T0), type: 'button', button: { payload: 'Stop promotions', text: 'Stop promotions' }, context: { from: '15550001111', id: 'wamid.tmpl' } }], '972543333333')),
-      body(messageEnvelope([{ id: 'wamid.in5', timestamp: String(T0), type: 'text', text: { body: 'When does the sale end?' } }], '972544444444')),
-      body({ object: 'whatsapp_business_account', entry: [{ id: 'WABA1', changes: [{ field: 'user_preferences', value: {
-        messaging_product: 'whatsapp', metadata: { phone_number_id: 'PN1' },
-        user_preferences: [{ wa_id: '972545555555', detail: 'User requested to stop marketing messages', category: 'marketing_messages', value: 'stop', timestamp: T0 + 9 }],
-      } }] }] }),
+      body(
+        messageEnvelope(
+          [
+            {
+              id: 'wamid.in4',
+              timestamp: String(T0),
+              type: 'button',
+              button: { payload: 'Stop promotions', text: 'Stop promotions' },
+              context: { from: '15550001111', id: 'wamid.tmpl' },
+            },
+          ],
+          '972543333333',
+        ),
+      ),
+      body(
+        messageEnvelope(
+          [{ id: 'wamid.in5', timestamp: String(T0), type: 'text', text: { body: 'When does the sale end?' } }],
+          '972544444444',
+        ),
+      ),
+      body({
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: 'WABA1',
+            changes: [
+              {
+                field: 'user_preferences',
+                value: {
+                  messaging_product: 'whatsapp',
+                  metadata: { phone_number_id: 'PN1' },
+                  user_preferences: [
+                    {
+                      wa_id: '972545555555',
+                      detail: 'User requested to stop marketing messages',
+                      category: 'marketing_messages',
+                      value: 'stop',
+                      timestamp: T0 + 9,
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      }),
     ]);
     // No contacts service yet: the opt-outs wait (the rows stay pending) rather than being lost.
     await svc.processor.drain();
     expect(svc.inbox.counts().pending).toBe(5);
     expect(changes).toEqual([]);
 
-    svc.setConsentSink({ record: (c) => { changes.push(c); } });
+    svc.setConsentSink({
+      record: (c) => {
+        changes.push(c);
+      },
+    });
     await (ctx.clock as FakeClock).advance(60_000);
     await svc.processor.drain();
     expect(svc.inbox.counts()).toMatchObject({ pending: 0, processed: 6 });
@@ -202,12 +286,30 @@ describe('inbox processing', () => {
     ctx = testCtx({ clock: new FakeClock() });
     const svc = webhookService(ctx);
     const got: string[] = [];
-    for (const t of ['template_status', 'template_quality', 'phone_quality', 'account_update', 'business_capability', 'template_category'] as const) {
-      svc.router.on(t, (ev) => { got.push(`${ev.type}:${ev.event ?? ''}`); });
+    for (const t of [
+      'template_status',
+      'template_quality',
+      'phone_quality',
+      'account_update',
+      'business_capability',
+      'template_category',
+    ] as const) {
+      svc.router.on(t, (ev) => {
+        got.push(`${ev.type}:${ev.event ?? ''}`);
+      });
     }
-    const change = (field: string, value: Record<string, unknown>) => ({ object: 'whatsapp_business_account', entry: [{ id: 'WABA1', time: T0, changes: [{ field, value }] }] });
+    const change = (field: string, value: Record<string, unknown>) => ({
+      object: 'whatsapp_business_account',
+      entry: [{ id: 'WABA1', time: T0, changes: [{ field, value }] }],
+    });
     const docs = [
-      change('message_template_status_update', { event: 'PAUSED', message_template_id: 1, message_template_name: 'promo', message_template_language: 'en-US', reason: 'LOW_QUALITY' }),
+      change('message_template_status_update', {
+        event: 'PAUSED',
+        message_template_id: 1,
+        message_template_name: 'promo',
+        message_template_language: 'en-US',
+        reason: 'LOW_QUALITY',
+      }),
       change('message_template_status_update', { previous_quality_score: 'GREEN', new_quality_score: 'YELLOW', message_template_id: 1 }),
       change('message_template_quality_update', { previous_quality_score: 'YELLOW', new_quality_score: 'RED', message_template_id: 1 }),
       change('phone_number_quality_update', { display_phone_number: '15550001111', event: 'THROUGHPUT_UPGRADE' }),
@@ -218,8 +320,13 @@ describe('inbox processing', () => {
     svc.inbox.appendNow([...docs, docs[0]!].map((d) => ({ body: Buffer.from(JSON.stringify(d)), source: 'direct' as const })));
     await svc.processor.drain();
     expect(got).toEqual([
-      'template_status:PAUSED', 'template_quality:', 'template_quality:', 'phone_quality:THROUGHPUT_UPGRADE',
-      'account_update:DISABLED_UPDATE', 'business_capability:', 'template_category:',
+      'template_status:PAUSED',
+      'template_quality:',
+      'template_quality:',
+      'phone_quality:THROUGHPUT_UPGRADE',
+      'account_update:DISABLED_UPDATE',
+      'business_capability:',
+      'template_category:',
     ]);
   });
 
@@ -227,9 +334,12 @@ describe('inbox processing', () => {
     const clock = new FakeClock();
     ctx = testCtx({ clock });
     const svc = webhookService(ctx);
-    svc.inbox.appendNow(Array.from({ length: 50 }, (_, i) => ({
-      body: Buffer.from(JSON.stringify(statusEnvelope([{ id: `wamid.B${i}`, status: 'sent', timestamp: String(T0) }]))), source: 'direct' as const,
-    })));
+    svc.inbox.appendNow(
+      Array.from({ length: 50 }, (_, i) => ({
+        body: Buffer.from(JSON.stringify(statusEnvelope([{ id: `wamid.B${i}`, status: 'sent', timestamp: String(T0) }]))),
+        source: 'direct' as const,
+      })),
+    );
     await svc.processor.drain();
     await clock.advance(150);
     const activity = ctx.emitted.filter((e) => e.event === 'webhooks:activity');

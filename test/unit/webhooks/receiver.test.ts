@@ -49,7 +49,13 @@ describe('webhook receiver', () => {
 
   it('refuses a wrong or malformed signature with 403 and stores nothing', async () => {
     const body = JSON.stringify(sample);
-    for (const sig of [signBody(body, 'another-secret'), signBody(body + ' ', APP_SECRET), 'sha256=zz', 'sha1=abc', signBody(body, APP_SECRET).toUpperCase()]) {
+    for (const sig of [
+      signBody(body, 'another-secret'),
+      signBody(body + ' ', APP_SECRET),
+      'sha256=zz',
+      'sha1=abc',
+      signBody(body, APP_SECRET).toUpperCase(),
+    ]) {
       const r = await post(rx.url, body, { 'x-hub-signature-256': sig });
       expect(r.status, sig).toBe(403);
     }
@@ -58,7 +64,8 @@ describe('webhook receiver', () => {
 
   it('checks the signature over the raw bytes, not re-serialised JSON', async () => {
     // Same JSON value, different bytes (spacing, escaped unicode): signed as sent, accepted as sent.
-    const body = '{ "object":"whatsapp_business_account",  "entry":[{"id":"W","changes":[{"field":"messages","value":{"statuses":[{"id":"wamid.\\u0042","status":"sent","timestamp":"1767600000"}]}}]}]}';
+    const body =
+      '{ "object":"whatsapp_business_account",  "entry":[{"id":"W","changes":[{"field":"messages","value":{"statuses":[{"id":"wamid.\\u0042","status":"sent","timestamp":"1767600000"}]}}]}]}';
     const r = await post(rx.url, body, { 'x-hub-signature-256': signBody(body, APP_SECRET) });
     expect(r.status).toBe(200);
     const reserialised = JSON.stringify(JSON.parse(body));
@@ -73,10 +80,14 @@ describe('webhook receiver', () => {
     expect(r.status).toBe(413);
     // Without a Content-Length (chunked), the cap applies while reading.
     const status = await new Promise<number>((resolve, reject) => {
-      const req = http.request(rx.url, { method: 'POST', headers: { 'transfer-encoding': 'chunked', 'x-hub-signature-256': signBody(big, APP_SECRET) } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = http.request(
+        rx.url,
+        { method: 'POST', headers: { 'transfer-encoding': 'chunked', 'x-hub-signature-256': signBody(big, APP_SECRET) } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       for (let i = 0; i < big.length; i += 256 * 1024) req.write(big.slice(i, i + 256 * 1024));
       req.end();

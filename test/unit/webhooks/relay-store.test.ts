@@ -5,7 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RelayStore } from '../../../relay/src/store';
 
 let store: RelayStore | null = null;
-afterEach(() => { store?.close(); store = null; });
+afterEach(() => {
+  store?.close();
+  store = null;
+});
 const open = () => (store = new RelayStore(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'relay-store-')), 'relay.db')));
 
 describe('relay store', () => {

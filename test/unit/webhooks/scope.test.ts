@@ -34,10 +34,18 @@ describe('outOfScope: only the connected WABA and its numbers apply', () => {
   });
 
   it('no account connected: account/template events are ignored, message-level events still apply', () => {
-    for (const type of ['business_capability', 'account_update', 'phone_quality', 'template_status', 'template_category', 'other'] as const) {
+    for (const type of [
+      'business_capability',
+      'account_update',
+      'phone_quality',
+      'template_status',
+      'template_category',
+      'other',
+    ] as const) {
       expect(outOfScope(ev(type, 'WABA9', null), null)).toEqual({ reason: 'no_account', id: 'WABA9' });
     }
-    for (const type of ['status', 'message', 'user_preferences', 'value_error'] as const) expect(outOfScope(ev(type, 'WABA9', 'PN9'), null)).toBeNull();
+    for (const type of ['status', 'message', 'user_preferences', 'value_error'] as const)
+      expect(outOfScope(ev(type, 'WABA9', 'PN9'), null)).toBeNull();
   });
 });
 
@@ -46,7 +54,14 @@ describe('ScopeCache', () => {
     const clock = new FakeClock();
     let loads = 0;
     let scope: AccountScope | null = OURS;
-    const cache = new ScopeCache(() => { loads++; return scope; }, clock, 5_000);
+    const cache = new ScopeCache(
+      () => {
+        loads++;
+        return scope;
+      },
+      clock,
+      5_000,
+    );
     for (let i = 0; i < 1000; i++) cache.check()(ev('status', 'WABA1', 'PN1'));
     expect(loads).toBe(1);
     scope = null;
@@ -62,22 +77,46 @@ describe('ScopeCache', () => {
 });
 
 describe('value-level errors', () => {
-  const body = (time = 1767600000) => JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [{ id: 'WABA1', time, changes: [{ field: 'messages', value: {
-      messaging_product: 'whatsapp',
-      metadata: { display_phone_number: '15550001111', phone_number_id: 'PN1' },
-      errors: [{ code: 131000, title: 'Something went wrong', message: 'Something went wrong', error_data: { details: 'Message failed to send because of an unknown error.' }, href: 'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/' }],
-      statuses: [{ id: 'wamid.V1', status: 'sent', timestamp: '1767600000', recipient_id: '15550000001' }],
-    } }] }],
-  });
+  const body = (time = 1767600000) =>
+    JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: 'WABA1',
+          time,
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '15550001111', phone_number_id: 'PN1' },
+                errors: [
+                  {
+                    code: 131000,
+                    title: 'Something went wrong',
+                    message: 'Something went wrong',
+                    error_data: { details: 'Message failed to send because of an unknown error.' },
+                    href: 'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/',
+                  },
+                ],
+                statuses: [{ id: 'wamid.V1', status: 'sent', timestamp: '1767600000', recipient_id: '15550000001' }],
+              },
+            },
+          ],
+        },
+      ],
+    });
 
-  it('become a value_error event beside the value\'s statuses, keyed so a repeat is the same event', () => {
+  it("become a value_error event beside the value's statuses, keyed so a repeat is the same event", () => {
     const events = parseEvents(body(), { optOut });
     expect(events.map((e) => e.type).sort()).toEqual(['status', 'value_error']);
     const v = events.find((e) => e.type === 'value_error')!;
     expect(v).toMatchObject({
-      type: 'value_error', field: 'messages', wabaId: 'WABA1', phoneNumberId: 'PN1', time: 1767600000_000,
+      type: 'value_error',
+      field: 'messages',
+      wabaId: 'WABA1',
+      phoneNumberId: 'PN1',
+      time: 1767600000_000,
       errors: [{ code: 131000, title: 'Something went wrong', details: 'Message failed to send because of an unknown error.' }],
     });
     expect(parseEvents(body(), { optOut }).find((e) => e.type === 'value_error')!.key).toBe(v.key);

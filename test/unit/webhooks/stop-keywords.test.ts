@@ -5,7 +5,18 @@ const m = createOptOutMatcher();
 
 describe('STOP keywords', () => {
   it('recognises English opt-outs whatever the case, spacing or punctuation', () => {
-    for (const t of ['STOP', 'stop', ' Stop! ', 'stop.', 'UNSUBSCRIBE', 'Unsubscribe please'.slice(0, 11), 'opt-out', 'OPT OUT', 'Stop all', 'STOP 🛑']) {
+    for (const t of [
+      'STOP',
+      'stop',
+      ' Stop! ',
+      'stop.',
+      'UNSUBSCRIBE',
+      'Unsubscribe please'.slice(0, 11),
+      'opt-out',
+      'OPT OUT',
+      'Stop all',
+      'STOP 🛑',
+    ]) {
       expect(m.keyword(t), t).not.toBeNull();
     }
   });
@@ -28,7 +39,15 @@ describe('STOP keywords', () => {
   });
 
   it('matches the whole message only, never a word inside a sentence', () => {
-    for (const t of ["don't stop sending me deals", 'Can I stop by the shop?', 'הסר את המוצר מההזמנה שלי', '停止了嗎？我還要', 'stopwatch', '', '   ']) {
+    for (const t of [
+      "don't stop sending me deals",
+      'Can I stop by the shop?',
+      'הסר את המוצר מההזמנה שלי',
+      '停止了嗎？我還要',
+      'stopwatch',
+      '',
+      '   ',
+    ]) {
       expect(m.keyword(t), t).toBeNull();
     }
   });

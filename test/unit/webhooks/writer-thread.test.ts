@@ -46,7 +46,12 @@ describe('inbox writer thread module', () => {
     const bundle = path.join(dir, 'cli.mjs');
     await emitInboxWriterWorker(bundle);
     const { db } = webhookDb();
-    const data: WriterData = { file: db.name, durability: 'full', sqlitePath: createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers'), keyHex: null };
+    const data: WriterData = {
+      file: db.name,
+      durability: 'full',
+      sqlitePath: createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers'),
+      keyHex: null,
+    };
     const worker = new Worker(pathToFileURL(path.join(dir, WORKER_BUNDLE_NAME)), { workerData: data });
     try {
       const answers: FromWriter[] = [];

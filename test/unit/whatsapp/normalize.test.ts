@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import {
-  bestLimit, displayToE164, headerFormat, limitForPacing, normalizeLanguage, normalizeLimit, normalizeQuality, normalizeRejectedReason,
-  normalizeTemplateStatus, templateVariables,
+  bestLimit,
+  displayToE164,
+  headerFormat,
+  limitForPacing,
+  normalizeLanguage,
+  normalizeLimit,
+  normalizeQuality,
+  normalizeRejectedReason,
+  normalizeTemplateStatus,
+  templateVariables,
 } from '../../../electron/core/whatsapp/normalize';
 
-describe('normalising Meta\'s values', () => {
+describe("normalising Meta's values", () => {
   it('reads every messaging-limit spelling, and never mistakes the unknown for unlimited', () => {
     expect(normalizeLimit('TIER_2K')).toBe('TIER_2K'); // v24 field
     expect(normalizeLimit('TIER_1K')).toBe('TIER_1K'); // legacy messaging_limit_tier
@@ -44,7 +52,7 @@ describe('normalising Meta\'s values', () => {
     expect(normalizeLanguage('zh_TW')).toBe('zh_TW');
   });
 
-  it('lists a template\'s variables in order across header, body and URL buttons', () => {
+  it("lists a template's variables in order across header, body and URL buttons", () => {
     const positional = [
       { type: 'HEADER', format: 'TEXT', text: 'Order {{1}}' },
       { type: 'BODY', text: 'Hi {{1}}, order {{2}} arrives {{3}}.' },
@@ -52,7 +60,10 @@ describe('normalising Meta\'s values', () => {
     ];
     expect(templateVariables(positional)).toEqual(['1', '2', '3']);
     expect(headerFormat(positional)).toBe('TEXT');
-    const named = [{ type: 'HEADER', format: 'IMAGE' }, { type: 'BODY', text: 'שלום {{first_name}}, {{ discount }} הנחה' }];
+    const named = [
+      { type: 'HEADER', format: 'IMAGE' },
+      { type: 'BODY', text: 'שלום {{first_name}}, {{ discount }} הנחה' },
+    ];
     expect(templateVariables(named)).toEqual(['first_name', 'discount']);
     expect(headerFormat(named)).toBe('IMAGE');
     expect(headerFormat([{ type: 'BODY', text: 'x' }])).toBeNull();

@@ -29,7 +29,9 @@ export interface LedgerRepository extends Bound<typeof ledger> {}
 
 export function sqliteCampaignRepository(db: Db): CampaignRepository {
   return {
-    ...bindStore(db, campaigns), ...bindStore(db, occurrences), ...bindStore(db, rateCard),
+    ...bindStore(db, campaigns),
+    ...bindStore(db, occurrences),
+    ...bindStore(db, rateCard),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
   };
 }

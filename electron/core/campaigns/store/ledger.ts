@@ -39,12 +39,17 @@ export function uniqueRecipientsSince(db: Db, since: number): number {
 
 /** Sends of a category since `since`, other campaigns than `campaignId` (frequency caps). */
 export function sendsOfCategorySince(db: Db, category: string, since: number, campaignId: string): { phone_hash: string; at: number }[] {
-  return db.prepare('SELECT phone_hash, at FROM messaging_log WHERE category = ? AND at > ? AND (campaign_id IS NULL OR campaign_id != ?)').all(category, since, campaignId) as { phone_hash: string; at: number }[];
+  return db
+    .prepare('SELECT phone_hash, at FROM messaging_log WHERE category = ? AND at > ? AND (campaign_id IS NULL OR campaign_id != ?)')
+    .all(category, since, campaignId) as { phone_hash: string; at: number }[];
 }
 
 /** The last send to each number since `since`, oldest first (the 24-hour window). */
 export function lastSendPerNumberSince(db: Db, since: number): { phone_hash: string; at: number }[] {
-  return db.prepare('SELECT phone_hash, max(at) AS at FROM messaging_log WHERE at > ? GROUP BY phone_hash ORDER BY at').all(since) as { phone_hash: string; at: number }[];
+  return db.prepare('SELECT phone_hash, max(at) AS at FROM messaging_log WHERE at > ? GROUP BY phone_hash ORDER BY at').all(since) as {
+    phone_hash: string;
+    at: number;
+  }[];
 }
 
 // ---- recipients --------------------------------------------------------------------------------
@@ -54,19 +59,29 @@ const countsStatements = new WeakMap<Db, ReturnType<Db['prepare']>>();
 /** Rows per state of one campaign (the statement is prepared once per database: progress runs it ~10 times a second). */
 export function countsByState(db: Db, campaignId: string): { state: RecipientState; n: number }[] {
   let stmt = countsStatements.get(db);
-  if (!stmt) { stmt = db.prepare('SELECT state, count(*) AS n FROM campaign_recipients WHERE campaign_id = ? GROUP BY state'); countsStatements.set(db, stmt); }
+  if (!stmt) {
+    stmt = db.prepare('SELECT state, count(*) AS n FROM campaign_recipients WHERE campaign_id = ? GROUP BY state');
+    countsStatements.set(db, stmt);
+  }
   return stmt.all(campaignId) as { state: RecipientState; n: number }[];
 }
 
 /** Rows of running campaigns that are pending or sending and due by `until`. */
 export function dueInRunningCampaigns(db: Db, until: number): number {
-  return (db.prepare(`SELECT count(*) AS n FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id
-      WHERE c.state = 'running' AND r.state IN ('pending', 'sending') AND (r.not_before IS NULL OR r.not_before <= ?)`).get(until) as { n: number }).n;
+  return (
+    db
+      .prepare(
+        `SELECT count(*) AS n FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id
+      WHERE c.state = 'running' AND r.state IN ('pending', 'sending') AND (r.not_before IS NULL OR r.not_before <= ?)`,
+      )
+      .get(until) as { n: number }
+  ).n;
 }
 
 /** Snapshots recipients into the ledger (INSERT OR IGNORE: a contact is in a campaign once). */
 export function insertRecipients(db: Db, campaignId: string, rows: Iterable<NewRecipient>, now: number): void {
-  const insert = db.prepare(`INSERT OR IGNORE INTO campaign_recipients (campaign_id, contact_id, phone, phone_hash, country, tz, params, state, skip_reason, updated_at)
+  const insert =
+    db.prepare(`INSERT OR IGNORE INTO campaign_recipients (campaign_id, contact_id, phone, phone_hash, country, tz, params, state, skip_reason, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   for (const r of rows) insert.run(campaignId, r.contact_id, r.phone, r.phone_hash, r.country, r.tz, r.params, r.state, r.skip_reason, now);
 }
@@ -74,30 +89,55 @@ export function insertRecipients(db: Db, campaignId: string, rows: Iterable<NewR
 /** Failed (not opted-out) or uncertain rows with a number become pending again; returns how many. */
 export function requeue(db: Db, campaignId: string, which: 'failed' | 'uncertain', now: number): number {
   return which === 'uncertain'
-    ? db.prepare(`UPDATE campaign_recipients SET state = 'pending', not_before = NULL, wamid = NULL, updated_at = ? WHERE campaign_id = ? AND state = 'uncertain' AND phone IS NOT NULL`).run(now, campaignId).changes
-    : db.prepare(`UPDATE campaign_recipients SET state = 'pending', not_before = NULL, wamid = NULL, updated_at = ? WHERE campaign_id = ? AND state = 'failed' AND phone IS NOT NULL
-            AND coalesce(error_class, '') NOT IN (${NOT_RETRYABLE_CLASSES.map((c) => `'${c}'`).join(', ')})`).run(now, campaignId).changes;
+    ? db
+        .prepare(
+          `UPDATE campaign_recipients SET state = 'pending', not_before = NULL, wamid = NULL, updated_at = ? WHERE campaign_id = ? AND state = 'uncertain' AND phone IS NOT NULL`,
+        )
+        .run(now, campaignId).changes
+    : db
+        .prepare(
+          `UPDATE campaign_recipients SET state = 'pending', not_before = NULL, wamid = NULL, updated_at = ? WHERE campaign_id = ? AND state = 'failed' AND phone IS NOT NULL
+            AND coalesce(error_class, '') NOT IN (${NOT_RETRYABLE_CLASSES.map((c) => `'${c}'`).join(', ')})`,
+        )
+        .run(now, campaignId).changes;
 }
 
 export function skipPending(db: Db, campaignId: string, reason: string, now: number): void {
-  db.prepare(`UPDATE campaign_recipients SET state = 'skipped', skip_reason = ?, updated_at = ? WHERE campaign_id = ? AND state = 'pending'`).run(reason, now, campaignId);
+  db.prepare(
+    `UPDATE campaign_recipients SET state = 'skipped', skip_reason = ?, updated_at = ? WHERE campaign_id = ? AND state = 'pending'`,
+  ).run(reason, now, campaignId);
 }
 
 export function pendingHashes(db: Db, campaignId: string): { phone_hash: string }[] {
-  return db.prepare(`SELECT phone_hash FROM campaign_recipients WHERE campaign_id = ? AND state = 'pending' ORDER BY id`).all(campaignId) as { phone_hash: string }[];
+  return db
+    .prepare(`SELECT phone_hash FROM campaign_recipients WHERE campaign_id = ? AND state = 'pending' ORDER BY id`)
+    .all(campaignId) as { phone_hash: string }[];
 }
 
 export function pendingDueCount(db: Db, campaignId: string, now: number): number {
-  return (db.prepare(`SELECT count(*) AS n FROM campaign_recipients WHERE campaign_id = ? AND state = 'pending' AND (not_before IS NULL OR not_before <= ?)`).get(campaignId, now) as { n: number }).n;
+  return (
+    db
+      .prepare(
+        `SELECT count(*) AS n FROM campaign_recipients WHERE campaign_id = ? AND state = 'pending' AND (not_before IS NULL OR not_before <= ?)`,
+      )
+      .get(campaignId, now) as { n: number }
+  ).n;
 }
 
 /** The earliest time a pending row waits for after `now` (a retry), or null. */
 export function nextPendingAfter(db: Db, campaignId: string, now: number): number | null {
-  return (db.prepare(`SELECT min(not_before) AS t FROM campaign_recipients WHERE campaign_id = ? AND state = 'pending' AND not_before > ?`).get(campaignId, now) as { t: number | null }).t;
+  return (
+    db
+      .prepare(`SELECT min(not_before) AS t FROM campaign_recipients WHERE campaign_id = ? AND state = 'pending' AND not_before > ?`)
+      .get(campaignId, now) as { t: number | null }
+  ).t;
 }
 
 export function failureGroups(db: Db, campaignId: string): CampaignStatus['errors'] {
-  return db.prepare(`SELECT error_code AS code, error_class, count(*) AS count FROM campaign_recipients WHERE campaign_id = ? AND state = 'failed' GROUP BY error_code, error_class ORDER BY count DESC`)
+  return db
+    .prepare(
+      `SELECT error_code AS code, error_class, count(*) AS count FROM campaign_recipients WHERE campaign_id = ? AND state = 'failed' GROUP BY error_code, error_class ORDER BY count DESC`,
+    )
     .all(campaignId) as CampaignStatus['errors'];
 }
 
@@ -110,10 +150,18 @@ export function recipientPage(db: Db, input: RecipientFilter): { rows: Recipient
     where.push(`state IN (${states.map(() => '?').join(',')})`);
     params.push(...states);
   }
-  if (input.error_code !== undefined) { where.push('error_code = ?'); params.push(input.error_code); }
-  if (input.search) { where.push(`phone LIKE ? ESCAPE '\\'`); params.push(`%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`); }
-  const total = (db.prepare(`SELECT count(*) AS n FROM campaign_recipients WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n;
-  const rows = db.prepare(`SELECT ${RECIPIENT_COLUMNS} FROM campaign_recipients WHERE ${where.join(' AND ')} AND id > ? ORDER BY id LIMIT ?`)
+  if (input.error_code !== undefined) {
+    where.push('error_code = ?');
+    params.push(input.error_code);
+  }
+  if (input.search) {
+    where.push(`phone LIKE ? ESCAPE '\\'`);
+    params.push(`%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  }
+  const total = (db.prepare(`SELECT count(*) AS n FROM campaign_recipients WHERE ${where.join(' AND ')}`).get(...params) as { n: number })
+    .n;
+  const rows = db
+    .prepare(`SELECT ${RECIPIENT_COLUMNS} FROM campaign_recipients WHERE ${where.join(' AND ')} AND id > ? ORDER BY id LIMIT ?`)
     .all(...params, input.cursor ?? 0, input.limit) as RecipientRow[];
   return { rows, total };
 }
@@ -126,13 +174,21 @@ export function* recipientRows(db: Db, campaignId: string): Generator<RecipientR
 
 /** Rows of a campaign still to send or in flight (0: the scheduler completes it). */
 export function openRowCount(db: Db, campaignId: string): number {
-  return (db.prepare(`SELECT count(*) AS n FROM campaign_recipients WHERE campaign_id = ? AND state IN ('pending', 'sending')`).get(campaignId) as { n: number }).n;
+  return (
+    db
+      .prepare(`SELECT count(*) AS n FROM campaign_recipients WHERE campaign_id = ? AND state IN ('pending', 'sending')`)
+      .get(campaignId) as { n: number }
+  ).n;
 }
 
 /** Pending rows of a campaign due at `now`, and the earliest later not-before (one query). */
 export function pendingTiming(db: Db, campaignId: string, now: number): { dueNow: number; nextNotBefore: number | null } {
-  const r = db.prepare(`SELECT sum(CASE WHEN not_before IS NULL OR not_before <= ? THEN 1 ELSE 0 END) AS due,
+  const r = db
+    .prepare(
+      `SELECT sum(CASE WHEN not_before IS NULL OR not_before <= ? THEN 1 ELSE 0 END) AS due,
       min(CASE WHEN not_before > ? THEN not_before END) AS next
-    FROM campaign_recipients WHERE campaign_id = ? AND state = 'pending'`).get(now, now, campaignId) as { due: number | null; next: number | null };
+    FROM campaign_recipients WHERE campaign_id = ? AND state = 'pending'`,
+    )
+    .get(now, now, campaignId) as { due: number | null; next: number | null };
   return { dueNow: r.due ?? 0, nextNotBefore: r.next };
 }

@@ -10,7 +10,9 @@ export function rateCardEntries(db: Db): RateCardEntry[] {
 export function replaceRateCard(db: Db, entries: RateCardEntry[], now: number): void {
   db.transaction(() => {
     db.prepare('DELETE FROM rate_card').run();
-    const ins = db.prepare('INSERT INTO rate_card (category, country, price, currency, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (category, country) DO UPDATE SET price = excluded.price, currency = excluded.currency');
+    const ins = db.prepare(
+      'INSERT INTO rate_card (category, country, price, currency, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (category, country) DO UPDATE SET price = excluded.price, currency = excluded.currency',
+    );
     for (const e of entries) ins.run(e.category, e.country, e.price, e.currency, now);
   })();
 }

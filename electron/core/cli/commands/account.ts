@@ -33,14 +33,18 @@ const BLOCKER_TEXT: Record<AccountStatus['blockers'][number], string> = {
 };
 
 export function accountStatusText(s: AccountStatus): string {
-  if (!s.connection) return 'Not connected. Run `pacer account connect --waba-id ID --phone-number-id ID` (token from PACER_ACCESS_TOKEN), or `pacer account use-sandbox`.';
+  if (!s.connection)
+    return 'Not connected. Run `pacer account connect --waba-id ID --phone-number-id ID` (token from PACER_ACCESS_TOKEN), or `pacer account use-sandbox`.';
   const p = s.portfolio;
   const lines = [
     `Connected (${s.connection.mode}) to ${s.connection.graphUrl} ${s.connection.apiVersion}, WABA ${s.connection.wabaId}`,
     `Access token: ${s.token.state}${s.secrets.accessToken.last4 ? ` (…${s.secrets.accessToken.last4})` : ''}${s.token.errorCode ? `, code ${s.token.errorCode}` : ''}`,
     `Messaging limit: ${p.messagingLimit}; used in the last 24 h: ${p.used24h}; remaining: ${p.remaining24h ?? 'no fixed limit'}`,
     'Phone numbers:',
-    ...s.phoneNumbers.map((n) => `  ${n.primary ? '*' : ' '} ${n.displayPhoneNumber.padEnd(16)} ${n.verifiedName.padEnd(24)} quality ${n.qualityRating.padEnd(7)} ${n.throughput.padEnd(8)} ${n.status}  (id ${n.id})`),
+    ...s.phoneNumbers.map(
+      (n) =>
+        `  ${n.primary ? '*' : ' '} ${n.displayPhoneNumber.padEnd(16)} ${n.verifiedName.padEnd(24)} quality ${n.qualityRating.padEnd(7)} ${n.throughput.padEnd(8)} ${n.status}  (id ${n.id})`,
+    ),
     s.canSend ? 'Sending: allowed' : `Sending: BLOCKED — ${s.blockers.map((b) => BLOCKER_TEXT[b]).join('; ')}`,
   ];
   if (s.lastError) lines.push(`Last error: ${s.lastError.message}`);
@@ -90,32 +94,46 @@ export function registerAccountCommands(program: Command, cli: CliContext): void
     .requiredOption('--phone-number-id <id>', 'phone number id (not the phone number)')
     .option('--graph-url <url>', 'Cloud-API-compatible base URL (sandbox, test double, BSP proxy)')
     .option('--api-version <vNN.N>', 'Graph API version (default v24.0)')
-    .option('--verify-token <text>', 'webhook verify token (as typed in Meta\'s App Dashboard)')
+    .option('--verify-token <text>', "webhook verify token (as typed in Meta's App Dashboard)")
     .option('--json', 'print JSON')
-    .action(async (o: { wabaId: string; phoneNumberId: string; graphUrl?: string; apiVersion?: string; verifyToken?: string }, cmd: Command) => {
-      const env = cli.io.env;
-      let accessToken = env.PACER_ACCESS_TOKEN?.trim() || '';
-      let appSecret = env.PACER_APP_SECRET?.trim() || '';
-      await cli.withCore(cmd, async (core) => {
-        const stored = (await cli.call(core, 'account:status', {})).secrets;
-        if (!accessToken) accessToken = await promptSecret(`Access token${stored.accessToken.set ? ` (Enter keeps …${stored.accessToken.last4})` : ''}: `);
-        if (!accessToken && !stored.accessToken.set) {
-          throw new CliError('No access token: set PACER_ACCESS_TOKEN (or run in a terminal to be asked). Tokens are never read from the command line.', EXIT_USAGE);
-        }
-        if (!appSecret && !env.PACER_ACCESS_TOKEN) appSecret = await promptSecret(`App secret${stored.appSecret.set ? ` (Enter keeps …${stored.appSecret.last4})` : ' (Enter to skip)'}: `);
-        const status = await cli.call(core, 'account:connect', {
-          wabaId: o.wabaId, phoneNumberId: o.phoneNumberId,
-          ...(accessToken ? { accessToken } : {}), ...(appSecret ? { appSecret } : {}),
-          ...(o.graphUrl ? { graphUrl: o.graphUrl } : {}), ...(o.apiVersion ? { apiVersion: o.apiVersion } : {}),
-          ...(o.verifyToken ? { verifyToken: o.verifyToken } : {}),
+    .action(
+      async (o: { wabaId: string; phoneNumberId: string; graphUrl?: string; apiVersion?: string; verifyToken?: string }, cmd: Command) => {
+        const env = cli.io.env;
+        let accessToken = env.PACER_ACCESS_TOKEN?.trim() || '';
+        let appSecret = env.PACER_APP_SECRET?.trim() || '';
+        await cli.withCore(cmd, async (core) => {
+          const stored = (await cli.call(core, 'account:status', {})).secrets;
+          if (!accessToken)
+            accessToken = await promptSecret(
+              `Access token${stored.accessToken.set ? ` (Enter keeps …${stored.accessToken.last4})` : ''}: `,
+            );
+          if (!accessToken && !stored.accessToken.set) {
+            throw new CliError(
+              'No access token: set PACER_ACCESS_TOKEN (or run in a terminal to be asked). Tokens are never read from the command line.',
+              EXIT_USAGE,
+            );
+          }
+          if (!appSecret && !env.PACER_ACCESS_TOKEN)
+            appSecret = await promptSecret(
+              `App secret${stored.appSecret.set ? ` (Enter keeps …${stored.appSecret.last4})` : ' (Enter to skip)'}: `,
+            );
+          const status = await cli.call(core, 'account:connect', {
+            wabaId: o.wabaId,
+            phoneNumberId: o.phoneNumberId,
+            ...(accessToken ? { accessToken } : {}),
+            ...(appSecret ? { appSecret } : {}),
+            ...(o.graphUrl ? { graphUrl: o.graphUrl } : {}),
+            ...(o.apiVersion ? { apiVersion: o.apiVersion } : {}),
+            ...(o.verifyToken ? { verifyToken: o.verifyToken } : {}),
+          });
+          cli.print(cmd, accountStatusJson(status), () => accountStatusText(status));
         });
-        cli.print(cmd, accountStatusJson(status), () => accountStatusText(status));
-      });
-    });
+      },
+    );
 
   account
     .command('status')
-    .description('Portfolio messaging limit and 24-hour budget, and each phone number\'s health')
+    .description("Portfolio messaging limit and 24-hour budget, and each phone number's health")
     .option('--json', 'print JSON')
     .action(async (_o, cmd: Command) => {
       await cli.withCore(cmd, async (core) => {

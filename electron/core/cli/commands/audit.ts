@@ -16,7 +16,12 @@ function time(v: string | undefined, end: boolean, flag: string): number | undef
   return day && end ? t + 86_400_000 - 1 : t;
 }
 
-interface FilterOpts { action: string[]; from?: string; to?: string; text?: string }
+interface FilterOpts {
+  action: string[];
+  from?: string;
+  to?: string;
+  text?: string;
+}
 const filterOf = (o: FilterOpts): AuditFilter => ({
   ...(o.action.length ? { actions: o.action } : {}),
   ...(o.from !== undefined ? { from: time(o.from, false, '--from') } : {}),
@@ -24,14 +29,17 @@ const filterOf = (o: FilterOpts): AuditFilter => ({
   ...(o.text ? { text: o.text } : {}),
 });
 
-const withFilters = (c: Command) => c
-  .option('--action <action>', 'only this action (repeatable), e.g. consent.opted_out, contact.erased, campaign.started', collect, [])
-  .option('--from <date>', 'from this day (YYYY-MM-DD, UTC) or ISO time')
-  .option('--to <date>', 'until this day (inclusive) or ISO time')
-  .option('--text <text>', 'entries whose subject, actor or detail contains this text');
+const withFilters = (c: Command) =>
+  c
+    .option('--action <action>', 'only this action (repeatable), e.g. consent.opted_out, contact.erased, campaign.started', collect, [])
+    .option('--from <date>', 'from this day (YYYY-MM-DD, UTC) or ISO time')
+    .option('--to <date>', 'until this day (inclusive) or ISO time')
+    .option('--text <text>', 'entries whose subject, actor or detail contains this text');
 
 export function registerAuditCommands(program: Command, cli: CliContext): void {
-  const audit = program.command('audit').description('The audit trail: imports, consent changes, opt-outs, erasures, exports, campaign and account actions');
+  const audit = program
+    .command('audit')
+    .description('The audit trail: imports, consent changes, opt-outs, erasures, exports, campaign and account actions');
 
   withFilters(audit.command('list').description('Newest entries first'))
     .option('--limit <n>', 'at most this many (1-500)', '50')
@@ -41,10 +49,15 @@ export function registerAuditCommands(program: Command, cli: CliContext): void {
       if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new CliError('--limit: 1-500.', EXIT_USAGE);
       await cli.withCore(cmd, async (core) => {
         const r = await cli.call(core, 'audit:list', { ...filterOf(o), limit, offset: 0 });
-        cli.print(cmd, r, () => [
-          ...r.rows.map((e) => `${new Date(e.at).toISOString()}  ${e.actor.padEnd(7)} ${e.action.padEnd(26)} ${e.subject ?? ''}  ${JSON.stringify(e.detail)}`),
-          `${r.rows.length} of ${r.total} entr${r.total === 1 ? 'y' : 'ies'}`,
-        ].join('\n'));
+        cli.print(cmd, r, () =>
+          [
+            ...r.rows.map(
+              (e) =>
+                `${new Date(e.at).toISOString()}  ${e.actor.padEnd(7)} ${e.action.padEnd(26)} ${e.subject ?? ''}  ${JSON.stringify(e.detail)}`,
+            ),
+            `${r.rows.length} of ${r.total} entr${r.total === 1 ? 'y' : 'ies'}`,
+          ].join('\n'),
+        );
       });
     });
 

@@ -109,7 +109,12 @@ export function registerContactsCommands(program: Command, cli: CliContext): voi
     .description('Import contacts from a CSV/TSV/TXT, Excel (.xlsx) or vCard (.vcf) file (Google and Outlook exports too)')
     .argument('<file>', 'the file to import (its format is detected from its content)')
     .option('--default-country <cc>', 'country for numbers without a country code (default: Settings)')
-    .option('--map <field=column>', 'map a column to a field: phone, first_name, last_name, name, email, tags, consent, country or attr.NAME (repeatable; guesses fill the rest)', collect, [])
+    .option(
+      '--map <field=column>',
+      'map a column to a field: phone, first_name, last_name, name, email, tags, consent, country or attr.NAME (repeatable; guesses fill the rest)',
+      collect,
+      [],
+    )
     .option('--tag <tag>', 'tag every imported contact (repeatable)', collect, [])
     .option('--consent <category>', 'record an opt-in for every imported contact: marketing or utility')
     .option('--consent-source <text>', 'evidence kept with the opt-ins, e.g. "signup form 2025"')
@@ -118,69 +123,94 @@ export function registerContactsCommands(program: Command, cli: CliContext): voi
     .option('--sheet <name>', 'Excel: the sheet to read (default: the first)')
     .option('--dry-run', 'validate and report; change nothing')
     .option('--json', 'print the report as JSON')
-    .action(async (file: string, o: { defaultCountry?: string; map: string[]; tag: string[]; consent?: string; consentSource?: string; onDuplicate: string; encoding?: string; sheet?: string; dryRun?: boolean }, cmd: Command) => {
-      const country = o.defaultCountry?.toUpperCase();
-      if (country !== undefined && !/^[A-Z]{2}$/.test(country)) throw new CliError(`--default-country: "${o.defaultCountry}" is not a two-letter country code (e.g. IL).`, EXIT_USAGE);
-      if (o.consent !== undefined && !(CONSENT_CATEGORIES as readonly string[]).includes(o.consent)) throw new CliError(`--consent: use ${CONSENT_CATEGORIES.join(' or ')}.`, EXIT_USAGE);
-      if (o.onDuplicate !== 'skip' && o.onDuplicate !== 'update') throw new CliError('--on-duplicate: use skip or update.', EXIT_USAGE);
-      const encoding = parseEncoding(o.encoding);
-      const given = parseMaps(o.map);
-      const abs = path.resolve(file);
-      if (!fs.statSync(abs, { throwIfNoEntry: false })?.isFile()) throw new CliError(`${file}: no such file.`, EXIT_USAGE);
-      await cli.withCore(cmd, async (core) => {
-        const { imports } = core.services;
-        const staged = core.ctx.files.stagePath(abs);
-        try {
-          const preview = await cli.call(core, 'import:preview', { fileId: staged.fileId, ...(encoding ? { encoding } : {}), ...(o.sheet ? { sheet: o.sheet } : {}) });
-          const mapping = mergeMapping(preview.mapping, given);
-          const { jobId } = await cli.call(core, 'import:start', {
-            fileId: staged.fileId,
-            mapping,
-            ...(country ? { defaultCountry: country } : {}),
-            tags: o.tag,
-            consent: o.consent ?? null,
-            ...(o.consentSource ? { consentSource: o.consentSource } : {}),
-            onDuplicate: o.onDuplicate,
-            ...(encoding ? { encoding } : {}),
-            ...(o.sheet ? { sheet: o.sheet } : {}),
-            dryRun: !!o.dryRun,
-          });
-          let interrupted = false;
-          void cli.io.untilSignal().then(() => {
-            interrupted = true;
-            imports.cancel(jobId);
-          });
-          const job: ImportJob = await imports.wait(jobId);
-          if (job.state !== 'done' || !job.report) {
-            const code = job.error?.code === 'bad_input' ? EXIT_USAGE : EXIT_FAILED;
-            throw new CliError(interrupted ? 'Interrupted: the import was cancelled; nothing was changed.' : job.error?.message ?? 'The import failed.', code);
+    .action(
+      async (
+        file: string,
+        o: {
+          defaultCountry?: string;
+          map: string[];
+          tag: string[];
+          consent?: string;
+          consentSource?: string;
+          onDuplicate: string;
+          encoding?: string;
+          sheet?: string;
+          dryRun?: boolean;
+        },
+        cmd: Command,
+      ) => {
+        const country = o.defaultCountry?.toUpperCase();
+        if (country !== undefined && !/^[A-Z]{2}$/.test(country))
+          throw new CliError(`--default-country: "${o.defaultCountry}" is not a two-letter country code (e.g. IL).`, EXIT_USAGE);
+        if (o.consent !== undefined && !(CONSENT_CATEGORIES as readonly string[]).includes(o.consent))
+          throw new CliError(`--consent: use ${CONSENT_CATEGORIES.join(' or ')}.`, EXIT_USAGE);
+        if (o.onDuplicate !== 'skip' && o.onDuplicate !== 'update') throw new CliError('--on-duplicate: use skip or update.', EXIT_USAGE);
+        const encoding = parseEncoding(o.encoding);
+        const given = parseMaps(o.map);
+        const abs = path.resolve(file);
+        if (!fs.statSync(abs, { throwIfNoEntry: false })?.isFile()) throw new CliError(`${file}: no such file.`, EXIT_USAGE);
+        await cli.withCore(cmd, async (core) => {
+          const { imports } = core.services;
+          const staged = core.ctx.files.stagePath(abs);
+          try {
+            const preview = await cli.call(core, 'import:preview', {
+              fileId: staged.fileId,
+              ...(encoding ? { encoding } : {}),
+              ...(o.sheet ? { sheet: o.sheet } : {}),
+            });
+            const mapping = mergeMapping(preview.mapping, given);
+            const { jobId } = await cli.call(core, 'import:start', {
+              fileId: staged.fileId,
+              mapping,
+              ...(country ? { defaultCountry: country } : {}),
+              tags: o.tag,
+              consent: o.consent ?? null,
+              ...(o.consentSource ? { consentSource: o.consentSource } : {}),
+              onDuplicate: o.onDuplicate,
+              ...(encoding ? { encoding } : {}),
+              ...(o.sheet ? { sheet: o.sheet } : {}),
+              dryRun: !!o.dryRun,
+            });
+            let interrupted = false;
+            void cli.io.untilSignal().then(() => {
+              interrupted = true;
+              imports.cancel(jobId);
+            });
+            const job: ImportJob = await imports.wait(jobId);
+            if (job.state !== 'done' || !job.report) {
+              const code = job.error?.code === 'bad_input' ? EXIT_USAGE : EXIT_FAILED;
+              throw new CliError(
+                interrupted ? 'Interrupted: the import was cancelled; nothing was changed.' : (job.error?.message ?? 'The import failed.'),
+                code,
+              );
+            }
+            const r = job.report;
+            const out = {
+              format: r.format,
+              encoding: r.encoding,
+              rows: r.rows,
+              imported: r.imported,
+              updated: r.updated,
+              duplicates: r.duplicates,
+              invalid: r.invalid,
+              skipped: r.skipped,
+              errors: r.errors.map((e) => ({ row: e.row, reason: e.reason })),
+            };
+            cli.print(cmd, out, () =>
+              [
+                `${o.dryRun ? 'Dry run — nothing was written. ' : ''}${r.fileName}: ${r.format}, ${r.encoding}, ${r.rows} rows`,
+                `  imported ${r.imported}, updated ${r.updated}, duplicates ${r.duplicates}, invalid ${r.invalid}, skipped ${r.skipped}`,
+                ...[consentLine(r.consent)].filter((line) => line !== null),
+                ...r.errors.slice(0, 20).map((e) => `  row ${e.row}: ${e.reason}`),
+                ...(r.errorsTotal > 20 ? [`  … and ${r.errorsTotal - 20} more (use --json for all)`] : []),
+              ].join('\n'),
+            );
+          } finally {
+            core.ctx.files.discard(staged.fileId);
           }
-          const r = job.report;
-          const out = {
-            format: r.format,
-            encoding: r.encoding,
-            rows: r.rows,
-            imported: r.imported,
-            updated: r.updated,
-            duplicates: r.duplicates,
-            invalid: r.invalid,
-            skipped: r.skipped,
-            errors: r.errors.map((e) => ({ row: e.row, reason: e.reason })),
-          };
-          cli.print(cmd, out, () =>
-            [
-              `${o.dryRun ? 'Dry run — nothing was written. ' : ''}${r.fileName}: ${r.format}, ${r.encoding}, ${r.rows} rows`,
-              `  imported ${r.imported}, updated ${r.updated}, duplicates ${r.duplicates}, invalid ${r.invalid}, skipped ${r.skipped}`,
-              ...[consentLine(r.consent)].filter((line) => line !== null),
-              ...r.errors.slice(0, 20).map((e) => `  row ${e.row}: ${e.reason}`),
-              ...(r.errorsTotal > 20 ? [`  … and ${r.errorsTotal - 20} more (use --json for all)`] : []),
-            ].join('\n'),
-          );
-        } finally {
-          core.ctx.files.discard(staged.fileId);
-        }
-      });
-    });
+        });
+      },
+    );
 
   const contacts = program.command('contacts').description('List, export, opt out, opt in or erase contacts');
 
@@ -239,7 +269,11 @@ export function registerContactsCommands(program: Command, cli: CliContext): voi
         });
         const target = o.out ? fileSink(path.resolve(o.out)) : stdout;
         const writer: ExportWriter =
-          o.format === 'csv' ? csvWriter(target, columns) : o.format === 'json' ? jsonWriter(target) : xlsxWriter({ filename: path.resolve(o.out!) }, columns);
+          o.format === 'csv'
+            ? csvWriter(target, columns)
+            : o.format === 'json'
+              ? jsonWriter(target)
+              : xlsxWriter({ filename: path.resolve(o.out!) }, columns);
         let n = 0;
         for (const rows of service.iterate({ sql: '1', params: [] })) {
           await writer.write(rows);
@@ -259,9 +293,14 @@ export function registerContactsCommands(program: Command, cli: CliContext): voi
     .option('--reason <text>', 'why (kept in the consent history)')
     .option('--json', 'print JSON')
     .action(async (phone: string, o: { category: string; reason?: string }, cmd: Command) => {
-      if (!['marketing', 'utility', 'all'].includes(o.category)) throw new CliError('--category: use marketing, utility or all.', EXIT_USAGE);
+      if (!['marketing', 'utility', 'all'].includes(o.category))
+        throw new CliError('--category: use marketing, utility or all.', EXIT_USAGE);
       await cli.withCore(cmd, async (core) => {
-        const c = await cli.call(core, 'contacts:opt-out', { contact: { phone }, category: o.category, ...(o.reason ? { reason: o.reason } : {}) });
+        const c = await cli.call(core, 'contacts:opt-out', {
+          contact: { phone },
+          category: o.category,
+          ...(o.reason ? { reason: o.reason } : {}),
+        });
         cli.print(cmd, listItem(c), () => `Opted out: ${humanContact(c)}`);
       });
     });
@@ -275,9 +314,15 @@ export function registerContactsCommands(program: Command, cli: CliContext): voi
     .option('--reason <text>', 'required when the contact had opted out')
     .option('--json', 'print JSON')
     .action(async (phone: string, o: { category: string; source: string; reason?: string }, cmd: Command) => {
-      if (!(CONSENT_CATEGORIES as readonly string[]).includes(o.category)) throw new CliError('--category: use marketing or utility.', EXIT_USAGE);
+      if (!(CONSENT_CATEGORIES as readonly string[]).includes(o.category))
+        throw new CliError('--category: use marketing or utility.', EXIT_USAGE);
       await cli.withCore(cmd, async (core) => {
-        const c = await cli.call(core, 'contacts:opt-in', { contact: { phone }, category: o.category, source: o.source, ...(o.reason ? { reason: o.reason } : {}) });
+        const c = await cli.call(core, 'contacts:opt-in', {
+          contact: { phone },
+          category: o.category,
+          source: o.source,
+          ...(o.reason ? { reason: o.reason } : {}),
+        });
         cli.print(cmd, listItem(c), () => `Opted in: ${humanContact(c)}`);
       });
     });
@@ -291,13 +336,16 @@ export function registerContactsCommands(program: Command, cli: CliContext): voi
       await cli.withCore(cmd, async (core) => {
         const r = await cli.call(core, 'contacts:confirm-number', { phone });
         cli.print(cmd, { released: r.released, contact: listItem(r.contact) }, () =>
-          r.released ? `Confirmed: ${humanContact(r.contact)} can receive messages again.` : `${humanContact(r.contact)} was not held.`);
+          r.released ? `Confirmed: ${humanContact(r.contact)} can receive messages again.` : `${humanContact(r.contact)} was not held.`,
+        );
       });
     });
 
   contacts
     .command('delete')
-    .description('Erase a contact and all personal data held about them (campaign counts stay correct); a suppression record without the number keeps it from being imported again')
+    .description(
+      'Erase a contact and all personal data held about them (campaign counts stay correct); a suppression record without the number keeps it from being imported again',
+    )
     .argument('<phone>', 'phone number (any format; E.164 preferred)')
     .option('--json', 'print JSON')
     .action(async (phone: string, _o: object, cmd: Command) => {
@@ -310,7 +358,9 @@ export function registerContactsCommands(program: Command, cli: CliContext): voi
 
   contacts
     .command('subject-export')
-    .description('Data-subject access request: everything Pacer holds about one person (contact, consent history, holds, sends with statuses, replies, raw webhook bodies) as JSON — plaintext, because the person asked for it')
+    .description(
+      'Data-subject access request: everything Pacer holds about one person (contact, consent history, holds, sends with statuses, replies, raw webhook bodies) as JSON — plaintext, because the person asked for it',
+    )
     .argument('<phone>', 'phone number (any format; E.164 preferred)')
     .option('--out <file>', 'write the JSON to this file (default: standard output)')
     .action(async (phone: string, o: { out?: string }, cmd: Command) => {
@@ -325,7 +375,9 @@ export function registerContactsCommands(program: Command, cli: CliContext): voi
 
   contacts
     .command('lift-erasure')
-    .description('The person asked to be added again: remove the suppression record an erasure left, so the number can be imported (audited with the reason)')
+    .description(
+      'The person asked to be added again: remove the suppression record an erasure left, so the number can be imported (audited with the reason)',
+    )
     .argument('<phone>', 'phone number (any format; E.164 preferred)')
     .requiredOption('--reason <text>', 'why, e.g. "signed up again at the store, 2026-11-22"')
     .option('--json', 'print JSON')
@@ -333,7 +385,12 @@ export function registerContactsCommands(program: Command, cli: CliContext): voi
       await cli.withCore(cmd, async (core) => {
         const r = await cli.call(core, 'contacts:lift-erasure', { phone, reason: o.reason });
         if (!r.lifted) throw new CliError(`${phone} has no erasure record.`, EXIT_FAILED);
-        cli.print(cmd, r, () => `Lifted the erasure record of ${phone} (erased ${new Date(r.erased_at!).toISOString().slice(0, 10)}); it can be imported again.`);
+        cli.print(
+          cmd,
+          r,
+          () =>
+            `Lifted the erasure record of ${phone} (erased ${new Date(r.erased_at!).toISOString().slice(0, 10)}); it can be imported again.`,
+        );
       });
     });
 }

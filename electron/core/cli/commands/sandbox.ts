@@ -43,12 +43,26 @@ export function registerSandboxCommand(program: Command, cli: CliContext): void 
       }
       let sb: SandboxHandle;
       try {
-        sb = await startSandbox({ port, scenario: o.scenario, webhookUrl: o.webhookUrl, seed, clock: speed === 1 ? systemClock : acceleratedClock(speed) });
+        sb = await startSandbox({
+          port,
+          scenario: o.scenario,
+          webhookUrl: o.webhookUrl,
+          seed,
+          clock: speed === 1 ? systemClock : acceleratedClock(speed),
+        });
       } catch (e) {
         if (e instanceof ScenarioError) throw new CliError(e.message, EXIT_USAGE);
         throw new CliError(`could not start the sandbox: ${(e as Error).message}`, EXIT_FAILED);
       }
-      cli.io.out(JSON.stringify({ base_url: sb.baseUrl, business_id: sb.ids.businessId, waba_ids: sb.ids.wabaIds, phone_number_ids: sb.ids.phoneNumberIds, admin_url: `${sb.baseUrl}/__admin` }));
+      cli.io.out(
+        JSON.stringify({
+          base_url: sb.baseUrl,
+          business_id: sb.ids.businessId,
+          waba_ids: sb.ids.wabaIds,
+          phone_number_ids: sb.ids.phoneNumberIds,
+          admin_url: `${sb.baseUrl}/__admin`,
+        }),
+      );
       cli.io.err(
         [
           `Pacer Sandbox (scenario "${sb.scenario.name}") on ${sb.baseUrl}`,
@@ -57,7 +71,9 @@ export function registerSandboxCommand(program: Command, cli: CliContext): void 
           `  Webhooks:   ${o.webhookUrl ?? sb.scenario.webhooks.url ?? 'none (set with --webhook-url or POST /__admin/webhook)'}`,
           speed !== 1 ? `  Clock:      ${speed}× real time` : '',
           'Press Ctrl+C to stop.',
-        ].filter(Boolean).join('\n'),
+        ]
+          .filter(Boolean)
+          .join('\n'),
       );
       const signal = await cli.io.untilSignal();
       cli.io.err(`Stopping (${signal})…`);

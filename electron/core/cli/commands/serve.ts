@@ -31,15 +31,23 @@ export function registerServeCommand(program: Command, cli: CliContext): void {
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be 0–65535, got ${o.port}`, EXIT_USAGE);
       const webhookPort = o.webhookPort === undefined ? undefined : Number(o.webhookPort);
-      if (webhookPort !== undefined && (!Number.isInteger(webhookPort) || webhookPort < 0 || webhookPort > 65535)) throw new CliError(`--webhook-port must be 0–65535, got ${o.webhookPort}`, EXIT_USAGE);
+      if (webhookPort !== undefined && (!Number.isInteger(webhookPort) || webhookPort < 0 || webhookPort > 65535))
+        throw new CliError(`--webhook-port must be 0–65535, got ${o.webhookPort}`, EXIT_USAGE);
       const staticDir = rendererDir(cli.io.env);
       await cli.withCore(
         cmd,
         async (core) => {
           // The harness is the whole app: campaigns send and webhooks arrive while it runs.
-          const runtime = await startRuntime(core, { ...(webhookPort === undefined ? {} : { webhookPort }), fallbackToFreePort: webhookPort === undefined });
+          const runtime = await startRuntime(core, {
+            ...(webhookPort === undefined ? {} : { webhookPort }),
+            fallbackToFreePort: webhookPort === undefined,
+          });
           const bridge = await startBridge(core, { port, staticDir });
-          cli.print(cmd, { url: bridge.openUrl, port: bridge.port, webhook_url: runtime.webhookUrl }, () => `Pacer is running at ${bridge.openUrl}\nWebhooks: ${runtime.webhookUrl}\nPress Ctrl+C to stop.`);
+          cli.print(
+            cmd,
+            { url: bridge.openUrl, port: bridge.port, webhook_url: runtime.webhookUrl },
+            () => `Pacer is running at ${bridge.openUrl}\nWebhooks: ${runtime.webhookUrl}\nPress Ctrl+C to stop.`,
+          );
           const signal = await cli.io.untilSignal();
           cli.io.err(`Stopping (${signal})…`);
           await bridge.close();

@@ -3,7 +3,13 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import type { TemplateSummary } from '../../../../shared/contract/whatsapp';
-import { draftFromComponents, validateDraft, type DraftIssue, type DraftIssueCode, type TemplateDraft } from '../../../../shared/templates/draft';
+import {
+  draftFromComponents,
+  validateDraft,
+  type DraftIssue,
+  type DraftIssueCode,
+  type TemplateDraft,
+} from '../../../../shared/templates/draft';
 import { CliError, EXIT_USAGE } from '../io';
 
 /** One item of `pacer templates list|sync --json`: EXACTLY the keys of the CLI contract. */
@@ -24,7 +30,10 @@ export function templateJson(t: TemplateSummary) {
 function table(list: TemplateSummary[]): string {
   if (!list.length) return 'No templates. Run `pacer templates sync` after connecting an account.';
   return list
-    .map((t) => `${t.name.padEnd(32)} ${t.language.padEnd(6)} ${t.status.padEnd(10)} ${t.category.padEnd(14)} quality ${t.quality.padEnd(7)}${t.rejectedReason ? ` rejected: ${t.rejectedReason}` : ''}`)
+    .map(
+      (t) =>
+        `${t.name.padEnd(32)} ${t.language.padEnd(6)} ${t.status.padEnd(10)} ${t.category.padEnd(14)} quality ${t.quality.padEnd(7)}${t.rejectedReason ? ` rejected: ${t.rejectedReason}` : ''}`,
+    )
     .join('\n');
 }
 
@@ -33,12 +42,16 @@ export function registerTemplatesCommands(program: Command, cli: CliContext): vo
 
   templates
     .command('sync')
-    .description('Pull every template from the API now (within Meta\'s hourly limit for management calls)')
+    .description("Pull every template from the API now (within Meta's hourly limit for management calls)")
     .option('--json', 'print JSON')
     .action(async (_o, cmd: Command) => {
       await cli.withCore(cmd, async (core) => {
         const r = await cli.call(core, 'templates:sync', {});
-        cli.print(cmd, r.templates.map(templateJson), () => `Synced ${r.total} templates: ${r.added} new, ${r.updated} changed, ${r.removed} removed.\n${table(r.templates)}`);
+        cli.print(
+          cmd,
+          r.templates.map(templateJson),
+          () => `Synced ${r.total} templates: ${r.added} new, ${r.updated} changed, ${r.removed} removed.\n${table(r.templates)}`,
+        );
       });
     });
 
@@ -102,7 +115,10 @@ export function draftFromFile(file: string, stage: (path: string) => string): Te
   if (typeof raw.name !== 'string' || typeof raw.language !== 'string' || typeof raw.category !== 'string' || !components.length) {
     throw new CliError(`${file}: expected Meta's create body: {"name", "language", "category", "components": […]}`, EXIT_USAGE);
   }
-  const draft = draftFromComponents({ name: raw.name, language: raw.language, category: raw.category, parameterFormat: String(raw.parameter_format ?? 'positional') }, components as never);
+  const draft = draftFromComponents(
+    { name: raw.name, language: raw.language, category: raw.category, parameterFormat: String(raw.parameter_format ?? 'positional') },
+    components as never,
+  );
   const header = components.find((c) => String(c.type).toUpperCase() === 'HEADER');
   const local = (header?.example as { header_file?: unknown } | undefined)?.header_file;
   if (draft.header && draft.header.format !== 'TEXT' && typeof local === 'string') {
@@ -118,7 +134,9 @@ export function draftFromFile(file: string, stage: (path: string) => string): Te
 function registerSubmitCommands(templates: Command, cli: CliContext): void {
   templates
     .command('create')
-    .description('Submit a template for Meta\'s review from a JSON file (Meta\'s create body; a media header may name a local example file in example.header_file)')
+    .description(
+      "Submit a template for Meta's review from a JSON file (Meta's create body; a media header may name a local example file in example.header_file)",
+    )
     .argument('<file>', 'the JSON file')
     .option('--waba <id>', 'the WhatsApp Business Account (default: the connected one)')
     .option('--json', 'print JSON')
@@ -126,9 +144,17 @@ function registerSubmitCommands(templates: Command, cli: CliContext): void {
       await cli.withCore(cmd, async (core) => {
         const draft = draftFromFile(file, (p) => core.ctx.files.stagePath(p).fileId);
         const problems = validateDraft(draft);
-        if (problems.length) throw new CliError(`The template has ${problems.length} problem(s):\n${problems.map((i) => `  ${describeIssue(i)}`).join('\n')}`, EXIT_USAGE);
+        if (problems.length)
+          throw new CliError(
+            `The template has ${problems.length} problem(s):\n${problems.map((i) => `  ${describeIssue(i)}`).join('\n')}`,
+            EXIT_USAGE,
+          );
         const t = await cli.call(core, 'templates:create', { draft, ...(o.waba ? { wabaId: o.waba } : {}) });
-        cli.print(cmd, templateJson(t), () => `Submitted ${t.name} (${t.language}): ${t.status}. Meta reviews it; \`pacer templates list\` shows the result.`);
+        cli.print(
+          cmd,
+          templateJson(t),
+          () => `Submitted ${t.name} (${t.language}): ${t.status}. Meta reviews it; \`pacer templates list\` shows the result.`,
+        );
       });
     });
 

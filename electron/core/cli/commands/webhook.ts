@@ -15,12 +15,20 @@ function humanInfo(i: WebhookInfo): string {
     `Relay:          ${relay}`,
     `Inbox:          ${i.inbox.pending} pending, ${i.inbox.processed} processed, ${i.inbox.failed} failed`,
     `Unmatched:      ${i.pending_match} status(es) waiting for a campaign to claim them`,
-    ...(i.ignored.foreign ? [`Ignored:        ${i.ignored.foreign} event(s) for another WhatsApp Business Account or number (kept in the inbox, not applied)`] : []),
-    ...(i.ignored.no_account ? [`Ignored:        ${i.ignored.no_account} account/template event(s) that came while no account was connected`] : []),
-    ...(i.value_errors.last ? [`Meta errors:    ${i.value_errors.count}, latest #${i.value_errors.last.code} ${i.value_errors.last.title ?? i.value_errors.last.message ?? ''}`] : []),
+    ...(i.ignored.foreign
+      ? [`Ignored:        ${i.ignored.foreign} event(s) for another WhatsApp Business Account or number (kept in the inbox, not applied)`]
+      : []),
+    ...(i.ignored.no_account
+      ? [`Ignored:        ${i.ignored.no_account} account/template event(s) that came while no account was connected`]
+      : []),
+    ...(i.value_errors.last
+      ? [
+          `Meta errors:    ${i.value_errors.count}, latest #${i.value_errors.last.code} ${i.value_errors.last.title ?? i.value_errors.last.message ?? ''}`,
+        ]
+      : []),
     ...(i.last_error ? [`Last error:     ${i.last_error}`] : []),
     '',
-    'In Meta\'s App Dashboard > WhatsApp > Configuration, set the Callback URL to your public HTTPS',
+    "In Meta's App Dashboard > WhatsApp > Configuration, set the Callback URL to your public HTTPS",
     `address + ${i.callback_path} and the Verify token above. See docs/webhooks.md.`,
   ].join('\n');
 }
@@ -61,20 +69,28 @@ export function registerWebhookCommands(program: Command, cli: CliContext): void
     .command('set')
     .description('Change the receiver port, the verify token, or the opt-out keyword lists')
     .option('--port <port>', 'port on 127.0.0.1 (1–65535)')
-    .option('--verify-token <text>', 'the token you enter in Meta\'s App Dashboard')
+    .option('--verify-token <text>', "the token you enter in Meta's App Dashboard")
     .option('--stop-keywords <list>', 'comma-separated replies that mean opt-out (replaces the list)')
     .option('--opt-out-buttons <list>', 'comma-separated quick-reply payloads/labels that mean opt-out')
     .option('--json', 'print the resulting info as JSON')
     .action(async (o: { port?: string; verifyToken?: string; stopKeywords?: string; optOutButtons?: string }, cmd: Command) => {
-      if (!o.port && !o.verifyToken && !o.stopKeywords && !o.optOutButtons) throw new CliError('Nothing to change: give --port, --verify-token, --stop-keywords or --opt-out-buttons.', EXIT_USAGE);
+      if (!o.port && !o.verifyToken && !o.stopKeywords && !o.optOutButtons)
+        throw new CliError('Nothing to change: give --port, --verify-token, --stop-keywords or --opt-out-buttons.', EXIT_USAGE);
       await cli.withCore(cmd, async (core) => {
         const cfg = core.services.webhooks.config;
         try {
           if (o.port) cfg.setPort(Number(o.port));
           if (o.verifyToken) cfg.setVerifyToken(o.verifyToken);
-          const split = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+          const split = (s: string) =>
+            s
+              .split(',')
+              .map((x) => x.trim())
+              .filter(Boolean);
           if (o.stopKeywords || o.optOutButtons) {
-            cfg.setOptOutRules({ ...(o.stopKeywords ? { keywords: split(o.stopKeywords) } : {}), ...(o.optOutButtons ? { buttons: split(o.optOutButtons) } : {}) });
+            cfg.setOptOutRules({
+              ...(o.stopKeywords ? { keywords: split(o.stopKeywords) } : {}),
+              ...(o.optOutButtons ? { buttons: split(o.optOutButtons) } : {}),
+            });
           }
         } catch (e) {
           throw new CliError(e instanceof Error ? e.message : String(e), EXIT_USAGE);
@@ -87,7 +103,7 @@ export function registerWebhookCommands(program: Command, cli: CliContext): void
   webhook
     .command('relay')
     .description('Pull webhooks from a Pacer relay (token from PACER_RELAY_TOKEN), or stop with --off')
-    .option('--url <url>', 'the relay\'s https:// address')
+    .option('--url <url>', "the relay's https:// address")
     .option('--off', 'stop using the relay')
     .option('--json', 'print the resulting info as JSON')
     .action(async (o: { url?: string; off?: boolean }, cmd: Command) => {

@@ -124,7 +124,17 @@ function resolveMapping(mapping: MappingEntry[], headers: string[]): ResolvedMap
     if (i < 0) throw badInput(`The file has no column "${column}". Its columns: ${headers.join(', ')}.`);
     return i;
   };
-  const r: ResolvedMapping = { phone: [], first_name: null, last_name: null, name: null, email: null, tags: [], consent: null, country: null, attrs: [] };
+  const r: ResolvedMapping = {
+    phone: [],
+    first_name: null,
+    last_name: null,
+    name: null,
+    email: null,
+    tags: [],
+    consent: null,
+    country: null,
+    attrs: [],
+  };
   for (const m of mapping) {
     const i = index(m.column);
     const attr = ATTR_FIELD.exec(m.field);
@@ -193,7 +203,10 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
   const startedAt = clock.now();
   const source: TableSource = await openTable(opts.filePath, { encoding: opts.encoding, sheet: opts.sheet });
   fs.mkdirSync(deps.tmpDir, { recursive: true, mode: 0o700 });
-  const stagingFile = path.join(deps.tmpDir, `import-${opts.jobId.replace(/[^a-zA-Z0-9-]/g, '')}-${crypto.randomBytes(4).toString('hex')}.db`);
+  const stagingFile = path.join(
+    deps.tmpDir,
+    `import-${opts.jobId.replace(/[^a-zA-Z0-9-]/g, '')}-${crypto.randomBytes(4).toString('hex')}.db`,
+  );
   const staging = new Database(stagingFile);
   // The staged rows are people's numbers and names: when the store is encrypted, so is the staging
   // file, with a key of its own that lives only in this process for this import.
@@ -201,8 +214,15 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
   if (stagingKey) applyKey(staging, stagingKey);
   const counts: ImportCounts = { rows: 0, imported: 0, updated: 0, duplicates: 0, invalid: 0, skipped: 0 };
   const consent: ImportConsentCounts = {
-    category: opts.consent ?? 'marketing', column: null, box: opts.consent !== null,
-    optedInByFile: 0, optedInByBox: 0, optedOutByFile: 0, keptOptedOut: 0, notRecorded: 0, unrecognised: 0,
+    category: opts.consent ?? 'marketing',
+    column: null,
+    box: opts.consent !== null,
+    optedInByFile: 0,
+    optedInByBox: 0,
+    optedOutByFile: 0,
+    keptOptedOut: 0,
+    notRecorded: 0,
+    unrecognised: 0,
   };
   const errors: ImportRowError[] = [];
   let errorsTotal = 0;
@@ -217,7 +237,14 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
     const now = clock.now();
     if (!force && now - lastProgress < every) return;
     lastProgress = now;
-    hooks.onProgress?.({ phase, rowsRead: counts.rows, bytesRead: source.bytesRead(), bytesTotal: source.bytesTotal, counts: { ...counts }, ...(written ? { written: written.done, toWrite: written.total } : {}) });
+    hooks.onProgress?.({
+      phase,
+      rowsRead: counts.rows,
+      bytesRead: source.bytesRead(),
+      bytesTotal: source.bytesTotal,
+      counts: { ...counts },
+      ...(written ? { written: written.done, toWrite: written.total } : {}),
+    });
   };
   const reject = (row: number, code: string, reason: string, params?: ImportRowParams) => {
     errorsTotal++;
@@ -235,11 +262,18 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
     consent.column = map.consent === null ? null : source.headers[map.consent]!;
     const attrTypes = new Map<string, AttributeType>();
     const existingDefs = new Map(
-      (db.prepare('SELECT name, type FROM attribute_defs').all() as { name: string; type: AttributeType }[]).map((d) => [d.name.toLowerCase(), d.type]),
+      (db.prepare('SELECT name, type FROM attribute_defs').all() as { name: string; type: AttributeType }[]).map((d) => [
+        d.name.toLowerCase(),
+        d.type,
+      ]),
     );
-    const insertRow = staging.prepare('INSERT INTO s (seq, row, phone, first_name, last_name, name, email, country, consent, tags, attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const insertRow = staging.prepare(
+      'INSERT INTO s (seq, row, phone, first_name, last_name, name, email, country, consent, tags, attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     // Rows are written MULTI at a time (one statement call instead of a hundred).
-    const insertMany = staging.prepare(`INSERT INTO s (seq, row, phone, first_name, last_name, name, email, country, consent, tags, attrs) VALUES ${Array(MULTI).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
+    const insertMany = staging.prepare(
+      `INSERT INTO s (seq, row, phone, first_name, last_name, name, email, country, consent, tags, attrs) VALUES ${Array(MULTI).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+    );
     const seen = new PhoneSeen();
     fileTags.clear();
     let pending: unknown[] = [];
@@ -312,9 +346,22 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
           continue;
         }
         if (tags) for (const name of tags) fileTags.add(name);
-        if (consentCell === 'unrecognised') note(row, 'consent_unrecognised', unrecognisedReason(consentRaw), { value: consentRaw.slice(0, 40) });
+        if (consentCell === 'unrecognised')
+          note(row, 'consent_unrecognised', unrecognisedReason(consentRaw), { value: consentRaw.slice(0, 40) });
         const consent = CONSENT_CODE[consentCell ?? 'none'];
-        pending.push(seen.size, row, phone.e164, first, last, full.slice(0, 300), email, phone.country, consent, tags ? JSON.stringify(tags) : null, attrs.length ? JSON.stringify(attrs) : null);
+        pending.push(
+          seen.size,
+          row,
+          phone.e164,
+          first,
+          last,
+          full.slice(0, 300),
+          email,
+          phone.country,
+          consent,
+          tags ? JSON.stringify(tags) : null,
+          attrs.length ? JSON.stringify(attrs) : null,
+        );
         if (++pendingRows === MULTI) flush();
       }
       flush();
@@ -369,10 +416,23 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
         const autoCheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
         db.pragma('wal_autocheckpoint = 0');
         try {
-          db.transaction(() => merge(db, opts, { format: source.format, encoding: source.encoding }, attrTypes, fileTags, startedAt, counts, consent, existing, (done, total) => {
-            written = { done, total };
-            progress();
-          }))();
+          db.transaction(() =>
+            merge(
+              db,
+              opts,
+              { format: source.format, encoding: source.encoding },
+              attrTypes,
+              fileTags,
+              startedAt,
+              counts,
+              consent,
+              existing,
+              (done, total) => {
+                written = { done, total };
+                progress();
+              },
+            ),
+          )();
         } finally {
           db.pragma(`cache_size = ${cache}`);
           db.pragma(`temp_store = ${tempStore}`);
@@ -403,7 +463,14 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
     staging.close();
     fs.rmSync(stagingFile, { force: true });
     // After the job's end has been announced (its promise settles first).
-    if (checkpointLater) setImmediate(() => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* the next commit's own checkpoint will do */ } });
+    if (checkpointLater)
+      setImmediate(() => {
+        try {
+          db.pragma('wal_checkpoint(PASSIVE)');
+        } catch {
+          /* the next commit's own checkpoint will do */
+        }
+      });
   }
 }
 
@@ -425,13 +492,19 @@ const WRITES = '(c.id IS NULL OR @update)';
  * staged rows with progress between them (a million lookups take a second or two).
  */
 function countAgainstStore(
-  db: Db, staged: number, opts: ImportRunOptions, consent: ImportConsentCounts,
-  note: (row: number, code: string, reason: string, params?: ImportRowParams) => void, progress: () => void,
+  db: Db,
+  staged: number,
+  opts: ImportRunOptions,
+  consent: ImportConsentCounts,
+  note: (row: number, code: string, reason: string, params?: ImportRowParams) => void,
+  progress: () => void,
 ): { existing: number } {
   const RANGE = MERGE_CHUNK * 5;
   let existing = 0;
   if (consent.column === null && !consent.box) {
-    const countRange = db.prepare('SELECT count(*) FROM st.s JOIN main.contacts c ON c.phone = st.s.phone WHERE st.s.seq BETWEEN ? AND ?').pluck();
+    const countRange = db
+      .prepare('SELECT count(*) FROM st.s JOIN main.contacts c ON c.phone = st.s.phone WHERE st.s.seq BETWEEN ? AND ?')
+      .pluck();
     for (let from = 1; from <= staged; from += RANGE) {
       existing += countRange.get(from, from + RANGE - 1) as number;
       progress();
@@ -461,7 +534,10 @@ function countAgainstStore(
   const params = { category: consent.category, box: consent.box ? 1 : 0, update: opts.onDuplicate === 'update' ? 1 : 0 };
   for (let from = 1; from <= staged; from += RANGE) {
     const range = { ...params, from, to: from + RANGE - 1 };
-    const t = tally.get(range) as Record<'existing' | 'unrecognised' | 'optedOutByFile' | 'keptOptedOut' | 'optedInByFile' | 'optedInByBox', number>;
+    const t = tally.get(range) as Record<
+      'existing' | 'unrecognised' | 'optedOutByFile' | 'keptOptedOut' | 'optedInByFile' | 'optedInByBox',
+      number
+    >;
     existing += t.existing;
     consent.unrecognised += t.unrecognised;
     consent.optedOutByFile += t.optedOutByFile;
@@ -475,7 +551,8 @@ function countAgainstStore(
     }
     progress();
   }
-  consent.notRecorded = staged - consent.unrecognised - consent.optedOutByFile - consent.keptOptedOut - consent.optedInByFile - consent.optedInByBox;
+  consent.notRecorded =
+    staged - consent.unrecognised - consent.optedOutByFile - consent.keptOptedOut - consent.optedInByFile - consent.optedInByBox;
   return { existing };
 }
 
@@ -495,8 +572,15 @@ const MERGE_CHUNK = 20_000;
  * transaction runs (the hosts write events to their channel at once).
  */
 function merge(
-  db: Db, opts: ImportRunOptions, file: { format: ImportFormat; encoding: ImportEncoding }, attrTypes: Map<string, AttributeType>,
-  fileTags: ReadonlySet<string>, now: number, counts: ImportCounts, consent: ImportConsentCounts, existing: number,
+  db: Db,
+  opts: ImportRunOptions,
+  file: { format: ImportFormat; encoding: ImportEncoding },
+  attrTypes: Map<string, AttributeType>,
+  fileTags: ReadonlySet<string>,
+  now: number,
+  counts: ImportCounts,
+  consent: ImportConsentCounts,
+  existing: number,
   tick: (done: number, total: number) => void,
 ): void {
   const maxId = (db.prepare('SELECT coalesce(max(id), 0) FROM contacts').pluck().get() as number) ?? 0;
@@ -506,11 +590,20 @@ function merge(
   const fresh = existing === 0;
   const steps: { label: string; run: (from: number, to: number) => void }[] = [];
   const ranged = (label: string, stmt: Database.Statement, extra: (from: number, to: number) => unknown[] | Record<string, unknown>) =>
-    steps.push({ label, run: (from, to) => { const x = extra(from, to); if (Array.isArray(x)) stmt.run(...x); else stmt.run(x); } });
+    steps.push({
+      label,
+      run: (from, to) => {
+        const x = extra(from, to);
+        if (Array.isArray(x)) stmt.run(...x);
+        else stmt.run(x);
+      },
+    });
 
   if (touchAll && !fresh) {
     // Existing contacts: imported values replace stored ones only where the file has a value.
-    ranged('update', db.prepare(`
+    ranged(
+      'update',
+      db.prepare(`
       UPDATE contacts SET
         first_name = coalesce(s.first_name, contacts.first_name),
         last_name = coalesce(s.last_name, contacts.last_name),
@@ -518,17 +611,29 @@ function merge(
         email = coalesce(s.email, contacts.email),
         updated_at = ?
       FROM st.s AS s WHERE contacts.phone = s.phone AND s.seq BETWEEN ? AND ?
-    `), (a, b) => [now, a, b]);
-    ranged('search', db.prepare('INSERT OR IGNORE INTO contacts_fts_pending (contact_id) SELECT c.id FROM st.s s JOIN contacts c ON c.phone = s.phone WHERE s.seq BETWEEN ? AND ?'), (a, b) => [a, b]);
+    `),
+      (a, b) => [now, a, b],
+    );
+    ranged(
+      'search',
+      db.prepare(
+        'INSERT OR IGNORE INTO contacts_fts_pending (contact_id) SELECT c.id FROM st.s s JOIN contacts c ON c.phone = s.phone WHERE s.seq BETWEEN ? AND ?',
+      ),
+      (a, b) => [a, b],
+    );
   }
 
   // Into a store without any of these numbers, staged row k becomes contact maxId + k (ids are
   // rowids: the next is max + 1), so nothing needs looking up. Otherwise new ones skip stored numbers.
-  ranged('insert', db.prepare(`
+  ranged(
+    'insert',
+    db.prepare(`
     INSERT INTO contacts (phone, first_name, last_name, name, email, country, created_at, updated_at)
     SELECT s.phone, s.first_name, s.last_name, s.name, s.email, s.country, ?, ? FROM st.s s
     WHERE s.seq BETWEEN ? AND ? ${fresh ? '' : 'AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.phone = s.phone)'} ORDER BY s.seq
-  `), (a, b) => [now, now, a, b]);
+  `),
+    (a, b) => [now, now, a, b],
+  );
 
   // Which staged rows this import writes to (new contacts, and existing ones under 'update') and their ids.
   let target: string;
@@ -537,10 +642,14 @@ function merge(
   } else {
     db.exec('CREATE TEMP TABLE IF NOT EXISTS import_target (seq INTEGER PRIMARY KEY, row INTEGER NOT NULL, contact_id INTEGER NOT NULL)');
     db.exec('DELETE FROM temp.import_target');
-    ranged('target', db.prepare(`
+    ranged(
+      'target',
+      db.prepare(`
       INSERT INTO temp.import_target (seq, row, contact_id)
       SELECT s.seq, s.row, c.id FROM st.s s JOIN contacts c ON c.phone = s.phone WHERE s.seq BETWEEN ? AND ? AND (c.id > ? OR ?)
-    `), (a, b) => [a, b, maxId, touchAll]);
+    `),
+      (a, b) => [a, b, maxId, touchAll],
+    );
     target = 'temp.import_target';
   }
 
@@ -548,15 +657,21 @@ function merge(
   const addTag = db.prepare('INSERT OR IGNORE INTO tags (name, created_at) VALUES (?, ?)');
   for (const t of fileTags) addTag.run(t, now);
   for (const t of opts.tags) addTag.run(t, now);
-  ranged('file tags', db.prepare(`
+  ranged(
+    'file tags',
+    db.prepare(`
     INSERT OR IGNORE INTO contact_tags (tag_id, contact_id)
     SELECT t.id, x.contact_id FROM ${target} x JOIN st.s s ON s.seq = x.seq, json_each(s.tags) j JOIN tags t ON t.name = j.value
     WHERE x.seq BETWEEN ? AND ? AND s.tags IS NOT NULL
-  `), (a, b) => [a, b]);
+  `),
+    (a, b) => [a, b],
+  );
   const tagId = db.prepare('SELECT id FROM tags WHERE name = ?').pluck();
   const importTagIds = opts.tags.map((t) => tagId.get(t) as number);
   if (importTagIds.length) {
-    const tagAll = db.prepare(`INSERT OR IGNORE INTO contact_tags (tag_id, contact_id) SELECT j.value, x.contact_id FROM ${target} x, json_each(?) j WHERE x.seq BETWEEN ? AND ?`);
+    const tagAll = db.prepare(
+      `INSERT OR IGNORE INTO contact_tags (tag_id, contact_id) SELECT j.value, x.contact_id FROM ${target} x, json_each(?) j WHERE x.seq BETWEEN ? AND ?`,
+    );
     ranged('import tags', tagAll, (a, b) => [JSON.stringify(importTagIds), a, b]);
   }
 
@@ -564,11 +679,15 @@ function merge(
   const addDef = db.prepare('INSERT OR IGNORE INTO attribute_defs (name, type, created_at) VALUES (?, ?, ?)');
   for (const [name, type] of attrTypes) addDef.run(name, type, now);
   if (attrTypes.size) {
-    ranged('attributes', db.prepare(`
+    ranged(
+      'attributes',
+      db.prepare(`
       INSERT OR REPLACE INTO contact_attributes (contact_id, attr_id, value)
       SELECT x.contact_id, d.id, j.value ->> 1 FROM ${target} x JOIN st.s s ON s.seq = x.seq, json_each(s.attrs) j
       JOIN attribute_defs d ON d.name = j.value ->> 0 WHERE x.seq BETWEEN ? AND ? AND s.attrs IS NOT NULL
-    `), (a, b) => [a, b]);
+    `),
+      (a, b) => [a, b],
+    );
   }
 
   if (consent.column !== null || consent.box) consentSteps(db, opts, consent, { maxId, maxEvent, fresh, now }, ranged);
@@ -586,16 +705,9 @@ function merge(
   const inserted = db.prepare('SELECT count(*) FROM contacts WHERE id > ?').pluck().get(maxId) as number;
   if (inserted !== counts.imported) throw new PacerError('conflict', 'Contacts changed while importing; try again.');
 
-  db.prepare('INSERT INTO imports (id, file_name, format, encoding, actor, counts, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-    opts.jobId,
-    opts.fileName,
-    file.format,
-    file.encoding,
-    opts.actor,
-    JSON.stringify({ ...counts, consent }),
-    now,
-    now,
-  );
+  db.prepare(
+    'INSERT INTO imports (id, file_name, format, encoding, actor, counts, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(opts.jobId, opts.fileName, file.format, file.encoding, opts.actor, JSON.stringify({ ...counts, consent }), now, now);
   if (!fresh) db.exec('DELETE FROM temp.import_target');
 }
 
@@ -606,7 +718,10 @@ function merge(
  * state follows the new events.
  */
 function consentSteps(
-  db: Db, opts: ImportRunOptions, consent: ImportConsentCounts, at: { maxId: number; maxEvent: number; fresh: boolean; now: number },
+  db: Db,
+  opts: ImportRunOptions,
+  consent: ImportConsentCounts,
+  at: { maxId: number; maxEvent: number; fresh: boolean; now: number },
   ranged: (label: string, stmt: Database.Statement, extra: (from: number, to: number) => unknown[] | Record<string, unknown>) => void,
 ): void {
   const { maxId, maxEvent, fresh, now } = at;
@@ -617,7 +732,9 @@ function consentSteps(
   const rows = fresh
     ? { from: 'st.s s', id: `(${maxId} + s.seq)`, writes: '1' }
     : { from: 'st.s s JOIN contacts c ON c.phone = s.phone', id: 'c.id', writes: `(c.id > ${maxId} OR @update)` };
-  ranged('consent', db.prepare(`
+  ranged(
+    'consent',
+    db.prepare(`
     INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, evidence, at)
     SELECT ${rows.id}, @category, CASE s.consent WHEN ${CONSENT_OUT} THEN 'opted_out' ELSE 'opted_in' END, 'import',
            'import ' || @file || ':' || s.row, @actor,
@@ -628,15 +745,29 @@ function consentSteps(
       (s.consent = ${CONSENT_OUT} AND cs.state IS NOT 'opted_out')
       OR (${SAYS_IN} AND ${rows.writes} AND cs.state IS NULL))
     ORDER BY s.seq
-  `), (from, to) => ({
-    category: consent.category, box: consent.box ? 1 : 0, update: opts.onDuplicate === 'update' ? 1 : 0,
-    file: opts.fileName, actor: opts.actor, boxEvidence, fileEvidence, now, from, to,
-  }));
+  `),
+    (from, to) => ({
+      category: consent.category,
+      box: consent.box ? 1 : 0,
+      update: opts.onDuplicate === 'update' ? 1 : 0,
+      file: opts.fileName,
+      actor: opts.actor,
+      boxEvidence,
+      fileEvidence,
+      now,
+      from,
+      to,
+    }),
+  );
   // This import's events are numbered maxEvent + 1… (at most one per staged row): the state follows
   // them in ranges of ids.
-  ranged('consent state', db.prepare(`
+  ranged(
+    'consent state',
+    db.prepare(`
     INSERT INTO consent_state (contact_id, category, state, updated_at, event_id)
     SELECT contact_id, category, state, at, id FROM consent_events WHERE id BETWEEN ? AND ?
     ON CONFLICT (contact_id, category) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, event_id = excluded.event_id
-  `), (a, b) => [maxEvent + a, maxEvent + b]);
+  `),
+    (a, b) => [maxEvent + a, maxEvent + b],
+  );
 }

@@ -31,7 +31,12 @@ const PLAIN = /^\p{L}[\p{L}\p{M}]*(?:[ _]\p{L}[\p{L}\p{M}]*)?$/u;
  * The column whose sample values are mostly valid mobile numbers (best share, then leftmost), among
  * the columns no header mapped; null when none reaches PHONE_SHARE.
  */
-export function phoneColumnFromData(headers: readonly string[], rows: readonly string[][], mapped: ReadonlySet<string>, defaultCountry: string): { column: string; valid: number; of: number } | null {
+export function phoneColumnFromData(
+  headers: readonly string[],
+  rows: readonly string[][],
+  mapped: ReadonlySet<string>,
+  defaultCountry: string,
+): { column: string; valid: number; of: number } | null {
   let best: { column: string; valid: number; of: number; share: number } | null = null;
   headers.forEach((h, i) => {
     if (mapped.has(h)) return;
@@ -48,7 +53,10 @@ export function phoneColumnFromData(headers: readonly string[], rows: readonly s
 }
 
 /** The country most numbers with a country code belong to, if it holds COUNTRY_SHARE of them. */
-export function countryFromNumbers(values: readonly string[], defaultCountry: string): { country: string; numbers: number; of: number } | null {
+export function countryFromNumbers(
+  values: readonly string[],
+  defaultCountry: string,
+): { country: string; numbers: number; of: number } | null {
   const counts = new Map<string, number>();
   let withCode = 0;
   for (const v of values) {
@@ -76,7 +84,12 @@ export function plainAttributeName(header: string): string | null {
  * The header guess completed from the data: a phone column when the headers named none, custom
  * attributes for plain-word columns with values, and the proposed default country.
  */
-export function guessFromData(headers: readonly string[], rows: readonly string[][], mapping: readonly MappingEntry[], defaultCountry: string): { mapping: MappingEntry[]; guesses: ImportGuesses } {
+export function guessFromData(
+  headers: readonly string[],
+  rows: readonly string[][],
+  mapping: readonly MappingEntry[],
+  defaultCountry: string,
+): { mapping: MappingEntry[]; guesses: ImportGuesses } {
   const out = [...mapping];
   const mapped = new Set(out.map((m) => m.column));
   const guesses: ImportGuesses = { phoneFromData: null, country: null, customColumns: [] };

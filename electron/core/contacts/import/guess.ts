@@ -6,7 +6,11 @@ import type { AttributeType, BuiltinImportField, MappingEntry } from '../../../.
 import { EURO_PHONE_ANY, EURO_PHONE_MOBILE, EURO_WORDS, foldKey } from './header-words';
 
 /** Header text → comparable key: lower case, no spaces/punctuation (keeps letters of any script). */
-export const headerKey = (h: string) => h.toLowerCase().normalize('NFKC').replace(/[\s_\-.:()'"״׳?]+/g, '');
+export const headerKey = (h: string) =>
+  h
+    .toLowerCase()
+    .normalize('NFKC')
+    .replace(/[\s_\-.:()'"״׳?]+/g, '');
 
 /**
  * Consent column headers as headerKey leaves them ("הסכמה לדיוור" → "הסכמהלדיוור", "Opt-in" →
@@ -14,27 +18,139 @@ export const headerKey = (h: string) => h.toLowerCase().normalize('NFKC').replac
  * would opt in the rows whose file says no.
  */
 const CONSENT_HEADERS = [
-  'consent', 'optin', 'optedin', 'marketingconsent', 'marketingoptin', 'whatsappoptin', 'whatsappconsent', 'subscribed',
-  'agreed', 'acceptsmarketing', 'acceptsmessages',
-  'הסכמה', 'הסכמהלדיוור', 'הסכמהלקבלתדיוור', 'מאשרדיוור', 'מאשרתדיוור', 'אישורדיוור', 'אישורקבלתדיוור', 'מסכיםלקבל',
-  'מסכיםלדיוור', 'דיוור',
-  '同意', '同意接收', '同意接收行銷', '同意接收行销', '訂閱', '订阅', '接收行銷', '接收行销', '願意接收', '愿意接收', '行銷同意', '营销同意',
+  'consent',
+  'optin',
+  'optedin',
+  'marketingconsent',
+  'marketingoptin',
+  'whatsappoptin',
+  'whatsappconsent',
+  'subscribed',
+  'agreed',
+  'acceptsmarketing',
+  'acceptsmessages',
+  'הסכמה',
+  'הסכמהלדיוור',
+  'הסכמהלקבלתדיוור',
+  'מאשרדיוור',
+  'מאשרתדיוור',
+  'אישורדיוור',
+  'אישורקבלתדיוור',
+  'מסכיםלקבל',
+  'מסכיםלדיוור',
+  'דיוור',
+  '同意',
+  '同意接收',
+  '同意接收行銷',
+  '同意接收行销',
+  '訂閱',
+  '订阅',
+  '接收行銷',
+  '接收行销',
+  '願意接收',
+  '愿意接收',
+  '行銷同意',
+  '营销同意',
 ];
 
 const WORDS: Record<Exclude<BuiltinImportField, 'phone'>, string[]> = {
   first_name: ['firstname', 'first', 'givenname', 'given', 'forename', 'שםפרטי', 'פרטי', '名', '名字'],
   last_name: ['lastname', 'last', 'familyname', 'family', 'surname', 'שםמשפחה', 'משפחה', '姓', '姓氏'],
   name: ['name', 'fullname', 'displayname', 'contactname', 'contact', 'שם', 'שםמלא', '姓名', '名稱', '名称', '聯絡人', '联系人'],
-  email: ['email', 'emailaddress', 'mail', 'email1value', 'emailaddress1', 'אימייל', 'דואל', 'דוארלקטרוני', 'מייל', '電子郵件', '电子邮件', '郵箱', '邮箱', '電郵'],
-  tags: ['tags', 'tag', 'labels', 'label', 'groups', 'group', 'groupmembership', 'categories', 'category', 'תגיות', 'תגית', 'קבוצה', 'קבוצות', '標籤', '标签', '分類', '分类', '群組'],
+  email: [
+    'email',
+    'emailaddress',
+    'mail',
+    'email1value',
+    'emailaddress1',
+    'אימייל',
+    'דואל',
+    'דוארלקטרוני',
+    'מייל',
+    '電子郵件',
+    '电子邮件',
+    '郵箱',
+    '邮箱',
+    '電郵',
+  ],
+  tags: [
+    'tags',
+    'tag',
+    'labels',
+    'label',
+    'groups',
+    'group',
+    'groupmembership',
+    'categories',
+    'category',
+    'תגיות',
+    'תגית',
+    'קבוצה',
+    'קבוצות',
+    '標籤',
+    '标签',
+    '分類',
+    '分类',
+    '群組',
+  ],
   consent: CONSENT_HEADERS,
   country: ['country', 'countrycode', 'מדינה', '國家', '国家'],
 };
 
 /** Phone headers, best first (a mobile column beats a home or business one). */
-const PHONE_MOBILE = ['mobile', 'mobilephone', 'mobilenumber', 'cell', 'cellphone', 'cellular', 'whatsapp', 'נייד', 'טלפוןנייד', 'סלולרי', 'סלולר', 'פלאפון', '手機', '手机', '行動電話', '手機號碼', '手机号码', '移動電話', '移动电话'];
-const PHONE_ANY = ['phone', 'phonenumber', 'tel', 'telephone', 'msisdn', 'number', 'primaryphone', 'טלפון', 'מספרטלפון', 'טל', '電話', '电话', '電話號碼', '电话号码', '聯絡電話', '联系电话'];
-const PHONE_OTHER = ['homephone', 'businessphone', 'otherphone', 'home', 'work', 'businessphone2', 'homephone2', 'companymainphone', 'טלפוןבבית', 'טלפוןבעבודה', '住家電話', '公司電話'];
+const PHONE_MOBILE = [
+  'mobile',
+  'mobilephone',
+  'mobilenumber',
+  'cell',
+  'cellphone',
+  'cellular',
+  'whatsapp',
+  'נייד',
+  'טלפוןנייד',
+  'סלולרי',
+  'סלולר',
+  'פלאפון',
+  '手機',
+  '手机',
+  '行動電話',
+  '手機號碼',
+  '手机号码',
+  '移動電話',
+  '移动电话',
+];
+const PHONE_ANY = [
+  'phone',
+  'phonenumber',
+  'tel',
+  'telephone',
+  'msisdn',
+  'number',
+  'primaryphone',
+  'טלפון',
+  'מספרטלפון',
+  'טל',
+  '電話',
+  '电话',
+  '電話號碼',
+  '电话号码',
+  '聯絡電話',
+  '联系电话',
+];
+const PHONE_OTHER = [
+  'homephone',
+  'businessphone',
+  'otherphone',
+  'home',
+  'work',
+  'businessphone2',
+  'homephone2',
+  'companymainphone',
+  'טלפוןבבית',
+  'טלפוןבעבודה',
+  '住家電話',
+  '公司電話',
+];
 
 function phoneRank(key: string): number {
   if (PHONE_MOBILE.includes(key) || EURO_PHONE_MOBILE.includes(foldKey(key))) return 0;
@@ -126,20 +242,77 @@ export function parseBoolean(v: string): boolean | null {
 }
 
 /** A consent cell as compared: lower case, NFKC (full-width → ASCII), `_`/`-`/spaces as one space. */
-const consentKey = (v: string) => v.normalize('NFKC').toLowerCase().trim().replace(/[\s_-]+/g, ' ');
+const consentKey = (v: string) =>
+  v
+    .normalize('NFKC')
+    .toLowerCase()
+    .trim()
+    .replace(/[\s_-]+/g, ' ');
 
 /** Cell values that say no (English, Hebrew in both genders, Traditional and Simplified Chinese). */
 const CONSENT_OUT = new Set([
-  'no', 'n', 'false', '0', 'opted out', 'optout', 'opt out', 'unsubscribed', 'declined', 'stop',
-  'לא', 'לא מאשר', 'לא מאשרת', 'לא מסכים', 'לא מסכימה', 'הוסר', 'הסרה',
-  '否', '不同意', '不願意', '不愿意', '取消訂閱', '取消订阅', '退訂', '退订',
-  'nein', 'non', 'нет', 'لا', 'abgemeldet', 'désabonné', 'отписан',
+  'no',
+  'n',
+  'false',
+  '0',
+  'opted out',
+  'optout',
+  'opt out',
+  'unsubscribed',
+  'declined',
+  'stop',
+  'לא',
+  'לא מאשר',
+  'לא מאשרת',
+  'לא מסכים',
+  'לא מסכימה',
+  'הוסר',
+  'הסרה',
+  '否',
+  '不同意',
+  '不願意',
+  '不愿意',
+  '取消訂閱',
+  '取消订阅',
+  '退訂',
+  '退订',
+  'nein',
+  'non',
+  'нет',
+  'لا',
+  'abgemeldet',
+  'désabonné',
+  'отписан',
 ]);
 const CONSENT_IN = new Set([
-  'yes', 'y', 'true', '1', 'opted in', 'optin', 'opt in', 'subscribed', 'agreed',
-  'כן', 'מאשר', 'מאשרת', 'מסכים', 'מסכימה',
-  '是', '同意', '願意', '愿意', '訂閱', '订阅',
-  'ja', 'oui', 'si', 'sí', 'sì', 'да', 'نعم', 'موافق',
+  'yes',
+  'y',
+  'true',
+  '1',
+  'opted in',
+  'optin',
+  'opt in',
+  'subscribed',
+  'agreed',
+  'כן',
+  'מאשר',
+  'מאשרת',
+  'מסכים',
+  'מסכימה',
+  '是',
+  '同意',
+  '願意',
+  '愿意',
+  '訂閱',
+  '订阅',
+  'ja',
+  'oui',
+  'si',
+  'sí',
+  'sì',
+  'да',
+  'نعم',
+  'موافق',
 ]);
 
 /**

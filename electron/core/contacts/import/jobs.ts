@@ -22,7 +22,10 @@ interface JobEntry {
   done: Promise<ImportJob>;
 }
 
-export type StartOptions = Omit<ImportRunOptions, 'jobId' | 'fileName' | 'filePath'> & { fileId: string; saveMappingAs?: string | undefined };
+export type StartOptions = Omit<ImportRunOptions, 'jobId' | 'fileName' | 'filePath'> & {
+  fileId: string;
+  saveMappingAs?: string | undefined;
+};
 
 export class ImportJobs {
   private jobs = new Map<string, JobEntry>();
@@ -53,7 +56,12 @@ export class ImportJobs {
     } finally {
       source.close();
     }
-    const { mapping, guesses } = guessFromData(source.headers, rows, guessMapping(source.headers, rows), this.ctx.settings.get().defaultCountry);
+    const { mapping, guesses } = guessFromData(
+      source.headers,
+      rows,
+      guessMapping(source.headers, rows),
+      this.ctx.settings.get().defaultCountry,
+    );
     const warnings: string[] = [];
     if (source.encodingDetected && !source.encodingConfident) warnings.push('encoding_uncertain');
     if (!mapping.some((m) => m.field === 'phone')) warnings.push('no_phone_column');
@@ -110,7 +118,12 @@ export class ImportJobs {
         job.state = 'done';
         job.report = report;
         if (!opts.dryRun) {
-          if (opts.saveMappingAs) this.contacts.saveMapping(opts.saveMappingAs, opts.mapping, opts.mapping.map((m) => m.column));
+          if (opts.saveMappingAs)
+            this.contacts.saveMapping(
+              opts.saveMappingAs,
+              opts.mapping,
+              opts.mapping.map((m) => m.column),
+            );
           this.ctx.emit('contacts:changed', { reason: 'import' });
           void this.contacts.indexer.kick();
         }
@@ -121,7 +134,8 @@ export class ImportJobs {
           code: e instanceof PacerError ? e.code : 'internal',
           message: e instanceof Error ? e.message : String(e),
         };
-        if (!(e instanceof PacerError)) this.ctx.log.error('import failed', { jobId, error: e instanceof Error ? e.stack ?? e.message : String(e) });
+        if (!(e instanceof PacerError))
+          this.ctx.log.error('import failed', { jobId, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
       } finally {
         this.running = null;
       }
@@ -155,7 +169,11 @@ export class ImportJobs {
 
   report(jobId: string, offset: number, limit: number): ImportReport {
     const { job } = this.entry(jobId);
-    if (!job.report) throw new PacerError(job.state === 'running' ? 'conflict' : 'not_found', job.state === 'running' ? 'The import is still running.' : job.error?.message ?? 'No report.');
+    if (!job.report)
+      throw new PacerError(
+        job.state === 'running' ? 'conflict' : 'not_found',
+        job.state === 'running' ? 'The import is still running.' : (job.error?.message ?? 'No report.'),
+      );
     return { ...job.report, errors: job.report.errors.slice(offset, offset + limit) };
   }
 

@@ -60,7 +60,7 @@ export class PhoneSeen {
 
 /** Mixes both 32-bit halves of the number (numbers of one country share their high digits). */
 function hash(key: number): number {
-  const lo = key % 4294967296 | 0;
+  const lo = (key % 4294967296) | 0;
   const hi = (key / 4294967296) | 0;
   let h = Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1);
   h ^= h >>> 15;

@@ -129,15 +129,22 @@ export async function openTable(path: string, opts: OpenOptions = {}): Promise<T
     encoding = opts.encoding;
   } else {
     const detected = detectEncoding(sample, sample.length === size);
-    if (!detected) throw badInput('This does not look like a contacts file: it contains binary data. Import a CSV, TSV, Excel (.xlsx) or vCard (.vcf) file.');
+    if (!detected)
+      throw badInput(
+        'This does not look like a contacts file: it contains binary data. Import a CSV, TSV, Excel (.xlsx) or vCard (.vcf) file.',
+      );
     encoding = detected.encoding;
     confident = detected.confident;
   }
   const skip = bom && bom.encoding === encoding ? bom.length : 0;
   if (!encoding.startsWith('utf-16') && looksBinary(sample.subarray(skip))) {
-    throw badInput('This does not look like a contacts file: it contains binary data. Import a CSV, TSV, Excel (.xlsx) or vCard (.vcf) file.');
+    throw badInput(
+      'This does not look like a contacts file: it contains binary data. Import a CSV, TSV, Excel (.xlsx) or vCard (.vcf) file.',
+    );
   }
-  const sampleText = createDecoder(encoding).write(sample.subarray(skip)).replace(/^\ufeff/, '');
+  const sampleText = createDecoder(encoding)
+    .write(sample.subarray(skip))
+    .replace(/^\ufeff/, '');
   if (!sampleText.trim()) throw badInput('The file is empty.');
   const isVcard = /^\s*BEGIN:VCARD/i.test(sampleText);
   const base = { encoding, encodingDetected: !opts.encoding, encodingConfident: confident, bytesTotal: size, sheets: [], sheet: null };
@@ -148,7 +155,12 @@ export async function openTable(path: string, opts: OpenOptions = {}): Promise<T
 type Base = Pick<TableSource, 'encoding' | 'encodingDetected' | 'encodingConfident' | 'bytesTotal' | 'sheets' | 'sheet'>;
 
 /** Reads decoded text chunks from `offset`; checks that the encoding reads the bytes cleanly. */
-async function* textChunks(path: string, offset: number, encoding: ImportEncoding, counter: { bytes: number }): AsyncGenerator<{ text: string; last: boolean }> {
+async function* textChunks(
+  path: string,
+  offset: number,
+  encoding: ImportEncoding,
+  counter: { bytes: number },
+): AsyncGenerator<{ text: string; last: boolean }> {
   const decoder = createDecoder(encoding);
   const stream = fs.createReadStream(path, { start: offset, highWaterMark: CHUNK_BYTES });
   let first = true;
@@ -247,7 +259,11 @@ function openDelimited(path: string, offset: number, delimiter: string, base: Ba
 }
 
 interface PapaCoreParser {
-  parse(input: string, baseIndex: number, ignoreLastRow: boolean): { data: string[][]; errors: { code: string; row?: number }[]; meta: { cursor: number } };
+  parse(
+    input: string,
+    baseIndex: number,
+    ignoreLastRow: boolean,
+  ): { data: string[][]; errors: { code: string; row?: number }[]; meta: { cursor: number } };
 }
 
 /** Google Contacts and Outlook CSV exports, recognised by their headers. */
@@ -303,7 +319,9 @@ export function cellText(value: ExcelJS.CellValue): string {
 
 async function openXlsx(path: string, size: number, opts: OpenOptions): Promise<TableSource> {
   if (size > MAX_XLSX_BYTES) {
-    throw badInput(`This Excel file is larger than ${MAX_XLSX_BYTES / 1024 / 1024} MB. Save it as CSV (UTF-8) in Excel and import the CSV.`);
+    throw badInput(
+      `This Excel file is larger than ${MAX_XLSX_BYTES / 1024 / 1024} MB. Save it as CSV (UTF-8) in Excel and import the CSV.`,
+    );
   }
   await checkXlsxLimits(path); // before exceljs reads it whole: size, cells, zip bombs (xlsx-limits.ts)
   const wb = new ExcelJS.Workbook();

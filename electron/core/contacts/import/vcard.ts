@@ -38,7 +38,11 @@ function parseLine(line: string): Prop | null {
     // vCard 2.1 bare parameters: TEL;CELL;VOICE → TYPE=CELL, TYPE=VOICE; QUOTED-PRINTABLE → ENCODING.
     const key = eq < 0 ? (/^(quoted-printable|base64|8bit|7bit)$/i.test(p) ? 'ENCODING' : 'TYPE') : p.slice(0, eq).trim().toUpperCase();
     const raw = eq < 0 ? p : p.slice(eq + 1);
-    const values = raw.replace(/^"|"$/g, '').split(',').map((v) => v.trim().toUpperCase()).filter(Boolean);
+    const values = raw
+      .replace(/^"|"$/g, '')
+      .split(',')
+      .map((v) => v.trim().toUpperCase())
+      .filter(Boolean);
     params.set(key, [...(params.get(key) ?? []), ...values]);
   }
   return { name, params, value: line.slice(colon + 1) };
@@ -200,7 +204,11 @@ export class VcardReader {
           if (v.trim()) emails.push(unescape(v).trim());
           break;
         case 'CATEGORIES':
-          categories.push(...splitUnescaped(v, ',').map((s) => s.trim()).filter(Boolean));
+          categories.push(
+            ...splitUnescaped(v, ',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          );
           break;
       }
     }

@@ -34,11 +34,21 @@ interface Entry {
 }
 
 export function tooLarge(what: 'cells' | 'bytes' | 'entries', limit: number): PacerError {
-  const text = what === 'cells' ? `more than ${limit.toLocaleString('en-US')} cells`
-    : what === 'bytes' ? `more than ${Math.round(limit / 1024 / 1024)} MB once unpacked` : `more than ${limit} parts`;
-  return new PacerError('bad_input', `This Excel file is too large to read safely (${text}). Save it as CSV (UTF-8) in Excel and import the CSV.`, {
-    reason: 'xlsx_too_large', what, limit,
-  });
+  const text =
+    what === 'cells'
+      ? `more than ${limit.toLocaleString('en-US')} cells`
+      : what === 'bytes'
+        ? `more than ${Math.round(limit / 1024 / 1024)} MB once unpacked`
+        : `more than ${limit} parts`;
+  return new PacerError(
+    'bad_input',
+    `This Excel file is too large to read safely (${text}). Save it as CSV (UTF-8) in Excel and import the CSV.`,
+    {
+      reason: 'xlsx_too_large',
+      what,
+      limit,
+    },
+  );
 }
 
 function readAt(fd: number, pos: number, len: number): Buffer {
@@ -55,7 +65,11 @@ export function centralDirectory(file: string, limits: XlsxLimits = XLSX_LIMITS)
     const tailLen = Math.min(size, 22 + 65_535);
     const tail = readAt(fd, size - tailLen, tailLen);
     let eocd = -1;
-    for (let i = tail.length - 22; i >= 0; i--) if (tail.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+    for (let i = tail.length - 22; i >= 0; i--)
+      if (tail.readUInt32LE(i) === 0x06054b50) {
+        eocd = i;
+        break;
+      }
     if (eocd < 0) throw new PacerError('bad_input', 'This file is a ZIP archive but not a readable Excel (.xlsx) workbook.');
     const count = tail.readUInt16LE(eocd + 10);
     const cdSize = tail.readUInt32LE(eocd + 12);
@@ -65,7 +79,7 @@ export function centralDirectory(file: string, limits: XlsxLimits = XLSX_LIMITS)
     const cd = readAt(fd, cdOffset, cdSize);
     const entries: Entry[] = [];
     let total = 0;
-    for (let p = 0; p + 46 <= cd.length && entries.length < count; ) {
+    for (let p = 0; p + 46 <= cd.length && entries.length < count;) {
       if (cd.readUInt32LE(p) !== 0x02014b50) break;
       const nameLen = cd.readUInt16LE(p + 28);
       const e: Entry = {
@@ -93,7 +107,8 @@ async function countSheet(file: string, e: Entry, budget: { cells: number; bytes
   let start: number;
   try {
     const local = readAt(fd, e.localOffset, 30);
-    if (local.length < 30 || local.readUInt32LE(0) !== 0x04034b50) throw new PacerError('bad_input', 'This file is a ZIP archive but not a readable Excel (.xlsx) workbook.');
+    if (local.length < 30 || local.readUInt32LE(0) !== 0x04034b50)
+      throw new PacerError('bad_input', 'This file is a ZIP archive but not a readable Excel (.xlsx) workbook.');
     start = e.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
   } finally {
     fs.closeSync(fd);

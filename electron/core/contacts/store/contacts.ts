@@ -3,7 +3,16 @@
  * shortcuts), tags, attributes, message history, the rows an erasure deletes, the audit entries,
  * and the counts of the overview. Typed functions over the Db; no behaviour.
  */
-import type { AttributeDefinition, AttributeType, AttributeValue, ConsentCategory, ConsentState, ContactFilter, ContactRow, ContactsStats } from '../../../../shared/contract/contacts';
+import type {
+  AttributeDefinition,
+  AttributeType,
+  AttributeValue,
+  ConsentCategory,
+  ConsentState,
+  ContactFilter,
+  ContactRow,
+  ContactsStats,
+} from '../../../../shared/contract/contacts';
 import type { Db } from '../../db/connection';
 import type { SqlCond } from '../rules';
 
@@ -20,11 +29,31 @@ export interface BaseRow {
   last_messaged_at: number | null;
 }
 
-export interface MessageRow { campaign_id: string | null; campaign_name: string | null; template: string | null; status: string; error: string | null; at: number }
+export interface MessageRow {
+  campaign_id: string | null;
+  campaign_name: string | null;
+  template: string | null;
+  status: string;
+  error: string | null;
+  at: number;
+}
 
-export interface NewMessage { contactId: number; campaignId?: string | null; campaignName?: string | null; template?: string | null; status: string; error?: string | null }
+export interface NewMessage {
+  contactId: number;
+  campaignId?: string | null;
+  campaignName?: string | null;
+  template?: string | null;
+  status: string;
+  error?: string | null;
+}
 
-export interface PageRequest { f: ContactFilter; sort: string; order: 'asc' | 'desc'; offset: number; limit: number }
+export interface PageRequest {
+  f: ContactFilter;
+  sort: string;
+  order: 'asc' | 'desc';
+  offset: number;
+  limit: number;
+}
 
 const BASE_COLUMNS = 'c.id, c.phone, c.name, c.first_name, c.last_name, c.email, c.country, c.created_at, c.updated_at, c.last_messaged_at';
 const SORTS: Record<string, string> = {
@@ -62,12 +91,18 @@ export function hydrate(db: Db, rows: BaseRow[]): ContactRow[] {
   const ids = rows.map((r) => r.id);
   const marks = ids.map(() => '?').join(',');
   const tags = new Map<number, string[]>();
-  for (const t of db.prepare(`SELECT ct.contact_id AS id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id IN (${marks}) ORDER BY t.name`).all(...ids) as { id: number; name: string }[]) {
+  for (const t of db
+    .prepare(
+      `SELECT ct.contact_id AS id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id IN (${marks}) ORDER BY t.name`,
+    )
+    .all(...ids) as { id: number; name: string }[]) {
     (tags.get(t.id) ?? tags.set(t.id, []).get(t.id)!).push(t.name);
   }
   const attrs = new Map<number, Record<string, AttributeValue>>();
   for (const a of db
-    .prepare(`SELECT a.contact_id AS id, d.name, d.type, a.value FROM contact_attributes a JOIN attribute_defs d ON d.id = a.attr_id WHERE a.contact_id IN (${marks})`)
+    .prepare(
+      `SELECT a.contact_id AS id, d.name, d.type, a.value FROM contact_attributes a JOIN attribute_defs d ON d.id = a.attr_id WHERE a.contact_id IN (${marks})`,
+    )
     .all(...ids) as { id: number; name: string; type: AttributeType; value: string | number }[]) {
     const rec = attrs.get(a.id) ?? attrs.set(a.id, {}).get(a.id)!;
     rec[a.name] = a.type === 'boolean' ? a.value === 1 : a.value;
@@ -93,7 +128,11 @@ export function hydrate(db: Db, rows: BaseRow[]): ContactRow[] {
  * One page of the contacts table and the total, for a parsed filter. `where` builds the filter's
  * condition (called only when the shortcuts below do not answer: no filter, a tag alone).
  */
-export function contactPage(db: Db, input: PageRequest, where: () => SqlCond & { ftsOnly?: string }): { total: number; rows: ContactRow[] } {
+export function contactPage(
+  db: Db,
+  input: PageRequest,
+  where: () => SqlCond & { ftsOnly?: string },
+): { total: number; rows: ContactRow[] } {
   const { f, sort, order, offset, limit } = input;
   const onlyTag = f.tag && !f.search && !f.consent && !f.country && !f.segment;
   const unfiltered = !f.tag && !f.search && !f.consent && !f.country && !f.segment;
@@ -117,7 +156,11 @@ export function contactPage(db: Db, input: PageRequest, where: () => SqlCond & {
     // Step over the offset on an index (ids, or the name/phone index) and read only the page.
     const ids = db.prepare(`SELECT c.id FROM contacts c ${tail}`).pluck().all(limit, offset) as number[];
     const byId = new Map(
-      (db.prepare(`SELECT ${BASE_COLUMNS} FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as BaseRow[]).map((r) => [r.id, r]),
+      (
+        db
+          .prepare(`SELECT ${BASE_COLUMNS} FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?))`)
+          .all(JSON.stringify(ids)) as BaseRow[]
+      ).map((r) => [r.id, r]),
     );
     return { total: n, rows: hydrate(db, ids.map((id) => byId.get(id)!).filter(Boolean)) };
   }
@@ -140,7 +183,10 @@ export function contactPage(db: Db, input: PageRequest, where: () => SqlCond & {
   const total = (
     w.ftsOnly && !f.tag && !f.consent && !f.country && !f.segment
       ? db.prepare('SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH ?').pluck().get(w.ftsOnly)
-      : db.prepare(`SELECT count(*) FROM contacts c WHERE ${w.sql}`).pluck().get(...w.params)
+      : db
+          .prepare(`SELECT count(*) FROM contacts c WHERE ${w.sql}`)
+          .pluck()
+          .get(...w.params)
   ) as number;
   // Few matches (a specific search): fetch them and sort (cost ~ total), instead of walking the
   // table in order looking for them (cost ~ (offset + limit) × table size / total). "+" keeps
@@ -148,7 +194,9 @@ export function contactPage(db: Db, input: PageRequest, where: () => SqlCond & {
   const size = (db.prepare('SELECT max(id) FROM contacts').pluck().get() as number | null) ?? 0;
   const sparse = total * total < (offset + limit) * size ? '+' : '';
   const sparseTail = `ORDER BY ${sparse}${by} ${dir}${by === 'c.id' ? '' : `, ${sparse}c.id ${dir}`} LIMIT ? OFFSET ?`;
-  const rows = db.prepare(`SELECT ${BASE_COLUMNS} FROM contacts c WHERE ${w.sql} ${sparseTail}`).all(...w.params, limit, offset) as BaseRow[];
+  const rows = db
+    .prepare(`SELECT ${BASE_COLUMNS} FROM contacts c WHERE ${w.sql} ${sparseTail}`)
+    .all(...w.params, limit, offset) as BaseRow[];
   return { total, rows: hydrate(db, rows) };
 }
 
@@ -157,17 +205,28 @@ export function existingIds(db: Db, ids: number[]): number[] {
   const out: number[] = [];
   for (let i = 0; i < ids.length; i += 900) {
     const chunk = ids.slice(i, i + 900);
-    out.push(...(db.prepare(`SELECT id FROM contacts WHERE id IN (${chunk.map(() => '?').join(',')})`).pluck().all(...chunk) as number[]));
+    out.push(
+      ...(db
+        .prepare(`SELECT id FROM contacts WHERE id IN (${chunk.map(() => '?').join(',')})`)
+        .pluck()
+        .all(...chunk) as number[]),
+    );
   }
   return out;
 }
 
 export function idsWhere(db: Db, where: SqlCond): number[] {
-  return db.prepare(`SELECT c.id FROM contacts c WHERE ${where.sql}`).pluck().all(...where.params) as number[];
+  return db
+    .prepare(`SELECT c.id FROM contacts c WHERE ${where.sql}`)
+    .pluck()
+    .all(...where.params) as number[];
 }
 
 export function countWhere(db: Db, where: SqlCond): number {
-  return db.prepare(`SELECT count(*) FROM contacts c WHERE ${where.sql}`).pluck().get(...where.params) as number;
+  return db
+    .prepare(`SELECT count(*) FROM contacts c WHERE ${where.sql}`)
+    .pluck()
+    .get(...where.params) as number;
 }
 
 /** Contacts in id order, a page at a time (exports, audiences). */
@@ -190,13 +249,29 @@ export function idListCondition(ids: number[]): SqlCond {
 
 // ---- editing -----------------------------------------------------------------------------------
 
-export function updateContactFields(db: Db, id: number, c: { first: string | null; last: string | null; name: string; email: string | null }, now: number): void {
-  db.prepare('UPDATE contacts SET first_name = ?, last_name = ?, name = ?, email = ?, updated_at = ? WHERE id = ?').run(c.first, c.last, c.name, c.email, now, id);
+export function updateContactFields(
+  db: Db,
+  id: number,
+  c: { first: string | null; last: string | null; name: string; email: string | null },
+  now: number,
+): void {
+  db.prepare('UPDATE contacts SET first_name = ?, last_name = ?, name = ?, email = ?, updated_at = ? WHERE id = ?').run(
+    c.first,
+    c.last,
+    c.name,
+    c.email,
+    now,
+    id,
+  );
 }
 
 /** A contact with only a number (an opt-out for a number not in contacts); returns its id. */
 export function insertBareContact(db: Db, e164: string, country: string | null, now: number): number {
-  return Number(db.prepare('INSERT INTO contacts (phone, name, country, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(e164, '', country, now, now).lastInsertRowid);
+  return Number(
+    db
+      .prepare('INSERT INTO contacts (phone, name, country, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
+      .run(e164, '', country, now, now).lastInsertRowid,
+  );
 }
 
 export function clearTags(db: Db, id: number): void {
@@ -242,20 +317,24 @@ export function deleteAttributeValue(db: Db, id: number, attrId: number): void {
 // ---- message history ---------------------------------------------------------------------------
 
 export function messageHistory(db: Db, id: number): MessageRow[] {
-  return db
-    // The status follows the campaign's ledger (delivered, read, a later failure), not the moment of sending.
-    .prepare(`SELECT m.campaign_id, m.campaign_name, m.template, coalesce(r.state, m.status) AS status, coalesce(r.error_detail, m.error) AS error, m.at
+  return (
+    db
+      // The status follows the campaign's ledger (delivered, read, a later failure), not the moment of sending.
+      .prepare(
+        `SELECT m.campaign_id, m.campaign_name, m.template, coalesce(r.state, m.status) AS status, coalesce(r.error_detail, m.error) AS error, m.at
       FROM contact_messages m LEFT JOIN campaign_recipients r ON r.campaign_id = m.campaign_id AND r.contact_id = m.contact_id
-      WHERE m.contact_id = ? ORDER BY m.at DESC, m.id DESC LIMIT 500`)
-    .all(id) as MessageRow[];
+      WHERE m.contact_id = ? ORDER BY m.at DESC, m.id DESC LIMIT 500`,
+      )
+      .all(id) as MessageRow[]
+  );
 }
 
 /** A message to a contact: its history row and last_messaged_at (for segments), atomically. */
 export function recordMessage(db: Db, m: NewMessage, at: number): void {
   db.transaction(() => {
-    db
-      .prepare('INSERT INTO contact_messages (contact_id, campaign_id, campaign_name, template, status, error, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(m.contactId, m.campaignId ?? null, m.campaignName ?? null, m.template ?? null, m.status, m.error ?? null, at);
+    db.prepare(
+      'INSERT INTO contact_messages (contact_id, campaign_id, campaign_name, template, status, error, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(m.contactId, m.campaignId ?? null, m.campaignName ?? null, m.template ?? null, m.status, m.error ?? null, at);
     db.prepare('UPDATE contacts SET last_messaged_at = max(coalesce(last_messaged_at, 0), ?) WHERE id = ?').run(at, m.contactId);
   })();
 }
@@ -277,13 +356,17 @@ export function insertAudit(db: Db, at: number, actor: string, action: string, d
 
 export function tagCounts(db: Db): { name: string; count: number }[] {
   return db
-    .prepare('SELECT t.name, (SELECT count(*) FROM contact_tags ct WHERE ct.tag_id = t.id) AS count FROM tags t ORDER BY t.name COLLATE NOCASE')
+    .prepare(
+      'SELECT t.name, (SELECT count(*) FROM contact_tags ct WHERE ct.tag_id = t.id) AS count FROM tags t ORDER BY t.name COLLATE NOCASE',
+    )
     .all() as { name: string; count: number }[];
 }
 
 export function attributeDefinitions(db: Db): AttributeDefinition[] {
   return db
-    .prepare('SELECT d.name, d.type, (SELECT count(*) FROM contact_attributes a WHERE a.attr_id = d.id) AS count FROM attribute_defs d ORDER BY d.name COLLATE NOCASE')
+    .prepare(
+      'SELECT d.name, d.type, (SELECT count(*) FROM contact_attributes a WHERE a.attr_id = d.id) AS count FROM attribute_defs d ORDER BY d.name COLLATE NOCASE',
+    )
     .all() as AttributeDefinition[];
 }
 
@@ -293,14 +376,20 @@ export function stats(db: Db): ContactsStats {
     marketing: { opted_in: 0, opted_out: 0, unknown: 0 },
     utility: { opted_in: 0, opted_out: 0, unknown: 0 },
   };
-  for (const r of db.prepare('SELECT category, state, count(*) AS n FROM consent_state GROUP BY category, state').all() as { category: ConsentCategory; state: ConsentState; n: number }[]) {
+  for (const r of db.prepare('SELECT category, state, count(*) AS n FROM consent_state GROUP BY category, state').all() as {
+    category: ConsentCategory;
+    state: ConsentState;
+    n: number;
+  }[]) {
     consent[r.category][r.state] = r.n;
   }
   for (const cat of ['marketing', 'utility'] as const) consent[cat].unknown = total - consent[cat].opted_in - consent[cat].opted_out;
   return {
     total,
     consent,
-    countries: db.prepare("SELECT coalesce(country, '') AS country, count(*) AS count FROM contacts GROUP BY country ORDER BY count DESC LIMIT 10").all() as { country: string; count: number }[],
+    countries: db
+      .prepare("SELECT coalesce(country, '') AS country, count(*) AS count FROM contacts GROUP BY country ORDER BY count DESC LIMIT 10")
+      .all() as { country: string; count: number }[],
     tags: db.prepare('SELECT count(*) FROM tags').pluck().get() as number,
     segments: db.prepare('SELECT count(*) FROM segments').pluck().get() as number,
     lastImportAt: (db.prepare('SELECT max(finished_at) FROM imports').pluck().get() as number | null) ?? null,

@@ -28,12 +28,16 @@ export function filterCondition(db: Db, filter: ContactFilter, defaultCountry: s
       ftsOnly = s.ftsOnly;
     }
   }
-  if (f.tag) add({ sql: 'c.id IN (SELECT ct.contact_id FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = ?)', params: [f.tag] });
+  if (f.tag)
+    add({ sql: 'c.id IN (SELECT ct.contact_id FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = ?)', params: [f.tag] });
   if (f.consent) {
     add(
       f.consent === 'unknown'
         ? { sql: 'NOT EXISTS (SELECT 1 FROM consent_state cs WHERE cs.contact_id = c.id AND cs.category = ?)', params: [f.consentCategory] }
-        : { sql: 'c.id IN (SELECT cs.contact_id FROM consent_state cs WHERE cs.category = ? AND cs.state = ?)', params: [f.consentCategory, f.consent] },
+        : {
+            sql: 'c.id IN (SELECT cs.contact_id FROM consent_state cs WHERE cs.category = ? AND cs.state = ?)',
+            params: [f.consentCategory, f.consent],
+          },
     );
   }
   if (f.country) add({ sql: 'c.country = ?', params: [f.country] });

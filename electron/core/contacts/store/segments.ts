@@ -1,8 +1,20 @@
 /** SQL for saved segments (a named rule over contacts) and saved import mappings. */
 import type { Db } from '../../db/connection';
 
-export interface SegmentRow { id: number; name: string; rule: string; created_at: number; updated_at: number }
-export interface MappingRow { id: number; name: string; mapping: string; headers: string; created_at: number }
+export interface SegmentRow {
+  id: number;
+  name: string;
+  rule: string;
+  created_at: number;
+  updated_at: number;
+}
+export interface MappingRow {
+  id: number;
+  name: string;
+  mapping: string;
+  headers: string;
+  created_at: number;
+}
 
 export function segmentRows(db: Db): SegmentRow[] {
   return db.prepare('SELECT id, name, rule, created_at, updated_at FROM segments ORDER BY name COLLATE NOCASE').all() as SegmentRow[];
@@ -22,7 +34,9 @@ export function updateSegment(db: Db, id: number, name: string, rule: string, no
 }
 
 export function insertSegment(db: Db, name: string, rule: string, now: number): number {
-  return Number(db.prepare('INSERT INTO segments (name, rule, created_at, updated_at) VALUES (?, ?, ?, ?)').run(name, rule, now, now).lastInsertRowid);
+  return Number(
+    db.prepare('INSERT INTO segments (name, rule, created_at, updated_at) VALUES (?, ?, ?, ?)').run(name, rule, now, now).lastInsertRowid,
+  );
 }
 
 export function deleteSegment(db: Db, id: number): void {
@@ -32,13 +46,15 @@ export function deleteSegment(db: Db, id: number): void {
 // ---- saved import mappings ---------------------------------------------------------------------
 
 export function mappingRows(db: Db): MappingRow[] {
-  return db.prepare('SELECT id, name, mapping, headers, created_at FROM import_mappings ORDER BY name COLLATE NOCASE').all() as MappingRow[];
+  return db
+    .prepare('SELECT id, name, mapping, headers, created_at FROM import_mappings ORDER BY name COLLATE NOCASE')
+    .all() as MappingRow[];
 }
 
 export function upsertMapping(db: Db, name: string, mapping: string, headers: string, now: number): void {
-  db
-    .prepare('INSERT INTO import_mappings (name, mapping, headers, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET mapping = excluded.mapping, headers = excluded.headers')
-    .run(name, mapping, headers, now);
+  db.prepare(
+    'INSERT INTO import_mappings (name, mapping, headers, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET mapping = excluded.mapping, headers = excluded.headers',
+  ).run(name, mapping, headers, now);
 }
 
 export function deleteMapping(db: Db, id: number): void {

@@ -62,7 +62,11 @@ export function eraseTraces(db: Db, e164: string, hash: string): { inboxDeleted:
   // Raw webhook bodies: an applied body goes (its event keys stay, so a retry is still skipped);
   // one not yet applied is rewritten without the person so the rest of it still gets applied.
   const needle = Buffer.from(waId, 'utf8');
-  const rows = db.prepare('SELECT id, state, body FROM webhook_inbox WHERE instr(body, ?) > 0').all(needle) as { id: number; state: string; body: Buffer }[];
+  const rows = db.prepare('SELECT id, state, body FROM webhook_inbox WHERE instr(body, ?) > 0').all(needle) as {
+    id: number;
+    state: string;
+    body: Buffer;
+  }[];
   let inboxDeleted = 0;
   let inboxRedacted = 0;
   const del = db.prepare('DELETE FROM webhook_inbox WHERE id = ?');
@@ -78,7 +82,9 @@ export function eraseTraces(db: Db, e164: string, hash: string): { inboxDeleted:
   }
   db.prepare(`UPDATE webhook_inbox SET last_error = ${REPLACE_SQL('last_error')} WHERE ${MENTIONS_SQL('last_error')}`).run(p);
   db.prepare('DELETE FROM webhook_contact_window WHERE wa_id = ? OR wa_id = ?').run(waId, e164);
-  db.prepare('UPDATE webhook_message_status SET recipient_id = NULL, recipient_identity_key_hash = NULL WHERE recipient_id = ? OR recipient_id = ?').run(waId, e164);
+  db.prepare(
+    'UPDATE webhook_message_status SET recipient_id = NULL, recipient_identity_key_hash = NULL WHERE recipient_id = ? OR recipient_id = ?',
+  ).run(waId, e164);
   db.prepare(`UPDATE webhook_message_status SET error_title = ${REPLACE_SQL('error_title')} WHERE ${MENTIONS_SQL('error_title')}`).run(p);
   db.prepare(`UPDATE webhook_pending_status SET event = ${REPLACE_SQL('event')} WHERE ${MENTIONS_SQL('event')}`).run({ ...p, by: '' });
   // The ledger row keeps its state (counts); 0005's trigger already dropped phone/params/tz.
@@ -86,7 +92,8 @@ export function eraseTraces(db: Db, e164: string, hash: string): { inboxDeleted:
   db.prepare(`UPDATE campaign_events SET detail = ${REPLACE_SQL('detail')} WHERE ${MENTIONS_SQL('detail')}`).run(p);
   // Earlier audit entries about this person now name the keyed hash (never the erased number).
   db.prepare(`UPDATE audit_log SET detail = ${REPLACE_SQL('detail')} WHERE ${MENTIONS_SQL('detail')}`).run(p);
-  if (hasColumn(db, 'audit_log', 'subject')) db.prepare('UPDATE audit_log SET subject = @by WHERE subject = @e164 OR subject = @waId').run(p);
+  if (hasColumn(db, 'audit_log', 'subject'))
+    db.prepare('UPDATE audit_log SET subject = @by WHERE subject = @e164 OR subject = @waId').run(p);
   // The word index is contentless: the erased row's tokens are only tombstoned until a merge.
   // 'optimize' rewrites the index now, so the name and digits leave its pages (freed pages are
   // zeroed by secure_delete).

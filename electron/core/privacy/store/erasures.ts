@@ -60,7 +60,9 @@ export function liftErasure(db: Db, e164: string): { hash: string; erasedAt: num
 /** When this E.164 number was erased at the person's request, or null. */
 export function erasedAt(db: Db, e164: string): number | null {
   if (!hasErasures(db)) return null;
-  return (db.prepare('SELECT erased_at FROM contact_erasures WHERE hash = ?').pluck().get(erasureHash(db, e164)) as number | undefined) ?? null;
+  return (
+    (db.prepare('SELECT erased_at FROM contact_erasures WHERE hash = ?').pluck().get(erasureHash(db, e164)) as number | undefined) ?? null
+  );
 }
 
 export function isErased(db: Db, e164: string): boolean {
@@ -79,7 +81,12 @@ function hasErasures(db: Db): boolean {
 export function erasureCheck(db: Db): ((e164: string) => number | null) | null {
   if (!hasErasures(db)) return null;
   const key = erasureKey(db);
-  const byHash = new Map((db.prepare('SELECT hash, erased_at FROM contact_erasures').all() as { hash: string; erased_at: number }[]).map((r) => [r.hash, r.erased_at]));
+  const byHash = new Map(
+    (db.prepare('SELECT hash, erased_at FROM contact_erasures').all() as { hash: string; erased_at: number }[]).map((r) => [
+      r.hash,
+      r.erased_at,
+    ]),
+  );
   return (e164) => byHash.get(hashWith(key, e164)) ?? null;
 }
 

@@ -8,7 +8,11 @@ const BATCH = 2000;
 
 export function pruneInbox(db: Db, now: number, days: number): { deleted: number; cutoff: number } {
   const cutoff = now - days * DAY_MS;
-  const pick = db.prepare(`SELECT id FROM webhook_inbox WHERE state IN ('processed', 'failed') AND coalesce(processed_at, received_at) < ? LIMIT ${BATCH}`).pluck();
+  const pick = db
+    .prepare(
+      `SELECT id FROM webhook_inbox WHERE state IN ('processed', 'failed') AND coalesce(processed_at, received_at) < ? LIMIT ${BATCH}`,
+    )
+    .pluck();
   const del = db.prepare('DELETE FROM webhook_inbox WHERE id = ?');
   let deleted = 0;
   for (;;) {
@@ -30,5 +34,8 @@ export function retentionStatus(db: Db, days: number): RetentionStatus {
 }
 
 export function recordRetentionRun(db: Db, at: number, deleted: number): void {
-  db.prepare('INSERT INTO app_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(LAST_RUN_KEY, JSON.stringify({ at, deleted }));
+  db.prepare('INSERT INTO app_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
+    LAST_RUN_KEY,
+    JSON.stringify({ at, deleted }),
+  );
 }

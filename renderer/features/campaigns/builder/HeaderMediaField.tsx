@@ -19,7 +19,13 @@ const ACCEPT: Record<Kind, string> = {
  * (campaigns:upload-media → media id). An attached file shows its name, size and a local preview
  * (images: a blob: URL — the renderer loads no remote images); Remove goes back to the link field.
  */
-export function HeaderMediaField({ kind, url, file, onUrl, onFile }: {
+export function HeaderMediaField({
+  kind,
+  url,
+  file,
+  onUrl,
+  onFile,
+}: {
   kind: Kind;
   url: string;
   file: HeaderFile | null;
@@ -32,12 +38,21 @@ export function HeaderMediaField({ kind, url, file, onUrl, onFile }: {
   const [busy, setBusy] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [preview, setPreview] = useState<string | null>(null);
-  useEffect(() => () => { if (preview) URL.revokeObjectURL(preview); }, [preview]);
+  useEffect(
+    () => () => {
+      if (preview) URL.revokeObjectURL(preview);
+    },
+    [preview],
+  );
 
   const size = (bytes: number) =>
     bytes >= 1024 * 1024
-      ? new Intl.NumberFormat(i18n.language, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 }).format(Math.ceil((bytes / (1024 * 1024)) * 10) / 10)
-      : new Intl.NumberFormat(i18n.language, { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 0 }).format(Math.max(1, Math.ceil(bytes / 1024)));
+      ? new Intl.NumberFormat(i18n.language, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 }).format(
+          Math.ceil((bytes / (1024 * 1024)) * 10) / 10,
+        )
+      : new Intl.NumberFormat(i18n.language, { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 0 }).format(
+          Math.max(1, Math.ceil(bytes / 1024)),
+        );
 
   const pick = async (e: ChangeEvent<HTMLInputElement>) => {
     const picked = e.target.files?.[0];
@@ -46,7 +61,12 @@ export function HeaderMediaField({ kind, url, file, onUrl, onFile }: {
     setProblem(null);
     setBusy(picked.name);
     const staged = await api.uploadFile(picked);
-    const r = staged.ok ? await api.call('campaigns:upload-media', { fileId: staged.value.fileId, kind: kind.toLowerCase() as 'image' | 'video' | 'document' }) : staged;
+    const r = staged.ok
+      ? await api.call('campaigns:upload-media', {
+          fileId: staged.value.fileId,
+          kind: kind.toLowerCase() as 'image' | 'video' | 'document',
+        })
+      : staged;
     if (staged.ok) void api.call('files:discard', { fileId: staged.value.fileId });
     setBusy(null);
     if (!r.ok) return setProblem(t('builder.headerUploadFailed', { name: picked.name, message: r.message }));
@@ -65,26 +85,53 @@ export function HeaderMediaField({ kind, url, file, onUrl, onFile }: {
       <label htmlFor="cmp-media">{t('builder.headerMedia', { kind: t(`media.${kind}`) })}</label>
       {file ? (
         <div className="cmp-media-attached" data-testid="builder-media-attached" data-media-id={file.id}>
-          {preview ? <img src={preview} alt={t('builder.headerPreviewAlt', { name: file.file_name ?? '' })} data-testid="builder-media-preview" /> : <Icon size={28} aria-hidden />}
+          {preview ? (
+            <img src={preview} alt={t('builder.headerPreviewAlt', { name: file.file_name ?? '' })} data-testid="builder-media-preview" />
+          ) : (
+            <Icon size={28} aria-hidden />
+          )}
           <div className="cmp-media-body">
-            <strong dir="auto" data-testid="builder-media-name"><bdi>{file.file_name ?? file.id}</bdi></strong>
+            <strong dir="auto" data-testid="builder-media-name">
+              <bdi>{file.file_name ?? file.id}</bdi>
+            </strong>
             <span className="small muted">
-              {file.size !== undefined && <><bdi>{size(file.size)}</bdi> · </>}
+              {file.size !== undefined && (
+                <>
+                  <bdi>{size(file.size)}</bdi> ·{' '}
+                </>
+              )}
               {t('builder.headerUploaded', { id: file.id })}
             </span>
             <span className="hint">{sandbox ? t('builder.headerUploadedSandbox') : t('builder.headerExpiry')}</span>
           </div>
           <button type="button" className="btn ghost" onClick={remove} data-testid="builder-media-remove">
-            <X size={16} aria-hidden />{t('builder.headerRemove')}
+            <X size={16} aria-hidden />
+            {t('builder.headerRemove')}
           </button>
         </div>
       ) : (
         <>
-          <input id="cmp-media" className="input" dir="ltr" type="url" placeholder="https://…" value={url} onChange={(e) => onUrl(e.target.value)} data-testid="builder-media" disabled={busy !== null} />
+          <input
+            id="cmp-media"
+            className="input"
+            dir="ltr"
+            type="url"
+            placeholder="https://…"
+            value={url}
+            onChange={(e) => onUrl(e.target.value)}
+            data-testid="builder-media"
+            disabled={busy !== null}
+          />
           <span className="hint">{t('builder.headerMediaHint')}</span>
           <div className="cmp-media-upload">
             <span className="small muted">{t('builder.headerOr')}</span>
-            <button type="button" className="btn" onClick={() => input.current?.click()} disabled={busy !== null} data-testid="builder-media-upload">
+            <button
+              type="button"
+              className="btn"
+              onClick={() => input.current?.click()}
+              disabled={busy !== null}
+              data-testid="builder-media-upload"
+            >
               {busy ? <Loader2 size={16} aria-hidden className="cmp-spin" /> : <Icon size={16} aria-hidden />}
               {busy ? t('builder.headerUploading', { name: busy }) : t('builder.headerUpload')}
             </button>
@@ -92,7 +139,11 @@ export function HeaderMediaField({ kind, url, file, onUrl, onFile }: {
           </div>
         </>
       )}
-      {problem && <div className="banner error small" role="alert" data-testid="builder-media-error"><span>{problem}</span></div>}
+      {problem && (
+        <div className="banner error small" role="alert" data-testid="builder-media-error">
+          <span>{problem}</span>
+        </div>
+      )}
     </div>
   );
 }

@@ -3,12 +3,22 @@ import { CardName } from '../pricing/CardName';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { AlertTriangle, Loader2 } from 'lucide-react';
-import { EXCLUSION_REASONS, type CampaignPlan, type ExclusionReason, type ForecastWindow, type PlanBlocker } from '../../../../shared/contract/campaigns';
+import {
+  EXCLUSION_REASONS,
+  type CampaignPlan,
+  type ExclusionReason,
+  type ForecastWindow,
+  type PlanBlocker,
+} from '../../../../shared/contract/campaigns';
 import { api } from '../../../api/client';
 import { useCampaignFormat } from '../format';
 
 const DAY = 86_400_000;
-const startOfDay = (ms: number) => { const d = new Date(ms); d.setHours(0, 0, 0, 0); return d.getTime(); };
+const startOfDay = (ms: number) => {
+  const d = new Date(ms);
+  d.setHours(0, 0, 0, 0);
+  return d.getTime();
+};
 
 /** Bidi isolation for names inside a translated sentence (a template name inside Hebrew text). */
 const isolate = (value: string) => `\u2068${value}\u2069`;
@@ -19,16 +29,22 @@ const isolate = (value: string) => `\u2068${value}\u2069`;
  */
 export function blockerText(t: TFunction<'campaigns'>, b: PlanBlocker): string {
   switch (b.code) {
-    case 'template_missing': return t('plan.blocker.template_missing', { template: isolate(b.params.template), language: isolate(b.params.language) });
+    case 'template_missing':
+      return t('plan.blocker.template_missing', { template: isolate(b.params.template), language: isolate(b.params.language) });
     case 'template_not_approved': {
       const why = t(`builder.whyNot.${b.params.status}`, { defaultValue: t('builder.whyNot.other', { status: b.params.status }) });
       return t('plan.blocker.template_not_approved', { template: isolate(b.params.template), why });
     }
-    case 'param_unknown': return t('plan.blocker.param_unknown', { parameter: isolate(b.params.parameter), known: isolate(b.params.known || '—') });
-    case 'param_unmapped': return t('plan.blocker.param_unmapped', { parameter: isolate(b.params.parameter) });
-    case 'param_source_invalid': return t('plan.blocker.param_source_invalid', { parameter: isolate(b.params.parameter) });
-    case 'header_media_expired': return t('plan.blocker.header_media_expired', { days: b.params.days });
-    case 'account_blocked': return t('plan.blocker.account_blocked', { reason: t(`account:blockers.${b.params.blocker}`, { defaultValue: b.params.blocker }) });
+    case 'param_unknown':
+      return t('plan.blocker.param_unknown', { parameter: isolate(b.params.parameter), known: isolate(b.params.known || '—') });
+    case 'param_unmapped':
+      return t('plan.blocker.param_unmapped', { parameter: isolate(b.params.parameter) });
+    case 'param_source_invalid':
+      return t('plan.blocker.param_source_invalid', { parameter: isolate(b.params.parameter) });
+    case 'header_media_expired':
+      return t('plan.blocker.header_media_expired', { days: b.params.days });
+    case 'account_blocked':
+      return t('plan.blocker.account_blocked', { reason: t(`account:blockers.${b.params.blocker}`, { defaultValue: b.params.blocker }) });
     case 'header_media_required':
     case 'header_media_kind':
     case 'nobody_eligible':
@@ -47,7 +63,10 @@ export function ForecastTimeline({ windows, testid = 'plan-forecast' }: { window
     const to = Date.parse(w.to);
     const k = startOfDay(from);
     const d = days.get(k);
-    if (d) { d.sends += w.sends; d.to = Math.max(d.to, to); } else days.set(k, { sends: w.sends, from, to });
+    if (d) {
+      d.sends += w.sends;
+      d.to = Math.max(d.to, to);
+    } else days.set(k, { sends: w.sends, from, to });
   }
   const rows = [...days.entries()].sort((a, b) => a[0] - b[0]);
   const max = Math.max(1, ...rows.map(([, d]) => d.sends));
@@ -61,7 +80,9 @@ export function ForecastTimeline({ windows, testid = 'plan-forecast' }: { window
             <span className="cmp-forecast-text">
               {t('plan.forecastLine', { count: d.sends, sends: f.number(d.sends), day: dayLabel, time: f.time(d.from) })}
             </span>
-            <span className="cmp-forecast-bar" aria-hidden><span style={{ inlineSize: `${(100 * d.sends) / max}%` }} /></span>
+            <span className="cmp-forecast-bar" aria-hidden>
+              <span style={{ inlineSize: `${(100 * d.sends) / max}%` }} />
+            </span>
           </li>
         );
       })}
@@ -86,19 +107,32 @@ export function OverLimitChoice({ plan, todayOnly, onChange }: { plan: CampaignP
     const from = Date.parse(w.from);
     const k = startOfDay(from);
     const d = days.get(k);
-    if (d) d.sends += w.sends; else days.set(k, { sends: w.sends, from });
+    if (d) d.sends += w.sends;
+    else days.set(k, { sends: w.sends, from });
   }
-  const parts = [...days.entries()].sort((a, b) => a[0] - b[0]).map(([k, d], i) => {
-    const day = k === today ? t('plan.today') : k === today + DAY ? t('plan.tomorrow') : f.day(k);
-    return i === 0 && k === today ? t('overLimit.partToday', { n: f.number(d.sends) }) : t('overLimit.partLater', { n: f.number(d.sends), day, time: f.time(d.from) });
-  });
+  const parts = [...days.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([k, d], i) => {
+      const day = k === today ? t('plan.today') : k === today + DAY ? t('plan.tomorrow') : f.day(k);
+      return i === 0 && k === today
+        ? t('overLimit.partToday', { n: f.number(d.sends) })
+        : t('overLimit.partLater', { n: f.number(d.sends), day, time: f.time(d.from) });
+    });
   return (
     <div className="banner info small cmp-over-limit" data-testid="over-limit">
       <div>
-        <strong data-testid="over-limit-summary">{t('overLimit.summary', { total: f.number(plan.eligible), parts: parts.join(t('overLimit.separator')) })}</strong>
+        <strong data-testid="over-limit-summary">
+          {t('overLimit.summary', { total: f.number(plan.eligible), parts: parts.join(t('overLimit.separator')) })}
+        </strong>
         <div role="radiogroup" aria-label={t('overLimit.choice')} className="cmp-over-limit-choice">
-          <label><input type="radio" name="over-limit" checked={!todayOnly} onChange={() => onChange(false)} data-testid="over-limit-days" />{t('overLimit.overDays')}</label>
-          <label><input type="radio" name="over-limit" checked={todayOnly} onChange={() => onChange(true)} data-testid="over-limit-today" />{t('overLimit.todayOnly', { n: f.number(now), rest: f.number(plan.eligible - now) })}</label>
+          <label>
+            <input type="radio" name="over-limit" checked={!todayOnly} onChange={() => onChange(false)} data-testid="over-limit-days" />
+            {t('overLimit.overDays')}
+          </label>
+          <label>
+            <input type="radio" name="over-limit" checked={todayOnly} onChange={() => onChange(true)} data-testid="over-limit-today" />
+            {t('overLimit.todayOnly', { n: f.number(now), rest: f.number(plan.eligible - now) })}
+          </label>
         </div>
       </div>
     </div>
@@ -116,7 +150,12 @@ function ExclusionList({ id, reason }: { id: string; reason: ExclusionReason }) 
   if (!rows) return <p className="small muted">{t('loading')}</p>;
   return (
     <ul className="cmp-excl-list small" data-testid={`exclusions-${reason}`}>
-      {rows.map((r, i) => <li key={i}><span className="ltr mono">{r.phone}</span>{r.detail && <span className="muted"> — {r.detail}</span>}</li>)}
+      {rows.map((r, i) => (
+        <li key={i}>
+          <span className="ltr mono">{r.phone}</span>
+          {r.detail && <span className="muted"> — {r.detail}</span>}
+        </li>
+      ))}
     </ul>
   );
 }
@@ -125,9 +164,24 @@ function ExclusionList({ id, reason }: { id: string; reason: ExclusionReason }) 
  * The plan, live: eligible count with every exclusion counted, the capacity forecast against the
  * moving-24-hour limit, the finish and cost estimates, the reserve margin and the shared-budget warning.
  */
-export function PlanPanel({ plan, loading, error, marginPct, onMargin, savedId, todayOnly, onTodayOnly }: {
-  plan: CampaignPlan | null; loading: boolean; error: string | null; marginPct: number; onMargin: (pct: number) => void; savedId: string | null;
-  todayOnly?: boolean; onTodayOnly?: (v: boolean) => void;
+export function PlanPanel({
+  plan,
+  loading,
+  error,
+  marginPct,
+  onMargin,
+  savedId,
+  todayOnly,
+  onTodayOnly,
+}: {
+  plan: CampaignPlan | null;
+  loading: boolean;
+  error: string | null;
+  marginPct: number;
+  onMargin: (pct: number) => void;
+  savedId: string | null;
+  todayOnly?: boolean;
+  onTodayOnly?: (v: boolean) => void;
 }) {
   const { t } = useTranslation('campaigns');
   const f = useCampaignFormat();
@@ -139,16 +193,24 @@ export function PlanPanel({ plan, loading, error, marginPct, onMargin, savedId, 
         <h2 id="plan-title">{t('plan.title')}</h2>
         {loading && <Loader2 size={16} className="cmp-spin" aria-label={t('plan.updating')} />}
       </div>
-      {error && <div className="banner error small" role="alert">{error}</div>}
+      {error && (
+        <div className="banner error small" role="alert">
+          {error}
+        </div>
+      )}
       {!plan && !error && <p className="muted small">{t('plan.chooseFirst')}</p>}
       {plan && (
         <>
           <div className="cmp-plan-head">
             <div>
-              <span className="stat" data-testid="plan-eligible">{f.number(plan.eligible)}</span>
+              <span className="stat" data-testid="plan-eligible">
+                {f.number(plan.eligible)}
+              </span>
               <span className="muted small">{t('plan.eligibleOf', { audience: f.number(plan.audience) })}</span>
             </div>
-            <span className="small muted" data-testid="plan-audience" data-value={plan.audience}>{t('plan.audience', { count: plan.audience, n: f.number(plan.audience) })}</span>
+            <span className="small muted" data-testid="plan-audience" data-value={plan.audience}>
+              {t('plan.audience', { count: plan.audience, n: f.number(plan.audience) })}
+            </span>
           </div>
           <div>
             <h3 className="cmp-sub">{t('plan.excludedTitle', { n: f.number(excludedTotal) })}</h3>
@@ -156,8 +218,12 @@ export function PlanPanel({ plan, loading, error, marginPct, onMargin, savedId, 
               {EXCLUSION_REASONS.map((k) => (
                 <li key={k} data-reason={k} data-count={plan.excluded[k]} className={plan.excluded[k] ? 'has' : ''}>
                   {plan.excluded[k] > 0 && savedId ? (
-                    <button type="button" className="row-link" aria-expanded={open === k} onClick={() => setOpen(open === k ? null : k)}>{t(`exclusion.${k}`)}</button>
-                  ) : <span>{t(`exclusion.${k}`)}</span>}
+                    <button type="button" className="row-link" aria-expanded={open === k} onClick={() => setOpen(open === k ? null : k)}>
+                      {t(`exclusion.${k}`)}
+                    </button>
+                  ) : (
+                    <span>{t(`exclusion.${k}`)}</span>
+                  )}
                   <span className="num">{f.number(plan.excluded[k])}</span>
                   {open === k && savedId && <ExclusionList id={savedId} reason={k} />}
                 </li>
@@ -168,7 +234,9 @@ export function PlanPanel({ plan, loading, error, marginPct, onMargin, savedId, 
             <h3 className="cmp-sub">{t('plan.capacity')}</h3>
             <dl className="kv small">
               <dt>{t('plan.limit')}</dt>
-              <dd data-testid="plan-limit">{plan.budget.limit === null ? t('plan.unlimited') : t('plan.perDay', { n: f.number(plan.budget.limit) })}</dd>
+              <dd data-testid="plan-limit">
+                {plan.budget.limit === null ? t('plan.unlimited') : t('plan.perDay', { n: f.number(plan.budget.limit) })}
+              </dd>
               <dt>{t('plan.used24h')}</dt>
               <dd>{f.number(plan.budget.used_24h)}</dd>
               <dt>{t('plan.availableNow')}</dt>
@@ -178,7 +246,16 @@ export function PlanPanel({ plan, loading, error, marginPct, onMargin, savedId, 
             </dl>
             <div className="field cmp-margin">
               <label htmlFor="cmp-margin">{t('plan.margin', { pct: marginPct })}</label>
-              <input id="cmp-margin" type="range" min={0} max={50} step={1} value={marginPct} onChange={(e) => onMargin(Number(e.target.value))} data-testid="plan-margin" />
+              <input
+                id="cmp-margin"
+                type="range"
+                min={0}
+                max={50}
+                step={1}
+                value={marginPct}
+                onChange={(e) => onMargin(Number(e.target.value))}
+                data-testid="plan-margin"
+              />
               <span className="hint">{t('plan.marginHint')}</span>
             </div>
             <div className="banner warn small" data-testid="plan-shared-warning">
@@ -195,14 +272,22 @@ export function PlanPanel({ plan, loading, error, marginPct, onMargin, savedId, 
             </p>
           </div>
           <div>
-            <h3 className="cmp-sub">{t('plan.costTitle')} <span className="badge">{t('plan.estimate')}</span></h3>
+            <h3 className="cmp-sub">
+              {t('plan.costTitle')} <span className="badge">{t('plan.estimate')}</span>
+            </h3>
             <p className="small" data-testid="plan-cost">
               {plan.cost_estimate.amount !== null && plan.cost_estimate.currency
                 ? t('plan.cost', { amount: f.money(plan.cost_estimate.amount, plan.cost_estimate.currency) })
                 : t('plan.costUnknown')}
             </p>
             {plan.cost_estimate.unpriced > 0 && (
-              <p className="small muted">{t('plan.unpriced', { count: plan.cost_estimate.unpriced, n: f.number(plan.cost_estimate.unpriced), countries: plan.cost_estimate.missing_countries.join(', ') })}</p>
+              <p className="small muted">
+                {t('plan.unpriced', {
+                  count: plan.cost_estimate.unpriced,
+                  n: f.number(plan.cost_estimate.unpriced),
+                  countries: plan.cost_estimate.missing_countries.join(', '),
+                })}
+              </p>
             )}
             {plan.cost_estimate.card && (
               <p className="small muted" data-testid="plan-card">
@@ -217,7 +302,11 @@ export function PlanPanel({ plan, loading, error, marginPct, onMargin, savedId, 
               <div>
                 <strong>{t('plan.blockers')}</strong>
                 <ul className="cmp-blockers">
-                  {plan.blockers.map((b, i) => <li key={`${b.code}-${i}`} data-code={b.code}>{blockerText(t, b)}</li>)}
+                  {plan.blockers.map((b, i) => (
+                    <li key={`${b.code}-${i}`} data-code={b.code}>
+                      {blockerText(t, b)}
+                    </li>
+                  ))}
                 </ul>
               </div>
             </div>

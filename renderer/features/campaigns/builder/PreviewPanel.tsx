@@ -30,27 +30,50 @@ export function PreviewPanel({ template, draft }: { template: TemplateSummary | 
   const key = JSON.stringify([draft, contactId]);
 
   useEffect(() => {
-    if (!draft) { setPreview(null); return; }
+    if (!draft) {
+      setPreview(null);
+      return;
+    }
     let live = true;
     const timer = setTimeout(() => {
       void api.call('campaigns:preview', { draft, ...(contactId !== null ? { contact_id: contactId } : {}) }).then((r) => {
         if (!live) return;
-        if (r.ok) { setPreview(r.value); setError(null); } else { setPreview(null); setError(r.message); }
+        if (r.ok) {
+          setPreview(r.value);
+          setError(null);
+        } else {
+          setPreview(null);
+          setError(r.message);
+        }
       });
     }, 250);
-    return () => { live = false; clearTimeout(timer); };
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
   }, [key]);
 
   useEffect(() => {
-    if (!search.trim()) { setMatches([]); return; }
+    if (!search.trim()) {
+      setMatches([]);
+      return;
+    }
     let live = true;
     const timer = setTimeout(() => {
-      void api.call('contacts:query', { search: search.trim(), limit: 6 }).then((r) => { if (live && r.ok) setMatches(r.value.rows); });
+      void api.call('contacts:query', { search: search.trim(), limit: 6 }).then((r) => {
+        if (live && r.ok) setMatches(r.value.rows);
+      });
     }, 200);
-    return () => { live = false; clearTimeout(timer); };
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
   }, [search]);
 
-  const rendered = useMemo(() => (template ? renderTemplate(template, valuesOf(template, preview?.params ?? {})) : null), [template, preview]);
+  const rendered = useMemo(
+    () => (template ? renderTemplate(template, valuesOf(template, preview?.params ?? {})) : null),
+    [template, preview],
+  );
   return (
     <section className="card cmp-preview" aria-labelledby="preview-title" data-testid="builder-preview">
       <div className="card-title">
@@ -59,16 +82,37 @@ export function PreviewPanel({ template, draft }: { template: TemplateSummary | 
       <div className="cmp-preview-who small">
         <UserRound size={15} aria-hidden />
         {preview?.contact ? (
-          <span data-testid="preview-contact">{t('preview.as')} <bdi>{preview.contact.name || '—'}</bdi> <span className="ltr muted">{preview.contact.phone}</span></span>
-        ) : <span className="muted">{t('preview.noContact')}</span>}
+          <span data-testid="preview-contact">
+            {t('preview.as')} <bdi>{preview.contact.name || '—'}</bdi> <span className="ltr muted">{preview.contact.phone}</span>
+          </span>
+        ) : (
+          <span className="muted">{t('preview.noContact')}</span>
+        )}
       </div>
       <div className="cmp-contact-search">
-        <input className="input" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder={t('preview.search')} aria-label={t('preview.search')} data-testid="preview-search" />
+        <input
+          className="input"
+          type="search"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          placeholder={t('preview.search')}
+          aria-label={t('preview.search')}
+          data-testid="preview-search"
+        />
         {matches.length > 0 && (
           <ul className="cmp-matches" role="listbox">
             {matches.map((m) => (
               <li key={m.id}>
-                <button type="button" role="option" aria-selected={contactId === m.id} onClick={() => { setContactId(m.id); setSearch(''); setMatches([]); }}>
+                <button
+                  type="button"
+                  role="option"
+                  aria-selected={contactId === m.id}
+                  onClick={() => {
+                    setContactId(m.id);
+                    setSearch('');
+                    setMatches([]);
+                  }}
+                >
                   <bdi>{m.name || '—'}</bdi> <span className="ltr muted">{m.phone}</span>
                 </button>
               </li>
@@ -78,7 +122,9 @@ export function PreviewPanel({ template, draft }: { template: TemplateSummary | 
       </div>
       {rendered ? <TemplatePreview rendered={rendered} /> : <p className="muted small">{t('preview.chooseTemplate')}</p>}
       {preview && preview.missing.length > 0 && (
-        <p className="small cmp-error" data-testid="preview-missing">{t('preview.missing', { params: preview.missing.join(', ') })}</p>
+        <p className="small cmp-error" data-testid="preview-missing">
+          {t('preview.missing', { params: preview.missing.join(', ') })}
+        </p>
       )}
       {error && template && <p className="small muted">{t('preview.incomplete')}</p>}
     </section>

@@ -4,7 +4,15 @@ import { TemplateQualityBadge, TemplateStatusBadge } from '../../templates/badge
 import { CategoryNoticeBanner } from '../../marketing/CategoryNoticeBanner';
 
 /** Template + language. Only APPROVED templates are selectable; the others are listed disabled with why. */
-export function TemplateSection({ templates, value, onChange }: { templates: TemplateSummary[]; value: string | null; onChange: (id: string) => void }) {
+export function TemplateSection({
+  templates,
+  value,
+  onChange,
+}: {
+  templates: TemplateSummary[];
+  value: string | null;
+  onChange: (id: string) => void;
+}) {
   const { t } = useTranslation('campaigns');
   const sendable = templates.filter((x) => x.sendable);
   const blocked = templates.filter((x) => !x.sendable);
@@ -13,11 +21,23 @@ export function TemplateSection({ templates, value, onChange }: { templates: Tem
   return (
     <div className="field">
       <label htmlFor="cmp-template">{t('builder.template')}</label>
-      <select id="cmp-template" className="input" value={value ?? ''} onChange={(e) => onChange(e.target.value)} data-testid="builder-template">
-        <option value="" disabled>{templates.length ? t('builder.chooseTemplate') : t('builder.noTemplates')}</option>
+      <select
+        id="cmp-template"
+        className="input"
+        value={value ?? ''}
+        onChange={(e) => onChange(e.target.value)}
+        data-testid="builder-template"
+      >
+        <option value="" disabled>
+          {templates.length ? t('builder.chooseTemplate') : t('builder.noTemplates')}
+        </option>
         {sendable.length > 0 && (
           <optgroup label={t('builder.approvedTemplates')}>
-            {sendable.map((x) => <option key={x.id} value={x.id}>{label(x)}</option>)}
+            {sendable.map((x) => (
+              <option key={x.id} value={x.id}>
+                {label(x)}
+              </option>
+            ))}
           </optgroup>
         )}
         {blocked.length > 0 && (
@@ -46,7 +66,9 @@ export function TemplateSection({ templates, value, onChange }: { templates: Tem
               <li key={x.id}>
                 <span className="mono-name">{x.name}</span> <span className="ltr muted">{x.language}</span>{' '}
                 <TemplateStatusBadge status={x.status} />{' '}
-                <span className="muted">{t(`builder.whyNot.${x.status}`, { defaultValue: t('builder.whyNot.other', { status: x.status }) })}</span>
+                <span className="muted">
+                  {t(`builder.whyNot.${x.status}`, { defaultValue: t('builder.whyNot.other', { status: x.status }) })}
+                </span>
               </li>
             ))}
           </ul>

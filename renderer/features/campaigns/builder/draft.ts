@@ -42,7 +42,9 @@ export function placeholdersOf(t: TemplateSummary): Placeholder[] {
       if (vars.every((v) => /^\d+$/.test(v))) vars.sort((a, b) => Number(a) - Number(b));
       const ex = c.example as { body_text?: unknown; body_text_named_params?: unknown } | undefined;
       const positional = Array.isArray(ex?.body_text) && Array.isArray(ex.body_text[0]) ? (ex.body_text[0] as unknown[]) : [];
-      const named = Array.isArray(ex?.body_text_named_params) ? (ex.body_text_named_params as { param_name?: string; example?: string }[]) : [];
+      const named = Array.isArray(ex?.body_text_named_params)
+        ? (ex.body_text_named_params as { param_name?: string; example?: string }[])
+        : [];
       for (const v of vars) {
         const e = /^\d+$/.test(v) ? positional[Number(v) - 1] : named.find((n) => n.param_name === v)?.example;
         out.push({ key: v, component: 'body', example: typeof e === 'string' ? e : null });
@@ -80,7 +82,6 @@ export function sourceToString(s: ParamSource): string | null {
   return `${s.field}|${quote(s.fallback.trim())}`;
 }
 
-
 const unquote = (t: string) => (t.startsWith('"') && t.endsWith('"') && t.length >= 2 ? t.slice(1, -1).replace(/\\(["\\|])/g, '$1') : t);
 
 /** Reads a saved mapping back into the editor (first term is the source, the last one the fallback). */
@@ -112,7 +113,8 @@ export interface AudienceChoice {
   expression: string;
 }
 
-export const term = (kind: 'tag' | 'segment', name: string) => `${kind}:${/^[\p{L}\p{N}_.-]+$/u.test(name) ? name : `"${name.replace(/"/g, '')}"`}`;
+export const term = (kind: 'tag' | 'segment', name: string) =>
+  `${kind}:${/^[\p{L}\p{N}_.-]+$/u.test(name) ? name : `"${name.replace(/"/g, '')}"`}`;
 
 /** The audience expression: (a or b) and not (c or d); 'all' when nothing is included. */
 export function audienceExpression(a: AudienceChoice): string {
@@ -164,7 +166,17 @@ export function initialState(): BuilderState {
     headerUrl: '',
     headerFile: null,
     audience: { mode: 'all', include: [], match: 'any', exclude: [], expression: '' },
-    schedule: { mode: 'now', at: '', tz: localZone(), windowFrom: '09:00', windowTo: '20:00', quietOn: false, quietFrom: '21:00', quietTo: '08:00', repeat: initialRepeat() },
+    schedule: {
+      mode: 'now',
+      at: '',
+      tz: localZone(),
+      windowFrom: '09:00',
+      windowTo: '20:00',
+      quietOn: false,
+      quietFrom: '21:00',
+      quietTo: '08:00',
+      repeat: initialRepeat(),
+    },
     marginPct: 10,
     rate: 80,
     capOn: false,
@@ -180,7 +192,11 @@ export function problemsOf(s: BuilderState, t: TemplateSummary | null): string[]
   if (!t) out.push('template');
   else {
     if (!t.sendable) out.push('templateNotApproved');
-    for (const p of placeholdersOf(t)) if (!s.params[p.key] || sourceToString(s.params[p.key]!) === null) { out.push('params'); break; }
+    for (const p of placeholdersOf(t))
+      if (!s.params[p.key] || sourceToString(s.params[p.key]!) === null) {
+        out.push('params');
+        break;
+      }
     if (headerMediaOf(t) && !s.headerFile && !/^https?:\/\/\S+$/.test(s.headerUrl.trim())) out.push('headerMedia');
   }
   if (!audienceExpression(s.audience)) out.push('audience');
@@ -207,13 +223,16 @@ export function toDraft(s: BuilderState, t: TemplateSummary | null): CampaignDra
     audience: audienceExpression(s.audience) || 'all',
     params,
     header_media: !headerMediaOf(t) ? null : s.headerFile ? { ...s.headerFile } : s.headerUrl.trim() ? { link: s.headerUrl.trim() } : null,
-    schedule: withRepeat({
-      mode: sc.mode,
-      at: sc.mode !== 'now' && sc.at ? (sc.at.length === 16 ? `${sc.at}:00` : sc.at) : null,
-      tz: sc.tz || null,
-      window: sc.mode === 'local_window' ? `${sc.windowFrom}-${sc.windowTo}` : null,
-      quiet,
-    }, sc.repeat),
+    schedule: withRepeat(
+      {
+        mode: sc.mode,
+        at: sc.mode !== 'now' && sc.at ? (sc.at.length === 16 ? `${sc.at}:00` : sc.at) : null,
+        tz: sc.tz || null,
+        window: sc.mode === 'local_window' ? `${sc.windowFrom}-${sc.windowTo}` : null,
+        quiet,
+      },
+      sc.repeat,
+    ),
     options: {
       margin: Math.max(0, Math.min(90, s.marginPct)) / 100,
       rate: Math.max(1, Math.min(1000, Math.round(s.rate) || 80)),

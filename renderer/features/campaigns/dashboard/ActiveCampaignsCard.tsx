@@ -17,7 +17,9 @@ function ActiveRow({ c, sending }: { c: CampaignSummary; sending: CampaignSummar
   return (
     <li data-testid="active-campaign" data-id={c.id}>
       <div className="card-title">
-        <button className="row-link" onClick={() => open({ kind: 'detail', id: c.id })} dir="auto" translate="no">{c.name}</button>
+        <button className="row-link" onClick={() => open({ kind: 'detail', id: c.id })} dir="auto" translate="no">
+          {c.name}
+        </button>
         <CampaignStateBadge state={live.state} />
       </div>
       <ProgressBar counts={live.counts} total={live.total} compact />
@@ -32,7 +34,9 @@ export function ActiveCampaignsCard() {
   const campaigns = useStore((s) => s.campaigns);
   const init = useStore((s) => s.initCampaigns);
   const open = useStore((s) => s.openCampaigns);
-  useEffect(() => { void init(); }, [init]);
+  useEffect(() => {
+    void init();
+  }, [init]);
   // A series counts once (its occurrences are reached from its page, as in the campaign list).
   const active = (campaigns ?? []).filter((c) => !c.series_id && ACTIVE.has(c.state));
   const sendingOccurrence = (c: CampaignSummary) => {
@@ -42,15 +46,22 @@ export function ActiveCampaignsCard() {
   return (
     <div className="card" data-testid="stat-campaigns">
       <span className="muted">{t('dashboard.active')}</span>
-      <span className="stat" data-testid="active-campaigns-count">{campaigns === null ? '—' : f.number(active.length)}</span>
+      <span className="stat" data-testid="active-campaigns-count">
+        {campaigns === null ? '—' : f.number(active.length)}
+      </span>
       {active.length === 0 ? (
         <div className="card-title">
           <span className="small muted">{t('dashboard.noneActive')}</span>
-          <button className="btn" onClick={() => open({ kind: 'builder', id: null })}><Plus size={15} aria-hidden />{t('dashboard.newCampaign')}</button>
+          <button className="btn" onClick={() => open({ kind: 'builder', id: null })}>
+            <Plus size={15} aria-hidden />
+            {t('dashboard.newCampaign')}
+          </button>
         </div>
       ) : (
         <ul className="cmp-active-list">
-          {active.slice(0, 3).map((c) => <ActiveRow key={c.id} c={c} sending={sendingOccurrence(c)} />)}
+          {active.slice(0, 3).map((c) => (
+            <ActiveRow key={c.id} c={c} sending={sendingOccurrence(c)} />
+          ))}
           {active.length > 3 && <li className="small muted">{t('dashboard.more', { count: active.length - 3 })}</li>}
         </ul>
       )}

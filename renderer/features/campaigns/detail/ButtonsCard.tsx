@@ -15,9 +15,13 @@ export function ButtonsCard({ tallies }: { tallies: ButtonTally[] }) {
           <li key={`${b.text}|${b.payload ?? ''}`} data-count={b.count}>
             <div className="card-title small">
               <bdi className="cmp-button-label">{b.text}</bdi>
-              <span className="muted">{t('buttons.taps', { count: b.count, n: f.number(b.count) })} · {f.percent(b.count / total)}</span>
+              <span className="muted">
+                {t('buttons.taps', { count: b.count, n: f.number(b.count) })} · {f.percent(b.count / total)}
+              </span>
             </div>
-            <span className="cmp-rate-bar" aria-hidden><span style={{ inlineSize: `${(100 * b.count) / total}%` }} /></span>
+            <span className="cmp-rate-bar" aria-hidden>
+              <span style={{ inlineSize: `${(100 * b.count) / total}%` }} />
+            </span>
           </li>
         ))}
       </ul>

@@ -19,7 +19,9 @@ export function Funnel({ counts, replied, clicks }: { counts: RecipientCounts; r
     { key: 'delivered', n: fun.delivered, base: fun.sent, rateKey: 'funnel.ofSent' },
     { key: 'read', n: fun.read, base: fun.delivered, rateKey: 'funnel.ofDelivered' },
     { key: 'replied', n: replied ?? 0, base: fun.delivered, rateKey: 'funnel.ofDelivered' },
-    ...(clicks?.availability === 'available' ? [{ key: 'clicked', n: clicks.clicked, base: fun.delivered, rateKey: 'funnel.ofDelivered' }] as const : []),
+    ...(clicks?.availability === 'available'
+      ? ([{ key: 'clicked', n: clicks.clicked, base: fun.delivered, rateKey: 'funnel.ofDelivered' }] as const)
+      : []),
   ] as const;
   const max = Math.max(1, steps[0].n, fun.failed);
   return (
@@ -29,13 +31,17 @@ export function Funnel({ counts, replied, clicks }: { counts: RecipientCounts; r
           <li key={s.key} data-testid={`funnel-${s.key}`} data-value={s.n}>
             <span className="cmp-funnel-label">{t(`funnel.${s.key}`)}</span>
             <span className="cmp-funnel-num">{f.number(s.n)}</span>
-            <span className="cmp-funnel-bar" aria-hidden><span className={s.key} style={{ inlineSize: `${(100 * s.n) / max}%` }} /></span>
+            <span className="cmp-funnel-bar" aria-hidden>
+              <span className={s.key} style={{ inlineSize: `${(100 * s.n) / max}%` }} />
+            </span>
             <span className="small muted cmp-funnel-rate">{s.base > 0 ? t(s.rateKey, { rate: f.percent(s.n / s.base) }) : '—'}</span>
           </li>
         ))}
       </ol>
       {clicks && clicks.availability !== 'available' && (
-        <p className="cmp-funnel-noclicks" data-testid="funnel-clicked-none"><span className="cmp-funnel-label">{t('funnel.clicked')}</span> <NoClicks availability={clicks.availability} /></p>
+        <p className="cmp-funnel-noclicks" data-testid="funnel-clicked-none">
+          <span className="cmp-funnel-label">{t('funnel.clicked')}</span> <NoClicks availability={clicks.availability} />
+        </p>
       )}
       <div className="cmp-funnel-side">
         {(['failed', 'skipped', 'uncertain', 'pending'] as const).map((k) => (

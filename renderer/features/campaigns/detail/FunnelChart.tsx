@@ -18,14 +18,22 @@ const PAD = { top: 12, end: 16, bottom: 26, start: 48 };
 export function FunnelChart({ points, forecast, total }: { points: TimelinePoint[]; forecast: ForecastWindow[]; total: number }) {
   const { t } = useTranslation('campaigns');
   const f = useCampaignFormat();
-  if (points.length === 0) return <p className="muted small cmp-chart-empty" data-testid="funnel-chart-empty">{t('detail.chartEmpty')}</p>;
+  if (points.length === 0)
+    return (
+      <p className="muted small cmp-chart-empty" data-testid="funnel-chart-empty">
+        {t('detail.chartEmpty')}
+      </p>
+    );
   const last = points[points.length - 1]!;
   // Forecast: cumulative sends from the last point, window by window.
   const fc: { at: number; v: number }[] = [];
   if (forecast.length) {
     let v = last.sent;
     fc.push({ at: Math.max(last.at, Date.now()), v });
-    for (const w of forecast) { v += w.sends; fc.push({ at: Date.parse(w.to), v }); }
+    for (const w of forecast) {
+      v += w.sends;
+      fc.push({ at: Date.parse(w.to), v });
+    }
   }
   const t0 = points[0]!.at - (points.length > 1 ? points[1]!.at - points[0]!.at : 60_000);
   const t1 = Math.max(last.at, ...fc.map((p) => p.at));
@@ -42,7 +50,9 @@ export function FunnelChart({ points, forecast, total }: { points: TimelinePoint
         {ticks.map((v) => (
           <g key={v}>
             <line x1={PAD.start} x2={W - PAD.end} y1={y(v)} y2={y(v)} className="grid" />
-            <text x={PAD.start - 6} y={y(v) + 4} textAnchor="end" className="tick">{f.number(v)}</text>
+            <text x={PAD.start - 6} y={y(v) + 4} textAnchor="end" className="tick">
+              {f.number(v)}
+            </text>
           </g>
         ))}
         {xt.map((at, i) => (
@@ -51,19 +61,45 @@ export function FunnelChart({ points, forecast, total }: { points: TimelinePoint
           </text>
         ))}
         {fc.length > 1 && <polyline className="forecast" points={fc.map((p) => `${x(p.at).toFixed(1)},${y(p.v).toFixed(1)}`).join(' ')} />}
-        {SERIES.map((s) => <path key={s} d={path(s)} className={`line ${s}`} />)}
+        {SERIES.map((s) => (
+          <path key={s} d={path(s)} className={`line ${s}`} />
+        ))}
       </svg>
       <figcaption>
         <ul className="cmp-legend small">
-          {SERIES.map((s) => <li key={s}><span className={`sw ${s}`} aria-hidden />{t(`funnel.${s}`)} <span className="muted">{f.number(last[s])}</span></li>)}
-          {fc.length > 1 && <li><span className="sw forecast" aria-hidden />{t('detail.forecastLine')}</li>}
+          {SERIES.map((s) => (
+            <li key={s}>
+              <span className={`sw ${s}`} aria-hidden />
+              {t(`funnel.${s}`)} <span className="muted">{f.number(last[s])}</span>
+            </li>
+          ))}
+          {fc.length > 1 && (
+            <li>
+              <span className="sw forecast" aria-hidden />
+              {t('detail.forecastLine')}
+            </li>
+          )}
         </ul>
       </figcaption>
       <table className="visually-hidden">
         <caption>{t('detail.chartLabel')}</caption>
-        <thead><tr><th>{t('detail.time')}</th>{SERIES.map((s) => <th key={s}>{t(`funnel.${s}`)}</th>)}</tr></thead>
+        <thead>
+          <tr>
+            <th>{t('detail.time')}</th>
+            {SERIES.map((s) => (
+              <th key={s}>{t(`funnel.${s}`)}</th>
+            ))}
+          </tr>
+        </thead>
         <tbody>
-          {points.slice(-12).map((p) => <tr key={p.at}><td>{f.dateTime(p.at)}</td>{SERIES.map((s) => <td key={s}>{p[s]}</td>)}</tr>)}
+          {points.slice(-12).map((p) => (
+            <tr key={p.at}>
+              <td>{f.dateTime(p.at)}</td>
+              {SERIES.map((s) => (
+                <td key={s}>{p[s]}</td>
+              ))}
+            </tr>
+          ))}
         </tbody>
       </table>
     </figure>

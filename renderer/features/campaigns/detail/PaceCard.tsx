@@ -22,11 +22,32 @@ export function PaceCard({ campaign }: { campaign: CampaignSummary }) {
   };
   return (
     <section className="card small" aria-labelledby="pace-title" data-testid="pace">
-      <h2 id="pace-title"><Gauge size={17} aria-hidden className="inline-icon" />{t('overLimit.paceTitle')}</h2>
+      <h2 id="pace-title">
+        <Gauge size={17} aria-hidden className="inline-icon" />
+        {t('overLimit.paceTitle')}
+      </h2>
       <div className="cmp-row">
-        <input className="input" type="number" min={1} max={1000} dir="ltr" value={rate} onChange={(e) => setRate(e.target.value)} aria-label={t('overLimit.pace')} data-testid="pace-rate" style={{ inlineSize: '7em' }} />
+        <input
+          className="input"
+          type="number"
+          min={1}
+          max={1000}
+          dir="ltr"
+          value={rate}
+          onChange={(e) => setRate(e.target.value)}
+          aria-label={t('overLimit.pace')}
+          data-testid="pace-rate"
+          style={{ inlineSize: '7em' }}
+        />
         <span className="muted">{t('overLimit.pace')}</span>
-        <button className="btn" disabled={!valid || busy || n === campaign.options.rate} onClick={() => void apply()} data-testid="pace-apply">{t('overLimit.paceApply')}</button>
+        <button
+          className="btn"
+          disabled={!valid || busy || n === campaign.options.rate}
+          onClick={() => void apply()}
+          data-testid="pace-apply"
+        >
+          {t('overLimit.paceApply')}
+        </button>
       </div>
       <p className="hint">{t('overLimit.paceHint')}</p>
     </section>

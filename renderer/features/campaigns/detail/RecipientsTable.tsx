@@ -31,7 +31,17 @@ function lastTime(r: RecipientRow): number | null {
  * Every recipient of the campaign, a page at a time (keyset on id) as the list scrolls; only the
  * visible rows are in the DOM, so 100,000 recipients scroll as smoothly as 100.
  */
-export function RecipientsTable({ id, filter, onFilter, version }: { id: string; filter: RecipientFilter; onFilter: (f: RecipientFilter) => void; version: number }) {
+export function RecipientsTable({
+  id,
+  filter,
+  onFilter,
+  version,
+}: {
+  id: string;
+  filter: RecipientFilter;
+  onFilter: (f: RecipientFilter) => void;
+  version: number;
+}) {
   const { t } = useTranslation('campaigns');
   const f = useCampaignFormat();
   const toast = useStore((s) => s.toast);
@@ -42,12 +52,26 @@ export function RecipientsTable({ id, filter, onFilter, version }: { id: string;
   const [replies, setReplies] = useState<Map<number, CampaignReply[]>>(new Map());
   const loading = useRef(false);
   const scroller = useRef<HTMLDivElement>(null);
-  const query = useCallback((from: number, limit: number) => api.call('campaigns:recipients', {
-    id, limit, cursor: from,
-    ...(filter.state ? { state: filter.state } : {}),
-    ...(filter.errorCode !== null ? { error_code: filter.errorCode } : {}),
-    ...(filter.search.trim() ? { search: filter.search.trim().replace(/[^\d+]/g, '').slice(0, 40) || filter.search.trim() } : {}),
-  }), [id, filter]);
+  const query = useCallback(
+    (from: number, limit: number) =>
+      api.call('campaigns:recipients', {
+        id,
+        limit,
+        cursor: from,
+        ...(filter.state ? { state: filter.state } : {}),
+        ...(filter.errorCode !== null ? { error_code: filter.errorCode } : {}),
+        ...(filter.search.trim()
+          ? {
+              search:
+                filter.search
+                  .trim()
+                  .replace(/[^\d+]/g, '')
+                  .slice(0, 40) || filter.search.trim(),
+            }
+          : {}),
+      }),
+    [id, filter],
+  );
 
   // New filter: start over. Pushed updates: refresh what is loaded (same window, fresh states).
   useEffect(() => {
@@ -61,7 +85,9 @@ export function RecipientsTable({ id, filter, onFilter, version }: { id: string;
       setCursor(r.value.next_cursor);
     });
     scroller.current?.scrollTo({ top: 0 });
-    return () => { live = false; };
+    return () => {
+      live = false;
+    };
   }, [query]);
   const loaded = useRef(0);
   loaded.current = rows.length;
@@ -74,7 +100,9 @@ export function RecipientsTable({ id, filter, onFilter, version }: { id: string;
       setTotal(r.value.total);
       setCursor(r.value.next_cursor);
     });
-    return () => { live = false; };
+    return () => {
+      live = false;
+    };
   }, [version, query]);
 
   // What each loaded row's recipient wrote back (one call per loaded page, refreshed with the rows).
@@ -87,7 +115,9 @@ export function RecipientsTable({ id, filter, onFilter, version }: { id: string;
       for (const x of r.value) m.set(x.recipient_id, [...(m.get(x.recipient_id) ?? []), x]);
       setReplies(m);
     });
-    return () => { live = false; };
+    return () => {
+      live = false;
+    };
   }, [id, rows]);
 
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12 });
@@ -106,7 +136,12 @@ export function RecipientsTable({ id, filter, onFilter, version }: { id: string;
 
   const doExport = async (format: 'csv' | 'xlsx' | 'json') => {
     setExporting(format);
-    const r = await api.call('campaigns:export', { id, format, ...(filter.state ? { state: [filter.state] } : {}), ...(filter.search.trim() ? { search: filter.search.trim() } : {}) });
+    const r = await api.call('campaigns:export', {
+      id,
+      format,
+      ...(filter.state ? { state: [filter.state] } : {}),
+      ...(filter.search.trim() ? { search: filter.search.trim() } : {}),
+    });
     setExporting(null);
     if (!r.ok) return toast('error', r.message);
     saveFile(r.value);
@@ -120,63 +155,145 @@ export function RecipientsTable({ id, filter, onFilter, version }: { id: string;
         <div className="cmp-export" role="group" aria-label={t('recipients.export')}>
           <Download size={15} aria-hidden className="muted" />
           {(['csv', 'xlsx', 'json'] as const).map((k) => (
-            <button key={k} className="btn" disabled={exporting !== null} onClick={() => void doExport(k)} data-testid={`export-${k}`}>{k.toUpperCase()}</button>
+            <button key={k} className="btn" disabled={exporting !== null} onClick={() => void doExport(k)} data-testid={`export-${k}`}>
+              {k.toUpperCase()}
+            </button>
           ))}
         </div>
       </div>
       <div className="tpl-filters">
         <div className="tpl-search">
           <Search size={15} aria-hidden />
-          <input className="input" type="search" dir="ltr" value={filter.search} onChange={(e) => onFilter({ ...filter, search: e.target.value })} placeholder={t('recipients.search')} aria-label={t('recipients.search')} data-testid="recipients-search" />
+          <input
+            className="input"
+            type="search"
+            dir="ltr"
+            value={filter.search}
+            onChange={(e) => onFilter({ ...filter, search: e.target.value })}
+            placeholder={t('recipients.search')}
+            aria-label={t('recipients.search')}
+            data-testid="recipients-search"
+          />
         </div>
-        <select className="input" value={filter.replied ? REPLIED : filter.state ?? ''} aria-label={t('recipients.stateFilter')} data-testid="recipients-state"
-          onChange={(e) => onFilter(e.target.value === REPLIED ? { ...filter, state: null, replied: true } : { ...filter, replied: false, state: (e.target.value || null) as RecipientState | null })}>
+        <select
+          className="input"
+          value={filter.replied ? REPLIED : (filter.state ?? '')}
+          aria-label={t('recipients.stateFilter')}
+          data-testid="recipients-state"
+          onChange={(e) =>
+            onFilter(
+              e.target.value === REPLIED
+                ? { ...filter, state: null, replied: true }
+                : { ...filter, replied: false, state: (e.target.value || null) as RecipientState | null },
+            )
+          }
+        >
           <option value="">{t('recipients.allStates')}</option>
-          {RECIPIENT_STATES.map((s) => <option key={s} value={s}>{t(`recipientState.${s}`)}</option>)}
+          {RECIPIENT_STATES.map((s) => (
+            <option key={s} value={s}>
+              {t(`recipientState.${s}`)}
+            </option>
+          ))}
           <option value={REPLIED}>{t('replies.filter')}</option>
         </select>
         {filter.errorCode !== null && (
-          <button className="badge red cmp-chip-x" onClick={() => onFilter({ ...filter, errorCode: null })} aria-label={t('recipients.clearCode')}>
-            {t('recipients.code', { code: filter.errorCode })}<X size={12} aria-hidden />
+          <button
+            className="badge red cmp-chip-x"
+            onClick={() => onFilter({ ...filter, errorCode: null })}
+            aria-label={t('recipients.clearCode')}
+          >
+            {t('recipients.code', { code: filter.errorCode })}
+            <X size={12} aria-hidden />
           </button>
         )}
-        <span className="small muted tpl-count" data-testid="recipients-count">{total === null ? '' : t('recipients.count', { count: total, n: f.number(total) })}</span>
+        <span className="small muted tpl-count" data-testid="recipients-count">
+          {total === null ? '' : t('recipients.count', { count: total, n: f.number(total) })}
+        </span>
       </div>
-      {filter.replied ? <RepliesList id={id} version={version} /> : (<>
-      <div className="cmp-rcpt-grid cmp-rcpt-header small" role="row">
-        <span role="columnheader">{t('recipients.phone')}</span>
-        <span role="columnheader">{t('recipients.state')}</span>
-        <span role="columnheader">{t('recipients.error')}</span>
-        <span role="columnheader">{t('recipients.attempts')}</span>
-        <span role="columnheader">{t('recipients.updated')}</span>
-        <span role="columnheader">{t('replies.column')}</span>
-      </div>
-      <div ref={scroller} className="cmp-rcpt-scroll" role="table" aria-label={t('recipients.title')} aria-rowcount={total ?? undefined} data-testid="recipients-table">
-        {total === 0 && <p className="muted small cmp-none">{t('recipients.none')}</p>}
-        <div style={{ blockSize: virtual.getTotalSize(), position: 'relative' }}>
-          {items.map((v) => {
-            const r = rows[v.index]!;
-            const when = lastTime(r);
-            return (
-              <div key={r.id} role="row" className="cmp-rcpt-grid cmp-rcpt-row" data-testid="recipient-row" data-state={r.state}
-                style={{ position: 'absolute', insetInlineStart: 0, insetInlineEnd: 0, insetBlockStart: 0, transform: `translateY(${v.start}px)`, blockSize: ROW }}>
-                <span role="cell" className="ltr mono">{r.phone ?? t('recipients.erased')}</span>
-                <span role="cell"><RecipientStateBadge state={r.state} />{r.clicked_at ? <span className="badge blue" data-testid="recipient-clicked" data-at={r.clicked_at} title={f.dateTime(r.clicked_at)}>{t('pricing.clickedAt', { when: f.time(r.clicked_at) })}</span> : null}</span>
-                <span role="cell" className="small cmp-rcpt-error" title={r.error_detail ?? r.skip_reason ?? undefined}>
-                  {r.error_code !== null ? <span className="mono">{r.error_code}</span> : null}
-                  {r.skip_reason && <span className="muted">{t(`skip.${r.skip_reason}`, { defaultValue: r.skip_reason })}</span>}
-                </span>
-                <span role="cell" className="small num">{r.attempts}</span>
-                <span role="cell" className="small muted">{when ? f.dateTime(when) : '—'}</span>
-                <span role="cell" className="small" title={(replies.get(r.id) ?? []).map((x) => x.text ?? x.payload ?? '').join('\n') || undefined}>
-                  {(() => { const last = replies.get(r.id)?.at(-1); return last ? <ReplyText r={last} /> : null; })()}
-                </span>
-              </div>
-            );
-          })}
-        </div>
-      </div>
-      </>)}
+      {filter.replied ? (
+        <RepliesList id={id} version={version} />
+      ) : (
+        <>
+          <div className="cmp-rcpt-grid cmp-rcpt-header small" role="row">
+            <span role="columnheader">{t('recipients.phone')}</span>
+            <span role="columnheader">{t('recipients.state')}</span>
+            <span role="columnheader">{t('recipients.error')}</span>
+            <span role="columnheader">{t('recipients.attempts')}</span>
+            <span role="columnheader">{t('recipients.updated')}</span>
+            <span role="columnheader">{t('replies.column')}</span>
+          </div>
+          <div
+            ref={scroller}
+            className="cmp-rcpt-scroll"
+            role="table"
+            aria-label={t('recipients.title')}
+            aria-rowcount={total ?? undefined}
+            data-testid="recipients-table"
+          >
+            {total === 0 && <p className="muted small cmp-none">{t('recipients.none')}</p>}
+            <div style={{ blockSize: virtual.getTotalSize(), position: 'relative' }}>
+              {items.map((v) => {
+                const r = rows[v.index]!;
+                const when = lastTime(r);
+                return (
+                  <div
+                    key={r.id}
+                    role="row"
+                    className="cmp-rcpt-grid cmp-rcpt-row"
+                    data-testid="recipient-row"
+                    data-state={r.state}
+                    style={{
+                      position: 'absolute',
+                      insetInlineStart: 0,
+                      insetInlineEnd: 0,
+                      insetBlockStart: 0,
+                      transform: `translateY(${v.start}px)`,
+                      blockSize: ROW,
+                    }}
+                  >
+                    <span role="cell" className="ltr mono">
+                      {r.phone ?? t('recipients.erased')}
+                    </span>
+                    <span role="cell">
+                      <RecipientStateBadge state={r.state} />
+                      {r.clicked_at ? (
+                        <span
+                          className="badge blue"
+                          data-testid="recipient-clicked"
+                          data-at={r.clicked_at}
+                          title={f.dateTime(r.clicked_at)}
+                        >
+                          {t('pricing.clickedAt', { when: f.time(r.clicked_at) })}
+                        </span>
+                      ) : null}
+                    </span>
+                    <span role="cell" className="small cmp-rcpt-error" title={r.error_detail ?? r.skip_reason ?? undefined}>
+                      {r.error_code !== null ? <span className="mono">{r.error_code}</span> : null}
+                      {r.skip_reason && <span className="muted">{t(`skip.${r.skip_reason}`, { defaultValue: r.skip_reason })}</span>}
+                    </span>
+                    <span role="cell" className="small num">
+                      {r.attempts}
+                    </span>
+                    <span role="cell" className="small muted">
+                      {when ? f.dateTime(when) : '—'}
+                    </span>
+                    <span
+                      role="cell"
+                      className="small"
+                      title={(replies.get(r.id) ?? []).map((x) => x.text ?? x.payload ?? '').join('\n') || undefined}
+                    >
+                      {(() => {
+                        const last = replies.get(r.id)?.at(-1);
+                        return last ? <ReplyText r={last} /> : null;
+                      })()}
+                    </span>
+                  </div>
+                );
+              })}
+            </div>
+          </div>
+        </>
+      )}
     </section>
   );
 }

@@ -14,7 +14,11 @@ export function ReplyText({ r }: { r: Pick<CampaignReply, 'kind' | 'text' | 'pay
   return (
     <span className="cmp-reply" data-testid="reply-text">
       {r.text ? <bdi dir="auto">{r.text}</bdi> : <span className="muted">{t(`replies.kind.${known ? 'empty' : 'media'}`)}</span>}
-      {r.payload && r.payload !== r.text && <span className="badge mono" title={t('replies.payload')} data-testid="reply-payload"><bdi>{r.payload}</bdi></span>}
+      {r.payload && r.payload !== r.text && (
+        <span className="badge mono" title={t('replies.payload')} data-testid="reply-payload">
+          <bdi>{r.payload}</bdi>
+        </span>
+      )}
     </span>
   );
 }
@@ -29,24 +33,36 @@ export function RepliesList({ id, version }: { id: string; version: number }) {
   const [data, setData] = useState<{ total: number; replies: CampaignReply[] } | null>(null);
   useEffect(() => {
     let live = true;
-    void api.call('campaigns:replies', { id, limit: LIMIT }).then((r) => { if (live && r.ok) setData(r.value); });
-    return () => { live = false; };
+    void api.call('campaigns:replies', { id, limit: LIMIT }).then((r) => {
+      if (live && r.ok) setData(r.value);
+    });
+    return () => {
+      live = false;
+    };
   }, [id, version]);
   if (!data) return null;
   return (
     <div className="cmp-replies" data-testid="replies-list">
-      <p className="small muted" data-testid="replies-count">{t('replies.count', { count: data.total, n: f.number(data.total) })}</p>
-      {data.total === 0 ? <p className="muted small cmp-none">{t('replies.none')}</p> : (
+      <p className="small muted" data-testid="replies-count">
+        {t('replies.count', { count: data.total, n: f.number(data.total) })}
+      </p>
+      {data.total === 0 ? (
+        <p className="muted small cmp-none">{t('replies.none')}</p>
+      ) : (
         <ul className="cmp-replies-list">
           {data.replies.map((r) => (
             <li key={r.id} data-testid="reply-item" data-link={r.link}>
               <MessageSquareReply size={15} aria-hidden className="muted flip-rtl" />
               <span className="cmp-reply-who">
-                <strong><bdi>{r.name || t('replies.noName')}</bdi></strong>{' '}
+                <strong>
+                  <bdi>{r.name || t('replies.noName')}</bdi>
+                </strong>{' '}
                 <bdi className="ltr mono small muted">{r.phone ?? t('recipients.erased')}</bdi>
               </span>
               <ReplyText r={r} />
-              <span className="small muted" title={t(`replies.link.${r.link}`)}>{f.dateTime(r.at)}</span>
+              <span className="small muted" title={t(`replies.link.${r.link}`)}>
+                {f.dateTime(r.at)}
+              </span>
             </li>
           ))}
         </ul>

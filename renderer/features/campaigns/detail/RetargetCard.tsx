@@ -21,17 +21,25 @@ export function RetargetCard({ campaign, version }: { campaign: CampaignSummary;
   const [busy, setBusy] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    void api.call('campaigns:retarget-stages', { id: campaign.id }).then((r) => { if (live && r.ok) setStages(r.value); });
-    return () => { live = false; };
+    void api.call('campaigns:retarget-stages', { id: campaign.id }).then((r) => {
+      if (live && r.ok) setStages(r.value);
+    });
+    return () => {
+      live = false;
+    };
   }, [campaign.id, version]);
   if (!stages || stages.every((s) => s.contacts === 0)) return null;
 
-  const tagName = (stage: RetargetStage) => t('retarget.tagName', { campaign: campaign.name.replace(/"/g, ''), stage: t(`retarget.stage.${stage}`) }).slice(0, 100);
+  const tagName = (stage: RetargetStage) =>
+    t('retarget.tagName', { campaign: campaign.name.replace(/"/g, ''), stage: t(`retarget.stage.${stage}`) }).slice(0, 100);
   const newCampaign = async (stage: RetargetStage) => {
     setBusy(`${stage}:campaign`);
     const r = await api.call('campaigns:retarget', { id: campaign.id, stage, tag: tagName(stage) });
     const copy = r.ok ? await api.call('campaigns:duplicate', { id: campaign.id }) : null;
-    const edited = r.ok && copy?.ok ? await api.call('campaigns:update', { id: copy.value.id, patch: { name: tagName(stage), audience: r.value.audience } }) : null;
+    const edited =
+      r.ok && copy?.ok
+        ? await api.call('campaigns:update', { id: copy.value.id, patch: { name: tagName(stage), audience: r.value.audience } })
+        : null;
     setBusy(null);
     if (!r.ok || !copy?.ok || !edited?.ok) return toast('error', t('retarget.failed'));
     open({ kind: 'builder', id: edited.value.id });
@@ -39,16 +47,25 @@ export function RetargetCard({ campaign, version }: { campaign: CampaignSummary;
   const saveSegment = async (stage: RetargetStage) => {
     setBusy(`${stage}:segment`);
     const r = await api.call('campaigns:retarget', { id: campaign.id, stage, tag: tagName(stage) });
-    const s = r.ok ? await api.call('segments:save', { name: tagName(stage), rule: { match: 'all', conditions: [{ field: 'tag', op: 'has', value: r.value.tag }] } }) : null;
+    const s = r.ok
+      ? await api.call('segments:save', {
+          name: tagName(stage),
+          rule: { match: 'all', conditions: [{ field: 'tag', op: 'has', value: r.value.tag }] },
+        })
+      : null;
     setBusy(null);
     if (!r.ok) return toast('error', t('retarget.failed'));
-    if (!s?.ok) return toast('error', s?.code === 'conflict' ? t('retarget.segmentExists', { name: tagName(stage) }) : t('retarget.failed'));
+    if (!s?.ok)
+      return toast('error', s?.code === 'conflict' ? t('retarget.segmentExists', { name: tagName(stage) }) : t('retarget.failed'));
     toast('success', t('retarget.segmentSaved', { name: s.value.name, count: r.value.contacts, n: f.number(r.value.contacts) }));
   };
 
   return (
     <section className="card" aria-labelledby="retarget-title" data-testid="retarget">
-      <h2 id="retarget-title"><Target size={17} aria-hidden className="inline-icon" />{t('retarget.title')}</h2>
+      <h2 id="retarget-title">
+        <Target size={17} aria-hidden className="inline-icon" />
+        {t('retarget.title')}
+      </h2>
       <p className="small muted">{t('retarget.hint')}</p>
       <ul className="cmp-retarget">
         {stages.map((s) => (
@@ -56,13 +73,27 @@ export function RetargetCard({ campaign, version }: { campaign: CampaignSummary;
             <span className="cmp-retarget-label">{t(`retarget.stage.${s.stage}`)}</span>
             <span className="num small">{f.number(s.contacts)}</span>
             <span className="actions">
-              <button className="btn small" disabled={s.contacts === 0 || busy !== null} onClick={() => void newCampaign(s.stage)} data-testid="retarget-campaign"
-                title={t('retarget.newCampaign')} aria-label={`${t('retarget.newCampaign')}: ${t(`retarget.stage.${s.stage}`)}`}>
-                <Send size={14} aria-hidden className="flip-rtl" />{t('retarget.newCampaignShort')}
+              <button
+                className="btn small"
+                disabled={s.contacts === 0 || busy !== null}
+                onClick={() => void newCampaign(s.stage)}
+                data-testid="retarget-campaign"
+                title={t('retarget.newCampaign')}
+                aria-label={`${t('retarget.newCampaign')}: ${t(`retarget.stage.${s.stage}`)}`}
+              >
+                <Send size={14} aria-hidden className="flip-rtl" />
+                {t('retarget.newCampaignShort')}
               </button>
-              <button className="btn small" disabled={s.contacts === 0 || busy !== null} onClick={() => void saveSegment(s.stage)} data-testid="retarget-segment"
-                title={t('retarget.saveSegment')} aria-label={`${t('retarget.saveSegment')}: ${t(`retarget.stage.${s.stage}`)}`}>
-                <Bookmark size={14} aria-hidden />{t('retarget.saveSegmentShort')}
+              <button
+                className="btn small"
+                disabled={s.contacts === 0 || busy !== null}
+                onClick={() => void saveSegment(s.stage)}
+                data-testid="retarget-segment"
+                title={t('retarget.saveSegment')}
+                aria-label={`${t('retarget.saveSegment')}: ${t(`retarget.stage.${s.stage}`)}`}
+              >
+                <Bookmark size={14} aria-hidden />
+                {t('retarget.saveSegmentShort')}
               </button>
             </span>
           </li>

@@ -23,10 +23,14 @@ export function SeriesDetail({ campaign }: { campaign: CampaignSummary }) {
   const open = useStore((s) => s.openCampaigns);
   const version = useStore((s) => s.campaignsVersion);
   const id = campaign.id;
-  const [occ] = useThrottledRefresh(useCallback(async () => {
-    const r = await api.call('campaigns:occurrences', { id, limit: 200 });
-    return r.ok ? r.value : null;
-  }, [id]), version, 1500);
+  const [occ] = useThrottledRefresh(
+    useCallback(async () => {
+      const r = await api.call('campaigns:occurrences', { id, limit: 200 });
+      return r.ok ? r.value : null;
+    }, [id]),
+    version,
+    1500,
+  );
   const s = campaign.series!;
   const tz = campaign.schedule.tz ?? 'UTC';
   const when = (ms: number) => formatInZone(language, ms, tz);
@@ -35,34 +39,61 @@ export function SeriesDetail({ campaign }: { campaign: CampaignSummary }) {
       <PageHeader
         title={campaign.name}
         subtitle={t('detail.subtitle', { template: `${campaign.template.name} · ${campaign.template.language}` })}
-        actions={(
+        actions={
           <>
-            <button className="btn ghost" onClick={() => open({ kind: 'list' })} data-testid="detail-back"><ArrowLeft size={16} aria-hidden className="cmp-flip" />{t('builder.back')}</button>
+            <button className="btn ghost" onClick={() => open({ kind: 'list' })} data-testid="detail-back">
+              <ArrowLeft size={16} aria-hidden className="cmp-flip" />
+              {t('builder.back')}
+            </button>
             <CampaignActions campaign={campaign} state={campaign.state} />
           </>
-        )}
+        }
       />
       <section className="card" aria-labelledby="series-title" data-testid="series-card">
         <div className="card-title">
-          <h2 id="series-title"><Repeat size={17} aria-hidden className="inline-icon" />{t('series.title')}</h2>
+          <h2 id="series-title">
+            <Repeat size={17} aria-hidden className="inline-icon" />
+            {t('series.title')}
+          </h2>
           <CampaignStateBadge state={campaign.state} />
         </div>
-        <p dir="auto" data-testid="series-rule">{describeRepeat(t, language, campaign.schedule)}</p>
+        <p dir="auto" data-testid="series-rule">
+          {describeRepeat(t, language, campaign.schedule)}
+        </p>
         <div className="cmp-series-kpis">
           <div>
             <span className="muted small">{t('series.nextLabel')}</span>
-            <strong data-testid="series-next" data-at={s.next_run_at ?? ''}>{s.next_run_at ? when(s.next_run_at) : campaign.state === 'draft' ? t('list.whenStarted') : t('series.noNextShort')}</strong>
+            <strong data-testid="series-next" data-at={s.next_run_at ?? ''}>
+              {s.next_run_at ? when(s.next_run_at) : campaign.state === 'draft' ? t('list.whenStarted') : t('series.noNextShort')}
+            </strong>
           </div>
-          <div><span className="muted small">{t('series.runs')}</span><strong data-testid="series-runs">{f.number(s.runs)}</strong></div>
-          <div><span className="muted small">{t('series.skipped')}</span><strong>{f.number(s.skipped)}</strong></div>
-          <div><span className="muted small">{t('series.missed')}</span><strong>{f.number(s.missed)}</strong></div>
+          <div>
+            <span className="muted small">{t('series.runs')}</span>
+            <strong data-testid="series-runs">{f.number(s.runs)}</strong>
+          </div>
+          <div>
+            <span className="muted small">{t('series.skipped')}</span>
+            <strong>{f.number(s.skipped)}</strong>
+          </div>
+          <div>
+            <span className="muted small">{t('series.missed')}</span>
+            <strong>{f.number(s.missed)}</strong>
+          </div>
         </div>
         {campaign.state === 'paused' && <p className="small banner info">{t('series.pausedNote')}</p>}
-        <p className="hint">{t('series.hint')} {t('series.graceNote')}</p>
+        <p className="hint">
+          {t('series.hint')} {t('series.graceNote')}
+        </p>
       </section>
       <section className="card table-card" aria-labelledby="occ-title">
-        <div className="cmp-rcpt-head"><h2 id="occ-title">{t('series.occurrences')}</h2></div>
-        {occ && occ.rows.length === 0 ? <p className="muted cmp-none" data-testid="occurrences-empty">{t('series.noOccurrences')}</p> : (
+        <div className="cmp-rcpt-head">
+          <h2 id="occ-title">{t('series.occurrences')}</h2>
+        </div>
+        {occ && occ.rows.length === 0 ? (
+          <p className="muted cmp-none" data-testid="occurrences-empty">
+            {t('series.noOccurrences')}
+          </p>
+        ) : (
           <div className="table-scroll">
             <table className="table cmp-occ-table" data-testid="occurrences-table">
               <thead>
@@ -74,7 +105,9 @@ export function SeriesDetail({ campaign }: { campaign: CampaignSummary }) {
                   <th className="num">{t('series.cols.delivered')}</th>
                   <th className="num">{t('series.cols.read')}</th>
                   <th className="num">{t('series.cols.failed')}</th>
-                  <th><span className="visually-hidden">{t('list.cols.actions')}</span></th>
+                  <th>
+                    <span className="visually-hidden">{t('list.cols.actions')}</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -85,7 +118,9 @@ export function SeriesDetail({ campaign }: { campaign: CampaignSummary }) {
                     <tr key={o.due_at} data-testid="occurrence-row" data-outcome={o.outcome}>
                       <td>{when(o.due_at)}</td>
                       <td className="cmp-occ-reason">
-                        {c ? <CampaignStateBadge state={c.state} /> : (
+                        {c ? (
+                          <CampaignStateBadge state={c.state} />
+                        ) : (
                           <>
                             <span className={`badge ${o.outcome === 'missed' ? 'yellow' : ''}`}>{t(`series.outcome.${o.outcome}`)}</span>
                             {o.reason && <span className="small muted"> {t(`series.reason.${o.reason}`)}</span>}
@@ -94,10 +129,18 @@ export function SeriesDetail({ campaign }: { campaign: CampaignSummary }) {
                       </td>
                       <td className="num">{c ? f.number(c.total) : '—'}</td>
                       <td className="num">{fu ? f.number(fu.sent) : '—'}</td>
-                      <td className="num" data-testid="occurrence-delivered">{fu ? f.number(fu.delivered) : '—'}</td>
+                      <td className="num" data-testid="occurrence-delivered">
+                        {fu ? f.number(fu.delivered) : '—'}
+                      </td>
                       <td className="num">{fu ? f.number(fu.read) : '—'}</td>
                       <td className="num">{fu ? f.number(fu.failed) : '—'}</td>
-                      <td>{c && <button className="btn ghost" onClick={() => open({ kind: 'detail', id: c.id })} data-testid="occurrence-open">{t('series.open')}</button>}</td>
+                      <td>
+                        {c && (
+                          <button className="btn ghost" onClick={() => open({ kind: 'detail', id: c.id })} data-testid="occurrence-open">
+                            {t('series.open')}
+                          </button>
+                        )}
+                      </td>
                     </tr>
                   );
                 })}
@@ -109,9 +152,18 @@ export function SeriesDetail({ campaign }: { campaign: CampaignSummary }) {
       <section className="card small" aria-labelledby="setup-title">
         <h2 id="setup-title">{t('detail.setup')}</h2>
         <dl className="kv">
-          <dt>{t('detail.audience')}</dt><dd><code className="mono">{campaign.audience}</code></dd>
-          <dt>{t('series.eachSends')}</dt><dd>{campaign.schedule.mode === 'local_window' ? `${t('schedule.local_window')} · ${campaign.schedule.window ?? ''}` : t('series.atOnce')}</dd>
-          <dt>{t('detail.margin')}</dt><dd>{f.percent(campaign.options.margin ?? 0.1)}</dd>
+          <dt>{t('detail.audience')}</dt>
+          <dd>
+            <code className="mono">{campaign.audience}</code>
+          </dd>
+          <dt>{t('series.eachSends')}</dt>
+          <dd>
+            {campaign.schedule.mode === 'local_window'
+              ? `${t('schedule.local_window')} · ${campaign.schedule.window ?? ''}`
+              : t('series.atOnce')}
+          </dd>
+          <dt>{t('detail.margin')}</dt>
+          <dd>{f.percent(campaign.options.margin ?? 0.1)}</dd>
         </dl>
       </section>
     </div>
@@ -127,8 +179,14 @@ export function OccurrenceBanner({ campaign }: { campaign: CampaignSummary }) {
   return (
     <div className="banner info" data-testid="occurrence-banner">
       <Repeat size={16} aria-hidden className="flex-none" />
-      <span className="grow">{t('series.occurrenceOf', { when: campaign.occurrence_at ? formatInZone(language, campaign.occurrence_at, campaign.schedule.tz ?? 'UTC') : '—' })}</span>
-      <button className="btn ghost" onClick={() => open({ kind: 'detail', id: campaign.series_id! })} data-testid="open-series">{t('series.openSeries')}</button>
+      <span className="grow">
+        {t('series.occurrenceOf', {
+          when: campaign.occurrence_at ? formatInZone(language, campaign.occurrence_at, campaign.schedule.tz ?? 'UTC') : '—',
+        })}
+      </span>
+      <button className="btn ghost" onClick={() => open({ kind: 'detail', id: campaign.series_id! })} data-testid="open-series">
+        {t('series.openSeries')}
+      </button>
     </div>
   );
 }

@@ -11,7 +11,12 @@ export function CardName({ card, testid }: { card: RateCardInfo; testid?: string
   return (
     <span data-testid={testid ?? 'card-name'} data-origin={card.origin} data-edited={card.edited}>
       {t(`pricing.card.${card.origin}`, { date, source: card.source })}
-      {card.edited > 0 && <> · <span className="badge amber">{t('pricing.card.edited', { count: card.edited })}</span></>}
+      {card.edited > 0 && (
+        <>
+          {' '}
+          · <span className="badge amber">{t('pricing.card.edited', { count: card.edited })}</span>
+        </>
+      )}
     </span>
   );
 }

@@ -21,7 +21,12 @@ export function CostCard({ cost }: { cost: CampaignCostReport }) {
         <dt>{t('pricing.estimate')}</dt>
         <dd data-testid="cost-estimate" data-amount={cost.estimate.amount ?? ''}>
           {money(cost.estimate.amount)}
-          {cost.estimate.unpriced > 0 && <span className="small muted"> · {t('pricing.unpricedAtStart', { count: cost.estimate.unpriced, n: f.number(cost.estimate.unpriced) })}</span>}
+          {cost.estimate.unpriced > 0 && (
+            <span className="small muted">
+              {' '}
+              · {t('pricing.unpricedAtStart', { count: cost.estimate.unpriced, n: f.number(cost.estimate.unpriced) })}
+            </span>
+          )}
         </dd>
         <dt>{t('pricing.actual')}</dt>
         <dd data-testid="cost-actual" data-amount={cost.actual.amount ?? ''}>
@@ -54,7 +59,8 @@ export function CostCard({ cost }: { cost: CampaignCostReport }) {
           <ul className="small cmp-cost-diffs" data-testid="cost-differences">
             {cost.differences.map((d) => (
               <li key={d.code} data-code={d.code} data-amount={d.amount}>
-                <span className="num">{signed(d.amount)}</span> — {t(`pricing.diff.${d.code}`, { count: d.messages, n: f.number(d.messages) })}
+                <span className="num">{signed(d.amount)}</span> —{' '}
+                {t(`pricing.diff.${d.code}`, { count: d.messages, n: f.number(d.messages) })}
               </li>
             ))}
           </ul>

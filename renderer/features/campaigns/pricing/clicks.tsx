@@ -15,7 +15,11 @@ export type ClickFigures = Omit<CampaignClicks, 'untied_account_clicks' | 'click
  */
 export function NoClicks({ availability, testid }: { availability: ClickFigures['availability']; testid?: string }) {
   const { t } = useTranslation('campaigns');
-  return <span className="small muted" data-testid={testid ?? 'clicks-none'} data-availability={availability}>{t(`pricing.clicks.${availability}`)}</span>;
+  return (
+    <span className="small muted" data-testid={testid ?? 'clicks-none'} data-availability={availability}>
+      {t(`pricing.clicks.${availability}`)}
+    </span>
+  );
 }
 
 /** Every campaign's click figures, refreshed with the list. */
@@ -26,10 +30,14 @@ export function useClickRates(): Record<string, ClickFigures> | null {
     const t = setInterval(() => setTick((n) => n + 1), 10_000);
     return () => clearInterval(t);
   }, []);
-  const [rates] = useThrottledRefresh(useCallback(async () => {
-    const r = await api.call('campaigns:click-rates', {});
-    return r.ok ? r.value : null;
-  }, []), `${version}:${tick}`, 5000);
+  const [rates] = useThrottledRefresh(
+    useCallback(async () => {
+      const r = await api.call('campaigns:click-rates', {});
+      return r.ok ? r.value : null;
+    }, []),
+    `${version}:${tick}`,
+    5000,
+  );
   return rates ?? null;
 }
 
@@ -39,7 +47,16 @@ export function ClickRateCell({ figures }: { figures: ClickFigures | undefined }
   const { t } = useTranslation('campaigns');
   if (!figures) return <td className="small muted">—</td>;
   if (figures.availability !== 'available') {
-    return <td className="small muted" data-testid="list-clicks" data-availability={figures.availability} title={t(`pricing.clicks.${figures.availability}`)}>{t(`pricing.clicks.short_${figures.availability}`)}</td>;
+    return (
+      <td
+        className="small muted"
+        data-testid="list-clicks"
+        data-availability={figures.availability}
+        title={t(`pricing.clicks.${figures.availability}`)}
+      >
+        {t(`pricing.clicks.short_${figures.availability}`)}
+      </td>
+    );
   }
   return (
     <td className="num small" data-testid="list-clicks" data-availability="available" data-rate={figures.click_rate ?? ''}>

@@ -14,13 +14,21 @@ export function useCostAndClicks(id: string, version: number) {
     return () => clearInterval(t);
   }, []);
   const key = `${version}:${tick}`;
-  const [cost] = useThrottledRefresh(useCallback(async () => {
-    const r = await api.call('campaigns:cost', { id });
-    return r.ok ? r.value : null;
-  }, [id]), key, 2000);
-  const [clicks] = useThrottledRefresh(useCallback(async () => {
-    const r = await api.call('campaigns:clicks', { id });
-    return r.ok ? r.value : null;
-  }, [id]), key, 2000);
+  const [cost] = useThrottledRefresh(
+    useCallback(async () => {
+      const r = await api.call('campaigns:cost', { id });
+      return r.ok ? r.value : null;
+    }, [id]),
+    key,
+    2000,
+  );
+  const [clicks] = useThrottledRefresh(
+    useCallback(async () => {
+      const r = await api.call('campaigns:clicks', { id });
+      return r.ok ? r.value : null;
+    }, [id]),
+    key,
+    2000,
+  );
   return { cost: cost ?? null, clicks: clicks ?? null };
 }

@@ -83,12 +83,24 @@ export function ContactDrawer({ id }: { id: number }) {
     <aside className="drawer" aria-label={t('drawer.label')} data-testid="contact-drawer">
       <header className="drawer-head">
         <div className="grow">
-          <h2 data-testid="drawer-name"><bdi>{c ? c.name || t('drawer.noName') : t('drawer.loading')}</bdi></h2>
-          {c && <bdi className="ltr mono-num muted" data-testid="drawer-phone">{c.phone}</bdi>}
+          <h2 data-testid="drawer-name">
+            <bdi>{c ? c.name || t('drawer.noName') : t('drawer.loading')}</bdi>
+          </h2>
+          {c && (
+            <bdi className="ltr mono-num muted" data-testid="drawer-phone">
+              {c.phone}
+            </bdi>
+          )}
         </div>
-        <button className="btn ghost icon" onClick={() => close(null)} aria-label={t('common:actions.close')} data-testid="drawer-close"><X size={18} /></button>
+        <button className="btn ghost icon" onClick={() => close(null)} aria-label={t('common:actions.close')} data-testid="drawer-close">
+          <X size={18} />
+        </button>
       </header>
-      {error && <div className="banner error" role="alert">{error}</div>}
+      {error && (
+        <div className="banner error" role="alert">
+          {error}
+        </div>
+      )}
       {c && detail && (
         <div className="drawer-body">
           {detail.hold && (
@@ -100,7 +112,8 @@ export function ContactDrawer({ id }: { id: number }) {
                 <p className="small muted">{t('drawer.hold.what')}</p>
               </div>
               <button className="btn" disabled={busy} onClick={() => void confirmNumber()} data-testid="drawer-confirm-number">
-                <CircleCheck size={16} aria-hidden />{t('drawer.hold.confirm')}
+                <CircleCheck size={16} aria-hidden />
+                {t('drawer.hold.confirm')}
               </button>
             </div>
           )}
@@ -113,12 +126,14 @@ export function ContactDrawer({ id }: { id: number }) {
                   <span className="grow" />
                   {c.consent[cat] !== 'opted_out' && (
                     <button className="btn small-btn" disabled={busy} onClick={() => void optOut(cat)} data-testid={`opt-out-${cat}`}>
-                      <Ban size={14} aria-hidden />{t('drawer.optOut')}
+                      <Ban size={14} aria-hidden />
+                      {t('drawer.optOut')}
                     </button>
                   )}
                   {c.consent[cat] !== 'opted_in' && (
                     <button className="btn small-btn" disabled={busy} onClick={() => setOptIn(cat)} data-testid={`opt-in-${cat}`}>
-                      <CircleCheck size={14} aria-hidden />{t('drawer.optIn')}
+                      <CircleCheck size={14} aria-hidden />
+                      {t('drawer.optIn')}
                     </button>
                   )}
                 </div>
@@ -129,30 +144,42 @@ export function ContactDrawer({ id }: { id: number }) {
               <p className="muted small">{t('drawer.noHistory')}</p>
             ) : (
               <ol className="timeline" data-testid="consent-history">
-                {[...detail.consentHistory].sort((a, b) => b.at - a.at || b.id - a.id).map((e) => (
-                  <li key={e.id} data-testid="consent-event" data-state={e.state} data-category={e.category}>
-                    <span className={`dot ${e.state === 'opted_in' ? 'green' : 'red'}`} aria-hidden />
-                    <div>
+                {[...detail.consentHistory]
+                  .sort((a, b) => b.at - a.at || b.id - a.id)
+                  .map((e) => (
+                    <li key={e.id} data-testid="consent-event" data-state={e.state} data-category={e.category}>
+                      <span className={`dot ${e.state === 'opted_in' ? 'green' : 'red'}`} aria-hidden />
                       <div>
-                        <strong>{t(`consent.category.${e.category}`)}: {t(`consent.state.${e.state}`)}</strong>
-                        <span className="muted small"> · {f.time(e.at)}</span>
-                      </div>
-                      <div className="small muted">
-                        {t(`consent.source.${e.source}`)}
-                        {e.sourceDetail && e.sourceDetail !== e.source && <> · <bdi translate="no">{e.sourceDetail}</bdi></>}
-                        {' · '}{t(`consent.actor.${e.actor}`, { defaultValue: '' }) || t('drawer.by', { actor: e.actor })}
-                      </div>
-                      {/* Evidence is an audit record kept verbatim (a consent source the user typed, the file and time it came from):
+                        <div>
+                          <strong>
+                            {t(`consent.category.${e.category}`)}: {t(`consent.state.${e.state}`)}
+                          </strong>
+                          <span className="muted small"> · {f.time(e.at)}</span>
+                        </div>
+                        <div className="small muted">
+                          {t(`consent.source.${e.source}`)}
+                          {e.sourceDetail && e.sourceDetail !== e.source && (
+                            <>
+                              {' '}
+                              · <bdi translate="no">{e.sourceDetail}</bdi>
+                            </>
+                          )}
+                          {' · '}
+                          {t(`consent.actor.${e.actor}`, { defaultValue: '' }) || t('drawer.by', { actor: e.actor })}
+                        </div>
+                        {/* Evidence is an audit record kept verbatim (a consent source the user typed, the file and time it came from):
                           folded under a translated label, marked as the language it was written in. */}
-                      {e.evidence && (
-                        <details className="small evidence">
-                          <summary>{t('drawer.evidence')}</summary>
-                          <p lang="en" dir="ltr" translate="no">{e.evidence}</p>
-                        </details>
-                      )}
-                    </div>
-                  </li>
-                ))}
+                        {e.evidence && (
+                          <details className="small evidence">
+                            <summary>{t('drawer.evidence')}</summary>
+                            <p lang="en" dir="ltr" translate="no">
+                              {e.evidence}
+                            </p>
+                          </details>
+                        )}
+                      </div>
+                    </li>
+                  ))}
               </ol>
             )}
           </section>
@@ -160,21 +187,43 @@ export function ContactDrawer({ id }: { id: number }) {
           <section aria-labelledby="d-details">
             <h3 id="d-details">{t('drawer.details')}</h3>
             <dl className="kv">
-              <dt>{t('fields.first_name')}</dt><dd><bdi>{c.first_name ?? '—'}</bdi></dd>
-              <dt>{t('fields.last_name')}</dt><dd><bdi>{c.last_name ?? '—'}</bdi></dd>
-              <dt>{t('fields.email')}</dt><dd><bdi>{c.email ?? '—'}</bdi></dd>
-              <dt>{t('fields.country')}</dt><dd><CountryLabel code={c.country} full /></dd>
+              <dt>{t('fields.first_name')}</dt>
+              <dd>
+                <bdi>{c.first_name ?? '—'}</bdi>
+              </dd>
+              <dt>{t('fields.last_name')}</dt>
+              <dd>
+                <bdi>{c.last_name ?? '—'}</bdi>
+              </dd>
+              <dt>{t('fields.email')}</dt>
+              <dd>
+                <bdi>{c.email ?? '—'}</bdi>
+              </dd>
+              <dt>{t('fields.country')}</dt>
+              <dd>
+                <CountryLabel code={c.country} full />
+              </dd>
               <ContactUserIds contactId={c.id} />
-              <dt>{t('drawer.created')}</dt><dd>{f.time(c.created_at)}</dd>
-              <dt>{t('drawer.lastMessaged')}</dt><dd>{c.last_messaged_at ? f.time(c.last_messaged_at) : t('drawer.never')}</dd>
+              <dt>{t('drawer.created')}</dt>
+              <dd>{f.time(c.created_at)}</dd>
+              <dt>{t('drawer.lastMessaged')}</dt>
+              <dd>{c.last_messaged_at ? f.time(c.last_messaged_at) : t('drawer.never')}</dd>
             </dl>
           </section>
 
           <section aria-labelledby="d-tags">
             <h3 id="d-tags">{t('drawer.tags')}</h3>
             {c.tags.length ? (
-              <div className="tag-list" data-testid="drawer-tags">{c.tags.map((tag) => <span key={tag} className="badge tag"><bdi>{tag}</bdi></span>)}</div>
-            ) : <p className="muted small">{t('drawer.noTags')}</p>}
+              <div className="tag-list" data-testid="drawer-tags">
+                {c.tags.map((tag) => (
+                  <span key={tag} className="badge tag">
+                    <bdi>{tag}</bdi>
+                  </span>
+                ))}
+              </div>
+            ) : (
+              <p className="muted small">{t('drawer.noTags')}</p>
+            )}
           </section>
 
           <section aria-labelledby="d-attrs">
@@ -183,19 +232,29 @@ export function ContactDrawer({ id }: { id: number }) {
               <dl className="kv" data-testid="drawer-attributes">
                 {Object.entries(c.attributes).map(([k, v]) => (
                   <div key={k} style={{ display: 'contents' }}>
-                    <dt><bdi>{k}</bdi></dt>
+                    <dt>
+                      <bdi>{k}</bdi>
+                    </dt>
                     <dd>{typeof v === 'boolean' ? t(v ? 'drawer.yes' : 'drawer.no') : typeof v === 'number' ? f.n(v) : v}</dd>
                   </div>
                 ))}
               </dl>
-            ) : <p className="muted small">{t('drawer.noAttributes')}</p>}
+            ) : (
+              <p className="muted small">{t('drawer.noAttributes')}</p>
+            )}
           </section>
 
           <Conversation key={detail.messages.length} contactId={id} />
 
           <section className="drawer-actions">
-            <button className="btn" onClick={() => void exportJson()} data-testid="drawer-export"><Download size={16} aria-hidden />{t('drawer.export')}</button>
-            <button className="btn danger" onClick={() => setConfirmDelete(true)} data-testid="drawer-delete"><Trash2 size={16} aria-hidden />{t('drawer.delete')}</button>
+            <button className="btn" onClick={() => void exportJson()} data-testid="drawer-export">
+              <Download size={16} aria-hidden />
+              {t('drawer.export')}
+            </button>
+            <button className="btn danger" onClick={() => setConfirmDelete(true)} data-testid="drawer-delete">
+              <Trash2 size={16} aria-hidden />
+              {t('drawer.delete')}
+            </button>
           </section>
         </div>
       )}
@@ -205,18 +264,32 @@ export function ContactDrawer({ id }: { id: number }) {
           wasOptedOut={c.consent[optIn] === 'opted_out'}
           contactId={id}
           onClose={() => setOptIn(null)}
-          onDone={() => { setOptIn(null); void load(); changed(); }}
+          onDone={() => {
+            setOptIn(null);
+            void load();
+            changed();
+          }}
         />
       )}
       {confirmDelete && c && (
-        <Modal title={t('drawer.deleteTitle')} onClose={() => setConfirmDelete(false)} testId="delete-confirm"
+        <Modal
+          title={t('drawer.deleteTitle')}
+          onClose={() => setConfirmDelete(false)}
+          testId="delete-confirm"
           footer={
             <>
-              <button className="btn" onClick={() => setConfirmDelete(false)} data-autofocus>{t('common:actions.cancel')}</button>
-              <button className="btn danger-solid" disabled={busy} onClick={() => void erase()} data-testid="delete-confirm-ok">{t('drawer.deleteOk')}</button>
+              <button className="btn" onClick={() => setConfirmDelete(false)} data-autofocus>
+                {t('common:actions.cancel')}
+              </button>
+              <button className="btn danger-solid" disabled={busy} onClick={() => void erase()} data-testid="delete-confirm-ok">
+                {t('drawer.deleteOk')}
+              </button>
             </>
-          }>
-          <p>{t('drawer.deleteBody')} <bdi className="ltr">{c.phone}</bdi></p>
+          }
+        >
+          <p>
+            {t('drawer.deleteBody')} <bdi className="ltr">{c.phone}</bdi>
+          </p>
         </Modal>
       )}
     </aside>

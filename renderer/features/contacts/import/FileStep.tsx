@@ -13,7 +13,10 @@ export function FileStep({ busy, onFile }: { busy: boolean; onFile(f: File): voi
     <div
       className={`dropzone${over ? ' over' : ''}`}
       data-testid="import-dropzone"
-      onDragOver={(e) => { e.preventDefault(); setOver(true); }}
+      onDragOver={(e) => {
+        e.preventDefault();
+        setOver(true);
+      }}
       onDragLeave={() => setOver(false)}
       onDrop={(e) => {
         e.preventDefault();
@@ -22,10 +25,14 @@ export function FileStep({ busy, onFile }: { busy: boolean; onFile(f: File): voi
         if (f) onFile(f);
       }}
     >
-      <span className="icon" aria-hidden><FileUp size={26} /></span>
+      <span className="icon" aria-hidden>
+        <FileUp size={26} />
+      </span>
       <h3>{busy ? t('import.file.reading') : t('import.file.drop')}</h3>
       <p className="muted small">{t('import.file.formats')}</p>
-      <button className="btn primary" disabled={busy} onClick={() => input.current?.click()} data-autofocus>{t('import.file.pick')}</button>
+      <button className="btn primary" disabled={busy} onClick={() => input.current?.click()} data-autofocus>
+        {t('import.file.pick')}
+      </button>
       <input
         ref={input}
         type="file"

@@ -37,16 +37,24 @@ export function ImportWizard() {
   const [columns, setColumns] = useState<ColumnMapping[]>([]);
   const [saveAs, setSaveAs] = useState('');
   const [choices, setChoices] = useState<ImportChoices>({
-    defaultCountry, tags: [], consent: false, consentCategory: 'marketing', consentSource: '', onDuplicate: 'skip',
+    defaultCountry,
+    tags: [],
+    consent: false,
+    consentCategory: 'marketing',
+    consentSource: '',
+    onDuplicate: 'skip',
   });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const { job, running, start, cancel, reset } = useImportJob();
 
   // Forget the uploaded copy when the wizard closes.
-  useEffect(() => () => {
-    if (file) void api.call('files:discard', { fileId: file.fileId });
-  }, [file]);
+  useEffect(
+    () => () => {
+      if (file) void api.call('files:discard', { fileId: file.fileId });
+    },
+    [file],
+  );
 
   const loadPreview = async (staged: StagedFileInfo, enc?: ImportEncoding, sh?: string) => {
     setBusy(true);
@@ -55,7 +63,15 @@ export function ImportWizard() {
     if (!r.ok) {
       // A code the UI translates (xlsx-limits.ts); other refusals keep the core's text for now.
       const d = r.details as { reason?: string; what?: string; limit?: number } | undefined;
-      setError(d?.reason === 'xlsx_too_large' ? t(`import.tooLarge.${d.what === 'cells' ? 'cells' : d.what === 'entries' ? 'entries' : 'bytes'}`, { limit: new Intl.NumberFormat(i18n.language).format(d.what === 'bytes' ? Math.round((d.limit ?? 0) / 1024 / 1024) : d.limit ?? 0) }) : r.message);
+      setError(
+        d?.reason === 'xlsx_too_large'
+          ? t(`import.tooLarge.${d.what === 'cells' ? 'cells' : d.what === 'entries' ? 'entries' : 'bytes'}`, {
+              limit: new Intl.NumberFormat(i18n.language).format(
+                d.what === 'bytes' ? Math.round((d.limit ?? 0) / 1024 / 1024) : (d.limit ?? 0),
+              ),
+            })
+          : r.message,
+      );
       return false;
     }
     setError(null);
@@ -121,25 +137,42 @@ export function ImportWizard() {
   const footer = (
     <>
       {prev && !running && (
-        <button className="btn" onClick={() => { setError(null); setStep(prev); }} data-testid="wizard-back">
-          <ArrowLeft size={16} className="flip-rtl" aria-hidden />{t('common:actions.back')}
+        <button
+          className="btn"
+          onClick={() => {
+            setError(null);
+            setStep(prev);
+          }}
+          data-testid="wizard-back"
+        >
+          <ArrowLeft size={16} className="flip-rtl" aria-hidden />
+          {t('common:actions.back')}
         </button>
       )}
       <span className="grow" />
       {step === 'preview' && (
-        <button className="btn primary" onClick={() => setStep('mapping')} disabled={busy || noRows} data-testid="wizard-next"
-          title={noRows ? t('import.warnings.no_rows') : undefined} aria-describedby={noRows ? 'preview-no-rows' : undefined}>
-          {t('common:actions.continue')}<ArrowRight size={16} className="flip-rtl" aria-hidden />
+        <button
+          className="btn primary"
+          onClick={() => setStep('mapping')}
+          disabled={busy || noRows}
+          data-testid="wizard-next"
+          title={noRows ? t('import.warnings.no_rows') : undefined}
+          aria-describedby={noRows ? 'preview-no-rows' : undefined}
+        >
+          {t('common:actions.continue')}
+          <ArrowRight size={16} className="flip-rtl" aria-hidden />
         </button>
       )}
       {step === 'mapping' && (
         <button className="btn primary" onClick={() => setStep('options')} disabled={problems.length > 0} data-testid="wizard-next">
-          {t('common:actions.continue')}<ArrowRight size={16} className="flip-rtl" aria-hidden />
+          {t('common:actions.continue')}
+          <ArrowRight size={16} className="flip-rtl" aria-hidden />
         </button>
       )}
       {step === 'options' && (
         <button className="btn primary" onClick={() => void run(true)} disabled={!!consentIncomplete} data-testid="wizard-check">
-          {t('import.checkFile')}<ArrowRight size={16} className="flip-rtl" aria-hidden />
+          {t('import.checkFile')}
+          <ArrowRight size={16} className="flip-rtl" aria-hidden />
         </button>
       )}
       {step === 'check' && job?.result?.state === 'done' && (
@@ -149,14 +182,32 @@ export function ImportWizard() {
       )}
       {(step === 'check' || step === 'import') && running && (
         // Once saving has begun the transaction runs to its end (all or nothing): no cancel then.
-        <button className="btn danger" onClick={() => void cancel()} disabled={job?.progress?.phase === 'writing'} title={job?.progress?.phase === 'writing' ? t('import.cancelWhileSaving') : undefined} data-testid="wizard-cancel">{t('import.cancel')}</button>
+        <button
+          className="btn danger"
+          onClick={() => void cancel()}
+          disabled={job?.progress?.phase === 'writing'}
+          title={job?.progress?.phase === 'writing' ? t('import.cancelWhileSaving') : undefined}
+          data-testid="wizard-cancel"
+        >
+          {t('import.cancel')}
+        </button>
       )}
       {step === 'import' && job?.result && job.result.state !== 'done' && (
-        <button className="btn" onClick={() => { reset(); setStep('options'); }} data-testid="wizard-restart">{t('import.backToOptions')}</button>
+        <button
+          className="btn"
+          onClick={() => {
+            reset();
+            setStep('options');
+          }}
+          data-testid="wizard-restart"
+        >
+          {t('import.backToOptions')}
+        </button>
       )}
       {step === 'done' && (
         <button className="btn primary" onClick={() => close(false)} data-testid="wizard-finish">
-          <Check size={16} aria-hidden />{t('import.viewContacts')}
+          <Check size={16} aria-hidden />
+          {t('import.viewContacts')}
         </button>
       )}
     </>
@@ -169,24 +220,46 @@ export function ImportWizard() {
           const at = STEPS.indexOf(step);
           return (
             <li key={s} aria-current={s === step ? 'step' : undefined} className={i < at ? 'done' : undefined}>
-              <span className="num" aria-hidden>{i < at ? <Check size={12} /> : i + 1}</span>
+              <span className="num" aria-hidden>
+                {i < at ? <Check size={12} /> : i + 1}
+              </span>
               <span>{t(`import.steps.${s}`)}</span>
             </li>
           );
         })}
       </ol>
       <div className="wizard-body" data-testid={`wizard-step-${step}`}>
-        {error && <div className="banner error" role="alert" data-testid="wizard-error"><span>{error}</span></div>}
+        {error && (
+          <div className="banner error" role="alert" data-testid="wizard-error">
+            <span>{error}</span>
+          </div>
+        )}
         {step === 'file' && <FileStep busy={busy} onFile={(f) => void pickFile(f)} />}
         {step === 'preview' && preview && (
-          <PreviewStep preview={preview} busy={busy}
-            onEncoding={(e) => { setEncoding(e); void loadPreview(file!, e, sheet); }}
-            onSheet={(s) => { setSheet(s); void loadPreview(file!, encoding, s); }} />
+          <PreviewStep
+            preview={preview}
+            busy={busy}
+            onEncoding={(e) => {
+              setEncoding(e);
+              void loadPreview(file!, e, sheet);
+            }}
+            onSheet={(s) => {
+              setSheet(s);
+              void loadPreview(file!, encoding, s);
+            }}
+          />
         )}
         {step === 'mapping' && preview && (
           <MappingStep preview={preview} columns={columns} onChange={setColumns} problems={problems} saveAs={saveAs} onSaveAs={setSaveAs} />
         )}
-        {step === 'options' && <OptionsStep value={choices} onChange={setChoices} consentColumn={columns.find((c) => c.choice === 'consent')?.column ?? null} proposed={preview?.guesses?.country ?? null} />}
+        {step === 'options' && (
+          <OptionsStep
+            value={choices}
+            onChange={setChoices}
+            consentColumn={columns.find((c) => c.choice === 'consent')?.column ?? null}
+            proposed={preview?.guesses?.country ?? null}
+          />
+        )}
         {(step === 'check' || step === 'import') && job && !job.result && <ProgressView job={job} />}
         {(step === 'check' || step === 'import' || step === 'done') && job?.result && (
           <ReportView job={job.result} kind={step === 'check' ? 'dryRun' : 'final'} />

@@ -29,26 +29,65 @@ export function LiftErasureDialog({ onClose, onDone }: { onClose(): void; onDone
   };
 
   return (
-    <Modal title={t('import.lift.title')} onClose={onClose} testId="lift-erasure-dialog"
+    <Modal
+      title={t('import.lift.title')}
+      onClose={onClose}
+      testId="lift-erasure-dialog"
       footer={
         <>
-          <button className="btn" onClick={onClose}>{t('common:actions.cancel')}</button>
-          <button className="btn primary" disabled={!valid || busy} onClick={() => void submit()} data-testid="lift-erasure-ok">{t('import.lift.ok')}</button>
+          <button className="btn" onClick={onClose}>
+            {t('common:actions.cancel')}
+          </button>
+          <button className="btn primary" disabled={!valid || busy} onClick={() => void submit()} data-testid="lift-erasure-ok">
+            {t('import.lift.ok')}
+          </button>
         </>
-      }>
-      <form className="grid" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+      }
+    >
+      <form
+        className="grid"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
         <p className="muted">{t('import.lift.body')}</p>
         <div className="field">
           <label htmlFor="lift-phone">{t('import.lift.phone')}</label>
-          <input id="lift-phone" className="input ltr" dir="ltr" inputMode="tel" value={phone} onChange={(e) => { setPhone(e.target.value); setError(null); }}
-            maxLength={40} data-testid="lift-erasure-phone" data-autofocus />
+          <input
+            id="lift-phone"
+            className="input ltr"
+            dir="ltr"
+            inputMode="tel"
+            value={phone}
+            onChange={(e) => {
+              setPhone(e.target.value);
+              setError(null);
+            }}
+            maxLength={40}
+            data-testid="lift-erasure-phone"
+            data-autofocus
+          />
         </div>
         <div className="field">
           <label htmlFor="lift-reason">{t('import.lift.reason')}</label>
-          <textarea id="lift-reason" className="input" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500}
-            placeholder={t('import.lift.reasonPlaceholder')} data-testid="lift-erasure-reason" required />
+          <textarea
+            id="lift-reason"
+            className="input"
+            rows={2}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            maxLength={500}
+            placeholder={t('import.lift.reasonPlaceholder')}
+            data-testid="lift-erasure-reason"
+            required
+          />
         </div>
-        {error && <div className="banner error" role="alert" data-testid="lift-erasure-error">{error}</div>}
+        {error && (
+          <div className="banner error" role="alert" data-testid="lift-erasure-error">
+            {error}
+          </div>
+        )}
       </form>
     </Modal>
   );

@@ -20,8 +20,15 @@ export interface ImportChoices {
  * `consentColumn`: the column mapped to consent, if any — its yes/no decide for its rows, so the
  * "these people agreed" box only covers the rows where it says nothing.
  */
-export function OptionsStep({ value, onChange, consentColumn, proposed }: {
-  value: ImportChoices; onChange(v: ImportChoices): void; consentColumn: string | null;
+export function OptionsStep({
+  value,
+  onChange,
+  consentColumn,
+  proposed,
+}: {
+  value: ImportChoices;
+  onChange(v: ImportChoices): void;
+  consentColumn: string | null;
   /** The country most of the file's numbers with a country code belong to (the core's guess), if any. */
   proposed?: { country: string; numbers: number; of: number } | null;
 }) {
@@ -31,7 +38,10 @@ export function OptionsStep({ value, onChange, consentColumn, proposed }: {
   const [tag, setTag] = useState('');
   const set = (patch: Partial<ImportChoices>) => onChange({ ...value, ...patch });
   const addTag = () => {
-    const parts = tag.split(/[,;]/).map((s) => s.trim()).filter(Boolean);
+    const parts = tag
+      .split(/[,;]/)
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (parts.length) set({ tags: [...new Set([...value.tags, ...parts])] });
     setTag('');
   };
@@ -39,15 +49,28 @@ export function OptionsStep({ value, onChange, consentColumn, proposed }: {
     <div className="grid cols-2 options-step">
       <div className="field">
         <label htmlFor="imp-country">{t('import.options.country')}</label>
-        <select id="imp-country" className="input" value={value.defaultCountry} data-testid="import-country"
-          onChange={(e) => set({ defaultCountry: e.target.value })}>
+        <select
+          id="imp-country"
+          className="input"
+          value={value.defaultCountry}
+          data-testid="import-country"
+          onChange={(e) => set({ defaultCountry: e.target.value })}
+        >
           {/* The calling code stays left-to-right inside a right-to-left name (LRI … PDI): "(+972)", never "(972+)". */}
-          {countries.map((c) => <option key={c.code} value={c.code}>{c.name} ({`\u2066+${c.callingCode}\u2069`})</option>)}
+          {countries.map((c) => (
+            <option key={c.code} value={c.code}>
+              {c.name} ({`\u2066+${c.callingCode}\u2069`})
+            </option>
+          ))}
         </select>
         <span className="hint">{t('import.options.countryHint')}</span>
         {proposed && (
           <span className="hint" data-testid="import-country-proposed" data-country={proposed.country}>
-            {t('import.options.countryProposed', { country: countries.find((c) => c.code === proposed.country)?.name ?? proposed.country, numbers: proposed.numbers, of: proposed.of })}
+            {t('import.options.countryProposed', {
+              country: countries.find((c) => c.code === proposed.country)?.name ?? proposed.country,
+              numbers: proposed.numbers,
+              of: proposed.of,
+            })}
           </span>
         )}
       </div>
@@ -58,12 +81,31 @@ export function OptionsStep({ value, onChange, consentColumn, proposed }: {
           {value.tags.map((x) => (
             <span key={x} className="badge tag">
               <bdi>{x}</bdi>
-              <button type="button" className="chip-x" aria-label={t('import.options.removeTag', { tag: x })} onClick={() => set({ tags: value.tags.filter((y) => y !== x) })}><X size={12} /></button>
+              <button
+                type="button"
+                className="chip-x"
+                aria-label={t('import.options.removeTag', { tag: x })}
+                onClick={() => set({ tags: value.tags.filter((y) => y !== x) })}
+              >
+                <X size={12} />
+              </button>
             </span>
           ))}
-          <input id="imp-tag" className="bare" value={tag} data-testid="import-tags" placeholder={t('import.options.tagsPlaceholder')}
-            onChange={(e) => setTag(e.target.value)} onBlur={addTag}
-            onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ',') { e.preventDefault(); addTag(); } }} />
+          <input
+            id="imp-tag"
+            className="bare"
+            value={tag}
+            data-testid="import-tags"
+            placeholder={t('import.options.tagsPlaceholder')}
+            onChange={(e) => setTag(e.target.value)}
+            onBlur={addTag}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' || e.key === ',') {
+                e.preventDefault();
+                addTag();
+              }
+            }}
+          />
         </div>
         <span className="hint">{t('import.options.tagsHint')}</span>
       </div>
@@ -71,24 +113,47 @@ export function OptionsStep({ value, onChange, consentColumn, proposed }: {
       <fieldset className="field consent-box">
         <legend className="label">{t('import.options.consent')}</legend>
         {consentColumn !== null && (
-          <p className="hint consent-column-note" data-testid="import-consent-column">{t('import.options.consentColumn', { column: isolate(consentColumn) })}</p>
+          <p className="hint consent-column-note" data-testid="import-consent-column">
+            {t('import.options.consentColumn', { column: isolate(consentColumn) })}
+          </p>
         )}
         <label className="check">
-          <input type="checkbox" checked={value.consent} onChange={(e) => set({ consent: e.target.checked })} data-testid="import-consent" />
-          <span>{consentColumn !== null ? t('import.options.consentCheckRest', { column: isolate(consentColumn) }) : t('import.options.consentCheck')}</span>
+          <input
+            type="checkbox"
+            checked={value.consent}
+            onChange={(e) => set({ consent: e.target.checked })}
+            data-testid="import-consent"
+          />
+          <span>
+            {consentColumn !== null
+              ? t('import.options.consentCheckRest', { column: isolate(consentColumn) })
+              : t('import.options.consentCheck')}
+          </span>
         </label>
         {value.consent && (
           <>
             <div className="segmented" role="group" aria-label={t('import.options.consentCategory')}>
               {(['marketing', 'utility'] as const).map((c) => (
-                <button type="button" key={c} aria-pressed={value.consentCategory === c} onClick={() => set({ consentCategory: c })} data-testid={`import-consent-${c}`}>
+                <button
+                  type="button"
+                  key={c}
+                  aria-pressed={value.consentCategory === c}
+                  onClick={() => set({ consentCategory: c })}
+                  data-testid={`import-consent-${c}`}
+                >
                   {t(`consent.category.${c}`)}
                 </button>
               ))}
             </div>
-            <input className="input" value={value.consentSource} maxLength={500} data-testid="import-consent-source"
-              placeholder={t('import.options.consentSourcePlaceholder')} aria-label={t('import.options.consentSource')}
-              onChange={(e) => set({ consentSource: e.target.value })} />
+            <input
+              className="input"
+              value={value.consentSource}
+              maxLength={500}
+              data-testid="import-consent-source"
+              placeholder={t('import.options.consentSourcePlaceholder')}
+              aria-label={t('import.options.consentSource')}
+              onChange={(e) => set({ consentSource: e.target.value })}
+            />
             <span className="hint">{t(consentColumn !== null ? 'import.options.consentHintColumn' : 'import.options.consentHint')}</span>
           </>
         )}
@@ -98,7 +163,13 @@ export function OptionsStep({ value, onChange, consentColumn, proposed }: {
         <legend className="label">{t('import.options.duplicates')}</legend>
         <div className="segmented" role="group">
           {(['skip', 'update'] as const).map((p) => (
-            <button type="button" key={p} aria-pressed={value.onDuplicate === p} onClick={() => set({ onDuplicate: p })} data-testid={`import-dup-${p}`}>
+            <button
+              type="button"
+              key={p}
+              aria-pressed={value.onDuplicate === p}
+              onClick={() => set({ onDuplicate: p })}
+              data-testid={`import-dup-${p}`}
+            >
               {t(`import.options.dup.${p}`)}
             </button>
           ))}

@@ -20,7 +20,9 @@ const TONE: Partial<Record<keyof ImportCounts, string>> = { imported: 'good', up
 function useReasonText() {
   const { t, i18n } = useTranslation('contacts');
   const day = (d: string | undefined) =>
-    d && /^\d{4}-\d{2}-\d{2}$/.test(d) ? new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${d}T00:00:00Z`)) : '';
+    d && /^\d{4}-\d{2}-\d{2}$/.test(d)
+      ? new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${d}T00:00:00Z`))
+      : '';
   return (e: ImportRowError): { text: string; detail: string | null } => {
     if (e.code === 'erased') {
       const date = day(e.params?.date);
@@ -55,12 +57,24 @@ export function ProgressView({ job }: { job: JobView }) {
   return (
     <div className="grid" data-testid="import-progress">
       <h3>{job.dryRun ? t('import.progress.checking') : t('import.progress.importing')}</h3>
-      <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label={t('import.progress.label')}>
+      <div
+        className="progress"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={pct}
+        aria-label={t('import.progress.label')}
+      >
         <div className="fill" style={{ inlineSize: `${pct}%` }} />
       </div>
       <p className="muted small">
         {p ? t(`import.progress.phase.${p.phase}`) : t('import.progress.starting')}
-        {p && <> · {t('import.progress.rows', { formatted: f.n(p.rowsRead), count: p.rowsRead })} · {pct}%</>}
+        {p && (
+          <>
+            {' '}
+            · {t('import.progress.rows', { formatted: f.n(p.rowsRead), count: p.rowsRead })} · {pct}%
+          </>
+        )}
         {p?.phase === 'writing' && <> · {t('import.progress.allOrNothing')}</>}
       </p>
     </div>
@@ -106,7 +120,11 @@ export function ConsentReport({ consent }: { consent: ImportConsentCounts }) {
   return (
     <section className="grid consent-report" data-testid="import-consent-report" aria-labelledby="import-consent-report-title">
       <h3 id="import-consent-report-title">{t('import.consentReport.title', { category: t(`consent.category.${consent.category}`) })}</h3>
-      {consent.column !== null && <p className="muted small" data-testid="consent-report-column">{t('import.consentReport.column', { column: isolate(consent.column) })}</p>}
+      {consent.column !== null && (
+        <p className="muted small" data-testid="consent-report-column">
+          {t('import.consentReport.column', { column: isolate(consent.column) })}
+        </p>
+      )}
       <dl className="consent-lines">
         {consentLines(consent).map((k) => (
           <div key={k} className={CONSENT_TONE[k] ?? ''} data-testid={`consent-${k}`} data-value={consent[k]}>
@@ -150,7 +168,10 @@ export function ReportView({ job, kind }: { job: ImportJob; kind: 'dryRun' | 'fi
       all.push(...page.value.errors);
     }
     setDownloading(false);
-    const rows = [[t('import.report.row'), t('import.report.code'), t('import.report.reason')], ...all.map((e) => [e.row, e.code, e.reason])];
+    const rows = [
+      [t('import.report.row'), t('import.report.code'), t('import.report.reason')],
+      ...all.map((e) => [e.row, e.code, e.reason]),
+    ];
     const base = r.fileName.replace(/\.[^.]+$/, '');
     downloadFile(`${base}-rejected.csv`, toCsv(rows), 'text/csv;charset=utf-8');
   };
@@ -158,7 +179,9 @@ export function ReportView({ job, kind }: { job: ImportJob; kind: 'dryRun' | 'fi
   return (
     <div className="grid" data-testid={kind === 'dryRun' ? 'import-dry-run' : 'import-summary'}>
       {kind === 'final' ? (
-        <div className="banner info" data-testid="import-done"><span>{t('import.doneBody', { formatted: f.n(r.imported + r.updated), count: r.imported + r.updated })}</span></div>
+        <div className="banner info" data-testid="import-done">
+          <span>{t('import.doneBody', { formatted: f.n(r.imported + r.updated), count: r.imported + r.updated })}</span>
+        </div>
       ) : (
         <p className="muted">{t('import.report.intro', { formatted: f.n(r.rows), count: r.rows })}</p>
       )}
@@ -169,31 +192,48 @@ export function ReportView({ job, kind }: { job: ImportJob; kind: 'dryRun' | 'fi
           <div className="card-title">
             <h3>{t('import.report.rejected', { formatted: f.n(r.errorsTotal), count: r.errorsTotal })}</h3>
             <button className="btn" onClick={() => void downloadRejected()} disabled={downloading} data-testid="download-rejected">
-              <Download size={16} aria-hidden />{t('import.report.download')}
+              <Download size={16} aria-hidden />
+              {t('import.report.download')}
             </button>
           </div>
           <div className="preview-table-wrap short">
             <table className="table compact" data-testid="rejected-table">
-              <thead><tr><th>{t('import.report.row')}</th><th>{t('import.report.reason')}</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>{t('import.report.row')}</th>
+                  <th>{t('import.report.reason')}</th>
+                </tr>
+              </thead>
               <tbody>
                 {r.errors.map((e, i) => {
                   const reason = reasonText(e);
                   return (
                     <tr key={i} data-testid="rejected-row" data-code={e.code}>
                       <td className="num">{e.row}</td>
-                      <td><bdi>{reason.text}</bdi>
-                        {reason.detail && <span className="muted small"> · <bdi>{reason.detail}</bdi></span>}</td>
+                      <td>
+                        <bdi>{reason.text}</bdi>
+                        {reason.detail && (
+                          <span className="muted small">
+                            {' '}
+                            · <bdi>{reason.detail}</bdi>
+                          </span>
+                        )}
+                      </td>
                     </tr>
                   );
                 })}
               </tbody>
             </table>
           </div>
-          {r.errorsTotal > r.errors.length && <p className="muted small">{t('import.report.more', { shown: f.n(r.errors.length), formatted: f.n(r.errorsTotal) })}</p>}
+          {r.errorsTotal > r.errors.length && (
+            <p className="muted small">{t('import.report.more', { shown: f.n(r.errors.length), formatted: f.n(r.errorsTotal) })}</p>
+          )}
           {r.errors.some((e) => e.code === 'erased') && (
             <p className="small" data-testid="lift-erasure-hint">
               {t('import.lift.hint')}{' '}
-              <button type="button" className="btn ghost" onClick={() => setLifting(true)} data-testid="lift-erasure-open">{t('import.lift.open')}</button>
+              <button type="button" className="btn ghost" onClick={() => setLifting(true)} data-testid="lift-erasure-open">
+                {t('import.lift.open')}
+              </button>
             </p>
           )}
         </section>

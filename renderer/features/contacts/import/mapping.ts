@@ -1,4 +1,10 @@
-import { ATTRIBUTE_NAME_RE, type AttributeType, type ImportField, type MappingEntry, type SavedMapping } from '../../../../shared/contract/contacts';
+import {
+  ATTRIBUTE_NAME_RE,
+  type AttributeType,
+  type ImportField,
+  type MappingEntry,
+  type SavedMapping,
+} from '../../../../shared/contract/contacts';
 
 /** What the wizard lets a column become; '' means "not imported". 'attr' becomes attr.NAME. */
 export const FIELD_CHOICES = ['', 'phone', 'first_name', 'last_name', 'name', 'email', 'tags', 'consent', 'country', 'attr'] as const;
@@ -15,7 +21,11 @@ export interface ColumnMapping {
 
 /** A valid attribute name from a header: letters and digits of any script, `_` and `-`. */
 export function attributeNameFor(header: string, index: number): string {
-  const name = header.trim().replace(/[^\p{L}\p{N}_-]+/gu, '_').replace(/^_+|_+$/g, '').slice(0, 64);
+  const name = header
+    .trim()
+    .replace(/[^\p{L}\p{N}_-]+/gu, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 64);
   return ATTRIBUTE_NAME_RE.test(name) ? name : `column_${index + 1}`;
 }
 
@@ -46,7 +56,9 @@ export function mappingProblems(columns: ColumnMapping[]): MappingProblem[] {
   const problems: MappingProblem[] = [];
   if (!columns.some((c) => c.choice === 'phone')) problems.push('no_phone');
   if (columns.some((c) => c.choice === 'attr' && !ATTRIBUTE_NAME_RE.test(c.attrName))) problems.push('bad_attribute');
-  const singles = columns.filter((c) => c.choice !== '' && c.choice !== 'phone' && c.choice !== 'tags').map((c) => (c.choice === 'attr' ? `attr.${c.attrName}` : c.choice));
+  const singles = columns
+    .filter((c) => c.choice !== '' && c.choice !== 'phone' && c.choice !== 'tags')
+    .map((c) => (c.choice === 'attr' ? `attr.${c.attrName}` : c.choice));
   if (new Set(singles).size !== singles.length) problems.push('duplicate_field');
   return problems;
 }

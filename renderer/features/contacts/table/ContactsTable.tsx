@@ -63,7 +63,7 @@ export function ContactsTable({ windows }: { windows: RowWindows }) {
   const setSelectAll = useStore((s) => s.setSelectAllMatching);
   const clearSelection = useStore((s) => s.clearSelection);
   const openContact = useStore((s) => s.openContact);
-  const openId = useStore((s) => (s.location.page === 'contacts' ? s.location.contactId ?? null : null));
+  const openId = useStore((s) => (s.location.page === 'contacts' ? (s.location.contactId ?? null) : null));
 
   const vOffset = virtualizer.scrollOffset ?? 0;
   const realOffset = scroller ? scroller.toReal(vOffset) : vOffset;
@@ -96,7 +96,9 @@ export function ContactsTable({ windows }: { windows: RowWindows }) {
           />
         </span>
         {columns.map((c) => (
-          <span key={c} role="columnheader">{t(`table.col.${c}`)}</span>
+          <span key={c} role="columnheader">
+            {t(`table.col.${c}`)}
+          </span>
         ))}
       </div>
       <div className="ct-body" style={{ blockSize: Math.max(spacerHeight, 0) }}>
@@ -126,7 +128,9 @@ export function ContactsTable({ windows }: { windows: RowWindows }) {
             >
               <span className="ct-check" />
               {columns.map((c) => (
-                <span key={c}><span className="sk-bar" /></span>
+                <span key={c}>
+                  <span className="sk-bar" />
+                </span>
               ))}
             </div>
           );
@@ -136,8 +140,22 @@ export function ContactsTable({ windows }: { windows: RowWindows }) {
   );
 }
 
-function Row({ row, index, top, selected, open, onToggle, onOpen }: {
-  row: ContactRow; index: number; top: number; selected: boolean; open: boolean; onToggle(): void; onOpen(): void;
+function Row({
+  row,
+  index,
+  top,
+  selected,
+  open,
+  onToggle,
+  onOpen,
+}: {
+  row: ContactRow;
+  index: number;
+  top: number;
+  selected: boolean;
+  open: boolean;
+  onToggle(): void;
+  onOpen(): void;
 }) {
   const { t } = useTranslation('contacts');
   return (
@@ -162,20 +180,42 @@ function Row({ row, index, top, selected, open, onToggle, onOpen }: {
       }}
     >
       <span role="gridcell" className="ct-check" onClick={(e) => e.stopPropagation()}>
-        <input type="checkbox" checked={selected} onChange={onToggle} aria-label={t('table.select', { phone: row.phone })} data-testid="row-select" />
+        <input
+          type="checkbox"
+          checked={selected}
+          onChange={onToggle}
+          aria-label={t('table.select', { phone: row.phone })}
+          data-testid="row-select"
+        />
       </span>
-      <span role="gridcell"><bdi className="ltr mono-num">{row.phone}</bdi></span>
-      <span role="gridcell" className="ct-strong">{row.name ? <bdi>{row.name}</bdi> : <span className="muted">—</span>}</span>
-      <span role="gridcell" className="muted ct-ltr-cell">{row.email ?? ''}</span>
+      <span role="gridcell">
+        <bdi className="ltr mono-num">{row.phone}</bdi>
+      </span>
+      <span role="gridcell" className="ct-strong">
+        {row.name ? <bdi>{row.name}</bdi> : <span className="muted">—</span>}
+      </span>
+      <span role="gridcell" className="muted ct-ltr-cell">
+        {row.email ?? ''}
+      </span>
       <span role="gridcell" className="ct-tags">
-        {row.tags.slice(0, 2).map((tag) => <span key={tag} className="badge tag"><bdi>{tag}</bdi></span>)}
-        {row.tags.length > 2 && <span className="muted small" title={row.tags.slice(2).join(', ')}><bdi dir="ltr">+{row.tags.length - 2}</bdi></span>}
+        {row.tags.slice(0, 2).map((tag) => (
+          <span key={tag} className="badge tag">
+            <bdi>{tag}</bdi>
+          </span>
+        ))}
+        {row.tags.length > 2 && (
+          <span className="muted small" title={row.tags.slice(2).join(', ')}>
+            <bdi dir="ltr">+{row.tags.length - 2}</bdi>
+          </span>
+        )}
       </span>
       <span role="gridcell" className="ct-consent">
         <ConsentBadge category="marketing" state={row.consent.marketing} compact />
         <ConsentBadge category="utility" state={row.consent.utility} compact />
       </span>
-      <span role="gridcell"><CountryLabel code={row.country} /></span>
+      <span role="gridcell">
+        <CountryLabel code={row.country} />
+      </span>
     </div>
   );
 }
