@@ -2,6 +2,7 @@
  * A campaign as the sender sees it: the stored definition plus what is derived from it (compiled
  * parameter mapping, send rules, defaults). Built from a `campaigns` row.
  */
+import { phoneHashKey } from './store/campaigns';
 import crypto from 'node:crypto';
 import type { Db } from '../db/connection';
 import type { CampaignOptions, CampaignSchedule, CampaignState, PauseReason } from '../../../shared/contract/campaigns';
@@ -117,13 +118,9 @@ export function runtimeOf(row: CampaignRow, template: TemplateInfo | null): Camp
  * per data folder, so the hash cannot be matched against a list of numbers elsewhere.
  */
 export function phoneHasher(db: Db): (e164: string) => string {
-  let row = db.prepare(`SELECT value FROM app_meta WHERE key = 'campaigns.phone_hash_key'`).get() as { value: string } | undefined;
-  if (!row) {
-    db.prepare(`INSERT OR IGNORE INTO app_meta (key, value) VALUES ('campaigns.phone_hash_key', ?)`).run(
-      crypto.randomBytes(32).toString('hex'),
-    );
-    row = db.prepare(`SELECT value FROM app_meta WHERE key = 'campaigns.phone_hash_key'`).get() as { value: string };
-  }
-  const key = Buffer.from(row.value, 'hex');
+  const key = Buffer.from(
+    phoneHashKey(db, () => crypto.randomBytes(32).toString('hex')),
+    'hex',
+  );
   return (e164) => crypto.createHmac('sha256', key).update(e164).digest('base64url').slice(0, 32);
 }

@@ -1,3 +1,4 @@
+import { countWhere } from './store/contacts';
 import type { HandlerGroup } from '../api/handlers';
 import type { CoreContext } from '../context';
 import { badInput } from '../errors';
@@ -63,10 +64,7 @@ export function contactsHandlers(ctx: CoreContext, { service, imports }: Contact
     'contacts:subject-export': (ref) => service.subjectExport(ref),
     'contacts:export': async ({ format, filter, ids }) => {
       const where = service.exportWhere(filter, ids);
-      const count = ctx.db
-        .prepare(`SELECT count(*) FROM contacts c WHERE ${where.sql}`)
-        .pluck()
-        .get(...where.params) as number;
+      const count = countWhere(ctx.db, where);
       if (count > UI_EXPORT_LIMIT) {
         throw badInput(
           `That is ${count.toLocaleString('en')} contacts; the app exports up to ${UI_EXPORT_LIMIT.toLocaleString('en')} at once. Narrow the filter, or use \`pacer contacts export\`.`,

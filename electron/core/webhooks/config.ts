@@ -1,3 +1,4 @@
+import { configValue, setConfigValue } from './config-store';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,16 +26,11 @@ export class WebhookConfig {
   ) {}
 
   private get(key: string): string | null {
-    const r = this.db.prepare(`SELECT value FROM webhook_config WHERE key = ?`).get(key) as { value: string } | undefined;
-    return r?.value ?? null;
+    return configValue(this.db, key);
   }
 
   private set(key: string, value: string | null): void {
-    if (value === null) this.db.prepare(`DELETE FROM webhook_config WHERE key = ?`).run(key);
-    else
-      this.db
-        .prepare(`INSERT INTO webhook_config (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`)
-        .run(key, value);
+    setConfigValue(this.db, key, value);
   }
 
   /** The token Meta echoes in the GET handshake; generated once, shown in `pacer webhook info`. */

@@ -15,6 +15,15 @@ import {
   type MessageStatusRow,
 } from './builtin';
 import { registerReplies } from './replies';
+import {
+  eventKeySeen,
+  forgetSelfTest,
+  inboxRowWithBody,
+  isStillPending,
+  messageStatusOf,
+  pendingStatusCount,
+  pendingStatuses,
+} from './status-store';
 import { CALLBACK_PATH, WebhookConfig } from './config';
 import type { StatusEvent } from './events';
 import { Inbox, type Durability } from './inbox';
@@ -231,32 +240,22 @@ export class WebhookService {
   async reofferPending(
     filter: { wamids?: readonly string[]; bizOpaque?: readonly string[] } = {},
   ): Promise<{ offered: number; matched: number }> {
-    const rows: { event_key: string; event: string }[] = [];
     const db = this.ctx.db;
-    if (!filter.wamids && !filter.bizOpaque)
-      rows.push(
-        ...(db.prepare(`SELECT event_key, event FROM webhook_pending_status ORDER BY received_at LIMIT 5000`).all() as typeof rows),
-      );
-    for (const w of filter.wamids ?? [])
-      rows.push(...(db.prepare(`SELECT event_key, event FROM webhook_pending_status WHERE wamid = ?`).all(w) as typeof rows));
-    for (const b of filter.bizOpaque ?? [])
-      rows.push(
-        ...(db.prepare(`SELECT event_key, event FROM webhook_pending_status WHERE biz_opaque_callback_data = ?`).all(b) as typeof rows),
-      );
+    const rows = pendingStatuses(db, filter);
     let matched = 0;
     const seen = new Set<string>();
     for (const r of rows) {
       if (seen.has(r.event_key)) continue;
       seen.add(r.event_key);
       await this.processor.dispatch(JSON.parse(r.event) as StatusEvent);
-      if (!db.prepare(`SELECT 1 FROM webhook_pending_status WHERE event_key = ?`).get(r.event_key)) matched++;
+      if (!isStillPending(db, r.event_key)) matched++;
     }
     return { offered: seen.size, matched };
   }
 
   /** The merged delivery facts for a wamid (kept for every wamid, known to a campaign or not). */
   messageStatus(wamid: string): MessageStatusRow | null {
-    return (this.ctx.db.prepare(`SELECT * FROM webhook_message_status WHERE wamid = ?`).get(wamid) as MessageStatusRow | undefined) ?? null;
+    return messageStatusOf(this.ctx.db, wamid);
   }
 
   serviceWindow(phone: string) {
@@ -265,7 +264,7 @@ export class WebhookService {
 
   info(): WebhookInfo {
     const relayUrl = this.config.relayUrl();
-    const pendingMatch = (this.ctx.db.prepare(`SELECT count(*) AS n FROM webhook_pending_status`).get() as { n: number }).n;
+    const pendingMatch = pendingStatusCount(this.ctx.db);
     return {
       callback_path: CALLBACK_PATH,
       port: this.config.port(),
@@ -356,25 +355,18 @@ export class WebhookService {
       });
       if (posted) {
         await step('stored', async () => {
-          const row = this.ctx.db.prepare(`SELECT id FROM webhook_inbox WHERE body = ?`).get(Buffer.from(body)) as
-            { id: number } | undefined;
-          if (!row) throw new Error('the event is not in the inbox');
-          return `inbox row ${row.id}`;
+          const rowId = inboxRowWithBody(this.ctx.db, body);
+          if (rowId === null) throw new Error('the event is not in the inbox');
+          return `inbox row ${rowId}`;
         });
         await step('processed', async () => {
           await this.processor.drain();
-          const seen = this.ctx.db.prepare(`SELECT 1 FROM webhook_event_keys WHERE key = ?`).get(key);
-          if (!seen) throw new Error(`not processed: ${this.inbox.lastError()?.error ?? 'unknown reason'}`);
+          if (!eventKeySeen(this.ctx.db, key)) throw new Error(`not processed: ${this.inbox.lastError()?.error ?? 'unknown reason'}`);
           return 'routed to the status handlers';
         });
       }
     } finally {
-      this.ctx.db.transaction(() => {
-        this.ctx.db.prepare(`DELETE FROM webhook_inbox WHERE body = ?`).run(Buffer.from(body));
-        this.ctx.db.prepare(`DELETE FROM webhook_event_keys WHERE key = ?`).run(key);
-        this.ctx.db.prepare(`DELETE FROM webhook_message_status WHERE wamid = ?`).run(wamid);
-        this.ctx.db.prepare(`DELETE FROM webhook_pending_status WHERE wamid = ?`).run(wamid);
-      })();
+      forgetSelfTest(this.ctx.db, body, key, wamid);
       await temp?.close();
     }
     return { ok: steps.every((s) => s.ok), url, steps };

@@ -25,7 +25,6 @@ const ALLOWED: Record<string, string> = {
   'electron/core/campaigns/retarget.ts': 'funnel-stage selections for retargeting (not yet moved to campaigns/store)',
   'electron/core/campaigns/reports.ts': 'report aggregation queries (not yet moved to campaigns/store)',
   'electron/core/campaigns/test-send.ts': 'test sends write the messaging log and consent evidence (not yet moved)',
-  'electron/core/campaigns/runtime.ts': 'the phone-hash key read at start (not yet moved)',
   // Contacts modules that are typed SQL over one table each, stores in all but name; being edited
   // by the privacy and import work at the same time, so renamed later rather than now.
   'electron/core/contacts/consent.ts': 'the consent ledger (consent_events / consent_state): a store in all but name',
@@ -33,15 +32,12 @@ const ALLOWED: Record<string, string> = {
   'electron/core/contacts/search.ts': 'the FTS5 word index and its background indexer (SQLite-specific)',
   'electron/core/contacts/rules.ts': 'compiles audience and segment rules to SQL conditions (reads tag/segment ids)',
   'electron/core/contacts/import/engine.ts': "the import engine's bulk-insert transactions (benchmarked; docs/benchmarks.md)",
-  'electron/core/contacts/handlers.ts': 'export handler query (not yet moved)',
   // Other domains: the account/webhooks split is issue #12's other half (composition root) or later work.
-  'electron/core/webhooks/service.ts': 'webhook service (split by the composition-root work)',
   'electron/core/webhooks/inbox.ts': 'the durable webhook inbox (a store in all but name)',
   'electron/core/webhooks/inbox-writer-worker.ts':
     'the inbox\'s one INSERT, on the writer thread\'s own connection (architecture.md "Data")',
   'electron/core/webhooks/processor.ts': 'webhook applier transactions',
   'electron/core/webhooks/builtin.ts': 'built-in webhook appliers (template/account updates)',
-  'electron/core/webhooks/config.ts': 'webhook configuration row',
 };
 
 const SQL_START =

@@ -275,3 +275,12 @@ export function headerMediaOf(db: Db, id: string): { header_media: string | null
 export function setHeaderMedia(db: Db, id: string, headerMedia: string): void {
   db.prepare('UPDATE campaigns SET header_media = ? WHERE id = ?').run(headerMedia, id);
 }
+
+/** The random key of the phone hash (app_meta), created once per data folder by `fresh()`. */
+export function phoneHashKey(db: Db, fresh: () => string): string {
+  const read = () => db.prepare(`SELECT value FROM app_meta WHERE key = 'campaigns.phone_hash_key'`).pluck().get() as string | undefined;
+  const existing = read();
+  if (existing) return existing;
+  db.prepare(`INSERT OR IGNORE INTO app_meta (key, value) VALUES ('campaigns.phone_hash_key', ?)`).run(fresh());
+  return read()!;
+}
