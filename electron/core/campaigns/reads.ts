@@ -84,7 +84,10 @@ export function summary(s: CampaignsScope, r: CampaignRow): CampaignSummary {
 
 function seriesInfo(s: CampaignsScope, r: CampaignRow): SeriesInfo {
   const by = s.campaigns.occurrenceOutcomes(r.id);
-  const latest = s.campaigns.latestOccurrenceOf(r.id);
+  const stored = s.campaigns.latestOccurrenceOf(r.id);
+  // The latest run's state as every screen shows it (its standing), not the stored one the engine updates later.
+  const run = stored ? s.campaigns.campaignById(stored.id) : undefined;
+  const latest = stored && run ? { ...stored, state: standing(s, run, counts(s, run.id)).state } : stored;
   return {
     next_run_at: r.state === 'scheduled' ? r.next_run_at : null,
     runs: by.started ?? 0,

@@ -191,7 +191,14 @@ describe('atomicity and cancel', () => {
         .pluck()
         .all();
     const before = indexes();
-    expect(before).toEqual(['contact_tags_contact', 'contacts_country', 'contacts_name', 'contacts_updated']);
+    expect(before).toEqual([
+      'contact_tags_contact',
+      'contacts_country',
+      'contacts_name',
+      'contacts_parent_user_id',
+      'contacts_updated',
+      'contacts_user_id',
+    ]);
     const lines = ['name,phone,tags'];
     for (let i = 0; i < 60_000; i++) lines.push(`P${i},+97250${String(2_000_000 + i).padStart(7, '0')},${i % 2 ? 'odd' : 'even'}`);
     c.db.exec("CREATE TRIGGER boom BEFORE INSERT ON imports BEGIN SELECT RAISE(ABORT, 'late failure'); END");
