@@ -58,5 +58,15 @@ describe('import history and the rows already in Pacer', () => {
     expect(tail.rows.map((r) => r.row)).toEqual([6]);
     const missing = await again.call('import:rejected', { importId: 'nope' });
     expect(missing.ok).toBe(false);
+
+    // The kept reason quotes the repeated number; erasing that person rewrites it there too.
+    expect(rejected.rows[1]!.reason).toContain('+972502345609');
+    await ok(again.call('contacts:delete', { phone: '+972502345609' }));
+    const after = await ok(again.call('import:rejected', { importId: latest!.id }));
+    expect(after.rows.map((r) => [r.row, r.code])).toEqual([
+      [3, 'invalid_phone'],
+      [6, 'duplicate_in_file'],
+    ]);
+    expect(JSON.stringify(after.rows)).not.toContain('502345609');
   });
 });
