@@ -79,7 +79,8 @@ for (const l of LANGS) {
       await expect(line).not.toContainText(onThisComputer);
       await expect(page.getByTestId('plan-forecast-zone')).toContainText(ZONE);
       await expectTranslated(page, 'plan-forecast-zone', l.lang, [new RegExp(ZONE)]);
-      await page.getByTestId('plan-panel').screenshot({ path: path.join(SHOTS, `ui-left-plan-zone-${l.lang}.png`) });
+      await page.getByTestId('plan-forecast-zone').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(SHOTS, `ui-left-plan-zone-${l.lang}.png`) });
       await page.getByTestId('builder-back').click();
 
       // 1. The recipient table names each person beside the number; an erased person shows nothing personal.
