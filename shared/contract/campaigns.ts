@@ -417,6 +417,8 @@ export interface RecipientRow {
   contact_id: number | null;
   /** E.164; null after the contact was erased. */
   phone: string | null;
+  /** The contact's display name (recipient pages only); null when unnamed or erased. */
+  name?: string | null;
   country: string | null;
   state: RecipientState;
   skip_reason: string | null;

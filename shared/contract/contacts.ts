@@ -241,7 +241,30 @@ export interface ImportReport extends ImportCounts {
   /** Total rejected/noted rows; `errors` holds the page asked for (import:report) or the first 100. */
   errorsTotal: number;
   errors: ImportRowError[];
+  /**
+   * Rows whose number is already in Pacer (counted as skipped, or updated under 'update'): how many,
+   * and which (row number and E.164), in row order — the first 100 (status) or the page asked for.
+   */
+  existingTotal: number;
+  existing: ImportExistingRow[];
   consent: ImportConsentCounts;
+}
+
+/** A saved import in the history (newest first), with how many rows it rejected or noted. */
+export interface ImportHistoryEntry {
+  id: string;
+  fileName: string;
+  format: string;
+  startedAt: number;
+  finishedAt: number;
+  counts: ImportCounts;
+  errorsTotal: number;
+}
+
+/** A file row whose number is already a contact: `row` as in ImportRowError, `phone` the stored E.164. */
+export interface ImportExistingRow {
+  row: number;
+  phone: string;
 }
 
 export interface ImportProgress {
@@ -464,6 +487,18 @@ export const contactsMethods = {
     z
       .object({
         jobId: z.string().min(1),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(100_000).default(100),
+      })
+      .strict(),
+  ),
+  /** Saved imports, newest first (the import history). */
+  'import:history': method<ImportHistoryEntry[]>()(z.object({ limit: z.number().int().min(1).max(200).default(20) }).strict()),
+  /** A saved import's rejected/noted rows (kept after the wizard closes and across restarts). */
+  'import:rejected': method<{ rows: ImportRowError[]; total: number }>()(
+    z
+      .object({
+        importId: z.string().min(1).max(64),
         offset: z.number().int().min(0).default(0),
         limit: z.number().int().min(1).max(100_000).default(100),
       })

@@ -42,6 +42,8 @@ export function contactsHandlers(ctx: CoreContext, { service, imports }: Contact
     }),
     'import:status': ({ jobId }) => imports.status(jobId),
     'import:report': ({ jobId, offset, limit }) => imports.report(jobId, offset, limit),
+    'import:history': ({ limit }) => imports.history(limit),
+    'import:rejected': ({ importId, offset, limit }) => imports.rejected(importId, offset, limit),
     'import:cancel': ({ jobId }) => {
       imports.cancel(jobId);
       return null;

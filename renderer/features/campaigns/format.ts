@@ -80,3 +80,45 @@ export function saveFile(file: { fileName: string; mime: string; encoding: 'utf8
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** A calendar day in `tz` as a sortable key ("2026-12-04"). */
+function dayKeyIn(ms: number, tz: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+  } catch {
+    return new Date(ms).toISOString().slice(0, 10);
+  }
+}
+
+/**
+ * Times as a campaign's schedule means them: in the schedule's zone, not this computer's (a plan for
+ * Asia/Jerusalem read in London says 09:00, not 07:00). Days are that zone's calendar days.
+ */
+export function useZonedFormat(tz: string | null | undefined) {
+  const language = useStore((s) => s.language);
+  return useMemo(() => {
+    const zone = tz || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+    const make = (o: Intl.DateTimeFormatOptions) => {
+      try {
+        return new Intl.DateTimeFormat(language, { ...o, timeZone: zone });
+      } catch {
+        return new Intl.DateTimeFormat(language, { ...o, timeZone: 'UTC' });
+      }
+    };
+    const time = make({ timeStyle: 'short' });
+    const day = make({ weekday: 'short', month: 'short', day: 'numeric' });
+    const dateTime = make({ dateStyle: 'medium', timeStyle: 'short' });
+    return {
+      zone,
+      dayKey: (ms: number) => dayKeyIn(ms, zone),
+      /** The key of the day after `key` (calendar arithmetic, no DST drift). */
+      nextDayKey: (key: string) => {
+        const [y, m, d] = key.split('-').map(Number) as [number, number, number];
+        return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+      },
+      time: (ms: number) => time.format(ms),
+      day: (ms: number) => day.format(ms),
+      dateTime: (ms: number) => dateTime.format(ms),
+    };
+  }, [language, tz]);
+}

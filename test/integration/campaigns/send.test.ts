@@ -38,7 +38,9 @@ describe('campaign sending against the sandbox', () => {
     expect(s.counts.delivered + s.counts.read).toBe(300);
     const page = await ok(w.core.call('campaigns:recipients', { id: c.id, limit: 5 }));
     expect(page.total).toBe(300);
-    expect(page.rows[0]).toMatchObject({ phone: phoneOf(0), attempts: 1 });
+    // The contact's name beside the number (joined from contacts), for every row of the page.
+    expect(page.rows[0]).toMatchObject({ phone: phoneOf(0), name: 'Name0', attempts: 1 });
+    expect(page.rows.map((r) => r.name)).toEqual([0, 1, 2, 3, 4].map((i) => `Name${i}`));
     expect(page.rows[0]!.wamid).toMatch(/^wamid\./);
     expect(page.rows[0]!.delivered_at).not.toBeNull();
   });

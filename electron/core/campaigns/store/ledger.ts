@@ -160,9 +160,14 @@ export function recipientPage(db: Db, input: RecipientFilter): { rows: Recipient
   }
   const total = (db.prepare(`SELECT count(*) AS n FROM campaign_recipients WHERE ${where.join(' AND ')}`).get(...params) as { n: number })
     .n;
+  // The contact's display name beside the number (LEFT JOIN: an erased person has contact_id NULL, so no name).
   const rows = db
-    .prepare(`SELECT ${RECIPIENT_COLUMNS} FROM campaign_recipients WHERE ${where.join(' AND ')} AND id > ? ORDER BY id LIMIT ?`)
+    .prepare(
+      `SELECT r.*, c.name AS name FROM (SELECT ${RECIPIENT_COLUMNS} FROM campaign_recipients WHERE ${where.join(' AND ')} AND id > ? ORDER BY id LIMIT ?) r
+       LEFT JOIN contacts c ON c.id = r.contact_id ORDER BY r.id`,
+    )
     .all(...params, input.cursor ?? 0, input.limit) as RecipientRow[];
+  for (const r of rows) if (r.contact_id === null || !r.name) r.name = null;
   return { rows, total };
 }
 

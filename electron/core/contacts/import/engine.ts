@@ -32,6 +32,7 @@ import type {
   ImportPhase,
   ImportProgress,
   ImportReport,
+  ImportExistingRow,
   ImportRowError,
   ImportRowParams,
   MappingEntry,
@@ -42,6 +43,7 @@ import { storeKeyOf, type Db } from '../../db/connection';
 import { badInput, PacerError } from '../../errors';
 import { erasedReason, erasureCheck } from '../../privacy/store/erasures';
 import { displayName } from '../names';
+import { insertRejections } from '../store/import-history';
 import { pickMobile } from '../phone';
 import { parseBoolean, parseConsentCell, parseDate, parseNumber, guessType } from './guess';
 import { PhoneSeen } from './phone-seen';
@@ -226,6 +228,7 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
   };
   const errors: ImportRowError[] = [];
   let errorsTotal = 0;
+  let existingRows: ImportExistingRow[] = [];
   let phase: ImportPhase = 'reading';
   let lastProgress = -Infinity;
   let written: { done: number; total: number } | null = null;
@@ -400,6 +403,8 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
     try {
       const staged = counts.rows - counts.invalid - counts.duplicates;
       const { existing } = countAgainstStore(db, staged, opts, consent, note, progress);
+      // Which rows those are ("Already in Pacer" says which), read before the merge adds the new ones.
+      existingRows = existing > 0 ? listExisting(db, MAX_KEPT_ERRORS) : [];
       counts.imported = staged - existing;
       if (opts.onDuplicate === 'update') counts.updated = existing;
       else counts.skipped = existing;
@@ -416,7 +421,7 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
         const autoCheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
         db.pragma('wal_autocheckpoint = 0');
         try {
-          db.transaction(() =>
+          db.transaction(() => {
             merge(
               db,
               opts,
@@ -431,8 +436,15 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
                 written = { done, total };
                 progress();
               },
-            ),
-          )();
+            );
+            // The rejected rows stay with the import's history (after Done, after a restart).
+            insertRejections(
+              db,
+              opts.jobId,
+              errorsTotal,
+              [...errors].sort((a, b) => a.row - b.row),
+            );
+          })();
         } finally {
           db.pragma(`cache_size = ${cache}`);
           db.pragma(`temp_store = ${tempStore}`);
@@ -455,6 +467,8 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
       finishedAt: clock.now(),
       errorsTotal,
       errors: errors.sort((a, b) => a.row - b.row),
+      existingTotal: counts.updated + counts.skipped,
+      existing: existingRows,
       ...counts,
       consent,
     };
@@ -554,6 +568,13 @@ function countAgainstStore(
   consent.notRecorded =
     staged - consent.unrecognised - consent.optedOutByFile - consent.keptOptedOut - consent.optedInByFile - consent.optedInByBox;
   return { existing };
+}
+
+/** The staged rows whose number is already a contact, in row order (seq follows the file; at most `limit`). */
+function listExisting(db: Db, limit: number): ImportExistingRow[] {
+  return db
+    .prepare('SELECT s.row AS row, s.phone AS phone FROM st.s s JOIN main.contacts c ON c.phone = s.phone ORDER BY s.seq LIMIT ?')
+    .all(limit) as ImportExistingRow[];
 }
 
 const utcDay = (at: number) => new Date(at).toISOString().slice(0, 10);

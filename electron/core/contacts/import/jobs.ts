@@ -4,7 +4,16 @@
  */
 import crypto from 'node:crypto';
 import path from 'node:path';
-import type { ImportJob, ImportPreview, ImportProgress, ImportReport, ImportEncoding } from '../../../../shared/contract/contacts';
+import type {
+  ImportEncoding,
+  ImportHistoryEntry,
+  ImportJob,
+  ImportPreview,
+  ImportProgress,
+  ImportReport,
+  ImportRowError,
+} from '../../../../shared/contract/contacts';
+import { importHistory, importRejections } from '../store/import-history';
 import type { CoreContext } from '../../context';
 import { PacerError } from '../../errors';
 import type { ContactsService } from '../service';
@@ -160,7 +169,9 @@ export class ImportJobs {
 
   /** The job with at most `errors` rejected rows in its report. */
   private publicJob(job: ImportJob, errors: number): ImportJob {
-    return job.report ? { ...job, report: { ...job.report, errors: job.report.errors.slice(0, errors) } } : { ...job };
+    return job.report
+      ? { ...job, report: { ...job.report, errors: job.report.errors.slice(0, errors), existing: job.report.existing.slice(0, errors) } }
+      : { ...job };
   }
 
   status(jobId: string): ImportJob {
@@ -174,12 +185,28 @@ export class ImportJobs {
         job.state === 'running' ? 'conflict' : 'not_found',
         job.state === 'running' ? 'The import is still running.' : (job.error?.message ?? 'No report.'),
       );
-    return { ...job.report, errors: job.report.errors.slice(offset, offset + limit) };
+    return {
+      ...job.report,
+      errors: job.report.errors.slice(offset, offset + limit),
+      existing: job.report.existing.slice(offset, offset + limit),
+    };
   }
 
   cancel(jobId: string): void {
     const e = this.jobs.get(jobId);
     if (e && e.job.state === 'running') e.controller.abort();
+  }
+
+  /** Saved imports, newest first. */
+  history(limit: number): ImportHistoryEntry[] {
+    return importHistory(this.ctx.db, limit);
+  }
+
+  /** A saved import's rejected rows (from the store: they outlive the job and the process). */
+  rejected(importId: string, offset: number, limit: number): { rows: ImportRowError[]; total: number } {
+    const page = importRejections(this.ctx.db, importId, offset, limit);
+    if (!page) throw new PacerError('not_found', 'No such import.');
+    return page;
   }
 
   /** Resolves when the job ends (CLI, tests). */

@@ -90,6 +90,8 @@ export function eraseTraces(db: Db, e164: string, hash: string): { inboxDeleted:
   // The ledger row keeps its state (counts); 0005's trigger already dropped phone/params/tz.
   db.prepare(`UPDATE campaign_recipients SET error_detail = ${REPLACE_SQL('error_detail')} WHERE ${MENTIONS_SQL('error_detail')}`).run(p);
   db.prepare(`UPDATE campaign_events SET detail = ${REPLACE_SQL('detail')} WHERE ${MENTIONS_SQL('detail')}`).run(p);
+  // An import's kept rejected rows can quote the number ("duplicate of row 7 (+972…)").
+  db.prepare(`UPDATE import_rejections SET reason = ${REPLACE_SQL('reason')} WHERE ${MENTIONS_SQL('reason')}`).run(p);
   // Earlier audit entries about this person now name the keyed hash (never the erased number).
   db.prepare(`UPDATE audit_log SET detail = ${REPLACE_SQL('detail')} WHERE ${MENTIONS_SQL('detail')}`).run(p);
   if (hasColumn(db, 'audit_log', 'subject'))

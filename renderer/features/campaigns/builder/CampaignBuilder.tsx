@@ -377,6 +377,7 @@ export function CampaignBuilder({ id }: { id: string | null }) {
             savedId={dirty ? null : savedId}
             todayOnly={state.todayOnly ?? false}
             onTodayOnly={(v) => update({ todayOnly: v })}
+            tz={state.schedule.tz}
           />
           <PreviewPanel template={template} draft={draft} />
           <TestSendPanel ensureSaved={save} template={template} problems={problems} />

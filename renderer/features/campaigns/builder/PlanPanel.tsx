@@ -11,14 +11,7 @@ import {
   type PlanBlocker,
 } from '../../../../shared/contract/campaigns';
 import { api } from '../../../api/client';
-import { useCampaignFormat } from '../format';
-
-const DAY = 86_400_000;
-const startOfDay = (ms: number) => {
-  const d = new Date(ms);
-  d.setHours(0, 0, 0, 0);
-  return d.getTime();
-};
+import { useCampaignFormat, useZonedFormat } from '../format';
 
 /** Bidi isolation for names inside a translated sentence (a template name inside Hebrew text). */
 const isolate = (value: string) => `\u2068${value}\u2069`;
@@ -52,41 +45,62 @@ export function blockerText(t: TFunction<'campaigns'>, b: PlanBlocker): string {
   }
 }
 
-/** Forecast windows grouped by local calendar day: "2,000 today from 09:12", "1,400 tomorrow from 09:12". */
-export function ForecastTimeline({ windows, testid = 'plan-forecast' }: { windows: ForecastWindow[]; testid?: string }) {
+/**
+ * Forecast windows grouped by calendar day in the schedule's zone `tz` (this computer's when none):
+ * "2,000 today from 09:12", "1,400 tomorrow from 09:12", with the zone named under the list.
+ */
+export function ForecastTimeline({
+  windows,
+  testid = 'plan-forecast',
+  tz,
+}: {
+  windows: ForecastWindow[];
+  testid?: string;
+  tz?: string | null;
+}) {
   const { t } = useTranslation('campaigns');
   const f = useCampaignFormat();
-  const today = startOfDay(Date.now());
-  const days = new Map<number, { sends: number; from: number; to: number }>();
+  const z = useZonedFormat(tz);
+  const today = z.dayKey(Date.now());
+  const tomorrow = z.nextDayKey(today);
+  const days = new Map<string, { sends: number; from: number; to: number }>();
   for (const w of windows) {
     const from = Date.parse(w.from);
     const to = Date.parse(w.to);
-    const k = startOfDay(from);
+    const k = z.dayKey(from);
     const d = days.get(k);
     if (d) {
       d.sends += w.sends;
       d.to = Math.max(d.to, to);
     } else days.set(k, { sends: w.sends, from, to });
   }
-  const rows = [...days.entries()].sort((a, b) => a[0] - b[0]);
+  const rows = [...days.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
   const max = Math.max(1, ...rows.map(([, d]) => d.sends));
   if (rows.length === 0) return <p className="small muted">{t('plan.nothingToSend')}</p>;
   return (
-    <ol className="cmp-forecast" data-testid={testid}>
-      {rows.map(([k, d]) => {
-        const dayLabel = k === today ? t('plan.today') : k === today + DAY ? t('plan.tomorrow') : f.day(k);
-        return (
-          <li key={k}>
-            <span className="cmp-forecast-text">
-              {t('plan.forecastLine', { count: d.sends, sends: f.number(d.sends), day: dayLabel, time: f.time(d.from) })}
-            </span>
-            <span className="cmp-forecast-bar" aria-hidden>
-              <span style={{ inlineSize: `${(100 * d.sends) / max}%` }} />
-            </span>
-          </li>
-        );
-      })}
-    </ol>
+    <>
+      <ol className="cmp-forecast" data-testid={testid} data-tz={z.zone}>
+        {rows.map(([k, d]) => {
+          const dayLabel = k === today ? t('plan.today') : k === tomorrow ? t('plan.tomorrow') : z.day(d.from);
+          return (
+            <li key={k}>
+              <span className="cmp-forecast-text" data-testid="forecast-line" data-from={d.from}>
+                {t('plan.forecastLine', { count: d.sends, sends: f.number(d.sends), day: dayLabel, time: z.time(d.from) })}
+              </span>
+              <span className="cmp-forecast-bar" aria-hidden>
+                <span style={{ inlineSize: `${(100 * d.sends) / max}%` }} />
+              </span>
+            </li>
+          );
+        })}
+      </ol>
+      <p className="small muted" data-testid={`${testid}-zone`}>
+        {t('plan.timesIn')}{' '}
+        <bdi dir="ltr" translate="no">
+          {z.zone}
+        </bdi>
+      </p>
+    </>
   );
 }
 
@@ -96,27 +110,39 @@ export function ForecastTimeline({ windows, testid = 'plan-forecast' }: { window
  * days as the budget frees, or only the part the budget allows now (the rest is skipped as
  * over the limit, options.today_only).
  */
-export function OverLimitChoice({ plan, todayOnly, onChange }: { plan: CampaignPlan; todayOnly: boolean; onChange: (v: boolean) => void }) {
+export function OverLimitChoice({
+  plan,
+  todayOnly,
+  onChange,
+  tz,
+}: {
+  plan: CampaignPlan;
+  todayOnly: boolean;
+  onChange: (v: boolean) => void;
+  tz?: string | null;
+}) {
   const { t } = useTranslation('campaigns');
   const f = useCampaignFormat();
+  const z = useZonedFormat(tz);
   const now = plan.budget.available_now;
   if (now === null || plan.eligible <= now || plan.forecast.length < 2) return null;
-  const today = startOfDay(Date.now());
-  const days = new Map<number, { sends: number; from: number }>();
+  const today = z.dayKey(Date.now());
+  const tomorrow = z.nextDayKey(today);
+  const days = new Map<string, { sends: number; from: number }>();
   for (const w of plan.forecast) {
     const from = Date.parse(w.from);
-    const k = startOfDay(from);
+    const k = z.dayKey(from);
     const d = days.get(k);
     if (d) d.sends += w.sends;
     else days.set(k, { sends: w.sends, from });
   }
   const parts = [...days.entries()]
-    .sort((a, b) => a[0] - b[0])
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
     .map(([k, d], i) => {
-      const day = k === today ? t('plan.today') : k === today + DAY ? t('plan.tomorrow') : f.day(k);
+      const day = k === today ? t('plan.today') : k === tomorrow ? t('plan.tomorrow') : z.day(d.from);
       return i === 0 && k === today
         ? t('overLimit.partToday', { n: f.number(d.sends) })
-        : t('overLimit.partLater', { n: f.number(d.sends), day, time: f.time(d.from) });
+        : t('overLimit.partLater', { n: f.number(d.sends), day, time: z.time(d.from) });
     });
   return (
     <div className="banner info small cmp-over-limit" data-testid="over-limit">
@@ -173,6 +199,7 @@ export function PlanPanel({
   savedId,
   todayOnly,
   onTodayOnly,
+  tz,
 }: {
   plan: CampaignPlan | null;
   loading: boolean;
@@ -182,9 +209,12 @@ export function PlanPanel({
   savedId: string | null;
   todayOnly?: boolean;
   onTodayOnly?: (v: boolean) => void;
+  /** The schedule's time zone: forecast and finish times are shown in it. */
+  tz?: string | null;
 }) {
   const { t } = useTranslation('campaigns');
   const f = useCampaignFormat();
+  const z = useZonedFormat(tz);
   const [open, setOpen] = useState<ExclusionReason | null>(null);
   const excludedTotal = plan ? EXCLUSION_REASONS.reduce((s, k) => s + plan.excluded[k], 0) : 0;
   return (
@@ -265,10 +295,10 @@ export function PlanPanel({
           </div>
           <div>
             <h3 className="cmp-sub">{t('plan.whenTitle')}</h3>
-            <ForecastTimeline windows={plan.forecast} />
-            {onTodayOnly && <OverLimitChoice plan={plan} todayOnly={!!todayOnly} onChange={onTodayOnly} />}
+            <ForecastTimeline windows={plan.forecast} tz={tz} />
+            {onTodayOnly && <OverLimitChoice plan={plan} todayOnly={!!todayOnly} onChange={onTodayOnly} tz={tz} />}
             <p className="small" data-testid="plan-finish">
-              {plan.finish_estimate ? t('plan.finish', { when: f.dateTime(Date.parse(plan.finish_estimate)) }) : t('plan.finishUnknown')}
+              {plan.finish_estimate ? t('plan.finish', { when: z.dateTime(Date.parse(plan.finish_estimate)) }) : t('plan.finishUnknown')}
             </p>
           </div>
           <div>

@@ -313,7 +313,7 @@ export function CampaignDetail({ id }: { id: string }) {
         {sending && status && status.forecast.length > 0 && (
           <div>
             <h3 className="cmp-sub">{t('detail.remaining')}</h3>
-            <ForecastTimeline windows={status.forecast} testid="detail-forecast" />
+            <ForecastTimeline windows={status.forecast} testid="detail-forecast" tz={campaign.schedule.tz} />
           </div>
         )}
       </section>

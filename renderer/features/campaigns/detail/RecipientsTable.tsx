@@ -216,6 +216,7 @@ export function RecipientsTable({
         <>
           <div className="cmp-rcpt-grid cmp-rcpt-header small" role="row">
             <span role="columnheader">{t('recipients.phone')}</span>
+            <span role="columnheader">{t('recipients.name')}</span>
             <span role="columnheader">{t('recipients.state')}</span>
             <span role="columnheader">{t('recipients.error')}</span>
             <span role="columnheader">{t('recipients.attempts')}</span>
@@ -253,6 +254,9 @@ export function RecipientsTable({
                   >
                     <span role="cell" className="ltr mono">
                       {r.phone ?? t('recipients.erased')}
+                    </span>
+                    <span role="cell" className="cmp-rcpt-name" dir="auto" title={r.name ?? undefined} data-testid="recipient-name">
+                      {r.name ?? ''}
                     </span>
                     <span role="cell">
                       <RecipientStateBadge state={r.state} />

@@ -7,6 +7,7 @@ import { api } from '../../../api/client';
 import { useStore } from '../../../store';
 import { Modal } from '../Modal';
 import { FileStep } from './FileStep';
+import { ImportHistory } from './ImportHistory';
 import { MappingStep } from './MappingStep';
 import { columnsFrom, mappingProblems, toMapping, type ColumnMapping } from './mapping';
 import { OptionsStep, type ImportChoices } from './OptionsStep';
@@ -234,7 +235,12 @@ export function ImportWizard() {
             <span>{error}</span>
           </div>
         )}
-        {step === 'file' && <FileStep busy={busy} onFile={(f) => void pickFile(f)} />}
+        {step === 'file' && (
+          <>
+            <FileStep busy={busy} onFile={(f) => void pickFile(f)} />
+            <ImportHistory />
+          </>
+        )}
         {step === 'preview' && preview && (
           <PreviewStep
             preview={preview}

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { Download } from 'lucide-react';
 import type { ImportConsentCounts, ImportCounts, ImportJob, ImportRowError } from '../../../../shared/contract/contacts';
 import { api } from '../../../api/client';
@@ -17,7 +18,7 @@ const TONE: Partial<Record<keyof ImportCounts, string>> = { imported: 'good', up
  * text as written. What a sentence needs (the erasure or opt-out date, the consent cell) comes as
  * params; the English reason is never parsed.
  */
-function useReasonText() {
+export function useReasonText() {
   const { t, i18n } = useTranslation('contacts');
   const day = (d: string | undefined) =>
     d && /^\d{4}-\d{2}-\d{2}$/.test(d)
@@ -142,7 +143,6 @@ export function ReportView({ job, kind }: { job: ImportJob; kind: 'dryRun' | 'fi
   const { t } = useTranslation('contacts');
   const f = useFormat();
   const toast = useStore((s) => s.toast);
-  const reasonText = useReasonText();
   const [downloading, setDownloading] = useState(false);
   const [lifting, setLifting] = useState(false);
 
@@ -155,25 +155,29 @@ export function ReportView({ job, kind }: { job: ImportJob; kind: 'dryRun' | 'fi
   }
   const r = job.report;
 
+  const base = r.fileName.replace(/\.[^.]+$/, '');
   const downloadRejected = async () => {
     setDownloading(true);
-    const all: ImportRowError[] = [];
-    while (all.length < r.errorsTotal) {
-      const page = await api.call('import:report', { jobId: r.jobId, offset: all.length, limit: 100_000 });
-      if (!page.ok) {
-        setDownloading(false);
-        return toast('error', page.message);
-      }
-      if (page.value.errors.length === 0) break;
-      all.push(...page.value.errors);
-    }
+    const all = await pageAll(
+      r.errorsTotal,
+      (offset) => api.call('import:report', { jobId: r.jobId, offset, limit: 100_000 }),
+      (v) => v.errors,
+    );
     setDownloading(false);
-    const rows = [
-      [t('import.report.row'), t('import.report.code'), t('import.report.reason')],
-      ...all.map((e) => [e.row, e.code, e.reason]),
-    ];
-    const base = r.fileName.replace(/\.[^.]+$/, '');
-    downloadFile(`${base}-rejected.csv`, toCsv(rows), 'text/csv;charset=utf-8');
+    if (!all.ok) return toast('error', all.message);
+    downloadFile(`${base}-rejected.csv`, rejectedCsv(t, all.rows), 'text/csv;charset=utf-8');
+  };
+  const downloadExisting = async () => {
+    setDownloading(true);
+    const all = await pageAll(
+      r.existingTotal,
+      (offset) => api.call('import:report', { jobId: r.jobId, offset, limit: 100_000 }),
+      (v) => v.existing,
+    );
+    setDownloading(false);
+    if (!all.ok) return toast('error', all.message);
+    const rows = [[t('import.report.row'), t('import.report.phone')], ...all.rows.map((e) => [e.row, e.phone])];
+    downloadFile(`${base}-already-in-pacer.csv`, toCsv(rows), 'text/csv;charset=utf-8');
   };
 
   return (
@@ -187,7 +191,7 @@ export function ReportView({ job, kind }: { job: ImportJob; kind: 'dryRun' | 'fi
       )}
       <CountsGrid counts={r} />
       <ConsentReport consent={r.consent} />
-      {kind === 'dryRun' && r.errorsTotal > 0 && (
+      {r.errorsTotal > 0 && (
         <section className="grid rejected">
           <div className="card-title">
             <h3>{t('import.report.rejected', { formatted: f.n(r.errorsTotal), count: r.errorsTotal })}</h3>
@@ -196,39 +200,11 @@ export function ReportView({ job, kind }: { job: ImportJob; kind: 'dryRun' | 'fi
               {t('import.report.download')}
             </button>
           </div>
-          <div className="preview-table-wrap short">
-            <table className="table compact" data-testid="rejected-table">
-              <thead>
-                <tr>
-                  <th>{t('import.report.row')}</th>
-                  <th>{t('import.report.reason')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {r.errors.map((e, i) => {
-                  const reason = reasonText(e);
-                  return (
-                    <tr key={i} data-testid="rejected-row" data-code={e.code}>
-                      <td className="num">{e.row}</td>
-                      <td>
-                        <bdi>{reason.text}</bdi>
-                        {reason.detail && (
-                          <span className="muted small">
-                            {' '}
-                            · <bdi>{reason.detail}</bdi>
-                          </span>
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <RejectedTable errors={r.errors} />
           {r.errorsTotal > r.errors.length && (
             <p className="muted small">{t('import.report.more', { shown: f.n(r.errors.length), formatted: f.n(r.errorsTotal) })}</p>
           )}
-          {r.errors.some((e) => e.code === 'erased') && (
+          {kind === 'dryRun' && r.errors.some((e) => e.code === 'erased') && (
             <p className="small" data-testid="lift-erasure-hint">
               {t('import.lift.hint')}{' '}
               <button type="button" className="btn ghost" onClick={() => setLifting(true)} data-testid="lift-erasure-open">
@@ -238,7 +214,104 @@ export function ReportView({ job, kind }: { job: ImportJob; kind: 'dryRun' | 'fi
           )}
         </section>
       )}
+      {r.existingTotal > 0 && (
+        <section className="grid rejected" data-testid="import-existing">
+          <div className="card-title">
+            <h3>{t('import.report.existing', { formatted: f.n(r.existingTotal), count: r.existingTotal })}</h3>
+            <button className="btn" onClick={() => void downloadExisting()} disabled={downloading} data-testid="download-existing">
+              <Download size={16} aria-hidden />
+              {t('import.report.download')}
+            </button>
+          </div>
+          <p className="muted small">{r.updated > 0 ? t('import.report.existingUpdated') : t('import.report.existingSkipped')}</p>
+          <div className="preview-table-wrap short">
+            <table className="table compact" data-testid="existing-table">
+              <thead>
+                <tr>
+                  <th>{t('import.report.row')}</th>
+                  <th>{t('import.report.phone')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {r.existing.map((e) => (
+                  <tr key={e.row} data-testid="existing-row" data-row={e.row}>
+                    <td className="num">{e.row}</td>
+                    <td className="ltr mono" translate="no">
+                      <bdi dir="ltr">{e.phone}</bdi>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {r.existingTotal > r.existing.length && (
+            <p className="muted small">{t('import.report.more', { shown: f.n(r.existing.length), formatted: f.n(r.existingTotal) })}</p>
+          )}
+        </section>
+      )}
       {lifting && <LiftErasureDialog onClose={() => setLifting(false)} onDone={() => setLifting(false)} />}
+    </div>
+  );
+}
+
+/** Every page of a list the core serves by offset (rejected or already-stored rows), for a CSV. */
+export async function pageAll<V, T>(
+  total: number,
+  fetchPage: (offset: number) => Promise<{ ok: true; value: V } | { ok: false; message: string }>,
+  pick: (v: V) => T[],
+): Promise<{ ok: true; rows: T[] } | { ok: false; message: string }> {
+  const rows: T[] = [];
+  while (rows.length < total) {
+    const page = await fetchPage(rows.length);
+    if (!page.ok) return { ok: false, message: page.message };
+    const got = pick(page.value);
+    if (got.length === 0) break;
+    rows.push(...got);
+  }
+  return { ok: true, rows };
+}
+
+/** The rejected rows as a CSV (row, code, the core's reason), headers in the UI language. */
+export function rejectedCsv(t: TFunction<'contacts'>, errors: readonly ImportRowError[]): string {
+  return toCsv([
+    [t('import.report.row'), t('import.report.code'), t('import.report.reason')],
+    ...errors.map((e) => [e.row, e.code, e.reason]),
+  ]);
+}
+
+/** Rejected (or noted) rows with their reason in the UI language. */
+export function RejectedTable({ errors, testid = 'rejected-table' }: { errors: readonly ImportRowError[]; testid?: string }) {
+  const { t } = useTranslation('contacts');
+  const reasonText = useReasonText();
+  return (
+    <div className="preview-table-wrap short">
+      <table className="table compact" data-testid={testid}>
+        <thead>
+          <tr>
+            <th>{t('import.report.row')}</th>
+            <th>{t('import.report.reason')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {errors.map((e, i) => {
+            const reason = reasonText(e);
+            return (
+              <tr key={i} data-testid="rejected-row" data-code={e.code}>
+                <td className="num">{e.row}</td>
+                <td>
+                  <bdi>{reason.text}</bdi>
+                  {reason.detail && (
+                    <span className="muted small">
+                      {' '}
+                      · <bdi>{reason.detail}</bdi>
+                    </span>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
     </div>
   );
 }
