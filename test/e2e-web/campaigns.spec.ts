@@ -263,7 +263,7 @@ test('build, plan, start, deliver and read the results of a campaign (en, he, zh
     const download = page.waitForEvent('download');
     await page.getByTestId('export-csv').click();
     const file = await download;
-    expect(file.suggestedFilename()).toMatch(/^Spring-sale-tents-recipients\.csv$/);
+    expect(file.suggestedFilename()).toMatch(/^Spring-sale-tents-report\.csv$/);
     const csv = fs.readFileSync((await file.path())!, 'utf8');
     expect(csv.trim().split('\n')).toHaveLength(1 + 9);
     await shot(page, 'campaigns-detail-en.png');
