@@ -89,6 +89,7 @@ for (const lang of ['en', 'he', 'zh-TW'] as const) {
 
       await expect(page.getByTestId('builder-start')).toBeEnabled();
       await page.getByTestId('builder-start').click();
+      await page.getByTestId('start-confirm-ok').click(); // who, how many, which number and the cost, confirmed
       const detail = page.getByTestId('campaign-detail');
       await expect(detail).toBeVisible();
       await expect(page.getByTestId('funnel-delivered')).toHaveAttribute('data-value', '5', { timeout: 60_000 });
