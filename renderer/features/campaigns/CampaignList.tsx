@@ -66,7 +66,9 @@ function Row({ c, clicks }: { c: CampaignSummary; clicks: ClickFigures | undefin
         <CampaignStateBadge state={live.state} />
       </td>
       <td>
-        <span className="mono-name">{c.template.name}</span>
+        <span className="mono-name" translate="no">
+          {c.template.name}
+        </span>
         <div className="small muted">
           <span className="ltr">{c.template.language}</span>
         </div>

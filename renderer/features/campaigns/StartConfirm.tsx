@@ -78,7 +78,7 @@ export function StartConfirm({
           </dd>
           <dt>{t('confirm.template')}</dt>
           <dd>
-            <bdi className="mono-name" dir="ltr">
+            <bdi className="mono-name" translate="no" dir="ltr">
               {template.name}
             </bdi>{' '}
             · <bdi dir="ltr">{template.language}</bdi>

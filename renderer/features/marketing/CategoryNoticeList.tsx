@@ -14,7 +14,10 @@ export function CategoryNoticeList() {
       </div>
       {status.notices.map((n) => (
         <div key={`${n.name}/${n.language}`}>
-          <span className="mono-name">{n.name}</span> <span className="ltr muted small">{n.language}</span>
+          <span className="mono-name" translate="no">
+            {n.name}
+          </span>{' '}
+          <span className="ltr muted small">{n.language}</span>
           <CategoryNotice notice={n} compact />
         </div>
       ))}

@@ -97,7 +97,7 @@ export function TemplateDrawer({
       >
         <header className="tpl-drawer-head">
           <div className="grow">
-            <h2 id="drawer-title" className="mono-name">
+            <h2 id="drawer-title" className="mono-name" translate="no">
               {detail.name}
             </h2>
             <div className="tpl-drawer-meta">

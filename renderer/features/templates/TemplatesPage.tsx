@@ -233,6 +233,7 @@ export function TemplatesPage() {
                       <td className="name-cell">
                         <button
                           className="row-link mono-name"
+                          translate="no"
                           onClick={(e) => {
                             e.stopPropagation();
                             void open(tpl.id);

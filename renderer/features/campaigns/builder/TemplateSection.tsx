@@ -64,8 +64,10 @@ export function TemplateSection({
           <ul>
             {blocked.map((x) => (
               <li key={x.id}>
-                <span className="mono-name">{x.name}</span> <span className="ltr muted">{x.language}</span>{' '}
-                <TemplateStatusBadge status={x.status} />{' '}
+                <span className="mono-name" translate="no">
+                  {x.name}
+                </span>{' '}
+                <span className="ltr muted">{x.language}</span> <TemplateStatusBadge status={x.status} />{' '}
                 <span className="muted">
                   {t(`builder.whyNot.${x.status}`, { defaultValue: t('builder.whyNot.other', { status: x.status }) })}
                 </span>

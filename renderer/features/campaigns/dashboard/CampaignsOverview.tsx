@@ -77,7 +77,10 @@ export function CampaignsOverview() {
                   {overview.templates.map((x) => (
                     <tr key={`${x.name}|${x.language}`}>
                       <td>
-                        <span className="mono-name">{x.name}</span> <span className="ltr muted">{x.language}</span>
+                        <span className="mono-name" translate="no">
+                          {x.name}
+                        </span>{' '}
+                        <span className="ltr muted">{x.language}</span>
                       </td>
                       <td className="num">{f.number(x.campaigns)}</td>
                       <td>
