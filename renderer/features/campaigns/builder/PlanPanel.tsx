@@ -12,6 +12,7 @@ import {
 } from '../../../../shared/contract/campaigns';
 import { api } from '../../../api/client';
 import { useCampaignFormat } from '../format';
+import { TtlLine } from './TtlLine';
 
 const DAY = 86_400_000;
 const startOfDay = (ms: number) => {
@@ -270,6 +271,7 @@ export function PlanPanel({
             <p className="small" data-testid="plan-finish">
               {plan.finish_estimate ? t('plan.finish', { when: f.dateTime(Date.parse(plan.finish_estimate)) }) : t('plan.finishUnknown')}
             </p>
+            {plan.ttl && <TtlLine ttl={plan.ttl} />}
           </div>
           <div>
             <h3 className="cmp-sub">
