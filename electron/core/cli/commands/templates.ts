@@ -96,6 +96,7 @@ const ISSUE_TEXT: Record<DraftIssueCode, string> = {
   copy_code_invalid: 'the code must be 1 to [max] characters without spaces',
   buttons_not_grouped: 'quick replies and other buttons must each be kept together',
   duplicate_button_text: 'two buttons have the same label',
+  ttl_range: 'message_send_ttl_seconds must be [min_hours] hours to [max_days] days',
 };
 
 export function describeIssue(i: DraftIssue): string {
