@@ -3,11 +3,15 @@
  * §11 marketing TTL 12 h–30 days): the editor's draft sends it for MARKETING only, and the Sandbox
  * accepts it in Meta's range, stores it, answers it when asked for the field, and refuses it outside.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../electron/core/clock';
 import { SANDBOX_WABA_ID, startSandbox, type SandboxHandle } from '../../../electron/core/sandbox';
 import { draftToCreateRequest, emptyDraft, validateDraft, type TemplateDraft } from '../../../shared/templates/draft';
 import { graph } from './helpers';
+import { draftFromFile } from '../../../electron/core/cli/commands/templates';
 
 let sb: SandboxHandle | null = null;
 afterEach(async () => {
@@ -32,6 +36,14 @@ describe('template TTL', () => {
     expect(codes(draft({ ttlSeconds: 2_592_000 }))).toEqual([]);
     expect(codes(draft({ ttlSeconds: 43_199 }))).toEqual(['ttl:ttl_range']);
     expect(codes(draft({ ttlSeconds: 2_592_001 }))).toEqual(['ttl:ttl_range']);
+  });
+
+  it('`pacer templates create FILE.json` reads message_send_ttl_seconds from the create body', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pacer-ttl-')), 'flash.json');
+    fs.writeFileSync(file, JSON.stringify({ ...draftToCreateRequest(draft({})), message_send_ttl_seconds: 172_800 }));
+    const d = draftFromFile(file, () => 'unused');
+    expect(d.ttlSeconds).toBe(172_800);
+    expect(draftToCreateRequest(d).message_send_ttl_seconds).toBe(172_800);
   });
 
   it('the Sandbox stores an accepted TTL and refuses one outside 12 h–30 days', async () => {
