@@ -20,6 +20,7 @@ import { z } from 'zod';
 import { method } from './define';
 import { WEEKDAYS } from '../campaigns/recurrence';
 import { splitTestNumbers, TEST_SEND_MAX } from '../campaigns/test-numbers';
+import { CAMPAIGN_TTL_MAX_S, CAMPAIGN_TTL_MIN_S } from '../message-ttl';
 
 export const CAMPAIGN_STATES = ['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled'] as const;
 export type CampaignState = (typeof CAMPAIGN_STATES)[number];
@@ -131,6 +132,11 @@ export const optionsSchema = z
      * `over_limit`); default false = send over days as the budget frees (campaigns/pace.ts).
      */
     today_only: z.boolean().optional(),
+    /**
+     * Marketing message time-to-live, seconds (shared/message-ttl.ts): a row not sent within this
+     * of the campaign's start is skipped as `ttl_expired`, so a flash offer is not sent late.
+     */
+    ttl: z.number().int().min(CAMPAIGN_TTL_MIN_S).max(CAMPAIGN_TTL_MAX_S).nullable().optional(),
   })
   .strict();
 export type CampaignOptions = z.output<typeof optionsSchema>;
@@ -410,6 +416,11 @@ export interface CampaignPlan {
   blockers: PlanBlocker[];
   /** A recurring series: its next occurrences (ISO 8601, UTC) if started now; empty otherwise. */
   next_runs: string[];
+  /**
+   * A marketing campaign's TTL option (null: none, or not marketing): the time its sends must be
+   * done by if it starts as planned, and how many forecast sends fall after it (skipped as `ttl_expired`).
+   */
+  ttl?: { seconds: number; send_by: string; may_miss: number } | null;
 }
 
 export interface RecipientRow {

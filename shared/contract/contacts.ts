@@ -64,7 +64,18 @@ export type ImportEncoding = (typeof IMPORT_ENCODINGS)[number];
  *   wins over the options' `consent` box; an empty cell says nothing (the box decides); any other
  *   value is not understood: nothing is recorded and the row is noted ('consent_unrecognised').
  */
-export const BUILTIN_IMPORT_FIELDS = ['phone', 'first_name', 'last_name', 'name', 'email', 'tags', 'consent', 'country'] as const;
+export const BUILTIN_IMPORT_FIELDS = [
+  'phone',
+  'first_name',
+  'last_name',
+  'name',
+  'email',
+  'tags',
+  'consent',
+  'country',
+  'user_id',
+  'username',
+] as const;
 export type BuiltinImportField = (typeof BUILTIN_IMPORT_FIELDS)[number];
 export const ATTRIBUTE_NAME_RE = /^[\p{L}\p{N}_-]{1,64}$/u;
 export const importFieldSchema = z.union([
@@ -311,6 +322,9 @@ export interface ContactRow {
   created_at: number;
   updated_at: number;
   last_messaged_at: number | null;
+  /** WhatsApp business-scoped user id and username (BSUID); filled by batch reads (exports). */
+  user_id?: string | null;
+  username?: string | null;
 }
 
 export interface ConsentEvent {

@@ -7,6 +7,7 @@
  * Every problem is a code with params (translated in the UI), never English text.
  */
 import { z } from 'zod';
+import { MARKETING_TTL_MAX_S, MARKETING_TTL_MIN_S } from '../message-ttl';
 
 export const DRAFT_CATEGORIES = ['MARKETING', 'UTILITY'] as const;
 export const HEADER_MEDIA_FORMATS = ['IMAGE', 'VIDEO', 'DOCUMENT'] as const;
@@ -50,6 +51,11 @@ export const templateDraftSchema = z
     body: z.object({ text: z.string(), examples: z.record(z.string(), z.string()) }).strict(),
     footer: z.string().optional(),
     buttons: z.array(button),
+    /**
+     * Marketing only: Meta's message time-to-live (`message_send_ttl_seconds`, §2.4 / §11 of the
+     * reference): a message not delivered within it is dropped. 12 h to 30 days (shared/message-ttl.ts).
+     */
+    ttlSeconds: z.number().int().optional(),
   })
   .strict();
 
@@ -80,7 +86,8 @@ export type DraftIssueCode =
   | 'phone_invalid'
   | 'copy_code_invalid'
   | 'buttons_not_grouped'
-  | 'duplicate_button_text';
+  | 'duplicate_button_text'
+  | 'ttl_range';
 
 /** One problem: `field` names the part of the editor (body, header, footer, buttons.2, name). */
 export interface DraftIssue {
@@ -139,6 +146,18 @@ export function validateDraft(d: TemplateDraft, opts: { headerMediaReady?: boole
   } else if (d.header && !d.header.fileId && !d.header.handle && !opts.headerMediaReady) {
     issues.push({ code: 'header_media_missing', field: 'header' });
   }
+
+  // Meta's marketing TTL range (a TTL on another category is not sent: draftToCreateRequest).
+  if (
+    d.category === 'MARKETING' &&
+    d.ttlSeconds !== undefined &&
+    (d.ttlSeconds < MARKETING_TTL_MIN_S || d.ttlSeconds > MARKETING_TTL_MAX_S)
+  )
+    issues.push({
+      code: 'ttl_range',
+      field: 'ttl',
+      params: { min_hours: MARKETING_TTL_MIN_S / 3600, max_days: MARKETING_TTL_MAX_S / 86_400 },
+    });
 
   const body = d.body.text;
   if (!body.trim()) issues.push({ code: 'body_required', field: 'body' });
@@ -264,6 +283,7 @@ export function draftToCreateRequest(d: TemplateDraft, headerHandle?: string): R
     category: d.category,
     parameter_format: d.parameterFormat,
     components: draftComponents(d, headerHandle),
+    ...(d.category === 'MARKETING' && d.ttlSeconds !== undefined ? { message_send_ttl_seconds: d.ttlSeconds } : {}),
   };
 }
 
@@ -274,7 +294,7 @@ type Component = { type?: string; format?: string; text?: string; example?: Reco
  * Duplicate in the app, and for the Sandbox, which checks a received body with the same rules.
  */
 export function draftFromComponents(
-  base: { name: string; language: string; category: string; parameterFormat?: string },
+  base: { name: string; language: string; category: string; parameterFormat?: string; ttlSeconds?: number },
   components: readonly Component[],
   optOutTexts: readonly string[] = [],
 ): TemplateDraft {
@@ -325,6 +345,7 @@ export function draftFromComponents(
     ...(draftHeader ? { header: draftHeader } : {}),
     body: { text: body?.text ?? '', examples },
     ...(footer?.text ? { footer: footer.text } : {}),
+    ...(base.ttlSeconds !== undefined ? { ttlSeconds: base.ttlSeconds } : {}),
     buttons: buttons.map((b): DraftButton => {
       const type = String(b.type ?? '').toUpperCase();
       const text = String(b.text ?? '');

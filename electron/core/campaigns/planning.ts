@@ -20,6 +20,7 @@ import { draftOf, type Draft } from './definitions';
 import { rateCard } from './rate-card';
 import { row, windowNow } from './reads';
 import { upcomingRuns } from './series-runs';
+import { ttlPlan } from './ttl-plan';
 import type { CampaignsScope } from './scope';
 
 export interface ComputedPlan {
@@ -156,6 +157,7 @@ export async function computePlan(s: CampaignsScope, d: Draft, campaignId: strin
       },
       blockers,
       next_runs: upcomingRuns(s, campaignId, d.schedule, now, 5).map((x) => new Date(x).toISOString()),
+      ttl: ttlPlan(t?.category ?? null, d.options.ttl, start, f.windows),
     },
   };
 }

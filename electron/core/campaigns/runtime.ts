@@ -11,6 +11,7 @@ import { parseWindow, type SendRules } from './send-window';
 import type { TemplateInfo } from './ports';
 import { consentCategoryOf, type ConsentCategory } from './ports';
 import { DEFAULT_MPS } from './throttle';
+import { sendByOf } from '../../../shared/message-ttl';
 
 export interface CampaignRow {
   id: string;
@@ -68,6 +69,8 @@ export interface CampaignRuntime {
   compiled: CompiledMapping | null;
   category: string | null;
   consentCategory: ConsentCategory;
+  /** The campaign's start + its `ttl` option (ms), or null: rows not sent by then are skipped (send-gate.ts). */
+  sendBy: number | null;
 }
 
 export function rulesOf(schedule: CampaignSchedule): SendRules | null {
@@ -109,6 +112,7 @@ export function runtimeOf(row: CampaignRow, template: TemplateInfo | null): Camp
     compiled,
     category,
     consentCategory: consentCategoryOf(category),
+    sendBy: sendByOf(row.started_at, options.ttl),
   };
 }
 

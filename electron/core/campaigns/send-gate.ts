@@ -9,7 +9,15 @@
  */
 import type { ContactSendState } from './ports';
 
-export const SEND_SKIP_REASONS = ['erased', 'phone_changed', 'opted_out', 'held_number_changed', 'no_consent', 'frequency_cap'] as const;
+export const SEND_SKIP_REASONS = [
+  'erased',
+  'phone_changed',
+  'opted_out',
+  'held_number_changed',
+  'no_consent',
+  'frequency_cap',
+  'ttl_expired',
+] as const;
 export type SendSkipReason = (typeof SEND_SKIP_REASONS)[number];
 
 export interface GateRow {
@@ -20,9 +28,15 @@ export interface GateRow {
 /**
  * Why a row may not be sent now (null: it may). `state` is the contact's current send state
  * (undefined: the contact no longer exists, i.e. erased); `marketing`: the template's CURRENT
- * category is MARKETING, which needs an explicit opt-in.
+ * category is MARKETING, which needs an explicit opt-in. `timing`: the claim's time and the
+ * campaign's send-by time (its start + its `ttl` option, shared/message-ttl.ts), if it has one.
  */
-export function skipReasonFor(row: GateRow, state: ContactSendState | undefined, marketing: boolean): SendSkipReason | null {
+export function skipReasonFor(
+  row: GateRow,
+  state: ContactSendState | undefined,
+  marketing: boolean,
+  timing: { now: number; sendBy: number | null } = { now: 0, sendBy: null },
+): SendSkipReason | null {
   if (row.contact_id === null || !row.phone || !state) return 'erased';
   // The row carries the number it was planned for: a contact whose number was edited since must
   // not be messaged at the old number (it may belong to someone else now).
@@ -30,5 +44,8 @@ export function skipReasonFor(row: GateRow, state: ContactSendState | undefined,
   if (state.consent === 'opted_out') return 'opted_out';
   if (state.held) return 'held_number_changed';
   if (marketing && state.consent !== 'opted_in') return 'no_consent';
+  // A marketing message past the campaign's TTL (a flash offer) is not sent late. Only marketing:
+  // the option is a marketing one, and a template recategorised to utility is sent as utility.
+  if (marketing && timing.sendBy !== null && timing.now > timing.sendBy) return 'ttl_expired';
   return null;
 }

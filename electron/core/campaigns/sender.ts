@@ -504,8 +504,9 @@ export class Sender {
     const states = this.ports.contacts.sendStateOf(ids, rt.consentCategory);
     const marketing = rt.consentCategory === 'marketing';
     const cap = rt.options.frequency_cap;
+    const timing = { now, sendBy: rt.sendBy };
     for (const r of rows) {
-      const reason = skipReasonFor(r, r.contact_id === null ? undefined : states.get(r.contact_id), marketing);
+      const reason = skipReasonFor(r, r.contact_id === null ? undefined : states.get(r.contact_id), marketing, timing);
       if (reason) {
         out.set(r.id, reason);
         continue;

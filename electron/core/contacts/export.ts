@@ -34,6 +34,9 @@ export function exportHeader(cols: ExportColumns): string[] {
     'consent_marketing',
     'consent_utility',
     'created_at',
+    // WhatsApp business-scoped user id and username (issue #13); the import reads them back.
+    'whatsapp_user_id',
+    'whatsapp_username',
     ...cols.attributes.map((a) => `attr.${a}`),
   ];
 }
@@ -52,6 +55,8 @@ export function exportCells(c: ContactRow, cols: ExportColumns): string[] {
     c.consent.marketing,
     c.consent.utility,
     new Date(c.created_at).toISOString(),
+    c.user_id ?? '',
+    c.username ?? '',
     ...cols.attributes.map((a) => attrText(c.attributes[a])),
   ];
 }

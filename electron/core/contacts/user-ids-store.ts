@@ -198,3 +198,18 @@ export function userIdInfo(
 export function hasUserIdColumns(db: Db): boolean {
   return db.prepare("SELECT 1 FROM pragma_table_info('contacts') WHERE name = 'user_id'").get() !== undefined;
 }
+
+/**
+ * An imported BSUID / username for a contact (contacts/import/user-ids-store.ts). The BSUID moves
+ * here from any other contact that had it (one person's id), and consent that waited for it applies.
+ */
+export function assignUserId(db: Db, contactId: number, userId: string | null, username: string | null, at: number): void {
+  db.transaction(() => {
+    if (userId) {
+      db.prepare('UPDATE contacts SET user_id = NULL WHERE user_id = ? AND id != ?').run(userId, contactId);
+      db.prepare('UPDATE contacts SET user_id = ?, updated_at = max(updated_at, ?) WHERE id = ?').run(userId, at, contactId);
+      applyPending(db, contactId, userId);
+    }
+    if (username) db.prepare('UPDATE contacts SET username = ?, updated_at = max(updated_at, ?) WHERE id = ?').run(username, at, contactId);
+  })();
+}

@@ -139,6 +139,7 @@ const templateMap: FieldMap<TemplateState> = {
   sub_category: (t) => t.sub_category,
   parameter_format: (t) => t.parameter_format,
   components: (t) => t.components,
+  message_send_ttl_seconds: (t) => t.message_send_ttl_seconds,
   rejected_reason: (t) => t.rejected_reason ?? 'NONE',
   quality_score: (t) => ({ score: t.quality_score, date: unix(t.last_updated_time) }),
   last_updated_time: (t) => new Date(t.last_updated_time).toISOString().replace(/\.\d{3}Z$/, '+0000'),

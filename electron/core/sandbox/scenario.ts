@@ -125,6 +125,8 @@ export const templateSchema = z.object({
   sub_category: z.string().optional(),
   parameter_format: z.enum(['POSITIONAL', 'NAMED']).default('POSITIONAL'),
   components: z.array(component).min(1),
+  /** Marketing message time-to-live set at creation (Meta: 43,200–2,592,000 s; shared/message-ttl.ts). */
+  message_send_ttl_seconds: z.number().int().optional(),
   rejected_reason: z.enum(REJECTED_REASONS).optional(),
   quality_score: z.enum(QUALITY_SCORES).default('UNKNOWN'),
   /** How many times it was already paused for low quality (the 3rd RED disables it). */

@@ -13,6 +13,7 @@
 import { GraphError } from './graph-errors';
 import type { SandboxWorld, TemplateState } from './world';
 import { draftFromComponents, validateDraft } from '../../../shared/templates/draft';
+import { MARKETING_TTL_MAX_S, MARKETING_TTL_MIN_S } from '../../../shared/message-ttl';
 
 export const REVIEW_MS = 5_000;
 const PROMOTIONAL = /\b(sale|discount|coupon|promo(tion)?|% off)\b|מבצע|הנחה|優惠|折扣/i;
@@ -36,6 +37,7 @@ export class TemplateSubmissions {
     if (!['MARKETING', 'UTILITY', 'AUTHENTICATION'].includes(category))
       throw invalid(`category must be MARKETING, UTILITY or AUTHENTICATION, got ${category}`, 2388043);
     const components = this.components(b);
+    const ttl = this.ttl(b, category);
     const existing = this.world.findTemplate(wabaId, name, language);
     if (existing && existing.status !== 'DELETED') throw invalid(`Content in this language already exists: ${name} (${language})`, 2388024);
     this.check(name, language, category, b.parameter_format, components);
@@ -48,6 +50,7 @@ export class TemplateSubmissions {
         status: 'PENDING',
         components,
         parameter_format: String(b.parameter_format ?? 'positional').toUpperCase() === 'NAMED' ? 'NAMED' : 'POSITIONAL',
+        ...(ttl !== undefined ? { message_send_ttl_seconds: ttl } : {}),
       },
       wabaId,
     );
@@ -80,6 +83,23 @@ export class TemplateSubmissions {
     if (!targets.length) throw invalid(`Message template "${name}" not found`, 2388047);
     for (const t of targets) this.world.setTemplateStatus(t, 'DELETED');
     return { success: true };
+  }
+
+  /**
+   * `message_send_ttl_seconds` (reference §2.4): for marketing 12 h to 30 days (Meta "Configure
+   * message time-to-live"); refused outside it, and on a category the Sandbox does not model a TTL for.
+   */
+  private ttl(b: Body, category: string): number | undefined {
+    const v = b.message_send_ttl_seconds;
+    if (v === undefined) return undefined;
+    if (category !== 'MARKETING')
+      throw invalid('message_send_ttl_seconds is only modelled for MARKETING templates in the Sandbox', 2388043);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < MARKETING_TTL_MIN_S || v > MARKETING_TTL_MAX_S)
+      throw invalid(
+        `message_send_ttl_seconds must be ${MARKETING_TTL_MIN_S} to ${MARKETING_TTL_MAX_S} for MARKETING, got ${String(v)}`,
+        2388043,
+      );
+    return v;
   }
 
   private components(b: Body): Record<string, unknown>[] {

@@ -37,8 +37,7 @@ export const routeFor = (category: string | null | undefined, strictSetting: boo
  * (Meta "Configure message time-to-live", 2026-05-21: `message_send_ttl_seconds`, 43,200 to
  * 2,592,000 seconds for marketing; default 30 days). A message not delivered within it is dropped.
  */
-export const MARKETING_TTL_MIN_S = 43_200;
-export const MARKETING_TTL_MAX_S = 2_592_000;
+export { MARKETING_TTL_MIN_S, MARKETING_TTL_MAX_S } from '../../../shared/message-ttl';
 
 /**
  * Is this error a strict-mode refusal (the portfolio has not accepted the MM API terms and the

@@ -289,7 +289,9 @@ describe('exports neutralise spreadsheet formulas', () => {
       .replace(/^\ufeff/, '')
       .trim()
       .split('\r\n');
-    expect(lines[0]).toBe('phone,name,first_name,last_name,email,country,tags,consent_marketing,consent_utility,created_at,attr.note');
+    expect(lines[0]).toBe(
+      'phone,name,first_name,last_name,email,country,tags,consent_marketing,consent_utility,created_at,whatsapp_user_id,whatsapp_username,attr.note',
+    );
     // A plain E.164 number stays usable (shared/spreadsheet-cell.ts); formula-like text gets the quote.
     expect(lines[1]).toMatch(/^\+972502345678,'=1\+1,.*,'@SUM\(A1\)$/);
     expect(lines[2]).toMatch(/^\+972529876543,'-2\+3,.*,'\tcmd$/);
@@ -299,7 +301,7 @@ describe('exports neutralise spreadsheet formulas', () => {
     await wb.xlsx.load(Buffer.from(xlsx.content, 'base64') as unknown as ArrayBuffer);
     const ws = wb.worksheets[0]!;
     expect(ws.getRow(2).getCell(2).value).toBe("'=1+1");
-    expect(ws.getRow(2).getCell(11).value).toBe("'@SUM(A1)");
+    expect(ws.getRow(2).getCell(13).value).toBe("'@SUM(A1)");
     expect(ws.getRow(3).getCell(2).value).toBe("'-2+3");
 
     const json = JSON.parse((await ok(c.call('contacts:export', { format: 'json' }))).content);

@@ -8,6 +8,8 @@ import type { CampaignDraft, CampaignPlan, CampaignStatus, CampaignSummary, Test
 import { writeReport } from '../../campaigns/handlers';
 import { startRuntime } from '../../runtime';
 import type { Core } from '../../index';
+import { formatDuration, parseDuration } from '../../../../shared/duration';
+import { CAMPAIGN_TTL_MAX_S, CAMPAIGN_TTL_MIN_S } from '../../../../shared/message-ttl';
 
 const MEDIA_EXT = new Set(['.jpg', '.jpeg', '.png', '.mp4', '.3gp', '.pdf']);
 
@@ -123,6 +125,14 @@ function describeRepeat(s: CampaignSummary): string {
   return `${r.frequency}${r.days?.length ? ` on ${r.days.join(',')}` : ''} at ${r.time} ${s.schedule.tz ?? 'UTC'}${r.until ? `, until ${r.until}` : ''}${r.count ? `, ${r.count} time(s)` : ''}`;
 }
 
+/** --ttl DURATION → seconds, within the option's range (shared/message-ttl.ts). */
+function ttlOption(text: string): number {
+  const s = parseDuration(text);
+  if (s === null) throw new CliError(`--ttl takes a duration such as 2h, 90m, 1d or 1h30m, got "${text}"`, EXIT_USAGE);
+  if (s < CAMPAIGN_TTL_MIN_S || s > CAMPAIGN_TTL_MAX_S) throw new CliError(`--ttl must be 5m to 30d, got ${text}`, EXIT_USAGE);
+  return s;
+}
+
 function humanPlan(p: CampaignPlan): string {
   const ex =
     Object.entries(p.excluded)
@@ -137,6 +147,10 @@ function humanPlan(p: CampaignPlan): string {
     `Cost estimate: ${p.cost_estimate.amount === null ? 'no rates (set a rate card)' : `${p.cost_estimate.amount} ${p.cost_estimate.currency}`} (estimate: only delivered messages are billed)`,
     ...(p.cost_estimate.card ? [`Rate card: ${cardLine(p.cost_estimate.card)}`] : []),
   ];
+  if (p.ttl)
+    lines.push(
+      `Time-to-live: ${formatDuration(p.ttl.seconds)}, send by ${p.ttl.send_by}; ${p.ttl.may_miss} forecast send(s) may miss it (skipped as ttl_expired)`,
+    );
   if (p.next_runs?.length) lines.push(`Next occurrences: ${p.next_runs.join(', ')}`);
   if (p.blockers.length) lines.push(`Cannot start: ${p.blockers.map((b) => b.message).join('; ')}`);
   return lines.join('\n');
@@ -173,8 +187,13 @@ export function registerCampaignCommands(program: Command, cli: CliContext): voi
     .option('--margin <fraction>', 'part of the 24-hour limit kept for other tools (default 0.1)')
     .option('--frequency-cap <max/days>', 'at most MAX messages of this category per contact in DAYS days, e.g. 1/7')
     .option('--retry-131049 <n>', 'retries after the per-user marketing cap (131049), 24 h apart (default 2)')
+    .option(
+      '--ttl <duration>',
+      'marketing time-to-live: recipients not sent within this of the start are skipped (ttl_expired), e.g. 2h, 90m, 1d; 5m to 30d',
+    )
     .option('--json', 'print JSON')
     .action(async (o: Record<string, string | string[] | undefined>, cmd: Command) => {
+      const ttl = o.ttl === undefined ? undefined : ttlOption(String(o.ttl));
       let margin: number | undefined;
       if (o.margin !== undefined) {
         margin = Number(o.margin);
@@ -217,6 +236,7 @@ export function registerCampaignCommands(program: Command, cli: CliContext): voi
             ...(margin !== undefined ? { margin } : {}),
             ...(cap ? { frequency_cap: cap } : {}),
             ...(o.retry131049 !== undefined ? { retry_131049: intOption('--retry-131049', String(o.retry131049), 0, 7)! } : {}),
+            ...(ttl !== undefined ? { ttl } : {}),
           },
         };
         const s = await cli.call(core, 'campaigns:create', draft);

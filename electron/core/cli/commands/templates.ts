@@ -96,6 +96,7 @@ const ISSUE_TEXT: Record<DraftIssueCode, string> = {
   copy_code_invalid: 'the code must be 1 to [max] characters without spaces',
   buttons_not_grouped: 'quick replies and other buttons must each be kept together',
   duplicate_button_text: 'two buttons have the same label',
+  ttl_range: 'message_send_ttl_seconds must be [min_hours] hours to [max_days] days',
 };
 
 export function describeIssue(i: DraftIssue): string {
@@ -116,7 +117,14 @@ export function draftFromFile(file: string, stage: (path: string) => string): Te
     throw new CliError(`${file}: expected Meta's create body: {"name", "language", "category", "components": […]}`, EXIT_USAGE);
   }
   const draft = draftFromComponents(
-    { name: raw.name, language: raw.language, category: raw.category, parameterFormat: String(raw.parameter_format ?? 'positional') },
+    {
+      name: raw.name,
+      language: raw.language,
+      category: raw.category,
+      parameterFormat: String(raw.parameter_format ?? 'positional'),
+      // Meta's marketing time-to-live, as in the create body (checked by validateDraft: ttl_range).
+      ...(typeof raw.message_send_ttl_seconds === 'number' ? { ttlSeconds: raw.message_send_ttl_seconds } : {}),
+    },
     components as never,
   );
   const header = components.find((c) => String(c.type).toUpperCase() === 'HEADER');

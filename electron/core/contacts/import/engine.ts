@@ -48,6 +48,7 @@ import { pickMobile } from '../phone';
 import { parseBoolean, parseConsentCell, parseDate, parseNumber, guessType } from './guess';
 import { PhoneSeen } from './phone-seen';
 import { openTable, type TableSource } from './source';
+import { storeImportedUserIds, userIdOf, usernameOf } from './user-ids-store';
 
 export interface ImportRunOptions {
   jobId: string;
@@ -88,6 +89,10 @@ export const MAX_KEPT_ERRORS = 100_000;
 const YIELD_EVERY_ROWS = 2000;
 /** Staged rows per INSERT statement (10 values each; SQLite allows 32,766). */
 const MULTI = 100;
+/** The staging table's columns, in the order a row's values are pushed. */
+const STAGED = 'seq, row, phone, first_name, last_name, name, email, country, consent, tags, attrs, user_id, username';
+const STAGED_COUNT = STAGED.split(',').length;
+const STAGED_MARKS = Array(STAGED_COUNT).fill('?').join(', ');
 /** Page caches (KiB) while an import runs: the staging file's, and the store's during the merge. */
 const STAGING_CACHE_KB = 2 * 1024; // appends only: no index to keep in memory
 const MERGE_CACHE_KB = 16 * 1024;
@@ -112,6 +117,8 @@ interface ResolvedMapping {
   tags: number[];
   consent: number | null;
   country: number | null;
+  user_id: number | null;
+  username: number | null;
   attrs: { name: string; index: number; type: AttributeType | null }[];
 }
 
@@ -135,6 +142,8 @@ function resolveMapping(mapping: MappingEntry[], headers: string[]): ResolvedMap
     tags: [],
     consent: null,
     country: null,
+    user_id: null,
+    username: null,
     attrs: [],
   };
   for (const m of mapping) {
@@ -143,7 +152,7 @@ function resolveMapping(mapping: MappingEntry[], headers: string[]): ResolvedMap
     if (attr) r.attrs.push({ name: attr[1]!, index: i, type: m.type ?? null });
     else if (m.field === 'phone') r.phone.push(i);
     else if (m.field === 'tags') r.tags.push(i);
-    else r[m.field as 'first_name' | 'last_name' | 'name' | 'email' | 'consent' | 'country'] = i;
+    else r[m.field as 'first_name' | 'last_name' | 'name' | 'email' | 'consent' | 'country' | 'user_id' | 'username'] = i;
   }
   if (!r.phone.length) throw badInput('No column is mapped to phone. Map the column that holds the phone numbers.');
   return r;
@@ -164,7 +173,8 @@ function stagingSchema(db: Database.Database): void {
       email TEXT, country TEXT,
       consent INTEGER NOT NULL, -- the file's consent cell: CONSENT_NONE, _IN, _OUT, _UNRECOGNISED
       tags TEXT,   -- JSON array, or NULL
-      attrs TEXT   -- JSON array of [name, value], or NULL
+      attrs TEXT,  -- JSON array of [name, value], or NULL
+      user_id TEXT, username TEXT -- WhatsApp business-scoped user id and username (BSUID), or NULL
     );
   `);
 }
@@ -270,20 +280,16 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
         d.type,
       ]),
     );
-    const insertRow = staging.prepare(
-      'INSERT INTO s (seq, row, phone, first_name, last_name, name, email, country, consent, tags, attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+    const insertRow = staging.prepare(`INSERT INTO s (${STAGED}) VALUES (${STAGED_MARKS})`);
     // Rows are written MULTI at a time (one statement call instead of a hundred).
-    const insertMany = staging.prepare(
-      `INSERT INTO s (seq, row, phone, first_name, last_name, name, email, country, consent, tags, attrs) VALUES ${Array(MULTI).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-    );
+    const insertMany = staging.prepare(`INSERT INTO s (${STAGED}) VALUES ${Array(MULTI).fill(`(${STAGED_MARKS})`).join(', ')}`);
     const seen = new PhoneSeen();
     fileTags.clear();
     let pending: unknown[] = [];
     let pendingRows = 0;
     const flush = () => {
       if (pendingRows === MULTI) insertMany.run(pending);
-      else for (let k = 0; k < pendingRows; k++) insertRow.run(pending.slice(k * 11, k * 11 + 11));
+      else for (let k = 0; k < pendingRows; k++) insertRow.run(pending.slice(k * STAGED_COUNT, (k + 1) * STAGED_COUNT));
       pending = [];
       pendingRows = 0;
     };
@@ -364,6 +370,8 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
           consent,
           tags ? JSON.stringify(tags) : null,
           attrs.length ? JSON.stringify(attrs) : null,
+          userIdOf(cell(cells, map.user_id)),
+          usernameOf(cell(cells, map.username)),
         );
         if (++pendingRows === MULTI) flush();
       }
@@ -725,6 +733,8 @@ function merge(
   }
   const inserted = db.prepare('SELECT count(*) FROM contacts WHERE id > ?').pluck().get(maxId) as number;
   if (inserted !== counts.imported) throw new PacerError('conflict', 'Contacts changed while importing; try again.');
+  // BSUIDs (import/user-ids-store.ts): few rows carry one, and one may move between contacts, so row by row.
+  storeImportedUserIds(db, target, now);
 
   db.prepare(
     'INSERT INTO imports (id, file_name, format, encoding, actor, counts, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',

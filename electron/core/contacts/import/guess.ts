@@ -95,6 +95,19 @@ const WORDS: Record<Exclude<BuiltinImportField, 'phone'>, string[]> = {
   ],
   consent: CONSENT_HEADERS,
   country: ['country', 'countrycode', 'מדינה', '國家', '国家'],
+  // WhatsApp business-scoped user id and username (Pacer's own export writes whatsapp_user_id /
+  // whatsapp_username; Meta calls them BSUID and username).
+  user_id: [
+    'whatsappuserid',
+    'bsuid',
+    'businessscopeduserid',
+    'wauserid',
+    'מזההוואטסאפ',
+    'מזההמשתמשוואטסאפ',
+    'whatsapp用戶id',
+    'whatsapp用户id',
+  ],
+  username: ['whatsappusername', 'wausername', 'שםמשתמשוואטסאפ', 'whatsapp使用者名稱', 'whatsapp用户名'],
 };
 
 /** Phone headers, best first (a mobile column beats a home or business one). */

@@ -104,6 +104,9 @@ const WORDS: Record<Exclude<BuiltinImportField, 'phone'>, string[]> = {
     'الاشتراك',
   ],
   country: ['land', 'pays', 'pais', 'paese', 'nazione', 'страна', 'الدولة', 'البلد', 'دولة'],
+  // Pacer's export and Meta use English names for the BSUID columns (guess.ts).
+  user_id: [],
+  username: [],
 };
 
 /** Mobile-phone headers (rank 0 in guess.ts: a mobile column beats a landline one). */

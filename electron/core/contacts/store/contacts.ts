@@ -232,7 +232,10 @@ export function countWhere(db: Db, where: SqlCond): number {
 /** Contacts in id order, a page at a time (exports, audiences). */
 export function* contactBatches(db: Db, where: SqlCond, batch = 2000): Generator<ContactRow[]> {
   let after = 0;
-  const stmt = db.prepare(`SELECT ${BASE_COLUMNS} FROM contacts c WHERE c.id > ? AND ${where.sql} ORDER BY c.id LIMIT ?`);
+  // The BSUID columns too: exports write them (contacts/export.ts).
+  const stmt = db.prepare(
+    `SELECT ${BASE_COLUMNS}, c.user_id, c.username FROM contacts c WHERE c.id > ? AND ${where.sql} ORDER BY c.id LIMIT ?`,
+  );
   for (;;) {
     const rows = stmt.all(after, ...where.params, batch) as BaseRow[];
     if (!rows.length) return;

@@ -16,6 +16,7 @@ import { PreviewPanel } from './PreviewPanel';
 import { TestSendPanel } from './TestSendPanel';
 import { ScheduleSection } from './ScheduleSection';
 import { TemplateSection } from './TemplateSection';
+import { TtlField } from './TtlField';
 import { defaultSource, fromSummary, headerMediaOf, initialState, placeholdersOf, problemsOf, toDraft, type BuilderState } from './draft';
 
 /** Re-plans the unsaved choices ~300 ms after the last change; older answers never overwrite newer ones. */
@@ -363,6 +364,9 @@ export function CampaignBuilder({ id }: { id: string | null }) {
                   />
                   <span>{t('builder.capDaysUnit')}</span>
                 </div>
+              )}
+              {template?.category === 'MARKETING' && (
+                <TtlField on={!!state.ttlOn} value={state.ttlValue ?? 2} unit={state.ttlUnit ?? 'hour'} onChange={(p) => update(p)} />
               )}
             </details>
           </section>

@@ -12,6 +12,7 @@ import {
 } from '../../../../shared/contract/campaigns';
 import { api } from '../../../api/client';
 import { useCampaignFormat, useZonedFormat } from '../format';
+import { TtlLine } from './TtlLine';
 
 /** Bidi isolation for names inside a translated sentence (a template name inside Hebrew text). */
 const isolate = (value: string) => `\u2068${value}\u2069`;
@@ -300,6 +301,7 @@ export function PlanPanel({
             <p className="small" data-testid="plan-finish">
               {plan.finish_estimate ? t('plan.finish', { when: z.dateTime(Date.parse(plan.finish_estimate)) }) : t('plan.finishUnknown')}
             </p>
+            {plan.ttl && <TtlLine ttl={plan.ttl} />}
           </div>
           <div>
             <h3 className="cmp-sub">

@@ -7,6 +7,7 @@ import type { CampaignDraft, CampaignSummary, UploadedHeaderMedia } from '../../
 import type { TemplateSummary } from '../../../../shared/contract/whatsapp';
 import { splitTerms } from '../../../../shared/campaigns/param-terms';
 import { initialRepeat, repeatFromSummary, repeatProblems, withRepeat, type RepeatState } from '../repeat';
+import { ttlFromSeconds, ttlSeconds, type TtlUnit } from './ttl';
 
 export const CONTACT_FIELDS = ['first_name', 'last_name', 'name', 'phone', 'email'] as const;
 export type ContactField = (typeof CONTACT_FIELDS)[number];
@@ -152,6 +153,10 @@ export interface BuilderState {
   capOn: boolean;
   capMax: number;
   capDays: number;
+  /** Marketing "Deliver only within" (ttl.ts): off, or a number of minutes / hours / days. */
+  ttlOn?: boolean;
+  ttlValue?: number;
+  ttlUnit?: TtlUnit;
   /** Over the 24-hour limit: send only what the budget allows at start (options.today_only). */
   todayOnly?: boolean;
 }
@@ -238,8 +243,15 @@ export function toDraft(s: BuilderState, t: TemplateSummary | null): CampaignDra
       rate: Math.max(1, Math.min(1000, Math.round(s.rate) || 80)),
       frequency_cap: s.capOn ? { max: Math.max(1, s.capMax), days: Math.max(1, s.capDays) } : null,
       ...(s.todayOnly ? { today_only: true } : {}),
+      // Only marketing has a TTL (send-gate.ts applies it to marketing sends alone).
+      ...(s.ttlOn && t.category === 'MARKETING' ? { ttl: ttlSeconds(s.ttlValue ?? 2, s.ttlUnit ?? 'hour') } : {}),
     },
   };
+}
+
+function ttlState(seconds: number): Pick<BuilderState, 'ttlOn' | 'ttlValue' | 'ttlUnit'> {
+  const { value, unit } = ttlFromSeconds(seconds);
+  return { ttlOn: true, ttlValue: value, ttlUnit: unit };
 }
 
 /** A saved campaign back into the editor. */
@@ -276,5 +288,6 @@ export function fromSummary(c: CampaignSummary, templates: TemplateSummary[]): B
     capMax: c.options.frequency_cap?.max ?? 1,
     capDays: c.options.frequency_cap?.days ?? 7,
     todayOnly: c.options.today_only ?? false,
+    ...(c.options.ttl ? ttlState(c.options.ttl) : {}),
   };
 }

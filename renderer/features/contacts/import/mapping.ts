@@ -7,7 +7,20 @@ import {
 } from '../../../../shared/contract/contacts';
 
 /** What the wizard lets a column become; '' means "not imported". 'attr' becomes attr.NAME. */
-export const FIELD_CHOICES = ['', 'phone', 'first_name', 'last_name', 'name', 'email', 'tags', 'consent', 'country', 'attr'] as const;
+export const FIELD_CHOICES = [
+  '',
+  'phone',
+  'first_name',
+  'last_name',
+  'name',
+  'email',
+  'tags',
+  'consent',
+  'country',
+  'user_id',
+  'username',
+  'attr',
+] as const;
 export type FieldChoice = (typeof FIELD_CHOICES)[number];
 
 export interface ColumnMapping {

@@ -16,6 +16,7 @@ import {
 } from '../../../../shared/templates/draft';
 import { TemplatePreview } from '../TemplatePreview';
 import { useLanguageName } from '../language';
+import { TemplateTtlField } from './TtlField';
 import './editor.css';
 
 /** Meta's language codes offered first; any other code can be typed. */
@@ -241,6 +242,12 @@ export function TemplateEditor({ mode, onClose }: { mode: EditorMode; onClose: (
               </div>
               <small className="muted">{t('editor.authenticationNote')}</small>
             </fieldset>
+            {draft.category === 'MARKETING' && (
+              <>
+                <TemplateTtlField seconds={draft.ttlSeconds} onChange={(ttlSeconds) => set({ ttlSeconds })} />
+                <Issues list={issuesOf('ttl')} text={issueText} />
+              </>
+            )}
             <fieldset className="field">
               <legend>{t('editor.variables')}</legend>
               <div className="choice-row">

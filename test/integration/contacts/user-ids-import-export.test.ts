@@ -1,0 +1,136 @@
+/**
+ * Business-scoped user ids (BSUID) and usernames in imports and exports (issue #13): the export
+ * writes `whatsapp_user_id` / `whatsapp_username`, the import recognises those headers and stores
+ * the values on the contact (real SQLite, through the contract), search finds them, and an export
+ * imported into another store gives back the same ids.
+ */
+import ExcelJS from 'exceljs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Core } from '../../../electron/core/index';
+import { recordConsentByUserId } from '../../../electron/core/contacts/user-ids-store';
+import { importFile, ok, preview, tempFile, testCore } from './helpers';
+
+let cores: Core[] = [];
+afterEach(async () => {
+  await Promise.all(cores.map((c) => c.close()));
+  cores = [];
+});
+const core = () => {
+  const c = testCore();
+  cores.push(c);
+  return c;
+};
+
+const idsOf = (c: Core) =>
+  c.db.prepare('SELECT phone, user_id AS userId, username FROM contacts ORDER BY id').all() as {
+    phone: string;
+    userId: string | null;
+    username: string | null;
+  }[];
+
+const CSV = [
+  'phone,name,whatsapp_user_id,whatsapp_username',
+  '+972502345678,Dana,IL.1502576394655843,dana_l',
+  '+972529876543,Yossi,,',
+  // Not a BSUID (a CRM's own id): ignored, never stored as an id a webhook could match.
+  '+972533456789,Rina,12345,@rina',
+].join('\n');
+
+describe('BSUID columns in imports', () => {
+  it('guesses the columns and stores valid BSUIDs and usernames on the contacts', async () => {
+    const c = core();
+    const file = tempFile('bsuid.csv', CSV);
+    const p = await preview(c, file);
+    expect(p.mapping).toEqual([
+      { column: 'phone', field: 'phone' },
+      { column: 'name', field: 'name' },
+      { column: 'whatsapp_user_id', field: 'user_id' },
+      { column: 'whatsapp_username', field: 'username' },
+    ]);
+    const job = await importFile(c, file);
+    expect(job.report).toMatchObject({ rows: 3, imported: 3, invalid: 0 });
+    expect(idsOf(c)).toEqual([
+      { phone: '+972502345678', userId: 'IL.1502576394655843', username: 'dana_l' },
+      { phone: '+972529876543', userId: null, username: null },
+      { phone: '+972533456789', userId: null, username: 'rina' },
+    ]);
+    // Search finds the contact by its BSUID and by its username.
+    const byId = await ok(c.call('contacts:query', { search: 'IL.1502576394655843' }));
+    expect(byId.rows.map((r) => r.phone)).toEqual(['+972502345678']);
+    const byName = await ok(c.call('contacts:query', { search: '@dana_l' }));
+    expect(byName.rows.map((r) => r.phone)).toEqual(['+972502345678']);
+  });
+
+  it('moves a BSUID from the contact that had it, and applies an opt-out that waited for it', async () => {
+    const c = core();
+    await importFile(c, tempFile('a.csv', 'phone,whatsapp_user_id\n+972502345678,IL.1502576394655843\n'));
+    // A STOP from a phone-less webhook for a BSUID no contact has yet: kept pending.
+    expect(
+      recordConsentByUserId(c.db, {
+        userId: 'IL.999000111222',
+        parentUserId: null,
+        username: null,
+        profileName: null,
+        category: 'all',
+        state: 'opted_out',
+        source: 'keyword',
+        sourceDetail: 'keyword STOP',
+        evidence: null,
+        at: 1_000,
+        eventKey: 'k1',
+      }),
+    ).toBeNull();
+    // The person changed number: the new file has the old BSUID on the new number, and the pending one.
+    const file = tempFile('b.csv', 'phone,whatsapp_user_id\n+972529876543,IL.1502576394655843\n+972533456789,IL.999000111222\n');
+    const job = await importFile(c, file);
+    expect(job.state).toBe('done');
+    expect(idsOf(c)).toEqual([
+      { phone: '+972502345678', userId: null, username: null },
+      { phone: '+972529876543', userId: 'IL.1502576394655843', username: null },
+      { phone: '+972533456789', userId: 'IL.999000111222', username: null },
+    ]);
+    const state = c.db
+      .prepare(
+        "SELECT cs.state FROM consent_state cs JOIN contacts k ON k.id = cs.contact_id WHERE k.phone = ? AND cs.category = 'marketing'",
+      )
+      .pluck()
+      .get('+972533456789');
+    expect(state).toBe('opted_out');
+  });
+});
+
+describe('BSUID columns in exports', () => {
+  it('CSV and XLSX carry whatsapp_user_id and whatsapp_username, and the CSV imports back the same ids', async () => {
+    const c = core();
+    await importFile(c, tempFile('bsuid.csv', CSV));
+    const csv = await ok(c.call('contacts:export', { format: 'csv' }));
+    const lines = csv.content
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\r\n');
+    const header = lines[0]!.split(',');
+    const ui = header.indexOf('whatsapp_user_id');
+    const un = header.indexOf('whatsapp_username');
+    expect(ui).toBeGreaterThan(0);
+    expect(un).toBe(ui + 1);
+    expect(lines.slice(1).map((l) => l.split(',').slice(ui, un + 1))).toEqual([
+      ['IL.1502576394655843', 'dana_l'],
+      ['', ''],
+      ['', 'rina'],
+    ]);
+
+    const xlsx = await ok(c.call('contacts:export', { format: 'xlsx' }));
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(xlsx.content, 'base64') as never);
+    const ws = wb.worksheets[0]!;
+    const row = (n: number) => (ws.getRow(n).values as unknown[]).slice(1).map((v) => (v == null ? '' : String(v)));
+    expect(row(1)[ui]).toBe('whatsapp_user_id');
+    expect(row(2).slice(ui, un + 1)).toEqual(['IL.1502576394655843', 'dana_l']);
+
+    // Round trip into another store.
+    const other = core();
+    const job = await importFile(other, tempFile('export.csv', csv.content));
+    expect(job.report).toMatchObject({ imported: 3, invalid: 0 });
+    expect(idsOf(other)).toEqual(idsOf(c));
+  });
+});
