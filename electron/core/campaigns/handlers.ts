@@ -3,7 +3,7 @@ import type { HandlerGroup } from '../api/handlers';
 import type { CoreContext } from '../context';
 import type { campaignsMethods, RecipientRow } from '../../../shared/contract/campaigns';
 import { refreshHeaderMedia, uploadHeaderMedia, type MediaAccount } from './media';
-import { csvField, xlsxCell } from './reports';
+import { csvField, EXPORT_COLUMNS, xlsxCell } from './reports';
 import type { CampaignsService } from './service';
 import { pricingHandlers } from '../pricing/handlers';
 import { campaignCost } from './costs';
@@ -59,29 +59,8 @@ export function campaignsHandlers(
   };
 }
 
-export const REPORT_COLUMNS: (keyof RecipientRow)[] = [
-  'id',
-  'contact_id',
-  'phone',
-  'country',
-  'state',
-  'skip_reason',
-  'wamid',
-  'error_code',
-  'error_class',
-  'error_detail',
-  'attempts',
-  'claimed_at',
-  'accepted_at',
-  'sent_at',
-  'delivered_at',
-  'read_at',
-  'failed_at',
-  'pricing_category',
-  'pricing_type',
-  'cost_rate',
-  'clicked_at',
-];
+/** The report's columns: the same as the app's export (reports.ts). */
+export const REPORT_COLUMNS = EXPORT_COLUMNS;
 const TIME_COLUMNS = new Set(['claimed_at', 'accepted_at', 'sent_at', 'delivered_at', 'read_at', 'failed_at', 'clicked_at']);
 
 const cell = (k: keyof RecipientRow, v: unknown) =>
