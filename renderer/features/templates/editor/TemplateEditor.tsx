@@ -75,14 +75,20 @@ export function TemplateEditor({ mode, onClose }: { mode: EditorMode; onClose: (
   const panelRef = useRef<HTMLElement>(null);
   const firstRef = useRef<HTMLInputElement>(null);
 
+  // Focus goes to the first field once, when the editor opens: the parent passes a new onClose on
+  // every render, and re-focusing then would pull the caret out of the field being typed in.
   useEffect(() => {
     firstRef.current?.focus();
+  }, []);
+  const closeRef = useRef({ onClose, busy });
+  closeRef.current = { onClose, busy };
+  useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && !busy) onClose();
+      if (e.key === 'Escape' && !closeRef.current.busy) closeRef.current.onClose();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [onClose, busy]);
+  }, []);
 
   const headerKind: HeaderKind = draft.header ? draft.header.format : 'NONE';
   const issues = useMemo(() => validateDraft(draft, { headerMediaReady: headerFile !== null }), [draft, headerFile]);
