@@ -80,6 +80,23 @@ runner(
   'test-results/e2e-electron.json',
   playwrightCount,
 );
+// A skipped test says why in the summary, not only in its report (e.g. no Electron binary here).
+for (const reason of skipReasons('test-results/e2e-electron.json')) lines.push(`playwright electron skipped: ${reason}`);
+
+/** The distinct reasons given by skipped tests (Playwright's `skip` annotations) in a JSON report. */
+function skipReasons(reportFile) {
+  if (!existsSync(reportFile)) return [];
+  const found = new Set();
+  const walk = (v) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      if (v.type === 'skip' && typeof v.description === 'string') found.add(v.description);
+      Object.values(v).forEach(walk);
+    }
+  };
+  walk(JSON.parse(readFileSync(reportFile, 'utf8')));
+  return [...found];
+}
 
 console.log('\n── Summary ──');
 for (const l of lines) console.log(`  ${l}`);
