@@ -49,10 +49,10 @@ export function runningCampaignIds(db: Db): string[] {
   return (db.prepare(`SELECT id FROM campaigns WHERE state = 'running'`).all() as { id: string }[]).map((r) => r.id);
 }
 
-export function insertDraft(db: Db, id: string, c: DefinitionColumns, now: number): void {
+export function insertDraft(db: Db, id: string, c: DefinitionColumns, now: number, occurrence?: { seriesId: string; at: number }): void {
   db.prepare(
-    `INSERT INTO campaigns (id, name, state, template_name, template_language, template_category, audience, params, header_media, phone_number_id, schedule, options, created_at, updated_at)
-      VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO campaigns (id, name, state, template_name, template_language, template_category, audience, params, header_media, phone_number_id, schedule, options, created_at, updated_at, series_id, occurrence_at)
+      VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     id,
     c.name,
@@ -67,31 +67,14 @@ export function insertDraft(db: Db, id: string, c: DefinitionColumns, now: numbe
     c.options,
     now,
     now,
+    occurrence?.seriesId ?? null,
+    occurrence?.at ?? null,
   );
 }
 
 /** An occurrence of a series: a draft row pointing at its series and the time it was due. */
 export function insertOccurrence(db: Db, id: string, c: DefinitionColumns, now: number, seriesId: string, occurrenceAt: number): void {
-  db.prepare(
-    `INSERT INTO campaigns (id, name, state, template_name, template_language, template_category, audience, params, header_media, phone_number_id, schedule, options, created_at, updated_at, series_id, occurrence_at)
-          VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    id,
-    c.name,
-    c.template_name,
-    c.template_language,
-    c.template_category,
-    c.audience,
-    c.params,
-    c.header_media,
-    c.phone_number_id,
-    c.schedule,
-    c.options,
-    now,
-    now,
-    seriesId,
-    occurrenceAt,
-  );
+  insertDraft(db, id, c, now, { seriesId, at: occurrenceAt });
 }
 
 export function updateDefinition(db: Db, id: string, c: DefinitionColumns, now: number): void {
