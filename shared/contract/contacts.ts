@@ -23,6 +23,7 @@
  */
 import { z } from 'zod';
 import { method } from './define';
+import type { ConsentEvidence } from './consent-evidence';
 
 // ---------------------------------------------------------------------------------------------
 // Shared vocabulary
@@ -336,7 +337,10 @@ export interface ConsentEvent {
   sourceDetail: string;
   /** Who: 'user' (the app's user), 'cli', 'system', 'webhook'. */
   actor: string;
+  /** The evidence in English (the CLI's and CSV's wording; the only form of rows from before evidence_data). */
   evidence: string | null;
+  /** The evidence as a code with parameters, which screens translate; null for legacy rows and none. */
+  evidenceData: ConsentEvidence | null;
   at: number;
 }
 

@@ -90,3 +90,4 @@ export * from './app';
 export * from './whatsapp';
 export * from './contacts';
 export * from './privacy';
+export * from './consent-evidence';

@@ -5,6 +5,7 @@
  */
 import type { AudienceContact, ConsentState } from './plan';
 import type { TemplateShape } from './params';
+import type { ConsentEvidence } from '../../../shared/contract/consent-evidence';
 import type { GraphApiError, SendResult, TemplateMessageBody } from '../whatsapp/client';
 import type { SendEndpoint } from '../whatsapp/marketing-messages';
 
@@ -28,7 +29,7 @@ export interface ContactsPort {
    */
   sendStateOf(contactIds: readonly number[], category: ConsentCategory): Map<number, ContactSendState>;
   /** 131050: the user stopped marketing messages from this business. */
-  recordOptOut(phone: string, detail: { at: number; evidence: string }): Promise<void> | void;
+  recordOptOut(phone: string, detail: { at: number; evidence: ConsentEvidence }): Promise<void> | void;
   /** One contact (for previews and test sends). */
   contact(id: number): AudienceContact | null;
   /** The contact's message history (drawer) and last_messaged_at; called inside the sender's write transaction. */

@@ -718,7 +718,10 @@ export class Sender {
         this.record(rt, { kind: 'failed', at: now, ...base });
         if (row.phone)
           void Promise.resolve(
-            this.ports.contacts.recordOptOut(row.phone, { at: now, evidence: `send answered ${err.code}: ${detail}` }),
+            this.ports.contacts.recordOptOut(row.phone, {
+              at: now,
+              evidence: { code: 'send_refused', params: { error: err.code ?? '', detail } },
+            }),
           ).catch((x: unknown) => this.ctx.log.error('opt-out not recorded', { error: String(x) }));
         return;
       case 'halt_campaign': {

@@ -15,6 +15,7 @@ import { applyLedgerEvent, type LedgerRow, type LedgerState } from './ledger-sta
 import { DAY_MS } from './messaging-window';
 import { rowIdFromBizOpaque } from './sender';
 import { recordPricing } from './costs';
+import type { ConsentEvidence } from '../../../shared/contract/consent-evidence';
 
 interface DbRow {
   id: number;
@@ -40,7 +41,7 @@ export interface StatusHooks {
   touched(campaignId: string): void;
   failed(campaignId: string, code: number | null): void;
   delivered(campaignId: string): void;
-  optOut(phone: string, at: number, evidence: string): void;
+  optOut(phone: string, at: number, evidence: ConsentEvidence): void;
   /** A row of the campaign waits for a retry again (131049 after 24 h): a finished campaign reopens. */
   reopened(campaignId: string, notBefore: number): void;
 }
@@ -101,7 +102,7 @@ export function createStatusHandler(ctx: CoreContext, hooks: StatusHooks): (ev: 
         }
       }
       if (errorClass === 'suppress_contact' && row.phone)
-        hooks.optOut(row.phone, ev.timestamp, `status failed ${next.errorCode} for ${ev.wamid}`);
+        hooks.optOut(row.phone, ev.timestamp, { code: 'status_failed', params: { error: next.errorCode ?? '', message: ev.wamid } });
     } else if (next.state === 'delivered' || next.state === 'read') {
       if (row.state !== 'delivered' && row.state !== 'read') hooks.delivered(row.campaign_id);
     }

@@ -222,7 +222,10 @@ function sendFailure(env: TestSendEnv, input: string, e164: string, e: unknown):
   }
   if (e.errorClass === 'suppress_contact') {
     void Promise.resolve(
-      env.ports.contacts.recordOptOut(e164, { at: env.ctx.clock.now(), evidence: `test send answered ${e.code}: ${e.message}` }),
+      env.ports.contacts.recordOptOut(e164, {
+        at: env.ctx.clock.now(),
+        evidence: { code: 'test_send_refused', params: { error: e.code, detail: e.message } },
+      }),
     ).catch((x: unknown) => env.ctx.log.error('opt-out not recorded', { error: String(x) }));
   }
   return {
@@ -254,7 +257,7 @@ function recordConfirmedConsent(env: TestSendEnv, f: NumberFacts): boolean {
       source: 'manual',
       sourceDetail: `test send (campaign ${env.campaignId})`,
       actor: env.actor,
-      evidence: 'test send',
+      evidence: { code: 'test_send_attested', params: { campaign: env.campaignId } },
       at: now,
     });
   })();

@@ -56,7 +56,7 @@ export function addContact(ctx: CoreContext, service: ContactsService, input: Ad
   })();
   if (input.consent) {
     const c = input.consent;
-    service.optIn({ contact: { id }, category: c.category, source: c.evidence ? `${c.source} — ${c.evidence}` : c.source }, actor);
+    service.optIn({ contact: { id }, category: c.category, source: c.source, reference: c.evidence }, actor);
   }
   ctx.emit('contacts:changed', { reason: 'update' });
   return service.getById(id)!;

@@ -5,6 +5,8 @@
  */
 import type { ConsentCategory, ConsentSource, ContactRow } from '../../../shared/contract/contacts';
 import { recordConsent } from './consent';
+import { manualEvidence } from './consent-evidence';
+import type { ConsentEvidence } from '../../../shared/contract/consent-evidence';
 import { erasedAt } from '../privacy/store/erasures';
 import { confirmNumber as confirmHeldNumber } from './holds';
 import { normalizePhone } from './phone';
@@ -21,10 +23,12 @@ export function confirmNumber(c: ContactsScope, ref: ContactRef, actor: string):
 
 export function optIn(
   c: ContactsScope,
-  input: { contact: ContactRef; category: ConsentCategory; source: string; reason?: string | undefined },
+  input: { contact: ContactRef; category: ConsentCategory; source: string; reference?: string | undefined; reason?: string | undefined },
   actor: string,
 ): ContactRow {
   const id = idOf(c, input.contact);
+  const evidence = manualEvidence(input.source);
+  if (evidence && input.reference?.trim()) evidence.params.reference = input.reference.trim();
   recordConsent(c.db, {
     contactId: id,
     category: input.category,
@@ -32,7 +36,7 @@ export function optIn(
     source: 'manual',
     sourceDetail: 'manual',
     actor,
-    evidence: input.source,
+    evidence,
     reason: input.reason ?? null,
     at: c.now(),
   });
@@ -53,7 +57,7 @@ export function optOut(
     source: 'manual',
     sourceDetail: 'manual',
     actor,
-    evidence: input.reason ?? null,
+    evidence: manualEvidence(input.reason),
     at: c.now(),
   });
   c.ctx.emit('contacts:changed', { reason: 'consent' });
@@ -74,7 +78,7 @@ export function recordConsentByPhone(
     source: Exclude<ConsentSource, 'import' | 'manual'>;
     sourceDetail: string;
     actor?: string;
-    evidence?: string | null;
+    evidence?: ConsentEvidence | null;
     /** When the person acted (the webhook's timestamp, ms); default now. Consent follows the latest. */
     at?: number;
   },

@@ -4,6 +4,8 @@
  */
 import type { ConsentCategory, ConsentEvent, ConsentSource, ConsentState } from '../../../shared/contract/contacts';
 import { CONSENT_CATEGORIES } from '../../../shared/contract/contacts';
+import { parseConsentEvidence, type ConsentEvidence } from '../../../shared/contract/consent-evidence';
+import { evidenceText } from './consent-evidence';
 import type { Db } from '../db/connection';
 import { badInput } from '../errors';
 
@@ -15,7 +17,11 @@ export interface ConsentChange {
   /** e.g. "import list.csv:17", "keyword STOP", "manual". */
   sourceDetail: string;
   actor: string;
-  evidence?: string | null | undefined;
+  /**
+   * What the change rests on, as a code with parameters (stored with its English text). A string
+   * is a legacy English text (a pending change queued before evidence had codes): kept as written.
+   */
+  evidence?: ConsentEvidence | string | null | undefined;
   /** Required to re-opt-in a contact that opted out, when the change is manual. */
   reason?: string | null | undefined;
   /** When the person acted (a webhook's timestamp), or now for a change made in the app: decides the order. */
@@ -78,8 +84,17 @@ export function recordConsent(db: Db, change: ConsentChange): ConsentCategory[] 
   const current = currentStates(db, change.contactId);
   const changed: ConsentCategory[] = [];
   const insertEvent = db.prepare(
-    'INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, evidence, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, evidence, evidence_data, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
+  // A legacy text has no structured value: it is stored as written (with the late note if any).
+  const legacy = typeof change.evidence === 'string' ? change.evidence.trim() || null : null;
+  const asText = (ev: ConsentEvidence | null): string | null =>
+    legacy === null
+      ? evidenceText(ev)
+      : ev?.olderThan !== undefined
+        ? `${legacy} — ${evidenceText({ code: 'manual', params: {}, olderThan: ev.olderThan })}`
+        : legacy;
+  const asData = (ev: ConsentEvidence | null) => (ev && legacy === null ? JSON.stringify(ev) : null);
   const upsert = db.prepare(`
     INSERT INTO consent_state (contact_id, category, state, updated_at, event_id) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (contact_id, category) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, event_id = excluded.event_id
@@ -97,19 +112,20 @@ export function recordConsent(db: Db, change: ConsentChange): ConsentCategory[] 
         touch.run(change.at, change.contactId, category, change.at);
         continue;
       }
-      let evidence = change.evidence?.trim() || null;
+      let evidence: ConsentEvidence | null = typeof change.evidence === 'string' ? null : (change.evidence ?? null);
       if (change.state === 'opted_in' && cur?.state === 'opted_out') {
         if (change.source === 'import') continue; // never: an import does not undo an opt-out
         if (change.source === 'manual') {
           const reason = change.reason?.trim();
           if (!reason)
             throw badInput('This contact opted out. Opting them back in needs a reason (for example, how they asked to be re-subscribed).');
-          evidence = `${evidence ? evidence + ' — ' : ''}re-opt-in reason: ${reason}`;
+          evidence = { ...(evidence ?? { code: 'manual', params: {} }), reason };
         }
       }
       if (!decides(change, cur)) {
         if (recorded.get(change.contactId, category, change.state, change.source, change.at)) continue;
-        const note = `not applied: older than the current state (${new Date(cur!.at).toISOString()})`;
+        // Kept as history, marked: not applied, older than the state's time.
+        const late: ConsentEvidence = { ...(evidence ?? { code: 'manual', params: {} }), olderThan: cur!.at };
         insertEvent.run(
           change.contactId,
           category,
@@ -117,7 +133,8 @@ export function recordConsent(db: Db, change: ConsentChange): ConsentCategory[] 
           change.source,
           change.sourceDetail,
           change.actor,
-          evidence ? `${evidence} — ${note}` : note,
+          asText(late),
+          asData(late),
           change.at,
         );
         continue;
@@ -129,7 +146,8 @@ export function recordConsent(db: Db, change: ConsentChange): ConsentCategory[] 
         change.source,
         change.sourceDetail,
         change.actor,
-        evidence,
+        asText(evidence),
+        asData(evidence),
         change.at,
       );
       // A manual change is "now"; should this clock be behind the one that timed the state, the
@@ -146,7 +164,7 @@ export function consentHistory(db: Db, contactId: number): ConsentEvent[] {
   return (
     db
       .prepare(
-        'SELECT id, category, state, source, source_detail, actor, evidence, at FROM consent_events WHERE contact_id = ? ORDER BY id DESC',
+        'SELECT id, category, state, source, source_detail, actor, evidence, evidence_data, at FROM consent_events WHERE contact_id = ? ORDER BY id DESC',
       )
       .all(contactId) as {
       id: number;
@@ -156,6 +174,7 @@ export function consentHistory(db: Db, contactId: number): ConsentEvent[] {
       source_detail: string;
       actor: string;
       evidence: string | null;
+      evidence_data: string | null;
       at: number;
     }[]
   ).map((r) => ({
@@ -166,6 +185,7 @@ export function consentHistory(db: Db, contactId: number): ConsentEvent[] {
     sourceDetail: r.source_detail,
     actor: r.actor,
     evidence: r.evidence,
+    evidenceData: parseConsentEvidence(r.evidence_data),
     at: r.at,
   }));
 }

@@ -6,6 +6,7 @@ import type { ConsentCategory, ContactFilter, ContactRow } from '../../../shared
 import type { AttributeType } from '../../../shared/contract/contacts';
 import { badInput } from '../errors';
 import { recordConsent } from './consent';
+import { manualEvidence } from './consent-evidence';
 import { eraseById } from './erasure';
 import { displayName } from './names';
 import { getById, idOf, targetIds } from './reads';
@@ -108,7 +109,7 @@ export function bulk(
             source: 'manual',
             sourceDetail: 'manual (bulk)',
             actor,
-            evidence: input.reason ?? null,
+            evidence: manualEvidence(input.reason, 'manual_bulk'),
             at: now,
           });
           if (changed.length) affected++;

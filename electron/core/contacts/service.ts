@@ -36,6 +36,7 @@ import type {
 } from '../../../shared/contract/contacts';
 import type { CoreContext } from '../context';
 import type { Db } from '../db/connection';
+import type { ConsentEvidence } from '../../../shared/contract/consent-evidence';
 import { consentOf } from './consent';
 import type { SqlCond } from './rules';
 import { SearchIndexer } from './search';
@@ -139,7 +140,10 @@ export class ContactsService {
   bulk(input: Parameters<typeof editing.bulk>[1], actor: string): { matched: number; affected: number } {
     return editing.bulk(this.c, input, actor);
   }
-  optIn(input: { contact: ContactRef; category: ConsentCategory; source: string; reason?: string | undefined }, actor: string): ContactRow {
+  optIn(
+    input: { contact: ContactRef; category: ConsentCategory; source: string; reference?: string | undefined; reason?: string | undefined },
+    actor: string,
+  ): ContactRow {
     return consentChanges.optIn(this.c, input, actor);
   }
   optOut(input: { contact: ContactRef; category: ConsentCategory | 'all'; reason?: string | undefined }, actor: string): ContactRow {
@@ -152,7 +156,7 @@ export class ContactsService {
     source: Exclude<ConsentSource, 'import' | 'manual'>;
     sourceDetail: string;
     actor?: string;
-    evidence?: string | null;
+    evidence?: ConsentEvidence | null;
     at?: number;
   }): number | null {
     return consentChanges.recordConsentByPhone(this.c, input);

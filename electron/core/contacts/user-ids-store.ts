@@ -17,6 +17,7 @@
 import type { Db } from '../db/connection';
 import type { ConsentCategory, ConsentSource } from '../../../shared/contract/contacts';
 import { recordConsent } from './consent';
+import { parseConsentEvidence, type ConsentEvidence } from '../../../shared/contract/consent-evidence';
 
 export function contactIdByUserId(db: Db, userId: string | null, parentUserId: string | null = null): number | null {
   if (userId) {
@@ -92,7 +93,8 @@ function applyPending(db: Db, contactId: number, userId: string): void {
       source: r.source,
       sourceDetail: r.source_detail,
       actor: 'webhook',
-      evidence: r.evidence,
+      // Pending rows keep the structured evidence as JSON (older rows: English text, kept as written).
+      evidence: parseConsentEvidence(r.evidence) ?? r.evidence,
       at: r.at,
     });
     db.prepare('DELETE FROM user_id_consent_pending WHERE id = ?').run(r.id);
@@ -108,7 +110,7 @@ export interface UserIdConsent {
   state: 'opted_in' | 'opted_out';
   source: Exclude<ConsentSource, 'import' | 'manual'>;
   sourceDetail: string;
-  evidence: string | null;
+  evidence: ConsentEvidence | null;
   at: number;
   eventKey: string;
 }
@@ -137,7 +139,19 @@ export function recordConsentByUserId(db: Db, c: UserIdConsent): number | null {
     db.prepare(
       `INSERT OR IGNORE INTO user_id_consent_pending (user_id, parent_user_id, username, profile_name, category, state, source, source_detail, evidence, at, event_key)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(c.userId, c.parentUserId, c.username, c.profileName, c.category, c.state, c.source, c.sourceDetail, c.evidence, c.at, c.eventKey);
+    ).run(
+      c.userId,
+      c.parentUserId,
+      c.username,
+      c.profileName,
+      c.category,
+      c.state,
+      c.source,
+      c.sourceDetail,
+      c.evidence ? JSON.stringify(c.evidence) : null,
+      c.at,
+      c.eventKey,
+    );
     return null;
   })();
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../log';
 import type { DeliveryStatus, MessageEvent, StatusEvent, UserPreferenceEvent, ValueErrorEvent } from './events';
 import type { ScopeStore } from './scope-store';
 import type { WebhookRouter } from './router';
+import type { ConsentEvidence } from '../../../shared/contract/consent-evidence';
 
 /**
  * The handlers the webhook domain registers itself: the per-wamid status summary, the 24-hour
@@ -164,7 +165,8 @@ export interface ConsentChange {
   /** When the person acted (the webhook's timestamp, ms), not when we processed it. */
   at: number;
   actor: string;
-  evidence: string;
+  /** What it rests on (a code with parameters; the sink adds when and which event). */
+  evidence: ConsentEvidence;
   /** Stable id of the webhook event: lets the sink ignore a repeat. */
   eventKey: string;
 }
@@ -189,10 +191,18 @@ export function registerConsent(router: WebhookRouter, sink: () => ConsentSink |
     'message',
     async (ev: MessageEvent) => {
       if (!ev.optOut) return;
-      const evidence =
+      const evidence: ConsentEvidence =
         ev.optOut.source === 'keyword'
-          ? `reply "${ev.text ?? ''}" (message ${ev.id})`
-          : `button "${ev.button?.text ?? ev.interactive?.title ?? ''}" payload "${ev.button?.payload ?? ev.interactive?.id ?? ''}" (message ${ev.id}${ev.context?.id ? `, replying to ${ev.context.id}` : ''})`;
+          ? { code: 'stop_keyword', params: { keyword: ev.text ?? '', message: ev.id } }
+          : {
+              code: 'button',
+              params: {
+                label: ev.button?.text ?? ev.interactive?.title ?? '',
+                payload: ev.button?.payload ?? ev.interactive?.id ?? '',
+                message: ev.id,
+                ...(ev.context?.id ? { replyTo: ev.context.id } : {}),
+              },
+            };
       await need().record({
         phone: ev.from ? `+${ev.from}` : null,
         userId: ev.userId,
@@ -227,7 +237,7 @@ export function registerConsent(router: WebhookRouter, sink: () => ConsentSink |
         source: 'meta_preference',
         at: ev.timestamp,
         actor: 'webhook',
-        evidence: `WhatsApp marketing preference "${ev.value}"${ev.detail ? `: ${ev.detail}` : ''}`,
+        evidence: { code: 'meta_preference', params: { value: ev.value, ...(ev.detail ? { detail: ev.detail } : {}) } },
         eventKey: ev.key,
       });
     },

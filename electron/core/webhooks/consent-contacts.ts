@@ -1,11 +1,17 @@
 import type { UserIdConsent } from '../contacts/user-ids-store';
 import type { ConsentChange, ConsentSink } from './builtin';
+import type { ConsentEvidence } from '../../../shared/contract/consent-evidence';
 
 const DETAIL: Record<ConsentChange['source'], (c: ConsentChange) => string> = {
   keyword: () => 'keyword',
   button: () => 'opt-out button',
   meta_preference: (c) => `WhatsApp preference ${c.status === 'opted_out' ? 'stop' : 'resume'}`,
 };
+
+/** The evidence with when the person acted and the webhook event it came in (for audits). */
+function withEvent(c: ConsentChange): ConsentEvidence {
+  return { ...c.evidence, params: { ...c.evidence.params, at: c.at, ref: c.eventKey } };
+}
 
 /** What the sink needs of the contacts domain: its consent-recording function (ContactsService's). */
 export interface ConsentLedger {
@@ -16,7 +22,7 @@ export interface ConsentLedger {
     source: ConsentChange['source'];
     sourceDetail: string;
     actor: ConsentChange['actor'];
-    evidence: string;
+    evidence: ConsentEvidence;
     at: number;
   }): unknown;
 }
@@ -39,7 +45,7 @@ export function contactsConsentSink(contacts: ConsentLedger, byUserId?: (c: User
           state: c.status,
           source: c.source,
           sourceDetail: DETAIL[c.source](c),
-          evidence: `${c.evidence} — ${new Date(c.at).toISOString()} [${c.eventKey}]`,
+          evidence: withEvent(c),
           at: c.at,
           eventKey: c.eventKey,
         });
@@ -52,7 +58,7 @@ export function contactsConsentSink(contacts: ConsentLedger, byUserId?: (c: User
         source: c.source,
         sourceDetail: DETAIL[c.source](c),
         actor: c.actor,
-        evidence: `${c.evidence} — ${new Date(c.at).toISOString()} [${c.eventKey}]`,
+        evidence: withEvent(c),
         // The person's action time, not ours: a late-processed older event must not win.
         at: c.at,
       });

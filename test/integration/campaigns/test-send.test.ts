@@ -151,6 +151,7 @@ describe('test send: every number through the gates of a campaign recipient', ()
       const d = await ok(w.core.call('contacts:get', { phone }));
       expect(d.contact.consent.marketing).toBe('opted_in');
       expect(d.consentHistory[0]).toMatchObject({ category: 'marketing', state: 'opted_in', source: 'manual', evidence: 'test send' });
+      expect(d.consentHistory[0]!.evidenceData).toMatchObject({ code: 'test_send_attested' });
     }
     expect((await ok(w.core.call('contacts:get', { phone: OPTED_OUT }))).contact.consent.marketing).toBe('opted_out');
     // Recorded once: the next test send finds the opt-in and records nothing.

@@ -30,6 +30,7 @@ describe('contacts:add', () => {
       state: 'opted_in',
       source: 'manual',
       evidence: 'Paper form at the shop — form #12',
+      evidenceData: { code: 'manual', params: { note: 'Paper form at the shop', reference: 'form #12' } },
     });
     expect((await ok(core.call('contacts:query', { search: 'דנה' }))).rows.map((r) => r.id)).toEqual([c.id]);
   });

@@ -151,7 +151,7 @@ describe('consent is decided by when the person acted', () => {
       state: 'opted_out',
       source: 'keyword',
       sourceDetail: 'keyword',
-      evidence: 'STOP',
+      evidence: { code: 'stop_keyword', params: { keyword: 'STOP', message: 'wamid.X' } },
       at: now + 60_000,
     });
     await ok(
@@ -165,7 +165,7 @@ describe('consent is decided by when the person acted', () => {
       state: 'opted_out',
       source: 'button',
       sourceDetail: 'button',
-      evidence: 'old tap',
+      evidence: { code: 'stop_keyword', params: { keyword: 'old tap', message: 'wamid.X' } },
       at: now - 60_000,
     });
     expect(consent(c, id).state).toBe('opted_in');
@@ -176,7 +176,7 @@ describe('consent is decided by when the person acted', () => {
       state: 'opted_out',
       source: 'keyword',
       sourceDetail: 'keyword',
-      evidence: 'STOP again',
+      evidence: { code: 'stop_keyword', params: { keyword: 'STOP again', message: 'wamid.X' } },
       at: now + 120_000,
     });
     expect(consent(c, id).state).toBe('opted_out');
@@ -194,7 +194,7 @@ describe('consent is decided by when the person acted', () => {
       state: 'opted_out',
       source: 'keyword',
       sourceDetail: 'keyword',
-      evidence: 'STOP',
+      evidence: { code: 'stop_keyword', params: { keyword: 'STOP', message: 'wamid.X' } },
       at: T * 1000,
     });
     expect(consent(c, id)).toMatchObject({ state: 'opted_out', at: T * 1000 });
@@ -205,7 +205,7 @@ describe('consent is decided by when the person acted', () => {
     const service = c.services.contacts;
     const phone = '+972502345606';
     const id = addContact(c, phone);
-    const change = { phone, category: 'marketing' as const, sourceDetail: 'pref', evidence: 'x' };
+    const change = { phone, category: 'marketing' as const, sourceDetail: 'pref', evidence: { code: 'meta_preference' as const, params: { value: 'x' } } };
     service.recordConsentByPhone({ ...change, state: 'opted_out', source: 'keyword', at: (T + 5) * 1000 });
     for (let i = 0; i < 3; i++) service.recordConsentByPhone({ ...change, state: 'opted_in', source: 'meta_preference', at: T * 1000 });
     expect(consent(c, id).history).toHaveLength(2);

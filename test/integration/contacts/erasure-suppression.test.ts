@@ -150,7 +150,7 @@ describe('erasure suppression (core)', () => {
         state: 'opted_out',
         source: 'keyword',
         sourceDetail: 'keyword STOP',
-        evidence: 'wamid.X',
+        evidence: { code: 'stop_keyword', params: { keyword: 'STOP', message: 'wamid.X' } },
       }),
     ).toBeNull();
     expect(service.getByPhone(DANA)).toBeNull();

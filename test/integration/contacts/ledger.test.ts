@@ -37,6 +37,11 @@ describe('consent on import', () => {
         sourceDetail: 'import people.csv:2',
         actor: 'cli',
         evidence: expect.stringMatching(/^signup form 2025 — file people.csv, imported 2026-01-05T09:00:00.000Z by cli$/),
+        // The same evidence as data, which screens translate (the row from the file, the time as a number).
+        evidenceData: {
+          code: 'import_file',
+          params: { file: 'people.csv', row: 2, at: Date.parse('2026-01-05T09:00:00.000Z'), by: 'cli', note: 'signup form 2025' },
+        },
       }),
     ]);
 
@@ -47,7 +52,7 @@ describe('consent on import', () => {
       state: 'opted_out',
       source: 'keyword',
       sourceDetail: 'keyword STOP',
-      evidence: 'inbound message wamid.X',
+      evidence: { code: 'stop_keyword', params: { keyword: 'STOP', message: 'wamid.X' } },
     });
     // The same list is imported again with consent, updating duplicates, and with a consent column saying yes.
     const again = tempFile('people.csv', 'name,phone,consent\nDana L.,050-234-5678,yes\n');
@@ -94,6 +99,7 @@ describe('consent on import', () => {
       state: 'opted_in',
       source: 'manual',
       evidence: 'paper form — re-opt-in reason: signed a new form on 5 Jan',
+      evidenceData: { code: 'manual', params: { note: 'paper form' }, reason: 'signed a new form on 5 Jan' },
     });
     expect(() => c.db.prepare("UPDATE consent_events SET state = 'opted_in'").run()).toThrow(/append-only/);
   });

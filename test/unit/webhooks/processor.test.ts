@@ -272,9 +272,9 @@ describe('inbox processing', () => {
     const byPhone = Object.fromEntries(changes.map((c) => [c.phone, c]));
     expect(Object.keys(byPhone).sort()).toEqual(['+886912345678', '+972541111111', '+972542222222', '+972543333333', '+972545555555']);
     expect(byPhone['+972541111111']).toMatchObject({ status: 'opted_out', source: 'keyword', category: 'marketing', at: T0 * 1000 });
-    expect(byPhone['+972541111111']!.evidence).toContain('"STOP"');
+    expect(byPhone['+972541111111']!.evidence).toMatchObject({ code: 'stop_keyword', params: { keyword: 'STOP' } });
     expect(byPhone['+972543333333']).toMatchObject({ source: 'button' });
-    expect(byPhone['+972543333333']!.evidence).toContain('wamid.tmpl');
+    expect(byPhone['+972543333333']!.evidence).toMatchObject({ code: 'button', params: { replyTo: 'wamid.tmpl' } });
     expect(byPhone['+972545555555']).toMatchObject({ source: 'meta_preference', status: 'opted_out', at: (T0 + 9) * 1000 });
 
     // Every inbound message opened a 24-hour customer-service window.

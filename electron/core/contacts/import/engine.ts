@@ -49,6 +49,7 @@ import { parseBoolean, parseConsentCell, parseDate, parseNumber, guessType } fro
 import { PhoneSeen } from './phone-seen';
 import { openTable, type TableSource } from './source';
 import { storeImportedUserIds, userIdOf, usernameOf } from './user-ids-store';
+import { importEvidence } from '../consent-evidence';
 
 export interface ImportRunOptions {
   jobId: string;
@@ -756,9 +757,7 @@ function consentSteps(
   ranged: (label: string, stmt: Database.Statement, extra: (from: number, to: number) => unknown[] | Record<string, unknown>) => void,
 ): void {
   const { maxId, maxEvent, fresh, now } = at;
-  const imported = `file ${opts.fileName}, imported ${new Date(now).toISOString()} by ${opts.actor}`;
-  const boxEvidence = `${opts.consentSource ? opts.consentSource + ' — ' : ''}${imported}`;
-  const fileEvidence = `consent column "${consent.column ?? ''}" of ${imported}`;
+  const { boxEvidence, fileEvidence } = importEvidence(opts.fileName, opts.actor, now, opts.consentSource, consent.column);
   // Into a store without any of these numbers, staged row k is contact maxId + k (see merge).
   const rows = fresh
     ? { from: 'st.s s', id: `(${maxId} + s.seq)`, writes: '1' }
@@ -766,10 +765,11 @@ function consentSteps(
   ranged(
     'consent',
     db.prepare(`
-    INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, evidence, at)
+    INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, evidence, evidence_data, at)
     SELECT ${rows.id}, @category, CASE s.consent WHEN ${CONSENT_OUT} THEN 'opted_out' ELSE 'opted_in' END, 'import',
            'import ' || @file || ':' || s.row, @actor,
-           CASE s.consent WHEN ${CONSENT_NONE} THEN @boxEvidence ELSE @fileEvidence END, @now
+           CASE s.consent WHEN ${CONSENT_NONE} THEN @boxEvidence ELSE @fileEvidence END,
+           json_set(CASE s.consent WHEN ${CONSENT_NONE} THEN @boxData ELSE @fileData END, '$.params.row', s.row), @now
     FROM ${rows.from}
     LEFT JOIN consent_state cs ON cs.contact_id = ${rows.id} AND cs.category = @category
     WHERE s.seq BETWEEN @from AND @to AND (
@@ -783,8 +783,10 @@ function consentSteps(
       update: opts.onDuplicate === 'update' ? 1 : 0,
       file: opts.fileName,
       actor: opts.actor,
-      boxEvidence,
-      fileEvidence,
+      boxEvidence: boxEvidence.text,
+      fileEvidence: fileEvidence.text,
+      boxData: boxEvidence.data,
+      fileData: fileEvidence.data,
       now,
       from,
       to,
