@@ -12,6 +12,7 @@ import { useEscape } from '../../../components/useEscape';
 import { OptInDialog } from './OptInDialog';
 import { ContactUserIds } from '../UserIdsCard';
 import { Conversation } from './Conversation';
+import { ConsentEvidenceView } from './ConsentEvidenceView';
 
 /**
  * The contact side panel. It sits at the inline-end edge, so it opens from the right in English
@@ -158,7 +159,8 @@ export function ContactDrawer({ id }: { id: number }) {
                         </div>
                         <div className="small muted">
                           {t(`consent.source.${e.source}`)}
-                          {e.sourceDetail && e.sourceDetail !== e.source && (
+                          {/* The core's own label of the source (English); a row with evidence data says it in the evidence below. */}
+                          {!e.evidenceData && e.sourceDetail && e.sourceDetail !== e.source && (
                             <>
                               {' '}
                               · <bdi translate="no">{e.sourceDetail}</bdi>
@@ -167,16 +169,7 @@ export function ContactDrawer({ id }: { id: number }) {
                           {' · '}
                           {t(`consent.actor.${e.actor}`, { defaultValue: '' }) || t('drawer.by', { actor: e.actor })}
                         </div>
-                        {/* Evidence is an audit record kept verbatim (a consent source the user typed, the file and time it came from):
-                          folded under a translated label, marked as the language it was written in. */}
-                        {e.evidence && (
-                          <details className="small evidence">
-                            <summary>{t('drawer.evidence')}</summary>
-                            <p lang="en" dir="ltr" translate="no">
-                              {e.evidence}
-                            </p>
-                          </details>
-                        )}
+                        <ConsentEvidenceView event={e} />
                       </div>
                     </li>
                   ))}
