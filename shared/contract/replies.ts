@@ -45,7 +45,8 @@ export interface ConversationItem {
 
 export const repliesMethods = {
   /** A campaign's replies, newest first (the "Replied" filter of the recipient table). */
-  'campaigns:replies': method<{ total: number; replies: CampaignReply[] }>()(
+  /** total: replies (messages); people: recipients who replied (the funnel's "replied"). */
+  'campaigns:replies': method<{ total: number; people: number; replies: CampaignReply[] }>()(
     z
       .object({
         id: z.string().min(1).max(64),

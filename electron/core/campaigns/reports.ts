@@ -5,9 +5,12 @@
  * - campaign_recipients: each row's timestamps give the funnel over time. A later stage implies
  *   the earlier ones (read ⇒ delivered ⇒ sent ⇒ accepted), so a missing earlier timestamp — a
  *   "read" that arrived before its "delivered" — takes the later one's time.
- * - webhook_contact_window: the contact's last inbound message. It is a reply to this campaign when
- *   it came within 72 h of this campaign's message and no other message went to them in between
- *   (messaging_log) — the "campaign that last messaged them" rule.
+ * - inbound_replies: every message a person wrote, linked when it arrived to the campaign row it
+ *   answers (WhatsApp's context, or within 72 h of this campaign's message with no other message to
+ *   them in between). A row replied when one of its stored replies is linked to it (its first one's
+ *   time): the same rule as the "Replied" list and retargeting, whatever they wrote afterwards.
+ *   Only a database without that table falls back to the contact's last inbound message
+ *   (webhook_contact_window), which loses a reply as soon as they write again after another message.
  * - consent_events: marketing opt-outs by keyword, button, WhatsApp preference or 131050, counted
  *   against the campaign by the same rule.
  * - webhook_message_status: Meta's pricing category and billable flag per wamid (cost so far).
@@ -51,8 +54,9 @@ function hasTable(db: Db, name: string): boolean {
 /** When the row's message left us: the time every later event of the row is measured from. */
 const BASE = 'coalesce(r.accepted_at, r.sent_at, r.claimed_at)';
 
-/** SQL: the row's reply time (its contact's last inbound within 72 h, nobody else messaged them between) or NULL. */
+/** SQL: when the row was first replied to (its first stored reply), or NULL. */
 function replyExpr(db: Db): string {
+  if (hasTable(db, 'inbound_replies')) return '(SELECT min(i.at) FROM inbound_replies i WHERE i.recipient_id = r.id)';
   if (!hasTable(db, 'webhook_contact_window') || !hasTable(db, 'messaging_log')) return 'NULL';
   return `(SELECT w.last_inbound_at FROM webhook_contact_window w
     WHERE r.phone IS NOT NULL AND w.wa_id = substr(r.phone, 2) AND ${BASE} IS NOT NULL

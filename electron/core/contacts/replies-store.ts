@@ -100,18 +100,25 @@ export interface ReplyRow {
 const REPLY_COLUMNS = `i.id, i.recipient_id, r.contact_id, c.name, r.phone, i.at, i.kind, i.text, i.payload, i.link`;
 
 /** A campaign's replies, newest first, with the recipient's name and number. */
-export function campaignReplies(db: Db, campaignId: string, offset: number, limit: number): { total: number; replies: ReplyRow[] } {
-  const total = db
-    .prepare('SELECT count(*) FROM inbound_replies WHERE campaign_id = ? AND recipient_id IS NOT NULL')
-    .pluck()
-    .get(campaignId) as number;
+export function campaignReplies(
+  db: Db,
+  campaignId: string,
+  offset: number,
+  limit: number,
+): { total: number; people: number; replies: ReplyRow[] } {
+  // `people`: the recipients who replied — the funnel's "replied" stage counts the same rows.
+  const { total, people } = db
+    .prepare(
+      'SELECT count(*) AS total, count(DISTINCT recipient_id) AS people FROM inbound_replies WHERE campaign_id = ? AND recipient_id IS NOT NULL',
+    )
+    .get(campaignId) as { total: number; people: number };
   const replies = db
     .prepare(
       `SELECT ${REPLY_COLUMNS} FROM inbound_replies i JOIN campaign_recipients r ON r.id = i.recipient_id
     LEFT JOIN contacts c ON c.id = r.contact_id WHERE i.campaign_id = ? ORDER BY i.at DESC, i.id DESC LIMIT ? OFFSET ?`,
     )
     .all(campaignId, limit, offset) as ReplyRow[];
-  return { total, replies };
+  return { total, people, replies };
 }
 
 /** The replies of some ledger rows (the recipient table's page), oldest first per row. */

@@ -99,6 +99,44 @@ describe('replies: stored from the webhooks, linked to the campaign message they
     expect(db.prepare("SELECT link FROM inbound_replies WHERE message_id = 'wamid.after-test'").pluck().get()).toBeNull();
   });
 
+  it('the reply count is the stored replies everywhere: overview, funnel, the Replied list and retargeting agree, and writing again after another message loses nothing', async () => {
+    const db = w.core.db;
+    const counts = async () => {
+      const overview = (await ok(w.core.call('campaigns:overview', {}))).campaigns.find((c) => c.id === id)!;
+      const timeline = await ok(w.core.call('campaigns:timeline', { id }));
+      const list = await ok(w.core.call('campaigns:replies', { id }));
+      const stages = await ok(w.core.call('campaigns:retarget-stages', { id }));
+      return {
+        overview: overview.replied,
+        funnel: timeline.replied,
+        chart: timeline.points.at(-1)?.replied ?? 0,
+        people: list.people,
+        retarget: stages.find((x) => x.stage === 'replied')!.contacts,
+      };
+    };
+    // Three people replied (one by text in the window, one by a tap in context, one before a test send reached them).
+    const linked = db.prepare('SELECT count(DISTINCT recipient_id) FROM inbound_replies WHERE campaign_id = ?').pluck().get(id) as number;
+    expect(linked).toBe(3);
+    expect(await counts()).toEqual({ overview: 3, funnel: 3, chart: 3, people: 3, retarget: 3 });
+
+    // Another message reaches phoneOf(0) (a test send), then they write again: their last message is
+    // no longer a reply to this campaign, but the reply they wrote before still is.
+    const hash = db.prepare('SELECT phone_hash FROM campaign_recipients WHERE phone = ?').pluck().get(phoneOf(0)) as string;
+    db.prepare(
+      'INSERT INTO messaging_log (phone_hash, at, category, phone_number_id, campaign_id, recipient_id) VALUES (?, ?, ?, NULL, NULL, NULL)',
+    ).run(hash, Date.now(), 'UTILITY');
+    await new Promise((r) => setTimeout(r, 1_100)); // webhook timestamps are whole seconds
+    w.sandbox.sendInbound({ from: phoneOf(0), kind: 'text', text: 'and one more thing' });
+    await settle();
+    const window = db.prepare('SELECT last_inbound_at FROM webhook_contact_window WHERE wa_id = ?').pluck().get(phoneOf(0).slice(1));
+    expect(window).toBeGreaterThan(0);
+    expect(db.prepare("SELECT link FROM inbound_replies WHERE text = 'and one more thing'").pluck().get()).toBeNull();
+    expect(await counts()).toEqual({ overview: 3, funnel: 3, chart: 3, people: 3, retarget: 3 });
+    // The list counts messages (phoneOf(2) wrote twice, once linked) and names the people beside them.
+    const list = await ok(w.core.call('campaigns:replies', { id }));
+    expect(list).toMatchObject({ total: 3, people: 3 });
+  });
+
   it('erasing a contact erases what they wrote', async () => {
     const contactId = w.core.db.prepare('SELECT id FROM contacts WHERE phone = ?').pluck().get(phoneOf(0)) as number;
     expect(await ok(w.core.call('contacts:delete', { id: contactId }))).toEqual({ deleted: true });

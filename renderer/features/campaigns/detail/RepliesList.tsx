@@ -30,7 +30,7 @@ export function ReplyText({ r }: { r: Pick<CampaignReply, 'kind' | 'text' | 'pay
 export function RepliesList({ id, version }: { id: string; version: number }) {
   const { t } = useTranslation('campaigns');
   const f = useCampaignFormat();
-  const [data, setData] = useState<{ total: number; replies: CampaignReply[] } | null>(null);
+  const [data, setData] = useState<{ total: number; people: number; replies: CampaignReply[] } | null>(null);
   useEffect(() => {
     let live = true;
     void api.call('campaigns:replies', { id, limit: LIMIT }).then((r) => {
@@ -45,6 +45,13 @@ export function RepliesList({ id, version }: { id: string; version: number }) {
     <div className="cmp-replies" data-testid="replies-list">
       <p className="small muted" data-testid="replies-count">
         {t('replies.count', { count: data.total, n: f.number(data.total) })}
+        {/* Who replied: the funnel's "replied" counts the same people (one may write several times). */}
+        {data.total > 0 && (
+          <span data-testid="replies-people" data-value={data.people}>
+            {' '}
+            {t('replies.people', { count: data.people, n: f.number(data.people) })}
+          </span>
+        )}
       </p>
       {data.total === 0 ? (
         <p className="muted small cmp-none">{t('replies.none')}</p>
