@@ -298,8 +298,11 @@ export interface ImportJob {
   progress: ImportProgress;
   /** Set when state is 'done'. */
   report: ImportReport | null;
-  /** Set when state is 'failed' (or 'cancelled'): a user-facing message. */
-  error: { code: string; message: string } | null;
+  /**
+   * Set when state is 'failed' (or 'cancelled'): the code, the core's English message (CLI) and,
+   * for a file it could not read, `details` {reason, …params} the UI translates (IMPORT_FILE_ERRORS).
+   */
+  error: { code: string; message: string; details?: unknown } | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -327,6 +330,23 @@ export interface ContactRow {
   user_id?: string | null;
   username?: string | null;
 }
+
+/** Why the importer refused a file (`details.reason` of its bad_input), each worded by the UI. */
+export const IMPORT_FILE_ERRORS = [
+  'file_empty',
+  'file_xls',
+  'file_binary',
+  'file_encoding',
+  'file_quote',
+  'file_long_row',
+  'vcard_long_line',
+  'xlsx_file_too_large',
+  'xlsx_unreadable',
+  'xlsx_no_sheets',
+  'xlsx_no_sheet',
+  'xlsx_sheet_empty',
+] as const;
+export type ImportFileError = (typeof IMPORT_FILE_ERRORS)[number];
 
 export interface ConsentEvent {
   id: number;

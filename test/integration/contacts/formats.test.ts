@@ -277,18 +277,24 @@ describe('Google and Outlook exports', () => {
 
 describe('bad input', () => {
   it.each([
-    ['an empty file', '', /The file is empty/],
-    ['whitespace only', '  \n\n', /The file is empty/],
-    ['a header only', 'name,phone\r\n', /header row but no contacts/],
-    ['binary', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]), /binary data/],
-    ['an unbalanced quote', 'name,phone\n"Dana,0502345678\n', /Unbalanced quote/],
-    ['an old .xls', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]), /97–2003/],
-    ['a zip that is not a workbook', Buffer.from('504b0304140000000800', 'hex'), /not a readable Excel/],
-  ])('%s → a clear error, nothing written', async (_label, content, message) => {
+    ['an empty file', '', /The file is empty/, { reason: 'file_empty' }],
+    ['whitespace only', '  \n\n', /The file is empty/, { reason: 'file_empty' }],
+    ['a header only', 'name,phone\r\n', /header row but no contacts/, undefined],
+    [
+      'binary',
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]),
+      /binary data/,
+      { reason: 'file_binary' },
+    ],
+    ['an unbalanced quote', 'name,phone\n"Dana,0502345678\n', /Unbalanced quote/, { reason: 'file_quote', row: 2 }],
+    ['an old .xls', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]), /97–2003/, { reason: 'file_xls' }],
+    ['a zip that is not a workbook', Buffer.from('504b0304140000000800', 'hex'), /not a readable Excel/, { reason: 'xlsx_unreadable' }],
+  ])('%s → a clear error, nothing written; the reason travels as a code the UI words', async (_label, content, message, details) => {
     const c = core();
     const job = await importFile(c, tempFile('bad.csv', content), { mapping: [{ column: '#1', field: 'phone' }] });
     expect(job.state).toBe('failed');
     expect(job.error).toMatchObject({ code: 'bad_input', message: expect.stringMatching(message) });
+    if (details) expect(job.error!.details).toEqual(details);
     expect(contactsOf(c)).toEqual([]);
   });
 
@@ -296,6 +302,10 @@ describe('bad input', () => {
     const c = core();
     const file = tempFile('line.csv', Buffer.alloc(100 * 1024 * 1024, 'a'));
     const job = await importFile(c, file, { mapping: [{ column: '#1', field: 'phone' }] });
-    expect(job.error).toMatchObject({ code: 'bad_input', message: expect.stringMatching(/longer than 1 MB/) });
+    expect(job.error).toMatchObject({
+      code: 'bad_input',
+      message: expect.stringMatching(/longer than 1 MB/),
+      details: { reason: 'file_long_row' },
+    });
   });
 });

@@ -142,6 +142,8 @@ export class ImportJobs {
         job.error = {
           code: e instanceof PacerError ? e.code : 'internal',
           message: e instanceof Error ? e.message : String(e),
+          // The reason and its params, which the UI translates (a file refused mid-way: a quote that never closes).
+          ...(e instanceof PacerError && e.details !== undefined ? { details: e.details } : {}),
         };
         if (!(e instanceof PacerError))
           this.ctx.log.error('import failed', { jobId, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });

@@ -116,11 +116,11 @@ const isBlank = (cells: string[]) => cells.every((c) => !c || !c.trim());
 export async function openTable(path: string, opts: OpenOptions = {}): Promise<TableSource> {
   const stat = fs.statSync(path);
   const size = stat.size;
-  if (size === 0) throw badInput('The file is empty.');
+  if (size === 0) throw badInput('The file is empty.', { reason: 'file_empty' });
   const sample = readSample(path, size);
   if (sample[0] === 0x50 && sample[1] === 0x4b && sample[2] === 0x03 && sample[3] === 0x04) return openXlsx(path, size, opts);
   if (sample[0] === 0xd0 && sample[1] === 0xcf && sample[2] === 0x11 && sample[3] === 0xe0) {
-    throw badInput('This is an old Excel 97–2003 (.xls) file. Save it as .xlsx or CSV and import that.');
+    throw badInput('This is an old Excel 97–2003 (.xls) file. Save it as .xlsx or CSV and import that.', { reason: 'file_xls' });
   }
   let encoding: ImportEncoding;
   let confident = true;
@@ -132,6 +132,7 @@ export async function openTable(path: string, opts: OpenOptions = {}): Promise<T
     if (!detected)
       throw badInput(
         'This does not look like a contacts file: it contains binary data. Import a CSV, TSV, Excel (.xlsx) or vCard (.vcf) file.',
+        { reason: 'file_binary' },
       );
     encoding = detected.encoding;
     confident = detected.confident;
@@ -140,12 +141,13 @@ export async function openTable(path: string, opts: OpenOptions = {}): Promise<T
   if (!encoding.startsWith('utf-16') && looksBinary(sample.subarray(skip))) {
     throw badInput(
       'This does not look like a contacts file: it contains binary data. Import a CSV, TSV, Excel (.xlsx) or vCard (.vcf) file.',
+      { reason: 'file_binary' },
     );
   }
   const sampleText = createDecoder(encoding)
     .write(sample.subarray(skip))
     .replace(/^\ufeff/, '');
-  if (!sampleText.trim()) throw badInput('The file is empty.');
+  if (!sampleText.trim()) throw badInput('The file is empty.', { reason: 'file_empty' });
   const isVcard = /^\s*BEGIN:VCARD/i.test(sampleText);
   const base = { encoding, encodingDetected: !opts.encoding, encodingConfident: confident, bytesTotal: size, sheets: [], sheet: null };
   if (isVcard) return openVcard(path, skip, base);
@@ -178,7 +180,10 @@ async function* textChunks(
       chars += text.length;
       for (let i = text.indexOf(REPLACEMENT); i >= 0; i = text.indexOf(REPLACEMENT, i + 1)) badChars++;
       if (badChars > 20 && badChars > chars / 1000) {
-        throw badInput(`The file cannot be read as ${encoding}: many characters are not valid in that encoding. Pick the right encoding.`);
+        throw badInput(`The file cannot be read as ${encoding}: many characters are not valid in that encoding. Pick the right encoding.`, {
+          reason: 'file_encoding',
+          encoding,
+        });
       }
       yield { text, last: false };
     }
@@ -204,11 +209,19 @@ function openDelimited(path: string, offset: number, delimiter: string, base: Ba
       const result = parser.parse(input, 0, !last);
       const missing = result.errors.find((e) => e.code === 'MissingQuotes');
       if (missing) {
-        throw badInput(`Unbalanced quote: a quoted field in row ${rowNo + (missing.row ?? 0) + 1} never closes. Check the file's quotes.`);
+        const row = rowNo + (missing.row ?? 0) + 1;
+        throw badInput(`Unbalanced quote: a quoted field in row ${row} never closes. Check the file's quotes.`, {
+          reason: 'file_quote',
+          row,
+        });
       }
       partial = last ? '' : input.slice(result.meta.cursor);
       if (partial.length > MAX_ROW_CHARS) {
-        throw badInput(`Row ${rowNo + result.data.length + 1} is longer than 1 MB: this is not a contacts list, or a quote is not closed.`);
+        const row = rowNo + result.data.length + 1;
+        throw badInput(`Row ${row} is longer than 1 MB: this is not a contacts list, or a quote is not closed.`, {
+          reason: 'file_long_row',
+          row,
+        });
       }
       const batch: TableRow[] = [];
       for (const cells of result.data) {
@@ -230,7 +243,7 @@ function openDelimited(path: string, offset: number, delimiter: string, base: Ba
       if (pending.length) break;
     }
     const headerRow = pending.shift();
-    if (!headerRow) throw badInput('The file is empty.');
+    if (!headerRow) throw badInput('The file is empty.', { reason: 'file_empty' });
     headers = uniqueHeaders(headerRow.cells);
     format = detectExportFormat(headers) ?? format;
     const source: TableSource = {
@@ -289,7 +302,8 @@ function openVcard(path: string, offset: number, base: Base): Promise<TableSourc
         try {
           cards = reader.push(text, last);
         } catch (e) {
-          if (e instanceof RangeError) throw badInput('A line of the vCard file is longer than 1 MB: the file is damaged.');
+          if (e instanceof RangeError)
+            throw badInput('A line of the vCard file is longer than 1 MB: the file is damaged.', { reason: 'vcard_long_line' });
           throw e;
         }
         if (cards.length) yield cards.map((c) => ({ row: c.index, cells: c.cells }));
@@ -321,6 +335,7 @@ async function openXlsx(path: string, size: number, opts: OpenOptions): Promise<
   if (size > MAX_XLSX_BYTES) {
     throw badInput(
       `This Excel file is larger than ${MAX_XLSX_BYTES / 1024 / 1024} MB. Save it as CSV (UTF-8) in Excel and import the CSV.`,
+      { reason: 'xlsx_file_too_large', limit_mb: MAX_XLSX_BYTES / 1024 / 1024 },
     );
   }
   await checkXlsxLimits(path); // before exceljs reads it whole: size, cells, zip bombs (xlsx-limits.ts)
@@ -328,12 +343,16 @@ async function openXlsx(path: string, size: number, opts: OpenOptions): Promise<
   try {
     await wb.xlsx.readFile(path);
   } catch {
-    throw badInput('This file is a ZIP archive but not a readable Excel (.xlsx) workbook.');
+    throw badInput('This file is a ZIP archive but not a readable Excel (.xlsx) workbook.', { reason: 'xlsx_unreadable' });
   }
   const sheets = wb.worksheets.map((w) => w.name);
-  if (!sheets.length) throw badInput('The workbook has no worksheets.');
+  if (!sheets.length) throw badInput('The workbook has no worksheets.', { reason: 'xlsx_no_sheets' });
   const ws = opts.sheet ? wb.getWorksheet(opts.sheet) : wb.worksheets[0];
-  if (!ws) throw badInput(`The workbook has no sheet named "${opts.sheet}". Sheets: ${sheets.join(', ')}.`);
+  if (!ws)
+    throw badInput(`The workbook has no sheet named "${opts.sheet}". Sheets: ${sheets.join(', ')}.`, {
+      reason: 'xlsx_no_sheet',
+      sheet: opts.sheet,
+    });
   const all: TableRow[] = [];
   let width = 0;
   ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
@@ -345,7 +364,7 @@ async function openXlsx(path: string, size: number, opts: OpenOptions): Promise<
     all.push({ row: rowNumber, cells });
   });
   const headerRow = all.shift();
-  if (!headerRow) throw badInput(`The sheet "${ws.name}" is empty.`);
+  if (!headerRow) throw badInput(`The sheet "${ws.name}" is empty.`, { reason: 'xlsx_sheet_empty', sheet: ws.name });
   const headers = uniqueHeaders(headerRow.cells.concat(Array(Math.max(0, width - headerRow.cells.length)).fill('')));
   for (const r of all) while (r.cells.length < headers.length) r.cells.push('');
   let read = 0;

@@ -70,7 +70,10 @@ export function centralDirectory(file: string, limits: XlsxLimits = XLSX_LIMITS)
         eocd = i;
         break;
       }
-    if (eocd < 0) throw new PacerError('bad_input', 'This file is a ZIP archive but not a readable Excel (.xlsx) workbook.');
+    if (eocd < 0)
+      throw new PacerError('bad_input', 'This file is a ZIP archive but not a readable Excel (.xlsx) workbook.', {
+        reason: 'xlsx_unreadable',
+      });
     const count = tail.readUInt16LE(eocd + 10);
     const cdSize = tail.readUInt32LE(eocd + 12);
     const cdOffset = tail.readUInt32LE(eocd + 16);
@@ -108,7 +111,9 @@ async function countSheet(file: string, e: Entry, budget: { cells: number; bytes
   try {
     const local = readAt(fd, e.localOffset, 30);
     if (local.length < 30 || local.readUInt32LE(0) !== 0x04034b50)
-      throw new PacerError('bad_input', 'This file is a ZIP archive but not a readable Excel (.xlsx) workbook.');
+      throw new PacerError('bad_input', 'This file is a ZIP archive but not a readable Excel (.xlsx) workbook.', {
+        reason: 'xlsx_unreadable',
+      });
     start = e.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
   } finally {
     fs.closeSync(fd);
@@ -134,7 +139,9 @@ async function countSheet(file: string, e: Entry, budget: { cells: number; bytes
     raw.destroy();
     (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
     if (err instanceof PacerError) throw err;
-    throw new PacerError('bad_input', 'This file is a ZIP archive but not a readable Excel (.xlsx) workbook.');
+    throw new PacerError('bad_input', 'This file is a ZIP archive but not a readable Excel (.xlsx) workbook.', {
+      reason: 'xlsx_unreadable',
+    });
   }
 }
 

@@ -25,7 +25,7 @@ export function ConsentEvidenceView({ event }: { event: ConsentEvent }) {
       </details>
     );
   }
-  const lines = evidenceLines(ev, event.state, (key, params) => t(key, params), f.time);
+  const lines = evidenceLines(ev, event.state, (key, params) => t(key, params ?? {}), f.time);
   if (!lines.length) return null;
   return (
     <ul className="small evidence evidence-lines" data-testid="consent-evidence" data-code={ev.code}>

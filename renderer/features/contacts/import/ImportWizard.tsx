@@ -14,6 +14,7 @@ import { OptionsStep, type ImportChoices } from './OptionsStep';
 import { PreviewStep } from './PreviewStep';
 import { ProgressView, ReportView } from './ReportView';
 import { useImportJob } from './useImportJob';
+import { fileErrorText } from './fileErrors';
 
 export const STEPS = ['file', 'preview', 'mapping', 'options', 'check', 'import', 'done'] as const;
 export type Step = (typeof STEPS)[number];
@@ -46,6 +47,11 @@ export function ImportWizard() {
     onDuplicate: 'skip',
   });
   const [error, setError] = useState<string | null>(null);
+  const [technical, setTechnical] = useState<string | null>(null);
+  const clearError = () => {
+    setError(null);
+    setTechnical(null);
+  };
   const [busy, setBusy] = useState(false);
   const { job, running, start, cancel, reset } = useImportJob();
 
@@ -62,20 +68,14 @@ export function ImportWizard() {
     const r = await api.call('import:preview', { fileId: staged.fileId, encoding: enc, sheet: sh });
     setBusy(false);
     if (!r.ok) {
-      // A code the UI translates (xlsx-limits.ts); other refusals keep the core's text for now.
-      const d = r.details as { reason?: string; what?: string; limit?: number } | undefined;
-      setError(
-        d?.reason === 'xlsx_too_large'
-          ? t(`import.tooLarge.${d.what === 'cells' ? 'cells' : d.what === 'entries' ? 'entries' : 'bytes'}`, {
-              limit: new Intl.NumberFormat(i18n.language).format(
-                d.what === 'bytes' ? Math.round((d.limit ?? 0) / 1024 / 1024) : (d.limit ?? 0),
-              ),
-            })
-          : r.message,
-      );
+      // The reason the file was refused, worded here (fileErrors.ts); anything else: a generic
+      // sentence, the core's English text folded under "Technical details".
+      const text = fileErrorText(t, i18n.language, r.details);
+      setError(text ?? t('import.fileError.other'));
+      setTechnical(text ? null : r.message);
       return false;
     }
-    setError(null);
+    clearError();
     setPreview(r.value);
     setColumns(columnsFrom(r.value.headers, r.value.mapping));
     // The numbers that carry a country code propose the default country for those that do not.
@@ -85,11 +85,14 @@ export function ImportWizard() {
   };
 
   const pickFile = async (f: File) => {
-    setError(null);
+    clearError();
     setBusy(true);
     const up = await api.uploadFile(f);
     setBusy(false);
-    if (!up.ok) return setError(up.message);
+    if (!up.ok) {
+      setError(t('import.fileError.other'));
+      return setTechnical(up.message);
+    }
     setFile(up.value);
     setEncoding(undefined);
     setSheet(undefined);
@@ -111,11 +114,14 @@ export function ImportWizard() {
   });
 
   const run = async (dryRun: boolean) => {
-    setError(null);
+    clearError();
     reset();
     setStep(dryRun ? 'check' : 'import');
     const err = await start(options(dryRun));
-    if (err) setError(err);
+    if (err) {
+      setTechnical(null);
+      setError(err);
+    }
   };
 
   // The real import ended: show the summary (or stay to show why it stopped).
@@ -141,7 +147,7 @@ export function ImportWizard() {
         <button
           className="btn"
           onClick={() => {
-            setError(null);
+            clearError();
             setStep(prev);
           }}
           data-testid="wizard-back"
@@ -233,6 +239,14 @@ export function ImportWizard() {
         {error && (
           <div className="banner error" role="alert" data-testid="wizard-error">
             <span>{error}</span>
+            {technical && (
+              <details className="small">
+                <summary>{t('import.fileError.technical')}</summary>
+                <p lang="en" dir="ltr" translate="no">
+                  {technical}
+                </p>
+              </details>
+            )}
           </div>
         )}
         {step === 'file' && (

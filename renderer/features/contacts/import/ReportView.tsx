@@ -8,6 +8,7 @@ import { useStore } from '../../../store';
 import { downloadFile, isolate, useFormat } from '../format';
 import { toCsv } from './csv';
 import { LiftErasureDialog } from './LiftErasureDialog';
+import { fileErrorText } from './fileErrors';
 import type { JobView } from './useImportJob';
 
 const COUNT_KEYS: (keyof ImportCounts)[] = ['rows', 'imported', 'updated', 'duplicates', 'invalid', 'skipped'];
@@ -138,6 +139,29 @@ export function ConsentReport({ consent }: { consent: ImportConsentCounts }) {
   );
 }
 
+/**
+ * Why an import failed: a file it could not read, worded from its reason (fileErrors.ts); anything
+ * else in general words, the core's English text folded under "Technical details".
+ */
+function FailedImport({ error }: { error: ImportJob['error'] }) {
+  const { t, i18n } = useTranslation('contacts');
+  const text = fileErrorText(t, i18n.language, error?.details);
+  if (text) return <span>{t('import.failed', { message: text })}</span>;
+  return (
+    <span>
+      {t('import.failedOther')}
+      {error?.message && (
+        <details className="small">
+          <summary>{t('import.fileError.technical')}</summary>
+          <p lang="en" dir="ltr" translate="no">
+            {error.message}
+          </p>
+        </details>
+      )}
+    </span>
+  );
+}
+
 /** The dry-run report (with the rejected rows and their CSV) or the final summary. */
 export function ReportView({ job, kind }: { job: ImportJob; kind: 'dryRun' | 'final' }) {
   const { t } = useTranslation('contacts');
@@ -149,7 +173,7 @@ export function ReportView({ job, kind }: { job: ImportJob; kind: 'dryRun' | 'fi
   if (job.state !== 'done' || !job.report) {
     return (
       <div className={`banner ${job.state === 'cancelled' ? 'warn' : 'error'}`} role="alert" data-testid={`import-${job.state}`}>
-        <span>{job.state === 'cancelled' ? t('import.cancelled') : t('import.failed', { message: job.error?.message ?? '' })}</span>
+        {job.state === 'cancelled' ? <span>{t('import.cancelled')}</span> : <FailedImport error={job.error} />}
       </div>
     );
   }
