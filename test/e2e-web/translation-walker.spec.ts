@@ -1,11 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
 import { test, expect, SHOTS } from './fixtures';
 import { connectSandbox, importGuests } from './campaign-helpers';
 import { REPO, callApi, startServe, tempDataDir, type RunningServe } from '../support/harness';
-import { CAMPAIGN_STATES, EXCLUSION_REASONS, PAUSE_REASONS, RECIPIENT_STATES } from '../../shared/contract/campaigns';
-import { CONSENT_CATEGORIES } from '../../shared/contract/contacts';
+import { check, englishWords, visibleTexts, type Finding } from './translation-helpers';
 
 /**
  * Walks every page in Hebrew and Traditional Chinese on a Sandbox with data — dashboard, contacts
@@ -20,142 +18,6 @@ import { CONSENT_CATEGORIES } from '../../shared/contract/contacts';
  * `.mono`: commands, identifiers, expressions) and a value interpolated into a sentence, which
  * the app wraps in Unicode isolates, U+2066/U+2068 … U+2069 (`isolate` in renderer/features/contacts/format.ts).
  */
-
-const LOCALES = path.join(REPO, 'renderer', 'i18n', 'locales');
-
-function catalogueValues(lang: string): string[] {
-  const out: string[] = [];
-  const walk = (v: unknown) => {
-    if (typeof v === 'string') out.push(v);
-    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
-  };
-  for (const f of fs.readdirSync(path.join(LOCALES, lang))) walk(JSON.parse(fs.readFileSync(path.join(LOCALES, lang, f), 'utf8')));
-  return out;
-}
-
-const wordsOf = (text: string) =>
-  text
-    .replace(/\{\{[^}]*\}\}/g, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .match(/[A-Za-z]{4,}/g) ?? [];
-
-/** Names that stay as they are in every language (brands, formats, units). */
-const ALLOWED = new Set([
-  'whatsapp',
-  'meta',
-  'pacer',
-  'sandbox',
-  'business',
-  'cloud',
-  'graph',
-  'https',
-  'http',
-  'json',
-  'xlsx',
-  'csv',
-  'utf',
-  'windows',
-  'excel',
-  'google',
-  'sheets',
-  'iana',
-  'webhook',
-  'webhooks',
-  'token',
-  'wamid',
-  'gsm',
-  'emoji',
-  'unicode',
-  'android',
-  'iphone',
-]);
-
-function englishWords(lang: string): Set<string> {
-  // A word the translation itself uses (a brand, a term the translator kept) is not an untranslated one.
-  const kept = new Set(
-    catalogueValues(lang)
-      .flatMap(wordsOf)
-      .map((w) => w.toLowerCase()),
-  );
-  return new Set(
-    catalogueValues('en')
-      .flatMap(wordsOf)
-      .map((w) => w.toLowerCase())
-      .filter((w) => !ALLOWED.has(w) && !kept.has(w)),
-  );
-}
-
-/** Values as the contract spells them, which must never reach the screen raw. */
-const INTERNAL = new Set<string>(
-  [
-    ...CAMPAIGN_STATES,
-    ...RECIPIENT_STATES,
-    ...EXCLUSION_REASONS,
-    ...PAUSE_REASONS,
-    ...CONSENT_CATEGORIES,
-    'MARKETING',
-    'UTILITY',
-    'AUTHENTICATION',
-    'APPROVED',
-    'PENDING',
-    'REJECTED',
-    'PAUSED',
-    'DISABLED',
-    'opted_in',
-    'opted_out',
-    'no_rows',
-    'all',
-    'terminal_recipient',
-    'suppress_contact',
-    'retry_after_24h',
-    'retry_soon',
-    'fix_payload',
-  ].filter((v) => v.length >= 3),
-);
-
-interface Finding {
-  page: string;
-  text: string;
-  hits: string[];
-}
-
-/** Visible text nodes of the page that are the app's own words (see the header comment). */
-async function visibleTexts(page: Page, lang: string): Promise<string[]> {
-  return page.evaluate((uiLang) => {
-    const out: string[] = [];
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const text = n.textContent?.replace(/[\u2066-\u2068][^\u2069]*\u2069/g, ' ').trim();
-      const el = n.parentElement;
-      if (!text || !el) continue;
-      if (el.closest('script, style, noscript, code, kbd, samp, pre, .mono, [translate="no"], option:not(:checked)')) continue;
-      const langEl = el.closest('[lang]');
-      if (langEl && langEl !== document.documentElement && !langEl.getAttribute('lang')!.startsWith(uiLang.slice(0, 2))) continue;
-      const r = el.getBoundingClientRect();
-      const style = getComputedStyle(el);
-      if (r.width === 0 || r.height === 0 || style.visibility === 'hidden' || style.display === 'none') continue;
-      if (el.closest('details:not([open])') && !el.closest('summary')) continue;
-      out.push(text);
-    }
-    // Visible form text too: placeholders and the chosen option of selects.
-    for (const input of document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input[placeholder], textarea[placeholder]')) {
-      if (input.getBoundingClientRect().width > 0 && !input.closest('[translate="no"]')) out.push(input.placeholder);
-    }
-    return out;
-  }, lang);
-}
-
-function check(texts: string[], english: Set<string>, where: string): Finding[] {
-  const out: Finding[] = [];
-  for (const text of new Set(texts)) {
-    const hits = [
-      ...wordsOf(text).filter((w) => english.has(w.toLowerCase())),
-      ...(text.match(/[A-Za-z_]+/g) ?? []).filter((w) => INTERNAL.has(w)),
-    ];
-    if (hits.length) out.push({ page: where, text: text.slice(0, 140), hits: [...new Set(hits)] });
-  }
-  return out;
-}
 
 const PHONES = ['+972500000201', '+972500000202', '+972500000203', '+972500000204'];
 
