@@ -7,6 +7,7 @@ import { countryOptions } from '../../../shared/countries';
 import { api } from '../../api/client';
 import { useStore } from '../../store';
 import { CardName } from '../campaigns/pricing/CardName';
+import { cardDate } from '../campaigns/pricing/cardDate';
 import { useCampaignFormat } from '../campaigns/format';
 import '../campaigns/pricing/pricing.css';
 
@@ -22,7 +23,7 @@ const reasonOf = (details: unknown): string =>
  * and a reset to the shipped card. Country names and categories are translated; codes never show.
  */
 export function RatesCard() {
-  const { t } = useTranslation('settings');
+  const { t, i18n } = useTranslation('settings');
   const tc = useTranslation('campaigns').t;
   const language = useStore((s) => s.language);
   const toast = useStore((s) => s.toast);
@@ -90,12 +91,12 @@ export function RatesCard() {
           </p>
           {view.info.origin === 'shipped' && view.info.rates === 0 && (
             <div className="banner info small" data-testid="rates-shipped-empty">
-              {t('rates.shippedEmpty', { date: view.shipped.effective_from })}
+              {t('rates.shippedEmpty', { date: cardDate(view.shipped.effective_from, i18n.language) })}
             </div>
           )}
           <p className="small muted">
             {t('rates.rules', {
-              date: view.shipped.effective_from,
+              date: cardDate(view.shipped.effective_from, i18n.language),
               markets: view.shipped.standalone_markets.map((m) => countryName(m.country)).join(t('rates.listSeparator')),
             })}
           </p>
@@ -260,7 +261,7 @@ export function RatesCard() {
           <div className="actions">
             {confirmReset ? (
               <>
-                <span className="small">{t('rates.resetConfirm', { date: view.shipped.effective_from })}</span>
+                <span className="small">{t('rates.resetConfirm', { date: cardDate(view.shipped.effective_from, i18n.language) })}</span>
                 <button className="btn danger" type="button" onClick={() => void reset()} data-testid="rates-reset-yes">
                   {t('rates.resetYes')}
                 </button>
