@@ -414,6 +414,11 @@ export interface CampaignPlan {
   template: { name: string; language: string; category: string | null; status: string | null; sendable: boolean; why_not: string | null };
   /** Problems that block starting (unknown template, bad mapping…); empty = can start. */
   blockers: PlanBlocker[];
+  /**
+   * False when the template or its variables kept the plan from checking each contact (a blocker
+   * says why): `eligible` and `excluded` are then not known, not zero. Absent on older answers.
+   */
+  checked?: boolean;
   /** A recurring series: its next occurrences (ISO 8601, UTC) if started now; empty otherwise. */
   next_runs: string[];
   /**

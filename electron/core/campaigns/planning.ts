@@ -128,6 +128,7 @@ export async function computePlan(s: CampaignsScope, d: Draft, campaignId: strin
       audience: contacts.length,
       eligible: eligible.length,
       excluded,
+      checked: result !== null,
       forecast: f.windows,
       finish_estimate: f.finishEstimate,
       cost_estimate: {

@@ -15,7 +15,14 @@ describe('campaign sending against the sandbox', () => {
     seedContacts(w.core, 300, { consent: 'utility' });
     const c = await ok(w.core.call('campaigns:create', utilityDraft({ options: { rate: 200 } })));
     const plan = await ok(w.core.call('campaigns:plan', { id: c.id }));
-    expect(plan).toMatchObject({ audience: 300, eligible: 300, blockers: [], throughput: 200 });
+    expect(plan).toMatchObject({ audience: 300, eligible: 300, blockers: [], throughput: 200, checked: true });
+    // A variable with no source: nobody was checked, which the plan says (not "0 eligible, 0 excluded").
+    const incomplete = await ok(
+      w.core.call('campaigns:plan', { draft: utilityDraft({ params: { 1: 'first_name|"friend"', 2: '"Tel Aviv"' } }) }),
+    );
+    expect(incomplete).toMatchObject({ audience: 300, eligible: 0, checked: false });
+    expect(incomplete.blockers.map((b) => b.code)).not.toContain('nobody_eligible');
+    expect(incomplete.blockers.length).toBeGreaterThan(0);
     expect(plan.forecast.reduce((s, f) => s + f.sends, 0)).toBe(300);
     await ok(w.core.call('campaigns:start', { id: c.id }));
     const done = await runUntilDone(w, c.id);

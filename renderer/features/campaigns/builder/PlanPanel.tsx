@@ -218,6 +218,7 @@ export function PlanPanel({
   const z = useZonedFormat(tz);
   const [open, setOpen] = useState<ExclusionReason | null>(null);
   const excludedTotal = plan ? EXCLUSION_REASONS.reduce((s, k) => s + plan.excluded[k], 0) : 0;
+  const unchecked = !!plan && plan.checked === false && plan.audience > 0;
   return (
     <section className="card cmp-plan" aria-labelledby="plan-title" data-testid="plan-panel" aria-busy={loading}>
       <div className="card-title">
@@ -233,17 +234,20 @@ export function PlanPanel({
       {plan && (
         <>
           <div className="cmp-plan-head">
-            <div>
+            {/* Not checked yet (the message is incomplete): "0 will receive it" with nobody excluded would contradict itself. */}
+            <div data-checked={unchecked ? 'false' : 'true'}>
               <span className="stat" data-testid="plan-eligible">
-                {f.number(plan.eligible)}
+                {unchecked ? '—' : f.number(plan.eligible)}
               </span>
-              <span className="muted small">{t('plan.eligibleOf', { audience: f.number(plan.audience) })}</span>
+              <span className="muted small">
+                {unchecked ? t('plan.notChecked') : t('plan.eligibleOf', { audience: f.number(plan.audience) })}
+              </span>
             </div>
             <span className="small muted" data-testid="plan-audience" data-value={plan.audience}>
               {t('plan.audience', { count: plan.audience, n: f.number(plan.audience) })}
             </span>
           </div>
-          <div>
+          <div hidden={unchecked}>
             <h3 className="cmp-sub">{t('plan.excludedTitle', { n: f.number(excludedTotal) })}</h3>
             <ul className="cmp-excl" data-testid="plan-exclusions">
               {EXCLUSION_REASONS.map((k) => (

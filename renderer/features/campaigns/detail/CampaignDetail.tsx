@@ -12,7 +12,7 @@ import { CampaignStateBadge } from '../badges';
 import { CampaignActions } from '../CampaignActions';
 import { ProgressBar } from '../ProgressBar';
 import { ForecastTimeline } from '../builder/PlanPanel';
-import { audienceLabel, useCampaignFormat } from '../format';
+import { audienceLabel, useCampaignFormat, useZonedFormat } from '../format';
 import { formatInZone, localZone } from '../repeat';
 import { ButtonsCard } from './ButtonsCard';
 import { FailuresCard } from './FailuresCard';
@@ -29,7 +29,8 @@ import { CostCard } from '../pricing/CostCard';
 /** Watchdog alerts for this campaign, and the standing reason while it is paused automatically. */
 function Alerts({ campaign }: { campaign: CampaignSummary }) {
   const { t } = useTranslation('campaigns');
-  const f = useCampaignFormat();
+  // The page's times are the schedule's zone's (see CampaignDetail).
+  const f = useZonedFormat(campaign.schedule.tz);
   // An alert that no longer holds is not shown: "completed" after a resend reopened the campaign,
   // "paused" once it sends again. The campaign's standing decides, as everywhere.
   const holds = (kind: string) =>
@@ -151,6 +152,9 @@ export function CampaignDetail({ id }: { id: string }) {
     5000,
   );
   const { cost, clicks } = useCostAndClicks(id, version);
+  // Every time on this page in the schedule's zone (the one its start is shown in), so an estimated
+  // end never reads earlier than the start: the computer's zone only when the schedule names none.
+  const z = useZonedFormat(campaign?.schedule.tz);
   // The table refreshes on its own, slower clock.
   const [tableVersion] = useThrottledRefresh(
     useCallback(async () => Date.now(), []),
@@ -251,7 +255,7 @@ export function CampaignDetail({ id }: { id: string }) {
           {t('detail.next.retry', {
             count: standing.remaining,
             n: f.number(standing.remaining),
-            until: f.dateTime(Date.parse(standing.until)),
+            until: z.dateTime(Date.parse(standing.until)),
           })}
         </p>
       )}
@@ -283,16 +287,16 @@ export function CampaignDetail({ id }: { id: string }) {
             <span className="muted small">{state === 'completed' ? t('detail.finished') : t('detail.finish')}</span>
             <strong>
               {state === 'completed' && campaign.finished_at
-                ? f.dateTime(campaign.finished_at)
+                ? z.dateTime(campaign.finished_at)
                 : sending && status?.finish_estimate
-                  ? f.dateTime(Date.parse(status.finish_estimate))
+                  ? z.dateTime(Date.parse(status.finish_estimate))
                   : '—'}
             </strong>
           </div>
           {standing.started && campaign.started_at ? (
             <div>
               <span className="muted small">{t('detail.started')}</span>
-              <strong data-testid="detail-started">{f.dateTime(campaign.started_at)}</strong>
+              <strong data-testid="detail-started">{z.dateTime(campaign.started_at)}</strong>
             </div>
           ) : (
             <div>
@@ -307,7 +311,7 @@ export function CampaignDetail({ id }: { id: string }) {
         </div>
         {sending && status?.waiting && (
           <p className="small banner info" data-testid="detail-waiting">
-            {t(`waiting.${status.waiting.reason}`, { until: status.waiting.until ? f.dateTime(Date.parse(status.waiting.until)) : '—' })}
+            {t(`waiting.${status.waiting.reason}`, { until: status.waiting.until ? z.dateTime(Date.parse(status.waiting.until)) : '—' })}
           </p>
         )}
         {sending && status && status.forecast.length > 0 && (
