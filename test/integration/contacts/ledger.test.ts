@@ -105,6 +105,21 @@ describe('consent on import', () => {
   });
 });
 
+describe('consent evidence', () => {
+  it('an event recorded before evidence had codes reads back as its English text, with no value (legacy)', async () => {
+    const c = core();
+    await importFile(c, tempFile('people.csv', PEOPLE));
+    const id = c.db.prepare('SELECT id FROM contacts WHERE phone = ?').pluck().get('+972502345678') as number;
+    c.db
+      .prepare(
+        "INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, evidence, at) VALUES (?, 'utility', 'opted_in', 'manual', 'manual', 'user', 'paper form', 1)",
+      )
+      .run(id);
+    const h = (await ok(c.call('contacts:get', { id }))).consentHistory;
+    expect(h.find((e) => e.category === 'utility')).toMatchObject({ evidence: 'paper form', evidenceData: null });
+  });
+});
+
 describe('suppression: audiences never include opted-out contacts', () => {
   it('all, tags, segments and combinations exclude opted-out contacts', async () => {
     const c = core();
