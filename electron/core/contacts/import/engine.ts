@@ -43,6 +43,7 @@ import { storeKeyOf, type Db } from '../../db/connection';
 import { badInput, PacerError } from '../../errors';
 import { erasedReason, erasureCheck } from '../../privacy/store/erasures';
 import { displayName } from '../names';
+import { indexedUpto, searchText } from '../search';
 import { insertRejections } from '../store/import-history';
 import { pickMobile } from '../phone';
 import { parseBoolean, parseConsentCell, parseDate, parseNumber, guessType } from './guess';
@@ -90,7 +91,7 @@ const YIELD_EVERY_ROWS = 2000;
 /** Staged rows per INSERT statement (10 values each; SQLite allows 32,766). */
 const MULTI = 100;
 /** The staging table's columns, in the order a row's values are pushed. */
-const STAGED = 'seq, row, phone, first_name, last_name, name, email, country, consent, tags, attrs, user_id, username';
+const STAGED = 'seq, row, phone, first_name, last_name, name, email, country, consent, tags, attrs, user_id, username, fts';
 const STAGED_COUNT = STAGED.split(',').length;
 const STAGED_MARKS = Array(STAGED_COUNT).fill('?').join(', ');
 /** Page caches (KiB) while an import runs: the staging file's, and the store's during the merge. */
@@ -174,9 +175,17 @@ function stagingSchema(db: Database.Database): void {
       consent INTEGER NOT NULL, -- the file's consent cell: CONSENT_NONE, _IN, _OUT, _UNRECOGNISED
       tags TEXT,   -- JSON array, or NULL
       attrs TEXT,  -- JSON array of [name, value], or NULL
-      user_id TEXT, username TEXT -- WhatsApp business-scoped user id and username (BSUID), or NULL
+      user_id TEXT, username TEXT, -- WhatsApp business-scoped user id and username (BSUID), or NULL
+      fts TEXT NOT NULL -- the contact's search words (search.ts searchText), made while reading
     );
   `);
+}
+
+/** The text attributes' values, as the search index joins them for a stored contact. */
+function textAttrs(attrs: [string, string | number][], types: Map<string, AttributeType>): string | null {
+  let out: string | null = null;
+  for (const [name, v] of attrs) if (types.get(name) === 'text') out = out === null ? String(v) : `${out} ${v}`;
+  return out;
 }
 
 function splitTags(cell: string): string[] {
@@ -284,6 +293,8 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
     // Rows are written MULTI at a time (one statement call instead of a hundred).
     const insertMany = staging.prepare(`INSERT INTO s (${STAGED}) VALUES ${Array(MULTI).fill(`(${STAGED_MARKS})`).join(', ')}`);
     const seen = new PhoneSeen();
+    /** Staged rows that carry a BSUID or username (the merge stores those row by row). */
+    let userIdRows = 0;
     fileTags.clear();
     let pending: unknown[] = [];
     let pendingRows = 0;
@@ -358,6 +369,9 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
         if (consentCell === 'unrecognised')
           note(row, 'consent_unrecognised', unrecognisedReason(consentRaw), { value: consentRaw.slice(0, 40) });
         const consent = CONSENT_CODE[consentCell ?? 'none'];
+        const userId = map.user_id === null ? null : userIdOf(cell(cells, map.user_id));
+        const username = map.username === null ? null : usernameOf(cell(cells, map.username));
+        if (userId !== null || username !== null) userIdRows++;
         pending.push(
           seen.size,
           row,
@@ -370,8 +384,21 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
           consent,
           tags ? JSON.stringify(tags) : null,
           attrs.length ? JSON.stringify(attrs) : null,
-          userIdOf(cell(cells, map.user_id)),
-          usernameOf(cell(cells, map.username)),
+          userId,
+          username,
+          // The search words are made here, while reading, so the merge writes the index rows in
+          // the same transaction as the contacts (no second pass over the new rows afterwards).
+          opts.dryRun
+            ? ''
+            : searchText({
+                phone: phone.e164,
+                country: phone.country,
+                name: full.slice(0, 300),
+                first_name: first,
+                last_name: last,
+                email,
+                attrs: textAttrs(attrs, attrTypes),
+              }),
         );
         if (++pendingRows === MULTI) flush();
       }
@@ -440,6 +467,7 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
               counts,
               consent,
               existing,
+              userIdRows > 0,
               (done, total) => {
                 written = { done, total };
                 progress();
@@ -521,7 +549,7 @@ function countAgainstStore(
   note: (row: number, code: string, reason: string, params?: ImportRowParams) => void,
   progress: () => void,
 ): { existing: number } {
-  const RANGE = MERGE_CHUNK * 5;
+  const RANGE = MERGE_CHUNK * 4;
   let existing = 0;
   if (consent.column === null && !consent.box) {
     const countRange = db
@@ -593,7 +621,7 @@ function keptReason(since: number, detail: string | null): string {
 }
 
 /** Staged rows per statement in the merge: a chunk takes well under the 250 ms between progress updates. */
-const MERGE_CHUNK = 20_000;
+const MERGE_CHUNK = 5_000;
 
 /**
  * Step 3, inside one transaction on the store. Every statement runs over ranges of MERGE_CHUNK
@@ -610,6 +638,7 @@ function merge(
   counts: ImportCounts,
   consent: ImportConsentCounts,
   existing: number,
+  withUserIds: boolean,
   tick: (done: number, total: number) => void,
 ): void {
   const maxId = (db.prepare('SELECT coalesce(max(id), 0) FROM contacts').pluck().get() as number) ?? 0;
@@ -617,14 +646,13 @@ function merge(
   const staged = (db.prepare('SELECT coalesce(max(seq), 0) FROM st.s').pluck().get() as number) ?? 0;
   const touchAll = opts.onDuplicate === 'update' ? 1 : 0;
   const fresh = existing === 0;
-  const steps: { label: string; run: (from: number, to: number) => void }[] = [];
+  const steps: { label: string; run: (from: number, to: number) => number }[] = [];
   const ranged = (label: string, stmt: Database.Statement, extra: (from: number, to: number) => unknown[] | Record<string, unknown>) =>
     steps.push({
       label,
       run: (from, to) => {
         const x = extra(from, to);
-        if (Array.isArray(x)) stmt.run(...x);
-        else stmt.run(x);
+        return (Array.isArray(x) ? stmt.run(...x) : stmt.run(x)).changes;
       },
     });
 
@@ -682,6 +710,24 @@ function merge(
     target = 'temp.import_target';
   }
 
+  // The search index. When it was complete before this import (nothing left for the background
+  // indexer), the new contacts' words (made while reading) go in now, range by range, and the
+  // watermark moves past them at the end: every contact is searchable at the commit. Otherwise
+  // the background indexer, which is behind anyway, indexes them after the others.
+  const indexComplete = indexedUpto(db) >= maxId;
+  if (indexComplete) {
+    ranged(
+      'search index',
+      db.prepare(
+        fresh
+          ? `INSERT INTO contacts_fts (rowid, text) SELECT ${maxId} + s.seq, s.fts FROM st.s s WHERE s.seq BETWEEN ? AND ?`
+          : `INSERT INTO contacts_fts (rowid, text) SELECT x.contact_id, s.fts FROM temp.import_target x JOIN st.s s ON s.seq = x.seq
+             WHERE x.seq BETWEEN ? AND ? AND x.contact_id > ${maxId}`,
+      ),
+      (a, b) => [a, b],
+    );
+  }
+
   // Tags from the file and the import's own tags.
   const addTag = db.prepare('INSERT OR IGNORE INTO tags (name, created_at) VALUES (?, ?)');
   for (const t of fileTags) addTag.run(t, now);
@@ -723,18 +769,22 @@ function merge(
 
   const total = steps.length * staged;
   let done = 0;
+  // New contacts, counted as the insert statements report them (a count(*) over the new ids would
+  // read every page they were written to again: a second and a half for a million on an encrypted store).
+  let inserted = 0;
   for (const step of steps) {
     for (let from = 1; from <= staged; from += MERGE_CHUNK) {
       const to = Math.min(staged, from + MERGE_CHUNK - 1);
-      step.run(from, to);
+      const changed = step.run(from, to);
+      if (step.label === 'insert') inserted += changed;
       done += to - from + 1;
       tick(done, total);
     }
   }
-  const inserted = db.prepare('SELECT count(*) FROM contacts WHERE id > ?').pluck().get(maxId) as number;
   if (inserted !== counts.imported) throw new PacerError('conflict', 'Contacts changed while importing; try again.');
+  if (indexComplete) db.prepare("UPDATE app_meta SET value = ? WHERE key = 'contacts.fts_upto'").run(String(maxId + inserted));
   // BSUIDs (import/user-ids-store.ts): few rows carry one, and one may move between contacts, so row by row.
-  storeImportedUserIds(db, target, now);
+  if (withUserIds) storeImportedUserIds(db, target, now);
 
   db.prepare(
     'INSERT INTO imports (id, file_name, format, encoding, actor, counts, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
