@@ -35,5 +35,15 @@ await build({
   packages: 'external',
   logLevel: 'warning',
 });
+await build({
+  entryPoints: ['electron/core/contacts/import/read-worker.ts'],
+  outfile: 'bench/.out/import-read-worker.mjs',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  packages: 'external',
+  logLevel: 'warning',
+});
 const r = spawnSync(process.execPath, [outfile, ...args], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

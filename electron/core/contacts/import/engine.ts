@@ -41,15 +41,12 @@ import type { Clock } from '../../clock';
 import { applyKey, STORE_KEY_BYTES } from '../../db/cipher';
 import { storeKeyOf, type Db } from '../../db/connection';
 import { badInput, PacerError } from '../../errors';
-import { erasedReason, erasureCheck } from '../../privacy/store/erasures';
-import { displayName } from '../names';
-import { indexedUpto, searchText } from '../search';
+import { erasureSnapshot } from '../../privacy/store/erasures';
+import { indexedUpto } from '../search';
 import { insertRejections } from '../store/import-history';
-import { pickMobile } from '../phone';
-import { parseBoolean, parseConsentCell, parseDate, parseNumber, guessType } from './guess';
-import { PhoneSeen } from './phone-seen';
-import { openTable, type TableSource } from './source';
-import { storeImportedUserIds, userIdOf, usernameOf } from './user-ids-store';
+import { openStagedReader } from './read-thread';
+import { CONSENT_IN, CONSENT_NONE, CONSENT_OUT, CONSENT_UNRECOGNISED, STAGED, STAGED_COUNT, utcDay } from './stage-rows';
+import { storeImportedUserIds } from './user-ids-store';
 
 export interface ImportRunOptions {
   jobId: string;
@@ -87,79 +84,12 @@ export interface ImportHooks {
 
 /** Rejected rows kept for the report; beyond this only the count grows. */
 export const MAX_KEPT_ERRORS = 100_000;
-const YIELD_EVERY_ROWS = 2000;
-/** Staged rows per INSERT statement (10 values each; SQLite allows 32,766). */
+/** Staged rows per INSERT statement (14 values each; SQLite allows 32,766). */
 const MULTI = 100;
-/** The staging table's columns, in the order a row's values are pushed. */
-const STAGED = 'seq, row, phone, first_name, last_name, name, email, country, consent, tags, attrs, user_id, username, fts';
-const STAGED_COUNT = STAGED.split(',').length;
 const STAGED_MARKS = Array(STAGED_COUNT).fill('?').join(', ');
 /** Page caches (KiB) while an import runs: the staging file's, and the store's during the merge. */
 const STAGING_CACHE_KB = 2 * 1024; // appends only: no index to keep in memory
 const MERGE_CACHE_KB = 16 * 1024;
-
-/** What a row's consent cell says, as staged (`s.consent`); the box is applied in SQL. */
-const CONSENT_NONE = 0;
-const CONSENT_IN = 1;
-const CONSENT_OUT = 2;
-const CONSENT_UNRECOGNISED = 3;
-const CONSENT_CODE = { none: CONSENT_NONE, in: CONSENT_IN, out: CONSENT_OUT, unrecognised: CONSENT_UNRECOGNISED } as const;
-
-const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const TAG_SPLIT = /\s*(?::::|[,;|])\s*/;
-const ATTR_FIELD = /^attr\.(.+)$/;
-
-interface ResolvedMapping {
-  phone: number[];
-  first_name: number | null;
-  last_name: number | null;
-  name: number | null;
-  email: number | null;
-  tags: number[];
-  consent: number | null;
-  country: number | null;
-  user_id: number | null;
-  username: number | null;
-  attrs: { name: string; index: number; type: AttributeType | null }[];
-}
-
-function resolveMapping(mapping: MappingEntry[], headers: string[]): ResolvedMapping {
-  const index = (column: string) => {
-    let i = headers.indexOf(column);
-    if (i < 0) i = headers.findIndex((h) => h.toLowerCase() === column.trim().toLowerCase());
-    if (i < 0 && /^#?\d+$/.test(column.trim())) {
-      const n = Number(column.trim().replace('#', ''));
-      if (n >= 1 && n <= headers.length) i = n - 1;
-    }
-    if (i < 0) throw badInput(`The file has no column "${column}". Its columns: ${headers.join(', ')}.`);
-    return i;
-  };
-  const r: ResolvedMapping = {
-    phone: [],
-    first_name: null,
-    last_name: null,
-    name: null,
-    email: null,
-    tags: [],
-    consent: null,
-    country: null,
-    user_id: null,
-    username: null,
-    attrs: [],
-  };
-  for (const m of mapping) {
-    const i = index(m.column);
-    const attr = ATTR_FIELD.exec(m.field);
-    if (attr) r.attrs.push({ name: attr[1]!, index: i, type: m.type ?? null });
-    else if (m.field === 'phone') r.phone.push(i);
-    else if (m.field === 'tags') r.tags.push(i);
-    else r[m.field as 'first_name' | 'last_name' | 'name' | 'email' | 'consent' | 'country' | 'user_id' | 'username'] = i;
-  }
-  if (!r.phone.length) throw badInput('No column is mapped to phone. Map the column that holds the phone numbers.');
-  return r;
-}
-
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function stagingSchema(db: Database.Database): void {
   // A scratch file: no journal, no fsync; rows are appended in file order (no index: duplicates
@@ -181,40 +111,6 @@ function stagingSchema(db: Database.Database): void {
   `);
 }
 
-/** The text attributes' values, as the search index joins them for a stored contact. */
-function textAttrs(attrs: [string, string | number][], types: Map<string, AttributeType>): string | null {
-  let out: string | null = null;
-  for (const [name, v] of attrs) if (types.get(name) === 'text') out = out === null ? String(v) : `${out} ${v}`;
-  return out;
-}
-
-function splitTags(cell: string): string[] {
-  if (!cell.trim()) return [];
-  const out: string[] = [];
-  for (const raw of cell.split(TAG_SPLIT)) {
-    const t = raw.trim();
-    // Google's system groups ("* myContacts", "* starred") are not the user's tags.
-    if (!t || t.startsWith('* ') || t.length > 100) continue;
-    if (!out.some((o) => o.toLowerCase() === t.toLowerCase())) out.push(t);
-  }
-  return out;
-}
-
-function attrValue(raw: string, type: AttributeType): string | number | null {
-  switch (type) {
-    case 'text':
-      return raw.slice(0, 2000);
-    case 'number':
-      return parseNumber(raw);
-    case 'date':
-      return parseDate(raw);
-    case 'boolean': {
-      const b = parseBoolean(raw);
-      return b === null ? null : b ? 1 : 0;
-    }
-  }
-}
-
 /**
  * Runs one import (or dry run). Throws PacerError('bad_input') for unreadable input,
  * PacerError('cancelled') when the signal fires before the merge.
@@ -222,7 +118,24 @@ function attrValue(raw: string, type: AttributeType): string | number | null {
 export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks: ImportHooks = {}): Promise<ImportReport> {
   const { db, clock } = deps;
   const startedAt = clock.now();
-  const source: TableSource = await openTable(opts.filePath, { encoding: opts.encoding, sheet: opts.sheet });
+  // The file is read and its rows validated on a thread of their own (read-thread.ts): this thread
+  // only writes the staged batches it is given.
+  const source = await openStagedReader({
+    filePath: opts.filePath,
+    encoding: opts.encoding,
+    sheet: opts.sheet,
+    mapping: opts.mapping,
+    defaultCountry: opts.defaultCountry,
+    existingDefs: new Map(
+      (db.prepare('SELECT name, type FROM attribute_defs').all() as { name: string; type: AttributeType }[]).map((d) => [
+        d.name.toLowerCase(),
+        d.type,
+      ]),
+    ),
+    // Numbers erased at the person's request (suppression records, privacy/store/erasures.ts).
+    erasures: erasureSnapshot(db),
+    searchWords: !opts.dryRun,
+  });
   fs.mkdirSync(deps.tmpDir, { recursive: true, mode: 0o700 });
   const stagingFile = path.join(
     deps.tmpDir,
@@ -268,163 +181,43 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
       ...(written ? { written: written.done, toWrite: written.total } : {}),
     });
   };
-  const reject = (row: number, code: string, reason: string, params?: ImportRowParams) => {
+  /** A row imported all the same, with something the user should know (kept with the rejections). */
+  const note = (row: number, code: string, reason: string, params?: ImportRowParams) => {
     errorsTotal++;
     if (errors.length < MAX_KEPT_ERRORS) errors.push(params ? { row, code, reason, params } : { row, code, reason });
   };
-  /** A row imported all the same, with something the user should know (kept with the rejections). */
-  const note = reject;
   const checkCancel = () => {
     if (hooks.signal?.aborted) throw new PacerError('cancelled', 'The import was cancelled; nothing was changed.');
   };
 
   try {
     stagingSchema(staging);
-    const map = resolveMapping(opts.mapping, source.headers);
-    consent.column = map.consent === null ? null : source.headers[map.consent]!;
-    const attrTypes = new Map<string, AttributeType>();
-    const existingDefs = new Map(
-      (db.prepare('SELECT name, type FROM attribute_defs').all() as { name: string; type: AttributeType }[]).map((d) => [
-        d.name.toLowerCase(),
-        d.type,
-      ]),
-    );
+    consent.column = source.consentColumn;
     const insertRow = staging.prepare(`INSERT INTO s (${STAGED}) VALUES (${STAGED_MARKS})`);
     // Rows are written MULTI at a time (one statement call instead of a hundred).
     const insertMany = staging.prepare(`INSERT INTO s (${STAGED}) VALUES ${Array(MULTI).fill(`(${STAGED_MARKS})`).join(', ')}`);
-    const seen = new PhoneSeen();
+    const rowValues = STAGED_COUNT * MULTI;
     /** Staged rows that carry a BSUID or username (the merge stores those row by row). */
     let userIdRows = 0;
-    fileTags.clear();
-    let pending: unknown[] = [];
-    let pendingRows = 0;
-    const flush = () => {
-      if (pendingRows === MULTI) insertMany.run(pending);
-      else for (let k = 0; k < pendingRows; k++) insertRow.run(pending.slice(k * STAGED_COUNT, (k + 1) * STAGED_COUNT));
-      pending = [];
-      pendingRows = 0;
-    };
-    const cell = (cells: string[], i: number | null) => (i === null ? '' : (cells[i] ?? '').trim());
-    // Numbers erased at the person's request (suppression records, privacy/store/erasures.ts): null when none.
-    const erased = erasureCheck(db);
 
-    // The staging file is private to this import: one transaction for the whole read, so index
+    // The staging file is private to this import: one transaction for the whole read, so its
     // pages are written out once when the cache fills, not rewritten at every batch's commit.
     staging.exec('BEGIN');
-    const stageBatch = (rows: { row: number; cells: string[] }[]) => {
-      for (const { row, cells } of rows) {
-        counts.rows++;
-        const rowCountry = cell(cells, map.country).toUpperCase();
-        const country = /^[A-Z]{2}$/.test(rowCountry) ? rowCountry : opts.defaultCountry;
-        const phoneCells = map.phone.map((i) => cells[i] ?? '');
-        const phone = pickMobile(phoneCells, country);
-        if (!phone.ok) {
-          counts.invalid++;
-          reject(row, phone.code, phone.reason);
-          continue;
-        }
-        const erasedOn = erased?.(phone.e164) ?? null;
-        if (erasedOn !== null) {
-          counts.invalid++;
-          reject(row, 'erased', erasedReason(erasedOn), { date: utcDay(erasedOn) });
-          continue;
-        }
-        let bad: string | null = null;
-        const attrs: [string, string | number][] = [];
-        for (const a of map.attrs) {
-          const raw = (cells[a.index] ?? '').trim();
-          if (!raw) continue;
-          const type = attrTypes.get(a.name)!;
-          const v = attrValue(raw, type);
-          if (v === null) {
-            bad = `attr.${a.name}: "${raw.slice(0, 40)}" is not a ${type === 'date' ? 'date (YYYY-MM-DD or D/M/YYYY)' : type}`;
-            break;
-          }
-          attrs.push([a.name, v]);
-        }
-        if (bad) {
-          counts.invalid++;
-          reject(row, 'invalid_attribute', bad);
-          continue;
-        }
-        const first = cell(cells, map.first_name) || null;
-        const last = cell(cells, map.last_name) || null;
-        const full = cell(cells, map.name) || displayName(first, last);
-        const emailRaw = cell(cells, map.email);
-        const email = EMAIL_RE.test(emailRaw) ? emailRaw.slice(0, 320) : null;
-        const consentRaw = cell(cells, map.consent);
-        const consentCell = map.consent === null ? null : parseConsentCell(consentRaw);
-        let tags: string[] | null = null;
-        for (const i of map.tags) {
-          const t = splitTags(cells[i] ?? '');
-          if (t.length) tags = tags ? [...tags, ...t] : t;
-        }
-        const firstRow = seen.firstRow(phone.e164, row);
-        if (firstRow !== null) {
-          counts.duplicates++;
-          reject(row, 'duplicate_in_file', `duplicate of row ${firstRow} (${phone.e164})`);
-          continue;
-        }
-        if (tags) for (const name of tags) fileTags.add(name);
-        if (consentCell === 'unrecognised')
-          note(row, 'consent_unrecognised', unrecognisedReason(consentRaw), { value: consentRaw.slice(0, 40) });
-        const consent = CONSENT_CODE[consentCell ?? 'none'];
-        const userId = map.user_id === null ? null : userIdOf(cell(cells, map.user_id));
-        const username = map.username === null ? null : usernameOf(cell(cells, map.username));
-        if (userId !== null || username !== null) userIdRows++;
-        pending.push(
-          seen.size,
-          row,
-          phone.e164,
-          first,
-          last,
-          full.slice(0, 300),
-          email,
-          phone.country,
-          consent,
-          tags ? JSON.stringify(tags) : null,
-          attrs.length ? JSON.stringify(attrs) : null,
-          userId,
-          username,
-          // The search words are made here, while reading, so the merge writes the index rows in
-          // the same transaction as the contacts (no second pass over the new rows afterwards).
-          opts.dryRun
-            ? ''
-            : searchText({
-                phone: phone.e164,
-                country: phone.country,
-                name: full.slice(0, 300),
-                first_name: first,
-                last_name: last,
-                email,
-                attrs: textAttrs(attrs, attrTypes),
-              }),
-        );
-        if (++pendingRows === MULTI) flush();
+    for await (const b of source.batches()) {
+      checkCancel();
+      let k = 0;
+      for (; k + rowValues <= b.values.length; k += rowValues) insertMany.run(b.values.slice(k, k + rowValues));
+      for (; k < b.values.length; k += STAGED_COUNT) insertRow.run(b.values.slice(k, k + STAGED_COUNT));
+      counts.rows += b.rows;
+      counts.invalid += b.invalid;
+      counts.duplicates += b.duplicates;
+      for (const e of b.errors) {
+        errorsTotal++;
+        if (errors.length < MAX_KEPT_ERRORS) errors.push(e);
       }
-      flush();
-    };
-
-    let typed = false;
-    for await (const batch of source.batches()) {
-      if (!typed) {
-        // Attribute types: as mapped, else as already defined in the store, else guessed from the first rows.
-        for (const a of map.attrs) {
-          const existing = existingDefs.get(a.name.toLowerCase());
-          const type = a.type ?? existing ?? guessType(batch.slice(0, 50).map((r) => r.cells[a.index] ?? ''));
-          if (existing && existing !== type) {
-            throw badInput(`The attribute "${a.name}" already exists as ${existing}; map the column as ${existing}.`);
-          }
-          attrTypes.set(a.name, type);
-        }
-        typed = true;
-      }
-      for (let i = 0; i < batch.length; i += YIELD_EVERY_ROWS) {
-        checkCancel();
-        stageBatch(batch.slice(i, i + YIELD_EVERY_ROWS));
-        progress();
-        await yieldToLoop();
-      }
+      for (const t of b.tags) fileTags.add(t);
+      userIdRows += b.userIdRows;
+      progress();
     }
     checkCancel();
     staging.exec('COMMIT');
@@ -461,7 +254,7 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
               db,
               opts,
               { format: source.format, encoding: source.encoding },
-              attrTypes,
+              source.attrTypes(),
               fileTags,
               startedAt,
               counts,
@@ -522,11 +315,6 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
         }
       });
   }
-}
-
-/** A consent cell the importer does not understand (the value JSON-quoted); the UI gets it as params.value. */
-function unrecognisedReason(raw: string): string {
-  return `consent value ${JSON.stringify(raw.slice(0, 40))} is not understood: nothing recorded (left as it was)`;
 }
 
 // SQL over a staged row `s`, its stored contact `c` (NULL when new) and that contact's consent `cs`
@@ -612,8 +400,6 @@ function listExisting(db: Db, limit: number): ImportExistingRow[] {
     .prepare('SELECT s.row AS row, s.phone AS phone FROM st.s s JOIN main.contacts c ON c.phone = s.phone ORDER BY s.seq LIMIT ?')
     .all(limit) as ImportExistingRow[];
 }
-
-const utcDay = (at: number) => new Date(at).toISOString().slice(0, 10);
 
 function keptReason(since: number, detail: string | null): string {
   const day = utcDay(since);
