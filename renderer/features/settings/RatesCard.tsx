@@ -93,6 +93,16 @@ export function RatesCard() {
               {t('rates.shippedEmpty', { date: view.shipped.effective_from })}
             </div>
           )}
+          {view.info.origin === 'shipped' && view.info.rates > 0 && view.shipped.changed_since.length > 0 && (
+            <div className="banner info small" data-testid="rates-shipped-older">
+              {t('rates.shippedOlder', {
+                date: view.shipped.effective_from,
+                markets: [...new Set(view.shipped.changed_since.map((c) => c.country))]
+                  .map((c) => countryName(c))
+                  .join(t('rates.listSeparator')),
+              })}
+            </div>
+          )}
           <p className="small muted">
             {t('rates.rules', {
               date: view.shipped.effective_from,
