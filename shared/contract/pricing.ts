@@ -43,6 +43,8 @@ export interface RateCardView {
     /** Rates Meta changed after the shipped card's date (named by a source; Pacer ships the older figure). */
     changed_since: { from: string; country: string; categories: string[] }[];
     standalone_markets: { country: string; direction: 'lower' | 'higher' }[];
+    /** The date Meta's current charging rules (and the standalone markets) took effect. */
+    rules_from: string;
   };
 }
 

@@ -8,7 +8,7 @@ import { callApi, startServe, tempDataDir } from '../support/harness';
 // marketing campaign to guests in seven markets — Israel, Brazil, India and Germany (rows of their
 // own), Taiwan and Kenya ("Rest of …" rows) and South Korea ("Other") — is priced with the card
 // Pacer ships and names it; Settings → Rates shows that card and what Meta changed since.
-const PHONES = ['+972521234567', '+886912345678', '+5511912345678', '+919876543210', '+4915123456789', '+254712345678', '+821012345678'];
+const PHONES = ['+972500000301', '+886912345678', '+5511912345678', '+919876543210', '+4915123456789', '+254712345678', '+821012345678'];
 // Meta's USD card of 2025-10-01 (shared/pricing/shipped-card.ts), marketing: IL, TW, BR, IN, DE, KE, KR (Other).
 const EXPECTED = 0.0353 + 0.0732 + 0.0625 + 0.0107 + 0.1365 + 0.0225 + 0.0604;
 const FLASH_SALE = {
@@ -59,6 +59,12 @@ for (const lang of ['en', 'he', 'zh-TW'] as const) {
       await expect(rates.getByTestId('rates-card-name')).toHaveAttribute('data-origin', 'shipped');
       await expect(rates.getByTestId('rates-shipped-older')).toBeVisible();
       await expect(rates.locator('[data-testid="rate-row"][data-country="IL"][data-category="MARKETING"]')).toBeVisible();
+      // Rates as Meta prints them (4 decimals): "Other" marketing is 0.0604, not 0.06.
+      await expect(rates.locator('[data-testid="rate-row"][data-country="*"][data-category="MARKETING"]')).toContainText(
+        new Intl.NumberFormat(lang, { style: 'currency', currency: 'USD', maximumFractionDigits: 4 }).format(0.0604),
+      );
+      // The rules line dates Meta's 2026-10-01 rules, not the card's own date.
+      await expect(rates.getByTestId('rates-shipped-older')).toContainText('2025-10-01');
       await rates.evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await page.screenshot({ path: path.join(SHOTS, `pricing-day-one-rates-${lang}.png`) });
     } finally {

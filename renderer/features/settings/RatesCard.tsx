@@ -105,7 +105,7 @@ export function RatesCard() {
           )}
           <p className="small muted">
             {t('rates.rules', {
-              date: view.shipped.effective_from,
+              date: view.shipped.rules_from,
               markets: view.shipped.standalone_markets.map((m) => countryName(m.country)).join(t('rates.listSeparator')),
             })}
           </p>
@@ -243,7 +243,7 @@ export function RatesCard() {
                       <td>{countryName(r.country)}</td>
                       <td>{tc(`pricing.category.${r.category}`, { defaultValue: tc('pricing.metaCategory.unknown') })}</td>
                       <td className="num">
-                        {f.money(r.price, r.currency)}
+                        {f.rate(r.price, r.currency)}
                         {r.edited && (
                           <>
                             {' '}
