@@ -116,10 +116,12 @@ Rest of Western Europe,USD,0.0592,0.0171,0.0171,n/a,
 Other,USD,0.0604,0.0077,0.0077,n/a,
 `;
 
-const WATI = 'Wati — Message-based pricing: all you need to know (https://support.wati.io/en/articles/11561662)';
-const FORMBEEP = 'FormBeep — WhatsApp Business API pricing, rates effective April 1, 2026 (https://formbeep.pages.dev/whatsapp-api-pricing/)';
+const WATI =
+  'Wati — Message-based pricing: all you need to know (https://support.wati.io/en/articles/11561662-message-based-pricing-all-you-need-to-know)';
+const FORMBEEP =
+  'FormBeep — WhatsApp Business API pricing, rates effective April 1, 2026 (https://formbeep.pages.dev/whatsapp-api-pricing/)';
 const META_2026_10 = 'Meta — Pricing, via WhaTools whatsapp-open-data (https://huggingface.co/datasets/WhaTools/whatsapp-open-data)';
-const UA: PricingCategory[] = ['UTILITY', 'AUTHENTICATION', 'AUTHENTICATION_INTERNATIONAL'];
+const UTIL_AUTH: PricingCategory[] = ['UTILITY', 'AUTHENTICATION', 'AUTHENTICATION_INTERNATIONAL'];
 
 export const SHIPPED_RATE_CARD: ShippedRateCard = {
   id: 'meta-usd-2025-10-01',
@@ -153,7 +155,7 @@ export const SHIPPED_RATE_CARD: ShippedRateCard = {
     ...(['BD', 'IQ', 'NP', 'LK', 'KZ', 'KW', 'MA', 'OM', 'UA'] as const).map((country) => ({
       from: '2026-10-01',
       country,
-      categories: UA,
+      categories: UTIL_AUTH,
       direction: 'own_rate' as const,
       source: META_2026_10,
     })),

@@ -90,7 +90,12 @@ describe('rate card, actual cost and clicks against the Sandbox', () => {
     w = await world({ scenario: pricingScenario({ tie: true }) });
     // Day one: the card shipped with Pacer is in force and named (shared/pricing/shipped-card.ts).
     const shipped = await ok(w.core.call('rates:card', {}));
-    expect(shipped.info).toMatchObject({ card_id: 'meta-usd-2025-10-01', origin: 'shipped', effective_from: '2025-10-01', currency: 'USD' });
+    expect(shipped.info).toMatchObject({
+      card_id: 'meta-usd-2025-10-01',
+      origin: 'shipped',
+      effective_from: '2025-10-01',
+      currency: 'USD',
+    });
     const imported = await ok(w.core.call('rates:import', { csv: FIXTURE, name: 'rate-card-test-usd.csv' }));
     expect(imported.view.info).toMatchObject({
       origin: 'imported',

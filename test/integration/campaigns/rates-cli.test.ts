@@ -20,7 +20,9 @@ describe('pacer rates', () => {
   it("shows the shipped card, imports Meta's CSV, edits a rate, resets", async () => {
     const shown = await cli(['rates', 'show']);
     expect(shown.out).toContain("Meta's rate card of 2025-10-01 (shipped with Pacer); 432 rate(s)");
-    expect(shown.out).toContain('Meta changed rates since 2025-10-01 in EG, FR, IN, US, CA, SA, PK, TR, BD, IQ, NP, LK, KZ, KW, MA, OM, UA');
+    expect(shown.out).toContain(
+      'Meta changed rates since 2025-10-01 in EG, FR, IN, US, CA, SA, PK, TR, BD, IQ, NP, LK, KZ, KW, MA, OM, UA',
+    );
     expect(shown.out).toMatch(/IL\s+MARKETING\s+0\.0353 USD/);
     const imp = JSON.parse(
       (await cli(['rates', 'import', path.join(__dirname, '../../fixtures/pricing/rate-card-test-usd.csv'), '--json'])).out,

@@ -53,7 +53,14 @@ describe("Meta's rate card CSV", () => {
     expect(marketCode('Turkey')).toBe('TR');
     expect(marketCode('United States')).toBe('US');
     // ICU also names withdrawn codes like their successors (FX "France", HV "Burkina Faso", YU "Serbia").
-    expect(['France', 'Burkina Faso', 'Benin', 'Serbia', 'Timor-Leste', 'Germany'].map(marketCode)).toEqual(['FR', 'BF', 'BJ', 'RS', 'TL', 'DE']);
+    expect(['France', 'Burkina Faso', 'Benin', 'Serbia', 'Timor-Leste', 'Germany'].map(marketCode)).toEqual([
+      'FR',
+      'BF',
+      'BJ',
+      'RS',
+      'TL',
+      'DE',
+    ]);
     expect(marketCode('Rest of Latin America')).toBe('region');
     expect(marketCode('North America')).toBe('region');
     expect(marketCode('Other')).toBe('*');

@@ -69,8 +69,7 @@ describe('the shipped rate card', () => {
     // Every country the card names is one a contact's phone number can belong to.
     for (const c of own) expect(known.has(c), c).toBe(true);
     for (const c of known)
-      for (const category of ['MARKETING', 'UTILITY', 'AUTHENTICATION'])
-        expect(priced(category, c), `${category} ${c}`).toBeGreaterThan(0);
+      for (const category of ['MARKETING', 'UTILITY', 'AUTHENTICATION']) expect(priced(category, c), `${category} ${c}`).toBeGreaterThan(0);
     // The rest are Meta's "Other": Meta's lists name no region for them (e.g. South Korea, Estonia, Kazakhstan).
     const other = [...known].filter((c) => !own.has(c));
     expect(other).toEqual(expect.arrayContaining(['KR', 'EE', 'KZ', 'IS', 'LU']));
@@ -90,7 +89,8 @@ describe('the shipped rate card', () => {
       ['CO', 'MARKETING', 0.0459],
       ['CO', 'UTILITY', 0.0029],
     ];
-    for (const [country, category, price] of aed) expect(Math.round((price / 3.6725) * 1e4) / 1e4, `${country} ${category}`).toBe(rate(category, country));
+    for (const [country, category, price] of aed)
+      expect(Math.round((price / 3.6725) * 1e4) / 1e4, `${country} ${category}`).toBe(rate(category, country));
     // Egypt's marketing rate is one Meta changed on 2026-01-01: the AED card no longer matches this card's figure.
     expect(Math.round((0.2364 / 3.6725) * 1e4) / 1e4).not.toBe(rate('MARKETING', 'EG'));
     expect(CARD.changed_since.some((c) => c.country === 'EG' && c.categories.includes('MARKETING'))).toBe(true);
@@ -107,8 +107,13 @@ describe('the shipped rate card', () => {
     ).toEqual(standalone);
     for (const c of CARD.changed_since) {
       expect(c.source).toMatch(/https:\/\//);
-      for (const category of c.categories) expect(priced(category === 'AUTHENTICATION_INTERNATIONAL' ? 'AUTHENTICATION' : category, c.country)).toBeGreaterThan(0);
+      for (const category of c.categories)
+        expect(priced(category === 'AUTHENTICATION_INTERNATIONAL' ? 'AUTHENTICATION' : category, c.country)).toBeGreaterThan(0);
     }
-    expect(CARD.rules).toMatchObject({ service_charged_from: '2026-10-01', utility_in_service_window_charged_from: '2026-10-01', free_entry_point_hours: 72 });
+    expect(CARD.rules).toMatchObject({
+      service_charged_from: '2026-10-01',
+      utility_in_service_window_charged_from: '2026-10-01',
+      free_entry_point_hours: 72,
+    });
   });
 });
