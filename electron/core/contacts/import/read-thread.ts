@@ -44,7 +44,9 @@ const IN_FLIGHT = 8;
 export async function openStagedReader(o: ReadOptions): Promise<StagedReader> {
   let script: ReturnType<typeof workerScript> | null = null;
   try {
-    if (o.onThread !== false) script = workerScript(READ_WORKER_BUNDLE_NAME, './read-worker.ts', import.meta.url);
+    // PACER_IMPORT_READ_THREAD=off: the benchmark's side-by-side comparison with the core's thread.
+    if (o.onThread !== false && process.env.PACER_IMPORT_READ_THREAD !== 'off')
+      script = workerScript(READ_WORKER_BUNDLE_NAME, './read-worker.ts', import.meta.url);
   } catch {
     script = null;
   }
