@@ -13,10 +13,25 @@
  * - recordConsentByUserId: a STOP / preference from a phone-less webhook; kept pending when no
  *   contact has that BSUID yet, never dropped.
  * - changeUserId: `user_changed_user_id` moves the contact to its new BSUID.
+ * - ensureUserIdContact: a person who wrote (or stopped) without a phone becomes a contact with
+ *   phone NULL (migration 0017), named by their profile name; the ledger carries their consent.
+ * - When a webhook later links that BSUID to a phone: the phone-less contact gets the phone, or —
+ *   when another contact already has that phone — is merged into it (mergeUserIdContact below).
  */
 import type { Db } from '../db/connection';
 import type { ConsentCategory, ConsentSource } from '../../../shared/contract/contacts';
 import { recordConsent } from './consent';
+import { reindexContact } from './search';
+import { deleteContact } from './store/contacts';
+import { erasedAt } from '../privacy/store/erasures';
+import { normalizePhone } from './phone';
+
+/**
+ * The identity key of a contact for hashes that used to take only its E.164 number (the ledger's
+ * phone_hash, the erasure suppression record): the phone, or `bsuid:<user_id>` for a contact
+ * known only by its business-scoped user id. A phone never starts with "bsuid:", so keys never clash.
+ */
+export const identityKey = (phone: string | null, userId: string | null): string => phone ?? `bsuid:${userId ?? ''}`;
 
 export function contactIdByUserId(db: Db, userId: string | null, parentUserId: string | null = null): number | null {
   if (userId) {
@@ -40,6 +55,12 @@ export interface UserIdSighting {
   at: number;
 }
 
+/** The ISO country of a full international number (the default country plays no part after "+"). */
+function countryOfE164(e164: string): string | null {
+  const r = normalizePhone(e164, 'US');
+  return r.ok ? r.country : null;
+}
+
 const e164Of = (phone: string) => (phone.startsWith('+') ? phone : `+${phone.replace(/\D/g, '')}`);
 
 /**
@@ -49,9 +70,24 @@ const e164Of = (phone: string) => (phone.startsWith('+') ? phone : `+${phone.rep
  */
 export function linkUserId(db: Db, s: UserIdSighting): number | null {
   return db.transaction(() => {
-    const id = s.phone
+    let id = s.phone
       ? ((db.prepare('SELECT id FROM contacts WHERE phone = ?').pluck().get(e164Of(s.phone)) as number | undefined) ?? null)
       : contactIdByUserId(db, s.userId);
+    if (s.phone) {
+      // The person was a contact by BSUID alone: now we know their phone.
+      const bare = db.prepare('SELECT id FROM contacts WHERE user_id = ? AND phone IS NULL').pluck().get(s.userId) as number | undefined;
+      if (bare !== undefined && id === null) {
+        const e164 = e164Of(s.phone);
+        db.prepare('UPDATE contacts SET phone = ?, country = coalesce(country, ?), updated_at = max(updated_at, ?) WHERE id = ?').run(
+          e164,
+          countryOfE164(e164),
+          s.at,
+          bare,
+        );
+        reindexContact(db, bare);
+        id = bare;
+      } else if (bare !== undefined && id !== null && bare !== id) mergeUserIdContact(db, bare, id, s.at);
+    }
     if (id === null) return null;
     const cur = db.prepare('SELECT user_id, parent_user_id, username FROM contacts WHERE id = ?').get(id) as {
       user_id: string | null;
@@ -134,12 +170,143 @@ export function recordConsentByUserId(db: Db, c: UserIdConsent): number | null {
       });
       return id;
     }
-    db.prepare(
-      `INSERT OR IGNORE INTO user_id_consent_pending (user_id, parent_user_id, username, profile_name, category, state, source, source_detail, evidence, at, event_key)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(c.userId, c.parentUserId, c.username, c.profileName, c.category, c.state, c.source, c.sourceDetail, c.evidence, c.at, c.eventKey);
-    return null;
+    // Nobody has this BSUID yet: the person becomes a contact without a phone (since migration
+    // 0017; before it the change waited in user_id_consent_pending). An erased person is not made
+    // a contact again: their suppression record already keeps them from every send.
+    const created = ensureUserIdContact(db, { ...c, at: c.at });
+    if (created === null) return null;
+    recordConsent(db, {
+      contactId: created,
+      category: c.category,
+      state: c.state,
+      source: c.source,
+      sourceDetail: c.sourceDetail,
+      actor: 'webhook',
+      evidence: c.evidence,
+      at: c.at,
+    });
+    return created;
   })();
+}
+
+export interface UserIdPerson {
+  userId: string;
+  parentUserId: string | null;
+  username: string | null;
+  profileName: string | null;
+  at: number;
+}
+
+/**
+ * The contact of a person known by BSUID: the one with that id (or parent id), else a new contact
+ * with phone NULL, named by their WhatsApp profile name (the Contacts page shows @username when
+ * there is none). Answers null for an erased person (suppression record on `bsuid:<id>`).
+ */
+export function ensureUserIdContact(db: Db, p: UserIdPerson): number | null {
+  return db.transaction(() => {
+    const found = contactIdByUserId(db, p.userId, p.parentUserId);
+    if (found !== null) {
+      // Fill what the contact lacks (a name typed by the marketer is never replaced).
+      db.prepare(
+        `UPDATE contacts SET name = CASE WHEN name = '' THEN coalesce(?, '') ELSE name END, username = coalesce(username, ?)
+         WHERE id = ? AND phone IS NULL AND (name = '' OR username IS NULL)`,
+      ).run(p.profileName, p.username, found);
+      return found;
+    }
+    if (erasedAt(db, identityKey(null, p.userId)) !== null) return null;
+    const id = Number(
+      db
+        .prepare(
+          'INSERT INTO contacts (phone, name, user_id, parent_user_id, username, created_at, updated_at) VALUES (NULL, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(p.profileName ?? '', p.userId, p.parentUserId, p.username, p.at, p.at).lastInsertRowid,
+    );
+    reindexContact(db, id);
+    applyPending(db, id, p.userId);
+    return id;
+  })();
+}
+
+/**
+ * A phone-less contact (`from`, known by BSUID) turned out to be the person of an existing phone
+ * contact (`into`): one contact remains, the phone's. Consent history is kept — every event of
+ * `from` is replayed on `into` in its own time order by the ledger's rules (so the latest decision
+ * wins, an opt-out is never lost, and the copy says where it came from); tags, attributes the phone
+ * contact lacks, message history, holds and ledger rows move; then `from` is deleted (not erased:
+ * no suppression record). Never two contacts for one person.
+ */
+export function mergeUserIdContact(db: Db, from: number, into: number, at: number): void {
+  db.transaction(() => {
+    const events = db
+      .prepare('SELECT category, state, source, source_detail, actor, evidence, at FROM consent_events WHERE contact_id = ? ORDER BY at, id')
+      .all(from) as {
+      category: ConsentCategory;
+      state: 'opted_in' | 'opted_out';
+      source: ConsentSource;
+      source_detail: string;
+      actor: string;
+      evidence: string | null;
+      at: number;
+    }[];
+    const note = `merged from contact #${from} (known by WhatsApp user id)`;
+    for (const e of events) {
+      recordConsent(db, {
+        contactId: into,
+        category: e.category,
+        state: e.state,
+        source: e.source,
+        sourceDetail: e.source_detail,
+        actor: e.actor,
+        evidence: e.evidence ? `${e.evidence} — ${note}` : note,
+        reason: note,
+        at: e.at,
+      });
+    }
+    db.prepare('INSERT OR IGNORE INTO contact_tags (tag_id, contact_id) SELECT tag_id, ? FROM contact_tags WHERE contact_id = ?').run(into, from);
+    db.prepare('INSERT OR IGNORE INTO contact_attributes (contact_id, attr_id, value) SELECT ?, attr_id, value FROM contact_attributes WHERE contact_id = ?').run(
+      into,
+      from,
+    );
+    db.prepare('UPDATE contact_messages SET contact_id = ? WHERE contact_id = ?').run(into, from);
+    db.prepare('UPDATE campaign_recipients SET contact_id = ? WHERE contact_id = ?').run(into, from);
+    db.prepare('INSERT OR IGNORE INTO contact_holds (contact_id, reason, detail, held_at) SELECT ?, reason, detail, held_at FROM contact_holds WHERE contact_id = ?').run(
+      into,
+      from,
+    );
+    db.prepare('UPDATE contact_hold_events SET contact_id = ? WHERE contact_id = ?').run(into, from);
+    const f = db.prepare('SELECT name, username, parent_user_id, last_messaged_at FROM contacts WHERE id = ?').get(from) as {
+      name: string;
+      username: string | null;
+      parent_user_id: string | null;
+      last_messaged_at: number | null;
+    };
+    deleteContact(db, from); // frees the BSUID (unique) for the phone contact
+    db.prepare(
+      `UPDATE contacts SET name = CASE WHEN name = '' THEN ? ELSE name END, username = coalesce(username, ?),
+         parent_user_id = coalesce(parent_user_id, ?), last_messaged_at = max(coalesce(last_messaged_at, 0), coalesce(?, 0)),
+         updated_at = max(updated_at, ?) WHERE id = ?`,
+    ).run(f.name, f.username, f.parent_user_id, f.last_messaged_at, at, into);
+    reindexContact(db, into);
+  })();
+}
+
+/**
+ * Consent rows that waited in user_id_consent_pending before migration 0017 (which made their
+ * people contacts): recorded on those contacts now, by the ledger's rules, and removed. Runs when
+ * the webhook domain starts; a no-op once the table is empty.
+ */
+export function applyWaitingUserIdConsent(db: Db): number {
+  const ids = db.prepare('SELECT DISTINCT user_id FROM user_id_consent_pending').pluck().all() as string[];
+  let applied = 0;
+  for (const userId of ids) {
+    const id = contactIdByUserId(db, userId);
+    if (id === null) continue; // no contact (an erased person): keeps waiting, never lost
+    db.transaction(() => {
+      applied += db.prepare('SELECT count(*) FROM user_id_consent_pending WHERE user_id = ?').pluck().get(userId) as number;
+      applyPending(db, id, userId);
+    })();
+  }
+  return applied;
 }
 
 /** People known only by BSUID (no contact has their id yet), with what they asked — for the Contacts page. */
