@@ -24,7 +24,7 @@ import { recordConsent } from './consent';
 import { reindexContact } from './search';
 import { deleteContact } from './store/contacts';
 import { erasedAt } from '../privacy/store/erasures';
-import { normalizePhone } from './phone';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 
 /**
  * The identity key of a contact for hashes that used to take only its E.164 number (the ledger's
@@ -57,8 +57,7 @@ export interface UserIdSighting {
 
 /** The ISO country of a full international number (the default country plays no part after "+"). */
 function countryOfE164(e164: string): string | null {
-  const r = normalizePhone(e164, 'US');
-  return r.ok ? r.country : null;
+  return parsePhoneNumberFromString(e164)?.country ?? null;
 }
 
 const e164Of = (phone: string) => (phone.startsWith('+') ? phone : `+${phone.replace(/\D/g, '')}`);
