@@ -63,6 +63,20 @@ function countryOfE164(e164: string): string | null {
 const e164Of = (phone: string) => (phone.startsWith('+') ? phone : `+${phone.replace(/\D/g, '')}`);
 
 /**
+ * Frees `userId` for contact `id`: another contact that had it loses it (an old number of the same
+ * person), or — when that contact is known ONLY by it (no phone) — is merged into `id`, since a
+ * contact without a phone or a user id cannot exist and it is the same person.
+ */
+function takeUserId(db: Db, userId: string, id: number, at: number): void {
+  const other = db.prepare('SELECT id, phone FROM contacts WHERE user_id = ? AND id != ?').get(userId, id) as
+    | { id: number; phone: string | null }
+    | undefined;
+  if (!other) return;
+  if (other.phone === null) mergeUserIdContact(db, other.id, id, at);
+  else db.prepare('UPDATE contacts SET user_id = NULL WHERE id = ?').run(other.id);
+}
+
+/**
  * Stores the BSUID (and parent id, username) on the contact with that phone. A BSUID belongs to
  * one person: if another contact carried it (an old number of the same person), it moves here.
  * Answers the contact id, or null when the phone is no contact's.
@@ -85,7 +99,7 @@ export function linkUserId(db: Db, s: UserIdSighting): number | null {
         );
         reindexContact(db, bare);
         id = bare;
-      } else if (bare !== undefined && id !== null && bare !== id) mergeUserIdContact(db, bare, id, s.at);
+      }
     }
     if (id === null) return null;
     const cur = db.prepare('SELECT user_id, parent_user_id, username FROM contacts WHERE id = ?').get(id) as {
@@ -93,7 +107,7 @@ export function linkUserId(db: Db, s: UserIdSighting): number | null {
       parent_user_id: string | null;
       username: string | null;
     };
-    if (cur.user_id !== s.userId) db.prepare('UPDATE contacts SET user_id = NULL WHERE user_id = ? AND id != ?').run(s.userId, id);
+    if (cur.user_id !== s.userId) takeUserId(db, s.userId, id, s.at);
     if (
       cur.user_id !== s.userId ||
       (s.parentUserId && cur.parent_user_id !== s.parentUserId) ||
@@ -205,11 +219,12 @@ export function ensureUserIdContact(db: Db, p: UserIdPerson): number | null {
   return db.transaction(() => {
     const found = contactIdByUserId(db, p.userId, p.parentUserId);
     if (found !== null) {
-      // Fill what the contact lacks (a name typed by the marketer is never replaced).
+      // The username WhatsApp sends now; a name only where the contact has none (a typed one stays).
       db.prepare(
-        `UPDATE contacts SET name = CASE WHEN name = '' THEN coalesce(?, '') ELSE name END, username = coalesce(username, ?)
-         WHERE id = ? AND phone IS NULL AND (name = '' OR username IS NULL)`,
-      ).run(p.profileName, p.username, found);
+        `UPDATE contacts SET name = CASE WHEN name = '' THEN coalesce(?, '') ELSE name END, username = coalesce(?, username),
+           updated_at = max(updated_at, ?)
+         WHERE id = ? AND ((name = '' AND ? IS NOT NULL) OR (? IS NOT NULL AND username IS NOT ?))`,
+      ).run(p.profileName, p.username, p.at, found, p.profileName, p.username, p.username);
       return found;
     }
     if (erasedAt(db, identityKey(null, p.userId)) !== null) return null;
@@ -335,7 +350,7 @@ export function changeUserId(
         ? ((db.prepare('SELECT id FROM contacts WHERE phone = ?').pluck().get(e164Of(ch.phone)) as number | undefined) ?? null)
         : null);
     if (id === null) return null;
-    db.prepare('UPDATE contacts SET user_id = NULL WHERE user_id = ? AND id != ?').run(ch.newUserId, id);
+    takeUserId(db, ch.newUserId, id, ch.at);
     db.prepare(
       'UPDATE contacts SET user_id = ?, parent_user_id = coalesce(?, parent_user_id), updated_at = max(updated_at, ?) WHERE id = ?',
     ).run(ch.newUserId, ch.newParentUserId, ch.at, id);
@@ -372,7 +387,7 @@ export function hasUserIdColumns(db: Db): boolean {
 export function assignUserId(db: Db, contactId: number, userId: string | null, username: string | null, at: number): void {
   db.transaction(() => {
     if (userId) {
-      db.prepare('UPDATE contacts SET user_id = NULL WHERE user_id = ? AND id != ?').run(userId, contactId);
+      takeUserId(db, userId, contactId, at);
       db.prepare('UPDATE contacts SET user_id = ?, updated_at = max(updated_at, ?) WHERE id = ?').run(userId, at, contactId);
       applyPending(db, contactId, userId);
     }
