@@ -117,6 +117,12 @@ for (const l of LANGS) {
       await expect(drawer).toContainText(l.optedOut);
       await expect(drawer).not.toContainText('972541239999');
       await page.screenshot({ path: path.join(SHOTS, `bsuid-contact-drawer-${l.lang}.png`) });
+      // Consent is recorded for them like for anyone (by contact id; the CLI also takes the user id).
+      await drawer.getByTestId('opt-in-utility').click();
+      await page.getByTestId('opt-in-source').fill('Asked in the chat');
+      await page.getByTestId('opt-in-ok').click();
+      await expect(drawer.getByTestId('drawer-consent-utility').getByTestId('consent-utility')).toHaveAttribute('data-state', 'opted_in');
+      await expect(drawer.locator('[data-testid="consent-event"][data-category="utility"][data-state="opted_in"]')).toHaveCount(1);
     });
   });
 }

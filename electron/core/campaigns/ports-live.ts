@@ -172,8 +172,7 @@ export function contactsFromService(ctx: CoreContext, service: ContactsService):
       if (ids.length <= 16) {
         for (const id of ids) {
           const r = sendStateOne.get(category, id) as
-            | { phone: string | null; userId: string | null; consent: string | null; held: number }
-            | undefined;
+            { phone: string | null; userId: string | null; consent: string | null; held: number } | undefined;
           if (r)
             out.set(id, { consent: (r.consent as ConsentState | null) ?? 'unknown', held: r.held === 1, phone: r.phone, userId: r.userId });
         }

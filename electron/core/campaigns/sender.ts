@@ -720,7 +720,10 @@ export class Sender {
         this.record(rt, { kind: 'failed', at: now, ...base });
         if (row.phone || row.user_id)
           void Promise.resolve(
-            this.ports.contacts.recordOptOut(row.phone ?? `bsuid:${row.user_id}`, { at: now, evidence: `send answered ${err.code}: ${detail}` }),
+            this.ports.contacts.recordOptOut(row.phone ?? `bsuid:${row.user_id}`, {
+              at: now,
+              evidence: `send answered ${err.code}: ${detail}`,
+            }),
           ).catch((x: unknown) => this.ctx.log.error('opt-out not recorded', { error: String(x) }));
         return;
       case 'halt_campaign': {

@@ -14,6 +14,7 @@ import { subjectTraces } from '../privacy/store/subject-traces';
 import { holdHistory, holdOf } from './holds';
 import { recordAudit } from '../audit/record';
 import { identityKey } from './user-ids-store';
+import { contactAddress } from './store/contacts';
 
 export interface EraseInfo {
   contactId: number;
@@ -40,9 +41,7 @@ export function onErase(c: ContactsScope, listener: (info: EraseInfo) => void): 
  * SHA-256 of a phone number can be reversed by trying every number.
  */
 export function eraseById(c: ContactsScope, id: number, suppress: boolean): boolean {
-  const who = c.db.prepare('SELECT phone, user_id FROM contacts WHERE id = ?').get(id) as
-    | { phone: string | null; user_id: string | null }
-    | undefined;
+  const who = contactAddress(c.db, id);
   if (who === undefined) return false;
   // A contact known only by its WhatsApp user id is keyed `bsuid:<id>` (suppression record, hash)
   // and its webhook traces are found by the user id, as a number's are by its wa_id.

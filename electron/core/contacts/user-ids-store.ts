@@ -69,8 +69,7 @@ const e164Of = (phone: string) => (phone.startsWith('+') ? phone : `+${phone.rep
  */
 function takeUserId(db: Db, userId: string, id: number, at: number): void {
   const other = db.prepare('SELECT id, phone FROM contacts WHERE user_id = ? AND id != ?').get(userId, id) as
-    | { id: number; phone: string | null }
-    | undefined;
+    { id: number; phone: string | null } | undefined;
   if (!other) return;
   if (other.phone === null) mergeUserIdContact(db, other.id, id, at);
   else db.prepare('UPDATE contacts SET user_id = NULL WHERE id = ?').run(other.id);
@@ -252,7 +251,9 @@ export function ensureUserIdContact(db: Db, p: UserIdPerson): number | null {
 export function mergeUserIdContact(db: Db, from: number, into: number, at: number): void {
   db.transaction(() => {
     const events = db
-      .prepare('SELECT category, state, source, source_detail, actor, evidence, at FROM consent_events WHERE contact_id = ? ORDER BY at, id')
+      .prepare(
+        'SELECT category, state, source, source_detail, actor, evidence, at FROM consent_events WHERE contact_id = ? ORDER BY at, id',
+      )
       .all(from) as {
       category: ConsentCategory;
       state: 'opted_in' | 'opted_out';
@@ -276,17 +277,18 @@ export function mergeUserIdContact(db: Db, from: number, into: number, at: numbe
         at: e.at,
       });
     }
-    db.prepare('INSERT OR IGNORE INTO contact_tags (tag_id, contact_id) SELECT tag_id, ? FROM contact_tags WHERE contact_id = ?').run(into, from);
-    db.prepare('INSERT OR IGNORE INTO contact_attributes (contact_id, attr_id, value) SELECT ?, attr_id, value FROM contact_attributes WHERE contact_id = ?').run(
+    db.prepare('INSERT OR IGNORE INTO contact_tags (tag_id, contact_id) SELECT tag_id, ? FROM contact_tags WHERE contact_id = ?').run(
       into,
       from,
     );
+    db.prepare(
+      'INSERT OR IGNORE INTO contact_attributes (contact_id, attr_id, value) SELECT ?, attr_id, value FROM contact_attributes WHERE contact_id = ?',
+    ).run(into, from);
     db.prepare('UPDATE contact_messages SET contact_id = ? WHERE contact_id = ?').run(into, from);
     db.prepare('UPDATE campaign_recipients SET contact_id = ? WHERE contact_id = ?').run(into, from);
-    db.prepare('INSERT OR IGNORE INTO contact_holds (contact_id, reason, detail, held_at) SELECT ?, reason, detail, held_at FROM contact_holds WHERE contact_id = ?').run(
-      into,
-      from,
-    );
+    db.prepare(
+      'INSERT OR IGNORE INTO contact_holds (contact_id, reason, detail, held_at) SELECT ?, reason, detail, held_at FROM contact_holds WHERE contact_id = ?',
+    ).run(into, from);
     db.prepare('UPDATE contact_hold_events SET contact_id = ? WHERE contact_id = ?').run(into, from);
     const f = db.prepare('SELECT name, username, parent_user_id, last_messaged_at FROM contacts WHERE id = ?').get(from) as {
       name: string;
@@ -373,6 +375,11 @@ export function userIdInfo(
       : (db.prepare('SELECT user_id AS userId, parent_user_id AS parentUserId, username FROM contacts WHERE id = ?').get(contactId) as
           { userId: string | null; parentUserId: string | null; username: string | null } | undefined);
   return { contact: c ?? null, withoutPhone: pendingUserIds(db) };
+}
+
+/** Whether contacts.phone may be NULL here (migration 0017 applied; a webhook-only database has no contacts). */
+export function hasPhonelessContacts(db: Db): boolean {
+  return db.prepare("SELECT \"notnull\" FROM pragma_table_info('contacts') WHERE name = 'phone'").pluck().get() === 0;
 }
 
 /** Whether this database has the contacts' BSUID columns (a webhook-only database has no contacts). */

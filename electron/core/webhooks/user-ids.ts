@@ -8,7 +8,14 @@
  * carries both links the phone to that contact, or merges it into the phone's contact.
  */
 import type { Db } from '../db/connection';
-import { applyWaitingUserIdConsent, changeUserId, ensureUserIdContact, hasUserIdColumns, linkUserId } from '../contacts/user-ids-store';
+import {
+  applyWaitingUserIdConsent,
+  changeUserId,
+  ensureUserIdContact,
+  hasPhonelessContacts,
+  hasUserIdColumns,
+  linkUserId,
+} from '../contacts/user-ids-store';
 import type { MessageEvent, StatusEvent, UserPreferenceEvent } from './events';
 import type { WebhookRouter } from './router';
 
@@ -81,9 +88,4 @@ export function registerUserIds(db: Db, router: WebhookRouter): (() => void)[] {
     { name: 'contacts:user-id-preference' },
   );
   return [onMessage, onStatus, onPref];
-}
-
-/** Whether contacts.phone may be NULL here (migration 0017 applied). */
-function hasPhonelessContacts(db: Db): boolean {
-  return db.prepare("SELECT \"notnull\" FROM pragma_table_info('contacts') WHERE name = 'phone'").pluck().get() === 0;
 }

@@ -9,7 +9,16 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { SANDBOX_PHONE_NUMBER_ID } from '../../../electron/core/sandbox/index';
-import { linkUserId } from '../../../electron/core/contacts/user-ids-store';
+import Database from 'better-sqlite3';
+import { applyWaitingUserIdConsent, hasPhonelessContacts, linkUserId } from '../../../electron/core/contacts/user-ids-store';
+import { migrate } from '../../../electron/core/db/migrate';
+import { migrations } from '../../../electron/core/db/migrations';
+import type { Db } from '../../../electron/core/db/connection';
+import { createCore } from '../../../electron/core/index';
+import { silentLogger } from '../../../electron/core/log';
+import { runCli } from '../../../electron/core/cli/index';
+import type { CliIo } from '../../../electron/core/cli/io';
+import { tempDataDir } from '../../support/harness';
 import { ok, phoneOf, scenario, seedContacts, utilityDraft, world, type World } from '../campaigns/helpers';
 
 let w: World | null = null;
@@ -54,7 +63,11 @@ const marketingDraft = (name: string) =>
 async function phonelessWriter(phone: string, username: string): Promise<{ userId: string; contact: Row }> {
   const userId = (await admin('users/username', { phone, username })).user_id as string;
   await admin('inbound', { from: phone, kind: 'text', text: 'hello', phone_number_id: SANDBOX_PHONE_NUMBER_ID });
-  const contact = await until(() => byUserId(userId), (c) => c !== undefined, 'the contact')!;
+  const contact = await until(
+    () => byUserId(userId),
+    (c) => c !== undefined,
+    'the contact',
+  )!;
   return { userId, contact: contact! };
 }
 
@@ -74,7 +87,10 @@ describe('contacts known only by their WhatsApp user id', () => {
     const phone = phoneOf(7);
     const { userId, contact } = await phonelessWriter(phone, 'noa.k');
     // The webhook carried no phone, and the contact has none.
-    const body = w.sandbox.webhookLog({ field: 'messages' }).map((e) => e.body).find((b) => b.includes('"hello"'))!;
+    const body = w.sandbox
+      .webhookLog({ field: 'messages' })
+      .map((e) => e.body)
+      .find((b) => b.includes('"hello"'))!;
     expect(body).toContain(userId);
     expect(body).not.toContain(phone.slice(1));
     expect(contact).toMatchObject({ phone: null, username: 'noa.k', user_id: userId });
@@ -87,9 +103,7 @@ describe('contacts known only by their WhatsApp user id', () => {
     expect(found.rows.map((r) => r.id)).toEqual([contact.id]);
 
     // Consent by user id (the CLI's `pacer contacts opt-in IL.… ` sends the same call).
-    const opted = await ok(
-      w.core.call('contacts:opt-in', { contact: { userId }, category: 'marketing', source: 'asked in chat' }),
-    );
+    const opted = await ok(w.core.call('contacts:opt-in', { contact: { userId }, category: 'marketing', source: 'asked in chat' }));
     expect(opted.consent.marketing).toBe('opted_in');
 
     // A marketing campaign to everyone: 3 recipients, one of them by user id.
@@ -98,7 +112,11 @@ describe('contacts known only by their WhatsApp user id', () => {
     expect(plan).toMatchObject({ audience: 3, eligible: 3 });
     await ok(w.core.call('campaigns:start', { id: c.id }));
     w.campaigns.startEngine({});
-    await until(() => w!.campaigns.get(c.id).state, (s) => s === 'completed', 'completion');
+    await until(
+      () => w!.campaigns.get(c.id).state,
+      (s) => s === 'completed',
+      'completion',
+    );
 
     const toHer = bodies.filter((b) => b.body.recipient === userId);
     expect(toHer).toHaveLength(1);
@@ -140,7 +158,11 @@ describe('contacts known only by their WhatsApp user id', () => {
     const c = await ok(w.core.call('campaigns:create', { ...marketingDraft('Waiting'), options: { rate: 1000, margin: 0.9 } }));
     await ok(w.core.call('campaigns:start', { id: c.id }));
     w.campaigns.startEngine({});
-    await until(() => w!.campaigns.engine!.sender.waitReason, (r) => r === 'budget', 'a budget wait');
+    await until(
+      () => w!.campaigns.engine!.sender.waitReason,
+      (r) => r === 'budget',
+      'a budget wait',
+    );
     const state = () =>
       w!.core.db
         .prepare('SELECT state, skip_reason FROM campaign_recipients WHERE campaign_id = ? AND contact_id = ?')
@@ -153,7 +175,11 @@ describe('contacts known only by their WhatsApp user id', () => {
     await until(state, (s) => s.state === 'skipped', 'the skip', 5_000);
     expect(state()).toEqual({ state: 'skipped', skip_reason: 'opted_out' });
     w.sandbox.setMessagingLimit('TIER_2K');
-    await until(() => w!.campaigns.get(c.id).state, (s) => s === 'completed', 'completion');
+    await until(
+      () => w!.campaigns.get(c.id).state,
+      (s) => s === 'completed',
+      'completion',
+    );
     expect(w.sandbox.messages({ waId: phoneOf(500).slice(1) })).toHaveLength(0);
     expect(w.sandbox.stats().duplicates.same_callback_data).toBe(0);
   }, 60_000);
@@ -163,7 +189,9 @@ describe('contacts known only by their WhatsApp user id', () => {
     const db = w.core.db;
     const t0 = Date.now();
     // Learnt: nobody has the phone yet.
-    db.prepare("INSERT INTO contacts (phone, user_id, username, name, created_at, updated_at) VALUES (NULL, 'IL.1000000001', 'avi', 'Avi', 1, 1)").run();
+    db.prepare(
+      "INSERT INTO contacts (phone, user_id, username, name, created_at, updated_at) VALUES (NULL, 'IL.1000000001', 'avi', 'Avi', 1, 1)",
+    ).run();
     const avi = linkUserId(db, { phone: '972541234561', userId: 'IL.1000000001', parentUserId: null, username: null, at: t0 });
     expect(db.prepare('SELECT phone, country, user_id, name FROM contacts WHERE id = ?').get(avi)).toEqual({
       phone: '+972541234561',
@@ -177,7 +205,9 @@ describe('contacts known only by their WhatsApp user id', () => {
     seedContacts(w.core, 1, { consent: 'marketing', tag: 'vip', phone: () => '+972541234562' });
     const phoneContact = db.prepare("SELECT id FROM contacts WHERE phone = '+972541234562'").pluck().get() as number;
     await ok(w.core.call('contacts:opt-out', { contact: { id: phoneContact }, category: 'utility', reason: 'asked' }));
-    db.prepare("INSERT INTO contacts (phone, user_id, username, name, created_at, updated_at) VALUES (NULL, 'IL.1000000002', 'dana', 'Dana', 1, 1)").run();
+    db.prepare(
+      "INSERT INTO contacts (phone, user_id, username, name, created_at, updated_at) VALUES (NULL, 'IL.1000000002', 'dana', 'Dana', 1, 1)",
+    ).run();
     const bare = db.prepare("SELECT id FROM contacts WHERE user_id = 'IL.1000000002'").pluck().get() as number;
     // The person known by user id stopped marketing later than the phone contact's opt-in.
     await ok(w.core.call('contacts:opt-out', { contact: { userId: 'IL.1000000002' }, category: 'marketing', reason: 'STOP in chat' }));
@@ -204,4 +234,61 @@ describe('contacts known only by their WhatsApp user id', () => {
     expect(detail.contact.tags).toEqual(['vip']);
     expect(db.pragma('foreign_key_check')).toEqual([]);
   }, 60_000);
+
+  it('the CLI records consent by WhatsApp user id, and prints the id where the phone would be', async () => {
+    const dir = tempDataDir();
+    const setup = createCore({ dataDir: dir, host: 'cli', log: silentLogger });
+    setup.db
+      .prepare(
+        "INSERT INTO contacts (phone, user_id, username, name, created_at, updated_at) VALUES (NULL, 'IL.1502576394655843', 'noa.k', 'Noa', 1, 1)",
+      )
+      .run();
+    await setup.close();
+    const pacer = async (...args: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, untilSignal: () => new Promise(() => {}) };
+      const code = await runCli(['--data-dir', dir, ...args], io);
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    };
+    const inOk = await pacer('contacts', 'opt-in', 'IL.1502576394655843', '--category', 'marketing', '--source', 'asked in chat');
+    expect(inOk.err).toBe('');
+    expect(inOk.code).toBe(0);
+    expect(inOk.out).toContain('IL.1502576394655843 @noa.k');
+    expect(inOk.out).toContain('marketing: opted_in');
+    const out = await pacer('contacts', 'opt-out', 'IL.1502576394655843', '--category', 'marketing', '--json');
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.out)).toMatchObject({ phone: null, name: 'Noa', consent: { marketing: 'opted_out' } });
+    const unknown = await pacer('contacts', 'opt-out', 'IL.999999999', '--category', 'marketing');
+    expect(unknown.code).not.toBe(0);
+  }, 60_000);
+
+  it('consent that waited by BSUID before 0017 lands on the contacts 0017 made, in time order; nothing is lost', () => {
+    const db = new Database(':memory:') as unknown as Db;
+    db.pragma('foreign_keys = ON');
+    migrate(db, migrations.slice(0, 16));
+    expect(hasPhonelessContacts(db)).toBe(false);
+    db.exec(`
+      INSERT INTO user_id_consent_pending (user_id, username, profile_name, category, state, source, source_detail, at, event_key) VALUES
+        ('IL.2000000001', 'noa_k', 'Noa', 'all', 'opted_out', 'keyword', 'keyword STOP', 10, 'a'),
+        ('IL.2000000001', 'noa_k', 'Noa', 'marketing', 'opted_in', 'button', 'button START', 20, 'b'),
+        ('IL.2000000002', NULL, 'Eli', 'marketing', 'opted_out', 'meta_preference', 'preference stop', 30, 'c');
+    `);
+    migrate(db, migrations);
+    expect(hasPhonelessContacts(db)).toBe(true);
+    expect(applyWaitingUserIdConsent(db)).toBe(3);
+    const state = (userId: string) =>
+      Object.fromEntries(
+        (
+          db
+            .prepare('SELECT s.category, s.state FROM consent_state s JOIN contacts c ON c.id = s.contact_id WHERE c.user_id = ?')
+            .all(userId) as { category: string; state: string }[]
+        ).map((r) => [r.category, r.state]),
+      );
+    expect(state('IL.2000000001')).toEqual({ marketing: 'opted_in', utility: 'opted_out' });
+    expect(state('IL.2000000002')).toEqual({ marketing: 'opted_out' });
+    expect(db.prepare('SELECT count(*) FROM user_id_consent_pending').pluck().get()).toBe(0);
+    expect(db.prepare('SELECT count(*) FROM consent_events').pluck().get()).toBe(4);
+    expect(applyWaitingUserIdConsent(db)).toBe(0); // once
+  });
 });

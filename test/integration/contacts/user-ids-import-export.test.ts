@@ -66,18 +66,18 @@ describe('BSUID columns in imports', () => {
     await importFile(c, tempFile('a.csv', 'phone,whatsapp_user_id\n+972502345678,IL.1502576394655843\n'));
     // A STOP from a phone-less webhook for a BSUID no contact has yet: a contact without a phone (migration 0017).
     const bare = recordConsentByUserId(c.db, {
-        userId: 'IL.999000111222',
-        parentUserId: null,
-        username: null,
-        profileName: null,
-        category: 'all',
-        state: 'opted_out',
-        source: 'keyword',
-        sourceDetail: 'keyword STOP',
-        evidence: null,
-        at: 1_000,
-        eventKey: 'k1',
-      });
+      userId: 'IL.999000111222',
+      parentUserId: null,
+      username: null,
+      profileName: null,
+      category: 'all',
+      state: 'opted_out',
+      source: 'keyword',
+      sourceDetail: 'keyword STOP',
+      evidence: null,
+      at: 1_000,
+      eventKey: 'k1',
+    });
     expect(c.db.prepare('SELECT phone, user_id FROM contacts WHERE id = ?').get(bare)).toEqual({ phone: null, user_id: 'IL.999000111222' });
     // The person changed number: the new file has the old BSUID on the new number, and the pending one.
     const file = tempFile('b.csv', 'phone,whatsapp_user_id\n+972529876543,IL.1502576394655843\n+972533456789,IL.999000111222\n');

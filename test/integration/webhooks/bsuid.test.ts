@@ -88,7 +88,8 @@ describe('business-scoped user ids through the signed webhook path', () => {
     const phone = '+972541239999';
     const bsuid = (await admin('users/username', { phone, username: 'newcomer' })).user_id as string;
     await admin('user-preferences', { wa_id: phone, value: 'stop' });
-    const bareId = () => w!.core.db.prepare('SELECT id FROM contacts WHERE user_id = ? AND phone IS NULL').pluck().get(bsuid) as number | undefined;
+    const bareId = () =>
+      w!.core.db.prepare('SELECT id FROM contacts WHERE user_id = ? AND phone IS NULL').pluck().get(bsuid) as number | undefined;
     await until(() => bareId() !== undefined && consent(bareId()!) === 'opted_out');
     expect(w.core.db.prepare('SELECT count(*) FROM user_id_consent_pending').pluck().get()).toBe(0);
     // Later the person is imported by phone, and a send's status links phone and BSUID.

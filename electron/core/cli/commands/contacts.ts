@@ -98,9 +98,7 @@ function humanContact(c: ContactRow): string {
 /** The list item shape of cli.md: id, phone, name, first_name, last_name, email, tags, attributes, consent. */
 const listItem = (c: ContactRow) => ({
   id: c.id,
-  phone: c.phone, // null: known only by its WhatsApp user id
-  user_id: c.user_id ?? null,
-  username: c.username ?? null,
+  phone: c.phone, // null: known only by its WhatsApp user id (cli.md's shape has no user id field yet)
   name: c.name,
   first_name: c.first_name,
   last_name: c.last_name,

@@ -75,6 +75,12 @@ export function contactIdByPhone(db: Db, e164: string): number | undefined {
   return db.prepare('SELECT id FROM contacts WHERE phone = ?').pluck().get(e164) as number | undefined;
 }
 
+/** A contact's addresses (phone and/or WhatsApp user id), or undefined when there is no such contact. */
+export function contactAddress(db: Db, id: number): { phone: string | null; user_id: string | null } | undefined {
+  return db.prepare('SELECT phone, user_id FROM contacts WHERE id = ?').get(id) as
+    { phone: string | null; user_id: string | null } | undefined;
+}
+
 /** undefined: no such contact; null: a contact known only by its WhatsApp user id. */
 export function contactPhone(db: Db, id: number): string | null | undefined {
   return db.prepare('SELECT phone FROM contacts WHERE id = ?').pluck().get(id) as string | null | undefined;
@@ -238,9 +244,7 @@ export function countWhere(db: Db, where: SqlCond): number {
 export function* contactBatches(db: Db, where: SqlCond, batch = 2000): Generator<ContactRow[]> {
   let after = 0;
   // The BSUID columns too: exports write them (contacts/export.ts).
-  const stmt = db.prepare(
-    `SELECT ${BASE_COLUMNS} FROM contacts c WHERE c.id > ? AND ${where.sql} ORDER BY c.id LIMIT ?`,
-  );
+  const stmt = db.prepare(`SELECT ${BASE_COLUMNS} FROM contacts c WHERE c.id > ? AND ${where.sql} ORDER BY c.id LIMIT ?`);
   for (;;) {
     const rows = stmt.all(after, ...where.params, batch) as BaseRow[];
     if (!rows.length) return;

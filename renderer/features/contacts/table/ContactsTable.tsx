@@ -200,13 +200,7 @@ function Row({
         )}
       </span>
       <span role="gridcell" className="ct-strong">
-        {row.name ? (
-          <bdi>{row.name}</bdi>
-        ) : row.username ? (
-          <bdi className="ltr">@{row.username}</bdi>
-        ) : (
-          <span className="muted">—</span>
-        )}
+        {row.name ? <bdi>{row.name}</bdi> : row.username ? <bdi className="ltr">@{row.username}</bdi> : <span className="muted">—</span>}
       </span>
       <span role="gridcell" className="muted ct-ltr-cell">
         {row.email ?? ''}
