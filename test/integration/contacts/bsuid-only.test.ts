@@ -146,6 +146,11 @@ describe('contacts known only by their WhatsApp user id', () => {
     // The recipients page shows the user id as the address.
     const page = await ok(w.core.call('campaigns:recipients', { id: c.id, limit: 10 }));
     expect(page.rows.find((r) => r.contact_id === contact.id)?.phone).toBe(userId);
+    // So do the report exports.
+    for (const format of ['csv', 'json'] as const) {
+      const file = await ok(w.core.call('campaigns:export', { id: c.id, format }));
+      expect(file.content, format).toContain(userId);
+    }
   }, 60_000);
 
   it('a STOP by user id while the send waits for the 24-hour budget: never sent', async () => {
