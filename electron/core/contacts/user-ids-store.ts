@@ -1,5 +1,5 @@
 /**
- * Business-scoped user ids (BSUID) on contacts (migration 0011; docs/contacts.md).
+ * Business-scoped user ids (BSUID) on contacts (migrations 0014 and 0017; docs/contacts.md).
  *
  * Facts (../shared/reference/whatsapp-cloud-api.md §11; Meta "Business-scoped user IDs", updated
  * 2026-11-05; "System messages webhook reference", 2026-08-11; 360dialog "Usernames & BSUID"):
@@ -10,8 +10,9 @@
  * - linkUserId: a webhook that carries BOTH a phone and a BSUID stores the BSUID on the phone's
  *   contact (and applies any consent that waited for that BSUID).
  * - contactIdByUserId: who a phone-less webhook is about (the user id, else the parent id).
- * - recordConsentByUserId: a STOP / preference from a phone-less webhook; kept pending when no
- *   contact has that BSUID yet, never dropped.
+ * - recordConsentByUserId: a STOP / preference from a phone-less webhook; recorded on the contact
+ *   with that BSUID, made (without a phone) when nobody has it yet — never dropped. (Before 0017 it
+ *   waited in user_id_consent_pending; applyWaitingUserIdConsent records what still waits there.)
  * - changeUserId: `user_changed_user_id` moves the contact to its new BSUID.
  * - ensureUserIdContact: a person who wrote (or stopped) without a phone becomes a contact with
  *   phone NULL (migration 0017), named by their profile name; the ledger carries their consent.
@@ -185,7 +186,7 @@ export function recordConsentByUserId(db: Db, c: UserIdConsent): number | null {
     // Nobody has this BSUID yet: the person becomes a contact without a phone (since migration
     // 0017; before it the change waited in user_id_consent_pending). An erased person is not made
     // a contact again: their suppression record already keeps them from every send.
-    const created = ensureUserIdContact(db, { ...c, at: c.at });
+    const created = ensureUserIdContact(db, c);
     if (created === null) return null;
     recordConsent(db, {
       contactId: created,

@@ -20,7 +20,7 @@ import type { MessageEvent, StatusEvent, UserPreferenceEvent } from './events';
 import type { WebhookRouter } from './router';
 
 export function registerUserIds(db: Db, router: WebhookRouter): (() => void)[] {
-  // The contacts' BSUID columns (migration 0011) exist in every core; a webhook-only database has none.
+  // The contacts' BSUID columns (migration 0014) exist in every core; a webhook-only database has none.
   let ready: boolean | null = null;
   const contactsReady = () => (ready ??= hasUserIdColumns(db));
   // Consent that waited for a BSUID before migration 0017 made its person a contact: applied now.
