@@ -20,6 +20,8 @@ interface DbRow {
   id: number;
   campaign_id: string;
   phone: string | null;
+  /** Set (phone NULL) for a row addressed by the contact's WhatsApp user id. */
+  user_id?: string | null;
   state: LedgerState;
   wamid: string | null;
   error_code: number | null;
@@ -100,8 +102,8 @@ export function createStatusHandler(ctx: CoreContext, hooks: StatusHooks): (ev: 
           reopen = true;
         }
       }
-      if (errorClass === 'suppress_contact' && row.phone)
-        hooks.optOut(row.phone, ev.timestamp, `status failed ${next.errorCode} for ${ev.wamid}`);
+      if (errorClass === 'suppress_contact' && (row.phone || row.user_id))
+        hooks.optOut(row.phone ?? `bsuid:${row.user_id}`, ev.timestamp, `status failed ${next.errorCode} for ${ev.wamid}`);
     } else if (next.state === 'delivered' || next.state === 'read') {
       if (row.state !== 'delivered' && row.state !== 'read') hooks.delivered(row.campaign_id);
     }
