@@ -46,6 +46,11 @@ export interface ConsentEvidence {
    * at this time, ms), so it did not change it.
    */
   olderThan?: number;
+  /**
+   * Copied here when a contact known only by its WhatsApp user id turned out to be this contact's
+   * person (contacts/user-ids-store.ts mergeUserIdContact): that contact's id.
+   */
+  mergedFrom?: number;
 }
 
 /** Reads a stored structured value; null when the text is not one (a legacy English row). */
@@ -60,6 +65,7 @@ export function parseConsentEvidence(json: string | null | undefined): ConsentEv
       params,
       ...(typeof v.reason === 'string' ? { reason: v.reason } : {}),
       ...(typeof v.olderThan === 'number' ? { olderThan: v.olderThan } : {}),
+      ...(typeof v.mergedFrom === 'number' ? { mergedFrom: v.mergedFrom } : {}),
     };
   } catch {
     return null;

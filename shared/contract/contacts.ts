@@ -311,8 +311,11 @@ export interface ImportJob {
 
 export interface ContactRow {
   id: number;
-  /** E.164. */
-  phone: string;
+  /**
+   * E.164, or null for a person known only by their WhatsApp business-scoped user id (they wrote
+   * with a username and no number; docs/contacts.md): `user_id` is then set and sends address it.
+   */
+  phone: string | null;
   /** Display name: "first last", or the imported full name. */
   name: string;
   first_name: string | null;
@@ -326,7 +329,7 @@ export interface ContactRow {
   created_at: number;
   updated_at: number;
   last_messaged_at: number | null;
-  /** WhatsApp business-scoped user id and username (BSUID); filled by batch reads (exports). */
+  /** WhatsApp business-scoped user id and username (BSUID). */
   user_id?: string | null;
   username?: string | null;
 }
@@ -423,6 +426,8 @@ export const CONTACT_SORTS = ['created', 'updated', 'name', 'phone'] as const;
 const contactRefSchema = z.union([
   z.object({ id: z.number().int().positive() }).strict(),
   z.object({ phone: z.string().min(3).max(40) }).strict(),
+  /** A contact by its WhatsApp business-scoped user id (one known only by it has no phone). */
+  z.object({ userId: z.string().min(3).max(80) }).strict(),
 ]);
 
 // ---------------------------------------------------------------------------------------------

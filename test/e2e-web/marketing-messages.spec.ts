@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { Page } from '@playwright/test';
 import { test, expect, SHOTS } from './fixtures';
 
 /**
@@ -16,17 +15,30 @@ const LANGS = [
     unknown: 'Not known yet',
     notice: 'from Marketing to Utility',
     optedOut: 'Opted out',
+    noPhone: 'No phone',
+    noPhoneLong: 'no phone number — reachable by WhatsApp user id',
   },
-  { lang: 'he', dir: 'rtl', accepted: 'התנאים אושרו', unknown: 'עדיין לא ידוע', notice: 'משיווק לשירות', optedOut: 'ביקש להפסיק' },
-  { lang: 'zh-TW', dir: 'ltr', accepted: '已接受條款', unknown: '尚不清楚', notice: '從行銷改為工具', optedOut: '已退訂' },
+  {
+    lang: 'he',
+    dir: 'rtl',
+    accepted: 'התנאים אושרו',
+    unknown: 'עדיין לא ידוע',
+    notice: 'משיווק לשירות',
+    optedOut: 'הסיר הסכמה', // the drawer's consent badge
+    noPhone: 'אין טלפון',
+    noPhoneLong: 'אין מספר טלפון — ניתן להגיע דרך מזהה המשתמש בוואטסאפ',
+  },
+  {
+    lang: 'zh-TW',
+    dir: 'ltr',
+    accepted: '已接受條款',
+    unknown: '尚不清楚',
+    notice: '從行銷改為工具',
+    optedOut: '已退訂',
+    noPhone: '無電話',
+    noPhoneLong: '沒有電話號碼 — 可透過 WhatsApp 使用者 ID 聯絡',
+  },
 ] as const;
-
-async function tallShot(page: Page, file: string) {
-  const height = await page.evaluate(() => document.querySelector('.page')!.scrollHeight + 80);
-  await page.setViewportSize({ width: 1280, height: Math.max(800, Math.min(4000, height)) });
-  await page.screenshot({ path: path.join(SHOTS, file) });
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
 
 async function admin(base: string, p: string, body: unknown): Promise<Record<string, unknown>> {
   const r = await fetch(`${base}/__admin/${p}`, {
@@ -90,13 +102,27 @@ for (const l of LANGS) {
       await admin(sandbox, 'users/username', { phone: '+972541239999', username: 'noa.levi' });
       await admin(sandbox, 'user-preferences', { wa_id: '+972541239999', value: 'stop' });
       await page.getByTestId('nav-contacts').click();
-      const people = page.getByTestId('bsuid-only');
-      await expect(people).toBeVisible({ timeout: 15_000 });
-      await expect(people.getByTestId('bsuid-row')).toHaveCount(1);
-      await expect(people).toContainText('@noa.levi');
-      await expect(people).toContainText(l.optedOut);
-      await expect(people).not.toContainText('972541239999');
-      await tallShot(page, `bsuid-contacts-${l.lang}.png`);
+      // Since migration 0017 the person is a contact without a phone, in the list like anyone else.
+      const row = page.locator('[data-testid="contact-row"][data-user-id]');
+      await expect(row).toHaveCount(1, { timeout: 15_000 });
+      await expect(row.getByTestId('row-no-phone')).toHaveText(l.noPhone);
+      await expect(row).toContainText('User 9999'); // their WhatsApp profile name
+      await expect(row).not.toContainText('972541239999');
+      await expect(page.getByTestId('bsuid-only')).toHaveCount(0); // nobody waits outside Contacts any more
+      await page.screenshot({ path: path.join(SHOTS, `bsuid-contact-row-${l.lang}.png`) });
+      await row.click();
+      const drawer = page.getByTestId('contact-drawer');
+      await expect(drawer.getByTestId('drawer-no-phone')).toHaveText(l.noPhoneLong);
+      await expect(drawer.getByTestId('drawer-username')).toHaveText('@noa.levi');
+      await expect(drawer).toContainText(l.optedOut);
+      await expect(drawer).not.toContainText('972541239999');
+      await page.screenshot({ path: path.join(SHOTS, `bsuid-contact-drawer-${l.lang}.png`) });
+      // Consent is recorded for them like for anyone (by contact id; the CLI also takes the user id).
+      await drawer.getByTestId('opt-in-utility').click();
+      await page.getByTestId('opt-in-source').fill('Asked in the chat');
+      await page.getByTestId('opt-in-ok').click();
+      await expect(drawer.getByTestId('drawer-consent-utility').getByTestId('consent-utility')).toHaveAttribute('data-state', 'opted_in');
+      await expect(drawer.locator('[data-testid="consent-event"][data-category="utility"][data-state="opted_in"]')).toHaveCount(1);
     });
   });
 }

@@ -22,7 +22,9 @@ export function materialize(s: CampaignsScope, r: CampaignRow, d: Draft, plan: C
     rows.push({
       contact_id: numOrNull(e.contact.id),
       phone: e.phone,
-      phone_hash: s.hash(e.phone),
+      user_id: e.userId,
+      // The address (phone, or bsuid:<user id>) keys the 24-hour window, the frequency cap and the budget.
+      phone_hash: s.hash(e.address),
       country: e.country,
       tz,
       params: JSON.stringify(e.params),
@@ -32,11 +34,13 @@ export function materialize(s: CampaignsScope, r: CampaignRow, d: Draft, plan: C
   }
   for (const x of result.exclusions) {
     if (x.reason === 'duplicate') continue;
+    const byUserId = x.phone.startsWith('bsuid:');
     rows.push({
       contact_id: numOrNull(x.contactId),
-      phone: x.phone,
+      phone: byUserId ? null : x.phone,
+      user_id: byUserId ? x.phone.slice('bsuid:'.length) : null,
       phone_hash: s.hash(x.phone),
-      country: normalizePhone(x.phone)?.country ?? null,
+      country: byUserId ? null : (normalizePhone(x.phone)?.country ?? null),
       tz: null,
       params: null,
       state: 'skipped',

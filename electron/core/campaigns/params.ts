@@ -21,7 +21,8 @@ export type SourceTerm = { kind: 'field'; field: ContactField } | { kind: 'attr'
 
 /** What a contact offers to the mapping. */
 export interface ParamContact {
-  phone: string;
+  /** E.164; null for a contact known only by its WhatsApp user id (a {{phone}} parameter is then empty). */
+  phone: string | null;
   first_name?: string | null;
   last_name?: string | null;
   name?: string | null;

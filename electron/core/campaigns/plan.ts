@@ -22,6 +22,11 @@ export type ConsentState = 'opted_in' | 'opted_out' | 'unknown';
 
 export interface AudienceContact extends ParamContact {
   id: number | string;
+  /**
+   * WhatsApp business-scoped user id. A contact without a phone is addressed by it
+   * (`recipient: <user_id>` instead of `to`; docs/whatsapp.md "Business-scoped user IDs").
+   */
+  user_id?: string | null;
   /** Consent for the template's category. */
   consent: ConsentState;
   /** Contact-level suppression (e.g. undeliverable, blocked) — treated like an opt-out. */
@@ -42,15 +47,20 @@ export interface PlanInput {
   compiled: CompiledMapping;
   now: number;
   frequencyCap?: FrequencyCap | null;
-  /** Times of earlier sends of the same category to a phone (E.164), for the frequency cap. */
-  historyFor?: (phone: string) => readonly number[];
+  /** Times of earlier sends of the same category to an address (E.164, or `bsuid:<user id>`), for the frequency cap. */
+  historyFor?: (address: string) => readonly number[];
   /** Treat `unknown` consent as allowed (utility/authentication templates: the business relationship). */
   allowUnknownConsent?: boolean;
 }
 
 export interface PlannedRecipient {
   contact: AudienceContact;
-  phone: string;
+  /** E.164, or null when the contact is addressed by its user id. */
+  phone: string | null;
+  /** Set (and `phone` null) for a contact known only by its WhatsApp user id. */
+  userId: string | null;
+  /** The address key hashes are made of: the phone, or `bsuid:<user id>` (contacts/user-ids-store.ts identityKey). */
+  address: string;
   country: string | null;
   params: Record<string, string>;
 }
@@ -59,8 +69,12 @@ export interface PlanResult {
   audience: number;
   eligible: PlannedRecipient[];
   excluded: Record<ExclusionReason, number>;
+  /** `phone`: the address, E.164 or `bsuid:<user id>` for a contact known only by its user id. */
   exclusions: { contactId: number | string; phone: string; reason: ExclusionReason; detail?: string }[];
 }
+
+/** A business-scoped user id as Meta issues them: `CC.digits`, or `CC.ENT.digits` for a parent id. */
+export const isUserId = (s: string | null | undefined): s is string => !!s && /^[A-Z]{2}(\.ENT)?\.\d{5,}$/.test(s);
 
 /** E.164 and country of a phone, or null when it is not a valid number. */
 export function normalizePhone(raw: string): { e164: string; country: string | null } | null {
@@ -88,9 +102,18 @@ export function planAudience(input: PlanInput): PlanResult {
   const capWindowMs = cap ? cap.days * 86_400_000 : 0;
 
   for (const c of input.contacts) {
-    const norm = normalizePhone(c.phone);
+    // A contact known only by its user id is addressed by it; it has no country (no US rule, no
+    // per-market price) until a webhook tells its phone.
+    const norm: { e164: string; country: string | null; userId: string | null } | null = c.phone
+      ? (() => {
+          const n = normalizePhone(c.phone);
+          return n && { ...n, userId: null };
+        })()
+      : isUserId(c.user_id)
+        ? { e164: `bsuid:${c.user_id}`, country: null, userId: c.user_id }
+        : null;
     if (!norm) {
-      exclude(c, c.phone, 'invalid');
+      exclude(c, c.phone ?? c.user_id ?? '', 'invalid');
       continue;
     }
     if (seen.has(norm.e164)) {
@@ -121,12 +144,13 @@ export function planAudience(input: PlanInput): PlanResult {
         continue;
       }
     }
-    const params = resolveParams(input.compiled, { ...c, phone: norm.e164 });
+    const phone = norm.userId ? null : norm.e164;
+    const params = resolveParams(input.compiled, { ...c, phone });
     if (!params.ok) {
       exclude(c, norm.e164, 'unmapped_parameter', params.missing.join(','));
       continue;
     }
-    eligible.push({ contact: c, phone: norm.e164, country: norm.country, params: params.values });
+    eligible.push({ contact: c, phone, userId: norm.userId, address: norm.e164, country: norm.country, params: params.values });
   }
   return { audience: input.contacts.length, eligible, excluded, exclusions };
 }

@@ -82,7 +82,7 @@ export async function computePlan(s: CampaignsScope, d: Draft, campaignId: strin
         compiled,
         now,
         frequencyCap: cap,
-        historyFor: (phone) => history?.get(s.hash(phone)) ?? [],
+        historyFor: (address) => history?.get(s.hash(address)) ?? [],
       })
     : null;
 
@@ -94,7 +94,7 @@ export async function computePlan(s: CampaignsScope, d: Draft, campaignId: strin
   const window = windowNow(s);
   const rate = d.options.rate ?? DEFAULT_MPS;
   const eligible = result?.eligible ?? [];
-  const hashes = eligible.map((e) => s.hash(e.phone));
+  const hashes = eligible.map((e) => s.hash(e.address));
   // A series is forecast from its first occurrence (each occurrence re-plans at its own time).
   const start = d.schedule.repeat
     ? (upcomingRuns(s, campaignId, d.schedule, now, 1)[0] ?? now)
@@ -117,6 +117,8 @@ export async function computePlan(s: CampaignsScope, d: Draft, campaignId: strin
   });
   const byCountry = new Map<string, number>();
   for (const e of eligible) byCountry.set(e.country ?? '??', (byCountry.get(e.country ?? '??') ?? 0) + 1);
+  // The card first: reading it loads the shipped card on a fresh store, so the first plan is priced.
+  const card = cardInfo(s.ctx.db, now);
   const cost = estimateCost(rateCard(s), category, byCountry);
   if (result && result.eligible.length === 0)
     blockers.push({ code: 'nobody_eligible', params: {}, message: 'nobody in the audience is eligible' });
@@ -137,7 +139,7 @@ export async function computePlan(s: CampaignsScope, d: Draft, campaignId: strin
         estimate: true,
         unpriced: cost.unpriced,
         missing_countries: cost.missing_countries,
-        card: cardInfo(s.ctx.db, now),
+        card,
       },
       budget: {
         messaging_limit: tier,
@@ -180,7 +182,7 @@ export async function listExclusions(s: CampaignsScope, id: string, reason: Excl
   return {
     rows: filtered
       .slice(offset, offset + limit)
-      .map((e) => ({ contact_id: e.contactId, phone: e.phone, reason: e.reason, detail: e.detail ?? null })),
+      .map((e) => ({ contact_id: e.contactId, phone: e.phone.replace(/^bsuid:/, ''), reason: e.reason, detail: e.detail ?? null })),
     total: filtered.length,
   };
 }

@@ -16,6 +16,8 @@ import { tierLimit } from './messaging-window';
 import type { AudienceContact, ConsentState } from './plan';
 import { audienceSql } from '../contacts/rules';
 import { heldAmong } from '../contacts/holds';
+import { contactIdByUserId } from '../contacts/user-ids-store';
+import { recordConsent } from '../contacts/consent';
 import type { ContactRow } from '../../../shared/contract/contacts';
 import type { AccountPort, CampaignPorts, ConsentCategory, ContactSendState, ContactsPort, TemplateInfo, TemplatesPort } from './ports';
 
@@ -126,6 +128,7 @@ export function contactsFromService(ctx: CoreContext, service: ContactsService):
   const toContact = (c: ContactRow, category: ConsentCategory): AudienceContact => ({
     id: c.id,
     phone: c.phone,
+    user_id: c.user_id ?? null,
     first_name: c.first_name,
     last_name: c.last_name,
     name: c.name,
@@ -140,11 +143,11 @@ export function contactsFromService(ctx: CoreContext, service: ContactsService):
   const consentStmt = ctx.db
     .prepare(`SELECT c.id, (SELECT state FROM consent_state s WHERE s.contact_id = c.id AND s.category = ?) AS consent
     FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?))`);
-  const sendStateStmt = ctx.db.prepare(`SELECT c.id, c.phone,
+  const sendStateStmt = ctx.db.prepare(`SELECT c.id, c.phone, c.user_id AS userId,
       (SELECT state FROM consent_state s WHERE s.contact_id = c.id AND s.category = ?) AS consent,
       EXISTS (SELECT 1 FROM contact_holds h WHERE h.contact_id = c.id) AS held
     FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?))`);
-  const sendStateOne = ctx.db.prepare(`SELECT c.phone,
+  const sendStateOne = ctx.db.prepare(`SELECT c.phone, c.user_id AS userId,
       (SELECT state FROM consent_state s WHERE s.contact_id = c.id AND s.category = ?) AS consent,
       EXISTS (SELECT 1 FROM contact_holds h WHERE h.contact_id = c.id) AS held
     FROM contacts c WHERE c.id = ?`);
@@ -168,19 +171,22 @@ export function contactsFromService(ctx: CoreContext, service: ContactsService):
       // A claim batch is a few rows: one indexed lookup each is cheaper than building JSON for json_each.
       if (ids.length <= 16) {
         for (const id of ids) {
-          const r = sendStateOne.get(category, id) as { phone: string; consent: string | null; held: number } | undefined;
-          if (r) out.set(id, { consent: (r.consent as ConsentState | null) ?? 'unknown', held: r.held === 1, phone: r.phone });
+          const r = sendStateOne.get(category, id) as
+            { phone: string | null; userId: string | null; consent: string | null; held: number } | undefined;
+          if (r)
+            out.set(id, { consent: (r.consent as ConsentState | null) ?? 'unknown', held: r.held === 1, phone: r.phone, userId: r.userId });
         }
         return out;
       }
       for (let i = 0; i < ids.length; i += 5000) {
         for (const r of sendStateStmt.all(category, JSON.stringify(ids.slice(i, i + 5000))) as {
           id: number;
-          phone: string;
+          phone: string | null;
+          userId: string | null;
           consent: string | null;
           held: number;
         }[]) {
-          out.set(r.id, { consent: (r.consent as ConsentState | null) ?? 'unknown', held: r.held === 1, phone: r.phone });
+          out.set(r.id, { consent: (r.consent as ConsentState | null) ?? 'unknown', held: r.held === 1, phone: r.phone, userId: r.userId });
         }
       }
       return out;
@@ -195,6 +201,22 @@ export function contactsFromService(ctx: CoreContext, service: ContactsService):
       return out;
     },
     recordOptOut(phone, detail) {
+      // A row addressed by user id: the contact with that id (contacts/user-ids-store.ts).
+      if (phone.startsWith('bsuid:')) {
+        const id = contactIdByUserId(ctx.db, phone.slice('bsuid:'.length));
+        if (id !== null)
+          recordConsent(ctx.db, {
+            contactId: id,
+            category: 'marketing',
+            state: 'opted_out',
+            source: 'error_131050',
+            sourceDetail: 'error 131050',
+            actor: 'system',
+            evidence: detail.evidence,
+            at: detail.at,
+          });
+        return;
+      }
       // detail.at: the status webhook's timestamp (or the send's time): consent follows the latest action.
       service.recordConsentByPhone({
         phone,

@@ -28,8 +28,8 @@ export interface ContactsPort {
    * Missing id = erased.
    */
   sendStateOf(contactIds: readonly number[], category: ConsentCategory): Map<number, ContactSendState>;
-  /** 131050: the user stopped marketing messages from this business. */
-  recordOptOut(phone: string, detail: { at: number; evidence: ConsentEvidence }): Promise<void> | void;
+  /** 131050: the user stopped marketing messages from this business (`address`: E.164, or `bsuid:<user id>`). */
+  recordOptOut(address: string, detail: { at: number; evidence: ConsentEvidence }): Promise<void> | void;
   /** One contact (for previews and test sends). */
   contact(id: number): AudienceContact | null;
   /** The contact's message history (drawer) and last_messaged_at; called inside the sender's write transaction. */
@@ -49,7 +49,9 @@ export interface ContactsPort {
 export interface ContactSendState {
   consent: ConsentState;
   held: boolean;
-  phone: string;
+  /** NULL for a contact known only by its WhatsApp user id. */
+  phone: string | null;
+  userId?: string | null;
 }
 
 export interface TemplateInfo extends TemplateShape {

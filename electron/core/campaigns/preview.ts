@@ -37,7 +37,8 @@ export async function preview(
   const view = renderPreview(t, values);
   const footer = t.components.find((c) => c.type.toUpperCase() === 'FOOTER')?.text ?? null;
   return {
-    contact: contact ? { id: Number(contact.id), phone: contact.phone, name: contact.name ?? '' } : null,
+    // The address: a contact known only by its WhatsApp user id shows that id.
+    contact: contact ? { id: Number(contact.id), phone: contact.phone ?? contact.user_id ?? '', name: contact.name ?? '' } : null,
     params: values,
     missing: resolved.ok ? [] : resolved.missing,
     header: view.header,

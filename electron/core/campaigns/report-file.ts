@@ -82,14 +82,15 @@ export async function exportReport(
     args.push(...input.state);
   }
   if (input.search) {
-    where.push(`r.phone LIKE ? ESCAPE '\\'`);
+    where.push(`coalesce(r.phone, r.user_id) LIKE ? ESCAPE '\\'`);
     args.push(`%${input.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
   }
   const last = (col: string) =>
     hasReplies ? `(SELECT i.${col} FROM inbound_replies i WHERE i.recipient_id = r.id ORDER BY i.at DESC, i.id DESC LIMIT 1)` : 'NULL';
   const rows = db
     .prepare(
-      `SELECT ${EXPORT_COLUMNS.map((k) => `r.${k}`).join(', ')}, ct.name AS name, r.params AS params,
+      // The address column: the number, or the WhatsApp user id of a contact known only by it (0017).
+      `SELECT ${EXPORT_COLUMNS.map((k) => (k === 'phone' ? 'coalesce(r.phone, r.user_id) AS phone' : `r.${k}`)).join(', ')}, ct.name AS name, r.params AS params,
       ${last('text')} AS reply, ${last('payload')} AS reply_payload, ${last('at')} AS reply_at
     FROM campaign_recipients r LEFT JOIN contacts ct ON ct.id = r.contact_id WHERE ${where.join(' AND ')} ORDER BY r.id`,
     )

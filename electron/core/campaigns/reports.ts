@@ -371,7 +371,10 @@ export async function exportRecipients(
   // Columns a later migration added (pricing, clicks) read as empty on a database without them.
   const have = new Set(db.prepare(`SELECT name FROM pragma_table_info('campaign_recipients')`).pluck().all() as string[]);
   const stmt = db.prepare(
-    `SELECT ${EXPORT_COLUMNS.map((c) => (have.has(c) ? c : `NULL AS ${c}`)).join(', ')} FROM campaign_recipients WHERE ${where.join(' AND ')} ORDER BY id`,
+    // `phone`: the address — the number, or the WhatsApp user id of a contact known only by it (0017).
+    `SELECT ${EXPORT_COLUMNS.map((c) =>
+      c === 'phone' && have.has('user_id') ? 'coalesce(phone, user_id) AS phone' : have.has(c) ? c : `NULL AS ${c}`,
+    ).join(', ')} FROM campaign_recipients WHERE ${where.join(' AND ')} ORDER BY id`,
   );
   const base = `${
     c.name

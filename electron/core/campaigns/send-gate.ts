@@ -23,6 +23,8 @@ export type SendSkipReason = (typeof SEND_SKIP_REASONS)[number];
 export interface GateRow {
   contact_id: number | null;
   phone: string | null;
+  /** Set (phone NULL) for a row addressed by the contact's WhatsApp user id. */
+  user_id?: string | null;
 }
 
 /**
@@ -37,10 +39,12 @@ export function skipReasonFor(
   marketing: boolean,
   timing: { now: number; sendBy: number | null } = { now: 0, sendBy: null },
 ): SendSkipReason | null {
-  if (row.contact_id === null || !row.phone || !state) return 'erased';
+  if (row.contact_id === null || (!row.phone && !row.user_id) || !state) return 'erased';
   // The row carries the number it was planned for: a contact whose number was edited since must
-  // not be messaged at the old number (it may belong to someone else now).
-  if (state.phone !== row.phone) return 'phone_changed';
+  // not be messaged at the old number (it may belong to someone else now). A row addressed by
+  // user id follows the user id instead (a phone learnt since does not change who it reaches;
+  // a new user id — Meta issues one with a new number — does).
+  if (row.phone ? state.phone !== row.phone : state.userId !== row.user_id) return 'phone_changed';
   if (state.consent === 'opted_out') return 'opted_out';
   if (state.held) return 'held_number_changed';
   if (marketing && state.consent !== 'opted_in') return 'no_consent';

@@ -56,6 +56,8 @@ export interface WorkRow {
   campaign_id: string;
   contact_id: number | null;
   phone: string | null;
+  /** Set (phone NULL) when the contact is addressed by its WhatsApp user id: sent as `recipient`. */
+  user_id: string | null;
   phone_hash: string;
   country: string | null;
   tz: string | null;
@@ -616,7 +618,7 @@ export class Sender {
         return;
       }
       const body = buildTemplateMessage({
-        to: row.phone!,
+        ...(row.phone ? { to: row.phone } : { recipient: row.user_id! }),
         name: rt.templateName,
         language: rt.templateLanguage,
         components,
@@ -716,9 +718,9 @@ export class Sender {
         return;
       case 'suppress_contact':
         this.record(rt, { kind: 'failed', at: now, ...base });
-        if (row.phone)
+        if (row.phone || row.user_id)
           void Promise.resolve(
-            this.ports.contacts.recordOptOut(row.phone, {
+            this.ports.contacts.recordOptOut(row.phone ?? `bsuid:${row.user_id}`, {
               at: now,
               evidence: { code: 'send_refused', params: { error: err.code ?? '', detail } },
             }),
@@ -863,7 +865,7 @@ function statements(ctx: CoreContext) {
   const db = ctx.db;
   return {
     running: db.prepare(`SELECT * FROM campaigns WHERE state = 'running' ORDER BY started_at, id`),
-    due: db.prepare(`SELECT id, campaign_id, contact_id, phone, phone_hash, country, tz, params, attempts, retries_24h
+    due: db.prepare(`SELECT id, campaign_id, contact_id, phone, user_id, phone_hash, country, tz, params, attempts, retries_24h
       FROM campaign_recipients WHERE campaign_id = ? AND state = 'pending' AND (not_before IS NULL OR not_before <= ?) ORDER BY id LIMIT ?`),
     next: db.prepare(`SELECT min(not_before) AS t FROM campaign_recipients WHERE campaign_id = ? AND state = 'pending' AND not_before > ?`),
     defer: db.prepare(`UPDATE campaign_recipients SET not_before = ?, updated_at = ? WHERE id = ? AND state = 'pending'`),

@@ -21,6 +21,8 @@ interface DbRow {
   id: number;
   campaign_id: string;
   phone: string | null;
+  /** Set (phone NULL) for a row addressed by the contact's WhatsApp user id. */
+  user_id?: string | null;
   state: LedgerState;
   wamid: string | null;
   error_code: number | null;
@@ -101,8 +103,11 @@ export function createStatusHandler(ctx: CoreContext, hooks: StatusHooks): (ev: 
           reopen = true;
         }
       }
-      if (errorClass === 'suppress_contact' && row.phone)
-        hooks.optOut(row.phone, ev.timestamp, { code: 'status_failed', params: { error: next.errorCode ?? '', message: ev.wamid } });
+      if (errorClass === 'suppress_contact' && (row.phone || row.user_id))
+        hooks.optOut(row.phone ?? `bsuid:${row.user_id}`, ev.timestamp, {
+          code: 'status_failed',
+          params: { error: next.errorCode ?? '', message: ev.wamid },
+        });
     } else if (next.state === 'delivered' || next.state === 'read') {
       if (row.state !== 'delivered' && row.state !== 'read') hooks.delivered(row.campaign_id);
     }

@@ -17,7 +17,10 @@ function base(code: ConsentEvidence['code'], p: ConsentEvidenceParams): string {
       return `consent column "${s(p.column)}" of file ${s(p.file)}, imported ${iso(p.at)} by ${s(p.by)}`;
     case 'manual':
     case 'manual_bulk':
-      return [p.note, p.reference].filter((x) => x !== undefined && x !== '').map(s).join(' — ');
+      return [p.note, p.reference]
+        .filter((x) => x !== undefined && x !== '')
+        .map(s)
+        .join(' — ');
     case 'stop_keyword':
       return `reply "${s(p.keyword)}" (message ${s(p.message)})`;
     case 'button':
@@ -42,6 +45,7 @@ export function evidenceText(ev: ConsentEvidence | null): string | null {
   // A webhook's evidence names when the person acted and the event it came in (for audits).
   if (ev.params.ref !== undefined) text += ` — ${iso(ev.params.at)} [${s(ev.params.ref)}]`;
   if (ev.reason) text = `${text ? `${text} — ` : ''}re-opt-in reason: ${ev.reason}`;
+  if (ev.mergedFrom !== undefined) text = `${text ? `${text} — ` : ''}merged from contact #${ev.mergedFrom} (known by WhatsApp user id)`;
   if (ev.olderThan !== undefined) {
     const note = `not applied: older than the current state (${iso(ev.olderThan)})`;
     text = text ? `${text} — ${note}` : note;

@@ -119,7 +119,8 @@ export function recordConsent(db: Db, change: ConsentChange): ConsentCategory[] 
           const reason = change.reason?.trim();
           if (!reason)
             throw badInput('This contact opted out. Opting them back in needs a reason (for example, how they asked to be re-subscribed).');
-          evidence = { ...(evidence ?? { code: 'manual', params: {} }), reason };
+          // A merged copy's reason is the merge (mergedFrom says so in the evidence).
+          evidence = { ...(evidence ?? { code: 'manual', params: {} }), ...(evidence?.mergedFrom === undefined ? { reason } : {}) };
         }
       }
       if (!decides(change, cur)) {

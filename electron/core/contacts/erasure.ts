@@ -13,6 +13,8 @@ import { eraseTraces, scrubFreedPages } from '../privacy/store/erase-traces';
 import { subjectTraces } from '../privacy/store/subject-traces';
 import { holdHistory, holdOf } from './holds';
 import { recordAudit } from '../audit/record';
+import { identityKey } from './user-ids-store';
+import { contactAddress } from './store/contacts';
 
 export interface EraseInfo {
   contactId: number;
@@ -39,15 +41,18 @@ export function onErase(c: ContactsScope, listener: (info: EraseInfo) => void): 
  * SHA-256 of a phone number can be reversed by trying every number.
  */
 export function eraseById(c: ContactsScope, id: number, suppress: boolean): boolean {
-  const phone = c.store.contactPhone(id);
-  if (phone === undefined) return false;
-  const info = { contactId: id, phoneHash: phoneHash(phone) };
+  const who = contactAddress(c.db, id);
+  if (who === undefined) return false;
+  // A contact known only by its WhatsApp user id is keyed `bsuid:<id>` (suppression record, hash)
+  // and its webhook traces are found by the user id, as a number's are by its wa_id.
+  const key = identityKey(who.phone, who.user_id);
+  const info = { contactId: id, phoneHash: phoneHash(key) };
   for (const l of eraseListeners.get(c.db) ?? []) l(info);
   c.store.deleteContact(id);
   const now = c.now();
-  const detail = suppress ? { erasure_record: recordErasure(c.db, phone, now) } : { bulk_delete: true };
+  const detail = suppress ? { erasure_record: recordErasure(c.db, key, now) } : { bulk_delete: true };
   // Their number, name and replies go from the webhook tables too (privacy/store/erase-traces.ts).
-  if (detail.erasure_record) eraseTraces(c.db, phone, detail.erasure_record);
+  if (detail.erasure_record) eraseTraces(c.db, who.phone ?? who.user_id!, detail.erasure_record);
   recordAudit(c.ctx, { action: 'contact.erased', detail }); // actor by host: 'cli' or 'user'
   return true;
 }
@@ -99,6 +104,6 @@ export function subjectExport(c: ContactsScope, ref: ContactRef): Record<string,
     messages: d.messages,
     hold: holdOf(c.db, d.contact.id),
     hold_history: holdHistory(c.db, d.contact.id),
-    ...subjectTraces(c.db, d.contact.id, d.contact.phone),
+    ...subjectTraces(c.db, d.contact.id, d.contact.phone ?? d.contact.user_id ?? ''),
   };
 }

@@ -45,7 +45,7 @@ const attrText = (v: AttributeValue | undefined) => (v === undefined ? '' : type
 
 export function exportCells(c: ContactRow, cols: ExportColumns): string[] {
   return [
-    c.phone,
+    c.phone ?? '', // a contact known only by its user id: the whatsapp_user_id column identifies it
     c.name,
     c.first_name ?? '',
     c.last_name ?? '',

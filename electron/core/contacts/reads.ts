@@ -12,7 +12,9 @@ import type { SqlCond } from './rules';
 import type { ContactsScope } from './scope';
 import { idListCondition } from './store/contacts';
 
-export type ContactRef = { id: number } | { phone: string };
+import { contactIdByUserId } from './user-ids-store';
+
+export type ContactRef = { id: number } | { phone: string } | { userId: string };
 
 /** E.164 of a phone typed in any format (default country from Settings); bad_input otherwise. */
 export function normalize(c: ContactsScope, phone: string): string {
@@ -25,6 +27,11 @@ export function idOf(c: ContactsScope, ref: ContactRef): number {
   if ('id' in ref) {
     if (!c.store.contactExists(ref.id)) throw notFound(`No contact with id ${ref.id}.`);
     return ref.id;
+  }
+  if ('userId' in ref) {
+    const byUserId = contactIdByUserId(c.db, ref.userId.trim());
+    if (byUserId === null) throw notFound(`No contact with WhatsApp user id ${ref.userId}.`);
+    return byUserId;
   }
   const e164 = normalize(c, ref.phone);
   const id = c.store.contactIdByPhone(e164);

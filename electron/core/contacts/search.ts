@@ -40,7 +40,8 @@ export function phoneForms(e164: string, country: string | null): string[] {
 
 export interface IndexableContact {
   id: number;
-  phone: string;
+  /** NULL for a contact known only by its WhatsApp user id (migration 0017). */
+  phone: string | null;
   country: string | null;
   name: string;
   first_name: string | null;
@@ -59,11 +60,11 @@ function cjkTokens(text: string): string {
   return out.join(' ');
 }
 
-export function searchText(c: IndexableContact): string {
+export function searchText(c: Omit<IndexableContact, 'id'>): string {
   // The display name usually is "first last": index first/last only when they add something.
   const extra = [c.first_name, c.last_name].filter((w): w is string => !!w && !c.name.includes(w));
   const words = [c.name, ...extra, c.email ?? '', c.attrs ?? ''].join(' ');
-  return `${words.replace(CJK_G, ' $1 ')} ${cjkTokens(words)} ${phoneForms(c.phone, c.country).join(' ')}`;
+  return `${words.replace(CJK_G, ' $1 ')} ${cjkTokens(words)} ${c.phone ? phoneForms(c.phone, c.country).join(' ') : ''}`;
 }
 
 const SELECT_INDEXABLE = `

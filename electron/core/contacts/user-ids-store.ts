@@ -1,5 +1,5 @@
 /**
- * Business-scoped user ids (BSUID) on contacts (migration 0011; docs/contacts.md).
+ * Business-scoped user ids (BSUID) on contacts (migrations 0014 and 0017; docs/contacts.md).
  *
  * Facts (../shared/reference/whatsapp-cloud-api.md §11; Meta "Business-scoped user IDs", updated
  * 2026-11-05; "System messages webhook reference", 2026-08-11; 360dialog "Usernames & BSUID"):
@@ -10,14 +10,30 @@
  * - linkUserId: a webhook that carries BOTH a phone and a BSUID stores the BSUID on the phone's
  *   contact (and applies any consent that waited for that BSUID).
  * - contactIdByUserId: who a phone-less webhook is about (the user id, else the parent id).
- * - recordConsentByUserId: a STOP / preference from a phone-less webhook; kept pending when no
- *   contact has that BSUID yet, never dropped.
+ * - recordConsentByUserId: a STOP / preference from a phone-less webhook; recorded on the contact
+ *   with that BSUID, made (without a phone) when nobody has it yet — never dropped. (Before 0017 it
+ *   waited in user_id_consent_pending; applyWaitingUserIdConsent records what still waits there.)
  * - changeUserId: `user_changed_user_id` moves the contact to its new BSUID.
+ * - ensureUserIdContact: a person who wrote (or stopped) without a phone becomes a contact with
+ *   phone NULL (migration 0017), named by their profile name; the ledger carries their consent.
+ * - When a webhook later links that BSUID to a phone: the phone-less contact gets the phone, or —
+ *   when another contact already has that phone — is merged into it (mergeUserIdContact below).
  */
 import type { Db } from '../db/connection';
 import type { ConsentCategory, ConsentSource } from '../../../shared/contract/contacts';
 import { recordConsent } from './consent';
 import { parseConsentEvidence, type ConsentEvidence } from '../../../shared/contract/consent-evidence';
+import { reindexContact } from './search';
+import { deleteContact } from './store/contacts';
+import { erasedAt } from '../privacy/store/erasures';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+
+/**
+ * The identity key of a contact for hashes that used to take only its E.164 number (the ledger's
+ * phone_hash, the erasure suppression record): the phone, or `bsuid:<user_id>` for a contact
+ * known only by its business-scoped user id. A phone never starts with "bsuid:", so keys never clash.
+ */
+export const identityKey = (phone: string | null, userId: string | null): string => phone ?? `bsuid:${userId ?? ''}`;
 
 export function contactIdByUserId(db: Db, userId: string | null, parentUserId: string | null = null): number | null {
   if (userId) {
@@ -41,7 +57,25 @@ export interface UserIdSighting {
   at: number;
 }
 
+/** The ISO country of a full international number (the default country plays no part after "+"). */
+function countryOfE164(e164: string): string | null {
+  return parsePhoneNumberFromString(e164)?.country ?? null;
+}
+
 const e164Of = (phone: string) => (phone.startsWith('+') ? phone : `+${phone.replace(/\D/g, '')}`);
+
+/**
+ * Frees `userId` for contact `id`: another contact that had it loses it (an old number of the same
+ * person), or — when that contact is known ONLY by it (no phone) — is merged into `id`, since a
+ * contact without a phone or a user id cannot exist and it is the same person.
+ */
+function takeUserId(db: Db, userId: string, id: number, at: number): void {
+  const other = db.prepare('SELECT id, phone FROM contacts WHERE user_id = ? AND id != ?').get(userId, id) as
+    { id: number; phone: string | null } | undefined;
+  if (!other) return;
+  if (other.phone === null) mergeUserIdContact(db, other.id, id, at);
+  else db.prepare('UPDATE contacts SET user_id = NULL WHERE id = ?').run(other.id);
+}
 
 /**
  * Stores the BSUID (and parent id, username) on the contact with that phone. A BSUID belongs to
@@ -50,16 +84,31 @@ const e164Of = (phone: string) => (phone.startsWith('+') ? phone : `+${phone.rep
  */
 export function linkUserId(db: Db, s: UserIdSighting): number | null {
   return db.transaction(() => {
-    const id = s.phone
+    let id = s.phone
       ? ((db.prepare('SELECT id FROM contacts WHERE phone = ?').pluck().get(e164Of(s.phone)) as number | undefined) ?? null)
       : contactIdByUserId(db, s.userId);
+    if (s.phone) {
+      // The person was a contact by BSUID alone: now we know their phone.
+      const bare = db.prepare('SELECT id FROM contacts WHERE user_id = ? AND phone IS NULL').pluck().get(s.userId) as number | undefined;
+      if (bare !== undefined && id === null) {
+        const e164 = e164Of(s.phone);
+        db.prepare('UPDATE contacts SET phone = ?, country = coalesce(country, ?), updated_at = max(updated_at, ?) WHERE id = ?').run(
+          e164,
+          countryOfE164(e164),
+          s.at,
+          bare,
+        );
+        reindexContact(db, bare);
+        id = bare;
+      }
+    }
     if (id === null) return null;
     const cur = db.prepare('SELECT user_id, parent_user_id, username FROM contacts WHERE id = ?').get(id) as {
       user_id: string | null;
       parent_user_id: string | null;
       username: string | null;
     };
-    if (cur.user_id !== s.userId) db.prepare('UPDATE contacts SET user_id = NULL WHERE user_id = ? AND id != ?').run(s.userId, id);
+    if (cur.user_id !== s.userId) takeUserId(db, s.userId, id, s.at);
     if (
       cur.user_id !== s.userId ||
       (s.parentUserId && cur.parent_user_id !== s.parentUserId) ||
@@ -136,24 +185,154 @@ export function recordConsentByUserId(db: Db, c: UserIdConsent): number | null {
       });
       return id;
     }
-    db.prepare(
-      `INSERT OR IGNORE INTO user_id_consent_pending (user_id, parent_user_id, username, profile_name, category, state, source, source_detail, evidence, at, event_key)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      c.userId,
-      c.parentUserId,
-      c.username,
-      c.profileName,
-      c.category,
-      c.state,
-      c.source,
-      c.sourceDetail,
-      c.evidence ? JSON.stringify(c.evidence) : null,
-      c.at,
-      c.eventKey,
-    );
-    return null;
+    // Nobody has this BSUID yet: the person becomes a contact without a phone (since migration
+    // 0017; before it the change waited in user_id_consent_pending). An erased person is not made
+    // a contact again: their suppression record already keeps them from every send.
+    const created = ensureUserIdContact(db, c);
+    if (created === null) return null;
+    recordConsent(db, {
+      contactId: created,
+      category: c.category,
+      state: c.state,
+      source: c.source,
+      sourceDetail: c.sourceDetail,
+      actor: 'webhook',
+      evidence: c.evidence,
+      at: c.at,
+    });
+    return created;
   })();
+}
+
+export interface UserIdPerson {
+  userId: string;
+  parentUserId: string | null;
+  username: string | null;
+  profileName: string | null;
+  at: number;
+}
+
+/**
+ * The contact of a person known by BSUID: the one with that id (or parent id), else a new contact
+ * with phone NULL, named by their WhatsApp profile name (the Contacts page shows @username when
+ * there is none). Answers null for an erased person (suppression record on `bsuid:<id>`).
+ */
+export function ensureUserIdContact(db: Db, p: UserIdPerson): number | null {
+  return db.transaction(() => {
+    const found = contactIdByUserId(db, p.userId, p.parentUserId);
+    if (found !== null) {
+      // The username WhatsApp sends now; a name only where the contact has none (a typed one stays).
+      db.prepare(
+        `UPDATE contacts SET name = CASE WHEN name = '' THEN coalesce(?, '') ELSE name END, username = coalesce(?, username),
+           updated_at = max(updated_at, ?)
+         WHERE id = ? AND ((name = '' AND ? IS NOT NULL) OR (? IS NOT NULL AND username IS NOT ?))`,
+      ).run(p.profileName, p.username, p.at, found, p.profileName, p.username, p.username);
+      return found;
+    }
+    if (erasedAt(db, identityKey(null, p.userId)) !== null) return null;
+    const id = Number(
+      db
+        .prepare(
+          'INSERT INTO contacts (phone, name, user_id, parent_user_id, username, created_at, updated_at) VALUES (NULL, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(p.profileName ?? '', p.userId, p.parentUserId, p.username, p.at, p.at).lastInsertRowid,
+    );
+    reindexContact(db, id);
+    applyPending(db, id, p.userId);
+    return id;
+  })();
+}
+
+/**
+ * A phone-less contact (`from`, known by BSUID) turned out to be the person of an existing phone
+ * contact (`into`): one contact remains, the phone's. Consent history is kept — every event of
+ * `from` is replayed on `into` in its own time order by the ledger's rules (so the latest decision
+ * wins, an opt-out is never lost, and the copy says where it came from); tags, attributes the phone
+ * contact lacks, message history, holds and ledger rows move; then `from` is deleted (not erased:
+ * no suppression record). Never two contacts for one person.
+ */
+export function mergeUserIdContact(db: Db, from: number, into: number, at: number): void {
+  db.transaction(() => {
+    const events = db
+      .prepare(
+        'SELECT category, state, source, source_detail, actor, evidence, evidence_data, at FROM consent_events WHERE contact_id = ? ORDER BY at, id',
+      )
+      .all(from) as {
+      category: ConsentCategory;
+      state: 'opted_in' | 'opted_out';
+      source: ConsentSource;
+      source_detail: string;
+      actor: string;
+      evidence: string | null;
+      evidence_data: string | null;
+      at: number;
+    }[];
+    const note = `merged from contact #${from} (known by WhatsApp user id)`;
+    for (const e of events) {
+      recordConsent(db, {
+        contactId: into,
+        category: e.category,
+        state: e.state,
+        source: e.source,
+        sourceDetail: e.source_detail,
+        actor: e.actor,
+        // The copy keeps its evidence as data, marked as merged (a legacy row: its English text and the note).
+        evidence: ((data) =>
+          data
+            ? { ...data, mergedFrom: from }
+            : e.evidence
+              ? `${e.evidence} — ${note}`
+              : { code: 'manual' as const, params: {}, mergedFrom: from })(parseConsentEvidence(e.evidence_data)),
+        reason: note,
+        at: e.at,
+      });
+    }
+    db.prepare('INSERT OR IGNORE INTO contact_tags (tag_id, contact_id) SELECT tag_id, ? FROM contact_tags WHERE contact_id = ?').run(
+      into,
+      from,
+    );
+    db.prepare(
+      'INSERT OR IGNORE INTO contact_attributes (contact_id, attr_id, value) SELECT ?, attr_id, value FROM contact_attributes WHERE contact_id = ?',
+    ).run(into, from);
+    db.prepare('UPDATE contact_messages SET contact_id = ? WHERE contact_id = ?').run(into, from);
+    db.prepare('UPDATE campaign_recipients SET contact_id = ? WHERE contact_id = ?').run(into, from);
+    db.prepare(
+      'INSERT OR IGNORE INTO contact_holds (contact_id, reason, detail, held_at) SELECT ?, reason, detail, held_at FROM contact_holds WHERE contact_id = ?',
+    ).run(into, from);
+    db.prepare('UPDATE contact_hold_events SET contact_id = ? WHERE contact_id = ?').run(into, from);
+    const f = db.prepare('SELECT name, username, parent_user_id, last_messaged_at FROM contacts WHERE id = ?').get(from) as {
+      name: string;
+      username: string | null;
+      parent_user_id: string | null;
+      last_messaged_at: number | null;
+    };
+    deleteContact(db, from); // frees the BSUID (unique) for the phone contact
+    db.prepare(
+      `UPDATE contacts SET name = CASE WHEN name = '' THEN ? ELSE name END, username = coalesce(username, ?),
+         parent_user_id = coalesce(parent_user_id, ?), last_messaged_at = max(coalesce(last_messaged_at, 0), coalesce(?, 0)),
+         updated_at = max(updated_at, ?) WHERE id = ?`,
+    ).run(f.name, f.username, f.parent_user_id, f.last_messaged_at, at, into);
+    reindexContact(db, into);
+  })();
+}
+
+/**
+ * Consent rows that waited in user_id_consent_pending before migration 0017 (which made their
+ * people contacts): recorded on those contacts now, by the ledger's rules, and removed. Runs when
+ * the webhook domain starts; a no-op once the table is empty.
+ */
+export function applyWaitingUserIdConsent(db: Db): number {
+  const ids = db.prepare('SELECT DISTINCT user_id FROM user_id_consent_pending').pluck().all() as string[];
+  let applied = 0;
+  for (const userId of ids) {
+    const id = contactIdByUserId(db, userId);
+    if (id === null) continue; // no contact (an erased person): keeps waiting, never lost
+    db.transaction(() => {
+      applied += db.prepare('SELECT count(*) FROM user_id_consent_pending WHERE user_id = ?').pluck().get(userId) as number;
+      applyPending(db, id, userId);
+    })();
+  }
+  return applied;
 }
 
 /** People known only by BSUID (no contact has their id yet), with what they asked — for the Contacts page. */
@@ -183,7 +362,7 @@ export function changeUserId(
         ? ((db.prepare('SELECT id FROM contacts WHERE phone = ?').pluck().get(e164Of(ch.phone)) as number | undefined) ?? null)
         : null);
     if (id === null) return null;
-    db.prepare('UPDATE contacts SET user_id = NULL WHERE user_id = ? AND id != ?').run(ch.newUserId, id);
+    takeUserId(db, ch.newUserId, id, ch.at);
     db.prepare(
       'UPDATE contacts SET user_id = ?, parent_user_id = coalesce(?, parent_user_id), updated_at = max(updated_at, ?) WHERE id = ?',
     ).run(ch.newUserId, ch.newParentUserId, ch.at, id);
@@ -208,6 +387,11 @@ export function userIdInfo(
   return { contact: c ?? null, withoutPhone: pendingUserIds(db) };
 }
 
+/** Whether contacts.phone may be NULL here (migration 0017 applied; a webhook-only database has no contacts). */
+export function hasPhonelessContacts(db: Db): boolean {
+  return db.prepare("SELECT \"notnull\" FROM pragma_table_info('contacts') WHERE name = 'phone'").pluck().get() === 0;
+}
+
 /** Whether this database has the contacts' BSUID columns (a webhook-only database has no contacts). */
 export function hasUserIdColumns(db: Db): boolean {
   return db.prepare("SELECT 1 FROM pragma_table_info('contacts') WHERE name = 'user_id'").get() !== undefined;
@@ -220,7 +404,7 @@ export function hasUserIdColumns(db: Db): boolean {
 export function assignUserId(db: Db, contactId: number, userId: string | null, username: string | null, at: number): void {
   db.transaction(() => {
     if (userId) {
-      db.prepare('UPDATE contacts SET user_id = NULL WHERE user_id = ? AND id != ?').run(userId, contactId);
+      takeUserId(db, userId, contactId, at);
       db.prepare('UPDATE contacts SET user_id = ?, updated_at = max(updated_at, ?) WHERE id = ?').run(userId, at, contactId);
       applyPending(db, contactId, userId);
     }

@@ -66,19 +66,40 @@ export function migrate(
       db.exec(`VACUUM INTO '${target.replace(/'/g, "''")}'`);
       backups.push(target);
     }
-    db.transaction(() => {
-      if (typeof m.up === 'string') db.exec(m.up);
-      else m.up(db);
-      db.prepare('INSERT INTO schema_migrations (version, name, hash, applied_at) VALUES (?, ?, ?, ?)').run(
-        m.version,
-        m.name,
-        migrationHash(m),
-        now(),
-      );
-      db.pragma(`user_version = ${m.version}`);
-    })();
+    // A table rebuild needs foreign_keys OFF, which SQLite ignores inside a transaction: set it here.
+    const fkWasOn = m.foreignKeysOff === true && db.pragma('foreign_keys', { simple: true }) === 1;
+    if (fkWasOn) db.pragma('foreign_keys = OFF');
+    try {
+      runOne(db, m, now);
+    } finally {
+      if (fkWasOn) db.pragma('foreign_keys = ON');
+    }
     applied.push(m.version);
   }
   if (applied.length) db.pragma('optimize');
   return { from, to: latest, applied, backups };
+}
+
+function runOne(db: Db, m: Migration, now: () => number): void {
+  db.transaction(() => {
+    if (typeof m.up === 'string') db.exec(m.up);
+    else m.up(db);
+    if (m.foreignKeysOff) {
+      // What the rebuild left must satisfy every foreign key, or nothing of it is committed.
+      const bad = db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
+      if (bad.length) {
+        const first = bad[0]!;
+        throw new Error(
+          `migration ${m.version} (${m.name}) broke ${bad.length} foreign key(s), first ${first.table} row ${first.rowid} → ${first.parent}`,
+        );
+      }
+    }
+    db.prepare('INSERT INTO schema_migrations (version, name, hash, applied_at) VALUES (?, ?, ?, ?)').run(
+      m.version,
+      m.name,
+      migrationHash(m),
+      now(),
+    );
+    db.pragma(`user_version = ${m.version}`);
+  })();
 }

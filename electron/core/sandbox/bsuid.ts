@@ -11,6 +11,12 @@
  * preferences come WITHOUT a phone (`from` / `wa_id` left out) — what Meta does for a username
  * without a recent interaction. `POST /__admin/users/user-id-change` sends `user_changed_user_id`.
  * Implemented by rewriting each update as it is dispatched, so world.ts needs no knowledge of it.
+ *
+ * Sends may address a user by BSUID: `recipient: "<user id>"` instead of `to` (reference §11:
+ * "Recipients may be given as `to` (phone) or `recipient` (a business-scoped user id)").
+ * world-messages.ts resolves it with recipientWaId (an id this sandbox never issued is refused
+ * with 131026, like an undeliverable number); the message's statuses then carry
+ * `recipient_user_id` = that id, and no `recipient_id` when the user's phone is withheld.
  */
 import crypto from 'node:crypto';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
@@ -29,6 +35,8 @@ class BsuidState {
   enabled = false;
   readonly usernames = new Map<string, string>();
   readonly generation = new Map<string, number>();
+  /** wamid → the BSUID a send addressed with `recipient`. */
+  readonly sentTo = new Map<string, string>();
   constructor(readonly salt: string) {}
   userId(waId: string): string {
     const gen = this.generation.get(waId) ?? 0;
@@ -72,6 +80,13 @@ function rewriteValue(s: BsuidState, field: string, value: Obj): void {
     }
     for (const st of Array.isArray(value.statuses) ? value.statuses : []) {
       if (!isObj(st) || typeof st.recipient_id !== 'string') continue;
+      const addressed = typeof st.id === 'string' ? s.sentTo.get(st.id) : undefined;
+      if (addressed) {
+        // Sent by `recipient`: the status names the user by that id; the phone only when not withheld.
+        st.recipient_user_id = addressed;
+        if (withheld(digits(st.recipient_id))) delete st.recipient_id;
+        continue;
+      }
       // Sent to a phone: the phone stays on the status; the BSUID comes with it.
       st.recipient_user_id ??= s.userId(digits(st.recipient_id));
     }
@@ -83,6 +98,18 @@ function rewriteValue(s: BsuidState, field: string, value: Obj): void {
       if (withheld(w)) delete p.wa_id;
     }
   }
+}
+
+/** The wa_id of the user a `recipient` (BSUID) names, or null when this sandbox never issued it. */
+export function recipientWaId(world: SandboxWorld, userId: string): string | null {
+  const s = bsuidOf(world);
+  s.enabled = true; // a send by BSUID implies webhooks that carry them
+  return s.waIdOf(userId, new Set([...world.users.keys(), ...s.usernames.keys()]));
+}
+
+/** Remembers that `wamid` was addressed by `recipient` (its statuses name the user by it). */
+export function noteRecipientSend(world: SandboxWorld, wamid: string, userId: string): void {
+  bsuidOf(world).sentTo.set(wamid, userId);
 }
 
 /** Installs the rewrite on the world's webhook dispatcher (once). */

@@ -21,6 +21,8 @@ import {
   type TemplateState,
 } from './world-base';
 import { WorldInbound } from './world-inbound';
+import { noteRecipientSend, recipientWaId } from './bsuid';
+import type { SandboxWorld } from './world';
 
 export abstract class WorldMessages extends WorldInbound {
   // ---------------------------------------------------------------- sending
@@ -42,11 +44,18 @@ export abstract class WorldMessages extends WorldInbound {
           100,
           b.recipient_type === 'group' ? 'The sandbox does not emulate the Groups API' : 'recipient_type must be "individual"',
         );
-      if (b.to === undefined || b.to === '') throw new GraphError(131008, 'The parameter to is required.');
-      if (typeof b.to !== 'string' || !/^\+?[\d\s\-()]+$/.test(b.to))
+      // `recipient`: a business-scoped user id instead of the phone (bsuid.ts).
+      const byUserId = b.recipient !== undefined && (b.to === undefined || b.to === '');
+      if (b.recipient !== undefined && !byUserId) throw new GraphError(100, "Use either 'to' or 'recipient', not both");
+      if (!byUserId && (b.to === undefined || b.to === '')) throw new GraphError(131008, 'The parameter to is required.');
+      if (byUserId && (typeof b.recipient !== 'string' || !/^[A-Z]{2}(\.ENT)?\.\d{5,}$/.test(b.recipient)))
+        throw new GraphError(100, `Invalid parameter 'recipient': ${JSON.stringify(b.recipient)} is not a business-scoped user id`);
+      if (!byUserId && (typeof b.to !== 'string' || !/^\+?[\d\s\-()]+$/.test(b.to)))
         throw new GraphError(100, `Invalid parameter 'to': ${JSON.stringify(b.to)} is not a phone number`);
-      const input = b.to;
-      const digits = digitsOf(input);
+      const input = (byUserId ? b.recipient : b.to) as string;
+      const resolved = byUserId ? recipientWaId(this as unknown as SandboxWorld, input) : null;
+      if (byUserId && resolved === null) throw new GraphError(131026, `Message undeliverable: no WhatsApp user has the id ${input}`);
+      const digits = resolved ?? digitsOf(input);
       if (digits.length < 7 || digits.length > 15)
         throw new GraphError(100, `Invalid parameter 'to': ${input} is not a valid phone number`);
       const user = this.users.get(digits) ?? [...this.users.values()].find((u) => digitsOf(u.phone) === digits);
@@ -238,6 +247,9 @@ export abstract class WorldMessages extends WorldInbound {
       statuses: [],
     };
     this.messages.set(wamid, msg);
+    // Addressed by `recipient` (a BSUID): statuses name the user by it, the answer does not reveal the phone.
+    const byRecipient = !/^\+?[\d\s\-()]+$/.test(base.input);
+    if (byRecipient) noteRecipientSend(this as unknown as SandboxWorld, wamid, base.input);
     this.stats.accepted(waId, template?.name, template?.language, base.biz_opaque_callback_data, now);
     if (held) this.stats.sends.held_for_quality_assessment++;
     if (template) {
@@ -263,7 +275,7 @@ export abstract class WorldMessages extends WorldInbound {
     this.scheduleStatuses(phone, msg, template, held);
     return {
       messaging_product: 'whatsapp',
-      contacts: [{ input: base.input, wa_id: waId }],
+      contacts: [byRecipient ? { input: base.input, user_id: base.input } : { input: base.input, wa_id: waId }],
       messages: [{ id: wamid, ...(msg.type === 'template' ? { message_status: held ? 'held_for_quality_assessment' : 'accepted' } : {}) }],
     };
   }

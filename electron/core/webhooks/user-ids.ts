@@ -3,16 +3,28 @@
  * (contacts/user-ids-store.ts): a message, a status or a preference with BOTH a phone and a BSUID links
  * them; `user_changed_user_id` moves the contact to its new BSUID; `user_changed_number` with a
  * new BSUID records it (the number-changed hold, builtin.ts, still holds the contact).
+ * A person who writes WITHOUT a phone (a username, no recent interaction) becomes a contact known
+ * only by BSUID (phone NULL, migration 0017), named by their profile name; a later webhook that
+ * carries both links the phone to that contact, or merges it into the phone's contact.
  */
 import type { Db } from '../db/connection';
-import { changeUserId, hasUserIdColumns, linkUserId } from '../contacts/user-ids-store';
+import {
+  applyWaitingUserIdConsent,
+  changeUserId,
+  ensureUserIdContact,
+  hasPhonelessContacts,
+  hasUserIdColumns,
+  linkUserId,
+} from '../contacts/user-ids-store';
 import type { MessageEvent, StatusEvent, UserPreferenceEvent } from './events';
 import type { WebhookRouter } from './router';
 
 export function registerUserIds(db: Db, router: WebhookRouter): (() => void)[] {
-  // The contacts' BSUID columns (migration 0011) exist in every core; a webhook-only database has none.
+  // The contacts' BSUID columns (migration 0014) exist in every core; a webhook-only database has none.
   let ready: boolean | null = null;
   const contactsReady = () => (ready ??= hasUserIdColumns(db));
+  // Consent that waited for a BSUID before migration 0017 made its person a contact: applied now.
+  if (contactsReady() && hasPhonelessContacts(db)) applyWaitingUserIdConsent(db);
   const onMessage = router.on(
     'message',
     (ev: MessageEvent) => {
@@ -40,7 +52,15 @@ export function registerUserIds(db: Db, router: WebhookRouter): (() => void)[] {
           });
         return;
       }
-      if (ev.userId)
+      if (ev.userId && !ev.from && ev.kind !== 'system')
+        ensureUserIdContact(db, {
+          userId: ev.userId,
+          parentUserId: ev.parentUserId,
+          username: ev.username,
+          profileName: ev.profileName,
+          at: ev.timestamp,
+        });
+      else if (ev.userId)
         linkUserId(db, { phone: ev.from, userId: ev.userId, parentUserId: ev.parentUserId, username: ev.username, at: ev.timestamp });
     },
     { name: 'contacts:user-id-message' },

@@ -103,9 +103,25 @@ export type TemplateSendComponent =
   | { type: 'button'; sub_type: 'quick_reply' | 'url' | 'catalog' | 'copy_code' | 'flow'; index: string; parameters: ButtonParameter[] };
 
 /** What a caller gives to send one template message. */
-export interface TemplateSend {
-  /** E.164 with '+' (always: without it Meta prepends the business number's country code). */
-  to: string;
+export type TemplateSend = TemplateSendBase &
+  (
+    | {
+        /** E.164 with '+' (always: without it Meta prepends the business number's country code). */
+        to: string;
+        recipient?: undefined;
+      }
+    | {
+        /**
+         * A business-scoped user id (`IL.1502576394655843`): a person known only by it is addressed
+         * with `recipient` instead of `to` (reference §11: "Recipients may be given as `to` (phone)
+         * or `recipient` (a business-scoped user id)"; Meta "Business-scoped user IDs", 2026-11-05).
+         */
+        recipient: string;
+        to?: undefined;
+      }
+  );
+
+interface TemplateSendBase {
   name: string;
   /** en_US / he / zh_TW (a hyphen is converted). */
   language: string;
@@ -118,7 +134,10 @@ export interface TemplateSend {
 export interface TemplateMessageBody {
   messaging_product: 'whatsapp';
   recipient_type: 'individual';
-  to: string;
+  /** The phone (E.164)… */
+  to?: string;
+  /** …or the business-scoped user id: exactly one of the two. */
+  recipient?: string;
   type: 'template';
   template: { name: string; language: { code: string; policy: 'deterministic' }; components?: TemplateSendComponent[] };
   biz_opaque_callback_data?: string;
@@ -235,11 +254,11 @@ export function limitFieldFor(apiVersion: string): 'whatsapp_business_manager_me
 
 /** Builds the send body. Always '+', always language.policy (the spec requires it; Meta accepts it). */
 export function buildTemplateMessage(send: TemplateSend): TemplateMessageBody {
-  const to = send.to.trim();
+  const to = send.to?.trim();
   const body: TemplateMessageBody = {
     messaging_product: 'whatsapp',
     recipient_type: 'individual',
-    to: to.startsWith('+') ? to : `+${to}`,
+    ...(to !== undefined ? { to: to.startsWith('+') ? to : `+${to}` } : { recipient: send.recipient!.trim() }),
     type: 'template',
     template: { name: send.name, language: { code: send.language.replace('-', '_'), policy: 'deterministic' } },
   };

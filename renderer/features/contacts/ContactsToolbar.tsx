@@ -39,7 +39,9 @@ export function ContactsToolbar({ total }: { total: number | null }) {
   }, [filter.search]);
 
   const regionNames = new Intl.DisplayNames([language], { type: 'region' });
-  const countries = [...(stats?.countries ?? []).map((c) => c.country)];
+  // Contacts without a country (no phone, or a number libphonenumber could not place) are counted
+  // under '' — not a region code: Intl.DisplayNames.of('') throws and would take the page down.
+  const countries = [...(stats?.countries ?? []).map((c) => c.country).filter((c) => c !== '')];
   if (filter.country && !countries.includes(filter.country)) countries.push(filter.country);
   const consentValue = filter.consent ? `${filter.consentCategory ?? 'marketing'}:${filter.consent}` : '';
   const active = Object.keys(filter).length > 0;

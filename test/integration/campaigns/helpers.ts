@@ -85,7 +85,9 @@ export interface World {
 }
 
 /** A core connected to a fresh sandbox, with the webhook receiver wired both ways. */
-export async function world(opts: { clock?: Clock; scenario?: Scenario; dataDir?: string; webhooks?: boolean } = {}): Promise<World> {
+export async function world(
+  opts: { clock?: Clock; scenario?: Scenario; dataDir?: string; webhooks?: boolean; fetch?: typeof fetch } = {},
+): Promise<World> {
   const clock = opts.clock ?? systemClock;
   const sandbox = await startSandbox({ clock, seed: 7, scenario: opts.scenario ?? scenario() });
   const dataDir = opts.dataDir ?? tempDataDir('pacer-campaigns-');
@@ -96,6 +98,7 @@ export async function world(opts: { clock?: Clock; scenario?: Scenario; dataDir?
     secrets: new MemoryVault(),
     settings: new MemorySettingsStore(),
     log: silentLogger,
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
   });
   await ok(
     core.call('account:connect', {

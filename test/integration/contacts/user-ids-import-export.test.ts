@@ -61,25 +61,24 @@ describe('BSUID columns in imports', () => {
     expect(byName.rows.map((r) => r.phone)).toEqual(['+972502345678']);
   });
 
-  it('moves a BSUID from the contact that had it, and applies an opt-out that waited for it', async () => {
+  it('moves a BSUID from the contact that had it, and merges the contact known only by a BSUID (with its opt-out) into the imported one', async () => {
     const c = core();
     await importFile(c, tempFile('a.csv', 'phone,whatsapp_user_id\n+972502345678,IL.1502576394655843\n'));
-    // A STOP from a phone-less webhook for a BSUID no contact has yet: kept pending.
-    expect(
-      recordConsentByUserId(c.db, {
-        userId: 'IL.999000111222',
-        parentUserId: null,
-        username: null,
-        profileName: null,
-        category: 'all',
-        state: 'opted_out',
-        source: 'keyword',
-        sourceDetail: 'keyword STOP',
-        evidence: null,
-        at: 1_000,
-        eventKey: 'k1',
-      }),
-    ).toBeNull();
+    // A STOP from a phone-less webhook for a BSUID no contact has yet: a contact without a phone (migration 0017).
+    const bare = recordConsentByUserId(c.db, {
+      userId: 'IL.999000111222',
+      parentUserId: null,
+      username: null,
+      profileName: null,
+      category: 'all',
+      state: 'opted_out',
+      source: 'keyword',
+      sourceDetail: 'keyword STOP',
+      evidence: null,
+      at: 1_000,
+      eventKey: 'k1',
+    });
+    expect(c.db.prepare('SELECT phone, user_id FROM contacts WHERE id = ?').get(bare)).toEqual({ phone: null, user_id: 'IL.999000111222' });
     // The person changed number: the new file has the old BSUID on the new number, and the pending one.
     const file = tempFile('b.csv', 'phone,whatsapp_user_id\n+972529876543,IL.1502576394655843\n+972533456789,IL.999000111222\n');
     const job = await importFile(c, file);
@@ -96,6 +95,9 @@ describe('BSUID columns in imports', () => {
       .pluck()
       .get('+972533456789');
     expect(state).toBe('opted_out');
+    // One contact for that person: the phone-less one was merged into the imported one.
+    expect(c.db.prepare('SELECT count(*) FROM contacts WHERE id = ?').pluck().get(bare)).toBe(0);
+    expect(c.db.prepare('SELECT count(*) FROM contacts').pluck().get()).toBe(3);
   });
 });
 

@@ -83,14 +83,15 @@ describe('business-scoped user ids through the signed webhook path', () => {
     expect(ev.source).toBe('keyword');
   }, 60_000);
 
-  it('a preference stop from a BSUID no contact has yet waits, and lands when a webhook links the BSUID to a phone', async () => {
+  it('a preference stop from a BSUID no contact has yet makes a contact without a phone; it merges into the phone contact when a webhook links them', async () => {
     w = await world();
     const phone = '+972541239999';
     const bsuid = (await admin('users/username', { phone, username: 'newcomer' })).user_id as string;
     await admin('user-preferences', { wa_id: phone, value: 'stop' });
-    await until(
-      () => (w!.core.db.prepare('SELECT count(*) FROM user_id_consent_pending WHERE user_id = ?').pluck().get(bsuid) as number) === 1,
-    );
+    const bareId = () =>
+      w!.core.db.prepare('SELECT id FROM contacts WHERE user_id = ? AND phone IS NULL').pluck().get(bsuid) as number | undefined;
+    await until(() => bareId() !== undefined && consent(bareId()!) === 'opted_out');
+    expect(w.core.db.prepare('SELECT count(*) FROM user_id_consent_pending').pluck().get()).toBe(0);
     // Later the person is imported by phone, and a send's status links phone and BSUID.
     seedContacts(w.core, 1, { consent: 'marketing', phone: () => phone });
     expect(consent(contact(phone).id)).toBe('opted_in');
@@ -100,7 +101,8 @@ describe('business-scoped user ids through the signed webhook path', () => {
     await runUntilDone(w, c.id);
     await until(() => contact(phone).user_id === bsuid);
     await until(() => consent(contact(phone).id) === 'opted_out');
-    expect(w.core.db.prepare('SELECT count(*) FROM user_id_consent_pending').pluck().get()).toBe(0);
+    expect(bareId()).toBeUndefined();
+    expect(w.core.db.prepare('SELECT count(*) FROM contacts').pluck().get()).toBe(1);
   }, 60_000);
 
   it('user_changed_user_id moves the contact to its new BSUID; a later phone-less STOP still finds it', async () => {

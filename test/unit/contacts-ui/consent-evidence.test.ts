@@ -28,7 +28,7 @@ const SAMPLES: Record<(typeof CONSENT_EVIDENCE_CODES)[number], ConsentEvidence> 
   import_file: { code: 'import_file', params: { file: 'people.csv', row: 2, at: AT, by: 'cli', note: 'signup form 2025' } },
   import_column: { code: 'import_column', params: { file: 'crm.csv', column: 'opt-in', row: 4, at: AT, by: 'user' } },
   manual: { code: 'manual', params: { note: 'paper form', reference: 'form #12' }, reason: 'signed again' },
-  manual_bulk: { code: 'manual_bulk', params: { note: 'asked by phone' } },
+  manual_bulk: { code: 'manual_bulk', params: { note: 'asked by phone' }, mergedFrom: 7 },
   stop_keyword: { code: 'stop_keyword', params: { keyword: 'STOP', message: 'wamid.A', at: AT, ref: 'k1' } },
   button: {
     code: 'button',
@@ -82,6 +82,7 @@ describe('consent evidence: a code with parameters, worded in every language', (
     }
     expect(evidenceText(SAMPLES.import_file)).toBe('signup form 2025 — file people.csv, imported 2026-01-05T09:00:00.000Z by cli');
     expect(evidenceText(SAMPLES.stop_keyword)).toBe('reply "STOP" (message wamid.A) — 2026-01-05T09:00:00.000Z [k1]');
+    expect(evidenceText(SAMPLES.manual_bulk)).toBe('asked by phone — merged from contact #7 (known by WhatsApp user id)');
     expect(parseConsentEvidence('file people.csv, imported 2026-01-05T09:00:00.000Z by cli')).toBeNull();
     expect(parseConsentEvidence('{"code":"made_up","params":{}}')).toBeNull();
     expect(parseConsentEvidence(null)).toBeNull();

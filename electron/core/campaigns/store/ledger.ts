@@ -9,7 +9,9 @@ import type { CampaignStatus, RecipientRow, RecipientState } from '../../../../s
 
 export interface NewRecipient {
   contact_id: number | null;
-  phone: string;
+  /** E.164, or null for a contact addressed by its WhatsApp user id (`user_id`). */
+  phone: string | null;
+  user_id?: string | null;
   phone_hash: string;
   country: string | null;
   tz: string | null;
@@ -27,7 +29,8 @@ export interface RecipientFilter {
   limit: number;
 }
 
-const RECIPIENT_COLUMNS = `id, contact_id, phone, country, state, skip_reason, wamid, error_code, error_class, error_detail, attempts, not_before,
+// `phone` shows the address: the number, or the WhatsApp user id of a contact known only by it.
+const RECIPIENT_COLUMNS = `id, contact_id, coalesce(phone, user_id) AS phone, country, state, skip_reason, wamid, error_code, error_class, error_detail, attempts, not_before,
         claimed_at, accepted_at, sent_at, delivered_at, read_at, failed_at, pricing_category, pricing_type, cost_rate, clicked_at`;
 
 // ---- messaging log -----------------------------------------------------------------------------
@@ -81,9 +84,10 @@ export function dueInRunningCampaigns(db: Db, until: number): number {
 /** Snapshots recipients into the ledger (INSERT OR IGNORE: a contact is in a campaign once). */
 export function insertRecipients(db: Db, campaignId: string, rows: Iterable<NewRecipient>, now: number): void {
   const insert =
-    db.prepare(`INSERT OR IGNORE INTO campaign_recipients (campaign_id, contact_id, phone, phone_hash, country, tz, params, state, skip_reason, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  for (const r of rows) insert.run(campaignId, r.contact_id, r.phone, r.phone_hash, r.country, r.tz, r.params, r.state, r.skip_reason, now);
+    db.prepare(`INSERT OR IGNORE INTO campaign_recipients (campaign_id, contact_id, phone, user_id, phone_hash, country, tz, params, state, skip_reason, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  for (const r of rows)
+    insert.run(campaignId, r.contact_id, r.phone, r.user_id ?? null, r.phone_hash, r.country, r.tz, r.params, r.state, r.skip_reason, now);
 }
 
 /** Failed (not opted-out) or uncertain rows with a number become pending again; returns how many. */
@@ -91,12 +95,12 @@ export function requeue(db: Db, campaignId: string, which: 'failed' | 'uncertain
   return which === 'uncertain'
     ? db
         .prepare(
-          `UPDATE campaign_recipients SET state = 'pending', not_before = NULL, wamid = NULL, updated_at = ? WHERE campaign_id = ? AND state = 'uncertain' AND phone IS NOT NULL`,
+          `UPDATE campaign_recipients SET state = 'pending', not_before = NULL, wamid = NULL, updated_at = ? WHERE campaign_id = ? AND state = 'uncertain' AND (phone IS NOT NULL OR user_id IS NOT NULL)`,
         )
         .run(now, campaignId).changes
     : db
         .prepare(
-          `UPDATE campaign_recipients SET state = 'pending', not_before = NULL, wamid = NULL, updated_at = ? WHERE campaign_id = ? AND state = 'failed' AND phone IS NOT NULL
+          `UPDATE campaign_recipients SET state = 'pending', not_before = NULL, wamid = NULL, updated_at = ? WHERE campaign_id = ? AND state = 'failed' AND (phone IS NOT NULL OR user_id IS NOT NULL)
             AND coalesce(error_class, '') NOT IN (${NOT_RETRYABLE_CLASSES.map((c) => `'${c}'`).join(', ')})`,
         )
         .run(now, campaignId).changes;
@@ -155,7 +159,7 @@ export function recipientPage(db: Db, input: RecipientFilter): { rows: Recipient
     params.push(input.error_code);
   }
   if (input.search) {
-    where.push(`phone LIKE ? ESCAPE '\\'`);
+    where.push(`coalesce(phone, user_id) LIKE ? ESCAPE '\\'`);
     params.push(`%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   }
   const total = (db.prepare(`SELECT count(*) AS n FROM campaign_recipients WHERE ${where.join(' AND ')}`).get(...params) as { n: number })

@@ -86,14 +86,19 @@ export function consentLine(c: ImportConsentCounts): string | null {
   return `  consent (${c.category}): ${parts.join('; ')}`;
 }
 
+/** A contact argument: a WhatsApp business-scoped user id (IL.1502576394655843) or a phone number. */
+const refOf = (arg: string) => (/^[A-Z]{2}(\.ENT)?\.\d{5,}$/.test(arg.trim()) ? { userId: arg.trim() } : { phone: arg });
+
 function humanContact(c: ContactRow): string {
-  return `${c.phone}  ${c.name || '(no name)'}  marketing: ${c.consent.marketing}, utility: ${c.consent.utility}${c.tags.length ? `  [${c.tags.join(', ')}]` : ''}`;
+  // A contact known only by its WhatsApp user id has no number: its user id (and @username) stand in.
+  const who = c.phone ?? `${c.user_id ?? ''}${c.username ? ` @${c.username}` : ''}`;
+  return `${who}  ${c.name || '(no name)'}  marketing: ${c.consent.marketing}, utility: ${c.consent.utility}${c.tags.length ? `  [${c.tags.join(', ')}]` : ''}`;
 }
 
 /** The list item shape of cli.md: id, phone, name, first_name, last_name, email, tags, attributes, consent. */
 const listItem = (c: ContactRow) => ({
   id: c.id,
-  phone: c.phone,
+  phone: c.phone, // null: known only by its WhatsApp user id (cli.md's shape has no user id field yet)
   name: c.name,
   first_name: c.first_name,
   last_name: c.last_name,
@@ -288,7 +293,7 @@ export function registerContactsCommands(program: Command, cli: CliContext): voi
   contacts
     .command('opt-out')
     .description('Record an opt-out (the contact is excluded from every later audience)')
-    .argument('<phone>', 'phone number (any format; E.164 preferred)')
+    .argument('<phone>', 'phone number (any format; E.164 preferred), or a WhatsApp user id (IL.1502576394655843)')
     .option('--category <category>', 'marketing, utility or all', 'all')
     .option('--reason <text>', 'why (kept in the consent history)')
     .option('--json', 'print JSON')
@@ -297,7 +302,7 @@ export function registerContactsCommands(program: Command, cli: CliContext): voi
         throw new CliError('--category: use marketing, utility or all.', EXIT_USAGE);
       await cli.withCore(cmd, async (core) => {
         const c = await cli.call(core, 'contacts:opt-out', {
-          contact: { phone },
+          contact: refOf(phone),
           category: o.category,
           ...(o.reason ? { reason: o.reason } : {}),
         });
@@ -308,7 +313,7 @@ export function registerContactsCommands(program: Command, cli: CliContext): voi
   contacts
     .command('opt-in')
     .description('Record an opt-in with its evidence (re-opting in an opted-out contact needs --reason)')
-    .argument('<phone>', 'phone number (any format; E.164 preferred)')
+    .argument('<phone>', 'phone number (any format; E.164 preferred), or a WhatsApp user id (IL.1502576394655843)')
     .requiredOption('--category <category>', 'marketing or utility')
     .requiredOption('--source <text>', 'how consent was given, e.g. "paper form, store 12"')
     .option('--reason <text>', 'required when the contact had opted out')
@@ -318,7 +323,7 @@ export function registerContactsCommands(program: Command, cli: CliContext): voi
         throw new CliError('--category: use marketing or utility.', EXIT_USAGE);
       await cli.withCore(cmd, async (core) => {
         const c = await cli.call(core, 'contacts:opt-in', {
-          contact: { phone },
+          contact: refOf(phone),
           category: o.category,
           source: o.source,
           ...(o.reason ? { reason: o.reason } : {}),

@@ -18,7 +18,8 @@ import type { SqlCond } from '../rules';
 
 export interface BaseRow {
   id: number;
-  phone: string;
+  /** NULL: a contact known only by its WhatsApp user id (migration 0017). */
+  phone: string | null;
   name: string;
   first_name: string | null;
   last_name: string | null;
@@ -27,6 +28,8 @@ export interface BaseRow {
   created_at: number;
   updated_at: number;
   last_messaged_at: number | null;
+  user_id: string | null;
+  username: string | null;
 }
 
 export interface MessageRow {
@@ -55,7 +58,8 @@ export interface PageRequest {
   limit: number;
 }
 
-const BASE_COLUMNS = 'c.id, c.phone, c.name, c.first_name, c.last_name, c.email, c.country, c.created_at, c.updated_at, c.last_messaged_at';
+const BASE_COLUMNS =
+  'c.id, c.phone, c.name, c.first_name, c.last_name, c.email, c.country, c.created_at, c.updated_at, c.last_messaged_at, c.user_id, c.username';
 const SORTS: Record<string, string> = {
   created: 'c.id',
   updated: 'c.updated_at',
@@ -71,8 +75,15 @@ export function contactIdByPhone(db: Db, e164: string): number | undefined {
   return db.prepare('SELECT id FROM contacts WHERE phone = ?').pluck().get(e164) as number | undefined;
 }
 
-export function contactPhone(db: Db, id: number): string | undefined {
-  return db.prepare('SELECT phone FROM contacts WHERE id = ?').pluck().get(id) as string | undefined;
+/** A contact's addresses (phone and/or WhatsApp user id), or undefined when there is no such contact. */
+export function contactAddress(db: Db, id: number): { phone: string | null; user_id: string | null } | undefined {
+  return db.prepare('SELECT phone, user_id FROM contacts WHERE id = ?').get(id) as
+    { phone: string | null; user_id: string | null } | undefined;
+}
+
+/** undefined: no such contact; null: a contact known only by its WhatsApp user id. */
+export function contactPhone(db: Db, id: number): string | null | undefined {
+  return db.prepare('SELECT phone FROM contacts WHERE id = ?').pluck().get(id) as string | null | undefined;
 }
 
 export function contactByPhone(db: Db, e164: string): ContactRow | null {
@@ -233,9 +244,7 @@ export function countWhere(db: Db, where: SqlCond): number {
 export function* contactBatches(db: Db, where: SqlCond, batch = 2000): Generator<ContactRow[]> {
   let after = 0;
   // The BSUID columns too: exports write them (contacts/export.ts).
-  const stmt = db.prepare(
-    `SELECT ${BASE_COLUMNS}, c.user_id, c.username FROM contacts c WHERE c.id > ? AND ${where.sql} ORDER BY c.id LIMIT ?`,
-  );
+  const stmt = db.prepare(`SELECT ${BASE_COLUMNS} FROM contacts c WHERE c.id > ? AND ${where.sql} ORDER BY c.id LIMIT ?`);
   for (;;) {
     const rows = stmt.all(after, ...where.params, batch) as BaseRow[];
     if (!rows.length) return;

@@ -6,6 +6,14 @@ export interface Migration {
   name: string;
   /** True when the migration rewrites existing rows: a backup is taken before it runs. */
   rewritesData?: boolean;
+  /**
+   * True for a migration that rebuilds a table others reference (SQLite's 12-step ALTER,
+   * https://www.sqlite.org/lang_altertable.html#otheralter): the runner turns foreign_keys OFF
+   * before its transaction (the pragma is a no-op inside one), so dropping the old table neither
+   * cascades nor fails; it runs PRAGMA foreign_key_check before committing (any violation rolls
+   * the migration back) and turns foreign_keys back ON afterwards, whatever happened.
+   */
+  foreignKeysOff?: boolean;
   /** SQL text, or a function for migrations that need code. The hash covers the text of either. */
   up: string | ((db: Db) => void);
 }

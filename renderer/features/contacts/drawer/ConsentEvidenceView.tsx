@@ -93,5 +93,6 @@ export function evidenceLines(ev: ConsentEvidence, state: ConsentEvent['state'],
   }
   if (ev.reason) out.push(t('evidence.reason', { reason: text(ev.reason) }));
   if (ev.olderThan !== undefined) out.push(t('evidence.older', { at: when(ev.olderThan) }));
+  if (ev.mergedFrom !== undefined) out.push(t('evidence.merged'));
   return out;
 }

@@ -85,13 +85,17 @@ export function ContactDrawer({ id }: { id: number }) {
       <header className="drawer-head">
         <div className="grow">
           <h2 data-testid="drawer-name">
-            <bdi>{c ? c.name || t('drawer.noName') : t('drawer.loading')}</bdi>
+            <bdi>{c ? c.name || (c.username ? `@${c.username}` : t('drawer.noName')) : t('drawer.loading')}</bdi>
           </h2>
-          {c && (
+          {c?.phone ? (
             <bdi className="ltr mono-num muted" data-testid="drawer-phone">
               {c.phone}
             </bdi>
-          )}
+          ) : c ? (
+            <span className="muted small" data-testid="drawer-no-phone">
+              {t('bsuid.noPhone')}
+            </span>
+          ) : null}
         </div>
         <button className="btn ghost icon" onClick={() => close(null)} aria-label={t('common:actions.close')} data-testid="drawer-close">
           <X size={18} />
@@ -281,7 +285,7 @@ export function ContactDrawer({ id }: { id: number }) {
           }
         >
           <p>
-            {t('drawer.deleteBody')} <bdi className="ltr">{c.phone}</bdi>
+            {t('drawer.deleteBody')} <bdi className="ltr">{c.phone ?? c.user_id}</bdi>
           </p>
         </Modal>
       )}

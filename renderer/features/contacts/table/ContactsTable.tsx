@@ -167,7 +167,8 @@ function Row({
       data-open={open || undefined}
       data-testid="contact-row"
       data-index={index}
-      data-phone={row.phone}
+      data-phone={row.phone ?? undefined}
+      data-user-id={row.phone ? undefined : (row.user_id ?? undefined)}
       tabIndex={0}
       style={{ transform: `translateY(${top}px)`, blockSize: ROW_HEIGHT }}
       onClick={onOpen}
@@ -184,15 +185,22 @@ function Row({
           type="checkbox"
           checked={selected}
           onChange={onToggle}
-          aria-label={t('table.select', { phone: row.phone })}
+          aria-label={t('table.select', { phone: row.phone ?? (row.username ? `@${row.username}` : (row.user_id ?? '')) })}
           data-testid="row-select"
         />
       </span>
       <span role="gridcell">
-        <bdi className="ltr mono-num">{row.phone}</bdi>
+        {row.phone ? (
+          <bdi className="ltr mono-num">{row.phone}</bdi>
+        ) : (
+          // Known only by their WhatsApp user id (they wrote with a username): no number to show.
+          <span className="muted small" title={t('bsuid.noPhone')} data-testid="row-no-phone">
+            {t('bsuid.noPhoneShort')}
+          </span>
+        )}
       </span>
       <span role="gridcell" className="ct-strong">
-        {row.name ? <bdi>{row.name}</bdi> : <span className="muted">—</span>}
+        {row.name ? <bdi>{row.name}</bdi> : row.username ? <bdi className="ltr">@{row.username}</bdi> : <span className="muted">—</span>}
       </span>
       <span role="gridcell" className="muted ct-ltr-cell">
         {row.email ?? ''}
