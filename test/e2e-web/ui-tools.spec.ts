@@ -131,7 +131,8 @@ for (const l of LANGS) {
         'data-id',
         [{ id, name: 'Reminders' }, follow].sort((a, b) => b.name.localeCompare(a.name))[0]!.id,
       );
-      await expectTranslated(page, 'campaign-results', l.lang, [/Reminders/g, /—/g]);
+      // A cost in dollars is written the locale's way: zh-TW says "US$" (Intl's symbol, not an English word).
+      await expectTranslated(page, 'campaign-results', l.lang, [/Reminders/g, /—/g, /US\$/g]);
       await results.screenshot({ path: path.join(SHOTS, `ui-tools-results-${l.lang}.png`) });
       const report = await callApi<{ content: string }>(serve, 'campaigns:export', { id, format: 'csv' });
       expect(report.content).toMatch(/^\uFEFFphone,name,param:1,param:2,param:3,/);
