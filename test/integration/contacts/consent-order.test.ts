@@ -205,7 +205,12 @@ describe('consent is decided by when the person acted', () => {
     const service = c.services.contacts;
     const phone = '+972502345606';
     const id = addContact(c, phone);
-    const change = { phone, category: 'marketing' as const, sourceDetail: 'pref', evidence: { code: 'meta_preference' as const, params: { value: 'x' } } };
+    const change = {
+      phone,
+      category: 'marketing' as const,
+      sourceDetail: 'pref',
+      evidence: { code: 'meta_preference' as const, params: { value: 'x' } },
+    };
     service.recordConsentByPhone({ ...change, state: 'opted_out', source: 'keyword', at: (T + 5) * 1000 });
     for (let i = 0; i < 3; i++) service.recordConsentByPhone({ ...change, state: 'opted_in', source: 'meta_preference', at: T * 1000 });
     expect(consent(c, id).history).toHaveLength(2);
