@@ -332,6 +332,11 @@ describe('exports neutralise spreadsheet formulas', () => {
 
     const json = JSON.parse((await ok(c.call('contacts:export', { format: 'json' }))).content);
     expect(json.map((r: { name: string }) => r.name)).toEqual(['=1+1', '-2+3']);
+
+    // The export imported again: the guard apostrophe is not part of the value.
+    const other = core();
+    await importFile(other, tempFile('export.csv', csv.content));
+    expect(other.db.prepare('SELECT name FROM contacts ORDER BY id').pluck().all()).toEqual(['=1+1', '-2+3']);
   });
 });
 
