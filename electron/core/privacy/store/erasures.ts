@@ -13,6 +13,7 @@
  * consent path (an opt-out of an erased number does not create a contact again).
  */
 import crypto from 'node:crypto';
+import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import type { Db } from '../../db/connection';
 
 export const ERASURE_REASON = 'erasure request';
@@ -35,6 +36,23 @@ function erasureKey(db: Db): Buffer {
 }
 
 const hashWith = (key: Buffer, e164: string) => crypto.createHmac('sha256', key).update(e164).digest('base64url');
+
+/**
+ * The same keyed hash over any text (a message id): what an erasure writes in place of a value
+ * that encodes the person (privacy/store/erase-wamids.ts). Same key, so nothing new to keep.
+ */
+export function erasureToken(db: Db, text: string): string {
+  return hashWith(erasureKey(db), text);
+}
+
+const anyProbe = new WeakMap<Db, Statement>();
+
+/** True once any number was erased here (one probe of a cached statement: asked for every webhook event). */
+export function anyErasure(db: Db): boolean {
+  let s = anyProbe.get(db);
+  if (!s) anyProbe.set(db, (s = db.prepare('SELECT 1 FROM contact_erasures LIMIT 1')));
+  return s.get() !== undefined;
+}
 
 /** The keyed hash a suppression record holds for an E.164 number. */
 export function erasureHash(db: Db, e164: string): string {
