@@ -10,7 +10,7 @@ import { detail, idOf, normalize, type ContactRef } from './reads';
 import type { ContactsScope } from './scope';
 import type { Db } from '../db/connection';
 import { eraseTraces, scrubFreedPages } from '../privacy/store/erase-traces';
-import { eraseWamids, wamidsOf } from '../privacy/store/erase-wamids';
+import { eraseWamids, subjectOf } from '../privacy/store/erase-wamids';
 import { removeStoreBackups } from '../privacy/backups';
 import { subjectTraces } from '../privacy/store/subject-traces';
 import { holdHistory, holdOf } from './holds';
@@ -44,16 +44,16 @@ export function eraseById(c: ContactsScope, id: number, suppress: boolean): bool
   const phone = c.store.contactPhone(id);
   if (phone === undefined) return false;
   const info = { contactId: id, phoneHash: phoneHash(phone) };
-  // Their message ids encode the number: found now, while the ledger rows still name the contact.
-  const wamids = suppress ? wamidsOf(c.db, id, phone) : null;
-  for (const l of eraseListeners.get(c.db) ?? []) l(info);
-  c.store.deleteContact(id);
   const now = c.now();
   const detail = suppress ? { erasure_record: recordErasure(c.db, phone, now) } : { bulk_delete: true };
-  // Their number, name and replies go from the webhook tables too (privacy/store/erase-traces.ts).
-  if (detail.erasure_record) {
-    eraseTraces(c.db, phone, detail.erasure_record);
-    eraseWamids(c.db, phone, wamids ?? new Set(), detail.erasure_record);
+  // Their message ids encode the number: found now, while the ledger rows still name the contact.
+  const subject = detail.erasure_record ? subjectOf(c.db, id, phone, detail.erasure_record) : null;
+  for (const l of eraseListeners.get(c.db) ?? []) l(info);
+  c.store.deleteContact(id);
+  // Their number, name, replies and message ids go from every other table too (privacy/store/).
+  if (subject) {
+    eraseTraces(c.db, subject);
+    eraseWamids(c.db, subject);
   }
   recordAudit(c.ctx, { action: 'contact.erased', detail }); // actor by host: 'cli' or 'user'
   return true;

@@ -23,7 +23,9 @@ import type { WebhookActivity } from '../../../shared/contract/webhooks';
 const DANA = '+972502345678';
 const REPLY = 'Kumquat delivery to Herzl 17 please';
 const LIST =
-  'first_name,last_name,phone,loyalty_code\nDanaqwe,Levinski,050-234-5678,LOYAL-DANA-991\nYossi,Cohen,052-987-6543,LOYAL-YOSSI-1\n';
+  'first_name,last_name,phone,loyalty_code\nDanaqwe,Levinski,050-234-5678,LOYAL-DANA-991\nYossi,Cohen,052-987-6543,LOYAL-YOSSI-1\n' +
+  // A second row of hers: the import keeps it as rejected/noted (migration 0016), quoting her.
+  'Danaqwe,Levinski,+972 50 234 5678,LOYAL-DANA-991\n';
 
 /** Every file under the folder, recursively, as raw bytes. */
 function filesOf(dir: string): { file: string; bytes: Buffer }[] {
@@ -112,6 +114,8 @@ describe('erasure leaves nothing (campaign + reply + erasure, real files)', () =
     // Before: the person is there, in several tables (the test would be vacuous otherwise).
     const dsar = (await ok(w.core.call('contacts:subject-export', { phone: DANA }))) as Record<string, unknown>;
     expect(JSON.stringify(dsar)).toContain(REPLY);
+    // Her second row is in the import's history (so the grep covers migration 0016's table).
+    expect(db.prepare('SELECT count(*) FROM import_rejections').pluck().get()).toBeGreaterThan(0);
     expect(JSON.stringify(dsar)).toContain('LOYAL-DANA-991');
     expect((dsar.replies as { text: string }[]).map((r) => r.text)).toContain(REPLY);
     expect((dsar.campaign_sends as unknown[]).length).toBe(1);
@@ -146,6 +150,8 @@ describe('erasure leaves nothing (campaign + reply + erasure, real files)', () =
       '502345678',
       'Danaqwe',
       'Levinski',
+      'danaqwe', // as the word index stores it (lower case)
+      'levinski',
       'LOYAL-DANA-991',
       'Kumquat delivery',
       ...(profile && profile.length > 3 ? [profile] : []),

@@ -12,11 +12,11 @@ import {
   erasedWamid,
   forgottenEvent,
   isErasedWamid,
-  scrubForgotten,
+  subjectOf,
   wamidEncodes,
   wamidPrefixOf,
-  wamidsOf,
 } from '../../../electron/core/privacy/store/erase-wamids';
+import { eraseTraces, scrubForgotten } from '../../../electron/core/privacy/store/erase-traces';
 import { recordErasure } from '../../../electron/core/privacy/store/erasures';
 import { maskPhones } from '../../../electron/core/privacy/log-mask';
 import type { Db } from '../../../electron/core/db/connection';
@@ -150,13 +150,16 @@ describe('eraseWamids on a real store', () => {
 
   it('finds every id of hers (by link and by prefix) and replaces each by its keyed form everywhere; Yossi keeps his', () => {
     const { db, w } = seeded();
-    const found = wamidsOf(db, 0, DANA);
-    expect([...found].sort()).toEqual([w.sent, w.pending, w.inbound, w.keyOnly, w.bsuid].sort());
+    const hash = recordErasure(db, DANA, 1);
+    const subject = subjectOf(db, 0, DANA, hash);
+    expect([...subject.wamids].sort()).toEqual([w.sent, w.pending, w.inbound, w.keyOnly, w.bsuid].sort());
     const before = dump(db);
     expect(fragments(waId).some((f) => before.includes(f))).toBe(true); // the grep below can fail
 
-    const hash = recordErasure(db, DANA, 1);
-    db.transaction(() => eraseWamids(db, DANA, found, hash))();
+    db.transaction(() => {
+      eraseTraces(db, subject);
+      eraseWamids(db, subject);
+    })();
     const after = dump(db);
     for (const f of [
       ...fragments(waId),
@@ -186,8 +189,11 @@ describe('eraseWamids on a real store', () => {
     const statusOf = (wamid: string, recipientId: string | null) =>
       ({ type: 'status', key: `status:${wamid}:read:9`, wamid, recipientId }) as unknown as WebhookEvent;
     expect(forgottenEvent(db, statusOf(w.sent, waId))).toBeNull(); // nothing erased yet: no cost, no match
-    const hash = recordErasure(db, DANA, 1);
-    db.transaction(() => eraseWamids(db, DANA, wamidsOf(db, 0, DANA), hash))();
+    const subject = subjectOf(db, 0, DANA, recordErasure(db, DANA, 1));
+    db.transaction(() => {
+      eraseTraces(db, subject);
+      eraseWamids(db, subject);
+    })();
     expect(isErasedWamid(db, w.sent)).toBe(true);
     expect(isErasedWamid(db, w.inbound)).toBe(true);
     expect(isErasedWamid(db, w.yossi)).toBe(false);

@@ -9,14 +9,16 @@
  * per-install key, erasures.ts): not reversible without the key, the same value in every table (a
  * ledger row and its merged status still join, a pending status still finds its row), and the
  * prefix can never be a real wamid. Rows, states and timestamps stay, so campaign counts do not
- * move. A late status for the original wamid is recognised by hashing it again (`isErasedWamid`):
- * the webhook processor records it as seen and applies it to nothing (webhooks/processor.ts).
+ * move. A late status for the original wamid is recognised by hashing it again
+ * (`forgottenEvent`): the webhook processor records it as seen and applies it to nothing.
+ *
+ * The steps of an erasure: `subjectOf` (before the contact row goes: its ledger rows are found by
+ * contact id), then erase-traces.ts (numbers, names, raw bodies, texts — wamids in texts too, with
+ * `wamidCutter`), then `eraseWamids` (the columns and keys that hold an id).
  */
-import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import type { Db } from '../../db/connection';
-import { anyErasure, erasureToken, isErased } from './erasures';
-import { redactBody, waIdOf } from './erase-traces';
 import type { WebhookEvent } from '../../webhooks/events';
+import { erasureHash, erasuresVersion, erasureToken } from './erasures';
 
 export const ERASED_WAMID_PREFIX = 'erased.';
 
@@ -44,55 +46,38 @@ export function wamidEncodes(wamid: string, waId: string): boolean {
 /** `[from, to)` of the strings starting with `p` (binary collation: bump the last character). */
 const rangeOf = (p: string): [string, string] => [p, p.slice(0, -1) + String.fromCharCode(p.charCodeAt(p.length - 1) + 1)];
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Message ids in one raw webhook body that belong to `waId`: statuses to them, messages from them (and what they answered). */
-function wamidsInBody(body: string, waId: string, out: Set<string>): void {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(body);
-  } catch {
-    return;
-  }
-  if (!isObj(doc) || !Array.isArray(doc.entry)) return;
-  for (const entry of doc.entry) {
-    if (!isObj(entry) || !Array.isArray(entry.changes)) continue;
-    for (const change of entry.changes) {
-      const value = isObj(change) && isObj(change.value) ? change.value : null;
-      if (!value) continue;
-      for (const s of Array.isArray(value.statuses) ? value.statuses : [])
-        if (isObj(s) && String(s.recipient_id) === waId && typeof s.id === 'string') out.add(s.id);
-      for (const m of Array.isArray(value.messages) ? value.messages : []) {
-        if (!isObj(m) || String(m.from) !== waId) continue;
-        if (typeof m.id === 'string') out.add(m.id);
-        if (isObj(m.context) && typeof m.context.id === 'string') out.add(m.context.id);
-      }
-    }
-  }
+/** Who is being erased, as the steps of an erasure need them. */
+export interface ErasureSubject {
+  e164: string;
+  /** The number as WhatsApp writes it (digits only). */
+  waId: string;
+  /** The suppression record's keyed hash: what replaces the number where an entry must stay. */
+  hash: string;
+  /** Their message ids; the raw-body pass of erase-traces.ts adds the ones only a body names. */
+  wamids: Set<string>;
+  /** Their campaign ledger rows (by contact id, found before the contact row goes). */
+  ledgerRows: number[];
 }
 
 /**
- * Every message id of the person Pacer holds. Call inside the erasure's transaction BEFORE the
- * contact row goes (its ledger rows are found by contact id, its replies by number — both are
- * unlinked or deleted with the contact). Linked rows first, then, for Meta's format, every id in
- * the indexed wamid columns and event keys that starts with the number's prefix (checked by
- * decoding), so a status kept before its send was known is found too.
+ * Everything needed to erase one person, read inside the erasure's transaction BEFORE the contact
+ * row goes. Message ids by link (ledger rows, merged statuses to the number, replies and the
+ * 24-hour window, statuses kept pending) and, for Meta's format, every id in the indexed wamid
+ * columns and event keys starting with the number's prefix (checked by decoding) — so a status
+ * kept before its send was known is found too.
  */
-export function wamidsOf(db: Db, contactId: number, e164: string): Set<string> {
-  const waId = waIdOf(e164);
-  const out = new Set<string>();
+export function subjectOf(db: Db, contactId: number, e164: string, hash: string): ErasureSubject {
+  const waId = e164.replace(/^\+/, '');
+  const wamids = new Set<string>();
   const add = (values: unknown[]) => {
-    for (const v of values) if (typeof v === 'string' && v && !v.startsWith(ERASED_WAMID_PREFIX)) out.add(v);
+    for (const v of values) if (typeof v === 'string' && v && !v.startsWith(ERASED_WAMID_PREFIX)) wamids.add(v);
   };
-  const col = (sql: string, ...p: unknown[]) =>
-    add(
-      db
-        .prepare(sql)
-        .pluck()
-        .all(...p),
-    );
-  col('SELECT wamid FROM campaign_recipients WHERE contact_id = ? AND wamid IS NOT NULL', contactId);
+  const ledger = db.prepare('SELECT id, wamid FROM campaign_recipients WHERE contact_id = ?').all(contactId) as {
+    id: number;
+    wamid: string | null;
+  }[];
+  add(ledger.map((r) => r.wamid));
+  const col = (sql: string, ...p: unknown[]) => add(db.prepare(sql).pluck().all(...p));
   col('SELECT wamid FROM webhook_message_status WHERE recipient_id IN (?, ?)', waId, e164);
   col('SELECT message_id FROM inbound_replies WHERE wa_id = ?', waId);
   col('SELECT context_id FROM inbound_replies WHERE wa_id = ? AND context_id IS NOT NULL', waId);
@@ -118,143 +103,128 @@ export function wamidsOf(db: Db, contactId: number, e164: string): Set<string> {
     }
     add(found.filter((w) => typeof w === 'string' && wamidEncodes(w, waId)));
   }
-  const bodies = db.prepare('SELECT body FROM webhook_inbox WHERE instr(body, ?) > 0').pluck().all(Buffer.from(waId, 'utf8')) as Buffer[];
-  for (const b of bodies) wamidsInBody(b.toString('utf8'), waId, out);
-  return out;
+  return { e164, waId, hash, wamids, ledgerRows: ledger.map((r) => r.id) };
 }
-
-/** Free-text columns that can quote a message id (error texts, event details, audit entries). */
-const TEXT_COLUMNS = [
-  ['campaign_recipients', 'error_detail'],
-  ['campaign_events', 'detail'],
-  ['audit_log', 'detail'],
-  ['webhook_inbox', 'last_error'],
-  ['webhook_message_status', 'error_title'],
-] as const;
 
 const WAMID_TOKEN = /wamid\.[A-Za-z0-9+/=_-]+/g;
 
 /**
- * Replaces the person's message ids everywhere by their erased form, and the number inside the
- * webhook event keys of their preferences by the suppression record's hash. Call inside the
- * erasure's transaction, after eraseTraces (which already deleted the applied bodies that name
- * the number). Answers how many ids were replaced.
+ * A function that rewrites a text's mentions of the person's message ids (those known, and any
+ * Meta-format id that decodes to the number) to their erased form; and the substrings a SQL
+ * `instr` can pre-select such texts by (the number's wamid prefix, the other known ids).
  */
-export function eraseWamids(db: Db, e164: string, wamids: ReadonlySet<string>, recordHash: string): number {
-  const waId = waIdOf(e164);
-  const map = new Map<string, string>();
-  for (const w of wamids) map.set(w, erasedWamid(db, w));
-  const prefix = wamidPrefixOf(waId);
+export function wamidCutter(db: Db, s: ErasureSubject): { cut: (text: string) => string; needles: string[] } {
+  const prefix = wamidPrefixOf(s.waId);
   const cut = (text: string): string => {
-    let t = text.replace(WAMID_TOKEN, (tok) => map.get(tok) ?? (wamidEncodes(tok, waId) ? erasedWamid(db, tok) : tok));
-    for (const [w, e] of map) if (!w.startsWith('wamid.') && t.includes(w)) t = t.split(w).join(e);
+    let t = text.includes('wamid.')
+      ? text.replace(WAMID_TOKEN, (tok) => (s.wamids.has(tok) || wamidEncodes(tok, s.waId) ? erasedWamid(db, tok) : tok))
+      : text;
+    for (const w of s.wamids) if (!w.startsWith('wamid.') && t.includes(w)) t = t.split(w).join(erasedWamid(db, w));
     return t;
   };
+  const needles = [...(prefix ? [prefix] : []), ...[...s.wamids].filter((w) => !prefix || !w.startsWith(prefix))];
+  return { cut, needles };
+}
 
-  // Keyed by the wamid, through its index: one statement per id.
+/**
+ * Replaces the person's message ids by their erased form in the columns and keys that hold an id,
+ * and the number inside their preferences' event keys by the suppression record's hash. Call inside
+ * the erasure's transaction, after erase-traces.ts. Answers how many ids were replaced.
+ */
+export function eraseWamids(db: Db, s: ErasureSubject): number {
+  // Keyed by the wamid, through its index: a few statements per id.
   const byId = [
     'UPDATE campaign_recipients SET wamid = @e WHERE wamid = @w',
     'UPDATE OR REPLACE webhook_message_status SET wamid = @e WHERE wamid = @w',
     'UPDATE OR REPLACE webhook_pending_status SET wamid = @e, event_key = replace(event_key, @w, @e), event = replace(event, @w, @e) WHERE wamid = @w',
     "UPDATE OR REPLACE webhook_event_keys SET key = replace(key, @w, @e) WHERE key >= 'status:' || @w || ':' AND key < 'status:' || @w || ';'",
     "UPDATE OR REPLACE webhook_event_keys SET key = 'message:' || @e WHERE key = 'message:' || @w",
-    "UPDATE OR REPLACE webhook_event_keys SET key = 'click:' || @e WHERE key = 'click:' || @w",
+    'UPDATE OR REPLACE inbound_replies SET message_id = @e WHERE message_id = @w',
   ].map((sql) => db.prepare(sql));
-  for (const [w, e] of map) for (const s of byId) s.run({ w, e });
-
-  // Columns without an index on the id: one pass each, with the whole map.
-  if (map.size) {
-    const json = JSON.stringify(Object.fromEntries(map));
-    for (const [t, c] of [
-      ['click_events', 'wamid'],
-      ['inbound_replies', 'context_id'],
-      ['inbound_replies', 'message_id'],
-      ['webhook_contact_window', 'last_message_id'],
-    ] as const)
-      db.prepare(
-        `UPDATE ${t} SET ${c} = (SELECT value FROM json_each(@json) WHERE key = ${t}.${c}) WHERE ${c} IN (SELECT key FROM json_each(@json))`,
-      ).run({ json });
+  const map: Record<string, string> = {};
+  for (const w of s.wamids) {
+    const e = erasedWamid(db, w);
+    map[w] = e;
+    for (const st of byId) st.run({ w, e });
   }
-
-  // Text that quotes an id: found by the number's wamid prefix or an id itself, rewritten in JS.
-  const needles = [...(prefix ? [prefix] : []), ...[...map.keys()].filter((w) => !prefix || !w.startsWith(prefix))];
-  if (needles.length) {
-    const where = (c: string) => needles.map(() => `instr(${c}, ?) > 0`).join(' OR ');
-    for (const [t, c] of TEXT_COLUMNS) {
-      const rows = db.prepare(`SELECT rowid AS id, ${c} AS v FROM ${t} WHERE ${c} IS NOT NULL AND (${where(c)})`).all(...needles) as {
-        id: number;
-        v: string;
-      }[];
-      const upd = db.prepare(`UPDATE ${t} SET ${c} = ? WHERE rowid = ?`);
-      for (const r of rows) {
-        const v = cut(r.v);
-        if (v !== r.v) upd.run(v, r.id);
-      }
-    }
-    // Raw bodies that still quote an id (another person's batch, a body not applied yet).
-    const bodies = db
-      .prepare(`SELECT id, body FROM webhook_inbox WHERE ${where('body')}`)
-      .all(...needles.map((n) => Buffer.from(n, 'utf8'))) as { id: number; body: Buffer }[];
-    const upd = db.prepare('UPDATE webhook_inbox SET body = ? WHERE id = ?');
-    for (const b of bodies) {
-      const text = b.body.toString('utf8');
-      const v = cut(text);
-      if (v !== text) upd.run(Buffer.from(v, 'utf8'), b.id);
-    }
-  }
-
+  // Clicks on their messages: no index on the id (few rows: only clicks), one pass with the map.
+  if (s.wamids.size)
+    db.prepare(
+      'UPDATE click_events SET wamid = (SELECT value FROM json_each(@json) WHERE key = click_events.wamid) WHERE wamid IN (SELECT key FROM json_each(@json))',
+    ).run({ json: JSON.stringify(map) });
   // A preference's event key names the number itself ("user_preferences:<wa_id>:…").
-  const [lo, hi] = [`user_preferences:${waId}:`, `user_preferences:${waId};`];
   db.prepare('UPDATE OR REPLACE webhook_event_keys SET key = @to || substr(key, length(@lo) + 1) WHERE key >= @lo AND key < @hi').run({
-    to: `user_preferences:${recordHash}:`,
-    lo,
-    hi,
+    to: `user_preferences:${s.hash}:`,
+    lo: `user_preferences:${s.waId}:`,
+    hi: `user_preferences:${s.waId};`,
   });
-  return map.size;
+  forgetCache(db);
+  return s.wamids.size;
 }
 
-const probes = new WeakMap<Db, Statement>();
-
 /**
- * Was this message id erased with its person? Hashes it and looks for the erased form where an
- * erasure leaves it (the ledger, the merged statuses, the event keys). Costs nothing until the
- * first erasure; then one keyed hash and a few index probes per event.
+ * What `forgottenEvent` compares against, read once (and again after an erasure or a lift): the
+ * suppression records' hashes and every erased message id (the ledger, the merged statuses and the
+ * event keys hold them). Asked for every webhook event, so it must not query per event.
  */
-export function isErasedWamid(db: Db, wamid: string): boolean {
-  if (!wamid || wamid.startsWith(ERASED_WAMID_PREFIX) || !anyErasure(db)) return false;
-  let probe = probes.get(db);
-  if (!probe) {
-    probe = db.prepare(`SELECT 1 WHERE EXISTS (SELECT 1 FROM campaign_recipients WHERE wamid = @e)
-      OR EXISTS (SELECT 1 FROM webhook_message_status WHERE wamid = @e)
-      OR EXISTS (SELECT 1 FROM webhook_event_keys WHERE key >= 'status:' || @e || ':' AND key < 'status:' || @e || ';')
-      OR EXISTS (SELECT 1 FROM webhook_event_keys WHERE key = 'message:' || @e)`);
-    probes.set(db, probe);
+interface ErasedSets {
+  version: number;
+  hashes: Set<string>;
+  wamids: Set<string>;
+}
+const caches = new WeakMap<Db, ErasedSets>();
+
+/** Drop the cached sets (an erasure, a lift). */
+export function forgetCache(db: Db): void {
+  caches.delete(db);
+}
+
+function erasedSets(db: Db): ErasedSets {
+  const version = erasuresVersion(db);
+  let c = caches.get(db);
+  if (c && c.version === version) return c;
+  const hashes = new Set(db.prepare('SELECT hash FROM contact_erasures').pluck().all() as string[]);
+  const wamids = new Set<string>();
+  {
+    const [lo, hi] = rangeOf(ERASED_WAMID_PREFIX);
+    for (const sql of [
+      'SELECT wamid FROM campaign_recipients WHERE wamid >= ? AND wamid < ?',
+      'SELECT wamid FROM webhook_message_status WHERE wamid >= ? AND wamid < ?',
+    ])
+      for (const w of db.prepare(sql).pluck().all(lo, hi) as string[]) wamids.add(w);
+    for (const kind of ['status:', 'message:'])
+      for (const k of db
+        .prepare('SELECT key FROM webhook_event_keys WHERE key >= ? AND key < ?')
+        .pluck()
+        .all(kind + lo, kind + hi) as string[])
+        wamids.add(k.slice(kind.length).split(':')[0]!);
   }
-  return probe.get({ e: erasedWamid(db, wamid) }) !== undefined;
+  c = { version, hashes, wamids };
+  caches.set(db, c);
+  return c;
+}
+
+/** Was this message id erased with its person? */
+export function isErasedWamid(db: Db, wamid: string): boolean {
+  const sets = erasedSets(db);
+  if (!sets.wamids.size || !wamid || wamid.startsWith(ERASED_WAMID_PREFIX)) return false;
+  return sets.wamids.has(erasedWamid(db, wamid));
 }
 
 /**
  * Whether an event concerns someone erased — a status of an erased message id or to an erased
- * number, a message id that was erased — and the key to record it under (the wamid and the number
- * replaced by their erased forms), or null.
+ * number, a message whose id was erased (a retry) — and the key to record it under (the id
+ * replaced by its erased form), or null. Costs a set lookup until the first erasure; then one or
+ * two keyed hashes and set lookups per event. (A lifted erasure keeps its erased ids: the person
+ * asked to be added again, not for their old messages to come back.)
  */
 export function forgottenEvent(db: Db, ev: WebhookEvent): { key: string; wamid: string; waId: string | null } | null {
-  if (!anyErasure(db)) return null;
+  const sets = erasedSets(db);
+  if (!sets.hashes.size && !sets.wamids.size) return null;
   const wamid = ev.type === 'status' ? ev.wamid : ev.type === 'message' ? ev.id : undefined;
   if (!wamid) return null;
   const waId = ev.type === 'status' && ev.recipientId && /^\d+$/.test(ev.recipientId) ? ev.recipientId : null;
-  if (!isErasedWamid(db, wamid) && !(waId && isErased(db, `+${waId}`))) return null;
+  if (!isErasedWamid(db, wamid) && !(waId && sets.hashes.has(erasureHash(db, `+${waId}`)))) return null;
   return { key: ev.key.split(wamid).join(erasedWamid(db, wamid)), wamid, waId };
 }
 
-/** The raw body of a row whose events were forgotten: those ids and numbers leave it (in the row's transaction). */
-export function scrubForgotten(db: Db, inboxId: number, forgotten: readonly { wamid: string; waId: string | null }[]): void {
-  const body = db.prepare('SELECT body FROM webhook_inbox WHERE id = ?').pluck().get(inboxId) as Buffer | undefined;
-  if (!body) return;
-  let text = body.toString('utf8');
-  for (const f of forgotten) {
-    if (f.waId) text = redactBody(text, f.waId);
-    text = text.split(f.wamid).join(erasedWamid(db, f.wamid));
-  }
-  db.prepare('UPDATE webhook_inbox SET body = ? WHERE id = ?').run(Buffer.from(text, 'utf8'), inboxId);
-}

@@ -13,7 +13,6 @@
  * consent path (an opt-out of an erased number does not create a contact again).
  */
 import crypto from 'node:crypto';
-import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import type { Db } from '../../db/connection';
 
 export const ERASURE_REASON = 'erasure request';
@@ -45,14 +44,13 @@ export function erasureToken(db: Db, text: string): string {
   return hashWith(erasureKey(db), text);
 }
 
-const anyProbe = new WeakMap<Db, Statement>();
+const versions = new WeakMap<Db, number>();
 
-/** True once any number was erased here (one probe of a cached statement: asked for every webhook event). */
-export function anyErasure(db: Db): boolean {
-  let s = anyProbe.get(db);
-  if (!s) anyProbe.set(db, (s = db.prepare('SELECT 1 FROM contact_erasures LIMIT 1')));
-  return s.get() !== undefined;
+/** Moves on at every erasure or lift on this connection: caches of the records reload (erase-wamids.ts). */
+export function erasuresVersion(db: Db): number {
+  return versions.get(db) ?? 0;
 }
+const bump = (db: Db) => versions.set(db, erasuresVersion(db) + 1);
 
 /** The keyed hash a suppression record holds for an E.164 number. */
 export function erasureHash(db: Db, e164: string): string {
@@ -63,6 +61,7 @@ export function erasureHash(db: Db, e164: string): string {
 export function recordErasure(db: Db, e164: string, at: number, reason: string = ERASURE_REASON): string {
   const hash = erasureHash(db, e164);
   db.prepare('INSERT INTO contact_erasures (hash, erased_at, reason) VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING').run(hash, at, reason);
+  bump(db);
   return hash;
 }
 
@@ -72,6 +71,7 @@ export function liftErasure(db: Db, e164: string): { hash: string; erasedAt: num
   const at = db.prepare('SELECT erased_at FROM contact_erasures WHERE hash = ?').pluck().get(hash) as number | undefined;
   if (at === undefined) return null;
   db.prepare('DELETE FROM contact_erasures WHERE hash = ?').run(hash);
+  bump(db);
   return { hash, erasedAt: at };
 }
 
