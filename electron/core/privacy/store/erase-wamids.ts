@@ -77,7 +77,13 @@ export function subjectOf(db: Db, contactId: number, e164: string, hash: string)
     wamid: string | null;
   }[];
   add(ledger.map((r) => r.wamid));
-  const col = (sql: string, ...p: unknown[]) => add(db.prepare(sql).pluck().all(...p));
+  const col = (sql: string, ...p: unknown[]) =>
+    add(
+      db
+        .prepare(sql)
+        .pluck()
+        .all(...p),
+    );
   col('SELECT wamid FROM webhook_message_status WHERE recipient_id IN (?, ?)', waId, e164);
   col('SELECT message_id FROM inbound_replies WHERE wa_id = ?', waId);
   col('SELECT context_id FROM inbound_replies WHERE wa_id = ? AND context_id IS NOT NULL', waId);
@@ -183,9 +189,12 @@ function erasedSets(db: Db): ErasedSets {
   const version = erasuresVersion(db);
   let c = caches.get(db);
   if (c && c.version === version) return c;
-  const hashes = new Set(db.prepare('SELECT hash FROM contact_erasures').pluck().all() as string[]);
+  // A webhook-only database (tests, tools) has no contacts or ledger: nothing can be erased there.
+  const tables = new Set(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all() as string[]);
+  const full = ['contact_erasures', 'campaign_recipients', 'webhook_message_status', 'webhook_event_keys'].every((t) => tables.has(t));
+  const hashes = new Set(full ? (db.prepare('SELECT hash FROM contact_erasures').pluck().all() as string[]) : []);
   const wamids = new Set<string>();
-  {
+  if (full) {
     const [lo, hi] = rangeOf(ERASED_WAMID_PREFIX);
     for (const sql of [
       'SELECT wamid FROM campaign_recipients WHERE wamid >= ? AND wamid < ?',
@@ -227,4 +236,3 @@ export function forgottenEvent(db: Db, ev: WebhookEvent): { key: string; wamid: 
   if (!isErasedWamid(db, wamid) && !(waId && sets.hashes.has(erasureHash(db, `+${waId}`)))) return null;
   return { key: ev.key.split(wamid).join(erasedWamid(db, wamid)), wamid, waId };
 }
-
