@@ -66,10 +66,10 @@ export function base64Fragments(digits: string): string[] {
   return [...out];
 }
 
-async function until(what: string, fn: () => boolean, ms = 20_000): Promise<void> {
+async function until(what: string, fn: () => boolean, ms = 20_000, state: () => string = () => ''): Promise<void> {
   const end = Date.now() + ms;
   while (!fn()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} ${state()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -202,9 +202,15 @@ describe('erasure leaves nothing (campaign + reply + erasure, real files)', () =
     );
     late.entry[0]!.id = SANDBOX_WABA_ID;
     expect((await signedPost(w.receiver.url, late, w.sandbox.credentials.appSecret)).status).toBe(200);
+    // Stored (the 200 means committed); processed now: draining does not wait for a timer the
+    // processor may hold for a row in backoff (the Sandbox's own late statuses), and rethrows.
+    await until('late status stored', () => db.prepare('SELECT 1 FROM webhook_inbox WHERE id > ?').get(inboxBefore) !== undefined);
+    await w.core.services.webhooks.processor.drain();
     await until(
       'late status processed',
       () => db.prepare("SELECT 1 FROM webhook_inbox WHERE id > ? AND state = 'processed'").get(inboxBefore) !== undefined,
+      20_000,
+      () => JSON.stringify(db.prepare('SELECT id, state, attempts, last_error FROM webhook_inbox WHERE id > ?').all(inboxBefore)),
     );
     await until('activity', () => activity.some((a) => a.unknown > 0));
     off();

@@ -208,6 +208,15 @@ describe('eraseWamids on a real store', () => {
     expect(forgottenEvent(db, statusOf(unseen, waId))?.waId).toBe(waId);
     expect(forgottenEvent(db, statusOf(w.yossi, YOSSI))).toBeNull();
     expect(forgottenEvent(db, { type: 'message', key: `message:${w.inbound}`, id: w.inbound } as unknown as WebhookEvent)).not.toBeNull();
+    // A preference of her number (a retry of a STOP): recorded under the suppression hash; Yossi's is his.
+    const pref = (n: string) =>
+      ({ type: 'user_preferences', key: `user_preferences:${n}:marketing:stop:9`, waId: n }) as unknown as WebhookEvent;
+    expect(forgottenEvent(db, pref(waId))).toEqual({
+      key: `user_preferences:${subject.hash}:marketing:stop:9`,
+      wamid: null,
+      waId,
+    });
+    expect(forgottenEvent(db, pref(YOSSI))).toBeNull();
 
     // Its raw body loses her status's number and id; Yossi's status stays whole.
     const id = Number(

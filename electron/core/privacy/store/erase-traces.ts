@@ -92,7 +92,12 @@ function scrubInbox(db: Db, s: ErasureSubject): { inboxDeleted: number; inboxRed
   const any = (col: string) => needles.map(() => `instr(${col}, ?) > 0`).join(' OR ');
   const rows = db
     .prepare(`SELECT id, state, body, last_error FROM webhook_inbox WHERE ${any('body')} OR ${any('last_error')}`)
-    .all(...needles.map((n) => Buffer.from(n, 'utf8')), ...needles) as { id: number; state: string; body: Buffer; last_error: string | null }[];
+    .all(...needles.map((n) => Buffer.from(n, 'utf8')), ...needles) as {
+    id: number;
+    state: string;
+    body: Buffer;
+    last_error: string | null;
+  }[];
   const texts = rows.map((r) => r.body.toString('utf8'));
   texts.forEach((t) => t.includes(s.waId) && wamidsInBody(t, s.waId, s.wamids));
   let inboxDeleted = 0;
@@ -142,7 +147,9 @@ export function eraseTraces(db: Db, s: ErasureSubject): { inboxDeleted: number; 
     ...s.wamids,
   ]);
   const status = db.prepare('SELECT error_title FROM webhook_message_status WHERE wamid = ?').pluck();
-  const clear = db.prepare('UPDATE webhook_message_status SET recipient_id = NULL, recipient_identity_key_hash = NULL, error_title = ? WHERE wamid = ?');
+  const clear = db.prepare(
+    'UPDATE webhook_message_status SET recipient_id = NULL, recipient_identity_key_hash = NULL, error_title = ? WHERE wamid = ?',
+  );
   for (const w of statuses) {
     const title = status.get(w) as string | null | undefined;
     if (title !== undefined) clear.run(title === null ? null : cutAll(title), w);
@@ -183,13 +190,13 @@ export function eraseTraces(db: Db, s: ErasureSubject): { inboxDeleted: number; 
  * A row whose events were forgotten (a late status of someone erased; webhooks/processor.ts):
  * those ids and numbers leave its raw body, inside the row's transaction.
  */
-export function scrubForgotten(db: Db, inboxId: number, forgotten: readonly { wamid: string; waId: string | null }[]): void {
+export function scrubForgotten(db: Db, inboxId: number, forgotten: readonly { wamid: string | null; waId: string | null }[]): void {
   const body = db.prepare('SELECT body FROM webhook_inbox WHERE id = ?').pluck().get(inboxId) as Buffer | undefined;
   if (!body) return;
   let text = body.toString('utf8');
   for (const f of forgotten) {
-    if (f.waId) text = redactBody(text, f.waId);
-    text = text.split(f.wamid).join(erasedWamid(db, f.wamid));
+    if (f.waId && /^\d{6,}$/.test(f.waId)) text = redactBody(text, f.waId);
+    if (f.wamid) text = text.split(f.wamid).join(erasedWamid(db, f.wamid));
   }
   db.prepare('UPDATE webhook_inbox SET body = ? WHERE id = ?').run(Buffer.from(text, 'utf8'), inboxId);
 }

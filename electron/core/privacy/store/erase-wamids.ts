@@ -222,17 +222,23 @@ export function isErasedWamid(db: Db, wamid: string): boolean {
 
 /**
  * Whether an event concerns someone erased — a status of an erased message id or to an erased
- * number, a message whose id was erased (a retry) — and the key to record it under (the id
- * replaced by its erased form), or null. Costs a set lookup until the first erasure; then one or
- * two keyed hashes and set lookups per event. (A lifted erasure keeps its erased ids: the person
- * asked to be added again, not for their old messages to come back.)
+ * number, a message whose id was erased (a retry), a preference of an erased number — and the key
+ * to record it under (the id replaced by its erased form, the number by the suppression record's
+ * hash), or null. Costs a set lookup until the first erasure; then one or two keyed hashes and
+ * set lookups per event. (A lifted erasure keeps its erased ids: the person asked to be added
+ * again, not for their old messages to come back.)
  */
-export function forgottenEvent(db: Db, ev: WebhookEvent): { key: string; wamid: string; waId: string | null } | null {
+export function forgottenEvent(db: Db, ev: WebhookEvent): { key: string; wamid: string | null; waId: string | null } | null {
   const sets = erasedSets(db);
   if (!sets.hashes.size && !sets.wamids.size) return null;
+  const erasedNumber = (n: string | null | undefined) => (n && /^\d+$/.test(n) && sets.hashes.has(erasureHash(db, `+${n}`)) ? n : null);
+  if (ev.type === 'user_preferences') {
+    const waId = erasedNumber(ev.waId);
+    return waId ? { key: ev.key.split(`:${waId}:`).join(`:${erasureHash(db, `+${waId}`)}:`), wamid: null, waId } : null;
+  }
   const wamid = ev.type === 'status' ? ev.wamid : ev.type === 'message' ? ev.id : undefined;
   if (!wamid) return null;
-  const waId = ev.type === 'status' && ev.recipientId && /^\d+$/.test(ev.recipientId) ? ev.recipientId : null;
-  if (!isErasedWamid(db, wamid) && !(waId && sets.hashes.has(erasureHash(db, `+${waId}`)))) return null;
-  return { key: ev.key.split(wamid).join(erasedWamid(db, wamid)), wamid, waId };
+  const waId = ev.type === 'status' ? erasedNumber(ev.recipientId) : null;
+  if (!isErasedWamid(db, wamid) && !waId) return null;
+  return { key: ev.key.split(wamid).join(erasedWamid(db, wamid)), wamid, waId: ev.type === 'status' ? (ev.recipientId ?? null) : waId };
 }
