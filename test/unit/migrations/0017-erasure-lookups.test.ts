@@ -12,14 +12,18 @@ describe('migration 0017 erasure lookups', () => {
     add.run('wamid.B', 'sent', null);
     migrate(db, migrations.slice(0, 17));
     expect(db.pragma('user_version', { simple: true })).toBe(17);
-    const plan = (db.prepare('EXPLAIN QUERY PLAN SELECT wamid FROM webhook_message_status WHERE recipient_id IN (?, ?)').all('972502345678', '+972502345678') as {
-      detail: string;
-    }[])
+    const plan = (
+      db
+        .prepare('EXPLAIN QUERY PLAN SELECT wamid FROM webhook_message_status WHERE recipient_id IN (?, ?)')
+        .all('972502345678', '+972502345678') as {
+        detail: string;
+      }[]
+    )
       .map((r) => r.detail)
       .join(' ');
     expect(plan).toContain('webhook_message_status_recipient');
-    expect(db.prepare('SELECT wamid FROM webhook_message_status WHERE recipient_id IN (?, ?)').pluck().all('972502345678', '+972502345678')).toEqual([
-      'wamid.A',
-    ]);
+    expect(
+      db.prepare('SELECT wamid FROM webhook_message_status WHERE recipient_id IN (?, ?)').pluck().all('972502345678', '+972502345678'),
+    ).toEqual(['wamid.A']);
   });
 });
