@@ -274,6 +274,20 @@ async function pacerImport(
     peakBy[phaseNow] = Math.max(peakBy[phaseNow], rss);
   };
   const sampler = setInterval(sample, 20);
+  // The core's other calls while the import runs: a cheap read every 50 ms, its answer time by phase
+  // (how long the app would wait for anything else it asks meanwhile).
+  const callWaits: Record<'reading' | 'writing', number[]> = { reading: [], writing: [] };
+  let asking = true;
+  const ask = async () => {
+    while (asking) {
+      const phase = phaseNow;
+      const t0 = performance.now();
+      await core.call('contacts:query', { limit: 1 });
+      callWaits[phase].push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const asker = ask();
   let progressEvents = 0;
   let writingAt = 0;
   let lastEventAt = 0;
@@ -306,6 +320,8 @@ async function pacerImport(
   if (!started.ok) throw new Error(started.message);
   const job = await imports.wait(started.value.jobId);
   const importMs = performance.now() - t;
+  asking = false;
+  await asker;
   sample();
   sampling = false;
   const importPeakRss = peakRss;
@@ -337,6 +353,13 @@ async function pacerImport(
   );
   console.log(`  at the peak, MB: ${peakParts} (the rest is native: SQLite page caches, code)`);
   console.log(`  search index catch-up after commit: ${(indexMs / 1000).toFixed(2)} s`);
+  for (const phase of ['reading', 'writing'] as const) {
+    const w = callWaits[phase];
+    if (w.length)
+      console.log(
+        `  other calls answered while ${phase}: ${w.length}, p50 ${percentile(w, 50).toFixed(0)} ms, p95 ${percentile(w, 95).toFixed(0)} ms, max ${Math.max(...w).toFixed(0)} ms`,
+      );
+  }
   return { core, service, importMs, indexMs, r, progressEvents, longestGap, writingAt, t0Import, importPeakRss, maxRss };
 }
 

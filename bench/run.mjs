@@ -24,16 +24,21 @@ await build({
   define: { __PACER_VERSION__: '"bench"' },
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
-// The webhook inbox's writer thread loads its module from beside the bundle (scripts/build.mjs does the same for dist/).
-await build({
-  entryPoints: ['electron/core/webhooks/inbox-writer-worker.ts'],
-  outfile: 'bench/.out/inbox-writer-worker.mjs',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node22',
-  packages: 'external',
-  logLevel: 'warning',
-});
+// The core's worker threads load their modules from beside the bundle (scripts/build.mjs does the same for dist/).
+for (const [entry, name] of [
+  ['electron/core/webhooks/inbox-writer-worker.ts', 'inbox-writer-worker.mjs'],
+  ['electron/core/contacts/import/read-worker.ts', 'import-read-worker.mjs'],
+]) {
+  await build({
+    entryPoints: [entry],
+    outfile: `bench/.out/${name}`,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+}
 const r = spawnSync(process.execPath, [outfile, ...args], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -36,13 +36,19 @@ const tasks = {
       }),
       // The webhook inbox's writer thread (webhooks/writer-thread.ts) loads this file from beside
       // the bundle that starts it: one copy for the CLI / `pacer serve`, one for the utility process.
-      ...['dist', 'dist/electron'].map((dir) =>
-        esbuild({
-          ...shared,
-          entryPoints: ['electron/core/webhooks/inbox-writer-worker.ts'],
-          outfile: `${dir}/inbox-writer-worker.mjs`,
-          format: 'esm',
-        }),
+      // The same for an import's reading thread (contacts/import/read-thread.ts).
+      ...['dist', 'dist/electron'].flatMap((dir) =>
+        [
+          ['electron/core/webhooks/inbox-writer-worker.ts', 'inbox-writer-worker.mjs'],
+          ['electron/core/contacts/import/read-worker.ts', 'import-read-worker.mjs'],
+        ].map(([entry, name]) =>
+          esbuild({
+            ...shared,
+            entryPoints: [entry],
+            outfile: `${dir}/${name}`,
+            format: 'esm',
+          }),
+        ),
       ),
       esbuild({
         ...shared,

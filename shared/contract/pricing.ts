@@ -34,12 +34,17 @@ export interface RateRow {
 export interface RateCardView {
   info: RateCardInfo;
   rates: RateRow[];
-  /** The card shipped with Pacer: its date, and whether it carries figures at all. */
+  /** The card shipped with Pacer: its date, how many rates it carries, and what Meta changed since. */
   shipped: {
     card_id: string;
     effective_from: string;
+    currency: string;
     rates: number;
+    /** Rates Meta changed after the shipped card's date (named by a source; Pacer ships the older figure). */
+    changed_since: { from: string; country: string; categories: string[] }[];
     standalone_markets: { country: string; direction: 'lower' | 'higher' }[];
+    /** The date Meta's current charging rules (and the standalone markets) took effect. */
+    rules_from: string;
   };
 }
 

@@ -10,12 +10,18 @@
  *   (also "Authentication International", "authentication_international"), Service; optional
  *   "Currency" and "Effective date" columns; other columns are ignored;
  * - a market is an ISO 3166 alpha-2 code or an English country name; "Other" / "Rest of World" is
- *   the rate for every other country ('*'). Meta's regional rows ("Rest of Africa", …) are reported
- *   and skipped: which countries they cover is Meta's market list, which Pacer does not have;
+ *   the rate for every other country ('*'). Meta's regional rows ("North America", "Rest of Africa",
+ *   …) price each country of the region (meta-regions.ts) that has no row of its own in the file —
+ *   a country's own row wins wherever it stands; a "Rest of …" row Pacer has no member list for is
+ *   reported and skipped;
  * - a price is a decimal number ("0.0250", "$0.025", "0,025"); an empty cell, "n/a", "-" means the
  *   category has no rate in that market.
  */
 import { PRICING_CATEGORIES, type PricingCategory } from './categories';
+import { META_REGIONS } from './meta-regions';
+import { getCountries } from 'libphonenumber-js/min';
+
+const PHONE_COUNTRIES: ReadonlySet<string> = new Set(getCountries());
 
 export interface CsvRate {
   category: PricingCategory;
@@ -147,8 +153,13 @@ function countryNames(): Map<string, string> {
     for (let j = 0; j < 26; j++) {
       const code = String.fromCharCode(A + i, A + j);
       const name = dn.of(code);
-      // ICU names unassigned codes "Unknown Region": those are not markets.
-      if (name && name !== code && norm(name) !== 'unknown region') names.set(norm(name), code);
+      // ICU names unassigned codes "Unknown Region": those are not markets. ICU also names withdrawn
+      // codes like the country that replaced them (FX "France", SU "Russia", YU "Serbia", HV "Burkina
+      // Faso"): the code a phone number can have wins, so "France" is FR.
+      if (!name || name === code || norm(name) === 'unknown region') continue;
+      const had = names.get(norm(name));
+      if (had && PHONE_COUNTRIES.has(had) && !PHONE_COUNTRIES.has(code)) continue;
+      names.set(norm(name), code);
     }
   for (const [k, v] of Object.entries(ALIASES)) names.set(k, v);
   return names;
@@ -156,6 +167,22 @@ function countryNames(): Map<string, string> {
 
 let codeSet: Set<string> | null = null;
 const codes = () => (codeSet ??= new Set(countryNames().values()));
+
+let regions: Map<string, string[]> | null = null;
+/** Meta's regional markets by normalised name → the ISO codes of their countries. */
+function regionMap(): Map<string, string[]> {
+  if (regions) return regions;
+  regions = new Map();
+  for (const [name, members] of Object.entries(META_REGIONS)) {
+    const iso = members.map((m) => countryNames().get(norm(m)));
+    // A member name the country mapping cannot read is a defect of meta-regions.ts (its test says which).
+    regions.set(
+      norm(name),
+      iso.filter((c): c is string => !!c),
+    );
+  }
+  return regions;
+}
 
 /** ISO code for a market cell, '*' for "Other", 'region' for one of Meta's regional groups, null if unknown. */
 export function marketCode(cell: string): string | 'region' | null {
@@ -167,8 +194,13 @@ export function marketCode(cell: string): string | 'region' | null {
   const n = norm(raw);
   if (!n) return null;
   if (OTHER_MARKETS.has(n)) return '*';
-  if (n.startsWith('rest of ')) return 'region';
+  if (n.startsWith('rest of ') || regionMap().has(n)) return 'region';
   return countryNames().get(n) ?? null;
+}
+
+/** The ISO codes of the countries a regional market cell covers; null when Pacer has no member list for it. */
+export function regionCountries(cell: string): readonly string[] | null {
+  return regionMap().get(norm(cell)) ?? null;
 }
 
 function price(cell: string): number | null | 'bad' {
@@ -214,13 +246,16 @@ export function parseRateCardCsv(text: string): CsvRateCard {
   const skipped: CsvSkip[] = [];
   const markets = new Set<string>();
   const seen = new Map<string, number>();
+  /** Regional rows, applied after the file's own country rows (which win). */
+  const regional: { cat: PricingCategory; countries: readonly string[]; price: number }[] = [];
   for (let i = headerAt + 1; i < rows.length; i++) {
     const r = rows[i]!;
     const line = i + 1;
     const cell = (r[marketCol] ?? '').trim();
     if (!cell || r.every((c) => !c.trim())) continue;
     const code = marketCode(cell);
-    if (code === 'region') {
+    const members = code === 'region' ? regionCountries(cell) : null;
+    if (code === 'region' && !members) {
       skipped.push({ line, code: 'region_market', params: { market: cell } });
       continue;
     }
@@ -244,6 +279,10 @@ export function parseRateCardCsv(text: string): CsvRateCard {
         skipped.push({ line, code: 'bad_price', params: { market: cell, category: cat, value: (r[col] ?? '').trim() } });
         continue;
       }
+      if (members) {
+        regional.push({ cat, countries: members, price: p });
+        continue;
+      }
       const key = `${cat}|${code}`;
       const at = seen.get(key);
       if (at !== undefined) rates[at] = { category: cat, country: code, price: p };
@@ -254,6 +293,14 @@ export function parseRateCardCsv(text: string): CsvRateCard {
       markets.add(code);
     }
   }
+  for (const { cat, countries, price: p } of regional)
+    for (const country of countries) {
+      const key = `${cat}|${country}`;
+      if (seen.has(key)) continue;
+      seen.set(key, rates.length);
+      rates.push({ category: cat, country, price: p });
+      markets.add(country);
+    }
   if (!rates.length) throw new RateCardCsvError('no_rates', 'the file has a header but no rate could be read');
   return { rates, currency, effective_from: effective, skipped, markets: markets.size };
 }

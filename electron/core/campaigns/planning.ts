@@ -117,6 +117,8 @@ export async function computePlan(s: CampaignsScope, d: Draft, campaignId: strin
   });
   const byCountry = new Map<string, number>();
   for (const e of eligible) byCountry.set(e.country ?? '??', (byCountry.get(e.country ?? '??') ?? 0) + 1);
+  // The card first: reading it loads the shipped card on a fresh store, so the first plan is priced.
+  const card = cardInfo(s.ctx.db, now);
   const cost = estimateCost(rateCard(s), category, byCountry);
   if (result && result.eligible.length === 0)
     blockers.push({ code: 'nobody_eligible', params: {}, message: 'nobody in the audience is eligible' });
@@ -136,7 +138,7 @@ export async function computePlan(s: CampaignsScope, d: Draft, campaignId: strin
         estimate: true,
         unpriced: cost.unpriced,
         missing_countries: cost.missing_countries,
-        card: cardInfo(s.ctx.db, now),
+        card,
       },
       budget: {
         messaging_limit: tier,

@@ -59,7 +59,7 @@ function cjkTokens(text: string): string {
   return out.join(' ');
 }
 
-export function searchText(c: IndexableContact): string {
+export function searchText(c: Omit<IndexableContact, 'id'>): string {
   // The display name usually is "first last": index first/last only when they add something.
   const extra = [c.first_name, c.last_name].filter((w): w is string => !!w && !c.name.includes(w));
   const words = [c.name, ...extra, c.email ?? '', c.attrs ?? ''].join(' ');

@@ -21,8 +21,11 @@ export function rateCardView(ctx: CoreContext): RateCardView {
     shipped: {
       card_id: SHIPPED_CARD.id,
       effective_from: SHIPPED_CARD.effective_from,
+      currency: SHIPPED_CARD.currency,
       rates: SHIPPED_CARD.rates.length,
+      changed_since: SHIPPED_CARD.changed_since.map((c) => ({ from: c.from, country: c.country, categories: [...c.categories] })),
       standalone_markets: SHIPPED_CARD.standalone_markets,
+      rules_from: SHIPPED_CARD.rules.service_charged_from,
     },
   };
 }

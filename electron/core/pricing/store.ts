@@ -2,13 +2,15 @@
  * The rate card's SQL: `rate_card` (category × country → price, currency, edited) and
  * `rate_card_info` (which card it is). The card shipped with Pacer is loaded the first time the
  * card is read on a database that has none (a database whose user typed rates before Pacer
- * shipped a card keeps them, as the user's own card).
+ * shipped a card keeps them, as the user's own card). A database still on an older shipped card
+ * that nobody edited gets the card this Pacer ships: an untouched shipped card is Pacer's, not the
+ * user's, and the older one may have had no figures at all.
  */
 import type { Db } from '../db/connection';
 import type { RateCardInfo, RateCardOrigin, RateRow } from '../../../shared/contract/pricing';
-import { RATE_CARD_2026_10, type ShippedRateCard } from '../../../shared/pricing/rate-card-2026-10';
+import { SHIPPED_RATE_CARD, type ShippedRateCard } from '../../../shared/pricing/shipped-card';
 
-export const SHIPPED_CARD: ShippedRateCard = RATE_CARD_2026_10;
+export const SHIPPED_CARD: ShippedRateCard = SHIPPED_RATE_CARD;
 
 const shippedSource = (c: ShippedRateCard) => c.source.map((s) => `${s.title} (${s.read}) — ${s.url}`).join('; ');
 
@@ -20,10 +22,20 @@ interface InfoRow {
   updated_at: number;
 }
 
-/** Loads the shipped card into an empty database (no info row yet); idempotent. */
+const staleShipped = (db: Db) =>
+  !!db
+    .prepare(
+      `SELECT 1 FROM rate_card_info WHERE id = 1 AND origin = 'shipped' AND card_id != ?
+       AND NOT EXISTS (SELECT 1 FROM rate_card WHERE edited = 1)`,
+    )
+    .get(SHIPPED_CARD.id);
+
+/** Loads the shipped card into an empty database (no info row yet), or over an older untouched shipped card; idempotent. */
 export function ensureCard(db: Db, now: number): void {
-  if (db.prepare('SELECT 1 FROM rate_card_info WHERE id = 1').get()) return;
+  const info = db.prepare('SELECT 1 FROM rate_card_info WHERE id = 1').get();
+  if (info && !staleShipped(db)) return;
   db.transaction(() => {
+    if (staleShipped(db)) return loadShipped(db, now);
     if (db.prepare('SELECT 1 FROM rate_card_info WHERE id = 1').get()) return;
     const existing = Number(db.prepare('SELECT count(*) FROM rate_card').pluck().get());
     if (existing > 0) {

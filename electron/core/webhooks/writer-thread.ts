@@ -1,8 +1,6 @@
-import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type * as Esbuild from 'esbuild';
+import { workerScript as threadScript, type WorkerScript } from '../threads/worker-script';
 import type { Durability, InboxItem } from './inbox';
 import type { AppendMessage, FromWriter, ToWriter, WriterData } from './inbox-writer-protocol';
 
@@ -19,34 +17,9 @@ import type { AppendMessage, FromWriter, ToWriter, WriterData } from './inbox-wr
  */
 export const WORKER_BUNDLE_NAME = 'inbox-writer-worker.mjs';
 
-type WorkerScript = { kind: 'file'; url: URL } | { kind: 'source'; code: string };
-
-let compiled: string | null = null;
-
 /** The worker's code: the emitted bundle beside this module, else the TypeScript source compiled once. */
 export function workerScript(base: string = import.meta.url): WorkerScript {
-  const bundled = new URL(`./${WORKER_BUNDLE_NAME}`, base);
-  if (fs.existsSync(fileURLToPath(bundled))) return { kind: 'file', url: bundled };
-  const source = fileURLToPath(new URL('./inbox-writer-worker.ts', base));
-  if (!fs.existsSync(source))
-    throw new Error(
-      `The inbox writer thread's code is missing: neither ${fileURLToPath(bundled)} nor ${source} exists (run npm run build)`,
-    );
-  if (compiled === null) {
-    const esbuild = createRequire(base)('esbuild') as typeof Esbuild;
-    const out = esbuild.buildSync({
-      entryPoints: [source],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      packages: 'external',
-      write: false,
-      logLevel: 'silent',
-    });
-    compiled = out.outputFiles[0]!.text;
-  }
-  return { kind: 'source', code: compiled };
+  return threadScript(WORKER_BUNDLE_NAME, './inbox-writer-worker.ts', base);
 }
 
 interface Pending {
@@ -75,8 +48,7 @@ export class InboxWriterThread {
       keyHex: key ? key.toString('hex') : null,
     };
     const script = workerScript();
-    this.worker =
-      script.kind === 'file' ? new Worker(script.url, { workerData: data }) : new Worker(script.code, { eval: true, workerData: data });
+    this.worker = new Worker(script.url, { workerData: data });
     this.worker.unref();
     this.worker.on('message', (m: FromWriter) => {
       if (m === 'closed') return;

@@ -28,7 +28,11 @@ interface ManagementEventLike {
 /** Where the user accepts the terms (Meta "Onboard" to the MM API for WhatsApp, 2026-06-30; 360dialog). */
 export const MM_ONBOARDING_URL = 'https://developers.facebook.com/documentation/business-messaging/whatsapp/marketing-messages/onboarding/';
 
-/** The `account_update` event Meta sends when a portfolio signs the MM API terms. */
+/**
+ * The `account_update` event Meta sends (one per WABA of the portfolio, with `waba_info`) when a
+ * portfolio signs the MM API terms. Checked against Meta's account_update webhook reference
+ * (updated 2026-04-20) and its MM API onboarding guide: docs/whatsapp.md "Marketing Messages API".
+ */
 export const MM_TERMS_SIGNED_EVENT = 'MM_LITE_TERMS_SIGNED';
 
 export function noteMarketingTerms(

@@ -25,6 +25,14 @@ export function useCampaignFormat() {
           return `${num.format(amount)} ${currency}`;
         }
       },
+      /** A per-message rate as Meta prints it: up to 4 decimals (0.0604 must not read 0.06). */
+      rate: (price: number, currency: string) => {
+        try {
+          return new Intl.NumberFormat(language, { style: 'currency', currency, maximumFractionDigits: 4 }).format(price);
+        } catch {
+          return `${num.format(price)} ${currency}`;
+        }
+      },
       dateTime: (ms: number) => dateTime.format(ms),
       day: (ms: number) => day.format(ms),
       time: (ms: number) => time.format(ms),

@@ -93,9 +93,19 @@ export function RatesCard() {
               {t('rates.shippedEmpty', { date: view.shipped.effective_from })}
             </div>
           )}
+          {view.info.origin === 'shipped' && view.info.rates > 0 && view.shipped.changed_since.length > 0 && (
+            <div className="banner info small" data-testid="rates-shipped-older">
+              {t('rates.shippedOlder', {
+                date: view.shipped.effective_from,
+                markets: [...new Set(view.shipped.changed_since.map((c) => c.country))]
+                  .map((c) => countryName(c))
+                  .join(t('rates.listSeparator')),
+              })}
+            </div>
+          )}
           <p className="small muted">
             {t('rates.rules', {
-              date: view.shipped.effective_from,
+              date: view.shipped.rules_from,
               markets: view.shipped.standalone_markets.map((m) => countryName(m.country)).join(t('rates.listSeparator')),
             })}
           </p>
@@ -233,7 +243,7 @@ export function RatesCard() {
                       <td>{countryName(r.country)}</td>
                       <td>{tc(`pricing.category.${r.category}`, { defaultValue: tc('pricing.metaCategory.unknown') })}</td>
                       <td className="num">
-                        {f.money(r.price, r.currency)}
+                        {f.rate(r.price, r.currency)}
                         {r.edited && (
                           <>
                             {' '}

@@ -206,19 +206,45 @@ describe('atomicity and cancel', () => {
     expect(failed.error?.message).toMatch(/late failure/);
     expect(indexes()).toEqual(before);
     expect(count(c, 'contacts')).toBe(0);
+    // The search words written in the same transaction went with it.
+    expect(c.db.prepare('SELECT count(*) FROM contacts_fts').pluck().get()).toBe(0);
+    expect(c.db.prepare("SELECT value FROM app_meta WHERE key = 'contacts.fts_upto'").pluck().get()).toBe('0');
     c.db.exec('DROP TRIGGER boom');
     const job = await importFile(c, tempFile('big.csv', lines.join('\n')));
     expect(job.error).toBeNull();
     expect(job.report).toMatchObject({ imported: 60_000 });
     const last = saving.at(-1)!;
     expect(last.phase).toBe('done');
-    // Insert and file tags, each over every row (no consent statements: this import records none).
-    expect(last.toWrite).toBe(2 * 60_000);
+    // Insert, search index and file tags, each over every row (no consent statements: this import records none).
+    expect(last.toWrite).toBe(3 * 60_000);
     expect(last.written).toBe(last.toWrite);
     expect(indexes()).toEqual(before);
     expect(c.db.prepare('PRAGMA integrity_check').pluck().get()).toBe('ok');
     expect((await ok(c.call('contacts:query', { tag: 'odd' }))).total).toBe(30_000);
     expect((await ok(c.call('contacts:query', { sort: 'name', order: 'asc', limit: 2 }))).rows.map((r) => r.name)).toEqual(['P0', 'P1']);
+    // Searchable at the commit: every new contact is in the word index, nothing left for the background indexer.
+    const maxId = c.db.prepare('SELECT max(id) FROM contacts').pluck().get() as number;
+    expect(c.db.prepare("SELECT value FROM app_meta WHERE key = 'contacts.fts_upto'").pluck().get()).toBe(String(maxId));
+    expect(c.db.prepare('SELECT count(*) FROM contacts_fts').pluck().get()).toBe(60_000);
+    const hit = await ok(c.call('contacts:query', { search: '2059999' }));
+    expect(hit.rows.map((r) => r.name)).toEqual(['P59999']);
+  });
+
+  it('an import made while the search index is still behind leaves its rows to the background indexer (never indexed twice)', async () => {
+    const c = core();
+    await importFile(c, tempFile('a.csv', 'name,phone\nAda,050-234-5678\nBen,052-987-6543\n'));
+    // As if an earlier large import had not been indexed yet: the watermark is behind the contacts.
+    c.db.prepare("UPDATE app_meta SET value = '1' WHERE key = 'contacts.fts_upto'").run();
+    c.db.prepare('DELETE FROM contacts_fts WHERE rowid = 2').run();
+    const job = await importFile(c, tempFile('b.csv', 'name,phone\nCarmel,053-123-4567\n'));
+    expect(job.report).toMatchObject({ imported: 1 });
+    // Search is complete anyway (rows above the watermark are scanned), and the indexer then indexes each once.
+    expect((await ok(c.call('contacts:query', { search: 'Carmel' }))).total).toBe(1);
+    expect((await ok(c.call('contacts:query', { search: 'Ben' }))).total).toBe(1);
+    c.services.contacts.indexer.catchUpNow();
+    expect(c.db.prepare("SELECT value FROM app_meta WHERE key = 'contacts.fts_upto'").pluck().get()).toBe('3');
+    expect(c.db.prepare('SELECT count(*) FROM contacts_fts').pluck().get()).toBe(3);
+    expect((await ok(c.call('contacts:query', { search: 'Carmel' }))).total).toBe(1);
   });
 
   it('a dry run reports the same counts and writes nothing; one import at a time', async () => {

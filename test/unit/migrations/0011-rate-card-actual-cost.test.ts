@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { migrate } from '../../../electron/core/db/migrate';
 import { migrations } from '../../../electron/core/db/migrations';
-import { cardInfo, ensureCard, lookupRate, setRate } from '../../../electron/core/pricing/store';
+import { SHIPPED_CARD, cardInfo, ensureCard, lookupRate, setRate } from '../../../electron/core/pricing/store';
 
 describe('migration 0011 rate card and actual cost', () => {
   const setup = (typedRates: boolean) => {
@@ -37,12 +37,14 @@ describe('migration 0011 rate card and actual cost', () => {
     const fresh = setup(false);
     ensureCard(fresh, 5);
     expect(cardInfo(fresh, 5)).toMatchObject({
-      card_id: 'meta-2026-10-01',
+      card_id: SHIPPED_CARD.id,
       origin: 'shipped',
-      effective_from: '2026-10-01',
-      rates: 0,
+      effective_from: SHIPPED_CARD.effective_from,
+      rates: SHIPPED_CARD.rates.length,
+      currency: 'USD',
       edited: 0,
     });
+    expect(lookupRate(fresh, 'MARKETING', 'IL')).toEqual({ price: 0.0353, currency: 'USD' });
     const typed = setup(true);
     expect(cardInfo(typed, 5)).toMatchObject({ origin: 'user', rates: 1 });
     setRate(typed, { category: 'MARKETING', country: '*', price: 0.02, currency: 'USD' }, 6);

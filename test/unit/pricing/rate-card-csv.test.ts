@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { csvRows, marketCode, parseRateCardCsv, RateCardCsvError } from '../../../shared/pricing/csv';
-import { RATE_CARD_2026_10 } from '../../../shared/pricing/rate-card-2026-10';
 
 const FIXTURE = fs.readFileSync(path.join(__dirname, '../../fixtures/pricing/rate-card-test-usd.csv'), 'utf8');
 
@@ -19,11 +18,11 @@ describe("Meta's rate card CSV", () => {
     expect(rate('MARKETING', 'KR')).toBe(0.07);
     expect(rate('SERVICE', 'KR')).toBeUndefined();
     expect(rate('MARKETING', '*')).toBe(0.05);
-    expect(card.markets).toBe(5);
-    expect(card.skipped).toEqual([
-      { line: 9, code: 'region_market', params: { market: 'Rest of Africa' } },
-      { line: 10, code: 'unknown_market', params: { market: 'Atlantis' } },
-    ]);
+    // "Rest of Africa" prices each of its 41 countries (meta-regions.ts), none of which has a row of its own here.
+    expect(rate('MARKETING', 'KE')).toBe(0.02);
+    expect(rate('SERVICE', 'ZW')).toBe(0.003);
+    expect(card.markets).toBe(5 + 41);
+    expect(card.skipped).toEqual([{ line: 10, code: 'unknown_market', params: { market: 'Atlantis' } }]);
   });
 
   it('semicolons, decimal commas, currency symbols, a bad price, a mixed currency, a header-only file', () => {
@@ -53,31 +52,33 @@ describe("Meta's rate card CSV", () => {
     expect(marketCode('Türkiye')).toBe('TR');
     expect(marketCode('Turkey')).toBe('TR');
     expect(marketCode('United States')).toBe('US');
+    // ICU also names withdrawn codes like their successors (FX "France", HV "Burkina Faso", YU "Serbia").
+    expect(['France', 'Burkina Faso', 'Benin', 'Serbia', 'Timor-Leste', 'Germany'].map(marketCode)).toEqual([
+      'FR',
+      'BF',
+      'BJ',
+      'RS',
+      'TL',
+      'DE',
+    ]);
     expect(marketCode('Rest of Latin America')).toBe('region');
+    expect(marketCode('North America')).toBe('region');
     expect(marketCode('Other')).toBe('*');
     expect(marketCode('ZZ')).toBeNull();
   });
 
-  it('the shipped card: dated 2026-10-01, sourced, no invented figures, the nine standalone markets', () => {
-    expect(RATE_CARD_2026_10.effective_from).toBe('2026-10-01');
-    expect(RATE_CARD_2026_10.source.every((s) => s.url.startsWith('https://developers.facebook.com/'))).toBe(true);
-    // The reference gives no price figures: nothing is shipped rather than a guess.
-    expect(RATE_CARD_2026_10.rates).toEqual([]);
-    expect(RATE_CARD_2026_10.standalone_markets.map((m) => m.country).sort()).toEqual([
-      'BD',
-      'IQ',
-      'KW',
-      'KZ',
-      'LK',
-      'MA',
-      'NP',
-      'OM',
-      'UA',
+  it("a region row never overrides a country's own row, wherever the two stand in the file", () => {
+    const card = parseRateCardCsv(
+      'Market,Currency,Marketing,Utility\nRest of Africa,USD,0.02,0.004\nMorocco,USD,0.03,0.006\nNorth America,USD,0.025,0.0034\nOther,USD,0.06,0.0077\n',
+    );
+    const rate = (category: string, country: string) => card.rates.find((r) => r.category === category && r.country === country)?.price;
+    expect(rate('UTILITY', 'MA')).toBe(0.006);
+    expect(rate('UTILITY', 'DZ')).toBe(0.004);
+    expect(rate('MARKETING', 'US')).toBe(0.025);
+    expect(rate('MARKETING', 'CA')).toBe(0.025);
+    expect(card.rates.filter((r) => r.country === 'MA')).toHaveLength(2);
+    expect(parseRateCardCsv('Market,Marketing\nRest of Antarctica,0.1\nIsrael,0.03\n').skipped).toEqual([
+      { line: 2, code: 'region_market', params: { market: 'Rest of Antarctica' } },
     ]);
-    expect(RATE_CARD_2026_10.rules).toMatchObject({
-      service_charged_from: '2026-10-01',
-      utility_in_service_window_charged_from: '2026-10-01',
-      free_entry_point_hours: 72,
-    });
   });
 });

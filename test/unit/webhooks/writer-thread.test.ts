@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FromWriter, WriterData } from '../../../electron/core/webhooks/inbox-writer-protocol';
@@ -27,10 +27,12 @@ const tmp = () => {
 };
 
 describe('inbox writer thread module', () => {
-  it('from source: compiles the TypeScript module (no SQL kept in a string here)', () => {
+  it('from source: compiles the TypeScript module once, into node_modules/.cache (no SQL kept in a string here)', () => {
     const script = workerScript();
-    expect(script.kind).toBe('source');
-    if (script.kind === 'source') expect(script.code).toContain('INSERT INTO webhook_inbox');
+    const file = fileURLToPath(script.url);
+    expect(file).toMatch(/node_modules[\\/]\.cache[\\/]pacer-workers[\\/]inbox-writer-worker-[0-9a-f]{16}\.mjs$/);
+    expect(fs.readFileSync(file, 'utf8')).toContain('INSERT INTO webhook_inbox');
+    expect(workerScript()).toEqual(script);
   });
 
   it('from a bundle: uses the module emitted beside it, and says what is missing when it is not there', () => {

@@ -21,8 +21,14 @@ function human(v: RateCardView): string {
     `Rate card: ${cardLine(v.info)}`,
     ...(v.info.origin === 'shipped' && v.info.rates === 0
       ? [
-          "  Pacer ships Meta's 2026-10-01 card without figures (its sources give the rules, not the prices):",
+          '  The shipped card has no figures:',
           "  import Meta's CSV for your currency (`pacer rates import FILE`) or set the rates you pay (`pacer rates set`).",
+        ]
+      : []),
+    ...(v.info.origin === 'shipped' && v.info.rates > 0 && v.shipped.changed_since.length > 0
+      ? [
+          `  Meta changed rates since ${v.shipped.effective_from} in ${[...new Set(v.shipped.changed_since.map((c) => c.country))].join(', ')}:`,
+          "  import Meta's current CSV (`pacer rates import FILE`) for today's exact figures.",
         ]
       : []),
     ...v.rates.map(

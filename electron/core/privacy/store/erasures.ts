@@ -99,14 +99,25 @@ function hasErasures(db: Db): boolean {
  * so the function needs no database (it could run in a worker given the same key and map).
  */
 export function erasureCheck(db: Db): ((e164: string) => number | null) | null {
+  const snapshot = erasureSnapshot(db);
+  return snapshot && erasureMatcher(snapshot);
+}
+
+/** The suppression records as values (an import's reading thread checks numbers against them); null when none. */
+export interface ErasureSnapshot {
+  keyHex: string;
+  records: [hash: string, erasedAt: number][];
+}
+
+export function erasureSnapshot(db: Db): ErasureSnapshot | null {
   if (!hasErasures(db)) return null;
-  const key = erasureKey(db);
-  const byHash = new Map(
-    (db.prepare('SELECT hash, erased_at FROM contact_erasures').all() as { hash: string; erased_at: number }[]).map((r) => [
-      r.hash,
-      r.erased_at,
-    ]),
-  );
+  const rows = db.prepare('SELECT hash, erased_at FROM contact_erasures').all() as { hash: string; erased_at: number }[];
+  return { keyHex: erasureKey(db).toString('hex'), records: rows.map((r) => [r.hash, r.erased_at]) };
+}
+
+export function erasureMatcher(snapshot: ErasureSnapshot): (e164: string) => number | null {
+  const key = Buffer.from(snapshot.keyHex, 'hex');
+  const byHash = new Map(snapshot.records);
   return (e164) => byHash.get(hashWith(key, e164)) ?? null;
 }
 

@@ -1,0 +1,280 @@
+/**
+ * An import's row work: each file row validated (phone → E.164 mobile, typed attributes, tags,
+ * consent cell), duplicates within the file found, and the staged values made — with the row's
+ * search words, so the merge writes the index in the same transaction as the contacts.
+ *
+ * Pure of the store: everything it needs from it (attribute types, erasure records) comes in as
+ * values, so it runs as well on the reading thread (read-thread.ts) as on the core's own thread.
+ */
+import type { AttributeType, ImportRowError, ImportRowParams, MappingEntry } from '../../../../shared/contract/contacts';
+import { badInput } from '../../errors';
+import { erasedReason } from '../../privacy/store/erasures';
+import { displayName } from '../names';
+import { pickMobile } from '../phone';
+import { searchText } from '../search';
+import { parseBoolean, parseConsentCell, parseDate, parseNumber, guessType } from './guess';
+import { PhoneSeen } from './phone-seen';
+import type { TableRow } from './source';
+import { userIdOf, usernameOf } from './user-ids-store';
+
+/** The staging table's columns, in the order a row's values are pushed. */
+export const STAGED = 'seq, row, phone, first_name, last_name, name, email, country, consent, tags, attrs, user_id, username, fts';
+export const STAGED_COUNT = STAGED.split(',').length;
+
+/** What a row's consent cell says, as staged (`s.consent`); the box is applied in SQL. */
+export const CONSENT_NONE = 0;
+export const CONSENT_IN = 1;
+export const CONSENT_OUT = 2;
+export const CONSENT_UNRECOGNISED = 3;
+const CONSENT_CODE = { none: CONSENT_NONE, in: CONSENT_IN, out: CONSENT_OUT, unrecognised: CONSENT_UNRECOGNISED } as const;
+
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const TAG_SPLIT = /\s*(?::::|[,;|])\s*/;
+const ATTR_FIELD = /^attr\.(.+)$/;
+
+export interface ResolvedMapping {
+  phone: number[];
+  first_name: number | null;
+  last_name: number | null;
+  name: number | null;
+  email: number | null;
+  tags: number[];
+  consent: number | null;
+  country: number | null;
+  user_id: number | null;
+  username: number | null;
+  attrs: { name: string; index: number; type: AttributeType | null }[];
+}
+
+export function resolveMapping(mapping: MappingEntry[], headers: string[]): ResolvedMapping {
+  const index = (column: string) => {
+    let i = headers.indexOf(column);
+    if (i < 0) i = headers.findIndex((h) => h.toLowerCase() === column.trim().toLowerCase());
+    if (i < 0 && /^#?\d+$/.test(column.trim())) {
+      const n = Number(column.trim().replace('#', ''));
+      if (n >= 1 && n <= headers.length) i = n - 1;
+    }
+    if (i < 0) throw badInput(`The file has no column "${column}". Its columns: ${headers.join(', ')}.`);
+    return i;
+  };
+  const r: ResolvedMapping = {
+    phone: [],
+    first_name: null,
+    last_name: null,
+    name: null,
+    email: null,
+    tags: [],
+    consent: null,
+    country: null,
+    user_id: null,
+    username: null,
+    attrs: [],
+  };
+  for (const m of mapping) {
+    const i = index(m.column);
+    const attr = ATTR_FIELD.exec(m.field);
+    if (attr) r.attrs.push({ name: attr[1]!, index: i, type: m.type ?? null });
+    else if (m.field === 'phone') r.phone.push(i);
+    else if (m.field === 'tags') r.tags.push(i);
+    else r[m.field as 'first_name' | 'last_name' | 'name' | 'email' | 'consent' | 'country' | 'user_id' | 'username'] = i;
+  }
+  if (!r.phone.length) throw badInput('No column is mapped to phone. Map the column that holds the phone numbers.');
+  return r;
+}
+
+/**
+ * Attribute types: as mapped, else as already defined in the store, else guessed from the first
+ * rows. A mapped type that contradicts the store's is refused.
+ */
+export function attributeTypes(
+  map: ResolvedMapping,
+  existingDefs: ReadonlyMap<string, AttributeType>,
+  firstRows: TableRow[],
+): Map<string, AttributeType> {
+  const types = new Map<string, AttributeType>();
+  for (const a of map.attrs) {
+    const existing = existingDefs.get(a.name.toLowerCase());
+    const type = a.type ?? existing ?? guessType(firstRows.slice(0, 50).map((r) => r.cells[a.index] ?? ''));
+    if (existing && existing !== type) {
+      throw badInput(`The attribute "${a.name}" already exists as ${existing}; map the column as ${existing}.`);
+    }
+    types.set(a.name, type);
+  }
+  return types;
+}
+
+/** One batch's outcome: the staged values (STAGED_COUNT per row, `staged` rows) and what was rejected or noted. */
+export interface StagedBatch {
+  values: unknown[];
+  staged: number;
+  rows: number;
+  invalid: number;
+  duplicates: number;
+  /** Rejected rows and notes (a row imported with something to know), in row order. */
+  errors: ImportRowError[];
+  /** Tag names first met in this batch. */
+  tags: string[];
+  /** Staged rows that carry a BSUID or username. */
+  userIdRows: number;
+}
+
+export interface StageOptions {
+  map: ResolvedMapping;
+  defaultCountry: string;
+  attrTypes: ReadonlyMap<string, AttributeType>;
+  /** Numbers erased at the person's request: when, or null (privacy/store/erasures.ts). Null when none ever was. */
+  erased: ((e164: string) => number | null) | null;
+  /** False for a dry run: nothing will be written, so no search words are made. */
+  searchWords: boolean;
+}
+
+/** Makes the row stager of one import (it remembers the numbers seen, for "duplicate of row N"). */
+export function rowStager(o: StageOptions): (rows: TableRow[]) => StagedBatch {
+  const { map } = o;
+  const seen = new PhoneSeen();
+  const tagsSeen = new Set<string>();
+  const cell = (cells: string[], i: number | null) => (i === null ? '' : (cells[i] ?? '').trim());
+  return (rows) => {
+    const b: StagedBatch = { values: [], staged: 0, rows: 0, invalid: 0, duplicates: 0, errors: [], tags: [], userIdRows: 0 };
+    const reject = (row: number, code: string, reason: string, params?: ImportRowParams) =>
+      b.errors.push(params ? { row, code, reason, params } : { row, code, reason });
+    for (const { row, cells } of rows) {
+      b.rows++;
+      const rowCountry = cell(cells, map.country).toUpperCase();
+      const country = /^[A-Z]{2}$/.test(rowCountry) ? rowCountry : o.defaultCountry;
+      const phone = pickMobile(
+        map.phone.map((i) => cells[i] ?? ''),
+        country,
+      );
+      if (!phone.ok) {
+        b.invalid++;
+        reject(row, phone.code, phone.reason);
+        continue;
+      }
+      const erasedOn = o.erased?.(phone.e164) ?? null;
+      if (erasedOn !== null) {
+        b.invalid++;
+        reject(row, 'erased', erasedReason(erasedOn), { date: utcDay(erasedOn) });
+        continue;
+      }
+      let bad: string | null = null;
+      const attrs: [string, string | number][] = [];
+      for (const a of map.attrs) {
+        const raw = (cells[a.index] ?? '').trim();
+        if (!raw) continue;
+        const type = o.attrTypes.get(a.name)!;
+        const v = attrValue(raw, type);
+        if (v === null) {
+          bad = `attr.${a.name}: "${raw.slice(0, 40)}" is not a ${type === 'date' ? 'date (YYYY-MM-DD or D/M/YYYY)' : type}`;
+          break;
+        }
+        attrs.push([a.name, v]);
+      }
+      if (bad) {
+        b.invalid++;
+        reject(row, 'invalid_attribute', bad);
+        continue;
+      }
+      const first = cell(cells, map.first_name) || null;
+      const last = cell(cells, map.last_name) || null;
+      const full = (cell(cells, map.name) || displayName(first, last)).slice(0, 300);
+      const emailRaw = cell(cells, map.email);
+      const email = EMAIL_RE.test(emailRaw) ? emailRaw.slice(0, 320) : null;
+      const consentRaw = cell(cells, map.consent);
+      const consentCell = map.consent === null ? null : parseConsentCell(consentRaw);
+      let tags: string[] | null = null;
+      for (const i of map.tags) {
+        const t = splitTags(cells[i] ?? '');
+        if (t.length) tags = tags ? [...tags, ...t] : t;
+      }
+      const firstRow = seen.firstRow(phone.e164, row);
+      if (firstRow !== null) {
+        b.duplicates++;
+        reject(row, 'duplicate_in_file', `duplicate of row ${firstRow} (${phone.e164})`);
+        continue;
+      }
+      if (tags)
+        for (const name of tags)
+          if (!tagsSeen.has(name)) {
+            tagsSeen.add(name);
+            b.tags.push(name);
+          }
+      if (consentCell === 'unrecognised')
+        reject(row, 'consent_unrecognised', unrecognisedReason(consentRaw), { value: consentRaw.slice(0, 40) });
+      const userId = map.user_id === null ? null : userIdOf(cell(cells, map.user_id));
+      const username = map.username === null ? null : usernameOf(cell(cells, map.username));
+      if (userId !== null || username !== null) b.userIdRows++;
+      b.staged++;
+      b.values.push(
+        seen.size,
+        row,
+        phone.e164,
+        first,
+        last,
+        full,
+        email,
+        phone.country,
+        CONSENT_CODE[consentCell ?? 'none'],
+        tags ? JSON.stringify(tags) : null,
+        attrs.length ? JSON.stringify(attrs) : null,
+        userId,
+        username,
+        // The search words are made here, while reading, so the merge writes the index rows in the
+        // same transaction as the contacts (no second pass over the new rows afterwards).
+        o.searchWords
+          ? searchText({
+              phone: phone.e164,
+              country: phone.country,
+              name: full,
+              first_name: first,
+              last_name: last,
+              email,
+              attrs: textAttrs(attrs, o.attrTypes),
+            })
+          : '',
+      );
+    }
+    return b;
+  };
+}
+
+/** The text attributes' values, as the search index joins them for a stored contact. */
+function textAttrs(attrs: [string, string | number][], types: ReadonlyMap<string, AttributeType>): string | null {
+  let out: string | null = null;
+  for (const [name, v] of attrs) if (types.get(name) === 'text') out = out === null ? String(v) : `${out} ${v}`;
+  return out;
+}
+
+function splitTags(cell: string): string[] {
+  if (!cell.trim()) return [];
+  const out: string[] = [];
+  for (const raw of cell.split(TAG_SPLIT)) {
+    const t = raw.trim();
+    // Google's system groups ("* myContacts", "* starred") are not the user's tags.
+    if (!t || t.startsWith('* ') || t.length > 100) continue;
+    if (!out.some((o) => o.toLowerCase() === t.toLowerCase())) out.push(t);
+  }
+  return out;
+}
+
+function attrValue(raw: string, type: AttributeType): string | number | null {
+  switch (type) {
+    case 'text':
+      return raw.slice(0, 2000);
+    case 'number':
+      return parseNumber(raw);
+    case 'date':
+      return parseDate(raw);
+    case 'boolean': {
+      const b = parseBoolean(raw);
+      return b === null ? null : b ? 1 : 0;
+    }
+  }
+}
+
+export const utcDay = (at: number) => new Date(at).toISOString().slice(0, 10);
+
+/** A consent cell the importer does not understand (the value JSON-quoted); the UI gets it as params.value. */
+function unrecognisedReason(raw: string): string {
+  return `consent value ${JSON.stringify(raw.slice(0, 40))} is not understood: nothing recorded (left as it was)`;
+}
