@@ -112,11 +112,11 @@ export interface ErasureSnapshot {
 export function erasureSnapshot(db: Db): ErasureSnapshot | null {
   if (!hasErasures(db)) return null;
   const rows = db.prepare('SELECT hash, erased_at FROM contact_erasures').all() as { hash: string; erased_at: number }[];
-  return { keyHex: erasureKey(db).toString('hex'), records: rows.map((r) => [r.hash, r.erased_at]) };
+  return { keyHex: erasureKey(db).export().toString('hex'), records: rows.map((r) => [r.hash, r.erased_at]) };
 }
 
 export function erasureMatcher(snapshot: ErasureSnapshot): (e164: string) => number | null {
-  const key = Buffer.from(snapshot.keyHex, 'hex');
+  const key = crypto.createSecretKey(Buffer.from(snapshot.keyHex, 'hex'));
   const byHash = new Map(snapshot.records);
   return (e164) => byHash.get(hashWith(key, e164)) ?? null;
 }
