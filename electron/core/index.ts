@@ -19,7 +19,8 @@ import { retargetHandlers } from './campaigns/retarget';
 import { paceHandlers } from './campaigns/pace';
 import { systemClock, type Clock } from './clock';
 import type { CoreContext, Host } from './context';
-import type { Db } from './db/connection';
+import { storeKeyOf, type Db } from './db/connection';
+import { sweepLeftovers } from './privacy/backups';
 import { openStore, type UNENCRYPTED_FOR_BENCHMARKS } from './db/open-store';
 import { acquireDataDirLock, type DataDirLock } from './db/lock';
 import { migrate } from './db/migrate';
@@ -89,6 +90,8 @@ export function createCore(opts: CoreOptions): Core {
     const clock = opts.clock ?? systemClock;
     const result = migrate(db, migrations, { dbFile, backupDir: path.join(opts.dataDir, 'backups'), now: () => clock.now() });
     if (result.applied.length) log.info('migrated', { from: result.from, to: result.to, backups: result.backups });
+    // What a crashed run left (staged uploads, import staging, a plaintext backup) goes now (privacy/backups.ts).
+    sweepLeftovers(opts.dataDir, storeKeyOf(db), log);
 
     const settings = opts.settings ?? createConfSettingsStore(opts.dataDir);
     // Tests inject `fetch` to see Graph calls; otherwise Graph goes through the cheaper transport,

@@ -637,7 +637,11 @@ export const contactsMethods = {
    */
   'contacts:confirm-number': method<{ released: boolean; contact: ContactRow }>()(contactRefSchema),
   /** Erasure: removes the contact and its personal data; anonymous campaign counts stay correct. */
-  'contacts:delete': method<{ deleted: boolean }>()(contactRefSchema),
+  /**
+   * Erasure. `backups_removed`: the backups Pacer had made (before a migration, before encryption)
+   * still held the person, so they were removed (docs/security.md); the user is told how many.
+   */
+  'contacts:delete': method<{ deleted: boolean; backups_removed: number }>()(contactRefSchema),
   /**
    * Lifts an erasure's suppression record: the person asked to be added again (with new consent).
    * The number can then be imported; `lifted` is false when it had no record. The audit log keeps

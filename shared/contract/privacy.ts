@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS = [
   'account.disconnected',
   'webhook.value_error',
   'retention.pruned',
+  'backups.removed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

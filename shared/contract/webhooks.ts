@@ -77,6 +77,8 @@ export interface WebhookActivity {
   /** Events for another account: stored, not applied. */
   ignored: number;
   handler_failures: number;
+  /** Events about a message or number erased with its person: recorded as seen, applied to nothing. */
+  unknown: number;
   by_type: Record<string, number>;
   /** Inbox state after this batch. */
   pending: number;

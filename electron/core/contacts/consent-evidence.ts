@@ -59,6 +59,16 @@ export function manualEvidence(note: string | null | undefined, code: 'manual' |
   return n ? { code, params: { note: n } } : null;
 }
 
+/** One import evidence value, as data, its English text and its JSON (for the merge's SQL). */
+export interface ImportEvidence {
+  value: ConsentEvidence;
+  text: string;
+  data: string;
+}
+
+/** An import's evidence for one row: the row's number added. */
+export const withRow = (ev: ImportEvidence, row: number): ConsentEvidence => ({ ...ev.value, params: { ...ev.value.params, row } });
+
 /**
  * An import's two evidence values (the options box's, the consent column's), as English text and
  * JSON; the engine adds each row's number to the JSON in SQL (`$.params.row`).
@@ -69,11 +79,11 @@ export function importEvidence(
   at: number,
   note: string | undefined,
   column: string | null,
-): { boxEvidence: { text: string; data: string }; fileEvidence: { text: string; data: string } } {
+): { boxEvidence: ImportEvidence; fileEvidence: ImportEvidence } {
   const box: ConsentEvidence = { code: 'import_file', params: { file, at, by, ...(note?.trim() ? { note: note.trim() } : {}) } };
   const col: ConsentEvidence = { code: 'import_column', params: { file, column: column ?? '', at, by } };
   return {
-    boxEvidence: { text: evidenceText(box)!, data: JSON.stringify(box) },
-    fileEvidence: { text: evidenceText(col)!, data: JSON.stringify(col) },
+    boxEvidence: { value: box, text: evidenceText(box)!, data: JSON.stringify(box) },
+    fileEvidence: { value: col, text: evidenceText(col)!, data: JSON.stringify(col) },
   };
 }

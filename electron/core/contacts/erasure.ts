@@ -10,6 +10,8 @@ import { detail, idOf, normalize, type ContactRef } from './reads';
 import type { ContactsScope } from './scope';
 import type { Db } from '../db/connection';
 import { eraseTraces, scrubFreedPages } from '../privacy/store/erase-traces';
+import { eraseWamids, subjectOf } from '../privacy/store/erase-wamids';
+import { removeStoreBackups } from '../privacy/backups';
 import { subjectTraces } from '../privacy/store/subject-traces';
 import { holdHistory, holdOf } from './holds';
 import { recordAudit } from '../audit/record';
@@ -47,12 +49,17 @@ export function eraseById(c: ContactsScope, id: number, suppress: boolean): bool
   // and its webhook traces are found by the user id, as a number's are by its wa_id.
   const key = identityKey(who.phone, who.user_id);
   const info = { contactId: id, phoneHash: phoneHash(key) };
-  for (const l of eraseListeners.get(c.db) ?? []) l(info);
-  c.store.deleteContact(id);
   const now = c.now();
   const detail = suppress ? { erasure_record: recordErasure(c.db, key, now) } : { bulk_delete: true };
-  // Their number, name and replies go from the webhook tables too (privacy/store/erase-traces.ts).
-  if (detail.erasure_record) eraseTraces(c.db, who.phone ?? who.user_id!, detail.erasure_record);
+  // Their message ids encode the number: found now, while the ledger rows still name the contact.
+  const subject = detail.erasure_record ? subjectOf(c.db, id, who.phone ?? who.user_id!, detail.erasure_record) : null;
+  for (const l of eraseListeners.get(c.db) ?? []) l(info);
+  c.store.deleteContact(id);
+  // Their number, name, replies and message ids go from every other table too (privacy/store/).
+  if (subject) {
+    eraseTraces(c.db, subject);
+    eraseWamids(c.db, subject);
+  }
   recordAudit(c.ctx, { action: 'contact.erased', detail }); // actor by host: 'cli' or 'user'
   return true;
 }
@@ -80,18 +87,22 @@ export function liftErasure(
  * Erasure (data-subject request): the contact and all personal data held about them, and a
  * suppression record so a later import of the same number rejects it (erasures.ts).
  */
-export function erase(c: ContactsScope, ref: ContactRef): { deleted: boolean } {
+export function erase(c: ContactsScope, ref: ContactRef): { deleted: boolean; backups_removed: number } {
   let id: number;
   try {
     id = idOf(c, ref);
   } catch (e) {
-    if (e instanceof PacerError && e.code === 'not_found') return { deleted: false };
+    if (e instanceof PacerError && e.code === 'not_found') return { deleted: false, backups_removed: 0 };
     throw e;
   }
   const deleted = c.store.transaction(() => eraseById(c, id, true));
   scrubFreedPages(c.db);
+  // The backups Pacer made before now still hold the person: they go (privacy/backups.ts), and
+  // the answer says how many, so the user is told.
+  const removed = deleted ? removeStoreBackups(c.ctx.dataDir, c.ctx.log) : [];
+  if (removed.length) recordAudit(c.ctx, { action: 'backups.removed', detail: { files: removed.length, reason: 'erasure' } });
   c.ctx.emit('contacts:changed', { reason: 'delete' });
-  return { deleted };
+  return { deleted, backups_removed: removed.length };
 }
 
 /** Everything held about one contact (data-subject access request). */

@@ -173,7 +173,7 @@ export class ContactsService {
   liftErasure(input: { phone: string; reason: string }, actor: string): { lifted: boolean; erased_at: number | null } {
     return erasure.liftErasure(this.c, input, actor);
   }
-  erase(ref: ContactRef): { deleted: boolean } {
+  erase(ref: ContactRef): { deleted: boolean; backups_removed: number } {
     return erasure.erase(this.c, ref);
   }
   subjectExport(ref: ContactRef): Record<string, unknown> {

@@ -4,10 +4,17 @@
  * (`+` and 8-15 digits) and the digits of WhatsApp's number fields (`wa_id`, `from`,
  * `recipient_id`, `phone`, `to`) keep only their last two digits. Business ids (phone_number_id,
  * waba_id) and timestamps are not masked: they are not people's numbers.
+ *
+ * Message ids too: Meta's wamids are base64 that begins with the recipient's number
+ * (privacy/store/erase-wamids.ts), so a wamid in a log line (an event key in a handler's error, a
+ * send's answer) keeps only its last 6 characters — the random tail, enough to tell two apart.
+ * A preference's event key (`user_preferences:<wa_id>:…`) names the number itself: masked too.
  */
 const E164 = /\+\d{6,13}(\d{2})(?!\d)/g;
 const FIELDS = /("(?:wa_id|from|recipient_id|phone|to)"\s*:\s*")\+?\d{6,13}(\d{2})"/g;
+const WAMID = /wamid\.[A-Za-z0-9+/=_-]{2,}([A-Za-z0-9+/=_-]{6})/g;
+const PREF_KEY = /(user_preferences:)\d{4,13}(\d{2})(?!\d)/g;
 
 export function maskPhones(line: string): string {
-  return line.replace(FIELDS, '$1…$2"').replace(E164, '+…$1');
+  return line.replace(FIELDS, '$1…$2"').replace(E164, '+…$1').replace(WAMID, 'wamid.…$1').replace(PREF_KEY, '$1…$2');
 }

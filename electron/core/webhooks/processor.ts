@@ -15,6 +15,8 @@ export interface ProcessorStats {
   /** Events not for this account (scope.ts): stored, not handed to the handlers. */
   ignored: number;
   handlerFailures: number;
+  /** Events about a message or number erased with its person: recorded as seen, applied to nothing. */
+  unknown: number;
   byType: Partial<Record<WebhookEventType, number>>;
 }
 
@@ -29,6 +31,15 @@ export interface ProcessorOptions {
   scope?: () => ScopeCheck;
   /** Told of each event ignored as not ours, inside the row's transaction (counts, first-sight log). */
   onIgnored?: (ignored: Ignored, ev: WebhookEvent) => void;
+  /**
+   * Events about someone who was erased (privacy/store/erase-wamids.ts): answers the key to record
+   * the event under (one that no longer names the message id), or null for an ordinary event.
+   * Such an event reaches no handler — a late status must not recreate a status row, a pending
+   * status or a number — and is counted as `unknown`.
+   */
+  forgotten?: (ev: WebhookEvent) => { key: string } | null;
+  /** After a row that had forgotten events was processed (inside its transaction): scrub its body. */
+  onForgotten?: (inboxId: number, events: WebhookEvent[]) => void;
   batchSize?: number;
   maxAttempts?: number;
   onProgress?: (delta: ProcessorStats) => void;
@@ -37,7 +48,15 @@ export interface ProcessorOptions {
 type RowSteps = Generator<PromiseLike<unknown>, void, unknown>;
 const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof (v as PromiseLike<unknown> | null)?.then === 'function';
 
-const emptyStats = (): ProcessorStats => ({ processedRows: 0, events: 0, duplicates: 0, ignored: 0, handlerFailures: 0, byType: {} });
+const emptyStats = (): ProcessorStats => ({
+  processedRows: 0,
+  events: 0,
+  duplicates: 0,
+  ignored: 0,
+  handlerFailures: 0,
+  unknown: 0,
+  byType: {},
+});
 
 /** What a processed row's inbox note says: the events ignored (by reason and id) and the value errors. */
 class RowNotes {
@@ -209,6 +228,7 @@ export class InboxProcessor {
     const errors: string[] = [];
     const handled: string[] = [];
     const inRow = new Set<string>();
+    const forgotten: WebhookEvent[] = [];
     const notes = new RowNotes();
     for (const ev of events) {
       // A body can repeat an event (a batch that includes a retry): once per key, here too.
@@ -225,6 +245,13 @@ export class InboxProcessor {
         this.o.onIgnored?.(ignored, ev);
         handled.push(ev.key);
         stats.ignored++;
+        continue;
+      }
+      const forget = this.o.forgotten?.(ev) ?? null;
+      if (forget) {
+        forgotten.push(ev);
+        handled.push(forget.key);
+        stats.unknown++;
         continue;
       }
       let matched = false;
@@ -258,12 +285,17 @@ export class InboxProcessor {
       this.o.inbox.markProcessed(row.id, notes.text());
       stats.processedRows++;
     }
+    if (forgotten.length) this.o.onForgotten?.(row.id, forgotten);
   }
 
   /** Runs every handler for one event (re-offers); throws the first failure after trying them all. */
   async dispatch(ev: WebhookEvent): Promise<void> {
     // A status kept before it could be judged (or for an account since disconnected) is dropped.
     if (this.o.scope?.()(ev)) {
+      if (ev.type === 'status') this.pendingDelete.run(ev.key);
+      return;
+    }
+    if (this.o.forgotten?.(ev)) {
       if (ev.type === 'status') this.pendingDelete.run(ev.key);
       return;
     }

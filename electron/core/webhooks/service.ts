@@ -32,6 +32,8 @@ import { startReceiver, type ReceiverHandle } from './receiver';
 import { RelayClient } from './relay-client';
 import { WebhookRouter } from './router';
 import { ScopeCache, type Ignored } from './scope';
+import { forgottenEvent } from '../privacy/store/erase-wamids';
+import { scrubForgotten } from '../privacy/store/erase-traces';
 import { ScopeStore } from './scope-store';
 import { signBody, SIGNATURE_HEADER } from './signature';
 import { createOptOutMatcher, type OptOutMatcher } from './stop-keywords';
@@ -74,6 +76,7 @@ export class WebhookService {
     duplicates: 0,
     ignored: 0,
     handler_failures: 0,
+    unknown: 0,
     by_type: {} as Record<string, number>,
   };
   private activityTimer: TimerHandle | null = null;
@@ -100,6 +103,14 @@ export class WebhookService {
       parseOptions: () => ({ optOut: this.matcher() }),
       // A database without the account's tables (webhook-only) has no connection to scope against.
       ...(this.scopeStore.hasAccountTables() ? { scope: () => this.scope.check(), onIgnored: (i: Ignored) => this.noteIgnored(i) } : {}),
+      // A late event about someone erased is recorded as seen and applied to nothing (privacy/).
+      forgotten: (ev) => forgottenEvent(ctx.db, ev),
+      onForgotten: (id, evs) =>
+        scrubForgotten(
+          ctx.db,
+          id,
+          evs.flatMap((ev) => forgottenEvent(ctx.db, ev) ?? []),
+        ),
       onProgress: (d) => this.noteProcessed(d),
     });
     // A short delay lets a burst of commits be processed as one batch (fewer, larger transactions).
@@ -382,6 +393,7 @@ export class WebhookService {
     this.activity.duplicates += d.duplicates;
     this.activity.ignored += d.ignored;
     this.activity.handler_failures += d.handlerFailures;
+    this.activity.unknown += d.unknown;
     for (const [t, n] of Object.entries(d.byType)) this.activity.by_type[t] = (this.activity.by_type[t] ?? 0) + (n ?? 0);
     this.scheduleActivity();
   }
@@ -392,7 +404,7 @@ export class WebhookService {
     this.activityTimer = this.ctx.clock.setTimeout(() => {
       this.activityTimer = null;
       const a = this.activity;
-      this.activity = { received: 0, rejected: 0, processed: 0, duplicates: 0, ignored: 0, handler_failures: 0, by_type: {} };
+      this.activity = { received: 0, rejected: 0, processed: 0, duplicates: 0, ignored: 0, handler_failures: 0, unknown: 0, by_type: {} };
       const payload: WebhookActivity = { ...a, pending: this.inbox.counts().pending, at: this.ctx.clock.now() };
       this.ctx.emit('webhooks:activity', payload);
     }, 100);

@@ -104,6 +104,8 @@ export function AuditTrailCard() {
         return d.forget_secrets ? t('audit.summary.forgotSecrets') : '';
       case 'retention.pruned':
         return t('audit.summary.pruned', { count: num(d.deleted), n: f.n(num(d.deleted)), days: f.n(num(d.days)) });
+      case 'backups.removed':
+        return t('audit.summary.backupsRemoved', { count: num(d.files), n: f.n(num(d.files)) });
       default:
         return '';
     }

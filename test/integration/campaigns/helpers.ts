@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from '../../../electron/core/clock';
 import { createCore, type Core } from '../../../electron/core/index';
-import { silentLogger } from '../../../electron/core/log';
+import { silentLogger, type Logger } from '../../../electron/core/log';
 import { MemoryVault } from '../../../electron/core/secrets/vault';
 import { MemorySettingsStore } from '../../../electron/core/settings/store';
 import {
@@ -86,7 +86,7 @@ export interface World {
 
 /** A core connected to a fresh sandbox, with the webhook receiver wired both ways. */
 export async function world(
-  opts: { clock?: Clock; scenario?: Scenario; dataDir?: string; webhooks?: boolean; fetch?: typeof fetch } = {},
+  opts: { clock?: Clock; scenario?: Scenario; dataDir?: string; webhooks?: boolean; fetch?: typeof fetch; log?: Logger } = {},
 ): Promise<World> {
   const clock = opts.clock ?? systemClock;
   const sandbox = await startSandbox({ clock, seed: 7, scenario: opts.scenario ?? scenario() });
@@ -97,7 +97,7 @@ export async function world(
     clock,
     secrets: new MemoryVault(),
     settings: new MemorySettingsStore(),
-    log: silentLogger,
+    log: opts.log ?? silentLogger,
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
   });
   await ok(

@@ -139,7 +139,7 @@ describe('replies: stored from the webhooks, linked to the campaign message they
 
   it('erasing a contact erases what they wrote', async () => {
     const contactId = w.core.db.prepare('SELECT id FROM contacts WHERE phone = ?').pluck().get(phoneOf(0)) as number;
-    expect(await ok(w.core.call('contacts:delete', { id: contactId }))).toEqual({ deleted: true });
+    expect(await ok(w.core.call('contacts:delete', { id: contactId }))).toEqual({ deleted: true, backups_removed: 0 });
     expect(w.core.db.prepare('SELECT count(*) FROM inbound_replies WHERE wa_id = ?').pluck().get(phoneOf(0).slice(1))).toBe(0);
     const left = await ok(w.core.call('campaigns:replies', { id }));
     expect(left.replies.map((x) => x.phone).sort()).toEqual([phoneOf(1), phoneOf(2)]);

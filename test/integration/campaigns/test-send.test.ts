@@ -48,7 +48,7 @@ async function seedCases(core: Core): Promise<void> {
   seedContacts(core, CONSENTED.length, { consent: 'marketing', phone: (i) => CONSENTED[i]! });
   seedContacts(core, 1, { consent: null, phone: () => NO_OPTIN });
   await ok(core.call('contacts:opt-out', { contact: { phone: OPTED_OUT }, category: 'all', reason: 'asked by phone' }));
-  expect(await ok(core.call('contacts:delete', { phone: ERASED }))).toEqual({ deleted: true });
+  expect(await ok(core.call('contacts:delete', { phone: ERASED }))).toEqual({ deleted: true, backups_removed: 0 });
   const heldId = core.db.prepare('SELECT id FROM contacts WHERE phone = ?').pluck().get(HELD) as number;
   expect(placeHold(core.db, { contactId: heldId, reason: 'user_changed_number', detail: 'test', at: core.ctx.clock.now() })).toBe(true);
 }

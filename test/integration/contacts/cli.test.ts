@@ -108,7 +108,7 @@ describe('pacer import / contacts (CLI contract)', () => {
     expect(JSON.parse(withReason.out).consent.marketing).toBe('opted_in');
     const del = await pacer(dir, 'contacts', 'delete', '+972502345678', '--json');
     expect(del.code).toBe(0);
-    expect(JSON.parse(del.out)).toEqual({ deleted: true });
+    expect(JSON.parse(del.out)).toEqual({ deleted: true, backups_removed: 0 });
     expect((await pacer(dir, 'contacts', 'delete', '+972502345678')).code).toBe(1);
     expect(JSON.parse((await pacer(dir, 'contacts', 'list', '--json')).out).map((x: { phone: string }) => x.phone)).toEqual([
       '+972529876543',

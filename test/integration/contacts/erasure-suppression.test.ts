@@ -122,13 +122,13 @@ describe('erasure suppression (core)', () => {
     cores.push(c);
     const service = c.services.contacts;
     await importFile(c, tempFile('p.csv', PEOPLE));
-    expect(await ok(c.call('contacts:delete', { phone: DANA }))).toEqual({ deleted: true });
+    expect(await ok(c.call('contacts:delete', { phone: DANA }))).toEqual({ deleted: true, backups_removed: 0 });
     const audit = c.db.prepare("SELECT detail FROM audit_log WHERE action = 'contact.erased'").pluck().get() as string;
     const record = c.db.prepare('SELECT hash FROM contact_erasures').pluck().get() as string;
     expect(JSON.parse(audit)).toEqual({ erasure_record: record });
 
     // Erasing again (nothing left) keeps the one record.
-    expect(await ok(c.call('contacts:delete', { phone: DANA }))).toEqual({ deleted: false });
+    expect(await ok(c.call('contacts:delete', { phone: DANA }))).toEqual({ deleted: false, backups_removed: 0 });
     expect(c.db.prepare('SELECT count(*) FROM contact_erasures').pluck().get()).toBe(1);
 
     const job = await importFile(c, tempFile('again.csv', 'name,phone\nDana,0502345678\n'), { dryRun: true });
@@ -179,7 +179,7 @@ describe('erasure suppression (campaigns)', () => {
     w = await world();
     const list = 'name,phone\nDana Levi,050-234-5678\nYossi Cohen,052-987-6543\nNoa Peretz,054-987-6543\n';
     await importFile(w.core, tempFile('list.csv', list), { consent: 'utility' });
-    expect(await ok(w.core.call('contacts:delete', { phone: DANA }))).toEqual({ deleted: true });
+    expect(await ok(w.core.call('contacts:delete', { phone: DANA }))).toEqual({ deleted: true, backups_removed: 0 });
     // The same list comes back from the CRM export, consent column and all.
     const again = await importFile(w.core, tempFile('list.csv', list), { consent: 'utility', onDuplicate: 'update' });
     expect(again.report).toMatchObject({ rows: 3, imported: 0, updated: 2, invalid: 1 });

@@ -306,7 +306,7 @@ describe('erasure and data-subject export', () => {
 
     const erased: { contactId: number; phoneHash: string }[] = [];
     service.onErase((info) => erased.push(info));
-    expect(await ok(c.call('contacts:delete', { phone: '050-234-5678' }))).toEqual({ deleted: true });
+    expect(await ok(c.call('contacts:delete', { phone: '050-234-5678' }))).toEqual({ deleted: true, backups_removed: 0 });
     expect(erased).toEqual([{ contactId: dana.id, phoneHash: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
     for (const t of ['contact_tags', 'contact_attributes', 'consent_events', 'consent_state', 'contact_messages']) {
       expect(c.db.prepare(`SELECT count(*) AS n FROM ${t} WHERE contact_id = ?`).get(dana.id)).toEqual({ n: 0 });
@@ -316,7 +316,7 @@ describe('erasure and data-subject export', () => {
     const audit = c.db.prepare("SELECT detail FROM audit_log WHERE action = 'contact.erased'").pluck().all() as string[];
     expect(audit).toHaveLength(1);
     expect(audit[0]).not.toMatch(/972|Dana|dana/);
-    expect(await ok(c.call('contacts:delete', { phone: '050-234-5678' }))).toEqual({ deleted: false });
+    expect(await ok(c.call('contacts:delete', { phone: '050-234-5678' }))).toEqual({ deleted: false, backups_removed: 0 });
     expect(contactsOf(c).map((x) => x.name)).toEqual(['Yossi']);
   });
 });
@@ -353,6 +353,11 @@ describe('exports neutralise spreadsheet formulas', () => {
 
     const json = JSON.parse((await ok(c.call('contacts:export', { format: 'json' }))).content);
     expect(json.map((r: { name: string }) => r.name)).toEqual(['=1+1', '-2+3']);
+
+    // The export imported again: the guard apostrophe is not part of the value.
+    const other = core();
+    await importFile(other, tempFile('export.csv', csv.content));
+    expect(other.db.prepare('SELECT name FROM contacts ORDER BY id').pluck().all()).toEqual(['=1+1', '-2+3']);
   });
 });
 

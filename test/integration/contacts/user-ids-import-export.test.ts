@@ -136,3 +136,76 @@ describe('BSUID columns in exports', () => {
     expect(idsOf(other)).toEqual(idsOf(c));
   });
 });
+
+describe('contacts known only by a user id, in imports', () => {
+  const PHONELESS = [
+    'phone,name,whatsapp_user_id,whatsapp_username,consent,tags',
+    ',Noa,IL.777000111222,noa_k,yes,vip',
+    ',,IL.777000333444,tal_b,no,',
+    // The same person twice in the file: one contact, the second row a duplicate.
+    ',Noa again,IL.777000111222,,yes,',
+    // No phone and no user id: still a rejected row.
+    ',Nobody,,,yes,',
+    '+972502345678,Dana,,,yes,',
+  ].join('\n');
+
+  it('a row with no phone but a user id becomes a contact with consent, tags and search, counted like the rest; a dry run counts the same', async () => {
+    const c = core();
+    const file = tempFile('phoneless.csv', PHONELESS);
+    const p = await preview(c, file);
+    const mapping = p.mapping;
+    expect(mapping.find((m) => m.column === 'consent')?.field).toBe('consent');
+    const dry = await importFile(c, file, { mapping, dryRun: true, consent: 'marketing' });
+    const job = await importFile(c, file, { mapping, consent: 'marketing' });
+    const counts = (r: NonNullable<typeof job.report>) => ({
+      rows: r.rows,
+      imported: r.imported,
+      duplicates: r.duplicates,
+      invalid: r.invalid,
+      optedInByFile: r.consent.optedInByFile,
+      optedOutByFile: r.consent.optedOutByFile,
+    });
+    expect(counts(job.report!)).toEqual({ rows: 5, imported: 3, duplicates: 1, invalid: 1, optedInByFile: 2, optedOutByFile: 1 });
+    expect(counts(dry.report!)).toEqual(counts(job.report!));
+    expect(job.report!.errors.map((e) => [e.row, e.code])).toEqual([
+      [4, 'duplicate_in_file'],
+      [5, 'no_phone'],
+    ]);
+    const people = c.db
+      .prepare(
+        `SELECT k.phone, k.name, k.user_id AS userId, k.username, cs.state,
+                (SELECT group_concat(t.name) FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = k.id) AS tags
+         FROM contacts k LEFT JOIN consent_state cs ON cs.contact_id = k.id AND cs.category = 'marketing' ORDER BY k.id`,
+      )
+      .all();
+    expect(people).toEqual([
+      { phone: '+972502345678', name: 'Dana', userId: null, username: null, state: 'opted_in', tags: null },
+      { phone: null, name: 'Noa', userId: 'IL.777000111222', username: 'noa_k', state: 'opted_in', tags: 'vip' },
+      { phone: null, name: '', userId: 'IL.777000333444', username: 'tal_b', state: 'opted_out', tags: null },
+    ]);
+    // Their consent evidence is data like any imported row's: the file's column, the row.
+    const noa = c.db.prepare("SELECT id FROM contacts WHERE user_id = 'IL.777000111222'").pluck().get() as number;
+    expect((await ok(c.call('contacts:get', { id: noa }))).consentHistory[0]!.evidenceData).toMatchObject({
+      code: 'import_column',
+      params: { file: 'phoneless.csv', column: 'consent', row: 2 },
+    });
+    // Searchable at once, by name and by id.
+    expect((await ok(c.call('contacts:query', { search: 'Noa' }))).total).toBe(1);
+    expect((await ok(c.call('contacts:query', { search: 'IL.777000333444' }))).total).toBe(1);
+    // Again, skipping what is there: nothing new, the file's no stays an opt-out, nobody is opted back in.
+    const again = await importFile(c, file, { mapping, consent: 'marketing', onDuplicate: 'skip' });
+    expect(again.report).toMatchObject({ imported: 0, skipped: 3 });
+    expect(c.db.prepare('SELECT count(*) FROM contacts').pluck().get()).toBe(3);
+  });
+
+  it('an export of phone-less contacts imports back into another store as the same people', async () => {
+    const c = core();
+    await importFile(c, tempFile('phoneless.csv', PHONELESS), { consent: 'marketing' });
+    const csv = await ok(c.call('contacts:export', { format: 'csv' }));
+    const other = core();
+    const job = await importFile(other, tempFile('export.csv', csv.content));
+    expect(job.report).toMatchObject({ imported: 3, invalid: 0 });
+    const who = (x: Core) => x.db.prepare('SELECT phone, name, user_id, username FROM contacts ORDER BY user_id, phone').all();
+    expect(who(other)).toEqual(who(c));
+  });
+});

@@ -357,7 +357,15 @@ export function registerContactsCommands(program: Command, cli: CliContext): voi
       await cli.withCore(cmd, async (core) => {
         const r = await cli.call(core, 'contacts:delete', { phone });
         if (!r.deleted) throw new CliError(`No contact with phone ${phone}.`, EXIT_FAILED);
-        cli.print(cmd, r, () => `Erased ${phone}. Pacer keeps only a keyed hash of the number, so importing it again is refused.`);
+        cli.print(
+          cmd,
+          r,
+          () =>
+            `Erased ${phone}. Pacer keeps only a keyed hash of the number, so importing it again is refused.` +
+            (r.backups_removed
+              ? `\n${r.backups_removed} backup(s) Pacer had made (in the data folder's backups/) still held this person and were removed.`
+              : ''),
+        );
       });
     });
 

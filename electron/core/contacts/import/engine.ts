@@ -45,7 +45,8 @@ import { erasureSnapshot } from '../../privacy/store/erasures';
 import { indexedUpto } from '../search';
 import { insertRejections } from '../store/import-history';
 import { openStagedReader } from './read-thread';
-import { CONSENT_IN, CONSENT_NONE, CONSENT_OUT, CONSENT_UNRECOGNISED, STAGED, STAGED_COUNT, utcDay } from './stage-rows';
+import { CONSENT_IN, CONSENT_NONE, CONSENT_OUT, CONSENT_UNRECOGNISED, STAGED, STAGED_COUNT, utcDay, type UserOnlyRow } from './stage-rows';
+import { mergeUserOnlyRows } from './user-only-rows';
 import { storeImportedUserIds } from './user-ids-store';
 import { importEvidence } from '../consent-evidence';
 
@@ -200,6 +201,8 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
     const rowValues = STAGED_COUNT * MULTI;
     /** Staged rows that carry a BSUID or username (the merge stores those row by row). */
     let userIdRows = 0;
+    /** Rows of people known only by a WhatsApp user id (no phone): merged row by row (user-only-rows.ts). */
+    const userOnly: UserOnlyRow[] = [];
 
     // The staging file is private to this import: one transaction for the whole read, so its
     // pages are written out once when the cache fills, not rewritten at every batch's commit.
@@ -218,6 +221,7 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
       }
       for (const t of b.tags) fileTags.add(t);
       userIdRows += b.userIdRows;
+      for (const r of b.userOnly) userOnly.push(r);
       progress();
     }
     checkCancel();
@@ -230,13 +234,26 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
     if (stagingKey) db.prepare('ATTACH DATABASE ? AS st KEY ?').run(stagingFile, `x'${stagingKey.toString('hex')}'`);
     else db.prepare('ATTACH DATABASE ? AS st').run(stagingFile);
     try {
-      const staged = counts.rows - counts.invalid - counts.duplicates;
+      const staged = counts.rows - counts.invalid - counts.duplicates - userOnly.length;
       const { existing } = countAgainstStore(db, staged, opts, consent, note, progress);
       // Which rows those are ("Already in Pacer" says which), read before the merge adds the new ones.
       existingRows = existing > 0 ? listExisting(db, MAX_KEPT_ERRORS) : [];
       counts.imported = staged - existing;
       if (opts.onDuplicate === 'update') counts.updated = existing;
       else counts.skipped = existing;
+      const userOnlyMerge = (indexNow: boolean) =>
+        mergeUserOnlyRows(db, userOnly, counts, {
+          onDuplicate: opts.onDuplicate,
+          tags: opts.tags,
+          consent,
+          consentEvent: consentEvidence(opts, consent, startedAt),
+          now: startedAt,
+          note,
+          dryRun: opts.dryRun,
+          indexNow,
+        });
+      // A dry run counts them here; an import merges them after the rest, in its transaction.
+      if (opts.dryRun) userOnlyMerge(false);
       checkCancel();
       if (!opts.dryRun) {
         const cache = db.pragma('cache_size', { simple: true }) as number;
@@ -262,6 +279,7 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
               consent,
               existing,
               userIdRows > 0,
+              userOnlyMerge,
               (done, total) => {
                 written = { done, total };
                 progress();
@@ -426,6 +444,7 @@ function merge(
   consent: ImportConsentCounts,
   existing: number,
   withUserIds: boolean,
+  mergeUserOnly: (indexNow: boolean) => void,
   tick: (done: number, total: number) => void,
 ): void {
   const maxId = (db.prepare('SELECT coalesce(max(id), 0) FROM contacts').pluck().get() as number) ?? 0;
@@ -572,11 +591,19 @@ function merge(
   if (indexComplete) db.prepare("UPDATE app_meta SET value = ? WHERE key = 'contacts.fts_upto'").run(String(maxId + inserted));
   // BSUIDs (import/user-ids-store.ts): few rows carry one, and one may move between contacts, so row by row.
   if (withUserIds) storeImportedUserIds(db, target, now);
+  // People known only by a user id, after the rest (the ids above were counted on from maxId).
+  mergeUserOnly(indexComplete);
 
   db.prepare(
     'INSERT INTO imports (id, file_name, format, encoding, actor, counts, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   ).run(opts.jobId, opts.fileName, file.format, file.encoding, opts.actor, JSON.stringify({ ...counts, consent }), now, now);
   if (!fresh) db.exec('DELETE FROM temp.import_target');
+}
+
+/** The evidence an import's consent events carry: the box's (with the user's source) and the file's column's. */
+function consentEvidence(opts: ImportRunOptions, consent: ImportConsentCounts, now: number) {
+  // As codes with params, and their English text (contacts/consent-evidence.ts).
+  return { file: opts.fileName, actor: opts.actor, ...importEvidence(opts.fileName, opts.actor, now, opts.consentSource, consent.column) };
 }
 
 /**
@@ -593,7 +620,7 @@ function consentSteps(
   ranged: (label: string, stmt: Database.Statement, extra: (from: number, to: number) => unknown[] | Record<string, unknown>) => void,
 ): void {
   const { maxId, maxEvent, fresh, now } = at;
-  const { boxEvidence, fileEvidence } = importEvidence(opts.fileName, opts.actor, now, opts.consentSource, consent.column);
+  const { boxEvidence, fileEvidence } = consentEvidence(opts, consent, now);
   // Into a store without any of these numbers, staged row k is contact maxId + k (see merge).
   const rows = fresh
     ? { from: 'st.s s', id: `(${maxId} + s.seq)`, writes: '1' }

@@ -31,6 +31,7 @@ const CONSENT_CODE = { none: CONSENT_NONE, in: CONSENT_IN, out: CONSENT_OUT, unr
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TAG_SPLIT = /\s*(?::::|[,;|])\s*/;
 const ATTR_FIELD = /^attr\.(.+)$/;
+const FORMULA_GUARD = /^'(?=[=+\-@\t\r])/;
 
 export interface ResolvedMapping {
   phone: number[];
@@ -116,6 +117,22 @@ export interface StagedBatch {
   tags: string[];
   /** Staged rows that carry a BSUID or username. */
   userIdRows: number;
+  /** Rows with no phone but a WhatsApp user id: contacts known only by it (merged row by row, user-only-rows.ts). */
+  userOnly: UserOnlyRow[];
+}
+
+/** A row whose person has no phone in the file but a business-scoped user id (they can be sent to by `recipient`). */
+export interface UserOnlyRow {
+  row: number;
+  userId: string;
+  username: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  name: string;
+  email: string | null;
+  consent: number;
+  tags: string[] | null;
+  attrs: [string, string | number][];
 }
 
 export interface StageOptions {
@@ -132,12 +149,64 @@ export interface StageOptions {
 export function rowStager(o: StageOptions): (rows: TableRow[]) => StagedBatch {
   const { map } = o;
   const seen = new PhoneSeen();
+  /** User ids of the phone-less rows seen so far, and their first row. */
+  const userIdsSeen = new Map<string, number>();
   const tagsSeen = new Set<string>();
-  const cell = (cells: string[], i: number | null) => (i === null ? '' : (cells[i] ?? '').trim());
+  // A leading apostrophe before = + - @ is how an export keeps a spreadsheet from reading the cell as
+  // a formula (Pacer's own exports do it, docs/security.md): it is not part of the value.
+  const cell = (cells: string[], i: number | null) => (i === null ? '' : (cells[i] ?? '').trim().replace(FORMULA_GUARD, ''));
   return (rows) => {
-    const b: StagedBatch = { values: [], staged: 0, rows: 0, invalid: 0, duplicates: 0, errors: [], tags: [], userIdRows: 0 };
+    const b: StagedBatch = { values: [], staged: 0, rows: 0, invalid: 0, duplicates: 0, errors: [], tags: [], userIdRows: 0, userOnly: [] };
     const reject = (row: number, code: string, reason: string, params?: ImportRowParams) =>
       b.errors.push(params ? { row, code, reason, params } : { row, code, reason });
+    const noteTag = (name: string) => {
+      if (tagsSeen.has(name)) return;
+      tagsSeen.add(name);
+      b.tags.push(name);
+    };
+    /** The row of a person known only by user id: its values, or the earlier row with the same id, or 'bad' (rejected). */
+    const userOnlyRow = (row: number, cells: string[], userId: string): UserOnlyRow | number | 'bad' => {
+      const earlier = userIdsSeen.get(userId);
+      if (earlier !== undefined) return earlier;
+      const attrs: [string, string | number][] = [];
+      for (const a of map.attrs) {
+        const raw = (cells[a.index] ?? '').trim();
+        if (!raw) continue;
+        const type = o.attrTypes.get(a.name)!;
+        const v = attrValue(raw, type);
+        if (v === null) {
+          reject(row, 'invalid_attribute', `attr.${a.name}: "${raw.slice(0, 40)}" is not a ${type}`);
+          return 'bad';
+        }
+        attrs.push([a.name, v]);
+      }
+      userIdsSeen.set(userId, row);
+      const first = cell(cells, map.first_name) || null;
+      const last = cell(cells, map.last_name) || null;
+      const username = map.username === null ? null : usernameOf(cell(cells, map.username));
+      const emailRaw = cell(cells, map.email);
+      const consentRaw = cell(cells, map.consent);
+      const consentCell = map.consent === null ? null : parseConsentCell(consentRaw);
+      if (consentCell === 'unrecognised')
+        reject(row, 'consent_unrecognised', unrecognisedReason(consentRaw), { value: consentRaw.slice(0, 40) });
+      let tags: string[] | null = null;
+      for (const i of map.tags) {
+        const t = splitTags(cells[i] ?? '');
+        if (t.length) tags = tags ? [...tags, ...t] : t;
+      }
+      return {
+        row,
+        userId,
+        username,
+        first_name: first,
+        last_name: last,
+        name: (cell(cells, map.name) || displayName(first, last)).slice(0, 300),
+        email: EMAIL_RE.test(emailRaw) ? emailRaw.slice(0, 320) : null,
+        consent: CONSENT_CODE[consentCell ?? 'none'],
+        tags,
+        attrs,
+      };
+    };
     for (const { row, cells } of rows) {
       b.rows++;
       const rowCountry = cell(cells, map.country).toUpperCase();
@@ -146,6 +215,20 @@ export function rowStager(o: StageOptions): (rows: TableRow[]) => StagedBatch {
         map.phone.map((i) => cells[i] ?? ''),
         country,
       );
+      const userIdCell = map.user_id === null ? null : userIdOf(cell(cells, map.user_id));
+      if (!phone.ok && phone.code === 'no_phone' && userIdCell !== null) {
+        // No number at all, but WhatsApp's user id: a contact known only by it (migration 0017).
+        const r = userOnlyRow(row, cells, userIdCell);
+        if (r === 'bad') b.invalid++;
+        else if (typeof r === 'number') {
+          b.duplicates++;
+          reject(row, 'duplicate_in_file', `duplicate of row ${r} (${userIdCell})`);
+        } else {
+          for (const t of r.tags ?? []) noteTag(t);
+          b.userOnly.push(r);
+        }
+        continue;
+      }
       if (!phone.ok) {
         b.invalid++;
         reject(row, phone.code, phone.reason);
@@ -193,15 +276,10 @@ export function rowStager(o: StageOptions): (rows: TableRow[]) => StagedBatch {
         reject(row, 'duplicate_in_file', `duplicate of row ${firstRow} (${phone.e164})`);
         continue;
       }
-      if (tags)
-        for (const name of tags)
-          if (!tagsSeen.has(name)) {
-            tagsSeen.add(name);
-            b.tags.push(name);
-          }
+      if (tags) for (const name of tags) noteTag(name);
       if (consentCell === 'unrecognised')
         reject(row, 'consent_unrecognised', unrecognisedReason(consentRaw), { value: consentRaw.slice(0, 40) });
-      const userId = map.user_id === null ? null : userIdOf(cell(cells, map.user_id));
+      const userId = userIdCell;
       const username = map.username === null ? null : usernameOf(cell(cells, map.username));
       if (userId !== null || username !== null) b.userIdRows++;
       b.staged++;

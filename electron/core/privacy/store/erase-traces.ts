@@ -8,9 +8,12 @@
  *
  * Campaign counts are untouched: ledger rows keep their state and timestamps (only the personal
  * columns go), `webhook_message_status` rows keep status/timestamps/pricing (only recipient_id and
- * the identity hash go), `webhook_event_keys` keep the de-duplication keys (no number in them).
+ * the identity hash go), `webhook_event_keys` keep the de-duplication keys. Message ids (which
+ * encode the number) are rewritten to their erased form here in texts and bodies, and by
+ * erase-wamids.ts in the columns and keys that hold one.
  */
 import type { Db } from '../../db/connection';
+import { erasedWamid, wamidCutter, type ErasureSubject } from './erase-wamids';
 
 /** The number as WhatsApp writes it in webhook bodies (wa_id, from, recipient_id): digits only. */
 export const waIdOf = (e164: string) => e164.replace(/^\+/, '');
@@ -51,56 +54,151 @@ export function redactBody(body: string, waId: string): string {
 const REPLACE_SQL = (col: string) => `replace(replace(${col}, @e164, @by), @waId, @by)`;
 const MENTIONS_SQL = (col: string) => `(instr(${col}, @waId) > 0)`;
 
+/** Message ids in one raw webhook body that belong to `waId`: statuses to them, messages from them (and what they answered). */
+function wamidsInBody(body: string, waId: string, out: Set<string>): void {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body);
+  } catch {
+    return;
+  }
+  if (!isObj(doc) || !Array.isArray(doc.entry)) return;
+  for (const entry of doc.entry) {
+    if (!isObj(entry) || !Array.isArray(entry.changes)) continue;
+    for (const change of entry.changes) {
+      const value = isObj(change) && isObj(change.value) ? change.value : null;
+      if (!value) continue;
+      for (const s of Array.isArray(value.statuses) ? value.statuses : [])
+        if (isObj(s) && String(s.recipient_id) === waId && typeof s.id === 'string') out.add(s.id);
+      for (const m of Array.isArray(value.messages) ? value.messages : []) {
+        if (!isObj(m) || String(m.from) !== waId) continue;
+        if (typeof m.id === 'string') out.add(m.id);
+        if (isObj(m.context) && typeof m.context.id === 'string') out.add(m.context.id);
+      }
+    }
+  }
+}
+
 /**
- * Removes the person's traces outside the contact's own rows. Call inside the erasure transaction,
- * before or after the contact row is deleted. `hash` replaces the number where an entry must stay
- * (the audit trail): the suppression record's keyed hash, so entries about one person still group.
+ * The raw webhook bodies, in ONE pass over the inbox (its rows carry the bodies: every pass reads
+ * them all). A body that names the number: applied → deleted (its event keys stay, so a retry is
+ * still skipped); not applied yet → rewritten without the person so the rest of it still gets
+ * applied. Every body (another person's batch too) and every error text that quotes one of their
+ * message ids gets the erased form. The ids only a body names join `s.wamids` first.
  */
-export function eraseTraces(db: Db, e164: string, hash: string): { inboxDeleted: number; inboxRedacted: number } {
-  const waId = waIdOf(e164);
-  const p = { e164, waId, by: hash };
-  // Raw webhook bodies: an applied body goes (its event keys stay, so a retry is still skipped);
-  // one not yet applied is rewritten without the person so the rest of it still gets applied.
-  const needle = Buffer.from(waId, 'utf8');
-  const rows = db.prepare('SELECT id, state, body FROM webhook_inbox WHERE instr(body, ?) > 0').all(needle) as {
+function scrubInbox(db: Db, s: ErasureSubject): { inboxDeleted: number; inboxRedacted: number } {
+  const { cut, needles: idNeedles } = wamidCutter(db, s);
+  const needles = [s.waId, ...idNeedles];
+  const any = (col: string) => needles.map(() => `instr(${col}, ?) > 0`).join(' OR ');
+  const rows = db
+    .prepare(`SELECT id, state, body, last_error FROM webhook_inbox WHERE ${any('body')} OR ${any('last_error')}`)
+    .all(...needles.map((n) => Buffer.from(n, 'utf8')), ...needles) as {
     id: number;
     state: string;
     body: Buffer;
+    last_error: string | null;
   }[];
+  const texts = rows.map((r) => r.body.toString('utf8'));
+  texts.forEach((t) => t.includes(s.waId) && wamidsInBody(t, s.waId, s.wamids));
   let inboxDeleted = 0;
   let inboxRedacted = 0;
   const del = db.prepare('DELETE FROM webhook_inbox WHERE id = ?');
-  const upd = db.prepare('UPDATE webhook_inbox SET body = ? WHERE id = ?');
-  for (const r of rows) {
-    if (r.state === 'pending') {
-      upd.run(Buffer.from(redactBody(r.body.toString('utf8'), waId), 'utf8'), r.id);
-      inboxRedacted++;
-    } else {
+  const upd = db.prepare('UPDATE webhook_inbox SET body = ?, last_error = ? WHERE id = ?');
+  rows.forEach((r, i) => {
+    const text = texts[i]!;
+    const names = text.includes(s.waId);
+    if (names && r.state !== 'pending') {
       del.run(r.id);
       inboxDeleted++;
+      return;
+    }
+    const body = cut(names ? redactBody(text, s.waId) : text);
+    const lastError = r.last_error === null ? null : cut(r.last_error.split(s.e164).join(s.hash).split(s.waId).join(s.hash));
+    if (body !== text || lastError !== r.last_error) {
+      upd.run(Buffer.from(body, 'utf8'), lastError, r.id);
+      if (names) inboxRedacted++;
+    }
+  });
+  return { inboxDeleted, inboxRedacted };
+}
+
+/** Free-text columns that can quote the number or a message id, scanned once each (they are small, or few rows have text). */
+const TEXT_COLUMNS = [
+  ['campaign_events', 'detail'],
+  ['audit_log', 'detail'],
+] as const;
+
+/**
+ * Removes the person's traces outside the contact's own rows. Call inside the erasure transaction,
+ * after the contact row is deleted, with what `subjectOf` read before. `s.hash` replaces the number
+ * where an entry must stay (the audit trail): the suppression record's keyed hash, so entries about
+ * one person still group. Their message ids in these texts get their erased form (erase-wamids.ts).
+ */
+export function eraseTraces(db: Db, s: ErasureSubject): { inboxDeleted: number; inboxRedacted: number } {
+  const { e164, waId } = s;
+  const p = { e164, waId, by: s.hash };
+  const inbox = scrubInbox(db, s);
+  const { cut, needles: idNeedles } = wamidCutter(db, s);
+  const cutAll = (t: string) => cut(t.split(e164).join(s.hash).split(waId).join(s.hash));
+  db.prepare('DELETE FROM webhook_contact_window WHERE wa_id = ? OR wa_id = ?').run(waId, e164);
+  // Their merged statuses (found by the number through 0017's index, and by their ids).
+  const statuses = new Set([
+    ...(db.prepare('SELECT wamid FROM webhook_message_status WHERE recipient_id IN (?, ?)').pluck().all(waId, e164) as string[]),
+    ...s.wamids,
+  ]);
+  const status = db.prepare('SELECT error_title FROM webhook_message_status WHERE wamid = ?').pluck();
+  const clear = db.prepare(
+    'UPDATE webhook_message_status SET recipient_id = NULL, recipient_identity_key_hash = NULL, error_title = ? WHERE wamid = ?',
+  );
+  for (const w of statuses) {
+    const title = status.get(w) as string | null | undefined;
+    if (title !== undefined) clear.run(title === null ? null : cutAll(title), w);
+  }
+  db.prepare(`UPDATE webhook_pending_status SET event = ${REPLACE_SQL('event')} WHERE ${MENTIONS_SQL('event')}`).run({ ...p, by: '' });
+  // The ledger rows keep their state (counts); 0005's trigger already dropped phone/params/tz.
+  const ledger = db.prepare('SELECT error_detail FROM campaign_recipients WHERE id = ?').pluck();
+  const setDetail = db.prepare('UPDATE campaign_recipients SET error_detail = ? WHERE id = ?');
+  for (const id of s.ledgerRows) {
+    const d = ledger.get(id) as string | null | undefined;
+    if (d) {
+      const v = cutAll(d);
+      if (v !== d) setDetail.run(v, id);
     }
   }
-  db.prepare(`UPDATE webhook_inbox SET last_error = ${REPLACE_SQL('last_error')} WHERE ${MENTIONS_SQL('last_error')}`).run(p);
-  db.prepare('DELETE FROM webhook_contact_window WHERE wa_id = ? OR wa_id = ?').run(waId, e164);
-  db.prepare(
-    'UPDATE webhook_message_status SET recipient_id = NULL, recipient_identity_key_hash = NULL WHERE recipient_id = ? OR recipient_id = ?',
-  ).run(waId, e164);
-  db.prepare(`UPDATE webhook_message_status SET error_title = ${REPLACE_SQL('error_title')} WHERE ${MENTIONS_SQL('error_title')}`).run(p);
-  db.prepare(`UPDATE webhook_pending_status SET event = ${REPLACE_SQL('event')} WHERE ${MENTIONS_SQL('event')}`).run({ ...p, by: '' });
-  // The ledger row keeps its state (counts); 0005's trigger already dropped phone/params/tz.
-  db.prepare(`UPDATE campaign_recipients SET error_detail = ${REPLACE_SQL('error_detail')} WHERE ${MENTIONS_SQL('error_detail')}`).run(p);
-  db.prepare(`UPDATE campaign_events SET detail = ${REPLACE_SQL('detail')} WHERE ${MENTIONS_SQL('detail')}`).run(p);
+  // Texts that quote the number or an id: one pass each, rewritten in JS.
+  const needles = [waId, ...idNeedles];
+  for (const [t, c] of TEXT_COLUMNS) {
+    const rows = db
+      .prepare(`SELECT rowid AS id, ${c} AS v FROM ${t} WHERE ${needles.map(() => `instr(${c}, ?) > 0`).join(' OR ')}`)
+      .all(...needles) as { id: number; v: string }[];
+    const upd = db.prepare(`UPDATE ${t} SET ${c} = ? WHERE rowid = ?`);
+    for (const r of rows) upd.run(cutAll(r.v), r.id);
+  }
   // An import's kept rejected rows can quote the number ("duplicate of row 7 (+972…)").
   db.prepare(`UPDATE import_rejections SET reason = ${REPLACE_SQL('reason')} WHERE ${MENTIONS_SQL('reason')}`).run(p);
   // Earlier audit entries about this person now name the keyed hash (never the erased number).
-  db.prepare(`UPDATE audit_log SET detail = ${REPLACE_SQL('detail')} WHERE ${MENTIONS_SQL('detail')}`).run(p);
   if (hasColumn(db, 'audit_log', 'subject'))
     db.prepare('UPDATE audit_log SET subject = @by WHERE subject = @e164 OR subject = @waId').run(p);
   // The word index is contentless: the erased row's tokens are only tombstoned until a merge.
   // 'optimize' rewrites the index now, so the name and digits leave its pages (freed pages are
   // zeroed by secure_delete).
   db.prepare("INSERT INTO contacts_fts(contacts_fts) VALUES ('optimize')").run();
-  return { inboxDeleted, inboxRedacted };
+  return inbox;
+}
+
+/**
+ * A row whose events were forgotten (a late status of someone erased; webhooks/processor.ts):
+ * those ids and numbers leave its raw body, inside the row's transaction.
+ */
+export function scrubForgotten(db: Db, inboxId: number, forgotten: readonly { wamid: string | null; waId: string | null }[]): void {
+  const body = db.prepare('SELECT body FROM webhook_inbox WHERE id = ?').pluck().get(inboxId) as Buffer | undefined;
+  if (!body) return;
+  let text = body.toString('utf8');
+  for (const f of forgotten) {
+    if (f.waId && /^\d{6,}$/.test(f.waId)) text = redactBody(text, f.waId);
+    if (f.wamid) text = text.split(f.wamid).join(erasedWamid(db, f.wamid));
+  }
+  db.prepare('UPDATE webhook_inbox SET body = ? WHERE id = ?').run(Buffer.from(text, 'utf8'), inboxId);
 }
 
 const columns = new WeakMap<Db, Map<string, boolean>>();

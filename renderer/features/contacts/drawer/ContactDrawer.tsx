@@ -60,7 +60,8 @@ export function ContactDrawer({ id }: { id: number }) {
     setBusy(false);
     setConfirmDelete(false);
     if (!r.ok) return toast('error', r.message);
-    toast('success', t('drawer.deleted'));
+    const backups = r.value.backups_removed;
+    toast('success', backups ? t('drawer.deletedBackups', { count: backups, n: f.n(backups) }) : t('drawer.deleted'));
     close(null);
     changed();
   };

@@ -10,8 +10,8 @@ import type { Migration } from './types';
  *
  * consent_events is append-only (a trigger refuses UPDATE); adding a column is not an update.
  */
-export const migration0018: Migration = {
-  version: 18,
+export const migration0019: Migration = {
+  version: 19,
   name: 'consent-evidence-data',
   up: `
     ALTER TABLE consent_events ADD COLUMN evidence_data TEXT CHECK (evidence_data IS NULL OR json_valid(evidence_data));
