@@ -12,6 +12,7 @@ import { recordConsent } from '../consent';
 import { withRow, type ImportEvidence } from '../consent-evidence';
 import { reindexContact } from '../search';
 import { addTag, attributeDef, setAttributeValue } from '../store/contacts';
+import { userOnlyStore } from './user-only-store';
 import { CONSENT_IN, CONSENT_NONE, CONSENT_OUT, CONSENT_UNRECOGNISED, type UserOnlyRow } from './stage-rows';
 
 export interface UserOnlyMerge {
@@ -30,26 +31,16 @@ export interface UserOnlyMerge {
 
 /** Merges the rows into the store (inside the import's transaction), or only counts them (dry run); adds to `counts`. */
 export function mergeUserOnlyRows(db: Db, rows: UserOnlyRow[], counts: ImportCounts, m: UserOnlyMerge): void {
-  const find = db.prepare('SELECT id FROM contacts WHERE user_id = ?').pluck();
-  const insert = db.prepare(
-    `INSERT INTO contacts (phone, first_name, last_name, name, email, country, user_id, username, created_at, updated_at)
-     VALUES (NULL, ?, ?, ?, ?, NULL, ?, ?, ?, ?)`,
-  );
-  const update = db.prepare(`
-    UPDATE contacts SET first_name = coalesce(?, first_name), last_name = coalesce(?, last_name),
-      name = CASE WHEN ? <> '' THEN ? ELSE name END, email = coalesce(?, email), username = coalesce(?, username), updated_at = ?
-    WHERE id = ?`);
-  const stateOf = db.prepare('SELECT state, updated_at AS since FROM consent_state WHERE contact_id = ? AND category = ?');
-  const moveWatermark = db.prepare("UPDATE app_meta SET value = ? WHERE key = 'contacts.fts_upto'");
+  const store = userOnlyStore(db);
   const { consent } = m;
   for (const r of rows) {
-    const found = find.get(r.userId) as number | undefined;
+    const found = store.idByUserId(r.userId);
     const isNew = found === undefined;
     const writes = isNew || m.onDuplicate === 'update';
     if (isNew) counts.imported++;
     else if (m.onDuplicate === 'update') counts.updated++;
     else counts.skipped++;
-    const cur = found === undefined ? undefined : (stateOf.get(found, consent.category) as { state: string; since: number } | undefined);
+    const cur = found === undefined ? undefined : store.consentOf(found, consent.category);
     const saysIn = r.consent === CONSENT_IN || (r.consent === CONSENT_NONE && consent.box);
     if (r.consent === CONSENT_UNRECOGNISED) consent.unrecognised++;
     else if (r.consent === CONSENT_OUT) consent.optedOutByFile++;
@@ -65,12 +56,12 @@ export function mergeUserOnlyRows(db: Db, rows: UserOnlyRow[], counts: ImportCou
 
     let id: number;
     if (found === undefined) {
-      id = Number(insert.run(r.first_name, r.last_name, r.name, r.email, r.userId, r.username, m.now, m.now).lastInsertRowid);
+      id = store.insert(r, m.now);
       // Ids above the watermark are searched by a scan until indexed: when the index was complete, it stays so.
-      if (m.indexNow) moveWatermark.run(String(id));
+      if (m.indexNow) store.indexedUpTo(id);
     } else {
       id = found;
-      if (m.onDuplicate === 'update') update.run(r.first_name, r.last_name, r.name, r.name, r.email, r.username, m.now, id);
+      if (m.onDuplicate === 'update') store.update(id, r, m.now);
     }
     if (writes) {
       for (const t of [...(r.tags ?? []), ...m.tags]) addTag(db, [id], t, m.now);

@@ -17,7 +17,6 @@
  * `wamidCutter`), then `eraseWamids` (the columns and keys that hold an id).
  */
 import type { Db } from '../../db/connection';
-import type { WebhookEvent } from '../../webhooks/events';
 import { erasureHash, erasuresVersion, erasureToken } from './erasures';
 
 export const ERASED_WAMID_PREFIX = 'erased.';
@@ -228,7 +227,17 @@ export function isErasedWamid(db: Db, wamid: string): boolean {
  * set lookups per event. (A lifted erasure keeps its erased ids: the person asked to be added
  * again, not for their old messages to come back.)
  */
-export function forgottenEvent(db: Db, ev: WebhookEvent): { key: string; wamid: string | null; waId: string | null } | null {
+/** What this check reads of a webhook event (webhooks/events.ts): structural, so privacy/ does not depend on webhooks/. */
+export interface ErasableEvent {
+  type: string;
+  key: string;
+  waId?: string | null | undefined;
+  wamid?: string | null | undefined;
+  recipientId?: string | null | undefined;
+  id?: string | null | undefined;
+}
+
+export function forgottenEvent(db: Db, ev: ErasableEvent): { key: string; wamid: string | null; waId: string | null } | null {
   const sets = erasedSets(db);
   if (!sets.hashes.size && !sets.wamids.size) return null;
   const erasedNumber = (n: string | null | undefined) => (n && /^\d+$/.test(n) && sets.hashes.has(erasureHash(db, `+${n}`)) ? n : null);
