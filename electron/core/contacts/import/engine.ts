@@ -39,6 +39,7 @@ import type {
 } from '../../../../shared/contract/contacts';
 import type { Clock } from '../../clock';
 import { applyKey, STORE_KEY_BYTES } from '../../db/cipher';
+import { checkpointOnThread } from '../../db/checkpoint-thread';
 import { storeKeyOf, type Db } from '../../db/connection';
 import { badInput, PacerError } from '../../errors';
 import { erasureSnapshot } from '../../privacy/store/erasures';
@@ -324,15 +325,9 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
     source.close();
     staging.close();
     fs.rmSync(stagingFile, { force: true });
-    // After the job's end has been announced (its promise settles first).
-    if (checkpointLater)
-      setImmediate(() => {
-        try {
-          db.pragma('wal_checkpoint(PASSIVE)');
-        } catch {
-          /* the next commit's own checkpoint will do */
-        }
-      });
+    // The save's WAL goes back into the file on a thread of its own (db/checkpoint-thread.ts): the
+    // core answers calls meanwhile. Should it fail, the next automatic checkpoint does the work.
+    if (checkpointLater && db.name !== ':memory:') void checkpointOnThread(db);
   }
 }
 
