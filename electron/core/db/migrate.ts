@@ -5,11 +5,14 @@ import type { Db } from './connection';
 import type { Migration } from './migrations/types';
 import { PacerError } from '../errors';
 
-export const migrationHash = (m: Migration): string =>
-  crypto
+export const migrationHash = (m: Migration): string => {
+  if (typeof m.up !== 'string' && m.hashSource === undefined)
+    throw new Error(`migration ${m.version} runs code: it needs hashSource (types.ts)`);
+  return crypto
     .createHash('sha256')
-    .update(`${m.version}:${m.name}:${typeof m.up === 'string' ? m.up : m.up.toString()}`)
+    .update(`${m.version}:${m.name}:${typeof m.up === 'string' ? m.up : `code:${m.hashSource}`}`)
     .digest('hex');
+};
 
 export interface MigrateResult {
   from: number;

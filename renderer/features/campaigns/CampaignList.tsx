@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useLanguageName } from '../templates/language';
 import { Plus, Repeat, Send } from 'lucide-react';
 import type { CampaignState, CampaignSummary } from '../../../shared/contract/campaigns';
 import { EmptyState } from '../../components/EmptyState';
@@ -26,6 +27,7 @@ function scheduledAt(c: CampaignSummary): number | null {
 }
 
 function Row({ c, clicks }: { c: CampaignSummary; clicks: ClickFigures | undefined }) {
+  const languageName = useLanguageName();
   const { t } = useTranslation('campaigns');
   const f = useCampaignFormat();
   const open = useStore((s) => s.openCampaigns);
@@ -70,7 +72,7 @@ function Row({ c, clicks }: { c: CampaignSummary; clicks: ClickFigures | undefin
           {c.template.name}
         </span>
         <div className="small muted">
-          <span className="ltr">{c.template.language}</span>
+          <span>{languageName(c.template.language)}</span>
         </div>
       </td>
       <td className="num">

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useLanguageName } from '../templates/language';
 import type { CampaignPlan, CampaignSchedule } from '../../../shared/contract/campaigns';
 import { api } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -31,6 +32,7 @@ export function StartConfirm({
   onCancel(): void;
 }) {
   const { t } = useTranslation('campaigns');
+  const languageName = useLanguageName();
   const f = useCampaignFormat();
   const account = useStore((s) => s.account);
   const [plan, setPlan] = useState<CampaignPlan | null>(given ?? null);
@@ -81,7 +83,7 @@ export function StartConfirm({
             <bdi className="mono-name" translate="no" dir="ltr">
               {template.name}
             </bdi>{' '}
-            · <bdi dir="ltr">{template.language}</bdi>
+            · <bdi>{languageName(template.language)}</bdi>
           </dd>
           <dt>{t('confirm.when')}</dt>
           <dd>

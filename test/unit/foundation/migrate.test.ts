@@ -32,6 +32,27 @@ describe('migrate', () => {
     expect(() => migrate(db, [edited])).toThrow(/was edited after it was applied/);
   });
 
+  it('a migration that runs code is checked by its SQL (hashSource), not by its function text, which each build prints differently', () => {
+    const db = new Database(':memory:');
+    const sql = 'CREATE TABLE t (x INTEGER)';
+    const asBuilt = (up: (d: typeof db) => void): Migration => ({ version: 1, name: 'code', up, hashSource: sql });
+    migrate(db, [asBuilt((d) => d.exec(sql))]);
+    // The same migration as another build prints it: accepted.
+    expect(() =>
+      migrate(db, [
+        asBuilt(function up(d) {
+          d.exec(sql);
+        }),
+      ]),
+    ).not.toThrow();
+    // Its SQL edited: refused.
+    expect(() => migrate(db, [{ ...asBuilt((d) => d.exec(sql)), hashSource: 'CREATE TABLE t (x TEXT)' }])).toThrow(
+      /edited after it was applied/,
+    );
+    // Code with nothing to hash is a mistake in the migration.
+    expect(() => migrate(new Database(':memory:'), [{ version: 1, name: 'code', up: () => undefined }])).toThrow(/needs hashSource/);
+  });
+
   it('rolls back a failing migration and keeps the previous version', () => {
     const db = new Database(':memory:');
     migrate(db, [m1]);

@@ -87,6 +87,17 @@ export interface ImportHooks {
 
 /** Rejected rows kept for the report; beyond this only the count grows. */
 export const MAX_KEPT_ERRORS = 100_000;
+/** A WAL at least this big after a save is checkpointed on a thread of its own. */
+const CHECKPOINT_ON_THREAD_BYTES = 32 * 1024 * 1024;
+
+function walBytes(db: Db): number {
+  try {
+    return fs.statSync(`${db.name}-wal`).size;
+  } catch {
+    return 0;
+  }
+}
+
 /** Staged rows per INSERT statement (14 values each; SQLite allows 32,766). */
 const MULTI = 100;
 const STAGED_MARKS = Array(STAGED_COUNT).fill('?').join(', ');
@@ -327,7 +338,16 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
     fs.rmSync(stagingFile, { force: true });
     // The save's WAL goes back into the file on a thread of its own (db/checkpoint-thread.ts): the
     // core answers calls meanwhile. Should it fail, the next automatic checkpoint does the work.
-    if (checkpointLater && db.name !== ':memory:') void checkpointOnThread(db);
+    if (checkpointLater && db.name !== ':memory:') {
+      // A small WAL is copied back at once (milliseconds); only a big one goes to the thread.
+      if (walBytes(db) < CHECKPOINT_ON_THREAD_BYTES) {
+        try {
+          db.pragma('wal_checkpoint(PASSIVE)');
+        } catch {
+          /* the next commit's own checkpoint will do */
+        }
+      } else void checkpointOnThread(db);
+    }
   }
 }
 

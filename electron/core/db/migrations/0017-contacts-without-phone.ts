@@ -35,21 +35,34 @@ const PHONE_CHANGED_TRIGGER = `CREATE TRIGGER campaign_recipients_skip_phone_cha
         WHERE contact_id = NEW.id AND state = 'pending';
       END`;
 
+const KEPT_QUERY = `SELECT type, name, sql FROM sqlite_schema
+       WHERE sql IS NOT NULL AND type IN ('index', 'trigger', 'view')
+         AND (tbl_name = 'contacts' OR (type <> 'index' AND sql LIKE '%contacts%'))
+       ORDER BY CASE type WHEN 'index' THEN 0 WHEN 'view' THEN 1 ELSE 2 END, name`;
+
 function up(db: Db): void {
   // Step 3-4: remember the schema objects tied to contacts (indexes on it, triggers on it or
   // naming it in their body). Autoindexes (sql NULL) come back with the table's own UNIQUE.
-  const kept = db
-    .prepare(
-      `SELECT type, name, sql FROM sqlite_schema
-       WHERE sql IS NOT NULL AND type IN ('index', 'trigger', 'view')
-         AND (tbl_name = 'contacts' OR (type <> 'index' AND sql LIKE '%contacts%'))
-       ORDER BY CASE type WHEN 'index' THEN 0 WHEN 'view' THEN 1 ELSE 2 END, name`,
-    )
-    .all() as { type: 'index' | 'trigger' | 'view'; name: string; sql: string }[];
+  const kept = db.prepare(KEPT_QUERY).all() as { type: 'index' | 'trigger' | 'view'; name: string; sql: string }[];
   for (const o of kept) if (o.type !== 'index') db.exec(`DROP ${o.type.toUpperCase()} "${o.name}"`);
 
   // Step 5-7: the new table, the copy, the swap.
-  db.exec(`
+  db.exec(REBUILD);
+
+  // Step 8: indexes and triggers as they were (the phone-changed trigger with its NULL rule).
+  for (const o of kept) {
+    if (o.name === 'campaign_recipients_skip_phone_changed') db.exec(PHONE_CHANGED_TRIGGER);
+    else db.exec(o.sql);
+  }
+
+  // The ledger addresses a phone-less contact by its user id.
+  db.exec(LEDGER_USER_ID);
+
+  // People who waited by BSUID become contacts (their latest name / username / parent id).
+  db.exec(WAITING_BECOME_CONTACTS);
+}
+
+const REBUILD = `
     CREATE TABLE contacts_new (
       id               INTEGER PRIMARY KEY,
       phone            TEXT UNIQUE,
@@ -69,32 +82,23 @@ function up(db: Db): void {
     INSERT INTO contacts_new (${COLUMNS}) SELECT ${COLUMNS} FROM contacts;
     DROP TABLE contacts;
     ALTER TABLE contacts_new RENAME TO contacts;
-  `);
+  `;
 
-  // Step 8: indexes and triggers as they were (the phone-changed trigger with its NULL rule).
-  for (const o of kept) {
-    if (o.name === 'campaign_recipients_skip_phone_changed') db.exec(PHONE_CHANGED_TRIGGER);
-    else db.exec(o.sql);
-  }
-
-  // The ledger addresses a phone-less contact by its user id.
-  db.exec(`
+const LEDGER_USER_ID = `
     ALTER TABLE campaign_recipients ADD COLUMN user_id TEXT;
     CREATE TRIGGER campaign_recipients_erase_user_id AFTER UPDATE OF contact_id ON campaign_recipients
       WHEN NEW.contact_id IS NULL AND OLD.contact_id IS NOT NULL AND NEW.user_id IS NOT NULL
       BEGIN UPDATE campaign_recipients SET user_id = NULL WHERE id = NEW.id; END;
-  `);
+  `;
 
-  // People who waited by BSUID become contacts (their latest name / username / parent id).
-  db.exec(`
+const WAITING_BECOME_CONTACTS = `
     INSERT INTO contacts (phone, name, user_id, parent_user_id, username, created_at, updated_at)
     SELECT NULL, coalesce(p.profile_name, ''), p.user_id, p.parent_user_id, p.username, first.at, p.at
     FROM user_id_consent_pending p
     JOIN (SELECT user_id, min(at) AS at, max(id) AS last FROM user_id_consent_pending GROUP BY user_id) first
       ON first.last = p.id
     WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.user_id = p.user_id);
-  `);
-}
+  `;
 
 export const migration0017: Migration = {
   version: 17,
@@ -102,4 +106,6 @@ export const migration0017: Migration = {
   rewritesData: true,
   foreignKeysOff: true,
   up,
+  // What the applied-migration check hashes (types.ts): the schema query and every statement run.
+  hashSource: [KEPT_QUERY, REBUILD, PHONE_CHANGED_TRIGGER, LEDGER_USER_ID, WAITING_BECOME_CONTACTS].join('\n'),
 };

@@ -14,6 +14,12 @@ export interface Migration {
    * the migration back) and turns foreign_keys back ON afterwards, whatever happened.
    */
   foreignKeysOff?: boolean;
-  /** SQL text, or a function for migrations that need code. The hash covers the text of either. */
+  /** SQL text, or a function for migrations that need code (then `hashSource` is required). */
   up: string | ((db: Db) => void);
+  /**
+   * For a function migration: the text the applied-migration check hashes — its SQL. A function's
+   * own text is not stable: each build (esbuild's bundle, the test runner's transform) prints it
+   * differently, so a store made by one was refused by the other as "edited".
+   */
+  hashSource?: string;
 }

@@ -217,14 +217,23 @@ function hasColumn(db: Db, table: string, column: string): boolean {
 /**
  * After the erasure commits: the WAL still holds the old pages (it is only overwritten as it is
  * reused). A TRUNCATE checkpoint copies the zeroed pages into pacer.db and empties the WAL. A
- * reader holding an old snapshot (the webhook writer thread between commits) can make it answer
- * busy; it is retried briefly, and the next erasure or close finishes it otherwise.
+ * reader holding an old snapshot (the webhook writer thread between commits), or another
+ * connection's checkpoint, can make it answer busy; it is retried for up to 15 s, and the next
+ * erasure or close finishes it otherwise.
  */
 export function scrubFreedPages(db: Db): boolean {
   if (db.inTransaction) return false;
-  for (let i = 0; i < 5; i++) {
+  // Another connection's checkpoint (db/checkpoint-thread.ts, after a big import) holds the
+  // checkpoint lock for up to a few seconds, and SQLite answers busy at once rather than waiting:
+  // wait for it here (an erasure is rare; the erased pages must not stay behind in pacer.db).
+  const until = Date.now() + SCRUB_PATIENCE_MS;
+  for (;;) {
     const r = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
     if (!r[0] || r[0].busy === 0) return true;
+    if (Date.now() >= until) return false;
+    Atomics.wait(pause, 0, 0, 25);
   }
-  return false;
 }
+
+const SCRUB_PATIENCE_MS = 15_000;
+const pause = new Int32Array(new SharedArrayBuffer(4));

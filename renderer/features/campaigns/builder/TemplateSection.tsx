@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { useLanguageName } from '../../templates/language';
 import type { TemplateSummary } from '../../../../shared/contract/whatsapp';
 import { TemplateQualityBadge, TemplateStatusBadge } from '../../templates/badges';
 import { CategoryNoticeBanner } from '../../marketing/CategoryNoticeBanner';
@@ -14,10 +15,12 @@ export function TemplateSection({
   onChange: (id: string) => void;
 }) {
   const { t } = useTranslation('campaigns');
+  const languageName = useLanguageName();
   const sendable = templates.filter((x) => x.sendable);
   const blocked = templates.filter((x) => !x.sendable);
   const chosen = templates.find((x) => x.id === value) ?? null;
-  const label = (x: TemplateSummary) => `${x.name} · ${x.language} · ${t(`category.${x.category}`, { defaultValue: x.category })}`;
+  const label = (x: TemplateSummary) =>
+    `${x.name} · ${x.language} · ${t(`category.${x.category}`, { defaultValue: x.category })}`;
   return (
     <div className="field">
       <label htmlFor="cmp-template">{t('builder.template')}</label>
@@ -67,7 +70,7 @@ export function TemplateSection({
                 <span className="mono-name" translate="no">
                   {x.name}
                 </span>{' '}
-                <span className="ltr muted">{x.language}</span> <TemplateStatusBadge status={x.status} />{' '}
+                <span className="muted">{languageName(x.language)}</span> <TemplateStatusBadge status={x.status} />{' '}
                 <span className="muted">
                   {t(`builder.whyNot.${x.status}`, { defaultValue: t('builder.whyNot.other', { status: x.status }) })}
                 </span>

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useLanguageName } from '../../templates/language';
 import { useStore } from '../../../store';
 import { useCampaignFormat } from '../format';
 import '../campaigns.css';
@@ -19,6 +20,7 @@ function Rate({ value, kind }: { value: number | null; kind: 'delivery' | 'read'
 /** Across campaigns: rates per template and per day, cost so far, opt-outs per campaign. */
 export function CampaignsOverview() {
   const { t } = useTranslation('campaigns');
+  const languageName = useLanguageName();
   const f = useCampaignFormat();
   const overview = useStore((s) => s.campaignsOverview);
   const load = useStore((s) => s.loadCampaignsOverview);
@@ -80,7 +82,7 @@ export function CampaignsOverview() {
                         <span className="mono-name" translate="no">
                           {x.name}
                         </span>{' '}
-                        <span className="ltr muted">{x.language}</span>
+                        <span className="muted">{languageName(x.language)}</span>
                       </td>
                       <td className="num">{f.number(x.campaigns)}</td>
                       <td>

@@ -3,6 +3,7 @@ import { CategoryNoticeBanner } from '../../marketing/CategoryNoticeBanner';
 import { isRetryableFailure } from '../../../../shared/campaigns/resend';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { useTranslation } from 'react-i18next';
+import { useLanguageName } from '../../templates/language';
 import { AlertOctagon, AlertTriangle, ArrowLeft, CheckCircle2, HelpCircle, X } from 'lucide-react';
 import type { CampaignSummary } from '../../../../shared/contract/campaigns';
 import { api } from '../../../api/client';
@@ -108,6 +109,7 @@ function TechnicalDetail({ text }: { text: string }) {
 }
 
 export function CampaignDetail({ id }: { id: string }) {
+  const languageName = useLanguageName();
   const { t } = useTranslation('campaigns');
   const f = useCampaignFormat();
   const open = useStore((s) => s.openCampaigns);
@@ -202,7 +204,7 @@ export function CampaignDetail({ id }: { id: string }) {
     <div className="page" data-testid="campaign-detail" data-id={id}>
       <PageHeader
         title={campaign.name}
-        subtitle={t('detail.subtitle', { template: `${campaign.template.name} · ${campaign.template.language}` })}
+        subtitle={t('detail.subtitle', { template: `${campaign.template.name} · ${languageName(campaign.template.language)}` })}
         actions={
           <>
             <button className="btn ghost" onClick={() => open({ kind: 'list' })} data-testid="detail-back">

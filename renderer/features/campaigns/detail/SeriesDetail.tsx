@@ -1,5 +1,6 @@
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useLanguageName } from '../../templates/language';
 import { ArrowLeft, Repeat } from 'lucide-react';
 import type { CampaignSummary } from '../../../../shared/contract/campaigns';
 import { api } from '../../../api/client';
@@ -17,6 +18,7 @@ import '../series.css';
  * its own results (open it for the full report), each skipped or missed one with the reason.
  */
 export function SeriesDetail({ campaign }: { campaign: CampaignSummary }) {
+  const languageName = useLanguageName();
   const { t } = useTranslation('campaigns');
   const f = useCampaignFormat();
   const language = useStore((s) => s.language);
@@ -38,7 +40,7 @@ export function SeriesDetail({ campaign }: { campaign: CampaignSummary }) {
     <div className="page" data-testid="campaign-detail" data-id={id} data-series="true">
       <PageHeader
         title={campaign.name}
-        subtitle={t('detail.subtitle', { template: `${campaign.template.name} · ${campaign.template.language}` })}
+        subtitle={t('detail.subtitle', { template: `${campaign.template.name} · ${languageName(campaign.template.language)}` })}
         actions={
           <>
             <button className="btn ghost" onClick={() => open({ kind: 'list' })} data-testid="detail-back">
