@@ -155,6 +155,28 @@ export function rowStager(o: StageOptions): (rows: TableRow[]) => StagedBatch {
   // A leading apostrophe before = + - @ is how an export keeps a spreadsheet from reading the cell as
   // a formula (Pacer's own exports do it, docs/security.md): it is not part of the value.
   const cell = (cells: string[], i: number | null) => (i === null ? '' : (cells[i] ?? '').trim().replace(FORMULA_GUARD, ''));
+  /** The row's typed attribute values, or why one is not of its type. */
+  const attributesOf = (cells: string[]): [string, string | number][] | string => {
+    const attrs: [string, string | number][] = [];
+    for (const a of map.attrs) {
+      const raw = (cells[a.index] ?? '').trim();
+      if (!raw) continue;
+      const type = o.attrTypes.get(a.name)!;
+      const v = attrValue(raw, type);
+      if (v === null) return `attr.${a.name}: "${raw.slice(0, 40)}" is not a ${type === 'date' ? 'date (YYYY-MM-DD or D/M/YYYY)' : type}`;
+      attrs.push([a.name, v]);
+    }
+    return attrs;
+  };
+  /** The row's tags from every tag column, or null. */
+  const tagsOf = (cells: string[]): string[] | null => {
+    let tags: string[] | null = null;
+    for (const i of map.tags) {
+      const t = splitTags(cells[i] ?? '');
+      if (t.length) tags = tags ? [...tags, ...t] : t;
+    }
+    return tags;
+  };
   return (rows) => {
     const b: StagedBatch = { values: [], staged: 0, rows: 0, invalid: 0, duplicates: 0, errors: [], tags: [], userIdRows: 0, userOnly: [] };
     const reject = (row: number, code: string, reason: string, params?: ImportRowParams) =>
@@ -168,17 +190,10 @@ export function rowStager(o: StageOptions): (rows: TableRow[]) => StagedBatch {
     const userOnlyRow = (row: number, cells: string[], userId: string): UserOnlyRow | number | 'bad' => {
       const earlier = userIdsSeen.get(userId);
       if (earlier !== undefined) return earlier;
-      const attrs: [string, string | number][] = [];
-      for (const a of map.attrs) {
-        const raw = (cells[a.index] ?? '').trim();
-        if (!raw) continue;
-        const type = o.attrTypes.get(a.name)!;
-        const v = attrValue(raw, type);
-        if (v === null) {
-          reject(row, 'invalid_attribute', `attr.${a.name}: "${raw.slice(0, 40)}" is not a ${type}`);
-          return 'bad';
-        }
-        attrs.push([a.name, v]);
+      const attrs = attributesOf(cells);
+      if (typeof attrs === 'string') {
+        reject(row, 'invalid_attribute', attrs);
+        return 'bad';
       }
       userIdsSeen.set(userId, row);
       const first = cell(cells, map.first_name) || null;
@@ -189,11 +204,7 @@ export function rowStager(o: StageOptions): (rows: TableRow[]) => StagedBatch {
       const consentCell = map.consent === null ? null : parseConsentCell(consentRaw);
       if (consentCell === 'unrecognised')
         reject(row, 'consent_unrecognised', unrecognisedReason(consentRaw), { value: consentRaw.slice(0, 40) });
-      let tags: string[] | null = null;
-      for (const i of map.tags) {
-        const t = splitTags(cells[i] ?? '');
-        if (t.length) tags = tags ? [...tags, ...t] : t;
-      }
+      const tags = tagsOf(cells);
       return {
         row,
         userId,
@@ -240,22 +251,10 @@ export function rowStager(o: StageOptions): (rows: TableRow[]) => StagedBatch {
         reject(row, 'erased', erasedReason(erasedOn), { date: utcDay(erasedOn) });
         continue;
       }
-      let bad: string | null = null;
-      const attrs: [string, string | number][] = [];
-      for (const a of map.attrs) {
-        const raw = (cells[a.index] ?? '').trim();
-        if (!raw) continue;
-        const type = o.attrTypes.get(a.name)!;
-        const v = attrValue(raw, type);
-        if (v === null) {
-          bad = `attr.${a.name}: "${raw.slice(0, 40)}" is not a ${type === 'date' ? 'date (YYYY-MM-DD or D/M/YYYY)' : type}`;
-          break;
-        }
-        attrs.push([a.name, v]);
-      }
-      if (bad) {
+      const attrs = attributesOf(cells);
+      if (typeof attrs === 'string') {
         b.invalid++;
-        reject(row, 'invalid_attribute', bad);
+        reject(row, 'invalid_attribute', attrs);
         continue;
       }
       const first = cell(cells, map.first_name) || null;
@@ -265,11 +264,7 @@ export function rowStager(o: StageOptions): (rows: TableRow[]) => StagedBatch {
       const email = EMAIL_RE.test(emailRaw) ? emailRaw.slice(0, 320) : null;
       const consentRaw = cell(cells, map.consent);
       const consentCell = map.consent === null ? null : parseConsentCell(consentRaw);
-      let tags: string[] | null = null;
-      for (const i of map.tags) {
-        const t = splitTags(cells[i] ?? '');
-        if (t.length) tags = tags ? [...tags, ...t] : t;
-      }
+      const tags = tagsOf(cells);
       const firstRow = seen.firstRow(phone.e164, row);
       if (firstRow !== null) {
         b.duplicates++;
