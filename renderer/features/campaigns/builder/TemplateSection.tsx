@@ -19,8 +19,7 @@ export function TemplateSection({
   const sendable = templates.filter((x) => x.sendable);
   const blocked = templates.filter((x) => !x.sendable);
   const chosen = templates.find((x) => x.id === value) ?? null;
-  const label = (x: TemplateSummary) =>
-    `${x.name} · ${x.language} · ${t(`category.${x.category}`, { defaultValue: x.category })}`;
+  const label = (x: TemplateSummary) => `${x.name} · ${x.language} · ${t(`category.${x.category}`, { defaultValue: x.category })}`;
   return (
     <div className="field">
       <label htmlFor="cmp-template">{t('builder.template')}</label>
