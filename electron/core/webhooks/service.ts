@@ -33,7 +33,7 @@ import { RelayClient } from './relay-client';
 import { WebhookRouter } from './router';
 import { ScopeCache, type Ignored } from './scope';
 import { forgottenEvent } from '../privacy/store/erase-wamids';
-import { scrubForgotten } from '../privacy/store/erase-traces';
+import { scrubForgotten, scrubFreedPages } from '../privacy/store/erase-traces';
 import { ScopeStore } from './scope-store';
 import { signBody, SIGNATURE_HEADER } from './signature';
 import { createOptOutMatcher, type OptOutMatcher } from './stop-keywords';
@@ -105,13 +105,24 @@ export class WebhookService {
       ...(this.scopeStore.hasAccountTables() ? { scope: () => this.scope.check(), onIgnored: (i: Ignored) => this.noteIgnored(i) } : {}),
       // A late event about someone erased is recorded as seen and applied to nothing (privacy/).
       forgotten: (ev) => forgottenEvent(ctx.db, ev),
-      onForgotten: (id, evs) =>
+      onForgotten: (id, evs) => {
         scrubForgotten(
           ctx.db,
           id,
           evs.flatMap((ev) => forgottenEvent(ctx.db, ev) ?? []),
-        ),
-      onProgress: (d) => this.noteProcessed(d),
+        );
+        this.scrubAfterBatch = true;
+      },
+      onProgress: (d) => {
+        // The body as it arrived (with the erased person in it) is still an old page image in the
+        // WAL, or in pacer.db if a checkpoint ran before the cut: once the batch has committed,
+        // the same scrub as an erasure's copies the cut pages in and empties the WAL.
+        if (this.scrubAfterBatch) {
+          this.scrubAfterBatch = false;
+          scrubFreedPages(ctx.db);
+        }
+        this.noteProcessed(d);
+      },
     });
     // A short delay lets a burst of commits be processed as one batch (fewer, larger transactions).
     this.inbox.onAppend(() => this.processor.kick(20));
@@ -119,6 +130,8 @@ export class WebhookService {
   }
 
   private detachBuiltins: (() => void) | null = null;
+  /** A late event about an erased person was cut out of its body in the batch being processed. */
+  private scrubAfterBatch = false;
 
   /**
    * Puts the webhook domain's own handlers on the router (status summary, service window, consent,

@@ -168,6 +168,14 @@ describe('erasure leaves nothing (campaign + reply + erasure, real files)', () =
     const before = w.campaigns.get(c.id).counts;
     expect(await ok(w.core.call('contacts:delete', { phone: DANA }))).toEqual({ deleted: true, backups_removed: 1 });
     expect(fs.readdirSync(path.join(w.dataDir, 'backups'))).toEqual([]);
+    // A status the Sandbox had already scheduled for her can still arrive (late on a loaded
+    // machine): its body waits in the inbox until the processor cuts her part out of it. The grep
+    // is of the settled store: nothing in flight, nothing pending.
+    await w.sandbox.webhooksIdle();
+    await until(
+      'inbox processed after the erasure',
+      () => (db.prepare("SELECT count(*) FROM webhook_inbox WHERE state = 'pending'").pluck().get() as number) === 0,
+    );
 
     // While the core still runs (WAL and -shm present), then again after it closed.
     expect(holds(w.dataDir, needles)).toEqual([]);
