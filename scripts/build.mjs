@@ -36,11 +36,12 @@ const tasks = {
       }),
       // The webhook inbox's writer thread (webhooks/writer-thread.ts) loads this file from beside
       // the bundle that starts it: one copy for the CLI / `pacer serve`, one for the utility process.
-      // The same for an import's reading thread (contacts/import/read-thread.ts).
+      // The same for an import's reading and saving threads (contacts/import/read-thread.ts, save-thread.ts).
       ...['dist', 'dist/electron'].flatMap((dir) =>
         [
           ['electron/core/webhooks/inbox-writer-worker.ts', 'inbox-writer-worker.mjs'],
           ['electron/core/contacts/import/read-worker.ts', 'import-read-worker.mjs'],
+          ['electron/core/contacts/import/save-worker.ts', 'import-save-worker.mjs'],
         ].map(([entry, name]) =>
           esbuild({
             ...shared,
