@@ -97,6 +97,8 @@ function walBytes(db: Db): number {
 /** Staged rows per INSERT statement (14 values each; SQLite allows 32,766). */
 const MULTI = 100;
 const STAGED_MARKS = Array(STAGED_COUNT).fill('?').join(', ');
+/** How often progress is checked for while nothing else reports it (it is sent at most every progressEveryMs). */
+const HEARTBEAT_MS = 100;
 /** The staging file's page cache (KiB) while an import runs. */
 const STAGING_CACHE_KB = 2 * 1024; // appends only: no index to keep in memory
 
@@ -196,6 +198,10 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
     if (hooks.signal?.aborted) throw new PacerError('cancelled', 'The import was cancelled; nothing was changed.');
   };
 
+  // The file is read and saved on threads of their own: the core's thread is free, so progress
+  // keeps its pace while a thread starts, reads its first rows or commits (the counts then stay
+  // where they were; the bar shows the import is alive).
+  const heartbeat = setInterval(() => progress(), HEARTBEAT_MS);
   try {
     stagingSchema(staging);
     consent.column = source.consentColumn;
@@ -268,9 +274,6 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
         },
         counting: () => progress(),
         signal: hooks.signal,
-        // While the thread saves, the core's thread is free: progress keeps its pace even during
-        // the commit, when no statement reports (the bar stays at its last count meanwhile).
-        heartbeat: () => progress(),
       },
     );
     Object.assign(counts, saved.counts);
@@ -297,6 +300,7 @@ export async function runImport(deps: ImportDeps, opts: ImportRunOptions, hooks:
       consent,
     };
   } finally {
+    clearInterval(heartbeat);
     source.close();
     staging.close();
     fs.rmSync(stagingFile, { force: true });

@@ -30,11 +30,8 @@ export interface SaveRowsHooks {
   tick(done: number, total: number): void;
   counting(): void;
   signal?: AbortSignal | undefined;
-  /** Called every HEARTBEAT_MS while the thread saves (the core's thread is free then). */
-  heartbeat?(): void;
 }
 
-const HEARTBEAT_MS = 100;
 /** How long a write of the core's may wait for the import's commit (a million rows take ~20 s). */
 const CORE_WAIT_DURING_SAVE_MS = 10 * 60_000;
 
@@ -65,7 +62,6 @@ async function onThread(db: Db, input: SaveInput, hooks: SaveRowsHooks, script: 
   const autoCheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
   db.pragma(`busy_timeout = ${CORE_WAIT_DURING_SAVE_MS}`);
   db.pragma('wal_autocheckpoint = 0');
-  const beat = hooks.heartbeat ? setInterval(hooks.heartbeat, HEARTBEAT_MS) : null;
   const worker = new Worker(script.url, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
   try {
     return await new Promise<SaveOutput>((resolve, reject) => {
@@ -79,7 +75,6 @@ async function onThread(db: Db, input: SaveInput, hooks: SaveRowsHooks, script: 
       worker.on('exit', (code) => reject(new PacerError('internal', `the import's saving thread stopped (exit ${code})`)));
     });
   } finally {
-    if (beat) clearInterval(beat);
     hooks.signal?.removeEventListener('abort', onAbort);
     await worker.terminate();
     db.pragma(`busy_timeout = ${busy}`);
