@@ -65,8 +65,11 @@ export function personNeedles(p: PersonIds): string[] {
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** A username or name as a whole token: not inside a longer word ("ana" is not cut out of "banana"). */
-const wordRe = (s: string) => new RegExp(`(?<![\\p{L}\\p{N}_.])@?${escape(s)}(?![\\p{L}\\p{N}_]|\\.[\\p{L}\\p{N}_])`, 'gu');
+/**
+ * A username or name as a whole token: not inside a longer word ("ana" is not cut out of
+ * "banana") nor inside a message id (base64: letters, digits, `+/=-_`), which the wamid cut owns.
+ */
+const wordRe = (s: string) => new RegExp(`(?<![\\p{L}\\p{N}_.+/=-])@?${escape(s)}(?![\\p{L}\\p{N}_+/=-]|\\.[\\p{L}\\p{N}_])`, 'gu');
 
 /** The text with every identifier of the person (number, ids, usernames, profile names) replaced by `by`. */
 export function cutPerson(p: PersonIds, text: string, by: string): string {
