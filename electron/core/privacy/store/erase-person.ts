@@ -59,9 +59,14 @@ export function idNeedles(p: PersonIds): string[] {
   return [...(p.waId ? [p.waId] : []), ...p.userIds, ...p.parentUserIds];
 }
 
-/** Every string a row mentioning the person holds at least one of (ids, usernames, profile names). */
+/**
+ * The strings a row that mentions the person holds at least one of (numbers, ids, usernames), for
+ * `instr` pre-selection. Not profile names: a name is not an identifier ("David" is in other
+ * people's texts too); it is cut from the rows these select, and WhatsApp only sends it beside
+ * one of their ids.
+ */
 export function personNeedles(p: PersonIds): string[] {
-  return [...idNeedles(p), ...p.usernames, ...p.names];
+  return [...idNeedles(p), ...p.usernames];
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
