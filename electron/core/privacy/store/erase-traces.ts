@@ -47,8 +47,8 @@ export function redactBody(body: string, who: string | PersonIds): string {
  */
 function scrubInbox(db: Db, s: ErasureSubject): { inboxDeleted: number; inboxRedacted: number } {
   const p = s.person;
-  const { cut, needles: idNeedles_ } = wamidCutter(db, s);
-  const needles = [...personNeedles(p), ...idNeedles_];
+  const { cut, needles: wamidNeedles } = wamidCutter(db, s);
+  const needles = [...personNeedles(p), ...wamidNeedles];
   const rows = db
     .prepare(`SELECT id, state, body, last_error FROM webhook_inbox WHERE ${anyOf('body', needles)} OR ${anyOf('last_error', needles)}`)
     .all(...needles.map((n) => Buffer.from(n, 'utf8')), ...needles) as {
