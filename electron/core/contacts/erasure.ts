@@ -51,8 +51,9 @@ export function eraseById(c: ContactsScope, id: number, suppress: boolean): bool
   const info = { contactId: id, phoneHash: phoneHash(key) };
   const now = c.now();
   const detail = suppress ? { erasure_record: recordErasure(c.db, key, now) } : { bulk_delete: true };
-  // Their message ids encode the number: found now, while the ledger rows still name the contact.
-  const subject = detail.erasure_record ? subjectOf(c.db, id, who.phone ?? who.user_id!, detail.erasure_record) : null;
+  // Their message ids encode the number: found now, while the ledger rows still name the contact
+  // (and the row its user id, parent id, username and profile name: erase-person.ts).
+  const subject = detail.erasure_record ? subjectOf(c.db, id, { phone: who.phone, userId: who.user_id }, detail.erasure_record) : null;
   for (const l of eraseListeners.get(c.db) ?? []) l(info);
   c.store.deleteContact(id);
   // Their number, name, replies and message ids go from every other table too (privacy/store/).
