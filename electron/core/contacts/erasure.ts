@@ -68,12 +68,13 @@ export function eraseById(c: ContactsScope, id: number, suppress: boolean): bool
 /** The person asked to be added again: their suppression record goes (audited with its hash and the reason). */
 export function liftErasure(
   c: ContactsScope,
-  input: { phone: string; reason: string },
+  input: { phone: string; reason: string } | { userId: string; reason: string },
   actor: string,
 ): { lifted: boolean; erased_at: number | null } {
-  const e164 = normalize(c, input.phone);
+  // The record's key: the number, or `bsuid:<id>` for a person known only by their user id.
+  const key = 'phone' in input ? normalize(c, input.phone) : identityKey(null, input.userId.trim());
   return c.store.transaction(() => {
-    const lifted = liftErasureRecord(c.db, e164);
+    const lifted = liftErasureRecord(c.db, key);
     if (!lifted) return { lifted: false, erased_at: null };
     c.store.insertAudit(c.now(), actor, 'contact.erasure_lifted', {
       erasure_record: lifted.hash,

@@ -24,6 +24,7 @@ import { indexedUpto } from '../search';
 import { insertRejections } from '../store/import-history';
 import { CONSENT_IN, CONSENT_NONE, CONSENT_OUT, CONSENT_UNRECOGNISED, utcDay, type UserOnlyRow } from './stage-rows';
 import { mergeUserOnlyRows } from './user-only-rows';
+import { identityKey } from '../identity-key';
 import { storeImportedUserIds } from './user-ids-store';
 
 /** Rejected rows kept for the report; beyond this only the count grows. */
@@ -139,7 +140,7 @@ export function saveStaged(db: Db, input: SaveInput, hooks: SaveHooks): SaveOutp
         db.transaction(() => {
           // With the write lock held no erasure can commit any more: one that did since the file
           // was read must not be undone by this import.
-          refuseIfErasedMeanwhile(db, input.erasures);
+          refuseIfErasedMeanwhile(db, input.erasures, input.userOnly);
           merge(
             db,
             opts,
@@ -183,17 +184,20 @@ export function saveStaged(db: Db, input: SaveInput, hooks: SaveHooks): SaveOutp
  * if one of the staged numbers is theirs, the import stops with nothing saved (run again, it
  * reports that row as erased). Numbers are hashed only when there is a new record (rare).
  */
-function refuseIfErasedMeanwhile(db: Db, before: ErasureSnapshot | null): void {
+function refuseIfErasedMeanwhile(db: Db, before: ErasureSnapshot | null, userOnly: readonly UserOnlyRow[]): void {
   const now = erasureSnapshot(db);
   if (!now) return;
   const known = new Set((before?.records ?? []).map(([hash]) => hash));
   const fresh = now.records.filter(([hash]) => !known.has(hash));
   if (!fresh.length) return;
   const erased = erasureMatcher({ keyHex: now.keyHex, records: fresh });
-  for (const phone of db.prepare('SELECT phone FROM st.s').pluck().iterate() as Iterable<string>) {
-    if (erased(phone) !== null)
-      throw new PacerError('conflict', 'A person in this file was erased while it was being imported; import the file again.');
+  const refuse = () => {
+    throw new PacerError('conflict', 'A person in this file was erased while it was being imported; import the file again.');
+  };
+  for (const r of db.prepare('SELECT phone, user_id FROM st.s').raw().iterate() as Iterable<[string, string | null]>) {
+    if (erased(r[0]) !== null || (r[1] !== null && erased(identityKey(null, r[1])) !== null)) refuse();
   }
+  for (const r of userOnly) if (erased(identityKey(null, r.userId)) !== null) refuse();
 }
 
 // SQL over a staged row `s`, its stored contact `c` (NULL when new) and that contact's consent `cs`
