@@ -81,6 +81,17 @@ describe('an import saved on a thread of its own', () => {
     for (const s of seen) expect([1, ROWS + 1]).toContain(s.contacts);
     for (const s of seen) expect(s.listed).toBe(s.contacts <= 1 ? 1 : s.listed);
     expect(count(c, 'contacts')).toBe(ROWS + 1);
+    expect((await ok(c.call('contacts:query', { search: 'P59999' }))).total).toBe(1);
+  });
+
+  it('a big file into a fresh store is searchable at the commit; the word index loaded with automerge off has it back on', async () => {
+    const c = core();
+    const job = await importFile(c, bigFile(), { mapping: MAPPING, consent: 'marketing' });
+    expect(job.report).toMatchObject({ imported: ROWS });
+    expect(c.db.prepare("SELECT value FROM app_meta WHERE key = 'contacts.fts_upto'").pluck().get()).toBe(String(ROWS));
+    expect((await ok(c.call('contacts:query', { search: 'P59999' }))).total).toBe(1);
+    expect((await ok(c.call('contacts:query', { search: '0503059999' }))).total).toBe(1);
+    expect(c.db.prepare("SELECT v FROM contacts_fts_config WHERE k = 'automerge'").pluck().get()).toBe(4);
   });
 
   it('an opt-out the user records while the file is saved waits for the save and wins over the file’s yes', async () => {
@@ -108,6 +119,8 @@ describe('an import saved on a thread of its own', () => {
     expect(job.state).toBe('cancelled');
     expect(job.error?.message).toMatch(/nothing was changed/);
     expect(['contacts', 'consent_events', 'consent_state', 'imports', 'contacts_fts'].map((t) => count(c, t))).toEqual([0, 0, 0, 0, 0]);
+    // The word index's settings went back with the rest.
+    expect(c.db.prepare("SELECT v FROM contacts_fts_config WHERE k = 'automerge'").pluck().get()).toBeUndefined();
   });
 
   for (const thread of ['on', 'off'] as const) {
