@@ -38,7 +38,9 @@ describe('migration 0020 replies by user id', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(20);
     expect(db.pragma('foreign_key_check')).toEqual([]);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    expect(db.prepare('SELECT * FROM inbound_replies ORDER BY id').all()).toEqual((before as object[]).map((x) => ({ ...x, user_id: null })));
+    expect(db.prepare('SELECT * FROM inbound_replies ORDER BY id').all()).toEqual(
+      (before as object[]).map((x) => ({ ...x, user_id: null })),
+    );
     expect(names(db, 'index').filter((n) => n.startsWith('inbound_replies'))).toEqual([
       'inbound_replies_campaign',
       'inbound_replies_recipient',
