@@ -120,6 +120,8 @@ describe('one person, two contacts: the campaign reaches them once', () => {
       'the merge',
     );
     expect(w.core.db.prepare('SELECT user_id FROM contacts WHERE id = ?').pluck().get(phoneContact)).toBe(userId);
+    // Shown at once (the merge skips it), not only when the sender comes to it.
+    expect(rowsOf(w.core, c.id).find((r) => r.id === waiting.id)).toMatchObject({ state: 'skipped', skip_reason: 'same_person' });
     w.sandbox.setMessagingLimit('TIER_2K');
     await until(
       () => w!.campaigns.get(c.id).state,
@@ -167,6 +169,7 @@ describe('one person, two contacts: the campaign reaches them once', () => {
       (n) => n === 0,
       'the merge',
     );
+    expect(theirs()[1]).toMatchObject({ contact_id: phoneContact, state: 'skipped', skip_reason: 'same_person' });
     w.sandbox.setMessagingLimit('TIER_2K');
     await until(
       () => w!.campaigns.get(c.id).state,
