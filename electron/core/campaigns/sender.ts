@@ -822,7 +822,10 @@ export class Sender {
     const touched = new Set<string>();
     const history: Parameters<NonNullable<CampaignPorts['contacts']['recordMessages']>>[0] = [];
     const note = (o: Outcome & { cid: string }, status: string, error: string | null, at: number) => {
-      const contactId = 'contactId' in o ? o.contactId : null;
+      // The row's contact now: a merge of two contacts of one person may have moved the row while
+      // its message was in flight (the contact it was claimed for is gone; its history goes to the merged one).
+      const claimedFor = 'contactId' in o ? o.contactId : null;
+      const contactId = claimedFor == null ? null : (this.person.contactOf(o.id) ?? null);
       const n = this.names.get(o.cid);
       if (contactId != null && n)
         history.push({ contactId, campaignId: o.cid, campaignName: n.name, template: n.template, status, error, at });

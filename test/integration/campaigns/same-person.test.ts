@@ -339,6 +339,15 @@ describe('property: one accepted message per person per campaign, whenever the l
             // Sandbox view: what reached that user.
             expect(w.sandbox.messages({ waId: phones[i]!.slice(1) }).length).toBe(expected);
           }
+          // The contacts' message history (the drawer) has every message sent, on the contact it
+          // belongs to now — also a message in flight while its contact was merged into another.
+          const history = db
+            .prepare("SELECT count(*) FROM contact_messages WHERE campaign_id = ? AND status = 'accepted' AND contact_id = ?")
+            .pluck();
+          const accepted = final.filter((r) => sentRows.has(r.id));
+          const byContact = new Map<number, number>();
+          for (const r of accepted) byContact.set(r.contact_id!, (byContact.get(r.contact_id!) ?? 0) + 1);
+          for (const [cid, n] of byContact) expect({ contact: cid, entries: history.get(c.id, cid) }).toEqual({ contact: cid, entries: n });
           // Everyone else: exactly one.
           const othersSent = [...sentRows].filter((r) => !people.some((_, i) => rowsOfPerson(i).includes(r!)));
           expect(othersSent).toHaveLength(others);
