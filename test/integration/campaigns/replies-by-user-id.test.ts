@@ -169,16 +169,23 @@ describe('replies from people known only by their WhatsApp user id', () => {
     expect((await ok(w.core.call('campaigns:replies', { id }))).total).toBe(0);
   }, 30_000);
 
-  it('erasing a contact known only by user id deletes what they wrote, and nobody else’s', async () => {
+  it('a contact known only by user id keeps what they wrote when the id changes; erasing it deletes that, and nobody else’s', async () => {
     const other = phoneOf(71);
     const otherId = (await admin('users/username', { phone: other, username: 'eli.b' })).user_id as string;
     await write(other, { kind: 'text', text: 'who is this?' });
     const eli = w.core.db.prepare('SELECT id FROM contacts WHERE user_id = ?').pluck().get(otherId) as number;
     expect(stored(otherId)).toHaveLength(1);
+    // Meta gives him a new user id (user_changed_user_id): what he wrote stays his.
+    const newId = (await admin('users/user-id-change', { phone: other })).user_id as string;
+    await settle();
+    expect(w.core.db.prepare('SELECT user_id FROM contacts WHERE id = ?').pluck().get(eli)).toBe(newId);
+    expect(stored(newId).map((r) => r.text)).toEqual(['who is this?']);
+    expect((await ok(w.core.call('contacts:conversation', { id: eli }))).map((x) => x.text)).toEqual(['who is this?']);
     await write(phoneOf(0), { kind: 'text', text: 'thanks' });
-    expect((await ok(w.core.call('contacts:delete', { userId: otherId }))).deleted).toBe(true);
+    expect((await ok(w.core.call('contacts:delete', { userId: newId }))).deleted).toBe(true);
     expect(w.core.db.prepare('SELECT count(*) FROM contacts WHERE id = ?').pluck().get(eli)).toBe(0);
     expect(stored(otherId)).toHaveLength(0);
+    expect(stored(newId)).toHaveLength(0);
     expect(w.core.db.prepare("SELECT count(*) FROM inbound_replies WHERE text = 'thanks'").pluck().get()).toBe(1);
   }, 30_000);
 });
