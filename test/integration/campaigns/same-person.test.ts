@@ -184,6 +184,47 @@ describe('one person, two contacts: the campaign reaches them once', () => {
   }, 60_000);
 });
 
+describe('one person, two rows in one claim', () => {
+  let w: World | null = null;
+  afterEach(async () => {
+    await w?.close();
+    w = null;
+  });
+
+  it('linked after the campaign was planned, before any send: both rows are claimed in one transaction, one goes', async () => {
+    w = await world({ scenario: scenario() });
+    const phone = phoneOf(902);
+    seedContacts(w.core, 1, { consent: 'utility', phone: () => phone });
+    const userId = (await adminOf(w, 'users/username', { phone, username: 'noa.k' })).user_id as string;
+    const bare = ensureUserIdContact(w.core.db, { userId, parentUserId: null, username: 'noa.k', profileName: 'Noa', at: Date.now() })!;
+    optIn(w.core, bare);
+    const c = await ok(w.core.call('campaigns:create', utilityDraft()));
+    await ok(w.core.call('campaigns:start', { id: c.id })); // the ledger rows exist; nothing is sent yet (no engine)
+    expect(rowsOf(w.core, c.id).map((r) => r.state)).toEqual(['pending', 'pending']);
+    // She writes from her number: both ids in one webhook, the contacts merge; neither row reached her yet.
+    await adminOf(w, 'users/username', { phone, username: null });
+    await adminOf(w, 'inbound', { from: phone, kind: 'text', text: 'hi', phone_number_id: SANDBOX_PHONE_NUMBER_ID });
+    await until(
+      () => w!.core.db.prepare('SELECT count(*) FROM contacts WHERE id = ?').pluck().get(bare) as number,
+      (n) => n === 0,
+      'the merge',
+    );
+    const phoneContact = w.core.db.prepare('SELECT id FROM contacts WHERE phone = ?').pluck().get(phone) as number;
+    expect(rowsOf(w.core, c.id).map((r) => [r.contact_id, r.state])).toEqual([
+      [phoneContact, 'pending'],
+      [phoneContact, 'pending'],
+    ]);
+    // One claim batch holds both rows: the first is claimed, the second sees it in the same transaction.
+    expect((await runUntilDone(w, c.id)).state).toBe('completed');
+    expect(rowsOf(w.core, c.id).map((r) => [r.phone ?? 'by user id', r.state === 'skipped' ? r.skip_reason : 'sent'])).toEqual([
+      [phone, 'sent'],
+      ['by user id', 'same_person'],
+    ]);
+    expect(w.campaigns.engine!.sender.stats.batches).toBe(1);
+    expect(w.sandbox.messages({ waId: phone.slice(1) })).toHaveLength(1);
+  }, 60_000);
+});
+
 /**
  * The property: people who are two contacts each (which of the two comes first in the send order
  * varies), other recipients between them, and for each person the link (a webhook carrying both
