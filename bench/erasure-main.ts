@@ -134,19 +134,23 @@ async function main() {
   }
 
   // The late-status check, per event: a status of an erased id, and an ordinary one.
-  const ev = (wamid: string) => ({ type: 'status', key: `status:${wamid}:read:1`, wamid, recipientId: null }) as unknown as WebhookEvent;
+  // (Since 2026 statuses also carry the recipient's user id: one more keyed hash, to see whether an
+  // erased person known only by it is meant.)
+  const ev = (wamid: string, recipientUserId: string | null = null) =>
+    ({ type: 'status', key: `status:${wamid}:read:1`, wamid, recipientId: null, recipientUserId }) as unknown as WebhookEvent;
   const other = CONTACTS_ONLY
     ? ''
     : (db.prepare('SELECT wamid FROM campaign_recipients WHERE wamid LIKE ? LIMIT 1').pluck().get('wamid.%') as string);
-  for (const [label, w, expect] of (CONTACTS_ONLY
+  for (const [label, w, expect, userId] of (CONTACTS_ONLY
     ? []
     : [
-        ['erased id', erasedWamids[0]!, true],
-        ['ordinary id', other, false],
-      ]) as [string, string, boolean][]) {
+        ['erased id', erasedWamids[0]!, true, null],
+        ['ordinary id', other, false, null],
+        ['ordinary id with a user id', other, false, 'IL.1502576394655843'],
+      ]) as [string, string, boolean, string | null][]) {
     const M = 50_000;
     t = performance.now();
-    for (let j = 0; j < M; j++) if (!!forgottenEvent(db, ev(w)) !== expect) throw new Error('wrong answer');
+    for (let j = 0; j < M; j++) if (!!forgottenEvent(db, ev(w, userId)) !== expect) throw new Error('wrong answer');
     console.log(`late-status check (${label}): ${(((performance.now() - t) * 1000) / M).toFixed(1)} µs per event`);
   }
   await core.close();

@@ -239,6 +239,8 @@ interface PacerRun {
   t0Import: number;
   importPeakRss: number;
   maxRss: number;
+  /** CPU time of all threads during the import. */
+  cpuMs: number;
 }
 
 /** One import of the file through the contract, timed, with RSS and progress sampled; then the search index catch-up, timed. */
@@ -256,8 +258,8 @@ async function pacerImport(
     log: silentLogger,
     storeKeys,
   });
-  // RSS is sampled by a timer and at every progress event (the merge is one synchronous
-  // transaction: timers do not run during it, progress events do).
+  // RSS is sampled by a timer and at every progress event (the whole process: the reading and
+  // saving threads' memory included).
   let peakRss = process.memoryUsage().rss;
   const baseRss = peakRss;
   let peakParts = '';
@@ -308,6 +310,9 @@ async function pacerImport(
   const { imports, contacts: service } = core.services;
   let t = performance.now();
   const t0Import = t;
+  // CPU time of every thread of the process (the core's, the reading and the saving thread): on
+  // two cores the import cannot take less wall time than half of it.
+  const cpu0 = process.cpuUsage();
   const staged = core.ctx.files.stagePath(csv);
   const preview = await core.call('import:preview', { fileId: staged.fileId });
   if (!preview.ok) throw new Error(preview.message);
@@ -320,6 +325,8 @@ async function pacerImport(
   if (!started.ok) throw new Error(started.message);
   const job = await imports.wait(started.value.jobId);
   const importMs = performance.now() - t;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   asking = false;
   await asker;
   sample();
@@ -352,6 +359,9 @@ async function pacerImport(
     `  peak RSS during import: ${(importPeakRss / 1e6).toFixed(0)} MB (target ≤ 500 MB; before it ${(baseRss / 1e6).toFixed(0)}, reading ${(peakBy.reading / 1e6).toFixed(0)}, saving ${(peakBy.writing / 1e6).toFixed(0)}; process max so far incl. the search index catch-up ${(maxRss / 1e6).toFixed(0)} MB)`,
   );
   console.log(`  at the peak, MB: ${peakParts} (the rest is native: SQLite page caches, code)`);
+  console.log(
+    `  CPU of all threads during the import: ${(cpuMs / 1000).toFixed(2)} s (on ${os.cpus().length} cores the wall time is at least ${(cpuMs / 1000 / os.cpus().length).toFixed(2)} s)`,
+  );
   console.log(`  search index catch-up after commit: ${(indexMs / 1000).toFixed(2)} s`);
   for (const phase of ['reading', 'writing'] as const) {
     const w = callWaits[phase];
@@ -360,7 +370,7 @@ async function pacerImport(
         `  other calls answered while ${phase}: ${w.length}, p50 ${percentile(w, 50).toFixed(0)} ms, p95 ${percentile(w, 95).toFixed(0)} ms, max ${Math.max(...w).toFixed(0)} ms`,
       );
   }
-  return { core, service, importMs, indexMs, r, progressEvents, longestGap, writingAt, t0Import, importPeakRss, maxRss };
+  return { core, service, importMs, indexMs, r, progressEvents, longestGap, writingAt, t0Import, importPeakRss, maxRss, cpuMs };
 }
 
 const into = argv.indexOf('--generate-into');

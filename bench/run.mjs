@@ -4,6 +4,7 @@
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { WORKER_ENTRIES } from '../scripts/worker-entries.mjs';
 
 const [name, ...args] = process.argv.slice(2);
 const entry = `bench/${name}-main.ts`;
@@ -25,10 +26,7 @@ await build({
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
 // The core's worker threads load their modules from beside the bundle (scripts/build.mjs does the same for dist/).
-for (const [entry, name] of [
-  ['electron/core/webhooks/inbox-writer-worker.ts', 'inbox-writer-worker.mjs'],
-  ['electron/core/contacts/import/read-worker.ts', 'import-read-worker.mjs'],
-]) {
+for (const [entry, name] of WORKER_ENTRIES) {
   await build({
     entryPoints: [entry],
     outfile: `bench/.out/${name}`,

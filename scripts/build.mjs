@@ -3,6 +3,7 @@
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
 import { copyFileSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { WORKER_ENTRIES } from './worker-entries.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
@@ -36,12 +37,9 @@ const tasks = {
       }),
       // The webhook inbox's writer thread (webhooks/writer-thread.ts) loads this file from beside
       // the bundle that starts it: one copy for the CLI / `pacer serve`, one for the utility process.
-      // The same for an import's reading thread (contacts/import/read-thread.ts).
+      // The same for an import's reading and saving threads (contacts/import/read-thread.ts, save-thread.ts).
       ...['dist', 'dist/electron'].flatMap((dir) =>
-        [
-          ['electron/core/webhooks/inbox-writer-worker.ts', 'inbox-writer-worker.mjs'],
-          ['electron/core/contacts/import/read-worker.ts', 'import-read-worker.mjs'],
-        ].map(([entry, name]) =>
+        WORKER_ENTRIES.map(([entry, name]) =>
           esbuild({
             ...shared,
             entryPoints: [entry],

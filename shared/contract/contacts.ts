@@ -644,11 +644,15 @@ export const contactsMethods = {
   'contacts:delete': method<{ deleted: boolean; backups_removed: number }>()(contactRefSchema),
   /**
    * Lifts an erasure's suppression record: the person asked to be added again (with new consent).
-   * The number can then be imported; `lifted` is false when it had no record. The audit log keeps
+   * The number (or user id) can then be imported; `lifted` is false when it had no record. The audit log keeps
    * the record's keyed hash and the reason, never the number.
    */
   'contacts:lift-erasure': method<{ lifted: boolean; erased_at: number | null }>()(
-    z.object({ phone: z.string().min(3).max(40), reason: z.string().trim().min(1).max(500) }).strict(),
+    z.union([
+      z.object({ phone: z.string().min(3).max(40), reason: z.string().trim().min(1).max(500) }).strict(),
+      /** A person erased while known only by their WhatsApp user id. */
+      z.object({ userId: z.string().min(3).max(80), reason: z.string().trim().min(1).max(500) }).strict(),
+    ]),
   ),
   /** Everything held about one contact, as JSON (data-subject access request). */
   'contacts:subject-export': method<Record<string, unknown>>()(contactRefSchema),

@@ -3,6 +3,7 @@
  * caller brings the audience rows (with consent), the send history needed for the frequency cap,
  * and the compiled parameter mapping. Every exclusion is counted and listable.
  */
+import { isUserId } from '../../../shared/user-id';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import { resolveParams, type CompiledMapping, type ParamContact } from './params';
 
@@ -74,7 +75,7 @@ export interface PlanResult {
 }
 
 /** A business-scoped user id as Meta issues them: `CC.digits`, or `CC.ENT.digits` for a parent id. */
-export const isUserId = (s: string | null | undefined): s is string => !!s && /^[A-Z]{2}(\.ENT)?\.\d{5,}$/.test(s);
+export { isUserId };
 
 /** E.164 and country of a phone, or null when it is not a valid number. */
 export function normalizePhone(raw: string): { e164: string; country: string | null } | null {

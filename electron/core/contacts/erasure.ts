@@ -51,8 +51,9 @@ export function eraseById(c: ContactsScope, id: number, suppress: boolean): bool
   const info = { contactId: id, phoneHash: phoneHash(key) };
   const now = c.now();
   const detail = suppress ? { erasure_record: recordErasure(c.db, key, now) } : { bulk_delete: true };
-  // Their message ids encode the number: found now, while the ledger rows still name the contact.
-  const subject = detail.erasure_record ? subjectOf(c.db, id, who.phone ?? who.user_id!, detail.erasure_record) : null;
+  // Their message ids encode the number: found now, while the ledger rows still name the contact
+  // (and the row its user id, parent id, username and profile name: erase-person.ts).
+  const subject = detail.erasure_record ? subjectOf(c.db, id, { phone: who.phone, userId: who.user_id }, detail.erasure_record) : null;
   for (const l of eraseListeners.get(c.db) ?? []) l(info);
   c.store.deleteContact(id);
   // Their number, name, replies and message ids go from every other table too (privacy/store/).
@@ -67,12 +68,13 @@ export function eraseById(c: ContactsScope, id: number, suppress: boolean): bool
 /** The person asked to be added again: their suppression record goes (audited with its hash and the reason). */
 export function liftErasure(
   c: ContactsScope,
-  input: { phone: string; reason: string },
+  input: { phone: string; reason: string } | { userId: string; reason: string },
   actor: string,
 ): { lifted: boolean; erased_at: number | null } {
-  const e164 = normalize(c, input.phone);
+  // The record's key: the number, or `bsuid:<id>` for a person known only by their user id.
+  const key = 'phone' in input ? normalize(c, input.phone) : identityKey(null, input.userId.trim());
   return c.store.transaction(() => {
-    const lifted = liftErasureRecord(c.db, e164);
+    const lifted = liftErasureRecord(c.db, key);
     if (!lifted) return { lifted: false, erased_at: null };
     c.store.insertAudit(c.now(), actor, 'contact.erasure_lifted', {
       erasure_record: lifted.hash,

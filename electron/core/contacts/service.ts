@@ -170,7 +170,10 @@ export class ContactsService {
   onErase(listener: (info: erasure.EraseInfo) => void): () => void {
     return erasure.onErase(this.c, listener);
   }
-  liftErasure(input: { phone: string; reason: string }, actor: string): { lifted: boolean; erased_at: number | null } {
+  liftErasure(
+    input: { phone: string; reason: string } | { userId: string; reason: string },
+    actor: string,
+  ): { lifted: boolean; erased_at: number | null } {
     return erasure.liftErasure(this.c, input, actor);
   }
   erase(ref: ContactRef): { deleted: boolean; backups_removed: number } {

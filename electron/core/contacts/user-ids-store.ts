@@ -26,15 +26,11 @@ import { parseConsentEvidence, type ConsentEvidence } from '../../../shared/cont
 import { reindexContact } from './search';
 import { deleteContact } from './store/contacts';
 import { erasedAt } from '../privacy/store/erasures';
+import { identityKey } from './identity-key';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import { skipRowsOfReachedPerson } from '../campaigns/one-per-person';
 
-/**
- * The identity key of a contact for hashes that used to take only its E.164 number (the ledger's
- * phone_hash, the erasure suppression record): the phone, or `bsuid:<user_id>` for a contact
- * known only by its business-scoped user id. A phone never starts with "bsuid:", so keys never clash.
- */
-export const identityKey = (phone: string | null, userId: string | null): string => phone ?? `bsuid:${userId ?? ''}`;
+export { identityKey } from './identity-key';
 
 export function contactIdByUserId(db: Db, userId: string | null, parentUserId: string | null = null): number | null {
   if (userId) {

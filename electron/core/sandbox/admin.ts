@@ -268,6 +268,7 @@ export const ADMIN_ENDPOINTS = [
   "GET  /__admin/users/user-ids — every user's business-scoped user id (BSUID) and username",
   "POST /__admin/users/user-id {phone} — the user's current BSUID and username",
   'POST /__admin/users/username {phone, username|null} — the user adopts a username: their inbound webhooks carry no phone',
+  'POST /__admin/users/parent-user-id {phone, parent_user_id|null} — the user has a parent BSUID (CC.ENT.…, linked portfolios) in their webhooks',
   "POST /__admin/users/user-id-change {phone} — the user's BSUID changes (system message user_changed_user_id)",
   'POST /__admin/webhooks/send {field, value, waba_id?} — any other webhook field, signed and retried like the rest',
   'POST /__admin/messaging-limit {limit}',

@@ -34,6 +34,8 @@ class BsuidState {
    */
   enabled = false;
   readonly usernames = new Map<string, string>();
+  /** wa_id → parent BSUID (`US.ENT.…`: the user as seen by a linked portfolio; POST users/parent-user-id). */
+  readonly parents = new Map<string, string>();
   readonly generation = new Map<string, number>();
   /** wamid → the BSUID a send addressed with `recipient`. */
   readonly sentTo = new Map<string, string>();
@@ -68,6 +70,7 @@ function rewriteValue(s: BsuidState, field: string, value: Obj): void {
     if (!isObj(c) || typeof c.wa_id !== 'string') continue;
     const w = digits(c.wa_id);
     c.user_id ??= s.userId(w);
+    if (s.parents.has(w)) c.parent_user_id ??= s.parents.get(w);
     const username = s.usernames.get(w);
     if (username) {
       c.profile = { ...(isObj(c.profile) ? c.profile : {}), username };
@@ -79,11 +82,14 @@ function rewriteValue(s: BsuidState, field: string, value: Obj): void {
       if (!isObj(m) || typeof m.from !== 'string') continue;
       const w = digits(m.from);
       m.from_user_id ??= s.userId(w);
+      if (s.parents.has(w)) m.from_parent_user_id ??= s.parents.get(w);
       if (withheld(w)) delete m.from;
     }
     for (const st of Array.isArray(value.statuses) ? value.statuses : []) {
       if (!isObj(st) || typeof st.recipient_id !== 'string') continue;
       const addressed = typeof st.id === 'string' ? s.sentTo.get(st.id) : undefined;
+      const parent = s.parents.get(digits(st.recipient_id));
+      if (parent) st.recipient_parent_user_id ??= parent;
       if (addressed) {
         // Sent by `recipient`: the status names the user by that id; the phone only when not withheld.
         st.recipient_user_id = addressed;
@@ -98,6 +104,7 @@ function rewriteValue(s: BsuidState, field: string, value: Obj): void {
       if (!isObj(p) || typeof p.wa_id !== 'string') continue;
       const w = digits(p.wa_id);
       p.user_id ??= s.userId(w);
+      if (s.parents.has(w)) p.parent_user_id ??= s.parents.get(w);
       if (withheld(w)) delete p.wa_id;
     }
   }
@@ -171,6 +178,14 @@ export function bsuidAdmin(world: SandboxWorld, route: string, body: unknown): u
       else if (typeof b.username === 'string' && /^[a-z0-9._]{3,35}$/i.test(b.username)) s.usernames.set(w, b.username);
       else throw new HttpError(400, 'username: 3-35 letters, digits, dots or underscores (or null to remove)');
       return { wa_id: w, user_id: s.userId(w), username: s.usernames.get(w) ?? null };
+    }
+    case 'POST users/parent-user-id': {
+      const w = waIdOf();
+      if (b.parent_user_id === null) s.parents.delete(w);
+      else if (typeof b.parent_user_id === 'string' && /^[A-Z]{2}\.ENT\.\d{6,24}$/.test(b.parent_user_id))
+        s.parents.set(w, b.parent_user_id);
+      else throw new HttpError(400, 'parent_user_id: CC.ENT.digits (or null to remove)');
+      return { wa_id: w, user_id: s.userId(w), parent_user_id: s.parents.get(w) ?? null };
     }
     case 'POST users/user-id-change': {
       const w = waIdOf();

@@ -22,6 +22,7 @@ import {
 } from './world-base';
 import { WorldInbound } from './world-inbound';
 import { noteRecipientSend, recipientWaId } from './bsuid';
+import { isUserId } from '../../../shared/user-id';
 import type { SandboxWorld } from './world';
 
 export abstract class WorldMessages extends WorldInbound {
@@ -48,7 +49,7 @@ export abstract class WorldMessages extends WorldInbound {
       const byUserId = b.recipient !== undefined && (b.to === undefined || b.to === '');
       if (b.recipient !== undefined && !byUserId) throw new GraphError(100, "Use either 'to' or 'recipient', not both");
       if (!byUserId && (b.to === undefined || b.to === '')) throw new GraphError(131008, 'The parameter to is required.');
-      if (byUserId && (typeof b.recipient !== 'string' || !/^[A-Z]{2}(\.ENT)?\.\d{5,}$/.test(b.recipient)))
+      if (byUserId && (typeof b.recipient !== 'string' || !isUserId(b.recipient)))
         throw new GraphError(100, `Invalid parameter 'recipient': ${JSON.stringify(b.recipient)} is not a business-scoped user id`);
       if (!byUserId && (typeof b.to !== 'string' || !/^\+?[\d\s\-()]+$/.test(b.to)))
         throw new GraphError(100, `Invalid parameter 'to': ${JSON.stringify(b.to)} is not a phone number`);

@@ -19,6 +19,7 @@ import { SANDBOX_PHONE_NUMBER_ID, SANDBOX_WABA_ID } from '../../../electron/core
 import { erasedWamid, wamidEncodes } from '../../../electron/core/privacy/store/erase-wamids';
 import { signedPost, statusEnvelope } from '../../unit/webhooks/helpers';
 import type { WebhookActivity } from '../../../shared/contract/webhooks';
+import { base64Fragments, hits, until } from './data-folder-grep';
 
 const DANA = '+972502345678';
 const REPLY = 'Kumquat delivery to Herzl 17 please';
@@ -26,53 +27,6 @@ const LIST =
   'first_name,last_name,phone,loyalty_code\nDanaqwe,Levinski,050-234-5678,LOYAL-DANA-991\nYossi,Cohen,052-987-6543,LOYAL-YOSSI-1\n' +
   // A second row of hers: the import keeps it as rejected/noted (migration 0016), quoting her.
   'Danaqwe,Levinski,+972 50 234 5678,LOYAL-DANA-991\n';
-
-/** Every file under the folder, recursively, as raw bytes. */
-function filesOf(dir: string): { file: string; bytes: Buffer }[] {
-  const out: { file: string; bytes: Buffer }[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...filesOf(p));
-    else if (e.isFile()) out.push({ file: p, bytes: fs.readFileSync(p) });
-  }
-  return out;
-}
-
-/** The needles in the encodings SQLite and JSON could store them in (UTF-8, UTF-16LE for safety). */
-function hits(dir: string, needles: string[]): string[] {
-  const found: string[] = [];
-  for (const { file, bytes } of filesOf(dir)) {
-    for (const n of needles) {
-      for (const enc of ['utf8', 'utf16le'] as const) {
-        if (bytes.includes(Buffer.from(n, enc))) found.push(`${path.basename(file)}: ${n} (${enc})`);
-      }
-    }
-  }
-  return found;
-}
-
-/**
- * The number as base64 at each of the three byte alignments it can have inside a longer payload
- * (only whole 3-byte groups of the number: the characters at the edges depend on the neighbours).
- */
-export function base64Fragments(digits: string): string[] {
-  const out = new Set<string>();
-  for (let skip = 0; skip < 3; skip++) {
-    const part = Buffer.from(digits.slice(skip), 'ascii');
-    const whole = part.subarray(0, Math.floor(part.length / 3) * 3);
-    out.add(whole.toString('base64'));
-    out.add(whole.toString('base64url'));
-  }
-  return [...out];
-}
-
-async function until(what: string, fn: () => boolean, ms = 20_000, state: () => string = () => ''): Promise<void> {
-  const end = Date.now() + ms;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} ${state()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('erasure leaves nothing (campaign + reply + erasure, real files)', () => {
   let w: World | null = null;

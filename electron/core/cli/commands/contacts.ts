@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { CliError, EXIT_FAILED, EXIT_USAGE } from '../io';
+import { isUserId } from '../../../../shared/user-id';
 import { csvWriter, fileSink, jsonWriter, xlsxWriter, type ExportWriter } from '../../contacts/export';
 import {
   BUILTIN_IMPORT_FIELDS,
@@ -87,7 +88,7 @@ export function consentLine(c: ImportConsentCounts): string | null {
 }
 
 /** A contact argument: a WhatsApp business-scoped user id (IL.1502576394655843) or a phone number. */
-const refOf = (arg: string) => (/^[A-Z]{2}(\.ENT)?\.\d{5,}$/.test(arg.trim()) ? { userId: arg.trim() } : { phone: arg });
+const refOf = (arg: string) => (isUserId(arg.trim()) ? { userId: arg.trim() } : { phone: arg });
 
 function humanContact(c: ContactRow): string {
   // A contact known only by its WhatsApp user id has no number: its user id (and @username) stand in.
@@ -351,17 +352,17 @@ export function registerContactsCommands(program: Command, cli: CliContext): voi
     .description(
       'Erase a contact and all personal data held about them (campaign counts stay correct); a suppression record without the number keeps it from being imported again',
     )
-    .argument('<phone>', 'phone number (any format; E.164 preferred)')
+    .argument('<phone>', 'phone number (any format; E.164 preferred), or the WhatsApp user id of a person known only by it')
     .option('--json', 'print JSON')
     .action(async (phone: string, _o: object, cmd: Command) => {
       await cli.withCore(cmd, async (core) => {
-        const r = await cli.call(core, 'contacts:delete', { phone });
-        if (!r.deleted) throw new CliError(`No contact with phone ${phone}.`, EXIT_FAILED);
+        const r = await cli.call(core, 'contacts:delete', refOf(phone));
+        if (!r.deleted) throw new CliError(`No contact ${phone}.`, EXIT_FAILED);
         cli.print(
           cmd,
           r,
           () =>
-            `Erased ${phone}. Pacer keeps only a keyed hash of the number, so importing it again is refused.` +
+            `Erased ${phone}. Pacer keeps only a keyed hash of the number (or user id), so importing it again is refused.` +
             (r.backups_removed
               ? `\n${r.backups_removed} backup(s) Pacer had made (in the data folder's backups/) still held this person and were removed.`
               : ''),
@@ -374,11 +375,11 @@ export function registerContactsCommands(program: Command, cli: CliContext): voi
     .description(
       'Data-subject access request: everything Pacer holds about one person (contact, consent history, holds, sends with statuses, replies, raw webhook bodies) as JSON — plaintext, because the person asked for it',
     )
-    .argument('<phone>', 'phone number (any format; E.164 preferred)')
+    .argument('<phone>', 'phone number (any format; E.164 preferred), or the WhatsApp user id of a person known only by it')
     .option('--out <file>', 'write the JSON to this file (default: standard output)')
     .action(async (phone: string, o: { out?: string }, cmd: Command) => {
       await cli.withCore(cmd, async (core) => {
-        const r = await cli.call(core, 'contacts:subject-export', { phone });
+        const r = await cli.call(core, 'contacts:subject-export', refOf(phone));
         const text = JSON.stringify(r, null, 2);
         if (!o.out) return cli.io.out(text);
         fs.writeFileSync(path.resolve(o.out), text + '\n', { mode: 0o600 });
@@ -391,12 +392,12 @@ export function registerContactsCommands(program: Command, cli: CliContext): voi
     .description(
       'The person asked to be added again: remove the suppression record an erasure left, so the number can be imported (audited with the reason)',
     )
-    .argument('<phone>', 'phone number (any format; E.164 preferred)')
+    .argument('<phone>', 'phone number (any format; E.164 preferred), or the WhatsApp user id of a person known only by it')
     .requiredOption('--reason <text>', 'why, e.g. "signed up again at the store, 2026-11-22"')
     .option('--json', 'print JSON')
     .action(async (phone: string, o: { reason: string }, cmd: Command) => {
       await cli.withCore(cmd, async (core) => {
-        const r = await cli.call(core, 'contacts:lift-erasure', { phone, reason: o.reason });
+        const r = await cli.call(core, 'contacts:lift-erasure', { ...refOf(phone), reason: o.reason });
         if (!r.lifted) throw new CliError(`${phone} has no erasure record.`, EXIT_FAILED);
         cli.print(
           cmd,

@@ -15,6 +15,7 @@ import { searchText } from '../search';
 import { parseBoolean, parseConsentCell, parseDate, parseNumber, guessType } from './guess';
 import { PhoneSeen } from './phone-seen';
 import type { TableRow } from './source';
+import { identityKey } from '../identity-key';
 import { userIdOf, usernameOf } from './user-ids-store';
 
 /** The staging table's columns, in the order a row's values are pushed. */
@@ -227,6 +228,14 @@ export function rowStager(o: StageOptions): (rows: TableRow[]) => StagedBatch {
         country,
       );
       const userIdCell = map.user_id === null ? null : userIdOf(cell(cells, map.user_id));
+      // A person erased while known only by their user id has a record keyed by it: the row is
+      // theirs whatever number it carries.
+      const userErasedOn = userIdCell === null ? null : (o.erased?.(identityKey(null, userIdCell)) ?? null);
+      if (userErasedOn !== null) {
+        b.invalid++;
+        reject(row, 'erased', erasedReason(userErasedOn), { date: utcDay(userErasedOn) });
+        continue;
+      }
       if (!phone.ok && phone.code === 'no_phone' && userIdCell !== null) {
         // No number at all, but WhatsApp's user id: a contact known only by it (migration 0017).
         const r = userOnlyRow(row, cells, userIdCell);

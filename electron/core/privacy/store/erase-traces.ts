@@ -13,107 +13,77 @@
  * erase-wamids.ts in the columns and keys that hold one.
  */
 import type { Db } from '../../db/connection';
-import { erasedWamid, wamidCutter, type ErasureSubject } from './erase-wamids';
+import { anyOf, erasedWamid, hasColumn, theirPendingStatuses, wamidCutter, type ErasureSubject } from './erase-wamids';
+import { cutPerson, idNeedles, personIds, personNeedles, redactDoc, type PersonIds } from './erase-person';
 
 /** The number as WhatsApp writes it in webhook bodies (wa_id, from, recipient_id): digits only. */
 export const waIdOf = (e164: string) => e164.replace(/^\+/, '');
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
- * A webhook body without the person: their inbound messages and contact profiles removed, the
- * recipient of their statuses blanked (the status itself still counts), and any remaining mention
- * of the number (a reply quoting it, an error text) cut out. Answers null when nothing changed.
+ * A webhook body without the person: their inbound messages, contact profiles and preference
+ * changes removed, the recipient fields of their statuses dropped (the status itself still
+ * counts), and any remaining mention of their number, user ids, username or profile name (a reply
+ * quoting it, an error text) cut out. `who`: a number (digits), or the person as erase-person.ts knows them.
  */
-export function redactBody(body: string, waId: string): string {
+export function redactBody(body: string, who: string | PersonIds): string {
+  const p = typeof who === 'string' ? personIds({ phone: who }) : who;
   let doc: unknown;
   try {
     doc = JSON.parse(body);
   } catch {
-    return body.split(waId).join('');
+    return cutPerson(p, body, '');
   }
-  if (isObj(doc) && Array.isArray(doc.entry)) {
-    for (const entry of doc.entry) {
-      if (!isObj(entry) || !Array.isArray(entry.changes)) continue;
-      for (const change of entry.changes) {
-        const value = isObj(change) && isObj(change.value) ? change.value : null;
-        if (!value) continue;
-        if (Array.isArray(value.messages)) value.messages = value.messages.filter((m) => !(isObj(m) && String(m.from) === waId));
-        if (Array.isArray(value.contacts)) value.contacts = value.contacts.filter((c) => !(isObj(c) && String(c.wa_id) === waId));
-        if (Array.isArray(value.statuses)) {
-          for (const s of value.statuses) if (isObj(s) && String(s.recipient_id) === waId) delete s.recipient_id;
-        }
-      }
-    }
-  }
-  return JSON.stringify(doc).split(waId).join('');
-}
-
-/** Replaces a text's mentions of the number (E.164 first, then bare digits) by `by`. */
-const REPLACE_SQL = (col: string) => `replace(replace(${col}, @e164, @by), @waId, @by)`;
-const MENTIONS_SQL = (col: string) => `(instr(${col}, @waId) > 0)`;
-
-/** Message ids in one raw webhook body that belong to `waId`: statuses to them, messages from them (and what they answered). */
-function wamidsInBody(body: string, waId: string, out: Set<string>): void {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(body);
-  } catch {
-    return;
-  }
-  if (!isObj(doc) || !Array.isArray(doc.entry)) return;
-  for (const entry of doc.entry) {
-    if (!isObj(entry) || !Array.isArray(entry.changes)) continue;
-    for (const change of entry.changes) {
-      const value = isObj(change) && isObj(change.value) ? change.value : null;
-      if (!value) continue;
-      for (const s of Array.isArray(value.statuses) ? value.statuses : [])
-        if (isObj(s) && String(s.recipient_id) === waId && typeof s.id === 'string') out.add(s.id);
-      for (const m of Array.isArray(value.messages) ? value.messages : []) {
-        if (!isObj(m) || String(m.from) !== waId) continue;
-        if (typeof m.id === 'string') out.add(m.id);
-        if (isObj(m.context) && typeof m.context.id === 'string') out.add(m.context.id);
-      }
-    }
-  }
+  redactDoc(p, doc);
+  return cutPerson(p, JSON.stringify(doc), '');
 }
 
 /**
  * The raw webhook bodies, in ONE pass over the inbox (its rows carry the bodies: every pass reads
- * them all). A body that names the number: applied → deleted (its event keys stay, so a retry is
- * still skipped); not applied yet → rewritten without the person so the rest of it still gets
- * applied. Every body (another person's batch too) and every error text that quotes one of their
- * message ids gets the erased form. The ids only a body names join `s.wamids` first.
+ * them all). A body that names the person (by number, user id, parent id — or their contacts entry
+ * by username): applied → deleted (its event keys stay, so a retry is still skipped); not applied
+ * yet → rewritten without the person so the rest of it still gets applied. Every body (another
+ * person's batch too) and every error text that quotes one of their message ids gets the erased
+ * form, and loses any mention of their identifiers. The ids only a body names join `s.wamids` first.
  */
 function scrubInbox(db: Db, s: ErasureSubject): { inboxDeleted: number; inboxRedacted: number } {
-  const { cut, needles: idNeedles } = wamidCutter(db, s);
-  const needles = [s.waId, ...idNeedles];
-  const any = (col: string) => needles.map(() => `instr(${col}, ?) > 0`).join(' OR ');
+  const p = s.person;
+  const { cut, needles: wamidNeedles } = wamidCutter(db, s);
+  const needles = [...personNeedles(p), ...wamidNeedles];
   const rows = db
-    .prepare(`SELECT id, state, body, last_error FROM webhook_inbox WHERE ${any('body')} OR ${any('last_error')}`)
+    .prepare(`SELECT id, state, body, last_error FROM webhook_inbox WHERE ${anyOf('body', needles)} OR ${anyOf('last_error', needles)}`)
     .all(...needles.map((n) => Buffer.from(n, 'utf8')), ...needles) as {
     id: number;
     state: string;
     body: Buffer;
     last_error: string | null;
   }[];
-  const texts = rows.map((r) => r.body.toString('utf8'));
-  texts.forEach((t) => t.includes(s.waId) && wamidsInBody(t, s.waId, s.wamids));
+  // First every body is read for what is theirs (their message ids and profile names join the
+  // subject), then each is written: an id found in one body is cut from all of them.
+  const ids = idNeedles(p);
+  const read = rows.map((r) => {
+    const text = r.body.toString('utf8');
+    let doc: unknown = null;
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      /* cut as text below */
+    }
+    const structural = doc !== null && redactDoc(p, doc, (w) => s.wamids.add(w));
+    return { text, doc, names: structural || ids.some((n) => text.includes(n)), structural };
+  });
   let inboxDeleted = 0;
   let inboxRedacted = 0;
   const del = db.prepare('DELETE FROM webhook_inbox WHERE id = ?');
   const upd = db.prepare('UPDATE webhook_inbox SET body = ?, last_error = ? WHERE id = ?');
   rows.forEach((r, i) => {
-    const text = texts[i]!;
-    const names = text.includes(s.waId);
+    const { text, doc, names, structural } = read[i]!;
     if (names && r.state !== 'pending') {
       del.run(r.id);
       inboxDeleted++;
       return;
     }
-    const body = cut(names ? redactBody(text, s.waId) : text);
-    const lastError = r.last_error === null ? null : cut(r.last_error.split(s.e164).join(s.hash).split(s.waId).join(s.hash));
+    const body = cut(cutPerson(p, structural ? JSON.stringify(doc) : text, ''));
+    const lastError = r.last_error === null ? null : cut(cutPerson(p, r.last_error, s.hash));
     if (body !== text || lastError !== r.last_error) {
       upd.run(Buffer.from(body, 'utf8'), lastError, r.id);
       if (names) inboxRedacted++;
@@ -122,7 +92,7 @@ function scrubInbox(db: Db, s: ErasureSubject): { inboxDeleted: number; inboxRed
   return { inboxDeleted, inboxRedacted };
 }
 
-/** Free-text columns that can quote the number or a message id, scanned once each (they are small, or few rows have text). */
+/** Free-text columns that can quote the person or a message id, scanned once each (they are small, or few rows have text). */
 const TEXT_COLUMNS = [
   ['campaign_events', 'detail'],
   ['audit_log', 'detail'],
@@ -130,20 +100,22 @@ const TEXT_COLUMNS = [
 
 /**
  * Removes the person's traces outside the contact's own rows. Call inside the erasure transaction,
- * after the contact row is deleted, with what `subjectOf` read before. `s.hash` replaces the number
- * where an entry must stay (the audit trail): the suppression record's keyed hash, so entries about
- * one person still group. Their message ids in these texts get their erased form (erase-wamids.ts).
+ * after the contact row is deleted, with what `subjectOf` read before. `s.hash` replaces their
+ * number, user ids, username and profile name where an entry must stay (the audit trail): the
+ * suppression record's keyed hash, so entries about one person still group. Their message ids in
+ * these texts get their erased form (erase-wamids.ts).
  */
 export function eraseTraces(db: Db, s: ErasureSubject): { inboxDeleted: number; inboxRedacted: number } {
-  const { e164, waId } = s;
-  const p = { e164, waId, by: s.hash };
+  const p = s.person;
   const inbox = scrubInbox(db, s);
-  const { cut, needles: idNeedles } = wamidCutter(db, s);
-  const cutAll = (t: string) => cut(t.split(e164).join(s.hash).split(waId).join(s.hash));
-  db.prepare('DELETE FROM webhook_contact_window WHERE wa_id = ? OR wa_id = ?').run(waId, e164);
+  const { cut, needles: wamidNeedles } = wamidCutter(db, s);
+  const cutAll = (t: string) => cut(cutPerson(p, t, s.hash));
+  if (s.waId) db.prepare('DELETE FROM webhook_contact_window WHERE wa_id = ? OR wa_id = ?').run(s.waId, s.e164);
   // Their merged statuses (found by the number through 0017's index, and by their ids).
   const statuses = new Set([
-    ...(db.prepare('SELECT wamid FROM webhook_message_status WHERE recipient_id IN (?, ?)').pluck().all(waId, e164) as string[]),
+    ...(s.waId
+      ? (db.prepare('SELECT wamid FROM webhook_message_status WHERE recipient_id IN (?, ?)').pluck().all(s.waId, s.e164) as string[])
+      : []),
     ...s.wamids,
   ]);
   const status = db.prepare('SELECT error_title FROM webhook_message_status WHERE wamid = ?').pluck();
@@ -154,8 +126,16 @@ export function eraseTraces(db: Db, s: ErasureSubject): { inboxDeleted: number; 
     const title = status.get(w) as string | null | undefined;
     if (title !== undefined) clear.run(title === null ? null : cutAll(title), w);
   }
-  db.prepare(`UPDATE webhook_pending_status SET event = ${REPLACE_SQL('event')} WHERE ${MENTIONS_SQL('event')}`).run({ ...p, by: '' });
-  // The ledger rows keep their state (counts); 0005's trigger already dropped phone/params/tz.
+  // Statuses kept pending: theirs lose every field naming them (null, never an empty string), any
+  // other mention is cut; the status stays and still applies to its ledger row (its wamid gets
+  // the erased form in eraseWamids).
+  const setEvent = db.prepare('UPDATE webhook_pending_status SET event = ? WHERE event_key = ?');
+  for (const r of theirPendingStatuses(db, p)) {
+    const event = cut(cutPerson(p, r.redacted ?? r.event, ''));
+    if (event !== r.event) setEvent.run(event, r.event_key);
+  }
+  // The ledger rows keep their state (counts); 0005's and 0017's triggers already dropped phone,
+  // user id, params and tz.
   const ledger = db.prepare('SELECT error_detail FROM campaign_recipients WHERE id = ?').pluck();
   const setDetail = db.prepare('UPDATE campaign_recipients SET error_detail = ? WHERE id = ?');
   for (const id of s.ledgerRows) {
@@ -165,20 +145,43 @@ export function eraseTraces(db: Db, s: ErasureSubject): { inboxDeleted: number; 
       if (v !== d) setDetail.run(v, id);
     }
   }
-  // Texts that quote the number or an id: one pass each, rewritten in JS.
-  const needles = [waId, ...idNeedles];
+  // Texts that quote the person or an id: one pass each, rewritten in JS.
+  const needles = [...personNeedles(p), ...wamidNeedles];
   for (const [t, c] of TEXT_COLUMNS) {
-    const rows = db
-      .prepare(`SELECT rowid AS id, ${c} AS v FROM ${t} WHERE ${needles.map(() => `instr(${c}, ?) > 0`).join(' OR ')}`)
-      .all(...needles) as { id: number; v: string }[];
+    const rows = db.prepare(`SELECT rowid AS id, ${c} AS v FROM ${t} WHERE ${anyOf(c, needles)}`).all(...needles) as {
+      id: number;
+      v: string;
+    }[];
     const upd = db.prepare(`UPDATE ${t} SET ${c} = ? WHERE rowid = ?`);
     for (const r of rows) upd.run(cutAll(r.v), r.id);
   }
-  // An import's kept rejected rows can quote the number ("duplicate of row 7 (+972…)").
-  db.prepare(`UPDATE import_rejections SET reason = ${REPLACE_SQL('reason')} WHERE ${MENTIONS_SQL('reason')}`).run(p);
-  // Earlier audit entries about this person now name the keyed hash (never the erased number).
-  if (hasColumn(db, 'audit_log', 'subject'))
-    db.prepare('UPDATE audit_log SET subject = @by WHERE subject = @e164 OR subject = @waId').run(p);
+  // An import's kept rejected rows can quote the person ("duplicate of row 7 (+972…)", a user id).
+  const person = personNeedles(p);
+  if (person.length) {
+    const rejected = db
+      .prepare(
+        `SELECT import_id, seq, reason, params FROM import_rejections WHERE ${anyOf('reason', person)} OR ${anyOf("coalesce(params, '')", person)}`,
+      )
+      .all(...person, ...person) as { import_id: string; seq: number; reason: string; params: string | null }[];
+    const setRejected = db.prepare('UPDATE import_rejections SET reason = ?, params = ? WHERE import_id = ? AND seq = ?');
+    for (const r of rejected)
+      setRejected.run(cutPerson(p, r.reason, s.hash), r.params === null ? null : cutPerson(p, r.params, s.hash), r.import_id, r.seq);
+  }
+  // Earlier audit entries about this person now name the keyed hash (never the erased number or id).
+  const subjects = [...(s.e164 ? [s.e164] : []), ...idNeedles(p)];
+  if (subjects.length && hasColumn(db, 'audit_log', 'subject'))
+    db.prepare(`UPDATE audit_log SET subject = ? WHERE subject IN (${subjects.map(() => '?').join(', ')})`).run(s.hash, ...subjects);
+  // Consent that waited for their user id (migration 0014's table, emptied by 0017 but still written
+  // by older paths) holds their ids, username and profile name.
+  if (hasColumn(db, 'user_id_consent_pending', 'user_id')) {
+    const del = db.prepare('DELETE FROM user_id_consent_pending WHERE user_id = ? OR parent_user_id = ? OR username = ?');
+    for (const u of [...p.userIds, ...p.parentUserIds, ...p.usernames]) del.run(u, u, u);
+  }
+  // Replies kept by user id (a phone-less sender), where the store has them; by number, 0015's trigger.
+  if (p.userIds.size && hasColumn(db, 'inbound_replies', 'user_id')) {
+    const del = db.prepare('DELETE FROM inbound_replies WHERE user_id = ?');
+    for (const u of p.userIds) del.run(u);
+  }
   // The word index is contentless: the erased row's tokens are only tombstoned until a merge.
   // 'optimize' rewrites the index now, so the name and digits leave its pages (freed pages are
   // zeroed by secure_delete).
@@ -187,31 +190,23 @@ export function eraseTraces(db: Db, s: ErasureSubject): { inboxDeleted: number; 
 }
 
 /**
- * A row whose events were forgotten (a late status of someone erased; webhooks/processor.ts):
- * those ids and numbers leave its raw body, inside the row's transaction.
+ * A row whose events were forgotten (a late status or message of someone erased;
+ * webhooks/processor.ts): those ids, numbers and user ids leave its raw body, inside the row's transaction.
  */
-export function scrubForgotten(db: Db, inboxId: number, forgotten: readonly { wamid: string | null; waId: string | null }[]): void {
+export function scrubForgotten(
+  db: Db,
+  inboxId: number,
+  forgotten: readonly { wamid: string | null; waId: string | null; userId?: string | undefined }[],
+): void {
   const body = db.prepare('SELECT body FROM webhook_inbox WHERE id = ?').pluck().get(inboxId) as Buffer | undefined;
   if (!body) return;
   let text = body.toString('utf8');
   for (const f of forgotten) {
-    if (f.waId && /^\d{6,}$/.test(f.waId)) text = redactBody(text, f.waId);
+    const phone = f.waId && /^\d{6,}$/.test(f.waId) ? f.waId : null;
+    if (phone || f.userId) text = redactBody(text, personIds({ phone, userId: f.userId ?? null }));
     if (f.wamid) text = text.split(f.wamid).join(erasedWamid(db, f.wamid));
   }
   db.prepare('UPDATE webhook_inbox SET body = ? WHERE id = ?').run(Buffer.from(text, 'utf8'), inboxId);
-}
-
-const columns = new WeakMap<Db, Map<string, boolean>>();
-function hasColumn(db: Db, table: string, column: string): boolean {
-  let m = columns.get(db);
-  if (!m) columns.set(db, (m = new Map()));
-  const k = `${table}.${column}`;
-  let v = m.get(k);
-  if (v === undefined) {
-    v = (db.prepare(`SELECT 1 FROM pragma_table_info('${table}') WHERE name = ?`).get(column) ?? null) !== null;
-    m.set(k, v);
-  }
-  return v;
 }
 
 /**

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client';
 import { useStore } from '../../../store';
 import { Modal } from '../Modal';
+import { isUserId } from '../../../../shared/user-id';
 
 /**
  * An erased person asked to be added again: the user types their number (the report never shows
@@ -20,7 +21,12 @@ export function LiftErasureDialog({ onClose, onDone }: { onClose(): void; onDone
   const submit = async () => {
     if (!valid || busy) return;
     setBusy(true);
-    const r = await api.call('contacts:lift-erasure', { phone: phone.trim(), reason: reason.trim() });
+    // A WhatsApp user id (e.g. "IL.1234567…") for a person who was known only by it, else a number.
+    const id = phone.trim();
+    const r = await api.call(
+      'contacts:lift-erasure',
+      isUserId(id) ? { userId: id, reason: reason.trim() } : { phone: id, reason: reason.trim() },
+    );
     setBusy(false);
     if (!r.ok) return setError(r.message);
     if (!r.value.lifted) return setError(t('import.lift.none'));
