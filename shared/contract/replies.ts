@@ -16,7 +16,7 @@ export interface CampaignReply {
   contact_id: number | null;
   /** The contact's name ('' when it has none; null when the number is no longer a contact). */
   name: string | null;
-  /** E.164; null after the person was erased. */
+  /** E.164, or the WhatsApp user id the message was sent to (a contact without a phone); null after the person was erased. */
   phone: string | null;
   at: number;
   /** Meta's message type: 'text', 'button', 'interactive', 'image', … (the UI names the common ones). */

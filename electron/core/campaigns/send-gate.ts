@@ -17,6 +17,8 @@ export const SEND_SKIP_REASONS = [
   'no_consent',
   'frequency_cap',
   'ttl_expired',
+  // Another row of the same campaign already reached this person (two contacts merged: one-per-person.ts).
+  'same_person',
 ] as const;
 export type SendSkipReason = (typeof SEND_SKIP_REASONS)[number];
 

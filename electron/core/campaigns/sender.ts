@@ -27,6 +27,7 @@ import { buildComponents } from './params';
 import { consentCategoryOf, type CampaignPorts, type TemplateInfo } from './ports';
 import { isStrictRefusal, routeFor, type SendRoute } from '../whatsapp/marketing-messages';
 import { skipReasonFor, type SendSkipReason } from './send-gate';
+import { OnePerPerson } from './one-per-person';
 import { runtimeOf, type CampaignRow, type CampaignRuntime } from './runtime';
 import { allowedAt, effectiveZones, nextAllowedTime } from './send-window';
 import { PairGate, ThroughputLimiter } from './throttle';
@@ -192,6 +193,8 @@ export class Sender {
   private readonly names = new Map<string, { name: string; template: string }>();
   /** Prepared once: preparing a statement costs more than running it. */
   private readonly sql: ReturnType<typeof statements>;
+  /** One person, one message per campaign, across a merge of their two contacts (one-per-person.ts). */
+  private readonly person: OnePerPerson;
 
   constructor(
     private readonly ctx: CoreContext,
@@ -211,6 +214,7 @@ export class Sender {
       maxAttempts: opts.maxAttempts ?? 6,
     };
     this.sql = statements(ctx);
+    this.person = new OnePerPerson(ctx.db);
   }
 
   /** Loads the last 24 h of the messaging log and starts the send loop. */
@@ -553,6 +557,12 @@ export class Sender {
               blocked.push({ rt, block });
               continue;
             }
+            // The row's contact as it is now: a merge of two contacts of one person may have moved
+            // the row since the sender read it (its queue can be minutes old).
+            for (const b of items) {
+              const current = this.person.contactOf(b.row.id);
+              if (current !== undefined && current !== b.row.contact_id) b.row = { ...b.row, contact_id: current };
+            }
             const verdicts = this.gate(
               rt,
               items.map((b) => b.row),
@@ -560,7 +570,11 @@ export class Sender {
             );
             for (const b of items) {
               const r = b.row;
-              const reason = verdicts.get(r.id);
+              // Another row of this campaign already reached the same person (claimed earlier in
+              // this transaction included): never a second message (one-per-person.ts).
+              const reason =
+                verdicts.get(r.id) ??
+                (r.contact_id !== null && this.person.reachedBy(rt.id, r.contact_id, r.id) ? 'same_person' : undefined);
               if (reason) {
                 skipped += skip.run(reason, now, r.id).changes;
                 continue;
@@ -808,7 +822,10 @@ export class Sender {
     const touched = new Set<string>();
     const history: Parameters<NonNullable<CampaignPorts['contacts']['recordMessages']>>[0] = [];
     const note = (o: Outcome & { cid: string }, status: string, error: string | null, at: number) => {
-      const contactId = 'contactId' in o ? o.contactId : null;
+      // The row's contact now: a merge of two contacts of one person may have moved the row while
+      // its message was in flight (the contact it was claimed for is gone; its history goes to the merged one).
+      const claimedFor = 'contactId' in o ? o.contactId : null;
+      const contactId = claimedFor == null ? null : (this.person.contactOf(o.id) ?? null);
       const n = this.names.get(o.cid);
       if (contactId != null && n)
         history.push({ contactId, campaignId: o.cid, campaignName: n.name, template: n.template, status, error, at });

@@ -28,6 +28,7 @@ import { deleteContact } from './store/contacts';
 import { erasedAt } from '../privacy/store/erasures';
 import { identityKey } from './identity-key';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import { skipRowsOfReachedPerson } from '../campaigns/one-per-person';
 
 export { identityKey } from './identity-key';
 
@@ -292,6 +293,9 @@ export function mergeUserIdContact(db: Db, from: number, into: number, at: numbe
     ).run(into, from);
     db.prepare('UPDATE contact_messages SET contact_id = ? WHERE contact_id = ?').run(into, from);
     db.prepare('UPDATE campaign_recipients SET contact_id = ? WHERE contact_id = ?').run(into, from);
+    // One person, one message per campaign: a row of either contact still waiting in a campaign
+    // that already reached the other is not sent (campaigns/one-per-person.ts).
+    skipRowsOfReachedPerson(db, into, at);
     db.prepare(
       'INSERT OR IGNORE INTO contact_holds (contact_id, reason, detail, held_at) SELECT ?, reason, detail, held_at FROM contact_holds WHERE contact_id = ?',
     ).run(into, from);
@@ -302,7 +306,21 @@ export function mergeUserIdContact(db: Db, from: number, into: number, at: numbe
       parent_user_id: string | null;
       last_messaged_at: number | null;
     };
+    // What they wrote by user id goes with them: deleting `from` fires the erasure trigger
+    // (migration 0020), which deletes a phone-less contact's replies; they are put back as they
+    // were, with the number now known (so erasing `into` by its number finds them too).
+    const replies = hasReplyUserIds(db)
+      ? (db
+          .prepare('SELECT * FROM inbound_replies WHERE user_id = (SELECT user_id FROM contacts WHERE id = ?) AND wa_id IS NULL')
+          .all(from) as Record<string, unknown>[])
+      : [];
     deleteContact(db, from); // frees the BSUID (unique) for the phone contact
+    const intoPhone = db.prepare('SELECT phone FROM contacts WHERE id = ?').pluck().get(into) as string | null;
+    const keep = db.prepare(
+      `INSERT OR IGNORE INTO inbound_replies (id, message_id, wa_id, user_id, at, kind, text, payload, context_id, campaign_id, recipient_id, link)
+       VALUES (@id, @message_id, @wa_id, @user_id, @at, @kind, @text, @payload, @context_id, @campaign_id, @recipient_id, @link)`,
+    );
+    for (const r of replies) keep.run({ ...r, wa_id: intoPhone ? intoPhone.slice(1) : null });
     db.prepare(
       `UPDATE contacts SET name = CASE WHEN name = '' THEN ? ELSE name END, username = coalesce(username, ?),
          parent_user_id = coalesce(parent_user_id, ?), last_messaged_at = max(coalesce(last_messaged_at, 0), coalesce(?, 0)),
@@ -359,9 +377,14 @@ export function changeUserId(
         : null);
     if (id === null) return null;
     takeUserId(db, ch.newUserId, id, ch.at);
+    const oldUserId = db.prepare('SELECT user_id FROM contacts WHERE id = ?').pluck().get(id) as string | null;
     db.prepare(
       'UPDATE contacts SET user_id = ?, parent_user_id = coalesce(?, parent_user_id), updated_at = max(updated_at, ?) WHERE id = ?',
     ).run(ch.newUserId, ch.newParentUserId, ch.at, id);
+    // What they wrote under the old id stays theirs: the conversation and the erasure trigger find
+    // replies by the contact's current user id (migration 0020).
+    if (oldUserId && oldUserId !== ch.newUserId && hasReplyUserIds(db))
+      db.prepare('UPDATE inbound_replies SET user_id = ? WHERE user_id = ?').run(ch.newUserId, oldUserId);
     applyPending(db, id, ch.newUserId);
     return id;
   })();
@@ -386,6 +409,11 @@ export function userIdInfo(
 /** Whether contacts.phone may be NULL here (migration 0017 applied; a webhook-only database has no contacts). */
 export function hasPhonelessContacts(db: Db): boolean {
   return db.prepare("SELECT \"notnull\" FROM pragma_table_info('contacts') WHERE name = 'phone'").pluck().get() === 0;
+}
+
+/** Whether inbound_replies keeps the sender's user id (migration 0020). */
+function hasReplyUserIds(db: Db): boolean {
+  return db.prepare("SELECT 1 FROM pragma_table_info('inbound_replies') WHERE name = 'user_id'").get() !== undefined;
 }
 
 /** Whether this database has the contacts' BSUID columns (a webhook-only database has no contacts). */

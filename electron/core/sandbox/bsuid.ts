@@ -39,8 +39,11 @@ class BsuidState {
   readonly generation = new Map<string, number>();
   /** wamid → the BSUID a send addressed with `recipient`. */
   readonly sentTo = new Map<string, string>();
+  /** Every user a BSUID was issued for: a send by `recipient` still reaches them after they drop their username. */
+  readonly issued = new Set<string>();
   constructor(readonly salt: string) {}
   userId(waId: string): string {
+    this.issued.add(waId);
     const gen = this.generation.get(waId) ?? 0;
     const country = parsePhoneNumberFromString(`+${waId}`)?.country ?? 'US';
     const h = crypto.createHash('sha256').update(`${this.salt}:${waId}:${gen}`).digest();
@@ -111,7 +114,7 @@ function rewriteValue(s: BsuidState, field: string, value: Obj): void {
 export function recipientWaId(world: SandboxWorld, userId: string): string | null {
   const s = bsuidOf(world);
   s.enabled = true; // a send by BSUID implies webhooks that carry them
-  return s.waIdOf(userId, new Set([...world.users.keys(), ...s.usernames.keys()]));
+  return s.waIdOf(userId, new Set([...world.users.keys(), ...s.usernames.keys(), ...s.issued]));
 }
 
 /** Remembers that `wamid` was addressed by `recipient` (its statuses name the user by it). */

@@ -1,7 +1,8 @@
 /**
  * Keeps what people write back (contacts/replies-store.ts): every inbound message a person sent
  * (not a `system` notice), with its text or the tapped button's label and payload, linked to the
- * campaign message it answers. Registered on the webhook router beside the window and consent
+ * campaign message it answers — also from a sender known only by their business-scoped user id
+ * (no phone in the webhook). Registered on the webhook router beside the window and consent
  * handlers; idempotent per message id, so a redelivered webhook stores nothing twice.
  */
 import type { Db } from '../db/connection';
@@ -16,11 +17,13 @@ export function registerReplies(db: Db, router: WebhookRouter): () => void {
   return router.on(
     'message',
     (ev: MessageEvent) => {
-      // A reply known only by a business-scoped user id (no phone) is not linked to a send yet.
-      if (ev.kind === 'system' || !ev.from || !tableReady()) return;
+      // A sender whose phone Meta withheld (a username) is known by the business-scoped user id
+      // alone: stored by it (migration 0020) and linked to a send by `recipient` or to their contact.
+      if (ev.kind === 'system' || (!ev.from && !ev.userId) || !tableReady()) return;
       recordReply(db, {
         messageId: ev.id,
         waId: ev.from,
+        userId: ev.userId,
         at: ev.timestamp,
         kind: ev.kind,
         text: ev.text ?? ev.button?.text ?? ev.interactive?.title ?? null,

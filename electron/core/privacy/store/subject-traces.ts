@@ -19,8 +19,8 @@ export interface SubjectReply {
   message: unknown;
 }
 
-/** Inbound messages from `waId` in one webhook body. */
-function repliesIn(body: string, waId: string): SubjectReply[] {
+/** Inbound messages from `waId` — or from `userId` when Meta withheld the number — in one webhook body. */
+function repliesIn(body: string, waId: string, userId: string | null): SubjectReply[] {
   let doc: unknown;
   try {
     doc = JSON.parse(body);
@@ -34,7 +34,7 @@ function repliesIn(body: string, waId: string): SubjectReply[] {
     for (const change of entry.changes) {
       const value = isObj(change) && isObj(change.value) ? change.value : null;
       for (const m of value && Array.isArray(value.messages) ? value.messages : []) {
-        if (!isObj(m) || String(m.from) !== waId) continue;
+        if (!isObj(m) || (String(m.from) !== waId && (!userId || m.from_user_id !== userId))) continue;
         const text =
           isObj(m.text) && typeof m.text.body === 'string'
             ? m.text.body
@@ -58,9 +58,17 @@ export function subjectTraces(db: Db, contactId: number, e164: string): Obj {
      WHERE r.contact_id = ? OR r.phone = ? ORDER BY r.id`,
     )
     .all(contactId, e164) as (Obj & { params: string | null })[];
+  // A contact with a WhatsApp user id also wrote where the webhook carried only that id (migration 0020).
+  const userId = (db.prepare('SELECT user_id FROM contacts WHERE id = ?').pluck().get(contactId) as string | null | undefined) ?? null;
   const bodies = db
-    .prepare('SELECT id, received_at, source, state, body FROM webhook_inbox WHERE instr(body, ?) > 0 ORDER BY id')
-    .all(Buffer.from(waId, 'utf8')) as { id: number; received_at: number; source: string; state: string; body: Buffer }[];
+    .prepare('SELECT id, received_at, source, state, body FROM webhook_inbox WHERE instr(body, ?) > 0 OR instr(body, ?) > 0 ORDER BY id')
+    .all(Buffer.from(waId, 'utf8'), Buffer.from(userId ?? waId, 'utf8')) as {
+    id: number;
+    received_at: number;
+    source: string;
+    state: string;
+    body: Buffer;
+  }[];
   const rawBodies = bodies.map((b) => {
     const text = b.body.toString('utf8');
     let parsed: unknown = text;
@@ -81,7 +89,7 @@ export function subjectTraces(db: Db, contactId: number, e164: string): Obj {
     service_window:
       db.prepare('SELECT last_inbound_at, last_message_id, window_expires_at FROM webhook_contact_window WHERE wa_id = ?').get(waId) ??
       null,
-    replies: bodies.flatMap((b) => repliesIn(b.body.toString('utf8'), waId)),
+    replies: bodies.flatMap((b) => repliesIn(b.body.toString('utf8'), waId, userId)),
     raw_webhook_bodies: rawBodies,
   };
 }

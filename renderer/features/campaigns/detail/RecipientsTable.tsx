@@ -271,9 +271,17 @@ export function RecipientsTable({
                         </span>
                       ) : null}
                     </span>
-                    <span role="cell" className="small cmp-rcpt-error" title={r.error_detail ?? r.skip_reason ?? undefined}>
+                    <span
+                      role="cell"
+                      className="small cmp-rcpt-error"
+                      title={r.error_detail ?? (r.skip_reason ? t(`skip.${r.skip_reason}`, { defaultValue: r.skip_reason }) : undefined)}
+                    >
                       {r.error_code !== null ? <span className="mono">{r.error_code}</span> : null}
-                      {r.skip_reason && <span className="muted">{t(`skip.${r.skip_reason}`, { defaultValue: r.skip_reason })}</span>}
+                      {r.skip_reason && (
+                        <span className="muted" data-testid="recipient-skip" data-reason={r.skip_reason}>
+                          {t(`skip.${r.skip_reason}`, { defaultValue: r.skip_reason })}
+                        </span>
+                      )}
                     </span>
                     <span role="cell" className="small num">
                       {r.attempts}
