@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect, SHOTS } from './fixtures';
-import { connectSandbox, importGuests } from './campaign-helpers';
-import { callApi, startServe, tempDataDir } from '../support/harness';
+import { clinicGuests, reminderDraft, servedSandbox } from './campaign-helpers';
+import { callApi } from '../support/harness';
 import type { CampaignSummary } from '../../shared/contract/campaigns';
 
 // On a running campaign's page the chart and the cost follow the funnel: each is read again on the
@@ -16,21 +16,11 @@ type Sample = { t: number; funnel: number; chart: number; charged: number };
 
 test('the chart and the cost follow the funnel on a running campaign (no throttle lag)', async ({ page }) => {
   test.setTimeout(150_000);
-  const dataDir = tempDataDir('pacer-e2e-live-');
-  fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ language: 'en' }));
-  importGuests(dataDir, PHONES, 'utility', 'clinic signup');
   await page.setViewportSize({ width: 1280, height: 1400 });
-  const serve = await startServe({ dataDir });
+  const serve = await servedSandbox(page, { lang: 'en', prefix: 'pacer-e2e-live-', guests: clinicGuests(PHONES) });
   try {
-    await connectSandbox(page, serve);
     // 4 messages a second: a run of ~6 s, with deliveries arriving all along.
-    const c = await callApi<CampaignSummary>(serve, 'campaigns:create', {
-      name: 'Live figures',
-      template: { name: 'appointment_reminder', language: 'en_US' },
-      audience: 'all',
-      params: { 1: 'first_name|"there"', 2: '"Tel Aviv"', 3: '"today"' },
-      options: { rate: 4 },
-    });
+    const c = await callApi<CampaignSummary>(serve, 'campaigns:create', reminderDraft('Live figures', { options: { rate: 4 } }));
     // Started, then its page opened (a draft's row opens the builder); it sends for ~6 s more.
     await callApi(serve, 'campaigns:start', { id: c.id });
     await page.getByTestId('nav-campaigns').click();

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect, SHOTS } from './fixtures';
-import { connectSandbox, importGuests } from './campaign-helpers';
-import { callApi, startServe, tempDataDir } from '../support/harness';
+import { clinicGuests, reminderDraft, servedSandbox } from './campaign-helpers';
+import { callApi } from '../support/harness';
 import type { CampaignSummary } from '../../shared/contract/campaigns';
 
 // A campaign's times on the list, the results view and the dashboard are the schedule's zone's, as on
@@ -21,20 +20,10 @@ const named = (lang: string, ms: number) => `${inZone(lang, ms, SCHEDULE_TZ)} \u
 
 test(`list, results and dashboard show a campaign's times in its schedule's zone (${SCHEDULE_TZ} from ${BROWSER_TZ})`, async ({ page }) => {
   test.setTimeout(150_000);
-  const dataDir = tempDataDir('pacer-e2e-times-');
-  fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ language: 'en' }));
-  importGuests(dataDir, PHONES, 'utility', 'clinic signup');
-  const serve = await startServe({ dataDir });
+  const serve = await servedSandbox(page, { lang: 'en', prefix: 'pacer-e2e-times-', guests: clinicGuests(PHONES) });
   try {
-    await connectSandbox(page, serve);
     expect(await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone)).toBe(BROWSER_TZ);
-    const draft = (name: string, schedule: Record<string, unknown>) => ({
-      name,
-      template: { name: 'appointment_reminder', language: 'en_US' },
-      audience: 'all',
-      params: { 1: 'first_name|"there"', 2: '"Tel Aviv"', 3: '"today"' },
-      schedule,
-    });
+    const draft = (name: string, schedule: Record<string, unknown>) => reminderDraft(name, { schedule });
     const sent = await callApi<CampaignSummary>(serve, 'campaigns:create', draft('Sent now', { mode: 'now', tz: SCHEDULE_TZ }));
     await callApi(serve, 'campaigns:start', { id: sent.id });
     const later = await callApi<CampaignSummary>(

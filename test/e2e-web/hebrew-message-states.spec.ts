@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect, SHOTS } from './fixtures';
-import { connectSandbox, importGuests } from './campaign-helpers';
-import { callApi, startServe, tempDataDir } from '../support/harness';
+import { clinicGuests, reminderDraft, servedSandbox } from './campaign-helpers';
+import { callApi } from '../support/harness';
 import type { CampaignSummary } from '../../shared/contract/campaigns';
 
 // Hebrew: a message (הודעה) is feminine, so its state agrees with it everywhere it is shown — the
@@ -23,19 +22,15 @@ const FEMININE: Record<string, string> = {
 
 test('Hebrew message states are feminine in the timeline, the recipients table and the funnel', async ({ page }) => {
   test.setTimeout(120_000);
-  const dataDir = tempDataDir('pacer-e2e-he-states-');
-  fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ language: 'he', defaultCountry: 'IL' }));
-  importGuests(dataDir, PHONES, 'utility', 'clinic signup');
   await page.setViewportSize({ width: 1280, height: 1400 });
-  const serve = await startServe({ dataDir });
+  const serve = await servedSandbox(page, {
+    lang: 'he',
+    prefix: 'pacer-e2e-he-states-',
+    settings: { defaultCountry: 'IL' },
+    guests: clinicGuests(PHONES),
+  });
   try {
-    await connectSandbox(page, serve);
-    const c = await callApi<CampaignSummary>(serve, 'campaigns:create', {
-      name: 'תזכורת',
-      template: { name: 'appointment_reminder', language: 'en_US' },
-      audience: 'all',
-      params: { 1: 'first_name|"there"', 2: '"Tel Aviv"', 3: '"today"' },
-    });
+    const c = await callApi<CampaignSummary>(serve, 'campaigns:create', reminderDraft('תזכורת'));
     await callApi(serve, 'campaigns:start', { id: c.id });
 
     // The campaign's page once the Sandbox delivered both.

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect, SHOTS } from './fixtures';
-import { connectSandbox, importGuests } from './campaign-helpers';
-import { callApi, startServe, tempDataDir } from '../support/harness';
+import { clinicGuests, reminderDraft, servedSandbox } from './campaign-helpers';
+import { callApi } from '../support/harness';
 import type { CampaignSummary } from '../../shared/contract/campaigns';
 
 // Settings → audit trail: a campaign's entries name the campaign as the user named it (its id only
@@ -13,20 +13,10 @@ const DELETED = { en: 'Deleted campaign', he: 'קמפיין שנמחק', 'zh-TW'
 
 test('audit trail: campaigns by name, a deleted one labelled, the id kept in the tooltip and the CSV', async ({ page }) => {
   test.setTimeout(120_000);
-  const dataDir = tempDataDir('pacer-e2e-audit-cmp-');
-  fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ language: 'en' }));
-  importGuests(dataDir, PHONES, 'utility', 'clinic signup');
   await page.setViewportSize({ width: 1280, height: 1400 });
-  const serve = await startServe({ dataDir });
+  const serve = await servedSandbox(page, { lang: 'en', prefix: 'pacer-e2e-audit-cmp-', guests: clinicGuests(PHONES) });
   try {
-    await connectSandbox(page, serve);
-    const draft = (name: string) => ({
-      name,
-      template: { name: 'appointment_reminder', language: 'en_US' },
-      audience: 'all',
-      params: { 1: 'first_name|"there"', 2: '"Tel Aviv"', 3: '"today"' },
-      schedule: { mode: 'at', at: '2031-06-01T09:00', tz: 'UTC' },
-    });
+    const draft = (name: string) => reminderDraft(name, { schedule: { mode: 'at', at: '2031-06-01T09:00', tz: 'UTC' } });
     // Kept: started (scheduled), paused, resumed, its recipients exported. Gone: started, cancelled (both audited), then deleted.
     const kept = await callApi<CampaignSummary>(serve, 'campaigns:create', draft('Clinic reminders'));
     await callApi(serve, 'campaigns:start', { id: kept.id });

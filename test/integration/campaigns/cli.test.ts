@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliWorld, seedContacts } from './helpers';
+import { cliWorld, createArgs, seedContacts } from './helpers';
+
+/** appointment_reminder's variables: the first name (or "friend"), a place and a date. */
+const REMINDER = { 1: 'first_name|"friend"', 2: '"Tel Aviv"', 3: '"May 12"' };
 
 describe('pacer campaign / run (cli.md JSON keys)', () => {
   const w = cliWorld();
@@ -13,51 +16,14 @@ describe('pacer campaign / run (cli.md JSON keys)', () => {
   let id = '';
 
   it('create → {"id", …}; bad input exits 2 with a clear message', async () => {
-    const bad = await cli(
-      [
-        'campaign',
-        'create',
-        '--name',
-        'X',
-        '--template',
-        'appointment_reminder',
-        '--language',
-        'en_US',
-        '--audience',
-        'tag:vip',
-        '--param',
-        '1=nickname',
-        '--json',
-      ],
-      2,
-    );
+    const bad = await cli([...createArgs('X', 'appointment_reminder', 'tag:vip', { 1: 'nickname' }), '--json'], 2);
     expect(bad.err.join('\n')).toMatch(/unknown source "nickname"/);
     const missing = await cli(
       ['campaign', 'create', '--name', 'X', '--template', 'no_such', '--language', 'en_US', '--audience', 'all', '--json'],
       2,
     );
     expect(missing.err.join('\n')).toMatch(/not among the synced templates/);
-    const c = await cli([
-      'campaign',
-      'create',
-      '--name',
-      'VIP reminders',
-      '--template',
-      'appointment_reminder',
-      '--language',
-      'en_US',
-      '--audience',
-      'tag:vip',
-      '--param',
-      '1=first_name|"friend"',
-      '--param',
-      '2="Tel Aviv"',
-      '--param',
-      '3="May 12"',
-      '--rate',
-      '500',
-      '--json',
-    ]);
+    const c = await cli([...createArgs('VIP reminders', 'appointment_reminder', 'tag:vip', REMINDER), '--rate', '500', '--json']);
     expect(c.out).toHaveLength(1);
     const json = JSON.parse(c.out[0]!) as { id: string; state: string };
     expect(json.id).toMatch(/^cmp_/);

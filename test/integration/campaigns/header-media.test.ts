@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../electron/core/clock';
 import type { MessageRecord } from '../../../electron/core/sandbox/index';
 import { tempDataDir } from '../../support/harness';
-import { cliWorld, ok, phoneOf, runUntilDone, seedContacts, world, type World } from './helpers';
+import { cliWorld, createArgs, ok, phoneOf, runUntilDone, seedContacts, world, type World } from './helpers';
 
 /** A real (tiny) JPEG: SOI, APP0/JFIF, and EOI — what matters here is the signature and the bytes. */
 const JPEG = Buffer.concat([
@@ -43,25 +43,12 @@ describe('pacer campaign create --header-media FILE (sandbox)', () => {
     const created = JSON.parse(
       (
         await cli([
-          'campaign',
-          'create',
-          '--name',
-          'Spring',
-          '--template',
-          'spring_sale',
-          '--language',
-          'en_US',
-          '--audience',
-          'tag:spring',
-          '--param',
-          'first_name=first_name|"friend"',
-          '--param',
-          'discount="20%"',
-          '--param',
-          'end_date="April 30"',
-          '--header-media',
-          image,
-          '--json',
+          ...createArgs('Spring', 'spring_sale', 'tag:spring', {
+            first_name: 'first_name|"friend"',
+            discount: '"20%"',
+            end_date: '"April 30"',
+          }),
+          ...['--header-media', image, '--json'],
         ])
       ).out.join('\n'),
     ) as {
@@ -90,22 +77,7 @@ describe('pacer campaign create --header-media FILE (sandbox)', () => {
     const fake = file('photo.jpg', Buffer.from('GIF89a not really'));
     const r = await cli(
       [
-        'campaign',
-        'create',
-        '--name',
-        'X',
-        '--template',
-        'spring_sale',
-        '--language',
-        'en_US',
-        '--audience',
-        'all',
-        '--param',
-        'first_name=first_name|"friend"',
-        '--param',
-        'discount="1"',
-        '--param',
-        'end_date="x"',
+        ...createArgs('X', 'spring_sale', 'all', { first_name: 'first_name|"friend"', discount: '"1"', end_date: '"x"' }),
         '--header-media',
         fake,
       ],

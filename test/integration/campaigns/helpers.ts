@@ -220,3 +220,9 @@ export function cliWorld(dataDir: string = tempDataDir()): CliWorld {
     },
   };
 }
+
+/** `pacer campaign create` arguments: a name, an en_US template, an audience and one `--param key=source` each. */
+export const createArgs = (name: string, template: string, audience: string, params: Record<string, string>): string[] => [
+  ...['campaign', 'create', '--name', name, '--template', template, '--language', 'en_US', '--audience', audience],
+  ...Object.entries(params).flatMap(([k, v]) => ['--param', `${k}=${v}`]),
+];

@@ -1,29 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignPlan, CampaignSummary } from '../../../shared/contract/campaigns';
-import { cliWorld, seedContacts } from './helpers';
+import { cliWorld, createArgs, seedContacts } from './helpers';
 
 /** `pacer campaign create … --repeat daily|weekly --days --at HH:MM --tz --until --occurrences` (optional flags only). */
 describe('pacer campaign create --repeat', () => {
   const w = cliWorld();
   const { cli } = w;
-  const base = [
-    'campaign',
-    'create',
-    '--name',
-    'Weekly VIP',
-    '--template',
-    'appointment_reminder',
-    '--language',
-    'en_US',
-    '--audience',
-    'tag:vip',
-    '--param',
-    '1=first_name|"friend"',
-    '--param',
-    '2="Tel Aviv"',
-    '--param',
-    '3="May 12"',
-  ];
+  const base = createArgs('Weekly VIP', 'appointment_reminder', 'tag:vip', { 1: 'first_name|"friend"', 2: '"Tel Aviv"', 3: '"May 12"' });
 
   beforeAll(() => w.start({ seed: (core) => seedContacts(core, 5, { consent: 'utility', tag: 'vip' }) }));
   afterAll(() => w.close());

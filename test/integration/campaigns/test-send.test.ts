@@ -4,7 +4,7 @@ import { placeHold } from '../../../electron/core/contacts/holds';
 import { SANDBOX_PHONE_NUMBER_ID } from '../../../electron/core/sandbox/index';
 import type { CampaignDraft, TestSendOutcome, TestSendResult } from '../../../shared/contract/campaigns';
 import { tempDataDir } from '../../support/harness';
-import { cliWorld, ok, scenario, seedContacts, utilityDraft, world, type World } from './helpers';
+import { cliWorld, createArgs, ok, scenario, seedContacts, utilityDraft, world, type World } from './helpers';
 
 /*
  * A test send is a real message: each typed number passes a campaign recipient's gates, against the
@@ -204,25 +204,8 @@ describe('pacer campaign test', () => {
   beforeAll(async () => {
     await w.start({ tier: 'TIER_2K', seed: seedCases });
     const c = await cli([
-      'campaign',
-      'create',
-      '--name',
-      'Spring',
-      '--template',
-      'spring_sale',
-      '--language',
-      'en_US',
-      '--audience',
-      'all',
-      '--param',
-      'first_name=first_name|"there"',
-      '--param',
-      'discount="20%"',
-      '--param',
-      'end_date="April 30"',
-      '--header-media',
-      'https://example.com/tents.jpg',
-      '--json',
+      ...createArgs('Spring', 'spring_sale', 'all', { first_name: 'first_name|"there"', discount: '"20%"', end_date: '"April 30"' }),
+      ...['--header-media', 'https://example.com/tents.jpg', '--json'],
     ]);
     id = (JSON.parse(c.out[0]!) as { id: string }).id;
   });

@@ -3,7 +3,7 @@
  * Sandbox: stored as options.ttl in seconds, shown by `campaign plan`, bad durations exit 2.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliWorld, seedContacts } from './helpers';
+import { cliWorld, createArgs, seedContacts } from './helpers';
 
 describe('pacer campaign create --ttl', () => {
   const w = cliWorld();
@@ -11,8 +11,7 @@ describe('pacer campaign create --ttl', () => {
   const create = (ttl: string, expectCode = 0) =>
     cli(
       [
-        ...['campaign', 'create', '--name', 'Flash', '--template', 'spring_sale', '--language', 'en_US', '--audience', 'all'],
-        ...['--param', 'first_name=first_name', '--param', 'discount="20%"', '--param', 'end_date="April 30"'],
+        ...createArgs('Flash', 'spring_sale', 'all', { first_name: 'first_name', discount: '"20%"', end_date: '"April 30"' }),
         ...['--header-media', 'https://example.test/tent.jpg', '--ttl', ttl, '--json'],
       ],
       expectCode,
