@@ -40,13 +40,15 @@ test('Hebrew message states are feminine in the timeline, the recipients table a
     const badges = page.getByTestId('campaign-detail').locator('[role="cell"] .badge[data-state]');
     await expect(badges).toHaveCount(PHONES.length);
     // State and text read together (a delivered message may turn read between two reads).
-    const shown = await badges.evaluateAll((els) => els.map((e) => [e.getAttribute('data-state')!, e.textContent ?? '']));
-    for (const [state, text] of shown) expect(text).toBe(FEMININE[state!]);
+    const shown = await badges.evaluateAll((els) =>
+      els.map((e): [string, string] => [e.getAttribute('data-state') ?? '', e.textContent ?? '']),
+    );
+    for (const [state, text] of shown) expect(text).toBe(FEMININE[state]);
     // The state filter offers the same forms.
     const options = await page
       .getByTestId('campaign-detail')
       .locator('select option')
-      .evaluateAll((els) => els.map((e) => [(e as HTMLOptionElement).value, e.textContent ?? '']));
+      .evaluateAll((els) => els.map((e): [string, string] => [(e as HTMLOptionElement).value, e.textContent ?? '']));
     for (const [value, text] of options) if (value in FEMININE) expect(text).toBe(FEMININE[value]);
     await expect(page.getByTestId('funnel')).toContainText('נמסרו');
     await page.screenshot({ path: path.join(SHOTS, 'he-message-states-campaign.png'), fullPage: true });
