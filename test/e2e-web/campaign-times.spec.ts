@@ -63,7 +63,11 @@ test(`list, results and dashboard show a campaign's times in its schedule's zone
 
       // The results view of the list.
       await page.getByTestId('campaign-results-toggle').click();
-      await expect(page.locator(`[data-testid="results-row"][data-id="${sent.id}"]`)).toContainText(named(lang, sentAt));
+      await expect(page.locator(`[data-testid="results-row"][data-id="${sent.id}"]`).getByTestId('results-started')).toHaveText(
+        named(lang, sentAt),
+      );
+      // Scheduled, not started: no start time in a "Started" column (the list says when it starts).
+      await expect(page.locator(`[data-testid="results-row"][data-id="${later.id}"]`).getByTestId('results-started')).toHaveText('—');
       await shoot('results');
       await page.getByTestId('campaign-results-toggle').click();
 

@@ -26,11 +26,20 @@ const COLUMNS = [
 ] as const;
 type SortKey = 'name' | 'started_at' | (typeof COLUMNS)[number]['key'];
 
-/** When a results row started, in its campaign's schedule zone (as the list and its page show it). */
+/**
+ * When a results row started, in its campaign's schedule zone (as the list and its page show it); a
+ * campaign scheduled but not started yet has no start here ("—"; the list says when it starts), as
+ * its standing says everywhere (the overview's started_at is when Start was pressed).
+ */
 function StartedCell({ id, at }: { id: string; at: number | null }) {
-  const schedule = useStore((s) => s.campaigns?.find((c) => c.id === id)?.schedule);
-  const when = useCampaignTime(schedule);
-  return <td className="small">{at ? when(at) : '—'}</td>;
+  const campaign = useStore((s) => s.campaigns?.find((c) => c.id === id));
+  const when = useCampaignTime(campaign?.schedule);
+  const started = at !== null && (!campaign || campaign.standing.started);
+  return (
+    <td className="small" data-testid="results-started" data-at={started ? at : ''}>
+      {started ? when(at) : '—'}
+    </td>
+  );
 }
 
 /**
