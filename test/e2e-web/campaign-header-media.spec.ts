@@ -1,9 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, SHOTS } from './fixtures';
-import { connectSandbox, importGuests } from './campaign-helpers';
-import { callApi, startServe, tempDataDir } from '../support/harness';
+import { chooseTemplate, fillSpringSaleParams, openBuilder, servedSandbox, shopGuests } from './campaign-helpers';
+import { callApi } from '../support/harness';
 
 // A media header from a file picked in the builder: uploaded to the (in-process) Sandbox with
 // POST /{phone-number-id}/media, shown attached with its name, size, a local preview and the media
@@ -34,19 +33,10 @@ async function tentJpeg(page: Page): Promise<Buffer> {
 for (const lang of ['en', 'he'] as const) {
   test(`builder: a header image picked from disk is uploaded, shown attached and sent by media id (${lang})`, async ({ page }) => {
     test.setTimeout(120_000);
-    const dataDir = tempDataDir('pacer-e2e-media-');
-    fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ language: lang }));
-    importGuests(dataDir, PHONES, 'marketing', 'shop signup');
-    const serve = await startServe({ dataDir });
+    const serve = await servedSandbox(page, { lang, prefix: 'pacer-e2e-media-', guests: shopGuests(PHONES) });
     try {
-      await connectSandbox(page, serve);
-
-      await page.getByTestId('nav-campaigns').click();
-      await page.getByTestId('new-campaign').click();
-      await expect(page.getByTestId('campaign-builder')).toBeVisible();
-      await page.getByTestId('builder-name').fill('Tents');
-      const select = page.getByTestId('builder-template');
-      await select.selectOption((await select.locator('option', { hasText: 'spring_sale · en_US' }).getAttribute('value'))!);
+      await openBuilder(page, 'Tents');
+      await chooseTemplate(page, 'spring_sale · en_US');
 
       // Not an image, whatever the name says: refused, nothing attached.
       await page
@@ -70,16 +60,7 @@ for (const lang of ['en', 'he'] as const) {
       await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(240);
       await expect(page.getByTestId('builder-media')).toHaveCount(0);
 
-      const first = page.getByTestId('param-first_name');
-      await first.getByTestId('param-fallback').fill('there');
-      for (const [key, text] of [
-        ['discount', '20%'],
-        ['end_date', 'April 30'],
-      ] as const) {
-        const p = page.getByTestId(`param-${key}`);
-        await p.getByTestId('param-source').selectOption('literal');
-        await p.getByTestId('param-literal').fill(text);
-      }
+      await fillSpringSaleParams(page);
       await expect(page.getByTestId('plan-panel').getByTestId('plan-eligible')).toHaveText('2');
       await page.getByTestId('campaign-builder').locator('[data-testid="builder-media-field"]').scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(SHOTS, `campaign-header-media-${lang}.png`) });

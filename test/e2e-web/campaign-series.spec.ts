@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect, SHOTS } from './fixtures';
-import { connectSandbox, importGuests } from './campaign-helpers';
-import { callApi, startServe, tempDataDir } from '../support/harness';
+import { chooseTemplate, clinicGuests, fillParams, openBuilder, reminderDraft, servedSandbox } from './campaign-helpers';
+import { callApi } from '../support/harness';
 import { nextOccurrence } from '../../shared/campaigns/recurrence';
 import type { CampaignSummary } from '../../shared/contract/campaigns';
 
@@ -14,28 +13,11 @@ const TZ = 'Asia/Jerusalem';
 for (const lang of ['en', 'he'] as const) {
   test(`builder: a weekly series (Mon + Thu 09:00 ${TZ}) is started and the list shows its next occurrence (${lang})`, async ({ page }) => {
     test.setTimeout(120_000);
-    const dataDir = tempDataDir('pacer-e2e-series-');
-    fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ language: lang }));
-    importGuests(dataDir, PHONES, 'utility', 'clinic signup');
-    const serve = await startServe({ dataDir });
+    const serve = await servedSandbox(page, { lang, prefix: 'pacer-e2e-series-', guests: clinicGuests(PHONES) });
     try {
-      await connectSandbox(page, serve);
-
-      await page.getByTestId('nav-campaigns').click();
-      await page.getByTestId('new-campaign').click();
-      await expect(page.getByTestId('campaign-builder')).toBeVisible();
-      await page.getByTestId('builder-name').fill(lang === 'he' ? 'תזכורת שבועית' : 'Weekly reminder');
-      const select = page.getByTestId('builder-template');
-      await select.selectOption((await select.locator('option', { hasText: 'appointment_reminder · en_US' }).getAttribute('value'))!);
-      await page.getByTestId('param-1').getByTestId('param-fallback').fill('there');
-      for (const [key, text] of [
-        ['2', 'Tel Aviv'],
-        ['3', 'your usual time'],
-      ] as const) {
-        const p = page.getByTestId(`param-${key}`);
-        await p.getByTestId('param-source').selectOption('literal');
-        await p.getByTestId('param-literal').fill(text);
-      }
+      await openBuilder(page, lang === 'he' ? 'תזכורת שבועית' : 'Weekly reminder');
+      await chooseTemplate(page, 'appointment_reminder · en_US');
+      await fillParams(page, { 1: 'there' }, { 2: 'Tel Aviv', 3: 'your usual time' });
 
       // Schedule step: weekly, Monday (preselected) + Thursday, 09:00, Jerusalem.
       await expect(page.getByTestId('repeat-none')).toHaveAttribute('aria-pressed', 'true');
@@ -106,22 +88,16 @@ test('a daily series runs an occurrence: the series page lists it with its resul
   page,
 }) => {
   test.setTimeout(240_000);
-  const dataDir = tempDataDir('pacer-e2e-series-run-');
-  fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ language: 'en' }));
-  importGuests(dataDir, PHONES.slice(0, 2), 'utility', 'clinic signup');
-  const serve = await startServe({ dataDir });
+  const serve = await servedSandbox(page, { lang: 'en', prefix: 'pacer-e2e-series-run-', guests: clinicGuests(PHONES.slice(0, 2)) });
   try {
-    await connectSandbox(page, serve);
     // Daily at the first whole minute at least 70 s away (UTC), so the harness's scheduler runs it during the test.
     const due = Math.ceil((Date.now() + 70_000) / 60_000) * 60_000;
     const time = new Date(due).toISOString().slice(11, 16);
-    const created = await callApi<CampaignSummary>(serve, 'campaigns:create', {
-      name: 'Daily check-in',
-      template: { name: 'appointment_reminder', language: 'en_US' },
-      audience: 'all',
-      params: { 1: 'first_name|"there"', 2: '"Tel Aviv"', 3: '"today"' },
-      schedule: { mode: 'now', tz: 'UTC', repeat: { frequency: 'daily', time } },
-    });
+    const created = await callApi<CampaignSummary>(
+      serve,
+      'campaigns:create',
+      reminderDraft('Daily check-in', { schedule: { mode: 'now', tz: 'UTC', repeat: { frequency: 'daily', time } } }),
+    );
     await callApi(serve, 'campaigns:start', { id: created.id });
     await page.getByTestId('nav-campaigns').click();
     await page.getByTestId('campaign-row').first().click();

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openDataDirStore } from '../support/store';
 import { test, expect, SHOTS } from './fixtures';
-import { connectSandbox, importGuests } from './campaign-helpers';
-import { PACER_BIN, REPO, callApi, startServe, tempDataDir } from '../support/harness';
+import { chooseTemplate, fillSpringSaleParams, importGuests, openBuilder, servedSandbox } from './campaign-helpers';
+import { PACER_BIN, REPO, callApi, tempDataDir } from '../support/harness';
 import { TEST_SEND_REASONS } from '../../shared/contract/campaigns';
 
 // The builder's test send gates each number like a campaign recipient and says, in the user's
@@ -43,16 +43,10 @@ function seed(dataDir: string): void {
 for (const lang of ['he', 'zh-TW'] as const) {
   test(`test send: each number gated like a campaign recipient, the outcome translated (${lang})`, async ({ page }) => {
     test.setTimeout(120_000);
-    const dataDir = tempDataDir('pacer-e2e-test-send-');
-    fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ language: lang }));
-    seed(dataDir);
-    const serve = await startServe({ dataDir });
+    const serve = await servedSandbox(page, { lang, prefix: 'pacer-e2e-test-send-', seed });
     try {
-      await connectSandbox(page, serve);
       await expect(page.locator('html')).toHaveAttribute('dir', lang === 'he' ? 'rtl' : 'ltr');
-      await page.getByTestId('nav-campaigns').click();
-      await page.getByTestId('new-campaign').click();
-      await expect(page.getByTestId('campaign-builder')).toBeVisible();
+      await openBuilder(page);
 
       // Disabled, and it says why: no template yet; then no number yet.
       const button = page.getByTestId('test-send-button');
@@ -61,18 +55,9 @@ for (const lang of ['he', 'zh-TW'] as const) {
       const noTemplate = (await why.textContent())!;
       expect(noTemplate.length).toBeGreaterThan(3);
       await page.getByTestId('builder-name').fill('Tents');
-      const select = page.getByTestId('builder-template');
-      await select.selectOption((await select.locator('option', { hasText: 'spring_sale · en_US' }).getAttribute('value'))!);
+      await chooseTemplate(page, 'spring_sale · en_US');
       await page.getByTestId('builder-media').fill('https://example.com/tents.jpg');
-      await page.getByTestId('param-first_name').getByTestId('param-fallback').fill('there');
-      for (const [key, text] of [
-        ['discount', '20%'],
-        ['end_date', 'April 30'],
-      ] as const) {
-        const p = page.getByTestId(`param-${key}`);
-        await p.getByTestId('param-source').selectOption('literal');
-        await p.getByTestId('param-literal').fill(text);
-      }
+      await fillSpringSaleParams(page);
       await expect(button).toBeDisabled();
       await expect(why).not.toHaveText(noTemplate);
       const noNumbers = (await why.textContent())!;

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect, SHOTS } from './fixtures';
-import { connectSandbox, importGuests } from './campaign-helpers';
-import { callApi, startServe, tempDataDir } from '../support/harness';
+import { chooseTemplate, fillSpringSaleParams, openBuilder, servedSandbox, shopGuests } from './campaign-helpers';
+import { callApi } from '../support/harness';
 import type { CampaignSummary } from '../../shared/contract/campaigns';
 
 // A marketing campaign's "Deliver only within" (issue #13): set in the builder's sending options,
@@ -17,34 +16,18 @@ const TEXT = {
 for (const lang of ['en', 'he', 'zh-TW'] as const) {
   test(`builder: a marketing campaign's time-to-live is set, planned and saved (${lang})`, async ({ page }) => {
     test.setTimeout(120_000);
-    const dataDir = tempDataDir('pacer-e2e-ttl-');
-    fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ language: lang }));
-    importGuests(dataDir, PHONES, 'marketing', 'shop signup');
-    const serve = await startServe({ dataDir });
+    const serve = await servedSandbox(page, { lang, prefix: 'pacer-e2e-ttl-', guests: shopGuests(PHONES) });
     try {
-      await connectSandbox(page, serve);
-      await page.getByTestId('nav-campaigns').click();
-      await page.getByTestId('new-campaign').click();
-      await expect(page.getByTestId('campaign-builder')).toBeVisible();
-      await page.getByTestId('builder-name').fill('Flash');
-      const select = page.getByTestId('builder-template');
+      await openBuilder(page, 'Flash');
       // A utility template has no time-to-live option.
-      await select.selectOption((await select.locator('option', { hasText: 'appointment_reminder · en_US' }).getAttribute('value'))!);
+      await chooseTemplate(page, 'appointment_reminder · en_US');
       await page.locator('.cmp-advanced summary').click();
       await expect(page.getByTestId('frequency-cap')).toBeVisible();
       await expect(page.getByTestId('ttl-on')).toHaveCount(0);
 
-      await select.selectOption((await select.locator('option', { hasText: 'spring_sale · en_US' }).getAttribute('value'))!);
+      await chooseTemplate(page, 'spring_sale · en_US');
       await page.getByTestId('builder-media').fill('https://example.com/tents.jpg');
-      await page.getByTestId('param-first_name').getByTestId('param-fallback').fill('there');
-      for (const [key, text] of [
-        ['discount', '20%'],
-        ['end_date', 'April 30'],
-      ] as const) {
-        const p = page.getByTestId(`param-${key}`);
-        await p.getByTestId('param-source').selectOption('literal');
-        await p.getByTestId('param-literal').fill(text);
-      }
+      await fillSpringSaleParams(page);
       await expect(page.getByTestId('plan-panel').getByTestId('plan-eligible')).toHaveText('3');
       await expect(page.getByTestId('plan-ttl')).toHaveCount(0);
 

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect, SHOTS } from './fixtures';
-import { connectSandbox, importGuests } from './campaign-helpers';
-import { REPO, callApi, startServe, tempDataDir } from '../support/harness';
+import { chooseTemplate, flashSale, openBuilder, sandboxAdmin, servedSandbox, shopGuests, syncTemplate } from './campaign-helpers';
+import { REPO } from '../support/harness';
 
 // Issue #13 §3–4 in the app, in en/he/zh-TW: Settings → Rates names the card in use (Meta's card
 // shipped with Pacer, then a CSV in Meta's layout imported, one rate edited by hand); the plan names
@@ -12,42 +11,21 @@ import { REPO, callApi, startServe, tempDataDir } from '../support/harness';
 // with the difference explained, the list shows the click rate.
 const PHONES = ['+972500000301', '+972500000302', '+972500000303', '+972500000304', '+972500000305'];
 const CSV = path.join(REPO, 'test/fixtures/pricing/rate-card-test-usd.csv');
-const FLASH_SALE = {
-  name: 'flash_sale',
-  language: 'en_US',
-  category: 'MARKETING',
-  status: 'APPROVED',
-  quality_score: 'GREEN',
-  components: [
-    { type: 'BODY', text: 'Flash sale today only: every tent 30% off.' },
-    { type: 'BUTTONS', buttons: [{ type: 'URL', text: 'See the tents', url: 'https://example.test/tents' }] },
-  ],
-};
+const FLASH_SALE = flashSale({ type: 'BUTTONS', buttons: [{ type: 'URL', text: 'See the tents', url: 'https://example.test/tents' }] });
 
 for (const lang of ['en', 'he', 'zh-TW'] as const) {
   test(`rates, the estimate's card, actual cost vs estimate and the clicked stage (${lang})`, async ({ page }) => {
     test.setTimeout(180_000);
-    const dataDir = tempDataDir('pacer-e2e-pricing-');
-    fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ language: lang }));
-    importGuests(dataDir, PHONES, 'marketing', 'shop signup');
-    const serve = await startServe({ dataDir });
+    const serve = await servedSandbox(page, { lang, prefix: 'pacer-e2e-pricing-', guests: shopGuests(PHONES) });
     try {
-      await connectSandbox(page, serve);
       // The Sandbox: a marketing template with a URL button; two readers who click; one who came from an ad.
-      const graphUrl = (await page.getByTestId('graph-url').textContent())!.trim();
-      const admin = (p: string, data: unknown) =>
-        page.request.post(`${graphUrl}/__admin/${p}`, { data }).then((r) => expect(r.ok()).toBe(true));
+      const admin = await sandboxAdmin(page);
       await admin('templates', { template: FLASH_SALE });
       await admin('clicks', { delay_ms: [200, 800] });
       await admin('delivery', { read_delay_ms: [300, 1500] });
       for (const phone of PHONES.slice(0, 2)) await admin('users', { phone, reads: true, clicks: true });
       await admin('users', { phone: PHONES[2], free_entry_point: true });
-      await callApi(serve, 'templates:sync', {});
-      await expect
-        .poll(async () => (await callApi<{ name: string }[]>(serve, 'templates:list', {})).some((t) => t.name === 'flash_sale'))
-        .toBe(true);
-      // The builder's template list is the store's, loaded at start: load the page again.
-      await page.reload();
+      await syncTemplate(page, serve, 'flash_sale');
 
       // Settings → Rates: the shipped card is named, with its figures, and says Meta changed some rates since.
       await page.getByTestId('nav-settings').click();
@@ -75,11 +53,8 @@ for (const lang of ['en', 'he', 'zh-TW'] as const) {
       await page.screenshot({ path: path.join(SHOTS, `pricing-rates-${lang}.png`) });
 
       // The builder's plan names the card its estimate used.
-      await page.getByTestId('nav-campaigns').click();
-      await page.getByTestId('new-campaign').click();
-      await page.getByTestId('builder-name').fill('Flash');
-      const select = page.getByTestId('builder-template');
-      await select.selectOption((await select.locator('option', { hasText: 'flash_sale · en_US' }).getAttribute('value'))!);
+      await openBuilder(page, 'Flash');
+      await chooseTemplate(page, 'flash_sale · en_US');
       const plan = page.getByTestId('plan-panel');
       await expect(plan.getByTestId('plan-eligible')).toHaveText(new Intl.NumberFormat(lang).format(5));
       await expect(plan.getByTestId('plan-card').getByTestId('card-name')).toHaveAttribute('data-origin', 'imported');

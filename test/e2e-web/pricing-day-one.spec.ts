@@ -1,8 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect, SHOTS } from './fixtures';
-import { connectSandbox, importGuests } from './campaign-helpers';
-import { callApi, startServe, tempDataDir } from '../support/harness';
+import { chooseTemplate, flashSale, openBuilder, sandboxAdmin, servedSandbox, shopGuests, syncTemplate } from './campaign-helpers';
 
 // Issue #13 §3 in the app, in en/he/zh-TW: on day one (no rate imported or typed) the plan of a
 // marketing campaign to guests in seven markets — Israel, Brazil, India and Germany (rows of their
@@ -11,39 +9,20 @@ import { callApi, startServe, tempDataDir } from '../support/harness';
 const PHONES = ['+972500000301', '+886912345678', '+5511912345678', '+919876543210', '+4915123456789', '+254712345678', '+821012345678'];
 // Meta's USD card of 2025-10-01 (shared/pricing/shipped-card.ts), marketing: IL, TW, BR, IN, DE, KE, KR (Other).
 const EXPECTED = 0.0353 + 0.0732 + 0.0625 + 0.0107 + 0.1365 + 0.0225 + 0.0604;
-const FLASH_SALE = {
-  name: 'flash_sale',
-  language: 'en_US',
-  category: 'MARKETING',
-  status: 'APPROVED',
-  quality_score: 'GREEN',
-  components: [{ type: 'BODY', text: 'Flash sale today only: every tent 30% off.' }],
-};
+const FLASH_SALE = flashSale();
 
 for (const lang of ['en', 'he', 'zh-TW'] as const) {
   test(`the plan is priced on day one with the shipped card, named; Settings → Rates shows it (${lang})`, async ({ page }) => {
     test.setTimeout(120_000);
-    const dataDir = tempDataDir('pacer-e2e-day-one-');
-    fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ language: lang }));
-    importGuests(dataDir, PHONES, 'marketing', 'shop signup');
-    const serve = await startServe({ dataDir });
+    const serve = await servedSandbox(page, { lang, prefix: 'pacer-e2e-day-one-', guests: shopGuests(PHONES) });
     try {
-      await connectSandbox(page, serve);
-      const graphUrl = (await page.getByTestId('graph-url').textContent())!.trim();
-      const r = await page.request.post(`${graphUrl}/__admin/templates`, { data: { template: FLASH_SALE } });
-      expect(r.ok()).toBe(true);
-      await callApi(serve, 'templates:sync', {});
-      await expect
-        .poll(async () => (await callApi<{ name: string }[]>(serve, 'templates:list', {})).some((t) => t.name === 'flash_sale'))
-        .toBe(true);
-      await page.reload();
+      const admin = await sandboxAdmin(page);
+      await admin('templates', { template: FLASH_SALE });
+      await syncTemplate(page, serve, 'flash_sale');
 
       // The builder's plan: every guest priced, the shipped card named.
-      await page.getByTestId('nav-campaigns').click();
-      await page.getByTestId('new-campaign').click();
-      await page.getByTestId('builder-name').fill('Flash');
-      const select = page.getByTestId('builder-template');
-      await select.selectOption((await select.locator('option', { hasText: 'flash_sale · en_US' }).getAttribute('value'))!);
+      await openBuilder(page, 'Flash');
+      await chooseTemplate(page, 'flash_sale · en_US');
       const plan = page.getByTestId('plan-panel');
       await expect(plan.getByTestId('plan-eligible')).toHaveText(new Intl.NumberFormat(lang).format(PHONES.length));
       await expect(plan.getByTestId('plan-card').getByTestId('card-name')).toHaveAttribute('data-origin', 'shipped');

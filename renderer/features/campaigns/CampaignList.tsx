@@ -11,20 +11,14 @@ import { CampaignActions } from './CampaignActions';
 import { ProgressBar } from './ProgressBar';
 import { audienceLabel, useCampaignFormat, useLiveCounts } from './format';
 import { CampaignResults } from './CampaignResults';
-import { describeRepeat, formatInZone } from './repeat';
+import { describeRepeat } from './repeat';
+import { startOf, useCampaignTime } from './campaignTimes';
 import { ClickRateCell, useClickRates, type ClickFigures } from './pricing/clicks';
 import './series.css';
 
 const FILTERS = ['all', 'active', 'draft', 'completed'] as const;
 type Filter = (typeof FILTERS)[number];
 const ACTIVE: CampaignState[] = ['scheduled', 'running', 'paused'];
-
-/** When it started, or when it will: the core's start time (schedule.at is wall time in the schedule's zone, not this computer's). */
-function scheduledAt(c: CampaignSummary): number | null {
-  if (c.started_at && c.standing.started) return c.started_at;
-  if (c.standing.next === 'start' && c.standing.until) return Date.parse(c.standing.until);
-  return null;
-}
 
 function Row({ c, clicks }: { c: CampaignSummary; clicks: ClickFigures | undefined }) {
   const languageName = useLanguageName();
@@ -33,7 +27,9 @@ function Row({ c, clicks }: { c: CampaignSummary; clicks: ClickFigures | undefin
   const open = useStore((s) => s.openCampaigns);
   const live = useLiveCounts(c);
   const language = useStore((s) => s.language);
-  const when = scheduledAt(c);
+  // Every time in the row in the schedule's zone, as on the campaign's page.
+  const at = useCampaignTime(c.schedule);
+  const when = startOf(c);
   const latest = c.series?.latest;
   const openIt = () => open(c.state === 'draft' ? { kind: 'builder', id: c.id } : { kind: 'detail', id: c.id });
   return (
@@ -61,7 +57,7 @@ function Row({ c, clicks }: { c: CampaignSummary; clicks: ClickFigures | undefin
             </span>
           </div>
         ) : (
-          <div className="small muted">{t('list.created', { when: f.dateTime(c.created_at) })}</div>
+          <div className="small muted">{t('list.created', { when: at(c.created_at) })}</div>
         )}
       </td>
       <td>
@@ -92,7 +88,7 @@ function Row({ c, clicks }: { c: CampaignSummary; clicks: ClickFigures | undefin
         {c.series ? (
           <div data-testid="campaign-next-run" data-at={c.series.next_run_at ?? ''}>
             {c.series.next_run_at ? (
-              t('series.listNext', { when: formatInZone(language, c.series.next_run_at, c.schedule.tz ?? 'UTC') })
+              t('series.listNext', { when: at(c.series.next_run_at) })
             ) : (
               <span className="muted">{c.state === 'draft' ? t('list.whenStarted') : t('series.noNextShort')}</span>
             )}
@@ -104,11 +100,9 @@ function Row({ c, clicks }: { c: CampaignSummary; clicks: ClickFigures | undefin
             )}
           </div>
         ) : when ? (
-          c.schedule.tz && !c.standing.started ? (
-            formatInZone(language, when, c.schedule.tz)
-          ) : (
-            f.dateTime(when)
-          )
+          <span data-testid="campaign-when" data-at={when.at}>
+            {at(when.at)}
+          </span>
         ) : (
           <span className="muted">{c.schedule.mode === 'local_window' ? t('schedule.localWindowShort') : t('list.whenStarted')}</span>
         )}

@@ -6,6 +6,7 @@ import { api } from '../../api/client';
 import { useStore } from '../../store';
 import { CampaignStateBadge } from './badges';
 import { useCampaignFormat } from './format';
+import { useCampaignTime } from './campaignTimes';
 import type { CampaignState } from '../../../shared/contract/campaigns';
 
 /** A results row: the overview's figures plus rates on the same base (delivered) and clicks when recorded. */
@@ -24,6 +25,22 @@ const COLUMNS = [
   { key: 'cost', value: (r: ResultRow) => r.cost.amount },
 ] as const;
 type SortKey = 'name' | 'started_at' | (typeof COLUMNS)[number]['key'];
+
+/**
+ * When a results row started, in its campaign's schedule zone (as the list and its page show it); a
+ * campaign scheduled but not started yet has no start here ("—"; the list says when it starts), as
+ * its standing says everywhere (the overview's started_at is when Start was pressed).
+ */
+function StartedCell({ id, at }: { id: string; at: number | null }) {
+  const campaign = useStore((s) => s.campaigns?.find((c) => c.id === id));
+  const when = useCampaignTime(campaign?.schedule);
+  const started = at !== null && (!campaign || campaign.standing.started);
+  return (
+    <td className="small" data-testid="results-started" data-at={started ? at : ''}>
+      {started ? when(at) : '—'}
+    </td>
+  );
+}
 
 /**
  * Campaign list with results: delivered / read / replied (/ clicked) rates and cost per campaign,
@@ -105,7 +122,7 @@ export function CampaignResults() {
               <td>
                 <CampaignStateBadge state={r.state as CampaignState} />
               </td>
-              <td className="small">{r.started_at ? f.dateTime(r.started_at) : '—'}</td>
+              <StartedCell id={r.id} at={r.started_at} />
               <td className="num">{f.number(r.total)}</td>
               <td className="num" data-testid="results-delivery">
                 {f.percent(r.delivery_rate)}

@@ -5,6 +5,7 @@ import { AUDIT_ACTIONS, type AuditEntry, type AuditFilter } from '../../../share
 import { api } from '../../api/client';
 import { useStore } from '../../store';
 import { downloadFile, isolate, useFormat } from '../contacts/format';
+import { AuditSubject, useAuditCampaigns } from './AuditSubject';
 
 const PAGE = 50;
 const KNOWN = new Set<string>(AUDIT_ACTIONS);
@@ -37,6 +38,7 @@ export function AuditTrailCard() {
   const [page, setPage] = useState(0);
   const [data, setData] = useState<{ total: number; rows: AuditEntry[] } | null>(null);
   const [failed, setFailed] = useState(false);
+  useAuditCampaigns();
 
   const filter = useCallback(
     (): AuditFilter => ({
@@ -91,11 +93,7 @@ export function AuditTrailCard() {
       case 'campaigns.exported':
       case 'audit.exported':
         return t('audit.summary.exported', { count: num(d.rows), n: f.n(num(d.rows)), format: str(d.format).toUpperCase() });
-      case 'campaign.started':
-      case 'campaign.paused':
-      case 'campaign.resumed':
-      case 'campaign.cancelled':
-        return d.name ? isolate(str(d.name)) : '';
+      // campaign.started / paused / resumed / cancelled: the "About" cell names the campaign (AuditSubject).
       case 'campaign.resent':
         return t('audit.summary.resent', { count: num(d.requeued), n: f.n(num(d.requeued)) });
       case 'account.connected':
@@ -215,9 +213,7 @@ export function AuditTrailCard() {
                   <td className="nowrap">{f.time(e.at)}</td>
                   <td>{actionLabel(e.action)}</td>
                   <td>{actorLabel(e.actor)}</td>
-                  <td className="mono" dir="ltr" style={{ wordBreak: 'break-all' }}>
-                    {e.subject ?? ''}
-                  </td>
+                  <AuditSubject entry={e} />
                   <td>{summary(e)}</td>
                 </tr>
               ))}

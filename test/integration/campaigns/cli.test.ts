@@ -1,105 +1,29 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../electron/core/cli/index';
-import type { CliIo } from '../../../electron/core/cli/io';
-import { createCore } from '../../../electron/core/index';
-import { silentLogger } from '../../../electron/core/log';
-import {
-  SANDBOX_ACCESS_TOKEN,
-  SANDBOX_PHONE_NUMBER_ID,
-  SANDBOX_WABA_ID,
-  startSandbox,
-  type SandboxHandle,
-} from '../../../electron/core/sandbox/index';
-import { tempDataDir } from '../../support/harness';
-import { scenario, seedContacts } from './helpers';
+import { cliWorld, createArgs, seedContacts } from './helpers';
 
-function io(env: NodeJS.ProcessEnv = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), env, untilSignal: () => new Promise(() => {}) };
-  return { io: value, out, err };
-}
+/** appointment_reminder's variables: the first name (or "friend"), a place and a date. */
+const REMINDER = { 1: 'first_name|"friend"', 2: '"Tel Aviv"', 3: '"May 12"' };
 
 describe('pacer campaign / run (cli.md JSON keys)', () => {
-  let sb: SandboxHandle;
-  const dataDir = tempDataDir();
-  const env = { PACER_ACCESS_TOKEN: SANDBOX_ACCESS_TOKEN };
-  const cli = async (args: string[], expectCode = 0) => {
-    const c = io(env);
-    const code = await runCli(['--data-dir', dataDir, ...args], c.io);
-    expect(code, c.err.join('\n')).toBe(expectCode);
-    return c;
-  };
+  const w = cliWorld();
+  const { cli, dataDir } = w;
 
-  beforeAll(async () => {
-    sb = await startSandbox({ scenario: scenario({ tier: 'TIER_10K' }) });
-    await cli([
-      'account',
-      'connect',
-      '--waba-id',
-      SANDBOX_WABA_ID,
-      '--phone-number-id',
-      SANDBOX_PHONE_NUMBER_ID,
-      '--graph-url',
-      sb.baseUrl,
-    ]);
-    await cli(['templates', 'sync']);
-    const core = createCore({ dataDir, host: 'cli', log: silentLogger });
-    seedContacts(core, 40, { consent: 'utility', tag: 'vip' });
-    await core.close();
-  });
-  afterAll(() => sb.close());
+  beforeAll(() => w.start({ tier: 'TIER_10K', seed: (core) => seedContacts(core, 40, { consent: 'utility', tag: 'vip' }) }));
+  afterAll(() => w.close());
 
   let id = '';
 
   it('create → {"id", …}; bad input exits 2 with a clear message', async () => {
-    const bad = await cli(
-      [
-        'campaign',
-        'create',
-        '--name',
-        'X',
-        '--template',
-        'appointment_reminder',
-        '--language',
-        'en_US',
-        '--audience',
-        'tag:vip',
-        '--param',
-        '1=nickname',
-        '--json',
-      ],
-      2,
-    );
+    const bad = await cli([...createArgs('X', 'appointment_reminder', 'tag:vip', { 1: 'nickname' }), '--json'], 2);
     expect(bad.err.join('\n')).toMatch(/unknown source "nickname"/);
     const missing = await cli(
       ['campaign', 'create', '--name', 'X', '--template', 'no_such', '--language', 'en_US', '--audience', 'all', '--json'],
       2,
     );
     expect(missing.err.join('\n')).toMatch(/not among the synced templates/);
-    const c = await cli([
-      'campaign',
-      'create',
-      '--name',
-      'VIP reminders',
-      '--template',
-      'appointment_reminder',
-      '--language',
-      'en_US',
-      '--audience',
-      'tag:vip',
-      '--param',
-      '1=first_name|"friend"',
-      '--param',
-      '2="Tel Aviv"',
-      '--param',
-      '3="May 12"',
-      '--rate',
-      '500',
-      '--json',
-    ]);
+    const c = await cli([...createArgs('VIP reminders', 'appointment_reminder', 'tag:vip', REMINDER), '--rate', '500', '--json']);
     expect(c.out).toHaveLength(1);
     const json = JSON.parse(c.out[0]!) as { id: string; state: string };
     expect(json.id).toMatch(/^cmp_/);
@@ -155,7 +79,7 @@ describe('pacer campaign / run (cli.md JSON keys)', () => {
     const lines = raw.subarray(3).toString('utf8').trim().split('\n');
     expect(lines).toHaveLength(41);
     expect(lines[0]).toMatch(/^id,contact_id,phone,country,state/);
-    expect(sb.stats().duplicates.same_callback_data).toBe(0);
+    expect(w.sandbox.stats().duplicates.same_callback_data).toBe(0);
     await cli(['campaign', 'pause', id], 1);
   });
 });

@@ -7,21 +7,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../electron/core/cli/index';
-import type { CliIo } from '../../../electron/core/cli/io';
-import { createCore } from '../../../electron/core/index';
-import { silentLogger } from '../../../electron/core/log';
 import { FakeClock } from '../../../electron/core/clock';
-import {
-  SANDBOX_ACCESS_TOKEN,
-  SANDBOX_PHONE_NUMBER_ID,
-  SANDBOX_WABA_ID,
-  startSandbox,
-  type MessageRecord,
-  type SandboxHandle,
-} from '../../../electron/core/sandbox/index';
+import type { MessageRecord } from '../../../electron/core/sandbox/index';
 import { tempDataDir } from '../../support/harness';
-import { ok, phoneOf, runUntilDone, scenario, seedContacts, world, type World } from './helpers';
+import { cliWorld, createArgs, ok, phoneOf, runUntilDone, seedContacts, world, type World } from './helpers';
 
 /** A real (tiny) JPEG: SOI, APP0/JFIF, and EOI — what matters here is the signature and the bytes. */
 const JPEG = Buffer.concat([
@@ -43,63 +32,25 @@ function file(name: string, bytes: Buffer): string {
 const headerOf = (m: MessageRecord) => m.rendered?.header ?? null;
 
 describe('pacer campaign create --header-media FILE (sandbox)', () => {
-  let sb: SandboxHandle;
-  const dataDir = tempDataDir();
-  const env = { PACER_ACCESS_TOKEN: SANDBOX_ACCESS_TOKEN };
-  const cli = async (args: string[], expectCode = 0) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), env, untilSignal: () => new Promise(() => {}) };
-    const code = await runCli(['--data-dir', dataDir, ...args], io);
-    expect(code, err.join('\n')).toBe(expectCode);
-    return { out: out.join('\n'), err: err.join('\n') };
-  };
+  const w = cliWorld();
+  const { cli, dataDir } = w;
 
-  beforeAll(async () => {
-    sb = await startSandbox({ scenario: scenario({ tier: 'TIER_10K' }) });
-    await cli([
-      'account',
-      'connect',
-      '--waba-id',
-      SANDBOX_WABA_ID,
-      '--phone-number-id',
-      SANDBOX_PHONE_NUMBER_ID,
-      '--graph-url',
-      sb.baseUrl,
-    ]);
-    await cli(['templates', 'sync']);
-    const core = createCore({ dataDir, host: 'cli', log: silentLogger });
-    seedContacts(core, 5, { consent: 'marketing', tag: 'spring' });
-    await core.close();
-  });
-  afterAll(() => sb.close());
+  beforeAll(() => w.start({ tier: 'TIER_10K', seed: (core) => seedContacts(core, 5, { consent: 'marketing', tag: 'spring' }) }));
+  afterAll(() => w.close());
 
   it('uploads the image once and every send carries its media id in the header parameter', async () => {
     const image = file('tent.jpg', JPEG);
     const created = JSON.parse(
       (
         await cli([
-          'campaign',
-          'create',
-          '--name',
-          'Spring',
-          '--template',
-          'spring_sale',
-          '--language',
-          'en_US',
-          '--audience',
-          'tag:spring',
-          '--param',
-          'first_name=first_name|"friend"',
-          '--param',
-          'discount="20%"',
-          '--param',
-          'end_date="April 30"',
-          '--header-media',
-          image,
-          '--json',
+          ...createArgs('Spring', 'spring_sale', 'tag:spring', {
+            first_name: 'first_name|"friend"',
+            discount: '"20%"',
+            end_date: '"April 30"',
+          }),
+          ...['--header-media', image, '--json'],
         ])
-      ).out,
+      ).out.join('\n'),
     ) as {
       id: string;
       header_media: { id: string; file_name: string; mime_type: string; size: number; sha256: string; uploaded_at: number };
@@ -114,7 +65,7 @@ describe('pacer campaign create --header-media FILE (sandbox)', () => {
     expect(media.id).toMatch(/^7\d+$/);
     await cli(['campaign', 'start', created.id]);
     await cli(['run', '--until-idle', '--webhook-port', '0', '--json']);
-    const sends = sb.messages().filter((m) => m.template?.name === 'spring_sale');
+    const sends = w.sandbox.messages().filter((m) => m.template?.name === 'spring_sale');
     expect(sends).toHaveLength(5);
     for (const m of sends) expect(headerOf(m)).toEqual({ format: 'IMAGE', id: media.id });
     expect(sends.map((m) => `+${m.wa_id}`).sort()).toEqual([0, 1, 2, 3, 4].map(phoneOf).sort());
@@ -126,28 +77,13 @@ describe('pacer campaign create --header-media FILE (sandbox)', () => {
     const fake = file('photo.jpg', Buffer.from('GIF89a not really'));
     const r = await cli(
       [
-        'campaign',
-        'create',
-        '--name',
-        'X',
-        '--template',
-        'spring_sale',
-        '--language',
-        'en_US',
-        '--audience',
-        'all',
-        '--param',
-        'first_name=first_name|"friend"',
-        '--param',
-        'discount="1"',
-        '--param',
-        'end_date="x"',
+        ...createArgs('X', 'spring_sale', 'all', { first_name: 'first_name|"friend"', discount: '"1"', end_date: '"x"' }),
         '--header-media',
         fake,
       ],
       2,
     );
-    expect(r.err).toMatch(/photo\.jpg is not a JPEG or PNG image, an MP4\/3GP video or a PDF document/);
+    expect(r.err.join('\n')).toMatch(/photo\.jpg is not a JPEG or PNG image, an MP4\/3GP video or a PDF document/);
   });
 });
 

@@ -1,73 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../electron/core/cli/index';
-import type { CliIo } from '../../../electron/core/cli/io';
-import { createCore } from '../../../electron/core/index';
-import { silentLogger } from '../../../electron/core/log';
-import {
-  SANDBOX_ACCESS_TOKEN,
-  SANDBOX_PHONE_NUMBER_ID,
-  SANDBOX_WABA_ID,
-  startSandbox,
-  type SandboxHandle,
-} from '../../../electron/core/sandbox/index';
 import type { CampaignPlan, CampaignSummary } from '../../../shared/contract/campaigns';
-import { tempDataDir } from '../../support/harness';
-import { scenario, seedContacts } from './helpers';
+import { cliWorld, createArgs, seedContacts } from './helpers';
 
 /** `pacer campaign create … --repeat daily|weekly --days --at HH:MM --tz --until --occurrences` (optional flags only). */
 describe('pacer campaign create --repeat', () => {
-  let sb: SandboxHandle;
-  const dataDir = tempDataDir();
-  const cli = async (args: string[], expectCode = 0) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = {
-      out: (t) => out.push(t),
-      err: (t) => err.push(t),
-      env: { PACER_ACCESS_TOKEN: SANDBOX_ACCESS_TOKEN },
-      untilSignal: () => new Promise(() => {}),
-    };
-    const code = await runCli(['--data-dir', dataDir, ...args], io);
-    expect(code, err.join('\n')).toBe(expectCode);
-    return { out, err };
-  };
-  const base = [
-    'campaign',
-    'create',
-    '--name',
-    'Weekly VIP',
-    '--template',
-    'appointment_reminder',
-    '--language',
-    'en_US',
-    '--audience',
-    'tag:vip',
-    '--param',
-    '1=first_name|"friend"',
-    '--param',
-    '2="Tel Aviv"',
-    '--param',
-    '3="May 12"',
-  ];
+  const w = cliWorld();
+  const { cli } = w;
+  const base = createArgs('Weekly VIP', 'appointment_reminder', 'tag:vip', { 1: 'first_name|"friend"', 2: '"Tel Aviv"', 3: '"May 12"' });
 
-  beforeAll(async () => {
-    sb = await startSandbox({ scenario: scenario() });
-    await cli([
-      'account',
-      'connect',
-      '--waba-id',
-      SANDBOX_WABA_ID,
-      '--phone-number-id',
-      SANDBOX_PHONE_NUMBER_ID,
-      '--graph-url',
-      sb.baseUrl,
-    ]);
-    await cli(['templates', 'sync']);
-    const core = createCore({ dataDir, host: 'cli', log: silentLogger });
-    seedContacts(core, 5, { consent: 'utility', tag: 'vip' });
-    await core.close();
-  });
-  afterAll(() => sb.close());
+  beforeAll(() => w.start({ seed: (core) => seedContacts(core, 5, { consent: 'utility', tag: 'vip' }) }));
+  afterAll(() => w.close());
 
   it('creates a weekly series, plans its next occurrences, starts it and lists it with the next run', async () => {
     const c = await cli([

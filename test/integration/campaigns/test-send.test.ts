@@ -1,19 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../electron/core/cli/index';
-import type { CliIo } from '../../../electron/core/cli/io';
-import { createCore, type Core } from '../../../electron/core/index';
-import { silentLogger } from '../../../electron/core/log';
+import type { Core } from '../../../electron/core/index';
 import { placeHold } from '../../../electron/core/contacts/holds';
-import {
-  SANDBOX_ACCESS_TOKEN,
-  SANDBOX_PHONE_NUMBER_ID,
-  SANDBOX_WABA_ID,
-  startSandbox,
-  type SandboxHandle,
-} from '../../../electron/core/sandbox/index';
+import { SANDBOX_PHONE_NUMBER_ID } from '../../../electron/core/sandbox/index';
 import type { CampaignDraft, TestSendOutcome, TestSendResult } from '../../../shared/contract/campaigns';
 import { tempDataDir } from '../../support/harness';
-import { ok, scenario, seedContacts, utilityDraft, world, type World } from './helpers';
+import { cliWorld, createArgs, ok, scenario, seedContacts, utilityDraft, world, type World } from './helpers';
 
 /*
  * A test send is a real message: each typed number passes a campaign recipient's gates, against the
@@ -206,59 +197,19 @@ describe('test send: every number through the gates of a campaign recipient', ()
 });
 
 describe('pacer campaign test', () => {
-  let sb: SandboxHandle;
-  const dataDir = tempDataDir('pacer-test-send-cli-');
-  const env = { PACER_ACCESS_TOKEN: SANDBOX_ACCESS_TOKEN };
-  const cli = async (args: string[], expectCode = 0) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), env, untilSignal: () => new Promise(() => {}) };
-    const code = await runCli(['--data-dir', dataDir, ...args], io);
-    expect(code, err.join('\n')).toBe(expectCode);
-    return { out, err };
-  };
+  const w = cliWorld(tempDataDir('pacer-test-send-cli-'));
+  const { cli } = w;
   let id = '';
 
   beforeAll(async () => {
-    sb = await startSandbox({ scenario: scenario({ tier: 'TIER_2K' }) });
-    await cli([
-      'account',
-      'connect',
-      '--waba-id',
-      SANDBOX_WABA_ID,
-      '--phone-number-id',
-      SANDBOX_PHONE_NUMBER_ID,
-      '--graph-url',
-      sb.baseUrl,
-    ]);
-    await cli(['templates', 'sync']);
-    const core = createCore({ dataDir, host: 'cli', log: silentLogger });
-    await seedCases(core);
-    await core.close();
+    await w.start({ tier: 'TIER_2K', seed: seedCases });
     const c = await cli([
-      'campaign',
-      'create',
-      '--name',
-      'Spring',
-      '--template',
-      'spring_sale',
-      '--language',
-      'en_US',
-      '--audience',
-      'all',
-      '--param',
-      'first_name=first_name|"there"',
-      '--param',
-      'discount="20%"',
-      '--param',
-      'end_date="April 30"',
-      '--header-media',
-      'https://example.com/tents.jpg',
-      '--json',
+      ...createArgs('Spring', 'spring_sale', 'all', { first_name: 'first_name|"there"', discount: '"20%"', end_date: '"April 30"' }),
+      ...['--header-media', 'https://example.com/tents.jpg', '--json'],
     ]);
     id = (JSON.parse(c.out[0]!) as { id: string }).id;
   });
-  afterAll(() => sb.close());
+  afterAll(() => w.close());
 
   it("prints each number's outcome with the reason and exits 1 when any was refused", async () => {
     const r = await cli(
@@ -275,7 +226,7 @@ describe('pacer campaign test', () => {
     expect(lines[5]).toMatch(/refused no_consent — /);
     expect(lines[6]).toMatch(/^not-a-number {2}refused invalid_number — /);
     expect(r.err.join('\n')).toMatch(/6 of 7 number\(s\) not sent/);
-    expect(sb.messages().map((m) => m.wa_id)).toEqual(['972502345678']);
+    expect(w.sandbox.messages().map((m) => m.wa_id)).toEqual(['972502345678']);
   });
 
   it('--json has the outcome per number; --i-have-consent sends to a number without opt-in; all sent exits 0', async () => {

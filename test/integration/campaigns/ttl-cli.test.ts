@@ -3,64 +3,22 @@
  * Sandbox: stored as options.ttl in seconds, shown by `campaign plan`, bad durations exit 2.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../electron/core/cli/index';
-import type { CliIo } from '../../../electron/core/cli/io';
-import { createCore } from '../../../electron/core/index';
-import { silentLogger } from '../../../electron/core/log';
-import {
-  SANDBOX_ACCESS_TOKEN,
-  SANDBOX_PHONE_NUMBER_ID,
-  SANDBOX_WABA_ID,
-  startSandbox,
-  type SandboxHandle,
-} from '../../../electron/core/sandbox/index';
-import { tempDataDir } from '../../support/harness';
-import { scenario, seedContacts } from './helpers';
+import { cliWorld, createArgs, seedContacts } from './helpers';
 
 describe('pacer campaign create --ttl', () => {
-  let sb: SandboxHandle;
-  const dataDir = tempDataDir();
-  const cli = async (args: string[], expectCode = 0) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = {
-      out: (t) => out.push(t),
-      err: (t) => err.push(t),
-      env: { PACER_ACCESS_TOKEN: SANDBOX_ACCESS_TOKEN },
-      untilSignal: () => new Promise(() => {}),
-    };
-    const code = await runCli(['--data-dir', dataDir, ...args], io);
-    expect(code, err.join('\n')).toBe(expectCode);
-    return { out, err };
-  };
+  const w = cliWorld();
+  const { cli } = w;
   const create = (ttl: string, expectCode = 0) =>
     cli(
       [
-        ...['campaign', 'create', '--name', 'Flash', '--template', 'spring_sale', '--language', 'en_US', '--audience', 'all'],
-        ...['--param', 'first_name=first_name', '--param', 'discount="20%"', '--param', 'end_date="April 30"'],
+        ...createArgs('Flash', 'spring_sale', 'all', { first_name: 'first_name', discount: '"20%"', end_date: '"April 30"' }),
         ...['--header-media', 'https://example.test/tent.jpg', '--ttl', ttl, '--json'],
       ],
       expectCode,
     );
 
-  beforeAll(async () => {
-    sb = await startSandbox({ scenario: scenario({ tier: 'TIER_10K' }) });
-    await cli([
-      'account',
-      'connect',
-      '--waba-id',
-      SANDBOX_WABA_ID,
-      '--phone-number-id',
-      SANDBOX_PHONE_NUMBER_ID,
-      '--graph-url',
-      sb.baseUrl,
-    ]);
-    await cli(['templates', 'sync']);
-    const core = createCore({ dataDir, host: 'cli', log: silentLogger });
-    seedContacts(core, 5, { consent: 'marketing' });
-    await core.close();
-  });
-  afterAll(() => sb.close());
+  beforeAll(() => w.start({ tier: 'TIER_10K', seed: (core) => seedContacts(core, 5, { consent: 'marketing' }) }));
+  afterAll(() => w.close());
 
   it('stores the TTL in seconds and the plan shows it', async () => {
     const c = await create('1h30m');

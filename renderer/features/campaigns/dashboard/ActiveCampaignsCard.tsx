@@ -6,14 +6,21 @@ import { useStore } from '../../../store';
 import { CampaignStateBadge } from '../badges';
 import { ProgressBar } from '../ProgressBar';
 import { useCampaignFormat, useLiveCounts } from '../format';
+import { startOf, useCampaignTime } from '../campaignTimes';
 import '../campaigns.css';
 
 const ACTIVE = new Set(['running', 'paused', 'scheduled']);
 
 /** One active campaign; a series shows the progress of its occurrence that is sending, if any. */
 function ActiveRow({ c, sending }: { c: CampaignSummary; sending: CampaignSummary | undefined }) {
+  const { t } = useTranslation('campaigns');
   const open = useStore((s) => s.openCampaigns);
   const live = useLiveCounts(sending ?? c);
+  // Its start (or next run) in the schedule's zone, as the list and the campaign's page show it.
+  const at = useCampaignTime(c.schedule);
+  // A series: its next run (its occurrences have their own pages); a campaign: its start.
+  const next = c.series ? (c.series.next_run_at ?? null) : null;
+  const start = c.series ? null : startOf(c);
   return (
     <li data-testid="active-campaign" data-id={c.id}>
       <div className="card-title">
@@ -23,6 +30,15 @@ function ActiveRow({ c, sending }: { c: CampaignSummary; sending: CampaignSummar
         <CampaignStateBadge state={live.state} />
       </div>
       <ProgressBar counts={live.counts} total={live.total} compact />
+      {start ? (
+        <span className="small muted" data-testid="active-campaign-when" data-at={start.at}>
+          {t(start.started ? 'dashboard.startedAt' : 'dashboard.startsAt', { when: at(start.at) })}
+        </span>
+      ) : next ? (
+        <span className="small muted" data-testid="active-campaign-when" data-at={next}>
+          {t('series.listNext', { when: at(next) })}
+        </span>
+      ) : null}
     </li>
   );
 }

@@ -24,6 +24,7 @@ import { RetargetCard } from './RetargetCard';
 import { PaceCard } from './PaceCard';
 import { OccurrenceBanner, SeriesDetail } from './SeriesDetail';
 import { useThrottledRefresh } from './useThrottledRefresh';
+import { useFigureKey, useFollowingRead } from './useFollowingRead';
 import { useCostAndClicks } from '../pricing/useCostAndClicks';
 import { CostCard } from '../pricing/CostCard';
 
@@ -135,15 +136,19 @@ export function CampaignDetail({ id }: { id: string }) {
     version,
     1500,
   );
-  // The chart reads every ledger row (~0.4 s for 100,000 in the core): refresh it less often on big campaigns.
-  const size = progress?.total ?? 0;
-  const [timeline] = useThrottledRefresh(
+  // The chart and the cost follow the funnel: read again on each pushed progress of this campaign
+  // (the store's campaignProgress[id], fed by store/events.ts — the funnel's own figures) and on each
+  // change of the campaign, one read at a time, spaced by what a read of its ledger costs
+  // (followingReader.ts: ~2 ms for a few dozen rows, 8 s for 100,000).
+  const figures = useFigureKey(progress, campaign?.updated_at);
+  const rows = progress?.total ?? campaign?.total ?? 0;
+  const timeline = useFollowingRead(
     useCallback(async () => {
       const r = await api.call('campaigns:timeline', { id, buckets: 60 });
       return r.ok ? r.value : null;
     }, [id]),
-    version,
-    size > 50_000 ? 20_000 : size > 10_000 ? 8_000 : 3_000,
+    figures,
+    rows,
   );
   const [buttons] = useThrottledRefresh(
     useCallback(async () => {
@@ -153,7 +158,7 @@ export function CampaignDetail({ id }: { id: string }) {
     version,
     5000,
   );
-  const { cost, clicks } = useCostAndClicks(id, version);
+  const { cost, clicks } = useCostAndClicks(id, figures, rows);
   // Every time on this page in the schedule's zone (the one its start is shown in), so an estimated
   // end never reads earlier than the start: the computer's zone only when the schedule names none.
   const z = useZonedFormat(campaign?.schedule.tz);

@@ -68,7 +68,7 @@ export function FunnelChart({ points, forecast, total }: { points: TimelinePoint
       <figcaption>
         <ul className="cmp-legend small">
           {SERIES.map((s) => (
-            <li key={s}>
+            <li key={s} data-testid={`chart-${s}`} data-value={last[s]}>
               <span className={`sw ${s}`} aria-hidden />
               {t(`funnel.${s}`)} <span className="muted">{f.number(last[s])}</span>
             </li>

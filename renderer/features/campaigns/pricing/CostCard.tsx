@@ -29,7 +29,7 @@ export function CostCard({ cost }: { cost: CampaignCostReport }) {
           )}
         </dd>
         <dt>{t('pricing.actual')}</dt>
-        <dd data-testid="cost-actual" data-amount={cost.actual.amount ?? ''}>
+        <dd data-testid="cost-actual" data-amount={cost.actual.amount ?? ''} data-charged={cost.actual.charged}>
           <strong>{cost.actual.charged === 0 && cost.actual.amount === null ? '—' : money(cost.actual.amount)}</strong>
           <span className="small muted"> · {t('pricing.charged', { count: cost.actual.charged, n: f.number(cost.actual.charged) })}</span>
         </dd>
