@@ -445,7 +445,9 @@ function merge(
   // A big load into the word index: FTS5's automatic merging of its segments, done a little at every
   // insert, is switched off while it runs (measured: the index's inserts take ~45 % less time) and
   // back on at the end, in the same transaction; later inserts then merge those segments bit by bit.
-  const bulkIndex = indexComplete && staged >= BULK_INDEX_ROWS ? suspendAutomerge(db) : null;
+  // (PACER_IMPORT_FTS_AUTOMERGE=keep: the benchmark's side-by-side comparison.)
+  const bulkIndex =
+    indexComplete && staged >= BULK_INDEX_ROWS && process.env.PACER_IMPORT_FTS_AUTOMERGE !== 'keep' ? suspendAutomerge(db) : null;
   for (const step of steps) {
     for (let from = 1; from <= staged; from += MERGE_CHUNK) {
       const to = Math.min(staged, from + MERGE_CHUNK - 1);
