@@ -8,6 +8,7 @@
  * is a sum of per-row differences, each with its reason (`reconcile`, property-tested:
  * estimate + Σ differences = actual).
  */
+import type { CostRow } from './store/pricing';
 import type { Db } from '../db/connection';
 import type { StatusEvent } from '../webhooks/events';
 import type { CampaignCostReport, CostDifferenceCode, RateCardInfo } from '../../../shared/contract/pricing';
@@ -50,17 +51,7 @@ export function recordPricing(db: Db, rowId: number, pricing: StatusEvent['prici
   });
 }
 
-export interface CostRow {
-  state: string;
-  est_category: string | null;
-  est_rate: number | null;
-  est_currency: string | null;
-  pricing_billable: number | null;
-  pricing_category: string | null;
-  pricing_type: string | null;
-  cost_rate: number | null;
-  cost_currency: string | null;
-}
+export type { CostRow };
 
 const AWAITING = new Set(['pending', 'sending', 'accepted', 'sent']);
 const DELIVERED = new Set(['delivered', 'read']);

@@ -2,10 +2,10 @@
  * A campaign as the sender sees it: the stored definition plus what is derived from it (compiled
  * parameter mapping, send rules, defaults). Built from a `campaigns` row.
  */
-import { phoneHashKey } from './store/campaigns';
+import { phoneHashKey, type CampaignRow } from './store/campaigns';
 import crypto from 'node:crypto';
 import type { Db } from '../db/connection';
-import type { CampaignOptions, CampaignSchedule, CampaignState, PauseReason } from '../../../shared/contract/campaigns';
+import type { CampaignOptions, CampaignSchedule, CampaignState } from '../../../shared/contract/campaigns';
 import { compileMapping, type CompiledMapping } from './params';
 import { parseWindow, type SendRules } from './send-window';
 import type { TemplateInfo } from './ports';
@@ -13,33 +13,7 @@ import { consentCategoryOf, type ConsentCategory } from './ports';
 import { DEFAULT_MPS } from './throttle';
 import { sendByOf } from '../../../shared/message-ttl';
 
-export interface CampaignRow {
-  id: string;
-  name: string;
-  state: CampaignState;
-  template_name: string;
-  template_language: string;
-  template_category: string | null;
-  audience: string;
-  params: string;
-  header_media: string | null;
-  phone_number_id: string | null;
-  schedule: string;
-  options: string;
-  pause_reason: PauseReason | null;
-  pause_detail: string | null;
-  auto_resume: number;
-  duplicated_from: string | null;
-  created_at: number;
-  updated_at: number;
-  started_at: number | null;
-  finished_at: number | null;
-  materialized_at: number | null;
-  /** Recurring campaigns (migration 0008): the series of an occurrence, when it was due, a series' next occurrence. */
-  series_id: string | null;
-  occurrence_at: number | null;
-  next_run_at: number | null;
-}
+export type { CampaignRow };
 
 export const DEFAULTS = {
   margin: 0.1,

@@ -1,4 +1,19 @@
-import type { Durability } from './inbox';
+/**
+ * 'full': the commit that precedes a 200 is fsynced (survives power loss, not only a crash of
+ * Pacer). 'normal': WAL with synchronous=NORMAL (survives a crash of the process; a power cut may
+ * lose the last commits). bench:webhooks measures both.
+ */
+export type Durability = 'full' | 'normal';
+
+/** Where a webhook body came from. */
+export type InboxSource = 'direct' | 'relay' | 'test';
+
+export interface InboxItem {
+  body: Buffer;
+  source: InboxSource;
+  /** Set for events that can arrive twice from the same upstream (the relay's event id). */
+  sourceId?: string | null;
+}
 
 /** What the inbox writer thread is started with (its workerData). */
 export interface WriterData {

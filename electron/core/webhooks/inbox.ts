@@ -1,16 +1,10 @@
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
+import type { Durability, InboxItem, InboxSource } from './inbox-writer-protocol';
 import type { Clock } from '../clock';
 import { storeKeyOf, type Db } from '../db/connection';
 import { InboxWriterThread } from './writer-thread';
 
-export type InboxSource = 'direct' | 'relay' | 'test';
-
-export interface InboxItem {
-  body: Buffer;
-  source: InboxSource;
-  /** Set for events that can arrive twice from the same upstream (the relay's event id). */
-  sourceId?: string | null;
-}
+export type { InboxItem, InboxSource };
 
 export interface InboxRow {
   id: number;
@@ -26,12 +20,7 @@ export interface InboxCounts {
   failed: number;
 }
 
-/**
- * 'full': the commit that precedes a 200 is fsynced (survives power loss, not only a crash of
- * Pacer). 'normal': WAL with synchronous=NORMAL (survives a crash of the process; a power cut may
- * lose the last commits). bench:webhooks measures both.
- */
-export type Durability = 'full' | 'normal';
+export type { Durability };
 
 interface Waiter {
   item: InboxItem;

@@ -1,8 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { workerScript as threadScript, type WorkerScript } from '../threads/worker-script';
-import type { Durability, InboxItem } from './inbox';
-import type { AppendMessage, FromWriter, ToWriter, WriterData } from './inbox-writer-protocol';
+import type { AppendMessage, Durability, FromWriter, InboxItem, ToWriter, WriterData } from './inbox-writer-protocol';
 
 /**
  * The inbox's committer on its own thread, with its own connection to the same database file.

@@ -6,6 +6,7 @@ import { api } from '../../api/client';
 import { useStore } from '../../store';
 import { useFormat } from './format';
 import { Modal } from './Modal';
+import { errorText } from '../../i18n/errorText';
 
 type BulkAction = 'tag' | 'untag' | 'opt-out' | 'delete';
 
@@ -44,7 +45,7 @@ export function BulkBar({ total }: { total: number }) {
     setBusy(true);
     const r = await api.call('contacts:bulk', { action, tag: withTag, ...target, confirm: false });
     setBusy(false);
-    if (!r.ok) return toast('error', r.message);
+    if (!r.ok) return toast('error', errorText(r));
     setPending({ action, tag: withTag, matched: r.value.matched });
   };
   const applyPending = async () => {
@@ -54,7 +55,7 @@ export function BulkBar({ total }: { total: number }) {
     setBusy(false);
     setPending(null);
     setTagOpen(false);
-    if (!r.ok) return toast('error', r.message);
+    if (!r.ok) return toast('error', errorText(r));
     toast('success', t(`bulk.done.${pending.action}`, { count: r.value.affected, formatted: f.n(r.value.affected), tag: pending.tag }));
     clearSelection();
     changed();

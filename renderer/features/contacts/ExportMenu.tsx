@@ -5,6 +5,7 @@ import type { ContactFilter } from '../../../shared/contract/contacts';
 import { api } from '../../api/client';
 import { useStore } from '../../store';
 import { downloadFile } from './format';
+import { errorText } from '../../i18n/errorText';
 
 const FORMATS = ['csv', 'xlsx', 'json'] as const;
 
@@ -22,7 +23,7 @@ export function ExportMenu() {
     const target = !selectAllMatching && selectedIds.size > 0 ? { ids: [...selectedIds] } : { filter: contactsFilter as ContactFilter };
     const r = await api.call('contacts:export', { format, ...target });
     setBusy(false);
-    if (!r.ok) return toast('error', r.message);
+    if (!r.ok) return toast('error', errorText(r));
     const body = r.value.encoding === 'base64' ? Uint8Array.from(atob(r.value.content), (c) => c.charCodeAt(0)) : r.value.content;
     downloadFile(r.value.fileName, body, r.value.mime);
   };

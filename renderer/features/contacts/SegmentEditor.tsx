@@ -30,6 +30,7 @@ import {
   type RuleField,
   type RuleRow,
 } from './segmentRules';
+import { errorText } from '../../i18n/errorText';
 
 /** The most conditions one segment may hold (the contract's limit). */
 const MAX_RULES = 50;
@@ -123,7 +124,7 @@ export function SegmentEditor({
     setBusy(false);
     if (!r.ok) {
       if (r.code === 'conflict') setNameError('nameTaken');
-      else toast('error', r.message);
+      else toast('error', errorText(r));
       return;
     }
     toast('success', t('segments.saved', { name: r.value.name }));

@@ -7,6 +7,7 @@ import { useStore } from '../../store';
 import { useFormat } from './format';
 import { Modal } from './Modal';
 import { SegmentEditor } from './SegmentEditor';
+import { errorText } from '../../i18n/errorText';
 
 /** The current tag / consent / country filter as segment conditions (search is not a rule). */
 function filterConditions(filter: { tag?: string; consent?: string; consentCategory?: string; country?: string }): SegmentCondition[] {
@@ -53,7 +54,7 @@ export function SegmentsMenu() {
     setBusy(true);
     const r = await api.call('segments:save', { name: name.trim(), rule: { match: 'all', conditions } });
     setBusy(false);
-    if (!r.ok) return toast('error', r.code === 'conflict' ? t('segments.nameTaken') : r.message);
+    if (!r.ok) return toast('error', r.code === 'conflict' ? t('segments.nameTaken') : errorText(r));
     toast('success', t('segments.saved', { name: r.value.name }));
     setSaveOpen(false);
     setName('');
@@ -194,14 +195,14 @@ function ManageSegments({ onClose, onNew }: { onClose(): void; onNew(): void }) 
 
   const rename = async (s: Segment, name: string) => {
     const r = await api.call('segments:save', { id: s.id, name: name.trim(), rule: s.rule });
-    if (!r.ok) return toast('error', r.code === 'conflict' ? t('segments.nameTaken') : r.message);
+    if (!r.ok) return toast('error', r.code === 'conflict' ? t('segments.nameTaken') : errorText(r));
     setEditing(null);
     await loadFacets();
   };
   const remove = async (s: Segment) => {
     const r = await api.call('segments:delete', { id: s.id });
     setDeleting(null);
-    if (!r.ok) return toast('error', r.message);
+    if (!r.ok) return toast('error', errorText(r));
     toast('success', t('segments.deleted', { name: s.name }));
     if (filter.segment === s.id) setFilter({ segment: undefined });
     await loadFacets();

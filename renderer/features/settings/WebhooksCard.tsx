@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Copy, Send } from 'lucide-react';
 import type { WebhookInfo, WebhookTestResult } from '../../../shared/contract/webhooks';
 import { api } from '../../api/client';
+import { errorText } from '../../i18n/errorText';
 
 type TestState = { kind: 'idle' } | { kind: 'running' } | { kind: 'done'; result: WebhookTestResult } | { kind: 'error'; message: string };
 
@@ -28,7 +29,7 @@ export function WebhooksCard() {
     if (r.ok) {
       setInfo(r.value);
       setLoadError(null);
-    } else setLoadError(r.message);
+    } else setLoadError(errorText(r));
   }, []);
   useEffect(() => void load(), [load]);
 
@@ -45,7 +46,7 @@ export function WebhooksCard() {
   const runTest = async () => {
     setTest({ kind: 'running' });
     const r = await api.call('webhooks:test', {});
-    setTest(r.ok ? { kind: 'done', result: r.value } : { kind: 'error', message: r.message });
+    setTest(r.ok ? { kind: 'done', result: r.value } : { kind: 'error', message: errorText(r) });
     void load();
   };
 

@@ -3,6 +3,7 @@ import type { AccountHistory, AccountStatus, BusinessProfile, ConnectErrorDetail
 import type { InputOf } from '../../../shared/contract';
 import { api } from '../../api/client';
 import type { AppState } from '../index';
+import { errorText } from '../../i18n/errorText';
 
 /** What a failed connect gives the wizard: a message, and the field to put it under when known. */
 export interface ConnectFailure {
@@ -55,7 +56,7 @@ export const createAccountSlice: StateCreator<AppState, [], [], AccountSlice> = 
   async loadAccount() {
     const r = await api.call('account:status', {});
     if (r.ok) set({ account: r.value, accountError: null });
-    else set({ accountError: r.message });
+    else set({ accountError: errorText(r) });
   },
 
   async loadAccountHistory(days = 30) {
@@ -71,7 +72,7 @@ export const createAccountSlice: StateCreator<AppState, [], [], AccountSlice> = 
     const r = await api.call('account:use-sandbox', {});
     set({ accountBusy: null });
     if (!r.ok) {
-      get().toast('error', r.message);
+      get().toast('error', errorText(r));
       return false;
     }
     set({ account: r.value, wizardOpen: false });
@@ -103,7 +104,7 @@ export const createAccountSlice: StateCreator<AppState, [], [], AccountSlice> = 
     // A token problem shows as the blocking banner (from the new status); anything else as a toast.
     await get().loadAccount();
     const tokenBlocked = get().account?.blockers.some((b) => b.startsWith('token_'));
-    if (!tokenBlocked) get().toast('error', r.message);
+    if (!tokenBlocked) get().toast('error', errorText(r));
   },
 
   async disconnectAccount(forgetSecrets) {
@@ -111,19 +112,19 @@ export const createAccountSlice: StateCreator<AppState, [], [], AccountSlice> = 
     const r = await api.call('account:disconnect', { forgetSecrets });
     set({ accountBusy: null });
     if (r.ok) set({ account: r.value, accountHistory: null, profiles: {} });
-    else get().toast('error', r.message);
+    else get().toast('error', errorText(r));
   },
 
   async loadProfile(phoneNumberId) {
     const r = await api.call('account:profile-get', { phoneNumberId });
-    if (!r.ok) return r.message;
+    if (!r.ok) return errorText(r);
     set({ profiles: { ...get().profiles, [phoneNumberId]: r.value } });
     return null;
   },
 
   async updateProfile(phoneNumberId, patch) {
     const r = await api.call('account:profile-update', { phoneNumberId, ...patch });
-    if (!r.ok) return r.message;
+    if (!r.ok) return errorText(r);
     set({ profiles: { ...get().profiles, [phoneNumberId]: r.value } });
     return null;
   },

@@ -4,6 +4,7 @@ import type { Language, Settings, SettingsPatch } from '../../../shared/settings
 import { api, unwrap } from '../../api/client';
 import { applyLanguage, resolveLanguage } from '../../i18n';
 import type { AppState } from '../index';
+import { errorText } from '../../i18n/errorText';
 
 export type Theme = 'light' | 'dark';
 
@@ -75,7 +76,7 @@ export const createAppSlice: StateCreator<AppState, [], [], AppSlice> = (set, ge
     async updateSettings(patch) {
       const r = await api.call('settings:update', patch);
       if (r.ok) await applySettings(r.value);
-      else get().toast('error', r.message);
+      else get().toast('error', errorText(r));
     },
   };
 };

@@ -4,6 +4,7 @@ import type { CampaignAlert, CampaignProgress, CampaignSummary } from '../../../
 import type { CampaignsOverview } from '../../../shared/contract/campaign-reports';
 import { api } from '../../api/client';
 import type { AppState } from '../index';
+import { errorText } from '../../i18n/errorText';
 
 /** Which campaigns screen is open: the list, the builder (new, or editing a saved draft), or one campaign. */
 export type CampaignView = { kind: 'list' } | { kind: 'builder'; id: string | null } | { kind: 'detail'; id: string };
@@ -69,7 +70,7 @@ export const createCampaignsSlice: StateCreator<AppState, [], [], CampaignsSlice
   async loadCampaigns() {
     const r = await api.call('campaigns:list', {});
     if (r.ok) set({ campaigns: r.value, campaignsError: null });
-    else set({ campaignsError: r.message });
+    else set({ campaignsError: errorText(r) });
   },
 
   async loadCampaignsOverview() {
@@ -91,7 +92,7 @@ export const createCampaignsSlice: StateCreator<AppState, [], [], CampaignsSlice
     if (action === 'delete') {
       const r = await api.call('campaigns:delete', { id });
       if (!r.ok) {
-        get().toast('error', r.message);
+        get().toast('error', errorText(r));
         return null;
       }
       await get().loadCampaigns();

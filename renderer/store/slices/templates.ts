@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { TemplateDetail, TemplateSummary, TemplateSyncResult } from '../../../shared/contract/whatsapp';
 import { api } from '../../api/client';
 import type { AppState } from '../index';
+import { errorText } from '../../i18n/errorText';
 
 export interface TemplatesSlice {
   /** null until loaded once. Filters are applied in the page (the list is small: ≤ 6,000 per WABA). */
@@ -41,7 +42,7 @@ export const createTemplatesSlice: StateCreator<AppState, [], [], TemplatesSlice
   async loadTemplates() {
     const r = await api.call('templates:list', {});
     if (r.ok) set({ templates: r.value, templatesError: null });
-    else set({ templatesError: r.message });
+    else set({ templatesError: errorText(r) });
   },
 
   async syncTemplates() {
@@ -50,7 +51,7 @@ export const createTemplatesSlice: StateCreator<AppState, [], [], TemplatesSlice
     const r = await api.call('templates:sync', {});
     set({ syncing: false });
     if (!r.ok) {
-      get().toast('error', r.message);
+      get().toast('error', errorText(r));
       return;
     }
     set({ lastSync: r.value });
@@ -61,7 +62,7 @@ export const createTemplatesSlice: StateCreator<AppState, [], [], TemplatesSlice
   async openTemplate(id) {
     const r = await api.call('templates:get', { id });
     if (r.ok) set({ templateDetail: r.value });
-    else get().toast('error', r.message);
+    else get().toast('error', errorText(r));
   },
 
   closeTemplate: () => set({ templateDetail: null }),

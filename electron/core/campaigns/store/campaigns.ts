@@ -4,7 +4,6 @@
  */
 import type { Db } from '../../db/connection';
 import type { CampaignEvent, CampaignState, PauseReason } from '../../../../shared/contract/campaigns';
-import type { CampaignRow } from '../runtime';
 
 /** The stored columns of a campaign's definition (JSON columns already serialised). */
 export interface DefinitionColumns {
@@ -18,6 +17,35 @@ export interface DefinitionColumns {
   phone_number_id: string | null;
   schedule: string;
   options: string;
+}
+
+/** A row of `campaigns` as stored (campaigns/runtime.ts reads it into a CampaignRuntime). */
+export interface CampaignRow {
+  id: string;
+  name: string;
+  state: CampaignState;
+  template_name: string;
+  template_language: string;
+  template_category: string | null;
+  audience: string;
+  params: string;
+  header_media: string | null;
+  phone_number_id: string | null;
+  schedule: string;
+  options: string;
+  pause_reason: PauseReason | null;
+  pause_detail: string | null;
+  auto_resume: number;
+  duplicated_from: string | null;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  materialized_at: number | null;
+  /** Recurring campaigns (migration 0008): the series of an occurrence, when it was due, a series' next occurrence. */
+  series_id: string | null;
+  occurrence_at: number | null;
+  next_run_at: number | null;
 }
 
 export function campaignById(db: Db, id: string): CampaignRow | undefined {

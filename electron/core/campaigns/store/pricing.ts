@@ -3,9 +3,21 @@
  * start, Meta's pricing object per ledger row, click events and their ledger rows.
  */
 import type { Db } from '../../db/connection';
-import type { CostRow } from '../costs';
 
 /** Each pending row's rate for the category in its market ('*' = any other) at this moment. */
+/** A ledger row's estimate and actual pricing (campaigns/costs.ts reconciles them). */
+export interface CostRow {
+  state: string;
+  est_category: string | null;
+  est_rate: number | null;
+  est_currency: string | null;
+  pricing_billable: number | null;
+  pricing_category: string | null;
+  pricing_type: string | null;
+  cost_rate: number | null;
+  cost_currency: string | null;
+}
+
 export function writeEstimate(db: Db, campaignId: string, category: string, card: string): void {
   db.prepare(
     `UPDATE campaign_recipients SET est_category = ?,

@@ -18,6 +18,7 @@ import { ScheduleSection } from './ScheduleSection';
 import { TemplateSection } from './TemplateSection';
 import { TtlField } from './TtlField';
 import { defaultSource, fromSummary, headerMediaOf, initialState, placeholdersOf, problemsOf, toDraft, type BuilderState } from './draft';
+import { errorText } from '../../../i18n/errorText';
 
 /** Re-plans the unsaved choices ~300 ms after the last change; older answers never overwrite newer ones. */
 function useLivePlan(draft: ReturnType<typeof toDraft>) {
@@ -84,7 +85,7 @@ export function CampaignBuilder({ id }: { id: string | null }) {
       if (r.ok) {
         setState(fromSummary(r.value, templates));
         setSavedState(r.value.state);
-      } else toast('error', r.message);
+      } else toast('error', errorText(r));
       setLoaded(true);
     });
   }, [id, loaded, templates, toast]);
@@ -123,7 +124,7 @@ export function CampaignBuilder({ id }: { id: string | null }) {
     if (savedId && !dirty) return savedId;
     const r = savedId ? await api.call('campaigns:update', { id: savedId, patch: draft }) : await api.call('campaigns:create', draft);
     if (!r.ok) {
-      toast('error', r.message);
+      toast('error', errorText(r));
       return null;
     }
     setSavedId(r.value.id);
@@ -151,7 +152,7 @@ export function CampaignBuilder({ id }: { id: string | null }) {
       } else {
         // A start refused for blockers carries them as codes (details.blockers): shown in the UI language.
         const blockers = r.code === 'conflict' ? (r.details as { blockers?: PlanBlocker[] } | undefined)?.blockers : undefined;
-        toast('error', blockers?.length ? blockers.map((b) => blockerText(t, b)).join(' ') : r.message);
+        toast('error', blockers?.length ? blockers.map((b) => blockerText(t, b)).join(' ') : errorText(r));
       }
     }
     setBusy(null);

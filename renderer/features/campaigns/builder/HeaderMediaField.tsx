@@ -4,6 +4,7 @@ import { FileText, Film, Loader2, Paperclip, X } from 'lucide-react';
 import { api } from '../../../api/client';
 import { useStore } from '../../../store';
 import type { HeaderFile } from './draft';
+import { errorText } from '../../../i18n/errorText';
 
 type Kind = 'IMAGE' | 'VIDEO' | 'DOCUMENT';
 
@@ -69,7 +70,7 @@ export function HeaderMediaField({
       : staged;
     if (staged.ok) void api.call('files:discard', { fileId: staged.value.fileId });
     setBusy(null);
-    if (!r.ok) return setProblem(t('builder.headerUploadFailed', { name: picked.name, message: r.message }));
+    if (!r.ok) return setProblem(t('builder.headerUploadFailed', { name: picked.name, message: errorText(r) }));
     setPreview(kind === 'IMAGE' ? URL.createObjectURL(picked) : null);
     onFile(r.value);
   };

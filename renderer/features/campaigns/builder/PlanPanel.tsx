@@ -13,6 +13,7 @@ import {
 import { api } from '../../../api/client';
 import { useCampaignFormat, useZonedFormat } from '../format';
 import { TtlLine } from './TtlLine';
+import { errorText } from '../../../i18n/errorText';
 
 /** Bidi isolation for names inside a translated sentence (a template name inside Hebrew text). */
 const isolate = (value: string) => `\u2068${value}\u2069`;
@@ -171,7 +172,7 @@ function ExclusionList({ id, reason }: { id: string; reason: ExclusionReason }) 
   const [rows, setRows] = useState<{ phone: string; detail: string | null }[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   if (rows === null && error === null) {
-    void api.call('campaigns:exclusions', { id, reason, limit: 50 }).then((r) => (r.ok ? setRows(r.value.rows) : setError(r.message)));
+    void api.call('campaigns:exclusions', { id, reason, limit: 50 }).then((r) => (r.ok ? setRows(r.value.rows) : setError(errorText(r))));
   }
   if (error) return <p className="small cmp-error">{error}</p>;
   if (!rows) return <p className="small muted">{t('loading')}</p>;

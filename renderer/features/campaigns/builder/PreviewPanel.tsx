@@ -7,6 +7,7 @@ import type { TemplateSummary } from '../../../../shared/contract/whatsapp';
 import { parameterNames, renderTemplate, type RenderValues } from '../../../../shared/templates/render';
 import { api } from '../../../api/client';
 import { TemplatePreview } from '../../templates/TemplatePreview';
+import { errorText } from '../../../i18n/errorText';
 
 /** The core's resolved values (keyed like the mapping) as render values per component. */
 function valuesOf(t: TemplateSummary, params: Record<string, string>): RenderValues {
@@ -43,7 +44,7 @@ export function PreviewPanel({ template, draft }: { template: TemplateSummary | 
           setError(null);
         } else {
           setPreview(null);
-          setError(r.message);
+          setError(errorText(r));
         }
       });
     }, 250);

@@ -6,7 +6,7 @@
 import type { CampaignDraft, CampaignSummary, UploadedHeaderMedia } from '../../../../shared/contract/campaigns';
 import type { TemplateSummary } from '../../../../shared/contract/whatsapp';
 import { splitTerms } from '../../../../shared/campaigns/param-terms';
-import { initialRepeat, repeatFromSummary, repeatProblems, withRepeat, type RepeatState } from '../repeat';
+import { initialRepeat, localZone, repeatFromSummary, repeatProblems, withRepeat, type RepeatState } from '../repeat';
 import { ttlFromSeconds, ttlSeconds, type TtlUnit } from './ttl';
 
 export const CONTACT_FIELDS = ['first_name', 'last_name', 'name', 'phone', 'email'] as const;
@@ -160,8 +160,6 @@ export interface BuilderState {
   /** Over the 24-hour limit: send only what the budget allows at start (options.today_only). */
   todayOnly?: boolean;
 }
-
-export const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 export function initialState(): BuilderState {
   return {

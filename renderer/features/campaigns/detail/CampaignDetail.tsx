@@ -27,6 +27,7 @@ import { useThrottledRefresh } from './useThrottledRefresh';
 import { useFigureKey, useFollowingRead } from './useFollowingRead';
 import { useCostAndClicks } from '../pricing/useCostAndClicks';
 import { CostCard } from '../pricing/CostCard';
+import { errorText } from '../../../i18n/errorText';
 
 /** Watchdog alerts for this campaign, and the standing reason while it is paused automatically. */
 function Alerts({ campaign }: { campaign: CampaignSummary }) {
@@ -195,7 +196,7 @@ export function CampaignDetail({ id }: { id: string }) {
   const resend = async (which: 'failed' | 'uncertain') => {
     const r = await api.call('campaigns:resend', { id, which });
     setAsking(null);
-    if (!r.ok) return toast('error', r.message);
+    if (!r.ok) return toast('error', errorText(r));
     toast(
       'success',
       r.value.not_retryable > 0

@@ -9,6 +9,7 @@ import { RecipientStateBadge } from '../badges';
 import { saveFile, useCampaignFormat } from '../format';
 import type { CampaignReply } from '../../../../shared/contract/replies';
 import { RepliesList, ReplyText } from './RepliesList';
+import { errorText } from '../../../i18n/errorText';
 
 const ROW = 44;
 /** The state select's extra entry: not a ledger state, the "who replied" view. */
@@ -143,7 +144,7 @@ export function RecipientsTable({
       ...(filter.search.trim() ? { search: filter.search.trim() } : {}),
     });
     setExporting(null);
-    if (!r.ok) return toast('error', r.message);
+    if (!r.ok) return toast('error', errorText(r));
     saveFile(r.value);
     toast('success', t('recipients.exported', { count: r.value.rows, n: f.number(r.value.rows), file: r.value.fileName }));
   };

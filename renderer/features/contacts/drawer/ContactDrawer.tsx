@@ -13,6 +13,7 @@ import { OptInDialog } from './OptInDialog';
 import { ContactUserIds } from '../UserIdsCard';
 import { Conversation } from './Conversation';
 import { ConsentEvidenceView } from './ConsentEvidenceView';
+import { errorText } from '../../../i18n/errorText';
 
 /**
  * The contact side panel. It sits at the inline-end edge, so it opens from the right in English
@@ -37,7 +38,7 @@ export function ContactDrawer({ id }: { id: number }) {
     if (r.ok) {
       setDetail(r.value);
       setError(null);
-    } else setError(r.message);
+    } else setError(errorText(r));
   }, [id]);
   useEffect(() => {
     setDetail(null);
@@ -49,7 +50,7 @@ export function ContactDrawer({ id }: { id: number }) {
     setBusy(true);
     const r = await api.call('contacts:opt-out', { contact: { id }, category });
     setBusy(false);
-    if (!r.ok) return toast('error', r.message);
+    if (!r.ok) return toast('error', errorText(r));
     toast('success', t('drawer.optedOut', { category: t(`consent.category.${category}`) }));
     await load();
     changed();
@@ -59,7 +60,7 @@ export function ContactDrawer({ id }: { id: number }) {
     const r = await api.call('contacts:delete', { id });
     setBusy(false);
     setConfirmDelete(false);
-    if (!r.ok) return toast('error', r.message);
+    if (!r.ok) return toast('error', errorText(r));
     const backups = r.value.backups_removed;
     toast('success', backups ? t('drawer.deletedBackups', { count: backups, n: f.n(backups) }) : t('drawer.deleted'));
     close(null);
@@ -69,14 +70,14 @@ export function ContactDrawer({ id }: { id: number }) {
     setBusy(true);
     const r = await api.call('contacts:confirm-number', { id });
     setBusy(false);
-    if (!r.ok) return toast('error', r.message);
+    if (!r.ok) return toast('error', errorText(r));
     toast('success', t('drawer.hold.confirmed'));
     await load();
     changed();
   };
   const exportJson = async () => {
     const r = await api.call('contacts:subject-export', { id });
-    if (!r.ok) return toast('error', r.message);
+    if (!r.ok) return toast('error', errorText(r));
     const safe = (c?.phone ?? String(id)).replace(/[^0-9A-Za-z]/g, '');
     downloadFile(`contact-${safe}.json`, JSON.stringify(r.value, null, 2), 'application/json');
   };

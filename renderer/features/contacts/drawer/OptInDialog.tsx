@@ -4,6 +4,7 @@ import type { ConsentCategory } from '../../../../shared/contract/contacts';
 import { api } from '../../../api/client';
 import { useStore } from '../../../store';
 import { Modal } from '../Modal';
+import { errorText } from '../../../i18n/errorText';
 
 /**
  * Records an opt-in by hand. How consent was given is always asked (it is the evidence); a contact
@@ -40,7 +41,7 @@ export function OptInDialog({
       reason: reason.trim() || undefined,
     });
     setBusy(false);
-    if (!r.ok) return setError(r.message);
+    if (!r.ok) return setError(errorText(r));
     toast('success', t('drawer.optedIn', { category: t(`consent.category.${category}`) }));
     onDone();
   };

@@ -6,6 +6,7 @@ import { api } from '../../../api/client';
 import { useStore } from '../../../store';
 import { downloadFile, useFormat } from '../format';
 import { pageAll, RejectedTable, rejectedCsv } from './ReportView';
+import { errorText } from '../../../i18n/errorText';
 
 /**
  * The recent saved imports, on the wizard's first step: what each did, and the rows it rejected —
@@ -32,7 +33,7 @@ export function ImportHistory() {
   const show = async (e: ImportHistoryEntry) => {
     if (open?.id === e.id) return setOpen(null);
     const r = await api.call('import:rejected', { importId: e.id, limit: 100 });
-    if (!r.ok) return toast('error', r.message);
+    if (!r.ok) return toast('error', errorText(r));
     setOpen({ id: e.id, rows: r.value.rows });
   };
   const download = async (e: ImportHistoryEntry) => {

@@ -4,6 +4,7 @@ import { api } from '../../../api/client';
 import { useStore } from '../../../store';
 import { Modal } from '../Modal';
 import { isUserId } from '../../../../shared/user-id';
+import { errorText } from '../../../i18n/errorText';
 
 /**
  * An erased person asked to be added again: the user types their number (the report never shows
@@ -28,7 +29,7 @@ export function LiftErasureDialog({ onClose, onDone }: { onClose(): void; onDone
       isUserId(id) ? { userId: id, reason: reason.trim() } : { phone: id, reason: reason.trim() },
     );
     setBusy(false);
-    if (!r.ok) return setError(r.message);
+    if (!r.ok) return setError(errorText(r));
     if (!r.value.lifted) return setError(t('import.lift.none'));
     toast('success', t('import.lift.done'));
     onDone();

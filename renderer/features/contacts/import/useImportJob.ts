@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ImportJob, ImportOptions, ImportProgress } from '../../../../shared/contract/contacts';
 import { api } from '../../../api/client';
 import { useStore } from '../../../store';
+import { errorText } from '../../../i18n/errorText';
 
 export interface JobView {
   jobId: string;
@@ -46,7 +47,7 @@ export function useImportJob() {
 
   const start = useCallback(async (options: ImportOptions): Promise<string | null> => {
     const r = await api.call('import:start', options);
-    if (!r.ok) return r.message;
+    if (!r.ok) return errorText(r);
     const { jobId } = r.value;
     current.current = jobId;
     const early = useStore.getState().importFeed[jobId];

@@ -1,5 +1,6 @@
 import type { ContactRow } from '../../../../shared/contract/contacts';
 import type { Result } from '../../../../shared/contract/result';
+import { errorText } from '../../../i18n/errorText';
 
 export const PAGE_SIZE = 200;
 /** Pages kept in memory (≈ 12,000 rows); the least recently used are dropped first. */
@@ -68,7 +69,7 @@ export class RowWindows {
       this.pages.set(p, r.value.rows);
       while (this.pages.size > MAX_PAGES) this.pages.delete(this.pages.keys().next().value as number);
     } else {
-      this.error = r.message;
+      this.error = errorText(r);
       if (this.total === null) this.total = 0;
     }
     this.listeners.forEach((l) => l());
