@@ -16,6 +16,8 @@
  * `attachServices` below, called once by createCore: the router subscriptions (webhook built-ins,
  * campaigns' status handler, the template and account appliers) and the account's hooks.
  */
+import { onContactsMerged } from './contacts/merge-listeners';
+import { skipRowsOfReachedPerson } from './campaigns/one-per-person';
 import { registerMarketingWebhooks } from './whatsapp/mm-status';
 import { recordConsentByUserId } from './contacts/user-ids-store';
 import type { CoreContext } from './context';
@@ -89,6 +91,8 @@ export function attachServices(ctx: CoreContext, s: CoreServices): () => void {
     attachManagementAppliers(s.webhooks.router, { ...templatesWebhookAppliers(s.templates), ...accountWebhookAppliers(s.account) }),
     // MM API: impending category notices and the MM_LITE_TERMS_SIGNED account update (whatsapp/mm-status.ts).
     registerMarketingWebhooks(ctx, s.webhooks.router as never),
+    // Two contacts found to be one person: their waiting rows in a campaign that reached them are skipped.
+    onContactsMerged(ctx.db, (into, at) => void skipRowsOfReachedPerson(ctx.db, into, at)),
   ];
   s.account.setRecipientUsageProvider((now) => uniqueRecipients24h(ctx, now));
   // Webhook events are applied only for the connected WABA: tell the webhook domain when it changes.

@@ -15,46 +15,34 @@
  * contact id they had then; `contactOf` reads the row's contact as it is now.
  */
 import type { Db } from '../db/connection';
+import { onePerPersonLookups, skipWaitingRowsOfReached, type OnePerPersonLookups } from './store/one-per-person';
 
 export const SAME_PERSON = 'same_person';
 
-/** Ledger states in which a row's message reached the person, is on its way, or may have. */
-const REACHED = `('sending', 'accepted', 'sent', 'delivered', 'read', 'uncertain')`;
-
-/** The send gate's lookups, prepared once (they run for every claimed row). */
+/** The send gate's lookups (store/one-per-person.ts), prepared once for a sender. */
 export class OnePerPerson {
-  private readonly current;
-  private readonly reached;
+  private readonly q: OnePerPersonLookups;
 
   constructor(db: Db) {
-    this.current = db.prepare('SELECT contact_id FROM campaign_recipients WHERE id = ?').pluck();
-    this.reached = db.prepare(
-      `SELECT 1 FROM campaign_recipients WHERE contact_id = ? AND campaign_id = ? AND id <> ? AND state IN ${REACHED} LIMIT 1`,
-    );
+    this.q = onePerPersonLookups(db);
   }
 
   /** The row's contact now (a merge may have moved the row); undefined when the row is gone. */
   contactOf(rowId: number): number | null | undefined {
-    return this.current.get(rowId) as number | null | undefined;
+    return this.q.contactOf(rowId);
   }
 
   /** Whether another row of this campaign reached the contact (rows claimed earlier in the same transaction included). */
   reachedBy(campaignId: string, contactId: number, rowId: number): boolean {
-    return this.reached.get(contactId, campaignId, rowId) !== undefined;
+    return this.q.reachedBy(campaignId, contactId, rowId);
   }
 }
 
 /**
  * After a merge moved another contact's ledger rows to `contactId`: its waiting rows in campaigns
  * where another of its rows already reached them end skipped (`same_person`). Answers how many.
+ * Called through the contacts domain's merge listeners (wired in compose.ts).
  */
 export function skipRowsOfReachedPerson(db: Db, contactId: number, at: number): number {
-  return db
-    .prepare(
-      `UPDATE campaign_recipients AS r SET state = 'skipped', skip_reason = '${SAME_PERSON}', updated_at = ?
-       WHERE r.contact_id = ? AND r.state = 'pending' AND EXISTS (
-         SELECT 1 FROM campaign_recipients o
-         WHERE o.contact_id = r.contact_id AND o.campaign_id = r.campaign_id AND o.id <> r.id AND o.state IN ${REACHED})`,
-    )
-    .run(at, contactId).changes;
+  return skipWaitingRowsOfReached(db, contactId, at, SAME_PERSON);
 }

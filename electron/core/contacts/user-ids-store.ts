@@ -28,7 +28,7 @@ import { deleteContact } from './store/contacts';
 import { erasedAt } from '../privacy/store/erasures';
 import { identityKey } from './identity-key';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
-import { skipRowsOfReachedPerson } from '../campaigns/one-per-person';
+import { contactsMerged } from './merge-listeners';
 
 export { identityKey } from './identity-key';
 
@@ -294,8 +294,8 @@ export function mergeUserIdContact(db: Db, from: number, into: number, at: numbe
     db.prepare('UPDATE contact_messages SET contact_id = ? WHERE contact_id = ?').run(into, from);
     db.prepare('UPDATE campaign_recipients SET contact_id = ? WHERE contact_id = ?').run(into, from);
     // One person, one message per campaign: a row of either contact still waiting in a campaign
-    // that already reached the other is not sent (campaigns/one-per-person.ts).
-    skipRowsOfReachedPerson(db, into, at);
+    // that already reached the other is not sent (campaigns/one-per-person.ts listens).
+    contactsMerged(db, into, at);
     db.prepare(
       'INSERT OR IGNORE INTO contact_holds (contact_id, reason, detail, held_at) SELECT ?, reason, detail, held_at FROM contact_holds WHERE contact_id = ?',
     ).run(into, from);
