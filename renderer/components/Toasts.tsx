@@ -10,7 +10,7 @@ export function Toasts() {
     <div className="toasts" role="status" aria-live="polite">
       {toasts.map((toast) => (
         <div key={toast.id} className={`toast ${toast.kind}`} data-testid={`toast-${toast.kind}`}>
-          <span>{toast.text}</span>
+          <span>{typeof toast.text === 'string' ? toast.text : t(toast.text.key, toast.text.params ?? {})}</span>
           <button
             className="btn ghost"
             style={{ color: 'inherit', padding: 2 }}

@@ -64,7 +64,7 @@ export const createCampaignsSlice: StateCreator<AppState, [], [], CampaignsSlice
     set({ campaignAlerts: [alert, ...get().campaignAlerts.filter((a) => !(a.id === alert.id && a.kind === alert.kind))].slice(0, 20) });
     // The name alone said nothing (and in Hebrew read as an English word on its own): say what happened.
     if (alert.kind === 'completed')
-      get().toast('success', i18next.t('campaigns:alerts.completedToast', { name: `\u2068${alert.name}\u2069` }));
+      get().toast('success', { key: 'campaigns:alerts.completedToast', params: { name: `\u2068${alert.name}\u2069` } });
   },
 
   async loadCampaigns() {

@@ -26,10 +26,17 @@ export function routeOf(location: Location): Route {
   return location.page === 'campaign' || location.page === 'builder' ? 'campaigns' : location.page;
 }
 
+/** A toast worded when it shows (a translation key and its values), so it follows a language switch. */
+export interface ToastMessage {
+  key: string;
+  params?: Record<string, unknown>;
+}
+
 export interface Toast {
   id: number;
   kind: 'info' | 'success' | 'error';
-  text: string;
+  /** Text made when the toast was raised, or a message worded each time it is shown. */
+  text: string | ToastMessage;
 }
 
 export interface UiSlice {
@@ -39,7 +46,7 @@ export interface UiSlice {
   go(location: Location): void;
   /** Goes to a page's top level (the sidebar): from a campaign's page, "Campaigns" shows the list. */
   navigate(route: Route): void;
-  toast(kind: Toast['kind'], text: string): void;
+  toast(kind: Toast['kind'], text: Toast['text']): void;
   dismissToast(id: number): void;
 }
 

@@ -185,8 +185,8 @@ export function contactPage(
   const searchOnly = !!w.ftsOnly && !f.tag && !f.consent && !f.country && !f.segment;
   if (searchOnly && by === 'c.id') {
     // A search alone, newest or oldest first: the word index holds the matches in id order, so
-    // it gives the page too, and only the page's rows are read from contacts (a broad name of
-    // thousands of matches read every one of them to sort them: ~180 ms on a million).
+    // it gives the page too, and only the page's rows are read from contacts (rather than every
+    // match, to sort them).
     const total = db.prepare('SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH ?').pluck().get(w.ftsOnly) as number;
     const ids = db
       .prepare(`SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? ORDER BY rowid ${dir} LIMIT ? OFFSET ?`)
