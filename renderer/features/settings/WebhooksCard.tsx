@@ -3,7 +3,6 @@ import { useTranslation } from 'react-i18next';
 import { Copy, Send } from 'lucide-react';
 import type { WebhookInfo, WebhookTestResult } from '../../../shared/contract/webhooks';
 import { api } from '../../api/client';
-import { errorText } from '../../i18n/errorText';
 
 type TestState = { kind: 'idle' } | { kind: 'running' } | { kind: 'done'; result: WebhookTestResult } | { kind: 'error'; message: string };
 
@@ -29,7 +28,7 @@ export function WebhooksCard() {
     if (r.ok) {
       setInfo(r.value);
       setLoadError(null);
-    } else setLoadError(errorText(r));
+    } else setLoadError(r.message); // shown after the translated heading, as the technical detail
   }, []);
   useEffect(() => void load(), [load]);
 
@@ -46,7 +45,8 @@ export function WebhooksCard() {
   const runTest = async () => {
     setTest({ kind: 'running' });
     const r = await api.call('webhooks:test', {});
-    setTest(r.ok ? { kind: 'done', result: r.value } : { kind: 'error', message: errorText(r) });
+    // The core's own words follow the translated heading as the technical detail (why the test could not run).
+    setTest(r.ok ? { kind: 'done', result: r.value } : { kind: 'error', message: r.message });
     void load();
   };
 
