@@ -19,24 +19,8 @@ import { onePerPersonLookups, skipWaitingRowsOfReached, type OnePerPersonLookups
 
 export const SAME_PERSON = 'same_person';
 
-/** The send gate's lookups (store/one-per-person.ts), prepared once for a sender. */
-export class OnePerPerson {
-  private readonly q: OnePerPersonLookups;
-
-  constructor(db: Db) {
-    this.q = onePerPersonLookups(db);
-  }
-
-  /** The row's contact now (a merge may have moved the row); undefined when the row is gone. */
-  contactOf(rowId: number): number | null | undefined {
-    return this.q.contactOf(rowId);
-  }
-
-  /** Whether another row of this campaign reached the contact (rows claimed earlier in the same transaction included). */
-  reachedBy(campaignId: string, contactId: number, rowId: number): boolean {
-    return this.q.reachedBy(campaignId, contactId, rowId);
-  }
-}
+/** The send gate's lookups, prepared once for a sender: contactOf(row), reachedBy(campaign, contact, row). */
+export { onePerPersonLookups, type OnePerPersonLookups };
 
 /**
  * After a merge moved another contact's ledger rows to `contactId`: its waiting rows in campaigns

@@ -27,7 +27,7 @@ import { buildComponents } from './params';
 import { consentCategoryOf, type CampaignPorts, type TemplateInfo } from './ports';
 import { isStrictRefusal, routeFor, type SendRoute } from '../whatsapp/marketing-messages';
 import { skipReasonFor, type SendSkipReason } from './send-gate';
-import { OnePerPerson } from './one-per-person';
+import { onePerPersonLookups, type OnePerPersonLookups } from './one-per-person';
 import { runtimeOf, type CampaignRow, type CampaignRuntime } from './runtime';
 import { allowedAt, effectiveZones, nextAllowedTime } from './send-window';
 import { PairGate, ThroughputLimiter } from './throttle';
@@ -194,7 +194,7 @@ export class Sender {
   /** Prepared once: preparing a statement costs more than running it. */
   private readonly sql: ReturnType<typeof statements>;
   /** One person, one message per campaign, across a merge of their two contacts (one-per-person.ts). */
-  private readonly person: OnePerPerson;
+  private readonly person: OnePerPersonLookups;
 
   constructor(
     private readonly ctx: CoreContext,
@@ -214,7 +214,7 @@ export class Sender {
       maxAttempts: opts.maxAttempts ?? 6,
     };
     this.sql = statements(ctx);
-    this.person = new OnePerPerson(ctx.db);
+    this.person = onePerPersonLookups(ctx.db);
   }
 
   /** Loads the last 24 h of the messaging log and starts the send loop. */

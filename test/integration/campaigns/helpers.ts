@@ -226,3 +226,14 @@ export const createArgs = (name: string, template: string, audience: string, par
   ...['campaign', 'create', '--name', name, '--template', template, '--language', 'en_US', '--audience', audience],
   ...Object.entries(params).flatMap(([k, v]) => ['--param', `${k}=${v}`]),
 ];
+
+/** Polls `fn` (every 20 ms) until `pred` holds; fails after `ms` naming what it waited for and the last value. */
+export async function until<T>(fn: () => T | Promise<T>, pred: (v: T) => boolean, what: string, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (pred(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -13,7 +13,7 @@ import { SANDBOX_PHONE_NUMBER_ID } from '../../../electron/core/sandbox/index';
 import { ensureUserIdContact } from '../../../electron/core/contacts/user-ids-store';
 import { rowIdFromBizOpaque } from '../../../electron/core/campaigns/sender';
 import type { Core } from '../../../electron/core/index';
-import { ok, phoneOf, runUntilDone, scenario, seedContacts, utilityDraft, world, type World } from './helpers';
+import { ok, phoneOf, runUntilDone, scenario, seedContacts, utilityDraft, until, world, type World } from './helpers';
 
 async function adminOf(w: World, path: string, body: unknown): Promise<Record<string, unknown>> {
   const r = await fetch(`${w.sandbox.baseUrl}/__admin/${path}`, {
@@ -24,16 +24,6 @@ async function adminOf(w: World, path: string, body: unknown): Promise<Record<st
   const j = (await r.json()) as Record<string, unknown>;
   if (!r.ok) throw new Error(`${path}: ${JSON.stringify(j)}`);
   return j;
-}
-
-async function until<T>(fn: () => T, pred: (v: T) => boolean, what: string, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (pred(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** Utility consent for a contact, as an import records it. */

@@ -19,7 +19,7 @@ import { silentLogger } from '../../../electron/core/log';
 import { runCli } from '../../../electron/core/cli/index';
 import type { CliIo } from '../../../electron/core/cli/io';
 import { tempDataDir } from '../../support/harness';
-import { ok, phoneOf, scenario, seedContacts, utilityDraft, world, type World } from '../campaigns/helpers';
+import { ok, phoneOf, scenario, seedContacts, utilityDraft, until, world, type World } from '../campaigns/helpers';
 
 let w: World | null = null;
 afterEach(async () => {
@@ -35,16 +35,6 @@ async function admin(path: string, body?: unknown): Promise<Record<string, unkno
   const j = (await r.json()) as Record<string, unknown>;
   if (!r.ok) throw new Error(`${path}: ${JSON.stringify(j)}`);
   return j;
-}
-
-async function until<T>(fn: () => T, pred: (v: T) => boolean, what: string, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (pred(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 type Row = { id: number; phone: string | null; name: string; username: string | null; user_id: string | null };

@@ -14,27 +14,8 @@ import { cutPerson, personIds } from '../../../electron/core/privacy/store/erase
 import { forgottenEvent } from '../../../electron/core/privacy/store/erase-wamids';
 import { erasureHash } from '../../../electron/core/privacy/store/erasures';
 import { maskPhones } from '../../../electron/core/privacy/log-mask';
-import type { Db } from '../../../electron/core/db/connection';
 import { testCore } from '../../support/core';
-
-/** Every value of every table (blobs as UTF-8), for a grep of the whole store. */
-function dump(db: Db): string {
-  const tables = db
-    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'contacts_fts%'")
-    .pluck()
-    .all() as string[];
-  return tables
-    .map((t) =>
-      (db.prepare(`SELECT * FROM "${t}"`).all() as Record<string, unknown>[])
-        .map((r) =>
-          Object.values(r)
-            .map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v)))
-            .join('|'),
-        )
-        .join('\n'),
-    )
-    .join('\n');
-}
+import { dumpStore } from '../../support/store-dump';
 
 interface Person {
   /** Names their message ids in these fixtures (real wamids are base64 and never hold a username). */
@@ -189,10 +170,10 @@ describe('erasing a person named by user id, parent id, username and profile nam
   for (const who of [ORLI, RON]) {
     it(`${who.phone ? 'a phone contact with a user id' : 'a contact known only by user id'}: nothing of theirs in any table; Yossi whole`, async () => {
       const { c, db } = seeded();
-      for (const n of needlesOf(who)) expect(dump(db), n).toContain(n); // the test can fail
+      for (const n of needlesOf(who)) expect(dumpStore(db), n).toContain(n); // the test can fail
       const deleted = await c.call('contacts:delete', { userId: who.userId });
       expect(deleted).toMatchObject({ ok: true, value: { deleted: true } });
-      const after = dump(db);
+      const after = dumpStore(db);
       for (const n of [...needlesOf(who), `wamid.in-${who.tag}`, `wamid.pend-${who.tag}`, ...(who.phone ? [who.phone.slice(1)] : [])])
         expect(after, n).not.toContain(n);
       for (const n of needlesOf(YOSSI)) expect(after, n).toContain(n);

@@ -19,9 +19,9 @@ import {
 import { eraseTraces, scrubForgotten } from '../../../electron/core/privacy/store/erase-traces';
 import { recordErasure } from '../../../electron/core/privacy/store/erasures';
 import { maskPhones } from '../../../electron/core/privacy/log-mask';
-import type { Db } from '../../../electron/core/db/connection';
 import type { WebhookEvent } from '../../../electron/core/webhooks/events';
 import { testCore } from '../../support/core';
+import { dumpStore } from '../../support/store-dump';
 
 /** A wamid shaped like Meta's (and the Sandbox's): base64 of 0x1c 0x18 <len> <digits> … <random id>. */
 function metaWamid(waId: string, rnd = crypto.randomBytes(9).toString('hex').toUpperCase()): string {
@@ -41,25 +41,6 @@ function fragments(digits: string): string[] {
     const b = Buffer.from(digits.slice(skip), 'ascii');
     return b.subarray(0, Math.floor(b.length / 3) * 3).toString('base64');
   });
-}
-
-/** Every value of every table (blobs as UTF-8), for a grep of the whole store. */
-function dump(db: Db): string {
-  const tables = db
-    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'contacts_fts%'")
-    .pluck()
-    .all() as string[];
-  return tables
-    .map((t) =>
-      (db.prepare(`SELECT * FROM "${t}"`).all() as Record<string, unknown>[])
-        .map((r) =>
-          Object.values(r)
-            .map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v)))
-            .join('|'),
-        )
-        .join('\n'),
-    )
-    .join('\n');
 }
 
 describe('the wamid prefix of a number', () => {
@@ -153,14 +134,14 @@ describe('eraseWamids on a real store', () => {
     const hash = recordErasure(db, DANA, 1);
     const subject = subjectOf(db, 0, DANA, hash);
     expect([...subject.wamids].sort()).toEqual([w.sent, w.pending, w.inbound, w.keyOnly, w.bsuid].sort());
-    const before = dump(db);
+    const before = dumpStore(db);
     expect(fragments(waId).some((f) => before.includes(f))).toBe(true); // the grep below can fail
 
     db.transaction(() => {
       eraseTraces(db, subject);
       eraseWamids(db, subject);
     })();
-    const after = dump(db);
+    const after = dumpStore(db);
     for (const f of [
       ...fragments(waId),
       ...Object.entries(w)

@@ -20,19 +20,9 @@ export interface DefinitionColumns {
 }
 
 /** A row of `campaigns` as stored (campaigns/runtime.ts reads it into a CampaignRuntime). */
-export interface CampaignRow {
+export interface CampaignRow extends DefinitionColumns {
   id: string;
-  name: string;
   state: CampaignState;
-  template_name: string;
-  template_language: string;
-  template_category: string | null;
-  audience: string;
-  params: string;
-  header_media: string | null;
-  phone_number_id: string | null;
-  schedule: string;
-  options: string;
   pause_reason: PauseReason | null;
   pause_detail: string | null;
   auto_resume: number;
