@@ -1,15 +1,16 @@
 /**
- * Contact search: a contentless FTS5 word index (names, email, text attributes, phone numbers in
- * E.164, national and reversed-digit forms so both prefixes and suffixes of a number match).
+ * Contact search: a contentless FTS5 word index (names, email, text attributes, phone numbers as
+ * their E.164 digits and reversed digits, so both prefixes and suffixes of a number match; the
+ * national forms are matched at query time, search-phone.ts).
  *
  * Large imports commit first and are indexed afterwards in small chunks (the event loop stays
  * free, and the import is not slowed by index building): contacts above the watermark
  * app_meta 'contacts.fts_upto', and those in contacts_fts_pending (edited), are searched by a scan
  * instead until the indexer reaches them, so search is always complete.
  */
-import { getCountryCallingCode, type CountryCode } from 'libphonenumber-js/max';
 import type { Db } from '../db/connection';
 import type { Logger } from '../log';
+import { nationalPrefixes, storeCallingCodes } from './search-phone';
 
 const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]/;
 const CJK_G = /([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af])/g;
@@ -21,27 +22,24 @@ const splitWords = (s: string): string[] =>
     .split(/[^\p{L}\p{N}\p{M}]+/u)
     .filter(Boolean);
 
-export function phoneForms(e164: string, country: string | null): string[] {
+/**
+ * The words a phone number is indexed under: its E.164 digits and 'r' + its reversed digits. The
+ * national number and '0' + national number were indexed too until the index's cost at import
+ * time counted (each unique form ~1.3–2 s per million contacts); searchClause now finds them as
+ * prefixes of the digits (search-phone.ts). Stores indexed before keep those two extra words for
+ * their older contacts: no reindex is needed, as the query still asks every word it asked before.
+ */
+export function phoneForms(e164: string): string[] {
   const digits = e164.replace(/\D/g, '');
   // Reversed digits (marked with 'r' so word searches never hit them) let a number's end match as a prefix.
-  const forms = [digits, 'r' + [...digits].reverse().join('')];
-  let cc = '';
-  try {
-    if (country) cc = getCountryCallingCode(country as CountryCode);
-  } catch {
-    cc = '';
-  }
-  if (cc && digits.startsWith(cc)) {
-    const nsn = digits.slice(cc.length);
-    forms.push(nsn, '0' + nsn);
-  }
-  return forms;
+  return [digits, 'r' + [...digits].reverse().join('')];
 }
 
 export interface IndexableContact {
   id: number;
   /** NULL for a contact known only by its WhatsApp user id (migration 0017). */
   phone: string | null;
+  /** Not indexed since national forms are matched at query time; kept so callers need not change. */
   country: string | null;
   name: string;
   first_name: string | null;
@@ -64,7 +62,7 @@ export function searchText(c: Omit<IndexableContact, 'id'>): string {
   // The display name usually is "first last": index first/last only when they add something.
   const extra = [c.first_name, c.last_name].filter((w): w is string => !!w && !c.name.includes(w));
   const words = [c.name, ...extra, c.email ?? '', c.attrs ?? ''].join(' ');
-  return `${words.replace(CJK_G, ' $1 ')} ${cjkTokens(words)} ${c.phone ? phoneForms(c.phone, c.country).join(' ') : ''}`;
+  return `${words.replace(CJK_G, ' $1 ')} ${cjkTokens(words)} ${c.phone ? phoneForms(c.phone).join(' ') : ''}`;
 }
 
 const SELECT_INDEXABLE = `
@@ -99,7 +97,11 @@ export function searchClause(db: Db, q: string, exactPhone: string | null): Sear
   if (phoneLike) {
     const digits = q.replace(/\D/g, '');
     const rev = [...digits].reverse().join('');
-    ftsParts.push(`("${digits}"* OR "r${rev}"*)`);
+    // As a prefix of the E.164 digits, as the end of a number (reversed), and as the start of a
+    // national form in any country present: cc + D, and cc + D without its trunk '0'. Contacts
+    // indexed before with nsn and '0' + nsn words are found too: "D"* still asks those words.
+    const words = [...new Set([digits, ...nationalPrefixes(digits, storeCallingCodes(db))])].map((w) => `"${w}"*`);
+    ftsParts.push(`(${[...words, `"r${rev}"*`].join(' OR ')})`);
     scanParts.push('instr(c.phone, ?) > 0');
     scanParams.push(digits.replace(/^0+/, ''));
   } else {
