@@ -11,24 +11,10 @@
  */
 import { getCountryCallingCode, type CountryCode } from 'libphonenumber-js/max';
 import type { Db } from '../db/connection';
-import type { Statement } from 'better-sqlite3-multiple-ciphers';
-
-/**
- * The distinct non-NULL countries by a loose index scan on contacts_country(country, id): one
- * index seek per country (microseconds), where `SELECT DISTINCT country` reads the whole index
- * (~40 ms per million contacts, more on an encrypted store) — searches run on every keystroke.
- */
-const DISTINCT_COUNTRIES = `
-  WITH RECURSIVE cs(country) AS (
-    SELECT min(country) FROM contacts
-    UNION ALL
-    SELECT (SELECT min(country) FROM contacts WHERE country > cs.country) FROM cs WHERE cs.country IS NOT NULL
-  )
-  SELECT country FROM cs WHERE country IS NOT NULL`;
+import { presentCountries } from './store/countries';
 
 interface Cached {
-  statement: Statement;
-  /** The country list the codes were made from (re-read each search: contacts come and go). */
+  /** The country list the codes were made from (read again on each search, cheaply: contacts come and go). */
   countries: string;
   codes: string[];
 }
@@ -36,25 +22,20 @@ const perStore = new WeakMap<Db, Cached>();
 
 /** The calling codes of the countries present among the contacts, each once (US and CA share 1). */
 export function storeCallingCodes(db: Db): string[] {
-  let cached = perStore.get(db);
-  if (!cached) {
-    cached = { statement: db.prepare(DISTINCT_COUNTRIES).pluck(), countries: '', codes: [] };
-    perStore.set(db, cached);
-  }
-  const countries = (cached.statement.all() as string[]).join(',');
-  if (countries !== cached.countries) {
-    const codes = new Set<string>();
-    for (const country of countries ? countries.split(',') : []) {
-      try {
-        codes.add(getCountryCallingCode(country as CountryCode));
-      } catch {
-        // Not a country libphonenumber knows: its contacts never had national forms indexed either.
-      }
+  const countries = presentCountries(db).join(',');
+  const cached = perStore.get(db);
+  if (cached?.countries === countries) return cached.codes;
+  const codes = new Set<string>();
+  for (const country of countries ? countries.split(',') : []) {
+    try {
+      codes.add(getCountryCallingCode(country as CountryCode));
+    } catch {
+      // Not a country libphonenumber knows: its contacts never had national forms indexed either.
     }
-    cached.countries = countries;
-    cached.codes = [...codes].sort();
   }
-  return cached.codes;
+  const fresh = { countries, codes: [...codes].sort() };
+  perStore.set(db, fresh);
+  return fresh.codes;
 }
 
 const E164_MAX_DIGITS = 15;
@@ -62,7 +43,7 @@ const E164_MAX_DIGITS = 15;
 /**
  * The E.164-digit prefixes that stand for the national forms of a typed number D: cc + D (D is a
  * national number's start) and, when D starts with '0', cc + D without it (D is the trunk form,
- * '0' + nsn). Both when D starts with '0': some countries' national numbers do too (Italy's 06…).
+ * '0' + nsn). Both when D starts with '0': some countries' national numbers do too (Côte d'Ivoire's 07…).
  */
 export function nationalPrefixes(digits: string, codes: readonly string[]): string[] {
   const out = new Set<string>();

@@ -39,7 +39,9 @@ const candidate = fc.oneof(
   fc.tuple(fc.constantFrom('50', '52', '53', '54', '58'), digitsOf(7)).map(([p, r]) => `+972${p}${r}`),
   fc.tuple(fc.integer({ min: 0, max: 8 }), digitsOf(7)).map(([p, r]) => `+8869${p}${r}`),
   fc.tuple(fc.constantFrom('7700', '7711', '7800', '7900', '7400', '7500'), digitsOf(6)).map(([p, r]) => `+44${p}${r}`),
-  fc.tuple(fc.constantFrom('201', '212', '415', '646', '917'), fc.integer({ min: 200, max: 999 }), digitsOf(4)).map(([a, x, r]) => `+1${a}${x}${r}`),
+  fc
+    .tuple(fc.constantFrom('201', '212', '415', '646', '917'), fc.integer({ min: 200, max: 999 }), digitsOf(4))
+    .map(([a, x, r]) => `+1${a}${x}${r}`),
   // Côte d'Ivoire: national numbers that start with 0 themselves (a typed "07…" may be one, or a trunk form).
   fc.tuple(fc.constantFrom('01', '05', '07'), digitsOf(8)).map(([p, r]) => `+225${p}${r}`),
   // Canada shares +1 with the US: its code is asked once.
@@ -95,7 +97,12 @@ function found(db: Db, q: string): number[] {
   const s = searchClause(db, q, null)!;
   // Fully indexed: the word index alone answers (no scan fallback hiding a miss).
   expect(s.ftsOnly).toBeDefined();
-  return (db.prepare(`SELECT c.id FROM contacts c WHERE ${s.sql} ORDER BY c.id`).pluck().all(...s.params) as number[]).sort((a, b) => a - b);
+  return (
+    db
+      .prepare(`SELECT c.id FROM contacts c WHERE ${s.sql} ORDER BY c.id`)
+      .pluck()
+      .all(...s.params) as number[]
+  ).sort((a, b) => a - b);
 }
 
 /** The old index answering the old query. */
