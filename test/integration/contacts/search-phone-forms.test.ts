@@ -13,7 +13,7 @@ import type { Db } from '../../../electron/core/db/connection';
 import type { Core } from '../../../electron/core/index';
 import { normalizePhone } from '../../../electron/core/contacts/phone';
 import { searchClause } from '../../../electron/core/contacts/search';
-import { storeCallingCodes } from '../../../electron/core/contacts/search-phone';
+import { nationalPrefixes, storeCallingCodes } from '../../../electron/core/contacts/search-phone';
 import { insertBareContact } from '../../../electron/core/contacts/store/contacts';
 import { ok, testCore } from './helpers';
 
@@ -180,6 +180,18 @@ describe('phone search with two indexed forms', () => {
     // Through the contract as well (the exact-number shortcut aside, the 6-digit start is the index's).
     const page = await ok(legacy.call('contacts:query', { search: '0' + nsn.slice(0, 5), limit: 500 }));
     expect(page.rows.map((r) => r.id)).toContain(il.id);
+  });
+
+  it('asks a bounded, deduplicated set of words', () => {
+    expect(nationalPrefixes('050123', ['1', '972'])).toEqual(['1050123', '150123', '972050123', '97250123']);
+    expect(nationalPrefixes('50123', ['1', '972'])).toEqual(['150123', '97250123']);
+    // A whole number typed: prefixes longer than E.164's 15 digits could match nothing.
+    expect(nationalPrefixes('97250123456', ['1', '225', '972'])).toEqual(['197250123456', '22597250123456', '97297250123456']);
+    expect(nationalPrefixes('9725012345678', ['1', '225', '972'])).toEqual(['19725012345678']);
+    const s = searchClause(fresh.db, '052-98', null)!;
+    expect(s.ftsOnly).toBe(
+      '("05298"* OR "105298"* OR "15298"* OR "22505298"* OR "2255298"* OR "4405298"* OR "445298"* OR "88605298"* OR "8865298"* OR "97205298"* OR "9725298"* OR "r89250"*)',
+    );
   });
 
   it('asks the calling code of a country that appears later, without a restart', () => {
