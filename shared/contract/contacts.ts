@@ -279,6 +279,11 @@ export interface ImportExistingRow {
   phone: string;
 }
 
+/**
+ * An import's progress. Phase 'reading': rows are read and (unless a dry run) saved as they come, in
+ * the import's one transaction — `counts` says how many so far; 'writing': everything was read, the
+ * commit follows (no cancel any more); 'done'.
+ */
 export interface ImportProgress {
   jobId: string;
   phase: ImportPhase;
@@ -287,9 +292,6 @@ export interface ImportProgress {
   bytesRead: number;
   bytesTotal: number;
   counts: ImportCounts;
-  /** While saving (phase 'writing'): work units done of the total, for the bar's second half. */
-  written?: number;
-  toWrite?: number;
 }
 
 export interface ImportJob {

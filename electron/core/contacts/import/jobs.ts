@@ -3,7 +3,6 @@
  * (`import:progress` at most every 200 ms, `import:finished` once) or `import:status`.
  */
 import crypto from 'node:crypto';
-import path from 'node:path';
 import type {
   ImportEncoding,
   ImportHistoryEntry,
@@ -114,7 +113,7 @@ export class ImportJobs {
     const done = (async (): Promise<ImportJob> => {
       try {
         const report = await runImport(
-          { db: this.ctx.db, clock: this.ctx.clock, tmpDir: path.join(this.ctx.dataDir, 'tmp') },
+          { db: this.ctx.db, clock: this.ctx.clock },
           { ...opts, jobId, fileName: file.name, filePath: file.path },
           {
             signal: controller.signal,

@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { AttributeType, ImportEncoding, ImportFormat, MappingEntry } from '../../../../shared/contract/contacts';
 import type { ErasureSnapshot } from '../../privacy/store/erasures';
 import type { StagedBatch } from './stage-rows';
@@ -17,6 +18,8 @@ export interface ReadWorkerData {
   batchRows: number;
   /** Batches the thread may run ahead of the writer. */
   inFlight: number;
+  /** Where the rows go when not to the core's thread: the saving thread's end of a channel. */
+  rows?: MessagePort | undefined;
 }
 
 export interface OpenedInfo {

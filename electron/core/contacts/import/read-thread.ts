@@ -4,7 +4,7 @@
  * answering calls while a file is read. Where the thread's code is not there (a bundle built
  * without it), the same work runs on the core's thread between event-loop turns.
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import type { AttributeType, ImportEncoding, ImportFormat, MappingEntry } from '../../../../shared/contract/contacts';
 import { PacerError } from '../../errors';
 import type { ErrorCode } from '../../../../shared/contract/result';
@@ -42,19 +42,68 @@ const BATCH_ROWS = 2000;
 const IN_FLIGHT = 8;
 
 export async function openStagedReader(o: ReadOptions): Promise<StagedReader> {
-  let script: ReturnType<typeof workerScript> | null = null;
-  try {
-    // PACER_IMPORT_READ_THREAD=off: the benchmark's side-by-side comparison with the core's thread.
-    if (o.onThread !== false && process.env.PACER_IMPORT_READ_THREAD !== 'off')
-      script = workerScript(READ_WORKER_BUNDLE_NAME, './read-worker.ts', import.meta.url);
-  } catch {
-    script = null;
-  }
+  const script = readThreadScript(o);
   return script ? threaded(o, script) : inThread(o);
 }
 
-function threaded(o: ReadOptions, script: ReturnType<typeof workerScript>): Promise<StagedReader> {
-  const data: ReadWorkerData = {
+/** The reading thread's script, or null where it cannot start (the core's thread reads then). */
+export function readThreadScript(o: Pick<ReadOptions, 'onThread'>): ReturnType<typeof workerScript> | null {
+  // PACER_IMPORT_READ_THREAD=off: the benchmark's side-by-side comparison with the core's thread.
+  if (o.onThread === false || process.env.PACER_IMPORT_READ_THREAD === 'off') return null;
+  try {
+    return workerScript(READ_WORKER_BUNDLE_NAME, './read-worker.ts', import.meta.url);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Starts the reading thread with its rows going to `rows` (the saving thread's end of a channel,
+ * save-thread.ts). Resolves with the file's description once it opened; rejects with the file's
+ * coded error when it cannot be read at all. Its later errors travel with its rows; `onDied` is
+ * told only when the thread itself stops without saying why (then nothing reaches `rows`).
+ */
+export function startRowsThread(
+  o: ReadOptions,
+  script: ReturnType<typeof workerScript>,
+  rows: MessagePort,
+  onDied: (e: PacerError) => void,
+): { opened: Promise<OpenedInfo>; stop(): Promise<number> } {
+  let stopping = false;
+  const worker = new Worker(script.url, {
+    workerData: workerDataOf(o, rows),
+    transferList: [rows],
+    resourceLimits: { maxYoungGenerationSizeMb: 8 },
+  });
+  const opened = new Promise<OpenedInfo>((resolve, reject) => {
+    const died = (e: PacerError) => {
+      reject(e);
+      if (!stopping) onDied(e);
+    };
+    worker.on('message', (m: FromReader) => {
+      if (m.type === 'opened') {
+        const { headers, format, encoding, bytesTotal, consentColumn } = m;
+        resolve({ headers, format, encoding, bytesTotal, consentColumn });
+      } else if (m.type === 'error') reject(new PacerError(m.code as ErrorCode, m.message, m.details));
+    });
+    worker.on('error', (e) => died(new PacerError('internal', e.message)));
+    worker.on('exit', (code) => {
+      if (code !== 0) died(new PacerError('internal', `the import's reading thread stopped (exit ${code})`));
+    });
+  });
+  // Once it opened, later rejections are no one's answer (the rows channel carries the errors).
+  opened.catch(() => undefined);
+  return {
+    opened,
+    stop: () => {
+      stopping = true;
+      return worker.terminate();
+    },
+  };
+}
+
+function workerDataOf(o: ReadOptions, rows?: MessagePort): ReadWorkerData {
+  return {
     filePath: o.filePath,
     encoding: o.encoding,
     sheet: o.sheet,
@@ -65,7 +114,12 @@ function threaded(o: ReadOptions, script: ReturnType<typeof workerScript>): Prom
     searchWords: o.searchWords,
     batchRows: BATCH_ROWS,
     inFlight: IN_FLIGHT,
+    rows,
   };
+}
+
+function threaded(o: ReadOptions, script: ReturnType<typeof workerScript>): Promise<StagedReader> {
+  const data = workerDataOf(o);
   // A small young generation: the thread's garbage is short-lived batches, and V8's default (tens of
   // MB of semi-space) pushed a million-row import's peak RSS past 500 MB (558 → 442 MB measured).
   const worker = new Worker(script.url, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 8 } });

@@ -2,6 +2,10 @@
  * An import's reading thread (started by read-thread.ts): reads the file, validates every row and
  * makes its staged values and search words (stage-rows.ts) on the second core, while the core's
  * thread writes the batches it already sent. It runs at most `inFlight` batches ahead.
+ *
+ * Given a port of its own (`rows`), it sends its rows there — to the import's saving thread, which
+ * saves them as they come (save-thread.ts) — and tells the core's thread only that the file opened
+ * (and any error). Without one, everything goes to the core's thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PacerError } from '../../errors';
@@ -13,11 +17,17 @@ import { openTable } from './source';
 const port = parentPort;
 if (!port) throw new Error('read-worker runs only as a worker thread');
 const data = workerData as ReadWorkerData;
-const send = (m: FromReader) => port.postMessage(m);
+/** Where the rows go, and where 'more' comes from. */
+const out = data.rows ?? port;
+const send = (m: FromReader) => (m.type === 'opened' ? port : out).postMessage(m);
+const fail = (m: FromReader) => {
+  out.postMessage(m);
+  if (out !== port) port.postMessage(m);
+};
 
 let credits = data.inFlight;
 let wake: (() => void) | null = null;
-port.on('message', (m: ToReader) => {
+out.on('message', (m: ToReader) => {
   if (m.type === 'more') {
     credits++;
     wake?.();
@@ -66,6 +76,6 @@ async function read(): Promise<void> {
 }
 
 read().catch((e: unknown) => {
-  if (e instanceof PacerError) send({ type: 'error', code: e.code, message: e.message, details: e.details });
-  else send({ type: 'error', code: 'internal', message: e instanceof Error ? e.message : String(e) });
+  if (e instanceof PacerError) fail({ type: 'error', code: e.code, message: e.message, details: e.details });
+  else fail({ type: 'error', code: 'internal', message: e instanceof Error ? e.message : String(e) });
 });

@@ -17,15 +17,15 @@ export const usernameOf = (cell: string): string | null => (USERNAME_RE.test(cel
 
 /**
  * Stores the staged BSUIDs and usernames on the contacts this import writes (`target`: staged seq →
- * contact id). A BSUID is one person's: if another contact had it, it moves (assignUserId), and the
+ * contact id; `targetArgs`: its SQL's bound values). A BSUID is one person's: if another contact had it, it moves (assignUserId), and the
  * last row of the file carrying it wins.
  */
-export function storeImportedUserIds(db: Db, target: string, now: number): void {
+export function storeImportedUserIds(db: Db, target: string, now: number, targetArgs: unknown[] = []): void {
   const rows = db
     .prepare(
       `SELECT x.contact_id AS contactId, s.user_id AS userId, s.username FROM ${target} x JOIN st.s s ON s.seq = x.seq
        WHERE s.user_id IS NOT NULL OR s.username IS NOT NULL ORDER BY x.seq`,
     )
-    .all() as { contactId: number; userId: string | null; username: string | null }[];
+    .all(...targetArgs) as { contactId: number; userId: string | null; username: string | null }[];
   for (const r of rows) assignUserId(db, r.contactId, r.userId, r.username, now);
 }
