@@ -72,7 +72,7 @@ export function ProgressView({ job }: { job: JobView }) {
         <div className="fill" style={{ inlineSize: `${pct}%` }} />
       </div>
       <p className="muted small">
-        {p ? t(`import.progress.phase.${p.phase}`) : t('import.progress.starting')}
+        {p ? t(`import.progress.phase.${p.phase === 'reading' && !job.dryRun ? 'readingSaving' : p.phase}`) : t('import.progress.starting')}
         {p && (
           <>
             {' '}
