@@ -25,7 +25,10 @@ type Changes = { ids: Set<string>; added: number; updated: number; removed: numb
 
 export class TemplatesService {
   readonly store: TemplateStore;
-  private readonly syncing = new Map<string, Promise<TemplateSyncResult>>();
+  /** Runs waiting for their turn, by scope ('*' or a WABA id): calls made before one starts share it. */
+  private readonly queued = new Map<string, Promise<TemplateSyncResult>>();
+  /** The last run asked for: runs go one after another. */
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly ctx: CoreContext,
@@ -69,14 +72,23 @@ export class TemplatesService {
     return row ? templateSummary(row) : null;
   }
 
-  /** Pulls every template of the portfolio's WABAs (or one). Concurrent calls for the same scope share one run. */
+  /**
+   * Pulls every template of the portfolio's WABAs (or one). Every run fetches Meta's lists after the
+   * calls it answers were made, and runs go one after another: a sync asked right after a change
+   * (a delete, an edit) never joins a run that fetched before it, and an older run never writes
+   * its list over a newer one's (a deleted template came back that way). Calls made while a run
+   * waits for its turn share it.
+   */
   sync(opts: { wabaId?: string } = {}): Promise<TemplateSyncResult> {
     const key = opts.wabaId ?? '*';
-    let run = this.syncing.get(key);
-    if (!run) {
-      run = this.runSync(opts).finally(() => this.syncing.delete(key));
-      this.syncing.set(key, run);
-    }
+    const waiting = this.queued.get(key);
+    if (waiting) return waiting;
+    const run = this.tail.then(() => {
+      this.queued.delete(key);
+      return this.runSync(opts);
+    });
+    this.queued.set(key, run);
+    this.tail = run.catch(() => undefined);
     return run;
   }
 

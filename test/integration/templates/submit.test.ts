@@ -142,4 +142,40 @@ describe('template submission against the Sandbox (Business Management API)', ()
     const list = await c.call('templates:list', {});
     expect(list.ok && list.value.filter((t) => t.name === 'winter_offer')).toEqual([]);
   });
+
+  it('a delete made while a sync is under way stays deleted: the older run never writes its list over the newer one', async () => {
+    // The first template list asked for is fetched at once but answered late, as a slow network would.
+    let held: Promise<void> | null = null;
+    let release = () => {};
+    let fetchedEarly = false;
+    let deleteSent = false;
+    const slow = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const method = init?.method ?? 'GET';
+      if (method === 'DELETE') deleteSent = true;
+      if (held && !fetchedEarly && method === 'GET' && new URL(String(input)).pathname.endsWith('/message_templates')) {
+        fetchedEarly = true;
+        const res = await globalThis.fetch(input, init);
+        await held;
+        return res;
+      }
+      return globalThis.fetch(input, init);
+    }) as typeof fetch;
+    const c = testCore({ fetch: slow });
+    cleanup.push(() => c.close());
+    expect((await c.call('account:use-sandbox', {})).ok).toBe(true);
+    await c.call('templates:create', { draft: draft() });
+    held = new Promise<void>((r) => (release = r));
+    const older = c.call('templates:sync', {});
+    const until = async (cond: () => boolean) => {
+      while (!cond()) await new Promise((r) => setTimeout(r, 5));
+    };
+    await until(() => fetchedEarly);
+    const del = c.call('templates:delete', { name: 'winter_offer' });
+    await until(() => deleteSent);
+    release();
+    expect((await del).ok).toBe(true);
+    expect((await older).ok).toBe(true);
+    const list = await c.call('templates:list', {});
+    expect(list.ok && list.value.filter((t) => t.name === 'winter_offer')).toEqual([]);
+  });
 });
