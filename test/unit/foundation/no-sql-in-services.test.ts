@@ -33,7 +33,8 @@ const ALLOWED: Record<string, string> = {
   'electron/core/contacts/rules.ts': 'compiles audience and segment rules to SQL conditions (reads tag/segment ids)',
   'electron/core/contacts/import/engine.ts': "the import engine's staging file (benchmarked; docs/benchmarks.md)",
   // Not new SQL: the merge moved out of engine.ts so it can run on the saving thread's connection.
-  'electron/core/contacts/import/save-batches.ts': "the import's per-batch count and merge in one transaction (benchmarked; docs/benchmarks.md)",
+  'electron/core/contacts/import/save-batches.ts':
+    "the import's per-batch count and merge in one transaction (benchmarked; docs/benchmarks.md)",
   // Other domains: the account/webhooks split is issue #12's other half (composition root) or later work.
   'electron/core/webhooks/inbox.ts': 'the durable webhook inbox (a store in all but name)',
   'electron/core/webhooks/inbox-writer-worker.ts':
