@@ -19,12 +19,13 @@ import { migration0017 } from './0017-contacts-without-phone';
 import { migration0018 } from './0018-erasure-lookups';
 import { migration0019 } from './0019-consent-evidence-data';
 import { migration0020 } from './0020-replies-by-user-id';
+import { migration0021 } from './0021-search-cjk-trigrams';
 
 /**
  * The ordered registry. Forward-only: never edit a migration that has shipped (its hash is stored
  * and an edited one is refused); add the next number instead. One test per migration lives in
  * test/unit/migrations/.
  */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012, migration0013, migration0014, migration0015, migration0016, migration0017, migration0018, migration0019, migration0020];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012, migration0013, migration0014, migration0015, migration0016, migration0017, migration0018, migration0019, migration0020, migration0021];
 
 export type { Migration } from './types';
