@@ -14,6 +14,7 @@ import { campaignReportsHandlers } from './campaigns/reports';
 import { attachServices, composeServices, type CoreServices } from './compose';
 import { auditHandlers } from './audit/handlers';
 import { withAudit } from './audit/audited-handlers';
+import { campaignById } from './campaigns/store/campaigns';
 import { repliesHandlers } from './contacts/replies-handlers';
 import { retargetHandlers } from './campaigns/retarget';
 import { paceHandlers } from './campaigns/pace';
@@ -124,20 +125,25 @@ export function createCore(opts: CoreOptions): Core {
     // Finish indexing left over from a previous run (e.g. the app closed right after an import).
     void services.contacts.indexer.kick();
 
-    const handlers: Handlers = withAudit(ctx, {
-      ...appHandlers(ctx),
-      ...accountHandlers(services.account),
-      ...templatesHandlers(services.templates, services.templateSubmit),
-      'marketing:status': () => marketingStatus(ctx),
-      ...contactsHandlers(ctx, { service: services.contacts, imports: services.imports }),
-      ...webhooksHandlers(services.webhooks),
-      ...campaignsHandlers(ctx, { campaigns: services.campaigns, account: services.account }),
-      ...campaignReportsHandlers(ctx),
-      ...auditHandlers(ctx),
-      ...repliesHandlers(ctx, services.contacts),
-      ...retargetHandlers(ctx),
-      ...paceHandlers(ctx, (id) => services.campaigns.paceChanged(id)),
-    });
+    const handlers: Handlers = withAudit(
+      ctx,
+      {
+        ...appHandlers(ctx),
+        ...accountHandlers(services.account),
+        ...templatesHandlers(services.templates, services.templateSubmit),
+        'marketing:status': () => marketingStatus(ctx),
+        ...contactsHandlers(ctx, { service: services.contacts, imports: services.imports }),
+        ...webhooksHandlers(services.webhooks),
+        ...campaignsHandlers(ctx, { campaigns: services.campaigns, account: services.account }),
+        ...campaignReportsHandlers(ctx),
+        ...auditHandlers(ctx),
+        ...repliesHandlers(ctx, services.contacts),
+        ...retargetHandlers(ctx),
+        ...paceHandlers(ctx, (id) => services.campaigns.paceChanged(id)),
+      },
+      // Entries name their campaign (a search of the trail by name finds its resends and exports too).
+      { campaignName: (id) => campaignById(ctx.db, id)?.name ?? null },
+    );
     const dispatch = createDispatcher(handlers, log);
     const openDb = db;
     let closed: Promise<void> | null = null;

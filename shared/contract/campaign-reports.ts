@@ -52,7 +52,7 @@ export interface TemplateOverview extends RatePair {
 }
 
 export interface DayOverview extends RatePair {
-  /** UTC day, YYYY-MM-DD, by the message's first send. */
+  /** Calendar day, YYYY-MM-DD, of the message's first send in the overview's zone (its input `tz`; UTC when none). */
   day: string;
   reached: number;
   delivered: number;
@@ -128,6 +128,8 @@ export const campaignReportsMethods = {
     z
       .object({
         days: z.number().int().min(1).max(366).default(30),
+        /** The zone whose calendar days the per-day figures follow (IANA id; the app sends the computer's). UTC when left out. */
+        tz: z.string().min(1).max(64).optional(),
       })
       .strict(),
   ),

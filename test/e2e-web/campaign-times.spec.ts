@@ -59,6 +59,21 @@ test(`list, results and dashboard show a campaign's times in its schedule's zone
       await page.getByTestId('detail-back').click();
       await sentRow.click();
       await expect(page.getByTestId('detail-started')).toHaveText(inZone(lang, sentAt, SCHEDULE_TZ));
+      // Its chart too: the zone named under it, and each point's time (the table screen readers get) Tokyo's.
+      const chart = page.getByTestId('funnel-chart');
+      await expect(chart.getByTestId('chart-zone')).toContainText(SCHEDULE_TZ);
+      const lastCell = chart.locator('table tbody tr').last().locator('td').first();
+      await expect
+        .poll(
+          async () => {
+            const timeline = await callApi<{ points: { at: number }[] }>(serve, 'campaigns:timeline', { id: sent.id });
+            return (await lastCell.textContent()) === inZone(lang, timeline.points.at(-1)!.at, SCHEDULE_TZ);
+          },
+          { timeout: 15_000 },
+        )
+        .toBe(true);
+      await chart.getByTestId('chart-zone').scrollIntoViewIfNeeded();
+      await shoot('chart');
       await page.getByTestId('detail-back').click();
 
       // The results view of the list.

@@ -15,7 +15,12 @@ import type { CoreContext } from '../context';
 import { recordAudit, type AuditRecord } from './record';
 
 type Obj = Record<string, unknown>;
-type Rule = (input: Obj, output: Obj) => AuditRecord | null;
+/** What a rule may look up that the call's input and answer do not carry. */
+export interface AuditLookups {
+  /** A campaign's name (null when it is gone): entries name their campaign, so a search by name finds them all. */
+  campaignName(id: string): string | null;
+}
+type Rule = (input: Obj, output: Obj, look: AuditLookups) => AuditRecord | null;
 
 const origin = (url: unknown) => {
   try {
@@ -43,7 +48,11 @@ export const AUDIT_RULES: Partial<Record<keyof Handlers, Rule>> = {
   'campaigns:pause': campaign('campaign.paused'),
   'campaigns:resume': campaign('campaign.resumed'),
   'campaigns:cancel': campaign('campaign.cancelled'),
-  'campaigns:resend': (i, o) => ({ action: 'campaign.resent', subject: String(i.id), detail: { which: i.which, requeued: o.requeued } }),
+  'campaigns:resend': (i, o, look) => ({
+    action: 'campaign.resent',
+    subject: String(i.id),
+    detail: { name: look.campaignName(String(i.id)), which: i.which, requeued: o.requeued },
+  }),
   'account:connect': (_i, o) => connected(o),
   'account:use-sandbox': (_i, o) => connected(o),
   'account:disconnect': (i) => ({ action: 'account.disconnected', detail: { forget_secrets: !!i.forgetSecrets } }),
@@ -57,10 +66,10 @@ export const AUDIT_RULES: Partial<Record<keyof Handlers, Rule>> = {
     subject: ((o.contact as Obj | undefined)?.phone as string | undefined) ?? (i.phone as string | undefined) ?? null,
     detail: {},
   }),
-  'campaigns:export': (i, o) => ({
+  'campaigns:export': (i, o, look) => ({
     action: 'campaigns.exported',
     subject: String(i.id),
-    detail: { format: i.format, rows: o.rows, states: i.state ?? null },
+    detail: { name: look.campaignName(String(i.id)), format: i.format, rows: o.rows, states: i.state ?? null },
   }),
   'audit:export': (i, o) => ({
     action: 'audit.exported',
@@ -70,14 +79,14 @@ export const AUDIT_RULES: Partial<Record<keyof Handlers, Rule>> = {
 };
 
 /** The handler table with each audited method recording its entry after it succeeded. */
-export function withAudit(ctx: CoreContext, handlers: Handlers): Handlers {
+export function withAudit(ctx: CoreContext, handlers: Handlers, look: AuditLookups): Handlers {
   const out = { ...handlers } as Record<string, (input: unknown, c: unknown) => unknown>;
   for (const [method, rule] of Object.entries(AUDIT_RULES) as [string, Rule][]) {
     const inner = out[method]!;
     out[method] = async (input, c) => {
       const result = await inner(input, c);
       try {
-        const entry = rule((input ?? {}) as Obj, (result ?? {}) as Obj);
+        const entry = rule((input ?? {}) as Obj, (result ?? {}) as Obj, look);
         if (entry) recordAudit(ctx, entry);
       } catch (e) {
         // The action happened; a trail that cannot be written is logged, never undoes it.

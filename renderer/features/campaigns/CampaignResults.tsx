@@ -55,7 +55,7 @@ export function CampaignResults() {
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'started_at', desc: true });
   useEffect(() => {
     let live = true;
-    void api.call('campaigns:overview', { days: 366 }).then((r) => {
+    void api.call('campaigns:overview', { days: 366, tz: Intl.DateTimeFormat().resolvedOptions().timeZone }).then((r) => {
       if (!live || !r.ok) return;
       setRows(
         r.value.campaigns.map((c) => {

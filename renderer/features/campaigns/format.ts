@@ -114,10 +114,13 @@ export function useZonedFormat(tz: string | null | undefined) {
       }
     };
     const time = make({ timeStyle: 'short' });
+    const timeSec = make({ timeStyle: 'medium' });
     const day = make({ weekday: 'short', month: 'short', day: 'numeric' });
     const dateTime = make({ dateStyle: 'medium', timeStyle: 'short' });
     return {
       zone,
+      /** True when the zone is not this computer's (then a page names it). */
+      foreign: zone !== (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'),
       dayKey: (ms: number) => dayKeyIn(ms, zone),
       /** The key of the day after `key` (calendar arithmetic, no DST drift). */
       nextDayKey: (key: string) => {
@@ -125,6 +128,7 @@ export function useZonedFormat(tz: string | null | undefined) {
         return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
       },
       time: (ms: number) => time.format(ms),
+      timeSec: (ms: number) => timeSec.format(ms),
       day: (ms: number) => day.format(ms),
       dateTime: (ms: number) => dateTime.format(ms),
     };

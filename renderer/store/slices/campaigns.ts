@@ -74,7 +74,7 @@ export const createCampaignsSlice: StateCreator<AppState, [], [], CampaignsSlice
   },
 
   async loadCampaignsOverview() {
-    const r = await api.call('campaigns:overview', { days: 30 });
+    const r = await api.call('campaigns:overview', { days: 30, tz: Intl.DateTimeFormat().resolvedOptions().timeZone });
     if (r.ok) set({ campaignsOverview: r.value });
   },
 

@@ -67,6 +67,16 @@ describe('audit trail', () => {
     expect(by('contacts.imported')).toMatchObject({ subject: '=HYPERLINK("x").csv', detail: { format: 'csv', counts: { imported: 2 } } });
     expect(by('consent.opted_out')).toMatchObject({ subject: DANA, detail: { category: 'marketing', source: 'manual' } });
     expect(by('campaign.started')).toMatchObject({ subject: c.id, detail: { name: 'Reminders' } });
+    // Every entry of a campaign names it: a search of the trail by its name finds them all.
+    expect(by('campaign.resent')).toMatchObject({ subject: c.id, detail: { name: 'Reminders' } });
+    expect(by('campaigns.exported')).toMatchObject({ subject: c.id, detail: { name: 'Reminders' } });
+    expect((await list({ text: 'reminders' })).rows.map((r) => r.action).reverse()).toEqual([
+      'campaign.started',
+      'campaign.paused',
+      'campaign.resumed',
+      'campaign.resent',
+      'campaigns.exported',
+    ]);
     expect(by('account.connected')).toMatchObject({ detail: { mode: 'live', graph_origin: new URL(w.sandbox.baseUrl).origin } });
 
     // Never a secret (the Sandbox's token and app secret), anywhere in the trail.

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLanguageName } from '../../templates/language';
 import { useStore } from '../../../store';
-import { useCampaignFormat } from '../format';
+import { useCampaignFormat, useZonedFormat } from '../format';
 import '../campaigns.css';
 
 function Rate({ value, kind }: { value: number | null; kind: 'delivery' | 'read' }) {
@@ -22,6 +22,10 @@ export function CampaignsOverview() {
   const { t } = useTranslation('campaigns');
   const languageName = useLanguageName();
   const f = useCampaignFormat();
+  // A day of the overview is a calendar date in this computer's zone (the core folded the sends into
+  // them): printed as that date, whatever the zone.
+  const u = useZonedFormat('UTC');
+  const dayOf = (day: string) => u.day(Date.parse(`${day}T12:00:00Z`));
   const overview = useStore((s) => s.campaignsOverview);
   const load = useStore((s) => s.loadCampaignsOverview);
   const version = useStore((s) => s.campaignsVersion);
@@ -103,7 +107,11 @@ export function CampaignsOverview() {
                   <div
                     key={d.day}
                     className="cmp-day"
-                    title={t('dashboard.dayTitle', { day: d.day, delivered: f.percent(d.delivery_rate), read: f.percent(d.read_rate) })}
+                    title={t('dashboard.dayTitle', {
+                      day: dayOf(d.day),
+                      delivered: f.percent(d.delivery_rate),
+                      read: f.percent(d.read_rate),
+                    })}
                   >
                     <span className="d" style={{ blockSize: `${Math.round((d.delivery_rate ?? 0) * 80)}px` }} />
                     <span className="r" style={{ blockSize: `${Math.round((d.read_rate ?? 0) * 80)}px` }} />
@@ -112,10 +120,8 @@ export function CampaignsOverview() {
               </div>
               {overview.days.length > 0 && (
                 <div className="cmp-days-axis small muted" dir="ltr">
-                  <span>{f.day(Date.parse(`${overview.days[0]!.day}T12:00:00Z`))}</span>
-                  {overview.days.length > 1 && (
-                    <span>{f.day(Date.parse(`${overview.days[overview.days.length - 1]!.day}T12:00:00Z`))}</span>
-                  )}
+                  <span>{dayOf(overview.days[0]!.day)}</span>
+                  {overview.days.length > 1 && <span>{dayOf(overview.days[overview.days.length - 1]!.day)}</span>}
                 </div>
               )}
               <ul className="cmp-legend small">

@@ -335,7 +335,12 @@ export function CampaignDetail({ id }: { id: string }) {
             <h2 id="funnel-title">{t('detail.funnel')}</h2>
           </div>
           <Funnel counts={counts} replied={timeline?.replied ?? null} clicks={clicks} />
-          <FunnelChart points={timeline?.points ?? []} forecast={state === 'running' ? (status?.forecast ?? []) : []} total={total} />
+          <FunnelChart
+            points={timeline?.points ?? []}
+            forecast={state === 'running' ? (status?.forecast ?? []) : []}
+            total={total}
+            tz={campaign.schedule.tz}
+          />
           {timeline && timeline.opt_outs > 0 && (
             <p className="small muted" data-testid="detail-optouts">
               {t('detail.optOuts', { count: timeline.opt_outs, n: f.number(timeline.opt_outs) })}

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { TimelinePoint } from '../../../../shared/contract/campaign-reports';
 import type { ForecastWindow } from '../../../../shared/contract/campaigns';
-import { useCampaignFormat } from '../format';
+import { useCampaignFormat, useZonedFormat } from '../format';
 
 export const SERIES = ['sent', 'delivered', 'read', 'replied', 'failed'] as const;
 type Series = (typeof SERIES)[number];
@@ -13,11 +13,24 @@ const PAD = { top: 12, end: 16, bottom: 26, start: 48 };
 /**
  * The funnel over time as cumulative lines, with the remaining forecast as a dashed line from now.
  * Plain SVG (no chart library): the figures are also in the funnel above and in a hidden table for
- * screen readers. Time runs left to right in every language, as on a clock.
+ * screen readers. Time runs left to right in every language, as on a clock. Times are in the
+ * campaign's schedule zone (`tz`), as every other time of its page, named under the chart when it
+ * is not this computer's.
  */
-export function FunnelChart({ points, forecast, total }: { points: TimelinePoint[]; forecast: ForecastWindow[]; total: number }) {
+export function FunnelChart({
+  points,
+  forecast,
+  total,
+  tz,
+}: {
+  points: TimelinePoint[];
+  forecast: ForecastWindow[];
+  total: number;
+  tz?: string | null | undefined;
+}) {
   const { t } = useTranslation('campaigns');
   const f = useCampaignFormat();
+  const z = useZonedFormat(tz);
   if (points.length === 0)
     return (
       <p className="muted small cmp-chart-empty" data-testid="funnel-chart-empty">
@@ -43,7 +56,7 @@ export function FunnelChart({ points, forecast, total }: { points: TimelinePoint
   const path = (s: Series) => `M${x(t0)},${y(0)} ` + points.map((p) => `L${x(p.at).toFixed(1)},${y(p[s]).toFixed(1)}`).join(' ');
   const ticks = [0, 0.5, 1].map((k) => Math.round(vmax * k));
   const xt = [0, 1 / 3, 2 / 3, 1].map((k) => t0 + k * (t1 - t0));
-  const sameDay = new Date(t0).toDateString() === new Date(t1).toDateString();
+  const sameDay = z.dayKey(t0) === z.dayKey(t1);
   return (
     <figure className="cmp-chart" data-testid="funnel-chart">
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={t('detail.chartLabel')} direction="ltr">
@@ -57,7 +70,7 @@ export function FunnelChart({ points, forecast, total }: { points: TimelinePoint
         ))}
         {xt.map((at, i) => (
           <text key={i} x={x(at)} y={H - 8} textAnchor={i === 0 ? 'start' : i === xt.length - 1 ? 'end' : 'middle'} className="tick">
-            {t1 - t0 < 15 * 60_000 ? f.timeSec(at) : sameDay ? f.time(at) : `${f.day(at)} ${f.time(at)}`}
+            {t1 - t0 < 15 * 60_000 ? z.timeSec(at) : sameDay ? z.time(at) : `${z.day(at)} ${z.time(at)}`}
           </text>
         ))}
         {fc.length > 1 && <polyline className="forecast" points={fc.map((p) => `${x(p.at).toFixed(1)},${y(p.v).toFixed(1)}`).join(' ')} />}
@@ -79,6 +92,12 @@ export function FunnelChart({ points, forecast, total }: { points: TimelinePoint
               {t('detail.forecastLine')}
             </li>
           )}
+          {z.foreign && (
+            // The zone's IANA id is an identifier: kept left-to-right as one unit in any page direction.
+            <li className="muted" data-testid="chart-zone">
+              {t('detail.chartZone', { zone: `\u2066${z.zone}\u2069` })}
+            </li>
+          )}
         </ul>
       </figcaption>
       <table className="visually-hidden">
@@ -94,7 +113,7 @@ export function FunnelChart({ points, forecast, total }: { points: TimelinePoint
         <tbody>
           {points.slice(-12).map((p) => (
             <tr key={p.at}>
-              <td>{f.dateTime(p.at)}</td>
+              <td>{z.dateTime(p.at)}</td>
               {SERIES.map((s) => (
                 <td key={s}>{p[s]}</td>
               ))}
