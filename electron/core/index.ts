@@ -10,7 +10,7 @@ import { templatesHandlers } from './templates/handlers';
 import { contactsHandlers } from './contacts/handlers';
 import { webhooksHandlers } from './webhooks/handlers';
 import { campaignsHandlers } from './campaigns/handlers';
-import { campaignReportsHandlers } from './campaigns/reports';
+import { campaignReportsHandlers } from './campaigns/report-handlers';
 import { attachServices, composeServices, type CoreServices } from './compose';
 import { auditHandlers } from './audit/handlers';
 import { withAudit } from './audit/audited-handlers';

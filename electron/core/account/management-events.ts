@@ -5,8 +5,15 @@
  */
 import type { Logger } from '../log';
 import { displayToE164, normalizeLimit } from '../whatsapp/normalize';
-import type { ManagementEventLike } from './service';
 import type { AccountStore, NumberRow } from './store';
+
+/** One management webhook's change, as the router hands it over. */
+export interface ManagementEventLike {
+  wabaId: string;
+  time: number | null;
+  event: string | null;
+  value: Record<string, unknown>;
+}
 
 export interface ManagementEventTarget {
   store: AccountStore;

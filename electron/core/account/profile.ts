@@ -7,8 +7,19 @@ import type { CoreContext } from '../context';
 import { PacerError } from '../errors';
 import type { GraphClient } from '../whatsapp/client';
 import { BUSINESS_VERTICALS, type BusinessProfile, type BusinessVertical } from '../../../shared/contract/whatsapp';
-import type { ProfileUpdate } from './service';
 import type { AccountStore } from './store';
+
+/** What a profile update may change (contract account:update-profile). */
+export interface ProfileUpdate {
+  phoneNumberId?: string;
+  about?: string;
+  description?: string;
+  address?: string;
+  email?: string;
+  websites?: string[];
+  vertical?: BusinessVertical;
+  photoFileId?: string;
+}
 
 export interface ProfileAccount {
   store: AccountStore;

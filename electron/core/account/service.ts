@@ -14,8 +14,17 @@ import { bestLimit, LIMIT_VALUES } from '../whatsapp/normalize';
 import { ACTIVE_WABA_CALLS_PER_HOUR, DEFAULT_MANAGEMENT_CALLS_PER_HOUR, ManagementRateLimiter } from '../whatsapp/rate-limit';
 import { checkAppSecret, checkWabaAndNumber } from './checks';
 import { readPortfolio, saveWaba } from './portfolio';
-import { applyAccountRestriction, applyBusinessCapability, applyPhoneNumberQuality, type ManagementEventTarget } from './management-events';
-import { BusinessProfiles } from './profile';
+import {
+  applyAccountRestriction,
+  applyBusinessCapability,
+  applyPhoneNumberQuality,
+  type ManagementEventLike,
+  type ManagementEventTarget,
+} from './management-events';
+import { BusinessProfiles, type ProfileUpdate } from './profile';
+
+export type { ManagementEventLike } from './management-events';
+export type { ProfileUpdate } from './profile';
 import { AccountStore, numberInfo, type AccountRestriction, type ConnectionRow, type NumberRow } from './store';
 import type { SandboxLauncher, SandboxRuntime } from './sandbox-link';
 import {
@@ -24,7 +33,6 @@ import {
   type AccountHistory,
   type AccountStatus,
   type BusinessProfile,
-  type BusinessVertical,
   type ConnectErrorDetails,
   type ConnectField,
   type ConnectInput,
@@ -41,24 +49,6 @@ const DAY = 86_400_000;
 
 /** Unique recipients delivered to outside a service window in the moving 24 h before `now` (campaigns' send ledger). */
 export type RecipientUsageProvider = (now: number) => number;
-
-export interface ManagementEventLike {
-  wabaId: string;
-  time: number | null;
-  event: string | null;
-  value: Record<string, unknown>;
-}
-
-export interface ProfileUpdate {
-  phoneNumberId?: string;
-  about?: string;
-  description?: string;
-  address?: string;
-  email?: string;
-  websites?: string[];
-  vertical?: BusinessVertical;
-  photoFileId?: string;
-}
 
 export class AccountService {
   readonly store: AccountStore;

@@ -16,10 +16,8 @@
  * - webhook_message_status: Meta's pricing category and billable flag per wamid (cost so far).
  */
 import type { Db } from '../db/connection';
-import type { HandlerGroup } from '../api/handlers';
-import type { CoreContext } from '../context';
-import { badInput, notFound } from '../errors';
-import { foldQuartersIntoDays, isTimeZone, QUARTER_MS } from './day-buckets';
+import { notFound } from '../errors';
+import { foldQuartersIntoDays, QUARTER_MS } from './day-buckets';
 import type {
   ButtonTally,
   CampaignCost,
@@ -27,7 +25,6 @@ import type {
   CampaignOverviewRow,
   CampaignsOverview,
   CampaignTimeline,
-  campaignReportsMethods,
   DayOverview,
   TemplateOverview,
   TimelinePoint,
@@ -481,20 +478,4 @@ export function buttonTallies(db: Db, id: string): ButtonTally[] {
   return [...tallies.values()]
     .map(({ who, ...t }) => ({ ...t, recipients: who.size }))
     .sort((a, b) => b.count - a.count || a.text.localeCompare(b.text));
-}
-
-type ReportsMethod = keyof typeof campaignReportsMethods;
-
-export function campaignReportsHandlers(ctx: CoreContext): HandlerGroup<ReportsMethod> {
-  return {
-    'campaigns:timeline': ({ id, buckets }) => campaignTimeline(ctx.db, id, buckets, ctx.clock.now()),
-    'campaigns:overview': ({ days, tz }) => {
-      if (tz !== undefined && !isTimeZone(tz))
-        throw badInput(`Unknown time zone ${JSON.stringify(tz)}: use an IANA zone such as Asia/Taipei.`);
-      return campaignsOverview(ctx.db, days, ctx.clock.now(), tz);
-    },
-    // The report file with names, variables and a summary sheet (report-file.ts; loaded on use: it imports this module).
-    'campaigns:export': async (input) => (await import('./report-file')).exportReport(ctx.db, input, ctx.clock.now()),
-    'campaigns:buttons': ({ id }) => buttonTallies(ctx.db, id),
-  };
 }

@@ -11,7 +11,6 @@
  *   unless the body says `product_policy: "STRICT"` (then it refuses).
  */
 import { classifyError, findErrorRule } from './errors';
-import type { GraphApiError } from './client';
 
 export type SendEndpoint = 'messages' | 'marketing_messages';
 
@@ -46,7 +45,14 @@ export { MARKETING_TTL_MIN_S, MARKETING_TTL_MAX_S } from '../../../shared/messag
  * table (every code the table knows keeps its own meaning: 131049 is still the per-user cap). The
  * sandbox answers 134100 (docs/sandbox.md). The campaign pauses with `mm_strict_refused`.
  */
-export function isStrictRefusal(err: Pick<GraphApiError, 'code' | 'httpStatus' | 'ambiguous'>, route: SendRoute): boolean {
+/** What a refusal needs of a Graph error (client.ts GraphApiError has these). */
+export interface RefusalFacts {
+  code: number | null;
+  httpStatus: number | null;
+  ambiguous: boolean;
+}
+
+export function isStrictRefusal(err: RefusalFacts, route: SendRoute): boolean {
   if (route.endpoint !== 'marketing_messages' || !route.strict || err.ambiguous) return false;
   if (err.code === null || findErrorRule(err.code)) return false;
   return classifyError(err.code, err.httpStatus) === 'terminal_recipient';
