@@ -5,16 +5,7 @@
  * time on that day, not on the UTC day before.
  */
 export const QUARTER_MS = 15 * 60_000;
-
-/** True for a zone this runtime knows (IANA id, e.g. Asia/Taipei). */
-export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isTimeZone } from '../../../shared/campaigns/zones';
 
 /** Sums quarter-hour rows (`q`: ms since the epoch / QUARTER_MS) into days of `tz`, in day order. */
 export function foldQuartersIntoDays<K extends string>(
