@@ -1,3 +1,10 @@
+/**
+ * The desktop app itself (Electron window, security settings, engine restart, damaged settings).
+ * Runs where Electron's binary is present; where it is not (this CI machine: the binary downloads
+ * on first launch and its host is unreachable) every test is skipped with SKIP_REASON below,
+ * printed by Playwright, by this file and in `npm test`'s summary line. The renderer and core it
+ * drives are covered by the browser-harness suite (test/e2e-web) either way.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect, _electron as electron } from '@playwright/test';

@@ -5,7 +5,6 @@
  * time on that day, not on the UTC day before.
  */
 export const QUARTER_MS = 15 * 60_000;
-export { isTimeZone } from '../../../shared/campaigns/zones';
 
 /** Sums quarter-hour rows (`q`: ms since the epoch / QUARTER_MS) into days of `tz`, in day order. */
 export function foldQuartersIntoDays<K extends string>(

@@ -7,7 +7,7 @@ import type { HandlerGroup } from '../api/handlers';
 import type { CoreContext } from '../context';
 import { badInput } from '../errors';
 import type { campaignReportsMethods } from '../../../shared/contract/campaign-reports';
-import { isTimeZone } from './day-buckets';
+import { isTimeZone } from '../../../shared/campaigns/zones';
 import { exportReport } from './report-file';
 import { buttonTallies, campaignsOverview, campaignTimeline } from './reports';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { foldQuartersIntoDays, isTimeZone, QUARTER_MS } from '../../../electron/core/campaigns/day-buckets';
+import { foldQuartersIntoDays, QUARTER_MS } from '../../../electron/core/campaigns/day-buckets';
+import { isTimeZone } from '../../../shared/campaigns/zones';
 import { testCore } from '../../support/core';
 
 const q = (iso: string) => Math.floor(Date.parse(iso) / QUARTER_MS);

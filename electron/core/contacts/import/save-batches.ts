@@ -86,9 +86,6 @@ export interface SaveOutput {
   existingRows: ImportExistingRow[];
 }
 
-/** What the save has done so far (the progress bar's counts). */
-export type SaveProgress = Pick<SaveOutput, 'counts'>;
-
 // SQL over a staged row `s`, its stored contact `c` (NULL when new) and that contact's consent `cs`
 // in the import's category, with @box (1 when the box is ticked) and @update (onDuplicate 'update').
 /** The file says yes, or says nothing and the box is ticked. */
@@ -192,7 +189,7 @@ export class BatchSave {
     // With the lock held no erasure can commit any more: one made since the file's erasure records
     // were read must not be undone by this import (checked row by row in add/finish).
     this.erasedMeanwhile = erasedSince(db, this.init.erasures);
-    this.maxId = db.prepare('SELECT coalesce(max(id), 0) FROM contacts').pluck().get() as number;
+    this.maxId = this.maxContactId();
     this.indexComplete = indexedUpto(db) >= this.maxId;
     // A big load into the word index: FTS5's automatic merging of its segments, done a little at every
     // insert, is switched off while it runs (measured: the index's inserts take ~45 % less time) and
@@ -212,8 +209,14 @@ export class BatchSave {
     for (const [name, type] of types) this.attrTypes.set(name, type);
   }
 
-  progress(): SaveProgress {
-    return { counts: { ...this.counts } };
+  /** What the save has done so far (the progress bar's counts). */
+  progress(): ImportCounts {
+    return { ...this.counts };
+  }
+
+  /** The highest contact id now (the next new contact is this + 1: ids are rowids). */
+  private maxContactId(): number {
+    return this.stmt('SELECT coalesce(max(id), 0) FROM contacts').pluck().get() as number;
   }
 
   /** Compares one batch with the store and, for an import, merges it. */
@@ -255,7 +258,8 @@ export class BatchSave {
       if (this.init.opts.onDuplicate === 'update') counts.updated += existing;
       else counts.skipped += existing;
       this.staged += b.staged;
-      if (!this.dryRun) this.merge(existing === 0, newRows, b.userIdRows > 0);
+      // Staged rows are numbered in file order; a batch's are consecutive, from its first value on.
+      if (!this.dryRun) this.merge(b.values[0] as number, existing === 0, newRows, b.userIdRows > 0);
     } finally {
       db.exec('DELETE FROM st.s');
       db.exec('DELETE FROM st.import_target');
@@ -292,8 +296,7 @@ export class BatchSave {
     this.bulkIndex?.resume();
     this.bulkIndex = null;
     if (this.indexComplete) {
-      const upto = db.prepare('SELECT coalesce(max(id), 0) FROM contacts').pluck().get() as number;
-      db.prepare("UPDATE app_meta SET value = ? WHERE key = 'contacts.fts_upto'").run(String(upto));
+      db.prepare("UPDATE app_meta SET value = ? WHERE key = 'contacts.fts_upto'").run(String(this.maxContactId()));
     }
     if (this.erasedMeanwhile) for (const r of this.userOnly) if (this.erasedMeanwhile(identityKey(null, r.userId)) !== null) refuseErased();
     // People known only by a user id, after the rest.
@@ -422,16 +425,15 @@ export class BatchSave {
   /**
    * One batch into the store, inside the import's transaction: new contacts, updates, the search
    * index, tags, attributes, consent. `fresh`: none of the batch's numbers is stored yet, so staged
-   * row `seq` becomes contact `base + seq` (ids are rowids: the next is max + 1) and nothing needs
+   * row `seq` (from `firstSeq` on) becomes contact `base + seq` (ids are rowids: the next is max + 1) and nothing needs
    * looking up.
    */
-  private merge(fresh: boolean, expected: number, withUserIds: boolean): void {
+  private merge(firstSeq: number, fresh: boolean, expected: number, withUserIds: boolean): void {
     const { db } = this;
     const { opts, startedAt: now } = this.init;
     const update = opts.onDuplicate === 'update' ? 1 : 0;
     this.stopIfCancelled();
-    const before = db.prepare('SELECT coalesce(max(id), 0) FROM contacts').pluck().get() as number;
-    const firstSeq = db.prepare('SELECT min(seq) FROM st.s').pluck().get() as number;
+    const before = this.maxContactId();
     const base = before - (firstSeq - 1);
     if (update && !fresh) {
       // Existing contacts: imported values replace stored ones only where the file has a value.
@@ -522,13 +524,13 @@ export class BatchSave {
    * the state follows the batch's new events.
    */
   private consentSteps(fresh: boolean, base: number, before: number, update: number): void {
-    const { db, consent } = this;
+    const { consent } = this;
     const { opts, startedAt: now } = this.init;
     const { boxEvidence, fileEvidence } = consentEvidence(opts, consent, now);
     const rows = fresh
       ? { from: 'st.s s', id: '(@base + s.seq)', writes: '1' }
       : { from: 'st.s s JOIN contacts c ON c.phone = s.phone', id: 'c.id', writes: '(c.id > @before OR @update)' };
-    const eventsBefore = db.prepare('SELECT coalesce(max(id), 0) FROM consent_events').pluck().get() as number;
+    const eventsBefore = this.stmt('SELECT coalesce(max(id), 0) FROM consent_events').pluck().get() as number;
     this.stmt(
       `
       INSERT INTO consent_events (contact_id, category, state, source, source_detail, actor, evidence, evidence_data, at)

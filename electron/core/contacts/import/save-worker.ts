@@ -58,7 +58,7 @@ rows.on('message', (m: FromReader) => {
     else if (m.type === 'batch') {
       save.add(m.batch);
       rows.postMessage({ type: 'more' } satisfies ToReader);
-      send({ type: 'progress', counts: save.progress().counts, bytesRead: m.bytesRead });
+      send({ type: 'progress', counts: save.progress(), bytesRead: m.bytesRead });
     } else if (m.type === 'end') {
       send({ type: 'finishing' });
       const output = save.finish();
