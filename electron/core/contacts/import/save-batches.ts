@@ -63,6 +63,8 @@ export interface SaveOptions {
   onDuplicate: 'skip' | 'update';
   dryRun: boolean;
   actor: string;
+  /** The file has a WhatsApp user id or username column (such rows may move or merge contacts). */
+  userIds: boolean;
 }
 
 /** Everything the save needs before the first batch (structured-cloneable). */
@@ -107,7 +109,8 @@ export class BatchSave {
   private readonly existingRows: ImportExistingRow[] = [];
   private readonly userOnly: UserOnlyRow[] = [];
   private readonly attrTypes = new Map<string, AttributeType>();
-  private readonly seenTags = new Set<string>();
+  /** The file's tag names met so far (exact spelling) → their tag's id (names are NOCASE-unique). */
+  private readonly tagIds = new Map<string, number>();
   private staged = 0;
   private inTransaction = false;
   private attached = false;
@@ -176,11 +179,20 @@ export class BatchSave {
     // A big save fills the WAL; the automatic checkpoint would run inside the commit (a second or
     // more with no progress). It is taken after the import has reported its end instead (engine.ts).
     const autoCheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+    // Foreign keys are not checked while a file without user ids is saved: every row it writes
+    // points at a contact it just made or found and a tag it just made or found, under the write
+    // lock, and it deletes nothing (only user ids move or merge contacts, user-ids-store.ts), so no
+    // check could fail and no cascade is owed. The checks were a seek into contacts and one into
+    // tags for each of ~2.2 M tag rows of a million-row file (~1.5 s; docs/benchmarks.md, session 9).
+    // SQLite reads this setting only outside a transaction: here, before BEGIN.
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+    if (!this.init.opts.userIds) db.pragma('foreign_keys = OFF');
     db.pragma(`cache_size = -${MERGE_CACHE_KB}`);
     db.pragma('wal_autocheckpoint = 0');
     this.restore = () => {
       db.pragma(`cache_size = ${cache}`);
       db.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
+      db.pragma(`foreign_keys = ${foreignKeys}`);
     };
     // The write lock, held from the first batch to the commit: the core's own writes meanwhile (a
     // send recorded, a STOP) wait for the commit instead of joining the import's transaction.
@@ -198,10 +210,7 @@ export class BatchSave {
     if (this.indexComplete && this.init.bytesTotal >= BULK_INDEX_BYTES && process.env.PACER_IMPORT_FTS_AUTOMERGE !== 'keep')
       this.bulkIndex = suspendAutomerge(db);
     const now = this.init.startedAt;
-    const addTag = this.stmt('INSERT OR IGNORE INTO tags (name, created_at) VALUES (?, ?)');
-    for (const t of this.init.opts.tags) addTag.run(t, now);
-    const tagId = db.prepare('SELECT id FROM tags WHERE name = ?').pluck();
-    this.importTagIds = this.init.opts.tags.map((t) => tagId.get(t) as number);
+    this.importTagIds = this.init.opts.tags.map((t) => this.tagId(t, now));
   }
 
   /** The attribute columns' types, known once the first rows were read (before the first batch). */
@@ -212,6 +221,12 @@ export class BatchSave {
   /** What the save has done so far (the progress bar's counts). */
   progress(): ImportCounts {
     return { ...this.counts };
+  }
+
+  /** A tag's id, the tag made when no tag of that name (in any case) exists yet. */
+  private tagId(name: string, now: number): number {
+    this.stmt('INSERT OR IGNORE INTO tags (name, created_at) VALUES (?, ?)').run(name, now);
+    return this.stmt('SELECT id FROM tags WHERE name = ?').pluck().get(name) as number;
   }
 
   /** The highest contact id now (the next new contact is this + 1: ids are rowids). */
@@ -230,12 +245,7 @@ export class BatchSave {
     for (const r of b.userOnly) this.userOnly.push(r);
     if (!this.dryRun) {
       this.makeDefs();
-      const addTag = this.stmt('INSERT OR IGNORE INTO tags (name, created_at) VALUES (?, ?)');
-      for (const t of b.tags) {
-        if (this.seenTags.has(t)) continue;
-        this.seenTags.add(t);
-        addTag.run(t, this.init.startedAt);
-      }
+      for (const t of b.tags) if (!this.tagIds.has(t)) this.tagIds.set(t, this.tagId(t, this.init.startedAt));
     }
     if (!b.staged) return;
     const insertRow = this.stmt(`INSERT INTO st.s (${STAGED}) VALUES ${marks(1)}`);
@@ -259,7 +269,7 @@ export class BatchSave {
       else counts.skipped += existing;
       this.staged += b.staged;
       // Staged rows are numbered in file order; a batch's are consecutive, from its first value on.
-      if (!this.dryRun) this.merge(b.values[0] as number, existing === 0, newRows, b.userIdRows > 0);
+      if (!this.dryRun) this.merge(b, existing === 0, newRows);
     } finally {
       db.exec('DELETE FROM st.s');
       db.exec('DELETE FROM st.import_target');
@@ -428,8 +438,9 @@ export class BatchSave {
    * row `seq` (from `firstSeq` on) becomes contact `base + seq` (ids are rowids: the next is max + 1) and nothing needs
    * looking up.
    */
-  private merge(firstSeq: number, fresh: boolean, expected: number, withUserIds: boolean): void {
+  private merge(b: StagedBatch, fresh: boolean, expected: number): void {
     const { db } = this;
+    const firstSeq = b.values[0] as number;
     const { opts, startedAt: now } = this.init;
     const update = opts.onDuplicate === 'update' ? 1 : 0;
     this.stopIfCancelled();
@@ -489,20 +500,7 @@ export class BatchSave {
     // The target's SQL names @base only when fresh.
     const targetArgs = fresh ? [at] : [];
     // Tags from the file and the import's own tags.
-    this.stmt(
-      `
-      INSERT OR IGNORE INTO contact_tags (tag_id, contact_id)
-      SELECT t.id, x.contact_id FROM ${target} x JOIN st.s s ON s.seq = x.seq, json_each(s.tags) j JOIN tags t ON t.name = j.value
-      WHERE s.tags IS NOT NULL
-    `,
-    ).run(...targetArgs);
-    if (this.importTagIds.length)
-      this.stmt(
-        `INSERT OR IGNORE INTO contact_tags (tag_id, contact_id) SELECT j.value, x.contact_id FROM ${target} x, json_each(@tags) j`,
-      ).run({
-        ...at,
-        tags: JSON.stringify(this.importTagIds),
-      });
+    this.writeTags(b, fresh ? (seq) => base + seq : this.targetIds());
     // Typed attributes.
     if (this.attrTypes.size)
       this.stmt(
@@ -514,7 +512,45 @@ export class BatchSave {
       ).run(...targetArgs);
     if (this.consent.column !== null || this.consent.box) this.consentSteps(fresh, base, before, update);
     // BSUIDs (import/user-ids-store.ts): few rows carry one, and one may move between contacts, so row by row.
-    if (withUserIds) storeImportedUserIds(db, target, now, targetArgs);
+    if (b.userIdRows > 0) storeImportedUserIds(db, target, now, targetArgs);
+  }
+
+  /** The contacts this (not fresh) batch writes to: staged seq → contact id. */
+  private targetIds(): Map<number, number> {
+    return new Map(this.stmt('SELECT seq, contact_id FROM st.import_target').raw().all() as [number, number][]);
+  }
+
+  /**
+   * The batch's tags on the contacts it writes to (`contactOf`: a staged seq's contact id, or
+   * undefined when the row is not written — a skipped duplicate): the file's tags of each row and
+   * the import's own tags of every row. One statement per tag, its contacts as a JSON array of ids
+   * in ascending order (each tag's rows land next to each other in contact_tags' key).
+   */
+  private writeTags(b: StagedBatch, contactOf: ((seq: number) => number) | Map<number, number>): void {
+    const idOf = typeof contactOf === 'function' ? contactOf : (seq: number) => contactOf.get(seq);
+    const byTag = new Map<number, number[]>();
+    const add = (tagId: number, contactId: number | undefined) => {
+      if (contactId === undefined) return;
+      const ids = byTag.get(tagId);
+      if (ids) ids.push(contactId);
+      else byTag.set(tagId, [contactId]);
+    };
+    for (const [name, seqs] of b.tagged) {
+      const tagId = this.tagIds.get(name)!;
+      for (const seq of seqs) add(tagId, idOf(seq));
+    }
+    if (this.importTagIds.length) {
+      const firstSeq = b.values[0] as number;
+      for (let seq = firstSeq; seq < firstSeq + b.staged; seq++) {
+        const contactId = idOf(seq);
+        for (const tagId of this.importTagIds) add(tagId, contactId);
+      }
+    }
+    const insert = this.stmt('INSERT OR IGNORE INTO contact_tags (tag_id, contact_id) SELECT ?, value FROM json_each(?)');
+    for (const [tagId, ids] of byTag) {
+      if (typeof contactOf !== 'function') ids.sort((x, y) => x - y);
+      insert.run(tagId, JSON.stringify(ids));
+    }
   }
 
   /**
