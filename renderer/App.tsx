@@ -8,7 +8,7 @@ import { DashboardPage } from './features/dashboard/DashboardPage';
 import { SettingsPage } from './features/settings/SettingsPage';
 import { TemplatesPage } from './features/templates/TemplatesPage';
 import { useStore } from './store';
-import { routeOf, type Route } from './store/slices/ui';
+import { routeOf, type Route } from './store/location';
 
 const PAGES: Record<Route, () => React.JSX.Element> = {
   dashboard: DashboardPage,

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LayoutDashboard, Users, FileText, Send, Building2, Settings, Zap } from 'lucide-react';
 import { useStore } from '../store';
-import { ROUTES, routeOf, type Route } from '../store/slices/ui';
+import { ROUTES, routeOf, type Route } from '../store/location';
 import { AccountBadge } from '../features/account/AccountBadge';
 import { EngineBanner } from './EngineBanner';
 

@@ -1,7 +1,7 @@
 import type { StoreApi } from 'zustand';
 import { api } from '../api/client';
 import { subscribeBatched } from '../api/batched';
-import type { AppState } from './index';
+import type { AppState } from './state';
 
 let unsubscribe: (() => void) | null = null;
 

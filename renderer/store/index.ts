@@ -1,14 +1,13 @@
 import { create } from 'zustand';
-import { createAppSlice, type AppSlice } from './slices/app';
-import { createUiSlice, type UiSlice } from './slices/ui';
-import { createContactsSlice, type ContactsSlice } from './slices/contacts';
-import { createAccountSlice, type AccountSlice } from './slices/account';
-import { createTemplatesSlice, type TemplatesSlice } from './slices/templates';
-import { createCampaignsSlice, type CampaignsSlice } from './slices/campaigns';
+import { createAppSlice } from './slices/app';
+import { createUiSlice } from './slices/ui';
+import { createContactsSlice } from './slices/contacts';
+import { createAccountSlice } from './slices/account';
+import { createTemplatesSlice } from './slices/templates';
+import { createCampaignsSlice } from './slices/campaigns';
+import type { AppState } from './state';
 
-/** One store of domain slices. Components select narrowly: useStore((s) => s.location). */
-export type AppState = UiSlice & AppSlice & ContactsSlice & AccountSlice & TemplatesSlice & CampaignsSlice;
-
+/** One store of domain slices (their shape: state.ts). Components select narrowly: useStore((s) => s.location). */
 export const useStore = create<AppState>()((...a) => ({
   ...createUiSlice(...a),
   ...createAppSlice(...a),

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { RequestInfo } from './server';
-import { HttpError } from './server';
+import { HttpError, type RequestInfo } from './route';
 import {
   MESSAGING_LIMITS,
   PHONE_QUALITY,

@@ -20,8 +20,8 @@
  */
 import crypto from 'node:crypto';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { HttpError } from './server';
-import type { SandboxWorld } from './world';
+import { HttpError } from './route';
+import type { WorldBase } from './world-base';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -56,8 +56,8 @@ class BsuidState {
   }
 }
 
-const states = new WeakMap<SandboxWorld, BsuidState>();
-export const bsuidOf = (world: SandboxWorld): BsuidState => {
+const states = new WeakMap<WorldBase, BsuidState>();
+export const bsuidOf = (world: WorldBase): BsuidState => {
   let s = states.get(world);
   if (!s) states.set(world, (s = new BsuidState(world.business.id)));
   return s;
@@ -111,19 +111,19 @@ function rewriteValue(s: BsuidState, field: string, value: Obj): void {
 }
 
 /** The wa_id of the user a `recipient` (BSUID) names, or null when this sandbox never issued it. */
-export function recipientWaId(world: SandboxWorld, userId: string): string | null {
+export function recipientWaId(world: WorldBase, userId: string): string | null {
   const s = bsuidOf(world);
   s.enabled = true; // a send by BSUID implies webhooks that carry them
   return s.waIdOf(userId, new Set([...world.users.keys(), ...s.usernames.keys(), ...s.issued]));
 }
 
 /** Remembers that `wamid` was addressed by `recipient` (its statuses name the user by it). */
-export function noteRecipientSend(world: SandboxWorld, wamid: string, userId: string): void {
+export function noteRecipientSend(world: WorldBase, wamid: string, userId: string): void {
   bsuidOf(world).sentTo.set(wamid, userId);
 }
 
 /** Installs the rewrite on the world's webhook dispatcher (once). */
-export function installBsuid(world: SandboxWorld): void {
+export function installBsuid(world: WorldBase): void {
   const s = bsuidOf(world);
   const d = world.webhooks as unknown as {
     dispatch: (meta: { field: string }, build: () => { summary: string; envelope: { object: string; entry: unknown[] } }) => void;
@@ -148,7 +148,7 @@ export function installBsuid(world: SandboxWorld): void {
 }
 
 /** `/__admin/users/…` routes of this module; undefined when the route is not one of them. */
-export function bsuidAdmin(world: SandboxWorld, route: string, body: unknown): unknown {
+export function bsuidAdmin(world: WorldBase, route: string, body: unknown): unknown {
   const b = (body ?? {}) as Obj;
   const s = bsuidOf(world);
   const waIdOf = () => {

@@ -12,7 +12,7 @@
  * Which endpoint took each message is kept (`endpointOf`, `GET /__admin/marketing`).
  */
 import { GraphError } from './graph-errors';
-import { HttpError } from './server';
+import { HttpError } from './route';
 import type { SandboxWorld, TemplateState } from './world';
 
 export type SandboxEndpoint = 'messages' | 'marketing_messages';

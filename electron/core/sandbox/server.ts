@@ -6,6 +6,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { handleAdmin } from './admin';
 import { GraphError, unknownObject } from './graph-errors';
 import { businessJson, paginate, parseFields, phoneJson, templateJson, wabaJson } from './graph-objects';
+import { HttpError, type RequestInfo } from './route';
 import { BUSINESS_VERTICALS } from './scenario';
 import type { SandboxWorld } from './world';
 
@@ -16,24 +17,6 @@ import type { SandboxWorld } from './world';
 
 const MAX_BODY = 105 * 1024 * 1024;
 const VERSION = /^v\d+(\.\d+)?$/;
-
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface RequestInfo {
-  method: string;
-  url: URL;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-  /** Extra response headers a route wants sent (e.g. X-Business-Use-Case-Usage). */
-  responseHeaders?: Record<string, string>;
-}
 
 export function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {

@@ -23,7 +23,6 @@ import {
 import { WorldInbound } from './world-inbound';
 import { noteRecipientSend, recipientWaId } from './bsuid';
 import { isUserId } from '../../../shared/user-id';
-import type { SandboxWorld } from './world';
 
 export abstract class WorldMessages extends WorldInbound {
   // ---------------------------------------------------------------- sending
@@ -54,7 +53,7 @@ export abstract class WorldMessages extends WorldInbound {
       if (!byUserId && (typeof b.to !== 'string' || !/^\+?[\d\s\-()]+$/.test(b.to)))
         throw new GraphError(100, `Invalid parameter 'to': ${JSON.stringify(b.to)} is not a phone number`);
       const input = (byUserId ? b.recipient : b.to) as string;
-      const resolved = byUserId ? recipientWaId(this as unknown as SandboxWorld, input) : null;
+      const resolved = byUserId ? recipientWaId(this, input) : null;
       if (byUserId && resolved === null) throw new GraphError(131026, `Message undeliverable: no WhatsApp user has the id ${input}`);
       const digits = resolved ?? digitsOf(input);
       if (digits.length < 7 || digits.length > 15)
@@ -250,7 +249,7 @@ export abstract class WorldMessages extends WorldInbound {
     this.messages.set(wamid, msg);
     // Addressed by `recipient` (a BSUID): statuses name the user by it, the answer does not reveal the phone.
     const byRecipient = !/^\+?[\d\s\-()]+$/.test(base.input);
-    if (byRecipient) noteRecipientSend(this as unknown as SandboxWorld, wamid, base.input);
+    if (byRecipient) noteRecipientSend(this, wamid, base.input);
     this.stats.accepted(waId, template?.name, template?.language, base.biz_opaque_callback_data, now);
     if (held) this.stats.sends.held_for_quality_assessment++;
     if (template) {

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Ban, Copy, Pause, Pencil, Play, Trash2 } from 'lucide-react';
 import type { CampaignState, CampaignSummary } from '../../../shared/contract/campaigns';
 import { useStore } from '../../store';
-import type { CampaignAction } from '../../store/slices/campaigns';
+import type { CampaignAction } from '../../store/state';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { StartConfirm } from './StartConfirm';
 

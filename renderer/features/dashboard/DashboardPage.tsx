@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Building2, Check, Send, Users } from 'lucide-react';
 import { PageHeader } from '../../components/PageHeader';
 import { useStore } from '../../store';
-import type { Route } from '../../store/slices/ui';
+import type { Route } from '../../store/location';
 import { MessagingLimitCard } from '../account/MessagingLimitCard';
 import { ContactsStatCard } from '../contacts/ContactsStatCard';
 import { ActiveCampaignsCard } from '../campaigns/dashboard/ActiveCampaignsCard';

@@ -1,44 +1,8 @@
 import type { StateCreator } from 'zustand';
-import type { AccountHistory, AccountStatus, BusinessProfile, ConnectErrorDetails, ConnectInput } from '../../../shared/contract/whatsapp';
-import type { InputOf } from '../../../shared/contract';
+import type { ConnectErrorDetails } from '../../../shared/contract/whatsapp';
 import { api } from '../../api/client';
-import type { AppState } from '../index';
+import type { AppState, AccountSlice } from '../state';
 import { errorText } from '../../i18n/errorText';
-
-/** What a failed connect gives the wizard: a message, and the field to put it under when known. */
-export interface ConnectFailure {
-  code: string;
-  message: string;
-  details: ConnectErrorDetails | null;
-}
-
-export type ProfilePatch = Omit<InputOf<'account:profile-update'>, 'phoneNumberId'>;
-
-export interface AccountSlice {
-  /** null until the first account:status answer. */
-  account: AccountStatus | null;
-  accountError: string | null;
-  /** 'sandbox' | 'connect' | 'refresh' | 'disconnect' while one runs. */
-  accountBusy: 'sandbox' | 'connect' | 'refresh' | 'disconnect' | null;
-  accountHistory: AccountHistory | null;
-  /** Business profile per phone number id. */
-  profiles: Record<string, BusinessProfile>;
-  /** Whether the setup wizard is open (first run from the Dashboard, or from Account / Settings). */
-  wizardOpen: boolean;
-  /** Where the wizard starts: the two choices, or straight at the Meta form (a new token for a live account). */
-  wizardStart: 'choose' | 'meta';
-  initAccount(): Promise<void>;
-  loadAccount(): Promise<void>;
-  loadAccountHistory(days?: number): Promise<void>;
-  openWizard(start?: 'choose' | 'meta'): void;
-  closeWizard(): void;
-  useSandbox(): Promise<boolean>;
-  connectAccount(input: ConnectInput): Promise<ConnectFailure | null>;
-  refreshAccount(): Promise<void>;
-  disconnectAccount(forgetSecrets: boolean): Promise<void>;
-  loadProfile(phoneNumberId: string): Promise<string | null>;
-  updateProfile(phoneNumberId: string, patch: ProfilePatch): Promise<string | null>;
-}
 
 export const createAccountSlice: StateCreator<AppState, [], [], AccountSlice> = (set, get) => ({
   account: null,

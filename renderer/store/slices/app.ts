@@ -1,35 +1,9 @@
 import type { StateCreator } from 'zustand';
-import type { AppInfo, EngineStatus, SecretName, SecretStatus } from '../../../shared/contract/app';
-import type { Language, Settings, SettingsPatch } from '../../../shared/settings';
+import type { Settings } from '../../../shared/settings';
 import { api, unwrap } from '../../api/client';
 import { applyLanguage, resolveLanguage } from '../../i18n';
-import type { AppState } from '../index';
+import type { AppSlice, AppState, Theme } from '../state';
 import { errorText } from '../../i18n/errorText';
-
-export type Theme = 'light' | 'dark';
-
-export interface AppSlice {
-  info: AppInfo | null;
-  settings: Settings | null;
-  secrets: Record<SecretName, SecretStatus> | null;
-  language: Language;
-  theme: Theme;
-  bootError: string | null;
-  /** The desktop engine's last restart notice (only Electron main sends `app:engine`); null when dismissed. */
-  engineStatus: EngineStatus | null;
-  /**
-   * Counters bumped by the one event subscription (store/events.ts) for views that re-read on their
-   * own (the Marketing Messages card, BSUID-only people): they depend on the counter, not on api.on.
-   */
-  ticks: { marketing: number; contacts: number };
-  bootstrap(): Promise<void>;
-  /** From the one event subscription (store/events.ts): settings changed in the core. */
-  settingsChanged(settings: Settings): void;
-  setEngineStatus(status: EngineStatus | null): void;
-  /** Re-reads which secrets are stored (after the account changed: Settings and Account agree). */
-  loadSecrets(): Promise<void>;
-  updateSettings(patch: SettingsPatch): Promise<void>;
-}
 
 const systemTheme = (): Theme => (window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
 

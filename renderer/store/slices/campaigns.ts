@@ -1,41 +1,8 @@
 import i18next from '../../i18n';
 import type { StateCreator } from 'zustand';
-import type { CampaignAlert, CampaignProgress, CampaignSummary } from '../../../shared/contract/campaigns';
-import type { CampaignsOverview } from '../../../shared/contract/campaign-reports';
 import { api } from '../../api/client';
-import type { AppState } from '../index';
+import type { AppState, CampaignsSlice } from '../state';
 import { errorText } from '../../i18n/errorText';
-
-/** Which campaigns screen is open: the list, the builder (new, or editing a saved draft), or one campaign. */
-export type CampaignView = { kind: 'list' } | { kind: 'builder'; id: string | null } | { kind: 'detail'; id: string };
-
-export type CampaignAction = 'start' | 'pause' | 'resume' | 'cancel' | 'duplicate' | 'delete';
-
-export interface CampaignsSlice {
-  /** null until loaded once. */
-  campaigns: CampaignSummary[] | null;
-  campaignsError: string | null;
-  /** Latest pushed progress per campaign (batched ~10 Hz); newer than the list's counts while sending. */
-  campaignProgress: Record<string, CampaignProgress>;
-  /** Watchdog alerts not dismissed yet, newest first. */
-  campaignAlerts: CampaignAlert[];
-  /** Bumped on campaigns:changed / progress flushes: open pages refetch what they show. */
-  campaignsVersion: number;
-  campaignsOverview: CampaignsOverview | null;
-  initCampaigns(): Promise<void>;
-  loadCampaigns(): Promise<void>;
-  loadCampaignsOverview(): Promise<void>;
-  /** Shorthand for go(): the list, the builder or one campaign's page (see Location in ui.ts). */
-  openCampaigns(view: CampaignView): void;
-  /** From the one event subscription (store/events.ts): a batch of pushed progress. */
-  campaignProgressArrived(batch: CampaignProgress[]): void;
-  /** From the one event subscription: something about a campaign changed in the core. */
-  campaignsChanged(): void;
-  campaignAlertArrived(alert: CampaignAlert): void;
-  /** Runs a lifecycle action; returns the updated campaign (or null, with a toast, on failure). */
-  campaignAction(id: string, action: CampaignAction): Promise<CampaignSummary | null>;
-  dismissCampaignAlert(alert: CampaignAlert): void;
-}
 
 export const createCampaignsSlice: StateCreator<AppState, [], [], CampaignsSlice> = (set, get) => ({
   campaigns: null,

@@ -1,40 +1,6 @@
 import type { StateCreator } from 'zustand';
-import type { ContactFilter, ContactsStats, ImportJob, ImportProgress, Segment } from '../../../shared/contract/contacts';
 import { api } from '../../api/client';
-import type { AppState } from '../index';
-
-/** The table's filter without defaults: an empty object means "every contact". */
-export type ContactsFilter = Omit<ContactFilter, 'consentCategory'> & { consentCategory?: ContactFilter['consentCategory'] };
-
-export interface ContactsSlice {
-  contactsFilter: ContactsFilter;
-  /** Bumped whenever contacts change in the core; the table drops its cached rows and refetches. */
-  contactsVersion: number;
-  /** Explicitly selected row ids; `selectAllMatching` selects every row matching the filter instead. */
-  selectedIds: ReadonlySet<number>;
-  selectAllMatching: boolean;
-  contactTags: { name: string; count: number }[];
-  segments: Segment[];
-  contactsStats: ContactsStats | null;
-  /**
-   * What the core pushed about import jobs, by job id: the latest progress and, once it ended, the
-   * job. Kept here (not in the wizard) so an event that arrives before the start call answers is not lost.
-   */
-  importFeed: Record<string, { progress: ImportProgress | null; result: ImportJob | null }>;
-  importProgressArrived(p: ImportProgress): void;
-  importFinished(job: ImportJob): void;
-  setContactsFilter(patch: Partial<ContactsFilter>): void;
-  clearContactsFilter(): void;
-  toggleSelected(id: number): void;
-  setSelectAllMatching(on: boolean): void;
-  clearSelection(): void;
-  /** Shorthands for go() on the contacts page: a contact's drawer (null closes it), the import wizard. */
-  openContact(id: number | null): void;
-  openImport(open: boolean): void;
-  /** Tags, segments and counts for the filter bar and the dashboard. */
-  loadContactFacets(): Promise<void>;
-  contactsChanged(): void;
-}
+import type { AppState, ContactsFilter, ContactsSlice } from '../state';
 
 const NO_SELECTION: ReadonlySet<number> = new Set();
 let changeTimer: ReturnType<typeof setTimeout> | null = null;

@@ -1,25 +1,7 @@
 import type { StateCreator } from 'zustand';
-import type { TemplateDetail, TemplateSummary, TemplateSyncResult } from '../../../shared/contract/whatsapp';
 import { api } from '../../api/client';
-import type { AppState } from '../index';
+import type { AppState, TemplatesSlice } from '../state';
 import { errorText } from '../../i18n/errorText';
-
-export interface TemplatesSlice {
-  /** null until loaded once. Filters are applied in the page (the list is small: ≤ 6,000 per WABA). */
-  templates: TemplateSummary[] | null;
-  templatesError: string | null;
-  syncing: boolean;
-  lastSync: TemplateSyncResult | null;
-  /** The template open in the detail panel, with its history. */
-  templateDetail: TemplateDetail | null;
-  initTemplates(): Promise<void>;
-  /** From the one event subscription (store/events.ts). */
-  templatesChanged(): void;
-  loadTemplates(): Promise<void>;
-  syncTemplates(): Promise<void>;
-  openTemplate(id: string): Promise<void>;
-  closeTemplate(): void;
-}
 
 export const createTemplatesSlice: StateCreator<AppState, [], [], TemplatesSlice> = (set, get) => ({
   templates: null,

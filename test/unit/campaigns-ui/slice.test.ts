@@ -28,7 +28,8 @@ vi.mock('../../../renderer/api/client', () => ({
 }));
 
 const { createCampaignsSlice } = await import('../../../renderer/store/slices/campaigns');
-const { createUiSlice, routeOf } = await import('../../../renderer/store/slices/ui');
+const { createUiSlice } = await import('../../../renderer/store/slices/ui');
+const { routeOf } = await import('../../../renderer/store/location');
 const { subscribeCoreEvents } = await import('../../../renderer/store/events');
 type S = ReturnType<typeof createCampaignsSlice> & ReturnType<typeof createUiSlice> & { toasts: string[] };
 

@@ -142,6 +142,97 @@ function describeCycle(graph: FolderGraph, cycle: string[]): string {
   return `${[...cycle, cycle[0]].join(' → ')}\n${hops.join('\n')}`;
 }
 
+/** The source file a relative import names (`./x` → x.ts, x.tsx or x/index.ts), or null. */
+function resolveFile(from: string, spec: string, exists: (f: string) => boolean): string | null {
+  const base = path.resolve(path.dirname(from), spec);
+  for (const f of [base, `${base}.ts`, `${base}.tsx`, path.join(base, 'index.ts'), path.join(base, 'index.tsx')])
+    if (/\.tsx?$/.test(f) && exists(f)) return f;
+  return null;
+}
+
+/** file → imported file → how (for the message), over the given files only. */
+function fileGraph(files: { file: string; text?: string }[]): FolderGraph {
+  const known = new Set(files.map((f) => f.file));
+  const graph: FolderGraph = new Map();
+  for (const { file, text } of files) {
+    const edges = new Map<string, string[]>();
+    graph.set(file, edges);
+    for (const spec of importsOf(file, text)) {
+      if (!spec.startsWith('.')) continue;
+      const to = resolveFile(file, spec, (f) => known.has(f));
+      if (to && to !== file) edges.set(to, [`${path.relative(REPO, file)} → ${spec}`]);
+    }
+  }
+  return graph;
+}
+
+/** The graph's strongly connected parts of more than one node (Tarjan): each is at least one cycle. */
+function tangles(graph: FolderGraph): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const out: string[][] = [];
+  const visit = (v: string) => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v)?.keys() ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const part: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        part.push(w);
+      } while (w !== v);
+      if (part.length > 1) out.push(part.sort());
+    }
+  };
+  for (const v of [...graph.keys()].sort()) if (!index.has(v)) visit(v);
+  return out;
+}
+
+function describeTangle(graph: FolderGraph, part: string[]): string {
+  const inside = new Set(part);
+  const hops = part.flatMap((from) =>
+    [...(graph.get(from)?.entries() ?? [])].filter(([to]) => inside.has(to)).map(([, why]) => `  ${why[0]}`),
+  );
+  return `${part.length} files import each other in a loop:\n${hops.join('\n')}`;
+}
+
+describe('import cycles between files', () => {
+  it('there are none in electron/, renderer/ and shared/ (a file never imports itself back through others)', () => {
+    const files = ['electron', 'renderer', 'shared'].flatMap((d) => listSources(path.join(REPO, d))).map((file) => ({ file }));
+    const graph = fileGraph(files);
+    expect(
+      tangles(graph).map((t) => describeTangle(graph, t)),
+      'file import cycles (move what both need to a module of its own: e.g. sandbox/route.ts, renderer/store/state.ts)',
+    ).toEqual([]);
+  });
+
+  it('finds a loop through a type-only import, and none in a one-way chain', () => {
+    const f = (rel: string, text: string) => ({ file: path.join(REPO, rel), text });
+    const graph = fileGraph([
+      f('renderer/store/index.ts', `import { createUi } from './slices/ui';`),
+      f('renderer/store/slices/ui.ts', `import type { AppState } from '../index';`),
+      f('renderer/store/location.ts', `export const ROUTES = [];`),
+      f('renderer/App.tsx', `import { ROUTES } from './store/location'; import { useStore } from './store';`),
+    ]);
+    const found = tangles(graph);
+    expect(found).toEqual([[path.join(REPO, 'renderer/store/index.ts'), path.join(REPO, 'renderer/store/slices/ui.ts')]]);
+    expect(describeTangle(graph, found[0]!)).toContain('renderer/store/slices/ui.ts → ../index');
+    expect(tangles(fileGraph([f('a/x.ts', `import './y';`), f('a/y.ts', `import './z';`), f('a/z.ts', '')]))).toEqual([]);
+  });
+});
+
 describe("import cycles between the core's domain folders", () => {
   it('there are none (each folder depends on another one way only)', () => {
     const graph = folderGraph(listSources(CORE).map((file) => ({ file })));
