@@ -4,24 +4,15 @@
  * not understand is left unknown and noted. Real files (UTF-8, Windows-1255, Big5), real SQLite.
  */
 import iconv from 'iconv-lite';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Core } from '../../../electron/core/index';
 import { runCli } from '../../../electron/core/cli/index';
 import type { CliIo } from '../../../electron/core/cli/io';
 import type { ImportConsentCounts, ImportOptions, ImportReport } from '../../../shared/contract/contacts';
 import { tempDataDir } from '../../support/harness';
-import { importFile, preview, tempFile, testCore } from './helpers';
+import { closedAfterEach, importFile, preview, tempFile } from './helpers';
 
-let cores: Core[] = [];
-afterEach(async () => {
-  await Promise.all(cores.map((c) => c.close()));
-  cores = [];
-});
-const core = () => {
-  const c = testCore();
-  cores.push(c);
-  return c;
-};
+const core = closedAfterEach();
 
 /** The test clock's time (FakeClock), as evidence shows it. */
 const AT = '2026-01-05T09:00:00.000Z';

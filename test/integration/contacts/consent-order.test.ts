@@ -5,23 +5,17 @@
  * Ties (webhooks carry whole seconds): the opt-out wins, so the outcome never depends on arrival order.
  */
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Core } from '../../../electron/core/index';
 import { signedPost } from '../../unit/webhooks/helpers';
-import { importFile, ok, tempFile, testCore } from './helpers';
+import { closedAfterEach, importFile, ok, tempFile } from './helpers';
 
 const T = 1767600000; // unix seconds, an hour before the test clock's "now"
 const SECRET = 'consent-order-app-secret-0123456789';
 
-let cores: Core[] = [];
-afterEach(async () => {
-  await Promise.all(cores.map((c) => c.close()));
-  cores = [];
-});
-
+const newCore = closedAfterEach();
 function core(): Core {
-  const c = testCore();
-  cores.push(c);
+  const c = newCore();
   c.ctx.secrets.set('app_secret', SECRET);
   return c;
 }

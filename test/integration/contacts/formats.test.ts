@@ -4,20 +4,10 @@
  */
 import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Core } from '../../../electron/core/index';
-import { contactsOf, importFile, ok, preview, tempFile, testCore } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { closedAfterEach, contactsOf, importFile, ok, preview, tempFile } from './helpers';
 
-let cores: Core[] = [];
-afterEach(async () => {
-  await Promise.all(cores.map((c) => c.close()));
-  cores = [];
-});
-const core = () => {
-  const c = testCore();
-  cores.push(c);
-  return c;
-};
+const core = closedAfterEach();
 
 const HEBREW_CSV = [
   'שם פרטי;שם משפחה;טלפון נייד;אימייל;תגיות',

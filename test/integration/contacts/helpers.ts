@@ -2,10 +2,28 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Core } from '../../../electron/core/index';
+import { afterEach } from 'vitest';
 import type { ImportJob, ImportOptions, MappingEntry } from '../../../shared/contract/contacts';
 import { testCore } from '../../support/core';
 
 export { testCore };
+
+/**
+ * Cores made by a test file, each closed after its test: call once at the top of the file,
+ * `const core = closedAfterEach();`, then `core()` or `core({ clock })` in a test.
+ */
+export function closedAfterEach(): (opts?: Parameters<typeof testCore>[0]) => ReturnType<typeof testCore> {
+  let cores: Core[] = [];
+  afterEach(async () => {
+    await Promise.all(cores.map((c) => c.close()));
+    cores = [];
+  });
+  return (opts = {}) => {
+    const c = testCore(opts);
+    cores.push(c);
+    return c;
+  };
+}
 
 export function tempFile(name: string, content: string | Buffer): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pacer-contacts-'));

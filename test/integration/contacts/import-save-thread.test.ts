@@ -12,19 +12,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../electron/core/index';
 import { systemClock } from '../../../electron/core/clock';
 import type { ImportProgress } from '../../../shared/contract/contacts';
-import { importFile, ok, tempFile, testCore } from './helpers';
+import { closedAfterEach, importFile, ok, tempFile } from './helpers';
 
-let cores: Core[] = [];
-afterEach(async () => {
+afterEach(() => {
   delete process.env.PACER_IMPORT_SAVE_THREAD;
-  await Promise.all(cores.map((c) => c.close()));
-  cores = [];
 });
-const core = () => {
-  const c = testCore({ clock: systemClock });
-  cores.push(c);
-  return c;
-};
+const newCore = closedAfterEach();
+const core = () => newCore({ clock: systemClock });
 const count = (c: Core, table: string) => c.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
 
 const ROWS = 60_000;

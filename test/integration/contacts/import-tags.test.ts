@@ -5,19 +5,12 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../electron/core/index';
-import { importFile, ok, tempFile, testCore } from './helpers';
+import { closedAfterEach, importFile, ok, tempFile } from './helpers';
 
-let cores: Core[] = [];
-afterEach(async () => {
+afterEach(() => {
   delete process.env.PACER_IMPORT_SAVE_THREAD;
-  await Promise.all(cores.map((c) => c.close()));
-  cores = [];
 });
-const core = () => {
-  const c = testCore();
-  cores.push(c);
-  return c;
-};
+const core = closedAfterEach();
 const tagsOf = async (c: Core, phone: string) => (await ok(c.call('contacts:get', { phone }))).contact.tags;
 
 // Saved on the import's own thread, and on the core's connection where no thread can start.

@@ -2,21 +2,12 @@
  * Consent ledger, suppression, atomicity, cancel, erasure, segments, bulk actions and exports.
  */
 import ExcelJS from 'exceljs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Core } from '../../../electron/core/index';
 import { systemClock } from '../../../electron/core/clock';
-import { contactsOf, importFile, ok, tempFile, testCore } from './helpers';
+import { closedAfterEach, contactsOf, importFile, ok, tempFile } from './helpers';
 
-let cores: Core[] = [];
-afterEach(async () => {
-  await Promise.all(cores.map((c) => c.close()));
-  cores = [];
-});
-const core = (opts: Parameters<typeof testCore>[0] = {}) => {
-  const c = testCore(opts);
-  cores.push(c);
-  return c;
-};
+const core = closedAfterEach();
 
 const PEOPLE = 'name,phone,tags\nDana Levi,050-234-5678,vip\nYossi Cohen,052-987-6543,vip\nNoa Peretz,054-987-6543,\n';
 const count = (c: Core, table: string) => (c.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;

@@ -5,21 +5,12 @@
  * imported into another store gives back the same ids.
  */
 import ExcelJS from 'exceljs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Core } from '../../../electron/core/index';
 import { recordConsentByUserId } from '../../../electron/core/contacts/user-ids-store';
-import { importFile, ok, preview, tempFile, testCore } from './helpers';
+import { closedAfterEach, importFile, ok, preview, tempFile } from './helpers';
 
-let cores: Core[] = [];
-afterEach(async () => {
-  await Promise.all(cores.map((c) => c.close()));
-  cores = [];
-});
-const core = () => {
-  const c = testCore();
-  cores.push(c);
-  return c;
-};
+const core = closedAfterEach();
 
 const idsOf = (c: Core) =>
   c.db.prepare('SELECT phone, user_id AS userId, username FROM contacts ORDER BY id').all() as {
