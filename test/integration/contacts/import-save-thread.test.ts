@@ -117,6 +117,28 @@ describe('an import saved on a thread of its own', () => {
     expect(c.db.prepare("SELECT v FROM contacts_fts_config WHERE k = 'automerge'").pluck().get()).toBeUndefined();
   });
 
+  it('logs how much CPU its two threads used, and nothing of the file', async () => {
+    const lines: { msg: string; fields?: Record<string, unknown> }[] = [];
+    const record = (msg: string, fields?: Record<string, unknown>) => lines.push({ msg, fields });
+    const c = newCore({ clock: systemClock, log: { debug: record, info: record, warn: record, error: record } });
+    const job = await importFile(c, bigFile(5000), { mapping: MAPPING, consent: 'marketing' });
+    expect(job.report).toMatchObject({ imported: 5000 });
+    const saved = lines.filter((l) => l.msg === 'import saved');
+    expect(saved).toEqual([
+      {
+        msg: 'import saved',
+        fields: expect.objectContaining({
+          jobId: job.jobId,
+          rows: 5000,
+          readingCpuMs: expect.any(Number),
+          savingCpuMs: expect.any(Number),
+        }),
+      },
+    ]);
+    // A number of the file (or its name) never reaches the log.
+    expect(JSON.stringify(lines)).not.toMatch(/97250300|big\.csv/);
+  });
+
   it('a file found unreadable near its end leaves nothing, though its earlier rows were already saved', async () => {
     const c = core();
     const saved: number[] = [];

@@ -113,7 +113,7 @@ export class ImportJobs {
     const done = (async (): Promise<ImportJob> => {
       try {
         const report = await runImport(
-          { db: this.ctx.db, clock: this.ctx.clock },
+          { db: this.ctx.db, clock: this.ctx.clock, log: this.ctx.log },
           { ...opts, jobId, fileName: file.name, filePath: file.path },
           {
             signal: controller.signal,

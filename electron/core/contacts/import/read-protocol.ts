@@ -34,7 +34,8 @@ export type FromReader =
   | ({ type: 'opened' } & OpenedInfo)
   | { type: 'typed'; attrTypes: [string, AttributeType][] }
   | { type: 'batch'; batch: StagedBatch; bytesRead: number }
-  | { type: 'end' }
+  /** Every row was sent; `cpuMs`: the reading thread's CPU time (null where Node cannot tell). */
+  | { type: 'end'; cpuMs: number | null }
   | { type: 'error'; code: string; message: string; details?: unknown };
 
 /** The writer took a batch: the thread may read one more. */

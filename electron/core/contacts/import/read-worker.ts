@@ -9,6 +9,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PacerError } from '../../errors';
+import { threadCpuMs } from '../../threads/cpu';
 import { erasureMatcher } from '../../privacy/store/erasures';
 import type { FromReader, ReadWorkerData, ToReader } from './read-protocol';
 import { attributeTypes, resolveMapping, rowStager } from './stage-rows';
@@ -69,7 +70,7 @@ async function read(): Promise<void> {
         send({ type: 'batch', batch: stage(rows.slice(i, i + data.batchRows)), bytesRead: source.bytesRead() });
       }
     }
-    send({ type: 'end' });
+    send({ type: 'end', cpuMs: threadCpuMs() });
   } finally {
     source.close();
   }

@@ -14,6 +14,12 @@ export interface SaveWorkerData {
   rows: MessagePort;
 }
 
+/** The CPU time (ms) the import's threads used; null where Node cannot tell. */
+export interface ThreadsCpu {
+  readingMs: number | null;
+  savingMs: number | null;
+}
+
 /** From the core's thread: stop now and roll back (the user cancelled, or the reading thread died). */
 export type ToSaver = { type: 'abort'; code: string; message: string };
 
@@ -21,5 +27,5 @@ export type FromSaver =
   | { type: 'progress'; counts: ImportCounts; bytesRead: number }
   /** The last batch is in: the import's record and the commit follow. */
   | { type: 'finishing' }
-  | { type: 'done'; output: SaveOutput }
+  | { type: 'done'; output: SaveOutput; cpu: ThreadsCpu }
   | { type: 'error'; code: string; message: string; details?: unknown };

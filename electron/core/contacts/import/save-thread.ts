@@ -27,7 +27,7 @@ import { workerScript } from '../../threads/worker-script';
 import type { OpenedInfo } from './read-protocol';
 import { openStagedReader, readThreadScript, startRowsThread, type ReadOptions } from './read-thread';
 import { BatchSave, type SaveInit, type SaveOutput } from './save-batches';
-import type { FromSaver, SaveWorkerData, ToSaver } from './save-protocol';
+import type { FromSaver, SaveWorkerData, ThreadsCpu, ToSaver } from './save-protocol';
 import type { StagedBatch } from './stage-rows';
 
 export const SAVE_WORKER_BUNDLE_NAME = 'import-save-worker.mjs';
@@ -42,18 +42,20 @@ export interface SaveImportHooks {
   signal?: AbortSignal | undefined;
 }
 
+/** The saved import, and its threads' CPU time (null when it was saved on the core's thread). */
+export interface SaveResult {
+  opened: OpenedInfo;
+  output: SaveOutput;
+  cpu: ThreadsCpu | null;
+}
+
 /** What the save needs besides the file's description, which the reading thread finds. */
 export type SaveSettings = Omit<SaveInit, 'bytesTotal' | 'file'>;
 
 /** How long a write of the core's may wait for the import's commit (a million rows take ~20 s). */
 const CORE_WAIT_DURING_SAVE_MS = 10 * 60_000;
 
-export async function readAndSave(
-  db: Db,
-  read: ReadOptions,
-  settings: SaveSettings,
-  hooks: SaveImportHooks,
-): Promise<{ opened: OpenedInfo; output: SaveOutput }> {
+export async function readAndSave(db: Db, read: ReadOptions, settings: SaveSettings, hooks: SaveImportHooks): Promise<SaveResult> {
   let saveScript: ReturnType<typeof workerScript> | null = null;
   try {
     if (db.name !== ':memory:' && db.name !== '' && process.env.PACER_IMPORT_SAVE_THREAD !== 'off')
@@ -73,7 +75,7 @@ async function onThreads(
   hooks: SaveImportHooks,
   readScript: NonNullable<ReturnType<typeof readThreadScript>>,
   saveScript: ReturnType<typeof workerScript>,
-): Promise<{ opened: OpenedInfo; output: SaveOutput }> {
+): Promise<SaveResult> {
   const channel = new MessageChannel();
   let saver: Worker | null = null;
   /** Why the saving thread must stop, once known (kept for a saver that starts after it). */
@@ -122,17 +124,17 @@ async function onThreads(
     if (stopWith) abortSaver(stopWith);
     if (hooks.signal?.aborted) onAbort();
     hooks.signal?.addEventListener('abort', onAbort);
-    const output = await new Promise<SaveOutput>((resolve, reject) => {
+    const { output, cpu } = await new Promise<{ output: SaveOutput; cpu: ThreadsCpu }>((resolve, reject) => {
       worker.on('message', (m: FromSaver) => {
         if (m.type === 'progress') hooks.progress(m.counts, m.bytesRead);
         else if (m.type === 'finishing') hooks.finishing();
-        else if (m.type === 'done') resolve(m.output);
+        else if (m.type === 'done') resolve({ output: m.output, cpu: m.cpu });
         else reject(new PacerError(m.code as ErrorCode, m.message, m.details));
       });
       worker.on('error', (e) => reject(new PacerError('internal', e.message)));
       worker.on('exit', (code) => reject(new PacerError('internal', `the import's saving thread stopped (exit ${code})`)));
     });
-    return { opened, output };
+    return { opened, output, cpu };
   } finally {
     hooks.signal?.removeEventListener('abort', onAbort);
     await Promise.all([reader.stop(), saver?.terminate()]);
@@ -143,12 +145,7 @@ async function onThreads(
 }
 
 /** The fallback: the whole file read (on the reading thread if it can start), then saved here in one synchronous run. */
-async function readThenSave(
-  db: Db,
-  read: ReadOptions,
-  settings: SaveSettings,
-  hooks: SaveImportHooks,
-): Promise<{ opened: OpenedInfo; output: SaveOutput }> {
+async function readThenSave(db: Db, read: ReadOptions, settings: SaveSettings, hooks: SaveImportHooks): Promise<SaveResult> {
   const cancelled = () => hooks.signal?.aborted ?? false;
   const source = await openStagedReader(read);
   try {
@@ -181,7 +178,7 @@ async function readThenSave(
       save.begin();
       save.setAttrTypes(attrTypes);
       for (const b of batches) save.add(b);
-      return { opened, output: save.finish() };
+      return { opened, output: save.finish(), cpu: null };
     } catch (e) {
       save.abort();
       throw e;

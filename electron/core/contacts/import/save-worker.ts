@@ -12,6 +12,7 @@ import type { ErrorCode } from '../../../../shared/contract/result';
 import type { FromReader, ToReader } from './read-protocol';
 import type { FromSaver, SaveWorkerData, ToSaver } from './save-protocol';
 import { BatchSave } from './save-batches';
+import { threadCpuMs } from '../../threads/cpu';
 
 const port = parentPort;
 if (!port) throw new Error('save-worker runs only as a worker thread');
@@ -62,7 +63,7 @@ rows.on('message', (m: FromReader) => {
     } else if (m.type === 'end') {
       send({ type: 'finishing' });
       const output = save.finish();
-      end({ type: 'done', output });
+      end({ type: 'done', output, cpu: { readingMs: m.cpuMs, savingMs: threadCpuMs() } });
     } else if (m.type === 'error') throw new PacerError(m.code as ErrorCode, m.message, m.details);
   } catch (e) {
     fail(e);
