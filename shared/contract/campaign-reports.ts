@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { method } from './define';
 import { RECIPIENT_STATES } from './campaigns';
+import { isTimeZone } from '../campaigns/zones';
 
 /** Cumulative counts at the end of a bucket (a row counts once it reached that stage). */
 export interface TimelinePoint {
@@ -129,7 +130,7 @@ export const campaignReportsMethods = {
       .object({
         days: z.number().int().min(1).max(366).default(30),
         /** The zone whose calendar days the per-day figures follow (IANA id; the app sends the computer's). UTC when left out. */
-        tz: z.string().min(1).max(64).optional(),
+        tz: z.string().min(1).max(64).refine(isTimeZone, 'an IANA time zone such as Asia/Taipei').optional(),
       })
       .strict(),
   ),

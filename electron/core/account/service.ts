@@ -22,9 +22,6 @@ import {
   type ManagementEventTarget,
 } from './management-events';
 import { BusinessProfiles, type ProfileUpdate } from './profile';
-
-export type { ManagementEventLike } from './management-events';
-export type { ProfileUpdate } from './profile';
 import { AccountStore, numberInfo, type AccountRestriction, type ConnectionRow, type NumberRow } from './store';
 import type { SandboxLauncher, SandboxRuntime } from './sandbox-link';
 import {

@@ -1,4 +1,5 @@
-import type { AccountService, ManagementEventLike } from './service';
+import type { ManagementEventLike } from './management-events';
+import type { AccountService } from './service';
 
 /** Where a management event goes: the webhook router's event type → the service method that applies it. */
 export type ManagementAppliers<T extends string> = Record<T, (ev: ManagementEventLike) => void | Promise<void>>;

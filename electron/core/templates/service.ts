@@ -3,7 +3,8 @@
  * syncs (on start, on demand, periodically within Meta's management-call budget) and by template
  * webhooks, with an append-only history of status / quality / category changes.
  */
-import type { AccountService, ManagementEventLike } from '../account/service';
+import type { ManagementEventLike } from '../account/management-events';
+import type { AccountService } from '../account/service';
 import type { CoreContext } from '../context';
 import { notFound, PacerError } from '../errors';
 import type { GraphTemplate } from '../whatsapp/client';

@@ -28,6 +28,7 @@ import { erasureMatcher, erasureSnapshot, type ErasureSnapshot } from '../../pri
 import { importEvidence } from '../consent-evidence';
 import { identityKey } from '../identity-key';
 import { indexedUpto } from '../search';
+import { tagIdOf } from '../store/contacts';
 import { insertRejections } from '../store/import-history';
 import {
   CONSENT_IN,
@@ -210,7 +211,7 @@ export class BatchSave {
     if (this.indexComplete && this.init.bytesTotal >= BULK_INDEX_BYTES && process.env.PACER_IMPORT_FTS_AUTOMERGE !== 'keep')
       this.bulkIndex = suspendAutomerge(db);
     const now = this.init.startedAt;
-    this.importTagIds = this.init.opts.tags.map((t) => this.tagId(t, now));
+    this.importTagIds = this.init.opts.tags.map((t) => tagIdOf(db, t, now));
   }
 
   /** The attribute columns' types, known once the first rows were read (before the first batch). */
@@ -221,12 +222,6 @@ export class BatchSave {
   /** What the save has done so far (the progress bar's counts). */
   progress(): ImportCounts {
     return { ...this.counts };
-  }
-
-  /** A tag's id, the tag made when no tag of that name (in any case) exists yet. */
-  private tagId(name: string, now: number): number {
-    this.stmt('INSERT OR IGNORE INTO tags (name, created_at) VALUES (?, ?)').run(name, now);
-    return this.stmt('SELECT id FROM tags WHERE name = ?').pluck().get(name) as number;
   }
 
   /** The highest contact id now (the next new contact is this + 1: ids are rowids). */
@@ -245,7 +240,7 @@ export class BatchSave {
     for (const r of b.userOnly) this.userOnly.push(r);
     if (!this.dryRun) {
       this.makeDefs();
-      for (const t of b.tags) if (!this.tagIds.has(t)) this.tagIds.set(t, this.tagId(t, this.init.startedAt));
+      for (const [t] of b.tagged) if (!this.tagIds.has(t)) this.tagIds.set(t, tagIdOf(db, t, this.init.startedAt));
     }
     if (!b.staged) return;
     const insertRow = this.stmt(`INSERT INTO st.s (${STAGED}) VALUES ${marks(1)}`);
@@ -500,7 +495,11 @@ export class BatchSave {
     // The target's SQL names @base only when fresh.
     const targetArgs = fresh ? [at] : [];
     // Tags from the file and the import's own tags.
-    this.writeTags(b, fresh ? (seq) => base + seq : this.targetIds());
+    if (fresh) this.writeTags(b, (seq) => base + seq);
+    else {
+      const targets = this.targetIds();
+      this.writeTags(b, (seq) => targets.get(seq));
+    }
     // Typed attributes.
     if (this.attrTypes.size)
       this.stmt(
@@ -521,13 +520,12 @@ export class BatchSave {
   }
 
   /**
-   * The batch's tags on the contacts it writes to (`contactOf`: a staged seq's contact id, or
-   * undefined when the row is not written — a skipped duplicate): the file's tags of each row and
-   * the import's own tags of every row. One statement per tag, its contacts as a JSON array of ids
-   * in ascending order (each tag's rows land next to each other in contact_tags' key).
+   * The batch's tags on the contacts it writes to (`idOf`: a staged seq's contact id, or undefined
+   * when the row is not written — a skipped duplicate): the file's tags of each row and the
+   * import's own tags of every row. One statement per tag, its contacts as a JSON array of ids in
+   * ascending order (each tag's rows land next to each other in contact_tags' key).
    */
-  private writeTags(b: StagedBatch, contactOf: ((seq: number) => number) | Map<number, number>): void {
-    const idOf = typeof contactOf === 'function' ? contactOf : (seq: number) => contactOf.get(seq);
+  private writeTags(b: StagedBatch, idOf: (seq: number) => number | undefined): void {
     const byTag = new Map<number, number[]>();
     const add = (tagId: number, contactId: number | undefined) => {
       if (contactId === undefined) return;
@@ -547,10 +545,7 @@ export class BatchSave {
       }
     }
     const insert = this.stmt('INSERT OR IGNORE INTO contact_tags (tag_id, contact_id) SELECT ?, value FROM json_each(?)');
-    for (const [tagId, ids] of byTag) {
-      if (typeof contactOf !== 'function') ids.sort((x, y) => x - y);
-      insert.run(tagId, JSON.stringify(ids));
-    }
+    for (const [tagId, ids] of byTag) insert.run(tagId, JSON.stringify(ids.sort((x, y) => x - y)));
   }
 
   /**

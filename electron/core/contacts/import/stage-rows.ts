@@ -114,8 +114,6 @@ export interface StagedBatch {
   duplicates: number;
   /** Rejected rows and notes (a row imported with something to know), in row order. */
   errors: ImportRowError[];
-  /** Tag names first met in this batch. */
-  tags: string[];
   /**
    * The batch's staged rows by tag: each tag name of the file with the staged seqs that carry it
    * (ascending). Kept beside the values, not in them: the save writes a tag's rows with one
@@ -158,7 +156,6 @@ export function rowStager(o: StageOptions): (rows: TableRow[]) => StagedBatch {
   const seen = new PhoneSeen();
   /** User ids of the phone-less rows seen so far, and their first row. */
   const userIdsSeen = new Map<string, number>();
-  const tagsSeen = new Set<string>();
   // A leading apostrophe before = + - @ is how an export keeps a spreadsheet from reading the cell as
   // a formula (Pacer's own exports do it, docs/security.md): it is not part of the value.
   const cell = (cells: string[], i: number | null) => (i === null ? '' : (cells[i] ?? '').trim().replace(FORMULA_GUARD, ''));
@@ -192,7 +189,6 @@ export function rowStager(o: StageOptions): (rows: TableRow[]) => StagedBatch {
       invalid: 0,
       duplicates: 0,
       errors: [],
-      tags: [],
       tagged: [],
       userIdRows: 0,
       userOnly: [],
@@ -200,11 +196,6 @@ export function rowStager(o: StageOptions): (rows: TableRow[]) => StagedBatch {
     const seqsByTag = new Map<string, number[]>();
     const reject = (row: number, code: string, reason: string, params?: ImportRowParams) =>
       b.errors.push(params ? { row, code, reason, params } : { row, code, reason });
-    const noteTag = (name: string) => {
-      if (tagsSeen.has(name)) return;
-      tagsSeen.add(name);
-      b.tags.push(name);
-    };
     /** The row of a person known only by user id: its values, or the earlier row with the same id, or 'bad' (rejected). */
     const userOnlyRow = (row: number, cells: string[], userId: string): UserOnlyRow | number | 'bad' => {
       const earlier = userIdsSeen.get(userId);
@@ -262,7 +253,6 @@ export function rowStager(o: StageOptions): (rows: TableRow[]) => StagedBatch {
           b.duplicates++;
           reject(row, 'duplicate_in_file', `duplicate of row ${r} (${userIdCell})`);
         } else {
-          for (const t of r.tags ?? []) noteTag(t);
           b.userOnly.push(r);
         }
         continue;
@@ -300,7 +290,6 @@ export function rowStager(o: StageOptions): (rows: TableRow[]) => StagedBatch {
       }
       if (tags)
         for (const name of tags) {
-          noteTag(name);
           const seqs = seqsByTag.get(name);
           if (seqs) seqs.push(seen.size);
           else seqsByTag.set(name, [seen.size]);

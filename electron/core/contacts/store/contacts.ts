@@ -307,10 +307,15 @@ export function clearTags(db: Db, id: number): void {
   db.prepare('DELETE FROM contact_tags WHERE contact_id = ?').run(id);
 }
 
+/** A tag's id, the tag made when none of that name (in any case: names are NOCASE-unique) exists yet. */
+export function tagIdOf(db: Db, name: string, now: number): number {
+  db.prepare('INSERT OR IGNORE INTO tags (name, created_at) VALUES (?, ?)').run(name, now);
+  return db.prepare('SELECT id FROM tags WHERE name = ?').pluck().get(name) as number;
+}
+
 /** Tags the contacts (creating the tag); returns how many were not tagged yet. */
 export function addTag(db: Db, ids: number[], tag: string, now: number): number {
-  db.prepare('INSERT OR IGNORE INTO tags (name, created_at) VALUES (?, ?)').run(tag, now);
-  const tagId = db.prepare('SELECT id FROM tags WHERE name = ?').pluck().get(tag) as number;
+  const tagId = tagIdOf(db, tag, now);
   const ins = db.prepare('INSERT OR IGNORE INTO contact_tags (tag_id, contact_id) VALUES (?, ?)');
   let n = 0;
   for (const id of ids) n += ins.run(tagId, id).changes;
