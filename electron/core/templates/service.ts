@@ -205,8 +205,10 @@ export class TemplatesService {
 
   /**
    * message_template_status_update. Idempotent (the same event twice changes nothing) and safe
-   * out of order (an event older than the last known change is kept in history only). An unknown
-   * template triggers a background sync.
+   * out of order (an event older than the last known change is kept in history only). A deleted
+   * template stays deleted: Meta never brings one back (the same name is a new template with a new
+   * id), so a late event about it (a review's "rejected" delivered after the delete, within the
+   * second the stale check allows) is history only. An unknown template triggers a background sync.
    */
   applyTemplateStatusUpdate(ev: ManagementEventLike): void {
     const v = ev.value;
@@ -231,7 +233,8 @@ export class TemplatesService {
       this.requestSync('unknown template in a status webhook');
       return;
     }
-    if (status === null || status === 'UNKNOWN' || this.isStale(at, row)) {
+    const afterDeletion = row.status === 'DELETED' && status !== 'DELETED';
+    if (status === null || status === 'UNKNOWN' || this.isStale(at, row) || afterDeletion) {
       this.store.addHistory({
         templateId: row.id,
         at,

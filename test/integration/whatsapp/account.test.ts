@@ -414,6 +414,23 @@ describe('template sync', () => {
     const byName = await ok(c.call('templates:get', { name: target.name, language: target.language.replace('_', '-') }));
     expect(byName.id).toBe(target.id);
     expect(templates.getTemplate(target.name, target.language)?.status).toBe('PAUSED');
+
+    // Deleted, then a review's "rejected" of the same second arrives late: the template stays deleted.
+    const statusEvent = (event: string, time: number) =>
+      templates.applyTemplateStatusUpdate({
+        wabaId: SANDBOX_WABA_ID,
+        time,
+        event,
+        value: {
+          event,
+          message_template_id: Number(target.id),
+          message_template_name: target.name,
+          message_template_language: target.language,
+        },
+      });
+    statusEvent('DELETED', c.clock.now());
+    statusEvent('REJECTED', c.clock.now() - 500);
+    expect((await ok(c.call('templates:get', { id: target.id }))).status).toBe('DELETED');
   });
 
   it('marks templates Meta no longer returns as deleted, keeping their history', async () => {
